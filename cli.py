@@ -1,0 +1,248 @@
+"""The `timeline` command: the app by default, and every view headless for scripts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_DB = "timeline.db"
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+                         help="The database file.")
+
+
+def filter_options(fn):
+    for option in reversed([
+        click.option("--actor", "actors", multiple=True, help="An actor, by any alias (repeatable: any of them)."),
+        click.option("--place", "places", multiple=True, help="A place, by any spelling (repeatable)."),
+        click.option("--type", "types", multiple=True, help="An ACLED event type or sub-type (repeatable)."),
+        click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+        click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+        click.option("--search", help="Full-text search in summaries and quotes."),
+        click.option("--starred", is_flag=True, help="Only starred events."),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+def fail(message: str) -> None:
+    click.echo(f"timeline: {message}", err=True)
+    sys.exit(1)
+
+
+def open_db(db_path: str):
+    from db.schema import DatabaseError, connect
+
+    try:
+        return connect(db_path)
+    except DatabaseError as e:
+        fail(str(e))
+
+
+def build_filter(conn, actors, places, types, since, until, search, starred):
+    from db.queries import QueryError, make_filter
+
+    try:
+        return make_filter(conn, actors, places, types, since, until, search, starred)
+    except QueryError as e:
+        fail(str(e))
+
+
+@click.group(invoke_without_command=True)
+@db_option
+@click.pass_context
+def main(ctx: click.Context, db_path: str) -> None:
+    """Turn news articles into a sourced timeline of events. Without a command, open the app."""
+    if ctx.invoked_subcommand is None:
+        if not Path(db_path).exists():
+            click.echo(f"Building {db_path} from {SEED_DIR / 'articles'} …", err=True)
+            ctx.invoke(load, seed_dir=str(SEED_DIR), db_path=db_path, exit_on_error=False)
+        from tui.app import TimelineApp
+
+        TimelineApp(db_path).run()
+
+
+def report(result) -> None:
+    for path, problem in result.errors:
+        click.echo(f"error: {path}: {problem}", err=True)
+    click.echo(f"{len(result.added)} added, {len(result.unchanged)} already stored, {len(result.errors)} failed;"
+               f" {result.events} events", err=True)
+
+
+def progress_printer(total_hint: int):
+    """A Rich progress bar on a terminal when there is enough work to watch; silent otherwise."""
+    if total_hint < 20 or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
+    task = bar.add_task("loading", total=total_hint * 2)
+    bar.start()
+
+    def step(message: str) -> None:
+        bar.update(task, advance=1, description=message[:40])
+        if bar.tasks[0].completed >= bar.tasks[0].total:
+            bar.stop()
+    return step
+
+
+@main.command()
+@click.argument("seed_dir", default=str(SEED_DIR), type=click.Path(file_okay=False))
+@db_option
+def load(seed_dir: str, db_path: str, exit_on_error: bool = True) -> None:
+    """Rebuild the database from SEED_DIR/articles, keeping stars and notes."""
+    from db.load import article_files, load as load_db
+    from db.schema import DatabaseError
+
+    try:
+        files = article_files(Path(seed_dir))
+        result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
+    except (FileNotFoundError, DatabaseError) as e:
+        fail(str(e))
+    report(result)
+    if result.errors and exit_on_error:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--published", help="Publication date (YYYY, YYYY-MM or YYYY-MM-DD) for files that lack one.")
+@click.option("--publisher", help="Publisher, for files that lack one.")
+@click.option("--title", help="Title, for files that lack one.")
+@db_option
+def ingest(files, published, publisher, title, db_path) -> None:
+    """Add articles to the database; a text already stored adds nothing."""
+    from db.load import ingest as ingest_files
+    from db.schema import DatabaseError
+    from ingest.dates import parse_published
+
+    if published:
+        try:
+            parse_published(published)
+        except ValueError as e:
+            fail(f"--published: {e}")
+    try:
+        result = ingest_files([Path(f) for f in files], Path(db_path),
+                              {"published": published, "publisher": publisher, "title": title},
+                              progress_printer(len(files)))
+    except DatabaseError as e:
+        fail(str(e))
+    report(result)
+    if result.errors:
+        sys.exit(1)
+
+
+@main.command(name="list")
+@filter_options
+@click.option("--limit", type=int, help="At most this many events.")
+@db_option
+def list_(actors, places, types, since, until, search, starred, limit, db_path) -> None:
+    """Print the events that match the filters, in date order."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from db.queries import QueryError, count_events, list_events
+
+    conn = open_db(db_path)
+    f = build_filter(conn, actors, places, types, since, until, search, starred)
+    try:
+        rows = list_events(conn, f, limit)
+        total = count_events(conn, f)
+    except QueryError as e:
+        fail(str(e))
+    table = Table(title=f"{len(rows)} of {total} events", title_justify="left", expand=False)
+    for col in ("date", "type", "summary", "actors", "places", "src"):
+        table.add_column(col, overflow="fold")
+    for r in rows:  # Text, never markup: article text must not style the terminal
+        table.add_row(Text(r.date or "undated"), Text(r.sub_type), Text(r.summary),
+                      Text(", ".join(n for n, _ in r.actors)), Text(", ".join(r.places)), Text(str(r.sources)))
+    Console().print(table)
+
+
+@main.command()
+@filter_options
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "csv"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@db_option
+def export(actors, places, types, since, until, search, starred, fmt, output, force, db_path) -> None:
+    """Export the matching events as JSON, Markdown with citations, or CSV."""
+    from db.export import details, render, write_atomic
+    from db.queries import QueryError, describe_filter, event_ids
+
+    conn = open_db(db_path)
+    f = build_filter(conn, actors, places, types, since, until, search, starred)
+    try:
+        content = render(details(conn, event_ids(conn, f)), fmt, describe_filter(conn, f))
+    except QueryError as e:
+        fail(str(e))
+    if output is None:
+        click.echo(content, nl=False)
+        return
+    if Path(output).exists() and not force:
+        fail(f"{output} exists (use --force to overwrite it)")
+    write_atomic(Path(output), content)
+    click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@db_option
+def stats(db_path) -> None:
+    """Counts of documents, events, sources, actors and places."""
+    from db.queries import stats as get_stats
+
+    s = get_stats(open_db(db_path))
+    click.echo(f"documents   {s.documents}\nevents      {s.events} ({s.multi_source_events} with several sources,"
+               f" {s.undated_events} undated)\nsources     {s.sources}\nactors      {s.actors}\n"
+               f"places      {s.places}\ndates       {s.first or '-'} to {s.last or '-'}")
+    for t, n in s.types:
+        click.echo(f"  {n:6d}  {t}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--published", help="Publication date, if the file has none.")
+@click.option("--all", "show_all", is_flag=True, help="Also show sentences with nothing found.")
+def explain(file, published, show_all) -> None:
+    """Show, sentence by sentence, what the extractor found in FILE and why."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from ingest.extract import extract
+    from ingest.gazetteer import Actor
+    from ingest.read import ArticleError, read_article
+
+    try:
+        article = read_article(Path(file), {"published": published})
+    except (ArticleError, ValueError) as e:
+        fail(f"{file}: {e}")
+    console = Console(highlight=False)
+    pub = article.published.display() if article.published else "unknown (relative dates stay unresolved)"
+    console.print(Text(f"{file}\npublished: {pub}\n", style="bold"))
+    events, traces = extract(article)
+    for t in traces:
+        if not (show_all or t.dates or t.triggers):
+            continue
+        console.print(Text(f"[{t.sentence.start}:{t.sentence.end}] ", style="dim") + Text(" ".join(t.text.split())))
+        for d in t.dates:
+            console.print(Text(f"   date     {d.expression!r} -> {d.interval.display() if d.interval else 'unresolved'}"))
+        for m in t.mentions:
+            kind = "actor" if isinstance(m.entity, Actor) else "place"
+            console.print(Text(f"   {kind:8} {m.surface!r} -> {m.entity.name}"))
+        for trig in t.triggers:
+            console.print(Text(f"   trigger  {trig.text!r} -> {trig.type} / {trig.sub_type}"))
+        for e in t.events:
+            console.print(Text(f"   EVENT    {e.date.display() if e.date else 'undated'} ({e.date_source}) "
+                               f"{e.sub_type}: {e.summary} [confidence {e.confidence}]", style="green"))
+        for note in t.notes:
+            console.print(Text(f"   skipped  {note}", style="yellow"))
+        console.print()
+    console.print(Text(f"{len(events)} events", style="bold"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Building timeline.db: documents in, events derived from all documents, user data kept.
+
+Events are always derived from every stored document in one pass, so `load` and `ingest` give
+the same events and ids, and merging across sources sees the whole corpus.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import sqlite_utils
+
+from db.schema import connect
+from ingest.dates import parse_published
+from ingest.extract import extract
+from ingest.gazetteer import alias_key, load_gazetteer
+from ingest.merge import merge
+from ingest.model import Article, Event
+from ingest.read import ARTICLE_SUFFIXES, ArticleError, read_article
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LoadReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line problem)
+    events: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def article_files(seed_dir: Path) -> list[Path]:
+    folder = seed_dir / "articles"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder of articles")
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
+
+
+def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> LoadReport:
+    """Rebuild db_path from the articles under seed_dir, atomically: a new file is written
+    beside the old one and renamed over it only when complete. Annotations carry over."""
+    files = article_files(seed_dir)
+    db_path = Path(db_path)
+    fd, tmp = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".building", dir=db_path.parent or ".")
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        conn = connect(tmp, create=True)
+        if db_path.exists():
+            _copy_annotations(db_path, conn)
+        with conn:
+            report = _add_documents(conn, files, {}, progress)
+            report.events = rebuild_events(conn, progress)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+        os.replace(tmp, db_path)
+    finally:
+        for leftover in (tmp, tmp + "-wal", tmp + "-shm"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    return report
+
+
+def ingest(files: Iterable[Path], db_path: Path, overrides: dict | None = None,
+           progress: Progress | None = None) -> LoadReport:
+    """Add articles to a database (created if missing) in one transaction; a text already
+    stored is not added twice."""
+    conn = connect(db_path, create=True)
+    try:
+        with conn:
+            report = _add_documents(conn, list(files), overrides or {}, progress)
+            report.events = rebuild_events(conn, progress) if report.added else _count(conn)
+    finally:
+        conn.close()
+    return report
+
+
+def _count(conn) -> int:
+    return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def _copy_annotations(old_path: Path, conn: sqlite3.Connection) -> None:
+    try:
+        old = sqlite3.connect(f"file:{old_path}?mode=ro", uri=True)
+        rows = old.execute("SELECT event_id, starred, tags, note, updated FROM annotations").fetchall()
+        old.close()
+    except sqlite3.DatabaseError:
+        return  # an unreadable old database has no annotations to keep
+    conn.executemany("INSERT OR REPLACE INTO annotations VALUES (?, ?, ?, ?, ?)", rows)
+    conn.commit()
+
+
+def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress | None) -> LoadReport:
+    report = LoadReport()
+    known = {r[0] for r in conn.execute("SELECT sha256 FROM documents")}
+    for path in files:
+        if progress:
+            progress(f"reading {path.name}")
+        try:
+            article = read_article(Path(path), overrides)
+        except ArticleError as e:
+            report.errors.append((str(path), str(e)))
+            continue
+        except (OSError, ValueError) as e:
+            report.errors.append((str(path), str(e)))
+            continue
+        if article.sha256 in known:
+            report.unchanged.append(str(path))
+            continue
+        known.add(article.sha256)
+        conn.execute(
+            "INSERT INTO documents (path, sha256, title, publisher, author, url, published, published_start,"
+            " published_end, precision, note, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (_display_path(article.path), article.sha256, article.title, article.publisher, article.author, article.url,
+             article.published.display() if article.published else None,
+             article.published.start.isoformat() if article.published else None,
+             article.published.end.isoformat() if article.published else None,
+             article.published.precision if article.published else None, article.note, article.text),
+        )
+        report.added.append(str(path))
+    return report
+
+
+def _display_path(path: str) -> str:
+    """Relative to the working directory when inside it: the database stays portable."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def stored_articles(conn) -> list[tuple[int, Article]]:
+    rows = conn.execute("SELECT id, path, title, publisher, author, url, published, note, text"
+                        " FROM documents ORDER BY id").fetchall()
+    return [(r["id"], Article(path=r["path"], text=r["text"], title=r["title"], publisher=r["publisher"],
+                              author=r["author"], url=r["url"], published=parse_published(r["published"]),
+                              note=r["note"])) for r in rows]
+
+
+def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None) -> int:
+    """Derive every event from the stored documents and replace the event tables."""
+    docs = stored_articles(conn)
+    doc_ids = {a.sha256: i for i, a in docs}
+    publisher = {a.sha256: a.publisher or a.path for _, a in docs}
+    extracted: list[Event] = []
+    for _, article in docs:
+        if progress:
+            progress(f"extracting {Path(article.path).name}")
+        extracted += extract(article)[0]
+    events = merge(extracted)
+    for table in ("events_fts", "evidence", "event_places", "event_actors", "events", "actor_aliases",
+                  "place_aliases", "actors", "places"):
+        conn.execute(f"DELETE FROM {table}")
+    _write_entities(conn, events)
+    db = sqlite_utils.Database(conn)
+    db["events"].insert_all((_event_row(e, publisher) for e in events), batch_size=500)
+    db["event_actors"].insert_all(({"event_id": e.id, "actor_id": a.id, "role": r,
+                                    "date_start": _start(e)} for e in events for a, r in e.actors), batch_size=500)
+    db["event_places"].insert_all(({"event_id": e.id, "place_id": p.id, "date_start": _start(e)}
+                                   for e in events for p in e.places), batch_size=500)
+    db["evidence"].insert_all(({"event_id": e.id, "document_id": doc_ids[ev.document], "start": ev.start,
+                                "end": ev.end, "text": ev.text} for e in events for ev in e.evidence), batch_size=500)
+    conn.executemany("INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)",
+                     [(e.id, e.summary, "\n".join(ev.text for ev in e.evidence)) for e in events])
+    conn.execute("ANALYZE")
+    return len(events)
+
+
+def _start(e: Event) -> str | None:
+    return e.date.start.isoformat() if e.date else None
+
+
+def _event_row(e: Event, publisher: dict[str, str]) -> dict:
+    f = e.fatalities
+    return {
+        "id": e.id, "date_start": _start(e), "date_end": e.date.end.isoformat() if e.date else None,
+        "precision": e.date.precision if e.date else None, "date": e.date.display() if e.date else None,
+        "date_expression": e.date_expression, "date_source": e.date_source, "type": e.type,
+        "sub_type": e.sub_type, "summary": e.summary, "trigger": e.trigger,
+        "fatalities": f.best if f else None, "fatalities_low": f.low if f else None,
+        "fatalities_high": f.high if f else None, "fatalities_raw": f.raw if f else None,
+        "confidence": e.confidence, "sources": len({ev.document for ev in e.evidence}),
+        "publishers": len({publisher[ev.document] for ev in e.evidence}),
+    }
+
+
+def _write_entities(conn, events: list[Event]) -> None:
+    """Every actor of the gazetteer (so any alias filters), and the places events name."""
+    gaz = load_gazetteer()
+    conn.executemany("INSERT INTO actors VALUES (?, ?, ?, ?)",
+                     [(a.id, a.name, a.kind, a.country) for a in gaz.actors.values()])
+    conn.executemany("INSERT OR IGNORE INTO actor_aliases VALUES (?, ?, ?)",
+                     [(alias_key(alias), alias, actor_id) for actor_id, aliases in gaz.actor_aliases.items()
+                      for alias in aliases])
+    places = {p.id: p for e in events for p in e.places}
+    conn.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [(p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind) for p in places.values()])
+    conn.executemany("INSERT OR IGNORE INTO place_aliases VALUES (?, ?, ?)",
+                     [(alias_key(alias), alias, pid) for pid in places for alias in gaz.place_aliases.get(pid, [])])

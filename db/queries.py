@@ -1,0 +1,371 @@
+"""Read queries over timeline.db, one function per question. The app and the CLI share them."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from ingest.dates import parse_published
+from ingest.gazetteer import alias_key
+
+
+class QueryError(ValueError):
+    """A filter the user typed that cannot be run: an unknown name, a bad date, bad search syntax."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    actors: tuple[str, ...] = ()  # actor ids; several = any of them
+    places: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()  # ACLED event types or sub-types
+    since: date | None = None
+    until: date | None = None
+    search: str | None = None
+    starred: bool = False
+
+    def without(self, facet: str) -> "Filter":
+        return replace(self, **{facet: ()})
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filter()
+
+
+@dataclass
+class EventRow:
+    id: str
+    date: str | None
+    date_start: str | None
+    date_end: str | None
+    precision: str | None
+    type: str
+    sub_type: str
+    summary: str
+    fatalities: int | None
+    confidence: float
+    sources: int
+    publishers: int
+    starred: bool
+    actors: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    document_id: int
+    path: str
+    title: str | None
+    publisher: str | None
+    published: str | None
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass
+class PlaceInfo:
+    id: str
+    name: str
+    country: str | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass
+class EventDetail:
+    event: EventRow
+    date_expression: str | None
+    date_source: str | None
+    fatalities_low: int | None
+    fatalities_high: int | None
+    fatalities_raw: str | None
+    trigger: str | None
+    places: list[PlaceInfo]
+    sources: list[Source]
+    note: str | None
+    tags: str | None
+
+
+@dataclass
+class FacetValue:
+    id: str
+    name: str
+    count: int
+
+
+@dataclass
+class Facets:
+    actors: list[FacetValue]
+    places: list[FacetValue]
+    types: list[FacetValue]
+
+
+# ---- resolving what the user typed ----------------------------------------------------------
+
+def resolve_actor(conn: sqlite3.Connection, name: str) -> str:
+    return _resolve(conn, name, "actor")
+
+
+def resolve_place(conn: sqlite3.Connection, name: str) -> str:
+    return _resolve(conn, name, "place")
+
+
+def _resolve(conn, name: str, kind: str) -> str:
+    """Any alias, in any spelling, or the id itself."""
+    table = f"{kind}s"
+    row = conn.execute(f"SELECT id FROM {table} WHERE id = ?", (name,)).fetchone()
+    if row:
+        return row[0]
+    rows = conn.execute(f"SELECT DISTINCT {kind}_id FROM {kind}_aliases WHERE key = ?", (alias_key(name),)).fetchall()
+    if not rows:
+        rows = conn.execute(f"SELECT id FROM {table} WHERE name LIKE ?", (f"%{name}%",)).fetchall()
+    if len(rows) == 1:
+        return rows[0][0]
+    if not rows:
+        raise QueryError(f"no {kind} called {name!r} in this database")
+    names = ", ".join(sorted(r[0] for r in rows))
+    raise QueryError(f"{name!r} names several {kind}s: {names}")
+
+
+def parse_date_bound(text: str, end: bool) -> date:
+    """YYYY, YYYY-MM or YYYY-MM-DD: the first day of it, or with end=True the last."""
+    try:
+        interval = parse_published(text)
+    except ValueError as e:
+        raise QueryError(str(e)) from None
+    if interval is None:
+        raise QueryError("empty date")
+    return interval.end if end else interval.start
+
+
+def make_filter(conn, actors=(), places=(), types=(), since=None, until=None, search=None, starred=False) -> Filter:
+    return Filter(
+        actors=tuple(resolve_actor(conn, a) for a in actors),
+        places=tuple(resolve_place(conn, p) for p in places),
+        types=tuple(types),
+        since=parse_date_bound(since, end=False) if since else None,
+        until=parse_date_bound(until, end=True) if until else None,
+        search=search or None,
+        starred=starred,
+    )
+
+
+# ---- the filter as SQL ----------------------------------------------------------------------
+
+_FTS_SYNTAX = re.compile(r'["*():^]|\b(?:AND|OR|NOT|NEAR)\b')
+
+
+def fts_query(text: str) -> str:
+    """Plain words are searched as words (all of them); FTS5 syntax is passed through."""
+    if _FTS_SYNTAX.search(text):
+        return text
+    return " ".join('"' + w.replace('"', '') + '"' for w in text.split())
+
+
+def _where(f: Filter) -> tuple[str, list]:
+    clauses, params = [], []
+    if f.actors:
+        clauses.append(f"e.id IN (SELECT event_id FROM event_actors WHERE actor_id IN ({_marks(f.actors)}))")
+        params += f.actors
+    if f.places:
+        clauses.append(f"e.id IN (SELECT event_id FROM event_places WHERE place_id IN ({_marks(f.places)}))")
+        params += f.places
+    if f.types:
+        clauses.append(f"(e.type IN ({_marks(f.types)}) OR e.sub_type IN ({_marks(f.types)}))")
+        params += [*f.types, *f.types]
+    if f.since:
+        clauses.append("e.date_end >= ?")
+        params.append(f.since.isoformat())
+    if f.until:
+        clauses.append("e.date_start <= ?")
+        params.append(f.until.isoformat())
+    if f.search:
+        clauses.append("e.id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)")
+        params.append(fts_query(f.search))
+    if f.starred:
+        clauses.append("e.id IN (SELECT event_id FROM annotations WHERE starred = 1)")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _marks(values) -> str:
+    return ",".join("?" * len(values))
+
+
+ORDER = " ORDER BY e.date_start IS NULL, e.date_start, e.id"
+
+
+def _run(conn, sql: str, params: list):
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as e:
+        if "fts5" in str(e) or "MATCH" in str(e) or "syntax" in str(e):
+            raise QueryError(f"search: {e} (put words in double quotes to search them literally)") from None
+        raise
+
+
+# ---- events ---------------------------------------------------------------------------------
+
+def event_ids(conn, f: Filter) -> list[str]:
+    """Ids of the matching events in date order (undated last): the app's timeline index."""
+    where, params = _where(f)
+    return [r[0] for r in _run(conn, "SELECT e.id FROM events e" + where + ORDER, params)]
+
+
+def count_events(conn, f: Filter = Filter()) -> int:
+    where, params = _where(f)
+    return _run(conn, "SELECT count(*) FROM events e" + where, params)[0][0]
+
+
+_ROW = ("SELECT e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
+        " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred"
+        " FROM events e LEFT JOIN annotations a ON a.event_id = e.id")
+
+
+def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[EventRow]:
+    where, params = _where(f)
+    sql = _ROW + where + ORDER + (f" LIMIT {int(limit)}" if limit else "")
+    return _with_entities(conn, [_event_row(r) for r in _run(conn, sql, params)])
+
+
+def events_by_ids(conn, ids: list[str]) -> list[EventRow]:
+    """Rows for a page of ids, in the order given."""
+    if not ids:
+        return []
+    rows = {r["id"]: _event_row(r) for r in conn.execute(_ROW + f" WHERE e.id IN ({_marks(ids)})", ids)}
+    return _with_entities(conn, [rows[i] for i in ids if i in rows])
+
+
+def _event_row(r) -> EventRow:
+    return EventRow(r["id"], r["date"], r["date_start"], r["date_end"], r["precision"], r["type"],
+                    r["sub_type"], r["summary"], r["fatalities"], r["confidence"], r["sources"],
+                    r["publishers"], bool(r["starred"]))
+
+
+def _with_entities(conn, rows: list[EventRow]) -> list[EventRow]:
+    by_id = {r.id: r for r in rows}
+    ids = list(by_id)
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        for r in conn.execute(
+            "SELECT ea.event_id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+            f" WHERE ea.event_id IN ({_marks(chunk)})"
+            " ORDER BY ea.event_id, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name", chunk):
+            by_id[r[0]].actors.append((r[1], r[2]))
+        for r in conn.execute(
+            "SELECT ep.event_id, p.name FROM event_places ep JOIN places p ON p.id = ep.place_id"
+            f" WHERE ep.event_id IN ({_marks(chunk)}) ORDER BY ep.event_id, ep.rowid", chunk):
+            by_id[r[0]].places.append(r[1])
+    return rows
+
+
+def event_detail(conn, event_id: str) -> EventDetail | None:
+    rows = events_by_ids(conn, [event_id])
+    if not rows:
+        return None
+    e = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+    ann = conn.execute("SELECT note, tags FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
+    places = [PlaceInfo(r["id"], r["name"], r["country"], r["lat"], r["lon"]) for r in conn.execute(
+        "SELECT p.* FROM event_places ep JOIN places p ON p.id = ep.place_id WHERE ep.event_id = ? ORDER BY ep.rowid",
+        (event_id,))]
+    sources = [Source(r["document_id"], r["path"], r["title"], r["publisher"], r["published"], r["text"],
+                      r["start"], r["end"]) for r in conn.execute(
+        'SELECT v.document_id, d.path, d.title, d.publisher, d.published, v.text, v.start, v."end"'
+        " FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id = ? ORDER BY v.id",
+        (event_id,))]
+    return EventDetail(rows[0], e["date_expression"], e["date_source"], e["fatalities_low"],
+                       e["fatalities_high"], e["fatalities_raw"], e["trigger"], places, sources,
+                       ann["note"] if ann else None, ann["tags"] if ann else None)
+
+
+def document_text(conn, document_id: int) -> tuple[str | None, str]:
+    row = conn.execute("SELECT title, text FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return (row["title"], row["text"]) if row else (None, "")
+
+
+# ---- facets and counts ----------------------------------------------------------------------
+
+def facets(conn, f: Filter) -> Facets:
+    """Values with counts under the filter; each pane ignores its own selection, so choosing
+    ISIS does not hide the other actors you could add."""
+    def counts(sql_head: str, facet_filter: Filter) -> list[FacetValue]:
+        where, params = _where(facet_filter)
+        sql = sql_head.format(where=where)
+        return [FacetValue(r[0], r[1], r[2]) for r in _run(conn, sql, params)]
+
+    actors = counts("SELECT a.id, a.name, count(*) AS n FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+                    " WHERE ea.event_id IN (SELECT e.id FROM events e{where}) GROUP BY a.id ORDER BY n DESC, a.name",
+                    f.without("actors"))
+    places = counts("SELECT p.id, p.name, count(*) AS n FROM event_places ep JOIN places p ON p.id = ep.place_id"
+                    " WHERE ep.event_id IN (SELECT e.id FROM events e{where}) GROUP BY p.id ORDER BY n DESC, p.name",
+                    f.without("places"))
+    types = counts("SELECT e.type, e.type, count(*) AS n FROM events e{where} GROUP BY e.type ORDER BY n DESC, e.type",
+                   f.without("types"))
+    return Facets(actors, places, types)
+
+
+def month_counts(conn, f: Filter = Filter()) -> list[tuple[str, int]]:
+    """Events per month (YYYY-MM) under the filter, dated events only, in order."""
+    where, params = _where(f)
+    where += (" AND " if where else " WHERE ") + "e.date_start IS NOT NULL"
+    return [(r[0], r[1]) for r in _run(conn, "SELECT substr(e.date_start, 1, 7) AS m, count(*) FROM events e"
+                                             + where + " GROUP BY m ORDER BY m", params)]
+
+
+@dataclass
+class Stats:
+    documents: int
+    events: int
+    sources: int
+    multi_source_events: int
+    undated_events: int
+    actors: int
+    places: int
+    first: str | None
+    last: str | None
+    types: list[tuple[str, int]]
+
+
+def stats(conn) -> Stats:
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    return Stats(
+        documents=one("SELECT count(*) FROM documents"), events=one("SELECT count(*) FROM events"),
+        sources=one("SELECT count(*) FROM evidence"),
+        multi_source_events=one("SELECT count(*) FROM events WHERE sources > 1"),
+        undated_events=one("SELECT count(*) FROM events WHERE date_start IS NULL"),
+        actors=one("SELECT count(DISTINCT actor_id) FROM event_actors"),
+        places=one("SELECT count(DISTINCT place_id) FROM event_places"),
+        first=one("SELECT min(date_start) FROM events"), last=one("SELECT max(date_end) FROM events"),
+        types=[(r[0], r[1]) for r in conn.execute("SELECT type, count(*) n FROM events GROUP BY type ORDER BY n DESC")],
+    )
+
+
+# ---- user data ------------------------------------------------------------------------------
+
+def set_starred(conn, event_id: str, starred: bool) -> None:
+    with conn:
+        conn.execute(
+            "INSERT INTO annotations (event_id, starred, updated) VALUES (?, ?, datetime('now'))"
+            " ON CONFLICT(event_id) DO UPDATE SET starred = excluded.starred, updated = excluded.updated",
+            (event_id, int(starred)))
+
+
+def describe_filter(conn, f: Filter) -> str:
+    """The filter in words, for export headings: "Timeline: Islamic State; Deir ez-Zor; 2017"."""
+    def names(table: str, ids) -> list[str]:
+        return [conn.execute(f"SELECT name FROM {table} WHERE id = ?", (i,)).fetchone()[0] for i in ids]
+
+    parts = []
+    if f.actors:
+        parts.append(" or ".join(names("actors", f.actors)))
+    if f.places:
+        parts.append(" or ".join(names("places", f.places)))
+    if f.types:
+        parts.append(" or ".join(f.types))
+    if f.since or f.until:
+        parts.append(f"{f.since or '…'} to {f.until or '…'}")
+    if f.search:
+        parts.append(f"matching “{f.search}”")
+    if f.starred:
+        parts.append("starred")
+    return "Timeline" + (": " + "; ".join(parts) if parts else "")

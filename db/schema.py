@@ -1,0 +1,103 @@
+"""The timeline.db schema: plain SQLite tables any tool can read (sqlite3 shell, Datasette)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+
+class DatabaseError(RuntimeError):
+    """A database this program cannot use: not ours, newer than us, or unreadable."""
+
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    path TEXT, sha256 TEXT NOT NULL UNIQUE, title TEXT, publisher TEXT, author TEXT, url TEXT,
+    published TEXT, published_start TEXT, published_end TEXT, precision TEXT, note TEXT,
+    text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    date_start TEXT, date_end TEXT, precision TEXT, date TEXT, date_expression TEXT, date_source TEXT,
+    type TEXT NOT NULL, sub_type TEXT NOT NULL, summary TEXT NOT NULL, trigger TEXT,
+    fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, fatalities_raw TEXT,
+    confidence REAL, sources INTEGER NOT NULL DEFAULT 1, publishers INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, country TEXT);
+CREATE TABLE IF NOT EXISTS actor_aliases (
+    key TEXT NOT NULL, alias TEXT NOT NULL, actor_id TEXT NOT NULL REFERENCES actors(id),
+    PRIMARY KEY (key, actor_id)
+);
+CREATE TABLE IF NOT EXISTS places (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT, admin1 TEXT, lat REAL, lon REAL, kind TEXT
+);
+CREATE TABLE IF NOT EXISTS place_aliases (
+    key TEXT NOT NULL, alias TEXT NOT NULL, place_id TEXT NOT NULL REFERENCES places(id),
+    PRIMARY KEY (key, place_id)
+);
+CREATE TABLE IF NOT EXISTS event_actors (
+    event_id TEXT NOT NULL REFERENCES events(id), actor_id TEXT NOT NULL REFERENCES actors(id),
+    role TEXT NOT NULL, date_start TEXT, PRIMARY KEY (event_id, actor_id)
+);
+CREATE TABLE IF NOT EXISTS event_places (
+    event_id TEXT NOT NULL REFERENCES events(id), place_id TEXT NOT NULL REFERENCES places(id),
+    date_start TEXT, PRIMARY KEY (event_id, place_id)
+);
+CREATE TABLE IF NOT EXISTS evidence (
+    id INTEGER PRIMARY KEY, event_id TEXT NOT NULL REFERENCES events(id),
+    document_id INTEGER NOT NULL REFERENCES documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+-- User data, keyed by the stable event id: never touched by load or ingest.
+CREATE TABLE IF NOT EXISTS annotations (
+    event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, tags TEXT, note TEXT, updated TEXT
+);
+CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start, id);
+CREATE INDEX IF NOT EXISTS events_by_type ON events(type, date_start, id);
+CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_id, date_start, event_id);
+CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_start, event_id);
+CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
+CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(event_id UNINDEXED, summary, quotes, tokenize='unicode61 remove_diacritics 2');
+"""
+
+
+def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
+    """Open a timeline database: WAL, foreign keys, a bounded wait for other writers."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise DatabaseError(f"{path}: no such database (run `timeline load` first)")
+    conn = sqlite3.connect(path, timeout=10)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        ensure_schema(conn)
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise DatabaseError(f"{path}: not a timeline database ({e})") from None
+    return conn
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create a new schema, accept the current one, refuse a foreign or newer one."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if tables and "schema_version" not in tables:
+        raise DatabaseError("not a timeline database: it has tables but no schema_version")
+    if "schema_version" in tables:
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        version = row[0] if row else 0
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(f"schema version {version} is newer than this program's ({SCHEMA_VERSION})")
+        # Migrations from older versions go here, one step per version.
+        if version == SCHEMA_VERSION:
+            return
+    conn.executescript(TABLES)
+    conn.execute("DELETE FROM schema_version")
+    conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+    conn.commit()

@@ -1,0 +1,261 @@
+"""Article -> events. One pass over the sentences, one event per trigger, every step traceable.
+
+A sentence may report several events ("IRGC launched missile strikes ... in retaliation for the
+June 7 attacks in Tehran"): each trigger owns the words from itself to the next trigger, and a
+date written just before a trigger noun ("the June 7 attacks") belongs to that trigger.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+
+from ingest.dates import DateMention, Interval, find_dates
+from ingest.fatalities import find_fatalities
+from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
+from ingest.lexicon import load_lexicon
+from ingest.model import Article, Event, Evidence, event_id
+from ingest.text import Sentence, boilerplate_lines, fold, sentences
+
+HISTORY_YEARS = 100  # events dated further back than this are historical asides, not news
+
+
+@dataclass
+class Trigger:
+    start: int
+    end: int
+    text: str
+    type: str
+    sub_type: str
+    weak: bool
+    generic: bool
+
+
+@dataclass
+class SentenceTrace:
+    """What the extractor saw in one sentence and what it decided: `timeline explain`."""
+    sentence: Sentence
+    text: str
+    dates: list[DateMention]
+    mentions: list[Mention]
+    triggers: list[Trigger]
+    events: list[Event] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@cache
+def _lexicon():
+    lex = load_lexicon("triggers")
+    triggers = [(re.compile(r"\b(?:" + t["pattern"] + r")\b"), t) for t in lex["triggers"]]
+    not_events = [re.compile(p + ("" if p.endswith("$") else "")) for p in lex["not_events"]]
+    hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
+    return triggers, not_events, hedges, set(lex["default_targets"])
+
+
+def find_triggers(folded: str) -> list[Trigger]:
+    """Non-overlapping triggers, earlier lexicon entries first; weak ones only if alone."""
+    triggers_lex, not_events, _, _ = _lexicon()
+    matcher = folded.replace("-", " ")
+    found: list[Trigger] = []
+    for pattern, entry in triggers_lex:
+        for m in pattern.finditer(matcher):
+            if any(m.start() < t.end and t.start < m.end() for t in found):
+                continue
+            before, after = matcher[max(0, m.start() - 40):m.start()], matcher[m.start():m.end() + 30]
+            if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
+                continue
+            found.append(Trigger(m.start(), m.end(), folded[m.start():m.end()], entry["type"],
+                                 entry["sub_type"], bool(entry.get("weak")), bool(entry.get("generic"))))
+    strong = [t for t in found if not t.weak]
+    chosen = strong or found[:1]
+    specific = [t for t in chosen if not t.generic]
+    if specific:  # "attack" beside "missile strike" is the same event, not another
+        chosen = specific + [t for t in chosen if t.generic and not _near(t, specific)]
+    return sorted(chosen, key=lambda t: t.start)
+
+
+def _near(t: Trigger, others: list[Trigger], gap: int = 60) -> bool:
+    return any(abs(t.start - o.start) < gap for o in others)
+
+
+def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
+    gaz = load_gazetteer()
+    _, _, hedges, default_targets = _lexicon()
+    text, doc = article.text, article.sha256
+    skip = boilerplate_lines(text, article.title)
+    events: list[Event] = []
+    traces: list[SentenceTrace] = []
+    context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
+    for sent in sentences(text, skip):
+        original = text[sent.start:sent.end]
+        folded = fold(original)
+        dates = find_dates(folded, original, article.published, sent.start)
+        mentions = gaz.find(text, sent.start, sent.end)
+        triggers = find_triggers(folded)
+        trace = SentenceTrace(sent, original, dates, mentions, triggers)
+        traces.append(trace)
+        resolved = [d for d in dates if d.interval]
+        if not triggers:
+            trace.notes.append("no event trigger")
+        segments = _segments(triggers, resolved, sent)
+        for trig, seg_start, seg_end, date in segments:
+            abs_trig = (sent.start + trig.start, sent.start + trig.end)
+            if date is None and sent.paragraph in context:
+                interval, expression = context[sent.paragraph]
+                date, source = interval, "context"
+            elif date is None:
+                interval, expression, source = article.published, None, "published"
+                date = interval
+            else:
+                source, expression, date = "sentence", date.expression, date.interval
+            if date is None:
+                source = "none"
+            if date and article.published and date.end < article.published.start - timedelta(days=365 * HISTORY_YEARS):
+                trace.notes.append(f"{trig.text!r}: dated {date.display()}, a historical aside: no event")
+                continue
+            seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
+            actors = _roles(text, seg_mentions, abs_trig, default_targets)
+            places = _places(seg_mentions)
+            if not actors and not places and source != "sentence":
+                trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
+                continue
+            sub_type = _territory_sub_type(actors) if trig.sub_type == "territory" else trig.sub_type
+            fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
+                find_fatalities(folded) if len(segments) == 1 else None)
+            confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
+            event = Event(
+                id=event_id(doc, sent.start, sent.end, sub_type + f":{trig.start}"),
+                date=date, date_expression=expression, date_source=source,
+                type=trig.type, sub_type=sub_type, trigger=text[abs_trig[0]:abs_trig[1]],
+                actors=actors, places=places, fatalities=fatal, confidence=confidence,
+                summary=_summary(sub_type, actors, places, fatal),
+                evidence=[Evidence(doc, sent.start, sent.end, original)],
+            )
+            events.append(event)
+            trace.events.append(event)
+        if resolved:
+            last = max(resolved, key=lambda d: d.start)
+            context[sent.paragraph] = (last.interval, last.expression)
+    return events, traces
+
+
+def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence):
+    """Split a sentence among its triggers: (trigger, abs start, abs end, date or None)."""
+    if not triggers:
+        return []
+    bounds = []
+    for i, t in enumerate(triggers):
+        start = sent.start if i == 0 else sent.start + t.start
+        bounds.append(start)
+    # A date right before a trigger noun ("the June 7 twin attacks") moves the boundary back.
+    for i, t in enumerate(triggers[1:], 1):
+        for d in dates:
+            if d.end <= sent.start + t.start and sent.start + t.start - d.end <= 25 and d.start > bounds[i - 1]:
+                bounds[i] = min(bounds[i], d.start)
+    ends = bounds[1:] + [sent.end]
+    owned = {i: [d for d in dates if bounds[i] <= d.start < ends[i]] for i in range(len(triggers))}
+    chosen: dict[int, DateMention | None] = {}
+    spare: list[DateMention] = []
+    for i, t in enumerate(triggers):
+        ds = sorted(owned[i], key=lambda d: abs(d.start - (sent.start + t.start)))
+        chosen[i] = ds[0] if ds else None
+        spare += ds[1:]
+    for i in range(len(triggers)):  # surplus dates go to triggers left without one
+        if chosen[i] is None and spare:
+            chosen[i] = spare.pop(0)
+    return [(t, bounds[i], ends[i], chosen[i]) for i, t in enumerate(triggers)]
+
+
+_PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$")
+_TARGET = re.compile(r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|toward|towards)\s+(?:the\s+|a\s+|an\s+|several\s+|\w+\s+){0,3}$")
+
+
+def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: set[str]) -> list[tuple[Actor, str]]:
+    """Who did what to whom: the actor before the trigger acts, unless a passive "by" says
+    otherwise; an actor after "against/on/at" is the target."""
+    actors = [m for m in mentions if isinstance(m.entity, Actor)]
+    roles: dict[str, tuple[Actor, str]] = {}
+    for m in actors:
+        left = fold(text[max(0, m.start - 40):m.start])
+        if _PASSIVE_BY.search(left):
+            role = "actor1"
+        elif m.start < trig[0]:
+            role = "actor1"
+        elif _TARGET.search(left) or m.entity.id in targets or m.entity.kind == "civilians":
+            role = "actor2"
+        else:
+            role = "associated"
+        if m.entity.kind == "civilians" and role == "actor1":
+            role = "actor2"
+        if m.entity.id not in roles:
+            roles[m.entity.id] = (m.entity, role)
+    ordered = list(roles.values())
+    # One actor1 only: the one nearest before the trigger; the others associated.
+    firsts = [a for a in actors if roles[a.entity.id][1] == "actor1"]
+    if len(firsts) > 1:
+        before = [a for a in firsts if a.start < trig[0]]
+        keep = (before[-1] if before else firsts[0]).entity.id
+        ordered = [(a, "associated" if r == "actor1" and a.id != keep else r) for a, r in ordered]
+    if not any(r == "actor1" for _, r in ordered):
+        ordered = [(a, "actor1" if r == "associated" and a.kind != "person" else r) for a, r in ordered][:]
+        seen = False
+        fixed = []
+        for a, r in ordered:
+            if r == "actor1":
+                r = "associated" if seen else r
+                seen = True
+            fixed.append((a, r))
+        ordered = fixed
+    rank = {"actor1": 0, "actor2": 1, "associated": 2}
+    return sorted(ordered, key=lambda ar: rank[ar[1]])
+
+
+def _places(mentions: list[Mention]) -> list[Place]:
+    """Places of one event, most specific first; a country is dropped when a place inside it is
+    named; an ambiguous name is read in the country of the other places."""
+    found = [m for m in mentions if isinstance(m.entity, Place)]
+    countries = {m.entity.country for m in found}
+    places: list[Place] = []
+    for m in found:
+        place = m.entity
+        if m.candidates and place.country not in countries - {place.country}:
+            for other in m.candidates:
+                if other.country in countries - {place.country}:
+                    place = other
+                    break
+        if place not in places:
+            places.append(place)
+    specific = {p.country for p in places if p.kind != "country"}
+    return [p for p in places if p.kind != "country" or p.country not in specific]
+
+
+def _territory_sub_type(actors: list[tuple[Actor, str]]) -> str:
+    first = next((a for a, r in actors if r == "actor1"), None)
+    if first is not None and first.kind in ("state forces", "external forces"):
+        return "Government regains territory"
+    return "Non-state actor overtakes territory"
+
+
+def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> float:
+    score = 0.4 + {"sentence": 0.25, "context": 0.15, "published": 0.05}.get(source, 0)
+    score += 0.15 if places else 0
+    score += 0.1 if actors else 0
+    score -= 0.2 if hedged else 0
+    score -= 0.15 if trig.generic or trig.weak else 0
+    return round(min(0.99, max(0.05, score)), 2)
+
+
+def _summary(sub_type: str, actors, places, fatal) -> str:
+    doer = next((a.name for a, r in actors if r == "actor1"), None)
+    target = next((a.name for a, r in actors if r == "actor2"), None)
+    what = sub_type.split("/")[0] if "/" in sub_type and not sub_type.startswith("Air") else sub_type
+    parts = [f"{doer}: " if doer else "", what.lower() if doer else what]
+    if target:
+        parts.append(f" against {target}")
+    if places:
+        parts.append(f" in {places[0].name}")
+    if fatal and fatal.best:
+        parts.append(f" ({fatal.best}{'+' if fatal.high is None else ''} killed)")
+    return "".join(parts)

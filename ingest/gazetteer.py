@@ -1,0 +1,183 @@
+"""Actors and places: canonical entities with aliases, found in text by Aho-Corasick.
+
+Matching runs on `match_text(text)`: folded (case, diacritics, quotes) with hyphens as spaces,
+so "Deir ez-Zor", "Deir Ez Zor" and "DEIR EZ-ZOR" are one key. Aliases written in capitals
+(IS, SDF) must match in capitals. A stripped possessive ("Syrias", "Islamic States") still matches.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+import yaml
+
+from ingest.lexicon import SEED, load_lexicon
+from ingest.text import fold
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    kind: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    population: int
+    kind: str  # city | country | region | unresolved
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    surface: str
+    entity: Actor | Place
+    candidates: tuple = ()  # other places of the same name, for disambiguation
+
+
+def match_text(text: str) -> str:
+    return fold(text).replace("-", " ")
+
+
+def alias_key(alias: str) -> str:
+    """The form in which aliases are compared: "Deir Ez-Zor" and "deir ez zor" are one key."""
+    return re.sub(r"\s+", " ", match_text(alias)).strip()
+
+
+def _variants(alias: str) -> set[str]:
+    """Spellings of one alias as they appear in news: with or without al-, apostrophes, spaces."""
+    key = alias_key(alias)
+    out = {key, key.replace("'", ""), key.replace("'s ", " ")}
+    for v in list(out):
+        if m := re.match(r"^(al|el|ad|ar|as|an|at|az) (.+)$", v):
+            out |= {m[2], m[1] + m[2]}
+        if " " in v and len(v.replace(" ", "")) >= 8 and v.count(" ") <= 2:
+            out.add(v.replace(" ", ""))  # "deir ezzor", "albukamal"
+    return {v for v in out if len(v) >= 2}
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+
+
+class Gazetteer:
+    def __init__(self, actors: list[dict], places: list[Place], place_aliases: dict[str, list[str]]):
+        self.actors: dict[str, Actor] = {}
+        self.actor_aliases: dict[str, list[str]] = {}
+        self.places: dict[str, Place] = {p.id: p for p in places}
+        self.place_aliases = place_aliases
+        self._automaton = ahocorasick.Automaton()
+        entries: dict[str, list] = {}  # key -> [(priority, exact_case_alias|None, entity)]
+        for a in actors:
+            actor = Actor(slug(a["name"]), a["name"], a["kind"], a.get("country"))
+            self.actors[actor.id] = actor
+            self.actor_aliases[actor.id] = [a["name"], *a.get("aliases", [])]
+            for alias in {a["name"], *a.get("aliases", [])}:
+                exact = alias if alias.isupper() and len(alias) <= 6 else None
+                for v in _variants(alias):
+                    entries.setdefault(v, []).append((0, exact, actor))
+        stop = {fold(w) for w in load_lexicon("stopnames")["words"]}
+        for place in places:
+            for alias in place_aliases.get(place.id, []):
+                for v in _variants(alias):
+                    if fold(v) in stop:
+                        continue
+                    entries.setdefault(v, []).append((1, None, place))
+        for key, found in entries.items():
+            self._automaton.add_word(key, (key, found))
+        self._automaton.make_automaton()
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+        """Longest, non-overlapping, word-bounded mentions of actors and places in text[start:end]."""
+        end = len(text) if end is None else end
+        haystack = match_text(text[start:end])
+        hits = []
+        for last, (key, found) in self._automaton.iter(haystack):
+            s, e = last - len(key) + 1, last + 1
+            if s > 0 and (haystack[s - 1].isalnum() or _inside_word(haystack, s - 1)):
+                continue
+            e = _word_end(haystack, e)
+            if e is None:
+                continue
+            surface = text[start + s:start + e]
+            usable = [f for f in found if f[1] is None or f[1] in surface]
+            if not usable or not any(c.isupper() for c in surface):
+                continue  # entity names are proper nouns; "is", "said", "hotel" are not
+            hits.append((s, e, surface, usable))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        mentions, taken = [], -1
+        for s, e, surface, usable in hits:
+            if s < taken:
+                continue
+            usable.sort(key=lambda f: (f[0], -getattr(f[2], "population", 0)))
+            others = tuple(f[2] for f in usable[1:] if isinstance(f[2], Place))
+            mentions.append(Mention(start + s, start + e, surface, usable[0][2], others))
+            taken = e
+        return mentions
+
+
+def _inside_word(haystack: str, i: int) -> bool:
+    """An apostrophe between letters joins a word: "al-sina'a", "qa'im"."""
+    return haystack[i] == "'" and 0 < i < len(haystack) - 1 and haystack[i - 1].isalpha() and haystack[i + 1].isalpha()
+
+
+def _word_end(haystack: str, e: int) -> int | None:
+    """The end of a match if it ends a word, allowing a possessive: "syria's", stripped "syrias"."""
+    if _inside_word(haystack, e) and haystack[e + 1:e + 2] != "s":
+        return None
+    if e == len(haystack) or not haystack[e].isalnum():
+        if haystack[e:e + 2] == "'s" and (e + 2 == len(haystack) or not haystack[e + 2].isalnum()):
+            return e + 2
+        return e
+    if haystack[e] == "s" and haystack[e - 1] != "s" and (e + 1 == len(haystack) or not haystack[e + 1].isalnum()):
+        return e + 1
+    return None
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    with (SEED / "gazetteer" / "actors.yaml").open(encoding="utf-8") as f:
+        actors = yaml.safe_load(f)
+    with (SEED / "gazetteer" / "place_aliases.yaml").open(encoding="utf-8") as f:
+        curated = yaml.safe_load(f)
+    places: dict[str, Place] = {}
+    aliases: dict[str, list[str]] = {}
+    with (SEED / "gazetteer" / "places.tsv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            pid = f"gn:{row['geonameid']}"
+            places[pid] = Place(pid, row["name"], row["country"], row["admin1"] or None,
+                                float(row["lat"]) if row["lat"] else None,
+                                float(row["lon"]) if row["lon"] else None,
+                                int(row["population"] or 0), row["kind"])
+            aliases[pid] = [row["name"], *filter(None, row["aliases"].split("|"))]
+    curated_ids = set()
+    for entry in curated:
+        pid = f"gn:{entry['geonameid']}" if entry.get("geonameid") else f"x:{slug(entry['name'])}"
+        base = places.get(pid)
+        places[pid] = Place(
+            pid, entry["name"], entry.get("country", base.country if base else None),
+            entry.get("admin1", base.admin1 if base else None),
+            entry.get("lat", base.lat if base else None), entry.get("lon", base.lon if base else None),
+            base.population if base else 0, base.kind if base else "city",
+        )
+        aliases[pid] = [entry["name"], *entry.get("aliases", []), *aliases.get(pid, [])]
+        curated_ids.add(pid)
+    # A curated spelling names one place: drop it from GeoNames places that share it by chance.
+    curated_keys = {alias_key(a) for pid in curated_ids for a in aliases[pid]}
+    for pid, names in aliases.items():
+        if pid not in curated_ids:
+            aliases[pid] = [a for a in names if alias_key(a) not in curated_keys]
+    return Gazetteer(actors, list(places.values()), aliases)

@@ -1,0 +1,102 @@
+"""Reading article files: text or Markdown with YAML front-matter, or HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ingest.dates import parse_published
+from ingest.model import Article
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+
+
+class ArticleError(ValueError):
+    """An article that cannot be read; the message names the problem, the caller the file."""
+
+
+def read_article(path: Path, overrides: dict | None = None) -> Article:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise ArticleError("binary file, not an article")
+    text = _decode(raw)
+    if path.suffix.lower() in (".html", ".htm"):
+        article = _from_html(text, path)
+    else:
+        meta, body = split_front_matter(text)
+        article = _from_meta(meta, body, path)
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            setattr(article, key, parse_published(value) if key == "published" else value)
+    if not article.text.strip():
+        raise ArticleError("empty article: no text below the front-matter")
+    return article
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """The YAML block between leading '---' lines, and the text after it, byte for byte."""
+    if not text.startswith("---\n") and not text.startswith("---\r\n"):
+        return {}, text
+    first = text.index("\n") + 1
+    end = text.find("\n---", first - 1)
+    while end != -1 and text[end + 4:end + 5] not in ("\n", "\r", ""):
+        end = text.find("\n---", end + 1)
+    if end == -1:
+        raise ArticleError("front-matter opened with '---' is never closed")
+    try:
+        meta = yaml.safe_load(text[first:end + 1]) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        raise ArticleError(f"broken YAML front-matter{where}: {getattr(e, 'problem', e)}") from None
+    if not isinstance(meta, dict):
+        raise ArticleError("front-matter is not a mapping of fields")
+    body_start = text.find("\n", end + 1)
+    return meta, text[body_start + 1:] if body_start != -1 else ""
+
+
+def _from_meta(meta: dict, body: str, path: Path) -> Article:
+    try:
+        published = parse_published(meta.get("published") or meta.get("date"))
+    except ValueError as e:
+        raise ArticleError(f"published: {e}") from None
+    precision = meta.get("precision")
+    if published and precision in ("month", "year") and published.precision == "day":
+        published = parse_published(str(meta["published"])[: 7 if precision == "month" else 4])
+    return Article(
+        path=str(path), text=body, title=_str(meta.get("title")), publisher=_str(meta.get("publisher")),
+        author=_str(meta.get("author")), url=_str(meta.get("url")), published=published,
+        note=_str(meta.get("note")),
+    )
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _from_html(html: str, path: Path) -> Article:
+    import trafilatura  # heavy: only for HTML
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    if not text:
+        raise ArticleError("HTML page with no article text")
+    meta = trafilatura.extract_metadata(html)
+    published = None
+    if meta and meta.date:
+        try:
+            published = parse_published(meta.date)
+        except ValueError:
+            published = None
+    return Article(
+        path=str(path), text=text + "\n", title=meta.title if meta else None,
+        publisher=(meta.sitename if meta else None), author=meta.author if meta else None,
+        url=meta.url if meta else None, published=published,
+    )

@@ -1,0 +1,196 @@
+"""Text normalisation, boilerplate detection and sentence splitting, all offset-preserving.
+
+Matching runs on `fold(text)`, a string of exactly the same length as the stored text, so every
+offset found in the folded text points at the same characters of the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest.lexicon import load_lexicon
+
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u02bf": "'", "\u02be": "'", "`": "'", "\u00b4": "'",
+           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'}
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in _SPACES:
+        return " "
+    if c in _QUOTES:
+        return _QUOTES[c]
+    if c in _DASHES:
+        return "-"
+    if c == "\u200c" or c == "\u200b" or c == "\ufeff":
+        return " "
+    base = unicodedata.normalize("NFKD", c)[:1] or c
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics, unify spaces, quotes and dashes; same length as `text`."""
+    if text.isascii():
+        return text.lower().replace("\t", " ")
+    return "".join(_fold_char(c) for c in text)
+
+
+def is_latin_line(line: str) -> bool:
+    """False for lines mostly in another script (Arabic, Cyrillic…): kept, but not mined."""
+    letters = [c for c in line if c.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for c in letters if c < "\u0250" or "\u1e00" <= c <= "\u1eff")
+    return latin >= 0.6 * len(letters)
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+
+def lines(text: str) -> list[Line]:
+    out, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        out.append(Line(pos, pos + len(body), body))
+        pos += len(raw)
+    return out
+
+
+def boilerplate_lines(text: str, title: str | None = None) -> set[int]:
+    """Start offsets of lines that are not article prose: page furniture, headings, appeals.
+
+    A "Related Articles"-style heading also takes the list that follows it, up to a blank line.
+    """
+    lex = load_lexicon("boilerplate")
+    phrases = [p.lower() for p in lex["phrases"]]
+    list_headings = [p.lower() for p in lex["list_headings"]]
+    title_key = _squash(title) if title else None
+    skipped: set[int] = set()
+    in_list = False
+    for line in lines(text):
+        stripped = fold(line.text).strip()
+        if in_list and (not stripped or _LIST_ITEM.match(stripped) or _is_heading(stripped)):
+            skipped.add(line.start)
+            continue
+        in_list = False
+        if not stripped:
+            continue
+        if any(stripped.rstrip(":") == h for h in list_headings):
+            in_list = True
+            skipped.add(line.start)
+        elif (
+            any(p in stripped for p in phrases)
+            or _is_date_only(stripped)
+            or (title_key and len(title_key) > 12 and title_key in _squash(line.text))
+            or _is_heading(stripped)
+            or ("@" in stripped and len(stripped.split()) < 15)
+        ):
+            skipped.add(line.start)
+    return skipped
+
+
+_LIST_ITEM = re.compile(r"^(\d+[.)]|[-*\u2022])\s")
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", fold(s))
+
+
+_DATE_ONLY = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:[a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[a-z]+\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2})$"
+)
+
+
+def _is_date_only(line: str) -> bool:
+    """A line holding nothing but a date: a page header or capture stamp, not a publication date."""
+    return bool(_DATE_ONLY.match(line))
+
+
+def _is_heading(line: str) -> bool:
+    """Short lines with no sentence punctuation: titles, bylines, section heads, menu crumbs."""
+    words = line.split()
+    return len(words) <= 12 and not re.search(r"[.!?\"')]\s*$", line)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+# A full stop after these is not a sentence end.
+_ABBREVIATIONS = {
+    "u.s", "u.k", "u.n", "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "brig",
+    "st", "no", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "gov", "sen", "rep", "prof", "jr", "sr", "inc", "ltd",
+    "co", "corp", "dept", "approx", "est", "fig", "al",
+}
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
+
+
+def sentences(text: str, skip: set[int] = frozenset()) -> list[Sentence]:
+    """Split prose into sentences with offsets into `text`. Paragraphs are blank-line separated
+    blocks; a line break that ends a line of prose also ends a sentence."""
+    out: list[Sentence] = []
+    paragraph = 0
+    previous_blank = True
+    for line in lines(text):
+        if not line.text.strip():
+            if not previous_blank:
+                paragraph += 1
+            previous_blank = True
+            continue
+        previous_blank = False
+        if line.start in skip or not is_latin_line(line.text):
+            continue
+        for s, e in _split_line(line.text):
+            out.append(Sentence(line.start + s, line.start + e, paragraph))
+    return out
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _END.finditer(line):
+        end = m.end()
+        if not _is_boundary(line, m.start(), end):
+            continue
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(line)))
+    result = []
+    for s, e in spans:
+        while s < e and line[s].isspace():
+            s += 1
+        while e > s and line[e - 1].isspace():
+            e -= 1
+        if e - s >= 3:
+            result.append((s, e))
+    return result
+
+
+def _is_boundary(line: str, dot: int, end: int) -> bool:
+    if line[dot] != ".":
+        return True
+    word = re.search(r"([A-Za-z.]+)$", line[:dot])
+    token = word.group(1).lower() if word else ""
+    if token in _ABBREVIATIONS:
+        return False
+    if len(token) == 1 and token.isalpha():  # an initial: "A. Smith"
+        return False
+    rest = line[end:].lstrip()
+    if not rest:
+        return True
+    # The next sentence starts with a capital, a digit or a quote.
+    return rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'\u201c\u2018("
