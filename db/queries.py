@@ -207,10 +207,15 @@ def _run(conn, sql: str, params: list):
 
 # ---- events ---------------------------------------------------------------------------------
 
-def event_ids(conn, f: Filter) -> list[str]:
-    """Ids of the matching events in date order (undated last): the app's timeline index."""
+def timeline_index(conn, f: Filter) -> tuple[list[str], list[str | None]]:
+    """Ids and start dates of the matching events in date order (undated last): the app's index."""
     where, params = _where(f)
-    return [r[0] for r in _run(conn, "SELECT e.id FROM events e" + where + ORDER, params)]
+    rows = _run(conn, "SELECT e.id, e.date_start FROM events e" + where + ORDER, params)
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+def event_ids(conn, f: Filter) -> list[str]:
+    return timeline_index(conn, f)[0]
 
 
 def count_events(conn, f: Filter = Filter()) -> int:

@@ -1,0 +1,146 @@
+"""The side and detail panes: facet lists with counts, the histogram, the event's sources."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, SelectionList, Sparkline, Static
+from textual.widgets.selection_list import Selection
+
+from db.queries import EventDetail, FacetValue
+
+
+class FacetPane(Vertical):
+    """Values with counts under the current filter; type to narrow, space or enter to toggle."""
+
+    class Changed(Message):
+        def __init__(self, facet: str, selected: tuple[str, ...]) -> None:
+            super().__init__()
+            self.facet = facet
+            self.selected = selected
+
+    def __init__(self, facet: str, title: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.facet = facet
+        self.border_title = title
+        self.values: list[FacetValue] = []
+        self.selected: set[str] = set()
+        self._rebuilding = False
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="type to narrow", id=f"{self.facet}-narrow")
+        yield SelectionList[str](id=f"{self.facet}-list")
+
+    def set_values(self, values: list[FacetValue]) -> None:
+        self.values = values
+        self._rebuild()
+
+    def clear(self) -> None:
+        self.selected.clear()
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        needle = self.query_one(Input).value.strip().lower()
+        options = self.query_one(SelectionList)
+        self._rebuilding = True
+        options.clear_options()
+        shown = [v for v in self.values if needle in v.name.lower() or v.id in self.selected]
+        known = {v.id for v in shown}
+        shown += [FacetValue(i, i, 0) for i in sorted(self.selected - known)]
+        options.add_options([Selection(Text(f"{v.name} ({v.count})"), v.id, v.id in self.selected) for v in shown])
+        self._rebuilding = False
+        self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{len(self.values)}"
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._rebuild()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(SelectionList).focus()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        if self._rebuilding:
+            return
+        visible = {str(o.value) for o in [event.selection_list.get_option_at_index(i)
+                                          for i in range(event.selection_list.option_count)]}
+        self.selected = (self.selected - visible) | set(event.selection_list.selected)
+        self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{len(self.values)}"
+        self.post_message(self.Changed(self.facet, tuple(sorted(self.selected))))
+
+    def focus_list(self) -> None:
+        self.query_one(SelectionList).focus()
+
+
+class Histogram(Vertical):
+    """Events per month under the current filter (per year when the range is long)."""
+
+    def compose(self) -> ComposeResult:
+        yield Sparkline([], id="spark")
+        yield Label("", id="spark-range")
+
+    def set_counts(self, months: list[tuple[str, int]], date_range: str) -> None:
+        spark, label = self.query_one(Sparkline), self.query_one(Label)
+        if not months:
+            spark.data, label.content = [], Text("no dated events")
+            return
+        per_year = len(months) > 48
+        buckets: dict[str, int] = {}
+        for month, n in months:
+            key = month[:4] if per_year else month
+            buckets[key] = buckets.get(key, 0) + n
+        spark.data = list(buckets.values())
+        first, last = next(iter(buckets)), list(buckets)[-1]
+        unit = "year" if per_year else "month"
+        label.update(Text(f"{first} … {last}  ({sum(buckets.values())} dated events, per {unit})"
+                          + (f"   range: {date_range}" if date_range else ""), style="dim"))
+
+
+class DetailPane(VerticalScroll):
+    """Every field of the event under the cursor, and each source with its quote in context."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("No event selected."), id="detail-body")
+
+    def show(self, detail: EventDetail | None, contexts: list[tuple[str, str, str]]) -> None:
+        body = self.query_one("#detail-body", Static)
+        if detail is None:
+            body.update(Text("No event selected."))
+            return
+        e = detail.event
+        t = Text()
+        t.append(f"{e.date or 'undated'}", style="bold")
+        t.append(f"  ({e.precision or 'no date'}")
+        if detail.date_expression:
+            t.append(f", from “{detail.date_expression}”")
+        elif detail.date_source == "published":
+            t.append(", reported on publication date")
+        t.append(")\n")
+        t.append(f"{e.type} / {e.sub_type}\n", style="bold")
+        t.append(f"{e.summary}\n\n")
+        for name, role in e.actors:
+            t.append(f"{role:<11}", style="dim")
+            t.append(f"{name}\n")
+        for p in detail.places:
+            coords = f"  ({p.lat:.3f}, {p.lon:.3f})" if p.lat is not None else "  (no coordinates)"
+            t.append("place      ", style="dim")
+            t.append(f"{p.name}, {p.country or '?'}{coords}\n")
+        if e.fatalities is not None:
+            t.append("killed     ", style="dim")
+            high = "" if detail.fatalities_high == e.fatalities else f" (range {detail.fatalities_low}–{detail.fatalities_high or '?'})"
+            t.append(f"{e.fatalities}{high}  “{detail.fatalities_raw}”\n")
+        t.append("confidence ", style="dim")
+        t.append(f"{e.confidence:.2f}   {'★ starred' if e.starred else ''}\n")
+        t.append(f"\n{len(detail.sources)} source{'s' if len(detail.sources) != 1 else ''}"
+                 f" ({e.publishers} publisher{'s' if e.publishers != 1 else ''})\n", style="bold underline")
+        for n, (s, (before, quote, after)) in enumerate(zip(detail.sources, contexts), 1):
+            t.append(f"\n[{n}] {s.title or s.path}\n", style="bold")
+            t.append(f"    {s.publisher or 'unknown publisher'} · {s.published or 'undated'} · chars {s.start}–{s.end}\n", style="dim")
+            t.append(" ".join(before.split()) + " ", style="dim")
+            t.append(" ".join(quote.split()), style="bold reverse")
+            t.append(" " + " ".join(after.split()) + "\n", style="dim")
+        body.update(t)
+        self.scroll_home(animate=False)

@@ -1,0 +1,81 @@
+"""Modal screens: help, a one-line prompt (export path, date range), the full article."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets.text_area import Selection
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        t = Text("Keys\n\n", style="bold")
+        for keys, description in self.rows:
+            t.append(f"  {keys:<18}", style="bold cyan")
+            t.append(f"{description}\n")
+        t.append("\nEsc closes this help.", style="dim")
+        with Vertical(id="help-box"):
+            yield Static(t)
+
+
+class Prompt(ModalScreen[str | None]):
+    """Ask for one line of text; Enter answers, Escape cancels. `check` returns an error or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, question: str, value: str = "", check=None) -> None:
+        super().__init__()
+        self.question, self.value, self.check = question, value, check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Label(self.question)
+            yield Input(self.value, id="prompt-input")
+            yield Label("", id="prompt-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        problem = self.check(event.value) if self.check else None
+        if problem:
+            self.query_one("#prompt-error", Label).update(Text(problem, style="bold red"))
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ArticleScreen(ModalScreen[None]):
+    """The whole article, scrolled to the quote, the quote selected."""
+
+    BINDINGS = [Binding("escape,q,o", "dismiss", "Close", id="article.close")]
+
+    def __init__(self, title: str, text: str, start: int, end: int) -> None:
+        super().__init__()
+        self.title_text, self.text, self.start, self.end = title, text, start, end
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="article-box"):
+            yield Label(Text(self.title_text, style="bold"))
+            yield TextArea(self.text, read_only=True, soft_wrap=True, id="article-text")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.selection = Selection(_location(self.text, self.start), _location(self.text, self.end))
+        area.scroll_cursor_visible(center=True, animate=False)
+        area.focus()
+
+
+def _location(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    row = before.count("\n")
+    return row, offset - (before.rfind("\n") + 1)
