@@ -117,7 +117,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 continue
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
-            places = _places(seg_mentions)
+            places = _places(text, seg_mentions)
             if not actors and not places and source != "sentence":
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
                 continue
@@ -169,53 +169,51 @@ def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence)
 
 
 _PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$")
-_TARGET = re.compile(r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|toward|towards)\s+(?:the\s+|a\s+|an\s+|several\s+|\w+\s+){0,3}$")
+_TARGET = re.compile(r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|toward|towards|of)"
+                     r"\s+(?:the\s+|a\s+|an\s+|several\s+|\w+\s+){0,3}$")
 
 
 def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: set[str]) -> list[tuple[Actor, str]]:
-    """Who did what to whom: the actor before the trigger acts, unless a passive "by" says
-    otherwise; an actor after "against/on/at" is the target."""
+    """Who did what to whom. Active: the nearest actor before the trigger acts and one after
+    "against/on/at" is the target. Passive: the actor after "by" acts and the one before is the
+    target. Civilians are never the doer; everyone else named is associated."""
     actors = [m for m in mentions if isinstance(m.entity, Actor)]
+
+    def can_act(m: Mention) -> bool:
+        return m.entity.kind != "civilians" and m.entity.id not in targets
+
+    by = [m for m in actors if m.start >= trig[1] and _PASSIVE_BY.search(fold(text[max(0, m.start - 12):m.start]))]
+    before = [m for m in actors if m.start < trig[0]]
+    after = [m for m in actors if m.start >= trig[1]]
+    doer = target = None
+    if by and can_act(by[0]):
+        doer = by[0]
+        target = before[-1] if before else None
+    else:
+        doer = next((m for m in reversed(before) if can_act(m) and m.entity.kind != "person"), None) \
+            or next((m for m in reversed(before) if can_act(m)), None)
+        cued = [m for m in after if _TARGET.search(fold(text[max(0, m.start - 40):m.start]))]
+        target = next(iter(cued), None) or next((m for m in actors if not can_act(m)), None)
+        if doer is None and after:
+            doer = next((m for m in after if can_act(m) and m is not target), None)
     roles: dict[str, tuple[Actor, str]] = {}
-    for m in actors:
-        left = fold(text[max(0, m.start - 40):m.start])
-        if _PASSIVE_BY.search(left):
-            role = "actor1"
-        elif m.start < trig[0]:
-            role = "actor1"
-        elif _TARGET.search(left) or m.entity.id in targets or m.entity.kind == "civilians":
-            role = "actor2"
-        else:
-            role = "associated"
-        if m.entity.kind == "civilians" and role == "actor1":
-            role = "actor2"
-        if m.entity.id not in roles:
+    for m, role in ((doer, "actor1"), (target, "actor2")):
+        if m is not None and m.entity.id not in roles:
             roles[m.entity.id] = (m.entity, role)
-    ordered = list(roles.values())
-    # One actor1 only: the one nearest before the trigger; the others associated.
-    firsts = [a for a in actors if roles[a.entity.id][1] == "actor1"]
-    if len(firsts) > 1:
-        before = [a for a in firsts if a.start < trig[0]]
-        keep = (before[-1] if before else firsts[0]).entity.id
-        ordered = [(a, "associated" if r == "actor1" and a.id != keep else r) for a, r in ordered]
-    if not any(r == "actor1" for _, r in ordered):
-        ordered = [(a, "actor1" if r == "associated" and a.kind != "person" else r) for a, r in ordered][:]
-        seen = False
-        fixed = []
-        for a, r in ordered:
-            if r == "actor1":
-                r = "associated" if seen else r
-                seen = True
-            fixed.append((a, r))
-        ordered = fixed
-    rank = {"actor1": 0, "actor2": 1, "associated": 2}
-    return sorted(ordered, key=lambda ar: rank[ar[1]])
+    for m in actors:
+        roles.setdefault(m.entity.id, (m.entity, "associated"))
+    return list(roles.values())
 
 
-def _places(mentions: list[Mention]) -> list[Place]:
+_VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
+
+
+def _places(text: str, mentions: list[Mention]) -> list[Place]:
     """Places of one event, most specific first; a country is dropped when a place inside it is
-    named; an ambiguous name is read in the country of the other places."""
-    found = [m for m in mentions if isinstance(m.entity, Place)]
+    named; an ambiguous name is read in the country of the other places. A capital that acts
+    ("Tehran retaliated", "Damascus said") is its government, not a place."""
+    found = [m for m in mentions if isinstance(m.entity, Place)
+             and not (m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end))]
     countries = {m.entity.country for m in found}
     places: list[Place] = []
     for m in found:

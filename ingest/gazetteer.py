@@ -131,7 +131,7 @@ class Gazetteer:
 
 def _inside_word(haystack: str, i: int) -> bool:
     """An apostrophe between letters joins a word: "al-sina'a", "qa'im"."""
-    return haystack[i] == "'" and 0 < i < len(haystack) - 1 and haystack[i - 1].isalpha() and haystack[i + 1].isalpha()
+    return 0 < i < len(haystack) - 1 and haystack[i] == "'" and haystack[i - 1].isalpha() and haystack[i + 1].isalpha()
 
 
 def _word_end(haystack: str, e: int) -> int | None:

@@ -141,19 +141,11 @@ _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
 
 
 def sentences(text: str, skip: set[int] = frozenset()) -> list[Sentence]:
-    """Split prose into sentences with offsets into `text`. Paragraphs are blank-line separated
-    blocks; a line break that ends a line of prose also ends a sentence."""
+    """Split prose into sentences with offsets into `text`. Each line is a paragraph: news text
+    puts one paragraph on a line, and a line break always ends a sentence."""
     out: list[Sentence] = []
-    paragraph = 0
-    previous_blank = True
-    for line in lines(text):
-        if not line.text.strip():
-            if not previous_blank:
-                paragraph += 1
-            previous_blank = True
-            continue
-        previous_blank = False
-        if line.start in skip or not is_latin_line(line.text):
+    for paragraph, line in enumerate(lines(text)):
+        if not line.text.strip() or line.start in skip or not is_latin_line(line.text):
             continue
         for s, e in _split_line(line.text):
             out.append(Sentence(line.start + s, line.start + e, paragraph))

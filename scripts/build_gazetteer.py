@@ -51,7 +51,8 @@ def main() -> None:
         name = plain(city["name"])
         aliases = sorted({a for a in city["alternatenames"] + [city["name"]] if usable_alias(a)} - {name})
         rows.append([city["geonameid"], name, cc, city["admin1code"], round(city["latitude"], 5),
-                     round(city["longitude"], 5), city["population"], "city", "|".join(aliases)])
+                     round(city["longitude"], 5), city["population"],
+                     "capital" if countries.get(cc, {}).get("capital") == city["name"] else "city", "|".join(aliases)])
     # Countries sit at their capital's coordinates: a map pin, not a boundary.
     for cc, country in countries.items():
         capital = capitals.get(cc)

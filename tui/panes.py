@@ -72,7 +72,10 @@ class FacetPane(Vertical):
         self.post_message(self.Changed(self.facet, tuple(sorted(self.selected))))
 
     def focus_list(self) -> None:
-        self.query_one(SelectionList).focus()
+        options = self.query_one(SelectionList)
+        if options.highlighted is None and options.option_count:
+            options.highlighted = 0
+        options.focus()
 
 
 class Histogram(Vertical):

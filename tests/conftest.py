@@ -1,0 +1,41 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from db.load import load
+from db.schema import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seed"
+
+
+@pytest.fixture(scope="session")
+def seed_db_master(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seed") / "timeline.db"
+    report = load(SEED, path)
+    assert report.ok, report.errors
+    return path
+
+
+@pytest.fixture
+def seed_db(seed_db_master, tmp_path) -> Path:
+    """A private copy of the seed database, for tests that write."""
+    path = tmp_path / "timeline.db"
+    shutil.copy(seed_db_master, path)
+    return path
+
+
+@pytest.fixture
+def conn(seed_db):
+    c = connect(seed_db)
+    yield c
+    c.close()
+
+
+def write_article(folder: Path, name: str, body: str, **meta) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    head = "".join(f"{k}: {v}\n" for k, v in meta.items())
+    path = folder / name
+    path.write_text(f"---\n{head}---\n{body}" if meta else body, encoding="utf-8")
+    return path

@@ -1,0 +1,103 @@
+from pathlib import Path
+
+import pytest
+
+from ingest.dates import parse_published
+from ingest.extract import extract
+from ingest.fatalities import find_fatalities
+from ingest.model import Article
+from ingest.read import read_article
+
+SEED_ARTICLES = sorted((Path(__file__).resolve().parent.parent / "seed" / "articles").iterdir())
+
+
+def events_of(text: str, published: str | None = "2019-03-20"):
+    article = Article(path="test.txt", text=text, published=parse_published(published) if published else None)
+    return extract(article)[0]
+
+
+def roles(event) -> dict[str, str]:
+    return {a.name: r for a, r in event.actors}
+
+
+@pytest.mark.parametrize("path", SEED_ARTICLES, ids=lambda p: p.name)
+def test_every_quote_is_the_exact_source_span(path):
+    article = read_article(path)
+    for event in extract(article)[0]:
+        for ev in event.evidence:
+            assert article.text[ev.start:ev.end] == ev.text
+
+
+def test_active_sentence_gives_doer_and_target():
+    (event,) = events_of("Turkish drones struck Kurdish fighters near Qamishli on Monday.")
+    assert event.sub_type == "Air/drone strike"
+    assert roles(event) == {"Turkish forces": "actor1", "YPG": "actor2"}
+    assert [p.name for p in event.places] == ["Qamishli"]
+    assert event.date.display() == "2019-03-18"
+
+
+def test_passive_sentence_finds_the_doer_after_by():
+    (event,) = events_of("A checkpoint of the Syrian army was attacked by ISIS in Palmyra on Sunday.")
+    assert roles(event)["Islamic State"] == "actor1"
+
+
+def test_one_sentence_can_report_two_events_with_their_own_dates_and_places():
+    events = events_of("The IRGC launched missile strikes at ISIL in Deir Ezzor in retaliation for the "
+                       "June 7 terrorist attacks in Tehran on Sunday.", "2017-06-19")
+    by_type = {e.sub_type: e for e in events}
+    strike, attack = by_type["Shelling/artillery/missile attack"], by_type["Attack"]
+    assert strike.date.display() == "2017-06-18" and [p.name for p in strike.places] == ["Deir ez-Zor"]
+    assert attack.date.display() == "2017-06-07" and [p.name for p in attack.places] == ["Tehran"]
+
+
+def test_sentence_without_date_takes_the_publication_date_marked_as_reported():
+    (event,) = events_of("Clashes broke out between the SDF and ISIS in Hajin.", "2018-10-01")
+    assert event.date.display() == "2018-10-01" and event.date_source == "published"
+
+
+def test_without_publication_date_relative_events_are_undated():
+    (event,) = events_of("Clashes broke out between the SDF and ISIS in Hajin on Sunday.", None)
+    assert event.date is None
+
+
+def test_text_with_commas_and_apostrophes_stripped():
+    events = events_of("On Sunday Syrias army shelled Islamic States positions in Deir Ezzor killing five fighters.",
+                       "2019-03-20")
+    (event,) = events
+    assert event.sub_type == "Shelling/artillery/missile attack"
+    assert roles(event)["Syrian government forces"] == "actor1"
+    assert [p.name for p in event.places] == ["Deir ez-Zor"]
+    assert event.fatalities.best == 5
+
+
+def test_programmes_and_threats_are_not_events():
+    assert events_of("Iran's ballistic missile program worries Israel.") == []
+    assert events_of("Iran will launch missiles at ISIS if attacked again.") == []
+
+
+def test_historical_asides_are_not_events():
+    assert events_of("The sword is named for the 625 AD Battle of Uhud in Medina.", "2017-06-19") == []
+
+
+@pytest.mark.parametrize("phrase, best, low, high", [
+    ("a deadly attack that left two dozen people dead", 24, 24, 24),
+    ("ended with 12 dead and 42 wounded", 12, 12, 12),
+    ("five militants died in the airstrikes", 5, 5, 5),
+    ("resulted in the death of over a hundred people", 101, 101, None),
+    ("at least 7 civilians were killed", 7, 7, None),
+    ("dozens of fighters were killed", 24, 24, 99),
+    ("the bombing killed 3 people", 3, 3, 3),
+])
+def test_fatalities_from_numbers_and_number_words(phrase, best, low, high):
+    f = find_fatalities(phrase)
+    assert (f.best, f.low, f.high) == (best, low, high)
+
+
+def test_wounded_are_not_counted_as_killed():
+    assert find_fatalities("42 people were wounded") is None
+
+
+def test_extraction_is_deterministic():
+    article = read_article(SEED_ARTICLES[2])
+    first = [(e.id, e.date, e.sub_type) for e in extract(article)[0]]
+    assert first == [(e.id, e.date, e.sub_type) for e in extract(article)[0]]
