@@ -200,7 +200,7 @@ def _run(conn, sql: str, params: list):
     try:
         return conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as e:
-        if "fts5" in str(e) or "MATCH" in str(e) or "syntax" in str(e):
+        if "MATCH" in sql and "locked" not in str(e):
             raise QueryError(f"search: {e} (put words in double quotes to search them literally)") from None
         raise
 

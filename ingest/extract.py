@@ -71,13 +71,9 @@ def find_triggers(folded: str) -> list[Trigger]:
     strong = [t for t in found if not t.weak]
     chosen = strong or found[:1]
     specific = [t for t in chosen if not t.generic]
-    if specific:  # "attack" beside "missile strike" is the same event, not another
-        chosen = specific + [t for t in chosen if t.generic and not _near(t, specific)]
+    if specific:  # "strikes" beside "terror attack" is the same event, told less precisely
+        chosen = specific
     return sorted(chosen, key=lambda t: t.start)
-
-
-def _near(t: Trigger, others: list[Trigger], gap: int = 60) -> bool:
-    return any(abs(t.start - o.start) < gap for o in others)
 
 
 def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
@@ -205,7 +201,16 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     return list(roles.values())
 
 
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
+
+
+_DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-\u2013\u2014:]")
+
+
+def _is_dateline(text: str, m: Mention) -> bool:
+    """"TEHRAN – ..." at the head of a paragraph says where the story was filed, not where it happened."""
+    return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))
 
 
 def _places(text: str, mentions: list[Mention]) -> list[Place]:
@@ -213,7 +218,9 @@ def _places(text: str, mentions: list[Mention]) -> list[Place]:
     named; an ambiguous name is read in the country of the other places. A capital that acts
     ("Tehran retaliated", "Damascus said") is its government, not a place."""
     found = [m for m in mentions if isinstance(m.entity, Place)
-             and not (m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end))]
+             and not (m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end)
+                      and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start))
+             and not _is_dateline(text, m)]
     countries = {m.entity.country for m in found}
     places: list[Place] = []
     for m in found:

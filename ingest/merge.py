@@ -11,6 +11,15 @@ FAMILIES = {  # ACLED types that can describe the same incident, seen by differe
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4}
 
 
+def match_score(a: Event, b: Event) -> int:
+    """0 when a and b cannot be one event; higher when they agree on more."""
+    if not same_event(a, b):
+        return 0
+    places = {p.id for p in a.places} & {p.id for p in b.places}
+    actors = {x.id for x, _ in a.actors} & {x.id for x, _ in b.actors}
+    return 1 + 2 * (a.sub_type == b.sub_type) + len(places) + len(actors)
+
+
 def same_event(a: Event, b: Event) -> bool:
     if a.date is None or b.date is None or FAMILIES[a.type] != FAMILIES[b.type]:
         return False
@@ -29,7 +38,9 @@ def merge(events: list[Event]) -> list[Event]:
     """Greedy, in the order given (document order), so the result and its ids are deterministic."""
     merged: list[Event] = []
     for event in events:
-        target = next((m for m in merged if same_event(m, event)), None)
+        scored = [(match_score(m, event), -i) for i, m in enumerate(merged)]
+        best = max(scored, default=(0, 0))
+        target = merged[-best[1]] if best[0] else None
         if target is None:
             merged.append(event)
         else:

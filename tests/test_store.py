@@ -1,0 +1,155 @@
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from db import queries
+from db.load import ingest, load
+from db.schema import DatabaseError, connect
+from tests.conftest import SEED, write_article
+
+
+def export_json(db, *args):
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_every_exported_quote_round_trips_against_the_document_text(seed_db):
+    conn = connect(seed_db)
+    events = export_json(seed_db)
+    assert len(events) > 20
+    for event in events:
+        assert event["sources"], event
+        for s in event["sources"]:
+            text = conn.execute("SELECT text FROM documents WHERE id = ?", (s["document"],)).fetchone()[0]
+            assert text[s["start"]:s["end"]] == s["quote"]
+
+
+def test_json_contract_fields_and_date_order(seed_db):
+    events = export_json(seed_db)
+    assert set(events[0]) == {"id", "date", "date_start", "date_end", "precision", "type", "sub_type", "summary",
+                              "fatalities", "actors", "places", "sources"}
+    dated = [e["date_start"] for e in events if e["date_start"]]
+    assert dated == sorted(dated)
+    assert all(e["date"] is None for e in events[len(dated):])
+    assert {e["precision"] for e in events if e["date"]} <= {"day", "week", "month", "season", "year"}
+
+
+def test_actor_aliases_select_the_same_events(seed_db):
+    daesh, isil, isis = (export_json(seed_db, "--actor", a) for a in ("Daesh", "ISIL", "ISIS"))
+    assert daesh and daesh == isil == isis
+
+
+def test_place_spellings_select_the_same_events(seed_db):
+    a, b = export_json(seed_db, "--place", "Deir az-Zur"), export_json(seed_db, "--place", "deir ezzor")
+    assert a and a == b
+
+
+def test_the_tehran_attacks_of_june_2017_are_one_event_with_two_sources(seed_db):
+    events = export_json(seed_db, "--place", "Tehran", "--since", "2017-06", "--until", "2017-06")
+    (attack,) = [e for e in events if e["type"] == "Violence against civilians" or e["sub_type"] == "Attack"]
+    assert attack["date"] == "2017-06-07"
+    assert len({s["document"] for s in attack["sources"]}) == 2
+
+
+def test_loading_twice_gives_the_same_ids_and_keeps_stars(seed_db):
+    conn = connect(seed_db)
+    ids = queries.event_ids(conn, queries.Filter())
+    queries.set_starred(conn, ids[3], True)
+    conn.close()
+    load(SEED, seed_db)
+    conn = connect(seed_db)
+    assert queries.event_ids(conn, queries.Filter()) == ids
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [ids[3]]
+
+
+def test_ingest_adds_an_article_once(seed_db, tmp_path):
+    article = write_article(tmp_path, "new.md", "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
+                            title="Hajin clashes", publisher="Test Wire", published="2018-12-10")
+    first = ingest([article], seed_db)
+    assert len(first.added) == 1 and first.ok
+    conn = connect(seed_db)
+    hajin = queries.event_ids(conn, queries.make_filter(conn, places=["Hajin"], since="2018-12-09", until="2018-12-09"))
+    assert len(hajin) == 1
+    count = queries.count_events(conn)
+    again = ingest([article], seed_db)
+    assert again.added == [] and len(again.unchanged) == 1
+    assert queries.count_events(connect(seed_db)) == count
+
+
+def test_bad_files_are_reported_and_the_others_still_load(tmp_path):
+    seed = tmp_path / "seed"
+    write_article(seed / "articles", "good.txt", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
+    write_article(seed / "articles", "broken.txt", "Text.\n", title="[unclosed", published="2018-12-10")
+    write_article(seed / "articles", "impossible.txt", "Text.\n", published="2021-02-30")
+    (seed / "articles" / "empty.txt").write_text("")
+    (seed / "articles" / "binary.txt").write_bytes(b"\x00\x01\x02")
+    report = load(seed, tmp_path / "t.db")
+    problems = dict(report.errors)
+    assert set(problems) == {str(seed / "articles" / n) for n in ("broken.txt", "impossible.txt", "empty.txt", "binary.txt")}
+    assert "YAML" in problems[str(seed / "articles" / "broken.txt")]
+    assert len(report.added) == 1 and report.events == 1
+
+
+def test_cli_load_exits_1_naming_the_bad_file(tmp_path):
+    seed = tmp_path / "seed"
+    write_article(seed / "articles", "good.txt", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
+    write_article(seed / "articles", "bad.txt", "x\n", published="yesterday")
+    result = CliRunner().invoke(main, ["load", str(seed), "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 1
+    assert "bad.txt" in result.stderr and "published" in result.stderr
+
+
+def test_a_foreign_database_is_refused_not_changed(tmp_path):
+    path = tmp_path / "other.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE customers (name TEXT)")
+    other.commit()
+    other.close()
+    with pytest.raises(DatabaseError, match="not a timeline database"):
+        connect(path)
+    assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [("customers",)]
+
+
+def test_facets_count_under_the_filter_but_ignore_their_own_selection(conn):
+    isis = queries.resolve_actor(conn, "ISIS")
+    f = queries.Filter(actors=(isis,))
+    facets = queries.facets(conn, f)
+    total = queries.count_events(conn, f)
+    assert max(v.count for v in facets.types) <= total
+    assert sum(v.count for v in facets.types) == total
+    assert len(facets.actors) == len(queries.facets(conn, queries.Filter()).actors)
+
+
+def test_search_syntax_errors_are_clear(conn):
+    with pytest.raises(queries.QueryError, match="search"):
+        queries.event_ids(conn, queries.Filter(search='"unbalanced'))
+    assert queries.event_ids(conn, queries.Filter(search="missile"))
+
+
+def test_unknown_actor_is_a_clear_cli_error(seed_db):
+    result = CliRunner().invoke(main, ["list", "--db", str(seed_db), "--actor", "Nobody Brigade"])
+    assert result.exit_code == 1 and "no actor called 'Nobody Brigade'" in result.stderr
+
+
+def test_markdown_export_has_headings_quotes_and_footnotes(seed_db, tmp_path):
+    out = tmp_path / "out.md"
+    result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--actor", "IRGC", "--format", "md", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    md = out.read_text()
+    assert md.startswith("# Timeline: Islamic Revolutionary Guard Corps")
+    assert "## 2017" in md and "### 2017-06" in md
+    assert "  > " in md and "[^1]: " in md
+    again = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--format", "md", "-o", str(out)])
+    assert again.exit_code == 1 and "--force" in again.stderr
+    assert out.read_text() == md
+
+
+def test_csv_export_has_a_header_and_a_row_per_event(seed_db):
+    result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--format", "csv", "--place", "Albu Kamal"])
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("id,date,date_start")
+    assert len(lines) - 1 == len(export_json(seed_db, "--place", "Albu Kamal"))
