@@ -1,0 +1,140 @@
+"""The real app under Textual's Pilot, on a real seed database."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from db import queries
+from db.schema import connect
+from tui.app import TimelineApp
+from tui.panes import FacetPane
+from tui.timeline_view import TimelineView
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def settle(pilot, app):
+    """Wait until the query workers are done and their results applied."""
+    await pilot.pause()
+    while any(w.is_running for w in app.workers):
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        everything = len(view.ids)
+        await pilot.press("a")
+        await pilot.press("enter")  # the first actor: the one with most events
+        await settle(pilot, app)
+        pane = app.query_one("#actors", FacetPane)
+        (chosen,) = pane.selected
+        conn = connect(seed_db)
+        expected = queries.event_ids(conn, queries.Filter(actors=(chosen,)))
+        assert view.ids == expected and 0 < len(view.ids) < everything
+        types = app.query_one("#types", FacetPane).values
+        assert sum(v.count for v in types) == len(expected)
+        assert f"{len(expected)} of {everything} events" in app.sub_title
+        await pilot.press("c")
+        await settle(pilot, app)
+        assert len(view.ids) == everything and not pane.selected
+
+
+async def test_cursor_keys_move_and_the_detail_pane_follows(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        await pilot.press("j", "j")
+        assert view.cursor == 2
+        await pilot.press("G")
+        assert view.cursor == len(view.ids) - 1
+        await pilot.press("g")
+        assert view.cursor == 0
+        await pilot.press("}")
+        assert view.dates[view.cursor][:4] > view.dates[0][:4]
+        detail = str(app.query_one("#detail-body").render())
+        assert view.row(view.cursor).sub_type in detail
+
+
+async def test_star_is_saved_and_export_writes_the_marked_events(seed_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        first = view.current_id
+        await pilot.press("s")
+        await pilot.press("space", "space")  # mark two events
+        assert len(view.marked) == 2
+        await pilot.press("e")
+        await pilot.press("enter")  # accept the default path
+        await pilot.pause()
+    assert queries.event_ids(connect(seed_db), queries.Filter(starred=True)) == [first]
+    md = (tmp_path / "timeline-export.md").read_text()
+    assert "2 events." in md and md.count("\n- **") == 2
+
+
+async def test_date_range_filter_and_search(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        await pilot.press("d")
+        await pilot.press(*"2021-01..2021-01", "enter")
+        await settle(pilot, app)
+        assert view.ids and all(d.startswith("2021-01") for d in view.dates)
+        await pilot.press("slash")
+        await pilot.press(*"Russian", "enter")
+        await pilot.pause()
+        assert view.matches and view.current_id in view.matches
+
+
+async def test_help_lists_the_keys(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("?")
+        await pilot.pause()
+        text = str(app.screen.query_one("Static").render())
+        for words in ("Search", "Star", "Export", "Next month"):
+            assert words in text
+
+
+def test_the_headless_core_never_imports_textual():
+    for folder in ("ingest", "db"):
+        for path in (ROOT / folder).glob("*.py"):
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                assert not any(n.split(".")[0] in ("textual", "tui") for n in names), path
+
+
+# ---- snapshots: what the screen shows -----------------------------------------------------
+
+APP_PATH = str(ROOT / "tests" / "snapshot_app.py")
+
+
+@pytest.mark.parametrize("size, keys", [
+    ((160, 48), []),
+    ((160, 48), ["j", "j", "j"]),
+    ((160, 48), ["a", "enter"]),
+    ((160, 48), ["question_mark"]),
+    ((80, 24), []),
+    ((160, 48), ["o"]),
+], ids=["start", "cursor", "actor-filter", "help", "narrow", "article"])
+def test_snapshot(snap_compare, size, keys, seed_db_master, monkeypatch):
+    monkeypatch.setenv("TIMELINE_DB", str(seed_db_master))
+
+    async def run_before(pilot):
+        await settle(pilot, pilot.app)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot, pilot.app)
+
+    assert snap_compare(APP_PATH, terminal_size=size, run_before=run_before)
