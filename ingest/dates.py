@@ -245,7 +245,14 @@ def _today(m, ref):
     return day(ref.end - timedelta(days=back))
 
 
-@_rule(r"\b(?:(?P<earlier>earlier|later)\s+)?(?P<rel>last|this|next|past|previous)\s+(?P<unit>week|month|year)\b", True)
+@_rule(r"\b(?P<part>early|mid|late)[\s-]+(?P<rel>last|this|next)\s+year\b", True)
+def _part_of_relative_year(m, ref):
+    y = ref.end.year + {"last": -1, "this": 0, "next": 1}[m["rel"]]
+    return months_span(y, *PART_OF_YEAR[m["part"]])
+
+
+# "in the last year" is a span of time, not a date: "the" keeps it out.
+@_rule(r"(?<!the )\b(?:(?P<earlier>earlier|later)\s+)?(?P<rel>last|this|next|past|previous)\s+(?P<unit>week|month|year)\b", True)
 def _relative_unit(m, ref):
     step = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1}[m["rel"]]
     anchor = ref.end

@@ -36,6 +36,7 @@ def resolve(sentence: str, published: str | None):
     ("yesterday's blast", "2020-03-01", ("yesterday", "2020-02-29", "day")),
     ("last year", "2018-10-01", ("last year", "2017", "year")),
     ("in March 2011", None, ("March 2011", "2011-03", "month")),
+    ("driven out late last year", "2018-10-01", ("late last year", "2017-09..2017-12", "season")),
 ])
 def test_expression_resolves_against_publication_date(sentence, published, expected):
     assert expected in resolve(sentence, published)
@@ -52,7 +53,7 @@ def test_relative_date_is_no_finer_than_a_month_precise_publication():
 
 @pytest.mark.parametrize("sentence", [
     "Iran may respond soon.", "They will march on the capital.", "a range of 750 km",
-    "the 2000 fighters", "At 1:10 a.m. the jets came", "a sunday school",
+    "the 2000 fighters", "At 1:10 a.m. the jets came", "a sunday school", "the second attack in the last year",
 ])
 def test_words_that_are_not_dates(sentence):
     assert resolve(sentence, "2017-06-19") == []
