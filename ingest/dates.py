@@ -286,8 +286,15 @@ def _past_days(m, ref):
     return Interval(ref.end - timedelta(days=7), ref.end, "week")
 
 
+# Every rule needs a digit or one of these words: most sentences are ruled out by one search.
+_MAYBE_DATE = re.compile(r"\d|day|week|month|year|ago|night|morning|afternoon|evening|spring|summer|autumn|fall|"
+                         r"winter|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+
+
 def find_dates(folded: str, original: str, ref: Interval | None, offset: int = 0) -> list[DateMention]:
     """Date expressions in a folded sentence; `original` is the same span unfolded (for case)."""
+    if not _MAYBE_DATE.search(folded):
+        return []
     found: list[tuple[int, int, object, bool, re.Match]] = []
     for pattern, resolve, relative in _RULES:
         for m in pattern.finditer(folded):

@@ -84,11 +84,12 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     events: list[Event] = []
     traces: list[SentenceTrace] = []
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
+    folded_text = fold(text)
     for sent in sentences(text, skip):
         original = text[sent.start:sent.end]
-        folded = fold(original)
+        folded = folded_text[sent.start:sent.end]
         dates = find_dates(folded, original, article.published, sent.start)
-        mentions = gaz.find(text, sent.start, sent.end)
+        mentions = gaz.find(text, sent.start, sent.end, folded_text)
         triggers = find_triggers(folded)
         trace = SentenceTrace(sent, original, dates, mentions, triggers)
         traces.append(trace)

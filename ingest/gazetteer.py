@@ -100,10 +100,11 @@ class Gazetteer:
             self._automaton.add_word(key, (key, found))
         self._automaton.make_automaton()
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
-        """Longest, non-overlapping, word-bounded mentions of actors and places in text[start:end]."""
+    def find(self, text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[Mention]:
+        """Longest, non-overlapping, word-bounded mentions of actors and places in text[start:end].
+        `folded` is fold(text), when the caller has it already."""
         end = len(text) if end is None else end
-        haystack = match_text(text[start:end])
+        haystack = folded[start:end].replace("-", " ") if folded is not None else match_text(text[start:end])
         hits = []
         for last, (key, found) in self._automaton.iter(haystack):
             s, e = last - len(key) + 1, last + 1
