@@ -49,7 +49,7 @@ class SentenceTrace:
 def _lexicon():
     lex = load_lexicon("triggers")
     triggers = [(re.compile(r"\b(?:" + t["pattern"] + r")\b"), t) for t in lex["triggers"]]
-    not_events = [re.compile(p + ("" if p.endswith("$") else "")) for p in lex["not_events"]]
+    not_events = [re.compile(p) for p in lex["not_events"]]
     hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
     return triggers, not_events, hedges, set(lex["default_targets"])
 
