@@ -7,6 +7,7 @@ date written just before a trigger noun ("the June 7 attacks") belongs to that t
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -54,26 +55,46 @@ def _lexicon():
     return triggers, not_events, hedges, set(lex["default_targets"])
 
 
-def find_triggers(folded: str) -> list[Trigger]:
-    """Non-overlapping triggers, earlier lexicon entries first; weak ones only if alone."""
+def trigger_matches(folded: str) -> list[tuple[int, int, int]]:
+    """Every lexicon match in a folded text, as (start, end, lexicon index), by position."""
+    matcher = folded.replace("-", " ")
+    triggers_lex = _lexicon()[0]
+    return sorted((m.start(), m.end(), i) for i, (pattern, _) in enumerate(triggers_lex) for m in pattern.finditer(matcher))
+
+
+def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None) -> list[Trigger]:
+    """The triggers of one sentence: non-overlapping, earlier lexicon entries first, weak ones
+    only when alone, generic ones only when nothing more specific is said."""
     triggers_lex, not_events, _, _ = _lexicon()
     matcher = folded.replace("-", " ")
     found: list[Trigger] = []
-    for pattern, entry in triggers_lex:
-        for m in pattern.finditer(matcher):
-            if any(m.start() < t.end and t.start < m.end() for t in found):
-                continue
-            before, after = matcher[max(0, m.start() - 40):m.start()], matcher[m.start():m.end() + 30]
-            if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
-                continue
-            found.append(Trigger(m.start(), m.end(), folded[m.start():m.end()], entry["type"],
-                                 entry["sub_type"], bool(entry.get("weak")), bool(entry.get("generic"))))
+    for start, end, i in sorted(trigger_matches(folded) if matches is None else matches, key=lambda m: m[2]):
+        if any(start < t.end and t.start < end for t in found):
+            continue
+        before, after = matcher[max(0, start - 40):start], matcher[start:end + 30]
+        if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
+            continue
+        entry = triggers_lex[i][1]
+        found.append(Trigger(start, end, folded[start:end], entry["type"], entry["sub_type"],
+                             bool(entry.get("weak")), bool(entry.get("generic"))))
     strong = [t for t in found if not t.weak]
     chosen = strong or found[:1]
     specific = [t for t in chosen if not t.generic]
     if specific:  # "strikes" beside "terror attack" is the same event, told less precisely
         chosen = specific
     return sorted(chosen, key=lambda t: t.start)
+
+
+class _ByOffset:
+    """Spans sorted by start, handed out by sentence: those lying inside [start, end)."""
+
+    def __init__(self, items: list, span=lambda x: (x.start, x.end)) -> None:
+        self.items, self.span = sorted(items, key=lambda x: span(x)[0]), span
+        self.starts = [span(x)[0] for x in self.items]
+
+    def within(self, start: int, end: int) -> list:
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return [x for x in self.items[lo:hi] if self.span(x)[1] <= end]
 
 
 def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
@@ -84,13 +105,18 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     events: list[Event] = []
     traces: list[SentenceTrace] = []
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
+    # Each matcher runs once over the whole text; sentences take their share by offsets.
     folded_text = fold(text)
+    all_dates = _ByOffset(find_dates(folded_text, text, article.published))
+    all_mentions = _ByOffset(gaz.find(text, 0, len(text), folded_text))
+    all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
     for sent in sentences(text, skip):
         original = text[sent.start:sent.end]
         folded = folded_text[sent.start:sent.end]
-        dates = find_dates(folded, original, article.published, sent.start)
-        mentions = gaz.find(text, sent.start, sent.end, folded_text)
-        triggers = find_triggers(folded)
+        dates = all_dates.within(sent.start, sent.end)
+        mentions = all_mentions.within(sent.start, sent.end)
+        matches = [(a - sent.start, b - sent.start, i) for a, b, i in all_triggers.within(sent.start, sent.end)]
+        triggers = find_triggers(folded, matches)
         trace = SentenceTrace(sent, original, dates, mentions, triggers)
         traces.append(trace)
         resolved = [d for d in dates if d.interval]
