@@ -32,6 +32,8 @@ class Trigger:
     sub_type: str
     weak: bool
     generic: bool
+    reference: bool = False  # "after the attack": an event told as a point in time, maybe elsewhere
+    subject_loses: bool = False  # "ISIS lost the city": the subject is the loser, not the doer
 
 
 @dataclass
@@ -52,7 +54,8 @@ def _lexicon():
     triggers = [(re.compile(r"\b(?:" + t["pattern"] + r")\b"), t) for t in lex["triggers"]]
     not_events = [re.compile(p) for p in lex["not_events"]]
     hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
-    return triggers, not_events, hedges, set(lex["default_targets"])
+    references = re.compile(r"\b(?:" + "|".join(lex["references"]) + r")\s+(?:\S+\s+){0,4}$")
+    return triggers, not_events, hedges, set(lex["default_targets"]), references
 
 
 def trigger_matches(folded: str) -> list[tuple[int, int, int]]:
@@ -65,7 +68,7 @@ def trigger_matches(folded: str) -> list[tuple[int, int, int]]:
 def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None) -> list[Trigger]:
     """The triggers of one sentence: non-overlapping, earlier lexicon entries first, weak ones
     only when alone, generic ones only when nothing more specific is said."""
-    triggers_lex, not_events, _, _ = _lexicon()
+    triggers_lex, not_events, _, _, references = _lexicon()
     matcher = folded.replace("-", " ")
     found: list[Trigger] = []
     for start, end, i in sorted(trigger_matches(folded) if matches is None else matches, key=lambda m: m[2]):
@@ -76,7 +79,8 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
             continue
         entry = triggers_lex[i][1]
         found.append(Trigger(start, end, folded[start:end], entry["type"], entry["sub_type"],
-                             bool(entry.get("weak")), bool(entry.get("generic"))))
+                             bool(entry.get("weak")), bool(entry.get("generic")), bool(references.search(before)),
+                             bool(entry.get("subject_loses"))))
     strong = [t for t in found if not t.weak]
     chosen = strong or found[:1]
     specific = [t for t in chosen if not t.generic]
@@ -99,7 +103,7 @@ class _ByOffset:
 
 def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     gaz = load_gazetteer()
-    _, _, hedges, default_targets = _lexicon()
+    _, _, hedges, default_targets, _ = _lexicon()
     text, doc = article.text, article.sha256
     skip = boilerplate_lines(text, article.title)
     events: list[Event] = []
@@ -108,7 +112,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     # Each matcher runs once over the whole text; sentences take their share by offsets.
     folded_text = fold(text)
     all_dates = _ByOffset(find_dates(folded_text, text, article.published))
-    all_mentions = _ByOffset(gaz.find(text, 0, len(text), folded_text))
+    all_mentions = _ByOffset(resolve_mentions(text, gaz.find(text, 0, len(text), folded_text)))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
     for sent in sentences(text, skip):
         original = text[sent.start:sent.end]
@@ -125,6 +129,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         segments = _segments(triggers, resolved, sent)
         for trig, seg_start, seg_end, date in segments:
             abs_trig = (sent.start + trig.start, sent.start + trig.end)
+            if trig.reference and date is None:
+                trace.notes.append(f"{trig.text!r}: a reference to an event (\"after the attack\"), with no date of its own")
+                continue
             if date is None and sent.paragraph in context:
                 interval, expression = context[sent.paragraph]
                 date, source = interval, "context"
@@ -135,18 +142,29 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 source, expression, date = "sentence", date.expression, date.interval
             if date is None:
                 source = "none"
+            if (trig.generic or trig.type == "Strategic developments") and source not in ("sentence", "context"):
+                trace.notes.append(f"{trig.text!r}: too general to be an event without a date of its own")
+                continue
             if date and article.published and date.end < article.published.start - timedelta(days=365 * HISTORY_YEARS):
                 trace.notes.append(f"{trig.text!r}: dated {date.display()}, a historical aside: no event")
                 continue
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
-            places = _places(text, seg_mentions)
-            if not actors and not places and source != "sentence":
+            if not any(r == "actor1" for _, r in actors) and _RELATIVE.search(text, max(sent.start, abs_trig[0] - 80), abs_trig[0]):
+                # "... the SDF, who were critical in driving ISIS from Raqqa": who = the SDF.
+                antecedent = next((m.entity for m in reversed(mentions)
+                                   if isinstance(m.entity, Actor) and m.end <= seg_start), None)
+                if antecedent is not None:
+                    actors = [(antecedent, "actor1")] + [(a, r) for a, r in actors if a != antecedent]
+            if trig.subject_loses:
+                actors = [(a, {"actor1": "actor2", "actor2": "actor1"}.get(r, r)) for a, r in actors]
+            places = _places(seg_mentions)
+            fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
+                find_fatalities(folded) if len(segments) == 1 else None)
+            if not actors and not places and source != "sentence" and not fatal:
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
                 continue
             sub_type = _territory_sub_type(actors) if trig.sub_type == "territory" else trig.sub_type
-            fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
-                find_fatalities(folded) if len(segments) == 1 else None)
             confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
                 id=event_id(doc, sent.start, sent.end, sub_type + f":{trig.start}"),
@@ -185,15 +203,16 @@ def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence)
         ds = sorted(owned[i], key=lambda d: abs(d.start - (sent.start + t.start)))
         chosen[i] = ds[0] if ds else None
         spare += ds[1:]
-    for i in range(len(triggers)):  # surplus dates go to triggers left without one
-        if chosen[i] is None and spare:
+    for i, t in enumerate(triggers):  # surplus dates go to triggers left without one
+        if chosen[i] is None and spare and not t.reference:
             chosen[i] = spare.pop(0)
     return [(t, bounds[i], ends[i], chosen[i]) for i, t in enumerate(triggers)]
 
 
-_PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$")
-_TARGET = re.compile(r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|toward|towards|of)"
-                     r"\s+(?:the\s+|a\s+|an\s+|several\s+|\w+\s+){0,3}$")
+_PASSIVE_BY = re.compile(r"\bby\s+(?:[\w.'-]+\s+){0,5}$")
+_TARGET = re.compile(r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|toward|towards)"
+                     r"(?!\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\w+day|dawn|night)\b)"
+                     r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|several\s+|\w+\s+){0,2}$")
 
 
 def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: set[str]) -> list[tuple[Actor, str]]:
@@ -205,7 +224,12 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     def can_act(m: Mention) -> bool:
         return m.entity.kind != "civilians" and m.entity.id not in targets
 
-    by = [m for m in actors if m.start >= trig[1] and _PASSIVE_BY.search(fold(text[max(0, m.start - 12):m.start]))]
+    def cued(m: Mention) -> bool:
+        return bool(_TARGET.search(fold(text[max(0, m.start - 40):m.start])))
+
+    by = [m for m in actors if m.start >= trig[1] and m.start - trig[1] < 80
+          and _PASSIVE_BY.search(fold(text[max(0, m.start - 60):m.start]))
+          and not re.search(r"\band\b|[,;]", text[trig[1]:m.start])]
     before = [m for m in actors if m.start < trig[0]]
     after = [m for m in actors if m.start >= trig[1]]
     doer = target = None
@@ -213,12 +237,13 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         doer = by[0]
         target = before[-1] if before else None
     else:
-        doer = next((m for m in reversed(before) if can_act(m) and m.entity.kind != "person"), None) \
-            or next((m for m in reversed(before) if can_act(m)), None)
-        cued = [m for m in after if _TARGET.search(fold(text[max(0, m.start - 40):m.start]))]
-        target = next(iter(cued), None) or next((m for m in actors if not can_act(m)), None)
-        if doer is None and after:
-            doer = next((m for m in after if can_act(m) and m is not target), None)
+        # The subject comes first: the leftmost actor before the trigger that is not itself
+        # the object of "against/on/at", preferring armed actors to people.
+        subjects = [m for m in before if can_act(m) and not cued(m)]
+        doer = next((m for m in subjects if m.entity.kind != "person"), None) or next(iter(subjects), None)
+        # After the trigger comes the object: "raids targeted sites of Iran-backed militias".
+        target = next((m for m in actors if cued(m) and m is not doer), None) \
+            or next((m for m in actors if not can_act(m)), None) or next(iter(after), None)
     roles: dict[str, tuple[Actor, str]] = {}
     for m, role in ((doer, "actor1"), (target, "actor2")):
         if m is not None and m.entity.id not in roles:
@@ -228,6 +253,7 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     return list(roles.values())
 
 
+_RELATIVE = re.compile(r"\b(?:who|which|that)\b")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
 
@@ -235,19 +261,50 @@ _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|se
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-\u2013\u2014:]")
 
 
+_ANAPHORA = re.compile(r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
+                      r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists)\b", re.IGNORECASE)
+
+
+def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The document's mentions, read in context: a dateline is not a place; a capital that acts
+    ("Tehran retaliated") is its state; "the city" and "the group" are the last place and armed
+    group named before."""
+    gaz = load_gazetteer()
+    out: list[Mention] = []
+    for m in mentions:
+        if isinstance(m.entity, Place) and _is_dateline(text, m):
+            continue
+        if (isinstance(m.entity, Place) and m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end)
+                and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)):
+            state = gaz.state_actors.get(m.entity.country)
+            if state:
+                out.append(Mention(m.start, m.end, m.surface, state))
+            continue
+        out.append(m)
+    taken = [(m.start, m.end) for m in out]
+    for a in _ANAPHORA.finditer(text):
+        if any(s < a.end() and a.start() < e for s, e in taken):
+            continue
+        earlier = [m for m in out if m.end <= a.start()]
+        if a["place"]:
+            antecedent = next((m for m in reversed(earlier) if isinstance(m.entity, Place) and m.entity.kind != "country"), None)
+        else:
+            antecedent = next((m for m in reversed(earlier) if isinstance(m.entity, Actor)
+                               and m.entity.kind == "armed group"), None)
+        if antecedent is not None and a.start() - antecedent.end < 1500:
+            out.append(Mention(a.start(), a.end(), a.group(0), antecedent.entity))
+    return sorted(out, key=lambda m: m.start)
+
+
 def _is_dateline(text: str, m: Mention) -> bool:
     """"TEHRAN – ..." at the head of a paragraph says where the story was filed, not where it happened."""
     return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))
 
 
-def _places(text: str, mentions: list[Mention]) -> list[Place]:
+def _places(mentions: list[Mention]) -> list[Place]:
     """Places of one event, most specific first; a country is dropped when a place inside it is
-    named; an ambiguous name is read in the country of the other places. A capital that acts
-    ("Tehran retaliated", "Damascus said") is its government, not a place."""
-    found = [m for m in mentions if isinstance(m.entity, Place)
-             and not (m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end)
-                      and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start))
-             and not _is_dateline(text, m)]
+    named; an ambiguous name is read in the country of the other places."""
+    found = [m for m in mentions if isinstance(m.entity, Place)]
     countries = {m.entity.country for m in found}
     places: list[Place] = []
     for m in found:
@@ -264,8 +321,10 @@ def _places(text: str, mentions: list[Mention]) -> list[Place]:
 
 
 def _territory_sub_type(actors: list[tuple[Actor, str]]) -> str:
-    first = next((a for a, r in actors if r == "actor1"), None)
-    if first is not None and first.kind in ("state forces", "external forces"):
+    winner = next((a for a, r in actors if r == "actor1"), None)
+    loser = next((a for a, r in actors if r == "actor2"), None)
+    state = ("state forces", "external forces", "state")
+    if winner is not None and winner.kind in state or winner is None and loser is not None and loser.kind not in state:
         return "Government regains territory"
     return "Non-state actor overtakes territory"
 

@@ -77,6 +77,7 @@ class Gazetteer:
     def __init__(self, actors: list[dict], places: list[Place], place_aliases: dict[str, list[str]]):
         self.actors: dict[str, Actor] = {}
         self.actor_aliases: dict[str, list[str]] = {}
+        self.state_actors: dict[str, Actor] = {}  # country code -> the actor its capital stands for
         self.places: dict[str, Place] = {p.id: p for p in places}
         self.place_aliases = place_aliases
         self._automaton = ahocorasick.Automaton()
@@ -85,6 +86,8 @@ class Gazetteer:
             actor = Actor(slug(a["name"]), a["name"], a["kind"], a.get("country"))
             self.actors[actor.id] = actor
             self.actor_aliases[actor.id] = [a["name"], *a.get("aliases", [])]
+            if a.get("state_of"):
+                self.state_actors[a["state_of"]] = actor
             for alias in {a["name"], *a.get("aliases", [])}:
                 exact = alias if alias.isupper() and len(alias) <= 6 else None
                 for v in _variants(alias):
@@ -124,8 +127,9 @@ class Gazetteer:
             if s < taken:
                 continue
             usable.sort(key=lambda f: (f[0], -getattr(f[2], "population", 0)))
-            others = tuple(f[2] for f in usable[1:] if isinstance(f[2], Place))
-            mentions.append(Mention(start + s, start + e, surface, usable[0][2], others))
+            best = usable[0][2]
+            others = tuple(dict.fromkeys(f[2] for f in usable[1:] if isinstance(f[2], Place) and f[2] != best))
+            mentions.append(Mention(start + s, start + e, surface, best, others))
             taken = e
         return mentions
 

@@ -101,3 +101,38 @@ def test_extraction_is_deterministic():
     article = read_article(SEED_ARTICLES[2])
     first = [(e.id, e.date, e.sub_type) for e in extract(article)[0]]
     assert first == [(e.id, e.date, e.sub_type) for e in extract(article)[0]]
+
+
+def test_an_event_named_as_a_point_in_time_is_not_reported_again():
+    assert events_of("Days after the attack, ISIS released a propaganda video in Raqqa.") == []
+
+
+def test_a_referenced_event_with_its_own_date_is_an_event():
+    events = events_of("Iran blamed ISIS for the March 3 bombing in Ahvaz.", "2019-03-20")
+    assert [e.date.display() for e in events] == ["2019-03-03"]
+
+
+def test_habitual_generic_attacks_without_a_date_are_not_events():
+    assert events_of("Daesh has increased its attacks on Assad forces in the desert.") == []
+
+
+def test_the_city_refers_to_the_last_city_named():
+    events = events_of("Fighting raged around Hajin. Gunmen arrested a doctor in the city on Monday.")
+    assert [p.name for p in events[-1].places] == ["Hajin"]
+
+
+def test_a_capital_that_acts_is_its_state():
+    (event,) = events_of("Tehran fired missiles at Islamic State positions in Albu Kamal on Monday.")
+    assert roles(event) == {"Iranian forces": "actor1", "Islamic State": "actor2"}
+    assert [p.name for p in event.places] == ["Albu Kamal"]
+
+
+def test_the_subject_of_lost_is_the_loser():
+    (event,) = events_of("ISIS lost the town of Hajin on Sunday.")
+    assert roles(event) == {"Islamic State": "actor2"}
+    assert event.sub_type == "Government regains territory"
+
+
+def test_a_dateline_is_not_where_the_event_happened():
+    (event,) = events_of("TEHRAN - Gunmen attacked a police station in Ahvaz on Monday.")
+    assert [p.name for p in event.places] == ["Ahvaz"]

@@ -41,6 +41,8 @@ def score(strip: bool) -> dict:
             sentence = e.evidence[0].text
             candidates = [i for i, g in enumerate(gold_events) if any(norm(q) in sentence for q in g["quotes"])]
             if not candidates:
+                misses.append(f"{name}: extra: {e.date.display() if e.date else None} {e.sub_type} "
+                              f"{e.trigger!r} in {' '.join(sentence.split())[:90]!r}")
                 continue
             # One sentence can report two gold events: take the one this prediction agrees with most.
             g_index = max(candidates, key=lambda i: (gold_events[i]["type"] == e.type,
@@ -60,6 +62,8 @@ def score(strip: bool) -> dict:
             totals["type"] += e.type == g["type"]
             totals["place"] += place_ok
             totals["actor1"] += doer == g.get("actor1")
+            if doer != g.get("actor1"):
+                misses.append(f"{name}: actor1 {doer!r}, gold {g.get('actor1')!r}: {' '.join(sentence.split())[:80]!r}")
             if "fatalities" in g:
                 totals["fatal_n"] += 1
                 totals["fatal"] += bool(e.fatalities and e.fatalities.best == g["fatalities"])
