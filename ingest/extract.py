@@ -227,6 +227,11 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     def cued(m: Mention) -> bool:
         return bool(_TARGET.search(fold(text[max(0, m.start - 40):m.start])))
 
+    between = [m for m in actors if re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", fold(text[max(0, m.start - 40):m.start]))]
+    if between:  # "clashes between the SNA and the SDF": both sides, in the order named
+        sides = [between[0]] + [m for m in actors if m.start > between[0].end][:1]
+        return [(m.entity, role) for m, role in zip(sides, ("actor1", "actor2"))] + \
+            [(m.entity, "associated") for m in actors if m not in sides]
     by = [m for m in actors if m.start >= trig[1] and m.start - trig[1] < 80
           and _PASSIVE_BY.search(fold(text[max(0, m.start - 60):m.start]))
           and not re.search(r"\band\b|[,;]", text[trig[1]:m.start])]

@@ -136,3 +136,14 @@ def test_the_subject_of_lost_is_the_loser():
 def test_a_dateline_is_not_where_the_event_happened():
     (event,) = events_of("TEHRAN - Gunmen attacked a police station in Ahvaz on Monday.")
     assert [p.name for p in event.places] == ["Ahvaz"]
+
+
+def test_clashes_between_two_sides_name_both():
+    (event,) = events_of("Clashes between the SNA and the SDF near Manbij left 7 fighters dead on Friday.")
+    assert roles(event) == {"Syrian National Army": "actor1", "Syrian Democratic Forces": "actor2"}
+    assert event.fatalities.best == 7 and event.sub_type == "Armed clash"
+
+
+def test_assassination_is_an_attack():
+    (event,) = events_of("Unidentified gunmen assassinated a local council member in Daraa on Wednesday.")
+    assert event.type == "Violence against civilians" and [p.name for p in event.places] == ["Daraa"]
