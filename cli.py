@@ -66,6 +66,8 @@ def main(ctx: click.Context, db_path: str) -> None:
 
 
 def report(result) -> None:
+    for path, problem in result.warnings:
+        click.echo(f"warning: {path}: {problem}", err=True)
     for path, problem in result.errors:
         click.echo(f"error: {path}: {problem}", err=True)
     click.echo(f"{len(result.added)} added, {len(result.unchanged)} already stored, {len(result.errors)} failed;"
@@ -146,6 +148,7 @@ def list_(actors, places, types, since, until, search, starred, limit, db_path) 
     from rich.text import Text
 
     from db.queries import QueryError, count_events, list_events
+    from ingest.text import visible
 
     conn = open_db(db_path)
     f = build_filter(conn, actors, places, types, since, until, search, starred)
@@ -158,8 +161,9 @@ def list_(actors, places, types, since, until, search, starred, limit, db_path) 
     for col in ("date", "type", "summary", "actors", "places", "src"):
         table.add_column(col, overflow="fold")
     for r in rows:  # Text, never markup: article text must not style the terminal
-        table.add_row(Text(r.date or "undated"), Text(r.sub_type), Text(r.summary),
-                      Text(", ".join(n for n, _ in r.actors)), Text(", ".join(r.places)), Text(str(r.sources)))
+        table.add_row(*(Text(visible(cell)) for cell in (
+            r.date or "undated", r.sub_type, r.summary, ", ".join(n for n, _ in r.actors), ", ".join(r.places),
+            str(r.sources))))
     Console().print(table)
 
 
@@ -215,6 +219,7 @@ def explain(file, published, show_all) -> None:
     from ingest.extract import extract
     from ingest.gazetteer import Actor
     from ingest.read import ArticleError, read_article
+    from ingest.text import visible
 
     try:
         article = read_article(Path(file), {"published": published})
@@ -227,19 +232,19 @@ def explain(file, published, show_all) -> None:
     for t in traces:
         if not (show_all or t.dates or t.triggers):
             continue
-        console.print(Text(f"[{t.sentence.start}:{t.sentence.end}] ", style="dim") + Text(" ".join(t.text.split())))
+        console.print(Text(f"[{t.sentence.start}:{t.sentence.end}] ", style="dim") + Text(visible(" ".join(t.text.split()))))
         for d in t.dates:
-            console.print(Text(f"   date     {d.expression!r} -> {d.interval.display() if d.interval else 'unresolved'}"))
+            console.print(Text(visible(f"   date     {d.expression!r} -> {d.interval.display() if d.interval else 'unresolved'}")))
         for m in t.mentions:
             kind = "actor" if isinstance(m.entity, Actor) else "place"
-            console.print(Text(f"   {kind:8} {m.surface!r} -> {m.entity.name}"))
+            console.print(Text(visible(f"   {kind:8} {m.surface!r} -> {m.entity.name}")))
         for trig in t.triggers:
-            console.print(Text(f"   trigger  {trig.text!r} -> {trig.type} / {trig.sub_type}"))
+            console.print(Text(visible(f"   trigger  {trig.text!r} -> {trig.type} / {trig.sub_type}")))
         for e in t.events:
             console.print(Text(f"   EVENT    {e.date.display() if e.date else 'undated'} ({e.date_source}) "
                                f"{e.sub_type}: {e.summary} [confidence {e.confidence}]", style="green"))
         for note in t.notes:
-            console.print(Text(f"   skipped  {note}", style="yellow"))
+            console.print(Text(visible(f"   skipped  {note}"), style="yellow"))
         console.print()
     console.print(Text(f"{len(events)} events", style="bold"))
 

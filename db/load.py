@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -31,6 +30,7 @@ class LoadReport:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line problem)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     events: int = 0
 
     @property
@@ -50,9 +50,8 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> Loa
     beside the old one and renamed over it only when complete. Annotations carry over."""
     files = article_files(seed_dir)
     db_path = Path(db_path)
-    fd, tmp = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".building", dir=db_path.parent or ".")
-    os.close(fd)
-    os.unlink(tmp)
+    _remove_abandoned_builds(db_path)
+    tmp = str(db_path.with_name(f"{db_path.name}.{os.getpid()}.building"))
     try:
         conn = connect(tmp, create=True)
         if db_path.exists():
@@ -69,6 +68,24 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> Loa
             if os.path.exists(leftover):
                 os.unlink(leftover)
     return report
+
+
+def _remove_abandoned_builds(db_path: Path) -> None:
+    """Temporary files of loads that were killed: their process is gone."""
+    for leftover in db_path.parent.glob(f"{db_path.name}.*.building*"):
+        pid = leftover.name[len(db_path.name) + 1:].split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def ingest(files: Iterable[Path], db_path: Path, overrides: dict | None = None,
@@ -114,6 +131,7 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
         except (OSError, ValueError) as e:
             report.errors.append((str(path), str(e)))
             continue
+        report.warnings += [(str(path), w) for w in article.warnings]
         if article.sha256 in known:
             report.unchanged.append(str(path))
             continue

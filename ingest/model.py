@@ -19,6 +19,7 @@ class Article:
     url: str | None = None
     published: Interval | None = None
     note: str | None = None
+    warnings: list[str] = field(default_factory=list)  # readable, but not as the file claimed
 
     @property
     def sha256(self) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import yaml
 
 from ingest.dates import parse_published
 from ingest.model import Article
+from ingest.text import is_latin_line
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
@@ -20,7 +22,7 @@ def read_article(path: Path, overrides: dict | None = None) -> Article:
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise ArticleError("binary file, not an article")
-    text = _decode(raw)
+    text, encoding = _decode(raw)
     if path.suffix.lower() in (".html", ".htm"):
         article = _from_html(text, path)
     else:
@@ -31,14 +33,21 @@ def read_article(path: Path, overrides: dict | None = None) -> Article:
             setattr(article, key, parse_published(value) if key == "published" else value)
     if not article.text.strip():
         raise ArticleError("empty article: no text below the front-matter")
+    if article.published and article.published.start > date.today():
+        raise ArticleError(f"published {article.published.display()} is in the future")
+    if encoding != "utf-8":
+        article.warnings.append(f"not UTF-8: read as {encoding}")
+    if not any(is_latin_line(line) for line in article.text.splitlines()):
+        article.warnings.append("no text in Latin script: stored, but nothing is extracted from it")
     return article
 
 
-def _decode(raw: bytes) -> str:
+def _decode(raw: bytes) -> tuple[str, str]:
+    """UTF-8, or else Windows-1252 (a superset of Latin-1 for text), which never fails."""
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -56,7 +65,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
-        raise ArticleError(f"broken YAML front-matter{where}: {getattr(e, 'problem', e)}") from None
+        problem = " ".join(str(getattr(e, "problem", None) or e).split())
+        raise ArticleError(f"broken YAML front-matter{where}: {problem}") from None
     if not isinstance(meta, dict):
         raise ArticleError("front-matter is not a mapping of fields")
     body_start = text.find("\n", end + 1)
@@ -86,7 +96,7 @@ def _from_html(html: str, path: Path) -> Article:
     import trafilatura  # heavy: only for HTML
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
-    if not text:
+    if not text or len(text.split()) < 10:  # a menu or a cookie notice is not an article
         raise ArticleError("HTML page with no article text")
     meta = trafilatura.extract_metadata(html)
     published = None

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, SelectionList, Sparkline, Static
 from textual.widgets.selection_list import Selection
 
 from db.queries import EventDetail, FacetValue
+from ingest.text import visible
 
 
 class FacetPane(Vertical):
@@ -49,7 +50,7 @@ class FacetPane(Vertical):
         shown = [v for v in self.values if needle in v.name.lower() or v.id in self.selected]
         known = {v.id for v in shown}
         shown += [FacetValue(i, i, 0) for i in sorted(self.selected - known)]
-        options.add_options([Selection(Text(f"{v.name} ({v.count})"), v.id, v.id in self.selected) for v in shown])
+        options.add_options([Selection(Text(visible(f"{v.name} ({v.count})")), v.id, v.id in self.selected) for v in shown])
         self._rebuilding = False
         self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{len(self.values)}"
 
@@ -113,6 +114,12 @@ class DetailPane(VerticalScroll):
         if detail is None:
             body.update(Text("No event selected."))
             return
+        body.update(self.describe(detail, contexts))
+        self.scroll_home(animate=False)
+
+    @staticmethod
+    def describe(detail: EventDetail, contexts: list[tuple[str, str, str]]) -> Text:
+        """Every string from an article goes through visible(): it is shown, never obeyed."""
         e = detail.event
         t = Text()
         t.append(f"{e.date or 'undated'}", style="bold")
@@ -145,5 +152,4 @@ class DetailPane(VerticalScroll):
             t.append(" ".join(before.split()) + " ", style="dim")
             t.append(" ".join(quote.split()), style="bold reverse")
             t.append(" " + " ".join(after.split()) + "\n", style="dim")
-        body.update(t)
-        self.scroll_home(animate=False)
+        return Text(visible(t.plain), spans=t.spans)

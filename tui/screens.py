@@ -10,6 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 from textual.widgets.text_area import Selection
 
+from ingest.text import visible
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
@@ -65,8 +67,8 @@ class ArticleScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="article-box"):
-            yield Label(Text(self.title_text, style="bold"))
-            yield TextArea(self.text, read_only=True, soft_wrap=True, id="article-text")
+            yield Label(Text(visible(self.title_text), style="bold"))
+            yield TextArea(visible(self.text), read_only=True, soft_wrap=True, id="article-text")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from db.queries import EventRow
+from ingest.text import visible
 
 PAGE = 200
 TYPE_COLOURS = {
@@ -142,9 +143,9 @@ class TimelineView(ScrollView, can_focus=True):
         line.append(f"{shown:<11}", style="bold" if r.precision == "day" else "dim")
         colour = TYPE_COLOURS.get(r.type, "white")
         line.append(f"{r.sub_type[:24]:<25}", style=colour)
-        line.append(r.summary)
+        line.append(visible(r.summary))
         if r.places:
-            line.append(f"  @ {', '.join(r.places[:3])}", style="cyan")
+            line.append(visible(f"  @ {', '.join(r.places[:3])}"), style="cyan")
         if r.sources > 1:
             line.append(f"  [{r.sources} sources]", style="bold green")
         if r.id in self.matches:

@@ -1,0 +1,154 @@
+"""Bad input, hostile text, crashes: each guarantee of the reliability issue as a test."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
+
+from cli import main
+from db import queries
+from db.export import to_markdown, details
+from db.load import load
+from db.schema import connect
+from ingest.dates import parse_published
+from ingest.extract import extract
+from ingest.model import Article
+from tests.conftest import ROOT, SEED, write_article
+from tui.app import TimelineApp
+
+HOSTILE = ("Gunmen attacked a checkpoint in Hajin on Monday \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 "
+           "\x1b]52;c;ZXZpbA==\x07 [bold]loud[/] [link=http://evil]x[/link] \u202eevil\u202c killing 3 soldiers.\n")
+
+
+def hostile_db(tmp_path) -> Path:
+    seed = tmp_path / "seed"
+    write_article(seed / "articles", "hostile.md", HOSTILE, title='"[red]Title\\e[2J"', published="2019-03-20")
+    db = tmp_path / "h.db"
+    assert load(seed, db).ok
+    return db
+
+
+def test_cli_list_and_explain_show_escape_sequences_literally(tmp_path):
+    db = hostile_db(tmp_path)
+    out = CliRunner().invoke(main, ["list", "--db", str(db), "--search", "checkpoint"]).stdout
+    assert "\x1b" not in out and "\u202e" not in out
+    path = tmp_path / "seed" / "articles" / "hostile.md"
+    explained = CliRunner().invoke(main, ["explain", str(path)]).stdout
+    assert "\x1b" not in explained and "\x07" not in explained
+    assert "[bold]loud[/]" in explained.replace("\n", " ") or "␛" in explained
+
+
+def test_markdown_export_escapes_what_would_break_the_document(tmp_path):
+    conn = connect(hostile_db(tmp_path))
+    md = to_markdown(details(conn, queries.event_ids(conn, queries.Filter())), "Hostile")
+    assert "\x1b" not in md and "\u202e" not in md
+    assert "\\[link=http://evil\\]" in md
+
+
+async def test_the_app_shows_hostile_text_literally(tmp_path):
+    app = TimelineApp(hostile_db(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(5):
+            await pilot.pause()
+        while any(not w.is_finished for w in app.workers):
+            await pilot.pause(0.02)
+        await pilot.pause()
+        detail = app.query_one("#detail-body").render()
+        shown = str(detail)
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert "␛[31mRED" in shown and "[bold]loud[/]" in shown
+        lines = [app.query_one("#timeline").render_line(y).text for y in range(5)]
+        assert not any("\x1b" in line for line in lines)
+
+
+def test_cp1252_text_is_read_with_a_warning(tmp_path):
+    seed = tmp_path / "seed"
+    (seed / "articles").mkdir(parents=True)
+    (seed / "articles" / "latin.txt").write_bytes("Clashes in Hajin on Monday \u2013 caf\u00e9.\n".encode("cp1252"))
+    result = CliRunner().invoke(main, ["load", str(seed), "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 0
+    assert "warning: " in result.stderr and "latin.txt" in result.stderr and "cp1252" in result.stderr
+
+
+def test_future_dates_and_arabic_only_files_are_reported(tmp_path):
+    seed = tmp_path / "seed"
+    write_article(seed / "articles", "future.md", "Clashes in Hajin.\n", published="2999-01-01")
+    write_article(seed / "articles", "arabic.md", "اشتباكات في هجين\n", published="2019-01-01")
+    report = load(seed, tmp_path / "t.db")
+    assert [Path(f).name for f, _ in report.errors] == ["future.md"]
+    assert "in the future" in report.errors[0][1]
+    assert [Path(f).name for f, _ in report.warnings] == ["arabic.md"]
+
+
+def test_html_page_without_an_article_is_an_error(tmp_path):
+    seed = tmp_path / "seed"
+    (seed / "articles").mkdir(parents=True)
+    (seed / "articles" / "empty.html").write_text("<html><body><nav>Home</nav></body></html>")
+    report = load(seed, tmp_path / "t.db")
+    assert report.errors and "no article text" in report.errors[0][1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400),
+       st.sampled_from([None, "2017-06-19", "2018-10", "2021"]))
+def test_random_text_never_breaks_the_extractor_and_offsets_hold(text, published):
+    article = Article(path="random.txt", text=text, published=parse_published(published))
+    for event in extract(article)[0]:
+        for ev in event.evidence:
+            assert text[ev.start:ev.end] == ev.text
+
+
+NEWSY = st.lists(st.sampled_from([
+    "Clashes erupted in Hajin on Monday", "ISIS fighters attacked", "near Deir Ezzor", "killing 3 soldiers",
+    "last week", "the SDF said", "Sept. 22", "U.S.-led coalition airstrikes hit", "al-Bukamal", ".", ",", "\n",
+    "Syrias", "in late 2017", "two dozen", "\u00a0", "\u2019s", "Daesh",
+]), max_size=40).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(NEWSY)
+def test_newsy_random_text_keeps_the_offset_invariant(text):
+    article = Article(path="r.txt", text=text, published=parse_published("2019-03-20"))
+    for event in extract(article)[0]:
+        assert all(text[ev.start:ev.end] == ev.text for ev in event.evidence)
+
+
+def test_load_killed_midway_leaves_the_previous_database_intact(tmp_path, seed_db):
+    seed = tmp_path / "big"
+    (seed / "articles").mkdir(parents=True)
+    for i, path in enumerate(sorted((SEED / "articles").iterdir()) * 60):
+        (seed / "articles" / f"{i:04d}_{path.name}").write_text(path.read_text() + f"\nCopy {i}.\n")
+    before = queries.count_events(connect(seed_db))
+    conn = connect(seed_db)
+    queries.set_starred(conn, queries.event_ids(conn, queries.Filter())[0], True)
+    conn.close()
+    for delay in (0.3, 0.8, 1.5):
+        proc = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "load", str(seed),
+                                 "--db", str(seed_db)], cwd=ROOT, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        conn = connect(seed_db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert queries.count_events(conn) == before
+        assert len(queries.event_ids(conn, queries.Filter(starred=True))) == 1
+        conn.close()
+    assert load(seed, seed_db).ok  # the next load finishes, and clears what the killed ones left
+    assert [p for p in os.listdir(seed_db.parent) if ".building" in p] == []
+    # That corpus has other texts, so other events: the star waits in annotations for its event.
+    assert connect(seed_db).execute("SELECT count(*) FROM annotations WHERE starred = 1").fetchone()[0] == 1
+
+
+def test_a_newer_schema_is_refused(tmp_path, seed_db):
+    raw = sqlite3.connect(seed_db)
+    raw.execute("UPDATE schema_version SET version = 99")
+    raw.commit()
+    raw.close()
+    result = CliRunner().invoke(main, ["stats", "--db", str(seed_db)])
+    assert result.exit_code == 1 and "newer than this program" in result.stderr
