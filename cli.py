@@ -249,5 +249,15 @@ def explain(file, published, show_all) -> None:
     console.print(Text(f"{len(events)} events", style="bold"))
 
 
+def run() -> None:
+    """The console entry point: a busy or broken database is a message, not a traceback."""
+    import sqlite3
+
+    try:
+        main()
+    except sqlite3.OperationalError as e:
+        fail(f"database busy or unreadable ({e}); another timeline may be writing: try again")
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -152,3 +152,28 @@ def test_a_newer_schema_is_refused(tmp_path, seed_db):
     raw.close()
     result = CliRunner().invoke(main, ["stats", "--db", str(seed_db)])
     assert result.exit_code == 1 and "newer than this program" in result.stderr
+
+
+async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path):
+    from db.load import ingest
+
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+        while any(not w.is_finished for w in app.workers):
+            await pilot.pause(0.02)
+        before = len(app.query_one("#timeline").ids)
+        article = write_article(tmp_path, "new.md", "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
+                                published="2018-12-10")
+        assert ingest([article], seed_db).ok  # another writer, while the app is open
+        app.check_for_changes()
+        await pilot.pause()
+        assert any("press r to reload" in str(n.message) for n in app._notifications)
+        await pilot.press("r")
+        for _ in range(3):
+            await pilot.pause()
+        while any(not w.is_finished for w in app.workers):
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert len(app.query_one("#timeline").ids) == before + 1

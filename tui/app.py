@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
@@ -45,7 +47,9 @@ class TimelineApp(App):
         Binding("y", "copy", "Copy", show=False, id="app.copy"),
         Binding("o", "open_source", "Open", id="app.open"),
         Binding("escape", "focus_timeline", "Timeline", show=False, id="app.timeline"),
+        Binding("r", "reload", "Reload", show=False, id="app.reload"),
     ]
+    CHECK_SECONDS = 2.0  # how often to look for another process's writes
 
     def __init__(self, db_path: str | Path) -> None:
         super().__init__()
@@ -68,11 +72,37 @@ class TimelineApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.conn = connect(self.db_path)
-        self.total = queries.count_events(self.conn)
-        self.sub_title = f"{self.total:,} events · {self.db_path}"
+        self.open_database()
+        self.set_interval(self.CHECK_SECONDS, self.check_for_changes)
         self.query_one(TimelineView).focus()
         self.run_query()
+
+    def open_database(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+        self.conn = connect(self.db_path)
+        self.seen = self._version()
+        self.total = queries.count_events(self.conn)
+        self.sub_title = f"{self.total:,} events · {self.db_path}"
+
+    def _version(self) -> tuple[int, int]:
+        """Changes when another process commits (data_version) or `load` swaps the file (inode)."""
+        try:
+            inode = os.stat(self.db_path).st_ino
+        except OSError:
+            inode = 0
+        return inode, self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def check_for_changes(self) -> None:
+        if self._version() != self.seen:
+            self.seen = self._version()
+            self.notify("The database has changed: press r to reload.", title="New data", timeout=10)
+
+    def action_reload(self) -> None:
+        keep = self.view.current_id
+        self.open_database()
+        self.view.invalidate()
+        self.run_query(keep)
 
     def _fetch(self, ids: list[str]):
         return queries.events_by_ids(self.conn, ids)
@@ -94,6 +124,9 @@ class TimelineApp(App):
             months = queries.month_counts(conn, f)
         except QueryError as e:
             self.call_from_thread(self.notify, str(e), severity="error")
+            return
+        except sqlite3.OperationalError as e:  # busy beyond the connection's 10 s wait
+            self.call_from_thread(self.notify, f"Database busy, try again: {e}", severity="warning")
             return
         finally:
             conn.close()
