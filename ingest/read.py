@@ -12,6 +12,7 @@ from ingest.model import Article
 from ingest.text import is_latin_line
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+MAX_BYTES = 5_000_000  # a news article is kilobytes; a bigger file is a dump or a mistake
 
 
 class ArticleError(ValueError):
@@ -19,6 +20,9 @@ class ArticleError(ValueError):
 
 
 def read_article(path: Path, overrides: dict | None = None) -> Article:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ArticleError(f"{size / 1e6:.0f} MB is too big for one article (limit {MAX_BYTES / 1e6:.0f} MB): split it")
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise ArticleError("binary file, not an article")

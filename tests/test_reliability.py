@@ -177,3 +177,12 @@ async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path
             await pilot.pause(0.02)
         await pilot.pause()
         assert len(app.query_one("#timeline").ids) == before + 1
+
+
+def test_a_huge_file_is_refused_and_the_others_load(tmp_path):
+    seed = tmp_path / "seed"
+    write_article(seed / "articles", "good.md", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
+    (seed / "articles" / "huge.txt").write_text("Clashes erupted in Hajin. " * 2_000_000)
+    report = load(seed, tmp_path / "t.db")
+    assert [Path(f).name for f, _ in report.errors] == ["huge.txt"] and "too big" in report.errors[0][1]
+    assert len(report.added) == 1
