@@ -15,7 +15,7 @@ from functools import cache
 
 from ingest.dates import DateMention, Interval, find_dates
 from ingest.fatalities import find_fatalities
-from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
+from ingest.gazetteer import Actor, Mention, Place, load_gazetteer, slug
 from ingest.lexicon import load_lexicon
 from ingest.model import Article, Event, Evidence, event_id
 from ingest.text import Sentence, boilerplate_lines, fold, sentences
@@ -158,7 +158,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     actors = [(antecedent, "actor1")] + [(a, r) for a, r in actors if a != antecedent]
             if trig.subject_loses:
                 actors = [(a, {"actor1": "actor2", "actor2": "actor1"}.get(r, r)) for a, r in actors]
-            places = _places(seg_mentions)
+            places = _places(seg_mentions) or _unresolved_places(text, seg_start, seg_end, seg_mentions)
             fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None)
             if not actors and not places and source != "sentence" and not fatal:
@@ -323,6 +323,37 @@ def _places(mentions: list[Mention]) -> list[Place]:
             places.append(place)
     specific = {p.country for p in places if p.kind != "country"}
     return [p for p in places if p.kind != "country" or p.country not in specific]
+
+
+_CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"
+                        r"(?:[\s-]+(?:(?:al|el|Al)-)?[A-Z][\w'\u2019]+){0,2})")
+
+
+def _unresolved_places(text: str, start: int, end: int, mentions: list[Mention]) -> list[Place]:
+    """Capitalised names after "in/at/near" that the gazetteer does not know: kept, marked
+    unresolved (no coordinates), rather than dropped."""
+    stop = _stop_words()
+    out: list[Place] = []
+    for m in _CANDIDATE.finditer(text, start, end):
+        name = m["name"]
+        first = re.sub(r"^(?:al|el|ad|ar|as)-", "", name, flags=re.IGNORECASE).split()[0]
+        if first.lower() in stop or any(x.start < m.end("name") and m.start("name") < x.end for x in mentions):
+            continue
+        place = Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
+        if place not in out:
+            out.append(place)
+    return out
+
+
+@cache
+def _stop_words() -> set[str]:
+    """Capitalised words that start sentences or name things other than places."""
+    from ingest.dates import MONTHS, WEEKDAYS
+
+    words = {fold(w) for w in load_lexicon("stopnames")["words"]}
+    return words | set(MONTHS) | set(WEEKDAYS) | {
+        "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "a", "an", "it", "he", "she",
+        "they", "we", "i", "said", "according", "english", "arabic", "twitter", "facebook", "telegram"}
 
 
 def _territory_sub_type(actors: list[tuple[Actor, str]]) -> str:

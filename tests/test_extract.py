@@ -147,3 +147,24 @@ def test_clashes_between_two_sides_name_both():
 def test_assassination_is_an_attack():
     (event,) = events_of("Unidentified gunmen assassinated a local council member in Daraa on Wednesday.")
     assert event.type == "Violence against civilians" and [p.name for p in event.places] == ["Daraa"]
+
+
+def test_unknown_place_names_are_kept_unresolved():
+    (event,) = events_of("Airstrikes hit the village of Tallat al-Hajif on Monday.")
+    (place,) = event.places
+    assert place.name == "Tallat al-Hajif" and place.kind == "unresolved" and place.lat is None
+
+
+def test_html_articles_are_read_through_their_main_text(tmp_path):
+    html = ("<html><head><title>Clashes in Hajin</title><meta property='article:published_time' "
+            "content='2018-12-10'></head><body><nav>Home | World</nav><article><h1>Clashes in Hajin</h1>"
+            "<p>Clashes broke out between the SDF and ISIS fighters in Hajin on Sunday, killing four "
+            "fighters, a monitoring group said.</p><p>The SDF has been pushing into the last ISIS pocket "
+            "along the Euphrates for weeks.</p></article><footer>Subscribe to our newsletter</footer></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(html)
+    article = read_article(path)
+    assert article.published.display() == "2018-12-10"
+    assert "Home | World" not in article.text
+    events = extract(article)[0]
+    assert [(e.date.display(), e.sub_type, e.fatalities.best) for e in events][:1] == [("2018-12-09", "Armed clash", 4)]
