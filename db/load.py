@@ -159,7 +159,7 @@ def _display_path(path: str) -> str:
 
 def stored_articles(conn) -> list[tuple[int, Article]]:
     rows = conn.execute("SELECT id, path, title, publisher, author, url, published, note, text"
-                        " FROM documents ORDER BY id").fetchall()
+                        " FROM documents WHERE kind = 'article' ORDER BY id").fetchall()
     return [(r["id"], Article(path=r["path"], text=r["text"], title=r["title"], publisher=r["publisher"],
                               author=r["author"], url=r["url"], published=parse_published(r["published"]),
                               note=r["note"])) for r in rows]
@@ -176,9 +176,10 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None) -
             progress(f"extracting {Path(article.path).name}")
         extracted += extract(article)[0]
     events = merge(extracted)
-    for table in ("events_fts", "evidence", "event_places", "event_actors", "events", "actor_aliases",
-                  "place_aliases", "actors", "places"):
-        conn.execute(f"DELETE FROM {table}")
+    extracted_ids = "SELECT id FROM events WHERE origin = 'article'"
+    for table in ("events_fts", "evidence", "event_places", "event_actors"):
+        conn.execute(f"DELETE FROM {table} WHERE event_id IN ({extracted_ids})")
+    conn.execute("DELETE FROM events WHERE origin = 'article'")
     _write_entities(conn, events)
     db = sqlite_utils.Database(conn)
     db["events"].insert_all((_event_row(e, publisher) for e in events), batch_size=500)
@@ -215,13 +216,13 @@ def _event_row(e: Event, publisher: dict[str, str]) -> dict:
 def _write_entities(conn, events: list[Event]) -> None:
     """Every actor of the gazetteer (so any alias filters), and the places events name."""
     gaz = load_gazetteer()
-    conn.executemany("INSERT INTO actors VALUES (?, ?, ?, ?)",
+    conn.executemany("INSERT OR REPLACE INTO actors VALUES (?, ?, ?, ?)",
                      [(a.id, a.name, a.kind, a.country) for a in gaz.actors.values()])
     conn.executemany("INSERT OR IGNORE INTO actor_aliases VALUES (?, ?, ?)",
                      [(alias_key(alias), alias, actor_id) for actor_id, aliases in gaz.actor_aliases.items()
                       for alias in aliases])
     places = {p.id: p for e in events for p in e.places}
-    conn.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
+    conn.executemany("INSERT OR REPLACE INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
                      [(p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind) for p in places.values()])
     conn.executemany("INSERT OR IGNORE INTO place_aliases VALUES (?, ?, ?)",
                      [(alias_key(alias), alias, pid) for pid in places for alias in gaz.place_aliases.get(pid, [])])

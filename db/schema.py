@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class DatabaseError(RuntimeError):
@@ -18,14 +18,15 @@ CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
     path TEXT, sha256 TEXT NOT NULL UNIQUE, title TEXT, publisher TEXT, author TEXT, url TEXT,
     published TEXT, published_start TEXT, published_end TEXT, precision TEXT, note TEXT,
-    text TEXT NOT NULL
+    text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'article'  -- article | acled
 );
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY,
     date_start TEXT, date_end TEXT, precision TEXT, date TEXT, date_expression TEXT, date_source TEXT,
     type TEXT NOT NULL, sub_type TEXT NOT NULL, summary TEXT NOT NULL, trigger TEXT,
     fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, fatalities_raw TEXT,
-    confidence REAL, sources INTEGER NOT NULL DEFAULT 1, publishers INTEGER NOT NULL DEFAULT 1
+    confidence REAL, sources INTEGER NOT NULL DEFAULT 1, publishers INTEGER NOT NULL DEFAULT 1,
+    origin TEXT NOT NULL DEFAULT 'article'  -- article: extracted, rebuilt on load; acled: imported
 );
 CREATE TABLE IF NOT EXISTS actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, country TEXT);
 CREATE TABLE IF NOT EXISTS actor_aliases (
@@ -66,6 +67,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(event_id UNINDEXED, sum
 """
 
 
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Version 2 keeps imported ACLED events beside extracted ones."""
+    conn.execute("ALTER TABLE documents ADD COLUMN kind TEXT NOT NULL DEFAULT 'article'")
+    conn.execute("ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'article'")
+
+
+MIGRATIONS = {1: _v1_to_v2}  # from version N to N + 1
+
+
 def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
     """Open a timeline database: WAL, foreign keys, a bounded wait for other writers."""
     path = Path(path)
@@ -94,8 +104,15 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         version = row[0] if row else 0
         if version > SCHEMA_VERSION:
             raise DatabaseError(f"schema version {version} is newer than this program's ({SCHEMA_VERSION})")
-        # Migrations from older versions go here, one step per version.
         if version == SCHEMA_VERSION:
+            return
+        if version >= 1:
+            conn.execute("BEGIN")  # a migration happens whole or not at all
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](conn)
+            conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+            conn.commit()
+            conn.executescript(TABLES)  # indexes and tables new in this version
             return
     conn.executescript(TABLES)
     conn.execute("DELETE FROM schema_version")

@@ -186,3 +186,17 @@ def test_a_huge_file_is_refused_and_the_others_load(tmp_path):
     report = load(seed, tmp_path / "t.db")
     assert [Path(f).name for f, _ in report.errors] == ["huge.txt"] and "too big" in report.errors[0][1]
     assert len(report.added) == 1
+
+
+def test_a_version_1_database_is_migrated_keeping_its_data(seed_db):
+    conn = connect(seed_db)
+    ids = queries.event_ids(conn, queries.Filter())
+    queries.set_starred(conn, ids[0], True)
+    conn.executescript("ALTER TABLE events DROP COLUMN origin; ALTER TABLE documents DROP COLUMN kind;"
+                       "UPDATE schema_version SET version = 1;")
+    conn.close()
+    conn = connect(seed_db)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 2
+    assert queries.event_ids(conn, queries.Filter()) == ids
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [ids[0]]
+    assert conn.execute("SELECT count(*) FROM events WHERE origin = 'article'").fetchone()[0] == len(ids)
