@@ -137,6 +137,45 @@ def ingest(files, published, publisher, title, db_path) -> None:
         sys.exit(1)
 
 
+@main.group(name="import")
+def import_() -> None:
+    """Import event data sets."""
+
+
+@import_.command(name="acled")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@db_option
+def import_acled(file, db_path) -> None:
+    """Import an ACLED export (CSV). Re-importing the same rows adds nothing."""
+    from db.acled import ImportFileError, import_acled as run_import
+    from db.schema import DatabaseError
+
+    size = Path(file).stat().st_size
+    bar = None
+    if sys.stderr.isatty() and size > 1_000_000:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        bar = Progress(transient=True, console=Console(stderr=True))
+        task = bar.add_task("importing", total=size)
+        bar.start()
+    try:
+        result = run_import(Path(file), Path(db_path), (lambda done: bar.update(task, completed=done)) if bar else None)
+    except (ImportFileError, DatabaseError, UnicodeDecodeError) as e:
+        fail(f"{file}: {e}")
+    finally:
+        if bar:
+            bar.stop()
+    for line, problem in result.bad_rows[:50]:
+        click.echo(f"error: {file}:{line}: {problem}", err=True)
+    if len(result.bad_rows) > 50:
+        click.echo(f"… and {len(result.bad_rows) - 50} more bad rows", err=True)
+    click.echo(f"{result.added} events added, {result.already} already imported, {len(result.bad_rows)} bad rows"
+               f" skipped (of {result.rows})", err=True)
+    if result.bad_rows:
+        sys.exit(1)
+
+
 @main.command(name="list")
 @filter_options
 @click.option("--limit", type=int, help="At most this many events.")

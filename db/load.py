@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
-from db.schema import connect
+from db.schema import DatabaseError, connect
 from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.gazetteer import alias_key, load_gazetteer
@@ -55,7 +55,7 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> Loa
     try:
         conn = connect(tmp, create=True)
         if db_path.exists():
-            _copy_annotations(db_path, conn)
+            _carry_over(db_path, conn)
         with conn:
             report = _add_documents(conn, files, {}, progress)
             report.events = rebuild_events(conn, progress)
@@ -106,15 +106,32 @@ def _count(conn) -> int:
     return conn.execute("SELECT count(*) FROM events").fetchone()[0]
 
 
-def _copy_annotations(old_path: Path, conn: sqlite3.Connection) -> None:
+# What a rebuild from articles must not lose: the user's annotations and imported data sets.
+CARRIED_OVER = [
+    "INSERT INTO annotations SELECT * FROM old.annotations",
+    "INSERT INTO documents SELECT * FROM old.documents WHERE kind <> 'article'",
+    "INSERT INTO events SELECT * FROM old.events WHERE origin <> 'article'",
+    "INSERT OR IGNORE INTO actors SELECT * FROM old.actors WHERE id IN"
+    " (SELECT actor_id FROM old.event_actors WHERE event_id IN (SELECT id FROM events))",
+    "INSERT OR IGNORE INTO actor_aliases SELECT * FROM old.actor_aliases WHERE actor_id IN (SELECT id FROM actors)",
+    "INSERT OR IGNORE INTO places SELECT * FROM old.places WHERE id IN"
+    " (SELECT place_id FROM old.event_places WHERE event_id IN (SELECT id FROM events))",
+    "INSERT OR IGNORE INTO place_aliases SELECT * FROM old.place_aliases WHERE place_id IN (SELECT id FROM places)",
+    *(f"INSERT INTO {t} SELECT * FROM old.{t} WHERE event_id IN (SELECT id FROM events)"
+      for t in ("event_actors", "event_places", "evidence", "events_fts")),
+]
+
+
+def _carry_over(old_path: Path, conn: sqlite3.Connection) -> None:
     try:
-        old = sqlite3.connect(f"file:{old_path}?mode=ro", uri=True)
-        rows = old.execute("SELECT event_id, starred, tags, note, updated FROM annotations").fetchall()
-        old.close()
-    except sqlite3.DatabaseError:
-        return  # an unreadable old database has no annotations to keep
-    conn.executemany("INSERT OR REPLACE INTO annotations VALUES (?, ?, ?, ?, ?)", rows)
-    conn.commit()
+        connect(old_path).close()  # brings an older schema up to date first
+    except DatabaseError:
+        return  # an unreadable old database has nothing to keep
+    conn.execute("ATTACH DATABASE ? AS old", (str(old_path),))
+    with conn:
+        for statement in CARRIED_OVER:
+            conn.execute(statement)
+    conn.execute("DETACH DATABASE old")
 
 
 def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress | None) -> LoadReport:
@@ -213,14 +230,20 @@ def _event_row(e: Event, publisher: dict[str, str]) -> dict:
     }
 
 
-def _write_entities(conn, events: list[Event]) -> None:
-    """Every actor of the gazetteer (so any alias filters), and the places events name."""
+def write_gazetteer_actors(conn) -> None:
+    """Every actor of the gazetteer with its aliases, so that any alias filters."""
     gaz = load_gazetteer()
     conn.executemany("INSERT OR REPLACE INTO actors VALUES (?, ?, ?, ?)",
                      [(a.id, a.name, a.kind, a.country) for a in gaz.actors.values()])
     conn.executemany("INSERT OR IGNORE INTO actor_aliases VALUES (?, ?, ?)",
                      [(alias_key(alias), alias, actor_id) for actor_id, aliases in gaz.actor_aliases.items()
                       for alias in aliases])
+
+
+def _write_entities(conn, events: list[Event]) -> None:
+    """The gazetteer's actors, and the places events name."""
+    gaz = load_gazetteer()
+    write_gazetteer_actors(conn)
     places = {p.id: p for e in events for p in e.places}
     conn.executemany("INSERT OR REPLACE INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
                      [(p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind) for p in places.values()])

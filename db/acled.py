@@ -1,0 +1,255 @@
+"""Import of ACLED event exports (CSV): the current, 2020-API and older headers.
+
+Rows stream through in batches inside one transaction, so memory does not grow with the file and
+a killed import leaves the database as it was. A row already imported (same ACLED id) adds
+nothing. Bad rows are skipped and reported with their line numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from db.load import write_gazetteer_actors
+from db.schema import connect
+from ingest.dates import month, week_of
+from ingest.gazetteer import alias_key, load_gazetteer, slug
+
+BATCH = 5000
+# Older exports name some columns differently.
+HEADER_ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2", "event_id_no_cnty": "event_id_no_cnty"}
+REQUIRED = ("event_date", "event_type", "actor1", "location")
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%Y", "%d-%b-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d %b %Y")
+PRECISION = {"1": "day", "2": "week", "3": "month"}
+# Event types of exports made before ACLED's 2019 revision: (type, sub-type) today.
+OLD_TYPES = {
+    "battle-no change of territory": ("Battles", "Armed clash"),
+    "battle-government regains territory": ("Battles", "Government regains territory"),
+    "battle-non-state actor overtakes territory": ("Battles", "Non-state actor overtakes territory"),
+    "remote violence": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    "violence against civilians": ("Violence against civilians", "Attack"),
+    "riots/protests": ("Protests", "Peaceful protest"),
+    "strategic development": ("Strategic developments", "Other"),
+    "headquarters or base established": ("Strategic developments", "Headquarters or base established"),
+    "non-violent transfer of territory": ("Strategic developments", "Non-violent transfer of territory"),
+}
+# ACLED's inter codes: the kind of actor.
+INTER_KINDS = {"1": "state forces", "2": "armed group", "3": "militia", "4": "militia", "5": "rioters",
+               "6": "protesters", "7": "civilians", "8": "external forces"}
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported at all (not ACLED-shaped): the message says why."""
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    added: int = 0
+    already: int = 0
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line number, problem)
+
+
+def read_header(reader) -> list[str]:
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError("empty file: no header row") from None
+    columns = [HEADER_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if not ("event_id_cnty" in columns or "data_id" in columns):
+        missing.append("event_id_cnty (or data_id)")
+    if missing:
+        raise ImportFileError(f"not an ACLED export: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    return columns
+
+
+def parse_date(text: str) -> date:
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)  # the current format, and the fast path
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"unreadable event_date {text!r}")
+
+
+def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import one ACLED CSV into the database (created if missing), all or nothing."""
+    report = ImportReport()
+    conn = connect(db_path, create=True)
+    try:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
+            reader = csv.reader(f)
+            columns = read_header(reader)
+            # Index pages of a big import stay in memory: -400000 is 400 MB at most, used as needed.
+            conn.execute("PRAGMA cache_size = -400000")
+            conn.execute("BEGIN")
+            write_gazetteer_actors(conn)
+            importer = _Importer(conn)
+            batch: list[tuple[int, dict]] = []
+            for row in reader:
+                report.rows += 1
+                if len(row) != len(columns):
+                    report.bad_rows.append((reader.line_num, f"{len(row)} fields, the header has {len(columns)}"))
+                    continue
+                batch.append((reader.line_num, dict(zip(columns, row))))
+                if len(batch) >= BATCH:
+                    importer.write(batch, report)
+                    batch = []
+                    if progress:
+                        progress(f.tell())
+            importer.write(batch, report)
+            importer.finish()
+            conn.commit()
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    finally:
+        conn.close()
+    return report
+
+
+class _Importer:
+    """Turns batches of rows into rows of the event tables, remembering entities already written."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.gaz = load_gazetteer()
+        self.actors: dict[str, str] = {}  # alias key -> actor id
+        self.places: set[str] = set()
+        self.place_ids: dict[tuple, str] = {}  # (country, admin1, location) as written -> place id
+        self.countries = {p.name.lower(): p.country for p in self.gaz.places.values() if p.kind == "country"}
+        self.known_ids = {r[0] for r in conn.execute("SELECT id FROM events WHERE origin = 'acled'")}
+        self.next_document = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
+
+    def actor_id(self, name: str, inter: str) -> str:
+        if name in self.actors:
+            return self.actors[name]
+        key = alias_key(name)
+        if key not in self.actors:
+            # "Islamic State (Syria)", "Military Forces of Syria (2000-)": the name without its qualifier.
+            bare = alias_key(re.sub(r"\s*\([^)]*\)", "", name))
+            rows = self.conn.execute("SELECT DISTINCT actor_id FROM actor_aliases WHERE key IN (?, ?)", (key, bare)).fetchall()
+            if len(rows) == 1:
+                self.actors[key] = rows[0][0]
+            else:
+                actor_id = f"acled:{slug(name)}"
+                self.conn.execute("INSERT OR IGNORE INTO actors VALUES (?, ?, ?, ?)",
+                                  (actor_id, name, INTER_KINDS.get(inter.strip()[:1], "unknown"), None))
+                self.conn.execute("INSERT OR IGNORE INTO actor_aliases VALUES (?, ?, ?)", (key, name, actor_id))
+                self.actors[key] = actor_id
+        self.actors[name] = self.actors[key]
+        return self.actors[key]
+
+    def place_id(self, r: dict) -> str:
+        raw = (r.get("country", ""), r.get("admin1", ""), r["location"])
+        if raw not in self.place_ids:
+            self.place_ids[raw] = self._new_place(r)
+        return self.place_ids[raw]
+
+    def _new_place(self, r: dict) -> str:
+        country = r.get("country", "").strip()
+        cc = self.countries.get(country.lower(), country)
+        place_id = f"acled:{slug(cc)}:{slug(r.get('admin1', ''))}:{slug(r['location'])}"
+        if place_id not in self.places:
+            lat, lon = _float(r.get("latitude")), _float(r.get("longitude"))
+            self.conn.execute("INSERT OR IGNORE INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              (place_id, r["location"].strip(), cc, r.get("admin1") or None, lat, lon, "acled"))
+            self.conn.execute("INSERT OR IGNORE INTO place_aliases VALUES (?, ?, ?)",
+                              (alias_key(r["location"]), r["location"].strip(), place_id))
+            self.places.add(place_id)
+        return place_id
+
+    def write(self, batch: list[tuple[int, dict]], report: ImportReport) -> None:
+        events, links, places, docs, fts = [], [], [], [], []
+        for line, r in batch:
+            try:
+                row = self._event(r)
+            except ValueError as e:
+                report.bad_rows.append((line, str(e)))
+                continue
+            if row["id"] in self.known_ids:
+                report.already += 1
+                continue
+            self.known_ids.add(row["id"])
+            events.append(row)
+            for column, assoc, inter, role in (("actor1", "assoc_actor_1", "inter1", "actor1"),
+                                               ("actor2", "assoc_actor_2", "inter2", "actor2")):
+                if r.get(column, "").strip():
+                    links.append((row["id"], self.actor_id(r[column], r.get(inter, "")), role, row["date_start"]))
+                for name in filter(None, (a.strip() for a in r.get(assoc, "").split(";"))):
+                    links.append((row["id"], self.actor_id(name, ""), "associated", row["date_start"]))
+            places.append((row["id"], self.place_id(r), row["date_start"]))
+            notes = r.get("notes", "").strip() or row["summary"]
+            docs.append((row["id"], notes, r.get("source", "").strip() or None, row["date"]))
+            fts.append((row["id"], row["summary"], notes))
+        if not events:
+            return
+        self.conn.executemany(
+            "INSERT INTO events (id, date_start, date_end, precision, date, date_source, type, sub_type, summary,"
+            " fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin)"
+            " VALUES (:id, :date_start, :date_end, :precision, :date, 'acled', :type, :sub_type, :summary,"
+            " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled')", events)
+        self.conn.executemany("INSERT OR IGNORE INTO event_actors VALUES (?, ?, ?, ?)", links)
+        self.conn.executemany("INSERT OR IGNORE INTO event_places VALUES (?, ?, ?)", places)
+        first = self.next_document
+        self.next_document += len(docs)
+        self.conn.executemany(
+            "INSERT INTO documents (id, path, sha256, title, publisher, published, text, kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'acled')",
+            [(first + i, f"acled:{event_id}", hashlib.sha256(f"{event_id}\n{notes}".encode()).hexdigest(),
+              f"ACLED {event_id}", source, when, notes) for i, (event_id, notes, source, when) in enumerate(docs)])
+        self.conn.executemany('INSERT INTO evidence (event_id, document_id, start, "end", text) VALUES (?, ?, 0, ?, ?)',
+                              [(event_id, first + i, len(notes), notes) for i, (event_id, notes, _, _) in enumerate(docs)])
+        self.conn.executemany("INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)", fts)
+        report.added += len(events)
+
+    def _event(self, r: dict) -> dict:
+        acled_id = (r.get("event_id_cnty") or r.get("data_id") or "").strip()
+        if not acled_id:
+            raise ValueError("no event id")
+        if not r["event_type"].strip() or not r["location"].strip():
+            raise ValueError("no event_type or location")
+        day = parse_date(r["event_date"])
+        precision = PRECISION.get(r.get("time_precision", "1").strip(), "day")
+        interval = {"day": None, "week": week_of(day), "month": month(day.year, day.month)}[precision]
+        start, end = (interval.start, interval.end) if interval else (day, day)
+        fatalities = r.get("fatalities", "").strip()
+        if fatalities and not fatalities.isdigit():
+            raise ValueError(f"fatalities {fatalities!r} is not a number")
+        for column in ("latitude", "longitude"):
+            if r.get(column, "").strip() and _float(r[column]) is None:
+                raise ValueError(f"{column} {r[column]!r} is not a number")
+        event_type = r["event_type"].strip()
+        event_type, sub_type = OLD_TYPES.get(event_type.lower(), (event_type, r.get("sub_event_type", "").strip() or event_type))
+        who = r["actor1"].strip()
+        summary = f"{who}: {sub_type}" + (f" against {r['actor2'].strip()}" if r.get("actor2", "").strip() else "") \
+            + f" in {r['location'].strip()}"
+        return {
+            "id": f"acled:{acled_id}", "date_start": start.isoformat(), "date_end": end.isoformat(),
+            "precision": precision, "date": interval.display() if interval else day.isoformat(),
+            "type": event_type, "sub_type": sub_type, "summary": summary,
+            "fatalities": int(fatalities) if fatalities else None,
+        }
+
+    def finish(self) -> None:
+        self.conn.execute("ANALYZE")
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,99 @@
+"""ACLED import on small fixtures written with ACLED's exact headers (never ACLED's own data)."""
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bench.generate_acled import generate
+from cli import main
+from db import queries
+from db.acled import ImportFileError, import_acled
+from db.load import load
+from db.schema import connect
+from tests.conftest import ROOT, SEED
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_current_header_rows_become_events_with_actors_places_and_evidence(tmp_path):
+    db = tmp_path / "t.db"
+    report = import_acled(FIXTURES / "acled_current.csv", db)
+    assert (report.added, report.already, report.rows) == (3, 0, 5)
+    assert report.bad_rows == [(4, "unreadable event_date 'not a date'"), (6, "latitude 'north' is not a number")]
+    conn = connect(db)
+    (clash,) = queries.list_events(conn, queries.make_filter(conn, places=["Thiban"]))
+    assert (clash.date, clash.type, clash.sub_type, clash.fatalities) == ("2023-01-31", "Battles", "Armed clash", 3)
+    assert ("Islamic State", "actor1") in clash.actors and ("Syrian government forces", "actor2") in clash.actors
+    detail = queries.event_detail(conn, clash.id)
+    (source,) = detail.sources
+    assert source.publisher == "SOHR" and source.quote.startswith("On 31 January 2023")
+    assert detail.places[0].lat == pytest.approx(35.0111)
+    (strike,) = queries.list_events(conn, queries.make_filter(conn, types=["Air/drone strike"]))
+    assert strike.precision == "week" and strike.date == "2023-W04"
+
+
+def test_2020_api_and_old_headers_and_date_forms(tmp_path):
+    db = tmp_path / "t.db"
+    assert import_acled(FIXTURES / "acled_2020_api.csv", db).added == 2
+    assert import_acled(FIXTURES / "acled_old.csv", db).added == 1
+    conn = connect(db)
+    dates = {r.date for r in queries.list_events(conn)}
+    assert dates == {"2020-03-21", "2020-05", "2015-01-01"}
+    (old,) = queries.list_events(conn, queries.make_filter(conn, places=["Kobani"]))
+    assert (old.type, old.sub_type) == ("Battles", "Armed clash")
+    assert ("YPG", "actor1") in old.actors
+
+
+def test_reimport_adds_nothing(tmp_path):
+    db = tmp_path / "t.db"
+    import_acled(FIXTURES / "acled_current.csv", db)
+    again = import_acled(FIXTURES / "acled_current.csv", db)
+    assert (again.added, again.already) == (0, 3)
+    assert queries.count_events(connect(db)) == 3
+
+
+def test_a_file_missing_columns_is_refused_with_their_names(tmp_path):
+    with pytest.raises(ImportFileError, match="missing columns event_type, location"):
+        import_acled(FIXTURES / "acled_missing_columns.csv", tmp_path / "t.db")
+    result = CliRunner().invoke(main, ["import", "acled", str(FIXTURES / "acled_missing_columns.csv"),
+                                       "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 1 and "acled_missing_columns.csv: not an ACLED export" in result.stderr
+
+
+def test_cli_reports_bad_rows_with_line_numbers(tmp_path):
+    result = CliRunner().invoke(main, ["import", "acled", str(FIXTURES / "acled_current.csv"), "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 1
+    assert "acled_current.csv:4: unreadable event_date" in result.stderr
+    assert "3 events added" in result.stderr
+
+
+def test_imported_events_and_stars_survive_a_reload_from_articles(seed_db):
+    import_acled(FIXTURES / "acled_current.csv", seed_db)
+    conn = connect(seed_db)
+    acled = [i for i in queries.event_ids(conn, queries.Filter()) if i.startswith("acled:")]
+    queries.set_starred(conn, acled[0], True)
+    conn.close()
+    assert load(SEED, seed_db).ok
+    conn = connect(seed_db)
+    assert [i for i in queries.event_ids(conn, queries.Filter()) if i.startswith("acled:")] == acled
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [acled[0]]
+    assert queries.event_detail(conn, acled[0]).sources[0].quote
+
+
+def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db):
+    csv_path = generate(60_000, tmp_path / "big.csv")
+    before = queries.count_events(connect(seed_db))
+    proc = subprocess.Popen([sys.executable, "-c", "from cli import run; run()", "import", "acled", str(csv_path),
+                             "--db", str(seed_db)], cwd=ROOT, stderr=subprocess.DEVNULL)
+    time.sleep(2.0)
+    assert proc.poll() is None, "the import finished before it could be killed: make the file bigger"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    conn = connect(seed_db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert queries.count_events(conn) == before
