@@ -1,6 +1,6 @@
-"""Benchmarks: extraction throughput, `timeline load` on the seeds, app start-up. `make bench`.
-
-Figures are printed, never asserted: they depend on the machine.
+"""Benchmarks: extraction throughput and `timeline load` on the seeds; then the scale run: a
+synthetic ACLED CSV of BENCH_ROWS rows (default 1,000,000) imported and explored with the real app.
+`make bench`. Figures are printed, never asserted: they depend on the machine.
 """
 
 from __future__ import annotations
@@ -32,6 +32,82 @@ def median_of(fn, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def scale(rows: int) -> None:
+    from bench.generate_acled import generate
+
+    data = ROOT / "bench" / "data"
+    csv_path = data / f"acled_{rows}.csv"
+    if not csv_path.exists():
+        print(f"generating {csv_path.name} …", flush=True)
+        generate(rows, csv_path)
+    db = data / f"acled_{rows}.db"
+    for leftover in data.glob(f"acled_{rows}.db*"):
+        leftover.unlink()
+    bare = _bare_executemany(csv_path, data / "bare.db")
+    cli = [sys.executable, "-c", "from cli import run; run()"]
+    t = time.perf_counter()
+    subprocess.run(cli + ["import", "acled", str(csv_path), "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
+    imported = time.perf_counter() - t
+    probe = json.loads(subprocess.run([sys.executable, str(ROOT / "bench" / "app_probe.py"), str(db)], cwd=ROOT,
+                                      check=True, capture_output=True, text=True).stdout)
+    actor, n = _actor_near(db, 10_000)
+    t = time.perf_counter()
+    subprocess.run(cli + ["export", "--db", str(db), "--actor", actor, "--format", "json"], cwd=ROOT, check=True,
+                   capture_output=True)
+    export = time.perf_counter() - t
+    rows_out = [
+        ("import (indexes and search included)", f"{imported:.1f} s", f"<= 3x bare ({3 * bare:.1f} s)", imported <= 3 * bare),
+        ("  bare sqlite3 executemany, one table", f"{bare:.1f} s", "floor", None),
+        ("start to first rows (Python start included)", f"{probe['first_rows_s']:.2f} s", "<= 0.6 s", probe["first_rows_s"] <= 0.6),
+        ("key to screen (Pilot press to idle, median)", f"{probe['key_ms']:.0f} ms", "<= 33 ms", probe["key_ms"] <= 33),
+        ("jump to end", f"{probe['jump_end_ms']:.0f} ms", "<= 33 ms", probe["jump_end_ms"] <= 33),
+        ("filter: one place", f"{probe['filter_place_s'] * 1000:.0f} ms", "<= 150 ms", probe["filter_place_s"] <= 0.15),
+        ("filter: a month", f"{probe['filter_dates_s'] * 1000:.0f} ms", "<= 150 ms", probe["filter_dates_s"] <= 0.15),
+        ("filter: a rare actor", f"{probe['filter_rare_actor_s'] * 1000:.0f} ms", "<= 150 ms", probe["filter_rare_actor_s"] <= 0.15),
+        ("filter: text search", f"{probe['filter_search_s'] * 1000:.0f} ms", "<= 150 ms", probe["filter_search_s"] <= 0.15),
+        (f"filter: actor in {probe['common_actor_share']:.0%} of events", f"{probe['filter_common_actor_s']:.2f} s", "<= 1 s",
+         probe["filter_common_actor_s"] <= 1),
+        ("facets, a month window", f"{probe['facets_window_s'] * 1000:.0f} ms", "<= 100 ms", probe["facets_window_s"] <= 0.1),
+        ("facets, cross-filter on the big actor", f"{probe['facets_cross_s']:.2f} s", "<= 1 s", probe["facets_cross_s"] <= 1),
+        ("app memory (max RSS)", f"{probe['rss_mb']:.0f} MB", "<= 120 MB", probe["rss_mb"] <= 120),
+        (f"export --actor (json, {n:,} events)", f"{export:.2f} s", "<= 1 s (10k)", export <= 1),
+    ]
+    print(f"\nscale: {probe['events']:,} events from a synthetic ACLED CSV, {os.cpu_count()} cores")
+    print(f"{'what':<46}{'measured':>12}  {'goal':<22}holds")
+    for what, measured, goal, holds in rows_out:
+        print(f"{what:<46}{measured:>12}  {goal:<22}{'' if holds is None else 'yes' if holds else 'NO'}")
+
+
+def _bare_executemany(csv_path: Path, db_path: Path) -> float:
+    """The floor for this stack: the CSV's rows into one table, one executemany, no index."""
+    import csv
+    import sqlite3
+
+    db_path.unlink(missing_ok=True)
+    conn = sqlite3.connect(db_path)
+    with csv_path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        conn.execute(f"CREATE TABLE rows ({', '.join(f'c{i}' for i in range(len(header)))})")
+        t = time.perf_counter()
+        conn.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(header))})", reader)
+        conn.commit()
+        seconds = time.perf_counter() - t
+    conn.close()
+    db_path.unlink()
+    return seconds
+
+
+def _actor_near(db: Path, target: int) -> tuple[str, int]:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    row = conn.execute("SELECT a.name, count(*) n FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+                       " GROUP BY a.id ORDER BY abs(count(*) - ?) LIMIT 1", (target,)).fetchone()
+    conn.close()
+    return row[0], row[1]
+
+
 def main() -> None:
     seeds = [read_article(p) for p in sorted((ROOT / "seed" / "articles").iterdir())]
     t = time.perf_counter()
@@ -56,6 +132,7 @@ def main() -> None:
     print(f"{'timeline load on the seeds (process start included)':<52}{load_s:>14.2f} s")
     print(f"{'two extractions byte-identical':<52}{str(first == second):>16}")
     print(f"{'two JSON exports byte-identical':<52}{str(len(outputs) == 1):>16}")
+    scale(int(os.environ.get("BENCH_ROWS", "1000000")))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from ingest.text import visible
 class FacetPane(Vertical):
     """Values with counts under the current filter; type to narrow, space or enter to toggle."""
 
+    SHOWN = 200
+
     class Changed(Message):
         def __init__(self, facet: str, selected: tuple[str, ...]) -> None:
             super().__init__()
@@ -47,7 +49,9 @@ class FacetPane(Vertical):
         options = self.query_one(SelectionList)
         self._rebuilding = True
         options.clear_options()
-        shown = [v for v in self.values if needle in v.name.lower() or v.id in self.selected]
+        # The most frequent values: typing narrows to the rest. Thousands of rows help nobody
+        # and cost a layout pass on every key.
+        shown = [v for v in self.values if needle in v.name.lower() or v.id in self.selected][:self.SHOWN]
         known = {v.id for v in shown}
         shown += [FacetValue(i, i, 0) for i in sorted(self.selected - known)]
         options.add_options([Selection(Text(visible(f"{v.name} ({v.count})")), v.id, v.id in self.selected) for v in shown])

@@ -1,0 +1,83 @@
+"""Drive the real app under Textual's Pilot on a database and print its figures as JSON.
+
+    python bench/app_probe.py DB
+Started as its own process, so "first rows" includes Python's start and every import.
+"""
+
+import time
+
+STARTED = time.perf_counter()
+
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+from db import queries  # noqa: E402
+from tui.app import TimelineApp  # noqa: E402
+from tui.timeline_view import TimelineView  # noqa: E402
+
+
+async def settle(pilot, app) -> None:
+    await pilot.pause()
+    while any(not w.is_finished for w in app.workers):
+        await pilot.pause(0.005)
+    await pilot.pause()
+
+
+async def timed_filter(pilot, app, f) -> float:
+    start = time.perf_counter()
+    app.set_filter(f)
+    await settle(pilot, app)
+    return time.perf_counter() - start
+
+
+async def probe(db: str) -> dict:
+    app = TimelineApp(db)
+    out = {}
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.query_one(TimelineView)
+        while not view.ids:
+            await pilot.pause(0.002)
+        out["first_rows_s"] = time.perf_counter() - STARTED
+        await settle(pilot, app)
+        out["settled_s"] = time.perf_counter() - STARTED
+        keys = []
+        for key in ["j"] * 10 + ["pagedown"] * 5 + ["k"] * 5:
+            start = time.perf_counter()
+            await pilot.press(key)
+            keys.append(time.perf_counter() - start)
+        out["key_ms"] = statistics.median(keys) * 1000
+        start = time.perf_counter()
+        await pilot.press("G")
+        out["jump_end_ms"] = (time.perf_counter() - start) * 1000
+        conn = app.conn
+        facets = queries.facets(conn, queries.Filter())
+        common, rare = facets.actors[0], facets.actors[len(facets.actors) // 2]
+        place = facets.places[len(facets.places) // 2]
+        years = queries.month_counts(conn, queries.Filter())
+        mid = years[len(years) // 2][0]
+        base = queries.Filter()
+        out["filter_place_s"] = await timed_filter(pilot, app, replace(base, places=(place.id,)))
+        out["filter_dates_s"] = await timed_filter(pilot, app, replace(base, since=queries.parse_date_bound(mid, False),
+                                                                        until=queries.parse_date_bound(mid, True)))
+        out["filter_rare_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(rare.id,)))
+        out["filter_search_s"] = await timed_filter(pilot, app, replace(base, search="convoy"))
+        out["filter_common_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(common.id,)))
+        out["common_actor_share"] = common.count / max(1, queries.count_events(conn))
+        start = time.perf_counter()
+        queries.facets(conn, replace(base, since=queries.parse_date_bound(mid, False),
+                                     until=queries.parse_date_bound(mid, True)))
+        out["facets_window_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        queries.facets(conn, replace(base, actors=(common.id,)))
+        out["facets_cross_s"] = time.perf_counter() - start
+        out["events"] = queries.count_events(conn)
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(probe(sys.argv[1]))))
