@@ -120,6 +120,10 @@ class TimelineApp(App):
         conn = connect(self.db_path)
         try:
             ids, dates = queries.timeline_index(conn, f)
+            if worker.is_cancelled or f != self.filter:
+                return
+            # Rows first: the timeline updates while the counts are still being made.
+            self.call_from_thread(self._apply_index, f, ids, dates, keep)
             facets = queries.facets(conn, f)
             months = queries.month_counts(conn, f)
         except QueryError as e:
@@ -131,16 +135,20 @@ class TimelineApp(App):
         finally:
             conn.close()
         if not worker.is_cancelled and f == self.filter:  # a newer filter makes this stale
-            self.call_from_thread(self._apply, f, ids, dates, facets, months, keep)
+            self.call_from_thread(self._apply_counts, f, facets, months)
 
-    def _apply(self, f: Filter, ids, dates, facets, months, keep) -> None:
+    def _apply_index(self, f: Filter, ids, dates, keep) -> None:
+        if f != self.filter:
+            return
         view = self.view
         view.set_events(ids, dates, keep=keep or view.current_id)
+        self.sub_title = f"{len(ids):,} of {self.total:,} events" + (" (filtered)" if not f.is_empty else "")
+
+    def _apply_counts(self, f: Filter, facets, months) -> None:
         for pane, values in (("actors", facets.actors), ("places", facets.places), ("types", facets.types)):
             self.query_one(f"#{pane}", FacetPane).set_values(values)
         span = f"{f.since or '…'}..{f.until or '…'}" if (f.since or f.until) else ""
         self.query_one(Histogram).set_counts(months, span)
-        self.sub_title = f"{len(ids):,} of {self.total:,} events" + (" (filtered)" if not f.is_empty else "")
 
     def set_filter(self, f: Filter) -> None:
         self.filter = f
