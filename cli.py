@@ -233,6 +233,26 @@ def export(actors, places, types, since, until, search, starred, fmt, output, fo
 
 
 @main.command()
+@click.argument("event_id")
+@click.option("--star/--unstar", default=None, help="Star or unstar the event.")
+@click.option("--tag", "tags", multiple=True, help="Add a tag (repeatable).")
+@click.option("--note", help="Set the event's note.")
+@db_option
+def annotate(event_id, star, tags, note, db_path) -> None:
+    """Star, tag or note an event (by its id). Annotations survive every reload."""
+    from db.queries import QueryError, annotate as add, set_starred
+
+    conn = open_db(db_path)
+    try:
+        if tags or note is not None:
+            add(conn, event_id, list(tags), note)
+        if star is not None:
+            set_starred(conn, event_id, star)
+    except QueryError as e:
+        fail(str(e))
+
+
+@main.command()
 @db_option
 def stats(db_path) -> None:
     """Counts of documents, events, sources, actors and places."""

@@ -347,6 +347,20 @@ def stats(conn) -> Stats:
 
 # ---- user data ------------------------------------------------------------------------------
 
+def annotate(conn, event_id: str, tags: list[str] | None = None, note: str | None = None) -> None:
+    """Tags (added to those already there) and a note (replacing it) on an event."""
+    if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
+        raise QueryError(f"no event {event_id!r}")
+    row = conn.execute("SELECT tags, note FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
+    old_tags = [t for t in (row["tags"] or "").split(",") if t] if row else []
+    new_tags = ",".join(dict.fromkeys(old_tags + [t.strip() for t in tags or [] if t.strip()]))
+    with conn:
+        conn.execute(
+            "INSERT INTO annotations (event_id, tags, note, updated) VALUES (?, ?, ?, datetime('now'))"
+            " ON CONFLICT(event_id) DO UPDATE SET tags = excluded.tags, note = excluded.note, updated = excluded.updated",
+            (event_id, new_tags or None, note if note is not None else (row["note"] if row else None)))
+
+
 def set_starred(conn, event_id: str, starred: bool) -> None:
     with conn:
         conn.execute(

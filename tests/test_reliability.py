@@ -200,3 +200,26 @@ def test_a_version_1_database_is_migrated_keeping_its_data(seed_db):
     assert queries.event_ids(conn, queries.Filter()) == ids
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [ids[0]]
     assert conn.execute("SELECT count(*) FROM events WHERE origin = 'article'").fetchone()[0] == len(ids)
+
+
+def test_stars_tags_and_notes_survive_load_ingest_and_import(seed_db, tmp_path):
+    from db.acled import import_acled
+    from db.load import ingest
+
+    conn = connect(seed_db)
+    target = queries.event_ids(conn, queries.Filter())[2]
+    conn.close()
+    result = CliRunner().invoke(main, ["annotate", target, "--db", str(seed_db), "--star", "--tag", "verify",
+                                       "--tag", "ahvaz", "--note", "Check against SOHR"])
+    assert result.exit_code == 0, result.output
+    article = write_article(tmp_path, "new.md", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
+    assert load(SEED, seed_db).ok
+    assert ingest([article], seed_db).ok
+    import_acled(Path(__file__).parent / "fixtures" / "acled_current.csv", seed_db)
+    detail = queries.event_detail(connect(seed_db), target)
+    assert detail.event.starred and detail.tags == "verify,ahvaz" and detail.note == "Check against SOHR"
+
+
+def test_annotating_an_unknown_event_is_a_clear_error(seed_db):
+    result = CliRunner().invoke(main, ["annotate", "nope", "--db", str(seed_db), "--tag", "x"])
+    assert result.exit_code == 1 and "no event 'nope'" in result.stderr

@@ -269,6 +269,25 @@ class TimelineApp(App):
         view.invalidate()
         self.show_detail(view.current_id)
 
+    def action_tag(self) -> None:
+        self._annotate("Tags for this event (comma-separated)", lambda v: {"tags": v.split(",")})
+
+    def action_note(self) -> None:
+        detail = queries.event_detail(self.conn, self.view.current_id) if self.view.current_id else None
+        self._annotate("Note on this event", lambda v: {"note": v}, detail.note if detail else "")
+
+    def _annotate(self, question: str, fields, value: str = "") -> None:
+        event_id = self.view.current_id
+        if not event_id:
+            return
+
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                queries.annotate(self.conn, event_id, **fields(answer))
+                self.show_detail(event_id)
+
+        self.push_screen(Prompt(question, value or ""), done)
+
     def selection_ids(self) -> list[str]:
         view = self.view
         return [i for i in view.ids if i in view.marked] if view.marked else list(view.ids)
@@ -339,4 +358,6 @@ class TimelineApp(App):
         yield SystemCommand("Toggle light/dark theme", "Switch between the light and dark themes", self.action_toggle_theme)
         if self.view.current_id:
             yield SystemCommand("Star or unstar this event", "Stars survive reloads", self.action_star)
+            yield SystemCommand("Tag this event", "Add tags, separated by commas", self.action_tag)
+            yield SystemCommand("Note on this event", "Write or replace the event's note", self.action_note)
             yield SystemCommand("Open the source article", "The full text, at the quote", self.action_open_source)

@@ -148,6 +148,12 @@ class DetailPane(VerticalScroll):
             t.append(f"{e.fatalities}{high}  “{detail.fatalities_raw}”\n")
         t.append("confidence ", style="dim")
         t.append(f"{e.confidence:.2f}   {'★ starred' if e.starred else ''}\n")
+        if detail.tags:
+            t.append("tags       ", style="dim")
+            t.append(detail.tags.replace(",", ", ") + "\n", style="bold magenta")
+        if detail.note:
+            t.append("note       ", style="dim")
+            t.append(detail.note + "\n", style="italic")
         t.append(f"\n{len(detail.sources)} source{'s' if len(detail.sources) != 1 else ''}"
                  f" ({e.publishers} publisher{'s' if e.publishers != 1 else ''})\n", style="bold underline")
         for n, (s, (before, quote, after)) in enumerate(zip(detail.sources, contexts), 1):
