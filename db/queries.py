@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from array import array
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from ingest.dates import parse_published
 from ingest.gazetteer import alias_key
+
+
+MAX_SPAN_DAYS = 366  # the longest interval an event can have: a year
 
 
 class QueryError(ValueError):
@@ -35,6 +39,7 @@ class Filter:
 
 @dataclass
 class EventRow:
+    rowid: int  # position key in the app's index; `id` is the stable id
     id: str
     date: str | None
     date_start: str | None
@@ -176,8 +181,9 @@ def _where(f: Filter) -> tuple[str, list]:
         clauses.append(f"(e.type IN ({_marks(f.types)}) OR e.sub_type IN ({_marks(f.types)}))")
         params += [*f.types, *f.types]
     if f.since:
-        clauses.append("e.date_end >= ?")
-        params.append(f.since.isoformat())
+        # No event spans more than a year: the lower bound lets the date index do the work.
+        clauses.append("e.date_end >= ? AND e.date_start >= ?")
+        params += [f.since.isoformat(), (f.since - timedelta(days=MAX_SPAN_DAYS)).isoformat()]
     if f.until:
         clauses.append("e.date_start <= ?")
         params.append(f.until.isoformat())
@@ -193,12 +199,25 @@ def _marks(values) -> str:
     return ",".join("?" * len(values))
 
 
-ORDER = " ORDER BY e.date_start IS NULL, e.date_start, e.id"
+def _in_date_order(conn, select: str, where: str, params: list, limit: int | None = None, plain: bool = False) -> list:
+    """Rows in date order, undated last. Two queries, because "ORDER BY date_start IS NULL, …"
+    cannot walk the (date_start, id) index and sorts every row instead."""
+    glue = " AND " if where else " WHERE "
+    tail = f" LIMIT {int(limit)}" if limit else ""
+    rows = _run(conn, select + where + glue + "e.date_start IS NOT NULL ORDER BY e.date_start, e.id" + tail, params, plain)
+    if limit is None or len(rows) < limit:
+        rows += _run(conn, select + where + glue + "e.date_start IS NULL ORDER BY e.id"
+                     + (f" LIMIT {int(limit) - len(rows)}" if limit else ""), params, plain)
+    return rows
 
 
-def _run(conn, sql: str, params: list):
+def _run(conn, sql: str, params: list, plain: bool = False):
+    """Run a query; `plain` gives bare tuples, much cheaper than sqlite3.Row for a million rows."""
+    cursor = conn.cursor()
+    if plain:
+        cursor.row_factory = None
     try:
-        return conn.execute(sql, params).fetchall()
+        return cursor.execute(sql, params).fetchall()
     except sqlite3.OperationalError as e:
         if "MATCH" in sql and "locked" not in str(e):
             raise QueryError(f"search: {e} (put words in double quotes to search them literally)") from None
@@ -207,15 +226,28 @@ def _run(conn, sql: str, params: list):
 
 # ---- events ---------------------------------------------------------------------------------
 
-def timeline_index(conn, f: Filter) -> tuple[list[str], list[str | None]]:
-    """Ids and start dates of the matching events in date order (undated last): the app's index."""
+@dataclass
+class TimelineIndex:
+    """The app's view of a filter: row ids in date order, and how many fall in each month.
+
+    Integers in an array, not a list of strings, so a million events cost 8 MB; the months
+    give the headings without a Python loop over the events."""
+    rowids: array
+    months: list[tuple[str | None, int]]  # ("2017-06", count) in order; None: undated, last
+
+
+def timeline_index(conn, f: Filter) -> TimelineIndex:
     where, params = _where(f)
-    rows = _run(conn, "SELECT e.id, e.date_start FROM events e" + where + ORDER, params)
-    return [r[0] for r in rows], [r[1] for r in rows]
+    rowids = array("q", (r[0] for r in _in_date_order(conn, "SELECT e.rowid FROM events e", where, params, plain=True)))
+    months = [(r[0], r[1]) for r in _run(conn, "SELECT substr(e.date_start, 1, 7) AS m, count(*) FROM events e"
+                                              + where + " GROUP BY m ORDER BY m IS NULL, m", params)]
+    return TimelineIndex(rowids, months)
 
 
 def event_ids(conn, f: Filter) -> list[str]:
-    return timeline_index(conn, f)[0]
+    """Ids of the matching events in date order (undated last)."""
+    where, params = _where(f)
+    return [r[0] for r in _in_date_order(conn, "SELECT e.id FROM events e", where, params, plain=True)]
 
 
 def count_events(conn, f: Filter = Filter()) -> int:
@@ -223,27 +255,42 @@ def count_events(conn, f: Filter = Filter()) -> int:
     return _run(conn, "SELECT count(*) FROM events e" + where, params)[0][0]
 
 
-_ROW = ("SELECT e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
+_ROW = ("SELECT e.rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
         " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred"
         " FROM events e LEFT JOIN annotations a ON a.event_id = e.id")
 
 
 def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[EventRow]:
     where, params = _where(f)
-    sql = _ROW + where + ORDER + (f" LIMIT {int(limit)}" if limit else "")
-    return _with_entities(conn, [_event_row(r) for r in _run(conn, sql, params)])
+    return _with_entities(conn, [_event_row(r) for r in _in_date_order(conn, _ROW, where, params, limit)])
 
 
 def events_by_ids(conn, ids: list[str]) -> list[EventRow]:
     """Rows for a page of ids, in the order given."""
-    if not ids:
+    return _page(conn, "e.id", ids, lambda r: r.id)
+
+
+def events_by_rowids(conn, rowids) -> list[EventRow]:
+    """Rows for a page of the app's index, in the order given."""
+    return _page(conn, "e.rowid", list(rowids), lambda r: r.rowid)
+
+
+def _page(conn, column: str, keys: list, key_of) -> list[EventRow]:
+    if not keys:
         return []
-    rows = {r["id"]: _event_row(r) for r in conn.execute(_ROW + f" WHERE e.id IN ({_marks(ids)})", ids)}
-    return _with_entities(conn, [rows[i] for i in ids if i in rows])
+    rows = {key_of(row): row for row in map(_event_row, conn.execute(_ROW + f" WHERE {column} IN ({_marks(keys)})", keys))}
+    return _with_entities(conn, [rows[k] for k in keys if k in rows])
+
+
+def rowids_of(conn, ids) -> set[int]:
+    """The index positions' keys for a set of event ids (search hits, marks)."""
+    ids = list(ids)
+    return {r[0] for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500))
+            for r in conn.execute(f"SELECT rowid FROM events WHERE id IN ({_marks(chunk)})", chunk)}
 
 
 def _event_row(r) -> EventRow:
-    return EventRow(r["id"], r["date"], r["date_start"], r["date_end"], r["precision"], r["type"],
+    return EventRow(r["rowid"], r["id"], r["date"], r["date_start"], r["date_end"], r["precision"], r["type"],
                     r["sub_type"], r["summary"], r["fatalities"], r["confidence"], r["sources"],
                     r["publishers"], bool(r["starred"]))
 

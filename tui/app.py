@@ -104,8 +104,8 @@ class TimelineApp(App):
         self.view.invalidate()
         self.run_query(keep)
 
-    def _fetch(self, ids: list[str]):
-        return queries.events_by_ids(self.conn, ids)
+    def _fetch(self, rowids):
+        return queries.events_by_rowids(self.conn, rowids)
 
     @property
     def view(self) -> TimelineView:
@@ -119,11 +119,11 @@ class TimelineApp(App):
         f = self.filter
         conn = connect(self.db_path)
         try:
-            ids, dates = queries.timeline_index(conn, f)
+            index = queries.timeline_index(conn, f)
             if worker.is_cancelled or f != self.filter:
                 return
             # Rows first: the timeline updates while the counts are still being made.
-            self.call_from_thread(self._apply_index, f, ids, dates, keep)
+            self.call_from_thread(self._apply_index, f, index, keep)
             facets = queries.facets(conn, f)
             months = queries.month_counts(conn, f)
         except QueryError as e:
@@ -137,12 +137,14 @@ class TimelineApp(App):
         if not worker.is_cancelled and f == self.filter:  # a newer filter makes this stale
             self.call_from_thread(self._apply_counts, f, facets, months)
 
-    def _apply_index(self, f: Filter, ids, dates, keep) -> None:
+    def _apply_index(self, f: Filter, index: queries.TimelineIndex, keep: str | None) -> None:
+        """`keep`: the stable id of the event to stay on (row ids change when `load` rebuilds)."""
         if f != self.filter:
             return
         view = self.view
-        view.set_events(ids, dates, keep=keep or view.current_id)
-        self.sub_title = f"{len(ids):,} of {self.total:,} events" + (" (filtered)" if not f.is_empty else "")
+        rowid = next(iter(queries.rowids_of(self.conn, [keep])), None) if keep else view.current_rowid
+        view.set_index(index, keep=rowid)
+        self.sub_title = f"{len(index.rowids):,} of {self.total:,} events" + (" (filtered)" if not f.is_empty else "")
 
     def _apply_counts(self, f: Filter, facets, months) -> None:
         for pane, values in (("actors", facets.actors), ("places", facets.places), ("types", facets.types)):
@@ -231,7 +233,7 @@ class TimelineApp(App):
                 self.view.refresh()
                 return
             try:
-                found = set(queries.event_ids(self.conn, replace(self.filter, search=value)))
+                found = set(queries.timeline_index(self.conn, replace(self.filter, search=value)).rowids)
             except QueryError as e:
                 self.notify(str(e), severity="error")
                 return
@@ -290,7 +292,8 @@ class TimelineApp(App):
 
     def selection_ids(self) -> list[str]:
         view = self.view
-        return [i for i in view.ids if i in view.marked] if view.marked else list(view.ids)
+        ids = queries.event_ids(self.conn, self.filter)
+        return [i for i in ids if i in view.marked] if view.marked else ids
 
     def action_export(self) -> None:
         ids = self.selection_ids()

@@ -67,12 +67,17 @@ class FacetPane(Vertical):
         self.query_one(SelectionList).focus()
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        """A toggle by the user. Rebuilding the list also sends this message, later: a message
+        that changes nothing is one of those, and is dropped."""
         event.stop()
         if self._rebuilding:
             return
         visible = {str(o.value) for o in [event.selection_list.get_option_at_index(i)
                                           for i in range(event.selection_list.option_count)]}
-        self.selected = (self.selected - visible) | set(event.selection_list.selected)
+        selected = (self.selected - visible) | set(event.selection_list.selected)
+        if selected == self.selected:
+            return
+        self.selected = selected
         self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{len(self.values)}"
         self.post_message(self.Changed(self.facet, tuple(sorted(self.selected))))
 

@@ -8,6 +8,7 @@ events cost one id array, not a million widgets.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import OrderedDict
 from typing import Callable
 
@@ -21,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from db.queries import EventRow
+from db.queries import EventRow, TimelineIndex
 from ingest.text import visible
 
 PAGE = 200
@@ -52,59 +53,81 @@ class TimelineView(ScrollView, can_focus=True):
             super().__init__()
             self.event_id = event_id
 
-    def __init__(self, fetch: Callable[[list[str]], list[EventRow]], **kwargs) -> None:
+    def __init__(self, fetch: Callable[[list[int]], list[EventRow]], **kwargs) -> None:
         super().__init__(**kwargs)
         self.fetch = fetch
-        self.ids: list[str] = []
-        self.dates: list[str] = []  # date_start per id, "" when undated
-        self.rows: list[int] = []  # >= 0: index into ids; < 0: -1 - index into headings
-        self.headings: list[str] = []
-        self.row_of: list[int] = []  # ids index -> row
-        self.marked: set[str] = set()
-        self.matches: set[str] = set()
-        self._cache: OrderedDict[int, dict[str, EventRow]] = OrderedDict()
+        self.ids = array("q")  # event row ids in date order
+        self.months: list[tuple[str | None, int]] = []
+        # Per month group: its first row on screen, its first event, the headings above it.
+        self._first_row: list[int] = []
+        self._first_event: list[int] = []
+        self._headings: list[list[str]] = []
+        self.marked: set[str] = set()  # stable event ids
+        self.matches: set[int] = set()  # row ids of search hits
+        self._cache: OrderedDict[int, dict[int, EventRow]] = OrderedDict()
 
     # ---- data ---------------------------------------------------------------------------
 
-    def set_events(self, ids: list[str], dates: list[str | None], keep: str | None = None) -> None:
-        """A new filtered view. The cursor stays on its event, or goes to the nearest date."""
-        old_date = self.dates[self.cursor] if self.ids and self.cursor < len(self.dates) else None
-        self.ids, self.dates = ids, [d or "" for d in dates]
+    def set_index(self, index: TimelineIndex, keep: int | None = None) -> None:
+        """A new filtered view. The cursor stays on its event (row id `keep`), or goes to the
+        month it was in, or the nearest one after it."""
+        old_month = self.month_of(self.cursor) if self.ids else None
+        self.ids, self.months = index.rowids, index.months
         self._cache.clear()
-        self.rows, self.headings, self.row_of = [], [], []
-        last_year = last_month = None
-        for i, d in enumerate(self.dates):
-            year, month = (d[:4], d[:7]) if d else ("Undated", None)
-            if year != last_year:
-                self.headings.append(year)
-                self.rows.append(-len(self.headings))
-                last_year, last_month = year, None
-            if month and month != last_month:
-                self.headings.append(month)
-                self.rows.append(-len(self.headings))
-                last_month = month
-            self.row_of.append(len(self.rows))
-            self.rows.append(i)
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._first_row, self._first_event, self._headings = [], [], []
+        row = event = 0
+        last_year = None
+        for label, count in self.months:
+            year = label[:4] if label else "Undated"
+            headings = ([year] if year != last_year else []) + ([label] if label else [])
+            last_year = year
+            self._first_row.append(row)
+            self._first_event.append(event)
+            self._headings.append(headings)
+            row += len(headings) + count
+            event += count
+        self.virtual_size = Size(self.size.width, row)
         target = 0
-        if keep is not None and keep in ids:
-            target = ids.index(keep)
-        elif old_date and ids:
-            dated = [d for d in self.dates if d]
-            target = min(bisect.bisect_left(dated, old_date), len(ids) - 1)
-        self.cursor = target
+        if keep is not None:
+            try:
+                target = self.ids.index(keep)
+            except ValueError:
+                keep = None
+        if keep is None and old_month and self.ids:
+            target = self._first_of_month(old_month)
+        self.cursor = min(target, max(0, len(self.ids) - 1))
         self._announce()
         self.refresh()
 
+    def _group(self, index: int) -> int:
+        return bisect.bisect_right(self._first_event, index) - 1
+
+    def month_of(self, index: int) -> str:
+        """The month (YYYY-MM) of the event at `index`, or "" when undated."""
+        return self.months[self._group(index)][0] or "" if self.ids else ""
+
+    def _first_of_month(self, month: str) -> int:
+        labels = [label for label, _ in self.months if label]
+        g = min(bisect.bisect_left(labels, month), len(self.months) - 1)
+        return self._first_event[g]
+
+    def _row_of(self, index: int) -> int:
+        g = self._group(index)
+        return self._first_row[g] + len(self._headings[g]) + index - self._first_event[g]
+
+    @property
+    def current_rowid(self) -> int | None:
+        return self.ids[self.cursor] if self.ids else None
+
     @property
     def current_id(self) -> str | None:
-        return self.ids[self.cursor] if self.ids else None
+        row = self.row(self.cursor) if self.ids else None
+        return row.id if row else None
 
     def row(self, index: int) -> EventRow | None:
         page = index // PAGE
         if page not in self._cache:
-            chunk = self.ids[page * PAGE:(page + 1) * PAGE]
-            self._cache[page] = {r.id: r for r in self.fetch(chunk)}
+            self._cache[page] = {r.rowid: r for r in self.fetch(self.ids[page * PAGE:(page + 1) * PAGE])}
             if len(self._cache) > 8:
                 self._cache.popitem(last=False)
         self._cache.move_to_end(page)
@@ -118,16 +141,18 @@ class TimelineView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        index = self.scroll_offset.y + y
-        if index >= len(self.rows):
+        row = self.scroll_offset.y + y
+        if not self.ids or row >= self.virtual_size.height:
             return Strip.blank(width)
-        item = self.rows[index]
-        if item < 0:
-            label = self.headings[-1 - item]
-            style = Style(bold=True, reverse=len(label) == 4 or label == "Undated")
-            text = Text(f" {label} " if len(label) == 4 or label == "Undated" else f"   {label}", style=style)
-            return Strip(text.render(self.app.console)).adjust_cell_length(width)
-        return self._event_strip(item, width)
+        g = bisect.bisect_right(self._first_row, row) - 1
+        offset = row - self._first_row[g]
+        headings = self._headings[g]
+        if offset >= len(headings):
+            return self._event_strip(self._first_event[g] + offset - len(headings), width)
+        label = headings[offset]
+        is_year = len(label) == 4 or label == "Undated"
+        text = Text(f" {label} " if is_year else f"   {label}", style=Style(bold=True, reverse=is_year))
+        return Strip(text.render(self.app.console)).adjust_cell_length(width)
 
     def _event_strip(self, i: int, width: int) -> Strip:
         r = self.row(i)
@@ -148,7 +173,7 @@ class TimelineView(ScrollView, can_focus=True):
             line.append(visible(f"  @ {', '.join(r.places[:3])}"), style="cyan")
         if r.sources > 1:
             line.append(f"  [{r.sources} sources]", style="bold green")
-        if r.id in self.matches:
+        if r.rowid in self.matches:
             line.stylize("underline")
         segments = list(line.render(self.app.console))
         strip = Strip(segments).adjust_cell_length(width)
@@ -169,7 +194,7 @@ class TimelineView(ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> None:
         if not self.ids:
             return
-        row = self.row_of[self.cursor]
+        row = self._row_of(self.cursor)
         top, height = self.scroll_offset.y, self.size.height
         if row < top + 1:
             self.scroll_to(y=max(0, row - 1), animate=False)
@@ -196,30 +221,35 @@ class TimelineView(ScrollView, can_focus=True):
         """Next or previous month (prefix 7: YYYY-MM) or year (prefix 4)."""
         if not self.ids:
             return
-        here = self.dates[self.cursor][:prefix]
+        labels = [(label or "")[:prefix] for label, _ in self.months]
+        g = self._group(self.cursor)
+        here = labels[g]
         if direction > 0:
-            i = self.cursor
-            while i < len(self.ids) and self.dates[i][:prefix] == here:
-                i += 1
-            self.move_to(i)
-        else:
-            i = self.cursor
-            while i > 0 and self.dates[i - 1][:prefix] == here:
-                i -= 1
-            if i > 0:
-                previous = self.dates[i - 1][:prefix]
-                while i > 0 and self.dates[i - 1][:prefix] == previous:
-                    i -= 1
-            self.move_to(i)
+            g = next((i for i in range(g + 1, len(labels)) if labels[i] != here), None)
+            if g is not None:
+                self.move_to(self._first_event[g])
+            return
+        while g > 0 and labels[g - 1] == here:  # the start of this period…
+            g -= 1
+        if self._first_event[g] == self.cursor and g > 0:  # …or, from there, of the one before
+            previous = labels[g - 1]
+            g -= 1
+            while g > 0 and labels[g - 1] == previous:
+                g -= 1
+        self.move_to(self._first_event[g])
 
     def jump_to_date(self, iso: str) -> None:
-        dated = [d for d in self.dates if d]
-        self.move_to(bisect.bisect_left(dated, iso))
+        if self.ids:
+            self.move_to(self._first_of_month(iso[:7]))
 
     def on_click(self, event) -> None:
-        index = self.scroll_offset.y + event.y
-        if 0 <= index < len(self.rows) and self.rows[index] >= 0:
-            self.move_to(self.rows[index])
+        row = self.scroll_offset.y + event.y
+        if not self.ids or row >= self.virtual_size.height:
+            return
+        g = bisect.bisect_right(self._first_row, row) - 1
+        offset = row - self._first_row[g] - len(self._headings[g])
+        if offset >= 0:
+            self.move_to(self._first_event[g] + offset)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.virtual_size = Size(self.size.width, self.virtual_size.height)
