@@ -132,16 +132,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if trig.reference and date is None:
                 trace.notes.append(f"{trig.text!r}: a reference to an event (\"after the attack\"), with no date of its own")
                 continue
-            if date is None and sent.paragraph in context:
-                interval, expression = context[sent.paragraph]
-                date, source = interval, "context"
-            elif date is None:
-                interval, expression, source = article.published, None, "published"
-                date = interval
-            else:
-                source, expression, date = "sentence", date.expression, date.interval
-            if date is None:
-                source = "none"
+            date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             if (trig.generic or trig.type == "Strategic developments") and source not in ("sentence", "context"):
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date of its own")
                 continue
@@ -150,14 +141,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 continue
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
-            if not any(r == "actor1" for _, r in actors) and _RELATIVE.search(text, max(sent.start, abs_trig[0] - 80), abs_trig[0]):
-                # "... the SDF, who were critical in driving ISIS from Raqqa": who = the SDF.
-                antecedent = next((m.entity for m in reversed(mentions)
-                                   if isinstance(m.entity, Actor) and m.end <= seg_start), None)
-                if antecedent is not None:
-                    actors = [(antecedent, "actor1")] + [(a, r) for a, r in actors if a != antecedent]
-            if trig.subject_loses:
-                actors = [(a, {"actor1": "actor2", "actor2": "actor1"}.get(r, r)) for a, r in actors]
+            actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start)
             places = _places(seg_mentions) or _unresolved_places(text, seg_start, seg_end, seg_mentions)
             fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None)
@@ -180,6 +164,31 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             last = max(resolved, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     return events, traces
+
+
+def _event_date(mention: DateMention | None, context: tuple[Interval, str] | None, published: Interval | None):
+    """(interval, expression, source): the sentence's own date, else the last date of its
+    paragraph, else the publication date ("reported on"), else none."""
+    if mention is not None:
+        return mention.interval, mention.expression, "sentence"
+    if context is not None:
+        return context[0], context[1], "context"
+    if published is not None:
+        return published, None, "published"
+    return None, None, "none"
+
+
+def _read_roles_in_context(text, actors, mentions, trig: Trigger, abs_trig, seg_start: int, sent_start: int):
+    """Roles the segment alone cannot give: a relative pronoun's antecedent, a losing subject."""
+    if not any(r == "actor1" for _, r in actors) and _RELATIVE.search(text, max(sent_start, abs_trig[0] - 80), abs_trig[0]):
+        # "... the SDF, who were critical in driving ISIS from Raqqa": who = the SDF.
+        antecedent = next((m.entity for m in reversed(mentions)
+                           if isinstance(m.entity, Actor) and m.end <= seg_start), None)
+        if antecedent is not None:
+            actors = [(antecedent, "actor1")] + [(a, r) for a, r in actors if a != antecedent]
+    if trig.subject_loses:  # "ISIS lost the city": the subject is the loser
+        actors = [(a, {"actor1": "actor2", "actor2": "actor1"}.get(r, r)) for a, r in actors]
+    return actors
 
 
 def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence):

@@ -9,7 +9,6 @@ downloaded at run time. GeoNames data is CC-BY 4.0 (https://www.geonames.org/).
 from __future__ import annotations
 
 import csv
-import json
 import unicodedata
 from pathlib import Path
 

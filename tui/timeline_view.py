@@ -12,7 +12,6 @@ from array import array
 from collections import OrderedDict
 from typing import Callable
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
