@@ -93,6 +93,7 @@ class Gazetteer:
                 for v in _variants(alias):
                     entries.setdefault(v, []).append((0, exact, actor))
         stop = {fold(w) for w in load_lexicon("stopnames")["words"]}
+        self._stop = stop
         for place in places:
             for alias in place_aliases.get(place.id, []):
                 for v in _variants(alias):
@@ -102,6 +103,12 @@ class Gazetteer:
         for key, found in entries.items():
             self._automaton.add_word(key, (key, found))
         self._automaton.make_automaton()
+
+    def _continues(self, text: str, end: int) -> bool:
+        """Is the match followed by a capitalised word that is not a common word ("Airport",
+        "Province", "Monday")? Then the name goes on beyond what matched."""
+        m = _NEXT_NAME.match(text, end)
+        return bool(m) and fold(m.group(1)) not in self._stop and fold(m.group(1)).rstrip("'s") not in self._stop
 
     def find(self, text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[Mention]:
         """Longest, non-overlapping, word-bounded mentions of actors and places in text[start:end].
@@ -118,6 +125,8 @@ class Gazetteer:
                 continue
             surface = text[start + s:start + e]
             usable = [f for f in found if f[1] is None or f[1] in surface]
+            if usable and all(isinstance(f[2], Place) for f in usable) and self._continues(text, start + e):
+                continue  # "Tal" of "Tal Afar": part of a longer name it does not know
             if not usable or not any(c.isupper() for c in surface):
                 continue  # entity names are proper nouns; "is", "said", "hotel" are not
             hits.append((s, e, surface, usable))
@@ -132,6 +141,9 @@ class Gazetteer:
             mentions.append(Mention(start + s, start + e, surface, best, others))
             taken = e
         return mentions
+
+
+_NEXT_NAME = re.compile(r"[ \t]+(?:(?:al|el|ad|ar|as|an|az)[ -])?([A-Z][\w']*)")
 
 
 def _inside_word(haystack: str, i: int) -> bool:

@@ -72,3 +72,8 @@ def test_capitalised_common_words_and_person_names_are_not_places():
 def test_places_carry_coordinates_and_country():
     place = load_gazetteer().find("Clashes in al-Mayadeen")[0].entity
     assert place.country == "SY" and 34.9 < place.lat < 35.1 and 40.3 < place.lon < 40.6
+
+
+def test_a_known_name_inside_a_longer_unknown_one_is_not_matched():
+    assert names("Clashes near Ilam al-Mukawem positions") == []
+    assert names("Fighting in Tal Afar and near Deir ez-Zor Airport") == ["Tal Afar", "Deir ez-Zor"]
