@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
@@ -295,6 +296,7 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
                 out.append(Mention(m.start, m.end, m.surface, state))
             continue
         out.append(m)
+    out = _disambiguate(out)
     taken = [(m.start, m.end) for m in out]
     for a in _ANAPHORA.finditer(text):
         if any(s < a.end() and a.start() < e for s, e in taken):
@@ -310,26 +312,28 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+def _disambiguate(mentions: list[Mention]) -> list[Mention]:
+    """A name shared by several places is read in the country the article talks about most;
+    the gazetteer already ranks candidates by population (and curated names first)."""
+    weight = Counter(m.entity.country for m in mentions if isinstance(m.entity, Place) and not m.candidates)
+    out = []
+    for m in mentions:
+        if isinstance(m.entity, Place) and m.candidates:
+            options = [m.entity, *m.candidates]
+            best = max(options, key=lambda p: (weight[p.country], -options.index(p)))
+            m = Mention(m.start, m.end, m.surface, best)
+        out.append(m)
+    return out
+
+
 def _is_dateline(text: str, m: Mention) -> bool:
     """"TEHRAN – ..." at the head of a paragraph says where the story was filed, not where it happened."""
     return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))
 
 
 def _places(mentions: list[Mention]) -> list[Place]:
-    """Places of one event, most specific first; a country is dropped when a place inside it is
-    named; an ambiguous name is read in the country of the other places."""
-    found = [m for m in mentions if isinstance(m.entity, Place)]
-    countries = {m.entity.country for m in found}
-    places: list[Place] = []
-    for m in found:
-        place = m.entity
-        if m.candidates and place.country not in countries - {place.country}:
-            for other in m.candidates:
-                if other.country in countries - {place.country}:
-                    place = other
-                    break
-        if place not in places:
-            places.append(place)
+    """Places of one event, in the order named; a country is dropped when a place inside it is named."""
+    places = list(dict.fromkeys(m.entity for m in mentions if isinstance(m.entity, Place)))
     specific = {p.country for p in places if p.kind != "country"}
     return [p for p in places if p.kind != "country" or p.country not in specific]
 

@@ -168,3 +168,10 @@ def test_html_articles_are_read_through_their_main_text(tmp_path):
     assert "Home | World" not in article.text
     events = extract(article)[0]
     assert [(e.date.display(), e.sub_type, e.fatalities.best) for e in events][:1] == [("2018-12-09", "Armed clash", 4)]
+
+
+def test_an_ambiguous_place_is_read_in_the_country_the_article_is_about():
+    iraq = events_of("Clashes erupted in Baghdad and Basra on Monday. A bomb exploded in Medina on Tuesday.")
+    assert (iraq[-1].places[0].name, iraq[-1].places[0].country) == ("Al Madinah", "IQ")
+    saudi = events_of("A bomb exploded in Medina on Tuesday.")
+    assert saudi[-1].places[0].country == "SA"  # alone, the bigger city
