@@ -38,16 +38,17 @@ def fold(text: str) -> str:
     """Lower-case, strip diacritics, unify spaces, quotes and dashes; same length as `text`."""
     if text.isascii():
         return text.lower().replace("\t", " ")
-    return "".join(_fold_char(c) for c in text)
+    return text.translate({ord(c): _fold_char(c) for c in set(text)})
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
 
 def is_latin_line(line: str) -> bool:
     """False for lines mostly in another script (Arabic, Cyrillic…): kept, but not mined."""
-    letters = [c for c in line if c.isalpha()]
-    if not letters:
-        return False
-    latin = sum(1 for c in letters if c < "\u0250" or "\u1e00" <= c <= "\u1eff")
-    return latin >= 0.6 * len(letters)
+    letters = len(_LETTER.findall(line))
+    return letters > 0 and len(_LATIN_LETTER.findall(line)) >= 0.6 * letters
 
 
 def visible(text: str) -> str:
