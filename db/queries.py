@@ -199,16 +199,50 @@ def _marks(values) -> str:
     return ",".join("?" * len(values))
 
 
-def _in_date_order(conn, select: str, where: str, params: list, limit: int | None = None, plain: bool = False) -> list:
+@dataclass(frozen=True)
+class _Source:
+    """Where a filtered, date-ordered walk starts: the events' own date index, or the date index
+    of the chosen actors (or places), which holds only their events, already in date order."""
+    tables: str
+    where: str
+    params: list
+    date: str
+    id: str
+    distinct: bool
+
+
+def _source(f: Filter) -> _Source:
+    for facet, table, column in (("actors", "event_actors", "actor_id"), ("places", "event_places", "place_id")):
+        values = getattr(f, facet)
+        if values:
+            rest, params = _where(f.without(facet))
+            where = f" WHERE d.{column} IN ({_marks(values)})" + (" AND " + rest.removeprefix(" WHERE ") if rest else "")
+            return _Source(f"{table} d JOIN events e ON e.id = d.event_id", where, [*values, *params],
+                           "d.date_start", "d.event_id", len(values) > 1)
+    where, params = _where(f)
+    return _Source("events e", where, params, "e.date_start", "e.id", False)
+
+
+def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plain: bool = False) -> list:
     """Rows in date order, undated last. Two queries, because "ORDER BY date_start IS NULL, …"
-    cannot walk the (date_start, id) index and sorts every row instead."""
-    glue = " AND " if where else " WHERE "
+    cannot walk a date index and sorts every row instead."""
+    src = _source(f)
+    select = f"SELECT {'DISTINCT ' if src.distinct else ''}{columns} FROM {src.tables}{src.where}"
+    glue = " AND " if src.where else " WHERE "
     tail = f" LIMIT {int(limit)}" if limit else ""
-    rows = _run(conn, select + where + glue + "e.date_start IS NOT NULL ORDER BY e.date_start, e.id" + tail, params, plain)
+    rows = _run(conn, f"{select}{glue}{src.date} IS NOT NULL ORDER BY {src.date}, {src.id}{tail}", src.params, plain)
     if limit is None or len(rows) < limit:
-        rows += _run(conn, select + where + glue + "e.date_start IS NULL ORDER BY e.id"
-                     + (f" LIMIT {int(limit) - len(rows)}" if limit else ""), params, plain)
+        rest = f" LIMIT {int(limit) - len(rows)}" if limit else ""
+        rows += _run(conn, f"{select}{glue}{src.date} IS NULL ORDER BY {src.id}{rest}", src.params, plain)
     return rows
+
+
+def _months(conn, f: Filter, dated_only: bool = False) -> list[tuple[str | None, int]]:
+    src = _source(f)
+    count = f"count(DISTINCT {src.id})" if src.distinct else "count(*)"
+    where = src.where + ((" AND " if src.where else " WHERE ") + f"{src.date} IS NOT NULL" if dated_only else "")
+    sql = f"SELECT substr({src.date}, 1, 7) AS m, {count} FROM {src.tables}{where} GROUP BY m ORDER BY m IS NULL, m"
+    return [(r[0], r[1]) for r in _run(conn, sql, src.params, plain=True)]
 
 
 def _run(conn, sql: str, params: list, plain: bool = False):
@@ -237,17 +271,13 @@ class TimelineIndex:
 
 
 def timeline_index(conn, f: Filter) -> TimelineIndex:
-    where, params = _where(f)
-    rowids = array("q", (r[0] for r in _in_date_order(conn, "SELECT e.rowid FROM events e", where, params, plain=True)))
-    months = [(r[0], r[1]) for r in _run(conn, "SELECT substr(e.date_start, 1, 7) AS m, count(*) FROM events e"
-                                              + where + " GROUP BY m ORDER BY m IS NULL, m", params)]
-    return TimelineIndex(rowids, months)
+    rowids = array("q", (r[0] for r in _in_date_order(conn, "e.rowid", f, plain=True)))
+    return TimelineIndex(rowids, _months(conn, f))
 
 
 def event_ids(conn, f: Filter) -> list[str]:
     """Ids of the matching events in date order (undated last)."""
-    where, params = _where(f)
-    return [r[0] for r in _in_date_order(conn, "SELECT e.id FROM events e", where, params, plain=True)]
+    return [r[0] for r in _in_date_order(conn, "e.id", f, plain=True)]
 
 
 def count_events(conn, f: Filter = Filter()) -> int:
@@ -261,8 +291,8 @@ _ROW = ("SELECT e.rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.
 
 
 def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[EventRow]:
-    where, params = _where(f)
-    return _with_entities(conn, [_event_row(r) for r in _in_date_order(conn, _ROW, where, params, limit)])
+    rowids = [r[0] for r in _in_date_order(conn, "e.rowid", f, limit, plain=True)]
+    return events_by_rowids(conn, rowids)
 
 
 def events_by_ids(conn, ids: list[str]) -> list[EventRow]:
@@ -358,10 +388,7 @@ def facets(conn, f: Filter) -> Facets:
 
 def month_counts(conn, f: Filter = Filter()) -> list[tuple[str, int]]:
     """Events per month (YYYY-MM) under the filter, dated events only, in order."""
-    where, params = _where(f)
-    where += (" AND " if where else " WHERE ") + "e.date_start IS NOT NULL"
-    return [(r[0], r[1]) for r in _run(conn, "SELECT substr(e.date_start, 1, 7) AS m, count(*) FROM events e"
-                                             + where + " GROUP BY m ORDER BY m", params)]
+    return _months(conn, f, dated_only=True)
 
 
 @dataclass
