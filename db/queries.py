@@ -211,14 +211,16 @@ class _Source:
     distinct: bool
 
 
-def _source(f: Filter) -> _Source:
+def _source(f: Filter, need_events: bool = True) -> _Source:
+    """`need_events=False`: the caller reads only the driving index, so when nothing else is
+    filtered the join to events is left out (counting a big actor's months reads one index)."""
     for facet, table, column in (("actors", "event_actors", "actor_id"), ("places", "event_places", "place_id")):
         values = getattr(f, facet)
         if values:
             rest, params = _where(f.without(facet))
             where = f" WHERE d.{column} IN ({_marks(values)})" + (" AND " + rest.removeprefix(" WHERE ") if rest else "")
-            return _Source(f"{table} d JOIN events e ON e.id = d.event_id", where, [*values, *params],
-                           "d.date_start", "d.event_id", len(values) > 1)
+            tables = f"{table} d" + (" JOIN events e ON e.id = d.event_id" if need_events or rest else "")
+            return _Source(tables, where, [*values, *params], "d.date_start", "d.event_id", len(values) > 1)
     where, params = _where(f)
     return _Source("events e", where, params, "e.date_start", "e.id", False)
 
@@ -238,7 +240,7 @@ def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plai
 
 
 def _months(conn, f: Filter, dated_only: bool = False) -> list[tuple[str | None, int]]:
-    src = _source(f)
+    src = _source(f, need_events=False)
     count = f"count(DISTINCT {src.id})" if src.distinct else "count(*)"
     where = src.where + ((" AND " if src.where else " WHERE ") + f"{src.date} IS NOT NULL" if dated_only else "")
     sql = f"SELECT substr({src.date}, 1, 7) AS m, {count} FROM {src.tables}{where} GROUP BY m ORDER BY m IS NULL, m"
