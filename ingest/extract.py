@@ -156,9 +156,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 date=date, date_expression=expression, date_source=source,
                 type=trig.type, sub_type=sub_type, trigger=text[abs_trig[0]:abs_trig[1]],
                 actors=actors, places=places, fatalities=fatal, confidence=confidence,
-                summary=_summary(sub_type, actors, places, fatal),
-                evidence=[Evidence(doc, sent.start, sent.end, original)],
+                summary="", evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
+            event.summary = summary_of(event)
             events.append(event)
             trace.events.append(event)
         if resolved:
@@ -387,7 +387,9 @@ def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> flo
     return round(min(0.99, max(0.05, score)), 2)
 
 
-def _summary(sub_type: str, actors, places, fatal) -> str:
+def summary_of(event: Event) -> str:
+    """One line: who did what to whom, where, with how many killed."""
+    sub_type, actors, places, fatal = event.sub_type, event.actors, event.places, event.fatalities
     doer = next((a.name for a, r in actors if r == "actor1"), None)
     target = next((a.name for a, r in actors if r == "actor2"), None)
     what = sub_type.split("/")[0] if "/" in sub_type and not sub_type.startswith("Air") else sub_type

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.extract import summary_of
 from ingest.model import Event
 
 FAMILIES = {  # ACLED types that can describe the same incident, seen by different reporters
@@ -51,11 +52,12 @@ def merge(events: list[Event]) -> list[Event]:
 def _absorb(target: Event, other: Event) -> None:
     if _PRECISION_RANK[other.date.precision] < _PRECISION_RANK[target.date.precision]:
         target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
-        target.type, target.sub_type, target.summary = other.type, other.sub_type, other.summary
+        target.type, target.sub_type = other.type, other.sub_type
     known = {a.id for a, _ in target.actors}
     target.actors += [(a, r) for a, r in other.actors if a.id not in known]
     target.places += [p for p in other.places if p not in target.places]
     if other.fatalities and (not target.fatalities or (other.fatalities.best or 0) > (target.fatalities.best or 0)):
         target.fatalities = other.fatalities
     target.evidence += other.evidence
+    target.summary = summary_of(target)  # with what the other reports added
     target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.05), 2)
