@@ -39,3 +39,13 @@ def write_article(folder: Path, name: str, body: str, **meta) -> Path:
     path = folder / name
     path.write_text(f"---\n{head}---\n{body}" if meta else body, encoding="utf-8")
     return path
+
+
+async def settle(pilot, app) -> None:
+    """Wait until the app's query workers are done and their results applied."""
+    for _ in range(3):  # let key presses turn into messages, and messages into workers
+        await pilot.pause()
+    while any(not w.is_finished for w in app.workers):
+        await pilot.pause(0.02)
+    for _ in range(2):
+        await pilot.pause()

@@ -10,18 +10,9 @@ from db.schema import connect
 from tui.app import TimelineApp
 from tui.panes import FacetPane
 from tui.timeline_view import TimelineView
+from tests.conftest import settle
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-async def settle(pilot, app):
-    """Wait until the query workers are done and their results applied."""
-    for _ in range(3):  # let key presses turn into messages, and messages into workers
-        await pilot.pause()
-    while any(not w.is_finished for w in app.workers):
-        await pilot.pause(0.02)
-    for _ in range(2):
-        await pilot.pause()
 
 
 async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_db):

@@ -19,7 +19,7 @@ from db.schema import connect
 from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.model import Article
-from tests.conftest import ROOT, SEED, write_article
+from tests.conftest import ROOT, SEED, settle, write_article
 from tui.app import TimelineApp
 
 HOSTILE = ("Gunmen attacked a checkpoint in Hajin on Monday \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 "
@@ -54,11 +54,7 @@ def test_markdown_export_escapes_what_would_break_the_document(tmp_path):
 async def test_the_app_shows_hostile_text_literally(tmp_path):
     app = TimelineApp(hostile_db(tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:
-        for _ in range(5):
-            await pilot.pause()
-        while any(not w.is_finished for w in app.workers):
-            await pilot.pause(0.02)
-        await pilot.pause()
+        await settle(pilot, app)
         detail = app.query_one("#detail-body").render()
         shown = str(detail)
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
@@ -159,10 +155,7 @@ async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path
 
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
-        for _ in range(3):
-            await pilot.pause()
-        while any(not w.is_finished for w in app.workers):
-            await pilot.pause(0.02)
+        await settle(pilot, app)
         before = len(app.query_one("#timeline").ids)
         article = write_article(tmp_path, "new.md", "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
                                 published="2018-12-10")
@@ -171,11 +164,7 @@ async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path
         await pilot.pause()
         assert any("press r to reload" in str(n.message) for n in app._notifications)
         await pilot.press("r")
-        for _ in range(3):
-            await pilot.pause()
-        while any(not w.is_finished for w in app.workers):
-            await pilot.pause(0.02)
-        await pilot.pause()
+        await settle(pilot, app)
         assert len(app.query_one("#timeline").ids) == before + 1
 
 
