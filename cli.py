@@ -78,9 +78,10 @@ def progress_printer(total_hint: int):
     """A Rich progress bar on a terminal when there is enough work to watch; silent otherwise."""
     if total_hint < 20 or not sys.stderr.isatty():
         return None
+    from rich.console import Console
     from rich.progress import Progress
 
-    bar = Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
+    bar = Progress(transient=True, console=Console(stderr=True))
     task = bar.add_task("loading", total=total_hint * 2)
     bar.start()
 

@@ -20,7 +20,7 @@ from ingest.extract import extract
 from ingest.gazetteer import alias_key, load_gazetteer
 from ingest.merge import merge
 from ingest.model import Article, Event
-from ingest.read import ARTICLE_SUFFIXES, ArticleError, read_article
+from ingest.read import ARTICLE_SUFFIXES, read_article
 
 Progress = Callable[[str], None]
 
@@ -142,10 +142,7 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
             progress(f"reading {path.name}")
         try:
             article = read_article(Path(path), overrides)
-        except ArticleError as e:
-            report.errors.append((str(path), str(e)))
-            continue
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError) as e:  # ArticleError included: unreadable or not an article
             report.errors.append((str(path), str(e)))
             continue
         report.warnings += [(str(path), w) for w in article.warnings]

@@ -362,6 +362,20 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
                        ann["note"] if ann else None, ann["tags"] if ann else None)
 
 
+def quote_in_context(conn, source: Source, chars: int) -> tuple[str, str, str]:
+    """The quote with up to `chars` characters either side, cut at word boundaries; read by
+    substr, so a keypress never loads a whole article."""
+    row = conn.execute("SELECT substr(text, ?, ?), substr(text, ?, ?) FROM documents WHERE id = ?",
+                       (max(1, source.start - chars + 1), min(chars, source.start), source.end + 1, chars,
+                        source.document_id)).fetchone()
+    before, after = (row[0] or "", row[1] or "") if row else ("", "")
+    if len(before) == chars:
+        before = before[before.find(" ") + 1:]
+    if len(after) == chars:
+        after = after[:after.rfind(" ")]
+    return before, source.quote, after
+
+
 def document_text(conn, document_id: int) -> tuple[str | None, str]:
     row = conn.execute("SELECT title, text FROM documents WHERE id = ?", (document_id,)).fetchone()
     return (row["title"], row["text"]) if row else (None, "")

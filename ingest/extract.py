@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
+from typing import NamedTuple
 
 from ingest.dates import DateMention, Interval, find_dates
 from ingest.fatalities import find_fatalities
@@ -49,27 +50,36 @@ class SentenceTrace:
     notes: list[str] = field(default_factory=list)
 
 
+class _Lexicon(NamedTuple):
+    triggers: list  # (compiled pattern, entry), in priority order
+    not_events: list
+    hedges: re.Pattern
+    default_targets: set
+    references: re.Pattern
+
+
 @cache
-def _lexicon():
+def _lexicon() -> _Lexicon:
     lex = load_lexicon("triggers")
     triggers = [(re.compile(r"\b(?:" + t["pattern"] + r")\b"), t) for t in lex["triggers"]]
     not_events = [re.compile(p) for p in lex["not_events"]]
     hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
     references = re.compile(r"\b(?:" + "|".join(lex["references"]) + r")\s+(?:\S+\s+){0,4}$")
-    return triggers, not_events, hedges, set(lex["default_targets"]), references
+    return _Lexicon(triggers, not_events, hedges, set(lex["default_targets"]), references)
 
 
 def trigger_matches(folded: str) -> list[tuple[int, int, int]]:
     """Every lexicon match in a folded text, as (start, end, lexicon index), by position."""
     matcher = folded.replace("-", " ")
-    triggers_lex = _lexicon()[0]
+    triggers_lex = _lexicon().triggers
     return sorted((m.start(), m.end(), i) for i, (pattern, _) in enumerate(triggers_lex) for m in pattern.finditer(matcher))
 
 
 def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None) -> list[Trigger]:
     """The triggers of one sentence: non-overlapping, earlier lexicon entries first, weak ones
     only when alone, generic ones only when nothing more specific is said."""
-    triggers_lex, not_events, _, _, references = _lexicon()
+    lexicon = _lexicon()
+    triggers_lex, not_events, references = lexicon.triggers, lexicon.not_events, lexicon.references
     matcher = folded.replace("-", " ")
     found: list[Trigger] = []
     for start, end, i in sorted(trigger_matches(folded) if matches is None else matches, key=lambda m: m[2]):
@@ -104,7 +114,7 @@ class _ByOffset:
 
 def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     gaz = load_gazetteer()
-    _, _, hedges, default_targets, _ = _lexicon()
+    hedges, default_targets = _lexicon().hedges, _lexicon().default_targets
     text, doc = article.text, article.sha256
     skip = boilerplate_lines(text, article.title)
     events: list[Event] = []

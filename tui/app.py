@@ -94,8 +94,9 @@ class TimelineApp(App):
         return inode, self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def check_for_changes(self) -> None:
-        if self._version() != self.seen:
-            self.seen = self._version()
+        version = self._version()
+        if version != self.seen:
+            self.seen = version
             self.notify("The database has changed: press r to reload.", title="New data", timeout=10)
 
     def action_reload(self) -> None:
@@ -166,13 +167,7 @@ class TimelineApp(App):
 
     def show_detail(self, event_id: str | None) -> None:
         detail = queries.event_detail(self.conn, event_id) if event_id else None
-        contexts = []
-        for s in detail.sources if detail else []:
-            _, text = queries.document_text(self.conn, s.document_id)
-            before = text[max(0, s.start - CONTEXT_CHARS):s.start]
-            after = text[s.end:s.end + CONTEXT_CHARS]
-            contexts.append((before[before.find(" ") + 1:] if len(before) == CONTEXT_CHARS else before,
-                             text[s.start:s.end], after[:after.rfind(" ")] if len(after) == CONTEXT_CHARS else after))
+        contexts = [queries.quote_in_context(self.conn, s, CONTEXT_CHARS) for s in detail.sources] if detail else []
         self.query_one(DetailPane).show(detail, contexts)
 
     def on_resize(self, event) -> None:

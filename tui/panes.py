@@ -56,6 +56,9 @@ class FacetPane(Vertical):
         shown += [FacetValue(i, i, 0) for i in sorted(self.selected - known)]
         options.add_options([Selection(Text(visible(f"{v.name} ({v.count})")), v.id, v.id in self.selected) for v in shown])
         self._rebuilding = False
+        self._show_count()
+
+    def _show_count(self) -> None:
         self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{len(self.values)}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -78,7 +81,7 @@ class FacetPane(Vertical):
         if selected == self.selected:
             return
         self.selected = selected
-        self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{len(self.values)}"
+        self._show_count()
         self.post_message(self.Changed(self.facet, tuple(sorted(self.selected))))
 
     def focus_list(self) -> None:

@@ -103,7 +103,7 @@ class TimelineView(ScrollView, can_focus=True):
 
     def month_of(self, index: int) -> str:
         """The month (YYYY-MM) of the event at `index`, or "" when undated."""
-        return self.months[self._group(index)][0] or "" if self.ids else ""
+        return (self.months[self._group(index)][0] or "") if self.ids else ""
 
     def _first_of_month(self, month: str) -> int:
         labels = [label for label, _ in self.months if label]
