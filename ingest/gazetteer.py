@@ -15,8 +15,9 @@ from functools import cache
 import ahocorasick
 import yaml
 
+from ingest.geo import Place
 from ingest.lexicon import SEED, load_lexicon
-from ingest.text import fold
+from ingest.text import alias_key, fold, match_text, name_variants
 
 
 @dataclass(frozen=True)
@@ -28,45 +29,12 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class Place:
-    id: str
-    name: str
-    country: str | None
-    admin1: str | None
-    lat: float | None
-    lon: float | None
-    population: int
-    kind: str  # city | country | region | unresolved
-
-
-@dataclass(frozen=True)
 class Mention:
     start: int
     end: int
     surface: str
     entity: Actor | Place
     candidates: tuple = ()  # other places of the same name, for disambiguation
-
-
-def match_text(text: str) -> str:
-    return fold(text).replace("-", " ")
-
-
-def alias_key(alias: str) -> str:
-    """The form in which aliases are compared: "Deir Ez-Zor" and "deir ez zor" are one key."""
-    return re.sub(r"\s+", " ", match_text(alias)).strip()
-
-
-def _variants(alias: str) -> set[str]:
-    """Spellings of one alias as they appear in news: with or without al-, apostrophes, spaces."""
-    key = alias_key(alias)
-    out = {key, key.replace("'", ""), key.replace("'s ", " ")}
-    for v in list(out):
-        if m := re.match(r"^(al|el|ad|ar|as|an|at|az) (.+)$", v):
-            out |= {m[2], m[1] + m[2]}
-        if " " in v and len(v.replace(" ", "")) >= 8 and v.count(" ") <= 2:
-            out.add(v.replace(" ", ""))  # "deir ezzor", "albukamal"
-    return {v for v in out if len(v) >= 2}
 
 
 def slug(name: str) -> str:
@@ -90,13 +58,13 @@ class Gazetteer:
                 self.state_actors[a["state_of"]] = actor
             for alias in {a["name"], *a.get("aliases", [])}:
                 exact = alias if alias.isupper() and len(alias) <= 6 else None
-                for v in _variants(alias):
+                for v in name_variants(alias):
                     entries.setdefault(v, []).append((0, exact, actor))
         stop = {fold(w) for w in load_lexicon("stopnames")["words"]}
         self._stop = stop
         for place in places:
             for alias in place_aliases.get(place.id, []):
-                for v in _variants(alias):
+                for v in name_variants(alias):
                     if fold(v) in stop:
                         continue
                     entries.setdefault(v, []).append((1, None, place))

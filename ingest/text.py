@@ -41,6 +41,27 @@ def fold(text: str) -> str:
     return text.translate({ord(c): _fold_char(c) for c in set(text)})
 
 
+def match_text(text: str) -> str:
+    return fold(text).replace("-", " ")
+
+
+def alias_key(alias: str) -> str:
+    """The form in which aliases are compared: "Deir Ez-Zor" and "deir ez zor" are one key."""
+    return re.sub(r"\s+", " ", match_text(alias)).strip()
+
+
+def name_variants(alias: str) -> set[str]:
+    """Spellings of one alias as they appear in news: with or without al-, apostrophes, spaces."""
+    key = alias_key(alias)
+    out = {key, key.replace("'", ""), key.replace("'s ", " ")}
+    for v in list(out):
+        if m := re.match(r"^(al|el|ad|ar|as|an|at|az) (.+)$", v):
+            out |= {m[2], m[1] + m[2]}
+        if " " in v and len(v.replace(" ", "")) >= 8 and v.count(" ") <= 2:
+            out.add(v.replace(" ", ""))  # "deir ezzor", "albukamal"
+    return {v for v in out if len(v) >= 2}
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
