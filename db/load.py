@@ -16,7 +16,7 @@ import sqlite_utils
 
 from db.schema import DatabaseError, connect
 from ingest.dates import parse_published
-from ingest.extract import extract
+from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import alias_key, load_gazetteer
 from ingest.merge import merge
 from ingest.model import Article, Event
@@ -58,7 +58,7 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> Loa
             _carry_over(db_path, conn)
         with conn:
             report = _add_documents(conn, files, {}, progress)
-            report.events = rebuild_events(conn, progress)
+            report.events = rebuild_events(conn, progress, report)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.close()
@@ -96,7 +96,7 @@ def ingest(files: Iterable[Path], db_path: Path, overrides: dict | None = None,
     try:
         with conn:
             report = _add_documents(conn, list(files), overrides or {}, progress)
-            report.events = rebuild_events(conn, progress) if report.added else _count(conn)
+            report.events = rebuild_events(conn, progress, report) if report.added else _count(conn)
     finally:
         conn.close()
     return report
@@ -145,6 +145,9 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
         except (OSError, ValueError) as e:  # ArticleError included: unreadable or not an article
             report.errors.append((str(path), str(e)))
             continue
+        except Exception as e:  # a reader bug meeting one file must not cost the others
+            report.errors.append((str(path), f"could not be read ({type(e).__name__}: {e})"))
+            continue
         report.warnings += [(str(path), w) for w in article.warnings]
         if article.sha256 in known:
             report.unchanged.append(str(path))
@@ -152,12 +155,13 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
         known.add(article.sha256)
         conn.execute(
             "INSERT INTO documents (path, sha256, title, publisher, author, url, published, published_start,"
-            " published_end, precision, note, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " published_end, precision, note, text, published_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (_display_path(article.path), article.sha256, article.title, article.publisher, article.author, article.url,
              article.published.display() if article.published else None,
              article.published.start.isoformat() if article.published else None,
              article.published.end.isoformat() if article.published else None,
-             article.published.precision if article.published else None, article.note, article.text),
+             article.published.precision if article.published else None, article.note, article.text,
+             article.published_source),
         )
         report.added.append(str(path))
     return report
@@ -172,23 +176,33 @@ def _display_path(path: str) -> str:
 
 
 def stored_articles(conn) -> list[tuple[int, Article]]:
-    rows = conn.execute("SELECT id, path, title, publisher, author, url, published, note, text"
+    rows = conn.execute("SELECT id, path, title, publisher, author, url, published, published_source, note, text"
                         " FROM documents WHERE kind = 'article' ORDER BY id").fetchall()
     return [(r["id"], Article(path=r["path"], text=r["text"], title=r["title"], publisher=r["publisher"],
                               author=r["author"], url=r["url"], published=parse_published(r["published"]),
-                              note=r["note"])) for r in rows]
+                              published_source=r["published_source"], note=r["note"])) for r in rows]
 
 
-def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None) -> int:
-    """Derive every event from the stored documents and replace the event tables."""
+def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, report: LoadReport | None = None) -> int:
+    """Derive every event from the stored documents and replace the event tables. An article the
+    extractor fails on keeps its document and gives no events; the report names it."""
     docs = stored_articles(conn)
     doc_ids = {a.sha256: i for i, a in docs}
     publisher = {a.sha256: a.publisher or a.path for _, a in docs}
+    new = {_display_path(p) for p in report.added} if report else set()
     extracted: list[Event] = []
     for _, article in docs:
         if progress:
             progress(f"extracting {Path(article.path).name}")
-        extracted += extract(article)[0]
+        try:
+            events, traces = extract(article)
+        except Exception as e:  # a bug meeting one text must not cost the others
+            if report is not None:
+                report.warnings.append((article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})"))
+            continue
+        extracted += events
+        if report is not None and article.path in new:
+            report.warnings += [(article.path, w) for w in reading_warnings(article, traces)]
     events = merge(extracted)
     extracted_ids = "SELECT id FROM events WHERE origin = 'article'"
     for table in ("events_fts", "evidence", "event_places", "event_actors"):

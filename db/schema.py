@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class DatabaseError(RuntimeError):
@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
     path TEXT, sha256 TEXT NOT NULL UNIQUE, title TEXT, publisher TEXT, author TEXT, url TEXT,
     published TEXT, published_start TEXT, published_end TEXT, precision TEXT, note TEXT,
-    text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'article'  -- article | acled
+    text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'article',  -- article | acled
+    published_source TEXT  -- front-matter | dateline | page metadata | command line
 );
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY,
@@ -73,7 +74,13 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'article'")
 
 
-MIGRATIONS = {1: _v1_to_v2}  # from version N to N + 1
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Version 3 says where a document's publication date came from."""
+    conn.execute("ALTER TABLE documents ADD COLUMN published_source TEXT")
+    conn.execute("UPDATE documents SET published_source = 'front-matter' WHERE published IS NOT NULL AND kind = 'article'")
+
+
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}  # from version N to N + 1
 
 
 def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:

@@ -156,6 +156,20 @@ def _iso(m, ref):
     return day(date(int(m["year"]), int(m["m"]), int(m["d"])))
 
 
+@_rule(r"\b(?P<a>[0-3]?\d)(?P<sep>[-./])(?P<b>[01]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)(?!\d)", False)
+def _numeric(m, ref):
+    """17-12-2014 and 24.08.2013 are day first, as most of the world writes them; 12/17/2014 is
+    month first, as American pages write it; a number over 12 settles either way."""
+    a, b = int(m["a"]), int(m["b"])
+    day_no, month_no = (b, a) if m["sep"] == "/" and b <= 31 and a <= 12 else (a, b)
+    if month_no > 12:
+        day_no, month_no = month_no, day_no
+    try:
+        return day(date(int(m["year"]), month_no, day_no))
+    except ValueError:
+        return None
+
+
 @_rule(r"\b(?:" + _WD + r",?\s+)?(?:the\s+)?" + _D + r"\s+(?:of\s+)?" + _M + r"(?:,?\s+" + _Y + r")?\b", False)
 def _day_month(m, ref):
     return _day_in(m, ref)
@@ -163,6 +177,12 @@ def _day_month(m, ref):
 
 @_rule(r"\b(?:" + _WD + r",?\s+)?" + _M + r"\s+" + _D + r"(?![\d:])(?:,?\s+" + _Y + r")?\b", False)
 def _month_day(m, ref):
+    return _day_in(m, ref)
+
+
+# "Apr 232017": "Apr 23, 2017" with its comma stripped, as some datasets give it.
+@_rule(r"\b" + _M + r"\s+(?P<day>[0-3]?\d)(?P<year>(?:19|20)\d\d)\b", False)
+def _month_day_glued(m, ref):
     return _day_in(m, ref)
 
 

@@ -17,10 +17,11 @@ from typing import NamedTuple
 
 from ingest.dates import DateMention, Interval, find_dates
 from ingest.fatalities import find_fatalities
+from ingest.header import read_header
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer, slug
 from ingest.lexicon import load_lexicon
 from ingest.model import Article, Event, Evidence, event_id
-from ingest.text import Sentence, boilerplate_lines, fold, sentences
+from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
 HISTORY_YEARS = 100  # events dated further back than this are historical asides, not news
 
@@ -117,6 +118,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     hedges, default_targets = _lexicon().hedges, _lexicon().default_targets
     text, doc = article.text, article.sha256
     skip = boilerplate_lines(text, article.title)
+    header = read_header(text, article.title)
     events: list[Event] = []
     traces: list[SentenceTrace] = []
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
@@ -125,7 +127,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     all_dates = _ByOffset(find_dates(folded_text, text, article.published))
     all_mentions = _ByOffset(resolve_mentions(text, gaz.find(text, 0, len(text), folded_text)))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
-    for sent in sentences(text, skip):
+    prose_from = max((end for _, end in header.spans()), default=0)
+    for sent in sentences(text, skip, header.headline, prose_from):
         original = text[sent.start:sent.end]
         folded = folded_text[sent.start:sent.end]
         dates = all_dates.within(sent.start, sent.end)
@@ -175,6 +178,22 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             last = max(resolved, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     return events, traces
+
+
+PROSE_SHARE_WARNING = 0.5  # an article that keeps less of its text than this was probably misread
+
+
+def reading_warnings(article: Article, traces: list[SentenceTrace]) -> list[str]:
+    """What the reader dropped, said aloud: an article must never vanish silently."""
+    letters = sum(c.isalpha() for line in article.text.splitlines() if is_latin_line(line) for c in line)
+    if not letters:
+        return []  # not in Latin script: read_article says so
+    if not traces:
+        return ["no sentence of prose found: nothing extracted (is it page furniture only?)"]
+    kept = sum(c.isalpha() for t in traces for c in t.text)
+    if kept < PROSE_SHARE_WARNING * letters:
+        return [f"only {kept / letters:.0%} of the text was read as prose; the rest looked like page furniture"]
+    return []
 
 
 def _event_date(mention: DateMention | None, context: tuple[Interval, str] | None, published: Interval | None):
@@ -250,8 +269,8 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     between = [m for m in actors if re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", fold(text[max(0, m.start - 40):m.start]))]
     if between:  # "clashes between the SNA and the SDF": both sides, in the order named
         sides = [between[0]] + [m for m in actors if m.start > between[0].end][:1]
-        return [(m.entity, role) for m, role in zip(sides, ("actor1", "actor2"))] + \
-            [(m.entity, "associated") for m in actors if m not in sides]
+        return _one_role_each([(m.entity, role) for m, role in zip(sides, ("actor1", "actor2"))] +
+                              [(m.entity, "associated") for m in actors])
     by = [m for m in actors if m.start >= trig[1] and m.start - trig[1] < 80
           and _PASSIVE_BY.search(fold(text[max(0, m.start - 60):m.start]))
           and not re.search(r"\band\b|[,;]", text[trig[1]:m.start])]
@@ -269,12 +288,15 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         # After the trigger comes the object: "raids targeted sites of Iran-backed militias".
         target = next((m for m in actors if cued(m) and m is not doer), None) \
             or next((m for m in actors if not can_act(m)), None) or next(iter(after), None)
+    named = [(m.entity, role) for m, role in ((doer, "actor1"), (target, "actor2")) if m is not None]
+    return _one_role_each(named + [(m.entity, "associated") for m in actors])
+
+
+def _one_role_each(actors: list[tuple[Actor, str]]) -> list[tuple[Actor, str]]:
+    """An actor named twice ("the SDF ... SDF fighters") plays its first role only."""
     roles: dict[str, tuple[Actor, str]] = {}
-    for m, role in ((doer, "actor1"), (target, "actor2")):
-        if m is not None and m.entity.id not in roles:
-            roles[m.entity.id] = (m.entity, role)
-    for m in actors:
-        roles.setdefault(m.entity.id, (m.entity, "associated"))
+    for actor, role in actors:
+        roles.setdefault(actor.id, (actor, role))
     return list(roles.values())
 
 
@@ -343,7 +365,7 @@ def _is_dateline(text: str, m: Mention) -> bool:
 
 def _places(mentions: list[Mention]) -> list[Place]:
     """Places of one event, in the order named; a country is dropped when a place inside it is named."""
-    places = list(dict.fromkeys(m.entity for m in mentions if isinstance(m.entity, Place)))
+    places = list({m.entity.id: m.entity for m in reversed(mentions) if isinstance(m.entity, Place)}.values())[::-1]
     specific = {p.country for p in places if p.kind != "country"}
     return [p for p in places if p.kind != "country" or p.country not in specific]
 
@@ -363,7 +385,7 @@ def _unresolved_places(text: str, start: int, end: int, mentions: list[Mention])
         if first.lower() in stop or any(x.start < m.end("name") and m.start("name") < x.end for x in mentions):
             continue
         place = Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
-        if place not in out:
+        if all(p.id != place.id for p in out):
             out.append(place)
     return out
 

@@ -55,7 +55,7 @@ def _absorb(target: Event, other: Event) -> None:
         target.type, target.sub_type = other.type, other.sub_type
     known = {a.id for a, _ in target.actors}
     target.actors += [(a, r) for a, r in other.actors if a.id not in known]
-    target.places += [p for p in other.places if p not in target.places]
+    target.places += [p for p in other.places if p.id not in {q.id for q in target.places}]
     if other.fatalities and (not target.fatalities or (other.fatalities.best or 0) > (target.fatalities.best or 0)):
         target.fatalities = other.fatalities
     target.evidence += other.evidence

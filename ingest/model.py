@@ -18,6 +18,7 @@ class Article:
     author: str | None = None
     url: str | None = None
     published: Interval | None = None
+    published_source: str | None = None  # front-matter | dateline | page metadata | command line
     note: str | None = None
     warnings: list[str] = field(default_factory=list)  # readable, but not as the file claimed
 

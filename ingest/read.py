@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from ingest.dates import parse_published
+from ingest.header import read_header
 from ingest.model import Article
 from ingest.text import is_latin_line
 
@@ -35,6 +36,11 @@ def read_article(path: Path, overrides: dict | None = None) -> Article:
     for key, value in (overrides or {}).items():
         if value is not None:
             setattr(article, key, parse_published(value) if key == "published" else value)
+            if key == "published":
+                article.published_source = "command line"
+    if article.published is None:
+        article.published = read_header(article.text, article.title).published
+        article.published_source = "dateline" if article.published else None
     if not article.text.strip():
         raise ArticleError("empty article: no text below the front-matter")
     if article.published and article.published.start > date.today():
@@ -88,7 +94,7 @@ def _from_meta(meta: dict, body: str, path: Path) -> Article:
     return Article(
         path=str(path), text=body, title=_str(meta.get("title")), publisher=_str(meta.get("publisher")),
         author=_str(meta.get("author")), url=_str(meta.get("url")), published=published,
-        note=_str(meta.get("note")),
+        note=_str(meta.get("note")), published_source="front-matter" if published else None,
     )
 
 
@@ -112,5 +118,5 @@ def _from_html(html: str, path: Path) -> Article:
     return Article(
         path=str(path), text=text + "\n", title=meta.title if meta else None,
         publisher=(meta.sitename if meta else None), author=meta.author if meta else None,
-        url=meta.url if meta else None, published=published,
+        url=meta.url if meta else None, published=published, published_source="page metadata" if published else None,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ingest.lexicon import load_lexicon
 
@@ -109,13 +109,11 @@ def lines(text: str) -> list[Line]:
 
 
 def boilerplate_lines(text: str, title: str | None = None) -> set[int]:
-    """Start offsets of lines that are not article prose: page furniture, headings, appeals.
-
-    A "Related Articles"-style heading also takes the list that follows it, up to a blank line.
-    """
-    lex = load_lexicon("boilerplate")
-    phrases = [p.lower() for p in lex["phrases"]]
-    list_headings = [p.lower() for p in lex["list_headings"]]
+    """Start offsets of lines that are not article prose as a whole: headings, date stamps, the
+    title on a line of its own, and a "Related Articles"-style heading with the list after it.
+    Phrases of page furniture are judged per sentence (`is_furniture`): a scraped article is often
+    one long line, and one phrase in it must not cost the rest."""
+    list_headings = [p.lower() for p in load_lexicon("boilerplate")["list_headings"]]
     title_key = _squash(title) if title else None
     skipped: set[int] = set()
     in_list = False
@@ -130,15 +128,30 @@ def boilerplate_lines(text: str, title: str | None = None) -> set[int]:
         if any(stripped.rstrip(":") == h for h in list_headings):
             in_list = True
             skipped.add(line.start)
-        elif (
-            any(p in stripped for p in phrases)
-            or _is_date_only(stripped)
-            or (title_key and len(title_key) > 12 and title_key in _squash(line.text))
-            or _is_heading(stripped)
-            or ("@" in stripped and len(stripped.split()) < 15)
-        ):
+        elif _is_date_only(stripped) or _is_heading(stripped) or _is_title(line.text, title_key):
             skipped.add(line.start)
     return skipped
+
+
+def _is_title(line: str, title_key: str | None) -> bool:
+    """The title on a line of its own (a little more, such as a site name, allowed)."""
+    if not title_key or len(title_key) <= 12:
+        return False
+    key = _squash(line)
+    return title_key in key and len(key) <= 1.3 * len(title_key) + 10
+
+
+def is_furniture(sentence: str) -> bool:
+    """A sentence of the page around the article: an appeal, a credit, a share button, an address."""
+    folded = fold(sentence)
+    if "@" in folded and len(folded.split()) < 15:
+        return True
+    return any(p in folded for p in _furniture_phrases())
+
+
+@cache
+def _furniture_phrases() -> tuple[str, ...]:
+    return tuple(p.lower() for p in load_lexicon("boilerplate")["phrases"])
 
 
 _LIST_ITEM = re.compile(r"^(\d+[.)]|[-*\u2022])\s")
@@ -182,15 +195,23 @@ _ABBREVIATIONS = {
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
 
 
-def sentences(text: str, skip: set[int] = frozenset()) -> list[Sentence]:
+def sentences(text: str, skip: set[int] = frozenset(), headline: tuple[int, int] | None = None,
+              prose_from: int = 0) -> list[Sentence]:
     """Split prose into sentences with offsets into `text`. Each line is a paragraph: news text
-    puts one paragraph on a line, and a line break always ends a sentence."""
+    puts one paragraph on a line, and a line break always ends a sentence. The `headline` span is
+    a sentence of its own whatever its punctuation; other text before `prose_from` (a dateline)
+    is not prose."""
     out: list[Sentence] = []
     for paragraph, line in enumerate(lines(text)):
         if not line.text.strip() or line.start in skip or not is_latin_line(line.text):
             continue
-        for s, e in _split_line(line.text):
-            out.append(Sentence(line.start + s, line.start + e, paragraph))
+        pieces = [(max(line.start, prose_from), line.end)]
+        if headline and line.start <= headline[0] < line.end:
+            pieces.insert(0, (headline[0], min(headline[1], line.end)))
+        for s, e in pieces:
+            for a, b in _split_line(text[s:e]) if s < e else ():
+                if not is_furniture(text[s + a:s + b]):
+                    out.append(Sentence(s + a, s + b, paragraph))
     return out
 
 
