@@ -15,7 +15,7 @@ from cli import main
 from db import queries
 from db.export import to_markdown, details
 from db.load import load
-from db.schema import connect
+from db.schema import SCHEMA_VERSION, connect
 from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.model import Article
@@ -182,10 +182,10 @@ def test_a_version_1_database_is_migrated_keeping_its_data(seed_db):
     ids = queries.event_ids(conn, queries.Filter())
     queries.set_starred(conn, ids[0], True)
     conn.executescript("ALTER TABLE events DROP COLUMN origin; ALTER TABLE documents DROP COLUMN kind;"
-                       "UPDATE schema_version SET version = 1;")
+                       "ALTER TABLE documents DROP COLUMN published_source; UPDATE schema_version SET version = 1;")
     conn.close()
     conn = connect(seed_db)
-    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 2
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     assert queries.event_ids(conn, queries.Filter()) == ids
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [ids[0]]
     assert conn.execute("SELECT count(*) FROM events WHERE origin = 'article'").fetchone()[0] == len(ids)
