@@ -286,7 +286,8 @@ def explain(file, published, show_all) -> None:
     except (ArticleError, ValueError) as e:
         fail(f"{file}: {e}")
     console = Console(highlight=False)
-    pub = article.published.display() if article.published else "unknown (relative dates stay unresolved)"
+    pub = (f"{article.published.display()} (from the {article.published_source})" if article.published
+           else "unknown: no front-matter date and no dateline (relative dates stay unresolved)")
     console.print(Text(f"{file}\npublished: {pub}\n", style="bold"))
     events, traces = extract(article)
     for t in traces:

@@ -203,10 +203,10 @@ def sentences(text: str, skip: set[int] = frozenset(), headline: tuple[int, int]
     is not prose."""
     out: list[Sentence] = []
     for paragraph, line in enumerate(lines(text)):
-        if not line.text.strip() or line.start in skip or not is_latin_line(line.text):
+        if not line.text.strip() or not is_latin_line(line.text):
             continue
-        pieces = [(max(line.start, prose_from), line.end)]
-        if headline and line.start <= headline[0] < line.end:
+        pieces = [] if line.start in skip else [(max(line.start, prose_from), line.end)]
+        if headline and line.start <= headline[0] < line.end:  # read even on a line of its own
             pieces.insert(0, (headline[0], min(headline[1], line.end)))
         for s, e in pieces:
             for a, b in _split_line(text[s:e]) if s < e else ():
