@@ -29,7 +29,8 @@ def to_json(items: list[EventDetail]) -> str:
             "precision": e.precision, "type": e.type, "sub_type": e.sub_type, "summary": e.summary,
             "fatalities": e.fatalities,
             "actors": [{"name": n, "role": r} for n, r in e.actors],
-            "places": [{"name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon} for p in d.places],
+            "places": [{"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon}
+                       for p in d.places],
             "sources": [{"document": s.document_id, "path": s.path, "title": s.title, "publisher": s.publisher,
                          "published": s.published, "quote": s.quote, "start": s.start, "end": s.end}
                         for s in d.sources],

@@ -74,6 +74,7 @@ class PlaceInfo:
     id: str
     name: str
     country: str | None
+    admin1: str | None
     lat: float | None
     lon: float | None
 
@@ -349,7 +350,7 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
         return None
     e = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
     ann = conn.execute("SELECT note, tags FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
-    places = [PlaceInfo(r["id"], r["name"], r["country"], r["lat"], r["lon"]) for r in conn.execute(
+    places = [PlaceInfo(r["id"], r["name"], r["country"], r["admin1"], r["lat"], r["lon"]) for r in conn.execute(
         "SELECT p.* FROM event_places ep JOIN places p ON p.id = ep.place_id WHERE ep.event_id = ? ORDER BY ep.rowid",
         (event_id,))]
     sources = [Source(r["document_id"], r["path"], r["title"], r["publisher"], r["published"], r["text"],

@@ -1,5 +1,10 @@
 """Score the extractor against the gold events: `make eval`.
 
+Two tables. The first, on the seed articles, is described below. The second ingests the real-news
+corpus `CORPUS` (default ../shared/corpus/fakes-dev, FA-KES) with the `timeline` command as a user
+would, scores its JSON export with ../shared/eval/score_fakes.py (whose docstring defines the
+columns), and measures precision and recall on the articles annotated fully in fakes_events.yaml.
+
 A predicted event is aligned to a gold event when its source sentence contains one of the gold
 event's quotes. Precision: aligned predictions / predictions (a second prediction of one gold
 event counts as aligned, and is reported as a duplicate). Recall: gold events with an aligned
@@ -10,8 +15,13 @@ apostrophes stripped, as some unseen articles arrive.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -20,6 +30,9 @@ from ingest.extract import extract
 from ingest.read import read_article
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+CORPUS = Path(os.environ.get("CORPUS", ROOT.parent / "shared" / "corpus" / "fakes-dev"))
+SCORER = CORPUS.parent.parent / "eval" / "score_fakes.py"
+FULL_GOLD = Path(__file__).parent / "fakes_events.yaml"
 GOLD = yaml.safe_load((Path(__file__).parent / "seed_events.yaml").read_text())
 STRIP = re.compile(r"[,'\u2019]")
 
@@ -90,8 +103,55 @@ def main() -> int:
               f"{t['dupes']:>7}")
         if "-v" in sys.argv:
             print("\n".join("   " + m for m in t["misses"]))
-    print(f"\n{t['gold']} gold events, {t['pred']} predicted (stripped run)")
+    print(f"\n{t['gold']} gold events, {t['pred']} predicted (stripped run)\n")
+    corpus_table()
     return 0
+
+
+def corpus_table() -> None:
+    """The real-news corpus, ingested and exported by the installed `timeline` command."""
+    gold = CORPUS / "gold.tsv"
+    if not gold.exists() or not SCORER.exists():
+        print(f"real news: {gold} or {SCORER} not found: skipped (set CORPUS=folder with gold.tsv)")
+        return
+    timeline = str(Path(sys.executable).with_name("timeline"))
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "corpus.db")
+        files = sorted(str(p) for p in CORPUS.glob("*.txt"))
+        started = time.perf_counter()
+        ingest = subprocess.run([timeline, "ingest", *files, "--db", db], capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        export = subprocess.run([timeline, "export", "--db", db, "--format", "json"], capture_output=True, text=True)
+        if ingest.returncode not in (0, 1) or export.returncode != 0:
+            print(f"real news: ingest or export failed: {(ingest.stderr + export.stderr).strip().splitlines()[-1:]}")
+            return
+        path = Path(tmp) / "export.json"
+        path.write_text(export.stdout, encoding="utf-8")
+        scored = subprocess.run([sys.executable, str(SCORER), str(path), str(gold)], capture_output=True, text=True)
+        events = json.loads(export.stdout)
+    tracebacks = ingest.stderr.count("Traceback")
+    print(f"real news: {CORPUS} ({len(files)} articles, ingest {seconds:.1f} s, exit {ingest.returncode},"
+          f" {tracebacks} tracebacks, {len(events)} events)")
+    print("  " + (scored.stdout.strip().splitlines() or ["scorer printed nothing: " + scored.stderr.strip()])[-1])
+    if FULL_GOLD.exists():
+        p, r, n_pred, n_gold = full_precision(events, yaml.safe_load(FULL_GOLD.read_text(encoding="utf-8")))
+        print(f"  fully annotated ({FULL_GOLD.name}): precision {p:.2f} ({n_pred} events)  recall {r:.2f} ({n_gold} gold)")
+
+
+def full_precision(events: list[dict], gold: dict) -> tuple[float, float, int, int]:
+    """Precision and recall per article: a predicted event is right when one of its quotes from
+    that article contains a quote of one of the article's gold events."""
+    pred = right = 0
+    found: set[tuple[str, int]] = set()
+    for e in events:
+        for name in {Path(s["path"]).name for s in e["sources"]} & set(gold):
+            quotes = [s["quote"] for s in e["sources"] if Path(s["path"]).name == name]
+            pred += 1
+            hits = [i for i, g in enumerate(gold[name]["events"]) if any(q in text for q in g["quotes"] for text in quotes)]
+            right += bool(hits)
+            found |= {(name, i) for i in hits}
+    n_gold = sum(len(g["events"]) for g in gold.values())
+    return right / pred if pred else 0.0, len(found) / n_gold if n_gold else 0.0, pred, n_gold
 
 
 if __name__ == "__main__":
