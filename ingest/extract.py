@@ -53,6 +53,7 @@ class SentenceTrace:
 
 class _Lexicon(NamedTuple):
     triggers: list  # (compiled pattern, entry), in priority order
+    weapons: list  # (compiled pattern, sub_type), in priority order
     not_events: list
     hedges: re.Pattern
     default_targets: set
@@ -66,7 +67,33 @@ def _lexicon() -> _Lexicon:
     not_events = [re.compile(p) for p in lex["not_events"]]
     hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
     references = re.compile(r"\b(?:" + "|".join(lex["references"]) + r")\s+(?:\S+\s+){0,4}$")
-    return _Lexicon(triggers, not_events, hedges, set(lex["default_targets"]), references)
+    weapons = [(re.compile(r"\b(?:" + w["pattern"] + r")\b"), w["sub_type"]) for w in lex["weapons"]]
+    return _Lexicon(triggers, weapons, not_events, hedges, set(lex["default_targets"]), references)
+
+
+# What a weapon can sharpen: a trigger that says only that there was violence.
+_REFINABLE = {"Armed clash", "Attack", "Remote explosive/landmine/IED", "Shelling/artillery/missile attack"}
+_WEAPON_TYPE = "Explosions/Remote violence"
+
+
+def weapon_in(folded: str) -> str | None:
+    """The sub-type the weapons named in a clause point to, the most telling first."""
+    matcher = folded.replace("-", " ")
+    return next((sub for pattern, sub in _lexicon().weapons if pattern.search(matcher)), None)
+
+
+def refined_type(trig: Trigger, clause: str) -> tuple[str, str]:
+    """The trigger's type, sharpened by the weapon its clause names ("targeted with rocket shells")."""
+    if trig.sub_type in _REFINABLE and not trig.reference:
+        sub = weapon_in(clause)
+        if sub and sub != trig.sub_type and (trig.type != _WEAPON_TYPE or _rank(sub) < _rank(trig.sub_type)):
+            return _WEAPON_TYPE, sub
+    return trig.type, trig.sub_type
+
+
+def _rank(sub_type: str) -> int:
+    order = [sub for _, sub in _lexicon().weapons]
+    return order.index(sub_type) if sub_type in order else len(order)
 
 
 def trigger_matches(folded: str) -> list[tuple[int, int, int]]:
@@ -162,12 +189,16 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if not actors and not places and source != "sentence" and not fatal:
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
                 continue
-            sub_type = _territory_sub_type(actors) if trig.sub_type == "territory" else trig.sub_type
+            event_type, sub_type = refined_type(trig, folded[seg_start - sent.start:seg_end - sent.start])
+            if sub_type == "territory":
+                sub_type = _territory_sub_type(actors)
+            trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
             confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
-                id=event_id(doc, sent.start, sent.end, sub_type + f":{trig.start}"),
+                # the trigger's own sub-type: ids, and the stars kept on them, do not move with the lexicon
+                id=event_id(doc, sent.start, sent.end, trigger_sub_type + f":{trig.start}"),
                 date=date, date_expression=expression, date_source=source,
-                type=trig.type, sub_type=sub_type, trigger=text[abs_trig[0]:abs_trig[1]],
+                type=event_type, sub_type=sub_type, trigger=text[abs_trig[0]:abs_trig[1]],
                 actors=actors, places=places, fatalities=fatal, confidence=confidence,
                 summary="", evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
