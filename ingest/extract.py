@@ -20,7 +20,8 @@ from ingest.fatalities import find_fatalities
 from ingest.header import read_header
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer, slug
 from ingest.lexicon import load_lexicon
-from ingest.model import Article, Event, Evidence, event_id
+from ingest.merge import merge_within
+from ingest.model import Article, Event, Evidence, event_id, summary_of
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
 HISTORY_YEARS = 100  # events dated further back than this are historical asides, not news
@@ -200,6 +201,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 date=date, date_expression=expression, date_source=source,
                 type=event_type, sub_type=sub_type, trigger=text[abs_trig[0]:abs_trig[1]],
                 actors=actors, places=places, fatalities=fatal, confidence=confidence,
+                vague=(trig.generic or trig.weak) and sub_type == trig.sub_type,
                 summary="", evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
             event.summary = summary_of(event)
@@ -208,6 +210,14 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         if resolved:
             last = max(resolved, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
+    events, folded_into = merge_within(events)
+    for trace in traces:
+        for event in trace.events:
+            if event.id in folded_into:
+                trace.notes.append(f"{event.sub_type} retells the incident of event {folded_into[event.id].id}: one event")
+        trace.events = [folded_into.get(e.id, e) for e in trace.events]
+    for event in events:
+        event.summary = summary_of(event)
     return events, traces
 
 
@@ -448,19 +458,3 @@ def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> flo
     score -= 0.2 if hedged else 0
     score -= 0.15 if trig.generic or trig.weak else 0
     return round(min(0.99, max(0.05, score)), 2)
-
-
-def summary_of(event: Event) -> str:
-    """One line: who did what to whom, where, with how many killed."""
-    sub_type, actors, places, fatal = event.sub_type, event.actors, event.places, event.fatalities
-    doer = next((a.name for a, r in actors if r == "actor1"), None)
-    target = next((a.name for a, r in actors if r == "actor2"), None)
-    what = sub_type.split("/")[0] if "/" in sub_type and not sub_type.startswith("Air") else sub_type
-    parts = [f"{doer}: " if doer else "", what.lower() if doer else what]
-    if target:
-        parts.append(f" against {target}")
-    if places:
-        parts.append(f" in {places[0].name}")
-    if fatal and fatal.best:
-        parts.append(f" ({fatal.best}{'+' if fatal.high is None else ''} killed)")
-    return "".join(parts)

@@ -1,9 +1,13 @@
-"""Reports of one event from several articles become one event with several sources."""
+"""Reports of one incident become one event: the sentences of one article that retell it, and
+the articles of several sources that report it."""
 
 from __future__ import annotations
 
-from ingest.extract import summary_of
-from ingest.model import Event
+from datetime import timedelta
+
+from ingest.dates import Interval
+from ingest.geo import Place
+from ingest.model import Event, summary_of
 
 FAMILIES = {  # ACLED types that can describe the same incident, seen by different reporters
     "Battles": "violence", "Explosions/Remote violence": "violence", "Violence against civilians": "violence",
@@ -35,6 +39,10 @@ def same_event(a: Event, b: Event) -> bool:
     return a.sub_type == b.sub_type and bool(doers_a & {x.id for x, role in b.actors if role == "actor1"})
 
 
+def _specificity(sub_type: str) -> int:
+    return SPECIFICITY.index(sub_type) if sub_type in SPECIFICITY else len(SPECIFICITY)
+
+
 def merge(events: list[Event]) -> list[Event]:
     """Greedy, in the order given (document order), so the result and its ids are deterministic."""
     merged: list[Event] = []
@@ -49,13 +57,94 @@ def merge(events: list[Event]) -> list[Event]:
     return merged
 
 
-def _absorb(target: Event, other: Event) -> None:
-    if _PRECISION_RANK[other.date.precision] < _PRECISION_RANK[target.date.precision]:
+# From the sub-type that says most about an incident to the one that says least: a retelling
+# that names the weapon sharpens the event, never the other way round.
+SPECIFICITY = ["Chemical weapon", "Suicide bomb", "Air/drone strike", "Shelling/artillery/missile attack",
+               "Remote explosive/landmine/IED", "Grenade", "Sexual violence", "Abduction/forced disappearance",
+               "Attack", "Government regains territory", "Non-state actor overtakes territory", "Armed clash"]
+WEAK_DATES = ("published", "context", "none")  # a date the sentence itself does not give
+RECENT = timedelta(days=7)  # "reported on" covers what happened in the week before
+
+
+def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
+    """One article's events, with the retellings of one incident (headline, lead, later
+    paragraphs) folded into the first telling. Different dates, places or kinds of event stay
+    apart. Returns the events and, for each folded id, the event that took it."""
+    kept: list[tuple[Event, Event]] = []  # (the incident, its first telling that names a place)
+    folded: dict[str, Event] = {}
+    for event in events:
+        found = next((i for i, (k, anchor) in enumerate(kept) if same_incident(k, event, anchor.places)), None)
+        if found is None:
+            kept.append((event, event))
+            continue
+        target, anchor = kept[found]
+        _absorb(target, event, sharpen=True)
+        folded[event.id] = target
+        if not anchor.places and event.places:
+            kept[found] = (target, event)
+    return [k for k, _ in kept], folded
+
+
+# Kinds of harm that one incident's retellings may mix: "air strikes and shelling", "the attack"
+# for a bombing. Fighting is another kind.
+_HARM = {"Explosions/Remote violence", "Violence against civilians"}
+
+
+def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
+    """Can two sentences of one article tell one incident? `places` are where the incident was
+    first placed: what later tellings add (a town nearby, a launch site) does not widen it."""
+    if FAMILIES[a.type] != FAMILIES[b.type] or FAMILIES[a.type] == "strategic":
+        return False
+    if not (a.vague or b.vague or a.sub_type == b.sub_type or {a.type, b.type} <= _HARM):
+        return False
+    span_a, span_b = _span(a), _span(b)
+    if span_a and span_b and (span_a.start > span_b.end or span_b.start > span_a.end):
+        return False
+    return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
+
+
+def _span(e: Event) -> Interval | None:
+    """The days an event can be on: its own date, or the week before a date it only inherits."""
+    if e.date is None:
+        return None
+    if e.date_source in WEAK_DATES:
+        return Interval(e.date.start - RECENT, e.date.end, "week")
+    return e.date
+
+
+def _within(inner: Place, outer: Place) -> bool:
+    """Is `inner` the same place as `outer`, or inside it? A place we could not resolve may be anywhere."""
+    if inner.id == outer.id or "unresolved" in (inner.kind, outer.kind):
+        return True
+    if outer.kind == "country":
+        return inner.country == outer.country
+    if outer.kind in ("admin1", "region"):
+        return inner.country == outer.country and inner.admin1 is not None and inner.admin1 in (outer.admin1, outer.name)
+    return False
+
+
+def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
+    """Fold `other` into `target`. Across sources the more precise date brings its type along; within
+    an article (`sharpen`) the date the sentence gives wins, and the most telling type."""
+    if sharpen:
+        target.vague = target.vague and other.vague
+        if other.date and (target.date is None or target.date_source in WEAK_DATES and other.date_source not in WEAK_DATES):
+            target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
+        if _specificity(other.sub_type) < _specificity(target.sub_type):
+            target.type, target.sub_type = other.type, other.sub_type
+    elif _PRECISION_RANK[other.date.precision] < _PRECISION_RANK[target.date.precision]:
         target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
         target.type, target.sub_type = other.type, other.sub_type
     known = {a.id for a, _ in target.actors}
+    if sharpen and not any(r == "actor1" for _, r in target.actors):
+        doer = next((a for a, r in other.actors if r == "actor1"), None)
+        if doer is not None:  # the retelling that names the doer names it for the incident
+            target.actors = [(doer, "actor1")] + [(a, r) for a, r in target.actors if a.id != doer.id]
+            known.add(doer.id)
     target.actors += [(a, r) for a, r in other.actors if a.id not in known]
-    target.places += [p for p in other.places if p.id not in {q.id for q in target.places}]
+    places = target.places + [p for p in other.places if p.id not in {q.id for q in target.places}]
+    named = {p.country for p in places if p.kind != "country"}  # a country adds nothing beside a place in it
+    target.places = [p for p in places if p.kind != "country" or p.country not in named]
     if other.fatalities and (not target.fatalities or (other.fatalities.best or 0) > (target.fatalities.best or 0)):
         target.fatalities = other.fatalities
     target.evidence += other.evidence

@@ -58,8 +58,25 @@ class Event:
     confidence: float
     summary: str
     evidence: list[Evidence] = field(default_factory=list)
+    vague: bool = False  # told by a general word ("attack", "killed"): it may retell a sharper telling
 
 
 def event_id(document_sha: str, start: int, end: int, sub_type: str) -> str:
     """Stable across reloads: the same sentence of the same text gives the same id."""
     return hashlib.sha256(f"{document_sha}:{start}:{end}:{sub_type}".encode()).hexdigest()[:16]
+
+
+def summary_of(event: Event) -> str:
+    """One line: who did what to whom, where, with how many killed."""
+    sub_type, actors, places, fatal = event.sub_type, event.actors, event.places, event.fatalities
+    doer = next((a.name for a, r in actors if r == "actor1"), None)
+    target = next((a.name for a, r in actors if r == "actor2"), None)
+    what = sub_type.split("/")[0] if "/" in sub_type and not sub_type.startswith("Air") else sub_type
+    parts = [f"{doer}: " if doer else "", what.lower() if doer else what]
+    if target:
+        parts.append(f" against {target}")
+    if places:
+        parts.append(f" in {places[0].name}")
+    if fatal and fatal.best:
+        parts.append(f" ({fatal.best}{'+' if fatal.high is None else ''} killed)")
+    return "".join(parts)

@@ -51,8 +51,8 @@ def score(strip: bool) -> dict:
         totals["gold"] += len(gold_events)
         matched: set[int] = set()
         for e in events:
-            sentence = e.evidence[0].text
-            candidates = [i for i, g in enumerate(gold_events) if any(norm(q) in sentence for q in g["quotes"])]
+            sentence = " ".join(ev.text for ev in e.evidence)  # an event may retell its incident in several sentences
+            candidates = [i for i, g in enumerate(gold_events) if any(norm(q) in ev.text for q in g["quotes"] for ev in e.evidence)]
             if not candidates:
                 misses.append(f"{name}: extra: {e.date.display() if e.date else None} {e.sub_type} "
                               f"{e.trigger!r} in {' '.join(sentence.split())[:90]!r}")
