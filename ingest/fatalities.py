@@ -8,8 +8,11 @@ from functools import cache
 from ingest.lexicon import load_lexicon
 from ingest.model import Fatalities
 
-_DEATH = r"(?:killed|dead|died|slain|deaths?|lives|killing|perished|bodies)"
-_WHO = r"(?:(?:\w+ ){0,3}?(?:people|persons|civilians|soldiers|militants|fighters|members|troops|terrorists|gunmen|personnel|children|women|men|policemen|officers|recruits|others|of them))"
+_DEATH = r"(?:killed|dead|died|slain|deaths?|lives|killing|perished|bodies|martyred|martyrs)"
+# Up to three words between a number and a death word ("12 Syrian soldiers killed", "2 Syrians
+# killed"), none of them a number or a word for the wounded: "30 injured and 5 killed" is 5.
+_WORD = r"(?!(?:injured|wounded|hurt|and)\b)[a-z][\w'-]*"
+_WHO = r"(?:" + _WORD + r"(?: " + _WORD + r"){0,2}?)"
 
 
 @cache
@@ -19,8 +22,11 @@ def _patterns() -> list[re.Pattern]:
     num = r"(?P<mod>at least |more than |over |nearly |almost |about |around |up to |some |roughly )?(?P<num>\d[\d,]*|" + "|".join(map(re.escape, words)) + r")"
     return [
         re.compile(r"\b" + num + r" (?:" + _WHO + r" )?(?:were |was |have been |had been |are |being |left |reported |)?" + _DEATH + r"\b"),
-        re.compile(r"\b(?:killed|killing|kills|left|leaving|claimed the lives of|death of|deaths of|toll (?:rose |rises )?(?:to|of)) " + num + r"\b(?! (?:wounded|injured))"),
+        re.compile(r"\b(?:killed|killing|kills|left|leaving|claimed the lives of|death of|deaths of|toll (?:rose |rises )?(?:to|of)) " + num + r"\b(?! (?:\w+ ){0,2}(?:wounded|injured|hurt))"),
         re.compile(r"\b(?:killed|left) " + num + r" (?:\w+ ){0,2}dead\b"),
+        re.compile(r"\btoll\b(?: \S+){0,8}? (?:rose|rises|risen|climbed|climbs|reached|reaches|hit|hits|stands at|stood at|"
+                   r"jumped|increased) (?:to )?" + num + r"\b"),
+        re.compile(r"\bclaim(?:ed|s|ing)? (?:the lives of )?" + num + r" (?:\w+ ){0,2}?(?:martyrs|lives|victims|people|civilians)\b"),
     ]
 
 

@@ -1,0 +1,91 @@
+"""Real news as scrapers and datasets deliver it: one paragraph, a headline and a dateline on
+top, no front-matter date, commas stripped. The examples are written for these tests."""
+
+from pathlib import Path
+
+import pytest
+
+from db.load import ingest
+from db.schema import connect
+from ingest.extract import extract
+from ingest.fatalities import find_fatalities
+from ingest.header import read_header
+from ingest.read import read_article
+from tests.conftest import write_article
+
+ONE_PARAGRAPH = ("Date of publication 4 October 2016 Mortar shells kill five in Syrias Homs. At least five people "
+                 "were killed on Monday when terrorists targeted a market in Homs with mortar shells the governor "
+                 "said. Read more about the war. The mortar attack also wounded 20 people.\n")
+
+
+@pytest.mark.parametrize("top, published", [
+    ("Wed 05 Apr 2017 Gunmen attack a bus", "2017-04-05"),
+    ("AFP Sunday 18 Sep 2016 Gunmen attack a bus", "2016-09-18"),
+    ("Date of publication 27 June 2016 Gunmen attack a bus", "2016-06-27"),
+    ("Posted on July 12 2016 by Jane Roe Gunmen attack a bus", "2016-07-12"),
+    ("17-12-2014 Gunmen attack a bus", "2014-12-17"),
+    ("Last updated at Apr 232017 Gunmen attack a bus", "2017-04-23"),
+    ("Monday 12 June 2017 15:30 Gunmen attack a bus", "2017-06-12"),
+])
+def test_a_dateline_at_the_top_is_the_publication_date(top, published):
+    assert read_header(top + " in Aden on Monday.", None).published.display() == published
+
+
+@pytest.mark.parametrize("top", ["On 3 March 2019 gunmen attacked a bus in Aden.",
+                                 "Gunmen attacked a bus in Aden. On 3 March 2019 more came."])
+def test_a_date_in_the_prose_is_not_a_dateline(top):
+    assert read_header(top, None).published is None
+
+
+def test_a_title_with_its_site_name_is_found_as_the_headline():
+    text = "Car bomb kills 10 in Homs AFP Tuesday 6 May 2014 A car bomb exploded in Homs on Tuesday.\n"
+    header = read_header(text, "Car bomb kills 10 in Homs - Region - World - Ahram Online")
+    assert text[slice(*header.headline)].strip() == "Car bomb kills 10 in Homs"
+    assert header.published.display() == "2014-05-06"
+
+
+def test_one_paragraph_article_is_read_dated_from_its_dateline_and_gives_one_event(tmp_path):
+    path = write_article(tmp_path, "homs.txt", ONE_PARAGRAPH, title="Mortar shells kill five in Syrias Homs")
+    article = read_article(path)
+    assert (article.published.display(), article.published_source) == ("2016-10-04", "dateline")
+    events, traces = extract(article)
+    assert not any("Read more" in t.text for t in traces)  # furniture goes per sentence, not per line
+    assert len(events) == 1  # the headline and the lead tell one incident
+    event = events[0]
+    assert event.date.display() == "2016-10-03" and event.sub_type == "Shelling/artillery/missile attack"
+    assert event.fatalities.best == 5 and [p.name for p in event.places] == ["Homs"]
+    assert [ev.text.split()[0] for ev in event.evidence] == ["Mortar", "At"]
+
+
+def test_different_days_or_places_stay_apart(tmp_path):
+    body = ("Air strikes killed 12 people in Raqqa on Monday. On Wednesday a car bomb killed four people in "
+            "Homs. Air strikes also hit Raqqa on Wednesday.\n")
+    events, _ = extract(read_article(write_article(tmp_path, "two.txt", body, published="2017-05-05")))
+    assert sorted((e.date.display(), e.places[0].name) for e in events) == [
+        ("2017-05-01", "Raqqa"), ("2017-05-03", "Homs"), ("2017-05-03", "Raqqa")]
+
+
+@pytest.mark.parametrize("text, killed", [
+    ("2 syrians killed 5 injured in the attack", 2),
+    ("30 injured and 5 killed", 5),
+    ("the death toll from the rocket attacks in aleppo rose to 82 including 58 civilians", 82),
+    ("terrorist attacks in aleppo claim 20 martyrs", 20),
+    ("a child killed 9 civilians injured", 1),
+])
+def test_tolls_of_real_reports(text, killed):
+    found = find_fatalities(text)
+    assert (found.best if found else None) == killed
+
+
+def test_one_failing_article_is_named_and_the_batch_is_stored(tmp_path):
+    good = write_article(tmp_path, "good.txt", ONE_PARAGRAPH)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("---\ntitle: [unclosed\n---\nClashes in Homs on Monday.\n", encoding="utf-8")
+    only_title = tmp_path / "title-only.txt"
+    only_title.write_text("---\ntitle: Contact us\n---\nContact us\n", encoding="utf-8")
+    report = ingest([good, bad, only_title], tmp_path / "t.db")
+    assert [Path(p).name for p, _ in report.errors] == ["bad.txt"]
+    assert any(Path(p).name == "title-only.txt" and "no sentence" in w for p, w in report.warnings)
+    conn = connect(tmp_path / "t.db")
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    assert conn.execute("SELECT published_source FROM documents WHERE path LIKE '%good.txt'").fetchone()[0] == "dateline"
