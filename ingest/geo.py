@@ -1,8 +1,37 @@
-"""Places of the world: countries, first-level divisions and towns, with their names."""
+"""Places of the world: countries, first-level divisions and towns, with their names.
+
+The gazetteer is a set of TSV files under seed/gazetteer/ (countries.tsv, admin1.tsv,
+towns/CC.tsv), built by scripts/build_gazetteer.py. Reading 235,000 towns and their spellings
+takes seconds, so the first use builds an SQLite index of them (alias key -> places) in the
+user's cache folder, named by a hash of the files and of the code that reads them; every later process
+opens that file read-only in milliseconds. A file is written under a temporary name and linked
+into place when complete, and never changed after: a new gazetteer gets a new name.
+
+    places = load_places()
+    places.lookup(["tripoli", "deir ez zor"])   # {"tripoli": [(Place(... LY ...), False), ...], ...}
+    places.country("SY"), places.admin1("SY", "Idlib"), places.countries_by_demonym["syrian"]
+
+Standard library only at run time.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sqlite3
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ingest import text
+from ingest.text import alias_key, name_variants
+
+GAZETTEER = Path(__file__).resolve().parent.parent / "seed" / "gazetteer"
+CHUNK = 500  # keys per SELECT: well under SQLite's limit on bound parameters
 
 
 @dataclass(frozen=True)
@@ -14,4 +43,209 @@ class Place:
     lat: float | None
     lon: float | None
     population: int
-    kind: str  # city | country | region | unresolved
+    kind: str  # country | admin1 | capital | city | unresolved
+
+
+def gazetteer_files() -> list[Path]:
+    return [GAZETTEER / "countries.tsv", GAZETTEER / "admin1.tsv", *sorted((GAZETTEER / "towns").glob("*.tsv"))]
+
+
+class PlaceIndex:
+    """Every place of the gazetteer by its alias keys (`ingest.text.alias_key`).
+
+    Ranking, for one key: countries first; then the places the key is a name of (a town's name
+    or a curated spelling; any name of a division: "Dayr az Zawr", "Idlib province") before
+    the places it is only an alternate name of (an exonym or old name: "Salem" of Jerusalem);
+    within each, divisions before towns, so a division comes before its namesake town
+    ("Idlib", "Donetsk") but a town named by the key comes before a division that merely has it
+    as an alternate name; then curated places, then population, largest first. Capitals are
+    towns here: "San Jose" is San Jose, California (1M) before San Jose, Costa Rica.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._db = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, check_same_thread=False)
+        self._db.execute("PRAGMA mmap_size = 268435456")  # read pages in place, not through read()
+        self._lock = threading.Lock()  # one connection shared by the app's threads
+        self._places: dict[int, Place] = {}
+        self._rowids: dict[str, int] = {}
+        self.max_words = int(self._db.execute("SELECT value FROM meta WHERE name = 'max_words'").fetchone()[0])
+        self.countries_by_demonym: dict[str, str] = dict(self._db.execute("SELECT key, country FROM demonyms"))
+        self._countries = {p.country: p for p in self._fetch("kind = 'country'")}
+
+    def _fetch(self, where: str, params: Iterable = ()) -> list[Place]:
+        rows = self._db.execute(
+            f"SELECT rowid, id, name, country, admin1, lat, lon, population, kind FROM places WHERE {where}",
+            tuple(params)).fetchall()
+        out = []
+        for rowid, *fields in rows:
+            place = self._places.get(rowid)
+            if place is None:
+                place = self._places[rowid] = Place(*fields)
+                self._rowids[place.id] = rowid
+            out.append(place)
+        return out
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, list[tuple[Place, bool]]]:
+        """For each key found, its places with the key's "common" flag (an ordinary English word
+        or given name: accept it only in a locative context), best first (see the class doc).
+        Keys without a place are absent from the result."""
+        keys = list(dict.fromkeys(keys))
+        hits: list[tuple[str, int, int]] = []
+        with self._lock:
+            for i in range(0, len(keys), CHUNK):
+                chunk = keys[i:i + CHUNK]
+                hits += self._db.execute(
+                    f"SELECT key, place, common FROM keys WHERE key IN ({','.join('?' * len(chunk))})"
+                    " ORDER BY key, rank", chunk).fetchall()
+            missing = list({rowid for _, rowid, _ in hits if rowid not in self._places})
+            for i in range(0, len(missing), CHUNK):
+                chunk = missing[i:i + CHUNK]
+                self._fetch(f"rowid IN ({','.join('?' * len(chunk))})", chunk)
+        out: dict[str, list[tuple[Place, bool]]] = {}
+        for key, rowid, common in hits:
+            out.setdefault(key, []).append((self._places[rowid], bool(common)))
+        return out
+
+    def get(self, place_id: str) -> Place | None:
+        rowid = self._rowids.get(place_id)
+        if rowid is not None:
+            return self._places[rowid]
+        with self._lock:
+            found = self._fetch("id = ?", (place_id,))
+        return found[0] if found else None
+
+    def country(self, code: str) -> Place:
+        """The country of an ISO 3166 alpha-2 code; KeyError for an unknown code."""
+        return self._countries[code.upper()]
+
+    def admin1(self, country_code: str, name_or_key: str) -> Place | None:
+        """The first-level division of that country called so ("Idlib", "idlib province",
+        "Dayr az Zawr"), or None."""
+        key = alias_key(name_or_key)
+        with self._lock:
+            row = self._db.execute(
+                "SELECT k.place FROM keys k JOIN places p ON p.rowid = k.place"
+                " WHERE k.key = ? AND p.kind = 'admin1' AND p.country = ? ORDER BY k.rank LIMIT 1",
+                (key, country_code.upper())).fetchone()
+            return self._fetch("rowid = ?", (row[0],))[0] if row else None
+
+
+@cache
+def load_places() -> PlaceIndex:
+    """The place index, built on first use (seconds) and opened from the cache after that."""
+    files = gazetteer_files()
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(Path(__file__).read_bytes())  # this module builds the index
+    digest.update(Path(text.__file__).read_bytes())  # alias_key and name_variants make its keys
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    name = f"places-{digest.hexdigest()}.sqlite"
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    for folder in (_cache_dir(), Path(tempfile.gettempdir()) / f"timeline-{user}"):
+        path = folder / name
+        try:
+            if not path.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                _build(files, path)
+                _forget_old(folder, keep=path)
+            return PlaceIndex(path)
+        except (OSError, sqlite3.DatabaseError):
+            continue  # not writable, or unreadable: try the next folder
+    raise RuntimeError(f"cannot build the place index ({name}) in the cache folder or in the temporary folder")
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "timeline"
+
+
+def _forget_old(folder: Path, keep: Path) -> None:
+    """Remove indexes of former gazetteers made over a week ago (another checkout may still use
+    one: it rebuilds it; a process that has one open keeps reading it on POSIX, and elsewhere
+    the removal fails and is ignored)."""
+    for old in folder.glob("places-*.sqlite"):
+        try:
+            if old != keep and time.time() - old.stat().st_mtime > 7 * 86400:
+                old.unlink()
+        except OSError:
+            pass
+
+
+def _read(path: Path) -> list[tuple[str, ...]]:
+    """The rows of a gazetteer file as tuples in the order of `_COLUMNS` (demonyms last, empty
+    outside countries.tsv)."""
+    with path.open(encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        pick = [header.index(c) if c in header else None for c in _COLUMNS]
+        return [tuple(fields[i] if i is not None else "" for i in pick)
+                for fields in (line.rstrip("\n").split("\t") for line in f)]
+
+
+_COLUMNS = ("id", "name", "kind", "country", "admin1", "lat", "lon", "population", "curated", "aliases", "common",
+            "demonyms")
+_TIER = {"country": 0, "admin1": 1, "capital": 2, "city": 2}
+
+
+def _build(files: list[Path], path: Path) -> None:
+    """Write the index to a temporary file beside `path`, then link it into place."""
+    rows = [row for f in files for row in _read(f)]
+    # Row ids in rank order: countries, divisions, towns; curated first; then by population.
+    rows.sort(key=lambda r: (_TIER[r[2]], not r[8], -int(r[7] or 0), r[0]))
+    n = len(rows)
+    places, keys, demonyms, max_words = [], {}, {}, 1
+    for rowid, (pid, name, kind, country, admin1, lat, lon, population, curated, aliases, common,
+                demonym_list) in enumerate(rows, 1):
+        places.append((rowid, pid, name, country or None, admin1 or None, float(lat) if lat else None,
+                       float(lon) if lon else None, int(population or 0), kind))
+        common_spellings = set(common.split("|")) if common else set()
+        # Every name of a country, division or curated place is its own; a town's alternate
+        # names (exonyms, old names) rank after the towns they are the name of.
+        own_all = kind in ("country", "admin1") or curated
+        own = name_variants(name)
+        for spelling in [name, *aliases.split("|")] if aliases else [name]:
+            is_common = spelling in common_spellings
+            for key in name_variants(spelling):
+                rank = rowid if own_all or key in own else rowid + n
+                previous = keys.get((key, rowid))
+                if previous is not None:  # one key from several spellings: own if any is, common if all are
+                    rank, is_common = min(rank, previous[0]), is_common and previous[1]
+                keys[(key, rowid)] = (rank, is_common)
+                max_words = max(max_words, key.count(" ") + 1)
+        for d in demonym_list.split("|") if demonym_list else ():
+            for v in (d, _plural(d)):
+                demonyms.setdefault(alias_key(v), country)
+    del rows
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        db = sqlite3.connect(tmp)
+        db.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE places (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, country TEXT,
+                                 admin1 TEXT, lat REAL, lon REAL, population INTEGER, kind TEXT NOT NULL);
+            CREATE TABLE keys (key TEXT NOT NULL, rank INTEGER NOT NULL, place INTEGER NOT NULL,
+                               common INTEGER NOT NULL, PRIMARY KEY (key, rank)) WITHOUT ROWID;
+            CREATE TABLE demonyms (key TEXT PRIMARY KEY, country TEXT NOT NULL);
+            CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+        """)
+        db.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", places)
+        db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)",
+                       ((key, rank, rowid, int(common)) for (key, rowid), (rank, common) in keys.items()))
+        db.executemany("INSERT INTO demonyms VALUES (?, ?)", demonyms.items())
+        db.execute("INSERT INTO meta VALUES ('max_words', ?)", (str(max_words),))
+        db.execute("CREATE UNIQUE INDEX places_id ON places (id)")
+        db.commit()
+        db.close()
+        try:  # readers see no file or a whole one, and a file once there is never replaced
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process built the same index first
+        except OSError:
+            os.replace(tmp, path)  # no hard links on this file system
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _plural(demonym: str) -> str:
+    """ "Syrian" -> "Syrians", "Yemeni" -> "Yemenis"; "Swiss", "French", "Chinese" stay."""
+    return demonym if demonym.endswith(("s", "sh", "ch", "ese", "x", "z")) else demonym + "s"
