@@ -19,7 +19,8 @@ from typing import Callable
 from db.load import write_gazetteer_actors
 from db.schema import connect
 from ingest.dates import month, week_of
-from ingest.gazetteer import alias_key, load_gazetteer, slug
+from ingest.gazetteer import load_gazetteer, slug
+from ingest.text import alias_key
 
 BATCH = 5000
 # Older exports name some columns differently.
@@ -130,7 +131,7 @@ class _Importer:
         self.actors: dict[str, str] = {}  # alias key -> actor id
         self.places: set[str] = set()
         self.place_ids: dict[tuple, str] = {}  # (country, admin1, location) as written -> place id
-        self.countries = {p.name.lower(): p.country for p in self.gaz.places.values() if p.kind == "country"}
+        self.countries = {p.name.lower(): p.country for p in self.gaz.places.countries}
         self.known_ids = {r[0] for r in conn.execute("SELECT id FROM events WHERE origin = 'acled'")}
         self.next_document = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
 

@@ -17,7 +17,8 @@ import sqlite_utils
 from db.schema import DatabaseError, connect
 from ingest.dates import parse_published
 from ingest.extract import extract, reading_warnings
-from ingest.gazetteer import alias_key, load_gazetteer
+from ingest.gazetteer import load_gazetteer
+from ingest.text import alias_key
 from ingest.merge import merge
 from ingest.model import Article, Event
 from ingest.read import ARTICLE_SUFFIXES, read_article
@@ -259,4 +260,4 @@ def _write_entities(conn, events: list[Event]) -> None:
     conn.executemany("INSERT OR REPLACE INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
                      [(p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind) for p in places.values()])
     conn.executemany("INSERT OR IGNORE INTO place_aliases VALUES (?, ?, ?)",
-                     [(alias_key(alias), alias, pid) for pid in places for alias in gaz.place_aliases.get(pid, [])])
+                     [(alias_key(alias), alias, pid) for pid in places for alias in gaz.place_aliases(pid)])

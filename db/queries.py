@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ingest.dates import parse_published
-from ingest.gazetteer import alias_key
+from ingest.text import alias_key
 
 
 MAX_SPAN_DAYS = 366  # the longest interval an event can have: a year
@@ -127,6 +127,11 @@ def _resolve(conn, name: str, kind: str) -> str:
     rows = conn.execute(f"SELECT DISTINCT {kind}_id FROM {kind}_aliases WHERE key = ?", (alias_key(name),)).fetchall()
     if not rows:
         rows = conn.execute(f"SELECT id FROM {table} WHERE name LIKE ?", (f"%{name}%",)).fetchall()
+    if len(rows) > 1 and kind == "place":
+        # A town and the division named after it ("Deir ez-Zor"): the town, until places form a tree.
+        towns = conn.execute(f"SELECT id FROM places WHERE id IN ({_marks(rows)}) AND kind <> 'admin1'",
+                             [r[0] for r in rows]).fetchall()
+        rows = towns if len(towns) == 1 else rows
     if len(rows) == 1:
         return rows[0][0]
     if not rows:

@@ -184,7 +184,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start)
-            places = _places(seg_mentions) or _unresolved_places(text, seg_start, seg_end, seg_mentions)
+            places = _places(text, seg_mentions) or _unresolved_places(text, seg_start, seg_end, seg_mentions)
             fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None)
             if not actors and not places and source != "sentence" and not fatal:
@@ -369,7 +369,7 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
                 out.append(Mention(m.start, m.end, m.surface, state))
             continue
         out.append(m)
-    out = _disambiguate(out)
+    out = _disambiguate(text, out)
     taken = [(m.start, m.end) for m in out]
     for a in _ANAPHORA.finditer(text):
         if any(s < a.end() and a.start() < e for s, e in taken):
@@ -385,18 +385,32 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
-def _disambiguate(mentions: list[Mention]) -> list[Mention]:
-    """A name shared by several places is read in the country the article talks about most;
-    the gazetteer already ranks candidates by population (and curated names first)."""
-    weight = Counter(m.entity.country for m in mentions if isinstance(m.entity, Place) and not m.candidates)
+def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A name shared by places in several countries is read in the country the article talks
+    about most: the countries it names, its demonyms ("Syrian", "Yemeni"), and the likeliest
+    reading of its other places (more when every reading lies in one country). The index already
+    ranks readings (population first)."""
+    weight: Counter = Counter()
+    demonyms = load_gazetteer().places.countries_by_demonym
+    for word in _DEMONYM_WORD.findall(fold(text)):
+        if word in demonyms:
+            weight[demonyms[word]] += 2
+    for m in mentions:
+        if isinstance(m.entity, Place):
+            single = all(p.country == m.entity.country for p in m.candidates)
+            weight[m.entity.country] += 3 if m.entity.kind == "country" else 2 if single else 1
     out = []
     for m in mentions:
         if isinstance(m.entity, Place) and m.candidates:
             options = [m.entity, *m.candidates]
             best = max(options, key=lambda p: (weight[p.country], -options.index(p)))
-            m = Mention(m.start, m.end, m.surface, best)
+            if best is not m.entity:
+                m = Mention(m.start, m.end, m.surface, best, tuple(p for p in options if p is not best))
         out.append(m)
     return out
+
+
+_DEMONYM_WORD = re.compile(r"[a-z]+")
 
 
 def _is_dateline(text: str, m: Mention) -> bool:
@@ -404,11 +418,27 @@ def _is_dateline(text: str, m: Mention) -> bool:
     return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))
 
 
-def _places(mentions: list[Mention]) -> list[Place]:
-    """Places of one event, in the order named; a country is dropped when a place inside it is named."""
-    places = list({m.entity.id: m.entity for m in reversed(mentions) if isinstance(m.entity, Place)}.values())[::-1]
+def _places(text: str, mentions: list[Mention]) -> list[Place]:
+    """Places of one event, in the order named. Where it happened is what follows "in/at/near";
+    a launch site ("from Iran") and an owner ("Iran's Supreme Leader") are not where it happened.
+    A country is dropped when a place inside it is named."""
+    named = [m for m in mentions if isinstance(m.entity, Place)]
+    chosen = [m for m in named if not _FROM.search(text, max(0, m.start - 12), m.start)
+              and not _OWNER.match(text, m.end)] or named
+    if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
+        chosen = [m for m in chosen if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)]
+    places = list({m.entity.id: m.entity for m in reversed(chosen)}.values())[::-1]
     specific = {p.country for p in places if p.kind != "country"}
     return [p for p in places if p.kind != "country" or p.country not in specific]
+
+
+_LOCATED = re.compile(r"\b(?:in|at|near|into|on|outside|around|across|inside)\s+(?:the\s+)?"
+                      r"(?:(?:town|city|village|district|province|region|area|suburb|neighbou?rhood|countryside)\s+of\s+)?"
+                      r"(?:[A-Z][\w-]*(?:'s|\u2019s|s)\s+)?$")
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_OWNER = re.compile(r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen[cs]e|interior|minister|ministry|"
+                    r"leader|government|army|military|forces|troops|officials?|embassy|state media|news agency)\b",
+                    re.IGNORECASE)
 
 
 _CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"

@@ -1,13 +1,17 @@
-"""Actors and places: canonical entities with aliases, found in text by Aho-Corasick.
+"""Actors and places: canonical entities with aliases, found in text.
 
 Matching runs on `match_text(text)`: folded (case, diacritics, quotes) with hyphens as spaces,
-so "Deir ez-Zor", "Deir Ez Zor" and "DEIR EZ-ZOR" are one key. Aliases written in capitals
-(IS, SDF) must match in capitals. A stripped possessive ("Syrias", "Islamic States") still matches.
+so "Deir ez-Zor", "Deir Ez Zor" and "DEIR EZ-ZOR" are one key. A stripped possessive ("Syrias",
+"Islamic States") still matches.
+
+Actors (a few hundred names, seed/gazetteer/actors.yaml) are found by Aho-Corasick; aliases
+written in capitals (IS, SDF) must match in capitals. Places (the world's countries, divisions
+and towns, `ingest.geo`) are found by looking up the capitalised word sequences of the text in
+the place index: a proper noun starts with a capital, so the text says where to look.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -15,9 +19,25 @@ from functools import cache
 import ahocorasick
 import yaml
 
-from ingest.geo import Place
+from ingest.geo import Place, PlaceIndex, load_places
 from ingest.lexicon import SEED, load_lexicon
-from ingest.text import alias_key, fold, match_text, name_variants
+from ingest.text import fold, match_text, name_variants
+
+MAX_PLACE_WORDS = 6  # longer names exist (Chinese syllables spelt out) but are not written so in news
+# Particles inside a place name that stay lower case: "Deir ez-Zor", "Ras al-Ain", "Rio de Janeiro".
+PARTICLES = {"al", "el", "ad", "ar", "as", "an", "at", "az", "ash", "ez", "es", "ed", "er", "um", "umm", "bin", "ibn",
+             "bani", "beni", "de", "del", "da", "do", "dos", "das", "la", "le", "les", "du", "di", "van", "von", "of",
+             "the", "and", "y", "e", "sur", "sous", "upon", "on"}
+# Words that may end a division's name in lower case: "Damascus countryside", "Idlib province".
+DIVISION_WORDS = {"province", "governorate", "countryside", "region", "state", "oblast", "district", "county",
+                  "suburbs", "prefecture", "department"}
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|into|from|of|across|toward|towards|to|inside|between)"
+                       r"\s+(?:the\s+)?(?:(?:town|city|village|district|province|region|area|suburb|camp)\s+of\s+)?$")
+_WORD = re.compile(r"\w+(?:'\w+)*")
+# After a name, the words that make it a division: "Idlib province", "Aleppo countryside".
+_DIVISION_AFTER = re.compile(r"\s+(?:province|provinces|governorate|governorates|countryside|region|state|oblast|"
+                             r"district|county|prefecture|department|muhafazat|wilayat|territory)\b")
+_DIVISION_BEFORE = re.compile(r"\b(?:province|governorate|region|state|oblast|countryside|rural)\s+(?:of\s+)?$")
 
 
 @dataclass(frozen=True)
@@ -42,14 +62,13 @@ def slug(name: str) -> str:
 
 
 class Gazetteer:
-    def __init__(self, actors: list[dict], places: list[Place], place_aliases: dict[str, list[str]]):
+    def __init__(self, actors: list[dict], places: PlaceIndex):
         self.actors: dict[str, Actor] = {}
         self.actor_aliases: dict[str, list[str]] = {}
         self.state_actors: dict[str, Actor] = {}  # country code -> the actor its capital stands for
-        self.places: dict[str, Place] = {p.id: p for p in places}
-        self.place_aliases = place_aliases
+        self.places = places
         self._automaton = ahocorasick.Automaton()
-        entries: dict[str, list] = {}  # key -> [(priority, exact_case_alias|None, entity)]
+        entries: dict[str, list] = {}  # key -> [(exact_case_alias|None, actor)]
         for a in actors:
             actor = Actor(slug(a["name"]), a["name"], a["kind"], a.get("country"))
             self.actors[actor.id] = actor
@@ -59,30 +78,30 @@ class Gazetteer:
             for alias in {a["name"], *a.get("aliases", [])}:
                 exact = alias if alias.isupper() and len(alias) <= 6 else None
                 for v in name_variants(alias):
-                    entries.setdefault(v, []).append((0, exact, actor))
-        stop = {fold(w) for w in load_lexicon("stopnames")["words"]}
-        self._stop = stop
-        for place in places:
-            for alias in place_aliases.get(place.id, []):
-                for v in name_variants(alias):
-                    if fold(v) in stop:
-                        continue
-                    entries.setdefault(v, []).append((1, None, place))
+                    entries.setdefault(v, []).append((exact, actor))
         for key, found in entries.items():
             self._automaton.add_word(key, (key, found))
         self._automaton.make_automaton()
+        self._stop = {fold(w) for w in load_lexicon("stopnames")["words"]}
 
-    def _continues(self, text: str, end: int) -> bool:
-        """Is the match followed by a capitalised word that is not a common word ("Airport",
-        "Province", "Monday")? Then the name goes on beyond what matched."""
-        m = _NEXT_NAME.match(text, end)
-        return bool(m) and fold(m.group(1)) not in self._stop and fold(m.group(1)).rstrip("'s") not in self._stop
+    def place_aliases(self, place_id: str) -> list[str]:
+        return self.places.aliases(place_id)
 
     def find(self, text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[Mention]:
-        """Longest, non-overlapping, word-bounded mentions of actors and places in text[start:end].
-        `folded` is fold(text), when the caller has it already."""
+        """Longest, non-overlapping, word-bounded mentions of actors and places in text[start:end];
+        an actor wins a tie. `folded` is fold(text), when the caller has it already."""
         end = len(text) if end is None else end
         haystack = folded[start:end].replace("-", " ") if folded is not None else match_text(text[start:end])
+        hits = self._actor_hits(text, start, haystack) + self._place_hits(text, start, haystack)
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), isinstance(h[3], Place)))
+        mentions, taken = [], -1
+        for s, e, surface, entity, others in hits:
+            if s >= taken:
+                mentions.append(Mention(start + s, start + e, surface, entity, others))
+                taken = e
+        return mentions
+
+    def _actor_hits(self, text: str, start: int, haystack: str) -> list[tuple]:
         hits = []
         for last, (key, found) in self._automaton.iter(haystack):
             s, e = last - len(key) + 1, last + 1
@@ -92,23 +111,80 @@ class Gazetteer:
             if e is None:
                 continue
             surface = text[start + s:start + e]
-            usable = [f for f in found if f[1] is None or f[1] in surface]
-            if usable and all(isinstance(f[2], Place) for f in usable) and self._continues(text, start + e):
-                continue  # "Tal" of "Tal Afar": part of a longer name it does not know
-            if not usable or not any(c.isupper() for c in surface):
-                continue  # entity names are proper nouns; "is", "said", "hotel" are not
-            hits.append((s, e, surface, usable))
-        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-        mentions, taken = [], -1
-        for s, e, surface, usable in hits:
-            if s < taken:
+            usable = [actor for exact, actor in found if exact is None or exact in surface]
+            if usable and any(c.isupper() for c in surface):  # names are proper nouns: not "is", "said"
+                hits.append((s, e, surface, usable[0], ()))
+        return hits
+
+    def _place_hits(self, text: str, start: int, haystack: str) -> list[tuple]:
+        """Capitalised word sequences of the text that the place index knows, longest first at each
+        word. A name that is also an ordinary word ("Mission", "Kerry") counts only where a place
+        is expected ("in Mission"); a short first word followed by more of a name it does not
+        know ("Tal" of "Tal Afar") does not count."""
+        words = [(m.start(), m.end()) for m in _WORD.finditer(haystack)]
+        spans: dict[str, list[tuple[int, int]]] = {}
+        stripped: dict[str, list[tuple[int, int]]] = {}  # keys without a possessive "s": tried after the whole word
+        for i, (s, _) in enumerate(words):
+            if not _starts_name(text, start, haystack, words, i):
                 continue
-            usable.sort(key=lambda f: (f[0], -getattr(f[2], "population", 0)))
-            best = usable[0][2]
-            others = tuple(dict.fromkeys(f[2] for f in usable[1:] if isinstance(f[2], Place) and f[2] != best))
-            mentions.append(Mention(start + s, start + e, surface, best, others))
-            taken = e
-        return mentions
+            for j in range(i, min(i + MAX_PLACE_WORDS, len(words))):
+                if j > i and not _joins(haystack, text, start, words[j - 1][1], words[j]):
+                    break
+                e = words[j][1]
+                key = " ".join(haystack[s:e].split())
+                spans.setdefault(key, []).append((s, e))
+                if haystack[e - 1] == "s" and not haystack[s:e].endswith("ss") and e - words[j][0] >= 6:
+                    bare = key[:-2] if key.endswith("'s") else key[:-1]  # "Syrias", "Aleppo's"
+                    stripped.setdefault(bare, []).append((s, e))
+        found = self.places.lookup([*spans, *stripped])
+        whole = {span for key in spans if key in found for span in spans[key]}
+        hits = []
+        for key, places in found.items():
+            if key in self._stop:
+                continue
+            for s, e in spans.get(key, []) + [span for span in stripped.get(key, []) if span not in whole]:
+                surface = text[start + s:start + e]
+                usable = [p for p, common in places if not common or _LOCATIVE.search(haystack, max(0, s - 40), s)]
+                if not usable:
+                    continue
+                if " " not in key and len(key) <= 4 and self._continues(text, start + e):
+                    continue
+                if not (_DIVISION_AFTER.match(haystack, e) or _DIVISION_BEFORE.search(haystack, max(0, s - 30), s)):
+                    usable = _town_first(usable)
+                hits.append((s, e, surface, usable[0], tuple(usable[1:])))
+        return hits
+
+    def _continues(self, text: str, end: int) -> bool:
+        """Is the match followed by a capitalised word that is not a common word ("Airport",
+        "Province", "Monday")? Then the name goes on beyond what matched."""
+        m = _NEXT_NAME.match(text, end)
+        return bool(m) and fold(m.group(1)) not in self._stop and fold(m.group(1)).rstrip("'s") not in self._stop
+
+
+def _town_first(places: list[Place]) -> list[Place]:
+    """"Aleppo" alone is the city; "Aleppo province" the division of the same name."""
+    top = places[0]
+    if top.kind != "admin1":
+        return places
+    town = next((p for p in places if p.kind in ("city", "capital") and p.country == top.country), None)
+    return places if town is None else [town, *(p for p in places if p is not town)]
+
+
+def _starts_name(text: str, start: int, haystack: str, words: list, i: int) -> bool:
+    """A place name starts at a capitalised word, or at a particle before one ("al-Bukamal")."""
+    s, e = words[i]
+    if text[start + s].isupper():
+        return True
+    return haystack[s:e] in PARTICLES and i + 1 < len(words) and text[start + words[i + 1][0]].isupper() \
+        and haystack[e:words[i + 1][0]].strip() == ""
+
+
+def _joins(haystack: str, text: str, start: int, prev_end: int, word: tuple[int, int]) -> bool:
+    """Does `word` continue the name? Only spaces between, and a capital or a particle."""
+    s, e = word
+    if haystack[prev_end:s].strip() or "\n" in haystack[prev_end:s]:
+        return False
+    return text[start + s].isupper() or text[start + s].isdigit() or haystack[s:e] in PARTICLES | DIVISION_WORDS
 
 
 _NEXT_NAME = re.compile(r"[ \t]+(?:(?:al|el|ad|ar|as|an|az)[ -])?([A-Z][\w']*)")
@@ -136,33 +212,4 @@ def _word_end(haystack: str, e: int) -> int | None:
 def load_gazetteer() -> Gazetteer:
     with (SEED / "gazetteer" / "actors.yaml").open(encoding="utf-8") as f:
         actors = yaml.safe_load(f)
-    with (SEED / "gazetteer" / "place_aliases.yaml").open(encoding="utf-8") as f:
-        curated = yaml.safe_load(f)
-    places: dict[str, Place] = {}
-    aliases: dict[str, list[str]] = {}
-    with (SEED / "gazetteer" / "places.tsv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            pid = f"gn:{row['geonameid']}"
-            places[pid] = Place(pid, row["name"], row["country"], row["admin1"] or None,
-                                float(row["lat"]) if row["lat"] else None,
-                                float(row["lon"]) if row["lon"] else None,
-                                int(row["population"] or 0), row["kind"])
-            aliases[pid] = [row["name"], *filter(None, row["aliases"].split("|"))]
-    curated_ids = set()
-    for entry in curated:
-        pid = f"gn:{entry['geonameid']}" if entry.get("geonameid") else f"x:{slug(entry['name'])}"
-        base = places.get(pid)
-        places[pid] = Place(
-            pid, entry["name"], entry.get("country", base.country if base else None),
-            entry.get("admin1", base.admin1 if base else None),
-            entry.get("lat", base.lat if base else None), entry.get("lon", base.lon if base else None),
-            base.population if base else 0, base.kind if base else "city",
-        )
-        aliases[pid] = [entry["name"], *entry.get("aliases", []), *aliases.get(pid, [])]
-        curated_ids.add(pid)
-    # A curated spelling names one place: drop it from GeoNames places that share it by chance.
-    curated_keys = {alias_key(a) for pid in curated_ids for a in aliases[pid]}
-    for pid, names in aliases.items():
-        if pid not in curated_ids:
-            aliases[pid] = [a for a in names if alias_key(a) not in curated_keys]
-    return Gazetteer(actors, list(places.values()), aliases)
+    return Gazetteer(actors, load_places())

@@ -31,6 +31,9 @@ from ingest import text
 from ingest.text import alias_key, name_variants
 
 GAZETTEER = Path(__file__).resolve().parent.parent / "seed" / "gazetteer"
+# A city this big, and ten times bigger than any town called so, is known abroad by that exonym.
+MAJOR_CITY = 100_000
+EXONYM_FACTOR = 10
 CHUNK = 500  # keys per SELECT: well under SQLite's limit on bound parameters
 
 
@@ -115,6 +118,20 @@ class PlaceIndex:
             found = self._fetch("id = ?", (place_id,))
         return found[0] if found else None
 
+    def aliases(self, place_id: str) -> list[str]:
+        """Every key the place is found by, its own name first: what a filter may be given."""
+        place = self.get(place_id)
+        if place is None:
+            return []
+        with self._lock:
+            keys = [k for (k,) in self._db.execute("SELECT key FROM keys WHERE place = ? ORDER BY rank, key",
+                                                   (self._rowids[place_id],))]
+        return [place.name, *keys]
+
+    @property
+    def countries(self) -> list[Place]:
+        return list(self._countries.values())
+
     def country(self, code: str) -> Place:
         """The country of an ISO 3166 alpha-2 code; KeyError for an unknown code."""
         return self._countries[code.upper()]
@@ -193,6 +210,11 @@ def _build(files: list[Path], path: Path) -> None:
     # Row ids in rank order: countries, divisions, towns; curated first; then by population.
     rows.sort(key=lambda r: (_TIER[r[2]], not r[8], -int(r[7] or 0), r[0]))
     n = len(rows)
+    own_population: dict[str, int] = {}  # key -> the largest town whose own name it is
+    for r in rows:
+        if r[2] in ("capital", "city"):
+            for key in name_variants(r[1]):
+                own_population[key] = max(own_population.get(key, 0), int(r[7] or 0))
     places, keys, demonyms, max_words = [], {}, {}, 1
     for rowid, (pid, name, kind, country, admin1, lat, lon, population, curated, aliases, common,
                 demonym_list) in enumerate(rows, 1):
@@ -200,13 +222,16 @@ def _build(files: list[Path], path: Path) -> None:
                        float(lon) if lon else None, int(population or 0), kind))
         common_spellings = set(common.split("|")) if common else set()
         # Every name of a country, division or curated place is its own; a town's alternate
-        # names (exonyms, old names) rank after the towns they are the name of.
+        # names (exonyms, old names) rank after the towns they are the name of, unless the town is
+        # a major city far bigger than them: "Medina" is Medina, Saudi Arabia before Medina, Ohio.
         own_all = kind in ("country", "admin1") or curated
+        pop = int(population or 0)
         own = name_variants(name)
         for spelling in [name, *aliases.split("|")] if aliases else [name]:
             is_common = spelling in common_spellings
             for key in name_variants(spelling):
-                rank = rowid if own_all or key in own else rowid + n
+                exonym = pop >= MAJOR_CITY and pop >= EXONYM_FACTOR * own_population.get(key, 0)
+                rank = rowid if own_all or key in own or exonym else rowid + n
                 previous = keys.get((key, rowid))
                 if previous is not None:  # one key from several spellings: own if any is, common if all are
                     rank, is_common = min(rank, previous[0]), is_common and previous[1]
@@ -234,6 +259,7 @@ def _build(files: list[Path], path: Path) -> None:
         db.executemany("INSERT INTO demonyms VALUES (?, ?)", demonyms.items())
         db.execute("INSERT INTO meta VALUES ('max_words', ?)", (str(max_words),))
         db.execute("CREATE UNIQUE INDEX places_id ON places (id)")
+        db.execute("CREATE INDEX keys_by_place ON keys (place)")  # a place's aliases, for the store's filters
         db.commit()
         db.close()
         try:  # readers see no file or a whole one, and a file once there is never replaced
