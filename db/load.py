@@ -256,6 +256,9 @@ def _write_entities(conn, events: list[Event]) -> None:
     """The gazetteer's actors, and the places events name."""
     gaz = load_gazetteer()
     write_gazetteer_actors(conn)
+    named = {a.id: a for e in events for a, _ in e.actors}  # state forces of any country are made as named
+    conn.executemany("INSERT OR IGNORE INTO actors VALUES (?, ?, ?, ?)", [(a.id, a.name, a.kind, a.country) for a in named.values()])
+    conn.executemany("INSERT OR IGNORE INTO actor_aliases VALUES (?, ?, ?)", [(alias_key(a.name), a.name, a.id) for a in named.values()])
     places = {p.id: p for e in events for p in e.places}
     conn.executemany("INSERT OR REPLACE INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
                      [(p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind) for p in places.values()])

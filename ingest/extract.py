@@ -299,7 +299,7 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     """Who did what to whom. Active: the nearest actor before the trigger acts and one after
     "against/on/at" is the target. Passive: the actor after "by" acts and the one before is the
     target. Civilians are never the doer; everyone else named is associated."""
-    actors = [m for m in mentions if isinstance(m.entity, Actor)]
+    actors = [m for m in mentions if isinstance(m.entity, Actor) and not is_speaker(text, m)]
 
     def can_act(m: Mention) -> bool:
         return m.entity.kind != "civilians" and m.entity.id not in targets
@@ -370,6 +370,7 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         out.append(m)
     out = _disambiguate(text, out)
+    out = _state_forces(text, out)
     taken = [(m.start, m.end) for m in out]
     for a in _ANAPHORA.finditer(text):
         if any(s < a.end() and a.start() < e for s, e in taken):
@@ -383,6 +384,47 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         if antecedent is not None and a.start() - antecedent.end < 1500:
             out.append(Mention(a.start(), a.end(), a.group(0), antecedent.entity))
     return sorted(out, key=lambda m: m.start)
+
+
+@cache
+def _role_words() -> tuple[re.Pattern, re.Pattern]:
+    lex = load_lexicon("roles")
+    nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
+    state = re.compile(r"(?:'s|\u2019s)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b", re.IGNORECASE)
+    verbs = "|".join(map(re.escape, lex["speech_verbs"]))
+    speech = re.compile(r"(?:\s*[,)]?\s*(?:[\w.'-]+\s+){0,3}?)(?:" + verbs + r")\b", re.IGNORECASE)
+    return state, speech
+
+
+def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A country or its demonym before a word of arms is the country's state forces: "Russian
+    jets", "Syrian and Russian air strikes", "US airstrike", "Malian soldiers"."""
+    gaz = load_gazetteer()
+    state_noun = _role_words()[0]
+    out = []
+    for m in mentions:
+        if isinstance(m.entity, Place) and m.entity.kind == "country" and state_noun.match(text, m.end):
+            actor = gaz.state_forces(m.entity.country)
+            m = Mention(m.start, m.end, m.surface, actor) if actor else m
+        out.append(m)
+    taken = [(m.start, m.end) for m in out]
+    demonyms = gaz.places.countries_by_demonym
+    for w in _CAPITALISED_WORD.finditer(text):
+        country = demonyms.get(fold(w.group(0)))
+        if country is None or any(s < w.end() and w.start() < e for s, e in taken) or not state_noun.match(text, w.end()):
+            continue
+        actor = gaz.state_forces(country)
+        if actor:
+            out.append(Mention(w.start(), w.end(), w.group(0), actor))
+    return sorted(out, key=lambda m: m.start)
+
+
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def is_speaker(text: str, m: Mention) -> bool:
+    """"Zarif told reporters", "according to the Russian army": a source of the report."""
+    return bool(_role_words()[1].match(text, m.end)) or text[max(0, m.start - 20):m.start].lower().rstrip().endswith("according to")
 
 
 def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -84,6 +84,21 @@ class Gazetteer:
         self._automaton.make_automaton()
         self._stop = {fold(w) for w in load_lexicon("stopnames")["words"]}
 
+    def state_forces(self, country: str) -> Actor | None:
+        """The actor that stands for a country's state forces: the gazetteer's ("Syrian government
+        forces"), or ACLED's name for any other ("Military Forces of Mali")."""
+        if country in self.state_actors:
+            return self.state_actors[country]
+        try:
+            name = self.places.country(country).name
+        except KeyError:
+            return None
+        actor = Actor(slug(f"Military Forces of {name}"), f"Military Forces of {name}", "state forces", name)
+        self.state_actors[country] = actor
+        self.actors.setdefault(actor.id, actor)
+        self.actor_aliases.setdefault(actor.id, [actor.name])
+        return actor
+
     def place_aliases(self, place_id: str) -> list[str]:
         return self.places.aliases(place_id)
 
