@@ -443,7 +443,7 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
             weight[m.entity.country] += 3 if m.entity.kind == "country" else 2 if single else 1
     out = []
     for m in mentions:
-        if isinstance(m.entity, Place) and m.candidates:
+        if isinstance(m.entity, Place) and m.candidates and m.entity.kind != "country":  # "Iraq" is Iraq
             options = [m.entity, *m.candidates]
             best = max(options, key=lambda p: (weight[p.country], -options.index(p)))
             if best is not m.entity:

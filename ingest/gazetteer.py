@@ -109,12 +109,14 @@ class Gazetteer:
         haystack = folded[start:end].replace("-", " ") if folded is not None else match_text(text[start:end])
         hits = self._actor_hits(text, start, haystack) + self._place_hits(text, start, haystack)
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), isinstance(h[3], Place)))
-        mentions, taken = [], -1
-        for s, e, surface, entity, others in hits:
-            if s >= taken:
-                mentions.append(Mention(start + s, start + e, surface, entity, others))
-                taken = e
-        return mentions
+        chosen, taken = [], -1
+        for hit in hits:
+            if hit[0] >= taken:
+                chosen.append(hit)
+                taken = hit[1]
+        spans = [(start + h[0], start + h[1]) for h in chosen]
+        return [Mention(start + s, start + e, surface, entity, others) for s, e, surface, entity, others, loose in chosen
+                if not (loose and self._in_a_longer_name(text, start + s, start + e, spans))]
 
     def _actor_hits(self, text: str, start: int, haystack: str) -> list[tuple]:
         hits = []
@@ -128,7 +130,7 @@ class Gazetteer:
             surface = text[start + s:start + e]
             usable = [actor for exact, actor in found if exact is None or exact in surface]
             if usable and any(c.isupper() for c in surface):  # names are proper nouns: not "is", "said"
-                hits.append((s, e, surface, usable[0], ()))
+                hits.append((s, e, surface, usable[0], (), False))
         return hits
 
     def _place_hits(self, text: str, start: int, haystack: str) -> list[tuple]:
@@ -164,10 +166,26 @@ class Gazetteer:
                     continue
                 if " " not in key and len(key) <= 4 and self._continues(text, start + e):
                     continue
+                loose = usable[0].kind in ("city", "capital") and not _LOCATIVE.search(haystack, max(0, s - 40), s)
+                hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose))
+                continue
                 if not (_DIVISION_AFTER.match(haystack, e) or _DIVISION_BEFORE.search(haystack, max(0, s - 30), s)):
                     usable = _town_first(usable)
-                hits.append((s, e, surface, usable[0], tuple(usable[1:])))
         return hits
+
+    def _in_a_longer_name(self, text: str, s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+        """Is a capitalised word right before or right after that is neither a common word
+        ("Province", "Monday") nor a name found itself ("Syria's Aleppo")? Then the match is part
+        of a longer name, most often a person's: "Abdel Rahman", "Ivanka Trump"."""
+        if _title_case(text[max(0, s - 60):e + 60]):
+            return False  # a headline capitalises every word: neighbours say nothing
+        def free(a: int, b: int, word: str) -> bool:
+            return fold(word).removesuffix("'s") not in self._stop and not any(x < b and a < y for x, y in spans)
+        before = _PREVIOUS_NAME.search(text, max(0, s - 30), s)
+        if before and free(before.start(1), before.end(1), before.group(1)) and not _sentence_start(text, before.start(1)):
+            return True
+        after = _NEXT_NAME.match(text, e)
+        return bool(after) and free(after.start(1), after.end(1), after.group(1))
 
     def _continues(self, text: str, end: int) -> bool:
         """Is the match followed by a capitalised word that is not a common word ("Airport",
@@ -200,6 +218,20 @@ def _joins(haystack: str, text: str, start: int, prev_end: int, word: tuple[int,
     if haystack[prev_end:s].strip() or "\n" in haystack[prev_end:s]:
         return False
     return text[start + s].isupper() or text[start + s].isdigit() or haystack[s:e] in PARTICLES | DIVISION_WORDS
+
+
+_PREVIOUS_NAME = re.compile(r"\b([A-Z][a-z][\w']*)[ \t]+$")
+
+
+def _title_case(window: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z]{4,}", window)]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    """Is the word at `i` the first of a sentence (after a full stop, or at a line's start)?"""
+    before = text[max(0, i - 3):i].rstrip(" \t\"'\u201c")
+    return not before or before[-1] in ".!?\n:"
 
 
 _NEXT_NAME = re.compile(r"[ \t]+(?:(?:al|el|ad|ar|as|an|az)[ -])?([A-Z][\w']*)")
