@@ -166,11 +166,11 @@ class Gazetteer:
                     continue
                 if " " not in key and len(key) <= 4 and self._continues(text, start + e):
                     continue
-                loose = usable[0].kind in ("city", "capital") and not _LOCATIVE.search(haystack, max(0, s - 40), s)
-                hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose))
-                continue
                 if not (_DIVISION_AFTER.match(haystack, e) or _DIVISION_BEFORE.search(haystack, max(0, s - 30), s)):
                     usable = _town_first(usable)
+                # a town where no place is expected may be part of a person's name: checked in `find`
+                loose = usable[0].kind in ("city", "capital") and not _LOCATIVE.search(haystack, max(0, s - 40), s)
+                hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose))
         return hits
 
     def _in_a_longer_name(self, text: str, s: int, e: int, spans: list[tuple[int, int]]) -> bool:
