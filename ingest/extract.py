@@ -211,6 +211,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             last = max(resolved, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     events, folded_into = merge_within(events)
+    _place_by_focus(events, all_mentions.items)
     for trace in traces:
         for event in trace.events:
             if event.id in folded_into:
@@ -235,6 +236,27 @@ def reading_warnings(article: Article, traces: list[SentenceTrace]) -> list[str]
     if kept < PROSE_SHARE_WARNING * letters:
         return [f"only {kept / letters:.0%} of the text was read as prose; the rest looked like page furniture"]
     return []
+
+
+def _place_by_focus(events: list[Event], mentions: list[Mention]) -> None:
+    """An event placed only in a country, or nowhere, is placed at the article's focus: the
+    place inside that country (or anywhere) it names most, the earliest on a tie. A report of
+    one incident names its town several times and "Syria" in passing."""
+    named = [m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")]
+    counts = Counter(p.id for p in named)
+    by_id = {p.id: p for p in named}
+    first = {pid: i for i, pid in reversed(list(enumerate(p.id for p in named)))}
+
+    def focus(country: str | None) -> Place | None:
+        options = [pid for pid in counts if country is None or by_id[pid].country == country]
+        return by_id[max(options, key=lambda pid: (counts[pid], -first[pid]))] if options else None
+
+    for event in events:
+        if all(p.kind == "country" for p in event.places):
+            countries = [p.country for p in event.places] or [None]
+            found = [f for f in map(focus, countries) if f is not None]
+            if found:
+                event.places = found
 
 
 def _event_date(mention: DateMention | None, context: tuple[Interval, str] | None, published: Interval | None):
