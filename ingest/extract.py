@@ -155,6 +155,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     all_dates = _ByOffset(find_dates(folded_text, text, article.published))
     all_mentions = _ByOffset(resolve_mentions(text, gaz.find(text, 0, len(text), folded_text)))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
+    home = _home_country(all_mentions.items)
     prose_from = max((end for _, end in header.spans()), default=0)
     for sent in sentences(text, skip, header.headline, prose_from):
         original = text[sent.start:sent.end]
@@ -184,7 +185,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start)
-            places = _places(text, seg_mentions) or _unresolved_places(text, seg_start, seg_end, seg_mentions)
+            places = _places(text, seg_mentions) or _unresolved_places(text, seg_start, seg_end, mentions, home)
             fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None)
             if not actors and not places and source != "sentence" and not fatal:
@@ -236,6 +237,12 @@ def reading_warnings(article: Article, traces: list[SentenceTrace]) -> list[str]
     if kept < PROSE_SHARE_WARNING * letters:
         return [f"only {kept / letters:.0%} of the text was read as prose; the rest looked like page furniture"]
     return []
+
+
+def _home_country(mentions: list[Mention]) -> str | None:
+    """The country whose places the article names most."""
+    counts = Counter(m.entity.country for m in mentions if isinstance(m.entity, Place) and m.entity.country)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _place_by_focus(events: list[Event], mentions: list[Mention]) -> None:
@@ -509,17 +516,21 @@ _CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?P<name>(?:
                         r"(?:[\s-]+(?:(?:al|el|Al)-)?[A-Z][\w'\u2019]+){0,2})")
 
 
-def _unresolved_places(text: str, start: int, end: int, mentions: list[Mention]) -> list[Place]:
-    """Capitalised names after "in/at/near" that the gazetteer does not know: kept, marked
-    unresolved (no coordinates), rather than dropped."""
+def _unresolved_places(text: str, start: int, end: int, mentions: list[Mention], country: str | None) -> list[Place]:
+    """Capitalised names after "in/at/near" that the gazetteer does not know by that spelling:
+    a place of the article's country spelt alike ("Raqa", "Deir Ezour") is that place; any other
+    is kept, marked unresolved (no coordinates), rather than dropped."""
     stop = _stop_words()
     out: list[Place] = []
     for m in _CANDIDATE.finditer(text, start, end):
         name = m["name"]
         first = re.sub(r"^(?:al|el|ad|ar|as)-", "", name, flags=re.IGNORECASE).split()[0]
-        if re.sub(r"'s$", "", fold(first)) in stop:  # "Saturday's" is a day, not a place or any(x.start < m.end("name") and m.start("name") < x.end for x in mentions):
+        if re.sub(r"(?:'s|s)$", "", fold(first)) in stop or fold(first) in stop:  # "Saturday's", "Wednesdays"
             continue
-        place = Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
+        if any(x.start < m.end("name") and m.start("name") < x.end for x in mentions):
+            continue  # a name found already, as a place or an actor
+        place = load_gazetteer().places.spelt_alike(name, country) if country else None
+        place = place or Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
         if all(p.id != place.id for p in out):
             out.append(place)
     return out

@@ -128,6 +128,32 @@ class PlaceIndex:
                                                    (self._rowids[place_id],))]
         return [place.name, *keys]
 
+    def spelt_alike(self, name: str, country: str) -> Place | None:
+        """The one place of `country` whose name has the same skeleton as `name` (`skeleton`):
+        the many transliterations of one Arabic, Persian or Pashto name ("Raqa" = "Raqqa",
+        "Deir Ezour" = "Deir ez-Zor", "Khan Touman" = "Khan Tuman"). None when no place or
+        several places of the country share it."""
+        key, size = skeleton(name), len(_letters(name))
+        if len(key) < 2 or size < 4:
+            return None
+        found = {pid for pid, length in self._skeletons(country.upper()).get(key, ()) if abs(length - size) <= 2}
+        places = [self.get(pid) for pid in found]
+        towns = [p for p in places if p.kind != "admin1"]
+        if len(towns) == 1 and all(p.kind == "admin1" and p.name == towns[0].admin1 for p in places if p is not towns[0]):
+            return towns[0]  # "Raqa": the town, not the division named after it
+        return places[0] if len(places) == 1 else None
+
+    @cache
+    def _skeletons(self, country: str) -> dict[str, list[tuple[str, int]]]:
+        """Skeleton -> (place id, letters in that spelling), for the places of one country."""
+        with self._lock:
+            rows = self._db.execute("SELECT k.key, p.id FROM keys k JOIN places p ON p.rowid = k.place"
+                                    " WHERE p.country = ? AND p.kind <> 'country'", (country,)).fetchall()
+        out: dict[str, list[tuple[str, int]]] = {}
+        for key, pid in rows:
+            out.setdefault(skeleton(key), []).append((pid, len(_letters(key))))
+        return out
+
     @property
     def countries(self) -> list[Place]:
         return list(self._countries.values())
@@ -146,6 +172,24 @@ class PlaceIndex:
                 " WHERE k.key = ? AND p.kind = 'admin1' AND p.country = ? ORDER BY k.rank LIMIT 1",
                 (key, country_code.upper())).fetchone()
             return self._fetch("rowid = ?", (row[0],))[0] if row else None
+
+
+def _letters(name: str) -> str:
+    words = alias_key(name).replace("'", "").split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return "".join(w for w in words if w not in _ARTICLES)
+
+
+_ARTICLES = {"al", "el", "ez", "es", "ed", "az", "ad", "ar", "as", "an", "ash", "at"}
+
+
+def skeleton(name: str) -> str:
+    """A name's consonants, doubled letters once, without an article: what its transliterations
+    share ("Deir ez-Zor", "Deir Ezzor", "Dier el-Zour" -> "drzr")."""
+    letters = _letters(name).replace("ou", "u").replace("kh", "k").replace("q", "k").replace("ph", "f")
+    consonants = [c for i, c in enumerate(letters) if c.isalnum() and (i == 0 or c not in "aeiouy")]
+    return "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
 
 
 @cache
