@@ -185,7 +185,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start)
-            places = _places(text, seg_mentions) or _unresolved_places(text, seg_start, seg_end, mentions, home)
+            places = _places(text, seg_mentions)
+            spelt = _unresolved_places(text, seg_start, seg_end, mentions, home)
+            places = places + [p for p in spelt if p.kind != "unresolved"] if places else spelt
             fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None)
             if not actors and not places and source != "sentence" and not fatal:

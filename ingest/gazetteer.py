@@ -156,8 +156,9 @@ class Gazetteer:
         found = self.places.lookup([*spans, *stripped])
         whole = {span for key in spans if key in found for span in spans[key]}
         hits = []
+        demonyms = self.places.countries_by_demonym
         for key, places in found.items():
-            if key in self._stop:
+            if key in self._stop or key in demonyms:  # "Malian" is Mali's, not the Chinese town
                 continue
             for s, e in spans.get(key, []) + [span for span in stripped.get(key, []) if span not in whole]:
                 surface = text[start + s:start + e]
@@ -225,7 +226,7 @@ _PREVIOUS_NAME = re.compile(r"\b([A-Z][a-z][\w']*)[ \t]+$")
 
 def _title_case(window: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z]{4,}", window)]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _sentence_start(text: str, i: int) -> bool:

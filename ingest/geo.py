@@ -133,7 +133,7 @@ class PlaceIndex:
         the many transliterations of one Arabic, Persian or Pashto name ("Raqa" = "Raqqa",
         "Deir Ezour" = "Deir ez-Zor", "Khan Touman" = "Khan Tuman"). None when no place or
         several places of the country share it."""
-        key, size = skeleton(name), len(_letters(name))
+        key, size = skeleton(alias_key(name)), len(_letters(alias_key(name)))
         if len(key) < 2 or size < 4:
             return None
         found = {pid for pid, length in self._skeletons(country.upper()).get(key, ()) if abs(length - size) <= 2}
@@ -148,7 +148,8 @@ class PlaceIndex:
         """Skeleton -> (place id, letters in that spelling), for the places of one country."""
         with self._lock:
             rows = self._db.execute("SELECT k.key, p.id FROM keys k JOIN places p ON p.rowid = k.place"
-                                    " WHERE p.country = ? AND p.kind <> 'country'", (country,)).fetchall()
+                                    " WHERE p.country = ? AND p.kind <> 'country' AND k.rank = k.place",  # own names
+                                    (country,)).fetchall()
         out: dict[str, list[tuple[str, int]]] = {}
         for key, pid in rows:
             out.setdefault(skeleton(key), []).append((pid, len(_letters(key))))
@@ -174,8 +175,9 @@ class PlaceIndex:
             return self._fetch("rowid = ?", (row[0],))[0] if row else None
 
 
-def _letters(name: str) -> str:
-    words = alias_key(name).replace("'", "").split()
+def _letters(key: str) -> str:
+    """The letters of an alias key without its articles ("deir ez zor" -> "deirzor")."""
+    words = key.replace("'", "").split()
     if len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
     return "".join(w for w in words if w not in _ARTICLES)
@@ -184,10 +186,10 @@ def _letters(name: str) -> str:
 _ARTICLES = {"al", "el", "ez", "es", "ed", "az", "ad", "ar", "as", "an", "ash", "at"}
 
 
-def skeleton(name: str) -> str:
-    """A name's consonants, doubled letters once, without an article: what its transliterations
+def skeleton(key: str) -> str:
+    """An alias key's consonants, doubled letters once, without an article: what its transliterations
     share ("Deir ez-Zor", "Deir Ezzor", "Dier el-Zour" -> "drzr")."""
-    letters = _letters(name).replace("ou", "u").replace("kh", "k").replace("q", "k").replace("ph", "f")
+    letters = _letters(key).replace("ou", "u").replace("kh", "k").replace("q", "k").replace("ph", "f")
     consonants = [c for i, c in enumerate(letters) if c.isalnum() and (i == 0 or c not in "aeiouy")]
     return "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
 

@@ -44,17 +44,35 @@ def _specificity(sub_type: str) -> int:
 
 
 def merge(events: list[Event]) -> list[Event]:
-    """Greedy, in the order given (document order), so the result and its ids are deterministic."""
+    """Greedy, in the order given (document order), so the result and its ids are deterministic.
+    Only events whose dates share a month are compared: the work grows with the corpus, not its square."""
     merged: list[Event] = []
+    by_month: dict[tuple[int, int], list[int]] = {}
     for event in events:
-        scored = [(match_score(m, event), -i) for i, m in enumerate(merged)]
+        candidates = sorted({i for month in _months(event) for i in by_month.get(month, ())})
+        scored = [(match_score(merged[i], event), -i) for i in candidates]
         best = max(scored, default=(0, 0))
-        target = merged[-best[1]] if best[0] else None
-        if target is None:
-            merged.append(event)
-        else:
+        if best[0]:
+            target = merged[-best[1]]
             _absorb(target, event)
+            for month in _months(target):  # its date may have sharpened
+                if -best[1] not in by_month.setdefault(month, []):
+                    by_month[month].append(-best[1])
+        else:
+            merged.append(event)
+            for month in _months(event):
+                by_month.setdefault(month, []).append(len(merged) - 1)
     return merged
+
+
+def _months(e: Event) -> list[tuple[int, int]]:
+    if e.date is None:
+        return []  # an undated event is never merged
+    y, m, out = e.date.start.year, e.date.start.month, []
+    while (y, m) <= (e.date.end.year, e.date.end.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 # From the sub-type that says most about an incident to the one that says least: a retelling

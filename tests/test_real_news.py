@@ -89,3 +89,58 @@ def test_one_failing_article_is_named_and_the_batch_is_stored(tmp_path):
     conn = connect(tmp_path / "t.db")
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
     assert conn.execute("SELECT published_source FROM documents WHERE path LIKE '%good.txt'").fetchone()[0] == "dateline"
+
+
+# ---- places and actors worldwide ----------------------------------------------------------------
+
+def events_of(text: str, published: str = "2019-03-20"):
+    from ingest.dates import parse_published
+    from ingest.model import Article
+    return extract(Article(path="t.txt", text=text, published=parse_published(published)))[0]
+
+
+@pytest.mark.parametrize("text, place, country", [
+    ("Gunmen killed five people in Maiduguri on Monday.", "Maiduguri", "NG"),
+    ("A car bomb exploded in Mogadishu on Monday.", "Mogadishu", "SO"),
+    ("Shelling hit Mariupol on Monday.", "Mariupol", "UA"),
+    ("Clashes erupted in Borno state on Monday.", "Borno", "NG"),
+    ("Libyan forces clashed with militias in Tripoli on Monday.", "Tripoli", "LY"),
+    ("Lebanese soldiers clashed with gunmen in Tripoli on Monday.", "Tripoli", "LB"),
+    ("Air strikes hit the Damascus countryside on Monday.", "Rif Dimashq", "SY"),
+])
+def test_places_of_the_world_in_the_country_the_report_is_about(text, place, country):
+    (event,) = events_of(text)
+    assert (event.places[0].name, event.places[0].country) == (place, country)
+
+
+def test_a_place_spelt_another_way_is_found_in_the_reports_country():
+    (event,) = events_of("Syrian jets pounded rebel positions in Raqa and Aleppo on Monday.")
+    assert "Raqqa" in [p.name for p in event.places]
+
+
+def test_a_country_or_demonym_before_arms_is_its_state_forces():
+    (event,) = events_of("Malian soldiers clashed with jihadists near Gao on Monday.")
+    assert roles(event).get("Military Forces of Mali") == "actor1"
+    (event,) = events_of("Russian jets struck a market in Idlib on Monday killing 12 civilians.")
+    assert roles(event).get("Russian forces") == "actor1"
+
+
+def test_a_speaker_is_a_source_not_a_party():
+    (event,) = events_of("Clashes erupted in Hajin on Monday, Javad Zarif told reporters.")
+    assert "Javad Zarif" not in roles(event)
+
+
+def test_a_first_name_that_is_also_a_town_is_not_a_place():
+    (event,) = events_of("Observatory head Rami Abdel Rahman said clashes erupted in Aleppo on Monday.")
+    assert [p.name for p in event.places] == ["Aleppo"]
+
+
+def test_an_event_placed_only_in_a_country_takes_the_town_the_article_names_most():
+    text = ("A suspected chemical attack in Syria killed 70 people on Tuesday. Doctors in Idlib treated the "
+            "wounded. Hospitals in Idlib were full.")
+    (event,) = events_of(text)
+    assert [p.name for p in event.places] == ["Idlib"]
+
+
+def roles(event) -> dict[str, str]:
+    return {a.name: r for a, r in event.actors}
