@@ -1,9 +1,11 @@
 """Score the extractor against the gold events: `make eval`.
 
-Two tables. The first, on the seed articles, is described below. The second ingests the real-news
-corpus `CORPUS` (default ../shared/corpus/fakes-dev, FA-KES) with the `timeline` command as a user
-would, scores its JSON export with ../shared/eval/score_fakes.py (whose docstring defines the
-columns), and measures precision and recall on the articles annotated fully in fakes_events.yaml.
+Three tables. The first, on the seed articles, is described below. The second ingests the
+real-news corpus `CORPUS` (default ../shared/corpus/fakes-dev, FA-KES) with the `timeline` command
+as a user would, scores its JSON export with ../shared/eval/score_fakes.py (whose docstring defines
+the columns), and measures precision and recall on the articles annotated fully in
+fakes_events.yaml. The third scores short reports from 53 countries (tests/gold/world) on the
+incident's place (50 km) and day.
 
 A predicted event is aligned to a gold event when its source sentence contains one of the gold
 event's quotes. Precision: aligned predictions / predictions (a second prediction of one gold
@@ -16,12 +18,14 @@ apostrophes stripped, as some unseen articles arrive.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -33,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CORPUS = Path(os.environ.get("CORPUS", ROOT.parent / "shared" / "corpus" / "fakes-dev"))
 SCORER = CORPUS.parent.parent / "eval" / "score_fakes.py"
 FULL_GOLD = Path(__file__).parent / "fakes_events.yaml"
+WORLD = Path(__file__).parent / "world"
+WORLD_GOLD = Path(__file__).parent / "world_events.yaml"
 GOLD = yaml.safe_load((Path(__file__).parent / "seed_events.yaml").read_text())
 STRIP = re.compile(r"[,'\u2019]")
 
@@ -105,7 +111,57 @@ def main() -> int:
             print("\n".join("   " + m for m in t["misses"]))
     print(f"\n{t['gold']} gold events, {t['pred']} predicted (stripped run)\n")
     corpus_table()
+    world_table()
     return 0
+
+
+def ingest_and_export(files: list[str], tmp: str) -> tuple[subprocess.CompletedProcess, float, list[dict]]:
+    """`timeline ingest FILES` into a new database, as a user would, then its JSON export."""
+    timeline = str(Path(sys.executable).with_name("timeline"))
+    db = str(Path(tmp) / "eval.db")
+    started = time.perf_counter()
+    ingest = subprocess.run([timeline, "ingest", *files, "--db", db], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    export = subprocess.run([timeline, "export", "--db", db, "--format", "json"], capture_output=True, text=True)
+    return ingest, seconds, json.loads(export.stdout) if export.returncode == 0 else []
+
+
+def world_table() -> None:
+    """Short reports from many countries (tests/gold/world, written for this test): is there an
+    event within 50 km of where it happened, on its day (an interval of at most 8 days that
+    holds the day, give or take one)?"""
+    gold = yaml.safe_load(WORLD_GOLD.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        ingest, seconds, events = ingest_and_export(sorted(str(WORLD / name) for name in gold), tmp)
+    by_file: dict[str, list[dict]] = {}
+    for e in events:
+        for name in {Path(s["path"]).name for s in e["sources"]}:
+            by_file.setdefault(name, []).append(e)
+    n = place_hits = both = 0
+    misses = []
+    for name, gold_events in gold.items():
+        for g in gold_events:
+            n += 1
+            near = [e for e in by_file.get(name, []) if any(
+                p.get("lat") is not None and _km((p["lat"], p["lon"]), (g["lat"], g["lon"])) <= 50 for p in e["places"])]
+            day = date.fromisoformat(str(g["date"])[:10])
+            dated = [e for e in near if e["date_start"] and (date.fromisoformat(e["date_end"]) - date.fromisoformat(e["date_start"])).days <= 8
+                     and date.fromisoformat(e["date_start"]) <= day + timedelta(days=1) and date.fromisoformat(e["date_end"]) >= day - timedelta(days=1)]
+            place_hits += bool(near)
+            both += bool(dated)
+            if not dated:
+                got = [(e["date"], [p["name"] for p in e["places"]]) for e in by_file.get(name, [])]
+                misses.append(f"{name}: {g['date']} {g['place']} ({g['country']}) ~ got {got}")
+    print(f"world: {WORLD} ({len(gold)} reports, {n} incidents, ingest {seconds:.1f} s, exit {ingest.returncode})")
+    print(f"  place within 50 km {place_hits / n:.2f}  place and day {both / n:.2f}")
+    if "-v" in sys.argv:
+        print("\n".join("   " + m for m in misses))
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 def corpus_table() -> None:
@@ -114,21 +170,15 @@ def corpus_table() -> None:
     if not gold.exists() or not SCORER.exists():
         print(f"real news: {gold} or {SCORER} not found: skipped (set CORPUS=folder with gold.tsv)")
         return
-    timeline = str(Path(sys.executable).with_name("timeline"))
+    files = sorted(str(p) for p in CORPUS.glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "corpus.db")
-        files = sorted(str(p) for p in CORPUS.glob("*.txt"))
-        started = time.perf_counter()
-        ingest = subprocess.run([timeline, "ingest", *files, "--db", db], capture_output=True, text=True)
-        seconds = time.perf_counter() - started
-        export = subprocess.run([timeline, "export", "--db", db, "--format", "json"], capture_output=True, text=True)
-        if ingest.returncode not in (0, 1) or export.returncode != 0:
-            print(f"real news: ingest or export failed: {(ingest.stderr + export.stderr).strip().splitlines()[-1:]}")
+        ingest, seconds, events = ingest_and_export(files, tmp)
+        if ingest.returncode not in (0, 1) or not events:
+            print(f"real news: ingest or export failed: {ingest.stderr.strip().splitlines()[-1:]}")
             return
         path = Path(tmp) / "export.json"
-        path.write_text(export.stdout, encoding="utf-8")
+        path.write_text(json.dumps(events), encoding="utf-8")
         scored = subprocess.run([sys.executable, str(SCORER), str(path), str(gold)], capture_output=True, text=True)
-        events = json.loads(export.stdout)
     tracebacks = ingest.stderr.count("Traceback")
     print(f"real news: {CORPUS} ({len(files)} articles, ingest {seconds:.1f} s, exit {ingest.returncode},"
           f" {tracebacks} tracebacks, {len(events)} events)")
