@@ -176,7 +176,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 trace.notes.append(f"{trig.text!r}: a reference to an event (\"after the attack\"), with no date of its own")
                 continue
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
-            if (trig.generic or trig.type == "Strategic developments") and source not in ("sentence", "context"):
+            undated = source not in ("sentence", "context")
+            if trig.type == "Strategic developments" and undated:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date of its own")
                 continue
             if date and article.published and date.end < article.published.start - timedelta(days=365 * HISTORY_YEARS):
@@ -192,6 +193,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 find_fatalities(folded) if len(segments) == 1 else None)
             if not actors and not places and source != "sentence" and not fatal:
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
+                continue
+            if trig.generic and undated and not fatal:
+                trace.notes.append(f"{trig.text!r}: too general to be an event without a date, a toll or a place")
                 continue
             event_type, sub_type = refined_type(trig, folded[seg_start - sent.start:seg_end - sent.start])
             if sub_type == "territory":
@@ -429,12 +433,14 @@ def _role_words() -> tuple[re.Pattern, re.Pattern]:
 
 def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
     """A country or its demonym before a word of arms is the country's state forces: "Russian
-    jets", "Syrian and Russian air strikes", "US airstrike", "Malian soldiers"."""
+    jets", "Syrian and Russian air strikes", "US airstrike", "Malian soldiers"; so is a country
+    that acts in the passive: "missiles fired by Iran"."""
     gaz = load_gazetteer()
     state_noun = _role_words()[0]
     out = []
     for m in mentions:
-        if isinstance(m.entity, Place) and m.entity.kind == "country" and state_noun.match(text, m.end):
+        if isinstance(m.entity, Place) and m.entity.kind == "country" and (
+                state_noun.match(text, m.end) or _BY_AGENT.search(text, max(0, m.start - 4), m.start)):
             actor = gaz.state_forces(m.entity.country)
             m = Mention(m.start, m.end, m.surface, actor) if actor else m
         out.append(m)
@@ -450,6 +456,7 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+_BY_AGENT = re.compile(r"\bby\s+$")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 
