@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from ingest.dates import Interval
 from ingest.geo import Place
-from ingest.model import Event, summary_of
+from ingest.model import Event, Fatalities, summary_of
 
 FAMILIES = {  # ACLED types that can describe the same incident, seen by different reporters
     "Battles": "violence", "Explosions/Remote violence": "violence", "Violence against civilians": "violence",
@@ -37,6 +37,16 @@ def same_event(a: Event, b: Event) -> bool:
         return True
     doers_a = {x.id for x, role in a.actors if role == "actor1"}
     return a.sub_type == b.sub_type and bool(doers_a & {x.id for x, role in b.actors if role == "actor1"})
+
+
+def _updates(toll: Fatalities, other: Fatalities, within_article: bool) -> bool:
+    """Does `other` replace the toll? Across sources the higher count wins (tolls rise as bodies
+    are found). Within an article the first telling's toll is the incident's; a later sentence
+    replaces it only to update it ("the death toll rose to 82"), for later sentences also give
+    tolls of other days and of the whole war."""
+    if within_article:
+        return "toll" in other.raw and (other.best or 0) > (toll.best or 0)
+    return (other.best or 0) > (toll.best or 0)
 
 
 def _specificity(sub_type: str) -> int:
@@ -163,7 +173,7 @@ def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
     places = target.places + [p for p in other.places if p.id not in {q.id for q in target.places}]
     named = {p.country for p in places if p.kind != "country"}  # a country adds nothing beside a place in it
     target.places = [p for p in places if p.kind != "country" or p.country not in named]
-    if other.fatalities and (not target.fatalities or (other.fatalities.best or 0) > (target.fatalities.best or 0)):
+    if other.fatalities and (not target.fatalities or _updates(target.fatalities, other.fatalities, sharpen)):
         target.fatalities = other.fatalities
     target.evidence += other.evidence
     target.summary = summary_of(target)  # with what the other reports added
