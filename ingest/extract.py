@@ -175,6 +175,10 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if trig.reference and date is None:
                 trace.notes.append(f"{trig.text!r}: a reference to an event (\"after the attack\"), with no date of its own")
                 continue
+            if date is not None and _PERIOD_START.search(folded_text, max(0, date.start - 40), date.start) and \
+                    date.interval.precision != "day":
+                trace.notes.append(f"{trig.text!r}: told of a period since {date.expression!r}, not one event")
+                continue
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             undated = source not in ("sentence", "context")
             if trig.type == "Strategic developments" and undated:
@@ -270,6 +274,12 @@ def _place_by_focus(events: list[Event], mentions: list[Mention]) -> None:
             found = [f for f in map(focus, countries) if f is not None]
             if found:
                 event.places = found
+
+
+# Before a date, words that make it the start of a period: "killed since March 2011", "the war that
+# began in 2011", "under siege since 2013". What is told of such a period is not one event.
+_PERIOD_START = re.compile(r"\b(?:since|(?:began|begun|started|erupted|broke out)(?: \w+){0,3}? (?:in|with))\s+"
+                           r"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?$")
 
 
 def _event_date(mention: DateMention | None, context: tuple[Interval, str] | None, published: Interval | None):
