@@ -69,6 +69,7 @@ class Gazetteer:
         self.places = places
         self._automaton = ahocorasick.Automaton()
         entries: dict[str, list] = {}  # key -> [(exact_case_alias|None, actor)]
+        self._any_case: set[str] = set()  # keys that match in lower case too: "government forces", "rebels"
         for a in actors:
             actor = Actor(slug(a["name"]), a["name"], a["kind"], a.get("country"))
             self.actors[actor.id] = actor
@@ -79,6 +80,8 @@ class Gazetteer:
                 exact = alias if alias.isupper() and len(alias) <= 6 else None
                 for v in name_variants(alias):
                     entries.setdefault(v, []).append((exact, actor))
+                    if a.get("common_noun") or (" " in v and exact is None and not v.startswith(("al ", "el "))):
+                        self._any_case.add(v)
         for key, found in entries.items():
             self._automaton.add_word(key, (key, found))
         self._automaton.make_automaton()
@@ -129,7 +132,8 @@ class Gazetteer:
                 continue
             surface = text[start + s:start + e]
             usable = [actor for exact, actor in found if exact is None or exact in surface]
-            if usable and any(c.isupper() for c in surface):  # names are proper nouns: not "is", "said"
+            # names are proper nouns ("is", "said" are not IS, Said); a phrase or a common noun of arms is not one
+            if usable and (key in self._any_case or any(c.isupper() for c in surface)):
                 hits.append((s, e, surface, usable[0], (), False))
         return hits
 
