@@ -8,7 +8,8 @@ from functools import cache
 from ingest.lexicon import load_lexicon
 from ingest.model import Fatalities
 
-_DEATH = r"(?:killed|dead|died|slain|deaths?|lives|killing|perished|bodies|martyred|martyrs)"
+_DEATH = (r"(?:killed|dead|died|slain|deaths?|lives|killing|perished|bodies|martyred|martyrs|executed|beheaded|"
+          r"massacred|shot dead|fallen victims?|fell victims?)")
 # Up to three words between a number and a death word ("12 Syrian soldiers killed", "2 Syrians
 # killed"), none of them a number or a word for the wounded: "30 injured and 5 killed" is 5.
 _WORD = r"(?!(?:injured|wounded|hurt|and)\b)[a-z][\w'-]*"
@@ -21,8 +22,9 @@ def _patterns() -> list[re.Pattern]:
     words = sorted([*lex["words"], *lex["vague"]], key=len, reverse=True)
     num = r"(?P<mod>at least |more than |over |nearly |almost |about |around |up to |some |roughly )?(?P<num>\d[\d,]*|" + "|".join(map(re.escape, words)) + r")"
     return [
-        re.compile(r"\b" + num + r" (?:" + _WHO + r" )?(?:were |was |have been |had been |are |being |left |reported |)?" + _DEATH + r"\b"),
-        re.compile(r"\b(?:killed|killing|kills|left|leaving|claimed the lives of|death of|deaths of|toll (?:rose |rises )?(?:to|of)) " + num + r"\b(?! (?:\w+ ){0,2}(?:wounded|injured|hurt))"),
+        re.compile(r"\b" + num + r" (?:" + _WHO + r" )?(?:(?:including|among them|mostly|most of them) (?:[a-z]+ ){1,5}?)?"
+                   r"(?:were |was |have been |had been |are |being |left |reported |summarily |)*" + _DEATH + r"\b"),
+        re.compile(r"\b(?:killed|killing|kills|left|leaving|claimed the lives of|death of|deaths of|toll (?:rose |rises )?(?:to|of)) " + num + r"\b(?! (?:[a-z]+ )?(?:wounded|injured|hurt)\b)"),
         re.compile(r"\b(?:killed|left) " + num + r" (?:\w+ ){0,2}dead\b"),
         re.compile(r"\btoll\b(?: \S+){0,8}? (?:rose|rises|risen|climbed|climbs|reached|reaches|hit|hits|stands at|stood at|"
                    r"jumped|increased) (?:to )?" + num + r"\b"),
@@ -53,5 +55,46 @@ def find_fatalities(folded: str) -> Fatalities | None:
                 low, high = round(value * 0.8), round(value * 1.2)
         if best is not None and best > 100000:
             continue  # a year or a sum of money, not a count of the dead
-        return Fatalities(best, low, high, m.group(0))
+        others, start, end = _other_groups(folded, m.start(), m.end())
+        if others:  # "killed 25 children and 10 women": 35
+            best, low = best + others, (low or 0) + others
+            high = None if high is None else high + others
+        return Fatalities(best, low, high, folded[start:end])
     return None
+
+
+_GROUP = (r"(?:\d+|{words}) (?:[a-z-]+ ){{0,2}}?(?:people|persons|civilians|children|kids|women|men|soldiers|fighters|"
+          r"troops|militants|members|others|policemen|officers|rebels|terrorists|jihadists|gunmen|personnel)")
+
+
+@cache
+def _group_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    lex = load_lexicon("numbers")
+    words = "|".join(sorted((w for w in lex["words"] if w not in ("a", "an")), key=len, reverse=True))
+    group = _GROUP.format(words=words)
+    after = re.compile(r"(?:,| and| as well as| plus)+ (?:at least |more than |some |about )?(?P<g>" + group +
+                       r")\b(?! (?:were |was |have been )?(?:wounded|injured|hurt))")
+    before = re.compile(r"(?:^|\W)(?:at least |more than |some |about )?(?P<g>" + group + r")(?:,| and)+ $")
+    noun = re.compile(r" " + _GROUP.format(words="x").split(" ", 1)[1])
+    return after, before, noun
+
+
+def _other_groups(folded: str, start: int, end: int) -> tuple[int, int, int]:
+    """The dead of other groups listed beside the first count: "killed 25 children and 10 women",
+    "223 fighters and 28 troops were killed". A group that "includes" is part of the count, not added."""
+    after, before, noun = _group_patterns()
+    total, pos, last = 0, end, end
+    if n := noun.match(folded, pos):  # "killed 25| children| and 10 women"
+        pos = n.end()
+    while m := after.match(folded, pos):
+        total += _value(m["g"].split()[0])
+        pos = last = m.end()
+    first = pos = start
+    while m := before.search(folded, max(0, pos - 60), pos):
+        total += _value(m["g"].split()[0])
+        pos = first = m.start("g")
+    return total, first, last
+
+
+def _value(word: str) -> int:
+    return int(word) if word.isdigit() else load_lexicon("numbers")["words"][word]

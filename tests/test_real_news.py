@@ -71,6 +71,12 @@ def test_different_days_or_places_stay_apart(tmp_path):
     ("the death toll from the rocket attacks in aleppo rose to 82 including 58 civilians", 82),
     ("terrorist attacks in aleppo claim 20 martyrs", 20),
     ("a child killed 9 civilians injured", 1),
+    ("the strike killed 25 children and 10 women", 35),
+    ("223 daesh fighters and 28 sdf troops had been killed as well as 41 civilians", 292),
+    ("killed 12 people and wounded 30 others", 12),
+    ("nearly 58 people including women and children were killed", 58),
+    ("more than 50 troops were summarily executed", 51),
+    ("dozens of insurgents killed", 24),
 ])
 def test_tolls_of_real_reports(text, killed):
     found = find_fatalities(text)
