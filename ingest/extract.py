@@ -218,8 +218,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             event.summary = summary_of(event)
             events.append(event)
             trace.events.append(event)
-        if resolved:
-            last = max(resolved, key=lambda d: d.start)
+        points = [d for d in resolved if not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)]
+        if points:  # "since March 2011" dates no sentence after it
+            last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     events, folded_into = merge_within(events)
     _place_by_focus(events, all_mentions.items)

@@ -24,7 +24,7 @@ def _patterns() -> list[re.Pattern]:
     return [
         re.compile(r"\b" + num + r" (?:" + _WHO + r" )?(?:(?:including|among them|mostly|most of them) (?:[a-z]+ ){1,5}?)?"
                    r"(?:were |was |have been |had been |are |being |left |reported |summarily |)*" + _DEATH + r"\b"),
-        re.compile(r"\b(?:killed|killing|kills|left|leaving|claimed the lives of|death of|deaths of|toll (?:rose |rises )?(?:to|of)) " + num + r"\b(?! (?:[a-z]+ )?(?:wounded|injured|hurt)\b)"),
+        re.compile(r"\b(?:killed|killing|kills|kill|left|leaving|claimed the lives of|death of|deaths of|toll (?:rose |rises )?(?:to|of)) " + num + r"\b(?! (?:[a-z]+ )?(?:wounded|injured|hurt)\b)"),
         re.compile(r"\b(?:killed|left) " + num + r" (?:\w+ ){0,2}dead\b"),
         re.compile(r"\btoll\b(?: \S+){0,8}? (?:rose|rises|risen|climbed|climbs|reached|reaches|hit|hits|stands at|stood at|"
                    r"jumped|increased) (?:to )?" + num + r"\b"),

@@ -174,7 +174,8 @@ class Gazetteer:
                 if not (_DIVISION_AFTER.match(haystack, e) or _DIVISION_BEFORE.search(haystack, max(0, s - 30), s)):
                     usable = _town_first(usable)
                 # a town where no place is expected may be part of a person's name: checked in `find`
-                loose = usable[0].kind in ("city", "capital") and not _LOCATIVE.search(haystack, max(0, s - 40), s)
+                loose = usable[0].kind in ("city", "capital") and " " not in key \
+                    and not _LOCATIVE.search(haystack, max(0, s - 40), s)
                 hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose))
         return hits
 
