@@ -169,6 +169,9 @@ class Gazetteer:
                 usable = [p for p, common in places if not common or _LOCATIVE.search(haystack, max(0, s - 40), s)]
                 if not usable:
                     continue
+                if len(surface) <= 5 and surface.isupper() and usable[0].kind != "country" \
+                        and not text[start + max(0, s - 30):start + e + 30].isupper():
+                    continue  # an acronym in mixed-case text ("SANA" the agency, not Sanaa); "US", "UK" are countries
                 if " " not in key and len(key) <= 4 and self._continues(text, start + e):
                     continue
                 if not (_DIVISION_AFTER.match(haystack, e) or _DIVISION_BEFORE.search(haystack, max(0, s - 30), s)):
