@@ -486,15 +486,19 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
     for word in _DEMONYM_WORD.findall(fold(text)):
         if word in demonyms:
             weight[demonyms[word]] += 2
-    for m in mentions:
+    votes = {}
+    for i, m in enumerate(mentions):
         if isinstance(m.entity, Place):
             single = all(p.country == m.entity.country for p in m.candidates)
-            weight[m.entity.country] += 3 if m.entity.kind == "country" else 2 if single else 1
+            votes[i] = (m.entity.country, 3 if m.entity.kind == "country" else 2 if single else 1)
+            weight[votes[i][0]] += votes[i][1]
     out = []
-    for m in mentions:
+    for i, m in enumerate(mentions):
         if isinstance(m.entity, Place) and m.candidates and m.entity.kind != "country":  # "Iraq" is Iraq
             options = [m.entity, *m.candidates]
-            best = max(options, key=lambda p: (weight[p.country], -options.index(p)))
+            others = weight.copy()
+            others[votes[i][0]] -= votes[i][1]  # a name does not vote for its own reading
+            best = max(options, key=lambda p: (others[p.country], -options.index(p)))
             if best is not m.entity:
                 m = Mention(m.start, m.end, m.surface, best, tuple(p for p in options if p is not best))
         out.append(m)

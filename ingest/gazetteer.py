@@ -27,6 +27,7 @@ MAX_PLACE_WORDS = 6  # longer names exist (Chinese syllables spelt out) but are 
 # Particles inside a place name that stay lower case: "Deir ez-Zor", "Ras al-Ain", "Rio de Janeiro".
 PARTICLES = {"al", "el", "ad", "ar", "as", "an", "at", "az", "ash", "ez", "es", "ed", "er", "um", "umm", "bin", "ibn",
              "bani", "beni", "de", "del", "da", "do", "dos", "das", "la", "le", "les", "du", "di", "van", "von", "of",
+             "des", "los", "las", "au", "aux", "en",
              "the", "and", "y", "e", "sur", "sous", "upon", "on"}
 # Words that may end a division's name in lower case: "Damascus countryside", "Idlib province".
 DIVISION_WORDS = {"province", "governorate", "countryside", "region", "state", "oblast", "district", "county",
@@ -177,7 +178,7 @@ class Gazetteer:
                 if not (_DIVISION_AFTER.match(haystack, e) or _DIVISION_BEFORE.search(haystack, max(0, s - 30), s)):
                     usable = _town_first(usable)
                 # a town where no place is expected may be part of a person's name: checked in `find`
-                loose = usable[0].kind in ("city", "capital") and " " not in key \
+                loose = usable[0].kind in ("city", "capital", "admin1") and " " not in key \
                     and not _LOCATIVE.search(haystack, max(0, s - 40), s)
                 hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose))
         return hits
