@@ -153,7 +153,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     # Each matcher runs once over the whole text; sentences take their share by offsets.
     folded_text = fold(text)
     all_dates = _ByOffset(find_dates(folded_text, text, article.published))
-    all_mentions = _ByOffset(resolve_mentions(text, gaz.find(text, 0, len(text), folded_text)))
+    found = gaz.find(text, 0, len(text), folded_text)
+    datelines = [m.entity for m in found if isinstance(m.entity, Place) and _is_dateline(text, m)]
+    all_mentions = _ByOffset(resolve_mentions(text, found))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
     home = _home_country(all_mentions.items)
     prose_from = max((end for _, end in header.spans()), default=0)
@@ -223,7 +225,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     events, folded_into = merge_within(events)
-    _place_by_focus(events, all_mentions.items)
+    _place_by_focus(events, all_mentions.items, datelines)
     for trace in traces:
         for event in trace.events:
             if event.id in folded_into:
@@ -256,10 +258,10 @@ def _home_country(mentions: list[Mention]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _place_by_focus(events: list[Event], mentions: list[Mention]) -> None:
+def _place_by_focus(events: list[Event], mentions: list[Mention], datelines: list[Place]) -> None:
     """An event placed only in a country, or nowhere, is placed at the article's focus: the
-    place inside that country (or anywhere) it names most, the earliest on a tie. A report of
-    one incident names its town several times and "Syria" in passing."""
+    place inside that country (or anywhere) it names most, the earliest on a tie; failing that,
+    the dateline's. A report of one incident names its town several times and "Syria" in passing."""
     named = [m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")]
     counts = Counter(p.id for p in named)
     by_id = {p.id: p for p in named}
@@ -267,7 +269,9 @@ def _place_by_focus(events: list[Event], mentions: list[Mention]) -> None:
 
     def focus(country: str | None) -> Place | None:
         options = [pid for pid in counts if country is None or by_id[pid].country == country]
-        return by_id[max(options, key=lambda pid: (counts[pid], -first[pid]))] if options else None
+        if options:
+            return by_id[max(options, key=lambda pid: (counts[pid], -first[pid]))]
+        return next((p for p in datelines if country is None or p.country == country), None)
 
     for event in events:
         if all(p.kind == "country" for p in event.places):
@@ -417,6 +421,7 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         out.append(m)
     out = _disambiguate(text, out)
     out = _state_forces(text, out)
+    out = _capitals_by_demonym(text, out)
     taken = [(m.start, m.end) for m in out]
     for a in _ANAPHORA.finditer(text):
         if any(s < a.end() and a.start() < e for s, e in taken):
@@ -469,6 +474,22 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
 
 _BY_AGENT = re.compile(r"\bby\s+$")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+_DEMONYM_CAPITAL = re.compile(r"\b([A-Z][a-z]+) capital\b")
+
+
+def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"the Libyan capital" is Tripoli, Libya."""
+    gaz = load_gazetteer()
+    taken = [(m.start, m.end) for m in mentions]
+    out = list(mentions)
+    for w in _DEMONYM_CAPITAL.finditer(text):
+        country = gaz.places.countries_by_demonym.get(fold(w.group(1)))
+        capital = gaz.places.capital(country) if country else None
+        if capital and not any(s < w.end() and w.start() < e for s, e in taken):
+            out.append(Mention(w.start(), w.end(), w.group(0), capital))
+    return sorted(out, key=lambda m: m.start)
 
 
 def is_speaker(text: str, m: Mention) -> bool:

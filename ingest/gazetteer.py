@@ -32,6 +32,9 @@ PARTICLES = {"al", "el", "ad", "ar", "as", "an", "at", "az", "ash", "ez", "es", 
 # Words that may end a division's name in lower case: "Damascus countryside", "Idlib province".
 DIVISION_WORDS = {"province", "governorate", "countryside", "region", "state", "oblast", "district", "county",
                   "suburbs", "prefecture", "department"}
+# Words that may stand before a place's name without being part of another name: "northern Aleppo".
+QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "rural",
+              "greater", "upper", "lower", "northeastern", "northwestern", "southeastern", "southwestern", "old", "new"}
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|into|from|of|across|toward|towards|to|inside|between)"
                        r"\s+(?:the\s+)?(?:(?:town|city|village|district|province|region|area|suburb|camp)\s+of\s+)?$")
 _WORD = re.compile(r"\w+(?:'\w+)*")
@@ -192,8 +195,9 @@ class Gazetteer:
         def free(a: int, b: int, word: str) -> bool:
             return fold(word).removesuffix("'s") not in self._stop and not any(x < b and a < y for x, y in spans)
         before = _PREVIOUS_NAME.search(text, max(0, s - 30), s)
-        if before and free(before.start(1), before.end(1), before.group(1)) and not _sentence_start(text, before.start(1)):
-            return True
+        if before and fold(before.group(1)) not in QUALIFIERS and not _sentence_start(text, before.start(1)) \
+                and not any(x < before.end(1) and before.start(1) < y for x, y in spans):
+            return True  # "Abdel Rahman", "President Assad", "National Unity"
         after = _NEXT_NAME.match(text, e)
         return bool(after) and free(after.start(1), after.end(1), after.group(1))
 

@@ -159,6 +159,12 @@ class PlaceIndex:
     def countries(self) -> list[Place]:
         return list(self._countries.values())
 
+    def capital(self, code: str) -> Place | None:
+        """The national capital of a country, or None."""
+        with self._lock:
+            found = self._fetch("kind = 'capital' AND country = ? ORDER BY population DESC LIMIT 1", (code.upper(),))
+        return found[0] if found else None
+
     def country(self, code: str) -> Place:
         """The country of an ISO 3166 alpha-2 code; KeyError for an unknown code."""
         return self._countries[code.upper()]

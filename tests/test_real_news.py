@@ -150,3 +150,13 @@ def test_an_event_placed_only_in_a_country_takes_the_town_the_article_names_most
 
 def roles(event) -> dict[str, str]:
     return {a.name: r for a, r in event.actors}
+
+
+def test_the_demonym_capital_is_the_countrys_capital():
+    (event,) = events_of("Clashes between rival armed groups killed 23 people in the Libyan capital on Saturday.")
+    assert (event.places[0].name, event.places[0].country) == ("Tripoli", "LY")
+
+
+def test_a_report_that_names_no_other_place_happened_at_its_dateline():
+    (event,) = events_of("MOGADISHU - A car bomb killed nine people outside a hotel on Monday, police said.")
+    assert [p.name for p in event.places] == ["Mogadishu"]
