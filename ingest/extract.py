@@ -476,7 +476,8 @@ _BY_AGENT = re.compile(r"\bby\s+$")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 
-_DEMONYM_CAPITAL = re.compile(r"\b([A-Z][a-z]+) capital\b")
+# "the Libyan capital"; not "its Syrian capital of Raqqa", which names its own.
+_DEMONYM_CAPITAL = re.compile(r"(?<!\bits )(?<!\btheir )(?<!\bhis )\b([A-Z][a-z]+) capital\b(?! of\b)")
 
 
 def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
