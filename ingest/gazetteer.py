@@ -90,6 +90,7 @@ class Gazetteer:
             self._automaton.add_word(key, (key, found))
         self._automaton.make_automaton()
         self._stop = {fold(w) for w in load_lexicon("stopnames")["words"]}
+        self._place_nouns = {fold(w) for w in load_lexicon("stopnames")["place_nouns"]}
 
     def state_forces(self, country: str) -> Actor | None:
         """The actor that stands for a country's state forces: the gazetteer's ("Syrian government
@@ -192,20 +193,19 @@ class Gazetteer:
         of a longer name, most often a person's: "Abdel Rahman", "Ivanka Trump"."""
         if _title_case(text[max(0, s - 60):e + 60]):
             return False  # a headline capitalises every word: neighbours say nothing
-        def free(a: int, b: int, word: str) -> bool:
-            return fold(word).removesuffix("'s") not in self._stop and not any(x < b and a < y for x, y in spans)
         before = _PREVIOUS_NAME.search(text, max(0, s - 30), s)
         if before and fold(before.group(1)) not in QUALIFIERS and not _sentence_start(text, before.start(1)) \
                 and not any(x < before.end(1) and before.start(1) < y for x, y in spans):
             return True  # "Abdel Rahman", "President Assad", "National Unity"
         after = _NEXT_NAME.match(text, e)
-        return bool(after) and free(after.start(1), after.end(1), after.group(1))
+        return bool(after) and fold(after.group(1)) not in self._place_nouns \
+            and not any(x < after.end(1) and after.start(1) < y for x, y in spans)
 
     def _continues(self, text: str, end: int) -> bool:
-        """Is the match followed by a capitalised word that is not a common word ("Airport",
-        "Province", "Monday")? Then the name goes on beyond what matched."""
+        """Is the match followed by a capitalised word that is not a place noun ("Airport",
+        "Province", "Monday")? Then the name goes on beyond what matched ("Tal Afar", "Ain Ali")."""
         m = _NEXT_NAME.match(text, end)
-        return bool(m) and fold(m.group(1)) not in self._stop and fold(m.group(1)).rstrip("'s") not in self._stop
+        return bool(m) and fold(m.group(1)).removesuffix("'s") not in self._place_nouns
 
 
 def _town_first(places: list[Place]) -> list[Place]:
