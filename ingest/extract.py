@@ -204,6 +204,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date, a toll or a place")
                 continue
             event_type, sub_type = refined_type(trig, folded[seg_start - sent.start:seg_end - sent.start])
+            if sub_type == "Armed clash" and _STRIKES.fullmatch(trig.text) and _doer_kind(actors) in _AIR_POWERS:
+                # "Russian strikes", "US-led raids": what a state's forces strike from afar is an air strike
+                event_type, sub_type = "Explosions/Remote violence", "Air/drone strike"
             if sub_type == "territory":
                 sub_type = _territory_sub_type(actors)
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
@@ -591,6 +594,14 @@ def _stop_words() -> set[str]:
     return words | set(MONTHS) | set(WEEKDAYS) | {
         "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "a", "an", "it", "he", "she",
         "they", "we", "i", "said", "according", "english", "arabic", "twitter", "facebook", "telegram"}
+
+
+_STRIKES = re.compile(r"strikes?|raids?|raided|struck")
+_AIR_POWERS = {"state forces", "external forces"}
+
+
+def _doer_kind(actors: list[tuple[Actor, str]]) -> str | None:
+    return next((a.kind for a, r in actors if r == "actor1"), None)
 
 
 def _territory_sub_type(actors: list[tuple[Actor, str]]) -> str:
