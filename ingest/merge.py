@@ -26,17 +26,24 @@ def match_score(a: Event, b: Event) -> int:
 
 
 def same_event(a: Event, b: Event) -> bool:
+    """Can reports from two sources be of one incident? When both give its day: the same town, or
+    the same doer doing the same kind of thing. When one knows only the week or the month (which
+    holds many strikes on Aleppo): the same town and kind of thing, and no other doer."""
     if a.date is None or b.date is None or FAMILIES[a.type] != FAMILIES[b.type]:
         return False
     if a.date.start > b.date.end or b.date.start > a.date.end:
         return False
     if {e.document for e in a.evidence} & {e.document for e in b.evidence}:
         return False  # two events of one article are two events
-    places_a = {p.id for p in a.places if p.kind != "country"}
-    if places_a & {p.id for p in b.places if p.kind != "country"}:
-        return True
+    towns_a = {p.id for p in a.places if p.kind not in ("country", "admin1")}
+    same_town = bool(towns_a & {p.id for p in b.places if p.kind not in ("country", "admin1")})
     doers_a = {x.id for x, role in a.actors if role == "actor1"}
-    return a.sub_type == b.sub_type and bool(doers_a & {x.id for x, role in b.actors if role == "actor1"})
+    doers_b = {x.id for x, role in b.actors if role == "actor1"}
+    same_doing = a.sub_type == b.sub_type and bool(doers_a & doers_b)
+    if (a.date.end - a.date.start) > MERGE_SPAN or (b.date.end - b.date.start) > MERGE_SPAN:
+        # a doer one report does not name does not tell the reports apart
+        return same_town and a.sub_type == b.sub_type and (not doers_a or not doers_b or bool(doers_a & doers_b))
+    return same_town or same_doing
 
 
 def _updates(toll: Fatalities, other: Fatalities, within_article: bool) -> bool:
@@ -92,6 +99,7 @@ SPECIFICITY = ["Chemical weapon", "Suicide bomb", "Air/drone strike", "Shelling/
                "Attack", "Government regains territory", "Non-state actor overtakes territory", "Armed clash"]
 WEAK_DATES = ("published", "context", "none")  # a date the sentence itself does not give
 RECENT = timedelta(days=7)  # "reported on" covers what happened in the week before
+MERGE_SPAN = timedelta(days=1)  # reports merge across sources only when each dates its incident this closely
 
 
 def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
