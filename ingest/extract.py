@@ -191,7 +191,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 continue
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
-            actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start)
+            actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start, sent.end)
             places = _places(text, seg_mentions)
             spelt = _unresolved_places(text, seg_start, seg_end, mentions, home)
             places = places + [p for p in spelt if p.kind != "unresolved"] if places else spelt
@@ -302,7 +302,8 @@ def _event_date(mention: DateMention | None, context: tuple[Interval, str] | Non
     return None, None, "none"
 
 
-def _read_roles_in_context(text, actors, mentions, trig: Trigger, abs_trig, seg_start: int, sent_start: int):
+def _read_roles_in_context(text, actors, mentions, trig: Trigger, abs_trig, seg_start: int, sent_start: int,
+                           sent_end: int):
     """Roles the segment alone cannot give: a relative pronoun's antecedent, a losing subject."""
     if not any(r == "actor1" for _, r in actors) and _RELATIVE.search(text, max(sent_start, abs_trig[0] - 80), abs_trig[0]):
         # "... the SDF, who were critical in driving ISIS from Raqqa": who = the SDF.
@@ -312,7 +313,19 @@ def _read_roles_in_context(text, actors, mentions, trig: Trigger, abs_trig, seg_
             actors = [(antecedent, "actor1")] + [(a, r) for a, r in actors if a != antecedent]
     if trig.subject_loses:  # "ISIS lost the city": the subject is the loser
         actors = [(a, {"actor1": "actor2", "actor2": "actor1"}.get(r, r)) for a, r in actors]
+    if not any(r == "actor1" for _, r in actors):
+        # "an attack police blamed on Boko Haram", "claimed by the Daesh group", "IS claimed responsibility"
+        blamed = next((m.entity for m in mentions if isinstance(m.entity, Actor) and sent_start <= m.start < sent_end
+                       and m.entity.kind not in ("civilians", "person") and (
+                           _BLAMED.search(text, max(sent_start, m.start - 30), m.start) or _CLAIMS.match(text, m.end))), None)
+        if blamed is not None:
+            actors = [(blamed, "actor1")] + [(a, r) for a, r in actors if a.id != blamed.id]
     return actors
+
+
+_BLAMED = re.compile(r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by)"
+                     r"\s+(?:the\s+)?(?:\w+\s+){0,2}$")
+_CLAIMS = re.compile(r"(?:'s|\s+\w+){0,3}?\s+claimed (?:responsibility|credit)")
 
 
 def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence):

@@ -160,3 +160,12 @@ def test_the_demonym_capital_is_the_countrys_capital():
 def test_a_report_that_names_no_other_place_happened_at_its_dateline():
     (event,) = events_of("MOGADISHU - A car bomb killed nine people outside a hotel on Monday, police said.")
     assert [p.name for p in event.places] == ["Mogadishu"]
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("Gunmen killed nine villagers in Maiduguri on Monday, an attack police blamed on Boko Haram.", "Boko Haram"),
+    ("A car bomb killed 12 people in Mogadishu on Monday; al-Shabaab claimed responsibility for the attack.", "Al-Shabaab"),
+])
+def test_a_blamed_or_claiming_group_is_the_doer_and_a_claim_is_no_event_of_its_own(text, doer):
+    (event,) = events_of(text)
+    assert roles(event).get(doer) == "actor1"
