@@ -153,17 +153,25 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
         if article.sha256 in known:
             report.unchanged.append(str(path))
             continue
+        conn.execute("SAVEPOINT document")  # one document that cannot be stored does not cost the others
+        try:
+            conn.execute(
+                "INSERT INTO documents (path, sha256, title, publisher, author, url, published, published_start,"
+                " published_end, precision, note, text, published_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (_display_path(article.path), article.sha256, article.title, article.publisher, article.author,
+                 article.url, article.published.display() if article.published else None,
+                 article.published.start.isoformat() if article.published else None,
+                 article.published.end.isoformat() if article.published else None,
+                 article.published.precision if article.published else None, article.note, article.text,
+                 article.published_source),
+            )
+        except sqlite3.Error as e:
+            conn.execute("ROLLBACK TO document")
+            conn.execute("RELEASE document")
+            report.errors.append((str(path), f"could not be stored ({e})"))
+            continue
+        conn.execute("RELEASE document")
         known.add(article.sha256)
-        conn.execute(
-            "INSERT INTO documents (path, sha256, title, publisher, author, url, published, published_start,"
-            " published_end, precision, note, text, published_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (_display_path(article.path), article.sha256, article.title, article.publisher, article.author, article.url,
-             article.published.display() if article.published else None,
-             article.published.start.isoformat() if article.published else None,
-             article.published.end.isoformat() if article.published else None,
-             article.published.precision if article.published else None, article.note, article.text,
-             article.published_source),
-        )
         report.added.append(str(path))
     return report
 
