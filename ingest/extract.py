@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
@@ -17,11 +16,13 @@ from typing import NamedTuple
 
 from ingest.dates import DateMention, Interval, find_dates
 from ingest.fatalities import find_fatalities
+from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
-from ingest.gazetteer import Actor, Mention, Place, load_gazetteer, slug
 from ingest.lexicon import load_lexicon
+from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import merge_within
 from ingest.model import Article, Event, Evidence, event_id, summary_of
+from ingest.places import event_places, home_country, place_by_focus, spelt_places
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
 HISTORY_YEARS = 100  # events dated further back than this are historical asides, not news
@@ -154,10 +155,10 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     folded_text = fold(text)
     all_dates = _ByOffset(find_dates(folded_text, text, article.published))
     found = gaz.find(text, 0, len(text), folded_text)
-    datelines = [m.entity for m in found if isinstance(m.entity, Place) and _is_dateline(text, m)]
+    datelines = [m.entity for m in found if isinstance(m.entity, Place) and is_dateline(text, m)]
     all_mentions = _ByOffset(resolve_mentions(text, found))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
-    home = _home_country(all_mentions.items)
+    home = home_country(all_mentions.items)
     prose_from = max((end for _, end in header.spans()), default=0)
     for sent in sentences(text, skip, header.headline, prose_from):
         original = text[sent.start:sent.end]
@@ -192,8 +193,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start, sent.end)
-            places = _places(text, seg_mentions)
-            spelt = _unresolved_places(text, seg_start, seg_end, mentions, home)
+            places = event_places(text, seg_mentions)
+            spelt = spelt_places(text, seg_start, seg_end, mentions, home)
             places = places + [p for p in spelt if p.kind != "unresolved"] if places else spelt
             fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None)
@@ -228,7 +229,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     events, folded_into = merge_within(events)
-    _place_by_focus(events, all_mentions.items, datelines)
+    place_by_focus(events, all_mentions.items, datelines)
     for trace in traces:
         for event in trace.events:
             if event.id in folded_into:
@@ -253,35 +254,6 @@ def reading_warnings(article: Article, traces: list[SentenceTrace]) -> list[str]
     if kept < PROSE_SHARE_WARNING * letters:
         return [f"only {kept / letters:.0%} of the text was read as prose; the rest looked like page furniture"]
     return []
-
-
-def _home_country(mentions: list[Mention]) -> str | None:
-    """The country whose places the article names most."""
-    counts = Counter(m.entity.country for m in mentions if isinstance(m.entity, Place) and m.entity.country)
-    return counts.most_common(1)[0][0] if counts else None
-
-
-def _place_by_focus(events: list[Event], mentions: list[Mention], datelines: list[Place]) -> None:
-    """An event placed only in a country, or nowhere, is placed at the article's focus: the
-    place inside that country (or anywhere) it names most, the earliest on a tie; failing that,
-    the dateline's. A report of one incident names its town several times and "Syria" in passing."""
-    named = [m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")]
-    counts = Counter(p.id for p in named)
-    by_id = {p.id: p for p in named}
-    first = {pid: i for i, pid in reversed(list(enumerate(p.id for p in named)))}
-
-    def focus(country: str | None) -> Place | None:
-        options = [pid for pid in counts if country is None or by_id[pid].country == country]
-        if options:
-            return by_id[max(options, key=lambda pid: (counts[pid], -first[pid]))]
-        return next((p for p in datelines if country is None or p.country == country), None)
-
-    for event in events:
-        if all(p.kind == "country" for p in event.places):
-            countries = [p.country for p in event.places] or [None]
-            found = [f for f in map(focus, countries) if f is not None]
-            if found:
-                event.places = found
 
 
 # Before a date, words that make it the start of a period: "killed since March 2011", "the war that
@@ -408,207 +380,6 @@ def _one_role_each(actors: list[tuple[Actor, str]]) -> list[tuple[Actor, str]]:
 
 
 _RELATIVE = re.compile(r"\b(?:who|which|that)\b")
-_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
-_VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
-
-
-_DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-\u2013\u2014:]")
-
-
-_ANAPHORA = re.compile(r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
-                      r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists)\b", re.IGNORECASE)
-
-
-def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
-    """The document's mentions, read in context: a dateline is not a place; a capital that acts
-    ("Tehran retaliated") is its state; "the city" and "the group" are the last place and armed
-    group named before."""
-    gaz = load_gazetteer()
-    out: list[Mention] = []
-    for m in mentions:
-        if isinstance(m.entity, Place) and _is_dateline(text, m):
-            continue
-        if (isinstance(m.entity, Place) and m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end)
-                and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)):
-            state = gaz.state_actors.get(m.entity.country)
-            if state:
-                out.append(Mention(m.start, m.end, m.surface, state))
-            continue
-        out.append(m)
-    out = _disambiguate(text, out)
-    out = _state_forces(text, out)
-    out = _capitals_by_demonym(text, out)
-    taken = [(m.start, m.end) for m in out]
-    for a in _ANAPHORA.finditer(text):
-        if any(s < a.end() and a.start() < e for s, e in taken):
-            continue
-        earlier = [m for m in out if m.end <= a.start()]
-        if a["place"]:
-            antecedent = next((m for m in reversed(earlier) if isinstance(m.entity, Place) and m.entity.kind != "country"), None)
-        else:
-            antecedent = next((m for m in reversed(earlier) if isinstance(m.entity, Actor)
-                               and m.entity.kind == "armed group"), None)
-        if antecedent is not None and a.start() - antecedent.end < 1500:
-            out.append(Mention(a.start(), a.end(), a.group(0), antecedent.entity))
-    return sorted(out, key=lambda m: m.start)
-
-
-@cache
-def _role_words() -> tuple[re.Pattern, re.Pattern]:
-    lex = load_lexicon("roles")
-    nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
-    state = re.compile(r"(?:'s|\u2019s)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b", re.IGNORECASE)
-    verbs = "|".join(map(re.escape, lex["speech_verbs"]))
-    speech = re.compile(r"(?:\s*[,)]?\s*(?:[\w.'-]+\s+){0,3}?)(?:" + verbs + r")\b", re.IGNORECASE)
-    return state, speech
-
-
-def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
-    """A country or its demonym before a word of arms is the country's state forces: "Russian
-    jets", "Syrian and Russian air strikes", "US airstrike", "Malian soldiers"; so is a country
-    that acts in the passive: "missiles fired by Iran"."""
-    gaz = load_gazetteer()
-    state_noun = _role_words()[0]
-    out = []
-    for m in mentions:
-        if isinstance(m.entity, Place) and m.entity.kind == "country" and (
-                state_noun.match(text, m.end) or _BY_AGENT.search(text, max(0, m.start - 4), m.start)):
-            actor = gaz.state_forces(m.entity.country)
-            m = Mention(m.start, m.end, m.surface, actor) if actor else m
-        out.append(m)
-    taken = [(m.start, m.end) for m in out]
-    demonyms = gaz.places.countries_by_demonym
-    for w in _CAPITALISED_WORD.finditer(text):
-        country = demonyms.get(fold(w.group(0)))
-        if country is None or any(s < w.end() and w.start() < e for s, e in taken) or not state_noun.match(text, w.end()):
-            continue
-        actor = gaz.state_forces(country)
-        if actor:
-            out.append(Mention(w.start(), w.end(), w.group(0), actor))
-    return sorted(out, key=lambda m: m.start)
-
-
-_BY_AGENT = re.compile(r"\bby\s+$")
-_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
-
-
-# "the Libyan capital"; not "its Syrian capital of Raqqa", which names its own.
-_DEMONYM_CAPITAL = re.compile(r"(?<!\bits )(?<!\btheir )(?<!\bhis )\b([A-Z][a-z]+) capital\b(?! of\b)")
-
-
-def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
-    """"the Libyan capital" is Tripoli, Libya."""
-    gaz = load_gazetteer()
-    taken = [(m.start, m.end) for m in mentions]
-    out = list(mentions)
-    for w in _DEMONYM_CAPITAL.finditer(text):
-        country = gaz.places.countries_by_demonym.get(fold(w.group(1)))
-        capital = gaz.places.capital(country) if country else None
-        if capital and not any(s < w.end() and w.start() < e for s, e in taken):
-            out.append(Mention(w.start(), w.end(), w.group(0), capital))
-    return sorted(out, key=lambda m: m.start)
-
-
-def is_speaker(text: str, m: Mention) -> bool:
-    """"Zarif told reporters", "according to the Russian army": a source of the report."""
-    return bool(_role_words()[1].match(text, m.end)) or text[max(0, m.start - 20):m.start].lower().rstrip().endswith("according to")
-
-
-def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
-    """A name shared by places in several countries is read in the country the article talks
-    about most: the countries it names, its demonyms ("Syrian", "Yemeni"), and the likeliest
-    reading of its other places (more when every reading lies in one country). The index already
-    ranks readings (population first)."""
-    weight: Counter = Counter()
-    demonyms = load_gazetteer().places.countries_by_demonym
-    for word in _DEMONYM_WORD.findall(fold(text)):
-        if word in demonyms:
-            weight[demonyms[word]] += 2
-    votes = {}
-    for i, m in enumerate(mentions):
-        if isinstance(m.entity, Place):
-            single = all(p.country == m.entity.country for p in m.candidates)
-            votes[i] = (m.entity.country, 3 if m.entity.kind == "country" else 2 if single else 1)
-            weight[votes[i][0]] += votes[i][1]
-    out = []
-    for i, m in enumerate(mentions):
-        if isinstance(m.entity, Place) and m.candidates and m.entity.kind != "country":  # "Iraq" is Iraq
-            options = [m.entity, *m.candidates]
-            others = weight.copy()
-            others[votes[i][0]] -= votes[i][1]  # a name does not vote for its own reading
-            best = max(options, key=lambda p: (others[p.country], -options.index(p)))
-            if best is not m.entity:
-                m = Mention(m.start, m.end, m.surface, best, tuple(p for p in options if p is not best))
-        out.append(m)
-    return out
-
-
-_DEMONYM_WORD = re.compile(r"[a-z]+")
-
-
-def _is_dateline(text: str, m: Mention) -> bool:
-    """"TEHRAN – ..." at the head of a paragraph says where the story was filed, not where it happened."""
-    return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))
-
-
-def _places(text: str, mentions: list[Mention]) -> list[Place]:
-    """Places of one event, in the order named. Where it happened is what follows "in/at/near";
-    a launch site ("from Iran") and an owner ("Iran's Supreme Leader") are not where it happened.
-    A country is dropped when a place inside it is named."""
-    named = [m for m in mentions if isinstance(m.entity, Place)]
-    chosen = [m for m in named if not _FROM.search(text, max(0, m.start - 12), m.start)
-              and not _OWNER.match(text, m.end)] or named
-    if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
-        chosen = [m for m in chosen if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)]
-    places = list({m.entity.id: m.entity for m in reversed(chosen)}.values())[::-1]
-    specific = {p.country for p in places if p.kind != "country"}
-    return [p for p in places if p.kind != "country" or p.country not in specific]
-
-
-_LOCATED = re.compile(r"\b(?:in|at|near|into|on|outside|around|across|inside)\s+(?:the\s+)?"
-                      r"(?:(?:town|city|village|district|province|region|area|suburb|neighbou?rhood|countryside)\s+of\s+)?"
-                      r"(?:[A-Z][\w-]*(?:'s|\u2019s|s)\s+)?$")
-_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
-_OWNER = re.compile(r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen[cs]e|interior|minister|ministry|"
-                    r"leader|government|army|military|forces|troops|officials?|embassy|state media|news agency)\b",
-                    re.IGNORECASE)
-
-
-_CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"
-                        r"(?:[\s-]+(?:(?:al|el|Al)-)?[A-Z][\w'\u2019]+){0,2})")
-
-
-def _unresolved_places(text: str, start: int, end: int, mentions: list[Mention], country: str | None) -> list[Place]:
-    """Capitalised names after "in/at/near" that the gazetteer does not know by that spelling:
-    a place of the article's country spelt alike ("Raqa", "Deir Ezour") is that place; any other
-    is kept, marked unresolved (no coordinates), rather than dropped."""
-    stop = _stop_words()
-    out: list[Place] = []
-    for m in _CANDIDATE.finditer(text, start, end):
-        name = m["name"]
-        first = re.sub(r"^(?:al|el|ad|ar|as)-", "", name, flags=re.IGNORECASE).split()[0]
-        if re.sub(r"(?:'s|s)$", "", fold(first)) in stop or fold(first) in stop:  # "Saturday's", "Wednesdays"
-            continue
-        if any(x.start < m.end("name") and m.start("name") < x.end for x in mentions):
-            continue  # a name found already, as a place or an actor
-        place = load_gazetteer().places.spelt_alike(name, country) if country else None
-        place = place or Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
-        if all(p.id != place.id for p in out):
-            out.append(place)
-    return out
-
-
-@cache
-def _stop_words() -> set[str]:
-    """Capitalised words that start sentences or name things other than places."""
-    from ingest.dates import MONTHS, WEEKDAYS
-
-    words = {fold(w) for w in load_lexicon("stopnames")["words"]}
-    return words | set(MONTHS) | set(WEEKDAYS) | {
-        "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "a", "an", "it", "he", "she",
-        "they", "we", "i", "said", "according", "english", "arabic", "twitter", "facebook", "telegram"}
-
-
 _STRIKES = re.compile(r"strikes?|raids?|raided|struck")
 _AIR_POWERS = {"state forces", "external forces"}
 

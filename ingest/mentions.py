@@ -1,0 +1,157 @@
+"""Who and where a text names, read in context: a dateline is not where it happened, a capital
+that acts ("Tehran retaliated") or a country before arms ("Russian jets") is its state's forces,
+"the Libyan capital" is Tripoli, "the city" is the last town named, a name shared by places in
+several countries is read in the country the article is about, a speaker is a source."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from ingest.gazetteer import Actor, Mention, load_gazetteer
+from ingest.geo import Place
+from ingest.lexicon import load_lexicon
+from ingest.text import fold
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
+_VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
+
+
+_DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-\u2013\u2014:]")
+
+
+_ANAPHORA = re.compile(r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
+                      r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists)\b", re.IGNORECASE)
+
+
+def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The document's mentions, read in context: a dateline is not a place; a capital that acts
+    ("Tehran retaliated") is its state; "the city" and "the group" are the last place and armed
+    group named before."""
+    gaz = load_gazetteer()
+    out: list[Mention] = []
+    for m in mentions:
+        if isinstance(m.entity, Place) and is_dateline(text, m):
+            continue
+        if (isinstance(m.entity, Place) and m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end)
+                and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)):
+            state = gaz.state_actors.get(m.entity.country)
+            if state:
+                out.append(Mention(m.start, m.end, m.surface, state))
+            continue
+        out.append(m)
+    out = _disambiguate(text, out)
+    out = _state_forces(text, out)
+    out = _capitals_by_demonym(text, out)
+    taken = [(m.start, m.end) for m in out]
+    for a in _ANAPHORA.finditer(text):
+        if any(s < a.end() and a.start() < e for s, e in taken):
+            continue
+        earlier = [m for m in out if m.end <= a.start()]
+        if a["place"]:
+            antecedent = next((m for m in reversed(earlier) if isinstance(m.entity, Place) and m.entity.kind != "country"), None)
+        else:
+            antecedent = next((m for m in reversed(earlier) if isinstance(m.entity, Actor)
+                               and m.entity.kind == "armed group"), None)
+        if antecedent is not None and a.start() - antecedent.end < 1500:
+            out.append(Mention(a.start(), a.end(), a.group(0), antecedent.entity))
+    return sorted(out, key=lambda m: m.start)
+
+
+@cache
+def _role_words() -> tuple[re.Pattern, re.Pattern]:
+    lex = load_lexicon("roles")
+    nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
+    state = re.compile(r"(?:'s|\u2019s)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b", re.IGNORECASE)
+    verbs = "|".join(map(re.escape, lex["speech_verbs"]))
+    speech = re.compile(r"(?:\s*[,)]?\s*(?:[\w.'-]+\s+){0,3}?)(?:" + verbs + r")\b", re.IGNORECASE)
+    return state, speech
+
+
+def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A country or its demonym before a word of arms is the country's state forces: "Russian
+    jets", "Syrian and Russian air strikes", "US airstrike", "Malian soldiers"; so is a country
+    that acts in the passive: "missiles fired by Iran"."""
+    gaz = load_gazetteer()
+    state_noun = _role_words()[0]
+    out = []
+    for m in mentions:
+        if isinstance(m.entity, Place) and m.entity.kind == "country" and (
+                state_noun.match(text, m.end) or _BY_AGENT.search(text, max(0, m.start - 4), m.start)):
+            actor = gaz.state_forces(m.entity.country)
+            m = Mention(m.start, m.end, m.surface, actor) if actor else m
+        out.append(m)
+    taken = [(m.start, m.end) for m in out]
+    demonyms = gaz.places.countries_by_demonym
+    for w in _CAPITALISED_WORD.finditer(text):
+        country = demonyms.get(fold(w.group(0)))
+        if country is None or any(s < w.end() and w.start() < e for s, e in taken) or not state_noun.match(text, w.end()):
+            continue
+        actor = gaz.state_forces(country)
+        if actor:
+            out.append(Mention(w.start(), w.end(), w.group(0), actor))
+    return sorted(out, key=lambda m: m.start)
+
+
+_BY_AGENT = re.compile(r"\bby\s+$")
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+# "the Libyan capital"; not "its Syrian capital of Raqqa", which names its own.
+_DEMONYM_CAPITAL = re.compile(r"(?<!\bits )(?<!\btheir )(?<!\bhis )\b([A-Z][a-z]+) capital\b(?! of\b)")
+
+
+def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"the Libyan capital" is Tripoli, Libya."""
+    gaz = load_gazetteer()
+    taken = [(m.start, m.end) for m in mentions]
+    out = list(mentions)
+    for w in _DEMONYM_CAPITAL.finditer(text):
+        country = gaz.places.countries_by_demonym.get(fold(w.group(1)))
+        capital = gaz.places.capital(country) if country else None
+        if capital and not any(s < w.end() and w.start() < e for s, e in taken):
+            out.append(Mention(w.start(), w.end(), w.group(0), capital))
+    return sorted(out, key=lambda m: m.start)
+
+
+def is_speaker(text: str, m: Mention) -> bool:
+    """"Zarif told reporters", "according to the Russian army": a source of the report."""
+    return bool(_role_words()[1].match(text, m.end)) or text[max(0, m.start - 20):m.start].lower().rstrip().endswith("according to")
+
+
+def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A name shared by places in several countries is read in the country the article talks
+    about most: the countries it names, its demonyms ("Syrian", "Yemeni"), and the likeliest
+    reading of its other places (more when every reading lies in one country). The index already
+    ranks readings (population first)."""
+    weight: Counter = Counter()
+    demonyms = load_gazetteer().places.countries_by_demonym
+    for word in _DEMONYM_WORD.findall(fold(text)):
+        if word in demonyms:
+            weight[demonyms[word]] += 2
+    votes = {}
+    for i, m in enumerate(mentions):
+        if isinstance(m.entity, Place):
+            single = all(p.country == m.entity.country for p in m.candidates)
+            votes[i] = (m.entity.country, 3 if m.entity.kind == "country" else 2 if single else 1)
+            weight[votes[i][0]] += votes[i][1]
+    out = []
+    for i, m in enumerate(mentions):
+        if isinstance(m.entity, Place) and m.candidates and m.entity.kind != "country":  # "Iraq" is Iraq
+            options = [m.entity, *m.candidates]
+            others = weight.copy()
+            others[votes[i][0]] -= votes[i][1]  # a name does not vote for its own reading
+            best = max(options, key=lambda p: (others[p.country], -options.index(p)))
+            if best is not m.entity:
+                m = Mention(m.start, m.end, m.surface, best, tuple(p for p in options if p is not best))
+        out.append(m)
+    return out
+
+
+_DEMONYM_WORD = re.compile(r"[a-z]+")
+
+
+def is_dateline(text: str, m: Mention) -> bool:
+    """"TEHRAN – ..." at the head of a paragraph says where the story was filed, not where it happened."""
+    return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))

@@ -1,0 +1,101 @@
+"""Where an event happened: the places its clause names where things happen ("in", "at", "near"),
+not launch sites or owners; names the gazetteer knows by another spelling; and, for an event
+placed only in a country, the place the article is about."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from ingest.gazetteer import Mention, load_gazetteer, slug
+from ingest.geo import Place
+from ingest.lexicon import load_lexicon
+from ingest.model import Event
+from ingest.text import fold
+
+def home_country(mentions: list[Mention]) -> str | None:
+    """The country whose places the article names most."""
+    counts = Counter(m.entity.country for m in mentions if isinstance(m.entity, Place) and m.entity.country)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def place_by_focus(events: list[Event], mentions: list[Mention], datelines: list[Place]) -> None:
+    """An event placed only in a country, or nowhere, is placed at the article's focus: the
+    place inside that country (or anywhere) it names most, the earliest on a tie; failing that,
+    the dateline's. A report of one incident names its town several times and "Syria" in passing."""
+    named = [m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")]
+    counts = Counter(p.id for p in named)
+    by_id = {p.id: p for p in named}
+    first = {pid: i for i, pid in reversed(list(enumerate(p.id for p in named)))}
+
+    def focus(country: str | None) -> Place | None:
+        options = [pid for pid in counts if country is None or by_id[pid].country == country]
+        if options:
+            return by_id[max(options, key=lambda pid: (counts[pid], -first[pid]))]
+        return next((p for p in datelines if country is None or p.country == country), None)
+
+    for event in events:
+        if all(p.kind == "country" for p in event.places):
+            countries = [p.country for p in event.places] or [None]
+            found = [f for f in map(focus, countries) if f is not None]
+            if found:
+                event.places = found
+
+
+def event_places(text: str, mentions: list[Mention]) -> list[Place]:
+    """Places of one event, in the order named. Where it happened is what follows "in/at/near";
+    a launch site ("from Iran") and an owner ("Iran's Supreme Leader") are not where it happened.
+    A country is dropped when a place inside it is named."""
+    named = [m for m in mentions if isinstance(m.entity, Place)]
+    chosen = [m for m in named if not _FROM.search(text, max(0, m.start - 12), m.start)
+              and not _OWNER.match(text, m.end)] or named
+    if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
+        chosen = [m for m in chosen if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)]
+    places = list({m.entity.id: m.entity for m in reversed(chosen)}.values())[::-1]
+    specific = {p.country for p in places if p.kind != "country"}
+    return [p for p in places if p.kind != "country" or p.country not in specific]
+
+
+_LOCATED = re.compile(r"\b(?:in|at|near|into|on|outside|around|across|inside)\s+(?:the\s+)?"
+                      r"(?:(?:town|city|village|district|province|region|area|suburb|neighbou?rhood|countryside)\s+of\s+)?"
+                      r"(?:[A-Z][\w-]*(?:'s|\u2019s|s)\s+)?$")
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_OWNER = re.compile(r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen[cs]e|interior|minister|ministry|"
+                    r"leader|government|army|military|forces|troops|officials?|embassy|state media|news agency)\b",
+                    re.IGNORECASE)
+
+
+_CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"
+                        r"(?:[\s-]+(?:(?:al|el|Al)-)?[A-Z][\w'\u2019]+){0,2})")
+
+
+def spelt_places(text: str, start: int, end: int, mentions: list[Mention], country: str | None) -> list[Place]:
+    """Capitalised names after "in/at/near" that the gazetteer does not know by that spelling:
+    a place of the article's country spelt alike ("Raqa", "Deir Ezour") is that place; any other
+    is kept, marked unresolved (no coordinates), rather than dropped."""
+    stop = _stop_words()
+    out: list[Place] = []
+    for m in _CANDIDATE.finditer(text, start, end):
+        name = m["name"]
+        first = re.sub(r"^(?:al|el|ad|ar|as)-", "", name, flags=re.IGNORECASE).split()[0]
+        if re.sub(r"(?:'s|s)$", "", fold(first)) in stop or fold(first) in stop:  # "Saturday's", "Wednesdays"
+            continue
+        if any(x.start < m.end("name") and m.start("name") < x.end for x in mentions):
+            continue  # a name found already, as a place or an actor
+        place = load_gazetteer().places.spelt_alike(name, country) if country else None
+        place = place or Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
+        if all(p.id != place.id for p in out):
+            out.append(place)
+    return out
+
+
+@cache
+def _stop_words() -> set[str]:
+    """Capitalised words that start sentences or name things other than places."""
+    from ingest.dates import MONTHS, WEEKDAYS
+
+    words = {fold(w) for w in load_lexicon("stopnames")["words"]}
+    return words | set(MONTHS) | set(WEEKDAYS) | {
+        "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "a", "an", "it", "he", "she",
+        "they", "we", "i", "said", "according", "english", "arabic", "twitter", "facebook", "telegram"}
