@@ -66,8 +66,11 @@ _OWNER = re.compile(r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen
                     re.IGNORECASE)
 
 
-_CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"
-                        r"(?:[\s-]+(?:(?:al|el|Al)-)?[A-Z][\w'\u2019]+){0,2})")
+# A name where a place is expected: "in Hass", "near the town of Hass", "in eastern Syria's Deir az-Zour".
+_CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?:the\s+)?(?:(?:north|south|east|west)(?:ern)?\s+)?"
+                        r"(?:[A-Z]\w+(?:'s|\u2019s|s)\s+(?=[A-Z]))?"
+                        r"(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"
+                        r"(?:[\s-]+(?:(?:al|el|Al|ez|az|ad|ar|as|es)[\s-]+)?[A-Z][\w'\u2019]+){0,2})")
 
 
 def spelt_places(text: str, start: int, end: int, mentions: list[Mention], country: str | None) -> list[Place]:
