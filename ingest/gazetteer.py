@@ -144,9 +144,10 @@ class Gazetteer:
 
     def _place_hits(self, text: str, start: int, haystack: str) -> list[tuple]:
         """Capitalised word sequences of the text that the place index knows, longest first at each
-        word. A name that is also an ordinary word ("Mission", "Kerry") counts only where a place
-        is expected ("in Mission"); a short first word followed by more of a name it does not
-        know ("Tal" of "Tal Afar") does not count."""
+        word, as (start, end, surface, best place, other places, loose). A name that is also an
+        ordinary word ("Mission", "Kerry") counts only where a place is expected ("in Mission");
+        a demonym, an acronym, or a short first word of a longer name ("Tal" of "Tal Afar") does
+        not count; `loose` marks a one-word town to check against the names around it."""
         words = [(m.start(), m.end()) for m in _WORD.finditer(haystack)]
         spans: dict[str, list[tuple[int, int]]] = {}
         stripped: dict[str, list[tuple[int, int]]] = {}  # keys without a possessive "s": tried after the whole word
@@ -188,9 +189,9 @@ class Gazetteer:
         return hits
 
     def _in_a_longer_name(self, text: str, s: int, e: int, spans: list[tuple[int, int]]) -> bool:
-        """Is a capitalised word right before or right after that is neither a common word
-        ("Province", "Monday") nor a name found itself ("Syria's Aleppo")? Then the match is part
-        of a longer name, most often a person's: "Abdel Rahman", "Ivanka Trump"."""
+        """Is a capitalised word right before (not a qualifier: "Northern") or right after (not a
+        place noun: "Province", "Airport") that is not a name found itself ("Syria's Aleppo")? Then
+        the match is part of a longer name, most often a person's: "Abdel Rahman", "Ivanka Trump"."""
         if _title_case(text[max(0, s - 60):e + 60]):
             return False  # a headline capitalises every word: neighbours say nothing
         before = _PREVIOUS_NAME.search(text, max(0, s - 30), s)
