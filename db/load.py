@@ -6,7 +6,6 @@ the same events and ids, and merging across sources sees the whole corpus.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
-from db.schema import DatabaseError, connect
+from db.schema import connect
 from ingest.dates import parse_published
 from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import load_gazetteer
@@ -31,6 +30,7 @@ class LoadReport:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line problem)
+    documents: set[str] = field(default_factory=set)  # sha256 of every file read, added or already stored
     warnings: list[tuple[str, str]] = field(default_factory=list)
     events: int = 0
 
@@ -47,46 +47,24 @@ def article_files(seed_dir: Path) -> list[Path]:
 
 
 def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> LoadReport:
-    """Rebuild db_path from the articles under seed_dir, atomically: a new file is written
-    beside the old one and renamed over it only when complete. Annotations carry over."""
+    """Make the articles of db_path those under seed_dir, inside the live database and in one
+    transaction: readers see the old state or the new one, a killed load leaves the old one, and
+    what else it holds (imported data sets, the user's stars and notes) is never touched. The file
+    is never replaced, for another process may have it open."""
     files = article_files(seed_dir)
-    db_path = Path(db_path)
-    _remove_abandoned_builds(db_path)
-    tmp = str(db_path.with_name(f"{db_path.name}.{os.getpid()}.building"))
+    conn = connect(db_path, create=True)
     try:
-        conn = connect(tmp, create=True)
-        if db_path.exists():
-            _carry_over(db_path, conn)
         with conn:
+            conn.execute("BEGIN IMMEDIATE")  # one writer at a time; readers go on reading
             report = _add_documents(conn, files, {}, progress)
+            _clear_article_events(conn)
+            stale = [r[0] for r in conn.execute("SELECT sha256 FROM documents WHERE kind = 'article'")
+                     if r[0] not in report.documents]
+            conn.executemany("DELETE FROM documents WHERE sha256 = ?", [(sha,) for sha in stale])
             report.events = rebuild_events(conn, progress, report)
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode=DELETE")
-        conn.close()
-        os.replace(tmp, db_path)
     finally:
-        for leftover in (tmp, tmp + "-wal", tmp + "-shm"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+        conn.close()
     return report
-
-
-def _remove_abandoned_builds(db_path: Path) -> None:
-    """Temporary files of loads that were killed: their process is gone."""
-    for leftover in db_path.parent.glob(f"{db_path.name}.*.building*"):
-        pid = leftover.name[len(db_path.name) + 1:].split(".")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            leftover.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def ingest(files: Iterable[Path], db_path: Path, overrides: dict | None = None,
@@ -107,34 +85,6 @@ def _count(conn) -> int:
     return conn.execute("SELECT count(*) FROM events").fetchone()[0]
 
 
-# What a rebuild from articles must not lose: the user's annotations and imported data sets.
-CARRIED_OVER = [
-    "INSERT INTO annotations SELECT * FROM old.annotations",
-    "INSERT INTO documents SELECT * FROM old.documents WHERE kind <> 'article'",
-    "INSERT INTO events SELECT * FROM old.events WHERE origin <> 'article'",
-    "INSERT OR IGNORE INTO actors SELECT * FROM old.actors WHERE id IN"
-    " (SELECT actor_id FROM old.event_actors WHERE event_id IN (SELECT id FROM events))",
-    "INSERT OR IGNORE INTO actor_aliases SELECT * FROM old.actor_aliases WHERE actor_id IN (SELECT id FROM actors)",
-    "INSERT OR IGNORE INTO places SELECT * FROM old.places WHERE id IN"
-    " (SELECT place_id FROM old.event_places WHERE event_id IN (SELECT id FROM events))",
-    "INSERT OR IGNORE INTO place_aliases SELECT * FROM old.place_aliases WHERE place_id IN (SELECT id FROM places)",
-    *(f"INSERT INTO {t} SELECT * FROM old.{t} WHERE event_id IN (SELECT id FROM events)"
-      for t in ("event_actors", "event_places", "evidence", "events_fts")),
-]
-
-
-def _carry_over(old_path: Path, conn: sqlite3.Connection) -> None:
-    try:
-        connect(old_path).close()  # brings an older schema up to date first
-    except DatabaseError:
-        return  # an unreadable old database has nothing to keep
-    conn.execute("ATTACH DATABASE ? AS old", (str(old_path),))
-    with conn:
-        for statement in CARRIED_OVER:
-            conn.execute(statement)
-    conn.execute("DETACH DATABASE old")
-
-
 def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress | None) -> LoadReport:
     report = LoadReport()
     known = {r[0] for r in conn.execute("SELECT sha256 FROM documents")}
@@ -150,6 +100,7 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
             report.errors.append((str(path), f"could not be read ({type(e).__name__}: {e})"))
             continue
         report.warnings += [(str(path), w) for w in article.warnings]
+        report.documents.add(article.sha256)
         if article.sha256 in known:
             report.unchanged.append(str(path))
             continue
@@ -213,10 +164,7 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
         if report is not None and article.path in new:
             report.warnings += [(article.path, w) for w in reading_warnings(article, traces)]
     events = merge(extracted)
-    extracted_ids = "SELECT id FROM events WHERE origin = 'article'"
-    for table in ("events_fts", "evidence", "event_places", "event_actors"):
-        conn.execute(f"DELETE FROM {table} WHERE event_id IN ({extracted_ids})")
-    conn.execute("DELETE FROM events WHERE origin = 'article'")
+    _clear_article_events(conn)
     _write_entities(conn, events)
     db = sqlite_utils.Database(conn)
     db["events"].insert_all((_event_row(e, publisher) for e in events), batch_size=500)
@@ -230,6 +178,14 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
                      [(e.id, e.summary, "\n".join(ev.text for ev in e.evidence)) for e in events])
     conn.execute("ANALYZE")
     return len(events)
+
+
+def _clear_article_events(conn: sqlite3.Connection) -> None:
+    """Remove the events extracted from articles (not imported ones, not annotations)."""
+    extracted_ids = "SELECT id FROM events WHERE origin = 'article'"
+    for table in ("events_fts", "evidence", "event_places", "event_actors"):
+        conn.execute(f"DELETE FROM {table} WHERE event_id IN ({extracted_ids})")
+    conn.execute("DELETE FROM events WHERE origin = 'article'")
 
 
 def _start(e: Event) -> str | None:
