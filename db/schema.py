@@ -91,13 +91,16 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=10)
     conn.row_factory = sqlite3.Row
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        ensure_schema(conn)  # first: a file that is not ours is refused before anything changes it
+        conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        ensure_schema(conn)
+    except DatabaseError as e:
+        conn.close()
+        raise DatabaseError(f"{path}: {e}; left as it is") from None
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise DatabaseError(f"{path}: not a timeline database ({e})") from None
+        raise DatabaseError(f"{path}: not a timeline database ({e}); left as it is") from None
     return conn
 
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from cli import main
@@ -226,3 +227,28 @@ def test_stars_tags_and_notes_survive_load_ingest_and_import(seed_db, tmp_path):
 def test_annotating_an_unknown_event_is_a_clear_error(seed_db):
     result = CliRunner().invoke(main, ["annotate", "nope", "--db", str(seed_db), "--tag", "x"])
     assert result.exit_code == 1 and "no event 'nope'" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["foreign", "damaged", "newer"])
+def test_load_refuses_a_database_that_is_not_ours_and_leaves_it_byte_for_byte(tmp_path, seed_db, kind):
+    target = tmp_path / "other.db"
+    if kind == "foreign":
+        raw = sqlite3.connect(target)
+        raw.execute("CREATE TABLE notes (body TEXT)")
+        raw.execute("INSERT INTO notes VALUES ('mine')")
+        raw.commit()
+        raw.close()
+    elif kind == "damaged":
+        target.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    else:
+        target.write_bytes(seed_db.read_bytes())
+        raw = sqlite3.connect(target)
+        raw.execute("PRAGMA journal_mode=DELETE")
+        raw.execute("UPDATE schema_version SET version = 99")
+        raw.commit()
+        raw.close()
+    before = target.read_bytes()
+    result = CliRunner().invoke(main, ["load", str(SEED), "--db", str(target)])
+    assert result.exit_code == 1 and str(target) in result.stderr
+    assert target.read_bytes() == before
+    assert not Path(f"{target}-wal").exists()
