@@ -12,6 +12,7 @@ the place index: a proper noun starts with a capital, so the text says where to 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -122,7 +123,7 @@ class Gazetteer:
             if hit[0] >= taken:
                 chosen.append(hit)
                 taken = hit[1]
-        spans = [(start + h[0], start + h[1]) for h in chosen]
+        spans = _Spans([(start + h[0], start + h[1]) for h in chosen])
         return [Mention(start + s, start + e, surface, entity, others) for s, e, surface, entity, others, loose in chosen
                 if not (loose and self._in_a_longer_name(text, start + s, start + e, spans))]
 
@@ -188,7 +189,7 @@ class Gazetteer:
                 hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose))
         return hits
 
-    def _in_a_longer_name(self, text: str, s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    def _in_a_longer_name(self, text: str, s: int, e: int, spans: _Spans) -> bool:
         """Is a capitalised word right before (not a qualifier: "Northern") or right after (not a
         place noun: "Province", "Airport") that is not a name found itself ("Syria's Aleppo")? Then
         the match is part of a longer name, most often a person's: "Abdel Rahman", "Ivanka Trump"."""
@@ -196,17 +197,29 @@ class Gazetteer:
             return False  # a headline capitalises every word: neighbours say nothing
         before = _PREVIOUS_NAME.search(text, max(0, s - 30), s)
         if before and fold(before.group(1)) not in QUALIFIERS and not _sentence_start(text, before.start(1)) \
-                and not any(x < before.end(1) and before.start(1) < y for x, y in spans):
+                and not spans.overlap(before.start(1), before.end(1)):
             return True  # "Abdel Rahman", "President Assad", "National Unity"
         after = _NEXT_NAME.match(text, e)
         return bool(after) and fold(after.group(1)) not in self._place_nouns \
-            and not any(x < after.end(1) and after.start(1) < y for x, y in spans)
+            and not spans.overlap(after.start(1), after.end(1))
 
     def _continues(self, text: str, end: int) -> bool:
         """Is the match followed by a capitalised word that is not a place noun ("Airport",
         "Province", "Monday")? Then the name goes on beyond what matched ("Tal Afar", "Ain Ali")."""
         m = _NEXT_NAME.match(text, end)
         return bool(m) and fold(m.group(1)).removesuffix("'s") not in self._place_nouns
+
+
+class _Spans:
+    """Sorted, non-overlapping spans, asked whether they overlap [a, b) in logarithmic time."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def overlap(self, a: int, b: int) -> bool:
+        i = bisect.bisect_left(self.starts, b) - 1
+        return i >= 0 and self.spans[i][1] > a
 
 
 def _town_first(places: list[Place]) -> list[Place]:

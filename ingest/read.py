@@ -71,7 +71,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if end == -1:
         raise ArticleError("front-matter opened with '---' is never closed")
     try:
-        meta = yaml.safe_load(text[first:end + 1]) or {}
+        meta = yaml.load(text[first:end + 1], Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
@@ -81,6 +81,18 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         raise ArticleError("front-matter is not a mapping of fields")
     body_start = text.find("\n", end + 1)
     return meta, text[body_start + 1:] if body_start != -1 else ""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: front-matter needs none, and an alias can expand without bound
+    (a "billion laughs" block of a few hundred bytes takes gigabytes)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed in front-matter",
+                                       problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _from_meta(meta: dict, body: str, path: Path) -> Article:

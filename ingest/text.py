@@ -235,10 +235,13 @@ def _split_line(line: str) -> list[tuple[int, int]]:
     return result
 
 
+_LAST_WORD = re.compile(r"([A-Za-z.]+)$")
+
+
 def _is_boundary(line: str, dot: int, end: int) -> bool:
     if line[dot] != ".":
         return True
-    word = re.search(r"([A-Za-z.]+)$", line[:dot])
+    word = _LAST_WORD.search(line, max(0, dot - 40), dot)  # a bounded look back: linear in the line
     token = word.group(1).lower() if word else ""
     if token in _ABBREVIATIONS:
         return False

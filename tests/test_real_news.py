@@ -169,3 +169,21 @@ def test_a_report_that_names_no_other_place_happened_at_its_dateline():
 def test_a_blamed_or_claiming_group_is_the_doer_and_a_claim_is_no_event_of_its_own(text, doer):
     (event,) = events_of(text)
     assert roles(event).get(doer) == "actor1"
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once_and_the_good_article_beside_it_is_stored(tmp_path):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]"
+                                                   for p, c in zip("abcdefgh", "bcdefghi")]
+    bomb = tmp_path / "bomb.md"
+    bomb.write_text("---\n" + "\n".join(lines) + "\n---\nClashes in Homs on Monday.\n", encoding="utf-8")
+    good = write_article(tmp_path, "good.txt", ONE_PARAGRAPH)
+    report = ingest([bomb, good], tmp_path / "t.db")  # unguarded, this expands to 9**9 items
+    assert [(Path(p).name, "aliases" in why) for p, why in report.errors] == [("bomb.md", True)]
+    assert [Path(p).name for p in report.added] == ["good.txt"]
+
+
+def test_a_long_one_line_article_is_split_into_every_sentence(tmp_path):
+    sentence = "Rebels attacked a checkpoint near Idlib on Monday, killing 12 soldiers, officials said. "
+    article = write_article(tmp_path, "long.txt", sentence * 3500, published="2019-03-20")  # 300 KB, one line
+    events, traces = extract(read_article(article))
+    assert len(traces) == 3500 and events
