@@ -28,9 +28,13 @@ def filter_options(fn):
     return fn
 
 
-def fail(message: str) -> None:
+def fail(message: str, status: int = 1) -> None:
+    """One line on stderr. Status 1: the work failed; 2: the command was asked wrongly."""
     click.echo(f"timeline: {message}", err=True)
-    sys.exit(1)
+    sys.exit(status)
+
+
+USAGE = 2
 
 
 def open_db(db_path: str):
@@ -43,12 +47,23 @@ def open_db(db_path: str):
 
 
 def build_filter(conn, actors, places, types, since, until, search, starred):
-    from db.queries import QueryError, make_filter
+    """The filter the options ask for; an unknown name, type or date is a usage error (status 2)."""
+    from db.queries import QueryError, known_types, make_filter, parse_date_bound
 
+    for option, value, end in (("--since", since, False), ("--until", until, True)):
+        try:
+            if value:
+                parse_date_bound(value, end)
+        except QueryError as e:
+            fail(f"{option}: {e}", USAGE)
+    known = known_types(conn)
+    for t in types:
+        if t not in known:
+            fail(f"--type: no event of type {t!r} here (types here: {', '.join(sorted(known))})", USAGE)
     try:
         return make_filter(conn, actors, places, types, since, until, search, starred)
     except QueryError as e:
-        fail(str(e))
+        fail(str(e), USAGE)
 
 
 @click.group(invoke_without_command=True)
@@ -250,7 +265,7 @@ def annotate(event_id, star, tags, note, db_path) -> None:
         if star is not None:
             set_starred(conn, event_id, star)
     except QueryError as e:
-        fail(str(e))
+        fail(str(e), USAGE)
 
 
 @main.command()

@@ -151,6 +151,11 @@ def parse_date_bound(text: str, end: bool) -> date:
     return interval.end if end else interval.start
 
 
+def known_types(conn) -> set[str]:
+    """The event types and sub-types the database holds."""
+    return {v for row in conn.execute("SELECT DISTINCT type, sub_type FROM events") for v in row}
+
+
 def make_filter(conn, actors=(), places=(), types=(), since=None, until=None, search=None, starred=False) -> Filter:
     return Filter(
         actors=tuple(resolve_actor(conn, a) for a in actors),
@@ -458,6 +463,8 @@ def annotate(conn, event_id: str, tags: list[str] | None = None, note: str | Non
 
 
 def set_starred(conn, event_id: str, starred: bool) -> None:
+    if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
+        raise QueryError(f"no event {event_id!r}")
     with conn:
         conn.execute(
             "INSERT INTO annotations (event_id, starred, updated) VALUES (?, ?, datetime('now'))"

@@ -224,9 +224,21 @@ def test_stars_tags_and_notes_survive_load_ingest_and_import(seed_db, tmp_path):
     assert detail.event.starred and detail.tags == "verify,ahvaz" and detail.note == "Check against SOHR"
 
 
-def test_annotating_an_unknown_event_is_a_clear_error(seed_db):
-    result = CliRunner().invoke(main, ["annotate", "nope", "--db", str(seed_db), "--tag", "x"])
-    assert result.exit_code == 1 and "no event 'nope'" in result.stderr
+@pytest.mark.parametrize("flag", ["--tag", "--star"])
+def test_annotating_an_unknown_event_is_a_usage_error_and_stores_nothing(seed_db, flag):
+    result = CliRunner().invoke(main, ["annotate", "nope", "--db", str(seed_db), flag, *(["x"] if flag == "--tag" else [])])
+    assert result.exit_code == 2 and "no event 'nope'" in result.stderr
+    assert connect(seed_db).execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--type", "Riotz"], "--type: no event of type 'Riotz'"),
+    (["--since", "2020-13"], "--since: "),
+    (["--until", "soon"], "--until: "),
+])
+def test_a_filter_asked_wrongly_is_a_usage_error_naming_the_option(seed_db, args, says):
+    result = CliRunner().invoke(main, ["list", "--db", str(seed_db), *args])
+    assert result.exit_code == 2 and says in result.stderr
 
 
 @pytest.mark.parametrize("kind", ["foreign", "damaged", "newer"])

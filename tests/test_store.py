@@ -132,7 +132,7 @@ def test_search_syntax_errors_are_clear(conn):
 
 def test_unknown_actor_is_a_clear_cli_error(seed_db):
     result = CliRunner().invoke(main, ["list", "--db", str(seed_db), "--actor", "Nobody Brigade"])
-    assert result.exit_code == 1 and "no actor called 'Nobody Brigade'" in result.stderr
+    assert result.exit_code == 2 and "no actor called 'Nobody Brigade'" in result.stderr
 
 
 def test_markdown_export_has_headings_quotes_and_footnotes(seed_db, tmp_path):

@@ -262,7 +262,11 @@ class TimelineApp(App):
         if not view.current_id:
             return
         row = view.row(view.cursor)
-        queries.set_starred(self.conn, view.current_id, not row.starred)
+        try:
+            queries.set_starred(self.conn, view.current_id, not row.starred)
+        except QueryError as e:  # the event went away in a reload by another process
+            self.notify(f"{e}: press r to reload", severity="warning")
+            return
         view.invalidate()
         self.show_detail(view.current_id)
 
