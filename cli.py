@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,16 @@ def fail(message: str, status: int = 1) -> None:
 
 
 USAGE = 2
+
+
+def write_stdout(text: str) -> None:
+    """Print, or say in one line why it could not be printed (a full disk, a closed pipe)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as e:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        fail(f"stdout: {e.strerror or e}")
 
 
 def open_db(db_path: str):
@@ -227,10 +238,11 @@ def list_(actors, places, types, since, until, search, starred, limit, db_path) 
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "csv"]), default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--parents", is_flag=True, help="Create the output file's missing folders.")
 @db_option
-def export(actors, places, types, since, until, search, starred, fmt, output, force, db_path) -> None:
+def export(actors, places, types, since, until, search, starred, fmt, output, force, parents, db_path) -> None:
     """Export the matching events as JSON, Markdown with citations, or CSV."""
-    from db.export import details, render, write_atomic
+    from db.export import ExportError, details, render, write_atomic
     from db.queries import QueryError, describe_filter, event_ids
 
     conn = open_db(db_path)
@@ -240,11 +252,14 @@ def export(actors, places, types, since, until, search, starred, fmt, output, fo
     except QueryError as e:
         fail(str(e))
     if output is None:
-        click.echo(content, nl=False)
+        write_stdout(content)
         return
     if Path(output).exists() and not force:
         fail(f"{output} exists (use --force to overwrite it)")
-    write_atomic(Path(output), content)
+    try:
+        write_atomic(Path(output), content, make_folders=parents)
+    except ExportError as e:
+        fail(str(e))
     click.echo(f"wrote {output}", err=True)
 
 

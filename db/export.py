@@ -99,18 +99,32 @@ def to_markdown(items: list[EventDetail], heading: str) -> str:
     return "\n".join(lines)
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write beside the target, then rename: a crash leaves the old file or the new one."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+class ExportError(OSError):
+    """A file an export cannot write; the message names it and says why, in one line."""
+
+
+def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
+    """Write the file the path names (through a symlink, its target) beside it, then rename: a
+    crash leaves the old file or the new one. What is not a regular file is refused, and a missing
+    folder is created only when asked."""
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        raise ExportError(f"{path}: not a regular file; nothing written")
+    if not target.parent.is_dir():
+        if not make_folders:
+            raise ExportError(f"{path}: no such folder {target.parent} (--parents creates it)")
+        target.parent.mkdir(parents=True)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+        os.replace(tmp, target)
+    except OSError as e:
+        raise ExportError(f"{path}: {e.strerror or e}; nothing written") from None
+    finally:
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
-        raise
 
 
 def render(items: list[EventDetail], fmt: str, heading: str) -> str:

@@ -264,3 +264,39 @@ def test_load_refuses_a_database_that_is_not_ours_and_leaves_it_byte_for_byte(tm
     assert result.exit_code == 1 and str(target) in result.stderr
     assert target.read_bytes() == before
     assert not Path(f"{target}-wal").exists()
+
+
+def test_export_writes_through_a_symlink_to_its_target(seed_db, tmp_path):
+    target = tmp_path / "real.md"
+    target.write_text("old")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--format", "md", "-o", str(link), "--force"])
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and target.read_text().startswith("#")
+
+
+@pytest.mark.parametrize("where, says", [("/dev/null", "not a regular file"), ("missing/out.md", "no such folder")])
+def test_export_refuses_what_is_not_a_regular_file_and_a_missing_folder(seed_db, tmp_path, where, says):
+    out = where if where.startswith("/") else str(tmp_path / where)
+    result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "-o", out, "--force"])
+    assert result.exit_code == 1 and says in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_export_creates_missing_folders_when_asked(seed_db, tmp_path):
+    out = tmp_path / "a" / "b" / "out.json"
+    result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "-o", str(out), "--parents"])
+    assert result.exit_code == 0 and out.exists()
+
+
+def test_export_to_a_full_disk_or_a_closed_pipe_says_so_in_one_line(seed_db):
+    command = [sys.executable, "-c", "from cli import main; main()", "export", "--db", str(seed_db)]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(command, cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 1 and done.stderr.strip().startswith("timeline: stdout:")
+    assert len(done.stderr.strip().splitlines()) == 1
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # the reader went away, as `| head` does
+    assert proc.wait() == 1
+    err = proc.stderr.read().strip()
+    assert err.startswith("timeline: stdout:") and "Traceback" not in err

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
 from db import queries
-from db.export import details, to_markdown, write_atomic
+from db.export import ExportError, details, to_markdown, write_atomic
 from db.queries import Filter, QueryError
 from db.schema import connect
 from tui.panes import DetailPane, FacetPane, Histogram
@@ -300,7 +300,11 @@ class TimelineApp(App):
 
         def write(path: str) -> None:
             content = to_markdown(details(self.conn, ids), queries.describe_filter(self.conn, self.filter))
-            write_atomic(Path(path), content)
+            try:
+                write_atomic(Path(path), content)
+            except ExportError as e:
+                self.notify(str(e), title="Not exported", severity="error")
+                return
             self.notify(f"Wrote {len(ids)} events to {Path(path).resolve()}", title="Exported")
 
         def confirmed(answer: str | None, path: str) -> None:
