@@ -30,4 +30,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) timeline.db timeline.db-* *.egg-info
+	rm -rf $(VENV) timeline.db timeline.db-* timeline.user.db* *.egg-info

@@ -55,7 +55,7 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> Loa
     conn = connect(db_path, create=True)
     try:
         with conn:
-            conn.execute("BEGIN IMMEDIATE")  # one writer at a time; readers go on reading
+            conn.execute("BEGIN")  # deferred: it locks the store when it first writes, never the user database
             report = _add_documents(conn, files, {}, progress)
             _clear_article_events(conn)
             stale = [r[0] for r in conn.execute("SELECT sha256 FROM documents WHERE kind = 'article'")

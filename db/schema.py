@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class DatabaseError(RuntimeError):
@@ -54,10 +54,6 @@ CREATE TABLE IF NOT EXISTS evidence (
     document_id INTEGER NOT NULL REFERENCES documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     text TEXT NOT NULL
 );
--- User data, keyed by the stable event id: never touched by load or ingest.
-CREATE TABLE IF NOT EXISTS annotations (
-    event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, tags TEXT, note TEXT, updated TEXT
-);
 CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start, id);
 CREATE INDEX IF NOT EXISTS events_by_type ON events(type, date_start, id);
 CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_id, date_start, event_id);
@@ -74,13 +70,36 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'article'")
 
 
+# The user's stars, tags and notes, keyed by the stable event id, live in a database of their own
+# beside the store (`user_path`), attached as `user`: a load or an import that holds the store's
+# write lock for minutes never makes an annotation wait, and never touches one.
+USER_TABLES = """
+CREATE TABLE IF NOT EXISTS user.annotations (
+    event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, tags TEXT, note TEXT, updated TEXT
+);
+"""
+
+
+def user_path(path: str | Path) -> Path:
+    """timeline.db -> timeline.user.db"""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.user{path.suffix or '.db'}")
+
+
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    """Version 4 keeps annotations in the user database (attached first by `connect`)."""
+    if conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'annotations'").fetchone():
+        conn.execute("INSERT OR IGNORE INTO user.annotations SELECT * FROM main.annotations")
+        conn.execute("DROP TABLE main.annotations")
+
+
 def _v2_to_v3(conn: sqlite3.Connection) -> None:
     """Version 3 says where a document's publication date came from."""
     conn.execute("ALTER TABLE documents ADD COLUMN published_source TEXT")
     conn.execute("UPDATE documents SET published_source = 'front-matter' WHERE published IS NOT NULL AND kind = 'article'")
 
 
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}  # from version N to N + 1
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}  # from version N to N + 1
 
 
 def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
@@ -92,9 +111,13 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA foreign_keys=ON")
-        ensure_schema(conn)  # first: a file that is not ours is refused before anything changes it
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        refuse_foreign(conn)  # first: a file that is not ours is refused before anything changes it
+        conn.execute("ATTACH DATABASE ? AS user", (str(user_path(path)),))
+        conn.executescript(USER_TABLES)
+        ensure_schema(conn)
+        for schema in ("main", "user"):
+            conn.execute(f"PRAGMA {schema}.journal_mode=WAL")
+            conn.execute(f"PRAGMA {schema}.synchronous=NORMAL")
     except DatabaseError as e:
         conn.close()
         raise DatabaseError(f"{path}: {e}; left as it is") from None
@@ -104,16 +127,24 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create a new schema, accept the current one, refuse a foreign or newer one."""
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+def refuse_foreign(conn: sqlite3.Connection) -> None:
+    """Raise for a database that is not a timeline database, or of a newer schema; read only."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
     if tables and "schema_version" not in tables:
         raise DatabaseError("not a timeline database: it has tables but no schema_version")
     if "schema_version" in tables:
+        row = conn.execute("SELECT version FROM main.schema_version").fetchone()
+        if row and row[0] > SCHEMA_VERSION:
+            raise DatabaseError(f"schema version {row[0]} is newer than this program's ({SCHEMA_VERSION})")
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create a new schema, accept the current one or bring an older one up to date."""
+    refuse_foreign(conn)
+    tables = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
+    if "schema_version" in tables:
         row = conn.execute("SELECT version FROM schema_version").fetchone()
         version = row[0] if row else 0
-        if version > SCHEMA_VERSION:
-            raise DatabaseError(f"schema version {version} is newer than this program's ({SCHEMA_VERSION})")
         if version == SCHEMA_VERSION:
             return
         if version >= 1:

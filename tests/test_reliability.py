@@ -300,3 +300,35 @@ def test_export_to_a_full_disk_or_a_closed_pipe_says_so_in_one_line(seed_db):
     assert proc.wait() == 1
     err = proc.stderr.read().strip()
     assert err.startswith("timeline: stdout:") and "Traceback" not in err
+
+
+def test_an_annotation_never_waits_behind_a_long_write_to_the_store(seed_db):
+    import_ = connect(seed_db)  # as a long import or load does: the store's write lock, held
+    import_.execute("BEGIN")
+    import_.execute("DELETE FROM events_fts")
+    annotator = connect(seed_db)
+    annotator.execute("PRAGMA busy_timeout = 0")  # any wait for a lock would fail at once
+    target = queries.event_ids(annotator, queries.Filter())[0]
+    queries.set_starred(annotator, target, True)
+    queries.annotate(annotator, target, ["verify"], "check")
+    import_.rollback()
+    assert queries.event_ids(connect(seed_db), queries.Filter(starred=True)) == [target]
+
+
+def test_annotations_of_a_version_3_database_move_to_the_user_database(seed_db):
+    from db.schema import user_path
+    conn = connect(seed_db)
+    target = queries.event_ids(conn, queries.Filter())[0]
+    conn.close()
+    user_path(seed_db).unlink()
+    for leftover in (f"{user_path(seed_db)}-wal", f"{user_path(seed_db)}-shm"):
+        Path(leftover).unlink(missing_ok=True)
+    raw = sqlite3.connect(seed_db)  # as version 3 kept them: in the store
+    raw.executescript("CREATE TABLE annotations (event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0,"
+                      " tags TEXT, note TEXT, updated TEXT); UPDATE schema_version SET version = 3;")
+    raw.execute("INSERT INTO annotations (event_id, starred) VALUES (?, 1)", (target,))
+    raw.commit()
+    raw.close()
+    conn = connect(seed_db)
+    assert conn.execute("SELECT count(*) FROM main.sqlite_master WHERE name = 'annotations'").fetchone()[0] == 0
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [target]
