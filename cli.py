@@ -120,17 +120,25 @@ def progress_printer(total_hint: int):
 
 @main.command()
 @click.argument("seed_dir", default=str(SEED_DIR), type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True,
+              help="Replace a database that cannot be used (damaged, foreign, newer), keeping it as a backup.")
 @db_option
-def load(seed_dir: str, db_path: str, exit_on_error: bool = True) -> None:
+def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool = True) -> None:
     """Rebuild the database from SEED_DIR/articles, keeping stars and notes."""
     from db.load import article_files, load as load_db
-    from db.schema import DatabaseError
+    from db.schema import DatabaseError, set_aside
 
     try:
         files = article_files(Path(seed_dir))
-        result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
-    except (FileNotFoundError, DatabaseError) as e:
+    except FileNotFoundError as e:
         fail(str(e))
+    try:
+        result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
+    except DatabaseError as e:
+        if not force:
+            fail(f"{e} (--force replaces it, keeping a backup)")
+        click.echo(f"timeline: {e}; kept as {set_aside(Path(db_path))}", err=True)
+        result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
     report(result)
     if result.errors and exit_on_error:
         sys.exit(1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from pathlib import Path
 
 SCHEMA_VERSION = 4
@@ -125,6 +127,16 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
         conn.close()
         raise DatabaseError(f"{path}: not a timeline database ({e}); left as it is") from None
     return conn
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a database this program cannot use to NAME.bak-TIMESTAMP (with its -wal and -shm),
+    so that a new one can take its name: asked for explicitly (`load --force`), never by default."""
+    backup = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{path}{suffix}").exists():
+            os.replace(f"{path}{suffix}", f"{backup}{suffix}")
+    return backup
 
 
 def refuse_foreign(conn: sqlite3.Connection) -> None:

@@ -332,3 +332,14 @@ def test_annotations_of_a_version_3_database_move_to_the_user_database(seed_db):
     conn = connect(seed_db)
     assert conn.execute("SELECT count(*) FROM main.sqlite_master WHERE name = 'annotations'").fetchone()[0] == 0
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [target]
+
+
+def test_load_force_replaces_a_damaged_database_and_keeps_it_as_a_backup(tmp_path):
+    target = tmp_path / "t.db"
+    target.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    damaged = target.read_bytes()
+    result = CliRunner().invoke(main, ["load", str(SEED), "--db", str(target), "--force"])
+    assert result.exit_code == 0, result.stderr
+    (backup,) = tmp_path.glob("t.db.bak-*")
+    assert backup.read_bytes() == damaged
+    assert queries.count_events(connect(target)) > 0
