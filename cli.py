@@ -355,7 +355,12 @@ def run() -> None:
     try:
         main()
     except sqlite3.OperationalError as e:
-        fail(f"database busy or unreadable ({e}); another timeline may be writing: try again")
+        from db.schema import BUSY_SECONDS
+
+        if "locked" in str(e) or "busy" in str(e):
+            fail(f"busy: another command has been writing to the database for over {BUSY_SECONDS} s;"
+                 " run this again when it is done (stars, tags and notes never wait)")
+        fail(f"database unreadable ({e})")
 
 
 if __name__ == "__main__":

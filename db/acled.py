@@ -88,14 +88,14 @@ def parse_date(text: str) -> date:
 def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import one ACLED CSV into the database (created if missing), all or nothing."""
     report = ImportReport()
-    conn = connect(db_path, create=True)
+    conn = connect(db_path, create=True, user=False)
     try:
         with path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
             reader = csv.reader(f)
             columns = read_header(reader)
             # Index pages of a big import stay in memory: -400000 is 400 MB at most, used as needed.
             conn.execute("PRAGMA cache_size = -400000")
-            conn.execute("BEGIN")
+            conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
             write_gazetteer_actors(conn)
             importer = _Importer(conn)
             batch: list[tuple[int, dict]] = []

@@ -52,10 +52,10 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> Loa
     what else it holds (imported data sets, the user's stars and notes) is never touched. The file
     is never replaced, for another process may have it open."""
     files = article_files(seed_dir)
-    conn = connect(db_path, create=True)
+    conn = connect(db_path, create=True, user=False)
     try:
         with conn:
-            conn.execute("BEGIN")  # deferred: it locks the store when it first writes, never the user database
+            conn.execute("BEGIN IMMEDIATE")  # the store's write lock, waited for; annotations are elsewhere
             report = _add_documents(conn, files, {}, progress)
             _clear_article_events(conn)
             stale = [r[0] for r in conn.execute("SELECT sha256 FROM documents WHERE kind = 'article'")
@@ -71,9 +71,10 @@ def ingest(files: Iterable[Path], db_path: Path, overrides: dict | None = None,
            progress: Progress | None = None) -> LoadReport:
     """Add articles to a database (created if missing) in one transaction; a text already
     stored is not added twice."""
-    conn = connect(db_path, create=True)
+    conn = connect(db_path, create=True, user=False)
     try:
         with conn:
+            conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
             report = _add_documents(conn, list(files), overrides or {}, progress)
             report.events = rebuild_events(conn, progress, report) if report.added else _count(conn)
     finally:

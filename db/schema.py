@@ -104,12 +104,17 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
 MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}  # from version N to N + 1
 
 
-def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
-    """Open a timeline database: WAL, foreign keys, a bounded wait for other writers."""
+BUSY_SECONDS = 10  # how long a writer waits for another before it says so
+
+
+def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite3.Connection:
+    """Open a timeline database: WAL, foreign keys, a bounded wait for other writers, the user's
+    annotations attached as `user`. Bulk writers (load, ingest, import) pass user=False: their
+    `BEGIN IMMEDIATE` then takes the store's write lock alone, and annotations never wait."""
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(f"{path}: no such database (run `timeline load` first)")
-    conn = sqlite3.connect(path, timeout=10)
+    conn = sqlite3.connect(path, timeout=BUSY_SECONDS)
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA foreign_keys=ON")
@@ -120,6 +125,8 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
         for schema in ("main", "user"):
             conn.execute(f"PRAGMA {schema}.journal_mode=WAL")
             conn.execute(f"PRAGMA {schema}.synchronous=NORMAL")
+        if not user:
+            conn.execute("DETACH DATABASE user")
     except DatabaseError as e:
         conn.close()
         raise DatabaseError(f"{path}: {e}; left as it is") from None

@@ -343,3 +343,32 @@ def test_load_force_replaces_a_damaged_database_and_keeps_it_as_a_backup(tmp_pat
     (backup,) = tmp_path.glob("t.db.bak-*")
     assert backup.read_bytes() == damaged
     assert queries.count_events(connect(target)) > 0
+
+
+def test_load_and_a_star_during_an_import_in_other_processes_lose_nothing(tmp_path, seed_db):
+    from bench.generate_acled import generate
+    csv_path = generate(60000, tmp_path / "acled.csv")
+    cli = [sys.executable, "-c", "from cli import run; run()"]
+    target = queries.event_ids(connect(seed_db), queries.Filter())[0]
+    importer = subprocess.Popen([*cli, "import", "acled", str(csv_path), "--db", str(seed_db)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    probe = connect(seed_db, user=False)
+    probe.execute("PRAGMA busy_timeout = 0")
+    while importer.poll() is None:  # until the import holds the store's write lock
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.rollback()
+        except sqlite3.OperationalError:
+            break
+    probe.close()
+    star = subprocess.run([*cli, "annotate", target, "--star", "--db", str(seed_db)], cwd=ROOT,
+                          capture_output=True, text=True)
+    still_importing = importer.poll() is None
+    loader = subprocess.run([*cli, "load", str(SEED), "--db", str(seed_db)], cwd=ROOT, capture_output=True, text=True)
+    assert importer.wait() == 0, importer.stderr.read()
+    assert star.returncode == 0 and still_importing  # the star did not wait for the import
+    assert loader.returncode == 0, loader.stderr  # the load waited its turn
+    conn = connect(seed_db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM events WHERE origin = 'acled'").fetchone()[0] == 60000
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [target]
