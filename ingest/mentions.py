@@ -16,11 +16,7 @@ from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
-
-
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-\u2013\u2014:]")
-
-
 _ANAPHORA = re.compile(r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
                       r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists)\b", re.IGNORECASE)
 

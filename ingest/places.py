@@ -14,6 +14,7 @@ from ingest.lexicon import load_lexicon
 from ingest.model import Event
 from ingest.text import fold
 
+
 def home_country(mentions: list[Mention]) -> str | None:
     """The country whose places the article names most."""
     counts = Counter(m.entity.country for m in mentions if isinstance(m.entity, Place) and m.entity.country)
