@@ -36,7 +36,8 @@ def find_fatalities(folded: str) -> Fatalities | None:
     """The first casualty count in a folded sentence; wounded are not counted."""
     lex = load_lexicon("numbers")
     for pattern in _patterns():
-        m = pattern.search(folded)
+        # "a" counts one person ("a child was killed"), not one of anything ("a suburb, killing")
+        m = next((m for m in pattern.finditer(folded) if m["num"] not in ("a", "an") or _PERSON.search(m.group(0))), None)
         if not m:
             continue
         word, mod = m["num"], (m["mod"] or "").strip()
@@ -63,6 +64,8 @@ def find_fatalities(folded: str) -> Fatalities | None:
     return None
 
 
+_PERSON = re.compile(r"\b(?:person|civilian|child|kid|boy|girl|woman|man|soldier|fighter|member|officer|policeman|"
+                     r"journalist|doctor|nurse|teacher|student|worker|commander|leader|militant|rebel|resident|farmer)\b")
 _GROUP = (r"(?:\d+|{words}) (?:[a-z-]+ ){{0,2}}?(?:people|persons|civilians|children|kids|women|men|soldiers|fighters|"
           r"troops|militants|members|others|policemen|officers|rebels|terrorists|jihadists|gunmen|personnel)")
 
@@ -72,9 +75,10 @@ def _group_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     lex = load_lexicon("numbers")
     words = "|".join(sorted((w for w in lex["words"] if w not in ("a", "an")), key=len, reverse=True))
     group = _GROUP.format(words=words)
-    after = re.compile(r"(?:,| and| as well as| plus)+ (?:at least |more than |some |about )?(?P<g>" + group +
+    one = r"(?:a|an) (?:[a-z-]+ )?(?:child|boy|girl|woman|man|soldier|fighter|civilian|journalist|policeman|officer)"
+    after = re.compile(r"(?:,| and| as well as| plus)+ (?:at least |more than |some |about )?(?P<g>" + group + "|" + one +
                        r")\b(?! (?:were |was |have been )?(?:wounded|injured|hurt))")
-    before = re.compile(r"(?:^|\W)(?:at least |more than |some |about )?(?P<g>" + group + r")(?:,| and)+ $")
+    before = re.compile(r"(?:^|\W)(?:at least |more than |some |about )?(?P<g>" + group + "|" + one + r")(?:,| and)+ $")
     noun = re.compile(r" " + _GROUP.format(words="x").split(" ", 1)[1])
     return after, before, noun
 
@@ -97,4 +101,4 @@ def _other_groups(folded: str, start: int, end: int) -> tuple[int, int, int]:
 
 
 def _value(word: str) -> int:
-    return int(word) if word.isdigit() else load_lexicon("numbers")["words"][word]
+    return int(word) if word.isdigit() else 1 if word in ("a", "an") else load_lexicon("numbers")["words"][word]

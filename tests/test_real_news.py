@@ -77,6 +77,8 @@ def test_different_days_or_places_stay_apart(tmp_path):
     ("nearly 58 people including women and children were killed", 58),
     ("more than 50 troops were summarily executed", 51),
     ("dozens of insurgents killed", 24),
+    ("a woman and a child were killed in the raid", 2),
+    ("shelling of a besieged damascus suburb killing more than 8 people", 9),
 ])
 def test_tolls_of_real_reports(text, killed):
     found = find_fatalities(text)
