@@ -6,7 +6,10 @@ the same events and ids, and merging across sources sees the whole corpus.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -144,9 +147,14 @@ def stored_articles(conn) -> list[tuple[int, Article]]:
                               published_source=r["published_source"], note=r["note"])) for r in rows]
 
 
-def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, report: LoadReport | None = None) -> int:
+EXTRACT_SECONDS = 20  # an article that takes longer is hostile or broken: stored, but skipped
+
+
+def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, report: LoadReport | None = None,
+                   seconds_per_article: float = EXTRACT_SECONDS) -> int:
     """Derive every event from the stored documents and replace the event tables. An article the
-    extractor fails on keeps its document and gives no events; the report names it."""
+    extractor fails on, or that takes over `seconds_per_article`, keeps its document and gives
+    no events; the report names it."""
     docs = stored_articles(conn)
     doc_ids = {a.sha256: i for i, a in docs}
     publisher = {a.sha256: a.publisher or a.path for _, a in docs}
@@ -156,7 +164,12 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
         if progress:
             progress(f"extracting {Path(article.path).name}")
         try:
-            events, traces = extract(article)
+            with time_bound(seconds_per_article):
+                events, traces = extract(article)
+        except TimeoutError:
+            if report is not None:
+                report.warnings.append((article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s"))
+            continue
         except Exception as e:  # a bug meeting one text must not cost the others
             if report is not None:
                 report.warnings.append((article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})"))
@@ -179,6 +192,26 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
                      [(e.id, e.summary, "\n".join(ev.text for ev in e.evidence)) for e in events])
     conn.execute("ANALYZE")
     return len(events)
+
+
+@contextmanager
+def time_bound(seconds: float):
+    """Raise TimeoutError in the block after `seconds`: a timer signal, so only in the main
+    thread of a platform that has one (the command line); elsewhere the block runs unbounded."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _clear_article_events(conn: sqlite3.Connection) -> None:

@@ -189,3 +189,16 @@ def test_a_long_one_line_article_is_split_into_every_sentence(tmp_path):
     article = write_article(tmp_path, "long.txt", sentence * 3500, published="2019-03-20")  # 300 KB, one line
     events, traces = extract(read_article(article))
     assert len(traces) == 3500 and events
+
+
+def test_an_article_that_takes_too_long_is_stored_named_and_skipped(tmp_path):
+    from db.load import rebuild_events
+    sentence = "Rebels attacked a checkpoint near Idlib on Monday, killing 12 soldiers, officials said. "
+    slow = write_article(tmp_path, "slow.txt", sentence * 3500, published="2019-03-20")
+    quick = write_article(tmp_path, "quick.txt", ONE_PARAGRAPH, title="Mortar shells kill five in Syrias Homs")
+    report = ingest([slow, quick], tmp_path / "t.db")
+    conn = connect(tmp_path / "t.db", user=False)
+    with conn:
+        count = rebuild_events(conn, report=report, seconds_per_article=0.3)
+    assert any(Path(p).name == "slow.txt" and "took over 0.3 s" in w for p, w in report.warnings)
+    assert count >= 1 and conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
