@@ -110,12 +110,11 @@ def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_file():
         raise ExportError(f"{path}: not a regular file; nothing written")
-    if not target.parent.is_dir():
-        if not make_folders:
-            raise ExportError(f"{path}: no such folder {target.parent} (--parents creates it)")
-        target.parent.mkdir(parents=True)
+    if not target.parent.is_dir() and not make_folders:
+        raise ExportError(f"{path}: no such folder {target.parent} (--parents creates it)")
     tmp = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(content)

@@ -160,13 +160,14 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
     publisher = {a.sha256: a.publisher or a.path for _, a in docs}
     new = {_display_path(p) for p in report.added} if report else set()
     extracted: list[Event] = []
+    load_gazetteer()  # its one-time index build is not any article's time
     for _, article in docs:
         if progress:
             progress(f"extracting {Path(article.path).name}")
         try:
             with time_bound(seconds_per_article):
                 events, traces = extract(article)
-        except TimeoutError:
+        except OutOfTime:
             if report is not None:
                 report.warnings.append((article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s"))
             continue
@@ -194,16 +195,20 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
     return len(events)
 
 
+class OutOfTime(Exception):
+    """Not an OSError (as TimeoutError is), so no `except OSError` in the timed work swallows it."""
+
+
 @contextmanager
 def time_bound(seconds: float):
-    """Raise TimeoutError in the block after `seconds`: a timer signal, so only in the main
+    """Raise OutOfTime in the block after `seconds`: a timer signal, so only in the main
     thread of a platform that has one (the command line); elsewhere the block runs unbounded."""
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(signum, frame):
-        raise TimeoutError
+        raise OutOfTime
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)

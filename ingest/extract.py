@@ -195,7 +195,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start, sent.end)
             places = event_places(text, seg_mentions)
             spelt = spelt_places(text, seg_start, seg_end, mentions, home)
-            places = places + [p for p in spelt if p.kind != "unresolved"] if places else spelt
+            places = (places + [p for p in spelt if p.kind != "unresolved" and p.id not in {q.id for q in places}]
+                      if places else spelt)
             fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None)
             if not actors and not places and source != "sentence" and not fatal:
@@ -289,7 +290,8 @@ def _read_roles_in_context(text, actors, mentions, trig: Trigger, abs_trig, seg_
         # "an attack police blamed on Boko Haram", "claimed by the Daesh group", "IS claimed responsibility"
         blamed = next((m.entity for m in mentions if isinstance(m.entity, Actor) and sent_start <= m.start < sent_end
                        and m.entity.kind not in ("civilians", "person") and (
-                           _BLAMED.search(text, max(sent_start, m.start - 30), m.start) or _CLAIMS.match(text, m.end))), None)
+                           _BLAMED.search(text, max(sent_start, m.start - 30), m.start)
+                           or _CLAIMS.match(text, m.end, sent_end))), None)
         if blamed is not None:
             actors = [(blamed, "actor1")] + [(a, r) for a, r in actors if a.id != blamed.id]
     return actors
@@ -297,7 +299,7 @@ def _read_roles_in_context(text, actors, mentions, trig: Trigger, abs_trig, seg_
 
 _BLAMED = re.compile(r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by)"
                      r"\s+(?:the\s+)?(?:\w+\s+){0,2}$")
-_CLAIMS = re.compile(r"(?:'s|\s+\w+){0,3}?\s+claimed (?:responsibility|credit)")
+_CLAIMS = re.compile(r"(?:'s|\s+(?!no\b|not\b|none\b|nobody\b)\w+){0,3}?\s+claimed (?:responsibility|credit)")
 
 
 def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence):

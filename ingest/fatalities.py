@@ -37,7 +37,8 @@ def find_fatalities(folded: str) -> Fatalities | None:
     lex = load_lexicon("numbers")
     for pattern in _patterns():
         # "a" counts one person ("a child was killed"), not one of anything ("a suburb, killing")
-        m = next((m for m in pattern.finditer(folded) if m["num"] not in ("a", "an") or _PERSON.search(m.group(0))), None)
+        m = next((m for m in pattern.finditer(folded) if m["num"] not in ("a", "an")
+                  or _PERSON.search(folded, m.start(), min(len(folded), m.end() + 30))), None)
         if not m:
             continue
         word, mod = m["num"], (m["mod"] or "").strip()
@@ -66,8 +67,9 @@ def find_fatalities(folded: str) -> Fatalities | None:
 
 _PERSON = re.compile(r"\b(?:person|civilian|child|kid|boy|girl|woman|man|soldier|fighter|member|officer|policeman|"
                      r"journalist|doctor|nurse|teacher|student|worker|commander|leader|militant|rebel|resident|farmer)\b")
-_GROUP = (r"(?:\d+|{words}) (?:[a-z-]+ ){{0,2}}?(?:people|persons|civilians|children|kids|women|men|soldiers|fighters|"
-          r"troops|militants|members|others|policemen|officers|rebels|terrorists|jihadists|gunmen|personnel)")
+_GROUP = (r"(?:\d+|{words}) (?:[a-z-]+ ){{0,2}}?(?:people|persons?|civilians?|child|children|kids?|wom[ae]n|m[ae]n|soldiers?|"
+          r"fighters?|troops|militants?|members?|others|policem[ae]n|officers?|rebels?|terrorists?|jihadists?|"
+          r"gunm[ae]n|personnel)\b")
 
 
 @cache

@@ -16,7 +16,7 @@ from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
-_DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-\u2013\u2014:]")
+_DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
                       r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists)\b", re.IGNORECASE)
 
@@ -61,7 +61,7 @@ def _role_words() -> tuple[re.Pattern, re.Pattern]:
     nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
     state = re.compile(r"(?:'s|\u2019s)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b", re.IGNORECASE)
     verbs = "|".join(map(re.escape, lex["speech_verbs"]))
-    speech = re.compile(r"(?:\s*[,)]?\s*(?:[\w.'-]+\s+){0,3}?)(?:" + verbs + r")\b", re.IGNORECASE)
+    speech = re.compile(r"(?:[ \t]*[,)])?[ \t]*(?:[\w.'-]+[ \t]+){0,3}?(?:" + verbs + r")\b", re.IGNORECASE)
     return state, speech
 
 

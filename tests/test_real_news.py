@@ -78,6 +78,8 @@ def test_different_days_or_places_stay_apart(tmp_path):
     ("more than 50 troops were summarily executed", 51),
     ("dozens of insurgents killed", 24),
     ("a woman and a child were killed in the raid", 2),
+    ("the strike killed a child", 1),
+    ("the strike killed a woman and a child", 2),
     ("shelling of a besieged damascus suburb killing more than 8 people", 9),
 ])
 def test_tolls_of_real_reports(text, killed):
@@ -202,3 +204,14 @@ def test_an_article_that_takes_too_long_is_stored_named_and_skipped(tmp_path):
         count = rebuild_events(conn, report=report, seconds_per_article=0.3)
     assert any(Path(p).name == "slow.txt" and "took over 0.3 s" in w for p, w in report.warnings)
     assert count >= 1 and conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+
+
+def test_one_place_named_in_two_spellings_is_one_place_of_the_event(tmp_path):
+    body = "Syrian jets destroyed homes in Raqa and in Raqqa city on Monday, killing 5 people.\n"
+    report = ingest([write_article(tmp_path, "twice.txt", body, published="2019-03-20")], tmp_path / "t.db")
+    assert report.ok and report.events == 1
+
+
+def test_a_run_of_spaces_after_a_name_is_read_in_linear_time():
+    (event,) = events_of("Islamic State" + " " * 40000 + "attacked Raqqa on Monday.")
+    assert [p.name for p in event.places] == ["Raqqa"]
