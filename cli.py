@@ -126,19 +126,22 @@ def progress_printer(total_hint: int):
 def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool = True) -> None:
     """Rebuild the database from SEED_DIR/articles, keeping stars and notes."""
     from db.load import article_files, load as load_db
-    from db.schema import DatabaseError, set_aside
+    from db.schema import DatabaseError, NotOurs, set_aside
 
     try:
         files = article_files(Path(seed_dir))
     except FileNotFoundError as e:
         fail(str(e))
     try:
-        result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
+        try:
+            result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
+        except NotOurs as e:
+            if not force:
+                fail(f"{e} (--force replaces it, keeping a backup)")
+            click.echo(f"timeline: {e}; kept as {set_aside(Path(db_path))}", err=True)
+            result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
     except DatabaseError as e:
-        if not force:
-            fail(f"{e} (--force replaces it, keeping a backup)")
-        click.echo(f"timeline: {e}; kept as {set_aside(Path(db_path))}", err=True)
-        result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
+        fail(str(e))
     report(result)
     if result.errors and exit_on_error:
         sys.exit(1)

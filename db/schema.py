@@ -14,6 +14,10 @@ class DatabaseError(RuntimeError):
     """A database this program cannot use: not ours, newer than us, or unreadable."""
 
 
+class NotOurs(DatabaseError):
+    """The file is not a timeline database this program can use: foreign, damaged or newer."""
+
+
 TABLES = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -117,23 +121,37 @@ def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite
     conn = sqlite3.connect(path, timeout=BUSY_SECONDS)
     conn.row_factory = sqlite3.Row
     try:
-        conn.execute("PRAGMA foreign_keys=ON")
-        refuse_foreign(conn)  # first: a file that is not ours is refused before anything changes it
-        conn.execute("ATTACH DATABASE ? AS user", (str(user_path(path)),))
-        conn.executescript(USER_TABLES)
+        try:
+            conn.execute("PRAGMA foreign_keys=ON")
+            refuse_foreign(conn)  # first: a file that is not ours is refused before anything changes it
+        except DatabaseError as e:
+            raise NotOurs(f"{path}: {e}; left as it is") from None
+        except sqlite3.DatabaseError as e:
+            if _busy(e):
+                raise
+            raise NotOurs(f"{path}: not a timeline database ({e}); left as it is") from None
+        try:
+            conn.execute("ATTACH DATABASE ? AS user", (str(user_path(path)),))
+            conn.executescript(USER_TABLES)
+        except sqlite3.DatabaseError as e:
+            if _busy(e):
+                raise
+            raise DatabaseError(f"{user_path(path)}: the stars, tags and notes cannot be read ({e})") from None
         ensure_schema(conn)
         for schema in ("main", "user"):
             conn.execute(f"PRAGMA {schema}.journal_mode=WAL")
             conn.execute(f"PRAGMA {schema}.synchronous=NORMAL")
         if not user:
             conn.execute("DETACH DATABASE user")
-    except DatabaseError as e:
+    except BaseException:
         conn.close()
-        raise DatabaseError(f"{path}: {e}; left as it is") from None
-    except sqlite3.DatabaseError as e:
-        conn.close()
-        raise DatabaseError(f"{path}: not a timeline database ({e}); left as it is") from None
+        raise
     return conn
+
+
+def _busy(e: sqlite3.DatabaseError) -> bool:
+    """Another process holds the lock: a wait that ran out, not a file that is wrong."""
+    return isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e))
 
 
 def set_aside(path: Path) -> Path:

@@ -372,3 +372,12 @@ def test_load_and_a_star_during_an_import_in_other_processes_lose_nothing(tmp_pa
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM events WHERE origin = 'acled'").fetchone()[0] == 60000
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [target]
+
+
+def test_load_force_never_sets_aside_a_good_store_for_a_damaged_user_database(seed_db):
+    from db.schema import user_path
+    before = seed_db.read_bytes()
+    user_path(seed_db).write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    result = CliRunner().invoke(main, ["load", str(SEED), "--db", str(seed_db), "--force"])
+    assert result.exit_code == 1 and str(user_path(seed_db)) in result.stderr
+    assert list(seed_db.parent.glob("*.bak-*")) == [] and seed_db.read_bytes() == before
