@@ -92,10 +92,18 @@ def user_path(path: str | Path) -> Path:
     return path.with_name(f"{path.stem}.user{path.suffix or '.db'}")
 
 
-def _v3_to_v4(conn: sqlite3.Connection) -> None:
-    """Version 4 keeps annotations in the user database (attached first by `connect`)."""
+def _copy_annotations_to_user(conn: sqlite3.Connection) -> None:
+    """Before version 4, annotations lived in the store. They are copied to the user database in a
+    transaction of their own, committed before the migration drops them: a transaction across two
+    WAL files is not atomic, and a crash between the two steps must leave a copy, not none."""
     if conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'annotations'").fetchone():
-        conn.execute("INSERT OR IGNORE INTO user.annotations SELECT * FROM main.annotations")
+        with conn:
+            conn.execute("INSERT OR IGNORE INTO user.annotations SELECT * FROM main.annotations")
+
+
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    """Version 4 keeps annotations in the user database (copied there by `_copy_annotations_to_user`)."""
+    if conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'annotations'").fetchone():
         conn.execute("DROP TABLE main.annotations")
 
 
@@ -185,7 +193,9 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         if version == SCHEMA_VERSION:
             return
         if version >= 1:
-            conn.execute("BEGIN")  # a migration happens whole or not at all
+            _copy_annotations_to_user(conn)
+            conn.execute("BEGIN IMMEDIATE")  # a migration happens whole or not at all, and once
+            version = conn.execute("SELECT version FROM schema_version").fetchone()[0]
             for step in range(version, SCHEMA_VERSION):
                 MIGRATIONS[step](conn)
             conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
