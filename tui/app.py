@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -86,12 +85,9 @@ class TimelineApp(App):
         self.sub_title = f"{self.total:,} events · {self.db_path}"
 
     def _version(self) -> tuple[int, int]:
-        """Changes when another process commits (data_version) or `load` swaps the file (inode)."""
-        try:
-            inode = os.stat(self.db_path).st_ino
-        except OSError:
-            inode = 0
-        return inode, self.conn.execute("PRAGMA data_version").fetchone()[0]
+        """Changes when another process commits to the store or to the user's annotations."""
+        return (self.conn.execute("PRAGMA main.data_version").fetchone()[0],
+                self.conn.execute("PRAGMA user.data_version").fetchone()[0])
 
     def check_for_changes(self) -> None:
         version = self._version()
