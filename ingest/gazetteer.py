@@ -123,7 +123,7 @@ class Gazetteer:
             if hit[0] >= taken:
                 chosen.append(hit)
                 taken = hit[1]
-        spans = _Spans([(start + h[0], start + h[1]) for h in chosen])
+        spans = Spans([(start + h[0], start + h[1]) for h in chosen])
         return [Mention(start + s, start + e, surface, entity, others) for s, e, surface, entity, others, loose in chosen
                 if not (loose and self._in_a_longer_name(text, start + s, start + e, spans))]
 
@@ -189,7 +189,7 @@ class Gazetteer:
                 hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose))
         return hits
 
-    def _in_a_longer_name(self, text: str, s: int, e: int, spans: _Spans) -> bool:
+    def _in_a_longer_name(self, text: str, s: int, e: int, spans: Spans) -> bool:
         """Is a capitalised word right before (not a qualifier: "Northern") or right after (not a
         place noun: "Province", "Airport") that is not a name found itself ("Syria's Aleppo")? Then
         the match is part of a longer name, most often a person's: "Abdel Rahman", "Ivanka Trump"."""
@@ -210,7 +210,7 @@ class Gazetteer:
         return bool(m) and fold(m.group(1)).removesuffix("'s") not in self._place_nouns
 
 
-class _Spans:
+class Spans:
     """Sorted, non-overlapping spans, asked whether they overlap [a, b) in logarithmic time."""
 
     def __init__(self, spans: list[tuple[int, int]]):

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from ingest.gazetteer import Actor, Mention, load_gazetteer
+from ingest.gazetteer import Actor, Mention, Spans, load_gazetteer
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
 from ingest.text import fold
@@ -40,18 +40,33 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     out = _disambiguate(text, out)
     out = _state_forces(text, out)
     out = _capitals_by_demonym(text, out)
-    taken = [(m.start, m.end) for m in out]
+    named = sorted(out, key=lambda m: m.end)
+    taken = Spans([(m.start, m.end) for m in out])
+    last_place = last_group = None  # the antecedents so far, walking the text once
+    resolved_place = resolved_group = None
+    i = 0
     for a in _ANAPHORA.finditer(text):
-        if any(s < a.end() and a.start() < e for s, e in taken):
+        while i < len(named) and named[i].end <= a.start():
+            m = named[i]
+            if isinstance(m.entity, Place) and m.entity.kind != "country":
+                last_place = m
+            elif isinstance(m.entity, Actor) and m.entity.kind == "armed group":
+                last_group = m
+            i += 1
+        if taken.overlap(a.start(), a.end()):
             continue
-        earlier = [m for m in out if m.end <= a.start()]
-        if a["place"]:
-            antecedent = next((m for m in reversed(earlier) if isinstance(m.entity, Place) and m.entity.kind != "country"), None)
-        else:
-            antecedent = next((m for m in reversed(earlier) if isinstance(m.entity, Actor)
-                               and m.entity.kind == "armed group"), None)
+        # "the city" keeps meaning the town it first meant: the topic of the passage, which a
+        # capital named in passing ("a rift between Tehran and Moscow") does not displace
+        chained = resolved_place if a["place"] else resolved_group
+        antecedent = chained if chained is not None and a.start() - chained.end < 1500 else (
+            last_place if a["place"] else last_group)
         if antecedent is not None and a.start() - antecedent.end < 1500:
-            out.append(Mention(a.start(), a.end(), a.group(0), antecedent.entity))
+            resolved = Mention(a.start(), a.end(), a.group(0), antecedent.entity)
+            out.append(resolved)
+            if a["place"]:
+                resolved_place = resolved
+            else:
+                resolved_group = resolved
     return sorted(out, key=lambda m: m.start)
 
 
@@ -78,11 +93,11 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
             actor = gaz.state_forces(m.entity.country)
             m = Mention(m.start, m.end, m.surface, actor) if actor else m
         out.append(m)
-    taken = [(m.start, m.end) for m in out]
+    taken = Spans([(m.start, m.end) for m in out])
     demonyms = gaz.places.countries_by_demonym
     for w in _CAPITALISED_WORD.finditer(text):
         country = demonyms.get(fold(w.group(0)))
-        if country is None or any(s < w.end() and w.start() < e for s, e in taken) or not state_noun.match(text, w.end()):
+        if country is None or taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end()):
             continue
         actor = gaz.state_forces(country)
         if actor:
@@ -101,12 +116,12 @@ _DEMONYM_CAPITAL = re.compile(r"(?<!\bits )(?<!\btheir )(?<!\bhis )\b([A-Z][a-z]
 def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
     """"the Libyan capital" is Tripoli, Libya."""
     gaz = load_gazetteer()
-    taken = [(m.start, m.end) for m in mentions]
+    taken = Spans([(m.start, m.end) for m in mentions])
     out = list(mentions)
     for w in _DEMONYM_CAPITAL.finditer(text):
         country = gaz.places.countries_by_demonym.get(fold(w.group(1)))
         capital = gaz.places.capital(country) if country else None
-        if capital and not any(s < w.end() and w.start() < e for s, e in taken):
+        if capital and not taken.overlap(w.start(), w.end()):
             out.append(Mention(w.start(), w.end(), w.group(0), capital))
     return sorted(out, key=lambda m: m.start)
 

@@ -99,6 +99,7 @@ SPECIFICITY = ["Chemical weapon", "Suicide bomb", "Air/drone strike", "Shelling/
                "Attack", "Government regains territory", "Non-state actor overtakes territory", "Armed clash"]
 WEAK_DATES = ("published", "context", "none")  # a date the sentence itself does not give
 RECENT = timedelta(days=7)  # "reported on" covers what happened in the week before
+RETELL_WITHIN = 30  # a retelling is compared with this many incidents told before it, the latest
 MERGE_SPAN = timedelta(days=1)  # reports merge across sources only when each dates its incident this closely
 
 
@@ -109,7 +110,8 @@ def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
     kept: list[tuple[Event, Event]] = []  # (the incident, its first telling that names a place)
     folded: dict[str, Event] = {}
     for event in events:
-        found = next((i for i, (k, anchor) in enumerate(kept) if same_incident(k, event, anchor.places)), None)
+        recent = range(max(0, len(kept) - RETELL_WITHIN), len(kept))  # bounded: linear in a long text
+        found = next((i for i in recent if same_incident(kept[i][0], event, kept[i][1].places)), None)
         if found is None:
             kept.append((event, event))
             continue
