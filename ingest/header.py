@@ -14,7 +14,7 @@ from functools import cache
 
 from ingest.dates import Interval, find_dates
 from ingest.lexicon import load_lexicon
-from ingest.text import fold
+from ingest.text import fold, squash
 
 HEADER_CHARS = 240  # a dateline stands within the first few lines of a page
 MAX_HEADER_WORDS = 6  # words of a dateline before its date: "Date of publication", "AFP Sunday"
@@ -49,10 +49,6 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
-def _squash(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", fold(s))
-
-
 _SITE_PARTS = re.compile(r"\s+[-|\u2013\u2014:]+\s+")
 
 
@@ -74,12 +70,12 @@ def _after_header_words(text: str, pos: int) -> int:
 
 def _squashed_at(text: str, pos: int, title: str) -> tuple[int, int] | None:
     """The span of `title` at `pos`, compared on letters and digits only ("Syria's" = "Syrias")."""
-    want = _squash(title)
+    want = squash(title)
     if len(want) < 12:
         return None
     got, i = 0, pos
     while i < len(text) and got < len(want) and text[i] != "\n":
-        c = _squash(text[i])
+        c = squash(text[i])
         if c:
             if want[got:got + len(c)] != c:
                 return None

@@ -114,7 +114,7 @@ def boilerplate_lines(text: str, title: str | None = None) -> set[int]:
     Phrases of page furniture are judged per sentence (`is_furniture`): a scraped article is often
     one long line, and one phrase in it must not cost the rest."""
     list_headings = [p.lower() for p in load_lexicon("boilerplate")["list_headings"]]
-    title_key = _squash(title) if title else None
+    title_key = squash(title) if title else None
     skipped: set[int] = set()
     in_list = False
     for line in lines(text):
@@ -137,7 +137,7 @@ def _is_title(line: str, title_key: str | None) -> bool:
     """The title on a line of its own (a little more, such as a site name, allowed)."""
     if not title_key or len(title_key) <= 12:
         return False
-    key = _squash(line)
+    key = squash(line)
     return title_key in key and len(key) <= 1.3 * len(title_key) + 10
 
 
@@ -157,7 +157,8 @@ def _furniture_phrases() -> tuple[str, ...]:
 _LIST_ITEM = re.compile(r"^(\d+[.)]|[-*\u2022])\s")
 
 
-def _squash(s: str) -> str:
+def squash(s: str) -> str:
+    """Letters and digits only, folded: "Syria's" and "Syrias" are one."""
     return re.sub(r"[^a-z0-9]+", "", fold(s))
 
 
