@@ -222,7 +222,6 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 vague=(trig.generic or trig.weak) and sub_type == trig.sub_type,
                 summary="", evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
-            event.summary = summary_of(event)
             events.append(event)
             trace.events.append(event)
         points = [d for d in resolved if not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)]
