@@ -88,6 +88,7 @@ def main(ctx: click.Context, db_path: str) -> None:
             ctx.invoke(load, seed_dir=str(SEED_DIR), db_path=db_path, exit_on_error=False)
         from tui.app import TimelineApp
 
+        open_db(db_path).close()  # a database the app cannot use is said in one line, before the screen
         TimelineApp(db_path).run()
 
 
@@ -148,14 +149,15 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))  # each file checked by the reader
 @click.option("--published", help="Publication date (YYYY, YYYY-MM or YYYY-MM-DD) for files that lack one.")
 @click.option("--publisher", help="Publisher, for files that lack one.")
 @click.option("--title", help="Title, for files that lack one.")
 @db_option
 def ingest(files, published, publisher, title, db_path) -> None:
-    """Add articles to the database; a text already stored adds nothing."""
-    from db.load import ingest as ingest_files
+    """Add articles (files, or the article files in a folder) to the database; a text already
+    stored adds nothing. A file that cannot be read is named, and the others are stored."""
+    from db.load import articles_in, ingest as ingest_files
     from db.schema import DatabaseError
     from ingest.dates import parse_published
 
@@ -163,11 +165,11 @@ def ingest(files, published, publisher, title, db_path) -> None:
         try:
             parse_published(published)
         except ValueError as e:
-            fail(f"--published: {e}")
+            fail(f"--published: {e}", USAGE)
+    paths = [p for f in map(Path, files) for p in (articles_in(f) if f.is_dir() else [f])]
     try:
-        result = ingest_files([Path(f) for f in files], Path(db_path),
-                              {"published": published, "publisher": publisher, "title": title},
-                              progress_printer(len(files)))
+        result = ingest_files(paths, Path(db_path), {"published": published, "publisher": publisher, "title": title},
+                              progress_printer(len(paths)))
     except DatabaseError as e:
         fail(str(e))
     report(result)
@@ -216,7 +218,7 @@ def import_acled(file, db_path) -> None:
 
 @main.command(name="list")
 @filter_options
-@click.option("--limit", type=int, help="At most this many events.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @db_option
 def list_(actors, places, types, since, until, search, starred, limit, db_path) -> None:
     """Print the events that match the filters, in date order."""
@@ -283,6 +285,7 @@ def export(actors, places, types, since, until, search, starred, fmt, output, fo
 def annotate(event_id, star, tags, note, db_path) -> None:
     """Star, tag or note an event (by its id). Annotations survive every reload."""
     from db.queries import QueryError, annotate as add, set_starred
+    from db.schema import DatabaseError
 
     conn = open_db(db_path)
     try:
@@ -292,6 +295,8 @@ def annotate(event_id, star, tags, note, db_path) -> None:
             set_starred(conn, event_id, star)
     except QueryError as e:
         fail(str(e), USAGE)
+    except DatabaseError as e:
+        fail(str(e))
 
 
 @main.command()
@@ -363,6 +368,9 @@ def run() -> None:
         if "locked" in str(e) or "busy" in str(e):
             fail(f"busy: another command has been writing to the database for over {BUSY_SECONDS} s;"
                  " run this again when it is done (stars, tags and notes never wait)")
+        if "disk" in str(e):  # SQLITE_FULL, or SQLITE_IOERR on a file-size limit: the transaction rolled back
+            fail(f"the database could not be written ({e}): is the disk full? This command stored nothing;"
+                 " what was stored before is as it was")
         fail(f"database unreadable ({e})")
 
 

@@ -46,6 +46,10 @@ def article_files(seed_dir: Path) -> list[Path]:
     folder = seed_dir / "articles"
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder of articles")
+    return articles_in(folder)
+
+
+def articles_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
 
 
@@ -97,7 +101,10 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
             progress(f"reading {path.name}")
         try:
             article = read_article(Path(path), overrides)
-        except (OSError, ValueError) as e:  # ArticleError included: unreadable or not an article
+        except OSError as e:  # missing, a folder, no permission
+            report.errors.append((str(path), e.strerror or str(e)))
+            continue
+        except ValueError as e:  # ArticleError included: not an article
             report.errors.append((str(path), str(e)))
             continue
         except Exception as e:  # a reader bug meeting one file must not cost the others

@@ -8,6 +8,7 @@ from array import array
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from db.schema import DatabaseError
 from ingest.dates import parse_published
 from ingest.text import alias_key
 
@@ -455,21 +456,30 @@ def annotate(conn, event_id: str, tags: list[str] | None = None, note: str | Non
     row = conn.execute("SELECT tags, note FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
     old_tags = [t for t in (row["tags"] or "").split(",") if t] if row else []
     new_tags = ",".join(dict.fromkeys(old_tags + [t.strip() for t in tags or [] if t.strip()]))
-    with conn:
-        conn.execute(
-            "INSERT INTO annotations (event_id, tags, note, updated) VALUES (?, ?, ?, datetime('now'))"
-            " ON CONFLICT(event_id) DO UPDATE SET tags = excluded.tags, note = excluded.note, updated = excluded.updated",
-            (event_id, new_tags or None, note if note is not None else (row["note"] if row else None)))
+    _write_annotation(
+        conn, "INSERT INTO annotations (event_id, tags, note, updated) VALUES (?, ?, ?, datetime('now'))"
+        " ON CONFLICT(event_id) DO UPDATE SET tags = excluded.tags, note = excluded.note, updated = excluded.updated",
+        (event_id, new_tags or None, note if note is not None else (row["note"] if row else None)))
 
 
 def set_starred(conn, event_id: str, starred: bool) -> None:
     if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
         raise QueryError(f"no event {event_id!r}")
-    with conn:
-        conn.execute(
-            "INSERT INTO annotations (event_id, starred, updated) VALUES (?, ?, datetime('now'))"
-            " ON CONFLICT(event_id) DO UPDATE SET starred = excluded.starred, updated = excluded.updated",
-            (event_id, int(starred)))
+    _write_annotation(
+        conn, "INSERT INTO annotations (event_id, starred, updated) VALUES (?, ?, datetime('now'))"
+        " ON CONFLICT(event_id) DO UPDATE SET starred = excluded.starred, updated = excluded.updated",
+        (event_id, int(starred)))
+
+
+def _write_annotation(conn, sql: str, params: tuple) -> None:
+    try:
+        with conn:
+            conn.execute(sql, params)
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e):
+            raise
+        where = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'user'").fetchone()[0]
+        raise DatabaseError(f"{where or 'the annotations'}: read-only, the annotation is not saved") from None
 
 
 def describe_filter(conn, f: Filter) -> str:

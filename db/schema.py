@@ -6,6 +6,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from urllib.request import pathname2url
 
 SCHEMA_VERSION = 4
 
@@ -121,12 +122,16 @@ BUSY_SECONDS = 10  # how long a writer waits for another before it says so
 
 def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite3.Connection:
     """Open a timeline database: WAL, foreign keys, a bounded wait for other writers, the user's
-    annotations attached as `user`. Bulk writers (load, ingest, import) pass user=False: their
-    `BEGIN IMMEDIATE` then takes the store's write lock alone, and annotations never wait."""
+    annotations attached as `user`. Bulk writers (load, ingest, import) pass create=True and
+    user=False: their `BEGIN IMMEDIATE` then takes the store's write lock alone, and annotations
+    never wait. A store or user database this process cannot write is opened read-only: every view
+    works, and a write says `read_only` is why."""
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(f"{path}: no such database (run `timeline load` first)")
-    conn = sqlite3.connect(path, timeout=BUSY_SECONDS)
+    if create and (why := read_only(path)):
+        raise DatabaseError(f"{path}: {why}; nothing written")
+    conn = _open(path, read_only(path))
     conn.row_factory = sqlite3.Row
     try:
         try:
@@ -139,22 +144,94 @@ def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite
                 raise
             raise NotOurs(f"{path}: not a timeline database ({e}); left as it is") from None
         try:
-            conn.execute("ATTACH DATABASE ? AS user", (str(user_path(path)),))
-            conn.executescript(USER_TABLES)
+            _attach_user(conn, user_path(path))
         except sqlite3.DatabaseError as e:
             if _busy(e):
                 raise
             raise DatabaseError(f"{user_path(path)}: the stars, tags and notes cannot be read ({e})") from None
-        ensure_schema(conn)
+        if read_only(path):
+            _refuse_upgrade(conn, path)
+        else:
+            ensure_schema(conn)
         for schema in ("main", "user"):
-            conn.execute(f"PRAGMA {schema}.journal_mode=WAL")
-            conn.execute(f"PRAGMA {schema}.synchronous=NORMAL")
+            if not read_only(path if schema == "main" else user_path(path)):
+                conn.execute(f"PRAGMA {schema}.journal_mode=WAL")
+                conn.execute(f"PRAGMA {schema}.synchronous=NORMAL")
         if not user:
             conn.execute("DETACH DATABASE user")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def read_only(path: Path) -> str | None:
+    """Why this process cannot write the database at `path` (None when it can). SQLite writes
+    NAME-wal and NAME-shm beside NAME, so the folder must be writable too."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"its folder {path.parent} is read-only"
+    return None
+
+
+def _uri(path: Path, immutable: bool = False) -> str:
+    return f"file:{pathname2url(str(path.absolute()))}?mode=ro{'&immutable=1' if immutable else ''}"
+
+
+def _open(path: Path, why_read_only: str | None) -> sqlite3.Connection:
+    if not why_read_only:
+        return sqlite3.connect(path, timeout=BUSY_SECONDS, uri=True)
+    conn = sqlite3.connect(_uri(path), timeout=BUSY_SECONDS, uri=True)
+    if not _readable(conn, "main"):
+        conn.close()
+        conn = sqlite3.connect(_uri(path, immutable=True), timeout=BUSY_SECONDS, uri=True)
+    return conn
+
+
+def _readable(conn: sqlite3.Connection, schema: str) -> bool:
+    """A read-only WAL database needs its -shm file, which SQLite cannot create read-only; without
+    it, the file is read as `immutable` (no -shm means no other connection is open, and the last
+    to close left the WAL merged into the file)."""
+    try:
+        conn.execute(f"SELECT count(*) FROM {schema}.sqlite_master").fetchone()
+        return True
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e):
+            raise
+        return False
+
+
+def _attach_user(conn: sqlite3.Connection, path: Path) -> None:
+    """Attach the user's annotations; a user database that cannot be written and does not exist yet
+    is an empty one in memory (a read-only store has no stars to show)."""
+    if not read_only(path):
+        conn.execute("ATTACH DATABASE ? AS user", (str(path),))
+    elif not path.exists():
+        conn.execute("ATTACH DATABASE ':memory:' AS user")
+    else:
+        try:
+            conn.execute("ATTACH DATABASE ? AS user", (_uri(path),))
+            readable = _readable(conn, "user")
+        except sqlite3.OperationalError as e:
+            if "readonly" not in str(e):
+                raise
+            readable = False
+        if not readable:
+            if conn.execute("SELECT 1 FROM pragma_database_list WHERE name = 'user'").fetchone():
+                conn.execute("DETACH DATABASE user")
+            conn.execute("ATTACH DATABASE ? AS user", (_uri(path, immutable=True),))
+        return
+    conn.executescript(USER_TABLES)
+
+
+def _refuse_upgrade(conn: sqlite3.Connection, path: Path) -> None:
+    """A read-only store is read as it is, or not at all: it cannot be created or migrated."""
+    has_version = conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'schema_version'").fetchone()
+    row = has_version and conn.execute("SELECT version FROM schema_version").fetchone()
+    if not row or row[0] != SCHEMA_VERSION:
+        state = f"schema version {row[0]} must be upgraded" if row else "an empty database"
+        raise DatabaseError(f"{path}: {state}, and {read_only(path)}")
 
 
 def _busy(e: sqlite3.DatabaseError) -> bool:

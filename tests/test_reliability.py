@@ -1,5 +1,6 @@
 """Bad input, hostile text, crashes: each guarantee of the reliability issue as a test."""
 
+import json
 import os
 import signal
 import sqlite3
@@ -116,29 +117,122 @@ def test_newsy_random_text_keeps_the_offset_invariant(text):
         assert all(text[ev.start:ev.end] == ev.text for ev in event.evidence)
 
 
-def test_load_killed_midway_leaves_the_previous_database_intact(tmp_path, seed_db):
-    seed = tmp_path / "big"
-    (seed / "articles").mkdir(parents=True)
-    for i, path in enumerate(sorted((SEED / "articles").iterdir()) * 60):
-        (seed / "articles" / f"{i:04d}_{path.name}").write_text(path.read_text() + f"\nCopy {i}.\n")
-    before = queries.count_events(connect(seed_db))
-    conn = connect(seed_db)
-    queries.set_starred(conn, queries.event_ids(conn, queries.Filter())[0], True)
-    conn.close()
-    for delay in (0.3, 0.8, 1.5):
-        proc = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "load", str(seed),
-                                 "--db", str(seed_db)], cwd=ROOT, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+CLI = [sys.executable, "-c", "from cli import run; run()"]
+
+
+def many_articles(folder: Path, copies: int) -> Path:
+    """A corpus of `copies` times the seed articles, each copy a text of its own."""
+    (folder / "articles").mkdir(parents=True)
+    for i, path in enumerate(sorted((SEED / "articles").iterdir()) * copies):
+        (folder / "articles" / f"{i:04d}_{path.name}").write_text(path.read_text() + f"\nCopy {i}.\n")
+    return folder
+
+
+def kill_when_written(command: list[str], db: Path, wal_bytes: int) -> None:
+    """Run a writer and kill -9 it once it holds the store's write lock and has written
+    `wal_bytes` of its transaction to the WAL: a point inside the transaction, not a guess in time."""
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    probe = sqlite3.connect(db, timeout=0)
+    events = probe.execute("SELECT count(*) FROM events").fetchone()[0]
+    wal = Path(f"{db}-wal")
+    try:
+        while proc.poll() is None:
+            if wal.exists() and wal.stat().st_size >= wal_bytes:
+                try:
+                    probe.execute("BEGIN IMMEDIATE")
+                    probe.rollback()  # no writer holds the lock yet
+                except sqlite3.OperationalError:
+                    break  # locked: the writer is inside its transaction (or closing after it)
+            time.sleep(0.005)
+        assert proc.poll() is None, "the writer finished before the point it was to be killed at"
+        assert probe.execute("SELECT count(*) FROM events").fetchone()[0] == events, "killed after its commit"
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+    finally:
+        probe.close()
+
+
+@pytest.mark.parametrize("wal_bytes", [0, 1_000_000])
+def test_load_and_import_killed_inside_their_transaction_leave_the_store_as_it_was(tmp_path, seed_db, wal_bytes):
+    from bench.generate_acled import generate
+    corpus = many_articles(tmp_path / "big", 60)
+    conn = connect(seed_db)
+    before = queries.count_events(conn)
+    starred = queries.event_ids(conn, queries.Filter())[0]
+    queries.set_starred(conn, starred, True)
+    conn.close()
+    csv_path = generate(60000, tmp_path / "acled.csv")
+    for command in (["load", str(corpus)], ["import", "acled", str(csv_path)]):
+        kill_when_written([*CLI, *command, "--db", str(seed_db)], seed_db, wal_bytes)
         conn = connect(seed_db)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert queries.count_events(conn) == before
-        assert len(queries.event_ids(conn, queries.Filter(starred=True))) == 1
+        assert queries.event_ids(conn, queries.Filter(starred=True)) == [starred]
         conn.close()
-    assert load(seed, seed_db).ok  # the next load finishes
-    # That corpus has other texts, so other events: the star waits in annotations for its event.
-    assert connect(seed_db).execute("SELECT count(*) FROM annotations WHERE starred = 1").fetchone()[0] == 1
+    assert load(corpus, seed_db).ok  # the next load finishes
+
+
+def test_a_full_disk_stops_a_write_in_one_line_and_the_store_stays_as_it_was(tmp_path, seed_db):
+    import resource
+    corpus = many_articles(tmp_path / "big", 60)
+    before = seed_db.read_bytes()
+    limit = len(before) + 64_000  # a disk with room for 64 KB more: a file-size limit, per process
+
+    def small_disk():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    done = subprocess.run([*CLI, "ingest", str(corpus / "articles"), "--db", str(seed_db)], cwd=ROOT,
+                          capture_output=True, text=True, preexec_fn=small_disk)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "could not be written" in done.stderr
+    conn = connect(seed_db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == len(list((SEED / "articles").iterdir()))
+
+
+def unprivileged(command: list[str]) -> list[str]:
+    """The command as a user that file permissions bind (root's writes ignore them)."""
+    if os.geteuid() != 0:
+        return command
+    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    try:
+        usable = subprocess.run([*as_nobody, sys.executable, "-c", "import cli"], cwd=ROOT).returncode == 0
+    except FileNotFoundError:
+        usable = False
+    if not usable:
+        pytest.skip("running as root, with no way to run as another user")
+    return [*as_nobody, *command]
+
+
+@pytest.fixture
+def shared_folder(seed_db):
+    """A folder other users may enter, holding a copy of the seed database and its user database."""
+    import shutil
+    import tempfile
+    from db.schema import user_path
+    connect(seed_db).close()  # makes the user database
+    folder = Path(tempfile.mkdtemp())
+    shutil.copy(seed_db, folder / "t.db")
+    shutil.copy(user_path(seed_db), folder / "t.user.db")
+    yield folder
+    shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("protect", ["file", "folder"])
+def test_a_read_only_database_is_read_and_a_write_says_why(shared_folder, protect):
+    db = shared_folder / "t.db"
+    shared_folder.chmod(0o777 if protect == "file" else 0o755)
+    databases = [db, shared_folder / "t.user.db"]
+    for path in databases:
+        path.chmod(0o644 if protect == "file" else 0o666)  # "folder": files may be written, not created
+    before = [p.read_bytes() for p in databases]
+    listed = subprocess.run(unprivileged([*CLI, "export", "--db", str(db)]), cwd=ROOT, capture_output=True, text=True)
+    assert listed.returncode == 0 and listed.stdout.strip().startswith("["), listed.stderr
+    target = json.loads(listed.stdout)[0]["id"]
+    for command, says in ((["annotate", target, "--star"], "read-only"), (["load", str(SEED)], "read-only"),
+                          (["ingest", str(SEED / "articles")], "read-only")):
+        done = subprocess.run(unprivileged([*CLI, *command, "--db", str(db)]), cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 1 and says in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert [p.read_bytes() for p in databases] == before
 
 
 def test_load_beside_an_open_connection_keeps_the_file_and_what_that_connection_writes(seed_db):

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from db import queries
 from db.export import ExportError, details, to_markdown, write_atomic
 from db.queries import Filter, QueryError
-from db.schema import connect
+from db.schema import DatabaseError, connect
 from tui.panes import DetailPane, FacetPane, Histogram
 from tui.screens import ArticleScreen, HelpScreen, Prompt
 from tui.timeline_view import TimelineView
@@ -258,13 +258,21 @@ class TimelineApp(App):
         if not view.current_id:
             return
         row = view.row(view.cursor)
-        try:
-            queries.set_starred(self.conn, view.current_id, not row.starred)
-        except QueryError as e:  # the event went away in a reload by another process
-            self.notify(f"{e}: press r to reload", severity="warning")
+        if not self._saved(queries.set_starred, view.current_id, not row.starred):
             return
         view.invalidate()
         self.show_detail(view.current_id)
+
+    def _saved(self, write, event_id: str, *args, **kwargs) -> bool:
+        """Write an annotation, or say in a notification why it was not saved."""
+        try:
+            write(self.conn, event_id, *args, **kwargs)
+            return True
+        except QueryError as e:  # the event went away in a reload by another process
+            self.notify(f"{e}: press r to reload", severity="warning")
+        except (DatabaseError, sqlite3.OperationalError) as e:  # read-only, or busy beyond the wait
+            self.notify(f"Not saved: {e}", severity="error")
+        return False
 
     def action_tag(self) -> None:
         self._annotate("Tags for this event (comma-separated)", lambda v: {"tags": v.split(",")})
@@ -279,8 +287,7 @@ class TimelineApp(App):
             return
 
         def done(answer: str | None) -> None:
-            if answer is not None:
-                queries.annotate(self.conn, event_id, **fields(answer))
+            if answer is not None and self._saved(queries.annotate, event_id, **fields(answer)):
                 self.show_detail(event_id)
 
         self.push_screen(Prompt(question, value or ""), done)
