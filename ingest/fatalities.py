@@ -42,7 +42,8 @@ def find_fatalities(folded: str) -> Fatalities | None:
         if not m:
             continue
         word, mod = m["num"], (m["mod"] or "").strip()
-        if word in lex["vague"]:
+        vague = word in lex["vague"]
+        if vague:
             best, low, high = lex["vague"][word]
         else:
             value = int(word.replace(",", "")) if word[0].isdigit() else lex["words"][word]
@@ -61,7 +62,7 @@ def find_fatalities(folded: str) -> Fatalities | None:
         if others:  # "killed 25 children and 10 women": 35
             best, low = best + others, (low or 0) + others
             high = None if high is None else high + others
-        return Fatalities(best, low, high, folded[start:end])
+        return Fatalities(best, low, high, folded[start:end], vague)
     return None
 
 

@@ -35,6 +35,8 @@ def same_event(a: Event, b: Event) -> bool:
         return False
     if {e.document for e in a.evidence} & {e.document for e in b.evidence}:
         return False  # two events of one article are two events
+    if not kinds_agree(a, b):
+        return False
     towns_a = {p.id for p in a.places if p.kind not in ("country", "admin1")}
     same_town = bool(towns_a & {p.id for p in b.places if p.kind not in ("country", "admin1")})
     doers_a = {x.id for x, role in a.actors if role == "actor1"}
@@ -46,14 +48,11 @@ def same_event(a: Event, b: Event) -> bool:
     return same_town or same_doing
 
 
-def _updates(toll: Fatalities, other: Fatalities, within_article: bool) -> bool:
-    """Does `other` replace the toll? Across sources the higher count wins (tolls rise as bodies
-    are found). Within an article the first telling's toll is the incident's; a later sentence
-    replaces it only to update it ("the death toll rose to 82"), for later sentences also give
-    tolls of other days and of the whole war."""
-    if within_article:
-        return "toll" in other.raw and (other.best or 0) > (toll.best or 0)
-    return (other.best or 0) > (toll.best or 0)
+def _updates(toll: Fatalities, other: Fatalities) -> bool:
+    """Does a later sentence of an article replace its toll? The first telling's toll is the
+    incident's; a later sentence replaces it only to update it ("the death toll rose to 82"), for
+    later sentences also give tolls of other days and of the whole war."""
+    return "toll" in other.raw and (other.best or 0) > (toll.best or 0)
 
 
 def _specificity(sub_type: str) -> int:
@@ -64,6 +63,7 @@ def merge(events: list[Event]) -> list[Event]:
     """Greedy, in the order given (document order), so the result and its ids are deterministic.
     Only events whose dates share a month are compared: the work grows with the corpus, not its square."""
     merged: list[Event] = []
+    tolls: list[list[Fatalities]] = []  # each source's toll of each merged event
     by_month: dict[tuple[int, int], list[int]] = {}
     for event in events:
         candidates = sorted({i for month in _months(event) for i in by_month.get(month, ())})
@@ -72,14 +72,29 @@ def merge(events: list[Event]) -> list[Event]:
         if best[0]:
             target = merged[-best[1]]
             _absorb(target, event)
+            tolls[-best[1]] += [event.fatalities] if event.fatalities else []
             for month in _months(target):  # its date may have sharpened
                 if -best[1] not in by_month.setdefault(month, []):
                     by_month[month].append(-best[1])
         else:
             merged.append(event)
+            tolls.append([event.fatalities] if event.fatalities else [])
             for month in _months(event):
                 by_month.setdefault(month, []).append(len(merged) - 1)
+    for event, told in zip(merged, tolls):
+        if len(told) > 1:
+            event.fatalities = agreed_toll(told)
+            event.summary = summary_of(event)
     return merged
+
+
+def agreed_toll(tolls: list[Fatalities]) -> Fatalities:
+    """The toll of an incident its sources count differently: a number before a word ("dozens"),
+    and of the numbers the middle one (the higher of two: tolls rise as bodies are found), so that
+    one source's toll of a whole offensive, or of another incident merged by mistake, does not
+    become the incident's."""
+    counted = [t for t in tolls if not t.vague] or tolls
+    return sorted(counted, key=lambda t: t.best or 0)[len(counted) // 2]
 
 
 def _months(e: Event) -> list[tuple[int, int]]:
@@ -133,12 +148,18 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     first placed: what later tellings add (a town nearby, a launch site) does not widen it."""
     if FAMILIES[a.type] != FAMILIES[b.type] or FAMILIES[a.type] == "strategic":
         return False
-    if not (a.vague or b.vague or a.sub_type == b.sub_type or {a.type, b.type} <= _HARM):
+    if not kinds_agree(a, b):
         return False
     span_a, span_b = _span(a), _span(b)
     if span_a and span_b and (span_a.start > span_b.end or span_b.start > span_a.end):
         return False
     return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
+
+
+def kinds_agree(a: Event, b: Event) -> bool:
+    """Can two tellings be of one kind of incident? Told generally ("attack", "killed"), of the same
+    sub-type, or both harm done from afar or to civilians; fighting is another kind."""
+    return a.vague or b.vague or a.sub_type == b.sub_type or {a.type, b.type} <= _HARM
 
 
 def _span(e: Event) -> Interval | None:
@@ -164,15 +185,17 @@ def _within(inner: Place, outer: Place) -> bool:
 def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
     """Fold `other` into `target`. Across sources the more precise date brings its type along; within
     an article (`sharpen`) the date the sentence gives wins, and the most telling type."""
+    target.vague = target.vague and other.vague
     if sharpen:
-        target.vague = target.vague and other.vague
         if other.date and (target.date is None or target.date_source in WEAK_DATES and other.date_source not in WEAK_DATES):
             target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
         if _specificity(other.sub_type) < _specificity(target.sub_type):
             target.type, target.sub_type = other.type, other.sub_type
-    elif _PRECISION_RANK[other.date.precision] < _PRECISION_RANK[target.date.precision]:
-        target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
-        target.type, target.sub_type = other.type, other.sub_type
+    else:
+        if _PRECISION_RANK[other.date.precision] < _PRECISION_RANK[target.date.precision]:
+            target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
+        if _specificity(other.sub_type) < _specificity(target.sub_type):
+            target.type, target.sub_type = other.type, other.sub_type
     known = {a.id for a, _ in target.actors}
     if sharpen and not any(r == "actor1" for _, r in target.actors):
         doer = next((a for a, r in other.actors if r == "actor1"), None)
@@ -183,8 +206,8 @@ def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
     places = target.places + [p for p in other.places if p.id not in {q.id for q in target.places}]
     named = {p.country for p in places if p.kind != "country"}  # a country adds nothing beside a place in it
     target.places = [p for p in places if p.kind != "country" or p.country not in named]
-    if other.fatalities and (not target.fatalities or _updates(target.fatalities, other.fatalities, sharpen)):
-        target.fatalities = other.fatalities
+    if other.fatalities and (not target.fatalities or sharpen and _updates(target.fatalities, other.fatalities)):
+        target.fatalities = other.fatalities  # across sources, `merge` settles the toll when all are in
     target.evidence += other.evidence
     target.summary = summary_of(target)  # with what the other reports added
     target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.05), 2)

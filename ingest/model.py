@@ -33,6 +33,7 @@ class Fatalities:
     low: int | None
     high: int | None
     raw: str
+    vague: bool = False  # told by a word ("dozens", "hundreds"), not a number
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,31 @@ def test_one_place_named_in_two_spellings_is_one_place_of_the_event(tmp_path):
 def test_a_run_of_spaces_after_a_name_is_read_in_linear_time():
     (event,) = events_of("Islamic State" + " " * 40000 + "attacked Raqqa on Monday.")
     assert [p.name for p in event.places] == ["Raqqa"]
+
+
+def merged_reports(*texts: str, published: str = "2016-10-04"):
+    """The events of several one-paragraph reports, merged across sources as a load does."""
+    from ingest.dates import parse_published
+    from ingest.merge import merge
+    from ingest.model import Article
+    events = []
+    for i, text in enumerate(texts):
+        events += extract(Article(path=f"report{i}.txt", text=text, published=parse_published(published)))[0]
+    return merge(events)
+
+
+def test_a_report_that_names_the_weapon_sharpens_the_event_of_one_that_does_not():
+    (event,) = merged_reports("Five people were killed in Homs on Monday, the governor said.\n",
+                              "Rockets fired by rebels hit a market in Homs on Monday, killing five people.\n")
+    assert event.sub_type == "Shelling/artillery/missile attack" and len(event.evidence) == 2
+
+
+def test_fighting_and_an_air_strike_in_one_town_on_one_day_stay_two_events():
+    events = merged_reports("Clashes broke out between rebels and the army in Homs on Monday.\n",
+                            "Warplanes struck a market in Homs on Monday, killing nine people.\n")
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Armed clash"]
+
+
+def test_the_toll_of_several_sources_is_their_middle_number_and_a_number_beats_a_word():
+    (event,) = merged_reports(*(f"A car bomb killed {n} people in Homs on Monday.\n" for n in ("12", "15", "dozens", "300")))
+    assert event.fatalities.best == 15  # not "dozens", and not the 300 of a report of something else
