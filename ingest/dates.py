@@ -51,7 +51,7 @@ class Interval:
             return f"{self.start.year:04d}-{self.start.month:02d}"
         if self.precision == "year":
             return f"{self.start.year:04d}"
-        if self.precision == "week" and (self.end - self.start).days == 6:
+        if self.precision == "week" and (self.end - self.start).days == 6 and self.start.weekday() == 0:
             iso = self.start.isocalendar()
             return f"{iso.year:04d}-W{iso.week:02d}"
         if self.precision == "season":

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from ingest.dates import find_dates, parse_published
+from ingest.dates import Interval, find_dates, parse_published
 from ingest.text import fold
 
 
@@ -63,3 +63,8 @@ def test_parse_published_rejects_impossible_dates():
     with pytest.raises(ValueError):
         parse_published("2021-02-30")
     assert parse_published("2017-11").start == date(2017, 11, 1)
+
+
+def test_only_a_monday_to_sunday_week_is_shown_as_an_iso_week():
+    assert Interval(date(2016, 10, 3), date(2016, 10, 9), "week").display() == "2016-W40"
+    assert Interval(date(2016, 10, 5), date(2016, 10, 11), "week").display() == "2016-10-05..2016-10-11"
