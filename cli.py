@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
+from seed import SEED
+
 DEFAULT_DB = "timeline.db"
-SEED_DIR = Path(__file__).resolve().parent / "seed"
 
 db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
                          help="The database file.")
@@ -84,8 +85,8 @@ def main(ctx: click.Context, db_path: str) -> None:
     """Turn news articles into a sourced timeline of events. Without a command, open the app."""
     if ctx.invoked_subcommand is None:
         if not Path(db_path).exists():
-            click.echo(f"Building {db_path} from {SEED_DIR / 'articles'} …", err=True)
-            ctx.invoke(load, seed_dir=str(SEED_DIR), db_path=db_path, exit_on_error=False)
+            click.echo(f"Building {db_path} from {SEED / 'articles'} …", err=True)
+            ctx.invoke(load, seed_dir=str(SEED), db_path=db_path, exit_on_error=False)
         from tui.app import TimelineApp
 
         open_db(db_path).close()  # a database the app cannot use is said in one line, before the screen
@@ -120,7 +121,7 @@ def progress_printer(total_hint: int):
 
 
 @main.command()
-@click.argument("seed_dir", default=str(SEED_DIR), type=click.Path(file_okay=False))
+@click.argument("seed_dir", default=str(SEED), type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True,
               help="Replace a database that cannot be used (damaged, foreign, newer), keeping it as a backup.")
 @db_option

@@ -29,8 +29,9 @@ from pathlib import Path
 
 from ingest import text
 from ingest.text import alias_key, name_variants
+from seed import SEED
 
-GAZETTEER = Path(__file__).resolve().parent.parent / "seed" / "gazetteer"
+GAZETTEER = SEED / "gazetteer"
 # A city this big, and ten times bigger than any town called so, is known abroad by that exonym.
 MAJOR_CITY = 100_000
 EXONYM_FACTOR = 10

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import yaml
 
-SEED = Path(__file__).resolve().parent.parent / "seed"
+from seed import SEED
 
 
 @cache
