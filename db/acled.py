@@ -147,9 +147,9 @@ class _Importer:
                 self.actors[key] = rows[0][0]
             else:
                 actor_id = f"acled:{slug(name)}"
-                self.conn.execute("INSERT OR IGNORE INTO actors VALUES (?, ?, ?, ?)",
+                self.conn.execute("INSERT OR IGNORE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
                                   (actor_id, name, INTER_KINDS.get(inter.strip()[:1], "unknown"), None))
-                self.conn.execute("INSERT OR IGNORE INTO actor_aliases VALUES (?, ?, ?)", (key, name, actor_id))
+                self.conn.execute("INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)", (key, name, actor_id))
                 self.actors[key] = actor_id
         self.actors[name] = self.actors[key]
         return self.actors[key]
@@ -166,9 +166,10 @@ class _Importer:
         place_id = f"acled:{slug(cc)}:{slug(r.get('admin1', ''))}:{slug(r['location'])}"
         if place_id not in self.places:
             lat, lon = _float(r.get("latitude")), _float(r.get("longitude"))
-            self.conn.execute("INSERT OR IGNORE INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self.conn.execute("INSERT OR IGNORE INTO places (id, name, country, admin1, lat, lon, kind)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?)",
                               (place_id, r["location"].strip(), cc, r.get("admin1") or None, lat, lon, "acled"))
-            self.conn.execute("INSERT OR IGNORE INTO place_aliases VALUES (?, ?, ?)",
+            self.conn.execute("INSERT OR IGNORE INTO place_aliases (key, alias, place_id) VALUES (?, ?, ?)",
                               (alias_key(r["location"]), r["location"].strip(), place_id))
             self.places.add(place_id)
         return place_id
@@ -203,8 +204,9 @@ class _Importer:
             " fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin)"
             " VALUES (:id, :date_start, :date_end, :precision, :date, 'acled', :type, :sub_type, :summary,"
             " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled')", events)
-        self.conn.executemany("INSERT OR IGNORE INTO event_actors VALUES (?, ?, ?, ?)", links)
-        self.conn.executemany("INSERT OR IGNORE INTO event_places VALUES (?, ?, ?)", places)
+        self.conn.executemany("INSERT OR IGNORE INTO event_actors (event_id, actor_id, role, date_start)"
+                              " VALUES (?, ?, ?, ?)", links)
+        self.conn.executemany("INSERT OR IGNORE INTO event_places (event_id, place_id, date_start) VALUES (?, ?, ?)", places)
         first = self.next_document
         self.next_document += len(docs)
         self.conn.executemany(

@@ -117,16 +117,15 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
             continue
         conn.execute("SAVEPOINT document")  # one document that cannot be stored does not cost the others
         try:
-            conn.execute(
-                "INSERT INTO documents (path, sha256, title, publisher, author, url, published, published_start,"
-                " published_end, precision, note, text, published_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (_display_path(article.path), article.sha256, article.title, article.publisher, article.author,
-                 article.url, article.published.display() if article.published else None,
-                 article.published.start.isoformat() if article.published else None,
-                 article.published.end.isoformat() if article.published else None,
-                 article.published.precision if article.published else None, article.note, article.text,
-                 article.published_source),
-            )
+            published = article.published
+            row = {"path": _display_path(article.path), "sha256": article.sha256, "title": article.title,
+                   "publisher": article.publisher, "author": article.author, "url": article.url,
+                   "published": published.display() if published else None,
+                   "published_start": published.start.isoformat() if published else None,
+                   "published_end": published.end.isoformat() if published else None,
+                   "precision": published.precision if published else None, "note": article.note,
+                   "text": article.text, "published_source": article.published_source}
+            conn.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
         except sqlite3.Error as e:
             conn.execute("ROLLBACK TO document")
             conn.execute("RELEASE document")
@@ -255,9 +254,9 @@ def _event_row(e: Event, publisher: dict[str, str]) -> dict:
 def write_gazetteer_actors(conn) -> None:
     """Every actor of the gazetteer with its aliases, so that any alias filters."""
     gaz = load_gazetteer()
-    conn.executemany("INSERT OR REPLACE INTO actors VALUES (?, ?, ?, ?)",
+    conn.executemany("INSERT OR REPLACE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
                      [(a.id, a.name, a.kind, a.country) for a in gaz.actors.values()])
-    conn.executemany("INSERT OR IGNORE INTO actor_aliases VALUES (?, ?, ?)",
+    conn.executemany("INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
                      [(alias_key(alias), alias, actor_id) for actor_id, aliases in gaz.actor_aliases.items()
                       for alias in aliases])
 
@@ -267,10 +266,13 @@ def _write_entities(conn, events: list[Event]) -> None:
     gaz = load_gazetteer()
     write_gazetteer_actors(conn)
     named = {a.id: a for e in events for a, _ in e.actors}  # state forces of any country are made as named
-    conn.executemany("INSERT OR IGNORE INTO actors VALUES (?, ?, ?, ?)", [(a.id, a.name, a.kind, a.country) for a in named.values()])
-    conn.executemany("INSERT OR IGNORE INTO actor_aliases VALUES (?, ?, ?)", [(alias_key(a.name), a.name, a.id) for a in named.values()])
+    conn.executemany("INSERT OR IGNORE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
+                     [(a.id, a.name, a.kind, a.country) for a in named.values()])
+    conn.executemany("INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
+                     [(alias_key(a.name), a.name, a.id) for a in named.values()])
     places = {p.id: p for e in events for p in e.places}
-    conn.executemany("INSERT OR REPLACE INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
+    conn.executemany("INSERT OR REPLACE INTO places (id, name, country, admin1, lat, lon, kind)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                      [(p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind) for p in places.values()])
-    conn.executemany("INSERT OR IGNORE INTO place_aliases VALUES (?, ?, ?)",
+    conn.executemany("INSERT OR IGNORE INTO place_aliases (key, alias, place_id) VALUES (?, ?, ?)",
                      [(alias_key(alias), alias, pid) for pid in places for alias in gaz.place_aliases(pid)])

@@ -99,7 +99,8 @@ def _copy_annotations_to_user(conn: sqlite3.Connection) -> None:
     WAL files is not atomic, and a crash between the two steps must leave a copy, not none."""
     if conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'annotations'").fetchone():
         with conn:
-            conn.execute("INSERT OR IGNORE INTO user.annotations SELECT * FROM main.annotations")
+            conn.execute("INSERT OR IGNORE INTO user.annotations (event_id, starred, tags, note, updated)"
+                         " SELECT event_id, starred, tags, note, updated FROM main.annotations")
 
 
 def _v3_to_v4(conn: sqlite3.Connection) -> None:
@@ -281,5 +282,5 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             return
     conn.executescript(TABLES)
     conn.execute("DELETE FROM schema_version")
-    conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+    conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
     conn.commit()

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 PRECISIONS = ("day", "week", "month", "season", "year")
-_RANK = {p: i for i, p in enumerate(PRECISIONS)}
+PRECISION_RANK = {p: i for i, p in enumerate(PRECISIONS)}  # the sharper, the lower
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -134,7 +134,7 @@ def _past_day(month_no: int, day_no: int, ref: Interval) -> Interval | None:
 
 def _coarsen(result: Interval, ref: Interval) -> Interval:
     """A relative expression cannot be finer than the date it is relative to."""
-    if _RANK[result.precision] < _RANK[ref.precision]:
+    if PRECISION_RANK[result.precision] < PRECISION_RANK[ref.precision]:
         return ref
     return result
 

@@ -25,24 +25,15 @@ from ingest.lexicon import SEED, load_lexicon
 from ingest.text import fold, match_text, name_variants
 
 MAX_PLACE_WORDS = 6  # longer names exist (Chinese syllables spelt out) but are not written so in news
-# Particles inside a place name that stay lower case: "Deir ez-Zor", "Ras al-Ain", "Rio de Janeiro".
-PARTICLES = {"al", "el", "ad", "ar", "as", "an", "at", "az", "ash", "ez", "es", "ed", "er", "um", "umm", "bin", "ibn",
-             "bani", "beni", "de", "del", "da", "do", "dos", "das", "la", "le", "les", "du", "di", "van", "von", "of",
-             "des", "los", "las", "au", "aux", "en",
-             "the", "and", "y", "e", "sur", "sous", "upon", "on"}
-# Words that may end a division's name in lower case: "Damascus countryside", "Idlib province".
-DIVISION_WORDS = {"province", "governorate", "countryside", "region", "state", "oblast", "district", "county",
-                  "suburbs", "prefecture", "department"}
-# Words that may stand before a place's name without being part of another name: "northern Aleppo".
-QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "rural",
-              "greater", "upper", "lower", "northeastern", "northwestern", "southeastern", "southwestern", "old", "new"}
+_NAMES = load_lexicon("names")  # the words around and inside a place's name
+PARTICLES = set(_NAMES["articles"]) | set(_NAMES["particles"])
+DIVISION_WORDS = set(_NAMES["division_words"])
+QUALIFIERS = set(_NAMES["qualifiers"])
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|into|from|of|across|toward|towards|to|inside|between)"
                        r"\s+(?:the\s+)?(?:(?:town|city|village|district|province|region|area|suburb|camp)\s+of\s+)?$")
 _WORD = re.compile(r"\w+(?:'\w+)*")
-# After a name, the words that make it a division: "Idlib province", "Aleppo countryside".
-_DIVISION_AFTER = re.compile(r"\s+(?:province|provinces|governorate|governorates|countryside|region|state|oblast|"
-                             r"district|county|prefecture|department|muhafazat|wilayat|territory)\b")
-_DIVISION_BEFORE = re.compile(r"\b(?:province|governorate|region|state|oblast|countryside|rural)\s+(?:of\s+)?$")
+_DIVISION_AFTER = re.compile(r"\s+(?:" + "|".join(_NAMES["division_after"]) + r")\b")
+_DIVISION_BEFORE = re.compile(r"\b(?:" + "|".join(_NAMES["division_before"]) + r")\s+(?:of\s+)?$")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ingest import text
 from ingest.text import alias_key, name_variants
+from ingest.lexicon import load_lexicon
 from seed import SEED
 
 GAZETTEER = SEED / "gazetteer"
@@ -190,7 +191,7 @@ def _letters(key: str) -> str:
     return "".join(w for w in words if w not in _ARTICLES)
 
 
-_ARTICLES = {"al", "el", "ez", "es", "ed", "az", "ad", "ar", "as", "an", "ash", "at"}
+_ARTICLES = set(load_lexicon("names")["articles"])
 
 
 def skeleton(key: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ingest.dates import Interval
+from ingest.dates import PRECISION_RANK, Interval
 from ingest.geo import Place
 from ingest.model import Event, Fatalities, summary_of
 
@@ -13,7 +13,6 @@ FAMILIES = {  # ACLED types that can describe the same incident, seen by differe
     "Battles": "violence", "Explosions/Remote violence": "violence", "Violence against civilians": "violence",
     "Protests": "demonstration", "Riots": "demonstration", "Strategic developments": "strategic",
 }
-_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4}
 
 
 def match_score(a: Event, b: Event) -> int:
@@ -192,7 +191,7 @@ def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
         if _specificity(other.sub_type) < _specificity(target.sub_type):
             target.type, target.sub_type = other.type, other.sub_type
     else:
-        if _PRECISION_RANK[other.date.precision] < _PRECISION_RANK[target.date.precision]:
+        if PRECISION_RANK[other.date.precision] < PRECISION_RANK[target.date.precision]:
             target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
         if _specificity(other.sub_type) < _specificity(target.sub_type):
             target.type, target.sub_type = other.type, other.sub_type
