@@ -102,22 +102,39 @@ def report(result) -> None:
                f" {result.events} events", err=True)
 
 
-def progress_printer(total_hint: int):
-    """A Rich progress bar on a terminal when there is enough work to watch; silent otherwise."""
-    if total_hint < 20 or not sys.stderr.isatty():
-        return None
-    from rich.console import Console
-    from rich.progress import Progress
+class ProgressBar:
+    """A Rich progress bar on stderr when it is a terminal and there is enough work to watch;
+    silent otherwise. `advance` moves it by steps, `update` to a position."""
 
-    bar = Progress(transient=True, console=Console(stderr=True))
-    task = bar.add_task("loading", total=total_hint * 2)
-    bar.start()
+    def __init__(self, label: str, total: int, worth_showing: bool) -> None:
+        self.bar = None
+        if worth_showing and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
 
-    def step(message: str) -> None:
-        bar.update(task, advance=1, description=message[:40])
-        if bar.tasks[0].completed >= bar.tasks[0].total:
-            bar.stop()
-    return step
+            self.bar = Progress(transient=True, console=Console(stderr=True))
+            self.task = self.bar.add_task(label, total=total)
+            self.bar.start()
+
+    def advance(self, message: str) -> None:
+        if self.bar:
+            self.bar.update(self.task, advance=1, description=message[:40])
+
+    def update(self, done: int) -> None:
+        if self.bar:
+            self.bar.update(self.task, completed=done)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar:
+            self.bar.stop()
+
+
+def article_progress(files: int) -> ProgressBar:
+    """Loading reads each file, then extracts from it: two steps per file."""
+    return ProgressBar("loading", files * 2, worth_showing=files >= 20)
 
 
 @main.command()
@@ -136,12 +153,14 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
         fail(str(e))
     try:
         try:
-            result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
+            with article_progress(len(files)) as bar:
+                result = load_db(Path(seed_dir), Path(db_path), bar.advance)
         except NotOurs as e:
             if not force:
                 fail(f"{e} (--force replaces it, keeping a backup)")
             click.echo(f"timeline: {e}; kept as {set_aside(Path(db_path))}", err=True)
-            result = load_db(Path(seed_dir), Path(db_path), progress_printer(len(files)))
+            with article_progress(len(files)) as bar:
+                result = load_db(Path(seed_dir), Path(db_path), bar.advance)
     except DatabaseError as e:
         fail(str(e))
     report(result)
@@ -169,8 +188,9 @@ def ingest(files, published, publisher, title, db_path) -> None:
             fail(f"--published: {e}", USAGE)
     paths = [p for f in map(Path, files) for p in (articles_in(f) if f.is_dir() else [f])]
     try:
-        result = ingest_files(paths, Path(db_path), {"published": published, "publisher": publisher, "title": title},
-                              progress_printer(len(paths)))
+        with article_progress(len(paths)) as bar:
+            result = ingest_files(paths, Path(db_path), {"published": published, "publisher": publisher,
+                                                         "title": title}, bar.advance)
     except DatabaseError as e:
         fail(str(e))
     report(result)
@@ -192,21 +212,11 @@ def import_acled(file, db_path) -> None:
     from db.schema import DatabaseError
 
     size = Path(file).stat().st_size
-    bar = None
-    if sys.stderr.isatty() and size > 1_000_000:
-        from rich.console import Console
-        from rich.progress import Progress
-
-        bar = Progress(transient=True, console=Console(stderr=True))
-        task = bar.add_task("importing", total=size)
-        bar.start()
     try:
-        result = run_import(Path(file), Path(db_path), (lambda done: bar.update(task, completed=done)) if bar else None)
+        with ProgressBar("importing", size, worth_showing=size > 1_000_000) as bar:
+            result = run_import(Path(file), Path(db_path), bar.update)
     except (ImportFileError, DatabaseError, UnicodeDecodeError) as e:
         fail(f"{file}: {e}")
-    finally:
-        if bar:
-            bar.stop()
     for line, problem in result.bad_rows[:50]:
         click.echo(f"error: {file}:{line}: {problem}", err=True)
     if len(result.bad_rows) > 50:

@@ -109,7 +109,7 @@ def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | No
                     importer.write(batch, report)
                     batch = []
                     if progress:
-                        progress(f.tell())
+                        progress(f.buffer.tell())  # bytes read so far (the text layer cannot tell while iterating)
             importer.write(batch, report)
             importer.finish()
             conn.commit()

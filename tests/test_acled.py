@@ -97,3 +97,11 @@ def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db):
     conn = connect(seed_db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert queries.count_events(conn) == before
+
+
+def test_a_long_import_reports_its_progress_in_bytes_read(tmp_path):
+    csv_path = generate(12000, tmp_path / "acled.csv")
+    seen: list[int] = []
+    report = import_acled(csv_path, tmp_path / "t.db", seen.append)
+    assert report.added == 12000
+    assert seen and seen == sorted(seen) and 0 < seen[-1] <= csv_path.stat().st_size
