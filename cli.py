@@ -186,7 +186,10 @@ def ingest(files, published, publisher, title, db_path) -> None:
             parse_published(published)
         except ValueError as e:
             fail(f"--published: {e}", USAGE)
-    paths = [p for f in map(Path, files) for p in (articles_in(f) if f.is_dir() else [f])]
+    try:
+        paths = [p for f in map(Path, files) for p in (articles_in(f) if f.is_dir() else [f])]
+    except OSError as e:
+        fail(f"{e.filename}: {e.strerror}")
     try:
         with article_progress(len(paths)) as bar:
             result = ingest_files(paths, Path(db_path), {"published": published, "publisher": publisher,
