@@ -451,8 +451,7 @@ def stats(conn) -> Stats:
 
 def annotate(conn, event_id: str, tags: list[str] | None = None, note: str | None = None) -> None:
     """Tags (added to those already there) and a note (replacing it) on an event."""
-    if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
-        raise QueryError(f"no event {event_id!r}")
+    _require_event(conn, event_id)
     row = conn.execute("SELECT tags, note FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
     old_tags = [t for t in (row["tags"] or "").split(",") if t] if row else []
     new_tags = ",".join(dict.fromkeys(old_tags + [t.strip() for t in tags or [] if t.strip()]))
@@ -463,12 +462,17 @@ def annotate(conn, event_id: str, tags: list[str] | None = None, note: str | Non
 
 
 def set_starred(conn, event_id: str, starred: bool) -> None:
-    if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
-        raise QueryError(f"no event {event_id!r}")
+    _require_event(conn, event_id)
     _write_annotation(
         conn, "INSERT INTO annotations (event_id, starred, updated) VALUES (?, ?, datetime('now'))"
         " ON CONFLICT(event_id) DO UPDATE SET starred = excluded.starred, updated = excluded.updated",
         (event_id, int(starred)))
+
+
+def _require_event(conn, event_id: str) -> None:
+    """An annotation is kept only for an event that exists: an unknown id is a usage error."""
+    if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
+        raise QueryError(f"no event {event_id!r}")
 
 
 def _write_annotation(conn, sql: str, params: tuple) -> None:

@@ -130,9 +130,10 @@ def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(f"{path}: no such database (run `timeline load` first)")
-    if create and (why := read_only(path)):
-        raise DatabaseError(f"{path}: {why}; nothing written")
-    conn = _open(path, read_only(path))
+    why_read_only = read_only(path)
+    if create and why_read_only:
+        raise DatabaseError(f"{path}: {why_read_only}; nothing written")
+    conn = _open(path, why_read_only)
     conn.row_factory = sqlite3.Row
     try:
         try:
@@ -150,12 +151,12 @@ def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite
             if _busy(e):
                 raise
             raise DatabaseError(f"{user_path(path)}: the stars, tags and notes cannot be read ({e})") from None
-        if read_only(path):
-            _refuse_upgrade(conn, path)
+        if why_read_only:
+            _refuse_upgrade(conn, path, why_read_only)
         else:
             ensure_schema(conn)
-        for schema in ("main", "user"):
-            if not read_only(path if schema == "main" else user_path(path)):
+        for schema, file in (("main", path), ("user", user_path(path))):
+            if not read_only(file):
                 conn.execute(f"PRAGMA {schema}.journal_mode=WAL")
                 conn.execute(f"PRAGMA {schema}.synchronous=NORMAL")
         if not user:
@@ -204,35 +205,32 @@ def _readable(conn: sqlite3.Connection, schema: str) -> bool:
 
 
 def _attach_user(conn: sqlite3.Connection, path: Path) -> None:
-    """Attach the user's annotations; a user database that cannot be written and does not exist yet
-    is an empty one in memory (a read-only store has no stars to show)."""
-    if not read_only(path):
-        conn.execute("ATTACH DATABASE ? AS user", (str(path),))
-    elif not path.exists():
-        conn.execute("ATTACH DATABASE ':memory:' AS user")
-    else:
-        try:
-            conn.execute("ATTACH DATABASE ? AS user", (_uri(path),))
-            readable = _readable(conn, "user")
-        except sqlite3.OperationalError as e:
-            if "readonly" not in str(e):
-                raise
-            readable = False
-        if not readable:
-            if conn.execute("SELECT 1 FROM pragma_database_list WHERE name = 'user'").fetchone():
-                conn.execute("DETACH DATABASE user")
-            conn.execute("ATTACH DATABASE ? AS user", (_uri(path, immutable=True),))
+    """Attach the user's annotations. One this process cannot write is attached read-only, or, if it
+    does not exist yet, as an empty one in memory (a read-only store has no stars to show)."""
+    writable = not read_only(path)
+    if writable or not path.exists():
+        conn.execute("ATTACH DATABASE ? AS user", (str(path) if writable else ":memory:",))
+        conn.executescript(USER_TABLES)
         return
-    conn.executescript(USER_TABLES)
+    try:
+        conn.execute("ATTACH DATABASE ? AS user", (_uri(path),))
+        if _readable(conn, "user"):
+            return
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e):
+            raise
+    if conn.execute("SELECT 1 FROM pragma_database_list WHERE name = 'user'").fetchone():
+        conn.execute("DETACH DATABASE user")
+    conn.execute("ATTACH DATABASE ? AS user", (_uri(path, immutable=True),))
 
 
-def _refuse_upgrade(conn: sqlite3.Connection, path: Path) -> None:
+def _refuse_upgrade(conn: sqlite3.Connection, path: Path, why_read_only: str) -> None:
     """A read-only store is read as it is, or not at all: it cannot be created or migrated."""
     has_version = conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'schema_version'").fetchone()
     row = has_version and conn.execute("SELECT version FROM schema_version").fetchone()
     if not row or row[0] != SCHEMA_VERSION:
         state = f"schema version {row[0]} must be upgraded" if row else "an empty database"
-        raise DatabaseError(f"{path}: {state}, and {read_only(path)}")
+        raise DatabaseError(f"{path}: {state}, and {why_read_only}")
 
 
 def _busy(e: sqlite3.DatabaseError) -> bool:

@@ -67,14 +67,14 @@ def merge(events: list[Event]) -> list[Event]:
     for event in events:
         candidates = sorted({i for month in _months(event) for i in by_month.get(month, ())})
         scored = [(match_score(merged[i], event), -i) for i in candidates]
-        best = max(scored, default=(0, 0))
-        if best[0]:
-            target = merged[-best[1]]
-            _absorb(target, event)
-            tolls[-best[1]] += [event.fatalities] if event.fatalities else []
-            for month in _months(target):  # its date may have sharpened
-                if -best[1] not in by_month.setdefault(month, []):
-                    by_month[month].append(-best[1])
+        score, minus_i = max(scored, default=(0, 0))
+        if score:
+            i = -minus_i
+            _absorb(merged[i], event)
+            tolls[i] += [event.fatalities] if event.fatalities else []
+            for month in _months(merged[i]):  # its date may have sharpened
+                if i not in by_month.setdefault(month, []):
+                    by_month[month].append(i)
         else:
             merged.append(event)
             tolls.append([event.fatalities] if event.fatalities else [])
