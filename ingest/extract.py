@@ -158,7 +158,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     datelines = [m.entity for m in found if isinstance(m.entity, Place) and is_dateline(text, m)]
     all_mentions = _ByOffset(resolve_mentions(text, found))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
-    home = home_country(all_mentions.items)
+    home = home_country(all_mentions.items, folded_text)
     prose_from = max((end for _, end in header.spans()), default=0)
     for sent in sentences(text, skip, header.headline, prose_from):
         original = text[sent.start:sent.end]

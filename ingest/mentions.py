@@ -15,6 +15,7 @@ from ingest.lexicon import load_lexicon
 from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
+_SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", re.IGNORECASE)
 _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
@@ -22,13 +23,14 @@ _ANAPHORA = re.compile(r"\bthe (?P<place>city|town|village|area|province|region)
 
 
 def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
-    """The document's mentions, read in context: a dateline is not a place; a capital that acts
+    """The document's mentions, read in context: a dateline, or an outlet named like a place
+    ("according to Al-Manar reporter"), is not a place; a capital that acts
     ("Tehran retaliated") is its state; "the city" and "the group" are the last place and armed
     group named before."""
     gaz = load_gazetteer()
     out: list[Mention] = []
     for m in mentions:
-        if isinstance(m.entity, Place) and is_dateline(text, m):
+        if isinstance(m.entity, Place) and (is_dateline(text, m) or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)):
             continue
         if (isinstance(m.entity, Place) and m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end)
                 and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)):

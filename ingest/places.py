@@ -15,9 +15,13 @@ from ingest.model import Event
 from ingest.text import fold
 
 
-def home_country(mentions: list[Mention]) -> str | None:
-    """The country whose places the article names most."""
+def home_country(mentions: list[Mention], folded_text: str) -> str | None:
+    """The country whose places the article names most; failing any, the one its demonyms name
+    most ("the Syrian army ... in Deir Ezour")."""
     counts = Counter(m.entity.country for m in mentions if isinstance(m.entity, Place) and m.entity.country)
+    if not counts:
+        demonyms = load_gazetteer().places.countries_by_demonym
+        counts = Counter(demonyms[w] for w in re.findall(r"[a-z]+", folded_text) if w in demonyms)
     return counts.most_common(1)[0][0] if counts else None
 
 

@@ -128,6 +128,16 @@ def test_a_place_spelt_another_way_is_found_in_the_reports_country():
     assert "Raqqa" in [p.name for p in event.places]
 
 
+def test_a_report_that_names_no_other_place_is_read_in_the_country_of_its_demonyms():
+    (event,) = events_of("The Syrian army killed over 60 ISIL terrorists in Deir Ezour on Monday.")
+    assert [(p.name, p.country) for p in event.places] == [("Deir ez-Zor", "SY")]
+
+
+def test_an_outlet_named_like_a_place_is_a_source_not_where_it_happened():
+    (event,) = events_of("ISIL killed 20 FSA members on Monday in Qalamoun, according to Al-Manar reporter.")
+    assert "Mannar" not in [p.name for p in event.places]
+
+
 def test_a_country_or_demonym_before_arms_is_its_state_forces():
     (event,) = events_of("Malian soldiers clashed with jihadists near Gao on Monday.")
     assert roles(event).get("Military Forces of Mali") == "actor1"
