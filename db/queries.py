@@ -152,6 +152,19 @@ def parse_date_bound(text: str, end: bool) -> date:
     return interval.end if end else interval.start
 
 
+def parse_date_range(text: str) -> tuple[date | None, date | None]:
+    """"2017-06..2018-10", "2017" (that year), "..2018" or "2017.." (open), "" (all dates)."""
+    text = text.strip()
+    if not text:
+        return None, None
+    first, dots, last = text.partition("..")
+    if not dots:
+        last = first
+    since = parse_date_bound(first, end=False) if first.strip() else None
+    until = parse_date_bound(last, end=True) if last.strip() else None
+    return since, until
+
+
 def known_types(conn) -> set[str]:
     """The event types and sub-types the database holds."""
     return {v for row in conn.execute("SELECT DISTINCT type, sub_type FROM events") for v in row}

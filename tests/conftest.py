@@ -42,10 +42,12 @@ def write_article(folder: Path, name: str, body: str, **meta) -> Path:
 
 
 async def settle(pilot, app) -> None:
-    """Wait until the app's query workers are done and their results applied."""
-    for _ in range(3):  # let key presses turn into messages, and messages into workers
+    """Wait until the session has answered every request and the app has handled the answers
+    (an answer may ask for more: rows for the new timeline, the detail of its first event)."""
+    quiet = 0
+    for _ in range(5000):
         await pilot.pause()
-    while any(not w.is_finished for w in app.workers):
-        await pilot.pause(0.02)
-    for _ in range(2):
-        await pilot.pause()
+        quiet = quiet + 1 if app.session.idle else 0
+        if quiet == 2:
+            return
+    raise AssertionError("the app's session never became idle")

@@ -1,6 +1,8 @@
 """The real app under Textual's Pilot, on a real seed database."""
 
 import ast
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -67,7 +69,7 @@ async def test_star_is_saved_and_export_writes_the_marked_events(seed_db, tmp_pa
         assert len(view.marked) == 2
         await pilot.press("e")
         await pilot.press("enter")  # accept the default path
-        await pilot.pause()
+        await settle(pilot, app)
     assert queries.event_ids(connect(seed_db), queries.Filter(starred=True)) == [first]
     md = (tmp_path / "timeline-export.md").read_text()
     assert "2 events." in md and md.count("\n- **") == 2
@@ -84,8 +86,67 @@ async def test_date_range_filter_and_search(seed_db):
         assert view.ids and all(month.startswith("2021-01") for month, _ in view.months)
         await pilot.press("slash")
         await pilot.press(*"Russian", "enter")
-        await pilot.pause()
+        await settle(pilot, app)
         assert view.matches and view.current_rowid in view.matches
+
+
+class Statements(list):
+    """(thread, SQL) of every statement run; `gate`, when set, holds each full-text search
+    before it runs, as a slow search at a million events would."""
+
+    gate: threading.Event | None = None
+
+
+@pytest.fixture
+def statements(monkeypatch) -> Statements:
+    ran = Statements()
+    real_connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+
+        def trace(sql: str) -> None:
+            ran.append((threading.get_ident(), sql))
+            if ran.gate is not None and "MATCH" in sql:
+                ran.gate.wait(30)
+        conn.set_trace_callback(trace)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    return ran
+
+
+async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, statements):
+    monkeypatch.chdir(tmp_path)
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        for keys in (["j", "j", "G", "g", "}"], ["a", "enter"], ["escape", "c"], ["slash", *"killed", "enter"],
+                     ["n", "N"], ["s"], ["space"], ["e", "enter"], ["o"], ["escape"], ["r"], ["d", *"2021", "enter"]):
+            await pilot.press(*keys)
+            await settle(pilot, app)
+        assert (tmp_path / "timeline-export.md").exists()
+    ui = threading.main_thread().ident
+    assert len(statements) > 20 and [sql for thread, sql in statements if thread == ui] == []
+
+
+async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed_db, statements):
+    statements.gate = threading.Event()
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view, spinner = app.query_one(TimelineView), app.query_one("#busy")
+        await pilot.press("slash", *"killed", "enter")
+        while spinner.has_class("hidden"):  # the search is held: the spinner comes up
+            await pilot.pause()
+        await pilot.press("j", "j")
+        assert view.cursor == 2
+        await pilot.press("escape")
+        statements.gate.set()
+        await settle(pilot, app)
+        assert spinner.has_class("hidden") and not view.matches and app.session.search_text == ""
+        await pilot.press("n")
+        assert view.cursor == 2  # no hits to move to
 
 
 async def test_help_lists_the_keys(seed_db):

@@ -269,8 +269,8 @@ async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path
         article = write_article(tmp_path, "new.md", "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
                                 published="2018-12-10")
         assert ingest([article], seed_db).ok  # another writer, while the app is open
-        app.check_for_changes()
-        await pilot.pause()
+        app.session.check_for_changes()
+        await settle(pilot, app)
         assert any("press r to reload" in str(n.message) for n in app._notifications)
         await pilot.press("r")
         await settle(pilot, app)

@@ -40,8 +40,9 @@ class FacetPane(Vertical):
         self.values = values
         self._rebuild()
 
-    def clear(self) -> None:
-        self.selected.clear()
+    def choose(self, values) -> None:
+        """Show these values as the chosen ones (a filter cleared, or given up with Escape)."""
+        self.selected = set(values)
         self._rebuild()
 
     def _rebuild(self) -> None:

@@ -1,8 +1,9 @@
 """The timeline: a virtual list that draws only the lines on screen.
 
 The filtered view is an array of event ids (lnav's technique); rows interleave year and month
-headings with events. Lines are drawn from a small page cache filled on demand, so a million
-events cost one id array, not a million widgets.
+headings with events. Lines are drawn from a small page cache: a page not in it is asked for
+with a `NeedRows` message and drawn as a placeholder until `add_rows` brings it, so a million
+events cost one id array, not a million widgets, and drawing never waits on the database.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import OrderedDict
-from typing import Callable
-
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -48,22 +47,32 @@ class TimelineView(ScrollView, can_focus=True):
     cursor = reactive(0)  # index into self.ids
 
     class Highlighted(Message):
-        def __init__(self, event_id: str | None) -> None:
-            super().__init__()
-            self.event_id = event_id
+        """The cursor is on the event with this row id (None: the timeline is empty)."""
 
-    def __init__(self, fetch: Callable[[list[int]], list[EventRow]], **kwargs) -> None:
+        def __init__(self, rowid: int | None) -> None:
+            super().__init__()
+            self.rowid = rowid
+
+    class NeedRows(Message):
+        """Draw these rows: page `page` of the index `token`."""
+
+        def __init__(self, token: int, page: int, rowids: array) -> None:
+            super().__init__()
+            self.token, self.page, self.rowids = token, page, rowids
+
+    def __init__(self, marked: set[str] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.fetch = fetch
         self.ids = array("q")  # event row ids in date order
+        self.token = 0  # which index `ids` is: pages of an older one are dropped
         self.months: list[tuple[str | None, int]] = []
         # Per month group: its first row on screen, its first event, the headings above it.
         self._first_row: list[int] = []
         self._first_event: list[int] = []
         self._headings: list[list[str]] = []
-        self.marked: set[str] = set()  # stable event ids
+        self.marked = marked if marked is not None else set()  # stable event ids
         self.matches: set[int] = set()  # row ids of search hits
         self._cache: OrderedDict[int, dict[int, EventRow]] = OrderedDict()
+        self._asked: set[int] = set()  # pages asked for and not yet come
 
     # ---- data ---------------------------------------------------------------------------
 
@@ -72,7 +81,9 @@ class TimelineView(ScrollView, can_focus=True):
         month it was in, or the nearest one after it."""
         old_month = self.month_of(self.cursor) if self.ids else None
         self.ids, self.months = index.rowids, index.months
+        self.token += 1
         self._cache.clear()
+        self._asked.clear()
         self._first_row, self._first_event, self._headings = [], [], []
         row = event = 0
         last_year = None
@@ -124,17 +135,32 @@ class TimelineView(ScrollView, can_focus=True):
         return row.id if row else None
 
     def row(self, index: int) -> EventRow | None:
+        """The row at `index`, or None while its page is being fetched."""
         page = index // PAGE
         if page not in self._cache:
-            self._cache[page] = {r.rowid: r for r in self.fetch(self.ids[page * PAGE:(page + 1) * PAGE])}
-            if len(self._cache) > 8:
-                self._cache.popitem(last=False)
+            self._ask(page)
+            return None
         self._cache.move_to_end(page)
         return self._cache[page].get(self.ids[index])
 
-    def invalidate(self) -> None:
-        self._cache.clear()
+    def add_rows(self, token: int, page: int, rows: list[EventRow]) -> None:
+        if token != self.token:
+            return
+        self._asked.discard(page)
+        self._cache[page] = {r.rowid: r for r in rows}
+        if len(self._cache) > 8:
+            self._cache.popitem(last=False)
         self.refresh()
+
+    def refetch(self) -> None:
+        """Ask again for the pages shown (a star changed one); they stay drawn until the new ones come."""
+        for page in self._cache:
+            self._ask(page)
+
+    def _ask(self, page: int) -> None:
+        if page not in self._asked:
+            self._asked.add(page)
+            self.post_message(self.NeedRows(self.token, page, self.ids[page * PAGE:(page + 1) * PAGE]))
 
     # ---- drawing ------------------------------------------------------------------------
 
@@ -156,7 +182,7 @@ class TimelineView(ScrollView, can_focus=True):
     def _event_strip(self, i: int, width: int) -> Strip:
         r = self.row(i)
         if r is None:
-            return Strip.blank(width)
+            return Strip(Text("   …", style="dim").render(self.app.console)).adjust_cell_length(width)
         mark = "●" if r.id in self.marked else " "
         star = "★" if r.starred else " "
         line = Text(no_wrap=True, overflow="ellipsis")
@@ -188,7 +214,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.refresh()
 
     def _announce(self) -> None:
-        self.post_message(self.Highlighted(self.current_id))
+        self.post_message(self.Highlighted(self.current_rowid))
 
     def _scroll_to_cursor(self) -> None:
         if not self.ids:

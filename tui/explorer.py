@@ -1,0 +1,229 @@
+"""The explorer screen: filter panes, histogram, timeline and detail, and the keys that act on
+them. Every key answers at once: what needs the database is asked of the session, and its
+answer comes back to the app as a message."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from db.queries import Filter, QueryError, parse_date_bound, parse_date_range
+from tui.panes import DetailPane, FacetPane, Histogram
+from tui.screens import HelpScreen, Prompt
+from tui.session import Session
+from tui.timeline_view import TimelineView
+
+FACETS = ("actors", "places", "types")
+BUSY_AFTER = 0.3  # seconds before a slow query shows its spinner
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+class Explorer(Screen):
+    BINDINGS = [
+        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("slash", "search", "Search", id="app.search"),
+        Binding("n", "next_match(1)", "Next match", show=False, id="app.next_match"),
+        Binding("N", "next_match(-1)", "Prev match", show=False, id="app.prev_match"),
+        Binding("a", "focus_pane('actors')", "Actors", id="app.actors"),
+        Binding("p", "focus_pane('places')", "Places", id="app.places"),
+        Binding("t", "focus_pane('types')", "Types", id="app.types"),
+        Binding("d", "date_range", "Dates", id="app.dates"),
+        Binding("c", "clear_filters", "Clear", id="app.clear"),
+        Binding("space", "mark", "Mark", id="app.mark"),
+        Binding("s", "star", "Star", id="app.star"),
+        Binding("e", "export", "Export", id="app.export"),
+        Binding("y", "copy", "Copy", show=False, id="app.copy"),
+        Binding("o", "open_source", "Open", id="app.open"),
+        Binding("escape", "escape", "Cancel / timeline", show=False, id="app.timeline"),
+        Binding("r", "reload", "Reload", show=False, id="app.reload"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield FacetPane("actors", "Actors (a)", id="actors")
+                yield FacetPane("places", "Places (p)", id="places")
+                yield FacetPane("types", "Types (t)", id="types")
+            with Vertical(id="centre"):
+                yield Histogram()
+                yield TimelineView(marked=self.session.marked, id="timeline")
+            yield DetailPane(id="detail")
+        yield Static("", id="busy", classes="hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.view.focus()
+        self.session.open()  # its answers come to widgets that now exist
+        self.set_interval(0.1, self._show_busy)
+
+    def _show_busy(self) -> None:
+        """A spinner while a slow query keeps the user waiting."""
+        waiting = self.session.busy_for()
+        busy = self.query_one("#busy", Static)
+        busy.set_class(waiting < BUSY_AFTER, "hidden")
+        if waiting >= BUSY_AFTER:
+            frame = SPINNER[int(waiting * 10) % len(SPINNER)]
+            busy.update(f" {frame} Working… {waiting:.0f} s   Esc cancels")
+
+    @property
+    def view(self) -> TimelineView:
+        return self.query_one(TimelineView)
+
+    def show_filter(self) -> None:
+        """The panes show the session's filter (after a clear, or a filter given up)."""
+        for facet in FACETS:
+            self.query_one(f"#{facet}", FacetPane).choose(getattr(self.session.filter, facet))
+
+    # ---- what widgets ask ------------------------------------------------------------------
+
+    def on_facet_pane_changed(self, message: FacetPane.Changed) -> None:
+        self.session.set_filter(replace(self.session.filter, **{message.facet: message.selected}))
+
+    def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
+        self.session.show(message.rowid)
+
+    def on_timeline_view_need_rows(self, message: TimelineView.NeedRows) -> None:
+        self.session.rows(message.token, message.page, message.rowids)
+
+    # ---- keys ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        def keys(b: Binding) -> str:  # "g,home" -> "g home", "right_square_bracket" -> "]"
+            return " ".join(self.app.get_key_display(replace(b, key=k)) for k in b.key.split(","))
+
+        rows = [(keys(b), b.description) for b in self.BINDINGS + TimelineView.BINDINGS]
+        rows.append(("ctrl+p", "Command palette"))
+        self.app.push_screen(HelpScreen(rows))
+
+    def action_escape(self) -> None:
+        """Give up a slow query, or else go back to the timeline."""
+        cancelled = self.session.cancel()
+        if "index" in cancelled:
+            self.show_filter()
+        if "search" in cancelled:
+            self.view.matches = set()
+            self.view.refresh()
+        if cancelled:
+            self.notify("Cancelled", timeout=2)
+        else:
+            self.view.focus()
+
+    def action_focus_pane(self, facet: str) -> None:
+        self.query_one(f"#{facet}", FacetPane).focus_list()
+
+    def action_clear_filters(self) -> None:
+        self.session.search("")
+        self.view.matches = set()
+        self.session.set_filter(Filter())
+        self.show_filter()
+
+    def action_date_range(self) -> None:
+        def check(value: str) -> str | None:
+            try:
+                parse_date_range(value)
+            except QueryError as e:
+                return str(e)
+            return None
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                since, until = parse_date_range(value)
+                self.session.set_filter(replace(self.session.filter, since=since, until=until))
+
+        f = self.session.filter
+        current = f"{f.since or ''}..{f.until or ''}" if f.since or f.until else ""
+        self.app.push_screen(Prompt("Date range, e.g. 2017-06..2018-10 (empty for all)", current, check), done)
+
+    def action_search(self) -> None:
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.session.search(value.strip())
+                if not value.strip():
+                    self.view.matches = set()
+                    self.view.refresh()
+
+        self.app.push_screen(Prompt("Search the events (full text)", self.session.search_text), done)
+
+    def action_next_match(self, direction: int, include_current: bool = False) -> None:
+        hit = self.session.next_hit(self.view.cursor, direction, include_current)
+        if hit is not None:
+            self.view.move_to(hit)
+
+    def action_mark(self) -> None:
+        view = self.view
+        if view.current_id:
+            view.marked ^= {view.current_id}
+            view.move_to(view.cursor + 1)
+            view.refresh()
+
+    def action_star(self) -> None:
+        row = self.view.row(self.view.cursor) if self.view.ids else None
+        if row is not None:
+            self.session.star(row.id, not row.starred)
+
+    def action_annotate(self, field: str) -> None:
+        """Write the event's tags or its note."""
+        event_id = self.view.current_id
+        if not event_id:
+            return
+        detail = self.session.detail
+        note = detail.note if detail and detail.event.id == event_id else ""
+
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                fields = {"tags": answer.split(",")} if field == "tags" else {"note": answer}
+                self.session.annotate(event_id, **fields)
+
+        question = "Tags for this event (comma-separated)" if field == "tags" else "Note on this event"
+        self.app.push_screen(Prompt(question, (note or "") if field == "note" else ""), done)
+
+    def action_export(self) -> None:
+        n = len(self.session.marked)
+        what = f"the {n} marked" if n else "the filtered"
+
+        def confirmed(answer: str | None, path: str) -> None:
+            if answer and answer.strip().lower() in ("y", "yes"):
+                self.session.export(Path(path))
+
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            if Path(path).exists():
+                self.app.push_screen(Prompt(f"{path} exists. Overwrite it? (y/n)"), lambda a: confirmed(a, path))
+            else:
+                self.session.export(Path(path))
+
+        self.app.push_screen(Prompt(f"Export {what} events to Markdown file:", "timeline-export.md"), chosen)
+
+    def action_copy(self) -> None:
+        if self.view.current_id:
+            self.session.copy(self.view.current_id)
+
+    def action_open_source(self) -> None:
+        if self.view.current_id:
+            self.session.article(self.view.current_id)
+
+    def action_jump_to_date(self) -> None:
+        def done(value: str | None) -> None:
+            if value:
+                try:
+                    self.view.jump_to_date(parse_date_bound(value, end=False).isoformat())
+                except QueryError as e:
+                    self.notify(str(e), severity="error")
+
+        self.app.push_screen(Prompt("Jump to date (YYYY, YYYY-MM or YYYY-MM-DD)"), done)
+
+    def action_reload(self) -> None:
+        self.session.open(keep=self.view.current_id)
