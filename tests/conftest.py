@@ -47,7 +47,7 @@ async def settle(pilot, app) -> None:
     quiet = 0
     for _ in range(5000):
         await pilot.pause()
-        quiet = quiet + 1 if app.session.idle else 0
+        quiet = quiet + 1 if app.session.workers.idle else 0
         if quiet == 2:
             return
     raise AssertionError("the app's session never became idle")

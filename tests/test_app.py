@@ -52,7 +52,7 @@ async def test_cursor_keys_move_and_the_detail_pane_follows(seed_db):
         await pilot.press("g")
         assert view.cursor == 0
         await pilot.press("}")
-        assert view.month_of(view.cursor)[:4] > view.month_of(0)[:4]
+        assert view.lines.month_of(view.cursor)[:4] > view.lines.month_of(0)[:4]
         detail = str(app.query_one("#detail-body").render())
         assert view.row(view.cursor).sub_type in detail
 
@@ -83,7 +83,7 @@ async def test_date_range_filter_and_search(seed_db):
         await pilot.press("d")
         await pilot.press(*"2021-01..2021-01", "enter")
         await settle(pilot, app)
-        assert view.ids and all(month.startswith("2021-01") for month, _ in view.months)
+        assert view.ids and all(month.startswith("2021-01") for month, _ in view.lines.months)
         await pilot.press("slash")
         await pilot.press(*"Russian", "enter")
         await settle(pilot, app)

@@ -1,9 +1,10 @@
-"""The timeline explorer. The explorer screen passes what its widgets ask to the session; the app
-passes what the session's lanes answer to the widgets. Neither runs SQL (see tui/session.py)."""
+"""The timeline explorer. The app wires messages: what widgets ask goes to the session, what the
+session's workers answer goes to the widgets. It runs no SQL (see tui/session.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -12,6 +13,7 @@ from textual.screen import Screen
 from tui.explorer import FACETS, Explorer
 from tui.panes import DetailPane, FacetPane, Histogram
 from tui.screens import ArticleScreen
+from tui.timeline_view import TimelineView
 from tui.session import Article, Counted, Detail, Done, Failed, Indexed, Opened, Rows, Saved, Searched, Session
 
 
@@ -33,7 +35,18 @@ class TimelineApp(App):
         self.set_interval(self.CHECK_SECONDS, self.session.check_for_changes)
 
     def on_unmount(self) -> None:
-        self.session.close()
+        self.session.workers.close()
+
+    # ---- what widgets ask -----------------------------------------------------------------
+
+    def on_facet_pane_changed(self, message: FacetPane.Changed) -> None:
+        self.session.set_filter(replace(self.session.filter, **{message.facet: message.selected}))
+
+    def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
+        self.session.show(message.rowid)
+
+    def on_timeline_view_need_rows(self, message: TimelineView.NeedRows) -> None:
+        self.session.rows(message.token, message.page, message.rowids)
 
     def on_resize(self, event) -> None:
         self.explorer.set_class(event.size.width < 120, "narrow")

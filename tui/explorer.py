@@ -11,17 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from db.queries import Filter, QueryError, parse_date_bound, parse_date_range
-from tui.panes import DetailPane, FacetPane, Histogram
+from tui.panes import BusyLine, DetailPane, FacetPane, Histogram
 from tui.screens import HelpScreen, Prompt
 from tui.session import Session
 from tui.timeline_view import TimelineView
 
 FACETS = ("actors", "places", "types")
-BUSY_AFTER = 0.3  # seconds before a slow query shows its spinner
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
 class Explorer(Screen):
@@ -48,6 +46,7 @@ class Explorer(Screen):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.view = TimelineView(marked=session.marked, id="timeline")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,44 +57,19 @@ class Explorer(Screen):
                 yield FacetPane("types", "Types (t)", id="types")
             with Vertical(id="centre"):
                 yield Histogram()
-                yield TimelineView(marked=self.session.marked, id="timeline")
+                yield self.view
             yield DetailPane(id="detail")
-        yield Static("", id="busy", classes="hidden")
+        yield BusyLine(self.session.workers.waiting_for, id="busy")
         yield Footer()
 
     def on_mount(self) -> None:
         self.view.focus()
         self.session.open()  # its answers come to widgets that now exist
-        self.set_interval(0.1, self._show_busy)
-
-    def _show_busy(self) -> None:
-        """A spinner while a slow query keeps the user waiting."""
-        waiting = self.session.busy_for()
-        busy = self.query_one("#busy", Static)
-        busy.set_class(waiting < BUSY_AFTER, "hidden")
-        if waiting >= BUSY_AFTER:
-            frame = SPINNER[int(waiting * 10) % len(SPINNER)]
-            busy.update(f" {frame} Working… {waiting:.0f} s   Esc cancels")
-
-    @property
-    def view(self) -> TimelineView:
-        return self.query_one(TimelineView)
 
     def show_filter(self) -> None:
         """The panes show the session's filter (after a clear, or a filter given up)."""
         for facet in FACETS:
             self.query_one(f"#{facet}", FacetPane).choose(getattr(self.session.filter, facet))
-
-    # ---- what widgets ask ------------------------------------------------------------------
-
-    def on_facet_pane_changed(self, message: FacetPane.Changed) -> None:
-        self.session.set_filter(replace(self.session.filter, **{message.facet: message.selected}))
-
-    def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
-        self.session.show(message.rowid)
-
-    def on_timeline_view_need_rows(self, message: TimelineView.NeedRows) -> None:
-        self.session.rows(message.token, message.page, message.rowids)
 
     # ---- keys ---------------------------------------------------------------------------
 

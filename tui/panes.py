@@ -1,6 +1,9 @@
-"""The side and detail panes: facet lists with counts, the histogram, the event's sources."""
+"""The side and detail panes: facet lists with counts, the histogram, the event's sources, and
+the line that says a slow query is under way."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -172,3 +175,23 @@ class DetailPane(VerticalScroll):
             t.append(" ".join(quote.split()), style="bold reverse")
             t.append(" " + " ".join(after.split()) + "\n", style="dim")
         return Text(visible(t.plain), spans=t.spans)
+
+
+class BusyLine(Static):
+    """A spinner while a slow query keeps the user waiting; `waiting` says for how long."""
+
+    AFTER = 0.3  # seconds: a query quicker than this shows nothing
+    FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+    def __init__(self, waiting: Callable[[], float], **kwargs) -> None:
+        super().__init__("", classes="hidden", **kwargs)
+        self.waiting = waiting
+
+    def on_mount(self) -> None:
+        self.set_interval(0.1, self.tick)
+
+    def tick(self) -> None:
+        seconds = self.waiting()
+        self.set_class(seconds < self.AFTER, "hidden")
+        if seconds >= self.AFTER:
+            self.update(f" {self.FRAMES[int(seconds * 10) % len(self.FRAMES)]} Working… {seconds:.0f} s   Esc cancels")

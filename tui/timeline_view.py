@@ -1,9 +1,10 @@
 """The timeline: a virtual list that draws only the lines on screen.
 
-The filtered view is an array of event ids (lnav's technique); rows interleave year and month
-headings with events. Lines are drawn from a small page cache: a page not in it is asked for
-with a `NeedRows` message and drawn as a placeholder until `add_rows` brings it, so a million
-events cost one id array, not a million widgets, and drawing never waits on the database.
+The filtered view is an array of event row ids (lnav's technique); its lines interleave year
+and month headings with events (`Lines`). Events are drawn from a small cache of pages
+(`Pages`): a page not in it is asked for with a `NeedRows` message and drawn as a placeholder
+until `add_rows` brings it. A million events cost one id array, not a million widgets, and
+drawing never waits on the database.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import OrderedDict
+
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -23,11 +25,99 @@ from textual.strip import Strip
 from db.queries import EventRow, TimelineIndex
 from ingest.text import visible
 
-PAGE = 200
+PAGE = 200  # events per page fetched
+PAGES_KEPT = 8
 TYPE_COLOURS = {
     "Battles": "red", "Explosions/Remote violence": "dark_orange", "Violence against civilians": "magenta",
     "Protests": "green", "Riots": "yellow", "Strategic developments": "cyan",
 }
+
+
+class Lines:
+    """Where each event and heading of a timeline stands, from its (month, count) groups."""
+
+    def __init__(self, months: list[tuple[str | None, int]]) -> None:
+        self.months = months
+        # Per month group: its first line, its first event, the headings above it.
+        self.first_line: list[int] = []
+        self.first_event: list[int] = []
+        self.headings: list[list[str]] = []
+        line = event = 0
+        last_year = None
+        for label, count in months:
+            year = label[:4] if label else "Undated"
+            headings = ([year] if year != last_year else []) + ([label] if label else [])
+            last_year = year
+            self.first_line.append(line)
+            self.first_event.append(event)
+            self.headings.append(headings)
+            line += len(headings) + count
+            event += count
+        self.height = line
+
+    def group(self, index: int) -> int:
+        return bisect.bisect_right(self.first_event, index) - 1
+
+    def month_of(self, index: int) -> str:
+        """The month (YYYY-MM) of the event at `index`, or "" when undated."""
+        return (self.months[self.group(index)][0] or "") if self.months else ""
+
+    def first_of_month(self, month: str) -> int:
+        """The first event of that month, or of the next month that has events."""
+        labels = [label for label, _ in self.months if label]
+        g = min(bisect.bisect_left(labels, month), len(self.months) - 1)
+        return self.first_event[g]
+
+    def line_of(self, index: int) -> int:
+        g = self.group(index)
+        return self.first_line[g] + len(self.headings[g]) + index - self.first_event[g]
+
+    def at(self, line: int) -> tuple[str | None, int | None]:
+        """What line `line` shows: a heading's label, or the index of an event."""
+        g = bisect.bisect_right(self.first_line, line) - 1
+        offset = line - self.first_line[g]
+        headings = self.headings[g]
+        if offset < len(headings):
+            return headings[offset], None
+        return None, self.first_event[g] + offset - len(headings)
+
+    def period_start(self, index: int, direction: int, prefix: int) -> int | None:
+        """The first event of the next (direction 1) or this-or-previous (-1) month (prefix 7:
+        YYYY-MM) or year (prefix 4): pressed again at a period's start, the one before."""
+        labels = [(label or "")[:prefix] for label, _ in self.months]
+        g = self.group(index)
+        here = labels[g]
+        if direction > 0:
+            g = next((i for i in range(g + 1, len(labels)) if labels[i] != here), None)
+            return self.first_event[g] if g is not None else None
+        while g > 0 and labels[g - 1] == here:
+            g -= 1
+        if self.first_event[g] == index and g > 0:
+            previous = labels[g - 1]
+            g -= 1
+            while g > 0 and labels[g - 1] == previous:
+                g -= 1
+        return self.first_event[g]
+
+
+class Pages:
+    """The rows of a few pages of the timeline, the most recently drawn kept."""
+
+    def __init__(self) -> None:
+        self.rows: OrderedDict[int, dict[int, EventRow]] = OrderedDict()
+        self.asked: set[int] = set()  # pages asked for and not yet come
+
+    def get(self, page: int, rowid: int) -> EventRow | None:
+        if page not in self.rows:
+            return None
+        self.rows.move_to_end(page)
+        return self.rows[page].get(rowid)
+
+    def put(self, page: int, rows: list[EventRow]) -> None:
+        self.asked.discard(page)
+        self.rows[page] = {r.rowid: r for r in rows}
+        if len(self.rows) > PAGES_KEPT:
+            self.rows.popitem(last=False)
 
 
 class TimelineView(ScrollView, can_focus=True):
@@ -36,8 +126,8 @@ class TimelineView(ScrollView, can_focus=True):
         Binding("k,up", "cursor(-1)", "Up", show=False, id="timeline.up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="timeline.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="timeline.page_up"),
-        Binding("g,home", "jump_start", "Top", show=False, id="timeline.top"),
-        Binding("G,end", "jump_end", "Bottom", show=False, id="timeline.bottom"),
+        Binding("g,home", "jump(0)", "Top", show=False, id="timeline.top"),
+        Binding("G,end", "jump(-1)", "Bottom", show=False, id="timeline.bottom"),
         Binding("right_square_bracket", "period(1, 7)", "Next month", show=False, id="timeline.next_month"),
         Binding("left_square_bracket", "period(-1, 7)", "Prev month", show=False, id="timeline.prev_month"),
         Binding("right_curly_bracket", "period(1, 4)", "Next year", show=False, id="timeline.next_year"),
@@ -54,7 +144,7 @@ class TimelineView(ScrollView, can_focus=True):
             self.rowid = rowid
 
     class NeedRows(Message):
-        """Draw these rows: page `page` of the index `token`."""
+        """Draw these rows: page `page` of the timeline `token`."""
 
         def __init__(self, token: int, page: int, rowids: array) -> None:
             super().__init__()
@@ -63,67 +153,29 @@ class TimelineView(ScrollView, can_focus=True):
     def __init__(self, marked: set[str] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.ids = array("q")  # event row ids in date order
-        self.token = 0  # which index `ids` is: pages of an older one are dropped
-        self.months: list[tuple[str | None, int]] = []
-        # Per month group: its first row on screen, its first event, the headings above it.
-        self._first_row: list[int] = []
-        self._first_event: list[int] = []
-        self._headings: list[list[str]] = []
+        self.lines = Lines([])
+        self.pages = Pages()
+        self.token = 0  # which timeline `ids` is: pages of an older one are dropped
         self.marked = marked if marked is not None else set()  # stable event ids
         self.matches: set[int] = set()  # row ids of search hits
-        self._cache: OrderedDict[int, dict[int, EventRow]] = OrderedDict()
-        self._asked: set[int] = set()  # pages asked for and not yet come
 
     # ---- data ---------------------------------------------------------------------------
 
     def set_index(self, index: TimelineIndex, keep: int | None = None) -> None:
-        """A new filtered view. The cursor stays on its event (row id `keep`), or goes to the
-        month it was in, or the nearest one after it."""
-        old_month = self.month_of(self.cursor) if self.ids else None
-        self.ids, self.months = index.rowids, index.months
+        """A new filtered timeline. The cursor stays on its event (row id `keep`), or goes to
+        the month it was in, or the nearest one after it."""
+        old_month = self.lines.month_of(self.cursor) if self.ids else None
+        self.ids, self.lines, self.pages = index.rowids, Lines(index.months), Pages()
         self.token += 1
-        self._cache.clear()
-        self._asked.clear()
-        self._first_row, self._first_event, self._headings = [], [], []
-        row = event = 0
-        last_year = None
-        for label, count in self.months:
-            year = label[:4] if label else "Undated"
-            headings = ([year] if year != last_year else []) + ([label] if label else [])
-            last_year = year
-            self._first_row.append(row)
-            self._first_event.append(event)
-            self._headings.append(headings)
-            row += len(headings) + count
-            event += count
-        self.virtual_size = Size(self.size.width, row)
+        self.virtual_size = Size(self.size.width, self.lines.height)
         target = 0
-        if keep is not None:
-            try:
-                target = self.ids.index(keep)
-            except ValueError:
-                keep = None
-        if keep is None and old_month and self.ids:
-            target = self._first_of_month(old_month)
+        if keep is not None and keep in self.ids:
+            target = self.ids.index(keep)
+        elif old_month and self.ids:
+            target = self.lines.first_of_month(old_month)
         self.cursor = min(target, max(0, len(self.ids) - 1))
         self._announce()
         self.refresh()
-
-    def _group(self, index: int) -> int:
-        return bisect.bisect_right(self._first_event, index) - 1
-
-    def month_of(self, index: int) -> str:
-        """The month (YYYY-MM) of the event at `index`, or "" when undated."""
-        return (self.months[self._group(index)][0] or "") if self.ids else ""
-
-    def _first_of_month(self, month: str) -> int:
-        labels = [label for label, _ in self.months if label]
-        g = min(bisect.bisect_left(labels, month), len(self.months) - 1)
-        return self._first_event[g]
-
-    def _row_of(self, index: int) -> int:
-        g = self._group(index)
-        return self._first_row[g] + len(self._headings[g]) + index - self._first_event[g]
 
     @property
     def current_rowid(self) -> int | None:
@@ -136,45 +188,39 @@ class TimelineView(ScrollView, can_focus=True):
 
     def row(self, index: int) -> EventRow | None:
         """The row at `index`, or None while its page is being fetched."""
-        page = index // PAGE
-        if page not in self._cache:
-            self._ask(page)
-            return None
-        self._cache.move_to_end(page)
-        return self._cache[page].get(self.ids[index])
+        row = self.pages.get(index // PAGE, self.ids[index])
+        if row is None:
+            self._ask(index // PAGE)
+        return row
 
     def add_rows(self, token: int, page: int, rows: list[EventRow]) -> None:
-        if token != self.token:
-            return
-        self._asked.discard(page)
-        self._cache[page] = {r.rowid: r for r in rows}
-        if len(self._cache) > 8:
-            self._cache.popitem(last=False)
-        self.refresh()
+        if token == self.token:
+            self.pages.put(page, rows)
+            self.refresh()
 
     def refetch(self) -> None:
-        """Ask again for the pages shown (a star changed one); they stay drawn until the new ones come."""
-        for page in self._cache:
+        """Ask again for the pages kept (a star changed one); they stay drawn until the new ones come."""
+        for page in list(self.pages.rows):
             self._ask(page)
 
     def _ask(self, page: int) -> None:
-        if page not in self._asked:
-            self._asked.add(page)
-            self.post_message(self.NeedRows(self.token, page, self.ids[page * PAGE:(page + 1) * PAGE]))
+        if page not in self.pages.asked:
+            self.pages.asked.add(page)
+            message = (self.token, page, self.ids[page * PAGE:(page + 1) * PAGE])
+            # made in the view's own context, not the renderer's: a message bubbles up to the app
+            # only past the widget that sent it
+            self.call_later(lambda: self.post_message(self.NeedRows(*message)))
 
     # ---- drawing ------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        row = self.scroll_offset.y + y
-        if not self.ids or row >= self.virtual_size.height:
+        line = self.scroll_offset.y + y
+        if not self.ids or line >= self.lines.height:
             return Strip.blank(width)
-        g = bisect.bisect_right(self._first_row, row) - 1
-        offset = row - self._first_row[g]
-        headings = self._headings[g]
-        if offset >= len(headings):
-            return self._event_strip(self._first_event[g] + offset - len(headings), width)
-        label = headings[offset]
+        label, index = self.lines.at(line)
+        if index is not None:
+            return self._event_strip(index, width)
         is_year = len(label) == 4 or label == "Undated"
         text = Text(f" {label} " if is_year else f"   {label}", style=Style(bold=True, reverse=is_year))
         return Strip(text.render(self.app.console)).adjust_cell_length(width)
@@ -210,24 +256,19 @@ class TimelineView(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._announce()
-        self._scroll_to_cursor()
+        if self.ids:  # keep the cursor's line on screen, with one line of context
+            line, top, height = self.lines.line_of(self.cursor), self.scroll_offset.y, self.size.height
+            if line < top + 1:
+                self.scroll_to(y=max(0, line - 1), animate=False)
+            elif line >= top + height - 1:
+                self.scroll_to(y=line - height + 2, animate=False)
         self.refresh()
 
     def _announce(self) -> None:
         self.post_message(self.Highlighted(self.current_rowid))
 
-    def _scroll_to_cursor(self) -> None:
-        if not self.ids:
-            return
-        row = self._row_of(self.cursor)
-        top, height = self.scroll_offset.y, self.size.height
-        if row < top + 1:
-            self.scroll_to(y=max(0, row - 1), animate=False)
-        elif row >= top + height - 1:
-            self.scroll_to(y=row - height + 2, animate=False)
-
-    def move_to(self, index: int) -> None:
-        if self.ids:
+    def move_to(self, index: int | None) -> None:
+        if self.ids and index is not None:
             self.cursor = max(0, min(len(self.ids) - 1, index))
 
     def action_cursor(self, delta: int) -> None:
@@ -236,45 +277,23 @@ class TimelineView(ScrollView, can_focus=True):
     def action_page(self, direction: int) -> None:
         self.move_to(self.cursor + direction * max(1, self.size.height - 2))
 
-    def action_jump_start(self) -> None:
-        self.move_to(0)
-
-    def action_jump_end(self) -> None:
-        self.move_to(len(self.ids) - 1)
+    def action_jump(self, index: int) -> None:
+        """To the first event (0) or the last (-1)."""
+        self.move_to(index if index >= 0 else len(self.ids) + index)
 
     def action_period(self, direction: int, prefix: int) -> None:
         """Next or previous month (prefix 7: YYYY-MM) or year (prefix 4)."""
-        if not self.ids:
-            return
-        labels = [(label or "")[:prefix] for label, _ in self.months]
-        g = self._group(self.cursor)
-        here = labels[g]
-        if direction > 0:
-            g = next((i for i in range(g + 1, len(labels)) if labels[i] != here), None)
-            if g is not None:
-                self.move_to(self._first_event[g])
-            return
-        while g > 0 and labels[g - 1] == here:  # the start of this period…
-            g -= 1
-        if self._first_event[g] == self.cursor and g > 0:  # …or, from there, of the one before
-            previous = labels[g - 1]
-            g -= 1
-            while g > 0 and labels[g - 1] == previous:
-                g -= 1
-        self.move_to(self._first_event[g])
+        if self.ids:
+            self.move_to(self.lines.period_start(self.cursor, direction, prefix))
 
     def jump_to_date(self, iso: str) -> None:
         if self.ids:
-            self.move_to(self._first_of_month(iso[:7]))
+            self.move_to(self.lines.first_of_month(iso[:7]))
 
     def on_click(self, event) -> None:
-        row = self.scroll_offset.y + event.y
-        if not self.ids or row >= self.virtual_size.height:
-            return
-        g = bisect.bisect_right(self._first_row, row) - 1
-        offset = row - self._first_row[g] - len(self._headings[g])
-        if offset >= 0:
-            self.move_to(self._first_event[g] + offset)
+        line = self.scroll_offset.y + event.y
+        if self.ids and line < self.lines.height:
+            self.move_to(self.lines.at(line)[1])
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.virtual_size.height)
