@@ -16,15 +16,16 @@ import sys  # noqa: E402
 from dataclasses import replace  # noqa: E402
 
 from db import queries  # noqa: E402
+from db.schema import connect  # noqa: E402
 from tui.app import TimelineApp  # noqa: E402
 from tui.timeline_view import TimelineView  # noqa: E402
 
 
 async def settle(pilot, app) -> None:
-    await pilot.pause()
-    while any(not w.is_finished for w in app.workers):
+    quiet = 0
+    while quiet < 2:
         await pilot.pause(0.02)
-    await pilot.pause()
+        quiet = quiet + 1 if app.session.workers.idle else 0
 
 
 async def timed_filter(pilot, app, f) -> float:
@@ -32,7 +33,7 @@ async def timed_filter(pilot, app, f) -> float:
     view = app.query_one(TimelineView)
     before = view.ids
     start = time.perf_counter()
-    app.set_filter(f)
+    app.session.set_filter(f)
     while view.ids is before:
         await pilot.pause(0.02)
     seconds = time.perf_counter() - start
@@ -40,14 +41,38 @@ async def timed_filter(pilot, app, f) -> float:
     return seconds
 
 
-def key_work(app, view, action) -> float:
-    """What one key costs the UI thread: the action, the detail pane, and drawing every visible line."""
+def key_work(view, action) -> float:
+    """What one key costs the UI thread: the action and drawing every visible line (the detail
+    and any missing rows are asked of the workers)."""
     start = time.perf_counter()
     action()
-    app.show_detail(view.current_id)
     for y in range(view.size.height):
         view.render_line(y)
     return time.perf_counter() - start
+
+
+async def keys_during_search(pilot, app, view, text: str) -> dict:
+    """The UI thread's longest wait while a search runs, keys moving the cursor all along; then
+    the same search again, given up with Escape: how long until the workers are free."""
+    session = app.session
+    session.search(text)
+    lags, moves, start = [], [], time.perf_counter()
+    while "search" in session.workers.slow_kinds():
+        tick = time.perf_counter()
+        await asyncio.sleep(0.005)
+        lags.append(time.perf_counter() - tick - 0.005)
+        moves.append(key_work(view, lambda: view.action_cursor(1)))
+    searched = time.perf_counter() - start
+    await settle(pilot, app)
+    hits = len(session.hits)
+    session.search(text)
+    await asyncio.sleep(0.2)
+    start = time.perf_counter()
+    await pilot.press("escape")
+    while not session.workers.idle:
+        await asyncio.sleep(0.001)
+    return {"search_s": searched, "search_hits": hits, "lag_max_ms": max(lags, default=0) * 1000,
+            "key_during_search_ms": max(moves, default=0) * 1000, "cancel_ms": (time.perf_counter() - start) * 1000}
 
 
 async def probe(db: str) -> dict:
@@ -66,11 +91,11 @@ async def probe(db: str) -> dict:
             await pilot.press(key)
             presses.append(time.perf_counter() - start)
         out["press_ms"] = statistics.median(presses) * 1000  # Pilot's own wait for idle included
-        keys = [key_work(app, view, lambda: view.action_cursor(1)) for _ in range(10)]
-        keys += [key_work(app, view, lambda: view.action_page(1)) for _ in range(10)]
+        keys = [key_work(view, lambda: view.action_cursor(1)) for _ in range(10)]
+        keys += [key_work(view, lambda: view.action_page(1)) for _ in range(10)]
         out["key_ms"] = statistics.median(keys) * 1000
-        out["jump_end_ms"] = key_work(app, view, view.action_jump_end) * 1000
-        conn = app.conn
+        out["jump_end_ms"] = key_work(view, lambda: view.action_jump(-1)) * 1000
+        conn = connect(db)  # the probe's own questions, to choose what to filter on
         facets = queries.facets(conn, queries.Filter())
         common, rare = facets.actors[0], facets.actors[len(facets.actors) // 2]
         place = facets.places[len(facets.places) // 2]
@@ -91,6 +116,8 @@ async def probe(db: str) -> dict:
         start = time.perf_counter()
         queries.facets(conn, replace(base, actors=(common.id,)))
         out["facets_cross_s"] = time.perf_counter() - start
+        await timed_filter(pilot, app, base)
+        out.update(await keys_during_search(pilot, app, view, "killing"))
         out["events"] = queries.count_events(conn)
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out

@@ -70,6 +70,11 @@ def scale(rows: int) -> None:
          probe["filter_common_actor_s"] <= 1),
         ("facets, a month window", f"{probe['facets_window_s'] * 1000:.0f} ms", "<= 100 ms", probe["facets_window_s"] <= 0.1),
         ("facets, cross-filter on the big actor", f"{probe['facets_cross_s']:.2f} s", "<= 1 s", probe["facets_cross_s"] <= 1),
+        (f"text search, {probe['search_hits']:,} hits", f"{probe['search_s']:.1f} s", "", None),
+        ("  UI thread's longest wait during it", f"{probe['lag_max_ms']:.1f} ms", "<= 33 ms", probe["lag_max_ms"] <= 33),
+        ("  a key during it: UI-thread work", f"{probe['key_during_search_ms']:.1f} ms", "<= 33 ms",
+         probe["key_during_search_ms"] <= 33),
+        ("  Escape: workers free again after", f"{probe['cancel_ms']:.0f} ms", "<= 200 ms", probe["cancel_ms"] <= 200),
         ("app memory (max RSS)", f"{probe['rss_mb']:.0f} MB", "<= 120 MB", probe["rss_mb"] <= 120),
         (f"export --actor (json, {n:,} events)", f"{export:.2f} s", "<= 1 s (10k)", export <= 1),
     ]
