@@ -35,7 +35,7 @@ async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_db
         types = app.query_one("#types", FacetPane).values
         assert sum(v.count for v in types) == len(expected)
         assert f"{len(expected)} of {everything} events" in app.sub_title
-        await pilot.press("c")
+        await pilot.press("escape", "c")  # back to the timeline: on a list, letters narrow it
         await settle(pilot, app)
         assert len(view.ids) == everything and not pane.selected
 
@@ -147,6 +147,17 @@ async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed
         assert spinner.has_class("hidden") and not view.matches and app.session.search_text == ""
         await pilot.press("n")
         assert view.cursor == 2  # no hits to move to
+
+
+async def test_typing_on_a_filter_list_narrows_it_and_is_no_command(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p", "e", "z")
+        await settle(pilot, app)
+        assert app.screen is app.explorer  # "e" did not open the export prompt
+        assert app.query_one("#places-narrow").value == "ez"
+        assert all("ez" in str(o.prompt).lower() for o in app.query_one("#places-list").options)
 
 
 async def test_help_lists_the_keys(seed_db):

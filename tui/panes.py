@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
@@ -36,7 +37,7 @@ class FacetPane(Vertical):
         self._rebuilding = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type to narrow", id=f"{self.facet}-narrow")
+        yield Input(placeholder="type to narrow", id=f"{self.facet}-narrow", select_on_focus=False)
         yield SelectionList[str](id=f"{self.facet}-list")
 
     def set_values(self, values: list[FacetValue]) -> None:
@@ -87,6 +88,15 @@ class FacetPane(Vertical):
         self.selected = selected
         self._show_count()
         self.post_message(self.Changed(self.facet, tuple(sorted(self.selected))))
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed on the list narrows it, rather than reaching the app's keys ("e" exports)."""
+        narrow = self.query_one(Input)
+        if event.is_printable and event.character not in (None, " ") and not narrow.has_focus:
+            event.stop()
+            event.prevent_default()
+            narrow.focus()
+            narrow.insert_text_at_cursor(event.character)
 
     def focus_list(self) -> None:
         options = self.query_one(SelectionList)
