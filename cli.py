@@ -241,7 +241,7 @@ def list_(actors, places, types, since, until, search, starred, limit, db_path) 
     from rich.text import Text
 
     from db.queries import QueryError, count_events, list_events
-    from ingest.text import visible
+    from tui.text import visible
 
     conn = open_db(db_path)
     f = build_filter(conn, actors, places, types, since, until, search, starred)
@@ -339,7 +339,7 @@ def explain(file, published, show_all) -> None:
     from ingest.extract import extract
     from ingest.gazetteer import Actor
     from ingest.read import ArticleError, read_article
-    from ingest.text import visible
+    from tui.text import visible
 
     try:
         article = read_article(Path(file), {"published": published})
