@@ -144,7 +144,7 @@ def article_progress(files: int) -> ProgressBar:
 @db_option
 def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool = True) -> None:
     """Rebuild the database from SEED_DIR/articles, keeping stars and notes."""
-    from db.load import article_files, load as load_db
+    from pipeline import article_files, load as load_db
     from db.schema import DatabaseError, NotOurs, set_aside
 
     try:
@@ -177,7 +177,7 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
 def ingest(files, published, publisher, title, db_path) -> None:
     """Add articles (files, or the article files in a folder) to the database; a text already
     stored adds nothing. A file that cannot be read is named, and the others are stored."""
-    from db.load import articles_in, ingest as ingest_files
+    from pipeline import articles_in, ingest as ingest_files
     from db.schema import DatabaseError
     from ingest.dates import parse_published
 
@@ -241,7 +241,7 @@ def list_(actors, places, types, since, until, search, starred, limit, db_path) 
     from rich.text import Text
 
     from db.queries import QueryError, count_events, list_events
-    from ingest.text import visible
+    from tui.text import visible
 
     conn = open_db(db_path)
     f = build_filter(conn, actors, places, types, since, until, search, starred)
@@ -339,7 +339,7 @@ def explain(file, published, show_all) -> None:
     from ingest.extract import extract
     from ingest.gazetteer import Actor
     from ingest.read import ArticleError, read_article
-    from ingest.text import visible
+    from tui.text import visible
 
     try:
         article = read_article(Path(file), {"published": published})

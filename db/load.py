@@ -1,143 +1,60 @@
-"""Building timeline.db: documents in, events derived from all documents, user data kept.
-
-Events are always derived from every stored document in one pass, so `load` and `ingest` give
-the same events and ids, and merging across sources sees the whole corpus.
-"""
+"""Storing what the pipeline (pipeline.py) read and extracted: documents, and the events derived
+from them, written inside one write transaction. Nothing here reads an article or extracts."""
 
 from __future__ import annotations
 
-import signal
 import sqlite3
-import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterator
 
 import sqlite_utils
 
 from db.schema import connect
 from ingest.dates import parse_published
-from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import load_gazetteer
-from ingest.text import alias_key
-from ingest.merge import merge
 from ingest.model import Article, Event
-from ingest.read import ARTICLE_SUFFIXES, read_article
-
-Progress = Callable[[str], None]
+from ingest.text import alias_key
 
 
-@dataclass
-class LoadReport:
-    added: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line problem)
-    documents: set[str] = field(default_factory=set)  # sha256 of every file read, added or already stored
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    events: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def article_files(seed_dir: Path) -> list[Path]:
-    folder = seed_dir / "articles"
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: no such folder of articles")
-    return articles_in(folder)
-
-
-def articles_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
-
-
-def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> LoadReport:
-    """Make the articles of db_path those under seed_dir, inside the live database and in one
-    transaction: readers see the old state or the new one, a killed load leaves the old one, and
-    what else it holds (imported data sets, the user's stars and notes) is never touched. The file
-    is never replaced, for another process may have it open."""
-    files = article_files(seed_dir)
+@contextmanager
+def writing(db_path: Path) -> Iterator[sqlite3.Connection]:
+    """The store (created if missing) in one write transaction: committed when the block ends, rolled
+    back if it raises, so readers see the old state or the new one and a killed writer leaves the old one."""
     conn = connect(db_path, create=True, user=False)
     try:
         with conn:
-            conn.execute("BEGIN IMMEDIATE")  # the store's write lock, waited for; annotations are elsewhere
-            report = _add_documents(conn, files, {}, progress)
-            _clear_article_events(conn)
-            stale = [r[0] for r in conn.execute("SELECT sha256 FROM documents WHERE kind = 'article'")
-                     if r[0] not in report.documents]
-            conn.executemany("DELETE FROM documents WHERE sha256 = ?", [(sha,) for sha in stale])
-            report.events = rebuild_events(conn, progress, report)
+            conn.execute("BEGIN IMMEDIATE")  # the write lock, waited for now, not failed on a stale read later
+            yield conn
     finally:
         conn.close()
-    return report
 
 
-def ingest(files: Iterable[Path], db_path: Path, overrides: dict | None = None,
-           progress: Progress | None = None) -> LoadReport:
-    """Add articles to a database (created if missing) in one transaction; a text already
-    stored is not added twice."""
-    conn = connect(db_path, create=True, user=False)
-    try:
-        with conn:
-            conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
-            report = _add_documents(conn, list(files), overrides or {}, progress)
-            report.events = rebuild_events(conn, progress, report) if report.added else _count(conn)
-    finally:
-        conn.close()
-    return report
+def stored_hashes(conn) -> set[str]:
+    """The sha256 of every stored document: a text already stored is not added twice."""
+    return {r[0] for r in conn.execute("SELECT sha256 FROM documents")}
 
 
-def _count(conn) -> int:
-    return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+def add_document(conn, article: Article) -> None:
+    """One article's document row; raises sqlite3.Error if it cannot be stored."""
+    published = article.published
+    row = {"path": display_path(article.path), "sha256": article.sha256, "title": article.title,
+           "publisher": article.publisher, "author": article.author, "url": article.url,
+           "published": published.display() if published else None,
+           "published_start": published.start.isoformat() if published else None,
+           "published_end": published.end.isoformat() if published else None,
+           "precision": published.precision if published else None, "note": article.note,
+           "text": article.text, "published_source": article.published_source}
+    conn.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
 
 
-def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress | None) -> LoadReport:
-    report = LoadReport()
-    known = {r[0] for r in conn.execute("SELECT sha256 FROM documents")}
-    for path in files:
-        if progress:
-            progress(f"reading {path.name}")
-        try:
-            article = read_article(Path(path), overrides)
-        except OSError as e:  # missing, a folder, no permission
-            report.errors.append((str(path), e.strerror or str(e)))
-            continue
-        except ValueError as e:  # ArticleError included: not an article
-            report.errors.append((str(path), str(e)))
-            continue
-        except Exception as e:  # a reader bug meeting one file must not cost the others
-            report.errors.append((str(path), f"could not be read ({type(e).__name__}: {e})"))
-            continue
-        report.warnings += [(str(path), w) for w in article.warnings]
-        report.documents.add(article.sha256)
-        if article.sha256 in known:
-            report.unchanged.append(str(path))
-            continue
-        conn.execute("SAVEPOINT document")  # one document that cannot be stored does not cost the others
-        try:
-            published = article.published
-            row = {"path": _display_path(article.path), "sha256": article.sha256, "title": article.title,
-                   "publisher": article.publisher, "author": article.author, "url": article.url,
-                   "published": published.display() if published else None,
-                   "published_start": published.start.isoformat() if published else None,
-                   "published_end": published.end.isoformat() if published else None,
-                   "precision": published.precision if published else None, "note": article.note,
-                   "text": article.text, "published_source": article.published_source}
-            conn.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
-        except sqlite3.Error as e:
-            conn.execute("ROLLBACK TO document")
-            conn.execute("RELEASE document")
-            report.errors.append((str(path), f"could not be stored ({e})"))
-            continue
-        conn.execute("RELEASE document")
-        known.add(article.sha256)
-        report.added.append(str(path))
-    return report
+def remove_articles_except(conn, keep: set[str]) -> None:
+    """Delete the article documents whose sha256 is not in `keep` (their events first: clear_article_events)."""
+    stale = [r[0] for r in conn.execute("SELECT sha256 FROM documents WHERE kind = 'article'") if r[0] not in keep]
+    conn.executemany("DELETE FROM documents WHERE sha256 = ?", [(sha,) for sha in stale])
 
 
-def _display_path(path: str) -> str:
+def display_path(path: str) -> str:
     """Relative to the working directory when inside it: the database stays portable."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
@@ -153,39 +70,12 @@ def stored_articles(conn) -> list[tuple[int, Article]]:
                               published_source=r["published_source"], note=r["note"])) for r in rows]
 
 
-EXTRACT_SECONDS = 20  # an article that takes longer is hostile or broken: stored, but skipped
-
-
-def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, report: LoadReport | None = None,
-                   seconds_per_article: float = EXTRACT_SECONDS) -> int:
-    """Derive every event from the stored documents and replace the event tables. An article the
-    extractor fails on, or that takes over `seconds_per_article`, keeps its document and gives
-    no events; the report names it."""
-    docs = stored_articles(conn)
+def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple[int, Article]]) -> None:
+    """Replace the events extracted from articles (not imported ones) with `events`, whose evidence
+    quotes the documents `docs` (as stored_articles gives them)."""
     doc_ids = {a.sha256: i for i, a in docs}
     publisher = {a.sha256: a.publisher or a.path for _, a in docs}
-    new = {_display_path(p) for p in report.added} if report else set()
-    extracted: list[Event] = []
-    load_gazetteer()  # its one-time index build is not any article's time
-    for _, article in docs:
-        if progress:
-            progress(f"extracting {Path(article.path).name}")
-        try:
-            with time_bound(seconds_per_article):
-                events, traces = extract(article)
-        except OutOfTime:
-            if report is not None:
-                report.warnings.append((article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s"))
-            continue
-        except Exception as e:  # a bug meeting one text must not cost the others
-            if report is not None:
-                report.warnings.append((article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})"))
-            continue
-        extracted += events
-        if report is not None and article.path in new:
-            report.warnings += [(article.path, w) for w in reading_warnings(article, traces)]
-    events = merge(extracted)
-    _clear_article_events(conn)
+    clear_article_events(conn)
     _write_entities(conn, events)
     db = sqlite_utils.Database(conn)
     db["events"].insert_all((_event_row(e, publisher) for e in events), batch_size=500)
@@ -198,34 +88,9 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
     conn.executemany("INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)",
                      [(e.id, e.summary, "\n".join(ev.text for ev in e.evidence)) for e in events])
     conn.execute("ANALYZE")
-    return len(events)
 
 
-class OutOfTime(Exception):
-    """Not an OSError (as TimeoutError is), so no `except OSError` in the timed work swallows it."""
-
-
-@contextmanager
-def time_bound(seconds: float):
-    """Raise OutOfTime in the block after `seconds`: a timer signal, so only in the main
-    thread of a platform that has one (the command line); elsewhere the block runs unbounded."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _clear_article_events(conn: sqlite3.Connection) -> None:
+def clear_article_events(conn: sqlite3.Connection) -> None:
     """Remove the events extracted from articles (not imported ones, not annotations)."""
     extracted_ids = "SELECT id FROM events WHERE origin = 'article'"
     for table in ("events_fts", "evidence", "event_places", "event_actors"):

@@ -72,26 +72,6 @@ def is_latin_line(line: str) -> bool:
     return letters > 0 and len(_LATIN_LETTER.findall(line)) >= 0.6 * letters
 
 
-def visible(text: str) -> str:
-    """Text safe to print on a terminal, same length: control characters (escape sequences, OSC,
-    bells) and bidi overrides become visible symbols, so article text can never drive the
-    terminal or reorder what is shown. Newlines and tabs stay."""
-    if text.isprintable():
-        return text
-    return "".join(_visible_char(c) for c in text)
-
-
-def _visible_char(c: str) -> str:
-    if c in "\n\t" or c.isprintable() or c in _SPACES:
-        return c
-    code = ord(c)
-    if code < 0x20:
-        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␇ for BEL
-    if code == 0x7F:
-        return "\u2421"
-    return "\ufffd"  # C1 controls, bidi overrides and other invisible formatting
-
-
 @dataclass(frozen=True)
 class Line:
     start: int

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from db.load import load
 from db.schema import connect
+from pipeline import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seed"

@@ -13,8 +13,8 @@ from bench.generate_acled import generate
 from cli import main
 from db import queries
 from db.acled import ImportFileError, import_acled
-from db.load import load
 from db.schema import connect
+from pipeline import load
 from tests.conftest import ROOT, SEED
 
 FIXTURES = Path(__file__).parent / "fixtures"

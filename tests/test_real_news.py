@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from db.load import ingest
 from db.schema import connect
 from ingest.extract import extract
 from ingest.fatalities import find_fatalities
 from ingest.header import read_header
 from ingest.read import read_article
+from pipeline import ingest
 from tests.conftest import write_article
 
 ONE_PARAGRAPH = ("Date of publication 4 October 2016 Mortar shells kill five in Syrias Homs. At least five people "
@@ -204,7 +204,7 @@ def test_a_long_one_line_article_is_split_into_every_sentence(tmp_path):
 
 
 def test_an_article_that_takes_too_long_is_stored_named_and_skipped(tmp_path):
-    from db.load import rebuild_events
+    from pipeline import rebuild_events
     sentence = "Rebels attacked a checkpoint near Idlib on Monday, killing 12 soldiers, officials said. "
     slow = write_article(tmp_path, "slow.txt", sentence * 3500, published="2019-03-20")
     quick = write_article(tmp_path, "quick.txt", ONE_PARAGRAPH, title="Mortar shells kill five in Syrias Homs")

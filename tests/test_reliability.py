@@ -16,11 +16,11 @@ from hypothesis import given, settings, strategies as st
 from cli import main
 from db import queries
 from db.export import to_markdown, details
-from db.load import load
 from db.schema import SCHEMA_VERSION, connect
 from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.model import Article
+from pipeline import load
 from tests.conftest import ROOT, SEED, settle, write_article
 from tui.app import TimelineApp
 
@@ -260,7 +260,7 @@ def test_a_newer_schema_is_refused(tmp_path, seed_db):
 
 
 async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path):
-    from db.load import ingest
+    from pipeline import ingest
 
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -302,7 +302,7 @@ def test_a_version_1_database_is_migrated_keeping_its_data(seed_db):
 
 def test_stars_tags_and_notes_survive_load_ingest_and_import(seed_db, tmp_path):
     from db.acled import import_acled
-    from db.load import ingest
+    from pipeline import ingest
 
     conn = connect(seed_db)
     target = queries.event_ids(conn, queries.Filter())[2]

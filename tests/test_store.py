@@ -6,8 +6,8 @@ from click.testing import CliRunner
 
 from cli import main
 from db import queries
-from db.load import ingest, load
 from db.schema import DatabaseError, connect
+from pipeline import ingest, load
 from tests.conftest import SEED, write_article
 
 

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, SelectionList, Sparkline, Static
 from textual.widgets.selection_list import Selection
 
 from db.queries import EventDetail, FacetValue
-from ingest.text import visible
+from tui.text import visible
 
 
 class FacetPane(Vertical):

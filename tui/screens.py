@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 from textual.widgets.text_area import Selection
 
-from ingest.text import visible
+from tui.text import visible
 
 
 class HelpScreen(ModalScreen[None]):

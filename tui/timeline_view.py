@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from db.queries import EventRow, TimelineIndex
-from ingest.text import visible
+from tui.text import visible
 
 PAGE = 200  # events per page fetched
 PAGES_KEPT = 8

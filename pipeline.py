@@ -1,0 +1,170 @@
+"""Articles to the store: read the files, store their documents, extract the events of every stored
+document, merge them across sources, and store them. Where ingest (text to events) meets db (the store).
+
+Events are always derived from every stored document in one pass, so `load` and `ingest` give
+the same events and ids, and merging across sources sees the whole corpus.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from db.load import (add_document, clear_article_events, display_path, remove_articles_except, stored_articles,
+                     stored_hashes, write_events, writing)
+from db.queries import count_events
+from ingest.extract import extract, reading_warnings
+from ingest.gazetteer import load_gazetteer
+from ingest.merge import merge
+from ingest.model import Event
+from ingest.read import ARTICLE_SUFFIXES, read_article
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LoadReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line problem)
+    documents: set[str] = field(default_factory=set)  # sha256 of every file read, added or already stored
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    events: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def article_files(seed_dir: Path) -> list[Path]:
+    folder = seed_dir / "articles"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder of articles")
+    return articles_in(folder)
+
+
+def articles_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
+
+
+def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> LoadReport:
+    """Make the articles of db_path those under seed_dir, inside the live database and in one
+    transaction: readers see the old state or the new one, a killed load leaves the old one, and
+    what else it holds (imported data sets, the user's stars and notes) is never touched. The file
+    is never replaced, for another process may have it open."""
+    files = article_files(seed_dir)
+    with writing(db_path) as conn:
+        report = _add_documents(conn, files, {}, progress)
+        clear_article_events(conn)
+        remove_articles_except(conn, report.documents)
+        report.events = rebuild_events(conn, progress, report)
+    return report
+
+
+def ingest(files: Iterable[Path], db_path: Path, overrides: dict | None = None,
+           progress: Progress | None = None) -> LoadReport:
+    """Add articles to a database (created if missing) in one transaction; a text already
+    stored is not added twice."""
+    with writing(db_path) as conn:
+        report = _add_documents(conn, list(files), overrides or {}, progress)
+        report.events = rebuild_events(conn, progress, report) if report.added else count_events(conn)
+    return report
+
+
+def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress | None) -> LoadReport:
+    report = LoadReport()
+    known = stored_hashes(conn)
+    for path in files:
+        if progress:
+            progress(f"reading {path.name}")
+        try:
+            article = read_article(Path(path), overrides)
+        except OSError as e:  # missing, a folder, no permission
+            report.errors.append((str(path), e.strerror or str(e)))
+            continue
+        except ValueError as e:  # ArticleError included: not an article
+            report.errors.append((str(path), str(e)))
+            continue
+        except Exception as e:  # a reader bug meeting one file must not cost the others
+            report.errors.append((str(path), f"could not be read ({type(e).__name__}: {e})"))
+            continue
+        report.warnings += [(str(path), w) for w in article.warnings]
+        report.documents.add(article.sha256)
+        if article.sha256 in known:
+            report.unchanged.append(str(path))
+            continue
+        conn.execute("SAVEPOINT document")  # one document that cannot be stored does not cost the others
+        try:
+            add_document(conn, article)
+        except sqlite3.Error as e:
+            conn.execute("ROLLBACK TO document")
+            conn.execute("RELEASE document")
+            report.errors.append((str(path), f"could not be stored ({e})"))
+            continue
+        conn.execute("RELEASE document")
+        known.add(article.sha256)
+        report.added.append(str(path))
+    return report
+
+
+EXTRACT_SECONDS = 20  # an article that takes longer is hostile or broken: stored, but skipped
+
+
+def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, report: LoadReport | None = None,
+                   seconds_per_article: float = EXTRACT_SECONDS) -> int:
+    """Derive every event from the stored documents and replace the event tables. An article the
+    extractor fails on, or that takes over `seconds_per_article`, keeps its document and gives
+    no events; the report names it."""
+    docs = stored_articles(conn)
+    new = {display_path(p) for p in report.added} if report else set()
+    extracted: list[Event] = []
+    load_gazetteer()  # its one-time index build is not any article's time
+    for _, article in docs:
+        if progress:
+            progress(f"extracting {Path(article.path).name}")
+        try:
+            with time_bound(seconds_per_article):
+                events, traces = extract(article)
+        except OutOfTime:
+            if report is not None:
+                report.warnings.append((article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s"))
+            continue
+        except Exception as e:  # a bug meeting one text must not cost the others
+            if report is not None:
+                report.warnings.append((article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})"))
+            continue
+        extracted += events
+        if report is not None and article.path in new:
+            report.warnings += [(article.path, w) for w in reading_warnings(article, traces)]
+    events = merge(extracted)
+    write_events(conn, events, docs)
+    return len(events)
+
+
+class OutOfTime(Exception):
+    """Not an OSError (as TimeoutError is), so no `except OSError` in the timed work swallows it."""
+
+
+@contextmanager
+def time_bound(seconds: float):
+    """Raise OutOfTime in the block after `seconds`: a timer signal, so only in the main
+    thread of a platform that has one (the command line); elsewhere the block runs unbounded."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,27 @@
+"""Terminal-safe text: what the app and the command line show of an article. No Textual here, so
+the command line imports it without loading the app."""
+
+from __future__ import annotations
+
+# Spaces are shown as spaces: the ones ingest.text folds to " " (a copy, for tui reads no ingest module)
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
+
+
+def visible(text: str) -> str:
+    """Text safe to print on a terminal, same length: control characters (escape sequences, OSC,
+    bells) and bidi overrides become visible symbols, so article text can never drive the
+    terminal or reorder what is shown. Newlines and tabs stay."""
+    if text.isprintable():
+        return text
+    return "".join(_visible_char(c) for c in text)
+
+
+def _visible_char(c: str) -> str:
+    if c in "\n\t" or c.isprintable() or c in _SPACES:
+        return c
+    code = ord(c)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␇ for BEL
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"  # C1 controls, bidi overrides and other invisible formatting
