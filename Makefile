@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench eval setup clean
+.PHONY: run test lint bench eval setup clean
 
 setup: $(STAMP)
 
@@ -20,6 +20,13 @@ timeline.db: $(STAMP)
 run: $(STAMP) timeline.db
 	$(BIN)/timeline
 
+# ruff (style and likely bugs), mypy (types), import-linter (the layers, contracts in .importlinter).
+# `ruff format --check` joins once the code has been formatted in one go.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
@@ -30,4 +37,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) timeline.db timeline.db-* timeline.user.db* *.egg-info
+	rm -rf $(VENV) timeline.db timeline.db-* timeline.user.db* *.egg-info .mypy_cache .ruff_cache
