@@ -9,10 +9,10 @@ from __future__ import annotations
 import signal
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import sqlite_utils
 
@@ -20,10 +20,10 @@ from db.schema import connect
 from ingest.dates import parse_published
 from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import load_gazetteer
-from ingest.text import alias_key
 from ingest.merge import merge
 from ingest.model import Article, Event
 from ingest.read import ARTICLE_SUFFIXES, read_article
+from ingest.text import alias_key
 
 Progress = Callable[[str], None]
 
@@ -175,11 +175,13 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
                 events, traces = extract(article)
         except OutOfTime:
             if report is not None:
-                report.warnings.append((article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s"))
+                report.warnings.append(
+                    (article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s"))
             continue
         except Exception as e:  # a bug meeting one text must not cost the others
             if report is not None:
-                report.warnings.append((article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})"))
+                report.warnings.append(
+                    (article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})"))
             continue
         extracted += events
         if report is not None and article.path in new:
@@ -188,13 +190,14 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
     _clear_article_events(conn)
     _write_entities(conn, events)
     db = sqlite_utils.Database(conn)
-    db["events"].insert_all((_event_row(e, publisher) for e in events), batch_size=500)
-    db["event_actors"].insert_all(({"event_id": e.id, "actor_id": a.id, "role": r,
-                                    "date_start": _start(e)} for e in events for a, r in e.actors), batch_size=500)
-    db["event_places"].insert_all(({"event_id": e.id, "place_id": p.id, "date_start": _start(e)}
-                                   for e in events for p in e.places), batch_size=500)
-    db["evidence"].insert_all(({"event_id": e.id, "document_id": doc_ids[ev.document], "start": ev.start,
-                                "end": ev.end, "text": ev.text} for e in events for ev in e.evidence), batch_size=500)
+    db.table("events").insert_all((_event_row(e, publisher) for e in events), batch_size=500)
+    db.table("event_actors").insert_all(({"event_id": e.id, "actor_id": a.id, "role": r, "date_start": _start(e)}
+                                         for e in events for a, r in e.actors), batch_size=500)
+    db.table("event_places").insert_all(({"event_id": e.id, "place_id": p.id, "date_start": _start(e)}
+                                         for e in events for p in e.places), batch_size=500)
+    db.table("evidence").insert_all(({"event_id": e.id, "document_id": doc_ids[ev.document], "start": ev.start,
+                                      "end": ev.end, "text": ev.text} for e in events for ev in e.evidence),
+                                    batch_size=500)
     conn.executemany("INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)",
                      [(e.id, e.summary, "\n".join(ev.text for ev in e.evidence)) for e in events])
     conn.execute("ANALYZE")
