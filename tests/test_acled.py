@@ -66,7 +66,8 @@ def test_a_file_missing_columns_is_refused_with_their_names(tmp_path):
 
 
 def test_cli_reports_bad_rows_with_line_numbers(tmp_path):
-    result = CliRunner().invoke(main, ["import", "acled", str(FIXTURES / "acled_current.csv"), "--db", str(tmp_path / "t.db")])
+    result = CliRunner().invoke(main, ["import", "acled", str(FIXTURES / "acled_current.csv"),
+                                       "--db", str(tmp_path / "t.db")])
     assert result.exit_code == 1
     assert "acled_current.csv:4: unreadable event_date" in result.stderr
     assert "3 events added" in result.stderr

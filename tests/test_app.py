@@ -7,10 +7,10 @@ import pytest
 
 from db import queries
 from db.schema import connect
+from tests.conftest import settle
 from tui.app import TimelineApp
 from tui.panes import FacetPane
 from tui.timeline_view import TimelineView
-from tests.conftest import settle
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,13 +9,13 @@ import sys
 import time
 from pathlib import Path
 
-from click.testing import CliRunner
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from cli import main
 from db import queries
-from db.export import to_markdown, details
+from db.export import details, to_markdown
 from db.load import load
 from db.schema import SCHEMA_VERSION, connect
 from ingest.dates import parse_published
@@ -23,6 +23,7 @@ from ingest.extract import extract
 from ingest.model import Article
 from tests.conftest import ROOT, SEED, settle, write_article
 from tui.app import TimelineApp
+from tui.timeline_view import TimelineView
 
 HOSTILE = ("Gunmen attacked a checkpoint in Hajin on Monday \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 "
            "\x1b]52;c;ZXZpbA==\x07 [bold]loud[/] [link=http://evil]x[/link] \u202eevil\u202c killing 3 soldiers.\n")
@@ -208,6 +209,7 @@ def shared_folder(seed_db):
     """A folder other users may enter, holding a copy of the seed database and its user database."""
     import shutil
     import tempfile
+
     from db.schema import user_path
     connect(seed_db).close()  # makes the user database
     folder = Path(tempfile.mkdtemp())
@@ -265,7 +267,7 @@ async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        before = len(app.query_one("#timeline").ids)
+        before = len(app.query_one("#timeline", TimelineView).ids)
         article = write_article(tmp_path, "new.md", "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
                                 published="2018-12-10")
         assert ingest([article], seed_db).ok  # another writer, while the app is open
@@ -274,7 +276,7 @@ async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path
         assert any("press r to reload" in str(n.message) for n in app._notifications)
         await pilot.press("r")
         await settle(pilot, app)
-        assert len(app.query_one("#timeline").ids) == before + 1
+        assert len(app.query_one("#timeline", TimelineView).ids) == before + 1
 
 
 def test_a_huge_file_is_refused_and_the_others_load(tmp_path):
@@ -320,7 +322,8 @@ def test_stars_tags_and_notes_survive_load_ingest_and_import(seed_db, tmp_path):
 
 @pytest.mark.parametrize("flag", ["--tag", "--star"])
 def test_annotating_an_unknown_event_is_a_usage_error_and_stores_nothing(seed_db, flag):
-    result = CliRunner().invoke(main, ["annotate", "nope", "--db", str(seed_db), flag, *(["x"] if flag == "--tag" else [])])
+    value = ["x"] if flag == "--tag" else []
+    result = CliRunner().invoke(main, ["annotate", "nope", "--db", str(seed_db), flag, *value])
     assert result.exit_code == 2 and "no event 'nope'" in result.stderr
     assert connect(seed_db).execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
 
