@@ -1,3 +1,5 @@
+"""Fixtures. Plain helpers are in tests/helpers.py."""
+
 import shutil
 from pathlib import Path
 
@@ -5,9 +7,7 @@ import pytest
 
 from db.load import load
 from db.schema import connect
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seed"
+from tests.helpers import SEED
 
 
 @pytest.fixture(scope="session")
@@ -31,21 +31,3 @@ def conn(seed_db):
     c = connect(seed_db)
     yield c
     c.close()
-
-
-def write_article(folder: Path, name: str, body: str, **meta) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    head = "".join(f"{k}: {v}\n" for k, v in meta.items())
-    path = folder / name
-    path.write_text(f"---\n{head}---\n{body}" if meta else body, encoding="utf-8")
-    return path
-
-
-async def settle(pilot, app) -> None:
-    """Wait until the app's query workers are done and their results applied."""
-    for _ in range(3):  # let key presses turn into messages, and messages into workers
-        await pilot.pause()
-    while any(not w.is_finished for w in app.workers):
-        await pilot.pause(0.02)
-    for _ in range(2):
-        await pilot.pause()

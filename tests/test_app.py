@@ -7,7 +7,7 @@ import pytest
 
 from db import queries
 from db.schema import connect
-from tests.conftest import settle
+from tests.helpers import settle
 from tui.app import TimelineApp
 from tui.panes import FacetPane
 from tui.timeline_view import TimelineView

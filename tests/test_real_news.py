@@ -11,7 +11,7 @@ from ingest.extract import extract
 from ingest.fatalities import find_fatalities
 from ingest.header import read_header
 from ingest.read import read_article
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 ONE_PARAGRAPH = ("Date of publication 4 October 2016 Mortar shells kill five in Syrias Homs. At least five people "
                  "were killed on Monday when terrorists targeted a market in Homs with mortar shells the governor "

@@ -2,11 +2,9 @@
 
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from db.schema import SCHEMA_VERSION, connect
 from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.model import Article
-from tests.conftest import ROOT, SEED, settle, write_article
+from tests.helpers import CLI, ROOT, SEED, kill_when_written, settle, write_article
 from tui.app import TimelineApp
 from tui.timeline_view import TimelineView
 
@@ -118,39 +116,12 @@ def test_newsy_random_text_keeps_the_offset_invariant(text):
         assert all(text[ev.start:ev.end] == ev.text for ev in event.evidence)
 
 
-CLI = [sys.executable, "-c", "from cli import run; run()"]
-
-
 def many_articles(folder: Path, copies: int) -> Path:
     """A corpus of `copies` times the seed articles, each copy a text of its own."""
     (folder / "articles").mkdir(parents=True)
     for i, path in enumerate(sorted((SEED / "articles").iterdir()) * copies):
         (folder / "articles" / f"{i:04d}_{path.name}").write_text(path.read_text() + f"\nCopy {i}.\n")
     return folder
-
-
-def kill_when_written(command: list[str], db: Path, wal_bytes: int) -> None:
-    """Run a writer and kill -9 it once it holds the store's write lock and has written
-    `wal_bytes` of its transaction to the WAL: a point inside the transaction, not a guess in time."""
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    probe = sqlite3.connect(db, timeout=0)
-    events = probe.execute("SELECT count(*) FROM events").fetchone()[0]
-    wal = Path(f"{db}-wal")
-    try:
-        while proc.poll() is None:
-            if wal.exists() and wal.stat().st_size >= wal_bytes:
-                try:
-                    probe.execute("BEGIN IMMEDIATE")
-                    probe.rollback()  # no writer holds the lock yet
-                except sqlite3.OperationalError:
-                    break  # locked: the writer is inside its transaction (or closing after it)
-            time.sleep(0.005)
-        assert proc.poll() is None, "the writer finished before the point it was to be killed at"
-        assert probe.execute("SELECT count(*) FROM events").fetchone()[0] == events, "killed after its commit"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    finally:
-        probe.close()
 
 
 @pytest.mark.parametrize("wal_bytes", [0, 1_000_000])

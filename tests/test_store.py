@@ -8,7 +8,7 @@ from cli import main
 from db import queries
 from db.load import ingest, load
 from db.schema import DatabaseError, connect
-from tests.conftest import SEED, write_article
+from tests.helpers import SEED, write_article
 
 
 def export_json(db, *args):
