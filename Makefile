@@ -1,4 +1,4 @@
-# make run: set up and open the app on the seed articles.  make test: set up and run the tests.
+# make run: set up and open the app on the seed articles.  make test: set up, lint and run the tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)
