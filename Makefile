@@ -1,10 +1,10 @@
-# make run: set up and open the app on the seed articles.  make test: set up and run the tests.
+# make run: set up and open the app on the seed articles.  make test: set up, lint and run the tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench eval setup clean
+.PHONY: run test lint bench eval setup clean
 
 setup: $(STAMP)
 
@@ -20,7 +20,14 @@ timeline.db: $(STAMP)
 run: $(STAMP) timeline.db
 	$(BIN)/timeline
 
-test: $(STAMP)
+# ruff (style and likely bugs), mypy (types), import-linter (the layers, contracts in .importlinter).
+# `ruff format --check` joins once the code has been formatted in one go.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)
@@ -30,4 +37,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) timeline.db timeline.db-* timeline.user.db* *.egg-info
+	rm -rf $(VENV) timeline.db timeline.db-* timeline.user.db* *.egg-info .mypy_cache .ruff_cache

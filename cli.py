@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -30,7 +31,7 @@ def filter_options(fn):
     return fn
 
 
-def fail(message: str, status: int = 1) -> None:
+def fail(message: str, status: int = 1) -> NoReturn:
     """One line on stderr. Status 1: the work failed; 2: the command was asked wrongly."""
     click.echo(f"timeline: {message}", err=True)
     sys.exit(status)
@@ -144,8 +145,8 @@ def article_progress(files: int) -> ProgressBar:
 @db_option
 def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool = True) -> None:
     """Rebuild the database from SEED_DIR/articles, keeping stars and notes."""
-    from pipeline import article_files, load as load_db
     from db.schema import DatabaseError, NotOurs, set_aside
+    from pipeline import article_files, load as load_db
 
     try:
         files = article_files(Path(seed_dir))
@@ -177,9 +178,9 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
 def ingest(files, published, publisher, title, db_path) -> None:
     """Add articles (files, or the article files in a folder) to the database; a text already
     stored adds nothing. A file that cannot be read is named, and the others are stored."""
-    from pipeline import articles_in, ingest as ingest_files
     from db.schema import DatabaseError
     from ingest.dates import parse_published
+    from pipeline import articles_in, ingest as ingest_files
 
     if published:
         try:
@@ -353,17 +354,19 @@ def explain(file, published, show_all) -> None:
     for t in traces:
         if not (show_all or t.dates or t.triggers):
             continue
-        console.print(Text(f"[{t.sentence.start}:{t.sentence.end}] ", style="dim") + Text(visible(" ".join(t.text.split()))))
+        console.print(Text(f"[{t.sentence.start}:{t.sentence.end}] ", style="dim")
+                      + Text(visible(" ".join(t.text.split()))))
         for d in t.dates:
-            console.print(Text(visible(f"   date     {d.expression!r} -> {d.interval.display() if d.interval else 'unresolved'}")))
+            resolved = d.interval.display() if d.interval else "unresolved"
+            console.print(Text(visible(f"   date     {d.expression!r} -> {resolved}")))
         for m in t.mentions:
             kind = "actor" if isinstance(m.entity, Actor) else "place"
             console.print(Text(visible(f"   {kind:8} {m.surface!r} -> {m.entity.name}")))
         for trig in t.triggers:
             console.print(Text(visible(f"   trigger  {trig.text!r} -> {trig.type} / {trig.sub_type}")))
-        for e in t.events:
-            console.print(Text(f"   EVENT    {e.date.display() if e.date else 'undated'} ({e.date_source}) "
-                               f"{e.sub_type}: {e.summary} [confidence {e.confidence}]", style="green"))
+        for event in t.events:
+            console.print(Text(f"   EVENT    {event.date.display() if event.date else 'undated'} ({event.date_source}) "
+                               f"{event.sub_type}: {event.summary} [confidence {event.confidence}]", style="green"))
         for note in t.notes:
             console.print(Text(visible(f"   skipped  {note}"), style="yellow"))
         console.print()

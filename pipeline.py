@@ -10,13 +10,21 @@ from __future__ import annotations
 import signal
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
-from db.load import (add_document, clear_article_events, display_path, remove_articles_except, stored_articles,
-                     stored_hashes, write_events, writing)
+from db.load import (
+    add_document,
+    clear_article_events,
+    display_path,
+    remove_articles_except,
+    stored_articles,
+    stored_hashes,
+    write_events,
+    writing,
+)
 from db.queries import count_events
 from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import load_gazetteer
@@ -132,11 +140,13 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
                 events, traces = extract(article)
         except OutOfTime:
             if report is not None:
-                report.warnings.append((article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s"))
+                report.warnings.append(
+                    (article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s"))
             continue
         except Exception as e:  # a bug meeting one text must not cost the others
             if report is not None:
-                report.warnings.append((article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})"))
+                report.warnings.append(
+                    (article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})"))
             continue
         extracted += events
         if report is not None and article.path in new:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 from db.load import write_gazetteer_actors
 from db.schema import connect
@@ -24,7 +25,8 @@ from ingest.text import alias_key
 
 BATCH = 5000
 # Older exports name some columns differently.
-HEADER_ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2", "event_id_no_cnty": "event_id_no_cnty"}
+HEADER_ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2",
+                  "event_id_no_cnty": "event_id_no_cnty"}
 REQUIRED = ("event_date", "event_type", "actor1", "location")
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%Y", "%d-%b-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d %b %Y")
 PRECISION = {"1": "day", "2": "week", "3": "month"}
@@ -67,7 +69,8 @@ def read_header(reader) -> list[str]:
     if not ("event_id_cnty" in columns or "data_id" in columns):
         missing.append("event_id_cnty (or data_id)")
     if missing:
-        raise ImportFileError(f"not an ACLED export: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        raise ImportFileError(f"not an ACLED export: missing column{'s' if len(missing) > 1 else ''}"
+                              f" {', '.join(missing)}")
     return columns
 
 
@@ -90,7 +93,7 @@ def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | No
     report = ImportReport()
     conn = connect(db_path, create=True, user=False)
     try:
-        with path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as f:
             reader = csv.reader(f)
             columns = read_header(reader)
             # Index pages of a big import stay in memory: -400000 is 400 MB at most, used as needed.
@@ -104,12 +107,12 @@ def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | No
                 if len(row) != len(columns):
                     report.bad_rows.append((reader.line_num, f"{len(row)} fields, the header has {len(columns)}"))
                     continue
-                batch.append((reader.line_num, dict(zip(columns, row))))
+                batch.append((reader.line_num, dict(zip(columns, row, strict=True))))
                 if len(batch) >= BATCH:
                     importer.write(batch, report)
                     batch = []
                     if progress:
-                        progress(f.buffer.tell())  # bytes read so far (the text layer cannot tell while iterating)
+                        progress(raw.tell())  # bytes read so far (the text layer cannot tell while iterating)
             importer.write(batch, report)
             importer.finish()
             conn.commit()
@@ -142,14 +145,16 @@ class _Importer:
         if key not in self.actors:
             # "Islamic State (Syria)", "Military Forces of Syria (2000-)": the name without its qualifier.
             bare = alias_key(re.sub(r"\s*\([^)]*\)", "", name))
-            rows = self.conn.execute("SELECT DISTINCT actor_id FROM actor_aliases WHERE key IN (?, ?)", (key, bare)).fetchall()
+            rows = self.conn.execute("SELECT DISTINCT actor_id FROM actor_aliases WHERE key IN (?, ?)",
+                                     (key, bare)).fetchall()
             if len(rows) == 1:
                 self.actors[key] = rows[0][0]
             else:
                 actor_id = f"acled:{slug(name)}"
                 self.conn.execute("INSERT OR IGNORE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
                                   (actor_id, name, INTER_KINDS.get(inter.strip()[:1], "unknown"), None))
-                self.conn.execute("INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)", (key, name, actor_id))
+                self.conn.execute("INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
+                                  (key, name, actor_id))
                 self.actors[key] = actor_id
         self.actors[name] = self.actors[key]
         return self.actors[key]
@@ -206,7 +211,8 @@ class _Importer:
             " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled')", events)
         self.conn.executemany("INSERT OR IGNORE INTO event_actors (event_id, actor_id, role, date_start)"
                               " VALUES (?, ?, ?, ?)", links)
-        self.conn.executemany("INSERT OR IGNORE INTO event_places (event_id, place_id, date_start) VALUES (?, ?, ?)", places)
+        self.conn.executemany("INSERT OR IGNORE INTO event_places (event_id, place_id, date_start) VALUES (?, ?, ?)",
+                              places)
         first = self.next_document
         self.next_document += len(docs)
         self.conn.executemany(
@@ -215,7 +221,8 @@ class _Importer:
             [(first + i, f"acled:{event_id}", hashlib.sha256(f"{event_id}\n{notes}".encode()).hexdigest(),
               f"ACLED {event_id}", source, when, notes) for i, (event_id, notes, source, when) in enumerate(docs)])
         self.conn.executemany('INSERT INTO evidence (event_id, document_id, start, "end", text) VALUES (?, ?, 0, ?, ?)',
-                              [(event_id, first + i, len(notes), notes) for i, (event_id, notes, _, _) in enumerate(docs)])
+                              [(event_id, first + i, len(notes), notes)
+                               for i, (event_id, notes, _, _) in enumerate(docs)])
         self.conn.executemany("INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)", fts)
         report.added += len(events)
 
@@ -236,7 +243,8 @@ class _Importer:
             if r.get(column, "").strip() and _float(r[column]) is None:
                 raise ValueError(f"{column} {r[column]!r} is not a number")
         event_type = r["event_type"].strip()
-        event_type, sub_type = OLD_TYPES.get(event_type.lower(), (event_type, r.get("sub_event_type", "").strip() or event_type))
+        event_type, sub_type = OLD_TYPES.get(event_type.lower(),
+                                             (event_type, r.get("sub_event_type", "").strip() or event_type))
         who = r["actor1"].strip()
         summary = f"{who}: {sub_type}" + (f" against {r['actor2'].strip()}" if r.get("actor2", "").strip() else "") \
             + f" in {r['location'].strip()}"

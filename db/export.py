@@ -48,12 +48,17 @@ def to_csv(items: list[EventDetail]) -> str:
     w.writerow(CSV_COLUMNS)
     for d in items:
         e = d.event
-        by_role = lambda role: "; ".join(n for n, r in e.actors if r == role)  # noqa: E731
         w.writerow([e.id, e.date or "", e.date_start or "", e.date_end or "", e.precision or "", e.type, e.sub_type,
-                    e.summary, "" if e.fatalities is None else e.fatalities, by_role("actor1"), by_role("actor2"),
-                    by_role("associated"), "; ".join(p.name for p in d.places), len(d.sources),
+                    e.summary, "" if e.fatalities is None else e.fatalities, _in_role(e.actors, "actor1"),
+                    _in_role(e.actors, "actor2"), _in_role(e.actors, "associated"),
+                    "; ".join(p.name for p in d.places), len(d.sources),
                     d.sources[0].quote if d.sources else "", "; ".join(s.title or s.path for s in d.sources)])
     return buf.getvalue()
+
+
+def _in_role(actors: list[tuple[str, str]], role: str) -> str:
+    """The names of the actors in one role, as one CSV field."""
+    return "; ".join(n for n, r in actors if r == role)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")

@@ -4,9 +4,9 @@ from them, written inside one write transaction. Nothing here reads an article o
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import sqlite_utils
 
@@ -78,13 +78,14 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
     clear_article_events(conn)
     _write_entities(conn, events)
     db = sqlite_utils.Database(conn)
-    db["events"].insert_all((_event_row(e, publisher) for e in events), batch_size=500)
-    db["event_actors"].insert_all(({"event_id": e.id, "actor_id": a.id, "role": r,
-                                    "date_start": _start(e)} for e in events for a, r in e.actors), batch_size=500)
-    db["event_places"].insert_all(({"event_id": e.id, "place_id": p.id, "date_start": _start(e)}
-                                   for e in events for p in e.places), batch_size=500)
-    db["evidence"].insert_all(({"event_id": e.id, "document_id": doc_ids[ev.document], "start": ev.start,
-                                "end": ev.end, "text": ev.text} for e in events for ev in e.evidence), batch_size=500)
+    db.table("events").insert_all((_event_row(e, publisher) for e in events), batch_size=500)
+    db.table("event_actors").insert_all(({"event_id": e.id, "actor_id": a.id, "role": r, "date_start": _start(e)}
+                                         for e in events for a, r in e.actors), batch_size=500)
+    db.table("event_places").insert_all(({"event_id": e.id, "place_id": p.id, "date_start": _start(e)}
+                                         for e in events for p in e.places), batch_size=500)
+    db.table("evidence").insert_all(({"event_id": e.id, "document_id": doc_ids[ev.document], "start": ev.start,
+                                      "end": ev.end, "text": ev.text} for e in events for ev in e.evidence),
+                                    batch_size=500)
     conn.executemany("INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)",
                      [(e.id, e.summary, "\n".join(ev.text for ev in e.evidence)) for e in events])
     conn.execute("ANALYZE")

@@ -67,7 +67,9 @@ CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_id, date_
 CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_start, event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(event_id UNINDEXED, summary, quotes, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
+    event_id UNINDEXED, summary, quotes, tokenize='unicode61 remove_diacritics 2'
+);
 """
 
 
@@ -112,7 +114,8 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
 def _v2_to_v3(conn: sqlite3.Connection) -> None:
     """Version 3 says where a document's publication date came from."""
     conn.execute("ALTER TABLE documents ADD COLUMN published_source TEXT")
-    conn.execute("UPDATE documents SET published_source = 'front-matter' WHERE published IS NOT NULL AND kind = 'article'")
+    conn.execute("UPDATE documents SET published_source = 'front-matter'"
+                 " WHERE published IS NOT NULL AND kind = 'article'")
 
 
 MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}  # from version N to N + 1

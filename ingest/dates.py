@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -141,11 +142,12 @@ def _coarsen(result: Interval, ref: Interval) -> Interval:
 
 # Each rule: (regex, resolver(match, ref) -> Interval | None, relative?)
 # Absolute rules work without a reference; relative ones need it.
-_RULES: list[tuple[re.Pattern, str, bool]] = []
+Resolver = Callable[[re.Match[str], Interval | None], Interval | None]
+_RULES: list[tuple[re.Pattern[str], Resolver, bool]] = []
 
 
-def _rule(pattern: str, relative: bool):
-    def register(fn):
+def _rule(pattern: str, relative: bool) -> Callable[[Resolver], Resolver]:
+    def register(fn: Resolver) -> Resolver:
         _RULES.append((re.compile(pattern), fn, relative))
         return fn
     return register
@@ -221,7 +223,8 @@ def _ancient(m, ref):
     return year(int(m["ancient"]))
 
 
-@_rule(r"(?<![\d$.,-])\b" + _Y + r"(?![\d-]|\s*(?:km|kilomet|mile|metre|meter|kg|ton|tonne|troop|fighter|soldier|people|%|dollar))\b", False)
+@_rule(r"(?<![\d$.,-])\b" + _Y
+       + r"(?![\d-]|\s*(?:km|kilomet|mile|metre|meter|kg|ton|tonne|troop|fighter|soldier|people|%|dollar))\b", False)
 def _year(m, ref):
     return year(int(m["year"]))
 
@@ -237,7 +240,8 @@ def _relative_season(m, ref):
     return months_span(y, first, last)
 
 
-@_rule(r"\b(?:(?P<rel>last|this|next|in|since|until|by|during|early|mid|late|from|of)[\s-]+)" + _M + r"(?!\s*\d)\b", True)
+@_rule(r"\b(?:(?P<rel>last|this|next|in|since|until|by|during|early|mid|late|from|of)[\s-]+)" + _M + r"(?!\s*\d)\b",
+       True)
 def _month_alone(m, ref):
     month_no = MONTHS[m["month"]]
     if m["rel"] == "next":
@@ -272,7 +276,8 @@ def _part_of_relative_year(m, ref):
 
 
 # "in the last year" is a span of time, not a date: "the" keeps it out.
-@_rule(r"(?<!the )\b(?:(?P<earlier>earlier|later)\s+)?(?P<rel>last|this|next|past|previous)\s+(?P<unit>week|month|year)\b", True)
+@_rule(r"(?<!the )\b(?:(?P<earlier>earlier|later)\s+)?(?P<rel>last|this|next|past|previous)\s+"
+       r"(?P<unit>week|month|year)\b", True)
 def _relative_unit(m, ref):
     step = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1}[m["rel"]]
     anchor = ref.end
@@ -315,7 +320,7 @@ def find_dates(folded: str, original: str, ref: Interval | None, offset: int = 0
     """Date expressions in a folded sentence; `original` is the same span unfolded (for case)."""
     if not _MAYBE_DATE.search(folded):
         return []
-    found: list[tuple[int, int, object, bool, re.Match]] = []
+    found: list[tuple[int, int, Resolver, bool, re.Match[str]]] = []
     for pattern, resolve, relative in _RULES:
         for m in pattern.finditer(folded):
             if not _capitalised_where_needed(m, original):
@@ -332,7 +337,7 @@ def find_dates(folded: str, original: str, ref: Interval | None, offset: int = 0
                 interval = resolve(m, ref)
             except ValueError:
                 interval = None
-            if interval is not None and relative:
+            if interval is not None and relative and ref is not None:  # relative ones resolve only with a ref
                 interval = _coarsen(interval, ref)
         mentions.append(DateMention(offset + start, offset + end, original[start:end], interval, relative))
         taken_until = end

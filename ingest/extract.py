@@ -102,7 +102,8 @@ def trigger_matches(folded: str) -> list[tuple[int, int, int]]:
     """Every lexicon match in a folded text, as (start, end, lexicon index), by position."""
     matcher = folded.replace("-", " ")
     triggers_lex = _lexicon().triggers
-    return sorted((m.start(), m.end(), i) for i, (pattern, _) in enumerate(triggers_lex) for m in pattern.finditer(matcher))
+    return sorted((m.start(), m.end(), i)
+                  for i, (pattern, _) in enumerate(triggers_lex) for m in pattern.finditer(matcher))
 
 
 def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None) -> list[Trigger]:
@@ -176,7 +177,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         for trig, seg_start, seg_end, date in segments:
             abs_trig = (sent.start + trig.start, sent.start + trig.end)
             if trig.reference and date is None:
-                trace.notes.append(f"{trig.text!r}: a reference to an event (\"after the attack\"), with no date of its own")
+                trace.notes.append(f"{trig.text!r}: a reference to an event (\"after the attack\"),"
+                                   " with no date of its own")
                 continue
             if date is not None and _PERIOD_START.search(folded_text, max(0, date.start - 40), date.start) and \
                     date.interval.precision != "day":
@@ -233,7 +235,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     for trace in traces:
         for event in trace.events:
             if event.id in folded_into:
-                trace.notes.append(f"{event.sub_type} retells the incident of event {folded_into[event.id].id}: one event")
+                trace.notes.append(f"{event.sub_type} retells the incident of event {folded_into[event.id].id}:"
+                                   " one event")
         trace.events = [folded_into.get(e.id, e) for e in trace.events]
     for event in events:
         event.summary = summary_of(event)
@@ -277,7 +280,8 @@ def _event_date(mention: DateMention | None, context: tuple[Interval, str] | Non
 def _read_roles_in_context(text, actors, mentions, trig: Trigger, abs_trig, seg_start: int, sent_start: int,
                            sent_end: int):
     """Roles the segment alone cannot give: a relative pronoun's antecedent, a losing subject."""
-    if not any(r == "actor1" for _, r in actors) and _RELATIVE.search(text, max(sent_start, abs_trig[0] - 80), abs_trig[0]):
+    if (not any(r == "actor1" for _, r in actors)
+            and _RELATIVE.search(text, max(sent_start, abs_trig[0] - 80), abs_trig[0])):
         # "... the SDF, who were critical in driving ISIS from Raqqa": who = the SDF.
         antecedent = next((m.entity for m in reversed(mentions)
                            if isinstance(m.entity, Actor) and m.end <= seg_start), None)
@@ -314,7 +318,7 @@ def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence)
         for d in dates:
             if d.end <= sent.start + t.start and sent.start + t.start - d.end <= 25 and d.start > bounds[i - 1]:
                 bounds[i] = min(bounds[i], d.start)
-    ends = bounds[1:] + [sent.end]
+    ends = [*bounds[1:], sent.end]
     owned = {i: [d for d in dates if bounds[i] <= d.start < ends[i]] for i in range(len(triggers))}
     chosen: dict[int, DateMention | None] = {}
     spare: list[DateMention] = []
@@ -329,7 +333,8 @@ def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence)
 
 
 _PASSIVE_BY = re.compile(r"\bby\s+(?:[\w.'-]+\s+){0,5}$")
-_TARGET = re.compile(r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|toward|towards)"
+_TARGET = re.compile(r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|"
+                     r"toward|towards)"
                      r"(?!\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\w+day|dawn|night)\b)"
                      r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|several\s+|\w+\s+){0,2}$")
 
@@ -346,11 +351,13 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     def cued(m: Mention) -> bool:
         return bool(_TARGET.search(fold(text[max(0, m.start - 40):m.start])))
 
-    between = [m for m in actors if re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", fold(text[max(0, m.start - 40):m.start]))]
+    between = [m for m in actors
+               if re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", fold(text[max(0, m.start - 40):m.start]))]
     if between:  # "clashes between the SNA and the SDF": both sides, in the order named
-        sides = [between[0]] + [m for m in actors if m.start > between[0].end][:1]
-        return _one_role_each([(m.entity, role) for m, role in zip(sides, ("actor1", "actor2"))] +
-                              [(m.entity, "associated") for m in actors])
+        sides = [between[0], *[m for m in actors if m.start > between[0].end][:1]]
+        # a single side gives actor1 alone
+        return _one_role_each([(_actor(m), role) for m, role in zip(sides, ("actor1", "actor2"), strict=False)] +
+                              [(_actor(m), "associated") for m in actors])
     by = [m for m in actors if m.start >= trig[1] and m.start - trig[1] < 80
           and _PASSIVE_BY.search(fold(text[max(0, m.start - 60):m.start]))
           and not re.search(r"\band\b|[,;]", text[trig[1]:m.start])]
@@ -368,8 +375,14 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         # After the trigger comes the object: "raids targeted sites of Iran-backed militias".
         target = next((m for m in actors if cued(m) and m is not doer), None) \
             or next((m for m in actors if not can_act(m)), None) or next(iter(after), None)
-    named = [(m.entity, role) for m, role in ((doer, "actor1"), (target, "actor2")) if m is not None]
-    return _one_role_each(named + [(m.entity, "associated") for m in actors])
+    named = [(_actor(m), role) for m, role in ((doer, "actor1"), (target, "actor2")) if m is not None]
+    return _one_role_each(named + [(_actor(m), "associated") for m in actors])
+
+
+def _actor(m: Mention) -> Actor:
+    """The entity of a mention `_roles` kept: an actor's, always."""
+    assert isinstance(m.entity, Actor)
+    return m.entity
 
 
 def _one_role_each(actors: list[tuple[Actor, str]]) -> list[tuple[Actor, str]]:
@@ -393,7 +406,8 @@ def _territory_sub_type(actors: list[tuple[Actor, str]]) -> str:
     winner = next((a for a, r in actors if r == "actor1"), None)
     loser = next((a for a, r in actors if r == "actor2"), None)
     state = ("state forces", "external forces", "state")
-    if winner is not None and winner.kind in state or winner is None and loser is not None and loser.kind not in state:
+    if ((winner is not None and winner.kind in state)
+            or (winner is None and loser is not None and loser.kind not in state)):
         return "Government regains territory"
     return "Non-state actor overtakes territory"
 

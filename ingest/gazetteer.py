@@ -115,7 +115,8 @@ class Gazetteer:
                 chosen.append(hit)
                 taken = hit[1]
         spans = Spans([(start + h[0], start + h[1]) for h in chosen])
-        return [Mention(start + s, start + e, surface, entity, others) for s, e, surface, entity, others, loose in chosen
+        return [Mention(start + s, start + e, surface, entity, others)
+                for s, e, surface, entity, others, loose in chosen
                 if not (loose and self._in_a_longer_name(text, start + s, start + e, spans))]
 
     def _actor_hits(self, text: str, start: int, haystack: str) -> list[tuple]:
@@ -191,14 +192,14 @@ class Gazetteer:
                 and not spans.overlap(before.start(1), before.end(1)):
             return True  # "Abdel Rahman", "President Assad", "National Unity"
         after = _NEXT_NAME.match(text, e)
-        return bool(after) and fold(after.group(1)) not in self._place_nouns \
+        return after is not None and fold(after.group(1)) not in self._place_nouns \
             and not spans.overlap(after.start(1), after.end(1))
 
     def _continues(self, text: str, end: int) -> bool:
         """Is the match followed by a capitalised word that is not a place noun ("Airport",
         "Province", "Monday")? Then the name goes on beyond what matched ("Tal Afar", "Ain Ali")."""
         m = _NEXT_NAME.match(text, end)
-        return bool(m) and fold(m.group(1)).removesuffix("'s") not in self._place_nouns
+        return m is not None and fold(m.group(1)).removesuffix("'s") not in self._place_nouns
 
 
 class Spans:
@@ -243,7 +244,7 @@ _PREVIOUS_NAME = re.compile(r"\b([A-Z][a-z][\w']*)[ \t]+$")
 
 
 def _title_case(window: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z]{4,}", window)]
+    words = re.findall(r"[A-Za-z]{4,}", window)
     return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 

@@ -28,8 +28,8 @@ from functools import cache
 from pathlib import Path
 
 from ingest import text
-from ingest.text import alias_key, name_variants
 from ingest.lexicon import load_lexicon
+from ingest.text import alias_key, name_variants
 from seed import SEED
 
 GAZETTEER = SEED / "gazetteer"
@@ -74,6 +74,7 @@ class PlaceIndex:
         self._lock = threading.Lock()  # one connection shared by the app's threads
         self._places: dict[int, Place] = {}
         self._rowids: dict[str, int] = {}
+        self._skeleton_cache: dict[str, dict[str, list[tuple[str, int]]]] = {}  # country -> `_skeletons`
         self.max_words = int(self._db.execute("SELECT value FROM meta WHERE name = 'max_words'").fetchone()[0])
         self.countries_by_demonym: dict[str, str] = dict(self._db.execute("SELECT key, country FROM demonyms"))
         self._countries = {p.country: p for p in self._fetch("kind = 'country'")}
@@ -105,8 +106,8 @@ class PlaceIndex:
                     " ORDER BY key, rank", chunk).fetchall()
             missing = list({rowid for _, rowid, _ in hits if rowid not in self._places})
             for i in range(0, len(missing), CHUNK):
-                chunk = missing[i:i + CHUNK]
-                self._fetch(f"rowid IN ({','.join('?' * len(chunk))})", chunk)
+                rowids = missing[i:i + CHUNK]
+                self._fetch(f"rowid IN ({','.join('?' * len(rowids))})", rowids)
         out: dict[str, list[tuple[Place, bool]]] = {}
         for key, rowid, common in hits:
             out.setdefault(key, []).append((self._places[rowid], bool(common)))
@@ -139,15 +140,19 @@ class PlaceIndex:
         if len(key) < 2 or size < 4:
             return None
         found = {pid for pid, length in self._skeletons(country.upper()).get(key, ()) if abs(length - size) <= 2}
-        places = [self.get(pid) for pid in found]
+        places = [p for p in map(self.get, found) if p is not None]  # all are: the ids come from the index
         towns = [p for p in places if p.kind != "admin1"]
-        if len(towns) == 1 and all(p.kind == "admin1" and p.name == towns[0].admin1 for p in places if p is not towns[0]):
+        if len(towns) == 1 and all(p.kind == "admin1" and p.name == towns[0].admin1
+                                   for p in places if p is not towns[0]):
             return towns[0]  # "Raqa": the town, not the division named after it
         return places[0] if len(places) == 1 else None
 
-    @cache
     def _skeletons(self, country: str) -> dict[str, list[tuple[str, int]]]:
-        """Skeleton -> (place id, letters in that spelling), for the places of one country."""
+        """Skeleton -> (place id, letters in that spelling), for the places of one country; read
+        once per index and country."""
+        cached = self._skeleton_cache.get(country)
+        if cached is not None:
+            return cached
         with self._lock:
             rows = self._db.execute("SELECT k.key, p.id FROM keys k JOIN places p ON p.rowid = k.place"
                                     " WHERE p.country = ? AND p.kind <> 'country' AND k.rank = k.place",  # own names
@@ -155,6 +160,7 @@ class PlaceIndex:
         out: dict[str, list[tuple[str, int]]] = {}
         for key, pid in rows:
             out.setdefault(skeleton(key), []).append((pid, len(_letters(key))))
+        self._skeleton_cache[country] = out
         return out
 
     @property
@@ -269,7 +275,10 @@ def _build(files: list[Path], path: Path) -> None:
         if r[2] in ("capital", "city"):
             for key in name_variants(r[1]):
                 own_population[key] = max(own_population.get(key, 0), int(r[7] or 0))
-    places, keys, demonyms, max_words = [], {}, {}, 1
+    places: list[tuple[int, str, str, str | None, str | None, float | None, float | None, int, str]] = []
+    keys: dict[tuple[str, int], tuple[int, bool]] = {}  # (key, place rowid) -> (rank, common)
+    demonyms: dict[str, str] = {}
+    max_words = 1
     for rowid, (pid, name, kind, country, admin1, lat, lon, population, curated, aliases, common,
                 demonym_list) in enumerate(rows, 1):
         places.append((rowid, pid, name, country or None, admin1 or None, float(lat) if lat else None,

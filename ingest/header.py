@@ -92,11 +92,11 @@ def _squashed_at(text: str, pos: int, title: str) -> tuple[int, int] | None:
 def _header_words() -> tuple[re.Pattern, re.Pattern]:
     lex = load_lexicon("header")
     words = sorted({fold(w) for w in lex["lead_ins"] + lex["weekdays"] + lex["agencies"]}, key=len, reverse=True)
-    before = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, words)) + r"|[A-Z][A-Z .'-]+,|[-\u2013\u2014:,|(){}]|by \w+ \w+)\s*)*$",
-                        re.IGNORECASE)
+    before = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, words))
+                        + r"|[A-Z][A-Z .'-]+,|[-\u2013\u2014:,|(){}]|by \w+ \w+)\s*)*$", re.IGNORECASE)
     times = sorted({fold(w) for w in lex["time_words"]}, key=len, reverse=True)
-    after = re.compile(r"(?:\s*(?:\d{1,2}[:.h]\d{2}|\d{4}(?=\s+(?:" + "|".join(map(re.escape, times)) + r"))|[+-]\d{1,2}|"
-                       + "|".join(map(re.escape, times)) + r")\b)*", re.IGNORECASE)
+    after = re.compile(r"(?:\s*(?:\d{1,2}[:.h]\d{2}|\d{4}(?=\s+(?:" + "|".join(map(re.escape, times))
+                       + r"))|[+-]\d{1,2}|" + "|".join(map(re.escape, times)) + r")\b)*", re.IGNORECASE)
     return before, after
 
 
@@ -111,6 +111,8 @@ def _dateline_at(text: str, pos: int) -> tuple[tuple[int, int] | None, Interval 
         if len(lead.split()) > MAX_HEADER_WORDS or not before.fullmatch(lead):
             return None, None
         end = pos + mention.end
-        end += after.match(text, end).end() - end
+        tail = after.match(text, end)  # always a match, if only an empty one
+        if tail is not None:
+            end = tail.end()
         return (pos, end), mention.interval
     return None, None

@@ -30,11 +30,12 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     gaz = load_gazetteer()
     out: list[Mention] = []
     for m in mentions:
-        if isinstance(m.entity, Place) and (is_dateline(text, m) or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)):
+        if isinstance(m.entity, Place) and (
+                is_dateline(text, m) or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)):
             continue
         if (isinstance(m.entity, Place) and m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end)
                 and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)):
-            state = gaz.state_actors.get(m.entity.country)
+            state = gaz.state_actors.get(m.entity.country) if m.entity.country else None
             if state:
                 out.append(Mention(m.start, m.end, m.surface, state))
             continue
@@ -44,8 +45,10 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     out = _capitals_by_demonym(text, out)
     named = sorted(out, key=lambda m: m.end)
     taken = Spans([(m.start, m.end) for m in out])
-    last_place = last_group = None  # the antecedents so far, walking the text once
-    resolved_place = resolved_group = None
+    last_place: Mention | None = None  # the antecedents so far, walking the text once
+    last_group: Mention | None = None
+    resolved_place: Mention | None = None
+    resolved_group: Mention | None = None
     i = 0
     for a in _ANAPHORA.finditer(text):
         while i < len(named) and named[i].end <= a.start():
@@ -76,7 +79,8 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
 def _role_words() -> tuple[re.Pattern, re.Pattern]:
     lex = load_lexicon("roles")
     nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
-    state = re.compile(r"(?:'s|\u2019s)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b", re.IGNORECASE)
+    state = re.compile(r"(?:'s|\u2019s)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b",
+                       re.IGNORECASE)
     verbs = "|".join(map(re.escape, lex["speech_verbs"]))
     speech = re.compile(r"(?:[ \t]*[,)])?[ \t]*(?:[\w.'-]+[ \t]+){0,3}?(?:" + verbs + r")\b", re.IGNORECASE)
     return state, speech
@@ -90,7 +94,7 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
     state_noun = _role_words()[0]
     out = []
     for m in mentions:
-        if isinstance(m.entity, Place) and m.entity.kind == "country" and (
+        if isinstance(m.entity, Place) and m.entity.kind == "country" and m.entity.country is not None and (
                 state_noun.match(text, m.end) or _BY_AGENT.search(text, max(0, m.start - 4), m.start)):
             actor = gaz.state_forces(m.entity.country)
             m = Mention(m.start, m.end, m.surface, actor) if actor else m
@@ -130,7 +134,8 @@ def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
 
 def is_speaker(text: str, m: Mention) -> bool:
     """"Zarif told reporters", "according to the Russian army": a source of the report."""
-    return bool(_role_words()[1].match(text, m.end)) or text[max(0, m.start - 20):m.start].lower().rstrip().endswith("according to")
+    return (bool(_role_words()[1].match(text, m.end))
+            or text[max(0, m.start - 20):m.start].lower().rstrip().endswith("according to"))
 
 
 def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -80,7 +80,7 @@ def merge(events: list[Event]) -> list[Event]:
             tolls.append([event.fatalities] if event.fatalities else [])
             for month in _months(event):
                 by_month.setdefault(month, []).append(len(merged) - 1)
-    for event, told in zip(merged, tolls):
+    for event, told in zip(merged, tolls, strict=True):
         if len(told) > 1:
             event.fatalities = agreed_toll(told)
             event.summary = summary_of(event)
@@ -177,8 +177,13 @@ def _within(inner: Place, outer: Place) -> bool:
     if outer.kind == "country":
         return inner.country == outer.country
     if outer.kind in ("admin1", "region"):
-        return inner.country == outer.country and inner.admin1 is not None and inner.admin1 in (outer.admin1, outer.name)
+        return (inner.country == outer.country and inner.admin1 is not None
+                and inner.admin1 in (outer.admin1, outer.name))
     return False
+
+
+def _take_date(target: Event, other: Event) -> None:
+    target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
 
 
 def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
@@ -186,13 +191,14 @@ def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
     an article (`sharpen`) the date the sentence gives wins, and the most telling type."""
     target.vague = target.vague and other.vague
     if sharpen:
-        if other.date and (target.date is None or target.date_source in WEAK_DATES and other.date_source not in WEAK_DATES):
-            target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
+        if other.date and (target.date is None
+                           or (target.date_source in WEAK_DATES and other.date_source not in WEAK_DATES)):
+            _take_date(target, other)
         if _specificity(other.sub_type) < _specificity(target.sub_type):
             target.type, target.sub_type = other.type, other.sub_type
-    else:
-        if PRECISION_RANK[other.date.precision] < PRECISION_RANK[target.date.precision]:
-            target.date, target.date_expression, target.date_source = other.date, other.date_expression, other.date_source
+    else:  # across sources both are dated (`same_event`)
+        if other.date and target.date and PRECISION_RANK[other.date.precision] < PRECISION_RANK[target.date.precision]:
+            _take_date(target, other)
         if _specificity(other.sub_type) < _specificity(target.sub_type):
             target.type, target.sub_type = other.type, other.sub_type
     known = {a.id for a, _ in target.actors}
@@ -205,7 +211,7 @@ def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
     places = target.places + [p for p in other.places if p.id not in {q.id for q in target.places}]
     named = {p.country for p in places if p.kind != "country"}  # a country adds nothing beside a place in it
     target.places = [p for p in places if p.kind != "country" or p.country not in named]
-    if other.fatalities and (not target.fatalities or sharpen and _updates(target.fatalities, other.fatalities)):
+    if other.fatalities and (not target.fatalities or (sharpen and _updates(target.fatalities, other.fatalities))):
         target.fatalities = other.fatalities  # across sources, `merge` settles the toll when all are in
     target.evidence += other.evidence
     target.summary = summary_of(target)  # with what the other reports added

@@ -29,7 +29,8 @@ def place_by_focus(events: list[Event], mentions: list[Mention], datelines: list
     """An event placed only in a country, or nowhere, is placed at the article's focus: the
     place inside that country (or anywhere) it names most, the earliest on a tie; failing that,
     the dateline's. A report of one incident names its town several times and "Syria" in passing."""
-    named = [m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")]
+    named = [m.entity for m in mentions
+             if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")]
     counts = Counter(p.id for p in named)
     by_id = {p.id: p for p in named}
     first = {pid: i for i, pid in reversed(list(enumerate(p.id for p in named)))}
@@ -56,8 +57,9 @@ def event_places(text: str, mentions: list[Mention]) -> list[Place]:
     chosen = [m for m in named if not _FROM.search(text, max(0, m.start - 12), m.start)
               and not _OWNER.match(text, m.end)] or named
     if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
-        chosen = [m for m in chosen if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)]
-    places = list({m.entity.id: m.entity for m in reversed(chosen)}.values())[::-1]
+        chosen = [m for m in chosen
+                  if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)]
+    places = list({m.entity.id: m.entity for m in reversed(chosen) if isinstance(m.entity, Place)}.values())[::-1]
     specific = {p.country for p in places if p.kind != "country"}
     return [p for p in places if p.kind != "country" or p.country not in specific]
 
@@ -72,7 +74,8 @@ _OWNER = re.compile(r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen
 
 
 # A name where a place is expected: "in Hass", "near the town of Hass", "in eastern Syria's Deir az-Zour".
-_CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?:the\s+)?(?:(?:north|south|east|west)(?:ern)?\s+)?"
+_CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?:the\s+)?"
+                        r"(?:(?:north|south|east|west)(?:ern)?\s+)?"
                         r"(?:[A-Z]\w+(?:'s|\u2019s|s)\s+(?=[A-Z]))?"
                         r"(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"
                         r"(?:[\s-]+(?:(?:al|el|Al|ez|az|ad|ar|as|es)[\s-]+)?[A-Z][\w'\u2019]+){0,2})")

@@ -120,15 +120,14 @@ def _from_html(html: str, path: Path) -> Article:
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     if not text or len(text.split()) < 10:  # a menu or a cookie notice is not an article
         raise ArticleError("HTML page with no article text")
-    meta = trafilatura.extract_metadata(html)
+    meta = trafilatura.extract_metadata(html)  # never None in trafilatura 2.x: a Document, its fields None if unknown
     published = None
-    if meta and meta.date:
+    if meta.date:
         try:
             published = parse_published(meta.date)
         except ValueError:
             published = None
     return Article(
-        path=str(path), text=text + "\n", title=meta.title if meta else None,
-        publisher=(meta.sitename if meta else None), author=meta.author if meta else None,
-        url=meta.url if meta else None, published=published, published_source="page metadata" if published else None,
+        path=str(path), text=text + "\n", title=meta.title, publisher=meta.sitename, author=meta.author,
+        url=meta.url, published=published, published_source="page metadata" if published else None,
     )

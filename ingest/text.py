@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -176,7 +177,7 @@ _ABBREVIATIONS = {
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
 
 
-def sentences(text: str, skip: set[int] = frozenset(), headline: tuple[int, int] | None = None,
+def sentences(text: str, skip: Set[int] = frozenset(), headline: tuple[int, int] | None = None,
               prose_from: int = 0) -> list[Sentence]:
     """Split prose into sentences with offsets into `text`. Each line is a paragraph: news text
     puts one paragraph on a line, and a line break always ends a sentence. The `headline` span is

@@ -44,6 +44,7 @@ import sys
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import pycountry
 import yaml
@@ -148,7 +149,7 @@ def division_base(name: str) -> tuple[str, list[str]]:
             break
     for s in DIVISION_SUFFIXES:
         if base.endswith(" " + s) and alias_key(base[:-len(s) - 1]) not in GENERIC_WORDS:
-            base, words = base[:-len(s) - 1], words + [s.rstrip("'")]
+            base, words = base[:-len(s) - 1], [*words, s.rstrip("'")]
             break
     return base, words
 
@@ -241,7 +242,7 @@ def squash(name: str) -> str:
     return re.sub(r"[^a-z]", "", alias_key(name))
 
 
-def match_iso(names: list[str], candidates: list) -> object | None:
+def match_iso(names: list[str], candidates: list[Any]) -> Any | None:  # pycountry subdivisions (untyped)
     """The ISO division called by one of `names` (the division's names, and the spellings of its
     namesake town: "Dayr az Zawr" of Deir ez-Zor), allowing for a prefix ("Al") and an adjectival
     ending ("Donetska oblast" for "Donetsk"): one candidate, or none."""
@@ -252,9 +253,9 @@ def match_iso(names: list[str], candidates: list) -> object | None:
     found = []
     for s in candidates:
         other = key(s.name)
-        if other in keys or len(other) >= 5 and any(
+        if other in keys or (len(other) >= 5 and any(
                 len(k) >= 5 and (other.startswith(k) or k.startswith(other)) and abs(len(k) - len(other)) <= 3
-                for k in keys):
+                for k in keys)):
             found.append(s)
     return found[0] if len(found) == 1 else None
 
@@ -275,7 +276,7 @@ def build_divisions(cities: dict, countries: dict, curated: dict[str, str]) -> d
     towns = defaultdict(list)
     for c in cities.values():
         towns[(c["countrycode"], c["admin1code"])].append(c)
-    suffixes = defaultdict(set)  # country -> words its divisions are called by
+    suffixes: defaultdict[str, set[str]] = defaultdict(set)  # country -> words its divisions are called by
     for cc, subs in iso.items():
         for sub in subs:
             words = division_base(plain(sub.name))[1] + [sub.type]
@@ -340,8 +341,8 @@ def build_countries(countries: dict, cities: dict, capitals: dict) -> dict[str, 
         lat, lon = (capital["latitude"], capital["longitude"]) if capital else (None, None)
         place = Place(f"gn:{c['geonameid']}", plain(c["name"]), "country", cc, None, lat, lon, c["population"])
         extra = curated.get(cc, {})
-        place.aliases = [a for a in dict.fromkeys([*iso_country_names(cc), *filter(None, extra.get("aliases", "").split("|"))])
-                         if alias_key(a) != alias_key(place.name)]
+        spellings = [*iso_country_names(cc), *filter(None, extra.get("aliases", "").split("|"))]
+        place.aliases = [a for a in dict.fromkeys(spellings) if alias_key(a) != alias_key(place.name)]
         place.demonyms = [d for d in extra.get("demonyms", "").split("|") if d]
         out[cc] = place
     demonyms = Counter(alias_key(d) for p in out.values() for d in p.demonyms)
@@ -353,7 +354,7 @@ def build_countries(countries: dict, cities: dict, capitals: dict) -> dict[str, 
 
 def find_capitals(cities: dict, countries: dict) -> dict[str, dict]:
     """Each country's capital: the most populous town of its country bearing the capital's name."""
-    out = {}
+    out: dict[str, dict] = {}
     for c in cities.values():
         cc = c["countrycode"]
         capital = countries.get(cc, {}).get("capital")

@@ -1,3 +1,5 @@
+"""Fixtures. Plain helpers are in tests/helpers.py."""
+
 import shutil
 from pathlib import Path
 
@@ -5,9 +7,7 @@ import pytest
 
 from db.schema import connect
 from pipeline import load
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seed"
+from tests.helpers import SEED
 
 
 @pytest.fixture(scope="session")
@@ -31,23 +31,3 @@ def conn(seed_db):
     c = connect(seed_db)
     yield c
     c.close()
-
-
-def write_article(folder: Path, name: str, body: str, **meta) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    head = "".join(f"{k}: {v}\n" for k, v in meta.items())
-    path = folder / name
-    path.write_text(f"---\n{head}---\n{body}" if meta else body, encoding="utf-8")
-    return path
-
-
-async def settle(pilot, app) -> None:
-    """Wait until the session has answered every request and the app has handled the answers
-    (an answer may ask for more: rows for the new timeline, the detail of its first event)."""
-    quiet = 0
-    for _ in range(5000):
-        await pilot.pause()
-        quiet = quiet + 1 if app.session.workers.idle else 0
-        if quiet == 2:
-            return
-    raise AssertionError("the app's session never became idle")

@@ -6,13 +6,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, SelectionList
 
 from db import queries
 from db.schema import connect
+from tests.helpers import settle
 from tui.app import TimelineApp
 from tui.panes import FacetPane
 from tui.timeline_view import TimelineView
-from tests.conftest import settle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -156,8 +157,8 @@ async def test_typing_on_a_filter_list_narrows_it_and_is_no_command(seed_db):
         await pilot.press("p", "e", "z")
         await settle(pilot, app)
         assert app.screen is app.explorer  # "e" did not open the export prompt
-        assert app.query_one("#places-narrow").value == "ez"
-        assert all("ez" in str(o.prompt).lower() for o in app.query_one("#places-list").options)
+        assert app.query_one("#places-narrow", Input).value == "ez"
+        assert all("ez" in str(o.prompt).lower() for o in app.query_one("#places-list", SelectionList).options)
 
 
 async def test_help_lists_the_keys(seed_db):

@@ -4,7 +4,7 @@ takes only packages as roots (see .importlinter). Imports *of* pipeline and cli 
 import ast
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def imported_packages(path: Path) -> set[str]:

@@ -11,7 +11,7 @@ from ingest.fatalities import find_fatalities
 from ingest.header import read_header
 from ingest.read import read_article
 from pipeline import ingest
-from tests.conftest import write_article
+from tests.helpers import write_article
 
 ONE_PARAGRAPH = ("Date of publication 4 October 2016 Mortar shells kill five in Syrias Homs. At least five people "
                  "were killed on Monday when terrorists targeted a market in Homs with mortar shells the governor "
@@ -40,6 +40,7 @@ def test_a_date_in_the_prose_is_not_a_dateline(top):
 def test_a_title_with_its_site_name_is_found_as_the_headline():
     text = "Car bomb kills 10 in Homs AFP Tuesday 6 May 2014 A car bomb exploded in Homs on Tuesday.\n"
     header = read_header(text, "Car bomb kills 10 in Homs - Region - World - Ahram Online")
+    assert header.headline is not None
     assert text[slice(*header.headline)].strip() == "Car bomb kills 10 in Homs"
     assert header.published.display() == "2014-05-06"
 
@@ -98,7 +99,8 @@ def test_one_failing_article_is_named_and_the_batch_is_stored(tmp_path):
     assert any(Path(p).name == "title-only.txt" and "no sentence" in w for p, w in report.warnings)
     conn = connect(tmp_path / "t.db")
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
-    assert conn.execute("SELECT published_source FROM documents WHERE path LIKE '%good.txt'").fetchone()[0] == "dateline"
+    (source,) = conn.execute("SELECT published_source FROM documents WHERE path LIKE '%good.txt'").fetchone()
+    assert source == "dateline"
 
 
 # ---- places and actors worldwide ----------------------------------------------------------------
@@ -178,7 +180,8 @@ def test_a_report_that_names_no_other_place_happened_at_its_dateline():
 
 @pytest.mark.parametrize("text, doer", [
     ("Gunmen killed nine villagers in Maiduguri on Monday, an attack police blamed on Boko Haram.", "Boko Haram"),
-    ("A car bomb killed 12 people in Mogadishu on Monday; al-Shabaab claimed responsibility for the attack.", "Al-Shabaab"),
+    ("A car bomb killed 12 people in Mogadishu on Monday; al-Shabaab claimed responsibility for the attack.",
+     "Al-Shabaab"),
 ])
 def test_a_blamed_or_claiming_group_is_the_doer_and_a_claim_is_no_event_of_its_own(text, doer):
     (event,) = events_of(text)
@@ -187,7 +190,7 @@ def test_a_blamed_or_claiming_group_is_the_doer_and_a_claim_is_no_event_of_its_o
 
 def test_a_yaml_alias_bomb_is_refused_at_once_and_the_good_article_beside_it_is_stored(tmp_path):
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]"
-                                                   for p, c in zip("abcdefgh", "bcdefghi")]
+                                                   for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
     bomb = tmp_path / "bomb.md"
     bomb.write_text("---\n" + "\n".join(lines) + "\n---\nClashes in Homs on Monday.\n", encoding="utf-8")
     good = write_article(tmp_path, "good.txt", ONE_PARAGRAPH)
@@ -251,5 +254,6 @@ def test_fighting_and_an_air_strike_in_one_town_on_one_day_stay_two_events():
 
 
 def test_the_toll_of_several_sources_is_their_middle_number_and_a_number_beats_a_word():
-    (event,) = merged_reports(*(f"A car bomb killed {n} people in Homs on Monday.\n" for n in ("12", "15", "dozens", "300")))
+    (event,) = merged_reports(*(f"A car bomb killed {n} people in Homs on Monday.\n"
+                                for n in ("12", "15", "dozens", "300")))
     assert event.fatalities.best == 15  # not "dozens", and not the 300 of a report of something else

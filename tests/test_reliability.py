@@ -2,27 +2,26 @@
 
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from click.testing import CliRunner
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from cli import main
 from db import queries
-from db.export import to_markdown, details
+from db.export import details, to_markdown
 from db.schema import SCHEMA_VERSION, connect
 from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.model import Article
 from pipeline import load
-from tests.conftest import ROOT, SEED, settle, write_article
+from tests.helpers import CLI, ROOT, SEED, kill_when_written, settle, write_article
 from tui.app import TimelineApp
+from tui.timeline_view import TimelineView
 
 HOSTILE = ("Gunmen attacked a checkpoint in Hajin on Monday \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 "
            "\x1b]52;c;ZXZpbA==\x07 [bold]loud[/] [link=http://evil]x[/link] \u202eevil\u202c killing 3 soldiers.\n")
@@ -117,39 +116,12 @@ def test_newsy_random_text_keeps_the_offset_invariant(text):
         assert all(text[ev.start:ev.end] == ev.text for ev in event.evidence)
 
 
-CLI = [sys.executable, "-c", "from cli import run; run()"]
-
-
 def many_articles(folder: Path, copies: int) -> Path:
     """A corpus of `copies` times the seed articles, each copy a text of its own."""
     (folder / "articles").mkdir(parents=True)
     for i, path in enumerate(sorted((SEED / "articles").iterdir()) * copies):
         (folder / "articles" / f"{i:04d}_{path.name}").write_text(path.read_text() + f"\nCopy {i}.\n")
     return folder
-
-
-def kill_when_written(command: list[str], db: Path, wal_bytes: int) -> None:
-    """Run a writer and kill -9 it once it holds the store's write lock and has written
-    `wal_bytes` of its transaction to the WAL: a point inside the transaction, not a guess in time."""
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    probe = sqlite3.connect(db, timeout=0)
-    events = probe.execute("SELECT count(*) FROM events").fetchone()[0]
-    wal = Path(f"{db}-wal")
-    try:
-        while proc.poll() is None:
-            if wal.exists() and wal.stat().st_size >= wal_bytes:
-                try:
-                    probe.execute("BEGIN IMMEDIATE")
-                    probe.rollback()  # no writer holds the lock yet
-                except sqlite3.OperationalError:
-                    break  # locked: the writer is inside its transaction (or closing after it)
-            time.sleep(0.005)
-        assert proc.poll() is None, "the writer finished before the point it was to be killed at"
-        assert probe.execute("SELECT count(*) FROM events").fetchone()[0] == events, "killed after its commit"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    finally:
-        probe.close()
 
 
 @pytest.mark.parametrize("wal_bytes", [0, 1_000_000])
@@ -208,6 +180,7 @@ def shared_folder(seed_db):
     """A folder other users may enter, holding a copy of the seed database and its user database."""
     import shutil
     import tempfile
+
     from db.schema import user_path
     connect(seed_db).close()  # makes the user database
     folder = Path(tempfile.mkdtemp())
@@ -265,7 +238,7 @@ async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        before = len(app.query_one("#timeline").ids)
+        before = len(app.query_one("#timeline", TimelineView).ids)
         article = write_article(tmp_path, "new.md", "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
                                 published="2018-12-10")
         assert ingest([article], seed_db).ok  # another writer, while the app is open
@@ -274,7 +247,7 @@ async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path
         assert any("press r to reload" in str(n.message) for n in app._notifications)
         await pilot.press("r")
         await settle(pilot, app)
-        assert len(app.query_one("#timeline").ids) == before + 1
+        assert len(app.query_one("#timeline", TimelineView).ids) == before + 1
 
 
 def test_a_huge_file_is_refused_and_the_others_load(tmp_path):
@@ -320,7 +293,8 @@ def test_stars_tags_and_notes_survive_load_ingest_and_import(seed_db, tmp_path):
 
 @pytest.mark.parametrize("flag", ["--tag", "--star"])
 def test_annotating_an_unknown_event_is_a_usage_error_and_stores_nothing(seed_db, flag):
-    result = CliRunner().invoke(main, ["annotate", "nope", "--db", str(seed_db), flag, *(["x"] if flag == "--tag" else [])])
+    value = ["x"] if flag == "--tag" else []
+    result = CliRunner().invoke(main, ["annotate", "nope", "--db", str(seed_db), flag, *value])
     assert result.exit_code == 2 and "no event 'nope'" in result.stderr
     assert connect(seed_db).execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
 

@@ -8,7 +8,7 @@ from cli import main
 from db import queries
 from db.schema import DatabaseError, connect
 from pipeline import ingest, load
-from tests.conftest import SEED, write_article
+from tests.helpers import SEED, write_article
 
 
 def export_json(db, *args):
@@ -89,7 +89,8 @@ def test_bad_files_are_reported_and_the_others_still_load(tmp_path):
     (seed / "articles" / "binary.txt").write_bytes(b"\x00\x01\x02")
     report = load(seed, tmp_path / "t.db")
     problems = dict(report.errors)
-    assert set(problems) == {str(seed / "articles" / n) for n in ("broken.txt", "impossible.txt", "empty.txt", "binary.txt")}
+    bad = ("broken.txt", "impossible.txt", "empty.txt", "binary.txt")
+    assert set(problems) == {str(seed / "articles" / n) for n in bad}
     assert "YAML" in problems[str(seed / "articles" / "broken.txt")]
     assert len(report.added) == 1 and report.events == 1
 
@@ -137,7 +138,8 @@ def test_unknown_actor_is_a_clear_cli_error(seed_db):
 
 def test_markdown_export_has_headings_quotes_and_footnotes(seed_db, tmp_path):
     out = tmp_path / "out.md"
-    result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--actor", "IRGC", "--format", "md", "-o", str(out)])
+    result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--actor", "IRGC", "--format", "md",
+                                       "-o", str(out)])
     assert result.exit_code == 0, result.output
     md = out.read_text()
     assert md.startswith("# Timeline: Islamic Revolutionary Guard Corps")

@@ -1,6 +1,7 @@
 import pytest
 
 from ingest.gazetteer import load_gazetteer
+from ingest.geo import Place
 from ingest.text import boilerplate_lines, fold, sentences
 
 
@@ -71,6 +72,7 @@ def test_capitalised_common_words_and_person_names_are_not_places():
 
 def test_places_carry_coordinates_and_country():
     place = load_gazetteer().find("Clashes in al-Mayadeen")[0].entity
+    assert isinstance(place, Place) and place.lat is not None and place.lon is not None
     assert place.country == "SY" and 34.9 < place.lat < 35.1 and 40.3 < place.lon < 40.6
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -13,8 +14,8 @@ from textual.screen import Screen
 from tui.explorer import FACETS, Explorer
 from tui.panes import DetailPane, FacetPane, Histogram
 from tui.screens import ArticleScreen
-from tui.timeline_view import TimelineView
 from tui.session import Article, Counted, Detail, Done, Failed, Indexed, Opened, Rows, Saved, Searched, Session
+from tui.timeline_view import TimelineView
 
 
 class TimelineApp(App):
@@ -40,7 +41,8 @@ class TimelineApp(App):
     # ---- what widgets ask -----------------------------------------------------------------
 
     def on_facet_pane_changed(self, message: FacetPane.Changed) -> None:
-        self.session.set_filter(replace(self.session.filter, **{message.facet: message.selected}))
+        chosen: dict[str, Any] = {message.facet: message.selected}
+        self.session.set_filter(replace(self.session.filter, **chosen))
 
     def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
         self.session.show(message.rowid)
@@ -119,8 +121,8 @@ class TimelineApp(App):
         """Commands that fit what is on screen now."""
         yield from super().get_system_commands(screen)
         explorer, n = self.explorer, len(self.session.marked)
-        yield SystemCommand("Export to Markdown", f"Export {'the ' + str(n) + ' marked' if n else 'the filtered'} events",
-                            explorer.action_export)
+        marked = f"the {n} marked" if n else "the filtered"
+        yield SystemCommand("Export to Markdown", f"Export {marked} events", explorer.action_export)
         if not self.session.filter.is_empty:
             yield SystemCommand("Clear filters", "Show every event", explorer.action_clear_filters)
         yield SystemCommand("Jump to date", "Move the cursor to a date", explorer.action_jump_to_date)
@@ -128,11 +130,13 @@ class TimelineApp(App):
                             lambda: explorer.query_one("#sidebar").toggle_class("hidden"))
         yield SystemCommand("Toggle detail pane", "Show or hide the event detail",
                             lambda: explorer.query_one("#detail").toggle_class("hidden"))
+        other_theme = "textual-dark" if self.theme == "textual-light" else "textual-light"
         yield SystemCommand("Toggle light/dark theme", "Switch between the light and dark themes",
-                            lambda: setattr(self, "theme", "textual-light" if self.theme != "textual-light" else "textual-dark"))
+                            lambda: setattr(self, "theme", other_theme))
         if explorer.view.current_id:
             yield SystemCommand("Star or unstar this event", "Stars survive reloads", explorer.action_star)
-            yield SystemCommand("Tag this event", "Add tags, separated by commas", lambda: explorer.action_annotate("tags"))
+            yield SystemCommand("Tag this event", "Add tags, separated by commas",
+                                lambda: explorer.action_annotate("tags"))
             yield SystemCommand("Note on this event", "Write or replace the event's note",
                                 lambda: explorer.action_annotate("note"))
             yield SystemCommand("Open the source article", "The full text, at the quote", explorer.action_open_source)

@@ -77,7 +77,7 @@ class Explorer(Screen):
         def keys(b: Binding) -> str:  # "g,home" -> "g home", "right_square_bracket" -> "]"
             return " ".join(self.app.get_key_display(replace(b, key=k)) for k in b.key.split(","))
 
-        rows = [(keys(b), b.description) for b in self.BINDINGS + TimelineView.BINDINGS]
+        rows = [(keys(b), b.description) for b in self.BINDINGS + TimelineView.BINDINGS if isinstance(b, Binding)]
         rows.append(("ctrl+p", "Command palette"))
         self.app.push_screen(HelpScreen(rows))
 

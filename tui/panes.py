@@ -59,7 +59,8 @@ class FacetPane(Vertical):
         shown = [v for v in self.values if needle in v.name.lower() or v.id in self.selected][:self.SHOWN]
         known = {v.id for v in shown}
         shown += [FacetValue(i, i, 0) for i in sorted(self.selected - known)]
-        options.add_options([Selection(Text(visible(f"{v.name} ({v.count})")), v.id, v.id in self.selected) for v in shown])
+        options.add_options([Selection(Text(visible(f"{v.name} ({v.count})")), v.id, v.id in self.selected)
+                             for v in shown])
         self._rebuilding = False
         self._show_count()
 
@@ -166,7 +167,8 @@ class DetailPane(VerticalScroll):
             t.append(f"{p.name}, {p.country or '?'}{coords}\n")
         if e.fatalities is not None:
             t.append("killed     ", style="dim")
-            high = "" if detail.fatalities_high == e.fatalities else f" (range {detail.fatalities_low}–{detail.fatalities_high or '?'})"
+            high = "" if detail.fatalities_high == e.fatalities else \
+                f" (range {detail.fatalities_low}–{detail.fatalities_high or '?'})"
             t.append(f"{e.fatalities}{high}  “{detail.fatalities_raw}”\n")
         t.append("confidence ", style="dim")
         t.append(f"{e.confidence:.2f}   {'★ starred' if e.starred else ''}\n")
@@ -178,9 +180,10 @@ class DetailPane(VerticalScroll):
             t.append(detail.note + "\n", style="italic")
         t.append(f"\n{len(detail.sources)} source{'s' if len(detail.sources) != 1 else ''}"
                  f" ({e.publishers} publisher{'s' if e.publishers != 1 else ''})\n", style="bold underline")
-        for n, (s, (before, quote, after)) in enumerate(zip(detail.sources, contexts), 1):
+        for n, (s, (before, quote, after)) in enumerate(zip(detail.sources, contexts, strict=True), 1):
             t.append(f"\n[{n}] {s.title or s.path}\n", style="bold")
-            t.append(f"    {s.publisher or 'unknown publisher'} · {s.published or 'undated'} · chars {s.start}–{s.end}\n", style="dim")
+            where = f"{s.publisher or 'unknown publisher'} · {s.published or 'undated'} · chars {s.start}–{s.end}"
+            t.append(f"    {where}\n", style="dim")
             t.append(" ".join(before.split()) + " ", style="dim")
             t.append(" ".join(quote.split()), style="bold reverse")
             t.append(" " + " ".join(after.split()) + "\n", style="dim")

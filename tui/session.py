@@ -221,11 +221,9 @@ class Session:
         """The position of the next (or previous) hit from `cursor`, round the end."""
         if not self.positions:
             return None
-        if direction > 0:
-            i = bisect.bisect_left(self.positions, cursor) if include_current else bisect.bisect_right(self.positions, cursor)
-            return self.positions[i % len(self.positions)]
-        i = bisect.bisect_right(self.positions, cursor) if include_current else bisect.bisect_left(self.positions, cursor)
-        return self.positions[(i - 1) % len(self.positions)]
+        find = bisect.bisect_right if (direction > 0) != include_current else bisect.bisect_left
+        i = find(self.positions, cursor) - (direction < 0)
+        return self.positions[i % len(self.positions)]
 
     # -- annotations
 

@@ -88,8 +88,8 @@ class Lines:
         g = self.group(index)
         here = labels[g]
         if direction > 0:
-            g = next((i for i in range(g + 1, len(labels)) if labels[i] != here), None)
-            return self.first_event[g] if g is not None else None
+            later = next((i for i in range(g + 1, len(labels)) if labels[i] != here), None)
+            return self.first_event[later] if later is not None else None
         while g > 0 and labels[g - 1] == here:
             g -= 1
         if self.first_event[g] == index and g > 0:
@@ -221,6 +221,7 @@ class TimelineView(ScrollView, can_focus=True):
         label, index = self.lines.at(line)
         if index is not None:
             return self._event_strip(index, width)
+        label = label or ""
         is_year = len(label) == 4 or label == "Undated"
         text = Text(f" {label} " if is_year else f"   {label}", style=Style(bold=True, reverse=is_year))
         return Strip(text.render(self.app.console)).adjust_cell_length(width)
@@ -235,7 +236,7 @@ class TimelineView(ScrollView, can_focus=True):
         line.append(f" {mark}{star} ", style="bold yellow")
         shown = r.date or "undated"
         if len(shown) > 10:  # a span: its start month, marked approximate
-            shown = f"~{r.date_start[:7]}"
+            shown = f"~{(r.date_start or '')[:7]}"
         line.append(f"{shown:<11}", style="bold" if r.precision == "day" else "dim")
         colour = TYPE_COLOURS.get(r.type, "white")
         line.append(f"{r.sub_type[:24]:<25}", style=colour)

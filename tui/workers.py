@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 
 from db.export import ExportError
 from db.queries import QueryError
@@ -35,7 +36,7 @@ class Answer(Message):
 
 
 class Failed(Answer):
-    def __init__(self, text: str, severity: str = "error") -> None:
+    def __init__(self, text: str, severity: SeverityLevel = "error") -> None:
         super().__init__()
         self.text, self.severity = text, severity
 

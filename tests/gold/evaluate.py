@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -44,7 +45,7 @@ STRIP = re.compile(r"[,'\u2019]")
 
 
 def score(strip: bool) -> dict:
-    totals = {"pred": 0, "aligned": 0, "dupes": 0, "gold": 0, "found": 0, "strict": 0,
+    totals: dict[str, Any] = {"pred": 0, "aligned": 0, "dupes": 0, "gold": 0, "found": 0, "strict": 0,
               "date": 0, "type": 0, "place": 0, "actor1": 0, "fatal_n": 0, "fatal": 0, "pairs": 0}
     misses = []
     for name, gold_events in GOLD.items():
@@ -58,7 +59,8 @@ def score(strip: bool) -> dict:
         matched: set[int] = set()
         for e in events:
             sentence = " ".join(ev.text for ev in e.evidence)  # an event may retell its incident in several sentences
-            candidates = [i for i, g in enumerate(gold_events) if any(norm(q) in ev.text for q in g["quotes"] for ev in e.evidence)]
+            candidates = [i for i, g in enumerate(gold_events)
+                          if any(norm(q) in ev.text for q in g["quotes"] for ev in e.evidence)]
             if not candidates:
                 misses.append(f"{name}: extra: {e.date.display() if e.date else None} {e.sub_type} "
                               f"{e.trigger!r} in {' '.join(sentence.split())[:90]!r}")
@@ -100,6 +102,7 @@ def score(strip: bool) -> dict:
 def main() -> int:
     print(f"{'text':<22}{'precision':>10}{'recall':>8}{'strict':>8}{'date':>7}{'type':>7}{'place':>7}"
           f"{'actor1':>8}{'killed':>8}{'dupes':>7}")
+    t: dict[str, Any] = {}  # after the loop: the stripped run's
     for label, strip in (("as published", False), ("commas/' stripped", True)):
         t = score(strip)
         pct = lambda a, b: f"{a / b:.2f}" if b else "-"  # noqa: E731
@@ -143,10 +146,10 @@ def world_table() -> None:
         for g in gold_events:
             n += 1
             near = [e for e in by_file.get(name, []) if any(
-                p.get("lat") is not None and _km((p["lat"], p["lon"]), (g["lat"], g["lon"])) <= 50 for p in e["places"])]
+                p.get("lat") is not None and _km((p["lat"], p["lon"]), (g["lat"], g["lon"])) <= 50
+                for p in e["places"])]
             day = date.fromisoformat(str(g["date"])[:10])
-            dated = [e for e in near if e["date_start"] and (date.fromisoformat(e["date_end"]) - date.fromisoformat(e["date_start"])).days <= 8
-                     and date.fromisoformat(e["date_start"]) <= day + timedelta(days=1) and date.fromisoformat(e["date_end"]) >= day - timedelta(days=1)]
+            dated = [e for e in near if e["date_start"] and _on_day(e, day)]
             place_hits += bool(near)
             both += bool(dated)
             if not dated:
@@ -156,6 +159,12 @@ def world_table() -> None:
     print(f"  place within 50 km {place_hits / n:.2f}  place and day {both / n:.2f}")
     if "-v" in sys.argv:
         print("\n".join("   " + m for m in misses))
+
+
+def _on_day(e: dict, day: date) -> bool:
+    """Is an exported event dated to 8 days or fewer, within a day of `day`?"""
+    start, end = date.fromisoformat(e["date_start"]), date.fromisoformat(e["date_end"])
+    return (end - start).days <= 8 and start <= day + timedelta(days=1) and end >= day - timedelta(days=1)
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -185,7 +194,8 @@ def corpus_table() -> None:
     print("  " + (scored.stdout.strip().splitlines() or ["scorer printed nothing: " + scored.stderr.strip()])[-1])
     if FULL_GOLD.exists():
         p, r, n_pred, n_gold = full_precision(events, yaml.safe_load(FULL_GOLD.read_text(encoding="utf-8")))
-        print(f"  fully annotated ({FULL_GOLD.name}): precision {p:.2f} ({n_pred} events)  recall {r:.2f} ({n_gold} gold)")
+        print(f"  fully annotated ({FULL_GOLD.name}): precision {p:.2f} ({n_pred} events)"
+              f"  recall {r:.2f} ({n_gold} gold)")
 
 
 def full_precision(events: list[dict], gold: dict) -> tuple[float, float, int, int]:
@@ -197,7 +207,8 @@ def full_precision(events: list[dict], gold: dict) -> tuple[float, float, int, i
         for name in {Path(s["path"]).name for s in e["sources"]} & set(gold):
             quotes = [s["quote"] for s in e["sources"] if Path(s["path"]).name == name]
             pred += 1
-            hits = [i for i, g in enumerate(gold[name]["events"]) if any(q in text for q in g["quotes"] for text in quotes)]
+            hits = [i for i, g in enumerate(gold[name]["events"])
+                    if any(q in text for q in g["quotes"] for text in quotes)]
             right += bool(hits)
             found |= {(name, i) for i in hits}
     n_gold = sum(len(g["events"]) for g in gold.values())

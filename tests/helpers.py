@@ -1,0 +1,85 @@
+"""Plain helpers for the tests (fixtures live in conftest.py)."""
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui.app import TimelineApp
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seed"
+CLI = [sys.executable, "-c", "from cli import run; run()"]  # the `timeline` command, from this checkout
+SETTLE_SECONDS = 60  # far beyond any query of the seed database: a test stuck this long fails instead of hanging
+
+
+def write_article(folder: Path, name: str, body: str, **meta: object) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    head = "".join(f"{k}: {v}\n" for k, v in meta.items())
+    path = folder / name
+    path.write_text(f"---\n{head}---\n{body}" if meta else body, encoding="utf-8")
+    return path
+
+
+async def settle(pilot: Pilot, app: TimelineApp) -> None:
+    """Wait until the session has answered every request and the app has handled the answers
+    (an answer may ask for more: rows for the new timeline, the detail of its first event)."""
+    async with asyncio.timeout(SETTLE_SECONDS):
+        quiet = 0
+        while quiet < 2:
+            await pilot.pause()
+            quiet = quiet + 1 if app.session.workers.idle else 0
+
+
+def kill_when_written(command: list[str], db: Path, wal_bytes: int) -> None:
+    """Run a writer and kill -9 it once it holds the store's write lock and has written
+    `wal_bytes` of its transaction to the WAL: a point inside the transaction, not a guess in time."""
+    wal = Path(f"{db}-wal")
+    kill_inside_transaction(command, db, lambda _: wal.exists() and wal.stat().st_size >= wal_bytes)
+
+
+def kill_inside_transaction(command: list[str], db: Path, ready: Callable[[subprocess.Popen], bool]) -> None:
+    """Run a writer and kill -9 it at the first moment `ready(process)` is true while it holds
+    the store's write lock. Fails if the writer ends first, or had committed when killed."""
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    probe = sqlite3.connect(db, timeout=0)
+    events = probe.execute("SELECT count(*) FROM events").fetchone()[0]
+    try:
+        while proc.poll() is None:
+            if ready(proc):
+                try:
+                    probe.execute("BEGIN IMMEDIATE")
+                    probe.rollback()  # no writer holds the lock yet
+                except sqlite3.OperationalError:
+                    break  # locked: the writer is inside its transaction (or closing after it)
+            time.sleep(0.005)
+        assert proc.poll() is None, "the writer finished before the point it was to be killed at"
+        assert probe.execute("SELECT count(*) FROM events").fetchone()[0] == events, "killed after its commit"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        probe.close()
+
+
+def bytes_read(pid: int, path: Path) -> int:
+    """How far process `pid` has read into the file at `path`: its file offset, from Linux's
+    /proc; 0 while it does not have the file open."""
+    target = path.resolve()
+    try:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                if Path(os.readlink(fd)) == target:
+                    info = Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text()
+                    return int(info.split("pos:", 1)[1].split()[0])
+            except (OSError, IndexError, ValueError):
+                continue  # closed meanwhile, or not a file
+    except OSError:
+        pass  # the process is gone
+    return 0
