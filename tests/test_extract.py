@@ -175,3 +175,8 @@ def test_an_ambiguous_place_is_read_in_the_country_the_article_is_about():
     assert (iraq[-1].places[0].name, iraq[-1].places[0].country) == ("Al Madinah", "IQ")
     saudi = events_of("A bomb exploded in Medina on Tuesday.")
     assert saudi[-1].places[0].country == "SA"  # alone, the bigger city
+
+
+def test_the_seat_of_an_organisation_is_not_where_its_report_happened():
+    (event,) = events_of("Shelling killed six people on Monday a Britain-based monitor said.")
+    assert all(p.country != "GB" for p in event.places)
