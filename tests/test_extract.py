@@ -180,3 +180,9 @@ def test_an_ambiguous_place_is_read_in_the_country_the_article_is_about():
 def test_the_seat_of_an_organisation_is_not_where_its_report_happened():
     (event,) = events_of("Shelling killed six people on Monday a Britain-based monitor said.")
     assert all(p.country != "GB" for p in event.places)
+
+
+def test_a_month_a_later_sentence_names_is_another_incident_than_the_undated_lead():
+    events = events_of("Air strikes killed 12 civilians in Manbij. Also in February air strikes killed 20 people "
+                       "near Manbij.", published="2019-03-04")
+    assert sorted(e.date.display() for e in events) == ["2019-02", "2019-03-04"]
