@@ -186,3 +186,10 @@ def test_a_month_a_later_sentence_names_is_another_incident_than_the_undated_lea
     events = events_of("Air strikes killed 12 civilians in Manbij. Also in February air strikes killed 20 people "
                        "near Manbij.", published="2019-03-04")
     assert sorted(e.date.display() for e in events) == ["2019-02", "2019-03-04"]
+
+
+def test_the_weekday_of_a_reference_is_the_day_of_the_attack_told_before():
+    events = events_of("Gunmen attacked a wedding in Kano on 9 March killing 11 people. The culprits of Saturday's "
+                       "attack fled across the border the police said.", published="2019-03-20")
+    assert [e.date.display() for e in events] == ["2019-03-09"]
+    assert len(events[0].evidence) == 2
