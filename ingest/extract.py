@@ -185,7 +185,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 trace.notes.append(f"{trig.text!r}: told of a period since {date.expression!r}, not one event")
                 continue
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
-            undated = source not in ("sentence", "context")
+            # "militias are entering the city": what is under way as the article is written happens on its day
+            now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
+            undated = source not in ("sentence", "context") and not now
             if trig.type == "Strategic developments" and undated:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date of its own")
                 continue
@@ -262,6 +264,9 @@ def reading_warnings(article: Article, traces: list[SentenceTrace]) -> list[str]
 # began in 2011", "under siege since 2013". What is told of such a period is not one event.
 _PERIOD_START = re.compile(r"\b(?:since|(?:began|begun|started|erupted|broke out)(?: \w+){0,3}? (?:in|with))\s+"
                            r"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?$")
+
+
+_UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 
 
 def _event_date(mention: DateMention | None, context: tuple[Interval, str] | None, published: Interval | None):

@@ -193,3 +193,10 @@ def test_the_weekday_of_a_reference_is_the_day_of_the_attack_told_before():
                        "attack fled across the border the police said.", published="2019-03-20")
     assert [e.date.display() for e in events] == ["2019-03-09"]
     assert len(events[0].evidence) == 2
+
+
+def test_what_is_under_way_as_the_article_is_written_happens_on_its_day():
+    (event,) = events_of("Government troops are entering Gao after the rebels left.", published="2019-03-20")
+    assert (event.type, event.date.display()) == ("Strategic developments", "2019-03-20")
+    assert [p.name for p in event.places] == ["Gao"]
+    assert not events_of("Government troops entered Gao after the rebels left.", published="2019-03-20")
