@@ -184,6 +184,10 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     date.interval.precision != "day":
                 trace.notes.append(f"{trig.text!r}: told of a period since {date.expression!r}, not one event")
                 continue
+            if date is not None and _historical(date.interval, article.published):
+                # "(1881) ... on Monday": a current date of the clause says when; the old number is not it
+                date = next((d for d in sorted(resolved, key=lambda d: abs(d.start - abs_trig[0]))
+                             if seg_start <= d.start < seg_end and not _historical(d.interval, article.published)), date)
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
@@ -191,7 +195,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if trig.type == "Strategic developments" and undated:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date of its own")
                 continue
-            if date and article.published and date.end < article.published.start - timedelta(days=365 * HISTORY_YEARS):
+            if _historical(date, article.published):
                 trace.notes.append(f"{trig.text!r}: dated {date.display()}, a historical aside: no event")
                 continue
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
@@ -267,6 +271,10 @@ _PERIOD_START = re.compile(r"\b(?:since|(?:began|begun|started|erupted|broke out
 
 
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
+
+
+def _historical(date: Interval | None, published: Interval | None) -> bool:
+    return bool(date and published and date.end < published.start - timedelta(days=365 * HISTORY_YEARS))
 
 
 def _event_date(mention: DateMention | None, context: tuple[Interval, str] | None, published: Interval | None):

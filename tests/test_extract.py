@@ -200,3 +200,8 @@ def test_what_is_under_way_as_the_article_is_written_happens_on_its_day():
     assert (event.type, event.date.display()) == ("Strategic developments", "2019-03-20")
     assert [p.name for p in event.places] == ["Gao"]
     assert not events_of("Government troops entered Gao after the rebels left.", published="2019-03-20")
+
+
+def test_a_current_date_of_the_clause_beats_an_old_number_read_as_a_year():
+    (event,) = events_of("Most read (1875) A car bomb exploded in Mosul on Monday killing nine people.")
+    assert event.date.display() == "2019-03-18"
