@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cache
 from typing import NamedTuple
@@ -20,7 +20,7 @@ from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
 from ingest.lexicon import load_lexicon
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
-from ingest.merge import merge_within
+from ingest.merge import FAMILIES, merge_within
 from ingest.model import Article, Event, Evidence, event_id, summary_of
 from ingest.places import event_places, home_country, place_by_focus, spelt_places
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
@@ -176,6 +176,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         segments = _segments(triggers, resolved, sent)
         for trig, seg_start, seg_end, date in segments:
             abs_trig = (sent.start + trig.start, sent.start + trig.end)
+            if trig.reference and date is not None:
+                date = _told_day(date, trig, events)
             if trig.reference and date is None:
                 trace.notes.append(f"{trig.text!r}: a reference to an event (\"after the attack\"),"
                                    " with no date of its own")
@@ -184,12 +186,20 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     date.interval.precision != "day":
                 trace.notes.append(f"{trig.text!r}: told of a period since {date.expression!r}, not one event")
                 continue
+            if date is not None and _historical(date.interval, article.published):
+                # "(1881) ... on Monday": a current date of the clause says when; the old number is not it
+                nearest_first = sorted(resolved, key=lambda d: abs(d.start - abs_trig[0]))
+                current = [d for d in nearest_first if seg_start <= d.start < seg_end
+                           and not _historical(d.interval, article.published)]
+                date = current[0] if current else date
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
-            undated = source not in ("sentence", "context")
+            # "militias are entering the city": what is under way as the article is written happens on its day
+            now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
+            undated = source not in ("sentence", "context") and not now
             if trig.type == "Strategic developments" and undated:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date of its own")
                 continue
-            if date and article.published and date.end < article.published.start - timedelta(days=365 * HISTORY_YEARS):
+            if _historical(date, article.published):
                 trace.notes.append(f"{trig.text!r}: dated {date.display()}, a historical aside: no event")
                 continue
             seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
@@ -265,6 +275,13 @@ _PERIOD_START = re.compile(r"\b(?:since|(?:began|begun|started|erupted|broke out
                            r"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?$")
 
 
+_UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
+
+
+def _historical(date: Interval | None, published: Interval | None) -> bool:
+    return bool(date and published and date.end < published.start - timedelta(days=365 * HISTORY_YEARS))
+
+
 def _event_date(mention: DateMention | None, context: tuple[Interval, str] | None, published: Interval | None):
     """(interval, expression, source): the sentence's own date, else the last date of its
     paragraph, else the publication date ("reported on"), else none."""
@@ -275,6 +292,23 @@ def _event_date(mention: DateMention | None, context: tuple[Interval, str] | Non
     if published is not None:
         return published, None, "published"
     return None, None, "none"
+
+
+def _told_day(mention: DateMention, trig: Trigger, told: list[Event]) -> DateMention:
+    """"The culprits of Saturday's attack", after the article told of an attack on Saturday 22 September:
+    the weekday of a reference names the day of that attack, not the latest Saturday before publication."""
+    day = mention.interval
+    if day is None or not mention.relative or day.precision != "day" or not _WEEKDAY.search(mention.expression):
+        return mention
+    for event in reversed(told):
+        if event.date_source == "sentence" and event.date and event.date.precision == "day" \
+                and FAMILIES[event.type] == FAMILIES[trig.type] and event.date.start.weekday() == day.start.weekday() \
+                and timedelta(0) < day.start - event.date.start <= timedelta(days=14):
+            return replace(mention, interval=event.date)
+    return mention
+
+
+_WEEKDAY = re.compile(r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day")
 
 
 def _read_roles_in_context(text, actors, mentions, trig: Trigger, abs_trig, seg_start: int, sent_start: int,

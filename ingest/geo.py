@@ -295,11 +295,11 @@ def _build(files: list[Path], path: Path) -> None:
             for key in name_variants(spelling):
                 exonym = pop >= MAJOR_CITY and pop >= EXONYM_FACTOR * own_population.get(key, 0)
                 rank = rowid if own_all or key in own or exonym else rowid + n
-                common = is_common
+                key_is_common = is_common
                 previous = keys.get((key, rowid))
                 if previous is not None:  # one key from several spellings: own if any is, common if all are
-                    rank, common = min(rank, previous[0]), common and previous[1]
-                keys[(key, rowid)] = (rank, common)
+                    rank, key_is_common = min(rank, previous[0]), key_is_common and previous[1]
+                keys[(key, rowid)] = (rank, key_is_common)
                 max_words = max(max_words, key.count(" ") + 1)
         for d in demonym_list.split("|") if demonym_list else ():
             for v in (d, _plural(d)):

@@ -16,6 +16,7 @@ from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", re.IGNORECASE)
+_BASED_AFTER = re.compile(r"[-\u2010\u2011 ]based\b", re.IGNORECASE)  # "a Britain-based monitor": its seat, not a scene
 _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
@@ -31,7 +32,8 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in mentions:
         if isinstance(m.entity, Place) and (
-                is_dateline(text, m) or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)):
+                is_dateline(text, m) or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)
+                or _BASED_AFTER.match(text, m.end)):
             continue
         if (isinstance(m.entity, Place) and m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end)
                 and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)):

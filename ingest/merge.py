@@ -152,6 +152,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     span_a, span_b = _span(a), _span(b)
     if span_a and span_b and (span_a.start > span_b.end or span_b.start > span_a.end):
         return False
+    if _outside_month(a, b) or _outside_month(b, a):
+        return False
     return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
 
 
@@ -168,6 +170,14 @@ def _span(e: Event) -> Interval | None:
     if e.date_source in WEAK_DATES:
         return Interval(e.date.start - RECENT, e.date.end, "week")
     return e.date
+
+
+def _outside_month(told: Event, dated: Event) -> bool:
+    """"Also in July ..." in an article of 6 August: a month (or coarser) the sentence names is another
+    incident than the one told without a date of its own, unless it holds the day of that telling."""
+    return told.date is not None and told.date_source in WEAK_DATES and dated.date is not None \
+        and dated.date_source not in WEAK_DATES and PRECISION_RANK[dated.date.precision] >= PRECISION_RANK["month"] \
+        and not dated.date.start <= told.date.end <= dated.date.end
 
 
 def _within(inner: Place, outer: Place) -> bool:

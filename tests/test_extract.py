@@ -175,3 +175,33 @@ def test_an_ambiguous_place_is_read_in_the_country_the_article_is_about():
     assert (iraq[-1].places[0].name, iraq[-1].places[0].country) == ("Al Madinah", "IQ")
     saudi = events_of("A bomb exploded in Medina on Tuesday.")
     assert saudi[-1].places[0].country == "SA"  # alone, the bigger city
+
+
+def test_the_seat_of_an_organisation_is_not_where_its_report_happened():
+    (event,) = events_of("Shelling killed six people on Monday a Britain-based monitor said.")
+    assert all(p.country != "GB" for p in event.places)
+
+
+def test_a_month_a_later_sentence_names_is_another_incident_than_the_undated_lead():
+    events = events_of("Air strikes killed 12 civilians in Manbij. Also in February air strikes killed 20 people "
+                       "near Manbij.", published="2019-03-04")
+    assert sorted(e.date.display() for e in events) == ["2019-02", "2019-03-04"]
+
+
+def test_the_weekday_of_a_reference_is_the_day_of_the_attack_told_before():
+    events = events_of("Gunmen attacked a wedding in Kano on 9 March killing 11 people. The culprits of Saturday's "
+                       "attack fled across the border the police said.", published="2019-03-20")
+    assert [e.date.display() for e in events] == ["2019-03-09"]
+    assert len(events[0].evidence) == 2
+
+
+def test_what_is_under_way_as_the_article_is_written_happens_on_its_day():
+    (event,) = events_of("Government troops are entering Gao after the rebels left.", published="2019-03-20")
+    assert (event.type, event.date.display()) == ("Strategic developments", "2019-03-20")
+    assert [p.name for p in event.places] == ["Gao"]
+    assert not events_of("Government troops entered Gao after the rebels left.", published="2019-03-20")
+
+
+def test_a_current_date_of_the_clause_beats_an_old_number_read_as_a_year():
+    (event,) = events_of("Most read (1875) A car bomb exploded in Mosul on Monday killing nine people.")
+    assert event.date.display() == "2019-03-18"
