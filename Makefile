@@ -20,9 +20,9 @@ timeline.db: $(STAMP)
 run: $(STAMP) timeline.db
 	$(BIN)/timeline
 
-# ruff (style and likely bugs), mypy (types), import-linter (the layers, contracts in .importlinter).
-# `ruff format --check` joins once the code has been formatted in one go.
+# ruff (format, style and likely bugs), mypy (types), import-linter (the layers, contracts in .importlinter).
 lint: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports

@@ -13,20 +13,23 @@ from seed import SEED
 
 DEFAULT_DB = "timeline.db"
 
-db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
-                         help="The database file.")
+db_option = click.option(
+    "--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="The database file."
+)
 
 
 def filter_options(fn):
-    for option in reversed([
-        click.option("--actor", "actors", multiple=True, help="An actor, by any alias (repeatable: any of them)."),
-        click.option("--place", "places", multiple=True, help="A place, by any spelling (repeatable)."),
-        click.option("--type", "types", multiple=True, help="An ACLED event type or sub-type (repeatable)."),
-        click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD."),
-        click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),
-        click.option("--search", help="Full-text search in summaries and quotes."),
-        click.option("--starred", is_flag=True, help="Only starred events."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--actor", "actors", multiple=True, help="An actor, by any alias (repeatable: any of them)."),
+            click.option("--place", "places", multiple=True, help="A place, by any spelling (repeatable)."),
+            click.option("--type", "types", multiple=True, help="An ACLED event type or sub-type (repeatable)."),
+            click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+            click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+            click.option("--search", help="Full-text search in summaries and quotes."),
+            click.option("--starred", is_flag=True, help="Only starred events."),
+        ]
+    ):
         fn = option(fn)
     return fn
 
@@ -99,8 +102,11 @@ def report(result) -> None:
         click.echo(f"warning: {path}: {problem}", err=True)
     for path, problem in result.errors:
         click.echo(f"error: {path}: {problem}", err=True)
-    click.echo(f"{len(result.added)} added, {len(result.unchanged)} already stored, {len(result.errors)} failed;"
-               f" {result.events} events", err=True)
+    click.echo(
+        f"{len(result.added)} added, {len(result.unchanged)} already stored, {len(result.errors)} failed;"
+        f" {result.events} events",
+        err=True,
+    )
 
 
 class ProgressBar:
@@ -140,8 +146,11 @@ def article_progress(files: int) -> ProgressBar:
 
 @main.command()
 @click.argument("seed_dir", default=str(SEED), type=click.Path(file_okay=False))
-@click.option("--force", is_flag=True,
-              help="Replace a database that cannot be used (damaged, foreign, newer), keeping it as a backup.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a database that cannot be used (damaged, foreign, newer), keeping it as a backup.",
+)
 @db_option
 def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool = True) -> None:
     """Rebuild the database from SEED_DIR/articles, keeping stars and notes."""
@@ -193,8 +202,9 @@ def ingest(files, published, publisher, title, db_path) -> None:
         fail(f"{e.filename}: {e.strerror}")
     try:
         with article_progress(len(paths)) as bar:
-            result = ingest_files(paths, Path(db_path), {"published": published, "publisher": publisher,
-                                                         "title": title}, bar.advance)
+            result = ingest_files(
+                paths, Path(db_path), {"published": published, "publisher": publisher, "title": title}, bar.advance
+            )
     except DatabaseError as e:
         fail(str(e))
     report(result)
@@ -225,8 +235,11 @@ def import_acled(file, db_path) -> None:
         click.echo(f"error: {file}:{line}: {problem}", err=True)
     if len(result.bad_rows) > 50:
         click.echo(f"… and {len(result.bad_rows) - 50} more bad rows", err=True)
-    click.echo(f"{result.added} events added, {result.already} already imported, {len(result.bad_rows)} bad rows"
-               f" skipped (of {result.rows})", err=True)
+    click.echo(
+        f"{result.added} events added, {result.already} already imported, {len(result.bad_rows)} bad rows"
+        f" skipped (of {result.rows})",
+        err=True,
+    )
     if result.bad_rows:
         sys.exit(1)
 
@@ -255,9 +268,19 @@ def list_(actors, places, types, since, until, search, starred, limit, db_path) 
     for col in ("date", "type", "summary", "actors", "places", "src"):
         table.add_column(col, overflow="fold")
     for r in rows:  # Text, never markup: article text must not style the terminal
-        table.add_row(*(Text(visible(cell)) for cell in (
-            r.date or "undated", r.sub_type, r.summary, ", ".join(n for n, _ in r.actors), ", ".join(r.places),
-            str(r.sources))))
+        table.add_row(
+            *(
+                Text(visible(cell))
+                for cell in (
+                    r.date or "undated",
+                    r.sub_type,
+                    r.summary,
+                    ", ".join(n for n, _ in r.actors),
+                    ", ".join(r.places),
+                    str(r.sources),
+                )
+            )
+        )
     Console().print(table)
 
 
@@ -321,9 +344,11 @@ def stats(db_path) -> None:
     from db.queries import stats as get_stats
 
     s = get_stats(open_db(db_path))
-    click.echo(f"documents   {s.documents}\nevents      {s.events} ({s.multi_source_events} with several sources,"
-               f" {s.undated_events} undated)\nsources     {s.sources}\nactors      {s.actors}\n"
-               f"places      {s.places}\ndates       {s.first or '-'} to {s.last or '-'}")
+    click.echo(
+        f"documents   {s.documents}\nevents      {s.events} ({s.multi_source_events} with several sources,"
+        f" {s.undated_events} undated)\nsources     {s.sources}\nactors      {s.actors}\n"
+        f"places      {s.places}\ndates       {s.first or '-'} to {s.last or '-'}"
+    )
     for t, n in s.types:
         click.echo(f"  {n:6d}  {t}")
 
@@ -347,15 +372,19 @@ def explain(file, published, show_all) -> None:
     except (ArticleError, ValueError) as e:
         fail(f"{file}: {e}")
     console = Console(highlight=False)
-    pub = (f"{article.published.display()} (from the {article.published_source})" if article.published
-           else "unknown: no front-matter date and no dateline (relative dates stay unresolved)")
+    pub = (
+        f"{article.published.display()} (from the {article.published_source})"
+        if article.published
+        else "unknown: no front-matter date and no dateline (relative dates stay unresolved)"
+    )
     console.print(Text(f"{file}\npublished: {pub}\n", style="bold"))
     events, traces = extract(article)
     for t in traces:
         if not (show_all or t.dates or t.triggers):
             continue
-        console.print(Text(f"[{t.sentence.start}:{t.sentence.end}] ", style="dim")
-                      + Text(visible(" ".join(t.text.split()))))
+        console.print(
+            Text(f"[{t.sentence.start}:{t.sentence.end}] ", style="dim") + Text(visible(" ".join(t.text.split())))
+        )
         for d in t.dates:
             resolved = d.interval.display() if d.interval else "unresolved"
             console.print(Text(visible(f"   date     {d.expression!r} -> {resolved}")))
@@ -365,8 +394,13 @@ def explain(file, published, show_all) -> None:
         for trig in t.triggers:
             console.print(Text(visible(f"   trigger  {trig.text!r} -> {trig.type} / {trig.sub_type}")))
         for event in t.events:
-            console.print(Text(f"   EVENT    {event.date.display() if event.date else 'undated'} ({event.date_source}) "
-                               f"{event.sub_type}: {event.summary} [confidence {event.confidence}]", style="green"))
+            console.print(
+                Text(
+                    f"   EVENT    {event.date.display() if event.date else 'undated'} ({event.date_source}) "
+                    f"{event.sub_type}: {event.summary} [confidence {event.confidence}]",
+                    style="green",
+                )
+            )
         for note in t.notes:
             console.print(Text(visible(f"   skipped  {note}"), style="yellow"))
         console.print()
@@ -383,11 +417,15 @@ def run() -> None:
         from db.schema import BUSY_SECONDS
 
         if "locked" in str(e) or "busy" in str(e):
-            fail(f"busy: another command has been writing to the database for over {BUSY_SECONDS} s;"
-                 " run this again when it is done (stars, tags and notes never wait)")
+            fail(
+                f"busy: another command has been writing to the database for over {BUSY_SECONDS} s;"
+                " run this again when it is done (stars, tags and notes never wait)"
+            )
         if "disk" in str(e):  # SQLITE_FULL, or SQLITE_IOERR on a file-size limit: the transaction rolled back
-            fail(f"the database could not be written ({e}): is the disk full? This command stored nothing;"
-                 " what was stored before is as it was")
+            fail(
+                f"the database could not be written ({e}): is the disk full? This command stored nothing;"
+                " what was stored before is as it was"
+            )
         fail(f"database unreadable ({e})")
 
 

@@ -74,8 +74,9 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> Loa
     return report
 
 
-def ingest(files: Iterable[Path], db_path: Path, overrides: dict | None = None,
-           progress: Progress | None = None) -> LoadReport:
+def ingest(
+    files: Iterable[Path], db_path: Path, overrides: dict | None = None, progress: Progress | None = None
+) -> LoadReport:
     """Add articles to a database (created if missing) in one transaction; a text already
     stored is not added twice."""
     with writing(db_path) as conn:
@@ -123,8 +124,12 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
 EXTRACT_SECONDS = 20  # an article that takes longer is hostile or broken: stored, but skipped
 
 
-def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, report: LoadReport | None = None,
-                   seconds_per_article: float = EXTRACT_SECONDS) -> int:
+def rebuild_events(
+    conn: sqlite3.Connection,
+    progress: Progress | None = None,
+    report: LoadReport | None = None,
+    seconds_per_article: float = EXTRACT_SECONDS,
+) -> int:
     """Derive every event from the stored documents and replace the event tables. An article the
     extractor fails on, or that takes over `seconds_per_article`, keeps its document and gives
     no events; the report names it."""
@@ -141,12 +146,14 @@ def rebuild_events(conn: sqlite3.Connection, progress: Progress | None = None, r
         except OutOfTime:
             if report is not None:
                 report.warnings.append(
-                    (article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s"))
+                    (article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s")
+                )
             continue
         except Exception as e:  # a bug meeting one text must not cost the others
             if report is not None:
                 report.warnings.append(
-                    (article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})"))
+                    (article.path, f"stored, but no events: the extractor failed ({type(e).__name__}: {e})")
+                )
             continue
         extracted += events
         if report is not None and article.path in new:

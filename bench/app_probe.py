@@ -71,8 +71,13 @@ async def keys_during_search(pilot, app, view, text: str) -> dict:
     await pilot.press("escape")
     while not session.workers.idle:
         await asyncio.sleep(0.001)
-    return {"search_s": searched, "search_hits": hits, "lag_max_ms": max(lags, default=0) * 1000,
-            "key_during_search_ms": max(moves, default=0) * 1000, "cancel_ms": (time.perf_counter() - start) * 1000}
+    return {
+        "search_s": searched,
+        "search_hits": hits,
+        "lag_max_ms": max(lags, default=0) * 1000,
+        "key_during_search_ms": max(moves, default=0) * 1000,
+        "cancel_ms": (time.perf_counter() - start) * 1000,
+    }
 
 
 async def probe(db: str) -> dict:
@@ -103,15 +108,19 @@ async def probe(db: str) -> dict:
         mid = years[len(years) // 2][0]
         base = queries.Filter()
         out["filter_place_s"] = await timed_filter(pilot, app, replace(base, places=(place.id,)))
-        out["filter_dates_s"] = await timed_filter(pilot, app, replace(base, since=queries.parse_date_bound(mid, False),
-                                                                        until=queries.parse_date_bound(mid, True)))
+        out["filter_dates_s"] = await timed_filter(
+            pilot,
+            app,
+            replace(base, since=queries.parse_date_bound(mid, False), until=queries.parse_date_bound(mid, True)),
+        )
         out["filter_rare_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(rare.id,)))
         out["filter_search_s"] = await timed_filter(pilot, app, replace(base, search="convoy"))
         out["filter_common_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(common.id,)))
         out["common_actor_share"] = common.count / max(1, queries.count_events(conn))
         start = time.perf_counter()
-        queries.facets(conn, replace(base, since=queries.parse_date_bound(mid, False),
-                                     until=queries.parse_date_bound(mid, True)))
+        queries.facets(
+            conn, replace(base, since=queries.parse_date_bound(mid, False), until=queries.parse_date_bound(mid, True))
+        )
         out["facets_window_s"] = time.perf_counter() - start
         start = time.perf_counter()
         queries.facets(conn, replace(base, actors=(common.id,)))

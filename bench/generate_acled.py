@@ -12,17 +12,54 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-HEADER = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-          "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
-          "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
-          "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp"]
-TYPES = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
-         ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-         ("Explosions/Remote violence", "Remote explosive/landmine/IED"), ("Violence against civilians", "Attack"),
-         ("Protests", "Peaceful protest"), ("Strategic developments", "Arrests"), ("Riots", "Mob violence")]
-WORDS = ("forces shelled positions near the village after clashes with militants overnight while residents fled "
-         "reported local sources killing wounding several members of the group in the countryside of the "
-         "province and a convoy was targeted by an explosive device on the road").split()
+HEADER = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+]
+TYPES = [
+    ("Battles", "Armed clash"),
+    ("Explosions/Remote violence", "Air/drone strike"),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("Violence against civilians", "Attack"),
+    ("Protests", "Peaceful protest"),
+    ("Strategic developments", "Arrests"),
+    ("Riots", "Mob violence"),
+]
+WORDS = (
+    "forces shelled positions near the village after clashes with militants overnight while residents fled "
+    "reported local sources killing wounding several members of the group in the countryside of the "
+    "province and a convoy was targeted by an explosive device on the road"
+).split()
 
 
 def generate(rows: int, out: Path, seed: int = 7) -> Path:
@@ -40,13 +77,47 @@ def generate(rows: int, out: Path, seed: int = 7) -> Path:
             kind, sub = TYPES[min(int(rng.expovariate(0.6)), len(TYPES) - 1)]
             actor1 = common if rng.random() < 0.8 else rng.choice(rare[: 20 + int(rng.random() * 580)])
             actor2 = rng.choice(rare) if rng.random() < 0.6 else ""
-            name, admin1, lat, lon = places[min(int(rng.paretovariate(1.2)) - 1, len(places) - 1)
-                                            if rng.random() < 0.5 else rng.randrange(len(places))]
+            name, admin1, lat, lon = places[
+                min(int(rng.paretovariate(1.2)) - 1, len(places) - 1)
+                if rng.random() < 0.5
+                else rng.randrange(len(places))
+            ]
             notes = " ".join(rng.choice(WORDS) for _ in range(rng.randint(18, 50)))[:300]
-            w.writerow([f"SYR{i}", day.isoformat(), day.year, rng.choice("1112"), "Political violence", kind, sub,
-                        actor1, "", "1", actor2, "", "2", "12", "", "760", "Middle East", "Syria", admin1, "", "",
-                        name, f"{lat:.4f}", f"{lon:.4f}", "1", rng.choice(["SOHR", "SANA", "Enab Baladi", "Reuters"]),
-                        "National", notes, rng.choice([0, 0, 0, 1, 2, 3, 5, 12]), "", "1700000000"])
+            w.writerow(
+                [
+                    f"SYR{i}",
+                    day.isoformat(),
+                    day.year,
+                    rng.choice("1112"),
+                    "Political violence",
+                    kind,
+                    sub,
+                    actor1,
+                    "",
+                    "1",
+                    actor2,
+                    "",
+                    "2",
+                    "12",
+                    "",
+                    "760",
+                    "Middle East",
+                    "Syria",
+                    admin1,
+                    "",
+                    "",
+                    name,
+                    f"{lat:.4f}",
+                    f"{lon:.4f}",
+                    "1",
+                    rng.choice(["SOHR", "SANA", "Enab Baladi", "Reuters"]),
+                    "National",
+                    notes,
+                    rng.choice([0, 0, 0, 1, 2, 3, 5, 12]),
+                    "",
+                    "1700000000",
+                ]
+            )
     return out
 
 

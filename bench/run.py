@@ -48,40 +48,91 @@ def scale(rows: int) -> None:
     t = time.perf_counter()
     subprocess.run([*cli, "import", "acled", str(csv_path), "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
     imported = time.perf_counter() - t
-    probe = json.loads(subprocess.run([sys.executable, str(ROOT / "bench" / "app_probe.py"), str(db)], cwd=ROOT,
-                                      check=True, capture_output=True, text=True).stdout)
+    probe = json.loads(
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "app_probe.py"), str(db)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     actor, n = _actor_near(db, 10_000)
     t = time.perf_counter()
-    subprocess.run([*cli, "export", "--db", str(db), "--actor", actor, "--format", "json"], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*cli, "export", "--db", str(db), "--actor", actor, "--format", "json"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     export = time.perf_counter() - t
     rows_out = [
-        ("import (indexes and search included)", f"{imported:.1f} s", f"<= 3x bare ({3 * bare:.1f} s)",
-         imported <= 3 * bare),
+        (
+            "import (indexes and search included)",
+            f"{imported:.1f} s",
+            f"<= 3x bare ({3 * bare:.1f} s)",
+            imported <= 3 * bare,
+        ),
         ("  bare sqlite3 executemany, one table", f"{bare:.1f} s", "floor", None),
-        ("start to first rows (Python start included)", f"{probe['first_rows_s']:.2f} s", "<= 0.6 s",
-         probe["first_rows_s"] <= 0.6),
+        (
+            "start to first rows (Python start included)",
+            f"{probe['first_rows_s']:.2f} s",
+            "<= 0.6 s",
+            probe["first_rows_s"] <= 0.6,
+        ),
         ("key: UI-thread work, move and page (median)", f"{probe['key_ms']:.1f} ms", "<= 33 ms", probe["key_ms"] <= 33),
         ("  key: Pilot press until idle (harness floor)", f"{probe['press_ms']:.0f} ms", "", None),
         ("jump to end: UI-thread work", f"{probe['jump_end_ms']:.1f} ms", "<= 33 ms", probe["jump_end_ms"] <= 33),
-        ("filter: one place (rows on screen)", f"{probe['filter_place_s'] * 1000:.0f} ms", "<= 150 ms",
-         probe["filter_place_s"] <= 0.15),
+        (
+            "filter: one place (rows on screen)",
+            f"{probe['filter_place_s'] * 1000:.0f} ms",
+            "<= 150 ms",
+            probe["filter_place_s"] <= 0.15,
+        ),
         ("filter: a month", f"{probe['filter_dates_s'] * 1000:.0f} ms", "<= 150 ms", probe["filter_dates_s"] <= 0.15),
-        ("filter: a rare actor", f"{probe['filter_rare_actor_s'] * 1000:.0f} ms", "<= 150 ms",
-         probe["filter_rare_actor_s"] <= 0.15),
-        ("filter: text search", f"{probe['filter_search_s'] * 1000:.0f} ms", "<= 150 ms",
-         probe["filter_search_s"] <= 0.15),
-        (f"filter: actor in {probe['common_actor_share']:.0%} of events", f"{probe['filter_common_actor_s']:.2f} s",
-         "<= 1 s", probe["filter_common_actor_s"] <= 1),
-        ("facets, a month window", f"{probe['facets_window_s'] * 1000:.0f} ms", "<= 100 ms",
-         probe["facets_window_s"] <= 0.1),
-        ("facets, cross-filter on the big actor", f"{probe['facets_cross_s']:.2f} s", "<= 1 s",
-         probe["facets_cross_s"] <= 1),
+        (
+            "filter: a rare actor",
+            f"{probe['filter_rare_actor_s'] * 1000:.0f} ms",
+            "<= 150 ms",
+            probe["filter_rare_actor_s"] <= 0.15,
+        ),
+        (
+            "filter: text search",
+            f"{probe['filter_search_s'] * 1000:.0f} ms",
+            "<= 150 ms",
+            probe["filter_search_s"] <= 0.15,
+        ),
+        (
+            f"filter: actor in {probe['common_actor_share']:.0%} of events",
+            f"{probe['filter_common_actor_s']:.2f} s",
+            "<= 1 s",
+            probe["filter_common_actor_s"] <= 1,
+        ),
+        (
+            "facets, a month window",
+            f"{probe['facets_window_s'] * 1000:.0f} ms",
+            "<= 100 ms",
+            probe["facets_window_s"] <= 0.1,
+        ),
+        (
+            "facets, cross-filter on the big actor",
+            f"{probe['facets_cross_s']:.2f} s",
+            "<= 1 s",
+            probe["facets_cross_s"] <= 1,
+        ),
         (f"text search, {probe['search_hits']:,} hits", f"{probe['search_s']:.1f} s", "", None),
-        ("  UI thread's longest wait during it", f"{probe['lag_max_ms']:.1f} ms", "<= 33 ms",
-         probe["lag_max_ms"] <= 33),
-        ("  a key during it: UI-thread work", f"{probe['key_during_search_ms']:.1f} ms", "<= 33 ms",
-         probe["key_during_search_ms"] <= 33),
+        (
+            "  UI thread's longest wait during it",
+            f"{probe['lag_max_ms']:.1f} ms",
+            "<= 33 ms",
+            probe["lag_max_ms"] <= 33,
+        ),
+        (
+            "  a key during it: UI-thread work",
+            f"{probe['key_during_search_ms']:.1f} ms",
+            "<= 33 ms",
+            probe["key_during_search_ms"] <= 33,
+        ),
         ("  Escape: workers free again after", f"{probe['cancel_ms']:.0f} ms", "<= 200 ms", probe["cancel_ms"] <= 200),
         ("app memory (max RSS)", f"{probe['rss_mb']:.0f} MB", "<= 120 MB", probe["rss_mb"] <= 120),
         (f"export --actor (json, {n:,} events)", f"{export:.2f} s", "<= 1 s (10k)", export <= 1),
@@ -116,8 +167,11 @@ def _actor_near(db: Path, target: int) -> tuple[str, int]:
     import sqlite3
 
     conn = sqlite3.connect(db)
-    row = conn.execute("SELECT a.name, count(*) n FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-                       " GROUP BY a.id ORDER BY abs(count(*) - ?) LIMIT 1", (target,)).fetchone()
+    row = conn.execute(
+        "SELECT a.name, count(*) n FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+        " GROUP BY a.id ORDER BY abs(count(*) - ?) LIMIT 1",
+        (target,),
+    ).fetchone()
     conn.close()
     return row[0], row[1]
 
@@ -128,8 +182,10 @@ def main() -> None:
     load_gazetteer()
     gazetteer_s = time.perf_counter() - t
     # 5 KB articles: the seed texts, cycled to the size the target names.
-    corpus = [Article(path=f"{i}", text=(a.text * (5000 // len(a.text) + 1))[:5000], published=a.published)
-              for i, a in enumerate(seeds * 40)]
+    corpus = [
+        Article(path=f"{i}", text=(a.text * (5000 // len(a.text) + 1))[:5000], published=a.published)
+        for i, a in enumerate(seeds * 40)
+    ]
     seconds = median_of(lambda: [extract(a) for a in corpus], runs=3)
     first = json.dumps([[e.id, e.summary] for a in corpus[:5] for e in extract(a)[0]])
     second = json.dumps([[e.id, e.summary] for a in corpus[:5] for e in extract(a)[0]])

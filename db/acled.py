@@ -25,8 +25,11 @@ from ingest.text import alias_key
 
 BATCH = 5000
 # Older exports name some columns differently.
-HEADER_ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2",
-                  "event_id_no_cnty": "event_id_no_cnty"}
+HEADER_ALIASES = {
+    "ally_actor_1": "assoc_actor_1",
+    "ally_actor_2": "assoc_actor_2",
+    "event_id_no_cnty": "event_id_no_cnty",
+}
 REQUIRED = ("event_date", "event_type", "actor1", "location")
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%Y", "%d-%b-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d %b %Y")
 PRECISION = {"1": "day", "2": "week", "3": "month"}
@@ -43,8 +46,16 @@ OLD_TYPES = {
     "non-violent transfer of territory": ("Strategic developments", "Non-violent transfer of territory"),
 }
 # ACLED's inter codes: the kind of actor.
-INTER_KINDS = {"1": "state forces", "2": "armed group", "3": "militia", "4": "militia", "5": "rioters",
-               "6": "protesters", "7": "civilians", "8": "external forces"}
+INTER_KINDS = {
+    "1": "state forces",
+    "2": "armed group",
+    "3": "militia",
+    "4": "militia",
+    "5": "rioters",
+    "6": "protesters",
+    "7": "civilians",
+    "8": "external forces",
+}
 
 
 class ImportFileError(ValueError):
@@ -69,8 +80,9 @@ def read_header(reader) -> list[str]:
     if not ("event_id_cnty" in columns or "data_id" in columns):
         missing.append("event_id_cnty (or data_id)")
     if missing:
-        raise ImportFileError(f"not an ACLED export: missing column{'s' if len(missing) > 1 else ''}"
-                              f" {', '.join(missing)}")
+        raise ImportFileError(
+            f"not an ACLED export: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
     return columns
 
 
@@ -145,16 +157,20 @@ class _Importer:
         if key not in self.actors:
             # "Islamic State (Syria)", "Military Forces of Syria (2000-)": the name without its qualifier.
             bare = alias_key(re.sub(r"\s*\([^)]*\)", "", name))
-            rows = self.conn.execute("SELECT DISTINCT actor_id FROM actor_aliases WHERE key IN (?, ?)",
-                                     (key, bare)).fetchall()
+            rows = self.conn.execute(
+                "SELECT DISTINCT actor_id FROM actor_aliases WHERE key IN (?, ?)", (key, bare)
+            ).fetchall()
             if len(rows) == 1:
                 self.actors[key] = rows[0][0]
             else:
                 actor_id = f"acled:{slug(name)}"
-                self.conn.execute("INSERT OR IGNORE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
-                                  (actor_id, name, INTER_KINDS.get(inter.strip()[:1], "unknown"), None))
-                self.conn.execute("INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
-                                  (key, name, actor_id))
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
+                    (actor_id, name, INTER_KINDS.get(inter.strip()[:1], "unknown"), None),
+                )
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)", (key, name, actor_id)
+                )
                 self.actors[key] = actor_id
         self.actors[name] = self.actors[key]
         return self.actors[key]
@@ -171,11 +187,14 @@ class _Importer:
         place_id = f"acled:{slug(cc)}:{slug(r.get('admin1', ''))}:{slug(r['location'])}"
         if place_id not in self.places:
             lat, lon = _float(r.get("latitude")), _float(r.get("longitude"))
-            self.conn.execute("INSERT OR IGNORE INTO places (id, name, country, admin1, lat, lon, kind)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              (place_id, r["location"].strip(), cc, r.get("admin1") or None, lat, lon, "acled"))
-            self.conn.execute("INSERT OR IGNORE INTO place_aliases (key, alias, place_id) VALUES (?, ?, ?)",
-                              (alias_key(r["location"]), r["location"].strip(), place_id))
+            self.conn.execute(
+                "INSERT OR IGNORE INTO places (id, name, country, admin1, lat, lon, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (place_id, r["location"].strip(), cc, r.get("admin1") or None, lat, lon, "acled"),
+            )
+            self.conn.execute(
+                "INSERT OR IGNORE INTO place_aliases (key, alias, place_id) VALUES (?, ?, ?)",
+                (alias_key(r["location"]), r["location"].strip(), place_id),
+            )
             self.places.add(place_id)
         return place_id
 
@@ -192,8 +211,10 @@ class _Importer:
                 continue
             self.known_ids.add(row["id"])
             events.append(row)
-            for column, assoc, inter, role in (("actor1", "assoc_actor_1", "inter1", "actor1"),
-                                               ("actor2", "assoc_actor_2", "inter2", "actor2")):
+            for column, assoc, inter, role in (
+                ("actor1", "assoc_actor_1", "inter1", "actor1"),
+                ("actor2", "assoc_actor_2", "inter2", "actor2"),
+            ):
                 if r.get(column, "").strip():
                     links.append((row["id"], self.actor_id(r[column], r.get(inter, "")), role, row["date_start"]))
                 for name in filter(None, (a.strip() for a in r.get(assoc, "").split(";"))):
@@ -208,21 +229,37 @@ class _Importer:
             "INSERT INTO events (id, date_start, date_end, precision, date, date_source, type, sub_type, summary,"
             " fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin)"
             " VALUES (:id, :date_start, :date_end, :precision, :date, 'acled', :type, :sub_type, :summary,"
-            " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled')", events)
-        self.conn.executemany("INSERT OR IGNORE INTO event_actors (event_id, actor_id, role, date_start)"
-                              " VALUES (?, ?, ?, ?)", links)
-        self.conn.executemany("INSERT OR IGNORE INTO event_places (event_id, place_id, date_start) VALUES (?, ?, ?)",
-                              places)
+            " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled')",
+            events,
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO event_actors (event_id, actor_id, role, date_start) VALUES (?, ?, ?, ?)", links
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO event_places (event_id, place_id, date_start) VALUES (?, ?, ?)", places
+        )
         first = self.next_document
         self.next_document += len(docs)
         self.conn.executemany(
             "INSERT INTO documents (id, path, sha256, title, publisher, published, text, kind)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, 'acled')",
-            [(first + i, f"acled:{event_id}", hashlib.sha256(f"{event_id}\n{notes}".encode()).hexdigest(),
-              f"ACLED {event_id}", source, when, notes) for i, (event_id, notes, source, when) in enumerate(docs)])
-        self.conn.executemany('INSERT INTO evidence (event_id, document_id, start, "end", text) VALUES (?, ?, 0, ?, ?)',
-                              [(event_id, first + i, len(notes), notes)
-                               for i, (event_id, notes, _, _) in enumerate(docs)])
+            [
+                (
+                    first + i,
+                    f"acled:{event_id}",
+                    hashlib.sha256(f"{event_id}\n{notes}".encode()).hexdigest(),
+                    f"ACLED {event_id}",
+                    source,
+                    when,
+                    notes,
+                )
+                for i, (event_id, notes, source, when) in enumerate(docs)
+            ],
+        )
+        self.conn.executemany(
+            'INSERT INTO evidence (event_id, document_id, start, "end", text) VALUES (?, ?, 0, ?, ?)',
+            [(event_id, first + i, len(notes), notes) for i, (event_id, notes, _, _) in enumerate(docs)],
+        )
         self.conn.executemany("INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)", fts)
         report.added += len(events)
 
@@ -243,15 +280,24 @@ class _Importer:
             if r.get(column, "").strip() and _float(r[column]) is None:
                 raise ValueError(f"{column} {r[column]!r} is not a number")
         event_type = r["event_type"].strip()
-        event_type, sub_type = OLD_TYPES.get(event_type.lower(),
-                                             (event_type, r.get("sub_event_type", "").strip() or event_type))
+        event_type, sub_type = OLD_TYPES.get(
+            event_type.lower(), (event_type, r.get("sub_event_type", "").strip() or event_type)
+        )
         who = r["actor1"].strip()
-        summary = f"{who}: {sub_type}" + (f" against {r['actor2'].strip()}" if r.get("actor2", "").strip() else "") \
+        summary = (
+            f"{who}: {sub_type}"
+            + (f" against {r['actor2'].strip()}" if r.get("actor2", "").strip() else "")
             + f" in {r['location'].strip()}"
+        )
         return {
-            "id": f"acled:{acled_id}", "date_start": start.isoformat(), "date_end": end.isoformat(),
-            "precision": precision, "date": interval.display() if interval else day.isoformat(),
-            "type": event_type, "sub_type": sub_type, "summary": summary,
+            "id": f"acled:{acled_id}",
+            "date_start": start.isoformat(),
+            "date_end": end.isoformat(),
+            "precision": precision,
+            "date": interval.display() if interval else day.isoformat(),
+            "type": event_type,
+            "sub_type": sub_type,
+            "summary": summary,
             "fatalities": int(fatalities) if fatalities else None,
         }
 

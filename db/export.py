@@ -24,22 +24,58 @@ def to_json(items: list[EventDetail]) -> str:
     out = []
     for d in items:
         e = d.event
-        out.append({
-            "id": e.id, "date": e.date, "date_start": e.date_start, "date_end": e.date_end,
-            "precision": e.precision, "type": e.type, "sub_type": e.sub_type, "summary": e.summary,
-            "fatalities": e.fatalities,
-            "actors": [{"name": n, "role": r} for n, r in e.actors],
-            "places": [{"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon}
-                       for p in d.places],
-            "sources": [{"document": s.document_id, "path": s.path, "title": s.title, "publisher": s.publisher,
-                         "published": s.published, "quote": s.quote, "start": s.start, "end": s.end}
-                        for s in d.sources],
-        })
+        out.append(
+            {
+                "id": e.id,
+                "date": e.date,
+                "date_start": e.date_start,
+                "date_end": e.date_end,
+                "precision": e.precision,
+                "type": e.type,
+                "sub_type": e.sub_type,
+                "summary": e.summary,
+                "fatalities": e.fatalities,
+                "actors": [{"name": n, "role": r} for n, r in e.actors],
+                "places": [
+                    {"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon}
+                    for p in d.places
+                ],
+                "sources": [
+                    {
+                        "document": s.document_id,
+                        "path": s.path,
+                        "title": s.title,
+                        "publisher": s.publisher,
+                        "published": s.published,
+                        "quote": s.quote,
+                        "start": s.start,
+                        "end": s.end,
+                    }
+                    for s in d.sources
+                ],
+            }
+        )
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
 
-CSV_COLUMNS = ["id", "date", "date_start", "date_end", "precision", "type", "sub_type", "summary", "fatalities",
-               "actor1", "actor2", "associated", "places", "sources", "quote", "source_titles"]
+CSV_COLUMNS = [
+    "id",
+    "date",
+    "date_start",
+    "date_end",
+    "precision",
+    "type",
+    "sub_type",
+    "summary",
+    "fatalities",
+    "actor1",
+    "actor2",
+    "associated",
+    "places",
+    "sources",
+    "quote",
+    "source_titles",
+]
 
 
 def to_csv(items: list[EventDetail]) -> str:
@@ -48,11 +84,26 @@ def to_csv(items: list[EventDetail]) -> str:
     w.writerow(CSV_COLUMNS)
     for d in items:
         e = d.event
-        w.writerow([e.id, e.date or "", e.date_start or "", e.date_end or "", e.precision or "", e.type, e.sub_type,
-                    e.summary, "" if e.fatalities is None else e.fatalities, _in_role(e.actors, "actor1"),
-                    _in_role(e.actors, "actor2"), _in_role(e.actors, "associated"),
-                    "; ".join(p.name for p in d.places), len(d.sources),
-                    d.sources[0].quote if d.sources else "", "; ".join(s.title or s.path for s in d.sources)])
+        w.writerow(
+            [
+                e.id,
+                e.date or "",
+                e.date_start or "",
+                e.date_end or "",
+                e.precision or "",
+                e.type,
+                e.sub_type,
+                e.summary,
+                "" if e.fatalities is None else e.fatalities,
+                _in_role(e.actors, "actor1"),
+                _in_role(e.actors, "actor2"),
+                _in_role(e.actors, "associated"),
+                "; ".join(p.name for p in d.places),
+                len(d.sources),
+                d.sources[0].quote if d.sources else "",
+                "; ".join(s.title or s.path for s in d.sources),
+            ]
+        )
     return buf.getvalue()
 
 

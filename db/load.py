@@ -38,13 +38,21 @@ def stored_hashes(conn) -> set[str]:
 def add_document(conn, article: Article) -> None:
     """One article's document row; raises sqlite3.Error if it cannot be stored."""
     published = article.published
-    row = {"path": display_path(article.path), "sha256": article.sha256, "title": article.title,
-           "publisher": article.publisher, "author": article.author, "url": article.url,
-           "published": published.display() if published else None,
-           "published_start": published.start.isoformat() if published else None,
-           "published_end": published.end.isoformat() if published else None,
-           "precision": published.precision if published else None, "note": article.note,
-           "text": article.text, "published_source": article.published_source}
+    row = {
+        "path": display_path(article.path),
+        "sha256": article.sha256,
+        "title": article.title,
+        "publisher": article.publisher,
+        "author": article.author,
+        "url": article.url,
+        "published": published.display() if published else None,
+        "published_start": published.start.isoformat() if published else None,
+        "published_end": published.end.isoformat() if published else None,
+        "precision": published.precision if published else None,
+        "note": article.note,
+        "text": article.text,
+        "published_source": article.published_source,
+    }
     conn.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
 
 
@@ -63,11 +71,27 @@ def display_path(path: str) -> str:
 
 
 def stored_articles(conn) -> list[tuple[int, Article]]:
-    rows = conn.execute("SELECT id, path, title, publisher, author, url, published, published_source, note, text"
-                        " FROM documents WHERE kind = 'article' ORDER BY id").fetchall()
-    return [(r["id"], Article(path=r["path"], text=r["text"], title=r["title"], publisher=r["publisher"],
-                              author=r["author"], url=r["url"], published=parse_published(r["published"]),
-                              published_source=r["published_source"], note=r["note"])) for r in rows]
+    rows = conn.execute(
+        "SELECT id, path, title, publisher, author, url, published, published_source, note, text"
+        " FROM documents WHERE kind = 'article' ORDER BY id"
+    ).fetchall()
+    return [
+        (
+            r["id"],
+            Article(
+                path=r["path"],
+                text=r["text"],
+                title=r["title"],
+                publisher=r["publisher"],
+                author=r["author"],
+                url=r["url"],
+                published=parse_published(r["published"]),
+                published_source=r["published_source"],
+                note=r["note"],
+            ),
+        )
+        for r in rows
+    ]
 
 
 def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple[int, Article]]) -> None:
@@ -79,15 +103,26 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
     _write_entities(conn, events)
     db = sqlite_utils.Database(conn)
     db.table("events").insert_all((_event_row(e, publisher) for e in events), batch_size=500)
-    db.table("event_actors").insert_all(({"event_id": e.id, "actor_id": a.id, "role": r, "date_start": _start(e)}
-                                         for e in events for a, r in e.actors), batch_size=500)
-    db.table("event_places").insert_all(({"event_id": e.id, "place_id": p.id, "date_start": _start(e)}
-                                         for e in events for p in e.places), batch_size=500)
-    db.table("evidence").insert_all(({"event_id": e.id, "document_id": doc_ids[ev.document], "start": ev.start,
-                                      "end": ev.end, "text": ev.text} for e in events for ev in e.evidence),
-                                    batch_size=500)
-    conn.executemany("INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)",
-                     [(e.id, e.summary, "\n".join(ev.text for ev in e.evidence)) for e in events])
+    db.table("event_actors").insert_all(
+        ({"event_id": e.id, "actor_id": a.id, "role": r, "date_start": _start(e)} for e in events for a, r in e.actors),
+        batch_size=500,
+    )
+    db.table("event_places").insert_all(
+        ({"event_id": e.id, "place_id": p.id, "date_start": _start(e)} for e in events for p in e.places),
+        batch_size=500,
+    )
+    db.table("evidence").insert_all(
+        (
+            {"event_id": e.id, "document_id": doc_ids[ev.document], "start": ev.start, "end": ev.end, "text": ev.text}
+            for e in events
+            for ev in e.evidence
+        ),
+        batch_size=500,
+    )
+    conn.executemany(
+        "INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)",
+        [(e.id, e.summary, "\n".join(ev.text for ev in e.evidence)) for e in events],
+    )
     conn.execute("ANALYZE")
 
 
@@ -106,13 +141,23 @@ def _start(e: Event) -> str | None:
 def _event_row(e: Event, publisher: dict[str, str]) -> dict:
     f = e.fatalities
     return {
-        "id": e.id, "date_start": _start(e), "date_end": e.date.end.isoformat() if e.date else None,
-        "precision": e.date.precision if e.date else None, "date": e.date.display() if e.date else None,
-        "date_expression": e.date_expression, "date_source": e.date_source, "type": e.type,
-        "sub_type": e.sub_type, "summary": e.summary, "trigger": e.trigger,
-        "fatalities": f.best if f else None, "fatalities_low": f.low if f else None,
-        "fatalities_high": f.high if f else None, "fatalities_raw": f.raw if f else None,
-        "confidence": e.confidence, "sources": len({ev.document for ev in e.evidence}),
+        "id": e.id,
+        "date_start": _start(e),
+        "date_end": e.date.end.isoformat() if e.date else None,
+        "precision": e.date.precision if e.date else None,
+        "date": e.date.display() if e.date else None,
+        "date_expression": e.date_expression,
+        "date_source": e.date_source,
+        "type": e.type,
+        "sub_type": e.sub_type,
+        "summary": e.summary,
+        "trigger": e.trigger,
+        "fatalities": f.best if f else None,
+        "fatalities_low": f.low if f else None,
+        "fatalities_high": f.high if f else None,
+        "fatalities_raw": f.raw if f else None,
+        "confidence": e.confidence,
+        "sources": len({ev.document for ev in e.evidence}),
         "publishers": len({publisher[ev.document] for ev in e.evidence}),
     }
 
@@ -120,11 +165,14 @@ def _event_row(e: Event, publisher: dict[str, str]) -> dict:
 def write_gazetteer_actors(conn) -> None:
     """Every actor of the gazetteer with its aliases, so that any alias filters."""
     gaz = load_gazetteer()
-    conn.executemany("INSERT OR REPLACE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
-                     [(a.id, a.name, a.kind, a.country) for a in gaz.actors.values()])
-    conn.executemany("INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
-                     [(alias_key(alias), alias, actor_id) for actor_id, aliases in gaz.actor_aliases.items()
-                      for alias in aliases])
+    conn.executemany(
+        "INSERT OR REPLACE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
+        [(a.id, a.name, a.kind, a.country) for a in gaz.actors.values()],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
+        [(alias_key(alias), alias, actor_id) for actor_id, aliases in gaz.actor_aliases.items() for alias in aliases],
+    )
 
 
 def _write_entities(conn, events: list[Event]) -> None:
@@ -132,13 +180,20 @@ def _write_entities(conn, events: list[Event]) -> None:
     gaz = load_gazetteer()
     write_gazetteer_actors(conn)
     named = {a.id: a for e in events for a, _ in e.actors}  # state forces of any country are made as named
-    conn.executemany("INSERT OR IGNORE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
-                     [(a.id, a.name, a.kind, a.country) for a in named.values()])
-    conn.executemany("INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
-                     [(alias_key(a.name), a.name, a.id) for a in named.values()])
+    conn.executemany(
+        "INSERT OR IGNORE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
+        [(a.id, a.name, a.kind, a.country) for a in named.values()],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
+        [(alias_key(a.name), a.name, a.id) for a in named.values()],
+    )
     places = {p.id: p for e in events for p in e.places}
-    conn.executemany("INSERT OR REPLACE INTO places (id, name, country, admin1, lat, lon, kind)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     [(p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind) for p in places.values()])
-    conn.executemany("INSERT OR IGNORE INTO place_aliases (key, alias, place_id) VALUES (?, ?, ?)",
-                     [(alias_key(alias), alias, pid) for pid in places for alias in gaz.place_aliases(pid)])
+    conn.executemany(
+        "INSERT OR REPLACE INTO places (id, name, country, admin1, lat, lon, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind) for p in places.values()],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO place_aliases (key, alias, place_id) VALUES (?, ?, ?)",
+        [(alias_key(alias), alias, pid) for pid in places for alias in gaz.place_aliases(pid)],
+    )

@@ -113,6 +113,7 @@ class Facets:
 
 # ---- resolving what the user typed ----------------------------------------------------------
 
+
 def resolve_actor(conn: sqlite3.Connection, name: str) -> str:
     return _resolve(conn, name, "actor")
 
@@ -132,8 +133,9 @@ def _resolve(conn, name: str, kind: str) -> str:
         rows = conn.execute(f"SELECT id FROM {table} WHERE name LIKE ?", (f"%{name}%",)).fetchall()
     if len(rows) > 1 and kind == "place":
         # A town and the division named after it ("Deir ez-Zor"): the town, until places form a tree.
-        towns = conn.execute(f"SELECT id FROM places WHERE id IN ({_marks(rows)}) AND kind <> 'admin1'",
-                             [r[0] for r in rows]).fetchall()
+        towns = conn.execute(
+            f"SELECT id FROM places WHERE id IN ({_marks(rows)}) AND kind <> 'admin1'", [r[0] for r in rows]
+        ).fetchall()
         rows = towns if len(towns) == 1 else rows
     if len(rows) == 1:
         return rows[0][0]
@@ -155,7 +157,7 @@ def parse_date_bound(text: str, end: bool) -> date:
 
 
 def parse_date_range(text: str) -> tuple[date | None, date | None]:
-    """"2017-06..2018-10", "2017" (that year), "..2018" or "2017.." (open), "" (all dates)."""
+    """ "2017-06..2018-10", "2017" (that year), "..2018" or "2017.." (open), "" (all dates)."""
     text = text.strip()
     if not text:
         return None, None
@@ -193,7 +195,7 @@ def fts_query(text: str) -> str:
     """Plain words are searched as words (all of them); FTS5 syntax is passed through."""
     if _FTS_SYNTAX.search(text):
         return text
-    return " ".join('"' + w.replace('"', '') + '"' for w in text.split())
+    return " ".join('"' + w.replace('"', "") + '"' for w in text.split())
 
 
 def _where(f: Filter) -> tuple[str, list]:
@@ -231,6 +233,7 @@ def _marks(values) -> str:
 class _Source:
     """Where a filtered, date-ordered walk starts: the events' own date index, or the date index
     of the chosen actors (or places), which holds only their events, already in date order."""
+
     tables: str
     where: str
     params: list
@@ -246,8 +249,9 @@ def _source(f: Filter, need_events: bool = True) -> _Source:
         values = getattr(f, facet)
         if values:
             rest, params = _where(f.without(facet))
-            where = (f" WHERE d.{column} IN ({_marks(values)})"
-                     + (" AND " + rest.removeprefix(" WHERE ") if rest else ""))
+            where = f" WHERE d.{column} IN ({_marks(values)})" + (
+                " AND " + rest.removeprefix(" WHERE ") if rest else ""
+            )
             tables = f"{table} d" + (" JOIN events e ON e.id = d.event_id" if need_events or rest else "")
             return _Source(tables, where, [*values, *params], "d.date_start", "d.event_id", len(values) > 1)
     where, params = _where(f)
@@ -291,12 +295,14 @@ def _run(conn, sql: str, params: list, plain: bool = False):
 
 # ---- events ---------------------------------------------------------------------------------
 
+
 @dataclass
 class TimelineIndex:
     """The app's view of a filter: row ids in date order, and how many fall in each month.
 
     Integers in an array, not a list of strings, so a million events cost 8 MB; the months
     give the headings without a Python loop over the events."""
+
     rowids: array
     months: list[tuple[str | None, int]]  # ("2017-06", count) in order; None: undated, last
 
@@ -316,9 +322,11 @@ def count_events(conn, f: Filter = Filter()) -> int:
     return _run(conn, "SELECT count(*) FROM events e" + where, params)[0][0]
 
 
-_ROW = ("SELECT e.rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
-        " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred"
-        " FROM events e LEFT JOIN annotations a ON a.event_id = e.id")
+_ROW = (
+    "SELECT e.rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
+    " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred"
+    " FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
+)
 
 
 def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[EventRow]:
@@ -347,28 +355,48 @@ def _page(conn, column: str, keys: list, key_of) -> list[EventRow]:
 def rowids_of(conn, ids) -> set[int]:
     """The index positions' keys for a set of event ids (search hits, marks)."""
     ids = list(ids)
-    return {r[0] for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500))
-            for r in conn.execute(f"SELECT rowid FROM events WHERE id IN ({_marks(chunk)})", chunk)}
+    return {
+        r[0]
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500))
+        for r in conn.execute(f"SELECT rowid FROM events WHERE id IN ({_marks(chunk)})", chunk)
+    }
 
 
 def _event_row(r) -> EventRow:
-    return EventRow(r["rowid"], r["id"], r["date"], r["date_start"], r["date_end"], r["precision"], r["type"],
-                    r["sub_type"], r["summary"], r["fatalities"], r["confidence"], r["sources"],
-                    r["publishers"], bool(r["starred"]))
+    return EventRow(
+        r["rowid"],
+        r["id"],
+        r["date"],
+        r["date_start"],
+        r["date_end"],
+        r["precision"],
+        r["type"],
+        r["sub_type"],
+        r["summary"],
+        r["fatalities"],
+        r["confidence"],
+        r["sources"],
+        r["publishers"],
+        bool(r["starred"]),
+    )
 
 
 def _with_entities(conn, rows: list[EventRow]) -> list[EventRow]:
     by_id = {r.id: r for r in rows}
     ids = list(by_id)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         for r in conn.execute(
             "SELECT ea.event_id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
             f" WHERE ea.event_id IN ({_marks(chunk)})"
-            " ORDER BY ea.event_id, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name", chunk):
+            " ORDER BY ea.event_id, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name",
+            chunk,
+        ):
             by_id[r[0]].actors.append((r[1], r[2]))
         for r in conn.execute(
             "SELECT ep.event_id, p.name FROM event_places ep JOIN places p ON p.id = ep.place_id"
-            f" WHERE ep.event_id IN ({_marks(chunk)}) ORDER BY ep.event_id, ep.rowid", chunk):
+            f" WHERE ep.event_id IN ({_marks(chunk)}) ORDER BY ep.event_id, ep.rowid",
+            chunk,
+        ):
             by_id[r[0]].places.append(r[1])
     return rows
 
@@ -379,30 +407,49 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
         return None
     e = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
     ann = conn.execute("SELECT note, tags FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
-    places = [PlaceInfo(r["id"], r["name"], r["country"], r["admin1"], r["lat"], r["lon"]) for r in conn.execute(
-        "SELECT p.* FROM event_places ep JOIN places p ON p.id = ep.place_id WHERE ep.event_id = ? ORDER BY ep.rowid",
-        (event_id,))]
-    sources = [Source(r["document_id"], r["path"], r["title"], r["publisher"], r["published"], r["text"],
-                      r["start"], r["end"]) for r in conn.execute(
-        'SELECT v.document_id, d.path, d.title, d.publisher, d.published, v.text, v.start, v."end"'
-        " FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id = ? ORDER BY v.id",
-        (event_id,))]
-    return EventDetail(rows[0], e["date_expression"], e["date_source"], e["fatalities_low"],
-                       e["fatalities_high"], e["fatalities_raw"], e["trigger"], places, sources,
-                       ann["note"] if ann else None, ann["tags"] if ann else None)
+    places = [
+        PlaceInfo(r["id"], r["name"], r["country"], r["admin1"], r["lat"], r["lon"])
+        for r in conn.execute(
+            "SELECT p.* FROM event_places ep JOIN places p ON p.id = ep.place_id"
+            " WHERE ep.event_id = ? ORDER BY ep.rowid",
+            (event_id,),
+        )
+    ]
+    sources = [
+        Source(r["document_id"], r["path"], r["title"], r["publisher"], r["published"], r["text"], r["start"], r["end"])
+        for r in conn.execute(
+            'SELECT v.document_id, d.path, d.title, d.publisher, d.published, v.text, v.start, v."end"'
+            " FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id = ? ORDER BY v.id",
+            (event_id,),
+        )
+    ]
+    return EventDetail(
+        rows[0],
+        e["date_expression"],
+        e["date_source"],
+        e["fatalities_low"],
+        e["fatalities_high"],
+        e["fatalities_raw"],
+        e["trigger"],
+        places,
+        sources,
+        ann["note"] if ann else None,
+        ann["tags"] if ann else None,
+    )
 
 
 def quote_in_context(conn, source: Source, chars: int) -> tuple[str, str, str]:
     """The quote with up to `chars` characters either side, cut at word boundaries; read by
     substr, so a keypress never loads a whole article."""
-    row = conn.execute("SELECT substr(text, ?, ?), substr(text, ?, ?) FROM documents WHERE id = ?",
-                       (max(1, source.start - chars + 1), min(chars, source.start), source.end + 1, chars,
-                        source.document_id)).fetchone()
+    row = conn.execute(
+        "SELECT substr(text, ?, ?), substr(text, ?, ?) FROM documents WHERE id = ?",
+        (max(1, source.start - chars + 1), min(chars, source.start), source.end + 1, chars, source.document_id),
+    ).fetchone()
     before, after = (row[0] or "", row[1] or "") if row else ("", "")
     if len(before) == chars:
-        before = before[before.find(" ") + 1:]
+        before = before[before.find(" ") + 1 :]
     if len(after) == chars:
-        after = after[:after.rfind(" ")]
+        after = after[: after.rfind(" ")]
     return before, source.quote, after
 
 
@@ -413,22 +460,30 @@ def document_text(conn, document_id: int) -> tuple[str | None, str]:
 
 # ---- facets and counts ----------------------------------------------------------------------
 
+
 def facets(conn, f: Filter) -> Facets:
     """Values with counts under the filter; each pane ignores its own selection, so choosing
     ISIS does not hide the other actors you could add."""
+
     def counts(sql_head: str, facet_filter: Filter) -> list[FacetValue]:
         where, params = _where(facet_filter)
         sql = sql_head.format(where=where)
         return [FacetValue(r[0], r[1], r[2]) for r in _run(conn, sql, params)]
 
-    actors = counts("SELECT a.id, a.name, count(*) AS n FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-                    " WHERE ea.event_id IN (SELECT e.id FROM events e{where}) GROUP BY a.id ORDER BY n DESC, a.name",
-                    f.without("actors"))
-    places = counts("SELECT p.id, p.name, count(*) AS n FROM event_places ep JOIN places p ON p.id = ep.place_id"
-                    " WHERE ep.event_id IN (SELECT e.id FROM events e{where}) GROUP BY p.id ORDER BY n DESC, p.name",
-                    f.without("places"))
-    types = counts("SELECT e.type, e.type, count(*) AS n FROM events e{where} GROUP BY e.type ORDER BY n DESC, e.type",
-                   f.without("types"))
+    actors = counts(
+        "SELECT a.id, a.name, count(*) AS n FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+        " WHERE ea.event_id IN (SELECT e.id FROM events e{where}) GROUP BY a.id ORDER BY n DESC, a.name",
+        f.without("actors"),
+    )
+    places = counts(
+        "SELECT p.id, p.name, count(*) AS n FROM event_places ep JOIN places p ON p.id = ep.place_id"
+        " WHERE ep.event_id IN (SELECT e.id FROM events e{where}) GROUP BY p.id ORDER BY n DESC, p.name",
+        f.without("places"),
+    )
+    types = counts(
+        "SELECT e.type, e.type, count(*) AS n FROM events e{where} GROUP BY e.type ORDER BY n DESC, e.type",
+        f.without("types"),
+    )
     return Facets(actors, places, types)
 
 
@@ -454,18 +509,21 @@ class Stats:
 def stats(conn) -> Stats:
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
     return Stats(
-        documents=one("SELECT count(*) FROM documents"), events=one("SELECT count(*) FROM events"),
+        documents=one("SELECT count(*) FROM documents"),
+        events=one("SELECT count(*) FROM events"),
         sources=one("SELECT count(*) FROM evidence"),
         multi_source_events=one("SELECT count(*) FROM events WHERE sources > 1"),
         undated_events=one("SELECT count(*) FROM events WHERE date_start IS NULL"),
         actors=one("SELECT count(DISTINCT actor_id) FROM event_actors"),
         places=one("SELECT count(DISTINCT place_id) FROM event_places"),
-        first=one("SELECT min(date_start) FROM events"), last=one("SELECT max(date_end) FROM events"),
+        first=one("SELECT min(date_start) FROM events"),
+        last=one("SELECT max(date_end) FROM events"),
         types=[(r[0], r[1]) for r in conn.execute("SELECT type, count(*) n FROM events GROUP BY type ORDER BY n DESC")],
     )
 
 
 # ---- user data ------------------------------------------------------------------------------
+
 
 def annotate(conn, event_id: str, tags: list[str] | None = None, note: str | None = None) -> None:
     """Tags (added to those already there) and a note (replacing it) on an event."""
@@ -474,17 +532,21 @@ def annotate(conn, event_id: str, tags: list[str] | None = None, note: str | Non
     old_tags = [t for t in (row["tags"] or "").split(",") if t] if row else []
     new_tags = ",".join(dict.fromkeys(old_tags + [t.strip() for t in tags or [] if t.strip()]))
     _write_annotation(
-        conn, "INSERT INTO annotations (event_id, tags, note, updated) VALUES (?, ?, ?, datetime('now'))"
+        conn,
+        "INSERT INTO annotations (event_id, tags, note, updated) VALUES (?, ?, ?, datetime('now'))"
         " ON CONFLICT(event_id) DO UPDATE SET tags = excluded.tags, note = excluded.note, updated = excluded.updated",
-        (event_id, new_tags or None, note if note is not None else (row["note"] if row else None)))
+        (event_id, new_tags or None, note if note is not None else (row["note"] if row else None)),
+    )
 
 
 def set_starred(conn, event_id: str, starred: bool) -> None:
     _require_event(conn, event_id)
     _write_annotation(
-        conn, "INSERT INTO annotations (event_id, starred, updated) VALUES (?, ?, datetime('now'))"
+        conn,
+        "INSERT INTO annotations (event_id, starred, updated) VALUES (?, ?, datetime('now'))"
         " ON CONFLICT(event_id) DO UPDATE SET starred = excluded.starred, updated = excluded.updated",
-        (event_id, int(starred)))
+        (event_id, int(starred)),
+    )
 
 
 def _require_event(conn, event_id: str) -> None:
@@ -506,6 +568,7 @@ def _write_annotation(conn, sql: str, params: tuple) -> None:
 
 def describe_filter(conn, f: Filter) -> str:
     """The filter in words, for export headings: "Timeline: Islamic State; Deir ez-Zor; 2017"."""
+
     def names(table: str, ids) -> list[str]:
         return [conn.execute(f"SELECT name FROM {table} WHERE id = ?", (i,)).fetchone()[0] for i in ids]
 

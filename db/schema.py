@@ -101,8 +101,10 @@ def _copy_annotations_to_user(conn: sqlite3.Connection) -> None:
     WAL files is not atomic, and a crash between the two steps must leave a copy, not none."""
     if conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'annotations'").fetchone():
         with conn:
-            conn.execute("INSERT OR IGNORE INTO user.annotations (event_id, starred, tags, note, updated)"
-                         " SELECT event_id, starred, tags, note, updated FROM main.annotations")
+            conn.execute(
+                "INSERT OR IGNORE INTO user.annotations (event_id, starred, tags, note, updated)"
+                " SELECT event_id, starred, tags, note, updated FROM main.annotations"
+            )
 
 
 def _v3_to_v4(conn: sqlite3.Connection) -> None:
@@ -114,8 +116,9 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
 def _v2_to_v3(conn: sqlite3.Connection) -> None:
     """Version 3 says where a document's publication date came from."""
     conn.execute("ALTER TABLE documents ADD COLUMN published_source TEXT")
-    conn.execute("UPDATE documents SET published_source = 'front-matter'"
-                 " WHERE published IS NOT NULL AND kind = 'article'")
+    conn.execute(
+        "UPDATE documents SET published_source = 'front-matter' WHERE published IS NOT NULL AND kind = 'article'"
+    )
 
 
 MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}  # from version N to N + 1

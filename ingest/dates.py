@@ -20,14 +20,47 @@ PRECISIONS = ("day", "week", "month", "season", "year")
 PRECISION_RANK = {p: i for i, p in enumerate(PRECISIONS)}  # the sharper, the lower
 
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 PART_OF_YEAR = {"early": (1, 4), "mid": (5, 8), "late": (9, 12), "end of": (10, 12), "beginning of": (1, 3)}
@@ -150,6 +183,7 @@ def _rule(pattern: str, relative: bool) -> Callable[[Resolver], Resolver]:
     def register(fn: Resolver) -> Resolver:
         _RULES.append((re.compile(pattern), fn, relative))
         return fn
+
     return register
 
 
@@ -223,8 +257,12 @@ def _ancient(m, ref):
     return year(int(m["ancient"]))
 
 
-@_rule(r"(?<![\d$.,-])\b" + _Y
-       + r"(?![\d-]|\s*(?:km|kilomet|mile|metre|meter|kg|ton|tonne|troop|fighter|soldier|people|%|dollar))\b", False)
+@_rule(
+    r"(?<![\d$.,-])\b"
+    + _Y
+    + r"(?![\d-]|\s*(?:km|kilomet|mile|metre|meter|kg|ton|tonne|troop|fighter|soldier|people|%|dollar))\b",
+    False,
+)
 def _year(m, ref):
     return year(int(m["year"]))
 
@@ -240,8 +278,9 @@ def _relative_season(m, ref):
     return months_span(y, first, last)
 
 
-@_rule(r"\b(?:(?P<rel>last|this|next|in|since|until|by|during|early|mid|late|from|of)[\s-]+)" + _M + r"(?!\s*\d)\b",
-       True)
+@_rule(
+    r"\b(?:(?P<rel>last|this|next|in|since|until|by|during|early|mid|late|from|of)[\s-]+)" + _M + r"(?!\s*\d)\b", True
+)
 def _month_alone(m, ref):
     month_no = MONTHS[m["month"]]
     if m["rel"] == "next":
@@ -276,8 +315,11 @@ def _part_of_relative_year(m, ref):
 
 
 # "in the last year" is a span of time, not a date: "the" keeps it out.
-@_rule(r"(?<!the )\b(?:(?P<earlier>earlier|later)\s+)?(?P<rel>last|this|next|past|previous)\s+"
-       r"(?P<unit>week|month|year)\b", True)
+@_rule(
+    r"(?<!the )\b(?:(?P<earlier>earlier|later)\s+)?(?P<rel>last|this|next|past|previous)\s+"
+    r"(?P<unit>week|month|year)\b",
+    True,
+)
 def _relative_unit(m, ref):
     step = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1}[m["rel"]]
     anchor = ref.end
@@ -312,8 +354,10 @@ def _past_days(m, ref):
 
 
 # Every rule needs a digit or one of these words: most sentences are ruled out by one search.
-_MAYBE_DATE = re.compile(r"\d|day|week|month|year|ago|night|morning|afternoon|evening|spring|summer|autumn|fall|"
-                         r"winter|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_MAYBE_DATE = re.compile(
+    r"\d|day|week|month|year|ago|night|morning|afternoon|evening|spring|summer|autumn|fall|"
+    r"winter|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+)
 
 
 def find_dates(folded: str, original: str, ref: Interval | None, offset: int = 0) -> list[DateMention]:

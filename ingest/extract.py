@@ -44,6 +44,7 @@ class Trigger:
 @dataclass
 class SentenceTrace:
     """What the extractor saw in one sentence and what it decided: `timeline explain`."""
+
     sentence: Sentence
     text: str
     dates: list[DateMention]
@@ -102,8 +103,9 @@ def trigger_matches(folded: str) -> list[tuple[int, int, int]]:
     """Every lexicon match in a folded text, as (start, end, lexicon index), by position."""
     matcher = folded.replace("-", " ")
     triggers_lex = _lexicon().triggers
-    return sorted((m.start(), m.end(), i)
-                  for i, (pattern, _) in enumerate(triggers_lex) for m in pattern.finditer(matcher))
+    return sorted(
+        (m.start(), m.end(), i) for i, (pattern, _) in enumerate(triggers_lex) for m in pattern.finditer(matcher)
+    )
 
 
 def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None) -> list[Trigger]:
@@ -116,13 +118,23 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
     for start, end, i in sorted(trigger_matches(folded) if matches is None else matches, key=lambda m: m[2]):
         if any(start < t.end and t.start < end for t in found):
             continue
-        before, after = matcher[max(0, start - 40):start], matcher[start:end + 30]
+        before, after = matcher[max(0, start - 40) : start], matcher[start : end + 30]
         if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
             continue
         entry = triggers_lex[i][1]
-        found.append(Trigger(start, end, folded[start:end], entry["type"], entry["sub_type"],
-                             bool(entry.get("weak")), bool(entry.get("generic")), bool(references.search(before)),
-                             bool(entry.get("subject_loses"))))
+        found.append(
+            Trigger(
+                start,
+                end,
+                folded[start:end],
+                entry["type"],
+                entry["sub_type"],
+                bool(entry.get("weak")),
+                bool(entry.get("generic")),
+                bool(references.search(before)),
+                bool(entry.get("subject_loses")),
+            )
+        )
     strong = [t for t in found if not t.weak]
     chosen = strong or found[:1]
     specific = [t for t in chosen if not t.generic]
@@ -162,8 +174,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     home = home_country(all_mentions.items, folded_text)
     prose_from = max((end for _, end in header.spans()), default=0)
     for sent in sentences(text, skip, header.headline, prose_from):
-        original = text[sent.start:sent.end]
-        folded = folded_text[sent.start:sent.end]
+        original = text[sent.start : sent.end]
+        folded = folded_text[sent.start : sent.end]
         dates = all_dates.within(sent.start, sent.end)
         mentions = all_mentions.within(sent.start, sent.end)
         matches = [(a - sent.start, b - sent.start, i) for a, b, i in all_triggers.within(sent.start, sent.end)]
@@ -179,18 +191,25 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if trig.reference and date is not None:
                 date = _told_day(date, trig, events)
             if trig.reference and date is None:
-                trace.notes.append(f"{trig.text!r}: a reference to an event (\"after the attack\"),"
-                                   " with no date of its own")
+                trace.notes.append(
+                    f'{trig.text!r}: a reference to an event ("after the attack"), with no date of its own'
+                )
                 continue
-            if date is not None and _PERIOD_START.search(folded_text, max(0, date.start - 40), date.start) and \
-                    date.interval.precision != "day":
+            if (
+                date is not None
+                and _PERIOD_START.search(folded_text, max(0, date.start - 40), date.start)
+                and date.interval.precision != "day"
+            ):
                 trace.notes.append(f"{trig.text!r}: told of a period since {date.expression!r}, not one event")
                 continue
             if date is not None and _historical(date.interval, article.published):
                 # "(1881) ... on Monday": a current date of the clause says when; the old number is not it
                 nearest_first = sorted(resolved, key=lambda d: abs(d.start - abs_trig[0]))
-                current = [d for d in nearest_first if seg_start <= d.start < seg_end
-                           and not _historical(d.interval, article.published)]
+                current = [
+                    d
+                    for d in nearest_first
+                    if seg_start <= d.start < seg_end and not _historical(d.interval, article.published)
+                ]
                 date = current[0] if current else date
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             # "militias are entering the city": what is under way as the article is written happens on its day
@@ -207,17 +226,21 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start, sent.end)
             places = event_places(text, seg_mentions)
             spelt = spelt_places(text, seg_start, seg_end, mentions, home)
-            places = (places + [p for p in spelt if p.kind != "unresolved" and p.id not in {q.id for q in places}]
-                      if places else spelt)
-            fatal = find_fatalities(folded[seg_start - sent.start:seg_end - sent.start]) or (
-                find_fatalities(folded) if len(segments) == 1 else None)
+            places = (
+                places + [p for p in spelt if p.kind != "unresolved" and p.id not in {q.id for q in places}]
+                if places
+                else spelt
+            )
+            fatal = find_fatalities(folded[seg_start - sent.start : seg_end - sent.start]) or (
+                find_fatalities(folded) if len(segments) == 1 else None
+            )
             if not actors and not places and source != "sentence" and not fatal:
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
                 continue
             if trig.generic and undated and not fatal:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date, a toll or a place")
                 continue
-            event_type, sub_type = refined_type(trig, folded[seg_start - sent.start:seg_end - sent.start])
+            event_type, sub_type = refined_type(trig, folded[seg_start - sent.start : seg_end - sent.start])
             if sub_type == "Armed clash" and _STRIKES.fullmatch(trig.text) and _doer_kind(actors) in _AIR_POWERS:
                 # "Russian strikes", "US-led raids": what a state's forces strike from afar is an air strike
                 event_type, sub_type = "Explosions/Remote violence", "Air/drone strike"
@@ -228,11 +251,19 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             event = Event(
                 # the trigger's own sub-type: ids, and the stars kept on them, do not move with the lexicon
                 id=event_id(doc, sent.start, sent.end, trigger_sub_type + f":{trig.start}"),
-                date=date, date_expression=expression, date_source=source,
-                type=event_type, sub_type=sub_type, trigger=text[abs_trig[0]:abs_trig[1]],
-                actors=actors, places=places, fatalities=fatal, confidence=confidence,
+                date=date,
+                date_expression=expression,
+                date_source=source,
+                type=event_type,
+                sub_type=sub_type,
+                trigger=text[abs_trig[0] : abs_trig[1]],
+                actors=actors,
+                places=places,
+                fatalities=fatal,
+                confidence=confidence,
                 vague=(trig.generic or trig.weak) and sub_type == trig.sub_type,
-                summary="", evidence=[Evidence(doc, sent.start, sent.end, original)],
+                summary="",
+                evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
             events.append(event)
             trace.events.append(event)
@@ -245,8 +276,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     for trace in traces:
         for event in trace.events:
             if event.id in folded_into:
-                trace.notes.append(f"{event.sub_type} retells the incident of event {folded_into[event.id].id}:"
-                                   " one event")
+                trace.notes.append(
+                    f"{event.sub_type} retells the incident of event {folded_into[event.id].id}: one event"
+                )
         trace.events = [folded_into.get(e.id, e) for e in trace.events]
     for event in events:
         event.summary = summary_of(event)
@@ -271,8 +303,10 @@ def reading_warnings(article: Article, traces: list[SentenceTrace]) -> list[str]
 
 # Before a date, words that make it the start of a period: "killed since March 2011", "the war that
 # began in 2011", "under siege since 2013". What is told of such a period is not one event.
-_PERIOD_START = re.compile(r"\b(?:since|(?:began|begun|started|erupted|broke out)(?: \w+){0,3}? (?:in|with))\s+"
-                           r"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?$")
+_PERIOD_START = re.compile(
+    r"\b(?:since|(?:began|begun|started|erupted|broke out)(?: \w+){0,3}? (?:in|with))\s+"
+    r"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?$"
+)
 
 
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
@@ -295,15 +329,20 @@ def _event_date(mention: DateMention | None, context: tuple[Interval, str] | Non
 
 
 def _told_day(mention: DateMention, trig: Trigger, told: list[Event]) -> DateMention:
-    """"The culprits of Saturday's attack", after the article told of an attack on Saturday 22 September:
+    """ "The culprits of Saturday's attack", after the article told of an attack on Saturday 22 September:
     the weekday of a reference names the day of that attack, not the latest Saturday before publication."""
     day = mention.interval
     if day is None or not mention.relative or day.precision != "day" or not _WEEKDAY.search(mention.expression):
         return mention
     for event in reversed(told):
-        if event.date_source == "sentence" and event.date and event.date.precision == "day" \
-                and FAMILIES[event.type] == FAMILIES[trig.type] and event.date.start.weekday() == day.start.weekday() \
-                and timedelta(0) < day.start - event.date.start <= timedelta(days=14):
+        if (
+            event.date_source == "sentence"
+            and event.date
+            and event.date.precision == "day"
+            and FAMILIES[event.type] == FAMILIES[trig.type]
+            and event.date.start.weekday() == day.start.weekday()
+            and timedelta(0) < day.start - event.date.start <= timedelta(days=14)
+        ):
             return replace(mention, interval=event.date)
     return mention
 
@@ -311,31 +350,45 @@ def _told_day(mention: DateMention, trig: Trigger, told: list[Event]) -> DateMen
 _WEEKDAY = re.compile(r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day")
 
 
-def _read_roles_in_context(text, actors, mentions, trig: Trigger, abs_trig, seg_start: int, sent_start: int,
-                           sent_end: int):
+def _read_roles_in_context(
+    text, actors, mentions, trig: Trigger, abs_trig, seg_start: int, sent_start: int, sent_end: int
+):
     """Roles the segment alone cannot give: a relative pronoun's antecedent, a losing subject."""
-    if (not any(r == "actor1" for _, r in actors)
-            and _RELATIVE.search(text, max(sent_start, abs_trig[0] - 80), abs_trig[0])):
+    if not any(r == "actor1" for _, r in actors) and _RELATIVE.search(
+        text, max(sent_start, abs_trig[0] - 80), abs_trig[0]
+    ):
         # "... the SDF, who were critical in driving ISIS from Raqqa": who = the SDF.
-        antecedent = next((m.entity for m in reversed(mentions)
-                           if isinstance(m.entity, Actor) and m.end <= seg_start), None)
+        antecedent = next(
+            (m.entity for m in reversed(mentions) if isinstance(m.entity, Actor) and m.end <= seg_start), None
+        )
         if antecedent is not None:
             actors = [(antecedent, "actor1")] + [(a, r) for a, r in actors if a != antecedent]
     if trig.subject_loses:  # "ISIS lost the city": the subject is the loser
         actors = [(a, {"actor1": "actor2", "actor2": "actor1"}.get(r, r)) for a, r in actors]
     if not any(r == "actor1" for _, r in actors):
         # "an attack police blamed on Boko Haram", "claimed by the Daesh group", "IS claimed responsibility"
-        blamed = next((m.entity for m in mentions if isinstance(m.entity, Actor) and sent_start <= m.start < sent_end
-                       and m.entity.kind not in ("civilians", "person") and (
-                           _BLAMED.search(text, max(sent_start, m.start - 30), m.start)
-                           or _CLAIMS.match(text, m.end, sent_end))), None)
+        blamed = next(
+            (
+                m.entity
+                for m in mentions
+                if isinstance(m.entity, Actor)
+                and sent_start <= m.start < sent_end
+                and m.entity.kind not in ("civilians", "person")
+                and (
+                    _BLAMED.search(text, max(sent_start, m.start - 30), m.start) or _CLAIMS.match(text, m.end, sent_end)
+                )
+            ),
+            None,
+        )
         if blamed is not None:
             actors = [(blamed, "actor1")] + [(a, r) for a, r in actors if a.id != blamed.id]
     return actors
 
 
-_BLAMED = re.compile(r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by)"
-                     r"\s+(?:the\s+)?(?:\w+\s+){0,2}$")
+_BLAMED = re.compile(
+    r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by)"
+    r"\s+(?:the\s+)?(?:\w+\s+){0,2}$"
+)
 _CLAIMS = re.compile(r"(?:'s|\s+(?!no\b|not\b|none\b|nobody\b)\w+){0,3}?\s+claimed (?:responsibility|credit)")
 
 
@@ -367,10 +420,12 @@ def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence)
 
 
 _PASSIVE_BY = re.compile(r"\bby\s+(?:[\w.'-]+\s+){0,5}$")
-_TARGET = re.compile(r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|"
-                     r"toward|towards)"
-                     r"(?!\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\w+day|dawn|night)\b)"
-                     r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|several\s+|\w+\s+){0,2}$")
+_TARGET = re.compile(
+    r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|"
+    r"toward|towards)"
+    r"(?!\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\w+day|dawn|night)\b)"
+    r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|several\s+|\w+\s+){0,2}$"
+)
 
 
 def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: set[str]) -> list[tuple[Actor, str]]:
@@ -383,18 +438,26 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         return m.entity.kind != "civilians" and m.entity.id not in targets
 
     def cued(m: Mention) -> bool:
-        return bool(_TARGET.search(fold(text[max(0, m.start - 40):m.start])))
+        return bool(_TARGET.search(fold(text[max(0, m.start - 40) : m.start])))
 
-    between = [m for m in actors
-               if re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", fold(text[max(0, m.start - 40):m.start]))]
+    between = [
+        m for m in actors if re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", fold(text[max(0, m.start - 40) : m.start]))
+    ]
     if between:  # "clashes between the SNA and the SDF": both sides, in the order named
         sides = [between[0], *[m for m in actors if m.start > between[0].end][:1]]
         # a single side gives actor1 alone
-        return _one_role_each([(_actor(m), role) for m, role in zip(sides, ("actor1", "actor2"), strict=False)] +
-                              [(_actor(m), "associated") for m in actors])
-    by = [m for m in actors if m.start >= trig[1] and m.start - trig[1] < 80
-          and _PASSIVE_BY.search(fold(text[max(0, m.start - 60):m.start]))
-          and not re.search(r"\band\b|[,;]", text[trig[1]:m.start])]
+        return _one_role_each(
+            [(_actor(m), role) for m, role in zip(sides, ("actor1", "actor2"), strict=False)]
+            + [(_actor(m), "associated") for m in actors]
+        )
+    by = [
+        m
+        for m in actors
+        if m.start >= trig[1]
+        and m.start - trig[1] < 80
+        and _PASSIVE_BY.search(fold(text[max(0, m.start - 60) : m.start]))
+        and not re.search(r"\band\b|[,;]", text[trig[1] : m.start])
+    ]
     before = [m for m in actors if m.start < trig[0]]
     after = [m for m in actors if m.start >= trig[1]]
     doer = target = None
@@ -407,8 +470,11 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         subjects = [m for m in before if can_act(m) and not cued(m)]
         doer = next((m for m in subjects if m.entity.kind != "person"), None) or next(iter(subjects), None)
         # After the trigger comes the object: "raids targeted sites of Iran-backed militias".
-        target = next((m for m in actors if cued(m) and m is not doer), None) \
-            or next((m for m in actors if not can_act(m)), None) or next(iter(after), None)
+        target = (
+            next((m for m in actors if cued(m) and m is not doer), None)
+            or next((m for m in actors if not can_act(m)), None)
+            or next(iter(after), None)
+        )
     named = [(_actor(m), role) for m, role in ((doer, "actor1"), (target, "actor2")) if m is not None]
     return _one_role_each(named + [(_actor(m), "associated") for m in actors])
 
@@ -440,8 +506,9 @@ def _territory_sub_type(actors: list[tuple[Actor, str]]) -> str:
     winner = next((a for a, r in actors if r == "actor1"), None)
     loser = next((a for a, r in actors if r == "actor2"), None)
     state = ("state forces", "external forces", "state")
-    if ((winner is not None and winner.kind in state)
-            or (winner is None and loser is not None and loser.kind not in state)):
+    if (winner is not None and winner.kind in state) or (
+        winner is None and loser is not None and loser.kind not in state
+    ):
         return "Government regains territory"
     return "Non-state actor overtakes territory"
 

@@ -8,8 +8,10 @@ from functools import cache
 from ingest.lexicon import load_lexicon
 from ingest.model import Fatalities
 
-_DEATH = (r"(?:killed|dead|died|slain|deaths?|lives|killing|perished|bodies|martyred|martyrs|executed|beheaded|"
-          r"massacred|shot dead|fallen victims?|fell victims?)")
+_DEATH = (
+    r"(?:killed|dead|died|slain|deaths?|lives|killing|perished|bodies|martyred|martyrs|executed|beheaded|"
+    r"massacred|shot dead|fallen victims?|fell victims?)"
+)
 # Up to three words between a number and a death word ("12 Syrian soldiers killed", "2 Syrians
 # killed"), none of them a number or a word for the wounded: "30 injured and 5 killed" is 5.
 _WORD = r"(?!(?:injured|wounded|hurt|and)\b)[a-z][\w'-]*"
@@ -20,19 +22,30 @@ _WHO = r"(?:" + _WORD + r"(?: " + _WORD + r"){0,2}?)"
 def _patterns() -> list[re.Pattern]:
     lex = load_lexicon("numbers")
     words = sorted([*lex["words"], *lex["vague"]], key=len, reverse=True)
-    num = (r"(?P<mod>at least |more than |over |nearly |almost |about |around |up to |some |roughly )?"
-           r"(?P<num>\d[\d,]*|" + "|".join(map(re.escape, words)) + r")")
+    num = (
+        r"(?P<mod>at least |more than |over |nearly |almost |about |around |up to |some |roughly )?"
+        r"(?P<num>\d[\d,]*|" + "|".join(map(re.escape, words)) + r")"
+    )
     return [
-        re.compile(r"\b" + num + r" (?:" + _WHO + r" )?"
-                   r"(?:(?:including|among them|mostly|most of them) (?:[a-z]+ ){1,5}?)?"
-                   r"(?:were |was |have been |had been |are |being |left |reported |summarily |)*" + _DEATH + r"\b"),
-        re.compile(r"\b(?:killed|killing|kills|kill|left|leaving|claimed the lives of|death of|deaths of|"
-                   r"toll (?:rose |rises )?(?:to|of)) " + num + r"\b(?! (?:[a-z]+ )?(?:wounded|injured|hurt)\b)"),
+        re.compile(
+            r"\b" + num + r" (?:" + _WHO + r" )?"
+            r"(?:(?:including|among them|mostly|most of them) (?:[a-z]+ ){1,5}?)?"
+            r"(?:were |was |have been |had been |are |being |left |reported |summarily |)*" + _DEATH + r"\b"
+        ),
+        re.compile(
+            r"\b(?:killed|killing|kills|kill|left|leaving|claimed the lives of|death of|deaths of|"
+            r"toll (?:rose |rises )?(?:to|of)) " + num + r"\b(?! (?:[a-z]+ )?(?:wounded|injured|hurt)\b)"
+        ),
         re.compile(r"\b(?:killed|left) " + num + r" (?:\w+ ){0,2}dead\b"),
-        re.compile(r"\btoll\b(?: \S+){0,8}? (?:rose|rises|risen|climbed|climbs|reached|reaches|hit|hits|"
-                   r"stands at|stood at|jumped|increased) (?:to )?" + num + r"\b"),
-        re.compile(r"\bclaim(?:ed|s|ing)? (?:the lives of )?" + num
-                   + r" (?:\w+ ){0,2}?(?:martyrs|lives|victims|people|civilians)\b"),
+        re.compile(
+            r"\btoll\b(?: \S+){0,8}? (?:rose|rises|risen|climbed|climbs|reached|reaches|hit|hits|"
+            r"stands at|stood at|jumped|increased) (?:to )?" + num + r"\b"
+        ),
+        re.compile(
+            r"\bclaim(?:ed|s|ing)? (?:the lives of )?"
+            + num
+            + r" (?:\w+ ){0,2}?(?:martyrs|lives|victims|people|civilians)\b"
+        ),
     ]
 
 
@@ -41,8 +54,14 @@ def find_fatalities(folded: str) -> Fatalities | None:
     lex = load_lexicon("numbers")
     for pattern in _patterns():
         # "a" counts one person ("a child was killed"), not one of anything ("a suburb, killing")
-        m = next((m for m in pattern.finditer(folded) if m["num"] not in ("a", "an")
-                  or _PERSON.search(folded, m.start(), min(len(folded), m.end() + 30))), None)
+        m = next(
+            (
+                m
+                for m in pattern.finditer(folded)
+                if m["num"] not in ("a", "an") or _PERSON.search(folded, m.start(), min(len(folded), m.end() + 30))
+            ),
+            None,
+        )
         if not m:
             continue
         word, mod = m["num"], (m["mod"] or "").strip()
@@ -70,11 +89,15 @@ def find_fatalities(folded: str) -> Fatalities | None:
     return None
 
 
-_PERSON = re.compile(r"\b(?:person|civilian|child|kid|boy|girl|woman|man|soldier|fighter|member|officer|policeman|"
-                     r"journalist|doctor|nurse|teacher|student|worker|commander|leader|militant|rebel|resident|farmer)\b")
-_GROUP = (r"(?:\d+|{words}) (?:[a-z-]+ ){{0,2}}?(?:people|persons?|civilians?|child|children|kids?|wom[ae]n|m[ae]n|"
-          r"soldiers?|fighters?|troops|militants?|members?|others|policem[ae]n|officers?|rebels?|terrorists?|jihadists?|"
-          r"gunm[ae]n|personnel)\b")
+_PERSON = re.compile(
+    r"\b(?:person|civilian|child|kid|boy|girl|woman|man|soldier|fighter|member|officer|policeman|"
+    r"journalist|doctor|nurse|teacher|student|worker|commander|leader|militant|rebel|resident|farmer)\b"
+)
+_GROUP = (
+    r"(?:\d+|{words}) (?:[a-z-]+ ){{0,2}}?(?:people|persons?|civilians?|child|children|kids?|wom[ae]n|m[ae]n|"
+    r"soldiers?|fighters?|troops|militants?|members?|others|policem[ae]n|officers?|rebels?|terrorists?|jihadists?|"
+    r"gunm[ae]n|personnel)\b"
+)
 
 
 @cache
@@ -83,8 +106,13 @@ def _group_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     words = "|".join(sorted((w for w in lex["words"] if w not in ("a", "an")), key=len, reverse=True))
     group = _GROUP.format(words=words)
     one = r"(?:a|an) (?:[a-z-]+ )?(?:child|boy|girl|woman|man|soldier|fighter|civilian|journalist|policeman|officer)"
-    after = re.compile(r"(?:,| and| as well as| plus)+ (?:at least |more than |some |about )?(?P<g>" + group + "|" + one
-                       + r")\b(?! (?:were |was |have been )?(?:wounded|injured|hurt))")
+    after = re.compile(
+        r"(?:,| and| as well as| plus)+ (?:at least |more than |some |about )?(?P<g>"
+        + group
+        + "|"
+        + one
+        + r")\b(?! (?:were |was |have been )?(?:wounded|injured|hurt))"
+    )
     before = re.compile(r"(?:^|\W)(?:at least |more than |some |about )?(?P<g>" + group + "|" + one + r")(?:,| and)+ $")
     noun = re.compile(r" " + _GROUP.format(words="x").split(" ", 1)[1])
     return after, before, noun

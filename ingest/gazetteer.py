@@ -29,8 +29,10 @@ _NAMES = load_lexicon("names")  # the words around and inside a place's name
 PARTICLES = set(_NAMES["articles"]) | set(_NAMES["particles"])
 DIVISION_WORDS = set(_NAMES["division_words"])
 QUALIFIERS = set(_NAMES["qualifiers"])
-_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|into|from|of|across|toward|towards|to|inside|between)"
-                       r"\s+(?:the\s+)?(?:(?:town|city|village|district|province|region|area|suburb|camp)\s+of\s+)?$")
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|around|into|from|of|across|toward|towards|to|inside|between)"
+    r"\s+(?:the\s+)?(?:(?:town|city|village|district|province|region|area|suburb|camp)\s+of\s+)?$"
+)
 _WORD = re.compile(r"\w+(?:'\w+)*")
 _DIVISION_AFTER = re.compile(r"\s+(?:" + "|".join(_NAMES["division_after"]) + r")\b")
 _DIVISION_BEFORE = re.compile(r"\b(?:" + "|".join(_NAMES["division_before"]) + r")\s+(?:of\s+)?$")
@@ -115,9 +117,11 @@ class Gazetteer:
                 chosen.append(hit)
                 taken = hit[1]
         spans = Spans([(start + h[0], start + h[1]) for h in chosen])
-        return [Mention(start + s, start + e, surface, entity, others)
-                for s, e, surface, entity, others, loose in chosen
-                if not (loose and self._in_a_longer_name(text, start + s, start + e, spans))]
+        return [
+            Mention(start + s, start + e, surface, entity, others)
+            for s, e, surface, entity, others, loose in chosen
+            if not (loose and self._in_a_longer_name(text, start + s, start + e, spans))
+        ]
 
     def _actor_hits(self, text: str, start: int, haystack: str) -> list[tuple]:
         hits = []
@@ -128,7 +132,7 @@ class Gazetteer:
             e = _word_end(haystack, e)
             if e is None:
                 continue
-            surface = text[start + s:start + e]
+            surface = text[start + s : start + e]
             usable = [actor for exact, actor in found if exact is None or exact in surface]
             # names are proper nouns ("is", "said" are not IS, Said); a phrase or a common noun of arms is not one
             if usable and (key in self._any_case or any(c.isupper() for c in surface)):
@@ -164,20 +168,27 @@ class Gazetteer:
             if key in self._stop or key in demonyms:  # "Malian" is Mali's, not the Chinese town
                 continue
             for s, e in spans.get(key, []) + [span for span in stripped.get(key, []) if span not in whole]:
-                surface = text[start + s:start + e]
+                surface = text[start + s : start + e]
                 usable = [p for p, common in places if not common or _LOCATIVE.search(haystack, max(0, s - 40), s)]
                 if not usable:
                     continue
-                if len(surface) <= 5 and surface.isupper() and usable[0].kind != "country" \
-                        and not text[start + max(0, s - 30):start + e + 30].isupper():
+                if (
+                    len(surface) <= 5
+                    and surface.isupper()
+                    and usable[0].kind != "country"
+                    and not text[start + max(0, s - 30) : start + e + 30].isupper()
+                ):
                     continue  # an acronym in mixed-case text ("SANA" the agency, not Sanaa); "US", "UK" are countries
                 if " " not in key and len(key) <= 4 and self._continues(text, start + e):
                     continue
                 if not (_DIVISION_AFTER.match(haystack, e) or _DIVISION_BEFORE.search(haystack, max(0, s - 30), s)):
                     usable = _town_first(usable)
                 # a town where no place is expected may be part of a person's name: checked in `find`
-                loose = usable[0].kind in ("city", "capital", "admin1") and " " not in key \
+                loose = (
+                    usable[0].kind in ("city", "capital", "admin1")
+                    and " " not in key
                     and not _LOCATIVE.search(haystack, max(0, s - 40), s)
+                )
                 hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose))
         return hits
 
@@ -185,15 +196,22 @@ class Gazetteer:
         """Is a capitalised word right before (not a qualifier: "Northern") or right after (not a
         place noun: "Province", "Airport") that is not a name found itself ("Syria's Aleppo")? Then
         the match is part of a longer name, most often a person's: "Abdel Rahman", "Ivanka Trump"."""
-        if _title_case(text[max(0, s - 60):e + 60]):
+        if _title_case(text[max(0, s - 60) : e + 60]):
             return False  # a headline capitalises every word: neighbours say nothing
         before = _PREVIOUS_NAME.search(text, max(0, s - 30), s)
-        if before and fold(before.group(1)) not in QUALIFIERS and not _sentence_start(text, before.start(1)) \
-                and not spans.overlap(before.start(1), before.end(1)):
+        if (
+            before
+            and fold(before.group(1)) not in QUALIFIERS
+            and not _sentence_start(text, before.start(1))
+            and not spans.overlap(before.start(1), before.end(1))
+        ):
             return True  # "Abdel Rahman", "President Assad", "National Unity"
         after = _NEXT_NAME.match(text, e)
-        return after is not None and fold(after.group(1)) not in self._place_nouns \
+        return (
+            after is not None
+            and fold(after.group(1)) not in self._place_nouns
             and not spans.overlap(after.start(1), after.end(1))
+        )
 
     def _continues(self, text: str, end: int) -> bool:
         """Is the match followed by a capitalised word that is not a place noun ("Airport",
@@ -215,7 +233,7 @@ class Spans:
 
 
 def _town_first(places: list[Place]) -> list[Place]:
-    """"Aleppo" alone is the city; "Aleppo province" the division of the same name."""
+    """ "Aleppo" alone is the city; "Aleppo province" the division of the same name."""
     top = places[0]
     if top.kind != "admin1":
         return places
@@ -228,8 +246,12 @@ def _starts_name(text: str, start: int, haystack: str, words: list, i: int) -> b
     s, e = words[i]
     if text[start + s].isupper():
         return True
-    return haystack[s:e] in PARTICLES and i + 1 < len(words) and text[start + words[i + 1][0]].isupper() \
-        and haystack[e:words[i + 1][0]].strip() == ""
+    return (
+        haystack[s:e] in PARTICLES
+        and i + 1 < len(words)
+        and text[start + words[i + 1][0]].isupper()
+        and haystack[e : words[i + 1][0]].strip() == ""
+    )
 
 
 def _joins(haystack: str, text: str, start: int, prev_end: int, word: tuple[int, int]) -> bool:
@@ -250,7 +272,7 @@ def _title_case(window: str) -> bool:
 
 def _sentence_start(text: str, i: int) -> bool:
     """Is the word at `i` the first of a sentence (after a full stop, or at a line's start)?"""
-    before = text[max(0, i - 3):i].rstrip(" \t\"'\u201c")
+    before = text[max(0, i - 3) : i].rstrip(" \t\"'\u201c")
     return not before or before[-1] in ".!?\n:"
 
 
@@ -264,10 +286,10 @@ def _inside_word(haystack: str, i: int) -> bool:
 
 def _word_end(haystack: str, e: int) -> int | None:
     """The end of a match if it ends a word, allowing a possessive: "syria's", stripped "syrias"."""
-    if _inside_word(haystack, e) and haystack[e + 1:e + 2] != "s":
+    if _inside_word(haystack, e) and haystack[e + 1 : e + 2] != "s":
         return None
     if e == len(haystack) or not haystack[e].isalnum():
-        if haystack[e:e + 2] == "'s" and (e + 2 == len(haystack) or not haystack[e + 2].isalnum()):
+        if haystack[e : e + 2] == "'s" and (e + 2 == len(haystack) or not haystack[e + 2].isalnum()):
             return e + 2
         return e
     if haystack[e] == "s" and haystack[e - 1] != "s" and (e + 1 == len(haystack) or not haystack[e + 1].isalnum()):

@@ -82,7 +82,8 @@ class PlaceIndex:
     def _fetch(self, where: str, params: Iterable = ()) -> list[Place]:
         rows = self._db.execute(
             f"SELECT rowid, id, name, country, admin1, lat, lon, population, kind FROM places WHERE {where}",
-            tuple(params)).fetchall()
+            tuple(params),
+        ).fetchall()
         out = []
         for rowid, *fields in rows:
             place = self._places.get(rowid)
@@ -100,13 +101,15 @@ class PlaceIndex:
         hits: list[tuple[str, int, int]] = []
         with self._lock:
             for i in range(0, len(keys), CHUNK):
-                chunk = keys[i:i + CHUNK]
+                chunk = keys[i : i + CHUNK]
                 hits += self._db.execute(
                     f"SELECT key, place, common FROM keys WHERE key IN ({','.join('?' * len(chunk))})"
-                    " ORDER BY key, rank", chunk).fetchall()
+                    " ORDER BY key, rank",
+                    chunk,
+                ).fetchall()
             missing = list({rowid for _, rowid, _ in hits if rowid not in self._places})
             for i in range(0, len(missing), CHUNK):
-                rowids = missing[i:i + CHUNK]
+                rowids = missing[i : i + CHUNK]
                 self._fetch(f"rowid IN ({','.join('?' * len(rowids))})", rowids)
         out: dict[str, list[tuple[Place, bool]]] = {}
         for key, rowid, common in hits:
@@ -127,8 +130,12 @@ class PlaceIndex:
         if place is None:
             return []
         with self._lock:
-            keys = [k for (k,) in self._db.execute("SELECT key FROM keys WHERE place = ? ORDER BY rank, key",
-                                                   (self._rowids[place_id],))]
+            keys = [
+                k
+                for (k,) in self._db.execute(
+                    "SELECT key FROM keys WHERE place = ? ORDER BY rank, key", (self._rowids[place_id],)
+                )
+            ]
         return [place.name, *keys]
 
     def spelt_alike(self, name: str, country: str) -> Place | None:
@@ -142,8 +149,9 @@ class PlaceIndex:
         found = {pid for pid, length in self._skeletons(country.upper()).get(key, ()) if abs(length - size) <= 2}
         places = [p for p in map(self.get, found) if p is not None]  # all are: the ids come from the index
         towns = [p for p in places if p.kind != "admin1"]
-        if len(towns) == 1 and all(p.kind == "admin1" and p.name == towns[0].admin1
-                                   for p in places if p is not towns[0]):
+        if len(towns) == 1 and all(
+            p.kind == "admin1" and p.name == towns[0].admin1 for p in places if p is not towns[0]
+        ):
             return towns[0]  # "Raqa": the town, not the division named after it
         return places[0] if len(places) == 1 else None
 
@@ -154,9 +162,11 @@ class PlaceIndex:
         if cached is not None:
             return cached
         with self._lock:
-            rows = self._db.execute("SELECT k.key, p.id FROM keys k JOIN places p ON p.rowid = k.place"
-                                    " WHERE p.country = ? AND p.kind <> 'country' AND k.rank = k.place",  # own names
-                                    (country,)).fetchall()
+            rows = self._db.execute(
+                "SELECT k.key, p.id FROM keys k JOIN places p ON p.rowid = k.place"
+                " WHERE p.country = ? AND p.kind <> 'country' AND k.rank = k.place",  # own names
+                (country,),
+            ).fetchall()
         out: dict[str, list[tuple[str, int]]] = {}
         for key, pid in rows:
             out.setdefault(skeleton(key), []).append((pid, len(_letters(key))))
@@ -185,7 +195,8 @@ class PlaceIndex:
             row = self._db.execute(
                 "SELECT k.place FROM keys k JOIN places p ON p.rowid = k.place"
                 " WHERE k.key = ? AND p.kind = 'admin1' AND p.country = ? ORDER BY k.rank LIMIT 1",
-                (key, country_code.upper())).fetchone()
+                (key, country_code.upper()),
+            ).fetchone()
             return self._fetch("rowid = ?", (row[0],))[0] if row else None
 
 
@@ -255,12 +266,26 @@ def _read(path: Path) -> list[tuple[str, ...]]:
     with path.open(encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")
         pick = [header.index(c) if c in header else None for c in _COLUMNS]
-        return [tuple(fields[i] if i is not None else "" for i in pick)
-                for fields in (line.rstrip("\n").split("\t") for line in f)]
+        return [
+            tuple(fields[i] if i is not None else "" for i in pick)
+            for fields in (line.rstrip("\n").split("\t") for line in f)
+        ]
 
 
-_COLUMNS = ("id", "name", "kind", "country", "admin1", "lat", "lon", "population", "curated", "aliases", "common",
-            "demonyms")
+_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "country",
+    "admin1",
+    "lat",
+    "lon",
+    "population",
+    "curated",
+    "aliases",
+    "common",
+    "demonyms",
+)
 _TIER = {"country": 0, "admin1": 1, "capital": 2, "city": 2}
 
 
@@ -279,10 +304,33 @@ def _build(files: list[Path], path: Path) -> None:
     keys: dict[tuple[str, int], tuple[int, bool]] = {}  # (key, place rowid) -> (rank, common)
     demonyms: dict[str, str] = {}
     max_words = 1
-    for rowid, (pid, name, kind, country, admin1, lat, lon, population, curated, aliases, common,
-                demonym_list) in enumerate(rows, 1):
-        places.append((rowid, pid, name, country or None, admin1 or None, float(lat) if lat else None,
-                       float(lon) if lon else None, int(population or 0), kind))
+    for rowid, (
+        pid,
+        name,
+        kind,
+        country,
+        admin1,
+        lat,
+        lon,
+        population,
+        curated,
+        aliases,
+        common,
+        demonym_list,
+    ) in enumerate(rows, 1):
+        places.append(
+            (
+                rowid,
+                pid,
+                name,
+                country or None,
+                admin1 or None,
+                float(lat) if lat else None,
+                float(lon) if lon else None,
+                int(population or 0),
+                kind,
+            )
+        )
         common_spellings = set(common.split("|")) if common else set()
         # Every name of a country, division or curated place is its own; a town's alternate
         # names (exonyms, old names) rank after the towns they are the name of, unless the town is
@@ -318,8 +366,10 @@ def _build(files: list[Path], path: Path) -> None:
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
         """)
         db.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", places)
-        db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)",
-                       ((key, rank, rowid, int(common)) for (key, rowid), (rank, common) in keys.items()))
+        db.executemany(
+            "INSERT INTO keys VALUES (?, ?, ?, ?)",
+            ((key, rank, rowid, int(common)) for (key, rowid), (rank, common) in keys.items()),
+        )
         db.executemany("INSERT INTO demonyms VALUES (?, ?)", demonyms.items())
         db.execute("INSERT INTO meta VALUES ('max_words', ?)", (str(max_words),))
         db.execute("CREATE UNIQUE INDEX places_id ON places (id)")

@@ -77,7 +77,7 @@ def _squashed_at(text: str, pos: int, title: str) -> tuple[int, int] | None:
     while i < len(text) and got < len(want) and text[i] != "\n":
         c = squash(text[i])
         if c:
-            if want[got:got + len(c)] != c:
+            if want[got : got + len(c)] != c:
                 return None
             got += len(c)
         i += 1
@@ -92,22 +92,30 @@ def _squashed_at(text: str, pos: int, title: str) -> tuple[int, int] | None:
 def _header_words() -> tuple[re.Pattern, re.Pattern]:
     lex = load_lexicon("header")
     words = sorted({fold(w) for w in lex["lead_ins"] + lex["weekdays"] + lex["agencies"]}, key=len, reverse=True)
-    before = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, words))
-                        + r"|[A-Z][A-Z .'-]+,|[-\u2013\u2014:,|(){}]|by \w+ \w+)\s*)*$", re.IGNORECASE)
+    before = re.compile(
+        r"(?:\b(?:" + "|".join(map(re.escape, words)) + r"|[A-Z][A-Z .'-]+,|[-\u2013\u2014:,|(){}]|by \w+ \w+)\s*)*$",
+        re.IGNORECASE,
+    )
     times = sorted({fold(w) for w in lex["time_words"]}, key=len, reverse=True)
-    after = re.compile(r"(?:\s*(?:\d{1,2}[:.h]\d{2}|\d{4}(?=\s+(?:" + "|".join(map(re.escape, times))
-                       + r"))|[+-]\d{1,2}|" + "|".join(map(re.escape, times)) + r")\b)*", re.IGNORECASE)
+    after = re.compile(
+        r"(?:\s*(?:\d{1,2}[:.h]\d{2}|\d{4}(?=\s+(?:"
+        + "|".join(map(re.escape, times))
+        + r"))|[+-]\d{1,2}|"
+        + "|".join(map(re.escape, times))
+        + r")\b)*",
+        re.IGNORECASE,
+    )
     return before, after
 
 
 def _dateline_at(text: str, pos: int) -> tuple[tuple[int, int] | None, Interval | None]:
     """A full date (with its year) near `pos`, with nothing before it but dateline words."""
-    window = text[pos:pos + HEADER_CHARS]
+    window = text[pos : pos + HEADER_CHARS]
     before, after = _header_words()
     for mention in find_dates(fold(window), window, None):
         if mention.interval is None or mention.interval.precision not in ("day", "month") or mention.relative:
             continue
-        lead = window[:mention.start]
+        lead = window[: mention.start]
         if len(lead.split()) > MAX_HEADER_WORDS or not before.fullmatch(lead):
             return None, None
         end = pos + mention.end

@@ -19,8 +19,11 @@ _SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", r
 _BASED_AFTER = re.compile(r"[-\u2010\u2011 ]based\b", re.IGNORECASE)  # "a Britain-based monitor": its seat, not a scene
 _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
-_ANAPHORA = re.compile(r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
-                      r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists)\b", re.IGNORECASE)
+_ANAPHORA = re.compile(
+    r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
+    r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists)\b",
+    re.IGNORECASE,
+)
 
 
 def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -32,11 +35,17 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in mentions:
         if isinstance(m.entity, Place) and (
-                is_dateline(text, m) or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)
-                or _BASED_AFTER.match(text, m.end)):
+            is_dateline(text, m)
+            or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)
+            or _BASED_AFTER.match(text, m.end)
+        ):
             continue
-        if (isinstance(m.entity, Place) and m.entity.kind == "capital" and _VERB_AFTER.match(text, m.end)
-                and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)):
+        if (
+            isinstance(m.entity, Place)
+            and m.entity.kind == "capital"
+            and _VERB_AFTER.match(text, m.end)
+            and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)
+        ):
             state = gaz.state_actors.get(m.entity.country) if m.entity.country else None
             if state:
                 out.append(Mention(m.start, m.end, m.surface, state))
@@ -65,8 +74,11 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         # "the city" keeps meaning the town it first meant: the topic of the passage, which a
         # capital named in passing ("a rift between Tehran and Moscow") does not displace
         chained = resolved_place if a["place"] else resolved_group
-        antecedent = chained if chained is not None and a.start() - chained.end < 1500 else (
-            last_place if a["place"] else last_group)
+        antecedent = (
+            chained
+            if chained is not None and a.start() - chained.end < 1500
+            else (last_place if a["place"] else last_group)
+        )
         if antecedent is not None and a.start() - antecedent.end < 1500:
             resolved = Mention(a.start(), a.end(), a.group(0), antecedent.entity)
             out.append(resolved)
@@ -81,8 +93,9 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
 def _role_words() -> tuple[re.Pattern, re.Pattern]:
     lex = load_lexicon("roles")
     nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
-    state = re.compile(r"(?:'s|\u2019s)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b",
-                       re.IGNORECASE)
+    state = re.compile(
+        r"(?:'s|\u2019s)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b", re.IGNORECASE
+    )
     verbs = "|".join(map(re.escape, lex["speech_verbs"]))
     speech = re.compile(r"(?:[ \t]*[,)])?[ \t]*(?:[\w.'-]+[ \t]+){0,3}?(?:" + verbs + r")\b", re.IGNORECASE)
     return state, speech
@@ -96,8 +109,12 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
     state_noun = _role_words()[0]
     out = []
     for m in mentions:
-        if isinstance(m.entity, Place) and m.entity.kind == "country" and m.entity.country is not None and (
-                state_noun.match(text, m.end) or _BY_AGENT.search(text, max(0, m.start - 4), m.start)):
+        if (
+            isinstance(m.entity, Place)
+            and m.entity.kind == "country"
+            and m.entity.country is not None
+            and (state_noun.match(text, m.end) or _BY_AGENT.search(text, max(0, m.start - 4), m.start))
+        ):
             actor = gaz.state_forces(m.entity.country)
             m = Mention(m.start, m.end, m.surface, actor) if actor else m
         out.append(m)
@@ -122,7 +139,7 @@ _DEMONYM_CAPITAL = re.compile(r"(?<!\bits )(?<!\btheir )(?<!\bhis )\b([A-Z][a-z]
 
 
 def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
-    """"the Libyan capital" is Tripoli, Libya."""
+    """ "the Libyan capital" is Tripoli, Libya."""
     gaz = load_gazetteer()
     taken = Spans([(m.start, m.end) for m in mentions])
     out = list(mentions)
@@ -135,9 +152,10 @@ def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def is_speaker(text: str, m: Mention) -> bool:
-    """"Zarif told reporters", "according to the Russian army": a source of the report."""
-    return (bool(_role_words()[1].match(text, m.end))
-            or text[max(0, m.start - 20):m.start].lower().rstrip().endswith("according to"))
+    """ "Zarif told reporters", "according to the Russian army": a source of the report."""
+    return bool(_role_words()[1].match(text, m.end)) or text[max(0, m.start - 20) : m.start].lower().rstrip().endswith(
+        "according to"
+    )
 
 
 def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -173,5 +191,5 @@ _DEMONYM_WORD = re.compile(r"[a-z]+")
 
 
 def is_dateline(text: str, m: Mention) -> bool:
-    """"TEHRAN – ..." at the head of a paragraph says where the story was filed, not where it happened."""
+    """ "TEHRAN – ..." at the head of a paragraph says where the story was filed, not where it happened."""
     return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))

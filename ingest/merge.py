@@ -10,8 +10,12 @@ from ingest.geo import Place
 from ingest.model import Event, Fatalities, summary_of
 
 FAMILIES = {  # ACLED types that can describe the same incident, seen by different reporters
-    "Battles": "violence", "Explosions/Remote violence": "violence", "Violence against civilians": "violence",
-    "Protests": "demonstration", "Riots": "demonstration", "Strategic developments": "strategic",
+    "Battles": "violence",
+    "Explosions/Remote violence": "violence",
+    "Violence against civilians": "violence",
+    "Protests": "demonstration",
+    "Riots": "demonstration",
+    "Strategic developments": "strategic",
 }
 
 
@@ -108,9 +112,20 @@ def _months(e: Event) -> list[tuple[int, int]]:
 
 # From the sub-type that says most about an incident to the one that says least: a retelling
 # that names the weapon sharpens the event, never the other way round.
-SPECIFICITY = ["Chemical weapon", "Suicide bomb", "Air/drone strike", "Shelling/artillery/missile attack",
-               "Remote explosive/landmine/IED", "Grenade", "Sexual violence", "Abduction/forced disappearance",
-               "Attack", "Government regains territory", "Non-state actor overtakes territory", "Armed clash"]
+SPECIFICITY = [
+    "Chemical weapon",
+    "Suicide bomb",
+    "Air/drone strike",
+    "Shelling/artillery/missile attack",
+    "Remote explosive/landmine/IED",
+    "Grenade",
+    "Sexual violence",
+    "Abduction/forced disappearance",
+    "Attack",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Armed clash",
+]
 WEAK_DATES = ("published", "context", "none")  # a date the sentence itself does not give
 RECENT = timedelta(days=7)  # "reported on" covers what happened in the week before
 RETELL_WITHIN = 30  # a retelling is compared with this many incidents told before it, the latest
@@ -173,11 +188,16 @@ def _span(e: Event) -> Interval | None:
 
 
 def _outside_month(told: Event, dated: Event) -> bool:
-    """"Also in July ..." in an article of 6 August: a month (or coarser) the sentence names is another
+    """ "Also in July ..." in an article of 6 August: a month (or coarser) the sentence names is another
     incident than the one told without a date of its own, unless it holds the day of that telling."""
-    return told.date is not None and told.date_source in WEAK_DATES and dated.date is not None \
-        and dated.date_source not in WEAK_DATES and PRECISION_RANK[dated.date.precision] >= PRECISION_RANK["month"] \
+    return (
+        told.date is not None
+        and told.date_source in WEAK_DATES
+        and dated.date is not None
+        and dated.date_source not in WEAK_DATES
+        and PRECISION_RANK[dated.date.precision] >= PRECISION_RANK["month"]
         and not dated.date.start <= told.date.end <= dated.date.end
+    )
 
 
 def _within(inner: Place, outer: Place) -> bool:
@@ -187,8 +207,9 @@ def _within(inner: Place, outer: Place) -> bool:
     if outer.kind == "country":
         return inner.country == outer.country
     if outer.kind in ("admin1", "region"):
-        return (inner.country == outer.country and inner.admin1 is not None
-                and inner.admin1 in (outer.admin1, outer.name))
+        return (
+            inner.country == outer.country and inner.admin1 is not None and inner.admin1 in (outer.admin1, outer.name)
+        )
     return False
 
 
@@ -201,8 +222,9 @@ def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
     an article (`sharpen`) the date the sentence gives wins, and the most telling type."""
     target.vague = target.vague and other.vague
     if sharpen:
-        if other.date and (target.date is None
-                           or (target.date_source in WEAK_DATES and other.date_source not in WEAK_DATES)):
+        if other.date and (
+            target.date is None or (target.date_source in WEAK_DATES and other.date_source not in WEAK_DATES)
+        ):
             _take_date(target, other)
         if _specificity(other.sub_type) < _specificity(target.sub_type):
             target.type, target.sub_type = other.type, other.sub_type

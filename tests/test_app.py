@@ -110,6 +110,7 @@ def statements(monkeypatch) -> Statements:
             ran.append((threading.get_ident(), sql))
             if ran.gate is not None and "MATCH" in sql:
                 ran.gate.wait(30)
+
         conn.set_trace_callback(trace)
         return conn
 
@@ -122,8 +123,20 @@ async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, stateme
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        for keys in (["j", "j", "G", "g", "}"], ["a", "enter"], ["escape", "c"], ["slash", *"killed", "enter"],
-                     ["n", "N"], ["s"], ["space"], ["e", "enter"], ["o"], ["escape"], ["r"], ["d", *"2021", "enter"]):
+        for keys in (
+            ["j", "j", "G", "g", "}"],
+            ["a", "enter"],
+            ["escape", "c"],
+            ["slash", *"killed", "enter"],
+            ["n", "N"],
+            ["s"],
+            ["space"],
+            ["e", "enter"],
+            ["o"],
+            ["escape"],
+            ["r"],
+            ["d", *"2021", "enter"],
+        ):
             await pilot.press(*keys)
             await settle(pilot, app)
         assert (tmp_path / "timeline-export.md").exists()
@@ -177,8 +190,13 @@ def test_the_headless_core_never_imports_textual():
         for path in (ROOT / folder).glob("*.py"):
             tree = ast.parse(path.read_text())
             for node in ast.walk(tree):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                    [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
                 assert not any(n.split(".")[0] in ("textual", "tui") for n in names), path
 
 
@@ -187,14 +205,18 @@ def test_the_headless_core_never_imports_textual():
 APP_PATH = str(ROOT / "tests" / "snapshot_app.py")
 
 
-@pytest.mark.parametrize("size, keys", [
-    ((160, 48), []),
-    ((160, 48), ["j", "j", "j"]),
-    ((160, 48), ["a", "enter"]),
-    ((160, 48), ["question_mark"]),
-    ((80, 24), []),
-    ((160, 48), ["o"]),
-], ids=["start", "cursor", "actor-filter", "help", "narrow", "article"])
+@pytest.mark.parametrize(
+    "size, keys",
+    [
+        ((160, 48), []),
+        ((160, 48), ["j", "j", "j"]),
+        ((160, 48), ["a", "enter"]),
+        ((160, 48), ["question_mark"]),
+        ((80, 24), []),
+        ((160, 48), ["o"]),
+    ],
+    ids=["start", "cursor", "actor-filter", "help", "narrow", "article"],
+)
 def test_snapshot(snap_compare, size, keys, seed_db_master, monkeypatch):
     monkeypatch.setenv("TIMELINE_DB", str(seed_db_master))
 

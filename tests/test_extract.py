@@ -25,7 +25,7 @@ def test_every_quote_is_the_exact_source_span(path):
     article = read_article(path)
     for event in extract(article)[0]:
         for ev in event.evidence:
-            assert article.text[ev.start:ev.end] == ev.text
+            assert article.text[ev.start : ev.end] == ev.text
 
 
 def test_active_sentence_gives_doer_and_target():
@@ -42,8 +42,11 @@ def test_passive_sentence_finds_the_doer_after_by():
 
 
 def test_one_sentence_can_report_two_events_with_their_own_dates_and_places():
-    events = events_of("The IRGC launched missile strikes at ISIL in Deir Ezzor in retaliation for the "
-                       "June 7 terrorist attacks in Tehran on Sunday.", "2017-06-19")
+    events = events_of(
+        "The IRGC launched missile strikes at ISIL in Deir Ezzor in retaliation for the "
+        "June 7 terrorist attacks in Tehran on Sunday.",
+        "2017-06-19",
+    )
     by_type = {e.sub_type: e for e in events}
     strike, attack = by_type["Shelling/artillery/missile attack"], by_type["Attack"]
     assert strike.date.display() == "2017-06-18" and [p.name for p in strike.places] == ["Deir ez-Zor"]
@@ -61,8 +64,9 @@ def test_without_publication_date_relative_events_are_undated():
 
 
 def test_text_with_commas_and_apostrophes_stripped():
-    events = events_of("On Sunday Syrias army shelled Islamic States positions in Deir Ezzor killing five fighters.",
-                       "2019-03-20")
+    events = events_of(
+        "On Sunday Syrias army shelled Islamic States positions in Deir Ezzor killing five fighters.", "2019-03-20"
+    )
     (event,) = events
     assert event.sub_type == "Shelling/artillery/missile attack"
     assert roles(event)["Syrian government forces"] == "actor1"
@@ -79,15 +83,18 @@ def test_historical_asides_are_not_events():
     assert events_of("The sword is named for the 625 AD Battle of Uhud in Medina.", "2017-06-19") == []
 
 
-@pytest.mark.parametrize("phrase, best, low, high", [
-    ("a deadly attack that left two dozen people dead", 24, 24, 24),
-    ("ended with 12 dead and 42 wounded", 12, 12, 12),
-    ("five militants died in the airstrikes", 5, 5, 5),
-    ("resulted in the death of over a hundred people", 101, 101, None),
-    ("at least 7 civilians were killed", 7, 7, None),
-    ("dozens of fighters were killed", 24, 24, 99),
-    ("the bombing killed 3 people", 3, 3, 3),
-])
+@pytest.mark.parametrize(
+    "phrase, best, low, high",
+    [
+        ("a deadly attack that left two dozen people dead", 24, 24, 24),
+        ("ended with 12 dead and 42 wounded", 12, 12, 12),
+        ("five militants died in the airstrikes", 5, 5, 5),
+        ("resulted in the death of over a hundred people", 101, 101, None),
+        ("at least 7 civilians were killed", 7, 7, None),
+        ("dozens of fighters were killed", 24, 24, 99),
+        ("the bombing killed 3 people", 3, 3, 3),
+    ],
+)
 def test_fatalities_from_numbers_and_number_words(phrase, best, low, high):
     f = find_fatalities(phrase)
     assert (f.best, f.low, f.high) == (best, low, high)
@@ -156,11 +163,13 @@ def test_unknown_place_names_are_kept_unresolved():
 
 
 def test_html_articles_are_read_through_their_main_text(tmp_path):
-    html = ("<html><head><title>Clashes in Hajin</title><meta property='article:published_time' "
-            "content='2018-12-10'></head><body><nav>Home | World</nav><article><h1>Clashes in Hajin</h1>"
-            "<p>Clashes broke out between the SDF and ISIS fighters in Hajin on Sunday, killing four "
-            "fighters, a monitoring group said.</p><p>The SDF has been pushing into the last ISIS pocket "
-            "along the Euphrates for weeks.</p></article><footer>Subscribe to our newsletter</footer></body></html>")
+    html = (
+        "<html><head><title>Clashes in Hajin</title><meta property='article:published_time' "
+        "content='2018-12-10'></head><body><nav>Home | World</nav><article><h1>Clashes in Hajin</h1>"
+        "<p>Clashes broke out between the SDF and ISIS fighters in Hajin on Sunday, killing four "
+        "fighters, a monitoring group said.</p><p>The SDF has been pushing into the last ISIS pocket "
+        "along the Euphrates for weeks.</p></article><footer>Subscribe to our newsletter</footer></body></html>"
+    )
     path = tmp_path / "page.html"
     path.write_text(html)
     article = read_article(path)
@@ -183,14 +192,19 @@ def test_the_seat_of_an_organisation_is_not_where_its_report_happened():
 
 
 def test_a_month_a_later_sentence_names_is_another_incident_than_the_undated_lead():
-    events = events_of("Air strikes killed 12 civilians in Manbij. Also in February air strikes killed 20 people "
-                       "near Manbij.", published="2019-03-04")
+    events = events_of(
+        "Air strikes killed 12 civilians in Manbij. Also in February air strikes killed 20 people near Manbij.",
+        published="2019-03-04",
+    )
     assert sorted(e.date.display() for e in events) == ["2019-02", "2019-03-04"]
 
 
 def test_the_weekday_of_a_reference_is_the_day_of_the_attack_told_before():
-    events = events_of("Gunmen attacked a wedding in Kano on 9 March killing 11 people. The culprits of Saturday's "
-                       "attack fled across the border the police said.", published="2019-03-20")
+    events = events_of(
+        "Gunmen attacked a wedding in Kano on 9 March killing 11 people. The culprits of Saturday's "
+        "attack fled across the border the police said.",
+        published="2019-03-20",
+    )
     assert [e.date.display() for e in events] == ["2019-03-09"]
     assert len(events[0].evidence) == 2
 

@@ -45,16 +45,34 @@ def test_idlib_is_a_governorate_and_a_city(index):
     assert got[1].admin1 == "Idlib"
 
 
-@pytest.mark.parametrize("name, country, kind", [
-    ("Aden", "YE", "city"), ("Sanaa", "YE", "capital"), ("Sana'a", "YE", "capital"),
-    ("Benghazi", "LY", "city"), ("Maiduguri", "NG", "city"), ("Borno", "NG", "admin1"),
-    ("Kyiv", "UA", "capital"), ("Kiev", "UA", "capital"), ("Mariupol", "UA", "city"),
-    ("Donetsk", "UA", "city"), ("Donetsk", "UA", "admin1"), ("Mogadishu", "SO", "capital"),
-    ("Gao", "ML", "city"), ("Kabul", "AF", "capital"), ("Mosul", "IQ", "city"),
-    ("Aleppo", "SY", "city"), ("Halab", "SY", "city"), ("Hit", "IQ", "city"),
-    ("Syria", "SY", "country"), ("Yemen", "YE", "country"),
-    ("the United States", "US", "country"), ("US", "US", "country"), ("U.S.", "US", "country"),
-])
+@pytest.mark.parametrize(
+    "name, country, kind",
+    [
+        ("Aden", "YE", "city"),
+        ("Sanaa", "YE", "capital"),
+        ("Sana'a", "YE", "capital"),
+        ("Benghazi", "LY", "city"),
+        ("Maiduguri", "NG", "city"),
+        ("Borno", "NG", "admin1"),
+        ("Kyiv", "UA", "capital"),
+        ("Kiev", "UA", "capital"),
+        ("Mariupol", "UA", "city"),
+        ("Donetsk", "UA", "city"),
+        ("Donetsk", "UA", "admin1"),
+        ("Mogadishu", "SO", "capital"),
+        ("Gao", "ML", "city"),
+        ("Kabul", "AF", "capital"),
+        ("Mosul", "IQ", "city"),
+        ("Aleppo", "SY", "city"),
+        ("Halab", "SY", "city"),
+        ("Hit", "IQ", "city"),
+        ("Syria", "SY", "country"),
+        ("Yemen", "YE", "country"),
+        ("the United States", "US", "country"),
+        ("US", "US", "country"),
+        ("U.S.", "US", "country"),
+    ],
+)
 def test_news_places_worldwide(index, name, country, kind):
     assert any(p.country == country and p.kind == kind for p in found(index, name)), name
 
@@ -76,7 +94,7 @@ def test_a_towns_own_name_ranks_before_an_alternate_name_of_a_bigger_place(index
     got = found(index, "Salem")
     named = [p.name == "Salem" for p in got]
     assert named[0] and named == sorted(named, reverse=True)
-    assert "gn:281184" in [p.id for p in got[named.count(True):]]
+    assert "gn:281184" in [p.id for p in got[named.count(True) :]]
 
 
 @pytest.mark.parametrize("word", ["hope", "mission", "police", "of"])
@@ -114,10 +132,25 @@ def test_lookup_indexes_name_variants(index):
     assert "gn:170794" in ids(index, "Deirezzor")
 
 
-@pytest.mark.parametrize("name", [
-    "Al-Shaafa", "al-Bulel", "al-Quriyah", "Ghraneij", "Khan Sheikhoun", "Douma", "Ghouta",
-    "Jisr al-Shughour", "Maaret al-Numan", "Afrin", "Manbij", "Kobani", "Tabqa", "Palmyra",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Al-Shaafa",
+        "al-Bulel",
+        "al-Quriyah",
+        "Ghraneij",
+        "Khan Sheikhoun",
+        "Douma",
+        "Ghouta",
+        "Jisr al-Shughour",
+        "Maaret al-Numan",
+        "Afrin",
+        "Manbij",
+        "Kobani",
+        "Tabqa",
+        "Palmyra",
+    ],
+)
 def test_syrian_places_in_the_news(index, name):
     assert any(p.country == "SY" for p in found(index, name)), name
 

@@ -13,26 +13,33 @@ from ingest.read import read_article
 from pipeline import ingest
 from tests.helpers import write_article
 
-ONE_PARAGRAPH = ("Date of publication 4 October 2016 Mortar shells kill five in Syrias Homs. At least five people "
-                 "were killed on Monday when terrorists targeted a market in Homs with mortar shells the governor "
-                 "said. Read more about the war. The mortar attack also wounded 20 people.\n")
+ONE_PARAGRAPH = (
+    "Date of publication 4 October 2016 Mortar shells kill five in Syrias Homs. At least five people "
+    "were killed on Monday when terrorists targeted a market in Homs with mortar shells the governor "
+    "said. Read more about the war. The mortar attack also wounded 20 people.\n"
+)
 
 
-@pytest.mark.parametrize("top, published", [
-    ("Wed 05 Apr 2017 Gunmen attack a bus", "2017-04-05"),
-    ("AFP Sunday 18 Sep 2016 Gunmen attack a bus", "2016-09-18"),
-    ("Date of publication 27 June 2016 Gunmen attack a bus", "2016-06-27"),
-    ("Posted on July 12 2016 by Jane Roe Gunmen attack a bus", "2016-07-12"),
-    ("17-12-2014 Gunmen attack a bus", "2014-12-17"),
-    ("Last updated at Apr 232017 Gunmen attack a bus", "2017-04-23"),
-    ("Monday 12 June 2017 15:30 Gunmen attack a bus", "2017-06-12"),
-])
+@pytest.mark.parametrize(
+    "top, published",
+    [
+        ("Wed 05 Apr 2017 Gunmen attack a bus", "2017-04-05"),
+        ("AFP Sunday 18 Sep 2016 Gunmen attack a bus", "2016-09-18"),
+        ("Date of publication 27 June 2016 Gunmen attack a bus", "2016-06-27"),
+        ("Posted on July 12 2016 by Jane Roe Gunmen attack a bus", "2016-07-12"),
+        ("17-12-2014 Gunmen attack a bus", "2014-12-17"),
+        ("Last updated at Apr 232017 Gunmen attack a bus", "2017-04-23"),
+        ("Monday 12 June 2017 15:30 Gunmen attack a bus", "2017-06-12"),
+    ],
+)
 def test_a_dateline_at_the_top_is_the_publication_date(top, published):
     assert read_header(top + " in Aden on Monday.", None).published.display() == published
 
 
-@pytest.mark.parametrize("top", ["On 3 March 2019 gunmen attacked a bus in Aden.",
-                                 "Gunmen attacked a bus in Aden. On 3 March 2019 more came."])
+@pytest.mark.parametrize(
+    "top",
+    ["On 3 March 2019 gunmen attacked a bus in Aden.", "Gunmen attacked a bus in Aden. On 3 March 2019 more came."],
+)
 def test_a_date_in_the_prose_is_not_a_dateline(top):
     assert read_header(top, None).published is None
 
@@ -59,30 +66,38 @@ def test_one_paragraph_article_is_read_dated_from_its_dateline_and_gives_one_eve
 
 
 def test_different_days_or_places_stay_apart(tmp_path):
-    body = ("Air strikes killed 12 people in Raqqa on Monday. On Wednesday a car bomb killed four people in "
-            "Homs. Air strikes also hit Raqqa on Wednesday.\n")
+    body = (
+        "Air strikes killed 12 people in Raqqa on Monday. On Wednesday a car bomb killed four people in "
+        "Homs. Air strikes also hit Raqqa on Wednesday.\n"
+    )
     events, _ = extract(read_article(write_article(tmp_path, "two.txt", body, published="2017-05-05")))
     assert sorted((e.date.display(), e.places[0].name) for e in events) == [
-        ("2017-05-01", "Raqqa"), ("2017-05-03", "Homs"), ("2017-05-03", "Raqqa")]
+        ("2017-05-01", "Raqqa"),
+        ("2017-05-03", "Homs"),
+        ("2017-05-03", "Raqqa"),
+    ]
 
 
-@pytest.mark.parametrize("text, killed", [
-    ("2 syrians killed 5 injured in the attack", 2),
-    ("30 injured and 5 killed", 5),
-    ("the death toll from the rocket attacks in aleppo rose to 82 including 58 civilians", 82),
-    ("terrorist attacks in aleppo claim 20 martyrs", 20),
-    ("a child killed 9 civilians injured", 1),
-    ("the strike killed 25 children and 10 women", 35),
-    ("223 daesh fighters and 28 sdf troops had been killed as well as 41 civilians", 292),
-    ("killed 12 people and wounded 30 others", 12),
-    ("nearly 58 people including women and children were killed", 58),
-    ("more than 50 troops were summarily executed", 51),
-    ("dozens of insurgents killed", 24),
-    ("a woman and a child were killed in the raid", 2),
-    ("the strike killed a child", 1),
-    ("the strike killed a woman and a child", 2),
-    ("shelling of a besieged damascus suburb killing more than 8 people", 9),
-])
+@pytest.mark.parametrize(
+    "text, killed",
+    [
+        ("2 syrians killed 5 injured in the attack", 2),
+        ("30 injured and 5 killed", 5),
+        ("the death toll from the rocket attacks in aleppo rose to 82 including 58 civilians", 82),
+        ("terrorist attacks in aleppo claim 20 martyrs", 20),
+        ("a child killed 9 civilians injured", 1),
+        ("the strike killed 25 children and 10 women", 35),
+        ("223 daesh fighters and 28 sdf troops had been killed as well as 41 civilians", 292),
+        ("killed 12 people and wounded 30 others", 12),
+        ("nearly 58 people including women and children were killed", 58),
+        ("more than 50 troops were summarily executed", 51),
+        ("dozens of insurgents killed", 24),
+        ("a woman and a child were killed in the raid", 2),
+        ("the strike killed a child", 1),
+        ("the strike killed a woman and a child", 2),
+        ("shelling of a besieged damascus suburb killing more than 8 people", 9),
+    ],
+)
 def test_tolls_of_real_reports(text, killed):
     found = find_fatalities(text)
     assert (found.best if found else None) == killed
@@ -105,21 +120,26 @@ def test_one_failing_article_is_named_and_the_batch_is_stored(tmp_path):
 
 # ---- places and actors worldwide ----------------------------------------------------------------
 
+
 def events_of(text: str, published: str = "2019-03-20"):
     from ingest.dates import parse_published
     from ingest.model import Article
+
     return extract(Article(path="t.txt", text=text, published=parse_published(published)))[0]
 
 
-@pytest.mark.parametrize("text, place, country", [
-    ("Gunmen killed five people in Maiduguri on Monday.", "Maiduguri", "NG"),
-    ("A car bomb exploded in Mogadishu on Monday.", "Mogadishu", "SO"),
-    ("Shelling hit Mariupol on Monday.", "Mariupol", "UA"),
-    ("Clashes erupted in Borno state on Monday.", "Borno", "NG"),
-    ("Libyan forces clashed with militias in Tripoli on Monday.", "Tripoli", "LY"),
-    ("Lebanese soldiers clashed with gunmen in Tripoli on Monday.", "Tripoli", "LB"),
-    ("Air strikes hit the Damascus countryside on Monday.", "Rif Dimashq", "SY"),
-])
+@pytest.mark.parametrize(
+    "text, place, country",
+    [
+        ("Gunmen killed five people in Maiduguri on Monday.", "Maiduguri", "NG"),
+        ("A car bomb exploded in Mogadishu on Monday.", "Mogadishu", "SO"),
+        ("Shelling hit Mariupol on Monday.", "Mariupol", "UA"),
+        ("Clashes erupted in Borno state on Monday.", "Borno", "NG"),
+        ("Libyan forces clashed with militias in Tripoli on Monday.", "Tripoli", "LY"),
+        ("Lebanese soldiers clashed with gunmen in Tripoli on Monday.", "Tripoli", "LB"),
+        ("Air strikes hit the Damascus countryside on Monday.", "Rif Dimashq", "SY"),
+    ],
+)
 def test_places_of_the_world_in_the_country_the_report_is_about(text, place, country):
     (event,) = events_of(text)
     assert (event.places[0].name, event.places[0].country) == (place, country)
@@ -158,8 +178,10 @@ def test_a_first_name_that_is_also_a_town_is_not_a_place():
 
 
 def test_an_event_placed_only_in_a_country_takes_the_town_the_article_names_most():
-    text = ("A suspected chemical attack in Syria killed 70 people on Tuesday. Doctors in Idlib treated the "
-            "wounded. Hospitals in Idlib were full.")
+    text = (
+        "A suspected chemical attack in Syria killed 70 people on Tuesday. Doctors in Idlib treated the "
+        "wounded. Hospitals in Idlib were full."
+    )
     (event,) = events_of(text)
     assert [p.name for p in event.places] == ["Idlib"]
 
@@ -178,19 +200,26 @@ def test_a_report_that_names_no_other_place_happened_at_its_dateline():
     assert [p.name for p in event.places] == ["Mogadishu"]
 
 
-@pytest.mark.parametrize("text, doer", [
-    ("Gunmen killed nine villagers in Maiduguri on Monday, an attack police blamed on Boko Haram.", "Boko Haram"),
-    ("A car bomb killed 12 people in Mogadishu on Monday; al-Shabaab claimed responsibility for the attack.",
-     "Al-Shabaab"),
-])
+@pytest.mark.parametrize(
+    "text, doer",
+    [
+        ("Gunmen killed nine villagers in Maiduguri on Monday, an attack police blamed on Boko Haram.", "Boko Haram"),
+        (
+            "A car bomb killed 12 people in Mogadishu on Monday; al-Shabaab claimed responsibility for the attack.",
+            "Al-Shabaab",
+        ),
+    ],
+)
 def test_a_blamed_or_claiming_group_is_the_doer_and_a_claim_is_no_event_of_its_own(text, doer):
     (event,) = events_of(text)
     assert roles(event).get(doer) == "actor1"
 
 
 def test_a_yaml_alias_bomb_is_refused_at_once_and_the_good_article_beside_it_is_stored(tmp_path):
-    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]"
-                                                   for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
     bomb = tmp_path / "bomb.md"
     bomb.write_text("---\n" + "\n".join(lines) + "\n---\nClashes in Homs on Monday.\n", encoding="utf-8")
     good = write_article(tmp_path, "good.txt", ONE_PARAGRAPH)
@@ -208,6 +237,7 @@ def test_a_long_one_line_article_is_split_into_every_sentence(tmp_path):
 
 def test_an_article_that_takes_too_long_is_stored_named_and_skipped(tmp_path):
     from pipeline import rebuild_events
+
     sentence = "Rebels attacked a checkpoint near Idlib on Monday, killing 12 soldiers, officials said. "
     slow = write_article(tmp_path, "slow.txt", sentence * 3500, published="2019-03-20")
     quick = write_article(tmp_path, "quick.txt", ONE_PARAGRAPH, title="Mortar shells kill five in Syrias Homs")
@@ -235,6 +265,7 @@ def merged_reports(*texts: str, published: str = "2016-10-04"):
     from ingest.dates import parse_published
     from ingest.merge import merge
     from ingest.model import Article
+
     events = []
     for i, text in enumerate(texts):
         events += extract(Article(path=f"report{i}.txt", text=text, published=parse_published(published)))[0]
@@ -242,18 +273,23 @@ def merged_reports(*texts: str, published: str = "2016-10-04"):
 
 
 def test_a_report_that_names_the_weapon_sharpens_the_event_of_one_that_does_not():
-    (event,) = merged_reports("Five people were killed in Homs on Monday, the governor said.\n",
-                              "Rockets fired by rebels hit a market in Homs on Monday, killing five people.\n")
+    (event,) = merged_reports(
+        "Five people were killed in Homs on Monday, the governor said.\n",
+        "Rockets fired by rebels hit a market in Homs on Monday, killing five people.\n",
+    )
     assert event.sub_type == "Shelling/artillery/missile attack" and len(event.evidence) == 2
 
 
 def test_fighting_and_an_air_strike_in_one_town_on_one_day_stay_two_events():
-    events = merged_reports("Clashes broke out between rebels and the army in Homs on Monday.\n",
-                            "Warplanes struck a market in Homs on Monday, killing nine people.\n")
+    events = merged_reports(
+        "Clashes broke out between rebels and the army in Homs on Monday.\n",
+        "Warplanes struck a market in Homs on Monday, killing nine people.\n",
+    )
     assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Armed clash"]
 
 
 def test_the_toll_of_several_sources_is_their_middle_number_and_a_number_beats_a_word():
-    (event,) = merged_reports(*(f"A car bomb killed {n} people in Homs on Monday.\n"
-                                for n in ("12", "15", "dozens", "300")))
+    (event,) = merged_reports(
+        *(f"A car bomb killed {n} people in Homs on Monday.\n" for n in ("12", "15", "dozens", "300"))
+    )
     assert event.fatalities.best == 15  # not "dozens", and not the 300 of a report of something else

@@ -23,8 +23,10 @@ from tests.helpers import CLI, ROOT, SEED, kill_when_written, settle, write_arti
 from tui.app import TimelineApp
 from tui.timeline_view import TimelineView
 
-HOSTILE = ("Gunmen attacked a checkpoint in Hajin on Monday \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 "
-           "\x1b]52;c;ZXZpbA==\x07 [bold]loud[/] [link=http://evil]x[/link] \u202eevil\u202c killing 3 soldiers.\n")
+HOSTILE = (
+    "Gunmen attacked a checkpoint in Hajin on Monday \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 "
+    "\x1b]52;c;ZXZpbA==\x07 [bold]loud[/] [link=http://evil]x[/link] \u202eevil\u202c killing 3 soldiers.\n"
+)
 
 
 def hostile_db(tmp_path) -> Path:
@@ -92,20 +94,42 @@ def test_html_page_without_an_article_is_an_error(tmp_path):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400),
-       st.sampled_from([None, "2017-06-19", "2018-10", "2021"]))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=400),
+    st.sampled_from([None, "2017-06-19", "2018-10", "2021"]),
+)
 def test_random_text_never_breaks_the_extractor_and_offsets_hold(text, published):
     article = Article(path="random.txt", text=text, published=parse_published(published))
     for event in extract(article)[0]:
         for ev in event.evidence:
-            assert text[ev.start:ev.end] == ev.text
+            assert text[ev.start : ev.end] == ev.text
 
 
-NEWSY = st.lists(st.sampled_from([
-    "Clashes erupted in Hajin on Monday", "ISIS fighters attacked", "near Deir Ezzor", "killing 3 soldiers",
-    "last week", "the SDF said", "Sept. 22", "U.S.-led coalition airstrikes hit", "al-Bukamal", ".", ",", "\n",
-    "Syrias", "in late 2017", "two dozen", "\u00a0", "\u2019s", "Daesh",
-]), max_size=40).map(" ".join)
+NEWSY = st.lists(
+    st.sampled_from(
+        [
+            "Clashes erupted in Hajin on Monday",
+            "ISIS fighters attacked",
+            "near Deir Ezzor",
+            "killing 3 soldiers",
+            "last week",
+            "the SDF said",
+            "Sept. 22",
+            "U.S.-led coalition airstrikes hit",
+            "al-Bukamal",
+            ".",
+            ",",
+            "\n",
+            "Syrias",
+            "in late 2017",
+            "two dozen",
+            "\u00a0",
+            "\u2019s",
+            "Daesh",
+        ]
+    ),
+    max_size=40,
+).map(" ".join)
 
 
 @settings(max_examples=150, deadline=None)
@@ -113,7 +137,7 @@ NEWSY = st.lists(st.sampled_from([
 def test_newsy_random_text_keeps_the_offset_invariant(text):
     article = Article(path="r.txt", text=text, published=parse_published("2019-03-20"))
     for event in extract(article)[0]:
-        assert all(text[ev.start:ev.end] == ev.text for ev in event.evidence)
+        assert all(text[ev.start : ev.end] == ev.text for ev in event.evidence)
 
 
 def many_articles(folder: Path, copies: int) -> Path:
@@ -127,6 +151,7 @@ def many_articles(folder: Path, copies: int) -> Path:
 @pytest.mark.parametrize("wal_bytes", [0, 1_000_000])
 def test_load_and_import_killed_inside_their_transaction_leave_the_store_as_it_was(tmp_path, seed_db, wal_bytes):
     from bench.generate_acled import generate
+
     corpus = many_articles(tmp_path / "big", 60)
     conn = connect(seed_db)
     before = queries.count_events(conn)
@@ -146,14 +171,21 @@ def test_load_and_import_killed_inside_their_transaction_leave_the_store_as_it_w
 
 def test_a_full_disk_stops_a_write_in_one_line_and_the_store_stays_as_it_was(tmp_path, seed_db):
     import resource
+
     corpus = many_articles(tmp_path / "big", 60)
     before = seed_db.read_bytes()
     limit = len(before) + 64_000  # a disk with room for 64 KB more: a file-size limit, per process
 
     def small_disk():
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    done = subprocess.run([*CLI, "ingest", str(corpus / "articles"), "--db", str(seed_db)], cwd=ROOT,
-                          capture_output=True, text=True, preexec_fn=small_disk)
+
+    done = subprocess.run(
+        [*CLI, "ingest", str(corpus / "articles"), "--db", str(seed_db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1 and "could not be written" in done.stderr
     conn = connect(seed_db)
@@ -182,6 +214,7 @@ def shared_folder(seed_db):
     import tempfile
 
     from db.schema import user_path
+
     connect(seed_db).close()  # makes the user database
     folder = Path(tempfile.mkdtemp())
     shutil.copy(seed_db, folder / "t.db")
@@ -201,8 +234,11 @@ def test_a_read_only_database_is_read_and_a_write_says_why(shared_folder, protec
     listed = subprocess.run(unprivileged([*CLI, "export", "--db", str(db)]), cwd=ROOT, capture_output=True, text=True)
     assert listed.returncode == 0 and listed.stdout.strip().startswith("["), listed.stderr
     target = json.loads(listed.stdout)[0]["id"]
-    for command, says in ((["annotate", target, "--star"], "read-only"), (["load", str(SEED)], "read-only"),
-                          (["ingest", str(SEED / "articles")], "read-only")):
+    for command, says in (
+        (["annotate", target, "--star"], "read-only"),
+        (["load", str(SEED)], "read-only"),
+        (["ingest", str(SEED / "articles")], "read-only"),
+    ):
         done = subprocess.run(unprivileged([*CLI, *command, "--db", str(db)]), cwd=ROOT, capture_output=True, text=True)
         assert done.returncode == 1 and says in done.stderr and done.stderr.count("\n") == 1, done.stderr
     assert [p.read_bytes() for p in databases] == before
@@ -211,8 +247,12 @@ def test_a_read_only_database_is_read_and_a_write_says_why(shared_folder, protec
 def test_load_beside_an_open_connection_keeps_the_file_and_what_that_connection_writes(seed_db):
     app = connect(seed_db)  # as the app holds it, across a load in another process
     inode = os.stat(seed_db).st_ino
-    result = subprocess.run([sys.executable, "-c", "from cli import main; main()", "load", str(SEED),
-                             "--db", str(seed_db)], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "from cli import main; main()", "load", str(SEED), "--db", str(seed_db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert os.stat(seed_db).st_ino == inode  # rebuilt inside the file, not renamed over it
     target = queries.event_ids(app, queries.Filter())[0]
@@ -239,8 +279,12 @@ async def test_the_app_notices_another_writer_and_reloads_on_r(seed_db, tmp_path
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         before = len(app.query_one("#timeline", TimelineView).ids)
-        article = write_article(tmp_path, "new.md", "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
-                                published="2018-12-10")
+        article = write_article(
+            tmp_path,
+            "new.md",
+            "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
+            published="2018-12-10",
+        )
         assert ingest([article], seed_db).ok  # another writer, while the app is open
         app.session.check_for_changes()
         await settle(pilot, app)
@@ -263,8 +307,10 @@ def test_a_version_1_database_is_migrated_keeping_its_data(seed_db):
     conn = connect(seed_db)
     ids = queries.event_ids(conn, queries.Filter())
     queries.set_starred(conn, ids[0], True)
-    conn.executescript("ALTER TABLE events DROP COLUMN origin; ALTER TABLE documents DROP COLUMN kind;"
-                       "ALTER TABLE documents DROP COLUMN published_source; UPDATE schema_version SET version = 1;")
+    conn.executescript(
+        "ALTER TABLE events DROP COLUMN origin; ALTER TABLE documents DROP COLUMN kind;"
+        "ALTER TABLE documents DROP COLUMN published_source; UPDATE schema_version SET version = 1;"
+    )
     conn.close()
     conn = connect(seed_db)
     assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
@@ -280,8 +326,22 @@ def test_stars_tags_and_notes_survive_load_ingest_and_import(seed_db, tmp_path):
     conn = connect(seed_db)
     target = queries.event_ids(conn, queries.Filter())[2]
     conn.close()
-    result = CliRunner().invoke(main, ["annotate", target, "--db", str(seed_db), "--star", "--tag", "verify",
-                                       "--tag", "ahvaz", "--note", "Check against SOHR"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "annotate",
+            target,
+            "--db",
+            str(seed_db),
+            "--star",
+            "--tag",
+            "verify",
+            "--tag",
+            "ahvaz",
+            "--note",
+            "Check against SOHR",
+        ],
+    )
     assert result.exit_code == 0, result.output
     article = write_article(tmp_path, "new.md", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
     assert load(SEED, seed_db).ok
@@ -299,11 +359,14 @@ def test_annotating_an_unknown_event_is_a_usage_error_and_stores_nothing(seed_db
     assert connect(seed_db).execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("args, says", [
-    (["--type", "Riotz"], "--type: no event of type 'Riotz'"),
-    (["--since", "2020-13"], "--since: "),
-    (["--until", "soon"], "--until: "),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--type", "Riotz"], "--type: no event of type 'Riotz'"),
+        (["--since", "2020-13"], "--since: "),
+        (["--until", "soon"], "--until: "),
+    ],
+)
 def test_a_filter_asked_wrongly_is_a_usage_error_naming_the_option(seed_db, args, says):
     result = CliRunner().invoke(main, ["list", "--db", str(seed_db), *args])
     assert result.exit_code == 2 and says in result.stderr
@@ -385,6 +448,7 @@ def test_an_annotation_never_waits_behind_a_long_write_to_the_store(seed_db):
 
 def test_annotations_of_a_version_3_database_move_to_the_user_database(seed_db):
     from db.schema import user_path
+
     conn = connect(seed_db)
     target = queries.event_ids(conn, queries.Filter())[0]
     conn.close()
@@ -392,8 +456,10 @@ def test_annotations_of_a_version_3_database_move_to_the_user_database(seed_db):
     for leftover in (f"{user_path(seed_db)}-wal", f"{user_path(seed_db)}-shm"):
         Path(leftover).unlink(missing_ok=True)
     raw = sqlite3.connect(seed_db)  # as version 3 kept them: in the store
-    raw.executescript("CREATE TABLE annotations (event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0,"
-                      " tags TEXT, note TEXT, updated TEXT); UPDATE schema_version SET version = 3;")
+    raw.executescript(
+        "CREATE TABLE annotations (event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0,"
+        " tags TEXT, note TEXT, updated TEXT); UPDATE schema_version SET version = 3;"
+    )
     raw.execute("INSERT INTO annotations (event_id, starred) VALUES (?, 1)", (target,))
     raw.commit()
     raw.close()
@@ -415,11 +481,17 @@ def test_load_force_replaces_a_damaged_database_and_keeps_it_as_a_backup(tmp_pat
 
 def test_load_and_a_star_during_an_import_in_other_processes_lose_nothing(tmp_path, seed_db):
     from bench.generate_acled import generate
+
     csv_path = generate(60000, tmp_path / "acled.csv")
     cli = [sys.executable, "-c", "from cli import run; run()"]
     target = queries.event_ids(connect(seed_db), queries.Filter())[0]
-    importer = subprocess.Popen([*cli, "import", "acled", str(csv_path), "--db", str(seed_db)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    importer = subprocess.Popen(
+        [*cli, "import", "acled", str(csv_path), "--db", str(seed_db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     probe = connect(seed_db, user=False)
     probe.execute("PRAGMA busy_timeout = 0")
     while importer.poll() is None:  # until the import holds the store's write lock
@@ -429,8 +501,9 @@ def test_load_and_a_star_during_an_import_in_other_processes_lose_nothing(tmp_pa
         except sqlite3.OperationalError:
             break
     probe.close()
-    star = subprocess.run([*cli, "annotate", target, "--star", "--db", str(seed_db)], cwd=ROOT,
-                          capture_output=True, text=True)
+    star = subprocess.run(
+        [*cli, "annotate", target, "--star", "--db", str(seed_db)], cwd=ROOT, capture_output=True, text=True
+    )
     still_importing = importer.poll() is None
     loader = subprocess.run([*cli, "load", str(SEED), "--db", str(seed_db)], cwd=ROOT, capture_output=True, text=True)
     assert importer.wait() == 0, importer.stderr.read()
@@ -444,6 +517,7 @@ def test_load_and_a_star_during_an_import_in_other_processes_lose_nothing(tmp_pa
 
 def test_load_force_never_sets_aside_a_good_store_for_a_damaged_user_database(seed_db):
     from db.schema import user_path
+
     before = seed_db.read_bytes()
     user_path(seed_db).write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
     result = CliRunner().invoke(main, ["load", str(SEED), "--db", str(seed_db), "--force"])

@@ -25,16 +25,28 @@ def test_every_exported_quote_round_trips_against_the_document_text(seed_db):
         assert event["sources"], event
         for s in event["sources"]:
             text = conn.execute("SELECT text FROM documents WHERE id = ?", (s["document"],)).fetchone()[0]
-            assert text[s["start"]:s["end"]] == s["quote"]
+            assert text[s["start"] : s["end"]] == s["quote"]
 
 
 def test_json_contract_fields_and_date_order(seed_db):
     events = export_json(seed_db)
-    assert set(events[0]) == {"id", "date", "date_start", "date_end", "precision", "type", "sub_type", "summary",
-                              "fatalities", "actors", "places", "sources"}
+    assert set(events[0]) == {
+        "id",
+        "date",
+        "date_start",
+        "date_end",
+        "precision",
+        "type",
+        "sub_type",
+        "summary",
+        "fatalities",
+        "actors",
+        "places",
+        "sources",
+    }
     dated = [e["date_start"] for e in events if e["date_start"]]
     assert dated == sorted(dated)
-    assert all(e["date"] is None for e in events[len(dated):])
+    assert all(e["date"] is None for e in events[len(dated) :])
     assert {e["precision"] for e in events if e["date"]} <= {"day", "week", "month", "season", "year"}
 
 
@@ -67,8 +79,14 @@ def test_loading_twice_gives_the_same_ids_and_keeps_stars(seed_db):
 
 
 def test_ingest_adds_an_article_once(seed_db, tmp_path):
-    article = write_article(tmp_path, "new.md", "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
-                            title="Hajin clashes", publisher="Test Wire", published="2018-12-10")
+    article = write_article(
+        tmp_path,
+        "new.md",
+        "Clashes broke out between the SDF and ISIS in Hajin on Sunday.\n",
+        title="Hajin clashes",
+        publisher="Test Wire",
+        published="2018-12-10",
+    )
     first = ingest([article], seed_db)
     assert len(first.added) == 1 and first.ok
     conn = connect(seed_db)
@@ -138,8 +156,9 @@ def test_unknown_actor_is_a_clear_cli_error(seed_db):
 
 def test_markdown_export_has_headings_quotes_and_footnotes(seed_db, tmp_path):
     out = tmp_path / "out.md"
-    result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--actor", "IRGC", "--format", "md",
-                                       "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["export", "--db", str(seed_db), "--actor", "IRGC", "--format", "md", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     md = out.read_text()
     assert md.startswith("# Timeline: Islamic Revolutionary Guard Corps")

@@ -13,28 +13,33 @@ def test_fold_keeps_length_and_unifies_spaces_quotes_and_case():
     text = "Syria\u2019s Deir\u00a0Ezzor \u2013 \u201cAl-Bukamal\u201d"
     folded = fold(text)
     assert len(folded) == len(text)
-    assert folded == "syria's deir ezzor - \"al-bukamal\""
+    assert folded == 'syria\'s deir ezzor - "al-bukamal"'
 
 
 def test_sentences_do_not_break_on_abbreviations_or_initials():
     text = "U.S. officials said the Sept. 22 attack began at 1:10 a.m. in Ahvaz. A. Smith agreed. Then it ended"
-    spans = [text[s.start:s.end] for s in sentences(text)]
-    assert spans == ["U.S. officials said the Sept. 22 attack began at 1:10 a.m. in Ahvaz.", "A. Smith agreed.",
-                     "Then it ended"]
+    spans = [text[s.start : s.end] for s in sentences(text)]
+    assert spans == [
+        "U.S. officials said the Sept. 22 attack began at 1:10 a.m. in Ahvaz.",
+        "A. Smith agreed.",
+        "Then it ended",
+    ]
 
 
 def test_boilerplate_lines_are_not_mined():
-    text = ("Thursday, March 28, 2024\nGunmen attacked a checkpoint near Raqqa on Monday, killing two soldiers.\n"
-            "Please read our comment policy before commenting.\nRelated Articles\n\n  1. Airstrikes hit Raqqa\n"
-            "  2. More news\n\nClick here to support\n")
+    text = (
+        "Thursday, March 28, 2024\nGunmen attacked a checkpoint near Raqqa on Monday, killing two soldiers.\n"
+        "Please read our comment policy before commenting.\nRelated Articles\n\n  1. Airstrikes hit Raqqa\n"
+        "  2. More news\n\nClick here to support\n"
+    )
     skipped = boilerplate_lines(text)
-    mined = [text[s.start:s.end] for s in sentences(text, skipped)]
+    mined = [text[s.start : s.end] for s in sentences(text, skipped)]
     assert mined == ["Gunmen attacked a checkpoint near Raqqa on Monday, killing two soldiers."]
 
 
 def test_lines_in_arabic_are_kept_but_not_mined():
     text = "الخسارة العربية من المقال\nClashes erupted in Hajin.\n"
-    assert [text[s.start:s.end] for s in sentences(text)] == ["Clashes erupted in Hajin."]
+    assert [text[s.start : s.end] for s in sentences(text)] == ["Clashes erupted in Hajin."]
 
 
 @pytest.mark.parametrize("alias", ["ISIS", "ISIL", "Daesh", "Islamic State", "IS", "Da'esh"])
@@ -46,8 +51,9 @@ def test_short_capitalised_aliases_match_only_in_capitals():
     assert names("This is what the army is doing.") == []
 
 
-@pytest.mark.parametrize("spelling", ["Deir Ezzor", "Deir ez-Zor", "Deir al-Zor", "Deir az-Zur", "DEIR EZ ZOR",
-                                      "Deir el-Zor"])
+@pytest.mark.parametrize(
+    "spelling", ["Deir Ezzor", "Deir ez-Zor", "Deir al-Zor", "Deir az-Zur", "DEIR EZ ZOR", "Deir el-Zor"]
+)
 def test_deir_ez_zor_spellings_are_one_place(spelling):
     assert names(f"Shelling hit {spelling} city.") == ["Deir ez-Zor"]
 

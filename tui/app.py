@@ -126,17 +126,28 @@ class TimelineApp(App):
         if not self.session.filter.is_empty:
             yield SystemCommand("Clear filters", "Show every event", explorer.action_clear_filters)
         yield SystemCommand("Jump to date", "Move the cursor to a date", explorer.action_jump_to_date)
-        yield SystemCommand("Toggle filter panes", "Show or hide the actor, place and type panes",
-                            lambda: explorer.query_one("#sidebar").toggle_class("hidden"))
-        yield SystemCommand("Toggle detail pane", "Show or hide the event detail",
-                            lambda: explorer.query_one("#detail").toggle_class("hidden"))
+        yield SystemCommand(
+            "Toggle filter panes",
+            "Show or hide the actor, place and type panes",
+            lambda: explorer.query_one("#sidebar").toggle_class("hidden"),
+        )
+        yield SystemCommand(
+            "Toggle detail pane",
+            "Show or hide the event detail",
+            lambda: explorer.query_one("#detail").toggle_class("hidden"),
+        )
         other_theme = "textual-dark" if self.theme == "textual-light" else "textual-light"
-        yield SystemCommand("Toggle light/dark theme", "Switch between the light and dark themes",
-                            lambda: setattr(self, "theme", other_theme))
+        yield SystemCommand(
+            "Toggle light/dark theme",
+            "Switch between the light and dark themes",
+            lambda: setattr(self, "theme", other_theme),
+        )
         if explorer.view.current_id:
             yield SystemCommand("Star or unstar this event", "Stars survive reloads", explorer.action_star)
-            yield SystemCommand("Tag this event", "Add tags, separated by commas",
-                                lambda: explorer.action_annotate("tags"))
-            yield SystemCommand("Note on this event", "Write or replace the event's note",
-                                lambda: explorer.action_annotate("note"))
+            yield SystemCommand(
+                "Tag this event", "Add tags, separated by commas", lambda: explorer.action_annotate("tags")
+            )
+            yield SystemCommand(
+                "Note on this event", "Write or replace the event's note", lambda: explorer.action_annotate("note")
+            )
             yield SystemCommand("Open the source article", "The full text, at the quote", explorer.action_open_source)

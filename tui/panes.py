@@ -56,11 +56,12 @@ class FacetPane(Vertical):
         options.clear_options()
         # The most frequent values: typing narrows to the rest. Thousands of rows help nobody
         # and cost a layout pass on every key.
-        shown = [v for v in self.values if needle in v.name.lower() or v.id in self.selected][:self.SHOWN]
+        shown = [v for v in self.values if needle in v.name.lower() or v.id in self.selected][: self.SHOWN]
         known = {v.id for v in shown}
         shown += [FacetValue(i, i, 0) for i in sorted(self.selected - known)]
-        options.add_options([Selection(Text(visible(f"{v.name} ({v.count})")), v.id, v.id in self.selected)
-                             for v in shown])
+        options.add_options(
+            [Selection(Text(visible(f"{v.name} ({v.count})")), v.id, v.id in self.selected) for v in shown]
+        )
         self._rebuilding = False
         self._show_count()
 
@@ -81,8 +82,10 @@ class FacetPane(Vertical):
         event.stop()
         if self._rebuilding:
             return
-        visible = {str(o.value) for o in [event.selection_list.get_option_at_index(i)
-                                          for i in range(event.selection_list.option_count)]}
+        visible = {
+            str(o.value)
+            for o in [event.selection_list.get_option_at_index(i) for i in range(event.selection_list.option_count)]
+        }
         selected = (self.selected - visible) | set(event.selection_list.selected)
         if selected == self.selected:
             return
@@ -126,8 +129,13 @@ class Histogram(Vertical):
         spark.data = list(buckets.values())
         first, last = next(iter(buckets)), list(buckets)[-1]
         unit = "year" if per_year else "month"
-        label.update(Text(f"{first} … {last}  ({sum(buckets.values())} dated events, per {unit})"
-                          + (f"   range: {date_range}" if date_range else ""), style="dim"))
+        label.update(
+            Text(
+                f"{first} … {last}  ({sum(buckets.values())} dated events, per {unit})"
+                + (f"   range: {date_range}" if date_range else ""),
+                style="dim",
+            )
+        )
 
 
 class DetailPane(VerticalScroll):
@@ -167,8 +175,11 @@ class DetailPane(VerticalScroll):
             t.append(f"{p.name}, {p.country or '?'}{coords}\n")
         if e.fatalities is not None:
             t.append("killed     ", style="dim")
-            high = "" if detail.fatalities_high == e.fatalities else \
-                f" (range {detail.fatalities_low}–{detail.fatalities_high or '?'})"
+            high = (
+                ""
+                if detail.fatalities_high == e.fatalities
+                else f" (range {detail.fatalities_low}–{detail.fatalities_high or '?'})"
+            )
             t.append(f"{e.fatalities}{high}  “{detail.fatalities_raw}”\n")
         t.append("confidence ", style="dim")
         t.append(f"{e.confidence:.2f}   {'★ starred' if e.starred else ''}\n")
@@ -178,8 +189,11 @@ class DetailPane(VerticalScroll):
         if detail.note:
             t.append("note       ", style="dim")
             t.append(detail.note + "\n", style="italic")
-        t.append(f"\n{len(detail.sources)} source{'s' if len(detail.sources) != 1 else ''}"
-                 f" ({e.publishers} publisher{'s' if e.publishers != 1 else ''})\n", style="bold underline")
+        t.append(
+            f"\n{len(detail.sources)} source{'s' if len(detail.sources) != 1 else ''}"
+            f" ({e.publishers} publisher{'s' if e.publishers != 1 else ''})\n",
+            style="bold underline",
+        )
         for n, (s, (before, quote, after)) in enumerate(zip(detail.sources, contexts, strict=True), 1):
             t.append(f"\n[{n}] {s.title or s.path}\n", style="bold")
             where = f"{s.publisher or 'unknown publisher'} · {s.published or 'undated'} · chars {s.start}–{s.end}"

@@ -29,6 +29,7 @@ CONTEXT_CHARS = 240  # of the article around each quote in the detail pane
 
 # ---- answers: what a request found, posted to the app ---------------------------------------
 
+
 class Opened(Answer):
     def __init__(self, total: int) -> None:
         super().__init__()
@@ -91,6 +92,7 @@ class Done(Answer):
 
 # ---- the session ----------------------------------------------------------------------------
 
+
 class Session:
     """The state of one exploration of one store, and every request made of it.
 
@@ -146,6 +148,7 @@ class Session:
 
     def check_for_changes(self) -> None:
         """Has another process committed to the store or to the annotations since we opened it?"""
+
         def check(conn: sqlite3.Connection) -> Answer | None:
             version = _version(conn)
             if version == self._seen_version:
@@ -189,6 +192,7 @@ class Session:
 
     def show(self, rowid: int | None) -> None:
         """The detail of the event at the cursor, with each quote in its context."""
+
         def detail(conn: sqlite3.Connection) -> Answer:
             found = queries.events_by_rowids(conn, [rowid]) if rowid is not None else []
             shown = queries.event_detail(conn, found[0].id) if found else None
@@ -265,6 +269,7 @@ class Session:
 
     def article(self, event_id: str) -> None:
         """The source article of an event, at its first quote."""
+
         def run(conn: sqlite3.Connection) -> Answer | None:
             shown = queries.event_detail(conn, event_id)
             if not shown or not shown.sources:
@@ -278,5 +283,7 @@ class Session:
 
 def _version(conn: sqlite3.Connection) -> tuple[int, int]:
     """Changes when another connection commits to the store or to the user's annotations."""
-    return (conn.execute("PRAGMA main.data_version").fetchone()[0],
-            conn.execute("PRAGMA user.data_version").fetchone()[0])
+    return (
+        conn.execute("PRAGMA main.data_version").fetchone()[0],
+        conn.execute("PRAGMA user.data_version").fetchone()[0],
+    )

@@ -28,8 +28,12 @@ from tui.text import visible
 PAGE = 200  # events per page fetched
 PAGES_KEPT = 8
 TYPE_COLOURS = {
-    "Battles": "red", "Explosions/Remote violence": "dark_orange", "Violence against civilians": "magenta",
-    "Protests": "green", "Riots": "yellow", "Strategic developments": "cyan",
+    "Battles": "red",
+    "Explosions/Remote violence": "dark_orange",
+    "Violence against civilians": "magenta",
+    "Protests": "green",
+    "Riots": "yellow",
+    "Strategic developments": "cyan",
 }
 
 
@@ -206,7 +210,7 @@ class TimelineView(ScrollView, can_focus=True):
     def _ask(self, page: int) -> None:
         if page not in self.pages.asked:
             self.pages.asked.add(page)
-            message = (self.token, page, self.ids[page * PAGE:(page + 1) * PAGE])
+            message = (self.token, page, self.ids[page * PAGE : (page + 1) * PAGE])
             # made in the view's own context, not the renderer's: a message bubbles up to the app
             # only past the widget that sent it
             self.call_later(lambda: self.post_message(self.NeedRows(*message)))

@@ -45,8 +45,21 @@ STRIP = re.compile(r"[,'\u2019]")
 
 
 def score(strip: bool) -> dict:
-    totals: dict[str, Any] = {"pred": 0, "aligned": 0, "dupes": 0, "gold": 0, "found": 0, "strict": 0,
-              "date": 0, "type": 0, "place": 0, "actor1": 0, "fatal_n": 0, "fatal": 0, "pairs": 0}
+    totals: dict[str, Any] = {
+        "pred": 0,
+        "aligned": 0,
+        "dupes": 0,
+        "gold": 0,
+        "found": 0,
+        "strict": 0,
+        "date": 0,
+        "type": 0,
+        "place": 0,
+        "actor1": 0,
+        "fatal_n": 0,
+        "fatal": 0,
+        "pairs": 0,
+    }
     misses = []
     for name, gold_events in GOLD.items():
         article = read_article(ROOT / "seed" / "articles" / name)
@@ -59,16 +72,26 @@ def score(strip: bool) -> dict:
         matched: set[int] = set()
         for e in events:
             sentence = " ".join(ev.text for ev in e.evidence)  # an event may retell its incident in several sentences
-            candidates = [i for i, g in enumerate(gold_events)
-                          if any(norm(q) in ev.text for q in g["quotes"] for ev in e.evidence)]
+            candidates = [
+                i
+                for i, g in enumerate(gold_events)
+                if any(norm(q) in ev.text for q in g["quotes"] for ev in e.evidence)
+            ]
             if not candidates:
-                misses.append(f"{name}: extra: {e.date.display() if e.date else None} {e.sub_type} "
-                              f"{e.trigger!r} in {' '.join(sentence.split())[:90]!r}")
+                misses.append(
+                    f"{name}: extra: {e.date.display() if e.date else None} {e.sub_type} "
+                    f"{e.trigger!r} in {' '.join(sentence.split())[:90]!r}"
+                )
                 continue
             # One sentence can report two gold events: take the one this prediction agrees with most.
-            g_index = max(candidates, key=lambda i: (gold_events[i]["type"] == e.type,
-                                                     len({p.name for p in e.places} & set(gold_events[i]["places"])),
-                                                     -i))
+            g_index = max(
+                candidates,
+                key=lambda i: (
+                    gold_events[i]["type"] == e.type,
+                    len({p.name for p in e.places} & set(gold_events[i]["places"])),
+                    -i,
+                ),
+            )
             totals["aligned"] += 1
             if g_index in matched:
                 totals["dupes"] += 1
@@ -90,26 +113,35 @@ def score(strip: bool) -> dict:
                 totals["fatal"] += bool(e.fatalities and e.fatalities.best == g["fatalities"])
             totals["strict"] += date_ok and place_ok
             if not (date_ok and place_ok):
-                misses.append(f"{name}: gold {g['date']} {g['places']} ~ got {e.date.display() if e.date else None} "
-                              f"{[p.name for p in e.places]}")
+                misses.append(
+                    f"{name}: gold {g['date']} {g['places']} ~ got {e.date.display() if e.date else None} "
+                    f"{[p.name for p in e.places]}"
+                )
         totals["found"] += len(matched)
-        misses += [f"{name}: not found: {g['date']} {g['type']} {g['quotes'][0]!r}"
-                   for i, g in enumerate(gold_events) if i not in matched]
+        misses += [
+            f"{name}: not found: {g['date']} {g['type']} {g['quotes'][0]!r}"
+            for i, g in enumerate(gold_events)
+            if i not in matched
+        ]
     totals["misses"] = misses
     return totals
 
 
 def main() -> int:
-    print(f"{'text':<22}{'precision':>10}{'recall':>8}{'strict':>8}{'date':>7}{'type':>7}{'place':>7}"
-          f"{'actor1':>8}{'killed':>8}{'dupes':>7}")
+    print(
+        f"{'text':<22}{'precision':>10}{'recall':>8}{'strict':>8}{'date':>7}{'type':>7}{'place':>7}"
+        f"{'actor1':>8}{'killed':>8}{'dupes':>7}"
+    )
     t: dict[str, Any] = {}  # after the loop: the stripped run's
     for label, strip in (("as published", False), ("commas/' stripped", True)):
         t = score(strip)
         pct = lambda a, b: f"{a / b:.2f}" if b else "-"  # noqa: E731
-        print(f"{label:<22}{pct(t['aligned'], t['pred']):>10}{pct(t['found'], t['gold']):>8}"
-              f"{pct(t['strict'], t['gold']):>8}{pct(t['date'], t['pairs']):>7}{pct(t['type'], t['pairs']):>7}"
-              f"{pct(t['place'], t['pairs']):>7}{pct(t['actor1'], t['pairs']):>8}{pct(t['fatal'], t['fatal_n']):>8}"
-              f"{t['dupes']:>7}")
+        print(
+            f"{label:<22}{pct(t['aligned'], t['pred']):>10}{pct(t['found'], t['gold']):>8}"
+            f"{pct(t['strict'], t['gold']):>8}{pct(t['date'], t['pairs']):>7}{pct(t['type'], t['pairs']):>7}"
+            f"{pct(t['place'], t['pairs']):>7}{pct(t['actor1'], t['pairs']):>8}{pct(t['fatal'], t['fatal_n']):>8}"
+            f"{t['dupes']:>7}"
+        )
         if "-v" in sys.argv:
             print("\n".join("   " + m for m in t["misses"]))
     print(f"\n{t['gold']} gold events, {t['pred']} predicted (stripped run)\n")
@@ -145,9 +177,14 @@ def world_table() -> None:
     for name, gold_events in gold.items():
         for g in gold_events:
             n += 1
-            near = [e for e in by_file.get(name, []) if any(
-                p.get("lat") is not None and _km((p["lat"], p["lon"]), (g["lat"], g["lon"])) <= 50
-                for p in e["places"])]
+            near = [
+                e
+                for e in by_file.get(name, [])
+                if any(
+                    p.get("lat") is not None and _km((p["lat"], p["lon"]), (g["lat"], g["lon"])) <= 50
+                    for p in e["places"]
+                )
+            ]
             day = date.fromisoformat(str(g["date"])[:10])
             dated = [e for e in near if e["date_start"] and _on_day(e, day)]
             place_hits += bool(near)
@@ -189,13 +226,16 @@ def corpus_table() -> None:
         path.write_text(json.dumps(events), encoding="utf-8")
         scored = subprocess.run([sys.executable, str(SCORER), str(path), str(gold)], capture_output=True, text=True)
     tracebacks = ingest.stderr.count("Traceback")
-    print(f"real news: {CORPUS} ({len(files)} articles, ingest {seconds:.1f} s, exit {ingest.returncode},"
-          f" {tracebacks} tracebacks, {len(events)} events)")
+    print(
+        f"real news: {CORPUS} ({len(files)} articles, ingest {seconds:.1f} s, exit {ingest.returncode},"
+        f" {tracebacks} tracebacks, {len(events)} events)"
+    )
     print("  " + (scored.stdout.strip().splitlines() or ["scorer printed nothing: " + scored.stderr.strip()])[-1])
     if FULL_GOLD.exists():
         p, r, n_pred, n_gold = full_precision(events, yaml.safe_load(FULL_GOLD.read_text(encoding="utf-8")))
-        print(f"  fully annotated ({FULL_GOLD.name}): precision {p:.2f} ({n_pred} events)"
-              f"  recall {r:.2f} ({n_gold} gold)")
+        print(
+            f"  fully annotated ({FULL_GOLD.name}): precision {p:.2f} ({n_pred} events)  recall {r:.2f} ({n_gold} gold)"
+        )
 
 
 def full_precision(events: list[dict], gold: dict) -> tuple[float, float, int, int]:
@@ -207,8 +247,9 @@ def full_precision(events: list[dict], gold: dict) -> tuple[float, float, int, i
         for name in {Path(s["path"]).name for s in e["sources"]} & set(gold):
             quotes = [s["quote"] for s in e["sources"] if Path(s["path"]).name == name]
             pred += 1
-            hits = [i for i, g in enumerate(gold[name]["events"])
-                    if any(q in text for q in g["quotes"] for text in quotes)]
+            hits = [
+                i for i, g in enumerate(gold[name]["events"]) if any(q in text for q in g["quotes"] for text in quotes)
+            ]
             right += bool(hits)
             found |= {(name, i) for i in hits}
     n_gold = sum(len(g["events"]) for g in gold.values())
