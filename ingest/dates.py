@@ -16,6 +16,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from ingest.lexicon import load_lexicon
+
 PRECISIONS = ("day", "week", "month", "season", "year")
 PRECISION_RANK = {p: i for i, p in enumerate(PRECISIONS)}  # the sharper, the lower
 
@@ -46,22 +48,7 @@ MONTHS = {
     "dec": 12,
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+NUMBER_WORDS: dict[str, int] = load_lexicon("numbers")["words"]  # "two", "a dozen": one list for dates and tolls
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 PART_OF_YEAR = {"early": (1, 4), "mid": (5, 8), "late": (9, 12), "end of": (10, 12), "beginning of": (1, 3)}
 
@@ -69,7 +56,7 @@ _M = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WD = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
 _Y = r"(?P<year>1[89]\d\d|20\d\d)"
 _D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_N = r"(?P<n>\d+|" + "|".join(NUMBER_WORDS) + r"|a few|few|several|a couple of)"
+_N = r"(?P<n>\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|a few|few|several)"
 
 
 @dataclass(frozen=True)

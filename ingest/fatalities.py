@@ -8,10 +8,6 @@ from functools import cache
 from ingest.lexicon import load_lexicon
 from ingest.model import Fatalities
 
-_DEATH = (
-    r"(?:killed|dead|died|slain|deaths?|lives|killing|perished|bodies|martyred|martyrs|executed|beheaded|"
-    r"massacred|shot dead|fallen victims?|fell victims?)"
-)
 # Up to three words between a number and a death word ("12 Syrian soldiers killed", "2 Syrians
 # killed"), none of them a number or a word for the wounded: "30 injured and 5 killed" is 5.
 _WORD = r"(?!(?:injured|wounded|hurt|and)\b)[a-z][\w'-]*"
@@ -22,6 +18,7 @@ _WHO = r"(?:" + _WORD + r"(?: " + _WORD + r"){0,2}?)"
 def _patterns() -> list[re.Pattern]:
     lex = load_lexicon("numbers")
     words = sorted([*lex["words"], *lex["vague"]], key=len, reverse=True)
+    death = "(?:" + "|".join(sorted(lex["death_words"], key=len, reverse=True)) + ")"
     num = (
         r"(?P<mod>at least |more than |over |nearly |almost |about |around |up to |some |roughly )?"
         r"(?P<num>\d[\d,]*|" + "|".join(map(re.escape, words)) + r")"
@@ -30,7 +27,7 @@ def _patterns() -> list[re.Pattern]:
         re.compile(
             r"\b" + num + r" (?:" + _WHO + r" )?"
             r"(?:(?:including|among them|mostly|most of them) (?:[a-z]+ ){1,5}?)?"
-            r"(?:were |was |have been |had been |are |being |left |reported |summarily |)*" + _DEATH + r"\b"
+            r"(?:were |was |have been |had been |are |being |left |reported |summarily |)*" + death + r"\b"
         ),
         re.compile(
             r"\b(?:killed|killing|kills|kill|left|leaving|claimed the lives of|death of|deaths of|"
