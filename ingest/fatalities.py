@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ingest.dates import MONTHS
 from ingest.lexicon import load_lexicon
 from ingest.model import Fatalities
 
@@ -55,7 +56,8 @@ def find_fatalities(folded: str) -> Fatalities | None:
             (
                 m
                 for m in pattern.finditer(folded)
-                if m["num"] not in ("a", "an") or _PERSON.search(folded, m.start(), min(len(folded), m.end() + 30))
+                if (m["num"] not in ("a", "an") or _PERSON.search(folded, m.start(), min(len(folded), m.end() + 30)))
+                and not _is_year(folded, m)
             ),
             None,
         )
@@ -85,6 +87,16 @@ def find_fatalities(folded: str) -> Fatalities | None:
         return Fatalities(best, low, high, folded[start:end], vague)
     return None
 
+
+def _is_year(folded: str, m: re.Match) -> bool:
+    """ "on 9 march 2019 killing 11", "in 2014 killed": the number is the year of a date."""
+    return bool(_YEAR.fullmatch(m["num"])) and bool(_BEFORE_YEAR.search(folded, max(0, m.start() - 20), m.start("num")))
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_BEFORE_YEAR = re.compile(
+    r"(?:\b(?:" + "|".join(MONTHS) + r")\.?(?: \d{1,2}(?:st|nd|rd|th)?)?,?|\b(?:in|since|of|by|early|late|mid)) $"
+)
 
 _PERSON = re.compile(
     r"\b(?:person|civilian|child|kid|boy|girl|woman|man|soldier|fighter|member|officer|policeman|"

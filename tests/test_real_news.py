@@ -96,6 +96,9 @@ def test_different_days_or_places_stay_apart(tmp_path):
         ("the strike killed a child", 1),
         ("the strike killed a woman and a child", 2),
         ("shelling of a besieged damascus suburb killing more than 8 people", 9),
+        ("an air strike on 9 march 2019 killing 11 people", 11),  # the year is no toll
+        ("on march 9, 2019 killing 11 people", 11),
+        ("the quake of 2019 killed 2019 people", 2019),
     ],
 )
 def test_tolls_of_real_reports(text, killed):
