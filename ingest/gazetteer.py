@@ -29,7 +29,7 @@ _NAMES = load_lexicon("names")  # the words around and inside a place's name
 PARTICLES = set(_NAMES["articles"]) | set(_NAMES["particles"])
 DIVISION_WORDS = set(_NAMES["division_words"])
 QUALIFIERS = set(_NAMES["qualifiers"])
-_LOCATIVE = re.compile(
+LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|around|into|from|of|across|toward|towards|to|inside|between)"
     r"\s+(?:the\s+)?(?:(?:town|city|village|district|province|region|area|suburb|camp)\s+of\s+)?$"
 )
@@ -53,6 +53,7 @@ class Mention:
     surface: str
     entity: Actor | Place
     candidates: tuple = ()  # other places of the same name, for disambiguation
+    alternates: frozenset[str] = frozenset()  # ids of the places this name is only an exonym or old name of
 
 
 def slug(name: str) -> str:
@@ -118,13 +119,13 @@ class Gazetteer:
                 taken = hit[1]
         spans = Spans([(start + h[0], start + h[1]) for h in chosen])
         return [
-            Mention(start + s, start + e, surface, entity, others)
-            for s, e, surface, entity, others, loose in chosen
+            Mention(start + s, start + e, surface, entity, others, alternates)
+            for s, e, surface, entity, others, loose, alternates in chosen
             if not (loose and self._in_a_longer_name(text, start + s, start + e, spans))
         ]
 
     def _actor_hits(self, text: str, start: int, haystack: str) -> list[tuple]:
-        hits = []
+        hits: list[tuple] = []
         for last, (key, found) in self._automaton.iter(haystack):
             s, e = last - len(key) + 1, last + 1
             if s > 0 and (haystack[s - 1].isalnum() or _inside_word(haystack, s - 1)):
@@ -136,7 +137,7 @@ class Gazetteer:
             usable = [actor for exact, actor in found if exact is None or exact in surface]
             # names are proper nouns ("is", "said" are not IS, Said); a phrase or a common noun of arms is not one
             if usable and (key in self._any_case or any(c.isupper() for c in surface)):
-                hits.append((s, e, surface, usable[0], (), False))
+                hits.append((s, e, surface, usable[0], (), False, frozenset()))
         return hits
 
     def _place_hits(self, text: str, start: int, haystack: str) -> list[tuple]:
@@ -169,7 +170,7 @@ class Gazetteer:
                 continue
             for s, e in spans.get(key, []) + [span for span in stripped.get(key, []) if span not in whole]:
                 surface = text[start + s : start + e]
-                usable = [p for p, common in places if not common or _LOCATIVE.search(haystack, max(0, s - 40), s)]
+                usable = [r.place for r in places if not r.common or LOCATIVE.search(haystack, max(0, s - 40), s)]
                 if not usable:
                     continue
                 if (
@@ -187,9 +188,10 @@ class Gazetteer:
                 loose = (
                     usable[0].kind in ("city", "capital", "admin1")
                     and " " not in key
-                    and not _LOCATIVE.search(haystack, max(0, s - 40), s)
+                    and not LOCATIVE.search(haystack, max(0, s - 40), s)
                 )
-                hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose))
+                alternates = frozenset(r.place.id for r in places if r.alternate)
+                hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose, alternates))
         return hits
 
     def _in_a_longer_name(self, text: str, s: int, e: int, spans: Spans) -> bool:

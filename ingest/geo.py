@@ -8,7 +8,7 @@ opens that file read-only in milliseconds. A file is written under a temporary n
 into place when complete, and never changed after: a new gazetteer gets a new name.
 
     places = load_places()
-    places.lookup(["tripoli", "deir ez zor"])   # {"tripoli": [(Place(... LY ...), False), ...], ...}
+    places.lookup(["tripoli", "deir ez zor"])   # {"tripoli": [Reading(Place(... LY ...), False, False), ...], ...}
     places.country("SY"), places.admin1("SY", "Idlib"), places.countries_by_demonym["syrian"]
 
 Standard library only at run time.
@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ingest import text
 from ingest.lexicon import load_lexicon
@@ -49,6 +50,16 @@ class Place:
     lon: float | None
     population: int
     kind: str  # country | admin1 | capital | city | unresolved
+
+
+class Reading(NamedTuple):
+    """A place a name may be, and how: `common`, the name is also an ordinary English word or a
+    given name (accept it only where a place is expected); `alternate`, it is not the place's own
+    name but an exonym or old name ("Salem" of Jerusalem, "White House" of Casablanca)."""
+
+    place: Place
+    common: bool
+    alternate: bool
 
 
 def gazetteer_files() -> list[Path]:
@@ -93,27 +104,26 @@ class PlaceIndex:
             out.append(place)
         return out
 
-    def lookup(self, keys: Iterable[str]) -> dict[str, list[tuple[Place, bool]]]:
-        """For each key found, its places with the key's "common" flag (an ordinary English word
-        or given name: accept it only in a locative context), best first (see the class doc).
-        Keys without a place are absent from the result."""
+    def lookup(self, keys: Iterable[str]) -> dict[str, list[Reading]]:
+        """For each key found, its readings, best first (see the class doc). Keys without a place
+        are absent from the result."""
         keys = list(dict.fromkeys(keys))
-        hits: list[tuple[str, int, int]] = []
+        hits: list[tuple[str, int, int, int]] = []
         with self._lock:
             for i in range(0, len(keys), CHUNK):
                 chunk = keys[i : i + CHUNK]
                 hits += self._db.execute(
-                    f"SELECT key, place, common FROM keys WHERE key IN ({','.join('?' * len(chunk))})"
+                    f"SELECT key, place, common, alternate FROM keys WHERE key IN ({','.join('?' * len(chunk))})"
                     " ORDER BY key, rank",
                     chunk,
                 ).fetchall()
-            missing = list({rowid for _, rowid, _ in hits if rowid not in self._places})
+            missing = list({rowid for _, rowid, _, _ in hits if rowid not in self._places})
             for i in range(0, len(missing), CHUNK):
                 rowids = missing[i : i + CHUNK]
                 self._fetch(f"rowid IN ({','.join('?' * len(rowids))})", rowids)
-        out: dict[str, list[tuple[Place, bool]]] = {}
-        for key, rowid, common in hits:
-            out.setdefault(key, []).append((self._places[rowid], bool(common)))
+        out: dict[str, list[Reading]] = {}
+        for key, rowid, common, alternate in hits:
+            out.setdefault(key, []).append(Reading(self._places[rowid], bool(common), bool(alternate)))
         return out
 
     def get(self, place_id: str) -> Place | None:
@@ -301,7 +311,7 @@ def _build(files: list[Path], path: Path) -> None:
             for key in name_variants(r[1]):
                 own_population[key] = max(own_population.get(key, 0), int(r[7] or 0))
     places: list[tuple[int, str, str, str | None, str | None, float | None, float | None, int, str]] = []
-    keys: dict[tuple[str, int], tuple[int, bool]] = {}  # (key, place rowid) -> (rank, common)
+    keys: dict[tuple[str, int], tuple[int, bool, bool]] = {}  # (key, place rowid) -> (rank, common, alternate)
     demonyms: dict[str, str] = {}
     max_words = 1
     for rowid, (
@@ -342,12 +352,17 @@ def _build(files: list[Path], path: Path) -> None:
             is_common = spelling in common_spellings
             for key in name_variants(spelling):
                 exonym = pop >= MAJOR_CITY and pop >= EXONYM_FACTOR * own_population.get(key, 0)
-                rank = rowid if own_all or key in own or exonym else rowid + n
+                alternate = not (own_all or key in own)
+                rank = rowid if not alternate or exonym else rowid + n
                 key_is_common = is_common
                 previous = keys.get((key, rowid))
                 if previous is not None:  # one key from several spellings: own if any is, common if all are
-                    rank, key_is_common = min(rank, previous[0]), key_is_common and previous[1]
-                keys[(key, rowid)] = (rank, key_is_common)
+                    rank, key_is_common, alternate = (
+                        min(rank, previous[0]),
+                        key_is_common and previous[1],
+                        alternate and previous[2],
+                    )
+                keys[(key, rowid)] = (rank, key_is_common, alternate)
                 max_words = max(max_words, key.count(" ") + 1)
         for d in demonym_list.split("|") if demonym_list else ():
             for v in (d, _plural(d)):
@@ -361,14 +376,18 @@ def _build(files: list[Path], path: Path) -> None:
             CREATE TABLE places (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, country TEXT,
                                  admin1 TEXT, lat REAL, lon REAL, population INTEGER, kind TEXT NOT NULL);
             CREATE TABLE keys (key TEXT NOT NULL, rank INTEGER NOT NULL, place INTEGER NOT NULL,
-                               common INTEGER NOT NULL, PRIMARY KEY (key, rank)) WITHOUT ROWID;
+                               common INTEGER NOT NULL, alternate INTEGER NOT NULL,
+                               PRIMARY KEY (key, rank)) WITHOUT ROWID;
             CREATE TABLE demonyms (key TEXT PRIMARY KEY, country TEXT NOT NULL);
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
         """)
         db.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", places)
         db.executemany(
-            "INSERT INTO keys VALUES (?, ?, ?, ?)",
-            ((key, rank, rowid, int(common)) for (key, rowid), (rank, common) in keys.items()),
+            "INSERT INTO keys (key, rank, place, common, alternate) VALUES (?, ?, ?, ?, ?)",
+            (
+                (key, rank, rowid, int(common), int(alternate))
+                for (key, rowid), (rank, common, alternate) in keys.items()
+            ),
         )
         db.executemany("INSERT INTO demonyms VALUES (?, ?)", demonyms.items())
         db.execute("INSERT INTO meta VALUES ('max_words', ?)", (str(max_words),))

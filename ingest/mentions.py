@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from ingest.gazetteer import Actor, Mention, Spans, load_gazetteer
+from ingest.gazetteer import LOCATIVE, Actor, Mention, Spans, load_gazetteer
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
 from ingest.text import fold
@@ -162,27 +162,35 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
     """A name shared by places in several countries is read in the country the article talks
     about most: the countries it names, its demonyms ("Syrian", "Yemeni"), and the likeliest
     reading of its other places (more when every reading lies in one country). The index already
-    ranks readings (population first)."""
+    ranks readings (population first). A name read only as an exonym or old name of a town in a
+    country nothing else in the article names ("the White House said": Casablanca) is no place,
+    unless it stands where a place is expected ("the town of Qara")."""
     weight: Counter = Counter()
     demonyms = load_gazetteer().places.countries_by_demonym
     for word in _DEMONYM_WORD.findall(fold(text)):
         if word in demonyms:
             weight[demonyms[word]] += 2
-    votes = {}
-    for i, m in enumerate(mentions):
+    by_name: dict[str, Counter] = {}  # the votes each name casts, under every spelling of it
+    for m in mentions:
         if isinstance(m.entity, Place):
             single = all(p.country == m.entity.country for p in m.candidates)
-            votes[i] = (m.entity.country, 3 if m.entity.kind == "country" else 2 if single else 1)
-            weight[votes[i][0]] += votes[i][1]
+            vote = 3 if m.entity.kind == "country" else 2 if single else 1
+            weight[m.entity.country] += vote
+            by_name.setdefault(fold(m.surface), Counter())[m.entity.country] += vote
     out = []
-    for i, m in enumerate(mentions):
-        if isinstance(m.entity, Place) and m.candidates and m.entity.kind != "country":  # "Iraq" is Iraq
+    for m in mentions:
+        if isinstance(m.entity, Place) and m.entity.kind != "country":  # "Iraq" is Iraq
+            others = weight - by_name[fold(m.surface)]  # a name does not vote for its own reading
             options = [m.entity, *m.candidates]
-            others = weight.copy()
-            others[votes[i][0]] -= votes[i][1]  # a name does not vote for its own reading
             best = max(options, key=lambda p: (others[p.country], -options.index(p)))
+            if (
+                best.id in m.alternates
+                and not others[best.country]
+                and not LOCATIVE.search(text[max(0, m.start - 40) : m.start].lower())
+            ):
+                continue
             if best is not m.entity:
-                m = Mention(m.start, m.end, m.surface, best, tuple(p for p in options if p is not best))
+                m = Mention(m.start, m.end, m.surface, best, tuple(p for p in options if p is not best), m.alternates)
         out.append(m)
     return out
 

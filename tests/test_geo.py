@@ -22,7 +22,7 @@ def index():
 
 def found(index, name: str) -> list[Place]:
     key = alias_key(name)
-    return [place for place, _ in index.lookup([key]).get(key, [])]
+    return [r.place for r in index.lookup([key]).get(key, [])]
 
 
 def ids(index, name: str) -> list[str]:
@@ -99,13 +99,13 @@ def test_a_towns_own_name_ranks_before_an_alternate_name_of_a_bigger_place(index
 
 @pytest.mark.parametrize("word", ["hope", "mission", "police", "of"])
 def test_common_words_are_flagged_or_absent(index, word):
-    assert all(common for _, common in index.lookup([word]).get(word, []))
+    assert all(r.common for r in index.lookup([word]).get(word, []))
 
 
 def test_big_cities_and_divisions_are_not_common(index):
     for name in ("london", "aleppo", "gaza", "kabul", "idlib", "washington"):
         hits = index.lookup([name])[name]
-        assert not hits[0][1], name
+        assert not hits[0].common, name
 
 
 def test_demonyms(index):

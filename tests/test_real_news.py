@@ -158,6 +158,11 @@ def test_a_report_that_names_no_other_place_is_read_in_the_country_of_its_demony
     assert [(p.name, p.country) for p in event.places] == [("Deir ez-Zor", "SY")]
 
 
+def test_an_exonym_of_a_town_in_a_country_the_report_never_names_is_no_place():
+    (event,) = events_of("The White House condemned the air strike that killed 12 civilians in Idlib on Monday.")
+    assert [p.name for p in event.places] == ["Idlib"]  # not Casablanca, "the White House" in Arabic
+
+
 def test_an_outlet_named_like_a_place_is_a_source_not_where_it_happened():
     (event,) = events_of("ISIL killed 20 FSA members on Monday in Qalamoun, according to Al-Manar reporter.")
     assert "Mannar" not in [p.name for p in event.places]
