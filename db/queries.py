@@ -261,15 +261,25 @@ def _source(f: Filter, need_events: bool = True) -> _Source:
 def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plain: bool = False) -> list:
     """Rows in date order, undated last. Two queries, because "ORDER BY date_start IS NULL, …"
     cannot walk a date index and sorts every row instead."""
+    dated, undated, params = _date_order_sql(columns, f)
+    tail = f" LIMIT {int(limit)}" if limit else ""
+    rows = _run(conn, dated + tail, params, plain)
+    if limit is None or len(rows) < limit:
+        rest = f" LIMIT {int(limit) - len(rows)}" if limit else ""
+        rows += _run(conn, undated + rest, params, plain)
+    return rows
+
+
+def _date_order_sql(columns: str, f: Filter) -> tuple[str, str, list]:
+    """The queries for the dated rows in date order and for the undated ones, and their parameters."""
     src = _source(f)
     select = f"SELECT {'DISTINCT ' if src.distinct else ''}{columns} FROM {src.tables}{src.where}"
     glue = " AND " if src.where else " WHERE "
-    tail = f" LIMIT {int(limit)}" if limit else ""
-    rows = _run(conn, f"{select}{glue}{src.date} IS NOT NULL ORDER BY {src.date}, {src.id}{tail}", src.params, plain)
-    if limit is None or len(rows) < limit:
-        rest = f" LIMIT {int(limit) - len(rows)}" if limit else ""
-        rows += _run(conn, f"{select}{glue}{src.date} IS NULL ORDER BY {src.id}{rest}", src.params, plain)
-    return rows
+    return (
+        f"{select}{glue}{src.date} IS NOT NULL ORDER BY {src.date}, {src.id}",
+        f"{select}{glue}{src.date} IS NULL ORDER BY {src.id}",
+        src.params,
+    )
 
 
 def _months(conn, f: Filter, dated_only: bool = False) -> list[tuple[str | None, int]]:
@@ -288,9 +298,14 @@ def _run(conn, sql: str, params: list, plain: bool = False):
     try:
         return cursor.execute(sql, params).fetchall()
     except sqlite3.OperationalError as e:
-        if "MATCH" in sql and "locked" not in str(e):
-            raise QueryError(f"search: {e} (put words in double quotes to search them literally)") from None
-        raise
+        raise _search_error(e, sql) from None
+
+
+def _search_error(e: sqlite3.OperationalError, sql: str) -> Exception:
+    """A search the full-text index cannot parse is the user's to fix; anything else is the database's."""
+    if "MATCH" in sql and "locked" not in str(e) and "interrupt" not in str(e):
+        return QueryError(f"search: {e} (put words in double quotes to search them literally)")
+    return e
 
 
 # ---- events ---------------------------------------------------------------------------------
@@ -307,8 +322,23 @@ class TimelineIndex:
     months: list[tuple[str | None, int]]  # ("2017-06", count) in order; None: undated, last
 
 
+PAGE_ROWS = 10_000  # rows fetched at a time for a timeline index
+
+
 def timeline_index(conn, f: Filter) -> TimelineIndex:
-    rowids = array("q", (r[0] for r in _in_date_order(conn, "e.rowid", f, plain=True)))
+    """The row ids of the matching events in date order, and their count per month. Read in pages:
+    a million rows never sit in one list, whose freeing would hold the interpreter for a tenth of a
+    second (the app's UI thread waits on that, not on SQLite)."""
+    rowids = array("q")
+    for sql in _date_order_sql("e.rowid", f)[:2]:
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        try:
+            cursor.execute(sql, _source(f).params)
+            while page := cursor.fetchmany(PAGE_ROWS):
+                rowids.extend(r[0] for r in page)
+        except sqlite3.OperationalError as e:
+            raise _search_error(e, sql) from None
     return TimelineIndex(rowids, _months(conn, f))
 
 

@@ -1,6 +1,7 @@
 """The real app under Textual's Pilot, on a real seed database."""
 
 import ast
+import asyncio
 import sqlite3
 import threading
 from pathlib import Path
@@ -12,7 +13,7 @@ from db import queries
 from db.schema import connect
 from tests.helpers import settle
 from tui.app import TimelineApp
-from tui.panes import FacetPane
+from tui.panes import BusyLine, FacetPane
 from tui.timeline_view import TimelineView
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,16 +150,20 @@ async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        view, spinner = app.query_one(TimelineView), app.query_one("#busy")
+        view, spinner = app.query_one(TimelineView), app.query_one(BusyLine)
         await pilot.press("slash", *"killed", "enter")
-        while spinner.has_class("hidden"):  # the search is held: the spinner comes up
-            await pilot.pause()
+        async with asyncio.timeout(30):
+            while "Esc cancels" not in spinner.text:  # the search is held: the spinner comes up
+                await pilot.pause()
         await pilot.press("j", "j")
         assert view.cursor == 2
         await pilot.press("escape")
         statements.gate.set()
         await settle(pilot, app)
-        assert spinner.has_class("hidden") and not view.matches and app.session.search_text == ""
+        async with asyncio.timeout(30):
+            while spinner.text:  # and goes
+                await pilot.pause()
+        assert not view.matches and app.session.search_text == ""
         await pilot.press("n")
         assert view.cursor == 2  # no hits to move to
 

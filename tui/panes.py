@@ -211,14 +211,20 @@ class BusyLine(Static):
     FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
     def __init__(self, waiting: Callable[[], float], **kwargs) -> None:
-        super().__init__("", classes="hidden", **kwargs)
+        super().__init__("", **kwargs)
         self.waiting = waiting
+        self.text = ""
 
     def on_mount(self) -> None:
         self.set_interval(0.1, self.tick)
 
     def tick(self) -> None:
         seconds = self.waiting()
-        self.set_class(seconds < self.AFTER, "hidden")
-        if seconds >= self.AFTER:
-            self.update(f" {self.FRAMES[int(seconds * 10) % len(self.FRAMES)]} Working… {seconds:.0f} s   Esc cancels")
+        text = (
+            f" {self.FRAMES[int(seconds * 10) % len(self.FRAMES)]} Working… {seconds:.0f} s   Esc cancels"
+            if seconds >= self.AFTER
+            else ""
+        )
+        if text != self.text:
+            self.text = text
+            self.update(text, layout=False)  # one line, always: no layout of the screen to redo

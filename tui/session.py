@@ -213,7 +213,10 @@ class Session:
         f, timeline = replace(self.filter, search=text), self.index.rowids
 
         def run(conn: sqlite3.Connection) -> Answer:
-            hits = set(queries.timeline_index(conn, f).rowids)
+            found = queries.timeline_index(conn, f).rowids
+            hits: set[int] = set()
+            for i in range(0, len(found), 50_000):  # in steps: one big set() would hold the UI thread
+                hits.update(found[i : i + 50_000])
             return Searched(text, hits, array("q", (i for i, r in enumerate(timeline) if r in hits)))
 
         self.workers.ask(QUERY, "search", run)
