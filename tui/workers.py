@@ -118,6 +118,8 @@ class Lane:
                 return Failed(str(e))
             except (DatabaseError, ExportError) as e:
                 return Failed(f"Not done: {e}")
+            except Exception as e:  # a bug must cost one answer, not the lane and every request after it
+                return Failed(f"Not done, an error in timeline: {type(e).__name__}: {e}")
         return None
 
 
