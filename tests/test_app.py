@@ -15,6 +15,7 @@ from tests.helpers import settle
 from tui.app import TimelineApp
 from tui.panes import BusyLine, FacetPane
 from tui.timeline_view import TimelineView
+from tui.workers import FETCH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -166,6 +167,20 @@ async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed
         assert not view.matches and app.session.search_text == ""
         await pilot.press("n")
         assert view.cursor == 2  # no hits to move to
+
+
+async def test_a_request_that_fails_is_told_and_the_lane_answers_the_next_ones(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        app.session.workers.ask(FETCH, None, lambda conn: conn.execute("SELECT no_such_function()").fetchone())
+        app.session.workers.ask(FETCH, None, lambda conn: dict[str, None]()["a bug"])
+        await pilot.press("j")  # the detail of the next event comes from the same lane
+        await settle(pilot, app)
+        told = [str(n.message) for n in app._notifications]
+        assert any("no_such_function" in t for t in told) and any("KeyError" in t for t in told)
+        assert view.row(view.cursor).sub_type in str(app.query_one("#detail-body").render())
 
 
 async def test_typing_on_a_filter_list_narrows_it_and_is_no_command(seed_db):
