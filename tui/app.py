@@ -14,8 +14,9 @@ from textual.screen import Screen
 from tui.explorer import FACETS, Explorer
 from tui.panes import DetailPane, FacetPane, Histogram
 from tui.screens import ArticleScreen
-from tui.session import Article, Counted, Detail, Done, Failed, Indexed, Opened, Rows, Saved, Searched, Session
+from tui.session import Article, Counted, Detail, Done, Indexed, Opened, Rows, Saved, Searched, Session
 from tui.timeline_view import TimelineView
+from tui.workers import Answer, Failed
 
 
 class TimelineApp(App):
@@ -55,13 +56,17 @@ class TimelineApp(App):
 
     # ---- what the session answers ---------------------------------------------------------
 
+    def _wanted(self, answer: Answer) -> bool:
+        """Not superseded, and the app not quitting (an answer may arrive while the screen goes)."""
+        return self.is_running and self.session.accept(answer)
+
     def on_opened(self, answer: Opened) -> None:
-        if self.session.accept(answer):
+        if self._wanted(answer):
             self.session.total = answer.total
             self.sub_title = f"{answer.total:,} events · {self.db_path}"
 
     def on_indexed(self, answer: Indexed) -> None:
-        if not self.session.accept(answer):
+        if not self._wanted(answer):
             return
         self.session.indexed(answer)
         view = self.explorer.view
@@ -71,7 +76,7 @@ class TimelineApp(App):
         self.sub_title = f"{len(answer.index.rowids):,} of {self.session.total:,} events{filtered}"
 
     def on_counted(self, answer: Counted) -> None:
-        if not self.session.accept(answer):
+        if not self._wanted(answer):
             return
         for facet in FACETS:
             self.explorer.query_one(f"#{facet}", FacetPane).set_values(getattr(answer.facets, facet))
@@ -80,16 +85,16 @@ class TimelineApp(App):
         self.explorer.query_one(Histogram).set_counts(answer.months, span)
 
     def on_rows(self, answer: Rows) -> None:
-        if self.session.accept(answer):
+        if self._wanted(answer):
             self.explorer.view.add_rows(answer.token, answer.page, answer.rows)
 
     def on_detail(self, answer: Detail) -> None:
-        if self.session.accept(answer):
+        if self._wanted(answer):
             self.session.detail = answer.detail
             self.explorer.query_one(DetailPane).show(answer.detail, answer.contexts)
 
     def on_searched(self, answer: Searched) -> None:
-        if not self.session.accept(answer):
+        if not self._wanted(answer):
             return
         self.session.searched(answer)
         self.explorer.view.matches = answer.hits
@@ -98,21 +103,27 @@ class TimelineApp(App):
         self.explorer.action_next_match(1, include_current=True)
 
     def on_saved(self, answer: Saved) -> None:
+        if not self._wanted(answer):
+            return
         view = self.explorer.view
         view.refetch()
         self.session.show(view.current_rowid)
 
     def on_article(self, answer: Article) -> None:
+        if not self._wanted(answer):
+            return
         self.push_screen(ArticleScreen(answer.title, answer.text, answer.start, answer.end))
 
     def on_done(self, answer: Done) -> None:
-        if not self.session.accept(answer):
+        if not self._wanted(answer):
             return
         if answer.markdown is not None:
             self.copy_to_clipboard(answer.markdown)
         self.notify(answer.text, title=answer.title, timeout=10 if answer.title == "New data" else 3)
 
     def on_failed(self, answer: Failed) -> None:
+        if not self._wanted(answer):
+            return
         self.notify(answer.text, severity=answer.severity)
 
     # ---- the command palette ----------------------------------------------------------------
