@@ -168,6 +168,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     folded_text = fold(text)
     all_dates = _ByOffset(find_dates(folded_text, text, article.published))
     found = gaz.find(text, 0, len(text), folded_text)
+    found = [m for m in found if not _in_date(m, all_dates)]
     datelines = [m.entity for m in found if isinstance(m.entity, Place) and is_dateline(text, m)]
     all_mentions = _ByOffset(resolve_mentions(text, found))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
@@ -310,6 +311,13 @@ _PERIOD_START = re.compile(
 
 
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
+
+
+def _in_date(m: Mention, dates: _ByOffset) -> bool:
+    """ "Sun 16 Apr 2017", "Last updated at Jun 142016": a place named by a date's words is no place."""
+    return isinstance(m.entity, Place) and any(
+        d.start <= m.start and m.end <= d.end for d in dates.within(max(0, m.start - 40), m.end + 40)
+    )
 
 
 def _historical(date: Interval | None, published: Interval | None) -> bool:

@@ -301,3 +301,10 @@ def test_the_toll_of_several_sources_is_their_middle_number_and_a_number_beats_a
         *(f"A car bomb killed {n} people in Homs on Monday.\n" for n in ("12", "15", "dozens", "300"))
     )
     assert event.fatalities.best == 15  # not "dozens", and not the 300 of a report of something else
+
+
+def test_a_name_that_is_a_word_of_a_date_is_no_place():
+    # "Jun" is a town in Spain: the dateline's month is no antecedent of "the town"
+    (event,) = events_of("Last updated at Jun 142016 Gunmen killed 12 soldiers in the town on Monday.\n", "2016-06-14")
+    assert event.date.display() == "2016-06-13"
+    assert not any(p.country == "ES" for p in event.places)
