@@ -141,6 +141,8 @@ def events_of(text: str, published: str = "2019-03-20"):
         ("Libyan forces clashed with militias in Tripoli on Monday.", "Tripoli", "LY"),
         ("Lebanese soldiers clashed with gunmen in Tripoli on Monday.", "Tripoli", "LB"),
         ("Air strikes hit the Damascus countryside on Monday.", "Rif Dimashq", "SY"),
+        ("Israeli jets struck positions in the Golan on Monday.", "Golan Heights", "SY"),  # a region, curated
+        ("Rebels clashed with ISIL in the Qalamoun barrens on Monday.", "Qalamoun", "SY"),
     ],
 )
 def test_places_of_the_world_in_the_country_the_report_is_about(text, place, country):
