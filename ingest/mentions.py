@@ -16,7 +16,11 @@ from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", re.IGNORECASE)
-_BASED_AFTER = re.compile(r"[-\u2010\u2011 ]based\b", re.IGNORECASE)  # "a Britain-based monitor": its seat, not a scene
+# "a Britain-based monitor", "US-backed forces": a seat or a sponsor, not a scene ("US-led" names a party)
+_BASED_AFTER = re.compile(
+    r"(?:[-\u2010\u2011 ]based|[-\u2010\u2011](?:backed|sponsored|supported|funded|trained|armed))\b",
+    re.IGNORECASE,
+)
 _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(
