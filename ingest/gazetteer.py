@@ -29,6 +29,11 @@ _NAMES = load_lexicon("names")  # the words around and inside a place's name
 PARTICLES = set(_NAMES["articles"]) | set(_NAMES["particles"])
 DIVISION_WORDS = set(_NAMES["division_words"])
 QUALIFIERS = set(_NAMES["qualifiers"])
+# "a Britain-based monitor", "the US-backed SDF": a seat or a sponsor, not a scene ("US-led" names a party)
+SEAT_OR_SPONSOR_AFTER = re.compile(
+    r"(?:[-\u2010\u2011 ]based|[-\u2010\u2011](?:backed|sponsored|supported|funded|trained|armed))\b",
+    re.IGNORECASE,
+)
 LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|around|into|from|of|across|toward|towards|to|inside|between)"
     r"\s+(?:the\s+)?(?:(?:town|city|village|district|province|region|area|suburb|camp)\s+of\s+)?$"

@@ -9,18 +9,13 @@ import re
 from collections import Counter
 from functools import cache
 
-from ingest.gazetteer import LOCATIVE, Actor, Mention, Spans, load_gazetteer
+from ingest.gazetteer import LOCATIVE, SEAT_OR_SPONSOR_AFTER, Actor, Mention, Spans, load_gazetteer
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
 from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", re.IGNORECASE)
-# "a Britain-based monitor", "US-backed forces": a seat or a sponsor, not a scene ("US-led" names a party)
-_BASED_AFTER = re.compile(
-    r"(?:[-\u2010\u2011 ]based|[-\u2010\u2011](?:backed|sponsored|supported|funded|trained|armed))\b",
-    re.IGNORECASE,
-)
 _VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(
@@ -41,7 +36,7 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         if isinstance(m.entity, Place) and (
             is_dateline(text, m)
             or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)
-            or _BASED_AFTER.match(text, m.end)
+            or SEAT_OR_SPONSOR_AFTER.match(text, m.end)
         ):
             continue
         if (
@@ -143,7 +138,7 @@ _DEMONYM_CAPITAL = re.compile(r"(?<!\bits )(?<!\btheir )(?<!\bhis )\b([A-Z][a-z]
 
 
 def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "the Libyan capital" is Tripoli, Libya."""
+    """ "the Libyan capital" is Tripoli, Libya; "the Syrian side of the border" is Syria."""
     gaz = load_gazetteer()
     taken = Spans([(m.start, m.end) for m in mentions])
     out = list(mentions)
@@ -152,7 +147,14 @@ def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
         capital = gaz.places.capital(country) if country else None
         if capital and not taken.overlap(w.start(), w.end()):
             out.append(Mention(w.start(), w.end(), w.group(0), capital))
+    for w in _DEMONYM_SIDE.finditer(text):
+        country = gaz.places.countries_by_demonym.get(fold(w.group(1)))
+        if country and not taken.overlap(w.start(), w.end()):
+            out.append(Mention(w.start(), w.end(), w.group(0), gaz.places.country(country)))
     return sorted(out, key=lambda m: m.start)
+
+
+_DEMONYM_SIDE = re.compile(r"\b([A-Z][a-z]+) side of the (?:border|frontier)\b")
 
 
 def is_speaker(text: str, m: Mention) -> bool:

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from ingest.gazetteer import Mention, load_gazetteer, slug
+from ingest.gazetteer import SEAT_OR_SPONSOR_AFTER, Mention, load_gazetteer, slug
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
 from ingest.model import Event
@@ -56,7 +56,7 @@ def event_places(text: str, mentions: list[Mention]) -> list[Place]:
     A country is dropped when a place inside it is named."""
     named = [m for m in mentions if isinstance(m.entity, Place)]
     chosen = [
-        m for m in named if not _FROM.search(text, max(0, m.start - 12), m.start) and not _OWNER.match(text, m.end)
+        m for m in named if not _FROM.search(text, max(0, m.start - 20), m.start) and not _OWNER.match(text, m.end)
     ] or named
     if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
         chosen = [
@@ -72,7 +72,7 @@ _LOCATED = re.compile(
     r"(?:(?:town|city|village|district|province|region|area|suburb|neighbou?rhood|countryside)\s+of\s+)?"
     r"(?:[A-Z][\w-]*(?:'s|\u2019s|s)\s+)?$"
 )
-_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_FROM = re.compile(r"\b(?:from|border with)\s+(?:the\s+)?$")  # a launch site; the far side of a border
 _OWNER = re.compile(
     r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen[cs]e|interior|minister|ministry|"
     r"leader|government|army|military|forces|troops|officials?|embassy|state media|news agency)\b",
@@ -103,6 +103,8 @@ def spelt_places(text: str, start: int, end: int, mentions: list[Mention], count
             continue
         if any(x.start < m.end("name") and m.start("name") < x.end for x in mentions):
             continue  # a name found already, as a place or an actor
+        if SEAT_OR_SPONSOR_AFTER.match(text, m.end("name")):
+            continue  # "the US-backed SDF"
         place = load_gazetteer().places.spelt_alike(name, country) if country else None
         place = place or Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
         if all(p.id != place.id for p in out):

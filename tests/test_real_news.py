@@ -165,6 +165,11 @@ def test_an_exonym_of_a_town_in_a_country_the_report_never_names_is_no_place():
     assert [p.name for p in event.places] == ["Idlib"]  # not Casablanca, "the White House" in Arabic
 
 
+def test_the_side_of_a_border_is_the_country_named_not_the_one_across():
+    (event,) = events_of("A suicide attack killed 24 people on Tuesday on the Syrian side of the border with Iraq.")
+    assert [p.name for p in event.places] == ["Syria"]
+
+
 def test_a_sponsor_named_before_backed_is_no_place_of_the_event():
     (event,) = events_of("Clashes erupted on Monday between ISIS and the US-backed Syrian Democratic Forces.")
     assert "United States" not in [p.name for p in event.places]
