@@ -97,7 +97,7 @@ async def probe(db: str) -> dict:
             presses.append(time.perf_counter() - start)
         out["press_ms"] = statistics.median(presses) * 1000  # Pilot's own wait for idle included
         keys = [key_work(view, lambda: view.action_cursor(1)) for _ in range(10)]
-        keys += [key_work(view, lambda: view.action_page(1)) for _ in range(10)]
+        keys += [key_work(view, lambda: view.action_cursor(0, 1)) for _ in range(10)]
         out["key_ms"] = statistics.median(keys) * 1000
         out["jump_end_ms"] = key_work(view, lambda: view.action_jump(-1)) * 1000
         conn = connect(db)  # the probe's own questions, to choose what to filter on

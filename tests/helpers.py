@@ -35,7 +35,9 @@ async def settle(pilot: Pilot, app: TimelineApp) -> None:
         quiet = 0
         while quiet < 2:
             await pilot.pause()
-            quiet = quiet + 1 if app.session.workers.idle else 0
+            view = app.explorer.view
+            resting = view.announced == view.current_rowid  # the detail is asked once the cursor rests
+            quiet = quiet + 1 if app.session.workers.idle and resting else 0
 
 
 def kill_when_written(command: list[str], db: Path, wal_bytes: int) -> None:

@@ -56,6 +56,7 @@ async def test_cursor_keys_move_and_the_detail_pane_follows(seed_db):
         assert view.cursor == 0
         await pilot.press("}")
         assert view.lines.month_of(view.cursor)[:4] > view.lines.month_of(0)[:4]
+        await settle(pilot, app)  # the detail follows once the cursor rests
         detail = str(app.query_one("#detail-body").render())
         assert view.row(view.cursor).sub_type in detail
 

@@ -10,6 +10,7 @@ drawing never waits on the database.
 from __future__ import annotations
 
 import bisect
+import time
 from array import array
 from collections import OrderedDict
 
@@ -27,6 +28,7 @@ from tui.text import visible
 
 PAGE = 200  # events per page fetched
 PAGES_KEPT = 8
+ANNOUNCE_AFTER = 0.05  # seconds the cursor rests before the event under it is announced
 TYPE_COLOURS = {
     "Battles": "red",
     "Explosions/Remote violence": "dark_orange",
@@ -128,8 +130,8 @@ class TimelineView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="timeline.down"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="timeline.up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="timeline.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="timeline.page_up"),
+        Binding("pagedown", "cursor(0, 1)", "Page down", show=False, id="timeline.page_down"),
+        Binding("pageup", "cursor(0, -1)", "Page up", show=False, id="timeline.page_up"),
         Binding("g,home", "jump(0)", "Top", show=False, id="timeline.top"),
         Binding("G,end", "jump(-1)", "Bottom", show=False, id="timeline.bottom"),
         Binding("right_square_bracket", "period(1, 7)", "Next month", show=False, id="timeline.next_month"),
@@ -162,6 +164,8 @@ class TimelineView(ScrollView, can_focus=True):
         self.token = 0  # which timeline `ids` is: pages of an older one are dropped
         self.marked = marked if marked is not None else set()  # stable event ids
         self.matches: set[int] = set()  # row ids of search hits
+        self.announced: int | None = None  # the row id last announced with Highlighted
+        self.moved_at = 0.0  # when the cursor last moved
 
     # ---- data ---------------------------------------------------------------------------
 
@@ -178,7 +182,7 @@ class TimelineView(ScrollView, can_focus=True):
         elif old_month and self.ids:
             target = self.lines.first_of_month(old_month)
         self.cursor = min(target, max(0, len(self.ids) - 1))
-        self._announce()
+        self._announce(now=True)
         self.refresh()
 
     @property
@@ -260,7 +264,7 @@ class TimelineView(ScrollView, can_focus=True):
     # ---- movement -----------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._announce()
+        self.moved_at = time.monotonic()
         if self.ids:  # keep the cursor's line on screen, with one line of context
             line, top, height = self.lines.line_of(self.cursor), self.scroll_offset.y, self.size.height
             if line < top + 1:
@@ -269,18 +273,25 @@ class TimelineView(ScrollView, can_focus=True):
                 self.scroll_to(y=line - height + 2, animate=False)
         self.refresh()
 
-    def _announce(self) -> None:
-        self.post_message(self.Highlighted(self.current_rowid))
+    def on_mount(self) -> None:
+        self.set_interval(ANNOUNCE_AFTER, self._announce)
+
+    def _announce(self, now: bool = False) -> None:
+        """Post Highlighted for the event under the cursor once the cursor rests (or `now`): keys
+        held down move it without a relayout of the detail pane, a repaint of the whole screen,
+        after every step."""
+        rowid = self.current_rowid
+        if now or (rowid != self.announced and time.monotonic() - self.moved_at >= ANNOUNCE_AFTER):
+            self.announced = rowid
+            self.post_message(self.Highlighted(rowid))
 
     def move_to(self, index: int | None) -> None:
         if self.ids and index is not None:
             self.cursor = max(0, min(len(self.ids) - 1, index))
 
-    def action_cursor(self, delta: int) -> None:
-        self.move_to(self.cursor + delta)
-
-    def action_page(self, direction: int) -> None:
-        self.move_to(self.cursor + direction * max(1, self.size.height - 2))
+    def action_cursor(self, delta: int, pages: int = 0) -> None:
+        """Move `delta` events, and `pages` screens."""
+        self.move_to(self.cursor + delta + pages * max(1, self.size.height - 2))
 
     def action_jump(self, index: int) -> None:
         """To the first event (0) or the last (-1)."""
