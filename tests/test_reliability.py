@@ -523,3 +523,28 @@ def test_load_force_never_sets_aside_a_good_store_for_a_damaged_user_database(se
     result = CliRunner().invoke(main, ["load", str(SEED), "--db", str(seed_db), "--force"])
     assert result.exit_code == 1 and str(user_path(seed_db)) in result.stderr
     assert list(seed_db.parent.glob("*.bak-*")) == [] and seed_db.read_bytes() == before
+
+
+def test_the_app_quits_when_its_terminal_goes(seed_db):
+    """A closed window or a killed tmux: the app must not live on, reading a dead terminal."""
+    import pty
+
+    master, terminal = pty.openpty()
+    app = subprocess.Popen(
+        [*CLI, "--db", str(seed_db)],
+        cwd=ROOT,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "TERM": "xterm-256color"},
+        start_new_session=True,
+    )
+    os.close(terminal)
+    try:
+        seen = b""
+        while b"events" not in seen:  # the app is up and drew its title
+            seen += os.read(master, 65536)
+        os.close(master)  # the terminal goes
+        assert app.wait(timeout=30) is not None
+    finally:
+        app.kill()

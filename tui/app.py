@@ -3,6 +3,7 @@ session's workers answer goes to the widgets. It runs no SQL (see tui/session.py
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -34,7 +35,16 @@ class TimelineApp(App):
         return self.explorer
 
     def on_mount(self) -> None:
-        self.set_interval(self.CHECK_SECONDS, self.session.check_for_changes)
+        self.in_terminal = os.isatty(0)
+        self.set_interval(self.CHECK_SECONDS, self.check)
+
+    def check(self) -> None:
+        """Has another process written to the store? Has our terminal gone (a closed window, a
+        killed tmux)? Then quit: Textual would go on reading the dead terminal at full speed."""
+        if self.in_terminal and not os.isatty(0):
+            self.exit()
+            return
+        self.session.check_for_changes()
 
     def on_unmount(self) -> None:
         self.session.workers.close()
@@ -50,9 +60,6 @@ class TimelineApp(App):
 
     def on_timeline_view_need_rows(self, message: TimelineView.NeedRows) -> None:
         self.session.rows(message.token, message.page, message.rowids)
-
-    def on_resize(self, event) -> None:
-        self.explorer.set_class(event.size.width < 120, "narrow")
 
     # ---- what the session answers ---------------------------------------------------------
 

@@ -66,6 +66,9 @@ class Explorer(Screen):
         self.view.focus()
         self.session.open()  # its answers come to widgets that now exist
 
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < 120, "narrow")
+
     def show_filter(self) -> None:
         """The panes show the session's filter (after a clear, or a filter given up)."""
         for facet in FACETS:
