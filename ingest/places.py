@@ -15,14 +15,14 @@ from ingest.model import Event
 from ingest.text import fold
 
 
-def home_country(mentions: list[Mention], folded_text: str) -> str | None:
-    """The country whose places the article names most; failing any, the one its demonyms name
-    most ("the Syrian army ... in Deir Ezour")."""
-    counts = Counter(m.entity.country for m in mentions if isinstance(m.entity, Place) and m.entity.country)
-    if not counts:
-        demonyms = load_gazetteer().places.countries_by_demonym
-        counts = Counter(demonyms[w] for w in re.findall(r"[a-z]+", folded_text) if w in demonyms)
-    return counts.most_common(1)[0][0] if counts else None
+def home_countries(mentions: list[Mention], folded_text: str) -> list[str]:
+    """The countries the article is about, most first: those whose places it names, by how
+    often; then those only its demonyms name ("the Syrian army ... in Deir Ezour")."""
+    places = Counter(m.entity.country for m in mentions if isinstance(m.entity, Place) and m.entity.country)
+    demonyms = load_gazetteer().places.countries_by_demonym
+    named = Counter(demonyms[w] for w in re.findall(r"[a-z]+", folded_text) if w in demonyms)
+    ranked = [c for c, _ in places.most_common()]
+    return ranked + [c for c, _ in named.most_common() if c not in places]
 
 
 def place_by_focus(events: list[Event], mentions: list[Mention], datelines: list[Place]) -> None:
@@ -90,9 +90,9 @@ _CANDIDATE = re.compile(
 )
 
 
-def spelt_places(text: str, start: int, end: int, mentions: list[Mention], country: str | None) -> list[Place]:
+def spelt_places(text: str, start: int, end: int, mentions: list[Mention], countries: list[str]) -> list[Place]:
     """Capitalised names after "in/at/near" that the gazetteer does not know by that spelling:
-    a place of the article's country spelt alike ("Raqa", "Deir Ezour") is that place; any other
+    a place of one of the article's main countries spelt alike ("Raqa", "Deir Ezour") is that place; any other
     is kept, marked unresolved (no coordinates), rather than dropped."""
     stop = _stop_words()
     out: list[Place] = []
@@ -105,7 +105,8 @@ def spelt_places(text: str, start: int, end: int, mentions: list[Mention], count
             continue  # a name found already, as a place or an actor
         if SEAT_OR_SPONSOR_AFTER.match(text, m.end("name")):
             continue  # "the US-backed SDF"
-        place = load_gazetteer().places.spelt_alike(name, country) if country else None
+        # the article's main countries, most first: "Raqa" in a report that names Mosul more than Syria
+        place = next(filter(None, (load_gazetteer().places.spelt_alike(name, c) for c in countries[:3])), None)
         place = place or Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
         if all(p.id != place.id for p in out):
             out.append(place)

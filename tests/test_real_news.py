@@ -155,6 +155,11 @@ def test_a_place_spelt_another_way_is_found_in_the_reports_country():
     assert "Raqqa" in [p.name for p in event.places]
 
 
+def test_a_spelling_is_read_in_the_reports_other_countries_when_its_main_one_has_none():
+    events = events_of("Syrian jets struck an IS base in Raqa on Monday. IS also holds Mosul and Tal Afar in Iraq.")
+    assert "Raqqa" in [p.name for p in events[0].places]
+
+
 def test_a_report_that_names_no_other_place_is_read_in_the_country_of_its_demonyms():
     (event,) = events_of("The Syrian army killed over 60 ISIL terrorists in Deir Ezour on Monday.")
     assert [(p.name, p.country) for p in event.places] == [("Deir ez-Zor", "SY")]
