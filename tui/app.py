@@ -106,7 +106,8 @@ class TimelineApp(App):
         self.session.searched(answer)
         self.explorer.view.matches = answer.hits
         self.explorer.view.refresh()
-        self.notify(f"{len(answer.hits)} events match “{answer.text}” (n/N to move)")
+        n = len(answer.hits)
+        self.notify(f"{n} event{'' if n == 1 else 's'} match{'es' if n == 1 else ''} “{answer.text}” (n/N to move)")
         self.explorer.action_next_match(1, include_current=True)
 
     def on_saved(self, answer: Saved) -> None:
