@@ -340,7 +340,7 @@ def annotate(event_id, star, tags, note, db_path) -> None:
 @main.command()
 @db_option
 def stats(db_path) -> None:
-    """Counts of documents, events, sources, actors and places."""
+    """Counts of documents, events, sources, actors and places; the top types, countries and divisions."""
     from db.queries import stats as get_stats
 
     s = get_stats(open_db(db_path))
@@ -349,8 +349,11 @@ def stats(db_path) -> None:
         f" {s.undated_events} undated)\nsources     {s.sources}\nactors      {s.actors}\n"
         f"places      {s.places}\ndates       {s.first or '-'} to {s.last or '-'}"
     )
-    for t, n in s.types:
-        click.echo(f"  {n:6d}  {t}")
+    for heading, rows in (("types", s.types), ("countries", s.countries), ("divisions", s.divisions)):
+        if rows:
+            click.echo(heading)
+        for name, n in rows:
+            click.echo(f"  {n:6d}  {name}")
 
 
 @main.command()

@@ -10,18 +10,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from db.load import write_gazetteer_actors
+from db.hierarchy import Trees
 from db.schema import connect
 from ingest.dates import month, week_of
-from ingest.gazetteer import load_gazetteer, slug
-from ingest.text import alias_key
 
 BATCH = 5000
 # Older exports name some columns differently.
@@ -111,7 +108,6 @@ def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | No
             # Index pages of a big import stay in memory: -400000 is 400 MB at most, used as needed.
             conn.execute("PRAGMA cache_size = -400000")
             conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
-            write_gazetteer_actors(conn)
             importer = _Importer(conn)
             batch: list[tuple[int, dict]] = []
             for row in reader:
@@ -138,65 +134,14 @@ def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | No
 
 
 class _Importer:
-    """Turns batches of rows into rows of the event tables, remembering entities already written."""
+    """Turns batches of rows into rows of the event tables; places and actors join their trees."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.gaz = load_gazetteer()
-        self.actors: dict[str, str] = {}  # alias key -> actor id
-        self.places: set[str] = set()
-        self.place_ids: dict[tuple, str] = {}  # (country, admin1, location) as written -> place id
-        self.countries = {p.name.lower(): p.country for p in self.gaz.places.countries}
+        self.trees = Trees(conn)
+        self.trees.gazetteer_actors()
         self.known_ids = {r[0] for r in conn.execute("SELECT id FROM events WHERE origin = 'acled'")}
         self.next_document = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
-
-    def actor_id(self, name: str, inter: str) -> str:
-        if name in self.actors:
-            return self.actors[name]
-        key = alias_key(name)
-        if key not in self.actors:
-            # "Islamic State (Syria)", "Military Forces of Syria (2000-)": the name without its qualifier.
-            bare = alias_key(re.sub(r"\s*\([^)]*\)", "", name))
-            rows = self.conn.execute(
-                "SELECT DISTINCT actor_id FROM actor_aliases WHERE key IN (?, ?)", (key, bare)
-            ).fetchall()
-            if len(rows) == 1:
-                self.actors[key] = rows[0][0]
-            else:
-                actor_id = f"acled:{slug(name)}"
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
-                    (actor_id, name, INTER_KINDS.get(inter.strip()[:1], "unknown"), None),
-                )
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)", (key, name, actor_id)
-                )
-                self.actors[key] = actor_id
-        self.actors[name] = self.actors[key]
-        return self.actors[key]
-
-    def place_id(self, r: dict) -> str:
-        raw = (r.get("country", ""), r.get("admin1", ""), r["location"])
-        if raw not in self.place_ids:
-            self.place_ids[raw] = self._new_place(r)
-        return self.place_ids[raw]
-
-    def _new_place(self, r: dict) -> str:
-        country = r.get("country", "").strip()
-        cc = self.countries.get(country.lower(), country)
-        place_id = f"acled:{slug(cc)}:{slug(r.get('admin1', ''))}:{slug(r['location'])}"
-        if place_id not in self.places:
-            lat, lon = _float(r.get("latitude")), _float(r.get("longitude"))
-            self.conn.execute(
-                "INSERT OR IGNORE INTO places (id, name, country, admin1, lat, lon, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (place_id, r["location"].strip(), cc, r.get("admin1") or None, lat, lon, "acled"),
-            )
-            self.conn.execute(
-                "INSERT OR IGNORE INTO place_aliases (key, alias, place_id) VALUES (?, ?, ?)",
-                (alias_key(r["location"]), r["location"].strip(), place_id),
-            )
-            self.places.add(place_id)
-        return place_id
 
     def write(self, batch: list[tuple[int, dict]], report: ImportReport) -> None:
         events, links, places, docs, fts = [], [], [], [], []
@@ -211,15 +156,28 @@ class _Importer:
                 continue
             self.known_ids.add(row["id"])
             events.append(row)
+            named = []
             for column, assoc, inter, role in (
                 ("actor1", "assoc_actor_1", "inter1", "actor1"),
                 ("actor2", "assoc_actor_2", "inter2", "actor2"),
             ):
+                kind = INTER_KINDS.get(r.get(inter, "").strip()[:1], "unknown")
                 if r.get(column, "").strip():
-                    links.append((row["id"], self.actor_id(r[column], r.get(inter, "")), role, row["date_start"]))
-                for name in filter(None, (a.strip() for a in r.get(assoc, "").split(";"))):
-                    links.append((row["id"], self.actor_id(name, ""), "associated", row["date_start"]))
-            places.append((row["id"], self.place_id(r), row["date_start"]))
+                    named.append((r[column].strip(), kind, role))
+                named += [
+                    (name, "unknown", "associated")
+                    for name in filter(None, map(str.strip, r.get(assoc, "").split(";")))
+                ]
+            actors = [(self.trees.named_actor(name, kind), role, name) for name, kind, role in named]
+            links += self.trees.actor_links(row["id"], row["date_start"], actors)
+            place = self.trees.named_place(
+                r.get("country", ""),
+                r.get("admin1", ""),
+                r["location"].strip(),
+                _float(r.get("latitude")),
+                _float(r.get("longitude")),
+            )
+            places += self.trees.place_links(row["id"], row["date_start"], [place])
             notes = r.get("notes", "").strip() or row["summary"]
             docs.append((row["id"], notes, r.get("source", "").strip() or None, row["date"]))
             fts.append((row["id"], row["summary"], notes))
@@ -233,10 +191,11 @@ class _Importer:
             events,
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO event_actors (event_id, actor_id, role, date_start) VALUES (?, ?, ?, ?)", links
+            "INSERT INTO event_actors (event_id, actor_id, role, date_start, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
+            links,
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO event_places (event_id, place_id, date_start) VALUES (?, ?, ?)", places
+            "INSERT INTO event_places (event_id, place_id, date_start, direct) VALUES (?, ?, ?, ?)", places
         )
         first = self.next_document
         self.next_document += len(docs)

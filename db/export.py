@@ -35,9 +35,17 @@ def to_json(items: list[EventDetail]) -> str:
                 "sub_type": e.sub_type,
                 "summary": e.summary,
                 "fatalities": e.fatalities,
-                "actors": [{"name": n, "role": r} for n, r in e.actors],
+                "actors": [{"name": n, "role": r, **_as_named(d, n)} for n, r in e.actors],
                 "places": [
-                    {"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon}
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "country": p.country,
+                        "country_name": p.country_name,
+                        "admin1": p.admin1,
+                        "lat": p.lat,
+                        "lon": p.lon,
+                    }
                     for p in d.places
                 ],
                 "sources": [
@@ -72,6 +80,9 @@ CSV_COLUMNS = [
     "actor2",
     "associated",
     "places",
+    "country",
+    "country_name",
+    "admin1",
     "sources",
     "quote",
     "source_titles",
@@ -99,12 +110,21 @@ def to_csv(items: list[EventDetail]) -> str:
                 _in_role(e.actors, "actor2"),
                 _in_role(e.actors, "associated"),
                 "; ".join(p.name for p in d.places),
+                *("; ".join(dict.fromkeys(v for p in d.places if (v := getattr(p, k)))) for k in PLACE_LEVELS),
                 len(d.sources),
                 d.sources[0].quote if d.sources else "",
                 "; ".join(s.title or s.path for s in d.sources),
             ]
         )
     return buf.getvalue()
+
+
+def _as_named(d: EventDetail, name: str) -> dict:
+    """ "as_named": the actor's name as the source wrote it, where it differs ("(2016-)")."""
+    return {"as_named": d.as_named[name]} if name in d.as_named else {}
+
+
+PLACE_LEVELS = ("country", "country_name", "admin1")  # CSV columns: the places' countries and divisions
 
 
 def _in_role(actors: list[tuple[str, str]], role: str) -> str:
@@ -137,7 +157,7 @@ def to_markdown(items: list[EventDetail], heading: str) -> str:
             lines += [f"### {m}", ""]
             month = m
         actors = ", ".join(f"{md_escape(n)} ({r})" for n, r in e.actors) or "unknown actors"
-        places = ", ".join(md_escape(p.name) for p in d.places) or "unknown place"
+        places = ", ".join(md_escape(_where(p)) for p in d.places) or "unknown place"
         killed = f" · {e.fatalities} killed" if e.fatalities else ""
         lines.append(f"- **{e.date or 'undated'}** · {md_escape(e.type)} / {md_escape(e.sub_type)}{killed}  ")
         lines.append(f"  {md_escape(e.summary)}  ")
@@ -153,6 +173,12 @@ def to_markdown(items: list[EventDetail], heading: str) -> str:
     if footnotes:
         lines += ["---", "", *footnotes, ""]
     return "\n".join(lines)
+
+
+def _where(p) -> str:
+    """ "Albu Kamal (Deir ez-Zor, Syria)": a place with its division and country."""
+    around = [x for x in dict.fromkeys((p.admin1, p.country_name)) if x and x != p.name]
+    return f"{p.name} ({', '.join(around)})" if around else p.name
 
 
 class ExportError(OSError):

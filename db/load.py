@@ -10,11 +10,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from db.hierarchy import Trees
 from db.schema import connect
 from ingest.dates import parse_published
-from ingest.gazetteer import load_gazetteer
 from ingest.model import Article, Event
-from ingest.text import alias_key
 
 
 @contextmanager
@@ -100,16 +99,21 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
     doc_ids = {a.sha256: i for i, a in docs}
     publisher = {a.sha256: a.publisher or a.path for _, a in docs}
     clear_article_events(conn)
-    _write_entities(conn, events)
+    trees = Trees(conn)
+    trees.gazetteer_actors()
     db = sqlite_utils.Database(conn)
     db.table("events").insert_all((_event_row(e, publisher) for e in events), batch_size=500)
-    db.table("event_actors").insert_all(
-        ({"event_id": e.id, "actor_id": a.id, "role": r, "date_start": _start(e)} for e in events for a, r in e.actors),
-        batch_size=500,
+    conn.executemany(
+        "INSERT INTO event_actors (event_id, actor_id, role, date_start, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            link
+            for e in events
+            for link in trees.actor_links(e.id, _start(e), [(trees.actor(a), role, None) for a, role in e.actors])
+        ],
     )
-    db.table("event_places").insert_all(
-        ({"event_id": e.id, "place_id": p.id, "date_start": _start(e)} for e in events for p in e.places),
-        batch_size=500,
+    conn.executemany(
+        "INSERT INTO event_places (event_id, place_id, date_start, direct) VALUES (?, ?, ?, ?)",
+        [link for e in events for link in trees.place_links(e.id, _start(e), [trees.place(p) for p in e.places])],
     )
     db.table("evidence").insert_all(
         (
@@ -160,40 +164,3 @@ def _event_row(e: Event, publisher: dict[str, str]) -> dict:
         "sources": len({ev.document for ev in e.evidence}),
         "publishers": len({publisher[ev.document] for ev in e.evidence}),
     }
-
-
-def write_gazetteer_actors(conn) -> None:
-    """Every actor of the gazetteer with its aliases, so that any alias filters."""
-    gaz = load_gazetteer()
-    conn.executemany(
-        "INSERT OR REPLACE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
-        [(a.id, a.name, a.kind, a.country) for a in gaz.actors.values()],
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
-        [(alias_key(alias), alias, actor_id) for actor_id, aliases in gaz.actor_aliases.items() for alias in aliases],
-    )
-
-
-def _write_entities(conn, events: list[Event]) -> None:
-    """The gazetteer's actors, and the places events name."""
-    gaz = load_gazetteer()
-    write_gazetteer_actors(conn)
-    named = {a.id: a for e in events for a, _ in e.actors}  # state forces of any country are made as named
-    conn.executemany(
-        "INSERT OR IGNORE INTO actors (id, name, kind, country) VALUES (?, ?, ?, ?)",
-        [(a.id, a.name, a.kind, a.country) for a in named.values()],
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO actor_aliases (key, alias, actor_id) VALUES (?, ?, ?)",
-        [(alias_key(a.name), a.name, a.id) for a in named.values()],
-    )
-    places = {p.id: p for e in events for p in e.places}
-    conn.executemany(
-        "INSERT OR REPLACE INTO places (id, name, country, admin1, lat, lon, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind) for p in places.values()],
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO place_aliases (key, alias, place_id) VALUES (?, ?, ?)",
-        [(alias_key(alias), alias, pid) for pid in places for alias in gaz.place_aliases(pid)],
-    )

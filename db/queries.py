@@ -76,8 +76,9 @@ class Source:
 class PlaceInfo:
     id: str
     name: str
-    country: str | None
-    admin1: str | None
+    country: str | None  # ISO 3166 code
+    country_name: str | None
+    admin1: str | None  # the first-level division's name (its own, for a division)
     lat: float | None
     lon: float | None
 
@@ -95,6 +96,7 @@ class EventDetail:
     sources: list[Source]
     note: str | None
     tags: str | None
+    as_named: dict[str, str] = field(default_factory=dict)  # actor name -> as the source wrote it, where it differs
 
 
 @dataclass
@@ -102,6 +104,7 @@ class FacetValue:
     id: str
     name: str
     count: int
+    parent: str | None = None  # the value's parent in its tree (a place's division, an actor's group)
 
 
 @dataclass
@@ -122,27 +125,96 @@ def resolve_place(conn: sqlite3.Connection, name: str) -> str:
     return _resolve(conn, name, "place")
 
 
+# "Deir ez-Zor (city)", "Tripoli (Lebanon)": a qualifier narrows a name to a kind of place, a
+# country or a division.
+_QUALIFIED = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
+_PLACE_KINDS = {
+    "country": ("country",),
+    "city": ("city", "capital", "town"),
+    "town": ("city", "capital", "town"),
+    "village": ("city", "capital", "town"),
+    "capital": ("capital",),
+    **dict.fromkeys(("division", "governorate", "province", "state", "region", "admin1"), ("admin1",)),
+}
+
+
 def _resolve(conn, name: str, kind: str) -> str:
-    """Any alias, in any spelling, or the id itself."""
+    """Any alias, in any spelling, or the id itself. A name several entities share resolves to the
+    one that holds the others (the governorate over its namesake city); any other clash is an error
+    that lists the choices with their counts."""
     table = f"{kind}s"
     row = conn.execute(f"SELECT id FROM {table} WHERE id = ?", (name,)).fetchone()
     if row:
         return row[0]
+    ids = _named(conn, kind, name)
+    qualified = _QUALIFIED.match(name)
+    if not ids and qualified:
+        ids = _narrowed(conn, kind, _named(conn, kind, qualified[1]), qualified[2])
+    if len(ids) > 1:
+        counts = dict(
+            conn.execute(
+                f"SELECT {kind}_id, count(*) FROM event_{kind}s WHERE {kind}_id IN ({_marks(ids)}) GROUP BY 1", ids
+            ).fetchall()
+        )
+        ids = [i for i in ids if counts.get(i)] or ids  # places and actors no event names any more
+        held = _descendants(conn, table, ids)
+        ids = [i for i in ids if i not in held]
+        if len(ids) > 1:
+            choices = "; ".join(f"{_label(conn, kind, i)} [{i}] ({counts.get(i, 0)} events)" for i in ids)
+            raise QueryError(f"{name!r} names several {table}: {choices}; give an id or a qualifier in brackets")
+    if not ids:
+        raise QueryError(f"no {kind} called {name!r} in this database")
+    return ids[0]
+
+
+def _named(conn, kind: str, name: str) -> list[str]:
     rows = conn.execute(f"SELECT DISTINCT {kind}_id FROM {kind}_aliases WHERE key = ?", (alias_key(name),)).fetchall()
     if not rows:
-        rows = conn.execute(f"SELECT id FROM {table} WHERE name LIKE ?", (f"%{name}%",)).fetchall()
-    if len(rows) > 1 and kind == "place":
-        # A town and the division named after it ("Deir ez-Zor"): the town, until places form a tree.
-        towns = conn.execute(
-            f"SELECT id FROM places WHERE id IN ({_marks(rows)}) AND kind <> 'admin1'", [r[0] for r in rows]
-        ).fetchall()
-        rows = towns if len(towns) == 1 else rows
-    if len(rows) == 1:
-        return rows[0][0]
-    if not rows:
-        raise QueryError(f"no {kind} called {name!r} in this database")
-    names = ", ".join(sorted(r[0] for r in rows))
-    raise QueryError(f"{name!r} names several {kind}s: {names}")
+        rows = conn.execute(f"SELECT id FROM {kind}s WHERE name LIKE ?", (f"%{name}%",)).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def _narrowed(conn, kind: str, ids: list[str], qualifier: str) -> list[str]:
+    """The entities among `ids` that a qualifier describes: a kind of place, its country (name or
+    code) or its division; an actor's group."""
+    key = alias_key(qualifier)
+    out = []
+    for i in ids:
+        if kind == "place":
+            r = conn.execute("SELECT kind, country, admin1 FROM places WHERE id = ?", (i,)).fetchone()
+            words = {r["country"] or "", r["admin1"] or "", _country_name(conn, r["country"]) or ""}
+            if r["kind"] in _PLACE_KINDS.get(key, ()) or key in {alias_key(w) for w in words if w}:
+                out.append(i)
+        elif (parent := conn.execute("SELECT parent FROM actors WHERE id = ?", (i,)).fetchone()[0]) and alias_key(
+            _label(conn, "actor", parent)
+        ) == key:
+            out.append(i)
+    return out
+
+
+def _descendants(conn, table: str, ids: list[str]) -> set[str]:
+    """Those of `ids` that lie under another of them in the tree."""
+    rows = conn.execute(
+        f"WITH RECURSIVE up(id, ancestor) AS (SELECT id, parent FROM {table} WHERE id IN ({_marks(ids)})"
+        f" UNION SELECT up.id, t.parent FROM up JOIN {table} t ON t.id = up.ancestor WHERE t.parent IS NOT NULL)"
+        " SELECT id, ancestor FROM up",
+        ids,
+    ).fetchall()
+    return {r[0] for r in rows if r[1] in ids}
+
+
+def _label(conn, kind: str, entity_id: str) -> str:
+    """A name that tells entities apart: "Tripoli (Lebanon)", "Deir ez-Zor (Deir ez-Zor, Syria)"."""
+    if kind == "actor":
+        return conn.execute("SELECT name FROM actors WHERE id = ?", (entity_id,)).fetchone()[0]
+    r = conn.execute("SELECT name, kind, country, admin1 FROM places WHERE id = ?", (entity_id,)).fetchone()
+    where = [w for w in (r["admin1"], _country_name(conn, r["country"])) if w and r["kind"] != "country"]
+    return f"{r['name']} ({r['kind']}{', ' if where else ''}{', '.join(where)})"
+
+
+def _country_name(conn, code: str | None) -> str | None:
+    row = code and conn.execute("SELECT name FROM places WHERE kind = 'country' AND country = ?", (code,)).fetchone()
+    return row[0] if row else None
 
 
 def parse_date_bound(text: str, end: bool) -> date:
@@ -417,14 +489,14 @@ def _with_entities(conn, rows: list[EventRow]) -> list[EventRow]:
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         for r in conn.execute(
             "SELECT ea.event_id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-            f" WHERE ea.event_id IN ({_marks(chunk)})"
+            f" WHERE ea.event_id IN ({_marks(chunk)}) AND ea.direct"
             " ORDER BY ea.event_id, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name",
             chunk,
         ):
             by_id[r[0]].actors.append((r[1], r[2]))
         for r in conn.execute(
             "SELECT ep.event_id, p.name FROM event_places ep JOIN places p ON p.id = ep.place_id"
-            f" WHERE ep.event_id IN ({_marks(chunk)}) ORDER BY ep.event_id, ep.rowid",
+            f" WHERE ep.event_id IN ({_marks(chunk)}) AND ep.direct ORDER BY ep.event_id, ep.rowid",
             chunk,
         ):
             by_id[r[0]].places.append(r[1])
@@ -438,13 +510,29 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
     e = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
     ann = conn.execute("SELECT note, tags FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
     places = [
-        PlaceInfo(r["id"], r["name"], r["country"], r["admin1"], r["lat"], r["lon"])
+        PlaceInfo(
+            r["id"],
+            r["name"],
+            r["country"],
+            _country_name(conn, r["country"]),
+            r["name"] if r["kind"] == "admin1" else r["admin1"],
+            r["lat"],
+            r["lon"],
+        )
         for r in conn.execute(
             "SELECT p.* FROM event_places ep JOIN places p ON p.id = ep.place_id"
-            " WHERE ep.event_id = ? ORDER BY ep.rowid",
+            " WHERE ep.event_id = ? AND ep.direct ORDER BY ep.rowid",
+            (event_id,),
+        ).fetchall()
+    ]
+    as_named = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT a.name, ea.named FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+            " WHERE ea.event_id = ? AND ea.direct AND ea.named <> a.name",
             (event_id,),
         )
-    ]
+    }
     sources = [
         Source(r["document_id"], r["path"], r["title"], r["publisher"], r["published"], r["text"], r["start"], r["end"])
         for r in conn.execute(
@@ -465,6 +553,7 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
         sources,
         ann["note"] if ann else None,
         ann["tags"] if ann else None,
+        as_named,
     )
 
 
@@ -498,20 +587,21 @@ def facets(conn, f: Filter) -> Facets:
     def counts(sql_head: str, facet_filter: Filter) -> list[FacetValue]:
         where, params = _where(facet_filter)
         sql = sql_head.format(where=where)
-        return [FacetValue(r[0], r[1], r[2]) for r in _run(conn, sql, params)]
+        return [FacetValue(*r) for r in _run(conn, sql, params)]
 
+    # Links to ancestors count too: a country's count is the events in it.
     actors = counts(
-        "SELECT a.id, a.name, count(*) AS n FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+        "SELECT a.id, a.name, count(*) AS n, a.parent FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
         " WHERE ea.event_id IN (SELECT e.id FROM events e{where}) GROUP BY a.id ORDER BY n DESC, a.name",
         f.without("actors"),
     )
     places = counts(
-        "SELECT p.id, p.name, count(*) AS n FROM event_places ep JOIN places p ON p.id = ep.place_id"
+        "SELECT p.id, p.name, count(*) AS n, p.parent FROM event_places ep JOIN places p ON p.id = ep.place_id"
         " WHERE ep.event_id IN (SELECT e.id FROM events e{where}) GROUP BY p.id ORDER BY n DESC, p.name",
         f.without("places"),
     )
     types = counts(
-        "SELECT e.type, e.type, count(*) AS n FROM events e{where} GROUP BY e.type ORDER BY n DESC, e.type",
+        "SELECT e.type, e.type, count(*) AS n, NULL FROM events e{where} GROUP BY e.type ORDER BY n DESC, e.type",
         f.without("types"),
     )
     return Facets(actors, places, types)
@@ -534,6 +624,11 @@ class Stats:
     first: str | None
     last: str | None
     types: list[tuple[str, int]]
+    countries: list[tuple[str, int]]  # the most eventful, with their event counts
+    divisions: list[tuple[str, int]]  # first-level divisions, "Deir ez-Zor, Syria"
+
+
+TOP = 10  # countries and divisions listed by `stats`
 
 
 def stats(conn) -> Stats:
@@ -544,12 +639,25 @@ def stats(conn) -> Stats:
         sources=one("SELECT count(*) FROM evidence"),
         multi_source_events=one("SELECT count(*) FROM events WHERE sources > 1"),
         undated_events=one("SELECT count(*) FROM events WHERE date_start IS NULL"),
-        actors=one("SELECT count(DISTINCT actor_id) FROM event_actors"),
-        places=one("SELECT count(DISTINCT place_id) FROM event_places"),
+        actors=one("SELECT count(DISTINCT actor_id) FROM event_actors WHERE direct"),
+        places=one("SELECT count(DISTINCT place_id) FROM event_places WHERE direct"),
         first=one("SELECT min(date_start) FROM events"),
         last=one("SELECT max(date_end) FROM events"),
         types=[(r[0], r[1]) for r in conn.execute("SELECT type, count(*) n FROM events GROUP BY type ORDER BY n DESC")],
+        countries=_top_places(conn, "country"),
+        divisions=_top_places(conn, "admin1"),
     )
+
+
+def _top_places(conn, kind: str) -> list[tuple[str, int]]:
+    rows = conn.execute(
+        "SELECT p.name, p.country, count(*) AS n FROM event_places ep JOIN places p ON p.id = ep.place_id"
+        f" WHERE p.kind = ? GROUP BY p.id ORDER BY n DESC, p.name LIMIT {TOP}",
+        (kind,),
+    ).fetchall()
+    if kind == "country":
+        return [(r[0], r[2]) for r in rows]
+    return [(", ".join(filter(None, (r[0], _country_name(conn, r[1])))), r[2]) for r in rows]
 
 
 # ---- user data ------------------------------------------------------------------------------

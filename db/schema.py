@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 from urllib.request import pathname2url
 
-SCHEMA_VERSION = 4
+from db.hierarchy import grow_trees
+
+SCHEMA_VERSION = 5
 
 
 class DatabaseError(RuntimeError):
@@ -36,13 +38,18 @@ CREATE TABLE IF NOT EXISTS events (
     confidence REAL, sources INTEGER NOT NULL DEFAULT 1, publishers INTEGER NOT NULL DEFAULT 1,
     origin TEXT NOT NULL DEFAULT 'article'  -- article: extracted, rebuilt on load; acled: imported
 );
-CREATE TABLE IF NOT EXISTS actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, country TEXT);
+-- Places and actors form trees (db/hierarchy.py): `parent` is the division or country of a place,
+-- the group of an actor. An event's links repeat for each ancestor with direct = 0.
+CREATE TABLE IF NOT EXISTS actors (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, country TEXT, parent TEXT REFERENCES actors(id)
+);
 CREATE TABLE IF NOT EXISTS actor_aliases (
     key TEXT NOT NULL, alias TEXT NOT NULL, actor_id TEXT NOT NULL REFERENCES actors(id),
     PRIMARY KEY (key, actor_id)
 );
 CREATE TABLE IF NOT EXISTS places (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT, admin1 TEXT, lat REAL, lon REAL, kind TEXT
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT, admin1 TEXT, lat REAL, lon REAL, kind TEXT,
+    parent TEXT REFERENCES places(id)  -- country: ISO 3166 code; admin1: the division's name
 );
 CREATE TABLE IF NOT EXISTS place_aliases (
     key TEXT NOT NULL, alias TEXT NOT NULL, place_id TEXT NOT NULL REFERENCES places(id),
@@ -50,11 +57,13 @@ CREATE TABLE IF NOT EXISTS place_aliases (
 );
 CREATE TABLE IF NOT EXISTS event_actors (
     event_id TEXT NOT NULL REFERENCES events(id), actor_id TEXT NOT NULL REFERENCES actors(id),
-    role TEXT NOT NULL, date_start TEXT, PRIMARY KEY (event_id, actor_id)
+    role TEXT NOT NULL, date_start TEXT, direct INTEGER NOT NULL DEFAULT 1,
+    named TEXT,  -- the name as the source wrote it: "Military Forces of Turkey (2016-)"
+    PRIMARY KEY (event_id, actor_id)
 );
 CREATE TABLE IF NOT EXISTS event_places (
     event_id TEXT NOT NULL REFERENCES events(id), place_id TEXT NOT NULL REFERENCES places(id),
-    date_start TEXT, PRIMARY KEY (event_id, place_id)
+    date_start TEXT, direct INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (event_id, place_id)
 );
 CREATE TABLE IF NOT EXISTS evidence (
     id INTEGER PRIMARY KEY, event_id TEXT NOT NULL REFERENCES events(id),
@@ -121,7 +130,21 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}  # from version N to N + 1
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    """Version 5 puts places and actors in trees, and links events to every ancestor too."""
+    for table, column in (
+        ("places", "parent TEXT REFERENCES places(id)"),
+        ("actors", "parent TEXT REFERENCES actors(id)"),
+        ("event_places", "direct INTEGER NOT NULL DEFAULT 1"),
+        ("event_actors", "direct INTEGER NOT NULL DEFAULT 1"),
+        ("event_actors", "named TEXT"),
+    ):
+        if column.split()[0] not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    grow_trees(conn)
+
+
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}  # from version N to N + 1
 
 
 BUSY_SECONDS = 10  # how long a writer waits for another before it says so

@@ -22,7 +22,7 @@ import yaml
 
 from ingest.geo import Place, PlaceIndex, load_places
 from ingest.lexicon import SEED, load_lexicon
-from ingest.text import fold, match_text, name_variants
+from ingest.text import alias_key, fold, match_text, name_variants
 
 MAX_PLACE_WORDS = 6  # longer names exist (Chinese syllables spelt out) but are not written so in news
 _NAMES = load_lexicon("names")  # the words around and inside a place's name
@@ -48,7 +48,8 @@ class Actor:
     id: str
     name: str
     kind: str
-    country: str | None
+    country: str | None  # the country's name
+    group: str | None = None  # the id of the actor it is a wing or a part of
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,20 @@ class Gazetteer:
     def __init__(self, actors: list[dict], places: PlaceIndex):
         self.actors: dict[str, Actor] = {}
         self.actor_aliases: dict[str, list[str]] = {}
+        self.actor_ids_by_key: dict[str, list[str]] = {}  # alias_key -> ids: a data row's name to an actor
         self.state_actors: dict[str, Actor] = {}  # country code -> the actor its capital stands for
         self.places = places
         self._automaton = ahocorasick.Automaton()
         entries: dict[str, list] = {}  # key -> [(exact_case_alias|None, actor)]
         self._any_case: set[str] = set()  # keys that match in lower case too: "government forces", "rebels"
         for a in actors:
-            actor = Actor(slug(a["name"]), a["name"], a["kind"], a.get("country"))
+            group = slug(a["group"]) if a.get("group") else None
+            actor = Actor(slug(a["name"]), a["name"], a["kind"], a.get("country"), group)
             self.actors[actor.id] = actor
             self.actor_aliases[actor.id] = [a["name"], *a.get("aliases", [])]
+            for alias in self.actor_aliases[actor.id]:
+                ids = self.actor_ids_by_key.setdefault(alias_key(alias), [])
+                ids += [] if actor.id in ids else [actor.id]
             if a.get("state_of"):
                 self.state_actors[a["state_of"]] = actor
             for alias in {a["name"], *a.get("aliases", [])}:

@@ -17,6 +17,7 @@ Standard library only at run time.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import sqlite3
 import tempfile
@@ -209,6 +210,29 @@ class PlaceIndex:
             ).fetchone()
             return self._fetch("rowid = ?", (row[0],))[0] if row else None
 
+    def near(self, country: str, lat: float, lon: float, km: float) -> Place | None:
+        """The town of `country` nearest to a point, if one lies within `km` of it."""
+        dlat = km / KM_PER_DEGREE
+        with self._lock:
+            found = self._fetch(
+                "country = ? AND lat BETWEEN ? AND ? AND kind NOT IN ('country', 'admin1')",
+                (country.upper(), lat - dlat, lat + dlat),
+            )
+        distance = {p.id: distance_km(lat, lon, p.lat, p.lon) for p in found if p.lon is not None}
+        nearest = min(
+            (p for p in found if p.id in distance), key=lambda p: (distance[p.id], -p.population), default=None
+        )
+        return nearest if nearest and distance[nearest.id] <= km else None
+
+
+KM_PER_DEGREE = 111.2  # of latitude, and of longitude at the equator
+
+
+def distance_km(lat1: float, lon1: float, lat2, lon2) -> float:
+    """Distance between two points, flat-earth approximation: exact enough within a few hundred km."""
+    dx = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return KM_PER_DEGREE * math.hypot(lat2 - lat1, dx)
+
 
 def _letters(key: str) -> str:
     """The letters of an alias key without its articles ("deir ez zor" -> "deirzor")."""
@@ -392,7 +416,10 @@ def _build(files: list[Path], path: Path) -> None:
         db.executemany("INSERT INTO demonyms VALUES (?, ?)", demonyms.items())
         db.execute("INSERT INTO meta VALUES ('max_words', ?)", (str(max_words),))
         db.execute("CREATE UNIQUE INDEX places_id ON places (id)")
-        db.execute("CREATE INDEX keys_by_place ON keys (place)")  # a place's aliases, for the store's filters
+        db.execute("CREATE INDEX keys_by_place ON keys (place)")
+        db.execute(
+            "CREATE INDEX places_by_latitude ON places (country, lat)"
+        )  # `near`  # a place's aliases, for the store's filters
         db.commit()
         db.close()
         try:  # readers see no file or a whole one, and a file once there is never replaced

@@ -1,0 +1,296 @@
+"""Places and actors as trees, one for articles and ACLED alike.
+
+Places: country > first-level division > town. Actors: group > actor (a country's state forces;
+an armed group and its wings). Each place and actor row names its `parent`. Each link of an event
+to a place or an actor is written again for every ancestor, with `direct = 0`: choosing a node
+(Syria, the Deir ez-Zor governorate, Turkey's state forces) is then one index range over the link
+table, and a tree's counts at every level are one GROUP BY.
+
+An ACLED row's place becomes the gazetteer town of its name in its country (nearest to its point),
+or the town within NEAR_KM of its point; only a place the gazetteer lacks keeps ACLED's name and
+point, under its division and country. So a strike an article reports at "Albu Kamal" and ACLED's
+row at "Al-Bukamal" share one place.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from ingest.gazetteer import Actor, load_gazetteer, slug
+from ingest.geo import Place, distance_km
+from ingest.text import alias_key
+
+NEAR_KM = 2.0  # an unnamed gazetteer town this close to a row's point is the row's place
+NAMED_KM = 50.0  # a town of the row's name, this far from its point at most, is the row's place
+PERIOD = re.compile(r"\s*\(\s*\d{4}\s*-\s*(?:\d{4})?\s*\)")  # ACLED's "(2016-)", "(2000-2011)"
+QUALIFIER = re.compile(r"\s*\([^)]*\)")  # "(Syria)" in "Islamic State (Syria)"
+STATE_KINDS = ("state forces", "external forces", "state")
+GROUP = "group"  # the kind of an actor that only gathers others (a country's state forces)
+
+
+class Trees:
+    """Writes places and actors with their ancestors (each once per writer), and the links of an
+    event to them. One per write transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.gaz = load_gazetteer()
+        self.place_up: dict[str, tuple[str, ...]] = {}  # place id -> its ancestors, nearest first
+        self.actor_up: dict[str, tuple[str, ...]] = {}
+        self._named_places: dict[tuple, str] = {}
+        self._named_actors: dict[tuple[str, str], str] = {}
+
+    # ---- places --------------------------------------------------------------------------------
+
+    def place(self, p: Place) -> str:
+        """A gazetteer place (or an article's unresolved one) with its division and country."""
+        if p.id not in self.place_up:
+            parent = None
+            if p.kind != "country" and p.country:
+                division = self.gaz.places.admin1(p.country, p.admin1) if p.kind != "admin1" and p.admin1 else None
+                country = self._gazetteer_country(p.country)
+                parent = self.place(division) if division else self.place(country) if country else None
+            self._write_place(p, parent, aliases=self.gaz.place_aliases(p.id) or [p.name])
+        return p.id
+
+    def named_place(self, country: str, admin1: str, location: str, lat: float | None, lon: float | None) -> str:
+        """The place a data row (ACLED) names by country, division and location; its spelling becomes
+        an alias of that place."""
+        key = (country, admin1, location, lat, lon)
+        if key not in self._named_places:
+            division = self._division(country, admin1)
+            town = self._town(division, location, lat, lon)
+            if town is None:
+                in_division = division.kind == "admin1"
+                town_id = f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}"
+                own = Place(
+                    town_id, location, division.country, division.name if in_division else None, lat, lon, 0, "town"
+                )
+                self._write_place(own, division.id, aliases=[])
+                town = own
+            else:
+                self.place(town)
+            self._alias("place", town.id, location)
+            self._named_places[key] = town.id
+        return self._named_places[key]
+
+    def _division(self, country: str, admin1: str) -> Place:
+        nation = self._country(country)
+        found = self.gaz.places.admin1(nation.country, admin1) if nation.country and admin1.strip() else None
+        if found:
+            self.place(found)
+            return found
+        if not admin1.strip():
+            return nation
+        own_id = f"acled:{slug(nation.country or country)}:{slug(admin1)}"
+        own = Place(own_id, admin1.strip(), nation.country, None, None, None, 0, "admin1")
+        if own.id not in self.place_up:
+            self._write_place(own, nation.id, aliases=[own.name])
+        return own
+
+    def _country(self, name_or_code: str) -> Place:
+        found = self._gazetteer_country(name_or_code)
+        if found:
+            self.place(found)
+            return found
+        own = Place(f"acled:{slug(name_or_code)}", name_or_code.strip(), None, None, None, None, 0, "country")
+        if own.id not in self.place_up:
+            self._write_place(own, None, aliases=[own.name])
+        return own
+
+    def _gazetteer_country(self, name_or_code: str) -> Place | None:
+        text = name_or_code.strip()
+        if len(text) == 2 and text.isupper():
+            try:
+                return self.gaz.places.country(text)
+            except KeyError:
+                return None
+        readings = self.gaz.places.lookup([alias_key(text)]).get(alias_key(text), [])
+        return next((r.place for r in readings if r.place.kind == "country"), None)
+
+    def _town(self, division: Place, location: str, lat: float | None, lon: float | None) -> Place | None:
+        """The gazetteer town a row names: of that name (any spelling) in the country, in the row's
+        division first, then nearest its point; else the one within NEAR_KM of the point."""
+        country = division.country
+        if not country:
+            return None
+        key = alias_key(location)
+        named = [
+            r.place
+            for r in self.gaz.places.lookup([key]).get(key, [])
+            if r.place.country == country and r.place.kind not in ("country", "admin1")
+        ]
+        alike = self.gaz.places.spelt_alike(location, country)
+        if alike and alike.kind not in ("country", "admin1") and alike not in named:
+            named.append(alike)
+        if lat is not None and lon is not None:
+            near = [p for p in named if p.lat is not None and distance_km(lat, lon, p.lat, p.lon) <= NAMED_KM]
+            near.sort(key=lambda p: (p.admin1 != division.name, distance_km(lat, lon, p.lat, p.lon)))
+            return near[0] if near else self.gaz.places.near(country, lat, lon, NEAR_KM)
+        inside = [p for p in named if p.admin1 == division.name] or named
+        return inside[0] if len(inside) == 1 else None
+
+    def _write_place(self, p: Place, parent: str | None, aliases: Iterable[str]) -> None:
+        self.conn.execute(
+            "INSERT INTO places (id, name, country, admin1, lat, lon, kind, parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,"
+            " admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon, kind = excluded.kind,"
+            " parent = excluded.parent",
+            (p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, parent),
+        )
+        for alias in aliases:
+            self._alias("place", p.id, alias)
+        self.place_up[p.id] = () if parent is None else (parent, *self.place_up[parent])
+
+    # ---- actors --------------------------------------------------------------------------------
+
+    def gazetteer_actors(self) -> None:
+        """Every actor of the gazetteer with its aliases, so that any alias filters."""
+        for actor in list(self.gaz.actors.values()):
+            self.actor(actor)
+
+    def actor(self, a: Actor) -> str:
+        """A gazetteer (or extracted) actor with its group."""
+        if a.id not in self.actor_up:
+            group = self.gaz.actors.get(a.group) if a.group else None
+            parent = self.actor(group) if group else self._state_group(a.kind, a.country or a.name)
+            self._write_actor(a, parent, self.gaz.actor_aliases.get(a.id, [a.name]))
+        return a.id
+
+    def named_actor(self, name: str, kind: str) -> str:
+        """The actor a data row (ACLED) names: the gazetteer's, by any alias, with or without ACLED's
+        period ("Military Forces of Syria (2000-)"); a wing of a gazetteer actor ("Islamic State
+        (Syria)"); or an actor of its own, without the period, in its country's state forces if it
+        is one. Its spelling becomes an alias of that actor."""
+        key = (name, kind)
+        if key not in self._named_actors:
+            plain = PERIOD.sub("", name).strip()
+            known = self._gazetteer_actor(name) or self._gazetteer_actor(plain)
+            if known:
+                actor_id = self.actor(known)
+            else:
+                whole = self._gazetteer_actor(QUALIFIER.sub("", plain))
+                parent = self.actor(whole) if whole else self._state_group(kind, plain)
+                own = Actor(slug(plain), plain, kind, None)
+                self._write_actor(own, parent, [plain])
+                actor_id = own.id
+            self._alias("actor", actor_id, name)
+            self._named_actors[key] = actor_id
+        return self._named_actors[key]
+
+    def _gazetteer_actor(self, name: str) -> Actor | None:
+        ids = self.gaz.actor_ids_by_key.get(alias_key(name), ())
+        return self.gaz.actors[ids[0]] if len(ids) == 1 else None
+
+    def _state_group(self, kind: str, name: str) -> str | None:
+        """The group of a country's state forces, for an actor of a state kind whose name holds a
+        country ("Police Forces of Turkey (2016-) Gendarmerie", "Iran")."""
+        if kind not in STATE_KINDS:
+            return None
+        country = self._country_in(name)
+        if country is None:
+            return None
+        group = Actor(f"state-forces-of-{slug(country.name)}", f"State forces of {country.name}", GROUP, country.name)
+        if group.id not in self.actor_up:
+            self._write_actor(group, None, [group.name, country.name, f"{country.name} state forces"])
+        return group.id
+
+    def _country_in(self, name: str) -> Place | None:
+        words = alias_key(QUALIFIER.sub(lambda m: " " + m[0].strip(" ()"), name)).split()
+        spans = [
+            " ".join(words[i : i + n]) for n in range(min(4, len(words)), 0, -1) for i in range(len(words) - n + 1)
+        ]
+        found = self.gaz.places.lookup(spans)
+        for span in spans:
+            country = next((r.place for r in found.get(span, []) if r.place.kind == "country"), None)
+            if country:
+                return country
+        return None
+
+    def _write_actor(self, a: Actor, parent: str | None, aliases: Iterable[str]) -> None:
+        self.conn.execute(
+            "INSERT INTO actors (id, name, kind, country, parent) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
+            " country = excluded.country, parent = excluded.parent",
+            (a.id, a.name, a.kind, a.country, parent),
+        )
+        for alias in aliases:
+            self._alias("actor", a.id, alias)
+        self.actor_up[a.id] = () if parent is None else (parent, *self.actor_up[parent])
+
+    def _alias(self, kind: str, entity_id: str, alias: str) -> None:
+        self.conn.execute(
+            f"INSERT OR IGNORE INTO {kind}_aliases (key, alias, {kind}_id) VALUES (?, ?, ?)",
+            (alias_key(alias), alias, entity_id),
+        )
+
+    # ---- links ---------------------------------------------------------------------------------
+
+    def place_links(self, event_id: str, date_start: str | None, place_ids: Iterable[str]) -> list[tuple]:
+        """(event, place, date, direct) rows for the places an event names and their ancestors."""
+        direct = dict.fromkeys(place_ids, 1)
+        rows = {**{a: 0 for pid in direct for a in self.place_up[pid]}, **direct}
+        return [(event_id, pid, date_start, d) for pid, d in rows.items()]
+
+    def actor_links(
+        self, event_id: str, date_start: str | None, actors: list[tuple[str, str, str | None]]
+    ) -> list[tuple]:
+        """(event, actor, role, date, direct, named) rows for an event's (actor, role, name as the
+        source wrote it), first role kept, and the groups above them."""
+        rows: dict[str, tuple] = {}
+        for actor_id, role, named in actors:
+            rows.setdefault(actor_id, (event_id, actor_id, role, date_start, 1, named))
+        for actor_id, role, _ in actors:
+            for group in self.actor_up[actor_id]:
+                rows.setdefault(group, (event_id, group, role, date_start, 0, None))
+        return list(rows.values())
+
+
+def grow_trees(conn: sqlite3.Connection) -> None:
+    """Put the places and actors of a store written before the trees in them: an ACLED place or
+    actor becomes the gazetteer's where one matches (its links follow it), and every event is
+    linked to the ancestors of what it names. For the migration to schema version 5."""
+    trees = Trees(conn)
+    trees.gazetteer_actors()
+    for pid, name, country, admin1, lat, lon, kind in conn.execute(
+        "SELECT id, name, country, admin1, lat, lon, kind FROM places"
+    ).fetchall():
+        if pid.startswith("acled:"):
+            new = trees.named_place(country or "", admin1 or "", name, lat, lon)
+        else:
+            known = trees.gaz.places.get(pid)
+            new = trees.place(known or Place(pid, name, country, admin1, lat, lon, 0, kind or "unresolved"))
+        _move(conn, "place", pid, new)
+    for aid, name, kind, country in conn.execute("SELECT id, name, kind, country FROM actors").fetchall():
+        if aid.startswith("acled:"):
+            conn.execute("UPDATE event_actors SET named = ? WHERE actor_id = ?", (name, aid))
+            new = trees.named_actor(name, kind or "unknown")
+        else:
+            new = trees.actor(trees.gaz.actors.get(aid) or Actor(aid, name, kind or "unknown", country))
+        _move(conn, "actor", aid, new)
+    for pid, ancestors in trees.place_up.items():
+        for ancestor in ancestors:
+            conn.execute(
+                "INSERT OR IGNORE INTO event_places (event_id, place_id, date_start, direct)"
+                " SELECT event_id, ?, date_start, 0 FROM event_places WHERE place_id = ? AND direct = 1",
+                (ancestor, pid),
+            )
+    for aid, groups in trees.actor_up.items():
+        for group in groups:
+            conn.execute(
+                "INSERT OR IGNORE INTO event_actors (event_id, actor_id, role, date_start, direct)"
+                " SELECT event_id, ?, role, date_start, 0 FROM event_actors WHERE actor_id = ? AND direct = 1",
+                (group, aid),
+            )
+
+
+def _move(conn: sqlite3.Connection, kind: str, old: str, new: str) -> None:
+    """Links and aliases of one place (or actor) handed to another, which the old one then leaves."""
+    if old == new:
+        return
+    for table in (f"event_{kind}s", f"{kind}_aliases"):
+        conn.execute(f"UPDATE OR IGNORE {table} SET {kind}_id = ? WHERE {kind}_id = ?", (new, old))
+        conn.execute(f"DELETE FROM {table} WHERE {kind}_id = ?", (old,))
+    conn.execute(f"DELETE FROM {kind}s WHERE id = ?", (old,))

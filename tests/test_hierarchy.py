@@ -1,0 +1,184 @@
+"""Places and actors as trees shared by articles and ACLED rows: filters by any level, one place
+whichever source named it, state forces as one group. On the seed articles and a small ACLED
+fixture written with ACLED's current header (tests/fixtures/acled_world.csv)."""
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from db import queries
+from db.acled import import_acled
+from db.schema import SCHEMA_VERSION, connect
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WORLD = FIXTURES / "acled_world.csv"
+
+
+@pytest.fixture
+def world(seed_db) -> Path:
+    """The seed articles and the ACLED fixture in one database."""
+    import_acled(WORLD, seed_db)
+    return seed_db
+
+
+def acled_rows() -> list[dict]:
+    with WORLD.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def ids(conn, **names) -> set[str]:
+    return set(queries.event_ids(conn, queries.make_filter(conn, **names)))
+
+
+def exported(db: Path, *args: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["export", "--format", "json", "--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def article_events_in(conn, column: str, value: str) -> set[str]:
+    """Article events whose named place lies in a country (ISO code) or a division (its name), read
+    from the places the extractor stored, not through the tree."""
+    rows = conn.execute(
+        "SELECT ep.event_id, p.kind, p.name, p.country, p.admin1 FROM event_places ep"
+        " JOIN places p ON p.id = ep.place_id JOIN events e ON e.id = ep.event_id"
+        " WHERE ep.direct AND e.origin = 'article'"
+    ).fetchall()
+    return {
+        r[0]
+        for r in rows
+        if r[column] == value or (column == "admin1" and r["kind"] == "admin1" and r["name"] == value)
+    }
+
+
+def test_a_country_filters_every_event_in_it_from_articles_and_acled(world):
+    conn = connect(world)
+    syria = ids(conn, places=["Syria"])
+    expected = article_events_in(conn, "country", "SY") | {
+        f"acled:{r['event_id_cnty']}" for r in acled_rows() if r["country"] == "Syria"
+    }
+    assert len(expected) > 10 and syria == expected
+    assert ids(conn, places=["Turkey"]) == {
+        f"acled:{r['event_id_cnty']}" for r in acled_rows() if r["country"] == "Turkey"
+    }
+
+
+def test_a_division_holds_its_towns_and_a_qualifier_picks_the_namesake_city(world):
+    conn = connect(world)
+    division = ids(conn, places=["Deir ez-Zor"])
+    acled_there = {f"acled:{r['event_id_cnty']}" for r in acled_rows() if r["admin1"] == "Deir ez Zor"}
+    assert division == article_events_in(conn, "admin1", "Deir ez-Zor") | acled_there
+    city = ids(conn, places=["Deir ez-Zor (city)"])
+    assert city and city < division
+    assert "acled:SYR200002" in city and "acled:SYR200001" not in city  # Deir ez Zor city, not Al-Bukamal
+    assert ids(conn, places=["Deir ez-Zor (governorate)"]) == division
+
+
+def test_one_town_spelt_by_acled_and_by_an_article_is_one_place(world):
+    conn = connect(world)
+    assert queries.resolve_place(conn, "Al-Bukamal") == queries.resolve_place(conn, "Albu Kamal")
+    town = ids(conn, places=["Al-Bukamal"])
+    assert "acled:SYR200001" in town and any(not i.startswith("acled:") for i in town)
+    facet = [v for v in queries.facets(conn, queries.Filter()).places if v.name in ("Albu Kamal", "Al-Bukamal")]
+    assert len(facet) == 1 and facet[0].count == len(town)
+
+
+def test_a_name_two_places_share_is_a_choice_with_counts_and_a_qualifier_narrows(world):
+    conn = connect(world)
+    with pytest.raises(queries.QueryError) as e:
+        queries.resolve_place(conn, "Tripoli")
+    assert "Lebanon" in str(e.value) and "Libya" in str(e.value) and "(1 events)" in str(e.value)
+    assert ids(conn, places=["Tripoli (Lebanon)"]) == {"acled:LBN400001"}
+    assert ids(conn, places=["Tripoli (LY)"]) == {"acled:LBY500001"}
+
+
+def test_a_country_names_its_state_forces_as_one_group(world):
+    conn = connect(world)
+    turkey = ids(conn, actors=["Turkey"])
+    assert turkey == {"acled:TUR300001", "acled:TUR300002", "acled:TUR300003"}  # army, police, gendarmerie
+    assert "acled:TUR300004" not in turkey  # protesters are not the state
+    assert ids(conn, actors=["Police Forces of Turkey (2016-)"]) == {"acled:TUR300002"}
+
+
+def test_a_wing_files_under_its_group_and_keeps_acleds_name_in_the_detail(world):
+    conn = connect(world)
+    wing = ids(conn, actors=["Islamic State (Syria)"])
+    assert wing == {"acled:SYR200002", "acled:SYR200003", "acled:SYR200004"}
+    everything = ids(conn, actors=["ISIS"])
+    assert wing < everything and any(not i.startswith("acled:") for i in everything)
+    detail = queries.event_detail(conn, "acled:TUR300001")
+    assert ("Turkish forces", "actor1") in detail.event.actors  # the period is not in the name
+    assert detail.as_named["Turkish forces"] == "Military Forces of Turkey (2016-)"
+
+
+def test_facets_count_every_level_of_the_trees(world):
+    conn = connect(world)
+    facets = queries.facets(conn, queries.Filter())
+    places = {v.id: v for v in facets.places}
+    syria = queries.resolve_place(conn, "Syria")
+    division = queries.resolve_place(conn, "Deir ez-Zor")
+    assert places[syria].count == len(ids(conn, places=["Syria"])) and places[syria].parent is None
+    assert places[division].parent == syria
+    assert places[queries.resolve_place(conn, "Al-Bukamal")].parent == division
+    actors = {v.id: v for v in facets.actors}
+    assert actors["state-forces-of-turkey"].count == 3
+    assert actors["police-forces-of-turkey"].parent == "state-forces-of-turkey"
+
+
+def test_exports_give_each_place_its_country_and_division(world):
+    events = exported(world, "--place", "Syria")
+    places = [p for e in events for p in e["places"]]
+    assert places and all(p["country"] == "SY" and p["country_name"] == "Syria" for p in places)
+    assert all(p["admin1"] for p in places if p["lat"] is not None)
+    strike = next(e for e in events if e["id"] == "acled:SYR200001")
+    place = strike["places"][0]
+    assert (place["name"], place["country"], place["country_name"], place["admin1"]) == (
+        "Albu Kamal",  # the gazetteer's name: ACLED's "Al-Bukamal" is an alias
+        "SY",
+        "Syria",
+        "Deir ez-Zor",
+    )
+    result = CliRunner().invoke(main, ["export", "--format", "csv", "--db", str(world)])
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert {r["country_name"] for r in rows if r["id"].startswith("acled:TUR")} == {"Turkey"}
+
+
+def test_stats_list_the_top_countries_and_divisions(world):
+    result = CliRunner().invoke(main, ["stats", "--db", str(world)])
+    assert result.exit_code == 0
+    countries = result.output.split("countries\n")[1].split("divisions\n")[0].split("\n")
+    assert countries[0].split() == [str(len(ids(connect(world), places=["Syria"]))), "Syria"]
+    assert "Deir ez-Zor, Syria" in result.output.split("divisions\n")[1]
+
+
+def test_a_version_4_store_is_migrated_into_the_trees(tmp_path):
+    """A store written before the trees: its ACLED places and actors join the gazetteer's, every
+    event is reachable by its country, and nothing is lost."""
+    db = tmp_path / "timeline.db"
+    old = sqlite3.connect(db)
+    old.executescript((FIXTURES / "store_v4.sql").read_text(encoding="utf-8"))
+    before = {r[0] for r in old.execute("SELECT id FROM events")}
+    old.close()
+    conn = connect(db)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+    assert set(queries.event_ids(conn, queries.Filter())) == before
+    assert ids(conn, places=["Syria"]) == before
+    assert not conn.execute("SELECT 1 FROM places WHERE id = 'acled:sy:deir-ez-zor:albu-kamal'").fetchone()
+    assert "acled:SYR100002" in ids(conn, places=["Albu Kamal"])
+    assert "acled:SYR100001" in ids(conn, actors=["ISIS"])  # version 4 kept no "(Syria)"
+    assert queries.event_detail(conn, "acled:SYR100004").event.actors == [("Protesters (Syria)", "actor1")]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_the_seed_articles_alone_file_every_place_under_a_country(seed_db):
+    conn = connect(seed_db)
+    orphans = conn.execute(
+        "SELECT p.id FROM event_places ep JOIN places p ON p.id = ep.place_id"
+        " WHERE p.parent IS NULL AND p.kind <> 'country' AND p.country IS NOT NULL"
+    ).fetchall()
+    assert orphans == []
