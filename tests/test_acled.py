@@ -26,7 +26,10 @@ def test_current_header_rows_become_events_with_actors_places_and_evidence(tmp_p
     assert (clash.date, clash.type, clash.sub_type, clash.fatalities) == ("2023-01-31", "Battles", "Armed clash", 3)
     # ACLED's "Islamic State (Syria)" is a wing of the gazetteer's Islamic State; its "Military Forces
     # of Syria (2000-)" is the gazetteer's Syrian government forces by an alias.
-    assert ("Islamic State (Syria)", "actor1") in clash.actors and ("Syrian government forces", "actor2") in clash.actors
+    assert ("Islamic State (Syria)", "actor1") in clash.actors and (
+        "Syrian government forces",
+        "actor2",
+    ) in clash.actors
     assert clash.id in queries.event_ids(conn, queries.make_filter(conn, actors=["Islamic State"]))
     detail = queries.event_detail(conn, clash.id)
     (source,) = detail.sources
