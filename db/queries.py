@@ -604,6 +604,13 @@ def facets(conn, f: Filter) -> Facets:
         "SELECT e.type, e.type, count(*) AS n, NULL FROM events e{where} GROUP BY e.type ORDER BY n DESC, e.type",
         f.without("types"),
     )
+    type_names = {v.id for v in types}
+    sub_types = counts(
+        "SELECT e.sub_type, e.sub_type, count(*) AS n, min(e.type) FROM events e{where}"
+        " GROUP BY e.sub_type ORDER BY n DESC, e.sub_type",
+        f.without("types"),
+    )
+    types += [v for v in sub_types if v.id not in type_names]  # a sub-type named as its type is that type
     return Facets(actors, places, types)
 
 

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, SelectionList
+from textual.widgets import Input, Tree
 
 from db import queries
 from db.schema import connect
@@ -36,7 +36,7 @@ async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_db
         shown = [r.id for r in queries.events_by_rowids(conn, view.ids)]
         assert shown == expected and 0 < len(view.ids) < everything
         types = app.query_one("#types", FacetPane).values
-        assert sum(v.count for v in types) == len(expected)
+        assert sum(v.count for v in types if v.parent is None) == len(expected)  # types, not sub-types
         assert f"{len(expected)} of {everything} events" in app.sub_title
         await pilot.press("escape", "c")  # back to the timeline: on a list, letters narrow it
         await settle(pilot, app)
@@ -192,7 +192,36 @@ async def test_typing_on_a_filter_list_narrows_it_and_is_no_command(seed_db):
         await settle(pilot, app)
         assert app.screen is app.explorer  # "e" did not open the export prompt
         assert app.query_one("#places-narrow", Input).value == "ez"
-        assert all("ez" in str(o.prompt).lower() for o in app.query_one("#places-list", SelectionList).options)
+        # what is shown matches, or holds what matches (a country holds "Deir ez-Zor")
+        nodes = list(shown(app.query_one("#places-list", Tree).root))
+        assert nodes and all(any("ez" in str(d.label).lower() for d in [n, *shown(n)]) for n in nodes)
+
+
+def shown(node):
+    """The nodes shown under a tree node, depth first."""
+    for child in node.children:
+        yield child
+        yield from shown(child)
+
+
+async def test_the_place_pane_is_a_tree_and_a_node_chooses_what_lies_under_it(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        conn = connect(seed_db)
+        syria, division = queries.resolve_place(conn, "Syria"), queries.resolve_place(conn, "Deir ez-Zor")
+        tree = app.query_one("#places-list", Tree)
+        await pilot.press("p")
+        assert tree.cursor_node.data == syria and not tree.cursor_node.children  # the most events; closed
+        await pilot.press("right", "down")
+        assert tree.cursor_node.data == division and tree.cursor_node.parent.data == syria
+        await pilot.press("space")
+        await settle(pilot, app)
+        shown = [r.id for r in queries.events_by_rowids(conn, app.explorer.view.ids)]
+        assert shown == queries.event_ids(conn, queries.Filter(places=(division,)))
+        assert len(shown) > len(queries.event_ids(conn, queries.Filter(places=(queries.resolve_place(conn, "Albu Kamal"),))))
+        await pilot.press("left", "minus")  # up to Syria, and close it
+        assert tree.cursor_node.data == syria and not tree.cursor_node.is_expanded
 
 
 async def test_help_lists_the_keys(seed_db):
@@ -235,8 +264,9 @@ APP_PATH = str(ROOT / "tests" / "snapshot_app.py")
         ((160, 48), ["question_mark"]),
         ((80, 24), []),
         ((160, 48), ["o"]),
+        ((160, 48), ["p", "right", "down", "right"]),
     ],
-    ids=["start", "cursor", "actor-filter", "help", "narrow", "article"],
+    ids=["start", "cursor", "actor-filter", "help", "narrow", "article", "place-tree"],
 )
 def test_snapshot(snap_compare, size, keys, seed_db_master, monkeypatch):
     monkeypatch.setenv("TIMELINE_DB", str(seed_db_master))
