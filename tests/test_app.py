@@ -219,7 +219,9 @@ async def test_the_place_pane_is_a_tree_and_a_node_chooses_what_lies_under_it(se
         await settle(pilot, app)
         shown = [r.id for r in queries.events_by_rowids(conn, app.explorer.view.ids)]
         assert shown == queries.event_ids(conn, queries.Filter(places=(division,)))
-        assert len(shown) > len(queries.event_ids(conn, queries.Filter(places=(queries.resolve_place(conn, "Albu Kamal"),))))
+        assert len(shown) > len(
+            queries.event_ids(conn, queries.Filter(places=(queries.resolve_place(conn, "Albu Kamal"),)))
+        )
         await pilot.press("left", "minus")  # up to Syria, and close it
         assert tree.cursor_node.data == syria and not tree.cursor_node.is_expanded
 
