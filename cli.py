@@ -21,8 +21,21 @@ db_option = click.option(
 def filter_options(fn):
     for option in reversed(
         [
-            click.option("--actor", "actors", multiple=True, help="An actor, by any alias (repeatable: any of them)."),
-            click.option("--place", "places", multiple=True, help="A place, by any spelling (repeatable)."),
+            click.option(
+                "--actor",
+                "actors",
+                multiple=True,
+                help="An actor or a group, by any alias: a group (Islamic State; Turkey, its state forces)"
+                " takes in its parts. Repeatable: any of them.",
+            ),
+            click.option(
+                "--place",
+                "places",
+                multiple=True,
+                help="A country, division or town, by any spelling: a country or division takes in all within it."
+                ' A name both a division and its town means the division; "NAME (city)", "NAME (Lebanon)" or an'
+                " id narrows. Repeatable.",
+            ),
             click.option("--type", "types", multiple=True, help="An ACLED event type or sub-type (repeatable)."),
             click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD."),
             click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),

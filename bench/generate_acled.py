@@ -94,7 +94,7 @@ def generate(rows: int, out: Path, seed: int = 7) -> Path:
                     sub,
                     actor1,
                     "",
-                    "1",
+                    "1" if actor1 == common else "2",  # ACLED's inter code: state forces, or a rebel group
                     actor2,
                     "",
                     "2",

@@ -27,6 +27,7 @@ NAMED_KM = 50.0  # a town of the row's name, this far from its point at most, is
 PERIOD = re.compile(r"\s*\(\s*\d{4}\s*-\s*(?:\d{4})?\s*\)")  # ACLED's "(2016-)", "(2000-2011)"
 QUALIFIER = re.compile(r"\s*\([^)]*\)")  # "(Syria)" in "Islamic State (Syria)"
 STATE_KINDS = ("state forces", "external forces", "state")
+CROWD_KINDS = ("protesters", "rioters", "civilians")  # ACLED names them per country: "Protesters (Turkey)"
 GROUP = "group"  # the kind of an actor that only gathers others (a country's state forces)
 
 
@@ -40,7 +41,7 @@ class Trees:
         self.place_up: dict[str, tuple[str, ...]] = {}  # place id -> its ancestors, nearest first
         self.actor_up: dict[str, tuple[str, ...]] = {}
         self._named_places: dict[tuple, str] = {}
-        self._named_actors: dict[tuple[str, str], str] = {}
+        self._named_actors: dict[str, str] = {}
 
     # ---- places --------------------------------------------------------------------------------
 
@@ -163,22 +164,35 @@ class Trees:
         """The actor a data row (ACLED) names: the gazetteer's, by any alias, with or without ACLED's
         period ("Military Forces of Syria (2000-)"); a wing of a gazetteer actor ("Islamic State
         (Syria)"); or an actor of its own, without the period, in its country's state forces if it
-        is one. Its spelling becomes an alias of that actor."""
-        key = (name, kind)
-        if key not in self._named_actors:
+        is one. Its spelling becomes an alias of that actor. The first row to name an actor decides
+        its kind and group."""
+        if name not in self._named_actors:
             plain = PERIOD.sub("", name).strip()
             known = self._gazetteer_actor(name) or self._gazetteer_actor(plain)
             if known:
                 actor_id = self.actor(known)
+            elif (stored := self._stored_ancestors("actors", slug(plain))) is not None:
+                actor_id = slug(plain)  # named by an earlier import, which placed it
+                self.actor_up[actor_id] = stored
             else:
                 whole = self._gazetteer_actor(QUALIFIER.sub("", plain))
-                parent = self.actor(whole) if whole else self._state_group(kind, plain)
+                parent = self.actor(whole) if whole else self._state_group(kind, plain) or self._crowd_group(kind)
                 own = Actor(slug(plain), plain, kind, None)
                 self._write_actor(own, parent, [plain])
                 actor_id = own.id
             self._alias("actor", actor_id, name)
-            self._named_actors[key] = actor_id
-        return self._named_actors[key]
+            self._named_actors[name] = actor_id
+        return self._named_actors[name]
+
+    def _stored_ancestors(self, table: str, entity_id: str) -> tuple[str, ...] | None:
+        """The ancestors of a stored place or actor, nearest first; None if it is not stored."""
+        rows = self.conn.execute(
+            f"WITH RECURSIVE up(id, parent, depth) AS (SELECT id, parent, 0 FROM {table} WHERE id = ?"
+            f" UNION ALL SELECT t.id, t.parent, depth + 1 FROM up JOIN {table} t ON t.id = up.parent)"
+            " SELECT id FROM up ORDER BY depth",
+            (entity_id,),
+        ).fetchall()
+        return tuple(r[0] for r in rows[1:]) if rows else None
 
     def _gazetteer_actor(self, name: str) -> Actor | None:
         ids = self.gaz.actor_ids_by_key.get(alias_key(name), ())
@@ -195,6 +209,18 @@ class Trees:
         group = Actor(f"state-forces-of-{slug(country.name)}", f"State forces of {country.name}", GROUP, country.name)
         if group.id not in self.actor_up:
             self._write_actor(group, None, [group.name, country.name, f"{country.name} state forces"])
+        return group.id
+
+    def _crowd_group(self, kind: str) -> str | None:
+        """ "Protesters": the group of a country's protesters ("Protesters (Turkey)"), rioters or civilians."""
+        if kind not in CROWD_KINDS:
+            return None
+        gazetteer = self._gazetteer_actor(kind)  # "Civilians" is the gazetteer's
+        if gazetteer:
+            return self.actor(gazetteer)
+        group = Actor(slug(kind), kind.capitalize(), GROUP, None)
+        if group.id not in self.actor_up:
+            self._write_actor(group, None, [group.name])
         return group.id
 
     def _country_in(self, name: str) -> Place | None:

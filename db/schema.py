@@ -74,6 +74,7 @@ CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start, id);
 CREATE INDEX IF NOT EXISTS events_by_type ON events(type, date_start, id);
 CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_id, date_start, event_id);
 CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_start, event_id);
+CREATE INDEX IF NOT EXISTS places_by_country ON places(country, kind);
 CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(

@@ -103,6 +103,18 @@ def test_a_country_names_its_state_forces_as_one_group(world):
     assert turkey == {"acled:TUR300001", "acled:TUR300002", "acled:TUR300003"}  # army, police, gendarmerie
     assert "acled:TUR300004" not in turkey  # protesters are not the state
     assert ids(conn, actors=["Police Forces of Turkey (2016-)"]) == {"acled:TUR300002"}
+    assert ids(conn, actors=["Protesters"]) == {"acled:TUR300004"}  # each country's protesters, one group
+
+
+def test_an_actor_keeps_its_group_when_a_later_import_codes_it_otherwise(world, tmp_path):
+    header, row = WORLD.read_text(encoding="utf-8").splitlines()[0], acled_rows()[6]  # the gendarmerie
+    later = tmp_path / "later.csv"
+    with later.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=header.split(","))
+        w.writeheader()
+        w.writerow(row | {"event_id_cnty": "TUR300099", "inter1": "3"})  # coded a militia this time
+    import_acled(later, world)
+    assert "acled:TUR300099" in ids(connect(world), actors=["Turkey"])
 
 
 def test_a_wing_files_under_its_group_and_keeps_acleds_name_in_the_detail(world):

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from db.queries import Filter, QueryError, parse_date_bound, parse_date_range
-from tui.panes import BusyLine, DetailPane, FacetPane, Histogram
+from tui.panes import BusyLine, DetailPane, FacetPane, FacetTree, Histogram
 from tui.screens import HelpScreen, Prompt
 from tui.session import Session
 from tui.timeline_view import TimelineView
@@ -81,6 +81,7 @@ class Explorer(Screen):
             return " ".join(self.app.get_key_display(replace(b, key=k)) for k in b.key.split(","))
 
         rows = [(keys(b), b.description) for b in self.BINDINGS + TimelineView.BINDINGS if isinstance(b, Binding)]
+        rows += [(keys(b), f"{b.description} (in a pane)") for b in FacetTree.BINDINGS if isinstance(b, Binding)]
         rows.append(("ctrl+p", "Command palette"))
         self.app.push_screen(HelpScreen(rows))
 
