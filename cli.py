@@ -85,7 +85,7 @@ def build_filter(conn, actors, places, types, since, until, search, starred):
                 parse_date_bound(value, end)
         except QueryError as e:
             fail(f"{option}: {e}", USAGE)
-    known = known_types(conn)
+    known = known_types(conn) if types else set()  # a scan of every event: only when asked
     for t in types:
         if t not in known:
             fail(f"--type: no event of type {t!r} here (types here: {', '.join(sorted(known))})", USAGE)

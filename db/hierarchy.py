@@ -61,7 +61,7 @@ class Trees:
         an alias of that place."""
         key = (country, admin1, location, lat, lon)
         if key not in self._named_places:
-            division = self._division(country, admin1)
+            division = self._division(country.strip() or "Unknown country", admin1)
             town = self._town(division, location, lat, lon)
             if town is None:
                 in_division = division.kind == "admin1"

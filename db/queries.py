@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 from array import array
@@ -412,6 +413,14 @@ def timeline_index(conn, f: Filter) -> TimelineIndex:
         except sqlite3.OperationalError as e:
             raise _search_error(e, sql) from None
     return TimelineIndex(rowids, _months(conn, f))
+
+
+def first_rows(conn, f: Filter, limit: int) -> TimelineIndex:
+    """The first `limit` matching events in date order, as a short index: a LIMIT walk of a date
+    index, what the screen shows while `timeline_index` reads them all."""
+    rows = _in_date_order(conn, f"e.rowid, substr({_source(f).date}, 1, 7)", f, limit, plain=True)
+    months = [(m, sum(1 for _ in group)) for m, group in itertools.groupby(r[1] for r in rows)]
+    return TimelineIndex(array("q", (r[0] for r in rows)), months)
 
 
 def event_ids(conn, f: Filter) -> list[str]:

@@ -4,6 +4,7 @@ import ast
 import asyncio
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -95,10 +96,11 @@ async def test_date_range_filter_and_search(seed_db):
 
 
 class Statements(list):
-    """(thread, SQL) of every statement run; `gate`, when set, holds each full-text search
-    before it runs, as a slow search at a million events would."""
+    """(thread, SQL) of every statement run; `gate`, when set, holds each statement `held` picks
+    (a full-text search, by default) before it runs, as a slow one at a million events would."""
 
     gate: threading.Event | None = None
+    held: Callable[[str], bool] = staticmethod(lambda sql: "MATCH" in sql)
 
 
 @pytest.fixture
@@ -111,7 +113,7 @@ def statements(monkeypatch) -> Statements:
 
         def trace(sql: str) -> None:
             ran.append((threading.get_ident(), sql))
-            if ran.gate is not None and "MATCH" in sql:
+            if ran.gate is not None and ran.held(sql):
                 ran.gate.wait(30)
 
         conn.set_trace_callback(trace)
@@ -168,6 +170,29 @@ async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed
         assert not view.matches and app.session.search_text == ""
         await pilot.press("n")
         assert view.cursor == 2  # no hits to move to
+
+
+async def test_a_filter_shows_its_first_rows_while_its_whole_timeline_is_read(seed_db, statements):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        everything = len(view.ids)
+        statements.held = lambda sql: "e.rowid FROM" in sql and "LIMIT" not in sql  # the whole index
+        statements.gate = threading.Event()
+        await pilot.press("a", "enter")  # the actor with most events
+        async with asyncio.timeout(30):
+            while not app.sub_title.startswith("first"):
+                await pilot.pause()
+        (chosen,) = app.query_one("#actors", FacetPane).selected
+        conn = connect(seed_db)
+        expected = queries.event_ids(conn, queries.Filter(actors=(chosen,)))
+        assert [r.id for r in queries.events_by_rowids(conn, view.ids)] == expected[: len(view.ids)]
+        await pilot.press("escape")  # give up the filter: back to the whole timeline shown before
+        assert len(view.ids) == everything and not app.query_one("#actors", FacetPane).selected
+        statements.gate.set()
+        await settle(pilot, app)
+        assert len(view.ids) == everything
 
 
 async def test_a_request_that_fails_is_told_and_the_lane_answers_the_next_ones(seed_db):

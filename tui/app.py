@@ -73,14 +73,16 @@ class TimelineApp(App):
             self.sub_title = f"{answer.total:,} events · {self.db_path}"
 
     def on_indexed(self, answer: Indexed) -> None:
-        if not self._wanted(answer):
+        if not self._wanted(answer) or not self.session.indexed(answer):
             return
-        self.session.indexed(answer)
         view = self.explorer.view
         view.matches = set()
-        view.set_index(answer.index, keep=answer.keep if answer.keep is not None else view.current_rowid)
-        filtered = " (filtered)" if not answer.filter.is_empty else ""
-        self.sub_title = f"{len(answer.index.rowids):,} of {self.session.total:,} events{filtered}"
+        view.set_index(answer.index, keep=answer.keep, partial=not answer.complete)
+        if answer.complete:
+            filtered = " (filtered)" if not answer.filter.is_empty else ""
+            self.sub_title = f"{len(answer.index.rowids):,} of {self.session.total:,} events{filtered}"
+        else:
+            self.sub_title = f"first {len(answer.index.rowids):,} events… of {self.session.total:,}"
 
     def on_counted(self, answer: Counted) -> None:
         if not self._wanted(answer):

@@ -90,6 +90,8 @@ class Explorer(Screen):
         cancelled = self.session.cancel()
         if "index" in cancelled:
             self.show_filter()
+            if self.view.ids is not self.session.index.rowids:  # first rows of the filter given up
+                self.view.set_index(self.session.index)
         if "search" in cancelled:
             self.view.matches = set()
             self.view.refresh()

@@ -25,6 +25,7 @@ from db.queries import EventDetail, EventRow, Facets, Filter, QueryError, Timeli
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
 CONTEXT_CHARS = 240  # of the article around each quote in the detail pane
+FIRST_ROWS = 200  # shown while a filter's whole timeline is read: more than a screen holds
 
 
 # ---- answers: what a request found, posted to the app ---------------------------------------
@@ -37,11 +38,12 @@ class Opened(Answer):
 
 
 class Indexed(Answer):
-    """The filtered timeline; `keep` is the row id of the event the cursor stays on."""
+    """The filtered timeline; `keep` is the row id of the event the cursor stays on. `complete`
+    is False for its first rows only, shown while the whole is read."""
 
-    def __init__(self, f: Filter, index: TimelineIndex, keep: int | None) -> None:
+    def __init__(self, f: Filter, index: TimelineIndex, keep: int | None, complete: bool = True) -> None:
         super().__init__()
-        self.filter, self.index, self.keep = f, index, keep
+        self.filter, self.index, self.keep, self.complete = f, index, keep, complete
 
 
 class Counted(Answer):
@@ -103,9 +105,9 @@ class Session:
     def __init__(self, db_path: str | Path, target: MessagePump) -> None:
         self.db_path = str(db_path)
         self.filter = Filter()
-        self.shown_filter = self.filter  # the filter of the timeline on screen
+        self.shown_filter: Filter | None = None  # the filter of `index`, the last whole timeline shown
         self.total = 0
-        self.index = TimelineIndex(array("q"), [])  # the timeline on screen
+        self.index = TimelineIndex(array("q"), [])  # the timeline on screen (or under its first rows)
         self.marked: set[str] = set()  # stable event ids, so marks survive a reload
         self.search_text = ""
         self.hits: set[int] = set()  # row ids of the search's events
@@ -122,9 +124,9 @@ class Session:
         """Give up the slow requests under way (Escape); say which kinds. A filter given up
         goes back to the one the timeline shows; a search given up is forgotten."""
         live = self.workers.slow_kinds()
-        if "index" in live:
+        if "index" in live and self.shown_filter is not None:
             self.filter = self.shown_filter
-            live.add("counts")
+            live |= {"first", "counts"}
         if "search" in live:
             self.search_text = ""
         self.workers.supersede(*live)
@@ -174,18 +176,28 @@ class Session:
             rowid = next(iter(queries.rowids_of(conn, [keep])), None) if keep else None
             return Indexed(f, found, rowid)
 
+        def first(conn: sqlite3.Connection) -> Answer:
+            return Indexed(f, queries.first_rows(conn, f, FIRST_ROWS), None, complete=False)
+
         def counts(conn: sqlite3.Connection) -> Answer:
             return Counted(queries.facets(conn, f), queries.month_counts(conn, f))
 
         self.workers.supersede("search")  # hits are placed in the index searched: search the new one
+        self.workers.ask(FETCH, "first", first)  # the fast lane: rows on screen before the whole index
         self.workers.ask(QUERY, "index", index)
         self.workers.ask(QUERY, "counts", counts)
 
-    def indexed(self, answer: Indexed) -> None:
+    def indexed(self, answer: Indexed) -> bool:
+        """Take a new timeline. First rows are only shown (False when the whole timeline came
+        first); the session keeps the last whole one, which Escape returns to."""
+        if not answer.complete:
+            return answer.filter != self.shown_filter
+        self.workers.supersede("first")
         self.index, self.shown_filter = answer.index, answer.filter
         self.hits, self.positions = set(), array("q")
         if self.search_text:
             self.search(self.search_text)
+        return True
 
     def rows(self, token: int, page: int, rowids: array) -> None:
         self.workers.ask(FETCH, None, lambda conn: Rows(token, page, queries.events_by_rowids(conn, rowids)))

@@ -166,12 +166,19 @@ class TimelineView(ScrollView, can_focus=True):
         self.matches: set[int] = set()  # row ids of search hits
         self.announced: int | None = None  # the row id last announced with Highlighted
         self.moved_at = 0.0  # when the cursor last moved
+        self._before_partial: tuple[int | None, int] | None = None  # (event kept, cursor) of first rows
 
     # ---- data ---------------------------------------------------------------------------
 
-    def set_index(self, index: TimelineIndex, keep: int | None = None) -> None:
-        """A new filtered timeline. The cursor stays on its event (row id `keep`), or goes to
-        the month it was in, or the nearest one after it."""
+    def set_index(self, index: TimelineIndex, keep: int | None = None, partial: bool = False) -> None:
+        """A new filtered timeline. The cursor stays on its event (row id `keep`, else the one it
+        is on), or goes to the month it was in, or the nearest one after it. A `partial` timeline
+        (its first rows, while the whole is read) remembers the event, for the whole one to
+        return to unless the user moved meanwhile."""
+        if keep is None:
+            keep = self.current_rowid
+            if self._before_partial is not None and self.cursor == self._before_partial[1]:
+                keep = self._before_partial[0]
         old_month = self.lines.month_of(self.cursor) if self.ids else None
         self.ids, self.lines, self.pages = index.rowids, Lines(index.months), Pages()
         self.token += 1
@@ -182,6 +189,7 @@ class TimelineView(ScrollView, can_focus=True):
         elif old_month and self.ids:
             target = self.lines.first_of_month(old_month)
         self.cursor = min(target, max(0, len(self.ids) - 1))
+        self._before_partial = (keep, self.cursor) if partial else None
         self._announce(now=True)
         self.refresh()
 
