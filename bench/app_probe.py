@@ -28,8 +28,9 @@ async def settle(pilot, app) -> None:
         quiet = quiet + 1 if app.session.workers.idle else 0
 
 
-async def timed_filter(pilot, app, f) -> float:
-    """Seconds until the filtered rows are on screen (the counts may still be coming)."""
+async def timed_filter(pilot, app, f, whole: dict | None = None) -> float:
+    """Seconds until the filtered rows are on screen (the counts may still be coming); `whole`,
+    if given, gets the seconds until the whole timeline is read, as "whole_s"."""
     view = app.query_one(TimelineView)
     before = view.ids
     start = time.perf_counter()
@@ -37,6 +38,10 @@ async def timed_filter(pilot, app, f) -> float:
     while view.ids is before:
         await pilot.pause(0.02)
     seconds = time.perf_counter() - start
+    while app.session.shown_filter != f:
+        await pilot.pause(0.02)
+    if whole is not None:
+        whole["whole_s"] = time.perf_counter() - start
     await settle(pilot, app)
     return seconds
 
@@ -115,7 +120,14 @@ async def probe(db: str) -> dict:
         )
         out["filter_rare_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(rare.id,)))
         out["filter_search_s"] = await timed_filter(pilot, app, replace(base, search="convoy"))
-        out["filter_common_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(common.id,)))
+        whole: dict = {}
+        out["filter_common_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(common.id,)), whole)
+        out["filter_common_actor_whole_s"] = whole["whole_s"]
+        country = next(v for v in facets.places if v.parent is None)  # the trees: country > division > town
+        division = next(v for v in facets.places if v.parent == country.id)
+        out["filter_country_s"] = await timed_filter(pilot, app, replace(base, places=(country.id,)))
+        out["country_share"] = country.count / max(1, queries.count_events(conn))
+        out["filter_division_s"] = await timed_filter(pilot, app, replace(base, places=(division.id,)))
         out["common_actor_share"] = common.count / max(1, queries.count_events(conn))
         start = time.perf_counter()
         queries.facets(

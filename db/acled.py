@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from db.hierarchy import Trees
+from db.hierarchy import PERIOD, Trees
 from db.schema import connect
 from ingest.dates import month, week_of
 
@@ -242,12 +242,8 @@ class _Importer:
         event_type, sub_type = OLD_TYPES.get(
             event_type.lower(), (event_type, r.get("sub_event_type", "").strip() or event_type)
         )
-        who = r["actor1"].strip()
-        summary = (
-            f"{who}: {sub_type}"
-            + (f" against {r['actor2'].strip()}" if r.get("actor2", "").strip() else "")
-            + f" in {r['location'].strip()}"
-        )
+        who, whom = (PERIOD.sub("", r.get(column, "")).strip() for column in ("actor1", "actor2"))  # "(2016-)"
+        summary = f"{who}: {sub_type}" + (f" against {whom}" if whom else "") + f" in {r['location'].strip()}"
         return {
             "id": f"acled:{acled_id}",
             "date_start": start.isoformat(),

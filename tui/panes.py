@@ -141,7 +141,7 @@ class FacetPane(Vertical):
 
     def _label(self, v: FacetValue) -> Text:
         chosen = v.id in self.selected
-        return Text(visible(f"{'✔ ' if chosen else ''}{v.name} ({v.count})"), style="bold" if chosen else "")
+        return Text(visible(f"{'✔ ' if chosen else ''}{v.name} ({v.count:,})"), style="bold" if chosen else "")
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
         """A node opened by the user: its children are added now (a country's towns only when asked)."""
