@@ -142,9 +142,10 @@ class _Importer:
         self.trees.gazetteer_actors()
         self.known_ids = {r[0] for r in conn.execute("SELECT id FROM events WHERE origin = 'acled'")}
         self.next_document = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
+        self.first_seq = self.next_seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").fetchone()[0]
 
     def write(self, batch: list[tuple[int, dict]], report: ImportReport) -> None:
-        events, links, places, docs, fts = [], [], [], [], []
+        events, links, places, docs = [], [], [], []
         for line, r in batch:
             try:
                 row = self._event(r)
@@ -155,6 +156,7 @@ class _Importer:
                 report.already += 1
                 continue
             self.known_ids.add(row["id"])
+            row["seq"], self.next_seq = self.next_seq, self.next_seq + 1
             events.append(row)
             named = []
             for column, assoc, inter, role in (
@@ -169,7 +171,7 @@ class _Importer:
                     for name in filter(None, map(str.strip, r.get(assoc, "").split(";")))
                 ]
             actors = [(self.trees.named_actor(name, kind), role, name) for name, kind, role in named]
-            links += self.trees.actor_links(row["id"], row["date_start"], actors)
+            links += self.trees.actor_links(row["seq"], row["date_start"], actors)
             place = self.trees.named_place(
                 r.get("country", ""),
                 r.get("admin1", ""),
@@ -177,25 +179,25 @@ class _Importer:
                 _float(r.get("latitude")),
                 _float(r.get("longitude")),
             )
-            places += self.trees.place_links(row["id"], row["date_start"], [place])
+            places += self.trees.place_links(row["seq"], row["date_start"], [place])
             notes = r.get("notes", "").strip() or row["summary"]
             docs.append((row["id"], notes, r.get("source", "").strip() or None, row["date"]))
-            fts.append((row["id"], row["summary"], notes))
         if not events:
             return
         self.conn.executemany(
-            "INSERT INTO events (id, date_start, date_end, precision, date, date_source, type, sub_type, summary,"
+            "INSERT INTO events (seq, id, date_start, date_end, precision, date, date_source, type, sub_type, summary,"
             " fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin)"
-            " VALUES (:id, :date_start, :date_end, :precision, :date, 'acled', :type, :sub_type, :summary,"
+            " VALUES (:seq, :id, :date_start, :date_end, :precision, :date, 'acled', :type, :sub_type, :summary,"
             " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled')",
             events,
         )
         self.conn.executemany(
-            "INSERT INTO event_actors (event_id, actor_id, role, date_start, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO event_actors (event_seq, actor_id, role, date_start, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
             links,
         )
         self.conn.executemany(
-            "INSERT INTO event_places (event_id, place_id, date_start, direct) VALUES (?, ?, ?, ?)", places
+            "INSERT INTO event_places (event_seq, place_id, date_start, direct, position) VALUES (?, ?, ?, ?, ?)",
+            places,
         )
         first = self.next_document
         self.next_document += len(docs)
@@ -215,11 +217,10 @@ class _Importer:
                 for i, (event_id, notes, source, when) in enumerate(docs)
             ],
         )
-        self.conn.executemany(
-            'INSERT INTO evidence (event_id, document_id, start, "end", text) VALUES (?, ?, 0, ?, ?)',
-            [(event_id, first + i, len(notes), notes) for i, (event_id, notes, _, _) in enumerate(docs)],
+        self.conn.executemany(  # the whole note is the quote
+            'INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, 0, ?)',
+            [(event_id, first + i, len(notes)) for i, (event_id, notes, _, _) in enumerate(docs)],
         )
-        self.conn.executemany("INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)", fts)
         report.added += len(events)
 
     def _event(self, r: dict) -> dict:
@@ -257,6 +258,12 @@ class _Importer:
         }
 
     def finish(self) -> None:
+        """The search index of the new events, in one pass at the end, then the planner's statistics."""
+        self.conn.execute(
+            "INSERT INTO events_fts (rowid, summary, quotes)"
+            " SELECT seq, summary, quotes FROM event_text WHERE seq >= ?",
+            (self.first_seq,),
+        )
         self.conn.execute("ANALYZE")
 
 

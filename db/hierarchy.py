@@ -254,23 +254,24 @@ class Trees:
 
     # ---- links ---------------------------------------------------------------------------------
 
-    def place_links(self, event_id: str, date_start: str | None, place_ids: Iterable[str]) -> list[tuple]:
-        """(event, place, date, direct) rows for the places an event names and their ancestors."""
-        direct = dict.fromkeys(place_ids, 1)
-        rows = {**{a: 0 for pid in direct for a in self.place_up[pid]}, **direct}
-        return [(event_id, pid, date_start, d) for pid, d in rows.items()]
+    def place_links(self, seq: int, date_start: str | None, place_ids: list[str]) -> list[tuple]:
+        """(event, place, date, direct, position) rows for the places an event names, in order, and
+        their ancestors after them."""
+        rows = dict.fromkeys(place_ids, 1)
+        for pid in place_ids:
+            for ancestor in self.place_up[pid]:
+                rows.setdefault(ancestor, 0)
+        return [(seq, pid, date_start, direct, i) for i, (pid, direct) in enumerate(rows.items())]
 
-    def actor_links(
-        self, event_id: str, date_start: str | None, actors: list[tuple[str, str, str | None]]
-    ) -> list[tuple]:
+    def actor_links(self, seq: int, date_start: str | None, actors: list[tuple[str, str, str | None]]) -> list[tuple]:
         """(event, actor, role, date, direct, named) rows for an event's (actor, role, name as the
         source wrote it), first role kept, and the groups above them."""
         rows: dict[str, tuple] = {}
         for actor_id, role, named in actors:
-            rows.setdefault(actor_id, (event_id, actor_id, role, date_start, 1, named))
+            rows.setdefault(actor_id, (seq, actor_id, role, date_start, 1, named))
         for actor_id, role, _ in actors:
             for group in self.actor_up[actor_id]:
-                rows.setdefault(group, (event_id, group, role, date_start, 0, None))
+                rows.setdefault(group, (seq, group, role, date_start, 0, None))
         return list(rows.values())
 
 

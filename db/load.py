@@ -103,38 +103,41 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
     trees.gazetteer_actors()
     db = sqlite_utils.Database(conn)
     db.table("events").insert_all((_event_row(e, publisher) for e in events), batch_size=500)
+    seq = dict(conn.execute("SELECT id, seq FROM events WHERE origin = 'article'").fetchall())
     conn.executemany(
-        "INSERT INTO event_actors (event_id, actor_id, role, date_start, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO event_actors (event_seq, actor_id, role, date_start, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
         [
             link
             for e in events
-            for link in trees.actor_links(e.id, _start(e), [(trees.actor(a), role, None) for a, role in e.actors])
+            for link in trees.actor_links(seq[e.id], _start(e), [(trees.actor(a), role, None) for a, role in e.actors])
         ],
     )
     conn.executemany(
-        "INSERT INTO event_places (event_id, place_id, date_start, direct) VALUES (?, ?, ?, ?)",
-        [link for e in events for link in trees.place_links(e.id, _start(e), [trees.place(p) for p in e.places])],
-    )
-    db.table("evidence").insert_all(
-        (
-            {"event_id": e.id, "document_id": doc_ids[ev.document], "start": ev.start, "end": ev.end, "text": ev.text}
-            for e in events
-            for ev in e.evidence
-        ),
-        batch_size=500,
+        "INSERT INTO event_places (event_seq, place_id, date_start, direct, position) VALUES (?, ?, ?, ?, ?)",
+        [link for e in events for link in trees.place_links(seq[e.id], _start(e), [trees.place(p) for p in e.places])],
     )
     conn.executemany(
-        "INSERT INTO events_fts (event_id, summary, quotes) VALUES (?, ?, ?)",
-        [(e.id, e.summary, "\n".join(ev.text for ev in e.evidence)) for e in events],
+        'INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)',
+        [(e.id, doc_ids[ev.document], ev.start, ev.end) for e in events for ev in e.evidence],
+    )
+    conn.execute(
+        "INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text"
+        " WHERE seq IN (SELECT seq FROM events WHERE origin = 'article')"
     )
     conn.execute("ANALYZE")
 
 
 def clear_article_events(conn: sqlite3.Connection) -> None:
     """Remove the events extracted from articles (not imported ones, not annotations)."""
-    extracted_ids = "SELECT id FROM events WHERE origin = 'article'"
-    for table in ("events_fts", "evidence", "event_places", "event_actors"):
-        conn.execute(f"DELETE FROM {table} WHERE event_id IN ({extracted_ids})")
+    extracted = "SELECT seq FROM events WHERE origin = 'article'"
+    # The search index forgets a text by being told it again, so first, while the text is there.
+    conn.execute(
+        "INSERT INTO events_fts (events_fts, rowid, summary, quotes)"
+        f" SELECT 'delete', seq, summary, quotes FROM event_text WHERE seq IN ({extracted})"
+    )
+    for table in ("event_places", "event_actors"):
+        conn.execute(f"DELETE FROM {table} WHERE event_seq IN ({extracted})")
+    conn.execute("DELETE FROM evidence WHERE event_id IN (SELECT id FROM events WHERE origin = 'article')")
     conn.execute("DELETE FROM events WHERE origin = 'article'")
 
 

@@ -275,10 +275,10 @@ def _where(f: Filter) -> tuple[str, list]:
     clauses: list[str] = []
     params: list[object] = []
     if f.actors:
-        clauses.append(f"e.id IN (SELECT event_id FROM event_actors WHERE actor_id IN ({_marks(f.actors)}))")
+        clauses.append(f"e.seq IN (SELECT event_seq FROM event_actors WHERE actor_id IN ({_marks(f.actors)}))")
         params += f.actors
     if f.places:
-        clauses.append(f"e.id IN (SELECT event_id FROM event_places WHERE place_id IN ({_marks(f.places)}))")
+        clauses.append(f"e.seq IN (SELECT event_seq FROM event_places WHERE place_id IN ({_marks(f.places)}))")
         params += f.places
     if f.types:
         clauses.append(f"(e.type IN ({_marks(f.types)}) OR e.sub_type IN ({_marks(f.types)}))")
@@ -291,7 +291,7 @@ def _where(f: Filter) -> tuple[str, list]:
         clauses.append("e.date_start <= ?")
         params.append(f.until.isoformat())
     if f.search:
-        clauses.append("e.id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)")
+        clauses.append("e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(fts_query(f.search))
     if f.starred:
         clauses.append("e.id IN (SELECT event_id FROM annotations WHERE starred = 1)")
@@ -325,10 +325,10 @@ def _source(f: Filter, need_events: bool = True) -> _Source:
             where = f" WHERE d.{column} IN ({_marks(values)})" + (
                 " AND " + rest.removeprefix(" WHERE ") if rest else ""
             )
-            tables = f"{table} d" + (" JOIN events e ON e.id = d.event_id" if need_events or rest else "")
-            return _Source(tables, where, [*values, *params], "d.date_start", "d.event_id", len(values) > 1)
+            tables = f"{table} d" + (" JOIN events e ON e.seq = d.event_seq" if need_events or rest else "")
+            return _Source(tables, where, [*values, *params], "d.date_start", "d.event_seq", len(values) > 1)
     where, params = _where(f)
-    return _Source("events e", where, params, "e.date_start", "e.id", False)
+    return _Source("events e", where, params, "e.date_start", "e.seq", False)
 
 
 def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plain: bool = False) -> list:
@@ -343,9 +343,11 @@ def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plai
     return rows
 
 
-def _date_order_sql(columns: str, f: Filter) -> tuple[str, str, list]:
-    """The queries for the dated rows in date order and for the undated ones, and their parameters."""
-    src = _source(f)
+def _date_order_sql(columns: str | None, f: Filter) -> tuple[str, str, list]:
+    """The queries for the dated rows in date order and for the undated ones, and their parameters.
+    `columns` None: the events' row numbers only, read from the driving index without the events."""
+    src = _source(f, need_events=columns is not None)
+    columns = columns or src.id
     select = f"SELECT {'DISTINCT ' if src.distinct else ''}{columns} FROM {src.tables}{src.where}"
     glue = " AND " if src.where else " WHERE "
     return (
@@ -403,11 +405,12 @@ def timeline_index(conn, f: Filter) -> TimelineIndex:
     a million rows never sit in one list, whose freeing would hold the interpreter for a tenth of a
     second (the app's UI thread waits on that, not on SQLite)."""
     rowids = array("q")
-    for sql in _date_order_sql("e.rowid", f)[:2]:
+    dated, undated, params = _date_order_sql(None, f)
+    for sql in (dated, undated):
         cursor = conn.cursor()
         cursor.row_factory = None
         try:
-            cursor.execute(sql, _source(f).params)
+            cursor.execute(sql, params)
             while page := cursor.fetchmany(PAGE_ROWS):
                 rowids.extend(r[0] for r in page)
         except sqlite3.OperationalError as e:
@@ -418,7 +421,8 @@ def timeline_index(conn, f: Filter) -> TimelineIndex:
 def first_rows(conn, f: Filter, limit: int) -> TimelineIndex:
     """The first `limit` matching events in date order, as a short index: a LIMIT walk of a date
     index, what the screen shows while `timeline_index` reads them all."""
-    rows = _in_date_order(conn, f"e.rowid, substr({_source(f).date}, 1, 7)", f, limit, plain=True)
+    src = _source(f, need_events=False)
+    rows = _in_date_order(conn, f"{src.id}, substr({src.date}, 1, 7)", f, limit, plain=True)
     months = [(m, sum(1 for _ in group)) for m, group in itertools.groupby(r[1] for r in rows)]
     return TimelineIndex(array("q", (r[0] for r in rows)), months)
 
@@ -434,14 +438,14 @@ def count_events(conn, f: Filter = Filter()) -> int:
 
 
 _ROW = (
-    "SELECT e.rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
+    "SELECT e.seq AS rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
     " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred"
     " FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
 )
 
 
 def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[EventRow]:
-    rowids = [r[0] for r in _in_date_order(conn, "e.rowid", f, limit, plain=True)]
+    rowids = [r[0] for r in _in_date_order(conn, "e.seq", f, limit, plain=True)]
     return events_by_rowids(conn, rowids)
 
 
@@ -452,7 +456,7 @@ def events_by_ids(conn, ids: list[str]) -> list[EventRow]:
 
 def events_by_rowids(conn, rowids) -> list[EventRow]:
     """Rows for a page of the app's index, in the order given."""
-    return _page(conn, "e.rowid", list(rowids), lambda r: r.rowid)
+    return _page(conn, "e.seq", list(rowids), lambda r: r.rowid)
 
 
 def _page(conn, column: str, keys: list, key_of) -> list[EventRow]:
@@ -469,7 +473,7 @@ def rowids_of(conn, ids) -> set[int]:
     return {
         r[0]
         for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500))
-        for r in conn.execute(f"SELECT rowid FROM events WHERE id IN ({_marks(chunk)})", chunk)
+        for r in conn.execute(f"SELECT seq FROM events WHERE id IN ({_marks(chunk)})", chunk)
     }
 
 
@@ -493,22 +497,22 @@ def _event_row(r) -> EventRow:
 
 
 def _with_entities(conn, rows: list[EventRow]) -> list[EventRow]:
-    by_id = {r.id: r for r in rows}
-    ids = list(by_id)
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+    by_seq = {r.rowid: r for r in rows}
+    seqs = list(by_seq)
+    for chunk in (seqs[i : i + 500] for i in range(0, len(seqs), 500)):
         for r in conn.execute(
-            "SELECT ea.event_id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-            f" WHERE ea.event_id IN ({_marks(chunk)}) AND ea.direct"
-            " ORDER BY ea.event_id, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name",
+            "SELECT ea.event_seq, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+            f" WHERE ea.event_seq IN ({_marks(chunk)}) AND ea.direct"
+            " ORDER BY ea.event_seq, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name",
             chunk,
         ):
-            by_id[r[0]].actors.append((r[1], r[2]))
+            by_seq[r[0]].actors.append((r[1], r[2]))
         for r in conn.execute(
-            "SELECT ep.event_id, p.name FROM event_places ep JOIN places p ON p.id = ep.place_id"
-            f" WHERE ep.event_id IN ({_marks(chunk)}) AND ep.direct ORDER BY ep.event_id, ep.rowid",
+            "SELECT ep.event_seq, p.name FROM event_places ep JOIN places p ON p.id = ep.place_id"
+            f" WHERE ep.event_seq IN ({_marks(chunk)}) AND ep.direct ORDER BY ep.event_seq, ep.position",
             chunk,
         ):
-            by_id[r[0]].places.append(r[1])
+            by_seq[r[0]].places.append(r[1])
     return rows
 
 
@@ -530,22 +534,23 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
         )
         for r in conn.execute(
             "SELECT p.* FROM event_places ep JOIN places p ON p.id = ep.place_id"
-            " WHERE ep.event_id = ? AND ep.direct ORDER BY ep.rowid",
-            (event_id,),
+            " WHERE ep.event_seq = ? AND ep.direct ORDER BY ep.position",
+            (rows[0].rowid,),
         ).fetchall()
     ]
     as_named = {
         r[0]: r[1]
         for r in conn.execute(
             "SELECT a.name, ea.named FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-            " WHERE ea.event_id = ? AND ea.direct AND ea.named <> a.name",
-            (event_id,),
+            " WHERE ea.event_seq = ? AND ea.direct AND ea.named <> a.name",
+            (rows[0].rowid,),
         )
     }
     sources = [
         Source(r["document_id"], r["path"], r["title"], r["publisher"], r["published"], r["text"], r["start"], r["end"])
         for r in conn.execute(
-            'SELECT v.document_id, d.path, d.title, d.publisher, d.published, v.text, v.start, v."end"'
+            "SELECT v.document_id, d.path, d.title, d.publisher, d.published,"
+            ' substr(d.text, v.start + 1, v."end" - v.start) AS text, v.start, v."end"'
             " FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id = ? ORDER BY v.id",
             (event_id,),
         )
@@ -601,12 +606,12 @@ def facets(conn, f: Filter) -> Facets:
     # Links to ancestors count too: a country's count is the events in it.
     actors = counts(
         "SELECT a.id, a.name, count(*) AS n, a.parent FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-        " WHERE ea.event_id IN (SELECT e.id FROM events e{where}) GROUP BY a.id ORDER BY n DESC, a.name",
+        " WHERE ea.event_seq IN (SELECT e.seq FROM events e{where}) GROUP BY a.id ORDER BY n DESC, a.name",
         f.without("actors"),
     )
     places = counts(
         "SELECT p.id, p.name, count(*) AS n, p.parent FROM event_places ep JOIN places p ON p.id = ep.place_id"
-        " WHERE ep.event_id IN (SELECT e.id FROM events e{where}) GROUP BY p.id ORDER BY n DESC, p.name",
+        " WHERE ep.event_seq IN (SELECT e.seq FROM events e{where}) GROUP BY p.id ORDER BY n DESC, p.name",
         f.without("places"),
     )
     types = counts(

@@ -10,7 +10,7 @@ from urllib.request import pathname2url
 
 from db.hierarchy import grow_trees
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class DatabaseError(RuntimeError):
@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS documents (
     published_source TEXT  -- front-matter | dateline | page metadata | command line
 );
 CREATE TABLE IF NOT EXISTS events (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,  -- the event's row number, kept by VACUUM: links and the search index use it
+    id TEXT NOT NULL UNIQUE,  -- its stable id: annotations, exports and the command line use it
     date_start TEXT, date_end TEXT, precision TEXT, date TEXT, date_expression TEXT, date_source TEXT,
     type TEXT NOT NULL, sub_type TEXT NOT NULL, summary TEXT NOT NULL, trigger TEXT,
     fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, fatalities_raw TEXT,
@@ -55,30 +56,39 @@ CREATE TABLE IF NOT EXISTS place_aliases (
     key TEXT NOT NULL, alias TEXT NOT NULL, place_id TEXT NOT NULL REFERENCES places(id),
     PRIMARY KEY (key, place_id)
 );
+-- An event's links to actors and places: its own key, no rowid table beside it.
 CREATE TABLE IF NOT EXISTS event_actors (
-    event_id TEXT NOT NULL REFERENCES events(id), actor_id TEXT NOT NULL REFERENCES actors(id),
+    event_seq INTEGER NOT NULL REFERENCES events(seq), actor_id TEXT NOT NULL REFERENCES actors(id),
     role TEXT NOT NULL, date_start TEXT, direct INTEGER NOT NULL DEFAULT 1,
     named TEXT,  -- the name as the source wrote it: "Military Forces of Turkey (2016-)"
-    PRIMARY KEY (event_id, actor_id)
-);
+    PRIMARY KEY (event_seq, actor_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS event_places (
-    event_id TEXT NOT NULL REFERENCES events(id), place_id TEXT NOT NULL REFERENCES places(id),
-    date_start TEXT, direct INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (event_id, place_id)
-);
+    event_seq INTEGER NOT NULL REFERENCES events(seq), place_id TEXT NOT NULL REFERENCES places(id),
+    date_start TEXT, direct INTEGER NOT NULL DEFAULT 1,
+    position INTEGER NOT NULL DEFAULT 0,  -- the order the event names its places in, where it happened first
+    PRIMARY KEY (event_seq, place_id)
+) WITHOUT ROWID;
+-- A quote is its document's text[start:end], stored once: substr(text, start + 1, "end" - start).
 CREATE TABLE IF NOT EXISTS evidence (
     id INTEGER PRIMARY KEY, event_id TEXT NOT NULL REFERENCES events(id),
-    document_id INTEGER NOT NULL REFERENCES documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    text TEXT NOT NULL
+    document_id INTEGER NOT NULL REFERENCES documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start, id);
-CREATE INDEX IF NOT EXISTS events_by_type ON events(type, date_start, id);
-CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_id, date_start, event_id);
-CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_start, event_id);
+-- Date order: (date_start, seq), seq being in every index; the link tables' indexes end alike.
+CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start);
+CREATE INDEX IF NOT EXISTS events_by_type ON events(type, date_start);
+CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_id, date_start, event_seq);
+CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_start, event_seq);
 CREATE INDEX IF NOT EXISTS places_by_country ON places(country, kind);
 CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
+-- What full-text search reads: an event's summary and quotes. The index keeps no copy of them.
+CREATE VIEW IF NOT EXISTS event_text AS SELECT e.seq AS seq, e.summary AS summary, (
+    SELECT group_concat(substr(d.text, v.start + 1, v."end" - v.start), char(10))
+    FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id = e.id
+) AS quotes FROM events e;
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
-    event_id UNINDEXED, summary, quotes, tokenize='unicode61 remove_diacritics 2'
+    summary, quotes, content='event_text', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
 );
 """
 
@@ -145,7 +155,41 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     grow_trees(conn)
 
 
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}  # from version N to N + 1
+def _v5_to_v6(conn: sqlite3.Connection) -> None:
+    """Version 6 stores text once and links by number: events get a row number VACUUM keeps, the
+    link tables key on it (no rowid table beside them), a quote is read from its document, and the
+    search index reads the text through a view instead of keeping a copy."""
+    conn.execute("DROP TABLE IF EXISTS events_fts")
+    moved = ("events", "event_actors", "event_places", "evidence")
+    for table in moved:
+        conn.execute(f"ALTER TABLE {table} RENAME TO old_{table}")
+    for statement in _statements(TABLES):
+        if "CREATE INDEX" not in statement:  # the old tables still hold those names
+            conn.execute(statement)
+    events = [c[1] for c in conn.execute("PRAGMA table_info(events)") if c[1] != "seq"]
+    conn.execute(f"INSERT INTO events (seq, {', '.join(events)}) SELECT rowid, {', '.join(events)} FROM old_events")
+    conn.execute(
+        "INSERT INTO event_actors SELECT e.seq, a.actor_id, a.role, a.date_start, a.direct, a.named"
+        " FROM old_event_actors a JOIN events e ON e.id = a.event_id"
+    )
+    conn.execute(
+        "INSERT INTO event_places SELECT e.seq, p.place_id, p.date_start, p.direct, p.rowid"
+        " FROM old_event_places p JOIN events e ON e.id = p.event_id"
+    )
+    conn.execute('INSERT INTO evidence SELECT id, event_id, document_id, start, "end" FROM old_evidence')
+    for table in reversed(moved):  # the links before the events they point to
+        conn.execute(f"DROP TABLE old_{table}")
+    for statement in _statements(TABLES):
+        conn.execute(statement)
+    conn.execute("INSERT INTO events_fts (events_fts) VALUES ('rebuild')")
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a script (TABLES), to run one by one inside a transaction."""
+    return [s for s in script.split(";\n") if "CREATE" in s]
+
+
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}  # from version N to N + 1
 
 
 BUSY_SECONDS = 10  # how long a writer waits for another before it says so

@@ -20,6 +20,15 @@ CLI = [sys.executable, "-c", "from cli import run; run()"]  # the `timeline` com
 SETTLE_SECONDS = 60  # far beyond any query of the seed database: a test stuck this long fails instead of hanging
 
 
+def store_v4(path: Path) -> Path:
+    """A store as schema version 4 wrote it (tests/fixtures/store_v4.sql): three ACLED rows and an
+    article event, before places and actors formed trees and before text was stored once."""
+    old = sqlite3.connect(path)
+    old.executescript((ROOT / "tests" / "fixtures" / "store_v4.sql").read_text(encoding="utf-8"))
+    old.close()
+    return path
+
+
 def write_article(folder: Path, name: str, body: str, **meta: object) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     head = "".join(f"{k}: {v}\n" for k, v in meta.items())

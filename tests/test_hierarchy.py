@@ -14,6 +14,7 @@ from cli import main
 from db import queries
 from db.acled import import_acled
 from db.schema import SCHEMA_VERSION, connect
+from tests.helpers import store_v4
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORLD = FIXTURES / "acled_world.csv"
@@ -45,8 +46,8 @@ def article_events_in(conn, column: str, value: str) -> set[str]:
     """Article events whose named place lies in a country (ISO code) or a division (its name), read
     from the places the extractor stored, not through the tree."""
     rows = conn.execute(
-        "SELECT ep.event_id, p.kind, p.name, p.country, p.admin1 FROM event_places ep"
-        " JOIN places p ON p.id = ep.place_id JOIN events e ON e.id = ep.event_id"
+        "SELECT e.id, p.kind, p.name, p.country, p.admin1 FROM event_places ep"
+        " JOIN places p ON p.id = ep.place_id JOIN events e ON e.seq = ep.event_seq"
         " WHERE ep.direct AND e.origin = 'article'"
     ).fetchall()
     return {
@@ -172,11 +173,8 @@ def test_stats_list_the_top_countries_and_divisions(world):
 def test_a_version_4_store_is_migrated_into_the_trees(tmp_path):
     """A store written before the trees: its ACLED places and actors join the gazetteer's, every
     event is reachable by its country, and nothing is lost."""
-    db = tmp_path / "timeline.db"
-    old = sqlite3.connect(db)
-    old.executescript((FIXTURES / "store_v4.sql").read_text(encoding="utf-8"))
-    before = {r[0] for r in old.execute("SELECT id FROM events")}
-    old.close()
+    db = store_v4(tmp_path / "timeline.db")
+    before = {r[0] for r in sqlite3.connect(db).execute("SELECT id FROM events")}
     conn = connect(db)
     assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     assert set(queries.event_ids(conn, queries.Filter())) == before

@@ -19,7 +19,7 @@ from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.model import Article
 from pipeline import load
-from tests.helpers import CLI, ROOT, SEED, kill_when_written, settle, write_article
+from tests.helpers import CLI, ROOT, SEED, kill_when_written, settle, store_v4, write_article
 from tui.app import TimelineApp
 from tui.timeline_view import TimelineView
 
@@ -148,7 +148,7 @@ def many_articles(folder: Path, copies: int) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("wal_bytes", [0, 1_000_000])
+@pytest.mark.parametrize("wal_bytes", [0, 300_000])
 def test_load_and_import_killed_inside_their_transaction_leave_the_store_as_it_was(tmp_path, seed_db, wal_bytes):
     from bench.generate_acled import generate
 
@@ -303,20 +303,22 @@ def test_a_huge_file_is_refused_and_the_others_load(tmp_path):
     assert len(report.added) == 1
 
 
-def test_a_version_1_database_is_migrated_keeping_its_data(seed_db):
-    conn = connect(seed_db)
-    ids = queries.event_ids(conn, queries.Filter())
-    queries.set_starred(conn, ids[0], True)
-    conn.executescript(
+def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
+    db = store_v4(tmp_path / "timeline.db")
+    raw = sqlite3.connect(db)  # version 1 had no origin, kind or published_source
+    ids = sorted(r[0] for r in raw.execute("SELECT id FROM events"))
+    raw.executescript(
         "ALTER TABLE events DROP COLUMN origin; ALTER TABLE documents DROP COLUMN kind;"
         "ALTER TABLE documents DROP COLUMN published_source; UPDATE schema_version SET version = 1;"
     )
-    conn.close()
-    conn = connect(seed_db)
+    raw.close()
+    conn = connect(db)
     assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
-    assert queries.event_ids(conn, queries.Filter()) == ids
+    assert sorted(queries.event_ids(conn, queries.Filter())) == ids
+    queries.set_starred(conn, ids[0], True)
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [ids[0]]
-    assert conn.execute("SELECT count(*) FROM events WHERE origin = 'article'").fetchone()[0] == len(ids)
+    assert queries.event_ids(conn, queries.Filter(search="clashed")), "the search index is rebuilt"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_stars_tags_and_notes_survive_load_ingest_and_import(seed_db, tmp_path):
@@ -446,16 +448,10 @@ def test_an_annotation_never_waits_behind_a_long_write_to_the_store(seed_db):
     assert queries.event_ids(connect(seed_db), queries.Filter(starred=True)) == [target]
 
 
-def test_annotations_of_a_version_3_database_move_to_the_user_database(seed_db):
-    from db.schema import user_path
-
-    conn = connect(seed_db)
-    target = queries.event_ids(conn, queries.Filter())[0]
-    conn.close()
-    user_path(seed_db).unlink()
-    for leftover in (f"{user_path(seed_db)}-wal", f"{user_path(seed_db)}-shm"):
-        Path(leftover).unlink(missing_ok=True)
-    raw = sqlite3.connect(seed_db)  # as version 3 kept them: in the store
+def test_annotations_of_a_version_3_database_move_to_the_user_database(tmp_path):
+    db = store_v4(tmp_path / "timeline.db")
+    raw = sqlite3.connect(db)  # as version 3 kept them: in the store
+    target = raw.execute("SELECT id FROM events ORDER BY id").fetchone()[0]
     raw.executescript(
         "CREATE TABLE annotations (event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0,"
         " tags TEXT, note TEXT, updated TEXT); UPDATE schema_version SET version = 3;"
@@ -463,7 +459,7 @@ def test_annotations_of_a_version_3_database_move_to_the_user_database(seed_db):
     raw.execute("INSERT INTO annotations (event_id, starred) VALUES (?, 1)", (target,))
     raw.commit()
     raw.close()
-    conn = connect(seed_db)
+    conn = connect(db)
     assert conn.execute("SELECT count(*) FROM main.sqlite_master WHERE name = 'annotations'").fetchone()[0] == 0
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [target]
 
