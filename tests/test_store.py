@@ -1,5 +1,6 @@
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -143,6 +144,30 @@ def test_facets_count_under_the_filter_but_ignore_their_own_selection(conn):
     for v in facets.types:  # each sub-type counts within its type
         assert v.parent is None or v.count <= next(t.count for t in facets.types if t.id == v.parent)
     assert len(facets.actors) == len(queries.facets(conn, queries.Filter()).actors)
+
+
+def test_the_search_index_follows_loads_ingests_and_imports(seed_db, tmp_path):
+    """The index keeps no copy of the text: it forgets an event's words only when told them again.
+    Its own integrity check compares it with the text, after each kind of write."""
+    from db.acled import import_acled
+
+    def check(conn) -> None:
+        conn.execute("INSERT INTO events_fts (events_fts) VALUES ('integrity-check')")  # raises if they differ
+
+    article = write_article(
+        tmp_path / "new", "new.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2018-12-10"
+    )
+    assert ingest([article], seed_db).ok
+    conn = connect(seed_db)
+    check(conn)
+    assert queries.event_ids(conn, queries.Filter(search="ambushed"))
+    conn.close()
+    assert load(SEED, seed_db).ok  # the ingested article is not in the seed folder: its events go
+    import_acled(Path(__file__).parent / "fixtures" / "acled_current.csv", seed_db)
+    conn = connect(seed_db)
+    check(conn)
+    assert not queries.event_ids(conn, queries.Filter(search="ambushed"))
+    assert queries.event_ids(conn, queries.Filter(search="Sweida"))  # an ACLED note
 
 
 def test_search_syntax_errors_are_clear(conn):
