@@ -46,6 +46,7 @@ class Rendered:
 
     text: str
     notes: list[str] = field(default_factory=list)
+    left_out: int = 0  # events the format could not hold
 
 
 @dataclass
@@ -379,7 +380,7 @@ def to_timelinejs(items: list[EventDetail], heading: str) -> Rendered:
     dated = len(events)
     title = {"text": {"headline": html.escape(heading), "text": f"<p>{dated} event{'s' if dated != 1 else ''}</p>"}}
     text = json.dumps({"title": title, "events": events}, ensure_ascii=False, indent=1) + "\n"
-    return Rendered(text, _undated(len(items) - dated, "a TimelineJS slide needs a start date"))
+    return Rendered(text, _undated(len(items) - dated, "a TimelineJS slide needs a start date"), len(items) - dated)
 
 
 def _tl_date(iso: str, precision: str | None) -> dict[str, str]:
@@ -467,7 +468,9 @@ def to_timesketch(items: list[EventDetail]) -> Rendered:
             "sources": "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
         }
         lines.append(json.dumps(record, ensure_ascii=False) + "\n")
-    return Rendered("".join(lines), _undated(len(items) - len(lines), "Timesketch needs a date"))
+    return Rendered(
+        "".join(lines), _undated(len(items) - len(lines), "Timesketch needs a date"), len(items) - len(lines)
+    )
 
 
 # ---- ACLED's columns ------------------------------------------------------------------------
@@ -526,7 +529,7 @@ def to_acled(items: list[EventDetail], known: Kinds) -> Rendered:
         )
     if coarser:
         notes.append(f"{coarser} event{'s' if coarser != 1 else ''} written at ACLED's week or month that holds them")
-    return Rendered(buf.getvalue(), notes)
+    return Rendered(buf.getvalue(), notes, undated + long)
 
 
 def _acled_precision(start: date, end: date) -> str | None:
