@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -260,70 +262,247 @@ def import_acled(file, db_path) -> None:
 @main.command(name="list")
 @filter_options
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@click.option("--long", "long_", is_flag=True, help="The full table: every actor and place, wrapped.")
 @db_option
-def list_(actors, places, types, since, until, search, starred, limit, db_path) -> None:
-    """Print the events that match the filters, in date order."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
+def list_(actors, places, types, since, until, search, starred, limit, long_, db_path) -> None:
+    """Print the events that match the filters, in date order: one line each, fitted to the
+    terminal; tab-separated with a header line when the output is not a terminal."""
     from db.queries import QueryError, count_events, list_events
-    from tui.text import visible
 
     conn = open_db(db_path)
     f = build_filter(conn, actors, places, types, since, until, search, starred)
     try:
         rows = list_events(conn, f, limit)
-        total = count_events(conn, f)
+        total = count_events(conn, f) if long_ or (limit and len(rows) == limit) else len(rows)
     except QueryError as e:
         fail(str(e))
+    if long_:
+        print_table(rows, total)
+    elif sys.stdout.isatty():
+        print_lines(rows, shutil.get_terminal_size().columns)
+    else:
+        write_stdout(tab_separated(rows))
+    if not long_ and total > len(rows):
+        click.echo(f"timeline: {len(rows)} of {total} events shown (--limit)", err=True)
+
+
+def print_table(rows, total: int) -> None:
+    """The boxed table, every field whole (wrapped)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from tui.text import visible
+
     table = Table(title=f"{len(rows)} of {total} events", title_justify="left", expand=False)
     for col in ("date", "type", "summary", "actors", "places", "src"):
         table.add_column(col, overflow="fold")
     for r in rows:  # Text, never markup: article text must not style the terminal
-        table.add_row(
-            *(
-                Text(visible(cell))
-                for cell in (
-                    r.date or "undated",
-                    r.sub_type,
-                    r.summary,
-                    ", ".join(n for n, _ in r.actors),
-                    ", ".join(r.places),
-                    str(r.sources),
-                )
-            )
-        )
+        cells = (r.date or "undated", r.sub_type, r.summary, ", ".join(n for n, _ in r.actors), ", ".join(r.places))
+        table.add_row(*(Text(visible(c)) for c in (*cells, str(r.sources))))
     Console().print(table)
+
+
+TSV_COLUMNS = "id date date_start date_end precision type sub_type places actors fatalities sources starred summary"
+
+
+def tab_separated(rows) -> str:
+    """A header line and a line per event, every field whole: for cut -f, sort and awk."""
+    from tui.text import visible
+
+    def field(value) -> str:  # a tab or a newline inside a field would split it
+        return " ".join(visible("" if value is None else str(value)).split())
+
+    lines = ["\t".join(TSV_COLUMNS.split())]
+    for r in rows:
+        values = (r.id, r.date, r.date_start, r.date_end, r.precision, r.type, r.sub_type, "; ".join(r.places))
+        more = ("; ".join(n for n, _ in r.actors), r.fatalities, r.sources, int(r.starred), r.summary)
+        lines.append("\t".join(field(v) for v in (*values, *more)))
+    return "\n".join(lines) + "\n"
+
+
+# Short names of ACLED's types and sub-types, for a line per event ("sub-type where it fits").
+SHORT_TYPES = {
+    "Battles": "Battle",
+    "Explosions/Remote violence": "Explosion",
+    "Violence against civilians": "Civilians",
+    "Protests": "Protest",
+    "Riots": "Riot",
+    "Strategic developments": "Strategic",
+}
+SHORT_SUB_TYPES = {
+    "Armed clash": "Clash",
+    "Government regains territory": "Gov regains",
+    "Non-state actor overtakes territory": "Takeover",
+    "Chemical weapon": "Chemical",
+    "Air/drone strike": "Air strike",
+    "Suicide bomb": "Suicide bomb",
+    "Shelling/artillery/missile attack": "Shelling",
+    "Remote explosive/landmine/IED": "IED/mine",
+    "Grenade": "Grenade",
+    "Sexual violence": "Sexual viol.",
+    "Attack": "Attack",
+    "Abduction/forced disappearance": "Abduction",
+    "Peaceful protest": "Protest",
+    "Protest with intervention": "Protest, int.",
+    "Excessive force against protesters": "Force on prot",
+    "Violent demonstration": "Violent demo",
+    "Mob violence": "Mob violence",
+    "Agreement": "Agreement",
+    "Arrests": "Arrests",
+    "Change to group/activity": "Group change",
+    "Disrupted weapons use": "Disrupted",
+    "Headquarters or base established": "Base set up",
+    "Looting/property destruction": "Looting",
+    "Non-violent transfer of territory": "Handover",
+    "Other": "Other",
+}
+GAP = "  "
+SUB_TYPES_FROM = 60  # columns left beside the date from which sub-types are shown, not types
+
+
+def print_lines(rows, width: int) -> None:
+    """A line per event, none wider than `width`: date at its precision, short type, first place,
+    first actor, and the summary in what is left, cut at a word with an ellipsis."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from tui.text import visible
+
+    table = [
+        (
+            short_date(r.date),
+            r.type,
+            r.sub_type,
+            visible(r.places[0]) if r.places else "-",
+            visible(r.actors[0][0]) if r.actors else "-",
+            visible(r.summary),
+        )
+        for r in rows
+    ]
+    widths = column_widths(table, width)
+    console = Console(width=width, highlight=False)
+    for date, type_, sub_type, place, actor, summary in table:
+        cells = (date, short_type(type_, sub_type, widths[1]), place, actor)
+        line = Text()
+        for cell, w, style in zip(cells, widths, ("dim", "cyan", "green", "yellow"), strict=False):
+            if w:
+                line.append(pad(clip(cell, w), w), style=style)
+                line.append(GAP)
+        line.append(clip(summary, widths[4]))
+        console.print(line, no_wrap=True, overflow="ignore", crop=False)
+
+
+def column_widths(table: Sequence[tuple[str, ...]], width: int) -> list[int]:
+    """Widths of date, type, place, actor and summary within `width`. The date is whole; types
+    become sub-types when there is room; place and actor get a share each, up to their longest;
+    and when the summary would be left under 16 columns, the actor and then the place give way."""
+    from rich.cells import cell_len
+
+    def longest(i: int, shorten=lambda t: t) -> int:
+        return max((cell_len(shorten(row[i])) for row in table), default=1)
+
+    date = longest(0)
+    rest = width - date - 4 * len(GAP)
+    if rest >= SUB_TYPES_FROM:
+        kind = longest(2, lambda t: SHORT_SUB_TYPES.get(t, t))
+        kind = min(kind, max(len(s) for s in SHORT_SUB_TYPES.values()))
+    else:
+        kind = min(longest(1, lambda t: SHORT_TYPES.get(t, t)), max(len(s) for s in SHORT_TYPES.values()))
+    place = min(longest(3), max(8, rest // 5))
+    actor = min(longest(4), max(8, rest // 5))
+    summary = rest - kind - place - actor
+    for dropped in ("actor", "place"):
+        if summary >= 16:
+            break
+        if dropped == "actor":
+            summary, actor = summary + actor + len(GAP), 0
+        else:
+            summary, place = summary + place + len(GAP), 0
+    return [date, kind, place, actor, max(summary, 1)]
+
+
+def short_date(text: str | None) -> str:
+    """The date at its precision, an interval's end without the year it shares with its start:
+    "2021-01-06..01-13", "2017-09..12"."""
+    if not text:
+        return "undated"
+    first, dots, last = text.partition("..")
+    if dots and first[:5] == last[:5]:
+        return f"{first}..{last[5:]}"
+    return text
+
+
+def short_type(type_: str, sub_type: str, width: int) -> str:
+    """The sub-type's short name where it fits the column, else the type's."""
+    sub = SHORT_SUB_TYPES.get(sub_type, sub_type)
+    return sub if len(sub) <= width else SHORT_TYPES.get(type_, type_)
+
+
+def clip(text: str, width: int) -> str:
+    """Text in `width` terminal columns: whole if it fits, else cut with an ellipsis, at a word
+    boundary when one is near enough (a cut in mid-word always ends in the ellipsis)."""
+    from rich.cells import cell_len, set_cell_size
+
+    text = " ".join(text.split())
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = set_cell_size(text, width - 1).rstrip()
+    space = head.rfind(" ")
+    if space >= width // 2 and not text[len(head) : len(head) + 1].isspace():
+        head = head[:space]
+    return head.rstrip(" ,;:–-(") + "…"
+
+
+def pad(text: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    return text + " " * (width - cell_len(text))
 
 
 @main.command()
 @filter_options
-@click.option("--format", "fmt", type=click.Choice(["json", "md", "csv"]), default="json", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    default="json",
+    show_default=True,
+    metavar="FORMAT",
+    help="json, md (Markdown with citations), csv, geojson (RFC 7946), timelinejs (TimelineJS3),"
+    " timesketch (JSON Lines) or acled (ACLED's columns, which `import acled` reads back).",
+)
+@click.option("-o", "--output", help="Write to this file (default: stdout).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--parents", is_flag=True, help="Create the output file's missing folders.")
 @db_option
 def export(actors, places, types, since, until, search, starred, fmt, output, force, parents, db_path) -> None:
-    """Export the matching events as JSON, Markdown with citations, or CSV."""
-    from db.export import ExportError, details, render, write_atomic
+    """Export the matching events: JSON, Markdown with citations, CSV, or a shape another tool opens
+    (GeoJSON, TimelineJS, Timesketch, ACLED). What a format cannot hold (an undated event in a
+    timeline) is left out and counted on stderr."""
+    from db.export import FORMATS, ExportError, export as render, write_atomic
     from db.queries import QueryError, describe_filter, event_ids
 
+    if fmt not in FORMATS:
+        fail(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})", USAGE)
+    if output is not None and os.path.lexists(output) and not force:
+        fail(f"{output} exists (use --force to overwrite it)", USAGE)
     conn = open_db(db_path)
     f = build_filter(conn, actors, places, types, since, until, search, starred)
     try:
-        content = render(details(conn, event_ids(conn, f)), fmt, describe_filter(conn, f))
+        done = render(conn, event_ids(conn, f), fmt, describe_filter(conn, f))
     except QueryError as e:
         fail(str(e))
+    for note in done.notes:
+        click.echo(f"timeline: {note}", err=True)
     if output is None:
-        write_stdout(content)
+        write_stdout(done.text)
         return
-    if Path(output).exists() and not force:
-        fail(f"{output} exists (use --force to overwrite it)")
     try:
-        write_atomic(Path(output), content, make_folders=parents)
+        write_atomic(Path(output), done.text, make_folders=parents)
     except ExportError as e:
-        fail(str(e))
+        fail(str(e), USAGE if e.path_refused else 1)
     click.echo(f"wrote {output}", err=True)
 
 

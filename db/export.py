@@ -1,19 +1,80 @@
 """Exports of a selection of events: JSON (a contract for other tools), Markdown (for a report),
-CSV (for a spreadsheet). Files are written atomically."""
+CSV (for a spreadsheet), and the shapes other tools open as they are: GeoJSON (a GIS), TimelineJS
+(a web timeline), Timesketch (JSON Lines) and ACLED's own columns. Files are written atomically."""
 
 from __future__ import annotations
 
 import csv
+import errno
+import html
 import io
 import json
 import os
 import re
 import tempfile
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from db.queries import EventDetail, event_detail
+from db.queries import EventDetail, PlaceInfo, event_detail
+from ingest.dates import month, week_of
 
-FORMATS = ("json", "md", "csv")
+FORMATS = ("md", "json", "csv", "geojson", "timelinejs", "timesketch", "acled")
+FORMAT_NAMES = {
+    "md": "Markdown report",
+    "json": "JSON (timeline's own)",
+    "csv": "CSV (spreadsheet)",
+    "geojson": "GeoJSON (QGIS, kepler.gl)",
+    "timelinejs": "TimelineJS (web timeline)",
+    "timesketch": "Timesketch (JSON Lines)",
+    "acled": "ACLED columns (CSV)",
+}
+SUFFIXES = {
+    "md": ".md",
+    "json": ".json",
+    "csv": ".csv",
+    "geojson": ".geojson",
+    "timelinejs": ".timeline.json",
+    "timesketch": ".jsonl",
+    "acled": ".acled.csv",
+}
+
+
+@dataclass
+class Rendered:
+    """An export's text, and what the format could not hold (said on stderr, or in the app's notice)."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
+    left_out: int = 0  # events the format could not hold
+
+
+@dataclass
+class Kinds:
+    """What ACLED's columns need beyond an event's detail: each actor's kind (its inter code) and
+    each place's kind (a town is a location; a division or a country is coarser)."""
+
+    actors: dict[str, str] = field(default_factory=dict)  # actor name -> kind
+    places: dict[str, str] = field(default_factory=dict)  # place id -> kind
+
+
+def export(conn, ids: list[str], fmt: str, heading: str) -> Rendered:
+    """The events `ids`, in that order, in one of FORMATS."""
+    items = details(conn, ids)
+    return render(items, fmt, heading, kinds(conn, items) if fmt == "acled" else Kinds())
+
+
+def kinds(conn, items: list[EventDetail]) -> Kinds:
+    names = sorted({n for d in items for n, _ in d.event.actors})
+    places = sorted({p.id for d in items for p in d.places})
+    found = Kinds()
+    for chunk in (names[i : i + 500] for i in range(0, len(names), 500)):
+        marks = ",".join("?" * len(chunk))
+        found.actors.update(conn.execute(f"SELECT name, kind FROM actors WHERE name IN ({marks})", chunk).fetchall())
+    for chunk in (places[i : i + 500] for i in range(0, len(places), 500)):
+        marks = ",".join("?" * len(chunk))
+        found.places.update(conn.execute(f"SELECT id, kind FROM places WHERE id IN ({marks})", chunk).fetchall())
+    return found
 
 
 def details(conn, ids: list[str]) -> list[EventDetail]:
@@ -182,7 +243,17 @@ def _where(p) -> str:
 
 
 class ExportError(OSError):
-    """A file an export cannot write; the message names it and says why, in one line."""
+    """A file an export cannot write; the message names it and says why, in one line. `path_refused`:
+    the path cannot be written at all (no folder, not a file, no permission), which the user is to
+    fix; otherwise the write itself failed (a full disk)."""
+
+    def __init__(self, message: str, path_refused: bool = True) -> None:
+        super().__init__(message)
+        self.path_refused = path_refused
+
+
+# Errors of creating a file that say the path is wrong, not that the disk is: the user's to fix.
+_REFUSED = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.ENOENT}
 
 
 def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
@@ -196,23 +267,344 @@ def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
         raise ExportError(f"{path}: no such folder {target.parent} (--parents creates it)")
     tmp = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(content)
-        os.replace(tmp, target)
-    except OSError as e:
-        raise ExportError(f"{path}: {e.strerror or e}; nothing written") from None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        except OSError as e:
+            raise ExportError(f"{path}: {e.strerror or e}; nothing written", e.errno in _REFUSED) from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(content)
+            os.replace(tmp, target)
+        except OSError as e:
+            raise ExportError(f"{path}: {e.strerror or e}; nothing written", path_refused=False) from None
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
 
 
-def render(items: list[EventDetail], fmt: str, heading: str) -> str:
+class UnknownFormat(ValueError):
+    pass
+
+
+def render(items: list[EventDetail], fmt: str, heading: str, known: Kinds | None = None) -> Rendered:
     if fmt == "json":
-        return to_json(items)
+        return Rendered(to_json(items))
     if fmt == "csv":
-        return to_csv(items)
+        return Rendered(to_csv(items))
     if fmt == "md":
-        return to_markdown(items, heading)
-    raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        return Rendered(to_markdown(items, heading))
+    if fmt == "geojson":
+        return Rendered(to_geojson(items, heading))
+    if fmt == "timelinejs":
+        return to_timelinejs(items, heading)
+    if fmt == "timesketch":
+        return to_timesketch(items)
+    if fmt == "acled":
+        return to_acled(items, known or Kinds())
+    raise UnknownFormat(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def _undated(n: int, why: str) -> list[str]:
+    return [f"{n} undated event{'s' if n != 1 else ''} left out: {why}"] if n else []
+
+
+# ---- GeoJSON (RFC 7946) ---------------------------------------------------------------------
+
+
+def to_geojson(items: list[EventDetail], heading: str) -> str:
+    """A FeatureCollection: each event a Feature at the first of its places that has a point
+    (`geometry: null` when none has), with flat properties a GIS can style by and the nested ones."""
+    features = []
+    for d in items:
+        e = d.event
+        at = next((p for p in d.places if p.lat is not None and p.lon is not None), None)
+        features.append(
+            {
+                "type": "Feature",
+                "id": e.id,
+                "geometry": {"type": "Point", "coordinates": [at.lon, at.lat]} if at else None,
+                "properties": {
+                    "id": e.id,
+                    "date": e.date,
+                    "date_start": e.date_start,
+                    "date_end": e.date_end,
+                    "precision": e.precision,
+                    "type": e.type,
+                    "sub_type": e.sub_type,
+                    "actor1": next((n for n, r in e.actors if r == "actor1"), None),
+                    "actors": [{"name": n, "role": r} for n, r in e.actors],
+                    "place": at.name if at else None,
+                    "country": at.country if at else None,
+                    "admin1": at.admin1 if at else None,
+                    "places": [_place(p) for p in d.places],
+                    "fatalities": e.fatalities,
+                    "summary": e.summary,
+                    "source_count": len(d.sources),
+                },
+            }
+        )
+    return json.dumps({"type": "FeatureCollection", "name": heading, "features": features}, ensure_ascii=False) + "\n"
+
+
+def _place(p: PlaceInfo) -> dict:
+    return {
+        "name": p.name,
+        "country": p.country,
+        "country_name": p.country_name,
+        "admin1": p.admin1,
+        "lat": p.lat,
+        "lon": p.lon,
+    }
+
+
+# ---- TimelineJS3 ----------------------------------------------------------------------------
+
+
+def to_timelinejs(items: list[EventDetail], heading: str) -> Rendered:
+    """The JSON TimelineJS3 loads as is: a title slide and a slide per dated event, its dates at
+    the event's precision, its text the quotes and their sources as escaped HTML."""
+    events: list[dict] = []
+    ids: set[str] = set()
+    for d in items:
+        e = d.event
+        if not (e.date_start and e.date_end):
+            continue
+        slide: dict[str, object] = {"start_date": _tl_date(e.date_start, e.precision)}
+        if e.precision not in ("day", "month", "year"):  # a week, a season, a span: an interval
+            slide["end_date"] = _tl_date(e.date_end, "month" if e.precision == "season" else "day")
+        slide["text"] = {"headline": html.escape(e.summary), "text": _tl_text(d)}
+        slide["group"] = e.type
+        slide["unique_id"] = _unique(_tl_id(e.id), ids)
+        events.append(slide)
+    dated = len(events)
+    title = {"text": {"headline": html.escape(heading), "text": f"<p>{dated} event{'s' if dated != 1 else ''}</p>"}}
+    text = json.dumps({"title": title, "events": events}, ensure_ascii=False, indent=1) + "\n"
+    return Rendered(text, _undated(len(items) - dated, "a TimelineJS slide needs a start date"), len(items) - dated)
+
+
+def _tl_date(iso: str, precision: str | None) -> dict[str, str]:
+    """ "2017-06-07" at month precision: {"year": "2017", "month": "6"}. TimelineJS shows a date
+    to the finest part given."""
+    y, m, d = iso.split("-")
+    parts = {"year": str(int(y))}
+    if precision != "year":
+        parts["month"] = str(int(m))
+    if precision not in ("year", "month", "season"):
+        parts["day"] = str(int(d))
+    return parts
+
+
+def _tl_text(d: EventDetail) -> str:
+    e, esc = d.event, html.escape
+    facts = [f"{esc(e.type)} / {esc(e.sub_type)}", f"date {esc(e.date or '')}"]
+    if e.fatalities is not None:
+        facts.append(f"{e.fatalities} killed")
+    if d.places:
+        facts.append(esc(", ".join(_where(p) for p in d.places)))
+    if e.actors:
+        facts.append(esc(", ".join(f"{n} ({r})" for n, r in e.actors)))
+    parts = [f"<p>{' · '.join(facts)}</p>"]
+    for s in d.sources:
+        cited = ", ".join(esc(x) for x in (s.title or Path(s.path).name, s.publisher, s.published) if x)
+        parts.append(f"<blockquote>{esc(' '.join(s.quote.split()))}</blockquote><p>— {cited}</p>")
+    parts.append(f"<p><small>id {esc(e.id)}</small></p>")
+    return "".join(parts)
+
+
+def _tl_id(event_id: str) -> str:
+    """TimelineJS puts the id in the page's address and slugs what is not [a-z0-9-]: slug it first,
+    so the id it shows is the one written."""
+    return "event-" + re.sub(r"[^a-z0-9]+", "-", event_id.lower()).strip("-")
+
+
+def _unique(candidate: str, taken: set[str]) -> str:
+    n, found = 1, candidate
+    while found in taken:
+        n += 1
+        found = f"{candidate}-{n}"
+    taken.add(found)
+    return found
+
+
+# ---- Timesketch (JSON Lines) ----------------------------------------------------------------
+
+_EPOCH = date(1970, 1, 1)
+
+
+def to_timesketch(items: list[EventDetail]) -> Rendered:
+    """A JSON object a line, with Timesketch's fields (message, datetime, timestamp in
+    microseconds, timestamp_desc) and the event's fields as flat attributes it can filter on."""
+    lines = []
+    for d in items:
+        e = d.event
+        if not e.date_start:
+            continue
+        start = date.fromisoformat(e.date_start)
+        at = next((p for p in d.places if p.lat is not None), d.places[0] if d.places else None)
+        record = {
+            "message": e.summary,
+            "datetime": f"{start.isoformat()}T00:00:00+00:00",
+            "timestamp": (start - _EPOCH).days * 86_400_000_000,
+            "timestamp_desc": "Event date" if e.precision == "day" else f"Start of the event's {e.precision}",
+            "event_id": e.id,
+            "date": e.date,
+            "date_end": e.date_end,
+            "precision": e.precision,
+            "event_type": e.type,
+            "sub_type": e.sub_type,
+            "actor1": _in_role(e.actors, "actor1"),
+            "actor2": _in_role(e.actors, "actor2"),
+            "actors": "; ".join(n for n, _ in e.actors),
+            "place": at.name if at else "",
+            "places": "; ".join(p.name for p in d.places),
+            "country": at.country_name or at.country or "" if at else "",
+            "admin1": at.admin1 or "" if at else "",
+            "latitude": at.lat if at else None,
+            "longitude": at.lon if at else None,
+            "fatalities": e.fatalities,
+            "source_count": len(d.sources),
+            "quote": d.sources[0].quote if d.sources else "",
+            "sources": "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
+        }
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return Rendered(
+        "".join(lines), _undated(len(items) - len(lines), "Timesketch needs a date"), len(items) - len(lines)
+    )
+
+
+# ---- ACLED's columns ------------------------------------------------------------------------
+
+ACLED_COLUMNS = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
+    "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
+    "location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp"
+).split(",")
+# ACLED's inter codes by the kind an actor has here (the import reads them back to these kinds).
+INTER_CODES = {
+    "state forces": "1",
+    "state": "1",
+    "armed group": "2",
+    "militia": "3",
+    "rioters": "5",
+    "protesters": "6",
+    "civilians": "7",
+    "external forces": "8",
+}
+DISORDER = {
+    "Battles": "Political violence",
+    "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence",
+    "Protests": "Demonstrations",
+    "Riots": "Demonstrations",
+    "Strategic developments": "Strategic developments",
+}
+TOWNS = ("town", "city", "capital", "village")
+
+
+def to_acled(items: list[EventDetail], known: Kinds) -> Rendered:
+    """ACLED's current columns, a row per dated event, such that `timeline import acled` gives the
+    events back. ACLED dates to a day, a Monday-to-Sunday week or a month: an event known to a
+    finer span is written at the narrowest of these that holds it; one spanning more than a month
+    (a season) cannot be, and is left out."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(ACLED_COLUMNS)
+    undated = long = coarser = 0
+    for d in items:
+        e = d.event
+        if not (e.date_start and e.date_end):
+            undated += 1
+            continue
+        precision = _acled_precision(date.fromisoformat(e.date_start), date.fromisoformat(e.date_end))
+        if precision is None:
+            long += 1
+            continue
+        coarser += precision != {"day": "1", "week": "2", "month": "3"}.get(e.precision or "")
+        w.writerow(_acled_row(d, precision, known))
+    notes = _undated(undated, "ACLED rows need a date")
+    if long:
+        notes.append(
+            f"{long} event{'s' if long != 1 else ''} spanning more than a month left out: ACLED dates to a month"
+        )
+    if coarser:
+        notes.append(f"{coarser} event{'s' if coarser != 1 else ''} written at ACLED's week or month that holds them")
+    return Rendered(buf.getvalue(), notes, undated + long)
+
+
+def _acled_precision(start: date, end: date) -> str | None:
+    """ACLED's time_precision for a span: 1 a day, 2 its Monday-to-Sunday week, 3 its month."""
+    if start == end:
+        return "1"
+    if week_of(start).end >= end:
+        return "2"
+    if month(start.year, start.month).end >= end:
+        return "3"
+    return None
+
+
+def _acled_row(d: EventDetail, precision: str, known: Kinds) -> list:
+    e = d.event
+
+    def named(name: str) -> str:  # ACLED's own spelling, period and all
+        return d.as_named.get(name, name)
+
+    first = [n for n, r in e.actors if r == "actor1"]
+    second = [n for n, r in e.actors if r == "actor2"]
+    others = [n for n, r in e.actors if r not in ("actor1", "actor2")]
+    # One actor a side: more of them on a side (an article's) go with the associated actors.
+    actor1, actor2 = (first[0] if first else ""), (second[0] if second else "")
+    inter1 = INTER_CODES.get(known.actors.get(actor1, ""), "") if actor1 else ""
+    inter2 = INTER_CODES.get(known.actors.get(actor2, ""), "") if actor2 else ""
+    at = _acled_place(d.places, known)
+    town = at is not None and known.places.get(at.id) in TOWNS
+    return [
+        e.id.removeprefix("acled:"),
+        e.date_start,
+        (e.date_start or "")[:4],
+        precision,
+        DISORDER.get(e.type, ""),
+        e.type,
+        e.sub_type,
+        named(actor1) if actor1 else "",
+        "; ".join(named(n) for n in first[1:] + others),
+        inter1,
+        named(actor2) if actor2 else "",
+        "; ".join(named(n) for n in second[1:]),
+        inter2,
+        _interaction(inter1, inter2),
+        "Civilian targeting" if e.type == "Violence against civilians" else "",
+        "",  # iso: ACLED's numeric country code, which the store does not hold
+        "",
+        (at.country_name or at.country or "") if at else "",
+        (at.admin1 or "") if at else "",
+        "",
+        "",
+        at.name if at else "",
+        "" if at is None or at.lat is None else at.lat,
+        "" if at is None or at.lon is None else at.lon,
+        ("1" if town else "3") if at else "",
+        _cited(d),
+        "",
+        " ".join(dict.fromkeys(s.quote for s in d.sources)) or e.summary,
+        "" if e.fatalities is None else e.fatalities,
+        "",
+        "",
+    ]
+
+
+def _cited(d: EventDetail) -> str:
+    """ACLED's source column: the publishers, or a document's title where it names none."""
+    return "; ".join(dict.fromkeys(x for s in d.sources if (x := s.publisher or s.title)))
+
+
+def _interaction(inter1: str, inter2: str) -> str:
+    """ACLED's pair of inter codes, the lower first ("12"); an actor alone is paired with 0 ("60")."""
+    if not inter1:
+        return ""
+    return "".join(sorted(inter1 + inter2)) if inter2 else inter1 + "0"
+
+
+def _acled_place(places: list[PlaceInfo], known: Kinds) -> PlaceInfo | None:
+    """ACLED has one location a row: the event's first town, else its first place."""
+    return next((p for p in places if known.places.get(p.id) in TOWNS), places[0] if places else None)

@@ -413,7 +413,7 @@ def test_export_writes_through_a_symlink_to_its_target(seed_db, tmp_path):
 def test_export_refuses_what_is_not_a_regular_file_and_a_missing_folder(seed_db, tmp_path, where, says):
     out = where if where.startswith("/") else str(tmp_path / where)
     result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "-o", out, "--force"])
-    assert result.exit_code == 1 and says in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.exit_code == 2 and says in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 def test_export_creates_missing_folders_when_asked(seed_db, tmp_path):

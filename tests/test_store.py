@@ -192,7 +192,7 @@ def test_markdown_export_has_headings_quotes_and_footnotes(seed_db, tmp_path):
     assert "## 2017" in md and "### 2017-06" in md
     assert "  > " in md and "[^1]: " in md
     again = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--format", "md", "-o", str(out)])
-    assert again.exit_code == 1 and "--force" in again.stderr
+    assert again.exit_code == 2 and "--force" in again.stderr
     assert out.read_text() == md
 
 

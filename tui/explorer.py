@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header
 
 from db.queries import Filter, QueryError, parse_date_bound, parse_date_range
 from tui.panes import BusyLine, DetailPane, FacetPane, FacetTree, Histogram
-from tui.screens import HelpScreen, Prompt
+from tui.screens import ExportPrompt, HelpScreen, Prompt
 from tui.session import Session
 from tui.timeline_view import TimelineView
 
@@ -170,22 +170,24 @@ class Explorer(Screen):
         self.app.push_screen(Prompt(question, (note or "") if field == "note" else ""), done)
 
     def action_export(self) -> None:
+        """Ask a format (Markdown by default) and a file; the session writes it off the UI thread."""
         n = len(self.session.marked)
         what = f"the {n} marked" if n else "the filtered"
 
-        def confirmed(answer: str | None, path: str) -> None:
+        def confirmed(answer: str | None, fmt: str, path: str) -> None:
             if answer and answer.strip().lower() in ("y", "yes"):
-                self.session.export(Path(path))
+                self.session.export(Path(path), fmt)
 
-        def chosen(path: str | None) -> None:
-            if not path:
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if not choice:
                 return
+            fmt, path = choice
             if Path(path).exists():
-                self.app.push_screen(Prompt(f"{path} exists. Overwrite it? (y/n)"), lambda a: confirmed(a, path))
+                self.app.push_screen(Prompt(f"{path} exists. Overwrite it? (y/n)"), lambda a: confirmed(a, fmt, path))
             else:
-                self.session.export(Path(path))
+                self.session.export(Path(path), fmt)
 
-        self.app.push_screen(Prompt(f"Export {what} events to Markdown file:", "timeline-export.md"), chosen)
+        self.app.push_screen(ExportPrompt(f"Export {what} events"), chosen)
 
     def action_copy(self) -> None:
         if self.view.current_id:

@@ -1,4 +1,5 @@
-"""Modal screens: help, a one-line prompt (export path, date range), the full article."""
+"""Modal screens: help, a one-line prompt (date range, search), the export prompt (format and
+path), the full article."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.text_area import Selection
 
+from db.export import FORMAT_NAMES, FORMATS, SUFFIXES
 from tui.text import visible
 
 
@@ -51,6 +53,45 @@ class Prompt(ModalScreen[str | None]):
             self.query_one("#prompt-error", Label).update(Text(problem, style="bold red"))
             return
         self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ExportPrompt(ModalScreen[tuple[str, str] | None]):
+    """Ask for an export's format and file: Enter in the file field answers (format, path), Escape
+    cancels. The format starts at Markdown; choosing another changes the file's suffix to match."""
+
+    DEFAULT_CSS = "ExportPrompt { align: center middle; }"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+
+    def __init__(self, question: str, stem: str = "timeline-export") -> None:
+        super().__init__()
+        self.question, self.stem, self.fmt = question, stem, "md"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Label(self.question)
+            yield Select([(FORMAT_NAMES[f], f) for f in FORMATS], value=self.fmt, allow_blank=False, id="export-format")
+            yield Label("File (Enter writes it; shift+tab: the format)")
+            yield Input(self.stem + SUFFIXES[self.fmt], id="prompt-input")
+            yield Label("", id="prompt-error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        new = str(event.value)
+        field = self.query_one(Input)
+        if field.value.endswith(SUFFIXES[self.fmt]):  # a suffix the user did not type follows the format
+            field.value = field.value.removesuffix(SUFFIXES[self.fmt]) + SUFFIXES[new]
+        self.fmt = new
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#prompt-error", Label).update(Text("a file name, please", style="bold red"))
+            return
+        self.dismiss((self.fmt, event.value.strip()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

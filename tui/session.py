@@ -20,7 +20,7 @@ from pathlib import Path
 from textual.message_pump import MessagePump
 
 from db import queries
-from db.export import details, to_markdown, write_atomic
+from db.export import details, export, to_markdown, write_atomic
 from db.queries import EventDetail, EventRow, Facets, Filter, QueryError, TimelineIndex
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
@@ -264,15 +264,18 @@ class Session:
 
     # -- out of the app
 
-    def export(self, path: Path) -> None:
-        """The marked events, or else the filtered ones, to a Markdown file."""
+    def export(self, path: Path, fmt: str = "md") -> None:
+        """The marked events, or else the filtered ones, to a file in one of db.export's formats;
+        what the format left out (undated events in a timeline) is said with the result."""
         f, marked = self.filter, set(self.marked)
 
         def run(conn: sqlite3.Connection) -> Answer:
             ids = queries.event_ids(conn, f)
             ids = [i for i in ids if i in marked] if marked else ids
-            write_atomic(path, to_markdown(details(conn, ids), queries.describe_filter(conn, f)))
-            return Done(f"Wrote {len(ids)} events to {path.resolve()}", "Exported")
+            done = export(conn, ids, fmt, queries.describe_filter(conn, f))
+            write_atomic(path, done.text)
+            wrote = f"Wrote {len(ids) - done.left_out} events to {path.resolve()}"
+            return Done("; ".join([wrote, *done.notes]), "Exported")
 
         self.workers.ask(QUERY, "export", run)
 

@@ -1,0 +1,128 @@
+"""`timeline list`: a line per event fitted to a real terminal (a pseudo-terminal), tab-separated
+when piped; and the one-line errors of `timeline export`."""
+
+import csv
+import fcntl
+import json
+import os
+import pty
+import re
+import struct
+import subprocess
+import termios
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
+
+from cli import TSV_COLUMNS, clip, main
+from tests.helpers import CLI, ROOT
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def in_terminal(args: list[str], columns: int, set_columns: bool = True) -> list[str]:
+    """The lines `timeline ARGS` shows in a terminal `columns` wide (COLUMNS set, or only the
+    terminal's own size), colours taken off."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
+    env["TERM"] = "xterm-256color"
+    if set_columns:
+        env["COLUMNS"] = str(columns)
+    proc = subprocess.Popen([*CLI, *args], cwd=ROOT, stdout=follower, stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the command closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert proc.wait() == 0, proc.stderr.read() if proc.stderr else ""
+    os.close(leader)
+    return ANSI.sub("", out.decode()).replace("\r\n", "\n").splitlines()
+
+
+def exported(db: Path, *args: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "json", *args])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_list_in_an_80_column_terminal_is_a_line_per_event_none_wider(seed_db):
+    events = exported(seed_db)
+    lines = in_terminal(["list", "--db", str(seed_db)], 80)
+    assert len(lines) == len(events)
+    assert max(cell_len(line) for line in lines) <= 80
+    for line, event in zip(lines, events, strict=True):
+        date, *_, summary = re.split(r"\s{2,}", line)
+        assert (event["date"] or "undated").startswith(date.split("..")[0])
+        assert summary == event["summary"] or (summary.endswith("…") and event["summary"].startswith(summary[:-1])), (
+            "the summary is whole, or cut with an ellipsis"
+        )
+        if summary.endswith("…"):
+            kept = summary[:-1]
+            assert event["summary"][len(kept)] in " ,;:(–-", f"cut in mid-word: {summary!r}"
+
+
+def test_list_follows_the_terminal_width_without_columns_set(seed_db):
+    narrow = in_terminal(["list", "--db", str(seed_db)], 60, set_columns=False)
+    wide = in_terminal(["list", "--db", str(seed_db)], 160, set_columns=False)
+    assert len(narrow) == len(wide) == len(exported(seed_db))
+    assert max(map(cell_len, narrow)) <= 60 < max(map(cell_len, wide)) <= 160
+    # sub-types where there is room: the government's gain is a "Battle" at 60 columns, "Gov regains" at 160
+    assert any("Gov regains" in line for line in wide) and not any("Gov regains" in line for line in narrow)
+
+
+def test_list_piped_is_tab_separated_with_a_header_and_whole_fields(seed_db):
+    result = CliRunner().invoke(main, ["list", "--db", str(seed_db)])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(result.stdout.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    header, *body = rows
+    assert header == TSV_COLUMNS.split() and all(len(row) == len(header) for row in body)
+    events = exported(seed_db)
+    got = [dict(zip(header, row, strict=True)) for row in body]
+    assert [r["id"] for r in got] == [e["id"] for e in events]
+    for row, event in zip(got, events, strict=True):
+        assert row["summary"] == event["summary"] and row["sub_type"] == event["sub_type"]
+        assert row["date"] == (event["date"] or "")
+        assert row["places"] == "; ".join(p["name"] for p in event["places"])
+
+
+def test_list_takes_the_same_filters_and_says_when_it_is_cut(seed_db):
+    tehran = CliRunner().invoke(main, ["list", "--db", str(seed_db), "--place", "Tehran"])
+    ids = [line.split("\t")[0] for line in tehran.stdout.splitlines()[1:]]
+    assert ids == [e["id"] for e in exported(seed_db, "--place", "Tehran")] and ids
+    cut = CliRunner().invoke(main, ["list", "--db", str(seed_db), "--limit", "3"])
+    assert len(cut.stdout.splitlines()) == 4 and "3 of 17 events shown" in cut.stderr
+
+
+def test_list_long_is_the_full_table(seed_db):
+    lines = in_terminal(["list", "--long", "--db", str(seed_db)], 100)
+    assert lines[0].startswith("17 of 17 events") and "date" in lines[2] and "summary" in lines[2]
+    assert len(lines) > 17 + 4  # wrapped rows
+
+
+# Not a hypothesis test: hypothesis keeps a gc callback installed for the rest of the session, and
+# a timer signal that lands in it is swallowed (test_real_news's time bound then never fires).
+TEXTS = [
+    "",
+    "a",
+    "Islamic State: attack in Tehran (12 killed)",
+    "Iran-backed militias",
+    "日本語の 文字 列",
+    "اشتباكات  في دير الزور",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_clip_fits_and_never_cuts_without_an_ellipsis(text):
+    whole = " ".join(text.split())
+    for width in range(1, 50):
+        shown = clip(text, width)
+        assert cell_len(shown) <= width
+        assert shown == whole or (shown.endswith("…") and whole.startswith(shown[:-1].rstrip()))
