@@ -212,8 +212,8 @@ def store(db: Path) -> dict[str, tuple]:
             (tuple("" if v is None else v for v in r))
             for r in conn.execute(
                 "SELECT a.name, ea.named, ea.role, a.id, a.kind, a.parent FROM event_actors ea"
-                " JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id = ?",
-                (e["id"],),
+                " JOIN actors a ON a.id = ea.actor_id WHERE ea.event_seq = ?",
+                (e["seq"],),
             )
         )
         out[e["id"]] = (
