@@ -143,7 +143,9 @@ class TimelineApp(App):
         yield from super().get_system_commands(screen)
         explorer, n = self.explorer, len(self.session.marked)
         marked = f"the {n} marked" if n else "the filtered"
-        yield SystemCommand("Export to Markdown", f"Export {marked} events", explorer.action_export)
+        yield SystemCommand(
+            "Export", f"Export {marked} events: Markdown, JSON, CSV, GeoJSON, TimelineJS, …", explorer.action_export
+        )
         if not self.session.filter.is_empty:
             yield SystemCommand("Clear filters", "Show every event", explorer.action_clear_filters)
         yield SystemCommand("Jump to date", "Move the cursor to a date", explorer.action_jump_to_date)
