@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from db import counts
 from db.hierarchy import PERIOD, Trees
 from db.schema import connect
 from ingest.dates import month, week_of
@@ -258,12 +259,14 @@ class _Importer:
         }
 
     def finish(self) -> None:
-        """The search index of the new events, in one pass at the end, then the planner's statistics."""
+        """The search index and the counts of the new events, in one pass each at the end, then the
+        planner's statistics."""
         self.conn.execute(
             "INSERT INTO events_fts (rowid, summary, quotes)"
             " SELECT seq, summary, quotes FROM event_text WHERE seq >= ?",
             (self.first_seq,),
         )
+        counts.add(self.conn, "SELECT seq FROM events WHERE seq >= ?", (self.first_seq,))
         self.conn.execute("ANALYZE")
 
 

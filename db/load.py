@@ -10,6 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from db import counts
 from db.hierarchy import Trees
 from db.schema import connect
 from ingest.dates import parse_published
@@ -93,6 +94,9 @@ def stored_articles(conn) -> list[tuple[int, Article]]:
     ]
 
 
+EXTRACTED = "SELECT seq FROM events WHERE origin = 'article'"  # the events a load rebuilds
+
+
 def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple[int, Article]]) -> None:
     """Replace the events extracted from articles (not imported ones) with `events`, whose evidence
     quotes the documents `docs` (as stored_articles gives them)."""
@@ -122,21 +126,22 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
     )
     conn.execute(
         "INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text"
-        " WHERE seq IN (SELECT seq FROM events WHERE origin = 'article')"
+        f" WHERE seq IN ({EXTRACTED})"
     )
+    counts.add(conn, EXTRACTED)
     conn.execute("ANALYZE")
 
 
 def clear_article_events(conn: sqlite3.Connection) -> None:
     """Remove the events extracted from articles (not imported ones, not annotations)."""
-    extracted = "SELECT seq FROM events WHERE origin = 'article'"
     # The search index forgets a text by being told it again, so first, while the text is there.
     conn.execute(
         "INSERT INTO events_fts (events_fts, rowid, summary, quotes)"
-        f" SELECT 'delete', seq, summary, quotes FROM event_text WHERE seq IN ({extracted})"
+        f" SELECT 'delete', seq, summary, quotes FROM event_text WHERE seq IN ({EXTRACTED})"
     )
+    counts.add(conn, EXTRACTED, sign=-1)
     for table in ("event_places", "event_actors"):
-        conn.execute(f"DELETE FROM {table} WHERE event_seq IN ({extracted})")
+        conn.execute(f"DELETE FROM {table} WHERE event_seq IN ({EXTRACTED})")
     conn.execute("DELETE FROM evidence WHERE event_id IN (SELECT id FROM events WHERE origin = 'article')")
     conn.execute("DELETE FROM events WHERE origin = 'article'")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from db import counts
 from db.schema import DatabaseError
 from ingest.dates import parse_published
 from ingest.text import alias_key
@@ -358,6 +359,13 @@ def _date_order_sql(columns: str | None, f: Filter) -> tuple[str, str, list]:
 
 
 def _months(conn, f: Filter, dated_only: bool = False) -> list[tuple[str | None, int]]:
+    if f.is_empty:  # every event has one type: the types' counts per month are the events'
+        rows = conn.execute(
+            "SELECT nullif(month, ?), sum(n) FROM month_counts WHERE facet = 'types' AND month <> ?"
+            " GROUP BY month ORDER BY month = ?, month",
+            (counts.UNDATED, counts.ALL_TIME, counts.UNDATED),
+        ).fetchall()
+        return [(m, n) for m, n in rows if m is not None or not dated_only]
     src = _source(f, need_events=False)
     count = f"count(DISTINCT {src.id})" if src.distinct else "count(*)"
     where = src.where + ((" AND " if src.where else " WHERE ") + f"{src.date} IS NOT NULL" if dated_only else "")
@@ -594,38 +602,67 @@ def document_text(conn, document_id: int) -> tuple[str | None, str]:
 # ---- facets and counts ----------------------------------------------------------------------
 
 
-def facets(conn, f: Filter) -> Facets:
+def facets(conn, f: Filter, counted: bool = True) -> Facets:
     """Values with counts under the filter; each pane ignores its own selection, so choosing
-    ISIS does not hide the other actors you could add."""
+    ISIS does not hide the other actors you could add. Links to ancestors count too: a country's
+    count is the events in it. With nothing but whole months chosen, the counts are read from
+    `month_counts` (`counted=False` counts every link instead, as any other filter does)."""
+    out = {}
+    for facet, sql in _FACET_SQL.items():
+        facet_filter = f.without("types" if facet == "sub_types" else facet)
+        months = _whole_months(facet_filter) if counted else None
+        if months is None:
+            where, params = _where(facet_filter)
+            rows = _run(conn, sql.format(where=where), params)
+        else:
+            rows = _summed(conn, facet, months, facet_filter)
+        out[facet] = [FacetValue(*r) for r in rows]
+    type_names = {v.id for v in out["types"]}
+    types = out["types"] + [v for v in out["sub_types"] if v.id not in type_names]  # one named as its type is it
+    return Facets(out["actors"], out["places"], types)
 
-    def counts(sql_head: str, facet_filter: Filter) -> list[FacetValue]:
-        where, params = _where(facet_filter)
-        sql = sql_head.format(where=where)
-        return [FacetValue(*r) for r in _run(conn, sql, params)]
 
-    # Links to ancestors count too: a country's count is the events in it.
-    actors = counts(
-        "SELECT a.id, a.name, count(*) AS n, a.parent FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-        " WHERE ea.event_seq IN (SELECT e.seq FROM events e{where}) GROUP BY a.id ORDER BY n DESC, a.name",
-        f.without("actors"),
+_FACET_SQL = {  # every link of the events the filter picks, counted per value
+    "actors": "SELECT a.id, a.name, count(*) AS n, a.parent FROM events e JOIN event_actors ea ON ea.event_seq = e.seq"
+    " JOIN actors a ON a.id = ea.actor_id{where} GROUP BY a.id ORDER BY n DESC, a.name",
+    "places": "SELECT p.id, p.name, count(*) AS n, p.parent FROM events e JOIN event_places ep ON ep.event_seq = e.seq"
+    " JOIN places p ON p.id = ep.place_id{where} GROUP BY p.id ORDER BY n DESC, p.name",
+    "types": "SELECT e.type, e.type, count(*) AS n, NULL FROM events e{where} GROUP BY e.type ORDER BY n DESC, e.type",
+    "sub_types": "SELECT e.sub_type, e.sub_type, count(*) AS n, min(e.type) FROM events e{where}"
+    " GROUP BY e.sub_type ORDER BY n DESC, e.sub_type",
+}
+
+
+def _whole_months(f: Filter) -> tuple[str, str] | None:
+    """The months `month_counts` answers a filter with, or None: ("*", "*") for no filter."""
+    if f != Filter(since=f.since, until=f.until):
+        return None
+    if not (f.since or f.until):
+        return (counts.ALL_TIME, counts.ALL_TIME)
+    return counts.whole_months(f.since, f.until)
+
+
+def _summed(conn, facet: str, months: tuple[str, str], f: Filter) -> list:
+    """A facet's counts from `month_counts`, plus the events that begin before the window and
+    end inside it (a week across the first of a month), counted from their links."""
+    named = facet in ("actors", "places")  # values with a table of their names and parents
+    name, parent, join = (
+        ("t.name", "t.parent", f" JOIN {facet} t ON t.id = m.value") if named else ("m.value", "m.parent", "")
     )
-    places = counts(
-        "SELECT p.id, p.name, count(*) AS n, p.parent FROM event_places ep JOIN places p ON p.id = ep.place_id"
-        " WHERE ep.event_seq IN (SELECT e.seq FROM events e{where}) GROUP BY p.id ORDER BY n DESC, p.name",
-        f.without("places"),
-    )
-    types = counts(
-        "SELECT e.type, e.type, count(*) AS n, NULL FROM events e{where} GROUP BY e.type ORDER BY n DESC, e.type",
-        f.without("types"),
-    )
-    type_names = {v.id for v in types}
-    sub_types = counts(
-        "SELECT e.sub_type, e.sub_type, count(*) AS n, min(e.type) FROM events e{where}"
-        " GROUP BY e.sub_type ORDER BY n DESC, e.sub_type",
-        f.without("types"),
-    )
-    types += [v for v in sub_types if v.id not in type_names]  # a sub-type named as its type is that type
-    return Facets(actors, places, types)
+    totals = {
+        r[0]: list(r)
+        for r in conn.execute(
+            f"SELECT m.value, {name}, sum(m.n), {parent} FROM month_counts m{join}"
+            " WHERE m.facet = ? AND m.month BETWEEN ? AND ? GROUP BY m.value",
+            (facet, *months),
+        )
+    }
+    if f.since:
+        across = Filter(since=f.since, until=f.since - timedelta(days=1))  # begun before, not ended
+        where, params = _where(across)
+        for r in _run(conn, _FACET_SQL[facet].format(where=where), params):
+            totals.setdefault(r[0], [r[0], r[1], 0, r[3]])[2] += r[2]
+    return sorted(totals.values(), key=lambda r: (-r[2], r[1]))
 
 
 def month_counts(conn, f: Filter = Filter()) -> list[tuple[str, int]]:

@@ -8,9 +8,10 @@ import time
 from pathlib import Path
 from urllib.request import pathname2url
 
+from db import counts
 from db.hierarchy import grow_trees
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class DatabaseError(RuntimeError):
@@ -82,6 +83,11 @@ CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_
 CREATE INDEX IF NOT EXISTS places_by_country ON places(country, kind);
 CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
+-- Events per facet value and month ('*' all time, '' undated), kept by every write (db/counts.py).
+CREATE TABLE IF NOT EXISTS month_counts (
+    facet TEXT NOT NULL, month TEXT NOT NULL, value TEXT NOT NULL, parent TEXT, n INTEGER NOT NULL,
+    PRIMARY KEY (facet, month, value)
+) WITHOUT ROWID;
 -- What full-text search reads: an event's summary and quotes. The index keeps no copy of them.
 CREATE VIEW IF NOT EXISTS event_text AS SELECT e.seq AS seq, e.summary AS summary, (
     SELECT group_concat(substr(d.text, v.start + 1, v."end" - v.start), char(10))
@@ -189,7 +195,16 @@ def _statements(script: str) -> list[str]:
     return [s for s in script.split(";\n") if "CREATE" in s]
 
 
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}  # from version N to N + 1
+def _v6_to_v7(conn: sqlite3.Connection) -> None:
+    """Version 7 keeps the panes' counts per month (db/counts.py)."""
+    for statement in _statements(TABLES):
+        if "month_counts" in statement:
+            conn.execute(statement)
+    counts.add(conn, "SELECT seq FROM events")
+
+
+# from version N to N + 1
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
 
 
 BUSY_SECONDS = 10  # how long a writer waits for another before it says so

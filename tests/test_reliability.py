@@ -148,7 +148,7 @@ def many_articles(folder: Path, copies: int) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("wal_bytes", [0, 300_000])
+@pytest.mark.parametrize("wal_bytes", [0, 100_000])
 def test_load_and_import_killed_inside_their_transaction_leave_the_store_as_it_was(tmp_path, seed_db, wal_bytes):
     from bench.generate_acled import generate
 
