@@ -4,7 +4,9 @@ The panes' counts for the whole store, or for a date window of whole months, are
 few rows of `month_counts` instead of a pass over a million links. Each write adds the counts of
 the events it stores and takes away those of the events it removes, in its own transaction.
 
-    month '*' : all time;  '' : undated;  'YYYY-MM' : events that start in that month
+A row counts the events that begin in `month` and end in `last` ('*' in both: all time; '' in
+both: undated). An event overlaps a window of whole months when it begins inside it, or begins in
+the year before and ends inside or after it (a week across the first of a month, a season).
 """
 
 from __future__ import annotations
@@ -13,27 +15,40 @@ import sqlite3
 from datetime import date, timedelta
 
 ALL_TIME, UNDATED = "*", ""
-# facet -> (value counted, its parent, table, its event column, which rows)
+SPAN_MONTHS = 13  # an event lasts a year at most (db.queries.MAX_SPAN_DAYS): begun at most this long before
+# facet -> (value counted, its parent, the table of the values, which rows)
 FACETS = {
-    "actors": ("actor_id", "NULL", "event_actors", "event_seq", "true"),
-    "places": ("place_id", "NULL", "event_places", "event_seq", "true"),
-    "types": ("type", "NULL", "events", "seq", "true"),
-    "sub_types": ("sub_type", "type", "events", "seq", "sub_type <> type"),  # one named as its type is that type
+    "actors": ("l.actor_id", "NULL", "event_actors l", "true"),
+    "places": ("l.place_id", "NULL", "event_places l", "true"),
+    "types": ("e.type", "NULL", "", "true"),
+    "sub_types": ("e.sub_type", "e.type", "", "e.sub_type <> e.type"),  # one named as its type is that type
 }
 
 
 def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1) -> None:
     """Count in the events whose seq the query `picked` gives, or with sign=-1 count them out."""
-    for facet, (value, parent, table, seq, rows) in FACETS.items():
-        for month in (f"coalesce(substr(date_start, 1, 7), '{UNDATED}')", f"'{ALL_TIME}'"):
+    for facet, (value, parent, links, rows) in FACETS.items():
+        source = f"events e JOIN {links} ON l.event_seq = e.seq" if links else "events e"
+        for month, last in (
+            (f"coalesce(substr(e.date_start, 1, 7), '{UNDATED}')", f"coalesce(substr(e.date_end, 1, 7), '{UNDATED}')"),
+            (f"'{ALL_TIME}'", f"'{ALL_TIME}'"),
+        ):
             conn.execute(
-                "INSERT INTO month_counts (facet, month, value, parent, n)"
-                f" SELECT ?, {month}, {value}, {parent}, ? * count(*) FROM {table}"
-                f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 2, 3"
-                " ON CONFLICT (facet, month, value) DO UPDATE SET n = n + excluded.n",
+                "INSERT INTO month_counts (facet, month, last, value, parent, n)"
+                f" SELECT ?, {month}, {last}, {value}, {parent}, ? * count(*) FROM {source}"
+                f" WHERE e.seq IN ({picked}) AND {rows} GROUP BY 2, 3, 4"
+                " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n",
                 (facet, sign, *params),
             )
     conn.execute("DELETE FROM month_counts WHERE n = 0")
+
+
+def months_before(month: str, count: int) -> str:
+    """ "2018-03", 13 -> "2017-02"."""
+    year, m = int(month[:4]), int(month[5:7]) - count
+    while m < 1:
+        year, m = year - 1, m + 12
+    return f"{year:04d}-{m:02d}"
 
 
 def whole_months(since: date | None, until: date | None) -> tuple[str, str] | None:
@@ -43,6 +58,6 @@ def whole_months(since: date | None, until: date | None) -> tuple[str, str] | No
         return None
     if until is not None and (until + timedelta(days=1)).day != 1:
         return None
-    first = since.isoformat()[:7] if since else "0000-00"
-    last = until.isoformat()[:7] if until else "9999-99"
+    first = since.isoformat()[:7] if since else "0000-01"
+    last = until.isoformat()[:7] if until else "9999-12"
     return first, last

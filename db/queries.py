@@ -643,26 +643,20 @@ def _whole_months(f: Filter) -> tuple[str, str] | None:
 
 
 def _summed(conn, facet: str, months: tuple[str, str], f: Filter) -> list:
-    """A facet's counts from `month_counts`, plus the events that begin before the window and
-    end inside it (a week across the first of a month), counted from their links."""
+    """A facet's counts from `month_counts`: the events that begin in the window, and those that
+    begin in the year before it and end inside or after its first month."""
+    first, last = months
+    back = counts.months_before(first, counts.SPAN_MONTHS) if f.since else first
     named = facet in ("actors", "places")  # values with a table of their names and parents
     name, parent, join = (
         ("t.name", "t.parent", f" JOIN {facet} t ON t.id = m.value") if named else ("m.value", "m.parent", "")
     )
-    totals = {
-        r[0]: list(r)
-        for r in conn.execute(
-            f"SELECT m.value, {name}, sum(m.n), {parent} FROM month_counts m{join}"
-            " WHERE m.facet = ? AND m.month BETWEEN ? AND ? GROUP BY m.value",
-            (facet, *months),
-        )
-    }
-    if f.since:
-        across = Filter(since=f.since, until=f.since - timedelta(days=1))  # begun before, not ended
-        where, params = _where(across)
-        for r in _run(conn, _FACET_SQL[facet].format(where=where), params):
-            totals.setdefault(r[0], [r[0], r[1], 0, r[3]])[2] += r[2]
-    return sorted(totals.values(), key=lambda r: (-r[2], r[1]))
+    return conn.execute(
+        f"SELECT m.value, {name}, sum(m.n) AS n, {parent} FROM month_counts m{join}"
+        " WHERE m.facet = ? AND m.month BETWEEN ? AND ? AND (m.month >= ? OR m.last >= ?)"
+        f" GROUP BY m.value ORDER BY n DESC, {name}",
+        (facet, back, last, first, first),
+    ).fetchall()
 
 
 def month_counts(conn, f: Filter = Filter()) -> list[tuple[str, int]]:

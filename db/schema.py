@@ -83,10 +83,11 @@ CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_
 CREATE INDEX IF NOT EXISTS places_by_country ON places(country, kind);
 CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
--- Events per facet value and month ('*' all time, '' undated), kept by every write (db/counts.py).
+-- Events per facet value, by the months they begin and end in ('*' all time, '' undated), kept by
+-- every write (db/counts.py).
 CREATE TABLE IF NOT EXISTS month_counts (
-    facet TEXT NOT NULL, month TEXT NOT NULL, value TEXT NOT NULL, parent TEXT, n INTEGER NOT NULL,
-    PRIMARY KEY (facet, month, value)
+    facet TEXT NOT NULL, month TEXT NOT NULL, last TEXT NOT NULL, value TEXT NOT NULL, parent TEXT,
+    n INTEGER NOT NULL, PRIMARY KEY (facet, month, last, value)
 ) WITHOUT ROWID;
 -- What full-text search reads: an event's summary and quotes. The index keeps no copy of them.
 CREATE VIEW IF NOT EXISTS event_text AS SELECT e.seq AS seq, e.summary AS summary, (
