@@ -607,19 +607,35 @@ def facets(conn, f: Filter, counted: bool = True) -> Facets:
     ISIS does not hide the other actors you could add. Links to ancestors count too: a country's
     count is the events in it. With nothing but whole months chosen, the counts are read from
     `month_counts` (`counted=False` counts every link instead, as any other filter does)."""
-    out = {}
-    for facet, sql in _FACET_SQL.items():
-        facet_filter = f.without("types" if facet == "sub_types" else facet)
+    out: dict[str, list] = {}
+    for facet in ("actors", "places", "types"):
+        facet_filter = f.without(facet)
         months = _whole_months(facet_filter) if counted else None
-        if months is None:
-            where, params = _where(facet_filter)
-            rows = _run(conn, sql.format(where=where), params)
+        if months is not None:
+            out[facet] = _summed(conn, facet, months, facet_filter)
+            if facet == "types":
+                out["sub_types"] = _summed(conn, "sub_types", months, facet_filter)
         else:
-            rows = _summed(conn, facet, months, facet_filter)
-        out[facet] = [FacetValue(*r) for r in rows]
-    type_names = {v.id for v in out["types"]}
-    types = out["types"] + [v for v in out["sub_types"] if v.id not in type_names]  # one named as its type is it
-    return Facets(out["actors"], out["places"], types)
+            where, params = _where(facet_filter)
+            out[facet] = _run(conn, _FACET_SQL[facet].format(where=where), params)
+            if facet == "types":  # types and sub-types in one pass: (type, sub-type, n) rows
+                out["types"], out["sub_types"] = _types_and_sub_types(out["types"])
+    type_names = {r[0] for r in out["types"]}
+    sub_types = [r for r in out["sub_types"] if r[0] not in type_names]  # one named as a type is that type
+    return Facets(
+        *([FacetValue(*r) for r in rows] for rows in (out["actors"], out["places"], out["types"] + sub_types))
+    )
+
+
+def _types_and_sub_types(rows: list) -> tuple[list, list]:
+    """(type, sub-type, n) rows -> facet rows of the types, and of the sub-types under them."""
+    types: dict[str, int] = {}
+    subs: dict[str, list] = {}
+    for kind, sub, n in rows:
+        types[kind] = types.get(kind, 0) + n
+        subs.setdefault(sub, [sub, sub, 0, kind])[2] += n
+    ordered = lambda found: sorted(found, key=lambda r: (-r[2], r[1]))  # noqa: E731
+    return ordered([(k, k, n, None) for k, n in types.items()]), ordered(subs.values())
 
 
 _FACET_SQL = {  # every link of the events the filter picks, counted per value
@@ -627,9 +643,7 @@ _FACET_SQL = {  # every link of the events the filter picks, counted per value
     " JOIN actors a ON a.id = ea.actor_id{where} GROUP BY a.id ORDER BY n DESC, a.name",
     "places": "SELECT p.id, p.name, count(*) AS n, p.parent FROM events e JOIN event_places ep ON ep.event_seq = e.seq"
     " JOIN places p ON p.id = ep.place_id{where} GROUP BY p.id ORDER BY n DESC, p.name",
-    "types": "SELECT e.type, e.type, count(*) AS n, NULL FROM events e{where} GROUP BY e.type ORDER BY n DESC, e.type",
-    "sub_types": "SELECT e.sub_type, e.sub_type, count(*) AS n, min(e.type) FROM events e{where}"
-    " GROUP BY e.sub_type ORDER BY n DESC, e.sub_type",
+    "types": "SELECT e.type, e.sub_type, count(*) FROM events e{where} GROUP BY e.type, e.sub_type",
 }
 
 
