@@ -29,18 +29,20 @@ def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1
     """Count in the events whose seq the query `picked` gives, or with sign=-1 count them out."""
     for facet, (value, parent, links, rows) in FACETS.items():
         source = f"events e JOIN {links} ON l.event_seq = e.seq" if links else "events e"
-        for month, last in (
-            (f"coalesce(substr(e.date_start, 1, 7), '{UNDATED}')", f"coalesce(substr(e.date_end, 1, 7), '{UNDATED}')"),
-            (f"'{ALL_TIME}'", f"'{ALL_TIME}'"),
-        ):
-            conn.execute(
-                "INSERT INTO month_counts (facet, month, last, value, parent, n)"
-                f" SELECT ?, {month}, {last}, {value}, {parent}, ? * count(*) FROM {source}"
-                f" WHERE e.seq IN ({picked}) AND {rows} GROUP BY 2, 3, 4"
-                " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n",
-                (facet, sign, *params),
-            )
+        conn.execute(
+            "INSERT INTO month_counts (facet, month, last, value, parent, n)"
+            f" SELECT ?, coalesce(substr(e.date_start, 1, 7), ''), coalesce(substr(e.date_end, 1, 7), ''),"
+            f" {value}, {parent}, ? * count(*) FROM {source} WHERE e.seq IN ({picked}) AND {rows} GROUP BY 2, 3, 4"
+            " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n",
+            (facet, sign, *params),
+        )
     conn.execute("DELETE FROM month_counts WHERE n = 0")
+    conn.execute("DELETE FROM month_counts WHERE month = ?", (ALL_TIME,))  # all time: the months summed
+    conn.execute(
+        "INSERT INTO month_counts (facet, month, last, value, parent, n)"
+        " SELECT facet, ?, ?, value, parent, sum(n) FROM month_counts GROUP BY facet, value",
+        (ALL_TIME, ALL_TIME),
+    )
 
 
 def months_before(month: str, count: int) -> str:
