@@ -11,6 +11,7 @@ from typing import NoReturn
 
 import click
 
+from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, short_type
 from seed import SEED
 
 DEFAULT_DB = "timeline.db"
@@ -321,42 +322,6 @@ def tab_separated(rows) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Short names of ACLED's types and sub-types, for a line per event ("sub-type where it fits").
-SHORT_TYPES = {
-    "Battles": "Battle",
-    "Explosions/Remote violence": "Explosion",
-    "Violence against civilians": "Civilians",
-    "Protests": "Protest",
-    "Riots": "Riot",
-    "Strategic developments": "Strategic",
-}
-SHORT_SUB_TYPES = {
-    "Armed clash": "Clash",
-    "Government regains territory": "Gov regains",
-    "Non-state actor overtakes territory": "Takeover",
-    "Chemical weapon": "Chemical",
-    "Air/drone strike": "Air strike",
-    "Suicide bomb": "Suicide bomb",
-    "Shelling/artillery/missile attack": "Shelling",
-    "Remote explosive/landmine/IED": "IED/mine",
-    "Grenade": "Grenade",
-    "Sexual violence": "Sexual viol.",
-    "Attack": "Attack",
-    "Abduction/forced disappearance": "Abduction",
-    "Peaceful protest": "Protest",
-    "Protest with intervention": "Protest, int.",
-    "Excessive force against protesters": "Force on prot",
-    "Violent demonstration": "Violent demo",
-    "Mob violence": "Mob violence",
-    "Agreement": "Agreement",
-    "Arrests": "Arrests",
-    "Change to group/activity": "Group change",
-    "Disrupted weapons use": "Disrupted",
-    "Headquarters or base established": "Base set up",
-    "Looting/property destruction": "Looting",
-    "Non-violent transfer of territory": "Handover",
-    "Other": "Other",
-}
 GAP = "  "
 SUB_TYPES_FROM = 60  # columns left beside the date from which sub-types are shown, not types
 
@@ -431,12 +396,6 @@ def short_date(text: str | None) -> str:
     if dots and first[:5] == last[:5]:
         return f"{first}..{last[5:]}"
     return text
-
-
-def short_type(type_: str, sub_type: str, width: int) -> str:
-    """The sub-type's short name where it fits the column, else the type's."""
-    sub = SHORT_SUB_TYPES.get(sub_type, sub_type)
-    return sub if len(sub) <= width else SHORT_TYPES.get(type_, type_)
 
 
 def clip(text: str, width: int) -> str:
@@ -533,9 +492,10 @@ def annotate(event_id, star, tags, note, db_path) -> None:
 @db_option
 def stats(db_path) -> None:
     """Counts of documents, events, sources, actors and places; the top types, countries and divisions."""
-    from db.queries import stats as get_stats
+    from db.queries import month_counts, stats as get_stats
 
-    s = get_stats(open_db(db_path))
+    conn = open_db(db_path)
+    s = get_stats(conn)
     click.echo(
         f"documents   {s.documents}\nevents      {s.events} ({s.multi_source_events} with several sources,"
         f" {s.undated_events} undated)\nsources     {s.sources}\nactors      {s.actors}\n"
@@ -546,6 +506,34 @@ def stats(db_path) -> None:
             click.echo(heading)
         for name, n in rows:
             click.echo(f"  {n:6d}  {name}")
+    print_time_chart(month_counts(conn), shutil.get_terminal_size().columns)
+
+
+CHART_LINES = 6
+
+
+def print_time_chart(months: list[tuple[str, int]], width: int) -> None:
+    """Events per period, a column each from the first event to the last, empty ones included:
+    the app's bar of time, taller. The period (month, quarter, year) is the finest that fits."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from db.labels import bars, periods, year_ticks
+
+    top = max((n for _, n in months), default=0)
+    axis = len(f"{top:,}") + 2  # the scale's figures, a space and the axis line
+    found, unit = periods(months, width - axis)
+    if not found:
+        return
+    console = Console(width=width, highlight=False)
+    total = sum(p.count for p in found)
+    console.print(Text(f"events per {unit}, {found[0].label} to {found[-1].label} ({total:,} dated)"))
+    tallest = max(p.count for p in found)
+    for i, line in enumerate(bars([p.count for p in found], CHART_LINES)):
+        scale = Text(f"{tallest:>{axis - 2},} ┤" if i == 0 else f"{'':>{axis - 2}} │", style="dim")
+        console.print(scale + Text(line, style="cyan"), no_wrap=True, crop=False)
+    console.print(Text(" " * (axis - 1) + "└" + "─" * len(found), style="dim"), no_wrap=True, crop=False)
+    console.print(" " * axis + year_ticks(found, width - axis), no_wrap=True, crop=False)
 
 
 @main.command()

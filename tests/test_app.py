@@ -2,6 +2,7 @@
 
 import ast
 import asyncio
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -11,14 +12,17 @@ import pytest
 from textual.widgets import Input, Tree
 
 from db import queries
+from db.acled import import_acled
+from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, periods, short_type
 from db.schema import connect
 from tests.helpers import settle
 from tui.app import TimelineApp
-from tui.panes import BusyLine, FacetPane
-from tui.timeline_view import TimelineView
+from tui.panes import BusyLine, FacetPane, Histogram
+from tui.timeline_view import DATE_WIDTH, TimelineView
 from tui.workers import FETCH
 
 ROOT = Path(__file__).resolve().parent.parent
+ACLED = ROOT / "tests" / "fixtures" / "acled_current.csv"
 
 
 async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_db):
@@ -141,6 +145,7 @@ async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, stateme
             ["escape"],
             ["r"],
             ["d", *"2021", "enter"],
+            ["b", "right", "left", "enter"],
         ):
             await pilot.press(*keys)
             await settle(pilot, app)
@@ -252,15 +257,164 @@ async def test_the_place_pane_is_a_tree_and_a_node_chooses_what_lies_under_it(se
         assert tree.cursor_node.data == syria and not tree.cursor_node.is_expanded
 
 
-async def test_help_lists_the_keys(seed_db):
+async def test_help_lists_the_keys_and_the_short_type_names(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await pilot.press("?")
         await pilot.pause()
-        text = str(app.screen.query_one("Static").render())
-        for words in ("Search", "Star", "Export", "Next month"):
-            assert words in text
+        keys = str(app.screen.query_one("#help-keys").render())
+        for words in ("Search", "Star", "Export", "Next month", "Time bar", "(on the time bar)"):
+            assert words in keys
+        legend = str(app.screen.query_one("#help-legend").render())
+        for full, short in [*SHORT_TYPES.items(), *SHORT_SUB_TYPES.items()]:  # each short name explained
+            assert re.search(rf"^ +{re.escape(short)} +{re.escape(full)} *$", legend, re.M), short
+
+
+async def test_the_detail_pane_shows_what_the_store_holds_and_nothing_more(seed_db):
+    """Every event, article or ACLED row: its stable id; a toll's words only where the article
+    had them; ACLED's notes whole, with the sources ACLED names; no placeholder for what is absent."""
+    assert import_acled(ACLED, seed_db).added == 3
+    conn = connect(seed_db)
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        seen = set()
+        for _ in range(len(view.ids)):
+            shown = str(app.query_one("#detail-body").render())
+            detail = queries.event_detail(conn, view.current_id or "")
+            assert detail is not None
+            e = detail.event
+            seen.add(e.id)
+            assert f"id         {e.id}" in shown
+            assert "None" not in shown and "“”" not in shown and "unknown publisher" not in shown
+            killed = next((line for line in shown.splitlines() if line.startswith("killed")), None)
+            assert (killed is None) == (e.fatalities is None)
+            assert killed is None or ("“" in killed) == bool(detail.fatalities_raw)
+            if e.id.startswith("acled:"):
+                (source,) = detail.sources
+                notes = queries.document_text(conn, source.document_id)[1]
+                assert " ".join(notes.split()) in " ".join(shown.split())
+                assert f"source: {source.publisher}" in shown and "confidence" not in shown
+            else:
+                assert all(f"[{n}] {s.title}" in shown for n, s in enumerate(detail.sources, 1))
+            await pilot.press("j")
+            await settle(pilot, app)
+        assert seen == set(queries.event_ids(conn, queries.Filter())) and sum(i.startswith("acled:") for i in seen) == 3
+
+
+@pytest.mark.parametrize("size, at_least", [((160, 48), 60), ((80, 24), 48)])
+async def test_columns_follow_the_width_and_the_summary_takes_what_is_left(seed_db, size, at_least):
+    """Short type names (the sub-type where it fits), and the summary in all that is left, a
+    column of at least `at_least` characters: each summary whole, or cut with an ellipsis after
+    the last word that fits."""
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        columns = view.columns
+        assert columns.summary_width >= at_least and columns.sub_types
+        start = 3 + DATE_WIDTH + 1 + columns.type_width + 1  # marks, date, type
+        checked = 0
+        for y in range(min(view.scrollable_size.height, view.lines.height - view.scroll_offset.y)):
+            _, index = view.lines.at(view.scroll_offset.y + y)
+            if index is None:
+                continue
+            row, line = view.row(index), view.render_line(y).text
+            assert len(line) == view.scrollable_size.width
+            kind = short_type(row.type, row.sub_type, columns.type_width)
+            assert line[start - columns.type_width - 1 : start].strip() == kind and len(kind) < len(row.sub_type) + 1
+            summary, rest = " ".join(row.summary.split()), line[start:].rstrip()
+            if not rest.startswith(summary):  # cut, with an ellipsis: at the last word that fits, or full
+                shown = rest.split("…")[0]
+                assert rest == shown + "…" and summary.startswith(shown), (summary, rest)
+                next_word = summary[len(shown) :].split()[0]
+                fits = len(shown + " " + next_word + "…") <= columns.summary_width
+                assert len(rest) == columns.summary_width or (summary[len(shown)] == " " and not fits)
+            checked += 1
+        assert checked >= (15 if size[0] == 160 else 5)
+
+
+async def test_the_bar_of_time_has_a_column_for_every_month_and_moves_the_cursor(seed_db):
+    assert import_acled(ACLED, seed_db).added == 3  # 2023: two empty years after the articles' last event
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view, bar = app.query_one(TimelineView), app.query_one(Histogram)
+        counts = dict(queries.month_counts(connect(seed_db)))
+        found, unit = bar.periods()
+        first, last = min(counts), max(counts)
+        months = [f"{y}-{m:02d}" for y in range(int(first[:4]), int(last[:4]) + 1) for m in range(1, 13)]
+        months = [m for m in months if first <= m <= last]
+        assert unit == "month" and [p.label for p in found] == months
+        assert [p.count for p in found] == [counts.get(m, 0) for m in months]
+        lines = str(bar.render()).splitlines()
+        assert len(lines[0]) == len(months) and "·" in lines[0]  # empty months keep their column
+        for year in range(int(first[:4]), int(last[:4]) + 1):  # years without events are named too
+            assert re.search(rf"\b{year}\b", lines[1]), year
+        # the cursor's period is marked
+        await pilot.press("}", "}")
+        await settle(pilot, app)
+        here = view.lines.month_of(view.cursor)
+        assert bar.cursor_month == here and f"cursor in {here}" in lines_of(bar)[2]
+        assert _marked_columns(bar) == [months.index(here)]
+        # focused, the bar chooses a period: the timeline goes to its first event, or the next one
+        await pilot.press("b")
+        assert bar.has_focus
+        await pilot.press("home")
+        assert view.lines.month_of(view.cursor) == first
+        empty = next(m for m in months if m not in counts)
+        await pilot.press(*["right"] * months.index(empty))
+        assert bar.chosen == empty and "0 events" in lines_of(bar)[2]
+        after = min(m for m in counts if m > empty)
+        assert view.lines.month_of(view.cursor) == after
+        await pilot.press("end", "enter")
+        assert view.has_focus and view.lines.month_of(view.cursor) == last
+
+
+async def test_the_bar_of_time_takes_quarters_or_years_when_months_do_not_fit(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(40, 24)) as pilot:
+        await settle(pilot, app)
+        bar = app.query_one(Histogram)
+        found, unit = bar.periods()
+        assert unit == "quarter" and len(found) <= bar.content_size.width
+        counts = queries.month_counts(connect(seed_db))
+        assert sum(p.count for p in found) == sum(n for _, n in counts)
+        assert found[0].label == f"{counts[0][0][:4]}-Q{(int(counts[0][0][5:]) - 1) // 3 + 1}"
+
+
+def lines_of(bar: Histogram) -> list[str]:
+    return str(bar.render()).splitlines()
+
+
+def _marked_columns(bar: Histogram) -> list[int]:
+    """The columns of the bar drawn reversed: the cursor's period, and the one chosen."""
+    content = bar.render()
+    width = len(lines_of(bar)[0])
+    return sorted(
+        {i for span in content.spans if "reverse" in str(span.style) for i in range(span.start, span.end) if i < width}
+    )
+
+
+def test_stats_draws_the_bar_of_time(seed_db):
+    """`timeline stats` ends with the app's picture of time: a column per period, empty ones too."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    result = CliRunner().invoke(main, ["stats", "--db", str(seed_db)], env={"COLUMNS": "100"})
+    assert result.exit_code == 0 and result.output.startswith("documents")
+    chart = result.output.split("divisions\n")[1].split("events per ")[1].splitlines()
+    counts = queries.month_counts(connect(seed_db))
+    found, unit = periods(counts, 100 - len(str(max(n for _, n in counts))) - 2)
+    assert chart[0].startswith(f"{unit}, {found[0].label} to {found[-1].label}")
+    axis = next(line for line in chart if "└" in line)
+    assert len(axis.split("└")[1]) == len(found)
+    columns = [line.split("┤" if "┤" in line else "│")[1] for line in chart if "┤" in line or "│" in line]
+    filled = {i for line in columns for i, c in enumerate(line) if c.strip()}
+    assert filled == {i for i, p in enumerate(found) if p.count}
 
 
 def test_the_headless_core_never_imports_textual():
@@ -293,8 +447,11 @@ APP_PATH = str(ROOT / "tests" / "snapshot_app.py")
         ((80, 24), []),
         ((160, 48), ["o"]),
         ((160, 48), ["p", "right", "down", "right"]),
+        ((160, 45), []),
+        ((80, 24), ["b", "right", "right", "right"]),
+        ((80, 24), ["question_mark"]),
     ],
-    ids=["start", "cursor", "actor-filter", "help", "narrow", "article", "place-tree"],
+    ids=["start", "cursor", "actor-filter", "help", "narrow", "article", "place-tree", "wide-45", "bar-80", "help-80"],
 )
 def test_snapshot(snap_compare, size, keys, seed_db_master, monkeypatch):
     monkeypatch.setenv("TIMELINE_DB", str(seed_db_master))
@@ -306,3 +463,18 @@ def test_snapshot(snap_compare, size, keys, seed_db_master, monkeypatch):
             await settle(pilot, pilot.app)
 
     assert snap_compare(APP_PATH, terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_of_an_acled_row(snap_compare, seed_db, monkeypatch):
+    """160x45, the seeds and an ACLED export: the bar of time runs on through two empty years, and
+    the detail pane shows an ACLED row's id, notes and source."""
+    import_acled(ACLED, seed_db)
+    monkeypatch.setenv("TIMELINE_DB", str(seed_db))
+
+    async def run_before(pilot):
+        await settle(pilot, pilot.app)
+        for key in ["G", "k"]:  # the last dated event: ACLED's, after the undated one at the end
+            await pilot.press(key)
+            await settle(pilot, pilot.app)
+
+    assert snap_compare(APP_PATH, terminal_size=(160, 45), run_before=run_before)

@@ -22,6 +22,29 @@ from tui.timeline_view import TimelineView
 FACETS = ("actors", "places", "types")
 
 
+class TimePane(Vertical):
+    """The bar of time above the timeline, kept in step with it: the bar marks the period of the
+    cursor's event, and a period chosen on the bar moves the cursor there."""
+
+    def __init__(self, view: TimelineView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        yield Histogram(id="histogram")
+        yield self.view
+
+    def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
+        # not stopped: the app shows the event's detail too
+        self.query_one(Histogram).mark(self.view.lines.month_of(self.view.cursor) if self.view.ids else "")
+
+    def on_histogram_chosen(self, message: Histogram.Chosen) -> None:
+        message.stop()
+        self.view.jump_to_date(message.month)
+        if message.done:
+            self.view.focus()
+
+
 class Explorer(Screen):
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="app.quit"),
@@ -33,6 +56,7 @@ class Explorer(Screen):
         Binding("p", "focus_pane('places')", "Places", id="app.places"),
         Binding("t", "focus_pane('types')", "Types", id="app.types"),
         Binding("d", "date_range", "Dates", id="app.dates"),
+        Binding("b", "app.focus('histogram')", "Time bar", id="app.bar"),
         Binding("c", "clear_filters", "Clear", id="app.clear"),
         Binding("space", "mark", "Mark", id="app.mark"),
         Binding("s", "star", "Star", id="app.star"),
@@ -55,9 +79,7 @@ class Explorer(Screen):
                 yield FacetPane("actors", "Actors (a)", id="actors")
                 yield FacetPane("places", "Places (p)", id="places")
                 yield FacetPane("types", "Types (t)", id="types")
-            with Vertical(id="centre"):
-                yield Histogram()
-                yield self.view
+            yield TimePane(self.view, id="centre")
             yield DetailPane(id="detail")
         yield BusyLine(self.session.workers.waiting_for, id="busy")
         yield Footer()
@@ -82,6 +104,7 @@ class Explorer(Screen):
 
         rows = [(keys(b), b.description) for b in self.BINDINGS + TimelineView.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (in a pane)") for b in FacetTree.BINDINGS if isinstance(b, Binding)]
+        rows += [(keys(b), f"{b.description} (on the time bar)") for b in Histogram.BINDINGS if isinstance(b, Binding)]
         rows.append(("ctrl+p", "Command palette"))
         self.app.push_screen(HelpScreen(rows))
 

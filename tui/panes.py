@@ -10,11 +10,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label, Sparkline, Static, Tree
+from textual.widget import Widget
+from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from db.queries import EventDetail, FacetValue
+from db.labels import Period, bars, period_of, periods, year_ticks
+from db.queries import EventDetail, FacetValue, Source
 from tui.text import visible
 
 
@@ -193,33 +196,111 @@ class FacetPane(Vertical):
         tree.focus()
 
 
-class Histogram(Vertical):
-    """Events per month under the current filter (per year when the range is long)."""
+class Histogram(Widget, can_focus=True):
+    """The bar of time above the timeline: a column for every month (or quarter, or year: the
+    finest that fits the width) from the first event to the last, empty ones included, under
+    year names. The cursor's period is marked; focused, left and right choose a period and the
+    timeline jumps to it, enter goes back to the timeline there."""
 
-    def compose(self) -> ComposeResult:
-        yield Sparkline([], id="spark")
-        yield Label("", id="spark-range")
+    BINDINGS = [
+        Binding("left", "step(-1)", "Earlier", id="bar.earlier"),
+        Binding("right", "step(1)", "Later", id="bar.later"),
+        Binding("home", "step(-1_000_000)", "First period", show=False, id="bar.first"),
+        Binding("end", "step(1_000_000)", "Last period", show=False, id="bar.last"),
+        Binding("enter", "choose", "Jump there", id="bar.choose"),
+    ]
 
-    def set_counts(self, months: list[tuple[str, int]], date_range: str) -> None:
-        spark, label = self.query_one(Sparkline), self.query_one(Label)
-        if not months:
-            spark.data, label.content = [], Text("no dated events")
+    class Chosen(Message):
+        """Move the timeline to the first event of the period starting at `month` (or after it);
+        `done`: and give it the focus back."""
+
+        def __init__(self, month: str, done: bool = False) -> None:
+            super().__init__()
+            self.month, self.done = month, done
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.months: list[tuple[str, int]] = []
+        self.span = ""  # the filter's date range, as typed
+        self.cursor_month = ""  # the month of the event under the timeline's cursor
+        self.chosen = ""  # the first month of the period chosen on the bar, while it has focus
+        self._periods: tuple[tuple[int, int], list[Period], str] | None = None  # (key, periods, unit)
+
+    def set_counts(self, months: list[tuple[str, int]], span: str = "") -> None:
+        """New counts per month (the session's answer for the current filter)."""
+        self.months, self.span, self._periods = months, span, None
+        self.refresh()
+
+    def mark(self, month: str) -> None:
+        """The timeline's cursor is in this month ("" for an undated event)."""
+        if month != self.cursor_month:
+            self.cursor_month = month
+            self.refresh()
+
+    def periods(self) -> tuple[list[Period], str]:
+        """The columns at the present width, and their unit ("month", "quarter", "year", ...)."""
+        key = (id(self.months), self.content_size.width)
+        if self._periods is None or self._periods[0] != key:
+            self._periods = (key, *periods(self.months, self.content_size.width))
+        return self._periods[1], self._periods[2]
+
+    def render(self) -> Content:
+        found, unit = self.periods()
+        if not found:
+            return Content.assemble(("no dated events" + (f"   range: {self.span}" if self.span else ""), "dim"))
+        here = period_of(found, self.cursor_month)
+        chosen = period_of(found, self.chosen) if self.has_focus else None
+        parts: list[str | tuple[str, str]] = []
+        for i, (p, bar) in enumerate(zip(found, bars([p.count for p in found])[0], strict=True)):
+            if i == chosen:
+                parts.append((bar if p.count else " ", "reverse bold $accent"))
+            elif i == here:
+                parts.append((bar if p.count else " ", "reverse bold $warning"))
+            else:
+                parts.append((bar, "$accent") if p.count else ("·", "dim"))
+        parts.append(("\n" + year_ticks(found, self.content_size.width) + "\n", "bold"))
+        total = sum(p.count for p in found)
+        parts.append((f"{found[0].label} … {found[-1].label}, per {unit}: {total:,} dated events", "dim"))
+        if chosen is not None:
+            p = found[chosen]
+            parts.append((f"   {p.label}: {p.count:,} event{'s' if p.count != 1 else ''}", "reverse $accent"))
+        elif here is not None:
+            parts.append((f"   cursor in {found[here].label}", "$warning"))
+        if self.span:
+            parts.append((f"   range: {self.span}", "dim"))
+        return Content.assemble(*parts)
+
+    def on_focus(self) -> None:
+        self.chosen = self.chosen if self.chosen else self.cursor_month
+        found, _ = self.periods()
+        if found and period_of(found, self.chosen) is None:
+            self.chosen = found[0].first
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def action_step(self, delta: int) -> None:
+        found, _ = self.periods()
+        if not found:
             return
-        per_year = len(months) > 48
-        buckets: dict[str, int] = {}
-        for month, n in months:
-            key = month[:4] if per_year else month
-            buckets[key] = buckets.get(key, 0) + n
-        spark.data = list(buckets.values())
-        first, last = next(iter(buckets)), list(buckets)[-1]
-        unit = "year" if per_year else "month"
-        label.update(
-            Text(
-                f"{first} … {last}  ({sum(buckets.values())} dated events, per {unit})"
-                + (f"   range: {date_range}" if date_range else ""),
-                style="dim",
-            )
-        )
+        at = period_of(found, self.chosen)
+        at = max(0, min(len(found) - 1, (at if at is not None else 0) + delta))
+        self.chosen = found[at].first
+        self.refresh()
+        self.post_message(self.Chosen(self.chosen))
+
+    def action_choose(self) -> None:
+        if self.chosen:
+            self.post_message(self.Chosen(self.chosen, done=True))
+
+    def on_click(self, event: events.Click) -> None:
+        found, _ = self.periods()
+        column = event.x - self.styles.padding.left
+        if event.y == 0 and 0 <= column < len(found):
+            self.chosen = found[column].first
+            self.refresh()
+            self.post_message(self.Chosen(self.chosen))
 
 
 class DetailPane(VerticalScroll):
@@ -238,56 +319,92 @@ class DetailPane(VerticalScroll):
 
     @staticmethod
     def describe(detail: EventDetail, contexts: list[tuple[str, str, str]]) -> Text:
-        """Every string from an article goes through visible(): it is shown, never obeyed."""
+        """What the store knows of the event, and nothing it does not: no placeholder for an
+        absent figure, publisher or date. Every string from an article goes through visible():
+        it is shown, never obeyed."""
         e = detail.event
         t = Text()
         t.append(f"{e.date or 'undated'}", style="bold")
-        t.append(f"  ({e.precision or 'no date'}")
+        how = [e.precision] if e.precision else []
         if detail.date_expression:
-            t.append(f", from “{detail.date_expression}”")
+            how.append(f"from “{detail.date_expression}”")
         elif detail.date_source == "published":
-            t.append(", reported on publication date")
-        t.append(")\n")
-        t.append(f"{e.type} / {e.sub_type}\n", style="bold")
-        t.append(f"{e.summary}\n\n")
+            how.append("reported on publication date")
+        t.append(f"  ({', '.join(how)})\n" if how else "\n")
+        t.append(e.type if e.sub_type in ("", e.type) else f"{e.type} / {e.sub_type}", style="bold")
+        t.append(f"\n{e.summary}\n")
+        _field(t, "id", e.id)
         for name, role in e.actors:
-            t.append(f"{role:<11}", style="dim")
-            t.append(name)
-            t.append(f"  as “{detail.as_named[name]}”\n" if name in detail.as_named else "\n", style="dim")
+            _field(t, role, name)
+            if name in detail.as_named:
+                t.append(f"  as “{detail.as_named[name]}”", style="dim")
         for p in detail.places:
-            coords = f"  ({p.lat:.3f}, {p.lon:.3f})" if p.lat is not None else "  (no coordinates)"
-            t.append("place      ", style="dim")
-            t.append(", ".join(dict.fromkeys(x for x in (p.name, p.admin1, p.country_name or p.country) if x)))
-            t.append(f"{coords}\n", style="dim")
+            where = dict.fromkeys(x for x in (p.name, p.admin1, p.country_name or p.country) if x)
+            _field(t, "place", ", ".join(where))
+            if p.lat is not None and p.lon is not None:
+                t.append(f"  ({p.lat:.3f}, {p.lon:.3f})", style="dim")
         if e.fatalities is not None:
-            t.append("killed     ", style="dim")
-            high = (
-                ""
-                if detail.fatalities_high == e.fatalities
-                else f" (range {detail.fatalities_low}–{detail.fatalities_high or '?'})"
-            )
-            t.append(f"{e.fatalities}{high}" + (f"  “{detail.fatalities_raw}”\n" if detail.fatalities_raw else "\n"))
-        t.append("confidence ", style="dim")
-        t.append(f"{e.confidence:.2f}   {'★ starred' if e.starred else ''}\n")
+            _field(t, "killed", _toll(detail))
+            if detail.fatalities_raw:
+                t.append(f"  “{detail.fatalities_raw}”")
+        if not _from_acled(e.id):  # ACLED gives no confidence: the importer's constant is not news
+            _field(t, "confidence", f"{e.confidence:.2f}")
+        if e.starred:
+            _field(t, "starred", "★")
         if detail.tags:
-            t.append("tags       ", style="dim")
-            t.append(detail.tags.replace(",", ", ") + "\n", style="bold magenta")
+            _field(t, "tags", detail.tags.replace(",", ", "), "bold magenta")
         if detail.note:
-            t.append("note       ", style="dim")
-            t.append(detail.note + "\n", style="italic")
-        t.append(
-            f"\n{len(detail.sources)} source{'s' if len(detail.sources) != 1 else ''}"
-            f" ({e.publishers} publisher{'s' if e.publishers != 1 else ''})\n",
-            style="bold underline",
-        )
-        for n, (s, (before, quote, after)) in enumerate(zip(detail.sources, contexts, strict=True), 1):
-            t.append(f"\n[{n}] {s.title or s.path}\n", style="bold")
-            where = f"{s.publisher or 'unknown publisher'} · {s.published or 'undated'} · chars {s.start}–{s.end}"
-            t.append(f"    {where}\n", style="dim")
-            t.append(" ".join(before.split()) + " ", style="dim")
-            t.append(" ".join(quote.split()), style="bold reverse")
-            t.append(" " + " ".join(after.split()) + "\n", style="dim")
+            _field(t, "note", detail.note, "italic")
+        t.append("\n")
+        if detail.sources:
+            n = len(detail.sources)
+            heading = f"{n} source{'s' if n != 1 else ''}"
+            if e.publishers and not _from_acled(e.id):
+                heading += f" ({e.publishers} publisher{'s' if e.publishers != 1 else ''})"
+            t.append(f"\n{heading}\n", style="bold underline")
+        for n, (s, context) in enumerate(zip(detail.sources, contexts, strict=True), 1):
+            _source(t, n, s, context)
         return Text(visible(t.plain), spans=t.spans)
+
+
+def _from_acled(key: str) -> bool:
+    """An ACLED row (event id, or its notes' document path), as db/acled.py names them."""
+    return key.startswith("acled:")
+
+
+def _field(t: Text, name: str, value: str, style: str = "") -> None:
+    t.append(f"\n{name:<11}", style="dim")
+    t.append(value, style=style)
+
+
+def _toll(detail: EventDetail) -> str:
+    """The toll, with its span where it was reported loosely ("scores dead": 40 (40–99); "over a
+    hundred": at least 101)."""
+    low, high, toll = detail.fatalities_low, detail.fatalities_high, detail.event.fatalities
+    if high is None and low is not None:
+        return f"at least {low}" if low == toll else f"{toll} (at least {low})"
+    if low is not None and high is not None and (low, high) != (toll, toll):
+        return f"{toll} ({low}–{high})"
+    return str(toll)
+
+
+def _source(t: Text, n: int, s: Source, context: tuple[str, str, str]) -> None:
+    """A source: an article's title, publisher and date, and the quote in its context; ACLED's
+    notes, whole, with the sources ACLED names."""
+    before, quote, after = context
+    where = " · ".join(x for x in (s.publisher, s.published) if x)
+    if _from_acled(s.path):
+        t.append(f"\n[{n}] ACLED notes\n", style="bold")
+        if where:
+            t.append(f"    source: {where}\n", style="dim")
+        t.append(" ".join(quote.split()) + "\n", style="italic")
+        return
+    t.append(f"\n[{n}] {s.title or s.path}\n", style="bold")
+    t.append(f"    {where + ' · ' if where else ''}chars {s.start}–{s.end}\n", style="dim")
+    if before.strip():
+        t.append(" ".join(before.split()) + " ", style="dim")
+    t.append(" ".join(quote.split()), style="bold reverse")
+    t.append(" " + " ".join(after.split()) + "\n" if after.strip() else "\n", style="dim")
 
 
 class BusyLine(Static):

@@ -4,32 +4,57 @@ path), the full article."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.text_area import Selection
 
 from db.export import FORMAT_NAMES, FORMATS, SUFFIXES
+from db.labels import SHORT_TYPES, SUB_TYPES_OF
 from tui.text import visible
+from tui.timeline_view import TYPE_COLOURS
 
 
 class HelpScreen(ModalScreen[None]):
+    """The keys, and a legend of the short type names the timeline shows. Side by side where the
+    terminal is wide enough, one under the other where not; up and down scroll."""
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    SIDE_BY_SIDE_FROM = 130  # columns
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        t = Text("Keys\n\n", style="bold")
-        for keys, description in self.rows:
-            t.append(f"  {keys:<18}", style="bold cyan")
-            t.append(f"{description}\n")
-        t.append("\nEsc closes this help.", style="dim")
-        with Vertical(id="help-box"):
-            yield Static(t)
+        keys = Text("Keys\n\n", style="bold")
+        for key, description in self.rows:
+            keys.append(f"  {key:<18}", style="bold cyan")
+            keys.append(f"{description}\n")
+        with VerticalScroll(id="help-box"):
+            with Horizontal(id="help-columns"):
+                yield Static(keys, id="help-keys")
+                yield Static(type_legend(), id="help-legend")
+            yield Static(Text("Esc closes this help; up and down scroll it.", style="dim"))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.SIDE_BY_SIDE_FROM, "stacked")
+
+
+def type_legend() -> Text:
+    """The short names of the timeline's type column, each with ACLED's name, by type."""
+    t = Text("Type names in the timeline\n", style="bold")
+    t.append("(the sub-type where the column has room, else the type)\n\n", style="dim")
+    for type_, subs in SUB_TYPES_OF.items():
+        t.append(f"  {SHORT_TYPES[type_]:<17}", style=f"bold {TYPE_COLOURS.get(type_, 'white')}")
+        t.append(f"{type_}\n", style="bold")
+        for sub, short in subs.items():
+            t.append(f"    {short:<15}", style=TYPE_COLOURS.get(type_, "white"))
+            t.append(f"{sub}\n")
+    return t
 
 
 class Prompt(ModalScreen[str | None]):

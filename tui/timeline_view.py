@@ -14,6 +14,7 @@ import time
 from array import array
 from collections import OrderedDict
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -23,6 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from db.labels import SHORT_SUB_TYPE_WIDTH, SHORT_TYPE_WIDTH, short_type
 from db.queries import EventRow, TimelineIndex
 from tui.text import visible
 
@@ -126,6 +128,60 @@ class Pages:
             self.rows.popitem(last=False)
 
 
+DATE_WIDTH = 10  # "2017-06-07"; a span shows its start month, "~2017-09"
+SUB_TYPES_FROM = 60  # columns beside the date from which sub-types are shown, not types
+PLACES_SHOWN = 3
+
+
+class RowLayout:
+    """The columns of an event's line at a width: mark and star, date, short type (its sub-type
+    where the width allows), then the summary in all that is left, cut at a word with an
+    ellipsis; its places and source count follow only where the whole summary leaves room."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        rest = width - 3 - (DATE_WIDTH + 1)
+        self.sub_types = rest >= SUB_TYPES_FROM
+        self.type_width = SHORT_SUB_TYPE_WIDTH if self.sub_types else SHORT_TYPE_WIDTH
+        self.summary_width = max(1, rest - self.type_width - 1)
+
+    def line(self, r: EventRow, marked: bool) -> Text:
+        line = Text(no_wrap=True, overflow="crop")
+        line.append(f"{'●' if marked else ' '}{'★' if r.starred else ' '} ", style="bold yellow")
+        shown = r.date or "undated"
+        if len(shown) > DATE_WIDTH:  # a span: its start month, marked approximate
+            shown = f"~{(r.date_start or '')[:7]}"
+        line.append(f"{shown:<{DATE_WIDTH}} ", style="bold" if r.precision == "day" else "dim")
+        kind = clip(visible(short_type(r.type, r.sub_type, self.type_width)), self.type_width)
+        line.append(f"{kind:<{self.type_width}} ", style=TYPE_COLOURS.get(r.type, "white"))
+        summary = clip(visible(r.summary), self.summary_width)
+        line.append(summary)
+        room = self.summary_width - cell_len(summary)
+        for extra, style in (
+            (f"  @ {', '.join(visible(p) for p in r.places[:PLACES_SHOWN])}" if r.places else "", "cyan"),
+            (f"  [{r.sources} sources]" if r.sources > 1 else "", "bold green"),
+        ):
+            if extra and cell_len(extra) <= room:
+                line.append(extra, style=style)
+                room -= cell_len(extra)
+        return line
+
+
+def clip(text: str, width: int) -> str:
+    """Text in `width` cells: whole if it fits, else cut with an ellipsis, at a word boundary
+    when one is in the last third (never mid-word without the ellipsis)."""
+    text = " ".join(text.split())
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = set_cell_size(text, width - 1).rstrip()
+    space = head.rfind(" ")
+    if space >= width * 2 // 3 and not text[len(head) : len(head) + 1].isspace():
+        head = head[:space]
+    return head.rstrip(" ,;:–-(") + "…"
+
+
 class TimelineView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="timeline.down"),
@@ -167,6 +223,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.announced: int | None = None  # the row id last announced with Highlighted
         self.moved_at = 0.0  # when the cursor last moved
         self._before_partial: tuple[int | None, int] | None = None  # (event kept, cursor) of first rows
+        self.columns = RowLayout(0)  # the columns at the width last drawn
 
     # ---- data ---------------------------------------------------------------------------
 
@@ -230,7 +287,7 @@ class TimelineView(ScrollView, can_focus=True):
     # ---- drawing ------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_size.width  # less the scrollbar: a line is never cut under it
         line = self.scroll_offset.y + y
         if not self.ids or line >= self.lines.height:
             return Strip.blank(width)
@@ -246,25 +303,12 @@ class TimelineView(ScrollView, can_focus=True):
         r = self.row(i)
         if r is None:
             return Strip(Text("   …", style="dim").render(self.app.console)).adjust_cell_length(width)
-        mark = "●" if r.id in self.marked else " "
-        star = "★" if r.starred else " "
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f" {mark}{star} ", style="bold yellow")
-        shown = r.date or "undated"
-        if len(shown) > 10:  # a span: its start month, marked approximate
-            shown = f"~{(r.date_start or '')[:7]}"
-        line.append(f"{shown:<11}", style="bold" if r.precision == "day" else "dim")
-        colour = TYPE_COLOURS.get(r.type, "white")
-        line.append(f"{r.sub_type[:24]:<25}", style=colour)
-        line.append(visible(r.summary))
-        if r.places:
-            line.append(visible(f"  @ {', '.join(r.places[:3])}"), style="cyan")
-        if r.sources > 1:
-            line.append(f"  [{r.sources} sources]", style="bold green")
+        if self.columns.width != width:
+            self.columns = RowLayout(width)
+        line = self.columns.line(r, r.id in self.marked)
         if r.rowid in self.matches:
             line.stylize("underline")
-        segments = list(line.render(self.app.console))
-        strip = Strip(segments).adjust_cell_length(width)
+        strip = Strip(line.render(self.app.console)).adjust_cell_length(width)
         if i == self.cursor:
             strip = strip.apply_style(Style(reverse=True) if self.has_focus else Style(bgcolor="grey30"))
         return strip

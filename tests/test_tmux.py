@@ -1,0 +1,160 @@
+"""The real app in a real terminal (tmux): what the screen shows at 160x48 and 80x24, and what the
+keys of the bar of time do. Skipped where tmux is not installed (CI has only Python and pip)."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from db import queries
+from db.acled import import_acled
+from db.labels import short_type
+from db.schema import connect
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+ACLED = ROOT / "tests" / "fixtures" / "acled_current.csv"
+WAIT_SECONDS = 30  # far beyond what the seed database needs: a screen that never comes fails
+
+
+class Terminal:
+    """The `timeline` app in a tmux server of its own (its own socket: the user's tmux is not
+    touched), `width` x `height`."""
+
+    def __init__(self, tmp_path: Path, db: Path, width: int, height: int) -> None:
+        self.socket = str(tmp_path / "tmux.sock")
+        command = f"{sys.executable} -c 'from cli import run; run()' --db {db}"
+        self.tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), "-c", str(ROOT), command)
+        self.pid = int(self.tmux("display-message", "-p", "-t", "t", "#{pane_pid}"))
+
+    def tmux(self, *args: str) -> str:
+        # the server hands its environment to the app: COLUMNS and LINES (pytest's) would fix its size
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        return subprocess.run(
+            ["tmux", "-S", self.socket, *args], check=True, capture_output=True, text=True, env=env
+        ).stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "t")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def wait_for(self, ready: Callable[[str], bool], what: str) -> str:
+        """Poll the screen until `ready` holds (no fixed sleep: the app answers when it answers)."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if ready(screen):
+                return screen
+            time.sleep(0.05)
+        pytest.fail(f"{what} never appeared. Screen:\n{self.screen()}")
+
+    def close(self) -> None:
+        """Quit, end the tmux server, and see the app's process gone: no stray `timeline` left."""
+        try:
+            self.keys("q")
+            self.tmux("kill-server")
+        except subprocess.CalledProcessError:
+            pass  # the server went with its only window
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+        pytest.fail(f"the app (pid {self.pid}) outlived its terminal")
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    opened: list[Terminal] = []
+
+    def open_(db: Path, width: int, height: int) -> Terminal:
+        opened.append(Terminal(tmp_path, db, width, height))
+        return opened[-1]
+
+    yield open_
+    for t in opened:
+        t.close()
+
+
+def summaries_shown(screen: str, rows: list[queries.EventRow]) -> dict[str, tuple[str, str]]:
+    """Each event's line in the timeline: (its type column, its summary as shown: whole, or up to
+    its ellipsis), by event id. A timeline line is marks (3), date (10), a space, the type (13), a
+    space, then the summary."""
+    out = {}
+    segments = [seg for line in screen.splitlines() for seg in line.split("│")]
+    for r in rows:
+        for segment in filter(lambda seg: re.match(r"[ ●★]{3}(\d{4}|~\d{4}|undated)", seg), segments):
+            text = segment[28:]
+            if text.startswith(r.summary):
+                out[r.id] = (segment[14:27], r.summary)
+            elif "…" in text and len(cut := text.split("…")[0]) >= 20 and r.summary.startswith(cut):
+                out[r.id] = (segment[14:27], cut + "…")
+    return out
+
+
+def all_rows(rows: list[queries.EventRow], at_least: int = 0) -> Callable[[str], bool]:
+    """The screen shows the bar of time and (at least `at_least` of) the rows."""
+    return lambda s: "per month" in s and len(summaries_shown(s, rows)) >= (at_least or len(rows))
+
+
+def test_at_160_columns_summaries_take_the_width_and_the_bar_of_time_moves_the_cursor(seed_db, terminal):
+    rows = queries.list_events(connect(seed_db))
+    t = terminal(seed_db, 160, 48)
+    screen = t.wait_for(all_rows(rows), "the timeline and its bar")
+    lines_shown = summaries_shown(screen, rows)
+    assert len(lines_shown) == len(rows)  # each whole, or cut with an ellipsis: never mid-word without one
+    for r in rows:
+        assert lines_shown[r.id][0].rstrip() == short_type(r.type, r.sub_type, 13)
+    assert max(len(shown) for _, shown in lines_shown.values()) >= 60
+    lines = screen.splitlines()
+    ticks = next(line for line in lines if "2017   2018" in line)
+    assert all(str(year) in ticks for year in range(2017, 2022))  # 2019 and 2020 have no event
+
+    # b focuses the bar; right moves by a month, the timeline follows; enter returns to it
+    first_in = {month: next(r for r in rows if (r.date_start or "") >= month) for month in ("2017-09", "2019-01")}
+    t.keys("b")
+    t.wait_for(lambda s: "2017-06: 3 events" in s, "the period chosen on the bar")
+    t.keys("Right", "Right", "Right")
+    t.wait_for(
+        lambda s: "2017-09: 3 events" in s and f"id         {first_in['2017-09'].id}" in s, "2017-09's first event"
+    )
+    t.keys(*["Right"] * 16)  # 2019-01, a month without events: the next event is shown
+    t.wait_for(lambda s: "2019-01: 0 events" in s and f"id         {first_in['2019-01'].id}" in s, "the next event")
+    t.keys("Enter")
+    t.wait_for(lambda s: "cursor in 2021-01" in s, "the cursor's period marked, the bar left")
+
+
+def test_at_80x24_the_app_is_still_readable(seed_db, terminal):
+    rows = queries.list_events(connect(seed_db))
+    t = terminal(seed_db, 80, 24)
+    screen = t.wait_for(all_rows(rows, 4), "the bar and the timeline")
+    lines = screen.splitlines()
+    assert "2017   2018        2019        2020        2021" in screen
+    shown = [s for _, s in summaries_shown(screen, rows).values()]
+    assert len(shown) >= 4 and all(len(s) >= 40 or s in {r.summary for r in rows} for s in shown)
+    assert all(len(line) <= 80 for line in lines)
+    t.keys("?")
+    t.wait_for(lambda s: "Keys" in s and "Time bar" in s, "the help")
+
+
+def test_an_acled_row_shows_its_id_notes_and_source(seed_db, terminal):
+    import_acled(ACLED, seed_db)
+    t = terminal(seed_db, 160, 48)
+    t.wait_for(lambda s: "per month" in s, "the app")
+    t.keys("G")
+    t.wait_for(lambda s: "undated" in s.split("╭")[-1], "the undated event's detail")
+    t.keys("k")  # the last dated event: ACLED's SYR100001
+    screen = t.wait_for(lambda s: "acled:SYR100001" in s, "the ACLED row's detail")
+    assert "source: SOHR · 2023-01-31" in screen and "ACLED notes" in screen
+    assert "None" not in screen and "confidence" not in screen.split("acled:SYR100001")[1]
