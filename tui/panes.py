@@ -143,8 +143,11 @@ class FacetPane(Vertical):
         self._show_count()
 
     def _label(self, v: FacetValue) -> Text:
+        """ "18 Syria": the count first, so a name too long for the pane never hides it."""
         chosen = v.id in self.selected
-        return Text(visible(f"{'✔ ' if chosen else ''}{v.name} ({v.count:,})"), style="bold" if chosen else "")
+        return Text.assemble(
+            ("✔ " if chosen else "", "bold"), (f"{v.count:,} ", "dim"), (visible(v.name), "bold" if chosen else "")
+        )
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
         """A node opened by the user: its children are added now (a country's towns only when asked)."""
