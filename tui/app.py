@@ -15,7 +15,7 @@ from textual.screen import Screen
 from tui.explorer import FACETS, Explorer
 from tui.panes import DetailPane, FacetPane, Histogram
 from tui.screens import ArticleScreen
-from tui.session import Article, Counted, Detail, Done, Indexed, Opened, Rows, Saved, Searched, Session
+from tui.session import Article, Counted, Detail, Done, Hits, Indexed, Opened, Rows, Saved, Searched, Session
 from tui.timeline_view import TimelineView
 from tui.workers import Answer, Failed
 
@@ -76,7 +76,7 @@ class TimelineApp(App):
         if not self._wanted(answer) or not self.session.indexed(answer):
             return
         view = self.explorer.view
-        view.matches = set()
+        view.matches = Hits()
         view.set_index(answer.index, keep=answer.keep, partial=not answer.complete)
         if answer.complete:
             filtered = " (filtered)" if not answer.filter.is_empty else ""

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header
 from db.queries import Filter, QueryError, parse_date_bound, parse_date_range
 from tui.panes import BusyLine, DetailPane, FacetPane, FacetTree, Histogram
 from tui.screens import ExportPrompt, HelpScreen, Prompt
-from tui.session import Session
+from tui.session import Hits, Session
 from tui.timeline_view import TimelineView
 
 FACETS = ("actors", "places", "types")
@@ -116,7 +116,7 @@ class Explorer(Screen):
             if self.view.ids is not self.session.index.rowids:  # first rows of the filter given up
                 self.view.set_index(self.session.index)
         if "search" in cancelled:
-            self.view.matches = set()
+            self.view.matches = Hits()
             self.view.refresh()
         if cancelled:
             self.notify("Cancelled", timeout=2)
@@ -128,7 +128,7 @@ class Explorer(Screen):
 
     def action_clear_filters(self) -> None:
         self.session.search("")
-        self.view.matches = set()
+        self.view.matches = Hits()
         self.session.set_filter(Filter())
         self.show_filter()
 
@@ -154,7 +154,7 @@ class Explorer(Screen):
             if value is not None:
                 self.session.search(value.strip())
                 if not value.strip():
-                    self.view.matches = set()
+                    self.view.matches = Hits()
                     self.view.refresh()
 
         self.app.push_screen(Prompt("Search the events (full text)", self.session.search_text), done)

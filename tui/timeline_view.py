@@ -13,6 +13,7 @@ import bisect
 import time
 from array import array
 from collections import OrderedDict
+from collections.abc import Container
 
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
@@ -219,7 +220,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.pages = Pages()
         self.token = 0  # which timeline `ids` is: pages of an older one are dropped
         self.marked = marked if marked is not None else set()  # stable event ids
-        self.matches: set[int] = set()  # row ids of search hits
+        self.matches: Container[int] = ()  # row numbers of search hits (the session's Hits)
         self.announced: int | None = None  # the row id last announced with Highlighted
         self.moved_at = 0.0  # when the cursor last moved
         self._before_partial: tuple[int | None, int] | None = None  # (event kept, cursor) of first rows
