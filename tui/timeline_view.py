@@ -13,7 +13,6 @@ import bisect
 import time
 from array import array
 from collections import OrderedDict
-from collections.abc import Container
 
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
@@ -27,6 +26,7 @@ from textual.strip import Strip
 
 from db.labels import SHORT_SUB_TYPE_WIDTH, SHORT_TYPE_WIDTH, short_type
 from db.queries import EventRow, TimelineIndex
+from tui.session import Hits
 from tui.text import visible
 
 PAGE = 200  # events per page fetched
@@ -220,7 +220,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.pages = Pages()
         self.token = 0  # which timeline `ids` is: pages of an older one are dropped
         self.marked = marked if marked is not None else set()  # stable event ids
-        self.matches: Container[int] = ()  # row numbers of search hits (the session's Hits)
+        self.matches = Hits()  # row numbers of search hits
         self.announced: int | None = None  # the row id last announced with Highlighted
         self.moved_at = 0.0  # when the cursor last moved
         self._before_partial: tuple[int | None, int] | None = None  # (event kept, cursor) of first rows
