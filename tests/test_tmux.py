@@ -158,3 +158,24 @@ def test_an_acled_row_shows_its_id_notes_and_source(seed_db, terminal):
     screen = t.wait_for(lambda s: "acled:SYR100001" in s, "the ACLED row's detail")
     assert "source: SOHR · 2023-01-31" in screen and "ACLED notes" in screen
     assert "None" not in screen and "confidence" not in screen.split("acled:SYR100001")[1]
+
+
+def test_letters_typed_on_a_pane_narrow_it_and_fire_no_command(seed_db, terminal):
+    """`a`, then "isl": the actor pane narrows to Islamic State. Before, `s` starred the event
+    and `d` opened the date dialog (issue 13, point 1)."""
+    t = terminal(seed_db, 160, 48)
+    t.wait_for(lambda s: "per month" in s, "the timeline")
+    t.keys("a", "i", "s", "l")
+
+    def narrowed(screen: str) -> bool:
+        pane = [line.split("│")[1] for line in screen.splitlines() if line.count("│") >= 2][:12]
+        shown = [cell.strip() for cell in pane[1:] if cell.strip() not in ("", "▍")]
+        # each value shown matches, or is opened to show one that does ("State forces of Iran" > IRGC)
+        return (
+            pane[0].strip() == "isl"
+            and any("Islamic State" in c for c in shown)
+            and all("isl" in cell.lower() or cell.startswith("▼") for cell in shown)
+        )
+
+    screen = t.wait_for(narrowed, "the actor pane narrowed to what matches 'isl'")
+    assert "★" not in screen and "Dates" not in screen.split("\n")[1]  # nothing starred, no date dialog

@@ -26,6 +26,15 @@ class TimePane(Vertical):
     """The bar of time above the timeline, kept in step with it: the bar marks the period of the
     cursor's event, and a period chosen on the bar moves the cursor there."""
 
+    # Priority: the pane takes the focus as the key arrives, so letters typed at once after it
+    # ("a" then "isl") narrow the pane instead of reaching the timeline ("s" would star). Bound
+    # here, these keys act only while the timeline or the bar has the focus, never in a field.
+    BINDINGS = [
+        Binding("a", "screen.focus_pane('actors')", "Actors", id="app.actors", priority=True),
+        Binding("p", "screen.focus_pane('places')", "Places", id="app.places", priority=True),
+        Binding("t", "screen.focus_pane('types')", "Types", id="app.types", priority=True),
+    ]
+
     def __init__(self, view: TimelineView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
@@ -52,9 +61,6 @@ class Explorer(Screen):
         Binding("slash", "search", "Search", id="app.search"),
         Binding("n", "next_match(1)", "Next match", show=False, id="app.next_match"),
         Binding("N", "next_match(-1)", "Prev match", show=False, id="app.prev_match"),
-        Binding("a", "focus_pane('actors')", "Actors", id="app.actors"),
-        Binding("p", "focus_pane('places')", "Places", id="app.places"),
-        Binding("t", "focus_pane('types')", "Types", id="app.types"),
         Binding("d", "date_range", "Dates", id="app.dates"),
         Binding("b", "app.focus('histogram')", "Time bar", id="app.bar"),
         Binding("c", "clear_filters", "Clear", id="app.clear"),
@@ -102,7 +108,8 @@ class Explorer(Screen):
         def keys(b: Binding) -> str:  # "g,home" -> "g home", "right_square_bracket" -> "]"
             return " ".join(self.app.get_key_display(replace(b, key=k)) for k in b.key.split(","))
 
-        rows = [(keys(b), b.description) for b in self.BINDINGS + TimelineView.BINDINGS if isinstance(b, Binding)]
+        bindings = self.BINDINGS + TimePane.BINDINGS + TimelineView.BINDINGS
+        rows = [(keys(b), b.description) for b in bindings if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (in a pane)") for b in FacetTree.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (on the time bar)") for b in Histogram.BINDINGS if isinstance(b, Binding)]
         rows.append(("ctrl+p", "Command palette"))

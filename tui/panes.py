@@ -196,7 +196,9 @@ class FacetPane(Vertical):
         tree = self.query_one(FacetTree)
         if tree.cursor_node is None and tree.root.children:
             tree.cursor_line = 0
-        tree.focus()
+        # Now, not after the keys already typed (widget.focus() waits its turn): "a" then "isl"
+        # typed at once must narrow the pane, not star the event.
+        self.screen.set_focus(tree)
 
 
 class Histogram(Widget, can_focus=True):
