@@ -26,9 +26,9 @@ class FacetTree(Tree[str]):
     opens it, left or - closes it (or goes up to its parent)."""
 
     BINDINGS = [
-        Binding("space,enter", "choose", "Choose a node and all under it", show=False),
-        Binding("right,plus", "open", "Open a node", show=False),
-        Binding("left,minus", "close", "Close a node, or go up", show=False),
+        Binding("space,enter", "choose", "Choose (all under it)"),
+        Binding("right,plus", "open", "Open"),
+        Binding("left,minus", "close", "Close / up"),
     ]
 
     class Chosen(Message):
