@@ -332,7 +332,7 @@ def print_lines(rows, width: int) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from tui.text import visible
+    from tui.text import clip, visible
 
     table = [
         (
@@ -396,23 +396,6 @@ def short_date(text: str | None) -> str:
     if dots and first[:5] == last[:5]:
         return f"{first}..{last[5:]}"
     return text
-
-
-def clip(text: str, width: int) -> str:
-    """Text in `width` terminal columns: whole if it fits, else cut with an ellipsis, at a word
-    boundary when one is near enough (a cut in mid-word always ends in the ellipsis)."""
-    from rich.cells import cell_len, set_cell_size
-
-    text = " ".join(text.split())
-    if cell_len(text) <= width:
-        return text
-    if width <= 1:
-        return "…"[:width]
-    head = set_cell_size(text, width - 1).rstrip()
-    space = head.rfind(" ")
-    if space >= width // 2 and not text[len(head) : len(head) + 1].isspace():
-        head = head[:space]
-    return head.rstrip(" ,;:–-(") + "…"
 
 
 def pad(text: str, width: int) -> str:

@@ -297,20 +297,17 @@ def grow_trees(conn: sqlite3.Connection) -> None:
         else:
             new = trees.actor(trees.gaz.actors.get(aid) or Actor(aid, name, kind or "unknown", country))
         _move(conn, "actor", aid, new)
-    for pid, ancestors in trees.place_up.items():
-        for ancestor in ancestors:
-            conn.execute(
-                "INSERT OR IGNORE INTO event_places (event_id, place_id, date_start, direct)"
-                " SELECT event_id, ?, date_start, 0 FROM event_places WHERE place_id = ? AND direct = 1",
-                (ancestor, pid),
-            )
-    for aid, groups in trees.actor_up.items():
-        for group in groups:
-            conn.execute(
-                "INSERT OR IGNORE INTO event_actors (event_id, actor_id, role, date_start, direct)"
-                " SELECT event_id, ?, role, date_start, 0 FROM event_actors WHERE actor_id = ? AND direct = 1",
-                (group, aid),
-            )
+    for table, column, ups, kept in (  # the links of a version 4 store: by event_id
+        ("event_places", "place_id", trees.place_up, "date_start"),
+        ("event_actors", "actor_id", trees.actor_up, "role, date_start"),
+    ):
+        for entity, ancestors in ups.items():
+            for ancestor in ancestors:
+                conn.execute(
+                    f"INSERT OR IGNORE INTO {table} (event_id, {column}, {kept}, direct)"
+                    f" SELECT event_id, ?, {kept}, 0 FROM {table} WHERE {column} = ? AND direct = 1",
+                    (ancestor, entity),
+                )
 
 
 def _move(conn: sqlite3.Connection, kind: str, old: str, new: str) -> None:

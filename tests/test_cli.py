@@ -16,8 +16,9 @@ import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
 
-from cli import TSV_COLUMNS, clip, main
+from cli import TSV_COLUMNS, main
 from tests.helpers import CLI, ROOT
+from tui.text import clip
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 

@@ -3,6 +3,8 @@ the command line imports it without loading the app."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
+
 # Spaces are shown as spaces: the ones ingest.text folds to " " (a copy, for tui reads no ingest module)
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
 
@@ -25,3 +27,18 @@ def _visible_char(c: str) -> str:
     if code == 0x7F:
         return "\u2421"
     return "\ufffd"  # C1 controls, bidi overrides and other invisible formatting
+
+
+def clip(text: str, width: int) -> str:
+    """Text in `width` terminal cells: whole if it fits, else cut with an ellipsis, at a word
+    boundary when one is in the second half (a cut in mid-word always ends in the ellipsis)."""
+    text = " ".join(text.split())
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = set_cell_size(text, width - 1).rstrip()
+    space = head.rfind(" ")
+    if space >= width // 2 and not text[len(head) : len(head) + 1].isspace():
+        head = head[:space]
+    return head.rstrip(" ,;:–-(") + "…"

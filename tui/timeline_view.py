@@ -14,7 +14,7 @@ import time
 from array import array
 from collections import OrderedDict
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -27,7 +27,7 @@ from textual.strip import Strip
 from db.labels import SHORT_SUB_TYPE_WIDTH, SHORT_TYPE_WIDTH, short_type
 from db.queries import EventRow, TimelineIndex
 from tui.session import Hits
-from tui.text import visible
+from tui.text import clip, visible
 
 PAGE = 200  # events per page fetched
 PAGES_KEPT = 8
@@ -166,21 +166,6 @@ class RowLayout:
                 line.append(extra, style=style)
                 room -= cell_len(extra)
         return line
-
-
-def clip(text: str, width: int) -> str:
-    """Text in `width` cells: whole if it fits, else cut with an ellipsis, at a word boundary
-    when one is in the last third (never mid-word without the ellipsis)."""
-    text = " ".join(text.split())
-    if cell_len(text) <= width:
-        return text
-    if width <= 1:
-        return "…"[:width]
-    head = set_cell_size(text, width - 1).rstrip()
-    space = head.rfind(" ")
-    if space >= width * 2 // 3 and not text[len(head) : len(head) + 1].isspace():
-        head = head[:space]
-    return head.rstrip(" ,;:–-(") + "…"
 
 
 class TimelineView(ScrollView, can_focus=True):
