@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 ALL_TIME, UNDATED = "*", ""
 SPAN_MONTHS = 13  # an event lasts a year at most (db.queries.MAX_SPAN_DAYS): begun at most this long before
-# facet -> (value counted, its parent, the table of the values, which rows)
+# facet -> (value counted, its parent, the link table it is in (none: the events), which events count)
 FACETS = {
     "actors": ("l.actor_id", "NULL", "event_actors l", "true"),
     "places": ("l.place_id", "NULL", "event_places l", "true"),
