@@ -97,18 +97,7 @@ def to_json(items: list[EventDetail]) -> str:
                 "summary": e.summary,
                 "fatalities": e.fatalities,
                 "actors": [{"name": n, "role": r, **_as_named(d, n)} for n, r in e.actors],
-                "places": [
-                    {
-                        "id": p.id,
-                        "name": p.name,
-                        "country": p.country,
-                        "country_name": p.country_name,
-                        "admin1": p.admin1,
-                        "lat": p.lat,
-                        "lon": p.lon,
-                    }
-                    for p in d.places
-                ],
+                "places": [{"id": p.id, **_place(p)} for p in d.places],
                 "sources": [
                     {
                         "document": s.document_id,
@@ -348,6 +337,7 @@ def to_geojson(items: list[EventDetail], heading: str) -> str:
 
 
 def _place(p: PlaceInfo) -> dict:
+    """A place with its country and division, as JSON and GeoJSON give it."""
     return {
         "name": p.name,
         "country": p.country,
