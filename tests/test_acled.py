@@ -16,12 +16,21 @@ from tests.helpers import CLI, SEED, bytes_read, kill_inside_transaction
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def _schema(conn) -> list:
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name")
+    return [tuple(r) for r in rows]
+
+
 def test_current_header_rows_become_events_with_actors_places_and_evidence(tmp_path):
     db = tmp_path / "t.db"
+    fresh = _schema(connect(db, create=True))
     report = import_acled(FIXTURES / "acled_current.csv", db)
     assert (report.added, report.already, report.rows) == (3, 0, 5)
     assert report.bad_rows == [(4, "unreadable event_date 'not a date'"), (6, "latitude 'north' is not a number")]
     conn = connect(db)
+    # A file bigger than the store is a bulk import: its indexes are dropped and built again.
+    assert _schema(conn) == fresh
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     (clash,) = queries.list_events(conn, queries.make_filter(conn, places=["Thiban"]))
     assert (clash.date, clash.type, clash.sub_type, clash.fatalities) == ("2023-01-31", "Battles", "Armed clash", 3)
     # ACLED's "Islamic State (Syria)" is a wing of the gazetteer's Islamic State; its "Military Forces
@@ -80,6 +89,7 @@ def test_cli_reports_bad_rows_with_line_numbers(tmp_path):
 def test_imported_events_and_stars_survive_a_reload_from_articles(seed_db):
     import_acled(FIXTURES / "acled_current.csv", seed_db)
     conn = connect(seed_db)
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     acled = [i for i in queries.event_ids(conn, queries.Filter()) if i.startswith("acled:")]
     queries.set_starred(conn, acled[0], True)
     conn.close()
@@ -95,6 +105,7 @@ def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db):
         pytest.skip("tells how far the import has read from Linux's /proc")
     csv_path = generate(60_000, tmp_path / "big.csv")
     before = queries.count_events(connect(seed_db))
+    schema = _schema(connect(seed_db))
     half = csv_path.stat().st_size // 2  # midway: half the rows read, inside the import's transaction
     kill_inside_transaction(
         [*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)],
@@ -104,6 +115,7 @@ def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db):
     conn = connect(seed_db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert queries.count_events(conn) == before
+    assert _schema(conn) == schema  # the indexes a bulk import drops come back with the rollback
 
 
 def test_a_long_import_reports_its_progress_in_bytes_read(tmp_path):

@@ -1,5 +1,6 @@
 import json
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,28 @@ def test_csv_export_has_a_header_and_a_row_per_event(seed_db):
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("id,date,date_start")
     assert len(lines) - 1 == len(export_json(seed_db, "--place", "Albu Kamal"))
+
+
+def test_a_search_shows_as_first_rows_what_its_whole_timeline_begins_with(tmp_path):
+    """A common word's first rows come from a walk of the date order (each event asked of the search
+    index), a rare word's from its collected hits: either way the rows the whole timeline begins with."""
+    from bench.generate_acled import generate
+    from db.acled import import_acled
+
+    db = tmp_path / "t.db"
+    import_acled(generate(6000, tmp_path / "acled.csv"), db)
+    conn = connect(db)
+    walks: list[str] = []
+    conn.set_trace_callback(lambda sql: walks.append(sql) if "AS walked" in sql else None)
+    army = queries.make_filter(conn, actors=["Syrian government forces"]).actors
+    for f in (
+        queries.Filter(search="killing"),  # in most notes
+        queries.Filter(search="killing", actors=army),
+        queries.Filter(search="975"),  # one place's number: a few events
+        queries.Filter(search="killing", since=date(2021, 3, 1)),
+    ):
+        first = queries.first_rows(conn, f, 200)
+        whole = queries.timeline_index(conn, f)
+        assert list(first.rowids) == list(whole.rowids[:200]), f
+        assert sum(n for _, n in first.months) == len(first.rowids)
+    assert len(walks) == 3
