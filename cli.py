@@ -506,7 +506,7 @@ def view() -> None:
 def view_save(name, actors, places, types, since, until, search, starred, around, days, view, db_path) -> None:
     """Save the filter the options give as NAME (replacing a view of that name); then
     `timeline list --view NAME`, or `v` in the app."""
-    from db.queries import QueryError, save_view
+    from db.queries import QueryError, in_words, save_view
     from db.schema import DatabaseError
 
     conn = open_db(db_path)
@@ -517,28 +517,22 @@ def view_save(name, actors, places, types, since, until, search, starred, around
         fail(f"view {name!r}: {e}", USAGE)
     except DatabaseError as e:
         fail(str(e))
-    was = f" (it was: {view_description(conn, old)})" if old else ""
-    click.echo(f"saved view {name.strip()!r}: {view_description(conn, f)}{was}", err=True)
-
-
-def view_description(conn, f) -> str:
-    from db.queries import describe_filter
-
-    return describe_filter(conn, f).removeprefix("Timeline: ")
+    was = f" (it was: {in_words(conn, old)})" if old else ""
+    click.echo(f"saved view {name.strip()!r}: {in_words(conn, f)}{was}", err=True)
 
 
 @view.command(name="list")
 @db_option
 def view_list(db_path) -> None:
     """The saved views: a line each, its name and its filter in words."""
-    from db.queries import QueryError, saved_views
+    from db.queries import QueryError, in_words, saved_views
 
     conn = open_db(db_path)
     try:
         views = saved_views(conn)
     except QueryError as e:
         fail(str(e))
-    write_stdout("".join(f"{v.name}\t{view_description(conn, v.filter)}\n" for v in views))
+    write_stdout("".join(f"{v.name}\t{in_words(conn, v.filter)}\n" for v in views))
 
 
 @view.command(name="delete")

@@ -889,6 +889,11 @@ def delete_view(conn, name: str) -> None:
     _write_annotation(conn, "DELETE FROM user.views WHERE name = ?", (name,), "the view is not deleted")
 
 
+def in_words(conn, f: Filter) -> str:
+    """A view's filter in words: "Islamic State; Deir ez-Zor; 2017-01-01 to 2018-12-31"."""
+    return describe_filter(conn, f).removeprefix("Timeline").removeprefix(": ") or "every event"
+
+
 def _view_row(conn, name: str) -> str | None:
     row = _has_views(conn) and conn.execute("SELECT filter FROM user.views WHERE name = ?", (name,)).fetchone()
     return row[0] if row else None
@@ -927,5 +932,7 @@ def describe_filter(conn, f: Filter) -> str:
         parts.append("starred")
     if f.around:
         event_id, days = f.around
-        parts.append(f"within {days} days of event {event_id}, at its places or with its actors")
+        row = conn.execute("SELECT date FROM events WHERE id = ?", (event_id,)).fetchone()
+        when = f"{row[0]} ({event_id})" if row and row[0] else event_id
+        parts.append(f"within {days} days of the event of {when}, at its places or with its actors")
     return "Timeline" + (": " + "; ".join(parts) if parts else "")

@@ -53,7 +53,7 @@ class TimelineApp(App):
 
     def on_facet_pane_changed(self, message: FacetPane.Changed) -> None:
         chosen: dict[str, Any] = {message.facet: message.selected}
-        self.session.set_filter(replace(self.session.filter, **chosen))
+        self.session.set_filter(replace(self.session.filter, **chosen), at=self.explorer.view.current_id)
 
     def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
         self.session.show(message.rowid)
