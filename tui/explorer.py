@@ -62,10 +62,16 @@ class Navigator(Horizontal):
     thirty days either side."""
 
     BINDINGS = [
-        Binding("x", "context", "Context", id="app.context"),  # the events around this one
-        Binding("X", "context(True)", "Context: ask the days", show=False, id="app.context_days"),
-        Binding("backspace", "back", "Back to the filter before", show=False, id="app.back"),
-        Binding("v", "views", "Views", id="app.views"),
+        Binding(
+            "x",
+            "context",
+            "Context",
+            tooltip="Context: ±7 days, at its places or its actors",
+            id="app.context",
+        ),
+        Binding("X", "context(True)", "Context, asking the days", show=False, id="app.context_days"),
+        Binding("backspace", "back", "Back to the filter and event before", show=False, id="app.back"),
+        Binding("v", "views", "Views", tooltip="Saved views: pick, delete, save this filter", id="app.views"),
     ]
     MAX_COUNT = 100_000
 
@@ -186,9 +192,10 @@ class Explorer(Screen):
         def keys(b: Binding) -> str:  # "g,home" -> "g home", "right_square_bracket" -> "]"
             return " ".join(self.app.get_key_display(replace(b, key=k)) for k in b.key.split(","))
 
-        bindings = self.BINDINGS + TimePane.BINDINGS + Navigator.BINDINGS + TimelineView.BINDINGS
-        rows = [(keys(b), b.description) for b in bindings if isinstance(b, Binding)]
-        rows.append(("0-9 then x", "Context over that many days either side"))
+        bindings = self.BINDINGS + TimePane.BINDINGS + Navigator.BINDINGS
+        rows = [(keys(b), b.tooltip or b.description) for b in bindings if isinstance(b, Binding)]
+        rows.append(("0-9 then x", "Context, that many days either side"))
+        rows += [(keys(b), b.description) for b in TimelineView.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (in a pane)") for b in FacetTree.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (on the time bar)") for b in Histogram.BINDINGS if isinstance(b, Binding)]
         rows.append(("ctrl+p", "Command palette"))
