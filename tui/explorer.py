@@ -66,7 +66,7 @@ class Navigator(Horizontal):
             "x",
             "context",
             "Context",
-            tooltip="Context: ±7 days, at its places or its actors",
+            tooltip="Context: ±7 days, same places or actors",
             id="app.context",
         ),
         Binding("X", "context(True)", "Context, asking the days", show=False, id="app.context_days"),
