@@ -97,7 +97,7 @@ def build_filter(conn, actors, places, types, since, until, search, starred, aro
     from db.queries import Filter, QueryError, known_types, make_filter, parse_date_bound, saved_view
 
     if days is not None and not around:
-        fail("--days: says how far --around an event to look; give --around EVENT_ID", USAGE)
+        fail("--days: only with --around EVENT_ID (the days either side of that event)", USAGE)
 
     for option, value, end in (("--since", since, False), ("--until", until, True)):
         try:
