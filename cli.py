@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -44,6 +45,18 @@ def filter_options(fn):
             click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),
             click.option("--search", help="Full-text search in summaries and quotes."),
             click.option("--starred", is_flag=True, help="Only starred events."),
+            click.option(
+                "--around",
+                metavar="EVENT_ID",
+                help="The events that begin within --days of this event, at its places (a town: its"
+                " first-level division) or with its actors.",
+            ),
+            click.option("--days", type=click.IntRange(min=0), help="Days either side for --around (default 7)."),
+            click.option(
+                "--view",
+                metavar="NAME",
+                help="Start from a saved view (`timeline view list`); a filter option given too replaces that part.",
+            ),
         ]
     ):
         fn = option(fn)
@@ -78,9 +91,13 @@ def open_db(db_path: str):
         fail(str(e))
 
 
-def build_filter(conn, actors, places, types, since, until, search, starred):
-    """The filter the options ask for; an unknown name, type or date is a usage error (status 2)."""
-    from db.queries import QueryError, known_types, make_filter, parse_date_bound
+def build_filter(conn, actors, places, types, since, until, search, starred, around=None, days=None, view=None):
+    """The filter the options ask for; an unknown name, type, date, event or view is a usage error
+    (status 2). Options given with a view replace those parts of it."""
+    from db.queries import Filter, QueryError, known_types, make_filter, parse_date_bound, saved_view
+
+    if days is not None and not around:
+        fail("--days: only with --around EVENT_ID (the days either side of that event)", USAGE)
 
     for option, value, end in (("--since", since, False), ("--until", until, True)):
         try:
@@ -93,7 +110,11 @@ def build_filter(conn, actors, places, types, since, until, search, starred):
         if t not in known:
             fail(f"--type: no event of type {t!r} here (types here: {', '.join(sorted(known))})", USAGE)
     try:
-        return make_filter(conn, actors, places, types, since, until, search, starred)
+        f = make_filter(conn, actors, places, types, since, until, search, starred, around, days)
+        if view is None:
+            return f
+        given = {k: v for k, v in vars(f).items() if v != getattr(Filter(), k)}
+        return replace(saved_view(conn, view), **given)
     except QueryError as e:
         fail(str(e), USAGE)
 
@@ -265,13 +286,13 @@ def import_acled(file, db_path) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option("--long", "long_", is_flag=True, help="The full table: every actor and place, wrapped.")
 @db_option
-def list_(actors, places, types, since, until, search, starred, limit, long_, db_path) -> None:
+def list_(actors, places, types, since, until, search, starred, around, days, view, limit, long_, db_path) -> None:
     """Print the events that match the filters, in date order: one line each, fitted to the
     terminal; tab-separated with a header line when the output is not a terminal."""
     from db.queries import QueryError, count_events, list_events
 
     conn = open_db(db_path)
-    f = build_filter(conn, actors, places, types, since, until, search, starred)
+    f = build_filter(conn, actors, places, types, since, until, search, starred, around, days, view)
     try:
         rows = list_events(conn, f, limit)
         total = count_events(conn, f) if long_ or (limit and len(rows) == limit) else len(rows)
@@ -419,7 +440,9 @@ def pad(text: str, width: int) -> str:
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--parents", is_flag=True, help="Create the output file's missing folders.")
 @db_option
-def export(actors, places, types, since, until, search, starred, fmt, output, force, parents, db_path) -> None:
+def export(
+    actors, places, types, since, until, search, starred, around, days, view, fmt, output, force, parents, db_path
+) -> None:
     """Export the matching events: JSON, Markdown with citations, CSV, or a shape another tool opens
     (GeoJSON, TimelineJS, Timesketch, ACLED). What a format cannot hold (an undated event in a
     timeline) is left out and counted on stderr."""
@@ -431,7 +454,7 @@ def export(actors, places, types, since, until, search, starred, fmt, output, fo
     if output is not None and os.path.lexists(output) and not force:
         fail(f"{output} exists (use --force to overwrite it)", USAGE)
     conn = open_db(db_path)
-    f = build_filter(conn, actors, places, types, since, until, search, starred)
+    f = build_filter(conn, actors, places, types, since, until, search, starred, around, days, view)
     try:
         done = render(conn, event_ids(conn, f), fmt, describe_filter(conn, f))
     except QueryError as e:
@@ -469,6 +492,65 @@ def annotate(event_id, star, tags, note, db_path) -> None:
         fail(str(e), USAGE)
     except DatabaseError as e:
         fail(str(e))
+
+
+@main.group()
+def view() -> None:
+    """Saved views: a filter kept by name, beside the stars and notes (a load never touches them)."""
+
+
+@view.command(name="save")
+@click.argument("name")
+@filter_options
+@db_option
+def view_save(name, actors, places, types, since, until, search, starred, around, days, view, db_path) -> None:
+    """Save the filter the options give as NAME (replacing a view of that name); then
+    `timeline list --view NAME`, or `v` in the app."""
+    from db.queries import QueryError, in_words, save_view
+    from db.schema import DatabaseError
+
+    conn = open_db(db_path)
+    f = build_filter(conn, actors, places, types, since, until, search, starred, around, days, view)
+    try:
+        old = save_view(conn, name, f)
+    except QueryError as e:
+        fail(f"view {name!r}: {e}", USAGE)
+    except DatabaseError as e:
+        fail(str(e))
+    was = f" (it was: {in_words(conn, old)})" if old else ""
+    click.echo(f"saved view {name.strip()!r}: {in_words(conn, f)}{was}", err=True)
+
+
+@view.command(name="list")
+@db_option
+def view_list(db_path) -> None:
+    """The saved views: a line each, its name and its filter in words."""
+    from db.queries import QueryError, in_words, saved_views
+
+    conn = open_db(db_path)
+    try:
+        views = saved_views(conn)
+    except QueryError as e:
+        fail(str(e))
+    write_stdout("".join(f"{v.name}\t{in_words(conn, v.filter)}\n" for v in views))
+
+
+@view.command(name="delete")
+@click.argument("name")
+@db_option
+def view_delete(name, db_path) -> None:
+    """Delete the saved view NAME."""
+    from db.queries import QueryError, delete_view
+    from db.schema import DatabaseError
+
+    conn = open_db(db_path)
+    try:
+        delete_view(conn, name)
+    except QueryError as e:
+        fail(str(e), USAGE)
+    except DatabaseError as e:
+        fail(str(e))
+    click.echo(f"deleted view {name!r}", err=True)
 
 
 @main.command()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sqlite3
 from array import array
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from ingest.dates import parse_published
 from ingest.text import alias_key
 
 MAX_SPAN_DAYS = 366  # the longest interval an event can have: a year
+AROUND_DAYS = 7  # the context of an event: the events this many days either side of it
 
 
 class QueryError(ValueError):
@@ -31,6 +33,7 @@ class Filter:
     until: date | None = None
     search: str | None = None
     starred: bool = False
+    around: tuple[str, int] | None = None  # (event id, days): its context, see `_around`
 
     def without(self, facet: str) -> Filter:
         """The filter with nothing chosen in one facet: "actors", "places" or "types"."""
@@ -248,7 +251,9 @@ def known_types(conn) -> set[str]:
     return {v for row in conn.execute("SELECT DISTINCT type, sub_type FROM events") for v in row}
 
 
-def make_filter(conn, actors=(), places=(), types=(), since=None, until=None, search=None, starred=False) -> Filter:
+def make_filter(
+    conn, actors=(), places=(), types=(), since=None, until=None, search=None, starred=False, around=None, days=None
+) -> Filter:
     return Filter(
         actors=tuple(resolve_actor(conn, a) for a in actors),
         places=tuple(resolve_place(conn, p) for p in places),
@@ -257,7 +262,20 @@ def make_filter(conn, actors=(), places=(), types=(), since=None, until=None, se
         until=parse_date_bound(until, end=True) if until else None,
         search=search or None,
         starred=starred,
+        around=around_event(conn, around, AROUND_DAYS if days is None else days) if around else None,
     )
+
+
+def around_event(conn, event_id: str, days: int) -> tuple[str, int]:
+    """The context of an event, for `Filter.around`: an unknown or undated event has none."""
+    row = conn.execute("SELECT date_start FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        raise QueryError(f"no event {event_id!r}")
+    if row[0] is None:
+        raise QueryError(f"event {event_id!r} is undated: no events are around it")
+    if days < 0:
+        raise QueryError(f"days around an event: {days} is below 0")
+    return event_id, days
 
 
 # ---- the filter as SQL ----------------------------------------------------------------------
@@ -296,7 +314,36 @@ def _where(f: Filter) -> tuple[str, list]:
         params.append(fts_query(f.search))
     if f.starred:
         clauses.append("e.id IN (SELECT event_id FROM annotations WHERE starred = 1)")
+    if f.around:
+        clause, more = _around(*f.around)
+        clauses.append(clause)
+        params += more
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _around(event_id: str, days: int) -> tuple[str, list]:
+    """The events that begin within `days` of an event's span, at one of its places (a town's
+    first-level division: the town and the towns near it) or with one of its own actors (not
+    their groups, which would take in a whole state's forces). Each half is one walk of a link
+    index over a few days per value, without the events; the event itself is read by
+    subqueries, so a filter stays plain data that a saved view can hold."""
+    seq = "(SELECT seq FROM events WHERE id = ?)"
+    near = (
+        "date_start BETWEEN date((SELECT date_start FROM events WHERE id = ?), ?)"
+        " AND date((SELECT coalesce(date_end, date_start) FROM events WHERE id = ?), ?)"
+    )
+    places = (
+        "SELECT CASE WHEN p.kind <> 'admin1' AND up.kind = 'admin1' THEN up.id ELSE p.id END"
+        " FROM event_places ep JOIN places p ON p.id = ep.place_id LEFT JOIN places up ON up.id = p.parent"
+        f" WHERE ep.event_seq = {seq} AND ep.direct"
+    )
+    actors = f"SELECT actor_id FROM event_actors WHERE event_seq = {seq} AND direct"
+    sql = (
+        f"e.seq IN (SELECT event_seq FROM event_places WHERE place_id IN ({places}) AND {near}"
+        f" UNION SELECT event_seq FROM event_actors WHERE actor_id IN ({actors}) AND {near})"
+    )
+    window = [event_id, f"-{days} days", event_id, f"+{days} days"]
+    return sql, [event_id, *window, event_id, *window]
 
 
 def _marks(values) -> str:
@@ -795,7 +842,7 @@ def _require_event(conn, event_id: str) -> None:
         raise QueryError(f"no event {event_id!r}")
 
 
-def _write_annotation(conn, sql: str, params: tuple) -> None:
+def _write_annotation(conn, sql: str, params: tuple, lost: str = "the annotation is not saved") -> None:
     try:
         with conn:
             conn.execute(sql, params)
@@ -803,7 +850,101 @@ def _write_annotation(conn, sql: str, params: tuple) -> None:
         if "readonly" not in str(e):
             raise
         where = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'user'").fetchone()[0]
-        raise DatabaseError(f"{where or 'the annotations'}: read-only, the annotation is not saved") from None
+        raise DatabaseError(f"{where or 'the annotations'}: read-only, {lost}") from None
+
+
+# A saved view is a filter kept by name in the user's database, beside the annotations: a load
+# or an import never touches it. The filter is JSON, its ids resolved, its fields at their
+# defaults left out.
+
+
+@dataclass
+class View:
+    name: str
+    filter: Filter
+    updated: str
+
+
+def filter_to_json(f: Filter) -> str:
+    chosen = {k: v for k, v in asdict(f).items() if v != getattr(Filter(), k)}
+    return json.dumps(chosen, default=date.isoformat, sort_keys=True, ensure_ascii=False)
+
+
+def filter_from_json(text: str) -> Filter:
+    """A filter `filter_to_json` wrote; one with a field this version lacks is refused rather than
+    run without it (it would show more than was saved)."""
+    data: dict[str, Any] = json.loads(text)
+    unknown = sorted(set(data) - {f.name for f in fields(Filter)})
+    if unknown:
+        raise QueryError(f"it filters on {', '.join(unknown)}, unknown to this version of timeline")
+    for bound in ("since", "until"):
+        if data.get(bound):
+            data[bound] = date.fromisoformat(data[bound])
+    tuples: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return Filter(**tuples)
+
+
+def save_view(conn, name: str, f: Filter) -> Filter | None:
+    """Keep `f` as the view `name`; the filter it replaces, if the name was taken."""
+    name = name.strip()
+    if not name:
+        raise QueryError("a view needs a name")
+    if f.is_empty:
+        raise QueryError("nothing to save: the filter is empty")
+    old = _view_row(conn, name)
+    if not _has_views(conn):
+        raise DatabaseError("the user database is read-only: the view is not saved")
+    _write_annotation(
+        conn,
+        "INSERT INTO user.views (name, filter, created, updated) VALUES (?, ?, datetime('now'), datetime('now'))"
+        " ON CONFLICT(name) DO UPDATE SET filter = excluded.filter, updated = excluded.updated",
+        (name, filter_to_json(f)),
+        "the view is not saved",
+    )
+    return filter_from_json(old) if old else None
+
+
+def saved_views(conn) -> list[View]:
+    """Every saved view, by name."""
+    if not _has_views(conn):
+        return []
+    rows = conn.execute("SELECT name, filter, updated FROM user.views ORDER BY name COLLATE NOCASE").fetchall()
+    return [View(r[0], _view_filter(r[0], r[1]), r[2]) for r in rows]
+
+
+def saved_view(conn, name: str) -> Filter:
+    text = _view_row(conn, name)
+    if text is None:
+        known = ", ".join(v.name for v in saved_views(conn)) or "none yet"
+        raise QueryError(f"no view called {name!r} (views: {known})")
+    return _view_filter(name, text)
+
+
+def delete_view(conn, name: str) -> None:
+    saved_view(conn, name)  # an unknown name is the user's to fix
+    _write_annotation(conn, "DELETE FROM user.views WHERE name = ?", (name,), "the view is not deleted")
+
+
+def in_words(conn, f: Filter) -> str:
+    """A view's filter in words: "Islamic State; Deir ez-Zor; 2017-01-01 to 2018-12-31"."""
+    return describe_filter(conn, f).removeprefix("Timeline").removeprefix(": ") or "every event"
+
+
+def _view_row(conn, name: str) -> str | None:
+    row = _has_views(conn) and conn.execute("SELECT filter FROM user.views WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else None
+
+
+def _view_filter(name: str, text: str) -> Filter:
+    try:
+        return filter_from_json(text)
+    except (ValueError, TypeError) as e:  # QueryError is a ValueError, as is bad JSON
+        raise QueryError(f"view {name!r}: {e}") from None
+
+
+def _has_views(conn) -> bool:
+    """A user database older than saved views, attached read-only, has no table for them."""
+    return bool(conn.execute("SELECT 1 FROM user.sqlite_master WHERE name = 'views'").fetchone())
 
 
 def describe_filter(conn, f: Filter) -> str:
@@ -825,4 +966,9 @@ def describe_filter(conn, f: Filter) -> str:
         parts.append(f"matching “{f.search}”")
     if f.starred:
         parts.append("starred")
+    if f.around:
+        event_id, days = f.around
+        row = conn.execute("SELECT date FROM events WHERE id = ?", (event_id,)).fetchone()
+        when = f"{row[0]} ({event_id})" if row and row[0] else event_id
+        parts.append(f"within {days} days of the event of {when}, at its places or with its actors")
     return "Timeline" + (": " + "; ".join(parts) if parts else "")

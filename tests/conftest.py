@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from db.acled import import_acled
 from db.schema import connect
 from pipeline import load
-from tests.helpers import SEED
+from tests.helpers import ROOT, SEED
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +32,12 @@ def conn(seed_db):
     c = connect(seed_db)
     yield c
     c.close()
+
+
+@pytest.fixture
+def context_db(tmp_path) -> Path:
+    """Eight ACLED rows around acled:CTX001 (IS against regime forces at Thiban, Deir ez-Zor,
+    2023-03-10), each row's notes saying how it stands to it (tests/fixtures/acled_context.csv)."""
+    db = tmp_path / "context.db"
+    import_acled(ROOT / "tests" / "fixtures" / "acled_context.csv", db)
+    return db

@@ -99,6 +99,73 @@ async def test_date_range_filter_and_search(seed_db):
         assert view.matches and view.current_rowid in view.matches
 
 
+def on_timeline(conn: sqlite3.Connection, view: TimelineView) -> list[str]:
+    """The ids of the events on the timeline, in order."""
+    return [r.id for r in queries.events_by_rowids(conn, view.ids)]
+
+
+async def test_context_key_shows_the_events_around_and_back_returns_with_the_cursor(context_db):
+    around_7 = ["acled:CTX003", "acled:CTX001", "acled:CTX002", "acled:CTX008"]  # see tests/test_views.py
+    app = TimelineApp(context_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view, conn = app.query_one(TimelineView), connect(context_db)
+        everything = on_timeline(conn, view)
+        await pilot.press(*["j"] * everything.index("acled:CTX001"))
+        await pilot.press("x")
+        await settle(pilot, app)
+        assert on_timeline(conn, view) == around_7 and view.current_id == "acled:CTX001"
+        assert not any(app.query_one(f"#{f}", FacetPane).selected for f in ("actors", "places", "types"))
+        await pilot.press("1", "0", "x")  # a count: ten days either side
+        await settle(pilot, app)
+        assert on_timeline(conn, view) == [*around_7, "acled:CTX005"]
+        await pilot.press("G")
+        await pilot.press("backspace")  # to the seven days, on the event the cursor was on there
+        await settle(pilot, app)
+        assert on_timeline(conn, view) == around_7 and view.current_id == "acled:CTX001"
+        await pilot.press("backspace")  # to the whole timeline
+        await settle(pilot, app)
+        assert on_timeline(conn, view) == everything and view.current_id == "acled:CTX001"
+        await pilot.press("backspace")  # nothing before: nothing changes
+        await settle(pilot, app)
+        assert on_timeline(conn, view) == everything and view.current_id == "acled:CTX001"
+        await pilot.press("X")  # the days asked
+        await pilot.press("backspace", "1", "0", "enter")
+        await settle(pilot, app)
+        assert on_timeline(conn, view) == [*around_7, "acled:CTX005"]
+
+
+async def test_a_filter_saved_as_a_view_is_picked_from_the_list_and_deleted(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view, conn = app.query_one(TimelineView), connect(seed_db)
+        await pilot.press("a", "enter", "escape")  # the actor with most events; back to the timeline
+        await pilot.press("d", *"2017..2018", "enter")
+        await settle(pilot, app)
+        chosen = app.session.filter
+        assert chosen.actors and chosen.since
+        await pilot.press("v")
+        await settle(pilot, app)
+        await pilot.press(*"daily", "enter")  # no views yet: the name field has the focus
+        await settle(pilot, app)
+        assert [(v.name, v.filter) for v in queries.saved_views(conn)] == [("daily", chosen)]
+        await pilot.press("c")
+        await settle(pilot, app)
+        assert app.session.filter.is_empty
+        await pilot.press("v")
+        await settle(pilot, app)
+        await pilot.press("enter")  # the first view in the list
+        await settle(pilot, app)
+        assert app.session.filter == chosen and app.query_one("#actors", FacetPane).selected == set(chosen.actors)
+        assert on_timeline(conn, view) == queries.event_ids(conn, chosen)
+        await pilot.press("v")
+        await settle(pilot, app)
+        await pilot.press("delete", "escape")
+        await settle(pilot, app)
+        assert queries.saved_views(conn) == [] and app.session.filter == chosen
+
+
 class Statements(list):
     """(thread, SQL) of every statement run; `gate`, when set, holds each statement `held` picks
     (a full-text search, by default) before it runs, as a slow one at a million events would."""
@@ -146,6 +213,9 @@ async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, stateme
             ["r"],
             ["d", *"2021", "enter"],
             ["b", "right", "left", "enter"],
+            ["x"],
+            ["backspace"],
+            ["v", "escape"],
         ):
             await pilot.press(*keys)
             await settle(pilot, app)

@@ -236,6 +236,7 @@ def test_a_read_only_database_is_read_and_a_write_says_why(shared_folder, protec
     target = json.loads(listed.stdout)[0]["id"]
     for command, says in (
         (["annotate", target, "--star"], "read-only"),
+        (["view", "save", "daily", "--starred"], "read-only"),
         (["load", str(SEED)], "read-only"),
         (["ingest", str(SEED / "articles")], "read-only"),
     ):

@@ -12,7 +12,7 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui.explorer import FACETS, Explorer
+from tui.explorer import FACETS, Explorer, Navigator
 from tui.panes import DetailPane, FacetPane, Histogram
 from tui.screens import ArticleScreen
 from tui.session import Article, Counted, Detail, Done, Hits, Indexed, Opened, Rows, Saved, Searched, Session
@@ -53,7 +53,7 @@ class TimelineApp(App):
 
     def on_facet_pane_changed(self, message: FacetPane.Changed) -> None:
         chosen: dict[str, Any] = {message.facet: message.selected}
-        self.session.set_filter(replace(self.session.filter, **chosen))
+        self.session.set_filter(replace(self.session.filter, **chosen), at=self.explorer.view.current_id)
 
     def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
         self.session.show(message.rowid)
@@ -149,6 +149,10 @@ class TimelineApp(App):
         if not self.session.filter.is_empty:
             yield SystemCommand("Clear filters", "Show every event", explorer.action_clear_filters)
         yield SystemCommand("Jump to date", "Move the cursor to a date", explorer.action_jump_to_date)
+        navigator = explorer.query_one(Navigator)
+        yield SystemCommand("Saved views", "Pick a saved view, delete one, or save this filter", navigator.action_views)
+        if self.session.history:
+            yield SystemCommand("Back", "The filter before, the cursor on its event", navigator.action_back)
         yield SystemCommand(
             "Toggle filter panes",
             "Show or hide the actor, place and type panes",
@@ -166,6 +170,11 @@ class TimelineApp(App):
             lambda: setattr(self, "theme", other_theme),
         )
         if explorer.view.current_id:
+            yield SystemCommand(
+                "Context of this event",
+                "The events 7 days either side, at its places or with its actors",
+                navigator.action_context,
+            )
             yield SystemCommand("Star or unstar this event", "Stars survive reloads", explorer.action_star)
             yield SystemCommand(
                 "Tag this event", "Add tags, separated by commas", lambda: explorer.action_annotate("tags")

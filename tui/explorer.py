@@ -7,15 +7,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from db.queries import Filter, QueryError, parse_date_bound, parse_date_range
+from db.queries import AROUND_DAYS, Filter, QueryError, parse_date_bound, parse_date_range
 from tui.panes import BusyLine, DetailPane, FacetPane, FacetTree, Histogram
-from tui.screens import ExportPrompt, HelpScreen, Prompt
+from tui.screens import ExportPrompt, HelpScreen, Prompt, ViewsScreen
 from tui.session import Hits, Session
 from tui.timeline_view import TimelineView
 
@@ -54,6 +55,89 @@ class TimePane(Vertical):
             self.view.focus()
 
 
+class Navigator(Horizontal):
+    """The explorer's body (panes, timeline, detail), and the keys that move between filters: the
+    context of the event at the cursor, back to the filter before, saved views. Bound here, they
+    act wherever the focus is but in a text field. A number typed first is a count: `30x` shows
+    thirty days either side."""
+
+    BINDINGS = [
+        Binding(
+            "x",
+            "context",
+            "Context",
+            tooltip="Context: ±7 days, same places or actors",
+            id="app.context",
+        ),
+        Binding("X", "context(True)", "Context, asking the days", show=False, id="app.context_days"),
+        Binding("backspace", "back", "Back to the filter and event before", show=False, id="app.back"),
+        Binding("v", "views", "Views", tooltip="Saved views: pick, delete, save this filter", id="app.views"),
+    ]
+    MAX_COUNT = 100_000
+
+    def __init__(self, session: Session, view: TimelineView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session, self.view = session, view
+        self.typed = 0  # the digits typed so far
+        self.count = 0  # those typed before the key being answered
+
+    def on_key(self, event: events.Key) -> None:
+        # Before the bindings: a key's count is taken here, and the digits go no further.
+        if event.character and event.character.isdecimal():
+            self.typed = min(self.typed * 10 + int(event.character), self.MAX_COUNT)
+            event.stop()
+            event.prevent_default()
+        else:
+            self.count, self.typed = self.typed, 0
+
+    def action_context(self, ask: bool = False) -> None:
+        """The events that begin within some days of the one at the cursor (a count, else 7), at
+        its places or with its actors; backspace comes back."""
+        row = self.view.row(self.view.cursor) if self.view.ids else None
+        if row is None:
+            return
+        if not row.date_start:
+            self.notify("This event is undated: nothing is around it", severity="warning")
+            return
+        days = self.count or AROUND_DAYS
+
+        def check(value: str) -> str | None:
+            return None if value.strip().isdecimal() else "a number of days, e.g. 7"
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self._around(row.id, row.date or "", min(int(value), self.MAX_COUNT))
+
+        if ask:
+            self.app.push_screen(Prompt("Days either side of the event", str(days), check), done)
+        else:
+            self._around(row.id, row.date or "", days)
+
+    def _around(self, event_id: str, when: str, days: int) -> None:
+        self.session.set_filter(Filter(around=(event_id, days)), at=event_id)
+        self._show_filter()
+        self.notify(f"Within {days} days of {when}, at its places or with its actors (backspace: back)", timeout=4)
+
+    def action_back(self) -> None:
+        if self.session.back():
+            self._show_filter()
+        else:
+            self.notify("No earlier filter to go back to", timeout=2)
+
+    def action_views(self) -> None:
+        def chosen(f: Filter | None) -> None:
+            if f is not None:
+                self.session.set_filter(f, at=self.view.current_id)
+                self._show_filter()
+
+        self.app.push_screen(ViewsScreen(self.session.views, self.session.filter), chosen)
+
+    def _show_filter(self) -> None:
+        explorer = self.screen
+        assert isinstance(explorer, Explorer)
+        explorer.show_filter()
+
+
 class Explorer(Screen):
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="app.quit"),
@@ -80,7 +164,7 @@ class Explorer(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="body"):
+        with Navigator(self.session, self.view, id="body"):
             with Vertical(id="sidebar"):
                 yield FacetPane("actors", "Actors (a)", id="actors")
                 yield FacetPane("places", "Places (p)", id="places")
@@ -108,8 +192,10 @@ class Explorer(Screen):
         def keys(b: Binding) -> str:  # "g,home" -> "g home", "right_square_bracket" -> "]"
             return " ".join(self.app.get_key_display(replace(b, key=k)) for k in b.key.split(","))
 
-        bindings = self.BINDINGS + TimePane.BINDINGS + TimelineView.BINDINGS
-        rows = [(keys(b), b.description) for b in bindings if isinstance(b, Binding)]
+        bindings = self.BINDINGS + TimePane.BINDINGS + Navigator.BINDINGS
+        rows = [(keys(b), b.tooltip or b.description) for b in bindings if isinstance(b, Binding)]
+        rows.append(("0-9 then x", "Context, that many days either side"))
+        rows += [(keys(b), b.description) for b in TimelineView.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (in a pane)") for b in FacetTree.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (on the time bar)") for b in Histogram.BINDINGS if isinstance(b, Binding)]
         rows.append(("ctrl+p", "Command palette"))
@@ -136,7 +222,7 @@ class Explorer(Screen):
     def action_clear_filters(self) -> None:
         self.session.search("")
         self.view.matches = Hits()
-        self.session.set_filter(Filter())
+        self.session.set_filter(Filter(), at=self.view.current_id)
         self.show_filter()
 
     def action_date_range(self) -> None:
@@ -150,7 +236,7 @@ class Explorer(Screen):
         def done(value: str | None) -> None:
             if value is not None:
                 since, until = parse_date_range(value)
-                self.session.set_filter(replace(self.session.filter, since=since, until=until))
+                self.session.set_filter(replace(self.session.filter, since=since, until=until), self.view.current_id)
 
         f = self.session.filter
         current = f"{f.since or ''}..{f.until or ''}" if f.since or f.until else ""

@@ -1,5 +1,5 @@
 """Modal screens: help, a one-line prompt (date range, search), the export prompt (format and
-path), the full article."""
+path), the saved views, the full article."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
 from textual.widgets.text_area import Selection
 
 from db.export import FORMAT_NAMES, FORMATS, SUFFIXES
 from db.labels import SHORT_TYPES, SUB_TYPES_OF
+from db.queries import Filter
+from tui.session import SavedViews, ViewsListed
 from tui.text import visible
 from tui.timeline_view import TYPE_COLOURS
+from tui.workers import Failed
 
 
 class HelpScreen(ModalScreen[None]):
@@ -117,6 +121,79 @@ class ExportPrompt(ModalScreen[tuple[str, str] | None]):
             self.query_one("#prompt-error", Label).update(Text("a file name, please", style="bold red"))
             return
         self.dismiss((self.fmt, event.value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ViewsScreen(ModalScreen[Filter | None]):
+    """The saved views, to pick one (Enter) or delete it (Delete); under them, a field that saves
+    the current filter as a view. Answers the filter picked, or None."""
+
+    DEFAULT_CSS = """
+    ViewsScreen { align: center middle; }
+    ViewsScreen OptionList { height: auto; max-height: 16; margin: 1 0; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="views.cancel"),
+        Binding("delete", "delete", "Delete the view", id="views.delete"),
+    ]
+
+    def __init__(self, views: SavedViews, current: Filter) -> None:
+        super().__init__()
+        self.views, self.current = views, current
+        self.filters: dict[str, Filter] = {}  # by name, as listed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Label("Saved views: Enter shows one, Delete deletes it, Tab goes to the name to save")
+            yield OptionList(id="views-list")
+            empty = self.current.is_empty
+            yield Label("Nothing is filtered: no view to save" if empty else "Save the current filter as (Enter)")
+            yield Input(placeholder="a name", id="prompt-input", disabled=empty)
+            yield Label("", id="prompt-error")
+
+    def on_mount(self) -> None:
+        self.views.fetch(self)
+        self.query_one(Input if not self.current.is_empty else OptionList).focus()
+
+    def on_views_listed(self, answer: ViewsListed) -> None:
+        if answer.request.stale:
+            return
+        options = self.query_one(OptionList)
+        options.clear_options()
+        self.filters = {name: f for name, f, _ in answer.views}
+        for name, _, words in answer.views:
+            options.add_option(Option(Text.assemble((visible(name), "bold"), "  ", (visible(words), "dim")), name))
+        if not answer.views:
+            options.add_option(Option(Text("No saved views yet", style="dim"), disabled=True))
+        else:
+            options.highlighted = 0
+            if not self.query_one(Input).value:  # picking is what a view is for; a name typed stays
+                options.focus()
+
+    def on_failed(self, answer: Failed) -> None:
+        self.query_one("#prompt-error", Label).update(Text(answer.text, style="bold red"))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id in self.filters:
+            self.dismiss(self.filters[event.option.id])
+
+    def action_delete(self) -> None:
+        options = self.query_one(OptionList)
+        option = options.highlighted_option if options.has_focus else None
+        if option is not None and option.id in self.filters:
+            self.views.delete(option.id)
+            del self.filters[option.id]
+            options.remove_option(option.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#prompt-error", Label).update(Text("a name, please", style="bold red"))
+            return
+        self.views.save(event.value, self.current)
+        self.dismiss(None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

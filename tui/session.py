@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 from array import array
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
 CONTEXT_CHARS = 240  # of the article around each quote in the detail pane
 FIRST_ROWS = 200  # shown while a filter's whole timeline is read: more than a screen holds
+HISTORY = 50  # filters that back (backspace) can return to
 
 
 # ---- answers: what a request found, posted to the app ---------------------------------------
@@ -102,6 +104,14 @@ class Article(Answer):
         self.title, self.text, self.start, self.end = title, text, start, end
 
 
+class ViewsListed(Answer):
+    """The saved views, each (name, filter, the filter in words)."""
+
+    def __init__(self, views: list[tuple[str, Filter, str]]) -> None:
+        super().__init__()
+        self.views = views
+
+
 class Done(Answer):
     """A request that ends in a sentence for the user: an export, a copy, a change seen."""
 
@@ -133,6 +143,8 @@ class Session:
         self.detail: EventDetail | None = None
         self._seen_version: tuple[int, int] | None = None  # touched by the fetch lane only
         self.workers = Workers(self.db_path, target)
+        self.history: deque[tuple[Filter, str | None]] = deque(maxlen=HISTORY)  # (filter, event id), newest last
+        self.views = SavedViews(self.workers)
 
     def accept(self, answer: Answer) -> bool:
         """Is this answer still wanted? A newer request of its kind supersedes it."""
@@ -180,9 +192,24 @@ class Session:
 
     # -- the timeline
 
-    def set_filter(self, f: Filter) -> None:
+    def set_filter(self, f: Filter, at: str | None = None) -> None:
+        """Show the timeline under `f`. The filter left is kept for `back`, with `at`, the event
+        the cursor was on."""
+        if f != self.filter:
+            self.history.append((self.filter, at))
         self.filter = f
         self.query()
+
+    def back(self) -> bool:
+        """Return to the filter before the last change, the cursor on the event it was on; False
+        when there is none. A filter given up with Escape was never shown: it is passed over."""
+        while self.history and self.history[-1][0] == self.filter:
+            self.history.pop()
+        if not self.history:
+            return False
+        self.filter, at = self.history.pop()
+        self.query(keep=at)
+        return True
 
     def query(self, keep: str | None = None) -> None:
         """The filtered index (the rows first, so the timeline moves while counts are made), then
@@ -312,6 +339,37 @@ class Session:
             s = shown.sources[0]
             title, text = queries.document_text(conn, s.document_id)
             return Article(title or s.path, text, s.start, s.end)
+
+        self.workers.ask(FETCH, None, run)
+
+
+class SavedViews:
+    """Requests about saved views: filters kept by name in the user's database."""
+
+    def __init__(self, workers: Workers) -> None:
+        self.workers = workers
+
+    def fetch(self, target: MessagePump) -> None:
+        """The views, answered to `target` (the screen that shows them) as ViewsListed."""
+
+        def run(conn: sqlite3.Connection) -> Answer:
+            views = queries.saved_views(conn)
+            return ViewsListed([(v.name, v.filter, queries.in_words(conn, v.filter)) for v in views])
+
+        self.workers.ask(FETCH, "views", run, target)
+
+    def save(self, name: str, f: Filter) -> None:
+        def run(conn: sqlite3.Connection) -> Answer:
+            replaced = queries.save_view(conn, name, f)
+            was = f" (it was: {queries.in_words(conn, replaced)})" if replaced else ""
+            return Done(f"Saved view “{name.strip()}”: {queries.in_words(conn, f)}{was}", "Saved")
+
+        self.workers.ask(FETCH, None, run)
+
+    def delete(self, name: str) -> None:
+        def run(conn: sqlite3.Connection) -> Answer:
+            queries.delete_view(conn, name)
+            return Done(f"Deleted view “{name}”", "Deleted")
 
         self.workers.ask(FETCH, None, run)
 

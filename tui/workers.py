@@ -50,6 +50,7 @@ class Request:
     number: int
     work: Work
     latest: dict[str, int]  # kind -> the number of its newest request
+    target: MessagePump | None = None  # who gets the answer, if not the app (a screen that asked)
 
     @property
     def stale(self) -> bool:
@@ -137,13 +138,13 @@ class Workers:
         self._slow: list[Request] = []  # slow requests not yet answered
         self._waiting_since = 0.0
 
-    def ask(self, lane: str, kind: str | None, work: Work) -> None:
+    def ask(self, lane: str, kind: str | None, work: Work, target: MessagePump | None = None) -> None:
         if not self.lanes:
             self.lanes = {name: Lane(name, self.db_path, self._deliver) for name in (QUERY, FETCH)}
         self._numbers += 1
         if kind is not None:
             self.latest[kind] = self._numbers
-        request = Request(kind, self._numbers, work, self.latest)
+        request = Request(kind, self._numbers, work, self.latest, target)
         with self._lock:
             self._outstanding += 1
             if kind in SLOW:
@@ -163,7 +164,7 @@ class Workers:
     def _deliver(self, request: Request, answer: Answer | None) -> None:
         if answer is not None and not request.stale:
             answer.request = request
-            self.target.post_message(answer)
+            (request.target or self.target).post_message(answer)
         with self._lock:
             self._outstanding -= 1
             if request in self._slow:
