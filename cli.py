@@ -94,7 +94,8 @@ def open_db(db_path: str):
 def build_filter(conn, actors, places, types, since, until, search, starred, around=None, days=None, view=None):
     """The filter the options ask for; an unknown name, type, date, event or view is a usage error
     (status 2). Options given with a view replace those parts of it."""
-    from db.queries import Filter, QueryError, known_types, make_filter, parse_date_bound, saved_view
+    from db.queries import Filter, QueryError, known_types, make_filter, parse_date_bound
+    from db.views import saved_view
 
     if days is not None and not around:
         fail("--days: only with --around EVENT_ID (the days either side of that event)", USAGE)
@@ -506,8 +507,9 @@ def view() -> None:
 def view_save(name, actors, places, types, since, until, search, starred, around, days, view, db_path) -> None:
     """Save the filter the options give as NAME (replacing a view of that name); then
     `timeline list --view NAME`, or `v` in the app."""
-    from db.queries import QueryError, in_words, save_view
+    from db.queries import QueryError
     from db.schema import DatabaseError
+    from db.views import in_words, save_view
 
     conn = open_db(db_path)
     f = build_filter(conn, actors, places, types, since, until, search, starred, around, days, view)
@@ -525,7 +527,8 @@ def view_save(name, actors, places, types, since, until, search, starred, around
 @db_option
 def view_list(db_path) -> None:
     """The saved views: a line each, its name and its filter in words."""
-    from db.queries import QueryError, in_words, saved_views
+    from db.queries import QueryError
+    from db.views import in_words, saved_views
 
     conn = open_db(db_path)
     try:
@@ -540,8 +543,9 @@ def view_list(db_path) -> None:
 @db_option
 def view_delete(name, db_path) -> None:
     """Delete the saved view NAME."""
-    from db.queries import QueryError, delete_view
+    from db.queries import QueryError
     from db.schema import DatabaseError
+    from db.views import delete_view
 
     conn = open_db(db_path)
     try:

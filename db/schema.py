@@ -113,7 +113,7 @@ USER_TABLES = """
 CREATE TABLE IF NOT EXISTS user.annotations (
     event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, tags TEXT, note TEXT, updated TEXT
 );
--- Saved views: a filter by name, as JSON (db/queries.py, `filter_to_json`). Created here, when an
+-- Saved views: a filter by name, as JSON (db/views.py). Created here, when an
 -- older user database is next opened, as its annotations were.
 CREATE TABLE IF NOT EXISTS user.views (
     name TEXT PRIMARY KEY, filter TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL

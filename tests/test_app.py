@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Tree
 
-from db import queries
+from db import queries, views
 from db.acled import import_acled
 from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, periods, short_type
 from db.schema import connect
@@ -149,7 +149,7 @@ async def test_a_filter_saved_as_a_view_is_picked_from_the_list_and_deleted(seed
         await settle(pilot, app)
         await pilot.press(*"daily", "enter")  # no views yet: the name field has the focus
         await settle(pilot, app)
-        assert [(v.name, v.filter) for v in queries.saved_views(conn)] == [("daily", chosen)]
+        assert [(v.name, v.filter) for v in views.saved_views(conn)] == [("daily", chosen)]
         await pilot.press("c")
         await settle(pilot, app)
         assert app.session.filter.is_empty
@@ -163,7 +163,7 @@ async def test_a_filter_saved_as_a_view_is_picked_from_the_list_and_deleted(seed
         await settle(pilot, app)
         await pilot.press("delete", "escape")
         await settle(pilot, app)
-        assert queries.saved_views(conn) == [] and app.session.filter == chosen
+        assert views.saved_views(conn) == [] and app.session.filter == chosen
 
 
 class Statements(list):

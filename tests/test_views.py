@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from db import queries
+from db import queries, views
 from db.schema import connect, user_path
 from tests.helpers import CLI, ROOT, SEED, store_v4
 
@@ -122,15 +122,15 @@ def test_an_older_user_database_gains_the_views_table_and_keeps_its_stars(tmp_pa
     old.close()
     conn = connect(db)
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [event_id]
-    queries.save_view(conn, "stars", queries.Filter(starred=True))
-    assert [(v.name, v.filter) for v in queries.saved_views(connect(db))] == [("stars", queries.Filter(starred=True))]
+    views.save_view(conn, "stars", queries.Filter(starred=True))
+    assert [(v.name, v.filter) for v in views.saved_views(connect(db))] == [("stars", queries.Filter(starred=True))]
 
 
 def test_a_filter_round_trips_through_json_and_a_newer_one_is_refused():
     f = queries.Filter(
         actors=("a1", "a2"), types=("Battles",), since=date(2017, 1, 1), search="killed", around=("e1", 9)
     )
-    assert queries.filter_from_json(queries.filter_to_json(f)) == f
-    assert queries.filter_to_json(queries.Filter(starred=True)) == '{"starred": true}'
+    assert views.filter_from_json(views.filter_to_json(f)) == f
+    assert views.filter_to_json(queries.Filter(starred=True)) == '{"starred": true}'
     with pytest.raises(queries.QueryError, match="mood"):
-        queries.filter_from_json('{"mood": "calm"}')
+        views.filter_from_json('{"mood": "calm"}')

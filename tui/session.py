@@ -20,7 +20,7 @@ from pathlib import Path
 
 from textual.message_pump import MessagePump
 
-from db import queries
+from db import queries, views
 from db.export import details, export, to_markdown, write_atomic
 from db.queries import EventDetail, EventRow, Facets, Filter, QueryError, TimelineIndex
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
@@ -353,22 +353,22 @@ class SavedViews:
         """The views, answered to `target` (the screen that shows them) as ViewsListed."""
 
         def run(conn: sqlite3.Connection) -> Answer:
-            views = queries.saved_views(conn)
-            return ViewsListed([(v.name, v.filter, queries.in_words(conn, v.filter)) for v in views])
+            saved = views.saved_views(conn)
+            return ViewsListed([(v.name, v.filter, views.in_words(conn, v.filter)) for v in saved])
 
         self.workers.ask(FETCH, "views", run, target)
 
     def save(self, name: str, f: Filter) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
-            replaced = queries.save_view(conn, name, f)
-            was = f" (it was: {queries.in_words(conn, replaced)})" if replaced else ""
-            return Done(f"Saved view “{name.strip()}”: {queries.in_words(conn, f)}{was}", "Saved")
+            replaced = views.save_view(conn, name, f)
+            was = f" (it was: {views.in_words(conn, replaced)})" if replaced else ""
+            return Done(f"Saved view “{name.strip()}”: {views.in_words(conn, f)}{was}", "Saved")
 
         self.workers.ask(FETCH, None, run)
 
     def delete(self, name: str) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
-            queries.delete_view(conn, name)
+            views.delete_view(conn, name)
             return Done(f"Deleted view “{name}”", "Deleted")
 
         self.workers.ask(FETCH, None, run)
