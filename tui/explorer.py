@@ -61,17 +61,12 @@ class Navigator(Horizontal):
     act wherever the focus is but in a text field. A number typed first is a count: `30x` shows
     thirty days either side."""
 
+    # Out of the footer, so that "? Help" still fits in 80 columns; `?` and the palette list them.
     BINDINGS = [
-        Binding(
-            "x",
-            "context",
-            "Context",
-            tooltip="Context: ±7 days, same places or actors",
-            id="app.context",
-        ),
+        Binding("x", "context", "Context: ±7 days, same places or actors", show=False, id="app.context"),
         Binding("X", "context(True)", "Context, asking the days", show=False, id="app.context_days"),
         Binding("backspace", "back", "Back to the filter and event before", show=False, id="app.back"),
-        Binding("v", "views", "Views", tooltip="Saved views: pick, delete, save this filter", id="app.views"),
+        Binding("v", "views", "Saved views: pick, delete, save this filter", show=False, id="app.views"),
     ]
     MAX_COUNT = 100_000
 
