@@ -19,9 +19,9 @@ from db.load import (
     add_document,
     clear_article_events,
     display_path,
+    is_stored,
     remove_articles_except,
     stored_articles,
-    stored_hashes,
     write_events,
     writing,
 )
@@ -87,7 +87,6 @@ def ingest(
 
 def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress | None) -> LoadReport:
     report = LoadReport()
-    known = stored_hashes(conn)
     for path in files:
         if progress:
             progress(f"reading {path.name}")
@@ -104,7 +103,7 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
             continue
         report.warnings += [(str(path), w) for w in article.warnings]
         report.documents.add(article.sha256)
-        if article.sha256 in known:
+        if is_stored(conn, article.sha256):
             report.unchanged.append(str(path))
             continue
         conn.execute("SAVEPOINT document")  # one document that cannot be stored does not cost the others
@@ -116,7 +115,6 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
             report.errors.append((str(path), f"could not be stored ({e})"))
             continue
         conn.execute("RELEASE document")
-        known.add(article.sha256)
         report.added.append(str(path))
     return report
 
