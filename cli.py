@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -257,29 +258,59 @@ def import_() -> None:
 
 @import_.command(name="acled")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--prune", is_flag=True, help="Remove the stored rows of the file's countries and dates it no longer has."
+)
+@click.option("--dry-run", is_flag=True, help="Say what the import would add, revise and remove; write nothing.")
 @db_option
-def import_acled(file, db_path) -> None:
-    """Import an ACLED export (CSV). Re-importing the same rows adds nothing."""
+def import_acled(file, prune, dry_run, db_path) -> None:
+    """Import an ACLED export (CSV). A row imported before is replaced if ACLED revised it (its
+    `timestamp`), and left alone if not; stars, tags and notes follow the event."""
     from db.acled import ImportFileError, import_acled as run_import
     from db.schema import DatabaseError
 
     size = Path(file).stat().st_size
     try:
         with ProgressBar("importing", size, worth_showing=size > 1_000_000) as bar:
-            result = run_import(Path(file), Path(db_path), bar.update)
+            result = run_import(Path(file), Path(db_path), bar.update, prune=prune, dry_run=dry_run)
     except (ImportFileError, DatabaseError, UnicodeDecodeError) as e:
         fail(f"{file}: {e}")
     for line, problem in result.bad_rows[:50]:
         click.echo(f"error: {file}:{line}: {problem}", err=True)
     if len(result.bad_rows) > 50:
         click.echo(f"… and {len(result.bad_rows) - 50} more bad rows", err=True)
+    annotated = _annotated(Path(db_path), result.removed)
+    if annotated:
+        click.echo(
+            f"note: {len(annotated)} removed event{'s' if len(annotated) > 1 else ''} had stars, tags or notes,"
+            f" kept in the user database: {', '.join(annotated[:10])}{' …' if len(annotated) > 10 else ''}",
+            err=True,
+        )
+    removed = f", {len(result.removed)} removed" if prune else ""
     click.echo(
-        f"{result.added} events added, {result.already} already imported, {len(result.bad_rows)} bad rows"
-        f" skipped (of {result.rows})",
+        f"{'dry run, nothing written: ' if dry_run else ''}{result.added} events added, {result.revised} revised"
+        f"{removed}, {result.unchanged} unchanged; {len(result.bad_rows)} bad rows skipped (of {result.rows})",
         err=True,
     )
     if result.bad_rows:
         sys.exit(1)
+
+
+def _annotated(db_path: Path, ids: list[str]) -> list[str]:
+    """Which of these events have stars, tags or notes."""
+    if not ids:
+        return []
+    from db.schema import connect
+
+    conn = connect(db_path)
+    try:
+        rows = conn.execute(
+            "SELECT event_id FROM annotations WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id",
+            (json.dumps(ids),),
+        )
+        return [r[0] for r in rows]
+    finally:
+        conn.close()
 
 
 @main.command(name="list")

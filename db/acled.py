@@ -1,8 +1,14 @@
 """Import of ACLED event exports (CSV): the current, 2020-API and older headers.
 
 Rows stream through in batches inside one transaction, so memory does not grow with the file and
-a killed import leaves the database as it was. A row already imported (same ACLED id) adds
-nothing. Bad rows are skipped and reported with their line numbers.
+a killed import leaves the database as it was. Bad rows are skipped and reported with their line
+numbers.
+
+ACLED revises its data every week. A row already imported (same ACLED id) is left alone if its
+version (ACLED's `timestamp`, else a digest of the row) is the one stored, and replaced if not;
+the event keeps its id, so its stars, tags and notes follow it. With `prune`, the stored rows of
+the countries and dates the file covers that the file no longer holds are removed (their
+annotations stay). A dry run does all of it and rolls back.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,14 +25,18 @@ from pathlib import Path
 
 from db import counts
 from db.hierarchy import PERIOD, Trees
+from db.load import remove_events
 from db.schema import connect
 from ingest.dates import month, week_of
 
 BATCH = 5000
 ROW_BYTES = 400  # about what an ACLED row takes in a CSV: a file's size tells how many rows it brings
-# The tables an import writes: with a big file, their indexes are built once at the end, which is
-# several times faster than keeping them up to date row by row.
+# A file this many times bigger than the store is a bulk import: the indexes of the tables it
+# writes are built once at the end, several times faster than kept up to date row by row. (Not
+# for a re-import, whose revisions read them.) The evidence's index stays: the end reads it.
+BULK = 10
 WRITTEN = ("events", "event_actors", "event_places", "documents", "evidence")
+KEPT_INDEXES = ("evidence_by_event",)
 # Older exports name some columns differently.
 HEADER_ALIASES = {
     "ally_actor_1": "assoc_actor_1",
@@ -68,7 +79,9 @@ class ImportFileError(ValueError):
 class ImportReport:
     rows: int = 0
     added: int = 0
-    already: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)  # the ids pruned
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line number, problem)
 
 
@@ -102,7 +115,13 @@ def parse_date(text: str) -> date:
     raise ValueError(f"unreadable event_date {text!r}")
 
 
-def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_acled(
+    path: Path,
+    db_path: Path,
+    progress: Callable[[int], None] | None = None,
+    prune: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
     """Import one ACLED CSV into the database (created if missing), all or nothing."""
     report = ImportReport()
     conn = connect(db_path, create=True, user=False)
@@ -116,7 +135,7 @@ def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | No
             # index lookup only costs time (tests run `foreign_key_check` after imports).
             conn.execute("PRAGMA foreign_keys = OFF")
             conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
-            importer = _Importer(conn, bulk=path.stat().st_size // ROW_BYTES > _stored(conn))
+            importer = _Importer(conn, bulk=path.stat().st_size // ROW_BYTES > BULK * _stored(conn))
             batch: list[tuple[int, dict]] = []
             for row in reader:
                 report.rows += 1
@@ -130,8 +149,11 @@ def import_acled(path: Path, db_path: Path, progress: Callable[[int], None] | No
                     if progress:
                         progress(raw.tell())  # bytes read so far (the text layer cannot tell while iterating)
             importer.write(batch, report)
-            importer.finish()
-            conn.commit()
+            importer.finish(report, prune)
+            if dry_run:
+                conn.rollback()
+            else:
+                conn.commit()
     except BaseException:
         if conn.in_transaction:
             conn.rollback()
@@ -149,22 +171,33 @@ class _Importer:
         self.indexes = _drop_indexes(conn) if bulk else []
         self.trees = Trees(conn)
         self.trees.gazetteer_actors()
-        self.known_ids = {r[0] for r in conn.execute("SELECT id FROM events WHERE origin = 'acled'")}
+        # id -> version of every stored row; then the ids the file holds, and what it covers
+        self.known = dict(conn.execute("SELECT id, revision FROM events WHERE origin = 'acled'").fetchall())
+        self.seen: set[str] = set()
+        self.countries: set[str] = set()  # the place ids of the file's countries
+        self.first_day, self.last_day = "9999-12-31", "0000-01-01"
         self.next_document = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
         self.first_seq = self.next_seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").fetchone()[0]
 
     def write(self, batch: list[tuple[int, dict]], report: ImportReport) -> None:
-        events, links, places, docs = [], [], [], []
+        events, links, places, docs, revised = [], [], [], [], []
         for line, r in batch:
             try:
                 row = self._event(r)
             except ValueError as e:
                 report.bad_rows.append((line, str(e)))
                 continue
-            if row["id"] in self.known_ids:
-                report.already += 1
+            if row["id"] in self.seen:  # twice in one file: the first counts
+                report.unchanged += 1
                 continue
-            self.known_ids.add(row["id"])
+            self.seen.add(row["id"])
+            self.first_day, self.last_day = min(self.first_day, row["date_start"]), max(self.last_day, row["date_end"])
+            if row["id"] in self.known:
+                if self.known[row["id"]] == row["revision"]:
+                    self.countries.add(self._country_of(r))
+                    report.unchanged += 1
+                    continue
+                revised.append(row["id"])
             row["seq"], self.next_seq = self.next_seq, self.next_seq + 1
             events.append(row)
             named = []
@@ -189,15 +222,19 @@ class _Importer:
                 _float(r.get("longitude")),
             )
             places += self.trees.place_links(row["seq"], row["date_start"], [place])
+            self.countries.add(self.trees.root(place))
             notes = r.get("notes", "").strip() or row["summary"]
             docs.append((row["id"], notes, r.get("source", "").strip() or None, row["date"]))
         if not events:
             return
+        if revised:  # the old version goes, the new one comes in under the same id
+            remove_events(self.conn, _SEQS_OF_IDS, (json.dumps(revised),), all_time=False)
+            report.revised += len(revised)
         self.conn.executemany(
             "INSERT INTO events (seq, id, date_start, date_end, precision, date, date_source, type, sub_type, summary,"
-            " fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin)"
+            " fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin, revision)"
             " VALUES (:seq, :id, :date_start, :date_end, :precision, :date, 'acled', :type, :sub_type, :summary,"
-            " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled')",
+            " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled', :revision)",
             events,
         )
         self.conn.executemany(
@@ -230,7 +267,7 @@ class _Importer:
             'INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, 0, ?)',
             [(event_id, first + i, len(notes)) for i, (event_id, notes, _, _) in enumerate(docs)],
         )
-        report.added += len(events)
+        report.added += len(events) - len(revised)
 
     def _event(self, r: dict) -> dict:
         acled_id = (r.get("event_id_cnty") or r.get("data_id") or "").strip()
@@ -264,13 +301,17 @@ class _Importer:
             "sub_type": sub_type,
             "summary": summary,
             "fatalities": int(fatalities) if fatalities else None,
+            # ACLED's time of the row's last change; a file without it: a digest of the row
+            "revision": r.get("timestamp", "").strip() or _digest(r),
         }
 
-    def finish(self) -> None:
-        """The indexes dropped for a bulk import, the search index and the counts of the new events,
-        in one pass each at the end, then the planner's statistics."""
+    def finish(self, report: ImportReport, prune: bool) -> None:
+        """The indexes dropped for a bulk import, the rows pruned, the search index and the counts
+        of the new events, in one pass each at the end, then the planner's statistics."""
         for sql in self.indexes:
             self.conn.execute(sql)
+        if prune and self.seen:
+            report.removed = self._prune()
         self.conn.execute(
             "INSERT INTO events_fts (rowid, summary, quotes)"
             " SELECT seq, summary, quotes FROM event_text WHERE seq >= ?",
@@ -278,6 +319,37 @@ class _Importer:
         )
         counts.add(self.conn, "SELECT seq FROM events WHERE seq >= ?", (self.first_seq,))
         self.conn.execute("ANALYZE")
+
+    def _prune(self) -> list[str]:
+        """Remove the stored rows the file no longer holds, of its countries and dates."""
+        covered = self.conn.execute(
+            "SELECT e.id FROM events e WHERE e.origin = 'acled' AND e.date_start BETWEEN ? AND ? AND e.seq IN"
+            " (SELECT event_seq FROM event_places WHERE place_id IN (SELECT value FROM json_each(?)))",
+            (self.first_day, self.last_day, json.dumps(sorted(self.countries))),
+        )
+        gone = sorted(r[0] for r in covered if r[0] not in self.seen)
+        if gone:
+            remove_events(self.conn, _SEQS_OF_IDS, (json.dumps(gone),), all_time=False)
+        return gone
+
+    def _country_of(self, r: dict) -> str:
+        """The country place of a row, as its import would resolve it (once per place: cached)."""
+        place = self.trees.named_place(
+            r.get("country", ""),
+            r.get("admin1", ""),
+            r["location"].strip(),
+            _float(r.get("latitude")),
+            _float(r.get("longitude")),
+        )
+        return self.trees.root(place)
+
+
+_SEQS_OF_IDS = "SELECT seq FROM events WHERE id IN (SELECT value FROM json_each(?))"
+
+
+def _digest(r: dict) -> str:
+    """A row's version where the file gives none: any change to any field changes it."""
+    return hashlib.blake2b("\x1f".join(f"{k}={v}" for k, v in sorted(r.items())).encode(), digest_size=8).hexdigest()
 
 
 def _stored(conn: sqlite3.Connection) -> int:
@@ -293,6 +365,7 @@ def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
         f"SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
         WRITTEN,
     ).fetchall()
+    indexes = [(name, sql) for name, sql in indexes if name not in KEPT_INDEXES]
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
     return [sql for _, sql in indexes]

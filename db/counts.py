@@ -25,8 +25,10 @@ FACETS = {
 }
 
 
-def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1) -> None:
-    """Count in the events whose seq the query `picked` gives, or with sign=-1 count them out."""
+def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, all_time: bool = True) -> None:
+    """Count in the events whose seq the query `picked` gives, or with sign=-1 count them out.
+    `all_time=False` leaves the all-time rows to a later call: a writer that counts in many small
+    steps sums them once."""
     for facet, (value, parent, links, rows) in FACETS.items():
         source = f"events e JOIN {links} ON l.event_seq = e.seq" if links else "events e"
         conn.execute(
@@ -37,6 +39,8 @@ def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1
             (facet, sign, *params),
         )
     conn.execute("DELETE FROM month_counts WHERE n = 0")
+    if not all_time:
+        return
     conn.execute("DELETE FROM month_counts WHERE month = ?", (ALL_TIME,))  # all time: the months summed
     conn.execute(
         "INSERT INTO month_counts (facet, month, last, value, parent, n)"

@@ -252,6 +252,10 @@ class Trees:
             (alias_key(alias), alias, entity_id),
         )
 
+    def root(self, place_id: str) -> str:
+        """The country a written place lies in (itself, for a country or a place without one)."""
+        return (self.place_up[place_id] or (place_id,))[-1]
+
     # ---- links ---------------------------------------------------------------------------------
 
     def place_links(self, seq: int, date_start: str | None, place_ids: list[str]) -> list[tuple]:

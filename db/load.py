@@ -135,16 +135,31 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
 
 def clear_article_events(conn: sqlite3.Connection) -> None:
     """Remove the events extracted from articles (not imported ones, not annotations)."""
+    remove_events(conn, EXTRACTED)
+
+
+def remove_events(conn: sqlite3.Connection, picked: str, params: tuple = (), all_time: bool = True) -> None:
+    """Remove the events whose seq the query `picked` gives, with their links, their evidence and
+    the documents of data rows (an article's stays: it is read again on the next load). The
+    annotations stay, keyed by event id. `all_time`: see counts.add."""
     # The search index forgets a text by being told it again, so first, while the text is there.
     conn.execute(
         "INSERT INTO events_fts (events_fts, rowid, summary, quotes)"
-        f" SELECT 'delete', seq, summary, quotes FROM event_text WHERE seq IN ({EXTRACTED})"
+        f" SELECT 'delete', seq, summary, quotes FROM event_text WHERE seq IN ({picked})",
+        params,
     )
-    counts.add(conn, EXTRACTED, sign=-1)
+    counts.add(conn, picked, params, sign=-1, all_time=all_time)
     for table in ("event_places", "event_actors"):
-        conn.execute(f"DELETE FROM {table} WHERE event_seq IN ({EXTRACTED})")
-    conn.execute("DELETE FROM evidence WHERE event_id IN (SELECT id FROM events WHERE origin = 'article')")
-    conn.execute("DELETE FROM events WHERE origin = 'article'")
+        conn.execute(f"DELETE FROM {table} WHERE event_seq IN ({picked})", params)
+    ids = f"SELECT id FROM events WHERE seq IN ({picked})"
+    data_rows = conn.execute(
+        "SELECT d.id FROM evidence v JOIN documents d ON d.id = v.document_id"
+        f" WHERE d.kind = 'acled' AND v.event_id IN ({ids})",
+        params,
+    ).fetchall()
+    conn.execute(f"DELETE FROM evidence WHERE event_id IN ({ids})", params)
+    conn.execute(f"DELETE FROM events WHERE seq IN ({picked})", params)
+    conn.executemany("DELETE FROM documents WHERE id = ?", data_rows)
 
 
 def _start(e: Event) -> str | None:

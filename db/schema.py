@@ -11,7 +11,7 @@ from urllib.request import pathname2url
 from db import counts
 from db.hierarchy import grow_trees
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class DatabaseError(RuntimeError):
@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS events (
     type TEXT NOT NULL, sub_type TEXT NOT NULL, summary TEXT NOT NULL, trigger TEXT,
     fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, fatalities_raw TEXT,
     confidence REAL, sources INTEGER NOT NULL DEFAULT 1, publishers INTEGER NOT NULL DEFAULT 1,
-    origin TEXT NOT NULL DEFAULT 'article'  -- article: extracted, rebuilt on load; acled: imported
+    origin TEXT NOT NULL DEFAULT 'article',  -- article: extracted, rebuilt on load; acled: imported
+    revision TEXT  -- an imported row's version (ACLED's timestamp): a re-import replaces a row that changed
 );
 -- Places and actors form trees (db/hierarchy.py): `parent` is the division or country of a place,
 -- the group of an actor. An event's links repeat for each ancestor with direct = 0.
@@ -178,7 +179,8 @@ def _v5_to_v6(conn: sqlite3.Connection) -> None:
     for statement in _statements(TABLES):
         if "CREATE INDEX" not in statement:  # the old tables still hold those names
             conn.execute(statement)
-    events = [c[1] for c in conn.execute("PRAGMA table_info(events)") if c[1] != "seq"]
+    old = {c[1] for c in conn.execute("PRAGMA table_info(old_events)")}
+    events = [c[1] for c in conn.execute("PRAGMA table_info(events)") if c[1] in old]  # a later version's: empty
     conn.execute(f"INSERT INTO events (seq, {', '.join(events)}) SELECT rowid, {', '.join(events)} FROM old_events")
     conn.execute(
         "INSERT INTO event_actors SELECT e.seq, a.actor_id, a.role, a.date_start, a.direct, a.named"
@@ -209,8 +211,15 @@ def _v6_to_v7(conn: sqlite3.Connection) -> None:
     counts.add(conn, "SELECT seq FROM events")
 
 
+def _v7_to_v8(conn: sqlite3.Connection) -> None:
+    """Version 8 keeps the version of each imported row, so that a re-import can tell a revised
+    row. The rows imported before have none: the next import of them replaces them once."""
+    if "revision" not in {c[1] for c in conn.execute("PRAGMA table_info(events)")}:  # made by version 6's step
+        conn.execute("ALTER TABLE events ADD COLUMN revision TEXT")
+
+
 # from version N to N + 1
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7, 7: _v7_to_v8}
 
 
 BUSY_SECONDS = 10  # how long a writer waits for another before it says so

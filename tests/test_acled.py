@@ -25,7 +25,7 @@ def test_current_header_rows_become_events_with_actors_places_and_evidence(tmp_p
     db = tmp_path / "t.db"
     fresh = _schema(connect(db, create=True))
     report = import_acled(FIXTURES / "acled_current.csv", db)
-    assert (report.added, report.already, report.rows) == (3, 0, 5)
+    assert (report.added, report.unchanged, report.rows) == (3, 0, 5)
     assert report.bad_rows == [(4, "unreadable event_date 'not a date'"), (6, "latitude 'north' is not a number")]
     conn = connect(db)
     # A file bigger than the store is a bulk import: its indexes are dropped and built again.
@@ -64,7 +64,7 @@ def test_reimport_adds_nothing(tmp_path):
     db = tmp_path / "t.db"
     import_acled(FIXTURES / "acled_current.csv", db)
     again = import_acled(FIXTURES / "acled_current.csv", db)
-    assert (again.added, again.already) == (0, 3)
+    assert (again.added, again.unchanged) == (0, 3)
     assert queries.count_events(connect(db)) == 3
 
 
@@ -124,3 +124,52 @@ def test_a_long_import_reports_its_progress_in_bytes_read(tmp_path):
     report = import_acled(csv_path, tmp_path / "t.db", seen.append)
     assert report.added == 12000
     assert seen and seen == sorted(seen) and 0 < seen[-1] <= csv_path.stat().st_size
+
+
+def _acled_cli(*args):
+    return CliRunner().invoke(main, ["import", "acled", *map(str, args)])
+
+
+def test_a_reimport_revises_changed_rows_adds_new_ones_and_prunes_the_gone_keeping_annotations(tmp_path):
+    db = tmp_path / "t.db"
+    assert import_acled(FIXTURES / "acled_week.csv", db).added == 4
+    conn = connect(db)
+    queries.set_starred(conn, "acled:SYR100001", True)  # to be revised
+    queries.annotate(conn, "acled:SYR100002", tags=["check"])  # to be pruned
+    conn.close()
+    revised = FIXTURES / "acled_week_revised.csv"
+
+    dry = _acled_cli(revised, "--prune", "--dry-run", "--db", db)
+    assert dry.exit_code == 0, dry.stderr
+    assert "dry run, nothing written: 1 events added, 1 revised, 1 removed, 1 unchanged" in dry.stderr
+    assert "acled:SYR100002" in dry.stderr  # a removed event with an annotation is named
+    conn = connect(db)
+    assert queries.event_detail(conn, "acled:SYR100001").event.fatalities == 3 and queries.count_events(conn) == 4
+
+    done = _acled_cli(revised, "--prune", "--db", db)
+    assert "1 events added, 1 revised, 1 removed, 1 unchanged" in done.stderr
+    conn = connect(db)
+    ids = set(queries.event_ids(conn, queries.Filter()))
+    # Turkey is not in the file: its row is not the file's to prune.
+    assert ids == {"acled:SYR100001", "acled:SYR100004", "acled:SYR100006", "acled:TUR100007"}
+    clash = queries.event_detail(conn, "acled:SYR100001")
+    assert clash.event.fatalities == 5 and "5 soldiers" in clash.sources[0].quote
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == ["acled:SYR100001"]
+    assert conn.execute("SELECT tags FROM annotations WHERE event_id = 'acled:SYR100002'").fetchone()[0] == "check"
+    assert not queries.event_ids(conn, queries.Filter(search="convoy"))  # the pruned row's note is not searched
+    assert queries.event_ids(conn, queries.Filter(search="soldiers")) == ["acled:SYR100001"]
+    conn.execute("INSERT INTO events_fts (events_fts) VALUES ('integrity-check')")
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert queries.facets(conn, queries.Filter()) == queries.facets(conn, queries.Filter(), counted=False)
+    conn.close()
+
+    again = import_acled(revised, db, prune=True)
+    assert (again.added, again.revised, again.removed, again.unchanged) == (0, 0, [], 3)
+
+
+def test_without_prune_a_row_gone_from_the_file_stays(tmp_path):
+    db = tmp_path / "t.db"
+    import_acled(FIXTURES / "acled_week.csv", db)
+    report = import_acled(FIXTURES / "acled_week_revised.csv", db)
+    assert (report.added, report.revised, report.removed) == (1, 1, [])
+    assert queries.count_events(connect(db)) == 5
