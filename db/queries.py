@@ -302,9 +302,15 @@ def _where(f: Filter) -> tuple[str, list]:
         clauses.append(f"(e.type IN ({_marks(f.types)}) OR e.sub_type IN ({_marks(f.types)}))")
         params += [*f.types, *f.types]
     if f.since:
-        # No event spans more than a year: the lower bound lets the date index do the work.
-        clauses.append("e.date_end >= ? AND e.date_start >= ?")
-        params += [f.since.isoformat(), (f.since - timedelta(days=MAX_SPAN_DAYS)).isoformat()]
+        # An event from `since` on begins then or later, or began less than a year before (none
+        # lasts longer) and lasts into it: those few are read from the index of the events that
+        # last more than a day, so the date index walk never reads the events themselves.
+        since, back = f.since.isoformat(), (f.since - timedelta(days=MAX_SPAN_DAYS)).isoformat()
+        clauses.append(
+            "e.date_start >= ? AND (e.date_start >= ? OR e.seq IN (SELECT seq FROM events"
+            " WHERE date_end > date_start AND date_start >= ? AND date_start < ? AND date_end >= ?))"
+        )
+        params += [back, since, back, since, since]
     if f.until:
         clauses.append("e.date_start <= ?")
         params.append(f.until.isoformat())

@@ -79,6 +79,8 @@ CREATE TABLE IF NOT EXISTS evidence (
 -- Date order: (date_start, seq), seq being in every index; the link tables' indexes end alike.
 CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start);
 CREATE INDEX IF NOT EXISTS events_by_type ON events(type, date_start);
+-- The events lasting more than a day (a week, a month): those a date window can begin inside.
+CREATE INDEX IF NOT EXISTS events_spanning ON events(date_start, date_end) WHERE date_end > date_start;
 CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_id, date_start, event_seq);
 CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_start, event_seq);
 CREATE INDEX IF NOT EXISTS places_by_country ON places(country, kind);
@@ -213,9 +215,13 @@ def _v6_to_v7(conn: sqlite3.Connection) -> None:
 
 def _v7_to_v8(conn: sqlite3.Connection) -> None:
     """Version 8 keeps the version of each imported row, so that a re-import can tell a revised
-    row. The rows imported before have none: the next import of them replaces them once."""
+    row (the rows imported before have none: the next import of them replaces them once), and
+    indexes the events that last more than a day, for date windows."""
     if "revision" not in {c[1] for c in conn.execute("PRAGMA table_info(events)")}:  # made by version 6's step
         conn.execute("ALTER TABLE events ADD COLUMN revision TEXT")
+    for statement in _statements(TABLES):
+        if "events_spanning" in statement:
+            conn.execute(statement)
 
 
 # from version N to N + 1

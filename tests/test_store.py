@@ -227,3 +227,21 @@ def test_a_search_shows_as_first_rows_what_its_whole_timeline_begins_with(tmp_pa
         assert list(first.rowids) == list(whole.rowids[:200]), f
         assert sum(n for _, n in first.months) == len(first.rowids)
     assert len(walks) == 3
+
+
+def test_a_date_window_holds_every_event_overlapping_it_and_no_other(tmp_path):
+    """Weeks across the first of a month come from the index of events lasting more than a day."""
+    from bench.generate_acled import generate
+    from db.acled import import_acled
+
+    db = tmp_path / "t.db"
+    import_acled(generate(3000, tmp_path / "acled.csv"), db)
+    conn = connect(db)
+    spans = conn.execute("SELECT id, date_start, date_end FROM events").fetchall()
+    across = next(date.fromisoformat(end).replace(day=1) for _, start, end in spans if start[:7] != end[:7])
+    for since, until in ((across, across.replace(day=28)), (across, None), (date(2001, 1, 1), date(2001, 1, 1))):
+        expected = {
+            i for i, start, end in spans if end >= since.isoformat() and (until is None or start <= until.isoformat())
+        }
+        assert set(queries.event_ids(conn, queries.Filter(since=since, until=until))) == expected
+    assert any(start < across.isoformat() <= end for _, start, end in spans)  # the window begins inside a week
