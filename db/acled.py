@@ -248,13 +248,13 @@ class _Importer:
         first = self.next_document
         self.next_document += len(docs)
         self.conn.executemany(
-            "INSERT INTO documents (id, path, sha256, title, publisher, published, text, kind)"
+            "INSERT INTO documents (id, path, key, title, publisher, published, text, kind)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, 'acled')",
             [
                 (
                     first + i,
                     f"acled:{event_id}",
-                    hashlib.sha256(f"{event_id}\n{notes}".encode()).hexdigest(),
+                    event_id,
                     f"ACLED {event_id}",
                     source,
                     when,

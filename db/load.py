@@ -33,7 +33,7 @@ def writing(db_path: Path) -> Iterator[sqlite3.Connection]:
 def is_stored(conn, sha256: str) -> bool:
     """Whether a text is stored already: it is not added twice. One index lookup, where reading
     every stored hash first would read a million with the ACLED rows."""
-    return conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha256,)).fetchone() is not None
+    return conn.execute("SELECT 1 FROM documents WHERE key = ?", (sha256,)).fetchone() is not None
 
 
 def add_document(conn, article: Article) -> None:
@@ -41,7 +41,7 @@ def add_document(conn, article: Article) -> None:
     published = article.published
     row = {
         "path": display_path(article.path),
-        "sha256": article.sha256,
+        "key": article.sha256,
         "title": article.title,
         "publisher": article.publisher,
         "author": article.author,
@@ -59,8 +59,8 @@ def add_document(conn, article: Article) -> None:
 
 def remove_articles_except(conn, keep: set[str]) -> None:
     """Delete the article documents whose sha256 is not in `keep` (their events first: clear_article_events)."""
-    stale = [r[0] for r in conn.execute("SELECT sha256 FROM documents WHERE kind = 'article'") if r[0] not in keep]
-    conn.executemany("DELETE FROM documents WHERE sha256 = ?", [(sha,) for sha in stale])
+    stale = [r[0] for r in conn.execute("SELECT key FROM documents WHERE kind = 'article'") if r[0] not in keep]
+    conn.executemany("DELETE FROM documents WHERE key = ?", [(sha,) for sha in stale])
 
 
 def display_path(path: str) -> str:

@@ -26,10 +26,11 @@ TABLES = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
-    path TEXT, sha256 TEXT NOT NULL UNIQUE, title TEXT, publisher TEXT, author TEXT, url TEXT,
+    path TEXT, title TEXT, publisher TEXT, author TEXT, url TEXT,
     published TEXT, published_start TEXT, published_end TEXT, precision TEXT, note TEXT,
     text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'article',  -- article | acled
-    published_source TEXT  -- front-matter | dateline | page metadata | command line
+    published_source TEXT,  -- front-matter | dateline | page metadata | command line
+    key TEXT NOT NULL UNIQUE  -- what makes it itself: an article's sha256, a data row's event id
 );
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,  -- the event's row number, kept by VACUUM: links and the search index use it
@@ -216,9 +217,16 @@ def _v6_to_v7(conn: sqlite3.Connection) -> None:
 def _v7_to_v8(conn: sqlite3.Connection) -> None:
     """Version 8 keeps the version of each imported row, so that a re-import can tell a revised
     row (the rows imported before have none: the next import of them replaces them once), and
-    indexes the events that last more than a day, for date windows."""
+    indexes the events that last more than a day, for date windows. A document is known by its
+    `key`: an article's sha256 as before, a data row's event id (short, and in order: a million
+    of them cost a third of the hashes' space and time)."""
     if "revision" not in {c[1] for c in conn.execute("PRAGMA table_info(events)")}:  # made by version 6's step
         conn.execute("ALTER TABLE events ADD COLUMN revision TEXT")
+    conn.execute("ALTER TABLE documents RENAME COLUMN sha256 TO key")
+    conn.execute(
+        "UPDATE documents SET key = (SELECT event_id FROM evidence WHERE document_id = documents.id)"
+        " WHERE kind = 'acled'"
+    )
     for statement in _statements(TABLES):
         if "events_spanning" in statement:
             conn.execute(statement)

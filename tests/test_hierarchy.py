@@ -184,6 +184,15 @@ def test_a_version_4_store_is_migrated_into_the_trees(tmp_path):
     assert "acled:SYR100001" in ids(conn, actors=["ISIS"])  # version 4 kept no "(Syria)"
     assert queries.event_detail(conn, "acled:SYR100004").event.actors == [("Protesters (Syria)", "actor1")]
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    # Version 8: an ACLED row's document is known by its event id, an article's by its sha256.
+    keys = dict(conn.execute("SELECT kind, key FROM documents ORDER BY id").fetchall())
+    assert keys["acled"] == "acled:SYR100004" and len(keys["article"]) == 64
+    conn.close()
+    from db.acled import import_acled  # rows imported before versions were kept are replaced, once
+
+    first = import_acled(Path(__file__).parent / "fixtures" / "acled_current.csv", db)
+    assert (first.added, first.revised) == (0, 3)
+    assert import_acled(Path(__file__).parent / "fixtures" / "acled_current.csv", db).unchanged == 3
 
 
 def test_the_seed_articles_alone_file_every_place_under_a_country(seed_db):
