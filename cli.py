@@ -44,6 +44,18 @@ def filter_options(fn):
             click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),
             click.option("--search", help="Full-text search in summaries and quotes."),
             click.option("--starred", is_flag=True, help="Only starred events."),
+            click.option(
+                "--disputed",
+                is_flag=True,
+                help="Only events whose sources differ: on the date, the place, the perpetrator or the toll.",
+            ),
+            click.option(
+                "--sources",
+                type=click.IntRange(min=1),
+                default=1,
+                metavar="N",
+                help="Only events with at least N independent sources (a wire dispatch and its copies count once).",
+            ),
         ]
     ):
         fn = option(fn)
@@ -78,7 +90,7 @@ def open_db(db_path: str):
         fail(str(e))
 
 
-def build_filter(conn, actors, places, types, since, until, search, starred):
+def build_filter(conn, actors, places, types, since, until, search, starred, disputed=False, sources=1):
     """The filter the options ask for; an unknown name, type or date is a usage error (status 2)."""
     from db.queries import QueryError, known_types, make_filter, parse_date_bound
 
@@ -93,7 +105,7 @@ def build_filter(conn, actors, places, types, since, until, search, starred):
         if t not in known:
             fail(f"--type: no event of type {t!r} here (types here: {', '.join(sorted(known))})", USAGE)
     try:
-        return make_filter(conn, actors, places, types, since, until, search, starred)
+        return make_filter(conn, actors, places, types, since, until, search, starred, disputed, sources)
     except QueryError as e:
         fail(str(e), USAGE)
 
@@ -265,13 +277,13 @@ def import_acled(file, db_path) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option("--long", "long_", is_flag=True, help="The full table: every actor and place, wrapped.")
 @db_option
-def list_(actors, places, types, since, until, search, starred, limit, long_, db_path) -> None:
+def list_(actors, places, types, since, until, search, starred, limit, long_, db_path, disputed, sources) -> None:
     """Print the events that match the filters, in date order: one line each, fitted to the
     terminal; tab-separated with a header line when the output is not a terminal."""
     from db.queries import QueryError, count_events, list_events
 
     conn = open_db(db_path)
-    f = build_filter(conn, actors, places, types, since, until, search, starred)
+    f = build_filter(conn, actors, places, types, since, until, search, starred, disputed, sources)
     try:
         rows = list_events(conn, f, limit)
         total = count_events(conn, f) if long_ or (limit and len(rows) == limit) else len(rows)
@@ -419,7 +431,9 @@ def pad(text: str, width: int) -> str:
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--parents", is_flag=True, help="Create the output file's missing folders.")
 @db_option
-def export(actors, places, types, since, until, search, starred, fmt, output, force, parents, db_path) -> None:
+def export(
+    actors, places, types, since, until, search, starred, fmt, output, force, parents, db_path, disputed, sources
+) -> None:
     """Export the matching events: JSON, Markdown with citations, CSV, or a shape another tool opens
     (GeoJSON, TimelineJS, Timesketch, ACLED). What a format cannot hold (an undated event in a
     timeline) is left out and counted on stderr."""
@@ -431,7 +445,7 @@ def export(actors, places, types, since, until, search, starred, fmt, output, fo
     if output is not None and os.path.lexists(output) and not force:
         fail(f"{output} exists (use --force to overwrite it)", USAGE)
     conn = open_db(db_path)
-    f = build_filter(conn, actors, places, types, since, until, search, starred)
+    f = build_filter(conn, actors, places, types, since, until, search, starred, disputed, sources)
     try:
         done = render(conn, event_ids(conn, f), fmt, describe_filter(conn, f))
     except QueryError as e:

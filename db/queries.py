@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sqlite3
 from array import array
@@ -31,6 +32,8 @@ class Filter:
     until: date | None = None
     search: str | None = None
     starred: bool = False
+    disputed: bool = False  # only events whose sources differ on a date, place, perpetrator or toll
+    min_sources: int = 1  # only events with at least this many independent sources
 
     def without(self, facet: str) -> Filter:
         """The filter with nothing chosen in one facet: "actors", "places" or "types"."""
@@ -60,6 +63,25 @@ class EventRow:
     starred: bool
     actors: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
     places: list[str] = field(default_factory=list)
+    independent_sources: int = 1  # a wire dispatch and its copies, one publisher's reports: one
+    disputed: tuple[str, ...] = ()  # the fields its sources differ on: date, place, perpetrator, fatalities
+
+
+@dataclass
+class Says:
+    """What one source reported of an event, before the reports were merged."""
+
+    date: str | None
+    precision: str | None
+    date_expression: str | None  # the words that date it: its quote
+    type: str
+    sub_type: str
+    fatalities: int | None
+    fatalities_low: int | None
+    fatalities_high: int | None
+    fatalities_raw: str | None  # the words that count the dead: its quote
+    actors: list[tuple[str, str]]  # (name, role)
+    places: list[str]  # names, where it happened first
 
 
 @dataclass
@@ -72,6 +94,9 @@ class Source:
     quote: str
     start: int
     end: int
+    says: Says | None = None
+    wire: str | None = None  # the news agency whose dispatch the document runs
+    counted_with: int | None = None  # the document of the event's earlier source this one repeats
 
 
 @dataclass
@@ -248,7 +273,9 @@ def known_types(conn) -> set[str]:
     return {v for row in conn.execute("SELECT DISTINCT type, sub_type FROM events") for v in row}
 
 
-def make_filter(conn, actors=(), places=(), types=(), since=None, until=None, search=None, starred=False) -> Filter:
+def make_filter(
+    conn, actors=(), places=(), types=(), since=None, until=None, search=None, starred=False, disputed=False, sources=1
+) -> Filter:
     return Filter(
         actors=tuple(resolve_actor(conn, a) for a in actors),
         places=tuple(resolve_place(conn, p) for p in places),
@@ -257,6 +284,8 @@ def make_filter(conn, actors=(), places=(), types=(), since=None, until=None, se
         until=parse_date_bound(until, end=True) if until else None,
         search=search or None,
         starred=starred,
+        disputed=disputed,
+        min_sources=sources,
     )
 
 
@@ -296,6 +325,10 @@ def _where(f: Filter) -> tuple[str, list]:
         params.append(fts_query(f.search))
     if f.starred:
         clauses.append("e.id IN (SELECT event_id FROM annotations WHERE starred = 1)")
+    if f.disputed:
+        clauses.append("e.disputed IS NOT NULL")  # as written: the partial index events_disputed
+    if f.min_sources > 1:  # "> 1" as written, a literal: the partial index events_corroborated
+        clauses.append(f"e.independent_sources > 1 AND e.independent_sources >= {int(f.min_sources)}")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -447,8 +480,8 @@ def count_events(conn, f: Filter = Filter()) -> int:
 
 _ROW = (
     "SELECT e.seq AS rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
-    " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred"
-    " FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
+    " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred,"
+    " e.independent_sources, e.disputed FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
 )
 
 
@@ -501,6 +534,8 @@ def _event_row(r) -> EventRow:
         r["sources"],
         r["publishers"],
         bool(r["starred"]),
+        independent_sources=r["independent_sources"],
+        disputed=tuple(r["disputed"].split(",")) if r["disputed"] else (),
     )
 
 
@@ -563,6 +598,7 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
             (event_id,),
         )
     ]
+    _add_says(conn, rows[0], e, places, sources)
     return EventDetail(
         rows[0],
         e["date_expression"],
@@ -577,6 +613,56 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
         ann["tags"] if ann else None,
         as_named,
     )
+
+
+def _add_says(conn, row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sources: list[Source]) -> None:
+    """What each source said (event_sources). An event's only source says what the event says (an
+    ACLED row); the several sources of a store not reloaded since version 9 say nothing yet."""
+    told = conn.execute("SELECT * FROM event_sources WHERE event_id = ?", (row.id,)).fetchall()
+    if not told and len({s.document_id for s in sources}) == 1:
+        says = Says(
+            row.date,
+            row.precision,
+            e["date_expression"],
+            row.type,
+            row.sub_type,
+            row.fatalities,
+            e["fatalities_low"],
+            e["fatalities_high"],
+            e["fatalities_raw"],
+            row.actors,
+            [p.name for p in places],
+        )
+        for s in sources:
+            s.says = says
+        return
+    lists = [(json.loads(r["actors"]), json.loads(r["places"])) for r in told]
+    names = _names(conn, "actors", {a for actors, _ in lists for a, _ in actors})
+    names |= _names(conn, "places", {p for _, ps in lists for p in ps})
+    by_document = {}
+    for r, (actors, place_ids) in zip(told, lists, strict=True):
+        says = Says(
+            r["date"],
+            r["precision"],
+            r["date_expression"],
+            r["type"],
+            r["sub_type"],
+            r["fatalities"],
+            r["fatalities_low"],
+            r["fatalities_high"],
+            r["fatalities_raw"],
+            [(names.get(a, a), role) for a, role in actors],
+            [names.get(p, p) for p in place_ids],
+        )
+        by_document[r["document_id"]] = (says, r["wire"], r["counted_with"])
+    for s in sources:
+        if s.document_id in by_document:
+            s.says, s.wire, s.counted_with = by_document[s.document_id]
+
+
+def _names(conn, table: str, ids: set[str]) -> dict[str, str]:
+    found = list(ids)
+    return dict(conn.execute(f"SELECT id, name FROM {table} WHERE id IN ({_marks(found)})", found).fetchall())
 
 
 def quote_in_context(conn, source: Source, chars: int) -> tuple[str, str, str]:
@@ -789,4 +875,8 @@ def describe_filter(conn, f: Filter) -> str:
         parts.append(f"matching “{f.search}”")
     if f.starred:
         parts.append("starred")
+    if f.disputed:
+        parts.append("disputed")
+    if f.min_sources > 1:
+        parts.append(f"{f.min_sources}+ independent sources")
     return "Timeline" + (": " + "; ".join(parts) if parts else "")
