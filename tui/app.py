@@ -12,7 +12,7 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui.explorer import FACETS, Explorer
+from tui.explorer import FACETS, Explorer, TimePane
 from tui.panes import DetailPane, FacetPane, Histogram
 from tui.screens import ArticleScreen
 from tui.session import Article, Counted, Detail, Done, Hits, Indexed, Opened, Rows, Saved, Searched, Session
@@ -149,6 +149,13 @@ class TimelineApp(App):
         if not self.session.filter.is_empty:
             yield SystemCommand("Clear filters", "Show every event", explorer.action_clear_filters)
         yield SystemCommand("Jump to date", "Move the cursor to a date", explorer.action_jump_to_date)
+        trust = explorer.query_one(TimePane)
+        yield SystemCommand(
+            "Disputed events (!)", "Only events whose sources differ, or all again", trust.action_disputed
+        )
+        yield SystemCommand(
+            "Independent sources (i)", "At least 2, then 3 independent sources, then any", trust.action_independent
+        )
         yield SystemCommand(
             "Toggle filter panes",
             "Show or hide the actor, place and type panes",
