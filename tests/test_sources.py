@@ -203,6 +203,7 @@ def test_list_and_export_filter_on_disputes_and_independent_sources(db):
 def test_an_acled_row_is_one_source_that_says_what_it_holds(db):
     assert import_acled(ACLED, db).added == 3
     code, out = run("export", "--db", str(db), "--sources", "1")
+    assert code == 0
     rows = [e for e in json.loads(out) if e["id"].startswith("acled:")]
     assert len(rows) == 3
     for e in rows:
