@@ -58,6 +58,18 @@ def filter_options(fn):
                 metavar="NAME",
                 help="Start from a saved view (`timeline view list`); a filter option given too replaces that part.",
             ),
+            click.option(
+                "--disputed",
+                is_flag=True,
+                help="Only events whose sources differ: on the date, the place, the perpetrator or the toll.",
+            ),
+            click.option(
+                "--sources",
+                type=click.IntRange(min=1),
+                default=1,
+                metavar="N",
+                help="Only events with at least N independent sources (a wire dispatch and its copies count once).",
+            ),
         ]
     ):
         fn = option(fn)
@@ -92,7 +104,9 @@ def open_db(db_path: str):
         fail(str(e))
 
 
-def build_filter(conn, actors, places, types, since, until, search, starred, around=None, days=None, view=None):
+def build_filter(
+    conn, actors, places, types, since, until, search, starred, around, days, view, disputed, sources
+):  # the options of `filter_options`, as click names them
     """The filter the options ask for; an unknown name, type, date, event or view is a usage error
     (status 2). Options given with a view replace those parts of it."""
     from db.queries import Filter, QueryError, known_types, make_filter, parse_date_bound
@@ -112,7 +126,20 @@ def build_filter(conn, actors, places, types, since, until, search, starred, aro
         if t not in known:
             fail(f"--type: no event of type {t!r} here (types here: {', '.join(sorted(known))})", USAGE)
     try:
-        f = make_filter(conn, actors, places, types, since, until, search, starred, around, days)
+        f = make_filter(
+            conn,
+            actors,
+            places,
+            types,
+            since,
+            until,
+            search,
+            starred,
+            around=around,
+            days=days,
+            disputed=disputed,
+            sources=sources,
+        )
         if view is None:
             return f
         given = {k: v for k, v in vars(f).items() if v != getattr(Filter(), k)}
@@ -318,13 +345,13 @@ def _annotated(db_path: Path, ids: list[str]) -> list[str]:
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option("--long", "long_", is_flag=True, help="The full table: every actor and place, wrapped.")
 @db_option
-def list_(actors, places, types, since, until, search, starred, around, days, view, limit, long_, db_path) -> None:
+def list_(limit, long_, db_path, **filters) -> None:
     """Print the events that match the filters, in date order: one line each, fitted to the
     terminal; tab-separated with a header line when the output is not a terminal."""
     from db.queries import QueryError, count_events, list_events
 
     conn = open_db(db_path)
-    f = build_filter(conn, actors, places, types, since, until, search, starred, around, days, view)
+    f = build_filter(conn, **filters)
     try:
         rows = list_events(conn, f, limit)
         total = count_events(conn, f) if long_ or (limit and len(rows) == limit) else len(rows)
@@ -472,9 +499,7 @@ def pad(text: str, width: int) -> str:
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--parents", is_flag=True, help="Create the output file's missing folders.")
 @db_option
-def export(
-    actors, places, types, since, until, search, starred, around, days, view, fmt, output, force, parents, db_path
-) -> None:
+def export(fmt, output, force, parents, db_path, **filters) -> None:
     """Export the matching events: JSON, Markdown with citations, CSV, or a shape another tool opens
     (GeoJSON, TimelineJS, Timesketch, ACLED). What a format cannot hold (an undated event in a
     timeline) is left out and counted on stderr."""
@@ -486,7 +511,7 @@ def export(
     if output is not None and os.path.lexists(output) and not force:
         fail(f"{output} exists (use --force to overwrite it)", USAGE)
     conn = open_db(db_path)
-    f = build_filter(conn, actors, places, types, since, until, search, starred, around, days, view)
+    f = build_filter(conn, **filters)
     try:
         done = render(conn, event_ids(conn, f), fmt, describe_filter(conn, f))
     except QueryError as e:
@@ -535,7 +560,7 @@ def view() -> None:
 @click.argument("name")
 @filter_options
 @db_option
-def view_save(name, actors, places, types, since, until, search, starred, around, days, view, db_path) -> None:
+def view_save(name, db_path, **filters) -> None:
     """Save the filter the options give as NAME (replacing a view of that name); then
     `timeline list --view NAME`, or `v` in the app."""
     from db.queries import QueryError
@@ -543,7 +568,7 @@ def view_save(name, actors, places, types, since, until, search, starred, around
     from db.views import in_words, save_view
 
     conn = open_db(db_path)
-    f = build_filter(conn, actors, places, types, since, until, search, starred, around, days, view)
+    f = build_filter(conn, **filters)
     try:
         old = save_view(conn, name, f)
     except QueryError as e:

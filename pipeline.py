@@ -31,6 +31,7 @@ from ingest.gazetteer import load_gazetteer
 from ingest.merge import merge
 from ingest.model import Event
 from ingest.read import ARTICLE_SUFFIXES, read_article
+from ingest.wires import mark_independent
 
 Progress = Callable[[str], None]
 
@@ -157,6 +158,7 @@ def rebuild_events(
         if report is not None and article.path in new:
             report.warnings += [(article.path, w) for w in reading_warnings(article, traces)]
     events = merge(extracted)
+    mark_independent(events, {a.sha256: a for _, a in docs})
     write_events(conn, events, docs)
     return len(events)
 

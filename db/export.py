@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from db.queries import EventDetail, PlaceInfo, event_detail
+from db.queries import EventDetail, PlaceInfo, Says, event_detail
 from ingest.dates import month, week_of
 
 FORMATS = ("md", "json", "csv", "geojson", "timelinejs", "timesketch", "acled")
@@ -96,6 +96,8 @@ def to_json(items: list[EventDetail]) -> str:
                 "sub_type": e.sub_type,
                 "summary": e.summary,
                 "fatalities": e.fatalities,
+                "independent_sources": e.independent_sources,
+                "disputed": list(e.disputed),
                 "actors": [{"name": n, "role": r, **_as_named(d, n)} for n, r in e.actors],
                 "places": [{"id": p.id, **_place(p)} for p in d.places],
                 "sources": [
@@ -108,6 +110,9 @@ def to_json(items: list[EventDetail]) -> str:
                         "quote": s.quote,
                         "start": s.start,
                         "end": s.end,
+                        "wire": s.wire,
+                        "counted_with": s.counted_with,
+                        "says": _says(s.says),
                     }
                     for s in d.sources
                 ],
@@ -167,6 +172,25 @@ def to_csv(items: list[EventDetail]) -> str:
             ]
         )
     return buf.getvalue()
+
+
+def _says(says: Says | None) -> dict | None:
+    """What one source reported: its date and toll with the words that gave them (`*_quote`)."""
+    if says is None:
+        return None
+    return {
+        "date": says.date,
+        "precision": says.precision,
+        "date_quote": says.date_expression,
+        "type": says.type,
+        "sub_type": says.sub_type,
+        "places": says.places,
+        "actors": [{"name": n, "role": r} for n, r in says.actors],
+        "fatalities": says.fatalities,
+        "fatalities_low": says.fatalities_low,
+        "fatalities_high": says.fatalities_high,
+        "fatalities_quote": says.fatalities_raw,
+    }
 
 
 def _as_named(d: EventDetail, name: str) -> dict:

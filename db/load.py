@@ -3,6 +3,7 @@ from them, written inside one write transaction. Nothing here reads an article o
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from db import counts
 from db.hierarchy import Trees
 from db.schema import connect
 from ingest.dates import parse_published
-from ingest.model import Article, Event
+from ingest.model import Article, Event, Telling
 
 
 @contextmanager
@@ -125,6 +126,9 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
         'INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)',
         [(e.id, doc_ids[ev.document], ev.start, ev.end) for e in events for ev in e.evidence],
     )
+    rows = [_telling_row(e.id, t, doc_ids, trees) for e in events for t in e.tellings]
+    if rows:
+        conn.executemany(f"INSERT INTO event_sources ({', '.join(rows[0])}) VALUES ({_marks(rows[0])})", rows)
     conn.execute(
         "INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text"
         f" WHERE seq IN ({EXTRACTED})"
@@ -158,6 +162,7 @@ def remove_events(conn: sqlite3.Connection, picked: str, params: tuple = (), all
         params,
     ).fetchall()
     conn.execute(f"DELETE FROM evidence WHERE event_id IN ({ids})", params)
+    conn.execute(f"DELETE FROM event_sources WHERE event_id IN ({ids})", params)  # extracted events' only
     conn.execute(f"DELETE FROM events WHERE seq IN ({picked})", params)
     conn.executemany("DELETE FROM documents WHERE id = ?", data_rows)
 
@@ -187,4 +192,34 @@ def _event_row(e: Event, publisher: dict[str, str]) -> dict:
         "confidence": e.confidence,
         "sources": len({ev.document for ev in e.evidence}),
         "publishers": len({publisher[ev.document] for ev in e.evidence}),
+        "independent_sources": e.independent_sources,
+        "disputed": ",".join(e.disputed) or None,
     }
+
+
+def _telling_row(event_id: str, t: Telling, doc_ids: dict[str, int], trees: Trees) -> dict:
+    """What one source said of an event, as a row of event_sources."""
+    f = t.fatalities
+    return {
+        "event_id": event_id,
+        "document_id": doc_ids[t.document],
+        "date": t.date.display() if t.date else None,
+        "date_start": t.date.start.isoformat() if t.date else None,
+        "date_end": t.date.end.isoformat() if t.date else None,
+        "precision": t.date.precision if t.date else None,
+        "date_expression": t.date_expression,
+        "type": t.type,
+        "sub_type": t.sub_type,
+        "fatalities": f.best if f else None,
+        "fatalities_low": f.low if f else None,
+        "fatalities_high": f.high if f else None,
+        "fatalities_raw": f.raw if f else None,
+        "actors": json.dumps([[trees.actor(a), role] for a, role in t.actors]),
+        "places": json.dumps([trees.place(p) for p in t.places]),
+        "wire": t.wire,
+        "counted_with": doc_ids[t.counted_with] if t.counted_with else None,
+    }
+
+
+def _marks(row: dict) -> str:
+    return ", ".join(":" + k for k in row)

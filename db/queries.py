@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sqlite3
 from array import array
@@ -33,6 +34,8 @@ class Filter:
     search: str | None = None
     starred: bool = False
     around: tuple[str, int] | None = None  # (event id, days): its context, see `_around`
+    disputed: bool = False  # only events whose sources differ on a date, place, perpetrator or toll
+    min_sources: int = 1  # only events with at least this many independent sources
 
     def without(self, facet: str) -> Filter:
         """The filter with nothing chosen in one facet: "actors", "places" or "types"."""
@@ -62,6 +65,25 @@ class EventRow:
     starred: bool
     actors: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
     places: list[str] = field(default_factory=list)
+    independent_sources: int = 1  # a wire dispatch and its copies, one publisher's reports: one
+    disputed: tuple[str, ...] = ()  # the fields its sources differ on: date, place, perpetrator, fatalities
+
+
+@dataclass
+class Says:
+    """What one source reported of an event, before the reports were merged."""
+
+    date: str | None
+    precision: str | None
+    date_expression: str | None  # the words that date it: its quote
+    type: str
+    sub_type: str
+    fatalities: int | None
+    fatalities_low: int | None
+    fatalities_high: int | None
+    fatalities_raw: str | None  # the words that count the dead: its quote
+    actors: list[tuple[str, str]]  # (name, role)
+    places: list[str]  # names, where it happened first
 
 
 @dataclass
@@ -74,6 +96,9 @@ class Source:
     quote: str
     start: int
     end: int
+    says: Says | None = None
+    wire: str | None = None  # the news agency whose dispatch the document runs
+    counted_with: int | None = None  # the document of the event's earlier source this one repeats
 
 
 @dataclass
@@ -251,7 +276,18 @@ def known_types(conn) -> set[str]:
 
 
 def make_filter(
-    conn, actors=(), places=(), types=(), since=None, until=None, search=None, starred=False, around=None, days=None
+    conn,
+    actors=(),
+    places=(),
+    types=(),
+    since=None,
+    until=None,
+    search=None,
+    starred=False,
+    around=None,
+    days=None,
+    disputed=False,
+    sources=1,
 ) -> Filter:
     return Filter(
         actors=tuple(resolve_actor(conn, a) for a in actors),
@@ -262,6 +298,8 @@ def make_filter(
         search=search or None,
         starred=starred,
         around=around_event(conn, around, AROUND_DAYS if days is None else days) if around else None,
+        disputed=disputed,
+        min_sources=sources,
     )
 
 
@@ -323,6 +361,10 @@ def _where(f: Filter) -> tuple[str, list]:
         clause, more = _around(*f.around)
         clauses.append(clause)
         params += more
+    if f.disputed:
+        clauses.append("e.disputed IS NOT NULL")  # as written: the partial index events_disputed
+    if f.min_sources > 1:  # "> 1" as written, a literal: the partial index events_corroborated
+        clauses.append(f"e.independent_sources > 1 AND e.independent_sources >= {int(f.min_sources)}")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -532,8 +574,8 @@ def count_events(conn, f: Filter = Filter()) -> int:
 
 _ROW = (
     "SELECT e.seq AS rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
-    " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred"
-    " FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
+    " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred,"
+    " e.independent_sources, e.disputed FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
 )
 
 
@@ -586,6 +628,8 @@ def _event_row(r) -> EventRow:
         r["sources"],
         r["publishers"],
         bool(r["starred"]),
+        independent_sources=r["independent_sources"],
+        disputed=tuple(r["disputed"].split(",")) if r["disputed"] else (),
     )
 
 
@@ -648,6 +692,7 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
             (event_id,),
         )
     ]
+    _add_says(conn, rows[0], e, places, sources)
     return EventDetail(
         rows[0],
         e["date_expression"],
@@ -662,6 +707,56 @@ def event_detail(conn, event_id: str) -> EventDetail | None:
         ann["tags"] if ann else None,
         as_named,
     )
+
+
+def _add_says(conn, row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sources: list[Source]) -> None:
+    """What each source said (event_sources). An event's only source says what the event says (an
+    ACLED row); the several sources of a store not reloaded since version 9 say nothing yet."""
+    told = conn.execute("SELECT * FROM event_sources WHERE event_id = ?", (row.id,)).fetchall()
+    if not told and len({s.document_id for s in sources}) == 1:
+        says = Says(
+            row.date,
+            row.precision,
+            e["date_expression"],
+            row.type,
+            row.sub_type,
+            row.fatalities,
+            e["fatalities_low"],
+            e["fatalities_high"],
+            e["fatalities_raw"],
+            row.actors,
+            [p.name for p in places],
+        )
+        for s in sources:
+            s.says = says
+        return
+    lists = [(json.loads(r["actors"]), json.loads(r["places"])) for r in told]
+    names = _names(conn, "actors", {a for actors, _ in lists for a, _ in actors})
+    names |= _names(conn, "places", {p for _, ps in lists for p in ps})
+    by_document = {}
+    for r, (actors, place_ids) in zip(told, lists, strict=True):
+        says = Says(
+            r["date"],
+            r["precision"],
+            r["date_expression"],
+            r["type"],
+            r["sub_type"],
+            r["fatalities"],
+            r["fatalities_low"],
+            r["fatalities_high"],
+            r["fatalities_raw"],
+            [(names.get(a, a), role) for a, role in actors],
+            [names.get(p, p) for p in place_ids],
+        )
+        by_document[r["document_id"]] = (says, r["wire"], r["counted_with"])
+    for s in sources:
+        if s.document_id in by_document:
+            s.says, s.wire, s.counted_with = by_document[s.document_id]
+
+
+def _names(conn, table: str, ids: set[str]) -> dict[str, str]:
+    found = list(ids)
+    return dict(conn.execute(f"SELECT id, name FROM {table} WHERE id IN ({_marks(found)})", found).fetchall())
 
 
 def quote_in_context(conn, source: Source, chars: int) -> tuple[str, str, str]:
@@ -882,4 +977,8 @@ def describe_filter(conn, f: Filter) -> str:
         row = conn.execute("SELECT date FROM events WHERE id = ?", (event_id,)).fetchone()
         when = f"{row[0]} ({event_id})" if row and row[0] else event_id
         parts.append(f"within {days} days of the event of {when}, at its places or with its actors")
+    if f.disputed:
+        parts.append("disputed")
+    if f.min_sources > 1:
+        parts.append(f"{f.min_sources}+ independent sources")
     return "Timeline" + (": " + "; ".join(parts) if parts else "")

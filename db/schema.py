@@ -11,7 +11,7 @@ from urllib.request import pathname2url
 from db import counts
 from db.hierarchy import grow_trees
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class DatabaseError(RuntimeError):
@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS events (
     fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, fatalities_raw TEXT,
     confidence REAL, sources INTEGER NOT NULL DEFAULT 1, publishers INTEGER NOT NULL DEFAULT 1,
     origin TEXT NOT NULL DEFAULT 'article',  -- article: extracted, rebuilt on load; acled: imported
-    revision TEXT  -- an imported row's version (ACLED's timestamp): a re-import replaces a row that changed
+    revision TEXT,  -- an imported row's version (ACLED's timestamp): a re-import replaces a row that changed
+    independent_sources INTEGER NOT NULL DEFAULT 1,  -- sources, a wire dispatch and its copies once
+    disputed TEXT  -- the fields its sources differ on ("perpetrator,fatalities"); NULL when they agree
 );
 -- Places and actors form trees (db/hierarchy.py): `parent` is the division or country of a place,
 -- the group of an actor. An event's links repeat for each ancestor with direct = 0.
@@ -87,6 +89,22 @@ CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_
 CREATE INDEX IF NOT EXISTS places_by_country ON places(country, kind);
 CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
+-- The filters on trust walk these in date order; they hold only the few events they pick.
+CREATE INDEX IF NOT EXISTS events_disputed ON events(date_start) WHERE disputed IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_corroborated ON events(date_start) WHERE independent_sources > 1;
+-- What each source (document) of an extracted event said before its reports were merged, and
+-- the earlier source it repeats, if any (one publisher, one wire agency's dispatch, or the same text).
+CREATE TABLE IF NOT EXISTS event_sources (
+    event_id TEXT NOT NULL REFERENCES events(id), document_id INTEGER NOT NULL REFERENCES documents(id),
+    date TEXT, date_start TEXT, date_end TEXT, precision TEXT, date_expression TEXT,
+    type TEXT NOT NULL, sub_type TEXT NOT NULL,
+    fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, fatalities_raw TEXT,
+    actors TEXT NOT NULL,  -- JSON: [[actor id, role], ...]
+    places TEXT NOT NULL,  -- JSON: [place id, ...], where it happened first
+    wire TEXT,  -- the news agency whose dispatch the document runs (seed/lexicon/wires.yaml)
+    counted_with INTEGER REFERENCES documents(id),
+    PRIMARY KEY (event_id, document_id)
+) WITHOUT ROWID;
 -- Events per facet value, by the months they begin and end in ('*' all time, '' undated), kept by
 -- every write (db/counts.py).
 CREATE TABLE IF NOT EXISTS month_counts (
@@ -232,8 +250,32 @@ def _v7_to_v8(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _v8_to_v9(conn: sqlite3.Connection) -> None:
+    """Version 9 keeps what each source of an event said, and on events how many sources are
+    independent and what they dispute. ACLED rows are one source each: the defaults hold. The
+    articles' events get theirs at the next `timeline load` or `ingest` (they are re-extracted);
+    until then a publisher counts as an independent source."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(events)")}  # version 6 made events as they are now
+    for column in ("independent_sources INTEGER NOT NULL DEFAULT 1", "disputed TEXT"):
+        if column.split()[0] not in have:
+            conn.execute(f"ALTER TABLE events ADD COLUMN {column}")
+    conn.execute("UPDATE events SET independent_sources = publishers WHERE origin = 'article' AND publishers > 1")
+    for statement in _statements(TABLES):
+        if "event_sources" in statement or "events_disputed" in statement or "events_corroborated" in statement:
+            conn.execute(statement)
+
+
 # from version N to N + 1
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7, 7: _v7_to_v8}
+MIGRATIONS = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+    4: _v4_to_v5,
+    5: _v5_to_v6,
+    6: _v6_to_v7,
+    7: _v7_to_v8,
+    8: _v8_to_v9,
+}
 
 
 BUSY_SECONDS = 10  # how long a writer waits for another before it says so

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ingest.dates import PRECISION_RANK, Interval
+from ingest.gazetteer import Actor
 from ingest.geo import Place
-from ingest.model import Event, Fatalities, summary_of
+from ingest.model import Event, Fatalities, Telling, summary_of, telling_of
 
 FAMILIES = {  # ACLED types that can describe the same incident, seen by different reporters
     "Battles": "violence",
@@ -64,30 +65,35 @@ def _specificity(sub_type: str) -> int:
 
 def merge(events: list[Event]) -> list[Event]:
     """Greedy, in the order given (document order), so the result and its ids are deterministic.
-    Only events whose dates share a month are compared: the work grows with the corpus, not its square."""
+    Only events whose dates share a month are compared: the work grows with the corpus, not its square.
+    Each merged event keeps what each of its sources said (`tellings`) and the fields they differ
+    on. Its date is the most precise one no source contradicts (`_absorb` takes the sharper date,
+    and `same_event` merges no report whose date lies outside it); its toll spans the sources' counts."""
     merged: list[Event] = []
-    tolls: list[list[Fatalities]] = []  # each source's toll of each merged event
     by_month: dict[tuple[int, int], list[int]] = {}
     for event in events:
+        told = telling_of(event)  # before another source's report changes it
         candidates = sorted({i for month in _months(event) for i in by_month.get(month, ())})
         scored = [(match_score(merged[i], event), -i) for i in candidates]
         score, minus_i = max(scored, default=(0, 0))
         if score:
             i = -minus_i
             _absorb(merged[i], event)
-            tolls[i] += [event.fatalities] if event.fatalities else []
+            merged[i].tellings.append(told)
             for month in _months(merged[i]):  # its date may have sharpened
                 if i not in by_month.setdefault(month, []):
                     by_month[month].append(i)
         else:
+            event.tellings = [told]
             merged.append(event)
-            tolls.append([event.fatalities] if event.fatalities else [])
             for month in _months(event):
                 by_month.setdefault(month, []).append(len(merged) - 1)
-    for event, told in zip(merged, tolls, strict=True):
-        if len(told) > 1:
-            event.fatalities = agreed_toll(told)
+    for event in merged:
+        tolls = [t.fatalities for t in event.tellings if t.fatalities]
+        if len(tolls) > 1:
+            event.fatalities = toll_range(tolls)
             event.summary = summary_of(event)
+        event.disputed = disputes(event.tellings)
     return merged
 
 
@@ -98,6 +104,59 @@ def agreed_toll(tolls: list[Fatalities]) -> Fatalities:
     become the incident's."""
     counted = [t for t in tolls if not t.vague] or tolls
     return sorted(counted, key=lambda t: t.best or 0)[len(counted) // 2]
+
+
+def toll_range(tolls: list[Fatalities]) -> Fatalities:
+    """The agreed toll (`agreed_toll`), spanning from the lowest count a source gives to the highest
+    ("12" and "31": 31, from 12 to 31). An open count ("at least 40") reaches no higher than its number."""
+    agreed = agreed_toll(tolls)
+    counted = [(t.best, t.low, t.high) for t in tolls if not t.vague and t.best is not None]
+    if len(counted) < 2:
+        return agreed
+    low = min(best if low is None else low for best, low, _ in counted)
+    high = max(best if high is None else high for best, _, high in counted)
+    return Fatalities(agreed.best, low, high, agreed.raw, agreed.vague)
+
+
+DISPUTE_DAYS = timedelta(days=7)  # dates this far apart are two claims, not two ways of telling one day
+TOLL_RATIO = 1.5  # counts further apart than this are two claims, not a toll that rose as bodies were found
+DISPUTABLE = ("date", "place", "perpetrator", "fatalities")
+
+
+def disputes(tellings: list[Telling]) -> list[str]:
+    """The fields (of DISPUTABLE) on which the sources of one event differ: dates a week or more
+    apart; a place where it happened that is neither inside another source's nor holds it; doers
+    that are not one actor or parts of one group; numeric tolls more than TOLL_RATIO apart. A source
+    that says nothing of a field disputes nothing."""
+    found = []
+    pairs = [(a, b) for i, a in enumerate(tellings) for b in tellings[i + 1 :]]
+    if any(a.date and b.date and _days_apart(a.date, b.date) >= DISPUTE_DAYS for a, b in pairs):
+        found.append("date")
+    if any(a.places and b.places and not _nested(a.places[0], b.places[0]) for a, b in pairs):
+        found.append("place")
+    doers = [[x for x, role in t.actors if role == "actor1"] for t in tellings]
+    if any(
+        a and b and not any(_one_side(x, y) for x in a for y in b) for i, a in enumerate(doers) for b in doers[i + 1 :]
+    ):
+        found.append("perpetrator")
+    counts = [t.fatalities.best for t in tellings if t.fatalities and not t.fatalities.vague]
+    numbers = [n for n in counts if n is not None]
+    if numbers and max(numbers) > TOLL_RATIO * min(numbers):
+        found.append("fatalities")
+    return found
+
+
+def _days_apart(a: Interval, b: Interval) -> timedelta:
+    return max(a.start - b.end, b.start - a.end, timedelta(0))
+
+
+def _nested(a: Place, b: Place) -> bool:
+    return _within(a, b) or _within(b, a)
+
+
+def _one_side(a: Actor, b: Actor) -> bool:
+    """One actor, or one a part of the other, or both parts of one group."""
+    return a.id == b.id or a.group == b.id or b.group == a.id or (a.group is not None and a.group == b.group)
 
 
 def _months(e: Event) -> list[tuple[int, int]]:

@@ -44,6 +44,22 @@ class Evidence:
     text: str
 
 
+@dataclass(frozen=True)
+class Telling:
+    """What one source (a document) reported of an event, before its reports were merged."""
+
+    document: str  # the document's sha256
+    date: Interval | None
+    date_expression: str | None
+    type: str
+    sub_type: str
+    actors: tuple[tuple[Actor, str], ...]
+    places: tuple[Place, ...]
+    fatalities: Fatalities | None
+    wire: str | None = None  # the news agency whose dispatch the document runs (ingest/wires.py)
+    counted_with: str | None = None  # the document of an earlier source of the event this one repeats
+
+
 @dataclass
 class Event:
     id: str
@@ -60,6 +76,23 @@ class Event:
     summary: str
     evidence: list[Evidence] = field(default_factory=list)
     vague: bool = False  # told by a general word ("attack", "killed"): it may retell a sharper telling
+    tellings: list[Telling] = field(default_factory=list)  # what each source said (set by merging across sources)
+    disputed: list[str] = field(default_factory=list)  # the fields the sources differ on (DISPUTABLE)
+    independent_sources: int = 1
+
+
+def telling_of(event: Event) -> Telling:
+    """What the event's one source says of it: the event's own fields, before any other source is merged in."""
+    return Telling(
+        event.evidence[0].document,
+        event.date,
+        event.date_expression,
+        event.type,
+        event.sub_type,
+        tuple(event.actors),
+        tuple(event.places),
+        event.fatalities,
+    )
 
 
 def event_id(document_sha: str, start: int, end: int, sub_type: str) -> str:

@@ -42,6 +42,8 @@ def test_json_contract_fields_and_date_order(seed_db):
         "sub_type",
         "summary",
         "fatalities",
+        "independent_sources",
+        "disputed",
         "actors",
         "places",
         "sources",

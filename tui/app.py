@@ -12,7 +12,7 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui.explorer import FACETS, Explorer, Navigator
+from tui.explorer import FACETS, Explorer, Navigator, TimePane
 from tui.panes import DetailPane, FacetPane, Histogram
 from tui.screens import ArticleScreen
 from tui.session import Article, Counted, Detail, Done, Hits, Indexed, Opened, Rows, Saved, Searched, Session
@@ -153,6 +153,13 @@ class TimelineApp(App):
         yield SystemCommand("Saved views", "Pick a saved view, delete one, or save this filter", navigator.action_views)
         if self.session.history:
             yield SystemCommand("Back", "The filter before, the cursor on its event", navigator.action_back)
+        trust = explorer.query_one(TimePane)
+        yield SystemCommand(
+            "Disputed events (!)", "Only events whose sources differ, or all again", trust.action_disputed
+        )
+        yield SystemCommand(
+            "Independent sources (i)", "At least 2, then 3 independent sources, then any", trust.action_independent
+        )
         yield SystemCommand(
             "Toggle filter panes",
             "Show or hide the actor, place and type panes",

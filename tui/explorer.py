@@ -25,7 +25,8 @@ FACETS = ("actors", "places", "types")
 
 class TimePane(Vertical):
     """The bar of time above the timeline, kept in step with it: the bar marks the period of the
-    cursor's event, and a period chosen on the bar moves the cursor there."""
+    cursor's event, and a period chosen on the bar moves the cursor there. Its keys also filter
+    on trust: the events whose sources disagree, and those with several independent sources."""
 
     # Priority: the pane takes the focus as the key arrives, so letters typed at once after it
     # ("a" then "isl") narrow the pane instead of reaching the timeline ("s" would star). Bound
@@ -34,11 +35,39 @@ class TimePane(Vertical):
         Binding("a", "screen.focus_pane('actors')", "Actors", id="app.actors", priority=True),
         Binding("p", "screen.focus_pane('places')", "Places", id="app.places", priority=True),
         Binding("t", "screen.focus_pane('types')", "Types", id="app.types", priority=True),
+        Binding(
+            "exclamation_mark",
+            "disputed",
+            "Disputed",
+            tooltip="Only events whose sources disagree (again: all events)",
+            id="app.disputed",
+        ),
+        Binding(
+            "i",
+            "independent",
+            "Sources",
+            tooltip="At least 2, then 3 independent sources, then any number",
+            id="app.independent",
+        ),
     ]
+    MOST_SOURCES = 3  # `i` cycles the least number of independent sources: any, 2, 3
 
-    def __init__(self, view: TimelineView, **kwargs) -> None:
+    def __init__(self, view: TimelineView, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
+        self.session = session
+
+    def action_disputed(self) -> None:
+        """Only the events whose sources differ on the date, place, perpetrator or toll, or all again."""
+        disputed = not self.session.filter.disputed
+        self.session.set_filter(replace(self.session.filter, disputed=disputed))
+        self.notify("Only events whose sources disagree" if disputed else "Disputed or not", timeout=2)
+
+    def action_independent(self) -> None:
+        """At least 2, then 3 independent sources, then any number."""
+        least = self.session.filter.min_sources % self.MOST_SOURCES + 1
+        self.session.set_filter(replace(self.session.filter, min_sources=least))
+        self.notify(f"At least {least} independent sources" if least > 1 else "Any number of sources", timeout=2)
 
     def compose(self) -> ComposeResult:
         yield Histogram(id="histogram")
@@ -164,7 +193,7 @@ class Explorer(Screen):
                 yield FacetPane("actors", "Actors (a)", id="actors")
                 yield FacetPane("places", "Places (p)", id="places")
                 yield FacetPane("types", "Types (t)", id="types")
-            yield TimePane(self.view, id="centre")
+            yield TimePane(self.view, self.session, id="centre")
             yield DetailPane(id="detail")
         yield BusyLine(self.session.workers.waiting_for, id="busy")
         yield Footer()

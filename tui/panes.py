@@ -17,7 +17,7 @@ from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from db.labels import Period, bars, period_of, periods, year_ticks
-from db.queries import EventDetail, FacetValue, Source
+from db.queries import EventDetail, FacetValue, Says, Source
 from tui.text import visible
 
 
@@ -361,14 +361,24 @@ class DetailPane(VerticalScroll):
         if detail.note:
             _field(t, "note", detail.note, "italic")
         t.append("\n")
-        if detail.sources:
-            n = len(detail.sources)
-            heading = f"{n} source{'s' if n != 1 else ''}"
-            if e.publishers and not _from_acled(e.id):
-                heading += f" ({e.publishers} publisher{'s' if e.publishers != 1 else ''})"
+        numbers: dict[int, int] = {}  # document -> its number: a source is a document, with one quote or more
+        for s in detail.sources:
+            numbers.setdefault(s.document_id, len(numbers) + 1)
+        if len(numbers) > 1:
+            SourcesSay(detail, numbers).describe(t)
+        if numbers:
+            n, independent = len(numbers), e.independent_sources
+            heading = f"{n} reports, {independent} independent" if n > 1 else "1 source"
             t.append(f"\n{heading}\n", style="bold underline")
-        for n, (s, context) in enumerate(zip(detail.sources, contexts, strict=True), 1):
-            _source(t, n, s, context)
+        by_number = {v: k for k, v in numbers.items()}
+        shown: set[int] = set()
+        for s, context in zip(detail.sources, contexts, strict=True):
+            if s.document_id in shown:
+                _quote(t, s, context)
+                continue
+            shown.add(s.document_id)
+            repeats = numbers.get(s.counted_with) if s.counted_with else None
+            _source(t, numbers[s.document_id], s, context, _why_counted_with(s, detail, by_number, repeats))
         return Text(visible(t.plain), spans=t.spans)
 
 
@@ -393,10 +403,11 @@ def _toll(detail: EventDetail) -> str:
     return str(toll)
 
 
-def _source(t: Text, n: int, s: Source, context: tuple[str, str, str]) -> None:
-    """A source: an article's title, publisher and date, and the quote in its context; ACLED's
-    notes, whole, with the sources ACLED names."""
-    before, quote, after = context
+def _source(t: Text, n: int, s: Source, context: tuple[str, str, str], repeats: str = "") -> None:
+    """A source: an article's title, publisher and date, the agency whose dispatch it runs, the
+    earlier source it repeats, and the quote in its context; ACLED's notes, whole, with the
+    sources ACLED names."""
+    quote = context[1]
     where = " · ".join(x for x in (s.publisher, s.published) if x)
     if _from_acled(s.path):
         t.append(f"\n[{n}] ACLED notes\n", style="bold")
@@ -404,12 +415,102 @@ def _source(t: Text, n: int, s: Source, context: tuple[str, str, str]) -> None:
             t.append(f"    source: {where}\n", style="dim")
         t.append(" ".join(quote.split()) + "\n", style="italic")
         return
-    t.append(f"\n[{n}] {s.title or s.path}\n", style="bold")
-    t.append(f"    {where + ' · ' if where else ''}chars {s.start}–{s.end}\n", style="dim")
+    t.append(f"\n[{n}] {s.title or s.path}\n    ", style="bold")
+    for part in (s.publisher, s.published, f"{s.wire} dispatch" if s.wire else ""):
+        if part:
+            t.append(f"{part} · ", style="dim")
+    if repeats:
+        t.append(repeats, style="yellow")
+        t.append(" · ", style="dim")
+    _quote(t, s, context, indent="")
+
+
+def _quote(t: Text, s: Source, context: tuple[str, str, str], indent: str = "    ") -> None:
+    """One quote of a source, where it is in the document, in its context."""
+    before, quote, after = context
+    t.append(f"{indent}chars {s.start}–{s.end}\n", style="dim")
     if before.strip():
         t.append(" ".join(before.split()) + " ", style="dim")
     t.append(" ".join(quote.split()), style="bold reverse")
     t.append(" " + " ".join(after.split()) + "\n" if after.strip() else "\n", style="dim")
+
+
+def _why_counted_with(s: Source, detail: EventDetail, by_number: dict[int, int], repeats: int | None) -> str:
+    """ "counted with [1]: same agency", and why: one publisher, one wire agency, or the same text."""
+    if repeats is None:
+        return ""
+    first = next((x for x in detail.sources if x.document_id == by_number[repeats]), None)
+    if first is not None and first.publisher and first.publisher == s.publisher:
+        why = "same publisher"
+    elif first is not None and s.wire and first.wire == s.wire:
+        why = f"same {s.wire} dispatch"
+    else:
+        why = "near-identical text"
+    return f"counted with [{repeats}]: {why}"
+
+
+# The detail pane's names of the fields sources may dispute (ingest/merge.py DISPUTABLE)
+DISPUTED_WORDS = {"date": "the date", "place": "the place", "perpetrator": "the perpetrator", "fatalities": "the toll"}
+
+
+class SourcesSay:
+    """What each source of an event said, field by field: each value with the numbers of the
+    sources behind it ("killed 12 [2] · 31 [1]"), the fields they dispute marked."""
+
+    def __init__(self, detail: EventDetail, numbers: dict[int, int]) -> None:
+        self.disputed = detail.event.disputed
+        self.says = {numbers[s.document_id]: s.says for s in detail.sources if s.says is not None}
+
+    def describe(self, t: Text) -> None:
+        if len(self.says) < 2:
+            return
+        t.append("\nWhat the sources say", style="bold underline")
+        if self.disputed:
+            words = [DISPUTED_WORDS.get(d, d) for d in self.disputed]
+            differ = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+            t.append(f"  they differ on {differ}", style="bold red")
+        t.append("\n")
+        self._field(t, "date", "date", lambda s: s.date)
+        self._field(t, "type", "", lambda s: s.sub_type)
+        self._field(t, "place", "place", lambda s: s.places[0] if s.places else None)
+        self._field(t, "perpetrator", "perpetrator", lambda s: _in_role(s.actors, "actor1"))
+        self._field(t, "target", "", lambda s: _in_role(s.actors, "actor2"))
+        self._field(t, "killed", "fatalities", _told_toll)
+        t.append("\n")
+
+    def _field(self, t: Text, name: str, disputable: str, value_of: Callable) -> None:
+        """One field: each value the sources give, with their numbers; nothing if none gives one."""
+        values: dict[str, list[int]] = {}
+        for n, says in sorted(self.says.items()):
+            value = value_of(says)
+            if value:
+                values.setdefault(value, []).append(n)
+        if not values:
+            return
+        disputed = disputable in self.disputed
+        t.append(f"\n{name:<12}", style="bold red" if disputed else "dim")
+        for i, (value, numbers) in enumerate(values.items()):
+            t.append(" · " if i else "", style="dim")
+            t.append(value, style="bold" if disputed else "")
+            t.append(f" [{','.join(map(str, numbers))}]", style="dim")
+        if disputed:
+            t.append("  ≠", style="bold red")
+
+
+def _in_role(actors: list[tuple[str, str]], role: str) -> str:
+    return " and ".join(name for name, r in actors if r == role)
+
+
+def _told_toll(says: Says) -> str | None:
+    """A source's toll as it gave it: "12", "at least 40", "40–99"."""
+    toll, low, high = says.fatalities, says.fatalities_low, says.fatalities_high
+    if toll is None:
+        return None
+    if high is None and low is not None:
+        return f"at least {low}"
+    if low is not None and high is not None and low != high:
+        return f"{low}–{high}"
+    return str(toll)
 
 
 class BusyLine(Static):

@@ -58,6 +58,8 @@ def type_legend() -> Text:
         for sub, short in subs.items():
             t.append(f"    {short:<15}", style=TYPE_COLOURS.get(type_, "white"))
             t.append(f"{sub}\n")
+    t.append("\n  ≠", style="bold red")
+    t.append("  after a summary: its sources disagree on the date, place, perpetrator or toll (! shows only those)\n")
     return t
 
 

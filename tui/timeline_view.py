@@ -132,12 +132,14 @@ class Pages:
 DATE_WIDTH = 10  # "2017-06-07"; a span shows its start month, "~2017-09"
 SUB_TYPES_FROM = 60  # columns beside the date from which sub-types are shown, not types
 PLACES_SHOWN = 3
+DISPUTED_MARK = " ≠"  # after the summary of an event whose sources disagree
 
 
 class RowLayout:
     """The columns of an event's line at a width: mark and star, date, short type (its sub-type
     where the width allows), then the summary in all that is left, cut at a word with an
-    ellipsis; its places and source count follow only where the whole summary leaves room."""
+    ellipsis, and ≠ if its sources disagree; its places and source count follow only where the
+    whole summary leaves room."""
 
     def __init__(self, width: int) -> None:
         self.width = width
@@ -155,12 +157,14 @@ class RowLayout:
         line.append(f"{shown:<{DATE_WIDTH}} ", style="bold" if r.precision == "day" else "dim")
         kind = clip(visible(short_type(r.type, r.sub_type, self.type_width)), self.type_width)
         line.append(f"{kind:<{self.type_width}} ", style=TYPE_COLOURS.get(r.type, "white"))
-        summary = clip(visible(r.summary), self.summary_width)
+        disputed = DISPUTED_MARK if r.disputed else ""  # always shown: the summary gives way
+        summary = clip(visible(r.summary), max(1, self.summary_width - len(disputed)))
         line.append(summary)
-        room = self.summary_width - cell_len(summary)
+        line.append(disputed, style="bold red")
+        room = self.summary_width - cell_len(summary) - len(disputed)
         for extra, style in (
             (f"  @ {', '.join(visible(p) for p in r.places[:PLACES_SHOWN])}" if r.places else "", "cyan"),
-            (f"  [{r.sources} sources]" if r.sources > 1 else "", "bold green"),
+            (f"  [{r.sources} reports, {r.independent_sources} independent]" if r.sources > 1 else "", "bold green"),
         ):
             if extra and cell_len(extra) <= room:
                 line.append(extra, style=style)
