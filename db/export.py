@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from db.queries import EventDetail, PlaceInfo, Says, event_detail
+from db.queries import EventDetail, PlaceInfo, Says, event_details
 from ingest.dates import month, week_of
 
 FORMATS = ("md", "json", "csv", "geojson", "timelinejs", "timesketch", "acled")
@@ -60,7 +60,7 @@ class Kinds:
 
 def export(conn, ids: list[str], fmt: str, heading: str) -> Rendered:
     """The events `ids`, in that order, in one of FORMATS."""
-    items = details(conn, ids)
+    items = event_details(conn, ids)
     return render(items, fmt, heading, kinds(conn, items) if fmt == "acled" else Kinds())
 
 
@@ -75,10 +75,6 @@ def kinds(conn, items: list[EventDetail]) -> Kinds:
         marks = ",".join("?" * len(chunk))
         found.places.update(conn.execute(f"SELECT id, kind FROM places WHERE id IN ({marks})", chunk).fetchall())
     return found
-
-
-def details(conn, ids: list[str]) -> list[EventDetail]:
-    return [d for d in (event_detail(conn, i) for i in ids) if d is not None]
 
 
 def to_json(items: list[EventDetail]) -> str:
@@ -118,7 +114,9 @@ def to_json(items: list[EventDetail]) -> str:
                 ],
             }
         )
-    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+    # An event a line: readable, and written by json's C encoder (an indented dump is pure Python,
+    # two thirds of a 10k-event export's time).
+    return "[\n" + ",\n".join(json.dumps(event, ensure_ascii=False) for event in out) + "\n]\n" if out else "[]\n"
 
 
 CSV_COLUMNS = [

@@ -654,65 +654,107 @@ def _with_entities(conn, rows: list[EventRow]) -> list[EventRow]:
 
 
 def event_detail(conn, event_id: str) -> EventDetail | None:
-    rows = events_by_ids(conn, [event_id])
+    found = event_details(conn, [event_id])
+    return found[0] if found else None
+
+
+DETAIL_CHUNK = 500  # events read per statement: an export of 10k events is a few dozen statements
+
+
+def event_details(conn, ids: list[str]) -> list[EventDetail]:
+    """The detail of each event (the unknown left out), in the order given."""
+    out: list[EventDetail] = []
+    for i in range(0, len(ids), DETAIL_CHUNK):
+        out += _details(conn, ids[i : i + DETAIL_CHUNK])
+    return out
+
+
+def _details(conn, ids: list[str]) -> list[EventDetail]:
+    rows = events_by_ids(conn, ids)
     if not rows:
-        return None
-    e = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
-    ann = conn.execute("SELECT note, tags FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
-    places = [
-        PlaceInfo(
-            r["id"],
-            r["name"],
-            r["country"],
-            _country_name(conn, r["country"]),
-            r["name"] if r["kind"] == "admin1" else r["admin1"],
-            r["lat"],
-            r["lon"],
-        )
-        for r in conn.execute(
-            "SELECT p.* FROM event_places ep JOIN places p ON p.id = ep.place_id"
-            " WHERE ep.event_seq = ? AND ep.direct ORDER BY ep.position",
-            (rows[0].rowid,),
-        ).fetchall()
-    ]
-    as_named = {
-        r[0]: r[1]
-        for r in conn.execute(
-            "SELECT a.name, ea.named FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-            " WHERE ea.event_seq = ? AND ea.direct AND ea.named <> a.name",
-            (rows[0].rowid,),
-        )
+        return []
+    by_id = {r.id: r for r in rows}
+    seq_of = {r.rowid: r.id for r in rows}
+    found, seqs = list(by_id), list(seq_of)
+
+    def grouped(sql: str, keys: list, key_of) -> dict[Any, list]:
+        groups: dict[Any, list] = {}
+        for r in conn.execute(sql.format(marks=_marks(keys)), keys).fetchall():
+            groups.setdefault(key_of(r), []).append(r)
+        return groups
+
+    events = {r["id"]: r for r in conn.execute(f"SELECT * FROM events WHERE id IN ({_marks(found)})", found)}
+    notes = {
+        r["event_id"]: r for r in conn.execute(f"SELECT * FROM annotations WHERE event_id IN ({_marks(found)})", found)
     }
-    sources = [
-        Source(r["document_id"], r["path"], r["title"], r["publisher"], r["published"], r["text"], r["start"], r["end"])
-        for r in conn.execute(
-            "SELECT v.document_id, d.path, d.title, d.publisher, d.published,"
-            ' substr(d.text, v.start + 1, v."end" - v.start) AS text, v.start, v."end"'
-            " FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id = ? ORDER BY v.id",
-            (event_id,),
-        )
-    ]
-    _add_says(conn, rows[0], e, places, sources)
-    return EventDetail(
-        rows[0],
-        e["date_expression"],
-        e["date_source"],
-        e["fatalities_low"],
-        e["fatalities_high"],
-        e["fatalities_raw"],
-        e["trigger"],
-        places,
-        sources,
-        ann["note"] if ann else None,
-        ann["tags"] if ann else None,
-        as_named,
+    places = grouped(
+        "SELECT ep.event_seq, p.* FROM event_places ep JOIN places p ON p.id = ep.place_id"
+        " WHERE ep.event_seq IN ({marks}) AND ep.direct ORDER BY ep.event_seq, ep.position",
+        seqs,
+        lambda r: seq_of[r["event_seq"]],
     )
+    named = grouped(
+        "SELECT ea.event_seq, a.name, ea.named FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+        " WHERE ea.event_seq IN ({marks}) AND ea.direct AND ea.named <> a.name",
+        seqs,
+        lambda r: seq_of[r["event_seq"]],
+    )
+    quoted = grouped(
+        "SELECT v.event_id, v.document_id, d.path, d.title, d.publisher, d.published,"
+        ' substr(d.text, v.start + 1, v."end" - v.start) AS text, v.start, v."end"'
+        " FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id IN ({marks}) ORDER BY v.id",
+        found,
+        lambda r: r["event_id"],
+    )
+    told = grouped("SELECT * FROM event_sources WHERE event_id IN ({marks})", found, lambda r: r["event_id"])
+    countries = {
+        code: _country_name(conn, code) for code in {r["country"] for rs in places.values() for r in rs} if code
+    }
+    details = []
+    for row in rows:
+        e, ann = events[row.id], notes.get(row.id)
+        place_infos = [
+            PlaceInfo(
+                r["id"],
+                r["name"],
+                r["country"],
+                countries.get(r["country"]),
+                r["name"] if r["kind"] == "admin1" else r["admin1"],
+                r["lat"],
+                r["lon"],
+            )
+            for r in places.get(row.id, [])
+        ]
+        sources = [
+            Source(
+                r["document_id"], r["path"], r["title"], r["publisher"], r["published"], r["text"], r["start"], r["end"]
+            )
+            for r in quoted.get(row.id, [])
+        ]
+        _add_says(conn, row, e, place_infos, sources, told.get(row.id, []))
+        details.append(
+            EventDetail(
+                row,
+                e["date_expression"],
+                e["date_source"],
+                e["fatalities_low"],
+                e["fatalities_high"],
+                e["fatalities_raw"],
+                e["trigger"],
+                place_infos,
+                sources,
+                ann["note"] if ann else None,
+                ann["tags"] if ann else None,
+                {r["name"]: r["named"] for r in named.get(row.id, [])},
+            )
+        )
+    return details
 
 
-def _add_says(conn, row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sources: list[Source]) -> None:
-    """What each source said (event_sources). An event's only source says what the event says (an
-    ACLED row); the several sources of a store not reloaded since version 9 say nothing yet."""
-    told = conn.execute("SELECT * FROM event_sources WHERE event_id = ?", (row.id,)).fetchall()
+def _add_says(conn, row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sources: list[Source], told: list) -> None:
+    """What each source said (`told`: its event_sources rows). An event's only source says what the
+    event says (an ACLED row); the several sources of a store not reloaded since version 9 say
+    nothing yet."""
     if not told and len({s.document_id for s in sources}) == 1:
         says = Says(
             row.date,

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from cli import main
 from db import queries
-from db.export import details, to_markdown
+from db.export import to_markdown
 from db.schema import SCHEMA_VERSION, connect
 from ingest.dates import parse_published
 from ingest.extract import extract
@@ -49,7 +49,7 @@ def test_cli_list_and_explain_show_escape_sequences_literally(tmp_path):
 
 def test_markdown_export_escapes_what_would_break_the_document(tmp_path):
     conn = connect(hostile_db(tmp_path))
-    md = to_markdown(details(conn, queries.event_ids(conn, queries.Filter())), "Hostile")
+    md = to_markdown(queries.event_details(conn, queries.event_ids(conn, queries.Filter())), "Hostile")
     assert "\x1b" not in md and "\u202e" not in md
     assert "\\[link=http://evil\\]" in md
 

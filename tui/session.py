@@ -21,7 +21,7 @@ from pathlib import Path
 from textual.message_pump import MessagePump
 
 from db import queries, views
-from db.export import details, export, to_markdown, write_atomic
+from db.export import export, to_markdown, write_atomic
 from db.queries import EventDetail, EventRow, Facets, Filter, QueryError, TimelineIndex
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
@@ -325,7 +325,9 @@ class Session:
 
     def copy(self, event_id: str) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
-            return Done("Event copied as Markdown", markdown=to_markdown(details(conn, [event_id]), "Event"))
+            return Done(
+                "Event copied as Markdown", markdown=to_markdown(queries.event_details(conn, [event_id]), "Event")
+            )
 
         self.workers.ask(FETCH, None, run)
 
