@@ -48,6 +48,8 @@ def scale(rows: int) -> None:
     t = time.perf_counter()
     subprocess.run([*cli, "import", "acled", str(csv_path), "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
     imported = time.perf_counter() - t
+    stored = sum(f.stat().st_size for f in data.glob(f"acled_{rows}.db*"))  # the WAL too, if any is left
+    ratio = stored / csv_path.stat().st_size
     probe = json.loads(
         subprocess.run(
             [sys.executable, str(ROOT / "bench" / "app_probe.py"), str(db)],
@@ -75,6 +77,7 @@ def scale(rows: int) -> None:
             imported <= 3 * bare,
         ),
         ("  bare sqlite3 executemany, one table", _shown(bare), "floor", None),
+        ("database size, against the CSV", f"{stored / 1e9:.2f} GB, {ratio:.1f}x", "<= 1.5x the CSV", ratio <= 1.5),
         _row("start to first rows (Python start included)", probe["first_rows_s"], 0.6),
         _row("key: UI-thread work, move and page (median)", probe["key_ms"] * ms, 33 * ms),
         _row("  key: Pilot press until idle (harness floor)", probe["press_ms"] * ms),
