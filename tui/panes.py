@@ -265,7 +265,12 @@ class Histogram(Widget, can_focus=True):
                 parts.append((bar, "$accent") if p.count else ("·", "dim"))
         parts.append(("\n" + year_ticks(found, self.content_size.width) + "\n", "bold"))
         total = sum(p.count for p in found)
-        parts.append((f"{found[0].label} … {found[-1].label}, per {unit}: {total:,} dated events", "dim"))
+        parts.append(
+            (
+                f"{found[0].label} … {found[-1].label}, per {unit}: {total:,} dated event{'s' if total != 1 else ''}",
+                "dim",
+            )
+        )
         if chosen is not None:
             p = found[chosen]
             parts.append((f"   {p.label}: {p.count:,} event{'s' if p.count != 1 else ''}", "reverse $accent"))
