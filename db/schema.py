@@ -366,11 +366,14 @@ def _readable(conn: sqlite3.Connection, schema: str) -> bool:
 
 def _attach_user(conn: sqlite3.Connection, path: Path) -> None:
     """Attach the user's annotations. One this process cannot write is attached read-only, or, if it
-    does not exist yet, as an empty one in memory (a read-only store has no stars to show)."""
+    does not exist yet, as an empty one in memory (a read-only store has no stars to show), and
+    then the connection writes nothing: a star would vanish with the process."""
     writable = not read_only(path)
     if writable or not path.exists():
         conn.execute("ATTACH DATABASE ? AS user", (str(path) if writable else ":memory:",))
         conn.executescript(USER_TABLES)
+        if not writable:  # its folder is read-only, and so is the store beside it
+            conn.execute("PRAGMA query_only = ON")
         return
     try:
         conn.execute("ATTACH DATABASE ? AS user", (_uri(path),))

@@ -223,11 +223,13 @@ def shared_folder(seed_db):
     shutil.rmtree(folder)
 
 
-@pytest.mark.parametrize("protect", ["file", "folder"])
+@pytest.mark.parametrize("protect", ["file", "folder", "folder without a user database"])
 def test_a_read_only_database_is_read_and_a_write_says_why(shared_folder, protect):
     db = shared_folder / "t.db"
+    if protect == "folder without a user database":  # the stars would have nowhere to go
+        (shared_folder / "t.user.db").unlink()
     shared_folder.chmod(0o777 if protect == "file" else 0o755)
-    databases = [db, shared_folder / "t.user.db"]
+    databases = [p for p in (db, shared_folder / "t.user.db") if p.exists()]
     for path in databases:
         path.chmod(0o644 if protect == "file" else 0o666)  # "folder": files may be written, not created
     before = [p.read_bytes() for p in databases]
