@@ -998,8 +998,9 @@ def write_annotation(conn, sql: str, params: tuple, lost: str = "the annotation 
 def describe_filter(conn, f: Filter) -> str:
     """The filter in words, for export headings: "Timeline: Islamic State; Deir ez-Zor; 2017"."""
 
-    def names(table: str, ids) -> list[str]:
-        return [conn.execute(f"SELECT name FROM {table} WHERE id = ?", (i,)).fetchone()[0] for i in ids]
+    def names(table: str, ids) -> list[str]:  # by id where the name is gone (a view saved long ago)
+        found = [conn.execute(f"SELECT name FROM {table} WHERE id = ?", (i,)).fetchone() for i in ids]
+        return [row[0] if row else i for row, i in zip(found, ids, strict=True)]
 
     parts = []
     if f.actors:

@@ -134,3 +134,10 @@ def test_a_filter_round_trips_through_json_and_a_newer_one_is_refused():
     assert views.filter_to_json(queries.Filter(starred=True)) == '{"starred": true}'
     with pytest.raises(queries.QueryError, match="mood"):
         views.filter_from_json('{"mood": "calm"}')
+
+
+def test_a_view_naming_an_actor_no_longer_stored_is_described_by_its_id(seed_db):
+    conn = connect(seed_db)
+    f = queries.Filter(actors=("gone-actor",), starred=True)
+    views.save_view(conn, "old", f)
+    assert views.in_words(conn, views.saved_view(conn, "old")) == "gone-actor; starred"
