@@ -194,7 +194,7 @@ class _Importer:
             self.first_day, self.last_day = min(self.first_day, row["date_start"]), max(self.last_day, row["date_end"])
             if row["id"] in self.known:
                 if self.known[row["id"]] == row["revision"]:
-                    self.countries.add(self._country_of(r))
+                    self.countries.add(self.trees.root(self._place_of(r)))
                     report.unchanged += 1
                     continue
                 revised.append(row["id"])
@@ -214,13 +214,7 @@ class _Importer:
                 ]
             actors = [(self.trees.named_actor(name, kind), role, name) for name, kind, role in named]
             links += self.trees.actor_links(row["seq"], row["date_start"], actors)
-            place = self.trees.named_place(
-                r.get("country", ""),
-                r.get("admin1", ""),
-                r["location"].strip(),
-                _float(r.get("latitude")),
-                _float(r.get("longitude")),
-            )
+            place = self._place_of(r)
             places += self.trees.place_links(row["seq"], row["date_start"], [place])
             self.countries.add(self.trees.root(place))
             notes = r.get("notes", "").strip() or row["summary"]
@@ -332,16 +326,15 @@ class _Importer:
             remove_events(self.conn, _SEQS_OF_IDS, (json.dumps(gone),), all_time=False)
         return gone
 
-    def _country_of(self, r: dict) -> str:
-        """The country place of a row, as its import would resolve it (once per place: cached)."""
-        place = self.trees.named_place(
+    def _place_of(self, r: dict) -> str:
+        """The place a row names (resolved once per place: the trees keep it)."""
+        return self.trees.named_place(
             r.get("country", ""),
             r.get("admin1", ""),
             r["location"].strip(),
             _float(r.get("latitude")),
             _float(r.get("longitude")),
         )
-        return self.trees.root(place)
 
 
 _SEQS_OF_IDS = "SELECT seq FROM events WHERE id IN (SELECT value FROM json_each(?))"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from db.queries import EventDetail, PlaceInfo, Says, event_details
+from db.queries import EventDetail, EventRow, PlaceInfo, Says, event_details
 from ingest.dates import month, week_of
 
 FORMATS = ("md", "json", "csv", "geojson", "timelinejs", "timesketch", "acled")
@@ -77,19 +77,26 @@ def kinds(conn, items: list[EventDetail]) -> Kinds:
     return found
 
 
+def _when_and_what(e: EventRow) -> dict:
+    """The fields every JSON shape of an event begins with."""
+    return {
+        "id": e.id,
+        "date": e.date,
+        "date_start": e.date_start,
+        "date_end": e.date_end,
+        "precision": e.precision,
+        "type": e.type,
+        "sub_type": e.sub_type,
+    }
+
+
 def to_json(items: list[EventDetail]) -> str:
     out = []
     for d in items:
         e = d.event
         out.append(
             {
-                "id": e.id,
-                "date": e.date,
-                "date_start": e.date_start,
-                "date_end": e.date_end,
-                "precision": e.precision,
-                "type": e.type,
-                "sub_type": e.sub_type,
+                **_when_and_what(e),
                 "summary": e.summary,
                 "fatalities": e.fatalities,
                 "independent_sources": e.independent_sources,
@@ -336,13 +343,7 @@ def to_geojson(items: list[EventDetail], heading: str) -> str:
                 "id": e.id,
                 "geometry": {"type": "Point", "coordinates": [at.lon, at.lat]} if at else None,
                 "properties": {
-                    "id": e.id,
-                    "date": e.date,
-                    "date_start": e.date_start,
-                    "date_end": e.date_end,
-                    "precision": e.precision,
-                    "type": e.type,
-                    "sub_type": e.sub_type,
+                    **_when_and_what(e),
                     "actor1": next((n for n, r in e.actors if r == "actor1"), None),
                     "actors": [{"name": n, "role": r} for n, r in e.actors],
                     "place": at.name if at else None,
