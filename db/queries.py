@@ -572,10 +572,16 @@ def count_events(conn, f: Filter = Filter()) -> int:
     return _run(conn, "SELECT count(*) FROM events e" + where, params)[0][0]
 
 
-_ROW = (
-    "SELECT e.seq AS rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
+_ROW_COLUMNS = (
+    "e.seq AS rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
     " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred,"
-    " e.independent_sources, e.disputed FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
+    " e.independent_sources, e.disputed"
+)
+_FROM = " FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
+_ROW = f"SELECT {_ROW_COLUMNS}{_FROM}"
+_DETAIL_ROW = (  # a row, and what the detail adds
+    f"SELECT {_ROW_COLUMNS}, e.date_expression, e.date_source, e.fatalities_low, e.fatalities_high,"
+    f" e.fatalities_raw, e.trigger, a.note, a.tags{_FROM}"
 )
 
 
@@ -670,12 +676,12 @@ def event_details(conn, ids: list[str]) -> list[EventDetail]:
 
 
 def _details(conn, ids: list[str]) -> list[EventDetail]:
-    rows = events_by_ids(conn, ids)
+    events = {r["id"]: r for r in conn.execute(_DETAIL_ROW + f" WHERE e.id IN ({_marks(ids)})", ids)}
+    rows = _with_entities(conn, [_event_row(events[i]) for i in ids if i in events])
     if not rows:
         return []
-    by_id = {r.id: r for r in rows}
     seq_of = {r.rowid: r.id for r in rows}
-    found, seqs = list(by_id), list(seq_of)
+    found, seqs = list(events), list(seq_of)
 
     def grouped(sql: str, keys: list, key_of) -> dict[Any, list]:
         groups: dict[Any, list] = {}
@@ -683,10 +689,6 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
             groups.setdefault(key_of(r), []).append(r)
         return groups
 
-    events = {r["id"]: r for r in conn.execute(f"SELECT * FROM events WHERE id IN ({_marks(found)})", found)}
-    notes = {
-        r["event_id"]: r for r in conn.execute(f"SELECT * FROM annotations WHERE event_id IN ({_marks(found)})", found)
-    }
     places = grouped(
         "SELECT ep.event_seq, p.* FROM event_places ep JOIN places p ON p.id = ep.place_id"
         " WHERE ep.event_seq IN ({marks}) AND ep.direct ORDER BY ep.event_seq, ep.position",
@@ -712,7 +714,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     }
     details = []
     for row in rows:
-        e, ann = events[row.id], notes.get(row.id)
+        e = events[row.id]
         place_infos = [
             PlaceInfo(
                 r["id"],
@@ -743,8 +745,8 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
                 e["trigger"],
                 place_infos,
                 sources,
-                ann["note"] if ann else None,
-                ann["tags"] if ann else None,
+                e["note"],
+                e["tags"],
                 {r["name"]: r["named"] for r in named.get(row.id, [])},
             )
         )
