@@ -3,7 +3,6 @@ session's workers answer goes to the widgets. It runs no SQL (see tui/session.py
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable
 from dataclasses import replace
@@ -38,10 +37,6 @@ class TimelineApp(App):
     def on_mount(self) -> None:
         self.in_terminal = os.isatty(0)
         self.set_interval(self.CHECK_SECONDS, self.check)
-        # The objects of a started app live as long as it: kept out of the collector's full passes,
-        # which otherwise stall the screen for tens of milliseconds while workers churn through
-        # a million row numbers.
-        gc.freeze()
 
     def check(self) -> None:
         """Has another process written to the store? Has our terminal gone (a closed window, a
