@@ -26,7 +26,9 @@ FACETS = ("actors", "places", "types")
 class TimePane(Vertical):
     """The bar of time above the timeline, kept in step with it: the bar marks the period of the
     cursor's event, and a period chosen on the bar moves the cursor there. Its keys also filter
-    on trust: the events whose sources disagree, and those with several independent sources."""
+    on trust: the events whose sources disagree, and those with several independent sources.
+    Bound here, not on the explorer's body, they act and show only while the timeline or the bar
+    has the focus: in a pane, "i" narrows the pane."""
 
     # Priority: the pane takes the focus as the key arrives, so letters typed at once after it
     # ("a" then "isl") narrow the pane instead of reaching the timeline ("s" would star). Bound
@@ -60,13 +62,13 @@ class TimePane(Vertical):
     def action_disputed(self) -> None:
         """Only the events whose sources differ on the date, place, perpetrator or toll, or all again."""
         disputed = not self.session.filter.disputed
-        self.session.set_filter(replace(self.session.filter, disputed=disputed))
+        self.session.set_filter(replace(self.session.filter, disputed=disputed), at=self.view.current_id)
         self.notify("Only events whose sources disagree" if disputed else "Disputed or not", timeout=2)
 
     def action_independent(self) -> None:
         """At least 2, then 3 independent sources, then any number."""
         least = self.session.filter.min_sources % self.MOST_SOURCES + 1
-        self.session.set_filter(replace(self.session.filter, min_sources=least))
+        self.session.set_filter(replace(self.session.filter, min_sources=least), at=self.view.current_id)
         self.notify(f"At least {least} independent sources" if least > 1 else "Any number of sources", timeout=2)
 
     def compose(self) -> ComposeResult:
