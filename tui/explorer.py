@@ -41,14 +41,14 @@ class TimePane(Vertical):
             "exclamation_mark",
             "disputed",
             "Disputed",
-            tooltip="Only events whose sources disagree (again: all events)",
+            tooltip="Disputed only: sources disagree (again: all)",
             id="app.disputed",
         ),
         Binding(
             "i",
             "independent",
             "Sources",
-            tooltip="At least 2, then 3 independent sources, then any number",
+            tooltip="2+, then 3+ independent sources, then any",
             id="app.independent",
         ),
     ]
