@@ -279,4 +279,4 @@ async def test_the_detail_pane_shows_each_source_behind_each_value_and_the_keys_
         await pilot.press("question_mark")
         await pilot.pause()
         keys = str(app.screen.query_one("#help-keys").render())
-        assert "Only events whose sources disagree" in keys and "independent sources" in keys
+        assert "Disputed only: sources disagree" in keys and "independent sources" in keys
