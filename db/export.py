@@ -144,6 +144,8 @@ CSV_COLUMNS = [
     "country_name",
     "admin1",
     "sources",
+    "independent_sources",
+    "disputed",
     "quote",
     "source_titles",
 ]
@@ -172,6 +174,8 @@ def to_csv(items: list[EventDetail]) -> str:
                 "; ".join(p.name for p in d.places),
                 *("; ".join(dict.fromkeys(v for p in d.places if (v := getattr(p, k)))) for k in PLACE_LEVELS),
                 len(d.sources),
+                e.independent_sources,
+                "; ".join(e.disputed),
                 d.sources[0].quote if d.sources else "",
                 "; ".join(s.title or s.path for s in d.sources),
             ]
@@ -241,6 +245,11 @@ def to_markdown(items: list[EventDetail], heading: str) -> str:
         lines.append(f"- **{e.date or 'undated'}** · {md_escape(e.type)} / {md_escape(e.sub_type)}{killed}  ")
         lines.append(f"  {md_escape(e.summary)}  ")
         lines.append(f"  Actors: {actors}. Places: {places}.")
+        reports = len({s.document_id for s in d.sources})
+        if reports > 1:
+            lines.append(f"  {reports} reports, {e.independent_sources} independent.")
+        if e.disputed:
+            lines.append(f"  Its sources disagree on: {', '.join(e.disputed)}.")
         for s in d.sources:
             key = (s.document_id, s.start)
             if key not in notes:

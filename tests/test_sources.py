@@ -3,6 +3,8 @@ on articles written for these tests (tests/fixtures/sources/articles): two outle
 on who struck Saraqib and how many died, and an AFP dispatch run by three outlets (one of them
 without the credit) beside a local report of the same car bomb."""
 
+import csv
+import io
 import json
 import shutil
 import sqlite3
@@ -198,6 +200,18 @@ def test_list_and_export_filter_on_disputes_and_independent_sources(db):
     )
     code, out = run("list", "--db", str(db), "--sources", "0")
     assert code == 2 and "--sources" in out
+
+
+def test_csv_and_markdown_say_how_many_sources_are_independent_and_what_they_dispute(db):
+    code, out = run("export", "--db", str(db), "--format", "csv")
+    assert code == 0, out
+    rows = {r["places"].split("; ")[0]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (rows["Saraqib"]["independent_sources"], rows["Saraqib"]["disputed"]) == ("2", "perpetrator; fatalities")
+    assert (rows["Azaz"]["independent_sources"], rows["Azaz"]["disputed"]) == ("2", "")
+    code, out = run("export", "--db", str(db), "--format", "md")
+    assert (
+        code == 0 and "4 reports, 2 independent." in out and "Its sources disagree on: perpetrator, fatalities." in out
+    )
 
 
 def test_an_acled_row_is_one_source_that_says_what_it_holds(db):
