@@ -135,7 +135,7 @@ def import_acled(
             # index lookup only costs time (tests run `foreign_key_check` after imports).
             conn.execute("PRAGMA foreign_keys = OFF")
             conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
-            importer = _Importer(conn, bulk=path.stat().st_size // ROW_BYTES > BULK * _stored(conn))
+            importer = _Importer(conn, bulk=path.stat().st_size // ROW_BYTES > BULK * _stored(conn), prune=prune)
             batch: list[tuple[int, dict]] = []
             for row in reader:
                 report.rows += 1
@@ -149,7 +149,7 @@ def import_acled(
                     if progress:
                         progress(raw.tell())  # bytes read so far (the text layer cannot tell while iterating)
             importer.write(batch, report)
-            importer.finish(report, prune)
+            importer.finish(report)
             if dry_run:
                 conn.rollback()
             else:
@@ -166,8 +166,8 @@ def import_acled(
 class _Importer:
     """Turns batches of rows into rows of the event tables; places and actors join their trees."""
 
-    def __init__(self, conn: sqlite3.Connection, bulk: bool) -> None:
-        self.conn = conn
+    def __init__(self, conn: sqlite3.Connection, bulk: bool, prune: bool) -> None:
+        self.conn, self.prune = conn, prune
         self.indexes = _drop_indexes(conn) if bulk else []
         self.trees = Trees(conn)
         self.trees.gazetteer_actors()
@@ -194,7 +194,8 @@ class _Importer:
             self.first_day, self.last_day = min(self.first_day, row["date_start"]), max(self.last_day, row["date_end"])
             if row["id"] in self.known:
                 if self.known[row["id"]] == row["revision"]:
-                    self.countries.add(self.trees.root(self._place_of(r)))
+                    if self.prune:  # its country is the file's, which only a prune reads
+                        self.countries.add(self.trees.root(self._place_of(r)))
                     report.unchanged += 1
                     continue
                 revised.append(row["id"])
@@ -299,12 +300,12 @@ class _Importer:
             "revision": r.get("timestamp", "").strip() or _digest(r),
         }
 
-    def finish(self, report: ImportReport, prune: bool) -> None:
+    def finish(self, report: ImportReport) -> None:
         """The indexes dropped for a bulk import, the rows pruned, the search index and the counts
         of the new events, in one pass each at the end, then the planner's statistics."""
         for sql in self.indexes:
             self.conn.execute(sql)
-        if prune and self.seen:
+        if self.prune and self.seen:
             report.removed = self._prune()
         self.conn.execute(
             "INSERT INTO events_fts (rowid, summary, quotes)"

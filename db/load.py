@@ -14,8 +14,8 @@ import sqlite_utils
 from db import counts
 from db.hierarchy import Trees
 from db.schema import connect
-from ingest.dates import parse_published
-from ingest.model import Article, Event, Telling
+from ingest.dates import Interval, parse_published
+from ingest.model import Article, Event, Fatalities, Telling
 
 
 @contextmanager
@@ -171,24 +171,30 @@ def _start(e: Event) -> str | None:
     return e.date.start.isoformat() if e.date else None
 
 
+def _when_and_toll(date: Interval | None, f: Fatalities | None) -> dict:
+    """The date and toll columns, as events and event_sources both hold them."""
+    return {
+        "date": date.display() if date else None,
+        "date_start": date.start.isoformat() if date else None,
+        "date_end": date.end.isoformat() if date else None,
+        "precision": date.precision if date else None,
+        "fatalities": f.best if f else None,
+        "fatalities_low": f.low if f else None,
+        "fatalities_high": f.high if f else None,
+        "fatalities_raw": f.raw if f else None,
+    }
+
+
 def _event_row(e: Event, publisher: dict[str, str]) -> dict:
-    f = e.fatalities
     return {
         "id": e.id,
-        "date_start": _start(e),
-        "date_end": e.date.end.isoformat() if e.date else None,
-        "precision": e.date.precision if e.date else None,
-        "date": e.date.display() if e.date else None,
+        **_when_and_toll(e.date, e.fatalities),
         "date_expression": e.date_expression,
         "date_source": e.date_source,
         "type": e.type,
         "sub_type": e.sub_type,
         "summary": e.summary,
         "trigger": e.trigger,
-        "fatalities": f.best if f else None,
-        "fatalities_low": f.low if f else None,
-        "fatalities_high": f.high if f else None,
-        "fatalities_raw": f.raw if f else None,
         "confidence": e.confidence,
         "sources": len({ev.document for ev in e.evidence}),
         "publishers": len({publisher[ev.document] for ev in e.evidence}),
@@ -199,21 +205,13 @@ def _event_row(e: Event, publisher: dict[str, str]) -> dict:
 
 def _telling_row(event_id: str, t: Telling, doc_ids: dict[str, int], trees: Trees) -> dict:
     """What one source said of an event, as a row of event_sources."""
-    f = t.fatalities
     return {
         "event_id": event_id,
         "document_id": doc_ids[t.document],
-        "date": t.date.display() if t.date else None,
-        "date_start": t.date.start.isoformat() if t.date else None,
-        "date_end": t.date.end.isoformat() if t.date else None,
-        "precision": t.date.precision if t.date else None,
+        **_when_and_toll(t.date, t.fatalities),
         "date_expression": t.date_expression,
         "type": t.type,
         "sub_type": t.sub_type,
-        "fatalities": f.best if f else None,
-        "fatalities_low": f.low if f else None,
-        "fatalities_high": f.high if f else None,
-        "fatalities_raw": f.raw if f else None,
         "actors": json.dumps([[trees.actor(a), role] for a, role in t.actors]),
         "places": json.dumps([trees.place(p) for p in t.places]),
         "wire": t.wire,
