@@ -605,7 +605,9 @@ def _page(conn, column: str, keys: list, key_of) -> list[EventRow]:
         return []
     found = conn.execute(_ROW + f" WHERE {column} IN ({_marks(keys)})", keys)
     rows = {key_of(row): row for row in map(_event_row, found)}
-    return _with_entities(conn, [rows[k] for k in keys if k in rows])
+    page = [rows[k] for k in keys if k in rows]
+    _entities(conn, page)
+    return page
 
 
 def rowids_of(conn, ids) -> set[int]:
@@ -639,24 +641,30 @@ def _event_row(r) -> EventRow:
     )
 
 
-def _with_entities(conn, rows: list[EventRow]) -> list[EventRow]:
+def _entities(conn, rows: list[EventRow]) -> tuple[dict[int, list], dict[int, list]]:
+    """Fill each row's actors and places (direct links, in order), 500 events a statement; and
+    return the link rows by event: (seq, name, role, named) and (seq, places.*), for the detail."""
     by_seq = {r.rowid: r for r in rows}
     seqs = list(by_seq)
+    actors: dict[int, list] = {}
+    places: dict[int, list] = {}
     for chunk in (seqs[i : i + 500] for i in range(0, len(seqs), 500)):
         for r in conn.execute(
-            "SELECT ea.event_seq, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+            "SELECT ea.event_seq, a.name, ea.role, ea.named FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
             f" WHERE ea.event_seq IN ({_marks(chunk)}) AND ea.direct"
             " ORDER BY ea.event_seq, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name",
             chunk,
         ):
             by_seq[r[0]].actors.append((r[1], r[2]))
+            actors.setdefault(r[0], []).append(r)
         for r in conn.execute(
-            "SELECT ep.event_seq, p.name FROM event_places ep JOIN places p ON p.id = ep.place_id"
+            "SELECT ep.event_seq, p.* FROM event_places ep JOIN places p ON p.id = ep.place_id"
             f" WHERE ep.event_seq IN ({_marks(chunk)}) AND ep.direct ORDER BY ep.event_seq, ep.position",
             chunk,
         ):
-            by_seq[r[0]].places.append(r[1])
-    return rows
+            by_seq[r[0]].places.append(r["name"])
+            places.setdefault(r[0], []).append(r)
+    return actors, places
 
 
 def event_detail(conn, event_id: str) -> EventDetail | None:
@@ -677,11 +685,11 @@ def event_details(conn, ids: list[str]) -> list[EventDetail]:
 
 def _details(conn, ids: list[str]) -> list[EventDetail]:
     events = {r["id"]: r for r in conn.execute(_DETAIL_ROW + f" WHERE e.id IN ({_marks(ids)})", ids)}
-    rows = _with_entities(conn, [_event_row(events[i]) for i in ids if i in events])
+    rows = [_event_row(events[i]) for i in ids if i in events]
     if not rows:
         return []
-    seq_of = {r.rowid: r.id for r in rows}
-    found, seqs = list(events), list(seq_of)
+    actors, places = _entities(conn, rows)
+    found = list(events)
 
     def grouped(sql: str, keys: list, key_of) -> dict[Any, list]:
         groups: dict[Any, list] = {}
@@ -689,18 +697,6 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
             groups.setdefault(key_of(r), []).append(r)
         return groups
 
-    places = grouped(
-        "SELECT ep.event_seq, p.* FROM event_places ep JOIN places p ON p.id = ep.place_id"
-        " WHERE ep.event_seq IN ({marks}) AND ep.direct ORDER BY ep.event_seq, ep.position",
-        seqs,
-        lambda r: seq_of[r["event_seq"]],
-    )
-    named = grouped(
-        "SELECT ea.event_seq, a.name, ea.named FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-        " WHERE ea.event_seq IN ({marks}) AND ea.direct AND ea.named <> a.name",
-        seqs,
-        lambda r: seq_of[r["event_seq"]],
-    )
     quoted = grouped(
         "SELECT v.event_id, v.document_id, d.path, d.title, d.publisher, d.published,"
         ' substr(d.text, v.start + 1, v."end" - v.start) AS text, v.start, v."end"'
@@ -725,7 +721,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
                 r["lat"],
                 r["lon"],
             )
-            for r in places.get(row.id, [])
+            for r in places.get(row.rowid, [])
         ]
         sources = [
             Source(
@@ -747,7 +743,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
                 sources,
                 e["note"],
                 e["tags"],
-                {r["name"]: r["named"] for r in named.get(row.id, [])},
+                {r[1]: r[3] for r in actors.get(row.rowid, []) if r[3] and r[3] != r[1]},
             )
         )
     return details
