@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 from db import counts
@@ -270,28 +271,22 @@ class _Importer:
             raise ValueError("no event id")
         if not r["event_type"].strip() or not r["location"].strip():
             raise ValueError("no event_type or location")
-        day = parse_date(r["event_date"])
-        precision = PRECISION.get(r.get("time_precision", "1").strip(), "day")
-        interval = {"day": None, "week": week_of(day), "month": month(day.year, day.month)}[precision]
-        start, end = (interval.start, interval.end) if interval else (day, day)
+        start, end, precision, shown = _when(r["event_date"], r.get("time_precision", "1"))
         fatalities = r.get("fatalities", "").strip()
         if fatalities and not fatalities.isdigit():
             raise ValueError(f"fatalities {fatalities!r} is not a number")
         for column in ("latitude", "longitude"):
             if r.get(column, "").strip() and _float(r[column]) is None:
                 raise ValueError(f"{column} {r[column]!r} is not a number")
-        event_type = r["event_type"].strip()
-        event_type, sub_type = OLD_TYPES.get(
-            event_type.lower(), (event_type, r.get("sub_event_type", "").strip() or event_type)
-        )
-        who, whom = (PERIOD.sub("", r.get(column, "")).strip() for column in ("actor1", "actor2"))  # "(2016-)"
+        event_type, sub_type = _types(r["event_type"], r.get("sub_event_type", ""))
+        who, whom = (_without_period(r.get(column, "")) for column in ("actor1", "actor2"))
         summary = f"{who}: {sub_type}" + (f" against {whom}" if whom else "") + f" in {r['location'].strip()}"
         return {
             "id": f"acled:{acled_id}",
-            "date_start": start.isoformat(),
-            "date_end": end.isoformat(),
+            "date_start": start,
+            "date_end": end,
             "precision": precision,
-            "date": interval.display() if interval else day.isoformat(),
+            "date": shown,
             "type": event_type,
             "sub_type": sub_type,
             "summary": summary,
@@ -339,6 +334,32 @@ class _Importer:
 
 
 _SEQS_OF_IDS = "SELECT seq FROM events WHERE id IN (SELECT value FROM json_each(?))"
+
+
+# A million rows name a few thousand dates, types and actors: each is worked out once (a third of
+# an import's Python time went to working them out again).
+@cache
+def _when(event_date: str, time_precision: str) -> tuple[str, str, str, str]:
+    """A row's (first day, last day, precision, date as shown): its day, or the week or month
+    ACLED gives it ("2019-W05", "2019-03")."""
+    day = parse_date(event_date)
+    precision = PRECISION.get(time_precision.strip(), "day")
+    interval = {"day": None, "week": week_of(day), "month": month(day.year, day.month)}[precision]
+    if interval is None:
+        return day.isoformat(), day.isoformat(), precision, day.isoformat()
+    return interval.start.isoformat(), interval.end.isoformat(), precision, interval.display()
+
+
+@cache
+def _types(event_type: str, sub_event_type: str) -> tuple[str, str]:
+    event_type = event_type.strip()
+    return OLD_TYPES.get(event_type.lower(), (event_type, sub_event_type.strip() or event_type))
+
+
+@cache
+def _without_period(actor: str) -> str:
+    """ "Military Forces of Turkey (2016-)" -> "Military Forces of Turkey" """
+    return PERIOD.sub("", actor).strip()
 
 
 def _digest(r: dict) -> str:
