@@ -6,10 +6,8 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from urllib.request import pathname2url
 
 from db import counts
-from db.hierarchy import grow_trees
 
 SCHEMA_VERSION = 9
 
@@ -186,6 +184,8 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     ):
         if column.split()[0] not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    from db.hierarchy import grow_trees  # the gazetteer, which only this old a store needs: not at every start
+
     grow_trees(conn)
 
 
@@ -338,7 +338,7 @@ def read_only(path: Path) -> str | None:
 
 
 def _uri(path: Path, immutable: bool = False) -> str:
-    return f"file:{pathname2url(str(path.absolute()))}?mode=ro{'&immutable=1' if immutable else ''}"
+    return f"{path.absolute().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
 
 
 def _open(path: Path, why_read_only: str | None) -> sqlite3.Connection:
