@@ -271,6 +271,29 @@ async def test_a_filter_shows_its_first_rows_while_its_whole_timeline_is_read(se
         assert len(view.ids) == everything
 
 
+async def test_the_panes_say_they_are_counting_until_the_new_filters_counts_come(seed_db, statements):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        panes = list(app.query(FacetPane))
+        # the place counts under the chosen actor: a pass over its events' links
+        statements.held = lambda sql: "count(*) AS n FROM event_places" in sql
+        statements.gate = threading.Event()
+        await pilot.press("a", "enter")  # the actor with most events
+        async with asyncio.timeout(30):
+            while "(filtered)" not in app.sub_title:  # its whole timeline is shown
+                await pilot.pause()
+        assert [p.border_subtitle for p in panes] == ["counting…"] * 3 and all(p.has_class("counting") for p in panes)
+        statements.gate.set()
+        await settle(pilot, app)
+        (chosen,) = panes[0].selected
+        conn = connect(seed_db)
+        expected = queries.facets(conn, queries.Filter(actors=(chosen,))).places
+        places = app.query_one("#places", FacetPane)
+        assert places.values == expected and places.border_subtitle == str(len(expected))
+        assert not any(p.has_class("counting") for p in panes) and panes[0].border_subtitle == "1 chosen"
+
+
 async def test_a_request_that_fails_is_told_and_the_lane_answers_the_next_ones(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:

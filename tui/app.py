@@ -79,6 +79,9 @@ class TimelineApp(App):
         view.matches = Hits()
         view.set_index(answer.index, keep=answer.keep, partial=not answer.complete)
         if answer.complete:
+            if self.session.counting:
+                for facet in FACETS:
+                    self.explorer.query_one(f"#{facet}", FacetPane).set_counting()
             filtered = " (filtered)" if not answer.filter.is_empty else ""
             self.sub_title = f"{len(answer.index.rowids):,} of {self.session.total:,} events{filtered}"
         else:
@@ -87,6 +90,7 @@ class TimelineApp(App):
     def on_counted(self, answer: Counted) -> None:
         if not self._wanted(answer):
             return
+        self.session.counting = False
         for facet in FACETS:
             self.explorer.query_one(f"#{facet}", FacetPane).set_values(getattr(answer.facets, facet))
         f = self.session.filter

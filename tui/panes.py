@@ -89,6 +89,7 @@ class FacetPane(Vertical):
 
     def set_values(self, values: list[FacetValue]) -> None:
         """New counts (most frequent first, as the query gives them)."""
+        self.remove_class("counting")
         self.values = values
         self._by_id = {v.id: v for v in values}
         self._children = {}
@@ -172,8 +173,17 @@ class FacetPane(Vertical):
         self._show_count()
         self.post_message(self.Changed(self.facet, tuple(sorted(self.selected))))
 
+    def set_counting(self) -> None:
+        """The timeline shows a new filter whose counts are still being made (seconds, when it keeps
+        most of a million events): the counts shown are the last filter's, dimmed, and say so."""
+        self.add_class("counting")
+        self._show_count()
+
     def _show_count(self) -> None:
-        self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{len(self.values)}"
+        if self.has_class("counting"):
+            self.border_subtitle = "counting…"
+        else:
+            self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{len(self.values)}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -144,6 +144,7 @@ class Session:
         self._seen_version: tuple[int, int] | None = None  # touched by the fetch lane only
         self.workers = Workers(self.db_path, target)
         self.history: deque[tuple[Filter, str | None]] = deque(maxlen=HISTORY)  # (filter, event id), newest last
+        self.counting = False  # the counts of the last filter asked for are still to come
         self.views = SavedViews(self.workers)
 
     def accept(self, answer: Answer) -> bool:
@@ -231,6 +232,7 @@ class Session:
         self.workers.ask(FETCH, "first", first)  # the fast lane: rows on screen before the whole index
         self.workers.ask(QUERY, "index", index)
         self.workers.ask(QUERY, "counts", counts)
+        self.counting = True
 
     def indexed(self, answer: Indexed) -> bool:
         """Take a new timeline. First rows are only shown (False when the whole timeline came
