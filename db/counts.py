@@ -7,12 +7,20 @@ the events it stores and takes away those of the events it removes, in its own t
 A row counts the events that begin in `month` and end in `last` ('*' in both: all time; '' in
 both: undated). An event overlaps a window of whole months when it begins inside it, or begins in
 the year before and ends inside or after it (a week across the first of a month, a season).
+
+Each value also keeps the set of its events (`event_sets`: the events' row numbers as a compressed
+bitmap, a roaring bitmap as pyroaring writes it). The counts under any other filter are then sizes
+of intersections, made in C: under an actor in 800k of a million events, the places' counts take
+milliseconds where a pass over its events' links took seconds.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, timedelta
+
+from pyroaring import BitMap
 
 ALL_TIME, UNDATED = "*", ""
 SPAN_MONTHS = 13  # an event lasts a year at most (db.queries.MAX_SPAN_DAYS): begun at most this long before
@@ -23,12 +31,20 @@ FACETS = {
     "types": ("e.type", "NULL", "", "true"),
     "sub_types": ("e.sub_type", "e.type", "", "e.sub_type <> e.type"),  # one named as its type is that type
 }
+# The sets are kept for these, and for the month each event begins in ('' undated): the histogram.
+SETS = {**FACETS, "months": ("coalesce(substr(e.date_start, 1, 7), '')", "NULL", "", "true")}
 
 
 def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, all_time: bool = True) -> None:
     """Count in the events whose seq the query `picked` gives, or with sign=-1 count them out.
     `all_time=False` leaves the all-time rows to a later call: a writer that counts in many small
     steps sums them once."""
+    add_months(conn, picked, params, sign, all_time)
+    add_sets(conn, picked, params, sign)
+
+
+def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, all_time: bool = True) -> None:
+    """The counts per month alone (a migration from before the sets)."""
     for facet, (value, parent, links, rows) in FACETS.items():
         source = f"events e JOIN {links} ON l.event_seq = e.seq" if links else "events e"
         conn.execute(
@@ -47,6 +63,51 @@ def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1
         " SELECT facet, ?, ?, value, parent, sum(n) FROM month_counts GROUP BY facet, value",
         (ALL_TIME, ALL_TIME),
     )
+
+
+def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1) -> None:
+    """Put the events `picked` in the sets of their values, or with sign=-1 take them out."""
+    for facet, (value, parent, links, rows) in SETS.items():
+        source = f"events e JOIN {links} ON l.event_seq = e.seq" if links else "events e"
+        found: dict[str, list[int]] = {}
+        parents: dict[str, str | None] = {}
+        for v, up, seq in conn.execute(
+            f"SELECT {value}, {parent}, e.seq FROM {source} WHERE e.seq IN ({picked}) AND {rows}", params
+        ):
+            found.setdefault(v, []).append(seq)
+            parents[v] = up
+        stored = dict(
+            conn.execute(
+                "SELECT value, events FROM event_sets WHERE facet = ? AND value IN (SELECT value FROM json_each(?))",
+                (facet, json.dumps(list(found))),
+            ).fetchall()
+        )
+        for v, seqs in found.items():
+            events = BitMap.deserialize(stored[v]) if v in stored else BitMap()
+            if sign > 0:
+                events.update(seqs)
+            else:
+                events.difference_update(BitMap(seqs))
+            if not events:
+                conn.execute("DELETE FROM event_sets WHERE facet = ? AND value = ?", (facet, v))
+                continue
+            events.run_optimize()  # a run of consecutive rows (one import's) as two numbers
+            conn.execute(
+                "INSERT INTO event_sets (facet, value, parent, events) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (facet, value) DO UPDATE SET events = excluded.events",
+                (facet, v, parents[v], events.serialize()),
+            )
+
+
+def event_sets(
+    conn: sqlite3.Connection, facet: str, values: list[str] | None = None
+) -> dict[str, tuple[str | None, BitMap]]:
+    """The events of each value of a facet (or of the values given): value -> (parent, events)."""
+    sql, params = "SELECT value, parent, events FROM event_sets WHERE facet = ?", [facet]
+    if values is not None:
+        sql += " AND value IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(values))
+    return {v: (parent, BitMap.deserialize(blob)) for v, parent, blob in conn.execute(sql, params)}
 
 
 def months_before(month: str, count: int) -> str:

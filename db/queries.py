@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from pyroaring import BitMap
+
 from db import counts
 from db.schema import DatabaseError
 from ingest.dates import parse_published
@@ -452,19 +454,21 @@ def _date_order_sql(columns: str | None, f: Filter) -> tuple[str, str, list]:
     )
 
 
-def _months(conn, f: Filter, dated_only: bool = False) -> list[tuple[str | None, int]]:
+def _months(conn, f: Filter, picked: BitMap | None = None) -> list[tuple[str | None, int]]:
+    """Events per month they begin in, in order, the undated (None) last: of the events `picked`,
+    or else of those the filter picks."""
     if f.is_empty:  # every event has one type: the types' counts per month are the events'
         rows = conn.execute(
             "SELECT nullif(month, ?), sum(n) FROM month_counts WHERE facet = 'types' AND month <> ?"
             " GROUP BY month ORDER BY month = ?, month",
             (counts.UNDATED, counts.ALL_TIME, counts.UNDATED),
         ).fetchall()
-        return [(m, n) for m, n in rows if m is not None or not dated_only]
-    src = _source(f, need_events=False)
-    count = f"count(DISTINCT {src.id})" if src.distinct else "count(*)"
-    where = src.where + ((" AND " if src.where else " WHERE ") + f"{src.date} IS NOT NULL" if dated_only else "")
-    sql = f"SELECT substr({src.date}, 1, 7) AS m, {count} FROM {src.tables}{where} GROUP BY m ORDER BY m IS NULL, m"
-    return [(r[0], r[1]) for r in _run(conn, sql, src.params, plain=True)]
+        return [(m, n) for m, n in rows]
+    if picked is None:
+        picked = _picked(conn, f)
+        assert picked is not None  # only no filter at all picks "every event"
+    found = [(m or None, picked.intersection_cardinality(s)) for m, (_, s) in counts.event_sets(conn, "months").items()]
+    return sorted(((m, n) for m, n in found if n), key=lambda r: (r[0] is None, r[0] or ""))
 
 
 def _run(conn, sql: str, params: list, plain: bool = False):
@@ -517,7 +521,7 @@ def timeline_index(conn, f: Filter) -> TimelineIndex:
                 rowids.extend(r[0] for r in page)
         except sqlite3.OperationalError as e:
             raise _search_error(e, sql) from None
-    return TimelineIndex(rowids, _months(conn, f))
+    return TimelineIndex(rowids, _months(conn, f, BitMap(array("I", rowids))))
 
 
 # A search for a common word: its first rows come from walking the date order and asking the
@@ -826,20 +830,20 @@ def facets(conn, f: Filter, counted: bool = True) -> Facets:
     """Values with counts under the filter; each pane ignores its own selection, so choosing
     ISIS does not hide the other actors you could add. Links to ancestors count too: a country's
     count is the events in it. With nothing but whole months chosen, the counts are read from
-    `month_counts` (`counted=False` counts every link instead, as any other filter does)."""
+    `month_counts`; under any other filter they are the sizes of the values' sets of events
+    intersected with the filter's (`counted=False`: always so)."""
     out: dict[str, list] = {}
+    picked: dict[Filter, BitMap | None] = {}  # a filter's events, read once (often all panes' filter is one)
     for facet in ("actors", "places", "types"):
         facet_filter = f.without(facet)
         months = _whole_months(facet_filter) if counted else None
-        if months is not None:
-            out[facet] = _summed(conn, facet, months, facet_filter)
-            if facet == "types":
-                out["sub_types"] = _summed(conn, "sub_types", months, facet_filter)
-        else:
-            where, params = _where(facet_filter)
-            out[facet] = _run(conn, _FACET_SQL[facet].format(where=where), params)
-            if facet == "types":  # types and sub-types in one pass: (type, sub-type, n) rows
-                out["types"], out["sub_types"] = _types_and_sub_types(out["types"])
+        for name in (facet, "sub_types") if facet == "types" else (facet,):
+            if months is not None:
+                out[name] = _summed(conn, name, months, facet_filter)
+                continue
+            if facet_filter not in picked:
+                picked[facet_filter] = _picked(conn, facet_filter)
+            out[name] = _intersected(conn, name, picked[facet_filter])
     type_names = {r[0] for r in out["types"]}
     sub_types = [r for r in out["sub_types"] if r[0] not in type_names]  # one named as a type is that type
     return Facets(
@@ -847,27 +851,35 @@ def facets(conn, f: Filter, counted: bool = True) -> Facets:
     )
 
 
-def _types_and_sub_types(rows: list) -> tuple[list, list]:
-    """(type, sub-type, n) rows -> facet rows of the types, and of the sub-types under them."""
-    types: dict[str, int] = {}
-    subs: dict[str, list] = {}
-    for kind, sub, n in rows:
-        types[kind] = types.get(kind, 0) + n
-        subs.setdefault(sub, [sub, sub, 0, kind])[2] += n
-    ordered = lambda found: sorted(found, key=lambda r: (-r[2], r[1]))  # noqa: E731
-    return ordered([(k, k, n, None) for k, n in types.items()]), ordered(subs.values())
+def _picked(conn, f: Filter) -> BitMap | None:
+    """The events a filter picks, as a set (None: every event). The chosen values' sets are read;
+    the rest of the filter (dates, search, stars…) is asked of SQL."""
+    chosen = []
+    for facets, values in ((("actors",), f.actors), (("places",), f.places), (("types", "sub_types"), f.types)):
+        if values:
+            sets = [s for facet in facets for _, s in counts.event_sets(conn, facet, list(values)).values()]
+            chosen.append(BitMap.union(BitMap(), *sets))
+    rest = replace(f, actors=(), places=(), types=())
+    if not rest.is_empty:
+        where, params = _where(rest)
+        chosen.append(BitMap(r[0] for r in _run(conn, f"SELECT e.seq FROM events e{where}", params, plain=True)))
+    return BitMap.intersection(*chosen) if len(chosen) > 1 else chosen[0] if chosen else None
 
 
-_FACET_SQL = {  # every link of the events the filter picks, counted per value, then named (naming 3k
-    # values, not 2M links, matters when the filter keeps most of a million events)
-    "actors": "SELECT a.id, a.name, c.n, a.parent FROM (SELECT actor_id, count(*) AS n FROM event_actors"
-    " WHERE event_seq IN (SELECT e.seq FROM events e{where}) GROUP BY actor_id) c"
-    " JOIN actors a ON a.id = c.actor_id ORDER BY c.n DESC, a.name",
-    "places": "SELECT p.id, p.name, c.n, p.parent FROM (SELECT place_id, count(*) AS n FROM event_places"
-    " WHERE event_seq IN (SELECT e.seq FROM events e{where}) GROUP BY place_id) c"
-    " JOIN places p ON p.id = c.place_id ORDER BY c.n DESC, p.name",
-    "types": "SELECT e.type, e.sub_type, count(*) FROM events e{where} GROUP BY e.type, e.sub_type",
-}
+def _intersected(conn, facet: str, picked: BitMap | None) -> list[tuple]:
+    """(value, name, count, parent) of each value with events among those picked, most first."""
+    found = {}
+    for value, (parent, events) in counts.event_sets(conn, facet).items():
+        n = len(events) if picked is None else picked.intersection_cardinality(events)
+        if n:
+            found[value] = (value, value, n, parent)
+    if facet in ("actors", "places"):  # named, and placed in their tree, by their tables
+        rows = conn.execute(
+            f"SELECT id, name, parent FROM {facet} WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(found)),),
+        )
+        found = {i: (i, name, found[i][2], parent) for i, name, parent in rows}
+    return sorted(found.values(), key=lambda r: (-r[2], r[1]))
 
 
 def _whole_months(f: Filter) -> tuple[str, str] | None:
@@ -898,7 +910,7 @@ def _summed(conn, facet: str, months: tuple[str, str], f: Filter) -> list:
 
 def month_counts(conn, f: Filter = Filter()) -> list[tuple[str, int]]:
     """Events per month (YYYY-MM) under the filter, dated events only, in order."""
-    return [(m, n) for m, n in _months(conn, f, dated_only=True) if m is not None]  # none is: dated only
+    return [(m, n) for m, n in _months(conn, f) if m is not None]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from db import counts
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class DatabaseError(RuntimeError):
@@ -109,6 +109,10 @@ CREATE TABLE IF NOT EXISTS month_counts (
     facet TEXT NOT NULL, month TEXT NOT NULL, last TEXT NOT NULL, value TEXT NOT NULL, parent TEXT,
     n INTEGER NOT NULL, PRIMARY KEY (facet, month, last, value)
 ) WITHOUT ROWID;
+-- The events of each facet value, as a roaring bitmap of their seq (db/counts.py), kept by every write.
+CREATE TABLE IF NOT EXISTS event_sets (
+    facet TEXT NOT NULL, value TEXT NOT NULL, parent TEXT, events BLOB NOT NULL, PRIMARY KEY (facet, value)
+);
 -- What full-text search reads: an event's summary and quotes. The index keeps no copy of them.
 CREATE VIEW IF NOT EXISTS event_text AS SELECT e.seq AS seq, e.summary AS summary, (
     SELECT group_concat(substr(d.text, v.start + 1, v."end" - v.start), char(10))
@@ -229,7 +233,7 @@ def _v6_to_v7(conn: sqlite3.Connection) -> None:
     for statement in _statements(TABLES):
         if "month_counts" in statement:
             conn.execute(statement)
-    counts.add(conn, "SELECT seq FROM events")
+    counts.add_months(conn, "SELECT seq FROM events")
 
 
 def _v7_to_v8(conn: sqlite3.Connection) -> None:
@@ -265,6 +269,14 @@ def _v8_to_v9(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _v9_to_v10(conn: sqlite3.Connection) -> None:
+    """Version 10 keeps the set of events of each facet value, for the counts under a filter."""
+    for statement in _statements(TABLES):
+        if "event_sets" in statement:
+            conn.execute(statement)
+    counts.add_sets(conn, "SELECT seq FROM events")
+
+
 # from version N to N + 1
 MIGRATIONS = {
     1: _v1_to_v2,
@@ -275,6 +287,7 @@ MIGRATIONS = {
     6: _v6_to_v7,
     7: _v7_to_v8,
     8: _v8_to_v9,
+    9: _v9_to_v10,
 }
 
 

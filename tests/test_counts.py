@@ -1,6 +1,8 @@
-"""The panes' counts kept per month by every write (db/counts.py) agree with counting every link."""
+"""The panes' counts kept by every write (db/counts.py: per month, and each value's set of events)
+agree with counting every link of the events a filter picks."""
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +22,21 @@ WINDOWS = [
 ]
 
 
+def by_links(conn, f: Filter) -> dict[str, dict[str, int]]:
+    """Each value's events among those the timeline shows under `f`, counted link by link."""
+    picked = "SELECT seq FROM events WHERE id IN (SELECT value FROM json_each(?))"
+    ids = (json.dumps(queries.event_ids(conn, f)),)
+    count = "SELECT {value}, count(*) FROM {table} WHERE {seq} IN ({picked}) GROUP BY 1"
+    return {
+        facet: dict(conn.execute(count.format(value=value, table=table, seq=seq, picked=picked), ids).fetchall())
+        for facet, value, table, seq in (
+            ("actors", "actor_id", "event_actors", "event_seq"),
+            ("places", "place_id", "event_places", "event_seq"),
+            ("types", "type", "events", "seq"),
+        )
+    }
+
+
 def same_counts(conn) -> None:
     every_month = conn.execute(
         "SELECT substr(date_start, 1, 7) AS m, count(*) FROM events GROUP BY m ORDER BY m IS NULL, m"
@@ -31,6 +48,26 @@ def same_counts(conn) -> None:
             assert sorted(getattr(kept, facet), key=lambda v: v.id) == sorted(
                 getattr(counted, facet), key=lambda v: v.id
             ), (f, facet)
+    top = queries.facets(conn, Filter())
+    actor, place = top.actors[0].id, top.places[-1].id
+    for f in (
+        Filter(actors=(actor,)),
+        Filter(places=(place,), since=date(2018, 1, 10)),
+        Filter(types=(top.types[0].id,), search="killed"),
+        Filter(actors=(actor,), places=(top.places[0].id,), until=date(2018, 12, 20)),
+    ):
+        shown = queries.facets(conn, f)
+        months = conn.execute(
+            "SELECT substr(date_start, 1, 7) AS m, count(*) FROM events WHERE id IN (SELECT value FROM json_each(?))"
+            " GROUP BY m ORDER BY m IS NULL, m",
+            (json.dumps(queries.event_ids(conn, f)),),
+        ).fetchall()
+        assert queries.timeline_index(conn, f).months == [tuple(r) for r in months], f
+        assert queries.month_counts(conn, f) == [tuple(r) for r in months if r[0]], f
+        for facet in ("actors", "places", "types"):
+            expected = by_links(conn, f.without(facet))[facet]
+            got = {v.id: v.count for v in getattr(shown, facet) if v.parent is None or facet != "types"}
+            assert got == expected, (f, facet)
 
 
 def test_counts_follow_imports_ingests_and_loads(seed_db, tmp_path):

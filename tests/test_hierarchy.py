@@ -187,6 +187,10 @@ def test_a_version_4_store_is_migrated_into_the_trees(tmp_path):
     # Version 8: an ACLED row's document is known by its event id, an article's by its sha256.
     keys = dict(conn.execute("SELECT kind, key FROM documents ORDER BY id").fetchall())
     assert keys["acled"] == "acled:SYR100004" and len(keys["article"]) == 64
+    # Version 10: each value's set of events, which the counts under a filter are read from.
+    syria = queries.resolve_place(conn, "Syria")
+    protests = queries.facets(conn, queries.Filter(places=(syria,), types=("Protests",)))
+    assert [(v.name, v.count) for v in protests.actors if v.parent is None] == [("Protesters", 1)]
     conn.close()
     from db.acled import import_acled  # rows imported before versions were kept are replaced, once
 
