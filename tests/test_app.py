@@ -253,8 +253,11 @@ async def test_a_filter_shows_its_first_rows_while_its_whole_timeline_is_read(se
         await settle(pilot, app)
         view = app.query_one(TimelineView)
         everything = len(view.ids)
-        # the whole timeline of an actor: its date-ordered walk without a LIMIT
-        statements.held = lambda sql: "FROM event_actors d" in sql and "ORDER BY" in sql and "LIMIT" not in sql
+        # the whole timeline of an actor: its date-ordered walk without a LIMIT, on a worker's thread
+        test = threading.get_ident()
+        statements.held = lambda sql: (
+            "FROM event_actors d" in sql and "ORDER BY" in sql and "LIMIT" not in sql and threading.get_ident() != test
+        )
         statements.gate = threading.Event()
         await pilot.press("a", "enter")  # the actor with most events
         async with asyncio.timeout(30):
@@ -276,8 +279,8 @@ async def test_the_panes_say_they_are_counting_until_the_new_filters_counts_come
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         panes = list(app.query(FacetPane))
-        # the place counts under the chosen actor: a pass over its events' links
-        statements.held = lambda sql: "count(*) AS n FROM event_places" in sql
+        # the place counts under the chosen actor: read from the places' sets of events
+        statements.held = lambda sql: "FROM event_sets WHERE facet = 'places'" in sql
         statements.gate = threading.Event()
         await pilot.press("a", "enter")  # the actor with most events
         async with asyncio.timeout(30):

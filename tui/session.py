@@ -226,7 +226,7 @@ class Session:
             return Indexed(f, queries.first_rows(conn, f, FIRST_ROWS), None, complete=False)
 
         def counts(conn: sqlite3.Connection) -> Answer:
-            return Counted(queries.facets(conn, f), queries.month_counts(conn, f))
+            return Counted(*queries.counts_under(conn, f))
 
         self.workers.supersede("search")  # hits are placed in the index searched: search the new one
         self.workers.ask(FETCH, "first", first)  # the fast lane: rows on screen before the whole index
