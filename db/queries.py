@@ -863,9 +863,9 @@ def _picked(conn, f: Filter, memo: dict[Filter, BitMap | None]) -> BitMap | None
 
 def _picked_now(conn, f: Filter) -> BitMap | None:
     chosen = []
-    for facets, values in ((("actors",), f.actors), (("places",), f.places), (("types", "sub_types"), f.types)):
-        if values:
-            sets = [s for facet in facets for _, s in counts.event_sets(conn, facet, list(values)).values()]
+    for kinds, values in ((("actors",), f.actors), (("places",), f.places), (("types", "sub_types"), f.types)):
+        if values:  # a type chosen by name picks a type or a sub-type of that name
+            sets = [s for kind in kinds for _, s in counts.event_sets(conn, kind, list(values)).values()]
             chosen.append(BitMap.union(BitMap(), *sets))
     rest = replace(f, actors=(), places=(), types=())
     if not rest.is_empty:
