@@ -503,9 +503,14 @@ PAGE_ROWS = 10_000  # rows fetched at a time for a timeline index
 
 
 def timeline_index(conn, f: Filter) -> TimelineIndex:
-    """The row ids of the matching events in date order, and their count per month. Read in pages:
-    a million rows never sit in one list, whose freeing would hold the interpreter for a tenth of a
-    second (the app's UI thread waits on that, not on SQLite)."""
+    """The row ids of the matching events in date order, and their count per month."""
+    return TimelineIndex(timeline_rowids(conn, f), _months(conn, f))
+
+
+def timeline_rowids(conn, f: Filter) -> array:
+    """The row ids of the matching events in date order. Read in pages: a million rows never sit
+    in one list, whose freeing would hold the interpreter for a tenth of a second (the app's UI
+    thread waits on that, not on SQLite)."""
     rowids = array("q")
     dated, undated, params = _date_order_sql(None, f)
     for sql in (dated, undated):
@@ -517,7 +522,7 @@ def timeline_index(conn, f: Filter) -> TimelineIndex:
                 rowids.extend(r[0] for r in page)
         except sqlite3.OperationalError as e:
             raise _search_error(e, sql) from None
-    return TimelineIndex(rowids, _months(conn, f))
+    return rowids
 
 
 # A search for a common word: its first rows come from walking the date order and asking the

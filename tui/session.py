@@ -270,7 +270,7 @@ class Session:
         f, timeline = replace(self.filter, search=text), self.index.rowids
 
         def run(conn: sqlite3.Connection) -> Answer:
-            found = queries.timeline_index(conn, f).rowids
+            found = queries.timeline_rowids(conn, f)  # not its months: the hits are placed in `timeline`
             hits = Hits(found)
             flags, end = hits.flags, len(hits.flags)
             return Searched(text, hits, array("q", (i for i, r in enumerate(timeline) if r < end and flags[r])))
