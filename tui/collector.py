@@ -8,7 +8,7 @@ made since, a few thousand objects, a few milliseconds.
 
 Frozen objects are never collected, so garbage among them waits until the app rests: no young
 collection for REST seconds (nothing being drawn or read), or the frozen objects grown to twice
-their number. Then all are thawed and collected once.
+what survived the last time. Then all are thawed and collected once.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ class Collector:
     def __init__(self) -> None:
         self.young = -1  # young collections counted at the last tick
         self.young_at_thaw = -1
-        self.frozen_at_thaw = 0
+        self.frozen_at_thaw: int | None = None  # what survived the last thaw; None before the first
 
     def start(self) -> None:
         gc.freeze()  # what was made before the app runs: modules, classes, the widgets
-        self.frozen_at_thaw = gc.get_freeze_count()
         gc.callbacks.append(self._freeze_survivors)
 
     def stop(self) -> None:
@@ -39,7 +38,8 @@ class Collector:
         young = _young_collections()
         rests = young == self.young != self.young_at_thaw
         self.young = young
-        if rests or gc.get_freeze_count() > 2 * self.frozen_at_thaw:
+        grown = self.frozen_at_thaw is not None and gc.get_freeze_count() > 2 * self.frozen_at_thaw
+        if rests or grown:
             self.thaw()
 
     def thaw(self) -> None:
