@@ -505,15 +505,21 @@ PAGE_ROWS = 10_000  # rows fetched at a time for a timeline index
 
 
 def timeline_index(conn, f: Filter) -> TimelineIndex:
-    """The row ids of the matching events in date order, and their count per month. Read in pages:
-    a million rows never sit in one list, whose freeing would hold the interpreter for a tenth of a
-    second (the app's UI thread waits on that, not on SQLite)."""
+    """The row ids of the matching events in date order, and their count per month."""
+    rowids = timeline_rowids(conn, f)
+    return TimelineIndex(rowids, _months(conn, None if f.is_empty else BitMap(array("I", rowids))))
+
+
+def timeline_rowids(conn, f: Filter) -> array:
+    """The row ids of the matching events in date order. Read in pages: a million rows never sit
+    in one list, whose freeing would hold the interpreter for a tenth of a second (the app's UI
+    thread waits on that, not on SQLite)."""
     rowids = array("q")
     dated, undated, params = _date_order_sql(None, f)
     for sql in (dated, undated):
         for page in _pages(conn, sql, params):
             rowids.extend(page)
-    return TimelineIndex(rowids, _months(conn, None if f.is_empty else BitMap(array("I", rowids))))
+    return rowids
 
 
 def _pages(conn, sql: str, params: list) -> Iterator[list[int]]:

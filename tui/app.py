@@ -12,6 +12,7 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from tui.collector import REST, Collector
 from tui.explorer import FACETS, Explorer, Navigator, TimePane
 from tui.panes import DetailPane, FacetPane, Histogram
 from tui.screens import ArticleScreen
@@ -30,6 +31,7 @@ class TimelineApp(App):
         self.db_path = str(db_path)
         self.session = Session(db_path, self)
         self.explorer = Explorer(self.session)
+        self.collector = Collector()
 
     def get_default_screen(self) -> Screen:
         return self.explorer
@@ -37,6 +39,8 @@ class TimelineApp(App):
     def on_mount(self) -> None:
         self.in_terminal = os.isatty(0)
         self.set_interval(self.CHECK_SECONDS, self.check)
+        self.collector.start()
+        self.set_interval(REST, self.collector.tick)
 
     def check(self) -> None:
         """Has another process written to the store? Has our terminal gone (a closed window, a
@@ -48,6 +52,7 @@ class TimelineApp(App):
 
     def on_unmount(self) -> None:
         self.session.workers.close()
+        self.collector.stop()
 
     # ---- what widgets ask -----------------------------------------------------------------
 

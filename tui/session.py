@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
+import time
 from array import array
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -72,9 +73,10 @@ class Hits:
 
     def __init__(self, rowids: array | None = None) -> None:
         rowids = rowids if rowids is not None else array("q")
-        self.flags = bytearray(max(rowids, default=-1) + 1)
-        for rowid in rowids:
-            self.flags[rowid] = 1
+        self.flags = bytearray(max((max(chunk) for _, chunk in _paced(rowids)), default=-1) + 1)
+        for _, chunk in _paced(rowids):
+            for rowid in chunk:
+                self.flags[rowid] = 1
         self.count = len(rowids)
 
     def __contains__(self, rowid: object) -> bool:
@@ -82,6 +84,28 @@ class Hits:
 
     def __len__(self) -> int:
         return self.count
+
+    def positions_in(self, timeline: array) -> array:
+        """Where the hits are in `timeline`, in order."""
+        flags, end = self.flags, len(self.flags)
+        positions = array("q")
+        for start, chunk in _paced(timeline):
+            positions.extend(i for i, r in enumerate(chunk, start) if r < end and flags[r])
+        return positions
+
+
+PACE_ROWS, PACE_PAUSE = 20_000, 0.0005
+
+
+def _paced(rowids: array) -> Iterator[tuple[int, array]]:
+    """`rowids` in chunks (with where each starts), a moment's sleep between them. A worker's loop
+    over a million row numbers is pure Python: a thread that waits for the interpreter gets it
+    after 5 ms, and must give it back 5 ms later, so the UI thread would take twice as long to
+    draw. Asleep, the worker lets it draw at once."""
+    for start in range(0, len(rowids), PACE_ROWS):
+        if start:
+            time.sleep(PACE_PAUSE)
+        yield start, rowids[start : start + PACE_ROWS]
 
 
 class Searched(Answer):
@@ -272,10 +296,8 @@ class Session:
         f, timeline = replace(self.filter, search=text), self.index.rowids
 
         def run(conn: sqlite3.Connection) -> Answer:
-            found = queries.timeline_index(conn, f).rowids
-            hits = Hits(found)
-            flags, end = hits.flags, len(hits.flags)
-            return Searched(text, hits, array("q", (i for i, r in enumerate(timeline) if r < end and flags[r])))
+            hits = Hits(queries.timeline_rowids(conn, f))  # not their months: they are placed in `timeline`
+            return Searched(text, hits, hits.positions_in(timeline))
 
         self.workers.ask(QUERY, "search", run)
 
