@@ -657,13 +657,16 @@ def _event_row(r) -> EventRow:
 
 def _entities(conn, rows: list[EventRow]) -> tuple[dict[int, list], dict[int, list]]:
     """Fill each row's actors and places (direct links, in order), 500 events a statement; and
-    return the link rows by event: (seq, name, role, named) and (seq, places.*), for the detail."""
+    return the link rows by event, for the detail: (seq, name, role, named) and (seq, id, name,
+    country, admin1, lat, lon, kind)."""
     by_seq = {r.rowid: r for r in rows}
     seqs = list(by_seq)
     actors: dict[int, list] = {}
     places: dict[int, list] = {}
+    cursor = conn.cursor()
+    cursor.row_factory = None  # tuples: ten thousand events' links in an export
     for chunk in (seqs[i : i + 500] for i in range(0, len(seqs), 500)):
-        for r in conn.execute(
+        for r in cursor.execute(
             "SELECT ea.event_seq, a.name, ea.role, ea.named FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
             f" WHERE ea.event_seq IN ({_marks(chunk)}) AND ea.direct"
             " ORDER BY ea.event_seq, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name",
@@ -671,12 +674,13 @@ def _entities(conn, rows: list[EventRow]) -> tuple[dict[int, list], dict[int, li
         ):
             by_seq[r[0]].actors.append((r[1], r[2]))
             actors.setdefault(r[0], []).append(r)
-        for r in conn.execute(
-            "SELECT ep.event_seq, p.* FROM event_places ep JOIN places p ON p.id = ep.place_id"
-            f" WHERE ep.event_seq IN ({_marks(chunk)}) AND ep.direct ORDER BY ep.event_seq, ep.position",
+        for r in cursor.execute(
+            "SELECT ep.event_seq, p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind FROM event_places ep"
+            f" JOIN places p ON p.id = ep.place_id WHERE ep.event_seq IN ({_marks(chunk)}) AND ep.direct"
+            " ORDER BY ep.event_seq, ep.position",
             chunk,
         ):
-            by_seq[r[0]].places.append(r["name"])
+            by_seq[r[0]].places.append(r[2])
             places.setdefault(r[0], []).append(r)
     return actors, places
 
@@ -711,38 +715,26 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
             groups.setdefault(key_of(r), []).append(r)
         return groups
 
-    quoted = grouped(
+    quoted: dict[str, list[Source]] = {}
+    cursor = conn.cursor()
+    cursor.row_factory = None  # tuples: a Row is read by name slowly, and an export reads 10k of these
+    for event_id, *source in cursor.execute(
         "SELECT v.event_id, v.document_id, d.path, d.title, d.publisher, d.published,"
-        ' substr(d.text, v.start + 1, v."end" - v.start) AS text, v.start, v."end"'
-        " FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id IN ({marks}) ORDER BY v.id",
+        ' substr(d.text, v.start + 1, v."end" - v.start), v.start, v."end" FROM evidence v'
+        f" JOIN documents d ON d.id = v.document_id WHERE v.event_id IN ({_marks(found)}) ORDER BY v.id",
         found,
-        lambda r: r["event_id"],
-    )
+    ):
+        quoted.setdefault(event_id, []).append(Source(*source))
     told = grouped("SELECT * FROM event_sources WHERE event_id IN ({marks})", found, lambda r: r["event_id"])
-    countries = {
-        code: _country_name(conn, code) for code in {r["country"] for rs in places.values() for r in rs} if code
-    }
+    countries = {code: _country_name(conn, code) for code in {r[3] for rs in places.values() for r in rs} if code}
     details = []
     for row in rows:
         e = events[row.id]
         place_infos = [
-            PlaceInfo(
-                r["id"],
-                r["name"],
-                r["country"],
-                countries.get(r["country"]),
-                r["name"] if r["kind"] == "admin1" else r["admin1"],
-                r["lat"],
-                r["lon"],
-            )
-            for r in places.get(row.rowid, [])
+            PlaceInfo(pid, name, country, countries.get(country), name if kind == "admin1" else admin1, lat, lon)
+            for _, pid, name, country, admin1, lat, lon, kind in places.get(row.rowid, [])
         ]
-        sources = [
-            Source(
-                r["document_id"], r["path"], r["title"], r["publisher"], r["published"], r["text"], r["start"], r["end"]
-            )
-            for r in quoted.get(row.id, [])
-        ]
+        sources = quoted.get(row.id, [])
         _add_says(conn, row, e, place_infos, sources, told.get(row.id, []))
         details.append(
             EventDetail(
