@@ -18,8 +18,29 @@ from seed import SEED
 
 DEFAULT_DB = "timeline.db"
 
+
+def _db_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """`--db` is read wherever it is given: before the command's name (`timeline --db x.db list`),
+    after it, or from TIMELINE_DB. Given both before and after, the two must agree: a write must
+    never land in another store than the one named."""
+    root = ctx.find_root()
+    if root is ctx:
+        return value or DEFAULT_DB
+    from_root = root.params["db_path"]
+    if ctx.get_parameter_source(param.name or "") != click.core.ParameterSource.COMMANDLINE:
+        return from_root
+    if root.get_parameter_source("db_path") == click.core.ParameterSource.COMMANDLINE and value != from_root:
+        raise click.BadParameter(f"given twice, as {from_root} and as {value}: give it once")
+    return value or DEFAULT_DB
+
+
 db_option = click.option(
-    "--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="The database file."
+    "--db",
+    "db_path",
+    envvar="TIMELINE_DB",
+    callback=_db_path,
+    type=click.Path(dir_okay=False),
+    help=f"The database file (default {DEFAULT_DB}, or TIMELINE_DB), before or after the command's name.",
 )
 
 
