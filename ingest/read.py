@@ -9,6 +9,7 @@ import yaml
 
 from ingest.dates import parse_published
 from ingest.header import read_header
+from ingest.language import language_of, language_warning
 from ingest.model import Article
 from ingest.text import is_latin_line
 
@@ -48,7 +49,10 @@ def read_article(path: Path, overrides: dict | None = None) -> Article:
     if encoding != "utf-8":
         article.warnings.append(f"not UTF-8: read as {encoding}")
     if not any(is_latin_line(line) for line in article.text.splitlines()):
-        article.warnings.append("no text in Latin script: stored, but nothing is extracted from it")
+        script = language_of(article.text) or "another script"
+        article.warnings.append(f"written in {script}, not in Latin script: stored, but nothing is extracted from it")
+    elif warning := language_warning(article.text):
+        article.warnings.append(warning)
     return article
 
 
