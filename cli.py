@@ -266,31 +266,53 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))  # each file checked by the reader
+@click.argument("files", nargs=-1, type=click.Path(readable=False))  # each file checked by the reader
+@click.option("--feed", "feeds", multiple=True, metavar="URL", help="An RSS or Atom feed: its new items (repeatable).")
 @click.option("--published", help="Publication date (YYYY, YYYY-MM or YYYY-MM-DD) for files that lack one.")
 @click.option("--publisher", help="Publisher, for files that lack one.")
 @click.option("--title", help="Title, for files that lack one.")
 @db_option
-def ingest(files, published, publisher, title, db_path) -> None:
-    """Add articles (files, or the article files in a folder) to the database; a text already
-    stored adds nothing. A file that cannot be read is named, and the others are stored."""
+def ingest(files, feeds, published, publisher, title, db_path) -> None:
+    """Add articles (files, the article files in a folder, web pages by URL, the new items of a
+    feed) to the database; a text already stored adds nothing. A file or page that cannot be read
+    is named, and the others are stored."""
     from db.schema import DatabaseError
     from ingest.dates import parse_published
-    from pipeline import articles_in, ingest as ingest_files
+    from ingest.web import FetchError, is_url
+    from pipeline import articles_in, ingest as ingest_files, new_feed_items
 
+    if not files and not feeds:
+        fail("give the articles to add: files, folders, URLs, or --feed URL", USAGE)
     if published:
         try:
             parse_published(published)
         except ValueError as e:
             fail(f"--published: {e}", USAGE)
     try:
-        paths = [p for f in map(Path, files) for p in (articles_in(f) if f.is_dir() else [f])]
+        sources: list[Path | str] = [
+            p for f in files for p in ([f] if is_url(f) else articles_in(Path(f)) if Path(f).is_dir() else [Path(f)])
+        ]
     except OSError as e:
         fail(f"{e.filename}: {e.strerror}")
+    feed_dates: dict[str, str] = {}
+    for feed in feeds:
+        try:
+            items, known = new_feed_items(feed, Path(db_path))
+        except (FetchError, DatabaseError) as e:
+            fail(f"{feed}: {e}")
+        click.echo(f"{feed}: {len(items)} new item{'s' * (len(items) != 1)}, {known} read before", err=True)
+        sources += [item.link for item in items]
+        feed_dates |= {item.link: item.published for item in items if item.published}
+    if not sources:
+        return
     try:
-        with article_progress(len(paths)) as bar:
+        with article_progress(len(sources)) as bar:
             result = ingest_files(
-                paths, Path(db_path), {"published": published, "publisher": publisher, "title": title}, bar.advance
+                sources,
+                Path(db_path),
+                {"published": published, "publisher": publisher, "title": title},
+                bar.advance,
+                feed_dates,
             )
     except DatabaseError as e:
         fail(str(e))

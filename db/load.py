@@ -37,6 +37,22 @@ def is_stored(conn, sha256: str) -> bool:
     return conn.execute("SELECT 1 FROM documents WHERE key = ?", (sha256,)).fetchone() is not None
 
 
+def stored_sources(conn, sources: list[str]) -> set[str]:
+    """Which of these paths or URLs name a stored document (by the path or URL it was read from)."""
+    found: set[str] = set()
+    for i in range(0, len(sources), 400):  # within SQLite's bound on a statement's variables
+        chunk = sources[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        found |= {
+            value
+            for row in conn.execute(
+                f"SELECT path, url FROM documents WHERE path IN ({marks}) OR url IN ({marks})", chunk * 2
+            )
+            for value in row
+        }
+    return found & set(sources)
+
+
 def add_document(conn, article: Article) -> None:
     """One article's document row; raises sqlite3.Error if it cannot be stored."""
     published = article.published
@@ -65,7 +81,10 @@ def remove_articles_except(conn, keep: set[str]) -> None:
 
 
 def display_path(path: str) -> str:
-    """Relative to the working directory when inside it: the database stays portable."""
+    """Relative to the working directory when inside it: the database stays portable. A URL is
+    kept as it is."""
+    if "://" in path:
+        return path
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:

@@ -25,15 +25,19 @@ def read_article(path: Path, overrides: dict | None = None) -> Article:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise ArticleError(f"{size / 1e6:.0f} MB is too big for one article (limit {MAX_BYTES / 1e6:.0f} MB): split it")
-    raw = path.read_bytes()
+    return parse_article(path.read_bytes(), str(path), path.suffix.lower() in (".html", ".htm"), overrides)
+
+
+def parse_article(raw: bytes, origin: str, html: bool, overrides: dict | None = None) -> Article:
+    """An article from the bytes of a file or a web page; `origin` is its path or URL."""
     if b"\x00" in raw[:4096]:
         raise ArticleError("binary file, not an article")
     text, encoding = _decode(raw)
-    if path.suffix.lower() in (".html", ".htm"):
-        article = _from_html(text, path)
+    if html:
+        article = _from_html(text, origin)
     else:
         meta, body = split_front_matter(text)
-        article = _from_meta(meta, body, path)
+        article = _from_meta(meta, body, origin)
     for key, value in (overrides or {}).items():
         if value is not None:
             setattr(article, key, parse_published(value) if key == "published" else value)
@@ -100,7 +104,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _from_meta(meta: dict, body: str, path: Path) -> Article:
+def _from_meta(meta: dict, body: str, origin: str) -> Article:
     try:
         published = parse_published(meta.get("published") or meta.get("date"))
     except ValueError as e:
@@ -109,7 +113,7 @@ def _from_meta(meta: dict, body: str, path: Path) -> Article:
     if published and precision in ("month", "year") and published.precision == "day":
         published = parse_published(str(meta["published"])[: 7 if precision == "month" else 4])
     return Article(
-        path=str(path),
+        path=origin,
         text=body,
         title=_str(meta.get("title")),
         publisher=_str(meta.get("publisher")),
@@ -125,7 +129,7 @@ def _str(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _from_html(html: str, path: Path) -> Article:
+def _from_html(html: str, origin: str) -> Article:
     import trafilatura  # heavy: only for HTML
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
@@ -139,7 +143,7 @@ def _from_html(html: str, path: Path) -> Article:
         except ValueError:
             published = None
     return Article(
-        path=str(path),
+        path=origin,
         text=text + "\n",
         title=meta.title,
         publisher=meta.sitename,
