@@ -659,14 +659,14 @@ def view_delete(name, db_path) -> None:
 @main.command()
 @db_option
 def stats(db_path) -> None:
-    """Counts of documents, events, sources, actors and places; the top types, countries and divisions."""
+    """Counts of documents, events, quotes, actors and places; the top types, countries and divisions."""
     from db.queries import month_counts, stats as get_stats
 
     conn = open_db(db_path)
     s = get_stats(conn)
     click.echo(
         f"documents   {s.documents}\nevents      {s.events} ({s.multi_source_events} with several sources,"
-        f" {s.undated_events} undated)\nsources     {s.sources}\nactors      {s.actors}\n"
+        f" {s.undated_events} undated)\nquotes      {s.quotes}\nactors      {s.actors}\n"
         f"places      {s.places}\ndates       {s.first or '-'} to {s.last or '-'}"
     )
     for heading, rows in (("types", s.types), ("countries", s.countries), ("divisions", s.divisions)):

@@ -177,11 +177,11 @@ def to_csv(items: list[EventDetail]) -> str:
                 _in_role(e.actors, "associated"),
                 "; ".join(p.name for p in d.places),
                 *("; ".join(dict.fromkeys(v for p in d.places if (v := getattr(p, k)))) for k in PLACE_LEVELS),
-                len(d.sources),
+                d.documents,
                 e.independent_sources,
                 "; ".join(e.disputed),
                 d.sources[0].quote if d.sources else "",
-                "; ".join(s.title or s.path for s in d.sources),
+                "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
             ]
         )
     return buf.getvalue()
@@ -229,9 +229,9 @@ def md_escape(text: str) -> str:
 
 
 def to_markdown(items: list[EventDetail], heading: str) -> str:
-    """Year and month headings, an entry per event with its quotes, a footnote per source."""
+    """Year and month headings, an entry per event with its quotes, a footnote per document."""
     lines = [f"# {md_escape(heading)}", "", f"{len(items)} event{'s' if len(items) != 1 else ''}.", ""]
-    notes: dict[tuple[int, int], int] = {}  # (document, start) -> footnote number
+    notes: dict[int, int] = {}  # document -> footnote number
     footnotes: list[str] = []
     year = month = None
     for d in items:
@@ -249,18 +249,20 @@ def to_markdown(items: list[EventDetail], heading: str) -> str:
         lines.append(f"- **{e.date or 'undated'}** · {md_escape(e.type)} / {md_escape(e.sub_type)}{killed}  ")
         lines.append(f"  {md_escape(e.summary)}  ")
         lines.append(f"  Actors: {actors}. Places: {places}.")
-        reports = len({s.document_id for s in d.sources})
-        if reports > 1:
-            lines.append(f"  {reports} reports, {e.independent_sources} independent.")
+        if d.documents > 1:
+            lines.append(f"  {d.documents} reports, {e.independent_sources} independent.")
         if e.disputed:
             lines.append(f"  Its sources disagree on: {', '.join(e.disputed)}.")
+        quoted = set()
         for s in d.sources:
-            key = (s.document_id, s.start)
-            if key not in notes:
-                notes[key] = len(notes) + 1
+            if s.document_id not in notes:
+                notes[s.document_id] = len(notes) + 1
                 source = ", ".join(md_escape(x) for x in (s.title or Path(s.path).name, s.publisher, s.published) if x)
-                footnotes.append(f"[^{notes[key]}]: {source}.")
-            lines += ["", f"  > {md_escape(' '.join(s.quote.split()))} [^{notes[key]}]"]
+                footnotes.append(f"[^{notes[s.document_id]}]: {source}.")
+            quote = " ".join(s.quote.split())
+            if (s.document_id, quote) not in quoted:  # a sentence retold in one article is quoted once
+                quoted.add((s.document_id, quote))
+                lines += ["", f"  > {md_escape(quote)} [^{notes[s.document_id]}]"]
         lines.append("")
     if footnotes:
         lines += ["---", "", *footnotes, ""]
@@ -365,7 +367,7 @@ def to_geojson(items: list[EventDetail], heading: str) -> str:
                     "places": [_place(p) for p in d.places],
                     "fatalities": e.fatalities,
                     "summary": e.summary,
-                    "source_count": len(d.sources),
+                    "source_count": d.documents,
                 },
             }
         )
@@ -489,7 +491,7 @@ def to_timesketch(items: list[EventDetail]) -> Rendered:
             "latitude": at.lat if at else None,
             "longitude": at.lon if at else None,
             "fatalities": e.fatalities,
-            "source_count": len(d.sources),
+            "source_count": d.documents,
             "quote": d.sources[0].quote if d.sources else "",
             "sources": "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
         }

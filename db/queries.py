@@ -130,6 +130,12 @@ class EventDetail:
     tags: str | None
     as_named: dict[str, str] = field(default_factory=dict)  # actor name -> as the source wrote it, where it differs
 
+    @property
+    def documents(self) -> int:
+        """The event's sources, counted as everywhere: the documents that report it, however many
+        of their sentences are quoted."""
+        return len({s.document_id for s in self.sources})
+
 
 @dataclass
 class FacetValue:
@@ -936,7 +942,7 @@ def month_counts(
 class Stats:
     documents: int
     events: int
-    sources: int
+    quotes: int  # quoted sentences; a document is one source however many it gives
     multi_source_events: int
     undated_events: int
     actors: int
@@ -956,7 +962,7 @@ def stats(conn) -> Stats:
     return Stats(
         documents=one("SELECT count(*) FROM documents"),
         events=one("SELECT count(*) FROM events"),
-        sources=one("SELECT count(*) FROM evidence"),
+        quotes=one("SELECT count(*) FROM evidence"),
         multi_source_events=one("SELECT count(*) FROM events WHERE sources > 1"),
         undated_events=one("SELECT count(*) FROM events WHERE date_start IS NULL"),
         actors=one("SELECT count(DISTINCT actor_id) FROM event_actors WHERE direct"),
