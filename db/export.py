@@ -306,6 +306,8 @@ def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
         except OSError as e:
             raise ExportError(f"{path}: {e.strerror or e}; nothing written", e.errno in _REFUSED) from None
         try:
+            # mkstemp makes the file 0600; an export is the user's to share, as any file they make
+            os.fchmod(fd, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(content)
             os.replace(tmp, target)
@@ -314,6 +316,18 @@ def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    """The process's umask: from /proc where Linux gives it, else the only way POSIX offers, by
+    setting it and back (for an instant another thread's new file would get no mask)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
+    except (OSError, StopIteration):
+        mask = os.umask(0)
+        os.umask(mask)
+        return mask
 
 
 class UnknownFormat(ValueError):

@@ -375,3 +375,15 @@ def test_a_source_is_a_document_in_every_format_however_many_of_its_sentences_ar
     assert len(quotes) == len(set(quotes))
     stats = CliRunner().invoke(main, ["stats", "--db", str(db)]).stdout
     assert f"quotes      {len(event['sources'])}" in stats and "documents   2" in stats
+
+
+def test_an_export_file_takes_the_umask_or_the_mode_of_the_file_it_replaces(tmp_path):
+    db = tmp_path / "t.db"
+    import_acled(FIXTURES / "acled_current.csv", db)
+    run_with_umask = [*CLI, "export", "--db", str(db), "--format", "csv", "-o"]
+    subprocess.run(["sh", "-c", 'umask 022 && exec "$@"', "sh", *run_with_umask, str(tmp_path / "a.csv")], check=True)
+    assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "b.csv").write_text("old")
+    (tmp_path / "b.csv").chmod(0o640)
+    subprocess.run([*run_with_umask, str(tmp_path / "b.csv"), "--force"], check=True)
+    assert (tmp_path / "b.csv").stat().st_mode & 0o777 == 0o640
