@@ -360,12 +360,15 @@ def _undated(n: int, why: str) -> list[str]:
 
 
 def to_geojson(items: list[EventDetail], heading: str) -> str:
-    """A FeatureCollection: each event a Feature at the first of its places that has a point
-    (`geometry: null` when none has), with flat properties a GIS can style by and the nested ones."""
+    """A FeatureCollection: each event a Feature at the most precise of its places that has a point
+    (a town before a division before a country; `geometry: null` when none has), saying which
+    place and how precise (`point_precision`), with flat properties a GIS can style by and the
+    nested ones."""
     features = []
     for d in items:
         e = d.event
-        at = next((p for p in d.places if p.lat is not None and p.lon is not None), None)
+        located = [p for p in d.places if p.lat is not None and p.lon is not None]
+        at = min(located, key=lambda p: _PRECISIONS.index(_point_precision(p)), default=None)
         features.append(
             {
                 "type": "Feature",
@@ -376,6 +379,7 @@ def to_geojson(items: list[EventDetail], heading: str) -> str:
                     "actor1": next((n for n, r in e.actors if r == "actor1"), None),
                     "actors": [{"name": n, "role": r} for n, r in e.actors],
                     "place": at.name if at else None,
+                    "point_precision": _point_precision(at) if at else None,
                     "country": at.country if at else None,
                     "admin1": at.admin1 if at else None,
                     "places": [_place(p) for p in d.places],
@@ -386,6 +390,13 @@ def to_geojson(items: list[EventDetail], heading: str) -> str:
             }
         )
     return json.dumps({"type": "FeatureCollection", "name": heading, "features": features}, ensure_ascii=False) + "\n"
+
+
+_PRECISIONS = ["town", "division", "country"]  # finest first
+
+
+def _point_precision(p: PlaceInfo) -> str:
+    return {"country": "country", "admin1": "division"}.get(p.kind, "town")
 
 
 def _place(p: PlaceInfo) -> dict:

@@ -113,6 +113,7 @@ class PlaceInfo:
     admin1: str | None  # the first-level division's name (its own, for a division)
     lat: float | None
     lon: float | None
+    kind: str = "city"  # country | admin1 | capital | city | town...: how precise its point is
 
 
 @dataclass
@@ -737,7 +738,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     for row in rows:
         e = events[row.id]
         place_infos = [
-            PlaceInfo(pid, name, country, countries.get(country), name if kind == "admin1" else admin1, lat, lon)
+            PlaceInfo(pid, name, country, countries.get(country), name if kind == "admin1" else admin1, lat, lon, kind)
             for _, pid, name, country, admin1, lat, lon, kind in places.get(row.rowid, [])
         ]
         sources = quoted.get(row.id, [])

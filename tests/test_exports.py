@@ -72,9 +72,9 @@ def test_geojson_is_a_valid_feature_collection_with_lon_lat_points(seed_db):
     events = json.loads(export(seed_db, "json")[0])
     assert [f["id"] for f in collection["features"]] == [e["id"] for e in events]
     for feature, event in zip(collection["features"], events, strict=True):
-        at = next(p for p in event["places"] if p["lat"] is not None)
-        assert feature["geometry"]["coordinates"] == [at["lon"], at["lat"]]  # RFC 7946: longitude first
         props = feature["properties"]
+        at = next(p for p in event["places"] if p["name"] == props["place"])
+        assert feature["geometry"]["coordinates"] == [at["lon"], at["lat"]]  # RFC 7946: longitude first
         assert (props["date"], props["precision"], props["type"], props["sub_type"]) == (
             event["date"],
             event["precision"],
@@ -387,3 +387,17 @@ def test_an_export_file_takes_the_umask_or_the_mode_of_the_file_it_replaces(tmp_
     (tmp_path / "b.csv").chmod(0o640)
     subprocess.run([*run_with_umask, str(tmp_path / "b.csv"), "--force"], check=True)
     assert (tmp_path / "b.csv").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_geojson_point_is_at_the_events_most_precise_place_and_says_how_precise(tmp_path):
+    from pipeline import ingest
+    from tests.helpers import write_article
+
+    body = "Government forces in Idlib province shelled Saraqib on Monday, killing three people.\n"
+    ingest([write_article(tmp_path, "a.md", body, published="2020-01-08")], tmp_path / "t.db")
+    (event,) = json.loads(export(tmp_path / "t.db", "json")[0])
+    assert [p["name"] for p in event["places"]] == ["Idlib", "Saraqib"]  # the division first
+    (feature,) = json.loads(export(tmp_path / "t.db", "geojson")[0])["features"]
+    saraqib = event["places"][1]
+    assert feature["geometry"]["coordinates"] == [saraqib["lon"], saraqib["lat"]]
+    assert (feature["properties"]["place"], feature["properties"]["point_precision"]) == ("Saraqib", "town")
