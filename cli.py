@@ -408,6 +408,20 @@ def list_(limit, long_, db_path, **filters) -> None:
         write_stdout(tab_separated(rows))
     if not long_ and total > len(rows):
         click.echo(f"timeline: {len(rows)} of {total} events shown (--limit)", err=True)
+    if not rows:
+        say_why_nothing(conn, filters["actors"], filters["places"])
+
+
+def say_why_nothing(conn, actors, places) -> None:
+    """A filter that found nothing because no event names one of its names says so, with the
+    close names some event does name."""
+    from db.queries import no_events_hint
+    from tui.text import visible
+
+    for kind, names in (("actor", actors), ("place", places)):
+        for name in names:
+            if hint := no_events_hint(conn, kind, name):
+                click.echo(f"timeline: {visible(hint)}", err=True)
 
 
 def print_table(rows, total: int) -> None:

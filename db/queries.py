@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import re
@@ -202,8 +203,35 @@ def _resolve(conn, name: str, kind: str) -> str:
             choices = "; ".join(f"{_label(conn, kind, i)} [{i}] ({counts.get(i, 0)} events)" for i in ids)
             raise QueryError(f"{name!r} names several {table}: {choices}; give an id or a qualifier in brackets")
     if not ids:
-        raise QueryError(f"no {kind} called {name!r} in this database")
+        close = close_names(conn, kind, name)
+        raise QueryError(
+            f"no {kind} called {name!r} in this database" + (f"; close: {', '.join(close)}" if close else "")
+        )
     return ids[0]
+
+
+def close_names(conn, kind: str, name: str, n: int = 3) -> list[str]:
+    """Names of the {kind}s some event names, spelt close to `name`: what to offer when a name is
+    unknown or names no event. Only on such a miss: it reads every name that has events."""
+    rows = conn.execute(
+        f"SELECT a.key, e.name FROM {kind}_aliases a JOIN {kind}s e ON e.id = a.{kind}_id"
+        f" WHERE a.{kind}_id IN (SELECT DISTINCT {kind}_id FROM event_{kind}s)"
+    ).fetchall()
+    named = dict(rows)  # an alias's key -> its entity's own name
+    close = difflib.get_close_matches(alias_key(name), named, n=4 * n, cutoff=0.6)
+    return list(dict.fromkeys(named[k] for k in close))[:n]
+
+
+def no_events_hint(conn, kind: str, name: str) -> str | None:
+    """Why a filter on a known name found nothing, when it is that no event names it at all, with
+    the close names that some event does name; None when events name it."""
+    entity = _resolve(conn, name, kind)
+    if conn.execute(f"SELECT 1 FROM event_{kind}s WHERE {kind}_id = ? LIMIT 1", (entity,)).fetchone():
+        return None
+    close = [c for c in close_names(conn, kind, name) if alias_key(c) != alias_key(name)]
+    return f"no event here names the {kind} {name!r}" + (
+        f"; close names that some do: {', '.join(close)}" if close else ""
+    )
 
 
 def _named(conn, kind: str, name: str) -> list[str]:
