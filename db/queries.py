@@ -652,8 +652,11 @@ def events_by_rowids(conn, rowids) -> list[EventRow]:
 def _page(conn, column: str, keys: list, key_of) -> list[EventRow]:
     if not keys:
         return []
-    found = conn.execute(_ROW + f" WHERE {column} IN ({_marks(keys)})", keys)
-    rows = {key_of(row): row for row in map(_event_row, found)}
+    rows = {
+        key_of(row): row
+        for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500))  # SQLite bounds a statement's variables
+        for row in map(_event_row, conn.execute(_ROW + f" WHERE {column} IN ({_marks(chunk)})", chunk))
+    }
     page = [rows[k] for k in keys if k in rows]
     _entities(conn, page)
     return page

@@ -1,5 +1,6 @@
 """ACLED import on small fixtures written with ACLED's exact headers (never ACLED's own data)."""
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,12 @@ def test_without_prune_a_row_gone_from_the_file_stays(tmp_path):
     report = import_acled(FIXTURES / "acled_week_revised.csv", db)
     assert (report.added, report.revised, report.removed) == (1, 1, [])
     assert queries.count_events(connect(db)) == 5
+
+
+def test_list_prints_a_result_larger_than_a_statement_can_name(tmp_path):
+    """SQLite bounds a statement's variables at 32,766: a list of more events than that works."""
+    db = tmp_path / "t.db"
+    import_acled(generate(33_000, tmp_path / "acled.csv"), db)
+    listed = subprocess.run([*CLI, "list", "--db", str(db)], capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.count("\n") == 33_001  # the header and every event
