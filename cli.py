@@ -391,25 +391,39 @@ def _annotated(db_path: Path, ids: list[str]) -> list[str]:
 def list_(limit, long_, db_path, **filters) -> None:
     """Print the events that match the filters, in date order: one line each, fitted to the
     terminal; tab-separated with a header line when the output is not a terminal."""
-    from db.queries import QueryError, count_events, list_events
+    from db.queries import QueryError, count_events, list_events, list_pages
 
     conn = open_db(db_path)
     f = build_filter(conn, **filters)
     try:
-        rows = list_events(conn, f, limit)
-        total = count_events(conn, f) if long_ or (limit and len(rows) == limit) else len(rows)
+        if long_:
+            rows = list_events(conn, f, limit)
+            print_table(rows, count_events(conn, f))
+            shown = total = len(rows)
+        else:
+            shown = print_pages(list_pages(conn, f, limit), sys.stdout.isatty())
+            total = count_events(conn, f) if limit and shown == limit else shown
     except QueryError as e:
         fail(str(e))
-    if long_:
-        print_table(rows, total)
-    elif sys.stdout.isatty():
-        print_lines(rows, shutil.get_terminal_size().columns)
-    else:
-        write_stdout(tab_separated(rows))
-    if not long_ and total > len(rows):
-        click.echo(f"timeline: {len(rows)} of {total} events shown (--limit)", err=True)
-    if not rows:
+    if total > shown:
+        click.echo(f"timeline: {shown} of {total} events shown (--limit)", err=True)
+    if not shown:
         say_why_nothing(conn, filters["actors"], filters["places"])
+
+
+def print_pages(pages, terminal: bool) -> int:
+    """Print pages of events as they come, a line each, and say how many: fitted to the terminal
+    (the columns sized on the first page), or tab-separated under a header line."""
+    shown, widths = 0, None
+    if not terminal:
+        write_stdout("\t".join(TSV_COLUMNS.split()) + "\n")
+    for page in pages:
+        if terminal:
+            widths = print_lines(page, shutil.get_terminal_size().columns, widths)
+        else:
+            write_stdout(tab_separated(page))
+        shown += len(page)
+    return shown
 
 
 def say_why_nothing(conn, actors, places) -> None:
@@ -445,27 +459,28 @@ TSV_COLUMNS = "id date date_start date_end precision type sub_type places actors
 
 
 def tab_separated(rows) -> str:
-    """A header line and a line per event, every field whole: for cut -f, sort and awk."""
+    """A line per event, every field whole: for cut -f, sort and awk."""
     from tui.text import visible
 
     def field(value) -> str:  # a tab or a newline inside a field would split it
         return " ".join(visible("" if value is None else str(value)).split())
 
-    lines = ["\t".join(TSV_COLUMNS.split())]
+    lines = []
     for r in rows:
         values = (r.id, r.date, r.date_start, r.date_end, r.precision, r.type, r.sub_type, "; ".join(r.places))
         more = ("; ".join(n for n, _ in r.actors), r.fatalities, r.sources, int(r.starred), r.summary)
         lines.append("\t".join(field(v) for v in (*values, *more)))
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 GAP = "  "
 SUB_TYPES_FROM = 60  # columns left beside the date from which sub-types are shown, not types
 
 
-def print_lines(rows, width: int) -> None:
+def print_lines(rows, width: int, widths: list[int] | None = None) -> list[int]:
     """A line per event, none wider than `width`: date at its precision, short type, first place,
-    first actor, and the summary in what is left, cut at a word with an ellipsis."""
+    first actor, and the summary in what is left, cut at a word with an ellipsis. The columns'
+    widths are fitted to these rows unless given (those of an earlier page), and returned."""
     from rich.console import Console
     from rich.text import Text
 
@@ -482,17 +497,23 @@ def print_lines(rows, width: int) -> None:
         )
         for r in rows
     ]
-    widths = column_widths(table, width)
+    widths = widths or column_widths(table, width)
     console = Console(width=width, highlight=False)
     for date, type_, sub_type, place, actor, summary in table:
         cells = (date, short_type(type_, sub_type, widths[1]), place, actor)
+        wider = max(
+            0, len(date) - widths[0]
+        )  # a date is never cut: a longer one than the first page's takes from the summary
         line = Text()
-        for cell, w, style in zip(cells, widths, ("dim", "cyan", "green", "yellow"), strict=False):
+        for cell, w, style in zip(
+            cells, [widths[0] + wider, *widths[1:]], ("dim", "cyan", "green", "yellow"), strict=False
+        ):
             if w:
                 line.append(pad(clip(cell, w), w), style=style)
                 line.append(GAP)
-        line.append(clip(summary, widths[4]))
+        line.append(clip(summary, max(1, widths[4] - wider)))
         console.print(line, no_wrap=True, overflow="ignore", crop=False)
+    return widths
 
 
 def column_widths(table: Sequence[tuple[str, ...]], width: int) -> list[int]:

@@ -635,8 +635,26 @@ _DETAIL_ROW = (  # a row, and what the detail adds
 
 
 def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[EventRow]:
-    rowids = [r[0] for r in _in_date_order(conn, "e.seq", f, limit, plain=True)]
-    return events_by_rowids(conn, rowids)
+    return [row for page in list_pages(conn, f, limit) for row in page]
+
+
+def list_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Iterator[list[EventRow]]:
+    """The events in date order (undated last), `size` at a time, read as they are asked for: the
+    first page comes at once and memory stays flat, whatever the number of events."""
+    dated, undated, params = _date_order_sql("e.seq", f)
+    left = limit
+    for sql in (dated, undated):
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        try:
+            cursor.execute(sql + (f" LIMIT {int(left)}" if left is not None else ""), params)
+            while seqs := [r[0] for r in cursor.fetchmany(size)]:
+                yield events_by_rowids(conn, seqs)
+                left = None if left is None else left - len(seqs)
+        except sqlite3.OperationalError as e:
+            raise _search_error(e, sql) from None
+        if left == 0:
+            return
 
 
 def events_by_ids(conn, ids: list[str]) -> list[EventRow]:
