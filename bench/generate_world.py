@@ -48,6 +48,7 @@ VERBS = {
     "Violence against civilians": "attacked",
     "Strategic developments": "detained members of",
 }
+VILLAGE_WORDS = ["Kalan", "Khurd", "Nuevo", "Alto", "Bajo", "Nord"]
 FILLER = (
     "according to local sources the incident took place near the main road after a dispute over "
     "land and security in the district while residents reported damage to several houses and shops "
@@ -113,7 +114,7 @@ def generate(rows: int, out: Path, seed: int = 11) -> Path:
             town = country.town(rng)
             lat, lon, location = float(town["lat"]), float(town["lon"]), town["name"]
             if rng.random() < 0.33:  # a village near the town, unknown to the gazetteer
-                location = f"{town['name']} {rng.choice(['Kalan', 'Khurd', 'Nuevo', 'Alto', 'Bajo', 'Nord'])} {rng.randrange(30)}"
+                location = f"{town['name']} {rng.choice(VILLAGE_WORDS)} {rng.randrange(30)}"
                 lat, lon = lat + rng.uniform(-0.1, 0.1), lon + rng.uniform(-0.1, 0.1)
             if kind == "Protests":
                 actor1 = f"Protesters ({country.name})"
