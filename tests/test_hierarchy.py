@@ -125,7 +125,7 @@ def test_a_wing_files_under_its_group_and_keeps_acleds_name_in_the_detail(world)
     everything = ids(conn, actors=["ISIS"])
     assert wing < everything and any(not i.startswith("acled:") for i in everything)
     detail = queries.event_detail(conn, "acled:TUR300001")
-    assert detail.event.summary.startswith("Military Forces of Turkey: Armed clash")  # lists show no period
+    assert detail.event.summary.startswith("Military Forces of Turkey clash with")  # lists show no period
     assert ("Turkish forces", "actor1") in detail.event.actors  # the period is not in the name
     assert detail.as_named["Turkish forces"] == "Military Forces of Turkey (2016-)"
 
