@@ -26,6 +26,7 @@ from db.load import (
     writing,
 )
 from db.queries import count_events
+from db.schema import about_the_file
 from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import load_gazetteer
 from ingest.merge import merge
@@ -111,6 +112,8 @@ def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress 
         try:
             add_document(conn, article)
         except sqlite3.Error as e:
+            if about_the_file(e):  # the store's trouble, not this file's: it stops the whole call
+                raise
             conn.execute("ROLLBACK TO document")
             conn.execute("RELEASE document")
             report.errors.append((str(path), f"could not be stored ({e})"))
