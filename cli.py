@@ -217,7 +217,27 @@ def main(ctx: click.Context, db_path: str) -> None:
         from tui.app import TimelineApp
 
         open_db(db_path).close()  # a database the app cannot use is said in one line, before the screen
-        TimelineApp(db_path).run()
+        app = TimelineApp(db_path)
+        quit_on_sigterm(app)
+        app.run()
+        sys.exit(app.return_code or 0)  # 143 after SIGTERM
+
+
+def quit_on_sigterm(app) -> None:
+    """SIGTERM (`kill`, a session ending) quits the app as `q` does, restoring the terminal. Textual
+    (8.2) handles SIGTSTP and SIGCONT, not SIGTERM: by default the process would end at once,
+    leaving the terminal in the app's alternate screen with mouse reporting on."""
+    import asyncio
+    import signal
+
+    def quit(signum: int, _frame) -> None:
+        try:
+            loop = asyncio.get_running_loop()  # a handler runs in the main thread, the app's loop's
+        except RuntimeError:  # the app is not running yet, or any more: no terminal mode to restore
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(lambda: app.exit(return_code=128 + signum))  # wakes the loop
+
+    signal.signal(signal.SIGTERM, quit)
 
 
 def report(result) -> None:

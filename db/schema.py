@@ -44,7 +44,7 @@ def database_error(path: str | Path, e: sqlite3.Error, opening: bool = False) ->
         return Damaged(f"{path}: damaged ({detail}); left as it is")
     if primary in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
         full = primary == sqlite3.SQLITE_FULL or _disk_full(Path(path))
-        why = "the disk is full" if full else "a disk I/O error"
+        why = "the disk is full" if full else "an I/O error"
         if opening:
             return Unreadable(f"{path}: cannot be opened: {why} ({detail}); left as it is")
         done = "read" if code in (sqlite3.SQLITE_IOERR_READ, sqlite3.SQLITE_IOERR_SHORT_READ) else "written"
