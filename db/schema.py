@@ -512,7 +512,7 @@ def _result(e: sqlite3.Error) -> int | None:
     return code & 0xFF if code is not None else None
 
 
-def _busy(e: sqlite3.DatabaseError) -> bool:
+def _busy(e: sqlite3.Error) -> bool:
     """Another process holds the lock: a wait that ran out, not a file that is wrong."""
     return _result(e) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
