@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
@@ -22,16 +25,22 @@ DEFAULT_DB = "timeline.db"
 def _db_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
     """`--db` is read wherever it is given: before the command's name (`timeline --db x.db list`),
     after it, or from TIMELINE_DB. Given both before and after, the two must agree: a write must
-    never land in another store than the one named."""
+    never land in another store than the one named. It is kept where `Timeline.invoke` finds it,
+    so an SQLite error any command meets names the file."""
     root = ctx.find_root()
     if root is ctx:
-        return value or DEFAULT_DB
-    from_root = root.params["db_path"]
-    if ctx.get_parameter_source(param.name or "") != click.core.ParameterSource.COMMANDLINE:
-        return from_root
-    if root.get_parameter_source("db_path") == click.core.ParameterSource.COMMANDLINE and value != from_root:
-        raise click.BadParameter(f"given twice, as {from_root} and as {value}: give it once")
-    return value or DEFAULT_DB
+        chosen = value or DEFAULT_DB
+    elif ctx.get_parameter_source(param.name or "") != click.core.ParameterSource.COMMANDLINE:
+        chosen = root.params["db_path"]
+    elif (
+        root.get_parameter_source("db_path") == click.core.ParameterSource.COMMANDLINE
+        and value != root.params["db_path"]
+    ):
+        raise click.BadParameter(f"given twice, as {root.params['db_path']} and as {value}: give it once")
+    else:
+        chosen = value or DEFAULT_DB
+    ctx.meta["db_path"] = chosen
+    return chosen
 
 
 db_option = click.option(
@@ -108,12 +117,33 @@ USAGE = 2
 
 def write_stdout(text: str) -> None:
     """Print, or say in one line why it could not be printed (a full disk, a closed pipe)."""
-    try:
+    with printing():
         sys.stdout.write(text)
+
+
+@contextmanager
+def printing() -> Iterator[None]:
+    """Output to stdout (click.echo, a Rich console), flushed at the end; a failure to write it (a
+    full disk, a closed pipe) is one line on stderr and status 1."""
+    try:
+        yield
         sys.stdout.flush()
     except OSError as e:
+        if e.filename is not None:  # a named file's error, not stdout's
+            raise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         fail(f"stdout: {e.strerror or e}")
+
+
+def prints(command: Callable[..., None]) -> Callable[..., None]:
+    """A command whose output is printed as it goes (click.echo, Rich): `printing` around it."""
+
+    @functools.wraps(command)
+    def printed(*args, **kwargs) -> None:
+        with printing():
+            command(*args, **kwargs)
+
+    return printed
 
 
 def open_db(db_path: str):
@@ -169,7 +199,27 @@ def build_filter(
         fail(str(e), USAGE)
 
 
-@click.group(invoke_without_command=True)
+class Timeline(click.Group):
+    """The command group. An SQLite error a command meets (a damaged page, a full disk, a lock held
+    too long) is one line naming the database, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except sqlite3.Error as e:
+            from db.schema import BUSY_SECONDS, database_error
+
+            db_path = ctx.meta.get("db_path", DEFAULT_DB)
+            error = database_error(db_path, e)
+            if error is None:
+                fail(
+                    f"{db_path}: busy: another command has been writing to it for over {BUSY_SECONDS} s;"
+                    " run this again when it is done (stars, tags and notes never wait)"
+                )
+            fail(str(error))
+
+
+@click.group(cls=Timeline, invoke_without_command=True)
 @db_option
 @click.pass_context
 def main(ctx: click.Context, db_path: str) -> None:
@@ -181,7 +231,27 @@ def main(ctx: click.Context, db_path: str) -> None:
         from tui.app import TimelineApp
 
         open_db(db_path).close()  # a database the app cannot use is said in one line, before the screen
-        TimelineApp(db_path).run()
+        app = TimelineApp(db_path)
+        quit_on_sigterm(app)
+        app.run()
+        sys.exit(app.return_code or 0)  # 143 after SIGTERM
+
+
+def quit_on_sigterm(app) -> None:
+    """SIGTERM (`kill`, a session ending) quits the app as `q` does, restoring the terminal. Textual
+    (8.2) handles SIGTSTP and SIGCONT, not SIGTERM: by default the process would end at once,
+    leaving the terminal in the app's alternate screen with mouse reporting on."""
+    import asyncio
+    import signal
+
+    def quit(signum: int, _frame) -> None:
+        try:
+            loop = asyncio.get_running_loop()  # a handler runs in the main thread, the app's loop's
+        except RuntimeError:  # the app is not running yet, or any more: no terminal mode to restore
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(lambda: app.exit(return_code=128 + signum))  # wakes the loop
+
+    signal.signal(signal.SIGTERM, quit)
 
 
 def report(result) -> None:
@@ -241,7 +311,7 @@ def article_progress(files: int) -> ProgressBar:
 @db_option
 def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool = True) -> None:
     """Rebuild the database from SEED_DIR/articles, keeping stars and notes."""
-    from db.schema import DatabaseError, NotOurs, set_aside
+    from db.schema import Damaged, DatabaseError, NotOurs, set_aside
     from pipeline import article_files, load as load_db
 
     try:
@@ -252,7 +322,7 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
         try:
             with article_progress(len(files)) as bar:
                 result = load_db(Path(seed_dir), Path(db_path), bar.advance)
-        except NotOurs as e:
+        except (NotOurs, Damaged) as e:  # never a full disk or an I/O error: that store may be intact
             if not force:
                 fail(f"{e} (--force replaces it, keeping a backup)")
             click.echo(f"timeline: {e}; kept as {set_aside(Path(db_path))}", err=True)
@@ -343,8 +413,10 @@ def import_acled(file, prune, dry_run, db_path) -> None:
     try:
         with ProgressBar("importing", size, worth_showing=size > 1_000_000) as bar:
             result = run_import(Path(file), Path(db_path), bar.update, prune=prune, dry_run=dry_run)
-    except (ImportFileError, DatabaseError, UnicodeDecodeError) as e:
+    except (ImportFileError, UnicodeDecodeError) as e:
         fail(f"{file}: {e}")
+    except DatabaseError as e:  # it names the store
+        fail(str(e))
     for line, problem in result.bad_rows[:50]:
         click.echo(f"error: {file}:{line}: {problem}", err=True)
     if len(result.bad_rows) > 50:
@@ -388,6 +460,7 @@ def _annotated(db_path: Path, ids: list[str]) -> list[str]:
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option("--long", "long_", is_flag=True, help="The full table: every actor and place, wrapped.")
 @db_option
+@prints
 def list_(limit, long_, db_path, **filters) -> None:
     """Print the events that match the filters, in date order: one line each, fitted to the
     terminal; tab-separated with a header line when the output is not a terminal."""
@@ -693,6 +766,7 @@ def view_delete(name, db_path) -> None:
 
 @main.command()
 @db_option
+@prints
 def stats(db_path) -> None:
     """Counts of documents, events, quotes, actors and places; the top types, countries and divisions."""
     from db.queries import month_counts, stats as get_stats
@@ -794,25 +868,8 @@ def explain(file, published, show_all) -> None:
 
 
 def run() -> None:
-    """The console entry point: a busy or broken database is a message, not a traceback."""
-    import sqlite3
-
-    try:
-        main()
-    except sqlite3.OperationalError as e:
-        from db.schema import BUSY_SECONDS
-
-        if "locked" in str(e) or "busy" in str(e):
-            fail(
-                f"busy: another command has been writing to the database for over {BUSY_SECONDS} s;"
-                " run this again when it is done (stars, tags and notes never wait)"
-            )
-        if "disk" in str(e):  # SQLITE_FULL, or SQLITE_IOERR on a file-size limit: the transaction rolled back
-            fail(
-                f"the database could not be written ({e}): is the disk full? This command stored nothing;"
-                " what was stored before is as it was"
-            )
-        fail(f"database unreadable ({e})")
+    """The console entry point (`Timeline.invoke` says a busy or broken database in one line)."""
+    main()
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from db.load import (
     writing,
 )
 from db.queries import count_events
-from db.schema import connect
+from db.schema import about_the_file, connect
 from ingest.dates import parse_published
 from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import load_gazetteer
@@ -165,6 +165,8 @@ def _add_documents(
         try:
             add_document(conn, article)
         except sqlite3.Error as e:
+            if about_the_file(e):  # the store's trouble, not this file's: it stops the whole call
+                raise
             conn.execute("ROLLBACK TO document")
             conn.execute("RELEASE document")
             report.errors.append((name, f"could not be stored ({e})"))

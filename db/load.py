@@ -13,7 +13,7 @@ import sqlite_utils
 
 from db import counts
 from db.hierarchy import Trees
-from db.schema import connect
+from db.schema import about_the_file, connect, database_error
 from ingest.dates import Interval, parse_published
 from ingest.model import Article, Event, Fatalities, Telling
 
@@ -21,12 +21,18 @@ from ingest.model import Article, Event, Fatalities, Telling
 @contextmanager
 def writing(db_path: Path) -> Iterator[sqlite3.Connection]:
     """The store (created if missing) in one write transaction: committed when the block ends, rolled
-    back if it raises, so readers see the old state or the new one and a killed writer leaves the old one."""
+    back if it raises, so readers see the old state or the new one and a killed writer leaves the old one.
+    A damaged page met on the way, a full disk or an I/O error is raised as what it is (db.schema's
+    Damaged, Unreadable), naming the store."""
     conn = connect(db_path, create=True, user=False)
     try:
         with conn:
             conn.execute("BEGIN IMMEDIATE")  # the write lock, waited for now, not failed on a stale read later
             yield conn
+    except sqlite3.Error as e:
+        if not about_the_file(e):
+            raise
+        raise (database_error(db_path, e) or e) from None
     finally:
         conn.close()
 

@@ -381,7 +381,8 @@ def _where(f: Filter) -> tuple[str, list]:
         # An event from `since` on begins then or later, or began less than a year before (none
         # lasts longer) and lasts into it: those few are read from the index of the events that
         # last more than a day, so the date index walk never reads the events themselves.
-        since, back = f.since.isoformat(), (f.since - timedelta(days=MAX_SPAN_DAYS)).isoformat()
+        span = timedelta(days=MAX_SPAN_DAYS)
+        since, back = f.since.isoformat(), (max(f.since, date.min + span) - span).isoformat()  # 0001: from 0001
         clauses.append(
             "e.date_start >= ? AND (e.date_start >= ? OR e.seq IN (SELECT seq FROM events"
             " WHERE date_end > date_start AND date_start >= ? AND date_start < ? AND date_end >= ?))"
