@@ -577,3 +577,16 @@ def test_snapshot_of_an_acled_row(snap_compare, seed_db, monkeypatch):
             await settle(pilot, pilot.app)
 
     assert snap_compare(APP_PATH, terminal_size=(160, 45), run_before=run_before)
+
+
+async def test_a_damaged_page_met_by_the_app_is_told_naming_the_file(seed_db):
+    """Damage met in a query is said as the command line says it, with the file's name; the app
+    goes on."""
+    from tests.test_reliability import damage_a_page_past_the_schema
+
+    damage_a_page_past_the_schema(seed_db)
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        told = [str(n.message) for n in app._notifications]
+        assert any(t.startswith(f"Not done: {seed_db}: damaged (database disk image is malformed") for t in told), told

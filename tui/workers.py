@@ -23,7 +23,7 @@ from textual.notifications import SeverityLevel
 
 from db.export import ExportError
 from db.queries import QueryError
-from db.schema import DatabaseError, connect
+from db.schema import DatabaseError, about_the_file, connect, database_error
 
 QUERY, FETCH = "query", "fetch"
 SLOW = ("index", "search", "export")  # kinds of request a spinner waits for, and Escape gives up
@@ -111,10 +111,14 @@ class Lane:
                     self.conn = connect(self.db_path)
                 return request.work(self.conn)
             except sqlite3.OperationalError as e:
+                if about_the_file(e):  # a full disk, an I/O error: not a wait
+                    return Failed(f"Not done: {database_error(self.db_path, e)}")
                 if "interrupt" not in str(e):
                     return Failed(f"Database busy, try again: {e}", "warning")
                 if request.stale or attempt:  # superseded; or hit by an interrupt meant for its predecessor: again
                     return None
+            except sqlite3.DatabaseError as e:  # a damaged page met in the middle of a query
+                return Failed(f"Not done: {database_error(self.db_path, e) or e}")
             except QueryError as e:
                 return Failed(str(e))
             except (DatabaseError, ExportError) as e:
