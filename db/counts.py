@@ -16,9 +16,10 @@ milliseconds where a pass over its events' links took seconds.
 
 from __future__ import annotations
 
+import calendar
 import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
 
 from pyroaring import BitMap
 
@@ -121,7 +122,7 @@ def whole_months(since: date | None, until: date | None) -> tuple[str, str] | No
     (or is open); None for a window the table cannot answer exactly."""
     if since is not None and since.day != 1:
         return None
-    if until is not None and (until + timedelta(days=1)).day != 1:
+    if until is not None and until.day != calendar.monthrange(until.year, until.month)[1]:
         return None
     first = since.isoformat()[:7] if since else "0000-01"
     last = until.isoformat()[:7] if until else "9999-12"

@@ -19,6 +19,7 @@ WINDOWS = [
     Filter(since=date(2017, 6, 1), until=date(2018, 10, 31)),
     Filter(since=date(2023, 2, 1)),  # a week that begins in January and ends in February
     Filter(until=date(2018, 12, 31)),
+    Filter(since=date(2017, 1, 1), until=date(9999, 12, 31)),  # the last day a date can be
 ]
 
 
