@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -155,6 +156,15 @@ def resolve_actor(conn: sqlite3.Connection, name: str) -> str:
 
 def resolve_place(conn: sqlite3.Connection, name: str) -> str:
     return _resolve(conn, name, "place")
+
+
+def named_like(conn: sqlite3.Connection, kind: str, text: str) -> frozenset[str]:
+    """The actors (kind "actor") or places with an alias that holds `text` ("Daesh", "isis": Islamic
+    State), and the one the command line's filters resolve it to: what the app's panes narrow to."""
+    ids = {r[0] for r in conn.execute(f"SELECT {kind}_id FROM {kind}_aliases WHERE instr(key, ?)", (alias_key(text),))}
+    with contextlib.suppress(QueryError):  # no entity, or several: the substring matches stand
+        ids.add(_resolve(conn, text, kind))
+    return frozenset(ids)
 
 
 # "Deir ez-Zor (city)", "Tripoli (Lebanon)": a qualifier narrows a name to a kind of place, a

@@ -16,7 +16,7 @@ import time
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from textual.message_pump import MessagePump
@@ -134,6 +134,15 @@ class ViewsListed(Answer):
     def __init__(self, views: list[tuple[str, Filter, str]]) -> None:
         super().__init__()
         self.views = views
+
+
+@dataclass
+class AliasesFound(Answer):
+    """The values of a facet pane with an alias that holds `text`, for the pane that asked."""
+
+    facet: str
+    text: str
+    ids: frozenset[str]
 
 
 class Done(Answer):
@@ -283,6 +292,18 @@ class Session:
             return Detail(shown, contexts)
 
         self.workers.ask(FETCH, "detail", detail)
+
+    def aliases(self, facet: str, text: str, target: MessagePump) -> None:
+        """The actors or places (`facet`) with an alias that holds `text`: answered to `target`, the
+        pane being narrowed, as AliasesFound. Types have no aliases: their names are matched as typed."""
+        kind = {"actors": "actor", "places": "place"}.get(facet)
+        if kind is None:
+            return
+
+        def run(conn: sqlite3.Connection) -> Answer:
+            return AliasesFound(facet, text, queries.named_like(conn, kind, text))
+
+        self.workers.ask(FETCH, f"aliases-{facet}", run, target)
 
     # -- search
 
