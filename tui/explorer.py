@@ -35,7 +35,13 @@ class TimePane(Vertical):
     # ("a" then "isl") narrow the pane instead of reaching the timeline ("s" would star). Bound
     # here, these keys act only while the timeline or the bar has the focus, never in a field.
     BINDINGS = [
-        Binding("enter", "screen.detail", "Detail", tooltip="The event's detail on its own screen", id="app.detail"),
+        Binding(
+            "enter",
+            "screen.detail",
+            "Detail",
+            tooltip="The event's detail on its own screen (below 120 columns)",
+            id="app.detail",
+        ),
         Binding("a", "screen.focus_pane('actors')", "Actors", id="app.actors", priority=True),
         Binding("p", "screen.focus_pane('places')", "Places", id="app.places", priority=True),
         Binding("t", "screen.focus_pane('types')", "Types", id="app.types", priority=True),
@@ -215,6 +221,7 @@ class Explorer(Screen):
     def on_resize(self, event) -> None:
         narrow = event.size.width < self.NARROW
         self.set_class(narrow, "narrow")
+        self.refresh_bindings()  # enter shows the detail only when narrow
         footer = self.query_one(Footer)  # "⏎ Detail" to "? Help" in 80 columns; help names ctrl+p
         footer.compact, footer.show_command_palette = narrow, not narrow
 
@@ -244,6 +251,8 @@ class Explorer(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a pane, letters are typed to narrow it, not commands: the footer does not offer them
         (it offers the pane's keys)."""
+        if action == "detail":  # wide, the detail pane is beside the timeline (Tab scrolls it)
+            return self.has_class("narrow")
         focused = self.focused
         in_pane = focused is not None and any(isinstance(w, FacetPane) for w in focused.ancestors)
         return not (in_pane and action in self.LETTER_ACTIONS)
