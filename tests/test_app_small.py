@@ -163,7 +163,7 @@ async def test_saving_a_view_opens_on_the_name_and_says_it_saved(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
-        await pilot.press("a", "enter")  # the actor with most events
+        await pilot.press("a", "enter", "escape")  # the actor with most events
         await settle(pilot, app)
         chosen = app.session.filter
         await pilot.press("v")
