@@ -37,9 +37,9 @@ class TimePane(Vertical):
     BINDINGS = [
         Binding(
             "enter",
-            "screen.detail",
+            "detail",
             "Detail",
-            tooltip="The event's detail on its own screen (below 120 columns)",
+            tooltip="The detail on its own screen (narrow)",
             id="app.detail",
         ),
         Binding("a", "screen.focus_pane('actors')", "Actors", id="app.actors", priority=True),
@@ -82,6 +82,15 @@ class TimePane(Vertical):
     def compose(self) -> ComposeResult:
         yield Histogram(id="histogram")
         yield self.view
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter shows the detail on its own screen only where the detail pane is not beside the timeline."""
+        return self.screen.has_class("narrow") if action == "detail" else True
+
+    def action_detail(self) -> None:
+        explorer = self.screen
+        assert isinstance(explorer, Explorer)
+        explorer.action_detail()
 
     def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
         # not stopped: the app shows the event's detail too
@@ -251,8 +260,6 @@ class Explorer(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a pane, letters are typed to narrow it, not commands: the footer does not offer them
         (it offers the pane's keys)."""
-        if action == "detail":  # wide, the detail pane is beside the timeline (Tab scrolls it)
-            return self.has_class("narrow")
         focused = self.focused
         in_pane = focused is not None and any(isinstance(w, FacetPane) for w in focused.ancestors)
         return not (in_pane and action in self.LETTER_ACTIONS)
@@ -284,7 +291,7 @@ class Explorer(Screen):
         bindings = self.BINDINGS + TimePane.BINDINGS + Navigator.BINDINGS
         rows = [(keys(b), b.tooltip or b.description) for b in bindings if isinstance(b, Binding)]
         rows.append(("0-9 then x", "Context, that many days either side"))
-        rows.append(("tab", "To the next part: on the detail pane, up and down scroll it"))
+        rows.append(("tab", "To the detail pane: up and down scroll it"))
         rows += [(keys(b), b.description) for b in TimelineView.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (in a pane)") for b in FacetTree.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (on the time bar)") for b in Histogram.BINDINGS if isinstance(b, Binding)]
