@@ -511,6 +511,18 @@ class TimelineIndex:
     months: list[tuple[str | None, int]]  # ("2017-06", count) in order; None: undated, last
 
 
+def whole_year_rowids(conn) -> set[int]:
+    """The row numbers of the events dated only to a year (1 January to 31 December): they begin
+    in January, but the app heads them with their year, not with that month. A walk of the index
+    of spanning events, which holds both dates."""
+    rows = conn.execute(
+        "SELECT seq FROM events WHERE date_end > date_start"
+        " AND substr(date_start, 6) = '01-01' AND substr(date_end, 6) = '12-31'"
+        " AND substr(date_start, 1, 4) = substr(date_end, 1, 4)"
+    )
+    return {r[0] for r in rows}
+
+
 PAGE_ROWS = 10_000  # rows fetched at a time for a timeline index
 
 

@@ -10,7 +10,8 @@ from textual.widgets import Input, Label
 
 from db import queries, views
 from db.schema import connect
-from tests.helpers import ROOT, settle
+from pipeline import ingest
+from tests.helpers import ROOT, settle, write_article
 from tui.app import TimelineApp
 from tui.panes import DetailPane, FacetPane, FacetTree, Histogram
 from tui.screens import Prompt, ViewsScreen
@@ -192,6 +193,29 @@ async def test_the_date_range_is_shown_at_80_columns_and_a_reversed_one_is_swapp
         line = str(bar.render()).splitlines()[2]
         shown = line[: bar.content_size.width]
         assert re.search(r"range 2017-01-01\.\.2018-12-31\b", shown), line
+
+
+async def test_events_dated_only_to_a_year_are_headed_by_the_year_not_by_january(seed_db, tmp_path):
+    """An event of "in 2016" begins on 1 January: it stood under a "2016-01" heading, as if it were
+    January's. It comes first in its year, under the year's heading alone; January's events follow
+    under theirs."""
+    body = (
+        "In 2016, Islamic State fighters attacked Raqqa, killing 12 people.\n\n"
+        "On January 20, 2016, a car bomb exploded in Homs, killing 8 civilians.\n"
+    )
+    article = write_article(tmp_path / "in", "raqqa.md", body, title="Raqqa", publisher="Wire", published="2018-03-01")
+    assert len(ingest([article], seed_db).added) == 1
+    conn = connect(seed_db)
+    in_2016 = queries.list_events(conn, queries.Filter(since=date(2016, 1, 1), until=date(2016, 12, 31)))
+    assert sorted(r.precision or "" for r in in_2016) == ["day", "year"]  # what the test needs of the extractor
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        lines = [view.lines.at(y) for y in range(4)]
+        assert [label for label, _ in lines] == ["2016", None, "2016-01", None]
+        assert [view.row(i).precision for _, i in lines if i is not None] == ["year", "day"]
+        assert view.lines.month_of(0) == "2016-01" and app.query_one(Histogram).cursor_month == "2016-01"
 
 
 async def test_help_says_how_to_scroll_the_detail(seed_db):

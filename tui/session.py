@@ -94,6 +94,28 @@ class Hits:
         return positions
 
 
+def years_apart(index: TimelineIndex, whole_years: set[int]) -> TimelineIndex:
+    """The timeline with the events dated only to a year put first in their January, as a group
+    of their own labelled with the year ("1967"): the timeline heads them with the year, not with
+    "1967-01". Their order among themselves, and every other event's, is kept."""
+    if not whole_years:
+        return index
+    rowids, months = array("q"), []
+    start = 0
+    for label, count in index.months:
+        group = index.rowids[start : start + count]
+        start += count
+        years = array("q", (r for r in group if r in whole_years)) if label and label.endswith("-01") else array("q")
+        if years:
+            rowids.extend(years)
+            months.append((label[:4], len(years)))
+            group = array("q", (r for r in group if r not in whole_years))
+        rowids.extend(group)
+        if group:
+            months.append((label, len(group)))
+    return TimelineIndex(rowids, months)
+
+
 PACE_ROWS, PACE_PAUSE = 20_000, 0.0005
 
 
@@ -251,7 +273,7 @@ class Session:
         f = self.filter
 
         def index(conn: sqlite3.Connection) -> Answer:
-            found = queries.timeline_index(conn, f)
+            found = years_apart(queries.timeline_index(conn, f), queries.whole_year_rowids(conn))
             rowid = next(iter(queries.rowids_of(conn, [keep])), None) if keep else None
             return Indexed(f, found, rowid)
 
