@@ -100,13 +100,13 @@ def years_apart(index: TimelineIndex, whole_years: set[int]) -> TimelineIndex:
     "1967-01". Their order among themselves, and every other event's, is kept."""
     if not whole_years:
         return index
-    rowids, months = array("q"), []
+    rowids, months = array("q"), list[tuple[str | None, int]]()
     start = 0
     for label, count in index.months:
         group = index.rowids[start : start + count]
         start += count
         years = array("q", (r for r in group if r in whole_years)) if label and label.endswith("-01") else array("q")
-        if years:
+        if label and years:
             rowids.extend(years)
             months.append((label[:4], len(years)))
             group = array("q", (r for r in group if r not in whole_years))
