@@ -57,6 +57,17 @@ async def test_below_120_columns_a_pane_takes_the_timelines_place_while_it_has_t
             assert app.focused is view and pane.region.area == 0 and view.region.area > 0
 
 
+async def test_a_pane_with_the_focus_stays_on_screen_when_the_terminal_narrows(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        pane = app.query_one("#places", FacetPane)
+        assert pane.query_one(FacetTree).has_focus and pane.region.width == 80
+
+
 async def test_at_160_columns_the_panes_and_the_detail_stay_beside_the_timeline(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 45)) as pilot:

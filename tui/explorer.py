@@ -233,6 +233,18 @@ class Explorer(Screen):
         self.refresh_bindings()  # enter shows the detail only when narrow
         footer = self.query_one(Footer)  # "⏎ Detail" to "? Help" in 80 columns; help names ctrl+p
         footer.compact, footer.show_command_palette = narrow, not narrow
+        if narrow and (pane := self._pane_focused()) is not None:  # made narrow while in a pane: still shown
+            self._show_alone(pane)
+
+    def _pane_focused(self) -> FacetPane | None:
+        focused = self.focused
+        return next((w for w in focused.ancestors if isinstance(w, FacetPane)), None) if focused else None
+
+    def _show_alone(self, pane: FacetPane) -> None:
+        """Narrow: this pane alone, in the timeline's place, until the focus leaves it."""
+        for other in self.query(FacetPane):
+            other.set_class(other is pane, "open")
+        self.query_one(Navigator).add_class("pane-open")
 
     # ---- what the widgets post ------------------------------------------------------------
 
@@ -260,9 +272,7 @@ class Explorer(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a pane, letters are typed to narrow it, not commands: the footer does not offer them
         (it offers the pane's keys)."""
-        focused = self.focused
-        in_pane = focused is not None and any(isinstance(w, FacetPane) for w in focused.ancestors)
-        return not (in_pane and action in self.LETTER_ACTIONS)
+        return not (action in self.LETTER_ACTIONS and self._pane_focused() is not None)
 
     def action_quit(self) -> None:
         self.app.exit()
@@ -315,10 +325,8 @@ class Explorer(Screen):
 
     def action_focus_pane(self, facet: str) -> None:
         pane = self.query_one(f"#{facet}", FacetPane)
-        if self.has_class("narrow"):  # the pane alone, in the timeline's place
-            for other in self.query(FacetPane):
-                other.set_class(other is pane, "open")
-            self.query_one(Navigator).add_class("pane-open")
+        if self.has_class("narrow"):
+            self._show_alone(pane)
         pane.focus_list()
 
     def action_detail(self) -> None:
