@@ -156,6 +156,16 @@ async def test_enter_in_the_narrow_field_chooses_and_letters_are_commands_again(
         assert len(shown_ids(actors)) > 1  # every actor again, not only what matched "Daesh"
 
 
+async def test_enter_on_a_pane_narrowed_to_nothing_says_so(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a", *"[b]zq", "enter")  # markup-like text is shown as typed
+        await settle(pilot, app)
+        assert app.session.filter.is_empty and app.query_one("#actors-narrow", Input).has_focus
+        assert [str(n.message) for n in app._notifications] == ["Nothing here matches “[b]zq”"]
+
+
 async def test_space_on_a_pane_chooses_and_stays_enter_chooses_and_leaves(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 45)) as pilot:

@@ -233,7 +233,8 @@ class FacetPane(Vertical):
         if tree.cursor_node is not None and tree.cursor_node.data is not None:
             tree.action_choose(leave=True)
         else:
-            self.notify(f"Nothing here matches “{visible(event.value.strip())}”", severity="warning", timeout=3)
+            typed = visible(event.value.strip())
+            self.notify(f"Nothing here matches “{typed}”", severity="warning", timeout=3, markup=False)
 
     def on_key(self, event: events.Key) -> None:
         """A letter typed on the tree narrows it, rather than reaching the app's keys ("e" exports);
