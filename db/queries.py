@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import itertools
 import json
@@ -163,6 +164,15 @@ def resolve_actor(conn: sqlite3.Connection, name: str) -> str:
 
 def resolve_place(conn: sqlite3.Connection, name: str) -> str:
     return _resolve(conn, name, "place")
+
+
+def named_like(conn: sqlite3.Connection, kind: str, text: str) -> frozenset[str]:
+    """The actors (kind "actor") or places with an alias that holds `text` ("Daesh", "isis": Islamic
+    State), and the one the command line's filters resolve it to: what the app's panes narrow to."""
+    ids = {r[0] for r in conn.execute(f"SELECT {kind}_id FROM {kind}_aliases WHERE instr(key, ?)", (alias_key(text),))}
+    with contextlib.suppress(QueryError):  # no entity, or several: the substring matches stand
+        ids.add(_resolve(conn, text, kind))
+    return frozenset(ids)
 
 
 # "Deir ez-Zor (city)", "Tripoli (Lebanon)": a qualifier narrows a name to a kind of place, a
@@ -535,6 +545,18 @@ class TimelineIndex:
 
     rowids: array
     months: list[tuple[str | None, int]]  # ("2017-06", count) in order; None: undated, last
+
+
+def whole_year_rowids(conn) -> set[int]:
+    """The row numbers of the events dated only to a year (1 January to 31 December): they begin
+    in January, but the app heads them with their year, not with that month. A walk of the index
+    of spanning events, which holds both dates."""
+    rows = conn.execute(
+        "SELECT seq FROM events WHERE date_end > date_start"
+        " AND substr(date_start, 6) = '01-01' AND substr(date_end, 6) = '12-31'"
+        " AND substr(date_start, 1, 4) = substr(date_end, 1, 4)"
+    )
+    return {r[0] for r in rows}
 
 
 PAGE_ROWS = 10_000  # rows fetched at a time for a timeline index

@@ -179,3 +179,33 @@ def test_letters_typed_on_a_pane_narrow_it_and_fire_no_command(seed_db, terminal
 
     screen = t.wait_for(narrowed, "the actor pane narrowed to what matches 'isl'")
     assert "★" not in screen and "Dates" not in screen.split("\n")[1]  # nothing starred, no date dialog
+
+
+def test_at_80x24_a_pane_takes_the_timelines_place_chooses_by_alias_and_gives_it_back(seed_db, terminal):
+    """Issue 26: below 120 columns `a` drew no pane and Enter chose blind. Now the pane is drawn in
+    the timeline's place, "Daesh" finds Islamic State, one Enter chooses it and gives the timeline
+    back (`d` then opens the dates, not a "d" typed in the pane), and Enter shows the detail."""
+    conn = connect(seed_db)
+    islamic_state = queries.resolve_actor(conn, "Daesh")
+    chosen = queries.list_events(conn, queries.Filter(actors=(islamic_state,)))
+    everything = len(queries.list_events(conn))
+    t = terminal(seed_db, 80, 24)
+    t.wait_for(lambda s: "per month" in s, "the timeline")
+    t.keys("a")
+    t.wait_for(lambda s: "Actors (a)" in s and "per month" not in s, "the actor pane in the timeline's place")
+    t.keys("D", "a", "e", "s", "h")
+    screen = t.wait_for(lambda s: "Islamic State" in s and "Daesh" in s, "Islamic State found by its alias")
+    assert "State forces of Iran" not in screen
+    t.keys("Enter")
+    screen = t.wait_for(
+        lambda s: f"{len(chosen)} of {everything} events (filtered)" in s and "per month" in s, "the filtered timeline"
+    )
+    assert "Actors (a)" not in screen and "Daesh" not in screen
+    t.keys("d")
+    t.wait_for(lambda s: "Date range" in s, "the date dialog")
+    t.keys("Escape")
+    t.wait_for(lambda s: "Date range" not in s, "the dialog closed")
+    t.keys("Enter")
+    t.wait_for(lambda s: f"id         {chosen[0].id}" in s and "Back to the timeline" in s, "the detail screen")
+    t.keys("Escape")
+    t.wait_for(lambda s: "per month" in s, "the timeline again")

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from tui.collector import REST, Collector
 from tui.explorer import FACETS, Explorer, Navigator, TimePane
-from tui.panes import DetailPane, FacetPane, Histogram
+from tui.panes import FacetPane, Histogram
 from tui.screens import ArticleScreen
 from tui.session import Article, Counted, Detail, Done, Hits, Indexed, Opened, Rows, Saved, Searched, Session
 from tui.timeline_view import TimelineView
@@ -55,10 +53,6 @@ class TimelineApp(App):
         self.collector.stop()
 
     # ---- what widgets ask -----------------------------------------------------------------
-
-    def on_facet_pane_changed(self, message: FacetPane.Changed) -> None:
-        chosen: dict[str, Any] = {message.facet: message.selected}
-        self.session.set_filter(replace(self.session.filter, **chosen), at=self.explorer.view.current_id)
 
     def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
         self.session.show(message.rowid)
@@ -109,7 +103,7 @@ class TimelineApp(App):
     def on_detail(self, answer: Detail) -> None:
         if self._wanted(answer):
             self.session.detail = answer.detail
-            self.explorer.query_one(DetailPane).show(answer.detail, answer.contexts)
+            self.explorer.show_detail(answer.detail, answer.contexts)
 
     def on_searched(self, answer: Searched) -> None:
         if not self._wanted(answer):

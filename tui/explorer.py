@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -14,9 +15,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from db.queries import AROUND_DAYS, Filter, QueryError, parse_date_bound, parse_date_range
+from db.queries import AROUND_DAYS, EventDetail, Filter, QueryError, parse_date_bound, parse_date_range
 from tui.panes import BusyLine, DetailPane, FacetPane, FacetTree, Histogram
-from tui.screens import ExportPrompt, HelpScreen, Prompt, ViewsScreen
+from tui.screens import DetailScreen, ExportPrompt, HelpScreen, Prompt, ViewsScreen
 from tui.session import Hits, Session
 from tui.timeline_view import TimelineView
 
@@ -34,6 +35,13 @@ class TimePane(Vertical):
     # ("a" then "isl") narrow the pane instead of reaching the timeline ("s" would star). Bound
     # here, these keys act only while the timeline or the bar has the focus, never in a field.
     BINDINGS = [
+        Binding(
+            "enter",
+            "detail",
+            "Detail",
+            tooltip="The detail on its own screen (narrow)",
+            id="app.detail",
+        ),
         Binding("a", "screen.focus_pane('actors')", "Actors", id="app.actors", priority=True),
         Binding("p", "screen.focus_pane('places')", "Places", id="app.places", priority=True),
         Binding("t", "screen.focus_pane('types')", "Types", id="app.types", priority=True),
@@ -74,6 +82,15 @@ class TimePane(Vertical):
     def compose(self) -> ComposeResult:
         yield Histogram(id="histogram")
         yield self.view
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter shows the detail on its own screen only where the detail pane is not beside the timeline."""
+        return self.screen.has_class("narrow") if action == "detail" else True
+
+    def action_detail(self) -> None:
+        explorer = self.screen
+        assert isinstance(explorer, Explorer)
+        explorer.action_detail()
 
     def on_timeline_view_highlighted(self, message: TimelineView.Highlighted) -> None:
         # not stopped: the app shows the event's detail too
@@ -165,14 +182,20 @@ class Navigator(Horizontal):
 
 
 class Explorer(Screen):
+    """The screen, and the one owner of its widgets: what they post (a value chosen, a pane
+    narrowed) is answered here. Below NARROW columns the panes and the detail take turns with the
+    timeline: `a`, `p`, `t` show one pane in the timeline's place until a value is chosen or Esc,
+    and Enter shows the event's detail on a screen of its own."""
+
+    NARROW = 120  # columns: below, the panes and the detail do not fit beside the timeline
     BINDINGS = [
-        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("slash", "search", "Search", id="app.search"),
         Binding("n", "next_match(1)", "Next match", show=False, id="app.next_match"),
         Binding("N", "next_match(-1)", "Prev match", show=False, id="app.prev_match"),
         Binding("d", "date_range", "Dates", id="app.dates"),
-        Binding("b", "app.focus('histogram')", "Time bar", id="app.bar"),
+        Binding("b", "bar", "Time bar", id="app.bar"),
         Binding("c", "clear_filters", "Clear", id="app.clear"),
         Binding("space", "mark", "Mark", id="app.mark"),
         Binding("s", "star", "Star", id="app.star"),
@@ -205,7 +228,64 @@ class Explorer(Screen):
         self.session.open()  # its answers come to widgets that now exist
 
     def on_resize(self, event) -> None:
-        self.set_class(event.size.width < 120, "narrow")
+        narrow = event.size.width < self.NARROW
+        self.set_class(narrow, "narrow")
+        self.refresh_bindings()  # enter shows the detail only when narrow
+        footer = self.query_one(Footer)  # "⏎ Detail" to "? Help" in 80 columns; help names ctrl+p
+        footer.compact, footer.show_command_palette = narrow, not narrow
+        if narrow and (pane := self._pane_focused()) is not None:  # made narrow while in a pane: still shown
+            self._show_alone(pane)
+
+    def _pane_focused(self) -> FacetPane | None:
+        focused = self.focused
+        return next((w for w in focused.ancestors if isinstance(w, FacetPane)), None) if focused else None
+
+    def _show_alone(self, pane: FacetPane) -> None:
+        """Narrow: this pane alone, in the timeline's place, until the focus leaves it."""
+        for other in self.query(FacetPane):
+            other.set_class(other is pane, "open")
+        self.query_one(Navigator).add_class("pane-open")
+
+    # ---- what the widgets post ------------------------------------------------------------
+
+    def on_facet_pane_changed(self, message: FacetPane.Changed) -> None:
+        message.stop()
+        chosen: dict[str, Any] = {message.facet: message.selected}
+        self.session.set_filter(replace(self.session.filter, **chosen), at=self.view.current_id)
+        if message.leave:
+            self.view.focus()
+
+    def on_facet_pane_narrowed(self, message: FacetPane.Narrowed) -> None:
+        message.stop()
+        self.session.aliases(message.facet, message.text, target=self.query_one(f"#{message.facet}", FacetPane))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A pane shown in the timeline's place (narrow) goes when the focus leaves it."""
+        body = self.query_one(Navigator)
+        if body.has_class("pane-open") and self.query_one("#sidebar") not in event.widget.ancestors:
+            body.remove_class("pane-open")
+
+    # The actions of printable keys: in a pane, those keys narrow it (FacetPane.on_key)
+    LETTER_ACTIONS = {"quit", "help", "search", "next_match", "date_range", "bar", "clear_filters"}
+    LETTER_ACTIONS |= {"mark", "star", "export", "copy", "open_source", "reload"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a pane, letters are typed to narrow it, not commands: the footer does not offer them
+        (it offers the pane's keys)."""
+        return not (action in self.LETTER_ACTIONS and self._pane_focused() is not None)
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def action_bar(self) -> None:
+        self.query_one(Histogram).focus()
+
+    def show_detail(self, detail: EventDetail | None, contexts: list[tuple[str, str, str]]) -> None:
+        """The detail of the event at the cursor, in the pane and on its own screen if that is open."""
+        self.query_one(DetailPane).show(detail, contexts)
+        for screen in self.app.screen_stack:
+            if isinstance(screen, DetailScreen):
+                screen.show(detail, contexts)
 
     def show_filter(self) -> None:
         """The panes show the session's filter (after a clear, or a filter given up)."""
@@ -221,6 +301,7 @@ class Explorer(Screen):
         bindings = self.BINDINGS + TimePane.BINDINGS + Navigator.BINDINGS
         rows = [(keys(b), b.tooltip or b.description) for b in bindings if isinstance(b, Binding)]
         rows.append(("0-9 then x", "Context, that many days either side"))
+        rows.append(("tab", "To the detail pane: up and down scroll it"))
         rows += [(keys(b), b.description) for b in TimelineView.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (in a pane)") for b in FacetTree.BINDINGS if isinstance(b, Binding)]
         rows += [(keys(b), f"{b.description} (on the time bar)") for b in Histogram.BINDINGS if isinstance(b, Binding)]
@@ -243,13 +324,23 @@ class Explorer(Screen):
             self.view.focus()
 
     def action_focus_pane(self, facet: str) -> None:
-        self.query_one(f"#{facet}", FacetPane).focus_list()
+        pane = self.query_one(f"#{facet}", FacetPane)
+        if self.has_class("narrow"):
+            self._show_alone(pane)
+        pane.focus_list()
+
+    def action_detail(self) -> None:
+        """The event's detail on a screen of its own (Escape comes back)."""
+        if self.view.ids:
+            self.app.push_screen(DetailScreen(self.view, self.query_one(DetailPane)))
 
     def action_clear_filters(self) -> None:
         self.session.search("")
         self.view.matches = Hits()
         self.session.set_filter(Filter(), at=self.view.current_id)
         self.show_filter()
+        for pane in self.query(FacetPane):
+            pane.clear_narrowing()
 
     def action_date_range(self) -> None:
         def check(value: str) -> str | None:
@@ -262,6 +353,9 @@ class Explorer(Screen):
         def done(value: str | None) -> None:
             if value is not None:
                 since, until = parse_date_range(value)
+                if since and until and since > until:  # "2018..2016": meant the other way round
+                    since, until = parse_date_range(f"{value.partition('..')[2]}..{value.partition('..')[0]}")
+                    self.notify(f"Dates swapped: {since}..{until}", timeout=3)
                 self.session.set_filter(replace(self.session.filter, since=since, until=until), self.view.current_id)
 
         f = self.session.filter

@@ -4,6 +4,7 @@ the line that says a slow query is under way."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
@@ -18,28 +19,31 @@ from textual.widgets.tree import TreeNode
 
 from db.labels import Period, bars, period_of, periods, year_ticks
 from db.queries import EventDetail, FacetValue, Says, Source
+from tui.session import AliasesFound
 from tui.text import visible
 
 
 class FacetTree(Tree[str]):
-    """A facet's values as a tree: space or enter chooses a node (and so all under it), right or +
-    opens it, left or - closes it (or goes up to its parent)."""
+    """A facet's values as a tree: space chooses a node (and so all under it) and stays, to choose
+    more; enter chooses it and goes back to the timeline. Right or + opens a node, left or - closes
+    it (or goes up to its parent)."""
 
     BINDINGS = [
-        Binding("space,enter", "choose", "Choose (all under it)"),
+        Binding("space", "choose", "Choose (all under it)"),
+        Binding("enter", "choose(True)", "Choose, back to the timeline"),
         Binding("right,plus", "open", "Open"),
         Binding("left,minus", "close", "Close / up"),
     ]
 
+    @dataclass
     class Chosen(Message):
-        def __init__(self, value: str) -> None:
-            super().__init__()
-            self.value = value
+        value: str
+        leave: bool = False  # and go back to the timeline
 
-    def action_choose(self) -> None:
+    def action_choose(self, leave: bool = False) -> None:
         node = self.cursor_node
         if node is not None and node.data is not None:
-            self.post_message(self.Chosen(node.data))
+            self.post_message(self.Chosen(node.data, leave))
 
     def action_open(self) -> None:
         node = self.cursor_node
@@ -59,15 +63,27 @@ class FacetTree(Tree[str]):
 
 class FacetPane(Vertical):
     """A facet's values with counts under the current filter, as a tree (a country holds its
-    divisions and towns; a group its actors; a type its sub-types). Type to narrow."""
+    divisions and towns; a group its actors; a type its sub-types). Type to narrow: a value
+    matches by its name or by any of its aliases ("Daesh" finds Islamic State), which the
+    explorer asks of the session (`Narrowed`), which answers the pane (`AliasesFound`). Enter in the
+    field chooses the first match and goes back to the timeline."""
 
     SHOWN = 200  # values shown under one node, most frequent first: typing narrows to the rest
 
+    @dataclass
     class Changed(Message):
-        def __init__(self, facet: str, selected: tuple[str, ...]) -> None:
-            super().__init__()
-            self.facet = facet
-            self.selected = selected
+        """The values chosen in this pane are now `selected`; `leave`: and go back to the timeline."""
+
+        facet: str
+        selected: tuple[str, ...]
+        leave: bool = False
+
+    @dataclass
+    class Narrowed(Message):
+        """The narrowing text is now `text`: which values have an alias that matches it?"""
+
+        facet: str
+        text: str
 
     def __init__(self, facet: str, title: str, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -78,6 +94,7 @@ class FacetPane(Vertical):
         self._by_id: dict[str, FacetValue] = {}
         self._children: dict[str | None, list[FacetValue]] = {}
         self._open: set[str] = set()  # the nodes the user opened, kept across new counts
+        self._aliased: tuple[str, frozenset[str]] = ("", frozenset())  # (text, ids whose aliases match it)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="type to narrow", id=f"{self.facet}-narrow", select_on_focus=False)
@@ -103,6 +120,22 @@ class FacetPane(Vertical):
         self.selected = set(values)
         self._rebuild()
 
+    def clear_narrowing(self) -> None:
+        """Forget the text typed to narrow (the filters cleared: the pane shows every value)."""
+        narrow = self.query_one(Input)
+        with narrow.prevent(Input.Changed):
+            narrow.value = ""
+        self._rebuild()
+
+    def on_aliases_found(self, answer: AliasesFound) -> None:
+        """The values with an alias that holds the text typed: the session's answer to `Narrowed`."""
+        if not answer.request.stale and answer.text == self._needle():
+            self._aliased = (answer.text, answer.ids)
+            self._rebuild()
+
+    def _needle(self) -> str:
+        return self.query_one(Input).value.strip()
+
     def _ancestors(self, value_id: str) -> list[str]:
         out: list[str] = []
         v = self._by_id.get(value_id)
@@ -114,11 +147,13 @@ class FacetPane(Vertical):
     def _rebuild(self) -> None:
         """Redraw the tree: the nodes the user opened stay open; while narrowing, the values that
         match are shown inside their (opened) ancestors."""
-        needle = self.query_one(Input).value.strip().lower()
+        needle = self._needle().lower()
         tree = self.query_one(FacetTree)
         cursor = tree.cursor_node.data if tree.cursor_node else None
         if needle:
-            matches = [v.id for v in self.values if needle in v.name.lower()]
+            aliased = self._aliased[1] if self._aliased[0].lower() == needle else frozenset()
+            matches = [v.id for v in self.values if needle in v.name.lower() or v.id in aliased]
+            cursor = matches[0] if matches else None  # Enter chooses the first match
             keep = {*matches, *self.selected} | {a for m in [*matches, *self.selected] for a in self._ancestors(m)}
             opened = {a for m in matches for a in self._ancestors(m)}
         else:
@@ -171,7 +206,7 @@ class FacetPane(Vertical):
         if tree.cursor_node is not None and event.value in self._by_id:
             tree.cursor_node.set_label(self._label(self._by_id[event.value]))
         self._show_count()
-        self.post_message(self.Changed(self.facet, tuple(sorted(self.selected))))
+        self.post_message(self.Changed(self.facet, tuple(sorted(self.selected)), event.leave))
 
     def set_counting(self) -> None:
         """The timeline shows a new filter whose counts are still being made (seconds, when it keeps
@@ -188,14 +223,27 @@ class FacetPane(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self._rebuild()
+        if self._needle():
+            self.post_message(self.Narrowed(self.facet, self._needle()))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the field: the first match chosen, and back to the timeline (not a second Enter)."""
         event.stop()
-        self.focus_list()
+        tree = self.query_one(FacetTree)
+        if tree.cursor_node is not None and tree.cursor_node.data is not None:
+            tree.action_choose(leave=True)
+        else:
+            typed = visible(event.value.strip())
+            self.notify(f"Nothing here matches “{typed}”", severity="warning", timeout=3, markup=False)
 
     def on_key(self, event: events.Key) -> None:
-        """A letter typed on the tree narrows it, rather than reaching the app's keys ("e" exports)."""
+        """A letter typed on the tree narrows it, rather than reaching the app's keys ("e" exports);
+        down in the field goes to the list."""
         narrow = self.query_one(Input)
+        if narrow.has_focus and event.key == "down":
+            event.stop()
+            self.focus_list()
+            return
         if event.is_printable and event.character not in (None, " ", "+", "-") and not narrow.has_focus:
             event.stop()
             event.prevent_default()
@@ -274,6 +322,9 @@ class Histogram(Widget, can_focus=True):
             else:
                 parts.append((bar, "$accent") if p.count else ("·", "dim"))
         parts.append(("\n" + year_ticks(found, self.content_size.width) + "\n", "bold"))
+        if self.span:  # first: at 80 columns the end of the line is cut
+            parts.append((f"range {self.span}", "bold"))
+            parts.append(("  ", ""))
         total = sum(p.count for p in found)
         parts.append(
             (
@@ -286,8 +337,6 @@ class Histogram(Widget, can_focus=True):
             parts.append((f"   {p.label}: {p.count:,} event{'s' if p.count != 1 else ''}", "reverse $accent"))
         elif here is not None:
             parts.append((f"   cursor in {found[here].label}", "$warning"))
-        if self.span:
-            parts.append((f"   range: {self.span}", "dim"))
         return Content.assemble(*parts)
 
     def on_focus(self) -> None:
@@ -324,18 +373,25 @@ class Histogram(Widget, can_focus=True):
 
 
 class DetailPane(VerticalScroll):
-    """Every field of the event under the cursor, and each source with its quote in context."""
+    """Every field of the event under the cursor, and each source with its quote in context.
+    Focused (Tab, or on its own screen), up and down scroll it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.shown: tuple[EventDetail | None, list[tuple[str, str, str]]] = (None, [])
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("No event selected."), id="detail-body")
+        yield Static(self._text(), id="detail-body")
 
     def show(self, detail: EventDetail | None, contexts: list[tuple[str, str, str]]) -> None:
-        body = self.query_one("#detail-body", Static)
-        if detail is None:
-            body.update(Text("No event selected."))
-            return
-        body.update(self.describe(detail, contexts))
-        self.scroll_home(animate=False)
+        self.shown = (detail, contexts)
+        for body in self.query("#detail-body").results(Static):  # none before it is composed
+            body.update(self._text())
+            self.scroll_home(animate=False)
+
+    def _text(self) -> Text:
+        detail, contexts = self.shown
+        return Text("No event selected.") if detail is None else self.describe(detail, contexts)
 
     @staticmethod
     def describe(detail: EventDetail, contexts: list[tuple[str, str, str]]) -> Text:

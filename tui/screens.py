@@ -9,16 +9,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Selection
 
 from db.export import FORMAT_NAMES, FORMATS, SUFFIXES
 from db.labels import SHORT_TYPES, SUB_TYPES_OF
-from db.queries import Filter
+from db.queries import EventDetail, Filter
+from tui.panes import DetailPane
 from tui.session import SavedViews, ViewsListed
 from tui.text import visible
-from tui.timeline_view import TYPE_COLOURS
+from tui.timeline_view import TYPE_COLOURS, TimelineView
 from tui.workers import Failed
 
 
@@ -130,11 +131,13 @@ class ExportPrompt(ModalScreen[tuple[str, str] | None]):
 
 class ViewsScreen(ModalScreen[Filter | None]):
     """The saved views, to pick one (Enter) or delete it (Delete); under them, a field that saves
-    the current filter as a view. Answers the filter picked, or None."""
+    the current filter as a view. The field has the focus when there is a filter to save (letters
+    typed on the list go to it); Tab or down goes to the list. Answers the filter picked, or None."""
 
     DEFAULT_CSS = """
     ViewsScreen { align: center middle; }
     ViewsScreen OptionList { height: auto; max-height: 16; margin: 1 0; }
+    ViewsScreen Label { width: 1fr; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="views.cancel"),
@@ -147,17 +150,33 @@ class ViewsScreen(ModalScreen[Filter | None]):
         self.filters: dict[str, Filter] = {}  # by name, as listed
 
     def compose(self) -> ComposeResult:
+        empty = self.current.is_empty
         with Vertical(id="prompt-box"):
-            yield Label("Saved views: Enter shows one, Delete deletes it, Tab goes to the name to save")
-            yield OptionList(id="views-list")
-            empty = self.current.is_empty
-            yield Label("Nothing is filtered: no view to save" if empty else "Save the current filter as (Enter)")
+            yield Label("Nothing is filtered: no view to save" if empty else "Save the current filter as (Enter saves)")
             yield Input(placeholder="a name", id="prompt-input", disabled=empty)
             yield Label("", id="prompt-error")
+            yield Label("Saved views (Tab): Enter shows one, Delete deletes it")
+            yield OptionList(id="views-list")
 
     def on_mount(self) -> None:
         self.views.fetch(self)
         self.query_one(Input if not self.current.is_empty else OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Down from the name goes to the list; a letter typed on the list goes to the name, or is
+        told why nothing can be saved."""
+        field, options = self.query_one(Input), self.query_one(OptionList)
+        if field.has_focus and event.key == "down":
+            event.stop()
+            options.focus()
+        elif options.has_focus and event.is_printable and event.character not in (None, " "):
+            event.stop()
+            if field.disabled:
+                error = Text("Nothing is filtered: choose a filter first, then save it", style="bold red")
+                self.query_one("#prompt-error", Label).update(error)
+            else:
+                field.focus()
+                field.insert_text_at_cursor(event.character or "")
 
     def on_views_listed(self, answer: ViewsListed) -> None:
         if answer.request.stale:
@@ -171,8 +190,6 @@ class ViewsScreen(ModalScreen[Filter | None]):
             options.add_option(Option(Text("No saved views yet", style="dim"), disabled=True))
         else:
             options.highlighted = 0
-            if not self.query_one(Input).value:  # picking is what a view is for; a name typed stays
-                options.focus()
 
     def on_failed(self, answer: Failed) -> None:
         self.query_one("#prompt-error", Label).update(Text(answer.text, style="bold red"))
@@ -199,6 +216,36 @@ class ViewsScreen(ModalScreen[Filter | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class DetailScreen(ModalScreen[None]):
+    """The event at the cursor on a screen of its own: where the terminal is too narrow for the
+    detail pane beside the timeline, or to read a long one. Up, down and the page keys scroll it;
+    j and k go to the next and previous event, whose detail follows."""
+
+    BINDINGS = [
+        Binding("escape,enter,q", "dismiss", "Back to the timeline", id="detail.close"),
+        Binding("j", "step(1)", "Next event", id="detail.next"),
+        Binding("k", "step(-1)", "Previous event", id="detail.previous"),
+    ]
+
+    def __init__(self, view: TimelineView, shown: DetailPane) -> None:
+        super().__init__()
+        self.view, self.pane = view, DetailPane(id="detail-screen")
+        self.pane.shown = shown.shown
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.pane.focus()
+
+    def show(self, detail: EventDetail | None, contexts: list[tuple[str, str, str]]) -> None:
+        self.pane.show(detail, contexts)
+
+    def action_step(self, delta: int) -> None:
+        self.view.action_cursor(delta)
 
 
 class ArticleScreen(ModalScreen[None]):

@@ -16,7 +16,7 @@ import time
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from textual.message_pump import MessagePump
@@ -94,6 +94,28 @@ class Hits:
         return positions
 
 
+def years_apart(index: TimelineIndex, whole_years: set[int]) -> TimelineIndex:
+    """The timeline with the events dated only to a year put first in their January, as a group
+    of their own labelled with the year ("1967"): the timeline heads them with the year, not with
+    "1967-01". Their order among themselves, and every other event's, is kept."""
+    if not whole_years:
+        return index
+    rowids, months = array("q"), list[tuple[str | None, int]]()
+    start = 0
+    for label, count in index.months:
+        group = index.rowids[start : start + count]
+        start += count
+        years = array("q", (r for r in group if r in whole_years)) if label and label.endswith("-01") else array("q")
+        if label and years:
+            rowids.extend(years)
+            months.append((label[:4], len(years)))
+            group = array("q", (r for r in group if r not in whole_years))
+        rowids.extend(group)
+        if group:
+            months.append((label, len(group)))
+    return TimelineIndex(rowids, months)
+
+
 PACE_ROWS, PACE_PAUSE = 20_000, 0.0005
 
 
@@ -134,6 +156,15 @@ class ViewsListed(Answer):
     def __init__(self, views: list[tuple[str, Filter, str]]) -> None:
         super().__init__()
         self.views = views
+
+
+@dataclass
+class AliasesFound(Answer):
+    """The values of a facet pane with an alias that holds `text`, for the pane that asked."""
+
+    facet: str
+    text: str
+    ids: frozenset[str]
 
 
 class Done(Answer):
@@ -242,7 +273,7 @@ class Session:
         f = self.filter
 
         def index(conn: sqlite3.Connection) -> Answer:
-            found = queries.timeline_index(conn, f)
+            found = years_apart(queries.timeline_index(conn, f), queries.whole_year_rowids(conn))
             rowid = next(iter(queries.rowids_of(conn, [keep])), None) if keep else None
             return Indexed(f, found, rowid)
 
@@ -283,6 +314,18 @@ class Session:
             return Detail(shown, contexts)
 
         self.workers.ask(FETCH, "detail", detail)
+
+    def aliases(self, facet: str, text: str, target: MessagePump) -> None:
+        """The actors or places (`facet`) with an alias that holds `text`: answered to `target`, the
+        pane being narrowed, as AliasesFound. Types have no aliases: their names are matched as typed."""
+        kind = {"actors": "actor", "places": "place"}.get(facet)
+        if kind is None:
+            return
+
+        def run(conn: sqlite3.Connection) -> Answer:
+            return AliasesFound(facet, text, queries.named_like(conn, kind, text))
+
+        self.workers.ask(FETCH, f"aliases-{facet}", run, target)
 
     # -- search
 

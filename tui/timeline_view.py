@@ -43,7 +43,9 @@ TYPE_COLOURS = {
 
 
 class Lines:
-    """Where each event and heading of a timeline stands, from its (month, count) groups."""
+    """Where each event and heading of a timeline stands, from its (month, count) groups. A group
+    labelled with a year alone ("1967") holds the events dated only to that year: it has the
+    year's heading and no month's."""
 
     def __init__(self, months: list[tuple[str | None, int]]) -> None:
         self.months = months
@@ -55,7 +57,7 @@ class Lines:
         last_year = None
         for label, count in months:
             year = label[:4] if label else "Undated"
-            headings = ([year] if year != last_year else []) + ([label] if label else [])
+            headings = ([year] if year != last_year else []) + ([label] if label and len(label) > 4 else [])
             last_year = year
             self.first_line.append(line)
             self.first_event.append(event)
@@ -68,8 +70,10 @@ class Lines:
         return bisect.bisect_right(self.first_event, index) - 1
 
     def month_of(self, index: int) -> str:
-        """The month (YYYY-MM) of the event at `index`, or "" when undated."""
-        return (self.months[self.group(index)][0] or "") if self.months else ""
+        """The month (YYYY-MM) the event at `index` begins in (January for one dated to a year),
+        or "" when undated."""
+        label = (self.months[self.group(index)][0] or "") if self.months else ""
+        return f"{label}-01" if len(label) == 4 else label
 
     def first_of_month(self, month: str) -> int:
         """The first event of that month, or of the next month that has events."""
