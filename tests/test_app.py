@@ -590,3 +590,20 @@ async def test_a_damaged_page_met_by_the_app_is_told_naming_the_file(seed_db):
         await settle(pilot, app)
         told = [str(n.message) for n in app._notifications]
         assert any(t.startswith(f"Not done: {seed_db}: damaged (database disk image is malformed") for t in told), told
+
+
+async def test_a_row_names_after_its_summary_only_the_places_the_summary_does_not(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(200, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        seen = 0
+        for y in range(min(view.scrollable_size.height, view.lines.height)):
+            _, index = view.lines.at(y)
+            if index is None or not (row := view.row(index)).places:
+                continue
+            after = view.render_line(y).text.partition(row.summary)[2]
+            for place in row.places[:2]:
+                assert (f"@ {place}" in after or f", {place}" in after) != (place in row.summary), (row.summary, after)
+            seen += 1
+        assert seen >= 10

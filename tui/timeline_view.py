@@ -166,8 +166,9 @@ class RowLayout:
         line.append(summary)
         line.append(disputed, style="bold red")
         room = self.summary_width - cell_len(summary) - len(disputed)
+        unsaid = [visible(p) for p in r.places[:PLACES_SHOWN] if p not in r.summary]  # the summary names most
         for extra, style in (
-            (f"  @ {', '.join(visible(p) for p in r.places[:PLACES_SHOWN])}" if r.places else "", "cyan"),
+            (f"  @ {', '.join(unsaid)}" if unsaid else "", "cyan"),
             (f"  [{r.sources} reports, {r.independent_sources} independent]" if r.sources > 1 else "", "bold green"),
         ):
             if extra and cell_len(extra) <= room:
