@@ -332,8 +332,9 @@ def _annotated(db_path: Path, ids: list[str]) -> list[str]:
     conn = connect(db_path)
     try:
         rows = conn.execute(
-            "SELECT event_id FROM annotations WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id",
-            (json.dumps(ids),),
+            "SELECT event_id FROM annotations WHERE event_id IN (SELECT value FROM json_each(?))"
+            " UNION SELECT event_id FROM user.tags WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id",
+            (json.dumps(ids), json.dumps(ids)),
         )
         return [r[0] for r in rows]
     finally:
@@ -528,23 +529,31 @@ def export(fmt, output, force, parents, db_path, **filters) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+author_option = click.option("--author", help="Who writes it (default: $TIMELINE_AUTHOR, else your login name).")
+
+
 @main.command()
 @click.argument("event_id")
 @click.option("--star/--unstar", default=None, help="Star or unstar the event.")
-@click.option("--tag", "tags", multiple=True, help="Add a tag (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Add a tag (repeatable; a tag may hold a comma).")
 @click.option("--note", help="Set the event's note.")
+@author_option
 @db_option
-def annotate(event_id, star, tags, note, db_path) -> None:
+def annotate(event_id, star, tags, note, author, db_path) -> None:
     """Star, tag or note an event (by its id). Annotations survive every reload."""
-    from db.queries import QueryError, annotate as add, set_starred
+    from db.annotations import add_tags, require_event, set_note, set_starred
+    from db.queries import QueryError
     from db.schema import DatabaseError
 
     conn = open_db(db_path)
     try:
-        if tags or note is not None:
-            add(conn, event_id, list(tags), note)
+        require_event(conn, event_id)
+        if tags:
+            add_tags(conn, event_id, tags, author)
+        if note is not None:
+            set_note(conn, event_id, note, author)
         if star is not None:
-            set_starred(conn, event_id, star)
+            set_starred(conn, event_id, star, author)
     except QueryError as e:
         fail(str(e), USAGE)
     except DatabaseError as e:

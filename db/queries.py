@@ -15,7 +15,6 @@ from typing import Any
 from pyroaring import BitMap
 
 from db import counts
-from db.schema import DatabaseError
 from ingest.dates import parse_published
 from ingest.text import alias_key
 
@@ -127,7 +126,7 @@ class EventDetail:
     places: list[PlaceInfo]
     sources: list[Source]
     note: str | None
-    tags: str | None
+    tags: tuple[str, ...]  # in the order they were added (db/annotations.py)
     as_named: dict[str, str] = field(default_factory=dict)  # actor name -> as the source wrote it, where it differs
 
 
@@ -595,7 +594,7 @@ _FROM = " FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
 _ROW = f"SELECT {_ROW_COLUMNS}{_FROM}"
 _DETAIL_ROW = (  # a row, and what the detail adds
     f"SELECT {_ROW_COLUMNS}, e.date_expression, e.date_source, e.fatalities_low, e.fatalities_high,"
-    f" e.fatalities_raw, e.trigger, a.note, a.tags{_FROM}"
+    f" e.fatalities_raw, e.trigger, a.note{_FROM}"
 )
 
 
@@ -727,6 +726,9 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
         quoted.setdefault(event_id, []).append(Source(*source))
     told = grouped("SELECT * FROM event_sources WHERE event_id IN ({marks})", found, lambda r: r["event_id"])
     countries = {code: _country_name(conn, code) for code in {r[3] for rs in places.values() for r in rs} if code}
+    from db.annotations import tags_of  # the user layer, which reads the store through this module
+
+    tags = tags_of(conn, found)
     details = []
     for row in rows:
         e = events[row.id]
@@ -748,7 +750,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
                 place_infos,
                 sources,
                 e["note"],
-                e["tags"],
+                tags.get(row.id, ()),
                 {r[1]: r[3] for r in actors.get(row.rowid, []) if r[3] and r[3] != r[1]},
             )
         )
@@ -978,50 +980,6 @@ def _top_places(conn, kind: str) -> list[tuple[str, int]]:
     if kind == "country":
         return [(r[0], r[2]) for r in rows]
     return [(", ".join(filter(None, (r[0], _country_name(conn, r[1])))), r[2]) for r in rows]
-
-
-# ---- user data ------------------------------------------------------------------------------
-
-
-def annotate(conn, event_id: str, tags: list[str] | None = None, note: str | None = None) -> None:
-    """Tags (added to those already there) and a note (replacing it) on an event."""
-    _require_event(conn, event_id)
-    row = conn.execute("SELECT tags, note FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
-    old_tags = [t for t in (row["tags"] or "").split(",") if t] if row else []
-    new_tags = ",".join(dict.fromkeys(old_tags + [t.strip() for t in tags or [] if t.strip()]))
-    write_annotation(
-        conn,
-        "INSERT INTO annotations (event_id, tags, note, updated) VALUES (?, ?, ?, datetime('now'))"
-        " ON CONFLICT(event_id) DO UPDATE SET tags = excluded.tags, note = excluded.note, updated = excluded.updated",
-        (event_id, new_tags or None, note if note is not None else (row["note"] if row else None)),
-    )
-
-
-def set_starred(conn, event_id: str, starred: bool) -> None:
-    _require_event(conn, event_id)
-    write_annotation(
-        conn,
-        "INSERT INTO annotations (event_id, starred, updated) VALUES (?, ?, datetime('now'))"
-        " ON CONFLICT(event_id) DO UPDATE SET starred = excluded.starred, updated = excluded.updated",
-        (event_id, int(starred)),
-    )
-
-
-def _require_event(conn, event_id: str) -> None:
-    """An annotation is kept only for an event that exists: an unknown id is a usage error."""
-    if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
-        raise QueryError(f"no event {event_id!r}")
-
-
-def write_annotation(conn, sql: str, params: tuple, lost: str = "the annotation is not saved") -> None:
-    try:
-        with conn:
-            conn.execute(sql, params)
-    except sqlite3.OperationalError as e:
-        if "readonly" not in str(e):
-            raise
-        where = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'user'").fetchone()[0]
-        raise DatabaseError(f"{where or 'the annotations'}: read-only, {lost}") from None
 
 
 def describe_filter(conn, f: Filter) -> str:

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from db import queries
+from db import annotations, queries
 from db.schema import DatabaseError, connect
 from pipeline import ingest, load
 from tests.helpers import SEED, write_article
@@ -74,7 +74,7 @@ def test_the_tehran_attacks_of_june_2017_are_one_event_with_two_sources(seed_db)
 def test_loading_twice_gives_the_same_ids_and_keeps_stars(seed_db):
     conn = connect(seed_db)
     ids = queries.event_ids(conn, queries.Filter())
-    queries.set_starred(conn, ids[3], True)
+    annotations.set_starred(conn, ids[3], True)
     conn.close()
     load(SEED, seed_db)
     conn = connect(seed_db)
