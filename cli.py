@@ -333,7 +333,8 @@ def _annotated(db_path: Path, ids: list[str]) -> list[str]:
     try:
         rows = conn.execute(
             "SELECT event_id FROM annotations WHERE event_id IN (SELECT value FROM json_each(?))"
-            " UNION SELECT event_id FROM user.tags WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id",
+            " UNION SELECT event_id FROM user.tags WHERE event_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY event_id",
             (json.dumps(ids), json.dumps(ids)),
         )
         return [r[0] for r in rows]

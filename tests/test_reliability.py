@@ -603,7 +603,7 @@ def test_an_older_user_database_opens_and_its_comma_joined_tags_become_rows(seed
     old.executescript(
         "CREATE TABLE annotations (event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, tags TEXT,"
         " note TEXT, updated TEXT);"
-        "CREATE TABLE views (name TEXT PRIMARY KEY, filter TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL);"
+        "CREATE TABLE views (name TEXT PRIMARY KEY, filter TEXT NOT NULL, created TEXT, updated TEXT);"
     )
     old.execute("INSERT INTO annotations VALUES (?, 1, 'verify,ahvaz', 'Check', '2026-01-02 03:04:05')", (target,))
     old.commit()
