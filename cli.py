@@ -6,10 +6,10 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import click
 
@@ -17,6 +17,7 @@ from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, short_type
 from seed import SEED
 
 DEFAULT_DB = "timeline.db"
+T = TypeVar("T")
 
 db_option = click.option(
     "--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="The database file."
@@ -69,6 +70,23 @@ def filter_options(fn):
                 default=1,
                 metavar="N",
                 help="Only events with at least N independent sources (a wire dispatch and its copies count once).",
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def review_options(fn):
+    """What the analyst's layer picks (db/corrections.py): rejected events, tags, reviewed or not."""
+    for option in reversed(
+        [
+            click.option("--rejected", is_flag=True, help="Show the events an analyst rejected too, marked."),
+            click.option("--tag", help="Only the events with this tag."),
+            click.option(
+                "--reviewed/--unreviewed",
+                default=None,
+                help="Only the events an analyst confirmed, rejected or edited; or only the others.",
             ),
         ]
     ):
@@ -344,21 +362,28 @@ def _annotated(db_path: Path, ids: list[str]) -> list[str]:
 
 @main.command(name="list")
 @filter_options
+@review_options
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option("--long", "long_", is_flag=True, help="The full table: every actor and place, wrapped.")
 @db_option
-def list_(limit, long_, db_path, **filters) -> None:
+def list_(limit, long_, rejected, tag, reviewed, db_path, **filters) -> None:
     """Print the events that match the filters, in date order: one line each, fitted to the
-    terminal; tab-separated with a header line when the output is not a terminal."""
-    from db.queries import QueryError, count_events, list_events
+    terminal; tab-separated with a header line when the output is not a terminal. Events an
+    analyst rejected are left out (--rejected shows them, marked)."""
+    from db.corrections import Shown, pick
+    from db.queries import QueryError, events_by_ids
 
     conn = open_db(db_path)
     f = build_filter(conn, **filters)
     try:
-        rows = list_events(conn, f, limit)
-        total = count_events(conn, f) if long_ or (limit and len(rows) == limit) else len(rows)
+        picked = pick(conn, f, Shown(rejected, tag, reviewed), limit)
+        rows = events_by_ids(conn, picked.ids)
+        total = picked.total
     except QueryError as e:
         fail(str(e))
+    for r in rows:
+        if r.review and r.review.rejected:
+            r.summary = f"[rejected] {r.summary}"
     if long_:
         print_table(rows, total)
     elif sys.stdout.isatty():
@@ -488,6 +513,7 @@ def pad(text: str, width: int) -> str:
 
 @main.command()
 @filter_options
+@review_options
 @click.option(
     "--format",
     "fmt",
@@ -501,12 +527,13 @@ def pad(text: str, width: int) -> str:
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--parents", is_flag=True, help="Create the output file's missing folders.")
 @db_option
-def export(fmt, output, force, parents, db_path, **filters) -> None:
+def export(fmt, output, force, parents, rejected, tag, reviewed, db_path, **filters) -> None:
     """Export the matching events: JSON, Markdown with citations, CSV, or a shape another tool opens
     (GeoJSON, TimelineJS, Timesketch, ACLED). What a format cannot hold (an undated event in a
     timeline) is left out and counted on stderr."""
+    from db.corrections import Shown, pick
     from db.export import FORMATS, ExportError, export as render, write_atomic
-    from db.queries import QueryError, describe_filter, event_ids
+    from db.queries import QueryError, describe_filter
 
     if fmt not in FORMATS:
         fail(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})", USAGE)
@@ -515,9 +542,14 @@ def export(fmt, output, force, parents, db_path, **filters) -> None:
     conn = open_db(db_path)
     f = build_filter(conn, **filters)
     try:
-        done = render(conn, event_ids(conn, f), fmt, describe_filter(conn, f))
+        picked = pick(conn, f, Shown(rejected, tag, reviewed))
+        done = render(conn, picked.ids, fmt, describe_filter(conn, f))
     except QueryError as e:
         fail(str(e))
+    if picked.rejected_left_out:
+        click.echo(
+            f"timeline: {picked.rejected_left_out} rejected events left out (--rejected includes them)", err=True
+        )
     for note in done.notes:
         click.echo(f"timeline: {note}", err=True)
     if output is None:
@@ -559,6 +591,155 @@ def annotate(event_id, star, tags, note, author, db_path) -> None:
         fail(str(e), USAGE)
     except DatabaseError as e:
         fail(str(e))
+
+
+# ---- review: the analyst's corrections (db/corrections.py) -----------------------------------
+
+
+def _correct(write: Callable[..., T], event_id: str, *args) -> T:
+    """Run a correction; an unknown event or a bad value is a usage error, a store that cannot
+    be written a failure."""
+    from db.queries import QueryError
+    from db.schema import DatabaseError
+
+    try:
+        return write(*args)
+    except QueryError as e:
+        fail(f"{event_id}: {e}" if "no event" not in str(e) else str(e), USAGE)
+    except DatabaseError as e:
+        fail(str(e))
+
+
+@main.command()
+@click.argument("event_id")
+@author_option
+@db_option
+def confirm(event_id, author, db_path) -> None:
+    """Mark an event reviewed: right as it is."""
+    from db.corrections import confirm as write
+
+    conn = open_db(db_path)
+    _correct(write, event_id, conn, event_id, author)
+    click.echo(f"confirmed {event_id}", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@author_option
+@db_option
+def reject(event_id, author, db_path) -> None:
+    """Mark an event as not an event: hidden from list and export (--rejected shows it). `timeline
+    undo` takes it back."""
+    from db.corrections import reject as write
+
+    conn = open_db(db_path)
+    _correct(write, event_id, conn, event_id, author)
+    click.echo(f"rejected {event_id} (timeline undo {event_id} takes it back)", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD: the form is the precision.")
+@click.option("--type", "type_", help="An ACLED type or sub-type (a sub-type says its type).")
+@click.option("--sub-type", help="An ACLED sub-type.")
+@click.option("--place", "places", multiple=True, help="The event's places, where it happened first (repeatable).")
+@click.option("--actor1", multiple=True, help="The actor(s) who acted: replaces the machine's (repeatable).")
+@click.option("--actor2", multiple=True, help="The actor(s) acted on: replaces the machine's (repeatable).")
+@click.option("--associated", multiple=True, help="Associated actor(s): replaces the machine's (repeatable).")
+@click.option("--fatalities", type=int, help="The toll.")
+@click.option("--summary", help="The event's summary.")
+@author_option
+@db_option
+def edit(event_id, date, type_, sub_type, places, actor1, actor2, associated, fatalities, summary, author, db_path):
+    """Correct fields of an event. The machine's value is kept beside yours, and every view shows
+    yours; `timeline history` lists both, `timeline undo` takes the last correction back."""
+    from db.corrections import edit as write
+
+    conn = open_db(db_path)
+    changes = {
+        "date": date,
+        "type": type_,
+        "sub_type": sub_type,
+        "places": list(places),
+        "actors": {"actor1": list(actor1), "actor2": list(actor2), "associated": list(associated)},
+        "fatalities": fatalities,
+        "summary": summary,
+    }
+    fields = _correct(write, event_id, conn, event_id, changes, author)
+    click.echo(f"corrected {event_id}: {', '.join(fields)}", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@author_option
+@db_option
+def undo(event_id, author, db_path) -> None:
+    """Take back the event's last correction still in force (an undo is a correction too)."""
+    from db.corrections import describe, undo as write
+
+    conn = open_db(db_path)
+    undone = _correct(write, event_id, conn, event_id, author)
+    click.echo(f"undid #{undone.id} on {event_id}: {describe(undone)}", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@db_option
+def history(event_id, db_path) -> None:
+    """The corrections of an event, oldest first: number, time, author, what changed (the
+    machine's value -> the analyst's), and whether it was undone."""
+    from db.annotations import require_event
+    from db.corrections import corrections_of, describe
+    from tui.text import visible
+
+    conn = open_db(db_path)
+    _correct(require_event, event_id, conn, event_id)
+    lines = []
+    for c in corrections_of(conn, [event_id]):
+        was = f" (made on {c.event_id})" if c.event_id != event_id else ""
+        undone = " [undone]" if c.undone else ""
+        lines.append(visible(f"#{c.id}\t{c.created}\t{c.author}\t{describe(c)}{undone}{was}") + "\n")
+    write_stdout("".join(lines))
+
+
+@main.command()
+@click.option("--orphans", is_flag=True, help="The corrections whose event cannot be found any more.")
+@click.option("--conflicts", is_flag=True, help="The corrected fields whose machine value changed since.")
+@db_option
+def review(orphans, conflicts, db_path) -> None:
+    """How many events are reviewed; with --orphans or --conflicts, the corrections that need a look."""
+    from db import corrections
+    from db.queries import events_by_ids
+    from tui.text import visible
+
+    conn = open_db(db_path)
+    if orphans:
+        lines = [
+            f"#{c.id}\t{c.created}\t{c.author}\t{c.event_id}\t{corrections.describe(c)}\n"
+            for c in corrections.orphans(conn)
+        ]
+        write_stdout(visible("".join(lines)))
+        return
+    if conflicts:
+        lines = []
+        for row in events_by_ids(conn, sorted(corrections.reviewed_ids(conn))):
+            if row.review is None:
+                continue
+            for name in row.review.conflicts:
+                (now,) = events_by_ids(conn, [row.id], layer=False)
+                edit_ = row.review.edits[name]
+                lines.append(
+                    f"{row.id}\t{name}\tcorrected by {edit_.author} on {edit_.created[:10]} when the machine said"
+                    f" {corrections.describe_value(edit_.machine, name)}; it now says"
+                    f" {corrections.describe_value(corrections.machine_value(now, name), name)}\n"
+                )
+        write_stdout(visible("".join(lines)))
+        return
+    done, total = corrections.progress(conn)
+    left = len(corrections.orphans(conn))
+    click.echo(
+        f"{done:,} of {total:,} reviewed" + (f"; {left} corrections of events not found (--orphans)" if left else "")
+    )
 
 
 @main.group()

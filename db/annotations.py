@@ -125,13 +125,17 @@ def write_annotation(conn, sql: str, params: tuple, lost: str = "the annotation 
     write_user(conn, [(sql, params)], lost)
 
 
-def write_user(conn, statements: list[tuple[str, tuple]], lost: str = "the annotation is not saved") -> None:
-    """Run statements that write the user database alone, in one transaction. It begins deferred:
-    the first write takes the user database's lock, never the store's."""
+def write_user(
+    conn, statements: list[tuple[str, tuple]], lost: str = "the annotation is not saved", cursor=None
+) -> None:
+    """Run statements that write the user database alone, in one transaction (on `cursor`, to
+    read its rowcount after). It begins deferred: the first write takes the user database's
+    lock, never the store's."""
+    cursor = cursor or conn.cursor()
     try:
         with conn:
             for sql, params in statements:
-                conn.execute(sql, params)
+                cursor.execute(sql, params)
     except sqlite3.OperationalError as e:
         if "readonly" not in str(e):
             raise

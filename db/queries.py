@@ -10,13 +10,16 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyroaring import BitMap
 
 from db import counts
 from ingest.dates import parse_published
 from ingest.text import alias_key
+
+if TYPE_CHECKING:
+    from db.corrections import Review
 
 MAX_SPAN_DAYS = 366  # the longest interval an event can have: a year
 AROUND_DAYS = 7  # the context of an event: the events this many days either side of it
@@ -69,6 +72,7 @@ class EventRow:
     places: list[str] = field(default_factory=list)
     independent_sources: int = 1  # a wire dispatch and its copies, one publisher's reports: one
     disputed: tuple[str, ...] = ()  # the fields its sources differ on: date, place, perpetrator, fatalities
+    review: Review | None = None  # the analyst's corrections, laid over the machine's fields (db/corrections.py)
 
 
 @dataclass
@@ -575,13 +579,17 @@ def _common_search(conn, f: Filter, columns: str, limit: int) -> list | None:
     return rows if len(rows) == limit else None  # fewer: the walk ended early, the answer is elsewhere
 
 
-def event_ids(conn, f: Filter) -> list[str]:
+def event_ids(conn, f: Filter, limit: int | None = None) -> list[str]:
     """Ids of the matching events in date order (undated last)."""
-    return [r[0] for r in _in_date_order(conn, "e.id", f, plain=True)]
+    return [r[0] for r in _in_date_order(conn, "e.id", f, limit, plain=True)]
 
 
-def count_events(conn, f: Filter = Filter()) -> int:
+def count_events(conn, f: Filter = Filter(), among: list[str] | None = None) -> int:
+    """How many events match; with `among`, how many of those ids do."""
     where, params = _where(f)
+    if among is not None:
+        where += (" AND " if where else " WHERE ") + "e.id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(among))
     return _run(conn, "SELECT count(*) FROM events e" + where, params)[0][0]
 
 
@@ -603,9 +611,9 @@ def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[Ev
     return events_by_rowids(conn, rowids)
 
 
-def events_by_ids(conn, ids: list[str]) -> list[EventRow]:
-    """Rows for a page of ids, in the order given."""
-    return _page(conn, "e.id", ids, lambda r: r.id)
+def events_by_ids(conn, ids: list[str], layer: bool = True) -> list[EventRow]:
+    """Rows for a page of ids, in the order given; `layer=False`: the machine's, uncorrected."""
+    return _page(conn, "e.id", ids, lambda r: r.id, layer)
 
 
 def events_by_rowids(conn, rowids) -> list[EventRow]:
@@ -613,13 +621,17 @@ def events_by_rowids(conn, rowids) -> list[EventRow]:
     return _page(conn, "e.seq", list(rowids), lambda r: r.rowid)
 
 
-def _page(conn, column: str, keys: list, key_of) -> list[EventRow]:
+def _page(conn, column: str, keys: list, key_of, layer: bool = True) -> list[EventRow]:
     if not keys:
         return []
     found = conn.execute(_ROW + f" WHERE {column} IN ({_marks(keys)})", keys)
     rows = {key_of(row): row for row in map(_event_row, found)}
     page = [rows[k] for k in keys if k in rows]
     _entities(conn, page)
+    if layer:
+        from db import corrections  # the analyst's layer, which reads the store through this module
+
+        corrections.apply(conn, page)
     return page
 
 
@@ -754,6 +766,9 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
                 {r[1]: r[3] for r in actors.get(row.rowid, []) if r[3] and r[3] != r[1]},
             )
         )
+    from db import corrections
+
+    corrections.apply_details(conn, details)  # after what each source said: the machine's words
     return details
 
 
