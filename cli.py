@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
@@ -18,6 +18,9 @@ from seed import SEED
 
 DEFAULT_DB = "timeline.db"
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from db.load import WouldDrop
 
 db_option = click.option(
     "--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="The database file."
@@ -237,7 +240,10 @@ def article_progress(files: int) -> ProgressBar:
 )
 @db_option
 def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool = True) -> None:
-    """Rebuild the database from SEED_DIR/articles, keeping stars and notes."""
+    """Rebuild the database from SEED_DIR/articles, keeping stars and notes. Articles ingested from
+    elsewhere are not dropped in silence: load names them and asks on a terminal, and refuses
+    without --force when not on one."""
+    from db.load import WouldDrop
     from db.schema import DatabaseError, NotOurs, set_aside
     from pipeline import article_files, load as load_db
 
@@ -257,6 +263,8 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
                 result = load_db(Path(seed_dir), Path(db_path), bar.advance)
     except DatabaseError as e:
         fail(str(e))
+    except WouldDrop as e:
+        result = _load_dropping(e, Path(seed_dir), Path(db_path), force)
     report(result)
     if result.errors and exit_on_error:
         sys.exit(1)
@@ -594,6 +602,44 @@ def annotate(event_id, star, tags, note, author, db_path) -> None:
 
 
 # ---- review: the analyst's corrections (db/corrections.py) -----------------------------------
+
+
+def _load_dropping(would: WouldDrop, seed_dir: Path, db_path: Path, force: bool):
+    """A load that would drop articles from elsewhere: name them, with their events and the
+    analyst's work on those, then load dropping them if --force or a yes on a terminal says so."""
+    from db.schema import DatabaseError
+    from pipeline import article_files, load as load_db
+    from tui.text import visible
+
+    ids = [i for _, events in would.articles for i in events]
+    conn = open_db(str(db_path))
+    annotated, corrected = _annotated(db_path, ids), _corrected(conn, ids)
+    conn.close()
+    names = ", ".join(visible(path) for path, _ in would.articles[:10]) + (" …" if len(would.articles) > 10 else "")
+    click.echo(
+        f"timeline: {len(would.articles)} stored article(s) are not in {seed_dir / 'articles'} (ingested from"
+        f" elsewhere): {names}. Loading drops them and the {len(ids)} event(s) resting on them alone"
+        f" ({len(annotated)} with stars, tags or notes, {len(corrected)} with corrections: those are kept in the"
+        " user database, listed by `timeline review --orphans`).",
+        err=True,
+    )
+    if not force:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            fail("load: nothing changed (--force drops them)")
+        if not click.confirm("Drop them?", default=False, err=True):
+            fail("load: nothing changed")
+    try:
+        with article_progress(len(article_files(seed_dir))) as bar:
+            return load_db(seed_dir, db_path, bar.advance, drop_others=True)
+    except DatabaseError as e:
+        fail(str(e))
+
+
+def _corrected(conn, ids: list[str]) -> list[str]:
+    """Which of these events have corrections."""
+    from db.corrections import corrections_of
+
+    return sorted({c.target or c.event_id for c in corrections_of(conn, ids)})
 
 
 def _correct(write: Callable[..., T], event_id: str, *args) -> T:
