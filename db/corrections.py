@@ -443,6 +443,21 @@ def apply_details(conn, details: list[EventDetail]) -> None:
         ]
 
 
+def review_fields(e: EventRow) -> dict[str, Any]:
+    """What an export carries of the analyst's review of an event: whether it was reviewed, how
+    (confirmed, rejected), and for each corrected field the machine's value, who corrected it and
+    when, and whether the machine's value changed since (a conflict)."""
+    review = e.review or Review()
+    return {
+        "reviewed": review.reviewed,
+        "review": review.status,
+        "corrected": {
+            name: {"machine": c.machine, "by": c.author, "on": c.created[:10], "conflict": name in review.conflicts}
+            for name, c in review.edits.items()
+        },
+    }
+
+
 def describe(c: Correction) -> str:
     """A correction in words, for `timeline history`: "edit fatalities: 3 -> 5"."""
     if c.action == "edit":

@@ -267,3 +267,25 @@ def test_load_names_articles_from_elsewhere_and_refuses_to_drop_them_without_for
     assert forced.returncode == 0, forced.stderr
     assert not queries.event_ids(connect(seed_db), queries.Filter(search="ambushed"))
     assert connect(seed_db).execute("SELECT count(*) FROM corrections").fetchone()[0] == 1, "kept, an orphan"
+
+
+def test_exports_carry_the_review_the_machines_values_tags_notes_and_stars(seed_db):
+    a, b = first_ids(seed_db, 2)
+    machine = listed(seed_db)[a]["fatalities"]
+    run(seed_db, "edit", a, "--fatalities", "4", "--author", "Dana")
+    run(seed_db, "confirm", b)
+    run(seed_db, "annotate", a, "--star", "--tag", "verify, later", "--note", "ask SOHR")
+    one, two = json.loads(run(seed_db, "export", "--format", "json").stdout)[:2]
+    assert one["fatalities"] == 4 and one["reviewed"] and one["review"] is None
+    assert one["corrected"]["fatalities"]["machine"] == int(machine) and one["corrected"]["fatalities"]["by"] == "Dana"
+    assert (one["starred"], one["tags"], one["note"]) == (True, ["verify, later"], "ask SOHR")
+    assert two["reviewed"] and two["review"] == "confirmed" and two["corrected"] == {}
+    rows = list(csv.DictReader(io.StringIO(run(seed_db, "export", "--format", "csv").stdout)))
+    assert rows[0]["corrected"] == "fatalities" and json.loads(rows[0]["machine_values"]) == {
+        "fatalities": int(machine)
+    }
+    assert (rows[0]["tags"], rows[0]["note"], rows[0]["starred"]) == ("verify, later", "ask SOHR", "1")
+    assert rows[1]["review"] == "confirmed" and rows[2]["reviewed"] == "0"
+    md = run(seed_db, "export", "--format", "md").stdout
+    assert "Fatalities corrected by Dana on " in md and f", was {machine}." in md
+    assert "Reviewed: confirmed." in md and "Tags: verify, later." in md and "Note: ask SOHR" in md
