@@ -289,3 +289,20 @@ def test_exports_carry_the_review_the_machines_values_tags_notes_and_stars(seed_
     md = run(seed_db, "export", "--format", "md").stdout
     assert "Fatalities corrected by Dana on " in md and f", was {machine}." in md
     assert "Reviewed: confirmed." in md and "Tags: verify, later." in md and "Note: ask SOHR" in md
+
+
+def test_a_correction_never_waits_behind_a_long_write_to_the_store(seed_db):
+    import_ = connect(seed_db)  # as a long import or load does: the store's write lock, held
+    import_.execute("BEGIN")
+    import_.execute("DELETE FROM events_fts")
+    analyst = connect(seed_db)
+    analyst.execute("PRAGMA busy_timeout = 0")  # any wait for a lock would fail at once
+    a, b = queries.event_ids(analyst, queries.Filter())[:2]
+    corrections.edit(analyst, a, {"fatalities": 2})
+    corrections.reject(analyst, b)
+    corrections.undo(analyst, b)
+    corrections.confirm(analyst, b)
+    import_.rollback()
+    conn = connect(seed_db)
+    assert queries.events_by_ids(conn, [a])[0].fatalities == 2
+    assert corrections.reviews(conn, [b])[b].status == "confirmed"
