@@ -159,14 +159,14 @@ def test_load_and_import_killed_inside_their_transaction_leave_the_store_as_it_w
     annotations.set_starred(conn, starred, True)
     conn.close()
     csv_path = generate(60000, tmp_path / "acled.csv")
-    for command in (["load", str(corpus)], ["import", "acled", str(csv_path)]):
+    for command in (["load", str(corpus), "--force"], ["import", "acled", str(csv_path)]):
         kill_when_written([*CLI, *command, "--db", str(seed_db)], seed_db, wal_bytes)
         conn = connect(seed_db)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert queries.count_events(conn) == before
         assert queries.event_ids(conn, queries.Filter(starred=True)) == [starred]
         conn.close()
-    assert load(corpus, seed_db).ok  # the next load finishes
+    assert load(corpus, seed_db, drop_others=True).ok  # the next load finishes
 
 
 def test_a_full_disk_stops_a_write_in_one_line_and_the_store_stays_as_it_was(tmp_path, seed_db):

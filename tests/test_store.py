@@ -47,6 +47,12 @@ def test_json_contract_fields_and_date_order(seed_db):
         "actors",
         "places",
         "sources",
+        "reviewed",  # the analyst's layer: db/corrections.py, db/annotations.py
+        "review",
+        "corrected",
+        "starred",
+        "tags",
+        "note",
     }
     dated = [e["date_start"] for e in events if e["date_start"]]
     assert dated == sorted(dated)
