@@ -733,15 +733,18 @@ def undo(event_id, author, db_path) -> None:
 @db_option
 def history(event_id, db_path) -> None:
     """The corrections of an event, oldest first: number, time, author, what changed (the
-    machine's value -> the analyst's), and whether it was undone."""
+    machine's value -> the analyst's), and whether it was undone. An orphan's (`review
+    --orphans`) by the id it was made on."""
     from db.annotations import require_event
-    from db.corrections import corrections_of, describe
+    from db.corrections import describe, history as corrections_of
     from tui.text import visible
 
     conn = open_db(db_path)
-    _correct(require_event, event_id, conn, event_id)
+    found = corrections_of(conn, event_id)
+    if not found:
+        _correct(require_event, event_id, conn, event_id)  # an unknown id is a usage error; a known one has none
     lines = []
-    for c in corrections_of(conn, [event_id]):
+    for c in found:
         was = f" (made on {c.event_id})" if c.event_id != event_id else ""
         undone = " [undone]" if c.undone else ""
         lines.append(visible(f"#{c.id}\t{c.created}\t{c.author}\t{describe(c)}{undone}{was}") + "\n")

@@ -11,6 +11,7 @@ load or an import holding the store's write lock.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -89,8 +90,10 @@ def annotate(
 
 def tags_of(conn, event_ids: list[str]) -> dict[str, tuple[str, ...]]:
     """The tags of each event, in the order they were added; an event without any is left out."""
-    if not event_ids or not user_table(conn, "tags"):
+    if not event_ids:
         return {}
+    if not user_table(conn, "tags"):
+        return _legacy_tags(conn, event_ids)
     found: dict[str, tuple[str, ...]] = {}
     for i in range(0, len(event_ids), 500):
         chunk = event_ids[i : i + 500]
@@ -101,6 +104,18 @@ def tags_of(conn, event_ids: list[str]) -> dict[str, tuple[str, ...]]:
         for event_id, tag in rows:
             found[event_id] = (*found.get(event_id, ()), tag)
     return found
+
+
+def _legacy_tags(conn, event_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """The tags of a user database older than tag rows, attached read-only (so not migrated):
+    joined by commas in `annotations.tags`."""
+    if "tags" not in {r[1] for r in conn.execute("PRAGMA user.table_info(annotations)")}:
+        return {}
+    rows = conn.execute(
+        "SELECT event_id, tags FROM user.annotations WHERE tags <> '' AND event_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(event_ids),),
+    )
+    return {event_id: tuple(t for t in tags.split(",") if t) for event_id, tags in rows}
 
 
 def tagged(conn, tag: str) -> set[str]:

@@ -266,6 +266,12 @@ def corrections_of(conn, event_ids: list[str]) -> list[Correction]:
     return [c for c in _resolved(conn, event_ids) if c.target in wanted]
 
 
+def history(conn, event_id: str) -> list[Correction]:
+    """The corrections of an event, or, for an id no event has now, those made on it (an orphan's)."""
+    found = _resolved(conn, [event_id])
+    return [c for c in found if c.target == event_id or (c.target is None and c.event_id == event_id)]
+
+
 def orphans(conn) -> list[Correction]:
     """The corrections whose event cannot be found: by its id, nor by the evidence it rested on."""
     return [c for c in _resolved(conn, None) if c.target is None]

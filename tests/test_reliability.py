@@ -614,3 +614,24 @@ def test_an_older_user_database_opens_and_its_comma_joined_tags_become_rows(seed
     assert conn.execute("PRAGMA user.user_version").fetchone()[0] == USER_VERSION
     annotations.add_tags(conn, target, ["third"])
     assert queries.event_detail(conn, target).tags == ("verify", "ahvaz", "third")
+
+
+def test_an_older_user_database_that_cannot_be_written_is_read_as_it_is(shared_folder):
+    db, user_db = shared_folder / "t.db", shared_folder / "t.user.db"
+    target = queries.event_ids(connect(db), queries.Filter())[0]
+    user_db.unlink()
+    old = sqlite3.connect(user_db)  # before tag rows; the store's user cannot write it, so it is not migrated
+    old.execute(
+        "CREATE TABLE annotations (event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, tags TEXT,"
+        " note TEXT, updated TEXT)"
+    )
+    old.execute("INSERT INTO annotations VALUES (?, 1, 'verify,ahvaz', 'Check', NULL)", (target,))
+    old.commit()
+    old.close()
+    shared_folder.chmod(0o755)
+    before = user_db.read_bytes()
+    done = subprocess.run(unprivileged([*CLI, "export", "--db", str(db)]), cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    (event,) = [e for e in json.loads(done.stdout) if e["id"] == target]
+    assert (event["tags"], event["note"], event["starred"]) == (["verify", "ahvaz"], "Check", True)
+    assert user_db.read_bytes() == before

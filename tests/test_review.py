@@ -244,6 +244,8 @@ def test_a_correction_whose_event_is_gone_is_listed_as_an_orphan_and_returns_wit
     assert load(SEED, seed_db, drop_others=True).ok
     (line,) = run(seed_db, "review", "--orphans").stdout.splitlines()
     assert f"\t{target}\treject" in line
+    (line,) = run(seed_db, "history", target).stdout.splitlines()  # by the id it was made on
+    assert line.endswith("\treject")
     assert ingest_files([article], seed_db).ok
     assert run(seed_db, "review", "--orphans").stdout == ""
     assert target in corrections.rejected_ids(connect(seed_db))
