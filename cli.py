@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
+import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
@@ -22,8 +25,35 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from db.load import WouldDrop
 
+
+def _db_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """`--db` is read wherever it is given: before the command's name (`timeline --db x.db list`),
+    after it, or from TIMELINE_DB. Given both before and after, the two must agree: a write must
+    never land in another store than the one named. It is kept where `Timeline.invoke` finds it,
+    so an SQLite error any command meets names the file."""
+    root = ctx.find_root()
+    if root is ctx:
+        chosen = value or DEFAULT_DB
+    elif ctx.get_parameter_source(param.name or "") != click.core.ParameterSource.COMMANDLINE:
+        chosen = root.params["db_path"]
+    elif (
+        root.get_parameter_source("db_path") == click.core.ParameterSource.COMMANDLINE
+        and value != root.params["db_path"]
+    ):
+        raise click.BadParameter(f"given twice, as {root.params['db_path']} and as {value}: give it once")
+    else:
+        chosen = value or DEFAULT_DB
+    ctx.meta["db_path"] = chosen
+    return chosen
+
+
 db_option = click.option(
-    "--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="The database file."
+    "--db",
+    "db_path",
+    envvar="TIMELINE_DB",
+    callback=_db_path,
+    type=click.Path(dir_okay=False),
+    help=f"The database file (default {DEFAULT_DB}, or TIMELINE_DB), before or after the command's name.",
 )
 
 
@@ -108,12 +138,33 @@ USAGE = 2
 
 def write_stdout(text: str) -> None:
     """Print, or say in one line why it could not be printed (a full disk, a closed pipe)."""
-    try:
+    with printing():
         sys.stdout.write(text)
+
+
+@contextmanager
+def printing() -> Iterator[None]:
+    """Output to stdout (click.echo, a Rich console), flushed at the end; a failure to write it (a
+    full disk, a closed pipe) is one line on stderr and status 1."""
+    try:
+        yield
         sys.stdout.flush()
     except OSError as e:
+        if e.filename is not None:  # a named file's error, not stdout's
+            raise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         fail(f"stdout: {e.strerror or e}")
+
+
+def prints(command: Callable[..., None]) -> Callable[..., None]:
+    """A command whose output is printed as it goes (click.echo, Rich): `printing` around it."""
+
+    @functools.wraps(command)
+    def printed(*args, **kwargs) -> None:
+        with printing():
+            command(*args, **kwargs)
+
+    return printed
 
 
 def open_db(db_path: str):
@@ -169,7 +220,27 @@ def build_filter(
         fail(str(e), USAGE)
 
 
-@click.group(invoke_without_command=True)
+class Timeline(click.Group):
+    """The command group. An SQLite error a command meets (a damaged page, a full disk, a lock held
+    too long) is one line naming the database, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except sqlite3.Error as e:
+            from db.schema import BUSY_SECONDS, database_error
+
+            db_path = ctx.meta.get("db_path", DEFAULT_DB)
+            error = database_error(db_path, e)
+            if error is None:
+                fail(
+                    f"{db_path}: busy: another command has been writing to it for over {BUSY_SECONDS} s;"
+                    " run this again when it is done (stars, tags and notes never wait)"
+                )
+            fail(str(error))
+
+
+@click.group(cls=Timeline, invoke_without_command=True)
 @db_option
 @click.pass_context
 def main(ctx: click.Context, db_path: str) -> None:
@@ -181,7 +252,27 @@ def main(ctx: click.Context, db_path: str) -> None:
         from tui.app import TimelineApp
 
         open_db(db_path).close()  # a database the app cannot use is said in one line, before the screen
-        TimelineApp(db_path).run()
+        app = TimelineApp(db_path)
+        quit_on_sigterm(app)
+        app.run()
+        sys.exit(app.return_code or 0)  # 143 after SIGTERM
+
+
+def quit_on_sigterm(app) -> None:
+    """SIGTERM (`kill`, a session ending) quits the app as `q` does, restoring the terminal. Textual
+    (8.2) handles SIGTSTP and SIGCONT, not SIGTERM: by default the process would end at once,
+    leaving the terminal in the app's alternate screen with mouse reporting on."""
+    import asyncio
+    import signal
+
+    def quit(signum: int, _frame) -> None:
+        try:
+            loop = asyncio.get_running_loop()  # a handler runs in the main thread, the app's loop's
+        except RuntimeError:  # the app is not running yet, or any more: no terminal mode to restore
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(lambda: app.exit(return_code=128 + signum))  # wakes the loop
+
+    signal.signal(signal.SIGTERM, quit)
 
 
 def report(result) -> None:
@@ -244,7 +335,7 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
     elsewhere are not dropped in silence: load names them and asks on a terminal, and refuses
     without --force when not on one."""
     from db.load import WouldDrop
-    from db.schema import DatabaseError, NotOurs, set_aside
+    from db.schema import Damaged, DatabaseError, NotOurs, set_aside
     from pipeline import article_files, load as load_db
 
     try:
@@ -255,7 +346,7 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
         try:
             with article_progress(len(files)) as bar:
                 result = load_db(Path(seed_dir), Path(db_path), bar.advance)
-        except NotOurs as e:
+        except (NotOurs, Damaged) as e:  # never a full disk or an I/O error: that store may be intact
             if not force:
                 fail(f"{e} (--force replaces it, keeping a backup)")
             click.echo(f"timeline: {e}; kept as {set_aside(Path(db_path))}", err=True)
@@ -271,31 +362,53 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))  # each file checked by the reader
+@click.argument("files", nargs=-1, type=click.Path(readable=False))  # each file checked by the reader
+@click.option("--feed", "feeds", multiple=True, metavar="URL", help="An RSS or Atom feed: its new items (repeatable).")
 @click.option("--published", help="Publication date (YYYY, YYYY-MM or YYYY-MM-DD) for files that lack one.")
 @click.option("--publisher", help="Publisher, for files that lack one.")
 @click.option("--title", help="Title, for files that lack one.")
 @db_option
-def ingest(files, published, publisher, title, db_path) -> None:
-    """Add articles (files, or the article files in a folder) to the database; a text already
-    stored adds nothing. A file that cannot be read is named, and the others are stored."""
+def ingest(files, feeds, published, publisher, title, db_path) -> None:
+    """Add articles (files, the article files in a folder, web pages by URL, the new items of a
+    feed) to the database; a text already stored adds nothing. A file or page that cannot be read
+    is named, and the others are stored."""
     from db.schema import DatabaseError
     from ingest.dates import parse_published
-    from pipeline import articles_in, ingest as ingest_files
+    from ingest.web import FetchError, is_url
+    from pipeline import articles_in, ingest as ingest_files, new_feed_items
 
+    if not files and not feeds:
+        fail("give the articles to add: files, folders, URLs, or --feed URL", USAGE)
     if published:
         try:
             parse_published(published)
         except ValueError as e:
             fail(f"--published: {e}", USAGE)
     try:
-        paths = [p for f in map(Path, files) for p in (articles_in(f) if f.is_dir() else [f])]
+        sources: list[Path | str] = [
+            p for f in files for p in ([f] if is_url(f) else articles_in(Path(f)) if Path(f).is_dir() else [Path(f)])
+        ]
     except OSError as e:
         fail(f"{e.filename}: {e.strerror}")
+    feed_dates: dict[str, str] = {}
+    for feed in feeds:
+        try:
+            items, known = new_feed_items(feed, Path(db_path))
+        except (FetchError, DatabaseError) as e:
+            fail(f"{feed}: {e}")
+        click.echo(f"{feed}: {len(items)} new item{'s' * (len(items) != 1)}, {known} read before", err=True)
+        sources += [item.link for item in items]
+        feed_dates |= {item.link: item.published for item in items if item.published}
+    if not sources:
+        return
     try:
-        with article_progress(len(paths)) as bar:
+        with article_progress(len(sources)) as bar:
             result = ingest_files(
-                paths, Path(db_path), {"published": published, "publisher": publisher, "title": title}, bar.advance
+                sources,
+                Path(db_path),
+                {"published": published, "publisher": publisher, "title": title},
+                bar.advance,
+                feed_dates,
             )
     except DatabaseError as e:
         fail(str(e))
@@ -326,8 +439,10 @@ def import_acled(file, prune, dry_run, db_path) -> None:
     try:
         with ProgressBar("importing", size, worth_showing=size > 1_000_000) as bar:
             result = run_import(Path(file), Path(db_path), bar.update, prune=prune, dry_run=dry_run)
-    except (ImportFileError, DatabaseError, UnicodeDecodeError) as e:
+    except (ImportFileError, UnicodeDecodeError) as e:
         fail(f"{file}: {e}")
+    except DatabaseError as e:  # it names the store
+        fail(str(e))
     for line, problem in result.bad_rows[:50]:
         click.echo(f"error: {file}:{line}: {problem}", err=True)
     if len(result.bad_rows) > 50:
@@ -374,32 +489,67 @@ def _annotated(db_path: Path, ids: list[str]) -> list[str]:
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option("--long", "long_", is_flag=True, help="The full table: every actor and place, wrapped.")
 @db_option
+@prints
 def list_(limit, long_, rejected, tag, reviewed, db_path, **filters) -> None:
     """Print the events that match the filters, in date order: one line each, fitted to the
     terminal; tab-separated with a header line when the output is not a terminal. Events an
     analyst rejected are left out (--rejected shows them, marked)."""
-    from db.corrections import Shown, pick
+    from db.corrections import Shown, pages, pick
     from db.queries import QueryError, events_by_ids
 
     conn = open_db(db_path)
     f = build_filter(conn, **filters)
+    layer = Shown(rejected, tag, reviewed)
     try:
-        picked = pick(conn, f, Shown(rejected, tag, reviewed), limit)
-        rows = events_by_ids(conn, picked.ids)
-        total = picked.total
+        if long_:
+            picked = pick(conn, f, layer, limit)
+            rows = mark_rejected(events_by_ids(conn, picked.ids))
+            print_table(rows, picked.total)
+            shown = total = len(rows)
+        else:
+            shown = print_pages(map(mark_rejected, pages(conn, f, layer, limit)), sys.stdout.isatty())
+            total = pick(conn, f, layer, limit).total if limit and shown == limit else shown
     except QueryError as e:
         fail(str(e))
+    if total > shown:
+        click.echo(f"timeline: {shown} of {total} events shown (--limit)", err=True)
+    if not shown:
+        say_why_nothing(conn, filters["actors"], filters["places"])
+
+
+def print_pages(pages, terminal: bool) -> int:
+    """Print pages of events as they come, a line each, and say how many: fitted to the terminal
+    (the columns sized on the first page), or tab-separated under a header line."""
+    shown, widths = 0, None
+    if not terminal:
+        write_stdout("\t".join(TSV_COLUMNS.split()) + "\n")
+    for page in pages:
+        if terminal:
+            widths = print_lines(page, shutil.get_terminal_size().columns, widths)
+        else:
+            write_stdout(tab_separated(page))
+        shown += len(page)
+    return shown
+
+
+def say_why_nothing(conn, actors, places) -> None:
+    """A filter that found nothing because no event names one of its names says so, with the
+    close names some event does name."""
+    from db.queries import no_events_hint
+    from tui.text import visible
+
+    for kind, names in (("actor", actors), ("place", places)):
+        for name in names:
+            if hint := no_events_hint(conn, kind, name):
+                click.echo(f"timeline: {visible(hint)}", err=True)
+
+
+def mark_rejected(rows):
+    """Rows an analyst rejected (shown with --rejected) say so before their summary."""
     for r in rows:
         if r.review and r.review.rejected:
             r.summary = f"[rejected] {r.summary}"
-    if long_:
-        print_table(rows, total)
-    elif sys.stdout.isatty():
-        print_lines(rows, shutil.get_terminal_size().columns)
-    else:
-        write_stdout(tab_separated(rows))
-    if not long_ and total > len(rows):
-        click.echo(f"timeline: {len(rows)} of {total} events shown (--limit)", err=True)
+    return rows
 
 
 def print_table(rows, total: int) -> None:
@@ -423,27 +573,28 @@ TSV_COLUMNS = "id date date_start date_end precision type sub_type places actors
 
 
 def tab_separated(rows) -> str:
-    """A header line and a line per event, every field whole: for cut -f, sort and awk."""
+    """A line per event, every field whole: for cut -f, sort and awk."""
     from tui.text import visible
 
     def field(value) -> str:  # a tab or a newline inside a field would split it
         return " ".join(visible("" if value is None else str(value)).split())
 
-    lines = ["\t".join(TSV_COLUMNS.split())]
+    lines = []
     for r in rows:
         values = (r.id, r.date, r.date_start, r.date_end, r.precision, r.type, r.sub_type, "; ".join(r.places))
         more = ("; ".join(n for n, _ in r.actors), r.fatalities, r.sources, int(r.starred), r.summary)
         lines.append("\t".join(field(v) for v in (*values, *more)))
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 GAP = "  "
 SUB_TYPES_FROM = 60  # columns left beside the date from which sub-types are shown, not types
 
 
-def print_lines(rows, width: int) -> None:
+def print_lines(rows, width: int, widths: list[int] | None = None) -> list[int]:
     """A line per event, none wider than `width`: date at its precision, short type, first place,
-    first actor, and the summary in what is left, cut at a word with an ellipsis."""
+    first actor, and the summary in what is left, cut at a word with an ellipsis. The columns'
+    widths are fitted to these rows unless given (those of an earlier page), and returned."""
     from rich.console import Console
     from rich.text import Text
 
@@ -460,17 +611,23 @@ def print_lines(rows, width: int) -> None:
         )
         for r in rows
     ]
-    widths = column_widths(table, width)
+    widths = widths or column_widths(table, width)
     console = Console(width=width, highlight=False)
     for date, type_, sub_type, place, actor, summary in table:
         cells = (date, short_type(type_, sub_type, widths[1]), place, actor)
+        wider = max(
+            0, len(date) - widths[0]
+        )  # a date is never cut: a longer one than the first page's takes from the summary
         line = Text()
-        for cell, w, style in zip(cells, widths, ("dim", "cyan", "green", "yellow"), strict=False):
+        for cell, w, style in zip(
+            cells, [widths[0] + wider, *widths[1:]], ("dim", "cyan", "green", "yellow"), strict=False
+        ):
             if w:
                 line.append(pad(clip(cell, w), w), style=style)
                 line.append(GAP)
-        line.append(clip(summary, widths[4]))
+        line.append(clip(summary, max(1, widths[4] - wider)))
         console.print(line, no_wrap=True, overflow="ignore", crop=False)
+    return widths
 
 
 def column_widths(table: Sequence[tuple[str, ...]], width: int) -> list[int]:
@@ -855,15 +1012,16 @@ def view_delete(name, db_path) -> None:
 
 @main.command()
 @db_option
+@prints
 def stats(db_path) -> None:
-    """Counts of documents, events, sources, actors and places; the top types, countries and divisions."""
+    """Counts of documents, events, quotes, actors and places; the top types, countries and divisions."""
     from db.queries import month_counts, stats as get_stats
 
     conn = open_db(db_path)
     s = get_stats(conn)
     click.echo(
         f"documents   {s.documents}\nevents      {s.events} ({s.multi_source_events} with several sources,"
-        f" {s.undated_events} undated)\nsources     {s.sources}\nactors      {s.actors}\n"
+        f" {s.undated_events} undated)\nquotes      {s.quotes}\nactors      {s.actors}\n"
         f"places      {s.places}\ndates       {s.first or '-'} to {s.last or '-'}"
     )
     for heading, rows in (("types", s.types), ("countries", s.countries), ("divisions", s.divisions)):
@@ -956,25 +1114,8 @@ def explain(file, published, show_all) -> None:
 
 
 def run() -> None:
-    """The console entry point: a busy or broken database is a message, not a traceback."""
-    import sqlite3
-
-    try:
-        main()
-    except sqlite3.OperationalError as e:
-        from db.schema import BUSY_SECONDS
-
-        if "locked" in str(e) or "busy" in str(e):
-            fail(
-                f"busy: another command has been writing to the database for over {BUSY_SECONDS} s;"
-                " run this again when it is done (stars, tags and notes never wait)"
-            )
-        if "disk" in str(e):  # SQLITE_FULL, or SQLITE_IOERR on a file-size limit: the transaction rolled back
-            fail(
-                f"the database could not be written ({e}): is the disk full? This command stored nothing;"
-                " what was stored before is as it was"
-            )
-        fail(f"database unreadable ({e})")
+    """The console entry point (`Timeline.invoke` says a busy or broken database in one line)."""
+    main()
 
 
 if __name__ == "__main__":

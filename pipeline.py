@@ -10,8 +10,8 @@ from __future__ import annotations
 import signal
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,15 +24,19 @@ from db.load import (
     is_stored,
     remove_articles_except,
     stored_articles,
+    stored_sources,
     write_events,
     writing,
 )
 from db.queries import count_events
+from db.schema import about_the_file, connect
+from ingest.dates import parse_published
 from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import load_gazetteer
 from ingest.merge import merge
-from ingest.model import Event
+from ingest.model import Article, Event
 from ingest.read import ARTICLE_SUFFIXES, read_article
+from ingest.web import FeedItem, FetchError, feed_items, is_url, read_page
 from ingest.wires import mark_independent
 
 Progress = Callable[[str], None]
@@ -82,47 +86,99 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None, drop_o
 
 
 def ingest(
-    files: Iterable[Path], db_path: Path, overrides: dict | None = None, progress: Progress | None = None
+    sources: Iterable[Path | str],
+    db_path: Path,
+    overrides: dict | None = None,
+    progress: Progress | None = None,
+    feed_dates: dict[str, str] | None = None,
 ) -> LoadReport:
-    """Add articles to a database (created if missing) in one transaction; a text already
-    stored is not added twice."""
+    """Add articles, from files or URLs, to a database (created if missing) in one transaction; a
+    text already stored is not added twice. Pages are fetched before the store's write lock is
+    taken: a slow server never holds up another writer. `feed_dates`: a URL's date in its feed, for
+    a page whose metadata gives none."""
+    sources = list(sources)
+    urls = [s for s in sources if isinstance(s, str) and is_url(s)]
+    pages = {url: _fetch(url, overrides or {}, (feed_dates or {}).get(url), progress) for url in urls}
     with writing(db_path) as conn:
-        report = _add_documents(conn, list(files), overrides or {}, progress)
+        report = _add_documents(conn, sources, overrides or {}, progress, pages)
         report.events = rebuild_events(conn, progress, report) if report.added else count_events(conn)
     return report
 
 
-def _add_documents(conn, files: list[Path], overrides: dict, progress: Progress | None) -> LoadReport:
+def _is_url(source: Path | str) -> bool:
+    return isinstance(source, str) and is_url(source)
+
+
+def _fetch(url: str, overrides: dict, feed_date: str | None, progress: Progress | None) -> Article | Exception:
+    """The page's article, or what went wrong, said when the page's turn comes."""
+    if progress:
+        progress(f"fetching {url}")
+    try:
+        article = read_page(url, overrides)
+    except (FetchError, ValueError) as e:
+        return e
+    except Exception as e:  # a reader bug meeting one page must not cost the others
+        return ValueError(f"could not be read ({type(e).__name__}: {e})")
+    if article.published is None and feed_date:
+        article.published = parse_published(feed_date)
+        article.published_source = "feed"
+    return article
+
+
+def _page(pages: dict[str, Article | Exception], url: str) -> Article:
+    page = pages[url]
+    if isinstance(page, Exception):
+        raise page
+    return page
+
+
+def new_feed_items(feed_url: str, db_path: Path) -> tuple[list[FeedItem], int]:
+    """The items of a feed not stored yet (by their URL), and how many are: a feed is read again
+    and again, and only what is new is fetched."""
+    items = list({item.link: item for item in feed_items(feed_url)}.values())
+    if not db_path.exists():
+        return items, 0
+    with closing(connect(db_path, user=False)) as conn:
+        known = stored_sources(conn, [item.link for item in items])
+    return [item for item in items if item.link not in known], len(items) - sum(i.link not in known for i in items)
+
+
+def _add_documents(
+    conn, sources: Sequence[Path | str], overrides: dict, progress: Progress | None, pages: dict | None = None
+) -> LoadReport:
     report = LoadReport()
-    for path in files:
+    for source in sources:
+        name = str(source)
         if progress:
-            progress(f"reading {path.name}")
+            progress(f"reading {source if _is_url(source) else Path(source).name}")
         try:
-            article = read_article(Path(path), overrides)
+            article = _page(pages or {}, name) if _is_url(source) else read_article(Path(source), overrides)
         except OSError as e:  # missing, a folder, no permission
-            report.errors.append((str(path), e.strerror or str(e)))
+            report.errors.append((name, e.strerror or str(e)))
             continue
-        except ValueError as e:  # ArticleError included: not an article
-            report.errors.append((str(path), str(e)))
+        except (ValueError, FetchError) as e:  # ArticleError included: not an article
+            report.errors.append((name, str(e)))
             continue
         except Exception as e:  # a reader bug meeting one file must not cost the others
-            report.errors.append((str(path), f"could not be read ({type(e).__name__}: {e})"))
+            report.errors.append((name, f"could not be read ({type(e).__name__}: {e})"))
             continue
-        report.warnings += [(str(path), w) for w in article.warnings]
+        report.warnings += [(name, w) for w in article.warnings]
         report.documents.add(article.sha256)
         if is_stored(conn, article.sha256):
-            report.unchanged.append(str(path))
+            report.unchanged.append(name)
             continue
         conn.execute("SAVEPOINT document")  # one document that cannot be stored does not cost the others
         try:
             add_document(conn, article)
         except sqlite3.Error as e:
+            if about_the_file(e):  # the store's trouble, not this file's: it stops the whole call
+                raise
             conn.execute("ROLLBACK TO document")
             conn.execute("RELEASE document")
-            report.errors.append((str(path), f"could not be stored ({e})"))
+            report.errors.append((name, f"could not be stored ({e})"))
             continue
         conn.execute("RELEASE document")
-        report.added.append(str(path))
+        report.added.append(name)
     return report
 
 

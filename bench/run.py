@@ -1,5 +1,6 @@
-"""Benchmarks: extraction throughput and `timeline load` on the seeds; then the scale run: a
-synthetic ACLED CSV of BENCH_ROWS rows (default 1,000,000) imported and explored with the real app.
+"""Benchmarks: extraction throughput and `timeline load` on the seeds; then the scale runs: a
+synthetic ACLED CSV of BENCH_ROWS rows (default 1,000,000) of each of BENCH_KINDS (default "syria
+world": one country as before, and every country) imported and explored with the real app.
 `make bench`. Figures are printed, never asserted: they depend on the machine.
 """
 
@@ -36,23 +37,27 @@ def median_of(fn, runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def scale(rows: int) -> None:
-    from bench.generate_acled import generate
+def scale(rows: int, kind: str) -> None:
+    """The scale table for `rows` synthetic ACLED rows of one `kind`: "syria" (one country, one
+    actor in most events; bench/generate_acled.py) or "world" (every country, skewed as ACLED's
+    are; bench/generate_world.py)."""
+    from bench import generate_acled, generate_world
 
+    generate = {"syria": generate_acled.generate, "world": generate_world.generate}[kind]
     data = ROOT / "bench" / "data"
-    csv_path = data / f"acled_{rows}.csv"
+    csv_path = data / f"{kind}_{rows}.csv"
     if not csv_path.exists():
         print(f"generating {csv_path.name} …", flush=True)
         generate(rows, csv_path)
-    db = data / f"acled_{rows}.db"
-    for leftover in data.glob(f"acled_{rows}.db*"):
+    db = data / f"{kind}_{rows}.db"
+    for leftover in data.glob(f"{kind}_{rows}.db*"):
         leftover.unlink()
     bare = _bare_executemany(csv_path, data / "bare.db")
     cli = [sys.executable, "-c", "from cli import run; run()"]
     t = time.perf_counter()
     subprocess.run([*cli, "import", "acled", str(csv_path), "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
     imported = time.perf_counter() - t
-    stored = sum(f.stat().st_size for f in data.glob(f"acled_{rows}.db*"))  # the WAL too, if any is left
+    stored = sum(f.stat().st_size for f in data.glob(f"{kind}_{rows}.db*"))  # the WAL too, if any is left
     ratio = stored / csv_path.stat().st_size
     probe = json.loads(
         subprocess.run(
@@ -104,7 +109,7 @@ def scale(rows: int) -> None:
         ("app memory (max RSS)", f"{probe['rss_mb']:.0f} MB", "<= 120 MB", probe["rss_mb"] <= 120),
         (f"export --actor (json, {n:,} events, median of 3)", _shown(export), "<= 1 s (10k)", export <= 1),
     ]
-    print(f"\nscale: {probe['events']:,} events from a synthetic ACLED CSV, {os.cpu_count()} cores")
+    print(f"\nscale, {kind}: {probe['events']:,} events from a synthetic ACLED CSV, {os.cpu_count()} cores")
     print(f"{'what':<46}{'measured':>12}  {'goal':<22}holds")
     for what, measured, goal, holds in rows_out:
         print(f"{what:<46}{measured:>12}  {goal:<22}{'' if holds is None else 'yes' if holds else 'NO'}")
@@ -184,7 +189,8 @@ def main() -> None:
     print(f"{'timeline load on the seeds (process start included)':<52}{load_s:>14.2f} s")
     print(f"{'two extractions byte-identical':<52}{first == second!s:>16}")
     print(f"{'two JSON exports byte-identical':<52}{len(outputs) == 1!s:>16}")
-    scale(int(os.environ.get("BENCH_ROWS", "1000000")))
+    for kind in os.environ.get("BENCH_KINDS", "syria world").split():
+        scale(int(os.environ.get("BENCH_ROWS", "1000000")), kind)
 
 
 if __name__ == "__main__":

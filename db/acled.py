@@ -29,6 +29,7 @@ from db.hierarchy import PERIOD, Trees
 from db.load import remove_events
 from db.schema import connect
 from ingest.dates import month, week_of
+from ingest.headline import headline
 
 BATCH = 5000
 ROW_BYTES = 400  # about what an ACLED row takes in a CSV: a file's size tells how many rows it brings
@@ -280,7 +281,8 @@ class _Importer:
                 raise ValueError(f"{column} {r[column]!r} is not a number")
         event_type, sub_type = _types(r["event_type"], r.get("sub_event_type", ""))
         who, whom = (_without_period(r.get(column, "")) for column in ("actor1", "actor2"))
-        summary = f"{who}: {sub_type}" + (f" against {whom}" if whom else "") + f" in {r['location'].strip()}"
+        killed = fatalities if fatalities and int(fatalities) > 0 else None
+        summary = headline(sub_type, who or None, whom or None, r["location"].strip() or None, killed)
         return {
             "id": f"acled:{acled_id}",
             "date_start": start,

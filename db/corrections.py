@@ -21,6 +21,7 @@ command line and the app's workers alike. Every write is one statement (db/annot
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ from db.queries import (
     count_events,
     event_ids,
     events_by_ids,
+    list_pages,
     resolve_actor,
     resolve_place,
 )
@@ -413,6 +415,20 @@ def pick(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> P
     return Picked(kept[:limit] if limit else kept, len(kept), left_out)
 
 
+def pages(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> Iterator[list[EventRow]]:
+    """The rows `pick` gives, a page at a time: the store's own walk (`list_pages`: the first page
+    at once, memory flat) when the layer hides nothing, as with no rejected event."""
+    if shown.tag is None and shown.reviewed is None and (shown.rejected or not rejected_ids(conn)):
+        yield from list_pages(conn, f, limit)
+        return
+    ids = pick(conn, f, shown, limit).ids
+    for i in range(0, len(ids), PAGE):
+        yield events_by_ids(conn, ids[i : i + PAGE])
+
+
+PAGE = 500  # rows read at a time
+
+
 def progress(conn) -> tuple[int, int]:
     """How many events are reviewed (confirmed, rejected or edited), of how many."""
     return sum(1 for r in reviewed_ids(conn).values() if r.reviewed), count_events(conn)
@@ -454,7 +470,7 @@ def apply_details(conn, details: list[EventDetail]) -> None:
         ).fetchall()
         by_id = {r[0]: r for r in rows}
         d.places = [
-            PlaceInfo(i, r[1], r[2], r[3], r[1] if r[7] == "admin1" else r[4], r[5], r[6])
+            PlaceInfo(i, r[1], r[2], r[3], r[1] if r[7] == "admin1" else r[4], r[5], r[6], r[7])
             for i in ids
             if (r := by_id.get(i))
         ]

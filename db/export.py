@@ -185,11 +185,11 @@ def to_csv(items: list[EventDetail]) -> str:
                 _in_role(e.actors, "associated"),
                 "; ".join(p.name for p in d.places),
                 *("; ".join(dict.fromkeys(v for p in d.places if (v := getattr(p, k)))) for k in PLACE_LEVELS),
-                len(d.sources),
+                d.documents,
                 e.independent_sources,
                 "; ".join(e.disputed),
                 d.sources[0].quote if d.sources else "",
-                "; ".join(s.title or s.path for s in d.sources),
+                "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
                 *_analyst_cells(d),
             ]
         )
@@ -273,9 +273,9 @@ def md_escape(text: str) -> str:
 
 
 def to_markdown(items: list[EventDetail], heading: str) -> str:
-    """Year and month headings, an entry per event with its quotes, a footnote per source."""
+    """Year and month headings, an entry per event with its quotes, a footnote per document."""
     lines = [f"# {md_escape(heading)}", "", f"{len(items)} event{'s' if len(items) != 1 else ''}.", ""]
-    notes: dict[tuple[int, int], int] = {}  # (document, start) -> footnote number
+    notes: dict[int, int] = {}  # document -> footnote number
     footnotes: list[str] = []
     year = month = None
     for d in items:
@@ -293,19 +293,21 @@ def to_markdown(items: list[EventDetail], heading: str) -> str:
         lines.append(f"- **{e.date or 'undated'}** · {md_escape(e.type)} / {md_escape(e.sub_type)}{killed}  ")
         lines.append(f"  {md_escape(e.summary)}  ")
         lines.append(f"  Actors: {actors}. Places: {places}.")
-        reports = len({s.document_id for s in d.sources})
-        if reports > 1:
-            lines.append(f"  {reports} reports, {e.independent_sources} independent.")
+        if d.documents > 1:
+            lines.append(f"  {d.documents} reports, {e.independent_sources} independent.")
         if e.disputed:
             lines.append(f"  Its sources disagree on: {', '.join(e.disputed)}.")
         lines += _markdown_review(d)
+        quoted = set()
         for s in d.sources:
-            key = (s.document_id, s.start)
-            if key not in notes:
-                notes[key] = len(notes) + 1
+            if s.document_id not in notes:
+                notes[s.document_id] = len(notes) + 1
                 source = ", ".join(md_escape(x) for x in (s.title or Path(s.path).name, s.publisher, s.published) if x)
-                footnotes.append(f"[^{notes[key]}]: {source}.")
-            lines += ["", f"  > {md_escape(' '.join(s.quote.split()))} [^{notes[key]}]"]
+                footnotes.append(f"[^{notes[s.document_id]}]: {source}.")
+            quote = " ".join(s.quote.split())
+            if (s.document_id, quote) not in quoted:  # a sentence retold in one article is quoted once
+                quoted.add((s.document_id, quote))
+                lines += ["", f"  > {md_escape(quote)} [^{notes[s.document_id]}]"]
         lines.append("")
     if footnotes:
         lines += ["---", "", *footnotes, ""]
@@ -349,6 +351,8 @@ def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
         except OSError as e:
             raise ExportError(f"{path}: {e.strerror or e}; nothing written", e.errno in _REFUSED) from None
         try:
+            # mkstemp makes the file 0600; an export is the user's to share, as any file they make
+            os.fchmod(fd, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(content)
             os.replace(tmp, target)
@@ -357,6 +361,18 @@ def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    """The process's umask: from /proc where Linux gives it, else the only way POSIX offers, by
+    setting it and back (for an instant another thread's new file would get no mask)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
+    except (OSError, StopIteration):
+        mask = os.umask(0)
+        os.umask(mask)
+        return mask
 
 
 class UnknownFormat(ValueError):
@@ -389,12 +405,15 @@ def _undated(n: int, why: str) -> list[str]:
 
 
 def to_geojson(items: list[EventDetail], heading: str) -> str:
-    """A FeatureCollection: each event a Feature at the first of its places that has a point
-    (`geometry: null` when none has), with flat properties a GIS can style by and the nested ones."""
+    """A FeatureCollection: each event a Feature at the most precise of its places that has a point
+    (a town before a division before a country; `geometry: null` when none has), saying which
+    place and how precise (`point_precision`), with flat properties a GIS can style by and the
+    nested ones."""
     features = []
     for d in items:
         e = d.event
-        at = next((p for p in d.places if p.lat is not None and p.lon is not None), None)
+        located = [p for p in d.places if p.lat is not None and p.lon is not None]
+        at = min(located, key=lambda p: _PRECISIONS.index(_point_precision(p)), default=None)
         features.append(
             {
                 "type": "Feature",
@@ -405,16 +424,24 @@ def to_geojson(items: list[EventDetail], heading: str) -> str:
                     "actor1": next((n for n, r in e.actors if r == "actor1"), None),
                     "actors": [{"name": n, "role": r} for n, r in e.actors],
                     "place": at.name if at else None,
+                    "point_precision": _point_precision(at) if at else None,
                     "country": at.country if at else None,
                     "admin1": at.admin1 if at else None,
                     "places": [_place(p) for p in d.places],
                     "fatalities": e.fatalities,
                     "summary": e.summary,
-                    "source_count": len(d.sources),
+                    "source_count": d.documents,
                 },
             }
         )
     return json.dumps({"type": "FeatureCollection", "name": heading, "features": features}, ensure_ascii=False) + "\n"
+
+
+_PRECISIONS = ["town", "division", "country"]  # finest first
+
+
+def _point_precision(p: PlaceInfo) -> str:
+    return {"country": "country", "admin1": "division"}.get(p.kind, "town")
 
 
 def _place(p: PlaceInfo) -> dict:
@@ -534,7 +561,7 @@ def to_timesketch(items: list[EventDetail]) -> Rendered:
             "latitude": at.lat if at else None,
             "longitude": at.lon if at else None,
             "fatalities": e.fatalities,
-            "source_count": len(d.sources),
+            "source_count": d.documents,
             "quote": d.sources[0].quote if d.sources else "",
             "sources": "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
         }

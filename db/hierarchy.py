@@ -168,7 +168,7 @@ class Trees:
         its kind and group."""
         if name not in self._named_actors:
             plain = PERIOD.sub("", name).strip()
-            known = self._gazetteer_actor(name) or self._gazetteer_actor(plain)
+            known = self._gazetteer_actor(name) or self._gazetteer_actor(plain) or self._gazetteer_part(name)
             if known:
                 actor_id = self.actor(known)
             elif (stored := self._stored_ancestors("actors", slug(plain))) is not None:
@@ -183,6 +183,14 @@ class Trees:
             self._alias("actor", actor_id, name)
             self._named_actors[name] = actor_id
         return self._named_actors[name]
+
+    def _gazetteer_part(self, name: str) -> Actor | None:
+        """The gazetteer actor one part of an ACLED name is: ACLED writes an abbreviation before its
+        name ("HTS: Hayat Tahrir al Sham") and a state's unit after its period ("Military Forces of
+        Iran (1979-) Islamic Revolutionary Guard Corps"). None unless exactly one part is known."""
+        parts = [p.strip() for p in (*name.split(":", 1), PERIOD.split(name)[-1]) if p.strip() and p.strip() != name]
+        found = {a.id: a for p in parts if (a := self._gazetteer_actor(p))}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _stored_ancestors(self, table: str, entity_id: str) -> tuple[str, ...] | None:
         """The ancestors of a stored place or actor, nearest first; None if it is not stored."""

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from db import counts
 from db.hierarchy import Trees
-from db.schema import connect
+from db.schema import about_the_file, connect, database_error
 from ingest.dates import Interval, parse_published
 from ingest.model import Article, Event, Fatalities, Telling
 
@@ -21,12 +21,18 @@ from ingest.model import Article, Event, Fatalities, Telling
 @contextmanager
 def writing(db_path: Path) -> Iterator[sqlite3.Connection]:
     """The store (created if missing) in one write transaction: committed when the block ends, rolled
-    back if it raises, so readers see the old state or the new one and a killed writer leaves the old one."""
+    back if it raises, so readers see the old state or the new one and a killed writer leaves the old one.
+    A damaged page met on the way, a full disk or an I/O error is raised as what it is (db.schema's
+    Damaged, Unreadable), naming the store."""
     conn = connect(db_path, create=True, user=False)
     try:
         with conn:
             conn.execute("BEGIN IMMEDIATE")  # the write lock, waited for now, not failed on a stale read later
             yield conn
+    except sqlite3.Error as e:
+        if not about_the_file(e):
+            raise
+        raise (database_error(db_path, e) or e) from None
     finally:
         conn.close()
 
@@ -35,6 +41,22 @@ def is_stored(conn, sha256: str) -> bool:
     """Whether a text is stored already: it is not added twice. One index lookup, where reading
     every stored hash first would read a million with the ACLED rows."""
     return conn.execute("SELECT 1 FROM documents WHERE key = ?", (sha256,)).fetchone() is not None
+
+
+def stored_sources(conn, sources: list[str]) -> set[str]:
+    """Which of these paths or URLs name a stored document (by the path or URL it was read from)."""
+    found: set[str] = set()
+    for i in range(0, len(sources), 400):  # within SQLite's bound on a statement's variables
+        chunk = sources[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        found |= {
+            value
+            for row in conn.execute(
+                f"SELECT path, url FROM documents WHERE path IN ({marks}) OR url IN ({marks})", chunk * 2
+            )
+            for value in row
+        }
+    return found & set(sources)
 
 
 def add_document(conn, article: Article) -> None:
@@ -92,7 +114,10 @@ def remove_articles_except(conn, keep: set[str]) -> None:
 
 
 def display_path(path: str) -> str:
-    """Relative to the working directory when inside it: the database stays portable."""
+    """Relative to the working directory when inside it: the database stays portable. A URL is
+    kept as it is."""
+    if "://" in path:
+        return path
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import re
@@ -116,6 +117,7 @@ class PlaceInfo:
     admin1: str | None  # the first-level division's name (its own, for a division)
     lat: float | None
     lon: float | None
+    kind: str = "city"  # country | admin1 | capital | city | town...: how precise its point is
 
 
 @dataclass
@@ -132,6 +134,12 @@ class EventDetail:
     note: str | None
     tags: tuple[str, ...]  # in the order they were added (db/annotations.py)
     as_named: dict[str, str] = field(default_factory=dict)  # actor name -> as the source wrote it, where it differs
+
+    @property
+    def documents(self) -> int:
+        """The event's sources, counted as everywhere: the documents that report it, however many
+        of their sentences are quoted."""
+        return len({s.document_id for s in self.sources})
 
 
 @dataclass
@@ -198,8 +206,35 @@ def _resolve(conn, name: str, kind: str) -> str:
             choices = "; ".join(f"{_label(conn, kind, i)} [{i}] ({counts.get(i, 0)} events)" for i in ids)
             raise QueryError(f"{name!r} names several {table}: {choices}; give an id or a qualifier in brackets")
     if not ids:
-        raise QueryError(f"no {kind} called {name!r} in this database")
+        close = close_names(conn, kind, name)
+        raise QueryError(
+            f"no {kind} called {name!r} in this database" + (f"; close: {', '.join(close)}" if close else "")
+        )
     return ids[0]
+
+
+def close_names(conn, kind: str, name: str, n: int = 3) -> list[str]:
+    """Names of the {kind}s some event names, spelt close to `name`: what to offer when a name is
+    unknown or names no event. Only on such a miss: it reads every name that has events."""
+    rows = conn.execute(
+        f"SELECT a.key, e.name FROM {kind}_aliases a JOIN {kind}s e ON e.id = a.{kind}_id"
+        f" WHERE a.{kind}_id IN (SELECT DISTINCT {kind}_id FROM event_{kind}s)"
+    ).fetchall()
+    named = dict(rows)  # an alias's key -> its entity's own name
+    close = difflib.get_close_matches(alias_key(name), named, n=4 * n, cutoff=0.6)
+    return list(dict.fromkeys(named[k] for k in close))[:n]
+
+
+def no_events_hint(conn, kind: str, name: str) -> str | None:
+    """Why a filter on a known name found nothing, when it is that no event names it at all, with
+    the close names that some event does name; None when events name it."""
+    entity = _resolve(conn, name, kind)
+    if conn.execute(f"SELECT 1 FROM event_{kind}s WHERE {kind}_id = ? LIMIT 1", (entity,)).fetchone():
+        return None
+    close = [c for c in close_names(conn, kind, name) if alias_key(c) != alias_key(name)]
+    return f"no event here names the {kind} {name!r}" + (
+        f"; close names that some do: {', '.join(close)}" if close else ""
+    )
 
 
 def _named(conn, kind: str, name: str) -> list[str]:
@@ -349,7 +384,8 @@ def _where(f: Filter) -> tuple[str, list]:
         # An event from `since` on begins then or later, or began less than a year before (none
         # lasts longer) and lasts into it: those few are read from the index of the events that
         # last more than a day, so the date index walk never reads the events themselves.
-        since, back = f.since.isoformat(), (f.since - timedelta(days=MAX_SPAN_DAYS)).isoformat()
+        span = timedelta(days=MAX_SPAN_DAYS)
+        since, back = f.since.isoformat(), (max(f.since, date.min + span) - span).isoformat()  # 0001: from 0001
         clauses.append(
             "e.date_start >= ? AND (e.date_start >= ? OR e.seq IN (SELECT seq FROM events"
             " WHERE date_end > date_start AND date_start >= ? AND date_start < ? AND date_end >= ?))"
@@ -607,8 +643,26 @@ _DETAIL_ROW = (  # a row, and what the detail adds
 
 
 def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[EventRow]:
-    rowids = [r[0] for r in _in_date_order(conn, "e.seq", f, limit, plain=True)]
-    return events_by_rowids(conn, rowids)
+    return [row for page in list_pages(conn, f, limit) for row in page]
+
+
+def list_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Iterator[list[EventRow]]:
+    """The events in date order (undated last), `size` at a time, read as they are asked for: the
+    first page comes at once and memory stays flat, whatever the number of events."""
+    dated, undated, params = _date_order_sql("e.seq", f)
+    left = limit
+    for sql in (dated, undated):
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        try:
+            cursor.execute(sql + (f" LIMIT {int(left)}" if left is not None else ""), params)
+            while seqs := [r[0] for r in cursor.fetchmany(size)]:
+                yield events_by_rowids(conn, seqs)
+                left = None if left is None else left - len(seqs)
+        except sqlite3.OperationalError as e:
+            raise _search_error(e, sql) from None
+        if left == 0:
+            return
 
 
 def events_by_ids(conn, ids: list[str], layer: bool = True) -> list[EventRow]:
@@ -624,8 +678,11 @@ def events_by_rowids(conn, rowids) -> list[EventRow]:
 def _page(conn, column: str, keys: list, key_of, layer: bool = True) -> list[EventRow]:
     if not keys:
         return []
-    found = conn.execute(_ROW + f" WHERE {column} IN ({_marks(keys)})", keys)
-    rows = {key_of(row): row for row in map(_event_row, found)}
+    rows = {
+        key_of(row): row
+        for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500))  # SQLite bounds a statement's variables
+        for row in map(_event_row, conn.execute(_ROW + f" WHERE {column} IN ({_marks(chunk)})", chunk))
+    }
     page = [rows[k] for k in keys if k in rows]
     _entities(conn, page)
     if layer:
@@ -745,7 +802,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     for row in rows:
         e = events[row.id]
         place_infos = [
-            PlaceInfo(pid, name, country, countries.get(country), name if kind == "admin1" else admin1, lat, lon)
+            PlaceInfo(pid, name, country, countries.get(country), name if kind == "admin1" else admin1, lat, lon, kind)
             for _, pid, name, country, admin1, lat, lon, kind in places.get(row.rowid, [])
         ]
         sources = quoted.get(row.id, [])
@@ -953,7 +1010,7 @@ def month_counts(
 class Stats:
     documents: int
     events: int
-    sources: int
+    quotes: int  # quoted sentences; a document is one source however many it gives
     multi_source_events: int
     undated_events: int
     actors: int
@@ -973,7 +1030,7 @@ def stats(conn) -> Stats:
     return Stats(
         documents=one("SELECT count(*) FROM documents"),
         events=one("SELECT count(*) FROM events"),
-        sources=one("SELECT count(*) FROM evidence"),
+        quotes=one("SELECT count(*) FROM evidence"),
         multi_source_events=one("SELECT count(*) FROM events WHERE sources > 1"),
         undated_events=one("SELECT count(*) FROM events WHERE date_start IS NULL"),
         actors=one("SELECT count(DISTINCT actor_id) FROM event_actors WHERE direct"),

@@ -14,11 +14,71 @@ SCHEMA_VERSION = 10
 
 
 class DatabaseError(RuntimeError):
-    """A database this program cannot use: not ours, newer than us, or unreadable."""
+    """A database this program cannot use, said in one line naming the file."""
 
 
 class NotOurs(DatabaseError):
-    """The file is not a timeline database this program can use: foreign, damaged or newer."""
+    """Not a timeline database this program can use: not a database at all, a foreign schema, or a
+    newer one. `load --force` may set it aside and build a new store in its place."""
+
+
+class Damaged(DatabaseError):
+    """A timeline database with a damaged page: `load --force` may set it aside, as one not ours."""
+
+
+class Unreadable(DatabaseError):
+    """A database that could not be read or written for a reason outside it: a full disk, an I/O
+    error, a file that cannot be opened. It may be intact: nothing ever replaces it for this."""
+
+
+def database_error(path: str | Path, e: sqlite3.Error, opening: bool = False) -> DatabaseError | None:
+    """What an SQLite error says about the database at `path`, as one of ours (None when another
+    process holds the lock: a wait that ran out, not a file that is wrong). The one place that
+    reads SQLite's result codes; `opening`: raised while the file was being opened."""
+    if _busy(e):
+        return None
+    code, primary = getattr(e, "sqlite_errorcode", None), _result(e)
+    detail = f"{e}, {e.sqlite_errorname}" if code is not None else str(e)
+    if primary == sqlite3.SQLITE_NOTADB:
+        return NotOurs(f"{path}: not a database ({detail}); left as it is")
+    if primary == sqlite3.SQLITE_CORRUPT:
+        return Damaged(f"{path}: damaged ({detail}); left as it is")
+    if primary in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+        full = primary == sqlite3.SQLITE_FULL or _disk_full(Path(path))
+        why = "the disk is full" if full else "an I/O error"
+        if opening:
+            return Unreadable(f"{path}: cannot be opened: {why} ({detail}); left as it is")
+        done = "read" if code in (sqlite3.SQLITE_IOERR_READ, sqlite3.SQLITE_IOERR_SHORT_READ) else "written"
+        return Unreadable(
+            f"{path}: could not be {done}: {why} ({detail}); this command stored nothing, and what was"
+            " stored before is as it was"
+        )
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return Unreadable(f"{path}: cannot be opened ({detail}); left as it is")
+    if primary == sqlite3.SQLITE_READONLY:
+        return DatabaseError(f"{path}: read-only ({detail}); nothing written")
+    return DatabaseError(f"{path}: {detail}")
+
+
+def about_the_file(e: sqlite3.Error) -> bool:
+    """Whether an error is the database file's (damaged, not a database, a full disk, an I/O error,
+    cannot be opened or written), not the statement's: no other row or file would fare better."""
+    return _result(e) in (
+        sqlite3.SQLITE_CORRUPT,
+        sqlite3.SQLITE_NOTADB,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_READONLY,
+    )
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the file system holding `path` has no block left for this process."""
+    try:
+        return os.statvfs(path if path.exists() else path.parent).f_bavail == 0
+    except OSError:
+        return False
 
 
 TABLES = """
@@ -394,31 +454,25 @@ def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite
     annotations attached as `user`. Bulk writers (load, ingest, import) pass create=True and
     user=False: their `BEGIN IMMEDIATE` then takes the store's write lock alone, and annotations
     never wait. A store or user database this process cannot write is opened read-only: every view
-    works, and a write says `read_only` is why."""
+    works, and a write says `read_only` is why. What goes wrong while opening is said as what it
+    is (`database_error`): a full disk is never taken for a file that is not ours."""
+    _refuse_what_cannot_hold_a_store(str(path))
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(f"{path}: no such database (run `timeline load` first)")
     why_read_only = read_only(path)
     if create and why_read_only:
         raise DatabaseError(f"{path}: {why_read_only}; nothing written")
-    conn = _open(path, why_read_only)
-    conn.row_factory = sqlite3.Row
+    conn = None
     try:
+        conn = _open(path, why_read_only)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys=ON")
         try:
-            conn.execute("PRAGMA foreign_keys=ON")
             refuse_foreign(conn)  # first: a file that is not ours is refused before anything changes it
-        except DatabaseError as e:
+        except NotOurs as e:
             raise NotOurs(f"{path}: {e}; left as it is") from None
-        except sqlite3.DatabaseError as e:
-            if _busy(e):
-                raise
-            raise NotOurs(f"{path}: not a timeline database ({e}); left as it is") from None
-        try:
-            _attach_user(conn, user_path(path))
-        except sqlite3.DatabaseError as e:
-            if _busy(e):
-                raise
-            raise DatabaseError(f"{user_path(path)}: the stars, tags and notes cannot be read ({e})") from None
+        _attach_user(conn, user_path(path))
         if why_read_only:
             _refuse_upgrade(conn, path, why_read_only)
         else:
@@ -429,19 +483,38 @@ def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite
                 conn.execute(f"PRAGMA {schema}.synchronous=NORMAL")
         if not user:
             conn.execute("DETACH DATABASE user")
+    except sqlite3.Error as e:
+        if conn is not None:
+            conn.close()
+        raise (database_error(path, e, opening=True) or e) from None
     except BaseException:
-        conn.close()
+        if conn is not None:
+            conn.close()
         raise
     return conn
+
+
+def _refuse_what_cannot_hold_a_store(given: str) -> None:
+    """A store is a file that lasts: not SQLite's `:memory:` or a URI (`file:x.db?mode=memory`
+    would load into memory and keep nothing), not a device, a folder or a pipe."""
+    if given in ("", ":memory:") or given.startswith("file:"):
+        raise DatabaseError(f"{given!r}: not a file's path (a URI or :memory: keeps nothing); give a file's path")
+    if os.path.exists(given) and not os.path.isfile(given):
+        raise DatabaseError(f"{given}: not a regular file, so it cannot hold a store")
 
 
 def read_only(path: Path) -> str | None:
     """Why this process cannot write the database at `path` (None when it can). SQLite writes
     NAME-wal and NAME-shm beside NAME, so the folder must be writable too."""
+    folder = path.parent
+    if not folder.is_dir():
+        return f"its folder {folder} does not exist"
+    if os.statvfs(path if path.exists() else folder).f_flag & os.ST_RDONLY:
+        return f"its file system ({folder}) is mounted read-only"
     if path.exists() and not os.access(path, os.W_OK):
         return "the file is read-only"
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        return f"its folder {path.parent} is read-only"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"its folder {folder} is read-only"
     return None
 
 
@@ -451,33 +524,56 @@ def _uri(path: Path, immutable: bool = False) -> str:
 
 def _open(path: Path, why_read_only: str | None) -> sqlite3.Connection:
     if not why_read_only:
-        return sqlite3.connect(path, timeout=BUSY_SECONDS, uri=True)
+        return sqlite3.connect(path, timeout=BUSY_SECONDS)  # a file's path, never read as a URI
     conn = sqlite3.connect(_uri(path), timeout=BUSY_SECONDS, uri=True)
     if not _readable(conn, "main"):
         conn.close()
+        _refuse_pending_wal(path, why_read_only)
         conn = sqlite3.connect(_uri(path, immutable=True), timeout=BUSY_SECONDS, uri=True)
     return conn
 
 
 def _readable(conn: sqlite3.Connection, schema: str) -> bool:
-    """A read-only WAL database needs its -shm file, which SQLite cannot create read-only; without
-    it, the file is read as `immutable` (no -shm means no other connection is open, and the last
-    to close left the WAL merged into the file)."""
+    """A read-only WAL database needs its -shm file, which SQLite cannot create read-only
+    (SQLITE_READONLY, or SQLITE_CANTOPEN on a read-only file system); without it, the file is
+    read as `immutable` (no -shm means no other connection is open, and the last to close left
+    the WAL merged into the file: `_refuse_pending_wal` makes sure)."""
     try:
         conn.execute(f"SELECT count(*) FROM {schema}.sqlite_master").fetchone()
         return True
     except sqlite3.OperationalError as e:
-        if "readonly" not in str(e):
+        if _result(e) not in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
             raise
         return False
+
+
+def _refuse_pending_wal(path: Path, why_read_only: str) -> None:
+    """Read as `immutable`, a database would silently miss what its -wal file still holds."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise Unreadable(
+            f"{path}: cannot be read: its -wal file holds changes not yet merged into it, and {why_read_only},"
+            " so SQLite cannot make the -shm file it needs to read them"
+        )
 
 
 def _attach_user(conn: sqlite3.Connection, path: Path) -> None:
     """Attach the user's annotations. One this process cannot write is attached read-only, or, if it
     does not exist yet, as an empty one in memory (a read-only store has no stars to show), and
-    then the connection writes nothing: a star would vanish with the process."""
-    writable = not read_only(path)
-    if writable:
+    then the connection writes nothing: a star would vanish with the process. One that cannot be
+    read is said in one line naming it: never a reason to set the store aside."""
+    try:
+        _attach_user_database(conn, path)
+    except sqlite3.Error as e:
+        error = database_error(path, e, opening=True)
+        if error is None:
+            raise
+        raise DatabaseError(f"{error}: it holds the stars, tags and notes") from None
+
+
+def _attach_user_database(conn: sqlite3.Connection, path: Path) -> None:
+    why_read_only = read_only(path)
+    if not why_read_only:
         conn.execute("ATTACH DATABASE ? AS user", (str(path),))
         if conn.execute("PRAGMA user.user_version").fetchone()[0] != USER_VERSION:
             _upgrade_user(path)
@@ -493,10 +589,11 @@ def _attach_user(conn: sqlite3.Connection, path: Path) -> None:
         if _readable(conn, "user"):
             return
     except sqlite3.OperationalError as e:
-        if "readonly" not in str(e):
+        if _result(e) not in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
             raise
     if conn.execute("SELECT 1 FROM pragma_database_list WHERE name = 'user'").fetchone():
         conn.execute("DETACH DATABASE user")
+    _refuse_pending_wal(path, why_read_only)
     conn.execute("ATTACH DATABASE ? AS user", (_uri(path, immutable=True),))
 
 
@@ -509,9 +606,15 @@ def _refuse_upgrade(conn: sqlite3.Connection, path: Path, why_read_only: str) ->
         raise DatabaseError(f"{path}: {state}, and {why_read_only}")
 
 
-def _busy(e: sqlite3.DatabaseError) -> bool:
+def _result(e: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of an error (SQLITE_IOERR for SQLITE_IOERR_SHMSIZE)."""
+    code = getattr(e, "sqlite_errorcode", None)
+    return code & 0xFF if code is not None else None
+
+
+def _busy(e: sqlite3.Error) -> bool:
     """Another process holds the lock: a wait that ran out, not a file that is wrong."""
-    return isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e))
+    return _result(e) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def set_aside(path: Path) -> Path:
@@ -525,14 +628,18 @@ def set_aside(path: Path) -> Path:
 
 
 def refuse_foreign(conn: sqlite3.Connection) -> None:
-    """Raise for a database that is not a timeline database, or of a newer schema; read only."""
+    """Raise NotOurs for a database that is not a timeline database, or of a schema version this
+    program never wrote (newer, or not a version at all: 0, -1, 'x', 2.5); read only. An empty
+    schema_version table is a store whose creation was cut short: ensure_schema finishes it."""
     tables = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
     if tables and "schema_version" not in tables:
-        raise DatabaseError("not a timeline database: it has tables but no schema_version")
+        raise NotOurs("not a timeline database: it has tables but no schema_version")
     if "schema_version" in tables:
         row = conn.execute("SELECT version FROM main.schema_version").fetchone()
+        if row and not (isinstance(row[0], int) and row[0] >= 1):
+            raise NotOurs(f"not a timeline database: schema version {row[0]!r} is none this program wrote")
         if row and row[0] > SCHEMA_VERSION:
-            raise DatabaseError(f"schema version {row[0]} is newer than this program's ({SCHEMA_VERSION})")
+            raise NotOurs(f"schema version {row[0]} is newer than this program's ({SCHEMA_VERSION})")
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:

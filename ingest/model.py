@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ingest.dates import Interval
 from ingest.gazetteer import Actor, Place
+from ingest.headline import headline
 
 
 @dataclass
@@ -101,16 +102,13 @@ def event_id(document_sha: str, start: int, end: int, sub_type: str) -> str:
 
 
 def summary_of(event: Event) -> str:
-    """One line: who did what to whom, where, with how many killed."""
-    sub_type, actors, places, fatal = event.sub_type, event.actors, event.places, event.fatalities
-    doer = next((a.name for a, r in actors if r == "actor1"), None)
-    target = next((a.name for a, r in actors if r == "actor2"), None)
-    what = sub_type.split("/")[0] if "/" in sub_type and not sub_type.startswith("Air") else sub_type
-    parts = [f"{doer}: " if doer else "", what.lower() if doer else what]
-    if target:
-        parts.append(f" against {target}")
-    if places:
-        parts.append(f" in {places[0].name}")
-    if fatal and fatal.best:
-        parts.append(f" ({fatal.best}{'+' if fatal.high is None else ''} killed)")
-    return "".join(parts)
+    """One line in a headline's words: who did what to whom, where (its first town, else its first
+    place), with how many killed."""
+    doer = next((a.name for a, r in event.actors if r == "actor1"), None)
+    target = next((a.name for a, r in event.actors if r == "actor2"), None)
+    place = next((p for p in event.places if p.kind not in ("country", "admin1")), None) or next(
+        iter(event.places), None
+    )
+    fatal = event.fatalities
+    killed = f"{fatal.best}{'+' if fatal.high is None else ''}" if fatal and fatal.best else None
+    return headline(event.sub_type, doer, target, place.name if place else None, killed)

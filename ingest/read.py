@@ -9,6 +9,7 @@ import yaml
 
 from ingest.dates import parse_published
 from ingest.header import read_header
+from ingest.language import language_of, language_warning
 from ingest.model import Article
 from ingest.text import is_latin_line
 
@@ -24,15 +25,19 @@ def read_article(path: Path, overrides: dict | None = None) -> Article:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise ArticleError(f"{size / 1e6:.0f} MB is too big for one article (limit {MAX_BYTES / 1e6:.0f} MB): split it")
-    raw = path.read_bytes()
+    return parse_article(path.read_bytes(), str(path), path.suffix.lower() in (".html", ".htm"), overrides)
+
+
+def parse_article(raw: bytes, origin: str, html: bool, overrides: dict | None = None) -> Article:
+    """An article from the bytes of a file or a web page; `origin` is its path or URL."""
     if b"\x00" in raw[:4096]:
         raise ArticleError("binary file, not an article")
     text, encoding = _decode(raw)
-    if path.suffix.lower() in (".html", ".htm"):
-        article = _from_html(text, path)
+    if html:
+        article = _from_html(text, origin)
     else:
         meta, body = split_front_matter(text)
-        article = _from_meta(meta, body, path)
+        article = _from_meta(meta, body, origin)
     for key, value in (overrides or {}).items():
         if value is not None:
             setattr(article, key, parse_published(value) if key == "published" else value)
@@ -48,7 +53,10 @@ def read_article(path: Path, overrides: dict | None = None) -> Article:
     if encoding != "utf-8":
         article.warnings.append(f"not UTF-8: read as {encoding}")
     if not any(is_latin_line(line) for line in article.text.splitlines()):
-        article.warnings.append("no text in Latin script: stored, but nothing is extracted from it")
+        script = language_of(article.text) or "another script"
+        article.warnings.append(f"written in {script}, not in Latin script: stored, but nothing is extracted from it")
+    elif warning := language_warning(article.text):
+        article.warnings.append(warning)
     return article
 
 
@@ -96,7 +104,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _from_meta(meta: dict, body: str, path: Path) -> Article:
+def _from_meta(meta: dict, body: str, origin: str) -> Article:
     try:
         published = parse_published(meta.get("published") or meta.get("date"))
     except ValueError as e:
@@ -105,7 +113,7 @@ def _from_meta(meta: dict, body: str, path: Path) -> Article:
     if published and precision in ("month", "year") and published.precision == "day":
         published = parse_published(str(meta["published"])[: 7 if precision == "month" else 4])
     return Article(
-        path=str(path),
+        path=origin,
         text=body,
         title=_str(meta.get("title")),
         publisher=_str(meta.get("publisher")),
@@ -121,7 +129,7 @@ def _str(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _from_html(html: str, path: Path) -> Article:
+def _from_html(html: str, origin: str) -> Article:
     import trafilatura  # heavy: only for HTML
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
@@ -135,7 +143,7 @@ def _from_html(html: str, path: Path) -> Article:
         except ValueError:
             published = None
     return Article(
-        path=str(path),
+        path=origin,
         text=text + "\n",
         title=meta.title,
         publisher=meta.sitename,

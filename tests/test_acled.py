@@ -1,5 +1,6 @@
 """ACLED import on small fixtures written with ACLED's exact headers (never ACLED's own data)."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,13 @@ def test_without_prune_a_row_gone_from_the_file_stays(tmp_path):
     report = import_acled(FIXTURES / "acled_week_revised.csv", db)
     assert (report.added, report.revised, report.removed) == (1, 1, [])
     assert queries.count_events(connect(db)) == 5
+
+
+def test_list_reads_a_result_larger_than_a_statement_can_name(tmp_path):
+    """SQLite bounds a statement's variables (32,766 in its default build, 250,000 in Debian's; a
+    country of ACLED holds more events): a list of more events than the bound works."""
+    db = tmp_path / "t.db"
+    import_acled(generate(3000, tmp_path / "acled.csv"), db)
+    conn = connect(db)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 1000)
+    assert len(queries.list_events(conn)) == 3000

@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import re
+import shlex
 import struct
 import subprocess
 import termios
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 from rich.cells import cell_len
 
 from cli import TSV_COLUMNS, main
-from tests.helpers import CLI, ROOT
+from tests.helpers import CLI, ROOT, write_article
 from tui.text import clip
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -127,3 +128,35 @@ def test_clip_fits_and_never_cuts_without_an_ellipsis(text):
         shown = clip(text, width)
         assert cell_len(shown) <= width
         assert shown == whole or (shown.endswith("…") and whole.startswith(shown[:-1].rstrip()))
+
+
+def test_db_is_read_before_or_after_the_command_and_two_different_ones_are_refused(tmp_path):
+    """`timeline --db x.db ingest a.md` once wrote into ./timeline.db: the option is read wherever
+    it is given, and from TIMELINE_DB."""
+    article = write_article(tmp_path, "a.md", "A car bomb killed 5 people in Azaz on Monday.", published="2020-01-02")
+    other = tmp_path / "other" / "x.db"
+    other.parent.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "TIMELINE_DB"}
+
+    def timeline(*args: str, **extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*CLI, *args], cwd=tmp_path, capture_output=True, text=True, env=env | extra)
+
+    assert timeline("--db", str(other), "ingest", str(article)).returncode == 0
+    assert other.exists() and not (tmp_path / "timeline.db").exists()
+    listed = timeline("--db", str(other), "list")
+    assert listed.returncode == 0 and "Azaz" in listed.stdout
+    assert "Azaz" in timeline("list", TIMELINE_DB=str(other)).stdout
+    refused = timeline("--db", str(other), "list", "--db", str(tmp_path / "y.db"))
+    assert refused.returncode == 2 and "given twice" in refused.stderr
+    assert not (tmp_path / "y.db").exists()
+
+
+def test_the_readmes_samples_are_what_the_commands_print_at_80_columns(seed_db_master):
+    """Each README block that opens with `$ timeline …` shows that command's lines on the seed
+    articles in an 80-column terminal: a sample that no longer matches fails here."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    samples = re.findall(r"```\n\$ timeline ([^\n]+)\n(.*?)```", readme, flags=re.S)
+    assert samples
+    for command, shown in samples:
+        lines = in_terminal([*shlex.split(command), "--db", str(seed_db_master)], 80)
+        assert [line.rstrip() for line in lines] == shown.rstrip("\n").splitlines(), command

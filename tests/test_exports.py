@@ -2,6 +2,7 @@
 Schema written from the TimelineJS3 and Timesketch documentation, and for ACLED's columns our own
 `timeline import acled`), on the seed database and on ACLED rows imported from real files."""
 
+import csv
 import json
 import resource
 import signal
@@ -71,16 +72,19 @@ def test_geojson_is_a_valid_feature_collection_with_lon_lat_points(seed_db):
     events = json.loads(export(seed_db, "json")[0])
     assert [f["id"] for f in collection["features"]] == [e["id"] for e in events]
     for feature, event in zip(collection["features"], events, strict=True):
-        at = next(p for p in event["places"] if p["lat"] is not None)
-        assert feature["geometry"]["coordinates"] == [at["lon"], at["lat"]]  # RFC 7946: longitude first
         props = feature["properties"]
+        at = next(p for p in event["places"] if p["name"] == props["place"])
+        assert feature["geometry"]["coordinates"] == [at["lon"], at["lat"]]  # RFC 7946: longitude first
         assert (props["date"], props["precision"], props["type"], props["sub_type"]) == (
             event["date"],
             event["precision"],
             event["type"],
             event["sub_type"],
         )
-        assert props["source_count"] == len(event["sources"]) and props["summary"] == event["summary"]
+        assert (
+            props["source_count"] == len({s["document"] for s in event["sources"]})
+            and props["summary"] == event["summary"]
+        )
         assert [p["admin1"] for p in props["places"]] == [p["admin1"] for p in event["places"]]
         assert props["country"] == at["country"] and props["fatalities"] == event["fatalities"]
 
@@ -335,3 +339,65 @@ async def test_e_asks_a_format_and_a_file_and_writes_it_off_the_ui_thread(seed_d
         await settle(pilot, app)
     collection = geojson.loads((tmp_path / "timeline-export.geojson").read_text())
     assert collection.is_valid and len(collection["features"]) == queries.count_events(connect(seed_db))
+
+
+def test_a_source_is_a_document_in_every_format_however_many_of_its_sentences_are_quoted(tmp_path):
+    """Two articles, each telling one car bombing in its headline and twice in its text: two sources,
+    one footnote each in Markdown, each sentence quoted once."""
+    from pipeline import ingest
+    from tests.helpers import write_article
+
+    body = (
+        "Car bomb kills five in Azaz\n\nA car bomb killed five people at a market in Azaz on Monday,"
+        " the local council said. The car bomb in Azaz also wounded twelve people.\n"
+    )
+    files = [
+        write_article(
+            tmp_path, f"{name}.md", f"{body}{name}\n", published="2020-01-02", publisher=name, title=f"{name} report"
+        )
+        for name in ("Courier", "Herald")
+    ]
+    db = tmp_path / "t.db"
+    ingest(files, db)
+    (event,) = json.loads(export(db, "json")[0])
+    assert len(event["sources"]) > 2  # quotes: more than the documents
+    (row,) = list(csv.DictReader(export(db, "csv")[0].splitlines()))
+    assert row["sources"] == "2" and row["source_titles"] == "Courier report; Herald report"
+    (feature,) = json.loads(export(db, "geojson")[0])["features"]
+    assert feature["properties"]["source_count"] == 2
+    markdown = export(db, "md")[0]
+    assert "2 reports, 1 independent." in markdown  # near-identical texts: one counted with the other
+    assert [line for line in markdown.splitlines() if line.startswith("[^")] == [
+        "[^1]: Courier report, Courier, 2020-01-02.",
+        "[^2]: Herald report, Herald, 2020-01-02.",
+    ]
+    quotes = [line for line in markdown.splitlines() if line.startswith("  > ")]
+    assert len(quotes) == len(set(quotes))
+    stats = CliRunner().invoke(main, ["stats", "--db", str(db)]).stdout
+    assert f"quotes      {len(event['sources'])}" in stats and "documents   2" in stats
+
+
+def test_an_export_file_takes_the_umask_or_the_mode_of_the_file_it_replaces(tmp_path):
+    db = tmp_path / "t.db"
+    import_acled(FIXTURES / "acled_current.csv", db)
+    run_with_umask = [*CLI, "export", "--db", str(db), "--format", "csv", "-o"]
+    subprocess.run(["sh", "-c", 'umask 022 && exec "$@"', "sh", *run_with_umask, str(tmp_path / "a.csv")], check=True)
+    assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "b.csv").write_text("old")
+    (tmp_path / "b.csv").chmod(0o640)
+    subprocess.run([*run_with_umask, str(tmp_path / "b.csv"), "--force"], check=True)
+    assert (tmp_path / "b.csv").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_geojson_point_is_at_the_events_most_precise_place_and_says_how_precise(tmp_path):
+    from pipeline import ingest
+    from tests.helpers import write_article
+
+    body = "Government forces in Idlib province shelled Saraqib on Monday, killing three people.\n"
+    ingest([write_article(tmp_path, "a.md", body, published="2020-01-08")], tmp_path / "t.db")
+    (event,) = json.loads(export(tmp_path / "t.db", "json")[0])
+    assert [p["name"] for p in event["places"]] == ["Idlib", "Saraqib"]  # the division first
+    (feature,) = json.loads(export(tmp_path / "t.db", "geojson")[0])["features"]
+    saraqib = event["places"][1]
+    assert feature["geometry"]["coordinates"] == [saraqib["lon"], saraqib["lat"]]
+    assert (feature["properties"]["place"], feature["properties"]["point_precision"]) == ("Saraqib", "town")

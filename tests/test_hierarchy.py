@@ -125,7 +125,7 @@ def test_a_wing_files_under_its_group_and_keeps_acleds_name_in_the_detail(world)
     everything = ids(conn, actors=["ISIS"])
     assert wing < everything and any(not i.startswith("acled:") for i in everything)
     detail = queries.event_detail(conn, "acled:TUR300001")
-    assert detail.event.summary.startswith("Military Forces of Turkey: Armed clash")  # lists show no period
+    assert detail.event.summary.startswith("Military Forces of Turkey clash with")  # lists show no period
     assert ("Turkish forces", "actor1") in detail.event.actors  # the period is not in the name
     assert detail.as_named["Turkish forces"] == "Military Forces of Turkey (2016-)"
 
@@ -206,3 +206,47 @@ def test_the_seed_articles_alone_file_every_place_under_a_country(seed_db):
         " WHERE p.parent IS NULL AND p.kind <> 'country' AND p.country IS NOT NULL"
     ).fetchall()
     assert orphans == []
+
+
+def test_acled_names_of_known_groups_meet_the_articles_actor_and_wagner_is_its_own(tmp_path):
+    """ACLED writes an abbreviation before a name ("HTS: ...") and a state's unit after its period
+    ("Military Forces of Iran (1979-) Islamic Revolutionary Guard Corps"): the part the gazetteer
+    knows is the actor, so any of its aliases filters the row. Wagner is not all of Russia's forces."""
+    header = WORLD.read_text(encoding="utf-8").splitlines()[0]
+    row = (
+        "{id},2022-03-0{day},2022,1,Political violence,Battles,Armed clash,{actor},,2,,,,20,,0,Middle East,"
+        "{country},,,,{town},35.0,38.0,1,Src,National,Fighting.,1,,1650000000"
+    )
+    rows = [
+        ("YEM1", 1, "Military Forces of Yemen (2016-) Supreme Political Council", "Yemen", "Sanaa"),
+        ("SYR1", 2, "HTS: Hayat Tahrir al Sham", "Syria", "Idlib"),
+        ("SYR2", 3, "Military Forces of Iran (1979-) Islamic Revolutionary Guard Corps", "Syria", "Albu Kamal"),
+        ("SYR3", 4, "Wagner Group", "Syria", "Palmyra"),
+        ("SYR4", 5, "Military Forces of Russia (2000-)", "Syria", "Palmyra"),
+    ]
+    path = tmp_path / "names.csv"
+    path.write_text(
+        "\n".join([header, *(row.format(id=i, day=d, actor=a, country=c, town=t) for i, d, a, c, t in rows)]) + "\n"
+    )
+    db = tmp_path / "t.db"
+    assert import_acled(path, db).added == 5
+    with connect(db) as conn:
+        for alias in ("Houthis", "Ansar Allah"):
+            assert len(ids(conn, actors=[alias])) == 1, alias
+        assert len(ids(conn, actors=["HTS"])) == 1 and len(ids(conn, actors=["IRGC"])) == 1
+        assert len(ids(conn, actors=["Wagner"])) == 1
+        assert len(ids(conn, actors=["Russian forces"])) == 2  # its own and Wagner's
+
+
+def test_a_name_that_finds_nothing_says_so_with_the_close_names_that_do(seed_db):
+    def listed(*args: str):
+        return CliRunner().invoke(main, ["list", "--db", str(seed_db), *args])
+
+    known_without_events = listed("--actor", "Houthis")
+    assert known_without_events.exit_code == 0 and known_without_events.stdout.count("\n") == 1  # the header
+    assert "no event here names the actor 'Houthis'" in known_without_events.stderr
+    misspelt = listed("--actor", "Irannian forces")
+    assert misspelt.exit_code == 2 and "close: Iranian forces" in misspelt.stderr
+    assert "close: Albu Kamal" in listed("--place", "Albu Kaml").stderr
+    found = listed("--actor", "Iranian forces")
+    assert found.exit_code == 0 and "no event" not in found.stderr

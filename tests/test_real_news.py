@@ -325,3 +325,29 @@ def test_a_name_that_is_a_word_of_a_date_is_no_place():
     (event,) = events_of("Last updated at Jun 142016 Gunmen killed 12 soldiers in the town on Monday.\n", "2016-06-14")
     assert event.date.display() == "2016-06-13"
     assert not any(p.country == "ES" for p in event.places)
+
+
+@pytest.mark.parametrize(
+    "body, language",
+    [
+        (
+            "Au moins cinq personnes ont été tuées mardi dans une explosion à Alep, selon une ONG qui a"
+            " indiqué que le bilan pourrait encore s'alourdir dans la soirée.",
+            "French",
+        ),
+        (
+            "Al menos cinco personas murieron el martes en una explosión en Alepo, según una ONG que"
+            " dijo que la cifra de muertos podría aumentar.",
+            "Spanish",
+        ),
+        ("قتل خمسة أشخاص على الأقل يوم الثلاثاء في انفجار في حلب بحسب منظمة غير حكومية", "Arabic"),
+    ],
+)
+def test_an_article_not_in_english_is_stored_with_a_warning_naming_its_language(tmp_path, body, language):
+    report = ingest([write_article(tmp_path, "a.md", body, published="2020-01-02")], tmp_path / "t.db")
+    assert report.added and any(f"written in {language}" in w for _, w in report.warnings)
+
+
+def test_an_english_article_gets_no_language_warning(tmp_path):
+    report = ingest([write_article(tmp_path, "a.txt", ONE_PARAGRAPH)], tmp_path / "t.db")
+    assert report.added and not any("written in" in w for _, w in report.warnings)

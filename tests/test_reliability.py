@@ -635,3 +635,242 @@ def test_an_older_user_database_that_cannot_be_written_is_read_as_it_is(shared_f
     (event,) = [e for e in json.loads(done.stdout) if e["id"] == target]
     assert (event["tags"], event["note"], event["starred"]) == (["verify", "ahvaz"], "Check", True)
     assert user_db.read_bytes() == before
+
+
+# Issue 29, the store's points: opening on a full disk (3), a read-only file system (4), a damaged
+# page (5), stdout on /dev/full, --since 0001 and odd schema versions (9), version 0 and -1, a --db
+# that cannot hold a store, a missing folder, SIGTERM in the app (15).
+
+
+def run_cli(*args: str, **options) -> subprocess.CompletedProcess:
+    """The `timeline` command in a process of its own, its stderr and stdout as text."""
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, **{"cwd": ROOT, **options})
+
+
+def said_in_one_line(done: subprocess.CompletedProcess) -> str:
+    """The command failed (status 1) with one line on stderr, no traceback: that line."""
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("timeline: "), done.stderr
+    return done.stderr
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A file system of 1 MB of its own (a tmpfs), unmounted after the test: a disk that can be
+    filled or made read-only for real. Mounting needs root (CI runs as root)."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where)], capture_output=True)
+    if mount.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mount.stderr.decode().strip()}")
+    yield where
+    subprocess.run(["umount", "-l", str(where)], check=True)
+
+
+def store_on(folder: Path, seed_db: Path) -> Path:
+    """A copy of the seed store and its user database in `folder`, no -wal or -shm beside them."""
+    import shutil
+
+    from db.schema import user_path
+
+    connect(seed_db).close()  # makes the user database
+    shutil.copy(seed_db, folder / "t.db")
+    shutil.copy(user_path(seed_db), folder / "t.user.db")
+    return folder / "t.db"
+
+
+def fill(folder: Path) -> None:
+    """Write into `folder` until its file system has no block left."""
+    with open(folder / "filler", "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError:
+            pass
+
+
+def no_file_size() -> None:
+    """In the child: a file-size limit of 0 (a disk with no room), its signal ignored so that a
+    write fails with an error SQLite sees instead of killing the process."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+
+STORE_COMMANDS = [
+    ["stats"],
+    ["list"],
+    ["list", "--long"],
+    ["load", str(SEED)],
+    ["load", str(SEED), "--force"],
+    ["import", "acled", str(ROOT / "tests" / "fixtures" / "acled_current.csv")],
+]
+
+
+@pytest.mark.parametrize("disk", ["tmpfs", "file-size limit"])
+def test_a_full_disk_at_opening_is_said_as_such_and_force_never_replaces_the_store(request, tmp_path, seed_db, disk):
+    if disk == "tmpfs":
+        db = store_on(request.getfixturevalue("tmpfs"), seed_db)
+        fill(db.parent)
+        says, limit = "the disk is full", None
+    else:
+        db, says, limit = seed_db, "an I/O error", no_file_size
+    before = db.read_bytes()
+    for command in STORE_COMMANDS:
+        line = said_in_one_line(run_cli(*command, "--db", str(db), preexec_fn=limit))
+        assert f"{db}: cannot be opened: {says}" in line and "not a timeline database" not in line, line
+    assert db.read_bytes() == before
+    assert list(db.parent.glob("*.bak-*")) == []  # --force set nothing aside, and made no empty store
+
+
+def test_a_store_on_a_read_only_file_system_is_read_and_a_write_says_why(tmpfs, seed_db):
+    db = store_on(tmpfs, seed_db)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    exported = run_cli("export", "--db", str(db))
+    assert exported.returncode == 0, exported.stderr
+    target = json.loads(exported.stdout)[0]["id"]
+    for command in (["stats"], ["list", "--long"], ["view", "list"], ["list", "--starred"]):
+        done = run_cli(*command, "--db", str(db))
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+    for command, says in (
+        (["load", str(SEED)], "read-only"),
+        (["ingest", str(SEED / "articles")], "read-only"),
+        (["import", "acled", str(ROOT / "tests" / "fixtures" / "acled_current.csv")], "read-only"),
+        (["annotate", target, "--star"], "read-only"),
+    ):
+        assert says in said_in_one_line(run_cli(*command, "--db", str(db)))
+
+
+async def test_the_app_reads_a_store_on_a_read_only_file_system(tmpfs, seed_db):
+    db = store_on(tmpfs, seed_db)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    app = TimelineApp(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        assert len(app.query_one("#timeline", TimelineView).ids) == queries.count_events(connect(seed_db))
+
+
+def test_a_read_only_store_whose_wal_holds_changes_is_refused_not_read_stale(tmpfs, seed_db):
+    import shutil
+
+    db = store_on(tmpfs, seed_db)
+    writer = sqlite3.connect(db)  # open: the -wal file stays, holding the change
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("UPDATE events SET summary = 'changed' WHERE seq = (SELECT min(seq) FROM events)")
+    writer.commit()
+    shutil.copy(f"{db}-wal", tmpfs / "kept-wal")
+    writer.close()  # merges and deletes the -wal: put it back, as a crash would leave it
+    shutil.copy(tmpfs / "kept-wal", f"{db}-wal")
+    Path(f"{db}-shm").unlink(missing_ok=True)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    line = said_in_one_line(run_cli("stats", "--db", str(db)))
+    assert f"{db}: cannot be read: its -wal file holds changes" in line
+
+
+def damage_a_page_past_the_schema(db: Path) -> None:
+    """Overwrite the root page of the events table: the schema reads, the events do not."""
+    raw = sqlite3.connect(db)
+    root = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'events'").fetchone()[0]
+    page = raw.execute("PRAGMA page_size").fetchone()[0]
+    raw.close()
+    with open(db, "r+b") as f:
+        f.seek(page * (root - 1))
+        f.write(b"\xff" * page)
+
+
+def test_a_damaged_page_is_one_line_and_load_force_replaces_the_store_keeping_it(seed_db):
+    damage_a_page_past_the_schema(seed_db)
+    damaged = seed_db.read_bytes()
+    for command in [c for c in STORE_COMMANDS if "--force" not in c]:
+        line = said_in_one_line(run_cli(*command, "--db", str(seed_db)))
+        assert f"{seed_db}: damaged (database disk image is malformed" in line, line
+    assert seed_db.read_bytes() == damaged
+    done = run_cli("load", str(SEED), "--force", "--db", str(seed_db))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    (backup,) = seed_db.parent.glob("timeline.db.bak-*")
+    assert backup.read_bytes() == damaged
+    conn = connect(seed_db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok" and queries.count_events(conn) > 0
+
+
+@pytest.mark.parametrize("command", [["stats"], ["list", "--long"]])
+def test_stats_and_the_long_list_to_a_full_stdout_say_so_in_one_line(seed_db, command):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [*CLI, *command, "--db", str(seed_db)], cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert said_in_one_line(done).startswith("timeline: stdout: No space left on device")
+
+
+def test_since_year_one_is_a_working_filter(seed_db):
+    result = CliRunner().invoke(main, ["list", "--since", "0001", "--db", str(seed_db)])
+    assert result.exit_code == 0, result.stderr
+    dated = connect(seed_db).execute("SELECT count(*) FROM events WHERE date_start IS NOT NULL").fetchone()[0]
+    assert len(result.stdout.splitlines()) == 1 + dated  # the header, and every dated event
+
+
+@pytest.mark.parametrize("version", ["x", 2.5, 0, -1])
+def test_a_schema_version_this_program_never_wrote_is_not_ours_and_left_as_it_is(seed_db, version):
+    raw = sqlite3.connect(seed_db)
+    raw.execute("UPDATE schema_version SET version = ?", (version,))
+    raw.commit()
+    raw.close()
+    for command in (["stats"], ["load", str(SEED)]):
+        line = said_in_one_line(run_cli(*command, "--db", str(seed_db)))
+        assert f"{seed_db}: not a timeline database: schema version {version!r}" in line, line
+    assert sqlite3.connect(seed_db).execute("SELECT version FROM schema_version").fetchone()[0] == version
+
+
+@pytest.mark.parametrize("given", ["file:m.db?mode=memory", ":memory:", "/dev/null"])
+def test_a_db_that_cannot_hold_a_store_is_refused(tmp_path, given):
+    for command in (["load", str(SEED)], ["stats"]):
+        elsewhere = {"cwd": tmp_path, "env": {**os.environ, "PYTHONPATH": str(ROOT)}}  # this checkout's code
+        line = said_in_one_line(run_cli(*command, "--db", given, **elsewhere))
+        assert "not a file's path" in line or "not a regular file" in line, line
+    assert list(tmp_path.iterdir()) == []  # no file named after the URI either
+
+
+def test_a_db_in_a_folder_that_does_not_exist_says_so(tmp_path):
+    db = tmp_path / "nonexistent" / "dir" / "x.db"
+    for command in (["load", str(SEED)], ["import", "acled", str(ROOT / "tests" / "fixtures" / "acled_current.csv")]):
+        line = said_in_one_line(run_cli(*command, "--db", str(db)))
+        assert f"its folder {db.parent} does not exist" in line and "read-only" not in line, line
+
+
+def test_sigterm_quits_the_app_and_restores_the_terminal(seed_db):
+    import pty
+    import select
+    import signal
+
+    master, terminal = pty.openpty()
+    app = subprocess.Popen(
+        [*CLI, "--db", str(seed_db)],
+        cwd=ROOT,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "TERM": "xterm-256color"},
+        start_new_session=True,
+    )
+    os.close(terminal)
+    try:
+        seen = b""
+        while b"events" not in seen:  # the app is up and drew its title
+            seen += os.read(master, 65536)
+        app.send_signal(signal.SIGTERM)
+        while select.select([master], [], [], 30)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the app is gone, and the terminal with it
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert app.wait(timeout=30) == 128 + signal.SIGTERM
+    finally:
+        app.kill()
+        os.close(master)
+    assert seen.rfind(b"\x1b[?1049l") > seen.rfind(b"\x1b[?1049h")  # out of the alternate screen
+    assert seen.rfind(b"\x1b[?1000l") > seen.rfind(b"\x1b[?1000h")  # mouse reporting off
