@@ -431,6 +431,7 @@ def to_geojson(items: list[EventDetail], heading: str) -> str:
                     "fatalities": e.fatalities,
                     "summary": e.summary,
                     "source_count": d.documents,
+                    **_analyst(d),
                 },
             }
         )

@@ -288,6 +288,9 @@ def test_exports_carry_the_review_the_machines_values_tags_notes_and_stars(seed_
     }
     assert (rows[0]["tags"], rows[0]["note"], rows[0]["starred"]) == ("verify, later", "ask SOHR", "1")
     assert rows[1]["review"] == "confirmed" and rows[2]["reviewed"] == "0"
+    features = json.loads(run(seed_db, "export", "--format", "geojson").stdout)["features"]
+    props = next(f["properties"] for f in features if f["properties"]["id"] == a)
+    assert props["corrected"]["fatalities"]["machine"] == int(machine) and props["tags"] == ["verify, later"]
     md = run(seed_db, "export", "--format", "md").stdout
     assert "Fatalities corrected by Dana on " in md and f", was {machine}." in md
     assert "Reviewed: confirmed." in md and "Tags: verify, later." in md and "Note: ask SOHR" in md
