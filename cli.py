@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
@@ -20,6 +20,10 @@ from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, short_type
 from seed import SEED
 
 DEFAULT_DB = "timeline.db"
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from db.load import WouldDrop
 
 
 def _db_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
@@ -99,6 +103,23 @@ def filter_options(fn):
                 default=1,
                 metavar="N",
                 help="Only events with at least N independent sources (a wire dispatch and its copies count once).",
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def review_options(fn):
+    """What the analyst's layer picks (db/corrections.py): rejected events, tags, reviewed or not."""
+    for option in reversed(
+        [
+            click.option("--rejected", is_flag=True, help="Show the events an analyst rejected too, marked."),
+            click.option("--tag", help="Only the events with this tag."),
+            click.option(
+                "--reviewed/--unreviewed",
+                default=None,
+                help="Only the events an analyst confirmed, rejected or edited; or only the others.",
             ),
         ]
     ):
@@ -310,7 +331,10 @@ def article_progress(files: int) -> ProgressBar:
 )
 @db_option
 def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool = True) -> None:
-    """Rebuild the database from SEED_DIR/articles, keeping stars and notes."""
+    """Rebuild the database from SEED_DIR/articles, keeping stars and notes. Articles ingested from
+    elsewhere are not dropped in silence: load names them and asks on a terminal, and refuses
+    without --force when not on one."""
+    from db.load import WouldDrop
     from db.schema import Damaged, DatabaseError, NotOurs, set_aside
     from pipeline import article_files, load as load_db
 
@@ -330,6 +354,8 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
                 result = load_db(Path(seed_dir), Path(db_path), bar.advance)
     except DatabaseError as e:
         fail(str(e))
+    except WouldDrop as e:
+        result = _load_dropping(e, Path(seed_dir), Path(db_path), force)
     report(result)
     if result.errors and exit_on_error:
         sys.exit(1)
@@ -447,8 +473,10 @@ def _annotated(db_path: Path, ids: list[str]) -> list[str]:
     conn = connect(db_path)
     try:
         rows = conn.execute(
-            "SELECT event_id FROM annotations WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id",
-            (json.dumps(ids),),
+            "SELECT event_id FROM annotations WHERE event_id IN (SELECT value FROM json_each(?))"
+            " UNION SELECT event_id FROM user.tags WHERE event_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY event_id",
+            (json.dumps(ids), json.dumps(ids)),
         )
         return [r[0] for r in rows]
     finally:
@@ -457,25 +485,30 @@ def _annotated(db_path: Path, ids: list[str]) -> list[str]:
 
 @main.command(name="list")
 @filter_options
+@review_options
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @click.option("--long", "long_", is_flag=True, help="The full table: every actor and place, wrapped.")
 @db_option
 @prints
-def list_(limit, long_, db_path, **filters) -> None:
+def list_(limit, long_, rejected, tag, reviewed, db_path, **filters) -> None:
     """Print the events that match the filters, in date order: one line each, fitted to the
-    terminal; tab-separated with a header line when the output is not a terminal."""
-    from db.queries import QueryError, count_events, list_events, list_pages
+    terminal; tab-separated with a header line when the output is not a terminal. Events an
+    analyst rejected are left out (--rejected shows them, marked)."""
+    from db.corrections import Shown, pages, pick
+    from db.queries import QueryError, events_by_ids
 
     conn = open_db(db_path)
     f = build_filter(conn, **filters)
+    layer = Shown(rejected, tag, reviewed)
     try:
         if long_:
-            rows = list_events(conn, f, limit)
-            print_table(rows, count_events(conn, f))
+            picked = pick(conn, f, layer, limit)
+            rows = mark_rejected(events_by_ids(conn, picked.ids))
+            print_table(rows, picked.total)
             shown = total = len(rows)
         else:
-            shown = print_pages(list_pages(conn, f, limit), sys.stdout.isatty())
-            total = count_events(conn, f) if limit and shown == limit else shown
+            shown = print_pages(map(mark_rejected, pages(conn, f, layer, limit)), sys.stdout.isatty())
+            total = pick(conn, f, layer, limit).total if limit and shown == limit else shown
     except QueryError as e:
         fail(str(e))
     if total > shown:
@@ -509,6 +542,14 @@ def say_why_nothing(conn, actors, places) -> None:
         for name in names:
             if hint := no_events_hint(conn, kind, name):
                 click.echo(f"timeline: {visible(hint)}", err=True)
+
+
+def mark_rejected(rows):
+    """Rows an analyst rejected (shown with --rejected) say so before their summary."""
+    for r in rows:
+        if r.review and r.review.rejected:
+            r.summary = f"[rejected] {r.summary}"
+    return rows
 
 
 def print_table(rows, total: int) -> None:
@@ -637,6 +678,7 @@ def pad(text: str, width: int) -> str:
 
 @main.command()
 @filter_options
+@review_options
 @click.option(
     "--format",
     "fmt",
@@ -650,12 +692,13 @@ def pad(text: str, width: int) -> str:
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--parents", is_flag=True, help="Create the output file's missing folders.")
 @db_option
-def export(fmt, output, force, parents, db_path, **filters) -> None:
+def export(fmt, output, force, parents, rejected, tag, reviewed, db_path, **filters) -> None:
     """Export the matching events: JSON, Markdown with citations, CSV, or a shape another tool opens
     (GeoJSON, TimelineJS, Timesketch, ACLED). What a format cannot hold (an undated event in a
     timeline) is left out and counted on stderr."""
+    from db.corrections import Shown, pick
     from db.export import FORMATS, ExportError, export as render, write_atomic
-    from db.queries import QueryError, describe_filter, event_ids
+    from db.queries import QueryError, describe_filter
 
     if fmt not in FORMATS:
         fail(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})", USAGE)
@@ -664,9 +707,14 @@ def export(fmt, output, force, parents, db_path, **filters) -> None:
     conn = open_db(db_path)
     f = build_filter(conn, **filters)
     try:
-        done = render(conn, event_ids(conn, f), fmt, describe_filter(conn, f))
+        picked = pick(conn, f, Shown(rejected, tag, reviewed))
+        done = render(conn, picked.ids, fmt, describe_filter(conn, f))
     except QueryError as e:
         fail(str(e))
+    if picked.rejected_left_out:
+        click.echo(
+            f"timeline: {picked.rejected_left_out} rejected events left out (--rejected includes them)", err=True
+        )
     for note in done.notes:
         click.echo(f"timeline: {note}", err=True)
     if output is None:
@@ -679,27 +727,225 @@ def export(fmt, output, force, parents, db_path, **filters) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+author_option = click.option("--author", help="Who writes it (default: $TIMELINE_AUTHOR, else your login name).")
+
+
 @main.command()
 @click.argument("event_id")
 @click.option("--star/--unstar", default=None, help="Star or unstar the event.")
-@click.option("--tag", "tags", multiple=True, help="Add a tag (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Add a tag (repeatable; a tag may hold a comma).")
 @click.option("--note", help="Set the event's note.")
+@author_option
 @db_option
-def annotate(event_id, star, tags, note, db_path) -> None:
+def annotate(event_id, star, tags, note, author, db_path) -> None:
     """Star, tag or note an event (by its id). Annotations survive every reload."""
-    from db.queries import QueryError, annotate as add, set_starred
+    from db.annotations import add_tags, require_event, set_note, set_starred
+    from db.queries import QueryError
     from db.schema import DatabaseError
 
     conn = open_db(db_path)
     try:
-        if tags or note is not None:
-            add(conn, event_id, list(tags), note)
+        require_event(conn, event_id)
+        if tags:
+            add_tags(conn, event_id, tags, author)
+        if note is not None:
+            set_note(conn, event_id, note, author)
         if star is not None:
-            set_starred(conn, event_id, star)
+            set_starred(conn, event_id, star, author)
     except QueryError as e:
         fail(str(e), USAGE)
     except DatabaseError as e:
         fail(str(e))
+
+
+# ---- review: the analyst's corrections (db/corrections.py) -----------------------------------
+
+
+def _load_dropping(would: WouldDrop, seed_dir: Path, db_path: Path, force: bool):
+    """A load that would drop articles from elsewhere: name them, with their events and the
+    analyst's work on those, then load dropping them if --force or a yes on a terminal says so."""
+    from db.schema import DatabaseError
+    from pipeline import article_files, load as load_db
+    from tui.text import visible
+
+    ids = [i for _, events in would.articles for i in events]
+    conn = open_db(str(db_path))
+    annotated, corrected = _annotated(db_path, ids), _corrected(conn, ids)
+    conn.close()
+    names = ", ".join(visible(path) for path, _ in would.articles[:10]) + (" …" if len(would.articles) > 10 else "")
+    click.echo(
+        f"timeline: {len(would.articles)} stored article(s) are not in {seed_dir / 'articles'} (ingested from"
+        f" elsewhere): {names}. Loading drops them and the {len(ids)} event(s) resting on them alone"
+        f" ({len(annotated)} with stars, tags or notes, {len(corrected)} with corrections: those are kept in the"
+        " user database, listed by `timeline review --orphans`).",
+        err=True,
+    )
+    if not force:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            fail("load: nothing changed (--force drops them)")
+        if not click.confirm("Drop them?", default=False, err=True):
+            fail("load: nothing changed")
+    try:
+        with article_progress(len(article_files(seed_dir))) as bar:
+            return load_db(seed_dir, db_path, bar.advance, drop_others=True)
+    except DatabaseError as e:
+        fail(str(e))
+
+
+def _corrected(conn, ids: list[str]) -> list[str]:
+    """Which of these events have corrections."""
+    from db.corrections import corrections_of
+
+    return sorted({c.target or c.event_id for c in corrections_of(conn, ids)})
+
+
+def _correct(write: Callable[..., T], event_id: str, *args) -> T:
+    """Run a correction; an unknown event or a bad value is a usage error, a store that cannot
+    be written a failure."""
+    from db.queries import QueryError
+    from db.schema import DatabaseError
+
+    try:
+        return write(*args)
+    except QueryError as e:
+        fail(f"{event_id}: {e}" if "no event" not in str(e) else str(e), USAGE)
+    except DatabaseError as e:
+        fail(str(e))
+
+
+@main.command()
+@click.argument("event_id")
+@author_option
+@db_option
+def confirm(event_id, author, db_path) -> None:
+    """Mark an event reviewed: right as it is."""
+    from db.corrections import confirm as write
+
+    conn = open_db(db_path)
+    _correct(write, event_id, conn, event_id, author)
+    click.echo(f"confirmed {event_id}", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@author_option
+@db_option
+def reject(event_id, author, db_path) -> None:
+    """Mark an event as not an event: hidden from list and export (--rejected shows it). `timeline
+    undo` takes it back."""
+    from db.corrections import reject as write
+
+    conn = open_db(db_path)
+    _correct(write, event_id, conn, event_id, author)
+    click.echo(f"rejected {event_id} (timeline undo {event_id} takes it back)", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD: the form is the precision.")
+@click.option("--type", "type_", help="An ACLED type or sub-type (a sub-type says its type).")
+@click.option("--sub-type", help="An ACLED sub-type.")
+@click.option("--place", "places", multiple=True, help="The event's places, where it happened first (repeatable).")
+@click.option("--actor1", multiple=True, help="The actor(s) who acted: replaces the machine's (repeatable).")
+@click.option("--actor2", multiple=True, help="The actor(s) acted on: replaces the machine's (repeatable).")
+@click.option("--associated", multiple=True, help="Associated actor(s): replaces the machine's (repeatable).")
+@click.option("--fatalities", type=int, help="The toll.")
+@click.option("--summary", help="The event's summary.")
+@author_option
+@db_option
+def edit(event_id, date, type_, sub_type, places, actor1, actor2, associated, fatalities, summary, author, db_path):
+    """Correct fields of an event. The machine's value is kept beside yours, and every view shows
+    yours; `timeline history` lists both, `timeline undo` takes the last correction back."""
+    from db.corrections import edit as write
+
+    conn = open_db(db_path)
+    changes = {
+        "date": date,
+        "type": type_,
+        "sub_type": sub_type,
+        "places": list(places),
+        "actors": {"actor1": list(actor1), "actor2": list(actor2), "associated": list(associated)},
+        "fatalities": fatalities,
+        "summary": summary,
+    }
+    fields = _correct(write, event_id, conn, event_id, changes, author)
+    click.echo(f"corrected {event_id}: {', '.join(fields)}", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@author_option
+@db_option
+def undo(event_id, author, db_path) -> None:
+    """Take back the event's last correction still in force (an undo is a correction too)."""
+    from db.corrections import describe, undo as write
+
+    conn = open_db(db_path)
+    undone = _correct(write, event_id, conn, event_id, author)
+    click.echo(f"undid #{undone.id} on {event_id}: {describe(undone)}", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@db_option
+def history(event_id, db_path) -> None:
+    """The corrections of an event, oldest first: number, time, author, what changed (the
+    machine's value -> the analyst's), and whether it was undone. An orphan's (`review
+    --orphans`) by the id it was made on."""
+    from db.annotations import require_event
+    from db.corrections import describe, history as corrections_of
+    from tui.text import visible
+
+    conn = open_db(db_path)
+    found = corrections_of(conn, event_id)
+    if not found:
+        _correct(require_event, event_id, conn, event_id)  # an unknown id is a usage error; a known one has none
+    lines = []
+    for c in found:
+        was = f" (made on {c.event_id})" if c.event_id != event_id else ""
+        undone = " [undone]" if c.undone else ""
+        lines.append(visible(f"#{c.id}\t{c.created}\t{c.author}\t{describe(c)}{undone}{was}") + "\n")
+    write_stdout("".join(lines))
+
+
+@main.command()
+@click.option("--orphans", is_flag=True, help="The corrections whose event cannot be found any more.")
+@click.option("--conflicts", is_flag=True, help="The corrected fields whose machine value changed since.")
+@db_option
+def review(orphans, conflicts, db_path) -> None:
+    """How many events are reviewed; with --orphans or --conflicts, the corrections that need a look."""
+    from db import corrections
+    from db.queries import events_by_ids
+    from tui.text import visible
+
+    conn = open_db(db_path)
+    if orphans:
+        lines = [
+            f"#{c.id}\t{c.created}\t{c.author}\t{c.event_id}\t{corrections.describe(c)}\n"
+            for c in corrections.orphans(conn)
+        ]
+        write_stdout(visible("".join(lines)))
+        return
+    if conflicts:
+        lines = []
+        for row in events_by_ids(conn, sorted(corrections.reviewed_ids(conn))):
+            if row.review is None:
+                continue
+            for name in row.review.conflicts:
+                (now,) = events_by_ids(conn, [row.id], layer=False)
+                edit_ = row.review.edits[name]
+                lines.append(
+                    f"{row.id}\t{name}\tcorrected by {edit_.author} on {edit_.created[:10]} when the machine said"
+                    f" {corrections.describe_value(edit_.machine, name)}; it now says"
+                    f" {corrections.describe_value(corrections.machine_value(now, name), name)}\n"
+                )
+        write_stdout(visible("".join(lines)))
+        return
+    done, total = corrections.progress(conn)
+    left = len(corrections.orphans(conn))
+    click.echo(
+        f"{done:,} of {total:,} reviewed" + (f"; {left} corrections of events not found (--orphans)" if left else "")
+    )
 
 
 @main.group()

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.load import (
+    WouldDrop,
     add_document,
+    articles_except,
     clear_article_events,
     display_path,
     is_stored,
@@ -65,14 +67,18 @@ def articles_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
 
 
-def load(seed_dir: Path, db_path: Path, progress: Progress | None = None) -> LoadReport:
+def load(seed_dir: Path, db_path: Path, progress: Progress | None = None, drop_others: bool = False) -> LoadReport:
     """Make the articles of db_path those under seed_dir, inside the live database and in one
     transaction: readers see the old state or the new one, a killed load leaves the old one, and
     what else it holds (imported data sets, the user's stars and notes) is never touched. The file
-    is never replaced, for another process may have it open."""
+    is never replaced, for another process may have it open. Articles stored from elsewhere
+    (`ingest`) are deleted only with `drop_others`; else WouldDrop names them and nothing changes."""
     files = article_files(seed_dir)
     with writing(db_path) as conn:
         report = _add_documents(conn, files, {}, progress)
+        others = articles_except(conn, report.documents)
+        if others and not drop_others:
+            raise WouldDrop(others)  # the transaction rolls back: nothing written
         clear_article_events(conn)
         remove_articles_except(conn, report.documents)
         report.events = rebuild_events(conn, progress, report)

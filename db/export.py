@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from db.corrections import describe_value, review_fields
 from db.queries import EventDetail, EventRow, PlaceInfo, Says, event_details
 from ingest.dates import month, week_of
 
@@ -119,6 +120,7 @@ def to_json(items: list[EventDetail]) -> str:
                     }
                     for s in d.sources
                 ],
+                **_analyst(d),
             }
         )
     # An event a line: readable, and written by json's C encoder (an indented dump is pure Python,
@@ -128,6 +130,11 @@ def to_json(items: list[EventDetail]) -> str:
 
 # Made once: json.dumps(..., ensure_ascii=False) makes an encoder at every call.
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+# The analyst's layer (db/corrections.py, db/annotations.py): the event's fields are already the
+# analyst's where corrected; these say so, and keep the machine's value beside them.
+ANALYST_COLUMNS = ["reviewed", "review", "corrected", "machine_values", "starred", "tags", "note"]
 
 
 CSV_COLUMNS = [
@@ -152,6 +159,7 @@ CSV_COLUMNS = [
     "disputed",
     "quote",
     "source_titles",
+    *ANALYST_COLUMNS,
 ]
 
 
@@ -182,9 +190,45 @@ def to_csv(items: list[EventDetail]) -> str:
                 "; ".join(e.disputed),
                 d.sources[0].quote if d.sources else "",
                 "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
+                *_analyst_cells(d),
             ]
         )
     return buf.getvalue()
+
+
+def _analyst(d: EventDetail) -> dict:
+    return {**review_fields(d.event), "starred": d.event.starred, "tags": list(d.tags), "note": d.note}
+
+
+def _analyst_cells(d: EventDetail) -> list:
+    review = review_fields(d.event)
+    machine = {name: c["machine"] for name, c in review["corrected"].items()}
+    return [
+        int(review["reviewed"]),
+        review["review"] or "",
+        "; ".join(review["corrected"]),
+        json.dumps(machine, ensure_ascii=False) if machine else "",
+        int(d.event.starred),
+        "; ".join(d.tags),
+        d.note or "",
+    ]
+
+
+def _markdown_review(d: EventDetail) -> list[str]:
+    """ "Reviewed: confirmed." "Fatalities corrected by Dana on 2026-12-06, was 3." Tags and note."""
+    review = review_fields(d.event)
+    lines = [f"  Reviewed: {review['review']}."] if review["review"] else []
+    for name, c in review["corrected"].items():
+        was = md_escape(describe_value(c["machine"], name))
+        conflict = " (the source has changed since)" if c["conflict"] else ""
+        lines.append(f"  {name.capitalize()} corrected by {md_escape(c['by'])} on {c['on']}, was {was}{conflict}.")
+    if d.event.starred:
+        lines.append("  Starred.")
+    if d.tags:
+        lines.append(f"  Tags: {'; '.join(md_escape(t) for t in d.tags)}.")
+    if d.note:
+        lines.append(f"  Note: {md_escape(' '.join(d.note.split()))}")
+    return [line + "  " if i < len(lines) - 1 else line for i, line in enumerate(lines)]
 
 
 def _says(says: Says | None) -> dict | None:
@@ -253,6 +297,7 @@ def to_markdown(items: list[EventDetail], heading: str) -> str:
             lines.append(f"  {d.documents} reports, {e.independent_sources} independent.")
         if e.disputed:
             lines.append(f"  Its sources disagree on: {', '.join(e.disputed)}.")
+        lines += _markdown_review(d)
         quoted = set()
         for s in d.sources:
             if s.document_id not in notes:
@@ -386,6 +431,7 @@ def to_geojson(items: list[EventDetail], heading: str) -> str:
                     "fatalities": e.fatalities,
                     "summary": e.summary,
                     "source_count": d.documents,
+                    **_analyst(d),
                 },
             }
         )

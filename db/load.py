@@ -80,6 +80,33 @@ def add_document(conn, article: Article) -> None:
     conn.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
 
 
+class WouldDrop(Exception):
+    """A load would delete articles that came from elsewhere (`ingest`): it does not, unless asked."""
+
+    def __init__(self, articles: list[tuple[str, list[str]]]) -> None:
+        super().__init__(f"{len(articles)} articles stored are not among those loaded")
+        self.articles = articles  # (path, the ids of the events resting on it alone)
+
+
+def articles_except(conn, keep: set[str]) -> list[tuple[str, list[str]]]:
+    """The stored articles whose sha256 is not in `keep`, each with the events that rest on it alone."""
+    stale = [
+        (i, path)
+        for i, key, path in conn.execute("SELECT id, key, path FROM documents WHERE kind = 'article'")
+        if key not in keep
+    ]
+    gone = [i for i, _ in stale]
+    found = []
+    for document_id, path in stale:
+        events = conn.execute(
+            "SELECT DISTINCT event_id FROM evidence v WHERE document_id = ? AND NOT EXISTS (SELECT 1 FROM evidence w"
+            f" WHERE w.event_id = v.event_id AND w.document_id NOT IN ({','.join('?' * len(gone))})) ORDER BY event_id",
+            (document_id, *gone),
+        )
+        found.append((path, [r[0] for r in events]))
+    return found
+
+
 def remove_articles_except(conn, keep: set[str]) -> None:
     """Delete the article documents whose sha256 is not in `keep` (their events first: clear_article_events)."""
     stale = [r[0] for r in conn.execute("SELECT key FROM documents WHERE kind = 'article'") if r[0] not in keep]

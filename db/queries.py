@@ -12,14 +12,16 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyroaring import BitMap
 
 from db import counts
-from db.schema import DatabaseError
 from ingest.dates import parse_published
 from ingest.text import alias_key
+
+if TYPE_CHECKING:
+    from db.corrections import Review
 
 MAX_SPAN_DAYS = 366  # the longest interval an event can have: a year
 AROUND_DAYS = 7  # the context of an event: the events this many days either side of it
@@ -72,6 +74,7 @@ class EventRow:
     places: list[str] = field(default_factory=list)
     independent_sources: int = 1  # a wire dispatch and its copies, one publisher's reports: one
     disputed: tuple[str, ...] = ()  # the fields its sources differ on: date, place, perpetrator, fatalities
+    review: Review | None = None  # the analyst's corrections, laid over the machine's fields (db/corrections.py)
 
 
 @dataclass
@@ -130,7 +133,7 @@ class EventDetail:
     places: list[PlaceInfo]
     sources: list[Source]
     note: str | None
-    tags: str | None
+    tags: tuple[str, ...]  # in the order they were added (db/annotations.py)
     as_named: dict[str, str] = field(default_factory=dict)  # actor name -> as the source wrote it, where it differs
 
     @property
@@ -634,13 +637,17 @@ def _common_search(conn, f: Filter, columns: str, limit: int) -> list | None:
     return rows if len(rows) == limit else None  # fewer: the walk ended early, the answer is elsewhere
 
 
-def event_ids(conn, f: Filter) -> list[str]:
+def event_ids(conn, f: Filter, limit: int | None = None) -> list[str]:
     """Ids of the matching events in date order (undated last)."""
-    return [r[0] for r in _in_date_order(conn, "e.id", f, plain=True)]
+    return [r[0] for r in _in_date_order(conn, "e.id", f, limit, plain=True)]
 
 
-def count_events(conn, f: Filter = Filter()) -> int:
+def count_events(conn, f: Filter = Filter(), among: list[str] | None = None) -> int:
+    """How many events match; with `among`, how many of those ids do."""
     where, params = _where(f)
+    if among is not None:
+        where += (" AND " if where else " WHERE ") + "e.id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(among))
     return _run(conn, "SELECT count(*) FROM events e" + where, params)[0][0]
 
 
@@ -653,7 +660,7 @@ _FROM = " FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
 _ROW = f"SELECT {_ROW_COLUMNS}{_FROM}"
 _DETAIL_ROW = (  # a row, and what the detail adds
     f"SELECT {_ROW_COLUMNS}, e.date_expression, e.date_source, e.fatalities_low, e.fatalities_high,"
-    f" e.fatalities_raw, e.trigger, a.note, a.tags{_FROM}"
+    f" e.fatalities_raw, e.trigger, a.note{_FROM}"
 )
 
 
@@ -680,9 +687,9 @@ def list_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int =
             return
 
 
-def events_by_ids(conn, ids: list[str]) -> list[EventRow]:
-    """Rows for a page of ids, in the order given."""
-    return _page(conn, "e.id", ids, lambda r: r.id)
+def events_by_ids(conn, ids: list[str], layer: bool = True) -> list[EventRow]:
+    """Rows for a page of ids, in the order given; `layer=False`: the machine's, uncorrected."""
+    return _page(conn, "e.id", ids, lambda r: r.id, layer)
 
 
 def events_by_rowids(conn, rowids) -> list[EventRow]:
@@ -690,7 +697,7 @@ def events_by_rowids(conn, rowids) -> list[EventRow]:
     return _page(conn, "e.seq", list(rowids), lambda r: r.rowid)
 
 
-def _page(conn, column: str, keys: list, key_of) -> list[EventRow]:
+def _page(conn, column: str, keys: list, key_of, layer: bool = True) -> list[EventRow]:
     if not keys:
         return []
     rows = {
@@ -700,6 +707,10 @@ def _page(conn, column: str, keys: list, key_of) -> list[EventRow]:
     }
     page = [rows[k] for k in keys if k in rows]
     _entities(conn, page)
+    if layer:
+        from db import corrections  # the analyst's layer, which reads the store through this module
+
+        corrections.apply(conn, page)
     return page
 
 
@@ -806,6 +817,9 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
         quoted.setdefault(event_id, []).append(Source(*source))
     told = grouped("SELECT * FROM event_sources WHERE event_id IN ({marks})", found, lambda r: r["event_id"])
     countries = {code: _country_name(conn, code) for code in {r[3] for rs in places.values() for r in rs} if code}
+    from db.annotations import tags_of  # the user layer, which reads the store through this module
+
+    tags = tags_of(conn, found)
     details = []
     for row in rows:
         e = events[row.id]
@@ -827,10 +841,13 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
                 place_infos,
                 sources,
                 e["note"],
-                e["tags"],
+                tags.get(row.id, ()),
                 {r[1]: r[3] for r in actors.get(row.rowid, []) if r[3] and r[3] != r[1]},
             )
         )
+    from db import corrections
+
+    corrections.apply_details(conn, details)  # after what each source said: the machine's words
     return details
 
 
@@ -1057,50 +1074,6 @@ def _top_places(conn, kind: str) -> list[tuple[str, int]]:
     if kind == "country":
         return [(r[0], r[2]) for r in rows]
     return [(", ".join(filter(None, (r[0], _country_name(conn, r[1])))), r[2]) for r in rows]
-
-
-# ---- user data ------------------------------------------------------------------------------
-
-
-def annotate(conn, event_id: str, tags: list[str] | None = None, note: str | None = None) -> None:
-    """Tags (added to those already there) and a note (replacing it) on an event."""
-    _require_event(conn, event_id)
-    row = conn.execute("SELECT tags, note FROM annotations WHERE event_id = ?", (event_id,)).fetchone()
-    old_tags = [t for t in (row["tags"] or "").split(",") if t] if row else []
-    new_tags = ",".join(dict.fromkeys(old_tags + [t.strip() for t in tags or [] if t.strip()]))
-    write_annotation(
-        conn,
-        "INSERT INTO annotations (event_id, tags, note, updated) VALUES (?, ?, ?, datetime('now'))"
-        " ON CONFLICT(event_id) DO UPDATE SET tags = excluded.tags, note = excluded.note, updated = excluded.updated",
-        (event_id, new_tags or None, note if note is not None else (row["note"] if row else None)),
-    )
-
-
-def set_starred(conn, event_id: str, starred: bool) -> None:
-    _require_event(conn, event_id)
-    write_annotation(
-        conn,
-        "INSERT INTO annotations (event_id, starred, updated) VALUES (?, ?, datetime('now'))"
-        " ON CONFLICT(event_id) DO UPDATE SET starred = excluded.starred, updated = excluded.updated",
-        (event_id, int(starred)),
-    )
-
-
-def _require_event(conn, event_id: str) -> None:
-    """An annotation is kept only for an event that exists: an unknown id is a usage error."""
-    if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
-        raise QueryError(f"no event {event_id!r}")
-
-
-def write_annotation(conn, sql: str, params: tuple, lost: str = "the annotation is not saved") -> None:
-    try:
-        with conn:
-            conn.execute(sql, params)
-    except sqlite3.OperationalError as e:
-        if "readonly" not in str(e):
-            raise
-        where = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'user'").fetchone()[0]
-        raise DatabaseError(f"{where or 'the annotations'}: read-only, {lost}") from None
 
 
 def describe_filter(conn, f: Filter) -> str:

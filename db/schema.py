@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -190,19 +191,103 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT 'article'")
 
 
-# The user's stars, tags and notes, keyed by the stable event id, live in a database of their own
-# beside the store (`user_path`), attached as `user`: a load or an import that holds the store's
-# write lock for minutes never makes an annotation wait, and never touches one.
+# The user's stars, tags, notes, views and corrections, keyed by the stable event id, live in a
+# database of their own beside the store (`user_path`), attached as `user`: a load or an import
+# that holds the store's write lock for minutes never makes an annotation wait, and never touches
+# one. It has its own version (`PRAGMA user_version`) and migrations (`_upgrade_user`). Every write
+# to it is one statement that computes the new state in the database (db/annotations.py,
+# db/corrections.py): parallel writers never lose each other's work. `{u}` is the schema prefix.
+USER_VERSION = 1
 USER_TABLES = """
-CREATE TABLE IF NOT EXISTS user.annotations (
-    event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, tags TEXT, note TEXT, updated TEXT
+CREATE TABLE IF NOT EXISTS {u}annotations (
+    event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, note TEXT, updated TEXT,
+    starred_by TEXT, starred_at TEXT, note_by TEXT, noted_at TEXT  -- who starred it, who wrote the note, when
 );
--- Saved views: a filter by name, as JSON (db/views.py). Created here, when an
--- older user database is next opened, as its annotations were.
-CREATE TABLE IF NOT EXISTS user.views (
+-- One row per tag: a tag may hold a comma, and two analysts tagging at once both keep theirs.
+CREATE TABLE IF NOT EXISTS {u}tags (
+    event_id TEXT NOT NULL, tag TEXT NOT NULL, author TEXT, created TEXT NOT NULL, UNIQUE (event_id, tag)
+);
+CREATE INDEX IF NOT EXISTS {u}tags_by_tag ON tags(tag, event_id);
+-- Saved views: a filter by name, as JSON (db/views.py).
+CREATE TABLE IF NOT EXISTS {u}views (
     name TEXT PRIMARY KEY, filter TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL
 );
+-- The analyst's corrections of the machine's events (db/corrections.py): appended, never changed.
+-- A correction names the event by its id and by its anchor, the evidence it rested on (the
+-- document's key and the quote's offsets), so it finds the event again when a re-extraction
+-- gives it another id. `machine` and `analyst` are JSON: the field's value before and after.
+CREATE TABLE IF NOT EXISTS {u}corrections (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL, document_key TEXT, start INTEGER, "end" INTEGER,
+    action TEXT NOT NULL,  -- confirm | reject | edit | undo
+    field TEXT,  -- an edit's: date | type | places | actors | fatalities | summary
+    machine TEXT, analyst TEXT,
+    undoes INTEGER REFERENCES corrections(id),  -- an undo's: the correction it takes back
+    author TEXT NOT NULL, created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {u}corrections_by_event ON corrections(event_id);
+CREATE TRIGGER IF NOT EXISTS {u}corrections_kept BEFORE UPDATE ON corrections
+    BEGIN SELECT RAISE(ABORT, 'corrections are append-only: undo is a new correction'); END;
+CREATE TRIGGER IF NOT EXISTS {u}corrections_never_deleted BEFORE DELETE ON corrections
+    BEGIN SELECT RAISE(ABORT, 'corrections are append-only: undo is a new correction'); END;
 """
+
+
+def _user_statements(prefix: str) -> list[str]:
+    """USER_TABLES for a connection that has the user database as `prefix` ("user." or "")."""
+    return [
+        s.strip().rstrip(";").replace("{u}", prefix) + ";" for s in re.split(r";\n(?=\S)", USER_TABLES) if s.strip()
+    ]
+
+
+def _upgrade_user(path: Path) -> None:
+    """Bring the user database at `path` to USER_VERSION, in a transaction of its own connection:
+    `BEGIN IMMEDIATE` there locks the user database alone (on the store's connection it would lock
+    the store too, and wait behind a long import), and the version read under that lock makes the
+    upgrade happen once however many processes open the database at the same moment."""
+    conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > USER_VERSION:
+            raise DatabaseError(
+                f"{path}: user database version {version} is newer than this program's ({USER_VERSION})"
+            )
+        if version < USER_VERSION:
+            if version == 0:
+                _user_v0_to_v1(conn)
+            for statement in _user_statements(""):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {USER_VERSION}")
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+def _user_v0_to_v1(conn: sqlite3.Connection) -> None:
+    """Version 1 keeps a row per tag (they were joined by commas, so a tag could not hold one) and
+    the author and time of stars and notes. A database that had no annotations yet is simply made."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(annotations)")}
+    if "tags" not in columns:
+        return
+    for statement in _user_statements(""):
+        if "TABLE IF NOT EXISTS tags" in statement:
+            conn.execute(statement)
+    rows = conn.execute("SELECT event_id, tags, coalesce(updated, datetime('now')) FROM annotations WHERE tags <> ''")
+    conn.executemany(
+        "INSERT OR IGNORE INTO tags (event_id, tag, created) VALUES (?, ?, ?)",
+        [
+            (event_id, tag.strip(), when)
+            for event_id, tags, when in rows.fetchall()
+            for tag in tags.split(",")
+            if tag.strip()
+        ],
+    )
+    conn.execute("ALTER TABLE annotations DROP COLUMN tags")
+    for column in ("starred_by", "starred_at", "note_by", "noted_at"):
+        conn.execute(f"ALTER TABLE annotations ADD COLUMN {column} TEXT")
 
 
 def user_path(path: str | Path) -> Path:
@@ -218,8 +303,18 @@ def _copy_annotations_to_user(conn: sqlite3.Connection) -> None:
     if conn.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'annotations'").fetchone():
         with conn:
             conn.execute(
-                "INSERT OR IGNORE INTO user.annotations (event_id, starred, tags, note, updated)"
-                " SELECT event_id, starred, tags, note, updated FROM main.annotations"
+                "INSERT OR IGNORE INTO user.annotations (event_id, starred, note, updated)"
+                " SELECT event_id, starred, note, updated FROM main.annotations"
+            )
+            rows = conn.execute("SELECT event_id, tags, coalesce(updated, datetime('now')) FROM main.annotations")
+            conn.executemany(  # one row per tag, as the user database keeps them
+                "INSERT OR IGNORE INTO user.tags (event_id, tag, created) VALUES (?, ?, ?)",
+                [
+                    (e, tag.strip(), when)
+                    for e, tags, when in rows.fetchall()
+                    for tag in (tags or "").split(",")
+                    if tag.strip()
+                ],
             )
 
 
@@ -478,11 +573,16 @@ def _attach_user(conn: sqlite3.Connection, path: Path) -> None:
 
 def _attach_user_database(conn: sqlite3.Connection, path: Path) -> None:
     why_read_only = read_only(path)
-    if not why_read_only or not path.exists():
-        conn.execute("ATTACH DATABASE ? AS user", (str(path) if not why_read_only else ":memory:",))
-        conn.executescript(USER_TABLES)
-        if why_read_only:  # its folder is read-only, and so is the store beside it
-            conn.execute("PRAGMA query_only = ON")
+    if not why_read_only:
+        conn.execute("ATTACH DATABASE ? AS user", (str(path),))
+        if conn.execute("PRAGMA user.user_version").fetchone()[0] != USER_VERSION:
+            _upgrade_user(path)
+        return
+    if not path.exists():
+        conn.execute("ATTACH DATABASE ':memory:' AS user")
+        for statement in _user_statements("user."):
+            conn.execute(statement)
+        conn.execute("PRAGMA query_only = ON")  # its folder is read-only, and so is the store beside it
         return
     try:
         conn.execute("ATTACH DATABASE ? AS user", (_uri(path),))

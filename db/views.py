@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
 
-from db.queries import Filter, QueryError, describe_filter, write_annotation
+from db.annotations import write_annotation
+from db.queries import Filter, QueryError, describe_filter
 from db.schema import DatabaseError
 
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from bench.generate_acled import generate
 from cli import main
-from db import queries
+from db import annotations, queries
 from db.acled import ImportFileError, import_acled
 from db.schema import connect
 from pipeline import load
@@ -92,7 +92,7 @@ def test_imported_events_and_stars_survive_a_reload_from_articles(seed_db):
     conn = connect(seed_db)
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     acled = [i for i in queries.event_ids(conn, queries.Filter()) if i.startswith("acled:")]
-    queries.set_starred(conn, acled[0], True)
+    annotations.set_starred(conn, acled[0], True)
     conn.close()
     assert load(SEED, seed_db).ok
     conn = connect(seed_db)
@@ -135,8 +135,8 @@ def test_a_reimport_revises_changed_rows_adds_new_ones_and_prunes_the_gone_keepi
     db = tmp_path / "t.db"
     assert import_acled(FIXTURES / "acled_week.csv", db).added == 4
     conn = connect(db)
-    queries.set_starred(conn, "acled:SYR100001", True)  # to be revised
-    queries.annotate(conn, "acled:SYR100002", tags=["check"])  # to be pruned
+    annotations.set_starred(conn, "acled:SYR100001", True)  # to be revised
+    annotations.annotate(conn, "acled:SYR100002", tags=["check"])  # to be pruned
     conn.close()
     revised = FIXTURES / "acled_week_revised.csv"
 
@@ -156,7 +156,7 @@ def test_a_reimport_revises_changed_rows_adds_new_ones_and_prunes_the_gone_keepi
     clash = queries.event_detail(conn, "acled:SYR100001")
     assert clash.event.fatalities == 5 and "5 soldiers" in clash.sources[0].quote
     assert queries.event_ids(conn, queries.Filter(starred=True)) == ["acled:SYR100001"]
-    assert conn.execute("SELECT tags FROM annotations WHERE event_id = 'acled:SYR100002'").fetchone()[0] == "check"
+    assert conn.execute("SELECT tag FROM tags WHERE event_id = 'acled:SYR100002'").fetchone()[0] == "check"
     assert not queries.event_ids(conn, queries.Filter(search="convoy"))  # the pruned row's note is not searched
     assert queries.event_ids(conn, queries.Filter(search="soldiers")) == ["acled:SYR100001"]
     conn.execute("INSERT INTO events_fts (events_fts) VALUES ('integrity-check')")

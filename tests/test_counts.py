@@ -89,5 +89,5 @@ def test_counts_follow_imports_ingests_and_loads(seed_db, tmp_path):
     )
     assert ingest([article], seed_db).ok
     same_counts(connect(seed_db))
-    assert load(SEED, seed_db).ok
+    assert load(SEED, seed_db, drop_others=True).ok
     same_counts(connect(seed_db))

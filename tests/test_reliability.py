@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from cli import main
-from db import queries
+from db import annotations, queries
 from db.export import to_markdown
 from db.schema import SCHEMA_VERSION, connect
 from ingest.dates import parse_published
@@ -156,17 +156,17 @@ def test_load_and_import_killed_inside_their_transaction_leave_the_store_as_it_w
     conn = connect(seed_db)
     before = queries.count_events(conn)
     starred = queries.event_ids(conn, queries.Filter())[0]
-    queries.set_starred(conn, starred, True)
+    annotations.set_starred(conn, starred, True)
     conn.close()
     csv_path = generate(60000, tmp_path / "acled.csv")
-    for command in (["load", str(corpus)], ["import", "acled", str(csv_path)]):
+    for command in (["load", str(corpus), "--force"], ["import", "acled", str(csv_path)]):
         kill_when_written([*CLI, *command, "--db", str(seed_db)], seed_db, wal_bytes)
         conn = connect(seed_db)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert queries.count_events(conn) == before
         assert queries.event_ids(conn, queries.Filter(starred=True)) == [starred]
         conn.close()
-    assert load(corpus, seed_db).ok  # the next load finishes
+    assert load(corpus, seed_db, drop_others=True).ok  # the next load finishes
 
 
 def test_a_full_disk_stops_a_write_in_one_line_and_the_store_stays_as_it_was(tmp_path, seed_db):
@@ -259,7 +259,7 @@ def test_load_beside_an_open_connection_keeps_the_file_and_what_that_connection_
     assert result.returncode == 0, result.stderr
     assert os.stat(seed_db).st_ino == inode  # rebuilt inside the file, not renamed over it
     target = queries.event_ids(app, queries.Filter())[0]
-    queries.set_starred(app, target, True)
+    annotations.set_starred(app, target, True)
     app.close()
     conn = connect(seed_db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -318,7 +318,7 @@ def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
     conn = connect(db)
     assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     assert sorted(queries.event_ids(conn, queries.Filter())) == ids
-    queries.set_starred(conn, ids[0], True)
+    annotations.set_starred(conn, ids[0], True)
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [ids[0]]
     assert queries.event_ids(conn, queries.Filter(search="clashed")), "the search index is rebuilt"
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -353,7 +353,7 @@ def test_stars_tags_and_notes_survive_load_ingest_and_import(seed_db, tmp_path):
     assert ingest([article], seed_db).ok
     import_acled(Path(__file__).parent / "fixtures" / "acled_current.csv", seed_db)
     detail = queries.event_detail(connect(seed_db), target)
-    assert detail.event.starred and detail.tags == "verify,ahvaz" and detail.note == "Check against SOHR"
+    assert detail.event.starred and detail.tags == ("verify", "ahvaz") and detail.note == "Check against SOHR"
 
 
 @pytest.mark.parametrize("flag", ["--tag", "--star"])
@@ -445,8 +445,8 @@ def test_an_annotation_never_waits_behind_a_long_write_to_the_store(seed_db):
     annotator = connect(seed_db)
     annotator.execute("PRAGMA busy_timeout = 0")  # any wait for a lock would fail at once
     target = queries.event_ids(annotator, queries.Filter())[0]
-    queries.set_starred(annotator, target, True)
-    queries.annotate(annotator, target, ["verify"], "check")
+    annotations.set_starred(annotator, target, True)
+    annotations.annotate(annotator, target, ["verify"], "check")
     import_.rollback()
     assert queries.event_ids(connect(seed_db), queries.Filter(starred=True)) == [target]
 
@@ -547,6 +547,94 @@ def test_the_app_quits_when_its_terminal_goes(seed_db):
         assert app.wait(timeout=30) is not None
     finally:
         app.kill()
+
+
+# ---- issue 29 point 1: parallel annotations lose nothing ------------------------------------
+
+
+def test_parallel_tags_and_a_note_in_other_processes_lose_nothing(seed_db):
+    target = queries.event_ids(connect(seed_db), queries.Filter())[0]
+    for round_ in range(3):
+        tags = [f"r{round_}-t{i}" for i in range(12)]
+        writers = [
+            subprocess.Popen(
+                [*CLI, "annotate", target, "--tag", tag, "--db", str(seed_db)], cwd=ROOT, stderr=subprocess.PIPE
+            )
+            for tag in tags
+        ]
+        writers.append(
+            subprocess.Popen(
+                [*CLI, "annotate", target, "--note", f"note {round_}", "--db", str(seed_db)],
+                cwd=ROOT,
+                stderr=subprocess.PIPE,
+            )
+        )
+        assert [w.wait() for w in writers] == [0] * 13, [w.stderr.read() for w in writers]
+        detail = queries.event_detail(connect(seed_db), target)
+        assert set(tags) <= set(detail.tags), f"round {round_}: lost {set(tags) - set(detail.tags)}"
+        assert detail.note == f"note {round_}"
+    assert len(queries.event_detail(connect(seed_db), target).tags) == 36
+
+
+def test_a_tag_may_hold_a_comma_and_stars_tags_and_notes_carry_their_author(seed_db):
+    target = queries.event_ids(connect(seed_db), queries.Filter())[0]
+    env = {**os.environ, "TIMELINE_AUTHOR": "Configured Name"}
+    run = [*CLI, "annotate", target, "--db", str(seed_db)]
+    assert subprocess.run([*run, "--tag", "Raqqa, east bank", "--star"], cwd=ROOT, env=env).returncode == 0
+    assert subprocess.run([*run, "--note", "check", "--author", "Dana"], cwd=ROOT, env=env).returncode == 0
+    conn = connect(seed_db)
+    assert queries.event_detail(conn, target).tags == ("Raqqa, east bank",)
+    assert [r[0] for r in conn.execute("SELECT author FROM tags")] == ["Configured Name"]
+    row = conn.execute("SELECT starred_by, note_by, noted_at FROM annotations").fetchone()
+    assert row[0] == "Configured Name" and row[1] == "Dana" and row[2]
+    env.pop("TIMELINE_AUTHOR")
+    assert subprocess.run([*run, "--tag", "login"], cwd=ROOT, env=env).returncode == 0
+    import getpass
+
+    assert conn.execute("SELECT author FROM tags WHERE tag = 'login'").fetchone()[0] == getpass.getuser()
+
+
+def test_an_older_user_database_opens_and_its_comma_joined_tags_become_rows(seed_db):
+    from db.schema import USER_VERSION, user_path
+
+    target = queries.event_ids(connect(seed_db), queries.Filter())[0]
+    user_path(seed_db).unlink()
+    old = sqlite3.connect(user_path(seed_db))  # as the user database was before it had a version
+    old.executescript(
+        "CREATE TABLE annotations (event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, tags TEXT,"
+        " note TEXT, updated TEXT);"
+        "CREATE TABLE views (name TEXT PRIMARY KEY, filter TEXT NOT NULL, created TEXT, updated TEXT);"
+    )
+    old.execute("INSERT INTO annotations VALUES (?, 1, 'verify,ahvaz', 'Check', '2026-01-02 03:04:05')", (target,))
+    old.commit()
+    old.close()
+    conn = connect(seed_db)
+    detail = queries.event_detail(conn, target)
+    assert detail.tags == ("verify", "ahvaz") and detail.note == "Check" and detail.event.starred
+    assert conn.execute("PRAGMA user.user_version").fetchone()[0] == USER_VERSION
+    annotations.add_tags(conn, target, ["third"])
+    assert queries.event_detail(conn, target).tags == ("verify", "ahvaz", "third")
+
+
+def test_an_older_user_database_that_cannot_be_written_is_read_as_it_is(shared_folder):
+    db, user_db = shared_folder / "t.db", shared_folder / "t.user.db"
+    target = queries.event_ids(connect(db), queries.Filter())[0]
+    user_db.unlink()
+    old = sqlite3.connect(user_db)  # before tag rows; the store's user cannot write it, so it is not migrated
+    old.execute(
+        "CREATE TABLE annotations (event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, tags TEXT,"
+        " note TEXT, updated TEXT)"
+    )
+    old.execute("INSERT INTO annotations VALUES (?, 1, 'verify,ahvaz', 'Check', NULL)", (target,))
+    old.commit()
+    old.close()
+    shared_folder.chmod(0o755)
+    before = user_db.read_bytes()
+    done = subprocess.run(unprivileged([*CLI, "export", "--db", str(db)]), cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    (event,) = [e for e in json.loads(done.stdout) if e["id"] == target]
+    assert (event["tags"], event["note"], event["starred"]) == (["verify", "ahvaz"], "Check", True)
+    assert user_db.read_bytes() == before
 
 
 # Issue 29, the store's points: opening on a full disk (3), a read-only file system (4), a damaged

@@ -248,7 +248,7 @@ def test_a_store_of_version_4_is_migrated_and_a_load_fills_in_what_each_source_s
     assert conn.execute("SELECT count(*) FROM events WHERE disputed IS NOT NULL").fetchone()[0] == 0
     assert queries.event_ids(conn, queries.Filter(disputed=True)) == []
     conn.close()
-    assert load(SOURCES, db).ok
+    assert load(SOURCES, db, drop_others=True).ok
     conn = connect(db)
     assert len(queries.event_ids(conn, queries.Filter(disputed=True))) == 1
     told = conn.execute("SELECT count(*), count(DISTINCT document_id) FROM event_sources").fetchone()

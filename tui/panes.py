@@ -428,7 +428,7 @@ class DetailPane(VerticalScroll):
         if e.starred:
             _field(t, "starred", "★")
         if detail.tags:
-            _field(t, "tags", detail.tags.replace(",", ", "), "bold magenta")
+            _field(t, "tags", ", ".join(detail.tags), "bold magenta")
         if detail.note:
             _field(t, "note", detail.note, "italic")
         t.append("\n")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from textual.message_pump import MessagePump
 
-from db import queries, views
+from db import annotations as user_layer, queries, views
 from db.export import export, to_markdown, write_atomic
 from db.queries import EventDetail, EventRow, Facets, Filter, QueryError, TimelineIndex
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
@@ -358,10 +358,10 @@ class Session:
     # -- annotations
 
     def star(self, event_id: str, starred: bool) -> None:
-        self._write(event_id, lambda conn: queries.set_starred(conn, event_id, starred))
+        self._write(event_id, lambda conn: user_layer.set_starred(conn, event_id, starred))
 
     def annotate(self, event_id: str, **fields) -> None:
-        self._write(event_id, lambda conn: queries.annotate(conn, event_id, **fields))
+        self._write(event_id, lambda conn: user_layer.annotate(conn, event_id, **fields))
 
     def _write(self, event_id: str, write: Callable[[sqlite3.Connection], None]) -> None:
         def run(conn: sqlite3.Connection) -> Answer:

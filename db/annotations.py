@@ -1,0 +1,158 @@
+"""The analyst's stars, tags and notes on events, in the user database (attached as `user`), each
+with its author and time. Plain functions taking a connection, for the command line and the app's
+workers alike.
+
+Every write is one SQL statement that computes the new state in the database, never a value read
+in Python and written back: a dozen processes tagging one event at once keep every tag, and a note
+written meanwhile stays. The statements write the user database alone, so they never wait for a
+load or an import holding the store's write lock.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+
+from db.queries import QueryError
+from db.schema import DatabaseError
+
+AUTHOR_VARIABLE = "TIMELINE_AUTHOR"  # the configured name of the analyst, when --author is not given
+
+
+def author_name(given: str | None = None) -> str:
+    """Who writes: `--author`, else the configured name (TIMELINE_AUTHOR), else the login."""
+    for name in (given, os.environ.get(AUTHOR_VARIABLE)):
+        if name and name.strip():
+            return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "unknown"
+
+
+def add_tags(conn, event_id: str, tags: Iterable[str], author: str | None = None) -> list[str]:
+    """Tag an event (a tag already there stays as it was); the tags given, cleaned."""
+    cleaned = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+    require_event(conn, event_id)
+    who = author_name(author)
+    write_user(
+        conn,
+        [
+            (
+                "INSERT OR IGNORE INTO user.tags (event_id, tag, author, created) VALUES (?, ?, ?, datetime('now'))",
+                (event_id, tag, who),
+            )
+            for tag in cleaned
+        ],
+    )
+    return cleaned
+
+
+def set_note(conn, event_id: str, note: str, author: str | None = None) -> None:
+    """Write (or replace) an event's note; its star stays as it is."""
+    require_event(conn, event_id)
+    write_annotation(
+        conn,
+        "INSERT INTO user.annotations (event_id, note, note_by, noted_at, updated)"
+        " VALUES (?, ?, ?, datetime('now'), datetime('now')) ON CONFLICT(event_id) DO UPDATE SET"
+        " note = excluded.note, note_by = excluded.note_by, noted_at = excluded.noted_at, updated = excluded.updated",
+        (event_id, note, author_name(author)),
+    )
+
+
+def set_starred(conn, event_id: str, starred: bool, author: str | None = None) -> None:
+    """Star or unstar an event; its note stays as it is."""
+    require_event(conn, event_id)
+    write_annotation(
+        conn,
+        "INSERT INTO user.annotations (event_id, starred, starred_by, starred_at, updated)"
+        " VALUES (?, ?, ?, datetime('now'), datetime('now')) ON CONFLICT(event_id) DO UPDATE SET"
+        " starred = excluded.starred, starred_by = excluded.starred_by, starred_at = excluded.starred_at,"
+        " updated = excluded.updated",
+        (event_id, int(starred), author_name(author)),
+    )
+
+
+def annotate(
+    conn, event_id: str, tags: list[str] | None = None, note: str | None = None, author: str | None = None
+) -> None:
+    """Tags (added to those already there) and a note (replacing it) on an event."""
+    if tags:
+        add_tags(conn, event_id, tags, author)
+    if note is not None:
+        set_note(conn, event_id, note, author)
+    if not tags and note is None:
+        require_event(conn, event_id)
+
+
+def tags_of(conn, event_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """The tags of each event, in the order they were added; an event without any is left out."""
+    if not event_ids:
+        return {}
+    if not user_table(conn, "tags"):
+        return _legacy_tags(conn, event_ids)
+    found: dict[str, tuple[str, ...]] = {}
+    for i in range(0, len(event_ids), 500):
+        chunk = event_ids[i : i + 500]
+        rows = conn.execute(
+            f"SELECT event_id, tag FROM user.tags WHERE event_id IN ({','.join('?' * len(chunk))}) ORDER BY rowid",
+            chunk,
+        )
+        for event_id, tag in rows:
+            found[event_id] = (*found.get(event_id, ()), tag)
+    return found
+
+
+def _legacy_tags(conn, event_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """The tags of a user database older than tag rows, attached read-only (so not migrated):
+    joined by commas in `annotations.tags`."""
+    if "tags" not in {r[1] for r in conn.execute("PRAGMA user.table_info(annotations)")}:
+        return {}
+    rows = conn.execute(
+        "SELECT event_id, tags FROM user.annotations WHERE tags <> '' AND event_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(event_ids),),
+    )
+    return {event_id: tuple(t for t in tags.split(",") if t) for event_id, tags in rows}
+
+
+def tagged(conn, tag: str) -> set[str]:
+    """The ids of the events tagged `tag`."""
+    if not user_table(conn, "tags"):
+        return set()
+    return {r[0] for r in conn.execute("SELECT event_id FROM user.tags WHERE tag = ?", (tag,))}
+
+
+def user_table(conn, name: str) -> bool:
+    """Whether the user database has this table: one older than it, attached read-only, does not."""
+    return bool(conn.execute("SELECT 1 FROM user.sqlite_master WHERE name = ?", (name,)).fetchone())
+
+
+def require_event(conn, event_id: str) -> None:
+    """An annotation is kept only for an event that exists: an unknown id is a usage error."""
+    if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
+        raise QueryError(f"no event {event_id!r}")
+
+
+def write_annotation(conn, sql: str, params: tuple, lost: str = "the annotation is not saved") -> None:
+    write_user(conn, [(sql, params)], lost)
+
+
+def write_user(
+    conn, statements: list[tuple[str, tuple]], lost: str = "the annotation is not saved", cursor=None
+) -> None:
+    """Run statements that write the user database alone, in one transaction (on `cursor`, to
+    read its rowcount after). It begins deferred: the first write takes the user database's
+    lock, never the store's."""
+    cursor = cursor or conn.cursor()
+    try:
+        with conn:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e):
+            raise
+        where = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'user'").fetchone()[0]
+        raise DatabaseError(f"{where or 'the annotations'}: read-only, {lost}") from None

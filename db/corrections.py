@@ -1,0 +1,515 @@
+"""The analyst's corrections of the machine's events, and the one place they are applied.
+
+A correction is a row of `user.corrections` (db/schema.py), appended and never changed: confirm,
+reject, an edit of one field (the machine's value then, and the analyst's), or an undo of an
+earlier correction. The store's events are never edited: `apply` lays the corrections over the rows
+and details db/queries.py reads, so the command line, the exports and the app all show the
+machine's event with the analyst's layer on it (design.md, "Two layers of truth").
+
+A correction names its event by id and by its anchor: the document (its key: an article's sha256,
+an ACLED row's id) and the offsets of the quote the event rested on. A re-extraction that gives
+the event another id (a changed lexicon gives it another type, and the id holds the type) leaves
+its evidence where it was, and the correction follows the evidence there. A correction whose
+event is gone is an orphan: kept, shown by `orphans`, and applied again if the event comes back.
+When the machine's value of a corrected field changes (an ACLED revision, a better extractor), the
+field is flagged as a conflict: the analyst corrected a value that is no longer the machine's.
+
+Plain functions taking a connection (the store, with the user database attached), for the
+command line and the app's workers alike. Every write is one statement (db/annotations.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from db.annotations import author_name, require_event, tagged, user_table, write_user
+from db.labels import SUB_TYPES_OF
+from db.queries import (
+    EventDetail,
+    EventRow,
+    Filter,
+    PlaceInfo,
+    QueryError,
+    count_events,
+    event_ids,
+    events_by_ids,
+    list_pages,
+    resolve_actor,
+    resolve_place,
+)
+from ingest.dates import parse_published
+
+FIELDS = ("date", "type", "places", "actors", "fatalities", "summary")  # what an edit may change
+ROLES = ("actor1", "actor2", "associated")
+ACTIONS = ("confirm", "reject", "edit", "undo")
+
+
+@dataclass
+class Correction:
+    id: int
+    event_id: str  # the event's id when it was corrected
+    action: str  # confirm | reject | edit | undo
+    field: str | None  # an edit's (and its undo's): one of FIELDS
+    machine: Any  # the field's value as the machine gave it then
+    analyst: Any  # the analyst's value
+    author: str
+    created: str  # UTC, "YYYY-MM-DD HH:MM:SS"
+    undoes: int | None = None
+    undone: bool = False  # taken back by a later undo
+    target: str | None = None  # the event it applies to now; None: the event is gone (an orphan)
+
+
+@dataclass
+class Review:
+    """What an event's corrections come to."""
+
+    status: str | None = None  # confirmed | rejected | None (edited only, or all undone)
+    edits: dict[str, Correction] = field(default_factory=dict)  # field -> the edit in force
+    conflicts: list[str] = field(default_factory=list)  # fields the machine changed since they were corrected
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status is not None or bool(self.edits)
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == "rejected"
+
+
+# ---- writing ---------------------------------------------------------------------------------
+
+_INSERT = (
+    'INSERT INTO user.corrections (event_id, document_key, start, "end", action, field, machine, analyst, author,'
+    " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))"
+)
+
+
+def confirm(conn, event_id: str, author: str | None = None) -> None:
+    """The event is right as it is."""
+    _record(conn, event_id, [("confirm", None, None, None)], author)
+
+
+def reject(conn, event_id: str, author: str | None = None) -> None:
+    """The event is not an event: hidden everywhere unless asked for."""
+    _record(conn, event_id, [("reject", None, None, None)], author)
+
+
+def edit(conn, event_id: str, changes: dict[str, Any], author: str | None = None) -> list[str]:
+    """Correct fields of an event, one correction each, written together. `changes` holds what
+    the user typed: date ("2017", "2017-06", "2017-06-03": the form is the precision), type (a
+    type or a sub-type; sub_type beside it), places (names), actors ({role: [names]}: those roles
+    replaced, the others kept), fatalities, summary. The fields changed, in order."""
+    require_event(conn, event_id)
+    (machine,) = events_by_ids(conn, [event_id], layer=False)
+    values = _analyst_values(conn, machine, changes)
+    if not values:
+        raise QueryError("nothing to edit: give a field to change")
+    _record(conn, event_id, [("edit", name, machine_value(machine, name), v) for name, v in values.items()], author)
+    return list(values)
+
+
+def undo(conn, event_id: str, author: str | None = None) -> Correction:
+    """Take back the event's latest correction still in force, by appending an undo: one
+    statement, so two analysts undoing at once take back two corrections, not one twice."""
+    require_event(conn, event_id)
+    mine = [c.id for c in corrections_of(conn, [event_id])]
+    key, start, end = _anchor(conn, event_id)
+    cursor = conn.cursor()
+    write_user(
+        conn,
+        [
+            (
+                'INSERT INTO user.corrections (event_id, document_key, start, "end", action, field, machine, analyst,'
+                " undoes, author, created) SELECT ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id, ?,"
+                " datetime('now') FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
+                " AND c.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id)"
+                " ORDER BY c.id DESC LIMIT 1",
+                (event_id, key, start, end, author_name(author), json.dumps(mine)),
+            )
+        ],
+        "the undo is not saved",
+        cursor,
+    )
+    if not cursor.rowcount:
+        raise QueryError("no correction to undo")
+    row = conn.execute("SELECT undoes FROM user.corrections WHERE id = ?", (cursor.lastrowid,)).fetchone()
+    return next(c for c in corrections_of(conn, [event_id]) if c.id == row[0])
+
+
+def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], author: str | None) -> None:
+    require_event(conn, event_id)
+    key, start, end = _anchor(conn, event_id)
+    who = author_name(author)
+    write_user(
+        conn,
+        [
+            (_INSERT, (event_id, key, start, end, action, name, _json(machine), _json(analyst), who))
+            for action, name, machine, analyst in rows
+        ],
+        "the correction is not saved",
+    )
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _anchor(conn, event_id: str) -> tuple[str | None, int | None, int | None]:
+    """The evidence an event rests on first: its document's key and the quote's offsets."""
+    row = conn.execute(
+        'SELECT d.key, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
+        " WHERE v.event_id = ? ORDER BY v.id LIMIT 1",
+        (event_id,),
+    ).fetchone()
+    return (row[0], row[1], row[2]) if row else (None, None, None)
+
+
+# ---- the fields: the machine's value, the analyst's, and laying one over the other --------------
+
+
+def machine_value(row: EventRow, name: str) -> Any:
+    """A field of an event as a JSON value, to keep beside a correction and compare later."""
+    if name == "date":
+        return {"date": row.date, "start": row.date_start, "end": row.date_end, "precision": row.precision}
+    if name == "type":
+        return {"type": row.type, "sub_type": row.sub_type}
+    if name == "places":
+        return list(row.places)
+    if name == "actors":
+        return [[n, r] for n, r in row.actors]
+    return getattr(row, name)  # fatalities, summary
+
+
+def _analyst_values(conn, machine: EventRow, changes: dict[str, Any]) -> dict[str, Any]:
+    """The analyst's values of the fields given, checked and resolved (names to the store's)."""
+    out: dict[str, Any] = {}
+    if changes.get("date"):
+        try:
+            when = parse_published(changes["date"])
+        except ValueError as e:
+            raise QueryError(f"--date: {e}") from None
+        assert when is not None
+        out["date"] = {
+            "date": when.display(),
+            "start": when.start.isoformat(),
+            "end": when.end.isoformat(),
+            "precision": when.precision,
+        }
+    if changes.get("type") or changes.get("sub_type"):
+        out["type"] = _type_value(changes.get("type"), changes.get("sub_type"), machine)
+    if changes.get("places"):
+        ids = [resolve_place(conn, name) for name in changes["places"]]
+        names = dict(conn.execute(f"SELECT id, name FROM places WHERE id IN ({','.join('?' * len(ids))})", ids))
+        out["places"] = [{"id": i, "name": names[i]} for i in dict.fromkeys(ids)]
+    roles = {r: names for r, names in (changes.get("actors") or {}).items() if names}
+    if roles:
+        kept = [[n, r] for n, r in machine.actors if r not in roles]
+        given = []
+        for role, names in roles.items():
+            for name in names:
+                actor = resolve_actor(conn, name)
+                given.append([conn.execute("SELECT name FROM actors WHERE id = ?", (actor,)).fetchone()[0], role])
+        out["actors"] = sorted(given + kept, key=lambda a: ROLES.index(a[1]) if a[1] in ROLES else len(ROLES))
+    if changes.get("fatalities") is not None:
+        if changes["fatalities"] < 0:
+            raise QueryError("--fatalities: a toll is 0 or more")
+        out["fatalities"] = changes["fatalities"]
+    if changes.get("summary") is not None:
+        if not changes["summary"].strip():
+            raise QueryError("--summary: a summary cannot be empty")
+        out["summary"] = changes["summary"].strip()
+    return out
+
+
+def _type_value(given: str | None, sub_type: str | None, machine: EventRow) -> dict:
+    """ACLED's taxonomy (db/labels.py): a sub-type says its type; a type alone keeps the
+    machine's sub-type if it is one of that type's."""
+    parent = {sub: t for t, subs in SUB_TYPES_OF.items() for sub in subs}
+    for name in (given, sub_type):
+        if name and name not in parent and name not in SUB_TYPES_OF:
+            known = "; ".join(f"{t}: {', '.join(subs)}" for t, subs in SUB_TYPES_OF.items())
+            raise QueryError(f"no ACLED type or sub-type {name!r} (they are {known})")
+    if given in parent:
+        given, sub_type = parent[given], sub_type or given
+    type_ = given or parent.get(sub_type or "", machine.type)
+    sub = sub_type or (machine.sub_type if parent.get(machine.sub_type) == type_ else None)
+    if sub is None or parent.get(sub) != type_:
+        raise QueryError(f"--type: give a sub-type of {type_} ({', '.join(SUB_TYPES_OF[type_])})")
+    return {"type": type_, "sub_type": sub}
+
+
+def _lay(row: EventRow, name: str, value: Any) -> None:
+    if name == "date":
+        row.date, row.date_start, row.date_end, row.precision = (
+            value["date"],
+            value["start"],
+            value["end"],
+            value["precision"],
+        )
+    elif name == "type":
+        row.type, row.sub_type = value["type"], value["sub_type"]
+    elif name == "places":
+        row.places = [p["name"] for p in value]
+    elif name == "actors":
+        row.actors = [(n, r) for n, r in value]
+    else:
+        setattr(row, name, value)
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def corrections_of(conn, event_ids: list[str]) -> list[Correction]:
+    """The corrections of these events (by the ids they have now), in the order written."""
+    wanted = set(event_ids)
+    return [c for c in _resolved(conn, event_ids) if c.target in wanted]
+
+
+def history(conn, event_id: str) -> list[Correction]:
+    """The corrections of an event, or, for an id no event has now, those made on it (an orphan's)."""
+    found = _resolved(conn, [event_id])
+    return [c for c in found if c.target == event_id or (c.target is None and c.event_id == event_id)]
+
+
+def orphans(conn) -> list[Correction]:
+    """The corrections whose event cannot be found: by its id, nor by the evidence it rested on."""
+    return [c for c in _resolved(conn, None) if c.target is None]
+
+
+def reviews(conn, event_ids: list[str]) -> dict[str, Review]:
+    """What the corrections of each of these events come to; an event without any is left out."""
+    by_event: dict[str, list[Correction]] = {}
+    for c in corrections_of(conn, event_ids):
+        by_event.setdefault(c.target or "", []).append(c)
+    return {event_id: _fold(cs) for event_id, cs in by_event.items()}
+
+
+def reviewed_ids(conn) -> dict[str, Review]:
+    """Every corrected event that can be found, by its id now, with what its corrections come to."""
+    by_event: dict[str, list[Correction]] = {}
+    for c in _resolved(conn, None):
+        if c.target is not None:
+            by_event.setdefault(c.target, []).append(c)
+    return {event_id: _fold(cs) for event_id, cs in by_event.items()}
+
+
+def rejected_ids(conn) -> set[str]:
+    """The events rejected (and not taken back), by their ids now: hidden unless asked for."""
+    by_event: dict[str, list[Correction]] = {}
+    for c in _resolved(conn, None, ("confirm", "reject", "undo")):  # an edit does not change the status
+        if c.target is not None:
+            by_event.setdefault(c.target, []).append(c)
+    return {event_id for event_id, cs in by_event.items() if _fold(cs).rejected}
+
+
+def _fold(cs: list[Correction]) -> Review:
+    review = Review()
+    for c in cs:
+        if c.action == "undo" or c.undone:
+            continue
+        if c.action in ("confirm", "reject"):
+            review.status = "confirmed" if c.action == "confirm" else "rejected"
+        elif c.action == "edit" and c.field:
+            review.edits[c.field] = c
+    return review
+
+
+def _resolved(conn, event_ids: list[str] | None, actions: tuple[str, ...] = ACTIONS) -> list[Correction]:
+    """Corrections with the event each applies to now: its own id while that event exists, else
+    the event whose evidence overlaps the quote it rested on (the same quote first). With
+    `event_ids`, only the corrections that may be theirs: made on them, or on an id gone since
+    (a walk of the corrections' index, not of the corrections: ~0.5 ms for a thousand)."""
+    if not user_table(conn, "corrections"):
+        return []
+    gone = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT event_id FROM user.corrections c"
+            " WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id)"
+        )
+    }
+    kinds = f"action IN ({','.join('?' * len(actions))})"
+    if event_ids is None:
+        rows = conn.execute(f"SELECT * FROM user.corrections WHERE {kinds} ORDER BY id", actions).fetchall()
+    else:
+        rows = conn.execute(
+            f"SELECT * FROM user.corrections WHERE event_id IN (SELECT value FROM json_each(?)) AND {kinds}"
+            " ORDER BY id",
+            (json.dumps([*event_ids, *gone]), *actions),
+        ).fetchall()
+    undone = {r["undoes"] for r in rows if r["undoes"] is not None}
+    if event_ids is not None and undone - {r["id"] for r in rows}:  # an undo of a row left out: read them all
+        return _resolved(conn, None, actions)
+    return [
+        Correction(
+            r["id"],
+            r["event_id"],
+            r["action"],
+            r["field"],
+            json.loads(r["machine"]) if r["machine"] else None,
+            json.loads(r["analyst"]) if r["analyst"] else None,
+            r["author"],
+            r["created"],
+            r["undoes"],
+            r["id"] in undone,
+            _follow(conn, r["document_key"], r["start"], r["end"]) if r["event_id"] in gone else r["event_id"],
+        )
+        for r in rows
+    ]
+
+
+def _follow(conn, key: str | None, start: int | None, end: int | None) -> str | None:
+    """The event that rests on this quote now: the same span first, then one overlapping it."""
+    if key is None:
+        return None
+    row = conn.execute(
+        "SELECT v.event_id FROM documents d JOIN evidence v ON v.document_id = d.id WHERE d.key = ? AND v.start < ?"
+        ' AND v."end" > ? ORDER BY v.start = ? AND v."end" = ? DESC, v.id LIMIT 1',
+        (key, end, start, start, end),
+    ).fetchone()
+    return row[0] if row else None
+
+
+# ---- choosing what is shown ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the analyst's layer picks beside a filter: rejected events are left out unless asked for."""
+
+    rejected: bool = False  # show the rejected events too (marked)
+    tag: str | None = None  # only the events with this tag
+    reviewed: bool | None = None  # True: only the reviewed (confirmed, rejected or edited); False: only the others
+
+
+@dataclass
+class Picked:
+    ids: list[str]  # in date order, at most the limit asked
+    total: int  # how many match in all
+    rejected_left_out: int  # how many matching events were left out as rejected
+
+
+def pick(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> Picked:
+    """The ids of the events a filter and the analyst's layer pick, in date order. Without a tag
+    or a review filter, a limit reads a few rows more than it shows (the rejected are few), not
+    every match."""
+    hidden = set() if shown.rejected else rejected_ids(conn)
+    if shown.tag is None and shown.reviewed is None and limit is not None:
+        ids = event_ids(conn, f, limit + len(hidden))
+        kept = [i for i in ids if i not in hidden][:limit]
+        left_out = count_events(conn, f, among=sorted(hidden)) if hidden else 0
+        total = len(kept) if len(kept) < limit else count_events(conn, f) - left_out
+        return Picked(kept, total, left_out)
+    ids = event_ids(conn, f)
+    kept = [i for i in ids if i not in hidden]
+    left_out = len(ids) - len(kept)
+    if shown.tag is not None:
+        with_tag = tagged(conn, shown.tag)
+        kept = [i for i in kept if i in with_tag]
+    if shown.reviewed is not None:
+        done = {i for i, review in reviewed_ids(conn).items() if review.reviewed}
+        kept = [i for i in kept if (i in done) == shown.reviewed]
+    return Picked(kept[:limit] if limit else kept, len(kept), left_out)
+
+
+def pages(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> Iterator[list[EventRow]]:
+    """The rows `pick` gives, a page at a time: the store's own walk (`list_pages`: the first page
+    at once, memory flat) when the layer hides nothing, as with no rejected event."""
+    if shown.tag is None and shown.reviewed is None and (shown.rejected or not rejected_ids(conn)):
+        yield from list_pages(conn, f, limit)
+        return
+    ids = pick(conn, f, shown, limit).ids
+    for i in range(0, len(ids), PAGE):
+        yield events_by_ids(conn, ids[i : i + PAGE])
+
+
+PAGE = 500  # rows read at a time
+
+
+def progress(conn) -> tuple[int, int]:
+    """How many events are reviewed (confirmed, rejected or edited), of how many."""
+    return sum(1 for r in reviewed_ids(conn).values() if r.reviewed), count_events(conn)
+
+
+# ---- applying ---------------------------------------------------------------------------------
+
+
+def apply(conn, rows: list[EventRow]) -> None:
+    """Lay the analyst's corrections over the machine's rows (in place): each corrected field
+    takes the analyst's value, and `row.review` says what was done, by whom, and what the
+    machine said; a field whose machine value changed since it was corrected is a conflict."""
+    if not rows:
+        return
+    found = reviews(conn, [r.id for r in rows])
+    for row in rows:
+        review = found.get(row.id)
+        if review is None:
+            continue
+        for name, c in review.edits.items():
+            if machine_value(row, name) != c.machine:
+                review.conflicts.append(name)
+            _lay(row, name, c.analyst)
+        row.review = review
+
+
+def apply_details(conn, details: list[EventDetail]) -> None:
+    """`apply` for details: the places an analyst gave are read whole (coordinates, country)."""
+    apply(conn, [d.event for d in details])
+    for d in details:
+        edit_ = d.event.review.edits.get("places") if d.event.review else None
+        if edit_ is None:
+            continue
+        ids = [p["id"] for p in edit_.analyst]
+        rows = conn.execute(
+            "SELECT p.id, p.name, p.country, c.name, p.admin1, p.lat, p.lon, p.kind FROM places p LEFT JOIN places c"
+            f" ON c.kind = 'country' AND c.country = p.country WHERE p.id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+        by_id = {r[0]: r for r in rows}
+        d.places = [
+            PlaceInfo(i, r[1], r[2], r[3], r[1] if r[7] == "admin1" else r[4], r[5], r[6], r[7])
+            for i in ids
+            if (r := by_id.get(i))
+        ]
+
+
+def review_fields(e: EventRow) -> dict[str, Any]:
+    """What an export carries of the analyst's review of an event: whether it was reviewed, how
+    (confirmed, rejected), and for each corrected field the machine's value, who corrected it and
+    when, and whether the machine's value changed since (a conflict)."""
+    review = e.review or Review()
+    return {
+        "reviewed": review.reviewed,
+        "review": review.status,
+        "corrected": {
+            name: {"machine": c.machine, "by": c.author, "on": c.created[:10], "conflict": name in review.conflicts}
+            for name, c in review.edits.items()
+        },
+    }
+
+
+def describe(c: Correction) -> str:
+    """A correction in words, for `timeline history`: "edit fatalities: 3 -> 5"."""
+    if c.action == "edit":
+        return f"edit {c.field}: {describe_value(c.machine, c.field)} -> {describe_value(c.analyst, c.field)}"
+    if c.action == "undo":
+        return f"undo #{c.undoes}" + (f" (edit {c.field})" if c.field else "")
+    return c.action
+
+
+def describe_value(value: Any, name: str | None) -> str:
+    """A field's value in words: "2017-06 (month)", "Battles / Armed clash"."""
+    if value is None:
+        return "none"
+    if name == "date":
+        return f"{value['date'] or 'undated'} ({value['precision'] or '-'})"
+    if name == "type":
+        return f"{value['type']} / {value['sub_type']}"
+    if name == "places":
+        return "; ".join(p["name"] if isinstance(p, dict) else p for p in value) or "none"
+    if name == "actors":
+        return "; ".join(f"{n} ({r})" for n, r in value) or "none"
+    return str(value)
