@@ -166,7 +166,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
     # Each matcher runs once over the whole text; sentences take their share by offsets.
     folded_text = fold(text)
-    all_dates = _ByOffset(find_dates(folded_text, text, article.published))
+    all_dates = _ByOffset(
+        [d for d in find_dates(folded_text, text, article.published) if not _after(d.interval, article.published)]
+    )
     found = gaz.find(text, 0, len(text), folded_text)
     found = [m for m in found if not _in_date(m, all_dates)]
     datelines = [m.entity for m in found if isinstance(m.entity, Place) and is_dateline(text, m)]
@@ -202,6 +204,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 and date.interval.precision != "day"
             ):
                 trace.notes.append(f"{trig.text!r}: told of a period since {date.expression!r}, not one event")
+                continue
+            if date is not None and _war_origin(folded_text, date):
+                trace.notes.append(f"{trig.text!r}: {date.expression!r} is when the war began, not an event's date")
                 continue
             if date is not None and _historical(date.interval, article.published):
                 # "(1881) ... on Monday": a current date of the clause says when; the old number is not it
@@ -268,8 +273,14 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             )
             events.append(event)
             trace.events.append(event)
-        points = [d for d in resolved if not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)]
-        if points:  # "since March 2011" dates no sentence after it
+        points = [
+            d
+            for d in resolved
+            if not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
+            and not _war_origin(folded_text, d)
+            and _news(d.interval, article.published)
+        ]
+        if points:  # "since March 2011" dates no sentence after it, nor does a background "in 2012"
             last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     events, folded_into = merge_within(events)
@@ -308,6 +319,39 @@ _PERIOD_START = re.compile(
     r"\b(?:since|(?:began|begun|started|erupted|broke out)(?: \w+){0,3}? (?:in|with))\s+"
     r"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?$"
 )
+
+
+# The start of the war is a state's origin, not an event: "a civil war which sprung from a March 2011
+# uprising", "the conflict which started when ... protests in 2011", "since the war began five years ago".
+_WAR = r"(?:war|conflict|uprising|revolt|revolution|crisis|unrest|insurgency)"
+_WAR_BEGAN = re.compile(
+    r"\b"
+    + _WAR
+    + r"\b(?:\s+\S+){0,3}?\s+(?:began|begun|started|erupted|broke out|sprang|sprung|was sparked)\b[^.;:]{0,110}$"
+)
+_WAR_AFTER = re.compile(
+    r"(?:\s+(?!(?:the|a|an|and|in|on|of|at|as|to|by|for|its)\b)[a-z]+)?\s+" + _WAR + r"\b(?! monitor)"
+)
+NEWS_DAYS = 31  # a date further back than this before publication is background, not the report's news
+
+
+def _war_origin(folded_text: str, d: DateMention) -> bool:
+    if _WAR_BEGAN.search(folded_text, max(0, d.start - 150), d.start):
+        return True
+    return bool(d.interval and d.interval.precision != "day" and _WAR_AFTER.match(folded_text, d.end))
+
+
+def _news(date: Interval | None, published: Interval | None) -> bool:
+    """Is a date the report's news? A sentence without a date of its own continues the news, not a
+    background aside: "Aleppo ... engulfed by fighting in 2012 ... Hezbollah said it had taken the plain"
+    tells of this week's advance, not of 2012's."""
+    return bool(date) and (published is None or date.end >= published.start - timedelta(days=NEWS_DAYS))
+
+
+def _after(date: Interval | None, published: Interval | None) -> bool:
+    """A report tells of what has happened: a date after its publication ("AFP 2018" under a 2017 story,
+    "Euro 2024", "updated 2033") is page furniture or a plan, and dates no event it reports."""
+    return bool(date and published and date.start > published.end + timedelta(days=1))
 
 
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")

@@ -1,0 +1,56 @@
+"""Precision of the scene: an event only where one happened, at its own date and place (issue 24).
+
+Invented sentences, each pinning one rule a journalist would state about news in general."""
+
+from ingest.dates import find_dates, parse_published
+from ingest.extract import extract
+from ingest.model import Article
+from ingest.text import fold
+
+
+def events_of(text: str, published: str | None = "2019-03-20"):
+    article = Article(path="test.txt", text=text, published=parse_published(published) if published else None)
+    return extract(article)[0]
+
+
+def dates_of(sentence: str, published: str = "2019-03-20") -> list[str]:
+    return [d.expression for d in find_dates(fold(sentence), sentence, parse_published(published))]
+
+
+def test_a_clock_time_is_no_year():
+    assert dates_of("The jets came back at 2000 GMT and again at 0400 local time.") == []
+
+
+def test_a_date_after_publication_dates_no_event():
+    (event,) = events_of("AFP 2021 Rebels shelled the town of Saraqib.")
+    assert event.date.display() == "2019-03-20" and event.date_source == "published"
+
+
+def test_a_background_year_does_not_date_the_sentences_after_it():
+    events = events_of(
+        "Aleppo was engulfed by fighting in 2012. Hezbollah said it had seized the plain outside Zabadani.",
+        "2015-07-21",
+    )
+    seized = next(e for e in events if "Zabadani" in [p.name for p in e.places] or e.trigger == "seized")
+    assert seized.date.display() == "2015-07-21"
+
+
+def test_a_recent_date_still_dates_the_sentences_after_it():
+    events = events_of("A car bomb exploded in Azaz on Sunday. The blast killed nine people.", "2015-07-21")
+    assert {e.date.display() for e in events} == {"2015-07-19"}
+
+
+def test_the_start_of_the_war_is_no_event():
+    assert (
+        events_of(
+            "The conflict which started when regime forces brutally repressed peaceful protests in 2011 "
+            "has descended into a civil war.",
+            "2015-07-21",
+        )
+        == []
+    )
+    assert events_of("Diplomats see no end to a civil war which sprung from a March 2011 uprising.", "2013-09-10") == []
+    events = events_of(
+        "It was the deadliest attack on a school since the war began more than five years ago.", "2016-10-26"
+    )
+    assert all(e.date.display() != "2011" for e in events)
