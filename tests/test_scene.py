@@ -54,3 +54,27 @@ def test_the_start_of_the_war_is_no_event():
         "It was the deadliest attack on a school since the war began more than five years ago.", "2016-10-26"
     )
     assert all(e.date.display() != "2011" for e in events)
+
+
+def places_of(text: str, published: str = "2016-10-06") -> list[list[str]]:
+    return [[p.name for p in e.places] for e in events_of(text, published)]
+
+
+def test_a_place_inside_an_organisations_name_is_no_scene():
+    assert places_of("Clashes broke out on Monday near Qamishli, a commander told Agence France Presse.") == [
+        ["Qamishli"]
+    ]
+    assert places_of("Fighters of the Failaq al-Sham clashed with ISIS near Azaz on Monday.") == [["Azaz"]]
+
+
+def test_of_leads_to_a_place_only_after_a_word_of_place():
+    assert places_of("Rescue workers of the Civil Defence said a blast killed 12 people on Monday.") == [[]]
+    assert places_of("A bomb killed five people in the village of Hass on Monday.") == [["Hass"]]
+
+
+def test_a_place_in_the_possessive_before_a_common_noun_owns_it():
+    assert places_of("Rebels clashed with ISIS on Monday in Ankaras offensive near Jarablus.") == [["Jarabulus"]]
+    assert places_of("Insurgents fought back on Monday against Russias intervention in Idlib.") == [["Idlib"]]
+    # before a word of place it is still the scene, and a name ending in s is no possessive
+    assert places_of("Jets struck Aleppos outskirts on Monday.") == [["Aleppo"]]
+    assert places_of("Damascus explosion due to rocket bomb.") == [["Damascus"]]
