@@ -198,12 +198,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     f'{trig.text!r}: a reference to an event ("after the attack"), with no date of its own'
                 )
                 continue
-            if (
-                date is not None
-                and _PERIOD_START.search(folded_text, max(0, date.start - 40), date.start)
-                and date.interval.precision != "day"
-            ):
-                trace.notes.append(f"{trig.text!r}: told of a period since {date.expression!r}, not one event")
+            if date is not None and _period(folded_text, date, all_dates, article.published):
+                trace.notes.append(f"{trig.text!r}: told of a period from {date.expression!r}, not one event")
                 continue
             if date is not None and _war_origin(folded_text, date):
                 trace.notes.append(f"{trig.text!r}: {date.expression!r} is when the war began, not an event's date")
@@ -352,6 +348,31 @@ def _after(date: Interval | None, published: Interval | None) -> bool:
     """A report tells of what has happened: a date after its publication ("AFP 2018" under a 2017 story,
     "Euro 2024", "updated 2033") is page furniture or a plan, and dates no event it reports."""
     return bool(date and published and date.start > published.end + timedelta(days=1))
+
+
+PERIOD_DAYS = 7  # what is told of a longer span ("520 airstrikes since 21 May") is many incidents, not one
+_BETWEEN = re.compile(r"\bbetween\s+$")
+_AND = re.compile(r"\s+and\s+$")
+
+
+def _period(folded_text: str, d: DateMention, dates: _ByOffset, published: Interval | None) -> bool:
+    """Is a date the start of a period longer than a week? "since March 2011", "since 21 May" in late July,
+    "between April 27 and May 18": what happened over it is a tally of incidents, not one event.
+    "Clashes since Tuesday" tell of one fight."""
+    start = d.interval.start if d.interval else None
+    if start is None:
+        return False
+    if _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start):
+        end = published.end if published else None
+    elif _BETWEEN.search(folded_text, max(0, d.start - 10), d.start):
+        then = next(
+            (x for x in dates.within(d.end, d.end + 12) if x.interval and _AND.match(folded_text[d.end : x.start])),
+            None,
+        )
+        end = then.interval.end if then and then.interval else None
+    else:
+        return False
+    return d.interval.precision != "day" or (end is not None and (end - start).days > PERIOD_DAYS)
 
 
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")

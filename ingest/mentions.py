@@ -139,10 +139,21 @@ _DEMONYM_CAPITAL = re.compile(r"(?<!\bits )(?<!\btheir )(?<!\bhis )\b([A-Z][a-z]
 
 
 def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "the Libyan capital" is Tripoli, Libya; "the Syrian side of the border" is Syria."""
+    """ "the Libyan capital" is Tripoli, Libya; so is "Libya's capital" ("Syrias capital", the apostrophe
+    stripped); "the Syrian side of the border" is Syria."""
     gaz = load_gazetteer()
     taken = Spans([(m.start, m.end) for m in mentions])
-    out = list(mentions)
+    out = []
+    for m in mentions:
+        after = _CAPITAL_AFTER.match(text, m.end)
+        capital = (
+            gaz.places.capital(m.entity.country)
+            if after and isinstance(m.entity, Place) and m.entity.kind == "country" and m.entity.country
+            else None
+        )
+        if capital and after and m.surface.endswith("s"):  # "Syria's", "Syrias": not "Syria capital"
+            m = Mention(m.start, after.end(), text[m.start : after.end()], capital)
+        out.append(m)
     for w in _DEMONYM_CAPITAL.finditer(text):
         country = gaz.places.countries_by_demonym.get(fold(w.group(1)))
         capital = gaz.places.capital(country) if country else None
@@ -155,6 +166,7 @@ def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+_CAPITAL_AFTER = re.compile(r"[ \t]+capital\b(?![ \t]+(?:of|city of)\b)")
 _DEMONYM_SIDE = re.compile(r"\b([A-Z][a-z]+) side of the (?:border|frontier)\b")
 
 

@@ -78,3 +78,28 @@ def test_a_place_in_the_possessive_before_a_common_noun_owns_it():
     # before a word of place it is still the scene, and a name ending in s is no possessive
     assert places_of("Jets struck Aleppos outskirts on Monday.") == [["Aleppo"]]
     assert places_of("Damascus explosion due to rocket bomb.") == [["Damascus"]]
+
+
+def test_a_countrys_capital_in_the_possessive_is_its_capital():
+    assert places_of("At least 50 fighters were killed Tuesday in clashes east of Syrias capital.") == [["Damascus"]]
+
+
+def test_what_is_told_of_a_period_longer_than_a_week_is_no_event():
+    assert events_of("More than 520 US airstrikes since 21 May have killed 229 civilians.", "2016-07-29") == []
+    assert (
+        events_of("Airstrikes between April 27 and May 18 had eliminated three leaders in Raqqa.", "2017-05-27") == []
+    )
+    # a fight since Tuesday, or over two days, is one incident
+    assert len(events_of("Clashes since Tuesday have killed 20 fighters in Azaz.", "2016-10-06")) == 1
+    assert len(events_of("Clashes between Monday and Tuesday killed five in Azaz.", "2016-10-06")) == 1
+
+
+def test_page_furniture_run_into_a_sentence_is_cut_off():
+    (event,) = events_of("07.07.2015Get short URL 0 25 A suicide bomber blew himself up in Aleppo on Monday.")
+    assert event.evidence[0].text.startswith("A suicide bomber")
+    (event,) = events_of(
+        "Rebels shelled Azaz on Monday. Source agencies Related News Turkey Offensive Could Spark Clashes"
+    )
+    assert event.evidence[0].text == "Rebels shelled Azaz on Monday."
+    (event,) = events_of("Rebels shelled the town of Azaz on Monday and killed two people AP Photo Jets Strike Idlib")
+    assert event.evidence[0].text == "Rebels shelled the town of Azaz on Monday and killed two people"
