@@ -151,7 +151,7 @@ def _furniture_phrases() -> tuple[str, ...]:
 def _furniture_markers() -> tuple[re.Pattern, re.Pattern]:
     lex = load_lexicon("boilerplate")
     before, after = ("|".join(lex[k]) for k in ("furniture_before", "furniture_after"))
-    return re.compile(r"\b(?:" + before + r")\b[ \t]*"), re.compile(r"[ \t]*\b(?:" + after + r")\b")
+    return re.compile(r"\b(?:" + before + r")(?!\w)[ \t]*"), re.compile(r"[ \t]*\b(?:" + after + r")(?!\w)")
 
 
 def without_furniture(sentence: str) -> tuple[int, int]:

@@ -103,3 +103,29 @@ def test_page_furniture_run_into_a_sentence_is_cut_off():
     assert event.evidence[0].text == "Rebels shelled Azaz on Monday."
     (event,) = events_of("Rebels shelled the town of Azaz on Monday and killed two people AP Photo Jets Strike Idlib")
     assert event.evidence[0].text == "Rebels shelled the town of Azaz on Monday and killed two people"
+
+
+def test_a_siege_told_as_a_state_is_no_event():
+    assert events_of("There was no choice - we were besieged inside a small area in Madaya.") == []
+    (event,) = events_of("Rockets hit the besieged town of Madaya on Monday.")
+    assert event.sub_type == "Shelling/artillery/missile attack"
+    (event,) = events_of("Government forces besieged the town of Madaya on Monday.")
+    assert event.type == "Battles"
+
+
+def test_a_condemnation_of_an_incident_is_no_event_of_its_own():
+    assert events_of("The main opposition group condemned the bombing in Aleppo.") == []
+    assert events_of("Russia denied the air strikes on Idlib.") == []
+
+
+def test_an_ordinary_word_at_the_head_of_a_longer_name_is_no_place():
+    # GeoNames knows "Artillery" as a hamlet abroad; here it is the first word of a college's name
+    (event,) = events_of("Artillery units pounded the terrorists deployed in the Artillery College on Monday.")
+    assert event.places == []
+
+
+def test_a_topic_strip_before_the_prose_is_cut_off():
+    (event,) = events_of(
+        "2010 Topic Operation to Liberate Raqqa From Daesh (61) Jets struck the town of Tabqa on Monday."
+    )
+    assert event.evidence[0].text == "Jets struck the town of Tabqa on Monday." and event.date.display() == "2019-03-18"
