@@ -39,6 +39,7 @@ class Trigger:
     generic: bool
     reference: bool = False  # "after the attack": an event told as a point in time, maybe elsewhere
     subject_loses: bool = False  # "ISIS lost the city": the subject is the loser, not the doer
+    statement: bool = False  # "Turkey condemned the attack": the object of a statement, told by another
 
 
 @dataclass
@@ -61,6 +62,7 @@ class _Lexicon(NamedTuple):
     hedges: re.Pattern
     default_targets: set
     references: re.Pattern
+    statements: re.Pattern
 
 
 @cache
@@ -70,8 +72,9 @@ def _lexicon() -> _Lexicon:
     not_events = [re.compile(p) for p in lex["not_events"]]
     hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
     references = re.compile(r"\b(?:" + "|".join(lex["references"]) + r")\s+(?:\S+\s+){0,4}$")
+    statements = re.compile(r"\b(?:" + "|".join(lex["statements"]) + r")\s+(?:\S+\s+){0,4}$")
     weapons = [(re.compile(r"\b(?:" + w["pattern"] + r")\b"), w["sub_type"]) for w in lex["weapons"]]
-    return _Lexicon(triggers, weapons, not_events, hedges, set(lex["default_targets"]), references)
+    return _Lexicon(triggers, weapons, not_events, hedges, set(lex["default_targets"]), references, statements)
 
 
 # What a weapon can sharpen: a trigger that says only that there was violence.
@@ -133,6 +136,7 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 bool(entry.get("generic")),
                 bool(references.search(before)),
                 bool(entry.get("subject_loses")),
+                bool(lexicon.statements.search(before)),
             )
         )
     strong = [t for t in found if not t.weak]
@@ -223,11 +227,13 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if _historical(date, article.published):
                 trace.notes.append(f"{trig.text!r}: dated {date.display()}, a historical aside: no event")
                 continue
-            seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
+            # what a statement's subject names (the condemner) is not the incident's: its words come after
+            told_from = abs_trig[0] if trig.statement else seg_start
+            seg_mentions = [m for m in mentions if told_from <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start, sent.end)
             places = event_places(text, seg_mentions)
-            spelt = spelt_places(text, seg_start, seg_end, mentions, home)
+            spelt = spelt_places(text, told_from, seg_end, mentions, home)
             places = (
                 places + [p for p in spelt if p.kind != "unresolved" and p.id not in {q.id for q in places}]
                 if places
@@ -236,6 +242,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             fatal = find_fatalities(folded[seg_start - sent.start : seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None
             )
+            if trig.statement and not places and not any(r == "actor1" for _, r in actors):
+                trace.notes.append(f"{trig.text!r}: the object of a statement that says nothing of where or who")
+                continue
             if not actors and not places and source != "sentence" and not fatal:
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
                 continue

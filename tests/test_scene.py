@@ -56,6 +56,10 @@ def test_the_start_of_the_war_is_no_event():
     assert all(e.date.display() != "2011" for e in events)
 
 
+def roles(event) -> dict[str, str]:
+    return {a.name: r for a, r in event.actors if r != "associated"}
+
+
 def places_of(text: str, published: str = "2016-10-06") -> list[list[str]]:
     return [[p.name for p in e.places] for e in events_of(text, published)]
 
@@ -113,9 +117,13 @@ def test_a_siege_told_as_a_state_is_no_event():
     assert event.type == "Battles"
 
 
-def test_a_condemnation_of_an_incident_is_no_event_of_its_own():
-    assert events_of("The main opposition group condemned the bombing in Aleppo.") == []
-    assert events_of("Russia denied the air strikes on Idlib.") == []
+def test_a_condemnation_is_evidence_of_an_incident_only_where_it_says_which():
+    assert events_of("The main armed opposition condemned the bombing.") == []
+    assert events_of("Turkey condemned the suspected chemical attack.") == []
+    (event,) = events_of(
+        "The Syrian Coalition condemns the massacre committed by ISIS militants in the town of Al Bab."
+    )
+    assert roles(event) == {"Islamic State": "actor1"} and [p.name for p in event.places] == ["Al Bab"]
 
 
 def test_an_ordinary_word_at_the_head_of_a_longer_name_is_no_place():
