@@ -44,11 +44,13 @@ def place_by_focus(events: list[Event], mentions: list[Mention], datelines: list
         return next((p for p in datelines if country is None or p.country == country), None)
 
     for event in events:
-        if all(p.kind == "country" for p in event.places):
-            countries = [p.country for p in event.places] or [None]
+        if all(p.kind in ("country", "unresolved") for p in event.places):
+            # a village the gazetteer lacks ("in Tal al-Senowbarat") lies in the area the report is about
+            unresolved = [p for p in event.places if p.kind == "unresolved"]
+            countries = [p.country for p in event.places if p.kind == "country"] or [None]
             found = [f for f in map(focus, countries) if f is not None]
             if found:
-                event.places = found
+                event.places = unresolved + found
 
 
 def event_places(text: str, mentions: list[Mention]) -> list[Place]:

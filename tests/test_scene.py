@@ -137,3 +137,12 @@ def test_a_topic_strip_before_the_prose_is_cut_off():
         "2010 Topic Operation to Liberate Raqqa From Daesh (61) Jets struck the town of Tabqa on Monday."
     )
     assert event.evidence[0].text == "Jets struck the town of Tabqa on Monday." and event.date.display() == "2019-03-18"
+
+
+def test_a_village_the_gazetteer_lacks_lies_in_the_area_the_report_is_about():
+    events = events_of(
+        "Army units shelled militants in Aleppo on Monday. "
+        "On Tuesday dozens of militants were killed in clashes in Tal Senowbarat."
+    )
+    assert [p.name for p in events[-1].places] == ["Tal Senowbarat", "Aleppo"]
+    assert events[-1].places[1].admin1 == "Aleppo"
