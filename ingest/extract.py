@@ -289,7 +289,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     events, folded_into = merge_within(events)
-    place_by_focus(events, all_mentions.items, datelines)
+    place_by_focus(text, events, all_mentions.items, datelines)
     for trace in traces:
         for event in trace.events:
             if event.id in folded_into:

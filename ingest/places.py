@@ -26,12 +26,17 @@ def home_countries(mentions: list[Mention], folded_text: str) -> list[str]:
     return ranked + [c for c, _ in named.most_common() if c not in places]
 
 
-def place_by_focus(events: list[Event], mentions: list[Mention], datelines: list[Place]) -> None:
+def place_by_focus(text: str, events: list[Event], mentions: list[Mention], datelines: list[Place]) -> None:
     """An event placed only in a country, or nowhere, is placed at the article's focus: the
     place inside that country (or anywhere) it names most, the earliest on a tie; failing that,
     the dateline's. A report of one incident names its town several times and "Syria" in passing."""
     named = [
-        m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")
+        m.entity
+        for m in mentions
+        if isinstance(m.entity, Place)
+        and m.entity.kind not in ("country", "unresolved")
+        and not _owner_by_possessive(text, m)  # "Russias intervention", "Madaya evacuees": no scene anywhere
+        and not _origin_of_people(text, m)
     ]
     counts = Counter(p.id for p in named)
     by_id = {p.id: p for p in named}
@@ -64,7 +69,8 @@ def event_places(text: str, mentions: list[Mention]) -> list[Place]:
         if not _FROM.search(text, max(0, m.start - 20), m.start)
         and not _OWNER.match(text, m.end)
         and not _owner_by_possessive(text, m)
-    ] or [m for m in named if not _owner_by_possessive(text, m)]
+        and not _origin_of_people(text, m)
+    ] or [m for m in named if not _owner_by_possessive(text, m) and not _origin_of_people(text, m)]
     if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
         chosen = [
             m for m in chosen if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)
@@ -98,6 +104,17 @@ def _owner_by_possessive(text: str, m: Mention) -> bool:
         return False
     word = _NEXT_WORD.match(text, m.end)
     return bool(word) and fold(word.group(1)) not in _scene_words()
+
+
+def _origin_of_people(text: str, m: Mention) -> bool:
+    """ "Madaya evacuees said they heard the blast": where people came from is not where it happened."""
+    word = _NEXT_WORD.match(text, m.end)
+    return bool(word) and fold(word.group(1)) in _origin_nouns()
+
+
+@cache
+def _origin_nouns() -> frozenset[str]:
+    return frozenset(load_lexicon("names")["origin_nouns"])
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([a-z][\w-]*)")

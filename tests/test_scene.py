@@ -146,3 +146,19 @@ def test_a_village_the_gazetteer_lacks_lies_in_the_area_the_report_is_about():
     )
     assert [p.name for p in events[-1].places] == ["Tal Senowbarat", "Aleppo"]
     assert events[-1].places[1].admin1 == "Aleppo"
+
+
+def test_where_people_came_from_is_not_where_it_happened():
+    events = events_of("A car bomb hit a convoy in Rashidin on Saturday. Madaya evacuees said they heard the blast.")
+    assert all("Madaya" not in [p.name for p in e.places] for e in events)
+
+
+def test_a_region_of_the_world_is_no_town():
+    assert places_of(
+        "US Central Command, which runs operations in the Middle East, said a strike near Manbij killed 5."
+    ) == [["Manbij"]]
+
+
+def test_a_strip_of_related_headlines_in_mid_sentence_is_cut_off():
+    (event,) = events_of("A blast killed 12 in Azaz on Monday 15 Related Dozens of Casualties Reported in Aleppo")
+    assert event.evidence[0].text == "A blast killed 12 in Azaz on Monday 15"
