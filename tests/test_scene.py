@@ -162,3 +162,14 @@ def test_a_region_of_the_world_is_no_town():
 def test_a_strip_of_related_headlines_in_mid_sentence_is_cut_off():
     (event,) = events_of("A blast killed 12 in Azaz on Monday 15 Related Dozens of Casualties Reported in Aleppo")
     assert event.evidence[0].text == "A blast killed 12 in Azaz on Monday 15"
+
+
+def test_villages_news_names_often_resolve_in_their_spellings():
+    for sentence, town, governorate in [
+        ("A suicide bomber struck the Atme border crossing on Monday.", "Atmeh", "Idlib"),
+        ("Rebels seized Dabiq from ISIS on Monday.", "Dabiq", "Aleppo"),
+        ("Rebels shelled Fua on Monday.", "Al-Fuah", "Idlib"),
+        ("Rebels shelled Kefraya on Monday.", "Kafriya", "Idlib"),
+    ]:
+        (event,) = events_of(sentence)
+        assert [(p.name, p.admin1) for p in event.places] == [(town, governorate)], sentence
