@@ -113,8 +113,11 @@ def test_a_siege_told_as_a_state_is_no_event():
     assert events_of("There was no choice - we were besieged inside a small area in Madaya.") == []
     (event,) = events_of("Rockets hit the besieged town of Madaya on Monday.")
     assert event.sub_type == "Shelling/artillery/missile attack"
+    assert events_of("A convoy left two villages which are besieged by rebels.") == []
     (event,) = events_of("Government forces besieged the town of Madaya on Monday.")
     assert event.type == "Battles"
+    (event,) = events_of("Hajin has been under siege by the SDF.")
+    assert event.type == "Battles" and [p.name for p in event.places] == ["Hajin"]
 
 
 def test_a_condemnation_is_evidence_of_an_incident_only_where_it_says_which():
