@@ -176,3 +176,25 @@ def test_villages_news_names_often_resolve_in_their_spellings():
     ]:
         (event,) = events_of(sentence)
         assert [(p.name, p.admin1) for p in event.places] == [(town, governorate)], sentence
+
+
+def test_a_date_inside_a_since_clause_starts_a_period():
+    assert (
+        events_of(
+            "Government airstrikes on the province have intensified since rebels launched a campaign from Idlib "
+            "to break a siege of Aleppo on July 31.",
+            "2016-08-14",
+        )
+        == []
+    )
+
+
+def test_what_goes_on_around_the_clock_is_no_event():
+    assert (
+        events_of("On Thursday the source said drones have been deployed around the clock to track routes to Palmyra.")
+        == []
+    )
+
+
+def test_a_possible_strike_is_no_event_however_its_doer_is_spelt():
+    assert events_of("The proposal on Monday came in a move that could avert possible U.S. military strikes.") == []
