@@ -361,7 +361,7 @@ def _after(date: Interval | None, published: Interval | None) -> bool:
 
 PERIOD_DAYS = 7  # what is told of a longer span ("520 airstrikes since 21 May") is many incidents, not one
 # "strikes have intensified since rebels launched a campaign ... on July 31": the date starts the period
-_SINCE_CLAUSE = re.compile(r"\bsince\s+(?:[\w'-]+\s+){1,14}?(?:on|in)\s+$")
+_SINCE_CLAUSE = re.compile(r"\bsince\s+(?:[\w'-]+\s+){1,20}?(?:on|in)\s+$")
 _BETWEEN = re.compile(r"\bbetween\s+$")
 _AND = re.compile(r"\s+and\s+$")
 
@@ -374,7 +374,7 @@ def _period(folded_text: str, d: DateMention, dates: _ByOffset, published: Inter
     if start is None:
         return False
     if _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start) or _SINCE_CLAUSE.search(
-        folded_text, max(0, d.start - 120), d.start
+        folded_text, max(0, d.start - 160), d.start
     ):
         end = published.end if published else None
     elif _BETWEEN.search(folded_text, max(0, d.start - 10), d.start):

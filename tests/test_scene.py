@@ -182,7 +182,7 @@ def test_a_date_inside_a_since_clause_starts_a_period():
     assert (
         events_of(
             "Government airstrikes on the province have intensified since rebels launched a campaign from Idlib "
-            "to break a siege of Aleppo on July 31.",
+            "to break a government siege of Aleppos opposition districts on July 31.",
             "2016-08-14",
         )
         == []
