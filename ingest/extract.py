@@ -341,6 +341,7 @@ NEWS_DAYS = 31  # a date further back than this before publication is background
 
 
 def _war_origin(folded_text: str, d: DateMention) -> bool:
+    """Is a date when the war began ("the conflict which started ... in 2011", "a March 2011 uprising")?"""
     if _WAR_BEGAN.search(folded_text, max(0, d.start - 150), d.start):
         return True
     return bool(d.interval and d.interval.precision != "day" and _WAR_AFTER.match(folded_text, d.end))
@@ -350,7 +351,7 @@ def _news(date: Interval | None, published: Interval | None) -> bool:
     """Is a date the report's news? A sentence without a date of its own continues the news, not a
     background aside: "Aleppo ... engulfed by fighting in 2012 ... Hezbollah said it had taken the plain"
     tells of this week's advance, not of 2012's."""
-    return bool(date) and (published is None or date.end >= published.start - timedelta(days=NEWS_DAYS))
+    return date is not None and (published is None or date.end >= published.start - timedelta(days=NEWS_DAYS))
 
 
 def _after(date: Interval | None, published: Interval | None) -> bool:
@@ -370,9 +371,9 @@ def _period(folded_text: str, d: DateMention, dates: _ByOffset, published: Inter
     """Is a date the start of a period longer than a week? "since March 2011", "since 21 May" in late July,
     "between April 27 and May 18": what happened over it is a tally of incidents, not one event.
     "Clashes since Tuesday" tell of one fight."""
-    start = d.interval.start if d.interval else None
-    if start is None:
+    if d.interval is None:
         return False
+    start, precision = d.interval.start, d.interval.precision
     if _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start) or _SINCE_CLAUSE.search(
         folded_text, max(0, d.start - 160), d.start
     ):
@@ -385,7 +386,7 @@ def _period(folded_text: str, d: DateMention, dates: _ByOffset, published: Inter
         end = then.interval.end if then and then.interval else None
     else:
         return False
-    return d.interval.precision != "day" or (end is not None and (end - start).days > PERIOD_DAYS)
+    return precision != "day" or (end is not None and (end - start).days > PERIOD_DAYS)
 
 
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")

@@ -103,13 +103,13 @@ def _owner_by_possessive(text: str, m: Mention) -> bool:
     ):
         return False
     word = _NEXT_WORD.match(text, m.end)
-    return bool(word) and fold(word.group(1)) not in _scene_words()
+    return word is not None and fold(word.group(1)) not in _scene_words()
 
 
 def _origin_of_people(text: str, m: Mention) -> bool:
     """ "Madaya evacuees said they heard the blast": where people came from is not where it happened."""
     word = _NEXT_WORD.match(text, m.end)
-    return bool(word) and fold(word.group(1)) in _origin_nouns()
+    return word is not None and fold(word.group(1)) in _origin_nouns()
 
 
 @cache
