@@ -247,7 +247,8 @@ def _ancient(m, ref):
 @_rule(
     r"(?<![\d$.,-])\b"
     + _Y
-    + r"(?![\d-]|\s*(?:km|kilomet|mile|metre|meter|kg|ton|tonne|troop|fighter|soldier|people|%|dollar))\b",
+    + r"(?![\d-]|\s*(?:km|kilomet|mile|metre|meter|kg|ton|tonne|troop|fighter|soldier|people|%|dollar|"
+    + r"gmt|utc|local time|hours|hrs|h\b))\b",
     False,
 )
 def _year(m, ref):

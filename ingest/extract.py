@@ -39,6 +39,7 @@ class Trigger:
     generic: bool
     reference: bool = False  # "after the attack": an event told as a point in time, maybe elsewhere
     subject_loses: bool = False  # "ISIS lost the city": the subject is the loser, not the doer
+    statement: bool = False  # "Turkey condemned the attack": the object of a statement, told by another
 
 
 @dataclass
@@ -61,6 +62,7 @@ class _Lexicon(NamedTuple):
     hedges: re.Pattern
     default_targets: set
     references: re.Pattern
+    statements: re.Pattern
 
 
 @cache
@@ -70,8 +72,9 @@ def _lexicon() -> _Lexicon:
     not_events = [re.compile(p) for p in lex["not_events"]]
     hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
     references = re.compile(r"\b(?:" + "|".join(lex["references"]) + r")\s+(?:\S+\s+){0,4}$")
+    statements = re.compile(r"\b(?:" + "|".join(lex["statements"]) + r")\s+(?:\S+\s+){0,4}$")
     weapons = [(re.compile(r"\b(?:" + w["pattern"] + r")\b"), w["sub_type"]) for w in lex["weapons"]]
-    return _Lexicon(triggers, weapons, not_events, hedges, set(lex["default_targets"]), references)
+    return _Lexicon(triggers, weapons, not_events, hedges, set(lex["default_targets"]), references, statements)
 
 
 # What a weapon can sharpen: a trigger that says only that there was violence.
@@ -133,6 +136,7 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 bool(entry.get("generic")),
                 bool(references.search(before)),
                 bool(entry.get("subject_loses")),
+                bool(lexicon.statements.search(before)),
             )
         )
     strong = [t for t in found if not t.weak]
@@ -166,7 +170,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
     # Each matcher runs once over the whole text; sentences take their share by offsets.
     folded_text = fold(text)
-    all_dates = _ByOffset(find_dates(folded_text, text, article.published))
+    all_dates = _ByOffset(
+        [d for d in find_dates(folded_text, text, article.published) if not _after(d.interval, article.published)]
+    )
     found = gaz.find(text, 0, len(text), folded_text)
     found = [m for m in found if not _in_date(m, all_dates)]
     datelines = [m.entity for m in found if isinstance(m.entity, Place) and is_dateline(text, m)]
@@ -196,12 +202,11 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     f'{trig.text!r}: a reference to an event ("after the attack"), with no date of its own'
                 )
                 continue
-            if (
-                date is not None
-                and _PERIOD_START.search(folded_text, max(0, date.start - 40), date.start)
-                and date.interval.precision != "day"
-            ):
-                trace.notes.append(f"{trig.text!r}: told of a period since {date.expression!r}, not one event")
+            if date is not None and _period(folded_text, date, all_dates, article.published):
+                trace.notes.append(f"{trig.text!r}: told of a period from {date.expression!r}, not one event")
+                continue
+            if date is not None and _war_origin(folded_text, date):
+                trace.notes.append(f"{trig.text!r}: {date.expression!r} is when the war began, not an event's date")
                 continue
             if date is not None and _historical(date.interval, article.published):
                 # "(1881) ... on Monday": a current date of the clause says when; the old number is not it
@@ -222,11 +227,13 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if _historical(date, article.published):
                 trace.notes.append(f"{trig.text!r}: dated {date.display()}, a historical aside: no event")
                 continue
-            seg_mentions = [m for m in mentions if seg_start <= m.start < seg_end]
+            # what a statement's subject names (the condemner) is not the incident's: its words come after
+            told_from = abs_trig[0] if trig.statement else seg_start
+            seg_mentions = [m for m in mentions if told_from <= m.start < seg_end]
             actors = _roles(text, seg_mentions, abs_trig, default_targets)
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start, sent.end)
             places = event_places(text, seg_mentions)
-            spelt = spelt_places(text, seg_start, seg_end, mentions, home)
+            spelt = spelt_places(text, told_from, seg_end, mentions, home)
             places = (
                 places + [p for p in spelt if p.kind != "unresolved" and p.id not in {q.id for q in places}]
                 if places
@@ -235,6 +242,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             fatal = find_fatalities(folded[seg_start - sent.start : seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None
             )
+            if trig.statement and not places and not any(r == "actor1" for _, r in actors):
+                trace.notes.append(f"{trig.text!r}: the object of a statement that says nothing of where or who")
+                continue
             if not actors and not places and source != "sentence" and not fatal:
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
                 continue
@@ -268,12 +278,18 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             )
             events.append(event)
             trace.events.append(event)
-        points = [d for d in resolved if not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)]
-        if points:  # "since March 2011" dates no sentence after it
+        points = [
+            d
+            for d in resolved
+            if not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
+            and not _war_origin(folded_text, d)
+            and _news(d.interval, article.published)
+        ]
+        if points:  # "since March 2011" dates no sentence after it, nor does a background "in 2012"
             last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     events, folded_into = merge_within(events)
-    place_by_focus(events, all_mentions.items, datelines)
+    place_by_focus(text, events, all_mentions.items, datelines)
     for trace in traces:
         for event in trace.events:
             if event.id in folded_into:
@@ -308,6 +324,69 @@ _PERIOD_START = re.compile(
     r"\b(?:since|(?:began|begun|started|erupted|broke out)(?: \w+){0,3}? (?:in|with))\s+"
     r"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?$"
 )
+
+
+# The start of the war is a state's origin, not an event: "a civil war which sprung from a March 2011
+# uprising", "the conflict which started when ... protests in 2011", "since the war began five years ago".
+_WAR = r"(?:war|conflict|uprising|revolt|revolution|crisis|unrest|insurgency)"
+_WAR_BEGAN = re.compile(
+    r"\b"
+    + _WAR
+    + r"\b(?:\s+\S+){0,3}?\s+(?:began|begun|started|erupted|broke out|sprang|sprung|was sparked)\b[^.;:]{0,110}$"
+)
+_WAR_AFTER = re.compile(
+    r"(?:\s+(?!(?:the|a|an|and|in|on|of|at|as|to|by|for|its)\b)[a-z]+)?\s+" + _WAR + r"\b(?! monitor)"
+)
+NEWS_DAYS = 31  # a date further back than this before publication is background, not the report's news
+
+
+def _war_origin(folded_text: str, d: DateMention) -> bool:
+    """Is a date when the war began ("the conflict which started ... in 2011", "a March 2011 uprising")?"""
+    if _WAR_BEGAN.search(folded_text, max(0, d.start - 150), d.start):
+        return True
+    return bool(d.interval and d.interval.precision != "day" and _WAR_AFTER.match(folded_text, d.end))
+
+
+def _news(date: Interval | None, published: Interval | None) -> bool:
+    """Is a date the report's news? A sentence without a date of its own continues the news, not a
+    background aside: "Aleppo ... engulfed by fighting in 2012 ... Hezbollah said it had taken the plain"
+    tells of this week's advance, not of 2012's."""
+    return date is not None and (published is None or date.end >= published.start - timedelta(days=NEWS_DAYS))
+
+
+def _after(date: Interval | None, published: Interval | None) -> bool:
+    """A report tells of what has happened: a date after its publication ("AFP 2018" under a 2017 story,
+    "Euro 2024", "updated 2033") is page furniture or a plan, and dates no event it reports."""
+    return bool(date and published and date.start > published.end + timedelta(days=1))
+
+
+PERIOD_DAYS = 7  # what is told of a longer span ("520 airstrikes since 21 May") is many incidents, not one
+# "strikes have intensified since rebels launched a campaign ... on July 31": the date starts the period
+_SINCE_CLAUSE = re.compile(r"\bsince\s+(?:[\w'-]+\s+){1,20}?(?:on|in)\s+$")
+_BETWEEN = re.compile(r"\bbetween\s+$")
+_AND = re.compile(r"\s+and\s+$")
+
+
+def _period(folded_text: str, d: DateMention, dates: _ByOffset, published: Interval | None) -> bool:
+    """Is a date the start of a period longer than a week? "since March 2011", "since 21 May" in late July,
+    "between April 27 and May 18": what happened over it is a tally of incidents, not one event.
+    "Clashes since Tuesday" tell of one fight."""
+    if d.interval is None:
+        return False
+    start, precision = d.interval.start, d.interval.precision
+    if _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start) or _SINCE_CLAUSE.search(
+        folded_text, max(0, d.start - 160), d.start
+    ):
+        end = published.end if published else None
+    elif _BETWEEN.search(folded_text, max(0, d.start - 10), d.start):
+        then = next(
+            (x for x in dates.within(d.end, d.end + 12) if x.interval and _AND.match(folded_text[d.end : x.start])),
+            None,
+        )
+        end = then.interval.end if then and then.interval else None
+    else:
+        return False
+    return precision != "day" or (end is not None and (end - start).days > PERIOD_DAYS)
 
 
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")

@@ -196,11 +196,12 @@ class Gazetteer:
                 if not (_DIVISION_AFTER.match(haystack, e) or _DIVISION_BEFORE.search(haystack, max(0, s - 30), s)):
                     usable = _town_first(usable)
                 # a town where no place is expected may be part of a person's name: checked in `find`
+                # so may an ordinary word, even where a place is expected: "in the Artillery College"
                 loose = (
                     usable[0].kind in ("city", "capital", "admin1")
                     and " " not in key
                     and not LOCATIVE.search(haystack, max(0, s - 40), s)
-                )
+                ) or all(r.common for r in places)
                 alternates = frozenset(r.place.id for r in places if r.alternate)
                 hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose, alternates))
         return hits

@@ -37,6 +37,7 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
             is_dateline(text, m)
             or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)
             or SEAT_OR_SPONSOR_AFTER.match(text, m.end)
+            or in_organisation_name(text, m.start, m.end)
         ):
             continue
         if (
@@ -138,10 +139,21 @@ _DEMONYM_CAPITAL = re.compile(r"(?<!\bits )(?<!\btheir )(?<!\bhis )\b([A-Z][a-z]
 
 
 def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "the Libyan capital" is Tripoli, Libya; "the Syrian side of the border" is Syria."""
+    """ "the Libyan capital" is Tripoli, Libya; so is "Libya's capital" ("Syrias capital", the apostrophe
+    stripped); "the Syrian side of the border" is Syria."""
     gaz = load_gazetteer()
     taken = Spans([(m.start, m.end) for m in mentions])
-    out = list(mentions)
+    out = []
+    for m in mentions:
+        after = _CAPITAL_AFTER.match(text, m.end)
+        capital = (
+            gaz.places.capital(m.entity.country)
+            if after and isinstance(m.entity, Place) and m.entity.kind == "country" and m.entity.country
+            else None
+        )
+        if capital and after and m.surface.endswith("s"):  # "Syria's", "Syrias": not "Syria capital"
+            m = Mention(m.start, after.end(), text[m.start : after.end()], capital)
+        out.append(m)
     for w in _DEMONYM_CAPITAL.finditer(text):
         country = gaz.places.countries_by_demonym.get(fold(w.group(1)))
         capital = gaz.places.capital(country) if country else None
@@ -154,7 +166,31 @@ def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+_CAPITAL_AFTER = re.compile(r"[ \t]+capital\b(?![ \t]+(?:of|city of)\b)")
 _DEMONYM_SIDE = re.compile(r"\b([A-Z][a-z]+) side of the (?:border|frontier)\b")
+
+
+@cache
+def organisation_words() -> tuple[frozenset[str], frozenset[str]]:
+    names = load_lexicon("names")
+    return frozenset(names["organisation_heads"]), frozenset(names["organisation_tails"])
+
+
+# The word right before a name, over a particle or "of": "Failaq al-Sham", "Army of Islam", "Agence France".
+_WORD_BEFORE = re.compile(r"\b([A-Z][\w'\u2019]*)[ \t]+(?:(?:of|al|el|ad|ar|as|az|ash|an)[ \t-]+)?(?:(?:al|el)-)?$")
+# The capitalised words right after a name: "(US) Central Command", "(Euphrates) Shield".
+_WORDS_AFTER = re.compile(r"(?:[ \t]+[A-Z][\w'\u2019]*){1,2}")
+
+
+def in_organisation_name(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a place inside the name of an organisation, a unit or an operation? "Failaq
+    al-Sham", "the Army of Islam", "Agence France Presse", "the US Central Command", "Euphrates Shield"."""
+    heads, tails = organisation_words()
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before and fold(before.group(1)) in heads:
+        return True
+    after = _WORDS_AFTER.match(text, end)
+    return bool(after and any(fold(w) in tails for w in after.group(0).split()))
 
 
 def is_speaker(text: str, m: Mention) -> bool:

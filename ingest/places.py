@@ -11,6 +11,7 @@ from functools import cache
 from ingest.gazetteer import SEAT_OR_SPONSOR_AFTER, Mention, load_gazetteer, slug
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
+from ingest.mentions import in_organisation_name, organisation_words
 from ingest.model import Event
 from ingest.text import fold
 
@@ -25,12 +26,17 @@ def home_countries(mentions: list[Mention], folded_text: str) -> list[str]:
     return ranked + [c for c, _ in named.most_common() if c not in places]
 
 
-def place_by_focus(events: list[Event], mentions: list[Mention], datelines: list[Place]) -> None:
+def place_by_focus(text: str, events: list[Event], mentions: list[Mention], datelines: list[Place]) -> None:
     """An event placed only in a country, or nowhere, is placed at the article's focus: the
     place inside that country (or anywhere) it names most, the earliest on a tie; failing that,
     the dateline's. A report of one incident names its town several times and "Syria" in passing."""
     named = [
-        m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in ("country", "unresolved")
+        m.entity
+        for m in mentions
+        if isinstance(m.entity, Place)
+        and m.entity.kind not in ("country", "unresolved")
+        and not _owner_by_possessive(text, m)  # "Russias intervention", "Madaya evacuees": no scene anywhere
+        and not _origin_of_people(text, m)
     ]
     counts = Counter(p.id for p in named)
     by_id = {p.id: p for p in named}
@@ -43,11 +49,13 @@ def place_by_focus(events: list[Event], mentions: list[Mention], datelines: list
         return next((p for p in datelines if country is None or p.country == country), None)
 
     for event in events:
-        if all(p.kind == "country" for p in event.places):
-            countries = [p.country for p in event.places] or [None]
+        if all(p.kind in ("country", "unresolved") for p in event.places):
+            # a village the gazetteer lacks ("in Tal al-Senowbarat") lies in the area the report is about
+            unresolved = [p for p in event.places if p.kind == "unresolved"]
+            countries = [p.country for p in event.places if p.kind == "country"] or [None]
             found = [f for f in map(focus, countries) if f is not None]
             if found:
-                event.places = found
+                event.places = unresolved + found
 
 
 def event_places(text: str, mentions: list[Mention]) -> list[Place]:
@@ -56,8 +64,13 @@ def event_places(text: str, mentions: list[Mention]) -> list[Place]:
     A country is dropped when a place inside it is named."""
     named = [m for m in mentions if isinstance(m.entity, Place)]
     chosen = [
-        m for m in named if not _FROM.search(text, max(0, m.start - 20), m.start) and not _OWNER.match(text, m.end)
-    ] or named
+        m
+        for m in named
+        if not _FROM.search(text, max(0, m.start - 20), m.start)
+        and not _OWNER.match(text, m.end)
+        and not _owner_by_possessive(text, m)
+        and not _origin_of_people(text, m)
+    ] or [m for m in named if not _owner_by_possessive(text, m) and not _origin_of_people(text, m)]
     if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
         chosen = [
             m for m in chosen if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)
@@ -80,9 +93,47 @@ _OWNER = re.compile(
 )
 
 
+def _owner_by_possessive(text: str, m: Mention) -> bool:
+    """ "Russia's intervention", "Ankaras offensive" (the apostrophe stripped): a place in the possessive
+    before a common noun owns what follows; it is the scene only before a word of place ("Syria's north",
+    "Aleppos outskirts", "Syrias largest city") or a name ("Aleppos Castello Road")."""
+    surface = m.surface
+    if not surface.endswith(("'s", "\u2019s")) and not (
+        surface.endswith("s") and isinstance(m.entity, Place) and _named_without_s(surface, m.entity)
+    ):
+        return False
+    word = _NEXT_WORD.match(text, m.end)
+    return word is not None and fold(word.group(1)) not in _scene_words()
+
+
+def _origin_of_people(text: str, m: Mention) -> bool:
+    """ "Madaya evacuees said they heard the blast": where people came from is not where it happened."""
+    word = _NEXT_WORD.match(text, m.end)
+    return word is not None and fold(word.group(1)) in _origin_nouns()
+
+
+@cache
+def _origin_nouns() -> frozenset[str]:
+    return frozenset(load_lexicon("names")["origin_nouns"])
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([a-z][\w-]*)")
+
+
+def _named_without_s(surface: str, place: Place) -> bool:
+    """Is "Ankaras" Ankara's name with a stripped possessive, not a name ending in s ("Homs")?"""
+    names = {fold(place.name)} | {fold(a) for a in load_gazetteer().place_aliases(place.id)}
+    return fold(surface[:-1]) in names and fold(surface) not in names
+
+
+@cache
+def _scene_words() -> frozenset[str]:
+    return frozenset(load_lexicon("names")["scene_after_possessive"])
+
+
 # A name where a place is expected: "in Hass", "near the town of Hass", "in eastern Syria's Deir az-Zour".
 _CANDIDATE = re.compile(
-    r"\b(?:in|at|near|outside|around|into|of)\s+(?:the\s+)?"
+    r"\b(?P<prep>in|at|near|outside|around|into|of)\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west)(?:ern)?\s+)?"
     r"(?:[A-Z]\w+(?:'s|\u2019s|s)\s+(?=[A-Z]))?"
     r"(?P<name>(?:(?:al|el|Al|El|Ad|Ar|As)-)?[A-Z][\w'\u2019]+"
@@ -105,12 +156,22 @@ def spelt_places(text: str, start: int, end: int, mentions: list[Mention], count
             continue  # a name found already, as a place or an actor
         if SEAT_OR_SPONSOR_AFTER.match(text, m.end("name")):
             continue  # "the US-backed SDF"
+        if m["prep"] == "of" and not _place_before_of().search(text, max(0, m.start() - 30), m.start()):
+            continue  # "workers of the Civil Defence", "the Army of Islam": "of" leads to a place after "the town"
+        if in_organisation_name(text, m.start("name"), m.end("name")) or fold(first) in organisation_words()[0]:
+            continue  # "Jeish al-Fatah", "Agence France Presse"
         # the article's main countries, most first: "Raqa" in a report that names Mosul more than Syria
         place = next(filter(None, (load_gazetteer().places.spelt_alike(name, c) for c in countries[:3])), None)
         place = place or Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
         if all(p.id != place.id for p in out):
             out.append(place)
     return out
+
+
+@cache
+def _place_before_of() -> re.Pattern:
+    words = "|".join(sorted(map(re.escape, load_lexicon("names")["place_before_of"]), key=len, reverse=True))
+    return re.compile(r"\b(?:" + words + r")\s+$", re.IGNORECASE)
 
 
 @cache

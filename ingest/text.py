@@ -147,6 +147,22 @@ def _furniture_phrases() -> tuple[str, ...]:
     return tuple(p.lower() for p in load_lexicon("boilerplate")["phrases"])
 
 
+@cache
+def _furniture_markers() -> tuple[re.Pattern, re.Pattern]:
+    lex = load_lexicon("boilerplate")
+    before, after = ("|".join(lex[k]) for k in ("furniture_before", "furniture_after"))
+    return re.compile(r"\b(?:" + before + r")(?!\w)[ \t]*"), re.compile(r"[ \t]*\b(?:" + after + r")(?!\w)")
+
+
+def without_furniture(sentence: str) -> tuple[int, int]:
+    """The span of a sentence that is prose: a scrape runs page furniture into it ("07.07.2015 Get short
+    URL 0 25 A suicide bomber ...", "... said. Source agencies Related News Turkey tells ...")."""
+    before, after = _furniture_markers()
+    start = max((m.end() for m in before.finditer(sentence)), default=0)
+    cut = after.search(sentence, start)
+    return start, cut.start() if cut else len(sentence)
+
+
 _LIST_ITEM = re.compile(r"^(\d+[.)]|[-*\u2022])\s")
 
 
@@ -250,7 +266,9 @@ def sentences(
             pieces.insert(0, (headline[0], min(headline[1], line.end)))
         for s, e in pieces:
             for a, b in _split_line(text[s:e]) if s < e else ():
-                if not is_furniture(text[s + a : s + b]):
+                prose_start, prose_end = without_furniture(text[s + a : s + b])
+                a, b = a + prose_start, a + prose_end
+                if b - a >= 3 and not is_furniture(text[s + a : s + b]):
                     out.append(Sentence(s + a, s + b, paragraph))
     return out
 
