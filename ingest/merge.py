@@ -30,9 +30,12 @@ def match_score(a: Event, b: Event) -> int:
 
 
 def same_event(a: Event, b: Event) -> bool:
-    """Can reports from two sources be of one incident? When both give its day: the same town, or
-    the same doer doing the same kind of thing. When one knows only the week or the month (which
-    holds many strikes on Aleppo): the same town and kind of thing, and no other doer."""
+    """Can reports from two sources be of one incident? They must tell one kind of thing on
+    overlapping days at one place, or at a place inside the other's ("Saraqib" and "Idlib
+    province"), and not name two different doers. The place compared is where each source puts
+    the incident (`where_told`), not every place the merged reports named, so that merging does
+    not widen an event until it takes in the next town's incidents. When one report knows only
+    the week or the month (which holds many strikes on Aleppo): the same place and sub-type."""
     if a.date is None or b.date is None or FAMILIES[a.type] != FAMILIES[b.type]:
         return False
     if a.date.start > b.date.end or b.date.start > a.date.end:
@@ -41,15 +44,39 @@ def same_event(a: Event, b: Event) -> bool:
         return False  # two events of one article are two events
     if not kinds_agree(a, b):
         return False
-    towns_a = {p.id for p in a.places if p.kind not in ("country", "admin1")}
-    same_town = bool(towns_a & {p.id for p in b.places if p.kind not in ("country", "admin1")})
-    doers_a = {x.id for x, role in a.actors if role == "actor1"}
-    doers_b = {x.id for x, role in b.actors if role == "actor1"}
-    same_doing = a.sub_type == b.sub_type and bool(doers_a & doers_b)
+    here_a, here_b = where_told(a), where_told(b)
+    if here_a is None or here_b is None or not _same_place(here_a, here_b):
+        return False
+    doers_a = [x for x, role in a.actors if role == "actor1"]
+    doers_b = [x for x, role in b.actors if role == "actor1"]
+    if doers_a and doers_b and not any(_one_side(x, y) for x in doers_a for y in doers_b):
+        return False  # the regime's strike and the coalition's on one town are two incidents
+    if "country" in (here_a.kind, here_b.kind) and a.sub_type != b.sub_type:
+        return False  # a country holds too many incidents for a vaguer telling to be one of them
     if (a.date.end - a.date.start) > MERGE_SPAN or (b.date.end - b.date.start) > MERGE_SPAN:
-        # a doer one report does not name does not tell the reports apart
-        return same_town and a.sub_type == b.sub_type and (not doers_a or not doers_b or bool(doers_a & doers_b))
-    return same_town or same_doing
+        return here_a.id == here_b.id and a.sub_type == b.sub_type
+    return True
+
+
+_COARSENESS = {"country": 2, "admin1": 1, "region": 1}  # towns, districts and unresolved names: 0
+
+
+def where_told(event: Event) -> Place | None:
+    """Where the sources of an event put it: the most precise of the places each source gives
+    first (its first place below a country, else its country)."""
+    told = [_first_place(list(t.places)) for t in event.tellings] or [_first_place(event.places)]
+    return min((p for p in told if p is not None), key=lambda p: _COARSENESS.get(p.kind, 0), default=None)
+
+
+def _first_place(places: list[Place]) -> Place | None:
+    return next((p for p in places if p.kind != "country"), places[0] if places else None)
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    """One place, or one inside the other. A name we could not resolve is only itself."""
+    if "unresolved" in (a.kind, b.kind):
+        return a.name.lower() == b.name.lower()
+    return _nested(a, b)
 
 
 def _updates(toll: Fatalities, other: Fatalities) -> bool:
@@ -219,8 +246,10 @@ _HARM = {"Explosions/Remote violence", "Violence against civilians"}
 def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     """Can two sentences of one article tell one incident? `places` are where the incident was
     first placed: what later tellings add (a town nearby, a launch site) does not widen it."""
-    if FAMILIES[a.type] != FAMILIES[b.type] or FAMILIES[a.type] == "strategic":
+    if FAMILIES[a.type] != FAMILIES[b.type]:
         return False
+    if FAMILIES[a.type] == "strategic" and a.sub_type != b.sub_type:
+        return False  # an arrest and an agreement told in one article are two developments
     if not kinds_agree(a, b):
         return False
     span_a, span_b = _span(a), _span(b)
@@ -234,7 +263,18 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
 def kinds_agree(a: Event, b: Event) -> bool:
     """Can two tellings be of one kind of incident? Told generally ("attack", "killed"), of the same
     sub-type, or both harm done from afar or to civilians; fighting is another kind."""
-    return a.vague or b.vague or a.sub_type == b.sub_type or {a.type, b.type} <= _HARM
+    return (
+        a.vague
+        or b.vague
+        or a.sub_type == b.sub_type
+        or {a.type, b.type} <= _HARM
+        or {a.sub_type, b.sub_type} <= _TERRITORY
+    )
+
+
+# Who took a place is read from the actors: a telling that does not name the winner gets the
+# other sub-type of the same capture ("the army units took control of ...").
+_TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
 
 
 def _span(e: Event) -> Interval | None:
