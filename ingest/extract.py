@@ -430,7 +430,8 @@ def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence)
 _TARGET = re.compile(
     r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|"
     r"toward|towards)"
-    r"(?!\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\w+day|dawn|night)\b)"
+    r"(?!\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\w+day|dawn|night|\d+\w*|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december)\b)"
     r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|several\s+|\w+\s+){0,2}$"
 )
 
@@ -441,8 +442,9 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     acts, and one after "against/on/at" is the target. Passive: the actors after "by" act ("killed
     in raids by regime and Russian jets": both), and the subject was struck ("a helicopter was shot
     down": the loser). A source reporting its own deed acts ("the coalition said it had conducted
-    nine airstrikes"). The group an attacker comes from acts ("a suicide bomber from the Nusra
-    Front"). Civilians are never the doer; everyone else named is associated."""
+    nine airstrikes"); so does the accused ("accused the army of shelling"), and the group an
+    attacker comes from ("a suicide bomber from the Nusra Front"). Civilians are never the doer;
+    everyone else named is associated."""
     named = [m for m in mentions if isinstance(m.entity, Actor)]
     actors = [m for m in named if not is_speaker(text, m)]
 
@@ -466,6 +468,8 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     after = [m for m in actors if m.start >= trig[1]]
     compound = [m for m in before if can_act(m) and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])]
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
+    accused = [m for m in before if can_act(m) and _ACCUSED.search(fold(text[max(0, m.start - 30) : m.start]))]
+    agents = agents or accused[-1:]  # "the opposition accused Assad's forces of launching attacks"
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
     passive = bool(_PASSIVE_BEFORE.search(fold(text[max(0, trig[0] - 30) : trig[0]])))
@@ -509,6 +513,7 @@ _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
+_ACCUSED = re.compile(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
 _ATTACKER = re.compile(r"(?:bomber|attacker|gunman|gunmen|sniper|shooter|assailant|militant)s?$")
 _FROM_GROUP = re.compile(r"\s+(?:from|of|belonging to|affiliated (?:to|with)|linked to)\s+(?:[\w'-]+\s+){0,4}")
 _AND = re.compile(r"\s*(?:,|\band\b|\bor\b|\bas well as\b)\s*(?:the\s+)?(?:[\w-]+\s+){0,1}$")
@@ -528,9 +533,7 @@ def _agents_after_by(text: str, actors: list[Mention], trig: tuple[int, int]) ->
     after = [m for m in actors if trig[1] <= m.start < trig[1] + 80]
     for i, m in enumerate(after):
         gap = fold(text[trig[1] : m.start])
-        by = None
-        for by in _BY.finditer(gap):
-            pass
+        by = max(_BY.finditer(gap), key=lambda b: b.start(), default=None)  # the last "by"
         if by is None or len(gap[by.end() :].split()) > 5:
             if _TARGET.search(fold(text[max(0, m.start - 40) : m.start])):
                 continue  # "strikes on IS positions by Russian jets": the target comes first

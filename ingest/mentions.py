@@ -94,7 +94,8 @@ def _role_words() -> tuple[re.Pattern, re.Pattern]:
     lex = load_lexicon("roles")
     nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
     state = re.compile(
-        r"(?:'s|\u2019s|s)?(?:-led)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b", re.IGNORECASE
+        r"(?:'s|\u2019s|s)?(?:-led)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b",
+        re.IGNORECASE,
     )
     verbs = "|".join(map(re.escape, lex["speech_verbs"]))
     speech = re.compile(r"(?:[ \t]*[,)])?[ \t]*(?:[\w.'-]+[ \t]+){0,3}?(?:" + verbs + r")\b", re.IGNORECASE)
@@ -161,6 +162,8 @@ _NAME_BEFORE = re.compile(r"[A-Z][\w'-]*\s+$")
 def _own_state_word() -> re.Pattern:
     words = "|".join(map(re.escape, load_lexicon("roles")["own_state_words"]))
     return re.compile(r"\b(?:" + words + r")\b", re.IGNORECASE)
+
+
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 
