@@ -442,9 +442,8 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     acts, and one after "against/on/at" is the target. Passive: the actors after "by" act ("killed
     in raids by regime and Russian jets": both), and the subject was struck ("a helicopter was shot
     down": the loser). A source reporting its own deed acts ("the coalition said it had conducted
-    nine airstrikes"); so does the accused ("accused the army of shelling"), and the group an
-    attacker comes from ("a suicide bomber from the Nusra Front"). Civilians are never the doer;
-    everyone else named is associated."""
+    nine airstrikes"), and so does the group an attacker comes from ("a suicide bomber from the
+    Nusra Front"). Civilians are never the doer; everyone else named is associated."""
     named = [m for m in mentions if isinstance(m.entity, Actor)]
     actors = [m for m in named if not is_speaker(text, m)]
 
@@ -468,8 +467,6 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     after = [m for m in actors if m.start >= trig[1]]
     compound = [m for m in before if can_act(m) and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])]
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
-    accused = [m for m in before if can_act(m) and _ACCUSED.search(fold(text[max(0, m.start - 30) : m.start]))]
-    agents = agents or accused[-1:]  # "the opposition accused Assad's forces of launching attacks"
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
     passive = bool(_PASSIVE_BEFORE.search(fold(text[max(0, trig[0] - 30) : trig[0]])))
@@ -513,7 +510,6 @@ _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
-_ACCUSED = re.compile(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$")
 _ATTACKER = re.compile(r"(?:bomber|attacker|gunman|gunmen|sniper|shooter|assailant|militant)s?$")
 _FROM_GROUP = re.compile(r"\s+(?:from|of|belonging to|affiliated (?:to|with)|linked to)\s+(?:[\w'-]+\s+){0,4}")
 _AND = re.compile(r"\s*(?:,|\band\b|\bor\b|\bas well as\b)\s*(?:the\s+)?(?:[\w-]+\s+){0,1}$")

@@ -1,0 +1,64 @@
+"""One incident, one event: invented reports, merged within an article and across sources."""
+
+from ingest.dates import parse_published
+from ingest.extract import extract
+from ingest.merge import merge
+from ingest.model import Article
+
+
+def events_of(text: str, published: str = "2016-08-02"):
+    return extract(Article(path="test.txt", text=text, published=parse_published(published)))[0]
+
+
+def merged_reports(*texts: str, published: str = "2016-08-02"):
+    """The events of several one-paragraph reports, merged across sources as a load does."""
+    events = []
+    for i, text in enumerate(texts):
+        events += extract(Article(path=f"report{i}.txt", text=text, published=parse_published(published)))[0]
+    return merge(events)
+
+
+def test_one_doers_strikes_on_two_towns_on_one_day_stay_two_events():
+    events = merged_reports(
+        "Syrian warplanes struck a market in Saraqib on Monday, killing 9 people.\n",
+        "Syrian warplanes struck a school in Maarat al-Numan on Monday, killing 4 people.\n",
+    )
+    assert sorted(e.places[0].name for e in events) == ["Maarat al-Numan", "Saraqib"]
+
+
+def test_a_report_placed_in_the_province_joins_the_report_of_a_town_in_it():
+    (event,) = merged_reports(
+        "A Russian helicopter was shot down near Saraqib on Monday, the ministry said.\n",
+        "A Russian military helicopter was shot down over Idlib province on Monday.\n",
+    )
+    assert len(event.evidence) == 2
+
+
+def test_a_merged_event_does_not_widen_to_the_places_its_reports_name_in_passing():
+    events = merged_reports(
+        "Shelling killed 9 people in Jayrud on Saturday.\n",
+        "Shelling killed 9 people in Jayrud, northeast of Damascus, on Saturday.\n",
+        "Shelling killed 3 people in Damascus on Saturday.\n",
+    )
+    assert sorted((e.places[0].name, len(e.evidence)) for e in events) == [("Damascus", 1), ("Jayrud", 2)]
+
+
+def test_two_doers_striking_one_town_on_one_day_are_two_incidents():
+    events = merged_reports(
+        "US-led coalition warplanes struck Manbij on Monday, killing 5 people.\n",
+        "Russian warplanes struck Manbij on Monday, killing 7 people.\n",
+    )
+    assert len(events) == 2
+
+
+def test_the_headline_and_the_lead_of_a_shoot_down_are_one_event():
+    events = events_of(
+        "A Russian Mi-8 transport helicopter was shot down over Idlib province on Monday, the ministry said. "
+        "The helicopter was shot down from the ground in Idlib on Monday after delivering aid.\n"
+    )
+    assert len(events) == 1 and len(events[0].evidence) == 2
+
+
+def test_a_town_said_to_be_besieged_in_passing_is_no_second_event():
+    (event,) = events_of("Air strikes on Douma the besieged rebel-held town east of Damascus killed six on Monday.")
+    assert event.sub_type == "Air/drone strike"
