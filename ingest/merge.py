@@ -32,7 +32,7 @@ def match_score(a: Event, b: Event) -> int:
 def same_event(a: Event, b: Event) -> bool:
     """Can reports from two sources be of one incident? They must tell one kind of thing on
     overlapping days at one place, or at a place inside the other's ("Saraqib" and "Idlib
-    province"), and not name two different doers. The place compared is where each source puts
+    province"); doers they name differently are a dispute (`disputes`), not two incidents. The place compared is where each source puts
     the incident (`where_told`), not every place the merged reports named, so that merging does
     not widen an event until it takes in the next town's incidents. When one report knows only
     the week or the month (which holds many strikes on Aleppo): the same place and sub-type."""
@@ -47,10 +47,6 @@ def same_event(a: Event, b: Event) -> bool:
     here_a, here_b = where_told(a), where_told(b)
     if here_a is None or here_b is None or not _same_place(here_a, here_b):
         return False
-    doers_a = [x for x, role in a.actors if role == "actor1"]
-    doers_b = [x for x, role in b.actors if role == "actor1"]
-    if doers_a and doers_b and not any(_one_side(x, y) for x in doers_a for y in doers_b):
-        return False  # the regime's strike and the coalition's on one town are two incidents
     if "country" in (here_a.kind, here_b.kind) and a.sub_type != b.sub_type:
         return False  # a country holds too many incidents for a vaguer telling to be one of them
     if (a.date.end - a.date.start) > MERGE_SPAN or (b.date.end - b.date.start) > MERGE_SPAN:

@@ -43,14 +43,6 @@ def test_a_merged_event_does_not_widen_to_the_places_its_reports_name_in_passing
     assert sorted((e.places[0].name, len(e.evidence)) for e in events) == [("Damascus", 1), ("Jayrud", 2)]
 
 
-def test_two_doers_striking_one_town_on_one_day_are_two_incidents():
-    events = merged_reports(
-        "US-led coalition warplanes struck Manbij on Monday, killing 5 people.\n",
-        "Russian warplanes struck Manbij on Monday, killing 7 people.\n",
-    )
-    assert len(events) == 2
-
-
 def test_the_headline_and_the_lead_of_a_shoot_down_are_one_event():
     events = events_of(
         "A Russian Mi-8 transport helicopter was shot down over Idlib province on Monday, the ministry said. "
