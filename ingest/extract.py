@@ -393,6 +393,18 @@ def _read_roles_in_context(
     return actors
 
 
+@cache
+def _defence() -> re.Pattern:
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["defence_verbs"]))
+    return re.compile(r"\b(?:" + verbs + r")\s+(?:[\w-]+\s+){0,6}$", re.IGNORECASE)
+
+
+def _defended(text: str, subject_end: int, trig_start: int) -> bool:
+    """ "The army repelled seven waves of terrorist attacks": the trigger is the object of a verb of
+    defence, so its subject did not attack but was attacked."""
+    return bool(_defence().search(text, max(subject_end, trig_start - 60), trig_start))
+
+
 _BLAMED = re.compile(
     r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by)"
     r"\s+(?:the\s+)?(?:\w+\s+){0,2}$"
@@ -482,7 +494,7 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         doers = agents
         target = before[-1] if before else None
     elif passive:  # "the helicopter was shot down": the subject is who was struck
-        target = before[-1] if before else None
+        target = next((m for m in before if not cued(m)), None)
     elif self_report and _SELF_REPORT.search(fold(text[max(0, trig[0] - 40) : trig[0]])):
         doers = self_report[-1:]
         target = next((m for m in after if cued(m)), None) or next(iter(after), None)
@@ -492,6 +504,12 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         subjects = [m for m in before if can_act(m) and not cued(m)]
         doer = next((m for m in subjects if m.entity.kind != "person"), None) or next(iter(subjects), None)
         doers = [doer] if doer is not None else []
+        if doer is not None and _defended(text, doer.end, trig[0]):
+            # "the army repelled an attack": the subject defended; what it struck back at attacked
+            attacker = next((m for m in after if can_act(m)), None)
+            doers, target = ([attacker] if attacker else []), doer
+            roles = [(_actor(m), "actor1") for m in doers] + [(_actor(doer), "actor2")]
+            return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
         # After the trigger comes the object: "raids targeted sites of Iran-backed militias".
         target = (
             next((m for m in actors if cued(m) and m is not doer), None)

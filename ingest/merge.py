@@ -32,10 +32,11 @@ def match_score(a: Event, b: Event) -> int:
 def same_event(a: Event, b: Event) -> bool:
     """Can reports from two sources be of one incident? They must tell one kind of thing on
     overlapping days at one place, or at a place inside the other's ("Saraqib" and "Idlib
-    province"); doers they name differently are a dispute (`disputes`), not two incidents. The place compared is where each source puts
-    the incident (`where_told`), not every place the merged reports named, so that merging does
-    not widen an event until it takes in the next town's incidents. When one report knows only
-    the week or the month (which holds many strikes on Aleppo): the same place and sub-type."""
+    province"); doers they name differently are a dispute (`disputes`), not two incidents. The
+    place compared is where each source puts the incident (`where_told`), not every place the
+    merged reports named, so that merging does not widen an event until it takes in the next
+    town's incidents. When one report knows only the week or the month (which holds many strikes
+    on Aleppo): the same place and sub-type."""
     if a.date is None or b.date is None or FAMILIES[a.type] != FAMILIES[b.type]:
         return False
     if a.date.start > b.date.end or b.date.start > a.date.end:

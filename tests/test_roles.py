@@ -77,3 +77,15 @@ def test_a_date_after_on_does_not_make_the_subject_a_target():
 def test_a_doer_the_text_does_not_name_stays_empty():
     (event,) = events_of("Air strikes hit Douma in Syria on Monday, killing six civilians.")
     assert "actor1" not in roles(event).values()
+
+
+def test_who_repels_an_attack_is_not_its_doer():
+    (event,) = events_of("The Syrian army repelled an attack by militants on Castello Road in Aleppo on Monday.")
+    assert roles(event)["Syrian government forces"] == "actor2"
+    (event,) = events_of("Syrian forces foiled a raid on Castello in Aleppo on Thursday.")
+    assert roles(event) == {"Syrian government forces": "actor2"}
+
+
+def test_the_struck_subject_of_a_passive_is_the_one_named_first():
+    (event,) = events_of("Syrian soldiers near Tabqa were executed by ISIS on Thursday.")
+    assert roles(event) == {"Islamic State": "actor1", "Syrian government forces": "actor2"}
