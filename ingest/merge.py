@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ingest.confidence import confidence
 from ingest.dates import PRECISION_RANK, Interval
 from ingest.gazetteer import Actor
 from ingest.geo import Place
@@ -118,6 +119,7 @@ def merge(events: list[Event]) -> list[Event]:
             event.fatalities = toll_range(tolls)
             event.summary = summary_of(event)
         event.disputed = disputes(event.tellings)
+        event.confidence = confidence(event)  # with every source in: how far to trust it, as fitted
     return merged
 
 
