@@ -481,7 +481,9 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
-    passive = bool(_PASSIVE_BEFORE.search(fold(text[max(0, trig[0] - 30) : trig[0]])))
+    passive = bool(_PASSIVE_BEFORE.search(fold(text[max(0, trig[0] - 30) : trig[0]]))) and not text[
+        trig[0] : trig[1]
+    ].endswith("ing")  # "are entering": under way, not done to them
     self_report = [m for m in named if m.start < trig[0] and can_act(m) and is_speaker(text, m)]
     doers: list[Mention] = []
     target = None

@@ -130,6 +130,11 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
             continue  # "the Iraqi government forces", "Hamas government": a name says whose
         out.append(Mention(w.start(), w.end(), w.group(0), own_forces))
         taken = Spans([(m.start, m.end) for m in out])
+    for w in _own_state().finditer(text):  # "the regime", "the army": the home state's, unless "of" says whose
+        if own_forces is None or taken.overlap(w.start(1), w.end(1)) or _OF_AFTER.match(text, w.end()):
+            continue
+        out.append(Mention(w.start(1), w.end(1), w.group(1), own_forces))
+        taken = Spans([(m.start, m.end) for m in out])
     for w in _LED.finditer(text):  # "US-led strikes": the leading country's forces (its name alone is no place)
         if taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end(1)):
             continue
@@ -156,6 +161,15 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
 _BY_AGENT = re.compile(r"\bby\s+$")
 _LED = re.compile(r"\b([A-Z][\w.]*)-led\b")
 _NAME_BEFORE = re.compile(r"[A-Z][\w'-]*\s+$")
+
+
+_OF_AFTER = re.compile(r"\s+of\b")
+
+
+@cache
+def _own_state() -> re.Pattern:
+    nouns = "|".join(map(re.escape, load_lexicon("roles")["own_state_nouns"]))
+    return re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(" + nouns + r")\b")
 
 
 @cache

@@ -247,8 +247,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     first placed: what later tellings add (a town nearby, a launch site) does not widen it."""
     if FAMILIES[a.type] != FAMILIES[b.type]:
         return False
-    if FAMILIES[a.type] == "strategic" and a.sub_type != b.sub_type:
-        return False  # an arrest and an agreement told in one article are two developments
+    if FAMILIES[a.type] == "strategic" and (a.sub_type != b.sub_type or a.sub_type == "Other"):
+        return False  # an arrest and an agreement, or two moves of troops, told in one article are two developments
     if not kinds_agree(a, b):
         return False
     span_a, span_b = _span(a), _span(b)

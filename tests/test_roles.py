@@ -89,3 +89,15 @@ def test_who_repels_an_attack_is_not_its_doer():
 def test_the_struck_subject_of_a_passive_is_the_one_named_first():
     (event,) = events_of("Syrian soldiers near Tabqa were executed by ISIS on Thursday.")
     assert roles(event) == {"Islamic State": "actor1", "Syrian government forces": "actor2"}
+
+
+def test_the_army_alone_is_the_army_of_the_country_the_article_is_about():
+    (event,) = events_of("The army shelled Douma in Syria on Monday.")
+    assert roles(event) == {"Syrian government forces": "actor1"}
+    (event,) = events_of("The army shelled Ngala in Nigeria on Monday.")
+    assert roles(event) == {"Military Forces of Nigeria": "actor1"}
+
+
+def test_a_subject_that_is_doing_something_is_not_a_passive_one():
+    (event,) = events_of("Hezbollah fighters are entering Qusayr in Syria to help the Syrian army.")
+    assert roles(event)["Hezbollah"] == "actor1"
