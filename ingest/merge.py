@@ -56,6 +56,16 @@ def same_event(a: Event, b: Event) -> bool:
     return True
 
 
+def _places_of_the_incident(event: Event) -> list[Place]:
+    """The places of an event several sources report: where they put it, and the places that hold it
+    or lie in it, not each place a source named in passing ("near Damascus", "as in Aleppo")."""
+    here = where_told(event)
+    if here is None:
+        return event.places
+    kept = [p for p in event.places if _same_place(p, here) or (p.kind == "country" and p.country == here.country)]
+    return sorted(kept, key=lambda p: p.id != here.id)  # where it happened first
+
+
 _COARSENESS = {"country": 2, "admin1": 1, "region": 1}  # towns, districts and unresolved names: 0
 
 
@@ -119,6 +129,8 @@ def merge(events: list[Event]) -> list[Event]:
             event.fatalities = toll_range(tolls)
             event.summary = summary_of(event)
         event.disputed = disputes(event.tellings)
+        if len(event.tellings) > 1:
+            event.places = _places_of_the_incident(event)
         event.confidence = confidence(event)  # with every source in: how far to trust it, as fitted
     return merged
 

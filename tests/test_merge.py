@@ -54,3 +54,11 @@ def test_the_headline_and_the_lead_of_a_shoot_down_are_one_event():
 def test_a_town_said_to_be_besieged_in_passing_is_no_second_event():
     (event,) = events_of("Air strikes on Douma the besieged rebel-held town east of Damascus killed six on Monday.")
     assert event.sub_type == "Air/drone strike"
+
+
+def test_a_merged_event_keeps_only_the_places_that_hold_it_or_lie_in_it():
+    (event,) = merged_reports(
+        "Shelling killed 9 people in Jayrud, northeast of Damascus, on Saturday.\n",
+        "Shelling killed 9 people in Jayrud in Rif Dimashq on Saturday.\n",
+    )
+    assert [p.name for p in event.places] == ["Jayrud", "Rif Dimashq"]
