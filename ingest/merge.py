@@ -57,12 +57,18 @@ def same_event(a: Event, b: Event) -> bool:
 
 
 def _places_of_the_incident(event: Event) -> list[Place]:
-    """The places of an event several sources report: where they put it, and the places that hold it
-    or lie in it, not each place a source named in passing ("near Damascus", "as in Aleppo")."""
+    """The places of an event several sources report: those of its first report, and of the others
+    those that hold where they put it or lie in it, not each place another source named in passing
+    ("near Damascus", "as in Aleppo")."""
     here = where_told(event)
     if here is None:
         return event.places
-    kept = [p for p in event.places if _same_place(p, here) or (p.kind == "country" and p.country == here.country)]
+    first = {p.id for p in event.tellings[0].places}
+    kept = [
+        p
+        for p in event.places
+        if p.id in first or _same_place(p, here) or (p.kind == "country" and p.country == here.country)
+    ]
     return sorted(kept, key=lambda p: p.id != here.id)  # where it happened first
 
 
@@ -268,7 +274,7 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return False
     if _outside_month(a, b) or _outside_month(b, a):
         return False
-    return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
+    return not places or not b.places or any(_same_place(p, q) for p in places for q in b.places)
 
 
 def kinds_agree(a: Event, b: Event) -> bool:

@@ -58,7 +58,15 @@ def test_a_town_said_to_be_besieged_in_passing_is_no_second_event():
 
 def test_a_merged_event_keeps_only_the_places_that_hold_it_or_lie_in_it():
     (event,) = merged_reports(
-        "Shelling killed 9 people in Jayrud, northeast of Damascus, on Saturday.\n",
         "Shelling killed 9 people in Jayrud in Rif Dimashq on Saturday.\n",
+        "Shelling killed 9 people in Jayrud, northeast of Damascus, on Saturday.\n",
     )
     assert [p.name for p in event.places] == ["Jayrud", "Rif Dimashq"]
+
+
+def test_a_place_the_gazetteer_lacks_is_no_wildcard_for_the_next_towns_incident():
+    events = events_of(
+        "Rockets hit the village of Tallat al-Hajif on Sunday, killing 2 people. "
+        "Rockets also hit Homs on Sunday, killing 4 people.\n"
+    )
+    assert sorted(e.places[0].name for e in events) == ["Homs", "Tallat al-Hajif"]
