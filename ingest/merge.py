@@ -239,19 +239,21 @@ def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
     """One article's events, with the retellings of one incident (headline, lead, later
     paragraphs) folded into the first telling. Different dates, places or kinds of event stay
     apart. Returns the events and, for each folded id, the event that took it."""
-    kept: list[tuple[Event, Event]] = []  # (the incident, its first telling that names a place)
+    # (the incident, the places of its first telling that names one): a copy, for absorbing a
+    # retelling adds its places to the incident, and they must not widen where it happened
+    kept: list[tuple[Event, list[Place]]] = []
     folded: dict[str, Event] = {}
     for event in events:
         recent = range(max(0, len(kept) - RETELL_WITHIN), len(kept))  # bounded: linear in a long text
-        found = next((i for i in recent if same_incident(kept[i][0], event, kept[i][1].places)), None)
+        found = next((i for i in recent if same_incident(kept[i][0], event, kept[i][1])), None)
         if found is None:
-            kept.append((event, event))
+            kept.append((event, list(event.places)))
             continue
         target, anchor = kept[found]
         _absorb(target, event, sharpen=True)
         folded[event.id] = target
-        if not anchor.places and event.places:
-            kept[found] = (target, event)
+        if not anchor and event.places:
+            kept[found] = (target, list(event.places))
     return [k for k, _ in kept], folded
 
 
@@ -274,7 +276,7 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return False
     if _outside_month(a, b) or _outside_month(b, a):
         return False
-    return not places or not b.places or any(_same_place(p, q) for p in places for q in b.places)
+    return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
 
 
 def kinds_agree(a: Event, b: Event) -> bool:

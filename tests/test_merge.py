@@ -64,9 +64,9 @@ def test_a_merged_event_keeps_only_the_places_that_hold_it_or_lie_in_it():
     assert [p.name for p in event.places] == ["Jayrud", "Rif Dimashq"]
 
 
-def test_a_place_the_gazetteer_lacks_is_no_wildcard_for_the_next_towns_incident():
+def test_a_retelling_that_adds_a_place_does_not_widen_where_the_incident_happened():
     events = events_of(
-        "Rockets hit the village of Tallat al-Hajif on Sunday, killing 2 people. "
-        "Rockets also hit Homs on Sunday, killing 4 people.\n"
+        "Rockets hit Aleppo on Sunday, killing 2 people. Rockets hit the village of Tallat al-Hajif on Sunday, "
+        "killing a child. Rockets also hit Homs on Sunday, killing 4 people.\n"
     )
-    assert sorted(e.places[0].name for e in events) == ["Homs", "Tallat al-Hajif"]
+    assert sorted(e.places[0].name for e in events) == ["Aleppo", "Homs"]
