@@ -406,7 +406,7 @@ def _defended(text: str, subject_end: int, trig_start: int) -> bool:
 
 
 _BLAMED = re.compile(
-    r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by)"
+    r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by|came from|accused)"
     r"\s+(?:the\s+)?(?:\w+\s+){0,2}$"
 )
 _CLAIMS = re.compile(r"(?:'s|\s+(?!no\b|not\b|none\b|nobody\b)\w+){0,3}?\s+claimed (?:responsibility|credit)")

@@ -3,6 +3,7 @@ the articles of several sources that report it."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from ingest.confidence import confidence
@@ -54,6 +55,18 @@ def same_event(a: Event, b: Event) -> bool:
     if (a.date.end - a.date.start) > MERGE_SPAN or (b.date.end - b.date.start) > MERGE_SPAN:
         return here_a.id == here_b.id and a.sub_type == b.sub_type
     return True
+
+
+def _doer_most_sources_name(event: Event) -> list[tuple[Actor, str]]:
+    """The event's actors with the doer most of its sources name first (the earliest on a tie), not
+    merely the first source's: one outlet's misreading does not speak for the rest."""
+    votes = Counter(a.id for t in event.tellings for a in {a for a, role in t.actors if role == "actor1"})
+    if not votes:
+        return event.actors
+    first = {a.id: i for i, a in reversed(list(enumerate(a for a, _ in event.actors)))}
+    best = max(votes, key=lambda a: (votes[a], -first.get(a, len(first))))
+    doer = next((a for t in event.tellings for a, role in t.actors if a.id == best and role == "actor1"))
+    return [(doer, "actor1")] + [(a, r) for a, r in event.actors if a.id != best]
 
 
 def _places_of_the_incident(event: Event) -> list[Place]:
@@ -137,6 +150,8 @@ def merge(events: list[Event]) -> list[Event]:
         event.disputed = disputes(event.tellings)
         if len(event.tellings) > 1:
             event.places = _places_of_the_incident(event)
+            event.actors = _doer_most_sources_name(event)
+            event.summary = summary_of(event)
         event.confidence = confidence(event)  # with every source in: how far to trust it, as fitted
     return merged
 

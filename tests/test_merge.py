@@ -70,3 +70,13 @@ def test_a_retelling_that_adds_a_place_does_not_widen_where_the_incident_happene
         "killing a child. Rockets also hit Homs on Sunday, killing 4 people.\n"
     )
     assert sorted(e.places[0].name for e in events) == ["Aleppo", "Homs"]
+
+
+def test_the_doer_of_a_merged_event_is_the_one_most_sources_name():
+    (event,) = merged_reports(
+        "Rebels shelled a market in Saraqib on Monday, killing 9 people.\n",
+        "Syrian troops shelled a market in Saraqib on Monday, killing 9 people.\n",
+        "Syrian troops shelled Saraqib on Monday, killing 10 people.\n",
+    )
+    assert next(a.name for a, r in event.actors if r == "actor1") == "Syrian government forces"
+    assert "perpetrator" in event.disputed

@@ -101,3 +101,10 @@ def test_the_army_alone_is_the_army_of_the_country_the_article_is_about():
 def test_a_subject_that_is_doing_something_is_not_a_passive_one():
     (event,) = events_of("Hezbollah fighters are entering Qusayr in Syria to help the Syrian army.")
     assert roles(event)["Hezbollah"] == "actor1"
+
+
+def test_who_an_attack_came_from_is_its_doer():
+    (event,) = events_of(
+        "The chemical attack on Zamalka on Monday, which the UN says came from Assads forces, killed 300."
+    )
+    assert roles(event)["Syrian government forces"] == "actor1"
