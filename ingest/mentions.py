@@ -17,7 +17,9 @@ from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", re.IGNORECASE)
-_VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
+_VERB_AFTER = re.compile(
+    r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned|began|begins|hit|shot)\b"
+)
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(
     r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
