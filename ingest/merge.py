@@ -284,7 +284,7 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return False
     if FAMILIES[a.type] == "strategic" and (a.sub_type != b.sub_type or a.sub_type == "Other"):
         return False  # an arrest and an agreement, or two moves of troops, told in one article are two developments
-    if not kinds_agree(a, b):
+    if not kinds_agree(a, b) and not _told_in_passing(b, places):
         return False
     span_a, span_b = _span(a), _span(b)
     if span_a and span_b and (span_a.start > span_b.end or span_b.start > span_a.end):
@@ -292,6 +292,21 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     if _outside_month(a, b) or _outside_month(b, a):
         return False
     return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
+
+
+def _told_in_passing(b: Event, places: list[Place]) -> bool:
+    """Fighting told with no date of its own, at the incident's place ("rebels fighting to oust
+    Assad still hold Daraa", after "air strikes on Jassem in Daraa killed 15"), is the article's
+    incident seen from another side, not another incident of that day: that it says fighting
+    where the incident was a strike is no reason to keep it apart. (A capture, a strike or an
+    attack told so stays its own: those are told as incidents.)"""
+    return (
+        b.sub_type == "Armed clash"
+        and b.date_source in WEAK_DATES
+        and bool(places)
+        and bool(b.places)
+        and all(p.kind != "unresolved" for p in b.places)
+    )
 
 
 def kinds_agree(a: Event, b: Event) -> bool:

@@ -80,3 +80,19 @@ def test_the_doer_of_a_merged_event_is_the_one_most_sources_name():
     )
     assert next(a.name for a, r in event.actors if r == "actor1") == "Syrian government forces"
     assert "perpetrator" in event.disputed
+
+
+def test_fighting_told_without_a_date_at_the_place_of_the_days_strike_is_that_incident():
+    events = events_of(
+        "Air strikes on Jassem in Daraa province killed 15 civilians on Monday. "
+        "Clashes between rebels and the army still rage in Daraa province.\n"
+    )
+    assert len(events) == 1 and events[0].sub_type == "Air/drone strike"
+
+
+def test_fighting_told_on_a_day_of_its_own_stays_apart_from_the_strike():
+    events = events_of(
+        "Air strikes on Jassem in Daraa province killed 15 civilians on Monday. "
+        "On Sunday clashes between rebels and the army erupted in Daraa province.\n"
+    )
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Armed clash"]
