@@ -11,6 +11,7 @@ from ingest.dates import PRECISION_RANK, Interval
 from ingest.gazetteer import Actor
 from ingest.geo import Place
 from ingest.model import Event, Fatalities, Telling, summary_of, telling_of
+from ingest.text import fold
 
 FAMILIES = {  # ACLED types that can describe the same incident, seen by different reporters
     "Battles": "violence",
@@ -303,9 +304,14 @@ def _told_in_passing(b: Event, places: list[Place]) -> bool:
     return (
         b.sub_type == "Armed clash"
         and b.date_source in WEAK_DATES
-        and bool(places)
         and bool(b.places)
-        and all(p.kind != "unresolved" for p in b.places)
+        and b.places[0].kind != "unresolved"
+        # where it happened, not a town it is near; a town named like its province stands for itself here
+        and any(
+            _within(b.places[0], p, namesake=False) or _within(p, b.places[0], namesake=False)
+            for p in places
+            if p.kind != "country"  # a country holds too many incidents to say which
+        )
     )
 
 
@@ -348,17 +354,24 @@ def _outside_month(told: Event, dated: Event) -> bool:
     )
 
 
-def _within(inner: Place, outer: Place) -> bool:
+def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
     """Is `inner` the same place as `outer`, or inside it? A place we could not resolve may be anywhere."""
     if inner.id == outer.id or "unresolved" in (inner.kind, outer.kind):
         return True
     if outer.kind == "country":
         return inner.country == outer.country
+    if namesake and outer.kind in ("city", "capital") and _names_its_division(outer):
+        # "in Deir ez-Zor", "in Idlib": a town named like its province may stand for the province
+        return inner.country == outer.country and inner.admin1 is not None and inner.admin1 == outer.admin1
     if outer.kind in ("admin1", "region"):
         return (
             inner.country == outer.country and inner.admin1 is not None and inner.admin1 in (outer.admin1, outer.name)
         )
     return False
+
+
+def _names_its_division(town: Place) -> bool:
+    return bool(town.admin1) and fold(town.admin1).startswith(fold(town.name))
 
 
 def _take_date(target: Event, other: Event) -> None:

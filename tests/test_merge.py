@@ -96,3 +96,11 @@ def test_fighting_told_on_a_day_of_its_own_stays_apart_from_the_strike():
         "On Sunday clashes between rebels and the army erupted in Daraa province.\n"
     )
     assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Armed clash"]
+
+
+def test_a_town_named_like_its_province_may_stand_for_the_province():
+    events = events_of(
+        "Israeli jets struck militia sites in Deir ez-Zor on Wednesday, killing 9 people. "
+        "Five of the dead were killed in the airstrikes on Albu Kamal on Wednesday.\n"
+    )
+    assert len(events) == 1 and {"Deir ez-Zor", "Albu Kamal"} <= {p.name for p in events[0].places}
