@@ -371,7 +371,7 @@ def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
 
 
 def _names_its_division(town: Place) -> bool:
-    return bool(town.admin1) and fold(town.admin1).startswith(fold(town.name))
+    return town.admin1 is not None and fold(town.admin1).startswith(fold(town.name))
 
 
 def _take_date(target: Event, other: Event) -> None:
