@@ -23,7 +23,7 @@ from ingest.merge import merge
 from ingest.model import Event
 from ingest.read import read_article
 from seed import SEED
-from tests.gold.evaluate import CORPUS, _right_events
+from tests.gold.evaluate import CORPUS, right_events
 
 L2 = 0.01
 STEPS = 4000
@@ -77,7 +77,7 @@ def main() -> int:
         extracted += extract(article)[0]
     events = merge(extracted)
     by_id = {e.id: e for e in events}
-    labelled = _right_events([as_exported(e, paths) for e in events], gold)
+    labelled = right_events([as_exported(e, paths) for e in events], gold)
     rows = [(features(by_id[e["id"]]), right) for e, right in labelled]
     weights = fit(rows)
     out = SEED / "lexicon" / "confidence.yaml"

@@ -278,7 +278,7 @@ def calibration(events: list[dict], gold: dict) -> str:
     """For each level c, the share right (score_precision's one-to-one match: date and place) among
     the events of the fully annotated articles with confidence >= c; a calibrated confidence keeps
     it at c or above."""
-    right = _right_events(events, gold)
+    right = right_events(events, gold)
     cells = []
     for level in CALIBRATION_LEVELS:
         kept = [ok for e, ok in right if (e.get("confidence") or 0) >= level]
@@ -286,7 +286,7 @@ def calibration(events: list[dict], gold: dict) -> str:
     return "confidence calibration  " + "  ".join(cells)
 
 
-def _right_events(events: list[dict], gold: dict) -> list[tuple[dict, bool]]:
+def right_events(events: list[dict], gold: dict) -> list[tuple[dict, bool]]:
     """Each exported event of a gold article (once per article it cites), and whether the
     precision scorer matches it to a gold event of its own."""
     import importlib.util
