@@ -104,6 +104,14 @@ def filter_options(fn):
                 metavar="N",
                 help="Only events with at least N independent sources (a wire dispatch and its copies count once).",
             ),
+            click.option(
+                "--min-confidence",
+                type=click.FloatRange(min=0, max=1),
+                default=0.0,
+                metavar="C",
+                help="Only events whose confidence is at least C (0 to 1): the share right among events of"
+                " confidence C or more was about C on the dev gold (`make eval`).",
+            ),
         ]
     ):
         fn = option(fn)
@@ -177,7 +185,7 @@ def open_db(db_path: str):
 
 
 def build_filter(
-    conn, actors, places, types, since, until, search, starred, around, days, view, disputed, sources
+    conn, actors, places, types, since, until, search, starred, around, days, view, disputed, sources, min_confidence
 ):  # the options of `filter_options`, as click names them
     """The filter the options ask for; an unknown name, type, date, event or view is a usage error
     (status 2). Options given with a view replace those parts of it."""
@@ -211,6 +219,7 @@ def build_filter(
             days=days,
             disputed=disputed,
             sources=sources,
+            min_confidence=min_confidence,
         )
         if view is None:
             return f

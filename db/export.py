@@ -101,6 +101,7 @@ def to_json(items: list[EventDetail]) -> str:
                 "summary": e.summary,
                 "fatalities": e.fatalities,
                 "independent_sources": e.independent_sources,
+                "confidence": e.confidence,
                 "disputed": list(e.disputed),
                 "actors": [{"name": n, "role": r, **_as_named(d, n)} for n, r in e.actors],
                 "places": [{"id": p.id, **_place(p)} for p in d.places],

@@ -43,6 +43,7 @@ class Filter:
     around: tuple[str, int] | None = None  # (event id, days): its context, see `_around`
     disputed: bool = False  # only events whose sources differ on a date, place, perpetrator or toll
     min_sources: int = 1  # only events with at least this many independent sources
+    min_confidence: float = 0.0  # only events at least this likely right (ingest/confidence.py)
 
     def without(self, facet: str) -> Filter:
         """The filter with nothing chosen in one facet: "actors", "places" or "types"."""
@@ -339,6 +340,7 @@ def make_filter(
     days=None,
     disputed=False,
     sources=1,
+    min_confidence=0.0,
 ) -> Filter:
     return Filter(
         actors=tuple(resolve_actor(conn, a) for a in actors),
@@ -351,6 +353,7 @@ def make_filter(
         around=around_event(conn, around, AROUND_DAYS if days is None else days) if around else None,
         disputed=disputed,
         min_sources=sources,
+        min_confidence=min_confidence,
     )
 
 
@@ -417,6 +420,9 @@ def _where(f: Filter) -> tuple[str, list]:
         clauses.append("e.disputed IS NOT NULL")  # as written: the partial index events_disputed
     if f.min_sources > 1:  # "> 1" as written, a literal: the partial index events_corroborated
         clauses.append(f"e.independent_sources > 1 AND e.independent_sources >= {int(f.min_sources)}")
+    if f.min_confidence > 0:
+        clauses.append("e.confidence >= ?")
+        params.append(f.min_confidence)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -1105,4 +1111,6 @@ def describe_filter(conn, f: Filter) -> str:
         parts.append("disputed")
     if f.min_sources > 1:
         parts.append(f"{f.min_sources}+ independent sources")
+    if f.min_confidence > 0:
+        parts.append(f"confidence {f.min_confidence:g}+")
     return "Timeline" + (": " + "; ".join(parts) if parts else "")

@@ -472,8 +472,20 @@ def _read_roles_in_context(
     return actors
 
 
+@cache
+def _defence() -> re.Pattern:
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["defence_verbs"]))
+    return re.compile(r"\b(?:" + verbs + r")\s+(?:[\w-]+\s+){0,6}$", re.IGNORECASE)
+
+
+def _defended(text: str, subject_end: int, trig_start: int) -> bool:
+    """ "The army repelled seven waves of terrorist attacks": the trigger is the object of a verb of
+    defence, so its subject did not attack but was attacked."""
+    return bool(_defence().search(text, max(subject_end, trig_start - 60), trig_start))
+
+
 _BLAMED = re.compile(
-    r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by)"
+    r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by|came from|accused)"
     r"\s+(?:the\s+)?(?:\w+\s+){0,2}$"
 )
 _CLAIMS = re.compile(r"(?:'s|\s+(?!no\b|not\b|none\b|nobody\b)\w+){0,3}?\s+claimed (?:responsibility|credit)")
@@ -506,20 +518,25 @@ def _segments(triggers: list[Trigger], dates: list[DateMention], sent: Sentence)
     return [(t, bounds[i], ends[i], chosen[i]) for i, t in enumerate(triggers)]
 
 
-_PASSIVE_BY = re.compile(r"\bby\s+(?:[\w.'-]+\s+){0,5}$")
 _TARGET = re.compile(
     r"\b(?:against|on|at|targeting|targeted|target|hit|struck|attacked|killing|killed|into|"
     r"toward|towards)"
-    r"(?!\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\w+day|dawn|night)\b)"
+    r"(?!\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\w+day|dawn|night|\d+\w*|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december)\b)"
     r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|several\s+|\w+\s+){0,2}$"
 )
 
 
 def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: set[str]) -> list[tuple[Actor, str]]:
-    """Who did what to whom. Active: the nearest actor before the trigger acts and one after
-    "against/on/at" is the target. Passive: the actor after "by" acts and the one before is the
-    target. Civilians are never the doer; everyone else named is associated."""
-    actors = [m for m in mentions if isinstance(m.entity, Actor) and not is_speaker(text, m)]
+    """Who did what to whom. A compound or possessive right before the trigger acts ("Russian air
+    strikes", "the regime's shelling"). Active: the subject, the leftmost actor before the trigger,
+    acts, and one after "against/on/at" is the target. Passive: the actors after "by" act ("killed
+    in raids by regime and Russian jets": both), and the subject was struck ("a helicopter was shot
+    down": the loser). A source reporting its own deed acts ("the coalition said it had conducted
+    nine airstrikes"), and so does the group an attacker comes from ("a suicide bomber from the
+    Nusra Front"). Civilians are never the doer; everyone else named is associated."""
+    named = [m for m in mentions if isinstance(m.entity, Actor)]
+    actors = [m for m in named if not is_speaker(text, m)]
 
     def can_act(m: Mention) -> bool:
         return m.entity.kind != "civilians" and m.entity.id not in targets
@@ -537,33 +554,95 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
             [(_actor(m), role) for m, role in zip(sides, ("actor1", "actor2"), strict=False)]
             + [(_actor(m), "associated") for m in actors]
         )
-    by = [
-        m
-        for m in actors
-        if m.start >= trig[1]
-        and m.start - trig[1] < 80
-        and _PASSIVE_BY.search(fold(text[max(0, m.start - 60) : m.start]))
-        and not re.search(r"\band\b|[,;]", text[trig[1] : m.start])
-    ]
     before = [m for m in actors if m.start < trig[0]]
     after = [m for m in actors if m.start >= trig[1]]
-    doer = target = None
-    if by and can_act(by[0]):
-        doer = by[0]
+    compound = [m for m in before if can_act(m) and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])]
+    agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
+    if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
+        agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
+    passive = bool(_PASSIVE_BEFORE.search(fold(text[max(0, trig[0] - 30) : trig[0]]))) and not text[
+        trig[0] : trig[1]
+    ].endswith("ing")  # "are entering": under way, not done to them
+    self_report = [m for m in named if m.start < trig[0] and can_act(m) and is_speaker(text, m)]
+    doers: list[Mention] = []
+    target = None
+    if compound:  # "Russian air strikes ... in a village held by IS": the Russians struck
+        doers = compound[-1:]
+        target = next((m for m in actors if cued(m) and m not in doers), None) or next(
+            (m for m in after if m not in agents), None
+        )
+    elif agents:
+        doers = agents
         target = before[-1] if before else None
+    elif passive:  # "the helicopter was shot down": the subject is who was struck
+        target = next((m for m in before if not cued(m)), None)
+    elif self_report and _SELF_REPORT.search(fold(text[max(0, trig[0] - 40) : trig[0]])):
+        doers = self_report[-1:]
+        target = next((m for m in after if cued(m)), None) or next(iter(after), None)
     else:
         # The subject comes first: the leftmost actor before the trigger that is not itself
         # the object of "against/on/at", preferring armed actors to people.
         subjects = [m for m in before if can_act(m) and not cued(m)]
         doer = next((m for m in subjects if m.entity.kind != "person"), None) or next(iter(subjects), None)
+        doers = [doer] if doer is not None else []
+        if doer is not None and _defended(text, doer.end, trig[0]):
+            # "the army repelled an attack": the subject defended; what it struck back at attacked
+            attacker = next((m for m in after if can_act(m)), None)
+            doers, target = ([attacker] if attacker else []), doer
+            roles = [(_actor(m), "actor1") for m in doers] + [(_actor(doer), "actor2")]
+            return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
         # After the trigger comes the object: "raids targeted sites of Iran-backed militias".
         target = (
             next((m for m in actors if cued(m) and m is not doer), None)
             or next((m for m in actors if not can_act(m)), None)
             or next(iter(after), None)
         )
-    named = [(_actor(m), role) for m, role in ((doer, "actor1"), (target, "actor2")) if m is not None]
-    return _one_role_each(named + [(_actor(m), "associated") for m in actors])
+    roles = [(_actor(m), "actor1") for m in doers] + ([(_actor(target), "actor2")] if target is not None else [])
+    return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
+
+
+# Between an actor and the trigger it modifies: "Russian air strikes", "the regime's shelling",
+# "US-led raids", "Syrian and Russian strikes" (the last conjunct only: the first is its own mention).
+_MODIFIER_GAP = re.compile(r"(?:'s|\u2019s|s)?(?:-led)?[ \t]*")
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are|got|get)\s+(?:\w+ly\s+)?$")
+_SELF_REPORT = re.compile(
+    r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
+)
+_BY = re.compile(r"\bby\s+")
+_ATTACKER = re.compile(r"(?:bomber|attacker|gunman|gunmen|sniper|shooter|assailant|militant)s?$")
+_FROM_GROUP = re.compile(r"\s+(?:from|of|belonging to|affiliated (?:to|with)|linked to)\s+(?:[\w'-]+\s+){0,4}")
+_AND = re.compile(r"\s*(?:,|\band\b|\bor\b|\bas well as\b)\s*(?:the\s+)?(?:[\w-]+\s+){0,1}$")
+
+
+@cache
+def _holders() -> re.Pattern:
+    """Words after which a "by" names who holds, backs or leads something, not who struck."""
+    words = load_lexicon("roles")["holders"]
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\s+(?:[\w-]+\s+){0,3}by\s+$")
+
+
+def _agents_after_by(text: str, actors: list[Mention], trig: tuple[int, int]) -> list[Mention]:
+    """The doers a passive names after the trigger: "attacked by ISIS", "airstrikes by regime and
+    Russian fighter jets" (every conjunct), but not the holder of a place named on the way ("a
+    village held by Islamic State"), nor a "by" beyond another clause."""
+    after = [m for m in actors if trig[1] <= m.start < trig[1] + 80]
+    for i, m in enumerate(after):
+        gap = fold(text[trig[1] : m.start])
+        by = max(_BY.finditer(gap), key=lambda b: b.start(), default=None)  # the last "by"
+        if by is None or len(gap[by.end() :].split()) > 5:
+            if _TARGET.search(fold(text[max(0, m.start - 40) : m.start])):
+                continue  # "strikes on IS positions by Russian jets": the target comes first
+            return []  # "fighting shook Aleppo as rebels battled ... by": another clause
+        lead = gap[: by.end()]
+        if re.search(r"\band\b|[,;]", gap[: by.start()]) or _holders().search(lead):
+            return []
+        agents = [m]
+        for nxt in after[i + 1 :]:
+            if not _AND.fullmatch(fold(text[agents[-1].end : nxt.start])):
+                break
+            agents.append(nxt)
+        return agents
+    return []
 
 
 def _actor(m: Mention) -> Actor:

@@ -121,7 +121,13 @@ class Gazetteer:
         an actor wins a tie. `folded` is fold(text), when the caller has it already."""
         end = len(text) if end is None else end
         haystack = folded[start:end].replace("-", " ") if folded is not None else match_text(text[start:end])
-        hits = self._actor_hits(text, start, haystack) + self._place_hits(text, start, haystack)
+        actor_hits = self._actor_hits(text, start, haystack)
+        # a name of arms beats a shorter place it overlaps: "The US-led coalition" is not "The US"
+        hits = actor_hits + [
+            h
+            for h in self._place_hits(text, start, haystack)
+            if not any(a[0] < h[1] and h[0] < a[1] and a[1] - a[0] > h[1] - h[0] for a in actor_hits)
+        ]
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), isinstance(h[3], Place)))
         chosen, taken = [], -1
         for hit in hits:

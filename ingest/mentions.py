@@ -12,11 +12,14 @@ from functools import cache
 from ingest.gazetteer import LOCATIVE, SEAT_OR_SPONSOR_AFTER, Actor, Mention, Spans, load_gazetteer
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
+from ingest.places import home_countries
 from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", re.IGNORECASE)
-_VERB_AFTER = re.compile(r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned)\b")
+_VERB_AFTER = re.compile(
+    r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned|began|begins|hit|shot)\b"
+)
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(
     r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
@@ -94,7 +97,8 @@ def _role_words() -> tuple[re.Pattern, re.Pattern]:
     lex = load_lexicon("roles")
     nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
     state = re.compile(
-        r"(?:'s|\u2019s)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b", re.IGNORECASE
+        r"(?:'s|\u2019s|s)?(?:-led)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b",
+        re.IGNORECASE,
     )
     verbs = "|".join(map(re.escape, lex["speech_verbs"]))
     speech = re.compile(r"(?:[ \t]*[,)])?[ \t]*(?:[\w.'-]+[ \t]+){0,3}?(?:" + verbs + r")\b", re.IGNORECASE)
@@ -120,6 +124,33 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
         out.append(m)
     taken = Spans([(m.start, m.end) for m in out])
     demonyms = gaz.places.countries_by_demonym
+    home = home_countries(out, fold(text))
+    own_forces = gaz.state_forces(home[0]) if home else None
+    for w in _own_state_word().finditer(text):  # "regime warplanes", "government troops": the home state's
+        if own_forces is None or taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end()):
+            continue
+        if _NAME_BEFORE.search(text, max(0, w.start() - 30), w.start()):
+            continue  # "the Iraqi government forces", "Hamas government": a name says whose
+        out.append(Mention(w.start(), w.end(), w.group(0), own_forces))
+        taken = Spans([(m.start, m.end) for m in out])
+    for w in _own_state().finditer(text):  # "the regime", "the army": the home state's, unless "of" says whose
+        if own_forces is None or taken.overlap(w.start(1), w.end(1)) or _OF_AFTER.match(text, w.end()):
+            continue
+        out.append(Mention(w.start(1), w.end(1), w.group(1), own_forces))
+        taken = Spans([(m.start, m.end) for m in out])
+    for w in _LED.finditer(text):  # "US-led strikes": the leading country's forces (its name alone is no place)
+        if taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end(1)):
+            continue
+        country = next((f.entity.country for f in gaz.find(w.group(1)) if isinstance(f.entity, Place)), None)
+        country = country or demonyms.get(fold(w.group(1)))
+        forces = gaz.state_forces(country) if country else None
+        if forces is not None:
+            out.append(Mention(w.start(1), w.end(1), w.group(1), forces))
+    for i, m in enumerate(out):  # "Bashar al-Assads forces": a leader's forces are the state's
+        if isinstance(m.entity, Actor) and m.entity.kind == "person" and state_noun.match(text, m.end):
+            forces = next((a for a in gaz.state_actors.values() if a.country == m.entity.country), None)
+            if forces is not None:
+                out[i] = Mention(m.start, m.end, m.surface, forces)
     for w in _CAPITALISED_WORD.finditer(text):
         country = demonyms.get(fold(w.group(0)))
         if country is None or taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end()):
@@ -131,6 +162,25 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 _BY_AGENT = re.compile(r"\bby\s+$")
+_LED = re.compile(r"\b([A-Z][\w.]*)-led\b")
+_NAME_BEFORE = re.compile(r"[A-Z][\w'-]*\s+$")
+
+
+_OF_AFTER = re.compile(r"\s+of\b")
+
+
+@cache
+def _own_state() -> re.Pattern:
+    nouns = "|".join(map(re.escape, load_lexicon("roles")["own_state_nouns"]))
+    return re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(" + nouns + r")\b")
+
+
+@cache
+def _own_state_word() -> re.Pattern:
+    words = "|".join(map(re.escape, load_lexicon("roles")["own_state_words"]))
+    return re.compile(r"\b(?:" + words + r")\b", re.IGNORECASE)
+
+
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 

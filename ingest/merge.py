@@ -3,12 +3,15 @@ the articles of several sources that report it."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
+from ingest.confidence import confidence
 from ingest.dates import PRECISION_RANK, Interval
 from ingest.gazetteer import Actor
 from ingest.geo import Place
 from ingest.model import Event, Fatalities, Telling, summary_of, telling_of
+from ingest.text import fold
 
 FAMILIES = {  # ACLED types that can describe the same incident, seen by different reporters
     "Battles": "violence",
@@ -30,9 +33,13 @@ def match_score(a: Event, b: Event) -> int:
 
 
 def same_event(a: Event, b: Event) -> bool:
-    """Can reports from two sources be of one incident? When both give its day: the same town, or
-    the same doer doing the same kind of thing. When one knows only the week or the month (which
-    holds many strikes on Aleppo): the same town and kind of thing, and no other doer."""
+    """Can reports from two sources be of one incident? They must tell one kind of thing on
+    overlapping days at one place, or at a place inside the other's ("Saraqib" and "Idlib
+    province"); doers they name differently are a dispute (`disputes`), not two incidents. The
+    place compared is where each source puts the incident (`where_told`), not every place the
+    merged reports named, so that merging does not widen an event until it takes in the next
+    town's incidents. When one report knows only the week or the month (which holds many strikes
+    on Aleppo): the same place and sub-type."""
     if a.date is None or b.date is None or FAMILIES[a.type] != FAMILIES[b.type]:
         return False
     if a.date.start > b.date.end or b.date.start > a.date.end:
@@ -41,15 +48,63 @@ def same_event(a: Event, b: Event) -> bool:
         return False  # two events of one article are two events
     if not kinds_agree(a, b):
         return False
-    towns_a = {p.id for p in a.places if p.kind not in ("country", "admin1")}
-    same_town = bool(towns_a & {p.id for p in b.places if p.kind not in ("country", "admin1")})
-    doers_a = {x.id for x, role in a.actors if role == "actor1"}
-    doers_b = {x.id for x, role in b.actors if role == "actor1"}
-    same_doing = a.sub_type == b.sub_type and bool(doers_a & doers_b)
+    here_a, here_b = where_told(a), where_told(b)
+    if here_a is None or here_b is None or not _same_place(here_a, here_b):
+        return False
+    if "country" in (here_a.kind, here_b.kind) and a.sub_type != b.sub_type:
+        return False  # a country holds too many incidents for a vaguer telling to be one of them
     if (a.date.end - a.date.start) > MERGE_SPAN or (b.date.end - b.date.start) > MERGE_SPAN:
-        # a doer one report does not name does not tell the reports apart
-        return same_town and a.sub_type == b.sub_type and (not doers_a or not doers_b or bool(doers_a & doers_b))
-    return same_town or same_doing
+        return here_a.id == here_b.id and a.sub_type == b.sub_type
+    return True
+
+
+def _doer_most_sources_name(event: Event) -> list[tuple[Actor, str]]:
+    """The event's actors with the doer most of its sources name first (the earliest on a tie), not
+    merely the first source's: one outlet's misreading does not speak for the rest."""
+    votes = Counter(a.id for t in event.tellings for a in {a for a, role in t.actors if role == "actor1"})
+    if not votes:
+        return event.actors
+    first = {a.id: i for i, a in reversed(list(enumerate(a for a, _ in event.actors)))}
+    best = max(votes, key=lambda a: (votes[a], -first.get(a, len(first))))
+    doer = next((a for t in event.tellings for a, role in t.actors if a.id == best and role == "actor1"))
+    return [(doer, "actor1")] + [(a, r) for a, r in event.actors if a.id != best]
+
+
+def _places_of_the_incident(event: Event) -> list[Place]:
+    """The places of an event several sources report: those of its first report, and of the others
+    those that hold where they put it or lie in it, not each place another source named in passing
+    ("near Damascus", "as in Aleppo")."""
+    here = where_told(event)
+    if here is None:
+        return event.places
+    first = {p.id for p in event.tellings[0].places}
+    kept = [
+        p
+        for p in event.places
+        if p.id in first or _same_place(p, here) or (p.kind == "country" and p.country == here.country)
+    ]
+    return sorted(kept, key=lambda p: p.id != here.id)  # where it happened first
+
+
+_COARSENESS = {"country": 2, "admin1": 1, "region": 1}  # towns, districts and unresolved names: 0
+
+
+def where_told(event: Event) -> Place | None:
+    """Where the sources of an event put it: the most precise of the places each source gives
+    first (its first place below a country, else its country)."""
+    told = [_first_place(list(t.places)) for t in event.tellings] or [_first_place(event.places)]
+    return min((p for p in told if p is not None), key=lambda p: _COARSENESS.get(p.kind, 0), default=None)
+
+
+def _first_place(places: list[Place]) -> Place | None:
+    return next((p for p in places if p.kind != "country"), places[0] if places else None)
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    """One place, or one inside the other. A name we could not resolve is only itself."""
+    if "unresolved" in (a.kind, b.kind):
+        return a.name.lower() == b.name.lower()
+    return _nested(a, b)
 
 
 def _updates(toll: Fatalities, other: Fatalities) -> bool:
@@ -94,6 +149,11 @@ def merge(events: list[Event]) -> list[Event]:
             event.fatalities = toll_range(tolls)
             event.summary = summary_of(event)
         event.disputed = disputes(event.tellings)
+        if len(event.tellings) > 1:
+            event.places = _places_of_the_incident(event)
+            event.actors = _doer_most_sources_name(event)
+            event.summary = summary_of(event)
+        event.confidence = confidence(event)  # with every source in: how far to trust it, as fitted
     return merged
 
 
@@ -195,19 +255,21 @@ def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
     """One article's events, with the retellings of one incident (headline, lead, later
     paragraphs) folded into the first telling. Different dates, places or kinds of event stay
     apart. Returns the events and, for each folded id, the event that took it."""
-    kept: list[tuple[Event, Event]] = []  # (the incident, its first telling that names a place)
+    # (the incident, the places of its first telling that names one): a copy, for absorbing a
+    # retelling adds its places to the incident, and they must not widen where it happened
+    kept: list[tuple[Event, list[Place]]] = []
     folded: dict[str, Event] = {}
     for event in events:
         recent = range(max(0, len(kept) - RETELL_WITHIN), len(kept))  # bounded: linear in a long text
-        found = next((i for i in recent if same_incident(kept[i][0], event, kept[i][1].places)), None)
+        found = next((i for i in recent if same_incident(kept[i][0], event, kept[i][1])), None)
         if found is None:
-            kept.append((event, event))
+            kept.append((event, list(event.places)))
             continue
         target, anchor = kept[found]
         _absorb(target, event, sharpen=True)
         folded[event.id] = target
-        if not anchor.places and event.places:
-            kept[found] = (target, event)
+        if not anchor and event.places:
+            kept[found] = (target, list(event.places))
     return [k for k, _ in kept], folded
 
 
@@ -219,9 +281,11 @@ _HARM = {"Explosions/Remote violence", "Violence against civilians"}
 def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     """Can two sentences of one article tell one incident? `places` are where the incident was
     first placed: what later tellings add (a town nearby, a launch site) does not widen it."""
-    if FAMILIES[a.type] != FAMILIES[b.type] or FAMILIES[a.type] == "strategic":
+    if FAMILIES[a.type] != FAMILIES[b.type]:
         return False
-    if not kinds_agree(a, b):
+    if FAMILIES[a.type] == "strategic" and (a.sub_type != b.sub_type or a.sub_type == "Other"):
+        return False  # an arrest and an agreement, or two moves of troops, told in one article are two developments
+    if not kinds_agree(a, b) and not _told_in_passing(b, places):
         return False
     span_a, span_b = _span(a), _span(b)
     if span_a and span_b and (span_a.start > span_b.end or span_b.start > span_a.end):
@@ -231,10 +295,41 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
 
 
+def _told_in_passing(b: Event, places: list[Place]) -> bool:
+    """Fighting told with no date of its own, at the incident's place ("rebels fighting to oust
+    Assad still hold Daraa", after "air strikes on Jassem in Daraa killed 15"), is the article's
+    incident seen from another side, not another incident of that day: that it says fighting
+    where the incident was a strike is no reason to keep it apart. (A capture, a strike or an
+    attack told so stays its own: those are told as incidents.)"""
+    return (
+        b.sub_type == "Armed clash"
+        and b.date_source in WEAK_DATES
+        and bool(b.places)
+        and b.places[0].kind != "unresolved"
+        # where it happened, not a town it is near; a town named like its province stands for itself here
+        and any(
+            _within(b.places[0], p, namesake=False) or _within(p, b.places[0], namesake=False)
+            for p in places
+            if p.kind != "country"  # a country holds too many incidents to say which
+        )
+    )
+
+
 def kinds_agree(a: Event, b: Event) -> bool:
     """Can two tellings be of one kind of incident? Told generally ("attack", "killed"), of the same
     sub-type, or both harm done from afar or to civilians; fighting is another kind."""
-    return a.vague or b.vague or a.sub_type == b.sub_type or {a.type, b.type} <= _HARM
+    return (
+        a.vague
+        or b.vague
+        or a.sub_type == b.sub_type
+        or {a.type, b.type} <= _HARM
+        or {a.sub_type, b.sub_type} <= _TERRITORY
+    )
+
+
+# Who took a place is read from the actors: a telling that does not name the winner gets the
+# other sub-type of the same capture ("the army units took control of ...").
+_TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
 
 
 def _span(e: Event) -> Interval | None:
@@ -259,17 +354,24 @@ def _outside_month(told: Event, dated: Event) -> bool:
     )
 
 
-def _within(inner: Place, outer: Place) -> bool:
+def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
     """Is `inner` the same place as `outer`, or inside it? A place we could not resolve may be anywhere."""
     if inner.id == outer.id or "unresolved" in (inner.kind, outer.kind):
         return True
     if outer.kind == "country":
         return inner.country == outer.country
+    if namesake and outer.kind in ("city", "capital") and _names_its_division(outer):
+        # "in Deir ez-Zor", "in Idlib": a town named like its province may stand for the province
+        return inner.country == outer.country and inner.admin1 is not None and inner.admin1 == outer.admin1
     if outer.kind in ("admin1", "region"):
         return (
             inner.country == outer.country and inner.admin1 is not None and inner.admin1 in (outer.admin1, outer.name)
         )
     return False
+
+
+def _names_its_division(town: Place) -> bool:
+    return town.admin1 is not None and fold(town.admin1).startswith(fold(town.name))
 
 
 def _take_date(target: Event, other: Event) -> None:

@@ -44,6 +44,7 @@ def test_json_contract_fields_and_date_order(seed_db):
         "fatalities",
         "independent_sources",
         "disputed",
+        "confidence",
         "actors",
         "places",
         "sources",

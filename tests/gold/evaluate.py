@@ -1,11 +1,16 @@
 """Score the extractor against the gold events: `make eval`.
 
-Three tables. The first, on the seed articles, is described below. The second ingests the
+Four tables. The first, on the seed articles, is described below. The second ingests the
 real-news corpus `CORPUS` (default ../shared/corpus/fakes-dev, FA-KES) with the `timeline` command
-as a user would, scores its JSON export with ../shared/eval/score_fakes.py (whose docstring defines
-the columns), and measures precision and recall on the articles annotated fully in
-fakes_events.yaml. The third scores short reports from 53 countries (tests/gold/world) on the
-incident's place (50 km) and day.
+as a user would and scores its JSON export twice: with ../shared/eval/score_fakes.py (the main
+incident of each article) and with ../shared/eval/score_precision.py on the 60 articles of
+full_gold.yaml (every event an analyst would see: right date and place, strict, duplicates, junk,
+core recall, perpetrator; each scorer's docstring defines its columns). Beside it, the
+calibration of the events' confidence: for c in 0.5..0.9, the share right among the events of
+those articles with confidence >= c. The third ingests the ACLED notes (`NOTES`, default
+../shared/corpus/acled-notes-dev) and scores them with ../shared/eval/score_acled_notes.py. The
+fourth scores short reports from 53 countries (tests/gold/world) on the incident's place
+(50 km) and day.
 
 A predicted event is aligned to a gold event when its source sentence contains one of the gold
 event's quotes. Precision: aligned predictions / predictions (a second prediction of one gold
@@ -37,7 +42,11 @@ from ingest.read import read_article
 ROOT = Path(__file__).resolve().parent.parent.parent
 CORPUS = Path(os.environ.get("CORPUS", ROOT.parent / "shared" / "corpus" / "fakes-dev"))
 SCORER = CORPUS.parent.parent / "eval" / "score_fakes.py"
-FULL_GOLD = Path(__file__).parent / "fakes_events.yaml"
+PRECISION_SCORER = CORPUS.parent.parent / "eval" / "score_precision.py"
+FULL_GOLD = CORPUS / "full_gold.yaml"
+NOTES = Path(os.environ.get("NOTES", CORPUS.parent / "acled-notes-dev"))
+NOTES_SCORER = CORPUS.parent.parent / "eval" / "score_acled_notes.py"
+CALIBRATION_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9)
 WORLD = Path(__file__).parent / "world"
 WORLD_GOLD = Path(__file__).parent / "world_events.yaml"
 GOLD = yaml.safe_load((Path(__file__).parent / "seed_events.yaml").read_text())
@@ -146,6 +155,7 @@ def main() -> int:
             print("\n".join("   " + m for m in t["misses"]))
     print(f"\n{t['gold']} gold events, {t['pred']} predicted (stripped run)\n")
     corpus_table()
+    notes_table()
     world_table()
     return 0
 
@@ -225,35 +235,87 @@ def corpus_table() -> None:
         path = Path(tmp) / "export.json"
         path.write_text(json.dumps(events), encoding="utf-8")
         scored = subprocess.run([sys.executable, str(SCORER), str(path), str(gold)], capture_output=True, text=True)
+        every = FULL_GOLD.exists() and PRECISION_SCORER.exists()
+        precision = (
+            subprocess.run(
+                [sys.executable, str(PRECISION_SCORER), str(path), str(FULL_GOLD)], capture_output=True, text=True
+            )
+            if every
+            else None
+        )
     tracebacks = ingest.stderr.count("Traceback")
     print(
         f"real news: {CORPUS} ({len(files)} articles, ingest {seconds:.1f} s, exit {ingest.returncode},"
         f" {tracebacks} tracebacks, {len(events)} events)"
     )
     print("  " + (scored.stdout.strip().splitlines() or ["scorer printed nothing: " + scored.stderr.strip()])[-1])
-    if FULL_GOLD.exists():
-        p, r, n_pred, n_gold = full_precision(events, yaml.safe_load(FULL_GOLD.read_text(encoding="utf-8")))
-        print(
-            f"  fully annotated ({FULL_GOLD.name}): precision {p:.2f} ({n_pred} events)  recall {r:.2f} ({n_gold} gold)"
+    if precision is not None:
+        print(f"  every event of {FULL_GOLD.parent.name}/{FULL_GOLD.name}:")
+        print("  " + (precision.stdout.strip().splitlines() or ["scorer printed nothing: " + precision.stderr])[-1])
+        print("  " + calibration(events, yaml.safe_load(FULL_GOLD.read_text(encoding="utf-8"))))
+
+
+def notes_table() -> None:
+    """ACLED's own notes from many countries, ingested and exported as a user would, scored by
+    ../shared/eval/score_acled_notes.py on ACLED's coding of each note."""
+    gold = NOTES / "gold.tsv"
+    if not gold.exists() or not NOTES_SCORER.exists():
+        print(f"ACLED notes: {gold} or {NOTES_SCORER} not found: skipped (set NOTES=folder with gold.tsv)")
+        return
+    files = sorted(str(p) for p in NOTES.glob("*.txt"))
+    with tempfile.TemporaryDirectory() as tmp:
+        ingest, seconds, events = ingest_and_export(files, tmp)
+        path = Path(tmp) / "export.json"
+        path.write_text(json.dumps(events), encoding="utf-8")
+        scored = subprocess.run(
+            [sys.executable, str(NOTES_SCORER), str(path), str(gold)], capture_output=True, text=True
         )
+    print(f"ACLED notes: {NOTES} ({len(files)} notes, ingest {seconds:.1f} s, exit {ingest.returncode})")
+    print("  " + (scored.stdout.strip().splitlines() or ["scorer printed nothing: " + scored.stderr.strip()])[-1])
 
 
-def full_precision(events: list[dict], gold: dict) -> tuple[float, float, int, int]:
-    """Precision and recall per article: a predicted event is right when one of its quotes from
-    that article contains a quote of one of the article's gold events."""
-    pred = right = 0
-    found: set[tuple[str, int]] = set()
-    for e in events:
-        for name in {Path(s["path"]).name for s in e["sources"]} & set(gold):
-            quotes = [s["quote"] for s in e["sources"] if Path(s["path"]).name == name]
-            pred += 1
-            hits = [
-                i for i, g in enumerate(gold[name]["events"]) if any(q in text for q in g["quotes"] for text in quotes)
-            ]
-            right += bool(hits)
-            found |= {(name, i) for i in hits}
-    n_gold = sum(len(g["events"]) for g in gold.values())
-    return right / pred if pred else 0.0, len(found) / n_gold if n_gold else 0.0, pred, n_gold
+def calibration(events: list[dict], gold: dict) -> str:
+    """For each level c, the share right (score_precision's one-to-one match: date and place) among
+    the events of the fully annotated articles with confidence >= c; a calibrated confidence keeps
+    it at c or above."""
+    right = right_events(events, gold)
+    cells = []
+    for level in CALIBRATION_LEVELS:
+        kept = [ok for e, ok in right if (e.get("confidence") or 0) >= level]
+        cells.append(f">={level:.1f}: {sum(kept) / len(kept):.2f} of {len(kept)}" if kept else f">={level:.1f}: -")
+    return "confidence calibration  " + "  ".join(cells)
+
+
+def right_events(events: list[dict], gold: dict) -> list[tuple[dict, bool]]:
+    """Each exported event of a gold article (once per article it cites), and whether the
+    precision scorer matches it to a gold event of its own."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score_precision", PRECISION_SCORER)
+    assert spec is not None and spec.loader is not None
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    for name, doc in gold["documents"].items():
+        if (doc or {}).get("published"):
+            scorer.PUBLISHED[name] = date.fromisoformat(str(doc["published"])[:10])
+    out = []
+    for name in gold["documents"]:
+        gs = [g for g in gold["events"] if g["article"] == name]
+        es = [e for e in events if name in {Path(str(s.get("path") or "")).name for s in e.get("sources") or []}]
+        pairs = sorted(
+            (-(2 * scorer.date_strict(e, g) + (e.get("type") == g.get("type"))), i, j)
+            for i, e in enumerate(es)
+            for j, g in enumerate(gs)
+            if scorer.date_right(e, g) and scorer.place_ok(e, g)
+        )
+        used_e: set[int] = set()
+        used_g: set[int] = set()
+        for _, i, j in pairs:
+            if i not in used_e and j not in used_g:
+                used_e.add(i)
+                used_g.add(j)
+        out += [(e, i in used_e) for i, e in enumerate(es)]
+    return out
 
 
 if __name__ == "__main__":

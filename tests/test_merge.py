@@ -1,0 +1,106 @@
+"""One incident, one event: invented reports, merged within an article and across sources."""
+
+from ingest.dates import parse_published
+from ingest.extract import extract
+from ingest.merge import merge
+from ingest.model import Article
+
+
+def events_of(text: str, published: str = "2016-08-02"):
+    return extract(Article(path="test.txt", text=text, published=parse_published(published)))[0]
+
+
+def merged_reports(*texts: str, published: str = "2016-08-02"):
+    """The events of several one-paragraph reports, merged across sources as a load does."""
+    events = []
+    for i, text in enumerate(texts):
+        events += extract(Article(path=f"report{i}.txt", text=text, published=parse_published(published)))[0]
+    return merge(events)
+
+
+def test_one_doers_strikes_on_two_towns_on_one_day_stay_two_events():
+    events = merged_reports(
+        "Syrian warplanes struck a market in Saraqib on Monday, killing 9 people.\n",
+        "Syrian warplanes struck a school in Maarat al-Numan on Monday, killing 4 people.\n",
+    )
+    assert sorted(e.places[0].name for e in events) == ["Maarat al-Numan", "Saraqib"]
+
+
+def test_a_report_placed_in_the_province_joins_the_report_of_a_town_in_it():
+    (event,) = merged_reports(
+        "A Russian helicopter was shot down near Saraqib on Monday, the ministry said.\n",
+        "A Russian military helicopter was shot down over Idlib province on Monday.\n",
+    )
+    assert len(event.evidence) == 2
+
+
+def test_a_merged_event_does_not_widen_to_the_places_its_reports_name_in_passing():
+    events = merged_reports(
+        "Shelling killed 9 people in Jayrud on Saturday.\n",
+        "Shelling killed 9 people in Jayrud, northeast of Damascus, on Saturday.\n",
+        "Shelling killed 3 people in Damascus on Saturday.\n",
+    )
+    assert sorted((e.places[0].name, len(e.evidence)) for e in events) == [("Damascus", 1), ("Jayrud", 2)]
+
+
+def test_the_headline_and_the_lead_of_a_shoot_down_are_one_event():
+    events = events_of(
+        "A Russian Mi-8 transport helicopter was shot down over Idlib province on Monday, the ministry said. "
+        "The helicopter was shot down from the ground in Idlib on Monday after delivering aid.\n"
+    )
+    assert len(events) == 1 and len(events[0].evidence) == 2
+
+
+def test_a_town_said_to_be_besieged_in_passing_is_no_second_event():
+    (event,) = events_of("Air strikes on Douma the besieged rebel-held town east of Damascus killed six on Monday.")
+    assert event.sub_type == "Air/drone strike"
+
+
+def test_a_merged_event_keeps_only_the_places_that_hold_it_or_lie_in_it():
+    (event,) = merged_reports(
+        "Shelling killed 9 people in Jayrud in Rif Dimashq on Saturday.\n",
+        "Shelling killed 9 people in Jayrud, northeast of Damascus, on Saturday.\n",
+    )
+    assert [p.name for p in event.places] == ["Jayrud", "Rif Dimashq"]
+
+
+def test_a_retelling_that_adds_a_place_does_not_widen_where_the_incident_happened():
+    events = events_of(
+        "Rockets hit Aleppo on Sunday, killing 2 people. Rockets hit the village of Tallat al-Hajif on Sunday, "
+        "killing a child. Rockets also hit Homs on Sunday, killing 4 people.\n"
+    )
+    assert sorted(e.places[0].name for e in events) == ["Aleppo", "Homs"]
+
+
+def test_the_doer_of_a_merged_event_is_the_one_most_sources_name():
+    (event,) = merged_reports(
+        "Rebels shelled a market in Saraqib on Monday, killing 9 people.\n",
+        "Syrian troops shelled a market in Saraqib on Monday, killing 9 people.\n",
+        "Syrian troops shelled Saraqib on Monday, killing 10 people.\n",
+    )
+    assert next(a.name for a, r in event.actors if r == "actor1") == "Syrian government forces"
+    assert "perpetrator" in event.disputed
+
+
+def test_fighting_told_without_a_date_at_the_place_of_the_days_strike_is_that_incident():
+    events = events_of(
+        "Air strikes on Jassem in Daraa province killed 15 civilians on Monday. "
+        "Clashes between rebels and the army still rage in Daraa province.\n"
+    )
+    assert len(events) == 1 and events[0].sub_type == "Air/drone strike"
+
+
+def test_fighting_told_on_a_day_of_its_own_stays_apart_from_the_strike():
+    events = events_of(
+        "Air strikes on Jassem in Daraa province killed 15 civilians on Monday. "
+        "On Sunday clashes between rebels and the army erupted in Daraa province.\n"
+    )
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Armed clash"]
+
+
+def test_a_town_named_like_its_province_may_stand_for_the_province():
+    events = events_of(
+        "Israeli jets struck militia sites in Deir ez-Zor on Wednesday, killing 9 people. "
+        "Five of the dead were killed in the airstrikes on Albu Kamal on Wednesday.\n"
+    )
+    assert len(events) == 1 and {"Deir ez-Zor", "Albu Kamal"} <= {p.name for p in events[0].places}

@@ -1,0 +1,110 @@
+"""Who did what to whom, read from the clause: invented sentences, one mechanism each."""
+
+from ingest.dates import parse_published
+from ingest.extract import extract
+from ingest.model import Article
+
+
+def events_of(text: str, published: str = "2016-08-01"):
+    return extract(Article(path="test.txt", text=text, published=parse_published(published)))[0]
+
+
+def roles(event) -> dict[str, str]:
+    return {a.name: r for a, r in event.actors}
+
+
+def test_a_compound_before_the_trigger_acts_not_the_holder_after_by():
+    (event,) = events_of("Russian air strikes on Sunday killed 30 people in a village held by ISIS in Syria.")
+    assert roles(event)["Russian forces"] == "actor1"
+    assert roles(event)["Islamic State"] != "actor1"
+
+
+def test_a_holder_named_by_by_is_not_the_doer_of_the_trigger():
+    (event,) = events_of("Shelling hit Hajin on Sunday in a town controlled by ISIS in Syria.")
+    assert "actor1" not in roles(event).values()
+
+
+def test_every_agent_joined_after_by_acts():
+    (event,) = events_of(
+        "Nine people were killed in airstrikes by regime and Russian jets on Kafr Zita in Syria on Friday."
+    )
+    assert roles(event) == {"Syrian government forces": "actor1", "Russian forces": "actor1"}
+
+
+def test_the_subject_of_a_passive_was_struck():
+    (event,) = events_of("A Russian military helicopter was shot down over Idlib in Syria on Monday.")
+    assert roles(event) == {"Russian forces": "actor2"}
+
+
+def test_the_home_states_forces_by_a_word_of_government():
+    (event,) = events_of("Government troops stormed the village of Kafr Nabl in Syria on Monday, killing 12 people.")
+    assert roles(event)["Syrian government forces"] == "actor1"
+    (event,) = events_of("Regime warplanes struck a market in Saraqib in Syria on Monday.")
+    assert roles(event)["Syrian government forces"] == "actor1"
+
+
+def test_a_leaders_forces_are_the_state_forces():
+    (event,) = events_of("President Bashar al-Assads forces shelled the suburbs of Damascus on Thursday.")
+    assert roles(event) == {"Syrian government forces": "actor1"}
+
+
+def test_a_country_that_leads_the_strikes_acts():
+    (event,) = events_of("US-led air strikes killed 12 people in Manbij on Monday.")
+    assert roles(event) == {"United States forces": "actor1"}
+
+
+def test_a_coalition_named_before_a_country_is_the_coalition():
+    (event,) = events_of("The US-led coalition said it had conducted nine airstrikes on Daesh militants in Raqqa.")
+    assert roles(event) == {"US-led coalition": "actor1", "Islamic State": "actor2"}
+
+
+def test_a_speaker_reporting_anothers_deed_is_not_the_doer():
+    (event,) = events_of("The Pentagon said ISIS attacked a checkpoint in Raqqa on Monday.")
+    assert roles(event).get("United States forces") != "actor1"
+    assert roles(event)["Islamic State"] == "actor1"
+
+
+def test_an_attacker_acts_for_the_group_it_comes_from():
+    (event,) = events_of("A suicide bomber from the Nusra Front killed 25 soldiers in Aleppo on Monday.")
+    assert roles(event)["Hay'at Tahrir al-Sham"] == "actor1"
+
+
+def test_a_date_after_on_does_not_make_the_subject_a_target():
+    (event,) = events_of("On November 4th ISIS carried out a car bomb attack in Manbij.", "2015-11-10")
+    assert roles(event) == {"Islamic State": "actor1"}
+
+
+def test_a_doer_the_text_does_not_name_stays_empty():
+    (event,) = events_of("Air strikes hit Douma in Syria on Monday, killing six civilians.")
+    assert "actor1" not in roles(event).values()
+
+
+def test_who_repels_an_attack_is_not_its_doer():
+    (event,) = events_of("The Syrian army repelled an attack by militants on Castello Road in Aleppo on Monday.")
+    assert roles(event)["Syrian government forces"] == "actor2"
+    (event,) = events_of("Syrian forces foiled a raid on Castello in Aleppo on Thursday.")
+    assert roles(event) == {"Syrian government forces": "actor2"}
+
+
+def test_the_struck_subject_of_a_passive_is_the_one_named_first():
+    (event,) = events_of("Syrian soldiers near Tabqa were executed by ISIS on Thursday.")
+    assert roles(event) == {"Islamic State": "actor1", "Syrian government forces": "actor2"}
+
+
+def test_the_army_alone_is_the_army_of_the_country_the_article_is_about():
+    (event,) = events_of("The army shelled Douma in Syria on Monday.")
+    assert roles(event) == {"Syrian government forces": "actor1"}
+    (event,) = events_of("The army shelled Ngala in Nigeria on Monday.")
+    assert roles(event) == {"Military Forces of Nigeria": "actor1"}
+
+
+def test_a_subject_that_is_doing_something_is_not_a_passive_one():
+    (event,) = events_of("Hezbollah fighters are entering Qusayr in Syria to help the Syrian army.")
+    assert roles(event)["Hezbollah"] == "actor1"
+
+
+def test_who_an_attack_came_from_is_its_doer():
+    (event,) = events_of(
+        "The chemical attack on Zamalka on Monday, which the UN says came from Assads forces, killed 300."
+    )
+    assert roles(event)["Syrian government forces"] == "actor1"
