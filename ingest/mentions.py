@@ -9,7 +9,15 @@ import re
 from collections import Counter
 from functools import cache
 
-from ingest.gazetteer import LOCATIVE, SEAT_OR_SPONSOR_AFTER, Actor, Mention, Spans, load_gazetteer
+from ingest.gazetteer import (
+    LOCATIVE,
+    SEAT_OR_SPONSOR_AFTER,
+    Actor,
+    Mention,
+    Spans,
+    in_organisation_name,
+    load_gazetteer,
+)
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
 from ingest.places import home_countries
@@ -218,29 +226,6 @@ def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
 
 _CAPITAL_AFTER = re.compile(r"[ \t]+capital\b(?![ \t]+(?:of|city of)\b)")
 _DEMONYM_SIDE = re.compile(r"\b([A-Z][a-z]+) side of the (?:border|frontier)\b")
-
-
-@cache
-def organisation_words() -> tuple[frozenset[str], frozenset[str]]:
-    names = load_lexicon("names")
-    return frozenset(names["organisation_heads"]), frozenset(names["organisation_tails"])
-
-
-# The word right before a name, over a particle or "of": "Failaq al-Sham", "Army of Islam", "Agence France".
-_WORD_BEFORE = re.compile(r"\b([A-Z][\w'\u2019]*)[ \t]+(?:(?:of|al|el|ad|ar|as|az|ash|an)[ \t-]+)?(?:(?:al|el)-)?$")
-# The capitalised words right after a name: "(US) Central Command", "(Euphrates) Shield".
-_WORDS_AFTER = re.compile(r"(?:[ \t]+[A-Z][\w'\u2019]*){1,2}")
-
-
-def in_organisation_name(text: str, start: int, end: int) -> bool:
-    """Is text[start:end] a place inside the name of an organisation, a unit or an operation? "Failaq
-    al-Sham", "the Army of Islam", "Agence France Presse", "the US Central Command", "Euphrates Shield"."""
-    heads, tails = organisation_words()
-    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    if before and fold(before.group(1)) in heads:
-        return True
-    after = _WORDS_AFTER.match(text, end)
-    return bool(after and any(fold(w) in tails for w in after.group(0).split()))
 
 
 def is_speaker(text: str, m: Mention) -> bool:

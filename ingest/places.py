@@ -8,10 +8,16 @@ import re
 from collections import Counter
 from functools import cache
 
-from ingest.gazetteer import SEAT_OR_SPONSOR_AFTER, Mention, load_gazetteer, slug
+from ingest.gazetteer import (
+    SEAT_OR_SPONSOR_AFTER,
+    Mention,
+    in_organisation_name,
+    load_gazetteer,
+    organisation_words,
+    slug,
+)
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
-from ingest.mentions import in_organisation_name, organisation_words
 from ingest.model import Event
 from ingest.text import fold
 
