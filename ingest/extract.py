@@ -61,6 +61,8 @@ class _Lexicon(NamedTuple):
     hedges: re.Pattern
     default_targets: set
     references: re.Pattern
+    purpose_clause: re.Pattern
+    people: dict  # crowd, victims, armed, interventions: compiled patterns
 
 
 @cache
@@ -71,7 +73,9 @@ def _lexicon() -> _Lexicon:
     hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
     references = re.compile(r"\b(?:" + "|".join(lex["references"]) + r")\s+(?:\S+\s+){0,4}$")
     weapons = [(re.compile(r"\b(?:" + w["pattern"] + r")\b"), w["sub_type"]) for w in lex["weapons"]]
-    return _Lexicon(triggers, weapons, not_events, hedges, set(lex["default_targets"]), references)
+    purpose = re.compile(lex["purpose_clause"])
+    people = {name: re.compile(pattern) for name, pattern in lex["people"].items()}
+    return _Lexicon(triggers, weapons, not_events, hedges, set(lex["default_targets"]), references, purpose, people)
 
 
 # What a weapon can sharpen: a trigger that says only that there was violence.
@@ -122,6 +126,8 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
         if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
             continue
         entry = triggers_lex[i][1]
+        if not entry.get("purpose") and lexicon.purpose_clause.search(before):
+            continue  # "vowed to attack": a plan; but "gathered to protest" is the protest
         found.append(
             Trigger(
                 start,
@@ -164,6 +170,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     events: list[Event] = []
     traces: list[SentenceTrace] = []
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
+    paragraph_of: dict[str, int] = {}  # event id -> its paragraph
     # Each matcher runs once over the whole text; sentences take their share by offsets.
     folded_text = fold(text)
     all_dates = _ByOffset(find_dates(folded_text, text, article.published))
@@ -247,6 +254,14 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 event_type, sub_type = "Explosions/Remote violence", "Air/drone strike"
             if sub_type == "territory":
                 sub_type = _territory_sub_type(actors)
+            event_type, sub_type = _kind_by_people(
+                event_type,
+                sub_type,
+                trig,
+                folded[max(seg_start - sent.start, trig.start - 100) : trig.start],
+                folded[trig.end : min(seg_end - sent.start, trig.end + 60)],
+                actors,
+            )
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
             confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
@@ -268,10 +283,12 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             )
             events.append(event)
             trace.events.append(event)
+            paragraph_of[event.id] = sent.paragraph
         points = [d for d in resolved if not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)]
         if points:  # "since March 2011" dates no sentence after it
             last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
+    _demonstrations(events, paragraph_of, traces)
     events, folded_into = merge_within(events)
     place_by_focus(events, all_mentions.items, datelines)
     for trace in traces:
@@ -528,3 +545,88 @@ def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> flo
     score -= 0.2 if hedged else 0
     score -= 0.15 if trig.generic or trig.weak else 0
     return round(min(0.99, max(0.05, score)), 2)
+
+
+_ONE_SIDED = {"Armed clash", "Attack"}
+_ARMED_KINDS = {"armed group", "militia", "state forces", "external forces"}
+_PASSIVE_END = re.compile(r"\b(?:was|were|been)\s+$")
+
+
+def _kind_by_people(
+    event_type: str, sub_type: str, trig: Trigger, subject: str, obj: str, actors: list[tuple[Actor, str]]
+) -> tuple[str, str]:
+    """Who takes part decides between ACLED's kinds of violence: an attack by a crowd that is no
+    armed group is a riot ("residents beat up the commander"); an attack on unarmed people that
+    names no fight is violence against civilians ("gunmen attacked a taxi driver", "militants
+    killed five people", "a child was killed by a gunman")."""
+    if event_type not in ("Battles", "Violence against civilians") or sub_type not in _ONE_SIDED:
+        return event_type, sub_type
+    people = _lexicon().people
+    doer = _doer_kind(actors)
+    crowd = people["crowd"].search(subject)
+    if crowd and doer not in _ARMED_KINDS and not people["armed"].search(subject[crowd.start() :]):
+        return "Riots", "Mob violence"
+    if event_type == "Battles" and (trig.generic or trig.weak):
+        passive = _PASSIVE_END.search(subject)
+        victim = people["victims"].search(subject[-50:] if passive else obj)
+        before_victim = (subject[-50:] if passive else obj)[: victim.start()] if victim else ""
+        if (
+            victim
+            and not people["armed"].search(before_victim)
+            and not people["armed"].match(obj[victim.end() :].lstrip())
+        ):
+            return "Violence against civilians", "Attack"
+    return event_type, sub_type
+
+
+def _demonstrations(events: list[Event], paragraph_of: dict[str, int], traces: list[SentenceTrace]) -> None:
+    """A demonstration is told over several sentences; what the paragraph says of it sets its
+    kind (ACLED's codebook): demonstrators who turn violent make it a riot (a violent
+    demonstration), and so does a clash in it between people and the police; police who disperse
+    or arrest make it a protest with intervention, and with deaths one with excessive force."""
+    paragraphs: dict[int, list[Event]] = {}
+    for event in events:
+        paragraphs.setdefault(paragraph_of.get(event.id, -1), []).append(event)
+    texts: dict[int, str] = {}
+    for trace in traces:
+        texts[trace.sentence.paragraph] = texts.get(trace.sentence.paragraph, "") + " " + fold(trace.text)
+    interventions = _lexicon().people["interventions"]
+    for paragraph, told in paragraphs.items():
+        protests = [e for e in told if e.type == "Protests"]
+        riots = [e for e in told if e.type == "Riots"]
+        if not protests and not riots:
+            continue
+        for event in told:
+            if event.type == "Riots" and _together(event, protests):
+                event.sub_type = "Violent demonstration"
+            elif (
+                event.type == "Battles"
+                and event.sub_type == "Armed clash"
+                and not _group_fought(event)
+                and _together(event, protests + riots)
+            ):
+                event.type, event.sub_type = "Riots", "Violent demonstration"
+        for event in protests:
+            if _together(event, riots):
+                event.type, event.sub_type = "Riots", "Violent demonstration"
+            elif interventions.search(texts.get(paragraph, "")):
+                died = any((e.fatalities and e.fatalities.best) for e in told)
+                event.sub_type = "Excessive force against protesters" if died else "Protest with intervention"
+
+
+def _group_fought(event: Event) -> bool:
+    """An armed group took part: a battle, whatever the crowd around it did."""
+    return any(a.kind in ("armed group", "militia") for a, _ in event.actors)
+
+
+def _together(event: Event, others: list[Event]) -> bool:
+    """Another event of the same incident: the same days, and the same place or none said."""
+    return any(
+        other is not event
+        and event.date is not None
+        and other.date is not None
+        and event.date.start <= other.date.end
+        and other.date.start <= event.date.end
+        and (not event.places or not other.places or {p.id for p in event.places} & {p.id for p in other.places})
+        for other in others
+    )
