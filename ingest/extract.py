@@ -219,6 +219,13 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     if seg_start <= d.start < seg_end and not _historical(d.interval, article.published)
                 ]
                 date = current[0] if current else date
+            earlier = [
+                d
+                for d in resolved
+                if d.start < abs_trig[0] and not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
+            ]
+            if date is None and earlier and not trig.reference:
+                date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
@@ -563,27 +570,23 @@ def _kind_by_people(
         return event_type, sub_type
     people = _lexicon().people
     doer = _doer_kind(actors)
-    crowd = people["crowd"].search(subject)
+    passive = _PASSIVE_END.search(subject)  # "aid workers were attacked": the subject suffered
+    crowd = None if passive else people["crowd"].search(subject)
     if crowd and doer not in _ARMED_KINDS and not people["armed"].search(subject[crowd.start() :]):
         return "Riots", "Mob violence"
     if event_type == "Battles" and (trig.generic or trig.weak):
-        passive = _PASSIVE_END.search(subject)
-        victim = people["victims"].search(subject[-50:] if passive else obj)
-        before_victim = (subject[-50:] if passive else obj)[: victim.start()] if victim else ""
-        if (
-            victim
-            and not people["armed"].search(before_victim)
-            and not people["armed"].match(obj[victim.end() :].lstrip())
-        ):
+        told = subject[-50:] if passive else obj  # who suffered: the passive subject, or the object
+        if people["victims"].search(told) and not people["armed"].search(told):
             return "Violence against civilians", "Attack"
     return event_type, sub_type
 
 
 def _demonstrations(events: list[Event], paragraph_of: dict[str, int], traces: list[SentenceTrace]) -> None:
     """A demonstration is told over several sentences; what the paragraph says of it sets its
-    kind (ACLED's codebook): demonstrators who turn violent make it a riot (a violent
-    demonstration), and so does a clash in it between people and the police; police who disperse
-    or arrest make it a protest with intervention, and with deaths one with excessive force."""
+    kind (ACLED's codebook). A clash of people with the police in it is part of it. Violence in
+    it makes it a riot: a violent demonstration where the paragraph tells of demonstrators, else
+    mob violence where a crowd attacked someone. Police who disperse or arrest make a protest one
+    with intervention, and with deaths one with excessive force."""
     paragraphs: dict[int, list[Event]] = {}
     for event in events:
         paragraphs.setdefault(paragraph_of.get(event.id, -1), []).append(event)
@@ -592,26 +595,33 @@ def _demonstrations(events: list[Event], paragraph_of: dict[str, int], traces: l
         texts[trace.sentence.paragraph] = texts.get(trace.sentence.paragraph, "") + " " + fold(trace.text)
     interventions = _lexicon().people["interventions"]
     for paragraph, told in paragraphs.items():
-        protests = [e for e in told if e.type == "Protests"]
-        riots = [e for e in told if e.type == "Riots"]
-        if not protests and not riots:
-            continue
+        demonstration = [e for e in told if e.type in ("Protests", "Riots")]
         for event in told:
-            if event.type == "Riots" and _together(event, protests):
-                event.sub_type = "Violent demonstration"
-            elif (
+            if (
                 event.type == "Battles"
                 and event.sub_type == "Armed clash"
                 and not _group_fought(event)
-                and _together(event, protests + riots)
+                and _together(event, demonstration)
             ):
-                event.type, event.sub_type = "Riots", "Violent demonstration"
-        for event in protests:
-            if _together(event, riots):
-                event.type, event.sub_type = "Riots", "Violent demonstration"
-            elif interventions.search(texts.get(paragraph, "")):
-                died = any((e.fatalities and e.fatalities.best) for e in told)
+                event.type = "Riots"
+        text = texts.get(paragraph, "")
+        for event in demonstration:
+            incident = [e for e in told if e is event or _together(e, [event])]
+            riots = [e for e in incident if e.type == "Riots"]
+            if riots:
+                demonstrators = any(e.type == "Protests" for e in incident) or _DEMONSTRATORS.search(text)
+                mob = any(e.sub_type == "Mob violence" for e in riots)
+                event.type = "Riots"
+                event.sub_type = "Violent demonstration" if demonstrators or not mob else "Mob violence"
+            elif interventions.search(text):
+                died = any((e.fatalities and e.fatalities.best) for e in incident)
                 event.sub_type = "Excessive force against protesters" if died else "Protest with intervention"
+        for event in told:  # a clash made a riot above, outside any demonstration's incident
+            if event.type == "Riots" and event.sub_type == "Armed clash":
+                event.sub_type = "Violent demonstration"
+
+
+_DEMONSTRATORS = re.compile(r"\b(?:demonstrat\w*|protest\w*|riot\w*|march(?:ed|es)?|rall(?:y|ies|ied))\b")
 
 
 def _group_fought(event: Event) -> bool:
@@ -620,13 +630,12 @@ def _group_fought(event: Event) -> bool:
 
 
 def _together(event: Event, others: list[Event]) -> bool:
-    """Another event of the same incident: the same days, and the same place or none said."""
+    """Another event of the paragraph on the same days: one incident, told in parts."""
     return any(
         other is not event
         and event.date is not None
         and other.date is not None
         and event.date.start <= other.date.end
         and other.date.start <= event.date.end
-        and (not event.places or not other.places or {p.id for p in event.places} & {p.id for p in other.places})
         for other in others
     )

@@ -1,0 +1,121 @@
+"""Every kind of event, worldwide: protests, riots, beatings, grenades, shoot-outs and security
+measures, typed as ACLED's codebook types them. Invented sentences, one mechanism each."""
+
+from __future__ import annotations
+
+from ingest.dates import parse_published
+from ingest.extract import extract
+from ingest.model import Article
+
+
+def events_of(text: str, published: str = "2020-05-08"):
+    article = Article(path="test.txt", text=text, published=parse_published(published))
+    return extract(article)[0]
+
+
+def kinds(text: str) -> set[tuple[str, str]]:
+    return {(e.type, e.sub_type) for e in events_of(text)}
+
+
+def test_a_gathering_to_protest_is_a_protest_and_a_vow_to_protest_is_not():
+    (event,) = events_of(
+        "On 5 May 2020, dozens of nurses stood outside the hospital in Ambato to protest the lack of masks."
+    )
+    assert (event.type, event.sub_type) == ("Protests", "Peaceful protest")
+    assert [p.name for p in event.places] == ["Ambato"]
+    assert events_of("On 5 May 2020, the union vowed to protest in Ambato.") == []
+
+
+def test_words_of_a_gathering_make_a_protest():
+    for text in (
+        "On 7 May 2020, about 30 paramedics gathered at the regional hospital in Kisumu demanding equal pay.",
+        "On 7 May 2020, teachers went on strike in Hinche over unpaid salaries.",
+        "On 7 May 2020, a series of one-man pickets was organized in Tbilisi.",
+    ):
+        assert ("Protests", "Peaceful protest") in kinds(text), text
+
+
+def test_burning_tyres_and_stones_are_a_riot():
+    assert kinds("On 4 May 2020, residents barricaded the road with burning tyres in Sbeitla.") == {
+        ("Riots", "Mob violence")
+    } or kinds("On 4 May 2020, residents barricaded the road with burning tyres in Sbeitla.") <= {
+        ("Riots", "Violent demonstration"),
+        ("Riots", "Mob violence"),
+    }
+    (event,) = events_of("On 4 May 2020, a mob pelted stones at police officers in Rourkela.")
+    assert event.type == "Riots"
+
+
+def test_violence_by_a_crowd_is_mob_violence():
+    (event,) = events_of("On 7 May 2020, several residents beat up a police commander in Mbouda.")
+    assert (event.type, event.sub_type) == ("Riots", "Mob violence")
+    (event,) = events_of("On 6 May 2020, youths attacked a police station in Accra.")
+    assert event.type == "Riots"
+
+
+def test_those_attacked_as_a_crowd_are_victims_not_rioters():
+    (event,) = events_of("On 6 May 2020, aid workers were attacked by gunmen in Kidal.")
+    assert event.type != "Riots"
+
+
+def test_an_attack_on_unarmed_people_is_violence_against_civilians():
+    (event,) = events_of("On 8 May 2020, two armed men attacked a taxi driver in Veracruz.")
+    assert (event.type, event.sub_type) == ("Violence against civilians", "Attack")
+    (event,) = events_of("On 7 May 2020, militants killed five people including one woman in Dori.")
+    assert event.type == "Violence against civilians"
+    (event,) = events_of("On 6 May 2020, in Kingston, a child was killed by a gunman.")
+    assert event.type == "Violence against civilians"
+
+
+def test_an_attack_on_soldiers_stays_a_battle():
+    (event,) = events_of("On 5 May 2020, militants attacked an army position in Goundam.")
+    assert (event.type, event.sub_type) == ("Battles", "Armed clash")
+    (event,) = events_of("On 5 May 2020, the attacks killed civilians and soldiers in Goundam.")
+    assert event.type == "Battles"
+
+
+def test_beatings_and_torture_by_forces_are_violence_against_civilians():
+    for text in (
+        "On 28 April 2020, police officers beat a young man to death in Abidjan.",
+        "On 8 May 2020, Imbonerakure tortured a party member in Ruyigi.",
+        "On 28 April 2020, a journalist was severely beaten by police officers in Delmas.",
+    ):
+        assert ("Violence against civilians", "Attack") in kinds(text), text
+
+
+def test_a_demonstration_that_turns_violent_is_a_riot():
+    events = events_of("On 6 May 2020, fishermen demonstrated in Freetown and clashed with police officers.")
+    assert events and {(e.type, e.sub_type) for e in events} == {("Riots", "Violent demonstration")}
+
+
+def test_police_who_disperse_a_protest_make_it_a_protest_with_intervention():
+    (event,) = events_of("On 1 May 2020, hundreds of workers protested in La Paz; police dispersed them with tear gas.")
+    assert (event.type, event.sub_type) == ("Protests", "Protest with intervention")
+    (event,) = events_of("On 1 May 2020, hundreds of workers protested in La Paz against layoffs.")
+    assert event.sub_type == "Peaceful protest"
+
+
+def test_a_grenade_is_an_explosion_and_fire_at_positions_a_battle():
+    (event,) = events_of("On 29 April 2020, militants lobbed a grenade at a police post in Srinagar.")
+    assert (event.type, event.sub_type) == ("Explosions/Remote violence", "Grenade")
+    (event,) = events_of(
+        "On 7 May 2020, the army fired grenade launchers, heavy machine guns and small arms at the positions "
+        "of the rebels near Donetsk."
+    )
+    assert event.type == "Battles"
+    (event,) = events_of("On 30 April 2020, a shoot-out took place in Bangu, Rio de Janeiro.")
+    assert event.type == "Battles"
+
+
+def test_a_device_that_exploded_is_an_explosion():
+    (event,) = events_of("On 2 May 2020, a bomb attached to the commissioner's car exploded in Mogadishu.")
+    assert event.type == "Explosions/Remote violence"
+
+
+def test_seizures_warning_shots_and_lockdowns_are_strategic_developments():
+    for text in (
+        "On 28 April 2020, gendarmes seized 8 hand grenades and a rifle near Akcakale.",
+        "On 30 April 2020, border police fired at least 50 shots into the air near Tychero.",
+        "On 8 May 2020, the government declared a coronavirus lockdown on Ndjamena.",
+    ):
+        assert {t for t, _ in kinds(text)} == {"Strategic developments"}, text
