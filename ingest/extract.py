@@ -26,6 +26,7 @@ from ingest.places import event_places, home_countries, place_by_focus, spelt_pl
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
 HISTORY_YEARS = 100  # events dated further back than this are historical asides, not news
+CARRY_WITHIN = 150  # characters over which a sentence's day dates a later trigger of the same sentence
 
 
 @dataclass
@@ -222,7 +223,10 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             earlier = [
                 d
                 for d in resolved
-                if d.start < abs_trig[0] and not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
+                if d.start < abs_trig[0]
+                and abs_trig[0] - d.end <= CARRY_WITHIN
+                and d.interval.precision == "day"
+                and not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
             ]
             if date is None and earlier and not trig.reference:
                 date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
@@ -266,7 +270,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 sub_type,
                 trig,
                 folded[max(seg_start - sent.start, trig.start - 100) : trig.start],
-                folded[trig.end : min(seg_end - sent.start, trig.end + 60)],
+                folded[trig.end : min(seg_end - sent.start, trig.end + 100)],
                 actors,
             )
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
