@@ -40,6 +40,7 @@ class Trigger:
     generic: bool
     reference: bool = False  # "after the attack": an event told as a point in time, maybe elsewhere
     subject_loses: bool = False  # "ISIS lost the city": the subject is the loser, not the doer
+    against_armed: bool = False  # "a police officer was shot": shooting at armed people is a battle
 
 
 @dataclass
@@ -140,6 +141,7 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 bool(entry.get("generic")),
                 bool(references.search(before)),
                 bool(entry.get("subject_loses")),
+                bool(entry.get("against_armed")),
             )
         )
     strong = [t for t in found if not t.weak]
@@ -560,6 +562,7 @@ def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> flo
 
 _ONE_SIDED = {"Armed clash", "Attack"}
 _ARMED_KINDS = {"armed group", "militia", "state forces", "external forces"}
+_GROUP_KINDS = {"armed group", "militia"}
 _PASSIVE_END = re.compile(r"\b(?:was|were|been)\s+$")
 
 
@@ -578,10 +581,15 @@ def _kind_by_people(
     crowd = None if passive else people["crowd"].search(subject)
     if crowd and doer not in _ARMED_KINDS and not people["armed"].search(subject[crowd.start() :]):
         return "Riots", "Mob violence"
-    if event_type == "Battles" and (trig.generic or trig.weak):
-        told = subject[-50:] if passive else obj  # who suffered: the passive subject, or the object
-        if people["victims"].search(told) and not people["armed"].search(told):
-            return "Violence against civilians", "Attack"
+    told = subject[-50:] if passive else obj  # who suffered: the passive subject, or the object
+    fought = event_type == "Battles" and sub_type == "Armed clash" and not (trig.generic or trig.weak)
+    if fought and (crowd or people["crowd"].search(obj)) and not any(a.kind in _GROUP_KINDS for a, _ in actors):
+        return "Riots", "Mob violence"  # "police officers fought with market vendors": a crowd against the police
+    one_sided = event_type == "Battles" and (trig.generic or trig.weak)
+    if one_sided and people["victims"].search(told) and not people["armed"].search(told):
+        return "Violence against civilians", "Attack"
+    if trig.against_armed and people["armed"].search(told) and not people["victims"].search(told):
+        return "Battles", "Armed clash"
     return event_type, sub_type
 
 
@@ -630,7 +638,7 @@ _DEMONSTRATORS = re.compile(r"\b(?:demonstrat\w*|protest\w*|riot\w*|march(?:ed|e
 
 def _group_fought(event: Event) -> bool:
     """An armed group took part: a battle, whatever the crowd around it did."""
-    return any(a.kind in ("armed group", "militia") for a, _ in event.actors)
+    return any(a.kind in _GROUP_KINDS for a, _ in event.actors)
 
 
 def _together(event: Event, others: list[Event]) -> bool:

@@ -123,3 +123,17 @@ def test_seizures_warning_shots_and_lockdowns_are_strategic_developments():
         "On 8 May 2020, the government declared a coronavirus lockdown on Ndjamena.",
     ):
         assert {t for t, _ in kinds(text)} == {"Strategic developments"}, text
+
+
+def test_shooting_at_armed_people_is_a_battle_and_at_unarmed_people_an_attack():
+    (event,) = events_of("On 30 April 2020, in San Juan, a police officer was shot by unidentified gunmen.")
+    assert (event.type, event.sub_type) == ("Battles", "Armed clash")
+    (event,) = events_of("On 29 April 2020, in Guatemala City, armed men shot three motor taxi drivers.")
+    assert (event.type, event.sub_type) == ("Violence against civilians", "Attack")
+
+
+def test_a_fight_between_a_crowd_and_the_police_is_a_riot():
+    (event,) = events_of("On 29 April 2020, police officers fought with market vendors in Addis Ababa.")
+    assert event.type == "Riots"
+    (event,) = events_of("On 29 April 2020, soldiers fought with rebels in Addis Ababa.")
+    assert event.type == "Battles"
