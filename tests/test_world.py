@@ -137,3 +137,14 @@ def test_a_fight_between_a_crowd_and_the_police_is_a_riot():
     assert event.type == "Riots"
     (event,) = events_of("On 29 April 2020, soldiers fought with rebels in Addis Ababa.")
     assert event.type == "Battles"
+
+
+def test_takeovers_bases_and_surrenders_without_a_fight_are_strategic_developments():
+    cases = {
+        "On 3 May 2020, the Taliban took control of Dand without a fight.": "Non-violent transfer of territory",
+        "On 3 May 2020, militants established a new base near Dori.": "Headquarters or base established",
+        "On 3 May 2020, police foiled a bombing plot in Karachi.": "Disrupted weapons use",
+        "On 3 May 2020, twelve militants surrendered to the army in Goma.": "Change to group/activity",
+    }
+    for text, sub_type in cases.items():
+        assert ("Strategic developments", sub_type) in kinds(text), text
