@@ -41,6 +41,7 @@ class Trigger:
     reference: bool = False  # "after the attack": an event told as a point in time, maybe elsewhere
     subject_loses: bool = False  # "ISIS lost the city": the subject is the loser, not the doer
     against_armed: bool = False  # "a police officer was shot": shooting at armed people is a battle
+    doer_unknown: bool = False  # "villagers found the bodies": who found them did not do it
 
 
 @dataclass
@@ -142,6 +143,7 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 bool(references.search(before)),
                 bool(entry.get("subject_loses")),
                 bool(entry.get("against_armed")),
+                bool(entry.get("doer_unknown")),
             )
         )
     strong = [t for t in found if not t.weak]
@@ -227,6 +229,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 for d in resolved
                 if d.start < abs_trig[0]
                 and abs_trig[0] - d.end <= CARRY_WITHIN
+                and not _in_another_clause(folded_text, d.end, abs_trig[0])
                 and d.interval.precision == "day"
                 and not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
             ]
@@ -338,6 +341,18 @@ _PERIOD_START = re.compile(
     r"\b(?:since|(?:began|begun|started|erupted|broke out)(?: \w+){0,3}? (?:in|with))\s+"
     r"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?$"
 )
+
+
+# Between a sentence's day and a later trigger, a word that opens another clause, whose events
+# may be of another day: "bombarded the suburbs on Thursday, a day after the army gassed hundreds".
+# A clause closed by a comma before the trigger does not count: "following the death of a
+# shopkeeper, traders staged a protest".
+_NEW_CLAUSE = re.compile(r"\b(?:after|before|since|while|when|whereas|following|until)\b|[;:]")
+
+
+def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
+    opened = [m.end() for m in _NEW_CLAUSE.finditer(folded_text, start, end)]
+    return bool(opened) and "," not in folded_text[opened[-1] : end]
 
 
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
@@ -578,7 +593,7 @@ def _kind_by_people(
     people = _lexicon().people
     doer = _doer_kind(actors)
     passive = _PASSIVE_END.search(subject)  # "aid workers were attacked": the subject suffered
-    crowd = None if passive else people["crowd"].search(subject)
+    crowd = None if passive or trig.doer_unknown else people["crowd"].search(subject)
     if crowd and doer not in _ARMED_KINDS and not people["armed"].search(subject[crowd.start() :]):
         return "Riots", "Mob violence"
     told = subject[-50:] if passive else obj  # who suffered: the passive subject, or the object

@@ -148,3 +148,25 @@ def test_takeovers_bases_and_surrenders_without_a_fight_are_strategic_developmen
     }
     for text, sub_type in cases.items():
         assert ("Strategic developments", sub_type) in kinds(text), text
+
+
+def test_a_crowd_that_finds_the_dead_did_not_kill_them():
+    (event,) = events_of("On 18 February 2015, villagers discovered the bodies of 12 people in Rityan.")
+    assert (event.type, event.sub_type) == ("Violence against civilians", "Attack")
+
+
+def test_a_day_does_not_carry_into_a_clause_of_another_time():
+    events = events_of(
+        "On Thursday, rebels shelled Homs, a day after the opposition accused the army of fighting them in Hama.",
+        "2013-08-23",
+    )
+    assert [e.sub_type for e in events if e.date and e.date.display() == "2013-08-22"] == [
+        "Shelling/artillery/missile attack"
+    ]
+
+
+def test_a_day_carries_past_a_clause_closed_before_the_trigger():
+    events = events_of(
+        "On 29 April 2020, following the death of a shopkeeper, traders staged a protest in Chittagong.",
+    )
+    assert [e.date.display() for e in events if e.type == "Protests"] == ["2020-04-29"]
