@@ -148,9 +148,11 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
         )
     strong = [t for t in found if not t.weak]
     chosen = strong or found[:1]
-    specific = [t for t in chosen if not t.generic]
-    if specific:  # "strikes" beside "terror attack" is the same event, told less precisely
-        chosen = specific
+    # "strikes" beside "terror attack" is the same event, told less precisely; but "attacked and
+    # looted" tells an attack beside the looting, which is no more precise a telling of it
+    specific = [t for t in chosen if not t.generic and t.type != "Strategic developments"]
+    if specific:
+        chosen = [t for t in chosen if not t.generic]
     return sorted(chosen, key=lambda t: t.start)
 
 
@@ -275,7 +277,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 sub_type,
                 trig,
                 folded[max(seg_start - sent.start, trig.start - 100) : trig.start],
-                folded[trig.end : min(seg_end - sent.start, trig.end + 100)],
+                folded[trig.end : trig.end + 100],  # the object may lie past the next trigger ("attacked and looted")
                 actors,
             )
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
@@ -578,7 +580,7 @@ def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> flo
 _ONE_SIDED = {"Armed clash", "Attack"}
 _ARMED_KINDS = {"armed group", "militia", "state forces", "external forces"}
 _GROUP_KINDS = {"armed group", "militia"}
-_PASSIVE_END = re.compile(r"\b(?:was|were|been)\s+$")
+_PASSIVE_END = re.compile(r"\b(?:was|were|been)\s+(?:\w+ly\s+|pronounced\s+|found\s+)?$")
 
 
 def _kind_by_people(

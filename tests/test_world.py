@@ -170,3 +170,13 @@ def test_a_day_carries_past_a_clause_closed_before_the_trigger():
         "On 29 April 2020, following the death of a shopkeeper, traders staged a protest in Chittagong.",
     )
     assert [e.date.display() for e in events if e.type == "Protests"] == ["2020-04-29"]
+
+
+def test_an_attack_beside_looting_is_told_too():
+    events = events_of("On 30 April 2020, bandits attacked and looted a truck near Bekily, killing one man.")
+    assert ("Violence against civilians", "Attack") in {(e.type, e.sub_type) for e in events}
+
+
+def test_a_victim_found_or_pronounced_dead_is_a_victim():
+    (event,) = events_of("On 30 April 2020, a prisoner was pronounced dead in Battambang.")
+    assert event.type == "Violence against civilians"
