@@ -602,12 +602,20 @@ def _kind_by_people(
     fought = event_type == "Battles" and sub_type == "Armed clash" and not (trig.generic or trig.weak)
     if fought and (crowd or people["crowd"].search(obj)) and not any(a.kind in _GROUP_KINDS for a, _ in actors):
         return "Riots", "Mob violence"  # "police officers fought with market vendors": a crowd against the police
-    one_sided = event_type == "Battles" and (trig.generic or trig.weak)
+    # an armed actor on the receiving end ("the attack on an IRGC parade") makes it a fight; a
+    # reference ("the culprits of Saturday's attack, which left civilians dead") keeps its telling's kind
+    one_sided = (
+        event_type == "Battles" and (trig.generic or trig.weak) and not trig.reference and not _armed_target(actors)
+    )
     if one_sided and people["victims"].search(told) and not people["armed"].search(told):
         return "Violence against civilians", "Attack"
     if trig.against_armed and people["armed"].search(told) and not people["victims"].search(told):
         return "Battles", "Armed clash"
     return event_type, sub_type
+
+
+def _armed_target(actors: list[tuple[Actor, str]]) -> bool:
+    return any(role == "actor2" and actor.kind in _ARMED_KINDS for actor, role in actors)
 
 
 def _demonstrations(events: list[Event], paragraph_of: dict[str, int], traces: list[SentenceTrace]) -> None:

@@ -180,3 +180,13 @@ def test_an_attack_beside_looting_is_told_too():
 def test_a_victim_found_or_pronounced_dead_is_a_victim():
     (event,) = events_of("On 30 April 2020, a prisoner was pronounced dead in Battambang.")
     assert event.type == "Violence against civilians"
+
+
+def test_a_video_shot_is_no_shooting():
+    assert events_of("On 1 October 2018, the video was allegedly shot moments before the fighters arrived.") == []
+    assert events_of("On 1 October 2018, the film was shot in Ahvaz by a local crew.") == []
+
+
+def test_an_attack_on_an_armed_group_that_also_killed_civilians_stays_a_battle():
+    (event,) = events_of("On 22 September 2018, fighters attacked an IRGC parade in Ahvaz, leaving civilians dead.")
+    assert event.type == "Battles"
