@@ -190,3 +190,13 @@ def test_a_video_shot_is_no_shooting():
 def test_an_attack_on_an_armed_group_that_also_killed_civilians_stays_a_battle():
     (event,) = events_of("On 22 September 2018, fighters attacked an IRGC parade in Ahvaz, leaving civilians dead.")
     assert event.type == "Battles"
+
+
+def test_an_attempted_attack_is_an_attack():
+    (event,) = events_of("On 9 May 2020, militants made two attempts to attack an army position in Doutchi.")
+    assert event.type == "Battles"
+
+
+def test_a_gathering_dispersed_by_the_police_is_a_protest_with_intervention():
+    (event,) = events_of("On 1 May 2020, in El Alto, citizens who had occupied the square were dispersed by the police.")
+    assert (event.type, event.sub_type) == ("Protests", "Protest with intervention")
