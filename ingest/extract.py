@@ -580,6 +580,7 @@ def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> flo
 _ONE_SIDED = {"Armed clash", "Attack"}
 _ARMED_KINDS = {"armed group", "militia", "state forces", "external forces"}
 _GROUP_KINDS = {"armed group", "militia"}
+_WITH_CROWD = re.compile(r"\s*(?:with|against|between)\b")
 _PASSIVE_END = re.compile(r"\b(?:was|were|been)\s+(?:\w+ly\s+|pronounced\s+|found\s+)?$")
 
 
@@ -595,12 +596,18 @@ def _kind_by_people(
     people = _lexicon().people
     doer = _doer_kind(actors)
     passive = _PASSIVE_END.search(subject)  # "aid workers were attacked": the subject suffered
-    crowd = None if passive or trig.doer_unknown else people["crowd"].search(subject)
+    # the crowd is the doer when it is the subject of a verb of violence ("residents beat up",
+    # "youths attacked"), not of a noun ("residents face a siege") nor a victim ("13 citizens killed in attacks")
+    acts = people["crowd_acts"].match(trig.text) and not passive and not trig.doer_unknown
+    crowd = people["crowd"].search(subject) if acts else None
+    if crowd and people["suffered"].search(subject[crowd.end() :]):
+        crowd = None
     if crowd and doer not in _ARMED_KINDS and not people["armed"].search(subject[crowd.start() :]):
         return "Riots", "Mob violence"
     told = subject[-50:] if passive else obj  # who suffered: the passive subject, or the object
     fought = event_type == "Battles" and sub_type == "Armed clash" and not (trig.generic or trig.weak)
-    if fought and (crowd or people["crowd"].search(obj)) and not any(a.kind in _GROUP_KINDS for a, _ in actors):
+    opponent = _WITH_CROWD.match(obj) and people["crowd"].search(obj[:50])
+    if fought and (crowd or opponent) and not any(a.kind in _GROUP_KINDS for a, _ in actors):
         return "Riots", "Mob violence"  # "police officers fought with market vendors": a crowd against the police
     # an armed actor on the receiving end ("the attack on an IRGC parade") makes it a fight; a
     # reference ("the culprits of Saturday's attack, which left civilians dead") keeps its telling's kind
@@ -632,7 +639,8 @@ def _demonstrations(events: list[Event], paragraph_of: dict[str, int], traces: l
         texts[trace.sentence.paragraph] = texts.get(trace.sentence.paragraph, "") + " " + fold(trace.text)
     interventions = _lexicon().people["interventions"]
     for paragraph, told in paragraphs.items():
-        demonstration = [e for e in told if e.type in ("Protests", "Riots")]
+        # a demonstration told as news, on its own day; not "the war began with protests in 2011"
+        demonstration = [e for e in told if e.type in ("Protests", "Riots") and e.date_source == "sentence"]
         for event in told:
             if (
                 event.type == "Battles"

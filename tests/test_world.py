@@ -198,5 +198,41 @@ def test_an_attempted_attack_is_an_attack():
 
 
 def test_a_gathering_dispersed_by_the_police_is_a_protest_with_intervention():
-    (event,) = events_of("On 1 May 2020, in El Alto, citizens who had occupied the square were dispersed by the police.")
+    (event,) = events_of(
+        "On 1 May 2020, in El Alto, citizens who had occupied the square were dispersed by the police."
+    )
     assert (event.type, event.sub_type) == ("Protests", "Protest with intervention")
+
+
+def test_a_call_to_protest_is_no_protest_and_a_stoning_no_riot():
+    assert (
+        events_of("On 11 October 2016, the minister called for campaigners to protest outside the embassy in London.")
+        == []
+    )
+    (event,) = events_of("On 17 July 2014, a woman was stoned to death by the militants in Raqqa.")
+    assert event.type == "Violence against civilians"
+
+
+def test_residents_who_face_a_siege_are_no_mob():
+    events = events_of("On 9 September 2016, residents of Aleppo face a siege by regime forces.")
+    assert all(e.type != "Riots" for e in events)
+
+
+def test_to_demonstrate_a_point_or_rally_support_is_no_protest():
+    for text in (
+        "On 21 July 2016, Russia's actions in Syria demonstrate it is insistent on a military solution.",
+        "On 21 July 2016, these violations demonstrated insistence on war in Aleppo.",
+        "On 25 September 2016, Assad has rallied Syria's minorities behind his regime in Damascus.",
+        "On 11 October 2016, the UK Parliament convened in an emergency debate in London.",
+    ):
+        assert all(e.type != "Protests" for e in events_of(text)), text
+    assert ("Protests", "Peaceful protest") in kinds("On 30 April 2020, the opposition demonstrated in Belgrade.")
+    assert ("Protests", "Peaceful protest") in kinds("On 30 April 2020, hundreds rallied in Belgrade.")
+
+
+def test_demonstrated_at_or_against_is_a_protest():
+    for text in (
+        "On 28 April 2020, 20 youths demonstrated at the office of the commissioner in Luwero.",
+        "On 29 April 2020, residents of Kasoa demonstrated against plans to build a centre.",
+    ):
+        assert ("Protests", "Peaceful protest") in kinds(text), text
