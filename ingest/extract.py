@@ -26,6 +26,7 @@ from ingest.places import event_places, home_countries, place_by_focus, spelt_pl
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
 HISTORY_YEARS = 100  # events dated further back than this are historical asides, not news
+CARRY_WITHIN = 150  # characters over which a sentence's day dates a later trigger of the same sentence
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Trigger:
     reference: bool = False  # "after the attack": an event told as a point in time, maybe elsewhere
     subject_loses: bool = False  # "ISIS lost the city": the subject is the loser, not the doer
     statement: bool = False  # "Turkey condemned the attack": the object of a statement, told by another
+    against_armed: bool = False  # "a police officer was shot": shooting at armed people is a battle
+    doer_unknown: bool = False  # "villagers found the bodies": who found them did not do it
 
 
 @dataclass
@@ -63,6 +66,8 @@ class _Lexicon(NamedTuple):
     default_targets: set
     references: re.Pattern
     statements: re.Pattern
+    purpose_clause: re.Pattern
+    people: dict  # crowd, victims, armed, interventions: compiled patterns
 
 
 @cache
@@ -74,7 +79,11 @@ def _lexicon() -> _Lexicon:
     references = re.compile(r"\b(?:" + "|".join(lex["references"]) + r")\s+(?:\S+\s+){0,4}$")
     statements = re.compile(r"\b(?:" + "|".join(lex["statements"]) + r")\s+(?:\S+\s+){0,4}$")
     weapons = [(re.compile(r"\b(?:" + w["pattern"] + r")\b"), w["sub_type"]) for w in lex["weapons"]]
-    return _Lexicon(triggers, weapons, not_events, hedges, set(lex["default_targets"]), references, statements)
+    purpose = re.compile(lex["purpose_clause"])
+    people = {name: re.compile(pattern) for name, pattern in lex["people"].items()}
+    return _Lexicon(
+        triggers, weapons, not_events, hedges, set(lex["default_targets"]), references, statements, purpose, people
+    )
 
 
 # What a weapon can sharpen: a trigger that says only that there was violence.
@@ -125,6 +134,8 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
         if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
             continue
         entry = triggers_lex[i][1]
+        if not entry.get("purpose") and lexicon.purpose_clause.search(before):
+            continue  # "vowed to attack": a plan; but "gathered to protest" is the protest
         found.append(
             Trigger(
                 start,
@@ -137,13 +148,17 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 bool(references.search(before)),
                 bool(entry.get("subject_loses")),
                 bool(lexicon.statements.search(before)),
+                bool(entry.get("against_armed")),
+                bool(entry.get("doer_unknown")),
             )
         )
     strong = [t for t in found if not t.weak]
     chosen = strong or found[:1]
-    specific = [t for t in chosen if not t.generic]
-    if specific:  # "strikes" beside "terror attack" is the same event, told less precisely
-        chosen = specific
+    # "strikes" beside "terror attack" is the same event, told less precisely; but "attacked and
+    # looted" tells an attack beside the looting, which is no more precise a telling of it
+    specific = [t for t in chosen if not t.generic and t.type != "Strategic developments"]
+    if specific:
+        chosen = [t for t in chosen if not t.generic]
     return sorted(chosen, key=lambda t: t.start)
 
 
@@ -168,6 +183,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     events: list[Event] = []
     traces: list[SentenceTrace] = []
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
+    paragraph_of: dict[str, int] = {}  # event id -> its paragraph
     # Each matcher runs once over the whole text; sentences take their share by offsets.
     folded_text = fold(text)
     all_dates = _ByOffset(
@@ -217,6 +233,17 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     if seg_start <= d.start < seg_end and not _historical(d.interval, article.published)
                 ]
                 date = current[0] if current else date
+            earlier = [
+                d
+                for d in resolved
+                if d.start < abs_trig[0]
+                and abs_trig[0] - d.end <= CARRY_WITHIN
+                and not _in_another_clause(folded_text, d.end, abs_trig[0])
+                and d.interval.precision == "day"
+                and not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
+            ]
+            if date is None and earlier and not trig.reference:
+                date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
@@ -257,6 +284,14 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 event_type, sub_type = "Explosions/Remote violence", "Air/drone strike"
             if sub_type == "territory":
                 sub_type = _territory_sub_type(actors)
+            event_type, sub_type = _kind_by_people(
+                event_type,
+                sub_type,
+                trig,
+                folded[max(seg_start - sent.start, trig.start - 100) : trig.start],
+                folded[trig.end : trig.end + 100],  # the object may lie past the next trigger ("attacked and looted")
+                actors,
+            )
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
             confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
@@ -278,6 +313,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             )
             events.append(event)
             trace.events.append(event)
+            paragraph_of[event.id] = sent.paragraph
         points = [
             d
             for d in resolved
@@ -288,6 +324,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         if points:  # "since March 2011" dates no sentence after it, nor does a background "in 2012"
             last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
+    _demonstrations(events, paragraph_of, traces)
     events, folded_into = merge_within(events)
     place_by_focus(text, events, all_mentions.items, datelines)
     for trace in traces:
@@ -387,6 +424,18 @@ def _period(folded_text: str, d: DateMention, dates: _ByOffset, published: Inter
     else:
         return False
     return precision != "day" or (end is not None and (end - start).days > PERIOD_DAYS)
+
+
+# Between a sentence's day and a later trigger, a word that opens another clause, whose events
+# may be of another day: "bombarded the suburbs on Thursday, a day after the army gassed hundreds".
+# A clause closed by a comma before the trigger does not count: "following the death of a
+# shopkeeper, traders staged a protest".
+_NEW_CLAUSE = re.compile(r"\b(?:after|before|since|while|when|whereas|following|until)\b|[;:]")
+
+
+def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
+    opened = [m.end() for m in _NEW_CLAUSE.finditer(folded_text, start, end)]
+    return bool(opened) and "," not in folded_text[opened[-1] : end]
 
 
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
@@ -686,3 +735,112 @@ def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> flo
     score -= 0.2 if hedged else 0
     score -= 0.15 if trig.generic or trig.weak else 0
     return round(min(0.99, max(0.05, score)), 2)
+
+
+_ONE_SIDED = {"Armed clash", "Attack"}
+_ARMED_KINDS = {"armed group", "militia", "state forces", "external forces"}
+_GROUP_KINDS = {"armed group", "militia"}
+_WITH_CROWD = re.compile(r"\s*(?:with|against|between)\b")
+_PASSIVE_END = re.compile(r"\b(?:was|were|been)\s+(?:\w+ly\s+|pronounced\s+|found\s+)?$")
+
+
+def _kind_by_people(
+    event_type: str, sub_type: str, trig: Trigger, subject: str, obj: str, actors: list[tuple[Actor, str]]
+) -> tuple[str, str]:
+    """Who takes part decides between ACLED's kinds of violence: an attack by a crowd that is no
+    armed group is a riot ("residents beat up the commander"); an attack on unarmed people that
+    names no fight is violence against civilians ("gunmen attacked a taxi driver", "militants
+    killed five people", "a child was killed by a gunman")."""
+    if event_type not in ("Battles", "Violence against civilians") or sub_type not in _ONE_SIDED:
+        return event_type, sub_type
+    people = _lexicon().people
+    doer = _doer_kind(actors)
+    passive = _PASSIVE_END.search(subject)  # "aid workers were attacked": the subject suffered
+    # the crowd is the doer when it is the subject of a verb of violence ("residents beat up",
+    # "youths attacked"), not of a noun ("residents face a siege") nor a victim ("13 citizens killed in attacks")
+    acts = people["crowd_acts"].match(trig.text) and not passive and not trig.doer_unknown
+    crowd = people["crowd"].search(subject) if acts else None
+    if crowd and people["suffered"].search(subject[crowd.end() :]):
+        crowd = None
+    if crowd and doer not in _ARMED_KINDS and not people["armed"].search(subject[crowd.start() :]):
+        return "Riots", "Mob violence"
+    told = subject[-50:] if passive else obj  # who suffered: the passive subject, or the object
+    fought = event_type == "Battles" and sub_type == "Armed clash" and not (trig.generic or trig.weak)
+    opponent = _WITH_CROWD.match(obj) and people["crowd"].search(obj[:50])
+    if fought and (crowd or opponent) and not any(a.kind in _GROUP_KINDS for a, _ in actors):
+        return "Riots", "Mob violence"  # "police officers fought with market vendors": a crowd against the police
+    # an armed actor on the receiving end ("the attack on an IRGC parade") makes it a fight; a
+    # reference ("the culprits of Saturday's attack, which left civilians dead") keeps its telling's kind
+    one_sided = (
+        event_type == "Battles" and (trig.generic or trig.weak) and not trig.reference and not _armed_target(actors)
+    )
+    if one_sided and people["victims"].search(told) and not people["armed"].search(told):
+        return "Violence against civilians", "Attack"
+    if trig.against_armed and people["armed"].search(told) and not people["victims"].search(told):
+        return "Battles", "Armed clash"
+    return event_type, sub_type
+
+
+def _armed_target(actors: list[tuple[Actor, str]]) -> bool:
+    return any(role == "actor2" and actor.kind in _ARMED_KINDS for actor, role in actors)
+
+
+def _demonstrations(events: list[Event], paragraph_of: dict[str, int], traces: list[SentenceTrace]) -> None:
+    """A demonstration is told over several sentences; what the paragraph says of it sets its
+    kind (ACLED's codebook). A clash of people with the police in it is part of it. Violence in
+    it makes it a riot: a violent demonstration where the paragraph tells of demonstrators, else
+    mob violence where a crowd attacked someone. Police who disperse or arrest make a protest one
+    with intervention, and with deaths one with excessive force."""
+    paragraphs: dict[int, list[Event]] = {}
+    for event in events:
+        paragraphs.setdefault(paragraph_of.get(event.id, -1), []).append(event)
+    texts: dict[int, str] = {}
+    for trace in traces:
+        texts[trace.sentence.paragraph] = texts.get(trace.sentence.paragraph, "") + " " + fold(trace.text)
+    interventions = _lexicon().people["interventions"]
+    for paragraph, told in paragraphs.items():
+        # a demonstration told as news, on its own day; not "the war began with protests in 2011"
+        demonstration = [e for e in told if e.type in ("Protests", "Riots") and e.date_source == "sentence"]
+        for event in told:
+            if (
+                event.type == "Battles"
+                and event.sub_type == "Armed clash"
+                and not _group_fought(event)
+                and _together(event, demonstration)
+            ):
+                event.type = "Riots"
+        text = texts.get(paragraph, "")
+        for event in demonstration:
+            incident = [e for e in told if e is event or _together(e, [event])]
+            riots = [e for e in incident if e.type == "Riots"]
+            if riots:
+                demonstrators = any(e.type == "Protests" for e in incident) or _DEMONSTRATORS.search(text)
+                mob = any(e.sub_type == "Mob violence" for e in riots)
+                event.type = "Riots"
+                event.sub_type = "Violent demonstration" if demonstrators or not mob else "Mob violence"
+            elif interventions.search(text):
+                died = any((e.fatalities and e.fatalities.best) for e in incident)
+                event.sub_type = "Excessive force against protesters" if died else "Protest with intervention"
+        for event in told:  # a clash made a riot above, outside any demonstration's incident
+            if event.type == "Riots" and event.sub_type == "Armed clash":
+                event.sub_type = "Violent demonstration"
+
+
+_DEMONSTRATORS = re.compile(r"\b(?:demonstrat\w*|protest\w*|riot\w*|march(?:ed|es)?|rall(?:y|ies|ied))\b")
+
+
+def _group_fought(event: Event) -> bool:
+    """An armed group took part: a battle, whatever the crowd around it did."""
+    return any(a.kind in _GROUP_KINDS for a, _ in event.actors)
+
+
+def _together(event: Event, others: list[Event]) -> bool:
+    """Another event of the paragraph on the same days: one incident, told in parts."""
+    return any(
+        other is not event
+        and event.date is not None
+        and other.date is not None
+        and event.date.start <= other.date.end
+        and other.date.start <= event.date.end
+        for other in others
+    )
