@@ -527,10 +527,14 @@ def _defence() -> re.Pattern:
     return re.compile(r"\b(?:" + verbs + r")\s+(?:[\w-]+\s+){0,6}$", re.IGNORECASE)
 
 
-def _defended(text: str, subject_end: int, trig_start: int) -> bool:
+def _defended(text: str, subject_end: int, trig_start: int, trig_end: int) -> bool:
     """ "The army repelled seven waves of terrorist attacks": the trigger is the object of a verb of
-    defence, so its subject did not attack but was attacked."""
-    return bool(_defence().search(text, max(subject_end, trig_start - 60), trig_start))
+    defence, or that verb itself ("the army repelled militants"), so its subject did not attack
+    but was attacked."""
+    return bool(
+        _defence().fullmatch(text[trig_start:trig_end] + " ")
+        or _defence().search(text, max(subject_end, trig_start - 60), trig_start)
+    )
 
 
 _BLAMED = re.compile(
@@ -605,7 +609,8 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         )
     before = [m for m in actors if m.start < trig[0]]
     after = [m for m in actors if m.start >= trig[1]]
-    compound = [m for m in before if can_act(m) and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])]
+    defends = bool(_defence().fullmatch(text[trig[0] : trig[1]] + " "))  # "the army repelled militants"
+    compound = [m for m in before if can_act(m) and not defends and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])]
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
@@ -634,7 +639,7 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         subjects = [m for m in before if can_act(m) and not cued(m)]
         doer = next((m for m in subjects if m.entity.kind != "person"), None) or next(iter(subjects), None)
         doers = [doer] if doer is not None else []
-        if doer is not None and _defended(text, doer.end, trig[0]):
+        if doer is not None and _defended(text, doer.end, trig[0], trig[1]):
             # "the army repelled an attack": the subject defended; what it struck back at attacked
             attacker = next((m for m in after if can_act(m)), None)
             doers, target = ([attacker] if attacker else []), doer
