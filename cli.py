@@ -313,6 +313,8 @@ def import_acled(file, prune, dry_run, db_path) -> None:
             f" kept in the user database: {', '.join(annotated[:10])}{' …' if len(annotated) > 10 else ''}",
             err=True,
         )
+    if prune and result.not_pruned:
+        click.echo(f"note: nothing pruned: {result.not_pruned}, so the file's rows are not all known", err=True)
     removed = f", {len(result.removed)} removed" if prune else ""
     click.echo(
         f"{'dry run, nothing written: ' if dry_run else ''}{result.added} events added, {result.revised} revised"

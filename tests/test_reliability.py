@@ -547,3 +547,113 @@ def test_the_app_quits_when_its_terminal_goes(seed_db):
         assert app.wait(timeout=30) is not None
     finally:
         app.kill()
+
+
+# ---- issue 29, the input points (2, 6, 7, 8, 10, 11, 12, 13, 14, 15): hostile or careless input ----
+
+ACLED_HEADER = (
+    "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,country,admin1,location,"
+    "latitude,longitude,source,notes,fatalities,timestamp"
+)
+
+
+def acled_row(event_id: str, **fields: str) -> dict:
+    """A plain ACLED row (an armed clash in Hajin), with `fields` replacing its values."""
+    row = dict(
+        event_id_cnty=event_id,
+        event_date="2019-01-10",
+        time_precision="1",
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        actor1="Islamic State (Syria)",
+        actor2="Syrian Democratic Forces",
+        country="Syria",
+        admin1="Deir ez-Zor",
+        location="Hajin",
+        latitude="34.6917",
+        longitude="40.8333",
+        source="SOHR",
+        notes="Clashes between IS and SDF in Hajin.",
+        fatalities="2",
+        timestamp="1",
+    )
+    return {**row, **fields}
+
+
+def write_acled(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, ACLED_HEADER.split(","), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def run_cli(*args: str, stdin=None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], cwd=ROOT, capture_output=True, text=True, stdin=stdin, timeout=120)
+
+
+def test_prune_keeps_a_stored_event_whose_row_is_still_in_the_file_but_failed_validation(tmp_path):
+    db = tmp_path / "t.db"
+    rows = [acled_row("SYR1"), acled_row("SYR2", event_date="2019-01-12")]
+    assert run_cli("import", "acled", str(write_acled(tmp_path / "a.csv", rows)), "--db", str(db)).returncode == 0
+    assert run_cli("annotate", "acled:SYR2", "--star", "--db", str(db)).returncode == 0
+    rows[1]["fatalities"] = "n/a"  # the row is still there, only unreadable now
+    done = run_cli("import", "acled", str(write_acled(tmp_path / "b.csv", rows)), "--prune", "--db", str(db))
+    assert done.returncode == 1 and "b.csv:3: fatalities 'n/a' is not a number" in done.stderr
+    assert "0 removed" in done.stderr
+    conn = connect(db)
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == ["acled:SYR2"]
+    # A row whose id cannot be read at all: the prune cannot know what the file holds, and removes nothing.
+    blank = [acled_row("SYR1"), acled_row("", event_date="2019-01-12")]
+    done = run_cli("import", "acled", str(write_acled(tmp_path / "c.csv", blank)), "--prune", "--db", str(db))
+    assert "0 removed" in done.stderr and "nothing pruned" in done.stderr
+    assert queries.event_ids(connect(db), queries.Filter(starred=True)) == ["acled:SYR2"]
+
+
+@pytest.mark.parametrize(
+    "fields, says",
+    [
+        ({"notes": "x" * 10_000_000}, "unreadable CSV (field larger than field limit"),
+        ({"fatalities": "99999999999999999999999"}, "fatalities 99999999999999999999999 is over"),
+        ({"event_date": "9999-12-29", "time_precision": "2"}, "event_date 9999-12-29 is in the future"),
+        ({"latitude": "inf"}, "latitude 'inf' is not within -90 and 90"),
+        ({"longitude": "nan"}, "longitude 'nan' is not within -180 and 180"),
+        ({"latitude": "91"}, "latitude '91' is not within -90 and 90"),
+    ],
+)
+def test_one_hostile_acled_row_is_named_in_one_line_and_the_others_load(tmp_path, fields, says):
+    path = write_acled(tmp_path / "a.csv", [acled_row("SYR1"), acled_row("SYR2", **fields), acled_row("SYR3")])
+    done = run_cli("import", "acled", str(path), "--db", str(tmp_path / "t.db"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert line.startswith(f"error: {path}:3: ") and says in line and len(line) < 200
+    conn = connect(tmp_path / "t.db")
+    assert sorted(queries.event_ids(conn, queries.Filter())) == ["acled:SYR1", "acled:SYR3"]
+
+
+def test_exports_never_hold_infinity_and_rows_sharing_an_acled_made_place_keep_their_points(tmp_path):
+    from db.export import export
+
+    db = tmp_path / "t.db"
+    rows = [
+        acled_row("SYR1", location="Zzyzx Farms", latitude="35.0000", longitude="40.0000"),
+        acled_row("SYR2", location="Zzyzx Farms", latitude="35.0010", longitude="40.0010"),  # the same farms
+        acled_row("SYR3", location="Zzyzx Farms", latitude="36.0000", longitude="39.0000"),  # a namesake, far away
+        acled_row("SYR4", latitude="-inf"),
+    ]
+    import_acled_file = __import__("db.acled", fromlist=["import_acled"]).import_acled
+    report = import_acled_file(write_acled(tmp_path / "a.csv", rows), db)
+    assert [line for line, _ in report.bad_rows] == [5]
+    conn = connect(db)
+    points = {
+        d.event.id: (d.places[0].lat, d.places[0].lon)
+        for d in queries.event_details(conn, ["acled:SYR1", "acled:SYR2", "acled:SYR3"])
+    }
+    assert points == {"acled:SYR1": (35.0, 40.0), "acled:SYR2": (35.0, 40.0), "acled:SYR3": (36.0, 39.0)}
+    for fmt in ("json", "geojson", "timesketch"):
+        text = export(conn, queries.event_ids(conn, queries.Filter()), fmt, "all").text
+        assert "Infinity" not in text and "NaN" not in text
