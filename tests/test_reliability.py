@@ -657,3 +657,33 @@ def test_exports_never_hold_infinity_and_rows_sharing_an_acled_made_place_keep_t
     for fmt in ("json", "geojson", "timesketch"):
         text = export(conn, queries.event_ids(conn, queries.Filter()), fmt, "all").text
         assert "Infinity" not in text and "NaN" not in text
+
+
+def test_a_latin1_acled_file_is_refused_in_one_line_never_stored_garbled(tmp_path):
+    path = write_acled(tmp_path / "a.csv", [acled_row("SYR1", actor2="Forces Armées"), acled_row("SYR2")], "latin-1")
+    done = run_cli("import", "acled", str(path), "--db", str(tmp_path / "t.db"))
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "not UTF-8" in done.stderr, done.stderr
+    assert queries.count_events(connect(tmp_path / "t.db")) == 0
+
+
+def test_a_nul_in_an_acled_note_keeps_the_quote_and_the_words_after_it_searchable(tmp_path):
+    db = tmp_path / "t.db"
+    write_acled(tmp_path / "a.csv", [acled_row("SYR1", notes="Clashes in Hajin.\x00 Zanzibarite gunmen fled.")])
+    assert run_cli("import", "acled", str(tmp_path / "a.csv"), "--db", str(db)).returncode == 0
+    conn = connect(db)
+    (source,) = queries.event_detail(conn, "acled:SYR1").sources
+    text = conn.execute("SELECT text FROM documents WHERE id = ?", (source.document_id,)).fetchone()[0]
+    start, end = conn.execute('SELECT start, "end" FROM evidence WHERE event_id = ?', ("acled:SYR1",)).fetchone()
+    assert text[start:end] == source.quote and source.quote.endswith("gunmen fled.")
+    assert conn.execute("SELECT length(text) FROM documents WHERE id = ?", (source.document_id,)).fetchone()[0] == len(
+        text
+    )
+    assert queries.event_ids(conn, queries.Filter(search="Zanzibarite")) == ["acled:SYR1"]
+
+
+def test_acled_dates_of_year_1_and_9999_leave_the_chart_a_sensible_period(tmp_path):
+    db = tmp_path / "t.db"
+    rows = [acled_row("SYR1"), acled_row("SYR2", event_date="9999-12-28"), acled_row("SYR3", event_date="0001-01-01")]
+    run_cli("import", "acled", str(write_acled(tmp_path / "a.csv", rows)), "--db", str(db))
+    chart = run_cli("stats", "--db", str(db)).stdout
+    assert "events per" in chart and "9999 years" not in chart and "9999" not in chart.split("events per")[1]
