@@ -687,3 +687,30 @@ def test_acled_dates_of_year_1_and_9999_leave_the_chart_a_sensible_period(tmp_pa
     run_cli("import", "acled", str(write_acled(tmp_path / "a.csv", rows)), "--db", str(db))
     chart = run_cli("stats", "--db", str(db)).stdout
     assert "events per" in chart and "9999 years" not in chart and "9999" not in chart.split("events per")[1]
+
+
+def test_an_article_past_the_extraction_bound_is_not_extracted_again_at_each_later_ingest(tmp_path):
+    from pipeline import ingest, rebuild_events
+
+    sentence = "Rebels attacked a checkpoint near Idlib on Monday, killing 12 soldiers, officials said. "
+    slow = write_article(tmp_path, "slow.txt", sentence * 3500, published="2019-03-20")
+    db = tmp_path / "t.db"
+    ingest([slow], db)
+    conn = connect(db, user=False)
+    with conn:  # as a slower machine would: the bound is reached
+        report = pipeline_report()
+        rebuild_events(conn, report=report, seconds_per_article=0.3)
+    conn.close()
+    quick = write_article(tmp_path, "quick.txt", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
+    later = ingest([quick], db)  # the bound is 20 s now: an extraction of slow.txt would give events
+    assert any(Path(p).name == "slow.txt" and "not tried again" in w for p, w in later.warnings)
+    quoted = connect(db).execute(
+        "SELECT count(*) FROM evidence v JOIN documents d ON d.id = v.document_id WHERE d.path LIKE '%slow.txt'"
+    )
+    assert quoted.fetchone()[0] == 0 and later.events >= 1
+
+
+def pipeline_report():
+    from pipeline import LoadReport
+
+    return LoadReport()
