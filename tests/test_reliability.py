@@ -714,3 +714,68 @@ def pipeline_report():
     from pipeline import LoadReport
 
     return LoadReport()
+
+
+def test_a_yaml_timestamp_is_read_as_the_publication_day(tmp_path):
+    article = write_article(tmp_path, "a.md", "Clashes erupted in Hajin on Monday.\n", published="2019-02-03 10:00:00")
+    explained = run_cli("explain", str(article))
+    assert explained.returncode == 0 and "published: 2019-02-03 (from the front-matter)" in explained.stdout
+    done = run_cli("ingest", str(article), "--db", str(tmp_path / "t.db"))
+    assert done.returncode == 0, done.stderr
+    assert connect(tmp_path / "t.db").execute("SELECT published FROM documents").fetchone()[0] == "2019-02-03"
+
+
+@pytest.mark.parametrize(
+    "head, says",
+    [
+        ("published: 0001-01-01\n", "published 0001-01-01 is before 1600"),
+        ("date: 0001-01-02 00:00:00\n", "published 0001-01-02 is before 1600"),
+        ("published: 2019-02-30\n", "broken YAML front-matter: day is out of range for month"),
+        ("x: " + "[" * 5000 + "\n", "broken YAML front-matter"),
+        ("date: 2019-03-04\nprecision: month\n", None),  # read by its `date`, then cut to its month
+    ],
+    ids=["year 1", "timestamp of year 1", "no such day", "deep nesting", "date and precision"],
+)
+def test_hostile_front_matter_is_one_line_never_a_traceback(tmp_path, head, says):
+    article = tmp_path / "a.md"
+    article.write_text(f"---\n{head}---\nClashes erupted in Hajin on Monday, killing 3.\n")
+    for command in (["explain", str(article)], ["ingest", str(article), "--db", str(tmp_path / "t.db")]):
+        done = run_cli(*command)
+        assert "Traceback" not in done.stderr, done.stderr[-1500:]
+        if says:
+            assert done.returncode == 1 and says in done.stderr and len(done.stderr.splitlines()) <= 2
+        else:
+            assert done.returncode == 0, done.stderr
+
+
+def test_a_nul_byte_anywhere_in_an_article_keeps_the_quote_contract_and_search(tmp_path):
+    filler = "Officials met to discuss the harvest and the price of bread in the markets of the province. " * 60
+    body = f"Gunmen at\x00tacked a checkpoint in Hajin on Monday.\n{filler}\n\x00Zanzibarite rebels killed 4 soldiers in Hajin on Monday.\n"
+    assert body.index("Zanzibarite") > 4096
+    db = tmp_path / "t.db"
+    done = run_cli("ingest", str(write_article(tmp_path, "nul.md", body, published="2019-03-20")), "--db", str(db))
+    assert done.returncode == 0 and "NUL" in done.stderr, done.stderr
+    conn = connect(db)
+    quoted = conn.execute(
+        'SELECT d.text, v.start, v."end", substr(d.text, v.start + 1, v."end" - v.start) FROM evidence v'
+        " JOIN documents d ON d.id = v.document_id"
+    ).fetchall()
+    assert quoted and all(text[start:end] == quote for text, start, end, quote in quoted)
+    assert queries.event_ids(conn, queries.Filter(search="Zanzibarite"))
+
+
+def test_a_fifo_or_a_device_is_refused_at_once_and_a_folder_names_what_it_skips(tmp_path):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    for command in (["explain", str(fifo)], ["ingest", str(fifo), "/dev/zero", "--db", str(tmp_path / "t.db")]):
+        done = run_cli(*command)  # before the fix: waits for a writer for ever (the timeout fails it)
+        assert done.returncode == 1 and "not a regular file (a FIFO)" in done.stderr, done.stderr
+    assert "/dev/zero: not a regular file (a device)" in done.stderr
+    folder = tmp_path / "articles"
+    write_article(folder, "good.md", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    done = run_cli("ingest", str(folder), "--db", str(tmp_path / "t.db"))
+    assert done.returncode == 1 and "1 added" in done.stderr
+    assert f"{folder / 'pipe.txt'}: not a regular file (a FIFO)" in done.stderr
+    assert f"{folder / 'gone.md'}: a link to nothing" in done.stderr
