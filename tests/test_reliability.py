@@ -779,3 +779,55 @@ def test_a_fifo_or_a_device_is_refused_at_once_and_a_folder_names_what_it_skips(
     assert done.returncode == 1 and "1 added" in done.stderr
     assert f"{folder / 'pipe.txt'}: not a regular file (a FIFO)" in done.stderr
     assert f"{folder / 'gone.md'}: a link to nothing" in done.stderr
+
+
+async def test_markup_in_the_apps_notices_is_shown_literally_and_never_runs(seed_db, tmp_path, monkeypatch):
+    from textual.widgets import Input
+    from textual.widgets._toast import Toast
+
+    from db import views
+    from db.acled import import_acled
+
+    monkeypatch.chdir(tmp_path)
+    import_acled(write_acled(tmp_path / "a.csv", [acled_row("SYR1", actor1="Militia [/] Group")]), seed_db)
+    conn = connect(seed_db)
+    views.save_view(conn, "[/]daily", queries.Filter(starred=True))
+    militia = queries.resolve_actor(conn, "Militia [/] Group")
+    (tmp_path / "[").mkdir()
+    app = TimelineApp(seed_db)
+
+    def notices() -> list[str]:
+        return [str(n.message) for n in app._notifications]
+
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:  # notices drawn, as on a terminal
+        await settle(pilot, app)
+        for text in ("[/bold]", "[@click=app.quit]quit[/]"):
+            await pilot.press("slash", *text, "enter")
+            await settle(pilot, app)
+            assert any(f"“{text}”" in n for n in notices())
+        shown = [Toast(n).render().plain for n in app._notifications]  # what a toast draws: words, no action
+        assert any("“[@click=app.quit]quit[/]”" in text for text in shown)
+        for _ in range(2):  # written, then the question whether to overwrite it names it
+            await pilot.press("e")
+            await pilot.pause()
+            app.screen.query_one("#prompt-input", Input).value = "[/]x.md"
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press(*"y", "enter")
+        await settle(pilot, app)
+        assert (tmp_path / "[" / "]x.md").read_text().startswith("#")
+        assert any("[/]x.md" in n for n in notices())
+        await pilot.press("v")  # the saved views: the first is "[/]daily"
+        await settle(pilot, app)
+        await pilot.press("delete", "escape")
+        await settle(pilot, app)
+        assert any("Deleted view “[/]daily”" in n for n in notices())
+        app.session.set_filter(queries.Filter(actors=(militia,)))
+        await settle(pilot, app)
+        await pilot.press("v")
+        await settle(pilot, app)
+        await pilot.press(*"militia", "enter")
+        await settle(pilot, app)
+        assert any("Militia [/] Group" in n for n in notices())
+        assert app.is_running
+    assert [v.name for v in views.saved_views(connect(seed_db))] == ["militia"]
