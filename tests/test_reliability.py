@@ -831,3 +831,29 @@ async def test_markup_in_the_apps_notices_is_shown_literally_and_never_runs(seed
         assert any("Militia [/] Group" in n for n in notices())
         assert app.is_running
     assert [v.name for v in views.saved_views(connect(seed_db))] == ["militia"]
+
+
+def test_terminal_escapes_from_data_never_reach_the_terminal_raw(tmp_path):
+    osc = "\x1b]0;pwned\x07"
+    db = tmp_path / "t.db"
+    rows = [acled_row("SYR1", country=f"Syr{osc}ia", admin1=f"Deir{osc}", actor1=f"Militia{osc}")]
+    rows.append(acled_row("SYR2", fatalities=f"n/a{osc}"))
+    done = run_cli("import", "acled", str(write_acled(tmp_path / f"a{osc}.csv", rows)), "--db", str(db))
+    militia = queries.resolve_actor(connect(db), f"Militia{osc}")
+    outputs = [
+        done,
+        run_cli("stats", "--db", str(db)),
+        run_cli("view", "save", f"v{osc}\nforged line", "--actor", militia, "--db", str(db)),
+        run_cli("view", "list", "--db", str(db)),
+        run_cli("view", "delete", f"v{osc}\nforged line", "--db", str(db)),
+    ]
+    folder = tmp_path / "articles"
+    write_article(folder, f"empty{osc}.md", "", published="2019-01-01")  # an error names it
+    (folder / f"latin{osc}.txt").write_bytes("Clashes in Hajin on Monday, café.\n".encode("cp1252"))  # a warning
+    outputs.append(run_cli("ingest", str(folder), "--db", str(db)))
+    assert "Syr␛]0;pwned␇ia" in outputs[1].stdout and "forged line" in outputs[3].stdout
+    assert "empty␛]0;pwned␇.md" in outputs[-1].stderr and "latin␛]0;pwned␇.txt" in outputs[-1].stderr
+    for out in outputs:
+        for text in (out.stdout, out.stderr):
+            assert "\x1b" not in text and "\x07" not in text, text
+    assert len(outputs[3].stdout.splitlines()) == 1  # a newline in a view's name does not forge a line
