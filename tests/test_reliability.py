@@ -857,3 +857,23 @@ def test_terminal_escapes_from_data_never_reach_the_terminal_raw(tmp_path):
         for text in (out.stdout, out.stderr):
             assert "\x1b" not in text and "\x07" not in text, text
     assert len(outputs[3].stdout.splitlines()) == 1  # a newline in a view's name does not forge a line
+
+
+def test_searches_and_names_are_taken_literally_and_a_huge_window_is_every_day(seed_db):
+    def listed(*args: str) -> list[str]:
+        result = CliRunner().invoke(main, ["list", "--db", str(seed_db), *args])
+        assert result.exit_code == 0, result.stderr
+        return [line.split("\t")[0] for line in result.stdout.splitlines()[1:]]
+
+    everything = listed()
+    assert listed("--search", " ") == everything  # no word: no search, not an fts5 syntax error
+    saved = CliRunner().invoke(main, ["view", "save", "quote", "--search", '"', "--db", str(seed_db)])
+    assert saved.exit_code == 0, saved.stderr
+    assert listed("--view", "quote") == everything
+    assert CliRunner().invoke(main, ["view", "list", "--db", str(seed_db)]).exit_code == 0
+    assert listed("--search", '"Hajin') == listed("--search", "Hajin") != []  # a quote left open: the words
+    for option, pattern in (("--actor", "%"), ("--place", "_"), ("--actor", "Islamic%")):
+        result = CliRunner().invoke(main, ["list", "--db", str(seed_db), option, pattern])
+        assert result.exit_code == 2 and f"no {option[2:]} called {pattern!r}" in result.stderr
+    target = everything[0]
+    assert listed("--around", target, "--days", "3000000") == listed("--around", target, "--days", "300000") != []
