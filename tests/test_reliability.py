@@ -585,7 +585,7 @@ def write_acled(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
     import io
 
     out = io.StringIO()
-    writer = csv.DictWriter(out, ACLED_HEADER.split(","), lineterminator="\n")
+    writer = csv.DictWriter(out, ACLED_HEADER.split(","), lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     writer.writerows(rows)
     path.write_bytes(out.getvalue().encode(encoding))
@@ -877,3 +877,88 @@ def test_searches_and_names_are_taken_literally_and_a_huge_window_is_every_day(s
         assert result.exit_code == 2 and f"no {option[2:]} called {pattern!r}" in result.stderr
     target = everything[0]
     assert listed("--around", target, "--days", "3000000") == listed("--around", target, "--days", "300000") != []
+
+
+HOSTILE_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
+    ["", " ", "n/a", "inf", "-nan", "1e999", "99999999999999999999999", "[/]", "\x00", "\x1b]0;x\x07", '"', "%", "_"]
+)
+ACLED_DATES = st.dates().map(str) | st.sampled_from(["0001-01-01", "9999-12-31", "31 December 9999", "2019-02-30", ""])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "event_id_cnty": st.sampled_from(["SYR1", "SYR2", ""]) | HOSTILE_TEXT,
+                "event_date": ACLED_DATES | HOSTILE_TEXT,
+                "time_precision": st.sampled_from(["1", "2", "3", "", "x"]),
+                "actor1": HOSTILE_TEXT,
+                "country": st.sampled_from(["Syria", "Iraq", ""]) | HOSTILE_TEXT,
+                "admin1": HOSTILE_TEXT,
+                "location": st.sampled_from(["Hajin", "Zzyzx"]) | HOSTILE_TEXT,
+                "latitude": st.floats(allow_nan=True, allow_infinity=True).map(str) | HOSTILE_TEXT,
+                "longitude": st.floats(allow_nan=True, allow_infinity=True).map(str) | HOSTILE_TEXT,
+                "notes": HOSTILE_TEXT,
+                "fatalities": st.integers(min_value=-1, max_value=10**25).map(str) | HOSTILE_TEXT,
+            }
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_no_acled_row_makes_a_traceback(rows):
+    """Any row is imported or reported in one line; the store stays whole and searchable."""
+    import tempfile
+
+    from db.acled import import_acled
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "t.db"
+        report = import_acled(
+            write_acled(Path(folder) / "a.csv", [acled_row("OK1")] + [acled_row("X", **r) for r in rows]),
+            db,
+            prune=True,
+        )
+        assert report.rows == len(rows) + 1 and all("\n" not in problem for _, problem in report.bad_rows)
+        conn = connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        for d in queries.event_details(conn, queries.event_ids(conn, queries.Filter())):
+            assert all(p.lat is None or -90 <= p.lat <= 90 for p in d.places)
+        conn.close()
+
+
+FRONT_MATTER_VALUES = (
+    HOSTILE_TEXT
+    | st.dates().map(str)
+    | st.datetimes().map(lambda d: d.isoformat(sep=" "))
+    | st.integers().map(str)
+    | st.sampled_from(["[1, 2]", "{a: b}", "2019-02-30", "0001-01-01 00:00:00", "[[[[[[", "*x", "&a 1", "!!binary x"])
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["published", "date", "title", "publisher", "precision", "url", "author", "note"]),
+        FRONT_MATTER_VALUES,
+        max_size=4,
+    ),
+    st.sampled_from(["", "month", "year", "day"]),
+)
+def test_no_front_matter_makes_a_traceback(meta, precision):
+    """Any front-matter gives an article or one line saying why not; the extractor takes what it gives."""
+    import tempfile
+
+    from ingest.read import ArticleError, read_article
+
+    head = "".join(f"{k}: {v}\n" for k, v in meta.items()) + (f"precision: {precision}\n" if precision else "")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.md"
+        path.write_text(f"---\n{head}---\nClashes erupted in Hajin on Monday, killing 3.\n", encoding="utf-8")
+        try:
+            article = read_article(path)
+        except ArticleError as e:
+            assert "\n" not in str(e)
+            return
+        extract(article)
