@@ -736,7 +736,9 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     for row in rows:
         e = events[row.id]
         place_infos = [
-            PlaceInfo(pid, name, country, countries.get(country), name if kind == "admin1" else admin1, lat, lon)
+            PlaceInfo(
+                pid, name, country, countries.get(country), name if kind == "admin1" else admin1, *_point(lat, lon)
+            )
             for _, pid, name, country, admin1, lat, lon, kind in places.get(row.rowid, [])
         ]
         sources = quoted.get(row.id, [])
@@ -803,6 +805,14 @@ def _add_says(conn, row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sour
     for s in sources:
         if s.document_id in by_document:
             s.says, s.wire, s.counted_with = by_document[s.document_id]
+
+
+def _point(lat: float | None, lon: float | None) -> tuple[float | None, float | None]:
+    """A place's point, or none if it is not on the globe (an import before version 11 took "inf"):
+    exports are JSON, which holds no Infinity or NaN."""
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN compares False
+        return None, None
+    return lat, lon
 
 
 def _names(conn, table: str, ids: set[str]) -> dict[str, str]:

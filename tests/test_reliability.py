@@ -654,6 +654,9 @@ def test_exports_never_hold_infinity_and_rows_sharing_an_acled_made_place_keep_t
         for d in queries.event_details(conn, ["acled:SYR1", "acled:SYR2", "acled:SYR3"])
     }
     assert points == {"acled:SYR1": (35.0, 40.0), "acled:SYR2": (35.0, 40.0), "acled:SYR3": (36.0, 39.0)}
+    conn.execute("UPDATE places SET lat = 9e999 WHERE lat = 36.0")  # as an older import stored "inf"
+    conn.commit()
+    assert queries.event_detail(conn, "acled:SYR3").places[0].lat is None
     for fmt in ("json", "geojson", "timesketch"):
         text = export(conn, queries.event_ids(conn, queries.Filter()), fmt, "all").text
         assert "Infinity" not in text and "NaN" not in text
