@@ -33,7 +33,7 @@ class ArticleError(ValueError):
 def read_article(path: Path, overrides: dict | None = None) -> Article:
     raw = read_bytes(path)
     start = raw[:4096]
-    if start.count(b"\x00") > len(start) // NUL_SHARE:
+    if start.count(b"\x00") > max(1, len(start) // NUL_SHARE):
         raise ArticleError("binary file, not an article")
     text, encoding = _decode(raw)
     nuls = text.count("\x00")
