@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
 import io
 import json
+import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field

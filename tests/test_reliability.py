@@ -559,24 +559,24 @@ ACLED_HEADER = (
 
 def acled_row(event_id: str, **fields: str) -> dict:
     """A plain ACLED row (an armed clash in Hajin), with `fields` replacing its values."""
-    row = dict(
-        event_id_cnty=event_id,
-        event_date="2019-01-10",
-        time_precision="1",
-        event_type="Battles",
-        sub_event_type="Armed clash",
-        actor1="Islamic State (Syria)",
-        actor2="Syrian Democratic Forces",
-        country="Syria",
-        admin1="Deir ez-Zor",
-        location="Hajin",
-        latitude="34.6917",
-        longitude="40.8333",
-        source="SOHR",
-        notes="Clashes between IS and SDF in Hajin.",
-        fatalities="2",
-        timestamp="1",
-    )
+    row = {
+        "event_id_cnty": event_id,
+        "event_date": "2019-01-10",
+        "time_precision": "1",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "actor1": "Islamic State (Syria)",
+        "actor2": "Syrian Democratic Forces",
+        "country": "Syria",
+        "admin1": "Deir ez-Zor",
+        "location": "Hajin",
+        "latitude": "34.6917",
+        "longitude": "40.8333",
+        "source": "SOHR",
+        "notes": "Clashes between IS and SDF in Hajin.",
+        "fatalities": "2",
+        "timestamp": "1",
+    }
     return {**row, **fields}
 
 
@@ -753,7 +753,8 @@ def test_hostile_front_matter_is_one_line_never_a_traceback(tmp_path, head, says
 
 def test_a_nul_byte_anywhere_in_an_article_keeps_the_quote_contract_and_search(tmp_path):
     filler = "Officials met to discuss the harvest and the price of bread in the markets of the province. " * 60
-    body = f"Gunmen at\x00tacked a checkpoint in Hajin on Monday.\n{filler}\n\x00Zanzibarite rebels killed 4 soldiers in Hajin on Monday.\n"
+    after = "\x00Zanzibarite rebels killed 4 soldiers in Hajin on Monday.\n"
+    body = f"Gunmen at\x00tacked a checkpoint in Hajin on Monday.\n{filler}\n{after}"
     assert body.index("Zanzibarite") > 4096
     db = tmp_path / "t.db"
     done = run_cli("ingest", str(write_article(tmp_path, "nul.md", body, published="2019-03-20")), "--db", str(db))
@@ -770,10 +771,11 @@ def test_a_nul_byte_anywhere_in_an_article_keeps_the_quote_contract_and_search(t
 def test_a_fifo_or_a_device_is_refused_at_once_and_a_folder_names_what_it_skips(tmp_path):
     fifo = tmp_path / "pipe.md"
     os.mkfifo(fifo)
-    for command in (["explain", str(fifo)], ["ingest", str(fifo), "/dev/zero", "--db", str(tmp_path / "t.db")]):
-        done = run_cli(*command)  # before the fix: waits for a writer for ever (the timeout fails it)
+    explained = run_cli("explain", str(fifo))  # before the fix: waits for a writer for ever (the timeout fails it)
+    ingested = run_cli("ingest", str(fifo), "/dev/zero", "--db", str(tmp_path / "t.db"))
+    for done in (explained, ingested):
         assert done.returncode == 1 and "not a regular file (a FIFO)" in done.stderr, done.stderr
-    assert "/dev/zero: not a regular file (a device)" in done.stderr
+    assert "/dev/zero: not a regular file (a device)" in ingested.stderr
     folder = tmp_path / "articles"
     write_article(folder, "good.md", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
     os.mkfifo(folder / "pipe.txt")
