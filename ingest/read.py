@@ -23,7 +23,7 @@ from ingest.text import is_latin_line
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_BYTES = 5_000_000  # a news article is kilobytes; a bigger file is a dump or a mistake
 EARLIEST_YEAR = 1600  # no newspaper is older: an earlier publication date is a slip of the keyboard
-NUL_SHARE = 256  # more than one NUL in this many bytes of a file's start: binary (or UTF-16), not text
+NUL_SHARE = 256  # a NUL in fewer bytes than this of a file's start: binary (or UTF-16); one in more is a stray
 
 
 class ArticleError(ValueError):
@@ -33,7 +33,7 @@ class ArticleError(ValueError):
 def read_article(path: Path, overrides: dict | None = None) -> Article:
     raw = read_bytes(path)
     start = raw[:4096]
-    if start.count(b"\x00") > max(1, len(start) // NUL_SHARE):
+    if start.count(b"\x00") * NUL_SHARE > len(start):
         raise ArticleError("binary file, not an article")
     text, encoding = _decode(raw)
     nuls = text.count("\x00")
