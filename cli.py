@@ -137,8 +137,16 @@ def review_options(fn):
 
 def fail(message: str, status: int = 1) -> NoReturn:
     """One line on stderr. Status 1: the work failed; 2: the command was asked wrongly."""
-    click.echo(f"timeline: {message}", err=True)
+    click.echo(f"timeline: {shown(message)}", err=True)
     sys.exit(status)
+
+
+def shown(value: object) -> str:
+    """What the command line prints of data or of a user's argument (a name, a path, a problem
+    that quotes a file): one line, every escape sequence and control character made visible."""
+    from tui.text import visible
+
+    return visible(str(value), one_line=True)
 
 
 USAGE = 2
@@ -256,7 +264,7 @@ def main(ctx: click.Context, db_path: str) -> None:
     """Turn news articles into a sourced timeline of events. Without a command, open the app."""
     if ctx.invoked_subcommand is None:
         if not Path(db_path).exists():
-            click.echo(f"Building {db_path} from {SEED / 'articles'} …", err=True)
+            click.echo(f"Building {shown(db_path)} from {SEED / 'articles'} …", err=True)
             ctx.invoke(load, seed_dir=str(SEED), db_path=db_path, exit_on_error=False)
         from tui.app import TimelineApp
 
@@ -286,9 +294,9 @@ def quit_on_sigterm(app) -> None:
 
 def report(result) -> None:
     for path, problem in result.warnings:
-        click.echo(f"warning: {path}: {problem}", err=True)
+        click.echo(f"warning: {shown(path)}: {shown(problem)}", err=True)
     for path, problem in result.errors:
-        click.echo(f"error: {path}: {problem}", err=True)
+        click.echo(f"error: {shown(path)}: {shown(problem)}", err=True)
     click.echo(
         f"{len(result.added)} added, {len(result.unchanged)} already stored, {len(result.errors)} failed;"
         f" {result.events} events",
@@ -358,7 +366,7 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
         except (NotOurs, Damaged) as e:  # never a full disk or an I/O error: that store may be intact
             if not force:
                 fail(f"{e} (--force replaces it, keeping a backup)")
-            click.echo(f"timeline: {e}; kept as {set_aside(Path(db_path))}", err=True)
+            click.echo(f"timeline: {shown(e)}; kept as {shown(set_aside(Path(db_path)))}", err=True)
             with article_progress(len(files)) as bar:
                 result = load_db(Path(seed_dir), Path(db_path), bar.advance)
     except DatabaseError as e:
@@ -453,16 +461,18 @@ def import_acled(file, prune, dry_run, db_path) -> None:
     except DatabaseError as e:  # it names the store
         fail(str(e))
     for line, problem in result.bad_rows[:50]:
-        click.echo(f"error: {file}:{line}: {problem}", err=True)
+        click.echo(f"error: {shown(file)}:{line}: {shown(problem)}", err=True)
     if len(result.bad_rows) > 50:
         click.echo(f"… and {len(result.bad_rows) - 50} more bad rows", err=True)
     annotated = _annotated(Path(db_path), result.removed)
     if annotated:
         click.echo(
             f"note: {len(annotated)} removed event{'s' if len(annotated) > 1 else ''} had stars, tags or notes,"
-            f" kept in the user database: {', '.join(annotated[:10])}{' …' if len(annotated) > 10 else ''}",
+            f" kept in the user database: {shown(', '.join(annotated[:10]))}{' …' if len(annotated) > 10 else ''}",
             err=True,
         )
+    if prune and result.not_pruned:
+        click.echo(f"note: nothing pruned: {result.not_pruned}, so the file's rows are not all known", err=True)
     removed = f", {len(result.removed)} removed" if prune else ""
     click.echo(
         f"{'dry run, nothing written: ' if dry_run else ''}{result.added} events added, {result.revised} revised"
@@ -725,7 +735,7 @@ def export(fmt, output, force, parents, rejected, tag, reviewed, db_path, **filt
             f"timeline: {picked.rejected_left_out} rejected events left out (--rejected includes them)", err=True
         )
     for note in done.notes:
-        click.echo(f"timeline: {note}", err=True)
+        click.echo(f"timeline: {shown(note)}", err=True)
     if output is None:
         write_stdout(done.text)
         return
@@ -733,7 +743,7 @@ def export(fmt, output, force, parents, rejected, tag, reviewed, db_path, **filt
         write_atomic(Path(output), done.text, make_folders=parents)
     except ExportError as e:
         fail(str(e), USAGE if e.path_refused else 1)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(f"wrote {shown(output)}", err=True)
 
 
 author_option = click.option("--author", help="Who writes it (default: $TIMELINE_AUTHOR, else your login name).")
@@ -982,7 +992,7 @@ def view_save(name, db_path, **filters) -> None:
     except DatabaseError as e:
         fail(str(e))
     was = f" (it was: {in_words(conn, old)})" if old else ""
-    click.echo(f"saved view {name.strip()!r}: {in_words(conn, f)}{was}", err=True)
+    click.echo(f"saved view {shown(repr(name.strip()))}: {shown(in_words(conn, f))}{shown(was)}", err=True)
 
 
 @view.command(name="list")
@@ -997,7 +1007,7 @@ def view_list(db_path) -> None:
         views = saved_views(conn)
     except QueryError as e:
         fail(str(e))
-    write_stdout("".join(f"{v.name}\t{in_words(conn, v.filter)}\n" for v in views))
+    write_stdout("".join(f"{shown(v.name)}\t{shown(in_words(conn, v.filter))}\n" for v in views))
 
 
 @view.command(name="delete")
@@ -1016,7 +1026,7 @@ def view_delete(name, db_path) -> None:
         fail(str(e), USAGE)
     except DatabaseError as e:
         fail(str(e))
-    click.echo(f"deleted view {name!r}", err=True)
+    click.echo(f"deleted view {shown(repr(name))}", err=True)
 
 
 @main.command()
@@ -1037,7 +1047,7 @@ def stats(db_path) -> None:
         if rows:
             click.echo(heading)
         for name, n in rows:
-            click.echo(f"  {n:6d}  {name}")
+            click.echo(f"  {n:6d}  {shown(name)}")
     print_time_chart(month_counts(conn), shutil.get_terminal_size().columns)
 
 
@@ -1092,7 +1102,7 @@ def explain(file, published, show_all) -> None:
         if article.published
         else "unknown: no front-matter date and no dateline (relative dates stay unresolved)"
     )
-    console.print(Text(f"{file}\npublished: {pub}\n", style="bold"))
+    console.print(Text(f"{shown(file)}\npublished: {pub}\n", style="bold"))
     events, traces = extract(article)
     for t in traces:
         if not (show_all or t.dates or t.triggers):
@@ -1112,7 +1122,7 @@ def explain(file, published, show_all) -> None:
             console.print(
                 Text(
                     f"   EVENT    {event.date.display() if event.date else 'undated'} ({event.date_source}) "
-                    f"{event.sub_type}: {event.summary} [confidence {event.confidence}]",
+                    f"{event.sub_type}: {visible(event.summary)} [confidence {event.confidence}]",
                     style="green",
                 )
             )

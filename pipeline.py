@@ -64,7 +64,9 @@ def article_files(seed_dir: Path) -> list[Path]:
 
 
 def articles_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
+    """The article files of a folder, and whatever else bears their names but a folder (a FIFO, a
+    link to nothing): the reader refuses those by name, never in silence."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and not p.is_dir())
 
 
 def load(seed_dir: Path, db_path: Path, progress: Progress | None = None, drop_others: bool = False) -> LoadReport:
@@ -196,19 +198,24 @@ def rebuild_events(
     no events; the report names it."""
     docs = stored_articles(conn)
     new = {display_path(p) for p in report.added} if report else set()
+    given_up = dict(conn.execute("SELECT id, unextracted FROM documents WHERE unextracted IS NOT NULL").fetchall())
     extracted: list[Event] = []
     load_gazetteer()  # its one-time index build is not any article's time
-    for _, article in docs:
+    for document_id, article in docs:
         if progress:
             progress(f"extracting {Path(article.path).name}")
+        if document_id in given_up:
+            if report is not None:
+                report.warnings.append((article.path, f"stored, but no events: {given_up[document_id]}"))
+            continue
         try:
             with time_bound(seconds_per_article):
                 events, traces = extract(article)
         except OutOfTime:
+            why = f"extraction took over {seconds_per_article:g} s (not tried again)"
+            conn.execute("UPDATE documents SET unextracted = ? WHERE id = ?", (why, document_id))
             if report is not None:
-                report.warnings.append(
-                    (article.path, f"stored, but no events: extraction took over {seconds_per_article:g} s")
-                )
+                report.warnings.append((article.path, f"stored, but no events: {why}"))
             continue
         except Exception as e:  # a bug meeting one text must not cost the others
             if report is not None:

@@ -2,13 +2,15 @@
 
 Rows stream through in batches inside one transaction, so memory does not grow with the file and
 a killed import leaves the database as it was. Bad rows are skipped and reported with their line
-numbers.
+numbers (a field over the CSV reader's limit, an impossible date, coordinate or toll included);
+the other rows load. A file that is not UTF-8 is refused in one line, never stored garbled.
 
 ACLED revises its data every week. A row already imported (same ACLED id) is left alone if its
 version (ACLED's `timestamp`, else a digest of the row) is the one stored, and replaced if not;
 the event keeps its id, so its stars, tags and notes follow it. With `prune`, the stored rows of
 the countries and dates the file covers that the file no longer holds are removed (their
-annotations stay). A dry run does all of it and rolls back.
+annotations stay); a row still in the file that failed validation is not removed, and when a bad
+row's id cannot be read at all nothing is pruned. A dry run does all of it and rolls back.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +51,7 @@ HEADER_ALIASES = {
 REQUIRED = ("event_date", "event_type", "actor1", "location")
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%Y", "%d-%b-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d %b %Y")
 PRECISION = {"1": "day", "2": "week", "3": "month"}
+MAX_FATALITIES = 10_000_000  # more than any event has killed: a bigger figure is junk, not a toll
 # Event types of exports made before ACLED's 2019 revision: (type, sub-type) today.
 OLD_TYPES = {
     "battle-no change of territory": ("Battles", "Armed clash"),
@@ -85,6 +89,7 @@ class ImportReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)  # the ids pruned
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line number, problem)
+    not_pruned: str = ""  # why a prune removed nothing, when a bad row kept it from knowing what the file holds
 
 
 def read_header(reader) -> list[str]:
@@ -114,7 +119,7 @@ def parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"unreadable event_date {text!r}")
+    raise ValueError(f"unreadable event_date {text[:40]!r}")
 
 
 def import_acled(
@@ -128,8 +133,9 @@ def import_acled(
     report = ImportReport()
     conn = connect(db_path, create=True, user=False)
     try:
-        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as f:
-            reader = csv.reader(f)
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
+            # A NUL would end the text for SQLite's functions and the search index: one character for one
+            reader = csv.reader(line.replace("\x00", "\ufffd") for line in f)
             columns = read_header(reader)
             # Index pages of a big import stay in memory: -400000 is 400 MB at most, used as needed.
             conn.execute("PRAGMA cache_size = -400000")
@@ -139,10 +145,10 @@ def import_acled(
             conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
             importer = _Importer(conn, bulk=path.stat().st_size // ROW_BYTES > BULK * _stored(conn), prune=prune)
             batch: list[tuple[int, dict]] = []
-            for row in reader:
-                report.rows += 1
+            for row in _rows(reader, report):
                 if len(row) != len(columns):
                     report.bad_rows.append((reader.line_num, f"{len(row)} fields, the header has {len(columns)}"))
+                    importer.unreadable(dict(zip(columns, row, strict=False)))
                     continue
                 batch.append((reader.line_num, dict(zip(columns, row, strict=True))))
                 if len(batch) >= BATCH:
@@ -156,6 +162,12 @@ def import_acled(
                 conn.rollback()
             else:
                 conn.commit()
+    except UnicodeDecodeError as e:
+        conn.rollback()
+        raise ImportFileError(
+            f"not UTF-8 text (byte 0x{e.object[e.start]:02x} after row {report.rows}): ACLED exports are UTF-8;"
+            " save the file as UTF-8 and import it again. Nothing was imported"
+        ) from None
     except BaseException:
         if conn.in_transaction:
             conn.rollback()
@@ -163,6 +175,23 @@ def import_acled(
     finally:
         conn.close()
     return report
+
+
+def _rows(reader, report: ImportReport):
+    """The reader's rows, counted; a row the CSV reader refuses (a field over its limit, a stray
+    quote) is reported and skipped, and reading goes on after it."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            report.rows += 1
+            report.bad_rows.append((reader.line_num, f"unreadable CSV ({e})"))
+            report.not_pruned = report.not_pruned or f"line {reader.line_num} could not be read"
+            continue
+        report.rows += 1
+        yield row
 
 
 class _Importer:
@@ -176,6 +205,8 @@ class _Importer:
         # id -> version of every stored row; then the ids the file holds, and what it covers
         self.known = dict(conn.execute("SELECT id, revision FROM events WHERE origin = 'acled'").fetchall())
         self.seen: set[str] = set()
+        self.kept: set[str] = set()  # the ids of the file's bad rows: still in the file, never pruned
+        self.unknown_bad_rows = 0  # bad rows whose id cannot be read: a prune cannot know what the file holds
         self.countries: set[str] = set()  # the place ids of the file's countries
         self.first_day, self.last_day = "9999-12-31", "0000-01-01"
         self.next_document = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
@@ -188,6 +219,7 @@ class _Importer:
                 row = self._event(r)
             except ValueError as e:
                 report.bad_rows.append((line, str(e)))
+                self.unreadable(r)
                 continue
             if row["id"] in self.seen:  # twice in one file: the first counts
                 report.unchanged += 1
@@ -266,6 +298,14 @@ class _Importer:
         )
         report.added += len(events) - len(revised)
 
+    def unreadable(self, r: dict) -> None:
+        """A bad row: its event is still in the file, so a prune keeps it (or, without an id, keeps all)."""
+        acled_id = (r.get("event_id_cnty") or r.get("data_id") or "").strip()
+        if acled_id:
+            self.kept.add(f"acled:{acled_id}")
+        else:
+            self.unknown_bad_rows += 1
+
     def _event(self, r: dict) -> dict:
         acled_id = (r.get("event_id_cnty") or r.get("data_id") or "").strip()
         if not acled_id:
@@ -274,11 +314,14 @@ class _Importer:
             raise ValueError("no event_type or location")
         start, end, precision, shown = _when(r["event_date"], r.get("time_precision", "1"))
         fatalities = r.get("fatalities", "").strip()
-        if fatalities and not fatalities.isdigit():
-            raise ValueError(f"fatalities {fatalities!r} is not a number")
-        for column in ("latitude", "longitude"):
-            if r.get(column, "").strip() and _float(r[column]) is None:
-                raise ValueError(f"{column} {r[column]!r} is not a number")
+        if fatalities and not (fatalities.isascii() and fatalities.isdigit()):
+            raise ValueError(f"fatalities {fatalities[:40]!r} is not a number")
+        if fatalities and (len(fatalities) > len(str(MAX_FATALITIES)) or int(fatalities) > MAX_FATALITIES):
+            raise ValueError(f"fatalities {fatalities[:40]} is over {MAX_FATALITIES:,}: not a toll")
+        for column, limit in (("latitude", 90), ("longitude", 180)):
+            if r.get(column, "").strip() and _coordinate(r[column], limit) is None:
+                said = "is not a number" if _float(r[column]) is None else f"is not within -{limit} and {limit}"
+                raise ValueError(f"{column} {r[column][:40]!r} {said}")
         event_type, sub_type = _types(r["event_type"], r.get("sub_event_type", ""))
         who, whom = (_without_period(r.get(column, "")) for column in ("actor1", "actor2"))
         killed = fatalities if fatalities and int(fatalities) > 0 else None
@@ -303,7 +346,10 @@ class _Importer:
         for sql in self.indexes:
             self.conn.execute(sql)
         if self.prune and self.seen:
-            report.removed = self._prune()
+            if self.unknown_bad_rows:
+                report.not_pruned = report.not_pruned or f"{self.unknown_bad_rows} bad rows without a readable id"
+            if not report.not_pruned:
+                report.removed = self._prune()
         self.conn.execute(
             "INSERT INTO events_fts (rowid, summary, quotes)"
             " SELECT seq, summary, quotes FROM event_text WHERE seq >= ?",
@@ -319,7 +365,7 @@ class _Importer:
             " (SELECT event_seq FROM event_places WHERE place_id IN (SELECT value FROM json_each(?)))",
             (self.first_day, self.last_day, json.dumps(sorted(self.countries))),
         )
-        gone = sorted(r[0] for r in covered if r[0] not in self.seen)
+        gone = sorted(r[0] for r in covered if r[0] not in self.seen and r[0] not in self.kept)
         if gone:
             remove_events(self.conn, _SEQS_OF_IDS, (json.dumps(gone),), all_time=False)
         return gone
@@ -330,8 +376,8 @@ class _Importer:
             r.get("country", ""),
             r.get("admin1", ""),
             r["location"].strip(),
-            _float(r.get("latitude")),
-            _float(r.get("longitude")),
+            _coordinate(r.get("latitude"), 90),
+            _coordinate(r.get("longitude"), 180),
         )
 
 
@@ -345,10 +391,15 @@ def _when(event_date: str, time_precision: str) -> tuple[str, str, str, str]:
     """A row's (first day, last day, precision, date as shown): its day, or the week or month
     ACLED gives it ("2019-W05", "2019-03")."""
     day = parse_date(event_date)
+    if day > date.today():  # ACLED records what happened
+        raise ValueError(f"event_date {day.isoformat()} is in the future")
     precision = PRECISION.get(time_precision.strip(), "day")
-    interval = {"day": None, "week": week_of(day), "month": month(day.year, day.month)}[precision]
-    if interval is None:
+    if precision == "day":
         return day.isoformat(), day.isoformat(), precision, day.isoformat()
+    try:
+        interval = week_of(day) if precision == "week" else month(day.year, day.month)
+    except OverflowError:  # the week of 0001-01-01 began before the calendar
+        raise ValueError(f"event_date {day.isoformat()}: its {precision} falls outside the calendar") from None
     return interval.start.isoformat(), interval.end.isoformat(), precision, interval.display()
 
 
@@ -386,6 +437,13 @@ def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
     return [sql for _, sql in indexes]
+
+
+def _coordinate(value, limit: float) -> float | None:
+    """A latitude (limit 90) or longitude (180) as a number; None if it is none, or not finite
+    ("inf", "nan"), or out of range: it would put the event nowhere, and JSON cannot hold it."""
+    number = _float(value)
+    return number if number is not None and math.isfinite(number) and -limit <= number <= limit else None
 
 
 def _float(value) -> float | None:

@@ -65,17 +65,28 @@ class Trees:
             town = self._town(division, location, lat, lon)
             if town is None:
                 in_division = division.kind == "admin1"
-                town_id = f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}"
+                town_id = self._own_town_id(
+                    f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}", lat, lon
+                )
                 own = Place(
                     town_id, location, division.country, division.name if in_division else None, lat, lon, 0, "town"
                 )
-                self._write_place(own, division.id, aliases=[])
+                if town_id not in self.place_up:  # its first row's point: a later row's never moves it
+                    self._write_place(own, division.id, aliases=[])
                 town = own
             else:
                 self.place(town)
             self._alias("place", town.id, location)
             self._named_places[key] = town.id
         return self._named_places[key]
+
+    def _own_town_id(self, named: str, lat: float | None, lon: float | None) -> str:
+        """The id of a place the gazetteer lacks: its name's, unless a place of that name already
+        stands more than NEAR_KM from this point (a namesake village): then its name's and its point's."""
+        row = self.conn.execute("SELECT lat, lon FROM places WHERE id = ?", (named,)).fetchone()
+        if row is None or row[0] is None or row[1] is None or lat is None or lon is None:
+            return named
+        return named if distance_km(lat, lon, row[0], row[1]) <= NEAR_KM else f"{named}@{lat:.4f},{lon:.4f}"
 
     def _division(self, country: str, admin1: str) -> Place:
         nation = self._country(country)

@@ -251,7 +251,8 @@ def no_events_hint(conn, kind: str, name: str) -> str | None:
 def _named(conn, kind: str, name: str) -> list[str]:
     rows = conn.execute(f"SELECT DISTINCT {kind}_id FROM {kind}_aliases WHERE key = ?", (alias_key(name),)).fetchall()
     if not rows:
-        rows = conn.execute(f"SELECT id FROM {kind}s WHERE name LIKE ?", (f"%{name}%",)).fetchall()
+        literal = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")  # a name, never a pattern
+        rows = conn.execute(f"SELECT id FROM {kind}s WHERE name LIKE ? ESCAPE '\\'", (f"%{literal}%",)).fetchall()
     return sorted(r[0] for r in rows)
 
 
@@ -348,7 +349,7 @@ def make_filter(
         types=tuple(types),
         since=parse_date_bound(since, end=False) if since else None,
         until=parse_date_bound(until, end=True) if until else None,
-        search=search or None,
+        search=(search or "").strip() or None,
         starred=starred,
         around=around_event(conn, around, AROUND_DAYS if days is None else days) if around else None,
         disputed=disputed,
@@ -374,11 +375,15 @@ def around_event(conn, event_id: str, days: int) -> tuple[str, int]:
 _FTS_SYNTAX = re.compile(r'["*():^]|\b(?:AND|OR|NOT|NEAR)\b')
 
 
-def fts_query(text: str) -> str:
-    """Plain words are searched as words (all of them); FTS5 syntax is passed through."""
-    if _FTS_SYNTAX.search(text):
+def fts_query(text: str) -> str | None:
+    """Plain words are searched as words (all of them); FTS5 syntax is passed through, unless a
+    quote is left open ('"'), which FTS5 cannot parse: then the words are searched. None when
+    no word is left to search (' ', '"'): no search at all."""
+    text = text.replace("\x00", " ")  # FTS5 ends a query at a NUL
+    if _FTS_SYNTAX.search(text) and text.count('"') % 2 == 0:
         return text
-    return " ".join('"' + w.replace('"', "") + '"' for w in text.split())
+    words = [w.replace('"', "") for w in text.split()]
+    return " ".join(f'"{w}"' for w in words if w) or None
 
 
 def _where(f: Filter) -> tuple[str, list]:
@@ -407,9 +412,9 @@ def _where(f: Filter) -> tuple[str, list]:
     if f.until:
         clauses.append("e.date_start <= ?")
         params.append(f.until.isoformat())
-    if f.search:
+    if f.search and (words := fts_query(f.search)):
         clauses.append("e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-        params.append(fts_query(f.search))
+        params.append(words)
     if f.starred:
         clauses.append("e.id IN (SELECT event_id FROM annotations WHERE starred = 1)")
     if f.around:
@@ -433,9 +438,9 @@ def _around(event_id: str, days: int) -> tuple[str, list]:
     index over a few days per value, without the events; the event itself is read by
     subqueries, so a filter stays plain data that a saved view can hold."""
     seq = "(SELECT seq FROM events WHERE id = ?)"
-    near = (
-        "date_start BETWEEN date((SELECT date_start FROM events WHERE id = ?), ?)"
-        " AND date((SELECT coalesce(date_end, date_start) FROM events WHERE id = ?), ?)"
+    near = (  # a window past the calendar's ends (--days 3000000) is cut at them: SQLite's date() gives NULL there
+        "date_start BETWEEN coalesce(date((SELECT date_start FROM events WHERE id = ?), ?), '0000-01-01')"
+        " AND coalesce(date((SELECT coalesce(date_end, date_start) FROM events WHERE id = ?), ?), '9999-12-31')"
     )
     places = (
         "SELECT CASE WHEN p.kind <> 'admin1' AND up.kind = 'admin1' THEN up.id ELSE p.id END"
@@ -622,9 +627,9 @@ def first_rows(conn, f: Filter, limit: int) -> TimelineIndex:
 def _common_search(conn, f: Filter, columns: str, limit: int) -> list | None:
     """The first dated rows of a search whose words are common enough that walking the date order
     finds `limit` of them within SEARCH_WALK events; None if not (then collecting the hits is cheaper)."""
-    if not f.search:
+    words = fts_query(f.search) if f.search else None
+    if not words:
         return None
-    words = fts_query(f.search)
     probe = _run(conn, "SELECT rowid FROM events_fts WHERE events_fts MATCH ? LIMIT ?", [words, SEARCH_PROBE], True)
     if len(probe) < SEARCH_PROBE:
         return None  # few hits: collecting them is fast
@@ -830,7 +835,15 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     for row in rows:
         e = events[row.id]
         place_infos = [
-            PlaceInfo(pid, name, country, countries.get(country), name if kind == "admin1" else admin1, lat, lon, kind)
+            PlaceInfo(
+                pid,
+                name,
+                country,
+                countries.get(country),
+                name if kind == "admin1" else admin1,
+                *_point(lat, lon),
+                kind,
+            )
             for _, pid, name, country, admin1, lat, lon, kind in places.get(row.rowid, [])
         ]
         sources = quoted.get(row.id, [])
@@ -900,6 +913,14 @@ def _add_says(conn, row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sour
     for s in sources:
         if s.document_id in by_document:
             s.says, s.wire, s.counted_with = by_document[s.document_id]
+
+
+def _point(lat: float | None, lon: float | None) -> tuple[float | None, float | None]:
+    """A place's point, or none if it is not on the globe (an import before version 11 took "inf"):
+    exports are JSON, which holds no Infinity or NaN."""
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN compares False
+        return None, None
+    return lat, lon
 
 
 def _names(conn, table: str, ids: set[str]) -> dict[str, str]:

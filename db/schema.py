@@ -10,7 +10,7 @@ from pathlib import Path
 
 from db import counts
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 class DatabaseError(RuntimeError):
@@ -89,7 +89,8 @@ CREATE TABLE IF NOT EXISTS documents (
     published TEXT, published_start TEXT, published_end TEXT, precision TEXT, note TEXT,
     text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'article',  -- article | acled
     published_source TEXT,  -- front-matter | dateline | page metadata | command line
-    key TEXT NOT NULL UNIQUE  -- what makes it itself: an article's sha256, a data row's event id
+    key TEXT NOT NULL UNIQUE,  -- what makes it itself: an article's sha256, a data row's event id
+    unextracted TEXT  -- why an article gives no events ("took over 20 s"): it is not extracted again
 );
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,  -- the event's row number, kept by VACUUM: links and the search index use it
@@ -432,6 +433,13 @@ def _v9_to_v10(conn: sqlite3.Connection) -> None:
     counts.add_sets(conn, "SELECT seq FROM events")
 
 
+def _v10_to_v11(conn: sqlite3.Connection) -> None:
+    """Version 11 remembers an article the extractor gave up on (over its time bound), so that no
+    later load or ingest spends that time on it again while holding the write lock."""
+    if "unextracted" not in {c[1] for c in conn.execute("PRAGMA table_info(documents)")}:
+        conn.execute("ALTER TABLE documents ADD COLUMN unextracted TEXT")
+
+
 # from version N to N + 1
 MIGRATIONS = {
     1: _v1_to_v2,
@@ -443,6 +451,7 @@ MIGRATIONS = {
     7: _v7_to_v8,
     8: _v8_to_v9,
     9: _v9_to_v10,
+    10: _v10_to_v11,
 }
 
 

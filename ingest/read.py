@@ -1,8 +1,16 @@
-"""Reading article files: text or Markdown with YAML front-matter, or HTML."""
+"""Reading article files: text or Markdown with YAML front-matter, or HTML.
+
+Whatever a file holds, reading it ends in an Article or an ArticleError of one line: only a
+regular file is read, and at most MAX_BYTES of it (a FIFO or a device is refused before a byte is
+read, so nothing waits on a writer that never comes); a stray NUL is text; the front-matter's
+dates may be YAML timestamps; a date no news article could bear is refused.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import os
+import stat
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -15,6 +23,8 @@ from ingest.text import is_latin_line
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_BYTES = 5_000_000  # a news article is kilobytes; a bigger file is a dump or a mistake
+EARLIEST_YEAR = 1600  # no newspaper is older: an earlier publication date is a slip of the keyboard
+NUL_SHARE = 256  # a NUL in fewer bytes than this of a file's start: binary (or UTF-16); one in more is a stray
 
 
 class ArticleError(ValueError):
@@ -22,17 +32,18 @@ class ArticleError(ValueError):
 
 
 def read_article(path: Path, overrides: dict | None = None) -> Article:
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ArticleError(f"{size / 1e6:.0f} MB is too big for one article (limit {MAX_BYTES / 1e6:.0f} MB): split it")
-    return parse_article(path.read_bytes(), str(path), path.suffix.lower() in (".html", ".htm"), overrides)
+    return parse_article(read_bytes(path), str(path), path.suffix.lower() in (".html", ".htm"), overrides)
 
 
 def parse_article(raw: bytes, origin: str, html: bool, overrides: dict | None = None) -> Article:
     """An article from the bytes of a file or a web page; `origin` is its path or URL."""
-    if b"\x00" in raw[:4096]:
+    start = raw[:4096]
+    if start.count(b"\x00") * NUL_SHARE > len(start):
         raise ArticleError("binary file, not an article")
     text, encoding = _decode(raw)
+    nuls = text.count("\x00")
+    if nuls:  # SQLite's functions and the search index stop at a NUL: one character for one keeps every offset
+        text = text.replace("\x00", "\ufffd")
     if html:
         article = _from_html(text, origin)
     else:
@@ -50,14 +61,53 @@ def parse_article(raw: bytes, origin: str, html: bool, overrides: dict | None = 
         raise ArticleError("empty article: no text below the front-matter")
     if article.published and article.published.start > date.today():
         raise ArticleError(f"published {article.published.display()} is in the future")
+    if article.published and article.published.start.year < EARLIEST_YEAR:
+        raise ArticleError(
+            f"published {article.published.display()} is before {EARLIEST_YEAR}: not a news article's date"
+        )
     if encoding != "utf-8":
         article.warnings.append(f"not UTF-8: read as {encoding}")
+    if nuls:
+        article.warnings.append(f"{nuls} NUL byte{'s' if nuls > 1 else ''} read as \ufffd")
     if not any(is_latin_line(line) for line in article.text.splitlines()):
         script = language_of(article.text) or "another script"
         article.warnings.append(f"written in {script}, not in Latin script: stored, but nothing is extracted from it")
     elif warning := language_warning(article.text):
         article.warnings.append(warning)
     return article
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file, MAX_BYTES at most. Opened without waiting (a FIFO would block
+    until a writer came) and checked on what was opened, not on the name (which may change)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        if os.path.islink(path) and not os.path.exists(path):
+            raise ArticleError("a link to nothing (its target is gone)") from None
+        raise
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise ArticleError(f"not a regular file ({_kind(mode)}): not read")
+        raw = f.read(MAX_BYTES + 1)  # the size a file says is not trusted: it may grow while read
+    if len(raw) > MAX_BYTES:
+        size = max(os.stat(path).st_size, len(raw))
+        raise ArticleError(f"{size / 1e6:.0f} MB is too big for one article (limit {MAX_BYTES / 1e6:.0f} MB): split it")
+    return raw
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -84,7 +134,11 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
         problem = " ".join(str(getattr(e, "problem", None) or e).split())
-        raise ArticleError(f"broken YAML front-matter{where}: {problem}") from None
+        raise ArticleError(f"broken YAML front-matter{where}: {problem[:200]}") from None
+    except RecursionError:
+        raise ArticleError("broken YAML front-matter: nested too deeply") from None
+    except (ValueError, OverflowError) as e:  # a timestamp YAML reads but no calendar holds: 2019-02-30
+        raise ArticleError(f"broken YAML front-matter: {' '.join(str(e).split())[:200]}") from None
     if not isinstance(meta, dict):
         raise ArticleError("front-matter is not a mapping of fields")
     body_start = text.find("\n", end + 1)
@@ -105,13 +159,16 @@ class _FrontMatterLoader(yaml.SafeLoader):
 
 
 def _from_meta(meta: dict, body: str, origin: str) -> Article:
+    given = meta.get("published") or meta.get("date")
+    if isinstance(given, datetime):  # YAML reads "2019-02-03 10:00:00" as a timestamp: its day
+        given = given.date()
     try:
-        published = parse_published(meta.get("published") or meta.get("date"))
+        published = parse_published(given)
     except ValueError as e:
         raise ArticleError(f"published: {e}") from None
     precision = meta.get("precision")
     if published and precision in ("month", "year") and published.precision == "day":
-        published = parse_published(str(meta["published"])[: 7 if precision == "month" else 4])
+        published = parse_published(published.start.isoformat()[: 7 if precision == "month" else 4])
     return Article(
         path=origin,
         text=body,

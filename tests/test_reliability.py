@@ -644,7 +644,7 @@ def test_an_older_user_database_that_cannot_be_written_is_read_as_it_is(shared_f
 
 def run_cli(*args: str, **options) -> subprocess.CompletedProcess:
     """The `timeline` command in a process of its own, its stderr and stdout as text."""
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, **{"cwd": ROOT, **options})
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, **{"cwd": ROOT, "timeout": 120, **options})
 
 
 def said_in_one_line(done: subprocess.CompletedProcess) -> str:
@@ -874,3 +874,419 @@ def test_sigterm_quits_the_app_and_restores_the_terminal(seed_db):
         os.close(master)
     assert seen.rfind(b"\x1b[?1049l") > seen.rfind(b"\x1b[?1049h")  # out of the alternate screen
     assert seen.rfind(b"\x1b[?1000l") > seen.rfind(b"\x1b[?1000h")  # mouse reporting off
+
+
+# ---- issue 29, the input points (2, 6, 7, 8, 10, 11, 12, 13, 14, 15): hostile or careless input ----
+
+ACLED_HEADER = (
+    "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,country,admin1,location,"
+    "latitude,longitude,source,notes,fatalities,timestamp"
+)
+
+
+def acled_row(event_id: str, **fields: str) -> dict:
+    """A plain ACLED row (an armed clash in Hajin), with `fields` replacing its values."""
+    row = {
+        "event_id_cnty": event_id,
+        "event_date": "2019-01-10",
+        "time_precision": "1",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "actor1": "Islamic State (Syria)",
+        "actor2": "Syrian Democratic Forces",
+        "country": "Syria",
+        "admin1": "Deir ez-Zor",
+        "location": "Hajin",
+        "latitude": "34.6917",
+        "longitude": "40.8333",
+        "source": "SOHR",
+        "notes": "Clashes between IS and SDF in Hajin.",
+        "fatalities": "2",
+        "timestamp": "1",
+    }
+    return {**row, **fields}
+
+
+def write_acled(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, ACLED_HEADER.split(","), lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def test_prune_keeps_a_stored_event_whose_row_is_still_in_the_file_but_failed_validation(tmp_path):
+    db = tmp_path / "t.db"
+    rows = [acled_row("SYR1"), acled_row("SYR2", event_date="2019-01-12")]
+    assert run_cli("import", "acled", str(write_acled(tmp_path / "a.csv", rows)), "--db", str(db)).returncode == 0
+    assert run_cli("annotate", "acled:SYR2", "--star", "--db", str(db)).returncode == 0
+    rows[1]["fatalities"] = "n/a"  # the row is still there, only unreadable now
+    done = run_cli("import", "acled", str(write_acled(tmp_path / "b.csv", rows)), "--prune", "--db", str(db))
+    assert done.returncode == 1 and "b.csv:3: fatalities 'n/a' is not a number" in done.stderr
+    assert "0 removed" in done.stderr
+    conn = connect(db)
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == ["acled:SYR2"]
+    # A row whose id cannot be read at all: the prune cannot know what the file holds, and removes nothing.
+    blank = [acled_row("SYR1"), acled_row("", event_date="2019-01-12")]
+    done = run_cli("import", "acled", str(write_acled(tmp_path / "c.csv", blank)), "--prune", "--db", str(db))
+    assert "0 removed" in done.stderr and "nothing pruned" in done.stderr
+    assert queries.event_ids(connect(db), queries.Filter(starred=True)) == ["acled:SYR2"]
+
+
+@pytest.mark.parametrize(
+    "fields, says",
+    [
+        ({"notes": "x" * 10_000_000}, "unreadable CSV (field larger than field limit"),
+        ({"fatalities": "99999999999999999999999"}, "fatalities 99999999999999999999999 is over"),
+        ({"event_date": "9999-12-29", "time_precision": "2"}, "event_date 9999-12-29 is in the future"),
+        ({"latitude": "inf"}, "latitude 'inf' is not within -90 and 90"),
+        ({"longitude": "nan"}, "longitude 'nan' is not within -180 and 180"),
+        ({"latitude": "91"}, "latitude '91' is not within -90 and 90"),
+    ],
+)
+def test_one_hostile_acled_row_is_named_in_one_line_and_the_others_load(tmp_path, fields, says):
+    path = write_acled(tmp_path / "a.csv", [acled_row("SYR1"), acled_row("SYR2", **fields), acled_row("SYR3")])
+    done = run_cli("import", "acled", str(path), "--db", str(tmp_path / "t.db"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert line.startswith(f"error: {path}:3: ") and says in line and len(line) < 200
+    conn = connect(tmp_path / "t.db")
+    assert sorted(queries.event_ids(conn, queries.Filter())) == ["acled:SYR1", "acled:SYR3"]
+
+
+def test_exports_never_hold_infinity_and_rows_sharing_an_acled_made_place_keep_their_points(tmp_path):
+    from db.export import export
+
+    db = tmp_path / "t.db"
+    rows = [
+        acled_row("SYR1", location="Zzyzx Farms", latitude="35.0000", longitude="40.0000"),
+        acled_row("SYR2", location="Zzyzx Farms", latitude="35.0010", longitude="40.0010"),  # the same farms
+        acled_row("SYR3", location="Zzyzx Farms", latitude="36.0000", longitude="39.0000"),  # a namesake, far away
+        acled_row("SYR4", latitude="-inf"),
+    ]
+    import_acled_file = __import__("db.acled", fromlist=["import_acled"]).import_acled
+    report = import_acled_file(write_acled(tmp_path / "a.csv", rows), db)
+    assert [line for line, _ in report.bad_rows] == [5]
+    conn = connect(db)
+    points = {
+        d.event.id: (d.places[0].lat, d.places[0].lon)
+        for d in queries.event_details(conn, ["acled:SYR1", "acled:SYR2", "acled:SYR3"])
+    }
+    assert points == {"acled:SYR1": (35.0, 40.0), "acled:SYR2": (35.0, 40.0), "acled:SYR3": (36.0, 39.0)}
+    conn.execute("UPDATE places SET lat = 9e999 WHERE lat = 36.0")  # as an older import stored "inf"
+    conn.commit()
+    assert queries.event_detail(conn, "acled:SYR3").places[0].lat is None
+    for fmt in ("json", "geojson", "timesketch"):
+        text = export(conn, queries.event_ids(conn, queries.Filter()), fmt, "all").text
+        assert "Infinity" not in text and "NaN" not in text
+
+
+def test_a_latin1_acled_file_is_refused_in_one_line_never_stored_garbled(tmp_path):
+    path = write_acled(tmp_path / "a.csv", [acled_row("SYR1", actor2="Forces Armées"), acled_row("SYR2")], "latin-1")
+    done = run_cli("import", "acled", str(path), "--db", str(tmp_path / "t.db"))
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "not UTF-8" in done.stderr, done.stderr
+    assert queries.count_events(connect(tmp_path / "t.db")) == 0
+
+
+def test_a_nul_in_an_acled_note_keeps_the_quote_and_the_words_after_it_searchable(tmp_path):
+    db = tmp_path / "t.db"
+    write_acled(tmp_path / "a.csv", [acled_row("SYR1", notes="Clashes in Hajin.\x00 Zanzibarite gunmen fled.")])
+    assert run_cli("import", "acled", str(tmp_path / "a.csv"), "--db", str(db)).returncode == 0
+    conn = connect(db)
+    (source,) = queries.event_detail(conn, "acled:SYR1").sources
+    text = conn.execute("SELECT text FROM documents WHERE id = ?", (source.document_id,)).fetchone()[0]
+    start, end = conn.execute('SELECT start, "end" FROM evidence WHERE event_id = ?', ("acled:SYR1",)).fetchone()
+    assert text[start:end] == source.quote and source.quote.endswith("gunmen fled.")
+    assert conn.execute("SELECT length(text) FROM documents WHERE id = ?", (source.document_id,)).fetchone()[0] == len(
+        text
+    )
+    assert queries.event_ids(conn, queries.Filter(search="Zanzibarite")) == ["acled:SYR1"]
+
+
+def test_acled_dates_of_year_1_and_9999_leave_the_chart_a_sensible_period(tmp_path):
+    db = tmp_path / "t.db"
+    rows = [acled_row("SYR1"), acled_row("SYR2", event_date="9999-12-28"), acled_row("SYR3", event_date="0001-01-01")]
+    run_cli("import", "acled", str(write_acled(tmp_path / "a.csv", rows)), "--db", str(db))
+    chart = run_cli("stats", "--db", str(db)).stdout
+    assert "events per" in chart and "9999 years" not in chart and "9999" not in chart.split("events per")[1]
+
+
+def test_an_article_past_the_extraction_bound_is_not_extracted_again_at_each_later_ingest(tmp_path):
+    from pipeline import ingest, rebuild_events
+
+    sentence = "Rebels attacked a checkpoint near Idlib on Monday, killing 12 soldiers, officials said. "
+    slow = write_article(tmp_path, "slow.txt", sentence * 3500, published="2019-03-20")
+    db = tmp_path / "t.db"
+    ingest([slow], db)
+    conn = connect(db, user=False)
+    with conn:  # as a slower machine would: the bound is reached
+        report = pipeline_report()
+        rebuild_events(conn, report=report, seconds_per_article=0.001)  # warm caches make it quick: 1 ms is not enough
+    conn.close()
+    quick = write_article(tmp_path, "quick.txt", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
+    later = ingest([quick], db)  # the bound is 20 s now: an extraction of slow.txt would give events
+    assert any(Path(p).name == "slow.txt" and "not tried again" in w for p, w in later.warnings)
+    quoted = connect(db).execute(
+        "SELECT count(*) FROM evidence v JOIN documents d ON d.id = v.document_id WHERE d.path LIKE '%slow.txt'"
+    )
+    assert quoted.fetchone()[0] == 0 and later.events >= 1
+
+
+def pipeline_report():
+    from pipeline import LoadReport
+
+    return LoadReport()
+
+
+def test_a_yaml_timestamp_is_read_as_the_publication_day(tmp_path):
+    article = write_article(tmp_path, "a.md", "Clashes erupted in Hajin on Monday.\n", published="2019-02-03 10:00:00")
+    explained = run_cli("explain", str(article))
+    assert explained.returncode == 0 and "published: 2019-02-03 (from the front-matter)" in explained.stdout
+    done = run_cli("ingest", str(article), "--db", str(tmp_path / "t.db"))
+    assert done.returncode == 0, done.stderr
+    assert connect(tmp_path / "t.db").execute("SELECT published FROM documents").fetchone()[0] == "2019-02-03"
+
+
+@pytest.mark.parametrize(
+    "head, says",
+    [
+        ("published: 0001-01-01\n", "published 0001-01-01 is before 1600"),
+        ("date: 0001-01-02 00:00:00\n", "published 0001-01-02 is before 1600"),
+        ("published: 2019-02-30\n", "broken YAML front-matter: day is out of range for month"),
+        ("x: " + "[" * 5000 + "\n", "broken YAML front-matter"),
+        ("date: 2019-03-04\nprecision: month\n", None),  # read by its `date`, then cut to its month
+    ],
+    ids=["year 1", "timestamp of year 1", "no such day", "deep nesting", "date and precision"],
+)
+def test_hostile_front_matter_is_one_line_never_a_traceback(tmp_path, head, says):
+    article = tmp_path / "a.md"
+    article.write_text(f"---\n{head}---\nClashes erupted in Hajin on Monday, killing 3.\n")
+    for command in (["explain", str(article)], ["ingest", str(article), "--db", str(tmp_path / "t.db")]):
+        done = run_cli(*command)
+        assert "Traceback" not in done.stderr, done.stderr[-1500:]
+        if says:
+            assert done.returncode == 1 and says in done.stderr and len(done.stderr.splitlines()) <= 2
+        else:
+            assert done.returncode == 0, done.stderr
+
+
+def test_a_nul_byte_anywhere_in_an_article_keeps_the_quote_contract_and_search(tmp_path):
+    filler = "Officials met to discuss the harvest and the price of bread in the markets of the province. " * 60
+    after = "\x00Zanzibarite rebels killed 4 soldiers in Hajin on Monday.\n"
+    body = f"Gunmen at\x00tacked a checkpoint in Hajin on Monday.\n{filler}\n{after}"
+    assert body.index("Zanzibarite") > 4096
+    db = tmp_path / "t.db"
+    done = run_cli("ingest", str(write_article(tmp_path, "nul.md", body, published="2019-03-20")), "--db", str(db))
+    assert done.returncode == 0 and "NUL" in done.stderr, done.stderr
+    conn = connect(db)
+    quoted = conn.execute(
+        'SELECT d.text, v.start, v."end", substr(d.text, v.start + 1, v."end" - v.start) FROM evidence v'
+        " JOIN documents d ON d.id = v.document_id"
+    ).fetchall()
+    assert quoted and all(text[start:end] == quote for text, start, end, quote in quoted)
+    assert queries.event_ids(conn, queries.Filter(search="Zanzibarite"))
+
+
+def test_a_fifo_or_a_device_is_refused_at_once_and_a_folder_names_what_it_skips(tmp_path):
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    explained = run_cli("explain", str(fifo))  # before the fix: waits for a writer for ever (the timeout fails it)
+    ingested = run_cli("ingest", str(fifo), "/dev/zero", "--db", str(tmp_path / "t.db"))
+    for done in (explained, ingested):
+        assert done.returncode == 1 and "not a regular file (a FIFO)" in done.stderr, done.stderr
+    assert "/dev/zero: not a regular file (a device)" in ingested.stderr
+    folder = tmp_path / "articles"
+    write_article(folder, "good.md", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    done = run_cli("ingest", str(folder), "--db", str(tmp_path / "t.db"))
+    assert done.returncode == 1 and "1 added" in done.stderr
+    assert f"{folder / 'pipe.txt'}: not a regular file (a FIFO)" in done.stderr
+    assert f"{folder / 'gone.md'}: a link to nothing" in done.stderr
+
+
+async def test_markup_in_the_apps_notices_is_shown_literally_and_never_runs(seed_db, tmp_path, monkeypatch):
+    from textual.widgets import Input
+    from textual.widgets._toast import Toast
+
+    from db import views
+    from db.acled import import_acled
+
+    monkeypatch.chdir(tmp_path)
+    import_acled(write_acled(tmp_path / "a.csv", [acled_row("SYR1", actor1="Militia [/] Group")]), seed_db)
+    conn = connect(seed_db)
+    views.save_view(conn, "[/]daily", queries.Filter(starred=True))
+    militia = queries.resolve_actor(conn, "Militia [/] Group")
+    (tmp_path / "[").mkdir()
+    app = TimelineApp(seed_db)
+
+    def notices() -> list[str]:
+        return [str(n.message) for n in app._notifications]
+
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:  # notices drawn, as on a terminal
+        await settle(pilot, app)
+        for text in ("[/bold]", "[@click=app.quit]quit[/]"):
+            await pilot.press("slash", *text, "enter")
+            await settle(pilot, app)
+            assert any(f"“{text}”" in n for n in notices())
+        shown = [Toast(n).render().plain for n in app._notifications]  # what a toast draws: words, no action
+        assert any("“[@click=app.quit]quit[/]”" in text for text in shown)
+        for _ in range(2):  # written, then the question whether to overwrite it names it
+            await pilot.press("e")
+            await pilot.pause()
+            app.screen.query_one("#prompt-input", Input).value = "[/]x.md"
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press(*"y", "enter")
+        await settle(pilot, app)
+        assert (tmp_path / "[" / "]x.md").read_text().startswith("#")
+        assert any("[/]x.md" in n for n in notices())
+        await pilot.press("v")  # the saved views: the first is "[/]daily"
+        await settle(pilot, app)
+        await pilot.press("delete", "escape")
+        await settle(pilot, app)
+        assert any("Deleted view “[/]daily”" in n for n in notices())
+        app.session.set_filter(queries.Filter(actors=(militia,)))
+        await settle(pilot, app)
+        await pilot.press("v")
+        await settle(pilot, app)
+        await pilot.press(*"militia", "enter")
+        await settle(pilot, app)
+        assert any("Militia [/] Group" in n for n in notices())
+        assert app.is_running
+    assert [v.name for v in views.saved_views(connect(seed_db))] == ["militia"]
+
+
+def test_terminal_escapes_from_data_never_reach_the_terminal_raw(tmp_path):
+    osc = "\x1b]0;pwned\x07"
+    db = tmp_path / "t.db"
+    rows = [acled_row("SYR1", country=f"Syr{osc}ia", admin1=f"Deir{osc}", actor1=f"Militia{osc}")]
+    rows.append(acled_row("SYR2", fatalities=f"n/a{osc}"))
+    done = run_cli("import", "acled", str(write_acled(tmp_path / f"a{osc}.csv", rows)), "--db", str(db))
+    militia = queries.resolve_actor(connect(db), f"Militia{osc}")
+    outputs = [
+        done,
+        run_cli("stats", "--db", str(db)),
+        run_cli("view", "save", f"v{osc}\nforged line", "--actor", militia, "--db", str(db)),
+        run_cli("view", "list", "--db", str(db)),
+        run_cli("view", "delete", f"v{osc}\nforged line", "--db", str(db)),
+    ]
+    folder = tmp_path / "articles"
+    write_article(folder, f"empty{osc}.md", "", published="2019-01-01")  # an error names it
+    (folder / f"latin{osc}.txt").write_bytes("Clashes in Hajin on Monday, café.\n".encode("cp1252"))  # a warning
+    outputs.append(run_cli("ingest", str(folder), "--db", str(db)))
+    assert "Syr␛]0;pwned␇ia" in outputs[1].stdout and "forged line" in outputs[3].stdout
+    assert "empty␛]0;pwned␇.md" in outputs[-1].stderr and "latin␛]0;pwned␇.txt" in outputs[-1].stderr
+    for out in outputs:
+        for text in (out.stdout, out.stderr):
+            assert "\x1b" not in text and "\x07" not in text, text
+    assert len(outputs[3].stdout.splitlines()) == 1  # a newline in a view's name does not forge a line
+
+
+def test_searches_and_names_are_taken_literally_and_a_huge_window_is_every_day(seed_db):
+    def listed(*args: str) -> list[str]:
+        result = CliRunner().invoke(main, ["list", "--db", str(seed_db), *args])
+        assert result.exit_code == 0, result.stderr
+        return [line.split("\t")[0] for line in result.stdout.splitlines()[1:]]
+
+    everything = listed()
+    assert listed("--search", " ") == everything  # no word: no search, not an fts5 syntax error
+    saved = CliRunner().invoke(main, ["view", "save", "quote", "--search", '"', "--db", str(seed_db)])
+    assert saved.exit_code == 0, saved.stderr
+    assert listed("--view", "quote") == everything
+    assert CliRunner().invoke(main, ["view", "list", "--db", str(seed_db)]).exit_code == 0
+    assert listed("--search", '"Hajin') == listed("--search", "Hajin") != []  # a quote left open: the words
+    for option, pattern in (("--actor", "%"), ("--place", "_"), ("--actor", "Islamic%")):
+        result = CliRunner().invoke(main, ["list", "--db", str(seed_db), option, pattern])
+        assert result.exit_code == 2 and f"no {option[2:]} called {pattern!r}" in result.stderr
+    target = everything[0]
+    assert listed("--around", target, "--days", "3000000") == listed("--around", target, "--days", "300000") != []
+
+
+HOSTILE_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
+    ["", " ", "n/a", "inf", "-nan", "1e999", "99999999999999999999999", "[/]", "\x00", "\x1b]0;x\x07", '"', "%", "_"]
+)
+ACLED_DATES = st.dates().map(str) | st.sampled_from(["0001-01-01", "9999-12-31", "31 December 9999", "2019-02-30", ""])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "event_id_cnty": st.sampled_from(["SYR1", "SYR2", ""]) | HOSTILE_TEXT,
+                "event_date": ACLED_DATES | HOSTILE_TEXT,
+                "time_precision": st.sampled_from(["1", "2", "3", "", "x"]),
+                "actor1": HOSTILE_TEXT,
+                "country": st.sampled_from(["Syria", "Iraq", ""]) | HOSTILE_TEXT,
+                "admin1": HOSTILE_TEXT,
+                "location": st.sampled_from(["Hajin", "Zzyzx"]) | HOSTILE_TEXT,
+                "latitude": st.floats(allow_nan=True, allow_infinity=True).map(str) | HOSTILE_TEXT,
+                "longitude": st.floats(allow_nan=True, allow_infinity=True).map(str) | HOSTILE_TEXT,
+                "notes": HOSTILE_TEXT,
+                "fatalities": st.integers(min_value=-1, max_value=10**25).map(str) | HOSTILE_TEXT,
+            }
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_no_acled_row_makes_a_traceback(rows):
+    """Any row is imported or reported in one line; the store stays whole and searchable."""
+    import tempfile
+
+    from db.acled import import_acled
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "t.db"
+        report = import_acled(
+            write_acled(Path(folder) / "a.csv", [acled_row("OK1")] + [acled_row("X", **r) for r in rows]),
+            db,
+            prune=True,
+        )
+        assert report.rows == len(rows) + 1 and all("\n" not in problem for _, problem in report.bad_rows)
+        conn = connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        for d in queries.event_details(conn, queries.event_ids(conn, queries.Filter())):
+            assert all(p.lat is None or -90 <= p.lat <= 90 for p in d.places)
+        conn.close()
+
+
+FRONT_MATTER_VALUES = (
+    HOSTILE_TEXT
+    | st.dates().map(str)
+    | st.datetimes().map(lambda d: d.isoformat(sep=" "))
+    | st.integers().map(str)
+    | st.sampled_from(["[1, 2]", "{a: b}", "2019-02-30", "0001-01-01 00:00:00", "[[[[[[", "*x", "&a 1", "!!binary x"])
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["published", "date", "title", "publisher", "precision", "url", "author", "note"]),
+        FRONT_MATTER_VALUES,
+        max_size=4,
+    ),
+    st.sampled_from(["", "month", "year", "day"]),
+)
+def test_no_front_matter_makes_a_traceback(meta, precision):
+    """Any front-matter gives an article or one line saying why not; the extractor takes what it gives."""
+    import tempfile
+
+    from ingest.read import ArticleError, read_article
+
+    head = "".join(f"{k}: {v}\n" for k, v in meta.items()) + (f"precision: {precision}\n" if precision else "")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.md"
+        path.write_text(f"---\n{head}---\nClashes erupted in Hajin on Monday, killing 3.\n", encoding="utf-8")
+        try:
+            article = read_article(path)
+        except ArticleError as e:
+            assert "\n" not in str(e)
+            return
+        extract(article)

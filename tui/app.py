@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.collector import REST, Collector
@@ -15,6 +16,7 @@ from tui.explorer import FACETS, Explorer, Navigator, TimePane
 from tui.panes import FacetPane, Histogram
 from tui.screens import ArticleScreen
 from tui.session import Article, Counted, Detail, Done, Hits, Indexed, Opened, Rows, Saved, Searched, Session
+from tui.text import visible
 from tui.timeline_view import TimelineView
 from tui.workers import Answer, Failed
 
@@ -138,6 +140,20 @@ class TimelineApp(App):
         if not self._wanted(answer):
             return
         self.notify(answer.text, severity=answer.severity)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notice of the app and its widgets comes here, and is plain text: notices quote
+        searches, paths, view and actor names (a CSV plants those), whose brackets as markup would
+        crash the app ("[/]daily") or run an action ("[@click=app.quit]")."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
     # ---- the command palette ----------------------------------------------------------------
 

@@ -75,7 +75,7 @@ class Prompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box"):
-            yield Label(self.question)
+            yield Label(self.question, markup=False)  # it may quote a path: brackets are no markup
             yield Input(self.value, id="prompt-input")
             yield Label("", id="prompt-error")
 
@@ -103,7 +103,7 @@ class ExportPrompt(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box"):
-            yield Label(self.question)
+            yield Label(self.question, markup=False)
             yield Select([(FORMAT_NAMES[f], f) for f in FORMATS], value=self.fmt, allow_blank=False, id="export-format")
             yield Label("File (Enter writes it; shift+tab: the format)")
             yield Input(self.stem + SUFFIXES[self.fmt], id="prompt-input")

@@ -9,17 +9,20 @@ from rich.cells import cell_len, set_cell_size
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
 
 
-def visible(text: str) -> str:
+def visible(text: str, one_line: bool = False) -> str:
     """Text safe to print on a terminal, same length: control characters (escape sequences, OSC,
     bells) and bidi overrides become visible symbols, so article text can never drive the
-    terminal or reorder what is shown. Newlines and tabs stay."""
+    terminal or reorder what is shown. Newlines and tabs stay, unless `one_line`: a name, a path
+    or a value inside a line of its own (a message, a tab-separated field) must not split it.
+    The app and the command line print everything that comes from data through this."""
     if text.isprintable():
         return text
-    return "".join(_visible_char(c) for c in text)
+    kept = "" if one_line else "\n\t"
+    return "".join(c if c in kept else _visible_char(c) for c in text)
 
 
 def _visible_char(c: str) -> str:
-    if c in "\n\t" or c.isprintable() or c in _SPACES:
+    if c.isprintable() or (c in _SPACES and c != "\t"):
         return c
     code = ord(c)
     if code < 0x20:
