@@ -198,3 +198,10 @@ def test_what_goes_on_around_the_clock_is_no_event():
 
 def test_a_possible_strike_is_no_event_however_its_doer_is_spelt():
     assert events_of("The proposal on Monday came in a move that could avert possible U.S. military strikes.") == []
+
+
+def test_links_and_comment_strips_run_into_a_sentence_are_cut_off():
+    (event,) = events_of("Rebels shelled Azaz on Monday Community standards Discussion Comment via Facebook.")
+    assert event.evidence[0].text == "Rebels shelled Azaz on Monday"
+    (event,) = events_of("A suicide bomber hit a bus in Damascus on Monday pic.twitter.comhtebsAe1Ps Carol Malouf.")
+    assert event.evidence[0].text == "A suicide bomber hit a bus in Damascus on Monday"
