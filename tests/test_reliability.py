@@ -524,13 +524,14 @@ def test_load_force_never_sets_aside_a_good_store_for_a_damaged_user_database(se
     assert list(seed_db.parent.glob("*.bak-*")) == [] and seed_db.read_bytes() == before
 
 
-def test_the_app_quits_when_its_terminal_goes(seed_db):
-    """A closed window or a killed tmux: the app must not live on, reading a dead terminal."""
+def app_in_a_terminal(db: Path) -> tuple[subprocess.Popen, int, bytes]:
+    """The app in a process of its own on a pseudo-terminal, once it has drawn its title: the
+    process, the terminal's side to read, and what the app wrote so far."""
     import pty
 
     master, terminal = pty.openpty()
     app = subprocess.Popen(
-        [*CLI, "--db", str(seed_db)],
+        [*CLI, "--db", str(db)],
         cwd=ROOT,
         stdin=terminal,
         stdout=terminal,
@@ -539,10 +540,21 @@ def test_the_app_quits_when_its_terminal_goes(seed_db):
         start_new_session=True,
     )
     os.close(terminal)
+    seen = b""
     try:
-        seen = b""
         while b"events" not in seen:  # the app is up and drew its title
             seen += os.read(master, 65536)
+    except BaseException:
+        app.kill()
+        os.close(master)
+        raise
+    return app, master, seen
+
+
+def test_the_app_quits_when_its_terminal_goes(seed_db):
+    """A closed window or a killed tmux: the app must not live on, reading a dead terminal."""
+    app, master, _ = app_in_a_terminal(seed_db)
+    try:
         os.close(master)  # the terminal goes
         assert app.wait(timeout=30) is not None
     finally:
@@ -840,25 +852,11 @@ def test_a_db_in_a_folder_that_does_not_exist_says_so(tmp_path):
 
 
 def test_sigterm_quits_the_app_and_restores_the_terminal(seed_db):
-    import pty
     import select
     import signal
 
-    master, terminal = pty.openpty()
-    app = subprocess.Popen(
-        [*CLI, "--db", str(seed_db)],
-        cwd=ROOT,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env={**os.environ, "TERM": "xterm-256color"},
-        start_new_session=True,
-    )
-    os.close(terminal)
+    app, master, seen = app_in_a_terminal(seed_db)
     try:
-        seen = b""
-        while b"events" not in seen:  # the app is up and drew its title
-            seen += os.read(master, 65536)
         app.send_signal(signal.SIGTERM)
         while select.select([master], [], [], 30)[0]:
             try:
