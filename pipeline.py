@@ -99,8 +99,11 @@ def ingest(
     taken: a slow server never holds up another writer. `feed_dates`: a URL's date in its feed, for
     a page whose metadata gives none."""
     sources = list(sources)
-    urls = [s for s in sources if isinstance(s, str) and is_url(s)]
-    pages = {url: _fetch(url, overrides or {}, (feed_dates or {}).get(url), progress) for url in urls}
+    pages = {
+        url: _fetch(url, overrides or {}, (feed_dates or {}).get(url), progress)
+        for url in map(str, sources)
+        if is_url(url)
+    }
     with writing(db_path) as conn:
         report = _add_documents(conn, sources, overrides or {}, progress, pages)
         report.events = rebuild_events(conn, progress, report) if report.added else count_events(conn)
@@ -142,7 +145,8 @@ def new_feed_items(feed_url: str, db_path: Path) -> tuple[list[FeedItem], int]:
         return items, 0
     with closing(connect(db_path, user=False)) as conn:
         known = stored_sources(conn, [item.link for item in items])
-    return [item for item in items if item.link not in known], len(items) - sum(i.link not in known for i in items)
+    new = [item for item in items if item.link not in known]
+    return new, len(items) - len(new)
 
 
 def _add_documents(
