@@ -930,19 +930,42 @@ def history(event_id, db_path) -> None:
 @main.command()
 @click.option("--orphans", is_flag=True, help="The corrections whose event cannot be found any more.")
 @click.option("--conflicts", is_flag=True, help="The corrected fields whose machine value changed since.")
+@click.option(
+    "--next",
+    "next_",
+    type=click.IntRange(min=1),
+    is_flag=False,
+    flag_value=10,
+    help="The next N (10) unreviewed events, the least confident first, each with its commands.",
+)
 @db_option
-def review(orphans, conflicts, db_path) -> None:
-    """How many events are reviewed; with --orphans or --conflicts, the corrections that need a look."""
+def review(orphans, conflicts, next_, db_path) -> None:
+    """How many events are reviewed; with --orphans or --conflicts, the corrections that need a
+    look; with --next, the review queue."""
     from db import corrections
     from db.queries import events_by_ids
     from tui.text import visible
 
     conn = open_db(db_path)
+    if next_:
+        lines = []
+        for row in corrections.queue(conn, next_):
+            lines.append(
+                f"{row.id}\t{row.date or 'undated'}\t{row.sub_type}\tconfidence {row.confidence:.2f}\t{row.summary}\n"
+                f"  timeline confirm {row.id}  |  timeline reject {row.id}  |  timeline edit {row.id} --FIELD VALUE\n"
+            )
+        write_stdout(visible("".join(lines)))
+        done, total = corrections.progress(conn)
+        click.echo(f"{done:,} of {total:,} reviewed", err=True)
+        return
     if orphans:
+        from db.annotations import orphaned
+
         lines = [
             f"#{c.id}\t{c.created}\t{c.author}\t{c.event_id}\t{corrections.describe(c)}\n"
             for c in corrections.orphans(conn)
         ]
+        lines += [f"annotations\t\t\t{i}\t{_annotation_words(*rest)}\n" for i, *rest in orphaned(conn)]
         write_stdout(visible("".join(lines)))
         return
     if conflicts:
@@ -964,6 +987,45 @@ def review(orphans, conflicts, db_path) -> None:
     left = len(corrections.orphans(conn))
     click.echo(
         f"{done:,} of {total:,} reviewed" + (f"; {left} corrections of events not found (--orphans)" if left else "")
+    )
+
+
+def _annotation_words(starred: bool, tags: tuple[str, ...], note: str | None) -> str:
+    """An event's stars, tags and note in words, for `review --orphans`."""
+    said = (["starred"] if starred else []) + ([f"tags: {', '.join(tags)}"] if tags else [])
+    return "; ".join(said + ([f"note: {note}"] if note else []))
+
+
+@main.command()
+@click.argument("document")
+@db_option
+def remove(document, db_path) -> None:
+    """Remove an article (its file, its path as stored, or the document id its sources list) or
+    an imported row: its evidence goes, and the events it alone supported; other sources' events
+    stay. Stars, notes and corrections of a removed event are kept: `timeline review --orphans`."""
+    from db.annotations import orphaned
+    from db.corrections import orphans
+    from db.schema import DatabaseError
+    from pipeline import remove as remove_document
+    from tui.text import visible
+
+    try:
+        removed = remove_document(Path(document) if Path(document).exists() else document, Path(db_path))
+    except LookupError as e:
+        fail(str(e), USAGE)
+    except DatabaseError as e:
+        fail(str(e))
+    conn = open_db(db_path)
+    gone = set(removed.gone)
+    kept = {c.event_id for c in orphans(conn) if c.event_id in gone} | {i for i, *_ in orphaned(conn) if i in gone}
+    click.echo(
+        visible(
+            f"removed {removed.document}: {len(gone)} event(s) it alone supported gone, {len(removed.kept)} kept"
+            " with their other sources"
+            + "".join(f"; {old} is now {new}" for old, new in removed.kept.items() if new and new != old)
+            + (f"; the stars, notes or corrections of {len(kept)} kept (timeline review --orphans)" if kept else "")
+        ),
+        err=True,
     )
 
 

@@ -21,8 +21,11 @@ from db.load import (
     articles_except,
     clear_article_events,
     display_path,
+    find_document,
     is_stored,
     remove_articles_except,
+    remove_data_row,
+    resting_on,
     stored_articles,
     stored_sources,
     write_events,
@@ -105,6 +108,47 @@ def ingest(
         report = _add_documents(conn, sources, overrides or {}, progress, pages)
         report.events = rebuild_events(conn, progress, report) if report.added else count_events(conn)
     return report
+
+
+@dataclass
+class Removed:
+    document: str  # its path (an ACLED row: its id)
+    gone: list[str]  # the events that rested on it alone: removed
+    kept: dict[str, str | None]  # the events other sources support too: their ids before -> after
+
+
+def remove(given: Path | str, db_path: Path) -> Removed:
+    """Remove a stored document, named by its id, key or path (a file that is not stored by that
+    path is found by its text), in one transaction: its evidence goes, and the events it alone
+    supported; the events of other sources stay, derived again without it. The analyst's stars,
+    notes and corrections are never touched: those of a removed event are listed as orphans.
+    LookupError when no document is found."""
+    with writing(db_path) as conn:
+        found = find_document(conn, str(given))
+        if found is None and Path(given).is_file():
+            found = find_document(conn, read_article(Path(given)).sha256)
+        if found is None:
+            raise LookupError(f"{given}: no such document stored")
+        document_id, kind, path = found
+        alone, others = resting_on(conn, document_id)
+        # An event's id comes from its first source: without it, the id may change. Its other
+        # quotes say which event it is now.
+        quotes = 'SELECT document_id, start, "end" FROM evidence WHERE event_id = ? AND document_id <> ?'
+        before = {e: conn.execute(quotes, (e, document_id)).fetchall() for e in others}
+        if kind == "article":
+            clear_article_events(conn)
+            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            rebuild_events(conn)
+        else:
+            remove_data_row(conn, document_id)
+        after = {
+            e: next((r[0] for q in spans if (r := conn.execute(_AT_QUOTE, q).fetchone())), None)
+            for e, spans in before.items()
+        }
+    return Removed(path, alone, after)
+
+
+_AT_QUOTE = 'SELECT event_id FROM evidence WHERE document_id = ? AND start = ? AND "end" = ?'
 
 
 def _is_url(source: Path | str) -> bool:

@@ -434,6 +434,19 @@ def progress(conn) -> tuple[int, int]:
     return sum(1 for r in reviewed_ids(conn).values() if r.reviewed), count_events(conn)
 
 
+def queue(conn, n: int) -> list[EventRow]:
+    """The next `n` unreviewed events, the least confident first (the doubtful are worth a look
+    first), then in date order: the review queue."""
+    done = {i for i, review in reviewed_ids(conn).items() if review.reviewed}
+    picked: list[str] = []
+    for (event_id,) in conn.execute("SELECT id FROM events ORDER BY confidence, date_start, seq"):
+        if event_id not in done:
+            picked.append(event_id)
+            if len(picked) == n:
+                break
+    return events_by_ids(conn, picked)
+
+
 # ---- applying ---------------------------------------------------------------------------------
 
 

@@ -113,6 +113,42 @@ def remove_articles_except(conn, keep: set[str]) -> None:
     conn.executemany("DELETE FROM documents WHERE key = ?", [(sha,) for sha in stale])
 
 
+def find_document(conn, given: str) -> tuple[int, str, str] | None:
+    """The stored document `given` names: its id (as sources list it), its key (an article's
+    sha256, an ACLED row's id), or its path as stored. (id, kind, path or key)."""
+    row = conn.execute(
+        "SELECT id, kind, coalesce(path, key) FROM documents WHERE key = ? OR path = ? OR path = ?"
+        " OR (? GLOB '[0-9]*' AND id = CAST(? AS INTEGER)) ORDER BY id LIMIT 1",
+        (given, given, display_path(given), given, given),
+    ).fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def resting_on(conn, document_id: int) -> tuple[list[str], list[str]]:
+    """The events with evidence in this document: those resting on it alone, and the others."""
+    alone, others = [], []
+    for event_id, other in conn.execute(
+        "SELECT v.event_id, EXISTS (SELECT 1 FROM evidence w WHERE w.event_id = v.event_id AND w.document_id <> ?)"
+        " FROM evidence v WHERE v.document_id = ? GROUP BY v.event_id ORDER BY v.event_id",
+        (document_id, document_id),
+    ):
+        (others if other else alone).append(event_id)
+    return alone, others
+
+
+def remove_data_row(conn, document_id: int) -> None:
+    """Remove an imported row's events and its document (remove_events deletes a data row's)."""
+    seqs = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT e.seq FROM events e JOIN evidence v ON v.event_id = e.id WHERE v.document_id = ?",
+            (document_id,),
+        )
+    ]  # read first: remove_events deletes the evidence this picks them by before the events
+    remove_events(conn, "SELECT value FROM json_each(?)", (json.dumps(seqs),))
+    conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+
 def display_path(path: str) -> str:
     """Relative to the working directory when inside it: the database stays portable. A URL is
     kept as it is."""

@@ -1,0 +1,109 @@
+"""The analyst's verbs beyond confirm, reject and edit (issue 25.2, 25.5): remove an article, the
+review queue, and each surviving what rebuilds the machine's events. Real SQLite, real files, the
+real CLI."""
+
+from pathlib import Path
+
+from db import queries
+from db.schema import connect
+from pipeline import ingest as ingest_files, load
+from tests.helpers import SEED, write_article
+from tests.test_review import listed, run
+
+
+def evidence_documents(db: Path) -> dict[str, set[int]]:
+    """Each event's documents, from the store's evidence."""
+    found: dict[str, set[int]] = {}
+    for event_id, document_id in connect(db).execute("SELECT event_id, document_id FROM evidence"):
+        found.setdefault(event_id, set()).add(document_id)
+    return found
+
+
+# ---- the review queue ------------------------------------------------------------------------
+
+
+def test_review_next_gives_the_least_confident_unreviewed_events_with_their_commands(seed_db):
+    conn = connect(seed_db)
+    by_confidence = [r[0] for r in conn.execute("SELECT id FROM events ORDER BY confidence, date_start, seq")]
+    total = len(by_confidence)
+    shown = run(seed_db, "review", "--next", "2")
+    ids = [line.split("\t")[0] for line in shown.stdout.splitlines() if not line.startswith(" ")]
+    assert ids == by_confidence[:2]
+    assert f"timeline confirm {ids[0]}" in shown.stdout and f"timeline reject {ids[1]}" in shown.stdout
+    assert f"0 of {total} reviewed" in shown.stderr
+    run(seed_db, "confirm", ids[0])
+    run(seed_db, "edit", ids[1], "--fatalities", "1")
+    moved = run(seed_db, "review", "--next", "1")
+    assert moved.stdout.split("\t")[0] == by_confidence[2], "the reviewed leave the queue"
+    assert f"2 of {total} reviewed" in moved.stderr
+    assert run(seed_db, "review").stdout.strip() == f"2 of {total} reviewed"
+    run(seed_db, "undo", ids[0])
+    assert run(seed_db, "review", "--next", "1").stdout.split("\t")[0] == ids[0], "an undone confirm returns"
+
+
+def test_review_next_when_all_is_reviewed_prints_nothing(tmp_path):
+    db = tmp_path / "t.db"
+    write_article(tmp_path / "seed" / "articles", "a.md", "Gunmen ambushed a convoy near Hajin on Monday.\n")
+    assert load(tmp_path / "seed", db).ok
+    (only,) = queries.event_ids(connect(db), queries.Filter())
+    run(db, "reject", only)
+    assert run(db, "review", "--next").stdout == ""
+
+
+# ---- remove ----------------------------------------------------------------------------------
+
+
+def test_remove_takes_an_articles_evidence_and_the_events_it_alone_supported(seed_db):
+    before = evidence_documents(seed_db)
+    shared = next(e for e, docs in before.items() if len(docs) > 1)
+    document = min(before[shared])
+    alone = sorted(e for e, docs in before.items() if docs == {document})
+    assert alone, "the seed has an article with an event of its own"
+    run(seed_db, "annotate", alone[0], "--star", "--tag", "check")
+    run(seed_db, "edit", alone[0], "--fatalities", "9", "--author", "Dana")
+    removed = run(seed_db, "remove", str(document))
+    assert f"{len(alone)} event(s) it alone supported gone" in removed.stderr
+    assert "corrections of 1 kept (timeline review --orphans)" in removed.stderr
+    after = evidence_documents(seed_db)
+    assert not any(document in docs for docs in after.values()), "its evidence is gone"
+    assert not set(alone) & set(after)
+    said = removed.stderr.split(f"{shared} is now ")  # its id came from the source removed
+    now = said[1][:16] if len(said) > 1 else shared
+    assert after[now] == before[shared] - {document}, "other sources' event stays, with their evidence"
+    assert connect(seed_db).execute("SELECT count(*) FROM documents WHERE id = ?", (document,)).fetchone()[0] == 0
+    orphans = run(seed_db, "review", "--orphans").stdout.splitlines()
+    assert any(f"\t{alone[0]}\tedit fatalities:" in line for line in orphans)
+    assert f"annotations\t\t\t{alone[0]}\tstarred; tags: check" in orphans
+
+
+def test_remove_by_file_then_a_load_and_reingest_bring_the_event_and_its_correction_back(seed_db, tmp_path):
+    article = write_article(
+        tmp_path, "mine.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2018-12-10"
+    )
+    assert ingest_files([article], seed_db).ok
+    (target,) = queries.event_ids(connect(seed_db), queries.Filter(search="ambushed"))
+    run(seed_db, "edit", target, "--fatalities", "4", "--author", "Dana")
+    assert "1 event(s) it alone supported gone" in run(seed_db, "remove", str(article)).stderr
+    assert target not in listed(seed_db)
+    assert load(SEED, seed_db).ok, "nothing from elsewhere left to drop: the load asks nothing"
+    assert ingest_files([article], seed_db).ok
+    assert listed(seed_db)[target]["fatalities"] == "4"
+    assert run(seed_db, "review", "--orphans").stdout == ""
+
+
+def test_remove_an_imported_row(tmp_path):
+    from db.acled import import_acled
+    from tests.test_review import FIXTURES
+
+    db = tmp_path / "t.db"
+    import_acled(FIXTURES / "acled_week.csv", db)
+    assert "acled:SYR100001" in listed(db)
+    assert "1 event(s) it alone supported gone" in run(db, "remove", "acled:SYR100001").stderr
+    assert "acled:SYR100001" not in listed(db)
+
+
+def test_remove_of_what_is_not_stored_is_a_usage_error_and_changes_nothing(seed_db):
+    before = evidence_documents(seed_db)
+    result = run(seed_db, "remove", "no-such-article.md", ok=False)
+    assert result.exit_code == 2 and "no-such-article.md: no such document stored" in result.stderr
+    assert evidence_documents(seed_db) == before
