@@ -905,6 +905,21 @@ def undo(event_id, author, db_path) -> None:
 
 
 @main.command()
+@click.argument("keep")
+@click.argument("others", nargs=-1, required=True)
+@author_option
+@db_option
+def merge(keep, others, author, db_path) -> None:
+    """Make events one: KEEP, with the sources of all; the others are hidden as merged into it.
+    `timeline undo OTHER` takes one out again."""
+    from db.corrections import merge as write
+
+    conn = open_db(db_path)
+    _correct(write, keep, conn, keep, list(others), author)
+    click.echo(f"merged {', '.join(others)} into {keep} (timeline undo ID takes one out again)", err=True)
+
+
+@main.command()
 @click.argument("event_id")
 @db_option
 def history(event_id, db_path) -> None:
@@ -921,7 +936,7 @@ def history(event_id, db_path) -> None:
         _correct(require_event, event_id, conn, event_id)  # an unknown id is a usage error; a known one has none
     lines = []
     for c in found:
-        was = f" (made on {c.event_id})" if c.event_id != event_id else ""
+        was = f" (made on {c.event_id})" if c.event_id != event_id and c.action != "merge" else ""
         undone = " [undone]" if c.undone else ""
         lines.append(visible(f"#{c.id}\t{c.created}\t{c.author}\t{describe(c)}{undone}{was}") + "\n")
     write_stdout("".join(lines))

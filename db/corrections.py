@@ -34,6 +34,7 @@ from db.queries import (
     PlaceInfo,
     QueryError,
     count_events,
+    event_details,
     event_ids,
     events_by_ids,
     list_pages,
@@ -44,14 +45,14 @@ from ingest.dates import parse_published
 
 FIELDS = ("date", "type", "places", "actors", "fatalities", "summary")  # what an edit may change
 ROLES = ("actor1", "actor2", "associated")
-ACTIONS = ("confirm", "reject", "edit", "undo")
+ACTIONS = ("confirm", "reject", "edit", "merge", "undo")
 
 
 @dataclass
 class Correction:
     id: int
     event_id: str  # the event's id when it was corrected
-    action: str  # confirm | reject | edit | undo
+    action: str  # confirm | reject | edit | merge | undo
     field: str | None  # an edit's (and its undo's): one of FIELDS
     machine: Any  # the field's value as the machine gave it then
     analyst: Any  # the analyst's value
@@ -69,10 +70,12 @@ class Review:
     status: str | None = None  # confirmed | rejected | None (edited only, or all undone)
     edits: dict[str, Correction] = field(default_factory=dict)  # field -> the edit in force
     conflicts: list[str] = field(default_factory=list)  # fields the machine changed since they were corrected
+    merged_into: Correction | None = None  # the merge in force that made this event part of another
+    absorbed: list[str] = field(default_factory=list)  # the events merged into this one, by their ids now
 
     @property
     def reviewed(self) -> bool:
-        return self.status is not None or bool(self.edits)
+        return self.status is not None or bool(self.edits) or self.merged_into is not None
 
     @property
     def rejected(self) -> bool:
@@ -137,6 +140,27 @@ def undo(conn, event_id: str, author: str | None = None) -> Correction:
         raise QueryError("no correction to undo")
     row = conn.execute("SELECT undoes FROM user.corrections WHERE id = ?", (cursor.lastrowid,)).fetchone()
     return next(c for c in corrections_of(conn, [event_id]) if c.id == row[0])
+
+
+def merge(conn, keep: str, others: list[str], author: str | None = None) -> None:
+    """Make `others` part of `keep`: one event, the sources of all. Each other event gets a
+    correction naming `keep` and the evidence it rests on (so the merge follows both through a
+    re-extraction); the others are hidden as merged, and `undo` on one takes it out again."""
+    for event_id in (keep, *others):
+        require_event(conn, event_id)
+    if keep in others or len(set(others)) < len(others):
+        raise QueryError("merge: give each event once")
+    into = merged(conn)
+    if keep in into:
+        raise QueryError(f"{keep} is merged into {into[keep]}: merge into that one")
+    key, start, end = _anchor(conn, keep)
+    target = {"into": keep, "key": key, "start": start, "end": end}
+    who = author_name(author)
+    write_user(
+        conn,
+        [(_INSERT, (other, *_anchor(conn, other), "merge", None, None, _json(target), who)) for other in others],
+        "the merge is not saved",
+    )
 
 
 def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], author: str | None) -> None:
@@ -269,9 +293,48 @@ def corrections_of(conn, event_ids: list[str]) -> list[Correction]:
 
 
 def history(conn, event_id: str) -> list[Correction]:
-    """The corrections of an event, or, for an id no event has now, those made on it (an orphan's)."""
+    """The corrections of an event, or, for an id no event has now, those made on it (an orphan's);
+    with the merges of other events into it."""
     found = _resolved(conn, [event_id])
-    return [c for c in found if c.target == event_id or (c.target is None and c.event_id == event_id)]
+    own = [c for c in found if c.target == event_id or (c.target is None and c.event_id == event_id)]
+    merges = _resolved(conn, None, ("merge", "undo"))
+    into = {c.id for c in merges if _merge_target(conn, c) == event_id}
+    mine = {c.id for c in own}
+    theirs = [c for c in merges if c.id not in mine and (c.id in into or c.undoes in into)]
+    return sorted(own + theirs, key=lambda c: c.id)
+
+
+def merged(conn) -> dict[str, str]:
+    """The events merged into another (and not taken back), by their ids now: the event each is
+    part of now (a merge into a merged event goes on to the one that holds it)."""
+    by_event: dict[str, list[Correction]] = {}
+    for c in _resolved(conn, None, ("merge", "undo")):
+        if c.target is not None:
+            by_event.setdefault(c.target, []).append(c)
+    direct = {}
+    for event_id, cs in by_event.items():
+        merge_ = _fold(cs).merged_into
+        if merge_ is not None and (into := _merge_target(conn, merge_)) not in (None, event_id):
+            direct[event_id] = into
+    out = {}
+    for event_id, into in direct.items():
+        seen = {event_id}
+        while into in direct and into not in seen:
+            seen.add(into)
+            into = direct[into]
+        out[event_id] = into
+    return out
+
+
+def _merge_target(conn, c: Correction) -> str | None:
+    """The event a merge correction names, by its id now: its id while it exists, else the event
+    resting on the evidence it rested on."""
+    if c.action != "merge" or not c.analyst:
+        return None
+    into = c.analyst["into"]
+    if conn.execute("SELECT 1 FROM events WHERE id = ?", (into,)).fetchone():
+        return into
+    return _follow(conn, c.analyst["key"], c.analyst["start"], c.analyst["end"])
 
 
 def orphans(conn) -> list[Correction]:
@@ -314,6 +377,8 @@ def _fold(cs: list[Correction]) -> Review:
             review.status = "confirmed" if c.action == "confirm" else "rejected"
         elif c.action == "edit" and c.field:
             review.edits[c.field] = c
+        elif c.action == "merge":
+            review.merged_into = c
     return review
 
 
@@ -396,16 +461,18 @@ def pick(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> P
     """The ids of the events a filter and the analyst's layer pick, in date order. Without a tag
     or a review filter, a limit reads a few rows more than it shows (the rejected are few), not
     every match."""
-    hidden = set() if shown.rejected else rejected_ids(conn)
+    rejected = set() if shown.rejected else rejected_ids(conn)
+    hidden = rejected | set(merged(conn))  # a merged event is shown as part of another
     if shown.tag is None and shown.reviewed is None and limit is not None:
         ids = event_ids(conn, f, limit + len(hidden))
         kept = [i for i in ids if i not in hidden][:limit]
-        left_out = count_events(conn, f, among=sorted(hidden)) if hidden else 0
-        total = len(kept) if len(kept) < limit else count_events(conn, f) - left_out
+        left_out = count_events(conn, f, among=sorted(rejected)) if rejected else 0
+        gone = count_events(conn, f, among=sorted(hidden)) if hidden else 0
+        total = len(kept) if len(kept) < limit else count_events(conn, f) - gone
         return Picked(kept, total, left_out)
     ids = event_ids(conn, f)
     kept = [i for i in ids if i not in hidden]
-    left_out = len(ids) - len(kept)
+    left_out = sum(1 for i in ids if i in rejected)
     if shown.tag is not None:
         with_tag = tagged(conn, shown.tag)
         kept = [i for i in kept if i in with_tag]
@@ -418,7 +485,7 @@ def pick(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> P
 def pages(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> Iterator[list[EventRow]]:
     """The rows `pick` gives, a page at a time: the store's own walk (`list_pages`: the first page
     at once, memory flat) when the layer hides nothing, as with no rejected event."""
-    if shown.tag is None and shown.reviewed is None and (shown.rejected or not rejected_ids(conn)):
+    if shown.tag is None and shown.reviewed is None and (shown.rejected or not rejected_ids(conn)) and not merged(conn):
         yield from list_pages(conn, f, limit)
         return
     ids = pick(conn, f, shown, limit).ids
@@ -457,10 +524,22 @@ def apply(conn, rows: list[EventRow]) -> None:
     if not rows:
         return
     found = reviews(conn, [r.id for r in rows])
+    into = merged(conn)
+    for other, keep in into.items():
+        if any(r.id == keep for r in rows):
+            found.setdefault(keep, Review()).absorbed.append(other)
     for row in rows:
         review = found.get(row.id)
         if review is None:
             continue
+        if review.absorbed:  # one event, the sources of all
+            row.sources += sum(
+                r[0]
+                for r in conn.execute(
+                    "SELECT sources FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(review.absorbed),),
+                )
+            )
         for name, c in review.edits.items():
             if machine_value(row, name) != c.machine:
                 review.conflicts.append(name)
@@ -472,6 +551,10 @@ def apply_details(conn, details: list[EventDetail]) -> None:
     """`apply` for details: the places an analyst gave are read whole (coordinates, country)."""
     apply(conn, [d.event for d in details])
     for d in details:
+        if d.event.review and d.event.review.absorbed:  # every quote of the events merged into it
+            have = {(s.document_id, s.start, s.end) for s in d.sources}
+            for other in event_details(conn, d.event.review.absorbed):
+                d.sources += [s for s in other.sources if (s.document_id, s.start, s.end) not in have]
         edit_ = d.event.review.edits.get("places") if d.event.review else None
         if edit_ is None:
             continue
@@ -510,6 +593,8 @@ def describe(c: Correction) -> str:
         return f"edit {c.field}: {describe_value(c.machine, c.field)} -> {describe_value(c.analyst, c.field)}"
     if c.action == "undo":
         return f"undo #{c.undoes}" + (f" (edit {c.field})" if c.field else "")
+    if c.action == "merge":
+        return f"merge {c.event_id} into {c.analyst['into']}" if c.analyst else "merge"
     return c.action
 
 

@@ -182,21 +182,23 @@ def test_corrections_survive_a_load_and_a_reingest(seed_db, tmp_path):
     assert rows[a]["fatalities"] == "99" and b not in rows
 
 
-def _as_an_older_extractor_left_them(db: Path, shorter_by: int) -> str:
-    """Rewrite the store's rows as an older extractor would have left them: another id (its ids
-    did not hold the sub-type), and with `shorter_by`, a quote ending that many characters
-    sooner. The event's new id."""
+def as_an_older_extractor_left_them(db: Path, shorter_by: int = 0) -> dict[str, str]:
+    """Rewrite the store's rows as an older extractor would have left them: other ids (its ids
+    did not hold the sub-type), and with `shorter_by`, quotes ending that many characters sooner.
+    Each event's id now -> its older id."""
     conn = sqlite3.connect(db)  # the store's own rows, beneath our layers, as a file on disk holds them
     conn.execute("PRAGMA foreign_keys = OFF")
-    ((now, key, start, end),) = conn.execute(
-        'SELECT v.event_id, d.key, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
+    first = conn.execute(
+        'SELECT v.event_id, d.key, v.start, v."end" - ? FROM evidence v JOIN documents d ON d.id = v.document_id'
+        " WHERE v.id IN (SELECT min(id) FROM evidence GROUP BY event_id)",
+        (shorter_by,),
     ).fetchall()
-    end -= shorter_by
-    older = hashlib.sha256(f"{key}:{start}:{end}".encode()).hexdigest()[:16]
+    older = {now: hashlib.sha256(f"{key}:{start}:{end}".encode()).hexdigest()[:16] for now, key, start, end in first}
     with conn:
-        conn.execute("UPDATE events SET id = ? WHERE id = ?", (older, now))
-        conn.execute('UPDATE evidence SET event_id = ?, "end" = ? WHERE event_id = ?', (older, end, now))
-        conn.execute("UPDATE event_sources SET event_id = ? WHERE event_id = ?", (older, now))
+        conn.execute('UPDATE evidence SET "end" = "end" - ?', (shorter_by,))
+        for now, old in older.items():
+            for table, column in (("events", "id"), ("evidence", "event_id"), ("event_sources", "event_id")):
+                conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (old, now))
     conn.close()
     return older
 
@@ -209,7 +211,7 @@ def test_a_correction_follows_its_evidence_when_a_reextraction_changes_the_event
     )
     db = tmp_path / "t.db"
     assert load(seed, db).ok
-    old = _as_an_older_extractor_left_them(db, shorter_by)
+    (old,) = as_an_older_extractor_left_them(db, shorter_by).values()
     run(db, "edit", old, "--fatalities", "4", "--author", "Dana")
     run(db, "load", str(seed))  # the current extractor, for real: the event gets today's id
     (new,) = first_ids(db, 1)

@@ -2,13 +2,16 @@
 review queue, and each surviving what rebuilds the machine's events. Real SQLite, real files, the
 real CLI."""
 
+import json
 from pathlib import Path
+
+import pytest
 
 from db import queries
 from db.schema import connect
 from pipeline import ingest as ingest_files, load
 from tests.helpers import SEED, write_article
-from tests.test_review import listed, run
+from tests.test_review import as_an_older_extractor_left_them, listed, run
 
 
 def evidence_documents(db: Path) -> dict[str, set[int]]:
@@ -107,3 +110,73 @@ def test_remove_of_what_is_not_stored_is_a_usage_error_and_changes_nothing(seed_
     result = run(seed_db, "remove", "no-such-article.md", ok=False)
     assert result.exit_code == 2 and "no-such-article.md: no such document stored" in result.stderr
     assert evidence_documents(seed_db) == before
+
+
+# ---- merge -----------------------------------------------------------------------------------
+
+TWO_INCIDENTS = (
+    "Gunmen ambushed a convoy near Hajin on Monday.\n\nA suicide bomber killed five people in Raqqa on Tuesday.\n"
+)
+
+
+@pytest.fixture
+def two_events(tmp_path) -> tuple[Path, Path, list[str]]:
+    """A store of one article telling two incidents: the seed folder, the store, the two ids."""
+    seed = tmp_path / "seed"
+    write_article(seed / "articles", "two.md", TWO_INCIDENTS, published="2018-12-10")
+    db = tmp_path / "t.db"
+    assert load(seed, db).ok
+    ids = queries.event_ids(connect(db), queries.Filter())
+    assert len(ids) == 2
+    return seed, db, ids
+
+
+def quotes(db: Path) -> dict[str, list[str]]:
+    """Each exported event's quotes, by id."""
+    return {
+        e["id"]: [s["quote"] for s in e["sources"]] for e in json.loads(run(db, "export", "--format", "json").stdout)
+    }
+
+
+def test_merge_shows_one_event_with_every_quote_and_undo_takes_it_apart(two_events):
+    _, db, (a, b) = two_events
+    machine = quotes(db)
+    run(db, "merge", a, b, "--author", "Dana")
+    assert quotes(db) == {a: machine[a] + machine[b]}, "one event, the sources of all"
+    rows = listed(db)
+    assert list(rows) == [a] and rows[a]["sources"] == "2"
+    assert "rejected events left out" not in run(db, "export", "--format", "json").stderr, "merged, not rejected"
+    for event_id in (a, b):
+        (line,) = run(db, "history", event_id).stdout.splitlines()
+        assert line.endswith(f"\tDana\tmerge {b} into {a}")
+    run(db, "undo", b)
+    assert quotes(db) == machine
+    assert run(db, "history", a).stdout.splitlines()[0].endswith("[undone]")
+
+
+def test_merge_asked_wrongly_is_a_usage_error_and_stores_nothing(two_events):
+    _, db, (a, b) = two_events
+    for args, says in (([a, a], "give each event once"), ([a, "nope"], "no event 'nope'")):
+        result = run(db, "merge", *args, ok=False)
+        assert result.exit_code == 2 and says in result.stderr
+    run(db, "merge", a, b)
+    result = run(db, "merge", b, a, ok=False)
+    assert result.exit_code == 2 and f"{b} is merged into {a}" in result.stderr
+    assert connect(db).execute("SELECT count(*) FROM corrections").fetchone()[0] == 1
+
+
+def test_a_merge_survives_a_load_a_reingest_and_a_reextraction_that_changes_both_ids(two_events, tmp_path):
+    seed, db, (a, b) = two_events
+    run(db, "merge", a, b)
+    merged = quotes(db)
+    assert load(seed, db).ok and quotes(db) == merged
+    other = write_article(tmp_path, "other.md", "Clashes erupted in Hajin on Friday.\n", published="2018-12-14")
+    assert ingest_files([other], db).ok
+    assert quotes(db)[a] == merged[a] and b not in quotes(db)
+    assert load(seed, db, drop_others=True).ok
+    older = as_an_older_extractor_left_them(db)
+    run(db, "undo", older[b])  # take the merge apart while the ids are the older extractor's
+    run(db, "merge", older[a], older[b])  # and make it again on them
+    run(db, "load", str(seed))  # the current extractor, for real: both events get today's ids back
+    assert quotes(db) == merged
+    assert run(db, "review", "--orphans").stdout == ""
