@@ -1015,7 +1015,7 @@ def _annotation_words(starred: bool, tags: tuple[str, ...], note: str | None) ->
 @click.argument("document")
 @db_option
 def remove(document, db_path) -> None:
-    """Remove an article (its file, its path as stored, or the document id its sources list) or
+    """Remove an article (its file, its path as stored, or the document id a JSON export gives its source) or
     an imported row: its evidence goes, and the events it alone supported; other sources' events
     stay. Stars, notes and corrections of a removed event are kept: `timeline review --orphans`."""
     from db.annotations import orphaned
