@@ -338,8 +338,15 @@ def _merge_target(conn, c: Correction) -> str | None:
 
 
 def orphans(conn) -> list[Correction]:
-    """The corrections whose event cannot be found: by its id, nor by the evidence it rested on."""
-    return [c for c in _resolved(conn, None) if c.target is None]
+    """The corrections whose event cannot be found: by its id, nor by the evidence it rested on;
+    and the merges in force into an event that cannot be found (the event merged is shown again)."""
+    found = _resolved(conn, None)
+    undone = {c.undoes for c in found if c.action == "undo"}
+    return [
+        c
+        for c in found
+        if c.target is None or (c.action == "merge" and c.id not in undone and _merge_target(conn, c) is None)
+    ]
 
 
 def reviews(conn, event_ids: list[str]) -> dict[str, Review]:

@@ -180,3 +180,19 @@ def test_a_merge_survives_a_load_a_reingest_and_a_reextraction_that_changes_both
     run(db, "load", str(seed))  # the current extractor, for real: both events get today's ids back
     assert quotes(db) == merged
     assert run(db, "review", "--orphans").stdout == ""
+
+
+def test_a_merge_into_an_event_removed_is_listed_as_an_orphan_and_the_other_shown_again(tmp_path):
+    seed = tmp_path / "seed"
+    write_article(seed / "articles", "a.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2018-12-10")
+    other = write_article(tmp_path, "b.md", "A suicide bomber killed five people in Raqqa.\n", published="2018-12-11")
+    db = tmp_path / "t.db"
+    assert load(seed, db).ok and ingest_files([other], db).ok
+    (keep,) = queries.event_ids(connect(db), queries.Filter(search="ambushed"))
+    (merged,) = queries.event_ids(connect(db), queries.Filter(search="bomber"))
+    run(db, "merge", keep, merged)
+    assert list(listed(db)) == [keep]
+    run(db, "remove", str(seed / "articles" / "a.md"))
+    assert list(listed(db)) == [merged], "nothing hides it now"
+    (line,) = run(db, "review", "--orphans").stdout.splitlines()
+    assert line.endswith(f"\t{merged}\tmerge {merged} into {keep}")
