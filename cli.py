@@ -980,7 +980,9 @@ def review(orphans, conflicts, next_, db_path) -> None:
             f"#{c.id}\t{c.created}\t{c.author}\t{c.event_id}\t{corrections.describe(c)}\n"
             for c in corrections.orphans(conn)
         ]
-        lines += [f"annotations\t\t\t{i}\t{_annotation_words(*rest)}\n" for i, *rest in orphaned(conn)]
+        lines += [
+            f"annotations\t\t\t{i}\t{_annotation_words(star, tags, note)}\n" for i, star, tags, note in orphaned(conn)
+        ]
         write_stdout(visible("".join(lines)))
         return
     if conflicts:

@@ -126,7 +126,8 @@ def find_document(conn, given: str) -> tuple[int, str, str] | None:
 
 def resting_on(conn, document_id: int) -> tuple[list[str], list[str]]:
     """The events with evidence in this document: those resting on it alone, and the others."""
-    alone, others = [], []
+    alone: list[str] = []
+    others: list[str] = []
     for event_id, other in conn.execute(
         "SELECT v.event_id, EXISTS (SELECT 1 FROM evidence w WHERE w.event_id = v.event_id AND w.document_id <> ?)"
         " FROM evidence v WHERE v.document_id = ? GROUP BY v.event_id ORDER BY v.event_id",
