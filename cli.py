@@ -901,7 +901,69 @@ def undo(event_id, author, db_path) -> None:
 
     conn = open_db(db_path)
     undone = _correct(write, event_id, conn, event_id, author)
+    if undone.action == "add":  # the store's copy goes too
+        from pipeline import sync_added
+
+        sync_added(Path(db_path))
     click.echo(f"undid #{undone.id} on {event_id}: {describe(undone)}", err=True)
+
+
+@main.command()
+@click.option("--date", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD: the form is the precision.")
+@click.option("--type", "type_", required=True, help="An ACLED type or sub-type (a sub-type says its type).")
+@click.option("--sub-type", help="An ACLED sub-type.")
+@click.option("--place", "places", multiple=True, required=True, help="Where it happened, first (repeatable).")
+@click.option("--actor1", multiple=True, required=True, help="The actor(s) who acted (repeatable).")
+@click.option("--actor2", multiple=True, help="The actor(s) acted on (repeatable).")
+@click.option("--associated", multiple=True, help="Associated actor(s) (repeatable).")
+@click.option("--fatalities", type=int, help="The toll.")
+@click.option("--summary", help="The event's summary (default: its sub-type and place).")
+@click.option("--document", help="The stored document it is told in: its id, path or key; with --quote.")
+@click.option("--quote", help="The exact words of the document that tell it.")
+@click.option("--citation", help="A free citation, for a source not stored.")
+@author_option
+@db_option
+def add(
+    date,
+    type_,
+    sub_type,
+    places,
+    actor1,
+    actor2,
+    associated,
+    fatalities,
+    summary,
+    document,
+    quote,
+    citation,
+    author,
+    db_path,
+):
+    """Add an event the machine missed, with its source: a stored document and a quote found in
+    it, or a free citation. It is a correction: `timeline undo ID` takes it back, a load keeps it."""
+    from db.corrections import add as write
+    from db.schema import DatabaseError
+    from pipeline import sync_added
+
+    if document is not None and quote is None:
+        fail("add: --document needs --quote, the exact words that tell the event", USAGE)
+    conn = open_db(db_path)
+    changes = {
+        "date": date,
+        "type": type_,
+        "sub_type": sub_type,
+        "places": list(places),
+        "actors": {"actor1": list(actor1), "actor2": list(actor2), "associated": list(associated)},
+        "fatalities": fatalities,
+        "summary": summary,
+    }
+    event_id = _correct(write, "add", conn, changes, document, quote, citation, author)
+    try:
+        sync_added(Path(db_path))
+    except DatabaseError as e:
+        fail(f"{e} (the event is kept in the user database: the next load writes it)")
+    click.echo(event_id)
+    click.echo(f"added {event_id} (timeline undo {event_id} takes it back)", err=True)
 
 
 @main.command()

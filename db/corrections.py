@@ -20,6 +20,7 @@ command line and the app's workers alike. Every write is one statement (db/annot
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from ingest.dates import parse_published
 
 FIELDS = ("date", "type", "places", "actors", "fatalities", "summary")  # what an edit may change
 ROLES = ("actor1", "actor2", "associated")
-ACTIONS = ("confirm", "reject", "edit", "merge", "undo")
+ACTIONS = ("confirm", "reject", "edit", "merge", "add", "undo")
 
 
 @dataclass
@@ -161,6 +162,81 @@ def merge(conn, keep: str, others: list[str], author: str | None = None) -> None
         [(_INSERT, (other, *_anchor(conn, other), "merge", None, None, _json(target), who)) for other in others],
         "the merge is not saved",
     )
+
+
+def add(
+    conn,
+    changes: dict[str, Any],
+    document: str | None = None,
+    quote: str | None = None,
+    citation: str | None = None,
+    author: str | None = None,
+) -> str:
+    """Record an event the machine missed, with its source: a stored document and a quote found
+    in it (its offsets kept: the document's text[start:end] is the quote), or a free citation.
+    `changes` as for `edit`; date, type, a place and an actor1 are needed. Its id. The store's
+    copy is written by pipeline.sync_added, from these corrections: a load keeps it."""
+    from db.load import find_document
+
+    for needed, given in (("--date", changes.get("date")), ("--type", changes.get("type"))):
+        if not given:
+            raise QueryError(f"{needed} is needed")
+    if not changes.get("places") or not (changes.get("actors") or {}).get("actor1"):
+        raise QueryError("--place and --actor1 are needed")
+    if (citation is None) == (document is None):
+        raise QueryError("give its source, --document ID --quote WORDS or --citation TEXT")
+    if citation is not None:
+        if not citation.strip():
+            raise QueryError("--citation cannot be empty")
+        key = "citation:" + hashlib.sha256(citation.encode("utf-8")).hexdigest()[:16]
+        start, end = 0, len(citation)
+    else:
+        found = find_document(conn, str(document))
+        if found is None:
+            raise QueryError(f"{document}: no such document stored")
+        key, text = conn.execute("SELECT key, text FROM documents WHERE id = ?", (found[0],)).fetchone()
+        start = text.find(quote) if quote else -1
+        if start < 0:
+            raise QueryError(f"the quote is not in document {document}, word for word (--quote)")
+        end = start + len(quote or "")
+    blank = EventRow(0, "", None, None, None, None, "", "", "", None, 1.0, 1, 1, False)
+    values = _analyst_values(conn, blank, changes)
+    actors = [
+        [resolve_actor(conn, name), role] for role in ROLES for name in (changes.get("actors") or {}).get(role) or []
+    ]
+    kind = values["type"]
+    event_id = hashlib.sha256(f"analyst:{key}:{start}:{end}:{kind['sub_type']}".encode()).hexdigest()[:16]
+    if any(a["id"] == event_id for a in added(conn)):
+        raise QueryError(f"{event_id} is added already, from this source and of this type")
+    event = {
+        "date": values["date"],
+        "type": kind,
+        "places": values["places"],
+        "actors": actors,
+        "fatalities": values.get("fatalities"),
+        "summary": values.get("summary") or f"{kind['sub_type']} in {values['places'][0]['name']}",
+        "citation": citation,
+    }
+    write_user(
+        conn,
+        [(_INSERT, (event_id, key, start, end, "add", None, None, _json(event), author_name(author)))],
+        "the event is not saved",
+    )
+    return event_id
+
+
+def added(conn) -> list[dict]:
+    """The events the analyst added and did not take back, each with its id and its source's key
+    and offsets, in the order added."""
+    if not user_table(conn, "corrections"):
+        return []
+    return [
+        {**json.loads(r[4]), "id": r[0], "key": r[1], "start": r[2], "end": r[3]}
+        for r in conn.execute(
+            "SELECT event_id, document_key, start, \"end\", analyst FROM user.corrections c WHERE action = 'add'"
+            " AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id) ORDER BY id"
+        )
+    ]
 
 
 def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], author: str | None) -> None:
@@ -342,10 +418,12 @@ def orphans(conn) -> list[Correction]:
     and the merges in force into an event that cannot be found (the event merged is shown again)."""
     found = _resolved(conn, None)
     undone = {c.undoes for c in found if c.action == "undo"}
+    taken_back = {c.event_id for c in found if c.action == "add" and c.id in undone}  # gone, as asked
     return [
         c
         for c in found
-        if c.target is None or (c.action == "merge" and c.id not in undone and _merge_target(conn, c) is None)
+        if (c.target is None and c.event_id not in taken_back)
+        or (c.action == "merge" and c.id not in undone and _merge_target(conn, c) is None)
     ]
 
 
@@ -427,7 +505,11 @@ def _resolved(conn, event_ids: list[str] | None, actions: tuple[str, ...] = ACTI
             r["created"],
             r["undoes"],
             r["id"] in undone,
-            _follow(conn, r["document_key"], r["start"], r["end"]) if r["event_id"] in gone else r["event_id"],
+            r["event_id"]
+            if r["event_id"] not in gone
+            else None
+            if r["action"] == "add"
+            else _follow(conn, r["document_key"], r["start"], r["end"]),  # an added event is its own
         )
         for r in rows
     ]
@@ -600,6 +682,8 @@ def describe(c: Correction) -> str:
         return f"edit {c.field}: {describe_value(c.machine, c.field)} -> {describe_value(c.analyst, c.field)}"
     if c.action == "undo":
         return f"undo #{c.undoes}" + (f" (edit {c.field})" if c.field else "")
+    if c.action == "add":
+        return f"add: {c.analyst['summary']}" if c.analyst else "add"
     if c.action == "merge":
         return f"merge {c.event_id} into {c.analyst['into']}" if c.analyst else "merge"
     return c.action

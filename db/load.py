@@ -150,6 +150,83 @@ def remove_data_row(conn, document_id: int) -> None:
     conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
 
+ADDED = "SELECT seq FROM events WHERE origin = 'analyst'"  # the events an analyst added (db/corrections.py)
+
+
+def write_added(conn, added: list[dict]) -> None:
+    """Replace the events the analyst added with `added` (corrections.added gives them): each
+    rests on its source's quote, or on a document of kind 'citation' holding the free citation.
+    One whose document is not stored is left out (its correction is then an orphan)."""
+    remove_events(conn, ADDED)
+    conn.execute("DELETE FROM documents WHERE kind = 'citation' AND id NOT IN (SELECT document_id FROM evidence)")
+    for a in added:
+        if a["citation"] is not None:
+            conn.execute(
+                "INSERT OR IGNORE INTO documents (path, key, text, kind) VALUES (?, ?, ?, 'citation')",
+                (a["citation"], a["key"], a["citation"]),
+            )
+        found = conn.execute("SELECT id FROM documents WHERE key = ?", (a["key"],)).fetchone()
+        if found is None:
+            continue
+        when, kind = a["date"] or {}, a["type"]
+        seq = conn.execute(
+            "INSERT INTO events (id, date_start, date_end, precision, date, date_source, type, sub_type, summary,"
+            " fatalities, fatalities_low, fatalities_high, confidence, origin)"
+            " VALUES (?, ?, ?, ?, ?, 'analyst', ?, ?, ?, ?, ?, ?, 1.0, 'analyst')",
+            (
+                a["id"],
+                when.get("start"),
+                when.get("end"),
+                when.get("precision"),
+                when.get("date"),
+                kind["type"],
+                kind["sub_type"],
+                a["summary"],
+                a["fatalities"],
+                a["fatalities"],
+                a["fatalities"],
+            ),
+        ).lastrowid
+        start = when.get("start")
+        places = [p["id"] for p in a["places"]]
+        links = dict.fromkeys(places, 1) | {p: 0 for p in _ancestors(conn, "places", places) if p not in places}
+        conn.executemany(
+            "INSERT INTO event_places (event_seq, place_id, date_start, direct, position) VALUES (?, ?, ?, ?, ?)",
+            [(seq, p, start, direct, i) for i, (p, direct) in enumerate(links.items())],
+        )
+        roles: dict[str, str] = {}
+        for actor, role in a["actors"]:
+            roles.setdefault(actor, role)  # the first role an actor has
+        groups = {g: roles[actor] for actor in roles for g in _ancestors(conn, "actors", [actor]) if g not in roles}
+        conn.executemany(
+            "INSERT INTO event_actors (event_seq, actor_id, role, date_start, direct) VALUES (?, ?, ?, ?, ?)",
+            [(seq, actor, role, start, 1) for actor, role in roles.items()]
+            + [(seq, g, role, start, 0) for g, role in groups.items()],
+        )
+        conn.execute(
+            'INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)',
+            (a["id"], found[0], a["start"], a["end"]),
+        )
+    conn.execute(
+        "INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text"
+        f" WHERE seq IN ({ADDED})"
+    )
+    counts.add(conn, ADDED)
+
+
+def _ancestors(conn, table: str, ids: list[str]) -> list[str]:
+    """The parents of these places or actors, and theirs, nearest first."""
+    return [
+        r[0]
+        for r in conn.execute(
+            f"WITH RECURSIVE up(id, depth) AS (SELECT parent, 1 FROM {table} WHERE id IN"
+            f" (SELECT value FROM json_each(?)) AND parent IS NOT NULL UNION SELECT t.parent, depth + 1 FROM {table} t"
+            " JOIN up ON t.id = up.id WHERE t.parent IS NOT NULL) SELECT id FROM up GROUP BY id ORDER BY min(depth)",
+            (json.dumps(ids),),
+        )
+    ]
+
+
 def display_path(path: str) -> str:
     """Relative to the working directory when inside it: the database stays portable. A URL is
     kept as it is."""

@@ -196,3 +196,76 @@ def test_a_merge_into_an_event_removed_is_listed_as_an_orphan_and_the_other_show
     assert list(listed(db)) == [merged], "nothing hides it now"
     (line,) = run(db, "review", "--orphans").stdout.splitlines()
     assert line.endswith(f"\t{merged}\tmerge {merged} into {keep}")
+
+
+# ---- add -------------------------------------------------------------------------------------
+
+ADD = ["add", "--date", "2018-12-09", "--type", "Armed clash", "--place", "Hajin", "--actor1", "Islamic State"]
+
+
+def test_add_an_event_with_a_quote_found_in_a_stored_document(two_events):
+    _, db, machine = two_events
+    document = connect(db).execute("SELECT id FROM documents").fetchone()[0]
+    made = run(
+        db, *ADD, "--fatalities", "2", "--document", str(document), "--quote", "ambushed a convoy", "--author", "Dana"
+    )
+    new = made.stdout.strip()
+    assert new not in machine and set(listed(db)) == {new, *machine}
+    row = listed(db)[new]
+    assert (row["date"], row["sub_type"], row["places"], row["actors"], row["fatalities"]) == (
+        "2018-12-09",
+        "Armed clash",
+        "Hajin",
+        "Islamic State",
+        "2",
+    )
+    (source,) = next(e for e in json.loads(run(db, "export", "--format", "json").stdout) if e["id"] == new)["sources"]
+    text = connect(db).execute("SELECT text FROM documents WHERE id = ?", (document,)).fetchone()[0]
+    assert source["quote"] == "ambushed a convoy" == text[source["start"] : source["end"]], "the quote contract"
+    (line,) = run(db, "history", new).stdout.splitlines()
+    assert line.endswith("\tDana\tadd: Armed clash in Hajin")
+    run(db, "confirm", new)  # an added event takes corrections like any other
+    run(db, "undo", new)
+    run(db, "undo", new)
+    assert new not in listed(db) and run(db, "review", "--orphans").stdout == ""
+
+
+def test_add_an_event_with_a_free_citation(two_events):
+    _, db, _ = two_events
+    new = run(db, *ADD, "--citation", "SOHR by telephone, 10 December 2018").stdout.strip()
+    exported = [e for e in json.loads(run(db, "export", "--format", "json").stdout) if e["id"] == new]
+    assert exported[0]["sources"][0]["quote"] == "SOHR by telephone, 10 December 2018"
+
+
+@pytest.mark.parametrize(
+    "source, says",
+    [
+        (["--document", "1", "--quote", "words not in it"], "the quote is not in document 1"),
+        (["--document", "99", "--quote", "Gunmen"], "99: no such document stored"),
+        ([], "give its source"),
+        (["--document", "1", "--quote", "Gunmen", "--citation", "SOHR"], "give its source"),
+        (["--document", "1"], "--document needs --quote"),
+    ],
+)
+def test_add_asked_wrongly_is_a_usage_error_and_stores_nothing(two_events, source, says):
+    _, db, machine = two_events
+    result = run(db, *ADD, *source, ok=False)
+    assert result.exit_code == 2 and says in result.stderr
+    assert set(listed(db)) == set(machine)
+    assert connect(db).execute("SELECT count(*) FROM corrections").fetchone()[0] == 0
+
+
+def test_an_added_event_survives_a_load_a_reingest_and_a_reextraction_and_goes_with_its_document(two_events, tmp_path):
+    seed, db, _ = two_events
+    new = run(db, *ADD, "--document", "1", "--quote", "ambushed a convoy").stdout.strip()
+    run(db, "edit", new, "--fatalities", "3")
+    assert load(seed, db).ok and listed(db)[new]["fatalities"] == "3"
+    other = write_article(tmp_path, "other.md", "Clashes erupted in Hajin on Friday.\n", published="2018-12-14")
+    assert ingest_files([other], db).ok and listed(db)[new]["fatalities"] == "3"
+    as_an_older_extractor_left_them(db)
+    run(db, "load", str(seed), "--force")
+    assert listed(db)[new]["fatalities"] == "3"
+    run(db, "remove", "1")
+    assert new not in listed(db)
+    orphans = run(db, "review", "--orphans").stdout
+    assert f"\t{new}\tadd: Armed clash in Hajin" in orphans and f"\t{new}\tedit fatalities" in orphans
