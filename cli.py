@@ -901,7 +901,7 @@ def undo(event_id, author, db_path) -> None:
 
     conn = open_db(db_path)
     undone = _correct(write, event_id, conn, event_id, author)
-    if undone.action == "add":  # the store's copy goes too
+    if undone.action in ("add", "split"):  # the store's copy goes too
         from pipeline import sync_added
 
         sync_added(Path(db_path))
@@ -967,6 +967,34 @@ def add(
 
 
 @main.command()
+@click.argument("event_id")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    required=True,
+    help="DOCUMENT_ID (its every quote) or DOCUMENT_ID:QUOTE_START, as a JSON export lists them (repeatable).",
+)
+@author_option
+@db_option
+def split(event_id, sources, author, db_path) -> None:
+    """Make sources of an event an event of their own, with the machine's values for them; the
+    event keeps the others. `timeline undo EVENT_ID` takes the split back."""
+    from db.corrections import split as write
+    from db.schema import DatabaseError
+    from pipeline import sync_added
+
+    conn = open_db(db_path)
+    new = _correct(write, event_id, conn, event_id, list(sources), author)
+    try:
+        sync_added(Path(db_path))
+    except DatabaseError as e:
+        fail(f"{e} (the split is kept in the user database: the next load writes it)")
+    click.echo(new)
+    click.echo(f"split {new} from {event_id} (timeline undo {event_id} takes it back)", err=True)
+
+
+@main.command()
 @click.argument("keep")
 @click.argument("others", nargs=-1, required=True)
 @author_option
@@ -998,7 +1026,7 @@ def history(event_id, db_path) -> None:
         _correct(require_event, event_id, conn, event_id)  # an unknown id is a usage error; a known one has none
     lines = []
     for c in found:
-        was = f" (made on {c.event_id})" if c.event_id != event_id and c.action != "merge" else ""
+        was = f" (made on {c.event_id})" if c.event_id != event_id and c.action not in ("merge", "split") else ""
         undone = " [undone]" if c.undone else ""
         lines.append(visible(f"#{c.id}\t{c.created}\t{c.author}\t{describe(c)}{undone}{was}") + "\n")
     write_stdout("".join(lines))

@@ -46,7 +46,7 @@ from ingest.dates import parse_published
 
 FIELDS = ("date", "type", "places", "actors", "fatalities", "summary")  # what an edit may change
 ROLES = ("actor1", "actor2", "associated")
-ACTIONS = ("confirm", "reject", "edit", "merge", "add", "undo")
+ACTIONS = ("confirm", "reject", "edit", "merge", "add", "split", "undo")
 
 
 @dataclass
@@ -73,6 +73,7 @@ class Review:
     conflicts: list[str] = field(default_factory=list)  # fields the machine changed since they were corrected
     merged_into: Correction | None = None  # the merge in force that made this event part of another
     absorbed: list[str] = field(default_factory=list)  # the events merged into this one, by their ids now
+    splits: list[Correction] = field(default_factory=list)  # the splits in force: sources made an event of their own
 
     @property
     def reviewed(self) -> bool:
@@ -226,17 +227,70 @@ def add(
 
 
 def added(conn) -> list[dict]:
-    """The events the analyst added and did not take back, each with its id and its source's key
-    and offsets, in the order added."""
+    """The events the analyst added or split off and did not take back, in the order made: each
+    with its id and its sources' spans ([document key, start, end])."""
     if not user_table(conn, "corrections"):
         return []
-    return [
-        {**json.loads(r[4]), "id": r[0], "key": r[1], "start": r[2], "end": r[3]}
-        for r in conn.execute(
-            "SELECT event_id, document_key, start, \"end\", analyst FROM user.corrections c WHERE action = 'add'"
-            " AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id) ORDER BY id"
-        )
-    ]
+    out = []
+    for event_id, action, key, start, end, analyst in conn.execute(
+        'SELECT event_id, action, document_key, start, "end", analyst FROM user.corrections c WHERE action IN'
+        " ('add', 'split') AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id) ORDER BY id"
+    ):
+        event = json.loads(analyst)
+        if action == "add":
+            event |= {"id": event_id, "spans": [[key, start, end]]}
+        out.append(event)
+    return out
+
+
+def split(conn, event_id: str, sources: list[str], author: str | None = None) -> str:
+    """Make sources of an event an event of their own, with the machine's values for them (what
+    the first of them said). A source is DOCUMENT_ID (its every quote) or DOCUMENT_ID:QUOTE_START.
+    The new event's id; the event keeps the others."""
+    require_event(conn, event_id)
+    rows = conn.execute(
+        'SELECT v.document_id, d.key, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
+        " WHERE v.event_id = ? ORDER BY v.id",
+        (event_id,),
+    ).fetchall()
+    chosen = []
+    for given in sources:
+        document, _, start = given.partition(":")
+        picked = [r for r in rows if str(r[0]) == document and (not start or str(r[2]) == start)]
+        if not picked:
+            theirs = ", ".join(f"{r[0]}:{r[2]}" for r in rows)
+            raise QueryError(f"{given} is not a source of {event_id} (its sources: {theirs})")
+        chosen += [r for r in picked if r not in chosen]
+    if len(chosen) == len(rows):
+        raise QueryError("leave the event at least one source (--source names those to take out)")
+    said = conn.execute(
+        "SELECT * FROM event_sources WHERE event_id = ? AND document_id = ?", (event_id, chosen[0][0])
+    ).fetchone()
+    if said is None:
+        raise QueryError(f"{event_id}: the store does not say what each source told (load it again)")
+    place_ids = json.loads(said["places"])
+    names = dict(conn.execute(f"SELECT id, name FROM places WHERE id IN ({','.join('?' * len(place_ids))})", place_ids))
+    places = [{"id": p, "name": names.get(p, p)} for p in place_ids]
+    spans = [[r[1], r[2], r[3]] for r in chosen]
+    new = hashlib.sha256(("split:" + ";".join(f"{k}:{a}:{b}" for k, a, b in spans)).encode()).hexdigest()[:16]
+    event = {
+        "id": new,
+        "spans": spans,
+        "date": {
+            "date": said["date"],
+            "start": said["date_start"],
+            "end": said["date_end"],
+            "precision": said["precision"],
+        },
+        "type": {"type": said["type"], "sub_type": said["sub_type"]},
+        "places": places,
+        "actors": json.loads(said["actors"]),
+        "fatalities": said["fatalities"],
+        "summary": f"{said['sub_type']} in {places[0]['name']}" if places else said["sub_type"],
+        "citation": None,
+    }
+    _record(conn, event_id, [("split", None, None, event)], author)
+    return new
 
 
 def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], author: str | None) -> None:
@@ -373,8 +427,12 @@ def history(conn, event_id: str) -> list[Correction]:
     with the merges of other events into it."""
     found = _resolved(conn, [event_id])
     own = [c for c in found if c.target == event_id or (c.target is None and c.event_id == event_id)]
-    merges = _resolved(conn, None, ("merge", "undo"))
-    into = {c.id for c in merges if _merge_target(conn, c) == event_id}
+    merges = _resolved(conn, None, ("merge", "split", "undo"))
+    into = {
+        c.id
+        for c in merges
+        if _merge_target(conn, c) == event_id or (c.action == "split" and (c.analyst or {}).get("id") == event_id)
+    }
     mine = {c.id for c in own}
     theirs = [c for c in merges if c.id not in mine and (c.id in into or c.undoes in into)]
     return sorted(own + theirs, key=lambda c: c.id)
@@ -464,6 +522,8 @@ def _fold(cs: list[Correction]) -> Review:
             review.edits[c.field] = c
         elif c.action == "merge":
             review.merged_into = c
+        elif c.action == "split":
+            review.splits.append(c)
     return review
 
 
@@ -621,6 +681,8 @@ def apply(conn, rows: list[EventRow]) -> None:
         review = found.get(row.id)
         if review is None:
             continue
+        if review.splits:  # the sources split off are another event's now
+            row.sources -= len(_split_off(conn, row.id, review)[1])
         if review.absorbed:  # one event, the sources of all
             row.sources += sum(
                 r[0]
@@ -640,6 +702,9 @@ def apply_details(conn, details: list[EventDetail]) -> None:
     """`apply` for details: the places an analyst gave are read whole (coordinates, country)."""
     apply(conn, [d.event for d in details])
     for d in details:
+        if d.event.review and d.event.review.splits:
+            spans, _ = _split_off(conn, d.event.id, d.event.review)
+            d.sources = [s for s in d.sources if (s.document_id, s.start, s.end) not in spans]
         if d.event.review and d.event.review.absorbed:  # every quote of the events merged into it
             have = {(s.document_id, s.start, s.end) for s in d.sources}
             for other in event_details(conn, d.event.review.absorbed):
@@ -659,6 +724,19 @@ def apply_details(conn, details: list[EventDetail]) -> None:
             for i in ids
             if (r := by_id.get(i))
         ]
+
+
+def _split_off(conn, event_id: str, review: Review) -> tuple[set[tuple[int, int, int]], set[int]]:
+    """The event's quotes split off, as (document id, start, end), and the documents it no longer
+    rests on at all."""
+    keys = {k for c in review.splits for k, _, _ in (c.analyst or {}).get("spans", [])}
+    ids = dict(conn.execute(f"SELECT key, id FROM documents WHERE key IN ({','.join('?' * len(keys))})", list(keys)))
+    spans = {(ids[k], a, b) for c in review.splits for k, a, b in (c.analyst or {}).get("spans", []) if k in ids}
+    kept = {
+        (r[0], r[1], r[2])
+        for r in conn.execute('SELECT document_id, start, "end" FROM evidence WHERE event_id = ?', (event_id,))
+    } - spans
+    return spans, {d for d, _, _ in spans} - {d for d, _, _ in kept}
 
 
 def review_fields(e: EventRow) -> dict[str, Any]:
@@ -684,6 +762,10 @@ def describe(c: Correction) -> str:
         return f"undo #{c.undoes}" + (f" (edit {c.field})" if c.field else "")
     if c.action == "add":
         return f"add: {c.analyst['summary']}" if c.analyst else "add"
+    if c.action == "split":
+        return (
+            f"split {len(c.analyst['spans'])} quote(s) of {c.event_id} into {c.analyst['id']}" if c.analyst else "split"
+        )
     if c.action == "merge":
         return f"merge {c.event_id} into {c.analyst['into']}" if c.analyst else "merge"
     return c.action

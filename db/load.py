@@ -156,23 +156,29 @@ ADDED = "SELECT seq FROM events WHERE origin = 'analyst'"  # the events an analy
 def write_added(conn, added: list[dict]) -> None:
     """Replace the events the analyst added with `added` (corrections.added gives them): each
     rests on its source's quote, or on a document of kind 'citation' holding the free citation.
-    One whose document is not stored is left out (its correction is then an orphan)."""
+    One whose documents are not stored is left out (its correction is then an orphan)."""
     remove_events(conn, ADDED)
     conn.execute("DELETE FROM documents WHERE kind = 'citation' AND id NOT IN (SELECT document_id FROM evidence)")
     for a in added:
         if a["citation"] is not None:
             conn.execute(
                 "INSERT OR IGNORE INTO documents (path, key, text, kind) VALUES (?, ?, ?, 'citation')",
-                (a["citation"], a["key"], a["citation"]),
+                (a["citation"], a["spans"][0][0], a["citation"]),
             )
-        found = conn.execute("SELECT id FROM documents WHERE key = ?", (a["key"],)).fetchone()
-        if found is None:
+        ids = dict(
+            conn.execute(
+                "SELECT key, id FROM documents WHERE key IN (SELECT json_extract(value, '$[0]') FROM json_each(?))",
+                (json.dumps(a["spans"]),),
+            )
+        )
+        quotes = [(a["id"], ids[key], start, end) for key, start, end in a["spans"] if key in ids]
+        if not quotes:
             continue
         when, kind = a["date"] or {}, a["type"]
         seq = conn.execute(
             "INSERT INTO events (id, date_start, date_end, precision, date, date_source, type, sub_type, summary,"
-            " fatalities, fatalities_low, fatalities_high, confidence, origin)"
-            " VALUES (?, ?, ?, ?, ?, 'analyst', ?, ?, ?, ?, ?, ?, 1.0, 'analyst')",
+            " fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin)"
+            " VALUES (?, ?, ?, ?, ?, 'analyst', ?, ?, ?, ?, ?, ?, 1.0, ?, ?, 'analyst')",
             (
                 a["id"],
                 when.get("start"),
@@ -185,6 +191,8 @@ def write_added(conn, added: list[dict]) -> None:
                 a["fatalities"],
                 a["fatalities"],
                 a["fatalities"],
+                len({q[1] for q in quotes}),
+                len({q[1] for q in quotes}),
             ),
         ).lastrowid
         start = when.get("start")
@@ -203,10 +211,7 @@ def write_added(conn, added: list[dict]) -> None:
             [(seq, actor, role, start, 1) for actor, role in roles.items()]
             + [(seq, g, role, start, 0) for g, role in groups.items()],
         )
-        conn.execute(
-            'INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)',
-            (a["id"], found[0], a["start"], a["end"]),
-        )
+        conn.executemany('INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)', quotes)
     conn.execute(
         "INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text"
         f" WHERE seq IN ({ADDED})"

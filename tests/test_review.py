@@ -183,9 +183,9 @@ def test_corrections_survive_a_load_and_a_reingest(seed_db, tmp_path):
 
 
 def as_an_older_extractor_left_them(db: Path, shorter_by: int = 0) -> dict[str, str]:
-    """Rewrite the store's rows as an older extractor would have left them: other ids (its ids
-    did not hold the sub-type), and with `shorter_by`, quotes ending that many characters sooner.
-    Each event's id now -> its older id."""
+    """Rewrite the store's rows as an older extractor would have left them: other ids (made
+    another way: the quote's span, salted), and with `shorter_by`, quotes ending that many
+    characters sooner. Each event's id now -> its older id."""
     conn = sqlite3.connect(db)  # the store's own rows, beneath our layers, as a file on disk holds them
     conn.execute("PRAGMA foreign_keys = OFF")
     first = conn.execute(
@@ -193,7 +193,10 @@ def as_an_older_extractor_left_them(db: Path, shorter_by: int = 0) -> dict[str, 
         " WHERE v.id IN (SELECT min(id) FROM evidence GROUP BY event_id)",
         (shorter_by,),
     ).fetchall()
-    older = {now: hashlib.sha256(f"{key}:{start}:{end}".encode()).hexdigest()[:16] for now, key, start, end in first}
+    older = {
+        now: hashlib.sha256(f"older:{key}:{start}:{end}:{now}".encode()).hexdigest()[:16]
+        for now, key, start, end in first
+    }
     with conn:
         conn.execute('UPDATE evidence SET "end" = "end" - ?', (shorter_by,))
         for now, old in older.items():

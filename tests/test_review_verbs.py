@@ -269,3 +269,88 @@ def test_an_added_event_survives_a_load_a_reingest_and_a_reextraction_and_goes_w
     assert new not in listed(db)
     orphans = run(db, "review", "--orphans").stdout
     assert f"\t{new}\tadd: Armed clash in Hajin" in orphans and f"\t{new}\tedit fatalities" in orphans
+
+
+# ---- split -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_incident_two_reports(tmp_path) -> tuple[Path, Path, str, int]:
+    """Two agencies' reports of one ambush, merged into one event: the seed folder, the store,
+    the event's id, and the second report's document id."""
+    seed = tmp_path / "seed"
+    write_article(
+        seed / "articles",
+        "a.md",
+        "Gunmen ambushed an army convoy near Hajin on Monday, killing three soldiers.\n",
+        published="2018-12-10",
+        publisher="Reuters",
+    )
+    write_article(
+        seed / "articles",
+        "b.md",
+        "Three soldiers were killed on Monday when gunmen ambushed an army convoy near Hajin.\n",
+        published="2018-12-10",
+        publisher="AFP",
+    )
+    db = tmp_path / "t.db"
+    assert load(seed, db).ok
+    ((event, documents),) = evidence_documents(db).items()
+    assert len(documents) == 2
+    return seed, db, event, max(documents)
+
+
+def test_split_makes_the_chosen_sources_an_event_with_the_machines_values_for_them(one_incident_two_reports):
+    _, seed_db, event, document = one_incident_two_reports
+    machine = quotes(seed_db)[event]
+    said = (
+        connect(seed_db)
+        .execute(
+            "SELECT date, sub_type, fatalities FROM event_sources WHERE event_id = ? AND document_id = ?",
+            (event, document),
+        )
+        .fetchone()
+    )
+    new = run(seed_db, "split", event, "--source", str(document), "--author", "Dana").stdout.strip()
+    after = quotes(seed_db)
+    assert after[event] + after[new] == machine and len(after[new]) == 1, "the quotes, shared out"
+    rows = listed(seed_db)
+    assert (rows[new]["date"], rows[new]["sub_type"], rows[new]["fatalities"]) == (
+        said[0],
+        said[1],
+        str(said[2] or ""),
+    )
+    assert rows[event]["sources"] == rows[new]["sources"] == "1"
+    for either in (event, new):
+        (line,) = run(seed_db, "history", either).stdout.splitlines()
+        assert line.endswith(f"\tDana\tsplit 1 quote(s) of {event} into {new}")
+    run(seed_db, "undo", event)
+    assert quotes(seed_db)[event] == machine and new not in listed(seed_db)
+
+
+def test_split_asked_wrongly_is_a_usage_error_and_stores_nothing(one_incident_two_reports):
+    _, seed_db, event, document = one_incident_two_reports
+    for source, says in (("999", "is not a source of"), (f"{document}:1", "is not a source of")):
+        result = run(seed_db, "split", event, "--source", source, ok=False)
+        assert result.exit_code == 2 and says in result.stderr
+    others = [str(d) for d in evidence_documents(seed_db)[event]]
+    result = run(seed_db, "split", event, *[a for d in others for a in ("--source", d)], ok=False)
+    assert result.exit_code == 2 and "leave the event at least one source" in result.stderr
+    assert connect(seed_db).execute("SELECT count(*) FROM corrections").fetchone()[0] == 0
+
+
+def test_a_split_survives_a_load_a_reingest_and_a_reextraction(one_incident_two_reports, tmp_path):
+    seed, seed_db, event, document = one_incident_two_reports
+    new = run(seed_db, "split", event, "--source", str(document)).stdout.strip()
+    split = quotes(seed_db)
+    assert load(seed, seed_db).ok and quotes(seed_db) == split
+    other = write_article(tmp_path, "other.md", "Clashes erupted in Hajin on Friday.\n", published="2018-12-14")
+    assert ingest_files([other], seed_db).ok
+    assert {e: split[e] for e in (event, new)} == {e: quotes(seed_db)[e] for e in (event, new)}
+    older = as_an_older_extractor_left_them(seed_db)
+    run(seed_db, "undo", older[event])  # take the split back while the ids are the older extractor's
+    assert new not in quotes(seed_db)
+    assert run(seed_db, "split", older[event], "--source", str(document)).stdout.strip() == new  # and make it again
+    run(seed_db, "load", str(seed), "--force")  # the current extractor, for real: today's ids come back
+    assert quotes(seed_db)[event] == split[event] and quotes(seed_db)[new] == split[new]
+    assert run(seed_db, "review", "--orphans").stdout == ""
