@@ -135,6 +135,9 @@ def remove(given: Path | str, db_path: Path) -> Removed:
         if found is None:
             raise LookupError(f"{given}: no such document stored")
         document_id, kind, path = found
+        if kind == "citation":  # it lives in the analyst's layer, with the event it cites
+            (event,) = conn.execute("SELECT event_id FROM evidence WHERE document_id = ?", (document_id,)).fetchone()
+            raise LookupError(f"{given}: an analyst's citation: timeline undo {event} takes its event back")
         alone, others = resting_on(conn, document_id)
         # An event's id comes from its first source: without it, the id may change. Its other
         # quotes say which event it is now.

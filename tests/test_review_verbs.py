@@ -354,3 +354,12 @@ def test_a_split_survives_a_load_a_reingest_and_a_reextraction(one_incident_two_
     run(seed_db, "load", str(seed), "--force")  # the current extractor, for real: today's ids come back
     assert quotes(seed_db)[event] == split[event] and quotes(seed_db)[new] == split[new]
     assert run(seed_db, "review", "--orphans").stdout == ""
+
+
+def test_remove_of_a_citation_says_undo_takes_its_event_back(two_events):
+    _, db, _ = two_events
+    new = run(db, *ADD, "--citation", "SOHR by telephone").stdout.strip()
+    (document,) = connect(db).execute("SELECT id FROM documents WHERE kind = 'citation'").fetchone()
+    result = run(db, "remove", str(document), ok=False)
+    assert result.exit_code == 2 and f"timeline undo {new} takes its event back" in result.stderr
+    assert new in listed(db)
