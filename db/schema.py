@@ -99,7 +99,7 @@ CREATE TABLE IF NOT EXISTS events (
     type TEXT NOT NULL, sub_type TEXT NOT NULL, summary TEXT NOT NULL, trigger TEXT,
     fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, fatalities_raw TEXT,
     confidence REAL, sources INTEGER NOT NULL DEFAULT 1, publishers INTEGER NOT NULL DEFAULT 1,
-    origin TEXT NOT NULL DEFAULT 'article',  -- article: extracted, rebuilt on load; acled: imported;
+    origin TEXT NOT NULL DEFAULT 'article',  -- article: extracted, rebuilt on load; acled: imported,
     -- analyst: an event the analyst added or split off (db/corrections.py), written again on load
     revision TEXT,  -- an imported row's version (ACLED's timestamp): a re-import replaces a row that changed
     independent_sources INTEGER NOT NULL DEFAULT 1,  -- sources, a wire dispatch and its copies once
