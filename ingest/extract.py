@@ -377,9 +377,18 @@ _WAR_AFTER = re.compile(
 NEWS_DAYS = 31  # a date further back than this before publication is background, not the report's news
 
 
+# The war reaching a place is a state's origin too: "Aleppo, before it was engulfed by fighting in 2012".
+_WAR_REACHED = re.compile(
+    r"\b(?:engulfed|gripped|swept|consumed|overtaken)\s+(?:by|in)\s+(?:the\s+)?(?:fighting|war|violence|conflict)"
+    r"\b[^.;:]{0,20}$"
+)
+
+
 def _war_origin(folded_text: str, d: DateMention) -> bool:
     """Is a date when the war began ("the conflict which started ... in 2011", "a March 2011 uprising")?"""
     if _WAR_BEGAN.search(folded_text, max(0, d.start - 150), d.start):
+        return True
+    if _WAR_REACHED.search(folded_text, max(0, d.start - 80), d.start):
         return True
     return bool(d.interval and d.interval.precision != "day" and _WAR_AFTER.match(folded_text, d.end))
 

@@ -198,3 +198,28 @@ def test_what_goes_on_around_the_clock_is_no_event():
 
 def test_a_possible_strike_is_no_event_however_its_doer_is_spelt():
     assert events_of("The proposal on Monday came in a move that could avert possible U.S. military strikes.") == []
+
+
+def test_districts_of_damascus_resolve_in_their_spellings():
+    for sentence, district, governorate in [
+        ("The army shelled the Jubar district of the capital on Monday.", "Jobar", "Damascus Governorate"),
+        ("Fierce fighting erupted in the Barzeh neighbourhood on Monday.", "Barzeh", "Damascus Governorate"),
+        ("Rockets hit Zamalka on Monday.", "Zamalka", "Rif Dimashq"),
+    ]:
+        (event,) = events_of(sentence)
+        assert [(p.name, p.admin1) for p in event.places] == [(district, governorate)], sentence
+
+
+def test_the_war_reaching_a_city_is_no_event():
+    assert events_of("Aleppo, before it was engulfed by fighting in 2012, was Syria's largest city.", "2015-07-21") == []
+
+
+def test_a_dateline_in_capitals_before_an_outlet_is_no_scene_wherever_it_stands():
+    # a scraped page runs the headline and the dateline into one line
+    events = events_of("Jets Kill 20 Fighters in Hama WASHINGTON (Sputnik) Syrian jets struck Hama on Monday.")
+    assert events and all("Washington" not in [p.name for p in e.places] for e in events)
+
+
+def test_a_capital_with_its_allies_is_a_government_not_a_scene():
+    (event,) = events_of("Air strikes by Washington and its Arab allies killed 31 civilians in Idlib on Monday.")
+    assert [p.name for p in event.places] == ["Idlib"]
