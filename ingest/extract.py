@@ -619,7 +619,15 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     before = [m for m in actors if m.start < trig[0]]
     after = [m for m in actors if m.start >= trig[1]]
     defends = bool(_defence().fullmatch(text[trig[0] : trig[1]] + " "))  # "the army repelled militants"
-    compound = [m for m in before if can_act(m) and not defends and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])]
+    compound = [
+        m
+        for m in before
+        if can_act(m)
+        and not defends
+        and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])
+        # "government forces backed by Hezbollah seized": the backer ends the phrase, the subject acts
+        and not _backer(text, m)
+    ]
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
@@ -682,6 +690,13 @@ def _holders() -> re.Pattern:
     """Words after which a "by" names who holds, backs or leads something, not who struck."""
     words = load_lexicon("roles")["holders"]
     return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\s+(?:[\w-]+\s+){0,3}by\s+$")
+
+
+def _backer(text: str, m: Mention) -> bool:
+    """Is the actor the one who holds, backs or leads ("forces backed by the Lebanese group Hezbollah")?"""
+    before = fold(text[max(0, m.start - 70) : m.start])
+    by = re.search(r"\bby\s+(?:[\w-]+\s+){0,3}$", before)
+    return by is not None and bool(_holders().search(before[: by.start() + 3]))
 
 
 def _agents_after_by(text: str, actors: list[Mention], trig: tuple[int, int]) -> list[Mention]:

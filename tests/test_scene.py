@@ -211,7 +211,9 @@ def test_districts_of_damascus_resolve_in_their_spellings():
 
 
 def test_the_war_reaching_a_city_is_no_event():
-    assert events_of("Aleppo, before it was engulfed by fighting in 2012, was Syria's largest city.", "2015-07-21") == []
+    assert (
+        events_of("Aleppo, before it was engulfed by fighting in 2012, was Syria's largest city.", "2015-07-21") == []
+    )
 
 
 def test_a_dateline_in_capitals_before_an_outlet_is_no_scene_wherever_it_stands():
