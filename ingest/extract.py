@@ -292,6 +292,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 folded[trig.end : trig.end + 100],  # the object may lie past the next trigger ("attacked and looted")
                 actors,
             )
+            event_type, sub_type = _kind_by_what_was_struck(
+                event_type, sub_type, folded[max(0, trig.start - 60) : trig.end + 60].replace("-", " ")
+            )
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
             confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
@@ -771,6 +774,23 @@ _ARMED_KINDS = {"armed group", "militia", "state forces", "external forces"}
 _GROUP_KINDS = {"armed group", "militia"}
 _WITH_CROWD = re.compile(r"\s*(?:with|against|between)\b")
 _PASSIVE_END = re.compile(r"\b(?:was|were|been)\s+(?:\w+ly\s+|pronounced\s+|found\s+)?$")
+
+
+@cache
+def _struck() -> dict[str, re.Pattern]:
+    return {name: re.compile(pattern) for name, pattern in load_lexicon("triggers")["struck"].items()}
+
+
+def _kind_by_what_was_struck(event_type: str, sub_type: str, around: str) -> tuple[str, str]:
+    """What was struck decides the kind: a helicopter shot down was fought over ("a Russian
+    helicopter was shot down near Saraqeb"), a drone shot down is disrupted weapons use; the
+    enemy's destroyed tanks are the fighting, not property destruction."""
+    shot_down = re.search(r"\b(?:shot down|downed)\b", around)
+    if sub_type == "Disrupted weapons use" and shot_down and _struck()["manned_aircraft"].search(around):
+        return "Battles", "Armed clash"
+    if sub_type == "Looting/property destruction" and _struck()["military_kit"].search(around):
+        return "Battles", "Armed clash"
+    return event_type, sub_type
 
 
 def _kind_by_people(
