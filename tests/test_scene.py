@@ -225,3 +225,17 @@ def test_a_dateline_in_capitals_before_an_outlet_is_no_scene_wherever_it_stands(
 def test_a_capital_with_its_allies_is_a_government_not_a_scene():
     (event,) = events_of("Air strikes by Washington and its Arab allies killed 31 civilians in Idlib on Monday.")
     assert [p.name for p in event.places] == ["Idlib"]
+
+
+def test_a_plot_is_a_plan_not_an_event():
+    assert (
+        events_of(
+            "The United States took action to disrupt the imminent attack plotting against Western interests conducted by "
+            "a network of Al-Qaeda veterans in Syria on Tuesday."
+        )
+        == []
+    )
+    assert (
+        events_of("Militants were plotting attacks against Western targets in Syria, officials said on Tuesday.") == []
+    )
+    assert events_of("Militants attacked Western targets in Syria on Tuesday.") != []
