@@ -230,8 +230,8 @@ def test_a_capital_with_its_allies_is_a_government_not_a_scene():
 def test_a_plot_is_a_plan_not_an_event():
     assert (
         events_of(
-            "The United States took action to disrupt the imminent attack plotting against Western interests conducted by "
-            "a network of Al-Qaeda veterans in Syria on Tuesday."
+            "The United States took action to disrupt the imminent attack plotting against Western interests "
+            "conducted by a network of Al-Qaeda veterans in Syria on Tuesday."
         )
         == []
     )
