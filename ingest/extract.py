@@ -292,6 +292,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 folded[trig.end : trig.end + 100],  # the object may lie past the next trigger ("attacked and looted")
                 actors,
             )
+            event_type, sub_type = _kind_by_what_was_struck(
+                event_type, sub_type, folded[max(0, trig.start - 60) : trig.end + 60].replace("-", " ")
+            )
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
             confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
@@ -377,9 +380,18 @@ _WAR_AFTER = re.compile(
 NEWS_DAYS = 31  # a date further back than this before publication is background, not the report's news
 
 
+# The war reaching a place is a state's origin too: "Aleppo, before it was engulfed by fighting in 2012".
+_WAR_REACHED = re.compile(
+    r"\b(?:engulfed|gripped|swept|consumed|overtaken)\s+(?:by|in)\s+(?:the\s+)?(?:fighting|war|violence|conflict)"
+    r"\b[^.;:]{0,20}$"
+)
+
+
 def _war_origin(folded_text: str, d: DateMention) -> bool:
     """Is a date when the war began ("the conflict which started ... in 2011", "a March 2011 uprising")?"""
     if _WAR_BEGAN.search(folded_text, max(0, d.start - 150), d.start):
+        return True
+    if _WAR_REACHED.search(folded_text, max(0, d.start - 80), d.start):
         return True
     return bool(d.interval and d.interval.precision != "day" and _WAR_AFTER.match(folded_text, d.end))
 
@@ -610,7 +622,15 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     before = [m for m in actors if m.start < trig[0]]
     after = [m for m in actors if m.start >= trig[1]]
     defends = bool(_defence().fullmatch(text[trig[0] : trig[1]] + " "))  # "the army repelled militants"
-    compound = [m for m in before if can_act(m) and not defends and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])]
+    compound = [
+        m
+        for m in before
+        if can_act(m)
+        and not defends
+        and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])
+        # "government forces backed by Hezbollah seized": the backer ends the phrase, the subject acts
+        and not _backer(text, m)
+    ]
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
@@ -673,6 +693,13 @@ def _holders() -> re.Pattern:
     """Words after which a "by" names who holds, backs or leads something, not who struck."""
     words = load_lexicon("roles")["holders"]
     return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\s+(?:[\w-]+\s+){0,3}by\s+$")
+
+
+def _backer(text: str, m: Mention) -> bool:
+    """Is the actor the one who holds, backs or leads ("forces backed by the Lebanese group Hezbollah")?"""
+    before = fold(text[max(0, m.start - 70) : m.start])
+    by = re.search(r"\bby\s+(?:[\w-]+\s+){0,3}$", before)
+    return by is not None and bool(_holders().search(before[: by.start() + 3]))
 
 
 def _agents_after_by(text: str, actors: list[Mention], trig: tuple[int, int]) -> list[Mention]:
@@ -747,6 +774,23 @@ _ARMED_KINDS = {"armed group", "militia", "state forces", "external forces"}
 _GROUP_KINDS = {"armed group", "militia"}
 _WITH_CROWD = re.compile(r"\s*(?:with|against|between)\b")
 _PASSIVE_END = re.compile(r"\b(?:was|were|been)\s+(?:\w+ly\s+|pronounced\s+|found\s+)?$")
+
+
+@cache
+def _struck() -> dict[str, re.Pattern]:
+    return {name: re.compile(pattern) for name, pattern in load_lexicon("triggers")["struck"].items()}
+
+
+def _kind_by_what_was_struck(event_type: str, sub_type: str, around: str) -> tuple[str, str]:
+    """What was struck decides the kind: a helicopter shot down was fought over ("a Russian
+    helicopter was shot down near Saraqeb"), a drone shot down is disrupted weapons use; the
+    enemy's destroyed tanks are the fighting, not property destruction."""
+    shot_down = re.search(r"\b(?:shot down|downed)\b", around)
+    if sub_type == "Disrupted weapons use" and shot_down and _struck()["manned_aircraft"].search(around):
+        return "Battles", "Armed clash"
+    if sub_type == "Looting/property destruction" and _struck()["military_kit"].search(around):
+        return "Battles", "Armed clash"
+    return event_type, sub_type
 
 
 def _kind_by_people(
