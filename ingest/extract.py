@@ -233,6 +233,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     if seg_start <= d.start < seg_end and not _historical(d.interval, article.published)
                 ]
                 date = current[0] if current else date
+            if date is not None and _statement_day(folded_text, date, abs_trig[0]):
+                trace.notes.append(f"{trig.text!r}: {date.expression!r} is when a source spoke, not the incident's day")
+                date = None
             earlier = [
                 d
                 for d in resolved
@@ -462,6 +465,19 @@ def _event_date(mention: DateMention | None, context: tuple[Interval, str] | Non
     if published is not None:
         return published, None, "published"
     return None, None, "none"
+
+
+@cache
+def _spoke() -> re.Pattern:
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["speech_verbs"]))
+    return re.compile(r"\b(?:" + verbs + r"|reports)\s+(?:on\s+|late\s+|early\s+)?$")
+
+
+def _statement_day(folded_text: str, d: DateMention, trig_start: int) -> bool:
+    """ "The toll of a blast reached 112, the Observatory said on Sunday": a day told after the
+    incident's words, right after a verb of speech, is when a source spoke; a statement about an
+    incident is evidence of it at the incident's date, which the article tells elsewhere."""
+    return d.start > trig_start and bool(_spoke().search(folded_text, max(0, d.start - 30), d.start))
 
 
 def _told_day(mention: DateMention, trig: Trigger, told: list[Event]) -> DateMention:

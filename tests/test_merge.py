@@ -104,3 +104,12 @@ def test_a_town_named_like_its_province_may_stand_for_the_province():
         "Five of the dead were killed in the airstrikes on Albu Kamal on Wednesday.\n"
     )
     assert len(events) == 1 and {"Deir ez-Zor", "Albu Kamal"} <= {p.name for p in events[0].places}
+
+
+def test_the_day_a_source_spoke_does_not_date_the_incident_it_speaks_of():
+    (event,) = events_of(
+        "The toll from a car bomb blast in Idlib reached 40 people, the Observatory said on Sunday. "
+        "Rescuers carried away 30 bodies from the site of Saturday's blast in Idlib.\n",
+        published="2017-04-16",
+    )
+    assert event.date.display() == "2017-04-15"
