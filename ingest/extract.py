@@ -20,7 +20,7 @@ from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
 from ingest.lexicon import load_lexicon
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
-from ingest.merge import FAMILIES, merge_within
+from ingest.merge import FAMILIES, WEAK_DATES, merge_within
 from ingest.model import Article, Event, Evidence, event_id, summary_of
 from ingest.places import event_places, home_countries, place_by_focus, spelt_places
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
@@ -208,6 +208,12 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         resolved = [d for d in dates if d.interval]
         if not triggers:
             trace.notes.append("no event trigger")
+            told_when = _when_it_happened(folded_text, resolved, article.published)
+            if told_when is not None and events and events[-1].date_source in WEAK_DATES:
+                # "The incident occurred on April 11.": the day of the incident just told
+                events[-1].date, events[-1].date_expression = told_when.interval, told_when.expression
+                events[-1].date_source = "sentence"
+                trace.notes.append(f"{told_when.expression!r} dates the incident told before it")
         segments = _segments(triggers, resolved, sent)
         for trig, seg_start, seg_end, date in segments:
             abs_trig = (sent.start + trig.start, sent.start + trig.end)
@@ -465,6 +471,25 @@ def _event_date(mention: DateMention | None, context: tuple[Interval, str] | Non
     if published is not None:
         return published, None, "published"
     return None, None, "none"
+
+
+_HAPPENED = re.compile(r"\b(?:occurred|took place|happened|was carried out|were carried out)\s+(?:on\s+)?$")
+
+
+def _when_it_happened(folded_text: str, dates: list[DateMention], published: Interval | None) -> DateMention | None:
+    """The day a sentence without an event of its own gives for one already told ("The incident
+    occurred on April 11", "The killings took place on Wednesday"), if it is the report's news."""
+    return next(
+        (
+            d
+            for d in dates
+            if d.interval is not None
+            and d.interval.precision == "day"
+            and _news(d.interval, published)
+            and _HAPPENED.search(folded_text, max(0, d.start - 25), d.start)
+        ),
+        None,
+    )
 
 
 @cache

@@ -113,3 +113,11 @@ def test_the_day_a_source_spoke_does_not_date_the_incident_it_speaks_of():
         published="2017-04-16",
     )
     assert event.date.display() == "2017-04-15"
+
+
+def test_a_sentence_saying_when_the_incident_took_place_dates_it():
+    (event,) = events_of(
+        "An air strike hit a rebel base in Tabqa, killing 18 fighters. The incident occurred on April 11.\n",
+        published="2017-04-13",
+    )
+    assert event.date.display() == "2017-04-11"
