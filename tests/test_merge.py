@@ -121,3 +121,11 @@ def test_a_sentence_saying_when_the_incident_took_place_dates_it():
         published="2017-04-13",
     )
     assert event.date.display() == "2017-04-11"
+
+
+def test_deaths_told_on_the_day_of_a_shoot_down_are_that_incidents():
+    (event,) = events_of(
+        "A Russian helicopter was shot down over Idlib on Monday. The Monday downing left five Russians killed.\n",
+        published="2016-08-01",
+    )
+    assert event.sub_type == "Disrupted weapons use" and len(event.evidence) == 2
