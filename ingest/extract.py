@@ -320,9 +320,10 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 summary="",
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
-            events.append(event)
-            trace.events.append(event)
-            paragraph_of[event.id] = sent.paragraph
+            for one in _one_per_listed_town(event, text, seg_mentions):
+                events.append(one)
+                trace.events.append(one)
+                paragraph_of[one.id] = sent.paragraph
         points = [
             d
             for d in resolved
@@ -471,6 +472,37 @@ def _event_date(mention: DateMention | None, context: tuple[Interval, str] | Non
     if published is not None:
         return published, None, "published"
     return None, None, "none"
+
+
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:\band\s+)?(?:the\s+)?")
+_AREAS = ("country", "admin1", "region", "unresolved")
+
+
+def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> list[Event]:
+    """ "Airstrikes also targeted the towns of Rastan Talbeesah and Zafarana": strikes on towns named
+    in one list are one incident per town, as two strikes on two towns are two events. The first
+    town keeps the event (and its id and toll); each other town gets an event of its own."""
+    if event.type != "Explosions/Remote violence":
+        return [event]
+    towns = [m for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in _AREAS]
+    runs: list[list[Mention]] = [towns[:1]]
+    for before, m in zip(towns, towns[1:]):
+        if _LIST_GAP.fullmatch(text[before.end : m.start]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    listed = list({m.entity.id: m.entity for m in max(runs, key=len)}.values())
+    if len(listed) < 2 or listed[0].id not in {p.id for p in event.places}:
+        return [event]
+    others = [p for p in event.places if p.id not in {t.id for t in listed}]
+    split = [replace(event, places=[listed[0]] + others)]
+    for town in listed[1:]:
+        one = replace(
+            event, id=event_id(event.id, 0, 0, town.id), places=[town] + others, fatalities=None, evidence=list(event.evidence)
+        )
+        one.actors = list(event.actors)
+        split.append(one)
+    return split
 
 
 _HAPPENED = re.compile(r"\b(?:occurred|took place|happened|was carried out|were carried out)\s+(?:on\s+)?$")

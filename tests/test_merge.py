@@ -129,3 +129,9 @@ def test_deaths_told_on_the_day_of_a_shoot_down_are_that_incidents():
         published="2016-08-01",
     )
     assert event.sub_type == "Disrupted weapons use" and len(event.evidence) == 2
+
+
+def test_strikes_on_towns_named_in_one_list_are_one_event_per_town():
+    events = events_of("Warplanes struck the towns of Saraqib and Binnish on Monday, killing 9 people.\n")
+    assert sorted(e.places[0].name for e in events) == ["Binnish", "Saraqib"]
+    assert [e.fatalities is not None for e in events] == [True, False]  # the toll is told once
