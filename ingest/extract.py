@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from ingest.dates import DateMention, Interval, find_dates
@@ -254,6 +255,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if date is None and earlier and not trig.reference:
                 date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
+            if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
+                trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
+                continue
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
             undated = source not in ("sentence", "context") and not now
@@ -448,6 +452,7 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
     return bool(opened) and "," not in folded_text[opened[-1] : end]
 
 
+_ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 
 
@@ -486,21 +491,19 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
         return [event]
     towns = [m for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in _AREAS]
     runs: list[list[Mention]] = [towns[:1]]
-    for before, m in zip(towns, towns[1:]):
+    for before, m in pairwise(towns):
         if _LIST_GAP.fullmatch(text[before.end : m.start]):
             runs[-1].append(m)
         else:
             runs.append([m])
-    listed = list({m.entity.id: m.entity for m in max(runs, key=len)}.values())
+    listed = [p for p in {m.entity.id: m.entity for m in max(runs, key=len)}.values() if isinstance(p, Place)]
     if len(listed) < 2 or listed[0].id not in {p.id for p in event.places}:
         return [event]
     others = [p for p in event.places if p.id not in {t.id for t in listed}]
-    split = [replace(event, places=[listed[0]] + others)]
+    split = [replace(event, places=[listed[0], *others])]
     for town in listed[1:]:
-        one = replace(
-            event, id=event_id(event.id, 0, 0, town.id), places=[town] + others, fatalities=None, evidence=list(event.evidence)
-        )
-        one.actors = list(event.actors)
+        one = replace(event, id=event_id(event.id, 0, 0, town.id), places=[town, *others], fatalities=None)
+        one.actors, one.evidence = list(event.actors), list(event.evidence)
         split.append(one)
     return split
 

@@ -135,3 +135,12 @@ def test_strikes_on_towns_named_in_one_list_are_one_event_per_town():
     events = events_of("Warplanes struck the towns of Saraqib and Binnish on Monday, killing 9 people.\n")
     assert sorted(e.places[0].name for e in events) == ["Binnish", "Saraqib"]
     assert [e.fatalities is not None for e in events] == [True, False]  # the toll is told once
+
+
+def test_fighting_told_as_going_on_for_a_while_is_no_second_incident():
+    (event,) = events_of(
+        "A suicide bomber killed 29 people at the Atmeh crossing in Idlib on Thursday. "
+        "Rebels have been fighting government forces in Aleppo.\n",
+        published="2016-10-06",
+    )
+    assert event.sub_type == "Suicide bomb"
