@@ -21,7 +21,7 @@ from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
 from ingest.lexicon import load_lexicon
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
-from ingest.merge import FAMILIES, WEAK_DATES, merge_within
+from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, event_id, summary_of
 from ingest.places import event_places, home_countries, place_by_focus, spelt_places
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
@@ -489,7 +489,12 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
     town keeps the event (and its id and toll); each other town gets an event of its own."""
     if event.type != "Explosions/Remote violence":
         return [event]
-    towns = [m for m in mentions if isinstance(m.entity, Place) and m.entity.kind not in _AREAS]
+    # a city named like its province ("Deir Ezzor Aleppo" in a headline) may stand for the province
+    towns = [
+        m
+        for m in mentions
+        if isinstance(m.entity, Place) and m.entity.kind not in _AREAS and not names_its_division(m.entity)
+    ]
     runs: list[list[Mention]] = [towns[:1]]
     for before, m in pairwise(towns):
         if _LIST_GAP.fullmatch(text[before.end : m.start]):

@@ -376,7 +376,7 @@ def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
         return True
     if outer.kind == "country":
         return inner.country == outer.country
-    if namesake and outer.kind in ("city", "capital") and _names_its_division(outer):
+    if namesake and outer.kind in ("city", "capital") and names_its_division(outer):
         # "in Deir ez-Zor", "in Idlib": a town named like its province may stand for the province
         return inner.country == outer.country and inner.admin1 is not None and inner.admin1 == outer.admin1
     if outer.kind in ("admin1", "region"):
@@ -386,7 +386,7 @@ def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
     return False
 
 
-def _names_its_division(town: Place) -> bool:
+def names_its_division(town: Place) -> bool:
     return town.admin1 is not None and fold(town.admin1).startswith(fold(town.name))
 
 
