@@ -540,9 +540,18 @@ def _spoke() -> re.Pattern:
 
 def _statement_day(folded_text: str, d: DateMention, trig_start: int) -> bool:
     """ "The toll of a blast reached 112, the Observatory said on Sunday": a day told after the
-    incident's words, right after a verb of speech, is when a source spoke; a statement about an
-    incident is evidence of it at the incident's date, which the article tells elsewhere."""
-    return d.start > trig_start and bool(_spoke().search(folded_text, max(0, d.start - 30), d.start))
+    incident's words, right after a verb of speech, of a toll that rose, is when a source spoke; a
+    statement about an incident is evidence of it at the incident's date, which the article tells
+    elsewhere. (Without a toll that rose, the day a source reports is the incident's as often as not.)"""
+    return (
+        d.start > trig_start
+        and bool(_spoke().search(folded_text, max(0, d.start - 30), d.start))
+        and bool(_TOLL_ROSE.search(folded_text, max(0, trig_start - 60), d.start))
+    )
+
+
+# a toll told as it stood when a source spoke: the day it was said is not the incident's
+_TOLL_ROSE = re.compile(r"\btoll\b.{0,200}?\b(?:reached|rose|risen|climbed|increased|jumped|stood at)\b")
 
 
 def _told_day(mention: DateMention, trig: Trigger, told: list[Event]) -> DateMention:
