@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from ingest.dates import DateMention, Interval, find_dates
@@ -20,7 +21,7 @@ from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
 from ingest.lexicon import load_lexicon
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
-from ingest.merge import FAMILIES, merge_within
+from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, event_id, summary_of
 from ingest.places import event_places, home_countries, place_by_focus, spelt_places
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
@@ -208,6 +209,12 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         resolved = [d for d in dates if d.interval]
         if not triggers:
             trace.notes.append("no event trigger")
+            told_when = _when_it_happened(folded_text, resolved, article.published)
+            if told_when is not None and events and events[-1].date_source in WEAK_DATES:
+                # "The incident occurred on April 11.": the day of the incident just told
+                events[-1].date, events[-1].date_expression = told_when.interval, told_when.expression
+                events[-1].date_source = "sentence"
+                trace.notes.append(f"{told_when.expression!r} dates the incident told before it")
         segments = _segments(triggers, resolved, sent)
         for trig, seg_start, seg_end, date in segments:
             abs_trig = (sent.start + trig.start, sent.start + trig.end)
@@ -233,6 +240,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     if seg_start <= d.start < seg_end and not _historical(d.interval, article.published)
                 ]
                 date = current[0] if current else date
+            if date is not None and _statement_day(folded_text, date, abs_trig[0]):
+                trace.notes.append(f"{trig.text!r}: {date.expression!r} is when a source spoke, not the incident's day")
+                date = None
             earlier = [
                 d
                 for d in resolved
@@ -245,6 +255,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if date is None and earlier and not trig.reference:
                 date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
+            if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
+                trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
+                continue
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
             undated = source not in ("sentence", "context") and not now
@@ -314,9 +327,10 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 summary="",
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
-            events.append(event)
-            trace.events.append(event)
-            paragraph_of[event.id] = sent.paragraph
+            for one in _one_per_listed_town(event, text, seg_mentions):
+                events.append(one)
+                trace.events.append(one)
+                paragraph_of[one.id] = sent.paragraph
         points = [
             d
             for d in resolved
@@ -450,6 +464,7 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
     return bool(opened) and "," not in folded_text[opened[-1] : end]
 
 
+_ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 
 
@@ -474,6 +489,81 @@ def _event_date(mention: DateMention | None, context: tuple[Interval, str] | Non
     if published is not None:
         return published, None, "published"
     return None, None, "none"
+
+
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:\band\s+)?(?:the\s+)?")
+_AREAS = ("country", "admin1", "region", "unresolved")
+
+
+def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> list[Event]:
+    """ "Airstrikes also targeted the towns of Rastan Talbeesah and Zafarana": strikes on towns named
+    in one list are one incident per town, as two strikes on two towns are two events. The first
+    town keeps the event (and its id and toll); each other town gets an event of its own."""
+    if event.type != "Explosions/Remote violence":
+        return [event]
+    # a city named like its province ("Deir Ezzor Aleppo" in a headline) may stand for the province
+    towns = [
+        m
+        for m in mentions
+        if isinstance(m.entity, Place) and m.entity.kind not in _AREAS and not names_its_division(m.entity)
+    ]
+    runs: list[list[Mention]] = [towns[:1]]
+    for before, m in pairwise(towns):
+        if _LIST_GAP.fullmatch(text[before.end : m.start]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    listed = [p for p in {m.entity.id: m.entity for m in max(runs, key=len)}.values() if isinstance(p, Place)]
+    if len(listed) < 2 or listed[0].id not in {p.id for p in event.places}:
+        return [event]
+    others = [p for p in event.places if p.id not in {t.id for t in listed}]
+    split = [replace(event, places=[listed[0], *others])]
+    for town in listed[1:]:
+        one = replace(event, id=event_id(event.id, 0, 0, town.id), places=[town, *others], fatalities=None)
+        one.actors, one.evidence = list(event.actors), list(event.evidence)
+        split.append(one)
+    return split
+
+
+_HAPPENED = re.compile(r"\b(?:occurred|took place|happened|was carried out|were carried out)\s+(?:on\s+)?$")
+
+
+def _when_it_happened(folded_text: str, dates: list[DateMention], published: Interval | None) -> DateMention | None:
+    """The day a sentence without an event of its own gives for one already told ("The incident
+    occurred on April 11", "The killings took place on Wednesday"), if it is the report's news."""
+    return next(
+        (
+            d
+            for d in dates
+            if d.interval is not None
+            and d.interval.precision == "day"
+            and _news(d.interval, published)
+            and _HAPPENED.search(folded_text, max(0, d.start - 25), d.start)
+        ),
+        None,
+    )
+
+
+@cache
+def _spoke() -> re.Pattern:
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["speech_verbs"]))
+    return re.compile(r"\b(?:" + verbs + r"|reports)\s+(?:on\s+|late\s+|early\s+)?$")
+
+
+def _statement_day(folded_text: str, d: DateMention, trig_start: int) -> bool:
+    """ "The toll of a blast reached 112, the Observatory said on Sunday": a day told after the
+    incident's words, right after a verb of speech, of a toll that rose, is when a source spoke; a
+    statement about an incident is evidence of it at the incident's date, which the article tells
+    elsewhere. (Without a toll that rose, the day a source reports is the incident's as often as not.)"""
+    return (
+        d.start > trig_start
+        and bool(_spoke().search(folded_text, max(0, d.start - 30), d.start))
+        and bool(_TOLL_ROSE.search(folded_text, max(0, trig_start - 60), d.start))
+    )
+
+
+# a toll told as it stood when a source spoke: the day it was said is not the incident's
+_TOLL_ROSE = re.compile(r"\btoll\b.{0,200}?\b(?:reached|rose|risen|climbed|increased|jumped|stood at)\b")
 
 
 def _told_day(mention: DateMention, trig: Trigger, told: list[Event]) -> DateMention:
