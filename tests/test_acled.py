@@ -184,3 +184,23 @@ def test_list_reads_a_result_larger_than_a_statement_can_name(tmp_path):
     conn = connect(db)
     conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 1000)
     assert len(queries.list_events(conn)) == 3000
+
+
+def test_export_and_stats_read_a_result_larger_than_a_statement_can_name(tmp_path):
+    """The same bound for what `export` and `stats` read: every event of the result is exported
+    and counted, in every format that reads more than the events' rows."""
+    import json
+
+    from db.corrections import Shown, pick
+    from db.export import export
+
+    db = tmp_path / "t.db"
+    import_acled(generate(3000, tmp_path / "acled.csv"), db)
+    conn = connect(db)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 1000)
+    picked = pick(conn, queries.Filter(), Shown())
+    assert len(picked.ids) == 3000
+    exported = export(conn, picked.ids, "json", "all")
+    assert sorted(e["id"] for e in json.loads(exported.text)) == sorted(picked.ids)
+    assert export(conn, picked.ids, "acled", "all").text.count("\n") == 3001  # the header and a row each
+    assert queries.stats(conn).events == 3000
