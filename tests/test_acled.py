@@ -204,3 +204,16 @@ def test_export_and_stats_read_a_result_larger_than_a_statement_can_name(tmp_pat
     assert sorted(e["id"] for e in json.loads(exported.text)) == sorted(picked.ids)
     assert export(conn, picked.ids, "acled", "all").text.count("\n") == 3001  # the header and a row each
     assert queries.stats(conn).events == 3000
+
+
+def test_an_import_leaves_no_copy_of_itself_in_the_log_while_the_app_holds_the_store_open(tmp_path):
+    """The write-ahead log holds a whole import until its commit; with the store open elsewhere
+    (the app) it is not deleted at the importer's close, so the import cuts it back itself."""
+    db = tmp_path / "t.db"
+    import_acled(generate(10, tmp_path / "small.csv"), db)
+    app = connect(db)
+    assert queries.count_events(app) == 10  # the app has read the store, and keeps it open
+    import_acled(generate(3000, tmp_path / "acled.csv"), db)
+    wal = Path(f"{db}-wal")
+    assert wal.exists() and wal.stat().st_size == 0
+    assert queries.count_events(app) == 3000  # and the app reads the new state
