@@ -217,3 +217,24 @@ def test_an_import_leaves_no_copy_of_itself_in_the_log_while_the_app_holds_the_s
     wal = Path(f"{db}-wal")
     assert wal.exists() and wal.stat().st_size == 0
     assert queries.count_events(app) == 3000  # and the app reads the new state
+
+
+def test_a_row_repeated_batches_later_in_one_file_counts_once_and_its_first_version_stays(tmp_path):
+    """The file's ids are remembered across batches (on disk, not in memory): a repeat far down
+    the file, even with another version, is the first row's."""
+    import csv
+
+    from db.acled import BATCH
+
+    path = generate(BATCH + 10, tmp_path / "acled.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        header, first = list(csv.reader(f))[:2]
+    repeat = dict(zip(header, first, strict=True)) | {"timestamp": "1999999999", "notes": "a later version"}
+    with path.open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow([repeat[c] for c in header])
+    db = tmp_path / "t.db"
+    report = import_acled(path, db)
+    assert (report.rows, report.added, report.unchanged) == (BATCH + 11, BATCH + 10, 1)
+    conn = connect(db)
+    event_id = f"acled:{repeat['event_id_cnty']}"
+    assert conn.execute("SELECT revision FROM events WHERE id = ?", (event_id,)).fetchone()[0] != "1999999999"
