@@ -489,6 +489,8 @@ def _toll(detail: EventDetail) -> str:
     """The toll, with its span where it was reported loosely ("scores dead": 40 (40–99); "over a
     hundred": at least 101)."""
     low, high, toll = detail.fatalities_low, detail.fatalities_high, detail.event.fatalities
+    if detail.event.review and "fatalities" in detail.event.review.edits:  # the analyst's: no span reported
+        return str(toll)
     if high is None and low is not None:
         return f"at least {low}" if low == toll else f"{toll} (at least {low})"
     if low is not None and high is not None and (low, high) != (toll, toll):
