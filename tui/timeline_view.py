@@ -157,7 +157,10 @@ class RowLayout:
         line = Text(no_wrap=True, overflow="crop")
         rejected = r.review is not None and r.review.rejected  # shown only when asked for (H)
         line.append(f"{'●' if marked else ' '}{'★' if r.starred else ' '}", style="bold yellow")
-        line.append(REJECTED_MARK if rejected else " ", style="bold red")
+        if rejected:
+            line.append(REJECTED_MARK, style="bold red")
+        else:
+            line.append(" ", style="bold yellow")
         shown = r.date or "undated"
         if len(shown) > DATE_WIDTH:  # a span: its start month, marked approximate
             shown = f"~{(r.date_start or '')[:7]}"
