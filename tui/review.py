@@ -107,7 +107,8 @@ class EditForm(ModalScreen[str | None]):
                     yield Input(self.shown[name], id=f"edit-{name}", classes="edit-input", compact=True)
                     differs = self.shown[name] != self.machine[name] and name != "date"
                     style = "bold yellow" if differs else "dim"
-                    yield Static(Text(visible(self.machine[name]), style=style), classes="edit-machine")
+                    said = self.machine[name] or ("none" if differs else "")  # the machine gave none: said so
+                    yield Static(Text(visible(said), style=style), classes="edit-machine")
             yield Label("Enter saves · Tab next field · Esc cancels", id="edit-keys")
             yield Label("", id="edit-error")
 
