@@ -208,10 +208,10 @@ class Explorer(Screen):
         # The review (db/corrections.py): out of the footer, `?` and the palette list them
         Binding("C", "confirm", "Confirm: the event is right as it is", show=False, id="app.confirm"),
         Binding("R", "reject", "Reject: not an event, hidden (u undoes)", show=False, id="app.reject"),
-        Binding("E", "edit", "Edit: correct its fields, the machine's value beside", show=False, id="app.edit"),
+        Binding("E", "edit", "Edit: its fields, the machine's value beside", show=False, id="app.edit"),
         Binding("u", "undo", "Undo the last correction made here", show=False, id="app.undo"),
         Binding("w", "walk", "Review walk: the unreviewed, doubtful first", show=False, id="app.walk"),
-        Binding("H", "show_rejected", "Show the rejected events, marked ✗ (again: hide)", show=False, id="app.rejected"),
+        Binding("H", "show_rejected", "Show the rejected, marked ✗ (again: hide)", show=False, id="app.rejected"),
         Binding("g", "go_to", "Go to an event by its id", show=False, id="app.go_to"),
     ]
 
