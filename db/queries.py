@@ -1112,7 +1112,10 @@ def stats(conn) -> Stats:
         last=one("SELECT max(date_end) FROM events"),
         types=[
             (r[0], r[1])
-            for r in conn.execute(f"SELECT type, count(*) n FROM events WHERE {kept} GROUP BY type ORDER BY n DESC", {"rejected": rejected})
+            for r in conn.execute(
+                f"SELECT type, count(*) n FROM events WHERE {kept} GROUP BY type ORDER BY n DESC",
+                {"rejected": rejected},
+            )
         ],
         countries=_top_places(conn, "country"),
         divisions=_top_places(conn, "admin1"),

@@ -14,7 +14,7 @@ from pyroaring import BitMap
 from db.corrections import progress, rejected_ids, reviewed_ids
 from db.queries import QueryError, rowids_of
 
-__all__ = ["progress", "rejected_rowids", "unreviewed", "find_event"]
+__all__ = ["find_event", "progress", "rejected_rowids", "unreviewed"]
 
 SHORTEST_ID = 4  # characters of an id typed before it is looked up: fewer match too many
 
@@ -47,10 +47,11 @@ def find_event(conn, typed: str) -> str:
         return exact[0]
     if len(typed) < SHORTEST_ID:
         raise QueryError(f"no event {typed!r}: give at least {SHORTEST_ID} characters of its id")
-    found = [r[0] for r in conn.execute("SELECT id FROM events WHERE substr(id, 1, ?) = ? LIMIT 2", (len(typed), typed))]
+    found = [
+        r[0] for r in conn.execute("SELECT id FROM events WHERE substr(id, 1, ?) = ? LIMIT 2", (len(typed), typed))
+    ]
     if not found:
         raise QueryError(f"no event with an id beginning {typed!r}")
     if len(found) > 1:
         raise QueryError(f"more than one event's id begins {typed!r}: type more of it")
     return found[0]
-

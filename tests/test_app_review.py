@@ -29,6 +29,19 @@ def detail_text(app: TimelineApp) -> str:
     return str(app.screen.query_one("#detail-body").render())
 
 
+def current(app: TimelineApp) -> str:
+    """The id of the event at the timeline's cursor."""
+    event_id = app.explorer.view.current_id
+    assert event_id is not None
+    return event_id
+
+
+def walking(walk: ReviewWalk) -> str:
+    """The id of the event the review walk shows."""
+    assert walk.detail is not None
+    return walking(walk)
+
+
 def notices(app: TimelineApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -54,7 +67,7 @@ async def test_confirm_marks_the_event_reviewed_by_the_configured_author(seed_db
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        event_id = app.explorer.view.current_id
+        event_id = current(app)
         await press(pilot, app, "C")
         assert review_of(seed_db, event_id).status == "confirmed"
         assert corrections.history(connect(seed_db), event_id)[0].author == "Dana"
@@ -67,24 +80,24 @@ async def test_reject_hides_the_event_from_timeline_counts_and_months_and_u_brin
         await settle(pilot, app)
         view, bar = app.explorer.view, app.explorer.query_one(Histogram)
         everything, types, dated = len(view.ids), facet_total(app, "types"), sum(n for _, n in bar.months)
-        rejected, neighbour = view.current_id, view.row(1).id
+        rejected, neighbour = current(app), view.row(1).id
         await press(pilot, app, "R")
         assert review_of(seed_db, rejected).rejected
         assert rejected not in {view.row(i).id for i in range(len(view.ids))}
-        assert len(view.ids) == everything - 1 and view.current_id == neighbour  # the cursor on its neighbour
+        assert len(view.ids) == everything - 1 and current(app) == neighbour  # the cursor on its neighbour
         assert facet_total(app, "types") == types - 1 and sum(n for _, n in bar.months) == dated - 1
         assert f"{everything - 1} of {everything - 1} events" in app.sub_title
         assert any(f"Rejected {rejected}" in told and "undo" in told for told in notices(app))
         await press(pilot, app, "u")
         assert not review_of(seed_db, rejected).rejected and len(view.ids) == everything
-        assert view.current_id == rejected  # back where it was
+        assert current(app) == rejected  # back where it was
 
 
 async def test_the_rejection_notice_undoes_it_when_clicked(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await settle(pilot, app)
-        rejected = app.explorer.view.current_id
+        rejected = current(app)
         await press(pilot, app, "R")
         await pilot.pause()
         (toast,) = app.screen.query(Toast).results()
@@ -102,7 +115,7 @@ async def test_shown_rejected_events_are_marked_and_hidden_again(seed_db):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.explorer.view
-        everything, rejected = len(view.ids), view.current_id
+        everything, rejected = len(view.ids), current(app)
         await press(pilot, app, "R", "H")
         assert len(view.ids) == everything
         row = view.row(0)
@@ -140,7 +153,7 @@ async def test_an_edit_refused_by_the_store_is_said_in_the_form_and_nothing_is_s
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        event_id = app.explorer.view.current_id
+        event_id = current(app)
         await press(pilot, app, "E")
         await pilot.click("#edit-actor2")
         await press(pilot, app, *"Nobody Known", "enter")
@@ -155,9 +168,9 @@ async def test_u_takes_back_the_last_correction_made_here(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        first = app.explorer.view.current_id
+        first = current(app)
         await press(pilot, app, "C", "j")
-        second = app.explorer.view.current_id
+        second = current(app)
         await press(pilot, app, "C", "k", "u")  # the cursor back on the first: the second's is the last made
         assert review_of(seed_db, first).status == "confirmed" and review_of(seed_db, second).status is None
         await press(pilot, app, "u")
@@ -173,7 +186,7 @@ async def test_g_goes_to_an_event_by_its_id_clearing_a_filter_that_hides_it(seed
         await press(pilot, app, "d", *"2021", "enter")
         assert wanted not in {view.row(i).id for i in range(len(view.ids))}
         await press(pilot, app, "g", *wanted[:6], "enter")
-        assert view.current_id == wanted and app.session.filter.is_empty
+        assert current(app) == wanted and app.session.filter.is_empty
         await press(pilot, app, "g", *"zzzz", "enter")
         assert any("no event with an id beginning 'zzzz'" in told for told in notices(app))
 
@@ -182,9 +195,9 @@ async def test_g_shows_the_rejected_events_to_go_to_a_rejected_one(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        rejected = app.explorer.view.current_id
+        rejected = current(app)
         await press(pilot, app, "R", "g", *rejected, "enter")
-        assert app.session.show_rejected and app.explorer.view.current_id == rejected
+        assert app.session.show_rejected and current(app) == rejected
 
 
 async def test_the_review_walk_goes_through_the_unreviewed_the_doubtful_first(seed_db):
@@ -196,22 +209,23 @@ async def test_the_review_walk_goes_through_the_unreviewed_the_doubtful_first(se
         await press(pilot, app, "w")
         walk = app.screen
         assert isinstance(walk, ReviewWalk)
-        assert walk.sub_title == f"0 of {len(order)} reviewed" and walk.detail.event.id == order[0]  # type: ignore[union-attr]
+        assert walk.sub_title == f"0 of {len(order)} reviewed" and walking(walk) == order[0]
         await press(pilot, app, "c")
         assert review_of(seed_db, order[0]).status == "confirmed"
-        assert walk.sub_title == f"1 of {len(order)} reviewed" and walk.detail.event.id == order[1]  # type: ignore[union-attr]
+        assert walk.sub_title == f"1 of {len(order)} reviewed" and walking(walk) == order[1]
         await press(pilot, app, "r")
-        assert review_of(seed_db, order[1]).rejected and walk.detail.event.id == order[2]  # type: ignore[union-attr]
+        assert review_of(seed_db, order[1]).rejected and walking(walk) == order[2]
         await press(pilot, app, "space")  # passed over: not reviewed, the next shown
-        assert not review_of(seed_db, order[2]).reviewed and walk.detail.event.id == order[3]  # type: ignore[union-attr]
+        assert not review_of(seed_db, order[2]).reviewed and walking(walk) == order[3]
         await press(pilot, app, "e")
         assert isinstance(app.screen, EditForm)
         await pilot.click("#edit-summary")
         await press(pilot, app, "end", *" (checked)", "enter")
-        assert "summary" in review_of(seed_db, order[3]).edits and walk.detail.event.id == order[4]  # type: ignore[union-attr]
+        assert "summary" in review_of(seed_db, order[3]).edits and walking(walk) == order[4]
         assert walk.sub_title == f"3 of {len(order)} reviewed"
         await press(pilot, app, "escape")
-        assert app.screen is app.explorer and len(app.explorer.view.ids) == everything - 1  # the rejected hidden
+        assert not isinstance(app.screen, (ReviewWalk, EditForm))
+        assert len(app.explorer.view.ids) == everything - 1  # the rejected hidden
 
 
 async def test_at_80x24_the_review_keys_work_on_the_detail_screen(seed_db):
@@ -219,23 +233,23 @@ async def test_at_80x24_the_review_keys_work_on_the_detail_screen(seed_db):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         view = app.explorer.view
-        rejected, everything = view.current_id, len(view.ids)
+        rejected, everything = current(app), len(view.ids)
         await press(pilot, app, "enter")
         assert isinstance(app.screen, DetailScreen)
         await press(pilot, app, "R")
         assert review_of(seed_db, rejected).rejected and len(view.ids) == everything - 1
-        assert rejected not in detail_text(app) and view.current_id in detail_text(app)
+        assert rejected not in detail_text(app) and current(app) in detail_text(app)
         await press(pilot, app, "E")
-        assert isinstance(app.screen, EditForm) and app.screen.event.id == view.current_id
+        assert isinstance(app.screen, EditForm) and app.screen.event.id == current(app)
         await press(pilot, app, "escape", "C")
-        assert review_of(seed_db, view.current_id).status == "confirmed"
+        assert review_of(seed_db, current(app)).status == "confirmed"
 
 
 async def test_a_tag_is_typed_whole_commas_and_all(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        event_id = app.explorer.view.current_id
+        event_id = current(app)
         app.explorer.action_annotate("tags")
         await press(pilot, app, *"verify, then cite", "enter")
         assert tags_of(connect(seed_db), [event_id])[event_id] == ("verify, then cite",)
@@ -263,8 +277,9 @@ def corrected_db(seed_db) -> Path:
     conn.close()
     user = sqlite3.connect(user_path(seed_db))
     with user:  # the append-only guard stands aside for the clock to be set, and is put back
-        guards = user.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'corrections'")
-        guards = guards.fetchall()
+        guards = user.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'corrections'"
+        ).fetchall()
         for name, _ in guards:
             user.execute(f"DROP TRIGGER {name}")
         user.execute("UPDATE corrections SET created = '2026-12-06 11:13:33'")

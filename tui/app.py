@@ -228,7 +228,9 @@ class TimelineApp(App):
             )
             yield SystemCommand("Confirm this event (C)", "Reviewed: right as it is", explorer.action_confirm)
             yield SystemCommand("Reject this event (R)", "Not an event: hidden, u undoes", explorer.action_reject)
-            yield SystemCommand("Edit this event (E)", "Correct its fields, the machine's value beside", explorer.action_edit)
+            yield SystemCommand(
+                "Edit this event (E)", "Correct its fields, the machine's value beside", explorer.action_edit
+            )
             yield SystemCommand("Undo a correction (u)", "The last made here, else this event's", explorer.action_undo)
             yield SystemCommand(
                 "Note on this event", "Write or replace the event's note", lambda: explorer.action_annotate("note")

@@ -467,7 +467,9 @@ class Explorer(Screen):
         event_id = self.view.current_id
         if not event_id:
             return
-        neighbours = [self.view.row(i) for i in (self.view.cursor + 1, self.view.cursor - 1) if 0 <= i < len(self.view.ids)]
+        neighbours = [
+            self.view.row(i) for i in (self.view.cursor + 1, self.view.cursor - 1) if 0 <= i < len(self.view.ids)
+        ]
         self.after_reject[event_id] = next((r.id for r in neighbours if r is not None), None)
         self.session.review(event_id, "reject", target=self)
 

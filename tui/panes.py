@@ -17,8 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from db.labels import Period, bars, period_of, periods, year_ticks
 from db.corrections import describe_value
+from db.labels import Period, bars, period_of, periods, year_ticks
 from db.queries import EventDetail, EventRow, FacetValue, Says, Source
 from tui.session import AliasesFound
 from tui.text import visible
