@@ -39,7 +39,7 @@ def current(app: TimelineApp) -> str:
 def walking(walk: ReviewWalk) -> str:
     """The id of the event the review walk shows."""
     assert walk.detail is not None
-    return walking(walk)
+    return walk.detail.event.id
 
 
 def notices(app: TimelineApp) -> list[str]:
