@@ -299,5 +299,8 @@ def test_snapshot_of_a_correction(snap_compare, corrected_db, monkeypatch, keys)
             await pilot.press(key)
             await settle(pilot, pilot.app)
         pilot.app.clear_notifications()
+        for field in pilot.app.screen.query(Input):  # the picture is of the form, not of a blink's moment
+            field.cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(APP_PATH, terminal_size=(160, 48), run_before=run_before)
