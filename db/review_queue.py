@@ -11,10 +11,11 @@ import json
 
 from pyroaring import BitMap
 
+from db.annotations import tagged
 from db.corrections import progress, rejected_ids, reviewed_ids
 from db.queries import QueryError, rowids_of
 
-__all__ = ["find_event", "progress", "rejected_rowids", "unreviewed"]
+__all__ = ["find_event", "progress", "rejected_rowids", "unreviewed", "untagged_rowids"]
 
 SHORTEST_ID = 4  # characters of an id typed before it is looked up: fewer match too many
 
@@ -23,6 +24,12 @@ def rejected_rowids(conn) -> BitMap:
     """The row numbers of the events rejected (and not taken back): hidden unless asked for."""
     hidden = rejected_ids(conn)
     return BitMap(rowids_of(conn, sorted(hidden))) if hidden else BitMap()
+
+
+def untagged_rowids(conn, tag: str) -> BitMap:
+    """The row numbers of the events without the tag: left out while the app shows one tag's."""
+    every = BitMap(r[0] for r in conn.execute("SELECT seq FROM events"))
+    return every - BitMap(rowids_of(conn, sorted(tagged(conn, tag))))
 
 
 def unreviewed(conn, limit: int) -> list[str]:

@@ -9,7 +9,7 @@ from textual.widgets import Input
 from textual.widgets._toast import Toast
 
 from db import corrections, queries
-from db.annotations import tags_of
+from db.annotations import add_tags, tags_of
 from db.schema import connect, user_path
 from tests.helpers import ROOT, settle
 from tui.app import TimelineApp
@@ -253,6 +253,21 @@ async def test_a_tag_is_typed_whole_commas_and_all(seed_db):
         app.explorer.action_annotate("tags")
         await press(pilot, app, *"verify, then cite", "enter")
         assert tags_of(connect(seed_db), [event_id])[event_id] == ("verify, then cite",)
+
+
+async def test_hash_shows_only_the_events_with_a_tag_and_their_counts(seed_db):
+    conn = connect(seed_db)
+    tagged_id = queries.event_ids(conn, queries.Filter())[3]
+    add_tags(conn, tagged_id, ["verify, then cite"])
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view, everything = app.explorer.view, len(app.explorer.view.ids)
+        await press(pilot, app, "number_sign", *"verify, then cite", "enter")
+        assert [view.row(i).id for i in range(len(view.ids))] == [tagged_id]
+        assert facet_total(app, "types") == 1
+        await press(pilot, app, "number_sign", "ctrl+u", "enter")
+        assert len(view.ids) == everything
 
 
 def test_stats_leave_the_rejected_events_out(seed_db):

@@ -213,6 +213,7 @@ class Explorer(Screen):
         Binding("w", "walk", "Review walk: the unreviewed, doubtful first", show=False, id="app.walk"),
         Binding("H", "show_rejected", "Show the rejected, marked ✗ (again: hide)", show=False, id="app.rejected"),
         Binding("g", "go_to", "Go to an event by its id", show=False, id="app.go_to"),
+        Binding("number_sign", "tag_filter", "Only the events with a tag (empty: all)", show=False, id="app.tag"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -278,7 +279,7 @@ class Explorer(Screen):
     # The actions of printable keys: in a pane, those keys narrow it (FacetPane.on_key)
     LETTER_ACTIONS = {"quit", "help", "search", "next_match", "date_range", "bar", "clear_filters"}
     LETTER_ACTIONS |= {"mark", "star", "export", "copy", "open_source", "reload"}
-    LETTER_ACTIONS |= {"confirm", "reject", "edit", "undo", "walk", "show_rejected", "go_to"}
+    LETTER_ACTIONS |= {"confirm", "reject", "edit", "undo", "walk", "show_rejected", "go_to", "tag_filter"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a pane, letters are typed to narrow it, not commands: the footer does not offer them
@@ -500,6 +501,20 @@ class Explorer(Screen):
         self.session.open(keep=self.view.current_id)
         shown = self.session.show_rejected
         self.notify("Rejected events shown, marked ✗ (H hides them)" if shown else "Rejected events hidden", timeout=3)
+
+    def action_tag_filter(self) -> None:
+        """Only the events with a tag, typed whole (commas and all); empty: every event again."""
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.session.tag = value.strip() or None
+                self.session.query(keep=self.view.current_id)
+                tag = self.session.tag
+                self.notify(
+                    f"Only the events tagged “{tag}” (# then empty: all)" if tag else "Tagged or not", timeout=3
+                )
+
+        self.app.push_screen(Prompt("Only the events with the tag (empty: all)", self.session.tag or ""), done)
 
     def action_go_to(self) -> None:
         def done(value: str | None) -> None:

@@ -233,6 +233,7 @@ class Session:
         self.counting = False  # the counts of the last filter asked for are still to come
         self.views = SavedViews(self.workers)
         self.show_rejected = False  # the events the analyst rejected are hidden unless this is set
+        self.tag: str | None = None  # only the events with this tag (the command line's --tag)
         self.corrected: list[str] = []  # the events corrected here, latest last: what `u` takes back
 
     def accept(self, answer: Answer) -> bool:
@@ -306,11 +307,12 @@ class Session:
     def query(self, keep: str | None = None) -> None:
         """The filtered index (the rows first, so the timeline moves while counts are made), then
         the facet and month counts. `keep`: the stable id of the event to stay on. The events the
-        analyst rejected are left out of all three unless `show_rejected`."""
-        f, shown_rejected = self.filter, self.show_rejected
+        analyst rejected are left out of all three unless `show_rejected`, and with a `tag` those without it."""
+        f, shown_rejected, tag = self.filter, self.show_rejected, self.tag
 
         def hidden(conn: sqlite3.Connection) -> BitMap:
-            return BitMap() if shown_rejected else review_queue.rejected_rowids(conn)
+            left_out = BitMap() if shown_rejected else review_queue.rejected_rowids(conn)
+            return left_out | review_queue.untagged_rowids(conn, tag) if tag is not None else left_out
 
         def index(conn: sqlite3.Connection) -> Answer:
             found = years_apart(queries.timeline_index(conn, f, hidden(conn)), queries.whole_year_rowids(conn))
@@ -484,7 +486,7 @@ class Session:
         """The marked events, or else the filtered ones, to a file in one of db.export's formats;
         what the format left out (undated events in a timeline, rejected events unless shown) is
         said with the result."""
-        f, marked, shown = self.filter, set(self.marked), corrections.Shown(rejected=self.show_rejected)
+        f, marked, shown = self.filter, set(self.marked), corrections.Shown(rejected=self.show_rejected, tag=self.tag)
 
         def run(conn: sqlite3.Connection) -> Answer:
             picked = corrections.pick(conn, f, shown)
