@@ -901,7 +901,112 @@ def undo(event_id, author, db_path) -> None:
 
     conn = open_db(db_path)
     undone = _correct(write, event_id, conn, event_id, author)
+    if undone.action in ("add", "split"):  # the store's copy goes too
+        from pipeline import sync_added
+
+        sync_added(Path(db_path))
     click.echo(f"undid #{undone.id} on {event_id}: {describe(undone)}", err=True)
+
+
+@main.command()
+@click.option("--date", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD: the form is the precision.")
+@click.option("--type", "type_", required=True, help="An ACLED type or sub-type (a sub-type says its type).")
+@click.option("--sub-type", help="An ACLED sub-type.")
+@click.option("--place", "places", multiple=True, required=True, help="Where it happened, first (repeatable).")
+@click.option("--actor1", multiple=True, required=True, help="The actor(s) who acted (repeatable).")
+@click.option("--actor2", multiple=True, help="The actor(s) acted on (repeatable).")
+@click.option("--associated", multiple=True, help="Associated actor(s) (repeatable).")
+@click.option("--fatalities", type=int, help="The toll.")
+@click.option("--summary", help="The event's summary (default: its sub-type and place).")
+@click.option("--document", help="The stored document it is told in: its id, path or key; with --quote.")
+@click.option("--quote", help="The exact words of the document that tell it.")
+@click.option("--citation", help="A free citation, for a source not stored.")
+@author_option
+@db_option
+def add(
+    date,
+    type_,
+    sub_type,
+    places,
+    actor1,
+    actor2,
+    associated,
+    fatalities,
+    summary,
+    document,
+    quote,
+    citation,
+    author,
+    db_path,
+):
+    """Add an event the machine missed, with its source: a stored document and a quote found in
+    it, or a free citation. It is a correction: `timeline undo ID` takes it back, a load keeps it."""
+    from db.corrections import add as write
+    from db.schema import DatabaseError
+    from pipeline import sync_added
+
+    if document is not None and quote is None:
+        fail("add: --document needs --quote, the exact words that tell the event", USAGE)
+    conn = open_db(db_path)
+    changes = {
+        "date": date,
+        "type": type_,
+        "sub_type": sub_type,
+        "places": list(places),
+        "actors": {"actor1": list(actor1), "actor2": list(actor2), "associated": list(associated)},
+        "fatalities": fatalities,
+        "summary": summary,
+    }
+    event_id = _correct(write, "add", conn, changes, document, quote, citation, author)
+    try:
+        sync_added(Path(db_path))
+    except DatabaseError as e:
+        fail(f"{e} (the event is kept in the user database: the next load writes it)")
+    click.echo(event_id)
+    click.echo(f"added {event_id} (timeline undo {event_id} takes it back)", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    required=True,
+    help="DOCUMENT_ID (its every quote) or DOCUMENT_ID:QUOTE_START, as a JSON export lists them (repeatable).",
+)
+@author_option
+@db_option
+def split(event_id, sources, author, db_path) -> None:
+    """Make sources of an event an event of their own, with the machine's values for them; the
+    event keeps the others. `timeline undo EVENT_ID` takes the split back."""
+    from db.corrections import split as write
+    from db.schema import DatabaseError
+    from pipeline import sync_added
+
+    conn = open_db(db_path)
+    new = _correct(write, event_id, conn, event_id, list(sources), author)
+    try:
+        sync_added(Path(db_path))
+    except DatabaseError as e:
+        fail(f"{e} (the split is kept in the user database: the next load writes it)")
+    click.echo(new)
+    click.echo(f"split {new} from {event_id} (timeline undo {event_id} takes it back)", err=True)
+
+
+@main.command()
+@click.argument("keep")
+@click.argument("others", nargs=-1, required=True)
+@author_option
+@db_option
+def merge(keep, others, author, db_path) -> None:
+    """Make events one: KEEP, with the sources of all; the others are hidden as merged into it.
+    `timeline undo OTHER` takes one out again."""
+    from db.corrections import merge as write
+
+    conn = open_db(db_path)
+    _correct(write, keep, conn, keep, list(others), author)
+    click.echo(f"merged {', '.join(others)} into {keep} (timeline undo ID takes one out again)", err=True)
 
 
 @main.command()
@@ -921,7 +1026,7 @@ def history(event_id, db_path) -> None:
         _correct(require_event, event_id, conn, event_id)  # an unknown id is a usage error; a known one has none
     lines = []
     for c in found:
-        was = f" (made on {c.event_id})" if c.event_id != event_id else ""
+        was = f" (made on {c.event_id})" if c.event_id != event_id and c.action not in ("merge", "split") else ""
         undone = " [undone]" if c.undone else ""
         lines.append(visible(f"#{c.id}\t{c.created}\t{c.author}\t{describe(c)}{undone}{was}") + "\n")
     write_stdout("".join(lines))
@@ -930,18 +1035,43 @@ def history(event_id, db_path) -> None:
 @main.command()
 @click.option("--orphans", is_flag=True, help="The corrections whose event cannot be found any more.")
 @click.option("--conflicts", is_flag=True, help="The corrected fields whose machine value changed since.")
+@click.option(
+    "--next",
+    "next_",
+    type=click.IntRange(min=1),
+    is_flag=False,
+    flag_value=10,
+    help="The next N (10) unreviewed events, the least confident first, each with its commands.",
+)
 @db_option
-def review(orphans, conflicts, db_path) -> None:
-    """How many events are reviewed; with --orphans or --conflicts, the corrections that need a look."""
+def review(orphans, conflicts, next_, db_path) -> None:
+    """How many events are reviewed; with --orphans or --conflicts, the corrections that need a
+    look; with --next, the review queue."""
     from db import corrections
     from db.queries import events_by_ids
     from tui.text import visible
 
     conn = open_db(db_path)
+    if next_:
+        lines = []
+        for row in corrections.queue(conn, next_):
+            lines.append(
+                f"{row.id}\t{row.date or 'undated'}\t{row.sub_type}\tconfidence {row.confidence:.2f}\t{row.summary}\n"
+                f"  timeline confirm {row.id}  |  timeline reject {row.id}  |  timeline edit {row.id} --FIELD VALUE\n"
+            )
+        write_stdout(visible("".join(lines)))
+        done, total = corrections.progress(conn)
+        click.echo(f"{done:,} of {total:,} reviewed", err=True)
+        return
     if orphans:
+        from db.annotations import orphaned
+
         lines = [
             f"#{c.id}\t{c.created}\t{c.author}\t{c.event_id}\t{corrections.describe(c)}\n"
             for c in corrections.orphans(conn)
+        ]
+        lines += [
+            f"annotations\t\t\t{i}\t{_annotation_words(star, tags, note)}\n" for i, star, tags, note in orphaned(conn)
         ]
         write_stdout(visible("".join(lines)))
         return
@@ -964,6 +1094,45 @@ def review(orphans, conflicts, db_path) -> None:
     left = len(corrections.orphans(conn))
     click.echo(
         f"{done:,} of {total:,} reviewed" + (f"; {left} corrections of events not found (--orphans)" if left else "")
+    )
+
+
+def _annotation_words(starred: bool, tags: tuple[str, ...], note: str | None) -> str:
+    """An event's stars, tags and note in words, for `review --orphans`."""
+    said = (["starred"] if starred else []) + ([f"tags: {', '.join(tags)}"] if tags else [])
+    return "; ".join(said + ([f"note: {note}"] if note else []))
+
+
+@main.command()
+@click.argument("document")
+@db_option
+def remove(document, db_path) -> None:
+    """Remove an article (its file, its path as stored, or the document id a JSON export gives its source) or
+    an imported row: its evidence goes, and the events it alone supported; other sources' events
+    stay. Stars, notes and corrections of a removed event are kept: `timeline review --orphans`."""
+    from db.annotations import orphaned
+    from db.corrections import orphans
+    from db.schema import DatabaseError
+    from pipeline import remove as remove_document
+    from tui.text import visible
+
+    try:
+        removed = remove_document(Path(document) if Path(document).exists() else document, Path(db_path))
+    except LookupError as e:
+        fail(str(e), USAGE)
+    except DatabaseError as e:
+        fail(str(e))
+    conn = open_db(db_path)
+    gone = set(removed.gone)
+    kept = {c.event_id for c in orphans(conn) if c.event_id in gone} | {i for i, *_ in orphaned(conn) if i in gone}
+    click.echo(
+        visible(
+            f"removed {removed.document}: {len(gone)} event(s) it alone supported gone, {len(removed.kept)} kept"
+            " with their other sources"
+            + "".join(f"; {old} is now {new}" for old, new in removed.kept.items() if new and new != old)
+            + (f"; the stars, notes or corrections of {len(kept)} kept (timeline review --orphans)" if kept else "")
+        ),
+        err=True,
     )
 
 

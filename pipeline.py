@@ -21,10 +21,14 @@ from db.load import (
     articles_except,
     clear_article_events,
     display_path,
+    find_document,
     is_stored,
     remove_articles_except,
+    remove_data_row,
+    resting_on,
     stored_articles,
     stored_sources,
+    write_added,
     write_events,
     writing,
 )
@@ -76,14 +80,17 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None, drop_o
     is never replaced, for another process may have it open. Articles stored from elsewhere
     (`ingest`) are deleted only with `drop_others`; else WouldDrop names them and nothing changes."""
     files = article_files(seed_dir)
+    added = _added(db_path)  # read before the write lock is taken: reading the store waits for none
     with writing(db_path) as conn:
         report = _add_documents(conn, files, {}, progress)
         others = articles_except(conn, report.documents)
         if others and not drop_others:
             raise WouldDrop(others)  # the transaction rolls back: nothing written
+        write_added(conn, [])  # they may quote an article that goes; written again below
         clear_article_events(conn)
         remove_articles_except(conn, report.documents)
         report.events = rebuild_events(conn, progress, report)
+        write_added(conn, added)
     return report
 
 
@@ -108,6 +115,70 @@ def ingest(
         report = _add_documents(conn, sources, overrides or {}, progress, pages)
         report.events = rebuild_events(conn, progress, report) if report.added else count_events(conn)
     return report
+
+
+@dataclass
+class Removed:
+    document: str  # its path (an ACLED row: its id)
+    gone: list[str]  # the events that rested on it alone: removed
+    kept: dict[str, str | None]  # the events other sources support too: their ids before -> after
+
+
+def remove(given: Path | str, db_path: Path) -> Removed:
+    """Remove a stored document, named by its id, key or path (a file that is not stored by that
+    path is found by its text), in one transaction: its evidence goes, and the events it alone
+    supported; the events of other sources stay, derived again without it. The analyst's stars,
+    notes and corrections are never touched: those of a removed event are listed as orphans.
+    LookupError when no document is found."""
+    added = _added(db_path)
+    with writing(db_path) as conn:
+        found = find_document(conn, str(given))
+        if found is None and Path(given).is_file():
+            found = find_document(conn, read_article(Path(given)).sha256)
+        if found is None:
+            raise LookupError(f"{given}: no such document stored")
+        document_id, kind, path = found
+        if kind == "citation":  # it lives in the analyst's layer, with the event it cites
+            (event,) = conn.execute("SELECT event_id FROM evidence WHERE document_id = ?", (document_id,)).fetchone()
+            raise LookupError(f"{given}: an analyst's citation: timeline undo {event} takes its event back")
+        alone, others = resting_on(conn, document_id)
+        # An event's id comes from its first source: without it, the id may change. Its other
+        # quotes say which event it is now.
+        quotes = 'SELECT document_id, start, "end" FROM evidence WHERE event_id = ? AND document_id <> ?'
+        before = {e: conn.execute(quotes, (e, document_id)).fetchall() for e in others}
+        write_added(conn, [])  # one may quote this document: written again below, without it
+        if kind == "article":
+            clear_article_events(conn)
+            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            rebuild_events(conn)
+        else:
+            remove_data_row(conn, document_id)
+        write_added(conn, added)
+        after = {
+            e: next((r[0] for q in spans if (r := conn.execute(_AT_QUOTE, q).fetchone())), None)
+            for e, spans in before.items()
+        }
+    return Removed(path, alone, after)
+
+
+_AT_QUOTE = 'SELECT event_id FROM evidence WHERE document_id = ? AND start = ? AND "end" = ?'
+
+
+def sync_added(db_path: Path) -> None:
+    """Write the store's copy of the events the analyst added (db/corrections.py), after an add
+    or an undo: the user database says which, the store holds them for every view to read."""
+    added = _added(db_path)
+    with writing(db_path) as conn:
+        write_added(conn, added)
+
+
+def _added(db_path: Path) -> list[dict]:
+    from db.corrections import added
+
+    if not Path(db_path).exists():
+        return []
+    with closing(connect(db_path)) as conn:
+        return added(conn)
 
 
 def _is_url(source: Path | str) -> bool:

@@ -1,7 +1,11 @@
 """Import of ACLED event exports (CSV): the current, 2020-API and older headers.
 
 Rows stream through in batches inside one transaction, so memory does not grow with the file and
-a killed import leaves the database as it was. Bad rows are skipped and reported with their line
+a killed import leaves the database as it was. Nothing is kept per row in Python across batches:
+the ids the file holds (for its duplicates and for a prune) go to a temporary table, each batch
+asks the store for the versions of its own ids, and the counts and sets of the new events are made
+in windows of rows. What stays in memory grows with the file's distinct places, actors and dates,
+each resolved once, not with its rows. Bad rows are skipped and reported with their line
 numbers (a field over the CSV reader's limit, an impossible date, coordinate or toll included);
 the other rows load. A file that is not UTF-8 is refused in one line, never stored garbled.
 
@@ -24,7 +28,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from db import counts
@@ -35,6 +39,8 @@ from ingest.dates import month, week_of
 from ingest.headline import headline
 
 BATCH = 5000
+COUNT_WINDOW = 200_000  # the new events' counts and sets are made for this many rows at a time
+CACHE_PAGES_KB = 100_000  # the page cache (and the index builds' sorter) of an import: 100 MB at most
 ROW_BYTES = 400  # about what an ACLED row takes in a CSV: a file's size tells how many rows it brings
 # A file this many times bigger than the store is a bulk import: the indexes of the tables it
 # writes are built once at the end, several times faster than kept up to date row by row. (Not
@@ -137,8 +143,9 @@ def import_acled(
             # A NUL would end the text for SQLite's functions and the search index: one character for one
             reader = csv.reader(line.replace("\x00", "\ufffd") for line in f)
             columns = read_header(reader)
-            # Index pages of a big import stay in memory: -400000 is 400 MB at most, used as needed.
-            conn.execute("PRAGMA cache_size = -400000")
+            # Index pages of a big import stay in memory, up to a bound that keeps the import's peak
+            # memory flat whatever the file's size (400 MB made 1.3 GB at 1M rows, without being faster).
+            conn.execute(f"PRAGMA cache_size = -{CACHE_PAGES_KB}")
             # The importer writes each row with what it refers to, so checking every reference by
             # index lookup only costs time (tests run `foreign_key_check` after imports).
             conn.execute("PRAGMA foreign_keys = OFF")
@@ -162,6 +169,7 @@ def import_acled(
                 conn.rollback()
             else:
                 conn.commit()
+                _shrink_log(conn)
     except UnicodeDecodeError as e:
         conn.rollback()
         raise ImportFileError(
@@ -202,10 +210,11 @@ class _Importer:
         self.indexes = _drop_indexes(conn) if bulk else []
         self.trees = Trees(conn)
         self.trees.gazetteer_actors()
-        # id -> version of every stored row; then the ids the file holds, and what it covers
-        self.known = dict(conn.execute("SELECT id, revision FROM events WHERE origin = 'acled'").fetchall())
-        self.seen: set[str] = set()
-        self.kept: set[str] = set()  # the ids of the file's bad rows: still in the file, never pruned
+        # Every id the file holds, on disk: `loaded` for a row read (the first of its id counts),
+        # 0 for a bad row's (still in the file, so never pruned).
+        conn.execute("DROP TABLE IF EXISTS temp.file_ids")
+        conn.execute("CREATE TEMP TABLE file_ids (id TEXT PRIMARY KEY, loaded INTEGER NOT NULL) WITHOUT ROWID")
+        self.rows_loaded = 0
         self.unknown_bad_rows = 0  # bad rows whose id cannot be read: a prune cannot know what the file holds
         self.countries: set[str] = set()  # the place ids of the file's countries
         self.first_day, self.last_day = "9999-12-31", "0000-01-01"
@@ -214,20 +223,25 @@ class _Importer:
 
     def write(self, batch: list[tuple[int, dict]], report: ImportReport) -> None:
         events, links, places, docs, revised = [], [], [], [], []
+        parsed = []
         for line, r in batch:
             try:
-                row = self._event(r)
+                parsed.append((r, self._event(r)))
             except ValueError as e:
                 report.bad_rows.append((line, str(e)))
                 self.unreadable(r)
-                continue
-            if row["id"] in self.seen:  # twice in one file: the first counts
+        ids = json.dumps([row["id"] for _, row in parsed])
+        # what the store and the file's earlier batches know of this batch's ids
+        seen = {i for (i,) in self.conn.execute(_LOADED_OF_IDS, (ids,))}  # twice in one file: the first counts
+        known = dict(self.conn.execute(_REVISIONS_OF_IDS, (ids,)))
+        for r, row in parsed:
+            if row["id"] in seen:
                 report.unchanged += 1
                 continue
-            self.seen.add(row["id"])
+            seen.add(row["id"])
             self.first_day, self.last_day = min(self.first_day, row["date_start"]), max(self.last_day, row["date_end"])
-            if row["id"] in self.known:
-                if self.known[row["id"]] == row["revision"]:
+            if row["id"] in known:
+                if known[row["id"]] == row["revision"]:
                     if self.prune:  # its country is the file's, which only a prune reads
                         self.countries.add(self.trees.root(self._place_of(r)))
                     report.unchanged += 1
@@ -254,6 +268,11 @@ class _Importer:
             self.countries.add(self.trees.root(place))
             notes = r.get("notes", "").strip() or row["summary"]
             docs.append((row["id"], notes, r.get("source", "").strip() or None, row["date"]))
+        loaded = [(row["id"],) for _, row in parsed]
+        self.conn.executemany(
+            "INSERT INTO temp.file_ids (id, loaded) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET loaded = 1", loaded
+        )
+        self.rows_loaded += len(loaded)
         if not events:
             return
         if revised:  # the old version goes, the new one comes in under the same id
@@ -302,7 +321,7 @@ class _Importer:
         """A bad row: its event is still in the file, so a prune keeps it (or, without an id, keeps all)."""
         acled_id = (r.get("event_id_cnty") or r.get("data_id") or "").strip()
         if acled_id:
-            self.kept.add(f"acled:{acled_id}")
+            self.conn.execute("INSERT OR IGNORE INTO temp.file_ids (id, loaded) VALUES (?, 0)", (f"acled:{acled_id}",))
         else:
             self.unknown_bad_rows += 1
 
@@ -345,7 +364,7 @@ class _Importer:
         of the new events, in one pass each at the end, then the planner's statistics."""
         for sql in self.indexes:
             self.conn.execute(sql)
-        if self.prune and self.seen:
+        if self.prune and self.rows_loaded:
             if self.unknown_bad_rows:
                 report.not_pruned = report.not_pruned or f"{self.unknown_bad_rows} bad rows without a readable id"
             if not report.not_pruned:
@@ -355,17 +374,23 @@ class _Importer:
             " SELECT seq, summary, quotes FROM event_text WHERE seq >= ?",
             (self.first_seq,),
         )
-        counts.add(self.conn, "SELECT seq FROM events WHERE seq >= ?", (self.first_seq,))
+        for start in range(self.first_seq, self.next_seq, COUNT_WINDOW):  # each window's rows read once, then let go
+            counts.add(self.conn, _SEQS_FROM, (start, start + COUNT_WINDOW), all_time=False)
+        counts.sum_all_time(self.conn)
+        self.conn.execute("DROP TABLE temp.file_ids")
         self.conn.execute("ANALYZE")
 
     def _prune(self) -> list[str]:
         """Remove the stored rows the file no longer holds, of its countries and dates."""
-        covered = self.conn.execute(
-            "SELECT e.id FROM events e WHERE e.origin = 'acled' AND e.date_start BETWEEN ? AND ? AND e.seq IN"
-            " (SELECT event_seq FROM event_places WHERE place_id IN (SELECT value FROM json_each(?)))",
-            (self.first_day, self.last_day, json.dumps(sorted(self.countries))),
-        )
-        gone = sorted(r[0] for r in covered if r[0] not in self.seen and r[0] not in self.kept)
+        gone = [
+            event_id
+            for (event_id,) in self.conn.execute(
+                "SELECT e.id FROM events e WHERE e.origin = 'acled' AND e.date_start BETWEEN ? AND ? AND e.seq IN"
+                " (SELECT event_seq FROM event_places WHERE place_id IN (SELECT value FROM json_each(?)))"
+                " AND e.id NOT IN (SELECT id FROM temp.file_ids) ORDER BY e.id",
+                (self.first_day, self.last_day, json.dumps(sorted(self.countries))),
+            )
+        ]
         if gone:
             remove_events(self.conn, _SEQS_OF_IDS, (json.dumps(gone),), all_time=False)
         return gone
@@ -382,11 +407,15 @@ class _Importer:
 
 
 _SEQS_OF_IDS = "SELECT seq FROM events WHERE id IN (SELECT value FROM json_each(?))"
+_SEQS_FROM = "SELECT seq FROM events WHERE seq >= ? AND seq < ?"
+_LOADED_OF_IDS = "SELECT id FROM temp.file_ids WHERE loaded AND id IN (SELECT value FROM json_each(?))"
+_REVISIONS_OF_IDS = "SELECT id, revision FROM events WHERE id IN (SELECT value FROM json_each(?))"
 
 
 # A million rows name a few thousand dates, types and actors: each is worked out once (a third of
-# an import's Python time went to working them out again).
-@cache
+# an import's Python time went to working them out again). Bounded, so a file of ever new values
+# cannot grow them with its rows.
+@lru_cache(maxsize=1 << 16)
 def _when(event_date: str, time_precision: str) -> tuple[str, str, str, str]:
     """A row's (first day, last day, precision, date as shown): its day, or the week or month
     ACLED gives it ("2019-W05", "2019-03")."""
@@ -403,13 +432,13 @@ def _when(event_date: str, time_precision: str) -> tuple[str, str, str, str]:
     return interval.start.isoformat(), interval.end.isoformat(), precision, interval.display()
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _types(event_type: str, sub_event_type: str) -> tuple[str, str]:
     event_type = event_type.strip()
     return OLD_TYPES.get(event_type.lower(), (event_type, sub_event_type.strip() or event_type))
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _without_period(actor: str) -> str:
     """ "Military Forces of Turkey (2016-)" -> "Military Forces of Turkey" """
     return PERIOD.sub("", actor).strip()
@@ -418,6 +447,13 @@ def _without_period(actor: str) -> str:
 def _digest(r: dict) -> str:
     """A row's version where the file gives none: any change to any field changes it."""
     return hashlib.blake2b("\x1f".join(f"{k}={v}" for k, v in sorted(r.items())).encode(), digest_size=8).hexdigest()
+
+
+def _shrink_log(conn: sqlite3.Connection) -> None:
+    """Copy the committed import into the database and cut the write-ahead log back to nothing, so
+    the disk does not keep a second copy of the store. A reader still on the old state holds the
+    log (its pages are what it reads): then the log is left, and the next writer reuses it."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
 
 def _stored(conn: sqlite3.Connection) -> int:

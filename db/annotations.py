@@ -125,6 +125,30 @@ def tagged(conn, tag: str) -> set[str]:
     return {r[0] for r in conn.execute("SELECT event_id FROM user.tags WHERE tag = ?", (tag,))}
 
 
+def orphaned(conn) -> list[tuple[str, bool, tuple[str, ...], str | None]]:
+    """The stars, tags and notes of events the store no longer holds (an article removed, a load
+    without it): kept, for the event may come back, and listed so none is lost in silence.
+    (event id, starred, tags, note), by event id."""
+    gone = "NOT EXISTS (SELECT 1 FROM events e WHERE e.id = {t}.event_id)"
+    ids = {
+        r[0]
+        for r in conn.execute(
+            f"SELECT event_id FROM user.annotations a WHERE (starred OR note IS NOT NULL) AND {gone.format(t='a')}"
+        )
+    }
+    if user_table(conn, "tags"):
+        ids |= {r[0] for r in conn.execute(f"SELECT event_id FROM user.tags t WHERE {gone.format(t='t')}")}
+    found = {
+        r[0]: (bool(r[1]), r[2])
+        for r in conn.execute(
+            f"SELECT event_id, starred, note FROM user.annotations WHERE event_id IN ({','.join('?' * len(ids))})",
+            sorted(ids),
+        )
+    }
+    tags = tags_of(conn, sorted(ids)) if user_table(conn, "tags") else {}
+    return [(i, found.get(i, (False, None))[0], tags.get(i, ()), found.get(i, (False, None))[1]) for i in sorted(ids)]
+
+
 def user_table(conn, name: str) -> bool:
     """Whether the user database has this table: one older than it, attached read-only, does not."""
     return bool(conn.execute("SELECT 1 FROM user.sqlite_master WHERE name = ?", (name,)).fetchone())

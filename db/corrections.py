@@ -20,6 +20,7 @@ command line and the app's workers alike. Every write is one statement (db/annot
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from db.queries import (
     PlaceInfo,
     QueryError,
     count_events,
+    event_details,
     event_ids,
     events_by_ids,
     list_pages,
@@ -44,14 +46,14 @@ from ingest.dates import parse_published
 
 FIELDS = ("date", "type", "places", "actors", "fatalities", "summary")  # what an edit may change
 ROLES = ("actor1", "actor2", "associated")
-ACTIONS = ("confirm", "reject", "edit", "undo")
+ACTIONS = ("confirm", "reject", "edit", "merge", "add", "split", "undo")
 
 
 @dataclass
 class Correction:
     id: int
     event_id: str  # the event's id when it was corrected
-    action: str  # confirm | reject | edit | undo
+    action: str  # confirm | reject | edit | merge | undo
     field: str | None  # an edit's (and its undo's): one of FIELDS
     machine: Any  # the field's value as the machine gave it then
     analyst: Any  # the analyst's value
@@ -69,10 +71,13 @@ class Review:
     status: str | None = None  # confirmed | rejected | None (edited only, or all undone)
     edits: dict[str, Correction] = field(default_factory=dict)  # field -> the edit in force
     conflicts: list[str] = field(default_factory=list)  # fields the machine changed since they were corrected
+    merged_into: Correction | None = None  # the merge in force that made this event part of another
+    absorbed: list[str] = field(default_factory=list)  # the events merged into this one, by their ids now
+    splits: list[Correction] = field(default_factory=list)  # the splits in force: sources made an event of their own
 
     @property
     def reviewed(self) -> bool:
-        return self.status is not None or bool(self.edits)
+        return self.status is not None or bool(self.edits) or self.merged_into is not None
 
     @property
     def rejected(self) -> bool:
@@ -137,6 +142,155 @@ def undo(conn, event_id: str, author: str | None = None) -> Correction:
         raise QueryError("no correction to undo")
     row = conn.execute("SELECT undoes FROM user.corrections WHERE id = ?", (cursor.lastrowid,)).fetchone()
     return next(c for c in corrections_of(conn, [event_id]) if c.id == row[0])
+
+
+def merge(conn, keep: str, others: list[str], author: str | None = None) -> None:
+    """Make `others` part of `keep`: one event, the sources of all. Each other event gets a
+    correction naming `keep` and the evidence it rests on (so the merge follows both through a
+    re-extraction); the others are hidden as merged, and `undo` on one takes it out again."""
+    for event_id in (keep, *others):
+        require_event(conn, event_id)
+    if keep in others or len(set(others)) < len(others):
+        raise QueryError("merge: give each event once")
+    into = merged(conn)
+    if keep in into:
+        raise QueryError(f"{keep} is merged into {into[keep]}: merge into that one")
+    key, start, end = _anchor(conn, keep)
+    target = {"into": keep, "key": key, "start": start, "end": end}
+    who = author_name(author)
+    write_user(
+        conn,
+        [(_INSERT, (other, *_anchor(conn, other), "merge", None, None, _json(target), who)) for other in others],
+        "the merge is not saved",
+    )
+
+
+def add(
+    conn,
+    changes: dict[str, Any],
+    document: str | None = None,
+    quote: str | None = None,
+    citation: str | None = None,
+    author: str | None = None,
+) -> str:
+    """Record an event the machine missed, with its source: a stored document and a quote found
+    in it (its offsets kept: the document's text[start:end] is the quote), or a free citation.
+    `changes` as for `edit`; date, type, a place and an actor1 are needed. Its id. The store's
+    copy is written by pipeline.sync_added, from these corrections: a load keeps it."""
+    from db.load import find_document
+
+    for needed, given in (("--date", changes.get("date")), ("--type", changes.get("type"))):
+        if not given:
+            raise QueryError(f"{needed} is needed")
+    if not changes.get("places") or not (changes.get("actors") or {}).get("actor1"):
+        raise QueryError("--place and --actor1 are needed")
+    if (citation is None) == (document is None):
+        raise QueryError("give its source, --document ID --quote WORDS or --citation TEXT")
+    if citation is not None:
+        if not citation.strip():
+            raise QueryError("--citation cannot be empty")
+        key = "citation:" + hashlib.sha256(citation.encode("utf-8")).hexdigest()[:16]
+        start, end = 0, len(citation)
+    else:
+        found = find_document(conn, str(document))
+        if found is None:
+            raise QueryError(f"{document}: no such document stored")
+        key, text = conn.execute("SELECT key, text FROM documents WHERE id = ?", (found[0],)).fetchone()
+        start = text.find(quote) if quote else -1
+        if start < 0:
+            raise QueryError(f"the quote is not in document {document}, word for word (--quote)")
+        end = start + len(quote or "")
+    blank = EventRow(0, "", None, None, None, None, "", "", "", None, 1.0, 1, 1, False)
+    values = _analyst_values(conn, blank, changes)
+    actors = [
+        [resolve_actor(conn, name), role] for role in ROLES for name in (changes.get("actors") or {}).get(role) or []
+    ]
+    kind = values["type"]
+    event_id = hashlib.sha256(f"analyst:{key}:{start}:{end}:{kind['sub_type']}".encode()).hexdigest()[:16]
+    if any(a["id"] == event_id for a in added(conn)):
+        raise QueryError(f"{event_id} is added already, from this source and of this type")
+    event = {
+        "date": values["date"],
+        "type": kind,
+        "places": values["places"],
+        "actors": actors,
+        "fatalities": values.get("fatalities"),
+        "summary": values.get("summary") or f"{kind['sub_type']} in {values['places'][0]['name']}",
+        "citation": citation,
+    }
+    write_user(
+        conn,
+        [(_INSERT, (event_id, key, start, end, "add", None, None, _json(event), author_name(author)))],
+        "the event is not saved",
+    )
+    return event_id
+
+
+def added(conn) -> list[dict]:
+    """The events the analyst added or split off and did not take back, in the order made: each
+    with its id and its sources' spans ([document key, start, end])."""
+    if not user_table(conn, "corrections"):
+        return []
+    out = []
+    for event_id, action, key, start, end, analyst in conn.execute(
+        'SELECT event_id, action, document_key, start, "end", analyst FROM user.corrections c WHERE action IN'
+        " ('add', 'split') AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id) ORDER BY id"
+    ):
+        event = json.loads(analyst)
+        if action == "add":
+            event |= {"id": event_id, "spans": [[key, start, end]]}
+        out.append(event)
+    return out
+
+
+def split(conn, event_id: str, sources: list[str], author: str | None = None) -> str:
+    """Make sources of an event an event of their own, with the machine's values for them (what
+    the first of them said). A source is DOCUMENT_ID (its every quote) or DOCUMENT_ID:QUOTE_START.
+    The new event's id; the event keeps the others."""
+    require_event(conn, event_id)
+    rows = conn.execute(
+        'SELECT v.document_id, d.key, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
+        " WHERE v.event_id = ? ORDER BY v.id",
+        (event_id,),
+    ).fetchall()
+    chosen = []
+    for given in sources:
+        document, _, start = given.partition(":")
+        picked = [r for r in rows if str(r[0]) == document and (not start or str(r[2]) == start)]
+        if not picked:
+            theirs = ", ".join(f"{r[0]}:{r[2]}" for r in rows)
+            raise QueryError(f"{given} is not a source of {event_id} (its sources: {theirs})")
+        chosen += [r for r in picked if r not in chosen]
+    if len(chosen) == len(rows):
+        raise QueryError("leave the event at least one source (--source names those to take out)")
+    said = conn.execute(
+        "SELECT * FROM event_sources WHERE event_id = ? AND document_id = ?", (event_id, chosen[0][0])
+    ).fetchone()
+    if said is None:
+        raise QueryError(f"{event_id}: the store does not say what each source told (load it again)")
+    place_ids = json.loads(said["places"])
+    names = dict(conn.execute(f"SELECT id, name FROM places WHERE id IN ({','.join('?' * len(place_ids))})", place_ids))
+    places = [{"id": p, "name": names.get(p, p)} for p in place_ids]
+    spans = [[r[1], r[2], r[3]] for r in chosen]
+    new = hashlib.sha256(("split:" + ";".join(f"{k}:{a}:{b}" for k, a, b in spans)).encode()).hexdigest()[:16]
+    event = {
+        "id": new,
+        "spans": spans,
+        "date": {
+            "date": said["date"],
+            "start": said["date_start"],
+            "end": said["date_end"],
+            "precision": said["precision"],
+        },
+        "type": {"type": said["type"], "sub_type": said["sub_type"]},
+        "places": places,
+        "actors": json.loads(said["actors"]),
+        "fatalities": said["fatalities"],
+        "summary": f"{said['sub_type']} in {places[0]['name']}" if places else said["sub_type"],
+        "citation": None,
+    }
+    _record(conn, event_id, [("split", None, None, event)], author)
+    return new
 
 
 def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], author: str | None) -> None:
@@ -269,14 +423,66 @@ def corrections_of(conn, event_ids: list[str]) -> list[Correction]:
 
 
 def history(conn, event_id: str) -> list[Correction]:
-    """The corrections of an event, or, for an id no event has now, those made on it (an orphan's)."""
+    """The corrections of an event, or, for an id no event has now, those made on it (an orphan's);
+    with the merges of other events into it."""
     found = _resolved(conn, [event_id])
-    return [c for c in found if c.target == event_id or (c.target is None and c.event_id == event_id)]
+    own = [c for c in found if c.target == event_id or (c.target is None and c.event_id == event_id)]
+    merges = _resolved(conn, None, ("merge", "split", "undo"))
+    into = {
+        c.id
+        for c in merges
+        if _merge_target(conn, c) == event_id or (c.action == "split" and (c.analyst or {}).get("id") == event_id)
+    }
+    mine = {c.id for c in own}
+    theirs = [c for c in merges if c.id not in mine and (c.id in into or c.undoes in into)]
+    return sorted(own + theirs, key=lambda c: c.id)
+
+
+def merged(conn) -> dict[str, str]:
+    """The events merged into another (and not taken back), by their ids now: the event each is
+    part of now (a merge into a merged event goes on to the one that holds it)."""
+    by_event: dict[str, list[Correction]] = {}
+    for c in _resolved(conn, None, ("merge", "undo")):
+        if c.target is not None:
+            by_event.setdefault(c.target, []).append(c)
+    direct = {}
+    for event_id, cs in by_event.items():
+        merge_ = _fold(cs).merged_into
+        if merge_ is not None and (into := _merge_target(conn, merge_)) not in (None, event_id):
+            direct[event_id] = into
+    out = {}
+    for event_id, into in direct.items():
+        seen = {event_id}
+        while into in direct and into not in seen:
+            seen.add(into)
+            into = direct[into]
+        out[event_id] = into
+    return out
+
+
+def _merge_target(conn, c: Correction) -> str | None:
+    """The event a merge correction names, by its id now: its id while it exists, else the event
+    resting on the evidence it rested on."""
+    if c.action != "merge" or not c.analyst:
+        return None
+    into = c.analyst["into"]
+    if conn.execute("SELECT 1 FROM events WHERE id = ?", (into,)).fetchone():
+        return into
+    return _follow(conn, c.analyst["key"], c.analyst["start"], c.analyst["end"])
 
 
 def orphans(conn) -> list[Correction]:
-    """The corrections whose event cannot be found: by its id, nor by the evidence it rested on."""
-    return [c for c in _resolved(conn, None) if c.target is None]
+    """The corrections whose event cannot be found: by its id, nor by the evidence it rested on;
+    and the merges in force into an event that cannot be found (the event merged is shown again)."""
+    found = _resolved(conn, None)
+    undone = {c.undoes for c in found if c.action == "undo"}
+    taken_back = {c.event_id for c in found if c.action == "add" and c.id in undone}  # gone, as asked
+    return [
+        c
+        for c in found
+        if (c.target is None and c.event_id not in taken_back)
+        or (c.action == "merge" and c.id not in undone and _merge_target(conn, c) is None)
+    ]
 
 
 def reviews(conn, event_ids: list[str]) -> dict[str, Review]:
@@ -314,6 +520,10 @@ def _fold(cs: list[Correction]) -> Review:
             review.status = "confirmed" if c.action == "confirm" else "rejected"
         elif c.action == "edit" and c.field:
             review.edits[c.field] = c
+        elif c.action == "merge":
+            review.merged_into = c
+        elif c.action == "split":
+            review.splits.append(c)
     return review
 
 
@@ -355,7 +565,11 @@ def _resolved(conn, event_ids: list[str] | None, actions: tuple[str, ...] = ACTI
             r["created"],
             r["undoes"],
             r["id"] in undone,
-            _follow(conn, r["document_key"], r["start"], r["end"]) if r["event_id"] in gone else r["event_id"],
+            r["event_id"]
+            if r["event_id"] not in gone
+            else None
+            if r["action"] == "add"
+            else _follow(conn, r["document_key"], r["start"], r["end"]),  # an added event is its own
         )
         for r in rows
     ]
@@ -396,16 +610,18 @@ def pick(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> P
     """The ids of the events a filter and the analyst's layer pick, in date order. Without a tag
     or a review filter, a limit reads a few rows more than it shows (the rejected are few), not
     every match."""
-    hidden = set() if shown.rejected else rejected_ids(conn)
+    rejected = set() if shown.rejected else rejected_ids(conn)
+    hidden = rejected | set(merged(conn))  # a merged event is shown as part of another
     if shown.tag is None and shown.reviewed is None and limit is not None:
         ids = event_ids(conn, f, limit + len(hidden))
         kept = [i for i in ids if i not in hidden][:limit]
-        left_out = count_events(conn, f, among=sorted(hidden)) if hidden else 0
-        total = len(kept) if len(kept) < limit else count_events(conn, f) - left_out
+        left_out = count_events(conn, f, among=sorted(rejected)) if rejected else 0
+        gone = count_events(conn, f, among=sorted(hidden)) if hidden else 0
+        total = len(kept) if len(kept) < limit else count_events(conn, f) - gone
         return Picked(kept, total, left_out)
     ids = event_ids(conn, f)
     kept = [i for i in ids if i not in hidden]
-    left_out = len(ids) - len(kept)
+    left_out = sum(1 for i in ids if i in rejected)
     if shown.tag is not None:
         with_tag = tagged(conn, shown.tag)
         kept = [i for i in kept if i in with_tag]
@@ -418,7 +634,7 @@ def pick(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> P
 def pages(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> Iterator[list[EventRow]]:
     """The rows `pick` gives, a page at a time: the store's own walk (`list_pages`: the first page
     at once, memory flat) when the layer hides nothing, as with no rejected event."""
-    if shown.tag is None and shown.reviewed is None and (shown.rejected or not rejected_ids(conn)):
+    if shown.tag is None and shown.reviewed is None and (shown.rejected or not rejected_ids(conn)) and not merged(conn):
         yield from list_pages(conn, f, limit)
         return
     ids = pick(conn, f, shown, limit).ids
@@ -434,6 +650,19 @@ def progress(conn) -> tuple[int, int]:
     return sum(1 for r in reviewed_ids(conn).values() if r.reviewed), count_events(conn)
 
 
+def queue(conn, n: int) -> list[EventRow]:
+    """The next `n` unreviewed events, the least confident first (the doubtful are worth a look
+    first), then in date order: the review queue."""
+    done = {i for i, review in reviewed_ids(conn).items() if review.reviewed}
+    picked: list[str] = []
+    for (event_id,) in conn.execute("SELECT id FROM events ORDER BY confidence, date_start, seq"):
+        if event_id not in done:
+            picked.append(event_id)
+            if len(picked) == n:
+                break
+    return events_by_ids(conn, picked)
+
+
 # ---- applying ---------------------------------------------------------------------------------
 
 
@@ -444,10 +673,24 @@ def apply(conn, rows: list[EventRow]) -> None:
     if not rows:
         return
     found = reviews(conn, [r.id for r in rows])
+    into = merged(conn)
+    for other, keep in into.items():
+        if any(r.id == keep for r in rows):
+            found.setdefault(keep, Review()).absorbed.append(other)
     for row in rows:
         review = found.get(row.id)
         if review is None:
             continue
+        if review.splits:  # the sources split off are another event's now
+            row.sources -= len(_split_off(conn, row.id, review)[1])
+        if review.absorbed:  # one event, the sources of all
+            row.sources += sum(
+                r[0]
+                for r in conn.execute(
+                    "SELECT sources FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(review.absorbed),),
+                )
+            )
         for name, c in review.edits.items():
             if machine_value(row, name) != c.machine:
                 review.conflicts.append(name)
@@ -459,6 +702,13 @@ def apply_details(conn, details: list[EventDetail]) -> None:
     """`apply` for details: the places an analyst gave are read whole (coordinates, country)."""
     apply(conn, [d.event for d in details])
     for d in details:
+        if d.event.review and d.event.review.splits:
+            spans, _ = _split_off(conn, d.event.id, d.event.review)
+            d.sources = [s for s in d.sources if (s.document_id, s.start, s.end) not in spans]
+        if d.event.review and d.event.review.absorbed:  # every quote of the events merged into it
+            have = {(s.document_id, s.start, s.end) for s in d.sources}
+            for other in event_details(conn, d.event.review.absorbed):
+                d.sources += [s for s in other.sources if (s.document_id, s.start, s.end) not in have]
         edit_ = d.event.review.edits.get("places") if d.event.review else None
         if edit_ is None:
             continue
@@ -474,6 +724,19 @@ def apply_details(conn, details: list[EventDetail]) -> None:
             for i in ids
             if (r := by_id.get(i))
         ]
+
+
+def _split_off(conn, event_id: str, review: Review) -> tuple[set[tuple[int, int, int]], set[int]]:
+    """The event's quotes split off, as (document id, start, end), and the documents it no longer
+    rests on at all."""
+    keys = {k for c in review.splits for k, _, _ in (c.analyst or {}).get("spans", [])}
+    ids = dict(conn.execute(f"SELECT key, id FROM documents WHERE key IN ({','.join('?' * len(keys))})", list(keys)))
+    spans = {(ids[k], a, b) for c in review.splits for k, a, b in (c.analyst or {}).get("spans", []) if k in ids}
+    kept = {
+        (r[0], r[1], r[2])
+        for r in conn.execute('SELECT document_id, start, "end" FROM evidence WHERE event_id = ?', (event_id,))
+    } - spans
+    return spans, {d for d, _, _ in spans} - {d for d, _, _ in kept}
 
 
 def review_fields(e: EventRow) -> dict[str, Any]:
@@ -497,6 +760,14 @@ def describe(c: Correction) -> str:
         return f"edit {c.field}: {describe_value(c.machine, c.field)} -> {describe_value(c.analyst, c.field)}"
     if c.action == "undo":
         return f"undo #{c.undoes}" + (f" (edit {c.field})" if c.field else "")
+    if c.action == "add":
+        return f"add: {c.analyst['summary']}" if c.analyst else "add"
+    if c.action == "split":
+        return (
+            f"split {len(c.analyst['spans'])} quote(s) of {c.event_id} into {c.analyst['id']}" if c.analyst else "split"
+        )
+    if c.action == "merge":
+        return f"merge {c.event_id} into {c.analyst['into']}" if c.analyst else "merge"
     return c.action
 
 

@@ -56,8 +56,12 @@ def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: 
             (facet, sign, *params),
         )
     conn.execute("DELETE FROM month_counts WHERE n = 0")
-    if not all_time:
-        return
+    if all_time:
+        sum_all_time(conn)
+
+
+def sum_all_time(conn: sqlite3.Connection) -> None:
+    """The all-time rows of `month_counts`, summed again from the months."""
     conn.execute("DELETE FROM month_counts WHERE month = ?", (ALL_TIME,))  # all time: the months summed
     conn.execute(
         "INSERT INTO month_counts (facet, month, last, value, parent, n)"

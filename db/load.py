@@ -113,6 +113,125 @@ def remove_articles_except(conn, keep: set[str]) -> None:
     conn.executemany("DELETE FROM documents WHERE key = ?", [(sha,) for sha in stale])
 
 
+def find_document(conn, given: str) -> tuple[int, str, str] | None:
+    """The stored document `given` names: its id (as sources list it), its key (an article's
+    sha256, an ACLED row's id), or its path as stored. (id, kind, path or key)."""
+    row = conn.execute(
+        "SELECT id, kind, coalesce(path, key) FROM documents WHERE key = ? OR path = ? OR path = ?"
+        " OR (? GLOB '[0-9]*' AND id = CAST(? AS INTEGER)) ORDER BY id LIMIT 1",
+        (given, given, display_path(given), given, given),
+    ).fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def resting_on(conn, document_id: int) -> tuple[list[str], list[str]]:
+    """The events with evidence in this document: those resting on it alone, and the others."""
+    alone: list[str] = []
+    others: list[str] = []
+    for event_id, other in conn.execute(
+        "SELECT v.event_id, EXISTS (SELECT 1 FROM evidence w WHERE w.event_id = v.event_id AND w.document_id <> ?)"
+        " FROM evidence v WHERE v.document_id = ? GROUP BY v.event_id ORDER BY v.event_id",
+        (document_id, document_id),
+    ):
+        (others if other else alone).append(event_id)
+    return alone, others
+
+
+def remove_data_row(conn, document_id: int) -> None:
+    """Remove an imported row's events and its document (remove_events deletes a data row's)."""
+    seqs = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT e.seq FROM events e JOIN evidence v ON v.event_id = e.id WHERE v.document_id = ?",
+            (document_id,),
+        )
+    ]  # read first: remove_events deletes the evidence this picks them by before the events
+    remove_events(conn, "SELECT value FROM json_each(?)", (json.dumps(seqs),))
+    conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+
+ADDED = "SELECT seq FROM events WHERE origin = 'analyst'"  # the events an analyst added (db/corrections.py)
+
+
+def write_added(conn, added: list[dict]) -> None:
+    """Replace the events the analyst added with `added` (corrections.added gives them): each
+    rests on its source's quote, or on a document of kind 'citation' holding the free citation.
+    One whose documents are not stored is left out (its correction is then an orphan)."""
+    remove_events(conn, ADDED)
+    conn.execute("DELETE FROM documents WHERE kind = 'citation' AND id NOT IN (SELECT document_id FROM evidence)")
+    for a in added:
+        if a["citation"] is not None:
+            conn.execute(
+                "INSERT OR IGNORE INTO documents (path, key, text, kind) VALUES (?, ?, ?, 'citation')",
+                (a["citation"], a["spans"][0][0], a["citation"]),
+            )
+        ids = dict(
+            conn.execute(
+                "SELECT key, id FROM documents WHERE key IN (SELECT json_extract(value, '$[0]') FROM json_each(?))",
+                (json.dumps(a["spans"]),),
+            )
+        )
+        quotes = [(a["id"], ids[key], start, end) for key, start, end in a["spans"] if key in ids]
+        if not quotes:
+            continue
+        when, kind = a["date"] or {}, a["type"]
+        seq = conn.execute(
+            "INSERT INTO events (id, date_start, date_end, precision, date, date_source, type, sub_type, summary,"
+            " fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin)"
+            " VALUES (?, ?, ?, ?, ?, 'analyst', ?, ?, ?, ?, ?, ?, 1.0, ?, ?, 'analyst')",
+            (
+                a["id"],
+                when.get("start"),
+                when.get("end"),
+                when.get("precision"),
+                when.get("date"),
+                kind["type"],
+                kind["sub_type"],
+                a["summary"],
+                a["fatalities"],
+                a["fatalities"],
+                a["fatalities"],
+                len({q[1] for q in quotes}),
+                len({q[1] for q in quotes}),
+            ),
+        ).lastrowid
+        start = when.get("start")
+        places = [p["id"] for p in a["places"]]
+        links = dict.fromkeys(places, 1) | {p: 0 for p in _ancestors(conn, "places", places) if p not in places}
+        conn.executemany(
+            "INSERT INTO event_places (event_seq, place_id, date_start, direct, position) VALUES (?, ?, ?, ?, ?)",
+            [(seq, p, start, direct, i) for i, (p, direct) in enumerate(links.items())],
+        )
+        roles: dict[str, str] = {}
+        for actor, role in a["actors"]:
+            roles.setdefault(actor, role)  # the first role an actor has
+        groups = {g: roles[actor] for actor in roles for g in _ancestors(conn, "actors", [actor]) if g not in roles}
+        conn.executemany(
+            "INSERT INTO event_actors (event_seq, actor_id, role, date_start, direct) VALUES (?, ?, ?, ?, ?)",
+            [(seq, actor, role, start, 1) for actor, role in roles.items()]
+            + [(seq, g, role, start, 0) for g, role in groups.items()],
+        )
+        conn.executemany('INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)', quotes)
+    conn.execute(
+        "INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text"
+        f" WHERE seq IN ({ADDED})"
+    )
+    counts.add(conn, ADDED)
+
+
+def _ancestors(conn, table: str, ids: list[str]) -> list[str]:
+    """The parents of these places or actors, and theirs, nearest first."""
+    return [
+        r[0]
+        for r in conn.execute(
+            f"WITH RECURSIVE up(id, depth) AS (SELECT parent, 1 FROM {table} WHERE id IN"
+            f" (SELECT value FROM json_each(?)) AND parent IS NOT NULL UNION SELECT t.parent, depth + 1 FROM {table} t"
+            " JOIN up ON t.id = up.id WHERE t.parent IS NOT NULL) SELECT id FROM up GROUP BY id ORDER BY min(depth)",
+            (json.dumps(ids),),
+        )
+    ]
+
+
 def display_path(path: str) -> str:
     """Relative to the working directory when inside it: the database stays portable. A URL is
     kept as it is."""

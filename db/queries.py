@@ -515,17 +515,17 @@ def _date_order_sql(columns: str | None, f: Filter) -> tuple[str, str, list]:
     )
 
 
-def _months(conn, picked: BitMap | None) -> list[tuple[str | None, int]]:
+def _months(conn, picked: BitMap | None, hidden: BitMap | None = None) -> list[tuple[str | None, int]]:
     """Events per month they begin in, in order, the undated (None) last: of the events `picked`,
-    or of every event (None), which `month_counts` holds."""
-    if picked is None:  # every event has one type: the types' counts per month are the events'
+    or of every event (None), which `month_counts` holds; those `hidden` not counted."""
+    if picked is None and not hidden:  # every event has one type: the types' counts per month are the events'
         rows = conn.execute(
             "SELECT nullif(month, ?), sum(n) FROM month_counts WHERE facet = 'types' AND month <> ?"
             " GROUP BY month ORDER BY month = ?, month",
             (counts.UNDATED, counts.ALL_TIME, counts.UNDATED),
         ).fetchall()
         return [(m, n) for m, n in rows]
-    found = [(m or None, picked.intersection_cardinality(s)) for m, (_, s) in counts.event_sets(conn, "months").items()]
+    found = [(m or None, _size(s, picked, hidden)) for m, (_, s) in counts.event_sets(conn, "months").items()]
     return sorted(((m, n) for m, n in found if n), key=lambda r: (r[0] is None, r[0] or ""))
 
 
@@ -576,10 +576,13 @@ def whole_year_rowids(conn) -> set[int]:
 PAGE_ROWS = 10_000  # rows fetched at a time for a timeline index
 
 
-def timeline_index(conn, f: Filter) -> TimelineIndex:
-    """The row ids of the matching events in date order, and their count per month."""
+def timeline_index(conn, f: Filter, hidden: BitMap | None = None) -> TimelineIndex:
+    """The row ids of the matching events in date order, and their count per month; the events
+    `hidden` (the rejected: db/review_queue.py) left out."""
     rowids = timeline_rowids(conn, f)
-    return TimelineIndex(rowids, _months(conn, None if f.is_empty else BitMap(array("I", rowids))))
+    if hidden:
+        rowids = array("q", (r for r in rowids if r not in hidden))
+    return TimelineIndex(rowids, _months(conn, None if f.is_empty else BitMap(array("I", rowids)), hidden))
 
 
 def timeline_rowids(conn, f: Filter) -> array:
@@ -951,14 +954,21 @@ def document_text(conn, document_id: int) -> tuple[str | None, str]:
 # ---- facets and counts ----------------------------------------------------------------------
 
 
-def counts_under(conn, f: Filter) -> tuple[Facets, list[tuple[str, int]]]:
+def counts_under(conn, f: Filter, hidden: BitMap | None = None) -> tuple[Facets, list[tuple[str, int]]]:
     """The panes' counts and the events per month under a filter (the app's Counted answer), the
-    filter's events read once for both (a common word's half a million hits take a second)."""
+    filter's events read once for both (a common word's half a million hits take a second); the
+    events `hidden` (the rejected) not counted."""
     picked: dict[Filter, BitMap | None] = {}
-    return facets(conn, f, picked=picked), month_counts(conn, f, picked)
+    return facets(conn, f, picked=picked, hidden=hidden), month_counts(conn, f, picked, hidden)
 
 
-def facets(conn, f: Filter, counted: bool = True, picked: dict[Filter, BitMap | None] | None = None) -> Facets:
+def facets(
+    conn,
+    f: Filter,
+    counted: bool = True,
+    picked: dict[Filter, BitMap | None] | None = None,
+    hidden: BitMap | None = None,
+) -> Facets:
     """Values with counts under the filter; each pane ignores its own selection, so choosing
     ISIS does not hide the other actors you could add. Links to ancestors count too: a country's
     count is the events in it. With nothing but whole months chosen, the counts are read from
@@ -968,12 +978,12 @@ def facets(conn, f: Filter, counted: bool = True, picked: dict[Filter, BitMap | 
     picked = {} if picked is None else picked  # a filter's events, read once (the panes' filters are often one)
     for facet in ("actors", "places", "types"):
         facet_filter = f.without(facet)
-        months = _whole_months(facet_filter) if counted else None
+        months = _whole_months(facet_filter) if counted and not hidden else None  # the table counts all
         for name in (facet, "sub_types") if facet == "types" else (facet,):
             if months is not None:
                 out[name] = _summed(conn, name, months, facet_filter)
                 continue
-            out[name] = _intersected(conn, name, _picked(conn, facet_filter, picked))
+            out[name] = _intersected(conn, name, _picked(conn, facet_filter, picked), hidden)
     type_names = {r[0] for r in out["types"]}
     sub_types = [r for r in out["sub_types"] if r[0] not in type_names]  # one named as a type is that type
     return Facets(
@@ -1005,11 +1015,12 @@ def _picked_now(conn, f: Filter) -> BitMap | None:
     return BitMap.intersection(*chosen) if len(chosen) > 1 else chosen[0] if chosen else None
 
 
-def _intersected(conn, facet: str, picked: BitMap | None) -> list[tuple]:
-    """(value, name, count, parent) of each value with events among those picked, most first."""
+def _intersected(conn, facet: str, picked: BitMap | None, hidden: BitMap | None = None) -> list[tuple]:
+    """(value, name, count, parent) of each value with events among those picked and not hidden,
+    most first."""
     found = {}
     for value, (parent, events) in counts.event_sets(conn, facet).items():
-        n = len(events) if picked is None else picked.intersection_cardinality(events)
+        n = _size(events, picked, hidden)
         if n:
             found[value] = (value, value, n, parent)
     if facet in ("actors", "places"):  # named, and placed in their tree, by their tables
@@ -1019,6 +1030,14 @@ def _intersected(conn, facet: str, picked: BitMap | None) -> list[tuple]:
         )
         found = {i: (i, name, found[i][2], parent) for i, name, parent in rows}
     return sorted(found.values(), key=lambda r: (-r[2], r[1]))
+
+
+def _size(events: BitMap, picked: BitMap | None, hidden: BitMap | None) -> int:
+    """How many of `events` are picked (None: every event) and not hidden (a few: the rejected)."""
+    n = len(events) if picked is None else picked.intersection_cardinality(events)
+    if hidden:
+        n -= (hidden if picked is None else hidden & picked).intersection_cardinality(events)
+    return n
 
 
 def _whole_months(f: Filter) -> tuple[str, str] | None:
@@ -1048,11 +1067,11 @@ def _summed(conn, facet: str, months: tuple[str, str], f: Filter) -> list:
 
 
 def month_counts(
-    conn, f: Filter = Filter(), picked: dict[Filter, BitMap | None] | None = None
+    conn, f: Filter = Filter(), picked: dict[Filter, BitMap | None] | None = None, hidden: BitMap | None = None
 ) -> list[tuple[str, int]]:
-    """Events per month (YYYY-MM) under the filter, dated events only, in order."""
+    """Events per month (YYYY-MM) under the filter, dated events only, in order; `hidden` not counted."""
     events = None if f.is_empty else _picked(conn, f, {} if picked is None else picked)
-    return [(m, n) for m, n in _months(conn, events) if m is not None]
+    return [(m, n) for m, n in _months(conn, events, hidden) if m is not None]
 
 
 @dataclass
@@ -1075,18 +1094,29 @@ TOP = 10  # countries and divisions listed by `stats`
 
 
 def stats(conn) -> Stats:
-    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    """The store in figures; the events the analyst rejected are not counted among the events."""
+    from db.corrections import rejected_ids  # the analyst's layer, which reads the store through this module
+
+    rejected = json.dumps(sorted(rejected_ids(conn)))
+    one = lambda sql: conn.execute(sql, {"rejected": rejected} if ":rejected" in sql else ()).fetchone()[0]  # noqa: E731
+    kept = "id NOT IN (SELECT value FROM json_each(:rejected))"
     return Stats(
         documents=one("SELECT count(*) FROM documents"),
-        events=one("SELECT count(*) FROM events"),
+        events=one(f"SELECT count(*) FROM events WHERE {kept}"),
         quotes=one("SELECT count(*) FROM evidence"),
-        multi_source_events=one("SELECT count(*) FROM events WHERE sources > 1"),
-        undated_events=one("SELECT count(*) FROM events WHERE date_start IS NULL"),
+        multi_source_events=one(f"SELECT count(*) FROM events WHERE sources > 1 AND {kept}"),
+        undated_events=one(f"SELECT count(*) FROM events WHERE date_start IS NULL AND {kept}"),
         actors=one("SELECT count(DISTINCT actor_id) FROM event_actors WHERE direct"),
         places=one("SELECT count(DISTINCT place_id) FROM event_places WHERE direct"),
         first=one("SELECT min(date_start) FROM events"),
         last=one("SELECT max(date_end) FROM events"),
-        types=[(r[0], r[1]) for r in conn.execute("SELECT type, count(*) n FROM events GROUP BY type ORDER BY n DESC")],
+        types=[
+            (r[0], r[1])
+            for r in conn.execute(
+                f"SELECT type, count(*) n FROM events WHERE {kept} GROUP BY type ORDER BY n DESC",
+                {"rejected": rejected},
+            )
+        ],
         countries=_top_places(conn, "country"),
         divisions=_top_places(conn, "admin1"),
     )

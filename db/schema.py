@@ -87,7 +87,7 @@ CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
     path TEXT, title TEXT, publisher TEXT, author TEXT, url TEXT,
     published TEXT, published_start TEXT, published_end TEXT, precision TEXT, note TEXT,
-    text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'article',  -- article | acled
+    text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'article',  -- article | acled | citation (an analyst's source)
     published_source TEXT,  -- front-matter | dateline | page metadata | command line
     key TEXT NOT NULL UNIQUE,  -- what makes it itself: an article's sha256, a data row's event id
     unextracted TEXT  -- why an article gives no events ("took over 20 s"): it is not extracted again
@@ -99,7 +99,8 @@ CREATE TABLE IF NOT EXISTS events (
     type TEXT NOT NULL, sub_type TEXT NOT NULL, summary TEXT NOT NULL, trigger TEXT,
     fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, fatalities_raw TEXT,
     confidence REAL, sources INTEGER NOT NULL DEFAULT 1, publishers INTEGER NOT NULL DEFAULT 1,
-    origin TEXT NOT NULL DEFAULT 'article',  -- article: extracted, rebuilt on load; acled: imported
+    origin TEXT NOT NULL DEFAULT 'article',  -- article: extracted, rebuilt on load; acled: imported,
+    -- analyst: an event the analyst added or split off (db/corrections.py), written again on load
     revision TEXT,  -- an imported row's version (ACLED's timestamp): a re-import replaces a row that changed
     independent_sources INTEGER NOT NULL DEFAULT 1,  -- sources, a wire dispatch and its copies once
     disputed TEXT  -- the fields its sources differ on ("perpetrator,fatalities"); NULL when they agree

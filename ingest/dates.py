@@ -281,8 +281,12 @@ def _month_alone(m, ref):
     return _past_month(month_no, ref)
 
 
-@_rule(r"\b(?:(?P<last>last|past|previous)\s+)?(?:on\s+)?" + _WD + r"(?:'s)?\b", True)
+# "Saturday's blast" as the text arrives when a scraper strips apostrophes: "Saturdays blast". The
+# plural of habit ("on Fridays", "Fridays and Saturdays") names no day (`_weekday`).
+@_rule(r"\b(?:(?P<last>last|past|previous)\s+)?(?P<on>on\s+)?" + _WD + r"(?:'s|(?P<bare>s)(?=\s+[a-z]))?\b", True)
 def _weekday(m, ref):
+    if m["bare"] and (m["on"] or re.match(r"\s+(?:and|or|nor)\b", m.string[m.end() :])):
+        raise ValueError("a weekday of habit, not a day")
     target = WEEKDAYS[m["weekday"]]
     back = (ref.end.weekday() - target) % 7
     if m["last"] and back == 0:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from ingest.dates import DateMention, Interval, find_dates
@@ -20,7 +21,7 @@ from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
 from ingest.lexicon import load_lexicon
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
-from ingest.merge import FAMILIES, merge_within
+from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, event_id, summary_of
 from ingest.places import event_places, home_countries, place_by_focus, spelt_places
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
@@ -208,6 +209,12 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         resolved = [d for d in dates if d.interval]
         if not triggers:
             trace.notes.append("no event trigger")
+            told_when = _when_it_happened(folded_text, resolved, article.published)
+            if told_when is not None and events and events[-1].date_source in WEAK_DATES:
+                # "The incident occurred on April 11.": the day of the incident just told
+                events[-1].date, events[-1].date_expression = told_when.interval, told_when.expression
+                events[-1].date_source = "sentence"
+                trace.notes.append(f"{told_when.expression!r} dates the incident told before it")
         segments = _segments(triggers, resolved, sent)
         for trig, seg_start, seg_end, date in segments:
             abs_trig = (sent.start + trig.start, sent.start + trig.end)
@@ -233,6 +240,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     if seg_start <= d.start < seg_end and not _historical(d.interval, article.published)
                 ]
                 date = current[0] if current else date
+            if date is not None and _statement_day(folded_text, date, abs_trig[0]):
+                trace.notes.append(f"{trig.text!r}: {date.expression!r} is when a source spoke, not the incident's day")
+                date = None
             earlier = [
                 d
                 for d in resolved
@@ -245,6 +255,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if date is None and earlier and not trig.reference:
                 date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
+            if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
+                trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
+                continue
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
             undated = source not in ("sentence", "context") and not now
@@ -292,6 +305,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 folded[trig.end : trig.end + 100],  # the object may lie past the next trigger ("attacked and looted")
                 actors,
             )
+            event_type, sub_type = _kind_by_what_was_struck(
+                event_type, sub_type, folded[max(0, trig.start - 60) : trig.end + 60].replace("-", " ")
+            )
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
             confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
@@ -311,9 +327,10 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 summary="",
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
-            events.append(event)
-            trace.events.append(event)
-            paragraph_of[event.id] = sent.paragraph
+            for one in _one_per_listed_town(event, text, seg_mentions):
+                events.append(one)
+                trace.events.append(one)
+                paragraph_of[one.id] = sent.paragraph
         points = [
             d
             for d in resolved
@@ -377,9 +394,18 @@ _WAR_AFTER = re.compile(
 NEWS_DAYS = 31  # a date further back than this before publication is background, not the report's news
 
 
+# The war reaching a place is a state's origin too: "Aleppo, before it was engulfed by fighting in 2012".
+_WAR_REACHED = re.compile(
+    r"\b(?:engulfed|gripped|swept|consumed|overtaken)\s+(?:by|in)\s+(?:the\s+)?(?:fighting|war|violence|conflict)"
+    r"\b[^.;:]{0,20}$"
+)
+
+
 def _war_origin(folded_text: str, d: DateMention) -> bool:
     """Is a date when the war began ("the conflict which started ... in 2011", "a March 2011 uprising")?"""
     if _WAR_BEGAN.search(folded_text, max(0, d.start - 150), d.start):
+        return True
+    if _WAR_REACHED.search(folded_text, max(0, d.start - 80), d.start):
         return True
     return bool(d.interval and d.interval.precision != "day" and _WAR_AFTER.match(folded_text, d.end))
 
@@ -438,6 +464,7 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
     return bool(opened) and "," not in folded_text[opened[-1] : end]
 
 
+_ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 
 
@@ -462,6 +489,81 @@ def _event_date(mention: DateMention | None, context: tuple[Interval, str] | Non
     if published is not None:
         return published, None, "published"
     return None, None, "none"
+
+
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:\band\s+)?(?:the\s+)?")
+_AREAS = ("country", "admin1", "region", "unresolved")
+
+
+def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> list[Event]:
+    """ "Airstrikes also targeted the towns of Rastan Talbeesah and Zafarana": strikes on towns named
+    in one list are one incident per town, as two strikes on two towns are two events. The first
+    town keeps the event (and its id and toll); each other town gets an event of its own."""
+    if event.type != "Explosions/Remote violence":
+        return [event]
+    # a city named like its province ("Deir Ezzor Aleppo" in a headline) may stand for the province
+    towns = [
+        m
+        for m in mentions
+        if isinstance(m.entity, Place) and m.entity.kind not in _AREAS and not names_its_division(m.entity)
+    ]
+    runs: list[list[Mention]] = [towns[:1]]
+    for before, m in pairwise(towns):
+        if _LIST_GAP.fullmatch(text[before.end : m.start]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    listed = [p for p in {m.entity.id: m.entity for m in max(runs, key=len)}.values() if isinstance(p, Place)]
+    if len(listed) < 2 or listed[0].id not in {p.id for p in event.places}:
+        return [event]
+    others = [p for p in event.places if p.id not in {t.id for t in listed}]
+    split = [replace(event, places=[listed[0], *others])]
+    for town in listed[1:]:
+        one = replace(event, id=event_id(event.id, 0, 0, town.id), places=[town, *others], fatalities=None)
+        one.actors, one.evidence = list(event.actors), list(event.evidence)
+        split.append(one)
+    return split
+
+
+_HAPPENED = re.compile(r"\b(?:occurred|took place|happened|was carried out|were carried out)\s+(?:on\s+)?$")
+
+
+def _when_it_happened(folded_text: str, dates: list[DateMention], published: Interval | None) -> DateMention | None:
+    """The day a sentence without an event of its own gives for one already told ("The incident
+    occurred on April 11", "The killings took place on Wednesday"), if it is the report's news."""
+    return next(
+        (
+            d
+            for d in dates
+            if d.interval is not None
+            and d.interval.precision == "day"
+            and _news(d.interval, published)
+            and _HAPPENED.search(folded_text, max(0, d.start - 25), d.start)
+        ),
+        None,
+    )
+
+
+@cache
+def _spoke() -> re.Pattern:
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["speech_verbs"]))
+    return re.compile(r"\b(?:" + verbs + r"|reports)\s+(?:on\s+|late\s+|early\s+)?$")
+
+
+def _statement_day(folded_text: str, d: DateMention, trig_start: int) -> bool:
+    """ "The toll of a blast reached 112, the Observatory said on Sunday": a day told after the
+    incident's words, right after a verb of speech, of a toll that rose, is when a source spoke; a
+    statement about an incident is evidence of it at the incident's date, which the article tells
+    elsewhere. (Without a toll that rose, the day a source reports is the incident's as often as not.)"""
+    return (
+        d.start > trig_start
+        and bool(_spoke().search(folded_text, max(0, d.start - 30), d.start))
+        and bool(_TOLL_ROSE.search(folded_text, max(0, trig_start - 60), d.start))
+    )
+
+
+# a toll told as it stood when a source spoke: the day it was said is not the incident's
+_TOLL_ROSE = re.compile(r"\btoll\b.{0,200}?\b(?:reached|rose|risen|climbed|increased|jumped|stood at)\b")
 
 
 def _told_day(mention: DateMention, trig: Trigger, told: list[Event]) -> DateMention:
@@ -610,7 +712,15 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     before = [m for m in actors if m.start < trig[0]]
     after = [m for m in actors if m.start >= trig[1]]
     defends = bool(_defence().fullmatch(text[trig[0] : trig[1]] + " "))  # "the army repelled militants"
-    compound = [m for m in before if can_act(m) and not defends and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])]
+    compound = [
+        m
+        for m in before
+        if can_act(m)
+        and not defends
+        and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])
+        # "government forces backed by Hezbollah seized": the backer ends the phrase, the subject acts
+        and not _backer(text, m)
+    ]
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
@@ -673,6 +783,13 @@ def _holders() -> re.Pattern:
     """Words after which a "by" names who holds, backs or leads something, not who struck."""
     words = load_lexicon("roles")["holders"]
     return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\s+(?:[\w-]+\s+){0,3}by\s+$")
+
+
+def _backer(text: str, m: Mention) -> bool:
+    """Is the actor the one who holds, backs or leads ("forces backed by the Lebanese group Hezbollah")?"""
+    before = fold(text[max(0, m.start - 70) : m.start])
+    by = re.search(r"\bby\s+(?:[\w-]+\s+){0,3}$", before)
+    return by is not None and bool(_holders().search(before[: by.start() + 3]))
 
 
 def _agents_after_by(text: str, actors: list[Mention], trig: tuple[int, int]) -> list[Mention]:
@@ -747,6 +864,23 @@ _ARMED_KINDS = {"armed group", "militia", "state forces", "external forces"}
 _GROUP_KINDS = {"armed group", "militia"}
 _WITH_CROWD = re.compile(r"\s*(?:with|against|between)\b")
 _PASSIVE_END = re.compile(r"\b(?:was|were|been)\s+(?:\w+ly\s+|pronounced\s+|found\s+)?$")
+
+
+@cache
+def _struck() -> dict[str, re.Pattern]:
+    return {name: re.compile(pattern) for name, pattern in load_lexicon("triggers")["struck"].items()}
+
+
+def _kind_by_what_was_struck(event_type: str, sub_type: str, around: str) -> tuple[str, str]:
+    """What was struck decides the kind: a helicopter shot down was fought over ("a Russian
+    helicopter was shot down near Saraqeb"), a drone shot down is disrupted weapons use; the
+    enemy's destroyed tanks are the fighting, not property destruction."""
+    shot_down = re.search(r"\b(?:shot down|downed)\b", around)
+    if sub_type == "Disrupted weapons use" and shot_down and _struck()["manned_aircraft"].search(around):
+        return "Battles", "Armed clash"
+    if sub_type == "Looting/property destruction" and _struck()["military_kit"].search(around):
+        return "Battles", "Armed clash"
+    return event_type, sub_type
 
 
 def _kind_by_people(

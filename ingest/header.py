@@ -14,7 +14,7 @@ from functools import cache
 
 from ingest.dates import Interval, find_dates
 from ingest.lexicon import load_lexicon
-from ingest.text import fold, squash
+from ingest.text import fold, squash, without_furniture
 
 HEADER_CHARS = 240  # a dateline stands within the first few lines of a page
 MAX_HEADER_WORDS = 6  # words of a dateline before its date: "Date of publication", "AFP Sunday"
@@ -40,7 +40,21 @@ def read_header(text: str, title: str | None) -> Header:
     if dateline:
         pos = _skip_space(text, dateline[1])
         headline = headline or _title_at(text, pos, title)
-    return Header(headline, dateline, published)
+    return Header(headline, dateline, published or _page_stamp(text))
+
+
+def _page_stamp(text: str) -> Interval | None:
+    """Without a dateline, the first full date of the page furniture a scrape runs into the first
+    sentence ("... Rises to 70 REUTERS Middle East 1735 15.04.2017(updated 2033 15.04.2017) Get short
+    URL 9832 A source told ..."): the page's stamp of when it was published."""
+    line = text[: text.find("\n") if "\n" in text else len(text)][: 3 * HEADER_CHARS]
+    prose_from = without_furniture(line)[0]
+    stamps = [
+        d.interval
+        for d in find_dates(fold(line[:prose_from]), line[:prose_from], None)
+        if d.interval is not None and d.interval.precision == "day" and not d.relative
+    ]
+    return stamps[0] if stamps else None
 
 
 def _skip_space(text: str, pos: int) -> int:

@@ -27,6 +27,8 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s
 _SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", re.IGNORECASE)
 _VERB_AFTER = re.compile(
     r"\s+(?:\w+ed|says|said|is|was|has|had|struck|fought|sent|vowed|warned|began|begins|hit|shot)\b"
+    # "how Washington and its allies could respond", "raids by Moscow and its allies": a government's coalition
+    r"|\s+and\s+(?:its|their)\s+(?:[A-Z][\w-]*\s+)?(?:allies|partners|backers)\b"
 )
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(
@@ -276,5 +278,12 @@ _DEMONYM_WORD = re.compile(r"[a-z]+")
 
 
 def is_dateline(text: str, m: Mention) -> bool:
-    """ "TEHRAN – ..." at the head of a paragraph says where the story was filed, not where it happened."""
+    """ "TEHRAN – ..." at the head of a paragraph says where the story was filed, not where it happened;
+    so does "WASHINGTON (Sputnik)" in capitals before an outlet's name, where a scraped page ran the
+    headline and the dateline into one line."""
+    if m.surface.isupper() and len(m.surface) > 3 and _OUTLET_AFTER.match(text, m.end):
+        return True
     return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))
+
+
+_OUTLET_AFTER = re.compile(r"[ \t]*\([A-Z][^()]{0,30}\)")

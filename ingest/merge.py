@@ -281,6 +281,8 @@ _HARM = {"Explosions/Remote violence", "Violence against civilians"}
 def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     """Can two sentences of one article tell one incident? `places` are where the incident was
     first placed: what later tellings add (a town nearby, a launch site) does not widen it."""
+    if _deaths_of_its_day(a, b):
+        return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
     if FAMILIES[a.type] != FAMILIES[b.type]:
         return False
     if FAMILIES[a.type] == "strategic" and (a.sub_type != b.sub_type or a.sub_type == "Other"):
@@ -293,6 +295,20 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     if _outside_month(a, b) or _outside_month(b, a):
         return False
     return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
+
+
+def _deaths_of_its_day(a: Event, b: Event) -> bool:
+    """ "The Monday downing brought the toll to 18", after "a helicopter was shot down on Monday":
+    deaths told with no kind of their own ("killed", "died"), on the very day of an incident the
+    article told, are that incident's, whatever kind of incident it was."""
+    return (
+        b.vague
+        and b.date_source == "sentence"
+        and a.date is not None
+        and b.date is not None
+        and a.date.precision == b.date.precision == "day"
+        and a.date.start == b.date.start
+    )
 
 
 def _told_in_passing(b: Event, places: list[Place]) -> bool:
@@ -360,7 +376,7 @@ def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
         return True
     if outer.kind == "country":
         return inner.country == outer.country
-    if namesake and outer.kind in ("city", "capital") and _names_its_division(outer):
+    if namesake and outer.kind in ("city", "capital") and names_its_division(outer):
         # "in Deir ez-Zor", "in Idlib": a town named like its province may stand for the province
         return inner.country == outer.country and inner.admin1 is not None and inner.admin1 == outer.admin1
     if outer.kind in ("admin1", "region"):
@@ -370,7 +386,7 @@ def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
     return False
 
 
-def _names_its_division(town: Place) -> bool:
+def names_its_division(town: Place) -> bool:
     return town.admin1 is not None and fold(town.admin1).startswith(fold(town.name))
 
 
@@ -383,11 +399,12 @@ def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
     an article (`sharpen`) the date the sentence gives wins, and the most telling type."""
     target.vague = target.vague and other.vague
     if sharpen:
+        kind_told = FAMILIES[other.type] == FAMILIES[target.type]  # deaths told of a shoot-down are no battle
         if other.date and (
             target.date is None or (target.date_source in WEAK_DATES and other.date_source not in WEAK_DATES)
         ):
             _take_date(target, other)
-        if _specificity(other.sub_type) < _specificity(target.sub_type):
+        if kind_told and _specificity(other.sub_type) < _specificity(target.sub_type):
             target.type, target.sub_type = other.type, other.sub_type
     else:  # across sources both are dated (`same_event`)
         if other.date and target.date and PRECISION_RANK[other.date.precision] < PRECISION_RANK[target.date.precision]:

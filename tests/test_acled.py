@@ -184,3 +184,57 @@ def test_list_reads_a_result_larger_than_a_statement_can_name(tmp_path):
     conn = connect(db)
     conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 1000)
     assert len(queries.list_events(conn)) == 3000
+
+
+def test_export_and_stats_read_a_result_larger_than_a_statement_can_name(tmp_path):
+    """The same bound for what `export` and `stats` read: every event of the result is exported
+    and counted, in every format that reads more than the events' rows."""
+    import json
+
+    from db.corrections import Shown, pick
+    from db.export import export
+
+    db = tmp_path / "t.db"
+    import_acled(generate(3000, tmp_path / "acled.csv"), db)
+    conn = connect(db)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 1000)
+    picked = pick(conn, queries.Filter(), Shown())
+    assert len(picked.ids) == 3000
+    exported = export(conn, picked.ids, "json", "all")
+    assert sorted(e["id"] for e in json.loads(exported.text)) == sorted(picked.ids)
+    assert export(conn, picked.ids, "acled", "all").text.count("\n") == 3001  # the header and a row each
+    assert queries.stats(conn).events == 3000
+
+
+def test_an_import_leaves_no_copy_of_itself_in_the_log_while_the_app_holds_the_store_open(tmp_path):
+    """The write-ahead log holds a whole import until its commit; with the store open elsewhere
+    (the app) it is not deleted at the importer's close, so the import cuts it back itself."""
+    db = tmp_path / "t.db"
+    import_acled(generate(10, tmp_path / "small.csv"), db)
+    app = connect(db)
+    assert queries.count_events(app) == 10  # the app has read the store, and keeps it open
+    import_acled(generate(3000, tmp_path / "acled.csv"), db)
+    wal = Path(f"{db}-wal")
+    assert wal.exists() and wal.stat().st_size == 0
+    assert queries.count_events(app) == 3000  # and the app reads the new state
+
+
+def test_a_row_repeated_batches_later_in_one_file_counts_once_and_its_first_version_stays(tmp_path):
+    """The file's ids are remembered across batches (on disk, not in memory): a repeat far down
+    the file, even with another version, is the first row's."""
+    import csv
+
+    from db.acled import BATCH
+
+    path = generate(BATCH + 10, tmp_path / "acled.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        header, first = list(csv.reader(f))[:2]
+    repeat = dict(zip(header, first, strict=True)) | {"timestamp": "1999999999", "notes": "a later version"}
+    with path.open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow([repeat[c] for c in header])
+    db = tmp_path / "t.db"
+    report = import_acled(path, db)
+    assert (report.rows, report.added, report.unchanged) == (BATCH + 11, BATCH + 10, 1)
+    conn = connect(db)
+    event_id = f"acled:{repeat['event_id_cnty']}"
+    assert conn.execute("SELECT revision FROM events WHERE id = ?", (event_id,)).fetchone()[0] != "1999999999"

@@ -57,7 +57,7 @@ async def test_cursor_keys_move_and_the_detail_pane_follows(seed_db):
         assert view.cursor == 2
         await pilot.press("G")
         assert view.cursor == len(view.ids) - 1
-        await pilot.press("g")
+        await pilot.press("home")
         assert view.cursor == 0
         await pilot.press("}")
         assert view.lines.month_of(view.cursor)[:4] > view.lines.month_of(0)[:4]
@@ -200,7 +200,7 @@ async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, stateme
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         for keys in (
-            ["j", "j", "G", "g", "}"],
+            ["j", "j", "G", "home", "}"],
             ["a", "enter"],
             ["escape", "c"],
             ["slash", *"killed", "enter"],
@@ -216,6 +216,9 @@ async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, stateme
             ["x"],
             ["backspace"],
             ["v", "escape"],
+            ["C", "E", "escape", "R", "u", "H", "H"],  # the review: each writes or reads on a worker
+            ["g", *"9f93", "enter"],
+            ["w", "space", "c", "escape"],
         ):
             await pilot.press(*keys)
             await settle(pilot, app)

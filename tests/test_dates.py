@@ -41,6 +41,7 @@ def resolve(sentence: str, published: str | None):
         ("last year", "2018-10-01", ("last year", "2017", "year")),
         ("in March 2011", None, ("March 2011", "2011-03", "month")),
         ("driven out late last year", "2018-10-01", ("late last year", "2017-09..2017-12", "season")),
+        ("the site of Saturdays blast", "2017-04-16", ("Saturdays", "2017-04-15", "day")),
     ],
 )
 def test_expression_resolves_against_publication_date(sentence, published, expected):
@@ -83,3 +84,8 @@ def test_parse_published_rejects_impossible_dates():
 def test_only_a_monday_to_sunday_week_is_shown_as_an_iso_week():
     assert Interval(date(2016, 10, 3), date(2016, 10, 9), "week").display() == "2016-W40"
     assert Interval(date(2016, 10, 5), date(2016, 10, 11), "week").display() == "2016-10-05..2016-10-11"
+
+
+@pytest.mark.parametrize("sentence", ["They protest on Fridays after prayers.", "Markets shut Fridays and Saturdays."])
+def test_a_weekday_of_habit_names_no_day(sentence):
+    assert all(interval is None for _, interval, _ in resolve(sentence, "2017-04-16"))

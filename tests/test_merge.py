@@ -104,3 +104,43 @@ def test_a_town_named_like_its_province_may_stand_for_the_province():
         "Five of the dead were killed in the airstrikes on Albu Kamal on Wednesday.\n"
     )
     assert len(events) == 1 and {"Deir ez-Zor", "Albu Kamal"} <= {p.name for p in events[0].places}
+
+
+def test_the_day_a_source_spoke_does_not_date_the_incident_it_speaks_of():
+    (event,) = events_of(
+        "The toll from a car bomb blast in Idlib reached 40 people, the Observatory said on Sunday. "
+        "Rescuers carried away 30 bodies from the site of Saturday's blast in Idlib.\n",
+        published="2017-04-16",
+    )
+    assert event.date.display() == "2017-04-15"
+
+
+def test_a_sentence_saying_when_the_incident_took_place_dates_it():
+    (event,) = events_of(
+        "An air strike hit a rebel base in Tabqa, killing 18 fighters. The incident occurred on April 11.\n",
+        published="2017-04-13",
+    )
+    assert event.date.display() == "2017-04-11"
+
+
+def test_deaths_told_on_the_day_of_a_shoot_down_are_that_incidents():
+    (event,) = events_of(
+        "A Russian helicopter was shot down over Idlib on Monday. The Monday downing left five Russians killed.\n",
+        published="2016-08-01",
+    )
+    assert event.sub_type == "Disrupted weapons use" and len(event.evidence) == 2
+
+
+def test_strikes_on_towns_named_in_one_list_are_one_event_per_town():
+    events = events_of("Warplanes struck the towns of Saraqib and Binnish on Monday, killing 9 people.\n")
+    assert sorted(e.places[0].name for e in events) == ["Binnish", "Saraqib"]
+    assert [e.fatalities is not None for e in events] == [True, False]  # the toll is told once
+
+
+def test_fighting_told_as_going_on_for_a_while_is_no_second_incident():
+    (event,) = events_of(
+        "A suicide bomber killed 29 people at the Atmeh crossing in Idlib on Thursday. "
+        "Rebels have been fighting government forces in Aleppo.\n",
+        published="2016-10-06",
+    )
+    assert event.sub_type == "Suicide bomb"

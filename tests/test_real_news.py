@@ -44,6 +44,14 @@ def test_a_date_in_the_prose_is_not_a_dateline(top):
     assert read_header(top, None).published is None
 
 
+def test_a_page_stamp_in_the_furniture_before_the_prose_is_the_publication_date():
+    text = (
+        "Toll in Homs blast rises to 9 Middle East 1735 03.05.2016(updated 2033 03.05.2016) Get short URL 12 "
+        "A source said a car bomb killed nine people in Homs on Monday.\n"
+    )
+    assert read_header(text, "Toll in Homs blast rises to 9").published.display() == "2016-05-03"
+
+
 def test_a_title_with_its_site_name_is_found_as_the_headline():
     text = "Car bomb kills 10 in Homs AFP Tuesday 6 May 2014 A car bomb exploded in Homs on Tuesday.\n"
     header = read_header(text, "Car bomb kills 10 in Homs - Region - World - Ahram Online")

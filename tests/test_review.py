@@ -3,6 +3,7 @@ surviving what rebuilds the machine's events (a load, a re-ingest, a re-extracti
 event's id, an ACLED revision). Real SQLite, real files, the real CLI."""
 
 import csv
+import hashlib
 import io
 import json
 import sqlite3
@@ -12,12 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import ingest.extract
 from cli import main
 from db import corrections, queries
 from db.acled import import_acled
 from db.schema import connect
-from ingest.lexicon import load_lexicon
 from pipeline import ingest as ingest_files, load
 from tests.helpers import CLI, ROOT, SEED, write_article
 
@@ -183,41 +182,43 @@ def test_corrections_survive_a_load_and_a_reingest(seed_db, tmp_path):
     assert rows[a]["fatalities"] == "99" and b not in rows
 
 
-def _extractor_reading_ambush_as_an_attack(monkeypatch) -> None:
-    """A changed lexicon (seed/lexicon/triggers.yaml with one entry put first): an ambush is read
-    as an attack on civilians, so the event gets another type, and with it another id."""
-    lexicon = load_lexicon("triggers")
-    changed = {
-        **lexicon,
-        "triggers": [
-            {"pattern": "ambushed", "type": "Violence against civilians", "sub_type": "Attack"},
-            *lexicon["triggers"],
-        ],
+def as_an_older_extractor_left_them(db: Path, shorter_by: int = 0) -> dict[str, str]:
+    """Rewrite the store's rows as an older extractor would have left them: other ids (made
+    another way: the quote's span, salted), and with `shorter_by`, quotes ending that many
+    characters sooner. Each event's id now -> its older id."""
+    conn = sqlite3.connect(db)  # the store's own rows, beneath our layers, as a file on disk holds them
+    conn.execute("PRAGMA foreign_keys = OFF")
+    first = conn.execute(
+        'SELECT v.event_id, d.key, v.start, v."end" - ? FROM evidence v JOIN documents d ON d.id = v.document_id'
+        " WHERE v.id IN (SELECT min(id) FROM evidence GROUP BY event_id)",
+        (shorter_by,),
+    ).fetchall()
+    older = {
+        now: hashlib.sha256(f"older:{key}:{start}:{end}:{now}".encode()).hexdigest()[:16]
+        for now, key, start, end in first
     }
-    monkeypatch.setattr(
-        ingest.extract, "load_lexicon", lambda name: changed if name == "triggers" else load_lexicon(name)
-    )
-    ingest.extract._lexicon.cache_clear()
+    with conn:
+        conn.execute('UPDATE evidence SET "end" = "end" - ?', (shorter_by,))
+        for now, old in older.items():
+            for table, column in (("events", "id"), ("evidence", "event_id"), ("event_sources", "event_id")):
+                conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (old, now))
+    conn.close()
+    return older
 
 
-def test_a_correction_follows_its_evidence_when_a_reextraction_changes_the_event_id(tmp_path, monkeypatch):
+@pytest.mark.parametrize("shorter_by", [0, 8], ids=["the same quote", "a shorter quote"])
+def test_a_correction_follows_its_evidence_when_a_reextraction_changes_the_event_id(tmp_path, shorter_by):
     seed = tmp_path / "seed"
     write_article(
         seed / "articles", "hajin.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2018-12-10"
     )
     db = tmp_path / "t.db"
     assert load(seed, db).ok
-    (old,) = first_ids(db, 1)
+    (old,) = as_an_older_extractor_left_them(db, shorter_by).values()
     run(db, "edit", old, "--fatalities", "4", "--author", "Dana")
-    try:
-        _extractor_reading_ambush_as_an_attack(monkeypatch)
-        assert load(seed, db).ok
-    finally:
-        monkeypatch.undo()
-        ingest.extract._lexicon.cache_clear()
+    run(db, "load", str(seed))  # the current extractor, for real: the event gets today's id
     (new,) = first_ids(db, 1)
-    assert new != old and listed(db)[new]["sub_type"] == "Attack"
-    assert listed(db)[new]["fatalities"] == "4"
+    assert new != old and listed(db)[new]["fatalities"] == "4"
     (line,) = run(db, "history", new).stdout.splitlines()
     assert line.endswith(f"(made on {old})")
     assert run(db, "review", "--orphans").stdout == ""

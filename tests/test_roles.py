@@ -108,3 +108,15 @@ def test_who_an_attack_came_from_is_its_doer():
         "The chemical attack on Zamalka on Monday, which the UN says came from Assads forces, killed 300."
     )
     assert roles(event)["Syrian government forces"] == "actor1"
+
+
+def test_the_backer_right_before_the_verb_is_not_its_subject():
+    (event,) = events_of("Rebels backed by Turkey seized Dabiq on Monday.")
+    assert roles(event)["Rebels"] == "actor1" and roles(event)["Turkish forces"] != "actor1"
+    (event,) = events_of("Government forces backed by the Lebanese group Hezbollah seized Zabadani on Monday.")
+    assert roles(event)["Syrian government forces"] == "actor1" and roles(event)["Hezbollah"] != "actor1"
+
+
+def test_gaining_control_of_a_place_is_taking_it():
+    (event,) = events_of("The YPG have gained control of the roads leading to the city of Tabqa on Monday.")
+    assert event.type == "Battles" and roles(event)["YPG"] == "actor1"

@@ -205,3 +205,44 @@ def test_links_and_comment_strips_run_into_a_sentence_are_cut_off():
     assert event.evidence[0].text == "Rebels shelled Azaz on Monday"
     (event,) = events_of("A suicide bomber hit a bus in Damascus on Monday pic.twitter.comhtebsAe1Ps Carol Malouf.")
     assert event.evidence[0].text == "A suicide bomber hit a bus in Damascus on Monday"
+
+
+def test_districts_of_damascus_resolve_in_their_spellings():
+    for sentence, district, governorate in [
+        ("The army shelled the Jubar district of the capital on Monday.", "Jobar", "Damascus Governorate"),
+        ("Fierce fighting erupted in the Barzeh neighbourhood on Monday.", "Barzeh", "Damascus Governorate"),
+        ("Rockets hit Zamalka on Monday.", "Zamalka", "Rif Dimashq"),
+    ]:
+        (event,) = events_of(sentence)
+        assert [(p.name, p.admin1) for p in event.places] == [(district, governorate)], sentence
+
+
+def test_the_war_reaching_a_city_is_no_event():
+    assert (
+        events_of("Aleppo, before it was engulfed by fighting in 2012, was Syria's largest city.", "2015-07-21") == []
+    )
+
+
+def test_a_dateline_in_capitals_before_an_outlet_is_no_scene_wherever_it_stands():
+    # a scraped page runs the headline and the dateline into one line
+    events = events_of("Jets Kill 20 Fighters in Hama WASHINGTON (Sputnik) Syrian jets struck Hama on Monday.")
+    assert events and all("Washington" not in [p.name for p in e.places] for e in events)
+
+
+def test_a_capital_with_its_allies_is_a_government_not_a_scene():
+    (event,) = events_of("Air strikes by Washington and its Arab allies killed 31 civilians in Idlib on Monday.")
+    assert [p.name for p in event.places] == ["Idlib"]
+
+
+def test_a_plot_is_a_plan_not_an_event():
+    assert (
+        events_of(
+            "The United States took action to disrupt the imminent attack plotting against Western interests "
+            "conducted by a network of Al-Qaeda veterans in Syria on Tuesday."
+        )
+        == []
+    )
+    assert (
+        events_of("Militants were plotting attacks against Western targets in Syria, officials said on Tuesday.") == []
+    )
+    assert events_of("Militants attacked Western targets in Syria on Tuesday.") != []

@@ -209,3 +209,25 @@ def test_at_80x24_a_pane_takes_the_timelines_place_chooses_by_alias_and_gives_it
     t.wait_for(lambda s: f"id         {chosen[0].id}" in s and "Back to the timeline" in s, "the detail screen")
     t.keys("Escape")
     t.wait_for(lambda s: "per month" in s, "the timeline again")
+
+
+def test_at_80x24_the_review_walk_confirms_and_rejects_the_doubtful_first(seed_db, terminal):
+    """Issue 25: `w` walks the unreviewed events, the least likely right first, the header saying
+    how far the review is; `c` confirms, `r` rejects, and back on the timeline the rejected event
+    is gone from it and from its count."""
+    from db import corrections
+
+    conn = connect(seed_db)
+    order = [r[0] for r in conn.execute("SELECT id FROM events ORDER BY confidence, date_start, id")]
+    t = terminal(seed_db, 80, 24)
+    t.wait_for(lambda s: "per month" in s, "the timeline")
+    t.keys("w")
+    t.wait_for(lambda s: f"0 of {len(order)} reviewed" in s and f"id         {order[0]}" in s, "the walk's first")
+    t.keys("c")
+    t.wait_for(lambda s: f"1 of {len(order)} reviewed" in s and f"id         {order[1]}" in s, "the second")
+    t.keys("r")
+    t.wait_for(lambda s: f"2 of {len(order)} reviewed" in s and f"id         {order[2]}" in s, "the third")
+    t.keys("Escape")
+    t.wait_for(lambda s: f"{len(order) - 1} of {len(order) - 1} events" in s, "the timeline without the rejected")
+    found = corrections.reviews(conn, order[:2])
+    assert found[order[0]].status == "confirmed" and found[order[1]].status == "rejected"

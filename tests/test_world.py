@@ -240,6 +240,25 @@ def test_demonstrated_at_or_against_is_a_protest():
 
 def test_a_plane_shot_down_is_no_shooting_and_rpgs_no_grenade_attack():
     (event,) = events_of("On 14 July 2016, a regime warplane was shot down south of Hama.")
-    assert event.sub_type == "Disrupted weapons use"
+    assert event.sub_type != "Attack"  # a warplane shot down was fought over (test below), no shooting
     events = events_of("On 7 August 2013, the army said rocket-propelled grenades were found in Homs.")
     assert all(e.sub_type != "Grenade" for e in events)
+
+
+def test_a_manned_aircraft_shot_down_was_fought_over_a_drone_was_disrupted():
+    assert kinds("A military helicopter was shot down near Saraqeb on Monday.") == {("Battles", "Armed clash")}
+    assert kinds("Air defences shot down a drone over Hama on Monday.") == {
+        ("Strategic developments", "Disrupted weapons use")
+    }
+    assert kinds("Two reconnaissance planes were intercepted over the sea on Monday.") == {
+        ("Strategic developments", "Disrupted weapons use")
+    }
+
+
+def test_the_enemys_tanks_destroyed_are_the_fighting_not_property_destruction():
+    assert kinds("Army units destroyed two tanks and their positions near Tal Rifaat on Monday.") == {
+        ("Battles", "Armed clash")
+    }
+    assert kinds("Gunmen looted shops and burned houses in Tal Rifaat on Monday.") == {
+        ("Strategic developments", "Looting/property destruction")
+    }

@@ -3,11 +3,13 @@ session's workers answer goes to the widgets. It runs no SQL (see tui/session.py
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -155,6 +157,20 @@ class TimelineApp(App):
         crash the app ("[/]daily") or run an action ("[@click=app.quit]")."""
         super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
+    def notify_undoable(self, text: str, event_id: str) -> None:
+        """A notice of a correction with a link that takes it back (as `u` does): the one notice
+        in markup, its text escaped."""
+        undo = f"[@click=app.undo({json.dumps(event_id)})]undo[/]"  # an id is hex or "acled:…", quoted
+        super().notify(f"{escape(visible(text))} · {undo} (u)", title="Corrected", timeout=8, markup=True)
+
+    def action_undo(self, event_id: str) -> None:
+        """The notice's link: take back the correction it tells of."""
+        self.explorer.action_undo(event_id)
+
+    def action_review(self, action: str) -> None:
+        """A review key on a screen over the explorer's (the detail's own): acts on the cursor's event."""
+        getattr(self.explorer, f"action_{action}")()
+
     # ---- the command palette ----------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -168,6 +184,11 @@ class TimelineApp(App):
         if not self.session.filter.is_empty:
             yield SystemCommand("Clear filters", "Show every event", explorer.action_clear_filters)
         yield SystemCommand("Jump to date", "Move the cursor to a date", explorer.action_jump_to_date)
+        yield SystemCommand("Go to an event (g)", "By its id, or the first characters of it", explorer.action_go_to)
+        yield SystemCommand("Review walk (w)", "The unreviewed events, the doubtful first", explorer.action_walk)
+        yield SystemCommand(
+            "Show or hide rejected events (H)", "Rejected events are hidden unless shown", explorer.action_show_rejected
+        )
         navigator = explorer.query_one(Navigator)
         yield SystemCommand("Saved views", "Pick a saved view, delete one, or save this filter", navigator.action_views)
         if self.session.history:
@@ -203,8 +224,14 @@ class TimelineApp(App):
             )
             yield SystemCommand("Star or unstar this event", "Stars survive reloads", explorer.action_star)
             yield SystemCommand(
-                "Tag this event", "Add tags, separated by commas", lambda: explorer.action_annotate("tags")
+                "Tag this event", "Add a tag, typed whole (commas and all)", lambda: explorer.action_annotate("tags")
             )
+            yield SystemCommand("Confirm this event (C)", "Reviewed: right as it is", explorer.action_confirm)
+            yield SystemCommand("Reject this event (R)", "Not an event: hidden, u undoes", explorer.action_reject)
+            yield SystemCommand(
+                "Edit this event (E)", "Correct its fields, the machine's value beside", explorer.action_edit
+            )
+            yield SystemCommand("Undo a correction (u)", "The last made here, else this event's", explorer.action_undo)
             yield SystemCommand(
                 "Note on this event", "Write or replace the event's note", lambda: explorer.action_annotate("note")
             )

@@ -17,8 +17,9 @@ from textual.widgets import Footer, Header
 
 from db.queries import AROUND_DAYS, EventDetail, Filter, QueryError, parse_date_bound, parse_date_range
 from tui.panes import BusyLine, DetailPane, FacetPane, FacetTree, Histogram
+from tui.review import EditForm, ReviewWalk, UndoNotices
 from tui.screens import DetailScreen, ExportPrompt, HelpScreen, Prompt, ViewsScreen
-from tui.session import Hits, Session
+from tui.session import Found, Hits, Reviewed, Session
 from tui.timeline_view import TimelineView
 
 FACETS = ("actors", "places", "types")
@@ -204,12 +205,22 @@ class Explorer(Screen):
         Binding("o", "open_source", "Open", id="app.open"),
         Binding("escape", "escape", "Cancel / timeline", show=False, id="app.timeline"),
         Binding("r", "reload", "Reload", show=False, id="app.reload"),
+        # The review (db/corrections.py): out of the footer, `?` and the palette list them
+        Binding("C", "confirm", "Confirm: the event is right as it is", show=False, id="app.confirm"),
+        Binding("R", "reject", "Reject: not an event, hidden (u undoes)", show=False, id="app.reject"),
+        Binding("E", "edit", "Edit: its fields, the machine's value beside", show=False, id="app.edit"),
+        Binding("u", "undo", "Undo the last correction made here", show=False, id="app.undo"),
+        Binding("w", "walk", "Review walk: the unreviewed, doubtful first", show=False, id="app.walk"),
+        Binding("H", "show_rejected", "Show the rejected, marked ✗ (again: hide)", show=False, id="app.rejected"),
+        Binding("g", "go_to", "Go to an event by its id", show=False, id="app.go_to"),
+        Binding("number_sign", "tag_filter", "Only the events with a tag (empty: all)", show=False, id="app.tag"),
     ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.view = TimelineView(marked=session.marked, id="timeline")
+        self.after_reject: dict[str, str | None] = {}  # event rejected -> the event the cursor goes to
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -268,6 +279,7 @@ class Explorer(Screen):
     # The actions of printable keys: in a pane, those keys narrow it (FacetPane.on_key)
     LETTER_ACTIONS = {"quit", "help", "search", "next_match", "date_range", "bar", "clear_filters"}
     LETTER_ACTIONS |= {"mark", "star", "export", "copy", "open_source", "reload"}
+    LETTER_ACTIONS |= {"confirm", "reject", "edit", "undo", "walk", "show_rejected", "go_to", "tag_filter"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a pane, letters are typed to narrow it, not commands: the footer does not offer them
@@ -398,11 +410,11 @@ class Explorer(Screen):
         note = detail.note if detail and detail.event.id == event_id else ""
 
         def done(answer: str | None) -> None:
-            if answer is not None:
-                fields = {"tags": answer.split(",")} if field == "tags" else {"note": answer}
+            if answer is not None:  # a tag is taken whole: it may hold a comma
+                fields = {"tags": [answer]} if field == "tags" else {"note": answer}
                 self.session.annotate(event_id, **fields)
 
-        question = "Tags for this event (comma-separated)" if field == "tags" else "Note on this event"
+        question = "A tag for this event (one tag, typed whole)" if field == "tags" else "Note on this event"
         self.app.push_screen(Prompt(question, (note or "") if field == "note" else ""), done)
 
     def action_export(self) -> None:
@@ -445,3 +457,106 @@ class Explorer(Screen):
 
     def action_reload(self) -> None:
         self.session.open(keep=self.view.current_id)
+
+    # ---- review: the analyst's corrections, written by the session's workers ----------------
+
+    def action_confirm(self) -> None:
+        if self.view.current_id:
+            self.session.review(self.view.current_id, "confirm", target=self)
+
+    def action_reject(self) -> None:
+        event_id = self.view.current_id
+        if not event_id:
+            return
+        neighbours = [
+            self.view.row(i) for i in (self.view.cursor + 1, self.view.cursor - 1) if 0 <= i < len(self.view.ids)
+        ]
+        self.after_reject[event_id] = next((r.id for r in neighbours if r is not None), None)
+        self.session.review(event_id, "reject", target=self)
+
+    def action_edit(self) -> None:
+        """The form correcting the event at the cursor, from its detail (the machine's values in it)."""
+        detail = self.session.detail
+        if not self.view.current_id or detail is None or detail.event.id != self.view.current_id:
+            return
+
+        def saved(text: str | None) -> None:
+            if text:
+                self.notify(text, title="Corrected", timeout=3)
+                self._corrections_shown()
+
+        self.app.push_screen(EditForm(self.session, detail), saved)
+
+    def action_undo(self, event_id: str | None = None) -> None:
+        """Take back a correction: of `event_id` (a notice's link), else the last made here, else
+        the latest of the event at the cursor."""
+        self.session.undo(event_id or (None if self.session.corrected else self.view.current_id), target=self)
+
+    def action_walk(self) -> None:
+        """The review walk on a screen of its own; back here, the timeline shows what it changed."""
+        self.app.push_screen(ReviewWalk(self.session), lambda _: self.session.open(keep=self.view.current_id))
+
+    def action_show_rejected(self) -> None:
+        self.session.show_rejected = not self.session.show_rejected
+        self.session.open(keep=self.view.current_id)
+        shown = self.session.show_rejected
+        self.notify("Rejected events shown, marked ✗ (H hides them)" if shown else "Rejected events hidden", timeout=3)
+
+    def action_tag_filter(self) -> None:
+        """Only the events with a tag, typed whole (commas and all); empty: every event again."""
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.session.tag = value.strip() or None
+                self.session.query(keep=self.view.current_id)
+                tag = self.session.tag
+                self.notify(
+                    f"Only the events tagged “{tag}” (# then empty: all)" if tag else "Tagged or not", timeout=3
+                )
+
+        self.app.push_screen(Prompt("Only the events with the tag (empty: all)", self.session.tag or ""), done)
+
+    def action_go_to(self) -> None:
+        def done(value: str | None) -> None:
+            if value and value.strip():
+                self.session.find(value.strip(), target=self)
+
+        self.app.push_screen(Prompt("Go to the event with the id (or its first characters)"), done)
+
+    def on_found(self, answer: Found) -> None:
+        answer.stop()
+        if not self.session.accept(answer):
+            return
+        if answer.rowid in self.view.ids:
+            self.view.move_to(self.view.ids.index(answer.rowid))
+            return
+        if answer.rejected and not self.session.show_rejected:
+            self.session.show_rejected = True
+            self.notify(f"{answer.event_id} is rejected: rejected events shown (H hides them)", timeout=4)
+        elif not self.session.filter.is_empty:
+            self.notify(f"{answer.event_id} is not under the filter: filters cleared (backspace: back)", timeout=4)
+        self.session.set_filter(Filter(), at=self.view.current_id, keep=answer.event_id)
+        self.show_filter()
+
+    def on_reviewed(self, answer: Reviewed) -> None:
+        answer.stop()
+        if not self.session.accept(answer):
+            return
+        if answer.rejected:
+            app = self.app
+            assert isinstance(app, UndoNotices)  # the notice's link undoes, as u does
+            app.notify_undoable(answer.text, answer.event_id)
+        else:
+            self.notify(answer.text, timeout=3)
+        if answer.hides:  # the timeline and its counts change: read again, the cursor on a neighbour
+            keep = answer.event_id
+            if answer.rejected and not self.session.show_rejected:
+                keep = self.after_reject.pop(answer.event_id, None) or ""
+            self.session.open(keep=keep or None)
+        else:
+            self._corrections_shown()
+
+    def _corrections_shown(self) -> None:
+        """The rows and the detail again, with the corrections laid over them."""
+        self.view.refetch()
+        self.session.show(self.view.current_rowid)

@@ -17,8 +17,9 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from db.corrections import describe_value
 from db.labels import Period, bars, period_of, periods, year_ticks
-from db.queries import EventDetail, FacetValue, Says, Source
+from db.queries import EventDetail, EventRow, FacetValue, Says, Source
 from tui.session import AliasesFound
 from tui.text import visible
 
@@ -406,25 +407,35 @@ class DetailPane(VerticalScroll):
             how.append(f"from “{detail.date_expression}”")
         elif detail.date_source == "published":
             how.append("reported on publication date")
-        t.append(f"  ({', '.join(how)})\n" if how else "\n")
+        t.append(f"  ({', '.join(how)})" if how else "")
+        _corrected(t, e, "date")
+        t.append("\n")
         t.append(e.type if e.sub_type in ("", e.type) else f"{e.type} / {e.sub_type}", style="bold")
-        t.append(f"\n{e.summary}\n")
+        _corrected(t, e, "type")
+        t.append(f"\n{e.summary}")
+        _corrected(t, e, "summary")
+        t.append("\n")
         _field(t, "id", e.id)
         for name, role in e.actors:
             _field(t, role, name)
             if name in detail.as_named:
                 t.append(f"  as “{detail.as_named[name]}”", style="dim")
+        _corrected(t, e, "actors")
         for p in detail.places:
             where = dict.fromkeys(x for x in (p.name, p.admin1, p.country_name or p.country) if x)
             _field(t, "place", ", ".join(where))
             if p.lat is not None and p.lon is not None:
                 t.append(f"  ({p.lat:.3f}, {p.lon:.3f})", style="dim")
+        _corrected(t, e, "places")
         if e.fatalities is not None:
             _field(t, "killed", _toll(detail))
-            if detail.fatalities_raw:
+            if detail.fatalities_raw and not (e.review and "fatalities" in e.review.edits):
                 t.append(f"  “{detail.fatalities_raw}”")
+        _corrected(t, e, "fatalities")
         if not _from_acled(e.id):  # ACLED gives no confidence: the importer's constant is not news
             _field(t, "confidence", f"{e.confidence:.2f}")
+        if e.review and e.review.status:
+            _field(t, "review", e.review.status, "bold red" if e.review.rejected else "bold green")
         if e.starred:
             _field(t, "starred", "★")
         if detail.tags:
@@ -458,6 +469,17 @@ def _from_acled(key: str) -> bool:
     return key.startswith("acled:")
 
 
+def _corrected(t: Text, e: EventRow, name: str) -> None:
+    """After a field the analyst corrected: who, when, and what the machine said (a conflict: the
+    machine has said something else since)."""
+    c = e.review.edits.get(name) if e.review else None
+    if c is None:
+        return
+    conflict = " (the machine's value changed since)" if e.review and name in e.review.conflicts else ""
+    was = describe_value(c.machine, name)
+    t.append(f"\n  ✎ corrected by {c.author} on {c.created[:10]}, was {was}{conflict}", style="italic yellow")
+
+
 def _field(t: Text, name: str, value: str, style: str = "") -> None:
     t.append(f"\n{name:<11}", style="dim")
     t.append(value, style=style)
@@ -467,6 +489,8 @@ def _toll(detail: EventDetail) -> str:
     """The toll, with its span where it was reported loosely ("scores dead": 40 (40–99); "over a
     hundred": at least 101)."""
     low, high, toll = detail.fatalities_low, detail.fatalities_high, detail.event.fatalities
+    if detail.event.review and "fatalities" in detail.event.review.edits:  # the analyst's: no span reported
+        return str(toll)
     if high is None and low is not None:
         return f"at least {low}" if low == toll else f"{toll} (at least {low})"
     if low is not None and high is not None and (low, high) != (toll, toll):

@@ -227,6 +227,10 @@ class DetailScreen(ModalScreen[None]):
         Binding("escape,enter,q", "dismiss", "Back to the timeline", id="detail.close"),
         Binding("j", "step(1)", "Next event", id="detail.next"),
         Binding("k", "step(-1)", "Previous event", id="detail.previous"),
+        Binding("C", "app.review('confirm')", "Confirm", id="detail.confirm"),
+        Binding("R", "app.review('reject')", "Reject", id="detail.reject"),
+        Binding("E", "app.review('edit')", "Edit", id="detail.edit"),
+        Binding("u", "app.review('undo')", "Undo", show=False, id="detail.undo"),
     ]
 
     def __init__(self, view: TimelineView, shown: DetailPane) -> None:

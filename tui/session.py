@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pyroaring import BitMap
 from textual.message_pump import MessagePump
 
-from db import annotations as user_layer, queries, views
+from db import annotations as user_layer, corrections, queries, review_queue, views
 from db.export import export, to_markdown, write_atomic
 from db.queries import EventDetail, EventRow, Facets, Filter, QueryError, TimelineIndex
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
@@ -167,6 +168,36 @@ class AliasesFound(Answer):
     ids: frozenset[str]
 
 
+@dataclass
+class Reviewed(Answer):
+    """A correction saved (confirm, reject, edit, undo) of `event_id`, said in `text`. `hides`: it
+    rejected the event or took back a rejection, so the timeline and its counts change."""
+
+    event_id: str
+    text: str
+    hides: bool = False
+    rejected: bool = False  # the event is rejected now
+
+
+@dataclass
+class Found(Answer):
+    """The event an id typed names: its row number, and whether it is rejected (hidden unless shown)."""
+
+    event_id: str
+    rowid: int
+    rejected: bool
+
+
+@dataclass
+class Walked(Answer):
+    """The review walk's next event (None: none is left unreviewed), and the progress."""
+
+    detail: EventDetail | None
+    contexts: list[tuple[str, str, str]]
+    reviewed: int
+    total: int
+
+
 class Done(Answer):
     """A request that ends in a sentence for the user: an export, a copy, a change seen."""
 
@@ -201,6 +232,9 @@ class Session:
         self.history: deque[tuple[Filter, str | None]] = deque(maxlen=HISTORY)  # (filter, event id), newest last
         self.counting = False  # the counts of the last filter asked for are still to come
         self.views = SavedViews(self.workers)
+        self.show_rejected = False  # the events the analyst rejected are hidden unless this is set
+        self.tag: str | None = None  # only the events with this tag (the command line's --tag)
+        self.corrected: list[str] = []  # the events corrected here, latest last: what `u` takes back
 
     def accept(self, answer: Answer) -> bool:
         """Is this answer still wanted? A newer request of its kind supersedes it."""
@@ -224,8 +258,11 @@ class Session:
         """(Re)open the store and show the timeline under the current filter."""
         self.workers.reopen()
 
+        shown_rejected = self.show_rejected
+
         def count(conn: sqlite3.Connection) -> Answer:
-            return Opened(queries.count_events(conn))
+            hidden = 0 if shown_rejected else len(corrections.rejected_ids(conn))
+            return Opened(queries.count_events(conn) - hidden)
 
         def baseline(conn: sqlite3.Connection) -> None:
             self._seen_version = _version(conn)
@@ -248,13 +285,13 @@ class Session:
 
     # -- the timeline
 
-    def set_filter(self, f: Filter, at: str | None = None) -> None:
-        """Show the timeline under `f`. The filter left is kept for `back`, with `at`, the event
-        the cursor was on."""
+    def set_filter(self, f: Filter, at: str | None = None, keep: str | None = None) -> None:
+        """Show the timeline under `f`, the cursor on `keep` if given. The filter left is kept for
+        `back`, with `at`, the event the cursor was on."""
         if f != self.filter:
             self.history.append((self.filter, at))
         self.filter = f
-        self.query()
+        self.query(keep)
 
     def back(self) -> bool:
         """Return to the filter before the last change, the cursor on the event it was on; False
@@ -269,19 +306,24 @@ class Session:
 
     def query(self, keep: str | None = None) -> None:
         """The filtered index (the rows first, so the timeline moves while counts are made), then
-        the facet and month counts. `keep`: the stable id of the event to stay on."""
-        f = self.filter
+        the facet and month counts. `keep`: the stable id of the event to stay on. The events the
+        analyst rejected are left out of all three unless `show_rejected`, and with a `tag` those without it."""
+        f, shown_rejected, tag = self.filter, self.show_rejected, self.tag
+
+        def hidden(conn: sqlite3.Connection) -> BitMap:
+            left_out = BitMap() if shown_rejected else review_queue.rejected_rowids(conn)
+            return left_out | review_queue.untagged_rowids(conn, tag) if tag is not None else left_out
 
         def index(conn: sqlite3.Connection) -> Answer:
-            found = years_apart(queries.timeline_index(conn, f), queries.whole_year_rowids(conn))
+            found = years_apart(queries.timeline_index(conn, f, hidden(conn)), queries.whole_year_rowids(conn))
             rowid = next(iter(queries.rowids_of(conn, [keep])), None) if keep else None
             return Indexed(f, found, rowid)
 
         def first(conn: sqlite3.Connection) -> Answer:
-            return Indexed(f, queries.first_rows(conn, f, FIRST_ROWS), None, complete=False)
+            return Indexed(f, _without(queries.first_rows(conn, f, FIRST_ROWS), hidden(conn)), None, complete=False)
 
         def counts(conn: sqlite3.Connection) -> Answer:
-            return Counted(*queries.counts_under(conn, f))
+            return Counted(*queries.counts_under(conn, f, hidden(conn)))
 
         self.workers.supersede("search")  # hits are placed in the index searched: search the new one
         self.workers.ask(FETCH, "first", first)  # the fast lane: rows on screen before the whole index
@@ -373,20 +415,87 @@ class Session:
 
         self.workers.ask(FETCH, None, run)
 
+    # -- review: the analyst's corrections (db/corrections.py), by the configured author
+
+    def review(self, event_id: str, action: str, target: MessagePump | None = None) -> None:
+        """Confirm or reject an event (`action`), answered as Reviewed to `target` (else the app)."""
+        verb = {"confirm": corrections.confirm, "reject": corrections.reject}[action]
+
+        def write(conn: sqlite3.Connection) -> Reviewed:
+            verb(conn, event_id)
+            if action == "confirm":
+                return Reviewed(event_id, f"Confirmed {event_id}")
+            return Reviewed(event_id, f"Rejected {event_id}: hidden", hides=True, rejected=True)
+
+        self._correct(event_id, write, target)
+
+    def edit(self, event_id: str, changes: dict, target: MessagePump | None = None) -> None:
+        """Correct fields of an event (corrections.edit's `changes`); a refusal answers Failed."""
+
+        def write(conn: sqlite3.Connection) -> Reviewed:
+            fields = corrections.edit(conn, event_id, changes)
+            return Reviewed(event_id, f"Corrected {event_id}: {', '.join(fields)}")
+
+        self._correct(event_id, write, target)
+
+    def undo(self, event_id: str | None = None, target: MessagePump | None = None) -> None:
+        """Take back the latest correction of `event_id`, else of the event corrected here last."""
+        chosen = event_id or (self.corrected[-1] if self.corrected else None)
+        if chosen is None:
+            return
+        if chosen in self.corrected:  # its latest correction made here is the one taken back
+            del self.corrected[len(self.corrected) - 1 - self.corrected[::-1].index(chosen)]
+
+        def write(conn: sqlite3.Connection) -> Reviewed:
+            undone = corrections.undo(conn, chosen)
+            what = f"edit of {undone.field}" if undone.action == "edit" else undone.action
+            return Reviewed(chosen, f"Undid the {what} of {chosen}", hides=undone.action == "reject")
+
+        self.workers.ask(FETCH, None, lambda conn: _refused(chosen, write, conn), target)
+
+    def _correct(self, event_id: str, write: Callable[[sqlite3.Connection], Reviewed], target) -> None:
+        self.corrected.append(event_id)
+        self.workers.ask(FETCH, None, lambda conn: _refused(event_id, write, conn), target)
+
+    def find(self, typed: str, target: MessagePump | None = None) -> None:
+        """The event whose id is `typed` or begins with it, answered as Found (Failed: none)."""
+
+        def run(conn: sqlite3.Connection) -> Answer:
+            event_id = review_queue.find_event(conn, typed)
+            (rowid,) = queries.rowids_of(conn, [event_id])
+            return Found(event_id, rowid, event_id in corrections.rejected_ids(conn))
+
+        self.workers.ask(FETCH, "find", run, target)
+
+    def walk(self, skipped: set[str], target: MessagePump) -> None:
+        """The next event of the review walk: the unreviewed, the doubtful first, but those
+        `skipped` in this walk; answered as Walked to `target`, with the progress."""
+        passed = set(skipped)
+
+        def run(conn: sqlite3.Connection) -> Answer:
+            ids = [i for i in review_queue.unreviewed(conn, len(passed) + 1) if i not in passed]
+            shown = queries.event_detail(conn, ids[0]) if ids else None
+            contexts = [queries.quote_in_context(conn, s, CONTEXT_CHARS) for s in shown.sources] if shown else []
+            return Walked(shown, contexts, *review_queue.progress(conn))
+
+        self.workers.ask(FETCH, "walk", run, target)
+
     # -- out of the app
 
     def export(self, path: Path, fmt: str = "md") -> None:
         """The marked events, or else the filtered ones, to a file in one of db.export's formats;
-        what the format left out (undated events in a timeline) is said with the result."""
-        f, marked = self.filter, set(self.marked)
+        what the format left out (undated events in a timeline, rejected events unless shown) is
+        said with the result."""
+        f, marked, shown = self.filter, set(self.marked), corrections.Shown(rejected=self.show_rejected, tag=self.tag)
 
         def run(conn: sqlite3.Connection) -> Answer:
-            ids = queries.event_ids(conn, f)
-            ids = [i for i in ids if i in marked] if marked else ids
+            picked = corrections.pick(conn, f, shown)
+            ids = [i for i in picked.ids if i in marked] if marked else picked.ids
             done = export(conn, ids, fmt, queries.describe_filter(conn, f))
             write_atomic(path, done.text)
             wrote = f"Wrote {len(ids) - done.left_out} events to {path.resolve()}"
-            return Done("; ".join([wrote, *done.notes]), "Exported")
+            rejected = [f"{picked.rejected_left_out} rejected left out"] if picked.rejected_left_out else []
+            return Done("; ".join([wrote, *done.notes, *rejected]), "Exported")
 
         self.workers.ask(QUERY, "export", run)
 
@@ -441,6 +550,28 @@ class SavedViews:
             return Done(f"Deleted view “{name}”", "Deleted")
 
         self.workers.ask(FETCH, None, run)
+
+
+def _refused(event_id: str, write: Callable[[sqlite3.Connection], Reviewed], conn: sqlite3.Connection) -> Answer:
+    """A correction's answer; a refusal (no such event, a bad value) said as a warning."""
+    try:
+        return write(conn)
+    except QueryError as e:
+        return Failed(f"{event_id}: {e}", "warning")
+
+
+def _without(index: TimelineIndex, hidden: BitMap) -> TimelineIndex:
+    """A short index (first rows) with the `hidden` events taken out, its months recounted."""
+    if not hidden:
+        return index
+    rowids, months, start = array("q"), list[tuple[str | None, int]](), 0
+    for label, count in index.months:
+        kept = [r for r in index.rowids[start : start + count] if r not in hidden]
+        start += count
+        rowids.extend(kept)
+        if kept:
+            months.append((label, len(kept)))
+    return TimelineIndex(rowids, months)
 
 
 def _version(conn: sqlite3.Connection) -> tuple[int, int]:

@@ -137,6 +137,7 @@ DATE_WIDTH = 10  # "2017-06-07"; a span shows its start month, "~2017-09"
 SUB_TYPES_FROM = 60  # columns beside the date from which sub-types are shown, not types
 PLACES_SHOWN = 3
 DISPUTED_MARK = " ≠"  # after the summary of an event whose sources disagree
+REJECTED_MARK = "✗"  # in place of the space after the star: an event the analyst rejected (shown with H)
 
 
 class RowLayout:
@@ -154,7 +155,12 @@ class RowLayout:
 
     def line(self, r: EventRow, marked: bool) -> Text:
         line = Text(no_wrap=True, overflow="crop")
-        line.append(f"{'●' if marked else ' '}{'★' if r.starred else ' '} ", style="bold yellow")
+        rejected = r.review is not None and r.review.rejected  # shown only when asked for (H)
+        line.append(f"{'●' if marked else ' '}{'★' if r.starred else ' '}", style="bold yellow")
+        if rejected:
+            line.append(REJECTED_MARK, style="bold red")
+        else:
+            line.append(" ", style="bold yellow")
         shown = r.date or "undated"
         if len(shown) > DATE_WIDTH:  # a span: its start month, marked approximate
             shown = f"~{(r.date_start or '')[:7]}"
@@ -163,7 +169,7 @@ class RowLayout:
         line.append(f"{kind:<{self.type_width}} ", style=TYPE_COLOURS.get(r.type, "white"))
         disputed = DISPUTED_MARK if r.disputed else ""  # always shown: the summary gives way
         summary = clip(visible(r.summary), max(1, self.summary_width - len(disputed)))
-        line.append(summary)
+        line.append(summary, style="strike dim" if rejected else "")
         line.append(disputed, style="bold red")
         room = self.summary_width - cell_len(summary) - len(disputed)
         unsaid = [visible(p) for p in r.places[:PLACES_SHOWN] if p not in r.summary]  # the summary names most
@@ -183,7 +189,7 @@ class TimelineView(ScrollView, can_focus=True):
         Binding("k,up", "cursor(-1)", "Up", show=False, id="timeline.up"),
         Binding("pagedown", "cursor(0, 1)", "Page down", show=False, id="timeline.page_down"),
         Binding("pageup", "cursor(0, -1)", "Page up", show=False, id="timeline.page_up"),
-        Binding("g,home", "jump(0)", "Top", show=False, id="timeline.top"),
+        Binding("home", "jump(0)", "Top", show=False, id="timeline.top"),
         Binding("G,end", "jump(-1)", "Bottom", show=False, id="timeline.bottom"),
         Binding("right_square_bracket", "period(1, 7)", "Next month", show=False, id="timeline.next_month"),
         Binding("left_square_bracket", "period(-1, 7)", "Prev month", show=False, id="timeline.prev_month"),

@@ -1,0 +1,321 @@
+"""The analyst's review in the app (issue 25): each key under Textual's Pilot on a real seed
+database, the corrections read back from the user's database as the command line reads them."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+from textual.widgets._toast import Toast
+
+from db import corrections, queries
+from db.annotations import add_tags, tags_of
+from db.schema import connect, user_path
+from tests.helpers import ROOT, settle
+from tui.app import TimelineApp
+from tui.panes import FacetPane, Histogram
+from tui.review import EditForm, ReviewWalk
+from tui.screens import DetailScreen
+from tui.timeline_view import REJECTED_MARK
+
+APP_PATH = str(ROOT / "tests" / "snapshot_app.py")
+
+
+def review_of(db: Path, event_id: str) -> corrections.Review:
+    return corrections.reviews(connect(db), [event_id]).get(event_id) or corrections.Review()
+
+
+def detail_text(app: TimelineApp) -> str:
+    return str(app.screen.query_one("#detail-body").render())
+
+
+def current(app: TimelineApp) -> str:
+    """The id of the event at the timeline's cursor."""
+    event_id = app.explorer.view.current_id
+    assert event_id is not None
+    return event_id
+
+
+def walking(walk: ReviewWalk) -> str:
+    """The id of the event the review walk shows."""
+    assert walk.detail is not None
+    return walk.detail.event.id
+
+
+def notices(app: TimelineApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def facet_total(app: TimelineApp, facet: str) -> int:
+    return sum(v.count for v in app.explorer.query_one(f"#{facet}", FacetPane).values if v.parent is None)
+
+
+def by_confidence(db: Path) -> list[str]:
+    """The events in the order a review walks them: the least likely right first."""
+    rows = connect(db).execute("SELECT id FROM events ORDER BY confidence IS NULL, confidence, date_start, id")
+    return [r[0] for r in rows]
+
+
+async def press(pilot, app: TimelineApp, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot, app)
+
+
+async def test_confirm_marks_the_event_reviewed_by_the_configured_author(seed_db, monkeypatch):
+    monkeypatch.setenv("TIMELINE_AUTHOR", "Dana")
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        event_id = current(app)
+        await press(pilot, app, "C")
+        assert review_of(seed_db, event_id).status == "confirmed"
+        assert corrections.history(connect(seed_db), event_id)[0].author == "Dana"
+        assert "review     confirmed" in detail_text(app)
+
+
+async def test_reject_hides_the_event_from_timeline_counts_and_months_and_u_brings_it_back(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view, bar = app.explorer.view, app.explorer.query_one(Histogram)
+        everything, types, dated = len(view.ids), facet_total(app, "types"), sum(n for _, n in bar.months)
+        rejected, neighbour = current(app), view.row(1).id
+        await press(pilot, app, "R")
+        assert review_of(seed_db, rejected).rejected
+        assert rejected not in {view.row(i).id for i in range(len(view.ids))}
+        assert len(view.ids) == everything - 1 and current(app) == neighbour  # the cursor on its neighbour
+        assert facet_total(app, "types") == types - 1 and sum(n for _, n in bar.months) == dated - 1
+        assert f"{everything - 1} of {everything - 1} events" in app.sub_title
+        assert any(f"Rejected {rejected}" in told and "undo" in told for told in notices(app))
+        await press(pilot, app, "u")
+        assert not review_of(seed_db, rejected).rejected and len(view.ids) == everything
+        assert current(app) == rejected  # back where it was
+
+
+async def test_the_rejection_notice_undoes_it_when_clicked(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot, app)
+        rejected = current(app)
+        await press(pilot, app, "R")
+        await pilot.pause()
+        (toast,) = app.screen.query(Toast).results()
+        line = next(y for y in range(toast.region.height) if "undo" in toast.render_line(y).text)
+        x = toast.render_line(line).text.index("undo")
+        inside = toast.content_region.offset - toast.region.offset  # past its border and padding
+        await pilot.click(toast, offset=(inside.x + x + 1, inside.y + line))
+        await settle(pilot, app)
+        assert not review_of(seed_db, rejected).rejected
+        assert rejected in {app.explorer.view.row(i).id for i in range(len(app.explorer.view.ids))}
+
+
+async def test_shown_rejected_events_are_marked_and_hidden_again(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.explorer.view
+        everything, rejected = len(view.ids), current(app)
+        await press(pilot, app, "R", "H")
+        assert len(view.ids) == everything
+        row = view.row(0)
+        assert row.id == rejected and row.review and row.review.rejected
+        assert REJECTED_MARK in view.render_line(view.lines.line_of(0) - int(view.scroll_offset.y)).text
+        await press(pilot, app, "H")
+        assert len(view.ids) == everything - 1
+
+
+async def test_edit_shows_the_machines_value_beside_and_the_detail_marks_the_correction(seed_db, monkeypatch):
+    monkeypatch.setenv("TIMELINE_AUTHOR", "Dana")
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        row = app.explorer.view.row(0)
+        assert row.fatalities is not None
+        await press(pilot, app, "E")
+        form = app.screen
+        assert isinstance(form, EditForm)
+        assert form.query_one("#edit-fatalities", Input).value == str(row.fatalities)
+        await pilot.click("#edit-fatalities")
+        await press(pilot, app, "end", *["backspace"] * 4, *str(row.fatalities + 1), "enter")
+        assert not isinstance(app.screen, EditForm)
+        c = review_of(seed_db, row.id).edits["fatalities"]
+        assert (c.machine, c.analyst, c.author) == (row.fatalities, row.fatalities + 1, "Dana")
+        shown = detail_text(app)
+        assert f"killed     {row.fatalities + 1}" in shown
+        assert f"✎ corrected by Dana on {c.created[:10]}, was {row.fatalities}" in shown
+        await press(pilot, app, "E")  # the analyst's value in the field, the machine's beside it
+        assert app.screen.query_one("#edit-fatalities", Input).value == str(row.fatalities + 1)
+        assert app.screen.machine["fatalities"] == str(row.fatalities)  # type: ignore[attr-defined]
+
+
+async def test_an_edit_refused_by_the_store_is_said_in_the_form_and_nothing_is_saved(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        event_id = current(app)
+        await press(pilot, app, "E")
+        await pilot.click("#edit-actor2")
+        await press(pilot, app, *"Nobody Known", "enter")
+        assert isinstance(app.screen, EditForm)
+        assert "no actor called 'Nobody Known'" in str(app.screen.query_one("#edit-error").render())
+        assert not review_of(seed_db, event_id).reviewed
+        await press(pilot, app, "escape")
+        assert not isinstance(app.screen, EditForm)
+
+
+async def test_u_takes_back_the_last_correction_made_here(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        first = current(app)
+        await press(pilot, app, "C", "j")
+        second = current(app)
+        await press(pilot, app, "C", "k", "u")  # the cursor back on the first: the second's is the last made
+        assert review_of(seed_db, first).status == "confirmed" and review_of(seed_db, second).status is None
+        await press(pilot, app, "u")
+        assert review_of(seed_db, first).status is None
+
+
+async def test_g_goes_to_an_event_by_its_id_clearing_a_filter_that_hides_it(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.explorer.view
+        wanted = view.row(0).id
+        await press(pilot, app, "d", *"2021", "enter")
+        assert wanted not in {view.row(i).id for i in range(len(view.ids))}
+        await press(pilot, app, "g", *wanted[:6], "enter")
+        assert current(app) == wanted and app.session.filter.is_empty
+        await press(pilot, app, "g", *"zzzz", "enter")
+        assert any("no event with an id beginning 'zzzz'" in told for told in notices(app))
+
+
+async def test_g_shows_the_rejected_events_to_go_to_a_rejected_one(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        rejected = current(app)
+        await press(pilot, app, "R", "g", *rejected, "enter")
+        assert app.session.show_rejected and current(app) == rejected
+
+
+async def test_the_review_walk_goes_through_the_unreviewed_the_doubtful_first(seed_db):
+    order = by_confidence(seed_db)
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        everything = len(app.explorer.view.ids)
+        await press(pilot, app, "w")
+        walk = app.screen
+        assert isinstance(walk, ReviewWalk)
+        assert walk.sub_title == f"0 of {len(order)} reviewed" and walking(walk) == order[0]
+        await press(pilot, app, "c")
+        assert review_of(seed_db, order[0]).status == "confirmed"
+        assert walk.sub_title == f"1 of {len(order)} reviewed" and walking(walk) == order[1]
+        await press(pilot, app, "r")
+        assert review_of(seed_db, order[1]).rejected and walking(walk) == order[2]
+        await press(pilot, app, "space")  # passed over: not reviewed, the next shown
+        assert not review_of(seed_db, order[2]).reviewed and walking(walk) == order[3]
+        await press(pilot, app, "e")
+        assert isinstance(app.screen, EditForm)
+        await pilot.click("#edit-summary")
+        await press(pilot, app, "end", *" (checked)", "enter")
+        assert "summary" in review_of(seed_db, order[3]).edits and walking(walk) == order[4]
+        assert walk.sub_title == f"3 of {len(order)} reviewed"
+        await press(pilot, app, "escape")
+        assert not isinstance(app.screen, (ReviewWalk, EditForm))
+        assert len(app.explorer.view.ids) == everything - 1  # the rejected hidden
+
+
+async def test_at_80x24_the_review_keys_work_on_the_detail_screen(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        view = app.explorer.view
+        rejected, everything = current(app), len(view.ids)
+        await press(pilot, app, "enter")
+        assert isinstance(app.screen, DetailScreen)
+        await press(pilot, app, "R")
+        assert review_of(seed_db, rejected).rejected and len(view.ids) == everything - 1
+        assert rejected not in detail_text(app) and current(app) in detail_text(app)
+        await press(pilot, app, "E")
+        assert isinstance(app.screen, EditForm) and app.screen.event.id == current(app)
+        await press(pilot, app, "escape", "C")
+        assert review_of(seed_db, current(app)).status == "confirmed"
+
+
+async def test_a_tag_is_typed_whole_commas_and_all(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        event_id = current(app)
+        app.explorer.action_annotate("tags")
+        await press(pilot, app, *"verify, then cite", "enter")
+        assert tags_of(connect(seed_db), [event_id])[event_id] == ("verify, then cite",)
+
+
+async def test_hash_shows_only_the_events_with_a_tag_and_their_counts(seed_db):
+    conn = connect(seed_db)
+    tagged_id = queries.event_ids(conn, queries.Filter())[3]
+    add_tags(conn, tagged_id, ["verify, then cite"])
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view, everything = app.explorer.view, len(app.explorer.view.ids)
+        await press(pilot, app, "number_sign", *"verify, then cite", "enter")
+        assert [view.row(i).id for i in range(len(view.ids))] == [tagged_id]
+        assert facet_total(app, "types") == 1
+        await press(pilot, app, "number_sign", "ctrl+u", "enter")
+        assert len(view.ids) == everything
+
+
+def test_stats_leave_the_rejected_events_out(seed_db):
+    conn = connect(seed_db)
+    before = queries.stats(conn)
+    corrections.reject(conn, queries.event_ids(conn, queries.Filter())[0], author="Dana")
+    after = queries.stats(conn)
+    assert after.events == before.events - 1
+    assert sum(n for _, n in after.types) == sum(n for _, n in before.types) - 1
+
+
+# ---- snapshots: the edit form, and the detail pane with a corrected field ------------------
+
+
+@pytest.fixture
+def corrected_db(seed_db) -> Path:
+    """The seeds with the first event's toll and perpetrators corrected by Dana, on a fixed day
+    (the correction's time is the clock's: set here, so the picture does not change with the day)."""
+    conn = connect(seed_db)
+    first = queries.event_ids(conn, queries.Filter())[0]
+    corrections.edit(conn, first, {"fatalities": 13, "actors": {"actor2": ["Iranian forces"]}}, author="Dana")
+    conn.close()
+    user = sqlite3.connect(user_path(seed_db))
+    with user:  # the append-only guard stands aside for the clock to be set, and is put back
+        guards = user.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'corrections'"
+        ).fetchall()
+        for name, _ in guards:
+            user.execute(f"DROP TRIGGER {name}")
+        user.execute("UPDATE corrections SET created = '2026-12-06 11:13:33'")
+        for _, sql in guards:
+            user.execute(sql)
+    user.close()
+    return seed_db
+
+
+@pytest.mark.parametrize("keys", [[], ["E"]], ids=["corrected-detail", "edit-form"])
+def test_snapshot_of_a_correction(snap_compare, corrected_db, monkeypatch, keys):
+    monkeypatch.setenv("TIMELINE_DB", str(corrected_db))
+
+    async def run_before(pilot):
+        await settle(pilot, pilot.app)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot, pilot.app)
+        pilot.app.clear_notifications()
+        for field in pilot.app.screen.query(Input):  # the picture is of the form, not of a blink's moment
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(APP_PATH, terminal_size=(160, 48), run_before=run_before)
