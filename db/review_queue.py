@@ -12,10 +12,10 @@ import json
 from pyroaring import BitMap
 
 from db.annotations import tagged
-from db.corrections import progress, rejected_ids, reviewed_ids
+from db.corrections import merged, progress, rejected_ids, reviewed_ids
 from db.queries import QueryError, rowids_of
 
-__all__ = ["find_event", "progress", "rejected_rowids", "unreviewed", "untagged_rowids"]
+__all__ = ["find_event", "merged_rowids", "progress", "rejected_rowids", "unreviewed", "untagged_rowids"]
 
 SHORTEST_ID = 4  # characters of an id typed before it is looked up: fewer match too many
 
@@ -24,6 +24,13 @@ def rejected_rowids(conn) -> BitMap:
     """The row numbers of the events rejected (and not taken back): hidden unless asked for."""
     hidden = rejected_ids(conn)
     return BitMap(rowids_of(conn, sorted(hidden))) if hidden else BitMap()
+
+
+def merged_rowids(conn) -> BitMap:
+    """The row numbers of the events merged into another: always hidden, for the event they are
+    part of shows their sources."""
+    parts = merged(conn)
+    return BitMap(rowids_of(conn, sorted(parts))) if parts else BitMap()
 
 
 def untagged_rowids(conn, tag: str) -> BitMap:

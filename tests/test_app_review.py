@@ -319,3 +319,18 @@ def test_snapshot_of_a_correction(snap_compare, corrected_db, monkeypatch, keys)
         await pilot.pause()
 
     assert snap_compare(APP_PATH, terminal_size=(160, 48), run_before=run_before)
+
+
+async def test_an_event_merged_into_another_is_hidden_its_sources_shown_in_the_one_it_joined(seed_db):
+    conn = connect(seed_db)
+    keep, other = (r.id for r in queries.list_events(conn)[:2])
+    corrections.merge(conn, keep, [other], author="Dana")
+    conn.close()
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.explorer.view
+        shown = {view.row(i).id for i in range(len(view.ids))}
+        assert keep in shown and other not in shown
+        everything = queries.count_events(connect(seed_db))
+        assert f"{everything - 1} of {everything - 1} events" in app.sub_title

@@ -261,7 +261,7 @@ class Session:
         shown_rejected = self.show_rejected
 
         def count(conn: sqlite3.Connection) -> Answer:
-            hidden = 0 if shown_rejected else len(corrections.rejected_ids(conn))
+            hidden = len(corrections.merged(conn)) + (0 if shown_rejected else len(corrections.rejected_ids(conn)))
             return Opened(queries.count_events(conn) - hidden)
 
         def baseline(conn: sqlite3.Connection) -> None:
@@ -307,11 +307,14 @@ class Session:
     def query(self, keep: str | None = None) -> None:
         """The filtered index (the rows first, so the timeline moves while counts are made), then
         the facet and month counts. `keep`: the stable id of the event to stay on. The events the
-        analyst rejected are left out of all three unless `show_rejected`, and with a `tag` those without it."""
+        analyst rejected are left out of all three unless `show_rejected`, those merged into another
+        always, and with a `tag` those without it."""
         f, shown_rejected, tag = self.filter, self.show_rejected, self.tag
 
         def hidden(conn: sqlite3.Connection) -> BitMap:
-            left_out = BitMap() if shown_rejected else review_queue.rejected_rowids(conn)
+            left_out = review_queue.merged_rowids(conn) | (
+                BitMap() if shown_rejected else review_queue.rejected_rowids(conn)
+            )
             return left_out | review_queue.untagged_rowids(conn, tag) if tag is not None else left_out
 
         def index(conn: sqlite3.Connection) -> Answer:
