@@ -128,7 +128,7 @@ def test_deaths_told_on_the_day_of_a_shoot_down_are_that_incidents():
         "A Russian helicopter was shot down over Idlib on Monday. The Monday downing left five Russians killed.\n",
         published="2016-08-01",
     )
-    assert event.sub_type == "Disrupted weapons use" and len(event.evidence) == 2
+    assert event.sub_type == "Armed clash" and len(event.evidence) == 2  # a helicopter shot down was fought over
 
 
 def test_strikes_on_towns_named_in_one_list_are_one_event_per_town():
