@@ -902,9 +902,7 @@ def undo(event_id, author, db_path) -> None:
     conn = open_db(db_path)
     undone = _correct(write, event_id, conn, event_id, author)
     if undone.action in ("add", "split"):  # the store's copy goes too
-        from pipeline import sync_added
-
-        sync_added(Path(db_path))
+        _write_added(db_path, "the undo")
     click.echo(f"undid #{undone.id} on {event_id}: {describe(undone)}", err=True)
 
 
@@ -942,8 +940,6 @@ def add(
     """Add an event the machine missed, with its source: a stored document and a quote found in
     it, or a free citation. It is a correction: `timeline undo ID` takes it back, a load keeps it."""
     from db.corrections import add as write
-    from db.schema import DatabaseError
-    from pipeline import sync_added
 
     if document is not None and quote is None:
         fail("add: --document needs --quote, the exact words that tell the event", USAGE)
@@ -958,10 +954,7 @@ def add(
         "summary": summary,
     }
     event_id = _correct(write, "add", conn, changes, document, quote, citation, author)
-    try:
-        sync_added(Path(db_path))
-    except DatabaseError as e:
-        fail(f"{e} (the event is kept in the user database: the next load writes it)")
+    _write_added(db_path, "the event")
     click.echo(event_id)
     click.echo(f"added {event_id} (timeline undo {event_id} takes it back)", err=True)
 
@@ -981,17 +974,24 @@ def split(event_id, sources, author, db_path) -> None:
     """Make sources of an event an event of their own, with the machine's values for them; the
     event keeps the others. `timeline undo EVENT_ID` takes the split back."""
     from db.corrections import split as write
-    from db.schema import DatabaseError
-    from pipeline import sync_added
 
     conn = open_db(db_path)
     new = _correct(write, event_id, conn, event_id, list(sources), author)
+    _write_added(db_path, "the split")
+    click.echo(new)
+    click.echo(f"split {new} from {event_id} (timeline undo {event_id} takes it back)", err=True)
+
+
+def _write_added(db_path: str, kept: str) -> None:
+    """Write the analyst's added and split-off events into the store, where every view reads them;
+    a store that cannot take them leaves them in the user database for the next load."""
+    from db.schema import DatabaseError
+    from pipeline import sync_added
+
     try:
         sync_added(Path(db_path))
     except DatabaseError as e:
-        fail(f"{e} (the split is kept in the user database: the next load writes it)")
-    click.echo(new)
-    click.echo(f"split {new} from {event_id} (timeline undo {event_id} takes it back)", err=True)
+        fail(f"{e} ({kept} is kept in the user database: the next load writes it)")
 
 
 @main.command()
