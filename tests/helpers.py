@@ -37,6 +37,20 @@ def write_article(folder: Path, name: str, body: str, **meta: object) -> Path:
     return path
 
 
+SNAPSHOT_APP = str(ROOT / "tests" / "snapshot_app.py")  # the app on $TIMELINE_DB, for snapshot tests
+
+
+async def press_and_settle(pilot: Pilot, keys: list[str]) -> None:
+    """Let the app settle, then press each key and let it settle again: a snapshot's picture is
+    of the app at rest."""
+    app = pilot.app
+    assert isinstance(app, TimelineApp)
+    await settle(pilot, app)
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot, app)
+
+
 async def settle(pilot: Pilot, app: TimelineApp) -> None:
     """Wait until the session has answered every request and the app has handled the answers
     (an answer may ask for more: rows for the new timeline, the detail of its first event)."""

@@ -15,7 +15,7 @@ from db import queries, views
 from db.acled import import_acled
 from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, periods, short_type
 from db.schema import connect
-from tests.helpers import settle
+from tests.helpers import SNAPSHOT_APP, press_and_settle, settle
 from tui.app import TimelineApp
 from tui.panes import BusyLine, FacetPane, Histogram
 from tui.timeline_view import DATE_WIDTH, TimelineView
@@ -536,8 +536,6 @@ def test_the_headless_core_never_imports_textual():
 
 # ---- snapshots: what the screen shows -----------------------------------------------------
 
-APP_PATH = str(ROOT / "tests" / "snapshot_app.py")
-
 
 @pytest.mark.parametrize(
     "size, keys",
@@ -559,12 +557,9 @@ def test_snapshot(snap_compare, size, keys, seed_db_master, monkeypatch):
     monkeypatch.setenv("TIMELINE_DB", str(seed_db_master))
 
     async def run_before(pilot):
-        await settle(pilot, pilot.app)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot, pilot.app)
+        await press_and_settle(pilot, keys)
 
-    assert snap_compare(APP_PATH, terminal_size=size, run_before=run_before)
+    assert snap_compare(SNAPSHOT_APP, terminal_size=size, run_before=run_before)
 
 
 def test_snapshot_of_an_acled_row(snap_compare, seed_db, monkeypatch):
@@ -574,12 +569,9 @@ def test_snapshot_of_an_acled_row(snap_compare, seed_db, monkeypatch):
     monkeypatch.setenv("TIMELINE_DB", str(seed_db))
 
     async def run_before(pilot):
-        await settle(pilot, pilot.app)
-        for key in ["G", "k"]:  # the last dated event: ACLED's, after the undated one at the end
-            await pilot.press(key)
-            await settle(pilot, pilot.app)
+        await press_and_settle(pilot, ["G", "k"])  # the last dated event: ACLED's, after the undated one at the end
 
-    assert snap_compare(APP_PATH, terminal_size=(160, 45), run_before=run_before)
+    assert snap_compare(SNAPSHOT_APP, terminal_size=(160, 45), run_before=run_before)
 
 
 async def test_a_damaged_page_met_by_the_app_is_told_naming_the_file(seed_db):

@@ -11,14 +11,12 @@ from textual.widgets._toast import Toast
 from db import corrections, queries
 from db.annotations import add_tags, tags_of
 from db.schema import connect, user_path
-from tests.helpers import ROOT, settle
+from tests.helpers import SNAPSHOT_APP, press_and_settle, settle
 from tui.app import TimelineApp
 from tui.panes import FacetPane, Histogram
 from tui.review import EditForm, ReviewWalk
 from tui.screens import DetailScreen
 from tui.timeline_view import REJECTED_MARK
-
-APP_PATH = str(ROOT / "tests" / "snapshot_app.py")
 
 
 def review_of(db: Path, event_id: str) -> corrections.Review:
@@ -309,16 +307,13 @@ def test_snapshot_of_a_correction(snap_compare, corrected_db, monkeypatch, keys)
     monkeypatch.setenv("TIMELINE_DB", str(corrected_db))
 
     async def run_before(pilot):
-        await settle(pilot, pilot.app)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot, pilot.app)
+        await press_and_settle(pilot, keys)
         pilot.app.clear_notifications()
         for field in pilot.app.screen.query(Input):  # the picture is of the form, not of a blink's moment
             field.cursor_blink = False
         await pilot.pause()
 
-    assert snap_compare(APP_PATH, terminal_size=(160, 48), run_before=run_before)
+    assert snap_compare(SNAPSHOT_APP, terminal_size=(160, 48), run_before=run_before)
 
 
 async def test_an_event_merged_into_another_is_hidden_its_sources_shown_in_the_one_it_joined(seed_db):

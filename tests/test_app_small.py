@@ -11,13 +11,11 @@ from textual.widgets import Input, Label
 from db import queries, views
 from db.schema import connect
 from pipeline import ingest
-from tests.helpers import ROOT, settle, write_article
+from tests.helpers import SNAPSHOT_APP, press_and_settle, settle, write_article
 from tui.app import TimelineApp
 from tui.panes import DetailPane, FacetPane, FacetTree, Histogram
 from tui.screens import Prompt, ViewsScreen
 from tui.timeline_view import TimelineView
-
-APP_PATH = str(ROOT / "tests" / "snapshot_app.py")
 
 
 def shown_ids(pane: FacetPane) -> set[str]:
@@ -270,10 +268,7 @@ def test_snapshot_small(snap_compare, size, keys, seed_db_master, monkeypatch):
     monkeypatch.setenv("TIMELINE_DB", str(seed_db_master))
 
     async def run_before(pilot):
-        await settle(pilot, pilot.app)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot, pilot.app)
+        await press_and_settle(pilot, keys)
         pilot.app.clear_notifications()  # a notice's timing is not what the picture checks
 
-    assert snap_compare(APP_PATH, terminal_size=size, run_before=run_before)
+    assert snap_compare(SNAPSHOT_APP, terminal_size=size, run_before=run_before)
