@@ -248,7 +248,7 @@ class FacetPane(Vertical):
         if event.is_printable and event.character not in (None, " ", "+", "-") and not narrow.has_focus:
             event.stop()
             event.prevent_default()
-            narrow.focus()
+            self.screen.set_focus(narrow)  # now: the keys typed after this one must reach the field
             narrow.insert_text_at_cursor(event.character)
 
     def focus_list(self) -> None:
