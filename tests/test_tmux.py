@@ -165,7 +165,9 @@ def test_letters_typed_on_a_pane_narrow_it_and_fire_no_command(seed_db, terminal
     and `d` opened the date dialog (issue 13, point 1)."""
     t = terminal(seed_db, 160, 48)
     t.wait_for(lambda s: "per month" in s, "the timeline")
-    t.keys("a", "i", "s", "l")
+    t.keys("a")
+    t.wait_for(lambda s: "Choose, back to the timeline" in s, "the actor pane's keys in the footer: it has the focus")
+    t.keys("i", "s", "l")
 
     def narrowed(screen: str) -> bool:
         pane = [line.split("│")[1] for line in screen.splitlines() if line.count("│") >= 2][:12]
