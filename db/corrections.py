@@ -23,12 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 from db.annotations import author_name, require_event, tagged, user_table, write_user
 from db.labels import SUB_TYPES_OF
 from db.queries import (
+    MAX_SPAN_DAYS,
     EventDetail,
     EventRow,
     Filter,
@@ -38,9 +40,11 @@ from db.queries import (
     event_details,
     event_ids,
     events_by_ids,
+    fts_query,
     list_pages,
     resolve_actor,
     resolve_place,
+    seqs_matching,
 )
 from ingest.dates import parse_published
 
@@ -585,6 +589,213 @@ def _follow(conn, key: str | None, start: int | None, end: int | None) -> str | 
         (key, end, start, start, end),
     ).fetchone()
     return row[0] if row else None
+
+
+# ---- the corrected values filters, counts and the date order read ----------------------------
+
+FILTERED = {
+    "date": "date",
+    "type": "types",
+    "places": "places",
+    "actors": "actors",
+    "summary": "search",
+}  # field -> the filter on it
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a filter, a count or the date order reads of an event: its dates, type, the ids of its
+    actors and places with their groups, divisions and countries (as the link tables hold them)."""
+
+    date_start: str | None
+    date_end: str | None
+    type: str
+    sub_type: str
+    actors: frozenset[str]
+    places: frozenset[str]
+    summary: str
+
+
+@dataclass
+class Overlay:
+    """The events whose filtered fields the analyst corrected (few, beside a million), by row
+    number: what the machine's indexes and sets say of them, what the analyst's layer says, and
+    which fields differ. The readers keep the machine's fast paths and adjust by these alone."""
+
+    machine: dict[int, Facts] = field(default_factory=dict)
+    analyst: dict[int, Facts] = field(default_factory=dict)
+    edited: dict[int, frozenset[str]] = field(default_factory=dict)  # row number -> its fields corrected
+
+    def __bool__(self) -> bool:
+        return bool(self.edited)
+
+    def moved(self, f: Filter) -> set[int]:
+        """The events whose place in `f`'s timeline may differ from the machine's: those with another
+        date (they move in the order), and those with another value of a field `f` filters on."""
+        asked = {"date"} | {name for name, part in FILTERED.items() if _filters_on(f, part)}
+        return {seq for seq, fields in self.edited.items() if fields & asked}
+
+    def matching(self, conn, f: Filter, among: set[int]) -> list[int]:
+        """Those of `among` (row numbers here) that `f` picks with the analyst's values: the fields
+        corrected read from them, the rest (stars, sources, confidence, context) asked of the store."""
+        found = [seq for seq in among if _matches(self.analyst[seq], f)]
+        if not found:
+            return []
+        rest = replace(f, actors=(), places=(), types=(), since=None, until=None, search=None)
+        if not rest.is_empty:
+            kept = set(seqs_matching(conn, rest, found))
+            found = [seq for seq in found if seq in kept]
+        if f.search and found:
+            found = _searched(
+                conn,
+                f.search,
+                found,
+                {seq: self.analyst[seq].summary for seq in found if "summary" in self.edited[seq]},
+            )
+        return sorted(found)
+
+
+def _filters_on(f: Filter, part: str) -> bool:
+    if part == "date":
+        return bool(f.since or f.until)
+    if part == "search":
+        return bool(f.search)
+    return bool(getattr(f, part))
+
+
+def _matches(facts: Facts, f: Filter) -> bool:
+    """Whether an event of these facts passes the parts of `f` a correction can change (as
+    db/queries.py's `_where` says them in SQL)."""
+    if f.actors and facts.actors.isdisjoint(f.actors):
+        return False
+    if f.places and facts.places.isdisjoint(f.places):
+        return False
+    if f.types and facts.type not in f.types and facts.sub_type not in f.types:
+        return False
+    start, end = facts.date_start, facts.date_end
+    if f.since:
+        since = f.since.isoformat()
+        back = (max(f.since, date.min + timedelta(days=MAX_SPAN_DAYS)) - timedelta(days=MAX_SPAN_DAYS)).isoformat()
+        if start is None or start < back or (start < since and not (end and end > start and end >= since)):
+            return False
+    return not (f.until and (start is None or start > f.until.isoformat()))
+
+
+def _searched(conn, words: str, seqs: list[int], summaries: dict[int, str]) -> list[int]:
+    """Those of `seqs` a search finds: in the store's index, or for a corrected summary (`summaries`)
+    in a copy of their text with the analyst's summary, indexed as the store's is."""
+    query = fts_query(words)
+    if not query:
+        return seqs
+    plain = [seq for seq in seqs if seq not in summaries]
+    hits = set(seqs_matching(conn, Filter(search=words), plain)) if plain else set()
+    if summaries:
+        was_open = conn.in_transaction  # a copy in the connection's own temp store: nothing is written
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.corrected_text USING fts5(summary, quotes,"
+            " tokenize='unicode61 remove_diacritics 2')"
+        )
+        conn.execute("DELETE FROM temp.corrected_text")
+        conn.execute(
+            "INSERT INTO temp.corrected_text (rowid, summary, quotes) SELECT t.seq, s.value, t.quotes"
+            " FROM json_each(?) s JOIN event_text t ON t.seq = CAST(s.key AS INTEGER)",
+            (json.dumps({str(seq): text for seq, text in summaries.items()}),),
+        )
+        hits |= {
+            r[0] for r in conn.execute("SELECT rowid FROM temp.corrected_text WHERE corrected_text MATCH ?", (query,))
+        }
+        if not was_open:  # the copy's rows began a transaction: end it, so no snapshot of the store stays open
+            conn.commit()
+    return [seq for seq in seqs if seq in hits]
+
+
+def overlay(conn) -> Overlay:
+    """The events whose date, type, places, actors or summary the analyst corrected, with the
+    machine's facts and the analyst's (a read of the corrections and of those events' links)."""
+    edits = {event_id: r.edits for event_id, r in reviewed_ids(conn).items() if set(r.edits) & set(FILTERED)}
+    if not edits:
+        return Overlay()
+    ids = json.dumps(sorted(edits))
+    rows = conn.execute(
+        "SELECT seq, id, date_start, date_end, type, sub_type, summary FROM events"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        (ids,),
+    ).fetchall()
+    seqs = json.dumps([r[0] for r in rows])
+    links: dict[str, dict[int, set[str]]] = {"actor": {}, "place": {}}
+    direct: dict[int, list[tuple[str, str, str]]] = {}  # seq -> (actor id, name, role) of its own actors
+    for kind in links:
+        for seq, value in conn.execute(
+            f"SELECT event_seq, {kind}_id FROM event_{kind}s WHERE event_seq IN (SELECT value FROM json_each(?))",
+            (seqs,),
+        ):
+            links[kind].setdefault(seq, set()).add(value)
+    for seq, actor, name, role in conn.execute(
+        "SELECT ea.event_seq, ea.actor_id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+        " WHERE ea.event_seq IN (SELECT value FROM json_each(?)) AND ea.direct",
+        (seqs,),
+    ):
+        direct.setdefault(seq, []).append((actor, name, role))
+    out = Overlay()
+    named: dict[int, list[str]] = {}  # seq -> the ids of the analyst's actors
+    placed: dict[int, list[str]] = {}
+    for seq, event_id, start, end, type_, sub_type, summary in rows:
+        machine = Facts(
+            start,
+            end,
+            type_,
+            sub_type,
+            frozenset(links["actor"].get(seq, ())),
+            frozenset(links["place"].get(seq, ())),
+            summary,
+        )
+        out.machine[seq], out.edited[seq] = machine, frozenset(edits[event_id])
+        analyst = {name: c.analyst for name, c in edits[event_id].items()}
+        if "actors" in analyst:
+            named[seq] = [_actor_id(conn, direct.get(seq, []), name, role) for name, role in analyst["actors"]]
+        if "places" in analyst:
+            placed[seq] = [p["id"] for p in analyst["places"]]
+        out.analyst[seq] = replace(
+            machine,
+            **(
+                {"date_start": analyst["date"]["start"], "date_end": analyst["date"]["end"]}
+                if "date" in analyst
+                else {}
+            ),
+            **({"type": analyst["type"]["type"], "sub_type": analyst["type"]["sub_type"]} if "type" in analyst else {}),
+            **({"summary": analyst["summary"]} if "summary" in analyst else {}),
+        )
+    for kind, given in (("actors", named), ("places", placed)):
+        above = _with_ancestors(conn, kind, {i for ids_ in given.values() for i in ids_ if i})
+        for seq, ids_ in given.items():
+            out.analyst[seq] = replace(
+                out.analyst[seq], **{kind: frozenset(a for i in ids_ if i for a in above.get(i, {i}))}
+            )
+    return out
+
+
+def _actor_id(conn, own: list[tuple[str, str, str]], name: str, role: str) -> str | None:
+    """The id of an actor an edit names: the machine's own actor of that name and role (a role the
+    edit kept), else the actor of that name."""
+    for actor, their_name, their_role in own:
+        if their_name == name and their_role == role:
+            return actor
+    row = conn.execute("SELECT min(id) FROM actors WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else None
+
+
+def _with_ancestors(conn, table: str, ids: set[str]) -> dict[str, set[str]]:
+    """Each id with the ids above it in its tree (a town's division and country, an actor's group),
+    as the link tables repeat an event's links for them."""
+    out: dict[str, set[str]] = {i: {i} for i in ids}
+    for start, ancestor in conn.execute(
+        f"WITH RECURSIVE up(id, ancestor) AS (SELECT id, parent FROM {table} WHERE id IN (SELECT value FROM json_each(?))"
+        f" UNION SELECT up.id, t.parent FROM up JOIN {table} t ON t.id = up.ancestor WHERE t.parent IS NOT NULL)"
+        " SELECT id, ancestor FROM up WHERE ancestor IS NOT NULL",
+        (json.dumps(sorted(ids)),),
+    ):
+        out[start].add(ancestor)
+    return out
 
 
 # ---- choosing what is shown ----------------------------------------------------------------------

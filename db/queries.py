@@ -9,9 +9,11 @@ import json
 import re
 import sqlite3
 from array import array
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pyroaring import BitMap
@@ -21,7 +23,7 @@ from ingest.dates import parse_published
 from ingest.text import alias_key
 
 if TYPE_CHECKING:
-    from db.corrections import Review
+    from db.corrections import Facts, Overlay, Review
 
 MAX_SPAN_DAYS = 366  # the longest interval an event can have: a year
 AROUND_DAYS = 7  # the context of an event: the events this many days either side of it
@@ -324,8 +326,9 @@ def parse_date_range(text: str) -> tuple[date | None, date | None]:
 
 
 def known_types(conn) -> set[str]:
-    """The event types and sub-types the database holds."""
-    return {v for row in conn.execute("SELECT DISTINCT type, sub_type FROM events") for v in row}
+    """The event types and sub-types the database holds, and those the analyst gave events."""
+    corrected = {v for facts in _overlay(conn).analyst.values() for v in (facts.type, facts.sub_type)}
+    return corrected | {v for row in conn.execute("SELECT DISTINCT type, sub_type FROM events") for v in row}
 
 
 def make_filter(
@@ -492,7 +495,7 @@ def _source(f: Filter, need_events: bool = True) -> _Source:
 def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plain: bool = False) -> list:
     """Rows in date order, undated last. Two queries, because "ORDER BY date_start IS NULL, …"
     cannot walk a date index and sorts every row instead."""
-    dated, undated, params = _date_order_sql(columns, f)
+    dated, undated, params = _date_order_sql(conn, columns, f)
     tail = f" LIMIT {int(limit)}" if limit else ""
     rows = _run(conn, dated + tail, params, plain)
     if limit is None or len(rows) < limit:
@@ -501,18 +504,64 @@ def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plai
     return rows
 
 
-def _date_order_sql(columns: str | None, f: Filter) -> tuple[str, str, list]:
+def _date_order_sql(conn, columns: str | None, f: Filter) -> tuple[str, str, list]:
     """The queries for the dated rows in date order and for the undated ones, and their parameters.
-    `columns` None: the events' row numbers only, read from the driving index without the events."""
+    `columns` None: the events' row numbers only, read from the driving index without the events.
+    With the analyst's corrections, each query is the machine's walk without the events corrected
+    (`Overlay.moved`), merged by SQLite with those of them the filter picks, at their corrected date:
+    two ordered streams, no sort of the whole."""
     src = _source(f, need_events=columns is not None)
     columns = columns or src.id
-    select = f"SELECT {'DISTINCT ' if src.distinct else ''}{columns} FROM {src.tables}{src.where}"
+    distinct = "DISTINCT " if src.distinct else ""
+    select = f"SELECT {distinct}{columns} FROM {src.tables}{src.where}"
     glue = " AND " if src.where else " WHERE "
-    return (
-        f"{select}{glue}{src.date} IS NOT NULL ORDER BY {src.date}, {src.id}",
-        f"{select}{glue}{src.date} IS NULL ORDER BY {src.id}",
-        src.params,
+    layer = _overlay(conn)
+    moved = layer.moved(f) if layer else set()
+    if not moved:
+        return (
+            f"{select}{glue}{src.date} IS NOT NULL ORDER BY {src.date}, {src.id}",
+            f"{select}{glue}{src.date} IS NULL ORDER BY {src.id}",
+            src.params,
+        )
+    picked = [(seq, layer.analyst[seq].date_start) for seq in layer.matching(conn, f, moved)]
+    keys = f", {src.date} AS sort_date, {src.id} AS sort_seq"
+    machine = (
+        f"SELECT {distinct}{columns}{keys} FROM {src.tables}{src.where}{glue}{src.id}"
+        " NOT IN (SELECT value FROM json_each(?))"
     )
+    corrected = (  # the corrected events, under the names the columns read: `d` the link, `e` the event
+        "SELECT {columns}{keys} FROM (SELECT j.value ->> 0 AS event_seq, j.value ->> 1 AS date_start"
+        " FROM json_each(?) j) d JOIN events e ON e.seq = d.event_seq"
+        if src.id == "d.event_seq"
+        else "SELECT {columns}{keys} FROM (SELECT v.seq, v.id, j.value ->> 1 AS date_start FROM json_each(?) j"
+        " JOIN events v ON v.seq = j.value ->> 0) e"
+    ).format(columns=columns, keys=keys)
+    params = [*src.params, json.dumps(sorted(moved))]
+    return (
+        f"{machine} AND {src.date} IS NOT NULL UNION ALL {corrected} WHERE {src.date} IS NOT NULL"
+        " ORDER BY sort_date, sort_seq",
+        f"{machine} AND {src.date} IS NULL UNION ALL {corrected} WHERE {src.date} IS NULL ORDER BY sort_seq",
+        [*params, json.dumps(picked)],
+    )
+
+
+def _overlay(conn) -> Overlay:
+    """The events the analyst corrected, with the machine's facts and the analyst's (db/corrections.py)."""
+    from db.corrections import overlay  # the analyst's layer, which reads the store through this module
+
+    return overlay(conn)
+
+
+def seqs_matching(conn, f: Filter, seqs: list[int], ids: list[str] | None = None) -> list[int]:
+    """Those of these row numbers that `f` picks, by the machine's values (and with `ids`, whose id
+    is one of them)."""
+    where, params = _where(f)
+    where += (" AND " if where else " WHERE ") + "e.seq IN (SELECT value FROM json_each(?))"
+    params.append(json.dumps(seqs))
+    if ids is not None:
+        where += " AND e.id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(ids))
+    return [r[0] for r in _run(conn, "SELECT e.seq FROM events e" + where, params, plain=True)]
 
 
 def _months(conn, picked: BitMap | None, hidden: BitMap | None = None) -> list[tuple[str | None, int]]:
@@ -524,9 +573,19 @@ def _months(conn, picked: BitMap | None, hidden: BitMap | None = None) -> list[t
             " GROUP BY month ORDER BY month = ?, month",
             (counts.UNDATED, counts.ALL_TIME, counts.UNDATED),
         ).fetchall()
-        return [(m, n) for m, n in rows]
-    found = [(m or None, _size(s, picked, hidden)) for m, (_, s) in counts.event_sets(conn, "months").items()]
-    return sorted(((m, n) for m, n in found if n), key=lambda r: (r[0] is None, r[0] or ""))
+        found = [(m, n) for m, n in rows]
+    else:
+        found = [(m or None, _size(s, picked, hidden)) for m, (_, s) in counts.event_sets(conn, "months").items()]
+    layer = _overlay(conn)
+    if layer:  # an event whose date the analyst corrected is counted in the month it begins in now
+        by_month = dict(found)
+        for seq, fields in layer.edited.items():
+            if "date" in fields and (picked is None or seq in picked) and not (hidden and seq in hidden):
+                was, now = layer.machine[seq].date_start, layer.analyst[seq].date_start
+                by_month[was and was[:7]] = by_month.get(was and was[:7], 0) - 1
+                by_month[now and now[:7]] = by_month.get(now and now[:7], 0) + 1
+        found = list(by_month.items())
+    return sorted(((m, n) for m, n in found if n > 0), key=lambda r: (r[0] is None, r[0] or ""))
 
 
 def _run(conn, sql: str, params: list, plain: bool = False):
@@ -590,7 +649,7 @@ def timeline_rowids(conn, f: Filter) -> array:
     in one list, whose freeing would hold the interpreter for a tenth of a second (the app's UI
     thread waits on that, not on SQLite)."""
     rowids = array("q")
-    dated, undated, params = _date_order_sql(None, f)
+    dated, undated, params = _date_order_sql(conn, None, f)
     for sql in (dated, undated):
         for page in _pages(conn, sql, params):
             rowids.extend(page)
@@ -631,15 +690,15 @@ def _common_search(conn, f: Filter, columns: str, limit: int) -> list | None:
     """The first dated rows of a search whose words are common enough that walking the date order
     finds `limit` of them within SEARCH_WALK events; None if not (then collecting the hits is cheaper)."""
     words = fts_query(f.search) if f.search else None
-    if not words:
-        return None
+    if not words or any("summary" in fields for fields in _overlay(conn).edited.values()):
+        return None  # a corrected summary is searched apart: collect the hits
     probe = _run(conn, "SELECT rowid FROM events_fts WHERE events_fts MATCH ? LIMIT ?", [words, SEARCH_PROBE], True)
     if len(probe) < SEARCH_PROBE:
         return None  # few hits: collecting them is fast
     share = SEARCH_PROBE / (probe[-1][0] - probe[0][0] + 1)  # of the events, in the row numbers read
     if limit / share > SEARCH_WALK:
         return None
-    dated, _, params = _date_order_sql(columns, replace(f, search=None))
+    dated, _, params = _date_order_sql(conn, columns, replace(f, search=None))
     rows = _run(
         conn,
         f"SELECT * FROM ({dated} LIMIT {SEARCH_WALK}) AS walked"
@@ -657,12 +716,23 @@ def event_ids(conn, f: Filter, limit: int | None = None) -> list[str]:
 
 
 def count_events(conn, f: Filter = Filter(), among: list[str] | None = None) -> int:
-    """How many events match; with `among`, how many of those ids do."""
+    """How many events match, with the analyst's values of the fields corrected; with `among`,
+    how many of those ids do."""
     where, params = _where(f)
     if among is not None:
         where += (" AND " if where else " WHERE ") + "e.id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(among))
-    return _run(conn, "SELECT count(*) FROM events e" + where, params)[0][0]
+    layer = _overlay(conn) if not f.is_empty else None  # no filter: a correction changes no count
+    moved = layer.moved(f) if layer else set()
+    if not moved:
+        return _run(conn, "SELECT count(*) FROM events e" + where, params)[0][0]
+    where += (" AND " if where else " WHERE ") + "e.seq NOT IN (SELECT value FROM json_each(?))"
+    machine = _run(conn, "SELECT count(*) FROM events e" + where, [*params, json.dumps(sorted(moved))])[0][0]
+    assert layer is not None
+    corrected = layer.matching(conn, f, moved)
+    if among is not None:
+        corrected = seqs_matching(conn, Filter(), corrected, among)
+    return machine + len(corrected)
 
 
 _ROW_COLUMNS = (
@@ -685,7 +755,7 @@ def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[Ev
 def list_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Iterator[list[EventRow]]:
     """The events in date order (undated last), `size` at a time, read as they are asked for: the
     first page comes at once and memory stays flat, whatever the number of events."""
-    dated, undated, params = _date_order_sql("e.seq", f)
+    dated, undated, params = _date_order_sql(conn, "e.seq", f)
     left = limit
     for sql in (dated, undated):
         cursor = conn.cursor()
@@ -976,14 +1046,22 @@ def facets(
     intersected with the filter's (`counted=False`: always so)."""
     out: dict[str, list] = {}
     picked = {} if picked is None else picked  # a filter's events, read once (the panes' filters are often one)
+    layer = _overlay(conn)
     for facet in ("actors", "places", "types"):
         facet_filter = f.without(facet)
         months = _whole_months(facet_filter) if counted and not hidden else None  # the table counts all
         for name in (facet, "sub_types") if facet == "types" else (facet,):
             if months is not None:
                 out[name] = _summed(conn, name, months, facet_filter)
+                if layer:  # the corrected events, counted where the machine's dates and values put them: moved
+                    in_window = partial(_in_window, months=months, since=facet_filter.since is not None)
+                    out[name] = _recounted(conn, name, out[name], layer, in_window)
                 continue
-            out[name] = _intersected(conn, name, _picked(conn, facet_filter, picked), hidden)
+            events = _picked(conn, facet_filter, picked)
+            out[name] = _intersected(conn, name, events, hidden)
+            if layer:
+                among = partial(_among, picked=events, hidden=hidden)
+                out[name] = _recounted(conn, name, out[name], layer, among)
     type_names = {r[0] for r in out["types"]}
     sub_types = [r for r in out["sub_types"] if r[0] not in type_names]  # one named as a type is that type
     return Facets(
@@ -1012,7 +1090,13 @@ def _picked_now(conn, f: Filter) -> BitMap | None:
         for page in _pages(conn, f"SELECT e.seq FROM events e{where}", params):  # not a list of 500k rows: 45 MB
             events.update(page)
         chosen.append(events)
-    return BitMap.intersection(*chosen) if len(chosen) > 1 else chosen[0] if chosen else None
+    machine = BitMap.intersection(*chosen) if len(chosen) > 1 else chosen[0] if chosen else None
+    layer = _overlay(conn) if machine is not None else None
+    moved = layer.moved(f) if layer else set()
+    if not moved:
+        return machine
+    assert layer is not None and machine is not None
+    return (machine - BitMap(moved)) | BitMap(layer.matching(conn, f, moved))
 
 
 def _intersected(conn, facet: str, picked: BitMap | None, hidden: BitMap | None = None) -> list[tuple]:
@@ -1030,6 +1114,63 @@ def _intersected(conn, facet: str, picked: BitMap | None, hidden: BitMap | None 
         )
         found = {i: (i, name, found[i][2], parent) for i, name, parent in rows}
     return sorted(found.values(), key=lambda r: (-r[2], r[1]))
+
+
+def _recounted(conn, facet: str, rows: list, layer: Overlay, counted: Callable[[int, Facts], bool]) -> list[tuple]:
+    """A facet's counts (value, name, count, parent), with each corrected event taken from the values
+    the machine gave it and counted under the analyst's: `counted(seq, facts)` says whether the rows
+    count it with those facts (inside the window, among the events picked)."""
+    delta: dict[str, int] = {}
+    parents: dict[str, str | None] = {}
+    for seq, machine in layer.machine.items():
+        analyst = layer.analyst[seq]
+        before = _facet_values(machine, facet) if counted(seq, machine) else set()
+        after = _facet_values(analyst, facet) if counted(seq, analyst) else set()
+        for value in before - after:
+            delta[value] = delta.get(value, 0) - 1
+        for value in after - before:
+            delta[value] = delta.get(value, 0) + 1
+            parents[value] = analyst.type if facet == "sub_types" else None
+    if not any(delta.values()):
+        return rows
+    found = {r[0]: tuple(r) for r in rows}
+    new = [v for v, n in delta.items() if n > 0 and v not in found]
+    if facet in ("actors", "places"):
+        found |= {
+            i: (i, name, 0, parent)
+            for i, name, parent in conn.execute(
+                f"SELECT id, name, parent FROM {facet} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(new),)
+            )
+        }
+    else:
+        found |= {v: (v, v, 0, parents[v]) for v in new}
+    out = [(v, name, n + delta.get(v, 0), parent) for v, name, n, parent in found.values()]
+    return sorted((r for r in out if r[2] > 0), key=lambda r: (-r[2], r[1]))
+
+
+def _facet_values(facts: Facts, facet: str) -> set[str]:
+    """The values of a facet an event of these facts is counted under (as db/counts.py's FACETS)."""
+    if facet == "types":
+        return {facts.type}
+    if facet == "sub_types":
+        return {facts.sub_type} if facts.sub_type != facts.type else set()
+    return set(getattr(facts, facet))
+
+
+def _among(seq: int, _: Facts, picked: BitMap | None, hidden: BitMap | None) -> bool:
+    """Whether the counts under a filter count an event: it is picked (None: every event), not hidden."""
+    return (picked is None or seq in picked) and not (hidden and seq in hidden)
+
+
+def _in_window(_: int, facts: Facts, months: tuple[str, str], since: bool) -> bool:
+    """Whether `month_counts` counts an event of these dates in a window of whole months (as
+    `_summed` reads it): it begins inside, or in the year before and ends inside or after."""
+    first, last = months
+    if first == counts.ALL_TIME:
+        return True
+    begins, ends = (facts.date_start or "")[:7], (facts.date_end or "")[:7]
+    back = counts.months_before(first, counts.SPAN_MONTHS) if since else first
+    return bool(begins) and back <= begins <= last and (begins >= first or ends >= first)
 
 
 def _size(events: BitMap, picked: BitMap | None, hidden: BitMap | None) -> int:
@@ -1100,37 +1241,69 @@ def stats(conn) -> Stats:
     rejected = json.dumps(sorted(rejected_ids(conn)))
     one = lambda sql: conn.execute(sql, {"rejected": rejected} if ":rejected" in sql else ()).fetchone()[0]  # noqa: E731
     kept = "id NOT IN (SELECT value FROM json_each(:rejected))"
+    layer = _overlay(conn)  # the events the analyst corrected count with the analyst's values
+    gone = set(json.loads(rejected))
+    seqs = dict(
+        conn.execute(
+            "SELECT seq, id FROM events WHERE seq IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(layer.edited)),),
+        )
+    )
+    shown = [seq for seq in layer.edited if seqs.get(seq) not in gone]
+    types = Counter(
+        dict(conn.execute(f"SELECT type, count(*) FROM events WHERE {kept} GROUP BY type", {"rejected": rejected}))
+    )
+    types.subtract(layer.machine[seq].type for seq in shown)
+    types.update(layer.analyst[seq].type for seq in shown)
+    undated = sum((layer.analyst[s].date_start is None) - (layer.machine[s].date_start is None) for s in shown)
+    dates = [d for seq in layer.edited for d in (layer.analyst[seq].date_start, layer.analyst[seq].date_end) if d]
+    moved = json.dumps([seq for seq, fields in layer.edited.items() if "date" in fields])
+    first, last = conn.execute(
+        "SELECT (SELECT min(date_start) FROM events WHERE seq NOT IN (SELECT value FROM json_each(:moved))),"
+        " (SELECT max(date_end) FROM events WHERE seq NOT IN (SELECT value FROM json_each(:moved)))",
+        {"moved": moved},
+    ).fetchone()
     return Stats(
         documents=one("SELECT count(*) FROM documents"),
         events=one(f"SELECT count(*) FROM events WHERE {kept}"),
         quotes=one("SELECT count(*) FROM evidence"),
         multi_source_events=one(f"SELECT count(*) FROM events WHERE sources > 1 AND {kept}"),
-        undated_events=one(f"SELECT count(*) FROM events WHERE date_start IS NULL AND {kept}"),
+        undated_events=one(f"SELECT count(*) FROM events WHERE date_start IS NULL AND {kept}") + undated,
         actors=one("SELECT count(DISTINCT actor_id) FROM event_actors WHERE direct"),
         places=one("SELECT count(DISTINCT place_id) FROM event_places WHERE direct"),
-        first=one("SELECT min(date_start) FROM events"),
-        last=one("SELECT max(date_end) FROM events"),
-        types=[
-            (r[0], r[1])
-            for r in conn.execute(
-                f"SELECT type, count(*) n FROM events WHERE {kept} GROUP BY type ORDER BY n DESC",
-                {"rejected": rejected},
-            )
-        ],
-        countries=_top_places(conn, "country"),
-        divisions=_top_places(conn, "admin1"),
+        first=min(filter(None, (first, *dates)), default=None),
+        last=max(filter(None, (last, *dates)), default=None),
+        types=sorted(((t, n) for t, n in types.items() if n > 0), key=lambda r: -r[1]),
+        countries=_top_places(conn, "country", layer),
+        divisions=_top_places(conn, "admin1", layer),
     )
 
 
-def _top_places(conn, kind: str) -> list[tuple[str, int]]:
+def _top_places(conn, kind: str, layer: Overlay) -> list[tuple[str, int]]:
+    """The places of a kind with the most events, the analyst's places counted for an event corrected."""
     rows = conn.execute(
-        "SELECT p.name, p.country, count(*) AS n FROM event_places ep JOIN places p ON p.id = ep.place_id"
-        f" WHERE p.kind = ? GROUP BY p.id ORDER BY n DESC, p.name LIMIT {TOP}",
+        "SELECT p.id, p.name, p.country, count(*) AS n FROM event_places ep JOIN places p ON p.id = ep.place_id"
+        " WHERE p.kind = ? GROUP BY p.id",
         (kind,),
     ).fetchall()
+    n = Counter({r[0]: r[3] for r in rows})
+    for seq, fields in layer.edited.items():
+        if "places" in fields:
+            n.subtract(layer.machine[seq].places)
+            n.update(layer.analyst[seq].places)
+    named = {r[0]: (r[1], r[2]) for r in rows}
+    new = [p for p in n if p not in named]
+    named |= {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT id, name, country FROM places WHERE kind = ? AND id IN (SELECT value FROM json_each(?))",
+            (kind, json.dumps(new)),
+        )
+    }
+    top = sorted(((named[p], c) for p, c in n.items() if c > 0 and p in named), key=lambda r: (-r[1], r[0][0]))[:TOP]
     if kind == "country":
-        return [(r[0], r[2]) for r in rows]
-    return [(", ".join(filter(None, (r[0], _country_name(conn, r[1])))), r[2]) for r in rows]
+        return [(name, c) for (name, _), c in top]
+    return [(", ".join(filter(None, (name, _country_name(conn, country)))), c) for (name, country), c in top]
 
 
 def describe_filter(conn, f: Filter) -> str:
