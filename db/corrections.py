@@ -690,7 +690,7 @@ def _searched(conn, words: str, seqs: list[int], summaries: dict[int, str]) -> l
     plain = [seq for seq in seqs if seq not in summaries]
     hits = set(seqs_matching(conn, Filter(search=words), plain)) if plain else set()
     if summaries:
-        was_open = conn.in_transaction  # a copy in the connection's own temp store: nothing is written
+        was_open, changes_before = conn.in_transaction, conn.total_changes  # a copy in the connection's temp store
         conn.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.corrected_text USING fts5(summary, quotes,"
             " tokenize='unicode61 remove_diacritics 2')"
@@ -706,6 +706,7 @@ def _searched(conn, words: str, seqs: list[int], summaries: dict[int, str]) -> l
         }
         if not was_open:  # the copy's rows began a transaction: end it, so no snapshot of the store stays open
             conn.commit()
+        _written_to_temp(conn, changes_before)
     return [seq for seq in seqs if seq in hits]
 
 
@@ -729,6 +730,14 @@ def overlay(conn) -> Overlay:
     while len(_OVERLAYS) > _CONNECTIONS_CACHED:
         del _OVERLAYS[next(iter(_OVERLAYS))]
     return made
+
+
+def _written_to_temp(conn, changes_before: int) -> None:
+    """The overlay made before a write to the connection's temp store still holds: nothing of the
+    databases changed."""
+    cached = _OVERLAYS.get(id(conn))
+    if cached is not None and cached[0] is conn and cached[1][2] == changes_before:
+        _OVERLAYS[id(conn)] = (conn, (*cached[1][:2], conn.total_changes), cached[2])
 
 
 _OVERLAYS: dict[int, tuple[Any, tuple[int, int, int], Overlay]] = {}  # id(connection) -> (it, state, overlay)

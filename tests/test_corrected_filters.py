@@ -92,6 +92,10 @@ def test_a_limited_list_is_in_corrected_order_and_counts_the_corrected_match(cor
 def test_a_search_finds_the_corrected_summary(corrected):
     assert listed(corrected, "--search", "zebra") == [EDITED]
     assert listed(corrected, "--search", "zebra", "--place", "Syria") == [EDITED]
+    conn = connect(corrected)
+    (hit,) = queries.timeline_rowids(conn, Filter(search="zebra"))  # the app's search
+    assert queries.events_by_rowids(conn, [hit])[0].id == EDITED
+    assert not conn.in_transaction  # the corrected text searched in the temp store holds no snapshot open
 
 
 def test_the_app_panes_count_the_corrected_values(corrected, seed_db_master):
@@ -153,7 +157,7 @@ def test_the_app_timeline_places_the_event_at_its_corrected_date(corrected):
     assert ids == listed(corrected)
     assert ids[ids.index(EDITED) - 1] == "36afce9cf92cdd7f"
     first = queries.first_rows(conn, Filter(since=queries.parse_date_bound("2019", False)), 2)
-    assert [r.id for r in queries.events_by_rowids(conn, first.rowids)][0] == EDITED
+    assert queries.events_by_rowids(conn, first.rowids)[0].id == EDITED
     assert first.months[0] == ("2019-03", 1)
 
 
