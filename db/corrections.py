@@ -770,7 +770,7 @@ def _overlay(conn) -> Overlay:
     ):
         direct.setdefault(seq, []).append((actor, name, role))
     out = Overlay()
-    named: dict[int, list[str]] = {}  # seq -> the ids of the analyst's actors
+    named: dict[int, list[str | None]] = {}  # seq -> the ids of the analyst's actors (None: gone)
     placed: dict[int, list[str]] = {}
     for seq, event_id, start, end, type_, sub_type, summary in rows:
         machine = Facts(
@@ -788,22 +788,23 @@ def _overlay(conn) -> Overlay:
             named[seq] = [_actor_id(conn, direct.get(seq, []), name, role) for name, role in analyst["actors"]]
         if "places" in analyst:
             placed[seq] = [p["id"] for p in analyst["places"]]
-        out.analyst[seq] = replace(
-            machine,
-            **(
-                {"date_start": analyst["date"]["start"], "date_end": analyst["date"]["end"]}
-                if "date" in analyst
-                else {}
-            ),
-            **({"type": analyst["type"]["type"], "sub_type": analyst["type"]["sub_type"]} if "type" in analyst else {}),
-            **({"summary": analyst["summary"]} if "summary" in analyst else {}),
+        when = analyst.get("date") or {"start": start, "end": end}
+        typed = analyst.get("type") or {"type": type_, "sub_type": sub_type}
+        out.analyst[seq] = Facts(
+            when["start"],
+            when["end"],
+            typed["type"],
+            typed["sub_type"],
+            machine.actors,
+            machine.places,
+            analyst.get("summary", summary),
         )
-    for kind, given in (("actors", named), ("places", placed)):
-        above = _with_ancestors(conn, kind, {i for ids_ in given.values() for i in ids_ if i})
-        for seq, ids_ in given.items():
-            out.analyst[seq] = replace(
-                out.analyst[seq], **{kind: frozenset(a for i in ids_ if i for a in above.get(i, {i}))}
-            )
+    groups = _with_ancestors(conn, "actors", {i for actor_ids in named.values() for i in actor_ids if i})
+    for seq, actor_ids in named.items():
+        out.analyst[seq] = replace(out.analyst[seq], actors=frozenset(a for i in actor_ids if i for a in groups[i]))
+    within = _with_ancestors(conn, "places", {i for place_ids in placed.values() for i in place_ids})
+    for seq, place_ids in placed.items():
+        out.analyst[seq] = replace(out.analyst[seq], places=frozenset(a for i in place_ids for a in within[i]))
     return out
 
 
