@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -691,22 +693,25 @@ def _searched(conn, words: str, seqs: list[int], summaries: dict[int, str]) -> l
     hits = set(seqs_matching(conn, Filter(search=words), plain)) if plain else set()
     if summaries:
         was_open, changes_before = conn.in_transaction, conn.total_changes  # a copy in the connection's temp store
-        conn.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.corrected_text USING fts5(summary, quotes,"
-            " tokenize='unicode61 remove_diacritics 2')"
-        )
-        conn.execute("DELETE FROM temp.corrected_text")
-        conn.execute(
-            "INSERT INTO temp.corrected_text (rowid, summary, quotes) SELECT t.seq, s.value, t.quotes"
-            " FROM json_each(?) s JOIN event_text t ON t.seq = CAST(s.key AS INTEGER)",
-            (json.dumps({str(seq): text for seq, text in summaries.items()}),),
-        )
-        hits |= {
-            r[0] for r in conn.execute("SELECT rowid FROM temp.corrected_text WHERE corrected_text MATCH ?", (query,))
-        }
-        if not was_open:  # the copy's rows began a transaction: end it, so no snapshot of the store stays open
-            conn.commit()
-        _written_to_temp(conn, changes_before)
+        try:
+            conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.corrected_text USING fts5(summary, quotes,"
+                " tokenize='unicode61 remove_diacritics 2')"  # as the store's events_fts (db/schema.py)
+            )
+            conn.execute("DELETE FROM temp.corrected_text")
+            conn.execute(
+                "INSERT INTO temp.corrected_text (rowid, summary, quotes) SELECT t.seq, s.value, t.quotes"
+                " FROM json_each(?) s JOIN event_text t ON t.seq = CAST(s.key AS INTEGER)",
+                (json.dumps({str(seq): text for seq, text in summaries.items()}),),
+            )
+            found = conn.execute("SELECT rowid FROM temp.corrected_text WHERE corrected_text MATCH ?", (query,))
+            hits |= {r[0] for r in found}
+        except sqlite3.OperationalError as e:
+            raise QueryError(f"search: {e} (put words in double quotes to search them literally)") from None
+        finally:
+            if not was_open:  # the copy's rows began a transaction: end it, so no snapshot of the store stays open
+                conn.commit()
+            _written_to_temp(conn, changes_before)
     return [seq for seq in seqs if seq in hits]
 
 
@@ -725,23 +730,26 @@ def overlay(conn) -> Overlay:
     if cached is not None and cached[0] is conn and cached[1] == state:
         return cached[2]
     made = _overlay(conn)
-    _OVERLAYS.pop(id(conn), None)
-    _OVERLAYS[id(conn)] = (conn, state, made)  # the connection held: its id is not another's while cached
-    while len(_OVERLAYS) > _CONNECTIONS_CACHED:
-        del _OVERLAYS[next(iter(_OVERLAYS))]
+    with _CACHE_LOCK:  # the app's workers are threads
+        _OVERLAYS.pop(id(conn), None)
+        _OVERLAYS[id(conn)] = (conn, state, made)  # the connection held: its id is not another's while cached
+        while len(_OVERLAYS) > _CONNECTIONS_CACHED:
+            _OVERLAYS.pop(next(iter(_OVERLAYS)))
     return made
 
 
 def _written_to_temp(conn, changes_before: int) -> None:
     """The overlay made before a write to the connection's temp store still holds: nothing of the
     databases changed."""
-    cached = _OVERLAYS.get(id(conn))
-    if cached is not None and cached[0] is conn and cached[1][2] == changes_before:
-        _OVERLAYS[id(conn)] = (conn, (*cached[1][:2], conn.total_changes), cached[2])
+    with _CACHE_LOCK:
+        cached = _OVERLAYS.get(id(conn))
+        if cached is not None and cached[0] is conn and cached[1][2] == changes_before:
+            _OVERLAYS[id(conn)] = (conn, (*cached[1][:2], conn.total_changes), cached[2])
 
 
 _OVERLAYS: dict[int, tuple[Any, tuple[int, int, int], Overlay]] = {}  # id(connection) -> (it, state, overlay)
 _CONNECTIONS_CACHED = 8  # the app's few workers, a command's one
+_CACHE_LOCK = threading.Lock()
 
 
 def _overlay(conn) -> Overlay:
