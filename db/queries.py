@@ -1054,14 +1054,14 @@ def facets(
             if months is not None:
                 out[name] = _summed(conn, name, months, facet_filter)
                 if layer:  # the corrected events, counted where the machine's dates and values put them: moved
-                    in_window = partial(_in_window, months=months, since=facet_filter.since is not None)
-                    out[name] = _recounted(conn, name, out[name], layer, in_window)
+                    in_window = partial(_in_window, window=_window(months, facet_filter.since is not None))
+                    out[name] = _recounted(conn, name, out[name], layer, in_window, dated=True)
                 continue
             events = _picked(conn, facet_filter, picked)
             out[name] = _intersected(conn, name, events, hidden)
             if layer:
                 among = partial(_among, picked=events, hidden=hidden)
-                out[name] = _recounted(conn, name, out[name], layer, among)
+                out[name] = _recounted(conn, name, out[name], layer, among, dated=False)
     type_names = {r[0] for r in out["types"]}
     sub_types = [r for r in out["sub_types"] if r[0] not in type_names]  # one named as a type is that type
     return Facets(
@@ -1116,14 +1116,20 @@ def _intersected(conn, facet: str, picked: BitMap | None, hidden: BitMap | None 
     return sorted(found.values(), key=lambda r: (-r[2], r[1]))
 
 
-def _recounted(conn, facet: str, rows: list, layer: Overlay, counted: Callable[[int, Facts], bool]) -> list[tuple]:
+def _recounted(
+    conn, facet: str, rows: list, layer: Overlay, counted: Callable[[int, Facts], bool], dated: bool
+) -> list[tuple]:
     """A facet's counts (value, name, count, parent), with each corrected event taken from the values
     the machine gave it and counted under the analyst's: `counted(seq, facts)` says whether the rows
-    count it with those facts (inside the window, among the events picked)."""
+    count it with those facts (inside the window, among the events picked). `dated`: the rows count
+    by date (a window of `month_counts`), so a corrected date moves an event in or out too."""
+    fields = {"types": "type", "sub_types": "type"}.get(facet, facet), *(("date",) if dated else ())
     delta: dict[str, int] = {}
     parents: dict[str, str | None] = {}
-    for seq, machine in layer.machine.items():
-        analyst = layer.analyst[seq]
+    for seq, edited in layer.edited.items():
+        if edited.isdisjoint(fields):
+            continue
+        machine, analyst = layer.machine[seq], layer.analyst[seq]
         before = _facet_values(machine, facet) if counted(seq, machine) else set()
         after = _facet_values(analyst, facet) if counted(seq, analyst) else set()
         for value in before - after:
@@ -1162,14 +1168,22 @@ def _among(seq: int, _: Facts, picked: BitMap | None, hidden: BitMap | None) -> 
     return (picked is None or seq in picked) and not (hidden and seq in hidden)
 
 
-def _in_window(_: int, facts: Facts, months: tuple[str, str], since: bool) -> bool:
-    """Whether `month_counts` counts an event of these dates in a window of whole months (as
-    `_summed` reads it): it begins inside, or in the year before and ends inside or after."""
+def _window(months: tuple[str, str], since: bool) -> tuple[str, str, str] | None:
+    """The months `_summed` reads for a window: (from, first, last): an event begun from `from` on
+    and up to `last` is counted if it begins in `first` or later, or ends then; None: all time."""
     first, last = months
     if first == counts.ALL_TIME:
+        return None
+    return counts.months_before(first, counts.SPAN_MONTHS) if since else first, first, last
+
+
+def _in_window(_: int, facts: Facts, window: tuple[str, str, str] | None) -> bool:
+    """Whether `month_counts` counts an event of these dates in a window of whole months (as
+    `_summed` reads it): it begins inside, or in the year before and ends inside or after."""
+    if window is None:
         return True
+    back, first, last = window
     begins, ends = (facts.date_start or "")[:7], (facts.date_end or "")[:7]
-    back = counts.months_before(first, counts.SPAN_MONTHS) if since else first
     return bool(begins) and back <= begins <= last and (begins >= first or ends >= first)
 
 
@@ -1258,8 +1272,9 @@ def stats(conn) -> Stats:
     undated = sum((layer.analyst[s].date_start is None) - (layer.machine[s].date_start is None) for s in shown)
     dates = [d for seq in layer.edited for d in (layer.analyst[seq].date_start, layer.analyst[seq].date_end) if d]
     moved = json.dumps([seq for seq, fields in layer.edited.items() if "date" in fields])
-    first, last = conn.execute(
-        "SELECT (SELECT min(date_start) FROM events WHERE seq NOT IN (SELECT value FROM json_each(:moved))),"
+    first, last = conn.execute(  # the first: a walk of the date index to the first event not moved
+        "SELECT (SELECT date_start FROM events WHERE date_start IS NOT NULL AND seq NOT IN"
+        " (SELECT value FROM json_each(:moved)) ORDER BY date_start LIMIT 1),"
         " (SELECT max(date_end) FROM events WHERE seq NOT IN (SELECT value FROM json_each(:moved)))",
         {"moved": moved},
     ).fetchone()
