@@ -495,7 +495,7 @@ def _source(f: Filter, need_events: bool = True) -> _Source:
 def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plain: bool = False) -> list:
     """Rows in date order, undated last. Two queries, because "ORDER BY date_start IS NULL, …"
     cannot walk a date index and sorts every row instead."""
-    dated, undated, params = _date_order_sql(conn, columns, f)
+    dated, undated, params = _date_order_sql(columns, f, conn)
     tail = f" LIMIT {int(limit)}" if limit else ""
     rows = _run(conn, dated + tail, params, plain)
     if limit is None or len(rows) < limit:
@@ -504,18 +504,18 @@ def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plai
     return rows
 
 
-def _date_order_sql(conn, columns: str | None, f: Filter, merged: bool = True) -> tuple[str, str, list]:
+def _date_order_sql(columns: str | None, f: Filter, conn=None) -> tuple[str, str, list]:
     """The queries for the dated rows in date order and for the undated ones, and their parameters.
     `columns` None: the events' row numbers only, read from the driving index without the events.
-    With the analyst's corrections, each query is the machine's walk without the events corrected
-    (`Overlay.moved`), merged by SQLite with those of them the filter picks, at their corrected date:
-    two ordered streams, no sort of the whole."""
+    With `conn`, the analyst's corrections read from it: each query is then the machine's walk
+    without the events corrected (`Overlay.moved`), merged by SQLite with those of them the filter
+    picks, at their corrected date: two ordered streams, no sort of the whole."""
     src = _source(f, need_events=columns is not None)
     columns = columns or src.id
     distinct = "DISTINCT " if src.distinct else ""
     select = f"SELECT {distinct}{columns} FROM {src.tables}{src.where}"
     glue = " AND " if src.where else " WHERE "
-    layer = _overlay(conn) if merged else None  # not merged: the machine's walk alone
+    layer = _overlay(conn) if conn is not None else None
     moved = layer.moved(f) if layer else set()
     if layer is None or not moved:
         return (
@@ -651,7 +651,7 @@ def timeline_rowids(conn, f: Filter) -> array:
     layer = _overlay(conn)
     moved = layer.moved(f) if layer else set()
     walks = []
-    dated, undated, params = _date_order_sql(conn, None, f, merged=not moved)  # merged here, below
+    dated, undated, params = _date_order_sql(None, f, None if moved else conn)  # the corrected merged in below
     for sql in (dated, undated):
         walk = array("q")
         for page in _pages(conn, sql, params):
@@ -678,11 +678,13 @@ def _spliced(conn, walk: array, out: list[tuple[str, int]], into: list[tuple[str
     per step, for all of them at once), the million rows copied in slices."""
     found = _bisected(conn, walk, [*out, *into])
     taken = {p for p, (_, seq) in zip(found, out, strict=False) if p < len(walk) and walk[p] == seq}
-    put = sorted(zip(found[len(out) :], into, strict=True))
+    put: dict[int, list[int]] = {}  # position -> the events put in before the row there, in order
+    for p, (_, seq) in sorted(zip(found[len(out) :], into, strict=True)):
+        put.setdefault(p, []).append(seq)
     spliced, start = array("q"), 0
-    for p in sorted(taken | {p for p, _ in put}):
+    for p in sorted(taken | set(put)):
         spliced.extend(walk[start:p])
-        spliced.extend(seq for q, (_, seq) in put if q == p)
+        spliced.extend(put.get(p, ()))
         start = p + 1 if p in taken else p
     spliced.extend(walk[start:])
     return spliced
@@ -750,7 +752,7 @@ def _common_search(conn, f: Filter, columns: str, limit: int) -> list | None:
     share = SEARCH_PROBE / (probe[-1][0] - probe[0][0] + 1)  # of the events, in the row numbers read
     if limit / share > SEARCH_WALK:
         return None
-    dated, _, params = _date_order_sql(conn, columns, replace(f, search=None))
+    dated, _, params = _date_order_sql(columns, replace(f, search=None), conn)
     rows = _run(
         conn,
         f"SELECT * FROM ({dated} LIMIT {SEARCH_WALK}) AS walked"
@@ -807,7 +809,7 @@ def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[Ev
 def list_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Iterator[list[EventRow]]:
     """The events in date order (undated last), `size` at a time, read as they are asked for: the
     first page comes at once and memory stays flat, whatever the number of events."""
-    dated, undated, params = _date_order_sql(conn, "e.seq", f)
+    dated, undated, params = _date_order_sql("e.seq", f, conn)
     left = limit
     for sql in (dated, undated):
         cursor = conn.cursor()
