@@ -753,7 +753,11 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _overlay(conn) -> Overlay:
-    edits = {event_id: r.edits for event_id, r in reviewed_ids(conn).items() if set(r.edits) & set(FILTERED)}
+    by_event: dict[str, list[Correction]] = {}
+    for c in _resolved(conn, None, ("edit", "undo")):  # the edits in force: a confirm or a reject changes no field
+        if c.target is not None:
+            by_event.setdefault(c.target, []).append(c)
+    edits = {event_id: edits for event_id, cs in by_event.items() if set(edits := _fold(cs).edits) & set(FILTERED)}
     if not edits:
         return Overlay()
     ids = json.dumps(sorted(edits))
