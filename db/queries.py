@@ -694,14 +694,14 @@ def _bisected(conn, walk: array, keys: list[tuple[str, int]]) -> list[int]:
     """Where each (date, row number) key goes in a walk in that order (bisect_left): the dates of
     the rows probed read a step at a time for all the keys, ~20 statements for a million rows."""
     low, high = [0] * len(keys), [len(walk)] * len(keys)
+    dates: dict[int, str] = {}  # row number -> its date, of the rows probed (the first steps probe the same few)
     while probing := [i for i in range(len(keys)) if low[i] < high[i]]:
         middle = {i: (low[i] + high[i]) // 2 for i in probing}
-        dates = dict(
-            conn.execute(
-                "SELECT seq, coalesce(date_start, '') FROM events WHERE seq IN (SELECT value FROM json_each(?))",
-                (json.dumps([walk[m] for m in middle.values()]),),
-            ).fetchall()
-        )
+        unread = {walk[m] for m in middle.values()} - dates.keys()
+        dates |= conn.execute(
+            "SELECT seq, coalesce(date_start, '') FROM events WHERE seq IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(unread)),),
+        ).fetchall()
         for i, m in middle.items():
             if (dates.get(walk[m], ""), walk[m]) < keys[i]:
                 low[i] = m + 1
