@@ -718,8 +718,11 @@ def _searched(conn, words: str, seqs: list[int], summaries: dict[int, str]) -> l
 def overlay(conn) -> Overlay:
     """The events whose date, type, places, actors or summary the analyst corrected, with the
     machine's facts and the analyst's. Made once while neither database changes: a count of the
-    panes reads it a dozen times, and making it reads every correction (~50 ms for a thousand)."""
-    if not user_table(conn, "corrections"):
+    panes reads it a dozen times, and making it reads every correction (~80 ms for a thousand)."""
+    try:
+        if not user_table(conn, "corrections"):
+            return Overlay()
+    except sqlite3.OperationalError:  # no user database attached: a bulk writer's connection reads the machine's
         return Overlay()
     state = (
         conn.execute("PRAGMA main.data_version").fetchone()[0],  # changed by another connection's commit
