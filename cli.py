@@ -715,9 +715,9 @@ def export(fmt, output, force, parents, rejected, tag, reviewed, db_path, **filt
     """Export the matching events: JSON, Markdown with citations, CSV, or a shape another tool opens
     (GeoJSON, TimelineJS, Timesketch, ACLED). What a format cannot hold (an undated event in a
     timeline) is left out and counted on stderr."""
-    from db.corrections import Shown, pick
-    from db.export import FORMATS, ExportError, export as render, write_atomic
-    from db.queries import QueryError, describe_filter
+    from db.corrections import Shown, pages, rejected_ids
+    from db.export import FORMATS, ExportError, atomic_file, write
+    from db.queries import QueryError, count_events, describe_filter
 
     if fmt not in FORMATS:
         fail(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})", USAGE)
@@ -725,25 +725,27 @@ def export(fmt, output, force, parents, rejected, tag, reviewed, db_path, **filt
         fail(f"{output} exists (use --force to overwrite it)", USAGE)
     conn = open_db(db_path)
     f = build_filter(conn, **filters)
+    heading = describe_filter(conn, f)
+    id_pages = ([row.id for row in page] for page in pages(conn, f, Shown(rejected, tag, reviewed)))
     try:
-        picked = pick(conn, f, Shown(rejected, tag, reviewed))
-        done = render(conn, picked.ids, fmt, describe_filter(conn, f))
+        if output is None:
+            with printing():
+                done = write(conn, id_pages, fmt, heading, sys.stdout)
+        else:
+            with atomic_file(Path(output), make_folders=parents) as out:
+                done = write(conn, id_pages, fmt, heading, out)
     except QueryError as e:
         fail(str(e))
-    if picked.rejected_left_out:
-        click.echo(
-            f"timeline: {picked.rejected_left_out} rejected events left out (--rejected includes them)", err=True
-        )
-    for note in done.notes:
-        click.echo(f"timeline: {shown(note)}", err=True)
-    if output is None:
-        write_stdout(done.text)
-        return
-    try:
-        write_atomic(Path(output), done.text, make_folders=parents)
     except ExportError as e:
         fail(str(e), USAGE if e.path_refused else 1)
-    click.echo(f"wrote {shown(output)}", err=True)
+    hidden = set() if rejected else rejected_ids(conn)
+    left_out = count_events(conn, f, among=sorted(hidden)) if hidden else 0
+    if left_out:
+        click.echo(f"timeline: {left_out} rejected events left out (--rejected includes them)", err=True)
+    for note in done.notes:
+        click.echo(f"timeline: {shown(note)}", err=True)
+    if output is not None:
+        click.echo(f"wrote {shown(output)}", err=True)
 
 
 author_option = click.option("--author", help="Who writes it (default: $TIMELINE_AUTHOR, else your login name).")

@@ -11,13 +11,17 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from db.corrections import describe_value, review_fields
-from db.queries import EventDetail, EventRow, PlaceInfo, Says, event_details
+from db.queries import DETAIL_CHUNK, EventDetail, EventRow, PlaceInfo, Says, event_details
 from ingest.dates import month, week_of
 
 FORMATS = ("md", "json", "csv", "geojson", "timelinejs", "timesketch", "acled")
@@ -60,9 +64,97 @@ class Kinds:
 
 
 def export(conn, ids: list[str], fmt: str, heading: str) -> Rendered:
-    """The events `ids`, in that order, in one of FORMATS."""
-    items = event_details(conn, ids)
-    return render(items, fmt, heading, kinds(conn, items) if fmt == "acled" else Kinds())
+    """The events `ids`, in that order, in one of FORMATS, as one text (an app's marked events,
+    a test's); `write` streams a selection of any size."""
+    out = io.StringIO()
+    done = write(conn, [ids], fmt, heading, out)
+    return Rendered(out.getvalue(), done.notes, done.left_out)
+
+
+def write(conn, id_pages: Iterable[list[str]], fmt: str, heading: str, out: TextIO) -> Rendered:
+    """Write the events of `id_pages` (in order) to `out` in one of FORMATS, a few hundred details
+    at a time: memory stays flat whatever the number of events. The `text` of the answer is empty."""
+    form = _form(fmt, heading, lambda items: kinds(conn, items))
+    pages = (
+        event_details(conn, ids[i : i + DETAIL_CHUNK]) for ids in id_pages for i in range(0, len(ids), DETAIL_CHUNK)
+    )
+    _write(form, pages, out)
+    return Rendered("", form.notes(), form.left_out)
+
+
+def render(items: list[EventDetail], fmt: str, heading: str, known: Kinds | None = None) -> Rendered:
+    """Details already read, as one text."""
+    form = _form(fmt, heading, lambda _: known or Kinds())
+    out = io.StringIO()
+    _write(form, [items], out)
+    return Rendered(out.getvalue(), form.notes(), form.left_out)
+
+
+def to_markdown(items: list[EventDetail], heading: str) -> str:
+    return render(items, "md", heading).text
+
+
+def _write(form: Form, pages: Iterable[list[EventDetail]], out: TextIO) -> None:
+    """The format's head, its pages, its tail. A head that counts the events (a report's "12
+    events.") is written once they are: the pages wait in a spool file, on disk past a few MB."""
+    pages = iter(pages)
+    first = next(pages, [])  # read before a line is written: a query's error leaves no half a file
+    if not form.head_counts:
+        out.write(form.head())
+        out.write(form.page(first))
+        for items in pages:
+            out.write(form.page(items))
+    else:
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline="") as body:
+            body.write(form.page(first))
+            for items in pages:
+                body.write(form.page(items))
+            out.write(form.head())
+            body.seek(0)
+            shutil.copyfileobj(body, out)
+    out.write(form.tail())
+
+
+SPOOL_IN_MEMORY = 4 << 20  # bytes of a spooled body kept in memory before it goes to a file
+
+
+def _form(fmt: str, heading: str, kinds_of: Callable[[list[EventDetail]], Kinds]) -> Form:
+    if fmt not in FORMS:
+        raise UnknownFormat(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return FORMS[fmt](heading, kinds_of)
+
+
+class Form:
+    """One format, written a page of events at a time: the text before the events (`head`), each
+    page's (`page`), the text after (`tail`), and what the format could not hold (`notes`)."""
+
+    head_counts = False  # the head says how many events follow: written after the pages
+
+    def __init__(self, heading: str, kinds_of: Callable[[list[EventDetail]], Kinds]) -> None:
+        self.heading = heading
+        self.kinds_of = kinds_of
+        self.written = 0  # events written
+        self.left_out = 0  # events the format could not hold
+
+    def head(self) -> str:
+        return ""
+
+    def page(self, items: list[EventDetail]) -> str:
+        raise NotImplementedError
+
+    def tail(self) -> str:
+        return ""
+
+    def notes(self) -> list[str]:
+        return []
+
+    def _joined(self, parts: list[str], first: str, between: str) -> str:
+        """Parts of a JSON array across pages: `first` before the first part ever, `between` before the others."""
+        if not parts:
+            return ""
+        text = (first if self.written == 0 else between) + between.join(parts)
+        self.written += len(parts)
+        return text
 
 
 def kinds(conn, items: list[EventDetail]) -> Kinds:
@@ -91,42 +183,49 @@ def _when_and_what(e: EventRow) -> dict:
     }
 
 
-def to_json(items: list[EventDetail]) -> str:
-    out = []
-    for d in items:
-        e = d.event
-        out.append(
+class Json(Form):
+    """An event a line, in one array: readable, and written by json's C encoder (an indented dump
+    is pure Python, two thirds of a 10k-event export's time)."""
+
+    def head(self) -> str:
+        return "["
+
+    def page(self, items: list[EventDetail]) -> str:
+        return self._joined([_ONE_LINE(_json_event(d)) for d in items], "\n", ",\n")
+
+    def tail(self) -> str:
+        return "\n]\n" if self.written else "]\n"
+
+
+def _json_event(d: EventDetail) -> dict:
+    e = d.event
+    return {
+        **_when_and_what(e),
+        "summary": e.summary,
+        "fatalities": e.fatalities,
+        "independent_sources": e.independent_sources,
+        "confidence": e.confidence,
+        "disputed": list(e.disputed),
+        "actors": [{"name": n, "role": r, **_as_named(d, n)} for n, r in e.actors],
+        "places": [{"id": p.id, **_place(p)} for p in d.places],
+        "sources": [
             {
-                **_when_and_what(e),
-                "summary": e.summary,
-                "fatalities": e.fatalities,
-                "independent_sources": e.independent_sources,
-                "confidence": e.confidence,
-                "disputed": list(e.disputed),
-                "actors": [{"name": n, "role": r, **_as_named(d, n)} for n, r in e.actors],
-                "places": [{"id": p.id, **_place(p)} for p in d.places],
-                "sources": [
-                    {
-                        "document": s.document_id,
-                        "path": s.path,
-                        "title": s.title,
-                        "publisher": s.publisher,
-                        "published": s.published,
-                        "quote": s.quote,
-                        "start": s.start,
-                        "end": s.end,
-                        "wire": s.wire,
-                        "counted_with": s.counted_with,
-                        "says": _says(s.says),
-                    }
-                    for s in d.sources
-                ],
-                **_analyst(d),
+                "document": s.document_id,
+                "path": s.path,
+                "title": s.title,
+                "publisher": s.publisher,
+                "published": s.published,
+                "quote": s.quote,
+                "start": s.start,
+                "end": s.end,
+                "wire": s.wire,
+                "counted_with": s.counted_with,
+                "says": _says(s.says),
             }
-        )
-    # An event a line: readable, and written by json's C encoder (an indented dump is pure Python,
-    # two thirds of a 10k-event export's time).
-    return "[\n" + ",\n".join(map(_ONE_LINE, out)) + "\n]\n" if out else "[]\n"
+            for s in d.sources
+        ],
+        **_analyst(d),
+    }
 
 
 # Made once: json.dumps(..., ensure_ascii=False) makes an encoder at every call.
@@ -164,37 +263,45 @@ CSV_COLUMNS = [
 ]
 
 
-def to_csv(items: list[EventDetail]) -> str:
+class Csv(Form):
+    def head(self) -> str:
+        return _csv_lines([CSV_COLUMNS])
+
+    def page(self, items: list[EventDetail]) -> str:
+        self.written += len(items)
+        return _csv_lines(_csv_row(d) for d in items)
+
+
+def _csv_lines(rows: Iterable[list]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for d in items:
-        e = d.event
-        w.writerow(
-            [
-                e.id,
-                e.date or "",
-                e.date_start or "",
-                e.date_end or "",
-                e.precision or "",
-                e.type,
-                e.sub_type,
-                e.summary,
-                "" if e.fatalities is None else e.fatalities,
-                _in_role(e.actors, "actor1"),
-                _in_role(e.actors, "actor2"),
-                _in_role(e.actors, "associated"),
-                "; ".join(p.name for p in d.places),
-                *("; ".join(dict.fromkeys(v for p in d.places if (v := getattr(p, k)))) for k in PLACE_LEVELS),
-                d.documents,
-                e.independent_sources,
-                "; ".join(e.disputed),
-                d.sources[0].quote if d.sources else "",
-                "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
-                *_analyst_cells(d),
-            ]
-        )
+    csv.writer(buf, lineterminator="\n").writerows(rows)
     return buf.getvalue()
+
+
+def _csv_row(d: EventDetail) -> list:
+    e = d.event
+    return [
+        e.id,
+        e.date or "",
+        e.date_start or "",
+        e.date_end or "",
+        e.precision or "",
+        e.type,
+        e.sub_type,
+        e.summary,
+        "" if e.fatalities is None else e.fatalities,
+        _in_role(e.actors, "actor1"),
+        _in_role(e.actors, "actor2"),
+        _in_role(e.actors, "associated"),
+        "; ".join(p.name for p in d.places),
+        *("; ".join(dict.fromkeys(v for p in d.places if (v := getattr(p, k)))) for k in PLACE_LEVELS),
+        d.documents,
+        e.independent_sources,
+        "; ".join(e.disputed),
+        d.sources[0].quote if d.sources else "",
+        "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
+        *_analyst_cells(d),
+    ]
 
 
 def _analyst(d: EventDetail) -> dict:
@@ -273,21 +380,39 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def to_markdown(items: list[EventDetail], heading: str) -> str:
-    """Year and month headings, an entry per event with its quotes, a footnote per document."""
-    lines = [f"# {md_escape(heading)}", "", f"{len(items)} event{'s' if len(items) != 1 else ''}.", ""]
-    notes: dict[int, int] = {}  # document -> footnote number
-    footnotes: list[str] = []
-    year = month = None
-    for d in items:
-        e = d.event
+class Markdown(Form):
+    """Year and month headings, an entry per event with its quotes, a footnote per document (the
+    footnotes are kept until the end: a line per document cited)."""
+
+    head_counts = True
+
+    def __init__(self, heading: str, kinds_of: Callable[[list[EventDetail]], Kinds]) -> None:
+        super().__init__(heading, kinds_of)
+        self.footnote_of: dict[int, int] = {}  # document -> footnote number
+        self.footnotes: list[str] = []
+        self.year: str | None = None
+        self.month: str | None = None
+
+    def head(self) -> str:
+        n = self.written
+        return "\n".join([f"# {md_escape(self.heading)}", "", f"{n} event{'s' if n != 1 else ''}.", "", ""])
+
+    def page(self, items: list[EventDetail]) -> str:
+        lines: list[str] = []
+        for d in items:
+            lines += self._entry(d)
+        self.written += len(items)
+        return "".join(line + "\n" for line in lines)
+
+    def _entry(self, d: EventDetail) -> list[str]:
+        e, lines = d.event, []
         y, m = (e.date_start[:4], e.date_start[:7]) if e.date_start else ("Undated", "Undated")
-        if y != year:
+        if y != self.year:
             lines += [f"## {y}", ""]
-            year, month = y, None
-        if m != month and m != "Undated" and e.precision not in ("year", "season"):
+            self.year, self.month = y, None
+        if m != self.month and m != "Undated" and e.precision not in ("year", "season"):
             lines += [f"### {m}", ""]
-            month = m
+            self.month = m
         actors = ", ".join(f"{md_escape(n)} ({r})" for n, r in e.actors) or "unknown actors"
         places = ", ".join(md_escape(_where(p)) for p in d.places) or "unknown place"
         killed = f" · {e.fatalities} killed" if e.fatalities else ""
@@ -301,18 +426,19 @@ def to_markdown(items: list[EventDetail], heading: str) -> str:
         lines += _markdown_review(d)
         quoted = set()
         for s in d.sources:
-            if s.document_id not in notes:
-                notes[s.document_id] = len(notes) + 1
+            if s.document_id not in self.footnote_of:
+                self.footnote_of[s.document_id] = len(self.footnote_of) + 1
                 source = ", ".join(md_escape(x) for x in (s.title or Path(s.path).name, s.publisher, s.published) if x)
-                footnotes.append(f"[^{notes[s.document_id]}]: {source}.")
+                self.footnotes.append(f"[^{self.footnote_of[s.document_id]}]: {source}.")
             quote = " ".join(s.quote.split())
             if (s.document_id, quote) not in quoted:  # a sentence retold in one article is quoted once
                 quoted.add((s.document_id, quote))
-                lines += ["", f"  > {md_escape(quote)} [^{notes[s.document_id]}]"]
+                lines += ["", f"  > {md_escape(quote)} [^{self.footnote_of[s.document_id]}]"]
         lines.append("")
-    if footnotes:
-        lines += ["---", "", *footnotes, ""]
-    return "\n".join(lines)
+        return lines
+
+    def tail(self) -> str:
+        return "\n".join(["---", "", *self.footnotes, ""]) if self.footnotes else ""
 
 
 def _where(p) -> str:
@@ -336,9 +462,15 @@ _REFUSED = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR,
 
 
 def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
-    """Write the file the path names (through a symlink, its target) beside it, then rename: a
-    crash leaves the old file or the new one. What is not a regular file is refused, and a missing
-    folder is created only when asked."""
+    with atomic_file(path, make_folders) as f:
+        f.write(content)
+
+
+@contextmanager
+def atomic_file(path: Path, make_folders: bool = False) -> Iterator[TextIO]:
+    """A file to write the file the path names (through a symlink, its target): written beside it,
+    then renamed over it, so a crash or an error leaves the old file or the new one. What is not a
+    regular file is refused, and a missing folder is created only when asked."""
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_file():
         raise ExportError(f"{path}: not a regular file; nothing written")
@@ -355,7 +487,7 @@ def write_atomic(path: Path, content: str, make_folders: bool = False) -> None:
             # mkstemp makes the file 0600; an export is the user's to share, as any file they make
             os.fchmod(fd, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(content)
+                yield f
             os.replace(tmp, target)
         except OSError as e:
             raise ExportError(f"{path}: {e.strerror or e}; nothing written", path_refused=False) from None
@@ -380,24 +512,6 @@ class UnknownFormat(ValueError):
     pass
 
 
-def render(items: list[EventDetail], fmt: str, heading: str, known: Kinds | None = None) -> Rendered:
-    if fmt == "json":
-        return Rendered(to_json(items))
-    if fmt == "csv":
-        return Rendered(to_csv(items))
-    if fmt == "md":
-        return Rendered(to_markdown(items, heading))
-    if fmt == "geojson":
-        return Rendered(to_geojson(items, heading))
-    if fmt == "timelinejs":
-        return to_timelinejs(items, heading)
-    if fmt == "timesketch":
-        return to_timesketch(items)
-    if fmt == "acled":
-        return to_acled(items, known or Kinds())
-    raise UnknownFormat(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-
-
 def _undated(n: int, why: str) -> list[str]:
     return [f"{n} undated event{'s' if n != 1 else ''} left out: {why}"] if n else []
 
@@ -405,38 +519,47 @@ def _undated(n: int, why: str) -> list[str]:
 # ---- GeoJSON (RFC 7946) ---------------------------------------------------------------------
 
 
-def to_geojson(items: list[EventDetail], heading: str) -> str:
+class GeoJson(Form):
     """A FeatureCollection: each event a Feature at the most precise of its places that has a point
     (a town before a division before a country; `geometry: null` when none has), saying which
     place and how precise (`point_precision`), with flat properties a GIS can style by and the
     nested ones."""
-    features = []
-    for d in items:
-        e = d.event
-        located = [p for p in d.places if p.lat is not None and p.lon is not None]
-        at = min(located, key=lambda p: _PRECISIONS.index(_point_precision(p)), default=None)
-        features.append(
-            {
-                "type": "Feature",
-                "id": e.id,
-                "geometry": {"type": "Point", "coordinates": [at.lon, at.lat]} if at else None,
-                "properties": {
-                    **_when_and_what(e),
-                    "actor1": next((n for n, r in e.actors if r == "actor1"), None),
-                    "actors": [{"name": n, "role": r} for n, r in e.actors],
-                    "place": at.name if at else None,
-                    "point_precision": _point_precision(at) if at else None,
-                    "country": at.country if at else None,
-                    "admin1": at.admin1 if at else None,
-                    "places": [_place(p) for p in d.places],
-                    "fatalities": e.fatalities,
-                    "summary": e.summary,
-                    "source_count": d.documents,
-                    **_analyst(d),
-                },
-            }
+
+    def head(self) -> str:
+        return (
+            '{"type": "FeatureCollection", "name": ' + json.dumps(self.heading, ensure_ascii=False) + ', "features": ['
         )
-    return json.dumps({"type": "FeatureCollection", "name": heading, "features": features}, ensure_ascii=False) + "\n"
+
+    def page(self, items: list[EventDetail]) -> str:
+        return self._joined([json.dumps(_feature(d), ensure_ascii=False) for d in items], "", ", ")
+
+    def tail(self) -> str:
+        return "]}\n"
+
+
+def _feature(d: EventDetail) -> dict:
+    e = d.event
+    located = [p for p in d.places if p.lat is not None and p.lon is not None]
+    at = min(located, key=lambda p: _PRECISIONS.index(_point_precision(p)), default=None)
+    return {
+        "type": "Feature",
+        "id": e.id,
+        "geometry": {"type": "Point", "coordinates": [at.lon, at.lat]} if at else None,
+        "properties": {
+            **_when_and_what(e),
+            "actor1": next((n for n, r in e.actors if r == "actor1"), None),
+            "actors": [{"name": n, "role": r} for n, r in e.actors],
+            "place": at.name if at else None,
+            "point_precision": _point_precision(at) if at else None,
+            "country": at.country if at else None,
+            "admin1": at.admin1 if at else None,
+            "places": [_place(p) for p in d.places],
+            "fatalities": e.fatalities,
+            "summary": e.summary,
+            "source_count": d.documents,
+            **_analyst(d),
+        },
+    }
 
 
 _PRECISIONS = ["town", "division", "country"]  # finest first
@@ -461,26 +584,43 @@ def _place(p: PlaceInfo) -> dict:
 # ---- TimelineJS3 ----------------------------------------------------------------------------
 
 
-def to_timelinejs(items: list[EventDetail], heading: str) -> Rendered:
+class TimelineJs(Form):
     """The JSON TimelineJS3 loads as is: a title slide and a slide per dated event, its dates at
     the event's precision, its text the quotes and their sources as escaped HTML."""
-    events: list[dict] = []
-    ids: set[str] = set()
-    for d in items:
+
+    head_counts = True  # the title slide counts the slides
+
+    def __init__(self, heading: str, kinds_of: Callable[[list[EventDetail]], Kinds]) -> None:
+        super().__init__(heading, kinds_of)
+        self.ids: set[str] = set()  # the slides' ids, each unique (a set of short strings a slide)
+
+    def head(self) -> str:
+        n = self.written
+        title = {"text": {"headline": html.escape(self.heading), "text": f"<p>{n} event{'s' if n != 1 else ''}</p>"}}
+        return '{"title": ' + json.dumps(title, ensure_ascii=False) + ', "events": ['
+
+    def page(self, items: list[EventDetail]) -> str:
+        slides = [self._slide(d) for d in items]
+        self.left_out += slides.count(None)
+        return self._joined([_ONE_LINE(s) for s in slides if s is not None], "\n", ",\n")
+
+    def _slide(self, d: EventDetail) -> dict | None:
         e = d.event
         if not (e.date_start and e.date_end):
-            continue
+            return None
         slide: dict[str, object] = {"start_date": _tl_date(e.date_start, e.precision)}
         if e.precision not in ("day", "month", "year"):  # a week, a season, a span: an interval
             slide["end_date"] = _tl_date(e.date_end, "month" if e.precision == "season" else "day")
         slide["text"] = {"headline": html.escape(e.summary), "text": _tl_text(d)}
         slide["group"] = e.type
-        slide["unique_id"] = _unique(_tl_id(e.id), ids)
-        events.append(slide)
-    dated = len(events)
-    title = {"text": {"headline": html.escape(heading), "text": f"<p>{dated} event{'s' if dated != 1 else ''}</p>"}}
-    text = json.dumps({"title": title, "events": events}, ensure_ascii=False, indent=1) + "\n"
-    return Rendered(text, _undated(len(items) - dated, "a TimelineJS slide needs a start date"), len(items) - dated)
+        slide["unique_id"] = _unique(_tl_id(e.id), self.ids)
+        return slide
+
+    def tail(self) -> str:
+        return "\n]}\n" if self.written else "]}\n"
+
+    def notes(self) -> list[str]:
+        return _undated(self.left_out, "a TimelineJS slide needs a start date")
 
 
 def _tl_date(iso: str, precision: str | None) -> dict[str, str]:
@@ -532,45 +672,51 @@ def _unique(candidate: str, taken: set[str]) -> str:
 _EPOCH = date(1970, 1, 1)
 
 
-def to_timesketch(items: list[EventDetail]) -> Rendered:
+class Timesketch(Form):
     """A JSON object a line, with Timesketch's fields (message, datetime, timestamp in
     microseconds, timestamp_desc) and the event's fields as flat attributes it can filter on."""
-    lines = []
-    for d in items:
-        e = d.event
-        if not e.date_start:
-            continue
-        start = date.fromisoformat(e.date_start)
-        at = next((p for p in d.places if p.lat is not None), d.places[0] if d.places else None)
-        record = {
-            "message": e.summary,
-            "datetime": f"{start.isoformat()}T00:00:00+00:00",
-            "timestamp": (start - _EPOCH).days * 86_400_000_000,
-            "timestamp_desc": "Event date" if e.precision == "day" else f"Start of the event's {e.precision}",
-            "event_id": e.id,
-            "date": e.date,
-            "date_end": e.date_end,
-            "precision": e.precision,
-            "event_type": e.type,
-            "sub_type": e.sub_type,
-            "actor1": _in_role(e.actors, "actor1"),
-            "actor2": _in_role(e.actors, "actor2"),
-            "actors": "; ".join(n for n, _ in e.actors),
-            "place": at.name if at else "",
-            "places": "; ".join(p.name for p in d.places),
-            "country": at.country_name or at.country or "" if at else "",
-            "admin1": at.admin1 or "" if at else "",
-            "latitude": at.lat if at else None,
-            "longitude": at.lon if at else None,
-            "fatalities": e.fatalities,
-            "source_count": d.documents,
-            "quote": d.sources[0].quote if d.sources else "",
-            "sources": "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
-        }
-        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
-    return Rendered(
-        "".join(lines), _undated(len(items) - len(lines), "Timesketch needs a date"), len(items) - len(lines)
-    )
+
+    def page(self, items: list[EventDetail]) -> str:
+        records = [_ONE_LINE(r) + "\n" for d in items if (r := _timesketch_record(d)) is not None]
+        self.written += len(records)
+        self.left_out += len(items) - len(records)
+        return "".join(records)
+
+    def notes(self) -> list[str]:
+        return _undated(self.left_out, "Timesketch needs a date")
+
+
+def _timesketch_record(d: EventDetail) -> dict | None:
+    e = d.event
+    if not e.date_start:
+        return None
+    start = date.fromisoformat(e.date_start)
+    at = next((p for p in d.places if p.lat is not None), d.places[0] if d.places else None)
+    return {
+        "message": e.summary,
+        "datetime": f"{start.isoformat()}T00:00:00+00:00",
+        "timestamp": (start - _EPOCH).days * 86_400_000_000,
+        "timestamp_desc": "Event date" if e.precision == "day" else f"Start of the event's {e.precision}",
+        "event_id": e.id,
+        "date": e.date,
+        "date_end": e.date_end,
+        "precision": e.precision,
+        "event_type": e.type,
+        "sub_type": e.sub_type,
+        "actor1": _in_role(e.actors, "actor1"),
+        "actor2": _in_role(e.actors, "actor2"),
+        "actors": "; ".join(n for n, _ in e.actors),
+        "place": at.name if at else "",
+        "places": "; ".join(p.name for p in d.places),
+        "country": at.country_name or at.country or "" if at else "",
+        "admin1": at.admin1 or "" if at else "",
+        "latitude": at.lat if at else None,
+        "longitude": at.lon if at else None,
+        "fatalities": e.fatalities,
+        "source_count": d.documents,
+        "quote": d.sources[0].quote if d.sources else "",
+        "sources": "; ".join(dict.fromkeys(s.title or s.path for s in d.sources)),
+    }
 
 
 # ---- ACLED's columns ------------------------------------------------------------------------
@@ -602,34 +748,49 @@ DISORDER = {
 TOWNS = ("town", "city", "capital", "village")
 
 
-def to_acled(items: list[EventDetail], known: Kinds) -> Rendered:
+class Acled(Form):
     """ACLED's current columns, a row per dated event, such that `timeline import acled` gives the
     events back. ACLED dates to a day, a Monday-to-Sunday week or a month: an event known to a
     finer span is written at the narrowest of these that holds it; one spanning more than a month
     (a season) cannot be, and is left out."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(ACLED_COLUMNS)
-    undated = long = coarser = 0
-    for d in items:
-        e = d.event
-        if not (e.date_start and e.date_end):
-            undated += 1
-            continue
-        precision = _acled_precision(date.fromisoformat(e.date_start), date.fromisoformat(e.date_end))
-        if precision is None:
-            long += 1
-            continue
-        coarser += precision != {"day": "1", "week": "2", "month": "3"}.get(e.precision or "")
-        w.writerow(_acled_row(d, precision, known))
-    notes = _undated(undated, "ACLED rows need a date")
-    if long:
-        notes.append(
-            f"{long} event{'s' if long != 1 else ''} spanning more than a month left out: ACLED dates to a month"
-        )
-    if coarser:
-        notes.append(f"{coarser} event{'s' if coarser != 1 else ''} written at ACLED's week or month that holds them")
-    return Rendered(buf.getvalue(), notes, undated + long)
+
+    def __init__(self, heading: str, kinds_of: Callable[[list[EventDetail]], Kinds]) -> None:
+        super().__init__(heading, kinds_of)
+        self.undated = self.long = self.coarser = 0
+
+    def head(self) -> str:
+        return _csv_lines([ACLED_COLUMNS])
+
+    def page(self, items: list[EventDetail]) -> str:
+        known, rows = self.kinds_of(items), []
+        for d in items:
+            e = d.event
+            if not (e.date_start and e.date_end):
+                self.undated += 1
+                continue
+            precision = _acled_precision(date.fromisoformat(e.date_start), date.fromisoformat(e.date_end))
+            if precision is None:
+                self.long += 1
+                continue
+            self.coarser += precision != {"day": "1", "week": "2", "month": "3"}.get(e.precision or "")
+            rows.append(_acled_row(d, precision, known))
+        self.written += len(rows)
+        self.left_out = self.undated + self.long
+        return _csv_lines(rows)
+
+    def notes(self) -> list[str]:
+        notes = _undated(self.undated, "ACLED rows need a date")
+        if self.long:
+            notes.append(
+                f"{self.long} event{'s' if self.long != 1 else ''} spanning more than a month left out:"
+                " ACLED dates to a month"
+            )
+        if self.coarser:
+            notes.append(
+                f"{self.coarser} event{'s' if self.coarser != 1 else ''}"
+                " written at ACLED's week or month that holds them"
+            )
+        return notes
 
 
 def _acled_precision(start: date, end: date) -> str | None:
@@ -708,3 +869,14 @@ def _interaction(inter1: str, inter2: str) -> str:
 def _acled_place(places: list[PlaceInfo], known: Kinds) -> PlaceInfo | None:
     """ACLED has one location a row: the event's first town, else its first place."""
     return next((p for p in places if known.places.get(p.id) in TOWNS), places[0] if places else None)
+
+
+FORMS: dict[str, type[Form]] = {
+    "md": Markdown,
+    "json": Json,
+    "csv": Csv,
+    "geojson": GeoJson,
+    "timelinejs": TimelineJs,
+    "timesketch": Timesketch,
+    "acled": Acled,
+}

@@ -4,6 +4,7 @@ Schema written from the TimelineJS3 and Timesketch documentation, and for ACLED'
 
 import csv
 import json
+import re
 import resource
 import signal
 import subprocess
@@ -319,6 +320,28 @@ def test_a_write_that_fails_midway_leaves_no_file_and_says_so(tmp_path):
     )
     assert done.returncode == 1 and "nothing written" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1 and list(out.parent.iterdir()) == []
+
+
+def test_an_export_of_more_events_than_a_page_is_whole_and_in_order_in_every_format(tmp_path):
+    """An export is written a page of details at a time (memory flat whatever its size): the
+    pages join into one document, in the timeline's order, and what counts the events (a report's
+    "N events.", the TimelineJS title, the footnotes' numbers) counts them all."""
+    db = tmp_path / "t.db"
+    n = 2 * queries.DETAIL_CHUNK + 100
+    import_acled(generate(n, tmp_path / "acled.csv"), db)
+    order = queries.event_ids(connect(db), queries.Filter())
+    assert len(order) == n
+
+    assert [e["id"] for e in json.loads(export(db, "json")[0])] == order
+    assert [f["id"] for f in geojson.loads(export(db, "geojson")[0])["features"]] == order
+    assert [r["id"] for r in csv.DictReader(export(db, "csv")[0].splitlines())] == order
+    assert [json.loads(line)["event_id"] for line in export(db, "timesketch")[0].splitlines()] == order
+    assert ["acled:" + r["event_id_cnty"] for r in csv.DictReader(export(db, "acled")[0].splitlines())] == order
+    slides = json.loads(export(db, "timelinejs")[0])
+    assert len(slides["events"]) == n and slides["title"]["text"]["text"] == f"<p>{n} events</p>"
+    report = export(db, "md")[0]
+    assert f"\n{n} events.\n" in report and report.count("\n- **") == n
+    assert [int(x) for x in re.findall(r"^\[\^(\d+)\]:", report, re.M)] == list(range(1, n + 1))
 
 
 # ---- the app --------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from pyroaring import BitMap
 from textual.message_pump import MessagePump
 
 from db import annotations as user_layer, corrections, queries, review_queue, views
-from db.export import export, to_markdown, write_atomic
+from db.export import atomic_file, to_markdown, write
 from db.queries import EventDetail, EventRow, Facets, Filter, QueryError, TimelineIndex
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
@@ -494,8 +494,8 @@ class Session:
         def run(conn: sqlite3.Connection) -> Answer:
             picked = corrections.pick(conn, f, shown)
             ids = [i for i in picked.ids if i in marked] if marked else picked.ids
-            done = export(conn, ids, fmt, queries.describe_filter(conn, f))
-            write_atomic(path, done.text)
+            with atomic_file(path) as out:
+                done = write(conn, [ids], fmt, queries.describe_filter(conn, f), out)
             wrote = f"Wrote {len(ids) - done.left_out} events to {path.resolve()}"
             rejected = [f"{picked.rejected_left_out} rejected left out"] if picked.rejected_left_out else []
             return Done("; ".join([wrote, *done.notes, *rejected]), "Exported")
