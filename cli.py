@@ -715,7 +715,7 @@ def export(fmt, output, force, parents, rejected, tag, reviewed, db_path, **filt
     """Export the matching events: JSON, Markdown with citations, CSV, or a shape another tool opens
     (GeoJSON, TimelineJS, Timesketch, ACLED). What a format cannot hold (an undated event in a
     timeline) is left out and counted on stderr."""
-    from db.corrections import Shown, pages, rejected_ids
+    from db.corrections import Shown, id_pages, rejected_ids
     from db.export import FORMATS, ExportError, atomic_file, write
     from db.queries import QueryError, count_events, describe_filter
 
@@ -726,14 +726,14 @@ def export(fmt, output, force, parents, rejected, tag, reviewed, db_path, **filt
     conn = open_db(db_path)
     f = build_filter(conn, **filters)
     heading = describe_filter(conn, f)
-    id_pages = ([row.id for row in page] for page in pages(conn, f, Shown(rejected, tag, reviewed)))
+    ids = id_pages(conn, f, Shown(rejected, tag, reviewed))
     try:
         if output is None:
             with printing():
-                done = write(conn, id_pages, fmt, heading, sys.stdout)
+                done = write(conn, ids, fmt, heading, sys.stdout)
         else:
             with atomic_file(Path(output), make_folders=parents) as out:
-                done = write(conn, id_pages, fmt, heading, out)
+                done = write(conn, ids, fmt, heading, out)
     except QueryError as e:
         fail(str(e))
     except ExportError as e:

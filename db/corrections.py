@@ -43,6 +43,7 @@ from db.queries import (
     event_ids,
     events_by_ids,
     fts_query,
+    id_pages as queries_id_pages,
     list_pages,
     resolve_actor,
     resolve_place,
@@ -895,12 +896,30 @@ def pick(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> P
 def pages(conn, f: Filter, shown: Shown = Shown(), limit: int | None = None) -> Iterator[list[EventRow]]:
     """The rows `pick` gives, a page at a time: the store's own walk (`list_pages`: the first page
     at once, memory flat) when the layer hides nothing, as with no rejected event."""
-    if shown.tag is None and shown.reviewed is None and (shown.rejected or not rejected_ids(conn)) and not merged(conn):
+    if _hides_nothing(conn, shown):
         yield from list_pages(conn, f, limit)
         return
     ids = pick(conn, f, shown, limit).ids
     for i in range(0, len(ids), PAGE):
         yield events_by_ids(conn, ids[i : i + PAGE])
+
+
+def id_pages(conn, f: Filter, shown: Shown = Shown()) -> Iterator[list[str]]:
+    """The ids of `pages`, a page at a time, without their rows (an export reads their details)."""
+    if _hides_nothing(conn, shown):
+        yield from queries_id_pages(conn, f)
+        return
+    ids = pick(conn, f, shown).ids
+    for i in range(0, len(ids), PAGE):
+        yield ids[i : i + PAGE]
+
+
+def _hides_nothing(conn, shown: Shown) -> bool:
+    """Whether the layer leaves the store's walk as it is: no tag or review filter, and no rejected
+    (unless shown) or merged event to leave out."""
+    return (
+        shown.tag is None and shown.reviewed is None and (shown.rejected or not rejected_ids(conn)) and not merged(conn)
+    )
 
 
 PAGE = 500  # rows read at a time

@@ -809,16 +809,26 @@ def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[Ev
 def list_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Iterator[list[EventRow]]:
     """The events in date order (undated last), `size` at a time, read as they are asked for: the
     first page comes at once and memory stays flat, whatever the number of events."""
-    dated, undated, params = _date_order_sql("e.seq", f, conn)
+    for seqs in _walk(conn, f, "e.seq", limit, size):
+        yield events_by_rowids(conn, seqs)
+
+
+def id_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Iterator[list[str]]:
+    """The ids `list_pages` gives the rows of, without reading the rows: an export reads their details."""
+    yield from _walk(conn, f, "e.id", limit, size)
+
+
+def _walk(conn, f: Filter, column: str, limit: int | None, size: int) -> Iterator[list]:
+    dated, undated, params = _date_order_sql(column, f, conn)
     left = limit
     for sql in (dated, undated):
         cursor = conn.cursor()
         cursor.row_factory = None
         try:
             cursor.execute(sql + (f" LIMIT {int(left)}" if left is not None else ""), params)
-            while seqs := [r[0] for r in cursor.fetchmany(size)]:
-                yield events_by_rowids(conn, seqs)
-                left = None if left is None else left - len(seqs)
+            while keys := [r[0] for r in cursor.fetchmany(size)]:
+                yield keys
+                left = None if left is None else left - len(keys)
         except sqlite3.OperationalError as e:
             raise _search_error(e, sql) from None
         if left == 0:
