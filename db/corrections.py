@@ -176,7 +176,8 @@ def add(
     """Record an event the machine missed, with its source: a stored document and a quote found
     in it (its offsets kept: the document's text[start:end] is the quote), or a free citation.
     `changes` as for `edit`; date, type, a place and an actor1 are needed. Its id. The store's
-    copy is written by pipeline.sync_added, from these corrections: a load keeps it."""
+    copy is written by pipeline.sync_added, from these corrections: a load keeps it, and an
+    opening of the store writes it again if a crash cut it short (pipeline.mend_added)."""
     from db.load import find_document
 
     for needed, given in (("--date", changes.get("date")), ("--type", changes.get("type"))):
@@ -231,7 +232,7 @@ def added(conn) -> list[dict]:
     with its id and its sources' spans ([document key, start, end])."""
     if not user_table(conn, "corrections"):
         return []
-    out = []
+    out: dict[str, dict] = {}
     for event_id, action, key, start, end, analyst in conn.execute(
         'SELECT event_id, action, document_key, start, "end", analyst FROM user.corrections c WHERE action IN'
         " ('add', 'split') AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id) ORDER BY id"
@@ -239,8 +240,23 @@ def added(conn) -> list[dict]:
         event = json.loads(analyst)
         if action == "add":
             event |= {"id": event_id, "spans": [[key, start, end]]}
-        out.append(event)
-    return out
+        out.setdefault(event["id"], event)  # two processes splitting the same quotes at once: one event
+    return list(out.values())
+
+
+def added_in_step(conn) -> bool:
+    """Whether the store holds a copy of exactly the events `added` gives (those whose sources are
+    stored: write_added leaves the others out): its ids compared, the copies are never changed."""
+    wanted = {
+        a["id"]
+        for a in added(conn)
+        if a["citation"] is not None
+        or conn.execute(
+            "SELECT 1 FROM documents WHERE key IN (SELECT json_extract(value, '$[0]') FROM json_each(?))",
+            (json.dumps(a["spans"]),),
+        ).fetchone()
+    }
+    return wanted == {r[0] for r in conn.execute("SELECT id FROM events WHERE origin = 'analyst'")}
 
 
 def split(conn, event_id: str, sources: list[str], author: str | None = None) -> str:
@@ -273,6 +289,8 @@ def split(conn, event_id: str, sources: list[str], author: str | None = None) ->
     places = [{"id": p, "name": names.get(p, p)} for p in place_ids]
     spans = [[r[1], r[2], r[3]] for r in chosen]
     new = hashlib.sha256(("split:" + ";".join(f"{k}:{a}:{b}" for k, a, b in spans)).encode()).hexdigest()[:16]
+    if any(a["id"] == new for a in added(conn)):
+        raise QueryError(f"these sources are split off already, as {new}")
     event = {
         "id": new,
         "spans": spans,
