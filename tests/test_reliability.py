@@ -1518,10 +1518,23 @@ def test_a_full_disk_while_writing_a_correction_is_one_line_naming_the_user_data
     assert queries.event_detail(connect(db), target).event.fatalities == 7
 
 
+def holds_the_write_lock(db: Path) -> bool:
+    """Whether another process holds the store's write lock now (a probe that never waits)."""
+    probe = sqlite3.connect(db, timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.rollback()
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
 def test_corrections_in_parallel_processes_during_an_import_lose_nothing(tmp_path, seed_db):
     from bench.generate_acled import generate
 
-    csv_path = generate(20000, tmp_path / "acled.csv")
+    csv_path = generate(60000, tmp_path / "acled.csv")
     ids = queries.event_ids(connect(seed_db), queries.Filter())
     importer = subprocess.Popen(
         [*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)],
@@ -1530,15 +1543,8 @@ def test_corrections_in_parallel_processes_during_an_import_lose_nothing(tmp_pat
         stderr=subprocess.PIPE,
         text=True,
     )
-    probe = connect(seed_db, user=False)
-    probe.execute("PRAGMA busy_timeout = 0")
-    while importer.poll() is None:  # until the import holds the store's write lock
-        try:
-            probe.execute("BEGIN IMMEDIATE")
-            probe.rollback()
-        except sqlite3.OperationalError:
-            break
-    probe.close()
+    while importer.poll() is None and not holds_the_write_lock(seed_db):  # until the import holds it
+        pass
     commands = [["edit", ids[i], "--fatalities", str(i), "--summary", f"summary {i}"] for i in range(4)]
     commands += [["reject", ids[4]], ["confirm", ids[5]], ["merge", ids[6], ids[7]]]
     adds = [[*ADD_CITED, "--citation", f"citation {i}"] for i in range(2)]  # these wait for the store: their copies
@@ -1547,7 +1553,7 @@ def test_corrections_in_parallel_processes_during_an_import_lose_nothing(tmp_pat
         for c in commands + adds
     ]
     done = [(w.wait(), w.stdout.read().decode(), w.stderr.read().decode()) for w in writers[: len(commands)]]
-    still_importing = importer.poll() is None
+    still_importing = holds_the_write_lock(seed_db)
     done += [(w.wait(), w.stdout.read().decode(), w.stderr.read().decode()) for w in writers[len(commands) :]]
     assert importer.wait() == 0, importer.stderr.read()
     assert [status for status, _, _ in done] == [0] * len(writers), done
@@ -1558,7 +1564,7 @@ def test_corrections_in_parallel_processes_during_an_import_lose_nothing(tmp_pat
     exported = {e["id"]: e for e in json.loads(run_cli("export", "--rejected", "--db", str(seed_db)).stdout)}
     assert [exported[ids[i]]["fatalities"] for i in range(4)] == [0, 1, 2, 3]
     assert exported[ids[4]]["review"] == "rejected" and ids[7] not in exported
-    assert sum(1 for e in exported.values() if e["id"].startswith("acled:")) == 20000
+    assert sum(1 for e in exported.values() if e["id"].startswith("acled:")) == 60000
 
 
 def test_adds_in_parallel_processes_waiting_for_the_store_each_keep_their_copy(seed_db):
