@@ -87,8 +87,8 @@ class Review:
 # ---- writing ---------------------------------------------------------------------------------
 
 _INSERT = (
-    'INSERT INTO user.corrections (event_id, document_key, start, "end", action, field, machine, analyst, author,'
-    " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))"
+    'INSERT INTO user.corrections (event_id, document_key, start, "end", sub_type, action, field, machine, analyst,'
+    " author, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))"
 )
 
 
@@ -121,18 +121,18 @@ def undo(conn, event_id: str, author: str | None = None) -> Correction:
     statement, so two analysts undoing at once take back two corrections, not one twice."""
     require_event(conn, event_id)
     mine = [c.id for c in corrections_of(conn, [event_id])]
-    key, start, end = _anchor(conn, event_id)
+    key, start, end, sub_type = _anchor(conn, event_id)
     cursor = conn.cursor()
     write_user(
         conn,
         [
             (
-                'INSERT INTO user.corrections (event_id, document_key, start, "end", action, field, machine, analyst,'
-                " undoes, author, created) SELECT ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id, ?,"
+                'INSERT INTO user.corrections (event_id, document_key, start, "end", sub_type, action, field, machine,'
+                " analyst, undoes, author, created) SELECT ?, ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id, ?,"
                 " datetime('now') FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
                 " AND c.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id)"
                 " ORDER BY c.id DESC LIMIT 1",
-                (event_id, key, start, end, author_name(author), json.dumps(mine)),
+                (event_id, key, start, end, sub_type, author_name(author), json.dumps(mine)),
             )
         ],
         "the undo is not saved",
@@ -155,8 +155,8 @@ def merge(conn, keep: str, others: list[str], author: str | None = None) -> None
     into = merged(conn)
     if keep in into:
         raise QueryError(f"{keep} is merged into {into[keep]}: merge into that one")
-    key, start, end = _anchor(conn, keep)
-    target = {"into": keep, "key": key, "start": start, "end": end}
+    key, start, end, sub_type = _anchor(conn, keep)
+    target = {"into": keep, "key": key, "start": start, "end": end, "sub_type": sub_type}
     who = author_name(author)
     write_user(
         conn,
@@ -221,7 +221,12 @@ def add(
     }
     write_user(
         conn,
-        [(_INSERT, (event_id, key, start, end, "add", None, None, _json(event), author_name(author)))],
+        [
+            (
+                _INSERT,
+                (event_id, key, start, end, kind["sub_type"], "add", None, None, _json(event), author_name(author)),
+            )
+        ],
         "the event is not saved",
     )
     return event_id
@@ -313,12 +318,12 @@ def split(conn, event_id: str, sources: list[str], author: str | None = None) ->
 
 def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], author: str | None) -> None:
     require_event(conn, event_id)
-    key, start, end = _anchor(conn, event_id)
+    anchor = _anchor(conn, event_id)
     who = author_name(author)
     write_user(
         conn,
         [
-            (_INSERT, (event_id, key, start, end, action, name, _json(machine), _json(analyst), who))
+            (_INSERT, (event_id, *anchor, action, name, _json(machine), _json(analyst), who))
             for action, name, machine, analyst in rows
         ],
         "the correction is not saved",
@@ -329,14 +334,15 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _anchor(conn, event_id: str) -> tuple[str | None, int | None, int | None]:
-    """The evidence an event rests on first: its document's key and the quote's offsets."""
+def _anchor(conn, event_id: str) -> tuple[str | None, int | None, int | None, str | None]:
+    """The evidence an event rests on first: its document's key and the quote's offsets, and the
+    event's sub-type, which tells it from another event the same sentence tells (`_follow`)."""
     row = conn.execute(
-        'SELECT d.key, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
-        " WHERE v.event_id = ? ORDER BY v.id LIMIT 1",
+        'SELECT d.key, v.start, v."end", e.sub_type FROM evidence v JOIN documents d ON d.id = v.document_id'
+        " JOIN events e ON e.id = v.event_id WHERE v.event_id = ? ORDER BY v.id LIMIT 1",
         (event_id,),
     ).fetchone()
-    return (row[0], row[1], row[2]) if row else (None, None, None)
+    return (row[0], row[1], row[2], row[3]) if row else (None, None, None, None)
 
 
 # ---- the fields: the machine's value, the analyst's, and laying one over the other --------------
@@ -486,7 +492,7 @@ def _merge_target(conn, c: Correction) -> str | None:
     into = c.analyst["into"]
     if conn.execute("SELECT 1 FROM events WHERE id = ?", (into,)).fetchone():
         return into
-    return _follow(conn, c.analyst["key"], c.analyst["start"], c.analyst["end"])
+    return _follow(conn, c.analyst["key"], c.analyst["start"], c.analyst["end"], c.analyst.get("sub_type"))
 
 
 def orphans(conn) -> list[Correction]:
@@ -587,20 +593,25 @@ def _resolved(conn, event_ids: list[str] | None, actions: tuple[str, ...] = ACTI
             if r["event_id"] not in gone
             else None
             if r["action"] == "add"
-            else _follow(conn, r["document_key"], r["start"], r["end"]),  # an added event is its own
+            else _follow(
+                conn, r["document_key"], r["start"], r["end"], dict(r).get("sub_type")
+            ),  # an added event is its own
         )
         for r in rows
     ]
 
 
-def _follow(conn, key: str | None, start: int | None, end: int | None) -> str | None:
-    """The event that rests on this quote now: the same span first, then one overlapping it."""
+def _follow(conn, key: str | None, start: int | None, end: int | None, sub_type: str | None = None) -> str | None:
+    """The event that rests on this quote now: the same span first, then one overlapping it; and
+    among those, one of the anchor's sub-type first (one sentence may tell two events: "gunmen
+    ambushed a convoy and a suicide bomber killed five" is a clash and a bombing, on one quote)."""
     if key is None:
         return None
     row = conn.execute(
-        "SELECT v.event_id FROM documents d JOIN evidence v ON v.document_id = d.id WHERE d.key = ? AND v.start < ?"
-        ' AND v."end" > ? ORDER BY v.start = ? AND v."end" = ? DESC, v.id LIMIT 1',
-        (key, end, start, start, end),
+        "SELECT v.event_id FROM documents d JOIN evidence v ON v.document_id = d.id JOIN events e ON e.id = v.event_id"
+        ' WHERE d.key = ? AND v.start < ? AND v."end" > ?'
+        ' ORDER BY v.start = ? AND v."end" = ? DESC, e.sub_type IS ? DESC, v.id LIMIT 1',
+        (key, end, start, start, end, sub_type),
     ).fetchone()
     return row[0] if row else None
 
