@@ -128,8 +128,8 @@ def undo(conn, event_id: str, author: str | None = None) -> Correction:
         [
             (
                 'INSERT INTO user.corrections (event_id, document_key, start, "end", sub_type, action, field, machine,'
-                " analyst, undoes, author, created) SELECT ?, ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id, ?,"
-                " datetime('now') FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
+                " analyst, undoes, author, created) SELECT ?, ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id,"
+                " ?, datetime('now') FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
                 " AND c.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id)"
                 " ORDER BY c.id DESC LIMIT 1",
                 (event_id, key, start, end, sub_type, author_name(author), json.dumps(mine)),

@@ -43,7 +43,7 @@ def test_corrections_of_two_events_told_by_one_sentence_each_follow_their_own(tm
 
 
 def test_a_merge_into_one_of_two_events_told_by_one_sentence_follows_it(tmp_path):
-    seed, db, by_type = two_in_one_sentence(tmp_path)
+    _, db, by_type = two_in_one_sentence(tmp_path)
     other = write_article(
         tmp_path, "other.md", "A suicide bomber struck a market in Raqqa on Wednesday.\n", published="2018-12-13"
     )

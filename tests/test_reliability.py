@@ -1336,9 +1336,9 @@ with open(saved, "a", buffering=1) as report:
 
 def kill_at_statement(db: Path, commands: list[list[str]], prefix: str, at: int, saved: Path) -> None:
     """Run `commands` against `db` in one process killed -9 at the `at`-th statement of `prefix`."""
+    commands_json = json.dumps([[*c, "--db", str(db)] for c in commands])
     child = subprocess.run(
-        [sys.executable, "-c", KILLED_AT_A_STATEMENT, json.dumps([[*c, "--db", str(db)] for c in commands]), prefix]
-        + [str(at), str(saved)],
+        [sys.executable, "-c", KILLED_AT_A_STATEMENT, commands_json, prefix, str(at), str(saved)],
         cwd=ROOT,
         capture_output=True,
         text=True,
