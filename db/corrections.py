@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,9 +87,10 @@ class Review:
 
 # ---- writing ---------------------------------------------------------------------------------
 
+ANCHOR = 'document_key, start, "end", sub_type, quote, document_path'  # the columns `_anchor` gives, in order
 _INSERT = (
-    'INSERT INTO user.corrections (event_id, document_key, start, "end", sub_type, action, field, machine, analyst,'
-    " author, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))"
+    f"INSERT INTO user.corrections (event_id, {ANCHOR}, action, field, machine, analyst, author, created)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))"
 )
 
 
@@ -121,18 +123,18 @@ def undo(conn, event_id: str, author: str | None = None) -> Correction:
     statement, so two analysts undoing at once take back two corrections, not one twice."""
     require_event(conn, event_id)
     mine = [c.id for c in corrections_of(conn, [event_id])]
-    key, start, end, sub_type = _anchor(conn, event_id)
+    anchor = _anchor(conn, event_id)
     cursor = conn.cursor()
     write_user(
         conn,
         [
             (
-                'INSERT INTO user.corrections (event_id, document_key, start, "end", sub_type, action, field, machine,'
-                " analyst, undoes, author, created) SELECT ?, ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id,"
-                " ?, datetime('now') FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
+                f"INSERT INTO user.corrections (event_id, {ANCHOR}, action, field, machine, analyst, undoes, author,"
+                " created) SELECT ?, ?, ?, ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id, ?, datetime('now')"
+                " FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
                 " AND c.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id)"
                 " ORDER BY c.id DESC LIMIT 1",
-                (event_id, key, start, end, sub_type, author_name(author), json.dumps(mine)),
+                (event_id, *anchor, author_name(author), json.dumps(mine)),
             )
         ],
         "the undo is not saved",
@@ -155,8 +157,8 @@ def merge(conn, keep: str, others: list[str], author: str | None = None) -> None
     into = merged(conn)
     if keep in into:
         raise QueryError(f"{keep} is merged into {into[keep]}: merge into that one")
-    key, start, end, sub_type = _anchor(conn, keep)
-    target = {"into": keep, "key": key, "start": start, "end": end, "sub_type": sub_type}
+    key, start, end, sub_type, quote, path = _anchor(conn, keep)
+    target = {"into": keep, "key": key, "start": start, "end": end, "sub_type": sub_type, "quote": quote, "path": path}
     who = author_name(author)
     write_user(
         conn,
@@ -191,12 +193,12 @@ def add(
         if not citation.strip():
             raise QueryError("--citation cannot be empty")
         key = "citation:" + hashlib.sha256(citation.encode("utf-8")).hexdigest()[:16]
-        start, end = 0, len(citation)
+        start, end, path = 0, len(citation), None
     else:
         found = find_document(conn, str(document))
         if found is None:
             raise QueryError(f"{document}: no such document stored")
-        key, text = conn.execute("SELECT key, text FROM documents WHERE id = ?", (found[0],)).fetchone()
+        key, text, path = conn.execute("SELECT key, text, path FROM documents WHERE id = ?", (found[0],)).fetchone()
         start = text.find(quote) if quote else -1
         if start < 0:
             raise QueryError(f"the quote is not in document {document}, word for word (--quote)")
@@ -219,14 +221,10 @@ def add(
         "summary": values.get("summary") or f"{kind['sub_type']} in {values['places'][0]['name']}",
         "citation": citation,
     }
+    anchor = (key, start, end, kind["sub_type"], quote, path)
     write_user(
         conn,
-        [
-            (
-                _INSERT,
-                (event_id, key, start, end, kind["sub_type"], "add", None, None, _json(event), author_name(author)),
-            )
-        ],
+        [(_INSERT, (event_id, *anchor, "add", None, None, _json(event), author_name(author)))],
         "the event is not saved",
     )
     return event_id
@@ -334,15 +332,18 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _anchor(conn, event_id: str) -> tuple[str | None, int | None, int | None, str | None]:
-    """The evidence an event rests on first: its document's key and the quote's offsets, and the
-    event's sub-type, which tells it from another event the same sentence tells (`_follow`)."""
+def _anchor(conn, event_id: str) -> tuple:
+    """The evidence an event rests on first (ANCHOR's columns): its document's key and the quote's
+    offsets; the event's sub-type, which tells it from another event the same sentence tells; and
+    the quote's words and the document's path (or URL), which find the quote again in an edited
+    article stored anew under another key (`_follow`)."""
     row = conn.execute(
-        'SELECT d.key, v.start, v."end", e.sub_type FROM evidence v JOIN documents d ON d.id = v.document_id'
-        " JOIN events e ON e.id = v.event_id WHERE v.event_id = ? ORDER BY v.id LIMIT 1",
+        'SELECT d.key, v.start, v."end", e.sub_type, substr(d.text, v.start + 1, v."end" - v.start), d.path'
+        " FROM evidence v JOIN documents d ON d.id = v.document_id JOIN events e ON e.id = v.event_id"
+        " WHERE v.event_id = ? ORDER BY v.id LIMIT 1",
         (event_id,),
     ).fetchone()
-    return (row[0], row[1], row[2], row[3]) if row else (None, None, None, None)
+    return tuple(row) if row else (None,) * 6
 
 
 # ---- the fields: the machine's value, the analyst's, and laying one over the other --------------
@@ -492,7 +493,8 @@ def _merge_target(conn, c: Correction) -> str | None:
     into = c.analyst["into"]
     if conn.execute("SELECT 1 FROM events WHERE id = ?", (into,)).fetchone():
         return into
-    return _follow(conn, c.analyst["key"], c.analyst["start"], c.analyst["end"], c.analyst.get("sub_type"))
+    a = c.analyst
+    return _follow(conn, a["key"], a["start"], a["end"], a.get("sub_type"), a.get("quote"), a.get("path"))
 
 
 def orphans(conn) -> list[Correction]:
@@ -593,20 +595,48 @@ def _resolved(conn, event_ids: list[str] | None, actions: tuple[str, ...] = ACTI
             if r["event_id"] not in gone
             else None
             if r["action"] == "add"
-            else _follow(
-                conn, r["document_key"], r["start"], r["end"], dict(r).get("sub_type")
-            ),  # an added event is its own
+            else _follow(conn, *_anchor_of(r)),  # an added event is its own
         )
         for r in rows
     ]
 
 
-def _follow(conn, key: str | None, start: int | None, end: int | None, sub_type: str | None = None) -> str | None:
+def _anchor_of(row: sqlite3.Row) -> tuple:
+    """A correction's anchor, ANCHOR's columns: those a user database of version 1 (attached
+    read-only, so not migrated) lacks are None."""
+    found = dict(row)
+    return tuple(found.get(c.strip('" ')) for c in ANCHOR.split(","))
+
+
+def _follow(
+    conn,
+    key: str | None,
+    start: int | None,
+    end: int | None,
+    sub_type: str | None = None,
+    quote: str | None = None,
+    path: str | None = None,
+) -> str | None:
     """The event that rests on this quote now: the same span first, then one overlapping it; and
     among those, one of the anchor's sub-type first (one sentence may tell two events: "gunmen
-    ambushed a convoy and a suicide bomber killed five" is a clash and a bombing, on one quote)."""
-    if key is None:
+    ambushed a convoy and a suicide bomber killed five" is a clash and a bombing, on one quote).
+    When the document is gone, the quote is looked for in the document stored at its path since
+    (an edited article stored again has another key), and the event resting on it there."""
+    if key is None or start is None or end is None:
         return None
+    found = _resting_on(conn, key, start, end, sub_type)
+    if (
+        found is None
+        and quote
+        and path
+        and not conn.execute("SELECT 1 FROM documents WHERE key = ?", (key,)).fetchone()
+    ):
+        moved = _quote_moved(conn, path, quote, start)
+        found = _resting_on(conn, *moved, sub_type) if moved else None
+    return found
+
+
+def _resting_on(conn, key: str, start: int, end: int, sub_type: str | None) -> str | None:
     row = conn.execute(
         "SELECT v.event_id FROM documents d JOIN evidence v ON v.document_id = d.id JOIN events e ON e.id = v.event_id"
         ' WHERE d.key = ? AND v.start < ? AND v."end" > ?'
@@ -614,6 +644,24 @@ def _follow(conn, key: str | None, start: int | None, end: int | None, sub_type:
         (key, end, start, start, end, sub_type),
     ).fetchone()
     return row[0] if row else None
+
+
+def _quote_moved(conn, path: str, quote: str, start: int) -> tuple[str, int, int] | None:
+    """Where the quote is now in the newest document stored at `path` that holds it word for word:
+    its key, and the span of the occurrence nearest the quote's old offset."""
+    row = conn.execute(
+        "SELECT key, text FROM documents WHERE path = ? AND instr(text, ?) > 0 ORDER BY id DESC LIMIT 1",
+        (path, quote),
+    ).fetchone()
+    if row is None:
+        return None
+    key, text = row
+    found, at = [], text.find(quote)
+    while at >= 0:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    nearest = min(found, key=lambda at: abs(at - start))
+    return key, nearest, nearest + len(quote)
 
 
 # ---- choosing what is shown ----------------------------------------------------------------------

@@ -216,12 +216,14 @@ CREATE TABLE IF NOT EXISTS {u}views (
 );
 -- The analyst's corrections of the machine's events (db/corrections.py): appended, never changed.
 -- A correction names the event by its id and by its anchor, the evidence it rested on (the
--- document's key and the quote's offsets) and the event's sub-type (a sentence may tell two
--- events), so it finds the event again when a re-extraction gives it another id. `machine` and
--- `analyst` are JSON: the field's value before and after.
+-- document's key and the quote's offsets, its words and the document's path) and the event's
+-- sub-type (a sentence may tell two events), so it finds the event again when a re-extraction
+-- gives it another id, or an edited article another key. `machine` and `analyst` are JSON: the
+-- field's value before and after.
 CREATE TABLE IF NOT EXISTS {u}corrections (
     id INTEGER PRIMARY KEY,
-    event_id TEXT NOT NULL, document_key TEXT, start INTEGER, "end" INTEGER, sub_type TEXT,
+    event_id TEXT NOT NULL, document_key TEXT, start INTEGER, "end" INTEGER,
+    sub_type TEXT, quote TEXT, document_path TEXT,
     action TEXT NOT NULL,  -- confirm | reject | edit | undo
     field TEXT,  -- an edit's: date | type | places | actors | fatalities | summary
     machine TEXT, analyst TEXT,
@@ -296,11 +298,13 @@ def _user_v0_to_v1(conn: sqlite3.Connection) -> None:
 
 
 def _user_v1_to_v2(conn: sqlite3.Connection) -> None:
-    """Version 2 keeps the sub-type of a correction's event in its anchor; the corrections made
-    before have none, and follow their evidence as they did."""
+    """Version 2 keeps more of a correction's anchor: its event's sub-type, the quote's words and
+    the document's path. The corrections made before have none, and follow their evidence as
+    they did."""
     columns = {r[1] for r in conn.execute("PRAGMA table_info(corrections)")}
-    if columns and "sub_type" not in columns:
-        conn.execute("ALTER TABLE corrections ADD COLUMN sub_type TEXT")
+    for column in ("sub_type", "quote", "document_path"):
+        if columns and column not in columns:
+            conn.execute(f"ALTER TABLE corrections ADD COLUMN {column} TEXT")
 
 
 def user_path(path: str | Path) -> Path:

@@ -69,3 +69,27 @@ def test_a_user_database_of_version_1_gets_the_column_and_its_corrections_still_
     conn.close()
     run(db, "edit", by_type["Suicide bomb"], "--summary", "the bombing")
     assert listed(db)[by_type["Suicide bomb"]]["summary"] == "the bombing"
+
+
+def test_corrections_of_an_edited_article_stored_again_follow_its_quotes_to_the_new_text(tmp_path):
+    seed = tmp_path / "seed"
+    body = "Gunmen ambushed a convoy near Hajin on Monday.\n\nA suicide bomber killed five people in Raqqa on Tuesday.\n"
+    write_article(seed / "articles", "two.md", body, published="2018-12-10")
+    db = tmp_path / "t.db"
+    assert load(seed, db).ok
+    conn = connect(db)
+    by_type = {r.sub_type: r.id for r in queries.events_by_ids(conn, queries.event_ids(conn, queries.Filter()))}
+    conn.close()
+    run(db, "edit", by_type["Armed clash"], "--summary", "the ambush")
+    run(db, "reject", by_type["Suicide bomb"])
+    edited = "Updated on Wednesday with the toll.\n\n" + body.replace("five people", "five civilians")
+    write_article(seed / "articles", "two.md", edited, published="2018-12-10")  # another sha256, the same path
+    run(db, "load", str(seed), "--force")
+    rows = listed(db, "--rejected")
+    assert by_type["Armed clash"] not in rows, "a new key, new ids: the corrections must follow the quotes"
+    (ambush,) = [r for r in rows.values() if r["sub_type"] == "Armed clash"]
+    assert ambush["summary"] == "the ambush"
+    (bombing,) = [r for r in rows.values() if r["sub_type"] == "Suicide bomb"]
+    assert bombing["id"] in listed(db), "its quote was edited too: the rejection is not applied to other words"
+    (orphan,) = run(db, "review", "--orphans").stdout.splitlines()
+    assert f"\t{by_type['Suicide bomb']}\treject" in orphan, "but listed, never lost"
