@@ -625,14 +625,9 @@ def _follow(
     if key is None or start is None or end is None:
         return None
     found = _resting_on(conn, key, start, end, sub_type)
-    if (
-        found is None
-        and quote
-        and path
-        and not conn.execute("SELECT 1 FROM documents WHERE key = ?", (key,)).fetchone()
-    ):
-        moved = _quote_moved(conn, path, quote, start)
-        found = _resting_on(conn, *moved, sub_type) if moved else None
+    gone = found is None and not conn.execute("SELECT 1 FROM documents WHERE key = ?", (key,)).fetchone()
+    if gone and quote and path and (moved := _quote_moved(conn, path, quote, start)):
+        found = _resting_on(conn, *moved, sub_type)
     return found
 
 

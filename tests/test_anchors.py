@@ -73,7 +73,9 @@ def test_a_user_database_of_version_1_gets_the_column_and_its_corrections_still_
 
 def test_corrections_of_an_edited_article_stored_again_follow_its_quotes_to_the_new_text(tmp_path):
     seed = tmp_path / "seed"
-    body = "Gunmen ambushed a convoy near Hajin on Monday.\n\nA suicide bomber killed five people in Raqqa on Tuesday.\n"
+    body = (
+        "Gunmen ambushed a convoy near Hajin on Monday.\n\nA suicide bomber killed five people in Raqqa on Tuesday.\n"
+    )
     write_article(seed / "articles", "two.md", body, published="2018-12-10")
     db = tmp_path / "t.db"
     assert load(seed, db).ok
