@@ -1390,10 +1390,7 @@ ADD_CITED = ["add", "--date", "2018-12-09", "--type", "Armed clash", "--place", 
 @pytest.mark.parametrize(
     "prefix, most",
     [
-        (
-            "INSERT INTO user.corrections",
-            20,
-        ),  # inside a correction's transaction: an edit of two fields, a merge of two
+        ("INSERT INTO user.corrections", 20),  # inside a correction's transaction: an edit of two fields
         ("COMMIT", 12),  # as a transaction commits, of either database
         ("BEGIN IMMEDIATE", 4),  # an add's or split's correction saved, its store copy not yet begun
         ("INSERT INTO events (", 4),  # inside the store's transaction writing the copies
