@@ -1645,3 +1645,29 @@ def test_an_add_split_or_undo_killed_between_its_two_writes_is_mended_at_the_nex
     assert analyst_events_stored(seed_db) == wanted
     assert split_off not in run_cli("list", "--db", str(seed_db)).stdout
     assert analyst_events_stored(seed_db) == wanted - {split_off}
+
+
+def test_a_split_made_twice_is_refused_and_two_made_at_once_give_one_event(seed_db):
+    """Before: a second split of the same quotes was saved, and its copy broke every later write of
+    the store's copies (and every load) on the events' unique id."""
+    from db.schema import user_path
+
+    conn = connect(seed_db)
+    (shared, document), *_ = conn.execute(
+        "SELECT event_id, max(document_id) FROM evidence GROUP BY event_id HAVING count(DISTINCT document_id) > 1"
+    )
+    conn.close()
+    made = run_cli("split", shared, "--source", str(document), "--db", str(seed_db))
+    assert made.returncode == 0, made.stderr
+    again = run_cli("split", shared, "--source", str(document), "--db", str(seed_db))
+    assert again.returncode == 2 and f"split off already, as {made.stdout.strip()}" in again.stderr
+    raw = sqlite3.connect(user_path(seed_db))  # as two processes splitting at once leave it: the row twice
+    raw.execute(
+        "INSERT INTO corrections (event_id, action, analyst, author, created) SELECT event_id, action,"
+        " analyst, author, created FROM corrections WHERE action = 'split'"
+    )
+    raw.commit()
+    raw.close()
+    loaded = run_cli("load", str(SEED), "--db", str(seed_db))
+    assert loaded.returncode == 0, loaded.stderr
+    assert analyst_events_stored(seed_db) == {made.stdout.strip()}
