@@ -58,13 +58,16 @@ def test_a_merge_into_one_of_two_events_told_by_one_sentence_follows_it(tmp_path
 def test_a_user_database_of_version_1_gets_the_column_and_its_corrections_still_apply(tmp_path):
     _, db, by_type = two_in_one_sentence(tmp_path)
     run(db, "edit", by_type["Armed clash"], "--summary", "the ambush")
-    old = sqlite3.connect(user_path(db))  # as version 1 kept corrections: no sub-type in the anchor
-    old.executescript("ALTER TABLE corrections DROP COLUMN sub_type; PRAGMA user_version = 1;")
+    old = sqlite3.connect(user_path(db))  # as version 1 kept corrections: an anchor of key and offsets
+    old.executescript(
+        "ALTER TABLE corrections DROP COLUMN sub_type; ALTER TABLE corrections DROP COLUMN quote;"
+        "ALTER TABLE corrections DROP COLUMN document_path; PRAGMA user_version = 1;"
+    )
     old.close()
     assert listed(db)[by_type["Armed clash"]]["summary"] == "the ambush"
     conn = connect(db)
     assert conn.execute("PRAGMA user.user_version").fetchone()[0] == USER_VERSION
-    assert "sub_type" in {r[1] for r in conn.execute("PRAGMA user.table_info(corrections)")}
+    assert {"sub_type", "quote", "document_path"} <= {r[1] for r in conn.execute("PRAGMA user.table_info(corrections)")}
     assert [r[0] for r in conn.execute("SELECT sub_type FROM user.corrections")] == [None]
     conn.close()
     run(db, "edit", by_type["Suicide bomb"], "--summary", "the bombing")
