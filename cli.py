@@ -184,12 +184,18 @@ def prints(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def open_db(db_path: str):
+    from db.corrections import added_in_step
     from db.schema import DatabaseError, connect
 
     try:
-        return connect(db_path)
+        conn = connect(db_path)
     except DatabaseError as e:
         fail(str(e))
+    if not added_in_step(conn):  # an add, split or undo killed between its two writes: the store's copy
+        from pipeline import mend_added
+
+        mend_added(Path(db_path))
+    return conn
 
 
 def build_filter(
@@ -985,15 +991,24 @@ def split(event_id, sources, author, db_path) -> None:
 
 
 def _write_added(db_path: str, kept: str) -> None:
-    """Write the analyst's added and split-off events into the store, where every view reads them;
-    a store that cannot take them leaves them in the user database for the next load."""
-    from db.schema import DatabaseError
+    """Write the analyst's added and split-off events into the store, where every view reads them.
+    The correction is saved already, in the user database: a store busy past the wait, full or
+    read-only leaves the copy to the next opening of the store (pipeline.mend_added)."""
+    from db.schema import BUSY_SECONDS, DatabaseError, database_error
     from pipeline import sync_added
 
     try:
         sync_added(Path(db_path))
+    except sqlite3.OperationalError as e:
+        if database_error(db_path, e) is not None:
+            raise
+        click.echo(
+            f"timeline: {shown(db_path)}: busy: another command has been writing to it for over {BUSY_SECONDS} s;"
+            f" {kept} is saved, and shows once that command is done",
+            err=True,
+        )
     except DatabaseError as e:
-        fail(f"{e} ({kept} is kept in the user database: the next load writes it)")
+        fail(f"{e} ({kept} is saved in the user database: the store is written when it is next opened)")
 
 
 @main.command()

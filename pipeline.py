@@ -33,7 +33,7 @@ from db.load import (
     writing,
 )
 from db.queries import count_events
-from db.schema import about_the_file, connect
+from db.schema import DatabaseError, about_the_file, connect, read_only
 from ingest.dates import parse_published
 from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import load_gazetteer
@@ -80,8 +80,8 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None, drop_o
     is never replaced, for another process may have it open. Articles stored from elsewhere
     (`ingest`) are deleted only with `drop_others`; else WouldDrop names them and nothing changes."""
     files = article_files(seed_dir)
-    added = _added(db_path)  # read before the write lock is taken: reading the store waits for none
     with writing(db_path) as conn:
+        added = _added(db_path)  # read under the lock: an add that commits later writes its copy after this load
         report = _add_documents(conn, files, {}, progress)
         others = articles_except(conn, report.documents)
         if others and not drop_others:
@@ -130,8 +130,8 @@ def remove(given: Path | str, db_path: Path) -> Removed:
     supported; the events of other sources stay, derived again without it. The analyst's stars,
     notes and corrections are never touched: those of a removed event are listed as orphans.
     LookupError when no document is found."""
-    added = _added(db_path)
     with writing(db_path) as conn:
+        added = _added(db_path)  # under the lock, as in `load`
         found = find_document(conn, str(given))
         if found is None and Path(given).is_file():
             found = find_document(conn, read_article(Path(given)).sha256)
@@ -164,12 +164,30 @@ def remove(given: Path | str, db_path: Path) -> Removed:
 _AT_QUOTE = 'SELECT event_id FROM evidence WHERE document_id = ? AND start = ? AND "end" = ?'
 
 
-def sync_added(db_path: Path) -> None:
-    """Write the store's copy of the events the analyst added (db/corrections.py), after an add
-    or an undo: the user database says which, the store holds them for every view to read."""
-    added = _added(db_path)
-    with writing(db_path) as conn:
-        write_added(conn, added)
+def sync_added(db_path: Path, wait: bool = True) -> None:
+    """Write the store's copy of the events the analyst added or split off (db/corrections.py),
+    after an add, a split or an undo: the user database says which, the store holds them for every
+    view to read. The user database is read under the store's write lock: of two processes adding
+    at once, the one that writes last read the other's event too, so neither copy is lost. Without
+    `wait`, a store another process is writing is left as it is (sqlite3.OperationalError)."""
+    with writing(db_path, wait) as conn:
+        write_added(conn, _added(db_path))
+
+
+def mend_added(db_path: Path) -> bool:
+    """Write the store's copy of the analyst's events again, when corrections.added_in_step finds
+    it out of step with the user database: a process killed between the two writes of an add, a
+    split or an undo leaves it so, for the two are files of their own and SQLite commits a
+    transaction across two WAL databases atomically in each, not across both. Never waits, never
+    fails: a store that is read-only, busy or full is left as it is, for the next opening, and
+    the events stay safe in the user database meanwhile. Whether it wrote."""
+    if read_only(Path(db_path)):
+        return False
+    try:
+        sync_added(Path(db_path), wait=False)
+    except (sqlite3.Error, DatabaseError):
+        return False
+    return True
 
 
 def _added(db_path: Path) -> list[dict]:

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from db.queries import QueryError
-from db.schema import DatabaseError
+from db.schema import DatabaseError, about_the_file, database_error
 
 AUTHOR_VARIABLE = "TIMELINE_AUTHOR"  # the configured name of the analyst, when --author is not given
 
@@ -176,7 +176,10 @@ def write_user(
             for sql, params in statements:
                 cursor.execute(sql, params)
     except sqlite3.OperationalError as e:
-        if "readonly" not in str(e):
-            raise
         where = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'user'").fetchone()[0]
-        raise DatabaseError(f"{where or 'the annotations'}: read-only, {lost}") from None
+        if "readonly" in str(e):
+            raise DatabaseError(f"{where or 'the annotations'}: read-only, {lost}") from None
+        error = database_error(where, e) if where and about_the_file(e) else None  # a full disk: this file's
+        if error is None:
+            raise
+        raise error from None

@@ -93,9 +93,10 @@ class Review:
 
 # ---- writing ---------------------------------------------------------------------------------
 
+ANCHOR = 'document_key, start, "end", sub_type, quote, document_path'  # the columns `_anchor` gives, in order
 _INSERT = (
-    'INSERT INTO user.corrections (event_id, document_key, start, "end", action, field, machine, analyst, author,'
-    " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))"
+    f"INSERT INTO user.corrections (event_id, {ANCHOR}, action, field, machine, analyst, author, created)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))"
 )
 
 
@@ -128,18 +129,18 @@ def undo(conn, event_id: str, author: str | None = None) -> Correction:
     statement, so two analysts undoing at once take back two corrections, not one twice."""
     require_event(conn, event_id)
     mine = [c.id for c in corrections_of(conn, [event_id])]
-    key, start, end = _anchor(conn, event_id)
+    anchor = _anchor(conn, event_id)
     cursor = conn.cursor()
     write_user(
         conn,
         [
             (
-                'INSERT INTO user.corrections (event_id, document_key, start, "end", action, field, machine, analyst,'
-                " undoes, author, created) SELECT ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id, ?,"
-                " datetime('now') FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
+                f"INSERT INTO user.corrections (event_id, {ANCHOR}, action, field, machine, analyst, undoes, author,"
+                " created) SELECT ?, ?, ?, ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id, ?, datetime('now')"
+                " FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
                 " AND c.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id)"
                 " ORDER BY c.id DESC LIMIT 1",
-                (event_id, key, start, end, author_name(author), json.dumps(mine)),
+                (event_id, *anchor, author_name(author), json.dumps(mine)),
             )
         ],
         "the undo is not saved",
@@ -162,8 +163,8 @@ def merge(conn, keep: str, others: list[str], author: str | None = None) -> None
     into = merged(conn)
     if keep in into:
         raise QueryError(f"{keep} is merged into {into[keep]}: merge into that one")
-    key, start, end = _anchor(conn, keep)
-    target = {"into": keep, "key": key, "start": start, "end": end}
+    key, start, end, sub_type, quote, path = _anchor(conn, keep)
+    target = {"into": keep, "key": key, "start": start, "end": end, "sub_type": sub_type, "quote": quote, "path": path}
     who = author_name(author)
     write_user(
         conn,
@@ -183,7 +184,8 @@ def add(
     """Record an event the machine missed, with its source: a stored document and a quote found
     in it (its offsets kept: the document's text[start:end] is the quote), or a free citation.
     `changes` as for `edit`; date, type, a place and an actor1 are needed. Its id. The store's
-    copy is written by pipeline.sync_added, from these corrections: a load keeps it."""
+    copy is written by pipeline.sync_added, from these corrections: a load keeps it, and an
+    opening of the store writes it again if a crash cut it short (pipeline.mend_added)."""
     from db.load import find_document
 
     for needed, given in (("--date", changes.get("date")), ("--type", changes.get("type"))):
@@ -197,12 +199,12 @@ def add(
         if not citation.strip():
             raise QueryError("--citation cannot be empty")
         key = "citation:" + hashlib.sha256(citation.encode("utf-8")).hexdigest()[:16]
-        start, end = 0, len(citation)
+        start, end, path = 0, len(citation), None
     else:
         found = find_document(conn, str(document))
         if found is None:
             raise QueryError(f"{document}: no such document stored")
-        key, text = conn.execute("SELECT key, text FROM documents WHERE id = ?", (found[0],)).fetchone()
+        key, text, path = conn.execute("SELECT key, text, path FROM documents WHERE id = ?", (found[0],)).fetchone()
         start = text.find(quote) if quote else -1
         if start < 0:
             raise QueryError(f"the quote is not in document {document}, word for word (--quote)")
@@ -225,9 +227,10 @@ def add(
         "summary": values.get("summary") or f"{kind['sub_type']} in {values['places'][0]['name']}",
         "citation": citation,
     }
+    anchor = (key, start, end, kind["sub_type"], quote, path)
     write_user(
         conn,
-        [(_INSERT, (event_id, key, start, end, "add", None, None, _json(event), author_name(author)))],
+        [(_INSERT, (event_id, *anchor, "add", None, None, _json(event), author_name(author)))],
         "the event is not saved",
     )
     return event_id
@@ -238,7 +241,7 @@ def added(conn) -> list[dict]:
     with its id and its sources' spans ([document key, start, end])."""
     if not user_table(conn, "corrections"):
         return []
-    out = []
+    out: dict[str, dict] = {}
     for event_id, action, key, start, end, analyst in conn.execute(
         'SELECT event_id, action, document_key, start, "end", analyst FROM user.corrections c WHERE action IN'
         " ('add', 'split') AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id) ORDER BY id"
@@ -246,8 +249,23 @@ def added(conn) -> list[dict]:
         event = json.loads(analyst)
         if action == "add":
             event |= {"id": event_id, "spans": [[key, start, end]]}
-        out.append(event)
-    return out
+        out.setdefault(event["id"], event)  # two processes splitting the same quotes at once: one event
+    return list(out.values())
+
+
+def added_in_step(conn) -> bool:
+    """Whether the store holds a copy of exactly the events `added` gives (those whose sources are
+    stored: write_added leaves the others out): its ids compared, the copies are never changed."""
+    wanted = {
+        a["id"]
+        for a in added(conn)
+        if a["citation"] is not None
+        or conn.execute(
+            "SELECT 1 FROM documents WHERE key IN (SELECT json_extract(value, '$[0]') FROM json_each(?))",
+            (json.dumps(a["spans"]),),
+        ).fetchone()
+    }
+    return wanted == {r[0] for r in conn.execute("SELECT id FROM events WHERE origin = 'analyst'")}
 
 
 def split(conn, event_id: str, sources: list[str], author: str | None = None) -> str:
@@ -280,6 +298,8 @@ def split(conn, event_id: str, sources: list[str], author: str | None = None) ->
     places = [{"id": p, "name": names.get(p, p)} for p in place_ids]
     spans = [[r[1], r[2], r[3]] for r in chosen]
     new = hashlib.sha256(("split:" + ";".join(f"{k}:{a}:{b}" for k, a, b in spans)).encode()).hexdigest()[:16]
+    if any(a["id"] == new for a in added(conn)):
+        raise QueryError(f"these sources are split off already, as {new}")
     event = {
         "id": new,
         "spans": spans,
@@ -302,12 +322,12 @@ def split(conn, event_id: str, sources: list[str], author: str | None = None) ->
 
 def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], author: str | None) -> None:
     require_event(conn, event_id)
-    key, start, end = _anchor(conn, event_id)
+    anchor = _anchor(conn, event_id)
     who = author_name(author)
     write_user(
         conn,
         [
-            (_INSERT, (event_id, key, start, end, action, name, _json(machine), _json(analyst), who))
+            (_INSERT, (event_id, *anchor, action, name, _json(machine), _json(analyst), who))
             for action, name, machine, analyst in rows
         ],
         "the correction is not saved",
@@ -318,14 +338,18 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _anchor(conn, event_id: str) -> tuple[str | None, int | None, int | None]:
-    """The evidence an event rests on first: its document's key and the quote's offsets."""
+def _anchor(conn, event_id: str) -> tuple:
+    """The evidence an event rests on first (ANCHOR's columns): its document's key and the quote's
+    offsets; the event's sub-type, which tells it from another event the same sentence tells; and
+    the quote's words and the document's path (or URL), which find the quote again in an edited
+    article stored anew under another key (`_follow`)."""
     row = conn.execute(
-        'SELECT d.key, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
+        'SELECT d.key, v.start, v."end", e.sub_type, substr(d.text, v.start + 1, v."end" - v.start), d.path'
+        " FROM evidence v JOIN documents d ON d.id = v.document_id JOIN events e ON e.id = v.event_id"
         " WHERE v.event_id = ? ORDER BY v.id LIMIT 1",
         (event_id,),
     ).fetchone()
-    return (row[0], row[1], row[2]) if row else (None, None, None)
+    return tuple(row) if row else (None,) * 6
 
 
 # ---- the fields: the machine's value, the analyst's, and laying one over the other --------------
@@ -475,7 +499,8 @@ def _merge_target(conn, c: Correction) -> str | None:
     into = c.analyst["into"]
     if conn.execute("SELECT 1 FROM events WHERE id = ?", (into,)).fetchone():
         return into
-    return _follow(conn, c.analyst["key"], c.analyst["start"], c.analyst["end"])
+    a = c.analyst
+    return _follow(conn, a["key"], a["start"], a["end"], a.get("sub_type"), a.get("quote"), a.get("path"))
 
 
 def orphans(conn) -> list[Correction]:
@@ -576,22 +601,68 @@ def _resolved(conn, event_ids: list[str] | None, actions: tuple[str, ...] = ACTI
             if r["event_id"] not in gone
             else None
             if r["action"] == "add"
-            else _follow(conn, r["document_key"], r["start"], r["end"]),  # an added event is its own
+            else _follow(conn, *_anchor_of(r)),  # an added event is its own
         )
         for r in rows
     ]
 
 
-def _follow(conn, key: str | None, start: int | None, end: int | None) -> str | None:
-    """The event that rests on this quote now: the same span first, then one overlapping it."""
-    if key is None:
+def _anchor_of(row: sqlite3.Row) -> tuple:
+    """A correction's anchor, ANCHOR's columns: those a user database of version 1 (attached
+    read-only, so not migrated) lacks are None."""
+    found = dict(row)
+    return tuple(found.get(c.strip('" ')) for c in ANCHOR.split(","))
+
+
+def _follow(
+    conn,
+    key: str | None,
+    start: int | None,
+    end: int | None,
+    sub_type: str | None = None,
+    quote: str | None = None,
+    path: str | None = None,
+) -> str | None:
+    """The event that rests on this quote now: the same span first, then one overlapping it; and
+    among those, one of the anchor's sub-type first (one sentence may tell two events: "gunmen
+    ambushed a convoy and a suicide bomber killed five" is a clash and a bombing, on one quote).
+    When the document is gone, the quote is looked for in the document stored at its path since
+    (an edited article stored again has another key), and the event resting on it there."""
+    if key is None or start is None or end is None:
         return None
+    found = _resting_on(conn, key, start, end, sub_type)
+    gone = found is None and not conn.execute("SELECT 1 FROM documents WHERE key = ?", (key,)).fetchone()
+    if gone and quote and path and (moved := _quote_moved(conn, path, quote, start)):
+        found = _resting_on(conn, *moved, sub_type)
+    return found
+
+
+def _resting_on(conn, key: str, start: int, end: int, sub_type: str | None) -> str | None:
     row = conn.execute(
-        "SELECT v.event_id FROM documents d JOIN evidence v ON v.document_id = d.id WHERE d.key = ? AND v.start < ?"
-        ' AND v."end" > ? ORDER BY v.start = ? AND v."end" = ? DESC, v.id LIMIT 1',
-        (key, end, start, start, end),
+        "SELECT v.event_id FROM documents d JOIN evidence v ON v.document_id = d.id JOIN events e ON e.id = v.event_id"
+        ' WHERE d.key = ? AND v.start < ? AND v."end" > ?'
+        ' ORDER BY v.start = ? AND v."end" = ? DESC, e.sub_type IS ? DESC, v.id LIMIT 1',
+        (key, end, start, start, end, sub_type),
     ).fetchone()
     return row[0] if row else None
+
+
+def _quote_moved(conn, path: str, quote: str, start: int) -> tuple[str, int, int] | None:
+    """Where the quote is now in the newest document stored at `path` that holds it word for word:
+    its key, and the span of the occurrence nearest the quote's old offset."""
+    row = conn.execute(
+        "SELECT key, text FROM documents WHERE path = ? AND instr(text, ?) > 0 ORDER BY id DESC LIMIT 1",
+        (path, quote),
+    ).fetchone()
+    if row is None:
+        return None
+    key, text = row
+    found, at = [], text.find(quote)
+    while at >= 0:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    nearest = min(found, key=lambda at: abs(at - start))
+    return key, nearest, nearest + len(quote)
 
 
 # ---- the corrected values filters, counts and the date order read ----------------------------

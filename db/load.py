@@ -19,12 +19,15 @@ from ingest.model import Article, Event, Fatalities, Telling
 
 
 @contextmanager
-def writing(db_path: Path) -> Iterator[sqlite3.Connection]:
+def writing(db_path: Path, wait: bool = True) -> Iterator[sqlite3.Connection]:
     """The store (created if missing) in one write transaction: committed when the block ends, rolled
     back if it raises, so readers see the old state or the new one and a killed writer leaves the old one.
     A damaged page met on the way, a full disk or an I/O error is raised as what it is (db.schema's
-    Damaged, Unreadable), naming the store."""
+    Damaged, Unreadable), naming the store. Without `wait`, a write lock another process holds is
+    not waited for: sqlite3.OperationalError (busy) at once."""
     conn = connect(db_path, create=True, user=False)
+    if not wait:
+        conn.execute("PRAGMA busy_timeout = 0")
     try:
         with conn:
             conn.execute("BEGIN IMMEDIATE")  # the write lock, waited for now, not failed on a stale read later

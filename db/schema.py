@@ -199,7 +199,7 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
 # one. It has its own version (`PRAGMA user_version`) and migrations (`_upgrade_user`). Every write
 # to it is one statement that computes the new state in the database (db/annotations.py,
 # db/corrections.py): parallel writers never lose each other's work. `{u}` is the schema prefix.
-USER_VERSION = 1
+USER_VERSION = 2
 USER_TABLES = """
 CREATE TABLE IF NOT EXISTS {u}annotations (
     event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, note TEXT, updated TEXT,
@@ -216,11 +216,14 @@ CREATE TABLE IF NOT EXISTS {u}views (
 );
 -- The analyst's corrections of the machine's events (db/corrections.py): appended, never changed.
 -- A correction names the event by its id and by its anchor, the evidence it rested on (the
--- document's key and the quote's offsets), so it finds the event again when a re-extraction
--- gives it another id. `machine` and `analyst` are JSON: the field's value before and after.
+-- document's key and the quote's offsets, its words and the document's path) and the event's
+-- sub-type (a sentence may tell two events), so it finds the event again when a re-extraction
+-- gives it another id, or an edited article another key. `machine` and `analyst` are JSON: the
+-- field's value before and after.
 CREATE TABLE IF NOT EXISTS {u}corrections (
     id INTEGER PRIMARY KEY,
     event_id TEXT NOT NULL, document_key TEXT, start INTEGER, "end" INTEGER,
+    sub_type TEXT, quote TEXT, document_path TEXT,
     action TEXT NOT NULL,  -- confirm | reject | edit | undo
     field TEXT,  -- an edit's: date | type | places | actors | fatalities | summary
     machine TEXT, analyst TEXT,
@@ -258,6 +261,8 @@ def _upgrade_user(path: Path) -> None:
         if version < USER_VERSION:
             if version == 0:
                 _user_v0_to_v1(conn)
+            if version <= 1:
+                _user_v1_to_v2(conn)
             for statement in _user_statements(""):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {USER_VERSION}")
@@ -290,6 +295,16 @@ def _user_v0_to_v1(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE annotations DROP COLUMN tags")
     for column in ("starred_by", "starred_at", "note_by", "noted_at"):
         conn.execute(f"ALTER TABLE annotations ADD COLUMN {column} TEXT")
+
+
+def _user_v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Version 2 keeps more of a correction's anchor: its event's sub-type, the quote's words and
+    the document's path. The corrections made before have none, and follow their evidence as
+    they did."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(corrections)")}
+    for column in ("sub_type", "quote", "document_path"):
+        if columns and column not in columns:
+            conn.execute(f"ALTER TABLE corrections ADD COLUMN {column} TEXT")
 
 
 def user_path(path: str | Path) -> Path:

@@ -1288,3 +1288,386 @@ def test_no_front_matter_makes_a_traceback(meta, precision):
             assert "\n" not in str(e)
             return
         extract(article)
+
+
+# ---- issue 25: a correction is never lost (kill -9, a full disk, parallel writers) -------------
+
+# A child that runs `timeline` commands one after the other in one process, and kills itself with
+# SIGKILL as SQLite begins the `at`-th statement starting with `prefix`: a kill -9 at a point of
+# the test's choosing inside the real code (between the statements of one transaction, between
+# the user database's commit and the store's), which a kill from outside hits only by luck. Each
+# command that returns is reported, one JSON line, to the file `saved`.
+KILLED_AT_A_STATEMENT = """
+import json, os, signal, sqlite3, sys
+from cli import main
+
+commands, prefix, at, saved = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+seen = 0
+
+
+def count(statement):
+    global seen
+    if statement.startswith(prefix):
+        seen += 1
+        if seen == at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+connect = sqlite3.connect
+
+
+def traced(*args, **kwargs):
+    conn = connect(*args, **kwargs)
+    conn.set_trace_callback(count)
+    return conn
+
+
+sqlite3.connect = traced
+with open(saved, "a", buffering=1) as report:
+    for args in commands:
+        try:
+            main(args, standalone_mode=False)
+        except SystemExit as e:
+            if e.code:
+                continue  # refused, said on stderr: not saved
+        report.write(json.dumps(args) + "\\n")
+"""
+
+
+def kill_at_statement(db: Path, commands: list[list[str]], prefix: str, at: int, saved: Path) -> None:
+    """Run `commands` against `db` in one process killed -9 at the `at`-th statement of `prefix`."""
+    commands_json = json.dumps([[*c, "--db", str(db)] for c in commands])
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_AT_A_STATEMENT, commands_json, prefix, str(at), str(saved)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert child.returncode == -9, f"not killed ({child.returncode}): {child.stderr[-2000:]}"
+
+
+def user_rows(db: Path) -> list[sqlite3.Row]:
+    """The user database's corrections, read as a file on disk holds them (none of our code)."""
+    from db.schema import user_path
+
+    raw = sqlite3.connect(user_path(db))
+    raw.row_factory = sqlite3.Row
+    assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    rows = raw.execute("SELECT * FROM corrections ORDER BY id").fetchall()
+    raw.close()
+    return rows
+
+
+def analyst_events_stored(db: Path) -> set[str]:
+    """The ids of the analyst's events the store holds, read as the file holds them (no opening
+    of ours, which would mend them)."""
+    raw = sqlite3.connect(db)
+    found = {r[0] for r in raw.execute("SELECT id FROM events WHERE origin = 'analyst'")}
+    raw.close()
+    return found
+
+
+def analyst_events_shown(db: Path) -> tuple[set[str], set[str]]:
+    """After an opening of the store (`timeline export`, which mends it): the ids of the events the
+    user database says the analyst added or split off, and of those the store holds."""
+    from db.corrections import added
+
+    exported = run_cli("export", "--db", str(db))
+    assert exported.returncode == 0, exported.stderr
+    conn = connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    wanted = {a["id"] for a in added(conn)}
+    stored = {r[0] for r in conn.execute("SELECT id FROM events WHERE origin = 'analyst'")}
+    conn.close()
+    assert stored <= {e["id"] for e in json.loads(exported.stdout)}
+    return wanted, stored
+
+
+ADD_CITED = ["add", "--date", "2018-12-09", "--type", "Armed clash", "--place", "Hajin", "--actor1", "Islamic State"]
+
+
+@pytest.mark.parametrize(
+    "prefix, most",
+    [
+        ("INSERT INTO user.corrections", 20),  # inside a correction's transaction: an edit of two fields
+        ("COMMIT", 12),  # as a transaction commits, of either database
+        ("BEGIN IMMEDIATE", 4),  # an add's or split's correction saved, its store copy not yet begun
+        ("INSERT INTO events (", 4),  # inside the store's transaction writing the copies
+    ],
+)
+def test_corrections_killed_at_a_random_statement_are_whole_and_every_one_reported_is_there(seed_db, prefix, most):
+    import random
+
+    (shared, document), *_ = connect(seed_db).execute(
+        "SELECT event_id, max(document_id) FROM evidence GROUP BY event_id HAVING count(DISTINCT document_id) > 1"
+    )
+    ids = [i for i in queries.event_ids(connect(seed_db), queries.Filter()) if i != shared]
+    commands = [["split", shared, "--source", str(document)], ["merge", ids[0], ids[1], ids[2]]]
+    for i in range(4):
+        event = ids[3 + i]
+        commands += [
+            ["edit", event, "--fatalities", str(i), "--summary", f"summary {i}"],
+            [*ADD_CITED, "--citation", f"citation {i}"],
+            ["reject", event],
+            ["undo", event],
+            ["confirm", event],
+        ]
+    at = random.Random().randint(1, most)
+    kill_at_statement(seed_db, commands, prefix, at, seed_db.parent / "saved")
+    saved = [json.loads(line)[:-2] for line in (seed_db.parent / "saved").read_text().splitlines()]
+    rows = user_rows(seed_db)
+    said = f"killed at {prefix} #{at}"
+    edits = {(r["event_id"], r["field"], json.loads(r["analyst"])) for r in rows if r["action"] == "edit"}
+    for event, field, value in edits:  # an edit of two fields is saved whole, or not at all
+        other = ("summary", f"summary {value}") if field == "fatalities" else ("fatalities", int(value.split()[1]))
+        assert (event, *other) in edits, said
+    merged = [r["event_id"] for r in rows if r["action"] == "merge"]
+    assert sorted(merged) in ([], sorted(ids[1:3])), said  # both events merged, or neither
+    citations = {json.loads(r["analyst"])["citation"] for r in rows if r["action"] == "add"}
+    for args in saved:  # every command reported saved is there
+        if args[0] == "edit":
+            assert (args[1], "fatalities", int(args[3])) in edits, said
+        elif args[0] == "add":
+            assert args[-1] in citations, said
+        else:  # a merge's corrections are those of the events merged into the first
+            event = args[-1] if args[0] == "merge" else args[1]
+            mine = [r for r in rows if r["action"] == args[0] and r["event_id"] == event]
+            assert len(mine) >= saved.count(args), said
+    wanted, stored = analyst_events_shown(seed_db)
+    assert stored == wanted, said  # no copy missing, none left over: nothing half-applied shows
+    assert len(wanted) == len(citations) + any(r["action"] == "split" for r in rows)
+
+
+def corrections_of_every_kind(db: Path) -> None:
+    """Confirm, reject, edit, merge, split and add, on the seed store."""
+    conn = connect(db)
+    ids = queries.event_ids(conn, queries.Filter())
+    (shared, document), *_ = conn.execute(
+        "SELECT event_id, max(document_id) FROM evidence GROUP BY event_id HAVING count(DISTINCT document_id) > 1"
+    )
+    (quoted, start, end), *_ = conn.execute(
+        'SELECT v.document_id, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
+        " WHERE d.kind = 'article'"
+    )
+    text = conn.execute("SELECT text FROM documents WHERE id = ?", (quoted,)).fetchone()[0]
+    conn.close()
+    for command in (
+        ["confirm", ids[0]],
+        ["reject", ids[1]],
+        ["edit", ids[2], "--fatalities", "41", "--summary", "corrected by hand"],
+        ["merge", ids[3], ids[4]],
+        ["split", shared, "--source", str(document)],
+        [*ADD_CITED, "--document", str(quoted), "--quote", text[start:end]],
+        [*ADD_CITED, "--citation", "SOHR by telephone"],
+    ):
+        done = run_cli(*command, "--db", str(db))
+        assert done.returncode == 0, done.stderr
+
+
+def corrected_view(db: Path) -> list[dict]:
+    """What the export shows of the analyst's work: each event's id, values and review, by id."""
+    done = run_cli("export", "--rejected", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    keep = ("id", "date", "sub_type", "fatalities", "summary", "reviewed", "review", "corrected", "sources")
+    return sorted(({k: e.get(k) for k in keep} for e in json.loads(done.stdout)), key=lambda e: e["id"])
+
+
+def test_load_and_import_killed_while_corrections_exist_keep_them_and_the_next_load_applies_them(tmp_path, seed_db):
+    import random
+
+    from bench.generate_acled import generate
+
+    machine = queries.count_events(connect(seed_db))
+    corrections_of_every_kind(seed_db)
+    before = corrected_view(seed_db)
+    assert len(before) == machine - 1 + 1 + 2  # one merged into another, one split off, two added
+    assert [e["review"] for e in before if e["reviewed"]].count("rejected") == 1
+    assert any(e["fatalities"] == 41 and e["summary"] == "corrected by hand" for e in before)
+    csv_path = generate(5000, tmp_path / "acled.csv")
+    for command in (["load", str(SEED), "--force"], ["import", "acled", str(csv_path)]):
+        at = random.Random().randint(1, 10)  # inside the transaction, its old events deleted, new ones begun
+        kill_at_statement(seed_db, [command], "INSERT INTO evidence (", at, tmp_path / "saved")
+        assert corrected_view(seed_db) == before, (command, at)
+    done = run_cli("load", str(SEED), "--db", str(seed_db))  # the next load finishes
+    assert done.returncode == 0, done.stderr
+    assert len(analyst_events_stored(seed_db)) == 3, "the load wrote the added and split-off events again"
+    assert corrected_view(seed_db) == before
+    assert run_cli("review", "--orphans", "--db", str(seed_db)).stdout == ""
+
+
+def test_a_full_disk_while_writing_a_correction_is_one_line_naming_the_user_database(tmpfs, seed_db):
+    from db.schema import user_path
+
+    db = store_on(tmpfs, seed_db)
+    target = queries.event_ids(connect(db), queries.Filter())[0]
+    assert run_cli("edit", target, "--fatalities", "7", "--db", str(db)).returncode == 0
+    before = [tuple(r) for r in user_rows(db)]
+    holding = connect(db)  # open, as the app would be: the -wal and -shm files stay, made before the disk fills
+    fill(tmpfs)
+    for command in (
+        ["edit", target, "--fatalities", "8", "--summary", "longer " * 500],
+        ["reject", target],
+        [*ADD_CITED, "--citation", "SOHR by telephone"],
+    ):
+        line = said_in_one_line(run_cli(*command, "--db", str(db)))
+        assert f"{user_path(db)}: could not be written: the disk is full" in line, line
+    holding.close()
+    (tmpfs / "filler").unlink()
+    assert [tuple(r) for r in user_rows(db)] == before  # the earlier correction intact, nothing half-written
+    assert queries.event_detail(connect(db), target).event.fatalities == 7
+
+
+def holds_the_write_lock(db: Path) -> bool:
+    """Whether another process holds the store's write lock now (a probe that never waits)."""
+    probe = sqlite3.connect(db, timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.rollback()
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
+def test_corrections_in_parallel_processes_during_an_import_lose_nothing(tmp_path, seed_db):
+    from bench.generate_acled import generate
+
+    csv_path = generate(60000, tmp_path / "acled.csv")
+    ids = queries.event_ids(connect(seed_db), queries.Filter())
+    importer = subprocess.Popen(
+        [*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while importer.poll() is None and not holds_the_write_lock(seed_db):  # until the import holds it
+        pass
+    commands = [["edit", ids[i], "--fatalities", str(i), "--summary", f"summary {i}"] for i in range(4)]
+    commands += [["reject", ids[4]], ["confirm", ids[5]], ["merge", ids[6], ids[7]]]
+    adds = [[*ADD_CITED, "--citation", f"citation {i}"] for i in range(2)]  # these wait for the store: their copies
+    writers = [
+        subprocess.Popen([*CLI, *c, "--db", str(seed_db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for c in commands + adds
+    ]
+    done = [(w.wait(), w.stdout.read().decode(), w.stderr.read().decode()) for w in writers[: len(commands)]]
+    still_importing = holds_the_write_lock(seed_db)
+    done += [(w.wait(), w.stdout.read().decode(), w.stderr.read().decode()) for w in writers[len(commands) :]]
+    assert importer.wait() == 0, importer.stderr.read()
+    assert [status for status, _, _ in done] == [0] * len(writers), done
+    assert still_importing, "the corrections waited for the import"
+    assert len(user_rows(seed_db)) == 4 * 2 + 1 + 1 + 1 + 2, "every correction saved"
+    wanted, stored = analyst_events_shown(seed_db)
+    assert stored == wanted and len(wanted) == 2
+    exported = {e["id"]: e for e in json.loads(run_cli("export", "--rejected", "--db", str(seed_db)).stdout)}
+    assert [exported[ids[i]]["fatalities"] for i in range(4)] == [0, 1, 2, 3]
+    assert exported[ids[4]]["review"] == "rejected" and ids[7] not in exported
+    assert sum(1 for e in exported.values() if e["id"].startswith("acled:")) == 60000
+
+
+def test_adds_in_parallel_processes_waiting_for_the_store_each_keep_their_copy(seed_db):
+    """Three adds, each saved while another process holds the store's write lock, then let through
+    at once: whichever writes the store's copies last reads the others' events too (it reads them
+    under the lock), so none is dropped. The first has waited longest: SQLite's wait between tries
+    has grown, and the later ones take the lock before it."""
+    import time
+
+    from db.schema import user_path
+
+    connect(seed_db).close()  # makes the user database
+    lock = sqlite3.connect(seed_db)
+    lock.execute("BEGIN IMMEDIATE")  # as an import would, for a moment
+    user = sqlite3.connect(user_path(seed_db))
+    adds = []
+    for i in range(3):
+        adds.append(
+            subprocess.Popen(
+                [*CLI, *ADD_CITED, "--citation", f"citation {i}", "--db", str(seed_db)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+        while user.execute("SELECT count(*) FROM corrections").fetchone()[0] < len(adds):  # saved, now waiting
+            assert all(a.poll() is None for a in adds), [a.stderr.read() for a in adds if a.poll() is not None]
+            time.sleep(0.005)
+    user.close()
+    lock.rollback()
+    lock.close()
+    made = [(a.wait(), a.stdout.read().strip(), a.stderr.read()) for a in adds]
+    assert [status for status, _, _ in made] == [0] * len(adds), made
+    written = [event for _, event, said in made if "busy" not in said]  # a wait past BUSY_SECONDS leaves it to mend
+    assert written and set(written) <= analyst_events_stored(seed_db), "one add's copy dropped another's"
+
+
+def test_an_add_split_or_undo_killed_between_its_two_writes_is_mended_at_the_next_opening(seed_db):
+    """The correction is saved in the user database, the store's copy not yet: the store's write
+    lock held here keeps the command between its two writes, where it is killed -9."""
+    import signal
+    import time
+
+    from db.schema import user_path
+
+    conn = connect(seed_db)
+    (shared, document), *_ = conn.execute(
+        "SELECT event_id, max(document_id) FROM evidence GROUP BY event_id HAVING count(DISTINCT document_id) > 1"
+    )
+    conn.close()
+
+    def killed_between(*command: str) -> None:
+        user = sqlite3.connect(user_path(seed_db))
+        (before,) = user.execute("SELECT count(*) FROM corrections").fetchone()
+        lock = sqlite3.connect(seed_db)
+        lock.execute("BEGIN IMMEDIATE")
+        proc = subprocess.Popen([*CLI, *command, "--db", str(seed_db)], cwd=ROOT, stderr=subprocess.DEVNULL)
+        while user.execute("SELECT count(*) FROM corrections").fetchone()[0] == before:
+            assert proc.poll() is None, "the command ended without saving its correction"
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        lock.rollback()
+        lock.close()
+        user.close()
+
+    killed_between(*ADD_CITED, "--citation", "SOHR by telephone")
+    killed_between("split", shared, "--source", str(document))
+    assert analyst_events_stored(seed_db) == set(), "killed before the store's copy was written"
+    listed = run_cli("list", "--db", str(seed_db))
+    assert listed.returncode == 0 and listed.stderr == "", listed.stderr
+    wanted, now = analyst_events_shown(seed_db)
+    assert len(wanted) == 2 and now == wanted
+    assert all(event in listed.stdout for event in wanted), "the first opening shows them"
+    split_off = next(e for e in wanted if e in run_cli("history", shared, "--db", str(seed_db)).stdout)
+    killed_between("undo", shared)  # the split taken back: its copy must go too
+    assert analyst_events_stored(seed_db) == wanted
+    assert split_off not in run_cli("list", "--db", str(seed_db)).stdout
+    assert analyst_events_stored(seed_db) == wanted - {split_off}
+
+
+def test_a_split_made_twice_is_refused_and_two_made_at_once_give_one_event(seed_db):
+    """Before: a second split of the same quotes was saved, and its copy broke every later write of
+    the store's copies (and every load) on the events' unique id."""
+    from db.schema import user_path
+
+    conn = connect(seed_db)
+    (shared, document), *_ = conn.execute(
+        "SELECT event_id, max(document_id) FROM evidence GROUP BY event_id HAVING count(DISTINCT document_id) > 1"
+    )
+    conn.close()
+    made = run_cli("split", shared, "--source", str(document), "--db", str(seed_db))
+    assert made.returncode == 0, made.stderr
+    again = run_cli("split", shared, "--source", str(document), "--db", str(seed_db))
+    assert again.returncode == 2 and f"split off already, as {made.stdout.strip()}" in again.stderr
+    raw = sqlite3.connect(user_path(seed_db))  # as two processes splitting at once leave it: the row twice
+    raw.execute(
+        "INSERT INTO corrections (event_id, action, analyst, author, created) SELECT event_id, action,"
+        " analyst, author, created FROM corrections WHERE action = 'split'"
+    )
+    raw.commit()
+    raw.close()
+    loaded = run_cli("load", str(SEED), "--db", str(seed_db))
+    assert loaded.returncode == 0, loaded.stderr
+    assert analyst_events_stored(seed_db) == {made.stdout.strip()}
