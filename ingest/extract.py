@@ -788,7 +788,7 @@ def _holders() -> re.Pattern:
 def _backer(text: str, m: Mention) -> bool:
     """Is the actor the one who holds, backs or leads ("forces backed by the Lebanese group Hezbollah")?"""
     before = fold(text[max(0, m.start - 70) : m.start])
-    by = re.search(r"\bby\s+(?:[\w-]+\s+){0,3}$", before)
+    by = re.search(r"\bby\s+(?:[\w-]+\s+){0,5}$", before)  # "by the Lebanese terrorist group Hezbollah"
     return by is not None and bool(_holders().search(before[: by.start() + 3]))
 
 

@@ -137,11 +137,17 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
     home = home_countries(out, fold(text))
     own_forces = gaz.state_forces(home[0]) if home else None
     for w in _own_state_word().finditer(text):  # "regime warplanes", "government troops": the home state's
-        if own_forces is None or taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end()):
+        if taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end()):
             continue
+        forces = own_forces
         if _NAME_BEFORE.search(text, max(0, w.start() - 30), w.start()):
-            continue  # "the Iraqi government forces", "Hamas government": a name says whose
-        out.append(Mention(w.start(), w.end(), w.group(0), own_forces))
+            # "Hamas government": a name says whose; "the capital Damascus government forces" (the
+            # commas stripped), "Kabul government forces": a capital or a country says its state's
+            whose = _state_named_before(out, text, w.start())
+            forces = gaz.state_forces(whose) if whose else None
+        if forces is None:
+            continue
+        out.append(Mention(w.start(), w.end(), w.group(0), forces))
         taken = Spans([(m.start, m.end) for m in out])
     for w in _own_state().finditer(text):  # "the regime", "the army": the home state's, unless "of" says whose
         if own_forces is None or taken.overlap(w.start(1), w.end(1)) or _OF_AFTER.match(text, w.end()):
@@ -169,6 +175,21 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
         if actor:
             out.append(Mention(w.start(), w.end(), w.group(0), actor))
     return sorted(out, key=lambda m: m.start)
+
+
+def _state_named_before(mentions: list[Mention], text: str, at: int) -> str | None:
+    """The country of a capital or a country named right before `at`, if one is."""
+    return next(
+        (
+            m.entity.country
+            for m in mentions
+            if isinstance(m.entity, Place)
+            and m.entity.kind in ("capital", "country")
+            and m.end <= at
+            and not text[m.end : at].strip()
+        ),
+        None,
+    )
 
 
 _BY_AGENT = re.compile(r"\bby\s+$")

@@ -120,3 +120,25 @@ def test_the_backer_right_before_the_verb_is_not_its_subject():
 def test_gaining_control_of_a_place_is_taking_it():
     (event,) = events_of("The YPG have gained control of the roads leading to the city of Tabqa on Monday.")
     assert event.type == "Battles" and roles(event)["YPG"] == "actor1"
+
+
+def test_government_forces_are_the_forces_of_the_country_the_article_is_about():
+    (event,) = events_of("Government forces killed 12 Boko Haram fighters in Maiduguri, Nigeria on Monday.")
+    assert roles(event)["Military Forces of Nigeria"] == "actor1"
+    (event,) = events_of("Government forces shelled Douma in Syria on Monday.")
+    assert roles(event) == {"Syrian government forces": "actor1"}
+
+
+def test_a_capital_before_government_forces_says_whose_they_are():
+    (event,) = events_of("Near the capital Kabul government forces stormed Maidan Shar on Monday.")
+    assert roles(event)["Military Forces of Afghanistan"] == "actor1"
+    (event,) = events_of("Hamas government forces shelled Douma in Syria on Monday.")
+    assert "Syrian government forces" not in roles(event)
+
+
+def test_a_backer_named_after_a_title_is_not_the_doer():
+    (event,) = events_of(
+        "Near Damascus government forces backed by the Lebanese terrorist group Hezbollah seized Zabadani on Monday."
+    )
+    assert roles(event)["Syrian government forces"] == "actor1"
+    assert roles(event)["Hezbollah"] != "actor1"
