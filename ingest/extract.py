@@ -773,6 +773,9 @@ _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
+_ENDS_BY = re.compile(r"\bby$")
+# "paramilitaries known as the SDF": the words that name the agent again are not more words before it
+_APPOSITION = re.compile(r"\b(?:known as|called|dubbed|named)\s+(?:the\s+)?$")
 _ATTACKER = re.compile(r"(?:bomber|attacker|gunman|gunmen|sniper|shooter|assailant|militant)s?$")
 _FROM_GROUP = re.compile(r"\s+(?:from|of|belonging to|affiliated (?:to|with)|linked to)\s+(?:[\w'-]+\s+){0,4}")
 _AND = re.compile(r"\s*(?:,|\band\b|\bor\b|\bas well as\b)\s*(?:the\s+)?(?:[\w-]+\s+){0,1}$")
@@ -797,10 +800,12 @@ def _agents_after_by(text: str, actors: list[Mention], trig: tuple[int, int]) ->
     Russian fighter jets" (every conjunct), but not the holder of a place named on the way ("a
     village held by Islamic State"), nor a "by" beyond another clause."""
     after = [m for m in actors if trig[1] <= m.start < trig[1] + 80]
+    # "under siege by the SDF": a trigger that ends in its "by" names its agent next
+    gap_from = trig[1] - 2 if _ENDS_BY.search(fold(text[trig[0] : trig[1]])) else trig[1]
     for i, m in enumerate(after):
-        gap = fold(text[trig[1] : m.start])
+        gap = fold(text[gap_from : m.start])
         by = max(_BY.finditer(gap), key=lambda b: b.start(), default=None)  # the last "by"
-        if by is None or len(gap[by.end() :].split()) > 5:
+        if by is None or len(_APPOSITION.sub("", gap[by.end() :]).split()) > 5:
             if _TARGET.search(fold(text[max(0, m.start - 40) : m.start])):
                 continue  # "strikes on IS positions by Russian jets": the target comes first
             return []  # "fighting shook Aleppo as rebels battled ... by": another clause
