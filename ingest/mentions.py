@@ -33,7 +33,7 @@ _VERB_AFTER = re.compile(
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(
     r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
-    r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists)\b",
+    r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists|terrorists)\b",
     re.IGNORECASE,
 )
 
