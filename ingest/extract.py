@@ -747,6 +747,9 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         # The subject comes first: the leftmost actor before the trigger that is not itself
         # the object of "against/on/at", preferring armed actors to people.
         subjects = [m for m in before if can_act(m) and not cued(m)]
+        # "soldiers captured after the ISIL terrorists overran the base": a clause opened before the
+        # trigger has its own subject, right after the word that opens it
+        subjects = [m for m in subjects if _opens_clause(text, m, trig[0])][-1:] or subjects
         doer = next((m for m in subjects if m.entity.kind != "person"), None) or next(iter(subjects), None)
         doers = [doer] if doer is not None else []
         if doer is not None and _defended(text, doer.end, trig[0], trig[1]):
@@ -773,6 +776,20 @@ _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
+_CLAUSE_OPENER = re.compile(
+    r"\b(?:after|before|when|while|because|since|until|once|although|though|whereas)\s+(?:the\s+|its\s+|their\s+)?$"
+)
+
+
+def _opens_clause(text: str, m: Mention, trig_start: int) -> bool:
+    """Is the actor the subject of a subordinate clause whose verb is the trigger ("after the ISIL
+    terrorists overran")? The opener right before it, a few words and no comma between it and the trigger."""
+    between = text[m.end : trig_start]
+    return (
+        bool(_CLAUSE_OPENER.search(fold(text[max(0, m.start - 20) : m.start])))
+        and not re.search(r"[,;:]", between)
+        and len(between.split()) <= 3
+    )
 _ENDS_BY = re.compile(r"\bby$")
 # "paramilitaries known as the SDF": the words that name the agent again are not more words before it
 _APPOSITION = re.compile(r"\b(?:known as|called|dubbed|named)\s+(?:the\s+)?$")

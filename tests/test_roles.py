@@ -147,3 +147,18 @@ def test_a_backer_named_after_a_title_is_not_the_doer():
 def test_the_agent_of_a_siege_laid_by_someone_is_the_doer():
     (event,) = events_of("Hajin in Syria has been under siege by US-backed Kurdish paramilitaries known as the SDF since Monday.")
     assert roles(event) == {"Syrian Democratic Forces": "actor1"}
+
+
+def test_a_clause_opened_before_the_trigger_has_its_own_subject():
+    (event,) = events_of("Syrian troops fled on Monday after ISIS jihadists quickly stormed the Tabqa airbase.")
+    assert roles(event)["Islamic State"] == "actor1"
+    assert roles(event)["Syrian government forces"] != "actor1"
+
+
+def test_the_terrorists_are_the_armed_group_named_before():
+    events = events_of(
+        "Jabhat al-Nusra fighters entered the area on Sunday. "
+        "The terrorists shelled the Midan neighbourhood of Damascus on Monday, killing three people."
+    )
+    shelling = next(e for e in events if e.sub_type == "Shelling/artillery/missile attack")
+    assert roles(shelling) == {"Hay'at Tahrir al-Sham": "actor1"}
