@@ -134,6 +134,8 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
         before, after = matcher[max(0, start - 40) : start], matcher[start : end + 30]
         if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
             continue
+        if matcher[start:end].endswith("ing") and _bodies_of_fighters().search(before):
+            continue  # "rebels fighting to oust Assad": who they are, not what happened
         entry = triggers_lex[i][1]
         if not entry.get("purpose") and lexicon.purpose_clause.search(before):
             continue  # "vowed to attack": a plan; but "gathered to protest" is the protest
@@ -161,6 +163,12 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
     if specific:
         chosen = [t for t in chosen if not t.generic]
     return sorted(chosen, key=lambda t: t.start)
+
+
+@cache
+def _bodies_of_fighters() -> re.Pattern:
+    nouns = "|".join(map(re.escape, load_lexicon("roles")["bodies_of_fighters"]))
+    return re.compile(r"\b(?:" + nouns + r") $")
 
 
 class _ByOffset:
@@ -717,6 +725,8 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         for m in before
         if can_act(m)
         and not defends
+        # "the coalition fighting ISIS struck Raqqa": ISIS is who the coalition fights, not who struck
+        and not _FOUGHT.search(fold(text[max(0, m.start - 30) : m.start]))
         and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])
         # "government forces backed by Hezbollah seized": the backer ends the phrase, the subject acts
         and not _backer(text, m)
@@ -776,6 +786,10 @@ _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
+_FOUGHT = re.compile(
+    r"\b(?:fighting|battling|combating|combatting|to\s+(?:oust|topple|overthrow|unseat|defeat|fight|drive\s+out))"
+    r"\s+(?:against\s+)?(?:the\s+|president\s+)?$"
+)
 _CLAUSE_OPENER = re.compile(
     r"\b(?:after|before|when|while|because|since|until|once|although|though|whereas)\s+(?:the\s+|its\s+|their\s+)?$"
 )

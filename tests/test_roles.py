@@ -162,3 +162,15 @@ def test_the_terrorists_are_the_armed_group_named_before():
     )
     shelling = next(e for e in events if e.sub_type == "Shelling/artillery/missile attack")
     assert roles(shelling) == {"Hay'at Tahrir al-Sham": "actor1"}
+
+
+def test_a_participle_of_fighting_after_fighters_says_who_they_are_not_what_happened():
+    (event,) = events_of("The US-led coalition fighting ISIS struck Raqqa on Monday, killing 12 civilians.")
+    assert event.type == "Explosions/Remote violence"
+    assert roles(event)["US-led coalition"] == "actor1"
+    assert roles(event)["Islamic State"] != "actor1"
+
+
+def test_who_fighters_seek_to_oust_is_not_the_doer():
+    (event,) = events_of("Rebels fighting to oust Assad shelled the Midan neighbourhood of Damascus on Monday.")
+    assert roles(event)["Rebels"] == "actor1"
