@@ -224,6 +224,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 events[-1].date_source = "sentence"
                 trace.notes.append(f"{told_when.expression!r} dates the incident told before it")
         segments = _segments(triggers, resolved, sent)
+        state_from: int | None = None  # where the sentence told a state ("has been fighting")
         for trig, seg_start, seg_end, date in segments:
             abs_trig = (sent.start + trig.start, sent.start + trig.end)
             if trig.reference and date is not None:
@@ -265,6 +266,14 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
                 trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
+                state_from = trig.start
+                continue
+            if source != "sentence" and (
+                (state_from is not None and not _CLAUSE_BREAK.search(folded, state_from, trig.start))
+                or _UNDER_NOW.search(folded, 0, trig.start)
+            ):
+                # "has been fighting ... in Ankaras offensive", "both sides are under attack from ISIS"
+                trace.notes.append(f"{trig.text!r}: part of a state told in its clause, with no date of its own")
                 continue
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
@@ -473,6 +482,8 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
 
 
 _ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
+_UNDER_NOW = re.compile(r"\b(?:is|are)\s+(?:now\s+|still\s+|also\s+)?under\s+$")  # "are under attack": a state
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|while|whereas|then)\b")
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 
 
