@@ -113,9 +113,23 @@ def _owner_by_possessive(text: str, m: Mention) -> bool:
 
 
 def _origin_of_people(text: str, m: Mention) -> bool:
-    """ "Madaya evacuees said they heard the blast": where people came from is not where it happened."""
+    """ "Madaya evacuees said they heard the blast", "evacuees from the towns of Fuaa and Kafraya were
+    killed ... west of Aleppo": where people came from is not where it happened."""
     word = _NEXT_WORD.match(text, m.end)
-    return word is not None and fold(word.group(1)) in _origin_nouns()
+    return (word is not None and fold(word.group(1)) in _origin_nouns()) or bool(
+        _people_from().search(text, max(0, m.start - 80), m.start)
+    )
+
+
+@cache
+def _people_from() -> re.Pattern:
+    """Before a place: who came from it ("evacuees from the northern towns of Fuaa and", "fled from")."""
+    nouns = "|".join(map(re.escape, sorted(_origin_nouns())))
+    return re.compile(
+        r"\b(?i:" + nouns + r"|evacuated|fled|fleeing|escaped|escaping)\s+from\s+(?i:the\s+)?"
+        r"(?:[a-z][\w-]*\s+){0,2}?(?:(?:towns?|villages?|cities|city|areas?|camps?)\s+of\s+)?"
+        r"(?:[A-Z][\w'-]*\s+and\s+)?$"
+    )
 
 
 @cache
