@@ -271,8 +271,10 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if source != "sentence" and (
                 (state_from is not None and not _CLAUSE_BREAK.search(folded, state_from, trig.start))
                 or _UNDER_NOW.search(folded, 0, trig.start)
+                or _LASTED.match(folded, trig.end, seg_end - sent.start)
             ):
-                # "has been fighting ... in Ankaras offensive", "both sides are under attack from ISIS"
+                # "has been fighting ... in Ankaras offensive", "both sides are under attack from ISIS",
+                # "besieged by militants for three years"
                 trace.notes.append(f"{trig.text!r}: part of a state told in its clause, with no date of its own")
                 continue
             # "militias are entering the city": what is under way as the article is written happens on its day
@@ -483,6 +485,11 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
 
 _ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_NOW = re.compile(r"\b(?:is|are)\s+(?:now\s+|still\s+|also\s+)?under\s+$")  # "are under attack": a state
+# "besieged by militants for three years": what lasted months or years is a state, not an incident
+_LASTED = re.compile(
+    r"[^.;,]{0,80}?\bfor\s+(?:(?:more than|over|nearly|almost|about|some|the past|the last)\s+)*"
+    r"(?:\w+\s+)?(?:years|months|weeks)\b"
+)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|while|whereas|then)\b")
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 

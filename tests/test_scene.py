@@ -246,3 +246,20 @@ def test_a_plot_is_a_plan_not_an_event():
         events_of("Militants were plotting attacks against Western targets in Syria, officials said on Tuesday.") == []
     )
     assert events_of("Militants attacked Western targets in Syria on Tuesday.") != []
+
+
+def test_the_towns_evacuees_came_from_are_not_where_they_were_struck():
+    (places,) = places_of(
+        "Twelve evacuees from the northern towns of Fuaa and Kafraya were killed when a car bomb hit their "
+        "buses at a transit point west of Aleppo on Saturday."
+    )
+    assert places == ["Aleppo"]
+
+
+def test_a_siege_that_lasted_years_is_a_state_not_an_incident():
+    events = events_of(
+        "A car bomb killed 12 people in Azaz on Monday. Fuaa and Kafraya near Idlib have been besieged by "
+        "militants for three years.",
+        "2016-10-06",
+    )
+    assert [e.sub_type for e in events] == ["Remote explosive/landmine/IED"]
