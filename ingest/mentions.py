@@ -20,7 +20,7 @@ from ingest.gazetteer import (
 )
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
-from ingest.places import home_countries
+from ingest.places import home_countries, seat_before
 from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
@@ -51,6 +51,8 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
             or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)
             or SEAT_OR_SPONSOR_AFTER.match(text, m.end)
             or in_organisation_name(text, m.start, m.end)
+            or _speaking_state(text, m)
+            or seat_before(text, m.start)
         ):
             continue
         if (
@@ -249,6 +251,12 @@ def _capitals_by_demonym(text: str, mentions: list[Mention]) -> list[Mention]:
 
 _CAPITAL_AFTER = re.compile(r"[ \t]+capital\b(?![ \t]+(?:of|city of)\b)")
 _DEMONYM_SIDE = re.compile(r"\b([A-Z][a-z]+) side of the (?:border|frontier)\b")
+
+
+def _speaking_state(text: str, m: Mention) -> bool:
+    """ "The United States has said the deaths were caused by sarin", "Russia said": a country that
+    speaks is a source of the report, not where the incident happened."""
+    return isinstance(m.entity, Place) and m.entity.kind == "country" and bool(_role_words()[1].match(text, m.end))
 
 
 def is_speaker(text: str, m: Mention) -> bool:

@@ -263,3 +263,20 @@ def test_a_siege_that_lasted_years_is_a_state_not_an_incident():
         "2016-10-06",
     )
     assert [e.sub_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+def test_a_country_that_speaks_is_a_source_not_a_scene():
+    places = places_of(
+        "Sarin killed 70 people in Khan Sheikhoun on Tuesday. "
+        "Russia has said the gas leaked from a rebel depot struck by Syrian bombs.",
+        "2017-04-05",
+    )
+    assert not any(p in ("Russia", "Moscow") for event in places for p in event)
+
+
+def test_the_seat_of_a_ministry_is_no_scene():
+    (places,) = places_of(
+        "Russian air strikes killed 120 ISIS fighters in Syria on Friday the defense ministry in Moscow said.",
+        "2017-10-07",
+    )
+    assert "Moscow" not in places
