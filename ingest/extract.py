@@ -809,18 +809,19 @@ _FOUGHT = re.compile(
     r"\s+(?:against\s+)?(?:the\s+|president\s+)?$"
 )
 _CLAUSE_OPENER = re.compile(
-    r"\b(?:after|before|when|while|because|since|until|once|although|though|whereas)\s+(?:the\s+|its\s+|their\s+)?$"
+    r"\b(?:that|after|before|when|while|because|since|until|once|although|though|whereas)\s+(?:the\s+|its\s+|their\s+)?$"
 )
 
 
 def _opens_clause(text: str, m: Mention, trig_start: int) -> bool:
     """Is the actor the subject of a subordinate clause whose verb is the trigger ("after the ISIL
-    terrorists overran")? The opener right before it, a few words and no comma between it and the trigger."""
+    terrorists overran", "claimed that Russian jets in violation of a ceasefire hit")? The opener right
+    before it, a few words and no comma between it and the trigger."""
     between = text[m.end : trig_start]
     return (
         bool(_CLAUSE_OPENER.search(fold(text[max(0, m.start - 20) : m.start])))
         and not re.search(r"[,;:]", between)
-        and len(between.split()) <= 3
+        and len(between.split()) <= 8
     )
 _ENDS_BY = re.compile(r"\bby$")
 # "paramilitaries known as the SDF": the words that name the agent again are not more words before it
