@@ -108,8 +108,11 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
 def _role_words() -> tuple[re.Pattern, re.Pattern]:
     lex = load_lexicon("roles")
     nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
+    # the word between may not say the forces are no state's: "Syrian opposition forces", "Syrian rebel fighters"
+    not_state = "|".join(map(re.escape, lex["not_state_words"]))
     state = re.compile(
-        r"(?:'s|\u2019s|s)?(?:-led)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b",
+        r"(?:'s|\u2019s|s)?(?:-led)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:(?!(?:" + not_state + r")\b)[\w-]+\s+)?"
+        r"(?:" + nouns + r")\b",
         re.IGNORECASE,
     )
     verbs = "|".join(map(re.escape, lex["speech_verbs"]))
@@ -312,7 +315,12 @@ def is_dateline(text: str, m: Mention) -> bool:
     headline and the dateline into one line."""
     if m.surface.isupper() and len(m.surface) > 3 and _OUTLET_AFTER.match(text, m.end):
         return True
+    if m.surface.isupper() and len(m.surface) > 3 and _SENTENCE_AFTER.match(text, m.end):
+        # "Last updated at Jul 012016 BEIRUT At least 70 ...": a name in capitals before a sentence is a
+        # dateline run into page furniture (news writes no place in capitals in its prose)
+        return not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)
     return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))
 
 
+_SENTENCE_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
 _OUTLET_AFTER = re.compile(r"[ \t]*\([A-Z][^()]{0,30}\)")

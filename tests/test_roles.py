@@ -174,3 +174,16 @@ def test_a_participle_of_fighting_after_fighters_says_who_they_are_not_what_happ
 def test_who_fighters_seek_to_oust_is_not_the_doer():
     (event,) = events_of("Rebels fighting to oust Assad shelled the Midan neighbourhood of Damascus on Monday.")
     assert roles(event)["Rebels"] == "actor1"
+
+
+def test_a_word_between_a_demonym_and_forces_can_say_they_are_no_states():
+    (event,) = events_of("Syrian opposition forces shelled the village of Kafr Nabl in Idlib on Monday.")
+    assert "Syrian government forces" not in roles(event)
+
+
+def test_the_subject_of_a_that_clause_does_what_it_tells():
+    (event,) = events_of(
+        "Rebels on Sunday claimed that Russian jets in violation of a ceasefire hit an outpost in Idlib province."
+    )
+    assert roles(event)["Russian forces"] == "actor1"
+    assert roles(event)["Rebels"] != "actor1"

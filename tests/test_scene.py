@@ -280,3 +280,11 @@ def test_the_seat_of_a_ministry_is_no_scene():
         "2017-10-07",
     )
     assert "Moscow" not in places
+
+
+def test_a_place_in_capitals_before_a_sentence_is_a_dateline_run_into_page_furniture():
+    (places,) = places_of(
+        "Last updated at Jul 012016 BEIRUT At least 70 fighters have been killed in clashes north of Aleppo on Thursday.",
+        "2016-07-01",
+    )
+    assert "Beirut" not in places
