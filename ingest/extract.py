@@ -823,6 +823,8 @@ def _opens_clause(text: str, m: Mention, trig_start: int) -> bool:
         and not re.search(r"[,;:]", between)
         and len(between.split()) <= 8
     )
+
+
 _ENDS_BY = re.compile(r"\bby$")
 # "paramilitaries known as the SDF": the words that name the agent again are not more words before it
 _APPOSITION = re.compile(r"\b(?:known as|called|dubbed|named)\s+(?:the\s+)?$")

@@ -384,11 +384,16 @@ def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
     if outer.kind in ("admin1", "region"):
         return (
             inner.country == outer.country and inner.admin1 is not None and inner.admin1 in (outer.admin1, outer.name)
-        ) or (inner.country == outer.country and inner.kind in ("city", "capital") and fold(inner.name) in rings(outer.id))
+        ) or (
+            inner.country == outer.country and inner.kind in ("city", "capital") and fold(inner.name) in rings(outer.id)
+        )
     return False
 
 
-_RING_NAME = re.compile(r"(?!.* (?:province|governorate|region)$)(?:(?:rural|reef|rif) (?P<before>.+)|(?P<after>.+) (?:countryside|suburbs))")
+_RING_NAME = re.compile(
+    r"(?!.* (?:province|governorate|region)$)"
+    r"(?:(?:rural|reef|rif) (?P<before>.+)|(?P<after>.+) (?:countryside|suburbs))"
+)
 
 
 @cache

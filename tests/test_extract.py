@@ -231,6 +231,8 @@ def test_what_a_state_told_as_going_on_names_in_its_clause_is_no_incident():
 
 
 def test_a_side_said_to_be_under_attack_is_a_state_not_an_incident():
-    text = "A car bomb killed 12 people in Azaz in Syria on Monday. In Deir Ezzor both sides are under attack from ISIS."
+    text = (
+        "A car bomb killed 12 people in Azaz in Syria on Monday. In Deir Ezzor both sides are under attack from ISIS."
+    )
     events = extract(Article(path="t.txt", text=text, published=parse_published("2016-10-06")))[0]
     assert [e.sub_type for e in events] == ["Remote explosive/landmine/IED"]

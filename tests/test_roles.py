@@ -145,7 +145,9 @@ def test_a_backer_named_after_a_title_is_not_the_doer():
 
 
 def test_the_agent_of_a_siege_laid_by_someone_is_the_doer():
-    (event,) = events_of("Hajin in Syria has been under siege by US-backed Kurdish paramilitaries known as the SDF since Monday.")
+    (event,) = events_of(
+        "Hajin in Syria has been under siege by US-backed Kurdish paramilitaries known as the SDF since Monday."
+    )
     assert roles(event) == {"Syrian Democratic Forces": "actor1"}
 
 

@@ -284,7 +284,8 @@ def test_the_seat_of_a_ministry_is_no_scene():
 
 def test_a_place_in_capitals_before_a_sentence_is_a_dateline_run_into_page_furniture():
     (places,) = places_of(
-        "Last updated at Jul 012016 BEIRUT At least 70 fighters have been killed in clashes north of Aleppo on Thursday.",
+        "Last updated at Jul 012016 BEIRUT At least 70 fighters have been killed in clashes north of Aleppo "
+        "on Thursday.",
         "2016-07-01",
     )
     assert "Beirut" not in places
