@@ -259,7 +259,19 @@ _DEMONYM_SIDE = re.compile(r"\b([A-Z][a-z]+) side of the (?:border|frontier)\b")
 def _speaking_state(text: str, m: Mention) -> bool:
     """ "The United States has said the deaths were caused by sarin", "Russia said": a country that
     speaks is a source of the report, not where the incident happened."""
-    return isinstance(m.entity, Place) and m.entity.kind == "country" and bool(_role_words()[1].match(text, m.end))
+    return (
+        isinstance(m.entity, Place)
+        and m.entity.kind == "country"
+        and bool(_country_speaks().match(text, m.end))
+        and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)
+    )
+
+
+@cache
+def _country_speaks() -> re.Pattern:
+    """Right after a country: a verb of speech it is the subject of ("has said", "also warned")."""
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["speech_verbs"]))
+    return re.compile(r"[ \t]+(?:(?:has|have|had|also|again)[ \t]+){0,2}(?:" + verbs + r")\b", re.IGNORECASE)
 
 
 def is_speaker(text: str, m: Mention) -> bool:

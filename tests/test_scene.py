@@ -289,3 +289,8 @@ def test_a_place_in_capitals_before_a_sentence_is_a_dateline_run_into_page_furni
         "2016-07-01",
     )
     assert "Beirut" not in places
+
+
+def test_a_country_before_another_speaker_is_still_a_place():
+    (event,) = events_of("Clashes killed 12 fighters in Syria the Observatory said on Monday.", "2016-10-06")
+    assert [(p.name, p.kind) for p in event.places] == [("Syria", "country")]
