@@ -134,6 +134,8 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
         before, after = matcher[max(0, start - 40) : start], matcher[start : end + 30]
         if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
             continue
+        if matcher[start:end].endswith("ing") and _bodies_of_fighters().search(before):
+            continue  # "rebels fighting to oust Assad": who they are, not what happened
         entry = triggers_lex[i][1]
         if not entry.get("purpose") and lexicon.purpose_clause.search(before):
             continue  # "vowed to attack": a plan; but "gathered to protest" is the protest
@@ -161,6 +163,12 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
     if specific:
         chosen = [t for t in chosen if not t.generic]
     return sorted(chosen, key=lambda t: t.start)
+
+
+@cache
+def _bodies_of_fighters() -> re.Pattern:
+    nouns = "|".join(map(re.escape, load_lexicon("roles")["bodies_of_fighters"]))
+    return re.compile(r"\b(?:" + nouns + r") $")
 
 
 class _ByOffset:
@@ -216,6 +224,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 events[-1].date_source = "sentence"
                 trace.notes.append(f"{told_when.expression!r} dates the incident told before it")
         segments = _segments(triggers, resolved, sent)
+        state_from: int | None = None  # where the sentence told a state ("has been fighting")
         for trig, seg_start, seg_end, date in segments:
             abs_trig = (sent.start + trig.start, sent.start + trig.end)
             if trig.reference and date is not None:
@@ -257,6 +266,16 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
                 trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
+                state_from = trig.start
+                continue
+            if source != "sentence" and (
+                (state_from is not None and not _CLAUSE_BREAK.search(folded, state_from, trig.start))
+                or _UNDER_NOW.search(folded, 0, trig.start)
+                or _LASTED.match(folded, trig.end, seg_end - sent.start)
+            ):
+                # "has been fighting ... in Ankaras offensive", "both sides are under attack from ISIS",
+                # "besieged by militants for three years"
+                trace.notes.append(f"{trig.text!r}: part of a state told in its clause, with no date of its own")
                 continue
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
@@ -465,6 +484,13 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
 
 
 _ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
+_UNDER_NOW = re.compile(r"\b(?:is|are)\s+(?:now\s+|still\s+|also\s+)?under\s+$")  # "are under attack": a state
+# "besieged by militants for three years": what lasted months or years is a state, not an incident
+_LASTED = re.compile(
+    r"[^.;,]{0,80}?\bfor\s+(?:(?:more than|over|nearly|almost|about|some|the past|the last)\s+)*"
+    r"(?:\w+\s+)?(?:years|months|weeks)\b"
+)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|while|whereas|then)\b")
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 
 
@@ -717,6 +743,8 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         for m in before
         if can_act(m)
         and not defends
+        # "the coalition fighting ISIS struck Raqqa": ISIS is who the coalition fights, not who struck
+        and not _FOUGHT.search(fold(text[max(0, m.start - 30) : m.start]))
         and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])
         # "government forces backed by Hezbollah seized": the backer ends the phrase, the subject acts
         and not _backer(text, m)
@@ -747,6 +775,9 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         # The subject comes first: the leftmost actor before the trigger that is not itself
         # the object of "against/on/at", preferring armed actors to people.
         subjects = [m for m in before if can_act(m) and not cued(m)]
+        # "soldiers captured after the ISIL terrorists overran the base": a clause opened before the
+        # trigger has its own subject, right after the word that opens it
+        subjects = [m for m in subjects if _opens_clause(text, m, trig[0])][-1:] or subjects
         doer = next((m for m in subjects if m.entity.kind != "person"), None) or next(iter(subjects), None)
         doers = [doer] if doer is not None else []
         if doer is not None and _defended(text, doer.end, trig[0], trig[1]):
@@ -773,6 +804,30 @@ _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
+_FOUGHT = re.compile(
+    r"\b(?:fighting|battling|combating|combatting|to\s+(?:oust|topple|overthrow|unseat|defeat|fight|drive\s+out))"
+    r"\s+(?:against\s+)?(?:the\s+|president\s+)?$"
+)
+_CLAUSE_OPENER = re.compile(
+    r"\b(?:that|after|before|when|while|because|since|until|once|although|though|whereas)\s+(?:the\s+|its\s+|their\s+)?$"
+)
+
+
+def _opens_clause(text: str, m: Mention, trig_start: int) -> bool:
+    """Is the actor the subject of a subordinate clause whose verb is the trigger ("after the ISIL
+    terrorists overran", "claimed that Russian jets in violation of a ceasefire hit")? The opener right
+    before it, a few words and no comma between it and the trigger."""
+    between = text[m.end : trig_start]
+    return (
+        bool(_CLAUSE_OPENER.search(fold(text[max(0, m.start - 20) : m.start])))
+        and not re.search(r"[,;:]", between)
+        and len(between.split()) <= 8
+    )
+
+
+_ENDS_BY = re.compile(r"\bby$")
+# "paramilitaries known as the SDF": the words that name the agent again are not more words before it
+_APPOSITION = re.compile(r"\b(?:known as|called|dubbed|named)\s+(?:the\s+)?$")
 _ATTACKER = re.compile(r"(?:bomber|attacker|gunman|gunmen|sniper|shooter|assailant|militant)s?$")
 _FROM_GROUP = re.compile(r"\s+(?:from|of|belonging to|affiliated (?:to|with)|linked to)\s+(?:[\w'-]+\s+){0,4}")
 _AND = re.compile(r"\s*(?:,|\band\b|\bor\b|\bas well as\b)\s*(?:the\s+)?(?:[\w-]+\s+){0,1}$")
@@ -788,7 +843,7 @@ def _holders() -> re.Pattern:
 def _backer(text: str, m: Mention) -> bool:
     """Is the actor the one who holds, backs or leads ("forces backed by the Lebanese group Hezbollah")?"""
     before = fold(text[max(0, m.start - 70) : m.start])
-    by = re.search(r"\bby\s+(?:[\w-]+\s+){0,3}$", before)
+    by = re.search(r"\bby\s+(?:[\w-]+\s+){0,5}$", before)  # "by the Lebanese terrorist group Hezbollah"
     return by is not None and bool(_holders().search(before[: by.start() + 3]))
 
 
@@ -797,10 +852,12 @@ def _agents_after_by(text: str, actors: list[Mention], trig: tuple[int, int]) ->
     Russian fighter jets" (every conjunct), but not the holder of a place named on the way ("a
     village held by Islamic State"), nor a "by" beyond another clause."""
     after = [m for m in actors if trig[1] <= m.start < trig[1] + 80]
+    # "under siege by the SDF": a trigger that ends in its "by" names its agent next
+    gap_from = trig[1] - 2 if _ENDS_BY.search(fold(text[trig[0] : trig[1]])) else trig[1]
     for i, m in enumerate(after):
-        gap = fold(text[trig[1] : m.start])
+        gap = fold(text[gap_from : m.start])
         by = max(_BY.finditer(gap), key=lambda b: b.start(), default=None)  # the last "by"
-        if by is None or len(gap[by.end() :].split()) > 5:
+        if by is None or len(_APPOSITION.sub("", gap[by.end() :]).split()) > 5:
             if _TARGET.search(fold(text[max(0, m.start - 40) : m.start])):
                 continue  # "strikes on IS positions by Russian jets": the target comes first
             return []  # "fighting shook Aleppo as rebels battled ... by": another clause

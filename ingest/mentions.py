@@ -20,7 +20,7 @@ from ingest.gazetteer import (
 )
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
-from ingest.places import home_countries
+from ingest.places import home_countries, seat_before
 from ingest.text import fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
@@ -33,7 +33,7 @@ _VERB_AFTER = re.compile(
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(
     r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
-    r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists)\b",
+    r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists|terrorists)\b",
     re.IGNORECASE,
 )
 
@@ -51,6 +51,8 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
             or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)
             or SEAT_OR_SPONSOR_AFTER.match(text, m.end)
             or in_organisation_name(text, m.start, m.end)
+            or _speaking_state(text, m)
+            or seat_before(text, m.start)
         ):
             continue
         if (
@@ -106,8 +108,11 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
 def _role_words() -> tuple[re.Pattern, re.Pattern]:
     lex = load_lexicon("roles")
     nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
+    # the word between may not say the forces are no state's: "Syrian opposition forces", "Syrian rebel fighters"
+    not_state = "|".join(map(re.escape, lex["not_state_words"]))
     state = re.compile(
-        r"(?:'s|\u2019s|s)?(?:-led)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:[\w-]+\s+)?(?:" + nouns + r")\b",
+        r"(?:'s|\u2019s|s)?(?:-led)?(?:\s+(?:and|or)\s+[A-Z][\w-]*)?\s+(?:(?!(?:" + not_state + r")\b)[\w-]+\s+)?"
+        r"(?:" + nouns + r")\b",
         re.IGNORECASE,
     )
     verbs = "|".join(map(re.escape, lex["speech_verbs"]))
@@ -137,11 +142,17 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
     home = home_countries(out, fold(text))
     own_forces = gaz.state_forces(home[0]) if home else None
     for w in _own_state_word().finditer(text):  # "regime warplanes", "government troops": the home state's
-        if own_forces is None or taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end()):
+        if taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end()):
             continue
+        forces = own_forces
         if _NAME_BEFORE.search(text, max(0, w.start() - 30), w.start()):
-            continue  # "the Iraqi government forces", "Hamas government": a name says whose
-        out.append(Mention(w.start(), w.end(), w.group(0), own_forces))
+            # "Hamas government": a name says whose; "the capital Damascus government forces" (the
+            # commas stripped), "Kabul government forces": a capital or a country says its state's
+            whose = _state_named_before(out, text, w.start())
+            forces = gaz.state_forces(whose) if whose else None
+        if forces is None:
+            continue
+        out.append(Mention(w.start(), w.end(), w.group(0), forces))
         taken = Spans([(m.start, m.end) for m in out])
     for w in _own_state().finditer(text):  # "the regime", "the army": the home state's, unless "of" says whose
         if own_forces is None or taken.overlap(w.start(1), w.end(1)) or _OF_AFTER.match(text, w.end()):
@@ -169,6 +180,21 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
         if actor:
             out.append(Mention(w.start(), w.end(), w.group(0), actor))
     return sorted(out, key=lambda m: m.start)
+
+
+def _state_named_before(mentions: list[Mention], text: str, at: int) -> str | None:
+    """The country of a capital or a country named right before `at`, if one is."""
+    return next(
+        (
+            m.entity.country
+            for m in mentions
+            if isinstance(m.entity, Place)
+            and m.entity.kind in ("capital", "country")
+            and m.end <= at
+            and not text[m.end : at].strip()
+        ),
+        None,
+    )
 
 
 _BY_AGENT = re.compile(r"\bby\s+$")
@@ -230,6 +256,24 @@ _CAPITAL_AFTER = re.compile(r"[ \t]+capital\b(?![ \t]+(?:of|city of)\b)")
 _DEMONYM_SIDE = re.compile(r"\b([A-Z][a-z]+) side of the (?:border|frontier)\b")
 
 
+def _speaking_state(text: str, m: Mention) -> bool:
+    """ "The United States has said the deaths were caused by sarin", "Russia said": a country that
+    speaks is a source of the report, not where the incident happened."""
+    return (
+        isinstance(m.entity, Place)
+        and m.entity.kind == "country"
+        and bool(_country_speaks().match(text, m.end))
+        and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)
+    )
+
+
+@cache
+def _country_speaks() -> re.Pattern:
+    """Right after a country: a verb of speech it is the subject of ("has said", "also warned")."""
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["speech_verbs"]))
+    return re.compile(r"[ \t]+(?:(?:has|have|had|also|again)[ \t]+){0,2}(?:" + verbs + r")\b", re.IGNORECASE)
+
+
 def is_speaker(text: str, m: Mention) -> bool:
     """ "Zarif told reporters", "according to the Russian army": a source of the report."""
     return bool(_role_words()[1].match(text, m.end)) or text[max(0, m.start - 20) : m.start].lower().rstrip().endswith(
@@ -283,7 +327,12 @@ def is_dateline(text: str, m: Mention) -> bool:
     headline and the dateline into one line."""
     if m.surface.isupper() and len(m.surface) > 3 and _OUTLET_AFTER.match(text, m.end):
         return True
+    if m.surface.isupper() and len(m.surface) > 3 and _SENTENCE_AFTER.match(text, m.end):
+        # "Last updated at Jul 012016 BEIRUT At least 70 ...": a name in capitals before a sentence is a
+        # dateline run into page furniture (news writes no place in capitals in its prose)
+        return not _PREPOSITION_BEFORE.search(text, max(0, m.start - 8), m.start)
     return (m.start == 0 or text[m.start - 1] == "\n") and bool(_DATELINE_END.match(text, m.end))
 
 
+_SENTENCE_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
 _OUTLET_AFTER = re.compile(r"[ \t]*\([A-Z][^()]{0,30}\)")

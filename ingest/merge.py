@@ -3,12 +3,14 @@ the articles of several sources that report it."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
+from functools import cache
 
 from ingest.confidence import confidence
 from ingest.dates import PRECISION_RANK, Interval
-from ingest.gazetteer import Actor
+from ingest.gazetteer import Actor, load_gazetteer
 from ingest.geo import Place
 from ingest.model import Event, Fatalities, Telling, summary_of, telling_of
 from ingest.text import fold
@@ -382,8 +384,25 @@ def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
     if outer.kind in ("admin1", "region"):
         return (
             inner.country == outer.country and inner.admin1 is not None and inner.admin1 in (outer.admin1, outer.name)
+        ) or (
+            inner.country == outer.country and inner.kind in ("city", "capital") and fold(inner.name) in rings(outer.id)
         )
     return False
+
+
+_RING_NAME = re.compile(
+    r"(?!.* (?:province|governorate|region)$)"
+    r"(?:(?:rural|reef|rif) (?P<before>.+)|(?P<after>.+) (?:countryside|suburbs))"
+)
+
+
+@cache
+def rings(division_id: str) -> frozenset[str]:
+    """The cities a division lies around, as its own names say: "Rural Damascus" and "Damascus
+    countryside" (Rif Dimashq) ring Damascus, a governorate of its own. A report of "an attack in
+    Rural Damascus" and one "in Damascus" may tell one incident."""
+    found = (_RING_NAME.fullmatch(fold(alias)) for alias in load_gazetteer().place_aliases(division_id))
+    return frozenset(m["before"] or m["after"] for m in found if m)
 
 
 def names_its_division(town: Place) -> bool:

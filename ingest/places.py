@@ -113,9 +113,23 @@ def _owner_by_possessive(text: str, m: Mention) -> bool:
 
 
 def _origin_of_people(text: str, m: Mention) -> bool:
-    """ "Madaya evacuees said they heard the blast": where people came from is not where it happened."""
+    """ "Madaya evacuees said they heard the blast", "evacuees from the towns of Fuaa and Kafraya were
+    killed ... west of Aleppo": where people came from is not where it happened."""
     word = _NEXT_WORD.match(text, m.end)
-    return word is not None and fold(word.group(1)) in _origin_nouns()
+    return (word is not None and fold(word.group(1)) in _origin_nouns()) or bool(
+        _people_from().search(text, max(0, m.start - 80), m.start)
+    )
+
+
+@cache
+def _people_from() -> re.Pattern:
+    """Before a place: who came from it ("evacuees from the northern towns of Fuaa and", "fled from")."""
+    nouns = "|".join(map(re.escape, sorted(_origin_nouns())))
+    return re.compile(
+        r"\b(?i:" + nouns + r"|evacuated|fled|fleeing|escaped|escaping)\s+from\s+(?i:the\s+)?"
+        r"(?:[a-z][\w-]*\s+){0,2}?(?:(?:towns?|villages?|cities|city|areas?|camps?)\s+of\s+)?"
+        r"(?:[A-Z][\w'-]*\s+and\s+)?$"
+    )
 
 
 @cache
@@ -160,8 +174,8 @@ def spelt_places(text: str, start: int, end: int, mentions: list[Mention], count
             continue
         if any(x.start < m.end("name") and m.start("name") < x.end for x in mentions):
             continue  # a name found already, as a place or an actor
-        if SEAT_OR_SPONSOR_AFTER.match(text, m.end("name")):
-            continue  # "the US-backed SDF"
+        if SEAT_OR_SPONSOR_AFTER.match(text, m.end("name")) or seat_before(text, m.start("name")):
+            continue  # "the US-backed SDF", "the defense ministry in Moscow"
         if m["prep"] == "of" and not _place_before_of().search(text, max(0, m.start() - 30), m.start()):
             continue  # "workers of the Civil Defence", "the Army of Islam": "of" leads to a place after "the town"
         if in_organisation_name(text, m.start("name"), m.end("name")) or fold(first) in organisation_words()[0]:
@@ -172,6 +186,19 @@ def spelt_places(text: str, start: int, end: int, mentions: list[Mention], count
         if all(p.id != place.id for p in out):
             out.append(place)
     return out
+
+
+# "the defense ministry in Moscow said": the seat of who speaks or governs, not a scene
+_SEAT_BEFORE = re.compile(
+    r"\b(?:ministry|ministries|government|embassy|consulate|parliament|headquarters|spokes(?:man|woman|person))"
+    r"(?:\s+of\s+[\w-]+)?\s+in\s+$",
+    re.IGNORECASE,
+)
+
+
+def seat_before(text: str, start: int) -> bool:
+    """Is the name at `start` the seat of a ministry, an embassy or a government ("the ministry in Moscow")?"""
+    return bool(_SEAT_BEFORE.search(text, max(0, start - 40), start))
 
 
 @cache

@@ -219,3 +219,20 @@ def test_what_is_under_way_as_the_article_is_written_happens_on_its_day():
 def test_a_current_date_of_the_clause_beats_an_old_number_read_as_a_year():
     (event,) = events_of("Most read (1875) A car bomb exploded in Mosul on Monday killing nine people.")
     assert event.date.display() == "2019-03-18"
+
+
+def test_what_a_state_told_as_going_on_names_in_its_clause_is_no_incident():
+    text = (
+        "A car bomb killed 12 people in Azaz in Syria on Monday. The group has been fighting alongside other "
+        "factions in the Turkish offensive against ISIS."
+    )
+    events = extract(Article(path="t.txt", text=text, published=parse_published("2016-10-06")))[0]
+    assert [e.sub_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+def test_a_side_said_to_be_under_attack_is_a_state_not_an_incident():
+    text = (
+        "A car bomb killed 12 people in Azaz in Syria on Monday. In Deir Ezzor both sides are under attack from ISIS."
+    )
+    events = extract(Article(path="t.txt", text=text, published=parse_published("2016-10-06")))[0]
+    assert [e.sub_type for e in events] == ["Remote explosive/landmine/IED"]

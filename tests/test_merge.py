@@ -144,3 +144,18 @@ def test_fighting_told_as_going_on_for_a_while_is_no_second_incident():
         published="2016-10-06",
     )
     assert event.sub_type == "Suicide bomb"
+
+
+def test_the_governorate_named_as_the_citys_countryside_holds_the_city():
+    (event,) = events_of(
+        "Bomb Attacks in Rural Damascus Kill 50.\n"
+        "Three blasts including a car bomb hit the Syrian capital of Damascus on Sunday.\n",
+        "2016-02-21",
+    )
+    assert {p.name for p in event.places} >= {"Rif Dimashq", "Damascus"}
+    (event,) = merged_reports(
+        "A car bomb killed 12 people in Damascus on Sunday.\n",
+        "A car bomb killed 12 people in Rural Damascus on Sunday.\n",
+        published="2016-02-21",
+    )
+    assert len(event.evidence) == 2

@@ -120,3 +120,72 @@ def test_the_backer_right_before_the_verb_is_not_its_subject():
 def test_gaining_control_of_a_place_is_taking_it():
     (event,) = events_of("The YPG have gained control of the roads leading to the city of Tabqa on Monday.")
     assert event.type == "Battles" and roles(event)["YPG"] == "actor1"
+
+
+def test_government_forces_are_the_forces_of_the_country_the_article_is_about():
+    (event,) = events_of("Government forces killed 12 Boko Haram fighters in Maiduguri, Nigeria on Monday.")
+    assert roles(event)["Military Forces of Nigeria"] == "actor1"
+    (event,) = events_of("Government forces shelled Douma in Syria on Monday.")
+    assert roles(event) == {"Syrian government forces": "actor1"}
+
+
+def test_a_capital_before_government_forces_says_whose_they_are():
+    (event,) = events_of("Near the capital Kabul government forces stormed Maidan Shar on Monday.")
+    assert roles(event)["Military Forces of Afghanistan"] == "actor1"
+    (event,) = events_of("Hamas government forces shelled Douma in Syria on Monday.")
+    assert "Syrian government forces" not in roles(event)
+
+
+def test_a_backer_named_after_a_title_is_not_the_doer():
+    (event,) = events_of(
+        "Near Damascus government forces backed by the Lebanese terrorist group Hezbollah seized Zabadani on Monday."
+    )
+    assert roles(event)["Syrian government forces"] == "actor1"
+    assert roles(event)["Hezbollah"] != "actor1"
+
+
+def test_the_agent_of_a_siege_laid_by_someone_is_the_doer():
+    (event,) = events_of(
+        "Hajin in Syria has been under siege by US-backed Kurdish paramilitaries known as the SDF since Monday."
+    )
+    assert roles(event) == {"Syrian Democratic Forces": "actor1"}
+
+
+def test_a_clause_opened_before_the_trigger_has_its_own_subject():
+    (event,) = events_of("Syrian troops fled on Monday after ISIS jihadists quickly stormed the Tabqa airbase.")
+    assert roles(event)["Islamic State"] == "actor1"
+    assert roles(event)["Syrian government forces"] != "actor1"
+
+
+def test_the_terrorists_are_the_armed_group_named_before():
+    events = events_of(
+        "Jabhat al-Nusra fighters entered the area on Sunday. "
+        "The terrorists shelled the Midan neighbourhood of Damascus on Monday, killing three people."
+    )
+    shelling = next(e for e in events if e.sub_type == "Shelling/artillery/missile attack")
+    assert roles(shelling) == {"Hay'at Tahrir al-Sham": "actor1"}
+
+
+def test_a_participle_of_fighting_after_fighters_says_who_they_are_not_what_happened():
+    (event,) = events_of("The US-led coalition fighting ISIS struck Raqqa on Monday, killing 12 civilians.")
+    assert event.type == "Explosions/Remote violence"
+    assert roles(event)["US-led coalition"] == "actor1"
+    assert roles(event)["Islamic State"] != "actor1"
+
+
+def test_who_fighters_seek_to_oust_is_not_the_doer():
+    (event,) = events_of("Rebels fighting to oust Assad shelled the Midan neighbourhood of Damascus on Monday.")
+    assert roles(event)["Rebels"] == "actor1"
+
+
+def test_a_word_between_a_demonym_and_forces_can_say_they_are_no_states():
+    (event,) = events_of("Syrian opposition forces shelled the village of Kafr Nabl in Idlib on Monday.")
+    assert "Syrian government forces" not in roles(event)
+
+
+def test_the_subject_of_a_that_clause_does_what_it_tells():
+    (event,) = events_of(
+        "Rebels on Sunday claimed that Russian jets in violation of a ceasefire hit an outpost in Idlib province."
+    )
+    assert roles(event)["Russian forces"] == "actor1"
+    assert roles(event)["Rebels"] != "actor1"

@@ -246,3 +246,51 @@ def test_a_plot_is_a_plan_not_an_event():
         events_of("Militants were plotting attacks against Western targets in Syria, officials said on Tuesday.") == []
     )
     assert events_of("Militants attacked Western targets in Syria on Tuesday.") != []
+
+
+def test_the_towns_evacuees_came_from_are_not_where_they_were_struck():
+    (places,) = places_of(
+        "Twelve evacuees from the northern towns of Fuaa and Kafraya were killed when a car bomb hit their "
+        "buses at a transit point west of Aleppo on Saturday."
+    )
+    assert places == ["Aleppo"]
+
+
+def test_a_siege_that_lasted_years_is_a_state_not_an_incident():
+    events = events_of(
+        "A car bomb killed 12 people in Azaz on Monday. Fuaa and Kafraya near Idlib have been besieged by "
+        "militants for three years.",
+        "2016-10-06",
+    )
+    assert [e.sub_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+def test_a_country_that_speaks_is_a_source_not_a_scene():
+    places = places_of(
+        "Sarin killed 70 people in Khan Sheikhoun on Tuesday. "
+        "Russia has said the gas leaked from a rebel depot struck by Syrian bombs.",
+        "2017-04-05",
+    )
+    assert not any(p in ("Russia", "Moscow") for event in places for p in event)
+
+
+def test_the_seat_of_a_ministry_is_no_scene():
+    (places,) = places_of(
+        "Russian air strikes killed 120 ISIS fighters in Syria on Friday the defense ministry in Moscow said.",
+        "2017-10-07",
+    )
+    assert "Moscow" not in places
+
+
+def test_a_place_in_capitals_before_a_sentence_is_a_dateline_run_into_page_furniture():
+    (places,) = places_of(
+        "Last updated at Jul 012016 BEIRUT At least 70 fighters have been killed in clashes north of Aleppo "
+        "on Thursday.",
+        "2016-07-01",
+    )
+    assert "Beirut" not in places
+
+
+def test_a_country_before_another_speaker_is_still_a_place():
+    (event,) = events_of("Clashes killed 12 fighters in Syria the Observatory said on Monday.", "2016-10-06")
+    assert [(p.name, p.kind) for p in event.places] == [("Syria", "country")]
