@@ -23,7 +23,7 @@ from ingest.lexicon import load_lexicon
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, event_id, summary_of
-from ingest.places import event_places, home_countries, place_by_focus, spelt_places
+from ingest.places import event_places, home_countries, place_by_focus, spelt_places, with_districts
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
 HISTORY_YEARS = 100  # events dated further back than this are historical asides, not news
@@ -193,7 +193,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     found = gaz.find(text, 0, len(text), folded_text)
     found = [m for m in found if not _in_date(m, all_dates)]
     datelines = [m.entity for m in found if isinstance(m.entity, Place) and is_dateline(text, m)]
-    all_mentions = _ByOffset(resolve_mentions(text, found))
+    all_mentions = _ByOffset(with_districts(text, resolve_mentions(text, found)))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
     home = home_countries(all_mentions.items, folded_text)
     prose_from = max((end for _, end in header.spans()), default=0)

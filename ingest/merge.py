@@ -255,22 +255,62 @@ def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
     """One article's events, with the retellings of one incident (headline, lead, later
     paragraphs) folded into the first telling. Different dates, places or kinds of event stay
     apart. Returns the events and, for each folded id, the event that took it."""
-    # (the incident, the places of its first telling that names one): a copy, for absorbing a
-    # retelling adds its places to the incident, and they must not widen where it happened
+    # (the incident, where it happened): the first place of its first telling that names one, for
+    # absorbing a retelling adds its places to the incident, and they must not widen where it
+    # happened; nor may the other places a telling names ("rocket attacks in Aleppo, casualties in
+    # Idleb and Damascus": the later news of Idleb is another incident). A retelling that puts it
+    # inside that place ("in the Salah Eddin neighbourhood of Aleppo") narrows it.
     kept: list[tuple[Event, list[Place]]] = []
     folded: dict[str, Event] = {}
     for event in events:
         recent = range(max(0, len(kept) - RETELL_WITHIN), len(kept))  # bounded: linear in a long text
         found = next((i for i in recent if same_incident(kept[i][0], event, kept[i][1])), None)
         if found is None:
-            kept.append((event, list(event.places)))
+            kept.append((event, _where_said(event)))
             continue
         target, anchor = kept[found]
         _absorb(target, event, sharpen=True)
         folded[event.id] = target
-        if not anchor and event.places:
-            kept[found] = (target, list(event.places))
+        here = _where_said(event)
+        narrows = here and anchor and here[0].id != anchor[0].id and _within(here[0], anchor[0], namesake=False)
+        if here and (not anchor or (narrows and here[0].kind != "unresolved")):  # an unknown name may be anywhere
+            # narrowed: "in Aleppo", then "in the Salah Eddin neighbourhood of Aleppo"
+            kept[found] = (target, here)
     return [k for k, _ in kept], folded
+
+
+def _where_said(event: Event) -> list[Place]:
+    """Where one telling puts its incident: its first place below a country (else its country), and
+    the places it names in the same division ("in Jassem in the province of Daraa", "the Qalamoun
+    region ... outside Zabadani"); not those elsewhere ("rocket attacks in Aleppo, casualties in
+    Idleb and Damascus" tells of Idleb's and Damascus's incidents too, which are other incidents)."""
+    first = _first_place(event.places)
+    if first is None:
+        return []
+    return [first] + [
+        p
+        for p in event.places
+        if p.id != first.id
+        and p.kind not in ("unresolved", "country")
+        and (_nested(first, p) or (p.admin1 is not None and p.admin1 == first.admin1 and p.country == first.country))
+    ]
+
+
+def _at_the_place(anchor: list[Place], told: Event) -> bool:
+    """Does a telling put its incident at the incident's place, or inside it, or around it? Where it
+    puts it is its first place; the incident's are its places but those that merely hold another
+    ("Aleppo" beside "the Salah Eddin neighbourhood", so that the Saif al-Dawleh neighbourhood is
+    another incident). A first place in another country than the incident's beside one of the
+    incident's own country is taken for a name misread ("the Sulaymaniyah neighbourhood of Aleppo"),
+    and then the telling's other places count."""
+    here = _where_said(told)
+    if not here:
+        return True
+    leaves = [p for p in anchor if not any(q is not p and q.id != p.id and _within(q, p) for q in anchor)]
+    if any(_nested(here[0], p) for p in leaves):
+        return True
+    foreign = {here[0].country} != {p.country for p in anchor} and anchor[0].country is not None
+    return foreign and any(_nested(p, q) for p in told.places if p.country == anchor[0].country for q in leaves)
 
 
 # Kinds of harm that one incident's retellings may mix: "air strikes and shelling", "the attack"
@@ -294,7 +334,7 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return False
     if _outside_month(a, b) or _outside_month(b, a):
         return False
-    return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
+    return not places or _at_the_place(places, b)
 
 
 def _deaths_of_its_day(a: Event, b: Event) -> bool:
@@ -374,6 +414,8 @@ def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
     """Is `inner` the same place as `outer`, or inside it? A place we could not resolve may be anywhere."""
     if inner.id == outer.id or "unresolved" in (inner.kind, outer.kind):
         return True
+    if inner.kind == "district" and inner.id.startswith(outer.id + "/"):
+        return True  # a part of a city (`ingest.places.with_districts`) lies in its city
     if outer.kind == "country":
         return inner.country == outer.country
     if namesake and outer.kind in ("city", "capital") and names_its_division(outer):

@@ -10,6 +10,7 @@ from functools import cache
 
 from ingest.gazetteer import (
     SEAT_OR_SPONSOR_AFTER,
+    Actor,
     Mention,
     in_organisation_name,
     load_gazetteer,
@@ -91,7 +92,11 @@ _LOCATED = re.compile(
     r"(?:(?:town|city|village|district|province|region|area|suburb|neighbou?rhood|countryside)\s+of\s+)?"
     r"(?:[A-Z][\w-]*(?:'s|\u2019s|s)\s+)?$"
 )
-_FROM = re.compile(r"\b(?:from|border with)\s+(?:the\s+)?$")  # a launch site; the far side of a border
+# a launch site ("from", "terrorists positioned in Bustan al-Qaser fired shells on ..."); the far side of a border
+_FROM = re.compile(
+    r"\b(?:from|border with|(?:positioned|stationed|entrenched|holed up|deployed)\s+in)\s+(?:the\s+)?"
+    r"(?:(?:towns?|city|cities|villages?|areas?|district|neighbou?rhoods?)\s+of\s+)?$"
+)
 _OWNER = re.compile(
     r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen[cs]e|interior|minister|ministry|"
     r"leader|government|army|military|forces|troops|officials?|embassy|state media|news agency)\b",
@@ -218,3 +223,97 @@ def _stop_words() -> set[str]:
             "telegram",
         }
     )
+
+
+# A name of a part of a city: up to four capitalised words, with Arabic articles between ("Saif
+# al-Dawleh", "Bab Touma", "al-Qusour").
+_PART_NAME = (
+    r"(?:(?:al|el|Al|El)-)?[A-Z][\w'\u2019]*(?:[ -](?:(?:al|el|Al|El|ad|ar|as|az|ash)[ -])?[A-Z][\w'\u2019]*){0,3}"
+)
+
+
+@cache
+def _district_patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
+    nouns = load_lexicon("names")["district_nouns"]
+    words = "|".join(sorted(nouns["strong"] + nouns["weak"], key=len, reverse=True))
+    # "Salah Eddin neighborhood", "al-Qusour and al-Joura neighborhoods"
+    named_before = re.compile(rf"(?P<name>{_PART_NAME})(?:\s+and\s+(?P<also>{_PART_NAME}))?\s+(?P<noun>{words})\b")
+    # "the district of Alwaer", "the neighbourhood of Bab Touma"
+    named_after = re.compile(rf"\b(?P<noun>{words})\s+of\s+(?P<name>{_PART_NAME})")
+    return named_before, named_after, frozenset(nouns["strong"])
+
+
+_CITY_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$")
+NEAR_CITY = 120  # characters within which the city a part is of is named, when not right after it
+
+
+def with_districts(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Parts of cities the gazetteer lacks, as places inside their city: "the Salah Eddin
+    neighbourhood in Aleppo city", "the district of Alwaer in Homs", "Aleppos Ramousseh district".
+    Two strikes on two neighbourhoods of one city are two incidents, and a neighbourhood named like
+    a town abroad ("the Sulaymaniyah neighbourhood of Aleppo") is no town abroad. The city is the one
+    named right after ("in Aleppo") or before ("Aleppos"), else the nearest town named within the
+    clause; a part whose city is not named stays a name without a place."""
+    named_before, named_after, strong = _district_patterns()
+    out = list(mentions)
+    for m in [*named_before.finditer(text), *named_after.finditer(text)]:
+        strong_noun = m["noun"].lower() in strong
+        for group in ("name", "also"):
+            if group not in m.groupdict() or m[group] is None:
+                continue
+            start, end = m.start(group), m.end(group)
+            inside = [x for x in out if x.start < end and start < x.end]
+            if any(isinstance(x.entity, Actor) for x in inside):
+                continue  # "the Nusra Front district": an actor's name
+            # "Aleppos Ramousseh district": a town that opens the name is the city it is a part of
+            opener = next(
+                (x for x in inside if x.start <= start and x.end < end and _is_town(x.entity) and _possessive(x)), None
+            )
+            if opener is not None:
+                start = opener.end + len(text[opener.end : end]) - len(text[opener.end : end].lstrip())
+                inside = [x for x in inside if x is not opener]
+            name = text[start:end]
+            if _stop_words() & {fold(w) for w in name.split()[:1]}:
+                continue  # "Tuesday district", "The neighbourhood"
+            city = _town_of(opener) if opener is not None else _city_of(text, m.end(), start, out)
+            if city is None:
+                continue
+            known = [x for x in inside if isinstance(x.entity, Place)]
+            if not strong_noun and any(x.entity.country == city.country for x in known):
+                continue  # "Jisr al-Shughur district": the division around a town, not a part of a city
+            part = Place(f"{city.id}/{slug(name)}", name, city.country, city.admin1, city.lat, city.lon, 0, "district")
+            out = [x for x in out if x not in inside] + [Mention(start, end, name, part)]
+    return sorted(out, key=lambda x: x.start)
+
+
+def _possessive(m: Mention) -> bool:
+    """ "Aleppo's", "Aleppos" (the apostrophe stripped), not "Homs" nor "Bustan"."""
+    surface = fold(m.surface)
+    return surface.endswith(("'s", "\u2019s")) or (surface.endswith("s") and not fold(m.entity.name).endswith("s"))
+
+
+def _is_town(entity: Actor | Place) -> bool:
+    return isinstance(entity, Place) and entity.kind in ("city", "capital")
+
+
+def _town_of(m: Mention) -> Place | None:
+    return m.entity if isinstance(m.entity, Place) and _is_town(m.entity) else None
+
+
+def _city_of(text: str, after: int, before: int, mentions: list[Mention]) -> Place | None:
+    """The town a part of a city is in: named right after the part ("neighbourhood in Aleppo city"),
+    else the nearest one named within the clause around it."""
+    towns = [m for m in mentions if _is_town(m.entity)]
+    right_after = next(
+        (m for m in towns if m.start >= after and _CITY_AFTER.search(text, after, m.start) is not None), None
+    )
+    if right_after is not None and _CITY_AFTER.fullmatch(text[after : right_after.start]):
+        return _town_of(right_after)
+    near = [
+        m
+        for m in towns
+        if (before - NEAR_CITY <= m.end <= before and "." not in text[m.end : before])
+        or (after <= m.start <= after + NEAR_CITY and "." not in text[after : m.start])
+    ]
+    nearest = min(near, key=lambda m: min(abs(m.start - after), abs(before - m.end)), default=None)
+    return _town_of(nearest) if nearest is not None else None

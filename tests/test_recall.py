@@ -1,0 +1,67 @@
+"""Recall: each incident an article tells is found, at its own place (issue 24).
+
+Invented sentences, each pinning one rule of how news tells several incidents in one report."""
+
+from ingest.dates import parse_published
+from ingest.extract import extract
+from ingest.model import Article
+
+
+def events_of(text: str, published: str | None = "2019-03-19"):
+    article = Article(path="test.txt", text=text, published=parse_published(published) if published else None)
+    return extract(article)[0]
+
+
+def places_of(event) -> list[str]:
+    return [p.name for p in event.places]
+
+
+def test_two_neighbourhoods_of_one_city_are_two_incidents():
+    events = events_of(
+        "Rocket shells fired by militants hit the Bab Qasr neighbourhood in Homs city on Monday injuring two. "
+        "Militants also fired mortar shells on the Wadi Dahab neighbourhood in Homs on Monday killing a woman."
+    )
+    assert sorted(places_of(e)[0] for e in events) == ["Bab Qasr", "Wadi Dahab"]
+    assert {(p.kind, p.admin1) for e in events for p in e.places[:1]} == {("district", "Homs")}
+
+
+def test_a_neighbourhood_named_like_a_town_abroad_is_in_its_city():
+    (event,) = events_of("A car bomb went off in the Sulaymaniyah neighbourhood of Aleppo on Monday.")
+    assert places_of(event)[0] == "Sulaymaniyah" and event.places[0].admin1 == "Aleppo"
+
+
+def test_a_district_named_after_its_town_stays_the_town():
+    (event,) = events_of("Government jets bombed villages in Jisr al-Shughur district on Monday.")
+    assert event.places[0].kind == "city"
+
+
+def test_places_a_first_report_names_elsewhere_are_other_incidents():
+    events = events_of(
+        "Rocket attacks on Aleppo kill eight; more casualties in Idlib and Hama. "
+        "The rocket attacks on Aleppo city killed eight civilians on Monday. "
+        "On Monday militants fired rocket shells on the town of Suran in Hama killing a child."
+    )
+    assert len(events) == 2
+    assert any("Suran" in places_of(e) for e in events)
+
+
+def test_a_later_telling_at_the_place_inside_the_incidents_is_the_same_incident():
+    (event,) = events_of(
+        "Rocket shells hit Aleppo on Monday killing three. "
+        "The shells fell on the Midan neighbourhood in Aleppo killing three civilians on Monday."
+    )
+    assert "Midan" in places_of(event)
+
+
+def test_where_the_attackers_are_positioned_is_no_scene():
+    (event,) = events_of("Militants positioned in Kafr Zayta fired shells on the town of Suran on Monday.")
+    assert places_of(event) == ["Suran"]
+
+
+def test_where_evacuees_came_from_is_no_scene():
+    events = events_of(
+        "A car bomb exploded in Rashidin near Aleppo on Saturday near buses carrying civilians "
+        "from the towns of Nubl and Suran."
+    )
+    (bombing,) = [e for e in events if e.type == "Explosions/Remote violence"]  # not one per town listed
+    assert places_of(bombing)[0] == "Aleppo" and "Nubl" not in places_of(bombing)
