@@ -336,6 +336,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             for d in resolved
             if not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
             and not _war_origin(folded_text, d)
+            and not _period(folded_text, d, all_dates, article.published)  # "intensified since ... on July 31"
             and _news(d.interval, article.published)
         ]
         if points:  # "since March 2011" dates no sentence after it, nor does a background "in 2012"

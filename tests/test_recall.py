@@ -65,3 +65,13 @@ def test_where_evacuees_came_from_is_no_scene():
     )
     (bombing,) = [e for e in events if e.type == "Explosions/Remote violence"]  # not one per town listed
     assert places_of(bombing)[0] == "Aleppo" and "Nubl" not in places_of(bombing)
+
+
+def test_the_start_of_a_period_dates_no_sentence_after_it():
+    events = events_of(
+        "Air strikes on Idlib have intensified since rebels launched a campaign on July 31. "
+        "Russian jets struck the town of Binnish killing four.",
+        "2016-08-14",
+    )
+    (strike,) = [e for e in events if "Binnish" in places_of(e)]
+    assert strike.date.display() == "2016-08-14" and strike.date_source == "published"
