@@ -23,7 +23,14 @@ from ingest.lexicon import load_lexicon
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, event_id, summary_of
-from ingest.places import event_places, home_countries, place_by_focus, spelt_places, with_districts
+from ingest.places import (
+    event_places,
+    home_countries,
+    place_by_focus,
+    spelt_mentions,
+    spelt_places,
+    with_districts,
+)
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
 HISTORY_YEARS = 100  # events dated further back than this are historical asides, not news
@@ -196,6 +203,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     all_mentions = _ByOffset(with_districts(text, resolve_mentions(text, found)))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
     home = home_countries(all_mentions.items, folded_text)
+    all_mentions = _ByOffset(spelt_mentions(text, all_mentions.items, home))  # "in Talbeesah": Tallbisah
     prose_from = max((end for _, end in header.spans()), default=0)
     for sent in sentences(text, skip, header.headline, prose_from):
         original = text[sent.start : sent.end]

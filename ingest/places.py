@@ -17,10 +17,10 @@ from ingest.gazetteer import (
     organisation_words,
     slug,
 )
-from ingest.geo import Place
+from ingest.geo import Place, skeleton
 from ingest.lexicon import load_lexicon
 from ingest.model import Event
-from ingest.text import fold
+from ingest.text import alias_key, fold
 
 
 def home_countries(mentions: list[Mention], folded_text: str) -> list[str]:
@@ -279,7 +279,9 @@ def with_districts(text: str, mentions: list[Mention]) -> list[Mention]:
             if city is None:
                 continue
             known = [x for x in inside if isinstance(x.entity, Place)]
-            if not strong_noun and any(x.entity.country == city.country for x in known):
+            if not strong_noun and any(
+                x.start <= start and end <= x.end and x.entity.country == city.country for x in known
+            ):
                 continue  # "Jisr al-Shughur district": the division around a town, not a part of a city
             part = Place(f"{city.id}/{slug(name)}", name, city.country, city.admin1, city.lat, city.lon, 0, "district")
             out = [x for x in out if x not in inside] + [Mention(start, end, name, part)]
@@ -317,3 +319,78 @@ def _city_of(text: str, after: int, before: int, mentions: list[Mention]) -> Pla
     ]
     nearest = min(near, key=lambda m: min(abs(m.start - after), abs(before - m.end)), default=None)
     return _town_of(nearest) if nearest is not None else None
+
+
+# After a word that expects a place, a run of capitalised names, listed with or without commas and
+# "and" ("the towns of Rastan Talbeesah and Zafarana": the data set stripped the commas).
+_NAME_WORD = r"(?:(?:al|el|Al|El|ad|ar|as|az|ash)[ -])?[A-Z][\w'\u2019]*"
+_PLACE_RUN = re.compile(
+    r"\b(?P<prep>in|at|near|outside|around|into|of)\s+(?:the\s+)?"
+    rf"(?P<run>{_NAME_WORD}(?:(?:[ \t]+|[ \t]*,[ \t]*|[ \t]+and[ \t]+|-){_NAME_WORD})*)"
+)
+_LIST_BREAK = re.compile(r"[ \t]*,[ \t]*|[ \t]+and[ \t]+")
+MAX_NAME_WORDS = 4
+
+
+def spelt_mentions(text: str, mentions: list[Mention], countries: list[str]) -> list[Mention]:
+    """The mentions, with the names where a place is expected that the gazetteer knows by another
+    spelling: "in Talbeesah" is Tallbisah, "the towns of Jisr al-Shaghour and Binnish" names Jisr
+    al-Shughur. A run of names without commas is read as the longest known names in turn ("Rastan
+    Talbeesah Ter Maaleh": Rastan, Tallbisah, and a name not known), so that a list of towns gives
+    each its own place. Only a place of the article's main country is taken, and only one that no
+    other place of that country is spelt like (`PlaceIndex.spelt_alike`)."""
+    if not countries:
+        return mentions
+    taken = sorted((m.start, m.end) for m in mentions)
+    added: list[Mention] = []
+    for run in _PLACE_RUN.finditer(text):
+        if run["prep"] == "of" and not _place_before_of().search(text, max(0, run.start() - 30), run.start()):
+            continue
+        pos = run.start("run")
+        for chunk in _LIST_BREAK.split(run["run"]):
+            words = [(pos + w.start(), pos + w.end()) for w in re.finditer(_NAME_WORD, chunk)]
+            pos += len(chunk)
+            gap = _LIST_BREAK.match(text, pos)
+            pos = gap.end() if gap else pos
+            # names are read from the chunk's start, each known one after the other; an unknown
+            # word ends the reading, for a longer name may go on from it ("Tal Halaf" is no Halfaya)
+            i = 0
+            while i < len(words):
+                known = next((b for a, b in taken if a <= words[i][0] < b), None)
+                if known is not None:  # a name found already, as a place or an actor
+                    i = next((k for k in range(i, len(words)) if words[k][0] >= known), len(words))
+                    continue
+                found = _spelt_at(text, words, i, taken, countries)
+                if found is None:
+                    break
+                i, mention = found
+                added.append(mention)
+                taken.append((mention.start, mention.end))
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _spelt_at(
+    text: str, words: list[tuple[int, int]], i: int, taken: list[tuple[int, int]], countries: list[str]
+) -> tuple[int, Mention] | None:
+    """The longest name starting at word i that a place of the main countries is spelt like, and the
+    word after it."""
+    places, stop = load_gazetteer().places, _stop_words()
+    for j in range(min(len(words), i + MAX_NAME_WORDS), i, -1):
+        start, end = words[i][0], words[j - 1][1]
+        if any(a < end and start < b for a, b in taken):
+            continue
+        name = text[start:end]
+        if fold(re.sub(r"^(?:al|el|ad|ar|as|az|ash)[ -]", "", name, flags=re.IGNORECASE).split()[0]) in stop:
+            continue
+        if j < len(words) and _ARTICLE_JOINED.match(text, words[j][0]):
+            continue  # "Orum al-Kubra": the article joins the next word to the name
+        if len(skeleton(alias_key(name))) < MIN_SKELETON:
+            continue  # "Orum": too few letters to tell one spelling of a name from another name
+        place = places.spelt_alike(name, countries[0])
+        if place is not None:
+            return j, Mention(start, end, name, place)
+    return None
+
+
+_ARTICLE_JOINED = re.compile(r"(?:al|el|ad|ar|as|az|ash)-", re.IGNORECASE)
+MIN_SKELETON = 3

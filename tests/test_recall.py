@@ -75,3 +75,18 @@ def test_the_start_of_a_period_dates_no_sentence_after_it():
     )
     (strike,) = [e for e in events if "Binnish" in places_of(e)]
     assert strike.date.display() == "2016-08-14" and strike.date_source == "published"
+
+
+def test_towns_listed_in_another_spelling_are_each_their_own_incident():
+    events = events_of("Russian jets struck the towns of Jisr al-Shaghour and Binnish on Monday.")
+    assert sorted(places_of(e)[0] for e in events) == ["Binnish", "Jisr al-Shughur"]
+
+
+def test_a_list_without_commas_is_read_name_by_name():
+    events = events_of("Airstrikes also targeted the nearby towns of Rastan Talbeesah and Kafr Laha on Monday.")
+    assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Kafr Laha", "Tallbisah"]
+
+
+def test_a_word_of_a_longer_unknown_name_is_no_place():
+    events = events_of("Clashes went on in the Asfar Najjar area and the outskirts of Tal Halaf on Monday.")
+    assert not any(p.name == "Halfaya" for e in events for p in e.places)
