@@ -262,21 +262,52 @@ def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
     # inside that place ("in the Salah Eddin neighbourhood of Aleppo") narrows it.
     kept: list[tuple[Event, list[Place]]] = []
     folded: dict[str, Event] = {}
+    # per incident, the towns its sentences put it in: one sentence that tells strikes on two towns
+    # ("jets struck the towns of Jisr al-Shughur and Binnish") tells two incidents, which no earlier
+    # vaguer telling ("warplanes pound Idlib") can both be
+    towns_told: dict[int, list[tuple[int, Place]]] = {}
     for event in events:
         recent = range(max(0, len(kept) - RETELL_WITHIN), len(kept))  # bounded: linear in a long text
-        found = next((i for i in recent if same_incident(kept[i][0], event, kept[i][1])), None)
+        found = next(
+            (
+                i
+                for i in recent
+                if same_incident(kept[i][0], event, kept[i][1])
+                and not _another_town_of_its_sentence(event, towns_told, i)
+            ),
+            None,
+        )
         if found is None:
             kept.append((event, _where_said(event)))
+            towns_told[len(kept) - 1] = _towns_told(event)
             continue
         target, anchor = kept[found]
         _absorb(target, event, sharpen=True)
         folded[event.id] = target
+        towns_told[found] += _towns_told(event)
         here = _where_said(event)
         narrows = here and anchor and here[0].id != anchor[0].id and _within(here[0], anchor[0], namesake=False)
         if here and (not anchor or (narrows and here[0].kind != "unresolved")):  # an unknown name may be anywhere
             # narrowed: "in Aleppo", then "in the Salah Eddin neighbourhood of Aleppo"
             kept[found] = (target, here)
     return [k for k, _ in kept], folded
+
+
+def _towns_told(event: Event) -> list[tuple[int, Place]]:
+    """(sentence, town) of a telling that puts its incident in a town."""
+    where = _where_said(event)
+    if not where or where[0].kind in ("country", "admin1", "region", "unresolved") or not event.evidence:
+        return []
+    return [(event.evidence[0].start, where[0])]
+
+
+def _another_town_of_its_sentence(event: Event, towns_told: dict[int, list[tuple[int, Place]]], i: int) -> bool:
+    """Has incident i taken in, from the same sentence, a telling in another town than this one's?"""
+    return any(
+        sentence == told_sentence and not _nested(town, told_town)
+        for sentence, town in _towns_told(event)
+        for told_sentence, told_town in towns_told.get(i, [])
+    )
 
 
 def _where_said(event: Event) -> list[Place]:

@@ -90,3 +90,8 @@ def test_a_list_without_commas_is_read_name_by_name():
 def test_a_word_of_a_longer_unknown_name_is_no_place():
     events = events_of("Clashes went on in the Asfar Najjar area and the outskirts of Tal Halaf on Monday.")
     assert not any(p.name == "Halfaya" for e in events for p in e.places)
+
+
+def test_towns_one_sentence_lists_are_not_all_one_earlier_incident():
+    events = events_of("Warplanes pounded Idlib on Monday. Jets struck the towns of Binnish and Saraqib on Monday.")
+    assert len(events) == 2 and any(places_of(e) == ["Saraqib"] for e in events)
