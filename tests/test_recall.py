@@ -2,6 +2,8 @@
 
 Invented sentences, each pinning one rule of how news tells several incidents in one report."""
 
+import pytest
+
 from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.model import Article
@@ -95,3 +97,20 @@ def test_a_word_of_a_longer_unknown_name_is_no_place():
 def test_towns_one_sentence_lists_are_not_all_one_earlier_incident():
     events = events_of("Warplanes pounded Idlib on Monday. Jets struck the towns of Binnish and Saraqib on Monday.")
     assert len(events) == 2 and any(places_of(e) == ["Saraqib"] for e in events)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sub_type"),
+    [
+        ("Rebels and government forces battled around the power plant near Suran on Monday.", "Armed clash"),
+        ("There was heavy bombardment of the town of Saraqib on Monday.", "Shelling/artillery/missile attack"),
+        ("Residents returned after government forces pulled back from Saraqib on Monday.", "Change to group/activity"),
+        ("The killings in the village of Suran on Monday shocked the residents.", "Attack"),
+        (
+            "Kurdish fighters drove the Islamic State group militants out of the town of Manbij on Monday.",
+            "Non-state actor overtakes territory",
+        ),
+    ],
+)
+def test_incidents_told_in_other_forms_of_their_words(sentence, sub_type):
+    assert [e.sub_type for e in events_of(sentence)] == [sub_type]
