@@ -237,7 +237,7 @@ def _district_patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
     nouns = load_lexicon("names")["district_nouns"]
     words = "|".join(sorted(nouns["strong"] + nouns["weak"], key=len, reverse=True))
     # "Salah Eddin neighborhood", "al-Qusour and al-Joura neighborhoods"
-    named_before = re.compile(rf"(?P<name>{_PART_NAME})(?:\s+and\s+(?P<also>{_PART_NAME}))?\s+(?P<noun>{words})\b")
+    named_before = re.compile(rf"(?P<name>{_PART_NAME})(?:\s+and\s+(?P<also>{_PART_NAME}))?\s+(?P<noun>(?i:{words}))\b")
     # "the district of Alwaer", "the neighbourhood of Bab Touma"
     named_after = re.compile(rf"\b(?P<noun>{words})\s+of\s+(?P<name>{_PART_NAME})")
     return named_before, named_after, frozenset(nouns["strong"])

@@ -114,3 +114,10 @@ def test_towns_one_sentence_lists_are_not_all_one_earlier_incident():
 )
 def test_incidents_told_in_other_forms_of_their_words(sentence, sub_type):
     assert [e.sub_type for e in events_of(sentence)] == [sub_type]
+
+
+def test_an_area_or_a_square_of_a_city_is_a_part_of_it():
+    (raid,) = events_of("Eleven civilians were killed by air raids in the Bab al-Nasr area of Aleppo on Monday.")
+    assert (raid.places[0].name, raid.places[0].kind, raid.places[0].admin1) == ("Bab al-Nasr", "district", "Aleppo")
+    (blast,) = events_of("A car bomb exploded in Saadallah al-Jabiri Square in Aleppo on Monday.")
+    assert (blast.places[0].kind, blast.places[0].admin1) == ("district", "Aleppo")
