@@ -316,6 +316,12 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             event_type, sub_type = _kind_by_what_was_struck(
                 event_type, sub_type, folded[max(0, trig.start - 60) : trig.end + 60].replace("-", " ")
             )
+            if source == "context" and _ALSO.search(folded, 0, trig.start):
+                # "Rockets also hit Qaboun": the day of the like incident told before, not the paragraph's
+                # latest date, which may be a background one ("500 died on Wednesday from chemical attacks")
+                like = next((e for e in reversed(events) if e.sub_type == sub_type and e.date_source in _TOLD), None)
+                if like is not None and like.date is not None:
+                    date, expression = like.date, like.date_expression
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
             confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
@@ -473,6 +479,8 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
     return bool(opened) and "," not in folded_text[opened[-1] : end]
 
 
+_ALSO = re.compile(r"\balso\b")
+_TOLD = ("sentence", "context")  # dated by the text, not by the publication
 _ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 

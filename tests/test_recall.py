@@ -121,3 +121,12 @@ def test_an_area_or_a_square_of_a_city_is_a_part_of_it():
     assert (raid.places[0].name, raid.places[0].kind, raid.places[0].admin1) == ("Bab al-Nasr", "district", "Aleppo")
     (blast,) = events_of("A car bomb exploded in Saadallah al-Jabiri Square in Aleppo on Monday.")
     assert (blast.places[0].kind, blast.places[0].admin1) == ("district", "Aleppo")
+
+
+def test_an_incident_told_as_also_happening_takes_the_day_of_the_like_incident_before_it():
+    events = events_of(
+        "Rockets hit the town of Saraqib on Monday. Five people died on Sunday in a chemical attack in Khan "
+        "Shaykhun. Rockets also hit the town of Binnish."
+    )
+    (binnish,) = [e for e in events if places_of(e)[0] == "Binnish"]
+    assert binnish.date.display() == "2019-03-18"
