@@ -265,6 +265,8 @@ def with_districts(text: str, mentions: list[Mention]) -> list[Mention]:
             inside = [x for x in out if x.start < end and start < x.end]
             if any(isinstance(x.entity, Actor) for x in inside):
                 continue  # "the Nusra Front district": an actor's name
+            if m.re is named_after and any(isinstance(x.entity, Place) and x.start == start for x in inside):
+                continue  # "the eastern neighbourhoods of Aleppo City": the city itself
             # "Aleppos Ramousseh district": a town that opens the name is the city it is a part of
             opener = next(
                 (x for x in inside if x.start <= start and x.end < end and _is_town(x.entity) and _possessive(x)), None

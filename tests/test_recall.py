@@ -130,3 +130,8 @@ def test_an_incident_told_as_also_happening_takes_the_day_of_the_like_incident_b
     )
     (binnish,) = [e for e in events if places_of(e)[0] == "Binnish"]
     assert binnish.date.display() == "2019-03-18"
+
+
+def test_the_neighbourhoods_of_a_city_named_are_the_city():
+    (event,) = events_of("Militants in the eastern neighbourhoods of Aleppo City shelled the town of Nubl on Monday.")
+    assert all(p.kind != "district" for p in event.places)
