@@ -135,3 +135,8 @@ def test_an_incident_told_as_also_happening_takes_the_day_of_the_like_incident_b
 def test_the_neighbourhoods_of_a_city_named_are_the_city():
     (event,) = events_of("Militants in the eastern neighbourhoods of Aleppo City shelled the town of Nubl on Monday.")
     assert all(p.kind != "district" for p in event.places)
+
+
+def test_last_night_is_the_night_before_the_report():
+    (event,) = events_of("Army units clashed last night with militants near the town of Suran.", "2016-06-20")
+    assert event.date.display() == "2016-06-19" and event.date_source == "sentence"
