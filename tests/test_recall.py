@@ -140,3 +140,7 @@ def test_the_neighbourhoods_of_a_city_named_are_the_city():
 def test_last_night_is_the_night_before_the_report():
     (event,) = events_of("Army units clashed last night with militants near the town of Suran.", "2016-06-20")
     assert event.date.display() == "2016-06-19" and event.date_source == "sentence"
+
+
+def test_a_state_that_has_lasted_for_years_is_no_incident():
+    assert events_of("The villages near Aleppo have been besieged by militants for three years.") == []
