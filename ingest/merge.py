@@ -356,6 +356,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
     if FAMILIES[a.type] != FAMILIES[b.type]:
         return False
+    if _another_states_harm(a, b):
+        return False
     if FAMILIES[a.type] == "strategic" and (a.sub_type != b.sub_type or a.sub_type == "Other"):
         return False  # an arrest and an agreement, or two moves of troops, told in one article are two developments
     if not kinds_agree(a, b) and not _told_in_passing(b, places):
@@ -366,6 +368,24 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     if _outside_month(a, b) or _outside_month(b, a):
         return False
     return not places or _at_the_place(places, b)
+
+
+_STATE_KINDS = ("state forces", "external forces")
+
+
+def _another_states_harm(a: Event, b: Event) -> bool:
+    """Is a telling harm a state's forces did, where the incident's doer is of no side of theirs
+    ("rebels unleashed a barrage of rockets on Friday", then "the Observatory reported Russian air
+    raids on Aleppo's western front lines")? One writer does not dispute himself: two incidents. Only a
+    state's forces, which the text names as the doer by their arms ("Russian jets", "regime
+    shelling"); a group is too often read as the doer where it was the target. A fight has a doer on
+    each side, and each telling may name either."""
+    if not {a.type, b.type} <= _HARM:
+        return False
+    doers_a = [x for x, role in a.actors if role == "actor1"]
+    doers_b = [x for x, role in b.actors if role == "actor1" and x.kind in _STATE_KINDS]
+    named_a = [x for x, _ in a.actors]
+    return bool(doers_a and doers_b) and not any(_one_side(x, y) for x in doers_b for y in named_a)
 
 
 def _deaths_of_its_day(a: Event, b: Event) -> bool:

@@ -144,3 +144,11 @@ def test_last_night_is_the_night_before_the_report():
 
 def test_a_state_that_has_lasted_for_years_is_no_incident():
     assert events_of("The villages near Aleppo have been besieged by militants for three years.") == []
+
+
+def test_harm_a_states_forces_did_is_not_the_harm_another_side_did():
+    events = events_of(
+        "Rebels fired rockets on the western side of Aleppo on Monday killing 21 civilians. "
+        "The Observatory reported Russian air raids on the western front lines of Aleppo."
+    )
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Shelling/artillery/missile attack"]
