@@ -525,8 +525,13 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
         if isinstance(m.entity, Place) and m.entity.kind not in _AREAS and not names_its_division(m.entity)
     ]
     runs: list[list[Mention]] = [towns[:1]]
+    # names side by side with nothing between are a list only in a text stripped of its commas
+    # ("the towns of Rastan Talbeesah and Zafarana"); where commas are kept, they are one name misread
+    # as two ("Baghazi Ayyash area")
+    commas_kept = "," in text
     for before, m in pairwise(towns):
-        if _LIST_GAP.fullmatch(text[before.end : m.start]):
+        gap = text[before.end : m.start]
+        if _LIST_GAP.fullmatch(gap) and (gap.strip() or not commas_kept):
             runs[-1].append(m)
         else:
             runs.append([m])

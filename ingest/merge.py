@@ -385,7 +385,12 @@ def _another_states_harm(a: Event, b: Event) -> bool:
     doers_a = [x for x, role in a.actors if role == "actor1"]
     doers_b = [x for x, role in b.actors if role == "actor1" and x.kind in _STATE_KINDS]
     named_a = [x for x, _ in a.actors]
-    return bool(doers_a and doers_b) and not any(_one_side(x, y) for x in doers_b for y in named_a)
+    return bool(doers_a and doers_b) and not any(_one_side(x, y) or _one_state(x, y) for x in doers_b for y in named_a)
+
+
+def _one_state(a: Actor, b: Actor) -> bool:
+    """Forces of one state: "Iranian forces" and the IRGC, "Russian jets" and the Russian air force."""
+    return a.kind in _STATE_KINDS and b.kind in _STATE_KINDS and a.country is not None and a.country == b.country
 
 
 def _deaths_of_its_day(a: Event, b: Event) -> bool:

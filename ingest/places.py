@@ -344,6 +344,9 @@ def spelt_mentions(text: str, mentions: list[Mention], countries: list[str]) -> 
     if not countries:
         return mentions
     taken = sorted((m.start, m.end) for m in mentions)
+    # names side by side are a list only in a text stripped of its commas; where commas are kept,
+    # they are one name ("in Baghazi Ayyash area" is neither Baghuz nor Ayyash)
+    one_name = "," in text
     added: list[Mention] = []
     for run in _PLACE_RUN.finditer(text):
         if run["prep"] == "of" and not _place_before_of().search(text, max(0, run.start() - 30), run.start()):
@@ -362,7 +365,7 @@ def spelt_mentions(text: str, mentions: list[Mention], countries: list[str]) -> 
                 if known is not None:  # a name found already, as a place or an actor
                     i = next((k for k in range(i, len(words)) if words[k][0] >= known), len(words))
                     continue
-                found = _spelt_at(text, words, i, taken, countries)
+                found = _spelt_at(text, words, i, taken, countries, whole=one_name)
                 if found is None:
                     break
                 i, mention = found
@@ -372,12 +375,13 @@ def spelt_mentions(text: str, mentions: list[Mention], countries: list[str]) -> 
 
 
 def _spelt_at(
-    text: str, words: list[tuple[int, int]], i: int, taken: list[tuple[int, int]], countries: list[str]
+    text: str, words: list[tuple[int, int]], i: int, taken: list[tuple[int, int]], countries: list[str], whole: bool
 ) -> tuple[int, Mention] | None:
-    """The longest name starting at word i that a place of the main countries is spelt like, and the
-    word after it."""
+    """The longest name starting at word i that a place of the main country is spelt like, and the
+    word after it; with `whole`, only the name of all the words left."""
     places, stop = load_gazetteer().places, _stop_words()
-    for j in range(min(len(words), i + MAX_NAME_WORDS), i, -1):
+    longest = min(len(words), i + MAX_NAME_WORDS)
+    for j in range(longest, i, -1) if not whole else ([len(words)] if len(words) == longest else []):
         start, end = words[i][0], words[j - 1][1]
         if any(a < end and start < b for a, b in taken):
             continue

@@ -152,3 +152,23 @@ def test_harm_a_states_forces_did_is_not_the_harm_another_side_did():
         "The Observatory reported Russian air raids on the western front lines of Aleppo."
     )
     assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Shelling/artillery/missile attack"]
+
+
+def test_names_side_by_side_are_a_list_only_in_a_text_stripped_of_its_commas():
+    stripped = events_of("Jets struck the towns of Binnish Saraqib on Monday.")
+    assert sorted(places_of(e)[0] for e in stripped) == ["Binnish", "Saraqib"]
+    kept = events_of("Jets struck the towns of Binnish Saraqib, residents said on Monday.")
+    assert len(kept) == 1
+
+
+def test_forces_of_one_state_are_one_side():
+    (event,) = events_of(
+        "The Revolutionary Guards fired missiles at Islamic State in Deir ez-Zor on Monday killing 10. "
+        "Iranian missiles hit the targets in Deir ez-Zor."
+    )
+    assert event.sub_type == "Shelling/artillery/missile attack"
+
+
+def test_a_name_of_two_words_in_a_text_with_commas_is_not_read_as_two_towns():
+    events = events_of("Jets struck a base in Talbeesah Hanano near Homs, residents said on Monday.")
+    assert not any(p.name == "Tallbisah" for e in events for p in e.places)
