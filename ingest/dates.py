@@ -294,9 +294,14 @@ def _weekday(m, ref):
     return day(ref.end - timedelta(days=back))
 
 
-@_rule(r"\b(?P<word>today|tonight|this morning|this afternoon|this evening|yesterday|the day before yesterday)\b", True)
+@_rule(
+    r"\b(?P<word>today|tonight|this morning|this afternoon|this evening|yesterday|the day before yesterday|"
+    r"last night)\b",
+    True,
+)
 def _today(m, ref):
-    back = {"yesterday": 1, "the day before yesterday": 2}.get(m["word"], 0)
+    # "clashed last night" in a report of the 20th: the night of the 19th, as the report's day is told
+    back = {"yesterday": 1, "the day before yesterday": 2, "last night": 1}.get(m["word"], 0)
     return day(ref.end - timedelta(days=back))
 
 

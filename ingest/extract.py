@@ -23,7 +23,14 @@ from ingest.lexicon import load_lexicon
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, event_id, summary_of
-from ingest.places import event_places, home_countries, place_by_focus, spelt_places
+from ingest.places import (
+    event_places,
+    home_countries,
+    place_by_focus,
+    spelt_mentions,
+    spelt_places,
+    with_districts,
+)
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
 HISTORY_YEARS = 100  # events dated further back than this are historical asides, not news
@@ -201,9 +208,10 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     found = gaz.find(text, 0, len(text), folded_text)
     found = [m for m in found if not _in_date(m, all_dates)]
     datelines = [m.entity for m in found if isinstance(m.entity, Place) and is_dateline(text, m)]
-    all_mentions = _ByOffset(resolve_mentions(text, found))
+    all_mentions = _ByOffset(with_districts(text, resolve_mentions(text, found)))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
     home = home_countries(all_mentions.items, folded_text)
+    all_mentions = _ByOffset(spelt_mentions(text, all_mentions.items, home))  # "in Talbeesah": Tallbisah
     prose_from = max((end for _, end in header.spans()), default=0)
     for sent in sentences(text, skip, header.headline, prose_from):
         original = text[sent.start : sent.end]
@@ -327,6 +335,12 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             event_type, sub_type = _kind_by_what_was_struck(
                 event_type, sub_type, folded[max(0, trig.start - 60) : trig.end + 60].replace("-", " ")
             )
+            if source == "context" and _ALSO.search(folded, 0, trig.start):
+                # "Rockets also hit Qaboun": the day of the like incident told before, not the paragraph's
+                # latest date, which may be a background one ("500 died on Wednesday from chemical attacks")
+                like = next((e for e in reversed(events) if e.sub_type == sub_type and e.date_source in _TOLD), None)
+                if like is not None and like.date is not None:
+                    date, expression = like.date, like.date_expression
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
             confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
@@ -355,6 +369,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             for d in resolved
             if not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
             and not _war_origin(folded_text, d)
+            and not _period(folded_text, d, all_dates, article.published)  # "intensified since ... on July 31"
             and _news(d.interval, article.published)
         ]
         if points:  # "since March 2011" dates no sentence after it, nor does a background "in 2012"
@@ -483,6 +498,8 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
     return bool(opened) and "," not in folded_text[opened[-1] : end]
 
 
+_ALSO = re.compile(r"\balso\b")
+_TOLD = ("sentence", "context")  # dated by the text, not by the publication
 _ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_NOW = re.compile(r"\b(?:is|are)\s+(?:now\s+|still\s+|also\s+)?under\s+$")  # "are under attack": a state
 # "besieged by militants for three years": what lasted months or years is a state, not an incident
@@ -534,8 +551,13 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
         if isinstance(m.entity, Place) and m.entity.kind not in _AREAS and not names_its_division(m.entity)
     ]
     runs: list[list[Mention]] = [towns[:1]]
+    # names side by side with nothing between are a list only in a text stripped of its commas
+    # ("the towns of Rastan Talbeesah and Zafarana"); where commas are kept, they are one name misread
+    # as two ("Baghazi Ayyash area")
+    commas_kept = "," in text
     for before, m in pairwise(towns):
-        if _LIST_GAP.fullmatch(text[before.end : m.start]):
+        gap = text[before.end : m.start]
+        if _LIST_GAP.fullmatch(gap) and (gap.strip() or not commas_kept):
             runs[-1].append(m)
         else:
             runs.append([m])

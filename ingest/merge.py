@@ -257,22 +257,93 @@ def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
     """One article's events, with the retellings of one incident (headline, lead, later
     paragraphs) folded into the first telling. Different dates, places or kinds of event stay
     apart. Returns the events and, for each folded id, the event that took it."""
-    # (the incident, the places of its first telling that names one): a copy, for absorbing a
-    # retelling adds its places to the incident, and they must not widen where it happened
+    # (the incident, where it happened): the first place of its first telling that names one, for
+    # absorbing a retelling adds its places to the incident, and they must not widen where it
+    # happened; nor may the other places a telling names ("rocket attacks in Aleppo, casualties in
+    # Idleb and Damascus": the later news of Idleb is another incident). A retelling that puts it
+    # inside that place ("in the Salah Eddin neighbourhood of Aleppo") narrows it.
     kept: list[tuple[Event, list[Place]]] = []
     folded: dict[str, Event] = {}
+    # per incident, the towns its sentences put it in: one sentence that tells strikes on two towns
+    # ("jets struck the towns of Jisr al-Shughur and Binnish") tells two incidents, which no earlier
+    # vaguer telling ("warplanes pound Idlib") can both be
+    towns_told: dict[int, list[tuple[int, Place]]] = {}
     for event in events:
         recent = range(max(0, len(kept) - RETELL_WITHIN), len(kept))  # bounded: linear in a long text
-        found = next((i for i in recent if same_incident(kept[i][0], event, kept[i][1])), None)
+        found = next(
+            (
+                i
+                for i in recent
+                if same_incident(kept[i][0], event, kept[i][1])
+                and not _another_town_of_its_sentence(event, towns_told, i)
+            ),
+            None,
+        )
         if found is None:
-            kept.append((event, list(event.places)))
+            kept.append((event, _where_said(event)))
+            towns_told[len(kept) - 1] = _towns_told(event)
             continue
         target, anchor = kept[found]
         _absorb(target, event, sharpen=True)
         folded[event.id] = target
-        if not anchor and event.places:
-            kept[found] = (target, list(event.places))
+        towns_told[found] += _towns_told(event)
+        here = _where_said(event)
+        narrows = here and anchor and here[0].id != anchor[0].id and _within(here[0], anchor[0], namesake=False)
+        if here and (not anchor or (narrows and here[0].kind != "unresolved")):  # an unknown name may be anywhere
+            # narrowed: "in Aleppo", then "in the Salah Eddin neighbourhood of Aleppo"
+            kept[found] = (target, here)
     return [k for k, _ in kept], folded
+
+
+def _towns_told(event: Event) -> list[tuple[int, Place]]:
+    """(sentence, town) of a telling that puts its incident in a town."""
+    where = _where_said(event)
+    if not where or where[0].kind in ("country", "admin1", "region", "unresolved") or not event.evidence:
+        return []
+    return [(event.evidence[0].start, where[0])]
+
+
+def _another_town_of_its_sentence(event: Event, towns_told: dict[int, list[tuple[int, Place]]], i: int) -> bool:
+    """Has incident i taken in, from the same sentence, a telling in another town than this one's?"""
+    return any(
+        sentence == told_sentence and not _nested(town, told_town)
+        for sentence, town in _towns_told(event)
+        for told_sentence, told_town in towns_told.get(i, [])
+    )
+
+
+def _where_said(event: Event) -> list[Place]:
+    """Where one telling puts its incident: its first place below a country (else its country), and
+    the places it names in the same division ("in Jassem in the province of Daraa", "the Qalamoun
+    region ... outside Zabadani"); not those elsewhere ("rocket attacks in Aleppo, casualties in
+    Idleb and Damascus" tells of Idleb's and Damascus's incidents too, which are other incidents)."""
+    first = _first_place(event.places)
+    if first is None:
+        return []
+    return [first] + [
+        p
+        for p in event.places
+        if p.id != first.id
+        and p.kind not in ("unresolved", "country")
+        and (_nested(first, p) or (p.admin1 is not None and p.admin1 == first.admin1 and p.country == first.country))
+    ]
+
+
+def _at_the_place(anchor: list[Place], told: Event) -> bool:
+    """Does a telling put its incident at the incident's place, or inside it, or around it? Where it
+    puts it is its first place; the incident's are its places but those that merely hold another
+    ("Aleppo" beside "the Salah Eddin neighbourhood", so that the Saif al-Dawleh neighbourhood is
+    another incident). A first place in another country than the incident's beside one of the
+    incident's own country is taken for a name misread ("the Sulaymaniyah neighbourhood of Aleppo"),
+    and then the telling's other places count."""
+    here = _where_said(told)
+    if not here:
+        return True
+    leaves = [p for p in anchor if not any(q is not p and q.id != p.id and _within(q, p) for q in anchor)]
+    if any(_nested(here[0], p) for p in leaves):
+        return True
+    foreign = {here[0].country} != {p.country for p in anchor} and anchor[0].country is not None
+    return foreign and any(_nested(p, q) for p in told.places if p.country == anchor[0].country for q in leaves)
 
 
 # Kinds of harm that one incident's retellings may mix: "air strikes and shelling", "the attack"
@@ -287,6 +358,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
     if FAMILIES[a.type] != FAMILIES[b.type]:
         return False
+    if _another_states_harm(a, b):
+        return False
     if FAMILIES[a.type] == "strategic" and (a.sub_type != b.sub_type or a.sub_type == "Other"):
         return False  # an arrest and an agreement, or two moves of troops, told in one article are two developments
     if not kinds_agree(a, b) and not _told_in_passing(b, places):
@@ -296,7 +369,30 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return False
     if _outside_month(a, b) or _outside_month(b, a):
         return False
-    return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
+    return not places or _at_the_place(places, b)
+
+
+_STATE_KINDS = ("state forces", "external forces")
+
+
+def _another_states_harm(a: Event, b: Event) -> bool:
+    """Is a telling harm a state's forces did, where the incident's doer is of no side of theirs
+    ("rebels unleashed a barrage of rockets on Friday", then "the Observatory reported Russian air
+    raids on Aleppo's western front lines")? One writer does not dispute himself: two incidents. Only a
+    state's forces, which the text names as the doer by their arms ("Russian jets", "regime
+    shelling"); a group is too often read as the doer where it was the target. A fight has a doer on
+    each side, and each telling may name either."""
+    if not {a.type, b.type} <= _HARM:
+        return False
+    doers_a = [x for x, role in a.actors if role == "actor1"]
+    doers_b = [x for x, role in b.actors if role == "actor1" and x.kind in _STATE_KINDS]
+    named_a = [x for x, _ in a.actors]
+    return bool(doers_a and doers_b) and not any(_one_side(x, y) or _one_state(x, y) for x in doers_b for y in named_a)
+
+
+def _one_state(a: Actor, b: Actor) -> bool:
+    """Forces of one state: "Iranian forces" and the IRGC, "Russian jets" and the Russian air force."""
+    return a.kind in _STATE_KINDS and b.kind in _STATE_KINDS and a.country is not None and a.country == b.country
 
 
 def _deaths_of_its_day(a: Event, b: Event) -> bool:
@@ -376,6 +472,8 @@ def _within(inner: Place, outer: Place, namesake: bool = True) -> bool:
     """Is `inner` the same place as `outer`, or inside it? A place we could not resolve may be anywhere."""
     if inner.id == outer.id or "unresolved" in (inner.kind, outer.kind):
         return True
+    if inner.kind == "district" and inner.id.startswith(outer.id + "/"):
+        return True  # a part of a city (`ingest.places.with_districts`) lies in its city
     if outer.kind == "country":
         return inner.country == outer.country
     if namesake and outer.kind in ("city", "capital") and names_its_division(outer):

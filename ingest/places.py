@@ -10,16 +10,17 @@ from functools import cache
 
 from ingest.gazetteer import (
     SEAT_OR_SPONSOR_AFTER,
+    Actor,
     Mention,
     in_organisation_name,
     load_gazetteer,
     organisation_words,
     slug,
 )
-from ingest.geo import Place
+from ingest.geo import Place, skeleton
 from ingest.lexicon import load_lexicon
 from ingest.model import Event
-from ingest.text import fold
+from ingest.text import alias_key, fold
 
 
 def home_countries(mentions: list[Mention], folded_text: str) -> list[str]:
@@ -91,7 +92,11 @@ _LOCATED = re.compile(
     r"(?:(?:town|city|village|district|province|region|area|suburb|neighbou?rhood|countryside)\s+of\s+)?"
     r"(?:[A-Z][\w-]*(?:'s|\u2019s|s)\s+)?$"
 )
-_FROM = re.compile(r"\b(?:from|border with)\s+(?:the\s+)?$")  # a launch site; the far side of a border
+# a launch site ("from", "terrorists positioned in Bustan al-Qaser fired shells on ..."); the far side of a border
+_FROM = re.compile(
+    r"\b(?:from|border with|(?:positioned|stationed|entrenched|holed up|deployed)\s+in)\s+(?:the\s+)?"
+    r"(?:(?:towns?|city|cities|villages?|areas?|district|neighbou?rhoods?)\s+of\s+)?$"
+)
 _OWNER = re.compile(
     r"(?:'s|\u2019s)?\s+(?:supreme|president|prime|foreign|defen[cs]e|interior|minister|ministry|"
     r"leader|government|army|military|forces|troops|officials?|embassy|state media|news agency)\b",
@@ -245,3 +250,180 @@ def _stop_words() -> set[str]:
             "telegram",
         }
     )
+
+
+# A name of a part of a city: up to four capitalised words, with Arabic articles between ("Saif
+# al-Dawleh", "Bab Touma", "al-Qusour").
+_PART_NAME = (
+    r"(?:(?:al|el|Al|El)-)?[A-Z][\w'\u2019]*(?:[ -](?:(?:al|el|Al|El|ad|ar|as|az|ash)[ -])?[A-Z][\w'\u2019]*){0,3}"
+)
+
+
+@cache
+def _district_patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
+    nouns = load_lexicon("names")["district_nouns"]
+    words = "|".join(sorted(nouns["strong"] + nouns["weak"], key=len, reverse=True))
+    # "Salah Eddin neighborhood", "al-Qusour and al-Joura neighborhoods"
+    named_before = re.compile(rf"(?P<name>{_PART_NAME})(?:\s+and\s+(?P<also>{_PART_NAME}))?\s+(?P<noun>(?i:{words}))\b")
+    # "the district of Alwaer", "the neighbourhood of Bab Touma"
+    named_after = re.compile(rf"\b(?P<noun>{words})\s+of\s+(?P<name>{_PART_NAME})")
+    return named_before, named_after, frozenset(nouns["strong"])
+
+
+_CITY_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$")
+NEAR_CITY = 120  # characters within which the city a part is of is named, when not right after it
+
+
+def with_districts(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Parts of cities the gazetteer lacks, as places inside their city: "the Salah Eddin
+    neighbourhood in Aleppo city", "the district of Alwaer in Homs", "Aleppos Ramousseh district".
+    Two strikes on two neighbourhoods of one city are two incidents, and a neighbourhood named like
+    a town abroad ("the Sulaymaniyah neighbourhood of Aleppo") is no town abroad. The city is the one
+    named right after ("in Aleppo") or before ("Aleppos"), else the nearest town named within the
+    clause; a part whose city is not named stays a name without a place."""
+    named_before, named_after, strong = _district_patterns()
+    out = list(mentions)
+    for m in [*named_before.finditer(text), *named_after.finditer(text)]:
+        strong_noun = m["noun"].lower() in strong
+        for group in ("name", "also"):
+            if group not in m.groupdict() or m[group] is None:
+                continue
+            start, end = m.start(group), m.end(group)
+            inside = [x for x in out if x.start < end and start < x.end]
+            if any(isinstance(x.entity, Actor) for x in inside):
+                continue  # "the Nusra Front district": an actor's name
+            if m.re is named_after and any(isinstance(x.entity, Place) and x.start == start for x in inside):
+                continue  # "the eastern neighbourhoods of Aleppo City": the city itself
+            # "Aleppos Ramousseh district": a town that opens the name is the city it is a part of
+            opener = next(
+                (x for x in inside if x.start <= start and x.end < end and _is_town(x.entity) and _possessive(x)), None
+            )
+            if opener is not None:
+                start = opener.end + len(text[opener.end : end]) - len(text[opener.end : end].lstrip())
+                inside = [x for x in inside if x is not opener]
+            name = text[start:end]
+            if _stop_words() & {fold(w) for w in name.split()[:1]}:
+                continue  # "Tuesday district", "The neighbourhood"
+            city = _town_of(opener) if opener is not None else _city_of(text, m.end(), start, out)
+            if city is None:
+                continue
+            known = [x for x in inside if isinstance(x.entity, Place)]
+            if not strong_noun and any(
+                x.start <= start and end <= x.end and x.entity.country == city.country for x in known
+            ):
+                continue  # "Jisr al-Shughur district": the division around a town, not a part of a city
+            part = Place(f"{city.id}/{slug(name)}", name, city.country, city.admin1, city.lat, city.lon, 0, "district")
+            out = [x for x in out if x not in inside] + [Mention(start, end, name, part)]
+    return sorted(out, key=lambda x: x.start)
+
+
+def _possessive(m: Mention) -> bool:
+    """ "Aleppo's", "Aleppos" (the apostrophe stripped), not "Homs" nor "Bustan"."""
+    surface = fold(m.surface)
+    return surface.endswith(("'s", "\u2019s")) or (surface.endswith("s") and not fold(m.entity.name).endswith("s"))
+
+
+def _is_town(entity: Actor | Place) -> bool:
+    return isinstance(entity, Place) and entity.kind in ("city", "capital")
+
+
+def _town_of(m: Mention) -> Place | None:
+    return m.entity if isinstance(m.entity, Place) and _is_town(m.entity) else None
+
+
+def _city_of(text: str, after: int, before: int, mentions: list[Mention]) -> Place | None:
+    """The town a part of a city is in: named right after the part ("neighbourhood in Aleppo city"),
+    else the nearest one named within the clause around it."""
+    towns = [m for m in mentions if _is_town(m.entity)]
+    right_after = next(
+        (m for m in towns if m.start >= after and _CITY_AFTER.search(text, after, m.start) is not None), None
+    )
+    if right_after is not None and _CITY_AFTER.fullmatch(text[after : right_after.start]):
+        return _town_of(right_after)
+    near = [
+        m
+        for m in towns
+        if (before - NEAR_CITY <= m.end <= before and "." not in text[m.end : before])
+        or (after <= m.start <= after + NEAR_CITY and "." not in text[after : m.start])
+    ]
+    nearest = min(near, key=lambda m: min(abs(m.start - after), abs(before - m.end)), default=None)
+    return _town_of(nearest) if nearest is not None else None
+
+
+# After a word that expects a place, a run of capitalised names, listed with or without commas and
+# "and" ("the towns of Rastan Talbeesah and Zafarana": the data set stripped the commas).
+_NAME_WORD = r"(?:(?:al|el|Al|El|ad|ar|as|az|ash)[ -])?[A-Z][\w'\u2019]*"
+_PLACE_RUN = re.compile(
+    r"\b(?P<prep>in|at|near|outside|around|into|of)\s+(?:the\s+)?"
+    rf"(?P<run>{_NAME_WORD}(?:(?:[ \t]+|[ \t]*,[ \t]*|[ \t]+and[ \t]+|-){_NAME_WORD})*)"
+)
+_LIST_BREAK = re.compile(r"[ \t]*,[ \t]*|[ \t]+and[ \t]+")
+MAX_NAME_WORDS = 4
+
+
+def spelt_mentions(text: str, mentions: list[Mention], countries: list[str]) -> list[Mention]:
+    """The mentions, with the names where a place is expected that the gazetteer knows by another
+    spelling: "in Talbeesah" is Tallbisah, "the towns of Jisr al-Shaghour and Binnish" names Jisr
+    al-Shughur. A run of names without commas is read as the longest known names in turn ("Rastan
+    Talbeesah Ter Maaleh": Rastan, Tallbisah, and a name not known), so that a list of towns gives
+    each its own place. Only a place of the article's main country is taken, and only one that no
+    other place of that country is spelt like (`PlaceIndex.spelt_alike`)."""
+    if not countries:
+        return mentions
+    taken = sorted((m.start, m.end) for m in mentions)
+    # names side by side are a list only in a text stripped of its commas; where commas are kept,
+    # they are one name ("in Baghazi Ayyash area" is neither Baghuz nor Ayyash)
+    one_name = "," in text
+    added: list[Mention] = []
+    for run in _PLACE_RUN.finditer(text):
+        if run["prep"] == "of" and not _place_before_of().search(text, max(0, run.start() - 30), run.start()):
+            continue
+        pos = run.start("run")
+        for chunk in _LIST_BREAK.split(run["run"]):
+            words = [(pos + w.start(), pos + w.end()) for w in re.finditer(_NAME_WORD, chunk)]
+            pos += len(chunk)
+            gap = _LIST_BREAK.match(text, pos)
+            pos = gap.end() if gap else pos
+            # names are read from the chunk's start, each known one after the other; an unknown
+            # word ends the reading, for a longer name may go on from it ("Tal Halaf" is no Halfaya)
+            i = 0
+            while i < len(words):
+                known = next((b for a, b in taken if a <= words[i][0] < b), None)
+                if known is not None:  # a name found already, as a place or an actor
+                    i = next((k for k in range(i, len(words)) if words[k][0] >= known), len(words))
+                    continue
+                found = _spelt_at(text, words, i, taken, countries, whole=one_name)
+                if found is None:
+                    break
+                i, mention = found
+                added.append(mention)
+                taken.append((mention.start, mention.end))
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _spelt_at(
+    text: str, words: list[tuple[int, int]], i: int, taken: list[tuple[int, int]], countries: list[str], whole: bool
+) -> tuple[int, Mention] | None:
+    """The longest name starting at word i that a place of the main country is spelt like, and the
+    word after it; with `whole`, only the name of all the words left."""
+    places, stop = load_gazetteer().places, _stop_words()
+    longest = min(len(words), i + MAX_NAME_WORDS)
+    for j in range(longest, i, -1) if not whole else ([len(words)] if len(words) == longest else []):
+        start, end = words[i][0], words[j - 1][1]
+        if any(a < end and start < b for a, b in taken):
+            continue
+        name = text[start:end]
+        if fold(re.sub(r"^(?:al|el|ad|ar|as|az|ash)[ -]", "", name, flags=re.IGNORECASE).split()[0]) in stop:
+            continue
+        if j < len(words) and _ARTICLE_JOINED.match(text, words[j][0]):
+            continue  # "Orum al-Kubra": the article joins the next word to the name
+        if len(skeleton(alias_key(name))) < MIN_SKELETON:
+            continue  # "Orum": too few letters to tell one spelling of a name from another name
+        place = places.spelt_alike(name, countries[0])
+        if place is not None:
+            return j, Mention(start, end, name, place)
+    return None
+
+
+_ARTICLE_JOINED = re.compile(r"(?:al|el|ad|ar|as|az|ash)-", re.IGNORECASE)
+MIN_SKELETON = 3

@@ -1,0 +1,174 @@
+"""Recall: each incident an article tells is found, at its own place (issue 24).
+
+Invented sentences, each pinning one rule of how news tells several incidents in one report."""
+
+import pytest
+
+from ingest.dates import parse_published
+from ingest.extract import extract
+from ingest.model import Article
+
+
+def events_of(text: str, published: str | None = "2019-03-19"):
+    article = Article(path="test.txt", text=text, published=parse_published(published) if published else None)
+    return extract(article)[0]
+
+
+def places_of(event) -> list[str]:
+    return [p.name for p in event.places]
+
+
+def test_two_neighbourhoods_of_one_city_are_two_incidents():
+    events = events_of(
+        "Rocket shells fired by militants hit the Bab Qasr neighbourhood in Homs city on Monday injuring two. "
+        "Militants also fired mortar shells on the Wadi Dahab neighbourhood in Homs on Monday killing a woman."
+    )
+    assert sorted(places_of(e)[0] for e in events) == ["Bab Qasr", "Wadi Dahab"]
+    assert {(p.kind, p.admin1) for e in events for p in e.places[:1]} == {("district", "Homs")}
+
+
+def test_a_neighbourhood_named_like_a_town_abroad_is_in_its_city():
+    (event,) = events_of("A car bomb went off in the Sulaymaniyah neighbourhood of Aleppo on Monday.")
+    assert places_of(event)[0] == "Sulaymaniyah" and event.places[0].admin1 == "Aleppo"
+
+
+def test_a_district_named_after_its_town_stays_the_town():
+    (event,) = events_of("Government jets bombed villages in Jisr al-Shughur district on Monday.")
+    assert event.places[0].kind == "city"
+
+
+def test_places_a_first_report_names_elsewhere_are_other_incidents():
+    events = events_of(
+        "Rocket attacks on Aleppo kill eight; more casualties in Idlib and Hama. "
+        "The rocket attacks on Aleppo city killed eight civilians on Monday. "
+        "On Monday militants fired rocket shells on the town of Suran in Hama killing a child."
+    )
+    assert len(events) == 2
+    assert any("Suran" in places_of(e) for e in events)
+
+
+def test_a_later_telling_at_the_place_inside_the_incidents_is_the_same_incident():
+    (event,) = events_of(
+        "Rocket shells hit Aleppo on Monday killing three. "
+        "The shells fell on the Midan neighbourhood in Aleppo killing three civilians on Monday."
+    )
+    assert "Midan" in places_of(event)
+
+
+def test_where_the_attackers_are_positioned_is_no_scene():
+    (event,) = events_of("Militants positioned in Kafr Zayta fired shells on the town of Suran on Monday.")
+    assert places_of(event) == ["Suran"]
+
+
+def test_where_evacuees_came_from_is_no_scene():
+    events = events_of(
+        "A car bomb exploded in Rashidin near Aleppo on Saturday near buses carrying civilians "
+        "from the towns of Nubl and Suran."
+    )
+    (bombing,) = [e for e in events if e.type == "Explosions/Remote violence"]  # not one per town listed
+    assert places_of(bombing)[0] == "Aleppo" and "Nubl" not in places_of(bombing)
+
+
+def test_the_start_of_a_period_dates_no_sentence_after_it():
+    events = events_of(
+        "Air strikes on Idlib have intensified since rebels launched a campaign on July 31. "
+        "Russian jets struck the town of Binnish killing four.",
+        "2016-08-14",
+    )
+    (strike,) = [e for e in events if "Binnish" in places_of(e)]
+    assert strike.date.display() == "2016-08-14" and strike.date_source == "published"
+
+
+def test_towns_listed_in_another_spelling_are_each_their_own_incident():
+    events = events_of("Russian jets struck the towns of Jisr al-Shaghour and Binnish on Monday.")
+    assert sorted(places_of(e)[0] for e in events) == ["Binnish", "Jisr al-Shughur"]
+
+
+def test_a_list_without_commas_is_read_name_by_name():
+    events = events_of("Airstrikes also targeted the nearby towns of Rastan Talbeesah and Kafr Laha on Monday.")
+    assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Kafr Laha", "Tallbisah"]
+
+
+def test_a_word_of_a_longer_unknown_name_is_no_place():
+    events = events_of("Clashes went on in the Asfar Najjar area and the outskirts of Tal Halaf on Monday.")
+    assert not any(p.name == "Halfaya" for e in events for p in e.places)
+
+
+def test_towns_one_sentence_lists_are_not_all_one_earlier_incident():
+    events = events_of("Warplanes pounded Idlib on Monday. Jets struck the towns of Binnish and Saraqib on Monday.")
+    assert len(events) == 2 and any(places_of(e) == ["Saraqib"] for e in events)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sub_type"),
+    [
+        ("Rebels and government forces battled around the power plant near Suran on Monday.", "Armed clash"),
+        ("There was heavy bombardment of the town of Saraqib on Monday.", "Shelling/artillery/missile attack"),
+        ("Residents returned after government forces pulled back from Saraqib on Monday.", "Change to group/activity"),
+        ("The killings in the village of Suran on Monday shocked the residents.", "Attack"),
+        (
+            "Kurdish fighters drove the Islamic State group militants out of the town of Manbij on Monday.",
+            "Non-state actor overtakes territory",
+        ),
+    ],
+)
+def test_incidents_told_in_other_forms_of_their_words(sentence, sub_type):
+    assert [e.sub_type for e in events_of(sentence)] == [sub_type]
+
+
+def test_an_area_or_a_square_of_a_city_is_a_part_of_it():
+    (raid,) = events_of("Eleven civilians were killed by air raids in the Bab al-Nasr area of Aleppo on Monday.")
+    assert (raid.places[0].name, raid.places[0].kind, raid.places[0].admin1) == ("Bab al-Nasr", "district", "Aleppo")
+    (blast,) = events_of("A car bomb exploded in Saadallah al-Jabiri Square in Aleppo on Monday.")
+    assert (blast.places[0].kind, blast.places[0].admin1) == ("district", "Aleppo")
+
+
+def test_an_incident_told_as_also_happening_takes_the_day_of_the_like_incident_before_it():
+    events = events_of(
+        "Rockets hit the town of Saraqib on Monday. Five people died on Sunday in a chemical attack in Khan "
+        "Shaykhun. Rockets also hit the town of Binnish."
+    )
+    (binnish,) = [e for e in events if places_of(e)[0] == "Binnish"]
+    assert binnish.date.display() == "2019-03-18"
+
+
+def test_the_neighbourhoods_of_a_city_named_are_the_city():
+    (event,) = events_of("Militants in the eastern neighbourhoods of Aleppo City shelled the town of Nubl on Monday.")
+    assert all(p.kind != "district" for p in event.places)
+
+
+def test_last_night_is_the_night_before_the_report():
+    (event,) = events_of("Army units clashed last night with militants near the town of Suran.", "2016-06-20")
+    assert event.date.display() == "2016-06-19" and event.date_source == "sentence"
+
+
+def test_a_state_that_has_lasted_for_years_is_no_incident():
+    assert events_of("The villages near Aleppo have been besieged by militants for three years.") == []
+
+
+def test_harm_a_states_forces_did_is_not_the_harm_another_side_did():
+    events = events_of(
+        "Rebels fired rockets on the western side of Aleppo on Monday killing 21 civilians. "
+        "The Observatory reported Russian air raids on the western front lines of Aleppo."
+    )
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Shelling/artillery/missile attack"]
+
+
+def test_names_side_by_side_are_a_list_only_in_a_text_stripped_of_its_commas():
+    stripped = events_of("Jets struck the towns of Binnish Saraqib on Monday.")
+    assert sorted(places_of(e)[0] for e in stripped) == ["Binnish", "Saraqib"]
+    kept = events_of("Jets struck the towns of Binnish Saraqib, residents said on Monday.")
+    assert len(kept) == 1
+
+
+def test_forces_of_one_state_are_one_side():
+    (event,) = events_of(
+        "The Revolutionary Guards fired missiles at Islamic State in Deir ez-Zor on Monday killing 10. "
+        "Iranian missiles hit the targets in Deir ez-Zor."
+    )
+    assert event.sub_type == "Shelling/artillery/missile attack"
+
+
+def test_a_name_of_two_words_in_a_text_with_commas_is_not_read_as_two_towns():
+    events = events_of("Jets struck a base in Talbeesah Hanano near Homs, residents said on Monday.")
+    assert not any(p.name == "Tallbisah" for e in events for p in e.places)
