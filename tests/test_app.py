@@ -15,7 +15,7 @@ from db import queries, views
 from db.acled import import_acled
 from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, periods, short_type
 from db.schema import connect
-from tests.helpers import SNAPSHOT_APP, press_and_settle, settle
+from tests.helpers import SETTLE_SECONDS, SNAPSHOT_APP, press_and_settle, settle
 from tui.app import TimelineApp
 from tui.panes import BusyLine, FacetPane, Histogram
 from tui.timeline_view import DATE_WIDTH, TimelineView
@@ -602,3 +602,29 @@ async def test_a_row_names_after_its_summary_only_the_places_the_summary_does_no
                 assert (f"@ {place}" in after or f", {place}" in after) != (place in row.summary), (row.summary, after)
             seen += 1
         assert seen >= 10
+
+
+async def test_letters_queued_on_a_panes_list_all_reach_its_field_whenever_it_takes_the_focus(seed_db):
+    """"a" then "isl" in one read of the terminal: the app hands each key to the widget focused
+    when it comes, so all three go to the actor list. The first moves the focus to the field; the
+    two queued after it must follow it there, even when the field has taken the focus (handled its
+    Focus event) before the list comes to them: on a busy start it may, and CI lost "sl" so."""
+    from textual import events
+
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")
+        tree, field = app.query_one("#actors-list", Tree), app.query_one("#actors-narrow", Input)
+
+        async def field_focused() -> None:
+            async with asyncio.timeout(SETTLE_SECONDS):
+                while not field.has_focus:
+                    await asyncio.sleep(0)
+
+        tree._forward_event(events.Key("i", "i"))  # as the app forwards a key to the focused widget
+        tree.call_later(field_focused)  # the list comes to the next keys once the field has the focus
+        for letter in "sl":
+            tree._forward_event(events.Key(letter, letter))
+        await settle(pilot, app)
+        assert field.value == "isl"

@@ -239,13 +239,15 @@ class FacetPane(Vertical):
 
     def on_key(self, event: events.Key) -> None:
         """A letter typed on the tree narrows it, rather than reaching the app's keys ("e" exports);
-        down in the field goes to the list."""
+        down in the field goes to the list. A letter that comes here came from the tree, whatever
+        has the focus now (the field keeps the letters typed in it): the letters typed at once after
+        the first were handed to the tree with it, and reach the tree after the field took the focus."""
         narrow = self.query_one(Input)
         if narrow.has_focus and event.key == "down":
             event.stop()
             self.focus_list()
             return
-        if event.is_printable and event.character not in (None, " ", "+", "-") and not narrow.has_focus:
+        if event.is_printable and event.character not in (None, " ", "+", "-"):
             event.stop()
             event.prevent_default()
             self.screen.set_focus(narrow)  # now: the keys typed after this one must reach the field
