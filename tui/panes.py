@@ -22,6 +22,7 @@ from db.labels import Period, bars, period_of, periods, year_ticks
 from db.queries import EventDetail, EventRow, FacetValue, Says, Source
 from tui.session import AliasesFound
 from tui.text import visible
+from tui.timeline_view import DOUBTFUL_BELOW, doubtful
 
 
 class FacetTree(Tree[str]):
@@ -436,6 +437,8 @@ class DetailPane(VerticalScroll):
         _corrected(t, e, "fatalities")
         if not _from_acled(e.id):  # ACLED gives no confidence: the importer's constant is not news
             _field(t, "confidence", f"{e.confidence:.2f}")
+            if doubtful(e):  # as the timeline dims it
+                t.append(f"  doubtful (under {DOUBTFUL_BELOW})", style="bold yellow")
         if e.review and e.review.status:
             _field(t, "review", e.review.status, "bold red" if e.review.rejected else "bold green")
         if e.starred:
