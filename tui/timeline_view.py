@@ -147,8 +147,9 @@ DOUBTFUL_BELOW = 0.5
 def doubtful(r: EventRow) -> bool:
     """Likely wrong: the machine's confidence is low, and the analyst has not confirmed it. ACLED's
     rows (no confidence, or 1) and the analyst's own events (1) never are."""
+    confidence: float | None = r.confidence  # NULL in the store for a row imported without one
     confirmed = r.review is not None and r.review.status == "confirmed"
-    return r.confidence is not None and r.confidence < DOUBTFUL_BELOW and not confirmed
+    return confidence is not None and confidence < DOUBTFUL_BELOW and not confirmed
 
 
 class RowLayout:
