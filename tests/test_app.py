@@ -605,7 +605,7 @@ async def test_a_row_names_after_its_summary_only_the_places_the_summary_does_no
 
 
 async def test_letters_queued_on_a_panes_list_all_reach_its_field_whenever_it_takes_the_focus(seed_db):
-    """"a" then "isl" in one read of the terminal: the app hands each key to the widget focused
+    """ "a" then "isl" in one read of the terminal: the app hands each key to the widget focused
     when it comes, so all three go to the actor list. The first moves the focus to the field; the
     two queued after it must follow it there, even when the field has taken the focus (handled its
     Focus event) before the list comes to them: on a busy start it may, and CI lost "sl" so."""

@@ -185,7 +185,7 @@ def test_letters_typed_on_a_pane_narrow_it_and_fire_no_command(seed_db, terminal
 
 
 def test_letters_typed_at_once_after_a_reach_the_pane_whole(seed_db, terminal):
-    """"aisl" in one write, as soon as the timeline shows: every letter reaches the actor pane's
+    """ "aisl" in one write, as soon as the timeline shows: every letter reaches the actor pane's
     field. Before, the app routed "i", "s", "l" to the pane's list, which had the focus when they
     came; "i" moved the focus to the field, and "s" and "l", queued on the list, found the field
     focused and were dropped: the field held "i" alone (2 of 4 CI runs)."""
