@@ -195,8 +195,12 @@ def statements(monkeypatch) -> Statements:
 
 
 async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, statements):
+    from pipeline import remove
+
     monkeypatch.chdir(tmp_path)
-    app = TimelineApp(seed_db)
+    documents = connect(seed_db).execute("SELECT count(*) FROM documents").fetchone()[0]
+    statements.clear()  # the app's only
+    app = TimelineApp(seed_db, remove)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         for keys in (
@@ -219,12 +223,21 @@ async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, stateme
             ["C", "E", "escape", "R", "u", "H", "H"],  # the review: each writes or reads on a worker
             ["g", *"9f93", "enter"],
             ["w", "space", "c", "escape"],
+            ["c", "home", "space", "M", "u"],  # merge the marked, and take it back
+            ["home", "S", "enter", "u"],  # split the first quote off, and take it back
+            ["A", *"2017", "tab", *"Attack", "tab", "tab", *"Tehran", "tab", *"Islamic State"],
+            ["tab", "tab", "tab", "tab", "tab", "tab", "tab", *"Reuters", "enter", "u"],  # added with a citation; undone
+            ["home", "D", "enter", "y"],  # the first source's article removed, what went said
         ):
             await pilot.press(*keys)
             await settle(pilot, app)
         assert (tmp_path / "timeline-export.md").exists()
     ui = threading.main_thread().ident
     assert len(statements) > 20 and [sql for thread, sql in statements if thread == ui] == []
+    conn = connect(seed_db)  # each verb was done (and its undo)
+    done = {r[0] for r in conn.execute("SELECT action FROM user.corrections")}
+    assert {"merge", "split", "add", "undo"} <= done
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == documents - 1
 
 
 async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed_db, statements):

@@ -536,3 +536,22 @@ async def test_acled_rows_are_never_dimmed(seed_db):
         view = app.explorer.view
         acled = [i for i in range(len(view.ids)) if (r := view.row(i)) and r.id.startswith("acled:")]
         assert acled and not any(summary_is_dim(app, i) for i in acled)
+
+
+@pytest.mark.parametrize(
+    ("keys", "size"),
+    [(["A"], (160, 48)), (["A"], (80, 24)), (["G"], (160, 48))],
+    ids=["add-form", "add-form-80", "doubtful-dimmed"],
+)
+def test_snapshot_of_the_add_form_and_the_doubtful_rows(snap_compare, seed_db, monkeypatch, keys, size):
+    """The add form, its source the cursor's document; the timeline's doubtful rows dimmed, the
+    last one's detail saying so (G: the undated event, the least confident)."""
+    monkeypatch.setenv("TIMELINE_DB", str(seed_db))
+
+    async def run_before(pilot):
+        await press_and_settle(pilot, keys)
+        for field in pilot.app.screen.query(Input):  # the picture is of the form, not of a blink's moment
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(SNAPSHOT_APP, terminal_size=size, run_before=run_before)

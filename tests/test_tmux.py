@@ -247,3 +247,23 @@ def test_at_80x24_the_review_walk_confirms_and_rejects_the_doubtful_first(seed_d
     t.wait_for(lambda s: f"{len(order) - 1} of {len(order) - 1} events" in s, "the timeline without the rejected")
     found = corrections.reviews(conn, order[:2])
     assert found[order[0]].status == "confirmed" and found[order[1]].status == "rejected"
+
+
+def test_at_80x24_M_merges_the_marked_event_into_the_one_at_the_cursor_and_u_takes_it_out(seed_db, terminal):
+    """Issue 25, point 7: space marks the first event (the cursor goes to the second), M merges it
+    into the second, the timeline counts one event fewer; u takes the merge back."""
+    from db import corrections
+
+    conn = connect(seed_db)
+    rows = queries.list_events(conn)
+    first, second, everything = rows[0].id, rows[1].id, len(rows)
+    t = terminal(seed_db, 80, 24)
+    t.wait_for(all_rows(rows, 4), "the timeline's rows")
+    t.keys("Space")
+    t.wait_for(lambda s: "●" in s, "the first event marked")
+    t.keys("M")
+    t.wait_for(lambda s: f"{everything - 1} of {everything - 1} events" in s, "the timeline with one event fewer")
+    assert corrections.merged(conn) == {first: second}
+    t.keys("u")
+    t.wait_for(lambda s: f"{everything} of {everything} events" in s, "the event taken out of the merge")
+    assert corrections.merged(conn) == {}

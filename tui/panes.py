@@ -438,7 +438,7 @@ class DetailPane(VerticalScroll):
         if not _from_acled(e.id):  # ACLED gives no confidence: the importer's constant is not news
             _field(t, "confidence", f"{e.confidence:.2f}")
             if doubtful(e):  # as the timeline dims it
-                t.append(f"  doubtful (under {DOUBTFUL_BELOW})", style="bold yellow")
+                t.append(f" · doubtful (under {DOUBTFUL_BELOW})", style="bold yellow")
         if e.review and e.review.status:
             _field(t, "review", e.review.status, "bold red" if e.review.rejected else "bold green")
         if e.starred:
