@@ -352,7 +352,7 @@ async def test_M_merges_the_marked_events_into_the_one_at_the_cursor_and_u_takes
         await press(pilot, app, "space", "M")  # space marks the first and moves to the second
         assert corrections.merged(connect(seed_db)) == {other: keep}
         assert other not in everything_shown(app) and len(view.ids) == everything - 1 and current(app) == keep
-        assert {s.document_id for s in app.session.detail.sources} == sources  # type: ignore[union-attr]
+        assert {s.document_id for s in app.session.detail.sources} == sources
         assert not app.session.marked and any(f"into {keep}" in n and "undo" in n for n in notices(app))
         await press(pilot, app, "u")
         assert corrections.merged(connect(seed_db)) == {} and len(view.ids) == everything
@@ -381,14 +381,14 @@ async def test_S_splits_the_chosen_quote_off_as_an_event_and_u_takes_the_split_b
         await settle(pilot, app)
         await press(pilot, app, *["j"] * at)
         event_id, everything = current(app), len(app.explorer.view.ids)
-        chosen = app.session.detail.sources[1]  # type: ignore[union-attr]
+        chosen = app.session.detail.sources[1]
         await press(pilot, app, "S")
         assert isinstance(app.screen, SourcePicker)
         await press(pilot, app, "down", "space", "enter")
         (split,) = corrections.added(connect(seed_db))
         assert split["spans"] == [[document_key(seed_db, chosen.document_id), chosen.start, chosen.end]]
         assert current(app) == split["id"] and len(app.explorer.view.ids) == everything + 1
-        assert [(s.document_id, s.start) for s in app.session.detail.sources] == [(chosen.document_id, chosen.start)]  # type: ignore[union-attr]
+        assert [(s.document_id, s.start) for s in app.session.detail.sources] == [(chosen.document_id, chosen.start)]
         await press(pilot, app, "u")
         assert corrections.added(connect(seed_db)) == [] and len(app.explorer.view.ids) == everything
         assert split["id"] not in queries.event_ids(connect(seed_db), queries.Filter())  # the store's copy went too
@@ -410,9 +410,9 @@ async def test_A_adds_an_event_told_in_the_cursors_document_and_u_takes_it_back(
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        source = app.session.detail.sources[0]  # type: ignore[union-attr]
+        source = app.session.detail.sources[0]
         _, text = queries.document_text(conn, source.document_id)
-        quote = re.search(r"[A-Za-z][A-Za-z ]{30,50}[a-z]", text).group(0)  # type: ignore[union-attr]
+        quote = re.search(r"[A-Za-z][A-Za-z ]{30,50}[a-z]", text).group(0)
         everything = len(app.explorer.view.ids)
         await press(pilot, app, "A")
         form = app.screen

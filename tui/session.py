@@ -585,7 +585,10 @@ class Session:
 
     def remove(self, asked: RemovalAsked, target: MessagePump | None = None) -> None:
         """Remove the document (its evidence, and the events it alone supported; the others derived
-        again without it), answered as DocumentRemoved: what went, and what was kept."""
+        again without it), answered as DocumentRemoved: what went, and what was kept. On the fetch
+        lane, whose version of the store is then taken as seen (the app's own write is no news);
+        an article's removal derives every article's events again (seconds at the 542 FA-KES
+        articles), and pages of rows wait for it: the timeline is read again after it anyway."""
         remove_document, db_path = self.remove_document, Path(self.db_path)
         if remove_document is None:
             return
