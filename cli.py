@@ -275,10 +275,18 @@ def main(ctx: click.Context, db_path: str) -> None:
         from tui.app import TimelineApp
 
         open_db(db_path).close()  # a database the app cannot use is said in one line, before the screen
-        app = TimelineApp(db_path)
+        app = TimelineApp(db_path, remove_document)
         quit_on_sigterm(app)
         app.run()
         sys.exit(app.return_code or 0)  # 143 after SIGTERM
+
+
+def remove_document(given: str, db_path: Path):
+    """The app's remover (its `D` key): pipeline.remove, imported when first used, for the
+    extractor it loads costs the app's start 0.7 s."""
+    from pipeline import remove
+
+    return remove(given, db_path)
 
 
 def quit_on_sigterm(app) -> None:

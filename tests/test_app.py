@@ -15,7 +15,7 @@ from db import queries, views
 from db.acled import import_acled
 from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, periods, short_type
 from db.schema import connect
-from tests.helpers import SNAPSHOT_APP, press_and_settle, settle
+from tests.helpers import SETTLE_SECONDS, SNAPSHOT_APP, press_and_settle, settle
 from tui.app import TimelineApp
 from tui.panes import BusyLine, FacetPane, Histogram
 from tui.timeline_view import DATE_WIDTH, TimelineView
@@ -195,8 +195,12 @@ def statements(monkeypatch) -> Statements:
 
 
 async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, statements):
+    from pipeline import remove
+
     monkeypatch.chdir(tmp_path)
-    app = TimelineApp(seed_db)
+    documents = connect(seed_db).execute("SELECT count(*) FROM documents").fetchone()[0]
+    statements.clear()  # the app's only
+    app = TimelineApp(seed_db, remove)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         for keys in (
@@ -219,12 +223,21 @@ async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, stateme
             ["C", "E", "escape", "R", "u", "H", "H"],  # the review: each writes or reads on a worker
             ["g", *"9f93", "enter"],
             ["w", "space", "c", "escape"],
+            ["c", "home", "space", "M", "u"],  # merge the marked, and take it back
+            ["home", "S", "enter", "u"],  # split the first quote off, and take it back
+            ["A", *"2017", "tab", *"Attack", "tab", "tab", *"Tehran", "tab", *"Islamic State"],
+            [*["tab"] * 7, *"Reuters", "enter", "u"],  # added with a citation (the last field), undone
+            ["home", "D", "enter", "y"],  # the first source's article removed, what went said
         ):
             await pilot.press(*keys)
             await settle(pilot, app)
         assert (tmp_path / "timeline-export.md").exists()
     ui = threading.main_thread().ident
     assert len(statements) > 20 and [sql for thread, sql in statements if thread == ui] == []
+    conn = connect(seed_db)  # each verb was done (and its undo)
+    done = {r[0] for r in conn.execute("SELECT action FROM user.corrections")}
+    assert {"merge", "split", "add", "undo"} <= done
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == documents - 1
 
 
 async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed_db, statements):
@@ -602,3 +615,29 @@ async def test_a_row_names_after_its_summary_only_the_places_the_summary_does_no
                 assert (f"@ {place}" in after or f", {place}" in after) != (place in row.summary), (row.summary, after)
             seen += 1
         assert seen >= 10
+
+
+async def test_letters_queued_on_a_panes_list_all_reach_its_field_whenever_it_takes_the_focus(seed_db):
+    """ "a" then "isl" in one read of the terminal: the app hands each key to the widget focused
+    when it comes, so all three go to the actor list. The first moves the focus to the field; the
+    two queued after it must follow it there, even when the field has taken the focus (handled its
+    Focus event) before the list comes to them: on a busy start it may, and CI lost "sl" so."""
+    from textual import events
+
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")
+        tree, field = app.query_one("#actors-list", Tree), app.query_one("#actors-narrow", Input)
+
+        async def field_focused() -> None:
+            async with asyncio.timeout(SETTLE_SECONDS):
+                while not field.has_focus:
+                    await asyncio.sleep(0)
+
+        tree._forward_event(events.Key("i", "i"))  # as the app forwards a key to the focused widget
+        tree.call_later(field_focused)  # the list comes to the next keys once the field has the focus
+        for letter in "sl":
+            tree._forward_event(events.Key(letter, letter))
+        await settle(pilot, app)
+        assert field.value == "isl"

@@ -1,6 +1,7 @@
 """The analyst's review in the app (issue 25): each key under Textual's Pilot on a real seed
 database, the corrections read back from the user's database as the command line reads them."""
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -8,15 +9,17 @@ import pytest
 from textual.widgets import Input
 from textual.widgets._toast import Toast
 
-from db import corrections, queries
+from db import annotations as user_layer, corrections, queries
+from db.acled import import_acled
 from db.annotations import add_tags, tags_of
+from db.load import find_document, resting_on
 from db.schema import connect, user_path
-from tests.helpers import SNAPSHOT_APP, press_and_settle, settle
+from tests.helpers import ROOT, SNAPSHOT_APP, press_and_settle, settle
 from tui.app import TimelineApp
 from tui.panes import FacetPane, Histogram
-from tui.review import EditForm, ReviewWalk
-from tui.screens import DetailScreen
-from tui.timeline_view import REJECTED_MARK
+from tui.review import AddForm, EditForm, ReviewWalk, SourcePicker
+from tui.screens import Confirm, DetailScreen
+from tui.timeline_view import DOUBTFUL_BELOW, REJECTED_MARK
 
 
 def review_of(db: Path, event_id: str) -> corrections.Review:
@@ -329,3 +332,226 @@ async def test_an_event_merged_into_another_is_hidden_its_sources_shown_in_the_o
         assert keep in shown and other not in shown
         everything = queries.count_events(connect(seed_db))
         assert f"{everything - 1} of {everything - 1} events" in app.sub_title
+
+
+# ---- the verbs the app added: merge, split, add, remove (issue 25, point 7) -----------------
+
+
+def everything_shown(app: TimelineApp) -> list[str]:
+    view = app.explorer.view
+    return [r.id for i in range(len(view.ids)) if (r := view.row(i)) is not None]
+
+
+async def test_M_merges_the_marked_events_into_the_one_at_the_cursor_and_u_takes_them_out(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view, everything = app.explorer.view, len(app.explorer.view.ids)
+        other, keep = current(app), view.row(1).id
+        sources = {s.document_id for d in queries.event_details(connect(seed_db), [other, keep]) for s in d.sources}
+        await press(pilot, app, "space", "M")  # space marks the first and moves to the second
+        assert corrections.merged(connect(seed_db)) == {other: keep}
+        assert other not in everything_shown(app) and len(view.ids) == everything - 1 and current(app) == keep
+        assert {s.document_id for s in app.session.detail.sources} == sources
+        assert not app.session.marked and any(f"into {keep}" in n and "undo" in n for n in notices(app))
+        await press(pilot, app, "u")
+        assert corrections.merged(connect(seed_db)) == {} and len(view.ids) == everything
+
+
+async def test_M_with_nothing_marked_says_how_to_merge(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await press(pilot, app, "M")
+        assert corrections.merged(connect(seed_db)) == {}
+        assert any("Mark the events to merge" in n for n in notices(app))
+
+
+def with_sources(db: Path, n: int) -> int:
+    """The position in the timeline of the first event with at least `n` quotes."""
+    conn = connect(db)
+    ids = queries.event_ids(conn, queries.Filter())
+    return next(i for i, d in enumerate(queries.event_details(conn, ids)) if len(d.sources) >= n)
+
+
+async def test_S_splits_the_chosen_quote_off_as_an_event_and_u_takes_the_split_back(seed_db):
+    at = with_sources(seed_db, 2)
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await press(pilot, app, *["j"] * at)
+        event_id, everything = current(app), len(app.explorer.view.ids)
+        chosen = app.session.detail.sources[1]
+        await press(pilot, app, "S")
+        assert isinstance(app.screen, SourcePicker)
+        await press(pilot, app, "down", "space", "enter")
+        (split,) = corrections.added(connect(seed_db))
+        assert split["spans"] == [[document_key(seed_db, chosen.document_id), chosen.start, chosen.end]]
+        assert current(app) == split["id"] and len(app.explorer.view.ids) == everything + 1
+        assert [(s.document_id, s.start) for s in app.session.detail.sources] == [(chosen.document_id, chosen.start)]
+        await press(pilot, app, "u")
+        assert corrections.added(connect(seed_db)) == [] and len(app.explorer.view.ids) == everything
+        assert split["id"] not in queries.event_ids(connect(seed_db), queries.Filter())  # the store's copy went too
+        assert event_id in everything_shown(app)
+
+
+def document_key(db: Path, document_id: int) -> str:
+    return connect(db).execute("SELECT key FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
+
+
+async def type_into(pilot, app: TimelineApp, field: str, text: str) -> None:
+    await pilot.click(f"#{field}")
+    await press(pilot, app, *text)
+
+
+async def test_A_adds_an_event_told_in_the_cursors_document_and_u_takes_it_back(seed_db, monkeypatch):
+    monkeypatch.setenv("TIMELINE_AUTHOR", "Dana")
+    conn = connect(seed_db)
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        source = app.session.detail.sources[0]
+        _, text = queries.document_text(conn, source.document_id)
+        quote = re.search(r"[A-Za-z][A-Za-z ]{30,50}[a-z]", text).group(0)
+        everything = len(app.explorer.view.ids)
+        await press(pilot, app, "A")
+        form = app.screen
+        assert isinstance(form, AddForm) and form.query_one("#add-document", Input).value == str(source.document_id)
+        for field, value in (("date", "2017-06"), ("type", "Attack"), ("places", "Tehran")):
+            await type_into(pilot, app, f"add-{field}", value)
+        await type_into(pilot, app, "add-actor1", "Islamic State")
+        await type_into(pilot, app, "add-fatalities", "3")
+        await type_into(pilot, app, "add-quote", quote)
+        await press(pilot, app, "enter")
+        (added,) = corrections.added(connect(seed_db))
+        start = text.index(quote)
+        assert added["spans"] == [[document_key(seed_db, source.document_id), start, start + len(quote)]]
+        assert added["date"]["precision"] == "month" and added["fatalities"] == 3
+        assert current(app) == added["id"] and len(app.explorer.view.ids) == everything + 1
+        assert corrections.history(connect(seed_db), added["id"])[0].author == "Dana"
+        assert any(f"Added {added['id']}" in n and "undo" in n for n in notices(app))
+        await press(pilot, app, "u")
+        assert corrections.added(connect(seed_db)) == [] and len(app.explorer.view.ids) == everything
+
+
+async def test_the_add_form_says_what_is_missing_and_the_stores_refusal_in_place(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await press(pilot, app, "A", "enter")
+        assert "a date, please" in str(app.screen.query_one("#edit-error").render())
+        for field, value in (("date", "2017"), ("type", "Attack"), ("places", "Tehran"), ("actor1", "Islamic State")):
+            await type_into(pilot, app, f"add-{field}", value)
+        await type_into(pilot, app, "add-quote", "words no article holds")
+        await press(pilot, app, "enter")
+        assert isinstance(app.screen, AddForm)
+        assert "the quote is not in document" in str(app.screen.query_one("#edit-error").render())
+        await press(pilot, app, "ctrl+u")  # the quote cleared: a citation instead
+        await type_into(pilot, app, "add-citation", "Reuters wire, 2017")
+        await press(pilot, app, "enter")
+        (added,) = corrections.added(connect(seed_db))
+        assert added["citation"] == "Reuters wire, 2017" and current(app) == added["id"]
+
+
+def event_resting_alone_on_its_article(db: Path) -> tuple[str, int]:
+    """An event whose only source is an article that other events rest on too: (its id, the article)."""
+    conn = connect(db)
+    for d in queries.event_details(conn, queries.event_ids(conn, queries.Filter())):
+        documents = {s.document_id for s in d.sources}
+        if len(documents) == 1 and len(resting_on(conn, next(iter(documents)))[0]) >= 2:
+            return d.event.id, next(iter(documents))
+    raise AssertionError("the seeds have no such event")
+
+
+async def test_D_removes_a_sources_article_after_asking_and_says_what_of_the_analysts_is_kept(seed_db):
+    from pipeline import remove
+
+    event_id, document = event_resting_alone_on_its_article(seed_db)
+    conn = connect(seed_db)
+    alone, _ = resting_on(conn, document)
+    user_layer.set_starred(conn, event_id, True)
+    app = TimelineApp(seed_db, remove)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await press(pilot, app, "g", *event_id, "enter")
+        everything = len(app.explorer.view.ids)
+        await press(pilot, app, "D")
+        assert isinstance(app.screen, SourcePicker)
+        await press(pilot, app, "enter")
+        assert isinstance(app.screen, Confirm)
+        asked = str(app.screen.query_one("#confirm-question").render())
+        assert f"the {len(alone)} event(s) resting on it alone, 1 of them with your stars" in asked
+        await press(pilot, app, "n")  # not removed: asked again, then yes
+        assert find_document(connect(seed_db), str(document)) is not None
+        await press(pilot, app, "D", "enter", "y")
+        assert find_document(connect(seed_db), str(document)) is None
+        assert not set(alone) & set(queries.event_ids(connect(seed_db), queries.Filter()))
+        assert len(app.explorer.view.ids) == everything - len(alone)
+        assert any(f"{len(alone)} event(s) it alone supported gone" in n and event_id in n for n in notices(app))
+        assert event_id in {i for i, *_ in user_layer.orphaned(connect(seed_db))}  # the star kept, listed
+
+
+async def test_D_without_the_command_lines_remover_says_to_use_it(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await press(pilot, app, "D")
+        assert not isinstance(app.screen, SourcePicker)
+        assert any("timeline remove" in n for n in notices(app))
+
+
+# ---- doubtful events, dimmed -----------------------------------------------------------------
+
+
+def summary_is_dim(app: TimelineApp, index: int) -> bool:
+    """Whether the row at `index` draws its summary dim."""
+    view = app.explorer.view
+    row = view.row(index)
+    assert row is not None
+    strip = view.render_line(view.lines.line_of(index) - int(view.scroll_offset.y))
+    (style,) = {seg.style for seg in strip if row.summary[:12] in seg.text}
+    return bool(style and style.dim)
+
+
+async def test_rows_under_the_doubtful_confidence_are_dimmed_unless_confirmed(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.explorer.view
+        rows = [view.row(i) for i in range(len(view.ids))]
+        low = next(i for i, r in enumerate(rows) if r and r.confidence < DOUBTFUL_BELOW)
+        high = next(i for i, r in enumerate(rows) if r and r.confidence >= DOUBTFUL_BELOW)
+        assert summary_is_dim(app, low) and not summary_is_dim(app, high)
+        await press(pilot, app, *["j"] * low)
+        assert f"doubtful (under {DOUBTFUL_BELOW})" in detail_text(app)
+        await press(pilot, app, "C")  # the analyst's word outweighs the score
+        assert not summary_is_dim(app, low) and "doubtful" not in detail_text(app)
+
+
+async def test_acled_rows_are_never_dimmed(seed_db):
+    import_acled(ROOT / "tests" / "fixtures" / "acled_current.csv", seed_db)
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.explorer.view
+        acled = [i for i in range(len(view.ids)) if (r := view.row(i)) and r.id.startswith("acled:")]
+        assert acled and not any(summary_is_dim(app, i) for i in acled)
+
+
+@pytest.mark.parametrize(
+    ("keys", "size"),
+    [(["A"], (160, 48)), (["A"], (80, 24)), (["G"], (160, 48))],
+    ids=["add-form", "add-form-80", "doubtful-dimmed"],
+)
+def test_snapshot_of_the_add_form_and_the_doubtful_rows(snap_compare, seed_db, monkeypatch, keys, size):
+    """The add form, its source the cursor's document; the timeline's doubtful rows dimmed, the
+    last one's detail saying so (G: the undated event, the least confident)."""
+    monkeypatch.setenv("TIMELINE_DB", str(seed_db))
+
+    async def run_before(pilot):
+        await press_and_settle(pilot, keys)
+        for field in pilot.app.screen.query(Input):  # the picture is of the form, not of a blink's moment
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(SNAPSHOT_APP, terminal_size=size, run_before=run_before)

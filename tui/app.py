@@ -17,7 +17,20 @@ from tui.collector import REST, Collector
 from tui.explorer import FACETS, Explorer, Navigator, TimePane
 from tui.panes import FacetPane, Histogram
 from tui.screens import ArticleScreen
-from tui.session import Article, Counted, Detail, Done, Hits, Indexed, Opened, Rows, Saved, Searched, Session
+from tui.session import (
+    Article,
+    Counted,
+    Detail,
+    Done,
+    Hits,
+    Indexed,
+    Opened,
+    RemoveDocument,
+    Rows,
+    Saved,
+    Searched,
+    Session,
+)
 from tui.text import visible
 from tui.timeline_view import TimelineView
 from tui.workers import Answer, Failed
@@ -28,10 +41,12 @@ class TimelineApp(App):
     TITLE = "timeline"
     CHECK_SECONDS = 2.0  # how often to look for another process's writes
 
-    def __init__(self, db_path: str | Path) -> None:
+    def __init__(self, db_path: str | Path, remove_document: RemoveDocument | None = None) -> None:
+        """`remove_document`: what removes an article and derives the events again without it
+        (pipeline.remove, given by the command line); without it, `D` says to use `timeline remove`."""
         super().__init__()
         self.db_path = str(db_path)
-        self.session = Session(db_path, self)
+        self.session = Session(db_path, self, remove_document)
         self.explorer = Explorer(self.session)
         self.collector = Collector()
 
@@ -157,15 +172,16 @@ class TimelineApp(App):
         crash the app ("[/]daily") or run an action ("[@click=app.quit]")."""
         super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
-    def notify_undoable(self, text: str, event_id: str) -> None:
+    def notify_undoable(self, text: str, *event_ids: str) -> None:
         """A notice of a correction with a link that takes it back (as `u` does): the one notice
         in markup, its text escaped."""
-        undo = f"[@click=app.undo({json.dumps(event_id)})]undo[/]"  # an id is hex or "acled:…", quoted
+        ids = ", ".join(json.dumps(i) for i in event_ids)  # an id is hex or "acled:…", quoted
+        undo = f"[@click=app.undo({ids})]undo[/]"
         super().notify(f"{escape(visible(text))} · {undo} (u)", title="Corrected", timeout=8, markup=True)
 
-    def action_undo(self, event_id: str) -> None:
+    def action_undo(self, *event_ids: str) -> None:
         """The notice's link: take back the correction it tells of."""
-        self.explorer.action_undo(event_id)
+        self.explorer.action_undo(*event_ids)
 
     def action_review(self, action: str) -> None:
         """A review key on a screen over the explorer's (the detail's own): acts on the cursor's event."""
@@ -186,6 +202,7 @@ class TimelineApp(App):
         yield SystemCommand("Jump to date", "Move the cursor to a date", explorer.action_jump_to_date)
         yield SystemCommand("Go to an event (g)", "By its id, or the first characters of it", explorer.action_go_to)
         yield SystemCommand("Review walk (w)", "The unreviewed events, the doubtful first", explorer.action_walk)
+        yield SystemCommand("Add an event (A)", "One the machine missed, with its source", explorer.action_add)
         yield SystemCommand(
             "Show or hide rejected events (H)", "Rejected events are hidden unless shown", explorer.action_show_rejected
         )
@@ -232,6 +249,17 @@ class TimelineApp(App):
                 "Edit this event (E)", "Correct its fields, the machine's value beside", explorer.action_edit
             )
             yield SystemCommand("Undo a correction (u)", "The last made here, else this event's", explorer.action_undo)
+            yield SystemCommand(
+                "Merge the marked events into this one (M)", "One event, the sources of all", explorer.action_merge
+            )
+            yield SystemCommand(
+                "Split sources off this event (S)", "Chosen quotes become an event of their own", explorer.action_split
+            )
+            yield SystemCommand(
+                "Remove a source's article (D)",
+                "Its evidence and the events it alone supports go",
+                explorer.action_remove,
+            )
             yield SystemCommand(
                 "Note on this event", "Write or replace the event's note", lambda: explorer.action_annotate("note")
             )

@@ -17,9 +17,9 @@ from textual.widgets import Footer, Header
 
 from db.queries import AROUND_DAYS, EventDetail, Filter, QueryError, parse_date_bound, parse_date_range
 from tui.panes import BusyLine, DetailPane, FacetPane, FacetTree, Histogram
-from tui.review import EditForm, ReviewWalk, UndoNotices
-from tui.screens import DetailScreen, ExportPrompt, HelpScreen, Prompt, ViewsScreen
-from tui.session import Found, Hits, Reviewed, Session
+from tui.review import AddForm, EditForm, ReviewWalk, SourcePicker, UndoNotices
+from tui.screens import Confirm, DetailScreen, ExportPrompt, HelpScreen, Prompt, ViewsScreen
+from tui.session import DocumentRemoved, Found, Hits, RemovalAsked, Reviewed, Session
 from tui.timeline_view import TimelineView
 
 FACETS = ("actors", "places", "types")
@@ -210,6 +210,10 @@ class Explorer(Screen):
         Binding("R", "reject", "Reject: not an event, hidden (u undoes)", show=False, id="app.reject"),
         Binding("E", "edit", "Edit: its fields, the machine's value beside", show=False, id="app.edit"),
         Binding("u", "undo", "Undo the last correction made here", show=False, id="app.undo"),
+        Binding("M", "merge", "Merge the marked events into this one", show=False, id="app.merge"),
+        Binding("S", "split", "Split chosen sources off as a new event", show=False, id="app.split"),
+        Binding("A", "add", "Add an event the machine missed", show=False, id="app.add"),
+        Binding("D", "remove", "Remove a source's article (asks first)", show=False, id="app.remove"),
         Binding("w", "walk", "Review walk: the unreviewed, doubtful first", show=False, id="app.walk"),
         Binding("H", "show_rejected", "Show the rejected, marked ✗ (again: hide)", show=False, id="app.rejected"),
         Binding("g", "go_to", "Go to an event by its id", show=False, id="app.go_to"),
@@ -280,6 +284,7 @@ class Explorer(Screen):
     LETTER_ACTIONS = {"quit", "help", "search", "next_match", "date_range", "bar", "clear_filters"}
     LETTER_ACTIONS |= {"mark", "star", "export", "copy", "open_source", "reload"}
     LETTER_ACTIONS |= {"confirm", "reject", "edit", "undo", "walk", "show_rejected", "go_to", "tag_filter"}
+    LETTER_ACTIONS |= {"merge", "split", "add", "remove"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a pane, letters are typed to narrow it, not commands: the footer does not offer them
@@ -487,10 +492,95 @@ class Explorer(Screen):
 
         self.app.push_screen(EditForm(self.session, detail), saved)
 
-    def action_undo(self, event_id: str | None = None) -> None:
-        """Take back a correction: of `event_id` (a notice's link), else the last made here, else
+    def action_undo(self, *event_ids: str) -> None:
+        """Take back a correction: of `event_ids` (a notice's link), else the last made here, else
         the latest of the event at the cursor."""
-        self.session.undo(event_id or (None if self.session.corrected else self.view.current_id), target=self)
+        at = self.view.current_id
+        self.session.undo(event_ids or (() if self.session.corrected or not at else (at,)), target=self)
+
+    def action_merge(self) -> None:
+        """The marked events become part of the one at the cursor: one event, the sources of all."""
+        keep = self.view.current_id
+        others = sorted(self.session.marked - {keep}) if keep else []
+        if not others:
+            self.notify("Mark the events to merge (space), then M on the one they join", timeout=4)
+            return
+        self.session.marked.difference_update(others)
+        self.view.refresh()
+        self.session.merge(keep or "", others, target=self)
+
+    def _shown_detail(self) -> EventDetail | None:
+        """The detail of the event at the cursor, once it has come."""
+        detail = self.session.detail
+        return detail if detail is not None and detail.event.id == self.view.current_id else None
+
+    def action_split(self) -> None:
+        """Choose quotes of the event at the cursor to make an event of their own."""
+        detail = self._shown_detail()
+        if detail is None:
+            return
+        if len(detail.sources) < 2:
+            self.notify("This event rests on one quote: nothing to split off", timeout=3)
+            return
+
+        def chosen(picked: list[int] | None) -> None:
+            if picked:
+                quotes = [f"{detail.sources[i].document_id}:{detail.sources[i].start}" for i in picked]
+                self.session.split(detail.event.id, quotes, target=self)
+
+        self.app.push_screen(SourcePicker(detail, split=True), chosen)
+
+    def action_add(self) -> None:
+        """The form of an event the machine missed; its source starts as the cursor's event's document."""
+
+        def saved(answer: Reviewed | None) -> None:
+            if answer is not None:
+                self._reviewed(answer)
+
+        self.app.push_screen(AddForm(self.session, self._shown_detail()), saved)
+
+    def action_remove(self) -> None:
+        """Remove the article of one of the event's sources: what goes is said, and asked, first."""
+        detail = self._shown_detail()
+        if detail is None or not detail.sources:
+            return
+        if self.session.remove_document is None:
+            self.notify("Removing an article re-derives the events: use `timeline remove DOCUMENT_ID`", timeout=5)
+            return
+
+        def chosen(picked: list[int] | None) -> None:
+            if picked:
+                self.session.ask_removal(detail.sources[picked[0]].document_id, target=self)
+
+        self.app.push_screen(SourcePicker(detail, split=False), chosen)
+
+    def on_removal_asked(self, asked: RemovalAsked) -> None:
+        asked.stop()
+        if not self.session.accept(asked):
+            return
+        n, stay = len(asked.alone), len(asked.others)
+        kept = (
+            f", {len(asked.annotated)} of them with your stars, tags, notes or corrections (kept)"
+            if asked.annotated
+            else ""
+        )
+        question = (
+            f"Remove {asked.path}? Its evidence goes, and the {n} event(s) resting on it alone{kept};"
+            f" {stay} event(s) keep their other sources. There is no undo: `timeline ingest` adds it again."
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.notify(f"Removing {asked.path}…", timeout=3)
+                self.session.remove(asked, target=self)
+
+        self.app.push_screen(Confirm(question), confirmed)
+
+    def on_document_removed(self, answer: DocumentRemoved) -> None:
+        answer.stop()
+        self.notify(answer.text, title="Removed", timeout=12)
+        at = self.view.current_id
+        self.session.open(keep=answer.renamed.get(at, at) if at else None)
 
     def action_walk(self) -> None:
         """The review walk on a screen of its own; back here, the timeline shows what it changed."""
@@ -540,12 +630,15 @@ class Explorer(Screen):
 
     def on_reviewed(self, answer: Reviewed) -> None:
         answer.stop()
-        if not self.session.accept(answer):
-            return
-        if answer.rejected:
+        if self.session.accept(answer):
+            self._reviewed(answer)
+
+    def _reviewed(self, answer: Reviewed) -> None:
+        """A correction saved: said (with an undo link where it hides or makes an event), and shown."""
+        if answer.undoable:
             app = self.app
             assert isinstance(app, UndoNotices)  # the notice's link undoes, as u does
-            app.notify_undoable(answer.text, answer.event_id)
+            app.notify_undoable(answer.text, *answer.undoable)
         else:
             self.notify(answer.text, timeout=3)
         if answer.hides:  # the timeline and its counts change: read again, the cursor on a neighbour

@@ -22,6 +22,7 @@ from db.labels import Period, bars, period_of, periods, year_ticks
 from db.queries import EventDetail, EventRow, FacetValue, Says, Source
 from tui.session import AliasesFound
 from tui.text import visible
+from tui.timeline_view import DOUBTFUL_BELOW, doubtful
 
 
 class FacetTree(Tree[str]):
@@ -239,13 +240,15 @@ class FacetPane(Vertical):
 
     def on_key(self, event: events.Key) -> None:
         """A letter typed on the tree narrows it, rather than reaching the app's keys ("e" exports);
-        down in the field goes to the list."""
+        down in the field goes to the list. A letter that comes here came from the tree, whatever
+        has the focus now (the field keeps the letters typed in it): the letters typed at once after
+        the first were handed to the tree with it, and reach the tree after the field took the focus."""
         narrow = self.query_one(Input)
         if narrow.has_focus and event.key == "down":
             event.stop()
             self.focus_list()
             return
-        if event.is_printable and event.character not in (None, " ", "+", "-") and not narrow.has_focus:
+        if event.is_printable and event.character not in (None, " ", "+", "-"):
             event.stop()
             event.prevent_default()
             self.screen.set_focus(narrow)  # now: the keys typed after this one must reach the field
@@ -434,6 +437,8 @@ class DetailPane(VerticalScroll):
         _corrected(t, e, "fatalities")
         if not _from_acled(e.id):  # ACLED gives no confidence: the importer's constant is not news
             _field(t, "confidence", f"{e.confidence:.2f}")
+            if doubtful(e):  # as the timeline dims it
+                t.append(f" · doubtful (under {DOUBTFUL_BELOW})", style="bold yellow")
         if e.review and e.review.status:
             _field(t, "review", e.review.status, "bold red" if e.review.rejected else "bold green")
         if e.starred:

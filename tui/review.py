@@ -1,5 +1,7 @@
 """The analyst's review in the app: the form that corrects an event's fields, the machine's value
-beside each, and the review walk through the unreviewed events, the doubtful first.
+beside each; the form that adds an event the machine missed, with its source; the chooser of an
+event's sources (to split some off, or to remove one's article); and the review walk through the
+unreviewed events, the doubtful first.
 
 Each screen owns its widgets and the answers to what it asked: a correction is written by the
 session's workers (db/corrections.py, by the configured author), never on the UI thread.
@@ -14,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Input, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
 
 from db.corrections import FIELDS, ROLES, describe_value, machine_value
 from db.queries import EventDetail, EventRow
 from tui.panes import DetailPane
 from tui.session import Failed, Reviewed, Session, Walked
-from tui.text import visible
+from tui.text import clip, visible
 
 SEPARATOR = ";"  # between places and between actors typed in one field: a name may hold a comma
 # The inputs of the form, each (its name, its label); `actors` is typed role by role.
@@ -153,6 +156,180 @@ class EditForm(ModalScreen[str | None]):
 
     def _problem(self, text: str) -> None:
         self.query_one("#edit-error", Label).update(Text(text, style="bold red"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# The add form's inputs beyond the event's fields, each (its name, its label, what to type)
+SOURCE_INPUTS = (
+    ("document", "document", "a stored document: its id, path or key"),
+    ("quote", "quote", "words of that document that tell it, exactly as written"),
+    ("citation", "or cite", "a source not stored, instead of document and quote"),
+)
+FIELD_HINTS = {
+    "date": "YYYY, YYYY-MM or YYYY-MM-DD: the form is the precision",
+    "type": "an ACLED type, or a sub-type",
+    "sub_type": "an ACLED sub-type (needed with a type alone)",
+    "places": f"where it happened, the first first; apart by “{SEPARATOR}”",
+    "actor1": "who acted (needed)",
+    "actor2": "who was acted on",
+    "associated": "associated actors",
+    "fatalities": "the toll, a number",
+    "summary": "its headline (default: its sub-type and place)",
+}
+
+
+class AddForm(ModalScreen[Reviewed | None]):
+    """An event the machine missed: its fields, and its source, a stored document with a quote
+    found in it word for word (the document of the event at the cursor to begin with), or a free
+    citation. Enter saves; the form stays until the store answers, and says a refusal (an unknown
+    place, a quote not in the document) in place. Escape leaves. Answers the correction saved."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="add.cancel")]
+
+    def __init__(self, session: Session, at: EventDetail | None) -> None:
+        super().__init__()
+        self.session = session
+        first = at.sources[0] if at and at.sources else None
+        self.document = str(first.document_id) if first else ""
+        self.document_title = (first.title or first.path) if first else ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="edit-box"):
+            yield Label("Add an event the machine missed", id="edit-title")
+            for name, label in INPUTS:
+                yield from self._row(name, label, FIELD_HINTS[name])
+            for name, label, hint in SOURCE_INPUTS:
+                value = self.document if name == "document" else ""
+                yield from self._row(name, label, hint, value)
+            yield Label("Enter saves · Tab next field · Esc cancels", id="edit-keys")
+            yield Label("", id="edit-error")
+
+    def _row(self, name: str, label: str, hint: str, value: str = "") -> ComposeResult:
+        with Horizontal(classes="edit-row"):
+            yield Label(label, classes="edit-name", markup=False)
+            yield Input(value, id=f"add-{name}", classes="edit-input", compact=True)
+            said = f"{self.document_title} ({hint})" if name == "document" and self.document_title else hint
+            yield Static(Text(visible(said), style="dim"), classes="edit-machine")
+
+    def on_mount(self) -> None:
+        self.query_one("#add-date", Input).focus()
+
+    def typed(self, name: str) -> str:
+        return self.query_one(f"#add-{name}", Input).value.strip()
+
+    def request(self) -> tuple[dict[str, Any], dict[str, str]] | str:
+        """The event's fields and its source as corrections.add takes them; or what is missing."""
+        names = {
+            name: [n.strip() for n in self.typed(name).split(SEPARATOR) if n.strip()] for name in ("places", *ROLES)
+        }
+        for needed, label in (("date", "a date"), ("type", "a type")):
+            if not self.typed(needed) and not (needed == "type" and self.typed("sub_type")):
+                return f"{label}, please"
+        if not names["places"] or not names["actor1"]:
+            return "a place and an actor1, please"
+        toll = self.typed("fatalities")
+        if toll and not toll.isdecimal():
+            return "killed: a number, 0 or more"
+        citation, quote = self.typed("citation"), self.typed("quote")
+        if citation and quote:
+            return "its source: a quote of the document, or a citation, not both"
+        if citation:
+            source = {"citation": citation}
+        elif quote and self.typed("document"):
+            source = {"document": self.typed("document"), "quote": quote}
+        else:
+            return "its source, please: a document and a quote from it, or a citation"
+        changes = {
+            "date": self.typed("date"),
+            "type": self.typed("type") or None,
+            "sub_type": self.typed("sub_type") or None,
+            "places": names["places"],
+            "actors": {role: names[role] for role in ROLES},
+            "fatalities": int(toll) if toll else None,
+            "summary": self.typed("summary") or None,
+        }
+        return changes, source
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        asked = self.request()
+        if isinstance(asked, str):
+            self._problem(asked)
+        else:
+            self._problem("Saving…")
+            self.session.add(*asked, target=self)
+
+    def on_reviewed(self, answer: Reviewed) -> None:
+        answer.stop()
+        if self.session.accept(answer):
+            self.session.added(answer)
+            self.dismiss(answer)
+
+    def on_failed(self, answer: Failed) -> None:
+        answer.stop()
+        self._problem(answer.text)
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#edit-error", Label).update(Text(text, style="bold red"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SourcePicker(ModalScreen[list[int] | None]):
+    """An event's sources, to choose from: its quotes, to split some off as an event of their own
+    (space chooses, Enter splits those chosen, or the one under the cursor); or its documents, to
+    remove one's article (Enter). Answers the indices in the detail's sources."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="sources.cancel"),
+        Binding("enter", "done", "Done", priority=True, id="sources.done"),
+    ]
+
+    def __init__(self, detail: EventDetail, split: bool) -> None:
+        super().__init__()
+        self.detail, self.split = detail, split
+
+    def compose(self) -> ComposeResult:
+        numbers: dict[int, int] = {}  # document -> its number in the detail pane
+        options = []
+        for i, s in enumerate(self.detail.sources):
+            first = s.document_id not in numbers
+            n = numbers.setdefault(s.document_id, len(numbers) + 1)
+            if not self.split and not first:
+                continue  # an article is removed whole: one line for it
+            title = visible(s.title or s.path)
+            what = f"[{n}] {title}" if not self.split else f"[{n}] “{clip(visible(s.quote), 56)}” · {title}"
+            options.append((Text(what), i))
+        with Vertical(id="prompt-box"):
+            if self.split:
+                yield Label(f"Split quotes of {self.detail.event.id} off as an event of their own", markup=False)
+                yield Label("space chooses · Enter splits them off · Esc cancels")
+            else:
+                yield Label("Remove the article of which source? (it asks first)", markup=False)
+                yield Label("Enter chooses · Esc cancels")
+            if self.split:
+                yield SelectionList[int](*options, id="sources-list")
+            else:
+                yield OptionList(*(Option(text, id=str(i)) for text, i in options), id="sources-list")
+
+    def on_mount(self) -> None:
+        chooser = self.query_one("#sources-list", OptionList)  # a SelectionList is one too
+        chooser.highlighted = 0
+        chooser.focus()
+
+    def action_done(self) -> None:
+        if self.split:
+            quotes = self.query_one(SelectionList)
+            picked = sorted(quotes.selected)
+            if not picked and quotes.highlighted is not None:
+                picked = [quotes.get_option_at_index(quotes.highlighted).value]
+            self.dismiss(picked or None)
+        else:
+            option = self.query_one(OptionList).highlighted_option
+            self.dismiss([int(option.id)] if option is not None and option.id is not None else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

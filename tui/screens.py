@@ -90,6 +90,28 @@ class Prompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class Confirm(ModalScreen[bool]):
+    """Ask before doing what cannot be undone: the question (wrapped, whole), y does it, n or
+    Escape does not."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Static(Text(visible(self.question)), id="confirm-question")
+            yield Label("y: yes · n or Esc: no", id="confirm-keys")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
 class ExportPrompt(ModalScreen[tuple[str, str] | None]):
     """Ask for an export's format and file: Enter in the file field answers (format, path), Escape
     cancels. The format starts at Markdown; choosing another changes the file's suffix to match."""
@@ -225,12 +247,16 @@ class DetailScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,enter,q", "dismiss", "Back to the timeline", id="detail.close"),
-        Binding("j", "step(1)", "Next event", id="detail.next"),
-        Binding("k", "step(-1)", "Previous event", id="detail.previous"),
+        Binding("j", "step(1)", "Next", id="detail.next"),
+        Binding("k", "step(-1)", "Previous", id="detail.previous"),
         Binding("C", "app.review('confirm')", "Confirm", id="detail.confirm"),
         Binding("R", "app.review('reject')", "Reject", id="detail.reject"),
         Binding("E", "app.review('edit')", "Edit", id="detail.edit"),
         Binding("u", "app.review('undo')", "Undo", show=False, id="detail.undo"),
+        Binding("S", "app.review('split')", "Split", id="detail.split"),
+        Binding("D", "app.review('remove')", "Remove", show=False, id="detail.remove"),
+        Binding("M", "app.review('merge')", "Merge marked", show=False, id="detail.merge"),
+        Binding("A", "app.review('add')", "Add", show=False, id="detail.add"),
     ]
 
     def __init__(self, view: TimelineView, shown: DetailPane) -> None:
@@ -240,7 +266,7 @@ class DetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.pane
-        yield Footer()
+        yield Footer(compact=True)  # its keys fit in 80 columns
 
     def on_mount(self) -> None:
         self.pane.focus()

@@ -15,9 +15,10 @@ import sqlite3
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Protocol
 
 from pyroaring import BitMap
 from textual.message_pump import MessagePump
@@ -25,6 +26,7 @@ from textual.message_pump import MessagePump
 from db import annotations as user_layer, corrections, queries, review_queue, views
 from db.export import atomic_file, to_markdown, write
 from db.queries import EventDetail, EventRow, Facets, Filter, QueryError, TimelineIndex
+from db.schema import DatabaseError
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
 CONTEXT_CHARS = 240  # of the article around each quote in the detail pane
@@ -170,13 +172,54 @@ class AliasesFound(Answer):
 
 @dataclass
 class Reviewed(Answer):
-    """A correction saved (confirm, reject, edit, undo) of `event_id`, said in `text`. `hides`: it
-    rejected the event or took back a rejection, so the timeline and its counts change."""
+    """A correction saved (confirm, reject, edit, merge, split, add, undo) of `event_id`, said in
+    `text`. `hides`: the timeline and its counts change (an event rejected, merged, split off,
+    added, or one of those taken back); the cursor goes to `event_id`. `undoable`: the events whose
+    latest correction the notice's undo link takes back (none: the notice has no link)."""
 
     event_id: str
     text: str
     hides: bool = False
     rejected: bool = False  # the event is rejected now
+    undoable: tuple[str, ...] = ()
+
+
+@dataclass
+class RemovalAsked(Answer):
+    """What removing a document would do, asked before it is done: the events resting on it alone
+    (they go), those other sources support too (they stay), and those of the first kind that
+    carry the analyst's stars, tags, notes or corrections (kept, as orphans)."""
+
+    document: str  # as `timeline remove` takes it: the document's id
+    path: str  # its path, or an ACLED row's id
+    alone: list[str]
+    others: list[str]
+    annotated: list[str]
+
+
+@dataclass
+class DocumentRemoved(Answer):
+    """A document removed, said in `text`: what went, and what of the analyst's was kept.
+    `renamed`: the events it shared with other sources, whose ids changed without it (old -> new)."""
+
+    text: str
+    renamed: dict[str, str]
+
+
+class Removal(Protocol):
+    """What removing a document did (pipeline.Removed): the events gone, those kept, by id."""
+
+    @property
+    def document(self) -> str: ...
+    @property
+    def gone(self) -> list[str]: ...
+    @property
+    def kept(self) -> dict[str, str | None]: ...
+
+
+# Removes a stored document and derives the events again without it (pipeline.remove). The app
+# is given it by the command line: the app reads the store and never extracts (.importlinter).
+RemoveDocument = Callable[[str, Path], Removal]
 
 
 @dataclass
@@ -216,8 +259,9 @@ class Session:
     `target`, which hands each to `accept` before using it.
     """
 
-    def __init__(self, db_path: str | Path, target: MessagePump) -> None:
+    def __init__(self, db_path: str | Path, target: MessagePump, remove_document: RemoveDocument | None = None) -> None:
         self.db_path = str(db_path)
+        self.remove_document = remove_document
         self.filter = Filter()
         self.shown_filter: Filter | None = None  # the filter of `index`, the last whole timeline shown
         self.total = 0
@@ -234,7 +278,9 @@ class Session:
         self.views = SavedViews(self.workers)
         self.show_rejected = False  # the events the analyst rejected are hidden unless this is set
         self.tag: str | None = None  # only the events with this tag (the command line's --tag)
-        self.corrected: list[str] = []  # the events corrected here, latest last: what `u` takes back
+        self.corrected: list[
+            tuple[str, ...]
+        ] = []  # the events each key corrected here, latest last: what `u` takes back
 
     def accept(self, answer: Answer) -> bool:
         """Is this answer still wanted? A newer request of its kind supersedes it."""
@@ -428,9 +474,9 @@ class Session:
             verb(conn, event_id)
             if action == "confirm":
                 return Reviewed(event_id, f"Confirmed {event_id}")
-            return Reviewed(event_id, f"Rejected {event_id}: hidden", hides=True, rejected=True)
+            return Reviewed(event_id, f"Rejected {event_id}: hidden", hides=True, rejected=True, undoable=(event_id,))
 
-        self._correct(event_id, write, target)
+        self._correct((event_id,), write, target)
 
     def edit(self, event_id: str, changes: dict, target: MessagePump | None = None) -> None:
         """Correct fields of an event (corrections.edit's `changes`); a refusal answers Failed."""
@@ -439,26 +485,138 @@ class Session:
             fields = corrections.edit(conn, event_id, changes)
             return Reviewed(event_id, f"Corrected {event_id}: {', '.join(fields)}")
 
-        self._correct(event_id, write, target)
+        self._correct((event_id,), write, target)
 
-    def undo(self, event_id: str | None = None, target: MessagePump | None = None) -> None:
-        """Take back the latest correction of `event_id`, else of the event corrected here last."""
-        chosen = event_id or (self.corrected[-1] if self.corrected else None)
-        if chosen is None:
+    def merge(self, keep: str, others: list[str], target: MessagePump | None = None) -> None:
+        """Make `others` part of `keep`: one event, the sources of all (the others hidden as merged)."""
+
+        def write(conn: sqlite3.Connection) -> Reviewed:
+            corrections.merge(conn, keep, others)
+            n = len(others)
+            text = f"Merged {n} event{'s' if n > 1 else ''} into {keep}: one event, the sources of all"
+            return Reviewed(keep, text, hides=True, undoable=tuple(others))
+
+        self._correct(tuple(others), write, target)
+
+    def split(self, event_id: str, quotes: list[str], target: MessagePump | None = None) -> None:
+        """Make these quotes of an event (DOCUMENT_ID:QUOTE_START) an event of their own; the
+        cursor goes to it, and undo takes the split back."""
+
+        def write(conn: sqlite3.Connection) -> Reviewed:
+            new = corrections.split(conn, event_id, quotes)
+            self._store_added(conn, "the split")
+            n = len(quotes)
+            text = f"Split {n} quote{'s' if n > 1 else ''} of {event_id} into {new}, an event of their own"
+            return Reviewed(new, text, hides=True, undoable=(event_id,))
+
+        self._correct((event_id,), write, target)
+
+    def add(self, changes: dict[str, Any], source: dict[str, str], target: MessagePump | None = None) -> None:
+        """Add an event the machine missed (corrections.add's `changes`), with its `source`: a
+        stored document and a quote found in it, or a citation. The cursor goes to it. Its id is
+        known only from the answer: `added` records it for `u`."""
+
+        def write(conn: sqlite3.Connection) -> Reviewed:
+            new = corrections.add(conn, changes, **source)
+            self._store_added(conn, "the event")
+            return Reviewed(new, f"Added {new}", hides=True, undoable=(new,))
+
+        self.workers.ask(FETCH, None, lambda conn: _refused("add", write, conn), target)
+
+    def added(self, answer: Reviewed) -> None:
+        """An event added (the answer to `add`): `u` takes it back."""
+        self.corrected.append((answer.event_id,))
+
+    def undo(self, event_ids: Sequence[str] = (), target: MessagePump | None = None) -> None:
+        """Take back the latest correction of each of `event_ids` (a merge's: each event merged),
+        else of the events a key corrected here last."""
+        chosen = tuple(event_ids) or (self.corrected[-1] if self.corrected else ())
+        if not chosen:
             return
         if chosen in self.corrected:  # its latest correction made here is the one taken back
             del self.corrected[len(self.corrected) - 1 - self.corrected[::-1].index(chosen)]
 
         def write(conn: sqlite3.Connection) -> Reviewed:
-            undone = corrections.undo(conn, chosen)
-            what = f"edit of {undone.field}" if undone.action == "edit" else undone.action
-            return Reviewed(chosen, f"Undid the {what} of {chosen}", hides=undone.action == "reject")
+            undone = [corrections.undo(conn, event_id) for event_id in chosen]
+            actions = {c.action for c in undone}
+            if actions & {"add", "split"}:  # the store's copy of the event added or split off goes
+                self._store_added(conn, "the undo")
+            what = " and ".join(sorted({f"edit of {c.field}" if c.action == "edit" else c.action for c in undone}))
+            hides = bool(actions & {"reject", "merge", "add", "split"})
+            return Reviewed(chosen[0], f"Undid the {what} of {', '.join(chosen)}", hides=hides)
 
-        self.workers.ask(FETCH, None, lambda conn: _refused(chosen, write, conn), target)
+        self.workers.ask(FETCH, None, lambda conn: _refused(chosen[0], write, conn), target)
 
-    def _correct(self, event_id: str, write: Callable[[sqlite3.Connection], Reviewed], target) -> None:
-        self.corrected.append(event_id)
-        self.workers.ask(FETCH, None, lambda conn: _refused(event_id, write, conn), target)
+    def _correct(self, event_ids: tuple[str, ...], write: Callable[[sqlite3.Connection], Reviewed], target) -> None:
+        self.corrected.append(event_ids)
+        self.workers.ask(FETCH, None, lambda conn: _refused(event_ids[0], write, conn), target)
+
+    def _store_added(self, conn: sqlite3.Connection, kept: str) -> None:
+        """Write the store's copy of the analyst's added and split-off events, where every view reads
+        them (as `timeline add` does); run on the fetch lane, whose version of the store is then
+        taken as seen: the app's own write is no news from another process."""
+        from db.load import write_added, writing  # sqlite-utils: kept out of the app's start-up
+
+        added = corrections.added(conn)
+        try:
+            with writing(Path(self.db_path)) as store:
+                write_added(store, added)
+        except DatabaseError as e:
+            raise DatabaseError(f"{e} ({kept} is kept in the user database: the next load writes it)") from None
+        self._seen_version = _version(conn)
+
+    # -- removing a document: asked first, then done by the command line's remover
+
+    def ask_removal(self, document_id: int, target: MessagePump) -> None:
+        """What removing this document would do, answered as RemovalAsked to `target`."""
+
+        def run(conn: sqlite3.Connection) -> Answer:
+            from db.load import find_document, resting_on
+
+            found = find_document(conn, str(document_id))
+            if found is None:
+                return Failed(f"Document {document_id} is no longer stored: press r to reload", "warning")
+            alone, others = resting_on(conn, document_id)
+            noted = {d.event.id for d in queries.event_details(conn, alone) if d.event.starred or d.tags or d.note}
+            kept = noted | set(corrections.reviews(conn, alone))
+            return RemovalAsked(str(document_id), found[2], alone, others, sorted(kept))
+
+        self.workers.ask(FETCH, "removal", run, target)
+
+    def remove(self, asked: RemovalAsked, target: MessagePump | None = None) -> None:
+        """Remove the document (its evidence, and the events it alone supported; the others derived
+        again without it), answered as DocumentRemoved: what went, and what was kept. On the fetch
+        lane, whose version of the store is then taken as seen (the app's own write is no news);
+        an article's removal derives every article's events again (seconds at the 542 FA-KES
+        articles), and pages of rows wait for it: the timeline is read again after it anyway."""
+        remove_document, db_path = self.remove_document, Path(self.db_path)
+        if remove_document is None:
+            return
+
+        def run(conn: sqlite3.Connection) -> Answer:
+            try:
+                removed = remove_document(asked.document, db_path)
+            except LookupError as e:
+                return Failed(str(e), "warning")
+            self._seen_version = _version(conn)  # the app's own write: no news from another process
+            renamed = {old: new for old, new in removed.kept.items() if new and new != old}
+            gone, left = set(removed.gone), set(removed.gone) | set(renamed)  # ids no event has now
+            kept = sorted(
+                {c.event_id for c in corrections.orphans(conn) if c.event_id in left}
+                | {i for i, *_ in user_layer.orphaned(conn) if i in left}
+            )
+            said = [f"Removed {removed.document}: {len(gone)} event(s) it alone supported gone"]
+            said.append(
+                f"{len(removed.kept)} kept with their other sources"
+                + "".join(f"; {old} is now {new}" for old, new in renamed.items())
+            )
+            if kept:
+                said.append(
+                    f"your stars, tags, notes or corrections of {', '.join(kept)} kept (timeline review --orphans)"
+                )
+            return DocumentRemoved("; ".join(said), renamed)
+
+        self.workers.ask(FETCH, None, run, target)
 
     def find(self, typed: str, target: MessagePump | None = None) -> None:
         """The event whose id is `typed` or begins with it, answered as Found (Failed: none)."""
