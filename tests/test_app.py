@@ -32,6 +32,7 @@ async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_db
         view = app.query_one(TimelineView)
         everything = len(view.ids)
         await pilot.press("a")
+        await settle(pilot, app)  # the pane's values are in before Enter picks one
         await pilot.press("enter")  # the first actor: the one with most events
         await settle(pilot, app)
         pane = app.query_one("#actors", FacetPane)
