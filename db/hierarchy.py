@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
 from ingest.gazetteer import Actor, load_gazetteer, slug
@@ -40,10 +40,11 @@ V = TypeVar("V")
 
 class Recent(Generic[K, V]):
     """A bounded memo: the entries put or found since the last turnover or the one before, at most
-    2 x `size`. Values used often stay, as in an LRU, without the LRU's bookkeeping at every hit."""
+    2 x `size`. Values used often stay, as in an LRU, without the LRU's bookkeeping at every hit.
+    The entries a turnover lets go are handed to `spill`, if given, and `spilled` says some were."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, size: int, spill: Callable[[dict[K, V]], None] | None = None) -> None:
+        self.size, self.spill, self.spilled = size, spill, False
         self.new: dict[K, V] = {}
         self.old: dict[K, V] = {}
 
@@ -57,6 +58,9 @@ class Recent(Generic[K, V]):
 
     def __setitem__(self, key: K, value: V) -> None:
         if len(self.new) >= self.size:
+            if self.spill and self.old:
+                self.spill(self.old)
+                self.spilled = True
             self.old, self.new = self.new, {}
         self.new[key] = value
 
@@ -72,9 +76,9 @@ class Trees:
         self.gaz = load_gazetteer()
         self.place_up: Recent[str, tuple[str, ...]] = Recent(KEPT)  # place id -> its ancestors, nearest first
         self.actor_up: Recent[str, tuple[str, ...]] = Recent(KEPT)
-        self._named_places: Recent[tuple, str] = Recent(KEPT)
+        # A row's place names -> its place; those let go are kept in a temporary table (on disk).
+        self._named_places: Recent[tuple, str] = Recent(KEPT, spill=self._spill_places)
         self._named_actors: Recent[str, str] = Recent(KEPT)
-        self._resolved_table = False  # temp.resolved_places: every row's place names -> place id
 
     # ---- places --------------------------------------------------------------------------------
 
@@ -95,19 +99,22 @@ class Trees:
         key = (country, admin1, location, lat, lon)
         known = self._named_places.get(key)
         if known is None:
-            known = self._resolved(key)
-            if known is None:
-                known = self._resolve_place(country, admin1, location, lat, lon)
-                self.conn.execute("INSERT INTO temp.resolved_places (key, place_id) VALUES (?, ?)", (repr(key), known))
+            known = self._spilled_place(key) or self._resolve_place(country, admin1, location, lat, lon)
             self._named_places[key] = known
         return known
 
-    def _resolved(self, key: tuple) -> str | None:
-        """The place a row's names resolved to earlier in this writer's life, if they did."""
-        if not self._resolved_table:
+    def _spill_places(self, resolved: dict[tuple, str]) -> None:
+        if not self._named_places.spilled:
             self.conn.execute("DROP TABLE IF EXISTS temp.resolved_places")
             self.conn.execute("CREATE TEMP TABLE resolved_places (key TEXT PRIMARY KEY, place_id TEXT NOT NULL)")
-            self._resolved_table = True
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO temp.resolved_places (key, place_id) VALUES (?, ?)",
+            ((repr(key), place_id) for key, place_id in resolved.items()),
+        )
+
+    def _spilled_place(self, key: tuple) -> str | None:
+        """The place a row's names resolved to before the memo let it go, if it did."""
+        if not self._named_places.spilled:
             return None
         row = self.conn.execute("SELECT place_id FROM temp.resolved_places WHERE key = ?", (repr(key),)).fetchone()
         return row[0] if row else None

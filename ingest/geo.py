@@ -213,16 +213,25 @@ class PlaceIndex:
     def near(self, country: str, lat: float, lon: float, km: float) -> Place | None:
         """The town of `country` nearest to a point, if one lies within `km` of it."""
         dlat = km / KM_PER_DEGREE
-        with self._lock:
-            found = self._fetch(
-                "country = ? AND lat BETWEEN ? AND ? AND kind NOT IN ('country', 'admin1')",
+        with self._lock:  # the band's points only: a Place is made for the one found
+            band = self._db.execute(
+                "SELECT rowid, lat, lon, population FROM places"
+                " WHERE country = ? AND lat BETWEEN ? AND ? AND kind NOT IN ('country', 'admin1')",
                 (country.upper(), lat - dlat, lat + dlat),
-            )
-        distance = {p.id: distance_km(lat, lon, p.lat, p.lon) for p in found if p.lon is not None}
+            ).fetchall()
         nearest = min(
-            (p for p in found if p.id in distance), key=lambda p: (distance[p.id], -p.population), default=None
+            (
+                (distance_km(lat, lon, plat, plon), -population, rowid)
+                for rowid, plat, plon, population in band
+                if plon is not None
+            ),
+            key=lambda found: found[:2],
+            default=None,
         )
-        return nearest if nearest and distance[nearest.id] <= km else None
+        if nearest is None or nearest[0] > km:
+            return None
+        with self._lock:
+            return self._fetch("rowid = ?", (nearest[2],))[0]
 
 
 KM_PER_DEGREE = 111.2  # of latitude, and of longitude at the equator
