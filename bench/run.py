@@ -133,13 +133,15 @@ def _import_watched(command: list[str], db: Path) -> tuple[float, int]:
         return sum(f.stat().st_size for f in (db, db.with_name(db.name + "-wal")) if f.exists())
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would stop the import
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
         peak = 0
         while process.poll() is None:
             peak = max(peak, on_disk())
             time.sleep(0.2)
         if process.returncode:
-            raise subprocess.CalledProcessError(process.returncode, command, stderr=process.stderr.read())
+            errors.seek(0)
+            raise subprocess.CalledProcessError(process.returncode, command, stderr=errors.read())
     peak = max(peak, on_disk())
     rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child's: this one,
     return (rss_kb if rss_kb > before else float("nan")) / 1024, peak  # unless an earlier was larger

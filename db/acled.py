@@ -362,6 +362,9 @@ class _Importer:
     def finish(self, report: ImportReport) -> None:
         """The indexes dropped for a bulk import, the rows pruned, the search index and the counts
         of the new events, in one pass each at the end, then the planner's statistics."""
+        # An index build sorts its keys in memory up to the page cache's size, beside the cache:
+        # half of the bound for each keeps the end of an import within the memory its rows took.
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_PAGES_KB // 2}")
         for sql in self.indexes:
             self.conn.execute(sql)
         if self.prune and self.rows_loaded:
