@@ -4,8 +4,9 @@ Rows stream through in batches inside one transaction, so memory does not grow w
 a killed import leaves the database as it was. Nothing is kept per row in Python across batches:
 the ids the file holds (for its duplicates and for a prune) go to a temporary table, each batch
 asks the store for the versions of its own ids, and the counts and sets of the new events are made
-in windows of rows. What stays in memory grows with the file's distinct places, actors and dates,
-each resolved once, not with its rows. Bad rows are skipped and reported with their line
+in windows of rows. The file's places, actors and dates are each resolved once, and remembered in
+bounded memos (what the trees let go is read back from the store): memory is flat in the file's
+size, whatever its places. Bad rows are skipped and reported with their line
 numbers (a field over the CSV reader's limit, an impossible date, coordinate or toll included);
 the other rows load. A file that is not UTF-8 is refused in one line, never stored garbled.
 
