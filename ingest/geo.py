@@ -126,14 +126,14 @@ class PlaceIndex:
                     " ORDER BY key, rank",
                     chunk,
                 ).fetchall()
-            known = {rowid: self._places.get(rowid) for _, rowid, _, _ in hits}
-            missing = [rowid for rowid, place in known.items() if place is None]
+            known = {rowid: place for _, rowid, _, _ in hits if (place := self._places.get(rowid)) is not None}
+            missing = list({rowid for _, rowid, _, _ in hits if rowid not in known})
             for i in range(0, len(missing), CHUNK):
                 rowids = missing[i : i + CHUNK]
                 known.update(self._fetch_rows(f"rowid IN ({','.join('?' * len(rowids))})", rowids))
         out: dict[str, list[Reading]] = {}
         for key, rowid, common, alternate in hits:
-            out.setdefault(key, []).append(Reading(known[rowid], bool(common), bool(alternate)))  # type: ignore[arg-type]
+            out.setdefault(key, []).append(Reading(known[rowid], bool(common), bool(alternate)))
         return out
 
     def get(self, place_id: str) -> Place | None:
