@@ -30,8 +30,8 @@ QUALIFIER = re.compile(r"\s*\([^)]*\)")  # "(Syria)" in "Islamic State (Syria)"
 STATE_KINDS = ("state forces", "external forces", "state")
 CROWD_KINDS = ("protesters", "rioters", "civilians")  # ACLED names them per country: "Protesters (Turkey)"
 GROUP = "group"  # the kind of an actor that only gathers others (a country's state forces)
-# Places and actors kept in memory, each kind, at most twice this: an import of the whole world
-# names some 400k places; what is not kept is read again from the store.
+# Places and actors kept in memory, each kind, at most twice this: a million worldwide ACLED rows
+# name 320k places; what is not kept is read again from the store.
 KEPT = 50_000
 
 K = TypeVar("K", bound=Hashable)
@@ -41,7 +41,8 @@ V = TypeVar("V")
 class Recent(Generic[K, V]):
     """A bounded memo: the entries put or found since the last turnover or the one before, at most
     2 x `size`. Values used often stay, as in an LRU, without the LRU's bookkeeping at every hit.
-    The entries a turnover lets go are handed to `spill`, if given, and `spilled` says some were."""
+    The entries a turnover lets go are handed to `spill`, if given, and `spilled` says some were.
+    A value is never None: `get` answers None for a key it does not hold."""
 
     def __init__(self, size: int, spill: Callable[[dict[K, V]], None] | None = None) -> None:
         self.size, self.spill, self.spilled = size, spill, False
