@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from typing import Generic, TypeVar
 
 from ingest.gazetteer import Actor, load_gazetteer, slug
 from ingest.geo import Place, distance_km
@@ -29,25 +30,62 @@ QUALIFIER = re.compile(r"\s*\([^)]*\)")  # "(Syria)" in "Islamic State (Syria)"
 STATE_KINDS = ("state forces", "external forces", "state")
 CROWD_KINDS = ("protesters", "rioters", "civilians")  # ACLED names them per country: "Protesters (Turkey)"
 GROUP = "group"  # the kind of an actor that only gathers others (a country's state forces)
+# Places and actors kept in memory, each kind, at most twice this: a million worldwide ACLED rows
+# name 320k places; what is not kept is read again from the store.
+KEPT = 50_000
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Recent(Generic[K, V]):
+    """A bounded memo: the entries put or found since the last turnover or the one before, at most
+    2 x `size`. Values used often stay, as in an LRU, without the LRU's bookkeeping at every hit.
+    The entries a turnover lets go are handed to `spill`, if given, and `spilled` says some were.
+    A value is never None: `get` answers None for a key it does not hold."""
+
+    def __init__(self, size: int, spill: Callable[[dict[K, V]], None] | None = None) -> None:
+        self.size, self.spill, self.spilled = size, spill, False
+        self.new: dict[K, V] = {}
+        self.old: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        value = self.new.get(key)
+        if value is None:
+            value = self.old.get(key)
+            if value is not None:
+                self[key] = value
+        return value
+
+    def __setitem__(self, key: K, value: V) -> None:
+        if len(self.new) >= self.size:
+            if self.spill and self.old:
+                self.spill(self.old)
+                self.spilled = True
+            self.old, self.new = self.new, {}
+        self.new[key] = value
 
 
 class Trees:
-    """Writes places and actors with their ancestors (each once per writer), and the links of an
-    event to them. One per write transaction."""
+    """Writes places and actors with their ancestors, and the links of an event to them. One per
+    write transaction. What it wrote is remembered in bounded memos, and read back from the store
+    (its ancestors) or from a temporary table (the place a row's names resolved to) when forgotten:
+    its memory does not grow with the places a file names."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.gaz = load_gazetteer()
-        self.place_up: dict[str, tuple[str, ...]] = {}  # place id -> its ancestors, nearest first
-        self.actor_up: dict[str, tuple[str, ...]] = {}
-        self._named_places: dict[tuple, str] = {}
-        self._named_actors: dict[str, str] = {}
+        self.place_up: Recent[str, tuple[str, ...]] = Recent(KEPT)  # place id -> its ancestors, nearest first
+        self.actor_up: Recent[str, tuple[str, ...]] = Recent(KEPT)
+        # A row's place names -> its place; those let go are kept in a temporary table (on disk).
+        self._named_places: Recent[tuple, str] = Recent(KEPT, spill=self._spill_places)
+        self._named_actors: Recent[str, str] = Recent(KEPT)
 
     # ---- places --------------------------------------------------------------------------------
 
     def place(self, p: Place) -> str:
         """A gazetteer place (or an article's unresolved one) with its division and country."""
-        if p.id not in self.place_up:
+        if self.place_up.get(p.id) is None:  # not written by this writer (or forgotten: written again, the same)
             parent = None
             if p.kind != "country" and p.country:
                 division = self.gaz.places.admin1(p.country, p.admin1) if p.kind != "admin1" and p.admin1 else None
@@ -60,25 +98,48 @@ class Trees:
         """The place a data row (ACLED) names by country, division and location; its spelling becomes
         an alias of that place."""
         key = (country, admin1, location, lat, lon)
-        if key not in self._named_places:
-            division = self._division(country.strip() or "Unknown country", admin1)
-            town = self._town(division, location, lat, lon)
-            if town is None:
-                in_division = division.kind == "admin1"
-                town_id = self._own_town_id(
-                    f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}", lat, lon
-                )
-                own = Place(
-                    town_id, location, division.country, division.name if in_division else None, lat, lon, 0, "town"
-                )
-                if town_id not in self.place_up:  # its first row's point: a later row's never moves it
-                    self._write_place(own, division.id, aliases=[])
-                town = own
-            else:
-                self.place(town)
-            self._alias("place", town.id, location)
-            self._named_places[key] = town.id
-        return self._named_places[key]
+        known = self._named_places.get(key)
+        if known is None:
+            known = self._spilled_place(key) or self._resolve_place(country, admin1, location, lat, lon)
+            self._named_places[key] = known
+        return known
+
+    def _spill_places(self, resolved: dict[tuple, str]) -> None:
+        if not self._named_places.spilled:
+            self.conn.execute("DROP TABLE IF EXISTS temp.resolved_places")
+            self.conn.execute("CREATE TEMP TABLE resolved_places (key TEXT PRIMARY KEY, place_id TEXT NOT NULL)")
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO temp.resolved_places (key, place_id) VALUES (?, ?)",
+            ((repr(key), place_id) for key, place_id in resolved.items()),
+        )
+
+    def _spilled_place(self, key: tuple) -> str | None:
+        """The place a row's names resolved to before the memo let it go, if it did."""
+        if not self._named_places.spilled:
+            return None
+        row = self.conn.execute("SELECT place_id FROM temp.resolved_places WHERE key = ?", (repr(key),)).fetchone()
+        return row[0] if row else None
+
+    def _resolve_place(self, country: str, admin1: str, location: str, lat: float | None, lon: float | None) -> str:
+        division = self._division(country.strip() or "Unknown country", admin1)
+        town = self._town(division, location, lat, lon)
+        if town is None:
+            in_division = division.kind == "admin1"
+            town_id = self._own_town_id(
+                f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}", lat, lon
+            )
+            own = Place(
+                town_id, location, division.country, division.name if in_division else None, lat, lon, 0, "town"
+            )
+            # Its first row's point: a later row's never moves it. (Stored without its division, it
+            # comes from a store older than the trees, which this writer is placing in them.)
+            if not self.place_ancestors(town_id):
+                self._write_place(own, division.id, aliases=[])
+            town = own
+        else:
+            self.place(town)
+        self._alias("place", town.id, location)
+        return town.id
 
     def _own_town_id(self, named: str, lat: float | None, lon: float | None) -> str:
         """The id of a place the gazetteer lacks: its name's, unless a place of that name already
@@ -98,7 +159,7 @@ class Trees:
             return nation
         own_id = f"acled:{slug(nation.country or country)}:{slug(admin1)}"
         own = Place(own_id, admin1.strip(), nation.country, None, None, None, 0, "admin1")
-        if own.id not in self.place_up:
+        if self.place_up.get(own.id) is None:
             self._write_place(own, nation.id, aliases=[own.name])
         return own
 
@@ -108,7 +169,7 @@ class Trees:
             self.place(found)
             return found
         own = Place(f"acled:{slug(name_or_code)}", name_or_code.strip(), None, None, None, None, 0, "country")
-        if own.id not in self.place_up:
+        if self.place_up.get(own.id) is None:
             self._write_place(own, None, aliases=[own.name])
         return own
 
@@ -154,7 +215,7 @@ class Trees:
         )
         for alias in aliases:
             self._alias("place", p.id, alias)
-        self.place_up[p.id] = () if parent is None else (parent, *self.place_up[parent])
+        self.place_up[p.id] = () if parent is None else (parent, *(self.place_ancestors(parent) or ()))
 
     # ---- actors --------------------------------------------------------------------------------
 
@@ -165,7 +226,7 @@ class Trees:
 
     def actor(self, a: Actor) -> str:
         """A gazetteer (or extracted) actor with its group."""
-        if a.id not in self.actor_up:
+        if self.actor_up.get(a.id) is None:
             group = self.gaz.actors.get(a.group) if a.group else None
             parent = self.actor(group) if group else self._state_group(a.kind, a.country or a.name)
             self._write_actor(a, parent, self.gaz.actor_aliases.get(a.id, [a.name]))
@@ -177,7 +238,8 @@ class Trees:
         (Syria)"); or an actor of its own, without the period, in its country's state forces if it
         is one. Its spelling becomes an alias of that actor. The first row to name an actor decides
         its kind and group."""
-        if name not in self._named_actors:
+        actor_id = self._named_actors.get(name)
+        if actor_id is None:  # (or forgotten: found again, the same)
             plain = PERIOD.sub("", name).strip()
             known = self._gazetteer_actor(name) or self._gazetteer_actor(plain) or self._gazetteer_part(name)
             if known:
@@ -193,7 +255,7 @@ class Trees:
                 actor_id = own.id
             self._alias("actor", actor_id, name)
             self._named_actors[name] = actor_id
-        return self._named_actors[name]
+        return actor_id
 
     def _gazetteer_part(self, name: str) -> Actor | None:
         """The gazetteer actor one part of an ACLED name is: ACLED writes an abbreviation before its
@@ -226,7 +288,7 @@ class Trees:
         if country is None:
             return None
         group = Actor(f"state-forces-of-{slug(country.name)}", f"State forces of {country.name}", GROUP, country.name)
-        if group.id not in self.actor_up:
+        if self.actor_up.get(group.id) is None:
             self._write_actor(group, None, [group.name, country.name, f"{country.name} state forces"])
         return group.id
 
@@ -238,7 +300,7 @@ class Trees:
         if gazetteer:
             return self.actor(gazetteer)
         group = Actor(slug(kind), kind.capitalize(), GROUP, None)
-        if group.id not in self.actor_up:
+        if self.actor_up.get(group.id) is None:
             self._write_actor(group, None, [group.name])
         return group.id
 
@@ -263,7 +325,7 @@ class Trees:
         )
         for alias in aliases:
             self._alias("actor", a.id, alias)
-        self.actor_up[a.id] = () if parent is None else (parent, *self.actor_up[parent])
+        self.actor_up[a.id] = () if parent is None else (parent, *(self.actor_ancestors(parent) or ()))
 
     def _alias(self, kind: str, entity_id: str, alias: str) -> None:
         self.conn.execute(
@@ -271,9 +333,25 @@ class Trees:
             (alias_key(alias), alias, entity_id),
         )
 
+    def place_ancestors(self, place_id: str) -> tuple[str, ...] | None:
+        """A place's ancestors, nearest first; None if it is not stored."""
+        return self._ancestors("places", self.place_up, place_id)
+
+    def actor_ancestors(self, actor_id: str) -> tuple[str, ...] | None:
+        """An actor's groups, nearest first; None if it is not stored."""
+        return self._ancestors("actors", self.actor_up, actor_id)
+
+    def _ancestors(self, table: str, memo: Recent[str, tuple[str, ...]], entity_id: str) -> tuple[str, ...] | None:
+        found = memo.get(entity_id)
+        if found is None:
+            found = self._stored_ancestors(table, entity_id)
+            if found is not None:
+                memo[entity_id] = found
+        return found
+
     def root(self, place_id: str) -> str:
         """The country a written place lies in (itself, for a country or a place without one)."""
-        return (self.place_up[place_id] or (place_id,))[-1]
+        return (self.place_ancestors(place_id) or (place_id,))[-1]
 
     # ---- links ---------------------------------------------------------------------------------
 
@@ -282,7 +360,7 @@ class Trees:
         their ancestors after them."""
         rows = dict.fromkeys(place_ids, 1)
         for pid in place_ids:
-            for ancestor in self.place_up[pid]:
+            for ancestor in self.place_ancestors(pid) or ():
                 rows.setdefault(ancestor, 0)
         return [(seq, pid, date_start, direct, i) for i, (pid, direct) in enumerate(rows.items())]
 
@@ -293,7 +371,7 @@ class Trees:
         for actor_id, role, named in actors:
             rows.setdefault(actor_id, (seq, actor_id, role, date_start, 1, named))
         for actor_id, role, _ in actors:
-            for group in self.actor_up[actor_id]:
+            for group in self.actor_ancestors(actor_id) or ():
                 rows.setdefault(group, (seq, group, role, date_start, 0, None))
         return list(rows.values())
 
@@ -320,12 +398,12 @@ def grow_trees(conn: sqlite3.Connection) -> None:
         else:
             new = trees.actor(trees.gaz.actors.get(aid) or Actor(aid, name, kind or "unknown", country))
         _move(conn, "actor", aid, new)
-    for table, column, ups, kept in (  # the links of a version 4 store: by event_id
-        ("event_places", "place_id", trees.place_up, "date_start"),
-        ("event_actors", "actor_id", trees.actor_up, "role, date_start"),
+    for table, column, entities, ancestors_of, kept in (  # the links of a version 4 store: by event_id
+        ("event_places", "place_id", "places", trees.place_ancestors, "date_start"),
+        ("event_actors", "actor_id", "actors", trees.actor_ancestors, "role, date_start"),
     ):
-        for entity, ancestors in ups.items():
-            for ancestor in ancestors:
+        for (entity,) in conn.execute(f"SELECT id FROM {entities} WHERE parent IS NOT NULL").fetchall():
+            for ancestor in ancestors_of(entity) or ():
                 conn.execute(
                     f"INSERT OR IGNORE INTO {table} (event_id, {column}, {kept}, direct)"
                     f" SELECT event_id, ?, {kept}, 0 FROM {table} WHERE {column} = ? AND direct = 1",

@@ -39,6 +39,7 @@ GAZETTEER = SEED / "gazetteer"
 MAJOR_CITY = 100_000
 EXONYM_FACTOR = 10
 CHUNK = 500  # keys per SELECT: well under SQLite's limit on bound parameters
+PLACES_KEPT = 50_000  # places read from the index kept in memory (some 15 MB), at most
 
 
 @dataclass(frozen=True)
@@ -84,25 +85,32 @@ class PlaceIndex:
         self._db = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, check_same_thread=False)
         self._db.execute("PRAGMA mmap_size = 268435456")  # read pages in place, not through read()
         self._lock = threading.Lock()  # one connection shared by the app's threads
+        # The places read so far, by row id and by id: a memo of the file, emptied when it holds
+        # PLACES_KEPT, so that a process reading the whole world (an ACLED import) stays small.
         self._places: dict[int, Place] = {}
         self._rowids: dict[str, int] = {}
-        self._skeleton_cache: dict[str, dict[str, list[tuple[str, int]]]] = {}  # country -> `_skeletons`
         self.max_words = int(self._db.execute("SELECT value FROM meta WHERE name = 'max_words'").fetchone()[0])
         self.countries_by_demonym: dict[str, str] = dict(self._db.execute("SELECT key, country FROM demonyms"))
         self._countries = {p.country: p for p in self._fetch("kind = 'country'")}
 
     def _fetch(self, where: str, params: Iterable = ()) -> list[Place]:
+        return [place for _, place in self._fetch_rows(where, params)]
+
+    def _fetch_rows(self, where: str, params: Iterable = ()) -> list[tuple[int, Place]]:
+        """(row id, place) of the places matching `where`, kept in the memo (under the lock)."""
         rows = self._db.execute(
             f"SELECT rowid, id, name, country, admin1, lat, lon, population, kind FROM places WHERE {where}",
             tuple(params),
         ).fetchall()
+        if len(self._places) + len(rows) > PLACES_KEPT:
+            self._places, self._rowids = {}, {}  # new dicts: a reader without the lock keeps its old ones
         out = []
         for rowid, *fields in rows:
             place = self._places.get(rowid)
             if place is None:
                 place = self._places[rowid] = Place(*fields)
                 self._rowids[place.id] = rowid
-            out.append(place)
+            out.append((rowid, place))
         return out
 
     def lookup(self, keys: Iterable[str]) -> dict[str, list[Reading]]:
@@ -118,19 +126,20 @@ class PlaceIndex:
                     " ORDER BY key, rank",
                     chunk,
                 ).fetchall()
-            missing = list({rowid for _, rowid, _, _ in hits if rowid not in self._places})
+            known = {rowid: place for _, rowid, _, _ in hits if (place := self._places.get(rowid)) is not None}
+            missing = list({rowid for _, rowid, _, _ in hits if rowid not in known})
             for i in range(0, len(missing), CHUNK):
                 rowids = missing[i : i + CHUNK]
-                self._fetch(f"rowid IN ({','.join('?' * len(rowids))})", rowids)
+                known.update(self._fetch_rows(f"rowid IN ({','.join('?' * len(rowids))})", rowids))
         out: dict[str, list[Reading]] = {}
         for key, rowid, common, alternate in hits:
-            out.setdefault(key, []).append(Reading(self._places[rowid], bool(common), bool(alternate)))
+            out.setdefault(key, []).append(Reading(known[rowid], bool(common), bool(alternate)))
         return out
 
     def get(self, place_id: str) -> Place | None:
-        rowid = self._rowids.get(place_id)
-        if rowid is not None:
-            return self._places[rowid]
+        places, rowid = self._places, self._rowids.get(place_id)
+        if rowid is not None and rowid in places:
+            return places[rowid]
         with self._lock:
             found = self._fetch("id = ?", (place_id,))
         return found[0] if found else None
@@ -144,7 +153,8 @@ class PlaceIndex:
             keys = [
                 k
                 for (k,) in self._db.execute(
-                    "SELECT key FROM keys WHERE place = ? ORDER BY rank, key", (self._rowids[place_id],)
+                    "SELECT k.key FROM keys k JOIN places p ON p.rowid = k.place WHERE p.id = ? ORDER BY k.rank, k.key",
+                    (place_id,),
                 )
             ]
         return [place.name, *keys]
@@ -157,7 +167,15 @@ class PlaceIndex:
         key, size = skeleton(alias_key(name)), len(_letters(alias_key(name)))
         if len(key) < 2 or size < 4:
             return None
-        found = {pid for pid, length in self._skeletons(country.upper()).get(key, ()) if abs(length - size) <= 2}
+        with self._lock:
+            found = {
+                pid
+                for (pid,) in self._db.execute(
+                    "SELECT p.id FROM skeletons s JOIN places p ON p.rowid = s.place"
+                    " WHERE s.country = ? AND s.skeleton = ? AND s.letters BETWEEN ? AND ?",
+                    (country.upper(), key, size - 2, size + 2),
+                )
+            }
         places = [p for p in map(self.get, found) if p is not None]  # all are: the ids come from the index
         towns = [p for p in places if p.kind != "admin1"]
         if len(towns) == 1 and all(
@@ -165,24 +183,6 @@ class PlaceIndex:
         ):
             return towns[0]  # "Raqa": the town, not the division named after it
         return places[0] if len(places) == 1 else None
-
-    def _skeletons(self, country: str) -> dict[str, list[tuple[str, int]]]:
-        """Skeleton -> (place id, letters in that spelling), for the places of one country; read
-        once per index and country."""
-        cached = self._skeleton_cache.get(country)
-        if cached is not None:
-            return cached
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT k.key, p.id FROM keys k JOIN places p ON p.rowid = k.place"
-                " WHERE p.country = ? AND p.kind <> 'country' AND k.rank = k.place",  # own names
-                (country,),
-            ).fetchall()
-        out: dict[str, list[tuple[str, int]]] = {}
-        for key, pid in rows:
-            out.setdefault(skeleton(key), []).append((pid, len(_letters(key))))
-        self._skeleton_cache[country] = out
-        return out
 
     @property
     def countries(self) -> list[Place]:
@@ -213,16 +213,25 @@ class PlaceIndex:
     def near(self, country: str, lat: float, lon: float, km: float) -> Place | None:
         """The town of `country` nearest to a point, if one lies within `km` of it."""
         dlat = km / KM_PER_DEGREE
-        with self._lock:
-            found = self._fetch(
-                "country = ? AND lat BETWEEN ? AND ? AND kind NOT IN ('country', 'admin1')",
+        with self._lock:  # the band's points only: a Place is made for the one found
+            band = self._db.execute(
+                "SELECT rowid, lat, lon, population FROM places"
+                " WHERE country = ? AND lat BETWEEN ? AND ? AND kind NOT IN ('country', 'admin1')",
                 (country.upper(), lat - dlat, lat + dlat),
-            )
-        distance = {p.id: distance_km(lat, lon, p.lat, p.lon) for p in found if p.lon is not None}
+            ).fetchall()
         nearest = min(
-            (p for p in found if p.id in distance), key=lambda p: (distance[p.id], -p.population), default=None
+            (
+                (distance_km(lat, lon, plat, plon), -population, rowid)
+                for rowid, plat, plon, population in band
+                if plon is not None
+            ),
+            key=lambda found: found[:2],
+            default=None,
         )
-        return nearest if nearest and distance[nearest.id] <= km else None
+        if nearest is None or nearest[0] > km:
+            return None
+        with self._lock:
+            return self._fetch("rowid = ?", (nearest[2],))[0]
 
 
 KM_PER_DEGREE = 111.2  # of latitude, and of longitude at the equator
@@ -402,6 +411,9 @@ def _build(files: list[Path], path: Path) -> None:
             CREATE TABLE keys (key TEXT NOT NULL, rank INTEGER NOT NULL, place INTEGER NOT NULL,
                                common INTEGER NOT NULL, alternate INTEGER NOT NULL,
                                PRIMARY KEY (key, rank)) WITHOUT ROWID;
+            CREATE TABLE skeletons (country TEXT NOT NULL, skeleton TEXT NOT NULL, letters INTEGER NOT NULL,
+                                    place INTEGER NOT NULL,
+                                    PRIMARY KEY (country, skeleton, letters, place)) WITHOUT ROWID;
             CREATE TABLE demonyms (key TEXT PRIMARY KEY, country TEXT NOT NULL);
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
         """)
@@ -411,6 +423,14 @@ def _build(files: list[Path], path: Path) -> None:
             (
                 (key, rank, rowid, int(common), int(alternate))
                 for (key, rowid), (rank, common, alternate) in keys.items()
+            ),
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO skeletons (country, skeleton, letters, place) VALUES (?, ?, ?, ?)",
+            (  # a place's own names (`spelt_alike`)
+                (places[rowid - 1][3], skeleton(key), len(_letters(key)), rowid)
+                for (key, rowid), (rank, _, _) in keys.items()
+                if rank == rowid and places[rowid - 1][8] != "country" and places[rowid - 1][3]
             ),
         )
         db.executemany("INSERT INTO demonyms VALUES (?, ?)", demonyms.items())
