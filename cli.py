@@ -257,8 +257,9 @@ class Timeline(click.Group):
             error = database_error(db_path, e)
             if error is None:
                 fail(
-                    f"{db_path}: busy: another command has been writing to it for over {BUSY_SECONDS} s;"
-                    " run this again when it is done (stars, tags and notes never wait)"
+                    f"{db_path}: busy: another command has been writing to it for over {BUSY_SECONDS:g} s;"
+                    " run this again when it is done, or wait longer with TIMELINE_BUSY_SECONDS"
+                    " (stars, tags and notes never wait)"
                 )
             fail(str(error))
 
@@ -1011,7 +1012,7 @@ def _write_added(db_path: str, kept: str) -> None:
         if database_error(db_path, e) is not None:
             raise
         click.echo(
-            f"timeline: {shown(db_path)}: busy: another command has been writing to it for over {BUSY_SECONDS} s;"
+            f"timeline: {shown(db_path)}: busy: another command has been writing to it for over {BUSY_SECONDS:g} s;"
             f" {kept} is saved, and shows once that command is done",
             err=True,
         )

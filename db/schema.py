@@ -456,6 +456,15 @@ def _v10_to_v11(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE documents ADD COLUMN unextracted TEXT")
 
 
+def _seconds(given: str | None, default: float) -> float:
+    """A number of seconds from the environment; what is not a positive number is the default."""
+    try:
+        seconds = float(given) if given else default
+    except ValueError:
+        return default
+    return seconds if 0 < seconds < float("inf") else default
+
+
 # from version N to N + 1
 MIGRATIONS = {
     1: _v1_to_v2,
@@ -471,7 +480,9 @@ MIGRATIONS = {
 }
 
 
-BUSY_SECONDS = 10  # how long a writer waits for another before it says so
+# How long a writer waits for another (a load behind a long import) before it says so: a script
+# that would rather wait for a whole import sets TIMELINE_BUSY_SECONDS.
+BUSY_SECONDS = _seconds(os.environ.get("TIMELINE_BUSY_SECONDS"), default=10.0)
 
 
 def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite3.Connection:

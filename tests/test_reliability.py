@@ -504,7 +504,13 @@ def test_load_and_a_star_during_an_import_in_other_processes_lose_nothing(tmp_pa
         [*cli, "annotate", target, "--star", "--db", str(seed_db)], cwd=ROOT, capture_output=True, text=True
     )
     still_importing = importer.poll() is None
-    loader = subprocess.run([*cli, "load", str(SEED), "--db", str(seed_db)], cwd=ROOT, capture_output=True, text=True)
+    loader = subprocess.run(  # it waits its turn however long the import takes on a busy machine
+        [*cli, "load", str(SEED), "--db", str(seed_db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TIMELINE_BUSY_SECONDS": "600"},
+    )
     assert importer.wait() == 0, importer.stderr.read()
     assert star.returncode == 0 and still_importing  # the star did not wait for the import
     assert loader.returncode == 0, loader.stderr  # the load waited its turn
@@ -512,6 +518,23 @@ def test_load_and_a_star_during_an_import_in_other_processes_lose_nothing(tmp_pa
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM events WHERE origin = 'acled'").fetchone()[0] == 60000
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [target]
+
+
+def test_a_writer_behind_another_says_so_in_one_line_after_the_wait_it_is_given(seed_db):
+    holder = connect(seed_db, user=False)
+    holder.execute("BEGIN IMMEDIATE")  # another command writing, for as long as this test runs
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "from cli import run; run()", "load", str(SEED), "--db", str(seed_db)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TIMELINE_BUSY_SECONDS": "0.5"},
+        )
+    finally:
+        holder.rollback()
+    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1
+    assert "writing to it for over 0.5 s" in done.stderr and "TIMELINE_BUSY_SECONDS" in done.stderr
 
 
 def test_load_force_never_sets_aside_a_good_store_for_a_damaged_user_database(seed_db):
