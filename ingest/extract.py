@@ -790,7 +790,10 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         target = before[-1] if before else None
     elif passive:  # "the helicopter was shot down": the subject is who was struck
         target = next((m for m in before if not cued(m)), None)
-    elif self_report and _SELF_REPORT.search(fold(text[max(0, trig[0] - 40) : trig[0]])):
+    elif self_report and (
+        _SELF_REPORT.search(fold(text[max(0, trig[0] - 40) : trig[0]]))
+        or _own_arms_reported(text, self_report[-1], actors, trig[0])
+    ):
         doers = self_report[-1:]
         target = next((m for m in after if cued(m)), None) or next(iter(after), None)
     else:
@@ -826,6 +829,33 @@ _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
+
+
+@cache
+def _arms_told() -> re.Pattern:
+    """After a speaker's verb: a clause whose subject is arms no one is said to own ("said six
+    long-range bombers that took off ... carried out strikes")."""
+    lex = load_lexicon("roles")
+    verbs = "|".join(map(re.escape, lex["speech_verbs"]))
+    nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
+    return re.compile(
+        r"(?:[ \t]*[,)])?[ \t]*(?:[\w.'-]+[ \t]+){0,3}?(?:"
+        + verbs
+        + r")[ \t]+(?:that[ \t]+)?(?:[\w-]+[ \t]+){0,3}?(?:"
+        + nouns
+        + r")\b",
+        re.IGNORECASE,
+    )
+
+
+def _own_arms_reported(text: str, speaker: Mention, actors: list[Mention], trig_start: int) -> bool:
+    """ "Russia's military said six bombers carried out strikes": a speaker that tells of arms it
+    names no owner for, and no one else between, tells of its own deed."""
+    return not any(speaker.end <= m.start < trig_start for m in actors) and bool(
+        _arms_told().match(text, speaker.end, trig_start)
+    )
+
+
 _FOUGHT = re.compile(
     r"\b(?:fighting|battling|combating|combatting|to\s+(?:oust|topple|overthrow|unseat|defeat|fight|drive\s+out))"
     r"\s+(?:against\s+)?(?:the\s+|president\s+)?$"

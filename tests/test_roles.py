@@ -189,3 +189,10 @@ def test_the_subject_of_a_that_clause_does_what_it_tells():
     )
     assert roles(event)["Russian forces"] == "actor1"
     assert roles(event)["Rebels"] != "actor1"
+
+
+def test_a_speaker_telling_of_arms_it_names_no_owner_for_tells_of_its_own_deed():
+    (event,) = events_of("Russias military said six long-range bombers carried out strikes on IS near Raqqa on Sunday.")
+    assert roles(event)["Russian forces"] == "actor1"
+    (event,) = events_of("The Pentagon said ISIS attacked a checkpoint in Raqqa on Monday.")
+    assert roles(event).get("United States forces") != "actor1"
