@@ -651,23 +651,31 @@ def _read_roles_in_context(
             actors = [(antecedent, "actor1")] + [(a, r) for a, r in actors if a != antecedent]
     if trig.subject_loses:  # "ISIS lost the city": the subject is the loser
         actors = [(a, {"actor1": "actor2", "actor2": "actor1"}.get(r, r)) for a, r in actors]
-    if not any(r == "actor1" for _, r in actors):
-        # "an attack police blamed on Boko Haram", "claimed by the Daesh group", "IS claimed responsibility"
+    in_sentence = [
+        m
+        for m in mentions
+        if isinstance(m.entity, Actor)
+        and sent_start <= m.start < sent_end
+        and m.entity.kind not in ("civilians", "person")
+    ]
+    # "an attack police blamed on Boko Haram", "the army blamed the attack on Boko Haram", "claimed by
+    # the Daesh group": the text says who did it, whoever else the clause names (the blamer tells, it
+    # did not act)
+    blamed = next((m.entity for m in in_sentence if _BLAMED.search(text, max(sent_start, m.start - 50), m.start)), None)
+    if blamed is None and not any(r == "actor1" for _, r in actors):
+        # "IS claimed responsibility", "claimed by the Daesh group"
         blamed = next(
             (
                 m.entity
-                for m in mentions
-                if isinstance(m.entity, Actor)
-                and sent_start <= m.start < sent_end
-                and m.entity.kind not in ("civilians", "person")
-                and (
-                    _BLAMED.search(text, max(sent_start, m.start - 30), m.start) or _CLAIMS.match(text, m.end, sent_end)
-                )
+                for m in in_sentence
+                if _CLAIMS.match(text, m.end, sent_end)
+                or _CLAIMED_BY.search(text, max(sent_start, m.start - 30), m.start)
             ),
             None,
         )
-        if blamed is not None:
-            actors = [(blamed, "actor1")] + [(a, r) for a, r in actors if a.id != blamed.id]
+    if blamed is not None:
+        others = [(a, "associated" if r == "actor1" else r) for a, r in actors if a.id != blamed.id]
+        actors = [(blamed, "actor1")] + others
     return actors
 
 
@@ -687,10 +695,13 @@ def _defended(text: str, subject_end: int, trig_start: int, trig_end: int) -> bo
     )
 
 
+# the text says who did it: "the army blamed the attack on Boko Haram", "carried out by IS"
 _BLAMED = re.compile(
-    r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by|came from|accused)"
+    r"\b(?:blamed (?:(?!for\b)[\w']+ ){0,4}?on|attributed to|carried out by|perpetrated by|committed by)"
     r"\s+(?:the\s+)?(?:\w+\s+){0,2}$"
 )
+# a weaker word, heeded where the clause names no doer: "a village claimed by IS" may be its holder's
+_CLAIMED_BY = re.compile(r"\b(?:claimed by|came from|accused)\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _CLAIMS = re.compile(r"(?:'s|\s+(?!no\b|not\b|none\b|nobody\b)\w+){0,3}?\s+claimed (?:responsibility|credit)")
 
 

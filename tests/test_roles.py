@@ -196,3 +196,9 @@ def test_a_speaker_telling_of_arms_it_names_no_owner_for_tells_of_its_own_deed()
     assert roles(event)["Russian forces"] == "actor1"
     (event,) = events_of("The Pentagon said ISIS attacked a checkpoint in Raqqa on Monday.")
     assert roles(event).get("United States forces") != "actor1"
+
+
+def test_who_an_attack_is_blamed_on_did_it_not_who_blames():
+    (event,) = events_of("The army blamed Sunday's bombing in Maiduguri on Boko Haram.")
+    assert roles(event)["Boko Haram"] == "actor1"
+    assert roles(event)["Military Forces of Nigeria"] != "actor1"
