@@ -200,6 +200,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     traces: list[SentenceTrace] = []
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
     paragraph_of: dict[str, int] = {}  # event id -> its paragraph
+    told_as: dict[str, str] = {}  # event id -> the sub-type its trigger word tells
     # Each matcher runs once over the whole text; sentences take their share by offsets.
     folded_text = fold(text)
     all_dates = _ByOffset(
@@ -319,6 +320,16 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date, a toll or a place")
                 continue
             event_type, sub_type = refined_type(trig, folded[seg_start - sent.start : seg_end - sent.start])
+            if not any(r == "actor1" for _, r in actors) and (
+                _ALSO.search(folded, seg_start - sent.start, trig.start)
+                or _ALSO_AFTER.match(folded, trig.end)
+                or _LIKE_BEFORE.search(folded, 0, trig.start)
+            ):
+                # "Airstrikes also targeted ...", "similar attacks": the like incident told just before
+                # goes on, and its doer with it (only the last of its kind: an older one is another story)
+                like = next((e for e in reversed(events) if told_as[e.id] == trig.sub_type), None)
+                doers = [a for a, r in like.actors if r == "actor1"] if like is not None else []
+                actors = [(a, "actor1") for a in doers] + [(a, r) for a, r in actors if a not in doers]
             if sub_type == "Armed clash" and _STRIKES.fullmatch(trig.text) and _doer_kind(actors) in _AIR_POWERS:
                 # "Russian strikes", "US-led raids": what a state's forces strike from afar is an air strike
                 event_type, sub_type = "Explosions/Remote violence", "Air/drone strike"
@@ -361,6 +372,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
             for one in _one_per_listed_town(event, text, seg_mentions):
+                told_as[one.id] = trig.sub_type
                 events.append(one)
                 trace.events.append(one)
                 paragraph_of[one.id] = sent.paragraph
@@ -499,6 +511,8 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
 
 
 _ALSO = re.compile(r"\balso\b")
+_ALSO_AFTER = re.compile(r"\s+(?:\w+\s+)?also\b")  # "airstrikes also targeted", "raids have also hit"
+_LIKE_BEFORE = re.compile(r"\b(?:similar|more|further|another|other)\s+(?:\w+\s+)?$")  # "after similar attacks"
 _TOLD = ("sentence", "context")  # dated by the text, not by the publication
 _ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_NOW = re.compile(r"\b(?:is|are)\s+(?:now\s+|still\s+|also\s+)?under\s+$")  # "are under attack": a state

@@ -202,3 +202,13 @@ def test_who_an_attack_is_blamed_on_did_it_not_who_blames():
     (event,) = events_of("The army blamed Sunday's bombing in Maiduguri on Boko Haram.")
     assert roles(event)["Boko Haram"] == "actor1"
     assert roles(event)["Military Forces of Nigeria"] != "actor1"
+
+
+def test_an_also_continues_the_like_incident_told_before_and_its_doer():
+    events = events_of(
+        "At least 13 civilians were killed in airstrikes by regime jets on the town of Alghantou in Syria on Friday. "
+        "Airstrikes also targeted the nearby town of Rastan."
+    )
+    assert [roles(e) for e in events] == [{"Syrian government forces": "actor1"}] * 2
+    events = events_of("Rebels shelled Aleppo in Syria on Friday. Airstrikes also targeted the nearby town of Rastan.")
+    assert "actor1" not in roles(events[-1]).values()  # an incident of another kind names no doer
