@@ -298,7 +298,20 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             # what a statement's subject names (the condemner) is not the incident's: its words come after
             told_from = abs_trig[0] if trig.statement else seg_start
             seg_mentions = [m for m in mentions if told_from <= m.start < seg_end]
-            actors = _roles(text, seg_mentions, abs_trig, default_targets)
+            # "killed by airstrikes since the regime and Russian jets began an offensive": the subject of
+            # a clause opened before the trigger stands in the segment of the trigger before it
+            opened = next(
+                (
+                    m
+                    for m in mentions
+                    if sent.start <= m.start < told_from
+                    and isinstance(m.entity, Actor)
+                    and _opens_clause(text, m, abs_trig[0])
+                ),
+                None,
+            )
+            with_subject = [m for m in mentions if opened.start <= m.start < told_from] if opened else []
+            actors = _roles(text, with_subject + seg_mentions, abs_trig, default_targets)
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start, sent.end)
             places = event_places(text, seg_mentions)
             spelt = spelt_places(text, told_from, seg_end, mentions, home)
@@ -830,6 +843,13 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         subjects = [m for m in subjects if _opens_clause(text, m, trig[0])][-1:] or subjects
         doer = next((m for m in subjects if m.entity.kind != "person"), None) or next(iter(subjects), None)
         doers = [doer] if doer is not None else []
+        if doer is not None and not _RECIPROCAL.search(fold(text[trig[0] : trig[1]])):
+            # "the Syrian regime and Russian jets began an offensive": every conjunct of the subject
+            # acts (not where two sides fight each other: "rebels and government forces battled")
+            for nxt in (m for m in before if m.start >= doer.end and can_act(m)):
+                if not _AND.fullmatch(fold(text[doers[-1].end : nxt.start])):
+                    break
+                doers.append(nxt)
         if doer is not None and _defended(text, doer.end, trig[0], trig[1]):
             # "the army repelled an attack": the subject defended; what it struck back at attacked
             attacker = next((m for m in after if can_act(m)), None)
@@ -964,6 +984,7 @@ def _one_role_each(actors: list[tuple[Actor, str]]) -> list[tuple[Actor, str]]:
     return list(roles.values())
 
 
+_RECIPROCAL = re.compile(r"clash|battl|fought|fight|skirmish")
 _RELATIVE = re.compile(r"\b(?:who|which|that)\b")
 _STRIKES = re.compile(r"strikes?|raids?|raided|struck")
 _AIR_POWERS = {"state forces", "external forces"}

@@ -212,3 +212,18 @@ def test_an_also_continues_the_like_incident_told_before_and_its_doer():
     assert [roles(e) for e in events] == [{"Syrian government forces": "actor1"}] * 2
     events = events_of("Rebels shelled Aleppo in Syria on Friday. Airstrikes also targeted the nearby town of Rastan.")
     assert "actor1" not in roles(events[-1]).values()  # an incident of another kind names no doer
+
+
+def test_every_conjunct_of_the_subject_acts_but_sides_that_fight_each_other_do_not_both():
+    (event,) = events_of("Syrian troops and Hezbollah fighters stormed the village of Kafr Nabl in Idlib on Monday.")
+    assert roles(event) == {"Syrian government forces": "actor1", "Hezbollah": "actor1"}
+    (event,) = events_of("Rebels and government forces battled around a power plant in Hama in Syria on Monday.")
+    assert roles(event)["Syrian government forces"] != "actor1"
+
+
+def test_the_subject_of_a_clause_opened_before_a_second_trigger_does_it():
+    offensive = events_of(
+        "Ten civilians have been killed in Douma in Syria by shelling since the Syrian regime began an offensive on Monday."
+    )[-1]
+    assert offensive.trigger == "offensive"
+    assert roles(offensive)["Syrian government forces"] == "actor1"
