@@ -702,7 +702,7 @@ def _read_roles_in_context(
         )
     if blamed is not None:
         others = [(a, "associated" if r == "actor1" else r) for a, r in actors if a.id != blamed.id]
-        actors = [(blamed, "actor1")] + others
+        actors = [(blamed, "actor1"), *others]
     return actors
 
 

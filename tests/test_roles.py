@@ -223,7 +223,8 @@ def test_every_conjunct_of_the_subject_acts_but_sides_that_fight_each_other_do_n
 
 def test_the_subject_of_a_clause_opened_before_a_second_trigger_does_it():
     offensive = events_of(
-        "Ten civilians have been killed in Douma in Syria by shelling since the Syrian regime began an offensive on Monday."
+        "Ten civilians have been killed in Douma in Syria by shelling "
+        "since the Syrian regime began an offensive on Monday."
     )[-1]
     assert offensive.trigger == "offensive"
     assert roles(offensive)["Syrian government forces"] == "actor1"
