@@ -869,7 +869,10 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
 # Between an actor and the trigger it modifies: "Russian air strikes", "the regime's shelling",
 # "US-led raids", "Syrian and Russian strikes" (the last conjunct only: the first is its own mention).
 _MODIFIER_GAP = re.compile(r"(?:'s|\u2019s|s)?(?:-led)?[ \t]*")
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are|got|get)\s+(?:\w+ly\s+)?$")
+# "was shelled", and "has been the target of air bombardment": the subject was struck
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|be|is|are|got|get)\s+(?:\w+ly\s+)?$|\b(?:target|targets|object)\s+of\s+(?:[\w-]+\s+)?$"
+)
 _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )

@@ -228,3 +228,10 @@ def test_the_subject_of_a_clause_opened_before_a_second_trigger_does_it():
     )[-1]
     assert offensive.trigger == "offensive"
     assert roles(offensive)["Syrian government forces"] == "actor1"
+
+
+def test_the_subject_that_was_the_target_of_an_attack_did_not_do_it():
+    (event,) = events_of(
+        "The town of Saraqib in Idlib, a hub for rebels, has been the target of air bombardment on Monday."
+    )
+    assert roles(event).get("Rebels") != "actor1"
