@@ -812,9 +812,16 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
-    passive = bool(_PASSIVE_BEFORE.search(fold(text[max(0, trig[0] - 30) : trig[0]]))) and not text[
-        trig[0] : trig[1]
-    ].endswith("ing")  # "are entering": under way, not done to them
+    lead = fold(text[max(0, trig[0] - 30) : trig[0]])
+    passive = (
+        bool(
+            _PASSIVE_BEFORE.search(lead)
+            # "Jaish al-Fatah pounded by 56 airstrikes": the trigger is the agent, what comes before was struck
+            # (not "forces backed by air strikes", whom the strikes helped)
+            or (_TRIGGER_AS_AGENT.search(lead) and not _holders().search(lead))
+        )
+        and not text[trig[0] : trig[1]].endswith("ing")
+    )  # "are entering", "by shelling": done by them
     self_report = [m for m in named if m.start < trig[0] and can_act(m) and is_speaker(text, m)]
     doers: list[Mention] = []
     target = None
@@ -873,6 +880,7 @@ _MODIFIER_GAP = re.compile(r"(?:'s|\u2019s|s)?(?:-led)?[ \t]*")
 _PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|been|being|be|is|are|got|get)\s+(?:\w+ly\s+)?$|\b(?:target|targets|object)\s+of\s+(?:[\w-]+\s+)?$"
 )
+_TRIGGER_AS_AGENT = re.compile(r"\b[a-z]+\s+(?:down\s+)?by\s+(?:[\d,]+\s+|a\s+|an\s+|the\s+)?$")
 _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )

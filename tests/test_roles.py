@@ -235,3 +235,10 @@ def test_the_subject_that_was_the_target_of_an_attack_did_not_do_it():
         "The town of Saraqib in Idlib, a hub for rebels, has been the target of air bombardment on Monday."
     )
     assert roles(event).get("Rebels") != "actor1"
+
+
+def test_who_is_pounded_by_strikes_did_not_strike_but_who_is_backed_by_them_is_no_target():
+    (event,) = events_of("Jaish al-Fatah pounded by 56 airstrikes in Aleppo in Syria on Monday.")
+    assert roles(event) == {"Jaish al-Fatah": "actor2"}
+    (event,) = events_of("Rebels responded by shelling the village of Nubl in Aleppo in Syria on Monday.")
+    assert roles(event) == {"Rebels": "actor1"}
