@@ -685,17 +685,35 @@ def _read_roles_in_context(
         and sent_start <= m.start < sent_end
         and m.entity.kind not in ("civilians", "person")
     ]
-    # "an attack police blamed on Boko Haram", "the army blamed the attack on Boko Haram", "claimed by
-    # the Daesh group": the text says who did it, whoever else the clause names (the blamer tells, it
-    # did not act)
-    blamed = next((m.entity for m in in_sentence if _BLAMED.search(text, max(sent_start, m.start - 50), m.start)), None)
+    # "the army blamed the attack on Boko Haram", "the army blamed Boko Haram for the attack", "an attack
+    # carried out by IS": where the attribution holds the trigger, the text says who did it, whoever
+    # else the clause names (the blamer tells, it did not act)
+    blamed = next(
+        (
+            m.entity
+            for m in in_sentence
+            if (
+                _BLAMED.search(text, max(sent_start, m.start - 50), m.start)
+                and abs_trig[1] <= m.start
+                and m.start - abs_trig[1] <= _BLAME_REACH
+            )
+            or (
+                _BLAMED_ONE.search(text, max(sent_start, m.start - 20), m.start)
+                and _FOR_AFTER.match(text, m.end)
+                and 0 <= abs_trig[0] - m.end <= _BLAME_REACH
+            )
+        ),
+        None,
+    )
     if blamed is None and not any(r == "actor1" for _, r in actors):
-        # "IS claimed responsibility", "claimed by the Daesh group"
+        # elsewhere in the sentence, where the clause names no doer: "an attack police blamed on Boko
+        # Haram", "IS claimed responsibility", "claimed by the Daesh group"
         blamed = next(
             (
                 m.entity
                 for m in in_sentence
                 if _CLAIMS.match(text, m.end, sent_end)
+                or _BLAMED.search(text, max(sent_start, m.start - 50), m.start)
                 or _CLAIMED_BY.search(text, max(sent_start, m.start - 30), m.start)
             ),
             None,
@@ -727,6 +745,9 @@ _BLAMED = re.compile(
     r"\b(?:blamed (?:(?!for\b)[\w']+ ){0,4}?on|attributed to|carried out by|perpetrated by|committed by)"
     r"\s+(?:the\s+)?(?:\w+\s+){0,2}$"
 )
+_BLAME_REACH = 60  # characters between a trigger and whom its attribution names
+_BLAMED_ONE = re.compile(r"\bblamed\s+(?:the\s+)?$")
+_FOR_AFTER = re.compile(r"\s+for\b")
 # a weaker word, heeded where the clause names no doer: "a village claimed by IS" may be its holder's
 _CLAIMED_BY = re.compile(r"\b(?:claimed by|came from|accused)\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _CLAIMS = re.compile(r"(?:'s|\s+(?!no\b|not\b|none\b|nobody\b)\w+){0,3}?\s+claimed (?:responsibility|credit)")

@@ -242,3 +242,12 @@ def test_who_is_pounded_by_strikes_did_not_strike_but_who_is_backed_by_them_is_n
     assert roles(event) == {"Jaish al-Fatah": "actor2"}
     (event,) = events_of("Rebels responded by shelling the village of Nubl in Aleppo in Syria on Monday.")
     assert roles(event) == {"Rebels": "actor1"}
+
+
+def test_who_is_blamed_for_an_attack_did_it_but_not_who_is_blamed_for_something_else():
+    (event,) = events_of("The army blamed Boko Haram for the attack on Maiduguri on Sunday.")
+    assert roles(event)["Boko Haram"] == "actor1"
+    (event,) = events_of(
+        "Boko Haram attacked Maiduguri on Sunday and the governor blamed the army for the lack of protection."
+    )
+    assert roles(event)["Boko Haram"] == "actor1"
