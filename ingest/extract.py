@@ -200,6 +200,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     traces: list[SentenceTrace] = []
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
     paragraph_of: dict[str, int] = {}  # event id -> its paragraph
+    told_as: dict[str, str] = {}  # event id -> the sub-type its trigger word tells
     # Each matcher runs once over the whole text; sentences take their share by offsets.
     folded_text = fold(text)
     all_dates = _ByOffset(
@@ -297,7 +298,20 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             # what a statement's subject names (the condemner) is not the incident's: its words come after
             told_from = abs_trig[0] if trig.statement else seg_start
             seg_mentions = [m for m in mentions if told_from <= m.start < seg_end]
-            actors = _roles(text, seg_mentions, abs_trig, default_targets)
+            # "killed by airstrikes since the regime and Russian jets began an offensive": the subject of
+            # a clause opened before the trigger stands in the segment of the trigger before it
+            opened = next(
+                (
+                    m
+                    for m in mentions
+                    if sent.start <= m.start < told_from
+                    and isinstance(m.entity, Actor)
+                    and _opens_clause(text, m, abs_trig[0])
+                ),
+                None,
+            )
+            with_subject = [m for m in mentions if opened.start <= m.start < told_from] if opened else []
+            actors = _roles(text, with_subject + seg_mentions, abs_trig, default_targets)
             actors = _read_roles_in_context(text, actors, mentions, trig, abs_trig, seg_start, sent.start, sent.end)
             places = event_places(text, seg_mentions)
             spelt = spelt_places(text, told_from, seg_end, mentions, home)
@@ -319,6 +333,16 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date, a toll or a place")
                 continue
             event_type, sub_type = refined_type(trig, folded[seg_start - sent.start : seg_end - sent.start])
+            if not any(r == "actor1" for _, r in actors) and (
+                _ALSO.search(folded, seg_start - sent.start, trig.start)
+                or _ALSO_AFTER.match(folded, trig.end)
+                or _LIKE_BEFORE.search(folded, 0, trig.start)
+            ):
+                # "Airstrikes also targeted ...", "similar attacks": the like incident told just before
+                # goes on, and its doer with it (only the last of its kind: an older one is another story)
+                like = next((e for e in reversed(events) if told_as[e.id] == trig.sub_type), None)
+                doers = [a for a, r in like.actors if r == "actor1"] if like is not None else []
+                actors = [(a, "actor1") for a in doers] + [(a, r) for a, r in actors if a not in doers]
             if sub_type == "Armed clash" and _STRIKES.fullmatch(trig.text) and _doer_kind(actors) in _AIR_POWERS:
                 # "Russian strikes", "US-led raids": what a state's forces strike from afar is an air strike
                 event_type, sub_type = "Explosions/Remote violence", "Air/drone strike"
@@ -361,6 +385,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
             for one in _one_per_listed_town(event, text, seg_mentions):
+                told_as[one.id] = trig.sub_type
                 events.append(one)
                 trace.events.append(one)
                 paragraph_of[one.id] = sent.paragraph
@@ -499,6 +524,8 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
 
 
 _ALSO = re.compile(r"\balso\b")
+_ALSO_AFTER = re.compile(r"\s+(?:\w+\s+)?also\b")  # "airstrikes also targeted", "raids have also hit"
+_LIKE_BEFORE = re.compile(r"\b(?:similar|more|further|another|other)\s+(?:\w+\s+)?$")  # "after similar attacks"
 _TOLD = ("sentence", "context")  # dated by the text, not by the publication
 _ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_NOW = re.compile(r"\b(?:is|are)\s+(?:now\s+|still\s+|also\s+)?under\s+$")  # "are under attack": a state
@@ -651,23 +678,49 @@ def _read_roles_in_context(
             actors = [(antecedent, "actor1")] + [(a, r) for a, r in actors if a != antecedent]
     if trig.subject_loses:  # "ISIS lost the city": the subject is the loser
         actors = [(a, {"actor1": "actor2", "actor2": "actor1"}.get(r, r)) for a, r in actors]
-    if not any(r == "actor1" for _, r in actors):
-        # "an attack police blamed on Boko Haram", "claimed by the Daesh group", "IS claimed responsibility"
+    in_sentence = [
+        m
+        for m in mentions
+        if isinstance(m.entity, Actor)
+        and sent_start <= m.start < sent_end
+        and m.entity.kind not in ("civilians", "person")
+    ]
+    # "the army blamed the attack on Boko Haram", "the army blamed Boko Haram for the attack", "an attack
+    # carried out by IS": where the attribution holds the trigger, the text says who did it, whoever
+    # else the clause names (the blamer tells, it did not act)
+    blamed = next(
+        (
+            m.entity
+            for m in in_sentence
+            if (
+                _BLAMED.search(text, max(sent_start, m.start - 50), m.start)
+                and abs_trig[1] <= m.start
+                and m.start - abs_trig[1] <= _BLAME_REACH
+            )
+            or (
+                _BLAMED_ONE.search(text, max(sent_start, m.start - 20), m.start)
+                and _FOR_AFTER.match(text, m.end)
+                and 0 <= abs_trig[0] - m.end <= _BLAME_REACH
+            )
+        ),
+        None,
+    )
+    if blamed is None and not any(r == "actor1" for _, r in actors):
+        # elsewhere in the sentence, where the clause names no doer: "an attack police blamed on Boko
+        # Haram", "IS claimed responsibility", "claimed by the Daesh group"
         blamed = next(
             (
                 m.entity
-                for m in mentions
-                if isinstance(m.entity, Actor)
-                and sent_start <= m.start < sent_end
-                and m.entity.kind not in ("civilians", "person")
-                and (
-                    _BLAMED.search(text, max(sent_start, m.start - 30), m.start) or _CLAIMS.match(text, m.end, sent_end)
-                )
+                for m in in_sentence
+                if _CLAIMS.match(text, m.end, sent_end)
+                or _BLAMED.search(text, max(sent_start, m.start - 50), m.start)
+                or _CLAIMED_BY.search(text, max(sent_start, m.start - 30), m.start)
             ),
             None,
         )
-        if blamed is not None:
-            actors = [(blamed, "actor1")] + [(a, r) for a, r in actors if a.id != blamed.id]
+    if blamed is not None:
+        others = [(a, "associated" if r == "actor1" else r) for a, r in actors if a.id != blamed.id]
+        actors = [(blamed, "actor1"), *others]
     return actors
 
 
@@ -687,10 +740,16 @@ def _defended(text: str, subject_end: int, trig_start: int, trig_end: int) -> bo
     )
 
 
+# the text says who did it: "the army blamed the attack on Boko Haram", "carried out by IS"
 _BLAMED = re.compile(
-    r"\b(?:blamed (?:it )?on|claimed by|attributed to|carried out by|perpetrated by|committed by|came from|accused)"
+    r"\b(?:blamed (?:(?!for\b)[\w']+ ){0,4}?on|attributed to|carried out by|perpetrated by|committed by)"
     r"\s+(?:the\s+)?(?:\w+\s+){0,2}$"
 )
+_BLAME_REACH = 60  # characters between a trigger and whom its attribution names
+_BLAMED_ONE = re.compile(r"\bblamed\s+(?:the\s+)?$")
+_FOR_AFTER = re.compile(r"\s+for\b")
+# a weaker word, heeded where the clause names no doer: "a village claimed by IS" may be its holder's
+_CLAIMED_BY = re.compile(r"\b(?:claimed by|came from|accused)\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _CLAIMS = re.compile(r"(?:'s|\s+(?!no\b|not\b|none\b|nobody\b)\w+){0,3}?\s+claimed (?:responsibility|credit)")
 
 
@@ -774,9 +833,16 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
-    passive = bool(_PASSIVE_BEFORE.search(fold(text[max(0, trig[0] - 30) : trig[0]]))) and not text[
-        trig[0] : trig[1]
-    ].endswith("ing")  # "are entering": under way, not done to them
+    lead = fold(text[max(0, trig[0] - 30) : trig[0]])
+    passive = (
+        bool(
+            _PASSIVE_BEFORE.search(lead)
+            # "Jaish al-Fatah pounded by 56 airstrikes": the trigger is the agent, what comes before was struck
+            # (not "forces backed by air strikes", whom the strikes helped)
+            or (_TRIGGER_AS_AGENT.search(lead) and not _holders().search(lead))
+        )
+        and not text[trig[0] : trig[1]].endswith("ing")
+    )  # "are entering", "by shelling": done by them
     self_report = [m for m in named if m.start < trig[0] and can_act(m) and is_speaker(text, m)]
     doers: list[Mention] = []
     target = None
@@ -790,7 +856,10 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         target = before[-1] if before else None
     elif passive:  # "the helicopter was shot down": the subject is who was struck
         target = next((m for m in before if not cued(m)), None)
-    elif self_report and _SELF_REPORT.search(fold(text[max(0, trig[0] - 40) : trig[0]])):
+    elif self_report and (
+        _SELF_REPORT.search(fold(text[max(0, trig[0] - 40) : trig[0]]))
+        or _own_arms_reported(text, self_report[-1], actors, trig[0])
+    ):
         doers = self_report[-1:]
         target = next((m for m in after if cued(m)), None) or next(iter(after), None)
     else:
@@ -802,6 +871,13 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         subjects = [m for m in subjects if _opens_clause(text, m, trig[0])][-1:] or subjects
         doer = next((m for m in subjects if m.entity.kind != "person"), None) or next(iter(subjects), None)
         doers = [doer] if doer is not None else []
+        if doer is not None and not _RECIPROCAL.search(fold(text[trig[0] : trig[1]])):
+            # "the Syrian regime and Russian jets began an offensive": every conjunct of the subject
+            # acts (not where two sides fight each other: "rebels and government forces battled")
+            for nxt in (m for m in before if m.start >= doer.end and can_act(m)):
+                if not _AND.fullmatch(fold(text[doers[-1].end : nxt.start])):
+                    break
+                doers.append(nxt)
         if doer is not None and _defended(text, doer.end, trig[0], trig[1]):
             # "the army repelled an attack": the subject defended; what it struck back at attacked
             attacker = next((m for m in after if can_act(m)), None)
@@ -821,11 +897,42 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
 # Between an actor and the trigger it modifies: "Russian air strikes", "the regime's shelling",
 # "US-led raids", "Syrian and Russian strikes" (the last conjunct only: the first is its own mention).
 _MODIFIER_GAP = re.compile(r"(?:'s|\u2019s|s)?(?:-led)?[ \t]*")
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are|got|get)\s+(?:\w+ly\s+)?$")
+# "was shelled", and "has been the target of air bombardment": the subject was struck
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|be|is|are|got|get)\s+(?:\w+ly\s+)?$|\b(?:target|targets|object)\s+of\s+(?:[\w-]+\s+)?$"
+)
+_TRIGGER_AS_AGENT = re.compile(r"\b[a-z]+\s+(?:down\s+)?by\s+(?:[\d,]+\s+|a\s+|an\s+|the\s+)?$")
 _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
+
+
+@cache
+def _arms_told() -> re.Pattern:
+    """After a speaker's verb: a clause whose subject is arms no one is said to own ("said six
+    long-range bombers that took off ... carried out strikes")."""
+    lex = load_lexicon("roles")
+    verbs = "|".join(map(re.escape, lex["speech_verbs"]))
+    nouns = "|".join(sorted(map(re.escape, lex["state_nouns"]), key=len, reverse=True))
+    return re.compile(
+        r"(?:[ \t]*[,)])?[ \t]*(?:[\w.'-]+[ \t]+){0,3}?(?:"
+        + verbs
+        + r")[ \t]+(?:that[ \t]+)?(?:[\w-]+[ \t]+){0,3}?(?:"
+        + nouns
+        + r")\b",
+        re.IGNORECASE,
+    )
+
+
+def _own_arms_reported(text: str, speaker: Mention, actors: list[Mention], trig_start: int) -> bool:
+    """ "Russia's military said six bombers carried out strikes": a speaker that tells of arms it
+    names no owner for, and no one else between, tells of its own deed."""
+    return not any(speaker.end <= m.start < trig_start for m in actors) and bool(
+        _arms_told().match(text, speaker.end, trig_start)
+    )
+
+
 _FOUGHT = re.compile(
     r"\b(?:fighting|battling|combating|combatting|to\s+(?:oust|topple|overthrow|unseat|defeat|fight|drive\s+out))"
     r"\s+(?:against\s+)?(?:the\s+|president\s+)?$"
@@ -909,6 +1016,7 @@ def _one_role_each(actors: list[tuple[Actor, str]]) -> list[tuple[Actor, str]]:
     return list(roles.values())
 
 
+_RECIPROCAL = re.compile(r"clash|battl|fought|fight|skirmish")
 _RELATIVE = re.compile(r"\b(?:who|which|that)\b")
 _STRIKES = re.compile(r"strikes?|raids?|raided|struck")
 _AIR_POWERS = {"state forces", "external forces"}

@@ -189,3 +189,65 @@ def test_the_subject_of_a_that_clause_does_what_it_tells():
     )
     assert roles(event)["Russian forces"] == "actor1"
     assert roles(event)["Rebels"] != "actor1"
+
+
+def test_a_speaker_telling_of_arms_it_names_no_owner_for_tells_of_its_own_deed():
+    (event,) = events_of("Russias military said six long-range bombers carried out strikes on IS near Raqqa on Sunday.")
+    assert roles(event)["Russian forces"] == "actor1"
+    (event,) = events_of("The Pentagon said ISIS attacked a checkpoint in Raqqa on Monday.")
+    assert roles(event).get("United States forces") != "actor1"
+
+
+def test_who_an_attack_is_blamed_on_did_it_not_who_blames():
+    (event,) = events_of("The army blamed Sunday's bombing in Maiduguri on Boko Haram.")
+    assert roles(event)["Boko Haram"] == "actor1"
+    assert roles(event)["Military Forces of Nigeria"] != "actor1"
+
+
+def test_an_also_continues_the_like_incident_told_before_and_its_doer():
+    events = events_of(
+        "At least 13 civilians were killed in airstrikes by regime jets on the town of Alghantou in Syria on Friday. "
+        "Airstrikes also targeted the nearby town of Rastan."
+    )
+    assert [roles(e) for e in events] == [{"Syrian government forces": "actor1"}] * 2
+    events = events_of("Rebels shelled Aleppo in Syria on Friday. Airstrikes also targeted the nearby town of Rastan.")
+    assert "actor1" not in roles(events[-1]).values()  # an incident of another kind names no doer
+
+
+def test_every_conjunct_of_the_subject_acts_but_sides_that_fight_each_other_do_not_both():
+    (event,) = events_of("Syrian troops and Hezbollah fighters stormed the village of Kafr Nabl in Idlib on Monday.")
+    assert roles(event) == {"Syrian government forces": "actor1", "Hezbollah": "actor1"}
+    (event,) = events_of("Rebels and government forces battled around a power plant in Hama in Syria on Monday.")
+    assert roles(event)["Syrian government forces"] != "actor1"
+
+
+def test_the_subject_of_a_clause_opened_before_a_second_trigger_does_it():
+    offensive = events_of(
+        "Ten civilians have been killed in Douma in Syria by shelling "
+        "since the Syrian regime began an offensive on Monday."
+    )[-1]
+    assert offensive.trigger == "offensive"
+    assert roles(offensive)["Syrian government forces"] == "actor1"
+
+
+def test_the_subject_that_was_the_target_of_an_attack_did_not_do_it():
+    (event,) = events_of(
+        "The town of Saraqib in Idlib, a hub for rebels, has been the target of air bombardment on Monday."
+    )
+    assert roles(event).get("Rebels") != "actor1"
+
+
+def test_who_is_pounded_by_strikes_did_not_strike_but_who_is_backed_by_them_is_no_target():
+    (event,) = events_of("Jaish al-Fatah pounded by 56 airstrikes in Aleppo in Syria on Monday.")
+    assert roles(event) == {"Jaish al-Fatah": "actor2"}
+    (event,) = events_of("Rebels responded by shelling the village of Nubl in Aleppo in Syria on Monday.")
+    assert roles(event) == {"Rebels": "actor1"}
+
+
+def test_who_is_blamed_for_an_attack_did_it_but_not_who_is_blamed_for_something_else():
+    (event,) = events_of("The army blamed Boko Haram for the attack on Maiduguri on Sunday.")
+    assert roles(event)["Boko Haram"] == "actor1"
+    (event,) = events_of(
+        "Boko Haram attacked Maiduguri on Sunday and the governor blamed the army for the lack of protection."
+    )
+    assert roles(event)["Boko Haram"] == "actor1"
