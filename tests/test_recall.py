@@ -172,3 +172,8 @@ def test_forces_of_one_state_are_one_side():
 def test_a_name_of_two_words_in_a_text_with_commas_is_not_read_as_two_towns():
     events = events_of("Jets struck a base in Talbeesah Hanano near Homs, residents said on Monday.")
     assert not any(p.name == "Tallbisah" for e in events for p in e.places)
+
+
+def test_a_takeover_told_by_its_participle_is_an_incident():
+    (event,) = events_of("Kurdish fighters made fresh advances near Kobane on Monday seizing a string of villages.")
+    assert (event.type, places_of(event)) == ("Battles", ["Kobani"])
