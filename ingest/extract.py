@@ -51,6 +51,7 @@ class Trigger:
     statement: bool = False  # "Turkey condemned the attack": the object of a statement, told by another
     against_armed: bool = False  # "a police officer was shot": shooting at armed people is a battle
     doer_unknown: bool = False  # "villagers found the bodies": who found them did not do it
+    another: bool = False  # "after similar attacks": another incident of the kind, never a retelling
 
 
 @dataclass
@@ -76,6 +77,7 @@ class _Lexicon(NamedTuple):
     statements: re.Pattern
     purpose_clause: re.Pattern
     people: dict  # crowd, victims, armed, interventions: compiled patterns
+    another_of_a_kind: re.Pattern  # "after similar attacks": a new incident, not a reference
 
 
 @cache
@@ -89,8 +91,18 @@ def _lexicon() -> _Lexicon:
     weapons = [(re.compile(r"\b(?:" + w["pattern"] + r")\b"), w["sub_type"]) for w in lex["weapons"]]
     purpose = re.compile(lex["purpose_clause"])
     people = {name: re.compile(pattern) for name, pattern in lex["people"].items()}
+    another = re.compile(r"\b(?:" + "|".join(lex["another_of_a_kind"]) + r")\s+(?:\S+\s+)?$")
     return _Lexicon(
-        triggers, weapons, not_events, hedges, set(lex["default_targets"]), references, statements, purpose, people
+        triggers,
+        weapons,
+        not_events,
+        hedges,
+        set(lex["default_targets"]),
+        references,
+        statements,
+        purpose,
+        people,
+        another,
     )
 
 
@@ -155,11 +167,12 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 entry["sub_type"],
                 bool(entry.get("weak")),
                 bool(entry.get("generic")),
-                bool(references.search(before)),
+                bool(references.search(before)) and not lexicon.another_of_a_kind.search(before),
                 bool(entry.get("subject_loses")),
                 bool(lexicon.statements.search(before)),
                 bool(entry.get("against_armed")),
                 bool(entry.get("doer_unknown")),
+                bool(lexicon.another_of_a_kind.search(before)),
             )
         )
     strong = [t for t in found if not t.weak]
@@ -198,6 +211,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     header = read_header(text, article.title)
     events: list[Event] = []
     traces: list[SentenceTrace] = []
+    others_of_a_kind: set[str] = set()  # ids of events told as another incident like one before
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
     paragraph_of: dict[str, int] = {}  # event id -> its paragraph
     # Each matcher runs once over the whole text; sentences take their share by offsets.
@@ -364,6 +378,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 events.append(one)
                 trace.events.append(one)
                 paragraph_of[one.id] = sent.paragraph
+                if trig.another:
+                    others_of_a_kind.add(one.id)
         points = [
             d
             for d in resolved
@@ -376,7 +392,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     _demonstrations(events, paragraph_of, traces)
-    events, folded_into = merge_within(events)
+    events, folded_into = merge_within(events, others_of_a_kind)
     place_by_focus(text, events, all_mentions.items, datelines)
     for trace in traces:
         for event in trace.events:

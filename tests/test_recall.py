@@ -177,3 +177,11 @@ def test_a_name_of_two_words_in_a_text_with_commas_is_not_read_as_two_towns():
 def test_a_takeover_told_by_its_participle_is_an_incident():
     (event,) = events_of("Kurdish fighters made fresh advances near Kobane on Monday seizing a string of villages.")
     assert (event.type, places_of(event)) == ("Battles", ["Kobani"])
+
+
+def test_deaths_after_similar_attacks_are_another_incident_not_a_reference():
+    events = events_of(
+        "Coalition air raids killed at least 15 people in Manbij city on Monday. "
+        "Six more people lost their lives in a village near Manbij after similar attacks by coalition jets."
+    )
+    assert sorted(e.fatalities.best for e in events if e.fatalities) == [6, 15]
