@@ -52,6 +52,7 @@ class Trigger:
     against_armed: bool = False  # "a police officer was shot": shooting at armed people is a battle
     doer_unknown: bool = False  # "villagers found the bodies": who found them did not do it
     another: bool = False  # "after similar attacks": another incident of the kind, never a retelling
+    pluperfect: bool = False  # "had been shelled": background, an event only with a date of its own
 
 
 @dataclass
@@ -78,6 +79,7 @@ class _Lexicon(NamedTuple):
     purpose_clause: re.Pattern
     people: dict  # crowd, victims, armed, interventions: compiled patterns
     another_of_a_kind: re.Pattern  # "after similar attacks": a new incident, not a reference
+    pluperfect: re.Pattern  # "had been shelled"
 
 
 @cache
@@ -103,6 +105,7 @@ def _lexicon() -> _Lexicon:
         purpose,
         people,
         another,
+        re.compile(lex["pluperfect"]),
     )
 
 
@@ -173,6 +176,7 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 bool(entry.get("against_armed")),
                 bool(entry.get("doer_unknown")),
                 bool(lexicon.another_of_a_kind.search(before)),
+                bool(lexicon.pluperfect.search(before)),
             )
         )
     strong = [t for t in found if not t.weak]
@@ -285,6 +289,14 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             ]
             if date is None and earlier and not trig.reference:
                 date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
+            if trig.pluperfect and (
+                date is None or (date.start < abs_trig[0] and _RELATIVE_PLUPERFECT.search(folded_text, 0, abs_trig[0]))
+            ):
+                # "a car had been targeted early Sunday", "by Friday the villages had been recaptured": dated
+                # in its clause; but in "On Saturday a car bomb hit buses of civilians who had been evacuated"
+                # the day is the main clause's
+                trace.notes.append(f"{trig.text!r}: told in the pluperfect with no date of its own: background")
+                continue
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
                 trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
@@ -420,6 +432,10 @@ def reading_warnings(article: Article, traces: list[SentenceTrace]) -> list[str]
     if kept < PROSE_SHARE_WARNING * letters:
         return [f"only {kept / letters:.0%} of the text was read as prose; the rest looked like page furniture"]
     return []
+
+
+# A pluperfect in a relative clause ("civilians who had been evacuated"): a date before it is the main clause's.
+_RELATIVE_PLUPERFECT = re.compile(r"\b(?:who|which|that) had been (?:\w+ ){0,2}$")
 
 
 # Before a date, words that make it the start of a period: "killed since March 2011", "the war that

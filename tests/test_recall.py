@@ -185,3 +185,13 @@ def test_deaths_after_similar_attacks_are_another_incident_not_a_reference():
         "Six more people lost their lives in a village near Manbij after similar attacks by coalition jets."
     )
     assert sorted(e.fatalities.best for e in events if e.fatalities) == [6, 15]
+
+
+def test_a_pluperfect_with_a_date_of_its_own_is_an_incident():
+    (event,) = events_of("The Observatory said a car had been targeted on the road near Aleppo early Sunday morning.")
+    assert event.date.display() == "2019-03-17" and event.date_source == "sentence"
+    assert events_of("The town of Saraqib had been shelled by government forces.") == []
+    events = events_of(
+        "On Saturday a car bomb exploded in Aleppo near buses carrying civilians who had been evacuated from Binnish."
+    )
+    assert [e.type for e in events] == ["Explosions/Remote violence"]  # the day is the bombing's, not theirs
