@@ -195,3 +195,8 @@ def test_a_pluperfect_with_a_date_of_its_own_is_an_incident():
         "On Saturday a car bomb exploded in Aleppo near buses carrying civilians who had been evacuated from Binnish."
     )
     assert [e.type for e in events] == ["Explosions/Remote violence"]  # the day is the bombing's, not theirs
+
+
+def test_shells_fired_with_words_of_time_between_are_shelling():
+    events = events_of("Militants fired at dawn several rocket shells on the Midan neighbourhood in Aleppo on Monday.")
+    assert [e.sub_type for e in events] == ["Shelling/artillery/missile attack"]
