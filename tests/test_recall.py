@@ -200,3 +200,19 @@ def test_a_pluperfect_with_a_date_of_its_own_is_an_incident():
 def test_shells_fired_with_words_of_time_between_are_shelling():
     events = events_of("Militants fired at dawn several rocket shells on the Midan neighbourhood in Aleppo on Monday.")
     assert [e.sub_type for e in events] == ["Shelling/artillery/missile attack"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hundreds of rebels and their families were granted safe passage out of Madaya on Monday.",
+        "In exchange hundreds of insurgents and their families moved out of Madaya on Monday.",
+    ],
+)
+def test_an_evacuation_told_as_a_passage_out_is_an_incident(sentence):
+    (event,) = events_of(sentence)
+    assert (event.sub_type, places_of(event)) == ("Change to group/activity", ["Madaya"])
+
+
+def test_a_passage_not_yet_granted_is_no_evacuation():
+    assert events_of("Rebels from Madaya had not yet been granted safe passage out on Monday.") == []
