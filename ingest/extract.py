@@ -180,7 +180,9 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
             )
         )
     strong = [t for t in found if not t.weak]
-    chosen = strong or found[:1]
+    # a pluperfect ("who had defected") may tell no event: it does not silence the weak word of the news
+    # ("11 people were killed including an officer who had defected")
+    chosen = strong if any(not t.pluperfect for t in strong) else strong + [t for t in found if t.weak][:1]
     # "strikes" beside "terror attack" is the same event, told less precisely; but "attacked and
     # looted" tells an attack beside the looting, which is no more precise a telling of it
     specific = [t for t in chosen if not t.generic and t.type != "Strategic developments"]
@@ -435,7 +437,7 @@ def reading_warnings(article: Article, traces: list[SentenceTrace]) -> list[str]
 
 
 # A pluperfect in a relative clause ("civilians who had been evacuated"): a date before it is the main clause's.
-_RELATIVE_PLUPERFECT = re.compile(r"\b(?:who|which|that) had been (?:\w+ ){0,2}$")
+_RELATIVE_PLUPERFECT = re.compile(r"\b(?:who|which|that) had (?:\w+ ){0,3}$")
 
 
 # Before a date, words that make it the start of a period: "killed since March 2011", "the war that

@@ -216,3 +216,9 @@ def test_an_evacuation_told_as_a_passage_out_is_an_incident(sentence):
 
 def test_a_passage_not_yet_granted_is_no_evacuation():
     assert events_of("Rebels from Madaya had not yet been granted safe passage out on Monday.") == []
+
+
+def test_an_active_pluperfect_is_background_and_silences_no_news():
+    assert events_of("Al-Nusra had also attacked fighters of the brigade in Saraqib.") == []
+    (event,) = events_of("Eleven people were killed in Saraqib on Monday including an officer who had defected.")
+    assert event.fatalities.best == 11 and event.type != "Strategic developments"
