@@ -363,7 +363,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             event_type, sub_type = _kind_by_what_was_struck(
                 event_type, sub_type, folded[max(0, trig.start - 60) : trig.end + 60].replace("-", " ")
             )
-            if source == "context" and _ALSO.search(folded, 0, trig.start):
+            if source == "context" and _ALSO.search(folded, 0, trig.end):  # "also hit", "rockets also hit"
                 # "Rockets also hit Qaboun": the day of the like incident told before, not the paragraph's
                 # latest date, which may be a background one ("500 died on Wednesday from chemical attacks")
                 like = next((e for e in reversed(events) if e.sub_type == sub_type and e.date_source in _TOLD), None)
@@ -392,7 +392,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 events.append(one)
                 trace.events.append(one)
                 paragraph_of[one.id] = sent.paragraph
-                if trig.another:
+                if trig.another or _also_elsewhere(one, trig, folded):
                     others_of_a_kind.add(one.id)
         points = [
             d
@@ -534,6 +534,18 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
 
 _ALSO = re.compile(r"\balso\b")
 _TOLD = ("sentence", "context")  # dated by the text, not by the publication
+_ALSO_BEFORE = re.compile(r"\balso\s+(?:\S+\s+)?$")  # "also hit", "also heavily shelled"
+
+
+def _also_elsewhere(event: Event, trig: Trigger, folded: str) -> bool:
+    """Is an event told as the like of one before at a town of its own ("rockets also hit the nearby district
+    of Qaboun")? Then it is another incident, though its town lie inside the first one's. Only an "also"
+    at the verb: a sentence's opening "Also, SANA reported" tells nothing of the kind."""
+    also = "also" in trig.text.split() or bool(_ALSO_BEFORE.search(folded, 0, trig.start))
+    first = event.places[0] if event.places else None
+    return also and first is not None and first.kind not in ("country", "admin1", "region", "unresolved")
+
+
 _ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_NOW = re.compile(r"\b(?:is|are)\s+(?:now\s+|still\s+|also\s+)?under\s+$")  # "are under attack": a state
 # "besieged by militants for three years": what lasted months or years is a state, not an incident

@@ -222,3 +222,17 @@ def test_an_active_pluperfect_is_background_and_silences_no_news():
     assert events_of("Al-Nusra had also attacked fighters of the brigade in Saraqib.") == []
     (event,) = events_of("Eleven people were killed in Saraqib on Monday including an officer who had defected.")
     assert event.fatalities.best == 11 and event.type != "Strategic developments"
+
+
+def test_rockets_that_also_hit_a_district_inside_the_city_are_another_incident():
+    events = events_of(
+        "Rockets hit the Jobar neighbourhood of Damascus on Sunday killing two. "
+        "Five people died on Monday in a chemical attack in Douma. "
+        "Rockets also hit the nearby district of Qaboun."
+    )
+    (qaboun,) = [e for e in events if "Qaboun" in places_of(e)]
+    assert qaboun.sub_type == "Shelling/artillery/missile attack" and qaboun.date.display() == "2019-03-17"
+    beside_a_fight = events_of(
+        "Rockets also hit the district of Qaboun on Monday where rebel fighters have repelled attempts to overrun it."
+    )
+    assert sorted(e.sub_type for e in beside_a_fight) == ["Armed clash", "Shelling/artillery/missile attack"]
