@@ -236,3 +236,11 @@ def test_rockets_that_also_hit_a_district_inside_the_city_are_another_incident()
         "Rockets also hit the district of Qaboun on Monday where rebel fighters have repelled attempts to overrun it."
     )
     assert sorted(e.sub_type for e in beside_a_fight) == ["Armed clash", "Shelling/artillery/missile attack"]
+
+
+def test_a_claim_of_responsibility_for_the_attack_refers_to_it():
+    (event,) = events_of(
+        "A car bomb exploded in Aleppo on Saturday killing 12. There was no claim of responsibility for the "
+        "attack which pro-Damascus media said was the work of a suicide car bomber."
+    )
+    assert places_of(event)[0] == "Aleppo"
