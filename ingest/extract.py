@@ -80,6 +80,7 @@ class _Lexicon(NamedTuple):
     people: dict  # crowd, victims, armed, interventions: compiled patterns
     another_of_a_kind: re.Pattern  # "after similar attacks": a new incident, not a reference
     pluperfect: re.Pattern  # "had been shelled"
+    further_toll: re.Pattern  # "and seven others were killed"
 
 
 @cache
@@ -106,6 +107,7 @@ def _lexicon() -> _Lexicon:
         people,
         another,
         re.compile(lex["pluperfect"]),
+        re.compile(lex["further_toll"]),
     )
 
 
@@ -183,6 +185,17 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
     # a pluperfect ("who had defected") may tell no event: it does not silence the weak word of the news
     # ("11 people were killed including an officer who had defected")
     chosen = strong if any(not t.pluperfect for t in strong) else strong + [t for t in found if t.weak][:1]
+    if chosen and any(not t.weak for t in chosen):  # "... and seven others were killed in Fardous": its own
+        last = max(t.end for t in chosen)
+        toll = [
+            t
+            for t in found
+            if t.weak
+            and t.start > last
+            and not _HURT.fullmatch(t.text)  # "and 20 others wounded": the same incident's toll
+            and lexicon.further_toll.search(matcher, 0, t.start)
+        ]
+        chosen += [replace(t, another=True) for t in toll]
     # "strikes" beside "terror attack" is the same event, told less precisely; but "attacked and
     # looted" tells an attack beside the looting, which is no more precise a telling of it
     specific = [t for t in chosen if not t.generic and t.type != "Strategic developments"]
@@ -352,6 +365,11 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 event_type, sub_type = "Explosions/Remote violence", "Air/drone strike"
             if sub_type == "territory":
                 sub_type = _territory_sub_type(actors)
+            if trig.weak and trig.another and trace.events:  # "and seven others were killed in ...": the like
+                if not places:
+                    trace.notes.append(f"{trig.text!r}: a further toll with no place of its own: the incident's")
+                    continue
+                event_type, sub_type = trace.events[-1].type, trace.events[-1].sub_type
             event_type, sub_type = _kind_by_people(
                 event_type,
                 sub_type,
@@ -534,6 +552,7 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
 
 _ALSO = re.compile(r"\balso\b")
 _TOLD = ("sentence", "context")  # dated by the text, not by the publication
+_HURT = re.compile(r"wounded|injured|hurt")
 _ALSO_BEFORE = re.compile(r"\balso\s+(?:\S+\s+)?$")  # "also hit", "also heavily shelled"
 
 

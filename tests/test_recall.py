@@ -244,3 +244,16 @@ def test_a_claim_of_responsibility_for_the_attack_refers_to_it():
         "attack which pro-Damascus media said was the work of a suicide car bomber."
     )
     assert places_of(event)[0] == "Aleppo"
+
+
+def test_others_killed_at_a_place_of_their_own_are_the_like_incident_there():
+    events = events_of(
+        "Eleven civilians were killed by air raids in the Bab al-Nasr area of Aleppo on Monday and seven others "
+        "including a baby were killed in the Fardous neighbourhood."
+    )
+    assert sorted((places_of(e)[0], e.sub_type) for e in events) == [
+        ("Bab al-Nasr", "Air/drone strike"),
+        ("Fardous", "Air/drone strike"),
+    ]
+    (one,) = events_of("Militants fired rocket shells on Saraqib on Monday leaving 3 killed and 20 others wounded.")
+    assert one.fatalities.best == 3
