@@ -178,7 +178,7 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 bool(entry.get("against_armed")),
                 bool(entry.get("doer_unknown")),
                 bool(lexicon.another_of_a_kind.search(before)),
-                bool(lexicon.pluperfect.search(before)),
+                bool(lexicon.pluperfect.search(before)) and not _REPORTED.search(before),
             )
         )
     strong = [t for t in found if not t.weak]
@@ -553,6 +553,8 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
 _ALSO = re.compile(r"\balso\b")
 _TOLD = ("sentence", "context")  # dated by the text, not by the publication
 _HURT = re.compile(r"wounded|injured|hurt")
+# A pluperfect a source reports is its news, not background: "Hezbollah said it had seized the plain".
+_REPORTED = re.compile(r"\b(?:said|says|reported|announced|claimed|stated)\s+(?:that\s+)?(?:\S+\s+){0,3}?had\s")
 _ALSO_BEFORE = re.compile(r"\balso\s+(?:\S+\s+)?$")  # "also hit", "also heavily shelled"
 
 

@@ -220,6 +220,7 @@ def test_a_passage_not_yet_granted_is_no_evacuation():
 
 def test_an_active_pluperfect_is_background_and_silences_no_news():
     assert events_of("Al-Nusra had also attacked fighters of the brigade in Saraqib.") == []
+    assert len(events_of("The army said it had shelled the town of Saraqib.")) == 1  # reported: the news
     (event,) = events_of("Eleven people were killed in Saraqib on Monday including an officer who had defected.")
     assert event.fatalities.best == 11 and event.type != "Strategic developments"
 
