@@ -51,6 +51,8 @@ class Trigger:
     statement: bool = False  # "Turkey condemned the attack": the object of a statement, told by another
     against_armed: bool = False  # "a police officer was shot": shooting at armed people is a battle
     doer_unknown: bool = False  # "villagers found the bodies": who found them did not do it
+    another: bool = False  # "after similar attacks": another incident of the kind, never a retelling
+    pluperfect: bool = False  # "had been shelled": background, an event only with a date of its own
 
 
 @dataclass
@@ -76,6 +78,9 @@ class _Lexicon(NamedTuple):
     statements: re.Pattern
     purpose_clause: re.Pattern
     people: dict  # crowd, victims, armed, interventions: compiled patterns
+    another_of_a_kind: re.Pattern  # "after similar attacks": a new incident, not a reference
+    pluperfect: re.Pattern  # "had been shelled"
+    further_toll: re.Pattern  # "and seven others were killed"
 
 
 @cache
@@ -89,8 +94,20 @@ def _lexicon() -> _Lexicon:
     weapons = [(re.compile(r"\b(?:" + w["pattern"] + r")\b"), w["sub_type"]) for w in lex["weapons"]]
     purpose = re.compile(lex["purpose_clause"])
     people = {name: re.compile(pattern) for name, pattern in lex["people"].items()}
+    another = re.compile(r"\b(?:" + "|".join(lex["another_of_a_kind"]) + r")\s+(?:\S+\s+)?$")
     return _Lexicon(
-        triggers, weapons, not_events, hedges, set(lex["default_targets"]), references, statements, purpose, people
+        triggers,
+        weapons,
+        not_events,
+        hedges,
+        set(lex["default_targets"]),
+        references,
+        statements,
+        purpose,
+        people,
+        another,
+        re.compile(lex["pluperfect"]),
+        re.compile(lex["further_toll"]),
     )
 
 
@@ -155,15 +172,30 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 entry["sub_type"],
                 bool(entry.get("weak")),
                 bool(entry.get("generic")),
-                bool(references.search(before)),
+                bool(references.search(before)) and not lexicon.another_of_a_kind.search(before),
                 bool(entry.get("subject_loses")),
                 bool(lexicon.statements.search(before)),
                 bool(entry.get("against_armed")),
                 bool(entry.get("doer_unknown")),
+                bool(lexicon.another_of_a_kind.search(before)),
+                bool(lexicon.pluperfect.search(before)) and not _REPORTED.search(before),
             )
         )
     strong = [t for t in found if not t.weak]
-    chosen = strong or found[:1]
+    # a pluperfect ("who had defected") may tell no event: it does not silence the weak word of the news
+    # ("11 people were killed including an officer who had defected")
+    chosen = strong if any(not t.pluperfect for t in strong) else strong + [t for t in found if t.weak][:1]
+    if chosen and any(not t.weak for t in chosen):  # "... and seven others were killed in Fardous": its own
+        last = max(t.end for t in chosen)
+        toll = [
+            t
+            for t in found
+            if t.weak
+            and t.start > last
+            and not _HURT.fullmatch(t.text)  # "and 20 others wounded": the same incident's toll
+            and lexicon.further_toll.search(matcher, 0, t.start)
+        ]
+        chosen += [replace(t, another=True) for t in toll]
     # "strikes" beside "terror attack" is the same event, told less precisely; but "attacked and
     # looted" tells an attack beside the looting, which is no more precise a telling of it
     specific = [t for t in chosen if not t.generic and t.type != "Strategic developments"]
@@ -198,6 +230,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     header = read_header(text, article.title)
     events: list[Event] = []
     traces: list[SentenceTrace] = []
+    others_of_a_kind: set[str] = set()  # ids of events told as another incident like one before
     context: dict[int, tuple[Interval, str]] = {}  # paragraph -> latest date said in it
     paragraph_of: dict[str, int] = {}  # event id -> its paragraph
     told_as: dict[str, str] = {}  # event id -> the sub-type its trigger word tells
@@ -272,6 +305,14 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             ]
             if date is None and earlier and not trig.reference:
                 date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
+            if trig.pluperfect and (
+                date is None or (date.start < abs_trig[0] and _RELATIVE_PLUPERFECT.search(folded_text, 0, abs_trig[0]))
+            ):
+                # "a car had been targeted early Sunday", "by Friday the villages had been recaptured": dated
+                # in its clause; but in "On Saturday a car bomb hit buses of civilians who had been evacuated"
+                # the day is the main clause's
+                trace.notes.append(f"{trig.text!r}: told in the pluperfect with no date of its own: background")
+                continue
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
                 trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
@@ -348,6 +389,11 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 event_type, sub_type = "Explosions/Remote violence", "Air/drone strike"
             if sub_type == "territory":
                 sub_type = _territory_sub_type(actors)
+            if trig.weak and trig.another and trace.events:  # "and seven others were killed in ...": the like
+                if not places:
+                    trace.notes.append(f"{trig.text!r}: a further toll with no place of its own: the incident's")
+                    continue
+                event_type, sub_type = trace.events[-1].type, trace.events[-1].sub_type
             event_type, sub_type = _kind_by_people(
                 event_type,
                 sub_type,
@@ -359,7 +405,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             event_type, sub_type = _kind_by_what_was_struck(
                 event_type, sub_type, folded[max(0, trig.start - 60) : trig.end + 60].replace("-", " ")
             )
-            if source == "context" and _ALSO.search(folded, 0, trig.start):
+            if source == "context" and _ALSO.search(folded, 0, trig.end):  # "also hit", "rockets also hit"
                 # "Rockets also hit Qaboun": the day of the like incident told before, not the paragraph's
                 # latest date, which may be a background one ("500 died on Wednesday from chemical attacks")
                 like = next((e for e in reversed(events) if e.sub_type == sub_type and e.date_source in _TOLD), None)
@@ -389,6 +435,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 events.append(one)
                 trace.events.append(one)
                 paragraph_of[one.id] = sent.paragraph
+                if trig.another or _also_elsewhere(one, trig, folded):
+                    others_of_a_kind.add(one.id)
         points = [
             d
             for d in resolved
@@ -401,7 +449,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             last = max(points, key=lambda d: d.start)
             context[sent.paragraph] = (last.interval, last.expression)
     _demonstrations(events, paragraph_of, traces)
-    events, folded_into = merge_within(events)
+    events, folded_into = merge_within(events, others_of_a_kind)
     place_by_focus(text, events, all_mentions.items, datelines)
     for trace in traces:
         for event in trace.events:
@@ -429,6 +477,10 @@ def reading_warnings(article: Article, traces: list[SentenceTrace]) -> list[str]
     if kept < PROSE_SHARE_WARNING * letters:
         return [f"only {kept / letters:.0%} of the text was read as prose; the rest looked like page furniture"]
     return []
+
+
+# A pluperfect in a relative clause ("civilians who had been evacuated"): a date before it is the main clause's.
+_RELATIVE_PLUPERFECT = re.compile(r"\b(?:who|which|that) had (?:\w+ ){0,3}$")
 
 
 # Before a date, words that make it the start of a period: "killed since March 2011", "the war that
@@ -527,6 +579,21 @@ _ALSO = re.compile(r"\balso\b")
 _ALSO_AFTER = re.compile(r"\s+(?:\w+\s+)?also\b")  # "airstrikes also targeted", "raids have also hit"
 _LIKE_BEFORE = re.compile(r"\b(?:similar|more|further|another|other)\s+(?:\w+\s+)?$")  # "after similar attacks"
 _TOLD = ("sentence", "context")  # dated by the text, not by the publication
+_HURT = re.compile(r"wounded|injured|hurt")
+# A pluperfect a source reports is its news, not background: "Hezbollah said it had seized the plain".
+_REPORTED = re.compile(r"\b(?:said|says|reported|announced|claimed|stated)\s+(?:that\s+)?(?:\S+\s+){0,3}?had\s")
+_ALSO_BEFORE = re.compile(r"\balso\s+(?:\S+\s+)?$")  # "also hit", "also heavily shelled"
+
+
+def _also_elsewhere(event: Event, trig: Trigger, folded: str) -> bool:
+    """Is an event told as the like of one before at a town of its own ("rockets also hit the nearby district
+    of Qaboun")? Then it is another incident, though its town lie inside the first one's. Only an "also"
+    at the verb: a sentence's opening "Also, SANA reported" tells nothing of the kind."""
+    also = "also" in trig.text.split() or bool(_ALSO_BEFORE.search(folded, 0, trig.start))
+    first = event.places[0] if event.places else None
+    return also and first is not None and first.kind not in ("country", "admin1", "region", "unresolved")
+
+
 _ONGOING = re.compile(r"\b(?:has|have|had)\s+been\s+$")  # "the group has been fighting alongside ..."
 _UNDER_NOW = re.compile(r"\b(?:is|are)\s+(?:now\s+|still\s+|also\s+)?under\s+$")  # "are under attack": a state
 # "besieged by militants for three years": what lasted months or years is a state, not an incident

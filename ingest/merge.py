@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from datetime import timedelta
 from functools import cache
 
@@ -253,10 +254,14 @@ RETELL_WITHIN = 30  # a retelling is compared with this many incidents told befo
 MERGE_SPAN = timedelta(days=1)  # reports merge across sources only when each dates its incident this closely
 
 
-def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
+def merge_within(
+    events: list[Event], others_of_a_kind: AbstractSet[str] = frozenset()
+) -> tuple[list[Event], dict[str, Event]]:
     """One article's events, with the retellings of one incident (headline, lead, later
     paragraphs) folded into the first telling. Different dates, places or kinds of event stay
-    apart. Returns the events and, for each folded id, the event that took it."""
+    apart, and so do the events of `others_of_a_kind`, told as further incidents like one before
+    ("six more died after similar attacks"). Returns the events and, for each folded id, the event
+    that took it."""
     # (the incident, where it happened): the first place of its first telling that names one, for
     # absorbing a retelling adds its places to the incident, and they must not widen where it
     # happened; nor may the other places a telling names ("rocket attacks in Aleppo, casualties in
@@ -273,7 +278,7 @@ def merge_within(events: list[Event]) -> tuple[list[Event], dict[str, Event]]:
         found = next(
             (
                 i
-                for i in recent
+                for i in (() if event.id in others_of_a_kind else recent)
                 if same_incident(kept[i][0], event, kept[i][1])
                 and not _another_town_of_its_sentence(event, towns_told, i)
             ),

@@ -172,3 +172,89 @@ def test_forces_of_one_state_are_one_side():
 def test_a_name_of_two_words_in_a_text_with_commas_is_not_read_as_two_towns():
     events = events_of("Jets struck a base in Talbeesah Hanano near Homs, residents said on Monday.")
     assert not any(p.name == "Tallbisah" for e in events for p in e.places)
+
+
+def test_a_takeover_told_by_its_participle_is_an_incident():
+    (event,) = events_of("Kurdish fighters made fresh advances near Kobane on Monday seizing a string of villages.")
+    assert (event.type, places_of(event)) == ("Battles", ["Kobani"])
+
+
+def test_deaths_after_similar_attacks_are_another_incident_not_a_reference():
+    events = events_of(
+        "Coalition air raids killed at least 15 people in Manbij city on Monday. "
+        "Six more people lost their lives in a village near Manbij after similar attacks by coalition jets."
+    )
+    assert sorted(e.fatalities.best for e in events if e.fatalities) == [6, 15]
+
+
+def test_a_pluperfect_with_a_date_of_its_own_is_an_incident():
+    (event,) = events_of("The Observatory said a car had been targeted on the road near Aleppo early Sunday morning.")
+    assert event.date.display() == "2019-03-17" and event.date_source == "sentence"
+    assert events_of("The town of Saraqib had been shelled by government forces.") == []
+    events = events_of(
+        "On Saturday a car bomb exploded in Aleppo near buses carrying civilians who had been evacuated from Binnish."
+    )
+    assert [e.type for e in events] == ["Explosions/Remote violence"]  # the day is the bombing's, not theirs
+
+
+def test_shells_fired_with_words_of_time_between_are_shelling():
+    events = events_of("Militants fired at dawn several rocket shells on the Midan neighbourhood in Aleppo on Monday.")
+    assert [e.sub_type for e in events] == ["Shelling/artillery/missile attack"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hundreds of rebels and their families were granted safe passage out of Madaya on Monday.",
+        "In exchange hundreds of insurgents and their families moved out of Madaya on Monday.",
+    ],
+)
+def test_an_evacuation_told_as_a_passage_out_is_an_incident(sentence):
+    (event,) = events_of(sentence)
+    assert (event.sub_type, places_of(event)) == ("Change to group/activity", ["Madaya"])
+
+
+def test_a_passage_not_yet_granted_is_no_evacuation():
+    assert events_of("Rebels from Madaya had not yet been granted safe passage out on Monday.") == []
+
+
+def test_an_active_pluperfect_is_background_and_silences_no_news():
+    assert events_of("Al-Nusra had also attacked fighters of the brigade in Saraqib.") == []
+    assert len(events_of("The army said it had shelled the town of Saraqib.")) == 1  # reported: the news
+    (event,) = events_of("Eleven people were killed in Saraqib on Monday including an officer who had defected.")
+    assert event.fatalities.best == 11 and event.type != "Strategic developments"
+
+
+def test_rockets_that_also_hit_a_district_inside_the_city_are_another_incident():
+    events = events_of(
+        "Rockets hit the Jobar neighbourhood of Damascus on Sunday killing two. "
+        "Five people died on Monday in a chemical attack in Douma. "
+        "Rockets also hit the nearby district of Qaboun."
+    )
+    (qaboun,) = [e for e in events if "Qaboun" in places_of(e)]
+    assert qaboun.sub_type == "Shelling/artillery/missile attack" and qaboun.date.display() == "2019-03-17"
+    beside_a_fight = events_of(
+        "Rockets also hit the district of Qaboun on Monday where rebel fighters have repelled attempts to overrun it."
+    )
+    assert sorted(e.sub_type for e in beside_a_fight) == ["Armed clash", "Shelling/artillery/missile attack"]
+
+
+def test_a_claim_of_responsibility_for_the_attack_refers_to_it():
+    (event,) = events_of(
+        "A car bomb exploded in Aleppo on Saturday killing 12. There was no claim of responsibility for the "
+        "attack which pro-Damascus media said was the work of a suicide car bomber."
+    )
+    assert places_of(event)[0] == "Aleppo"
+
+
+def test_others_killed_at_a_place_of_their_own_are_the_like_incident_there():
+    events = events_of(
+        "Eleven civilians were killed by air raids in the Bab al-Nasr area of Aleppo on Monday and seven others "
+        "including a baby were killed in the Fardous neighbourhood."
+    )
+    assert sorted((places_of(e)[0], e.sub_type) for e in events) == [
+        ("Bab al-Nasr", "Air/drone strike"),
+        ("Fardous", "Air/drone strike"),
+    ]
+    (one,) = events_of("Militants fired rocket shells on Saraqib on Monday leaving 3 killed and 20 others wounded.")
+    assert one.fatalities.best == 3
