@@ -258,3 +258,8 @@ def test_others_killed_at_a_place_of_their_own_are_the_like_incident_there():
     ]
     (one,) = events_of("Militants fired rocket shells on Saraqib on Monday leaving 3 killed and 20 others wounded.")
     assert one.fatalities.best == 3
+
+
+def test_a_title_before_a_name_is_no_place():
+    (event,) = events_of("Gunmen shot dead a state Trooper near Secretary Smith's home on Monday.")
+    assert places_of(event) == []
