@@ -358,6 +358,19 @@ async def test_M_merges_the_marked_events_into_the_one_at_the_cursor_and_u_takes
         assert corrections.merged(connect(seed_db)) == {} and len(view.ids) == everything
 
 
+async def test_a_merge_the_store_refuses_keeps_the_marks(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.explorer.view
+        other, keep, third = current(app), view.row(1).id, view.row(2).id
+        await press(pilot, app, "space")  # marks the first, the cursor on the second
+        corrections.merge(connect(seed_db), third, [keep])  # another terminal merges it away meanwhile
+        await press(pilot, app, "M")
+        assert corrections.merged(connect(seed_db)) == {keep: third}
+        assert app.session.marked == {other} and any(f"{keep} is merged into {third}" in n for n in notices(app))
+
+
 async def test_M_with_nothing_marked_says_how_to_merge(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:

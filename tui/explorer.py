@@ -505,9 +505,7 @@ class Explorer(Screen):
         if not others:
             self.notify("Mark the events to merge (space), then M on the one they join", timeout=4)
             return
-        self.session.marked.difference_update(others)
-        self.view.refresh()
-        self.session.merge(keep or "", others, target=self)
+        self.session.merge(keep or "", others, target=self)  # the marks go once the merge is saved
 
     def _shown_detail(self) -> EventDetail | None:
         """The detail of the event at the cursor, once it has come."""
@@ -635,6 +633,7 @@ class Explorer(Screen):
 
     def _reviewed(self, answer: Reviewed) -> None:
         """A correction saved: said (with an undo link where it hides or makes an event), and shown."""
+        self.session.marked.difference_update(answer.unmarked)
         if answer.undoable:
             app = self.app
             assert isinstance(app, UndoNotices)  # the notice's link undoes, as u does

@@ -182,6 +182,7 @@ class Reviewed(Answer):
     hides: bool = False
     rejected: bool = False  # the event is rejected now
     undoable: tuple[str, ...] = ()
+    unmarked: tuple[str, ...] = ()  # events no longer shown on their own (merged away): their marks go
 
 
 @dataclass
@@ -494,7 +495,7 @@ class Session:
             corrections.merge(conn, keep, others)
             n = len(others)
             text = f"Merged {n} event{'s' if n > 1 else ''} into {keep}: one event, the sources of all"
-            return Reviewed(keep, text, hides=True, undoable=tuple(others))
+            return Reviewed(keep, text, hides=True, undoable=tuple(others), unmarked=tuple(others))
 
         self._correct(tuple(others), write, target)
 
