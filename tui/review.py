@@ -9,7 +9,7 @@ session's workers (db/corrections.py, by the configured author), never on the UI
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -66,7 +66,25 @@ def _machine_words(name: str, value: Any) -> dict[str, str]:
     return texts
 
 
-class EditForm(ModalScreen[str | None]):
+Answered = TypeVar("Answered")  # what a form answers when it closes
+
+
+class SavingForm(ModalScreen[Answered]):
+    """A form that stays until the store answers, says a refusal in place (`#edit-error`: an
+    unknown place, a quote not in its document), and leaves on Escape with no answer."""
+
+    def on_failed(self, answer: Failed) -> None:
+        answer.stop()
+        self._problem(answer.text)
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#edit-error", Label).update(Text(text, style="bold red"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EditForm(SavingForm[str | None]):
     """Correct an event's fields: each input holds the value shown now (the analyst's where
     corrected), the machine's value beside it. Enter saves the fields changed, one correction
     each; the form stays until the store answers, and says a refusal (an unknown place) in place.
@@ -150,16 +168,6 @@ class EditForm(ModalScreen[str | None]):
         if self.session.accept(answer):
             self.dismiss(answer.text)
 
-    def on_failed(self, answer: Failed) -> None:
-        answer.stop()
-        self._problem(answer.text)
-
-    def _problem(self, text: str) -> None:
-        self.query_one("#edit-error", Label).update(Text(text, style="bold red"))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 # The add form's inputs beyond the event's fields, each (its name, its label, what to type)
 SOURCE_INPUTS = (
@@ -180,7 +188,7 @@ FIELD_HINTS = {
 }
 
 
-class AddForm(ModalScreen[Reviewed | None]):
+class AddForm(SavingForm[Reviewed | None]):
     """An event the machine missed: its fields, and its source, a stored document with a quote
     found in it word for word (the document of the event at the cursor to begin with), or a free
     citation. Enter saves; the form stays until the store answers, and says a refusal (an unknown
@@ -266,16 +274,6 @@ class AddForm(ModalScreen[Reviewed | None]):
         if self.session.accept(answer):
             self.session.added(answer)
             self.dismiss(answer)
-
-    def on_failed(self, answer: Failed) -> None:
-        answer.stop()
-        self._problem(answer.text)
-
-    def _problem(self, text: str) -> None:
-        self.query_one("#edit-error", Label).update(Text(text, style="bold red"))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class SourcePicker(ModalScreen[list[int] | None]):
