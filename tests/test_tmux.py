@@ -269,3 +269,20 @@ def test_at_80x24_M_merges_the_marked_event_into_the_one_at_the_cursor_and_u_tak
     t.keys("u")
     t.wait_for(lambda s: f"{everything} of {everything} events" in s, "the event taken out of the merge")
     assert corrections.merged(conn) == {}
+
+
+def test_fields_typed_in_one_burst_with_tabs_each_reach_their_own_input(seed_db, terminal):
+    """A paste, a script or a fast typist: the keys after a Tab go to the field it moves to."""
+    rows = queries.list_events(connect(seed_db))
+    t = terminal(seed_db, 160, 48)
+    t.wait_for(all_rows(rows, 4), "the timeline's rows")
+    t.keys("A")
+    t.wait_for(lambda s: "Add an event the machine missed" in s, "the add form")
+    t.keys("2018-10-02", "Tab", "Battles", "Tab", "Armed clash", "Tab", "Hajin")
+
+    def field(screen: str, name: str) -> str | None:
+        found = re.search(rf"█ {name} +(\S.*?)  ", screen)
+        return found.group(1) if found else None
+
+    screen = t.wait_for(lambda s: field(s, "places") == "Hajin", "Hajin in the places field")
+    assert [field(screen, name) for name in ("date", "type", "sub-type")] == ["2018-10-02", "Battles", "Armed clash"]

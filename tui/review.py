@@ -73,6 +73,13 @@ class SavingForm(ModalScreen[Answered]):
     """A form that stays until the store answers, says a refusal in place (`#edit-error`: an
     unknown place, a quote not in its document), and leaves on Escape with no answer."""
 
+    # Tab moves to the next field before the keys typed after it are handed on: a binding of the
+    # screen's own (not a priority one) is reached only once the field has taken those keys too.
+    BINDINGS = [
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
+
     def on_failed(self, answer: Failed) -> None:
         answer.stop()
         self._problem(answer.text)
