@@ -419,10 +419,13 @@ def _told_in_passing(b: Event, places: list[Place]) -> bool:
     Assad still hold Daraa", after "air strikes on Jassem in Daraa killed 15"), is the article's
     incident seen from another side, not another incident of that day: that it says fighting
     where the incident was a strike is no reason to keep it apart. (A capture, a strike or an
-    attack told so stays its own: those are told as incidents.)"""
+    attack told so stays its own: those are told as incidents.) Nor does fighting told with a toll of
+    its own ("over 60 fighters were killed in clashes with the army"): its dead are its result, told
+    as an incident's, not a state of the war around the strike."""
     return (
         b.sub_type == "Armed clash"
         and b.date_source in WEAK_DATES
+        and not (b.fatalities and b.fatalities.best)
         and bool(b.places)
         and b.places[0].kind != "unresolved"
         # where it happened, not a town it is near; a town named like its province stands for itself here

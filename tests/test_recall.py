@@ -258,3 +258,11 @@ def test_others_killed_at_a_place_of_their_own_are_the_like_incident_there():
     ]
     (one,) = events_of("Militants fired rocket shells on Saraqib on Monday leaving 3 killed and 20 others wounded.")
     assert one.fatalities.best == 3
+
+
+def test_fighting_told_with_a_toll_of_its_own_is_no_passing_mention_of_the_strike():
+    events = events_of(
+        "Air strikes on Jassem in Daraa province killed 15 civilians on Monday. "
+        "Over 40 fighters were killed in clashes with the army in Daraa province.\n"
+    )
+    assert sorted((e.sub_type, e.fatalities.best) for e in events) == [("Air/drone strike", 15), ("Armed clash", 41)]
