@@ -369,6 +369,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return False  # an arrest and an agreement, or two moves of troops, told in one article are two developments
     if not kinds_agree(a, b) and not _told_in_passing(b, places):
         return False
+    if _tolls_of_their_own(a, b):
+        return False
     span_a, span_b = _span(a), _span(b)
     if span_a and span_b and (span_a.start > span_b.end or span_b.start > span_a.end):
         return False
@@ -393,6 +395,24 @@ def _another_states_harm(a: Event, b: Event) -> bool:
     doers_b = [x for x, role in b.actors if role == "actor1" and x.kind in _STATE_KINDS]
     named_a = [x for x, _ in a.actors]
     return bool(doers_a and doers_b) and not any(_one_side(x, y) or _one_state(x, y) for x in doers_b for y in named_a)
+
+
+def _tolls_of_their_own(a: Event, b: Event) -> bool:
+    """Harm of two kinds, each with its own count of dead ("rockets killed 21 civilians", then "car
+    bombs killed 18 regime fighters"), is two incidents: a retelling names the incident's kind or
+    none ("the attack killed", read as the sub-type Attack), and a new count of the same dead says
+    the toll rose."""
+    return (
+        not (a.vague or b.vague)
+        and a.sub_type != b.sub_type
+        and "Attack" not in (a.sub_type, b.sub_type)
+        and a.fatalities is not None
+        and b.fatalities is not None
+        and a.fatalities.best is not None
+        and b.fatalities.best is not None
+        and a.fatalities.best != b.fatalities.best
+        and not _updates(a.fatalities, b.fatalities)
+    )
 
 
 def _one_state(a: Actor, b: Actor) -> bool:

@@ -266,3 +266,19 @@ def test_fighting_told_with_a_toll_of_its_own_is_no_passing_mention_of_the_strik
         "Over 40 fighters were killed in clashes with the army in Daraa province.\n"
     )
     assert sorted((e.sub_type, e.fatalities.best) for e in events) == [("Air/drone strike", 15), ("Armed clash", 41)]
+
+
+def test_harm_of_another_kind_with_a_toll_of_its_own_is_another_incident():
+    events = events_of(
+        "Rebels fired rockets on Aleppo on Friday killing 21 civilians. "
+        "Car bombs killed at least 18 soldiers in Aleppo on Friday.\n"
+    )
+    assert sorted((e.sub_type, e.fatalities.best) for e in events) == [
+        ("Remote explosive/landmine/IED", 18),
+        ("Shelling/artillery/missile attack", 21),
+    ]
+    (retold,) = events_of(
+        "Rebels fired rockets on Aleppo on Friday killing 21 civilians. "
+        "The attack killed 25 people in Aleppo on Friday.\n"
+    )
+    assert retold.sub_type == "Shelling/artillery/missile attack"
