@@ -388,13 +388,14 @@ def _another_states_harm(a: Event, b: Event) -> bool:
     raids on Aleppo's western front lines")? One writer does not dispute himself: two incidents. Only a
     state's forces, which the text names as the doer by their arms ("Russian jets", "regime
     shelling"); a group is too often read as the doer where it was the target. A fight has a doer on
-    each side, and each telling may name either."""
+    each side, and each telling may name either. The side compared is the incident's doer, not each
+    actor it names: the forces it struck ("rebels fired rockets at army positions") striking back
+    ("government warplanes struck Aleppo in response") is another incident."""
     if not {a.type, b.type} <= _HARM:
         return False
     doers_a = [x for x, role in a.actors if role == "actor1"]
     doers_b = [x for x, role in b.actors if role == "actor1" and x.kind in _STATE_KINDS]
-    named_a = [x for x, _ in a.actors]
-    return bool(doers_a and doers_b) and not any(_one_side(x, y) or _one_state(x, y) for x in doers_b for y in named_a)
+    return bool(doers_a and doers_b) and not any(_one_side(x, y) or _one_state(x, y) for x in doers_b for y in doers_a)
 
 
 def _tolls_of_their_own(a: Event, b: Event) -> bool:

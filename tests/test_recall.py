@@ -282,3 +282,11 @@ def test_harm_of_another_kind_with_a_toll_of_its_own_is_another_incident():
         "The attack killed 25 people in Aleppo on Friday.\n"
     )
     assert retold.sub_type == "Shelling/artillery/missile attack"
+
+
+def test_the_struck_side_striking_back_is_another_incident():
+    events = events_of(
+        "Rebels fired rockets at Syrian army positions in Aleppo on Monday killing 21 soldiers. "
+        "Government warplanes struck Aleppo in response.\n"
+    )
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Shelling/artillery/missile attack"]
