@@ -369,6 +369,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return False  # an arrest and an agreement, or two moves of troops, told in one article are two developments
     if not kinds_agree(a, b) and not _told_in_passing(b, places):
         return False
+    if _tolls_of_their_own(a, b):
+        return False
     span_a, span_b = _span(a), _span(b)
     if span_a and span_b and (span_a.start > span_b.end or span_b.start > span_a.end):
         return False
@@ -386,13 +388,32 @@ def _another_states_harm(a: Event, b: Event) -> bool:
     raids on Aleppo's western front lines")? One writer does not dispute himself: two incidents. Only a
     state's forces, which the text names as the doer by their arms ("Russian jets", "regime
     shelling"); a group is too often read as the doer where it was the target. A fight has a doer on
-    each side, and each telling may name either."""
+    each side, and each telling may name either. The side compared is the incident's doer, not each
+    actor it names: the forces it struck ("rebels fired rockets at army positions") striking back
+    ("government warplanes struck Aleppo in response") is another incident."""
     if not {a.type, b.type} <= _HARM:
         return False
     doers_a = [x for x, role in a.actors if role == "actor1"]
     doers_b = [x for x, role in b.actors if role == "actor1" and x.kind in _STATE_KINDS]
-    named_a = [x for x, _ in a.actors]
-    return bool(doers_a and doers_b) and not any(_one_side(x, y) or _one_state(x, y) for x in doers_b for y in named_a)
+    return bool(doers_a and doers_b) and not any(_one_side(x, y) or _one_state(x, y) for x in doers_b for y in doers_a)
+
+
+def _tolls_of_their_own(a: Event, b: Event) -> bool:
+    """Harm of two kinds, each with its own count of dead ("rockets killed 21 civilians", then "car
+    bombs killed 18 regime fighters"), is two incidents: a retelling names the incident's kind or
+    none ("the attack killed", read as the sub-type Attack), and a new count of the same dead says
+    the toll rose."""
+    return (
+        not (a.vague or b.vague)
+        and a.sub_type != b.sub_type
+        and "Attack" not in (a.sub_type, b.sub_type)
+        and a.fatalities is not None
+        and b.fatalities is not None
+        and a.fatalities.best is not None
+        and b.fatalities.best is not None
+        and a.fatalities.best != b.fatalities.best
+        and not _updates(a.fatalities, b.fatalities)
+    )
 
 
 def _one_state(a: Actor, b: Actor) -> bool:
@@ -419,10 +440,13 @@ def _told_in_passing(b: Event, places: list[Place]) -> bool:
     Assad still hold Daraa", after "air strikes on Jassem in Daraa killed 15"), is the article's
     incident seen from another side, not another incident of that day: that it says fighting
     where the incident was a strike is no reason to keep it apart. (A capture, a strike or an
-    attack told so stays its own: those are told as incidents.)"""
+    attack told so stays its own: those are told as incidents.) Nor does fighting told with a toll of
+    its own ("over 60 fighters were killed in clashes with the army"): its dead are its result, told
+    as an incident's, not a state of the war around the strike."""
     return (
         b.sub_type == "Armed clash"
         and b.date_source in WEAK_DATES
+        and not (b.fatalities and b.fatalities.best)
         and bool(b.places)
         and b.places[0].kind != "unresolved"
         # where it happened, not a town it is near; a town named like its province stands for itself here

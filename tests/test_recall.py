@@ -263,3 +263,35 @@ def test_others_killed_at_a_place_of_their_own_are_the_like_incident_there():
 def test_a_title_before_a_name_is_no_place():
     (event,) = events_of("Gunmen shot dead a state Trooper near Secretary Smith's home on Monday.")
     assert places_of(event) == []
+
+
+def test_fighting_told_with_a_toll_of_its_own_is_no_passing_mention_of_the_strike():
+    events = events_of(
+        "Air strikes on Jassem in Daraa province killed 15 civilians on Monday. "
+        "Over 40 fighters were killed in clashes with the army in Daraa province.\n"
+    )
+    assert sorted((e.sub_type, e.fatalities.best) for e in events) == [("Air/drone strike", 15), ("Armed clash", 41)]
+
+
+def test_harm_of_another_kind_with_a_toll_of_its_own_is_another_incident():
+    events = events_of(
+        "Rebels fired rockets on Aleppo on Friday killing 21 civilians. "
+        "Car bombs killed at least 18 soldiers in Aleppo on Friday.\n"
+    )
+    assert sorted((e.sub_type, e.fatalities.best) for e in events) == [
+        ("Remote explosive/landmine/IED", 18),
+        ("Shelling/artillery/missile attack", 21),
+    ]
+    (retold,) = events_of(
+        "Rebels fired rockets on Aleppo on Friday killing 21 civilians. "
+        "The attack killed 25 people in Aleppo on Friday.\n"
+    )
+    assert retold.sub_type == "Shelling/artillery/missile attack"
+
+
+def test_the_struck_side_striking_back_is_another_incident():
+    events = events_of(
+        "Rebels fired rockets at Syrian army positions in Aleppo on Monday killing 21 soldiers. "
+        "Government warplanes struck Aleppo in response.\n"
+    )
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Shelling/artillery/missile attack"]
