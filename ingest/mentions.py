@@ -17,6 +17,7 @@ from ingest.gazetteer import (
     Spans,
     in_organisation_name,
     load_gazetteer,
+    slug,
 )
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
@@ -159,6 +160,15 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         out.append(Mention(w.start(1), w.end(1), w.group(1), own_forces))
         taken = Spans([(m.start, m.end) for m in out])
+    for w in _group_adjective().finditer(text):  # "rebel shelling", "opposition fire": the group's
+        if taken.overlap(w.start(), w.end()) or not (
+            state_noun.match(text, w.end()) or _attack_noun().match(text, w.end())
+        ):
+            continue
+        group = gaz.actors.get(slug(load_lexicon("roles")["group_adjectives"][w.group(0).lower()]))
+        if group is not None:
+            out.append(Mention(w.start(), w.end(), w.group(0), group))
+            taken = Spans([(m.start, m.end) for m in out])
     for w in _LED.finditer(text):  # "US-led strikes": the leading country's forces (its name alone is no place)
         if taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end(1)):
             continue
@@ -215,6 +225,18 @@ def _own_state() -> re.Pattern:
 def _own_state_word() -> re.Pattern:
     words = "|".join(map(re.escape, load_lexicon("roles")["own_state_words"]))
     return re.compile(r"\b(?:" + words + r")\b", re.IGNORECASE)
+
+
+@cache
+def _group_adjective() -> re.Pattern:
+    words = "|".join(map(re.escape, load_lexicon("roles")["group_adjectives"]))
+    return re.compile(r"\b(?:" + words + r")\b(?!-)", re.IGNORECASE)
+
+
+@cache
+def _attack_noun() -> re.Pattern:
+    nouns = "|".join(sorted(map(re.escape, load_lexicon("roles")["attack_nouns"]), key=len, reverse=True))
+    return re.compile(r"\s+(?:" + nouns + r")\b", re.IGNORECASE)
 
 
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")

@@ -251,3 +251,13 @@ def test_who_is_blamed_for_an_attack_did_it_but_not_who_is_blamed_for_something_
         "Boko Haram attacked Maiduguri on Sunday and the governor blamed the army for the lack of protection."
     )
     assert roles(event)["Boko Haram"] == "actor1"
+
+
+def test_an_adjective_of_a_group_before_a_word_of_arms_is_the_group():
+    (event,) = events_of("Rebel shelling killed two children in Aleppo in Syria on Monday.")
+    assert roles(event) == {"Rebels": "actor1"}
+    (event,) = events_of("Opposition rocket attacks hit Aleppo in Syria on Monday.")
+    assert roles(event) == {"Rebels": "actor1"}
+    (event,) = events_of("Air strikes hit the rebel-held town of Douma in Syria on Monday.")
+    assert "Rebels" not in roles(event)  # a place the group holds is not the group acting
+
