@@ -1005,7 +1005,11 @@ _FOUGHT = re.compile(
     r"\s+(?:against\s+)?(?:the\s+|president\s+)?$"
 )
 _CLAUSE_OPENER = re.compile(
-    r"\b(?:that|after|before|when|while|because|since|until|once|although|though|whereas)\s+(?:the\s+|its\s+|their\s+)?$"
+    r"(?:\b(?:that|after|before|when|while|because|since|until|once|although|though|whereas)"
+    # "as terrorists fired" ("such as", "as well as", "known as" name, they open no clause)
+    r"|(?<!such )(?<!well )(?<!known )(?<!same )(?<!so )\bas)"
+    # the group may be named as where its men come from: "as terrorists from Jaish al-Fatah fired"
+    r"\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+(?:from|of|belonging\s+to)\s+(?:the\s+)?)?$"
 )
 
 
@@ -1015,7 +1019,7 @@ def _opens_clause(text: str, m: Mention, trig_start: int) -> bool:
     before it, a few words and no comma between it and the trigger."""
     between = text[m.end : trig_start]
     return (
-        bool(_CLAUSE_OPENER.search(fold(text[max(0, m.start - 20) : m.start])))
+        bool(_CLAUSE_OPENER.search(fold(text[max(0, m.start - 40) : m.start])))
         and not re.search(r"[,;:]", between)
         and len(between.split()) <= 8
     )

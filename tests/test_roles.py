@@ -261,3 +261,11 @@ def test_an_adjective_of_a_group_before_a_word_of_arms_is_the_group():
     (event,) = events_of("Air strikes hit the rebel-held town of Douma in Syria on Monday.")
     assert "Rebels" not in roles(event)  # a place the group holds is not the group acting
 
+
+def test_the_subject_of_an_as_clause_with_the_group_its_men_come_from_does_the_second_deed():
+    events = events_of(
+        "One civilian killed in a rocket attack on al-Fouaa in Idleb on Monday "
+        "as terrorists from Jaish al-Fatah fired rocket shells on the town."
+    )
+    assert roles(events[0])["Jaish al-Fatah"] == "actor1"
+
