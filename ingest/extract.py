@@ -378,10 +378,20 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 _ALSO.search(folded, seg_start - sent.start, trig.start)
                 or _ALSO_AFTER.match(folded, trig.end)
                 or _LIKE_BEFORE.search(folded, 0, trig.start)
+                or _ELSEWHERE.search(folded, seg_start - sent.start, trig.start)
             ):
-                # "Airstrikes also targeted ...", "similar attacks": the like incident told just before
-                # goes on, and its doer with it (only the last of its kind: an older one is another story)
-                like = next((e for e in reversed(events) if told_as[e.id] == trig.sub_type), None)
+                # "Airstrikes also targeted ...", "similar attacks", "elsewhere air strikes on Douma": the like
+                # incident told just before goes on, and its doer with it (only the last of its kind that names
+                # one: an older one is another story; one that names none may be a part of it, "in Jassem 15
+                # were killed in four air strikes")
+                like = next(
+                    (
+                        e
+                        for e in reversed(events)
+                        if told_as[e.id] == trig.sub_type and any(r == "actor1" for _, r in e.actors)
+                    ),
+                    None,
+                )
                 doers = [a for a, r in like.actors if r == "actor1"] if like is not None else []
                 actors = [(a, "actor1") for a in doers] + [(a, r) for a, r in actors if a not in doers]
             if sub_type == "Armed clash" and _STRIKES.fullmatch(trig.text) and _doer_kind(actors) in _AIR_POWERS:
@@ -578,6 +588,7 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
 _ALSO = re.compile(r"\balso\b")
 _ALSO_AFTER = re.compile(r"\s+(?:\w+\s+)?also\b")  # "airstrikes also targeted", "raids have also hit"
 _LIKE_BEFORE = re.compile(r"\b(?:similar|more|further|another|other)\s+(?:\w+\s+)?$")  # "after similar attacks"
+_ELSEWHERE = re.compile(r"\belsewhere\b")  # "elsewhere air strikes on Douma": the campaign told goes on
 _TOLD = ("sentence", "context")  # dated by the text, not by the publication
 _HURT = re.compile(r"wounded|injured|hurt")
 # A pluperfect a source reports is its news, not background: "Hezbollah said it had seized the plain".

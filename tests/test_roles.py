@@ -269,3 +269,15 @@ def test_the_subject_of_an_as_clause_with_the_group_its_men_come_from_does_the_s
     )
     assert roles(events[0])["Jaish al-Fatah"] == "actor1"
 
+
+def test_elsewhere_continues_the_campaign_told_before_past_a_part_of_it_that_names_no_doer():
+    events = events_of(
+        "Syrian government air strikes killed 15 people in Jassem in Daraa on Monday. "
+        "In Busra 4 people were killed in air strikes. "
+        "Elsewhere air strikes on Douma east of Damascus killed six civilians."
+    )
+    assert roles(events[-1]) == {"Syrian government forces": "actor1"}
+    events = events_of(
+        "Rebels shelled Jassem in Daraa on Monday. Elsewhere air strikes on Douma east of Damascus killed six."
+    )
+    assert "actor1" not in roles(events[-1]).values()  # an incident of another kind names no doer
