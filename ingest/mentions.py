@@ -212,7 +212,7 @@ _LED = re.compile(r"\b([A-Z][\w.]*)-led\b")
 _NAME_BEFORE = re.compile(r"[A-Z][\w'-]*\s+$")
 
 
-_OF_AFTER = re.compile(r"\s+of\b")
+_OF_AFTER = re.compile(r"\s+of\b(?!\s+\w+ing\b)")  # "the army of Iraq"; not "accused the army of gassing"
 
 
 @cache

@@ -281,3 +281,10 @@ def test_elsewhere_continues_the_campaign_told_before_past_a_part_of_it_that_nam
         "Rebels shelled Jassem in Daraa on Monday. Elsewhere air strikes on Douma east of Damascus killed six."
     )
     assert "actor1" not in roles(events[-1]).values()  # an incident of another kind names no doer
+
+
+def test_the_army_accused_of_doing_something_is_the_state_not_an_army_of_somewhere():
+    (event,) = events_of(
+        "The opposition accused the army of gassing hundreds in a chemical weapons attack in Ghouta in Syria on Monday."
+    )
+    assert roles(event) == {"Syrian government forces": "actor1"}
