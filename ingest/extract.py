@@ -392,7 +392,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     ),
                     None,
                 )
-                doers = [a for a, r in like.actors if r == "actor1"] if like is not None else []
+                # not onto the side it was done to: "also the army repelled attacks", the army defended
+                struck = {a.id for a, r in actors if r == "actor2"}
+                doers = [a for a, r in like.actors if r == "actor1" and a.id not in struck] if like is not None else []
                 actors = [(a, "actor1") for a in doers] + [(a, r) for a, r in actors if a not in doers]
             if sub_type == "Armed clash" and _STRIKES.fullmatch(trig.text) and _doer_kind(actors) in _AIR_POWERS:
                 # "Russian strikes", "US-led raids": what a state's forces strike from afar is an air strike

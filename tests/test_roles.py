@@ -288,3 +288,11 @@ def test_the_army_accused_of_doing_something_is_the_state_not_an_army_of_somewhe
         "The opposition accused the army of gassing hundreds in a chemical weapons attack in Ghouta in Syria on Monday."
     )
     assert roles(event) == {"Syrian government forces": "actor1"}
+
+
+def test_an_also_does_not_make_the_side_that_defended_the_doer_of_the_like_incident():
+    events = events_of(
+        "Government forces clashed with rebels in Kafr Nabl in Idlib in Syria on Monday. "
+        "Also the Syrian army repelled 7 waves of attacks in Saraqib killing 20 militants."
+    )
+    assert roles(events[-1]) == {"Syrian government forces": "actor2"}
