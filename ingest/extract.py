@@ -998,9 +998,10 @@ def _arms_told() -> re.Pattern:
     return re.compile(
         r"(?:[ \t]*[,)])?[ \t]*(?:[\w.'-]+[ \t]+){0,3}?(?:"
         + verbs
-        + r")[ \t]+(?:that[ \t]+)?(?:[\w-]+[ \t]+){0,3}?(?:"
-        + nouns
-        + r")\b",
+        # words that describe the arms ("six long range Tu-22M3 strategic bombers"), not a clause of their
+        # own ("said five people were killed in shelling")
+        + r")[ \t]+(?:that[ \t]+)?(?:(?!(?:were|was|are|is|been|had|have|has|in|on|by|at|of|from|to|with)\b)"
+        r"(?![\w-]+ed\b)[\w-]+[ \t]+){0,5}?(?:" + nouns + r")\b",
         re.IGNORECASE,
     )
 

@@ -283,6 +283,14 @@ def test_elsewhere_continues_the_campaign_told_before_past_a_part_of_it_that_nam
     assert "actor1" not in roles(events[-1]).values()  # an incident of another kind names no doer
 
 
+def test_an_also_does_not_make_the_side_that_defended_the_doer_of_the_like_incident():
+    events = events_of(
+        "Government forces clashed with rebels in Kafr Nabl in Idlib in Syria on Monday. "
+        "Also the Syrian army repelled 7 waves of attacks in Saraqib killing 20 militants."
+    )
+    assert roles(events[-1]) == {"Syrian government forces": "actor2"}
+
+
 def test_the_army_accused_of_doing_something_is_the_state_not_an_army_of_somewhere():
     (event,) = events_of(
         "The opposition accused the army of gassing hundreds in a chemical weapons attack in Ghouta in Syria on Monday."
@@ -290,9 +298,11 @@ def test_the_army_accused_of_doing_something_is_the_state_not_an_army_of_somewhe
     assert roles(event) == {"Syrian government forces": "actor1"}
 
 
-def test_an_also_does_not_make_the_side_that_defended_the_doer_of_the_like_incident():
-    events = events_of(
-        "Government forces clashed with rebels in Kafr Nabl in Idlib in Syria on Monday. "
-        "Also the Syrian army repelled 7 waves of attacks in Saraqib killing 20 militants."
+def test_a_speaker_tells_of_its_own_arms_described_in_several_words_but_not_of_a_clause():
+    (event,) = events_of(
+        "The Russian military said six long range Tu-22M3 strategic bombers carried out strikes "
+        "on Islamic State targets near Deir Ezzor in Syria on Monday."
     )
-    assert roles(events[-1]) == {"Syrian government forces": "actor2"}
+    assert roles(event)["Russian forces"] == "actor1"
+    (event,) = events_of("Turkey said five people were killed in shelling in Afrin in Syria on Monday.")
+    assert "actor1" not in roles(event).values()
