@@ -936,6 +936,13 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         target = before[-1] if before else None
     elif passive:  # "the helicopter was shot down": the subject is who was struck
         target = next((m for m in before if not cued(m)), None)
+        # "eight were killed when regime helicopters dropped barrel bombs": the clause that says how names who
+        # (not "when the jets were shot down": there the clause's subject was struck too)
+        doers = [
+            m
+            for m in after[:1]
+            if can_act(m) and _WHEN_AFTER.fullmatch(fold(text[trig[1] : m.start])) and not _BEING.match(text, m.end)
+        ]
     elif self_report and (
         _SELF_REPORT.search(fold(text[max(0, trig[0] - 40) : trig[0]]))
         or _own_arms_reported(text, self_report[-1], actors, trig[0])
@@ -986,6 +993,12 @@ _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
+_BEING = re.compile(r"\s+(?:was|were|is|are|had been|has been|have been)\b")
+# after a passive trigger, a few words and a clause of the same moment opened: "killed on Tuesday when the"
+_WHEN_AFTER = re.compile(
+    r"[ \t]+(?:[\w-]+[ \t]+){0,8}?(?:when|(?<!such )(?<!well )(?<!known )(?<!same )(?<!so )as)[ \t]+"
+    r"(?:the[ \t]+|its[ \t]+|their[ \t]+)?(?:[\w-]+[ \t]+(?:from|of)[ \t]+(?:the[ \t]+)?)?"
+)
 
 
 @cache

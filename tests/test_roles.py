@@ -306,3 +306,13 @@ def test_a_speaker_tells_of_its_own_arms_described_in_several_words_but_not_of_a
     assert roles(event)["Russian forces"] == "actor1"
     (event,) = events_of("Turkey said five people were killed in shelling in Afrin in Syria on Monday.")
     assert "actor1" not in roles(event).values()
+
+
+def test_who_acts_in_the_when_clause_of_a_passive_killing_did_it_but_not_who_was_struck_in_it():
+    (event,) = events_of(
+        "At least eight people were killed on Tuesday when Syrian regime helicopters dropped barrel bombs "
+        "on a district of Aleppo in Syria."
+    )
+    assert roles(event)["Syrian government forces"] == "actor1"
+    (event,) = events_of("Two people were wounded in Idlib in Syria on Monday when the Russian jets were shot down.")
+    assert "actor1" not in roles(event).values()
