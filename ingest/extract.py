@@ -372,6 +372,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 continue
             if trig.generic and undated and not fatal:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date, a toll or a place")
+                told = _doer_of_the_incident_told(text, folded, trig, abs_trig, seg_mentions, events)
+                if told:
+                    trace.notes.append(f"{trig.text!r} says who did the incident told before it")
                 continue
             event_type, sub_type = refined_type(trig, folded[seg_start - sent.start : seg_end - sent.start])
             if not any(r == "actor1" for _, r in actors) and (
@@ -802,6 +805,26 @@ def _read_roles_in_context(
         others = [(a, "associated" if r == "actor1" else r) for a, r in actors if a.id != blamed.id]
         actors = [(blamed, "actor1"), *others]
     return actors
+
+
+_THE_BEFORE = re.compile(r"\bthe\s+$")
+
+
+def _doer_of_the_incident_told(
+    text: str, folded: str, trig: Trigger, abs_trig: tuple[int, int], mentions: list[Mention], events: list[Event]
+) -> bool:
+    """ "An air strike killed 15 in Idlib. The monitor said the strike on the village was carried out by Russian
+    planes": "the strike", no incident of its own, is the one just told, and the "by" that follows names who did
+    it. The last event takes that doer if it names none."""
+    if not events or any(r == "actor1" for _, r in events[-1].actors) or not _THE_BEFORE.search(folded, 0, trig.start):
+        return False
+    actors = [m for m in mentions if isinstance(m.entity, Actor) and m.entity.kind != "civilians"]
+    doers = [_actor(m) for m in _agents_after_by(text, actors, abs_trig)]
+    if not doers:
+        return False
+    last = events[-1]
+    last.actors = [(a, "actor1") for a in doers] + [(a, r) for a, r in last.actors if a not in doers]
+    return True
 
 
 @cache

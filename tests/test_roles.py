@@ -316,3 +316,11 @@ def test_who_acts_in_the_when_clause_of_a_passive_killing_did_it_but_not_who_was
     assert roles(event)["Syrian government forces"] == "actor1"
     (event,) = events_of("Two people were wounded in Idlib in Syria on Monday when the Russian jets were shot down.")
     assert "actor1" not in roles(event).values()
+
+
+def test_the_incident_referred_to_as_the_strike_takes_the_doer_a_later_by_names():
+    events = events_of(
+        "An air strike killed 15 civilians in Idlib in Syria on Saturday the monitor said. "
+        "The monitor said the strike on the village was suspected to have been carried out by Russian planes."
+    )
+    assert roles(events[0])["Russian forces"] == "actor1"
