@@ -161,9 +161,7 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
         out.append(Mention(w.start(1), w.end(1), w.group(1), own_forces))
         taken = Spans([(m.start, m.end) for m in out])
     for w in _group_adjective().finditer(text):  # "rebel shelling", "opposition fire": the group's
-        if taken.overlap(w.start(), w.end()) or not (
-            state_noun.match(text, w.end()) or _attack_noun().match(text, w.end())
-        ):
+        if taken.overlap(w.start(), w.end()) or not _attack_noun().match(text, w.end()):
             continue
         group = gaz.actors.get(slug(load_lexicon("roles")["group_adjectives"][w.group(0).lower()]))
         if group is not None:
@@ -235,8 +233,11 @@ def _group_adjective() -> re.Pattern:
 
 @cache
 def _attack_noun() -> re.Pattern:
-    nouns = "|".join(sorted(map(re.escape, load_lexicon("roles")["attack_nouns"]), key=len, reverse=True))
-    return re.compile(r"\s+(?:" + nouns + r")\b", re.IGNORECASE)
+    """Right after a group's adjective, maybe past one word ("rebel rocket fire"): a word of arms or attack.
+    Not a second side joined by "and" ("fighting between the opposition and the Assad regime")."""
+    lex = load_lexicon("roles")
+    nouns = "|".join(sorted(map(re.escape, lex["state_nouns"] + lex["attack_nouns"]), key=len, reverse=True))
+    return re.compile(r"[ \t]+(?:(?!(?:and|or)\b)[\w-]+[ \t]+)?(?:" + nouns + r")\b", re.IGNORECASE)
 
 
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")

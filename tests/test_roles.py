@@ -258,6 +258,8 @@ def test_an_adjective_of_a_group_before_a_word_of_arms_is_the_group():
     assert roles(event) == {"Rebels": "actor1"}
     (event,) = events_of("Opposition rocket attacks hit Aleppo in Syria on Monday.")
     assert roles(event) == {"Rebels": "actor1"}
+    (event,) = events_of("Rebel rocket fire killed five children in Aleppo in Syria on Monday.")
+    assert roles(event) == {"Rebels": "actor1"}
     (event,) = events_of("Air strikes hit the rebel-held town of Douma in Syria on Monday.")
     assert "Rebels" not in roles(event)  # a place the group holds is not the group acting
 
