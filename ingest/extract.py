@@ -976,6 +976,8 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         # The subject comes first: the leftmost actor before the trigger that is not itself
         # the object of "against/on/at", preferring armed actors to people.
         subjects = [m for m in before if can_act(m) and not cued(m)]
+        if _SCENE_OF.search(fold(text[max(0, trig[0] - 40) : trig[0]])):
+            subjects = []  # "soldiers stand at the site of an explosion": the subject's verb is another
         # "soldiers captured after the ISIL terrorists overran the base": a clause opened before the
         # trigger has its own subject, right after the word that opens it
         subjects = [m for m in subjects if _opens_clause(text, m, trig[0])][-1:] or subjects
@@ -1016,6 +1018,8 @@ _SELF_REPORT = re.compile(
     r"\b(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?(?:\w+\s+){0,2}$"
 )
 _BY = re.compile(r"\bby\s+")
+# the trigger told as where or when something else happens: "at the site of an explosion", "in the aftermath of"
+_SCENE_OF = re.compile(r"\b(?:site|scene|aftermath|wake)\s+of\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+)?$")
 _BEING = re.compile(r"\s+(?:was|were|is|are|had been|has been|have been)\b")
 # after a passive trigger, a few words and a clause of the same moment opened: "killed on Tuesday when the"
 _WHEN_AFTER = re.compile(

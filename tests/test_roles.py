@@ -326,3 +326,10 @@ def test_the_incident_referred_to_as_the_strike_takes_the_doer_a_later_by_names(
         "The monitor said the strike on the village was suspected to have been carried out by Russian planes."
     )
     assert roles(events[0])["Russian forces"] == "actor1"
+
+
+def test_who_stands_at_the_site_of_an_explosion_did_not_set_it_off():
+    (event,) = events_of(
+        "Syrian regime soldiers stand at the site of an explosion in Bab Tadmor in Homs in Syria on Monday."
+    )
+    assert "actor1" not in roles(event).values()
