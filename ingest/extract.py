@@ -1009,9 +1009,9 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
 # Between an actor and the trigger it modifies: "Russian air strikes", "the regime's shelling",
 # "US-led raids", "Syrian and Russian strikes" (the last conjunct only: the first is its own mention).
 _MODIFIER_GAP = re.compile(r"(?:'s|\u2019s|s)?(?:-led)?[ \t]*")
-# "was shelled", and "has been the target of air bombardment": the subject was struck
+# "was shelled", "were also killed", and "has been the target of air bombardment": the subject was struck
 _PASSIVE_BEFORE = re.compile(
-    r"\b(?:was|were|been|being|be|is|are|got|get)\s+(?:\w+ly\s+)?$|\b(?:target|targets|object)\s+of\s+(?:[\w-]+\s+)?$"
+    r"\b(?:was|were|been|being|be|is|are|got|get)\s+(?:(?:\w+ly|also|all|both|later|then)\s+)?$|\b(?:target|targets|object)\s+of\s+(?:[\w-]+\s+)?$"
 )
 _TRIGGER_AS_AGENT = re.compile(r"\b[a-z]+\s+(?:down\s+)?by\s+(?:[\d,]+\s+|a\s+|an\s+|the\s+)?$")
 _SELF_REPORT = re.compile(

@@ -333,3 +333,8 @@ def test_who_stands_at_the_site_of_an_explosion_did_not_set_it_off():
         "Syrian regime soldiers stand at the site of an explosion in Bab Tadmor in Homs in Syria on Monday."
     )
     assert "actor1" not in roles(event).values()
+
+
+def test_who_were_also_killed_were_struck():
+    (event,) = events_of("Fighters from the Nusra Front were also killed in Aleppo in Syria on Monday.")
+    assert roles(event) == {"Hay'at Tahrir al-Sham": "actor2"}
