@@ -27,8 +27,8 @@ ALL_TIME, UNDATED = "*", ""
 SPAN_MONTHS = 13  # an event lasts a year at most (db.queries.MAX_SPAN_DAYS): begun at most this long before
 # facet -> (value counted, its parent, the link table it is in (none: the events), which events count)
 FACETS = {
-    "actors": ("l.actor_id", "NULL", "event_actors l", "true"),
-    "places": ("l.place_id", "NULL", "event_places l", "true"),
+    "actors": ("(SELECT id FROM actors WHERE seq = l.actor_seq)", "NULL", "event_actors l", "true"),
+    "places": ("(SELECT id FROM places WHERE seq = l.place_seq)", "NULL", "event_places l", "true"),
     "types": ("e.type", "NULL", "", "true"),
     "sub_types": ("e.sub_type", "e.type", "", "e.sub_type <> e.type"),  # one named as its type is that type
 }
