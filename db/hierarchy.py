@@ -356,7 +356,9 @@ class Trees:
         """The row number of a stored place or actor, which the links hold."""
         found = memo.get(entity_id)
         if found is None:
-            found = memo[entity_id] = self.conn.execute(f"SELECT seq FROM {table} WHERE id = ?", (entity_id,)).fetchone()[0]
+            found = memo[entity_id] = self.conn.execute(
+                f"SELECT seq FROM {table} WHERE id = ?", (entity_id,)
+            ).fetchone()[0]
         return found
 
     def root(self, place_id: str) -> str:

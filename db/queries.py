@@ -245,7 +245,9 @@ def no_events_hint(conn, kind: str, name: str) -> str | None:
     """Why a filter on a known name found nothing, when it is that no event names it at all, with
     the close names that some event does name; None when events name it."""
     entity = _resolve(conn, name, kind)
-    if conn.execute(f"SELECT 1 FROM event_{kind}s WHERE {kind}_seq {_seqs(f'{kind}s', [entity])} LIMIT 1", (entity,)).fetchone():
+    if conn.execute(
+        f"SELECT 1 FROM event_{kind}s WHERE {kind}_seq {_seqs(f'{kind}s', [entity])} LIMIT 1", (entity,)
+    ).fetchone():
         return None
     close = [c for c in close_names(conn, kind, name) if alias_key(c) != alias_key(name)]
     return f"no event here names the {kind} {name!r}" + (
