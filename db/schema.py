@@ -505,12 +505,12 @@ def _v11_to_v12(conn: sqlite3.Connection) -> None:
     for table in ("places", "actors"):
         columns = ", ".join(c[1] for c in conn.execute(f"PRAGMA table_info({table})"))
         _rebuilt(conn, table, f"seq, {columns}", f"SELECT rowid, {columns} FROM {table} ORDER BY rowid")
-    for kind, kept in (("place", "direct, position"), ("actor", "role, direct, named")):
+    for kind, kept in (("place", ("direct", "position")), ("actor", ("role", "direct", "named"))):
         _rebuilt(
             conn,
             f"event_{kind}s",
-            f"event_seq, {kind}_seq, day, {kept}",
-            f"SELECT l.event_seq, t.seq, {day_sql('l.date_start')}, {', '.join('l.' + c for c in kept.split(', '))}"
+            f"event_seq, {kind}_seq, day, {', '.join(kept)}",
+            f"SELECT l.event_seq, t.seq, {day_sql('l.date_start')}, {', '.join(f'l.{c}' for c in kept)}"
             f" FROM event_{kind}s l JOIN {kind}s t ON t.id = l.{kind}_id",
         )
     for statement in _statements(TABLES):
