@@ -187,7 +187,7 @@ def _actor_near(db: Path, target: int) -> tuple[str, int]:
 
     conn = sqlite3.connect(db)
     row = conn.execute(
-        "SELECT a.name, count(*) n FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+        "SELECT a.name, count(*) n FROM event_actors ea JOIN actors a ON a.seq = ea.actor_seq"
         " GROUP BY a.id ORDER BY abs(count(*) - ?) LIMIT 1",
         (target,),
     ).fetchone()

@@ -288,11 +288,11 @@ class _Importer:
             events,
         )
         self.conn.executemany(
-            "INSERT INTO event_actors (event_seq, actor_id, role, date_start, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO event_actors (event_seq, actor_seq, role, day, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
             links,
         )
         self.conn.executemany(
-            "INSERT INTO event_places (event_seq, place_id, date_start, direct, position) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO event_places (event_seq, place_seq, day, direct, position) VALUES (?, ?, ?, ?, ?)",
             places,
         )
         first = self.next_document
@@ -392,7 +392,8 @@ class _Importer:
             event_id
             for (event_id,) in self.conn.execute(
                 "SELECT e.id FROM events e WHERE e.origin = 'acled' AND e.date_start BETWEEN ? AND ? AND e.seq IN"
-                " (SELECT event_seq FROM event_places WHERE place_id IN (SELECT value FROM json_each(?)))"
+                " (SELECT event_seq FROM event_places WHERE place_seq IN"
+                " (SELECT seq FROM places WHERE id IN (SELECT value FROM json_each(?))))"
                 " AND e.id NOT IN (SELECT id FROM temp.file_ids) ORDER BY e.id",
                 (self.first_day, self.last_day, json.dumps(sorted(self.countries))),
             )

@@ -859,12 +859,13 @@ def _overlay(conn) -> Overlay:
     direct: dict[int, list[tuple[str, str, str]]] = {}  # seq -> (actor id, name, role) of its own actors
     for kind in links:
         for seq, value in conn.execute(
-            f"SELECT event_seq, {kind}_id FROM event_{kind}s WHERE event_seq IN (SELECT value FROM json_each(?))",
+            f"SELECT l.event_seq, t.id FROM event_{kind}s l JOIN {kind}s t ON t.seq = l.{kind}_seq"
+            " WHERE l.event_seq IN (SELECT value FROM json_each(?))",
             (seqs,),
         ):
             links[kind].setdefault(seq, set()).add(value)
     for seq, actor, name, role in conn.execute(
-        "SELECT ea.event_seq, ea.actor_id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+        "SELECT ea.event_seq, a.id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.seq = ea.actor_seq"
         " WHERE ea.event_seq IN (SELECT value FROM json_each(?)) AND ea.direct",
         (seqs,),
     ):

@@ -27,13 +27,15 @@ ALL_TIME, UNDATED = "*", ""
 SPAN_MONTHS = 13  # an event lasts a year at most (db.queries.MAX_SPAN_DAYS): begun at most this long before
 # facet -> (value counted, its parent, the link table it is in (none: the events), which events count)
 FACETS = {
-    "actors": ("l.actor_id", "NULL", "event_actors l", "true"),
-    "places": ("l.place_id", "NULL", "event_places l", "true"),
+    "actors": ("l.actor_seq", "NULL", "event_actors l", "true"),
+    "places": ("l.place_seq", "NULL", "event_places l", "true"),
     "types": ("e.type", "NULL", "", "true"),
     "sub_types": ("e.sub_type", "e.type", "", "e.sub_type <> e.type"),  # one named as its type is that type
 }
 # The sets are kept for these, and for the month each event begins in ('' undated): the histogram.
 SETS = {**FACETS, "months": ("coalesce(substr(e.date_start, 1, 7), '')", "NULL", "", "true")}
+# A place or an actor is counted by its row number, as the links hold it, and stored by its id.
+STORED = {"actors": "(SELECT id FROM actors WHERE seq = {})", "places": "(SELECT id FROM places WHERE seq = {})"}
 
 
 def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, all_time: bool = True) -> None:
@@ -50,8 +52,10 @@ def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: 
         source = f"events e JOIN {links} ON l.event_seq = e.seq" if links else "events e"
         conn.execute(
             "INSERT INTO month_counts (facet, month, last, value, parent, n)"
-            f" SELECT ?, coalesce(substr(e.date_start, 1, 7), ''), coalesce(substr(e.date_end, 1, 7), ''),"
-            f" {value}, {parent}, ? * count(*) FROM {source} WHERE e.seq IN ({picked}) AND {rows} GROUP BY 2, 3, 4"
+            f" SELECT ?, month, last, {STORED.get(facet, '{}').format('value')}, parent, n FROM ("
+            "SELECT coalesce(substr(e.date_start, 1, 7), '') AS month, coalesce(substr(e.date_end, 1, 7), '') AS last,"
+            f" {value} AS value, {parent} AS parent, ? * count(*) AS n FROM {source}"
+            f" WHERE e.seq IN ({picked}) AND {rows} GROUP BY 1, 2, 3) WHERE true"
             " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n",
             (facet, sign, *params),
         )
@@ -75,8 +79,9 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
     for facet, (value, parent, links, rows) in SETS.items():
         source, seq = (links, "l.event_seq") if links else ("events e", "e.seq")
         found = conn.execute(  # each value's events as a JSON list: json.loads reads it in C
-            f"SELECT {value}, {parent}, json_group_array({seq}) FROM {source}"
-            f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1",
+            f"SELECT {STORED.get(facet, '{}').format('value')}, parent, events FROM ("
+            f"SELECT {value} AS value, {parent} AS parent, json_group_array({seq}) AS events FROM {source}"
+            f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1) ORDER BY 1",  # stored in their order: faster
             params,
         ).fetchall()
         stored = dict(

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
+from db.schema import day
 from ingest.gazetteer import Actor, load_gazetteer, slug
 from ingest.geo import Place, distance_km
 from ingest.text import alias_key
@@ -77,6 +78,8 @@ class Trees:
         self.gaz = load_gazetteer()
         self.place_up: Recent[str, tuple[str, ...]] = Recent(KEPT)  # place id -> its ancestors, nearest first
         self.actor_up: Recent[str, tuple[str, ...]] = Recent(KEPT)
+        self.place_seq: Recent[str, int] = Recent(KEPT)  # place id -> its row number, which the links hold
+        self.actor_seq: Recent[str, int] = Recent(KEPT)
         # A row's place names -> its place; those let go are kept in a temporary table (on disk).
         self._named_places: Recent[tuple, str] = Recent(KEPT, spill=self._spill_places)
         self._named_actors: Recent[str, str] = Recent(KEPT)
@@ -206,13 +209,13 @@ class Trees:
         return inside[0] if len(inside) == 1 else None
 
     def _write_place(self, p: Place, parent: str | None, aliases: Iterable[str]) -> None:
-        self.conn.execute(
+        self.place_seq[p.id] = self.conn.execute(
             "INSERT INTO places (id, name, country, admin1, lat, lon, kind, parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,"
             " admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon, kind = excluded.kind,"
-            " parent = excluded.parent",
+            f" parent = excluded.parent {_ROW_NUMBER}",
             (p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, parent),
-        )
+        ).fetchone()[0]
         for alias in aliases:
             self._alias("place", p.id, alias)
         self.place_up[p.id] = () if parent is None else (parent, *(self.place_ancestors(parent) or ()))
@@ -317,12 +320,12 @@ class Trees:
         return None
 
     def _write_actor(self, a: Actor, parent: str | None, aliases: Iterable[str]) -> None:
-        self.conn.execute(
+        self.actor_seq[a.id] = self.conn.execute(
             "INSERT INTO actors (id, name, kind, country, parent) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
-            " country = excluded.country, parent = excluded.parent",
+            f" country = excluded.country, parent = excluded.parent {_ROW_NUMBER}",
             (a.id, a.name, a.kind, a.country, parent),
-        )
+        ).fetchone()[0]
         for alias in aliases:
             self._alias("actor", a.id, alias)
         self.actor_up[a.id] = () if parent is None else (parent, *(self.actor_ancestors(parent) or ()))
@@ -349,6 +352,15 @@ class Trees:
                 memo[entity_id] = found
         return found
 
+    def _seq(self, table: str, memo: Recent[str, int], entity_id: str) -> int:
+        """The row number of a stored place or actor, which the links hold."""
+        found = memo.get(entity_id)
+        if found is None:
+            found = memo[entity_id] = self.conn.execute(
+                f"SELECT seq FROM {table} WHERE id = ?", (entity_id,)
+            ).fetchone()[0]
+        return found
+
     def root(self, place_id: str) -> str:
         """The country a written place lies in (itself, for a country or a place without one)."""
         return (self.place_ancestors(place_id) or (place_id,))[-1]
@@ -356,24 +368,34 @@ class Trees:
     # ---- links ---------------------------------------------------------------------------------
 
     def place_links(self, seq: int, date_start: str | None, place_ids: list[str]) -> list[tuple]:
-        """(event, place, date, direct, position) rows for the places an event names, in order, and
-        their ancestors after them."""
+        """(event, place's seq, day, direct, position) rows for the places an event names, in order,
+        and their ancestors after them."""
         rows = dict.fromkeys(place_ids, 1)
         for pid in place_ids:
             for ancestor in self.place_ancestors(pid) or ():
                 rows.setdefault(ancestor, 0)
-        return [(seq, pid, date_start, direct, i) for i, (pid, direct) in enumerate(rows.items())]
+        when, key = day(date_start), self._seq
+        return [(seq, key("places", self.place_seq, p), when, direct, i) for i, (p, direct) in enumerate(rows.items())]
 
     def actor_links(self, seq: int, date_start: str | None, actors: list[tuple[str, str, str | None]]) -> list[tuple]:
-        """(event, actor, role, date, direct, named) rows for an event's (actor, role, name as the
-        source wrote it), first role kept, and the groups above them."""
+        """(event, actor's seq, role, day, direct, named) rows for an event's (actor, role, name as
+        the source wrote it), first role kept, and the groups above them."""
         rows: dict[str, tuple] = {}
         for actor_id, role, named in actors:
-            rows.setdefault(actor_id, (seq, actor_id, role, date_start, 1, named))
+            rows.setdefault(actor_id, (role, 1, named))
         for actor_id, role, _ in actors:
             for group in self.actor_ancestors(actor_id) or ():
-                rows.setdefault(group, (seq, group, role, date_start, 0, None))
-        return list(rows.values())
+                rows.setdefault(group, (role, 0, None))
+        when, key = day(date_start), self._seq
+        return [
+            (seq, key("actors", self.actor_seq, a), role, when, direct, named)
+            for a, (role, direct, named) in rows.items()
+        ]
+
+
+# What a write of a place or an actor answers: its row number (`seq`'s rowid; a store older than
+# version 12, which the migration to version 5 writes, has the rowid without the name).
+_ROW_NUMBER = "RETURNING rowid"
 
 
 def grow_trees(conn: sqlite3.Connection) -> None:

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from db import counts
 from db.hierarchy import Trees
-from db.schema import about_the_file, connect, database_error
+from db.schema import about_the_file, connect, database_error, day
 from ingest.dates import Interval, parse_published
 from ingest.model import Article, Event, Fatalities, Telling
 
@@ -202,17 +202,19 @@ def write_added(conn, added: list[dict]) -> None:
         places = [p["id"] for p in a["places"]]
         links = dict.fromkeys(places, 1) | {p: 0 for p in _ancestors(conn, "places", places) if p not in places}
         conn.executemany(
-            "INSERT INTO event_places (event_seq, place_id, date_start, direct, position) VALUES (?, ?, ?, ?, ?)",
-            [(seq, p, start, direct, i) for i, (p, direct) in enumerate(links.items())],
+            "INSERT INTO event_places (event_seq, place_seq, day, direct, position)"
+            " VALUES (?, (SELECT seq FROM places WHERE id = ?), ?, ?, ?)",
+            [(seq, p, day(start), direct, i) for i, (p, direct) in enumerate(links.items())],
         )
         roles: dict[str, str] = {}
         for actor, role in a["actors"]:
             roles.setdefault(actor, role)  # the first role an actor has
         groups = {g: roles[actor] for actor in roles for g in _ancestors(conn, "actors", [actor]) if g not in roles}
         conn.executemany(
-            "INSERT INTO event_actors (event_seq, actor_id, role, date_start, direct) VALUES (?, ?, ?, ?, ?)",
-            [(seq, actor, role, start, 1) for actor, role in roles.items()]
-            + [(seq, g, role, start, 0) for g, role in groups.items()],
+            "INSERT INTO event_actors (event_seq, actor_seq, role, day, direct)"
+            " VALUES (?, (SELECT seq FROM actors WHERE id = ?), ?, ?, ?)",
+            [(seq, actor, role, day(start), 1) for actor, role in roles.items()]
+            + [(seq, g, role, day(start), 0) for g, role in groups.items()],
         )
         conn.executemany('INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)', quotes)
     conn.execute(
@@ -285,7 +287,7 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
     db.table("events").insert_all((_event_row(e, publisher) for e in events), batch_size=500)
     seq = dict(conn.execute("SELECT id, seq FROM events WHERE origin = 'article'").fetchall())
     conn.executemany(
-        "INSERT INTO event_actors (event_seq, actor_id, role, date_start, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO event_actors (event_seq, actor_seq, role, day, direct, named) VALUES (?, ?, ?, ?, ?, ?)",
         [
             link
             for e in events
@@ -293,7 +295,7 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
         ],
     )
     conn.executemany(
-        "INSERT INTO event_places (event_seq, place_id, date_start, direct, position) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO event_places (event_seq, place_seq, day, direct, position) VALUES (?, ?, ?, ?, ?)",
         [link for e in events for link in trees.place_links(seq[e.id], _start(e), [trees.place(p) for p in e.places])],
     )
     conn.executemany(

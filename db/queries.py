@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pyroaring import BitMap
 
 from db import counts
+from db.schema import date_sql, day_sql
 from ingest.dates import parse_published
 from ingest.text import alias_key
 
@@ -209,7 +210,9 @@ def _resolve(conn, name: str, kind: str) -> str:
     if len(ids) > 1:
         counts = dict(
             conn.execute(
-                f"SELECT {kind}_id, count(*) FROM event_{kind}s WHERE {kind}_id IN ({_marks(ids)}) GROUP BY 1", ids
+                f"SELECT t.id, count(*) FROM event_{kind}s l JOIN {table} t ON t.seq = l.{kind}_seq"
+                f" WHERE t.id IN ({_marks(ids)}) GROUP BY 1",
+                ids,
             ).fetchall()
         )
         ids = [i for i in ids if counts.get(i)] or ids  # places and actors no event names any more
@@ -231,7 +234,7 @@ def close_names(conn, kind: str, name: str, n: int = 3) -> list[str]:
     unknown or names no event. Only on such a miss: it reads every name that has events."""
     rows = conn.execute(
         f"SELECT a.key, e.name FROM {kind}_aliases a JOIN {kind}s e ON e.id = a.{kind}_id"
-        f" WHERE a.{kind}_id IN (SELECT DISTINCT {kind}_id FROM event_{kind}s)"
+        f" WHERE e.seq IN (SELECT DISTINCT {kind}_seq FROM event_{kind}s)"
     ).fetchall()
     named = dict(rows)  # an alias's key -> its entity's own name
     close = difflib.get_close_matches(alias_key(name), named, n=4 * n, cutoff=0.6)
@@ -242,7 +245,9 @@ def no_events_hint(conn, kind: str, name: str) -> str | None:
     """Why a filter on a known name found nothing, when it is that no event names it at all, with
     the close names that some event does name; None when events name it."""
     entity = _resolve(conn, name, kind)
-    if conn.execute(f"SELECT 1 FROM event_{kind}s WHERE {kind}_id = ? LIMIT 1", (entity,)).fetchone():
+    if conn.execute(
+        f"SELECT 1 FROM event_{kind}s WHERE {kind}_seq {_seqs(f'{kind}s', [entity])} LIMIT 1", (entity,)
+    ).fetchone():
         return None
     close = [c for c in close_names(conn, kind, name) if alias_key(c) != alias_key(name)]
     return f"no event here names the {kind} {name!r}" + (
@@ -393,10 +398,10 @@ def _where(f: Filter) -> tuple[str, list]:
     clauses: list[str] = []
     params: list[object] = []
     if f.actors:
-        clauses.append(f"e.seq IN (SELECT event_seq FROM event_actors WHERE actor_id IN ({_marks(f.actors)}))")
+        clauses.append(f"e.seq IN (SELECT event_seq FROM event_actors WHERE actor_seq {_seqs('actors', f.actors)})")
         params += f.actors
     if f.places:
-        clauses.append(f"e.seq IN (SELECT event_seq FROM event_places WHERE place_id IN ({_marks(f.places)}))")
+        clauses.append(f"e.seq IN (SELECT event_seq FROM event_places WHERE place_seq {_seqs('places', f.places)})")
         params += f.places
     if f.types:
         clauses.append(f"(e.type IN ({_marks(f.types)}) OR e.sub_type IN ({_marks(f.types)}))")
@@ -441,19 +446,19 @@ def _around(event_id: str, days: int) -> tuple[str, list]:
     index over a few days per value, without the events; the event itself is read by
     subqueries, so a filter stays plain data that a saved view can hold."""
     seq = "(SELECT seq FROM events WHERE id = ?)"
-    near = (  # a window past the calendar's ends (--days 3000000) is cut at them: SQLite's date() gives NULL there
-        "date_start BETWEEN coalesce(date((SELECT date_start FROM events WHERE id = ?), ?), '0000-01-01')"
-        " AND coalesce(date((SELECT coalesce(date_end, date_start) FROM events WHERE id = ?), ?), '9999-12-31')"
-    )
+    # a window past the calendar's ends (--days 3000000) is cut at them: SQLite's date() gives NULL there
+    since = "coalesce(date((SELECT date_start FROM events WHERE id = ?), ?), '0000-01-01')"
+    until = "coalesce(date((SELECT coalesce(date_end, date_start) FROM events WHERE id = ?), ?), '9999-12-31')"
+    near = f"day BETWEEN {day_sql(since)} AND {day_sql(until)}"  # the links' day numbers
     places = (
-        "SELECT CASE WHEN p.kind <> 'admin1' AND up.kind = 'admin1' THEN up.id ELSE p.id END"
-        " FROM event_places ep JOIN places p ON p.id = ep.place_id LEFT JOIN places up ON up.id = p.parent"
+        "SELECT CASE WHEN p.kind <> 'admin1' AND up.kind = 'admin1' THEN up.seq ELSE p.seq END"
+        " FROM event_places ep JOIN places p ON p.seq = ep.place_seq LEFT JOIN places up ON up.id = p.parent"
         f" WHERE ep.event_seq = {seq} AND ep.direct"
     )
-    actors = f"SELECT actor_id FROM event_actors WHERE event_seq = {seq} AND direct"
+    actors = f"SELECT actor_seq FROM event_actors WHERE event_seq = {seq} AND direct"
     sql = (
-        f"e.seq IN (SELECT event_seq FROM event_places WHERE place_id IN ({places}) AND {near}"
-        f" UNION SELECT event_seq FROM event_actors WHERE actor_id IN ({actors}) AND {near})"
+        f"e.seq IN (SELECT event_seq FROM event_places WHERE place_seq IN ({places}) AND {near}"
+        f" UNION SELECT event_seq FROM event_actors WHERE actor_seq IN ({actors}) AND {near})"
     )
     window = [event_id, f"-{days} days", event_id, f"+{days} days"]
     return sql, [event_id, *window, event_id, *window]
@@ -461,6 +466,14 @@ def _around(event_id: str, days: int) -> tuple[str, list]:
 
 def _marks(values) -> str:
     return ",".join("?" * len(values))
+
+
+def _seqs(table: str, ids) -> str:
+    """What a link's place_seq or actor_seq is, for these ids of places or actors: `= (one)`, so that
+    a walk of its date index stays in date order, or `IN (several)`."""
+    if len(ids) == 1:
+        return f"= (SELECT seq FROM {table} WHERE id = ?)"
+    return f"IN (SELECT seq FROM {table} WHERE id IN ({_marks(ids)}))"
 
 
 @dataclass(frozen=True)
@@ -474,22 +487,24 @@ class _Source:
     date: str
     id: str
     distinct: bool
+    month: str  # the YYYY-MM of `date`
 
 
 def _source(f: Filter, need_events: bool = True) -> _Source:
     """`need_events=False`: the caller reads only the driving index, so when nothing else is
     filtered the join to events is left out (counting a big actor's months reads one index)."""
-    for facet, table, column in (("actors", "event_actors", "actor_id"), ("places", "event_places", "place_id")):
+    for facet, table, column in (("actors", "event_actors", "actor_seq"), ("places", "event_places", "place_seq")):
         values = getattr(f, facet)
         if values:
             rest, params = _where(f.without(facet))
-            where = f" WHERE d.{column} IN ({_marks(values)})" + (
+            where = f" WHERE d.{column} {_seqs(facet, values)}" + (
                 " AND " + rest.removeprefix(" WHERE ") if rest else ""
             )
             tables = f"{table} d" + (" JOIN events e ON e.seq = d.event_seq" if need_events or rest else "")
-            return _Source(tables, where, [*values, *params], "d.date_start", "d.event_seq", len(values) > 1)
+            month = f"substr({date_sql('d.day')}, 1, 7)"
+            return _Source(tables, where, [*values, *params], "d.day", "d.event_seq", len(values) > 1, month)
     where, params = _where(f)
-    return _Source("events e", where, params, "e.date_start", "e.seq", False)
+    return _Source("events e", where, params, "e.date_start", "e.seq", False, "substr(e.date_start, 1, 7)")
 
 
 def _in_date_order(conn, columns: str, f: Filter, limit: int | None = None, plain: bool = False) -> list:
@@ -530,12 +545,12 @@ def _date_order_sql(columns: str | None, f: Filter, conn=None) -> tuple[str, str
         " NOT IN (SELECT value FROM json_each(?))"
     )
     corrected = (  # the corrected events, under the names the columns read: `d` the link, `e` the event
-        "SELECT {columns}{keys} FROM (SELECT j.value ->> 0 AS event_seq, j.value ->> 1 AS date_start"
+        "SELECT {columns}{keys} FROM (SELECT j.value ->> 0 AS event_seq, {day} AS day"
         " FROM json_each(?) j) d JOIN events e ON e.seq = d.event_seq"
         if src.id == "d.event_seq"
         else "SELECT {columns}{keys} FROM (SELECT v.seq, v.id, j.value ->> 1 AS date_start FROM json_each(?) j"
         " JOIN events v ON v.seq = j.value ->> 0) e"
-    ).format(columns=columns, keys=keys)
+    ).format(columns=columns, keys=keys, day=day_sql("j.value ->> 1"))
     params = [*src.params, json.dumps(sorted(moved))]
     return (
         f"{machine} AND {src.date} IS NOT NULL UNION ALL {corrected} WHERE {src.date} IS NOT NULL"
@@ -732,7 +747,7 @@ def first_rows(conn, f: Filter, limit: int) -> TimelineIndex:
     """The first `limit` matching events in date order, as a short index: a LIMIT walk of a date
     index, what the screen shows while `timeline_index` reads them all."""
     src = _source(f, need_events=False)
-    columns = f"{src.id} AS seq, substr({src.date}, 1, 7) AS month"
+    columns = f"{src.id} AS seq, {src.month} AS month"
     rows = _common_search(conn, f, columns, limit)
     if rows is None:
         rows = _in_date_order(conn, columns, f, limit, plain=True)
@@ -905,7 +920,7 @@ def _entities(conn, rows: list[EventRow]) -> tuple[dict[int, list], dict[int, li
     cursor.row_factory = None  # tuples: ten thousand events' links in an export
     for chunk in (seqs[i : i + 500] for i in range(0, len(seqs), 500)):
         for r in cursor.execute(
-            "SELECT ea.event_seq, a.name, ea.role, ea.named FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+            "SELECT ea.event_seq, a.name, ea.role, ea.named FROM event_actors ea JOIN actors a ON a.seq = ea.actor_seq"
             f" WHERE ea.event_seq IN ({_marks(chunk)}) AND ea.direct"
             " ORDER BY ea.event_seq, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name",
             chunk,
@@ -914,7 +929,7 @@ def _entities(conn, rows: list[EventRow]) -> tuple[dict[int, list], dict[int, li
             actors.setdefault(r[0], []).append(r)
         for r in cursor.execute(
             "SELECT ep.event_seq, p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind FROM event_places ep"
-            f" JOIN places p ON p.id = ep.place_id WHERE ep.event_seq IN ({_marks(chunk)}) AND ep.direct"
+            f" JOIN places p ON p.seq = ep.place_seq WHERE ep.event_seq IN ({_marks(chunk)}) AND ep.direct"
             " ORDER BY ep.event_seq, ep.position",
             chunk,
         ):
@@ -1348,8 +1363,8 @@ def stats(conn) -> Stats:
         quotes=one("SELECT count(*) FROM evidence"),
         multi_source_events=one(f"SELECT count(*) FROM events WHERE sources > 1 AND {kept}"),
         undated_events=one(f"SELECT count(*) FROM events WHERE date_start IS NULL AND {kept}") + undated,
-        actors=one("SELECT count(DISTINCT actor_id) FROM event_actors WHERE direct"),
-        places=one("SELECT count(DISTINCT place_id) FROM event_places WHERE direct"),
+        actors=one("SELECT count(DISTINCT actor_seq) FROM event_actors WHERE direct"),
+        places=one("SELECT count(DISTINCT place_seq) FROM event_places WHERE direct"),
         first=min(filter(None, (first, *dates)), default=None),
         last=max(filter(None, (last, *dates)), default=None),
         types=sorted(((t, n) for t, n in types.items() if n > 0), key=lambda r: -r[1]),
@@ -1361,7 +1376,7 @@ def stats(conn) -> Stats:
 def _top_places(conn, kind: str, layer: Overlay) -> list[tuple[str, int]]:
     """The places of a kind with the most events, the analyst's places counted for an event corrected."""
     rows = conn.execute(
-        "SELECT p.id, p.name, p.country, count(*) AS n FROM event_places ep JOIN places p ON p.id = ep.place_id"
+        "SELECT p.id, p.name, p.country, count(*) AS n FROM event_places ep JOIN places p ON p.seq = ep.place_seq"
         " WHERE p.kind = ? GROUP BY p.id",
         (kind,),
     ).fetchall()

@@ -6,11 +6,12 @@ import os
 import re
 import sqlite3
 import time
+from datetime import date
 from pathlib import Path
 
 from db import counts
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 class DatabaseError(RuntimeError):
@@ -81,6 +82,25 @@ def _disk_full(path: Path) -> bool:
         return False
 
 
+EPOCH = date(1970, 1, 1).toordinal()
+
+
+def day(iso: str | None) -> int | None:
+    """The day number the link tables keep for an event's ISO date: days from 1970-01-01, in the
+    date's order, two bytes a row where the text takes ten. None (undated) stays None."""
+    return None if iso is None else date.fromisoformat(iso).toordinal() - EPOCH
+
+
+def day_sql(iso: str) -> str:
+    """`day` in SQL, of an expression giving an ISO date (NULL stays NULL)."""
+    return f"CAST(julianday({iso}) - 2440587.5 AS INTEGER)"
+
+
+def date_sql(day_number: str) -> str:
+    """The ISO date of an expression giving a day number, in SQL."""
+    return f"date({day_number} * 86400, 'unixepoch')"
+
+
 TABLES = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -106,34 +126,38 @@ CREATE TABLE IF NOT EXISTS events (
     disputed TEXT  -- the fields its sources differ on ("perpetrator,fatalities"); NULL when they agree
 );
 -- Places and actors form trees (db/hierarchy.py): `parent` is the division or country of a place,
--- the group of an actor. An event's links repeat for each ancestor with direct = 0.
+-- the group of an actor. An event's links repeat for each ancestor with direct = 0. Each has a row
+-- number (`seq`) the links reference: a few bytes in each of millions of links, where its id takes 20.
 CREATE TABLE IF NOT EXISTS actors (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, country TEXT, parent TEXT REFERENCES actors(id)
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT, country TEXT, parent TEXT REFERENCES actors(id)
 );
 CREATE TABLE IF NOT EXISTS actor_aliases (
     key TEXT NOT NULL, alias TEXT NOT NULL, actor_id TEXT NOT NULL REFERENCES actors(id),
     PRIMARY KEY (key, actor_id)
 );
 CREATE TABLE IF NOT EXISTS places (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT, admin1 TEXT, lat REAL, lon REAL, kind TEXT,
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, country TEXT, admin1 TEXT, lat REAL, lon REAL, kind TEXT,
     parent TEXT REFERENCES places(id)  -- country: ISO 3166 code; admin1: the division's name
 );
 CREATE TABLE IF NOT EXISTS place_aliases (
     key TEXT NOT NULL, alias TEXT NOT NULL, place_id TEXT NOT NULL REFERENCES places(id),
     PRIMARY KEY (key, place_id)
 );
--- An event's links to actors and places: its own key, no rowid table beside it.
+-- An event's links to actors and places: its own key, no rowid table beside it. `day` is the
+-- event's start as a day number (`day`, below), in the order of its date; NULL: undated.
 CREATE TABLE IF NOT EXISTS event_actors (
-    event_seq INTEGER NOT NULL REFERENCES events(seq), actor_id TEXT NOT NULL REFERENCES actors(id),
-    role TEXT NOT NULL, date_start TEXT, direct INTEGER NOT NULL DEFAULT 1,
+    event_seq INTEGER NOT NULL REFERENCES events(seq), actor_seq INTEGER NOT NULL REFERENCES actors(seq),
+    role TEXT NOT NULL, day INTEGER, direct INTEGER NOT NULL DEFAULT 1,
     named TEXT,  -- the name as the source wrote it: "Military Forces of Turkey (2016-)"
-    PRIMARY KEY (event_seq, actor_id)
+    PRIMARY KEY (event_seq, actor_seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS event_places (
-    event_seq INTEGER NOT NULL REFERENCES events(seq), place_id TEXT NOT NULL REFERENCES places(id),
-    date_start TEXT, direct INTEGER NOT NULL DEFAULT 1,
+    event_seq INTEGER NOT NULL REFERENCES events(seq), place_seq INTEGER NOT NULL REFERENCES places(seq),
+    day INTEGER, direct INTEGER NOT NULL DEFAULT 1,
     position INTEGER NOT NULL DEFAULT 0,  -- the order the event names its places in, where it happened first
-    PRIMARY KEY (event_seq, place_id)
+    PRIMARY KEY (event_seq, place_seq)
 ) WITHOUT ROWID;
 -- A quote is its document's text[start:end], stored once: substr(text, start + 1, "end" - start).
 CREATE TABLE IF NOT EXISTS evidence (
@@ -145,8 +169,8 @@ CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start);
 CREATE INDEX IF NOT EXISTS events_by_type ON events(type, date_start);
 -- The events lasting more than a day (a week, a month): those a date window can begin inside.
 CREATE INDEX IF NOT EXISTS events_spanning ON events(date_start, date_end) WHERE date_end > date_start;
-CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_id, date_start, event_seq);
-CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_id, date_start, event_seq);
+CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_seq, day, event_seq);
+CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_seq, day, event_seq);
 CREATE INDEX IF NOT EXISTS places_by_country ON places(country, kind);
 CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
@@ -374,8 +398,9 @@ def _v5_to_v6(conn: sqlite3.Connection) -> None:
     for table in moved:
         conn.execute(f"ALTER TABLE {table} RENAME TO old_{table}")
     for statement in _statements(TABLES):
-        if "CREATE INDEX" not in statement:  # the old tables still hold those names
-            conn.execute(statement)
+        if "CREATE INDEX" not in statement and "TABLE IF NOT EXISTS event_" not in statement:  # the old tables
+            conn.execute(statement)  # still hold the indexes' names; the links are made as version 6 had them
+    conn.executescript(_V6_LINKS)
     old = {c[1] for c in conn.execute("PRAGMA table_info(old_events)")}
     events = [c[1] for c in conn.execute("PRAGMA table_info(events)") if c[1] in old]  # a later version's: empty
     conn.execute(f"INSERT INTO events (seq, {', '.join(events)}) SELECT rowid, {', '.join(events)} FROM old_events")
@@ -391,8 +416,24 @@ def _v5_to_v6(conn: sqlite3.Connection) -> None:
     for table in reversed(moved):  # the links before the events they point to
         conn.execute(f"DROP TABLE old_{table}")
     for statement in _statements(TABLES):
-        conn.execute(statement)
+        if " ON event_" not in statement:  # the links' indexes are version 12's (made by its step)
+            conn.execute(statement)
     conn.execute("INSERT INTO events_fts (events_fts) VALUES ('rebuild')")
+
+
+# The link tables from version 6 to 11: by place and actor id, with the event's start as ISO text.
+_V6_LINKS = """
+CREATE TABLE event_actors (
+    event_seq INTEGER NOT NULL REFERENCES events(seq), actor_id TEXT NOT NULL REFERENCES actors(id),
+    role TEXT NOT NULL, date_start TEXT, direct INTEGER NOT NULL DEFAULT 1, named TEXT,
+    PRIMARY KEY (event_seq, actor_id)
+) WITHOUT ROWID;
+CREATE TABLE event_places (
+    event_seq INTEGER NOT NULL REFERENCES events(seq), place_id TEXT NOT NULL REFERENCES places(id),
+    date_start TEXT, direct INTEGER NOT NULL DEFAULT 1, position INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (event_seq, place_id)
+) WITHOUT ROWID;
+"""
 
 
 def _statements(script: str) -> list[str]:
@@ -401,11 +442,11 @@ def _statements(script: str) -> list[str]:
 
 
 def _v6_to_v7(conn: sqlite3.Connection) -> None:
-    """Version 7 keeps the panes' counts per month (db/counts.py)."""
+    """Version 7 keeps the panes' counts per month (db/counts.py), counted by version 12's step,
+    which gives the links the shape the counts read."""
     for statement in _statements(TABLES):
         if "month_counts" in statement:
             conn.execute(statement)
-    counts.add_months(conn, "SELECT seq FROM events")
 
 
 def _v7_to_v8(conn: sqlite3.Connection) -> None:
@@ -442,11 +483,11 @@ def _v8_to_v9(conn: sqlite3.Connection) -> None:
 
 
 def _v9_to_v10(conn: sqlite3.Connection) -> None:
-    """Version 10 keeps the set of events of each facet value, for the counts under a filter."""
+    """Version 10 keeps the set of events of each facet value, for the counts under a filter
+    (made by version 12's step, as the counts)."""
     for statement in _statements(TABLES):
         if "event_sets" in statement:
             conn.execute(statement)
-    counts.add_sets(conn, "SELECT seq FROM events")
 
 
 def _v10_to_v11(conn: sqlite3.Connection) -> None:
@@ -454,6 +495,44 @@ def _v10_to_v11(conn: sqlite3.Connection) -> None:
     later load or ingest spends that time on it again while holding the write lock."""
     if "unextracted" not in {c[1] for c in conn.execute("PRAGMA table_info(documents)")}:
         conn.execute("ALTER TABLE documents ADD COLUMN unextracted TEXT")
+
+
+def _v11_to_v12(conn: sqlite3.Connection) -> None:
+    """Version 12 narrows the links, a third of a store: places and actors get a row number (`seq`,
+    their rowid until now), which the links reference instead of their text id, and the links keep
+    the event's start as a day number instead of its ISO date. The counts and sets of a store older
+    than versions 7 and 10 are made here, from the links as they now are."""
+    for table in ("places", "actors"):
+        columns = ", ".join(c[1] for c in conn.execute(f"PRAGMA table_info({table})"))
+        _rebuilt(conn, table, f"seq, {columns}", f"SELECT rowid, {columns} FROM {table} ORDER BY rowid")
+    for kind, kept in (("place", ("direct", "position")), ("actor", ("role", "direct", "named"))):
+        _rebuilt(
+            conn,
+            f"event_{kind}s",
+            f"event_seq, {kind}_seq, day, {', '.join(kept)}",
+            f"SELECT l.event_seq, t.seq, {day_sql('l.date_start')}, {', '.join(f'l.{c}' for c in kept)}"
+            f" FROM event_{kind}s l JOIN {kind}s t ON t.id = l.{kind}_id",
+        )
+    for statement in _statements(TABLES):
+        if "CREATE INDEX" in statement:
+            conn.execute(statement)
+    for table in ("places", "actors", "event_places", "event_actors"):
+        conn.execute(f"ANALYZE {table}")
+    if not conn.execute("SELECT 1 FROM month_counts LIMIT 1").fetchone():
+        counts.add_months(conn, "SELECT seq FROM events")
+    if not conn.execute("SELECT 1 FROM event_sets LIMIT 1").fetchone():
+        counts.add_sets(conn, "SELECT seq FROM events")
+
+
+def _rebuilt(conn: sqlite3.Connection, table: str, columns: str, rows: str) -> None:
+    """`table` made again as TABLES has it, holding the `rows` of a query into its `columns`:
+    made as new_TABLE, filled, the old dropped, the new renamed (SQLite's way to change a table
+    that others reference; ensure_schema turns the foreign keys off for it)."""
+    create = next(s for s in _statements(TABLES) if f"TABLE IF NOT EXISTS {table} (" in s)
+    conn.execute(create.replace(f"TABLE IF NOT EXISTS {table} (", f"TABLE new_{table} (", 1))
+    conn.execute(f"INSERT INTO new_{table} ({columns}) {rows}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE new_{table} RENAME TO {table}")
 
 
 def _seconds(given: str | None, default: float) -> float:
@@ -477,6 +556,7 @@ MIGRATIONS = {
     8: _v8_to_v9,
     9: _v9_to_v10,
     10: _v10_to_v11,
+    11: _v11_to_v12,
 }
 
 
@@ -689,12 +769,20 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             return
         if version >= 1:
             _copy_annotations_to_user(conn)
-            conn.execute("BEGIN IMMEDIATE")  # a migration happens whole or not at all, and once
-            version = conn.execute("SELECT version FROM schema_version").fetchone()[0]
-            for step in range(version, SCHEMA_VERSION):
-                MIGRATIONS[step](conn)
-            conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
-            conn.commit()
+            # A step may rebuild a table others reference (`_rebuilt`): SQLite wants the foreign
+            # keys off for that, set outside the transaction. Each step keeps its references.
+            conn.execute("PRAGMA foreign_keys=OFF")
+            try:
+                conn.execute("BEGIN IMMEDIATE")  # a migration happens whole or not at all, and once
+                version = conn.execute("SELECT version FROM schema_version").fetchone()[0]
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](conn)
+                conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+                conn.commit()
+            finally:
+                if conn.in_transaction:
+                    conn.rollback()
+                conn.execute("PRAGMA foreign_keys=ON")
             conn.executescript(TABLES)  # indexes and tables new in this version
             return
     conn.executescript(TABLES)

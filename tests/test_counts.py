@@ -31,8 +31,8 @@ def by_links(conn, f: Filter) -> dict[str, dict[str, int]]:
     return {
         facet: dict(conn.execute(count.format(value=value, table=table, seq=seq, picked=picked), ids).fetchall())
         for facet, value, table, seq in (
-            ("actors", "actor_id", "event_actors", "event_seq"),
-            ("places", "place_id", "event_places", "event_seq"),
+            ("actors", "(SELECT id FROM actors WHERE seq = actor_seq)", "event_actors", "event_seq"),
+            ("places", "(SELECT id FROM places WHERE seq = place_seq)", "event_places", "event_seq"),
             ("types", "type", "events", "seq"),
         )
     }

@@ -217,7 +217,7 @@ def store(db: Path) -> dict[str, tuple]:
             (tuple("" if v is None else v for v in r))
             for r in conn.execute(
                 "SELECT a.name, ea.named, ea.role, a.id, a.kind, a.parent FROM event_actors ea"
-                " JOIN actors a ON a.id = ea.actor_id WHERE ea.event_seq = ?",
+                " JOIN actors a ON a.seq = ea.actor_seq WHERE ea.event_seq = ?",
                 (e["seq"],),
             )
         )

@@ -47,7 +47,7 @@ def article_events_in(conn, column: str, value: str) -> set[str]:
     from the places the extractor stored, not through the tree."""
     rows = conn.execute(
         "SELECT e.id, p.kind, p.name, p.country, p.admin1 FROM event_places ep"
-        " JOIN places p ON p.id = ep.place_id JOIN events e ON e.seq = ep.event_seq"
+        " JOIN places p ON p.seq = ep.place_seq JOIN events e ON e.seq = ep.event_seq"
         " WHERE ep.direct AND e.origin = 'article'"
     ).fetchall()
     return {
@@ -202,7 +202,7 @@ def test_a_version_4_store_is_migrated_into_the_trees(tmp_path):
 def test_the_seed_articles_alone_file_every_place_under_a_country(seed_db):
     conn = connect(seed_db)
     orphans = conn.execute(
-        "SELECT p.id FROM event_places ep JOIN places p ON p.id = ep.place_id"
+        "SELECT p.id FROM event_places ep JOIN places p ON p.seq = ep.place_seq"
         " WHERE p.parent IS NULL AND p.kind <> 'country' AND p.country IS NOT NULL"
     ).fetchall()
     assert orphans == []

@@ -22,8 +22,8 @@ def _contents(db) -> dict[str, list]:
             ("place_aliases", "key, place_id"),
             ("actors", "id"),
             ("actor_aliases", "key, actor_id"),
-            ("event_places", "event_seq, place_id"),
-            ("event_actors", "event_seq, actor_id"),
+            ("event_places", "event_seq, place_seq"),
+            ("event_actors", "event_seq, actor_seq"),
         )
     }
 
@@ -46,7 +46,7 @@ def test_the_trees_keep_a_bounded_number_of_places_and_read_the_forgotten_back(t
     first = [trees.named_place(*village) for village in villages]
     own = {place for place in first if place.startswith("acled:")}  # not a gazetteer town near its point
     assert len(own) > 150
-    for memo in (trees.place_up, trees._named_places):
+    for memo in (trees.place_up, trees._named_places, trees.place_seq):
         assert len(memo.new) + len(memo.old) <= 40
     assert [trees.named_place(*village) for village in villages] == first  # the same places, none written again
     assert trees.conn.execute("SELECT count(*) FROM places WHERE id LIKE 'acled:%'").fetchone()[0] == len(own)

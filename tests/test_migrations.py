@@ -1,0 +1,159 @@
+"""A store an older version wrote answers the same once migrated: the same `timeline list`, JSON
+export, facet counts and annotations.
+
+tests/fixtures/store_v11.sql and store_v11.user.sql are the dumps (`sqlite3 FILE .dump`) of a
+store and its user database as schema version 11 wrote them, with the code of main at a53482d:
+`timeline load` of seed/, `timeline import acled` of tests/fixtures/acled_week.csv and
+acled_world.csv, then stars, tags and a note (`annotate`), corrections of a date, places and
+actors (`edit`), an undated event dated, a `reject`, a `confirm` and an analyst's event (`add`).
+tests/fixtures/store_v11.answers.json is what `answers` below gave on that store, run by that code.
+"""
+
+import csv
+import io
+import itertools
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from cli import main
+from db import queries
+from db.schema import SCHEMA_VERSION, connect
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# The filters asked of `list`: by place and actor (the link tables), their trees, a window, the
+# events near one (both link indexes by date), and the corrected events among them.
+LISTS: tuple[list[str], ...] = (
+    [],
+    ["--place", "Syria"],
+    ["--place", "Deir ez-Zor"],
+    ["--place", "Turkey"],
+    ["--place", "Diyarbakir"],
+    ["--place", "Lice"],
+    ["--actor", "Islamic State"],
+    ["--actor", "PKK"],
+    ["--actor", "Iran-backed militias", "--place", "Albu Kamal"],
+    ["--actor", "Islamic State", "--actor", "Syrian Democratic Forces"],
+    ["--around", "acled:SYR200002", "--days", "30"],
+    ["--around", "acled:TUR300001", "--days", "10"],
+    ["--since", "2018-01-01", "--until", "2020-12-31"],
+    ["--type", "Battles", "--place", "Syria", "--since", "2018-06"],
+    ["--starred"],
+    ["--search", "Deir"],
+    ["--rejected"],
+)
+# The filters whose facet counts are compared: whole months (read from month_counts), and a
+# place, an actor, a window of days (the sets of events).
+FACETED: tuple[dict[str, Any], ...] = (
+    {},
+    {"since": date(2018, 1, 1), "until": date(2020, 12, 31)},
+    {"places": ("Syria",)},
+    {"places": ("Turkey",)},
+    {"actors": ("Islamic State",)},
+    {"since": date(2018, 6, 19), "until": date(2020, 4, 8)},
+)
+
+
+def answers(db: Path) -> dict:
+    """What the store answers: `list` and `export` output, the facets' counts and the months'."""
+    out: dict = {"list": {}, "facets": [], "months": []}
+    for args in LISTS:
+        result = CliRunner().invoke(main, ["list", "--db", str(db), *args])
+        out["list"][" ".join(args)] = [result.exit_code, result.stdout]
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "json", "--rejected"])
+    out["export"] = json.loads(result.stdout)
+    conn = connect(db)
+    for given in FACETED:
+        f = queries.Filter(
+            places=tuple(queries.resolve_place(conn, p) for p in given.get("places", ())),
+            actors=tuple(queries.resolve_actor(conn, a) for a in given.get("actors", ())),
+            since=given.get("since"),
+            until=given.get("until"),
+        )
+        found = queries.facets(conn, f)
+        out["facets"].append({k: {v.id: v.count for v in getattr(found, k)} for k in ("actors", "places", "types")})
+        out["months"].append([list(m) for m in queries.month_counts(conn, f)])
+    conn.close()
+    return out
+
+
+def _rows(tsv: str) -> list[dict[str, str]]:
+    """`list`'s lines as rows by column (a column added since is not the migration's)."""
+    return list(csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def store_v11(path: Path) -> Path:
+    for dump, file in (("store_v11.sql", path), ("store_v11.user.sql", path.with_name(f"{path.stem}.user.db"))):
+        old = sqlite3.connect(file)
+        old.executescript((FIXTURES / dump).read_text(encoding="utf-8"))
+        old.close()
+    return path
+
+
+def test_a_version_11_store_answers_the_same_once_its_links_are_narrowed(tmp_path):
+    db = store_v11(tmp_path / "timeline.db")
+    raw = sqlite3.connect(db)
+    links = (
+        raw.execute("SELECT count(*) FROM event_places").fetchone()[0],
+        raw.execute("SELECT count(*) FROM event_actors").fetchone()[0],
+    )
+    raw.close()
+    before = json.loads((FIXTURES / "store_v11.answers.json").read_text(encoding="utf-8"))
+    after = answers(db)
+    for args, (code, text) in before["list"].items():  # the same rows in the same order, column by column
+        assert after["list"][args][0] == code
+        rows, now = _rows(text), _rows(after["list"][args][1])
+        assert [{k: r.get(k) for k in was} for was, r in zip(rows, now, strict=True)] == rows, args
+    assert len(after["export"]) == len(before["export"]) == 32
+    for was, now in zip(before["export"], after["export"], strict=True):
+        assert {k: now.get(k) for k in was} == was  # (a field added since is not the migration's)
+    assert after["facets"] == before["facets"] and after["months"] == before["months"]
+    starred = [e["id"] for e in after["export"] if e["starred"]]
+    assert sorted(starred) == ["9f93ed0d7ef74d82", "acled:SYR200002"]
+    conn = connect(db)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION == 12
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # every link kept, by the row numbers of its place or actor and its event's day
+    assert (
+        conn.execute("SELECT count(*) FROM event_places").fetchone()[0],
+        conn.execute("SELECT count(*) FROM event_actors").fetchone()[0],
+    ) == links
+    for table, key in (("event_places", "place_seq"), ("event_actors", "actor_seq")):
+        types = conn.execute(f"SELECT DISTINCT typeof({key}), typeof(day) FROM {table}").fetchall()
+        assert {tuple(t) for t in types} == {("integer", "integer"), ("integer", "null")}  # one event undated
+    conn.close()
+
+
+def test_the_day_numbers_keep_the_dates_order_and_read_back_as_the_dates(tmp_path):
+    """A link's day is its event's start: ordered as the ISO dates are, and made alike by Python
+    (the writers) and by SQL (the migration, the corrected dates a walk merges in)."""
+    from db.schema import date_sql, day, day_sql
+
+    dates = ["0001-01-01", "1969-12-31", "1970-01-01", "1997-01-01", "2024-02-29", "2026-12-06", "9999-12-31"]
+    days = [day(d) for d in dates]
+    assert all(a is not None and b is not None and a < b for a, b in itertools.pairwise(days))
+    assert day("1970-01-01") == 0 and day(None) is None
+    conn = sqlite3.connect(":memory:")
+    for d in dates:
+        assert conn.execute(f"SELECT {day_sql('?')}, {date_sql(day_sql('?'))}", (d, d)).fetchone() == (day(d), d)
+    assert conn.execute(f"SELECT {day_sql('NULL')}").fetchone()[0] is None
+
+
+def test_a_version_4_store_reaches_the_narrow_links(tmp_path):
+    from tests.helpers import store_v4
+
+    db = store_v4(tmp_path / "timeline.db")
+    conn = connect(db)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT count(*) FROM event_places WHERE typeof(place_seq) = 'integer'").fetchone()[0] > 0
+    syria = queries.resolve_place(conn, "Syria")
+    assert len(queries.event_ids(conn, queries.Filter(places=(syria,)))) == len(
+        queries.event_ids(conn, queries.Filter())
+    )
+    assert {v.id for v in queries.facets(conn, queries.Filter()).places} >= {syria}
+    conn.close()
