@@ -285,9 +285,11 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
     """A name shared by places in several countries is read in the country the article talks
     about most: the countries it names, its demonyms ("Syrian", "Yemeni"), and the likeliest
     reading of its other places (more when every reading lies in one country). The index already
-    ranks readings (population first). A name read only as an exonym or old name of a town in a
+    ranks readings (population first), and another reading needs FLIP_MARGIN more votes than that
+    one; a town named with its division is read inside it. A name read only as an exonym or old name of a town in a
     country nothing else in the article names ("the White House said": Casablanca) is no place,
     unless it stands where a place is expected ("the town of Qara")."""
+    mentions = _read_with_their_divisions(text, mentions)
     weight: Counter = Counter()
     demonyms = load_gazetteer().places.countries_by_demonym
     for word in _DEMONYM_WORD.findall(fold(text)):
@@ -306,6 +308,8 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
             others = weight - by_name[fold(m.surface)]  # a name does not vote for its own reading
             options = [m.entity, *m.candidates]
             best = max(options, key=lambda p: (others[p.country], -options.index(p)))
+            if others[best.country] < others[m.entity.country] + FLIP_MARGIN:
+                best = m.entity  # one other ambiguous name is no reason to leave the likeliest reading
             if (
                 best.id in m.alternates
                 and not others[best.country]
@@ -319,6 +323,48 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 _DEMONYM_WORD = re.compile(r"[a-z]+")
+# Between a town and the division it is named with: "Cordoba, in the state of Veracruz", "El Alto,
+# La Paz", "Marabo (Irumu, Ituri)", "Sfantu Gheorghe of the Covasna county"; within one sentence.
+_WITH_DIVISION = re.compile(r"[^.;!?\n]{0,60}")
+_DIVISION_JOINER = re.compile(r"[,(]|\b(?:in|of)\b")
+
+
+def _read_with_their_divisions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A town named with its division is the town of that name inside a division of that name:
+    "Cordoba, in the state of Veracruz" is Cordoba, Mexico, and Veracruz the Mexican state, though
+    Argentina's Cordoba is bigger and Brazil has towns called Vera Cruz. Both are read so, with no
+    other reading left to vote for or to flip to."""
+    places = [(i, m) for i, m in enumerate(mentions) if isinstance(m.entity, Place)]
+    fixed: dict[int, Place] = {}
+    for k, (i, town) in enumerate(places):
+        if i in fixed:
+            continue
+        for j, division in places[k + 1 : k + 3]:
+            gap = text[town.end : division.start]
+            if not _WITH_DIVISION.fullmatch(gap) or not _DIVISION_JOINER.search(gap):
+                break
+            found = next(
+                (
+                    (p, q)
+                    for p in (town.entity, *town.candidates)
+                    if p.kind in ("city", "capital")
+                    for q in (division.entity, *division.candidates)
+                    if q.kind == "admin1" and (p.country, p.admin1) == (q.country, q.name)
+                ),
+                None,
+            )
+            if found is not None:
+                fixed[i], fixed[j] = found
+                break
+    return [
+        Mention(m.start, m.end, m.surface, fixed[i], (), m.alternates) if i in fixed else m
+        for i, m in enumerate(mentions)
+    ]
+
+
+# How many more votes another reading needs than the index's likeliest: a country named (3), a
+# demonym or a name of one country only (2) flip a reading; one name of several countries (1) does not.
+FLIP_MARGIN = 2
 
 
 def is_dateline(text: str, m: Mention) -> bool:

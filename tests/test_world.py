@@ -262,3 +262,26 @@ def test_the_enemys_tanks_destroyed_are_the_fighting_not_property_destruction():
     assert kinds("Gunmen looted shops and burned houses in Tal Rifaat on Monday.") == {
         ("Strategic developments", "Looting/property destruction")
     }
+
+
+def countries_of(text: str) -> list[list[tuple[str, str | None]]]:
+    return [[(p.name, p.country) for p in e.places] for e in events_of(text)]
+
+
+def test_a_name_of_several_divisions_alone_is_the_biggest_town_inside_one_of_them():
+    # Argentina's province of San Juan outranks Puerto Rico's, but Puerto Rico's capital is the bigger town
+    assert countries_of("On 30 April 2020, in San Juan city, a police officer was shot by gunmen.") == [
+        [("San Juan", "PR")]
+    ]
+
+
+def test_one_other_name_of_several_countries_does_not_move_a_town_abroad():
+    # "El Puente" is likeliest a town of Honduras: no reason to read La Paz as the Honduran department
+    places = countries_of("On 1 May 2020, police dispersed protesters who blocked El Puente in La Paz.")
+    assert ("La Paz", "BO") in places[0]
+
+
+def test_a_town_named_with_its_division_is_the_town_inside_it():
+    assert countries_of("On 5 May 2020, gunmen killed six in a bar in Cordoba, in the state of Veracruz.") == [
+        [("Cordoba", "MX"), ("Veracruz", "MX")]
+    ]
