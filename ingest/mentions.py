@@ -295,12 +295,14 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
     for word in _DEMONYM_WORD.findall(fold(text)):
         if word in demonyms:
             weight[demonyms[word]] += 2
+    support = Counter(dict.fromkeys(weight, 2))  # a demonym said many times names its country once
     by_name: dict[str, Counter] = {}  # the votes each name casts, under every spelling of it
     for m in mentions:
         if isinstance(m.entity, Place):
             single = all(p.country == m.entity.country for p in m.candidates)
             vote = 3 if m.entity.kind == "country" else 2 if single else 1
             weight[m.entity.country] += vote
+            support[m.entity.country] += vote
             by_name.setdefault(fold(m.surface), Counter())[m.entity.country] += vote
     out = []
     for m in mentions:
@@ -315,6 +317,8 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
                 and not others[best.country]
                 and not LOCATIVE.search(text[max(0, m.start - 40) : m.start].lower())
             ):
+                continue
+            if _unsupported_village_abroad(best, support, by_name[fold(m.surface)]):
                 continue
             if best is not m.entity:
                 m = Mention(m.start, m.end, m.surface, best, tuple(p for p in options if p is not best), m.alternates)
@@ -362,6 +366,24 @@ def _read_with_their_divisions(text: str, mentions: list[Mention]) -> list[Menti
     ]
 
 
+def _unsupported_village_abroad(place: Place, support: Counter, own: Counter) -> bool:
+    """Is `place` a small town of a country nothing else in the article names, in an article that
+    names another country more surely than this name names its own (`support`: the votes of the
+    places, and of each demonym once; `own`: this name's)? Then it is a village the gazetteer lacks,
+    spelt like one abroad ("Tieba" in a report on Bankass, Mopti is no Chinese hamlet; "Sinai"
+    beside "Egyptian forces" no village of Ecuador): no place, rather than a place across the world.
+    A curated place is one news names ("Israeli jets struck the Golan")."""
+    others = support - own
+    return (
+        place.kind == "city"
+        and place.population < SMALL_TOWN
+        and not others[place.country]
+        and max(others.values(), default=0) > own[place.country]
+        and not load_gazetteer().places.curated(place.id)
+    )
+
+
+SMALL_TOWN = 50_000  # people: a town abroad this small is named in news of elsewhere only with its country
 # How many more votes another reading needs than the index's likeliest: a country named (3), a
 # demonym or a name of one country only (2) flip a reading; one name of several countries (1) does not.
 FLIP_MARGIN = 2

@@ -285,3 +285,17 @@ def test_a_town_named_with_its_division_is_the_town_inside_it():
     assert countries_of("On 5 May 2020, gunmen killed six in a bar in Cordoba, in the state of Veracruz.") == [
         [("Cordoba", "MX"), ("Veracruz", "MX")]
     ]
+
+
+def test_a_village_named_like_a_hamlet_abroad_is_no_place_there():
+    # no Malian Tieba in the gazetteer, a Chinese hamlet of that name: the report is about Mopti
+    (event,) = events_of("On 9 May 2020, gunmen attacked the village of Tieba (Bankass, Mopti).")
+    assert {p.country for p in event.places} == {"ML"}
+
+
+def test_a_division_opened_by_a_compass_word_resolves_in_its_spellings():
+    (event,) = events_of("On 1 May 2020, Egyptian forces killed 2 militants in a raid in North Sinai.")
+    assert [(p.name, p.kind) for p in event.places] == [("Shamal Sina'", "admin1")]
+    # before a town's name the compass word only says which part: it opens no name of its own
+    (event,) = events_of("On 1 May 2020, Syrian forces shelled houses in East Ghota of Damascus.")
+    assert [p.name for p in event.places] == ["Damascus"]
