@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import sqlite3
 import tempfile
 import threading
@@ -260,10 +261,16 @@ def _letters(key: str) -> str:
 _ARTICLES = set(load_lexicon("names")["articles"])
 
 
+_SILENT_H = re.compile(r"(?<=[aeiou])h\b")
+
+
 def skeleton(key: str) -> str:
     """An alias key's consonants, doubled letters once, without an article: what its transliterations
-    share ("Deir ez-Zor", "Deir Ezzor", "Dier el-Zour" -> "drzr")."""
-    letters = _letters(key).replace("ou", "u").replace("kh", "k").replace("q", "k").replace("ph", "f")
+    share ("Deir ez-Zor", "Deir Ezzor", "Dier el-Zour" -> "drzr"). An "h" ending a word after a
+    vowel is a silent ending some write and others do not ("Ar Rutbah", "Rutba"; "Hamah", "Hama")."""
+    letters = (
+        _letters(_SILENT_H.sub("", key)).replace("ou", "u").replace("kh", "k").replace("q", "k").replace("ph", "f")
+    )
     consonants = [c for i, c in enumerate(letters) if c.isalnum() and (i == 0 or c not in "aeiouy")]
     return "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
 

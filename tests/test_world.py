@@ -299,3 +299,9 @@ def test_a_division_opened_by_a_compass_word_resolves_in_its_spellings():
     # before a town's name the compass word only says which part: it opens no name of its own
     (event,) = events_of("On 1 May 2020, Syrian forces shelled houses in East Ghota of Damascus.")
     assert [p.name for p in event.places] == ["Damascus"]
+
+
+def test_a_silent_h_at_the_end_of_a_name_is_spelt_or_not():
+    # the gazetteer has "Ar Rutbah"; news writes "Ar Rutba", as it writes "Hama" for "Hamah"
+    events = events_of("On 1 May 2020, Iraqi forces clashed with militants east of Ar Rutba district.")
+    assert [[p.name for p in e.places] for e in events] == [["Ar Rutbah"]]
