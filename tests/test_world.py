@@ -305,3 +305,8 @@ def test_a_silent_h_at_the_end_of_a_name_is_spelt_or_not():
     # the gazetteer has "Ar Rutbah"; news writes "Ar Rutba", as it writes "Hama" for "Hamah"
     events = events_of("On 1 May 2020, Iraqi forces clashed with militants east of Ar Rutba district.")
     assert [[p.name for p in e.places] for e in events] == [["Ar Rutbah"]]
+
+
+def test_a_weekday_in_the_name_of_a_street_is_no_day():
+    (event,) = events_of("On 28 April 2020, residents gathered in Monday Avenue to hold a pot-banging protest.")
+    assert (event.date.start.isoformat(), event.date.end.isoformat()) == ("2020-04-28", "2020-04-28")
