@@ -21,7 +21,7 @@ from ingest.gazetteer import (
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
 from ingest.places import home_countries, seat_before
-from ingest.text import fold
+from ingest.text import alias_key, fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", re.IGNORECASE)
@@ -283,7 +283,8 @@ def is_speaker(text: str, m: Mention) -> bool:
 
 def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
     """A name shared by places in several countries is read in the country the article talks
-    about most: the countries it names, its demonyms ("Syrian", "Yemeni"), and the likeliest
+    about most: the countries it names, its demonyms ("Syrian", "Yemeni"), the countries of the
+    armed groups it names ("the New People's Army": the Philippines), and the likeliest
     reading of its other places (more when every reading lies in one country). The index already
     ranks readings (population first), and another reading needs FLIP_MARGIN more votes than that
     one; a town named with its division is read inside it. A name read only as an exonym or old name of a town in a
@@ -295,6 +296,8 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
     for word in _DEMONYM_WORD.findall(fold(text)):
         if word in demonyms:
             weight[demonyms[word]] += 2
+    for country in _countries_of_armed_groups(mentions):  # "the New People's Army": the Philippines
+        weight[country] += 2
     support = Counter(dict.fromkeys(weight, 2))  # a demonym said many times names its country once
     by_name: dict[str, Counter] = {}  # the votes each name casts, under every spelling of it
     for m in mentions:
@@ -364,6 +367,27 @@ def _read_with_their_divisions(text: str, mentions: list[Mention]) -> list[Menti
         Mention(m.start, m.end, m.surface, fixed[i], (), m.alternates) if i in fixed else m
         for i, m in enumerate(mentions)
     ]
+
+
+def _countries_of_armed_groups(mentions: list[Mention]) -> list[str]:
+    """The countries of the armed groups named (one entry a mention), as codes: a group of one
+    country tells where the article is, as its demonym would."""
+    return [
+        code
+        for m in mentions
+        if isinstance(m.entity, Actor)
+        and m.entity.kind == "armed group"
+        and m.entity.country
+        and (code := _country_code(m.entity.country)) is not None
+    ]
+
+
+@cache
+def _country_code(name: str) -> str | None:
+    """ "Democratic Republic of Congo" -> "CD": the country the gazetteer calls so, by any of its names."""
+    key = alias_key(name)
+    readings = load_gazetteer().places.lookup([key]).get(key, [])
+    return next((r.place.country for r in readings if r.place.kind == "country"), None)
 
 
 def _unsupported_village_abroad(place: Place, support: Counter, own: Counter) -> bool:

@@ -310,3 +310,10 @@ def test_a_silent_h_at_the_end_of_a_name_is_spelt_or_not():
 def test_a_weekday_in_the_name_of_a_street_is_no_day():
     (event,) = events_of("On 28 April 2020, residents gathered in Monday Avenue to hold a pot-banging protest.")
     assert (event.date.start.isoformat(), event.date.end.isoformat()) == ("2020-04-28", "2020-04-28")
+
+
+def test_an_armed_group_of_one_country_tells_where_its_fight_is():
+    # San Jose alone is Costa Rica's capital; beside the New People's Army it is a town of the Philippines
+    assert countries_of("On 19 August 2020, New People's Army rebels clashed with troops in San Jose.") == [
+        [("San Jose", "PH")]
+    ]
