@@ -317,3 +317,12 @@ def test_an_armed_group_of_one_country_tells_where_its_fight_is():
     assert countries_of("On 19 August 2020, New People's Army rebels clashed with troops in San Jose.") == [
         [("San Jose", "PH")]
     ]
+
+
+def test_a_feast_is_no_town():
+    # GeoNames knows "Ramadan" as another name of a Saudi town, "Christmas" as a town in Florida
+    for text in (
+        "On 7 May 2020, residents burned tyres, denouncing their non-receipt of Ramadan food aid.",
+        "On 7 May 2020, rioters burned Christmas decorations and clashed with the police.",
+    ):
+        assert all(not e.places for e in events_of(text)), text
