@@ -326,3 +326,9 @@ def test_a_feast_is_no_town():
         "On 7 May 2020, rioters burned Christmas decorations and clashed with the police.",
     ):
         assert all(not e.places for e in events_of(text)), text
+
+
+def test_a_town_named_by_its_unit_is_the_town():
+    # "Torodi LGA" names the town by its unit; it is no longer name, as "Abdel Rahman" is of Rahman
+    (event,) = events_of("On 2 May 2020, gunmen killed a farmer in a village (Torodi LGA, Tillaberi).")
+    assert [p.name for p in event.places] == ["Torodi", "Tillaberi"]
