@@ -284,12 +284,13 @@ def is_speaker(text: str, m: Mention) -> bool:
 def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
     """A name shared by places in several countries is read in the country the article talks
     about most: the countries it names, its demonyms ("Syrian", "Yemeni"), the countries of the
-    armed groups it names ("the New People's Army": the Philippines), and the likeliest
-    reading of its other places (more when every reading lies in one country). The index already
-    ranks readings (population first), and another reading needs FLIP_MARGIN more votes than that
-    one; a town named with its division is read inside it. A name read only as an exonym or old name of a town in a
-    country nothing else in the article names ("the White House said": Casablanca) is no place,
-    unless it stands where a place is expected ("the town of Qara")."""
+    armed groups it names ("the New People's Army": the Philippines), and the likeliest reading of
+    its other places (more when every reading lies in one country). The index already ranks
+    readings (population first); another reading needs FLIP_MARGIN more votes than that one. A town
+    named with its division is read inside it. A name read only as an exonym or old name of a town
+    in a country nothing else in the article names ("the White House said": Casablanca) is no
+    place, unless it stands where a place is expected ("the town of Qara"); so is a hamlet abroad
+    that the article's countries outvote (`_unsupported_village_abroad`)."""
     mentions = _read_with_their_divisions(text, mentions)
     weight: Counter = Counter()
     demonyms = load_gazetteer().places.countries_by_demonym
@@ -298,7 +299,7 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
             weight[demonyms[word]] += 2
     for country in _countries_of_armed_groups(mentions):  # "the New People's Army": the Philippines
         weight[country] += 2
-    support = Counter(dict.fromkeys(weight, 2))  # a demonym said many times names its country once
+    support = Counter(dict.fromkeys(weight, 2))  # a demonym or a group said many times names its country once
     by_name: dict[str, Counter] = {}  # the votes each name casts, under every spelling of it
     for m in mentions:
         if isinstance(m.entity, Place):
