@@ -283,10 +283,17 @@ def _month_alone(m, ref):
 
 # "Saturday's blast" as the text arrives when a scraper strips apostrophes: "Saturdays blast". The
 # plural of habit ("on Fridays", "Fridays and Saturdays") names no day (`_weekday`).
+_NAME_AFTER_WEEKDAY = re.compile(
+    r"\s+(?:" + "|".join(w.lower() for w in load_lexicon("names")["after_weekday_in_a_name"]) + r")\b"
+)
+
+
 @_rule(r"\b(?:(?P<last>last|past|previous)\s+)?(?P<on>on\s+)?" + _WD + r"(?:'s|(?P<bare>s)(?=\s+[a-z]))?\b", True)
 def _weekday(m, ref):
     if m["bare"] and (m["on"] or re.match(r"\s+(?:and|or|nor)\b", m.string[m.end() :])):
         raise ValueError("a weekday of habit, not a day")
+    if _NAME_AFTER_WEEKDAY.match(m.string, m.end()):
+        raise ValueError("the name of a place: 'Monday Avenue', 'the Friday Mosque'")
     target = WEEKDAYS[m["weekday"]]
     back = (ref.end.weekday() - target) % 7
     if m["last"] and back == 0:

@@ -253,11 +253,18 @@ class Spans:
 
 
 def _town_first(places: list[Place]) -> list[Place]:
-    """ "Aleppo" alone is the city; "Aleppo province" the division of the same name."""
+    """ "Aleppo" alone is the city; "Aleppo province" the division of the same name. Where several
+    divisions are so named, the name alone is the best-ranked town lying in one of them: "San Juan"
+    is the capital of Puerto Rico, not the smaller seat of the Argentine province that outranks
+    Puerto Rico's among the divisions; failing such a town, a town of the first division's country."""
     top = places[0]
     if top.kind != "admin1":
         return places
-    town = next((p for p in places if p.kind in ("city", "capital") and p.country == top.country), None)
+    divisions = {(p.country, p.name) for p in places if p.kind == "admin1"}
+    towns = [p for p in places if p.kind in ("city", "capital")]
+    town = next((p for p in towns if (p.country, p.admin1) in divisions), None) or next(
+        (p for p in towns if p.country == top.country), None
+    )
     return places if town is None else [town, *(p for p in places if p is not town)]
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import sqlite3
 import tempfile
 import threading
@@ -144,6 +145,12 @@ class PlaceIndex:
             found = self._fetch("id = ?", (place_id,))
         return found[0] if found else None
 
+    def curated(self, place_id: str) -> bool:
+        """Does seed/gazetteer/place_aliases.yaml name the place (a place news names, whatever its size)?"""
+        with self._lock:
+            row = self._db.execute("SELECT curated FROM places WHERE id = ?", (place_id,)).fetchone()
+        return bool(row and row[0])
+
     def aliases(self, place_id: str) -> list[str]:
         """Every key the place is found by, its own name first: what a filter may be given."""
         place = self.get(place_id)
@@ -254,10 +261,16 @@ def _letters(key: str) -> str:
 _ARTICLES = set(load_lexicon("names")["articles"])
 
 
+_SILENT_H = re.compile(r"(?<=[aeiou])h\b")
+
+
 def skeleton(key: str) -> str:
     """An alias key's consonants, doubled letters once, without an article: what its transliterations
-    share ("Deir ez-Zor", "Deir Ezzor", "Dier el-Zour" -> "drzr")."""
-    letters = _letters(key).replace("ou", "u").replace("kh", "k").replace("q", "k").replace("ph", "f")
+    share ("Deir ez-Zor", "Deir Ezzor", "Dier el-Zour" -> "drzr"). An "h" ending a word after a
+    vowel is a silent ending some write and others do not ("Ar Rutbah", "Rutba"; "Hamah", "Hama")."""
+    letters = (
+        _letters(_SILENT_H.sub("", key)).replace("ou", "u").replace("kh", "k").replace("q", "k").replace("ph", "f")
+    )
     consonants = [c for i, c in enumerate(letters) if c.isalnum() and (i == 0 or c not in "aeiouy")]
     return "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
 
@@ -343,7 +356,7 @@ def _build(files: list[Path], path: Path) -> None:
         if r[2] in ("capital", "city"):
             for key in name_variants(r[1]):
                 own_population[key] = max(own_population.get(key, 0), int(r[7] or 0))
-    places: list[tuple[int, str, str, str | None, str | None, float | None, float | None, int, str]] = []
+    places: list[tuple[int, str, str, str | None, str | None, float | None, float | None, int, str, int]] = []
     keys: dict[tuple[str, int], tuple[int, bool, bool]] = {}  # (key, place rowid) -> (rank, common, alternate)
     demonyms: dict[str, str] = {}
     max_words = 1
@@ -372,6 +385,7 @@ def _build(files: list[Path], path: Path) -> None:
                 float(lon) if lon else None,
                 int(population or 0),
                 kind,
+                int(bool(curated)),
             )
         )
         common_spellings = set(common.split("|")) if common else set()
@@ -407,7 +421,8 @@ def _build(files: list[Path], path: Path) -> None:
         db.executescript("""
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
             CREATE TABLE places (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, country TEXT,
-                                 admin1 TEXT, lat REAL, lon REAL, population INTEGER, kind TEXT NOT NULL);
+                                 admin1 TEXT, lat REAL, lon REAL, population INTEGER, kind TEXT NOT NULL,
+                                 curated INTEGER NOT NULL);
             CREATE TABLE keys (key TEXT NOT NULL, rank INTEGER NOT NULL, place INTEGER NOT NULL,
                                common INTEGER NOT NULL, alternate INTEGER NOT NULL,
                                PRIMARY KEY (key, rank)) WITHOUT ROWID;
@@ -417,7 +432,7 @@ def _build(files: list[Path], path: Path) -> None:
             CREATE TABLE demonyms (key TEXT PRIMARY KEY, country TEXT NOT NULL);
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
         """)
-        db.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", places)
+        db.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", places)
         db.executemany(
             "INSERT INTO keys (key, rank, place, common, alternate) VALUES (?, ?, ?, ?, ?)",
             (

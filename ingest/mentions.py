@@ -22,7 +22,7 @@ from ingest.gazetteer import (
 from ingest.geo import Place
 from ingest.lexicon import load_lexicon
 from ingest.places import home_countries, seat_before
-from ingest.text import fold
+from ingest.text import alias_key, fold
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|of|on|into|outside)\s+$", re.IGNORECASE)
 _SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:(?:al|el)-)?$", re.IGNORECASE)
@@ -306,22 +306,30 @@ def is_speaker(text: str, m: Mention) -> bool:
 
 def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
     """A name shared by places in several countries is read in the country the article talks
-    about most: the countries it names, its demonyms ("Syrian", "Yemeni"), and the likeliest
-    reading of its other places (more when every reading lies in one country). The index already
-    ranks readings (population first). A name read only as an exonym or old name of a town in a
-    country nothing else in the article names ("the White House said": Casablanca) is no place,
-    unless it stands where a place is expected ("the town of Qara")."""
+    about most: the countries it names, its demonyms ("Syrian", "Yemeni"), the countries of the
+    armed groups it names ("the New People's Army": the Philippines), and the likeliest reading of
+    its other places (more when every reading lies in one country). The index already ranks
+    readings (population first); another reading needs FLIP_MARGIN more votes than that one. A town
+    named with its division is read inside it. A name read only as an exonym or old name of a town
+    in a country nothing else in the article names ("the White House said": Casablanca) is no
+    place, unless it stands where a place is expected ("the town of Qara"); so is a hamlet abroad
+    that the article's countries outvote (`_unsupported_village_abroad`)."""
+    mentions = _read_with_their_divisions(text, mentions)
     weight: Counter = Counter()
     demonyms = load_gazetteer().places.countries_by_demonym
     for word in _DEMONYM_WORD.findall(fold(text)):
         if word in demonyms:
             weight[demonyms[word]] += 2
+    for country in _countries_of_armed_groups(mentions):  # "the New People's Army": the Philippines
+        weight[country] += 2
+    support = Counter(dict.fromkeys(weight, 2))  # a demonym or a group said many times names its country once
     by_name: dict[str, Counter] = {}  # the votes each name casts, under every spelling of it
     for m in mentions:
         if isinstance(m.entity, Place):
             single = all(p.country == m.entity.country for p in m.candidates)
             vote = 3 if m.entity.kind == "country" else 2 if single else 1
             weight[m.entity.country] += vote
+            support[m.entity.country] += vote
             by_name.setdefault(fold(m.surface), Counter())[m.entity.country] += vote
     out = []
     for m in mentions:
@@ -329,11 +337,15 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
             others = weight - by_name[fold(m.surface)]  # a name does not vote for its own reading
             options = [m.entity, *m.candidates]
             best = max(options, key=lambda p: (others[p.country], -options.index(p)))
+            if others[best.country] < others[m.entity.country] + FLIP_MARGIN:
+                best = m.entity  # one other ambiguous name is no reason to leave the likeliest reading
             if (
                 best.id in m.alternates
                 and not others[best.country]
                 and not LOCATIVE.search(text[max(0, m.start - 40) : m.start].lower())
             ):
+                continue
+            if _unsupported_village_abroad(best, support, by_name[fold(m.surface)]):
                 continue
             if best is not m.entity:
                 m = Mention(m.start, m.end, m.surface, best, tuple(p for p in options if p is not best), m.alternates)
@@ -342,6 +354,87 @@ def _disambiguate(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 _DEMONYM_WORD = re.compile(r"[a-z]+")
+# Between a town and the division it is named with: "Cordoba, in the state of Veracruz", "El Alto,
+# La Paz", "Marabo (Irumu, Ituri)", "Sfantu Gheorghe of the Covasna county"; within one sentence.
+_WITH_DIVISION = re.compile(r"[^.;!?\n]{0,60}")
+_DIVISION_JOINER = re.compile(r"[,(]|\b(?:in|of)\b")
+
+
+def _read_with_their_divisions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A town named with its division is the town of that name inside a division of that name:
+    "Cordoba, in the state of Veracruz" is Cordoba, Mexico, and Veracruz the Mexican state, though
+    Argentina's Cordoba is bigger and Brazil has towns called Vera Cruz. Both are read so, with no
+    other reading left to vote for or to flip to."""
+    places = [(i, m) for i, m in enumerate(mentions) if isinstance(m.entity, Place)]
+    fixed: dict[int, Place] = {}
+    for k, (i, town) in enumerate(places):
+        if i in fixed:
+            continue
+        for j, division in places[k + 1 : k + 3]:
+            gap = text[town.end : division.start]
+            if not _WITH_DIVISION.fullmatch(gap) or not _DIVISION_JOINER.search(gap):
+                break
+            found = next(
+                (
+                    (p, q)
+                    for p in (town.entity, *town.candidates)
+                    if p.kind in ("city", "capital")
+                    for q in (division.entity, *division.candidates)
+                    if q.kind == "admin1" and (p.country, p.admin1) == (q.country, q.name)
+                ),
+                None,
+            )
+            if found is not None:
+                fixed[i], fixed[j] = found
+                break
+    return [
+        Mention(m.start, m.end, m.surface, fixed[i], (), m.alternates) if i in fixed else m
+        for i, m in enumerate(mentions)
+    ]
+
+
+def _countries_of_armed_groups(mentions: list[Mention]) -> list[str]:
+    """The countries of the armed groups named (one entry a mention), as codes: a group of one
+    country tells where the article is, as its demonym would."""
+    return [
+        code
+        for m in mentions
+        if isinstance(m.entity, Actor)
+        and m.entity.kind == "armed group"
+        and m.entity.country
+        and (code := _country_code(m.entity.country)) is not None
+    ]
+
+
+@cache
+def _country_code(name: str) -> str | None:
+    """ "Democratic Republic of Congo" -> "CD": the country the gazetteer calls so, by any of its names."""
+    key = alias_key(name)
+    readings = load_gazetteer().places.lookup([key]).get(key, [])
+    return next((r.place.country for r in readings if r.place.kind == "country"), None)
+
+
+def _unsupported_village_abroad(place: Place, support: Counter, own: Counter) -> bool:
+    """Is `place` a small town of a country nothing else in the article names, in an article that
+    names another country more surely than this name names its own (`support`: the votes of the
+    places, and of each demonym once; `own`: this name's)? Then it is a village the gazetteer lacks,
+    spelt like one abroad ("Tieba" in a report on Bankass, Mopti is no Chinese hamlet; "Sinai"
+    beside "Egyptian forces" no village of Ecuador): no place, rather than a place across the world.
+    A curated place is one news names ("Israeli jets struck the Golan")."""
+    others = support - own
+    return (
+        place.kind == "city"
+        and place.population < SMALL_TOWN
+        and not others[place.country]
+        and max(others.values(), default=0) > own[place.country]
+        and not load_gazetteer().places.curated(place.id)
+    )
+
+
+SMALL_TOWN = 50_000  # people: a town abroad this small is named in news of elsewhere only with its country
+# How many more votes another reading needs than the index's likeliest: a country named (3), a
+# demonym or a name of one country only (2) flip a reading; one name of several countries (1) does not.
+FLIP_MARGIN = 2
 
 
 def is_dateline(text: str, m: Mention) -> bool:

@@ -9,6 +9,7 @@ from collections import Counter
 from functools import cache
 
 from ingest.gazetteer import (
+    QUALIFIERS,
     SEAT_OR_SPONSOR_AFTER,
     Actor,
     Mention,
@@ -413,14 +414,18 @@ def _spelt_at(
         if any(a < end and start < b for a, b in taken):
             continue
         name = text[start:end]
-        if fold(re.sub(r"^(?:al|el|ad|ar|as|az|ash)[ -]", "", name, flags=re.IGNORECASE).split()[0]) in stop:
-            continue
+        first = fold(re.sub(r"^(?:al|el|ad|ar|as|az|ash)[ -]", "", name, flags=re.IGNORECASE).split()[0])
+        qualified = first in stop and j - i > 1 and first in QUALIFIERS
+        if first in stop and not qualified:
+            continue  # "North" alone is no place
         if j < len(words) and _ARTICLE_JOINED.match(text, words[j][0]):
             continue  # "Orum al-Kubra": the article joins the next word to the name
         if len(skeleton(alias_key(name))) < MIN_SKELETON:
             continue  # "Orum": too few letters to tell one spelling of a name from another name
         place = places.spelt_alike(name, countries[0])
-        if place is not None:
+        if place is not None and (not qualified or place.kind == "admin1"):
+            # a compass word opens the name of a division ("North Sinai" is Shamal Sina'); before a
+            # town's it only says which part ("East Ghota of Damascus" is told of Damascus)
             return j, Mention(start, end, name, place)
     return None
 

@@ -341,6 +341,39 @@ def division_names(cities: dict) -> dict[tuple[str, str], str]:
     return {key: (votes.get(key) or v).most_common(1)[0][0] for key, v in {**near_votes, **votes}.items()}
 
 
+def namesake_town(members: list[dict], base: str) -> dict | None:
+    """The town a division is named after: the biggest of its towns bearing the division's name, or
+    else its biggest town when that town has the name as an alternate one ("Bajah" is an alternate
+    name of Beja, the biggest town of the Bajah governorate; a village of Minnesota that was once
+    called so is not the state's namesake)."""
+    key = alias_key(base)
+    own = [c for c in members if alias_key(plain(c["name"])) == key]
+    if own:
+        return max(own, key=lambda c: c["population"])
+    biggest = max(members, key=lambda c: c["population"], default=None)
+    if biggest is not None and any(alias_key(plain(a)) == key for a in biggest["alternatenames"]):
+        return biggest
+    return None
+
+
+def _direction_groups() -> list[list[str]]:
+    with (ROOT / "seed" / "lexicon" / "names.yaml").open(encoding="utf-8") as f:
+        return list(yaml.safe_load(f)["direction_words"].values())
+
+
+DIRECTION_GROUPS = _direction_groups()
+
+
+def with_direction_words(name: str) -> list[str]:
+    """The name with each other word for the compass point that opens it: "Northern Darfur" ->
+    "North Darfur", "Shamal Darfur"...; [] when no such word opens it."""
+    head, _, rest = name.partition(" ")
+    group = next((g for g in DIRECTION_GROUPS if head.lower() in g), None)
+    if not rest or group is None:
+        return []
+    return [f"{w.capitalize()} {rest}" for w in group if w != head.lower()]
+
+
 def iso_divisions() -> dict[str, list]:
     """ISO 3166-2 first-level divisions by country."""
     out = defaultdict(list)
@@ -421,19 +454,20 @@ def build_divisions(cities: dict, countries: dict, curated: dict[str, str]) -> d
         pid = f"a1:{cc}.{code}"
         place = Place(pid, curated.get(pid, base), "admin1", cc, None, lat, lon, sum(c["population"] for c in members))
         spellings = {full, base}
-        namesakes = [
-            plain(a)
-            for c in members
-            if alias_key(plain(c["name"])) == alias_key(base)
-            for a in c["alternatenames"]
-            if usable_alternate(a, True)
-        ]
+        namesake = namesake_town(members, base)
+        namesakes = (
+            [plain(namesake["name"]), *(plain(a) for a in namesake["alternatenames"] if usable_alternate(a, True))]
+            if namesake
+            else []
+        )
         match = match_iso([full, base, *namesakes], iso.get(cc, []))
         if match is not None:
             iso_name = plain(match.name).replace(" [city]", "")
-            spellings |= {iso_name, division_base(iso_name)[0]}
+            # not an ordinary word: "Male" is the Maldives' Maale only in a sentence about the Maldives
+            spellings |= {n for n in (iso_name, division_base(iso_name)[0]) if zipf_frequency(n, "en") < COMMON_ZIPF}
+        spellings |= {d for s in list(spellings) for d in with_direction_words(s)}
         for suffix in ({w.lower() for w in words} & SUFFIX_WORDS) | suffixes[cc] | set(NEWS_SUFFIXES):
-            spellings.add(f"{base} {suffix}")
+            spellings |= {f"{b} {suffix}" for b in {base, *with_direction_words(base)}}
         place.aliases = [s for s in spellings if s != place.name and is_latin(s)]
         out[place.id] = place
     best: dict[tuple[str, str], Place] = {}

@@ -162,3 +162,17 @@ def test_gazetteer_files_are_small_and_plain():
         assert f.stat().st_size < 5_000_000, f
     header = (GAZETTEER / "towns" / "SY.tsv").read_text(encoding="utf-8").splitlines()[0].split("\t")
     assert header[:3] == ["id", "name", "kind"]
+
+
+@pytest.mark.parametrize(
+    "name, country, division",
+    [
+        ("Beja", "TN", "Bajah"),  # ISO 3166-2's name, matched through the namesake town's other names
+        ("Sousse", "TN", "Susah"),
+        ("South Darfur", "SD", "Southern Darfur"),  # one compass word for another
+        ("North Kivu", "CD", "Nord Kivu"),
+        ("North Sina'", "EG", "Shamal Sina'"),
+    ],
+)
+def test_divisions_are_known_by_the_names_news_gives_them(index, name, country, division):
+    assert any(p.kind == "admin1" and p.country == country and p.name == division for p in found(index, name)), name

@@ -262,3 +262,73 @@ def test_the_enemys_tanks_destroyed_are_the_fighting_not_property_destruction():
     assert kinds("Gunmen looted shops and burned houses in Tal Rifaat on Monday.") == {
         ("Strategic developments", "Looting/property destruction")
     }
+
+
+def countries_of(text: str) -> list[list[tuple[str, str | None]]]:
+    return [[(p.name, p.country) for p in e.places] for e in events_of(text)]
+
+
+def test_a_name_of_several_divisions_alone_is_the_biggest_town_inside_one_of_them():
+    # Argentina's province of San Juan outranks Puerto Rico's, but Puerto Rico's capital is the bigger town
+    assert countries_of("On 30 April 2020, in San Juan city, a police officer was shot by gunmen.") == [
+        [("San Juan", "PR")]
+    ]
+
+
+def test_one_other_name_of_several_countries_does_not_move_a_town_abroad():
+    # "El Puente" is likeliest a town of Honduras: no reason to read La Paz as the Honduran department
+    places = countries_of("On 1 May 2020, police dispersed protesters who blocked El Puente in La Paz.")
+    assert ("La Paz", "BO") in places[0]
+
+
+def test_a_town_named_with_its_division_is_the_town_inside_it():
+    assert countries_of("On 5 May 2020, gunmen killed six in a bar in Cordoba, in the state of Veracruz.") == [
+        [("Cordoba", "MX"), ("Veracruz", "MX")]
+    ]
+
+
+def test_a_village_named_like_a_hamlet_abroad_is_no_place_there():
+    # no Malian Tieba in the gazetteer, a Chinese hamlet of that name: the report is about Mopti
+    (event,) = events_of("On 9 May 2020, gunmen attacked the village of Tieba (Bankass, Mopti).")
+    assert {p.country for p in event.places} == {"ML"}
+
+
+def test_a_division_opened_by_a_compass_word_resolves_in_its_spellings():
+    (event,) = events_of("On 1 May 2020, Egyptian forces killed 2 militants in a raid in North Sinai.")
+    assert [(p.name, p.kind) for p in event.places] == [("Shamal Sina'", "admin1")]
+    # before a town's name the compass word only says which part: it opens no name of its own
+    (event,) = events_of("On 1 May 2020, Syrian forces shelled houses in East Ghota of Damascus.")
+    assert [p.name for p in event.places] == ["Damascus"]
+
+
+def test_a_silent_h_at_the_end_of_a_name_is_spelt_or_not():
+    # the gazetteer has "Ar Rutbah"; news writes "Ar Rutba", as it writes "Hama" for "Hamah"
+    events = events_of("On 1 May 2020, Iraqi forces clashed with militants east of Ar Rutba district.")
+    assert [[p.name for p in e.places] for e in events] == [["Ar Rutbah"]]
+
+
+def test_a_weekday_in_the_name_of_a_street_is_no_day():
+    (event,) = events_of("On 28 April 2020, residents gathered in Monday Avenue to hold a pot-banging protest.")
+    assert (event.date.start.isoformat(), event.date.end.isoformat()) == ("2020-04-28", "2020-04-28")
+
+
+def test_an_armed_group_of_one_country_tells_where_its_fight_is():
+    # San Jose alone is Costa Rica's capital; beside the New People's Army it is a town of the Philippines
+    assert countries_of("On 19 August 2020, New People's Army rebels clashed with troops in San Jose.") == [
+        [("San Jose", "PH")]
+    ]
+
+
+def test_a_feast_is_no_town():
+    # GeoNames knows "Ramadan" as another name of a Saudi town, "Christmas" as a town in Florida
+    for text in (
+        "On 7 May 2020, residents burned tyres, denouncing their non-receipt of Ramadan food aid.",
+        "On 7 May 2020, rioters burned Christmas decorations and clashed with the police.",
+    ):
+        assert all(not e.places for e in events_of(text)), text
+
+
+def test_a_town_named_by_its_unit_is_the_town():
+    # "Torodi LGA" names the town by its unit; it is no longer name, as "Abdel Rahman" is of Rahman
+    (event,) = events_of("On 2 May 2020, gunmen killed a farmer in a village (Torodi LGA, Tillaberi).")
+    assert [p.name for p in event.places] == ["Torodi", "Tillaberi"]
