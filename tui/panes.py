@@ -184,8 +184,11 @@ class FacetPane(Vertical):
         tree.clear()
         lines: dict[str, int] = {}
 
+        chosen = {*self.selected, *(a for s in self.selected for a in self._ancestors(s))}
+
         def add(node: TreeNode[str], parent: str | None) -> None:
-            shown = [v for v in self._children.get(parent, []) if keep is None or v.id in keep][: self.SHOWN]
+            shown = [v for v in self._children.get(parent, []) if keep is None or v.id in keep]
+            shown = shown[: self.SHOWN] + [v for v in shown[self.SHOWN :] if v.id in chosen]  # the chosen always
             for v in shown:
                 is_open = v.id in opened
                 child = node.add(self._label(v), v.id, expand=is_open, allow_expand=v.id in self.window.expandable)
