@@ -226,7 +226,11 @@ def _counted(
     months = _whole_months(f) if not hidden else None  # the table counts every event, hidden or not
     layer = _overlay(conn)
     rows: Iterable[tuple[str, int]]
-    if months is not None:
+    if months == (counts.ALL_TIME, counts.ALL_TIME):  # a row a value: no sort to group them
+        sql = f"SELECT value, n FROM month_counts WHERE facet = ? AND month = ? AND last = ?{restrict}"
+        rows = _tuples(conn, sql, (part, counts.ALL_TIME, counts.ALL_TIME, *params))
+        moved = partial(_in_window, window=None)
+    elif months is not None:
         first, last = months
         back = counts.months_before(first, counts.SPAN_MONTHS) if f.since else first
         rows = _tuples(
