@@ -161,11 +161,22 @@ def _names(conn: sqlite3.Connection, facet: str, values: set[str]) -> dict[str, 
     if facet in NAMED:
         sql = f"SELECT id, name, parent FROM {facet} WHERE id IN (SELECT value FROM json_each(?))"
     else:
-        sql = (
-            "SELECT value, value, parent FROM event_sets WHERE facet IN ('types', 'sub_types')"
-            " AND value IN (SELECT value FROM json_each(?))"
-        )
+        return {
+            value: (value, parent)
+            for part in ("types", "sub_types")
+            for value, parent in _types(conn, part)
+            if value in values
+        }
     return {value: (name, parent) for value, name, parent in conn.execute(sql, (json.dumps(sorted(values)),))}
+
+
+def _types(conn: sqlite3.Connection, part: str) -> set[tuple[str, str | None]]:
+    """(value, parent) of the types ("types") or sub-types with events: the machine's, and those the
+    analyst gave an event (a sub-type's parent is its type)."""
+    found = set(_tuples(conn, "SELECT value, parent FROM event_sets WHERE facet = ?", (part,)))
+    for facts in _overlay(conn).analyst.values():
+        found.add((facts.type, None) if part == "types" else (facts.sub_type, facts.type))
+    return found
 
 
 def _ancestry(conn: sqlite3.Connection, facet: str, values: set[str]) -> dict[str, str | None]:
@@ -187,8 +198,7 @@ def _children(conn: sqlite3.Connection, part: str, asked: set[str | None]) -> di
         sql = f"SELECT id, name, parent FROM {part} WHERE parent IS NULL OR parent IN (SELECT value FROM json_each(?))"
         params: tuple = (nodes,)
     else:
-        sql = "SELECT value, value, parent FROM event_sets WHERE facet = ?"
-        params = (part,)
+        return {value: (value, parent) for value, parent in _types(conn, part) if parent in asked}
     return {value: (name, parent) for value, name, parent in _tuples(conn, sql, params) if parent in asked}
 
 
@@ -196,11 +206,10 @@ def _expandable(conn: sqlite3.Connection, facet: str, kept: dict[str, FacetValue
     """Those of the values kept with children that have events under the filter (`count` counts them)."""
     if facet in NAMED:
         sql, parts = f"SELECT id, parent FROM {facet} WHERE parent IN (SELECT value FROM json_each(?))", [facet]
+        parent_of = dict(_tuples(conn, sql, (json.dumps(sorted(kept)),)))
     else:
-        sql = "SELECT value, parent FROM event_sets WHERE facet = 'sub_types'"
-        sql += " AND parent IN (SELECT value FROM json_each(?))"
         parts = ["sub_types"]
-    parent_of = dict(_tuples(conn, sql, (json.dumps(sorted(kept)),)))
+        parent_of = {value: parent for value, parent in _types(conn, "sub_types") if parent in kept}
     among = ("SELECT value FROM json_each(?)", [json.dumps(sorted(parent_of))])
     return frozenset(parent_of[value] for part in parts for value, _ in count(part, among=among))
 
