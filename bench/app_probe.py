@@ -19,7 +19,7 @@ import sys  # noqa: E402
 from dataclasses import replace  # noqa: E402
 
 from db import queries  # noqa: E402
-from db.facet_window import facet_window  # noqa: E402
+from db.facet_window import facet_total, facet_window  # noqa: E402
 from db.schema import connect  # noqa: E402
 from tui.app import TimelineApp  # noqa: E402
 from tui.timeline_view import TimelineView  # noqa: E402
@@ -132,8 +132,8 @@ async def probe(db: str) -> dict:
         out["filter_division_s"] = await timed_filter(pilot, app, replace(base, places=(division,)))
         out["common_actor_share"] = chosen["common_count"] / max(1, queries.count_events(conn))
         month = replace(base, since=queries.parse_date_bound(mid, False), until=queries.parse_date_bound(mid, True))
-        out["facets_window_s"] = panes_counted(conn, month)
-        out["facets_cross_s"] = panes_counted(conn, replace(base, actors=(common,)))
+        out["facets_window_s"], out["facets_window_total_s"] = panes_counted(conn, month)
+        out["facets_cross_s"], out["facets_cross_total_s"] = panes_counted(conn, replace(base, actors=(common,)))
         await timed_filter(pilot, app, base)
         out.update(await keys_during_search(pilot, app, view, "killing"))
         out["events"] = queries.count_events(conn)
@@ -141,13 +141,18 @@ async def probe(db: str) -> dict:
     return out
 
 
-def panes_counted(conn, f) -> float:
-    """Seconds to count the three panes under a filter, as the app's counts request does."""
+def panes_counted(conn, f) -> tuple[float, float]:
+    """Seconds to count the three panes' values under a filter, as the app's counts request does;
+    then seconds to count how many values each has in all, as its totals request does."""
     picked: dict = {}  # the filters' events, read once for the three
     start = time.perf_counter()
     for facet in ("actors", "places", "types"):
         facet_window(conn, facet, f, picked=picked)
-    return time.perf_counter() - start
+    shown = time.perf_counter() - start
+    start = time.perf_counter()
+    for facet in ("actors", "places", "types"):
+        facet_total(conn, facet, f, picked={})
+    return shown, time.perf_counter() - start
 
 
 def choices(db: str) -> dict:

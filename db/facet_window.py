@@ -4,9 +4,10 @@ Worldwide, a million ACLED events name some 323k places and tens of thousands of
 shows a tree (a country's divisions and towns, a group's actors, a type's sub-types) with at most
 SHOWN values under each node, most events first, so it needs only: the values under the nodes it
 has open, those matching the text typed to narrow it (the most frequent SHOWN, by name or by
-alias, with their ancestors), the chosen ones, how many values have events in all, and which of
-the values kept have children to open. Every value is counted, one at a time as its row is read,
-and only those are kept: the memory is the window's, whatever the number of values.
+alias, with their ancestors), the chosen ones, and which of them have children to open. Only
+those are counted and named; how many values have events in all (`facet_total`) is counted a
+value at a time as its row is read, nothing kept. The memory is the window's, whatever the
+number of values, and the window comes before the total: a second at 323k places.
 
 The counts are those of `queries.facets` (it stays for the command line and the tests): read
 from `month_counts` for whole months, else the sizes of the values' sets of events intersected
@@ -46,12 +47,11 @@ NAMED = {"actors": "actor", "places": "place"}  # facets whose values have a tab
 class FacetWindow:
     """What a pane shows of a facet under a filter. `values`: most events first; the children of
     each node in `opened` (None: the top), SHOWN at most each; the values matching `needle` (in
-    `matched`) and their ancestors; the chosen values that have events. `total`: the values with
-    events under the filter; `expandable`: those of `values` with children that have events."""
+    `matched`) and their ancestors; the chosen values that have events. `expandable`: those of
+    `values` with children that have events. How many values have events is `facet_total`'s."""
 
     facet: str
     values: list[FacetValue] = field(default_factory=list)
-    total: int | None = 0  # None: not counted again (the filter is the one the pane has the total of)
     expandable: frozenset[str] = frozenset()
     opened: frozenset[str | None] = frozenset({None})
     needle: str = ""
@@ -66,14 +66,12 @@ def facet_window(
     needle: str = "",
     hidden: BitMap | None = None,
     picked: dict[Filter, BitMap | None] | None = None,
-    everything: bool = True,
 ) -> FacetWindow:
     """The window of a facet pane ("actors", "places", "types") under `f`, its own choice ignored
     (choosing ISIS does not hide the other actors you could add): the children of the top and of
     the `opened` nodes and of the chosen values' ancestors, and the values whose name or alias holds
-    `needle`. `picked`: a memo of the filters' events, shared between the panes. `everything`:
-    count every value, for the total; else only those the window may show (a node opened, a text
-    typed: the filter, and so the total, are the same)."""
+    `needle`. Only these values are counted. `picked`: a memo of the filters' events, shared
+    between the panes."""
     conn.create_function("holds", 2, _holds, deterministic=True)
     chosen = set(getattr(f, facet))
     facet_filter = f.without(facet)
@@ -83,21 +81,17 @@ def facet_window(
     ancestry = _ancestry(conn, facet, chosen)
     asked: set[str | None] = {None, *opened, *(a for c in chosen for a in _chain(c, ancestry))}
     kept: dict[str, FacetValue] = {}
-    total = 0
     type_names: set[str] = set()
     for part in parts:
         children = _children(conn, part, asked)
         under: dict[str | None, list[tuple[int, str, str]]] = {}
-        among = None if everything else ("SELECT value FROM json_each(?)", [json.dumps(sorted(children))])
-        for value, n in count(part, among=among):
+        for value, n in count(part, among=("SELECT value FROM json_each(?)", [json.dumps(sorted(children))])):
             if part == "sub_types" and value in type_names:  # one named as a type is that type
                 continue
             if part == "types":
                 type_names.add(value)
-            total += 1
-            if value in children:
-                name, parent = children[value]
-                _push(under.setdefault(parent, []), (-n, name, value))
+            name, parent = children[value]
+            _push(under.setdefault(parent, []), (-n, name, value))
         for node in under.values():
             kept |= {value: FacetValue(value, name, -n, children[value][1]) for n, name, value in sorted(node)[:SHOWN]}
 
@@ -130,8 +124,25 @@ def facet_window(
                 if value in names:
                     kept.setdefault(value, FacetValue(value, names[value][0], n, names[value][1]))
     values = sorted(kept.values(), key=lambda v: (-v.count, v.name))
-    expandable, counted = _expandable(conn, facet, kept, count), total if everything else None
-    return FacetWindow(facet, values, counted, expandable, frozenset(asked), needle, tuple(matched))
+    expandable = _expandable(conn, facet, kept, count)
+    return FacetWindow(facet, values, expandable, frozenset(asked), needle, tuple(matched))
+
+
+def facet_total(
+    conn: sqlite3.Connection,
+    facet: str,
+    f: Filter,
+    hidden: BitMap | None = None,
+    picked: dict[Filter, BitMap | None] | None = None,
+) -> int:
+    """How many values of a facet have events under `f`, its own choice ignored: the number a pane
+    shows under its values. Every value is counted (323k places' sets read, a second at 1M events
+    worldwide), so the app asks it after the windows, which show first."""
+    count = partial(_counted, conn, f=f.without(facet), hidden=hidden, memo={} if picked is None else picked)
+    if facet != "types":
+        return sum(1 for _ in count(facet))
+    types = {value for value, _ in count("types")}
+    return len(types) + sum(1 for value, _ in count("sub_types") if value not in types)
 
 
 def _holds(name: str | None, needle: str) -> bool:

@@ -31,6 +31,7 @@ from tui.session import (
     Saved,
     Searched,
     Session,
+    Totalled,
 )
 from tui.text import visible
 from tui.timeline_view import TimelineView
@@ -115,6 +116,11 @@ class TimelineApp(App):
         f = self.session.filter
         span = f"{f.since or '…'}..{f.until or '…'}" if (f.since or f.until) else ""
         self.explorer.query_one(Histogram).set_counts(answer.months, span)
+
+    def on_totalled(self, answer: Totalled) -> None:
+        if self._wanted(answer):
+            for facet in FACETS:
+                self.explorer.query_one(f"#{facet}", FacetPane).set_total(answer.totals[facet])
 
     def on_rows(self, answer: Rows) -> None:
         if self._wanted(answer):

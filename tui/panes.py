@@ -100,7 +100,7 @@ class FacetPane(Vertical):
         self.facet = facet
         self.border_title = title
         self.window = FacetWindow(facet)
-        self.total = 0  # values with events under the filter
+        self.total: int | None = 0  # values with events under the filter (None: being counted)
         self.selected: set[str] = set()
         self._by_id: dict[str, FacetValue] = {}
         self._children: dict[str | None, list[FacetValue]] = {}
@@ -120,10 +120,8 @@ class FacetPane(Vertical):
         return self.window.values
 
     def set_window(self, window: FacetWindow) -> None:
-        """New counts: the filter's (with its total), or the same filter's for other nodes or text."""
-        if window.total is not None:
-            self.remove_class("counting")
-            self.total = window.total
+        """New counts, for the filter the timeline shows (a window of another is dropped unseen)."""
+        self.remove_class("counting")
         self.window = window
         self._by_id = {v.id: v for v in window.values}
         self._children = {}
@@ -133,6 +131,11 @@ class FacetPane(Vertical):
         self._rebuild()
         if self._open - window.opened or window.needle != self._needle():  # asked for since
             self._ask()
+
+    def set_total(self, total: int) -> None:
+        """How many values have events under the filter: counted after the values shown."""
+        self.total = total
+        self._show_count()
 
     def on_windowed(self, answer: Windowed) -> None:
         if not answer.request.stale:
@@ -242,13 +245,16 @@ class FacetPane(Vertical):
         """The timeline shows a new filter whose counts are still being made (seconds, when it keeps
         most of a million events): the counts shown are the last filter's, dimmed, and say so."""
         self.add_class("counting")
+        self.total = None
         self._show_count()
 
     def _show_count(self) -> None:
         if self.has_class("counting"):
             self.border_subtitle = "counting…"
+        elif self.selected:
+            self.border_subtitle = f"{len(self.selected)} chosen"
         else:
-            self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{self.total}"
+            self.border_subtitle = "counting…" if self.total is None else f"{self.total}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

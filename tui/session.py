@@ -25,7 +25,7 @@ from textual.message_pump import MessagePump
 
 from db import annotations as user_layer, corrections, queries, review_queue, views
 from db.export import atomic_file, to_markdown, write
-from db.facet_window import FacetWindow, facet_window
+from db.facet_window import FacetWindow, facet_total, facet_window
 from db.queries import EventDetail, EventRow, Filter, QueryError, TimelineIndex
 from db.schema import DatabaseError
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
@@ -60,6 +60,14 @@ class Counted(Answer):
     def __init__(self, windows: dict[str, FacetWindow], months: list[tuple[str, int]]) -> None:
         super().__init__()
         self.windows, self.months = windows, months
+
+
+class Totalled(Answer):
+    """How many values of each facet have events under the filter (after its Counted)."""
+
+    def __init__(self, totals: dict[str, int]) -> None:
+        super().__init__()
+        self.totals = totals
 
 
 class Rows(Answer):
@@ -378,11 +386,16 @@ class Session:
             }
             return Counted(windows, queries.month_counts(conn, f, picked, left_out))
 
+        def totals(conn: sqlite3.Connection) -> Answer:
+            left_out, picked = hidden(conn), dict[Filter, BitMap | None]()
+            return Totalled({facet: facet_total(conn, facet, f, left_out, picked) for facet in FACETS})
+
         # the hits are placed in the index searched: search the new one; the counts bring the panes'
         self.workers.supersede("search", *(f"window-{facet}" for facet in FACETS))
         self.workers.ask(FETCH, "first", first)  # the fast lane: rows on screen before the whole index
         self.workers.ask(QUERY, "index", index)
         self.workers.ask(QUERY, "counts", counts)
+        self.workers.ask(QUERY, "totals", totals)
         self.counting = True
 
     def indexed(self, answer: Indexed) -> bool:
@@ -435,7 +448,7 @@ class Session:
         f, hidden = self.filter, self._hidden()
 
         def run(conn: sqlite3.Connection) -> Answer:
-            return Windowed(facet_window(conn, facet, f, opened, needle, hidden(conn), everything=False))
+            return Windowed(facet_window(conn, facet, f, opened, needle, hidden(conn)))
 
         self.workers.ask(FETCH, f"window-{facet}", run, target)
 
