@@ -4,7 +4,7 @@ The session owns the filter, the marks, the search and the event shown. Each of 
 runs on a worker lane (tui/workers.py) and answers the app with a typed message below, which
 the app hands to `accept` before using: a superseded answer is dropped. The UI thread runs no SQL.
 
-    session.set_filter(f)     # -> Indexed, then Counted
+    session.set_filter(f)     # -> Indexed, then Counted, then Totalled
     session.search("killed")  # -> Searched;  session.cancel() (Escape) gives it up
 """
 
@@ -365,9 +365,10 @@ class Session:
 
     def query(self, keep: str | None = None) -> None:
         """The filtered index (the rows first, so the timeline moves while counts are made), then
-        the facet and month counts. `keep`: the stable id of the event to stay on. The events the
-        analyst rejected are left out of all three unless `show_rejected`, those merged into another
-        always, and with a `tag` those without it."""
+        the facet panes' values and the month counts, then each pane's number of values. `keep`:
+        the stable id of the event to stay on. The events the analyst rejected are left out of all
+        of them unless `show_rejected`, those merged into another always, and with a `tag` those
+        without it."""
         f, hidden, panes = self.filter, self._hidden(), dict(self.panes)
 
         def index(conn: sqlite3.Connection) -> Answer:
