@@ -1,7 +1,9 @@
 """Drive the real app under Textual's Pilot on a database and print its figures as JSON.
 
     python bench/app_probe.py DB
-Started as its own process, so "first rows" includes Python's start and every import.
+Started as its own process, so "first rows" includes Python's start and every import. What to
+filter on is chosen from every value's counts by a process of its own (`--choices`): the app's
+memory is measured, not the probe's.
 """
 
 import time
@@ -12,10 +14,12 @@ import asyncio  # noqa: E402
 import json  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 from dataclasses import replace  # noqa: E402
 
 from db import queries  # noqa: E402
+from db.facet_window import facet_total, facet_window  # noqa: E402
 from db.schema import connect  # noqa: E402
 from tui.app import TimelineApp  # noqa: E402
 from tui.timeline_view import TimelineView  # noqa: E402
@@ -105,38 +109,31 @@ async def probe(db: str) -> dict:
         keys += [key_work(view, lambda: view.action_cursor(0, 1)) for _ in range(10)]
         out["key_ms"] = statistics.median(keys) * 1000
         out["jump_end_ms"] = key_work(view, lambda: view.action_jump(-1)) * 1000
-        conn = connect(db)  # the probe's own questions, to choose what to filter on
-        facets = queries.facets(conn, queries.Filter())
-        common, rare = facets.actors[0], facets.actors[len(facets.actors) // 2]
-        place = facets.places[len(facets.places) // 2]
-        years = queries.month_counts(conn, queries.Filter())
-        mid = years[len(years) // 2][0]
+        conn = connect(db)
+        chosen = json.loads(
+            subprocess.run([sys.executable, __file__, "--choices", db], check=True, capture_output=True).stdout
+        )
+        common, rare, place, country, division = (chosen[k] for k in ("common", "rare", "place", "country", "division"))
+        mid = chosen["month"]
         base = queries.Filter()
-        out["filter_place_s"] = await timed_filter(pilot, app, replace(base, places=(place.id,)))
+        out["filter_place_s"] = await timed_filter(pilot, app, replace(base, places=(place,)))
         out["filter_dates_s"] = await timed_filter(
             pilot,
             app,
             replace(base, since=queries.parse_date_bound(mid, False), until=queries.parse_date_bound(mid, True)),
         )
-        out["filter_rare_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(rare.id,)))
+        out["filter_rare_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(rare,)))
         out["filter_search_s"] = await timed_filter(pilot, app, replace(base, search="convoy"))
         whole: dict = {}
-        out["filter_common_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(common.id,)), whole)
+        out["filter_common_actor_s"] = await timed_filter(pilot, app, replace(base, actors=(common,)), whole)
         out["filter_common_actor_whole_s"] = whole["whole_s"]
-        country = next(v for v in facets.places if v.parent is None)  # the trees: country > division > town
-        division = next(v for v in facets.places if v.parent == country.id)
-        out["filter_country_s"] = await timed_filter(pilot, app, replace(base, places=(country.id,)))
-        out["country_share"] = country.count / max(1, queries.count_events(conn))
-        out["filter_division_s"] = await timed_filter(pilot, app, replace(base, places=(division.id,)))
-        out["common_actor_share"] = common.count / max(1, queries.count_events(conn))
-        start = time.perf_counter()
-        queries.facets(
-            conn, replace(base, since=queries.parse_date_bound(mid, False), until=queries.parse_date_bound(mid, True))
-        )
-        out["facets_window_s"] = time.perf_counter() - start
-        start = time.perf_counter()
-        queries.facets(conn, replace(base, actors=(common.id,)))
-        out["facets_cross_s"] = time.perf_counter() - start
+        out["filter_country_s"] = await timed_filter(pilot, app, replace(base, places=(country,)))
+        out["country_share"] = chosen["country_count"] / max(1, queries.count_events(conn))
+        out["filter_division_s"] = await timed_filter(pilot, app, replace(base, places=(division,)))
+        out["common_actor_share"] = chosen["common_count"] / max(1, queries.count_events(conn))
+        month = replace(base, since=queries.parse_date_bound(mid, False), until=queries.parse_date_bound(mid, True))
+        out["facets_window_s"], out["facets_window_total_s"] = panes_counted(conn, month)
+        out["facets_cross_s"], out["facets_cross_total_s"] = panes_counted(conn, replace(base, actors=(common,)))
         await timed_filter(pilot, app, base)
         out.update(await keys_during_search(pilot, app, view, "killing"))
         out["events"] = queries.count_events(conn)
@@ -144,5 +141,42 @@ async def probe(db: str) -> dict:
     return out
 
 
+def panes_counted(conn, f) -> tuple[float, float]:
+    """Seconds to count the three panes' values under a filter, as the app's counts request does;
+    then seconds to count how many values each has in all, as its totals request does."""
+    picked: dict = {}  # the filters' events, read once for the three
+    start = time.perf_counter()
+    for facet in ("actors", "places", "types"):
+        facet_window(conn, facet, f, picked=picked)
+    shown = time.perf_counter() - start
+    start = time.perf_counter()
+    for facet in ("actors", "places", "types"):
+        facet_total(conn, facet, f, picked={})
+    return shown, time.perf_counter() - start
+
+
+def choices(db: str) -> dict:
+    """What the probe filters on, from every value's counts: the actor with most events and the
+    middle one, the middle place, the first country and its first division, the middle month."""
+    conn = connect(db)
+    facets = queries.facets(conn, queries.Filter())
+    common, rare = facets.actors[0], facets.actors[len(facets.actors) // 2]
+    country = next(v for v in facets.places if v.parent is None)  # the trees: country > division > town
+    years = queries.month_counts(conn, queries.Filter())
+    return {
+        "common": common.id,
+        "common_count": common.count,
+        "rare": rare.id,
+        "place": facets.places[len(facets.places) // 2].id,
+        "country": country.id,
+        "country_count": country.count,
+        "division": next(v for v in facets.places if v.parent == country.id).id,
+        "month": years[len(years) // 2][0],
+    }
+
+
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(probe(sys.argv[1]))))
+    if sys.argv[1] == "--choices":
+        print(json.dumps(choices(sys.argv[2])))
+    else:
+        print(json.dumps(asyncio.run(probe(sys.argv[1]))))

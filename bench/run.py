@@ -111,6 +111,8 @@ def scale(rows: int, kind: str) -> None:
         _row("filter: a first-level division", probe["filter_division_s"], 0.15),
         _row("facets, a month window", probe["facets_window_s"], 0.1),
         _row("facets, cross-filter on the big actor", probe["facets_cross_s"], 1),
+        _row("  each pane's number of values, after: month", probe["facets_window_total_s"]),
+        _row("  each pane's number of values, after: actor", probe["facets_cross_total_s"]),
         _row(f"text search, {probe['search_hits']:,} hits", probe["search_s"]),
         _row("  UI thread's longest wait during it", probe["lag_max_ms"] * ms, 33 * ms),
         _row("  a key during it: UI-thread work", probe["key_during_search_ms"] * ms, 33 * ms),

@@ -1202,20 +1202,7 @@ def _recounted(
     the machine gave it and counted under the analyst's: `counted(seq, facts)` says whether the rows
     count it with those facts (inside the window, among the events picked). `dated`: the rows count
     by date (a window of `month_counts`), so a corrected date moves an event in or out too."""
-    fields = {"types": "type", "sub_types": "type"}.get(facet, facet), *(("date",) if dated else ())
-    delta: dict[str, int] = {}
-    parents: dict[str, str | None] = {}
-    for seq, edited in layer.edited.items():
-        if edited.isdisjoint(fields):
-            continue
-        machine, analyst = layer.machine[seq], layer.analyst[seq]
-        before = _facet_values(machine, facet) if counted(seq, machine) else set()
-        after = _facet_values(analyst, facet) if counted(seq, analyst) else set()
-        for value in before - after:
-            delta[value] = delta.get(value, 0) - 1
-        for value in after - before:
-            delta[value] = delta.get(value, 0) + 1
-            parents[value] = analyst.type if facet == "sub_types" else None
+    delta, parents = moved_counts(layer, facet, counted, dated)
     if not any(delta.values()):
         return rows
     found = {r[0]: tuple(r) for r in rows}
@@ -1231,6 +1218,29 @@ def _recounted(
         found |= {v: (v, v, 0, parents[v]) for v in new}
     out = [(v, name, n + delta.get(v, 0), parent) for v, name, n, parent in found.values()]
     return sorted((r for r in out if r[2] > 0), key=lambda r: (-r[2], r[1]))
+
+
+def moved_counts(
+    layer: Overlay, facet: str, counted: Callable[[int, Facts], bool], dated: bool
+) -> tuple[dict[str, int], dict[str, str | None]]:
+    """What the analyst's corrections change in a facet's counts: value -> events gained (negative:
+    lost), and the parent of each value gained (a sub-type's type). `counted` and `dated` as
+    `_recounted` takes them."""
+    fields = {"types": "type", "sub_types": "type"}.get(facet, facet), *(("date",) if dated else ())
+    delta: dict[str, int] = {}
+    parents: dict[str, str | None] = {}
+    for seq, edited in layer.edited.items():
+        if edited.isdisjoint(fields):
+            continue
+        machine, analyst = layer.machine[seq], layer.analyst[seq]
+        before = _facet_values(machine, facet) if counted(seq, machine) else set()
+        after = _facet_values(analyst, facet) if counted(seq, analyst) else set()
+        for value in before - after:
+            delta[value] = delta.get(value, 0) - 1
+        for value in after - before:
+            delta[value] = delta.get(value, 0) + 1
+            parents[value] = analyst.type if facet == "sub_types" else None
+    return delta, parents
 
 
 def _facet_values(facts: Facts, facet: str) -> set[str]:

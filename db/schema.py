@@ -172,6 +172,9 @@ CREATE INDEX IF NOT EXISTS events_spanning ON events(date_start, date_end) WHERE
 CREATE INDEX IF NOT EXISTS event_actors_by_actor ON event_actors(actor_seq, day, event_seq);
 CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_seq, day, event_seq);
 CREATE INDEX IF NOT EXISTS places_by_country ON places(country, kind);
+-- A facet pane's window asks for the children of the nodes open (db/facet_window.py).
+CREATE INDEX IF NOT EXISTS places_by_parent ON places(parent);
+CREATE INDEX IF NOT EXISTS actors_by_parent ON actors(parent);
 CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
 -- The filters on trust walk these in date order; they hold only the few events they pick.

@@ -204,3 +204,19 @@ def test_many_moved_events_stand_in_date_order_in_every_walk(seed_db):
     assert [r.id for r in queries.events_by_rowids(conn, queries.timeline_index(conn, Filter()).rowids)] == expected
     assert listed(seed_db) == expected
     assert expected[0] == rows[9].id and rows[-1].id != expected[-1]  # the undated one is dated now
+
+
+def test_the_panes_windows_count_the_corrected_values_as_every_value_is_counted(corrected):
+    """What a pane holds (db/facet_window.py), every node open, is what `facets` counts: the
+    corrected events moved by the same rule, from the month table and from the sets."""
+    from db.facet_window import facet_total, facet_window
+
+    conn = connect(corrected)
+    syria = queries.resolve_place(conn, "Syria")
+    since_2017 = Filter(since=queries.parse_date_bound("2017", False))
+    for f in (Filter(), since_2017, Filter(places=(syria,)), Filter(types=("Protests",))):
+        for facet in ("actors", "places", "types"):
+            every = getattr(queries.facets(conn, f), facet)
+            window = facet_window(conn, facet, f, opened={v.id for v in every})
+            assert sorted(window.values, key=lambda v: v.id) == sorted(every, key=lambda v: v.id), (f, facet)
+            assert facet_total(conn, facet, f) == len(every)

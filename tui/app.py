@@ -14,10 +14,11 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.collector import REST, Collector
-from tui.explorer import FACETS, Explorer, Navigator, TimePane
+from tui.explorer import Explorer, Navigator, TimePane
 from tui.panes import FacetPane, Histogram
 from tui.screens import ArticleScreen
 from tui.session import (
+    FACETS,
     Article,
     Counted,
     Detail,
@@ -30,6 +31,7 @@ from tui.session import (
     Saved,
     Searched,
     Session,
+    Totalled,
 )
 from tui.text import visible
 from tui.timeline_view import TimelineView
@@ -110,10 +112,15 @@ class TimelineApp(App):
             return
         self.session.counting = False
         for facet in FACETS:
-            self.explorer.query_one(f"#{facet}", FacetPane).set_values(getattr(answer.facets, facet))
+            self.explorer.query_one(f"#{facet}", FacetPane).set_window(answer.windows[facet])
         f = self.session.filter
         span = f"{f.since or '…'}..{f.until or '…'}" if (f.since or f.until) else ""
         self.explorer.query_one(Histogram).set_counts(answer.months, span)
+
+    def on_totalled(self, answer: Totalled) -> None:
+        if self._wanted(answer):
+            for facet in FACETS:
+                self.explorer.query_one(f"#{facet}", FacetPane).set_total(answer.totals[facet])
 
     def on_rows(self, answer: Rows) -> None:
         if self._wanted(answer):

@@ -19,10 +19,8 @@ from db.queries import AROUND_DAYS, EventDetail, Filter, QueryError, parse_date_
 from tui.panes import BusyLine, DetailPane, FacetPane, FacetTree, Histogram
 from tui.review import AddForm, EditForm, ReviewWalk, SourcePicker, UndoNotices
 from tui.screens import Confirm, DetailScreen, ExportPrompt, HelpScreen, Prompt, ViewsScreen
-from tui.session import DocumentRemoved, Found, Hits, RemovalAsked, Reviewed, Session
+from tui.session import FACETS, DocumentRemoved, Found, Hits, RemovalAsked, Reviewed, Session
 from tui.timeline_view import TimelineView
-
-FACETS = ("actors", "places", "types")
 
 
 class TimePane(Vertical):
@@ -270,9 +268,10 @@ class Explorer(Screen):
         if message.leave:
             self.view.focus()
 
-    def on_facet_pane_narrowed(self, message: FacetPane.Narrowed) -> None:
+    def on_facet_pane_asked(self, message: FacetPane.Asked) -> None:
         message.stop()
-        self.session.aliases(message.facet, message.text, target=self.query_one(f"#{message.facet}", FacetPane))
+        pane = self.query_one(f"#{message.facet}", FacetPane)
+        self.session.pane(message.facet, message.opened, message.needle, target=pane, ask=message.fetch)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A pane shown in the timeline's place (narrow) goes when the focus leaves it."""

@@ -18,9 +18,10 @@ from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from db.corrections import describe_value
+from db.facet_window import SHOWN, FacetWindow
 from db.labels import Period, bars, period_of, periods, year_ticks
 from db.queries import EventDetail, EventRow, FacetValue, Says, Source
-from tui.session import AliasesFound
+from tui.session import Windowed
 from tui.text import visible
 from tui.timeline_view import DOUBTFUL_BELOW, doubtful
 
@@ -66,11 +67,15 @@ class FacetTree(Tree[str]):
 class FacetPane(Vertical):
     """A facet's values with counts under the current filter, as a tree (a country holds its
     divisions and towns; a group its actors; a type its sub-types). Type to narrow: a value
-    matches by its name or by any of its aliases ("Daesh" finds Islamic State), which the
-    explorer asks of the session (`Narrowed`), which answers the pane (`AliasesFound`). Enter in the
-    field chooses the first match and goes back to the timeline."""
+    matches by its name or by any of its aliases ("Daesh" finds Islamic State). Enter in the
+    field chooses the first match and goes back to the timeline.
 
-    SHOWN = 200  # values shown under one node, most frequent first: typing narrows to the rest
+    The pane holds a window of the values (db/facet_window.py), never all of them (323k places
+    worldwide): the most frequent SHOWN under each node open, and what matches the text typed.
+    A node opened, or a text typed, asks the explorer for the window again (`Asked`); the session
+    answers the pane (`Windowed`); meanwhile the text narrows what the pane holds."""
+
+    SHOWN = SHOWN  # values shown under one node, most frequent first: typing narrows to the rest
 
     @dataclass
     class Changed(Message):
@@ -81,22 +86,25 @@ class FacetPane(Vertical):
         leave: bool = False
 
     @dataclass
-    class Narrowed(Message):
-        """The narrowing text is now `text`: which values have an alias that matches it?"""
+    class Asked(Message):
+        """The nodes open are now `opened` and the narrowing text `needle`: (`fetch`) the values
+        to show them, please."""
 
         facet: str
-        text: str
+        opened: frozenset[str]
+        needle: str
+        fetch: bool = True
 
     def __init__(self, facet: str, title: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.facet = facet
         self.border_title = title
-        self.values: list[FacetValue] = []
+        self.window = FacetWindow(facet)
+        self.total: int | None = 0  # values with events under the filter (None: being counted)
         self.selected: set[str] = set()
         self._by_id: dict[str, FacetValue] = {}
         self._children: dict[str | None, list[FacetValue]] = {}
         self._open: set[str] = set()  # the nodes the user opened, kept across new counts
-        self._aliased: tuple[str, frozenset[str]] = ("", frozenset())  # (text, ids whose aliases match it)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="type to narrow", id=f"{self.facet}-narrow", select_on_focus=False)
@@ -106,16 +114,35 @@ class FacetPane(Vertical):
         tree.guide_depth = 2  # a narrow pane: names before guides
         yield tree
 
-    def set_values(self, values: list[FacetValue]) -> None:
-        """New counts (most frequent first, as the query gives them)."""
+    @property
+    def values(self) -> list[FacetValue]:
+        """The values the pane holds, most frequent first."""
+        return self.window.values
+
+    def set_window(self, window: FacetWindow) -> None:
+        """New counts, for the filter the timeline shows (a window of another is dropped unseen)."""
         self.remove_class("counting")
-        self.values = values
-        self._by_id = {v.id: v for v in values}
+        self.window = window
+        self._by_id = {v.id: v for v in window.values}
         self._children = {}
-        for v in values:
+        for v in window.values:
             parent = v.parent if v.parent in self._by_id else None
             self._children.setdefault(parent, []).append(v)
         self._rebuild()
+        if self._open - window.opened or window.needle != self._needle():  # asked for since
+            self._ask()
+
+    def set_total(self, total: int) -> None:
+        """How many values have events under the filter: counted after the values shown."""
+        self.total = total
+        self._show_count()
+
+    def on_windowed(self, answer: Windowed) -> None:
+        if not answer.request.stale:
+            self.set_window(answer.window)
+
+    def _ask(self, fetch: bool = True) -> None:
+        self.post_message(self.Asked(self.facet, frozenset(self._open), self._needle(), fetch))
 
     def choose(self, values) -> None:
         """Show these values as the chosen ones (a filter cleared, or given up with Escape)."""
@@ -128,12 +155,7 @@ class FacetPane(Vertical):
         with narrow.prevent(Input.Changed):
             narrow.value = ""
         self._rebuild()
-
-    def on_aliases_found(self, answer: AliasesFound) -> None:
-        """The values with an alias that holds the text typed: the session's answer to `Narrowed`."""
-        if not answer.request.stale and answer.text == self._needle():
-            self._aliased = (answer.text, answer.ids)
-            self._rebuild()
+        self._ask(fetch=False)
 
     def _needle(self) -> str:
         return self.query_one(Input).value.strip()
@@ -153,8 +175,10 @@ class FacetPane(Vertical):
         tree = self.query_one(FacetTree)
         cursor = tree.cursor_node.data if tree.cursor_node else None
         if needle:
-            aliased = self._aliased[1] if self._aliased[0].lower() == needle else frozenset()
-            matches = [v.id for v in self.values if needle in v.name.lower() or v.id in aliased]
+            if self.window.needle.strip().lower() == needle:  # by name or alias, among all values
+                matches = list(self.window.matched)
+            else:  # among those held, until the window for this text comes
+                matches = [v.id for v in self.values if needle in v.name.lower()]
             cursor = matches[0] if matches else None  # Enter chooses the first match
             keep = {*matches, *self.selected} | {a for m in [*matches, *self.selected] for a in self._ancestors(m)}
             opened = {a for m in matches for a in self._ancestors(m)}
@@ -163,11 +187,14 @@ class FacetPane(Vertical):
         tree.clear()
         lines: dict[str, int] = {}
 
+        chosen = {*self.selected, *(a for s in self.selected for a in self._ancestors(s))}
+
         def add(node: TreeNode[str], parent: str | None) -> None:
-            shown = [v for v in self._children.get(parent, []) if keep is None or v.id in keep][: self.SHOWN]
+            shown = [v for v in self._children.get(parent, []) if keep is None or v.id in keep]
+            shown = shown[: self.SHOWN] + [v for v in shown[self.SHOWN :] if v.id in chosen]  # the chosen always
             for v in shown:
                 is_open = v.id in opened
-                child = node.add(self._label(v), v.id, expand=is_open, allow_expand=bool(self._children.get(v.id)))
+                child = node.add(self._label(v), v.id, expand=is_open, allow_expand=v.id in self.window.expandable)
                 lines[v.id] = len(lines)
                 if is_open:
                     add(child, v.id)
@@ -193,13 +220,17 @@ class FacetPane(Vertical):
         node = event.node
         if node.data is not None:
             self._open.add(node.data)
-            if not node.children:
-                for v in self._children.get(node.data, [])[: self.SHOWN]:
-                    node.add(self._label(v), v.id, allow_expand=bool(self._children.get(v.id)))
+            if node.children:
+                return
+            if node.data not in self.window.opened:  # its children are not held: asked for
+                self._ask()
+            for v in self._children.get(node.data, [])[: self.SHOWN]:
+                node.add(self._label(v), v.id, allow_expand=v.id in self.window.expandable)
 
     def on_tree_node_collapsed(self, event: Tree.NodeCollapsed) -> None:
         event.stop()
         self._open.discard(event.node.data or "")
+        self._ask(fetch=False)
 
     def on_facet_tree_chosen(self, event: FacetTree.Chosen) -> None:
         event.stop()
@@ -214,19 +245,21 @@ class FacetPane(Vertical):
         """The timeline shows a new filter whose counts are still being made (seconds, when it keeps
         most of a million events): the counts shown are the last filter's, dimmed, and say so."""
         self.add_class("counting")
+        self.total = None
         self._show_count()
 
     def _show_count(self) -> None:
         if self.has_class("counting"):
             self.border_subtitle = "counting…"
+        elif self.selected:
+            self.border_subtitle = f"{len(self.selected)} chosen"
         else:
-            self.border_subtitle = f"{len(self.selected)} chosen" if self.selected else f"{len(self.values)}"
+            self.border_subtitle = "counting…" if self.total is None else f"{self.total}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self._rebuild()
-        if self._needle():
-            self.post_message(self.Narrowed(self.facet, self._needle()))
+        self._ask()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the field: the first match chosen, and back to the timeline (not a second Enter)."""

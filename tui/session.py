@@ -4,7 +4,7 @@ The session owns the filter, the marks, the search and the event shown. Each of 
 runs on a worker lane (tui/workers.py) and answers the app with a typed message below, which
 the app hands to `accept` before using: a superseded answer is dropped. The UI thread runs no SQL.
 
-    session.set_filter(f)     # -> Indexed, then Counted
+    session.set_filter(f)     # -> Indexed, then Counted, then Totalled
     session.search("killed")  # -> Searched;  session.cancel() (Escape) gives it up
 """
 
@@ -25,13 +25,15 @@ from textual.message_pump import MessagePump
 
 from db import annotations as user_layer, corrections, queries, review_queue, views
 from db.export import atomic_file, to_markdown, write
-from db.queries import EventDetail, EventRow, Facets, Filter, QueryError, TimelineIndex
+from db.facet_window import FacetWindow, facet_total, facet_window
+from db.queries import EventDetail, EventRow, Filter, QueryError, TimelineIndex
 from db.schema import DatabaseError
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
 CONTEXT_CHARS = 240  # of the article around each quote in the detail pane
 FIRST_ROWS = 200  # shown while a filter's whole timeline is read: more than a screen holds
 HISTORY = 50  # filters that back (backspace) can return to
+FACETS = ("actors", "places", "types")
 
 
 # ---- answers: what a request found, posted to the app ---------------------------------------
@@ -53,9 +55,19 @@ class Indexed(Answer):
 
 
 class Counted(Answer):
-    def __init__(self, facets: Facets, months: list[tuple[str, int]]) -> None:
+    """The filter's counts: what each facet pane shows of its values, and the events per month."""
+
+    def __init__(self, windows: dict[str, FacetWindow], months: list[tuple[str, int]]) -> None:
         super().__init__()
-        self.facets, self.months = facets, months
+        self.windows, self.months = windows, months
+
+
+class Totalled(Answer):
+    """How many values of each facet have events under the filter (after its Counted)."""
+
+    def __init__(self, totals: dict[str, int]) -> None:
+        super().__init__()
+        self.totals = totals
 
 
 class Rows(Answer):
@@ -162,12 +174,10 @@ class ViewsListed(Answer):
 
 
 @dataclass
-class AliasesFound(Answer):
-    """The values of a facet pane with an alias that holds `text`, for the pane that asked."""
+class Windowed(Answer):
+    """A facet pane's values again, for the pane that asked: a node opened, a text typed."""
 
-    facet: str
-    text: str
-    ids: frozenset[str]
+    window: FacetWindow
 
 
 @dataclass
@@ -282,6 +292,8 @@ class Session:
         self.corrected: list[
             tuple[str, ...]
         ] = []  # the events each key corrected here, latest last: what `u` takes back
+        # facet -> (the nodes open in its pane, the text typed to narrow it): what its counts show
+        self.panes: dict[str, tuple[frozenset[str], str]] = dict.fromkeys(FACETS, (frozenset(), ""))
 
     def accept(self, answer: Answer) -> bool:
         """Is this answer still wanted? A newer request of its kind supersedes it."""
@@ -353,16 +365,11 @@ class Session:
 
     def query(self, keep: str | None = None) -> None:
         """The filtered index (the rows first, so the timeline moves while counts are made), then
-        the facet and month counts. `keep`: the stable id of the event to stay on. The events the
-        analyst rejected are left out of all three unless `show_rejected`, those merged into another
-        always, and with a `tag` those without it."""
-        f, shown_rejected, tag = self.filter, self.show_rejected, self.tag
-
-        def hidden(conn: sqlite3.Connection) -> BitMap:
-            left_out = review_queue.merged_rowids(conn) | (
-                BitMap() if shown_rejected else review_queue.rejected_rowids(conn)
-            )
-            return left_out | review_queue.untagged_rowids(conn, tag) if tag is not None else left_out
+        the facet panes' values and the month counts, then each pane's number of values. `keep`:
+        the stable id of the event to stay on. The events the analyst rejected are left out of all
+        of them unless `show_rejected`, those merged into another always, and with a `tag` those
+        without it."""
+        f, hidden, panes = self.filter, self._hidden(), dict(self.panes)
 
         def index(conn: sqlite3.Connection) -> Answer:
             found = years_apart(queries.timeline_index(conn, f, hidden(conn)), queries.whole_year_rowids(conn))
@@ -373,12 +380,23 @@ class Session:
             return Indexed(f, _without(queries.first_rows(conn, f, FIRST_ROWS), hidden(conn)), None, complete=False)
 
         def counts(conn: sqlite3.Connection) -> Answer:
-            return Counted(*queries.counts_under(conn, f, hidden(conn)))
+            left_out, picked = hidden(conn), dict[Filter, BitMap | None]()  # the filters' events, read once
+            windows = {
+                facet: facet_window(conn, facet, f, opened, needle, left_out, picked)
+                for facet, (opened, needle) in panes.items()
+            }
+            return Counted(windows, queries.month_counts(conn, f, picked, left_out))
 
-        self.workers.supersede("search")  # hits are placed in the index searched: search the new one
+        def totals(conn: sqlite3.Connection) -> Answer:
+            left_out, picked = hidden(conn), dict[Filter, BitMap | None]()
+            return Totalled({facet: facet_total(conn, facet, f, left_out, picked) for facet in FACETS})
+
+        # the hits are placed in the index searched: search the new one; the counts bring the panes'
+        self.workers.supersede("search", *(f"window-{facet}" for facet in FACETS))
         self.workers.ask(FETCH, "first", first)  # the fast lane: rows on screen before the whole index
         self.workers.ask(QUERY, "index", index)
         self.workers.ask(QUERY, "counts", counts)
+        self.workers.ask(QUERY, "totals", totals)
         self.counting = True
 
     def indexed(self, answer: Indexed) -> bool:
@@ -407,17 +425,33 @@ class Session:
 
         self.workers.ask(FETCH, "detail", detail)
 
-    def aliases(self, facet: str, text: str, target: MessagePump) -> None:
-        """The actors or places (`facet`) with an alias that holds `text`: answered to `target`, the
-        pane being narrowed, as AliasesFound. Types have no aliases: their names are matched as typed."""
-        kind = {"actors": "actor", "places": "place"}.get(facet)
-        if kind is None:
+    def _hidden(self) -> Callable[[sqlite3.Connection], BitMap]:
+        """What the timeline and its counts leave out: the events the analyst rejected unless
+        `show_rejected`, those merged into another always, and with a `tag` those without it."""
+        shown_rejected, tag = self.show_rejected, self.tag
+
+        def hidden(conn: sqlite3.Connection) -> BitMap:
+            left_out = review_queue.merged_rowids(conn) | (
+                BitMap() if shown_rejected else review_queue.rejected_rowids(conn)
+            )
+            return left_out | review_queue.untagged_rowids(conn, tag) if tag is not None else left_out
+
+        return hidden
+
+    def pane(self, facet: str, opened: frozenset[str], needle: str, target: MessagePump, ask: bool = True) -> None:
+        """A facet pane's open nodes or the text typed in it changed: kept for the counts of the
+        filters to come, and (`ask`) its values under the current filter answered to `target` as
+        Windowed: the values it may show alone are counted, the actors or places matched by name
+        or by any alias ("Daesh" finds Islamic State), as the command line resolves names."""
+        self.panes[facet] = (opened, needle)
+        if not ask:
             return
+        f, hidden = self.filter, self._hidden()
 
         def run(conn: sqlite3.Connection) -> Answer:
-            return AliasesFound(facet, text, queries.named_like(conn, kind, text))
+            return Windowed(facet_window(conn, facet, f, opened, needle, hidden(conn)))
 
-        self.workers.ask(FETCH, f"aliases-{facet}", run, target)
+        self.workers.ask(FETCH, f"window-{facet}", run, target)
 
     # -- search
 
