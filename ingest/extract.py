@@ -589,7 +589,11 @@ def _also_elsewhere(event: Event, trig: Trigger, folded: str) -> bool:
     """Is an event told as the like of one before at a town of its own ("rockets also hit the nearby district
     of Qaboun")? Then it is another incident, though its town lie inside the first one's. Only an "also"
     at the verb: a sentence's opening "Also, SANA reported" tells nothing of the kind."""
-    also = "also" in trig.text.split() or bool(_ALSO_BEFORE.search(folded, 0, trig.start))
+    also = (
+        "also" in trig.text.split()
+        or bool(_ALSO_BEFORE.search(folded, 0, trig.start))
+        or bool(_ALSO_AFTER.match(folded, trig.end))  # "fierce fighting also erupted in Barzeh"
+    )
     first = event.places[0] if event.places else None
     return also and first is not None and first.kind not in ("country", "admin1", "region", "unresolved")
 

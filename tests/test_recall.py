@@ -295,3 +295,12 @@ def test_the_struck_side_striking_back_is_another_incident():
         "Government warplanes struck Aleppo in response.\n"
     )
     assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Shelling/artillery/missile attack"]
+
+
+def test_fighting_that_also_erupted_in_a_district_is_another_incident():
+    events = events_of(
+        "Fierce fighting between the army and rebels left dozens dead on Monday. "
+        "Fierce fighting also erupted during the night between government troops and rebels in the Barzeh "
+        "neighbourhood of Damascus.\n"
+    )
+    assert len(events) == 2 and any("Barzeh" in places_of(e) for e in events)
