@@ -376,6 +376,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return False
     if _outside_month(a, b) or _outside_month(b, a):
         return False
+    if _a_day_of_the_period(a, b) or _a_day_of_the_period(b, a):
+        return False
     return not places or _at_the_place(places, b)
 
 
@@ -494,6 +496,22 @@ def _outside_month(told: Event, dated: Event) -> bool:
         and dated.date_source not in WEAK_DATES
         and PRECISION_RANK[dated.date.precision] >= PRECISION_RANK["month"]
         and not dated.date.start <= told.date.end <= dated.date.end
+    )
+
+
+def _a_day_of_the_period(day: Event, period: Event) -> bool:
+    """ "More than 100 civilians were killed in August shelling of Aleppo", then "On August 10 a shell hit
+    a bus killing 14": a day the sentence gives, with dead of its own, inside a month (or longer) the
+    sentence gives, is one incident of that period's tally, not a retelling of it."""
+    return (
+        day.date is not None
+        and period.date is not None
+        and day.date_source == period.date_source == "sentence"
+        and day.date.precision == "day"
+        and PRECISION_RANK[period.date.precision] >= PRECISION_RANK["month"]
+        and day.fatalities is not None
+        and bool(day.fatalities.best)
+        and (period.fatalities is None or period.fatalities.best != day.fatalities.best)
     )
 
 

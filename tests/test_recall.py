@@ -304,3 +304,16 @@ def test_fighting_that_also_erupted_in_a_district_is_another_incident():
         "neighbourhood of Damascus.\n"
     )
     assert len(events) == 2 and any("Barzeh" in places_of(e) for e in events)
+
+
+def test_a_day_with_its_own_dead_inside_a_months_tally_is_one_of_its_incidents():
+    events = events_of(
+        "More than 100 civilians have been killed in August shelling of Aleppo, local authorities said. "
+        "On August 10 a shell hit a passenger bus in Aleppo killing 14.\n",
+        published="2016-08-13",
+    )
+    assert sorted((e.date.display(), e.fatalities.best) for e in events) == [("2016-08", 101), ("2016-08-10", 14)]
+    (retold,) = events_of(
+        "Rebels shelled Aleppo in August, killing 20. On August 10 rebel shelling of Aleppo killed 20 civilians.\n",
+        published="2016-08-13",
+    )
