@@ -20,6 +20,7 @@ from ingest.fatalities import find_fatalities
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
 from ingest.lexicon import load_lexicon
+from ingest.lists import unknown_listed
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, event_id, summary_of
@@ -430,12 +431,16 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 summary="",
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
-            for one in _one_per_listed_town(event, text, seg_mentions):
+            listed = _one_per_listed_town(event, text, seg_mentions)
+            for one in listed:
                 told_as[one.id] = trig.sub_type
                 events.append(one)
                 trace.events.append(one)
                 paragraph_of[one.id] = sent.paragraph
-                if trig.another or _also_elsewhere(one, trig, folded):
+                # a further town of the list that the gazetteer lacks is an incident of its own: a name
+                # with no place could be folded into any incident told before it
+                listed_unknown = one is not listed[0] and one.places[0].kind == "unresolved"
+                if trig.another or _also_elsewhere(one, trig, folded) or listed_unknown:
                     others_of_a_kind.add(one.id)
         points = [
             d
@@ -659,8 +664,12 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
             runs[-1].append(m)
         else:
             runs.append([m])
-    listed = [p for p in {m.entity.id: m.entity for m in max(runs, key=len)}.values() if isinstance(p, Place)]
-    if len(listed) < 2 or listed[0].id not in {p.id for p in event.places}:
+    run = max(runs, key=len)
+    known: list[tuple[int, Place]] = [(m.start, m.entity) for m in run if isinstance(m.entity, Place)]
+    # with the towns of the list the gazetteer lacks ("the towns of Rastan Talbeesah and Zafarana")
+    in_order = sorted(known + unknown_listed(text, run, mentions), key=lambda x: x[0])
+    listed = list({p.id: p for _, p in in_order}.values())
+    if len(listed) < 2 or not known or known[0][1].id not in {p.id for p in event.places}:
         return [event]
     others = [p for p in event.places if p.id not in {t.id for t in listed}]
     split = [replace(event, places=[listed[0], *others])]

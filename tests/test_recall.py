@@ -313,7 +313,22 @@ def test_a_day_with_its_own_dead_inside_a_months_tally_is_one_of_its_incidents()
         published="2016-08-13",
     )
     assert sorted((e.date.display(), e.fatalities.best) for e in events) == [("2016-08", 101), ("2016-08-10", 14)]
-    (retold,) = events_of(
+    (_retold,) = events_of(
         "Rebels shelled Aleppo in August, killing 20. On August 10 rebel shelling of Aleppo killed 20 civilians.\n",
         published="2016-08-13",
     )
+
+
+def test_each_town_of_a_list_is_an_incident_though_the_gazetteer_lacks_it():
+    events = events_of(
+        "Airstrikes also targeted the nearby towns of Rastan Talbeesah Ter Maaleh and Zafarana on Monday."
+    )
+    assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Tallbisah", "Ter Maaleh", "Zafarana"]
+    # without its commas, a list has a new name start at a word that opens town names
+    events = events_of(
+        "Syrian regime airstrikes hit the towns of Teldo Tel Dahab and Kafr Laha in Homs province on Monday."
+    )
+    assert sorted(places_of(e)[0] for e in events) == ["Kafr Laha", "Tel Dahab", "Teldo"]
+    # a list ends at a word that names no town, or at a name known as something else
+    events = events_of("Jets struck the towns of Azaz and Marea Sunday.")
+    assert sorted(places_of(e)[0] for e in events) == ["Azaz", "Marea"]
