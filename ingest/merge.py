@@ -334,6 +334,9 @@ def _where_said(event: Event) -> list[Place]:
     ]
 
 
+_TOWNS = ("city", "capital", "district")
+
+
 def _at_the_place(anchor: list[Place], told: Event) -> bool:
     """Does a telling put its incident at the incident's place, or inside it, or around it? Where it
     puts it is its first place; the incident's are its places but those that merely hold another
@@ -344,6 +347,11 @@ def _at_the_place(anchor: list[Place], told: Event) -> bool:
     here = _where_said(told)
     if not here:
         return True
+    if all(p.kind == "unresolved" for p in anchor) and here[0].kind in _TOWNS and told.date_source == "sentence":
+        # an incident at a name the gazetteer lacks ("the towns of Ter Maaleh and Zafarana"), then a
+        # telling of its own day at a known town ("in the district of Alwaer in Homs on Friday"): a
+        # name not known may be anywhere, but where nothing ties the two, the known town is elsewhere
+        return False
     leaves = [p for p in anchor if not any(q is not p and q.id != p.id and _within(q, p) for q in anchor)]
     if any(_nested(here[0], p) for p in leaves):
         return True

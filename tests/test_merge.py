@@ -159,3 +159,11 @@ def test_the_governorate_named_as_the_citys_countryside_holds_the_city():
         published="2016-02-21",
     )
     assert len(event.evidence) == 2
+
+
+def test_a_telling_of_its_own_day_at_a_known_town_is_not_the_incident_at_a_name_the_gazetteer_lacks():
+    events = events_of(
+        "Airstrikes targeted the nearby towns of Rastan and Zafarana on Friday. "
+        "Civilian homes in the district of Alwaer in Homs were subject to intense regime shelling on Friday.\n"
+    )
+    assert sorted(e.places[0].name for e in events) == ["Alwaer", "Ar Rastan", "Zafarana"]
