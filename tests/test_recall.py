@@ -332,3 +332,8 @@ def test_each_town_of_a_list_is_an_incident_though_the_gazetteer_lacks_it():
     # a list ends at a word that names no town, or at a name known as something else
     events = events_of("Jets struck the towns of Azaz and Marea Sunday.")
     assert sorted(places_of(e)[0] for e in events) == ["Azaz", "Marea"]
+
+
+def test_a_foiled_attempt_to_detonate_a_bomb_is_a_disrupted_use_of_weapons():
+    (event,) = events_of("The army foiled an attempt by extremists to detonate a truck near Aleppo on Monday.")
+    assert event.sub_type == "Disrupted weapons use"
