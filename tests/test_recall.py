@@ -337,3 +337,8 @@ def test_each_town_of_a_list_is_an_incident_though_the_gazetteer_lacks_it():
 def test_a_foiled_attempt_to_detonate_a_bomb_is_a_disrupted_use_of_weapons():
     (event,) = events_of("The army foiled an attempt by extremists to detonate a truck near Aleppo on Monday.")
     assert event.sub_type == "Disrupted weapons use"
+
+
+def test_breaking_the_enemys_defence_lines_is_a_battle():
+    (event,) = events_of("Government troops broke the defence lines of the rebels in Daraa on Monday.")
+    assert event.type == "Battles"
