@@ -362,11 +362,17 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 if places
                 else spelt
             )
+            if not places and len(traces) > 1 and _THERE.search(folded, trig.start):
+                places = _place_named_before(traces[-2].mentions)  # "Militants seized a school there"
             fatal = find_fatalities(folded[seg_start - sent.start : seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None
             )
             if trig.statement and not places and not any(r == "actor1" for _, r in actors):
                 trace.notes.append(f"{trig.text!r}: the object of a statement that says nothing of where or who")
+                continue
+            if trig.sub_type == "Other" and source != "sentence" and not any(r == "actor1" for _, r in actors):
+                # "pounded the terrorists deployed in the Artillery College": who is where, not a move
+                trace.notes.append(f"{trig.text!r}: a move with no date and no one making it: no event")
                 continue
             if not actors and not places and source != "sentence" and not fatal:
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
@@ -678,6 +684,20 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
         one.actors, one.evidence = list(event.actors), list(event.evidence)
         split.append(one)
     return split
+
+
+# "there" for the place just named ("Biggest destruction is in Hamdaniya. Militants seized a school
+# there"), not the "there" that opens a clause ("There was no claim", "there have been strikes")
+_THERE = re.compile(
+    r"(?<![.:;] )(?<!^)\bthere\b(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might|could|seems?|appears?"
+    r"|remains?|had been|be)\b)"
+)
+
+
+def _place_named_before(mentions: list[Mention]) -> list[Place]:
+    """The last place below a country the sentence before named: where "there" is."""
+    named = [m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind != "country"]
+    return named[-1:]
 
 
 _HAPPENED = re.compile(r"\b(?:occurred|took place|happened|was carried out|were carried out)\s+(?:on\s+)?$")

@@ -342,3 +342,22 @@ def test_a_foiled_attempt_to_detonate_a_bomb_is_a_disrupted_use_of_weapons():
 def test_breaking_the_enemys_defence_lines_is_a_battle():
     (event,) = events_of("Government troops broke the defence lines of the rebels in Daraa on Monday.")
     assert event.type == "Battles"
+
+
+def test_there_is_the_place_the_sentence_before_named():
+    events = events_of(
+        "Biggest destruction is in Aleppo's southern Hamdaniya district. Militants seized a school there."
+    )
+    assert [places_of(e)[0] for e in events] == ["Hamdaniya"]
+    # the "there" that opens a clause points nowhere
+    assert events_of("Biggest destruction is in the Hamdaniya district of Aleppo. There were clashes.") == []
+
+
+def test_an_artillery_school_is_a_place_not_shelling():
+    (event,) = events_of("Militants seized an artillery school in Aleppo on Monday.")
+    assert event.type == "Battles"
+
+
+def test_who_is_deployed_where_with_no_date_and_no_one_deploying_is_no_move():
+    events = events_of("Government jets struck Aleppo on Monday. Militants deployed in the Ramousiyeh district fled.")
+    assert [e.sub_type for e in events] == ["Air/drone strike"]
