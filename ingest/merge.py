@@ -13,6 +13,7 @@ from ingest.confidence import confidence
 from ingest.dates import PRECISION_RANK, Interval
 from ingest.gazetteer import Actor, load_gazetteer
 from ingest.geo import Place
+from ingest.lexicon import load_lexicon
 from ingest.model import Event, Fatalities, Telling, summary_of, telling_of
 from ingest.text import fold
 
@@ -373,6 +374,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
         return False
     if _another_states_harm(a, b):
         return False
+    if _placed_and_from_afar(a, b) or _placed_and_from_afar(b, a):
+        return False
     if FAMILIES[a.type] == "strategic" and (a.sub_type != b.sub_type or a.sub_type == "Other"):
         return False  # an arrest and an agreement, or two moves of troops, told in one article are two developments
     if not kinds_agree(a, b) and not _told_in_passing(b, places):
@@ -406,6 +409,22 @@ def _another_states_harm(a: Event, b: Event) -> bool:
     doers_a = [x for x, role in a.actors if role == "actor1"]
     doers_b = [x for x, role in b.actors if role == "actor1" and x.kind in _STATE_KINDS]
     return bool(doers_a and doers_b) and not any(_one_side(x, y) or _one_state(x, y) for x in doers_b for y in doers_a)
+
+
+_FROM_AFAR = ("Air/drone strike", "Shelling/artillery/missile attack")
+
+
+@cache
+def _devices() -> re.Pattern:
+    return re.compile(r"\b(?:" + load_lexicon("triggers")["devices"] + r")\b")
+
+
+def _placed_and_from_afar(placed: Event, afar: Event) -> bool:
+    """A bomb placed or driven to its target (a car bomb, a suicide bomber) and a strike from the air
+    or by artillery are two incidents, though one article tell both of one town and day ("the
+    Observatory reported Russian air raids on the western front lines", then "car bombs killed 18
+    soldiers on Friday"): no retelling names the one for the other."""
+    return afar.sub_type in _FROM_AFAR and bool(_devices().search(fold(placed.trigger).replace("-", " ")))
 
 
 def _tolls_of_their_own(a: Event, b: Event) -> bool:

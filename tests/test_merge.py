@@ -167,3 +167,12 @@ def test_a_telling_of_its_own_day_at_a_known_town_is_not_the_incident_at_a_name_
         "Civilian homes in the district of Alwaer in Homs were subject to intense regime shelling on Friday.\n"
     )
     assert sorted(e.places[0].name for e in events) == ["Alwaer", "Ar Rastan", "Zafarana"]
+
+
+def test_a_bomb_driven_to_its_target_is_no_strike_from_afar_told_in_the_same_article():
+    events = events_of(
+        "The Observatory reported Russian air raids on the western front lines of Aleppo. "
+        "Car bombs killed at least 18 soldiers in Aleppo on Friday.\n",
+        published="2016-10-29",
+    )
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Remote explosive/landmine/IED"]

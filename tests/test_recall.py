@@ -361,3 +361,8 @@ def test_an_artillery_school_is_a_place_not_shelling():
 def test_who_is_deployed_where_with_no_date_and_no_one_deploying_is_no_move():
     events = events_of("Government jets struck Aleppo on Monday. Militants deployed in the Ramousiyeh district fled.")
     assert [e.sub_type for e in events] == ["Air/drone strike"]
+
+
+def test_weapons_made_or_tested_are_no_use_of_them():
+    events = events_of("Militants in Aleppo were trained to construct and test improvised explosive devices on Monday.")
+    assert [e for e in events if e.type == "Explosions/Remote violence"] == []
