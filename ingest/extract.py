@@ -281,8 +281,13 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 trace.notes.append(f"{trig.text!r}: told of a period from {date.expression!r}, not one event")
                 continue
             if date is not None and _war_origin(folded_text, date):
-                trace.notes.append(f"{trig.text!r}: {date.expression!r} is when the war began, not an event's date")
-                continue
+                if date.start > abs_trig[1] and _ANOTHER_CLAUSE.search(folded_text, abs_trig[1], date.start):
+                    # "bombardment of Jamiyat al Zahra, where rebels gained ground ... which was before the
+                    # 2011 civil war the main hub": the war's start is told of the place, not of the trigger
+                    date = None
+                else:
+                    trace.notes.append(f"{trig.text!r}: {date.expression!r} is when the war began, not an event's date")
+                    continue
             if date is not None and _historical(date.interval, article.published):
                 # "(1881) ... on Monday": a current date of the clause says when; the old number is not it
                 nearest_first = sorted(resolved, key=lambda d: abs(d.start - abs_trig[0]))
@@ -586,6 +591,7 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
     return bool(opened) and "," not in folded_text[opened[-1] : end]
 
 
+_ANOTHER_CLAUSE = re.compile(r"\b(?:which|where|who|whose|that|when)\b")  # opened between a trigger and a later date
 _ALSO = re.compile(r"\balso\b")
 _ALSO_AFTER = re.compile(r"\s+(?:\w+\s+)?also\b")  # "airstrikes also targeted", "raids have also hit"
 _LIKE_BEFORE = re.compile(r"\b(?:similar|more|further|another|other)\s+(?:\w+\s+)?$")  # "after similar attacks"

@@ -366,3 +366,12 @@ def test_who_is_deployed_where_with_no_date_and_no_one_deploying_is_no_move():
 def test_weapons_made_or_tested_are_no_use_of_them():
     events = events_of("Militants in Aleppo were trained to construct and test improvised explosive devices on Monday.")
     assert [e for e in events if e.type == "Explosions/Remote violence"] == []
+
+
+def test_the_wars_start_told_of_a_place_in_a_later_clause_does_not_cancel_the_incident():
+    (event,) = events_of(
+        "Rebels said there was heavy shelling of the Salah Eddin district of Aleppo, the city which was before "
+        "the 2011 civil war the country's main industrial hub."
+    )
+    assert event.date.display() == "2019-03-19"
+    assert events_of("The war began with protests in March 2011 and has killed 300,000 people.") == []
