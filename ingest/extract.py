@@ -333,6 +333,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 # "besieged by militants for three years"
                 trace.notes.append(f"{trig.text!r}: part of a state told in its clause, with no date of its own")
                 continue
+            if source == "context" and article.published and _NOW_SCENE.search(folded, 0, trig.start):
+                # "Al-Zobdani is now the scene of fierce clashes": the day of writing, not the paragraph's last date
+                date, expression, source = article.published, "now", "sentence"
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
             undated = source not in ("sentence", "context") and not now
@@ -623,6 +626,7 @@ _LASTED = re.compile(
     r"(?:\w+\s+)?(?:years|months|weeks)\b"
 )
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|while|whereas|then)\b")
+_NOW_SCENE = re.compile(r"\b(?:is|are)\s+now\s+(?:the\s+)?(?:scene|site|theatre|theater)\s+of\s+(?:\w+\s+){0,3}$")
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 
 

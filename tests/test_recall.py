@@ -375,3 +375,11 @@ def test_the_wars_start_told_of_a_place_in_a_later_clause_does_not_cancel_the_in
     )
     assert event.date.display() == "2019-03-19"
     assert events_of("The war began with protests in March 2011 and has killed 300,000 people.") == []
+
+
+def test_a_place_that_is_now_the_scene_of_clashes_tells_the_day_of_writing():
+    events = events_of(
+        "Rebels ambushed soldiers in Douma on Sunday night killing 35. "
+        "Elsewhere the town is now the scene of fierce clashes between the army and rebels."
+    )
+    assert sorted(e.date.display() for e in events) == ["2019-03-17", "2019-03-19"]
