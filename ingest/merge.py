@@ -338,6 +338,19 @@ def _where_said(event: Event) -> list[Place]:
 _TOWNS = ("city", "capital", "district")
 
 
+def _elsewhere_than_an_unknown_name(anchor: list[Place], told: Event) -> bool:
+    """An incident at a name the gazetteer lacks ("the towns of Ter Maaleh and Zafarana"), then a
+    telling of its own day at a known town ("in the district of Alwaer in Homs on Friday"): a name
+    not known may be anywhere, but where nothing ties the two, the known town is elsewhere."""
+    here = _where_said(told)
+    return (
+        bool(anchor and here)
+        and all(p.kind == "unresolved" for p in anchor)
+        and here[0].kind in _TOWNS
+        and told.date_source == "sentence"
+    )
+
+
 def _at_the_place(anchor: list[Place], told: Event) -> bool:
     """Does a telling put its incident at the incident's place, or inside it, or around it? Where it
     puts it is its first place; the incident's are its places but those that merely hold another
@@ -348,10 +361,7 @@ def _at_the_place(anchor: list[Place], told: Event) -> bool:
     here = _where_said(told)
     if not here:
         return True
-    if all(p.kind == "unresolved" for p in anchor) and here[0].kind in _TOWNS and told.date_source == "sentence":
-        # an incident at a name the gazetteer lacks ("the towns of Ter Maaleh and Zafarana"), then a
-        # telling of its own day at a known town ("in the district of Alwaer in Homs on Friday"): a
-        # name not known may be anywhere, but where nothing ties the two, the known town is elsewhere
+    if _elsewhere_than_an_unknown_name(anchor, told):
         return False
     leaves = [p for p in anchor if not any(q is not p and q.id != p.id and _within(q, p) for q in anchor)]
     if any(_nested(here[0], p) for p in leaves):
@@ -369,6 +379,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     """Can two sentences of one article tell one incident? `places` are where the incident was
     first placed: what later tellings add (a town nearby, a launch site) does not widen it."""
     if _deaths_of_its_day(a, b):
+        if _elsewhere_than_an_unknown_name(places, b):
+            return False
         return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
     if FAMILIES[a.type] != FAMILIES[b.type]:
         return False

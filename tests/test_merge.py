@@ -176,3 +176,11 @@ def test_a_bomb_driven_to_its_target_is_no_strike_from_afar_told_in_the_same_art
         published="2016-10-29",
     )
     assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Remote explosive/landmine/IED"]
+
+
+def test_deaths_told_on_the_day_at_a_known_town_are_not_the_incident_at_a_name_the_gazetteer_lacks():
+    events = events_of(
+        "Airstrikes targeted the nearby towns of Rastan and Zafarana on Sunday. "
+        "Five died in the village of Kafr Laha on Sunday.\n"
+    )
+    assert sorted(e.places[0].name for e in events) == ["Ar Rastan", "Kafr Laha", "Zafarana"]
