@@ -18,7 +18,9 @@ _WORD = r"(?:(?:al|el|Al|El|ad|ar|as|az|ash)-)?[A-Z][\w'\u2019-]*"
 # a list's words: names, and "and" or a comma between them
 _BODY = re.compile(rf"{_WORD}(?:(?:[ \t]+|[ \t]*,[ \t]*|[ \t]+and[ \t]+){_WORD})*")
 _SEPARATOR = re.compile(r"[ \t]*,[ \t]*|[ \t]+and[ \t]+")
+_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|az|ash)-", re.IGNORECASE)
 OPENER_REACH = 80  # characters from a list's first known town back to what opens the list
+MAX_NAME_WORDS = 3  # words of an unknown name in a list
 
 
 @cache
@@ -47,25 +49,29 @@ def unknown_listed(text: str, known: list[Mention], mentions: list[Mention]) -> 
     known_spans = [(m.start, m.end) for m in mentions if isinstance(m.entity, Place)]
     others = [m for m in mentions if not isinstance(m.entity, Place) and body.start() < m.end]
     end = min([body.end()] + [m.start for m in others if m.start < body.end()])
-    found: list[tuple[int, Place]] = []
-    name: list[tuple[int, int]] = []  # the words of the unknown name being read
-    previous_end = body.start()
+    names: list[list[tuple[int, int]]] = [[]]  # the words of each unknown name, the last one being read
+    previous_end, after_known = body.start(), False
     for w in re.finditer(_WORD, text[:end]):
         if w.start() < body.start():
             continue
         word, gap = fold(w.group()), text[previous_end : w.start()]
         previous_end = w.end()
         known_here = any(a <= w.start() < b for a, b in known_spans)
-        if name and (known_here or word in _stop_words() or _SEPARATOR.search(gap) or word in _name_openers()):
-            found.append(_unresolved(text, name))
-            name = []
+        joined = not _SEPARATOR.search(gap)
+        opener_alone = len(names[-1]) == 1 and fold(text[slice(*names[-1][0])]) in _name_openers()
+        if known_here and joined and opener_alone:
+            names[-1] = []  # "Kafar Hamra": the opener is the known name's
+        if known_here or word in _stop_words() or not joined or word in _name_openers():
+            names.append([])
         if word in _stop_words():
             break  # "the towns of Azaz and Marea Sunday": the list has ended
-        if not known_here:
-            name.append((w.start(), w.end()))
-    if name:
-        found.append(_unresolved(text, name))
-    return found
+        if known_here or (after_known and joined and _ARTICLE.match(w.group())):
+            after_known = True  # "Halab al-Jadida": the article joins the word to the known name
+            continue
+        after_known = False
+        names[-1].append((w.start(), w.end()))
+    # a longer stretch is several names that cannot be told apart ("Maaret Alartiq Urm Alqubra Messibin")
+    return [_unresolved(text, name) for name in names if 0 < len(name) <= MAX_NAME_WORDS]
 
 
 @cache

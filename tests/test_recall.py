@@ -332,6 +332,11 @@ def test_each_town_of_a_list_is_an_incident_though_the_gazetteer_lacks_it():
     # a list ends at a word that names no town, or at a name known as something else
     events = events_of("Jets struck the towns of Azaz and Marea Sunday.")
     assert sorted(places_of(e)[0] for e in events) == ["Azaz", "Marea"]
+    # the article joins a word to the known name before it; a stretch too long to tell apart is no name
+    events = events_of("Jets struck the towns of Rastan al-Jadida and Zafarana on Monday.")
+    assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Zafarana"]
+    events = events_of("Jets struck the towns of Rastan and Maaret Alartiq Urm Alqubra Messibin on Monday.")
+    assert [places_of(e)[0] for e in events] == ["Ar Rastan"]
 
 
 def test_a_foiled_attempt_to_detonate_a_bomb_is_a_disrupted_use_of_weapons():
