@@ -20,6 +20,7 @@ from ingest.fatalities import find_fatalities
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
 from ingest.lexicon import load_lexicon
+from ingest.lists import unknown_listed
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, event_id, summary_of
@@ -280,8 +281,13 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 trace.notes.append(f"{trig.text!r}: told of a period from {date.expression!r}, not one event")
                 continue
             if date is not None and _war_origin(folded_text, date):
-                trace.notes.append(f"{trig.text!r}: {date.expression!r} is when the war began, not an event's date")
-                continue
+                if date.start > abs_trig[1] and _ANOTHER_CLAUSE.search(folded_text, abs_trig[1], date.start):
+                    # "bombardment of Jamiyat al Zahra, where rebels gained ground ... which was before the
+                    # 2011 civil war the main hub": the war's start is told of the place, not of the trigger
+                    date = None
+                else:
+                    trace.notes.append(f"{trig.text!r}: {date.expression!r} is when the war began, not an event's date")
+                    continue
             if date is not None and _historical(date.interval, article.published):
                 # "(1881) ... on Monday": a current date of the clause says when; the old number is not it
                 nearest_first = sorted(resolved, key=lambda d: abs(d.start - abs_trig[0]))
@@ -327,6 +333,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 # "besieged by militants for three years"
                 trace.notes.append(f"{trig.text!r}: part of a state told in its clause, with no date of its own")
                 continue
+            if source == "context" and article.published and _NOW_SCENE.search(folded, 0, trig.start):
+                # "Al-Zobdani is now the scene of fierce clashes": the day of writing, not the paragraph's last date
+                date, expression, source = article.published, "now", "sentence"
             # "militias are entering the city": what is under way as the article is written happens on its day
             now = source == "published" and trig.text.endswith("ing") and _UNDER_WAY.search(folded, 0, trig.start)
             undated = source not in ("sentence", "context") and not now
@@ -361,11 +370,17 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 if places
                 else spelt
             )
+            if not places and len(traces) > 1 and _THERE.search(folded, trig.start):
+                places = _place_named_before(traces[-2].mentions)  # "Militants seized a school there"
             fatal = find_fatalities(folded[seg_start - sent.start : seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None
             )
             if trig.statement and not places and not any(r == "actor1" for _, r in actors):
                 trace.notes.append(f"{trig.text!r}: the object of a statement that says nothing of where or who")
+                continue
+            if trig.sub_type == "Other" and source != "sentence" and not any(r == "actor1" for _, r in actors):
+                # "pounded the terrorists deployed in the Artillery College": who is where, not a move
+                trace.notes.append(f"{trig.text!r}: a move with no date and no one making it: no event")
                 continue
             if not actors and not places and source != "sentence" and not fatal:
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
@@ -445,12 +460,16 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 summary="",
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
-            for one in _one_per_listed_town(event, text, seg_mentions):
+            listed = _one_per_listed_town(event, text, seg_mentions)
+            for one in listed:
                 told_as[one.id] = trig.sub_type
                 events.append(one)
                 trace.events.append(one)
                 paragraph_of[one.id] = sent.paragraph
-                if trig.another or _also_elsewhere(one, trig, folded):
+                # a further town of the list that the gazetteer lacks is an incident of its own: a name
+                # with no place could be folded into any incident told before it
+                listed_unknown = one is not listed[0] and one.places[0].kind == "unresolved"
+                if trig.another or _also_elsewhere(one, trig, folded) or listed_unknown:
                     others_of_a_kind.add(one.id)
         points = [
             d
@@ -590,6 +609,7 @@ def _in_another_clause(folded_text: str, start: int, end: int) -> bool:
     return bool(opened) and "," not in folded_text[opened[-1] : end]
 
 
+_ANOTHER_CLAUSE = re.compile(r"\b(?:which|where|who|whose|that|when)\b")  # opened between a trigger and a later date
 _ALSO = re.compile(r"\balso\b")
 _ALSO_AFTER = re.compile(r"\s+(?:\w+\s+)?also\b")  # "airstrikes also targeted", "raids have also hit"
 _LIKE_BEFORE = re.compile(r"\b(?:similar|more|further|another|other)\s+(?:\w+\s+)?$")  # "after similar attacks"
@@ -605,7 +625,11 @@ def _also_elsewhere(event: Event, trig: Trigger, folded: str) -> bool:
     """Is an event told as the like of one before at a town of its own ("rockets also hit the nearby district
     of Qaboun")? Then it is another incident, though its town lie inside the first one's. Only an "also"
     at the verb: a sentence's opening "Also, SANA reported" tells nothing of the kind."""
-    also = "also" in trig.text.split() or bool(_ALSO_BEFORE.search(folded, 0, trig.start))
+    also = (
+        "also" in trig.text.split()
+        or bool(_ALSO_BEFORE.search(folded, 0, trig.start))
+        or bool(_ALSO_AFTER.match(folded, trig.end))  # "fierce fighting also erupted in Barzeh"
+    )
     first = event.places[0] if event.places else None
     return also and first is not None and first.kind not in ("country", "admin1", "region", "unresolved")
 
@@ -618,6 +642,7 @@ _LASTED = re.compile(
     r"(?:\w+\s+)?(?:years|months|weeks)\b"
 )
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|while|whereas|then)\b")
+_NOW_SCENE = re.compile(r"\b(?:is|are)\s+now\s+(?:the\s+)?(?:scene|site|theatre|theater)\s+of\s+(?:\w+\s+){0,3}$")
 _UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+)?$")
 
 
@@ -671,8 +696,12 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
             runs[-1].append(m)
         else:
             runs.append([m])
-    listed = [p for p in {m.entity.id: m.entity for m in max(runs, key=len)}.values() if isinstance(p, Place)]
-    if len(listed) < 2 or listed[0].id not in {p.id for p in event.places}:
+    run = max(runs, key=len)
+    known: list[tuple[int, Place]] = [(m.start, m.entity) for m in run if isinstance(m.entity, Place)]
+    # with the towns of the list the gazetteer lacks ("the towns of Rastan Talbeesah and Zafarana")
+    in_order = sorted(known + unknown_listed(text, run, mentions), key=lambda x: x[0])
+    listed = list({p.id: p for _, p in in_order}.values())
+    if len(listed) < 2 or not known or known[0][1].id not in {p.id for p in event.places}:
         return [event]
     others = [p for p in event.places if p.id not in {t.id for t in listed}]
     split = [replace(event, places=[listed[0], *others])]
@@ -681,6 +710,20 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
         one.actors, one.evidence = list(event.actors), list(event.evidence)
         split.append(one)
     return split
+
+
+# "there" for the place just named ("Biggest destruction is in Hamdaniya. Militants seized a school
+# there"), not the "there" that opens a clause ("There was no claim", "there have been strikes")
+_THERE = re.compile(
+    r"(?<![.:;] )(?<!^)\bthere\b(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might|could|seems?|appears?"
+    r"|remains?|had been|be)\b)"
+)
+
+
+def _place_named_before(mentions: list[Mention]) -> list[Place]:
+    """The last place below a country the sentence before named: where "there" is."""
+    named = [m.entity for m in mentions if isinstance(m.entity, Place) and m.entity.kind != "country"]
+    return named[-1:]
 
 
 _HAPPENED = re.compile(r"\b(?:occurred|took place|happened|was carried out|were carried out)\s+(?:on\s+)?$")

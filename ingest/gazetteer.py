@@ -289,7 +289,8 @@ def _joins(haystack: str, text: str, start: int, prev_end: int, word: tuple[int,
     return text[start + s].isupper() or text[start + s].isdigit() or haystack[s:e] in PARTICLES | DIVISION_WORDS
 
 
-_PREVIOUS_NAME = re.compile(r"\b([A-Z][a-z][\w']*)[ \t]+$")
+# a capitalised word before a name, or before the Arabic article that opens it ("Jamiyat al Zahra")
+_PREVIOUS_NAME = re.compile(r"\b([A-Z][a-z][\w']*)[ \t]+(?:(?:al|el|ad|ar|as|an|az)[ \t-])?$")
 
 
 def _title_case(window: str) -> bool:

@@ -40,7 +40,35 @@ def read_header(text: str, title: str | None) -> Header:
     if dateline:
         pos = _skip_space(text, dateline[1])
         headline = headline or _title_at(text, pos, title)
-    return Header(headline, dateline, published or _page_stamp(text))
+    return Header(headline, dateline, published or _wire_dateline(text) or _page_stamp(text))
+
+
+def _wire_dateline(text: str) -> Interval | None:
+    """Without a dateline at the top, a wire service's after the headline and its summary: "20 dead in
+    air raids in Syria's Latakia NGO At least 20 people are reportedly killed by air strikes AFP Saturday
+    10 Aug 2013 Air strikes by ...". The agency's name right before a full date marks the dateline."""
+    window = text[: 3 * HEADER_CHARS]
+    agency = _agency_before()
+    return next(
+        (
+            d.interval
+            for d in find_dates(fold(window), window, None)
+            if d.interval is not None
+            and d.interval.precision == "day"
+            and not d.relative
+            and agency.search(window, max(0, d.start - 40), d.start)
+        ),
+        None,
+    )
+
+
+@cache
+def _agency_before() -> re.Pattern:
+    """An agency's name (as the lexicon writes it), maybe a weekday, right before a date."""
+    lex = load_lexicon("header")
+    agencies = "|".join(map(re.escape, sorted(lex["agencies"], key=len, reverse=True)))
+    weekdays = "|".join(sorted(lex["weekdays"], key=len, reverse=True))
+    return re.compile(rf"\b(?:{agencies})\s+(?:(?i:{weekdays})\.?,?\s+)?$")
 
 
 def _page_stamp(text: str) -> Interval | None:

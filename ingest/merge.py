@@ -13,6 +13,7 @@ from ingest.confidence import confidence
 from ingest.dates import PRECISION_RANK, Interval
 from ingest.gazetteer import Actor, load_gazetteer
 from ingest.geo import Place
+from ingest.lexicon import load_lexicon
 from ingest.model import Event, Fatalities, Telling, summary_of, telling_of
 from ingest.text import fold
 
@@ -334,6 +335,22 @@ def _where_said(event: Event) -> list[Place]:
     ]
 
 
+_TOWNS = ("city", "capital", "district")
+
+
+def _elsewhere_than_an_unknown_name(anchor: list[Place], told: Event) -> bool:
+    """An incident at a name the gazetteer lacks ("the towns of Ter Maaleh and Zafarana"), then a
+    telling of its own day at a known town ("in the district of Alwaer in Homs on Friday"): a name
+    not known may be anywhere, but where nothing ties the two, the known town is elsewhere."""
+    here = _where_said(told)
+    return (
+        bool(anchor and here)
+        and all(p.kind == "unresolved" for p in anchor)
+        and here[0].kind in _TOWNS
+        and told.date_source == "sentence"
+    )
+
+
 def _at_the_place(anchor: list[Place], told: Event) -> bool:
     """Does a telling put its incident at the incident's place, or inside it, or around it? Where it
     puts it is its first place; the incident's are its places but those that merely hold another
@@ -344,6 +361,8 @@ def _at_the_place(anchor: list[Place], told: Event) -> bool:
     here = _where_said(told)
     if not here:
         return True
+    if _elsewhere_than_an_unknown_name(anchor, told):
+        return False
     leaves = [p for p in anchor if not any(q is not p and q.id != p.id and _within(q, p) for q in anchor)]
     if any(_nested(here[0], p) for p in leaves):
         return True
@@ -360,10 +379,14 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     """Can two sentences of one article tell one incident? `places` are where the incident was
     first placed: what later tellings add (a town nearby, a launch site) does not widen it."""
     if _deaths_of_its_day(a, b):
+        if _elsewhere_than_an_unknown_name(places, b):
+            return False
         return not places or not b.places or any(_within(p, q) or _within(q, p) for p in places for q in b.places)
     if FAMILIES[a.type] != FAMILIES[b.type]:
         return False
     if _another_states_harm(a, b):
+        return False
+    if _placed_and_from_afar(a, b) or _placed_and_from_afar(b, a):
         return False
     if FAMILIES[a.type] == "strategic" and (a.sub_type != b.sub_type or a.sub_type == "Other"):
         return False  # an arrest and an agreement, or two moves of troops, told in one article are two developments
@@ -375,6 +398,8 @@ def same_incident(a: Event, b: Event, places: list[Place]) -> bool:
     if span_a and span_b and (span_a.start > span_b.end or span_b.start > span_a.end):
         return False
     if _outside_month(a, b) or _outside_month(b, a):
+        return False
+    if _a_day_of_the_period(a, b) or _a_day_of_the_period(b, a):
         return False
     return not places or _at_the_place(places, b)
 
@@ -396,6 +421,22 @@ def _another_states_harm(a: Event, b: Event) -> bool:
     doers_a = [x for x, role in a.actors if role == "actor1"]
     doers_b = [x for x, role in b.actors if role == "actor1" and x.kind in _STATE_KINDS]
     return bool(doers_a and doers_b) and not any(_one_side(x, y) or _one_state(x, y) for x in doers_b for y in doers_a)
+
+
+_FROM_AFAR = ("Air/drone strike", "Shelling/artillery/missile attack")
+
+
+@cache
+def _devices() -> re.Pattern:
+    return re.compile(r"\b(?:" + load_lexicon("triggers")["devices"] + r")\b")
+
+
+def _placed_and_from_afar(placed: Event, afar: Event) -> bool:
+    """A bomb placed or driven to its target (a car bomb, a suicide bomber) and a strike from the air
+    or by artillery are two incidents, though one article tell both of one town and day ("the
+    Observatory reported Russian air raids on the western front lines", then "car bombs killed 18
+    soldiers on Friday"): no retelling names the one for the other."""
+    return afar.sub_type in _FROM_AFAR and bool(_devices().search(fold(placed.trigger).replace("-", " ")))
 
 
 def _tolls_of_their_own(a: Event, b: Event) -> bool:
@@ -494,6 +535,22 @@ def _outside_month(told: Event, dated: Event) -> bool:
         and dated.date_source not in WEAK_DATES
         and PRECISION_RANK[dated.date.precision] >= PRECISION_RANK["month"]
         and not dated.date.start <= told.date.end <= dated.date.end
+    )
+
+
+def _a_day_of_the_period(day: Event, period: Event) -> bool:
+    """ "More than 100 civilians were killed in August shelling of Aleppo", then "On August 10 a shell hit
+    a bus killing 14": a day the sentence gives, with dead of its own, inside a month (or longer) the
+    sentence gives, is one incident of that period's tally, not a retelling of it."""
+    return (
+        day.date is not None
+        and period.date is not None
+        and day.date_source == period.date_source == "sentence"
+        and day.date.precision == "day"
+        and PRECISION_RANK[period.date.precision] >= PRECISION_RANK["month"]
+        and day.fatalities is not None
+        and bool(day.fatalities.best)
+        and (period.fatalities is None or period.fatalities.best != day.fatalities.best)
     )
 
 

@@ -159,3 +159,28 @@ def test_the_governorate_named_as_the_citys_countryside_holds_the_city():
         published="2016-02-21",
     )
     assert len(event.evidence) == 2
+
+
+def test_a_telling_of_its_own_day_at_a_known_town_is_not_the_incident_at_a_name_the_gazetteer_lacks():
+    events = events_of(
+        "Airstrikes targeted the nearby towns of Rastan and Zafarana on Friday. "
+        "Civilian homes in the district of Alwaer in Homs were subject to intense regime shelling on Friday.\n"
+    )
+    assert sorted(e.places[0].name for e in events) == ["Alwaer", "Ar Rastan", "Zafarana"]
+
+
+def test_a_bomb_driven_to_its_target_is_no_strike_from_afar_told_in_the_same_article():
+    events = events_of(
+        "The Observatory reported Russian air raids on the western front lines of Aleppo. "
+        "Car bombs killed at least 18 soldiers in Aleppo on Friday.\n",
+        published="2016-10-29",
+    )
+    assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Remote explosive/landmine/IED"]
+
+
+def test_deaths_told_on_the_day_at_a_known_town_are_not_the_incident_at_a_name_the_gazetteer_lacks():
+    events = events_of(
+        "Airstrikes targeted the nearby towns of Rastan and Zafarana on Sunday. "
+        "Five died in the village of Kafr Laha on Sunday.\n"
+    )
+    assert sorted(e.places[0].name for e in events) == ["Ar Rastan", "Kafr Laha", "Zafarana"]

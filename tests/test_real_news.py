@@ -52,6 +52,15 @@ def test_a_page_stamp_in_the_furniture_before_the_prose_is_the_publication_date(
     assert read_header(text, "Toll in Homs blast rises to 9").published.display() == "2016-05-03"
 
 
+def test_a_wire_dateline_after_the_headline_and_its_summary_is_the_publication_date():
+    text = (
+        "20 dead in air raids in Latakia NGO At least 20 people including 10 civilians are reportedly killed by "
+        "air strikes in the province of Latakia AFP Saturday 10 Aug 2013 Air strikes killed at least 20 people "
+        "in Latakia overnight the Observatory said on Saturday.\n"
+    )
+    assert read_header(text, "20 dead in air raids in Latakia NGO").published.display() == "2013-08-10"
+
+
 def test_a_title_with_its_site_name_is_found_as_the_headline():
     text = "Car bomb kills 10 in Homs AFP Tuesday 6 May 2014 A car bomb exploded in Homs on Tuesday.\n"
     header = read_header(text, "Car bomb kills 10 in Homs - Region - World - Ahram Online")

@@ -295,3 +295,96 @@ def test_the_struck_side_striking_back_is_another_incident():
         "Government warplanes struck Aleppo in response.\n"
     )
     assert sorted(e.sub_type for e in events) == ["Air/drone strike", "Shelling/artillery/missile attack"]
+
+
+def test_fighting_that_also_erupted_in_a_district_is_another_incident():
+    events = events_of(
+        "Fierce fighting between the army and rebels left dozens dead on Monday. "
+        "Fierce fighting also erupted during the night between government troops and rebels in the Barzeh "
+        "neighbourhood of Damascus.\n"
+    )
+    assert len(events) == 2 and any("Barzeh" in places_of(e) for e in events)
+
+
+def test_a_day_with_its_own_dead_inside_a_months_tally_is_one_of_its_incidents():
+    events = events_of(
+        "More than 100 civilians have been killed in August shelling of Aleppo, local authorities said. "
+        "On August 10 a shell hit a passenger bus in Aleppo killing 14.\n",
+        published="2016-08-13",
+    )
+    assert sorted((e.date.display(), e.fatalities.best) for e in events) == [("2016-08", 101), ("2016-08-10", 14)]
+    (_retold,) = events_of(
+        "Rebels shelled Aleppo in August, killing 20. On August 10 rebel shelling of Aleppo killed 20 civilians.\n",
+        published="2016-08-13",
+    )
+
+
+def test_each_town_of_a_list_is_an_incident_though_the_gazetteer_lacks_it():
+    events = events_of(
+        "Airstrikes also targeted the nearby towns of Rastan Talbeesah Ter Maaleh and Zafarana on Monday."
+    )
+    assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Tallbisah", "Ter Maaleh", "Zafarana"]
+    # without its commas, a list has a new name start at a word that opens town names
+    events = events_of(
+        "Syrian regime airstrikes hit the towns of Teldo Tel Dahab and Kafr Laha in Homs province on Monday."
+    )
+    assert sorted(places_of(e)[0] for e in events) == ["Kafr Laha", "Tel Dahab", "Teldo"]
+    # a list ends at a word that names no town, or at a name known as something else
+    events = events_of("Jets struck the towns of Azaz and Marea Sunday.")
+    assert sorted(places_of(e)[0] for e in events) == ["Azaz", "Marea"]
+    # the article joins a word to the known name before it; a stretch too long to tell apart is no name
+    events = events_of("Jets struck the towns of Rastan al-Jadida and Zafarana on Monday.")
+    assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Zafarana"]
+    events = events_of("Jets struck the towns of Rastan and Maaret Alartiq Urm Alqubra Messibin on Monday.")
+    assert [places_of(e)[0] for e in events] == ["Ar Rastan"]
+
+
+def test_a_foiled_attempt_to_detonate_a_bomb_is_a_disrupted_use_of_weapons():
+    (event,) = events_of("The army foiled an attempt by extremists to detonate a truck near Aleppo on Monday.")
+    assert event.sub_type == "Disrupted weapons use"
+
+
+def test_breaking_the_enemys_defence_lines_is_a_battle():
+    (event,) = events_of("Government troops broke the defence lines of the rebels in Daraa on Monday.")
+    assert event.type == "Battles"
+
+
+def test_there_is_the_place_the_sentence_before_named():
+    events = events_of(
+        "Biggest destruction is in Aleppo's southern Hamdaniya district. Militants seized a school there."
+    )
+    assert [places_of(e)[0] for e in events] == ["Hamdaniya"]
+    # the "there" that opens a clause points nowhere
+    assert events_of("Biggest destruction is in the Hamdaniya district of Aleppo. There were clashes.") == []
+
+
+def test_an_artillery_school_is_a_place_not_shelling():
+    (event,) = events_of("Militants seized an artillery school in Aleppo on Monday.")
+    assert event.type == "Battles"
+
+
+def test_who_is_deployed_where_with_no_date_and_no_one_deploying_is_no_move():
+    events = events_of("Government jets struck Aleppo on Monday. Militants deployed in the Ramousiyeh district fled.")
+    assert [e.sub_type for e in events] == ["Air/drone strike"]
+
+
+def test_weapons_made_or_tested_are_no_use_of_them():
+    events = events_of("Militants in Aleppo were trained to construct and test improvised explosive devices on Monday.")
+    assert [e for e in events if e.type == "Explosions/Remote violence"] == []
+
+
+def test_the_wars_start_told_of_a_place_in_a_later_clause_does_not_cancel_the_incident():
+    (event,) = events_of(
+        "Rebels said there was heavy shelling of the Salah Eddin district of Aleppo, the city which was before "
+        "the 2011 civil war the country's main industrial hub."
+    )
+    assert event.date.display() == "2019-03-19"
+    assert events_of("The war began with protests in March 2011 and has killed 300,000 people.") == []
+
+
+def test_a_place_that_is_now_the_scene_of_clashes_tells_the_day_of_writing():
+    events = events_of(
+        "Rebels ambushed soldiers in Douma on Sunday night killing 35. "
+        "Elsewhere the town is now the scene of fierce clashes between the army and rebels."
+    )
+    assert sorted(e.date.display() for e in events) == ["2019-03-17", "2019-03-19"]

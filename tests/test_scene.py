@@ -132,7 +132,7 @@ def test_a_condemnation_is_evidence_of_an_incident_only_where_it_says_which():
 def test_an_ordinary_word_at_the_head_of_a_longer_name_is_no_place():
     # GeoNames knows "Artillery" as a hamlet abroad; here it is the first word of a college's name
     (event,) = events_of("Artillery units pounded the terrorists deployed in the Artillery College on Monday.")
-    assert event.places == []
+    assert [p.name for p in event.places] in ([], ["Artillery College"])  # the college, unknown: not the hamlet
 
 
 def test_a_topic_strip_before_the_prose_is_cut_off():

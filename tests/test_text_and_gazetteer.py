@@ -85,3 +85,5 @@ def test_places_carry_coordinates_and_country():
 def test_a_known_name_inside_a_longer_unknown_one_is_not_matched():
     assert names("Clashes near Ilam al-Mukawem positions") == []
     assert names("Fighting in Tal Afar and near Deir ez-Zor Airport") == ["Tal Afar", "Deir ez-Zor"]
+    # the Arabic article joins the name to the word before it: "Jamiyat al Zahra" is no town Zahra
+    assert names("A truck bomb heading towards Jamiyat al Zahra exploded") == []
