@@ -13,7 +13,7 @@ from ingest.merge import merge
 from ingest.model import Article
 from pipeline import ingest
 from scripts.fit_confidence import DIRECTION, Labelled, fit, held_out
-from tests.gold.evaluate import calibration_line
+from tests.gold.evaluate import calibration_line, right_events
 from tests.helpers import write_article
 
 SHARP = "Regime warplanes struck a market in Saraqib in Syria on Monday, killing 12 people.\n"
@@ -97,3 +97,20 @@ def test_the_calibration_line_gives_the_share_right_at_each_level_and_the_doubtf
     assert line.startswith("confidence calibration, out of sample")
     assert ">=0.5: 0.75 of 4" in line and ">=0.8: 0.67 of 3" in line and ">=0.9: 0.50 of 2" in line
     assert "<0.5: 1 right of 2" in line
+
+
+def test_events_are_labelled_right_or_wrong_alike_in_any_order():
+    """The fit labels the events of its own extraction, `make eval` those of the export: the same
+    events, in another order. Of two equally near one gold event, the match takes the first."""
+    gold = {
+        "documents": {"a.txt": {"published": "2017-04-12"}},
+        "events": [{"article": "a.txt", "date": "2017-04-11", "precision": "day", "place": "Raqqa", "type": "Battles"}],
+    }
+    near = [
+        {"id": f"e{day}", "date_start": f"2017-04-{day}", "date_end": f"2017-04-{day + 4}", "type": "Battles"}
+        | {"places": [{"name": "Raqqa"}], "sources": [{"path": "corpus/a.txt"}]}
+        for day in (10, 9)
+    ]
+    labels = {e["id"]: ok for _, e, ok in right_events(near, gold)}
+    assert labels == {e["id"]: ok for _, e, ok in right_events(near[::-1], gold)}
+    assert sorted(labels.values()) == [False, True]

@@ -318,6 +318,9 @@ def right_events(events: list[dict], gold: dict) -> list[tuple[str, dict, bool]]
     for name in gold["documents"]:
         gs = [g for g in gold["events"] if g["article"] == name]
         es = [e for e in events if name in {Path(str(s.get("path") or "")).name for s in e.get("sources") or []}]
+        # As the export lists them (by date, undated last): of two events equally near a gold
+        # event the scorer's match takes the first, so events in another order are labelled alike.
+        es.sort(key=lambda e: (e.get("date_start") is None, e.get("date_start") or ""))
         pairs = sorted(
             (-(2 * scorer.date_strict(e, g) + (e.get("type") == g.get("type"))), i, j)
             for i, e in enumerate(es)
