@@ -36,10 +36,11 @@ Holding the signs costs nothing out of sample and keeps the weights from turning
 across the 60 fits the toll's and vagueness' weights stay 0 and another source's 0 to +0.28,
 where free they range -0.66..-0.23, +0.05..+0.56 and -0.23..+0.28. Fewer features would say the
 same: the held fit zeroes those the events do not support. The L2 is fixed, at the lowest
-held-out log loss of the table: chosen afresh inside each fold (by leaving out each of the other
-59 articles in turn) it wavers between NESTED_RANGE and the held-out log loss grows to NESTED_LOSS,
-so a choice made at each refit would be noise too. `--compare` says when a changed extractor
-wants another.
+held-out log loss of the table. Chosen afresh inside each fold (by leaving out each of the other
+59 articles in turn) it is 0.003 in 54 folds of 60 and 0.001 to 0.1 in the others, whose events
+then score worse: the held-out log loss of that whole procedure is 0.316, so a choice made at each
+refit would be noise too (and the table's figures flatter by the one choice). `--compare` says
+when a changed extractor wants another.
 """
 
 from __future__ import annotations
