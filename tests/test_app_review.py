@@ -539,7 +539,7 @@ def summary_is_dim(app: TimelineApp, index: int) -> bool:
     row = view.row(index)
     assert row is not None
     strip = view.render_line(view.lines.line_of(index) - int(view.scroll_offset.y))
-    (style,) = {seg.style for seg in strip if row.summary[:12] in seg.text}
+    (style,) = {seg.style for seg in strip if row.summary[:20] in seg.text}  # not the sub-type it may begin with
     return bool(style and style.dim)
 
 
