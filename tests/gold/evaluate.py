@@ -256,7 +256,7 @@ def corpus_table() -> None:
         print(f"  every event of {FULL_GOLD.parent.name}/{FULL_GOLD.name}:")
         print("  " + (precision.stdout.strip().splitlines() or ["scorer printed nothing: " + precision.stderr])[-1])
         print("  " + calibration(events, yaml.safe_load(FULL_GOLD.read_text(encoding="utf-8"))))
-        from scripts.fit_confidence import out_of_sample_line  # which labels events by this module
+        from scripts.fit_confidence import out_of_sample_line  # here, not above: it imports this module
 
         print("  " + out_of_sample_line(CORPUS))
 
