@@ -1080,9 +1080,11 @@ def review(orphans, conflicts, next_, db_path) -> None:
     conn = open_db(db_path)
     if next_:
         lines = []
+        analysts = {a["id"] for a in corrections.added(conn)}  # theirs, not a guess: no confidence
         for row in corrections.queue(conn, next_):
+            trust = "the analyst's event" if row.id in analysts else f"confidence {row.confidence:.2f}"
             lines.append(
-                f"{row.id}\t{row.date or 'undated'}\t{row.sub_type}\tconfidence {row.confidence:.2f}\t{row.summary}\n"
+                f"{row.id}\t{row.date or 'undated'}\t{row.sub_type}\t{trust}\t{row.summary}\n"
                 f"  timeline confirm {row.id}  |  timeline reject {row.id}  |  timeline edit {row.id} --FIELD VALUE\n"
             )
         write_stdout(visible("".join(lines)))

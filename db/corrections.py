@@ -253,6 +253,14 @@ def added(conn) -> list[dict]:
     return list(out.values())
 
 
+def by_analyst(detail: EventDetail) -> bool:
+    """Whether the event is one the analyst added or split off: the analyst's, not the machine's
+    guess, so it has no confidence to show. Its store copy (db/load.write_added) says so where
+    the machine's events say how their date was found, and holds a confidence of 1 only so that
+    `--min-confidence` keeps it."""
+    return detail.date_source == "analyst"
+
+
 def added_in_step(conn) -> bool:
     """Whether the store holds a copy of exactly the events `added` gives (those whose sources are
     stored: write_added leaves the others out): its ids compared, the copies are never changed.

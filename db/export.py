@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from db.corrections import describe_value, review_fields
+from db.corrections import by_analyst, describe_value, review_fields
 from db.queries import DETAIL_CHUNK, EventDetail, EventRow, PlaceInfo, Says, event_details
 from ingest.dates import month, week_of
 
@@ -204,7 +204,8 @@ def _json_event(d: EventDetail) -> dict:
         "summary": e.summary,
         "fatalities": e.fatalities,
         "independent_sources": e.independent_sources,
-        "confidence": e.confidence,
+        "confidence": None if by_analyst(d) else e.confidence,  # the analyst's event is no guess
+        "by_analyst": by_analyst(d),
         "disputed": list(e.disputed),
         "actors": [{"name": n, "role": r, **_as_named(d, n)} for n, r in e.actors],
         "places": [{"id": p.id, **_place(p)} for p in d.places],

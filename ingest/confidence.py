@@ -37,6 +37,11 @@ def _weights() -> dict[str, float]:
 
 def confidence(event: Event) -> float:
     """The fitted chance that the event is right, from 0.05 to 0.99."""
-    weights = _weights()
-    score = weights["bias"] + sum(weights.get(name, 0.0) * x for name, x in features(event).items())
+    return chance(_weights(), features(event))
+
+
+def chance(weights: dict[str, float], x: dict[str, float]) -> float:
+    """The logistic score of features `x` under `weights`, as an event's confidence shows it (the
+    fit scores its held-out events by this too)."""
+    score = weights["bias"] + sum(weights.get(name, 0.0) * value for name, value in x.items())
     return round(min(0.99, max(0.05, 1 / (1 + math.exp(-score)))), 2)

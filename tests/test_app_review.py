@@ -6,9 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from textual.widgets import Input
 from textual.widgets._toast import Toast
 
+from cli import main
 from db import annotations as user_layer, corrections, queries
 from db.acled import import_acled
 from db.annotations import add_tags, tags_of
@@ -447,6 +449,21 @@ async def test_A_adds_an_event_told_in_the_cursors_document_and_u_takes_it_back(
         assert corrections.added(connect(seed_db)) == [] and len(app.explorer.view.ids) == everything
 
 
+async def test_an_added_event_shows_as_the_analysts_in_the_detail_not_with_a_confidence(seed_db):
+    machines = queries.event_ids(connect(seed_db), queries.Filter())
+    add = ["add", "--db", str(seed_db), "--date", "2017-06", "--type", "Attack", "--place", "Tehran"]
+    added = CliRunner().invoke(main, [*add, "--actor1", "Islamic State", "--citation", "Reuters, 2017"]).stdout.strip()
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await press(pilot, app, "g", *machines[0], "enter")
+        assert re.search(r"confidence +\d\.\d\d", detail_text(app)), "the machine's events show their score"
+        await press(pilot, app, "g", *added, "enter")
+        assert current(app) == added
+        (line,) = [line for line in detail_text(app).splitlines() if line.startswith("confidence")]
+        assert "the analyst's event" in line and not re.search(r"\d", line)
+
+
 async def test_the_add_form_says_what_is_missing_and_the_stores_refusal_in_place(seed_db):
     app = TimelineApp(seed_db)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -522,7 +539,7 @@ def summary_is_dim(app: TimelineApp, index: int) -> bool:
     row = view.row(index)
     assert row is not None
     strip = view.render_line(view.lines.line_of(index) - int(view.scroll_offset.y))
-    (style,) = {seg.style for seg in strip if row.summary[:12] in seg.text}
+    (style,) = {seg.style for seg in strip if row.summary[:20] in seg.text}  # not the sub-type it may begin with
     return bool(style and style.dim)
 
 

@@ -6,11 +6,14 @@ import json
 from click.testing import CliRunner
 
 from cli import main
+from ingest.confidence import chance
 from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.merge import merge
 from ingest.model import Article
 from pipeline import ingest
+from scripts.fit_confidence import DIRECTION, Labelled, fit, held_out
+from tests.gold.evaluate import calibration_line, right_events
 from tests.helpers import write_article
 
 SHARP = "Regime warplanes struck a market in Saraqib in Syria on Monday, killing 12 people.\n"
@@ -49,8 +52,65 @@ def test_list_and_export_keep_only_the_events_of_the_confidence_asked(tmp_path):
     assert wrong.exit_code == 2
 
 
-def test_a_toll_and_a_town_raise_the_confidence_as_they_raised_the_share_right_on_the_dev_gold():
+def test_an_event_with_a_toll_and_a_town_in_its_own_sentence_is_trusted_more_than_one_without():
+    (told,) = merged("Warplanes struck a market in Saraqib on Monday, killing 12 people.\n")
+    (untold,) = merged("Warplanes struck a market in Idlib province on Monday.\n")
+    assert told.confidence > untold.confidence
+
+
+def test_evidence_for_an_event_never_lowers_its_confidence():
     (counted,) = merged("Warplanes struck a market in Saraqib on Monday, killing 12 people.\n")
     (uncounted,) = merged("Warplanes struck a market in Saraqib on Monday.\n")
     (in_province,) = merged("Warplanes struck a market in Idlib province on Monday.\n")
-    assert counted.confidence > uncounted.confidence > in_province.confidence
+    (by_whom,) = merged("Regime warplanes struck a market in Saraqib on Monday.\n")
+    assert counted.confidence >= uncounted.confidence >= in_province.confidence
+    assert by_whom.confidence >= uncounted.confidence
+
+
+def labelled(article: str, event_id: str, right: bool, **given: float) -> Labelled:
+    return Labelled(article, event_id, {name: given.get(name, 0.0) for name in DIRECTION}, right)
+
+
+def test_the_fit_holds_each_weight_to_the_side_its_evidence_is_on():
+    # A few wrong events happen to carry a toll: a free fit would learn that a toll is against.
+    rows = [labelled(f"a{i}", f"r{i}", True, town=1.0) for i in range(12)]
+    rows += [labelled(f"b{i}", f"w{i}", False, toll=1.0) for i in range(3)]
+    rows += [labelled(f"c{i}", f"t{i}", True, toll=1.0, town=1.0) for i in range(2)]
+    assert fit(rows, l2=0.01, signed=False)["toll"] < 0
+    weights = fit(rows, l2=0.01)
+    assert weights["toll"] == 0.0 and weights["town"] > 0
+
+
+def test_each_article_is_scored_by_weights_fitted_without_its_events_nor_their_copies_elsewhere():
+    # One incident with a doer, told in articles a and b; no other event names a doer.
+    rows = [labelled("a", "told", True, doer=1.0), labelled("b", "told", True, doer=1.0)]
+    rows += [labelled(f"c{i}", f"e{i}", i % 3 != 0) for i in range(12)]
+    scored = held_out(rows, l2=0.01)
+    in_sample = chance(fit(rows, l2=0.01), rows[0].x)
+    never_seen = chance(fit(rows[2:], l2=0.01), rows[0].x)  # what is known of it without it
+    assert scored[0][0] == never_seen < in_sample
+
+
+def test_the_calibration_line_gives_the_share_right_at_each_level_and_the_doubtful():
+    scored = [(0.95, True), (0.95, False), (0.85, True), (0.55, True), (0.3, False), (0.2, True)]
+    line = calibration_line("out of sample", scored)
+    assert line.startswith("confidence calibration, out of sample")
+    assert ">=0.5: 0.75 of 4" in line and ">=0.8: 0.67 of 3" in line and ">=0.9: 0.50 of 2" in line
+    assert "<0.5: 1 right of 2" in line
+
+
+def test_events_are_labelled_right_or_wrong_alike_in_any_order():
+    """The fit labels the events of its own extraction, `make eval` those of the export: the same
+    events, in another order. Of two equally near one gold event, the match takes the first."""
+    gold = {
+        "documents": {"a.txt": {"published": "2017-04-12"}},
+        "events": [{"article": "a.txt", "date": "2017-04-11", "precision": "day", "place": "Raqqa", "type": "Battles"}],
+    }
+    near = [
+        {"id": f"e{day}", "date_start": f"2017-04-{day}", "date_end": f"2017-04-{day + 4}", "type": "Battles"}
+        | {"places": [{"name": "Raqqa"}], "sources": [{"path": "corpus/a.txt"}]}
+        for day in (10, 9)
+    ]
+    labels = {e["id"]: ok for _, e, ok in right_events(near, gold)}
+    assert labels == {e["id"]: ok for _, e, ok in right_events(near[::-1], gold)}
+    assert sorted(labels.values()) == [False, True]

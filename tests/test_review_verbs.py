@@ -237,6 +237,18 @@ def test_add_an_event_with_a_free_citation(two_events):
     assert exported[0]["sources"][0]["quote"] == "SOHR by telephone, 10 December 2018"
 
 
+def test_an_added_event_shows_as_the_analysts_with_no_confidence_and_the_filter_keeps_it(two_events):
+    _, db, machine = two_events
+    new = run(db, *ADD, "--citation", "SOHR by telephone, 10 December 2018").stdout.strip()
+    exported = {e["id"]: e for e in json.loads(run(db, "export", "--format", "json").stdout)}
+    assert exported[new]["confidence"] is None and exported[new]["by_analyst"] is True
+    assert all(0 < exported[i]["confidence"] < 1 and exported[i]["by_analyst"] is False for i in machine)
+    trusted = json.loads(run(db, "export", "--format", "json", "--min-confidence", "0.99").stdout)
+    assert [e["id"] for e in trusted] == [new] and list(listed(db, "--min-confidence", "0.99")) == [new]
+    (queued,) = [line for line in run(db, "review", "--next", "3").stdout.splitlines() if line.startswith(new)]
+    assert "\tthe analyst's event\t" in queued and "confidence" not in queued
+
+
 @pytest.mark.parametrize(
     "source, says",
     [

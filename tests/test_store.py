@@ -45,6 +45,7 @@ def test_json_contract_fields_and_date_order(seed_db):
         "independent_sources",
         "disputed",
         "confidence",
+        "by_analyst",  # an event the analyst added or split off: confidence null
         "actors",
         "places",
         "sources",

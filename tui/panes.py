@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from db.corrections import describe_value
+from db.corrections import by_analyst, describe_value
 from db.facet_window import SHOWN, FacetWindow
 from db.labels import Period, bars, period_of, periods, year_ticks
 from db.queries import EventDetail, EventRow, FacetValue, Says, Source
@@ -468,7 +468,9 @@ class DetailPane(VerticalScroll):
             if detail.fatalities_raw and not (e.review and "fatalities" in e.review.edits):
                 t.append(f"  “{detail.fatalities_raw}”")
         _corrected(t, e, "fatalities")
-        if not _from_acled(e.id):  # ACLED gives no confidence: the importer's constant is not news
+        if by_analyst(detail):  # the analyst's own, not a guess: its stored 1 is not news either
+            _field(t, "confidence", "the analyst's event, not scored")
+        elif not _from_acled(e.id):  # ACLED gives no confidence: the importer's constant is not news
             _field(t, "confidence", f"{e.confidence:.2f}")
             if doubtful(e):  # as the timeline dims it
                 t.append(f" · doubtful (under {DOUBTFUL_BELOW})", style="bold yellow")

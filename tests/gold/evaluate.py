@@ -8,10 +8,12 @@ full_gold.yaml (every event an analyst would see: right date and place, strict, 
 core recall, perpetrator; each scorer's docstring defines its columns), and again on the 25
 other articles of tests/gold/fakes_second_gold.yaml, a second blind gold. Beside it, the
 calibration of the events' confidence: for c in 0.5..0.9, the share right among the events of
-those articles with confidence >= c. The third ingests the ACLED notes (`NOTES`, default
-../shared/corpus/acled-notes-dev) and scores them with ../shared/eval/score_acled_notes.py. The
-fourth scores short reports from 53 countries (tests/gold/world) on the incident's place
-(50 km) and day.
+those articles with confidence >= c, and how many under 0.5 are right; once for the weights as
+shipped (fitted on these events: in sample), once with each article's events scored by weights
+fitted without that article (out of sample, scripts/fit_confidence.py). The third ingests the
+ACLED notes (`NOTES`, default ../shared/corpus/acled-notes-dev) and scores them with
+../shared/eval/score_acled_notes.py. The fourth scores short reports from 53 countries
+(tests/gold/world) on the incident's place (50 km) and day.
 
 A predicted event is aligned to a gold event when its source sentence contains one of the gold
 event's quotes. Precision: aligned predictions / predictions (a second prediction of one gold
@@ -38,6 +40,7 @@ from typing import Any
 import yaml
 
 from ingest.extract import extract
+from ingest.lexicon import load_lexicon
 from ingest.read import read_article
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -264,6 +267,9 @@ def corpus_table() -> None:
         print(f"  every event of {FULL_GOLD.parent.name}/{FULL_GOLD.name}:")
         print("  " + (precision.stdout.strip().splitlines() or ["scorer printed nothing: " + precision.stderr])[-1])
         print("  " + calibration(events, yaml.safe_load(FULL_GOLD.read_text(encoding="utf-8"))))
+        from scripts.fit_confidence import out_of_sample_line  # here, not above: it imports this module
+
+        print("  " + out_of_sample_line(CORPUS))
     if second is not None:
         print(f"  every event of {SECOND_GOLD.name} (a second blind gold, 25 other articles):")
         print("  " + (second.stdout.strip().splitlines() or ["scorer printed nothing: " + second.stderr])[-1])
@@ -295,20 +301,30 @@ def notes_table() -> None:
 
 
 def calibration(events: list[dict], gold: dict) -> str:
+    """The calibration of the exported events' confidence: the weights as shipped, fitted on the
+    corpus named in seed/lexicon/confidence.yaml (in sample when that is this corpus)."""
+    fitted_on = load_lexicon("confidence").get("fitted_on")
+    seen = "in sample" if fitted_on == CORPUS.name else "out of sample"
+    scored = [(e.get("confidence") or 0, ok) for _, e, ok in right_events(events, gold)]
+    return calibration_line(f"weights as shipped, fitted on {fitted_on}: {seen}", scored)
+
+
+def calibration_line(label: str, scored: list[tuple[float, bool]]) -> str:
     """For each level c, the share right (score_precision's one-to-one match: date and place) among
-    the events of the fully annotated articles with confidence >= c; a calibrated confidence keeps
-    it at c or above."""
-    right = right_events(events, gold)
+    the events of confidence >= c, which a calibrated confidence keeps at c or above; and how many
+    of the doubtful (under the first level) are right."""
     cells = []
     for level in CALIBRATION_LEVELS:
-        kept = [ok for e, ok in right if (e.get("confidence") or 0) >= level]
+        kept = [ok for p, ok in scored if p >= level]
         cells.append(f">={level:.1f}: {sum(kept) / len(kept):.2f} of {len(kept)}" if kept else f">={level:.1f}: -")
-    return "confidence calibration  " + "  ".join(cells)
+    doubtful = [ok for p, ok in scored if p < CALIBRATION_LEVELS[0]]
+    cells.append(f"<{CALIBRATION_LEVELS[0]:.1f}: {sum(doubtful)} right of {len(doubtful)}")
+    return f"confidence calibration, {label}  " + "  ".join(cells)
 
 
-def right_events(events: list[dict], gold: dict) -> list[tuple[dict, bool]]:
-    """Each exported event of a gold article (once per article it cites), and whether the
-    precision scorer matches it to a gold event of its own."""
+def right_events(events: list[dict], gold: dict) -> list[tuple[str, dict, bool]]:
+    """Each exported event of a gold article (once per article it cites, with the article's name),
+    and whether the precision scorer matches it to a gold event of its own."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("score_precision", PRECISION_SCORER)
@@ -322,6 +338,9 @@ def right_events(events: list[dict], gold: dict) -> list[tuple[dict, bool]]:
     for name in gold["documents"]:
         gs = [g for g in gold["events"] if g["article"] == name]
         es = [e for e in events if name in {Path(str(s.get("path") or "")).name for s in e.get("sources") or []}]
+        # As the export lists them (by date, undated last): of two events equally near a gold
+        # event the scorer's match takes the first, so events in another order are labelled alike.
+        es.sort(key=lambda e: (e.get("date_start") is None, e.get("date_start") or ""))
         pairs = sorted(
             (-(2 * scorer.date_strict(e, g) + (e.get("type") == g.get("type"))), i, j)
             for i, e in enumerate(es)
@@ -334,7 +353,7 @@ def right_events(events: list[dict], gold: dict) -> list[tuple[dict, bool]]:
             if i not in used_e and j not in used_g:
                 used_e.add(i)
                 used_g.add(j)
-        out += [(e, i in used_e) for i, e in enumerate(es)]
+        out += [(name, e, i in used_e) for i, e in enumerate(es)]
     return out
 
 

@@ -1,0 +1,1 @@
+"""Tools run by hand on the data files: rebuild the gazetteer, refit the confidence (`python -m scripts.NAME`)."""
