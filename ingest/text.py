@@ -163,6 +163,42 @@ def without_furniture(sentence: str) -> tuple[int, int]:
     return start, cut.start() if cut else len(sentence)
 
 
+def keyword_run(sentence: str) -> tuple[int, int] | None:
+    """The span of a site's keyword list that a scrape runs into the prose ("... a monitor said Tags
+    Syria Idlib airstrikes Assad Warplanes struck a town in ..."), or None. The run opens at a
+    `keyword_run_openers` word and is furniture up to where prose resumes: the first lowercase
+    function word followed by a lowercase word or a number is prose ("struck a town", "were killed";
+    "for Human Rights" and "the Nusra Front" stay in a name), and its sentence starts at the last
+    capitalised function word before it ("The", "At least 11") or else at the nearest capitalised
+    word ("Warplanes"). With no such resumption, the run lasts to the end of the sentence."""
+    opener = _keyword_run_opener().search(sentence)
+    if not opener:
+        return None
+    words = list(re.finditer(r"\S+", sentence[opener.end() :]))
+    lowercase = [w.group()[0].islower() or w.group()[0].isdigit() for w in words]
+    function = [w.group().lower() in _english_function_words() for w in words]
+    for i in range(1, len(words) - 1):
+        after_a_word = lowercase[i - 1] and words[i].group() != "the"  # "the" opens a name: "the Nusra Front"
+        if not (function[i] and lowercase[i] and (lowercase[i + 1] or after_a_word)):
+            continue
+        capitals = [j for j in range(i) if not lowercase[j]]
+        if capitals:
+            openers = [j for j in capitals if function[j]]
+            start = (openers or capitals)[-1]
+            return opener.start(), opener.end() + words[start].start()
+    return opener.start(), len(sentence)
+
+
+@cache
+def _keyword_run_opener() -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(load_lexicon("boilerplate")["keyword_run_openers"]) + r")\b")
+
+
+@cache
+def _english_function_words() -> frozenset[str]:
+    return frozenset(load_lexicon("languages")["English"]) | {"a"}
+
+
 _LIST_ITEM = re.compile(r"^(\d+[.)]|[-*\u2022])\s")
 
 
@@ -265,11 +301,27 @@ def sentences(
         if headline and line.start <= headline[0] < line.end:  # read even on a line of its own
             pieces.insert(0, (headline[0], min(headline[1], line.end)))
         for s, e in pieces:
-            for a, b in _split_line(text[s:e]) if s < e else ():
+            for a, b in _without_keyword_runs(text[s:e], _split_line(text[s:e])) if s < e else ():
                 prose_start, prose_end = without_furniture(text[s + a : s + b])
                 a, b = a + prose_start, a + prose_end
                 if b - a >= 3 and not is_furniture(text[s + a : s + b]):
                     out.append(Sentence(s + a, s + b, paragraph))
+    return out
+
+
+def _without_keyword_runs(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentence spans of a line with a keyword run cut out: the prose before it and the prose
+    after it are two sentences."""
+    out = []
+    for s, e in spans:
+        run = keyword_run(line[s:e])
+        if run is None:
+            out.append((s, e))
+            continue
+        for a, b in (s, s + run[0]), (s + run[1], e):
+            a, b = a + len(line[a:b]) - len(line[a:b].lstrip()), a + len(line[a:b].rstrip())
+            if a < b:
+                out.append((a, b))
     return out
 
 

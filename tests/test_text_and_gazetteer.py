@@ -1,7 +1,10 @@
 import pytest
 
+from ingest.dates import parse_published
+from ingest.extract import extract
 from ingest.gazetteer import load_gazetteer
 from ingest.geo import Place
+from ingest.model import Article
 from ingest.text import boilerplate_lines, fold, sentences
 
 
@@ -40,6 +43,42 @@ def test_boilerplate_lines_are_not_mined():
 def test_lines_in_arabic_are_kept_but_not_mined():
     text = "الخسارة العربية من المقال\nClashes erupted in Hajin.\n"
     assert [text[s.start : s.end] for s in sentences(text)] == ["Clashes erupted in Hajin."]
+
+
+@pytest.mark.parametrize(
+    ("text", "prose"),
+    [
+        (  # the run ends where a capitalised article opens the sentence
+            "Jets hit a market a monitor said Tags Syria Saraqib airstrikes Assad The market was hit at dawn.",
+            ["Jets hit a market a monitor said", "The market was hit at dawn."],
+        ),
+        (  # "for" before a capital stays in a name; "At least 9" opens the sentence
+            "Tags Hama barrel bombs Watch for Human Rights At least 9 people were killed in Kafr Zita.",
+            ["At least 9 people were killed in Kafr Zita."],
+        ),
+        (  # no capitalised article: the nearest capital before the first clause word
+            "Tags Homs Qusayr rockets the Tawhid Front Soldiers shelled a village near Qusayr.",
+            ["Soldiers shelled a village near Qusayr."],
+        ),
+        (  # a function word after a lowercase word is prose too, even before a name
+            "Tags Idlib war Dozens of air strikes on Ariha killed five people.",
+            ["Dozens of air strikes on Ariha killed five people."],
+        ),
+        (  # a run that never meets prose is furniture to the end of the sentence
+            "Army Retakes Town Near Tadmur Tags Daesh offensive Tadmur Syria",
+            ["Army Retakes Town Near Tadmur"],
+        ),
+    ],
+)
+def test_a_keyword_list_run_into_the_prose_is_page_furniture(text, prose):
+    assert [text[s.start : s.end] for s in sentences(text)] == prose
+
+
+def test_the_keywords_of_a_keyword_list_make_no_event():
+    text = "Tags Syria Saraqib airstrikes Homs shelling Rebels attacked an army post in Jisr al-Shughur on Monday."
+    article = Article(path="tags.txt", text=text, published=parse_published("2019-03-20"))
+    (event,) = extract(article)[0]
+    assert event.evidence[0].text == "Rebels attacked an army post in Jisr al-Shughur on Monday."
 
 
 @pytest.mark.parametrize("alias", ["ISIS", "ISIL", "Daesh", "Islamic State", "IS", "Da'esh"])
