@@ -593,7 +593,8 @@ def _period(folded_text: str, d: DateMention, dates: _ByOffset, published: Inter
     return precision != "day" or (end is not None and (end - start).days > PERIOD_DAYS)
 
 
-_ONE = re.compile(r"\b(?:a|an|one|the|this|that)\s+(?:[\w-]+\s+){0,3}$")  # "a suspected air raid"
+# "a suspected air raid", "the strike": one incident
+_ONE = re.compile(r"\b(?:a|an|one|the|this|that)\s+(?:[\w-]+\s+){0,3}$")
 
 
 def _tally(folded: str, trig: Trigger, told: DateMention | None, folded_text: str) -> bool:
@@ -608,9 +609,16 @@ def _tally(folded: str, trig: Trigger, told: DateMention | None, folded_text: st
     if not trig.weak and (one or fight):
         return False
     if told is not None and told.interval is not None:
-        since = _PERIOD_START.search(folded_text, max(0, told.start - 40), told.start)
-        return told.interval.precision != "day" or bool(since)
+        if _PERIOD_START.search(folded_text, max(0, told.start - 40), told.start):
+            return True
+        # in a month or a year, a toll told first and its incidents as its cause ("60 were killed in
+        # attacks in May") sums them; "in February air strikes killed 20 near Manbij" tells the strikes
+        told_first = trig.weak or _DEATHS_BEFORE.search(folded, 0, trig.start)
+        return told.interval.precision != "day" and bool(told_first)
     return bool(_lexicon().tally_spans.search(folded))
+
+
+_DEATHS_BEFORE = re.compile(r"\b(?:killed|died|dead|deaths|martyred)\b(?:\s+\S+){0,8}?\s+$")
 
 
 # Between a sentence's day and a later trigger, a word that opens another clause, whose events
