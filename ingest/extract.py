@@ -371,7 +371,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             fatal = find_fatalities(folded[seg_start - sent.start : seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None
             )
-            if fatal and _tally(folded, trig, told_date, folded_text):
+            if fatal and fatal.best != 1 and _tally(folded, trig, told_date, folded_text):
                 trace.notes.append(f"{trig.text!r}: a toll summed over a span of time, a tally, not one incident")
                 continue
             if trig.statement and not places and not any(r == "actor1" for _, r in actors):
@@ -602,23 +602,24 @@ def _tally(folded: str, trig: Trigger, told: DateMention | None, folded_text: st
     68 died in air raids", "135 killed over the past three days"), a tally of many incidents, not one?
     Only where the deaths are told alone or the incidents in the plural: "In May a strike on a market
     killed 12" is one incident of May, and "clashes since Friday" one fight. A day the sentence gives
-    for the incident ("on Monday") makes it one."""
+    for the incident ("on Monday") makes it one, and so does one death."""
     plural = trig.text.endswith("s") and not trig.text.endswith("ss")
     one = not plural and _ONE.search(folded, 0, trig.start)
     fight = trig.type == "Battles" and not trig.generic  # "clashes", "fighting": one fight told in the plural
     if not trig.weak and (one or fight):
         return False
-    if told is not None and told.interval is not None:
-        if _PERIOD_START.search(folded_text, max(0, told.start - 40), told.start):
-            return True
-        # in a month or a year, a toll told first and its incidents as its cause ("60 were killed in
-        # attacks in May") sums them; "in February air strikes killed 20 near Manbij" tells the strikes
-        told_first = trig.weak or _DEATHS_BEFORE.search(folded, 0, trig.start)
-        return told.interval.precision != "day" and bool(told_first)
-    return bool(_lexicon().tally_spans.search(folded))
+    since = told is not None and _PERIOD_START.search(folded_text, max(0, told.start - 40), told.start)
+    if told is not None and told.interval is not None and told.interval.precision == "day" and not since:
+        return False  # "on Monday": one incident's day
+    if since or _lexicon().tally_spans.search(folded):
+        return True
+    # in a month or a year, a toll told first and its incidents as its cause ("60 were killed in
+    # attacks in May") sums them; "in February air strikes killed 20 near Manbij" tells the strikes
+    told_first = trig.weak or _DEATHS_BEFORE.search(folded, 0, trig.start)
+    return told is not None and told.interval is not None and bool(told_first)
 
 
-_DEATHS_BEFORE = re.compile(r"\b(?:killed|died|dead|deaths|martyred)\b(?:\s+\S+){0,8}?\s+$")
+_DEATHS_BEFORE = re.compile(r"\b(?:killed|died|dead|deaths|martyred)\b[^.;:]*$")
 
 
 # Between a sentence's day and a later trigger, a word that opens another clause, whose events
