@@ -752,6 +752,13 @@ def _spoke() -> re.Pattern:
     return re.compile(r"\b(?:" + verbs + r"|reports)\s+(?:in\s+a\s+statement\s+)?(?:on\s+|late\s+|early\s+)?$")
 
 
+@cache
+def _spoke_then() -> re.Pattern:
+    """ "The council on Monday announced": a day right before a verb of speech."""
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["speech_verbs"]))
+    return re.compile(r"\s+(?:" + verbs + r")\b")
+
+
 def _statement_day(folded_text: str, d: DateMention, trig_start: int, known: bool = False) -> bool:
     """ "The toll of a blast reached 112, the Observatory said on Sunday": a day told after the
     incident's words, right after a verb of speech, of a toll that rose, is when a source spoke; a
@@ -760,7 +767,7 @@ def _statement_day(folded_text: str, d: DateMention, trig_start: int, known: boo
     Of an incident `known` otherwise, a reference ("said Wednesday its attack was a response to an
     offensive") or one the article told before ("the attack killed 27, UNICEF said on Thursday"), a
     day right after a verb of speech is the speaking's wherever it stands."""
-    if not _spoke().search(folded_text, max(0, d.start - 45), d.start):
+    if not _spoke().search(folded_text, max(0, d.start - 45), d.start) and not _spoke_then().match(folded_text, d.end):
         return False
     return known or (d.start > trig_start and bool(_TOLL_ROSE.search(folded_text, max(0, trig_start - 60), d.start)))
 

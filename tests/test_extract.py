@@ -289,3 +289,11 @@ def test_weapons_destroyed_by_those_who_hold_them_are_no_event():
     assert events_of("In March 2015 the ministry announced that all its mustard gas stocks had been destroyed.") == []
     (event,) = events_of("Rebels destroyed an army weapons depot in Saraqib on Monday.")
     assert event.places[0].name == "Saraqib"
+
+
+def test_a_day_before_a_verb_of_speech_is_the_speakings_not_that_of_what_caused_it():
+    events = events_of(
+        "The town council on Monday announced it had closed the schools as a result of heavy shelling of Saraqib.",
+        "2016-10-07",
+    )
+    assert not any(e.date.display() == "2016-10-03" for e in events)
