@@ -604,7 +604,8 @@ def _tally(folded: str, trig: Trigger, told: DateMention | None, folded_text: st
     killed 12" is one incident of May, and "clashes since Friday" one fight. A day the sentence gives
     for the incident ("on Monday") makes it one, and so does one death."""
     plural = trig.text.endswith("s") and not trig.text.endswith("ss")
-    one = not plural and _ONE.search(folded, 0, trig.start)
+    # a verb tells what was done ("executed", "warplanes bombing"), a noun with its article one incident
+    one = not plural and (trig.text.endswith(("ed", "ing")) or _ONE.search(folded, 0, trig.start))
     fight = trig.type == "Battles" and not trig.generic  # "clashes", "fighting": one fight told in the plural
     if not trig.weak and (one or fight):
         return False
@@ -616,7 +617,10 @@ def _tally(folded: str, trig: Trigger, told: DateMention | None, folded_text: st
     # in a month or a year, a toll told first and its incidents as its cause ("60 were killed in
     # attacks in May") sums them; "in February air strikes killed 20 near Manbij" tells the strikes
     told_first = trig.weak or _DEATHS_BEFORE.search(folded, 0, trig.start)
-    return told is not None and told.interval is not None and bool(told_first)
+    return told is not None and told.interval is not None and told.interval.precision in _SPANS and bool(told_first)
+
+
+_SPANS = ("month", "year")  # a week's toll may be one incident's told late ("48 were killed earlier this week")
 
 
 _DEATHS_BEFORE = re.compile(r"\b(?:killed|died|dead|deaths|martyred)\b[^.;:]*$")

@@ -291,9 +291,16 @@ def test_weapons_destroyed_by_those_who_hold_them_are_no_event():
     assert event.places[0].name == "Saraqib"
 
 
-def test_a_day_before_a_verb_of_speech_is_the_speakings_not_that_of_what_caused_it():
+def test_a_day_before_a_verb_of_speech_is_the_speakings_not_that_of_what_it_answers():
     events = events_of(
-        "The town council on Monday announced it had closed the schools as a result of heavy shelling of Saraqib.",
+        "The town council on Monday announced it had closed the schools in response to heavy shelling of Saraqib.",
         "2016-10-07",
     )
     assert not any(e.date.display() == "2016-10-03" for e in events)
+
+
+def test_a_toll_told_with_the_verb_of_what_was_done_is_one_incident():
+    (event,) = events_of(
+        "At least 30 people were killed in Saraqib earlier this week as soldiers executed five families.", "2016-10-06"
+    )
+    assert event.fatalities is not None and event.fatalities.best == 30
