@@ -380,9 +380,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             if not actors and not places and source != "sentence" and not fatal:
                 trace.notes.append(f"{trig.text!r}: no date, actor or place of its own: no event")
                 continue
-            # "mortar shell attacks": a generic word with its weapon named is told precisely enough
-            named_weapon = weapon_in(folded[max(seg_start - sent.start, trig.start - 40) : trig.end])
-            if trig.generic and undated and not fatal and not named_weapon:
+            if trig.generic and undated and not fatal:
                 trace.notes.append(f"{trig.text!r}: too general to be an event without a date, a toll or a place")
                 told = _doer_of_the_incident_told(text, folded, trig, abs_trig, seg_mentions, events)
                 if told:

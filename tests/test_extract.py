@@ -304,8 +304,3 @@ def test_a_toll_told_with_the_verb_of_what_was_done_is_one_incident():
         "At least 30 people were killed in Saraqib earlier this week as soldiers executed five families.", "2016-10-06"
     )
     assert event.fatalities is not None and event.fatalities.best == 30
-
-
-def test_a_general_word_with_its_weapon_named_is_an_incident():
-    (event,) = events_of("9 injured in new mortar shell attacks on Homs neighbourhood the state television announced.", "2016-10-06")
-    assert event.type == "Explosions/Remote violence" and event.places[0].name == "Homs"
