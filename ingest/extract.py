@@ -294,7 +294,11 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 ]
                 date = current[0] if current else date
             retold = _incident_retold(folded, trig, events)
-            if date is not None and _statement_day(folded_text, date, abs_trig[0], trig.reference or bool(retold)):
+            # "the council on Monday announced ...": what it tells of is known otherwise, not of its day
+            spoken = date is not None and date.start < abs_trig[0] and bool(_spoke_then().match(folded_text, date.end))
+            if date is not None and _statement_day(
+                folded_text, date, abs_trig[0], trig.reference or bool(retold) or spoken
+            ):
                 trace.notes.append(f"{trig.text!r}: {date.expression!r} is when a source spoke, not the incident's day")
                 # the statement is evidence of the incident told before it, on that incident's day
                 date = replace(date, interval=retold.date, expression=retold.date_expression) if retold else None
@@ -308,6 +312,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 and not _in_another_clause(folded_text, d.end, abs_trig[0])
                 and d.interval.precision == "day"
                 and not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
+                and not _spoke_then().match(folded_text, d.end)  # the day a source spoke
             ]
             if date is None and earlier and not trig.reference:
                 date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
@@ -612,7 +617,9 @@ def _tally(folded: str, trig: Trigger, told: DateMention | None, folded_text: st
     since = told is not None and _PERIOD_START.search(folded_text, max(0, told.start - 40), told.start)
     if told is not None and told.interval is not None and told.interval.precision == "day" and not since:
         return False  # "on Monday": one incident's day
-    if since or _lexicon().tally_spans.search(folded):
+    if since:  # a week at most (a longer period is skipped before): many incidents, or one fight's toll
+        return not trig.weak
+    if _lexicon().tally_spans.search(folded):
         return True
     # in a month or a year, a toll told first and its incidents as its cause ("60 were killed in
     # attacks in May") sums them; "in February air strikes killed 20 near Manbij" tells the strikes

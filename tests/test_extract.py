@@ -304,3 +304,8 @@ def test_a_toll_told_with_the_verb_of_what_was_done_is_one_incident():
         "At least 30 people were killed in Saraqib earlier this week as soldiers executed five families.", "2016-10-06"
     )
     assert event.fatalities is not None and event.fatalities.best == 30
+
+
+def test_deaths_since_a_day_this_week_told_of_one_advance_are_its_toll():
+    events = events_of("Rebels advanced on Saraqib and killed 30 soldiers in the area since Monday.", "2016-10-06")
+    assert [e.fatalities.best for e in events if e.fatalities] == [30]
