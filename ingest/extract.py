@@ -294,10 +294,11 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 ]
                 date = current[0] if current else date
             retold = _incident_retold(folded, trig, events)
+            definite = bool(_THE_BEFORE.search(folded, 0, trig.start))  # "the attack": one the article tells
             # "the council on Monday announced ...": what it tells of is known otherwise, not of its day
             spoken = date is not None and date.start < abs_trig[0] and bool(_spoke_then().match(folded_text, date.end))
             if date is not None and _statement_day(
-                folded_text, date, abs_trig[0], trig.reference or bool(retold) or spoken
+                folded_text, date, abs_trig[0], trig.reference or definite or spoken
             ):
                 trace.notes.append(f"{trig.text!r}: {date.expression!r} is when a source spoke, not the incident's day")
                 # the statement is evidence of the incident told before it, on that incident's day

@@ -309,3 +309,12 @@ def test_a_toll_told_with_the_verb_of_what_was_done_is_one_incident():
 def test_deaths_since_a_day_this_week_told_of_one_advance_are_its_toll():
     events = events_of("Rebels advanced on Saraqib and killed 30 soldiers in the area since Monday.", "2016-10-06")
     assert [e.fatalities.best for e in events if e.fatalities] == [30]
+
+
+def test_a_statement_in_the_lead_about_the_attack_told_after_it_is_that_attack_on_its_day():
+    events = events_of(
+        "The attack on a school in Saraqib killed 12 children, the charity said in a statement on Thursday. "
+        "On Tuesday jets struck a school in Saraqib killing 12 children.",
+        "2016-10-07",
+    )
+    assert [e.date.display() for e in events] == ["2016-10-04"]
