@@ -82,6 +82,7 @@ class _Lexicon(NamedTuple):
     another_of_a_kind: re.Pattern  # "after similar attacks": a new incident, not a reference
     pluperfect: re.Pattern  # "had been shelled"
     further_toll: re.Pattern  # "and seven others were killed"
+    tally_spans: re.Pattern  # "over the past three days": a toll over a span, not of one incident
 
 
 @cache
@@ -109,6 +110,7 @@ def _lexicon() -> _Lexicon:
         another,
         re.compile(lex["pluperfect"]),
         re.compile(lex["further_toll"]),
+        re.compile(lex["tally_spans"]),
     )
 
 
@@ -297,9 +299,18 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                     if seg_start <= d.start < seg_end and not _historical(d.interval, article.published)
                 ]
                 date = current[0] if current else date
-            if date is not None and _statement_day(folded_text, date, abs_trig[0]):
+            retold = _incident_retold(folded, trig, events)
+            definite = bool(_THE_BEFORE.search(folded, 0, trig.start))  # "the attack": one the article tells
+            # "the council on Monday announced ...": what it tells of is known otherwise, not of its day
+            spoken = date is not None and date.start < abs_trig[0] and bool(_spoke_then().match(folded_text, date.end))
+            if date is not None and _statement_day(
+                folded_text, date, abs_trig[0], trig.reference or definite or spoken
+            ):
                 trace.notes.append(f"{trig.text!r}: {date.expression!r} is when a source spoke, not the incident's day")
-                date = None
+                # the statement is evidence of the incident told before it, on that incident's day
+                date = replace(date, interval=retold.date, expression=retold.date_expression) if retold else None
+                if trig.reference and date is None:
+                    continue
             earlier = [
                 d
                 for d in resolved
@@ -308,6 +319,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 and not _in_another_clause(folded_text, d.end, abs_trig[0])
                 and d.interval.precision == "day"
                 and not _PERIOD_START.search(folded_text, max(0, d.start - 40), d.start)
+                and not _spoke_then().match(folded_text, d.end)  # the day a source spoke
             ]
             if date is None and earlier and not trig.reference:
                 date = earlier[-1]  # "On 4 May, residents demonstrated by throwing stones": one date for both
@@ -319,6 +331,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 # the day is the main clause's
                 trace.notes.append(f"{trig.text!r}: told in the pluperfect with no date of its own: background")
                 continue
+            told_date = date  # the sentence's own, before the paragraph's or the publication's stands in
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
             if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
                 trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
@@ -375,6 +388,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             fatal = find_fatalities(folded[seg_start - sent.start : seg_end - sent.start]) or (
                 find_fatalities(folded) if len(segments) == 1 else None
             )
+            if fatal and fatal.best != 1 and _tally(folded, trig, told_date, folded_text):
+                trace.notes.append(f"{trig.text!r}: a toll summed over a span of time, a tally, not one incident")
+                continue
             if trig.statement and not places and not any(r == "actor1" for _, r in actors):
                 trace.notes.append(f"{trig.text!r}: the object of a statement that says nothing of where or who")
                 continue
@@ -435,6 +451,11 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             event_type, sub_type = _kind_by_what_was_struck(
                 event_type, sub_type, folded[max(0, trig.start - 60) : trig.end + 60].replace("-", " ")
             )
+            if sub_type == "Looting/property destruction" and _struck()["own_arms"].search(
+                folded, max(0, trig.start - 60), trig.end + 60
+            ):
+                trace.notes.append(f"{trig.text!r}: weapons destroyed by those who hold them: disarmament, no event")
+                continue
             if source == "context" and _ALSO.search(folded, 0, trig.end):  # "also hit", "rockets also hit"
                 # "Rockets also hit Qaboun": the day of the like incident told before, not the paragraph's
                 # latest date, which may be a background one ("500 died on Wednesday from chemical attacks")
@@ -597,6 +618,41 @@ def _period(folded_text: str, d: DateMention, dates: _ByOffset, published: Inter
     return precision != "day" or (end is not None and (end - start).days > PERIOD_DAYS)
 
 
+# "a suspected air raid", "the strike": one incident
+_ONE = re.compile(r"\b(?:a|an|one|the|this|that)\s+(?:[\w-]+\s+){0,3}$")
+
+
+def _tally(folded: str, trig: Trigger, told: DateMention | None, folded_text: str) -> bool:
+    """Is a toll one summed over a span of time ("1200 were killed last month", "since Saturday at least
+    68 died in air raids", "135 killed over the past three days"), a tally of many incidents, not one?
+    Only where the deaths are told alone or the incidents in the plural: "In May a strike on a market
+    killed 12" is one incident of May, and "clashes since Friday" one fight. A day the sentence gives
+    for the incident ("on Monday") makes it one, and so does one death."""
+    plural = trig.text.endswith("s") and not trig.text.endswith("ss")
+    # a verb tells what was done ("executed", "warplanes bombing"), a noun with its article one incident
+    one = not plural and (trig.text.endswith(("ed", "ing")) or _ONE.search(folded, 0, trig.start))
+    fight = trig.type == "Battles" and not trig.generic  # "clashes", "fighting": one fight told in the plural
+    if not trig.weak and (one or fight):
+        return False
+    since = told is not None and _PERIOD_START.search(folded_text, max(0, told.start - 40), told.start)
+    if told is not None and told.interval is not None and told.interval.precision == "day" and not since:
+        return False  # "on Monday": one incident's day
+    if since:  # a week at most (a longer period is skipped before): many incidents, or one fight's toll
+        return not trig.weak
+    if _lexicon().tally_spans.search(folded):
+        return True
+    # in a month or a year, a toll told first and its incidents as its cause ("60 were killed in
+    # attacks in May") sums them; "in February air strikes killed 20 near Manbij" tells the strikes
+    told_first = trig.weak or _DEATHS_BEFORE.search(folded, 0, trig.start)
+    return told is not None and told.interval is not None and told.interval.precision in _SPANS and bool(told_first)
+
+
+_SPANS = ("month", "year")  # a week's toll may be one incident's told late ("48 were killed earlier this week")
+
+
+_DEATHS_BEFORE = re.compile(r"\b(?:killed|died|dead|deaths|martyred)\b[^.;:]*$")
+
+
 # Between a sentence's day and a later trigger, a word that opens another clause, whose events
 # may be of another day: "bombarded the suburbs on Thursday, a day after the army gassed hundreds".
 # A clause closed by a comma before the trigger does not count: "following the death of a
@@ -748,18 +804,41 @@ def _when_it_happened(folded_text: str, dates: list[DateMention], published: Int
 @cache
 def _spoke() -> re.Pattern:
     verbs = "|".join(map(re.escape, load_lexicon("roles")["speech_verbs"]))
-    return re.compile(r"\b(?:" + verbs + r"|reports)\s+(?:on\s+|late\s+|early\s+)?$")
+    return re.compile(r"\b(?:" + verbs + r"|reports)\s+(?:in\s+a\s+statement\s+)?(?:on\s+|late\s+|early\s+)?$")
 
 
-def _statement_day(folded_text: str, d: DateMention, trig_start: int) -> bool:
+@cache
+def _spoke_then() -> re.Pattern:
+    """ "The council on Monday announced": a day right before a verb of speech."""
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["speech_verbs"]))
+    return re.compile(r"\s+(?:" + verbs + r")\b")
+
+
+def _statement_day(folded_text: str, d: DateMention, trig_start: int, known: bool = False) -> bool:
     """ "The toll of a blast reached 112, the Observatory said on Sunday": a day told after the
     incident's words, right after a verb of speech, of a toll that rose, is when a source spoke; a
     statement about an incident is evidence of it at the incident's date, which the article tells
-    elsewhere. (Without a toll that rose, the day a source reports is the incident's as often as not.)"""
-    return (
-        d.start > trig_start
-        and bool(_spoke().search(folded_text, max(0, d.start - 30), d.start))
-        and bool(_TOLL_ROSE.search(folded_text, max(0, trig_start - 60), d.start))
+    elsewhere. (Without a toll that rose, the day a source reports is the incident's as often as not.)
+    Of an incident `known` otherwise, a reference ("said Wednesday its attack was a response to an
+    offensive") or one the article told before ("the attack killed 27, UNICEF said on Thursday"), a
+    day right after a verb of speech is the speaking's wherever it stands."""
+    if not _spoke().search(folded_text, max(0, d.start - 45), d.start) and not _spoke_then().match(folded_text, d.end):
+        return False
+    return known or (d.start > trig_start and bool(_TOLL_ROSE.search(folded_text, max(0, trig_start - 60), d.start)))
+
+
+def _incident_retold(folded: str, trig: Trigger, told: list[Event]) -> Event | None:
+    """ "The attack": an incident told with the definite article names one told before, the last of its
+    family the article dated in its own words."""
+    if not _THE_BEFORE.search(folded, 0, trig.start):
+        return None
+    return next(
+        (
+            e
+            for e in reversed(told)
+            if e.date_source == "sentence" and e.date is not None and FAMILIES[e.type] == FAMILIES[trig.type]
+        ),
+        None,
     )
 
 

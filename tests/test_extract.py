@@ -236,3 +236,85 @@ def test_a_side_said_to_be_under_attack_is_a_state_not_an_incident():
     )
     events = extract(Article(path="t.txt", text=text, published=parse_published("2016-10-06")))[0]
     assert [e.sub_type for e in events] == ["Remote explosive/landmine/IED"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Government jets have killed 3000 civilians since they first joined the war two years ago.",
+        "Last month nearly 900 people were killed in the province of Hama.",
+        "At least 75 civilians have been killed over the past four days in air raids on Douma.",
+        "Since Sunday at least 40 people have been killed in air raids on the town of Saraqib.",
+        "In August more than 50 civilians died in barrel bomb attacks on Saraqib.",
+        "So far this year 400 people have been killed in air strikes on Idlib.",
+    ],
+)
+def test_a_toll_summed_over_a_span_of_time_is_a_tally_not_an_event(sentence):
+    assert events_of(sentence, "2016-10-06") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("On September 3 a strike on Saraqib killed 12.", "2016-09-03"),
+        ("In September a strike on a market in Saraqib killed 12 people.", "2016-09"),  # one incident of the month
+        ("Clashes since Monday have killed 20 fighters near Saraqib.", "2016-10-03"),  # one fight told in the plural
+        ("Last month a man was killed near Saraqib.", "2016-09"),  # one death is one incident
+        ("In February air strikes killed 20 people near Saraqib.", "2016-02"),  # the strikes told, then their toll
+    ],
+)
+def test_a_toll_of_one_incident_or_one_fight_stays_an_event(sentence, day):
+    (event,) = events_of(sentence, "2016-10-06")
+    assert event.date.display() == day and event.fatalities is not None
+
+
+def test_a_statement_about_an_incident_told_before_is_that_incident_on_its_day():
+    events = events_of(
+        "Jets struck a school in Saraqib on Tuesday killing 12 children. "
+        "The attack killed at least 12 children, the charity said in a statement on Thursday.",
+        "2016-10-07",
+    )
+    assert [e.date.display() for e in events] == ["2016-10-04"]
+
+
+def test_the_day_a_source_spoke_does_not_date_the_incident_it_answers():
+    events = events_of(
+        "The rebel alliance said Thursday its attack was in retaliation for an offensive by the army on Binnish.",
+        "2016-10-07",
+    )
+    assert not any(e.date.display() == "2016-10-06" for e in events)
+
+
+def test_weapons_destroyed_by_those_who_hold_them_are_no_event():
+    assert events_of("In March 2015 the ministry announced that all its mustard gas stocks had been destroyed.") == []
+    (event,) = events_of("Rebels destroyed an army weapons depot in Saraqib on Monday.")
+    assert event.places[0].name == "Saraqib"
+
+
+def test_a_day_before_a_verb_of_speech_is_the_speakings_not_that_of_what_it_answers():
+    events = events_of(
+        "The town council on Monday announced it had closed the schools in response to heavy shelling of Saraqib.",
+        "2016-10-07",
+    )
+    assert not any(e.date.display() == "2016-10-03" for e in events)
+
+
+def test_a_toll_told_with_the_verb_of_what_was_done_is_one_incident():
+    (event,) = events_of(
+        "At least 30 people were killed in Saraqib earlier this week as soldiers executed five families.", "2016-10-06"
+    )
+    assert event.fatalities is not None and event.fatalities.best == 30
+
+
+def test_deaths_since_a_day_this_week_told_of_one_advance_are_its_toll():
+    events = events_of("Rebels advanced on Saraqib and killed 30 soldiers in the area since Monday.", "2016-10-06")
+    assert [e.fatalities.best for e in events if e.fatalities] == [30]
+
+
+def test_a_statement_in_the_lead_about_the_attack_told_after_it_is_that_attack_on_its_day():
+    events = events_of(
+        "The attack on a school in Saraqib killed 12 children, the charity said in a statement on Thursday. "
+        "On Tuesday jets struck a school in Saraqib killing 12 children.",
+        "2016-10-07",
+    )
+    assert [e.date.display() for e in events] == ["2016-10-04"]
