@@ -30,6 +30,7 @@ from ingest.places import (
     spelt_mentions,
     spelt_places,
     with_districts,
+    with_facilities,
 )
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
@@ -242,7 +243,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     found = gaz.find(text, 0, len(text), folded_text)
     found = [m for m in found if not _in_date(m, all_dates)]
     datelines = [m.entity for m in found if isinstance(m.entity, Place) and is_dateline(text, m)]
-    all_mentions = _ByOffset(with_districts(text, resolve_mentions(text, found)))
+    all_mentions = _ByOffset(with_facilities(text, with_districts(text, resolve_mentions(text, found))))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
     home = home_countries(all_mentions.items, folded_text)
     all_mentions = _ByOffset(spelt_mentions(text, all_mentions.items, home))  # "in Talbeesah": Tallbisah
