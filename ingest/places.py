@@ -281,8 +281,8 @@ def with_facilities(text: str, mentions: list[Mention]) -> list[Mention]:
     """A road, a hospital or a garage named like a town abroad ("the Castello Road", "the al-Razi
     hospital" in an article about Aleppo) is no town abroad: the facility is a part of the city the
     text puts it in ("the Castello Road in Aleppo"), else a name without a place, which the event
-    then takes from the article's focus (`place_by_focus`). A name of the article's own country
-    ("Aleppo airport", "the Damascus road") keeps its town."""
+    then takes from the article's focus (`place_by_focus`). A name of a country the article is
+    about otherwise ("Aleppo airport", "the Damascus road") keeps its town."""
     folded = fold(text)
     out = list(mentions)
     for m in _facility_pattern().finditer(text):
@@ -291,14 +291,14 @@ def with_facilities(text: str, mentions: list[Mention]) -> list[Mention]:
         places = [x for x in inside if isinstance(x.entity, Place)]
         if not places or any(isinstance(x.entity, Actor) for x in inside):
             continue
-        # the article's country, told by its other places: not by this name, nor by "the city" read as it
+        # the article's countries, told by its other places: not by this name, nor by "the city" read as it
         named = {x.entity.id for x in places}
         home = home_countries([x for x in out if not (isinstance(x.entity, Place) and x.entity.id in named)], folded)
-        if not home or any(x.entity.country == home[0] or x.start < start or x.end > end for x in places):
+        if not home or any(x.entity.country in home or x.start < start or x.end > end for x in places):
             continue  # "Aleppo airport": a town of the article's country; "Aleppos Castello Road": a district
         name = text[start : m.end("noun")]
         city = _city_of(text, m.end(), start, out)
-        if city is not None and city.country == home[0]:
+        if city is not None and city.country in home:
             part = Place(f"{city.id}/{slug(name)}", name, city.country, city.admin1, city.lat, city.lon, 0, "district")
         else:
             part = Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
