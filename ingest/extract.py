@@ -655,11 +655,15 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
     town keeps the event (and its id and toll); each other town gets an event of its own."""
     if event.type != "Explosions/Remote violence":
         return [event]
-    # a city named like its province ("Deir Ezzor Aleppo" in a headline) may stand for the province
+    # a city named like its province ("Deir Ezzor Aleppo" in a headline) may stand for the province;
+    # the parts of one city listed together ("shells on al-Qusour and al-Joura neighbourhoods") are one barrage
     towns = [
         m
         for m in mentions
-        if isinstance(m.entity, Place) and m.entity.kind not in _AREAS and not names_its_division(m.entity)
+        if isinstance(m.entity, Place)
+        and m.entity.kind not in _AREAS
+        and m.entity.kind != "district"
+        and not names_its_division(m.entity)
     ]
     runs: list[list[Mention]] = [towns[:1]]
     # names side by side with nothing between are a list only in a text stripped of its commas

@@ -330,3 +330,8 @@ def test_the_town_is_the_town_named_before_not_a_region():
     )
     captured = next(e for e in events if e.date.display().startswith("2015-05"))
     assert [p.name for p in captured.places] == ["Ariha"]
+
+
+def test_parts_of_one_city_listed_together_are_one_barrage():
+    events = events_of("Terrorists fired rocket shells on al-Qusour and al-Joura neighborhoods in Deir Ezzor city.")
+    assert len(events) == 1 and {p.name for p in events[0].places} >= {"al-Qusour", "al-Joura"}
