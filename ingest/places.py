@@ -45,6 +45,7 @@ def place_by_focus(text: str, events: list[Event], mentions: list[Mention], date
         and m.entity.kind not in ("country", "unresolved")
         and not _owner_by_possessive(text, m)  # "Russias intervention", "Madaya evacuees": no scene anywhere
         and not _origin_of_people(text, m)
+        and not _destination(text, m)
     ]
     counts = Counter(p.id for p in named)
     by_id = {p.id: p for p in named}
@@ -78,7 +79,12 @@ def event_places(text: str, mentions: list[Mention]) -> list[Place]:
         and not _OWNER.match(text, m.end)
         and not _owner_by_possessive(text, m)
         and not _origin_of_people(text, m)
-    ] or [m for m in named if not _owner_by_possessive(text, m) and not _origin_of_people(text, m)]
+        and not _destination(text, m)
+    ] or [
+        m
+        for m in named
+        if not _owner_by_possessive(text, m) and not _origin_of_people(text, m) and not _destination(text, m)
+    ]
     if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
         chosen = [
             m for m in chosen if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)
@@ -124,6 +130,23 @@ def _origin_of_people(text: str, m: Mention) -> bool:
     word = _NEXT_WORD.match(text, m.end)
     return (word is not None and fold(word.group(1)) in _origin_nouns()) or bool(
         _people_from().search(text, max(0, m.start - 80), m.start)
+    )
+
+
+def _destination(text: str, m: Mention) -> bool:
+    """ "a convoy waiting to cross into government-held Aleppo", "families on their way to Idlib":
+    where people were going is not where it happened to them."""
+    return bool(_going_to().search(text, max(0, m.start - 60), m.start))
+
+
+@cache
+def _going_to() -> re.Pattern:
+    words = "|".join(sorted(map(re.escape, load_lexicon("names")["destination_before"]), key=len, reverse=True))
+    # one word may qualify the place ("government-held Aleppo", "the northern province of Idlib")
+    return re.compile(
+        r"\b(?:" + words + r")\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?"
+        r"(?:(?:towns?|city|villages?|province|region|areas?|camps?)\s+of\s+)?$",
+        re.IGNORECASE,
     )
 
 

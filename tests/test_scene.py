@@ -335,3 +335,12 @@ def test_the_town_is_the_town_named_before_not_a_region():
 def test_parts_of_one_city_listed_together_are_one_barrage():
     events = events_of("Terrorists fired rocket shells on al-Qusour and al-Joura neighborhoods in Deir Ezzor city.")
     assert len(events) == 1 and {p.name for p in events[0].places} >= {"al-Qusour", "al-Joura"}
+
+
+def test_where_people_were_going_is_not_where_it_happened():
+    events = events_of(
+        "A car bomb hit a bus convoy waiting to cross into government-held Aleppo in Rashidin on Saturday, killing 22."
+    )
+    assert [[p.name for p in e.places] for e in events] == [["Rashidin"]]
+    events = events_of("A bomb hit a bus carrying families on their way to Idlib in Saraqib on Monday, killing five.")
+    assert [[p.name for p in e.places] for e in events] == [["Saraqib"]]
