@@ -31,6 +31,7 @@ from ingest.places import (
     spelt_mentions,
     spelt_places,
     with_districts,
+    with_facilities,
 )
 from ingest.text import Sentence, boilerplate_lines, fold, is_latin_line, sentences
 
@@ -245,7 +246,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     found = gaz.find(text, 0, len(text), folded_text)
     found = [m for m in found if not _in_date(m, all_dates)]
     datelines = [m.entity for m in found if isinstance(m.entity, Place) and is_dateline(text, m)]
-    all_mentions = _ByOffset(with_districts(text, resolve_mentions(text, found)))
+    all_mentions = _ByOffset(with_facilities(text, with_districts(text, resolve_mentions(text, found))))
     all_triggers = _ByOffset(trigger_matches(folded_text), span=lambda m: (m[0], m[1]))
     home = home_countries(all_mentions.items, folded_text)
     all_mentions = _ByOffset(spelt_mentions(text, all_mentions.items, home))  # "in Talbeesah": Tallbisah
@@ -735,11 +736,15 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
     town keeps the event (and its id and toll); each other town gets an event of its own."""
     if event.type != "Explosions/Remote violence":
         return [event]
-    # a city named like its province ("Deir Ezzor Aleppo" in a headline) may stand for the province
+    # a city named like its province ("Deir Ezzor Aleppo" in a headline) may stand for the province;
+    # the parts of one city listed together ("shells on al-Qusour and al-Joura neighbourhoods") are one barrage
     towns = [
         m
         for m in mentions
-        if isinstance(m.entity, Place) and m.entity.kind not in _AREAS and not names_its_division(m.entity)
+        if isinstance(m.entity, Place)
+        and m.entity.kind not in _AREAS
+        and m.entity.kind != "district"
+        and not names_its_division(m.entity)
     ]
     runs: list[list[Mention]] = [towns[:1]]
     # names side by side with nothing between are a list only in a text stripped of its commas

@@ -29,11 +29,15 @@ _NAMES = load_lexicon("names")  # the words around and inside a place's name
 PARTICLES = set(_NAMES["articles"]) | set(_NAMES["particles"])
 DIVISION_WORDS = set(_NAMES["division_words"])
 QUALIFIERS = set(_NAMES["qualifiers"])
+_HYPHEN = "[-\u2010\u2011]"
 # "a Britain-based monitor", "the US-backed SDF": a seat or a sponsor, not a scene ("US-led" names a party)
 SEAT_OR_SPONSOR_AFTER = re.compile(
-    r"(?:[-\u2010\u2011 ]based|[-\u2010\u2011](?:backed|sponsored|supported|funded|trained|armed))\b",
+    rf"(?:(?:{_HYPHEN}| )based|{_HYPHEN}(?:" + "|".join(_NAMES["side_words"]["after"]) + r"))\b",
     re.IGNORECASE,
 )
+# "pro-Damascus media", "anti-Assad protesters": the side someone is on, not a scene
+SIDE_BEFORE = re.compile(r"\b(?:" + "|".join(_NAMES["side_words"]["before"]) + rf"){_HYPHEN}$", re.IGNORECASE)
+
 LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|around|into|from|of|across|toward|towards|to|inside|between)"
     r"\s+(?:the\s+)?(?:(?:town|city|village|district|province|region|area|suburb|camp)\s+of\s+)?$"
@@ -41,6 +45,12 @@ LOCATIVE = re.compile(
 _WORD = re.compile(r"\w+(?:'\w+)*")
 _DIVISION_AFTER = re.compile(r"\s+(?:" + "|".join(_NAMES["division_after"]) + r")\b")
 _DIVISION_BEFORE = re.compile(r"\b(?:" + "|".join(_NAMES["division_before"]) + r")\s+(?:of\s+)?$")
+
+
+def names_a_side(text: str, start: int, end: int) -> bool:
+    """Is the name at start..end a seat, a sponsor or a side ("Britain-based", "US-backed",
+    "pro-Damascus") rather than where something happened?"""
+    return bool(SEAT_OR_SPONSOR_AFTER.match(text, end) or SIDE_BEFORE.search(text, max(0, start - 8), start))
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from functools import cache
 
 from ingest.gazetteer import (
     LOCATIVE,
-    SEAT_OR_SPONSOR_AFTER,
     Actor,
     Mention,
     Spans,
     in_organisation_name,
     load_gazetteer,
+    names_a_side,
     slug,
 )
 from ingest.geo import Place
@@ -39,6 +39,10 @@ _ANAPHORA = re.compile(
 )
 
 
+_TOWN_WORDS = frozenset({"city", "town", "village"})
+_WIDER_THAN_A_TOWN = frozenset({"country", "admin1"})
+
+
 def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     """The document's mentions, read in context: a dateline, or an outlet named like a place
     ("according to Al-Manar reporter"), is not a place; a capital that acts
@@ -50,7 +54,7 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         if isinstance(m.entity, Place) and (
             is_dateline(text, m)
             or _SOURCE_BEFORE.search(text, max(0, m.start - 20), m.start)
-            or SEAT_OR_SPONSOR_AFTER.match(text, m.end)
+            or names_a_side(text, m.start, m.end)
             or in_organisation_name(text, m.start, m.end)
             or _speaking_state(text, m)
             or seat_before(text, m.start)
@@ -73,6 +77,7 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     named = sorted(out, key=lambda m: m.end)
     taken = Spans([(m.start, m.end) for m in out])
     last_place: Mention | None = None  # the antecedents so far, walking the text once
+    last_town: Mention | None = None  # "the town" means a town, not "the region of Hama" named after it
     last_group: Mention | None = None
     resolved_place: Mention | None = None
     resolved_group: Mention | None = None
@@ -82,6 +87,8 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
             m = named[i]
             if isinstance(m.entity, Place) and m.entity.kind != "country":
                 last_place = m
+                if m.entity.kind not in _WIDER_THAN_A_TOWN:
+                    last_town = m
             elif isinstance(m.entity, Actor) and m.entity.kind == "armed group":
                 last_group = m
             i += 1
@@ -89,11 +96,14 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         # "the city" keeps meaning the town it first meant: the topic of the passage, which a
         # capital named in passing ("a rift between Tehran and Moscow") does not displace
+        town_word = a["place"] is not None and a["place"].lower() in _TOWN_WORDS
         chained = resolved_place if a["place"] else resolved_group
+        if town_word and chained is not None and chained.entity.kind in _WIDER_THAN_A_TOWN:
+            chained = None
         antecedent = (
             chained
             if chained is not None and a.start() - chained.end < 1500
-            else (last_place if a["place"] else last_group)
+            else ((last_town if town_word else last_place) if a["place"] else last_group)
         )
         if antecedent is not None and a.start() - antecedent.end < 1500:
             resolved = Mention(a.start(), a.end(), a.group(0), antecedent.entity)

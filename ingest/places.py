@@ -10,11 +10,11 @@ from functools import cache
 
 from ingest.gazetteer import (
     QUALIFIERS,
-    SEAT_OR_SPONSOR_AFTER,
     Actor,
     Mention,
     in_organisation_name,
     load_gazetteer,
+    names_a_side,
     organisation_words,
     slug,
 )
@@ -45,6 +45,7 @@ def place_by_focus(text: str, events: list[Event], mentions: list[Mention], date
         and m.entity.kind not in ("country", "unresolved")
         and not _owner_by_possessive(text, m)  # "Russias intervention", "Madaya evacuees": no scene anywhere
         and not _origin_of_people(text, m)
+        and not _destination(text, m)
     ]
     counts = Counter(p.id for p in named)
     by_id = {p.id: p for p in named}
@@ -78,7 +79,12 @@ def event_places(text: str, mentions: list[Mention]) -> list[Place]:
         and not _OWNER.match(text, m.end)
         and not _owner_by_possessive(text, m)
         and not _origin_of_people(text, m)
-    ] or [m for m in named if not _owner_by_possessive(text, m) and not _origin_of_people(text, m)]
+        and not _destination(text, m)
+    ] or [
+        m
+        for m in named
+        if not _owner_by_possessive(text, m) and not _origin_of_people(text, m) and not _destination(text, m)
+    ]
     if any(_LOCATED.search(text, max(0, m.start - 40), m.start) for m in chosen):  # a country merely named goes
         chosen = [
             m for m in chosen if m.entity.kind != "country" or _LOCATED.search(text, max(0, m.start - 40), m.start)
@@ -124,6 +130,23 @@ def _origin_of_people(text: str, m: Mention) -> bool:
     word = _NEXT_WORD.match(text, m.end)
     return (word is not None and fold(word.group(1)) in _origin_nouns()) or bool(
         _people_from().search(text, max(0, m.start - 80), m.start)
+    )
+
+
+def _destination(text: str, m: Mention) -> bool:
+    """ "a convoy waiting to cross into government-held Aleppo", "families on their way to Idlib":
+    where people were going is not where it happened to them."""
+    return bool(_going_to().search(text, max(0, m.start - 60), m.start))
+
+
+@cache
+def _going_to() -> re.Pattern:
+    words = "|".join(sorted(map(re.escape, load_lexicon("names")["destination_before"]), key=len, reverse=True))
+    # one word may qualify the place ("government-held Aleppo", "the northern province of Idlib")
+    return re.compile(
+        r"\b(?:" + words + r")\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?"
+        r"(?:(?:towns?|city|villages?|province|region|areas?|camps?)\s+of\s+)?$",
+        re.IGNORECASE,
     )
 
 
@@ -180,7 +203,7 @@ def spelt_places(text: str, start: int, end: int, mentions: list[Mention], count
             continue
         if any(x.start < m.end("name") and m.start("name") < x.end for x in mentions):
             continue  # a name found already, as a place or an actor
-        if SEAT_OR_SPONSOR_AFTER.match(text, m.end("name")) or seat_before(text, m.start("name")):
+        if names_a_side(text, m.start("name"), m.end("name")) or seat_before(text, m.start("name")):
             continue  # "the US-backed SDF", "the defense ministry in Moscow"
         if m["prep"] == "of" and not _place_before_of().search(text, max(0, m.start() - 30), m.start()):
             continue  # "workers of the Civil Defence", "the Army of Islam": "of" leads to a place after "the town"
@@ -269,6 +292,46 @@ def _district_patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
     # "the district of Alwaer", "the neighbourhood of Bab Touma"
     named_after = re.compile(rf"\b(?P<noun>{words})\s+of\s+(?P<name>{_PART_NAME})")
     return named_before, named_after, frozenset(nouns["strong"])
+
+
+@cache
+def _facility_pattern() -> re.Pattern:
+    words = "|".join(sorted(map(re.escape, load_lexicon("names")["facility_nouns"]), key=len, reverse=True))
+    return re.compile(rf"(?P<name>{_PART_NAME})\s+(?P<noun>(?i:{words}))\b")
+
+
+def with_facilities(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A road, a hospital or a garage named like a town abroad ("the Castello Road", "the al-Razi
+    hospital" in an article about Aleppo) is no town abroad: the facility is a part of the city the
+    text puts it in ("the Castello Road in Aleppo"), else a name without a place, which the event
+    then takes from the article's focus (`place_by_focus`). A name of a country the article is
+    about otherwise ("Aleppo airport", "the Damascus road") keeps its town."""
+    folded = fold(text)
+    out = list(mentions)
+    for m in _facility_pattern().finditer(text):
+        start, end = m.start("name"), m.end("name")
+        inside = [x for x in out if x.start < end and start < x.end]
+        places = [x for x in inside if isinstance(x.entity, Place)]
+        if not places or any(isinstance(x.entity, Actor) for x in inside):
+            continue
+        # the article's countries, told by its other places: not by this name, nor by "the city" read as it
+        named = {x.entity.id for x in places}
+        home = home_countries([x for x in out if not (isinstance(x.entity, Place) and x.entity.id in named)], folded)
+        if not home or any(x.entity.country in home or x.start < start or x.end > end for x in places):
+            continue  # "Aleppo airport": a town of the article's country; "Aleppos Castello Road": a district
+        name = text[start : m.end("noun")]
+        city = _city_of(text, m.end(), start, out)
+        if city is not None and city.country in home:
+            part = Place(f"{city.id}/{slug(name)}", name, city.country, city.admin1, city.lat, city.lon, 0, "district")
+        else:
+            part = Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")
+        out = [x for x in out if x not in places] + [Mention(start, m.end("noun"), name, part)]
+        # the name alone, or "the city" read as that town, still means the facility in this article
+        out = [
+            Mention(x.start, x.end, x.surface, part) if isinstance(x.entity, Place) and x.entity.id in named else x
+            for x in out
+        ]
+    return sorted(out, key=lambda x: x.start)
 
 
 _CITY_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$")

@@ -294,3 +294,53 @@ def test_a_place_in_capitals_before_a_sentence_is_a_dateline_run_into_page_furni
 def test_a_country_before_another_speaker_is_still_a_place():
     (event,) = events_of("Clashes killed 12 fighters in Syria the Observatory said on Monday.", "2016-10-06")
     assert [(p.name, p.kind) for p in event.places] == [("Syria", "country")]
+
+
+def test_a_road_named_like_a_town_abroad_is_a_road_of_its_city():
+    events = events_of(
+        "Rebels attacked the Castello Road in Aleppo on Thursday. "
+        "Syrian forces seized a hilltop overlooking the Castello Road on Friday, killing 12 rebels. "
+        "The capture of the Castello Road came after the army took the farms north of the city. "
+        "Rebels shelled the Castello Road on Saturday, killing three soldiers."
+    )
+    assert len(events) == 3 and {(p.country, p.admin1) for e in events for p in e.places} == {("SY", "Aleppo")}
+
+
+def test_a_hospital_named_like_a_town_abroad_takes_the_articles_place():
+    events = events_of(
+        "Regime jets struck Aleppo on Monday, killing nine civilians in Aleppo. "
+        "A barrel bomb hit the al-Razi hospital on Tuesday, doctors at the al-Razi hospital said."
+    )
+    names = [p.name for e in events for p in e.places]
+    assert "Razi" not in names and all(p.country in (None, "SY") for e in events for p in e.places)
+
+
+def test_a_side_is_no_scene():
+    events = events_of("Pro-Damascus media said a suicide attacker detonated a car bomb in Rashidin, killing 22.")
+    assert [[p.name for p in e.places] for e in events] == [["Rashidin"]]
+    events = events_of("Anti-Moscow protesters said a car bomb exploded in Azaz on Sunday, killing nine.")
+    assert all("Moscow" not in [p.name for p in e.places] for e in events)
+
+
+def test_the_town_is_the_town_named_before_not_a_region():
+    events = events_of(
+        "Warplanes struck the town of Ariha on Monday, killing 27 people. The raids came amid clashes in the "
+        "northwestern province of Idlib and the central region of Hama. The town was captured by rebels in May.",
+        "2015-08-03",
+    )
+    captured = next(e for e in events if e.date.display().startswith("2015-05"))
+    assert [p.name for p in captured.places] == ["Ariha"]
+
+
+def test_parts_of_one_city_listed_together_are_one_barrage():
+    events = events_of("Terrorists fired rocket shells on al-Qusour and al-Joura neighborhoods in Deir Ezzor city.")
+    assert len(events) == 1 and {p.name for p in events[0].places} >= {"al-Qusour", "al-Joura"}
+
+
+def test_where_people_were_going_is_not_where_it_happened():
+    events = events_of(
+        "A car bomb hit a bus convoy waiting to cross into government-held Aleppo in Rashidin on Saturday, killing 22."
+    )
+    assert [[p.name for p in e.places] for e in events] == [["Rashidin"]]
+    events = events_of("A bomb hit a bus carrying families on their way to Idlib in Saraqib on Monday, killing five.")
+    assert [[p.name for p in e.places] for e in events] == [["Saraqib"]]
