@@ -10,6 +10,7 @@ from functools import cache
 from ingest.dates import MONTHS, WEEKDAYS
 from ingest.gazetteer import Mention, Place, slug
 from ingest.lexicon import load_lexicon
+from ingest.places import name_openers
 from ingest.text import fold
 
 # What opens a list of towns: "the towns of", "the nearby villages of", "the neighbourhoods of"
@@ -21,11 +22,6 @@ _SEPARATOR = re.compile(r"[ \t]*,[ \t]*|[ \t]+and[ \t]+")
 _ARTICLE = re.compile(r"(?:al|el|ad|ar|as|az|ash)-", re.IGNORECASE)
 OPENER_REACH = 80  # characters from a list's first known town back to what opens the list
 MAX_NAME_WORDS = 3  # words of an unknown name in a list
-
-
-@cache
-def _name_openers() -> frozenset[str]:
-    return frozenset(load_lexicon("names")["name_openers"])
 
 
 def unknown_listed(text: str, known: list[Mention], mentions: list[Mention]) -> list[tuple[int, Place]]:
@@ -58,10 +54,10 @@ def unknown_listed(text: str, known: list[Mention], mentions: list[Mention]) -> 
         previous_end = w.end()
         known_here = any(a <= w.start() < b for a, b in known_spans)
         joined = not _SEPARATOR.search(gap)
-        opener_alone = len(names[-1]) == 1 and fold(text[slice(*names[-1][0])]) in _name_openers()
+        opener_alone = len(names[-1]) == 1 and fold(text[slice(*names[-1][0])]) in name_openers()
         if known_here and joined and opener_alone:
             names[-1] = []  # "Kafar Hamra": the opener is the known name's
-        if known_here or word in _stop_words() or not joined or word in _name_openers():
+        if known_here or word in _stop_words() or not joined or word in name_openers():
             names.append([])
         if word in _stop_words():
             break  # "the towns of Azaz and Marea Sunday": the list has ended

@@ -481,6 +481,8 @@ def _spelt_at(
         qualified = first in stop and j - i > 1 and first in QUALIFIERS
         if first in stop and not qualified:
             continue  # "North" alone is no place
+        if j - i == 1 and j < len(words) and fold(name) in name_openers():
+            continue  # "Maaret" before more words opens a longer name ("Maaret Alartiq"), is none alone
         if j < len(words) and _ARTICLE_JOINED.match(text, words[j][0]):
             continue  # "Orum al-Kubra": the article joins the next word to the name
         if len(skeleton(alias_key(name))) < MIN_SKELETON:
@@ -491,6 +493,12 @@ def _spelt_at(
             # town's it only says which part ("East Ghota of Damascus" is told of Damascus)
             return j, Mention(start, end, name, place)
     return None
+
+
+@cache
+def name_openers() -> frozenset[str]:
+    """Words that open a town's name where Arabic names it ("Tel", "Kafr", "Maaret")."""
+    return frozenset(load_lexicon("names")["name_openers"])
 
 
 _ARTICLE_JOINED = re.compile(r"(?:al|el|ad|ar|as|az|ash)-", re.IGNORECASE)
