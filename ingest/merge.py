@@ -53,8 +53,8 @@ def same_event(a: Event, b: Event) -> bool:
     if not kinds_agree(a, b):
         return False
     here_a, here_b = where_told(a), where_told(b)
-    if here_a is None or here_b is None or not _same_place(here_a, here_b):
-        return False
+    if here_a is None or here_b is None or not _same_place(here_a, here_b, namesake=False):
+        return False  # a town named like its province is the town here: another town is another incident
     if "country" in (here_a.kind, here_b.kind) and a.sub_type != b.sub_type:
         return False  # a country holds too many incidents for a vaguer telling to be one of them
     if (a.date.end - a.date.start) > MERGE_SPAN or (b.date.end - b.date.start) > MERGE_SPAN:
@@ -104,11 +104,11 @@ def _first_place(places: list[Place]) -> Place | None:
     return next((p for p in places if p.kind != "country"), places[0] if places else None)
 
 
-def _same_place(a: Place, b: Place) -> bool:
+def _same_place(a: Place, b: Place, namesake: bool = True) -> bool:
     """One place, or one inside the other. A name we could not resolve is only itself."""
     if "unresolved" in (a.kind, b.kind):
         return a.name.lower() == b.name.lower()
-    return _nested(a, b)
+    return _within(a, b, namesake) or _within(b, a, namesake)
 
 
 def _updates(toll: Fatalities, other: Fatalities) -> bool:

@@ -184,3 +184,23 @@ def test_deaths_told_on_the_day_at_a_known_town_are_not_the_incident_at_a_name_t
         "Five died in the village of Kafr Laha on Sunday.\n"
     )
     assert sorted(e.places[0].name for e in events) == ["Ar Rastan", "Kafr Laha", "Zafarana"]
+
+
+def test_a_town_named_like_its_province_and_another_town_of_that_province_stay_two_events():
+    # "Aleppo" is a city before it is the province it names: across sources, rockets on the city
+    # and rockets on Jarablus the same day are two incidents, each with its own dead
+    events = merged_reports(
+        "Rocket shells killed 6 civilians in Aleppo on Tuesday.\n",
+        "Islamic State rockets killed four Turkish soldiers in Jarablus on Tuesday.\n",
+        published="2016-09-06",
+    )
+    assert sorted((e.places[0].name, e.fatalities.best) for e in events) == [("Aleppo", 6), ("Jarabulus", 4)]
+
+
+def test_a_report_of_the_province_still_joins_the_report_of_a_town_in_it():
+    (event,) = merged_reports(
+        "Islamic State rockets killed four Turkish soldiers in Aleppo province on Tuesday.\n",
+        "Islamic State rockets killed four Turkish soldiers in Jarablus on Tuesday.\n",
+        published="2016-09-06",
+    )
+    assert len(event.evidence) == 2
