@@ -53,8 +53,8 @@ def same_event(a: Event, b: Event) -> bool:
     if not kinds_agree(a, b):
         return False
     here_a, here_b = where_told(a), where_told(b)
-    if here_a is None or here_b is None or not _same_place(here_a, here_b, namesake=False):
-        return False  # a town named like its province is the town here: another town is another incident
+    if here_a is None or here_b is None or not _same_place_told(a, here_a, b, here_b):
+        return False
     if "country" in (here_a.kind, here_b.kind) and a.sub_type != b.sub_type:
         return False  # a country holds too many incidents for a vaguer telling to be one of them
     if (a.date.end - a.date.start) > MERGE_SPAN or (b.date.end - b.date.start) > MERGE_SPAN:
@@ -104,11 +104,27 @@ def _first_place(places: list[Place]) -> Place | None:
     return next((p for p in places if p.kind != "country"), places[0] if places else None)
 
 
-def _same_place(a: Place, b: Place, namesake: bool = True) -> bool:
+def _same_place(a: Place, b: Place) -> bool:
     """One place, or one inside the other. A name we could not resolve is only itself."""
     if "unresolved" in (a.kind, b.kind):
         return a.name.lower() == b.name.lower()
-    return _within(a, b, namesake) or _within(b, a, namesake)
+    return _nested(a, b)
+
+
+def _same_place_told(a: Event, here_a: Place, b: Event, here_b: Place) -> bool:
+    """Do two sources put their incidents at one place, or one inside the other, at the level each
+    names? A town named like its province ("in Idlib") may stand for the province, unless its source
+    names a neighbourhood of it ("the al-Athamiyeh neighbourhood of Aleppo"): then it is the city,
+    and another town of the province (al-Rai) is another incident."""
+    if "unresolved" in (here_a.kind, here_b.kind):
+        return here_a.name.lower() == here_b.name.lower()
+    return _within(here_a, here_b, not _names_a_part_of(b, here_b)) or _within(
+        here_b, here_a, not _names_a_part_of(a, here_a)
+    )
+
+
+def _names_a_part_of(event: Event, town: Place) -> bool:
+    return any(p.kind == "district" and p.id.startswith(town.id + "/") for p in event.places)
 
 
 def _updates(toll: Fatalities, other: Fatalities) -> bool:

@@ -186,11 +186,11 @@ def test_deaths_told_on_the_day_at_a_known_town_are_not_the_incident_at_a_name_t
     assert sorted(e.places[0].name for e in events) == ["Ar Rastan", "Kafr Laha", "Zafarana"]
 
 
-def test_a_town_named_like_its_province_and_another_town_of_that_province_stay_two_events():
-    # "Aleppo" is a city before it is the province it names: across sources, rockets on the city
-    # and rockets on Jarablus the same day are two incidents, each with its own dead
+def test_a_city_told_by_its_neighbourhood_and_another_town_of_its_province_stay_two_events():
+    # "Aleppo" may stand for the province it names, but a report that names a neighbourhood of it
+    # means the city: rockets there and rockets on Jarablus the same day are two incidents
     events = merged_reports(
-        "Rocket shells killed 6 civilians in Aleppo on Tuesday.\n",
+        "Rocket shells fired on Aleppo on Tuesday killed 6 civilians in its al-Athamiyeh neighbourhood.\n",
         "Islamic State rockets killed four Turkish soldiers in Jarablus on Tuesday.\n",
         published="2016-09-06",
     )
