@@ -164,6 +164,12 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
             continue
         if matcher[start:end].endswith("ing") and _bodies_of_fighters().search(before):
             continue  # "rebels fighting to oust Assad": who they are, not what happened
+        if (
+            matcher[start:end] == "deployed"
+            and _WHERE_AFTER.match(matcher, end)
+            and _bodies_of_fighters().search(before)
+        ):
+            continue  # "pounded the fighters deployed in the area": where they are, not a move
         entry = triggers_lex[i][1]
         if not entry.get("purpose") and lexicon.purpose_clause.search(before):
             continue  # "vowed to attack": a plan; but "gathered to protest" is the protest
@@ -232,6 +238,9 @@ def _clause_with_own_toll(before: str, matcher: str, start: int, end: int) -> bo
     rest = matcher[end:]
     stop = _CLAUSE_END.search(rest)
     return find_fatalities(rest[: stop.start() if stop else len(rest)]) is not None
+
+
+_WHERE_AFTER = re.compile(r" (?:in|at|on|near|along|around|across|inside)\b")
 
 
 @cache

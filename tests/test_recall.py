@@ -418,3 +418,10 @@ def test_the_capital_is_the_capital_named_before():
     # named in its own words, the capital is that name, not the one before
     (event,) = events_of("Rebels fired rockets at the capital Damascus on Monday.")
     assert event.places[0].name == "Damascus"
+
+
+def test_fighters_deployed_somewhere_are_where_they_are_not_a_move():
+    events = events_of("Government jets struck militants deployed in the Ramousiyeh district of Aleppo on Monday.")
+    assert [e.sub_type for e in events] == ["Air/drone strike"]
+    (event,) = events_of("Turkey deployed troops in Idlib on Monday.")
+    assert event.type == "Strategic developments"
