@@ -164,6 +164,12 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
             continue
         if matcher[start:end].endswith("ing") and _bodies_of_fighters().search(before):
             continue  # "rebels fighting to oust Assad": who they are, not what happened
+        if (
+            matcher[start:end] == "deployed"
+            and _WHERE_AFTER.match(matcher, end)
+            and _bodies_of_fighters().search(before)
+        ):
+            continue  # "pounded the fighters deployed in the area": where they are, not a move
         entry = triggers_lex[i][1]
         if not entry.get("purpose") and lexicon.purpose_clause.search(before):
             continue  # "vowed to attack": a plan; but "gathered to protest" is the protest
@@ -176,7 +182,9 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
                 entry["sub_type"],
                 bool(entry.get("weak")),
                 bool(entry.get("generic")),
-                bool(references.search(before)) and not lexicon.another_of_a_kind.search(before),
+                bool(references.search(before))
+                and not lexicon.another_of_a_kind.search(before)
+                and not _clause_with_own_toll(before, matcher, start, end),
                 bool(entry.get("subject_loses")),
                 bool(lexicon.statements.search(before)),
                 bool(entry.get("against_armed")),
@@ -206,6 +214,33 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
     if specific:
         chosen = [t for t in chosen if not t.generic]
     return sorted(chosen, key=lambda t: t.start)
+
+
+# A conjunction and the subject of its clause, a word or a few: "after rebels ", "after the army ".
+_CLAUSE_OPENED = re.compile(r"\b(?:after|before|since)\s+((?:\S+\s+){1,4})$")
+# words that end a noun phrase's opening, not a subject: "after the bombed", "after being shelled"
+_NO_SUBJECT = {"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those", "being", "having"}
+_PAST_VERB = re.compile(r"\w+ed\b|(?:struck|hit|shot|blew|fought|threw|overran|took|drove)\b")
+# where a clause's own words end: a stop, or a comma that opens no participle of its toll
+_CLAUSE_END = re.compile(r"[.;:]|,\s(?!(?:killing|leaving|wounding|injuring)\b)")
+
+
+def _clause_with_own_toll(before: str, matcher: str, start: int, end: int) -> bool:
+    """ "The assault came after rebels fired 70 rockets at the capital killing seven": a clause with its
+    own subject, verb and toll tells an incident, though a reference word opens it; "after the attack",
+    "after Tuesday's strike" (a noun phrase) refer to one told elsewhere."""
+    opened = _CLAUSE_OPENED.search(before)
+    if not opened or not _PAST_VERB.match(matcher, start):
+        return False
+    words = opened.group(1).split()
+    if words[0] in _NO_SUBJECT or words[-1] in _NO_SUBJECT or words[-1].endswith("'s"):
+        return False
+    rest = matcher[end:]
+    stop = _CLAUSE_END.search(rest)
+    return find_fatalities(rest[: stop.start() if stop else len(rest)]) is not None
+
+
+_WHERE_AFTER = re.compile(r" (?:in|at|on|near|along|around|across|inside)\b")
 
 
 @cache

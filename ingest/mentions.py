@@ -33,12 +33,13 @@ _VERB_AFTER = re.compile(
 )
 _DATELINE_END = re.compile(r"[ \t]*(?:\([^)]{0,30}\)[ \t]*)?[-\u2013\u2014:]")
 _ANAPHORA = re.compile(
-    r"\bthe (?P<place>city|town|village|area|province|region)\b(?! of\b)|"
+    r"\bthe (?P<place>city|town|village|area|province|region|capital)\b(?! of\b)|"
     r"\bthe (?P<group>group|organi[sz]ation|militants|jihadists|extremists|terrorists)\b",
     re.IGNORECASE,
 )
 
 
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z]")
 _TOWN_WORDS = frozenset({"city", "town", "village"})
 _WIDER_THAN_A_TOWN = frozenset({"country", "admin1"})
 
@@ -79,6 +80,7 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     last_place: Mention | None = None  # the antecedents so far, walking the text once
     last_town: Mention | None = None  # "the town" means a town, not "the region of Hama" named after it
     last_group: Mention | None = None
+    last_capital: Mention | None = None  # "rebels fired rockets at the capital": the capital named last
     resolved_place: Mention | None = None
     resolved_group: Mention | None = None
     i = 0
@@ -89,10 +91,21 @@ def resolve_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
                 last_place = m
                 if m.entity.kind not in _WIDER_THAN_A_TOWN:
                     last_town = m
+                if m.entity.kind == "capital":
+                    last_capital = m
             elif isinstance(m.entity, Actor) and m.entity.kind == "armed group":
                 last_group = m
             i += 1
         if taken.overlap(a.start(), a.end()):
+            continue
+        if a["place"] is not None and a["place"].lower() == "capital":
+            # a capital told in its own words keeps them: "the capital Damascus" is named right after
+            if (
+                last_capital is not None
+                and a.start() - last_capital.end < 1500
+                and not _NAME_AFTER.match(text, a.end())
+            ):
+                out.append(Mention(a.start(), a.end(), a.group(0), last_capital.entity))
             continue
         # "the city" keeps meaning the town it first meant: the topic of the passage, which a
         # capital named in passing ("a rift between Tehran and Moscow") does not displace

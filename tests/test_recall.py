@@ -388,3 +388,40 @@ def test_a_place_that_is_now_the_scene_of_clashes_tells_the_day_of_writing():
         "Elsewhere the town is now the scene of fierce clashes between the army and rebels."
     )
     assert sorted(e.date.display() for e in events) == ["2019-03-17", "2019-03-19"]
+
+
+def test_forces_that_bombard_a_place_attack_it_by_the_weapon_named():
+    (event,) = events_of("Government forces bombarded the suburbs of Douma on Monday.")
+    assert event.sub_type == "Shelling/artillery/missile attack"
+    (event,) = events_of("Government forces bombarded the suburbs of Douma with barrel bombs on Monday.")
+    assert event.sub_type == "Air/drone strike"
+
+
+def test_a_clause_after_after_with_its_own_toll_is_an_incident_not_a_reference():
+    events = events_of(
+        "Government jets struck Douma on Monday. "
+        "The raids came after rebels fired 30 rockets at Damascus, killing five people."
+    )
+    assert sorted(e.fatalities.best for e in events if e.fatalities) == [5]
+    assert [e.places[0].name for e in events if e.fatalities] == ["Damascus"]
+    # a noun phrase after "after" refers to an incident told elsewhere, toll or none
+    events = events_of("Government jets struck Douma on Monday after the shelling killed five people.")
+    assert [e.places[0].name for e in events] == ["Douma"]
+
+
+def test_the_capital_is_the_capital_named_before():
+    events = events_of(
+        "Government jets struck Douma east of Damascus on Monday. "
+        "Rebels fired 30 rockets at the capital on Monday killing five."
+    )
+    assert [e.places[0].name for e in events if e.fatalities and e.fatalities.best == 5] == ["Damascus"]
+    # named in its own words, the capital is that name, not the one before
+    (event,) = events_of("Rebels fired rockets at the capital Damascus on Monday.")
+    assert event.places[0].name == "Damascus"
+
+
+def test_fighters_deployed_somewhere_are_where_they_are_not_a_move():
+    events = events_of("Government jets struck militants deployed in the Ramousiyeh district of Aleppo on Monday.")
+    assert [e.sub_type for e in events] == ["Air/drone strike"]
+    (event,) = events_of("Turkey deployed troops in Idlib on Monday.")
+    assert event.type == "Strategic developments"
