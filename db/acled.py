@@ -50,6 +50,9 @@ from ingest.headline import headline
 
 BATCH = 5000
 COUNT_WINDOW = 100_000  # the new events' counts and sets are made for this many rows at a time
+# and their search index (a staged import commits each window: at 100k worldwide rows, a window of
+# 100k put 40 MB in the log, search index and counts together; 20k rows of it take about 8 MB)
+SEARCH_WINDOW = 20_000
 CACHE_PAGES_KB = 100_000  # the page cache of an import: 100 MB at most
 SORT_KB = 25_000  # then the memory each sort of its end (index builds, counts) takes in one piece
 ROW_BYTES = 400  # about what an ACLED row takes in a CSV: a file's size tells how many rows it brings
@@ -422,12 +425,14 @@ class _Importer:
         if self.staged:  # the same view, of the staged tables; a temporary one, which no reader sees
             text = "temp.staging_event_text"
             self.conn.execute(_staged_view(self.conn))
-        for start in range(self.first_seq, self.next_seq, COUNT_WINDOW):  # each window's rows read once, then let go
+        for start in range(self.first_seq, self.next_seq, SEARCH_WINDOW):
             self.conn.execute(
                 f"INSERT INTO {self.to}events_fts (rowid, summary, quotes)"
                 f" SELECT seq, summary, quotes FROM {text} WHERE seq >= ? AND seq < ?",
-                (start, start + COUNT_WINDOW),
+                (start, start + SEARCH_WINDOW),
             )
+            self.step()
+        for start in range(self.first_seq, self.next_seq, COUNT_WINDOW):  # each window's rows read once, then let go
             counts.add(
                 self.conn, _SEQS_FROM.format(to=self.to), (start, start + COUNT_WINDOW), all_time=False, prefix=self.to
             )
