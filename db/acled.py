@@ -490,7 +490,7 @@ class _Importer:
             self.conn.execute(f"DELETE FROM {STAGING}{table} WHERE event_seq IN ({picked})", params)
         ids = f"SELECT id FROM {STAGING}events WHERE seq IN ({picked})"
         documents = f"SELECT document_id FROM {STAGING}evidence WHERE event_id IN ({ids})"
-        self.conn.execute(f"DELETE FROM {STAGING}documents WHERE kind = 'acled' AND id IN ({documents})", params * 2)
+        self.conn.execute(f"DELETE FROM {STAGING}documents WHERE kind = 'acled' AND id IN ({documents})", params)
         self.conn.execute(f"DELETE FROM {STAGING}evidence WHERE event_id IN ({ids})", params)
         self.conn.execute(f"DELETE FROM {STAGING}events WHERE seq IN ({picked})", params)
 

@@ -265,3 +265,35 @@ def test_a_row_repeated_batches_later_in_one_file_counts_once_and_its_first_vers
     conn = connect(db)
     event_id = f"acled:{repeat['event_id_cnty']}"
     assert conn.execute("SELECT revision FROM events WHERE id = ?", (event_id,)).fetchone()[0] != "1999999999"
+
+
+def test_a_bulk_reimport_revises_prunes_and_keeps_the_analysts_stars(tmp_path):
+    import csv
+
+    db = tmp_path / "t.db"
+    assert import_acled(generate(100, tmp_path / "first.csv"), db).added == 100
+    conn = connect(db)
+    annotations.set_starred(conn, "acled:SYR5", True)
+    conn.close()
+    # The export a year later, eleven times bigger (a bulk import, staged): its first hundred rows
+    # are the same events, one of them revised (its toll) and one gone (ACLED deleted it).
+    rows = list(csv.reader(generate(1100, tmp_path / "later.csv").open(newline="", encoding="utf-8")))
+    toll, version = rows[0].index("fatalities"), rows[0].index("timestamp")
+    rows[1 + 5][toll], rows[1 + 5][version] = "77", "1900000000"
+    del rows[1 + 7]
+    with (tmp_path / "later.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    report = import_acled(tmp_path / "later.csv", db, prune=True)
+    assert (report.added, report.revised, report.removed) == (1000, 1, ["acled:SYR7"])
+    conn = connect(db)
+    assert _staging(conn) == []
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert queries.event_detail(conn, "acled:SYR5").fatalities_high == 77
+    assert queries.event_detail(conn, "acled:SYR7") is None
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == ["acled:SYR5"]
+    events, searched, counted = conn.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM events_fts_docsize),"
+        " (SELECT sum(n) FROM month_counts WHERE facet = 'types' AND month = '*')"
+    ).fetchone()
+    assert events == searched == counted == 1099
+    assert len(queries.event_ids(conn, queries.Filter(search="Place"))) == 1099  # the search index, made again
