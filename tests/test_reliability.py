@@ -1781,3 +1781,28 @@ def test_a_bulk_import_killed_at_a_random_statement_leaves_the_old_timeline_and_
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [starred], said
     # the search index holds the imported notes
     assert len(queries.event_ids(conn, queries.Filter(search="Place"))) >= 30_000, said
+
+
+def test_a_bulk_import_another_command_wrote_beside_refuses_to_switch_and_keeps_that_write(tmp_path, seed_db):
+    from bench.generate_acled import generate
+
+    csv_path = generate(30_000, tmp_path / "acled.csv")
+    other = sqlite3.connect(seed_db, timeout=60)  # another command: it waits for the lock between batches
+    old = store_state(other)
+    importing = subprocess.Popen(
+        [*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    while importing.poll() is None:
+        try:
+            if other.execute("SELECT count(*) FROM staging_events").fetchone()[0] > old[0]:
+                break
+        except sqlite3.OperationalError:
+            pass  # not made yet
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE events SET summary = 'written meanwhile' WHERE seq = (SELECT min(seq) FROM events)")
+    other.commit()
+    _, stderr = importing.communicate(timeout=300)
+    assert importing.returncode == 1 and "another command wrote the store during the import" in stderr, stderr
+    assert store_state(other) == old  # the old timeline, with the other command's write
+    assert other.execute("SELECT count(*) FROM events WHERE summary = 'written meanwhile'").fetchone()[0] == 1
+    assert not other.execute("SELECT name FROM sqlite_schema WHERE name LIKE 'staging%' AND type = 'table'").fetchall()
