@@ -581,7 +581,8 @@ def _stage(conn: sqlite3.Connection) -> list[str]:
     ).fetchall():
         staged_name = name.removeprefix(STAGING) if name.startswith(STAGING) else STAGING + name
         staged = _renamed(sql, r"CREATE (?:UNIQUE )?INDEX ", staged_name)
-        staged = re.sub(rf'( ON )(?:"{table}"|{table})\b', rf'\g<1>"{STAGING}{table}"', staged, count=1)
+        staged, found = re.subn(rf'( ON )(?:"{table}"|{table}\b)', rf'\g<1>"{STAGING}{table}"', staged, count=1)
+        assert found, sql
         if name.removeprefix(STAGING) in KEPT_INDEXES:
             conn.execute(staged)
         else:

@@ -274,6 +274,7 @@ def test_a_bulk_reimport_revises_prunes_and_keeps_the_analysts_stars(tmp_path):
     assert import_acled(generate(100, tmp_path / "first.csv"), db).added == 100
     conn = connect(db)
     annotations.set_starred(conn, "acled:SYR5", True)
+    schema = _schema(conn)
     conn.close()
     # The export a year later, eleven times bigger (a bulk import, staged): its first hundred rows
     # are the same events, one of them revised (its toll) and one gone (ACLED deleted it).
@@ -283,6 +284,12 @@ def test_a_bulk_reimport_revises_prunes_and_keeps_the_analysts_stars(tmp_path):
     del rows[1 + 7]
     with (tmp_path / "later.csv").open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
+    dry = import_acled(tmp_path / "later.csv", db, prune=True, dry_run=True)
+    assert (dry.added, dry.revised, dry.removed) == (1000, 1, ["acled:SYR7"])
+    conn = connect(db)
+    assert _staging(conn) == [] and queries.count_events(conn) == 100  # a dry run leaves nothing
+    assert _schema(conn) == schema
+    conn.close()
     report = import_acled(tmp_path / "later.csv", db, prune=True)
     assert (report.added, report.revised, report.removed) == (1000, 1, ["acled:SYR7"])
     conn = connect(db)
