@@ -424,7 +424,7 @@ class _Importer:
         text = "event_text"
         if self.staged:  # the same view, of the staged tables; a temporary one, which no reader sees
             text = "temp.staging_event_text"
-            self.conn.execute(_staged_view(self.conn))
+            self.conn.execute(_staged_view())
         for start in range(self.first_seq, self.next_seq, SEARCH_WINDOW):
             self.conn.execute(
                 f"INSERT INTO {self.to}events_fts (rowid, summary, quotes)"
@@ -448,8 +448,8 @@ class _Importer:
         self.step()  # the statistics committed, and the lock taken again for the switch
         if self.conn.execute("PRAGMA data_version").fetchone()[0] != self.data_version:
             raise DatabaseError(
-                f"{db_path}: another command wrote the store during the import, which left the store as it"
-                " was: run the import again"
+                f"{db_path}: another command wrote the store during the import, so the import changed"
+                " nothing: run it again"
             )
         self.conn.execute("DROP VIEW event_text")  # a view naming a dropped table stops a rename
         for table in STAGED:
@@ -606,7 +606,7 @@ def _statement(kind: str, name: str) -> str:
     return next(s for s in TABLES.split(";\n") if re.search(rf"CREATE {kind} IF NOT EXISTS {name}\b", s))
 
 
-def _staged_view(conn: sqlite3.Connection) -> str:
+def _staged_view() -> str:
     """The view the search index reads (`event_text`), of the staged tables, as a temporary view."""
     view = _statement("VIEW", "event_text").replace(
         "CREATE VIEW IF NOT EXISTS event_text", "CREATE TEMP VIEW staging_event_text"
