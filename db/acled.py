@@ -1,12 +1,13 @@
 """Import of ACLED event exports (CSV): the current, 2020-API and older headers.
 
 Rows stream through in batches inside one transaction, so memory does not grow with the file and
-a killed import leaves the database as it was. A bulk import (a file ten times the store or more)
-is staged instead, so that the write-ahead log stays a few batches long: it writes a copy of the
-store's event tables (`staging_events`...), committing each batch, and makes them live in one
-short transaction at the end (`_Importer.switch`). Readers see the old timeline until then, the
-whole new one after; a killed bulk import leaves staging tables no reader names, which the next
-import drops. Nothing is kept per row in Python across batches: the ids the file holds (for its
+a killed import leaves the database as it was. With TIMELINE_STAGED_IMPORT=1 (not yet the
+default: another writer between its batches makes it stop, see `_Importer.switch`), a bulk import
+(a file ten times the store or more) is staged instead, so that the write-ahead log stays a few
+batches long: it writes a copy of the store's event tables (`staging_events`...), committing each
+batch, and makes them live in one short transaction at the end. Readers see the old timeline until
+then, the whole new one after; a killed bulk import leaves staging tables no reader names, which the
+next import drops. Nothing is kept per row in Python across batches: the ids the file holds (for its
 duplicates and for a prune) go to a temporary table, each batch asks the store for the versions of
 its own ids, and the counts and sets of the new events are made in windows of rows. The file's
 places, actors and dates are each resolved once, and remembered in
@@ -56,11 +57,14 @@ SEARCH_WINDOW = 20_000
 CACHE_PAGES_KB = 100_000  # the page cache of an import: 100 MB at most
 SORT_KB = 25_000  # then the memory each sort of its end (index builds, counts) takes in one piece
 ROW_BYTES = 400  # about what an ACLED row takes in a CSV: a file's size tells how many rows it brings
-# A file this many times bigger than the store is a bulk import, staged: it writes copies of the
-# tables below, whose indexes are built once at the end, several times faster than kept up to date
-# row by row (not for a re-import, whose revisions read them). The evidence's index is made first:
-# revisions and the search index read it. Copying the store's rows costs a tenth of the import at most.
+# A file this many times bigger than the store is a bulk import: the indexes of the tables it
+# writes are built once at the end, several times faster than kept up to date row by row. (Not
+# for a re-import, whose revisions read them.) The evidence's index stays: the end reads it.
 BULK = 10
+WRITTEN = ("events", "event_actors", "event_places", "documents", "evidence")
+# Staged (TIMELINE_STAGED_IMPORT=1), a bulk import writes copies of the tables below instead, and
+# their indexes are made at the end; the evidence's is made first. Copying the store's rows costs
+# a tenth of the import at most.
 STAGING = "staging_"
 COPIED = ("documents", "events", "event_actors", "event_places", "evidence")
 # made again over all the staged events at the end: the counts, the sets and the search index
@@ -174,7 +178,9 @@ def import_acled(
             conn.execute("PRAGMA foreign_keys = OFF")
             _drop_staging(conn)  # what a killed bulk import left
             conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
-            importer = _Importer(conn, staged=path.stat().st_size // ROW_BYTES > BULK * _stored(conn), prune=prune)
+            bulk = path.stat().st_size // ROW_BYTES > BULK * _stored(conn)
+            staged = bulk and os.environ.get("TIMELINE_STAGED_IMPORT") == "1"
+            importer = _Importer(conn, bulk=bulk, staged=staged, prune=prune)
             batch: list[tuple[int, dict]] = []
             for row in _rows(reader, report):
                 if len(row) != len(columns):
@@ -236,10 +242,10 @@ def _rows(reader, report: ImportReport):
 class _Importer:
     """Turns batches of rows into rows of the event tables; places and actors join their trees."""
 
-    def __init__(self, conn: sqlite3.Connection, staged: bool, prune: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, bulk: bool, staged: bool, prune: bool) -> None:
         self.conn, self.prune, self.staged = conn, prune, staged
         # the prefix of the tables it writes, and the indexes it builds at the end
-        self.to, self.indexes = (STAGING, _stage(conn)) if staged else ("", [])
+        self.to, self.indexes = (STAGING, _stage(conn)) if staged else ("", _drop_indexes(conn) if bulk else [])
         # Another writer may commit between a staged import's batches: its rows would not be in
         # the copy, so the switch refuses to drop them (`PRAGMA data_version` counts others' commits).
         self.data_version = conn.execute("PRAGMA data_version").fetchone()[0]
@@ -561,6 +567,20 @@ def _stored(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
 
 
+def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Drop the secondary indexes of the tables an import writes; their statements, to build them
+    again. Inside the import's transaction: a failed import gets them back with the rollback."""
+    marks = ",".join("?" * len(WRITTEN))
+    indexes = conn.execute(
+        f"SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+        WRITTEN,
+    ).fetchall()
+    indexes = [(name, sql) for name, sql in indexes if name.removeprefix(STAGING) not in KEPT_INDEXES]
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in indexes]
+
+
 def _stage(conn: sqlite3.Connection) -> list[str]:
     """Make the staging tables, as the live ones are made (their own SQL), holding the live rows of
     COPIED, and commit them; the statements of their indexes, to build at the end.
@@ -574,6 +594,11 @@ def _stage(conn: sqlite3.Connection) -> list[str]:
     without the prefix, a migration counts `staging_NAME` as NAME: schema.make_missing)."""
     for table in STAGED:
         (sql,) = conn.execute("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", (table,)).fetchone()
+        # A staged table references the staged ones, so that no live row is a parent of a staged
+        # one (a load deleting its events would fail the foreign key); the rename of a parent
+        # renames the references to it, so the switch leaves them as the live tables had them.
+        parents = "|".join(STAGED)
+        sql = re.sub(rf'(REFERENCES )"?({parents})"?(?=\s*\()', rf'\g<1>"{STAGING}\g<2>"', sql)
         conn.execute(_renamed(sql, r"CREATE (?:VIRTUAL )?TABLE ", STAGING + table))
     later = []
     for name, table, sql in conn.execute(

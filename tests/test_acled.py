@@ -122,7 +122,9 @@ def test_imported_events_and_stars_survive_a_reload_from_articles(seed_db):
     assert queries.event_detail(conn, acled[0]).sources[0].quote
 
 
-def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db):
+@pytest.mark.parametrize("staged", ["0", "1"])
+def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db, staged, monkeypatch):
+    monkeypatch.setenv("TIMELINE_STAGED_IMPORT", staged)
     if not Path("/proc/self/fdinfo").is_dir():
         pytest.skip("tells how far the import has read from Linux's /proc")
     csv_path = generate(60_000, tmp_path / "big.csv")
@@ -138,7 +140,7 @@ def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert queries.count_events(conn) == before
     assert _schema(conn) == schema
-    assert "staging_events" in _staging(conn)  # a bulk import's staging, left by the kill
+    assert ("staging_events" in _staging(conn)) == (staged == "1")  # a staged import's copies, left by the kill
     conn.close()
     assert import_acled(FIXTURES / "acled_current.csv", seed_db).added == 3  # the next import drops it
     conn = connect(seed_db)
@@ -267,7 +269,8 @@ def test_a_row_repeated_batches_later_in_one_file_counts_once_and_its_first_vers
     assert conn.execute("SELECT revision FROM events WHERE id = ?", (event_id,)).fetchone()[0] != "1999999999"
 
 
-def test_a_bulk_reimport_revises_prunes_and_keeps_the_analysts_stars(tmp_path):
+def test_a_staged_bulk_reimport_revises_prunes_and_keeps_the_analysts_stars(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_STAGED_IMPORT", "1")
     import csv
 
     db = tmp_path / "t.db"
@@ -306,7 +309,8 @@ def test_a_bulk_reimport_revises_prunes_and_keeps_the_analysts_stars(tmp_path):
     assert len(queries.event_ids(conn, queries.Filter(search="Place"))) == 1099  # the search index, made again
 
 
-def test_the_schema_counts_a_bulk_imports_index_as_the_one_it_stands_for(tmp_path):
+def test_the_schema_counts_a_bulk_imports_index_as_the_one_it_stands_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_STAGED_IMPORT", "1")
     from db.schema import make_missing
 
     db = tmp_path / "t.db"
