@@ -161,7 +161,7 @@ def import_acled(
     report = ImportReport()
     conn = connect(db_path, create=True, user=False)
     try:
-        lock = _one_import_at_a_time(db_path)
+        lock, alone = _import_lock(db_path)
     except BaseException:
         conn.close()
         raise
@@ -176,10 +176,13 @@ def import_acled(
             # The importer writes each row with what it refers to, so checking every reference by
             # index lookup only costs time (tests run `foreign_key_check` after imports).
             conn.execute("PRAGMA foreign_keys = OFF")
-            _drop_staging(conn)  # what a killed bulk import left
+            if alone:
+                _drop_staging(conn)  # what a killed bulk import left
             conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
             bulk = path.stat().st_size // ROW_BYTES > BULK * _stored(conn)
             staged = bulk and os.environ.get("TIMELINE_STAGED_IMPORT") == "1"
+            if staged and not alone:
+                raise DatabaseError(f"{db_path}: another import into it is running; run this one when it ends")
             importer = _Importer(conn, bulk=bulk, staged=staged, prune=prune)
             batch: list[tuple[int, dict]] = []
             for row in _rows(reader, report):
@@ -198,7 +201,8 @@ def import_acled(
             importer.finish(report)
             if dry_run:
                 conn.rollback()
-                _drop_staging(conn)
+                if staged:
+                    _drop_staging(conn)
             else:
                 if importer.staged:
                     importer.switch(db_path)
@@ -206,7 +210,8 @@ def import_acled(
                 _shrink_log(conn)
     except UnicodeDecodeError as e:
         conn.rollback()
-        _drop_staging_after_failure(conn)
+        if alone:
+            _drop_staging_after_failure(conn)
         raise ImportFileError(
             f"not UTF-8 text (byte 0x{e.object[e.start]:02x} after row {report.rows}): ACLED exports are UTF-8;"
             " save the file as UTF-8 and import it again. Nothing was imported"
@@ -214,7 +219,8 @@ def import_acled(
     except BaseException:
         if conn.in_transaction:
             conn.rollback()
-        _drop_staging_after_failure(conn)
+        if alone:
+            _drop_staging_after_failure(conn)
         raise
     finally:
         conn.close()
@@ -641,16 +647,16 @@ def _staged_view() -> str:
     return re.sub(r"\b(events|evidence|documents) (?=[evd]\b)", rf"main.{STAGING}\1 ", view)
 
 
-def _one_import_at_a_time(db_path: Path) -> int:
-    """Hold the lock of the imports into a store (on NAME-import, beside it: an import killed lets it
-    go with its process), so that no import takes another's staging tables for a killed one's."""
+def _import_lock(db_path: Path) -> tuple[int, bool]:
+    """The lock of the imports into a store (on NAME-import, beside it: an import killed lets it go
+    with its process), and whether this one holds it: only an import alone stages, or drops
+    staging tables as a killed import's. One not alone waits for the store as any writer does."""
     lock = os.open(f"{db_path}-import", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        os.close(lock)
-        raise DatabaseError(f"{db_path}: another import into it is running; run this one when it ends") from None
-    return lock
+        return lock, False
+    return lock, True
 
 
 def _drop_staging(conn: sqlite3.Connection) -> None:
