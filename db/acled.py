@@ -178,11 +178,11 @@ def import_acled(
             conn.execute("PRAGMA foreign_keys = OFF")
             if alone:
                 _drop_staging(conn)  # what a killed bulk import left
-            conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
             bulk = path.stat().st_size // ROW_BYTES > BULK * _stored(conn)
             staged = bulk and os.environ.get("TIMELINE_STAGED_IMPORT") == "1"
             if staged and not alone:
                 raise DatabaseError(f"{db_path}: another import into it is running; run this one when it ends")
+            conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
             importer = _Importer(conn, bulk=bulk, staged=staged, prune=prune)
             batch: list[tuple[int, dict]] = []
             for row in _rows(reader, report):

@@ -1809,9 +1809,9 @@ def test_a_bulk_import_another_command_wrote_beside_refuses_to_switch_and_keeps_
                 break
         except sqlite3.OperationalError:
             pass  # not made yet
+    other.execute("BEGIN IMMEDIATE")  # between two batches: the import waits for it
     second = run_cli("import", "acled", str(csv_path), "--db", str(seed_db))  # a second import: one at a time
     assert second.returncode == 1 and "another import into it is running" in second.stderr, second.stderr
-    other.execute("BEGIN IMMEDIATE")
     other.execute("UPDATE events SET summary = 'written meanwhile' WHERE seq = (SELECT min(seq) FROM events)")
     other.commit()
     _, stderr = importing.communicate(timeout=300)
