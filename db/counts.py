@@ -38,20 +38,25 @@ SETS = {**FACETS, "months": ("coalesce(substr(e.date_start, 1, 7), '')", "NULL",
 STORED = {"actors": "(SELECT id FROM actors WHERE seq = {})", "places": "(SELECT id FROM places WHERE seq = {})"}
 
 
-def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, all_time: bool = True) -> None:
+def add(
+    conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, all_time: bool = True, prefix: str = ""
+) -> None:
     """Count in the events whose seq the query `picked` gives, or with sign=-1 count them out.
     `all_time=False` leaves the all-time rows to a later call: a writer that counts in many small
-    steps sums them once."""
-    add_months(conn, picked, params, sign, all_time)
-    add_sets(conn, picked, params, sign)
+    steps sums them once. `prefix`: the counts of the tables so named ("staging_events"...), kept in
+    their own (db/acled.py's staged import); places and actors are always the live ones."""
+    add_months(conn, picked, params, sign, all_time, prefix)
+    add_sets(conn, picked, params, sign, prefix)
 
 
-def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, all_time: bool = True) -> None:
+def add_months(
+    conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, all_time: bool = True, prefix: str = ""
+) -> None:
     """The counts per month alone (a migration from before the sets)."""
     for facet, (value, parent, links, rows) in FACETS.items():
-        source = f"events e JOIN {links} ON l.event_seq = e.seq" if links else "events e"
+        source = f"{prefix}events e JOIN {prefix}{links} ON l.event_seq = e.seq" if links else f"{prefix}events e"
         conn.execute(
-            "INSERT INTO month_counts (facet, month, last, value, parent, n)"
+            f"INSERT INTO {prefix}month_counts (facet, month, last, value, parent, n)"
             f" SELECT ?, month, last, {STORED.get(facet, '{}').format('value')}, parent, n FROM ("
             "SELECT coalesce(substr(e.date_start, 1, 7), '') AS month, coalesce(substr(e.date_end, 1, 7), '') AS last,"
             f" {value} AS value, {parent} AS parent, ? * count(*) AS n FROM {source}"
@@ -59,25 +64,25 @@ def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: 
             " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n",
             (facet, sign, *params),
         )
-    conn.execute("DELETE FROM month_counts WHERE n = 0")
+    conn.execute(f"DELETE FROM {prefix}month_counts WHERE n = 0")
     if all_time:
-        sum_all_time(conn)
+        sum_all_time(conn, prefix)
 
 
-def sum_all_time(conn: sqlite3.Connection) -> None:
+def sum_all_time(conn: sqlite3.Connection, prefix: str = "") -> None:
     """The all-time rows of `month_counts`, summed again from the months."""
-    conn.execute("DELETE FROM month_counts WHERE month = ?", (ALL_TIME,))  # all time: the months summed
+    conn.execute(f"DELETE FROM {prefix}month_counts WHERE month = ?", (ALL_TIME,))  # all time: the months summed
     conn.execute(
-        "INSERT INTO month_counts (facet, month, last, value, parent, n)"
-        " SELECT facet, ?, ?, value, parent, sum(n) FROM month_counts GROUP BY facet, value",
+        f"INSERT INTO {prefix}month_counts (facet, month, last, value, parent, n)"
+        f" SELECT facet, ?, ?, value, parent, sum(n) FROM {prefix}month_counts GROUP BY facet, value",
         (ALL_TIME, ALL_TIME),
     )
 
 
-def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1) -> None:
+def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "") -> None:
     """Put the events `picked` in the sets of their values, or with sign=-1 take them out."""
     for facet, (value, parent, links, rows) in SETS.items():
-        source, seq = (links, "l.event_seq") if links else ("events e", "e.seq")
+        source, seq = (prefix + links, "l.event_seq") if links else (f"{prefix}events e", "e.seq")
         found = conn.execute(  # each value's events as a JSON list: json.loads reads it in C
             f"SELECT {STORED.get(facet, '{}').format('value')}, parent, events FROM ("
             f"SELECT {value} AS value, {parent} AS parent, json_group_array({seq}) AS events FROM {source}"
@@ -86,7 +91,8 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
         ).fetchall()
         stored = dict(
             conn.execute(
-                "SELECT value, events FROM event_sets WHERE facet = ? AND value IN (SELECT value FROM json_each(?))",
+                f"SELECT value, events FROM {prefix}event_sets"
+                " WHERE facet = ? AND value IN (SELECT value FROM json_each(?))",
                 (facet, json.dumps([v for v, _, _ in found])),
             ).fetchall()
         )
@@ -97,11 +103,11 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
             else:
                 events -= BitMap(json.loads(seqs))
             if not events:
-                conn.execute("DELETE FROM event_sets WHERE facet = ? AND value = ?", (facet, v))
+                conn.execute(f"DELETE FROM {prefix}event_sets WHERE facet = ? AND value = ?", (facet, v))
                 continue
             events.run_optimize()  # a run of consecutive rows (one import's) as two numbers
             conn.execute(
-                "INSERT INTO event_sets (facet, value, parent, events) VALUES (?, ?, ?, ?)"
+                f"INSERT INTO {prefix}event_sets (facet, value, parent, events) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (facet, value) DO UPDATE SET events = excluded.events",
                 (facet, v, up, events.serialize()),
             )

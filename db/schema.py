@@ -439,6 +439,17 @@ CREATE TABLE event_places (
 """
 
 
+def make_missing(conn: sqlite3.Connection) -> None:
+    """Make what TABLES has that the store lacks. An index a bulk import built is named
+    `staging_` + its name (db/acled.py, which cannot rename an index): it is that index, there."""
+    there = {name.removeprefix("staging_") for (name,) in conn.execute("SELECT name FROM main.sqlite_master")}
+    for statement in _statements(TABLES):
+        index = re.search(r"CREATE INDEX IF NOT EXISTS (\w+)", statement)
+        if not (index and index.group(1) in there):
+            conn.execute(statement)
+    conn.commit()
+
+
 def _statements(script: str) -> list[str]:
     """The statements of a script (TABLES), to run one by one inside a transaction."""
     return [s for s in script.split(";\n") if "CREATE" in s]
@@ -786,7 +797,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
                 if conn.in_transaction:
                     conn.rollback()
                 conn.execute("PRAGMA foreign_keys=ON")
-            conn.executescript(TABLES)  # indexes and tables new in this version
+            make_missing(conn)  # indexes and tables new in this version
             return
     conn.executescript(TABLES)
     conn.execute("DELETE FROM schema_version")

@@ -1,5 +1,6 @@
 """ACLED import on small fixtures written with ACLED's exact headers (never ACLED's own data)."""
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -18,8 +19,27 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _schema(conn) -> list:
-    rows = conn.execute("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name")
-    return [tuple(r) for r in rows]
+    """The store's live tables, views and indexes as made: what each makes, its name quoted or not;
+    an index by what it indexes (a bulk import's indexes alternate between two names, db/acled.py).
+    A bulk import's staging tables are no part of it (`_staging`)."""
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%'"
+        " AND substr(tbl_name, 1, 8) <> 'staging_'"
+    )
+    made = []
+    for kind, name, sql in rows:
+        sql = sql and re.sub(r"[\"'](\w+)[\"']", r"\1", sql)
+        if kind == "index":
+            name = name.removeprefix("staging_")
+            sql = sql and re.sub(r"^CREATE INDEX (staging_)?", "CREATE INDEX ", sql)
+        made.append((kind, name, sql))
+    return sorted(made)
+
+
+def _staging(conn) -> list[str]:
+    """The tables a bulk import stages its rows in, while it runs (or left, killed)."""
+    found = conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table' AND substr(name, 1, 8) = 'staging_'")
+    return [r[0] for r in found]
 
 
 def test_current_header_rows_become_events_with_actors_places_and_evidence(tmp_path):
@@ -31,6 +51,7 @@ def test_current_header_rows_become_events_with_actors_places_and_evidence(tmp_p
     conn = connect(db)
     # A file bigger than the store is a bulk import: its indexes are dropped and built again.
     assert _schema(conn) == fresh
+    assert _staging(conn) == []
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     (clash,) = queries.list_events(conn, queries.make_filter(conn, places=["Thiban"]))
     assert (clash.date, clash.type, clash.sub_type, clash.fatalities) == ("2023-01-31", "Battles", "Armed clash", 3)
@@ -101,7 +122,9 @@ def test_imported_events_and_stars_survive_a_reload_from_articles(seed_db):
     assert queries.event_detail(conn, acled[0]).sources[0].quote
 
 
-def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db):
+@pytest.mark.parametrize("staged", ["0", "1"])
+def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db, staged, monkeypatch):
+    monkeypatch.setenv("TIMELINE_STAGED_IMPORT", staged)
     if not Path("/proc/self/fdinfo").is_dir():
         pytest.skip("tells how far the import has read from Linux's /proc")
     csv_path = generate(60_000, tmp_path / "big.csv")
@@ -116,7 +139,13 @@ def test_import_killed_midway_leaves_the_database_as_it_was(tmp_path, seed_db):
     conn = connect(seed_db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert queries.count_events(conn) == before
-    assert _schema(conn) == schema  # the indexes a bulk import drops come back with the rollback
+    assert _schema(conn) == schema
+    assert ("staging_events" in _staging(conn)) == (staged == "1")  # a staged import's copies, left by the kill
+    conn.close()
+    assert import_acled(FIXTURES / "acled_current.csv", seed_db).added == 3  # the next import drops it
+    conn = connect(seed_db)
+    assert _staging(conn) == []
+    assert _schema(conn) == schema
 
 
 def test_a_long_import_reports_its_progress_in_bytes_read(tmp_path):
@@ -238,3 +267,56 @@ def test_a_row_repeated_batches_later_in_one_file_counts_once_and_its_first_vers
     conn = connect(db)
     event_id = f"acled:{repeat['event_id_cnty']}"
     assert conn.execute("SELECT revision FROM events WHERE id = ?", (event_id,)).fetchone()[0] != "1999999999"
+
+
+def test_a_staged_bulk_reimport_revises_prunes_and_keeps_the_analysts_stars(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_STAGED_IMPORT", "1")
+    import csv
+
+    db = tmp_path / "t.db"
+    assert import_acled(generate(100, tmp_path / "first.csv"), db).added == 100
+    conn = connect(db)
+    annotations.set_starred(conn, "acled:SYR5", True)
+    schema = _schema(conn)
+    conn.close()
+    # The export a year later, eleven times bigger (a bulk import, staged): its first hundred rows
+    # are the same events, one of them revised (its toll) and one gone (ACLED deleted it).
+    rows = list(csv.reader(generate(1100, tmp_path / "later.csv").open(newline="", encoding="utf-8")))
+    toll, version = rows[0].index("fatalities"), rows[0].index("timestamp")
+    rows[1 + 5][toll], rows[1 + 5][version] = "77", "1900000000"
+    del rows[1 + 7]
+    with (tmp_path / "later.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    dry = import_acled(tmp_path / "later.csv", db, prune=True, dry_run=True)
+    assert (dry.added, dry.revised, dry.removed) == (1000, 1, ["acled:SYR7"])
+    conn = connect(db)
+    assert _staging(conn) == [] and queries.count_events(conn) == 100  # a dry run leaves nothing
+    assert _schema(conn) == schema
+    conn.close()
+    report = import_acled(tmp_path / "later.csv", db, prune=True)
+    assert (report.added, report.revised, report.removed) == (1000, 1, ["acled:SYR7"])
+    conn = connect(db)
+    assert _staging(conn) == []
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert queries.event_detail(conn, "acled:SYR5").fatalities_high == 77
+    assert queries.event_detail(conn, "acled:SYR7") is None
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == ["acled:SYR5"]
+    events, searched, counted = conn.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM events_fts_docsize),"
+        " (SELECT sum(n) FROM month_counts WHERE facet = 'types' AND month = '*')"
+    ).fetchone()
+    assert events == searched == counted == 1099
+    assert len(queries.event_ids(conn, queries.Filter(search="Place"))) == 1099  # the search index, made again
+
+
+def test_the_schema_counts_a_bulk_imports_index_as_the_one_it_stands_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_STAGED_IMPORT", "1")
+    from db.schema import make_missing
+
+    db = tmp_path / "t.db"
+    import_acled(generate(1000, tmp_path / "acled.csv"), db)  # bulk: its indexes are named staging_...
+    conn = connect(db)
+    indexes = conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+    assert any(name.startswith("staging_") for (name,) in indexes)
+    make_missing(conn)  # what a migration does after its steps: no index made twice under two names
+    assert conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").fetchall() == indexes

@@ -1694,3 +1694,128 @@ def test_a_split_made_twice_is_refused_and_two_made_at_once_give_one_event(seed_
     loaded = run_cli("load", str(SEED), "--db", str(seed_db))
     assert loaded.returncode == 0, loaded.stderr
     assert analyst_events_stored(seed_db) == {made.stdout.strip()}
+
+
+def store_state(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """What a reader sees of the timeline, in one statement (one snapshot): its events, the texts
+    its search index holds and the events its counts count."""
+    return conn.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM events_fts_docsize),"
+        " (SELECT coalesce(sum(n), 0) FROM month_counts WHERE facet = 'types' AND month = '*')"
+    ).fetchone()
+
+
+@pytest.fixture
+def staged(monkeypatch):
+    """Bulk imports staged (db/acled.py), in this process and the commands it runs."""
+    monkeypatch.setenv("TIMELINE_STAGED_IMPORT", "1")
+
+
+def test_readers_see_the_old_timeline_until_a_bulk_import_switches_and_the_whole_new_one_after(
+    tmp_path, seed_db, staged
+):
+    from bench.generate_acled import generate
+
+    csv_path = generate(30_000, tmp_path / "acled.csv")  # a bulk import: thousands of times the seed store
+    reader = sqlite3.connect(seed_db)  # another process's view of the store: a plain connection
+    old = store_state(reader)
+    listed_before = run_cli("list", "--db", str(seed_db)).stdout
+    wal = Path(f"{seed_db}-wal")
+    importing = subprocess.Popen(
+        [*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)], cwd=ROOT, stdout=subprocess.DEVNULL
+    )
+    seen, staged_unseen, listed_while_staged, peak_wal = set(), 0, None, 0
+    while importing.poll() is None:
+        state = store_state(reader)
+        seen.add(state)
+        assert state == old or state[0] == state[1] == state[2] == old[0] + 30_000, state
+        peak_wal = max(peak_wal, wal.stat().st_size if wal.exists() else 0)
+        try:  # rows the import committed that no reader's timeline holds
+            staged = reader.execute("SELECT count(*) FROM staging_events").fetchone()[0]
+        except sqlite3.OperationalError:
+            continue  # not made yet, or switched in
+        if state == old and staged > old[0]:
+            staged_unseen += 1
+            if listed_while_staged is None:  # the app's command, in a process of its own, meanwhile
+                listed_while_staged = run_cli("list", "--db", str(seed_db)).stdout
+    assert importing.returncode == 0
+    new = store_state(reader)
+    assert new[0] == old[0] + 30_000 and seen <= {old, new}
+    assert staged_unseen and listed_while_staged == listed_before
+    # The log held batches, indexes and windows, never the import: a third of the store at most.
+    assert peak_wal < seed_db.stat().st_size / 3, (peak_wal, seed_db.stat().st_size)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "most"),
+    [
+        ("COMMIT", 16),  # a batch, an index, a window of the search index and counts, the switch
+        ("ALTER TABLE", 8),  # inside the switch, some staged tables renamed in
+        ("DROP TABLE", 8),  # inside the switch, some live tables dropped
+        ("CREATE INDEX", 8),  # building the staged tables' indexes
+        ("INSERT INTO staging_events_fts", 1),  # the staged search index
+    ],
+)
+def test_a_bulk_import_killed_at_a_random_statement_leaves_the_old_timeline_and_the_next_import_cleans_up(
+    tmp_path, seed_db, staged, prefix, most
+):
+    import random
+
+    from bench.generate_acled import generate
+
+    csv_path = generate(30_000, tmp_path / "acled.csv")
+    conn = connect(seed_db)
+    old = store_state(conn)
+    starred = queries.event_ids(conn, queries.Filter())[0]
+    annotations.set_starred(conn, starred, True)
+    conn.close()
+    listed = run_cli("list", "--db", str(seed_db)).stdout
+    at = random.Random().randint(1, most)
+    said = f"killed at {prefix} #{at}"
+    kill_at_statement(seed_db, [["import", "acled", str(csv_path)]], prefix, at, tmp_path / "saved")
+    conn = connect(seed_db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", said
+    assert store_state(conn) == old, said
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [starred], said
+    conn.close()
+    assert run_cli("list", "--db", str(seed_db)).stdout == listed, said
+    # a load deletes and writes events while staged rows are left: none of them references a live one
+    loaded = run_cli("load", str(SEED), "--force", "--db", str(seed_db))
+    assert loaded.returncode == 0, said + loaded.stderr
+    done = run_cli("import", "acled", str(csv_path), "--db", str(seed_db))
+    assert done.returncode == 0, said + done.stderr
+    conn = connect(seed_db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", said
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == [], said
+    assert store_state(conn)[0] == old[0] + 30_000 and len(set(store_state(conn))) == 1, said
+    assert not conn.execute("SELECT name FROM sqlite_schema WHERE name LIKE 'staging%' AND type = 'table'").fetchall()
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [starred], said
+    # the search index holds the imported notes
+    assert len(queries.event_ids(conn, queries.Filter(search="Place"))) >= 30_000, said
+
+
+def test_a_bulk_import_another_command_wrote_beside_refuses_to_switch_and_keeps_that_write(tmp_path, seed_db, staged):
+    from bench.generate_acled import generate
+
+    csv_path = generate(30_000, tmp_path / "acled.csv")
+    other = sqlite3.connect(seed_db, timeout=60)  # another command: it waits for the lock between batches
+    old = store_state(other)
+    importing = subprocess.Popen(
+        [*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    while importing.poll() is None:
+        try:
+            if other.execute("SELECT count(*) FROM staging_events").fetchone()[0] > old[0]:
+                break
+        except sqlite3.OperationalError:
+            pass  # not made yet
+    other.execute("BEGIN IMMEDIATE")  # between two batches: the import waits for it
+    second = run_cli("import", "acled", str(csv_path), "--db", str(seed_db))  # a second import: one at a time
+    assert second.returncode == 1 and "another import into it is running" in second.stderr, second.stderr
+    other.execute("UPDATE events SET summary = 'written meanwhile' WHERE seq = (SELECT min(seq) FROM events)")
+    other.commit()
+    _, stderr = importing.communicate(timeout=300)
+    assert importing.returncode == 1 and "another command wrote the store during the import" in stderr, stderr
+    assert store_state(other) == old  # the old timeline, with the other command's write
+    assert other.execute("SELECT count(*) FROM events WHERE summary = 'written meanwhile'").fetchone()[0] == 1
+    assert not other.execute("SELECT name FROM sqlite_schema WHERE name LIKE 'staging%' AND type = 'table'").fetchall()
