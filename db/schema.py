@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -701,9 +703,32 @@ def _attach_user(conn: sqlite3.Connection, path: Path) -> None:
         raise DatabaseError(f"{error}: it holds the stars, tags and notes") from None
 
 
+def _make_user(path: Path) -> None:
+    """A new user database, made whole beside `path` (its tables, its version, write-ahead logging)
+    and linked there, unless another opener linked one first. Made in place, it was in rollback
+    mode until each opener switched it to WAL, and a switch while another opener held its write
+    lock (upgrading it, or switching it too) failed at once with SQLITE_BUSY, no wait: the app's
+    two lanes open a new store at the same moment."""
+    made = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.new")
+    try:
+        conn = sqlite3.connect(made, timeout=BUSY_SECONDS)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.close()
+        _upgrade_user(made)  # its connection closed: the log is merged into the file, which stays WAL
+        with contextlib.suppress(FileExistsError):
+            os.link(made, path)
+    finally:
+        for leftover in (made, Path(f"{made}-wal"), Path(f"{made}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
 def _attach_user_database(conn: sqlite3.Connection, path: Path) -> None:
     why_read_only = read_only(path)
     if not why_read_only:
+        if not path.exists():
+            _make_user(path)
         conn.execute("ATTACH DATABASE ? AS user", (str(path),))
         if conn.execute("PRAGMA user.user_version").fetchone()[0] != USER_VERSION:
             _upgrade_user(path)
