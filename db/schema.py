@@ -717,7 +717,9 @@ def _make_user(path: Path) -> None:
         finally:
             conn.close()
         _upgrade_user(made)  # its connection closed: the log is merged into the file, which stays WAL
-        with contextlib.suppress(FileExistsError):
+        # Another opener's, linked first, is kept; where the file system has no hard links, ATTACH
+        # makes it in place, as it did before.
+        with contextlib.suppress(OSError):
             os.link(made, path)
     finally:
         for leftover in (made, Path(f"{made}-wal"), Path(f"{made}-shm")):
