@@ -519,8 +519,8 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
             )
             listed = _one_per_listed_town(event, text, seg_mentions)
             if len(listed) == 1 and fatal is not None:
-                told = folded[seg_start - sent.start : seg_end - sent.start]
-                listed = _one_per_told_toll(event, text, told, seg_start, seg_mentions)
+                segment_folded = folded[seg_start - sent.start : seg_end - sent.start]
+                listed = _one_per_told_toll(event, text, segment_folded, seg_start, seg_mentions)
             for one in listed:
                 told_as[one.id] = trig.sub_type
                 events.append(one)
