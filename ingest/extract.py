@@ -16,14 +16,14 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from ingest.dates import DateMention, Interval, find_dates
-from ingest.fatalities import find_fatalities
+from ingest.fatalities import elliptic_toll, find_fatalities
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
 from ingest.lexicon import load_lexicon
 from ingest.lists import unknown_listed
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
-from ingest.model import Article, Event, Evidence, event_id, summary_of
+from ingest.model import Article, Event, Evidence, Fatalities, event_id, summary_of
 from ingest.places import (
     event_places,
     home_countries,
@@ -518,6 +518,9 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
             listed = _one_per_listed_town(event, text, seg_mentions)
+            if len(listed) == 1 and fatal is not None:
+                segment_folded = folded[seg_start - sent.start : seg_end - sent.start]
+                listed = _one_per_told_toll(event, text, segment_folded, seg_start, seg_mentions)
             for one in listed:
                 told_as[one.id] = trig.sub_type
                 events.append(one)
@@ -803,6 +806,44 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
     split = [replace(event, places=[listed[0], *others])]
     for town in listed[1:]:
         one = replace(event, id=event_id(event.id, 0, 0, town.id), places=[town, *others], fatalities=None)
+        one.actors, one.evidence = list(event.actors), list(event.evidence)
+        split.append(one)
+    return split
+
+
+# where a sentence's parts meet: "killing 30, and in Kobane killing five", "30 in A and five in B"
+_PART_JOIN = re.compile(r",? and (?:then )?|; ")
+
+
+def _one_per_told_toll(event: Event, text: str, folded: str, start: int, mentions: list[Mention]) -> list[Event]:
+    """ "Strikes hit Shadadi killing 30, and Kobane killing five", "30 were killed in A and five in
+    B": parts of one sentence that each pair a town with a toll of its own are one incident each,
+    with the same kind, doer and day. `folded` is the folded segment the event was read from, which
+    begins at offset `start` of `text`. A part without a toll of its own ("in A and B") stays with
+    the part before it, so towns or neighbourhoods listed under one toll stay one event."""
+    cuts = [0, *(m.end() for m in _PART_JOIN.finditer(folded)), len(folded)]
+    parts: list[tuple[int, int, Fatalities]] = []
+    for begin, end in pairwise(cuts):
+        piece = folded[begin:end]
+        toll = find_fatalities(piece) or (elliptic_toll(piece) if parts else None)
+        if toll is not None:
+            parts.append((begin, end, toll))
+        elif parts:
+            parts[-1] = (parts[-1][0], end, parts[-1][2])
+    if len(parts) < 2:
+        return [event]
+    parts[0] = (0, parts[0][1], parts[0][2])  # what comes before the first toll is the first part's
+    places_of = [event_places(text, [m for m in mentions if start + b <= m.start < start + e]) for b, e, _ in parts]
+    # each part names a town of its own: not only a province, nor a district of a town another part names
+    towns_of = [
+        {p.id for p in places if p.kind not in _AREAS and p.kind != "district" and not names_its_division(p)}
+        for places in places_of
+    ]
+    if not all(towns_of) or any(a & b for a, b in pairwise(towns_of)):
+        return [event]
+    split = [replace(event, places=places_of[0], fatalities=parts[0][2])]
+    for places, (_, _, toll) in zip(places_of[1:], parts[1:], strict=True):
+        one = replace(event, id=event_id(event.id, 0, 0, "toll:" + places[0].id), places=places, fatalities=toll)
         one.actors, one.evidence = list(event.actors), list(event.evidence)
         split.append(one)
     return split

@@ -88,6 +88,29 @@ def find_fatalities(folded: str) -> Fatalities | None:
     return None
 
 
+@cache
+def _elliptic() -> re.Pattern:
+    lex = load_lexicon("numbers")
+    words = sorted(lex["words"], key=len, reverse=True)
+    return re.compile(
+        r"(?:another |a further |)(?P<num>\d[\d,]*|" + "|".join(map(re.escape, words)) + r")"
+        r"(?: [a-z]+){0,2}? (?:in|at|near|outside|around|on) "
+    )
+
+
+def elliptic_toll(folded: str) -> Fatalities | None:
+    """ "30 were killed in A and another five outside B": the count that opens the second part of a
+    sentence whose death word is told once, in the first part; a count followed by where."""
+    m = _elliptic().match(folded)
+    if m is None:
+        return None
+    word = m["num"]
+    value = int(word.replace(",", "")) if word[0].isdigit() else load_lexicon("numbers")["words"][word]
+    if word in ("a", "an") or value > 100000:
+        return None
+    return Fatalities(value, value, value, m.group(0).strip())
+
+
 def _is_year(folded: str, m: re.Match) -> bool:
     """ "on 9 march 2019 killing 11", "in 2014 killed": the number is the year of a date."""
     return bool(_YEAR.fullmatch(m["num"])) and bool(_BEFORE_YEAR.search(folded, max(0, m.start() - 20), m.start("num")))

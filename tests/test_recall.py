@@ -425,3 +425,34 @@ def test_fighters_deployed_somewhere_are_where_they_are_not_a_move():
     assert [e.sub_type for e in events] == ["Air/drone strike"]
     (event,) = events_of("Turkey deployed troops in Idlib on Monday.")
     assert event.type == "Strategic developments"
+
+
+def tolls_by_town(events) -> dict[str, int | None]:
+    return {places_of(e)[0]: e.fatalities.best if e.fatalities else None for e in events}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Government jets struck a market in Saraqib on Monday killing 12 people, and in Binnish killing four.",
+        "Twelve people were killed in government air strikes on Saraqib on Monday and four in Binnish.",
+        "Twelve people were killed in government air strikes around Saraqib on Monday and another four near Binnish.",
+    ],
+)
+def test_each_town_with_its_own_toll_in_one_sentence_is_its_own_incident(sentence):
+    events = events_of(sentence)
+    assert tolls_by_town(events) == {"Saraqib": 12, "Binnish": 4}
+    assert len({(e.type, e.sub_type, e.date) for e in events}) == 1
+    assert all(e.actors == events[0].actors for e in events)
+
+
+def test_towns_under_one_toll_stay_one_incident():
+    (event,) = events_of("Twelve fighters were killed in clashes in Saraqib and Binnish on Monday.")
+    assert event.fatalities is not None and event.fatalities.best == 12
+
+
+def test_neighbourhoods_of_one_city_each_with_a_toll_stay_one_incident():
+    (event,) = events_of(
+        "Shells hit the Bab Qasr neighbourhood in Homs city on Monday killing three, and Wadi Dahab killing two."
+    )
+    assert event.places[0].admin1 == "Homs"
