@@ -20,7 +20,7 @@ from ingest.fatalities import elliptic_toll, find_fatalities
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
 from ingest.lexicon import load_lexicon
-from ingest.lists import unknown_listed
+from ingest.lists import listed_towns
 from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, Fatalities, event_id, summary_of
@@ -798,11 +798,13 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
     run = max(runs, key=len)
     known: list[tuple[int, Place]] = [(m.start, m.entity) for m in run if isinstance(m.entity, Place)]
     # with the towns of the list the gazetteer lacks ("the towns of Rastan Talbeesah and Zafarana")
-    in_order = sorted(known + unknown_listed(text, run, mentions), key=lambda x: x[0])
+    in_order = listed_towns(text, run, mentions) or known
     listed = list({p.id: p for _, p in in_order}.values())
     if len(listed) < 2 or not known or known[0][1].id not in {p.id for p in event.places}:
         return [event]
-    others = [p for p in event.places if p.id not in {t.id for t in listed}]
+    # a name of the list read as a town of its own ("Kafar Hamra") is not the known one inside it
+    reread = {m.entity.id for m in mentions if in_order[0][0] <= m.start <= in_order[-1][0]}
+    others = [p for p in event.places if p.id not in {t.id for t in listed} | reread]
     split = [replace(event, places=[listed[0], *others])]
     for town in listed[1:]:
         one = replace(event, id=event_id(event.id, 0, 0, town.id), places=[town, *others], fatalities=None)

@@ -1,5 +1,5 @@
-"""The towns a list names that the gazetteer lacks: "the nearby towns of Rastan Talbeesah Ter Maaleh
-and Zafarana" names four towns though only two are known. Each listed town is the scene of an
+"""The towns a list names, the gazetteer's and those it lacks: "the nearby towns of Rastan Talbeesah
+Ter Maaleh and Zafarana" names four towns though only two are known. Each listed town is the scene of an
 incident of its own (`ingest.extract`), the unknown ones as well as the known."""
 
 from __future__ import annotations
@@ -20,16 +20,20 @@ _WORD = r"(?:(?:al|el|Al|El|ad|ar|as|az|ash)-)?[A-Z][\w'\u2019-]*"
 _BODY = re.compile(rf"{_WORD}(?:(?:[ \t]+|[ \t]*,[ \t]*|[ \t]+and[ \t]+){_WORD})*")
 _SEPARATOR = re.compile(r"[ \t]*,[ \t]*|[ \t]+and[ \t]+")
 _ARTICLE = re.compile(r"(?:al|el|ad|ar|as|az|ash)-", re.IGNORECASE)
+# the article written into the word, as some transliterations do ("Alkubra" for "al-Kubra")
+_GLUED_ARTICLE = re.compile(r"(?:Al|El)(?=[a-z]{3,}\b)")
 OPENER_REACH = 80  # characters from a list's first known town back to what opens the list
 MAX_NAME_WORDS = 3  # words of an unknown name in a list
 
 
-def unknown_listed(text: str, known: list[Mention], mentions: list[Mention]) -> list[tuple[int, Place]]:
-    """(offset, place marked unresolved) of each name the gazetteer lacks in the list of towns that
-    holds the mentions `known` (a run of listed towns, in text order). A list is opened by "the towns
-    of" and runs on over capitalised names; it ends at a name known as anything but a town (a
-    source, an actor). Where the text lost its commas, an unknown stretch of names is cut before a
-    word that opens town names ("Teldo Tel Dahab": Teldo, Tel Dahab)."""
+def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> list[tuple[int, Place]]:
+    """(offset, place) of each town of the list that holds the mentions `known` (a run of listed
+    towns, in text order), the names the gazetteer lacks marked unresolved. A list is opened by
+    "the towns of" and runs on over capitalised names; it ends at a name known as anything but a
+    town (a source, an actor). Where the text lost its commas, names are told apart by how Arabic
+    forms them (`_cut_names`). A name known only as a town of another country than the list's is
+    a town the gazetteer lacks ("Anjara" among villages of Aleppo is no town of Jordan), and so is
+    a known name after an opener ("Kafar Hamra" is no Hamra)."""
     if not known:
         return []
     first = known[0].start
@@ -42,32 +46,78 @@ def unknown_listed(text: str, known: list[Mention], mentions: list[Mention]) -> 
         body = None
     if body is None:
         return []
-    known_spans = [(m.start, m.end) for m in mentions if isinstance(m.entity, Place)]
+    country = known[0].entity.country if isinstance(known[0].entity, Place) else None
+    places = [m for m in mentions if isinstance(m.entity, Place) and body.start() < m.end]
     others = [m for m in mentions if not isinstance(m.entity, Place) and body.start() < m.end]
     end = min([body.end()] + [m.start for m in others if m.start < body.end()])
-    names: list[list[tuple[int, int]]] = [[]]  # the words of each unknown name, the last one being read
-    previous_end, after_known = body.start(), False
+    commas_kept = "," in text
+    # each name of the list: its words, and the place the gazetteer knows it as (None: unknown)
+    names: list[tuple[list[tuple[int, int]], Place | None]] = []
+    previous_end = body.start()
     for w in re.finditer(_WORD, text[:end]):
-        if w.start() < body.start():
-            continue
-        word, gap = fold(w.group()), text[previous_end : w.start()]
-        previous_end = w.end()
-        known_here = any(a <= w.start() < b for a, b in known_spans)
-        joined = not _SEPARATOR.search(gap)
-        opener_alone = len(names[-1]) == 1 and fold(text[slice(*names[-1][0])]) in name_openers()
-        if known_here and joined and opener_alone:
-            names[-1] = []  # "Kafar Hamra": the opener is the known name's
-        if known_here or word in _stop_words() or not joined or word in name_openers():
-            names.append([])
-        if word in _stop_words():
+        if w.start() < previous_end:
+            continue  # before the list, or a later word of a known name
+        gap = text[previous_end : w.start()]
+        if fold(w.group()) in _stop_words():
             break  # "the towns of Azaz and Marea Sunday": the list has ended
-        if known_here or (after_known and joined and _ARTICLE.match(w.group())):
-            after_known = True  # "Halab al-Jadida": the article joins the word to the known name
+        joined = bool(names) and not _SEPARATOR.search(gap)
+        words, place = names[-1] if names else ([], None)
+        here = next((m for m in places if m.start <= w.start() < m.end), None)
+        previous_end = here.end if here is not None else w.end()
+        span = (w.start(), previous_end)
+        if here is not None:
+            if joined and place is None and _opens_name(text, words[-1]):
+                words.append(span)  # "Kafar Hamra": a longer name than the known one
+            elif country is not None and here.entity.country not in (None, country):
+                names.append(([span], None))  # "Anjara" among towns of Syria: a town of Syria
+            elif joined and commas_kept:
+                continue  # "Binnish Saraqib," where commas are kept: one name misread as two
+            else:
+                names.append(([span], here.entity))
+        elif joined and place is not None and _ARTICLE.match(w.group()):
+            continue  # "Halab al-Jadida": the article joins the word to the known name
+        elif joined and place is None:
+            words.append(span)  # a stretch of unknown words, cut into names below
+        else:
+            names.append(([span], None))
+    out: list[tuple[int, Place]] = []
+    for words, place in names:
+        if place is not None:
+            out.append((words[0][0], place))
+        else:
+            out += [_unresolved(text, name) for name in _cut_names(text, words, commas_kept)]
+    return out
+
+
+def _opens_name(text: str, word: tuple[int, int]) -> bool:
+    return fold(text[word[0] : word[1]]) in name_openers()
+
+
+def _cut_names(text: str, words: list[tuple[int, int]], commas_kept: bool) -> list[list[tuple[int, int]]]:
+    """The names in a stretch of unknown words of a comma-less list. A word that opens town names
+    starts one ("Teldo Tel Dahab": Teldo, Tel Dahab). Two words are one name, which cannot be told
+    from two ("Ter Maaleh"); a longer stretch is a name a word, an opener with the word after it,
+    and a word with the Arabic article ("al-Kubra", "Alkubra") with the word before it: "Maaret
+    Aljadida Orum Alkubra Babees" is Maaret Aljadida, Orum Alkubra and Babees. Where the text keeps
+    its commas, words side by side are one name."""
+    parts: list[list[tuple[int, int]]] = []
+    for w in words:
+        if parts and not _opens_name(text, w):
+            parts[-1].append(w)
+        else:
+            parts.append([w])
+    names: list[list[tuple[int, int]]] = []
+    for part in parts:
+        if len(part) <= 2 or commas_kept:
+            names.append(part)
             continue
-        after_known = False
-        names[-1].append((w.start(), w.end()))
-    # a longer stretch is several names that cannot be told apart ("Maaret Alartiq Urm Alqubra Messibin")
-    return [_unresolved(text, name) for name in names if 0 < len(name) <= MAX_NAME_WORDS]
+        for i, w in enumerate(part):
+            after_opener = i > 0 and len(names[-1]) == 1 and _opens_name(text, names[-1][0])
+            if i > 0 and (after_opener or _ARTICLE.match(text, w[0]) or _GLUED_ARTICLE.match(text, w[0])):
+                names[-1].append(w)
+            else:
+                names.append([w])
+    return [name for name in names if len(name) <= MAX_NAME_WORDS]
 
 
 @cache

@@ -332,11 +332,44 @@ def test_each_town_of_a_list_is_an_incident_though_the_gazetteer_lacks_it():
     # a list ends at a word that names no town, or at a name known as something else
     events = events_of("Jets struck the towns of Azaz and Marea Sunday.")
     assert sorted(places_of(e)[0] for e in events) == ["Azaz", "Marea"]
-    # the article joins a word to the known name before it; a stretch too long to tell apart is no name
+    # the article joins a word to the known name before it
     events = events_of("Jets struck the towns of Rastan al-Jadida and Zafarana on Monday.")
     assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Zafarana"]
-    events = events_of("Jets struck the towns of Rastan and Maaret Alartiq Urm Alqubra Messibin on Monday.")
-    assert [places_of(e)[0] for e in events] == ["Ar Rastan"]
+
+
+def test_a_long_list_without_commas_is_cut_into_names_as_arabic_forms_them():
+    # invented names: an opener takes the word after it, a word with the article joins the one before
+    events = events_of(
+        "Government warplanes bombed the villages of Binnish Hazrun Maarat Albireh Beit Ajwan Dumeira "
+        "Shaqra Alkubra Nafisa and Saraqib in rural Idlib on Tuesday killing 12 civilians."
+    )
+    assert [places_of(e)[0] for e in events] == [
+        "Binnish",
+        "Hazrun",
+        "Maarat Albireh",
+        "Beit Ajwan",
+        "Dumeira",
+        "Shaqra Alkubra",
+        "Nafisa",
+        "Saraqib",
+    ]
+    assert [e.fatalities.best if e.fatalities else None for e in events] == [12] + [None] * 7
+    # two unknown words side by side cannot be told from one name of two words
+    events = events_of("Jets struck the villages of Binnish Hazrun Dumeira and Saraqib on Monday.")
+    assert [places_of(e)[0] for e in events] == ["Binnish", "Hazrun Dumeira", "Saraqib"]
+
+
+def test_a_listed_name_the_gazetteer_knows_elsewhere_is_a_town_of_the_list():
+    # an opener before a known name makes a longer name; a name known only abroad (Sahab, Jordan)
+    # among towns of Syria is a Syrian town the gazetteer lacks
+    events = events_of("Jets struck the villages of Binnish Tel Rastan Sahab and Saraqib on Monday.")
+    assert [(places_of(e)[0], e.places[0].kind) for e in events] == [
+        ("Binnish", "city"),
+        ("Tel Rastan", "unresolved"),
+        ("Sahab", "unresolved"),
+        ("Saraqib", "city"),
+    ]
+    assert not any(p.name == "Ar Rastan" or p.country == "JO" for e in events for p in e.places)
 
 
 def test_a_foiled_attempt_to_detonate_a_bomb_is_a_disrupted_use_of_weapons():
