@@ -802,7 +802,7 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
     listed = list({p.id: p for _, p in in_order}.values())
     if len(listed) < 2 or not known or known[0][1].id not in {p.id for p in event.places}:
         return [event]
-    # a name of the list read as a town of its own ("Kafar Hamra") is not the known one inside it
+    # a name of the list read as a town of its own ("Tel Rastan") is not the known one inside it
     reread = {m.entity.id for m in mentions if in_order[0][0] <= m.start <= in_order[-1][0]}
     others = [p for p in event.places if p.id not in {t.id for t in listed} | reread]
     split = [replace(event, places=[listed[0], *others])]

@@ -32,8 +32,8 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
     "the towns of" and runs on over capitalised names; it ends at a name known as anything but a
     town (a source, an actor). Where the text lost its commas, names are told apart by how Arabic
     forms them (`_cut_names`). A name known only as a town of another country than the list's is
-    a town the gazetteer lacks ("Anjara" among villages of Aleppo is no town of Jordan), and so is
-    a known name after an opener ("Kafar Hamra" is no Hamra)."""
+    a town the gazetteer lacks ("Sahab" among villages of Idlib is no town of Jordan), and so is a
+    known name after an opener ("Tel Rastan" is no Rastan)."""
     if not known:
         return []
     first = known[0].start
@@ -63,17 +63,18 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         joined = bool(names) and not _SEPARATOR.search(gap)
         words, place = names[-1] if names else ([], None)
         here = next((m for m in places if m.start <= w.start() < m.end), None)
+        town = here.entity if here is not None and isinstance(here.entity, Place) else None
         previous_end = here.end if here is not None else w.end()
         span = (w.start(), previous_end)
-        if here is not None:
+        if town is not None:
             if joined and place is None and _opens_name(text, words[-1]):
-                words.append(span)  # "Kafar Hamra": a longer name than the known one
-            elif country is not None and here.entity.country not in (None, country):
-                names.append(([span], None))  # "Anjara" among towns of Syria: a town of Syria
+                words.append(span)  # "Tel Rastan": a longer name than the known one
+            elif country is not None and town.country not in (None, country):
+                names.append(([span], None))  # "Sahab" among towns of Syria: a town of Syria, not Jordan
             elif joined and commas_kept:
                 continue  # "Binnish Saraqib," where commas are kept: one name misread as two
             else:
-                names.append(([span], here.entity))
+                names.append(([span], town))
         elif joined and place is not None and _ARTICLE.match(w.group()):
             continue  # "Halab al-Jadida": the article joins the word to the known name
         elif joined and place is None:
