@@ -517,7 +517,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 summary="",
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
             )
-            listed = _one_per_listed_town(event, text, seg_mentions)
+            listed = _one_per_listed_town(event, text, seg_mentions, trig.weak)
             if len(listed) == 1 and fatal is not None:
                 segment_folded = folded[seg_start - sent.start : seg_end - sent.start]
                 listed = _one_per_told_toll(event, text, segment_folded, seg_start, seg_mentions)
@@ -768,11 +768,15 @@ _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:\band\s+)?(?:the\s+)?")
 _AREAS = ("country", "admin1", "region", "unresolved")
 
 
-def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> list[Event]:
+def _one_per_listed_town(event: Event, text: str, mentions: list[Mention], weak: bool) -> list[Event]:
     """ "Airstrikes also targeted the towns of Rastan Talbeesah and Zafarana": strikes on towns named
-    in one list are one incident per town, as two strikes on two towns are two events. The first
-    town keeps the event (and its id and toll); each other town gets an event of its own."""
-    if event.type != "Explosions/Remote violence":
+    in one list are one incident per town, as two strikes on two towns are two events, and so are
+    clashes on several fronts. The first town keeps the event (and its id and toll); each other
+    town gets an event of its own. `weak`: the event was told by a weak trigger ("killed")."""
+    # fighting told by a word of fighting in a list of fronts ("clashes on the fronts of A B and C"),
+    # not a toll's "killed" nor a capture that is only heading for the towns named
+    fronts = event.sub_type == "Armed clash" and not weak
+    if event.type != "Explosions/Remote violence" and not fronts:
         return [event]
     # a city named like its province ("Deir Ezzor Aleppo" in a headline) may stand for the province;
     # the parts of one city listed together ("shells on al-Qusour and al-Joura neighbourhoods") are one barrage
@@ -798,7 +802,10 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention]) -> li
     run = max(runs, key=len)
     known: list[tuple[int, Place]] = [(m.start, m.entity) for m in run if isinstance(m.entity, Place)]
     # with the towns of the list the gazetteer lacks ("the towns of Rastan Talbeesah and Zafarana")
-    in_order = listed_towns(text, run, mentions) or known
+    opened = listed_towns(text, run, mentions)
+    if not opened and event.type != "Explosions/Remote violence":
+        return [event]  # "clashes in Saraqib and Binnish" under one toll: fronts are named as such
+    in_order = opened or known
     listed = list({p.id: p for _, p in in_order}.values())
     if len(listed) < 2 or not known or known[0][1].id not in {p.id for p in event.places}:
         return [event]

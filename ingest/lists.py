@@ -8,13 +8,11 @@ import re
 from functools import cache
 
 from ingest.dates import MONTHS, WEEKDAYS
-from ingest.gazetteer import Mention, Place, slug
+from ingest.gazetteer import Mention, Place, load_gazetteer, slug
 from ingest.lexicon import load_lexicon
 from ingest.places import name_openers
 from ingest.text import fold
 
-# What opens a list of towns: "the towns of", "the nearby villages of", "the neighbourhoods of"
-_OPENER = re.compile(r"\b(?:towns|villages|cities|neighbou?rhoods|districts|suburbs)\s+of\s+(?:the\s+)?", re.IGNORECASE)
 _WORD = r"(?:(?:al|el|Al|El|ad|ar|as|az|ash)-)?[A-Z][\w'\u2019-]*"
 # a list's words: names, and "and" or a comma between them
 _BODY = re.compile(rf"{_WORD}(?:(?:[ \t]+|[ \t]*,[ \t]*|[ \t]+and[ \t]+){_WORD})*")
@@ -38,7 +36,7 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         return []
     first = known[0].start
     body = None
-    for opened in _OPENER.finditer(text[max(0, first - OPENER_REACH) : first]):
+    for opened in _opener().finditer(text[max(0, first - OPENER_REACH) : first]):
         start = max(0, first - OPENER_REACH) + opened.end()
         body = _BODY.match(text, start)
         if body is not None and body.end() >= known[-1].end:
@@ -47,6 +45,7 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
     if body is None:
         return []
     country = known[0].entity.country if isinstance(known[0].entity, Place) else None
+    regions = {m.entity.admin1 for m in known if isinstance(m.entity, Place)}
     places = [m for m in mentions if isinstance(m.entity, Place) and body.start() < m.end]
     others = [m for m in mentions if not isinstance(m.entity, Place) and body.start() < m.end]
     end = min([body.end()] + [m.start for m in others if m.start < body.end()])
@@ -86,7 +85,7 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         if place is not None:
             out.append((words[0][0], place))
         else:
-            out += [_unresolved(text, name) for name in _cut_names(text, words, commas_kept)]
+            out += [_spelt_or_unresolved(text, name, country, regions) for name in _cut_names(text, words, commas_kept)]
     return out
 
 
@@ -122,11 +121,26 @@ def _cut_names(text: str, words: list[tuple[int, int]], commas_kept: bool) -> li
 
 
 @cache
+def _opener() -> re.Pattern:
+    """What opens a list of towns: "the towns of", "the nearby villages of", "the fronts of"."""
+    nouns = "|".join(map(re.escape, load_lexicon("names")["list_openers"]))
+    return re.compile(rf"\b(?:{nouns})\s+of\s+(?:the\s+)?", re.IGNORECASE)
+
+
+@cache
 def _stop_words() -> frozenset[str]:
     """Capitalised words that name no town: the list has ended ("... and Zafarana Sunday")."""
     return frozenset({fold(w) for w in load_lexicon("stopnames")["words"]} | set(MONTHS) | set(WEEKDAYS))
 
 
-def _unresolved(text: str, words: list[tuple[int, int]]) -> tuple[int, Place]:
+def _spelt_or_unresolved(
+    text: str, words: list[tuple[int, int]], country: str | None, regions: set[str | None]
+) -> tuple[int, Place]:
+    """The town spelt like the name ("Talbeesah" is Tallbisah) in a province of the list's known
+    towns, else the name marked unresolved: a list names neighbours, and a name spelt like a town
+    of a far province is more likely a village the gazetteer lacks."""
     name = text[words[0][0] : words[-1][1]]
+    place = load_gazetteer().places.spelt_alike(name, country) if country else None
+    if place is not None and place.kind not in ("country", "admin1") and place.admin1 in regions:
+        return words[0][0], place
     return words[0][0], Place(f"u:{slug(name)}", name, None, None, None, None, 0, "unresolved")

@@ -489,3 +489,18 @@ def test_neighbourhoods_of_one_city_each_with_a_toll_stay_one_incident():
         "Shells hit the Bab Qasr neighbourhood in Homs city on Monday killing three, and Wadi Dahab killing two."
     )
     assert event.places[0].admin1 == "Homs"
+
+
+def test_clashes_on_a_list_of_fronts_are_one_battle_a_front():
+    # a name of the list spelt otherwise is the province's town ("Talbisa"); "Um" opens a name
+    events = events_of(
+        "Fighting raged on Monday between the army and rebels on the fronts of Um Qusayr Talbisa and Rastan."
+    )
+    assert [(places_of(e)[0], e.sub_type) for e in events] == [
+        ("Um Qusayr", "Armed clash"),
+        ("Tallbisah", "Armed clash"),
+        ("Ar Rastan", "Armed clash"),
+    ]
+    # fighting in two towns under one toll, with no list of fronts, stays one battle
+    (event,) = events_of("Twenty fighters were killed in fighting in Talbisa and Rastan on Monday.")
+    assert event.fatalities is not None and event.fatalities.best == 20
