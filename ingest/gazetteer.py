@@ -43,6 +43,13 @@ LOCATIVE = re.compile(
     r"\s+(?:the\s+)?(?:(?:town|city|village|district|province|region|area|suburb|camp)\s+of\s+)?$"
 )
 _WORD = re.compile(r"\w+(?:'\w+)*")
+# a name further on in a list of towns ("the towns of Mesraba Harasta and Douma"): where a place is
+# expected, though a capitalised word stands before it
+_IN_LIST = re.compile(
+    r"\b(?i:"
+    + "|".join(_NAMES["list_openers"])
+    + r")\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+))+$"
+)
 _DIVISION_AFTER = re.compile(r"\s+(?:" + "|".join(_NAMES["division_after"]) + r")\b")
 _DIVISION_BEFORE = re.compile(r"\b(?:" + "|".join(_NAMES["division_before"]) + r")\s+(?:of\s+)?$")
 
@@ -217,6 +224,7 @@ class Gazetteer:
                     usable[0].kind in ("city", "capital", "admin1")
                     and " " not in key
                     and not LOCATIVE.search(haystack, max(0, s - 40), s)
+                    and not _IN_LIST.search(text, max(0, start + s - 80), start + s)
                 ) or all(r.common for r in places)
                 alternates = frozenset(r.place.id for r in places if r.alternate)
                 hits.append((s, e, surface, usable[0], tuple(usable[1:]), loose, alternates))

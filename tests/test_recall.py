@@ -504,3 +504,9 @@ def test_clashes_on_a_list_of_fronts_are_one_battle_a_front():
     # fighting in two towns under one toll, with no list of fronts, stays one battle
     (event,) = events_of("Twenty fighters were killed in fighting in Talbisa and Rastan on Monday.")
     assert event.fatalities is not None and event.fatalities.best == 20
+
+
+def test_a_known_town_after_an_unknown_name_of_a_list_is_still_a_town():
+    # a capitalised word before a town's name makes it part of a person's name, but not in a list
+    events = events_of("Government jets pounded the villages of Hazrun Binnish and Qmenas on Monday killing six.")
+    assert [places_of(e)[0] for e in events] == ["Hazrun", "Binnish", "Qmenas"]
