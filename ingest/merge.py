@@ -298,6 +298,7 @@ def merge_within(
                 for i in (() if event.id in others_of_a_kind else recent)
                 if same_incident(kept[i][0], event, kept[i][1])
                 and not _another_town_of_its_sentence(event, towns_told, i)
+                and not _another_town_with_its_toll(kept[i][0], event, towns_told, i)
             ),
             None,
         )
@@ -318,11 +319,12 @@ def merge_within(
 
 
 def _towns_told(event: Event) -> list[tuple[int, Place]]:
-    """(sentence, town) of a telling that puts its incident in a town."""
-    where = _where_said(event)
-    if not where or where[0].kind in ("country", "admin1", "region", "unresolved") or not event.evidence:
+    """(sentence, town) of a telling that puts its incident in a town ("in rural Idlib ... the town
+    of Sarmin": Sarmin)."""
+    town = next((p for p in _where_said(event) if p.kind not in ("country", "admin1", "region", "unresolved")), None)
+    if town is None or not event.evidence:
         return []
-    return [(event.evidence[0].start, where[0])]
+    return [(event.evidence[0].start, town)]
 
 
 def _another_town_of_its_sentence(event: Event, towns_told: dict[int, list[tuple[int, Place]]], i: int) -> bool:
@@ -331,6 +333,21 @@ def _another_town_of_its_sentence(event: Event, towns_told: dict[int, list[tuple
         sentence == told_sentence and not _nested(town, told_town)
         for sentence, town in _towns_told(event)
         for told_sentence, told_town in towns_told.get(i, [])
+    )
+
+
+def _another_town_with_its_toll(
+    incident: Event, event: Event, towns_told: dict[int, list[tuple[int, Place]]], i: int
+) -> bool:
+    """Has incident i been told in a town, and is this a telling with another toll in another town
+    ("strikes on Idlib province": then "strikes hit the market of Sarmin killing 10", "jets struck
+    Binnish killing eight")? Each town with its own dead is an incident of its own; the same toll
+    in a place spelt otherwise is a retelling."""
+    return (
+        event.fatalities is not None
+        and event.fatalities.best is not None
+        and (incident.fatalities is None or incident.fatalities.best != event.fatalities.best)
+        and any(not _nested(town, told) for _, town in _towns_told(event) for _, told in towns_told.get(i, []))
     )
 
 

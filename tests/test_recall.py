@@ -510,3 +510,17 @@ def test_a_known_town_after_an_unknown_name_of_a_list_is_still_a_town():
     # a capitalised word before a town's name makes it part of a person's name, but not in a list
     events = events_of("Government jets pounded the villages of Hazrun Binnish and Qmenas on Monday killing six.")
     assert [places_of(e)[0] for e in events] == ["Hazrun", "Binnish", "Qmenas"]
+
+
+def test_towns_each_told_with_their_own_dead_after_a_province_are_incidents_of_their_own():
+    events = events_of(
+        "Warplanes pounded Idlib province on Tuesday. "
+        "Activists in rural Idlib said airstrikes hit a market in the town of Saraqib on Tuesday killing 11 people. "
+        "Russian jets struck the main street in the town of Binnish killing seven. "
+        "Three more civilians were killed in airstrikes on the town of Taftanaz."
+    )
+    assert sorted((places_of(e)[-1], e.fatalities.best if e.fatalities else None) for e in events) == [
+        ("Binnish", 7),
+        ("Saraqib", 11),
+        ("Taftanaz", 3),
+    ]
