@@ -9,6 +9,7 @@ from functools import cache
 
 from ingest.dates import MONTHS, WEEKDAYS
 from ingest.gazetteer import Mention, Place, load_gazetteer, slug
+from ingest.geo import MAJOR_CITY
 from ingest.lexicon import load_lexicon
 from ingest.places import name_openers
 from ingest.text import fold
@@ -68,7 +69,7 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         if town is not None:
             if joined and place is None and _opens_name(text, words[-1]):
                 words.append(span)  # "Tel Rastan": a longer name than the known one
-            elif country is not None and town.country not in (None, country):
+            elif _small_town_abroad(town, country):
                 names.append(([span], None))  # "Sahab" among towns of Syria: a town of Syria, not Jordan
             elif joined and commas_kept:
                 continue  # "Binnish Saraqib," where commas are kept: one name misread as two
@@ -87,6 +88,18 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         else:
             out += [_spelt_or_unresolved(text, name, country, regions) for name in _cut_names(text, words, commas_kept)]
     return out
+
+
+def _small_town_abroad(town: Place, country: str | None) -> bool:
+    """Is the known town in another country than the list's, and too small to be named among
+    foreign towns for its own sake? A list names neighbours: a Syrian village spelt like a Jordanian
+    town is the village; Geneva among French cities is Geneva."""
+    return (
+        country is not None
+        and town.country not in (None, country)
+        and town.kind != "capital"
+        and town.population < MAJOR_CITY
+    )
 
 
 def _opens_name(text: str, word: tuple[int, int]) -> bool:

@@ -370,6 +370,13 @@ def test_a_listed_name_the_gazetteer_knows_elsewhere_is_a_town_of_the_list():
         ("Saraqib", "city"),
     ]
     assert not any(p.name == "Ar Rastan" or p.country == "JO" for e in events for p in e.places)
+    # a city known for its own sake stays itself among another country's
+    events = events_of("Bombs exploded in the cities of Lyon, Marseille and Geneva on Saturday.")
+    assert [(places_of(e)[0], e.places[0].country) for e in events] == [
+        ("Lyon", "FR"),
+        ("Marseille", "FR"),
+        ("Geneva", "CH"),
+    ]
 
 
 def test_a_foiled_attempt_to_detonate_a_bomb_is_a_disrupted_use_of_weapons():
