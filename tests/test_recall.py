@@ -370,6 +370,9 @@ def test_a_listed_name_the_gazetteer_knows_elsewhere_is_a_town_of_the_list():
         ("Saraqib", "city"),
     ]
     assert not any(p.name == "Ar Rastan" or p.country == "JO" for e in events for p in e.places)
+    # so is a known name with the article written into it after an unknown word
+    events = events_of("Jets struck the villages of Binnish Qurqur Alrastan Hazrun and Saraqib on Monday.")
+    assert [places_of(e)[0] for e in events] == ["Binnish", "Qurqur Alrastan", "Hazrun", "Saraqib"]
     # a city known for its own sake stays itself among another country's
     events = events_of("Bombs exploded in the cities of Lyon, Marseille and Geneva on Saturday.")
     assert [(places_of(e)[0], e.places[0].country) for e in events] == [
