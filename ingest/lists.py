@@ -67,9 +67,9 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         previous_end = here.end if here is not None else w.end()
         span = (w.start(), previous_end)
         if town is not None:
-            article = _ARTICLE.match(text, here.start) or _GLUED_ARTICLE.match(text, here.start)
+            article = _ARTICLE.match(text, span[0]) or _GLUED_ARTICLE.match(text, span[0])
             if joined and place is None and (_opens_name(text, words[-1]) or article):
-                # "Tel Rastan", "Beit Alrastan": a longer name than the known one
+                # "Tel Rastan", "Qurqur Alrastan": a longer name than the known one
                 words.append(span)
             elif _small_town_abroad(town, country):
                 names.append(([span], None))  # "Sahab" among towns of Syria: a town of Syria, not Jordan
