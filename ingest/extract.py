@@ -15,6 +15,7 @@ from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
+from ingest.confidence import confidence
 from ingest.dates import DateMention, Interval, find_dates
 from ingest.fatalities import elliptic_toll, find_fatalities
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
@@ -74,7 +75,6 @@ class _Lexicon(NamedTuple):
     triggers: list  # (compiled pattern, entry), in priority order
     weapons: list  # (compiled pattern, sub_type), in priority order
     not_events: list
-    hedges: re.Pattern
     default_targets: set
     references: re.Pattern
     statements: re.Pattern
@@ -91,7 +91,6 @@ def _lexicon() -> _Lexicon:
     lex = load_lexicon("triggers")
     triggers = [(re.compile(r"\b(?:" + t["pattern"] + r")\b"), t) for t in lex["triggers"]]
     not_events = [re.compile(p) for p in lex["not_events"]]
-    hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
     references = re.compile(r"\b(?:" + "|".join(lex["references"]) + r")\s+(?:\S+\s+){0,4}$")
     statements = re.compile(r"\b(?:" + "|".join(lex["statements"]) + r")\s+(?:\S+\s+){0,4}$")
     weapons = [(re.compile(r"\b(?:" + w["pattern"] + r")\b"), w["sub_type"]) for w in lex["weapons"]]
@@ -102,7 +101,6 @@ def _lexicon() -> _Lexicon:
         triggers,
         weapons,
         not_events,
-        hedges,
         set(lex["default_targets"]),
         references,
         statements,
@@ -263,7 +261,7 @@ class _ByOffset:
 
 def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     gaz = load_gazetteer()
-    hedges, default_targets = _lexicon().hedges, _lexicon().default_targets
+    default_targets = _lexicon().default_targets
     text, doc = article.text, article.sha256
     skip = boilerplate_lines(text, article.title)
     header = read_header(text, article.title)
@@ -499,7 +497,6 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 if like is not None and like.date is not None:
                     date, expression = like.date, like.date_expression
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
-            confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
                 # the trigger's own sub-type: ids, and the stars kept on them, do not move with the lexicon
                 id=event_id(doc, sent.start, sent.end, trigger_sub_type + f":{trig.start}"),
@@ -512,7 +509,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 actors=actors,
                 places=places,
                 fatalities=fatal,
-                confidence=confidence,
+                confidence=0.0,  # the fitted chance, once the article's retellings are folded in (below)
                 vague=(trig.generic or trig.weak) and sub_type == trig.sub_type,
                 summary="",
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
@@ -554,6 +551,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         trace.events = [folded_into.get(e.id, e) for e in trace.events]
     for event in events:
         event.summary = summary_of(event)
+        event.confidence = confidence(event)  # as fitted, from what this article alone tells
     return events, traces
 
 
@@ -1054,8 +1052,9 @@ _BLAMED = re.compile(
 _BLAME_REACH = 60  # characters between a trigger and whom its attribution names
 _BLAMED_ONE = re.compile(r"\bblamed\s+(?:the\s+)?$")
 _FOR_AFTER = re.compile(r"\s+for\b")
-# a weaker word, heeded where the clause names no doer: "a village claimed by IS" may be its holder's
-_CLAIMED_BY = re.compile(r"\b(?:claimed by|came from|accused)\s+(?:the\s+)?(?:\w+\s+){0,2}$")
+# a weaker word, heeded where the clause names no doer: "a village claimed by IS" may be its holder's;
+# "..., blaming the army for the incident": whom the sentence's source holds to account
+_CLAIMED_BY = re.compile(r"\b(?:claimed by|came from|accused|accusing|blamed|blaming)\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _CLAIMS = re.compile(r"(?:'s|\s+(?!no\b|not\b|none\b|nobody\b)\w+){0,3}?\s+claimed (?:responsibility|credit)")
 
 
@@ -1124,14 +1123,18 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         )
     before = [m for m in actors if m.start < trig[0]]
     after = [m for m in actors if m.start >= trig[1]]
+    fought = _who_fought_the_dead(text, before, after, trig)
+    if fought is not None:  # "IS fighters were killed in clashes with the SDF": the SDF struck, IS lost
+        side, dead = fought
+        roles = [(_actor(side), "actor1")] + ([(_actor(dead), "actor2")] if dead is not None else [])
+        return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
     defends = bool(_defence().fullmatch(text[trig[0] : trig[1]] + " "))  # "the army repelled militants"
     compound = [
         m
         for m in before
         if can_act(m)
         and not defends
-        # "the coalition fighting ISIS struck Raqqa": ISIS is who the coalition fights, not who struck
-        and not _FOUGHT.search(fold(text[max(0, m.start - 30) : m.start]))
+        and not _fought(text, m)
         and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])
         # "government forces backed by Hezbollah seized": the backer ends the phrase, the subject acts
         and not _backer(text, m)
@@ -1178,7 +1181,7 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     else:
         # The subject comes first: the leftmost actor before the trigger that is not itself
         # the object of "against/on/at", preferring armed actors to people.
-        subjects = [m for m in before if can_act(m) and not cued(m)]
+        subjects = [m for m in before if can_act(m) and not cued(m) and not _fought(text, m)]
         if _SCENE_OF.search(fold(text[max(0, trig[0] - 40) : trig[0]])):
             subjects = []  # "soldiers stand at the site of an explosion": the subject's verb is another
         # "soldiers captured after the ISIL terrorists overran the base": a clause opened before the
@@ -1207,6 +1210,32 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         )
     roles = [(_actor(m), "actor1") for m in doers] + ([(_actor(target), "actor2")] if target is not None else [])
     return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
+
+
+# "were killed on Monday in clashes with", "died during fighting with": the dead of a fight, then its other side
+_DIED_IN = re.compile(
+    r"\b(?:killed|died|dead|wounded|injured)\s+(?:[\w-]+\s+){0,3}?(?:in|during|amid)\s+(?:[\w-]+\s+)?$"
+)
+_WITH_SIDE = re.compile(r"\s+with\s+(?:the\s+)?(?:[\w-]+\s+){0,2}")
+
+
+def _who_fought_the_dead(
+    text: str, before: list[Mention], after: list[Mention], trig: tuple[int, int]
+) -> tuple[Mention, Mention | None] | None:
+    """A fight told as where people died, and with whom ("dozens of IS fighters were killed in clashes
+    with the SDF", "soldiers died in fighting with rebels"): the side they fought is the doer, the dead
+    (the subject, if named) lost. (doer, dead), or None where the sentence is not told so."""
+    if not _RECIPROCAL.search(fold(text[trig[0] : trig[1]])):
+        return None
+    if not _DIED_IN.search(fold(text[max(0, trig[0] - 60) : trig[0]])):
+        return None
+    side = next(
+        (m for m in after[:1] if m.entity.kind != "civilians" and _WITH_SIDE.fullmatch(text, trig[1], m.start)), None
+    )
+    if side is None:
+        return None
+    dead = next((m for m in reversed(before) if m.entity.id != side.entity.id), None)
+    return side, dead
 
 
 # Between an actor and the trigger it modifies: "Russian air strikes", "the regime's shelling",
@@ -1261,6 +1290,14 @@ _FOUGHT = re.compile(
     r"\b(?:fighting|battling|combating|combatting|to\s+(?:oust|topple|overthrow|unseat|defeat|fight|drive\s+out))"
     r"\s+(?:against\s+)?(?:the\s+|president\s+)?$"
 )
+
+
+def _fought(text: str, m: Mention) -> bool:
+    """ "The coalition fighting ISIS struck Raqqa", "tribesmen battling IS seized villages": the actor is
+    whom the subject fights, not who struck."""
+    return bool(_FOUGHT.search(fold(text[max(0, m.start - 30) : m.start])))
+
+
 _CLAUSE_OPENER = re.compile(
     r"(?:\b(?:that|after|before|when|while|because|since|until|once|although|though|whereas)"
     # "as terrorists fired" ("such as", "as well as", "known as" name, they open no clause)
@@ -1363,15 +1400,6 @@ def _territory_sub_type(actors: list[tuple[Actor, str]]) -> str:
     ):
         return "Government regains territory"
     return "Non-state actor overtakes territory"
-
-
-def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> float:
-    score = 0.4 + {"sentence": 0.25, "context": 0.15, "published": 0.05}.get(source, 0)
-    score += 0.15 if places else 0
-    score += 0.1 if actors else 0
-    score -= 0.2 if hedged else 0
-    score -= 0.15 if trig.generic or trig.weak else 0
-    return round(min(0.99, max(0.05, score)), 2)
 
 
 _ONE_SIDED = {"Armed clash", "Attack"}

@@ -644,4 +644,3 @@ def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
         target.fatalities = other.fatalities  # across sources, `merge` settles the toll when all are in
     target.evidence += other.evidence
     target.summary = summary_of(target)  # with what the other reports added
-    target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.05), 2)

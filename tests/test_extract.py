@@ -318,3 +318,35 @@ def test_a_statement_in_the_lead_about_the_attack_told_after_it_is_that_attack_o
         "2016-10-07",
     )
     assert [e.date.display() for e in events] == ["2016-10-04"]
+
+
+def test_a_demonym_before_an_air_raid_names_its_state_forces_as_the_doer():
+    (event,) = events_of("In April a suspected Russian air raid on a camp near Binnish killed twelve people.")
+    assert roles(event).get("Russian forces") == "actor1"
+
+
+def test_kurdish_led_fighters_are_the_sdf_and_the_first_side_of_a_clash_between_two():
+    (event,) = events_of(
+        "Fierce clashes broke out on Sunday between Kurdish-led fighters and Turkish-backed rebels near Manbij."
+    )
+    assert roles(event).get("Syrian Democratic Forces") == "actor1"
+
+
+def test_whom_a_source_blames_for_the_incident_is_its_doer():
+    (event,) = events_of(
+        "On Tuesday the opposition said some 40 people were killed in a gas attack in Idlib province"
+        " blaming the Syrian army for the incident."
+    )
+    assert roles(event).get("Syrian government forces") == "actor1"
+
+
+def test_the_dead_of_a_fight_lost_it_and_the_side_they_fought_is_the_doer():
+    (event,) = events_of("Dozens of IS fighters were killed on Monday in clashes with the SDF near Hajin.")
+    assert roles(event) == {"Syrian Democratic Forces": "actor1", "Islamic State": "actor2"}
+
+
+def test_whom_the_subject_is_fighting_is_not_the_doer_of_its_deed():
+    (event,) = events_of(
+        "Tribal fighters battling the Islamic State group seized three villages near Tal Abyad on Sunday."
+    )
+    assert roles(event).get("Islamic State") != "actor1"
