@@ -169,9 +169,10 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
         if taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end()):
             continue
         forces = own_forces
-        if _NAME_BEFORE.search(text, max(0, w.start() - 30), w.start()):
+        if _NAME_BEFORE.search(text, max(0, w.start() - 30), w.start()) and _named_right_before(out, text, w.start()):
             # "Hamas government": a name says whose; "the capital Damascus government forces" (the
             # commas stripped), "Kabul government forces": a capital or a country says its state's
+            # (a capitalised word that names nothing, "Three regime airstrikes", says nothing of whose)
             whose = _state_named_before(out, text, w.start())
             forces = gaz.state_forces(whose) if whose else None
         if forces is None:
@@ -211,6 +212,11 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
         if actor:
             out.append(Mention(w.start(), w.end(), w.group(0), actor))
     return sorted(out, key=lambda m: m.start)
+
+
+def _named_right_before(mentions: list[Mention], text: str, at: int) -> bool:
+    """Does a name the gazetteer knows (an actor, a place) end right before `at`?"""
+    return any(m.end <= at and not text[m.end : at].strip() for m in mentions)
 
 
 def _state_named_before(mentions: list[Mention], text: str, at: int) -> str | None:

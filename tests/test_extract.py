@@ -350,3 +350,16 @@ def test_whom_the_subject_is_fighting_is_not_the_doer_of_its_deed():
         "Tribal fighters battling the Islamic State group seized three villages near Tal Abyad on Sunday."
     )
     assert roles(event).get("Islamic State") != "actor1"
+
+
+def test_a_capitalised_word_before_regime_says_nothing_of_whose_forces_they_are():
+    (event,) = events_of(
+        "Four regime airstrikes hit a bakery in the town of Saraqib in Syria on Tuesday killing 9 people."
+    )
+    assert roles(event).get("Syrian government forces") == "actor1"
+
+
+def test_a_fight_given_as_the_pretext_of_a_move_is_no_event():
+    assert not events_of(
+        "The army said on Friday that a foreign advance near Manbij under the pretext of fighting ISIS is illegal."
+    )
