@@ -1157,6 +1157,11 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     target = None
     if compound:  # "Russian air strikes ... in a village held by IS": the Russians struck
         doers = compound[-1:]
+        for prev in reversed([m for m in before if m.end <= doers[0].start]):
+            # "Syrian and Russian air strikes", "regime and Russian jets": every conjunct struck
+            if not (can_act(prev) and not cued(prev) and _AND.fullmatch(fold(text[prev.end : doers[0].start]))):
+                break
+            doers.insert(0, prev)
         target = next((m for m in actors if cued(m) and m not in doers), None) or next(
             (m for m in after if m not in agents), None
         )
