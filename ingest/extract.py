@@ -367,6 +367,12 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 continue
             told_date = date  # the sentence's own, before the paragraph's or the publication's stands in
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
+            named = None if trig.generic else _incident_retold(folded, trig, [e for e in events if e.type == trig.type])
+            if source == "context" and named is not None:
+                # "the Observatory said the bombardment targeted an area south of ...": no day of its own, the
+                # day of the incident of its kind it names, not the paragraph's latest (a background "on Saturday");
+                # a general word ("the attacks") says no kind to find it by
+                date, expression = named.date, named.date_expression
             if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
                 trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
                 state_from = trig.start
