@@ -1148,6 +1148,12 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
+    if not agents:  # "the bombardment the regime is carrying out", "strikes that Russian jets carried out"
+        agents = [
+            m
+            for m in after[:1]
+            if can_act(m) and _RELATIVE_GAP.fullmatch(text, trig[1], m.start) and _DOING_AFTER.match(text, m.end)
+        ]
     lead = fold(text[max(0, trig[0] - 30) : trig[0]])
     passive = (
         bool(
@@ -1249,6 +1255,13 @@ def _who_fought_the_dead(
     return side, dead
 
 
+# an incident, then the clause that says who did it: "the bombardment [that] the regime is carrying out"
+_RELATIVE_GAP = re.compile(r"[ \t]+(?:that[ \t]+|which[ \t]+)?(?:the[ \t]+)?")
+_DOING_AFTER = re.compile(
+    r"(?:[ \t]+(?!(?:is|are|was|were|has|have|had)\b)[\w-]+)?(?:[ \t]+(?:is|are|was|were|has|have|had))?(?:[ \t]+been)?[ \t]+"
+    r"(?:carrying out|carried out|conducting|conducted|launching|launched|waging|waged)\b",
+    re.IGNORECASE,
+)
 # Between an actor and the trigger it modifies: "Russian air strikes", "the regime's shelling",
 # "US-led raids", "Syrian and Russian strikes" (the last conjunct only: the first is its own mention).
 _MODIFIER_GAP = re.compile(r"(?:'s|\u2019s|s)?(?:-led)?[ \t]*")

@@ -363,3 +363,12 @@ def test_a_fight_given_as_the_pretext_of_a_move_is_no_event():
     assert not events_of(
         "The army said on Friday that a foreign advance near Manbij under the pretext of fighting ISIS is illegal."
     )
+
+
+def test_who_a_relative_clause_says_carried_out_the_incident_did_it():
+    (event,) = events_of("Air strikes that Russian jets carried out on Monday killed 12 people in Saraqib.")
+    assert roles(event).get("Russian forces") == "actor1"
+    (event,) = events_of(
+        "Rebels have not advanced in Aleppo because of the heavy bombardment the regime is carrying out on them."
+    )
+    assert roles(event).get("Syrian government forces") == "actor1"
