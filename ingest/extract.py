@@ -1258,7 +1258,8 @@ def _who_fought_the_dead(
 # an incident, then the clause that says who did it: "the bombardment [that] the regime is carrying out"
 _RELATIVE_GAP = re.compile(r"[ \t]+(?:that[ \t]+|which[ \t]+)?(?:the[ \t]+)?")
 _DOING_AFTER = re.compile(
-    r"(?:[ \t]+(?!(?:is|are|was|were|has|have|had)\b)[\w-]+)?(?:[ \t]+(?:is|are|was|were|has|have|had))?(?:[ \t]+been)?[ \t]+"
+    r"(?:[ \t]+(?!(?:is|are|was|were|has|have|had)\b)[\w-]+)?"  # "Russian [jets] carried out"
+    r"(?:[ \t]+(?:is|are|was|were|has|have|had))?(?:[ \t]+been)?[ \t]+"
     r"(?:carrying out|carried out|conducting|conducted|launching|launched|waging|waged)\b",
     re.IGNORECASE,
 )
