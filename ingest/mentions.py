@@ -251,7 +251,8 @@ def _own_state() -> re.Pattern:
 @cache
 def _own_state_word() -> re.Pattern:
     words = "|".join(map(re.escape, load_lexicon("roles")["own_state_words"]))
-    return re.compile(r"\b(?:" + words + r")\b", re.IGNORECASE)
+    # not "anti-government forces", "anti-regime fighters": those fight the state (`group_adjectives`)
+    return re.compile(r"(?<!anti-)(?<!anti )\b(?:" + words + r")\b", re.IGNORECASE)
 
 
 @cache

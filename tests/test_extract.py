@@ -372,3 +372,9 @@ def test_who_a_relative_clause_says_carried_out_the_incident_did_it():
         "Rebels have not advanced in Aleppo because of the heavy bombardment the regime is carrying out on them."
     )
     assert roles(event).get("Syrian government forces") == "actor1"
+
+
+def test_anti_government_forces_are_not_the_states_own():
+    (event,) = events_of("Anti-regime forces attacked an army checkpoint near Daraa in Syria on Monday.")
+    assert roles(event).get("Syrian government forces") != "actor1"
+    assert roles(event).get("Rebels") == "actor1"
