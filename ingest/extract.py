@@ -160,6 +160,8 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
         before, after = matcher[max(0, start - 40) : start], matcher[start : end + 30]
         if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
             continue
+        if _NOUN_BEFORE.search(before) and _WOULD_AFTER.match(matcher, end):
+            continue  # "the fall of Al Bab to the rebels would threaten the siege": what would follow, not what was
         if matcher[start:end].endswith("ing") and _bodies_of_fighters().search(before):
             continue  # "rebels fighting to oust Assad": who they are, not what happened
         if (
@@ -214,6 +216,13 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
     return sorted(chosen, key=lambda t: t.start)
 
 
+# a trigger as the subject of a conditional: "the fall of X to Y would threaten", "any attack on Z could";
+# not "would be the deadliest" (what it was), nor past the clause ("the strike and that the toll could rise")
+_NOUN_BEFORE = re.compile(r"\b(?:the|any)\s+$")
+_WOULD_AFTER = re.compile(
+    r"(?:\s+(?!(?:and|that|which|who|as|while|but|when|after)\b)[\w-]+){0,7}?\s+(?:would|could|might)\s+"
+    r"(?!have\b|be\s+(?:the|a|an|one)\b)"
+)
 # A conjunction and the subject of its clause, a word or a few: "after rebels ", "after the army ".
 _CLAUSE_OPENED = re.compile(r"\b(?:after|before|since)\s+((?:\S+\s+){1,4})$")
 # words that end a noun phrase's opening, not a subject: "after the bombed", "after being shelled"

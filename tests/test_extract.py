@@ -378,3 +378,9 @@ def test_anti_government_forces_are_not_the_states_own():
     (event,) = events_of("Anti-regime forces attacked an army checkpoint near Daraa in Syria on Monday.")
     assert roles(event).get("Syrian government forces") != "actor1"
     assert roles(event).get("Rebels") == "actor1"
+
+
+def test_what_an_incident_would_bring_about_is_no_incident():
+    assert not events_of("The fall of Manbij to the Turkish-backed rebels would threaten the siege of Aleppo.")
+    (event,) = events_of("The attack on Saraqib on Monday would be the deadliest this year, killing 40.")
+    assert event.date.display() == "2019-03-18"
