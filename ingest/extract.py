@@ -1228,9 +1228,24 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
             doers, target = ([attacker] if attacker else []), doer
             roles = [(_actor(m), "actor1") for m in doers] + [(_actor(doer), "actor2")]
             return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
-        # After the trigger comes the object: "raids targeted sites of Iran-backed militias".
+        # After the trigger comes the object: "raids targeted sites of Iran-backed militias"; where two sides
+        # fight each other ("rebels and government forces battled"), the other side
+        partner = next(
+            (
+                m
+                for m in before
+                if doer is not None
+                and not after  # "rebels and the army battled ISIS": both fought ISIS
+                and m.start >= doer.end
+                and can_act(m)
+                and _RECIPROCAL.search(fold(text[trig[0] : trig[1]]))
+                and _AND.fullmatch(fold(text[doer.end : m.start]))
+            ),
+            None,
+        )
         target = (
-            next((m for m in actors if cued(m) and m is not doer), None)
+            partner
+            or next((m for m in actors if cued(m) and m is not doer), None)
             or next((m for m in actors if not can_act(m)), None)
             or next(iter(after), None)
         )

@@ -384,3 +384,8 @@ def test_what_an_incident_would_bring_about_is_no_incident():
     assert not events_of("The fall of Manbij to the Turkish-backed rebels would threaten the siege of Aleppo.")
     (event,) = events_of("The attack on Saraqib on Monday would be the deadliest this year, killing 40.")
     assert event.date.display() == "2019-03-18"
+
+
+def test_two_sides_that_fought_each_other_are_the_clashs_two_actors():
+    (event,) = events_of("Rebels and government forces battled around a dam in Hama province in Syria on Sunday.")
+    assert roles(event) == {"Rebels": "actor1", "Syrian government forces": "actor2"}
