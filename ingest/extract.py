@@ -1222,6 +1222,12 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
                 if not _AND.fullmatch(fold(text[doers[-1].end : nxt.start])):
                     break
                 doers.append(nxt)
+        lead_from = max(0, trig[0] - 80)
+        harmed = _HARMED_IN.search(fold(text[lead_from : trig[0]]))
+        if doer is not None and harmed is not None and doer.end <= lead_from + harmed.start():
+            # "dozens of ISIL fighters were killed in the air attacks": the subject was struck, not striking
+            roles = [(_actor(doer), "actor2")] + [(_actor(m), "associated") for m in actors]
+            return _one_role_each(roles)
         if doer is not None and _defended(text, doer.end, trig[0], trig[1]):
             # "the army repelled an attack": the subject defended; what it struck back at attacked
             attacker = next((m for m in after if can_act(m)), None)
@@ -1256,6 +1262,11 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
 # "were killed on Monday in clashes with", "died during fighting with": the dead of a fight, then its other side
 _DIED_IN = re.compile(
     r"\b(?:killed|died|dead|wounded|injured)\s+(?:[\w-]+\s+){0,3}?(?:in|during|amid)\s+(?:[\w-]+\s+)?$"
+)
+# the subject's own harm, then the incident that did it: "were killed and many more were wounded in the air"
+_HARMED_IN = re.compile(
+    r"\b(?:(?:was|were|been|are|is)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt)|died)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:in|during|by|amid)\s+(?:[\w-]+\s+){0,2}$"
 )
 _WITH_SIDE = re.compile(r"\s+with\s+(?:the\s+)?(?:[\w-]+\s+){0,2}")
 

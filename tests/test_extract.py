@@ -389,3 +389,12 @@ def test_what_an_incident_would_bring_about_is_no_incident():
 def test_two_sides_that_fought_each_other_are_the_clashs_two_actors():
     (event,) = events_of("Rebels and government forces battled around a dam in Hama province in Syria on Sunday.")
     assert roles(event) == {"Rebels": "actor1", "Syrian government forces": "actor2"}
+
+
+def test_a_subject_killed_in_the_incident_was_struck_by_it():
+    (event,) = events_of(
+        "Dozens of ISIS fighters were killed and many more were wounded in the air attacks near Tabqa on Monday."
+    )
+    assert roles(event).get("Islamic State") == "actor2"
+    (event,) = events_of("ISIS militants killed 20 civilians in an attack near Tabqa on Monday.")
+    assert roles(event).get("Islamic State") == "actor1"
