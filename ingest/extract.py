@@ -1224,7 +1224,12 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
                 doers.append(nxt)
         lead_from = max(0, trig[0] - 80)
         harmed = _HARMED_IN.search(fold(text[lead_from : trig[0]]))
-        if doer is not None and harmed is not None and doer.end <= lead_from + harmed.start():
+        if (
+            doer is not None
+            and harmed is not None
+            and doer.end <= lead_from + harmed.start()
+            and not any(cued(m) for m in after)  # "fighters who died during an assault on IS" attacked
+        ):
             # "dozens of ISIL fighters were killed in the air attacks": the subject was struck, not striking
             roles = [(_actor(doer), "actor2")] + [(_actor(m), "associated") for m in actors]
             return _one_role_each(roles)

@@ -398,3 +398,7 @@ def test_a_subject_killed_in_the_incident_was_struck_by_it():
     assert roles(event).get("Islamic State") == "actor2"
     (event,) = events_of("ISIS militants killed 20 civilians in an attack near Tabqa on Monday.")
     assert roles(event).get("Islamic State") == "actor1"
+    (event,) = events_of(
+        "Eight SDF fighters died during an assault against the Islamic State group in Manbij on Monday."
+    )
+    assert roles(event).get("Syrian Democratic Forces") == "actor1"
