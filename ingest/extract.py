@@ -1173,6 +1173,15 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         )
         and not text[trig[0] : trig[1]].endswith("ing")
     )  # "are entering", "by shelling": done by them
+    # "31 IS militants killed in northern Syria" (a headline's passive, its "were" left out): no object follows
+    reduced = bool(
+        before
+        and _HARM_PARTICIPLE.fullmatch(fold(text[trig[0] : trig[1]]))
+        and _NO_OBJECT_AFTER.match(fold(text[trig[1] : trig[1] + 20]))
+        and not _PERFECT_BEFORE.search(lead)
+    )
+    if reduced:
+        compound = []  # "ISIS militants killed": a participle, not a deed the name before it modifies
     self_report = [m for m in named if m.start < trig[0] and can_act(m) and is_speaker(text, m)]
     doers: list[Mention] = []
     target = None
@@ -1189,8 +1198,8 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     elif agents:
         doers = agents
         target = before[-1] if before else None
-    elif passive:  # "the helicopter was shot down": the subject is who was struck
-        target = next((m for m in before if not cued(m)), None)
+    elif passive or reduced:  # "the helicopter was shot down": the subject is who was struck
+        target = before[-1] if reduced and not cued(before[-1]) else next((m for m in before if not cued(m)), None)
         # "eight were killed when regime helicopters dropped barrel bombs": the clause that says how names who
         # (not "when the jets were shot down": there the clause's subject was struck too)
         doers = [
@@ -1268,6 +1277,11 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
 _DIED_IN = re.compile(
     r"\b(?:killed|died|dead|wounded|injured)\s+(?:[\w-]+\s+){0,3}?(?:in|during|amid)\s+(?:[\w-]+\s+)?$"
 )
+_HARM_PARTICIPLE = re.compile(r"killed|wounded|injured|slain")
+_NO_OBJECT_AFTER = re.compile(
+    r"\s*(?:[.,;:!?]|$)|\s+(?:in|on|at|near|during|while|as|when|after|fighting|by)\b(?!\s+(?:least|most)\b)"
+)
+_PERFECT_BEFORE = re.compile(r"\b(?:has|have|had|having)\s+(?:\w+ly\s+|also\s+)?$")
 # the subject's own harm, then the incident that did it: "were killed and many more were wounded in the air"
 _HARMED_IN = re.compile(
     r"\b(?:(?:was|were|been|are|is)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt)|died)\s+"

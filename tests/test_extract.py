@@ -402,3 +402,12 @@ def test_a_subject_killed_in_the_incident_was_struck_by_it():
         "Eight SDF fighters died during an assault against the Islamic State group in Manbij on Monday."
     )
     assert roles(event).get("Syrian Democratic Forces") == "actor1"
+
+
+def test_a_headlines_passive_without_its_verb_says_who_was_killed():
+    (event,) = events_of("Army says 31 ISIS militants killed in eastern Syria on Monday.")
+    assert roles(event).get("Islamic State") == "actor2"
+    (event,) = events_of("ISIS militants killed at least 12 soldiers in eastern Syria on Monday.")
+    assert roles(event).get("Islamic State") == "actor1"
+    (event,) = events_of("ISIS militants killed and wounded dozens of soldiers in eastern Syria on Monday.")
+    assert roles(event).get("Islamic State") == "actor1"
