@@ -15,6 +15,7 @@ from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
+from ingest.confidence import confidence
 from ingest.dates import DateMention, Interval, find_dates
 from ingest.fatalities import elliptic_toll, find_fatalities
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
@@ -74,7 +75,6 @@ class _Lexicon(NamedTuple):
     triggers: list  # (compiled pattern, entry), in priority order
     weapons: list  # (compiled pattern, sub_type), in priority order
     not_events: list
-    hedges: re.Pattern
     default_targets: set
     references: re.Pattern
     statements: re.Pattern
@@ -91,7 +91,6 @@ def _lexicon() -> _Lexicon:
     lex = load_lexicon("triggers")
     triggers = [(re.compile(r"\b(?:" + t["pattern"] + r")\b"), t) for t in lex["triggers"]]
     not_events = [re.compile(p) for p in lex["not_events"]]
-    hedges = re.compile(r"\b(?:" + "|".join(lex["hedges"]) + r")\b")
     references = re.compile(r"\b(?:" + "|".join(lex["references"]) + r")\s+(?:\S+\s+){0,4}$")
     statements = re.compile(r"\b(?:" + "|".join(lex["statements"]) + r")\s+(?:\S+\s+){0,4}$")
     weapons = [(re.compile(r"\b(?:" + w["pattern"] + r")\b"), w["sub_type"]) for w in lex["weapons"]]
@@ -102,7 +101,6 @@ def _lexicon() -> _Lexicon:
         triggers,
         weapons,
         not_events,
-        hedges,
         set(lex["default_targets"]),
         references,
         statements,
@@ -162,6 +160,8 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
         before, after = matcher[max(0, start - 40) : start], matcher[start : end + 30]
         if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
             continue
+        if _NOUN_BEFORE.search(before) and _WOULD_AFTER.match(matcher, end):
+            continue  # "the fall of Al Bab to the rebels would threaten the siege": what would follow, not what was
         if matcher[start:end].endswith("ing") and _bodies_of_fighters().search(before):
             continue  # "rebels fighting to oust Assad": who they are, not what happened
         if (
@@ -216,6 +216,13 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
     return sorted(chosen, key=lambda t: t.start)
 
 
+# a trigger as the subject of a conditional: "the fall of X to Y would threaten", "any attack on Z could";
+# not "would be the deadliest" (what it was), nor past the clause ("the strike and that the toll could rise")
+_NOUN_BEFORE = re.compile(r"\b(?:the|any)\s+$")
+_WOULD_AFTER = re.compile(
+    r"(?:\s+(?!(?:and|that|which|who|as|while|but|when|after)\b)[\w-]+){0,7}?\s+(?:would|could|might)\s+"
+    r"(?!have\b|be\s+(?:the|a|an|one)\b)"
+)
 # A conjunction and the subject of its clause, a word or a few: "after rebels ", "after the army ".
 _CLAUSE_OPENED = re.compile(r"\b(?:after|before|since)\s+((?:\S+\s+){1,4})$")
 # words that end a noun phrase's opening, not a subject: "after the bombed", "after being shelled"
@@ -263,7 +270,7 @@ class _ByOffset:
 
 def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
     gaz = load_gazetteer()
-    hedges, default_targets = _lexicon().hedges, _lexicon().default_targets
+    default_targets = _lexicon().default_targets
     text, doc = article.text, article.sha256
     skip = boilerplate_lines(text, article.title)
     header = read_header(text, article.title)
@@ -369,6 +376,12 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 continue
             told_date = date  # the sentence's own, before the paragraph's or the publication's stands in
             date, expression, source = _event_date(date, context.get(sent.paragraph), article.published)
+            named = None if trig.generic else _incident_retold(folded, trig, [e for e in events if e.type == trig.type])
+            if source == "context" and named is not None:
+                # "the Observatory said the bombardment targeted an area south of ...": no day of its own, the
+                # day of the incident of its kind it names, not the paragraph's latest (a background "on Saturday");
+                # a general word ("the attacks") says no kind to find it by
+                date, expression = named.date, named.date_expression
             if trig.text.endswith("ing") and _ONGOING.search(folded, 0, trig.start):
                 trace.notes.append(f"{trig.text!r}: told as going on for a while, a state, not an incident")
                 state_from = trig.start
@@ -499,7 +512,6 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 if like is not None and like.date is not None:
                     date, expression = like.date, like.date_expression
             trigger_sub_type = sub_type if trig.sub_type == "territory" else trig.sub_type
-            confidence = _confidence(source, actors, places, bool(hedges.search(folded)), trig)
             event = Event(
                 # the trigger's own sub-type: ids, and the stars kept on them, do not move with the lexicon
                 id=event_id(doc, sent.start, sent.end, trigger_sub_type + f":{trig.start}"),
@@ -512,7 +524,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
                 actors=actors,
                 places=places,
                 fatalities=fatal,
-                confidence=confidence,
+                confidence=0.0,  # the fitted chance, once the article's retellings are folded in (below)
                 vague=(trig.generic or trig.weak) and sub_type == trig.sub_type,
                 summary="",
                 evidence=[Evidence(doc, sent.start, sent.end, original)],
@@ -554,6 +566,7 @@ def extract(article: Article) -> tuple[list[Event], list[SentenceTrace]]:
         trace.events = [folded_into.get(e.id, e) for e in trace.events]
     for event in events:
         event.summary = summary_of(event)
+        event.confidence = confidence(event)  # as fitted, from what this article alone tells
     return events, traces
 
 
@@ -1063,8 +1076,9 @@ _BLAMED = re.compile(
 _BLAME_REACH = 60  # characters between a trigger and whom its attribution names
 _BLAMED_ONE = re.compile(r"\bblamed\s+(?:the\s+)?$")
 _FOR_AFTER = re.compile(r"\s+for\b")
-# a weaker word, heeded where the clause names no doer: "a village claimed by IS" may be its holder's
-_CLAIMED_BY = re.compile(r"\b(?:claimed by|came from|accused)\s+(?:the\s+)?(?:\w+\s+){0,2}$")
+# a weaker word, heeded where the clause names no doer: "a village claimed by IS" may be its holder's;
+# "..., blaming the army for the incident": whom the sentence's source holds to account
+_CLAIMED_BY = re.compile(r"\b(?:claimed by|came from|accused|accusing|blamed|blaming)\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _CLAIMS = re.compile(r"(?:'s|\s+(?!no\b|not\b|none\b|nobody\b)\w+){0,3}?\s+claimed (?:responsibility|credit)")
 
 
@@ -1133,14 +1147,18 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         )
     before = [m for m in actors if m.start < trig[0]]
     after = [m for m in actors if m.start >= trig[1]]
+    fought = _who_fought_the_dead(text, before, after, trig)
+    if fought is not None:  # "IS fighters were killed in clashes with the SDF": the SDF struck, IS lost
+        side, dead = fought
+        roles = [(_actor(side), "actor1")] + ([(_actor(dead), "actor2")] if dead is not None else [])
+        return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
     defends = bool(_defence().fullmatch(text[trig[0] : trig[1]] + " "))  # "the army repelled militants"
     compound = [
         m
         for m in before
         if can_act(m)
         and not defends
-        # "the coalition fighting ISIS struck Raqqa": ISIS is who the coalition fights, not who struck
-        and not _FOUGHT.search(fold(text[max(0, m.start - 30) : m.start]))
+        and not _fought(text, m)
         and _MODIFIER_GAP.fullmatch(text, m.end, trig[0])
         # "government forces backed by Hezbollah seized": the backer ends the phrase, the subject acts
         and not _backer(text, m)
@@ -1148,6 +1166,12 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     agents = [m for m in _agents_after_by(text, actors, trig) if can_act(m)]
     if not agents and _ATTACKER.search(fold(text[trig[0] : trig[1]])):
         agents = [m for m in after if can_act(m) and _FROM_GROUP.fullmatch(fold(text[trig[1] : m.start]))][:1]
+    if not agents:  # "the bombardment the regime is carrying out", "strikes that Russian jets carried out"
+        agents = [
+            m
+            for m in after[:1]
+            if can_act(m) and _RELATIVE_GAP.fullmatch(text, trig[1], m.start) and _DOING_AFTER.match(text, m.end)
+        ]
     lead = fold(text[max(0, trig[0] - 30) : trig[0]])
     passive = (
         bool(
@@ -1158,19 +1182,33 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         )
         and not text[trig[0] : trig[1]].endswith("ing")
     )  # "are entering", "by shelling": done by them
+    # "31 IS militants killed in northern Syria" (a headline's passive, its "were" left out): no object follows
+    reduced = bool(
+        before
+        and _HARM_PARTICIPLE.fullmatch(fold(text[trig[0] : trig[1]]))
+        and _NO_OBJECT_AFTER.match(fold(text[trig[1] : trig[1] + 20]))
+        and not _PERFECT_BEFORE.search(lead)
+    )
+    if reduced:
+        compound = []  # "ISIS militants killed": a participle, not a deed the name before it modifies
     self_report = [m for m in named if m.start < trig[0] and can_act(m) and is_speaker(text, m)]
     doers: list[Mention] = []
     target = None
     if compound:  # "Russian air strikes ... in a village held by IS": the Russians struck
         doers = compound[-1:]
+        for prev in reversed([m for m in before if m.end <= doers[0].start]):
+            # "Syrian and Russian air strikes", "regime and Russian jets": every conjunct struck
+            if not (can_act(prev) and not cued(prev) and _AND.fullmatch(fold(text[prev.end : doers[0].start]))):
+                break
+            doers.insert(0, prev)
         target = next((m for m in actors if cued(m) and m not in doers), None) or next(
             (m for m in after if m not in agents), None
         )
     elif agents:
         doers = agents
         target = before[-1] if before else None
-    elif passive:  # "the helicopter was shot down": the subject is who was struck
-        target = next((m for m in before if not cued(m)), None)
+    elif passive or reduced:  # "the helicopter was shot down": the subject is who was struck
+        target = before[-1] if reduced and not cued(before[-1]) else next((m for m in before if not cued(m)), None)
         # "eight were killed when regime helicopters dropped barrel bombs": the clause that says how names who
         # (not "when the jets were shot down": there the clause's subject was struck too)
         doers = [
@@ -1187,7 +1225,7 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     else:
         # The subject comes first: the leftmost actor before the trigger that is not itself
         # the object of "against/on/at", preferring armed actors to people.
-        subjects = [m for m in before if can_act(m) and not cued(m)]
+        subjects = [m for m in before if can_act(m) and not cued(m) and not _fought(text, m)]
         if _SCENE_OF.search(fold(text[max(0, trig[0] - 40) : trig[0]])):
             subjects = []  # "soldiers stand at the site of an explosion": the subject's verb is another
         # "soldiers captured after the ISIL terrorists overran the base": a clause opened before the
@@ -1202,15 +1240,41 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
                 if not _AND.fullmatch(fold(text[doers[-1].end : nxt.start])):
                     break
                 doers.append(nxt)
+        lead_from = max(0, trig[0] - 80)
+        harmed = _HARMED_IN.search(fold(text[lead_from : trig[0]]))
+        if (
+            doer is not None
+            and harmed is not None
+            and doer.end <= lead_from + harmed.start()
+            and not any(cued(m) for m in after)  # "fighters who died during an assault on IS" attacked
+        ):
+            # "dozens of ISIL fighters were killed in the air attacks": the subject was struck, not striking
+            roles = [(_actor(doer), "actor2")] + [(_actor(m), "associated") for m in actors]
+            return _one_role_each(roles)
         if doer is not None and _defended(text, doer.end, trig[0], trig[1]):
             # "the army repelled an attack": the subject defended; what it struck back at attacked
             attacker = next((m for m in after if can_act(m)), None)
             doers, target = ([attacker] if attacker else []), doer
             roles = [(_actor(m), "actor1") for m in doers] + [(_actor(doer), "actor2")]
             return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
-        # After the trigger comes the object: "raids targeted sites of Iran-backed militias".
+        # After the trigger comes the object: "raids targeted sites of Iran-backed militias"; where two sides
+        # fight each other ("rebels and government forces battled"), the other side
+        partner = next(
+            (
+                m
+                for m in before
+                if doer is not None
+                and not after  # "rebels and the army battled ISIS": both fought ISIS
+                and m.start >= doer.end
+                and can_act(m)
+                and _RECIPROCAL.search(fold(text[trig[0] : trig[1]]))
+                and _AND.fullmatch(fold(text[doer.end : m.start]))
+            ),
+            None,
+        )
         target = (
-            next((m for m in actors if cued(m) and m is not doer), None)
+            partner
+            or next((m for m in actors if cued(m) and m is not doer), None)
             or next((m for m in actors if not can_act(m)), None)
             or next(iter(after), None)
         )
@@ -1218,6 +1282,50 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
 
 
+# "were killed on Monday in clashes with", "died during fighting with": the dead of a fight, then its other side
+_DIED_IN = re.compile(
+    r"\b(?:killed|died|dead|wounded|injured)\s+(?:[\w-]+\s+){0,3}?(?:in|during|amid)\s+(?:[\w-]+\s+)?$"
+)
+_HARM_PARTICIPLE = re.compile(r"killed|wounded|injured|slain")
+_NO_OBJECT_AFTER = re.compile(
+    r"\s*(?:[.,;:!?]|$)|\s+(?:in|on|at|near|during|while|as|when|after|fighting|by)\b(?!\s+(?:least|most)\b)"
+)
+_PERFECT_BEFORE = re.compile(r"\b(?:has|have|had|having)\s+(?:\w+ly\s+|also\s+)?$")
+# the subject's own harm, then the incident that did it: "were killed and many more were wounded in the air"
+_HARMED_IN = re.compile(
+    r"\b(?:(?:was|were|been|are|is)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt)|died)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:in|during|by|amid)\s+(?:[\w-]+\s+){0,2}$"
+)
+_WITH_SIDE = re.compile(r"\s+with\s+(?:the\s+)?(?:[\w-]+\s+){0,2}")
+
+
+def _who_fought_the_dead(
+    text: str, before: list[Mention], after: list[Mention], trig: tuple[int, int]
+) -> tuple[Mention, Mention | None] | None:
+    """A fight told as where people died, and with whom ("dozens of IS fighters were killed in clashes
+    with the SDF", "soldiers died in fighting with rebels"): the side they fought is the doer, the dead
+    (the subject, if named) lost. (doer, dead), or None where the sentence is not told so."""
+    if not _RECIPROCAL.search(fold(text[trig[0] : trig[1]])):
+        return None
+    if not _DIED_IN.search(fold(text[max(0, trig[0] - 60) : trig[0]])):
+        return None
+    side = next(
+        (m for m in after[:1] if m.entity.kind != "civilians" and _WITH_SIDE.fullmatch(text, trig[1], m.start)), None
+    )
+    if side is None:
+        return None
+    dead = next((m for m in reversed(before) if m.entity.id != side.entity.id), None)
+    return side, dead
+
+
+# an incident, then the clause that says who did it: "the bombardment [that] the regime is carrying out"
+_RELATIVE_GAP = re.compile(r"[ \t]+(?:that[ \t]+|which[ \t]+)?(?:the[ \t]+)?")
+_DOING_AFTER = re.compile(
+    r"(?:[ \t]+(?!(?:is|are|was|were|has|have|had)\b)[\w-]+)?"  # "Russian [jets] carried out"
+    r"(?:[ \t]+(?:is|are|was|were|has|have|had))?(?:[ \t]+been)?[ \t]+"
+    r"(?:carrying out|carried out|conducting|conducted|launching|launched|waging|waged)\b",
+    re.IGNORECASE,
+)
 # Between an actor and the trigger it modifies: "Russian air strikes", "the regime's shelling",
 # "US-led raids", "Syrian and Russian strikes" (the last conjunct only: the first is its own mention).
 _MODIFIER_GAP = re.compile(r"(?:'s|\u2019s|s)?(?:-led)?[ \t]*")
@@ -1270,6 +1378,14 @@ _FOUGHT = re.compile(
     r"\b(?:fighting|battling|combating|combatting|to\s+(?:oust|topple|overthrow|unseat|defeat|fight|drive\s+out))"
     r"\s+(?:against\s+)?(?:the\s+|president\s+)?$"
 )
+
+
+def _fought(text: str, m: Mention) -> bool:
+    """ "The coalition fighting ISIS struck Raqqa", "tribesmen battling IS seized villages": the actor is
+    whom the subject fights, not who struck."""
+    return bool(_FOUGHT.search(fold(text[max(0, m.start - 30) : m.start])))
+
+
 _CLAUSE_OPENER = re.compile(
     r"(?:\b(?:that|after|before|when|while|because|since|until|once|although|though|whereas)"
     # "as terrorists fired" ("such as", "as well as", "known as" name, they open no clause)
@@ -1372,15 +1488,6 @@ def _territory_sub_type(actors: list[tuple[Actor, str]]) -> str:
     ):
         return "Government regains territory"
     return "Non-state actor overtakes territory"
-
-
-def _confidence(source: str, actors, places, hedged: bool, trig: Trigger) -> float:
-    score = 0.4 + {"sentence": 0.25, "context": 0.15, "published": 0.05}.get(source, 0)
-    score += 0.15 if places else 0
-    score += 0.1 if actors else 0
-    score -= 0.2 if hedged else 0
-    score -= 0.15 if trig.generic or trig.weak else 0
-    return round(min(0.99, max(0.05, score)), 2)
 
 
 _ONE_SIDED = {"Armed clash", "Attack"}

@@ -169,9 +169,10 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
         if taken.overlap(w.start(), w.end()) or not state_noun.match(text, w.end()):
             continue
         forces = own_forces
-        if _NAME_BEFORE.search(text, max(0, w.start() - 30), w.start()):
+        if _NAME_BEFORE.search(text, max(0, w.start() - 30), w.start()) and _named_right_before(out, text, w.start()):
             # "Hamas government": a name says whose; "the capital Damascus government forces" (the
             # commas stripped), "Kabul government forces": a capital or a country says its state's
+            # (a capitalised word that names nothing, "Three regime airstrikes", says nothing of whose)
             whose = _state_named_before(out, text, w.start())
             forces = gaz.state_forces(whose) if whose else None
         if forces is None:
@@ -213,6 +214,11 @@ def _state_forces(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+def _named_right_before(mentions: list[Mention], text: str, at: int) -> bool:
+    """Does a name the gazetteer knows (an actor, a place) end right before `at`?"""
+    return any(m.end <= at and not text[m.end : at].strip() for m in mentions)
+
+
 def _state_named_before(mentions: list[Mention], text: str, at: int) -> str | None:
     """The country of a capital or a country named right before `at`, if one is."""
     return next(
@@ -245,7 +251,8 @@ def _own_state() -> re.Pattern:
 @cache
 def _own_state_word() -> re.Pattern:
     words = "|".join(map(re.escape, load_lexicon("roles")["own_state_words"]))
-    return re.compile(r"\b(?:" + words + r")\b", re.IGNORECASE)
+    # not "anti-government forces", "anti-regime fighters": those fight the state (`group_adjectives`)
+    return re.compile(r"(?<!anti-)(?<!anti )\b(?:" + words + r")\b", re.IGNORECASE)
 
 
 @cache

@@ -64,14 +64,19 @@ def same_event(a: Event, b: Event) -> bool:
 
 def _doer_most_sources_name(event: Event) -> list[tuple[Actor, str]]:
     """The event's actors with the doer most of its sources name first (the earliest on a tie), not
-    merely the first source's: one outlet's misreading does not speak for the rest."""
-    votes = Counter(a.id for t in event.tellings for a in {a for a, role in t.actors if role == "actor1"})
+    merely the first source's: one outlet's misreading does not speak for the rest. Those a source
+    names as doers together with it ("Syrian and Russian air strikes") are doers too, whatever role
+    the first source gave them."""
+    doers_of = [{a.id for a, role in t.actors if role == "actor1"} for t in event.tellings]
+    votes = Counter(a for doers in doers_of for a in doers)
     if not votes:
         return event.actors
     first = {a.id: i for i, a in reversed(list(enumerate(a for a, _ in event.actors)))}
     best = max(votes, key=lambda a: (votes[a], -first.get(a, len(first))))
     doer = next((a for t in event.tellings for a, role in t.actors if a.id == best and role == "actor1"))
-    return [(doer, "actor1")] + [(a, r) for a, r in event.actors if a.id != best]
+    together = {a for doers in doers_of if best in doers for a in doers}
+    others = [(a, "actor1" if a.id in together else r) for a, r in event.actors if a.id != best]
+    return [(doer, "actor1"), *sorted(others, key=lambda ar: ar[1] != "actor1")]
 
 
 def _places_of_the_incident(event: Event) -> list[Place]:
@@ -661,4 +666,3 @@ def _absorb(target: Event, other: Event, sharpen: bool = False) -> None:
         target.fatalities = other.fatalities  # across sources, `merge` settles the toll when all are in
     target.evidence += other.evidence
     target.summary = summary_of(target)  # with what the other reports added
-    target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.05), 2)

@@ -53,6 +53,18 @@ def test_list_and_export_keep_only_the_events_of_the_confidence_asked(tmp_path):
     assert wrong.exit_code == 2
 
 
+def test_explain_shows_the_fitted_confidence_the_store_keeps(tmp_path):
+    """`timeline explain` says how far each event is trusted as the stored event is: the fitted chance."""
+    text = "Regime warplanes struck a market in Saraqib on Monday, killing 12 people.\nClashes were reported in Hama.\n"
+    path = write_article(tmp_path / "in", "two.txt", text, published="2016-08-03")
+    explained = " ".join(CliRunner().invoke(main, ["explain", str(path)]).output.split())
+    assert ingest([path], tmp_path / "t.db").ok
+    stored = json.loads(CliRunner().invoke(main, ["export", "--db", str(tmp_path / "t.db"), "--format", "json"]).output)
+    assert len(stored) == 2
+    for event in stored:
+        assert f"{event['summary']} [confidence {event['confidence']}]" in explained
+
+
 def test_an_event_with_a_toll_and_a_town_in_its_own_sentence_is_trusted_more_than_one_without():
     (told,) = merged("Warplanes struck a market in Saraqib on Monday, killing 12 people.\n")
     (untold,) = merged("Warplanes struck a market in Idlib province on Monday.\n")

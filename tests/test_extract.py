@@ -318,3 +318,96 @@ def test_a_statement_in_the_lead_about_the_attack_told_after_it_is_that_attack_o
         "2016-10-07",
     )
     assert [e.date.display() for e in events] == ["2016-10-04"]
+
+
+def test_a_demonym_before_an_air_raid_names_its_state_forces_as_the_doer():
+    (event,) = events_of("In April a suspected Russian air raid on a camp near Binnish killed twelve people.")
+    assert roles(event).get("Russian forces") == "actor1"
+
+
+def test_kurdish_led_fighters_are_the_sdf_and_the_first_side_of_a_clash_between_two():
+    (event,) = events_of(
+        "Fierce clashes broke out on Sunday between Kurdish-led fighters and Turkish-backed rebels near Manbij."
+    )
+    assert roles(event).get("Syrian Democratic Forces") == "actor1"
+
+
+def test_whom_a_source_blames_for_the_incident_is_its_doer():
+    (event,) = events_of(
+        "On Tuesday the opposition said some 40 people were killed in a gas attack in Idlib province"
+        " blaming the Syrian army for the incident."
+    )
+    assert roles(event).get("Syrian government forces") == "actor1"
+
+
+def test_the_dead_of_a_fight_lost_it_and_the_side_they_fought_is_the_doer():
+    (event,) = events_of("Dozens of IS fighters were killed on Monday in clashes with the SDF near Hajin.")
+    assert roles(event) == {"Syrian Democratic Forces": "actor1", "Islamic State": "actor2"}
+
+
+def test_whom_the_subject_is_fighting_is_not_the_doer_of_its_deed():
+    (event,) = events_of(
+        "Tribal fighters battling the Islamic State group seized three villages near Tal Abyad on Sunday."
+    )
+    assert roles(event).get("Islamic State") != "actor1"
+
+
+def test_a_capitalised_word_before_regime_says_nothing_of_whose_forces_they_are():
+    (event,) = events_of(
+        "Four regime airstrikes hit a bakery in the town of Saraqib in Syria on Tuesday killing 9 people."
+    )
+    assert roles(event).get("Syrian government forces") == "actor1"
+
+
+def test_a_fight_given_as_the_pretext_of_a_move_is_no_event():
+    assert not events_of(
+        "The army said on Friday that a foreign advance near Manbij under the pretext of fighting ISIS is illegal."
+    )
+
+
+def test_who_a_relative_clause_says_carried_out_the_incident_did_it():
+    (event,) = events_of("Air strikes that Russian jets carried out on Monday killed 12 people in Saraqib.")
+    assert roles(event).get("Russian forces") == "actor1"
+    (event,) = events_of(
+        "Rebels have not advanced in Aleppo because of the heavy bombardment the regime is carrying out on them."
+    )
+    assert roles(event).get("Syrian government forces") == "actor1"
+
+
+def test_anti_government_forces_are_not_the_states_own():
+    (event,) = events_of("Anti-regime forces attacked an army checkpoint near Daraa in Syria on Monday.")
+    assert roles(event).get("Syrian government forces") != "actor1"
+    assert roles(event).get("Rebels") == "actor1"
+
+
+def test_what_an_incident_would_bring_about_is_no_incident():
+    assert not events_of("The fall of Manbij to the Turkish-backed rebels would threaten the siege of Aleppo.")
+    (event,) = events_of("The attack on Saraqib on Monday would be the deadliest this year, killing 40.")
+    assert event.date.display() == "2019-03-18"
+
+
+def test_two_sides_that_fought_each_other_are_the_clashs_two_actors():
+    (event,) = events_of("Rebels and government forces battled around a dam in Hama province in Syria on Sunday.")
+    assert roles(event) == {"Rebels": "actor1", "Syrian government forces": "actor2"}
+
+
+def test_a_subject_killed_in_the_incident_was_struck_by_it():
+    (event,) = events_of(
+        "Dozens of ISIS fighters were killed and many more were wounded in the air attacks near Tabqa on Monday."
+    )
+    assert roles(event).get("Islamic State") == "actor2"
+    (event,) = events_of("ISIS militants killed 20 civilians in an attack near Tabqa on Monday.")
+    assert roles(event).get("Islamic State") == "actor1"
+    (event,) = events_of(
+        "Eight SDF fighters died during an assault against the Islamic State group in Manbij on Monday."
+    )
+    assert roles(event).get("Syrian Democratic Forces") == "actor1"
+
+
+def test_a_headlines_passive_without_its_verb_says_who_was_killed():
+    (event,) = events_of("Army says 31 ISIS militants killed in eastern Syria on Monday.")
+    assert roles(event).get("Islamic State") == "actor2"
+    (event,) = events_of("ISIS militants killed at least 12 soldiers in eastern Syria on Monday.")
+    assert roles(event).get("Islamic State") == "actor1"
+    (event,) = events_of("ISIS militants killed and wounded dozens of soldiers in eastern Syria on Monday.")
+    assert roles(event).get("Islamic State") == "actor1"

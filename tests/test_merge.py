@@ -204,3 +204,26 @@ def test_a_report_of_the_province_still_joins_the_report_of_a_town_in_it():
         published="2016-09-06",
     )
     assert len(event.evidence) == 2
+
+
+def test_doers_a_source_names_together_with_the_merged_events_doer_are_doers_too():
+    (event,) = merged_reports(
+        "Russian jets struck a market in Saraqib on Monday, killing 9 people including Syrian soldiers.\n",
+        "Syrian and Russian air strikes hit a market in Saraqib on Monday, killing 9 people.\n",
+        "Syrian and Russian warplanes struck a market in Saraqib on Monday, killing nine.\n",
+    )
+    doers = [a.name for a, r in event.actors if r == "actor1"]
+    assert doers == ["Russian forces", "Syrian government forces"]
+
+
+def test_the_conjuncts_before_a_word_of_arms_all_struck():
+    (event,) = events_of("Syrian and Russian air strikes hit a market in Saraqib on Monday, killing 9 people.\n")
+    assert {a.name for a, r in event.actors if r == "actor1"} == {"Syrian government forces", "Russian forces"}
+
+
+def test_the_incident_named_without_a_day_of_its_own_is_the_one_told_not_the_paragraphs_last_day():
+    events = events_of(
+        "Turkish air strikes killed 20 civilians near Jarabulus on Sunday. It came after Turkey on Saturday "
+        "suffered its first fatality. The monitor said the bombardment targeted an area south of Jarabulus.\n"
+    )
+    assert len(events) == 1 and events[0].date.display() == "2016-07-31" and len(events[0].evidence) == 2
