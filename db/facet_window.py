@@ -242,12 +242,13 @@ def _counted(
 ) -> Iterator[tuple[str, int]]:
     """Each value of a facet (or sub_types) with events under `f`, and how many, a row at a time,
     as `queries.facets` counts them; `among`: only the values an SQL query (and its parameters) gives."""
-    restrict, params = (f" AND value IN ({among[0]})", among[1]) if among else ("", [])
+    restrict, params = (f" AND value IN ({counts.ids_as_stored(part, among[0])})", among[1]) if among else ("", [])
+    shown = counts.stored_as_id(part)  # a place or an actor is stored by its seq, shown by its id
     months = _whole_months(f) if not hidden else None  # the table counts every event, hidden or not
     layer = _overlay(conn)
     rows: Iterable[tuple[str, int]]
     if months == (counts.ALL_TIME, counts.ALL_TIME):  # a row a value: no sort to group them
-        sql = f"SELECT value, n FROM month_counts WHERE facet = ? AND month = ? AND last = ?{restrict}"
+        sql = f"SELECT {shown}, n FROM month_counts WHERE facet = ? AND month = ? AND last = ?{restrict}"
         rows = _tuples(conn, sql, (part, counts.ALL_TIME, counts.ALL_TIME, *params))
         moved = partial(_in_window, window=None)
     elif months is not None:
@@ -255,14 +256,14 @@ def _counted(
         back = counts.months_before(first, counts.SPAN_MONTHS) if f.since else first
         rows = _tuples(
             conn,
-            "SELECT value, sum(n) FROM month_counts WHERE facet = ? AND month BETWEEN ? AND ?"
+            f"SELECT {shown}, sum(n) FROM month_counts WHERE facet = ? AND month BETWEEN ? AND ?"
             f" AND (month >= ? OR last >= ?){restrict} GROUP BY value",
             (part, back, last, first, first, *params),
         )
         moved = partial(_in_window, window=_window(months, f.since is not None))
     else:
         events = _picked(conn, f, memo)
-        found = _tuples(conn, f"SELECT value, events FROM event_sets WHERE facet = ?{restrict}", (part, *params))
+        found = _tuples(conn, f"SELECT {shown}, events FROM event_sets WHERE facet = ?{restrict}", (part, *params))
         if events is not None and not hidden:  # the common case, its loop kept short: 300k values
             cardinality = events.intersection_cardinality
             rows = ((value, cardinality(BitMap.deserialize(blob))) for value, blob in found)
