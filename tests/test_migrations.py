@@ -48,6 +48,13 @@ LISTS: tuple[list[str], ...] = (
     ["--type", "Battles", "--place", "Syria", "--since", "2018-06"],
     ["--starred"],
     ["--search", "Deir"],
+    # search as the app's box takes it: a prefix, a phrase (a hyphenated word is one), FTS5's syntax
+    ["--search", "Bukam*"],
+    ["--search", '"Deir ez-Zor"'],
+    ["--search", "ez-Zor"],
+    ["--search", "Albu Kamal"],
+    ["--search", "NEAR(Iranian militias, 5)"],
+    ["--search", "summary: clash NOT Syria"],
     ["--rejected"],
 )
 # The filters whose facet counts are compared: whole months (read from month_counts), and a
