@@ -218,3 +218,16 @@ def test_a_version_4_store_reaches_the_narrow_links(tmp_path):
     )
     assert {v.id for v in queries.facets(conn, queries.Filter()).places} >= {syria}
     conn.close()
+
+
+def test_a_spelling_close_to_an_alias_that_several_places_share_offers_the_first_by_name(tmp_path):
+    """The aliases are kept in their key's order (WITHOUT ROWID), no longer in the order they were
+    written: which place a shared alias offers is said, not left to the rows' order."""
+    db = store_v11(tmp_path / "timeline.db", version=12)
+    conn = connect(db)
+    deir, hajin = (queries.resolve_place(conn, name) for name in ("Deir ez-Zor (city)", "Hajin"))
+    conn.executemany(
+        "INSERT INTO place_aliases (key, alias, place_id) VALUES ('qamishlo', 'Qamishlo', ?)", [(hajin,), (deir,)]
+    )
+    assert queries.close_names(conn, "place", "Qamishli", n=1) == ["Deir ez-Zor"]
+    conn.close()
