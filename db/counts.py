@@ -115,11 +115,13 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
 
 
 def event_sets(
-    conn: sqlite3.Connection, facet: str, values: list[str] | None = None
+    conn: sqlite3.Connection, facet: str, values: list[str] | None = None, stored: bool = False
 ) -> dict[str, tuple[str | None, BitMap]]:
     """The events of each value of a facet (or of the values given): value -> (parent, events). A
-    place or an actor is given and named by its id."""
-    sql, params = f"SELECT {stored_as_id(facet)}, parent, events FROM event_sets WHERE facet = ?", [facet]
+    place or an actor is given and named by its id, or with `stored` by its seq (no lookup of
+    each of 323k places' ids, for a reader that names only the few it keeps)."""
+    shown = "value" if stored else stored_as_id(facet)
+    sql, params = f"SELECT {shown}, parent, events FROM event_sets WHERE facet = ?", [facet]
     if values is not None:
         sql += f" AND value IN ({ids_as_stored(facet, 'SELECT value FROM json_each(?)')})"
         params.append(json.dumps(values))
@@ -133,8 +135,10 @@ def stored_as_id(facet: str, value: str = "value") -> str:
 
 
 def ids_as_stored(facet: str, ids: str) -> str:
-    """SQL giving the values stored for what a query `ids` gives (places' or actors' ids, types)."""
-    return f"SELECT seq FROM {facet} WHERE id IN ({ids})" if facet in NAMED else ids
+    """SQL giving the values stored for what a query `ids` gives (places' or actors' ids, types).
+    `+seq` has no type, as the stored column: `value IN (...)` is then looked up in its key, not
+    compared row by row as numbers."""
+    return f"SELECT +seq FROM {facet} WHERE id IN ({ids})" if facet in NAMED else ids
 
 
 def months_before(month: str, count: int) -> str:

@@ -1184,16 +1184,16 @@ def _intersected(conn, facet: str, picked: BitMap | None, hidden: BitMap | None 
     """(value, name, count, parent) of each value with events among those picked and not hidden,
     most first."""
     found = {}
-    for value, (parent, events) in counts.event_sets(conn, facet).items():
+    for value, (parent, events) in counts.event_sets(conn, facet, stored=True).items():
         n = _size(events, picked, hidden)
         if n:
             found[value] = (value, value, n, parent)
-    if facet in ("actors", "places"):  # named, and placed in their tree, by their tables
+    if facet in ("actors", "places"):  # named, and placed in their tree, by their tables (stored by seq)
         rows = conn.execute(
-            f"SELECT id, name, parent FROM {facet} WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT seq, id, name, parent FROM {facet} WHERE seq IN (SELECT value FROM json_each(?))",
             (json.dumps(list(found)),),
         )
-        found = {i: (i, name, found[i][2], parent) for i, name, parent in rows}
+        found = {i: (i, name, found[seq][2], parent) for seq, i, name, parent in rows}
     return sorted(found.values(), key=lambda r: (-r[2], r[1]))
 
 
