@@ -20,6 +20,7 @@ import calendar
 import json
 import sqlite3
 from datetime import date
+from typing import Any
 
 from pyroaring import BitMap
 
@@ -116,7 +117,7 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
 
 def event_sets(
     conn: sqlite3.Connection, facet: str, values: list[str] | None = None, stored: bool = False
-) -> dict[str, tuple[str | None, BitMap]]:
+) -> dict[Any, tuple[str | None, BitMap]]:
     """The events of each value of a facet (or of the values given): value -> (parent, events). A
     place or an actor is given and named by its id, or with `stored` by its seq (no lookup of
     each of 323k places' ids, for a reader that names only the few it keeps)."""
