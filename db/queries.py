@@ -234,9 +234,11 @@ def close_names(conn, kind: str, name: str, n: int = 3) -> list[str]:
     unknown or names no event. Only on such a miss: it reads every name that has events."""
     rows = conn.execute(
         f"SELECT a.key, e.name FROM {kind}_aliases a JOIN {kind}s e ON e.id = a.{kind}_id"
-        f" WHERE e.seq IN (SELECT DISTINCT {kind}_seq FROM event_{kind}s)"
+        f" WHERE e.seq IN (SELECT DISTINCT {kind}_seq FROM event_{kind}s) ORDER BY a.key, e.name"
     ).fetchall()
-    named = dict(rows)  # an alias's key -> its entity's own name
+    named: dict[str, str] = {}  # an alias's key -> its entity's own name: of several, the first by name
+    for key, entity_name in rows:
+        named.setdefault(key, entity_name)
     close = difflib.get_close_matches(alias_key(name), named, n=4 * n, cutoff=0.6)
     return list(dict.fromkeys(named[k] for k in close))[:n]
 
@@ -1182,16 +1184,16 @@ def _intersected(conn, facet: str, picked: BitMap | None, hidden: BitMap | None 
     """(value, name, count, parent) of each value with events among those picked and not hidden,
     most first."""
     found = {}
-    for value, (parent, events) in counts.event_sets(conn, facet).items():
+    for value, (parent, events) in counts.event_sets(conn, facet, stored=True).items():
         n = _size(events, picked, hidden)
         if n:
             found[value] = (value, value, n, parent)
-    if facet in ("actors", "places"):  # named, and placed in their tree, by their tables
+    if facet in ("actors", "places"):  # named, and placed in their tree, by their tables (stored by seq)
         rows = conn.execute(
-            f"SELECT id, name, parent FROM {facet} WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT seq, id, name, parent FROM {facet} WHERE seq IN (SELECT value FROM json_each(?))",
             (json.dumps(list(found)),),
         )
-        found = {i: (i, name, found[i][2], parent) for i, name, parent in rows}
+        found = {i: (i, name, found[seq][2], parent) for seq, i, name, parent in rows}
     return sorted(found.values(), key=lambda r: (-r[2], r[1]))
 
 
@@ -1298,12 +1300,14 @@ def _summed(conn, facet: str, months: tuple[str, str], f: Filter) -> list:
     begin in the year before it and end inside or after its first month."""
     first, last = months
     back = counts.months_before(first, counts.SPAN_MONTHS) if f.since else first
-    named = facet in ("actors", "places")  # values with a table of their names and parents
-    name, parent, join = (
-        ("t.name", "t.parent", f" JOIN {facet} t ON t.id = m.value") if named else ("m.value", "m.parent", "")
+    named = facet in ("actors", "places")  # values with a table of their names and parents, stored by seq
+    value, name, parent, join = (
+        ("t.id", "t.name", "t.parent", f" JOIN {facet} t ON t.seq = m.value")
+        if named
+        else ("m.value", "m.value", "m.parent", "")
     )
     return conn.execute(
-        f"SELECT m.value, {name}, sum(m.n) AS n, {parent} FROM month_counts m{join}"
+        f"SELECT {value}, {name}, sum(m.n) AS n, {parent} FROM month_counts m{join}"
         " WHERE m.facet = ? AND m.month BETWEEN ? AND ? AND (m.month >= ? OR m.last >= ?)"
         f" GROUP BY m.value ORDER BY n DESC, {name}",
         (facet, back, last, first, first),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from db import counts
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class DatabaseError(RuntimeError):
@@ -134,19 +134,22 @@ CREATE TABLE IF NOT EXISTS actors (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT, country TEXT, parent TEXT REFERENCES actors(id)
 );
+-- The aliases of a name, in the order of their key (`alias_key`): no rowid table beside them. The
+-- key's columns come first (SQLite 3.40's integrity_check misreads a WITHOUT ROWID table's
+-- NOT NULL column declared before one of its key's).
 CREATE TABLE IF NOT EXISTS actor_aliases (
-    key TEXT NOT NULL, alias TEXT NOT NULL, actor_id TEXT NOT NULL REFERENCES actors(id),
+    key TEXT NOT NULL, actor_id TEXT NOT NULL REFERENCES actors(id), alias TEXT NOT NULL,
     PRIMARY KEY (key, actor_id)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS places (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, country TEXT, admin1 TEXT, lat REAL, lon REAL, kind TEXT,
     parent TEXT REFERENCES places(id)  -- country: ISO 3166 code; admin1: the division's name
 );
 CREATE TABLE IF NOT EXISTS place_aliases (
-    key TEXT NOT NULL, alias TEXT NOT NULL, place_id TEXT NOT NULL REFERENCES places(id),
+    key TEXT NOT NULL, place_id TEXT NOT NULL REFERENCES places(id), alias TEXT NOT NULL,
     PRIMARY KEY (key, place_id)
-);
+) WITHOUT ROWID;
 -- An event's links to actors and places: its own key, no rowid table beside it. `day` is the
 -- event's start as a day number (`day`, below), in the order of its date; NULL: undated.
 CREATE TABLE IF NOT EXISTS event_actors (
@@ -196,16 +199,22 @@ CREATE TABLE IF NOT EXISTS event_sources (
     PRIMARY KEY (event_id, document_id)
 ) WITHOUT ROWID;
 -- Events per facet value, by the months they begin and end in ('*' all time, '' undated), kept by
--- every write (db/counts.py).
+-- every write (db/counts.py). A place's or an actor's `value` is its seq, a type's or a month's its
+-- text: the column has no type, so that SQLite keeps each as it is given (a TEXT column would store
+-- the numbers as text, NUMERIC a sub-type named "1990" as a number).
 CREATE TABLE IF NOT EXISTS month_counts (
-    facet TEXT NOT NULL, month TEXT NOT NULL, last TEXT NOT NULL, value TEXT NOT NULL, parent TEXT,
+    facet TEXT NOT NULL, month TEXT NOT NULL, last TEXT NOT NULL, value NOT NULL, parent TEXT,
     n INTEGER NOT NULL, PRIMARY KEY (facet, month, last, value)
 ) WITHOUT ROWID;
--- The events of each facet value, as a roaring bitmap of their seq (db/counts.py), kept by every write.
+-- The events of each facet value, as a roaring bitmap of their seq (db/counts.py), kept by every
+-- write; `value` as in month_counts.
 CREATE TABLE IF NOT EXISTS event_sets (
-    facet TEXT NOT NULL, value TEXT NOT NULL, parent TEXT, events BLOB NOT NULL, PRIMARY KEY (facet, value)
+    facet TEXT NOT NULL, value NOT NULL, parent TEXT, events BLOB NOT NULL, PRIMARY KEY (facet, value)
 );
--- What full-text search reads: an event's summary and quotes. The index keeps no copy of them.
+-- What full-text search reads: an event's summary and quotes (an ACLED row's quote is its whole
+-- note, read from its document). The index keeps no copy of them (external content). It keeps
+-- each word's positions (detail=full): a phrase ("Deir ez-Zor" is one) is answered by the index,
+-- where detail=column, 40 % smaller, would have each hit's text read to check it.
 CREATE VIEW IF NOT EXISTS event_text AS SELECT e.seq AS seq, e.summary AS summary, (
     SELECT group_concat(substr(d.text, v.start + 1, v."end" - v.start), char(10))
     FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id = e.id
@@ -540,6 +549,41 @@ def _v11_to_v12(conn: sqlite3.Connection) -> None:
         counts.add_sets(conn, "SELECT seq FROM events")
 
 
+def _v12_to_v13(conn: sqlite3.Connection) -> None:
+    """Version 13 narrows the panes' counts and the aliases: `month_counts` and `event_sets` keep a
+    place or an actor by its seq instead of its id (a third of their size), and the aliases are
+    kept in their key's order with no rowid table beside them (half their size). Counts and sets
+    made by an older store's step (versions 7 and 10, counted by version 12's) have this shape
+    already."""
+    for table in ("month_counts", "event_sets"):
+        if _declared(conn, table, "value") != "TEXT":
+            continue
+        names = [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]
+        columns, kept = ", ".join(names), ", ".join("{}" if c == "value" else f"{table}.{c}" for c in names)
+        rows = " UNION ALL ".join(
+            f"SELECT {kept.format('t.seq')} FROM {table} JOIN {facet} t ON t.id = {table}.value"
+            f" WHERE {table}.facet = '{facet}'"
+            for facet in counts.NAMED
+        )
+        others = ", ".join(f"'{facet}'" for facet in counts.NAMED)
+        rows += f" UNION ALL SELECT {kept.format('value')} FROM {table} WHERE {table}.facet NOT IN ({others})"
+        _rebuilt(conn, table, columns, rows)
+    for kind in ("actor", "place"):
+        if not _without_rowid(conn, f"{kind}_aliases"):
+            columns = f"key, alias, {kind}_id"
+            _rebuilt(conn, f"{kind}_aliases", columns, f"SELECT {columns} FROM {kind}_aliases")
+
+
+def _declared(conn: sqlite3.Connection, table: str, column: str) -> str | None:
+    """The type a table's column was declared with ('' none; None: no such column)."""
+    return next((c[2] for c in conn.execute(f"PRAGMA table_info({table})") if c[1] == column), None)
+
+
+def _without_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether a table keeps its rows by its key alone (WITHOUT ROWID)."""
+    return conn.execute("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", (table,)).fetchone()[0]
+
+
 def _rebuilt(conn: sqlite3.Connection, table: str, columns: str, rows: str) -> None:
     """`table` made again as TABLES has it, holding the `rows` of a query into its `columns`:
     made as new_TABLE, filled, the old dropped, the new renamed (SQLite's way to change a table
@@ -573,6 +617,7 @@ MIGRATIONS = {
     9: _v9_to_v10,
     10: _v10_to_v11,
     11: _v11_to_v12,
+    12: _v12_to_v13,
 }
 
 

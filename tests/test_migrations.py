@@ -7,6 +7,8 @@ store and its user database as schema version 11 wrote them, with the code of ma
 acled_world.csv, then stars, tags and a note (`annotate`), corrections of a date, places and
 actors (`edit`), an undated event dated, a `reject`, a `confirm` and an analyst's event (`add`).
 tests/fixtures/store_v11.answers.json is what `answers` below gave on that store, run by that code.
+store_v12.sql, store_v12.user.sql and store_v12.answers.json are the same steps with the code of
+main at 6c28585 (schema version 12).
 One answer changed since on purpose, not by the migration: the analyst's event exports its
 confidence as null (it is the analyst's, not scored), where that code gave 1.0.
 """
@@ -46,6 +48,13 @@ LISTS: tuple[list[str], ...] = (
     ["--type", "Battles", "--place", "Syria", "--since", "2018-06"],
     ["--starred"],
     ["--search", "Deir"],
+    # search as the app's box takes it: a prefix, a phrase (a hyphenated word is one), FTS5's syntax
+    ["--search", "Bukam*"],
+    ["--search", '"Deir ez-Zor"'],
+    ["--search", "ez-Zor"],
+    ["--search", "Albu Kamal"],
+    ["--search", "NEAR(Iranian militias, 5)"],
+    ["--search", "summary: clash NOT Syria"],
     ["--rejected"],
 )
 # The filters whose facet counts are compared: whole months (read from month_counts), and a
@@ -88,8 +97,12 @@ def _rows(tsv: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def store_v11(path: Path) -> Path:
-    for dump, file in (("store_v11.sql", path), ("store_v11.user.sql", path.with_name(f"{path.stem}.user.db"))):
+def store_v11(path: Path, version: int = 11) -> Path:
+    """The fixture store of a version (11 or 12) and its user database, at `path`."""
+    for dump, file in (
+        (f"store_v{version}.sql", path),
+        (f"store_v{version}.user.sql", path.with_name(f"{path.stem}.user.db")),
+    ):
         old = sqlite3.connect(file)
         old.executescript((FIXTURES / dump).read_text(encoding="utf-8"))
         old.close()
@@ -117,7 +130,7 @@ def test_a_version_11_store_answers_the_same_once_its_links_are_narrowed(tmp_pat
     starred = [e["id"] for e in after["export"] if e["starred"]]
     assert sorted(starred) == ["9f93ed0d7ef74d82", "acled:SYR200002"]
     conn = connect(db)
-    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION == 12
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # every link kept, by the row numbers of its place or actor and its event's day
@@ -128,6 +141,52 @@ def test_a_version_11_store_answers_the_same_once_its_links_are_narrowed(tmp_pat
     for table, key in (("event_places", "place_seq"), ("event_actors", "actor_seq")):
         types = conn.execute(f"SELECT DISTINCT typeof({key}), typeof(day) FROM {table}").fetchall()
         assert {tuple(t) for t in types} == {("integer", "integer"), ("integer", "null")}  # one event undated
+    conn.close()
+
+
+def _same_answers(before: dict, after: dict) -> None:
+    for args, (code, text) in before["list"].items():  # the same rows in the same order, column by column
+        assert after["list"][args][0] == code
+        rows, now = _rows(text), _rows(after["list"][args][1])
+        assert [{k: r.get(k) for k in was} for was, r in zip(rows, now, strict=True)] == rows, args
+    assert len(after["export"]) == len(before["export"]) == 32
+    for was, now in zip(before["export"], after["export"], strict=True):
+        assert {k: now.get(k) for k in was} == was  # (a field added since is not the migration's)
+    assert after["facets"] == before["facets"] and after["months"] == before["months"]
+
+
+def test_a_version_12_store_answers_the_same_once_its_counts_and_aliases_are_narrowed(tmp_path):
+    db = store_v11(tmp_path / "timeline.db", version=12)
+    raw = sqlite3.connect(db)
+    kept = {
+        table: raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("month_counts", "event_sets", "place_aliases", "actor_aliases")
+    }
+    raw.close()
+    before = json.loads((FIXTURES / "store_v12.answers.json").read_text(encoding="utf-8"))
+    after = answers(db)
+    _same_answers(before, after)
+    # the close names offered for a name no event has, and an alias's own answers
+    for kind, name in (("place", "Dier ez Zor"), ("actor", "Islamic Stat"), ("place", "Albu Kamall")):
+        conn = connect(db)
+        assert queries.close_names(conn, kind, name), name
+        conn.close()
+    conn = connect(db)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION == 13
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in kept} == kept
+    for table in ("month_counts", "event_sets"):  # places and actors by their row number, types by name
+        types = conn.execute(f"SELECT DISTINCT facet, typeof(value) FROM {table}").fetchall()
+        assert {tuple(t) for t in types} == {
+            ("actors", "integer"),
+            ("places", "integer"),
+            ("types", "text"),
+            ("sub_types", "text"),
+            *((("months", "text"),) if table == "event_sets" else ()),
+        }, table
+    for table in ("place_aliases", "actor_aliases", "month_counts"):
+        assert conn.execute("SELECT wr FROM pragma_table_list WHERE name = ?", (table,)).fetchone()[0] == 1
     conn.close()
 
 
@@ -158,4 +217,17 @@ def test_a_version_4_store_reaches_the_narrow_links(tmp_path):
         queries.event_ids(conn, queries.Filter())
     )
     assert {v.id for v in queries.facets(conn, queries.Filter()).places} >= {syria}
+    conn.close()
+
+
+def test_a_spelling_close_to_an_alias_that_several_places_share_offers_the_first_by_name(tmp_path):
+    """The aliases are kept in their key's order (WITHOUT ROWID), no longer in the order they were
+    written: which place a shared alias offers is said, not left to the rows' order."""
+    db = store_v11(tmp_path / "timeline.db", version=12)
+    conn = connect(db)
+    deir, hajin = (queries.resolve_place(conn, name) for name in ("Deir ez-Zor (city)", "Hajin"))
+    conn.executemany(
+        "INSERT INTO place_aliases (key, alias, place_id) VALUES ('qamishlo', 'Qamishlo', ?)", [(hajin,), (deir,)]
+    )
+    assert queries.close_names(conn, "place", "Qamishli", n=1) == ["Deir ez-Zor"]
     conn.close()

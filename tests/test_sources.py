@@ -243,7 +243,7 @@ def test_the_filters_on_trust_walk_their_own_small_indexes(db):
 def test_a_store_of_version_4_is_migrated_and_a_load_fills_in_what_each_source_says(tmp_path):
     db = store_v4(tmp_path / "timeline.db")
     conn = connect(db)
-    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION == 12
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     assert {r[0] for r in conn.execute("SELECT DISTINCT independent_sources FROM events")} == {1}
     assert conn.execute("SELECT count(*) FROM events WHERE disputed IS NOT NULL").fetchone()[0] == 0
     assert queries.event_ids(conn, queries.Filter(disputed=True)) == []
