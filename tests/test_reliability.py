@@ -1466,9 +1466,12 @@ def test_load_and_import_killed_while_corrections_exist_keep_them_and_the_next_l
     assert [e["review"] for e in before if e["reviewed"]].count("rejected") == 1
     assert any(e["fatalities"] == 41 and e["summary"] == "corrected by hand" for e in before)
     csv_path = generate(5000, tmp_path / "acled.csv")
-    for command in (["load", str(SEED), "--force"], ["import", "acled", str(csv_path)]):
+    for command, evidence in (
+        (["load", str(SEED), "--force"], "evidence"),
+        (["import", "acled", str(csv_path)], "staging_evidence"),  # a bulk import: staged
+    ):
         at = random.Random().randint(1, 10)  # inside the transaction, its old events deleted, new ones begun
-        kill_at_statement(seed_db, [command], "INSERT INTO evidence (", at, tmp_path / "saved")
+        kill_at_statement(seed_db, [command], f"INSERT INTO {evidence} (", at, tmp_path / "saved")
         assert corrected_view(seed_db) == before, (command, at)
     done = run_cli("load", str(SEED), "--db", str(seed_db))  # the next load finishes
     assert done.returncode == 0, done.stderr
