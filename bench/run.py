@@ -55,7 +55,7 @@ def scale(rows: int, kind: str) -> None:
     bare = _bare_executemany(csv_path, data / "bare.db")
     cli = [sys.executable, "-c", "from cli import run; run()"]
     t = time.perf_counter()
-    import_rss_mb, disk_peak = _import_watched([*cli, "import", "acled", str(csv_path), "--db", str(db)], db)
+    import_rss_mb, disk_peak, wal_peak = _import_watched([*cli, "import", "acled", str(csv_path), "--db", str(db)], db)
     imported = time.perf_counter() - t
     final = sum(f.stat().st_size for f in data.glob(f"{kind}_{rows}.db*") if not f.name.endswith(".user.db"))
     stored = sum(f.stat().st_size for f in data.glob(f"{kind}_{rows}.db*"))  # the WAL too, if any is left
@@ -96,6 +96,7 @@ def scale(rows: int, kind: str) -> None:
             "<= 1.2x",
             disk_peak <= 1.2 * final,
         ),
+        ("  the write-ahead log's peak", f"{wal_peak / 1e6:.0f} MB", "", None),
         ("database size, against the CSV", f"{stored / 1e9:.2f} GB, {ratio:.1f}x", "<= 1.5x the CSV", ratio <= 1.5),
         _row("start to first rows (Python start included)", probe["first_rows_s"], 0.6),
         _row("key: UI-thread work, move and page (median)", probe["key_ms"] * ms, 33 * ms),
@@ -126,27 +127,32 @@ def scale(rows: int, kind: str) -> None:
         print(f"{what:<46}{measured:>12}  {goal:<22}{'' if holds is None else 'yes' if holds else 'NO'}")
 
 
-def _import_watched(command: list[str], db: Path) -> tuple[float, int]:
-    """Run an import; its peak memory (MB) and the most its store and write-ahead log held on disk
-    together (bytes), sampled every 0.2 s."""
+def _import_watched(command: list[str], db: Path) -> tuple[float, int, int]:
+    """Run an import; its peak memory (MB), the most its store and write-ahead log held on disk
+    together and the most the log held (bytes), sampled every 0.2 s."""
     import resource
 
+    wal = db.with_name(db.name + "-wal")
+
     def on_disk() -> int:
-        return sum(f.stat().st_size for f in (db, db.with_name(db.name + "-wal")) if f.exists())
+        return sum(f.stat().st_size for f in (db, wal) if f.exists())
+
+    def in_log() -> int:
+        return wal.stat().st_size if wal.exists() else 0
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would stop the import
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
-        peak = 0
+        peak = wal_peak = 0
         while process.poll() is None:
-            peak = max(peak, on_disk())
+            peak, wal_peak = max(peak, on_disk()), max(wal_peak, in_log())
             time.sleep(0.2)
         if process.returncode:
             errors.seek(0)
             raise subprocess.CalledProcessError(process.returncode, command, stderr=errors.read())
     peak = max(peak, on_disk())
     rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child's: this one,
-    return (rss_kb if rss_kb > before else float("nan")) / 1024, peak  # unless an earlier was larger
+    return (rss_kb if rss_kb > before else float("nan")) / 1024, peak, wal_peak  # unless an earlier was larger
 
 
 def _shown(seconds: float) -> str:

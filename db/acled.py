@@ -1,12 +1,13 @@
 """Import of ACLED event exports (CSV): the current, 2020-API and older headers.
 
 Rows stream through in batches inside one transaction, so memory does not grow with the file and
-a killed import leaves the database as it was. With TIMELINE_STAGED_IMPORT=1 (not yet the
-default: another writer between its batches makes it stop, see `_Importer.switch`), a bulk import
-(a file ten times the store or more) is staged instead, so that the write-ahead log stays a few
-batches long: it writes a copy of the store's event tables (`staging_events`...), committing each
-batch, and makes them live in one short transaction at the end. Readers see the old timeline until
-then, the whole new one after; a killed bulk import leaves staging tables no reader names, which the
+a killed import leaves the database as it was. A bulk import (a file ten times the store or more,
+the first import of the whole of ACLED among them) is staged instead, so that the write-ahead log
+stays a few batches long: it writes a copy of the store's event tables (`staging_events`...),
+committing each batch, and makes them live in one short transaction at the end (`_Importer.switch`).
+It holds the store's writer lock (db/locks.py) from start to end, so no other writer of this program
+gets in between two batches: they wait, and say so. Readers see the old timeline until the switch,
+the whole new one after; a killed bulk import leaves staging tables no reader names, which the
 next import drops. Nothing is kept per row in Python across batches: the ids the file holds (for its
 duplicates and for a prune) go to a temporary table, each batch asks the store for the versions of
 its own ids, and the counts and sets of the new events are made in windows of rows. The file's
@@ -28,12 +29,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import fcntl
 import hashlib
 import io
 import json
 import math
-import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -45,6 +44,7 @@ from pathlib import Path
 from db import counts
 from db.hierarchy import PERIOD, Trees
 from db.load import remove_events
+from db.locks import store_writer
 from db.schema import TABLES, DatabaseError, connect
 from ingest.dates import month, week_of
 from ingest.headline import headline
@@ -61,10 +61,8 @@ ROW_BYTES = 400  # about what an ACLED row takes in a CSV: a file's size tells h
 # writes are built once at the end, several times faster than kept up to date row by row. (Not
 # for a re-import, whose revisions read them.) The evidence's index stays: the end reads it.
 BULK = 10
-WRITTEN = ("events", "event_actors", "event_places", "documents", "evidence")
-# Staged (TIMELINE_STAGED_IMPORT=1), a bulk import writes copies of the tables below instead, and
-# their indexes are made at the end; the evidence's is made first. Copying the store's rows costs
-# a tenth of the import at most.
+# A bulk import is staged: it writes copies of the tables below, and their indexes are made at the
+# end; the evidence's is made first. Copying the store's rows costs a tenth of the import at most.
 STAGING = "staging_"
 COPIED = ("documents", "events", "event_actors", "event_places", "evidence")
 # made again over all the staged events at the end: the counts, the sets and the search index
@@ -157,14 +155,26 @@ def import_acled(
     prune: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Import one ACLED CSV into the database (created if missing), all or nothing."""
-    report = ImportReport()
+    """Import one ACLED CSV into the database (created if missing), all or nothing. It holds the
+    store's writer lock throughout (db/locks.py): another writer waits for its end, so none writes
+    between a staged import's batches."""
     conn = connect(db_path, create=True, user=False)
     try:
-        lock, alone = _import_lock(db_path)
-    except BaseException:
+        with store_writer(db_path):
+            return _import(conn, path, db_path, progress, prune, dry_run)
+    finally:
         conn.close()
-        raise
+
+
+def _import(
+    conn: sqlite3.Connection,
+    path: Path,
+    db_path: Path,
+    progress: Callable[[int], None] | None,
+    prune: bool,
+    dry_run: bool,
+) -> ImportReport:
+    report = ImportReport()
     try:
         with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
             # A NUL would end the text for SQLite's functions and the search index: one character for one
@@ -176,14 +186,10 @@ def import_acled(
             # The importer writes each row with what it refers to, so checking every reference by
             # index lookup only costs time (tests run `foreign_key_check` after imports).
             conn.execute("PRAGMA foreign_keys = OFF")
-            if alone:
-                _drop_staging(conn)  # what a killed bulk import left
-            bulk = path.stat().st_size // ROW_BYTES > BULK * _stored(conn)
-            staged = bulk and os.environ.get("TIMELINE_STAGED_IMPORT") == "1"
-            if staged and not alone:
-                raise DatabaseError(f"{db_path}: another import into it is running; run this one when it ends")
+            _drop_staging(conn)  # what a killed bulk import left: under the writer lock, no import runs
+            staged = path.stat().st_size // ROW_BYTES > BULK * _stored(conn)  # a bulk import
             conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
-            importer = _Importer(conn, bulk=bulk, staged=staged, prune=prune)
+            importer = _Importer(conn, staged=staged, prune=prune)
             batch: list[tuple[int, dict]] = []
             for row in _rows(reader, report):
                 if len(row) != len(columns):
@@ -204,14 +210,13 @@ def import_acled(
                 if staged:
                     _drop_staging(conn)
             else:
-                if importer.staged:
+                if staged:
                     importer.switch(db_path)
                 conn.commit()
                 _shrink_log(conn)
     except UnicodeDecodeError as e:
         conn.rollback()
-        if alone:
-            _drop_staging_after_failure(conn)
+        _drop_staging_after_failure(conn)
         raise ImportFileError(
             f"not UTF-8 text (byte 0x{e.object[e.start]:02x} after row {report.rows}): ACLED exports are UTF-8;"
             " save the file as UTF-8 and import it again. Nothing was imported"
@@ -219,12 +224,8 @@ def import_acled(
     except BaseException:
         if conn.in_transaction:
             conn.rollback()
-        if alone:
-            _drop_staging_after_failure(conn)
+        _drop_staging_after_failure(conn)
         raise
-    finally:
-        conn.close()
-        os.close(lock)  # and its lock with it
     return report
 
 
@@ -248,12 +249,14 @@ def _rows(reader, report: ImportReport):
 class _Importer:
     """Turns batches of rows into rows of the event tables; places and actors join their trees."""
 
-    def __init__(self, conn: sqlite3.Connection, bulk: bool, staged: bool, prune: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, staged: bool, prune: bool) -> None:
         self.conn, self.prune, self.staged = conn, prune, staged
         # the prefix of the tables it writes, and the indexes it builds at the end
-        self.to, self.indexes = (STAGING, _stage(conn)) if staged else ("", _drop_indexes(conn) if bulk else [])
-        # Another writer may commit between a staged import's batches: its rows would not be in
-        # the copy, so the switch refuses to drop them (`PRAGMA data_version` counts others' commits).
+        self.to, self.indexes = (STAGING, _stage(conn)) if staged else ("", [])
+        # Every writer of this program waits for the import's writer lock, but a tool that does not
+        # take it (the sqlite3 shell, an older timeline) may commit between a staged import's
+        # batches: its rows would not be in the copy, so the switch refuses to drop them (`PRAGMA
+        # data_version` counts others' commits).
         self.data_version = conn.execute("PRAGMA data_version").fetchone()[0]
         self.trees = Trees(conn)
         self.trees.gazetteer_actors()
@@ -573,20 +576,6 @@ def _stored(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
 
 
-def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
-    """Drop the secondary indexes of the tables an import writes; their statements, to build them
-    again. Inside the import's transaction: a failed import gets them back with the rollback."""
-    marks = ",".join("?" * len(WRITTEN))
-    indexes = conn.execute(
-        f"SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
-        WRITTEN,
-    ).fetchall()
-    indexes = [(name, sql) for name, sql in indexes if name.removeprefix(STAGING) not in KEPT_INDEXES]
-    for name, _ in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    return [sql for _, sql in indexes]
-
-
 def _stage(conn: sqlite3.Connection) -> list[str]:
     """Make the staging tables, as the live ones are made (their own SQL), holding the live rows of
     COPIED, and commit them; the statements of their indexes, to build at the end.
@@ -645,18 +634,6 @@ def _staged_view() -> str:
         "CREATE VIEW IF NOT EXISTS event_text", "CREATE TEMP VIEW staging_event_text"
     )
     return re.sub(r"\b(events|evidence|documents) (?=[evd]\b)", rf"main.{STAGING}\1 ", view)
-
-
-def _import_lock(db_path: Path) -> tuple[int, bool]:
-    """The lock of the imports into a store (on NAME-import, beside it: an import killed lets it go
-    with its process), and whether this one holds it: only an import alone stages, or drops
-    staging tables as a killed import's. One not alone waits for the store as any writer does."""
-    lock = os.open(f"{db_path}-import", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return lock, False
-    return lock, True
 
 
 def _drop_staging(conn: sqlite3.Connection) -> None:

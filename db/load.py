@@ -13,6 +13,7 @@ import sqlite_utils
 
 from db import counts
 from db.hierarchy import Trees
+from db.locks import store_writer
 from db.schema import about_the_file, connect, database_error, day
 from ingest.dates import Interval, parse_published
 from ingest.model import Article, Event, Fatalities, Telling
@@ -24,12 +25,13 @@ def writing(db_path: Path, wait: bool = True) -> Iterator[sqlite3.Connection]:
     back if it raises, so readers see the old state or the new one and a killed writer leaves the old one.
     A damaged page met on the way, a full disk or an I/O error is raised as what it is (db.schema's
     Damaged, Unreadable), naming the store. Without `wait`, a write lock another process holds is
-    not waited for: sqlite3.OperationalError (busy) at once."""
+    not waited for: sqlite3.OperationalError (busy) at once. The store's writer lock (db/locks.py)
+    is held until the transaction has ended: no import's batches interleave with this write."""
     conn = connect(db_path, create=True, user=False)
     if not wait:
         conn.execute("PRAGMA busy_timeout = 0")
     try:
-        with conn:
+        with store_writer(db_path, wait), conn:
             conn.execute("BEGIN IMMEDIATE")  # the write lock, waited for now, not failed on a stale read later
             yield conn
     except sqlite3.Error as e:

@@ -821,7 +821,8 @@ def _busy(e: sqlite3.Error) -> bool:
 
 def set_aside(path: Path) -> Path:
     """Rename a database this program cannot use to NAME.bak-TIMESTAMP (with its -wal and -shm),
-    so that a new one can take its name: asked for explicitly (`load --force`), never by default."""
+    so that a new one can take its name: asked for explicitly (`load --force`), never by default.
+    Its writer lock (db/locks.py) stays: it is the lock of the name, which the next writer takes."""
     backup = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{path}{suffix}").exists():

@@ -478,48 +478,6 @@ def test_load_force_replaces_a_damaged_database_and_keeps_it_as_a_backup(tmp_pat
     assert queries.count_events(connect(target)) > 0
 
 
-def test_load_and_a_star_during_an_import_in_other_processes_lose_nothing(tmp_path, seed_db):
-    from bench.generate_acled import generate
-
-    csv_path = generate(60000, tmp_path / "acled.csv")
-    cli = [sys.executable, "-c", "from cli import run; run()"]
-    target = queries.event_ids(connect(seed_db), queries.Filter())[0]
-    importer = subprocess.Popen(
-        [*cli, "import", "acled", str(csv_path), "--db", str(seed_db)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    probe = connect(seed_db, user=False)
-    probe.execute("PRAGMA busy_timeout = 0")
-    while importer.poll() is None:  # until the import holds the store's write lock
-        try:
-            probe.execute("BEGIN IMMEDIATE")
-            probe.rollback()
-        except sqlite3.OperationalError:
-            break
-    probe.close()
-    star = subprocess.run(
-        [*cli, "annotate", target, "--star", "--db", str(seed_db)], cwd=ROOT, capture_output=True, text=True
-    )
-    still_importing = importer.poll() is None
-    loader = subprocess.run(  # it waits its turn however long the import takes on a busy machine
-        [*cli, "load", str(SEED), "--db", str(seed_db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TIMELINE_BUSY_SECONDS": "600"},
-    )
-    assert importer.wait() == 0, importer.stderr.read()
-    assert star.returncode == 0 and still_importing  # the star did not wait for the import
-    assert loader.returncode == 0, loader.stderr  # the load waited its turn
-    conn = connect(seed_db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT count(*) FROM events WHERE origin = 'acled'").fetchone()[0] == 60000
-    assert queries.event_ids(conn, queries.Filter(starred=True)) == [target]
-
-
 def test_a_writer_behind_another_says_so_in_one_line_after_the_wait_it_is_given(seed_db):
     holder = connect(seed_db, user=False)
     holder.execute("BEGIN IMMEDIATE")  # another command writing, for as long as this test runs
@@ -1508,9 +1466,12 @@ def test_load_and_import_killed_while_corrections_exist_keep_them_and_the_next_l
     assert [e["review"] for e in before if e["reviewed"]].count("rejected") == 1
     assert any(e["fatalities"] == 41 and e["summary"] == "corrected by hand" for e in before)
     csv_path = generate(5000, tmp_path / "acled.csv")
-    for command in (["load", str(SEED), "--force"], ["import", "acled", str(csv_path)]):
+    for command, evidence in (
+        (["load", str(SEED), "--force"], "evidence"),
+        (["import", "acled", str(csv_path)], "staging_evidence"),  # a bulk import: staged
+    ):
         at = random.Random().randint(1, 10)  # inside the transaction, its old events deleted, new ones begun
-        kill_at_statement(seed_db, [command], "INSERT INTO evidence (", at, tmp_path / "saved")
+        kill_at_statement(seed_db, [command], f"INSERT INTO {evidence} (", at, tmp_path / "saved")
         assert corrected_view(seed_db) == before, (command, at)
     done = run_cli("load", str(SEED), "--db", str(seed_db))  # the next load finishes
     assert done.returncode == 0, done.stderr
@@ -1705,15 +1666,7 @@ def store_state(conn: sqlite3.Connection) -> tuple[int, int, int]:
     ).fetchone()
 
 
-@pytest.fixture
-def staged(monkeypatch):
-    """Bulk imports staged (db/acled.py), in this process and the commands it runs."""
-    monkeypatch.setenv("TIMELINE_STAGED_IMPORT", "1")
-
-
-def test_readers_see_the_old_timeline_until_a_bulk_import_switches_and_the_whole_new_one_after(
-    tmp_path, seed_db, staged
-):
+def test_readers_see_the_old_timeline_until_a_bulk_import_switches_and_the_whole_new_one_after(tmp_path, seed_db):
     from bench.generate_acled import generate
 
     csv_path = generate(30_000, tmp_path / "acled.csv")  # a bulk import: thousands of times the seed store
@@ -1757,7 +1710,7 @@ def test_readers_see_the_old_timeline_until_a_bulk_import_switches_and_the_whole
     ],
 )
 def test_a_bulk_import_killed_at_a_random_statement_leaves_the_old_timeline_and_the_next_import_cleans_up(
-    tmp_path, seed_db, staged, prefix, most
+    tmp_path, seed_db, prefix, most
 ):
     import random
 
@@ -1794,31 +1747,138 @@ def test_a_bulk_import_killed_at_a_random_statement_leaves_the_old_timeline_and_
     assert len(queries.event_ids(conn, queries.Filter(search="Place"))) >= 30_000, said
 
 
-def test_a_bulk_import_another_command_wrote_beside_refuses_to_switch_and_keeps_that_write(tmp_path, seed_db, staged):
-    from bench.generate_acled import generate
-
-    csv_path = generate(30_000, tmp_path / "acled.csv")
-    other = sqlite3.connect(seed_db, timeout=60)  # another command: it waits for the lock between batches
+def import_stalled_between_batches(seed_db: Path, csv_path: Path) -> tuple[subprocess.Popen, sqlite3.Connection]:
+    """A bulk import in a process of its own, held between two of its batches by a connection that
+    takes SQLite's write lock without the store's writer lock (as the sqlite3 shell would): the
+    import holds the writer lock and waits for that connection, whose `rollback` lets it go on."""
+    other = sqlite3.connect(seed_db, timeout=60)
     old = store_state(other)
     importing = subprocess.Popen(
-        [*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        [*CLI, "import", "acled", str(csv_path), "--db", str(seed_db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TIMELINE_BUSY_SECONDS": "600"},  # the import waits for `other` however long
     )
     while importing.poll() is None:
         try:
             if other.execute("SELECT count(*) FROM staging_events").fetchone()[0] > old[0]:
-                break
+                break  # a batch staged and committed
         except sqlite3.OperationalError:
             pass  # not made yet
     other.execute("BEGIN IMMEDIATE")  # between two batches: the import waits for it
-    second = run_cli("import", "acled", str(csv_path), "--db", str(seed_db))  # a second import: one at a time
-    assert second.returncode == 1 and "another import into it is running" in second.stderr, second.stderr
+    assert importing.poll() is None, importing.stderr.read() if importing.stderr else ""
+    return importing, other
+
+
+def waiting_writer(*command: str, busy_seconds: str = "600") -> subprocess.Popen:
+    """A command that writes the store, started now; it returns once the command says on stderr
+    that it waits for the store's writer lock, and fails if it says nothing so in 120 s."""
+    import select
+    import time
+
+    writer = subprocess.Popen(
+        [*CLI, *command],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "TIMELINE_BUSY_SECONDS": busy_seconds},
+    )
+    assert writer.stderr is not None
+    said, deadline = b"", time.monotonic() + 120
+    while b"is writing it; waiting for it to finish" not in said:
+        ready, _, _ = select.select([writer.stderr], [], [], max(0.0, deadline - time.monotonic()))
+        more = os.read(writer.stderr.fileno(), 4096) if ready else b""
+        assert more, f"it said no wait: {said.decode(errors='replace')}"  # at its end, or in 120 s
+        said += more
+    return writer
+
+
+def test_a_load_during_a_bulk_import_waits_says_so_and_lands_after_the_switch(tmp_path, seed_db):
+    from bench.generate_acled import generate
+
+    csv_path = generate(30_000, tmp_path / "acled.csv")
+    importing, other = import_stalled_between_batches(seed_db, csv_path)
+    old = store_state(other)
+    target = queries.event_ids(connect(seed_db), queries.Filter())[0]
+    starred = run_cli("annotate", target, "--star", "--db", str(seed_db))  # never waits for the store
+    assert starred.returncode == 0, starred.stderr
+    loading = waiting_writer("load", str(SEED), "--db", str(seed_db))  # behind the import's writer lock
+    assert store_state(other) == old  # nothing written: it waits before it writes
+    other.rollback()  # the import goes on; the load waits for its end
+    _, stderr = importing.communicate(timeout=600)
+    assert importing.returncode == 0, stderr  # it switched: no other command wrote between its batches
+    _, stderr = loading.communicate(timeout=600)
+    assert loading.returncode == 0, stderr
+    conn = connect(seed_db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # the imported rows and the load's articles, each counted and searched
+    assert tuple(store_state(conn)) == (old[0] + 30_000,) * 3
+    assert conn.execute("SELECT count(*) FROM events WHERE origin = 'article'").fetchone()[0] > 0
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [target]
+
+
+@pytest.mark.parametrize("killed", ["the waiting load", "the import"])
+def test_kill_9_of_a_bulk_import_or_of_a_load_waiting_for_it_leaves_the_store_whole(tmp_path, seed_db, killed):
+    import signal
+
+    from bench.generate_acled import generate
+
+    csv_path = generate(30_000, tmp_path / "acled.csv")
+    importing, other = import_stalled_between_batches(seed_db, csv_path)
+    old = store_state(other)
+    loading = waiting_writer("load", str(SEED), "--db", str(seed_db))
+    victim, survivor = (loading, importing) if killed == "the waiting load" else (importing, loading)
+    victim.send_signal(signal.SIGKILL)  # its writer lock goes with it
+    victim.wait()
+    other.rollback()
+    _, stderr = survivor.communicate(timeout=600)
+    assert survivor.returncode == 0, stderr
+    conn = connect(seed_db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    # the import's rows all switched in, or none of them: the load of the same articles changes no count
+    assert tuple(store_state(conn)) == ((old[0] + 30_000,) * 3 if survivor is importing else old)
+    conn.close()
+    done = run_cli("import", "acled", str(csv_path), "--db", str(seed_db))  # drops what a killed import left
+    assert done.returncode == 0, done.stderr
+    conn = connect(seed_db)
+    assert tuple(store_state(conn)) == (old[0] + 30_000,) * 3
+    assert not conn.execute("SELECT name FROM sqlite_schema WHERE name LIKE 'staging%' AND type = 'table'").fetchall()
+
+
+def test_a_bulk_import_a_tool_wrote_beside_refuses_to_switch_and_a_second_import_waits_its_turn(tmp_path, seed_db):
+    from bench.generate_acled import generate
+
+    csv_path = generate(30_000, tmp_path / "acled.csv")
+    importing, other = import_stalled_between_batches(seed_db, csv_path)
+    old = store_state(other)
+    second = waiting_writer("import", "acled", str(csv_path), "--db", str(seed_db), busy_seconds="1.5")
+    _, stderr = second.communicate(timeout=120)  # one at a time: it gave up after its wait
+    assert second.returncode == 1 and b"busy: another command has been writing to it for over 1.5 s" in stderr
+    # a tool that does not take the writer lock writes between two batches
     other.execute("UPDATE events SET summary = 'written meanwhile' WHERE seq = (SELECT min(seq) FROM events)")
     other.commit()
-    _, stderr = importing.communicate(timeout=300)
+    _, stderr = importing.communicate(timeout=600)
     assert importing.returncode == 1 and "another command wrote the store during the import" in stderr, stderr
     assert store_state(other) == old  # the old timeline, with the other command's write
     assert other.execute("SELECT count(*) FROM events WHERE summary = 'written meanwhile'").fetchone()[0] == 1
     assert not other.execute("SELECT name FROM sqlite_schema WHERE name LIKE 'staging%' AND type = 'table'").fetchall()
+
+
+def test_a_store_set_aside_leaves_its_writer_lock_at_its_name(tmp_path):
+    from db.locks import store_writer
+    from db.schema import set_aside
+
+    db = tmp_path / "t.db"
+    db.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)  # damaged: `load --force` sets it aside
+    with store_writer(db):  # a writer of that name, as the load that sets it aside would be
+        backup = set_aside(db)
+        # the next writer of the name waits for it, as it would if the lock had gone with the file
+        done = run_cli("load", str(SEED), "--db", str(db), env={**os.environ, "TIMELINE_BUSY_SECONDS": "0.5"})
+    assert done.returncode == 1 and "busy" in done.stderr, done.stderr
+    assert not Path(f"{backup}-writer").exists()
 
 
 def test_openers_of_a_new_store_at_once_all_open_it(seed_db_master, tmp_path):

@@ -1,0 +1,89 @@
+"""The store's writer lock: one command writes a store at a time, for the whole of its write.
+
+SQLite's write lock lasts a transaction, and a bulk import commits many (db/acled.py stages its
+rows and commits each batch, so that the write-ahead log stays small): between two of them another
+writer would get in, and its write would be lost to the import's switch. So every writer of the
+store (load, ingest, remove, an ACLED import, the store's copy of the analyst's added events)
+holds this lock for as long as it writes, and takes it here, in `store_writer`, before SQLite's.
+Readers and the user database (stars, tags, notes, corrections) never take it.
+
+On SQLite it is a flock on `NAME-writer` beside the store: the kernel lets it go when the process
+ends, however it ends (kill -9), so a killed writer never leaves the store locked. The file stays
+where it is when the store is set aside (schema.set_aside): the lock is the lock of the store's
+name, and a writer waiting on it must meet the writer of the new store there. A store on another
+engine maps `store_writer` to its own lock (PostgreSQL: an advisory lock held for the session).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from db.schema import BUSY_SECONDS
+
+NOTICE_SECONDS = 1.0  # a writer kept waiting this long says so, once
+POLL_SECONDS = 0.05  # how often a waiting writer tries the lock again
+
+
+class StoreBusy(sqlite3.OperationalError):
+    """Another command held the store's writer lock for the whole wait. It is SQLite's own busy
+    error, so every caller says it as it says a busy store (db.schema.database_error: None)."""
+
+    sqlite_errorcode = sqlite3.SQLITE_BUSY
+    sqlite_errorname = "SQLITE_BUSY"
+
+
+def lock_path(db_path: str | Path) -> Path:
+    """The file whose flock is the store's writer lock."""
+    return Path(f"{db_path}-writer")
+
+
+def say_on_stderr(line: str) -> None:
+    print(f"timeline: {line}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def store_writer(
+    db_path: str | Path, wait: bool = True, waiting: Callable[[str], None] = say_on_stderr
+) -> Iterator[None]:
+    """Hold the store's writer lock for the block. A writer kept waiting over NOTICE_SECONDS tells
+    `waiting` once (stderr by default); after BUSY_SECONDS, or at once without `wait`, StoreBusy.
+    A store whose folder cannot hold the lock file (read-only, missing) gets no lock: no writer can
+    write it, and opening it for a write says why in one line (db.schema.connect)."""
+    try:
+        lock = os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        _take(lock, db_path, wait, waiting)
+        yield
+    finally:
+        os.close(lock)  # and the lock with it
+
+
+def _take(lock: int, db_path: str | Path, wait: bool, waiting: Callable[[str], None]) -> None:
+    started = time.monotonic()
+    told = False
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        waited = time.monotonic() - started
+        if not wait or waited >= BUSY_SECONDS:
+            raise StoreBusy(f"{db_path}: another command is writing it")
+        if not told and waited >= NOTICE_SECONDS:
+            told = True
+            waiting(
+                f"{db_path}: another command (an import, a load) is writing it; waiting for it to finish"
+                f" (up to {BUSY_SECONDS:g} s, TIMELINE_BUSY_SECONDS) …"
+            )
+        time.sleep(POLL_SECONDS)
