@@ -33,6 +33,7 @@ from db.load import (
     writing,
 )
 from db.queries import count_events
+from db.store import is_url as is_store_url, location
 from db.schema import DatabaseError, about_the_file, connect, read_only
 from ingest.dates import parse_published
 from ingest.extract import extract, reading_warnings
@@ -181,10 +182,10 @@ def mend_added(db_path: Path) -> bool:
     transaction across two WAL databases atomically in each, not across both. Never waits, never
     fails: a store that is read-only, busy or full is left as it is, for the next opening, and
     the events stay safe in the user database meanwhile. Whether it wrote."""
-    if read_only(Path(db_path)):
+    if not is_store_url(db_path) and read_only(Path(db_path)):
         return False
     try:
-        sync_added(Path(db_path), wait=False)
+        sync_added(location(db_path), wait=False)
     except (sqlite3.Error, DatabaseError):
         return False
     return True
@@ -193,7 +194,7 @@ def mend_added(db_path: Path) -> bool:
 def _added(db_path: Path) -> list[dict]:
     from db.corrections import added
 
-    if not Path(db_path).exists():
+    if not is_store_url(db_path) and not Path(db_path).exists():
         return []
     with closing(connect(db_path)) as conn:
         return added(conn)
@@ -230,7 +231,7 @@ def new_feed_items(feed_url: str, db_path: Path) -> tuple[list[FeedItem], int]:
     """The items of a feed not stored yet (by their URL), and how many are: a feed is read again
     and again, and only what is new is fetched."""
     items = list({item.link: item for item in feed_items(feed_url)}.values())
-    if not db_path.exists():
+    if not is_store_url(db_path) and not Path(db_path).exists():
         return items, 0
     with closing(connect(db_path, user=False)) as conn:
         known = stored_sources(conn, [item.link for item in items])

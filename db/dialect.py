@@ -129,6 +129,13 @@ def _flags(sql: str) -> str:
     )
 
 
+@_outside_quotes
+def _empty_lists(sql: str) -> str:
+    """`IN ()`, which SQLite reads as an empty list: PostgreSQL's `= ANY('{}')`."""
+    sql = re.sub(r"\bNOT IN \(\s*\)", "<> ALL('{}')", sql)
+    return re.sub(r"\bIN \(\s*\)", "= ANY('{}')", sql)
+
+
 def _insert_or(sql: str, keys: Callable[[str], list[str]]) -> str:
     """INSERT OR IGNORE -> ON CONFLICT DO NOTHING; INSERT OR REPLACE -> ON CONFLICT (the table's
     key) DO UPDATE of its other columns."""
@@ -219,6 +226,7 @@ def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
     sql = re.sub(r"json_group_array\(([^()]*)\)", r"CAST(json_agg(\1) AS text)", sql)
     sql = _upsert_sums(sql)
     sql = _flags(sql)
+    sql = _empty_lists(sql)
     if "FROM (" in sql:
         sql = _subquery_aliases(sql)
     if re.match(r"\s*CREATE\b", sql):
