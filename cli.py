@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import click
 
 from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, short_type
-from db.store import is_url as is_store_url, location
+from db.store import Store, is_url as is_store_url, location
 from seed import SEED
 
 DEFAULT_DB = "timeline.db"
@@ -283,7 +283,7 @@ def main(ctx: click.Context, db_path: str) -> None:
         sys.exit(app.return_code or 0)  # 143 after SIGTERM
 
 
-def remove_document(given: str, db_path: Path):
+def remove_document(given: str, db_path: Store):
     """The app's remover (its `D` key): pipeline.remove, imported when first used, for the
     extractor it loads costs the app's start 0.7 s."""
     from pipeline import remove
@@ -382,7 +382,7 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
         except (NotOurs, Damaged) as e:  # never a full disk or an I/O error: that store may be intact
             if not force:
                 fail(f"{e} (--force replaces it, keeping a backup)")
-            click.echo(f"timeline: {shown(e)}; kept as {shown(set_aside(location(db_path)))}", err=True)
+            click.echo(f"timeline: {shown(e)}; kept as {shown(set_aside(Path(db_path)))}", err=True)
             with article_progress(len(files)) as bar:
                 result = load_db(Path(seed_dir), location(db_path), bar.advance)
     except DatabaseError as e:
@@ -468,10 +468,12 @@ def import_acled(file, prune, dry_run, db_path) -> None:
     from db.acled import ImportFileError, import_acled as run_import
     from db.schema import DatabaseError
 
+    if is_store_url(db_path):
+        fail("import acled: a PostgreSQL store cannot take an import yet (issue 27); import into a SQLite file")
     size = Path(file).stat().st_size
     try:
         with ProgressBar("importing", size, worth_showing=size > 1_000_000) as bar:
-            result = run_import(Path(file), location(db_path), bar.update, prune=prune, dry_run=dry_run)
+            result = run_import(Path(file), Path(db_path), bar.update, prune=prune, dry_run=dry_run)
     except (ImportFileError, UnicodeDecodeError) as e:
         fail(f"{file}: {e}")
     except DatabaseError as e:  # it names the store
@@ -499,7 +501,7 @@ def import_acled(file, prune, dry_run, db_path) -> None:
         sys.exit(1)
 
 
-def _annotated(db_path: Path, ids: list[str]) -> list[str]:
+def _annotated(db_path: Store, ids: list[str]) -> list[str]:
     """Which of these events have stars, tags or notes."""
     if not ids:
         return []
@@ -798,7 +800,7 @@ def annotate(event_id, star, tags, note, author, db_path) -> None:
 # ---- review: the analyst's corrections (db/corrections.py) -----------------------------------
 
 
-def _load_dropping(would: WouldDrop, seed_dir: Path, db_path: Path, force: bool):
+def _load_dropping(would: WouldDrop, seed_dir: Path, db_path: Store, force: bool):
     """A load that would drop articles from elsewhere: name them, with their events and the
     analyst's work on those, then load dropping them if --force or a yes on a terminal says so."""
     from db.schema import DatabaseError

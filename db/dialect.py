@@ -158,7 +158,17 @@ def _insert_or(sql: str, keys: Callable[[str], list[str]]) -> str:
 
 
 def _search_index(sql: str) -> str:
-    """FTS5's commands on events_fts: adding a text, and forgetting one ('delete')."""
+    """FTS5's commands on events_fts: adding a text, forgetting one ('delete'), checking the index
+    against the text ('integrity-check': raises where they differ), and MATCH."""
+    if re.match(r"\s*INSERT INTO events_fts \(events_fts\) VALUES \('integrity-check'\)", sql):
+        differs = (
+            "SELECT 1 FROM event_text t FULL JOIN events_fts f ON f.seq = t.seq"
+            f" WHERE f.words IS DISTINCT FROM {words('t.summary', 't.quotes')}"
+        )
+        return (
+            f"DO $$ BEGIN IF EXISTS ({differs}) THEN"
+            " RAISE EXCEPTION 'events_fts: the search index differs from the events'' text'; END IF; END $$"
+        )
     m = re.match(
         r"\s*INSERT INTO ([\w.]*events_fts) \(events_fts, rowid, summary, quotes\)\s*"
         r"SELECT 'delete', (\w+), \w+, \w+ FROM [\w.]+ WHERE (.*)$",

@@ -14,12 +14,13 @@ import sqlite_utils
 from db import counts
 from db.hierarchy import Trees
 from db.schema import about_the_file, connect, database_error, day
+from db.store import Store
 from ingest.dates import Interval, parse_published
 from ingest.model import Article, Event, Fatalities, Telling
 
 
 @contextmanager
-def writing(db_path: Path, wait: bool = True) -> Iterator[sqlite3.Connection]:
+def writing(db_path: Store, wait: bool = True) -> Iterator[sqlite3.Connection]:
     """The store (created if missing) in one write transaction: committed when the block ends, rolled
     back if it raises, so readers see the old state or the new one and a killed writer leaves the old one.
     A damaged page met on the way, a full disk or an I/O error is raised as what it is (db.schema's

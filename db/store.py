@@ -29,12 +29,15 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 WRITE_LOCK = zlib.crc32(b"timeline store writer")
 
 
-def is_url(location: str | Path) -> bool:
+Store = Path | str  # where a timeline is: a SQLite file's path, or a PostgreSQL database's URL
+
+
+def is_url(location: Store) -> bool:
     """Whether a --db value names a PostgreSQL database rather than a SQLite file."""
     return isinstance(location, str) and location.startswith(URL_SCHEMES)
 
 
-def location(given: str | Path) -> str | Path:
+def location(given: Store) -> Store:
     """A --db value as the store functions take it: a URL as it is (a Path would fold its `//`),
     else a file's Path."""
     return given if is_url(given) else Path(given)
@@ -45,7 +48,7 @@ class Row(tuple):
 
     _names: dict[str, int]
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             return tuple.__getitem__(self, self._names[key])
         return tuple.__getitem__(self, key)
@@ -72,7 +75,7 @@ def _translated_error(e: Exception) -> sqlite3.Error:
         return sqlite3.IntegrityError(text)
     if isinstance(e, (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled)):
         return sqlite3.OperationalError(f"database is locked ({text})")
-    if isinstance(e, psycopg.errors.InsufficientPrivilege) or isinstance(e, psycopg.errors.ReadOnlySqlTransaction):
+    if isinstance(e, (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)):
         return sqlite3.OperationalError(f"attempt to write a readonly database ({text})")
     return sqlite3.OperationalError(text)
 
@@ -140,6 +143,7 @@ class PostgresConnection:
         except psycopg.Error as e:
             raise sqlite3.OperationalError(f"cannot connect: {str(e).strip().splitlines()[-1]}") from e
         self.raw.execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
+        self.role: str = self.raw.execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
         self.row_factory: Any = None  # rows are always readable by name, as sqlite3.Row
         self.wait_seconds: float | None = None  # PRAGMA busy_timeout: None waits as BUSY_SECONDS
         self._in_transaction = False
@@ -279,7 +283,7 @@ class PostgresConnection:
             if os.environ.get("TIMELINE_PG_DEBUG"):
                 print("PG FAILED:", returning or statement, params, file=sys.stderr)
             raise _translated_error(e) from e
-        if cursor.raw.rowcount > 0 and cursor.raw.description is None or returning:
+        if (cursor.raw.rowcount > 0 and cursor.raw.description is None) or returning:
             self.total_changes += max(cursor.raw.rowcount, 0)
         if returning:
             row = cursor.raw.fetchone()

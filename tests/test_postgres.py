@@ -1,0 +1,105 @@
+"""The shared store (db/store.py, db/dialect.py) on a real PostgreSQL server: the same timeline as
+SQLite's, the analyst's layer in its own schema, each annotation signed by the database role."""
+
+import json
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from db import annotations, dialect, queries
+from db.schema import connect
+
+
+def cli(store, *args: str) -> str:
+    result = CliRunner().invoke(main, [*args, "--db", str(store)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_seed_timeline_exports_the_same_on_both_stores(seed_db, seed_pg_template, tmp_path):
+    from tests.conftest import pg_database
+
+    url = pg_database(template=seed_pg_template)
+    sqlite_events, pg_events = (json.loads(cli(s, "export", "--format", "json")) for s in (seed_db, url))
+    assert len(pg_events) >= 12
+    assert pg_events == sqlite_events
+    assert cli(url, "stats") == cli(seed_db, "stats")
+    assert cli(url, "list", "--place", "Tehran") == cli(seed_db, "list", "--place", "Tehran")
+
+
+def test_stars_tags_and_notes_live_in_the_user_schema_signed_by_the_role(seed_store):
+    if not isinstance(seed_store, str):
+        pytest.skip("the database role is PostgreSQL's")
+    conn = connect(seed_store)
+    first = queries.event_ids(conn, queries.Filter())[0]
+    annotations.set_starred(conn, first, True)
+    annotations.annotate(conn, first, tags=["checked", "wire"], note="two sources")
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [first]
+    assert annotations.tags_of(conn, [first]) == {first: ("checked", "wire")}
+    with psycopg.connect(seed_store) as raw:
+        row = raw.execute(
+            f"SELECT starred, starred_by, note, note_by FROM {dialect.USER_SCHEMA}.annotations WHERE event_id = %s",
+            (first,),
+        ).fetchone()
+        authors = raw.execute(f"SELECT DISTINCT author FROM {dialect.USER_SCHEMA}.tags").fetchall()
+    assert row == (1, "postgres", "two sources", "postgres")  # the role the tests sign in as
+    assert authors == [("postgres",)]
+    annotations.set_note(conn, first, "named", author="amira")  # a configured name wins
+    assert conn.execute("SELECT note_by FROM user.annotations WHERE event_id = ?", (first,)).fetchone()[0] == "amira"
+
+
+def test_corrections_stay_append_only(seed_store):
+    conn = connect(seed_store)
+    conn.execute(
+        "INSERT INTO user.corrections (event_id, action, author, created) VALUES (?, 'confirm', 'x', datetime('now'))",
+        ("e1",),
+    )
+    conn.commit()
+    with pytest.raises(Exception, match="append-only"):
+        conn.execute("DELETE FROM user.corrections")
+    conn.rollback()
+    with pytest.raises(Exception, match="append-only"):
+        conn.execute("UPDATE user.corrections SET author = 'y'")
+    conn.rollback()
+    assert conn.execute("SELECT count(*) FROM user.corrections").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("sqlite", "postgres"),
+    [
+        ("SELECT a FROM t WHERE b = ? AND c = :name", "SELECT a FROM t WHERE b = %s AND c = %(name)s"),
+        (
+            "SELECT '?', '50%', x FROM t WHERE y LIKE '%a' AND z = ?",
+            "SELECT '?', '50%', x FROM t WHERE y LIKE '%a' AND z = %s",
+        ),
+        ("SELECT 1 WHERE 5 % 2 = ?", "SELECT 1 WHERE 5 %% 2 = %s"),
+        ("SELECT tag FROM user.tags", f"SELECT tag FROM {dialect.USER_SCHEMA}.tags"),
+        (
+            "DELETE FROM event_places WHERE event_seq IN (SELECT value FROM json_each(?))",
+            "DELETE FROM event_places WHERE event_seq IN (SELECT CAST(value AS BIGINT) FROM"
+            " json_array_elements_text(CAST(%s AS json)))",
+        ),
+        (
+            "SELECT id FROM places WHERE id IN (SELECT value FROM json_each(?))",
+            "SELECT id FROM places WHERE id IN (SELECT value FROM json_array_elements_text(CAST(%s AS json)))",
+        ),
+        ("INSERT OR IGNORE INTO tags (a) VALUES (?)", "INSERT INTO tags (a) VALUES (%s) ON CONFLICT DO NOTHING"),
+        ("SELECT x FROM t WHERE a AND l.direct", "SELECT x FROM t WHERE a AND (l.direct <> 0)"),
+        ("SELECT x FROM t WHERE id IN ()", "SELECT x FROM t WHERE id = ANY('{}')"),
+        ("SELECT n FROM (SELECT 1 AS n) WHERE n > 0", "SELECT n FROM (SELECT 1 AS n) AS subquery_14 WHERE n > 0"),
+    ],
+)
+def test_statements_are_translated_once_by_rule(sqlite, postgres):
+    assert dialect.postgres_sql(sqlite, lambda table: ["id"]) == postgres
+
+
+def test_the_postgres_schema_is_derived_from_the_sqlite_one():
+    from db.schema import TABLES
+
+    made = dialect.postgres_schema(TABLES)
+    tables = [s for s in made if s.startswith("CREATE TABLE")]
+    assert len(tables) == TABLES.count("CREATE TABLE") + TABLES.count("CREATE VIRTUAL TABLE")
+    assert not any("WITHOUT ROWID" in s or "BLOB" in s or "fts5" in s for s in made)
+    assert any("USING gin (words)" in s for s in made)
