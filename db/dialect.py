@@ -69,14 +69,18 @@ def _names(sql: str) -> str:
 
 @_outside_quotes
 def _json_each(sql: str) -> str:
-    """json_each(?) of an array: its values as rows, numbers where compared with a row number
-    (`...seq`), else text; with an alias (`json_each(?) j`), as JSON (`j.value ->> 1`), or an
-    object's keys and values where the SQL reads `j.key`."""
-    sql = re.sub(
-        r"(\w*seq\s+(?:NOT\s+)?IN\s*\(\s*SELECT\s+)value(\s+FROM\s+)json_each\(([^()]*)\)",
-        r"\1CAST(value AS BIGINT)\2json_array_elements_text(CAST(\3 AS json))",
-        sql,
-    )
+    """json_each(?) of an array: its values as rows. `X IN (SELECT value FROM json_each(?))`
+    compares numbers where X is a row number (`...seq`: its index is used), else text (an id; a
+    number compared as text is found all the same). With an alias (`json_each(?) j`), the values
+    are JSON (`j.value ->> 1`), or an object's keys and values where the SQL reads `j.key`."""
+
+    def member(m: re.Match) -> str:
+        column, among, array = m[1], m[2], f"json_array_elements_text(CAST({m[3]} AS json))"
+        if column.endswith("seq"):
+            return f"{column}{among}CAST(value AS BIGINT) FROM {array}"
+        return f"CAST({column} AS text){among}value FROM {array}"
+
+    sql = re.sub(r"([\w.]+)(\s+(?:NOT\s+)?IN\s*\(\s*SELECT\s+)value\s+FROM\s+json_each\(([^()]*)\)", member, sql)
     sql = re.sub(
         r"SELECT value FROM json_each\(([^()]*)\)", r"SELECT value FROM json_array_elements_text(CAST(\1 AS json))", sql
     )
@@ -116,6 +120,19 @@ def _upsert_sums(sql: str) -> str:
     """`DO UPDATE SET n = n + excluded.n`: the row's own `n` named by its table, as PostgreSQL asks."""
     m = re.match(r"\s*INSERT INTO ([\w.]+)", sql)
     return re.sub(r"DO UPDATE SET (\w+) = \1 ([-+])", rf"DO UPDATE SET \1 = {m[1]}.\1 \2", sql) if m else sql
+
+
+@_outside_quotes
+def _is(sql: str) -> str:
+    """SQLite's `a IS b` (equal, NULL equal to NULL) of a value: IS NOT DISTINCT FROM."""
+    sql = re.sub(r"\bIS NOT (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)(?=[?:\w])", "IS DISTINCT FROM ", sql)
+    return re.sub(r"\bIS (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b|NOT\b)(?=[?:\w])", "IS NOT DISTINCT FROM ", sql)
+
+
+@_outside_quotes
+def _nocase(sql: str) -> str:
+    """SQLite's NOCASE collation (ASCII letters' case ignored), as lower() of the column."""
+    return re.sub(r"([\w.]+) COLLATE NOCASE", r"lower(\1)", sql)
 
 
 @_outside_quotes
@@ -236,6 +253,8 @@ def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
     sql = re.sub(r"json_group_array\(([^()]*)\)", r"CAST(json_agg(\1) AS text)", sql)
     sql = _upsert_sums(sql)
     sql = _flags(sql)
+    sql = _nocase(sql)
+    sql = _is(sql)
     sql = _empty_lists(sql)
     if "FROM (" in sql:
         sql = _subquery_aliases(sql)
@@ -267,6 +286,12 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'i' THEN 'index' ELSE 'table' EN
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_index x ON x.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = x.indrelid
 WHERE n.nspname = '{schema}' AND c.relkind IN ('r', 'v', 'i', 'p') AND c.relname <> 'sqlite_master'
+"""
+# SQLite's list of the attached databases, which messages name: here the database and the schema.
+DATABASE_LIST_VIEW = f"""
+CREATE OR REPLACE VIEW pragma_database_list AS
+SELECT 'main' AS name, current_database()::text AS file
+UNION ALL SELECT 'user', current_database() || ' (schema {USER_SCHEMA})'
 """
 
 

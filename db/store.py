@@ -86,8 +86,17 @@ class Cursor:
     def __init__(self, store: PostgresConnection) -> None:
         self.store = store
         self.raw = store.raw.cursor(row_factory=_row_factory)
-        self.lastrowid: int | None = None
+        self._lastrowid: int | None = None
+        self._inserted = False  # the last statement was an INSERT: lastrowid may be asked for
         self._returned_key = False
+
+    @property
+    def lastrowid(self) -> int | None:
+        """The row number of the last row the last INSERT wrote (an INSERT of one row asked for it
+        with RETURNING; an INSERT ... SELECT has it from its sequence, as lastval())."""
+        if self._lastrowid is None and self._inserted:
+            self._lastrowid = self.store._last_value()
+        return self._lastrowid
 
     def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
         self.store._run(self, sql, params)
@@ -257,6 +266,23 @@ class PostgresConnection:
             return "SELECT 0, 0, 0"
         return None
 
+    def _last_value(self) -> int | None:
+        """The last value a sequence gave this session (None before any): inside a transaction,
+        behind a savepoint, so that asking before any insert never aborts it."""
+        import psycopg
+
+        if self._in_transaction:
+            self.raw.execute("SAVEPOINT last_value")
+        try:
+            row = self.raw.execute("SELECT lastval()").fetchone()
+        except psycopg.errors.ObjectNotInPrerequisiteState:
+            row = None
+            if self._in_transaction:
+                self.raw.execute("ROLLBACK TO SAVEPOINT last_value")
+        if self._in_transaction:
+            self.raw.execute("RELEASE SAVEPOINT last_value")
+        return row[0] if row else None
+
     def _key_of(self, table: str) -> list[str]:
         """A table's primary key columns, from the catalog."""
         if table not in self._keys:
@@ -274,6 +300,7 @@ class PostgresConnection:
 
         statement = self._statement(cursor, sql)
         cursor._returned_key = False
+        cursor._lastrowid, cursor._inserted = None, False
         if statement is None:
             return
         returning = _integer_key_returning(statement, self._key_of)
@@ -285,9 +312,10 @@ class PostgresConnection:
             raise _translated_error(e) from e
         if (cursor.raw.rowcount > 0 and cursor.raw.description is None) or returning:
             self.total_changes += max(cursor.raw.rowcount, 0)
+        cursor._inserted = statement.lstrip().upper().startswith("INSERT")
         if returning:
             row = cursor.raw.fetchone()
-            cursor.lastrowid = row[0] if row else None
+            cursor._lastrowid = row[0] if row else None
             cursor._returned_key = True
 
     def _run_many(self, cursor: Cursor, sql: str, seq: Iterable[Sequence | dict]) -> None:
@@ -381,6 +409,7 @@ def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int,
                 conn._raw_execute(statement)
             conn._raw_execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
             conn._raw_execute(dialect.CATALOG_VIEW.format(schema="public"))
+            conn._raw_execute(dialect.DATABASE_LIST_VIEW)
             conn._raw_execute(f"CREATE SCHEMA IF NOT EXISTS {dialect.USER_SCHEMA}")
             conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
             for statement in dialect.postgres_schema(user_tables.replace("{u}", "")):

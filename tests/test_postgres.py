@@ -83,7 +83,7 @@ def test_corrections_stay_append_only(seed_store):
         ),
         (
             "SELECT id FROM places WHERE id IN (SELECT value FROM json_each(?))",
-            "SELECT id FROM places WHERE id IN (SELECT value FROM json_array_elements_text(CAST(%s AS json)))",
+            "SELECT id FROM places WHERE CAST(id AS text) IN (SELECT value FROM json_array_elements_text(CAST(%s AS json)))",
         ),
         ("INSERT OR IGNORE INTO tags (a) VALUES (?)", "INSERT INTO tags (a) VALUES (%s) ON CONFLICT DO NOTHING"),
         ("SELECT x FROM t WHERE a AND l.direct", "SELECT x FROM t WHERE a AND (l.direct <> 0)"),
