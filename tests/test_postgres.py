@@ -83,12 +83,17 @@ def test_corrections_stay_append_only(seed_store):
         ),
         (
             "SELECT id FROM places WHERE id IN (SELECT value FROM json_each(?))",
-            "SELECT id FROM places WHERE CAST(id AS text) IN (SELECT value FROM json_array_elements_text(CAST(%s AS json)))",
+            "SELECT id FROM places WHERE CAST(id AS text) IN"
+            " (SELECT value FROM json_array_elements_text(CAST(%s AS json)))",
         ),
         ("INSERT OR IGNORE INTO tags (a) VALUES (?)", "INSERT INTO tags (a) VALUES (%s) ON CONFLICT DO NOTHING"),
         ("SELECT x FROM t WHERE a AND l.direct", "SELECT x FROM t WHERE a AND (l.direct <> 0)"),
         ("SELECT x FROM t WHERE id IN ()", "SELECT x FROM t WHERE id = ANY('{}')"),
         ("SELECT n FROM (SELECT 1 AS n) WHERE n > 0", "SELECT n FROM (SELECT 1 AS n) AS subquery_14 WHERE n > 0"),
+        (
+            "SELECT 1 FROM t WHERE a IS ? AND b IS NOT NULL",
+            "SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM %s AND b IS NOT NULL",
+        ),
     ],
 )
 def test_statements_are_translated_once_by_rule(sqlite, postgres):
