@@ -86,7 +86,7 @@ def _json_each(sql: str) -> str:
     )
 
     def aliased(m: re.Match) -> str:
-        function = "json_each" if re.search(rf"\b{m[2]}\.key\b", sql) else "json_array_elements"
+        function = "json_each_text" if re.search(rf"\b{m[2]}\.key\b", sql) else "json_array_elements"
         return f"{function}(CAST({m[1]} AS json)) {m[2]}"
 
     sql = re.sub(r"json_each\(([^()]*)\) (?!AS\b)(\w+)", aliased, sql)
@@ -130,6 +130,14 @@ def _is(sql: str) -> str:
 
 
 @_outside_quotes
+def _json_numbers(sql: str) -> str:
+    """`j.value ->> 0`: SQLite gives the JSON number as a number, PostgreSQL as text; as a row
+    number (`... AS event_seq`, `seq = j.value ->> 0`), it is cast back."""
+    sql = re.sub(r"([\w.]+ ->> \d+)( AS \w*seq\b)", r"CAST(\1 AS BIGINT)\2", sql)
+    return re.sub(r"(\w*seq\s*=\s*)([\w.]+ ->> \d+)", r"\1CAST(\2 AS BIGINT)", sql)
+
+
+@_outside_quotes
 def _nocase(sql: str) -> str:
     """SQLite's NOCASE collation (ASCII letters' case ignored), as lower() of the column."""
     return re.sub(r"([\w.]+) COLLATE NOCASE", r"lower(\1)", sql)
@@ -137,7 +145,13 @@ def _nocase(sql: str) -> str:
 
 @_outside_quotes
 def _flags(sql: str) -> str:
-    """`WHERE direct`, `AND ea.direct`: an integer flag read as true or false, compared with 0."""
+    """`WHERE direct`, `AND ea.direct`, `WHERE instr(key, ?)`: an integer read as true or false,
+    compared with 0."""
+    sql = re.sub(
+        r"(\b(?:WHERE|AND|OR|NOT|ON)\s+)(instr\([^()]*\))(?=\s*(?:$|\)|AND\b|OR\b|ORDER\b|GROUP\b|LIMIT\b))",
+        r"\1\2 > 0",
+        sql,
+    )
     return re.sub(
         rf"(\b(?:WHERE|AND|OR|NOT|ON)\s+\(?)((?:\w+\.)?(?:{'|'.join(FLAGS)}))"
         r"(?=\s*(?:$|\)|AND\b|OR\b|ORDER\b|GROUP\b|LIMIT\b))",
@@ -175,8 +189,9 @@ def _insert_or(sql: str, keys: Callable[[str], list[str]]) -> str:
 
 
 def _search_index(sql: str) -> str:
-    """FTS5's commands on events_fts: adding a text, forgetting one ('delete'), checking the index
-    against the text ('integrity-check': raises where they differ), and MATCH."""
+    """FTS5's commands on a search table (events_fts; the analyst's temp.corrected_text): adding
+    a text, forgetting one ('delete'), checking the index against the text ('integrity-check':
+    raises where they differ), and MATCH, read as websearch_to_tsquery reads a search."""
     if re.match(r"\s*INSERT INTO events_fts \(events_fts\) VALUES \('integrity-check'\)", sql):
         differs = (
             "SELECT 1 FROM event_text t FULL JOIN events_fts f ON f.seq = t.seq"
@@ -187,28 +202,30 @@ def _search_index(sql: str) -> str:
             " RAISE EXCEPTION 'events_fts: the search index differs from the events'' text'; END IF; END $$"
         )
     m = re.match(
-        r"\s*INSERT INTO ([\w.]*events_fts) \(events_fts, rowid, summary, quotes\)\s*"
+        r"\s*INSERT INTO ([\w.]+) \((\w+), rowid, summary, quotes\)\s*"
         r"SELECT 'delete', (\w+), \w+, \w+ FROM [\w.]+ WHERE (.*)$",
         sql,
         re.S,
     )
-    if m:
-        return f"DELETE FROM {m[1]} WHERE seq IN (SELECT {m[2]} FROM events WHERE {m[3]})"
+    if m and m[1].endswith(m[2]):
+        return f"DELETE FROM {m[1]} WHERE seq IN (SELECT {m[3]} FROM events WHERE {m[4]})"
     m = re.match(
-        r"\s*INSERT INTO ([\w.]*events_fts) \(rowid, summary, quotes\)\s*SELECT (\w+), (\w+), (\w+) FROM (.*)$",
+        r"\s*INSERT INTO ([\w.]+) \(rowid, summary, quotes\)\s*SELECT ([\w.]+), ([\w.]+), ([\w.]+) FROM (.*)$",
         sql,
         re.S,
     )
     if m:
         return f"INSERT INTO {m[1]} (seq, words) SELECT {m[2]}, {words(m[3], m[4])} FROM {m[5]}"
+    if re.match(r"\s*CREATE VIRTUAL TABLE", sql):
+        return "; ".join(_search_table(sql))
     sql = re.sub(
-        r"SELECT rowid FROM events_fts WHERE events_fts MATCH \?",
-        f"SELECT seq FROM events_fts WHERE words @@ websearch_to_tsquery('{SEARCH_CONFIG}', ?)",
+        r"SELECT rowid FROM ([\w.]+) WHERE (\w+) MATCH \?",
+        rf"SELECT seq FROM \1 WHERE words @@ websearch_to_tsquery('{SEARCH_CONFIG}', ?)",
         sql,
     )
     return re.sub(
-        r"events_fts WHERE events_fts MATCH \? AND rowid =",
-        f"events_fts WHERE words @@ websearch_to_tsquery('{SEARCH_CONFIG}', ?) AND seq =",
+        r"(\w+) WHERE \1 MATCH \? AND rowid =",
+        rf"\1 WHERE words @@ websearch_to_tsquery('{SEARCH_CONFIG}', ?) AND seq =",
         sql,
     )
 
@@ -254,6 +271,7 @@ def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
     sql = _upsert_sums(sql)
     sql = _flags(sql)
     sql = _nocase(sql)
+    sql = _json_numbers(sql)
     sql = _is(sql)
     sql = _empty_lists(sql)
     if "FROM (" in sql:
@@ -274,6 +292,11 @@ CREATE OR REPLACE FUNCTION json_extract(document text, path text) RETURNS text L
     $$ SELECT jsonb_path_query_first(document::jsonb, path::jsonpath) #>> '{}' $$;
 CREATE OR REPLACE FUNCTION json_extract(document json, path text) RETURNS text LANGUAGE sql IMMUTABLE AS
     $$ SELECT jsonb_path_query_first(document::jsonb, path::jsonpath) #>> '{}' $$;
+-- db/facet_window.py's filter of a pane, which SQLite runs in Python
+CREATE OR REPLACE FUNCTION holds(name text, needle text) RETURNS boolean LANGUAGE sql IMMUTABLE AS
+    $$ SELECT strpos(lower(name), lower(needle)) > 0 $$;
+CREATE OR REPLACE FUNCTION julianday(day text) RETURNS double precision LANGUAGE sql IMMUTABLE AS
+    $$ SELECT extract(epoch FROM day::timestamp) / 86400.0 + 2440587.5 $$;
 CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql IMMUTABLE AS
     $$ SELECT strpos(haystack, needle) $$;
 """
@@ -319,7 +342,7 @@ def _trigger(statement: str) -> list[str]:
     name, event, table, message = m.groups()
     return [
         f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS"
-        f" $$ BEGIN RAISE EXCEPTION '{message}'; END $$",
+        f" $$ BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation'; END $$",
         f"DROP TRIGGER IF EXISTS {name} ON {table}",
         f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()",
     ]

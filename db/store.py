@@ -73,8 +73,10 @@ def _translated_error(e: Exception) -> sqlite3.Error:
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     if isinstance(e, psycopg.errors.IntegrityError):
         return sqlite3.IntegrityError(text)
-    if isinstance(e, (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled)):
+    if isinstance(e, psycopg.errors.LockNotAvailable):
         return sqlite3.OperationalError(f"database is locked ({text})")
+    if isinstance(e, psycopg.errors.QueryCanceled):  # interrupt(): a query the app no longer wants
+        return sqlite3.OperationalError(f"interrupted ({text})")
     if isinstance(e, (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)):
         return sqlite3.OperationalError(f"attempt to write a readonly database ({text})")
     return sqlite3.OperationalError(text)
@@ -89,6 +91,7 @@ class Cursor:
         self._lastrowid: int | None = None
         self._inserted = False  # the last statement was an INSERT: lastrowid may be asked for
         self._returned_key = False
+        self._began = False  # the last statement began the transaction (a write outside one)
 
     @property
     def lastrowid(self) -> int | None:
@@ -199,6 +202,10 @@ class PostgresConnection:
         else:
             self.rollback()
 
+    def interrupt(self) -> None:
+        """Stop the query running on this connection, from another thread (sqlite3's)."""
+        self.raw.cancel_safe()
+
     def create_function(self, *args: Any, **kwargs: Any) -> None:
         """SQLite runs Python functions inside its queries; a server cannot: the code that asks is
         told so by the query that calls one."""
@@ -249,8 +256,9 @@ class PostgresConnection:
             return None
         if head.startswith("PRAGMA"):
             return self._pragma(sql)
-        if not self._in_transaction and re.match(r"(INSERT|UPDATE|DELETE|REPLACE|WITH)\b", head):
+        if not self._in_transaction and re.match(r"(INSERT|UPDATE|DELETE|REPLACE)\b", head):
             self._begin(immediate=False)  # as sqlite3: a write opens a transaction; commit() ends it
+            cursor._began = True
         return _translated(sql, self._key_of)
 
     def _pragma(self, sql: str) -> str | None:
@@ -298,6 +306,7 @@ class PostgresConnection:
     def _run(self, cursor: Cursor, sql: str, params: Sequence | dict) -> None:
         import psycopg
 
+        cursor._began = False
         statement = self._statement(cursor, sql)
         cursor._returned_key = False
         cursor._lastrowid, cursor._inserted = None, False
@@ -309,6 +318,8 @@ class PostgresConnection:
         except psycopg.Error as e:
             if os.environ.get("TIMELINE_PG_DEBUG"):
                 print("PG FAILED:", returning or statement, params, file=sys.stderr)
+            if cursor._began:  # SQLite undoes the failed statement alone: here, the transaction it began
+                self.rollback()
             raise _translated_error(e) from e
         if (cursor.raw.rowcount > 0 and cursor.raw.description is None) or returning:
             self.total_changes += max(cursor.raw.rowcount, 0)
