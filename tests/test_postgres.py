@@ -108,3 +108,31 @@ def test_the_postgres_schema_is_derived_from_the_sqlite_one():
     assert len(tables) == TABLES.count("CREATE TABLE") + TABLES.count("CREATE VIRTUAL TABLE")
     assert not any("WITHOUT ROWID" in s or "BLOB" in s or "fts5" in s for s in made)
     assert any("USING gin (words)" in s for s in made)
+
+
+def test_a_read_only_role_reads_everything_and_each_write_says_so_in_one_line(seed_pg_template):
+    from tests.conftest import pg_database
+
+    url = pg_database(template=seed_pg_template)
+    reader = f"reader_{url.split('/t_')[1][:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:  # as the README tells an administrator
+        admin.execute(f"CREATE ROLE {reader} LOGIN")
+        admin.execute(f"GRANT USAGE ON SCHEMA public, {dialect.USER_SCHEMA} TO {reader}")
+        admin.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public, {dialect.USER_SCHEMA} TO {reader}")
+    try:
+        as_reader = url.replace("postgres@", f"{reader}@")
+        events = json.loads(cli(as_reader, "export", "--format", "json"))
+        assert events == json.loads(cli(url, "export", "--format", "json"))
+        for verb in (
+            ["annotate", events[0]["id"], "--star"],
+            ["confirm", events[0]["id"]],
+            ["view", "save", "v", "--place", "Tehran"],
+        ):
+            result = CliRunner().invoke(main, [*verb, "--db", as_reader])
+            assert result.exit_code == 1 and "read-only" in result.stderr, result.output
+            assert len(result.stderr.strip().splitlines()) == 1
+        assert json.loads(cli(url, "export", "--format", "json")) == events  # nothing written
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP OWNED BY {reader}")
+            admin.execute(f"DROP ROLE {reader}")
