@@ -161,6 +161,7 @@ class PostgresConnection:
         self._in_transaction = False
         self._keys: dict[str, list[str]] = {}
         self.total_changes = 0  # rows this connection wrote (sqlite3's): the app's caches key on it
+        self._keys_given: set[tuple[str, str]] = set()  # (table, key): rows written with their row number
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -182,10 +183,24 @@ class PostgresConnection:
 
     def commit(self) -> None:
         if self._in_transaction:
+            self._advance_keys()
             self._in_transaction = False
             self._raw_execute("COMMIT")
 
+    def _advance_keys(self) -> None:
+        """A row written with its row number (an import numbers its events itself) leaves the
+        identity's sequence behind it: set it past the highest, so the next row numbered by the
+        database does not take one already used (SQLite's rowid is always max + 1)."""
+        for table, key in sorted(self._keys_given):
+            self._raw_execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max({key}), 1), max({key}) IS NOT NULL)"
+                f" FROM {table}",
+                (table, key),
+            )
+        self._keys_given.clear()
+
     def rollback(self) -> None:
+        self._keys_given.clear()
         if self._in_transaction:
             self._in_transaction = False
             self._raw_execute("ROLLBACK")
@@ -259,7 +274,13 @@ class PostgresConnection:
         if not self._in_transaction and re.match(r"(INSERT|UPDATE|DELETE|REPLACE)\b", head):
             self._begin(immediate=False)  # as sqlite3: a write opens a transaction; commit() ends it
             cursor._began = True
-        return _translated(sql, self._key_of)
+        statement = _translated(sql, self._key_of)
+        given = re.match(r"\s*INSERT INTO ([\w.]+)\s*\(([^)]*)\)", statement)
+        if given:
+            key = self._key_of(given[1].replace("pg_temp.", "temp.").replace(f"{dialect.USER_SCHEMA}.", "user."))
+            if len(key) == 1 and key[0] in ("id", "seq") and key[0] in {c.strip() for c in given[2].split(",")}:
+                self._keys_given.add((given[1], key[0]))
+        return statement
 
     def _pragma(self, sql: str) -> str | None:
         """The PRAGMAs the code sends: the wait for a writer is kept, what asks for a number is

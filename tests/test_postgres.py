@@ -136,3 +136,14 @@ def test_a_read_only_role_reads_everything_and_each_write_says_so_in_one_line(se
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f"DROP OWNED BY {reader}")
             admin.execute(f"DROP ROLE {reader}")
+
+
+def test_a_row_written_with_its_number_moves_the_numbering_past_it(empty_store):
+    """An import numbers its events itself; the next row the database numbers takes the next one."""
+    conn = connect(empty_store, create=True)
+    conn.execute("INSERT INTO documents (id, key, text) VALUES (?, ?, ?)", (41, "a", "text a"))
+    conn.commit()
+    cursor = conn.execute("INSERT INTO documents (key, text) VALUES (?, ?)", ("b", "text b"))
+    conn.commit()
+    assert cursor.lastrowid == 42
+    assert [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")] == [41, 42]
