@@ -9,6 +9,7 @@ database, where SQLite keeps a second file. Its author is the database role unle
 (TIMELINE_AUTHOR or --author, db/annotations.py). Writers take, as SQLite's BEGIN IMMEDIATE does,
 one lock per store: a transaction-level advisory lock, so two loads never interleave while readers
 and annotations go on. psycopg (the `postgres` extra) is imported only when a URL is opened.
+TIMELINE_PG_DEBUG=1 prints each statement PostgreSQL refuses, as sent, to stderr.
 """
 
 from __future__ import annotations
