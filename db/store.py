@@ -163,6 +163,7 @@ class PostgresConnection:
         self._keys: dict[str, list[str]] = {}
         self.total_changes = 0  # rows this connection wrote (sqlite3's): the app's caches key on it
         self._keys_given: set[tuple[str, str]] = set()  # (table, key): rows written with their row number
+        self._searches: tuple[int, ...] = ()  # the last statement's parameters that are searches
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -275,7 +276,7 @@ class PostgresConnection:
         if not self._in_transaction and re.match(r"(INSERT|UPDATE|DELETE|REPLACE)\b", head):
             self._begin(immediate=False)  # as sqlite3: a write opens a transaction; commit() ends it
             cursor._began = True
-        statement = _translated(sql, self._key_of)
+        statement, self._searches = _translated(sql, self._key_of)
         given = re.match(r"\s*INSERT INTO ([\w.]+)\s*\(([^)]*)\)", statement)
         if given:
             key = self._key_of(given[1].replace("pg_temp.", "temp.").replace(f"{dialect.USER_SCHEMA}.", "user."))
@@ -335,6 +336,7 @@ class PostgresConnection:
         if statement is None:
             return
         returning = _integer_key_returning(statement, self._key_of)
+        params = _searches_read(params, self._searches)
         try:
             cursor.raw.execute(returning or statement, _params(params))
         except psycopg.Error as e:
@@ -364,16 +366,29 @@ class PostgresConnection:
         self.total_changes += max(cursor.raw.rowcount, 0)
 
 
-_TRANSLATED: dict[str, str] = {}
+_TRANSLATED: dict[str, tuple[str, tuple[int, ...]]] = {}
 
 
-def _translated(sql: str, keys: Any) -> str:
-    """The PostgreSQL text of a statement, made once per SQL text (the keys a table's INSERT OR
-    REPLACE updates on are the same in every connection)."""
+def _translated(sql: str, keys: Any) -> tuple[str, tuple[int, ...]]:
+    """The PostgreSQL text of a statement, and which of its parameters are searches, made once per
+    SQL text (the keys a table's INSERT OR REPLACE updates on are the same in every connection)."""
     found = _TRANSLATED.get(sql)
     if found is None:
-        found = _TRANSLATED[sql] = dialect.postgres_sql(sql, keys)
+        found = _TRANSLATED[sql] = (dialect.postgres_sql(sql, keys), dialect.search_parameters(sql))
     return found
+
+
+def _searches_read(params: Sequence | dict, searches: tuple[int, ...]) -> Sequence | dict:
+    """The parameters, each search's FTS5 text as a tsquery's (an error in it as SQLite's)."""
+    if not searches or isinstance(params, dict):
+        return params
+    given = list(params)
+    for i in searches:
+        try:
+            given[i] = dialect.tsquery(given[i])
+        except ValueError as e:
+            raise sqlite3.OperationalError(str(e)) from None
+    return given
 
 
 def _integer_key_returning(statement: str, keys: Any) -> str | None:

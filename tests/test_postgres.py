@@ -147,3 +147,34 @@ def test_a_row_written_with_its_number_moves_the_numbering_past_it(empty_store):
     conn.commit()
     assert cursor.lastrowid == 42
     assert [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")] == [41, 42]
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ('"missile"', "'missile'"),
+        ("missile strike", "'missile' & 'strike'"),
+        ("Deir OR Raqqa", "('Deir') | ('Raqqa')"),
+        ('kill* NOT "car bomb"', "'kill':* & !('car' <-> 'bomb')"),
+        ("(a OR b) AND c", "(('a') | ('b')) & 'c'"),
+        ('"O\'Brien"', "'O''Brien'"),
+    ],
+)
+def test_a_search_in_fts5_syntax_is_the_same_tsquery(search, expected):
+    assert dialect.tsquery(search) == expected
+
+
+@pytest.mark.parametrize("search", ["(unbalanced", "a AND", "OR b", "NEAR(a b)"])
+def test_a_search_fts5_cannot_parse_is_refused(search):
+    with pytest.raises(ValueError, match="fts5: syntax error"):
+        dialect.tsquery(search)
+
+
+def test_searches_find_the_same_events_on_both_stores(seed_db, seed_pg_template):
+    from tests.conftest import pg_database
+
+    url = pg_database(template=seed_pg_template)
+    for search in ("missile", "Tehran OR Raqqa", "kill*", '"Islamic State" NOT Tehran', "(strike OR attack) AND Deir"):
+        on_sqlite, on_pg = (cli(s, "list", "--search", search) for s in (seed_db, url))
+        assert on_pg == on_sqlite, search
+        assert len(on_sqlite.splitlines()) > 1, search

@@ -184,8 +184,6 @@ def test_the_search_index_follows_loads_ingests_and_imports(seed_store, tmp_path
 
 
 def test_search_syntax_errors_are_clear(store_conn):
-    if getattr(store_conn, "dialect", "sqlite") == "postgresql":
-        pytest.xfail("PostgreSQL reads a search as websearch_to_tsquery does: FTS5's syntax is not translated yet")
     with pytest.raises(queries.QueryError, match="search"):
         queries.event_ids(store_conn, queries.Filter(search="(unbalanced"))
     assert queries.event_ids(store_conn, queries.Filter(search="missile"))
