@@ -245,12 +245,8 @@ def search_parameters(sql: str) -> tuple[int, ...]:
     FTS5 text is given to PostgreSQL as a tsquery (`tsquery`)."""
     parts = _QUOTED.split(sql)
     outside = " ".join(parts[i] for i in range(0, len(parts), 2))
-    found, n = [], 0
-    for m in re.finditer(r"(\bMATCH\s*)?\?", outside):
-        if m[1]:
-            found.append(n)
-        n += 1
-    return tuple(found)
+    marks = re.finditer(r"(\bMATCH\s*)?\?", outside)
+    return tuple(n for n, m in enumerate(marks) if m[1])
 
 
 _SEARCH_TOKEN = re.compile(r'\s*(?:("(?:[^"]|"")*")|([()*])|([^\s()*"]+))')
