@@ -41,7 +41,9 @@ USER_SCHEMA = "user_layer"  # `user` is a reserved word in PostgreSQL (it means 
 ROWID_READ = ("tags",)
 # The integer columns the SQL reads as truth values (`AND ea.direct`): PostgreSQL wants a boolean.
 FLAGS = ("direct", "loaded", "starred")
-SEARCH_CONFIG = "simple"  # words as they are, lower-cased: as FTS5's unicode61 tokenizer reads them
+# How the search index reads words: lower-cased and, where the server has the unaccent extension,
+# without diacritics, as FTS5's `unicode61 remove_diacritics 2` reads them (SEARCH_CONFIG_DDL).
+SEARCH_CONFIG = "timeline_search"
 
 # --- statements ------------------------------------------------------------------------------------
 
@@ -398,6 +400,12 @@ CREATE OR REPLACE FUNCTION julianday(day text) RETURNS double precision LANGUAGE
 CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql IMMUTABLE AS
     $$ SELECT strpos(haystack, needle) $$;
 """
+
+SEARCH_CONFIG_DDL = f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = simple)"
+SEARCH_UNACCENT_DDL = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    f"ALTER TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple",
+]
 
 # sqlite_master, as each schema's own tables, views and indexes (the code asks it what exists).
 CATALOG_VIEW = """

@@ -453,6 +453,7 @@ def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int,
         if _version(conn, "public.schema_version") is None:
             for statement in dialect.split(dialect.COMPAT_FUNCTIONS):
                 conn._raw_execute(statement)
+            _make_search_config(conn)
             for statement in dialect.postgres_schema(tables):
                 conn._raw_execute(statement)
             conn._raw_execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
@@ -469,6 +470,20 @@ def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int,
     finally:
         conn.rollback()
         conn.raw.execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
+
+
+def _make_search_config(conn: PostgresConnection) -> None:
+    """The search index's reading of words; without diacritics where the server has the unaccent
+    extension and this role may add it to the database (else with them: a search for "Hama" then
+    misses "Ḥama", which FTS5 finds)."""
+    conn._raw_execute(dialect.SEARCH_CONFIG_DDL)
+    conn._raw_execute("SAVEPOINT unaccent")
+    try:
+        for statement in dialect.SEARCH_UNACCENT_DDL:
+            conn._raw_execute(statement)
+    except sqlite3.Error:
+        conn._raw_execute("ROLLBACK TO SAVEPOINT unaccent")
+    conn._raw_execute("RELEASE SAVEPOINT unaccent")
 
 
 def shown(url: str) -> str:

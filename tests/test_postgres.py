@@ -178,3 +178,14 @@ def test_searches_find_the_same_events_on_both_stores(seed_db, seed_pg_template)
         on_sqlite, on_pg = (cli(s, "list", "--search", search) for s in (seed_db, url))
         assert on_pg == on_sqlite, search
         assert len(on_sqlite.splitlines()) > 1, search
+
+
+def test_a_search_ignores_diacritics_as_fts5_does(empty_store):
+    conn = connect(empty_store, create=True)
+    conn.execute(
+        "INSERT INTO events (id, type, sub_type, summary) VALUES ('e1', 'Battles', 'Armed clash', 'Clash in Ḥamā')"
+    )
+    conn.execute("INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text")
+    conn.commit()
+    for search in ("Hama", "ḥamā", "HAMA"):
+        assert [r[0] for r in conn.execute("SELECT rowid FROM events_fts WHERE events_fts MATCH ?", (search,))] == [1]
