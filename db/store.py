@@ -67,20 +67,27 @@ def _row_factory(cursor: Any) -> Any:
 
 
 def _translated_error(e: Exception) -> sqlite3.Error:
-    """A psycopg error as the sqlite3 error the code catches: a constraint as IntegrityError, a
-    lock not granted as 'database is locked', the rest as OperationalError; the cause kept."""
+    """A psycopg error as the sqlite3 error the code catches, with SQLite's result code, so that
+    db/schema.py's reading of codes says it as it says SQLite's: a lock not granted in time is
+    SQLITE_BUSY, a role without the right to write SQLITE_READONLY, a constraint SQLITE_CONSTRAINT,
+    a cancelled query SQLITE_INTERRUPT. The psycopg error is kept as the cause."""
     import psycopg
 
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    error: sqlite3.Error
     if isinstance(e, psycopg.errors.IntegrityError):
-        return sqlite3.IntegrityError(text)
-    if isinstance(e, psycopg.errors.LockNotAvailable):
-        return sqlite3.OperationalError(f"database is locked ({text})")
-    if isinstance(e, psycopg.errors.QueryCanceled):  # interrupt(): a query the app no longer wants
-        return sqlite3.OperationalError(f"interrupted ({text})")
-    if isinstance(e, (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)):
-        return sqlite3.OperationalError(f"attempt to write a readonly database ({text})")
-    return sqlite3.OperationalError(text)
+        error, code = sqlite3.IntegrityError(text), "SQLITE_CONSTRAINT"
+    elif isinstance(e, psycopg.errors.LockNotAvailable):
+        error, code = sqlite3.OperationalError(f"database is locked ({text})"), "SQLITE_BUSY"
+    elif isinstance(e, psycopg.errors.QueryCanceled):  # interrupt(): a query the app no longer wants
+        error, code = sqlite3.OperationalError(f"interrupted ({text})"), "SQLITE_INTERRUPT"
+    elif isinstance(e, (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)):
+        error, code = sqlite3.OperationalError(f"attempt to write a readonly database ({text})"), "SQLITE_READONLY"
+    else:
+        return sqlite3.OperationalError(text)
+    error.sqlite_errorcode = getattr(sqlite3, code)
+    error.sqlite_errorname = code
+    return error
 
 
 class Cursor:
