@@ -422,15 +422,15 @@ def _conninfo(url: str) -> str:
 
 def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnection:
     """Open the timeline in the PostgreSQL database at `url`, made (tables, the user layer) if it
-    has none and `create`, or if it is empty. The user layer is always there: `user` is accepted
-    for the SQLite connect's signature (a bulk writer there detaches the user file)."""
+    has none and `create` (a writer: load, ingest, import). The user layer is always there: `user`
+    is accepted for the SQLite connect's signature (a bulk writer there detaches the user file)."""
     from db.schema import SCHEMA_VERSION, TABLES, USER_TABLES, USER_VERSION, DatabaseError, NotOurs
 
     conn = PostgresConnection(url)
     try:
         version = _version(conn, "public.schema_version")
         if version is None:
-            if not create and os.environ.get("TIMELINE_PG_CREATE") == "0":
+            if not create:  # as a SQLite file that does not exist: a reader makes nothing
                 raise DatabaseError(f"{shown(url)}: no timeline in this database (run `timeline load` first)")
             _make(conn, TABLES, USER_TABLES, SCHEMA_VERSION, USER_VERSION)
         elif version > SCHEMA_VERSION:
