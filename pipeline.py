@@ -233,7 +233,8 @@ def new_feed_items(feed_url: str, db_path: Store) -> tuple[list[FeedItem], int]:
     items = list({item.link: item for item in feed_items(feed_url)}.values())
     if not is_store_url(db_path) and not Path(db_path).exists():
         return items, 0
-    with closing(connect(db_path, user=False)) as conn:
+    # an ingest, which makes the store next: a PostgreSQL database without one yet gets it now
+    with closing(connect(db_path, create=is_store_url(db_path), user=False)) as conn:
         known = stored_sources(conn, [item.link for item in items])
     new = [item for item in items if item.link not in known]
     return new, len(items) - len(new)
