@@ -40,6 +40,8 @@ def database_error(path: str | Path, e: sqlite3.Error, opening: bool = False) ->
     reads SQLite's result codes; `opening`: raised while the file was being opened."""
     if _busy(e):
         return None
+    if store.is_url(path):
+        path = store.shown(str(path))  # a URL's password is never printed
     code, primary = getattr(e, "sqlite_errorcode", None), _result(e)
     detail = f"{e}, {e.sqlite_errorname}" if code is not None else str(e)
     if primary == sqlite3.SQLITE_NOTADB:

@@ -161,7 +161,9 @@ class PostgresConnection:
         try:
             self.raw = psycopg.connect(_conninfo(url), autocommit=True)
         except psycopg.Error as e:
-            raise sqlite3.OperationalError(f"cannot connect: {str(e).strip().splitlines()[-1]}") from e
+            from db.schema import Unreadable
+
+            raise Unreadable(f"{shown(url)}: cannot connect: {str(e).strip().splitlines()[0]}") from None
         self.raw.execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
         self.role: str = self.raw.execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
         self.row_factory: Any = None  # rows are always readable by name, as sqlite3.Row

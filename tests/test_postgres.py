@@ -189,3 +189,9 @@ def test_a_search_ignores_diacritics_as_fts5_does(empty_store):
     conn.commit()
     for search in ("Hama", "ḥamā", "HAMA"):
         assert [r[0] for r in conn.execute("SELECT rowid FROM events_fts WHERE events_fts MATCH ?", (search,))] == [1]
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(tmp_path):
+    result = CliRunner().invoke(main, ["list", "--db", f"postgresql://amira:secret@/timeline?host={tmp_path}"])
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "cannot connect" in result.stderr and "amira:***@" in result.stderr and "secret" not in result.stderr
