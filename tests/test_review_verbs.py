@@ -120,11 +120,11 @@ TWO_INCIDENTS = (
 
 
 @pytest.fixture
-def two_events(tmp_path) -> tuple[Path, Path, list[str]]:
-    """A store of one article telling two incidents: the seed folder, the store, the two ids."""
+def two_events(tmp_path, empty_store) -> tuple[Path, Path, list[str]]:
+    """A store of one article telling two incidents, on each store: the seed folder, the store, the two ids."""
     seed = tmp_path / "seed"
     write_article(seed / "articles", "two.md", TWO_INCIDENTS, published="2018-12-10")
-    db = tmp_path / "t.db"
+    db = empty_store
     assert load(seed, db).ok
     ids = queries.event_ids(connect(db), queries.Filter())
     assert len(ids) == 2
@@ -166,6 +166,8 @@ def test_merge_asked_wrongly_is_a_usage_error_and_stores_nothing(two_events):
 
 
 def test_a_merge_survives_a_load_a_reingest_and_a_reextraction_that_changes_both_ids(two_events, tmp_path):
+    if not isinstance(two_events[1], Path):
+        pytest.skip("an older extractor's rows are written beneath our layers with sqlite3")
     seed, db, (a, b) = two_events
     run(db, "merge", a, b)
     merged = quotes(db)
@@ -268,6 +270,8 @@ def test_add_asked_wrongly_is_a_usage_error_and_stores_nothing(two_events, sourc
 
 
 def test_an_added_event_survives_a_load_a_reingest_and_a_reextraction_and_goes_with_its_document(two_events, tmp_path):
+    if not isinstance(two_events[1], Path):
+        pytest.skip("an older extractor's rows are written beneath our layers with sqlite3")
     seed, db, _ = two_events
     new = run(db, *ADD, "--document", "1", "--quote", "ambushed a convoy").stdout.strip()
     run(db, "edit", new, "--fatalities", "3")
