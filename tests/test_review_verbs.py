@@ -291,9 +291,9 @@ def test_an_added_event_survives_a_load_a_reingest_and_a_reextraction_and_goes_w
 
 
 @pytest.fixture
-def one_incident_two_reports(tmp_path) -> tuple[Path, Path, str, int]:
-    """Two agencies' reports of one ambush, merged into one event: the seed folder, the store,
-    the event's id, and the second report's document id."""
+def one_incident_two_reports(tmp_path, empty_store) -> tuple[Path, Path, str, int]:
+    """Two agencies' reports of one ambush, merged into one event, on each store: the seed folder,
+    the store, the event's id, and the second report's document id."""
     seed = tmp_path / "seed"
     write_article(
         seed / "articles",
@@ -309,7 +309,7 @@ def one_incident_two_reports(tmp_path) -> tuple[Path, Path, str, int]:
         published="2018-12-10",
         publisher="AFP",
     )
-    db = tmp_path / "t.db"
+    db = empty_store
     assert load(seed, db).ok
     ((event, documents),) = evidence_documents(db).items()
     assert len(documents) == 2
@@ -356,6 +356,8 @@ def test_split_asked_wrongly_is_a_usage_error_and_stores_nothing(one_incident_tw
 
 
 def test_a_split_survives_a_load_a_reingest_and_a_reextraction(one_incident_two_reports, tmp_path):
+    if not isinstance(one_incident_two_reports[1], Path):
+        pytest.skip("an older extractor's rows are written beneath our layers with sqlite3")
     seed, seed_store, event, document = one_incident_two_reports
     new = run(seed_store, "split", event, "--source", str(document)).stdout.strip()
     split = quotes(seed_store)
