@@ -468,12 +468,10 @@ def import_acled(file, prune, dry_run, db_path) -> None:
     from db.acled import ImportFileError, import_acled as run_import
     from db.schema import DatabaseError
 
-    if is_store_url(db_path):
-        fail("import acled: a PostgreSQL store cannot take an import yet (issue 27); import into a SQLite file")
     size = Path(file).stat().st_size
     try:
         with ProgressBar("importing", size, worth_showing=size > 1_000_000) as bar:
-            result = run_import(Path(file), Path(db_path), bar.update, prune=prune, dry_run=dry_run)
+            result = run_import(Path(file), location(db_path), bar.update, prune=prune, dry_run=dry_run)
     except (ImportFileError, UnicodeDecodeError) as e:
         fail(f"{file}: {e}")
     except DatabaseError as e:  # it names the store

@@ -42,7 +42,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from db import counts
+from db import counts, store
 from db.hierarchy import PERIOD, Trees
 from db.load import remove_events
 from db.schema import TABLES, DatabaseError, connect
@@ -152,7 +152,7 @@ def parse_date(text: str) -> date:
 
 def import_acled(
     path: Path,
-    db_path: Path,
+    db_path: store.Store,
     progress: Callable[[int], None] | None = None,
     prune: bool = False,
     dry_run: bool = False,
@@ -161,7 +161,7 @@ def import_acled(
     report = ImportReport()
     conn = connect(db_path, create=True, user=False)
     try:
-        lock, alone = _import_lock(db_path)
+        lock, alone = store.import_lock(conn) if store.is_url(db_path) else _import_lock(Path(db_path))
     except BaseException:
         conn.close()
         raise
@@ -223,8 +223,9 @@ def import_acled(
             _drop_staging_after_failure(conn)
         raise
     finally:
-        conn.close()
-        os.close(lock)  # and its lock with it
+        conn.close()  # a PostgreSQL import's lock is its connection's (store.import_lock)
+        if lock is not None:
+            os.close(lock)  # and its lock with it
     return report
 
 
@@ -454,7 +455,7 @@ class _Importer:
         self.conn.execute("DROP VIEW IF EXISTS temp.staging_event_text")
         self.conn.execute("ANALYZE")
 
-    def switch(self, db_path: Path) -> None:
+    def switch(self, db_path: store.Store) -> None:
         """Make the staged tables live, in the transaction the import commits: drop the live ones
         and rename the staged ones in. It writes the schema and the list of free pages, not the rows."""
         self.step()  # the statistics committed, and the lock taken again for the switch

@@ -28,6 +28,7 @@ from db import dialect
 URL_SCHEMES = ("postgresql://", "postgres://")
 # The one advisory lock key of a store's writers (BEGIN IMMEDIATE): the same number in every process.
 WRITE_LOCK = zlib.crc32(b"timeline store writer")
+IMPORT_LOCK = zlib.crc32(b"timeline import")  # the imports' own (db/acled.py), held for a whole import
 
 
 Store = Path | str  # where a timeline is: a SQLite file's path, or a PostgreSQL database's URL
@@ -173,6 +174,7 @@ class PostgresConnection:
         self.total_changes = 0  # rows this connection wrote (sqlite3's): the app's caches key on it
         self._keys_given: set[tuple[str, str]] = set()  # (table, key): rows written with their row number
         self._searches: tuple[int, ...] = ()  # the last statement's parameters that are searches
+        self._identities: dict[tuple[str, str], bool] = {}  # (table, key): numbered by the database
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -289,7 +291,11 @@ class PostgresConnection:
         given = re.match(r"\s*INSERT INTO ([\w.]+)\s*\(([^)]*)\)", statement)
         if given:
             key = self._key_of(given[1].replace("pg_temp.", "temp.").replace(f"{dialect.USER_SCHEMA}.", "user."))
-            if len(key) == 1 and key[0] in ("id", "seq") and key[0] in {c.strip() for c in given[2].split(",")}:
+            if (
+                len(key) == 1
+                and key[0] in {c.strip() for c in given[2].split(",")}
+                and self._numbered(given[1], key[0])
+            ):
                 self._keys_given.add((given[1], key[0]))
         return statement
 
@@ -322,6 +328,13 @@ class PostgresConnection:
         if self._in_transaction:
             self.raw.execute("RELEASE SAVEPOINT last_value")
         return row[0] if row else None
+
+    def _numbered(self, table: str, key: str) -> bool:
+        """Whether the database numbers this key itself (an identity column), once per table."""
+        if (table, key) not in self._identities:
+            row = self.raw.execute("SELECT pg_get_serial_sequence(%s, %s)", (table, key)).fetchone()
+            self._identities[(table, key)] = bool(row and row[0])
+        return self._identities[(table, key)]
 
     def _key_of(self, table: str) -> list[str]:
         """A table's primary key columns, from the catalog."""
@@ -466,7 +479,8 @@ def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int,
             for statement in dialect.postgres_schema(tables):
                 conn._raw_execute(statement)
             conn._raw_execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
-            conn._raw_execute(dialect.CATALOG_VIEW.format(schema="public"))
+            for name in ("sqlite_master", "sqlite_schema"):
+                conn._raw_execute(dialect.CATALOG_VIEW.format(schema="public", name=name))
             conn._raw_execute(dialect.DATABASE_LIST_VIEW)
             conn._raw_execute(f"CREATE SCHEMA IF NOT EXISTS {dialect.USER_SCHEMA}")
             conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
@@ -474,11 +488,19 @@ def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int,
                 conn._raw_execute(statement)
             conn._raw_execute("CREATE TABLE IF NOT EXISTS user_version (version BIGINT NOT NULL)")
             conn._raw_execute("INSERT INTO user_version (version) VALUES (%s)", (user_version,))
-            conn._raw_execute(dialect.CATALOG_VIEW.format(schema=dialect.USER_SCHEMA))
+            conn._raw_execute(dialect.CATALOG_VIEW.format(schema=dialect.USER_SCHEMA, name="sqlite_master"))
         conn.commit()
     finally:
         conn.rollback()
         conn.raw.execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
+
+
+def import_lock(conn: Any) -> tuple[None, bool]:
+    """The lock of the imports into a store, as db/acled.py's file lock beside a SQLite store: a
+    session-level advisory lock of the import's connection, let go when it closes (a killed import
+    with it); and whether this import holds it (it is alone). No file to close: None."""
+    got = conn.raw.execute("SELECT pg_try_advisory_lock(%s)", (IMPORT_LOCK,)).fetchone()
+    return None, bool(got and got[0])
 
 
 def _make_search_config(conn: PostgresConnection) -> None:

@@ -174,8 +174,6 @@ def test_the_search_index_follows_loads_ingests_and_imports(seed_store, tmp_path
     assert queries.event_ids(conn, queries.Filter(search="ambushed"))
     conn.close()
     assert load(SEED, seed_store, drop_others=True).ok  # the ingested article is not in the seed folder: its events go
-    if not isinstance(seed_store, Path):
-        pytest.xfail("import acled does not run on PostgreSQL yet (issue 27)")
     import_acled(Path(__file__).parent / "fixtures" / "acled_current.csv", seed_store)
     conn = connect(seed_store)
     check(conn)
