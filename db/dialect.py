@@ -51,11 +51,11 @@ _QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
 
 
 def placeholders(sql: str) -> str:
-    """`?` -> %s, `:name` -> %(name)s, a literal % -> %%, outside quoted literals and names."""
-    parts = _QUOTED.split(sql)
+    """`?` -> %s, `:name` -> %(name)s outside quoted literals and names; every % -> %% (psycopg
+    reads the whole text, quotes included: `LIKE 'sqlite_stat%'`)."""
+    parts = [p.replace("%", "%%") for p in _QUOTED.split(sql)]
     for i in range(0, len(parts), 2):  # the even parts are outside quotes
-        text = parts[i].replace("%", "%%")
-        text = re.sub(r"(?<!:):([A-Za-z_]\w*)", r"%(\1)s", text)
+        text = re.sub(r"(?<!:):([A-Za-z_]\w*)", r"%(\1)s", parts[i])
         parts[i] = text.replace("?", "%s")
     return "".join(parts)
 

@@ -72,7 +72,7 @@ def test_corrections_stay_append_only(seed_store):
         ("SELECT a FROM t WHERE b = ? AND c = :name", "SELECT a FROM t WHERE b = %s AND c = %(name)s"),
         (
             "SELECT '?', '50%', x FROM t WHERE y LIKE '%a' AND z = ?",
-            "SELECT '?', '50%', x FROM t WHERE y LIKE '%a' AND z = %s",
+            "SELECT '?', '50%%', x FROM t WHERE y LIKE '%%a' AND z = %s",
         ),
         ("SELECT 1 WHERE 5 % 2 = ?", "SELECT 1 WHERE 5 %% 2 = %s"),
         ("SELECT tag FROM user.tags", f"SELECT tag FROM {dialect.USER_SCHEMA}.tags"),
