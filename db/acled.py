@@ -179,7 +179,8 @@ def import_acled(
             if alone:
                 _drop_staging(conn)  # what a killed bulk import left
             bulk = path.stat().st_size // ROW_BYTES > BULK * _stored(conn)
-            staged = bulk and os.environ.get("TIMELINE_STAGED_IMPORT") == "1"
+            # PostgreSQL's readers see the state before a long transaction without staged copies
+            staged = bulk and os.environ.get("TIMELINE_STAGED_IMPORT") == "1" and not store.is_url(db_path)
             if staged and not alone:
                 raise DatabaseError(f"{db_path}: another import into it is running; run this one when it ends")
             conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later

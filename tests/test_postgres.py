@@ -2,6 +2,7 @@
 SQLite's, the analyst's layer in its own schema, each annotation signed by the database role."""
 
 import json
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -195,3 +196,20 @@ def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(tmp_pa
     result = CliRunner().invoke(main, ["list", "--db", f"postgresql://amira:secret@/timeline?host={tmp_path}"])
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
     assert "cannot connect" in result.stderr and "amira:***@" in result.stderr and "secret" not in result.stderr
+
+
+def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, seed_db, seed_pg_template):
+    """The seed articles, ACLED's fixture and 500 generated rows imported with --prune: the same
+    JSON export, stats and searches on both stores."""
+    from bench.generate_acled import generate
+    from tests.conftest import pg_database
+
+    url = pg_database(template=seed_pg_template)
+    rows = generate(500, tmp_path / "acled.csv")
+    for store in (seed_db, url):
+        cli(store, "import", "acled", str(Path(__file__).parent / "fixtures" / "acled_world.csv"))
+        cli(store, "import", "acled", str(rows), "--prune")
+    assert cli(url, "export", "--format", "json") == cli(seed_db, "export", "--format", "json")
+    assert cli(url, "stats") == cli(seed_db, "stats")
+    for search in ("killing", "Aleppo OR Idlib", "shell*"):
+        assert cli(url, "list", "--search", search) == cli(seed_db, "list", "--search", search), search
