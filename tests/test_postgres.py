@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from cli import main
 from db import annotations, dialect, queries
 from db.schema import connect
+from tests.helpers import pg_database
 
 
 def cli(store, *args: str) -> str:
@@ -20,8 +21,6 @@ def cli(store, *args: str) -> str:
 
 
 def test_the_seed_timeline_exports_the_same_on_both_stores(seed_db, seed_pg_template, tmp_path):
-    from tests.conftest import pg_database
-
     url = pg_database(template=seed_pg_template)
     sqlite_events, pg_events = (json.loads(cli(s, "export", "--format", "json")) for s in (seed_db, url))
     assert len(pg_events) >= 12
@@ -112,8 +111,6 @@ def test_the_postgres_schema_is_derived_from_the_sqlite_one():
 
 
 def test_a_read_only_role_reads_everything_and_each_write_says_so_in_one_line(seed_pg_template):
-    from tests.conftest import pg_database
-
     url = pg_database(template=seed_pg_template)
     reader = f"reader_{url.split('/t_')[1][:8]}"
     with psycopg.connect(url, autocommit=True) as admin:  # as the README tells an administrator
@@ -172,8 +169,6 @@ def test_a_search_fts5_cannot_parse_is_refused(search):
 
 
 def test_searches_find_the_same_events_on_both_stores(seed_db, seed_pg_template):
-    from tests.conftest import pg_database
-
     url = pg_database(template=seed_pg_template)
     for search in ("missile", "Tehran OR Raqqa", "kill*", '"Islamic State" NOT Tehran', "(strike OR attack) AND Deir"):
         on_sqlite, on_pg = (cli(s, "list", "--search", search) for s in (seed_db, url))
@@ -202,7 +197,6 @@ def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, se
     """The seed articles, ACLED's fixture and 500 generated rows imported with --prune: the same
     JSON export, stats and searches on both stores."""
     from bench.generate_acled import generate
-    from tests.conftest import pg_database
 
     url = pg_database(template=seed_pg_template)
     rows = generate(500, tmp_path / "acled.csv")
