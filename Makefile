@@ -27,8 +27,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The tests run beside a throwaway PostgreSQL (scripts/pg_server.sh), stopped when they end.
 test: lint
-	$(BIN)/python -m pytest
+	scripts/pg_server.sh run $(BIN)/python -m pytest
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.gold.evaluate

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import click
 
 from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, short_type
+from db.store import Store, is_url as is_store_url, location
 from seed import SEED
 
 DEFAULT_DB = "timeline.db"
@@ -194,7 +195,7 @@ def open_db(db_path: str):
     if not added_in_step(conn):  # an add, split or undo killed between its two writes: the store's copy
         from pipeline import mend_added
 
-        mend_added(Path(db_path))
+        mend_added(location(db_path))
     return conn
 
 
@@ -270,7 +271,7 @@ class Timeline(click.Group):
 def main(ctx: click.Context, db_path: str) -> None:
     """Turn news articles into a sourced timeline of events. Without a command, open the app."""
     if ctx.invoked_subcommand is None:
-        if not Path(db_path).exists():
+        if not is_store_url(db_path) and not Path(db_path).exists():
             click.echo(f"Building {shown(db_path)} from {SEED / 'articles'} …", err=True)
             ctx.invoke(load, seed_dir=str(SEED), db_path=db_path, exit_on_error=False)
         from tui.app import TimelineApp
@@ -282,7 +283,7 @@ def main(ctx: click.Context, db_path: str) -> None:
         sys.exit(app.return_code or 0)  # 143 after SIGTERM
 
 
-def remove_document(given: str, db_path: Path):
+def remove_document(given: str, db_path: Store):
     """The app's remover (its `D` key): pipeline.remove, imported when first used, for the
     extractor it loads costs the app's start 0.7 s."""
     from pipeline import remove
@@ -377,17 +378,17 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
     try:
         try:
             with article_progress(len(files)) as bar:
-                result = load_db(Path(seed_dir), Path(db_path), bar.advance)
+                result = load_db(Path(seed_dir), location(db_path), bar.advance)
         except (NotOurs, Damaged) as e:  # never a full disk or an I/O error: that store may be intact
             if not force:
                 fail(f"{e} (--force replaces it, keeping a backup)")
             click.echo(f"timeline: {shown(e)}; kept as {shown(set_aside(Path(db_path)))}", err=True)
             with article_progress(len(files)) as bar:
-                result = load_db(Path(seed_dir), Path(db_path), bar.advance)
+                result = load_db(Path(seed_dir), location(db_path), bar.advance)
     except DatabaseError as e:
         fail(str(e))
     except WouldDrop as e:
-        result = _load_dropping(e, Path(seed_dir), Path(db_path), force)
+        result = _load_dropping(e, Path(seed_dir), location(db_path), force)
     report(result)
     if result.errors and exit_on_error:
         sys.exit(1)
@@ -425,7 +426,7 @@ def ingest(files, feeds, published, publisher, title, db_path) -> None:
     feed_dates: dict[str, str] = {}
     for feed in feeds:
         try:
-            items, known = new_feed_items(feed, Path(db_path))
+            items, known = new_feed_items(feed, location(db_path))
         except (FetchError, DatabaseError) as e:
             fail(f"{feed}: {e}")
         click.echo(f"{feed}: {len(items)} new item{'s' * (len(items) != 1)}, {known} read before", err=True)
@@ -437,7 +438,7 @@ def ingest(files, feeds, published, publisher, title, db_path) -> None:
         with article_progress(len(sources)) as bar:
             result = ingest_files(
                 sources,
-                Path(db_path),
+                location(db_path),
                 {"published": published, "publisher": publisher, "title": title},
                 bar.advance,
                 feed_dates,
@@ -470,7 +471,7 @@ def import_acled(file, prune, dry_run, db_path) -> None:
     size = Path(file).stat().st_size
     try:
         with ProgressBar("importing", size, worth_showing=size > 1_000_000) as bar:
-            result = run_import(Path(file), Path(db_path), bar.update, prune=prune, dry_run=dry_run)
+            result = run_import(Path(file), location(db_path), bar.update, prune=prune, dry_run=dry_run)
     except (ImportFileError, UnicodeDecodeError) as e:
         fail(f"{file}: {e}")
     except DatabaseError as e:  # it names the store
@@ -479,7 +480,7 @@ def import_acled(file, prune, dry_run, db_path) -> None:
         click.echo(f"error: {shown(file)}:{line}: {shown(problem)}", err=True)
     if len(result.bad_rows) > 50:
         click.echo(f"… and {len(result.bad_rows) - 50} more bad rows", err=True)
-    annotated = _annotated(Path(db_path), result.removed)
+    annotated = _annotated(location(db_path), result.removed)
     if annotated:
         click.echo(
             f"note: {len(annotated)} removed event{'s' if len(annotated) > 1 else ''} had stars, tags or notes,"
@@ -498,7 +499,7 @@ def import_acled(file, prune, dry_run, db_path) -> None:
         sys.exit(1)
 
 
-def _annotated(db_path: Path, ids: list[str]) -> list[str]:
+def _annotated(db_path: Store, ids: list[str]) -> list[str]:
     """Which of these events have stars, tags or notes."""
     if not ids:
         return []
@@ -797,7 +798,7 @@ def annotate(event_id, star, tags, note, author, db_path) -> None:
 # ---- review: the analyst's corrections (db/corrections.py) -----------------------------------
 
 
-def _load_dropping(would: WouldDrop, seed_dir: Path, db_path: Path, force: bool):
+def _load_dropping(would: WouldDrop, seed_dir: Path, db_path: Store, force: bool):
     """A load that would drop articles from elsewhere: name them, with their events and the
     analyst's work on those, then load dropping them if --force or a yes on a terminal says so."""
     from db.schema import DatabaseError
@@ -1007,7 +1008,7 @@ def _write_added(db_path: str, kept: str) -> None:
     from pipeline import sync_added
 
     try:
-        sync_added(Path(db_path))
+        sync_added(location(db_path))
     except sqlite3.OperationalError as e:
         if database_error(db_path, e) is not None:
             raise
@@ -1145,7 +1146,7 @@ def remove(document, db_path) -> None:
     from tui.text import visible
 
     try:
-        removed = remove_document(Path(document) if Path(document).exists() else document, Path(db_path))
+        removed = remove_document(Path(document) if Path(document).exists() else document, location(db_path))
     except LookupError as e:
         fail(str(e), USAGE)
     except DatabaseError as e:

@@ -34,6 +34,7 @@ from db.load import (
 )
 from db.queries import count_events
 from db.schema import DatabaseError, about_the_file, connect, read_only
+from db.store import Store, is_url as is_store_url, location
 from ingest.dates import parse_published
 from ingest.extract import extract, reading_warnings
 from ingest.gazetteer import load_gazetteer
@@ -73,7 +74,7 @@ def articles_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and not p.is_dir())
 
 
-def load(seed_dir: Path, db_path: Path, progress: Progress | None = None, drop_others: bool = False) -> LoadReport:
+def load(seed_dir: Path, db_path: Store, progress: Progress | None = None, drop_others: bool = False) -> LoadReport:
     """Make the articles of db_path those under seed_dir, inside the live database and in one
     transaction: readers see the old state or the new one, a killed load leaves the old one, and
     what else it holds (imported data sets, the user's stars and notes) is never touched. The file
@@ -96,7 +97,7 @@ def load(seed_dir: Path, db_path: Path, progress: Progress | None = None, drop_o
 
 def ingest(
     sources: Iterable[Path | str],
-    db_path: Path,
+    db_path: Store,
     overrides: dict | None = None,
     progress: Progress | None = None,
     feed_dates: dict[str, str] | None = None,
@@ -124,7 +125,7 @@ class Removed:
     kept: dict[str, str | None]  # the events other sources support too: their ids before -> after
 
 
-def remove(given: Path | str, db_path: Path) -> Removed:
+def remove(given: Path | str, db_path: Store) -> Removed:
     """Remove a stored document, named by its id, key or path (a file that is not stored by that
     path is found by its text), in one transaction: its evidence goes, and the events it alone
     supported; the events of other sources stay, derived again without it. The analyst's stars,
@@ -164,7 +165,7 @@ def remove(given: Path | str, db_path: Path) -> Removed:
 _AT_QUOTE = 'SELECT event_id FROM evidence WHERE document_id = ? AND start = ? AND "end" = ?'
 
 
-def sync_added(db_path: Path, wait: bool = True) -> None:
+def sync_added(db_path: Store, wait: bool = True) -> None:
     """Write the store's copy of the events the analyst added or split off (db/corrections.py),
     after an add, a split or an undo: the user database says which, the store holds them for every
     view to read. The user database is read under the store's write lock: of two processes adding
@@ -174,26 +175,26 @@ def sync_added(db_path: Path, wait: bool = True) -> None:
         write_added(conn, _added(db_path))
 
 
-def mend_added(db_path: Path) -> bool:
+def mend_added(db_path: Store) -> bool:
     """Write the store's copy of the analyst's events again, when corrections.added_in_step finds
     it out of step with the user database: a process killed between the two writes of an add, a
     split or an undo leaves it so, for the two are files of their own and SQLite commits a
     transaction across two WAL databases atomically in each, not across both. Never waits, never
     fails: a store that is read-only, busy or full is left as it is, for the next opening, and
     the events stay safe in the user database meanwhile. Whether it wrote."""
-    if read_only(Path(db_path)):
+    if not is_store_url(db_path) and read_only(Path(db_path)):
         return False
     try:
-        sync_added(Path(db_path), wait=False)
+        sync_added(location(db_path), wait=False)
     except (sqlite3.Error, DatabaseError):
         return False
     return True
 
 
-def _added(db_path: Path) -> list[dict]:
+def _added(db_path: Store) -> list[dict]:
     from db.corrections import added
 
-    if not Path(db_path).exists():
+    if not is_store_url(db_path) and not Path(db_path).exists():
         return []
     with closing(connect(db_path)) as conn:
         return added(conn)
@@ -226,13 +227,14 @@ def _page(pages: dict[str, Article | Exception], url: str) -> Article:
     return page
 
 
-def new_feed_items(feed_url: str, db_path: Path) -> tuple[list[FeedItem], int]:
+def new_feed_items(feed_url: str, db_path: Store) -> tuple[list[FeedItem], int]:
     """The items of a feed not stored yet (by their URL), and how many are: a feed is read again
     and again, and only what is new is fetched."""
     items = list({item.link: item for item in feed_items(feed_url)}.values())
-    if not db_path.exists():
+    if not is_store_url(db_path) and not Path(db_path).exists():
         return items, 0
-    with closing(connect(db_path, user=False)) as conn:
+    # an ingest, which makes the store next: a PostgreSQL database without one yet gets it now
+    with closing(connect(db_path, create=is_store_url(db_path), user=False)) as conn:
         known = stored_sources(conn, [item.link for item in items])
     new = [item for item in items if item.link not in known]
     return new, len(items) - len(new)

@@ -41,7 +41,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from db import counts
+from db import counts, store
 from db.hierarchy import PERIOD, Trees
 from db.load import remove_events
 from db.locks import store_writer
@@ -150,7 +150,7 @@ def parse_date(text: str) -> date:
 
 def import_acled(
     path: Path,
-    db_path: Path,
+    db_path: store.Store,
     progress: Callable[[int], None] | None = None,
     prune: bool = False,
     dry_run: bool = False,
@@ -169,7 +169,7 @@ def import_acled(
 def _import(
     conn: sqlite3.Connection,
     path: Path,
-    db_path: Path,
+    db_path: store.Store,
     progress: Callable[[int], None] | None,
     prune: bool,
     dry_run: bool,
@@ -187,7 +187,8 @@ def _import(
             # index lookup only costs time (tests run `foreign_key_check` after imports).
             conn.execute("PRAGMA foreign_keys = OFF")
             _drop_staging(conn)  # what a killed bulk import left: under the writer lock, no import runs
-            staged = path.stat().st_size // ROW_BYTES > BULK * _stored(conn)  # a bulk import
+            # a bulk import; PostgreSQL's readers see the state before a long transaction without staged copies
+            staged = path.stat().st_size // ROW_BYTES > BULK * _stored(conn) and not store.is_url(db_path)
             conn.execute("BEGIN IMMEDIATE")  # wait for another writer now, not fail on a stale read later
             importer = _Importer(conn, staged=staged, prune=prune)
             batch: list[tuple[int, dict]] = []
@@ -457,7 +458,7 @@ class _Importer:
         self.conn.execute("DROP VIEW IF EXISTS temp.staging_event_text")
         self.conn.execute("ANALYZE")
 
-    def switch(self, db_path: Path) -> None:
+    def switch(self, db_path: store.Store) -> None:
         """Make the staged tables live, in the transaction the import commits: drop the live ones
         and rename the staged ones in. It writes the schema and the list of free pages, not the rows."""
         self.step()  # the statistics committed, and the lock taken again for the switch

@@ -22,9 +22,10 @@ from db.schema import DatabaseError, about_the_file, database_error
 AUTHOR_VARIABLE = "TIMELINE_AUTHOR"  # the configured name of the analyst, when --author is not given
 
 
-def author_name(given: str | None = None) -> str:
-    """Who writes: `--author`, else the configured name (TIMELINE_AUTHOR), else the login."""
-    for name in (given, os.environ.get(AUTHOR_VARIABLE)):
+def author_name(given: str | None = None, conn=None) -> str:
+    """Who writes: `--author`, else the configured name (TIMELINE_AUTHOR), else, on a shared store
+    (db/store.py), the database role the analyst signs in as, else the login."""
+    for name in (given, os.environ.get(AUTHOR_VARIABLE), getattr(conn, "role", None)):
         if name and name.strip():
             return name.strip()
     try:
@@ -37,7 +38,7 @@ def add_tags(conn, event_id: str, tags: Iterable[str], author: str | None = None
     """Tag an event (a tag already there stays as it was); the tags given, cleaned."""
     cleaned = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
     require_event(conn, event_id)
-    who = author_name(author)
+    who = author_name(author, conn)
     write_user(
         conn,
         [
@@ -59,7 +60,7 @@ def set_note(conn, event_id: str, note: str, author: str | None = None) -> None:
         "INSERT INTO user.annotations (event_id, note, note_by, noted_at, updated)"
         " VALUES (?, ?, ?, datetime('now'), datetime('now')) ON CONFLICT(event_id) DO UPDATE SET"
         " note = excluded.note, note_by = excluded.note_by, noted_at = excluded.noted_at, updated = excluded.updated",
-        (event_id, note, author_name(author)),
+        (event_id, note, author_name(author, conn)),
     )
 
 
@@ -72,7 +73,7 @@ def set_starred(conn, event_id: str, starred: bool, author: str | None = None) -
         " VALUES (?, ?, ?, datetime('now'), datetime('now')) ON CONFLICT(event_id) DO UPDATE SET"
         " starred = excluded.starred, starred_by = excluded.starred_by, starred_at = excluded.starred_at,"
         " updated = excluded.updated",
-        (event_id, int(starred), author_name(author)),
+        (event_id, int(starred), author_name(author, conn)),
     )
 
 

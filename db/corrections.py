@@ -140,7 +140,7 @@ def undo(conn, event_id: str, author: str | None = None) -> Correction:
                 " FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
                 " AND c.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id)"
                 " ORDER BY c.id DESC LIMIT 1",
-                (event_id, *anchor, author_name(author), json.dumps(mine)),
+                (event_id, *anchor, author_name(author, conn), json.dumps(mine)),
             )
         ],
         "the undo is not saved",
@@ -165,7 +165,7 @@ def merge(conn, keep: str, others: list[str], author: str | None = None) -> None
         raise QueryError(f"{keep} is merged into {into[keep]}: merge into that one")
     key, start, end, sub_type, quote, path = _anchor(conn, keep)
     target = {"into": keep, "key": key, "start": start, "end": end, "sub_type": sub_type, "quote": quote, "path": path}
-    who = author_name(author)
+    who = author_name(author, conn)
     write_user(
         conn,
         [(_INSERT, (other, *_anchor(conn, other), "merge", None, None, _json(target), who)) for other in others],
@@ -230,7 +230,7 @@ def add(
     anchor = (key, start, end, kind["sub_type"], quote, path)
     write_user(
         conn,
-        [(_INSERT, (event_id, *anchor, "add", None, None, _json(event), author_name(author)))],
+        [(_INSERT, (event_id, *anchor, "add", None, None, _json(event), author_name(author, conn)))],
         "the event is not saved",
     )
     return event_id
@@ -344,7 +344,7 @@ def split(conn, event_id: str, sources: list[str], author: str | None = None) ->
 def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], author: str | None) -> None:
     require_event(conn, event_id)
     anchor = _anchor(conn, event_id)
-    who = author_name(author)
+    who = author_name(author, conn)
     write_user(
         conn,
         [

@@ -62,7 +62,7 @@ def add_months(
             " SELECT ?, month, last, value, parent, n FROM ("
             "SELECT coalesce(substr(e.date_start, 1, 7), '') AS month, coalesce(substr(e.date_end, 1, 7), '') AS last,"
             f" {value} AS value, {parent} AS parent, ? * count(*) AS n FROM {source}"
-            f" WHERE e.seq IN ({picked}) AND {rows} GROUP BY 1, 2, 3) WHERE true"
+            f" WHERE e.seq IN ({picked}) AND {rows} GROUP BY 1, 2, 3, 4) WHERE true"  # 4: one per value
             " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n",
             (facet, sign, *params),
         )
@@ -76,7 +76,7 @@ def sum_all_time(conn: sqlite3.Connection, prefix: str = "") -> None:
     conn.execute(f"DELETE FROM {prefix}month_counts WHERE month = ?", (ALL_TIME,))  # all time: the months summed
     conn.execute(
         f"INSERT INTO {prefix}month_counts (facet, month, last, value, parent, n)"
-        f" SELECT facet, ?, ?, value, parent, sum(n) FROM {prefix}month_counts GROUP BY facet, value",
+        f" SELECT facet, ?, ?, value, parent, sum(n) FROM {prefix}month_counts GROUP BY facet, value, parent",
         (ALL_TIME, ALL_TIME),
     )
 
@@ -88,7 +88,7 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
         found = conn.execute(  # each value's events as a JSON list: json.loads reads it in C
             "SELECT value, parent, events FROM ("
             f"SELECT {value} AS value, {parent} AS parent, json_group_array({seq}) AS events FROM {source}"
-            f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1) ORDER BY 1",  # stored in their order: faster
+            f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1, 2) ORDER BY 1",  # stored in their order: faster
             params,
         ).fetchall()
         stored = dict(

@@ -4,6 +4,7 @@ from them, written inside one write transaction. Nothing here reads an article o
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,12 +16,13 @@ from db import counts
 from db.hierarchy import Trees
 from db.locks import store_writer
 from db.schema import about_the_file, connect, database_error, day
+from db.store import Store
 from ingest.dates import Interval, parse_published
 from ingest.model import Article, Event, Fatalities, Telling
 
 
 @contextmanager
-def writing(db_path: Path, wait: bool = True) -> Iterator[sqlite3.Connection]:
+def writing(db_path: Store, wait: bool = True) -> Iterator[sqlite3.Connection]:
     """The store (created if missing) in one write transaction: committed when the block ends, rolled
     back if it raises, so readers see the old state or the new one and a killed writer leaves the old one.
     A damaged page met on the way, a full disk or an I/O error is raised as what it is (db.schema's
@@ -121,10 +123,11 @@ def remove_articles_except(conn, keep: set[str]) -> None:
 def find_document(conn, given: str) -> tuple[int, str, str] | None:
     """The stored document `given` names: its id (as sources list it), its key (an article's
     sha256, an ACLED row's id), or its path as stored. (id, kind, path or key)."""
+    number = re.match(r"[0-9]+", given)  # its leading digits, as SQL's CAST reads them: an id
     row = conn.execute(
         "SELECT id, kind, coalesce(path, key) FROM documents WHERE key = ? OR path = ? OR path = ?"
-        " OR (? GLOB '[0-9]*' AND id = CAST(? AS INTEGER)) ORDER BY id LIMIT 1",
-        (given, given, display_path(given), given, given),
+        " OR id = ? ORDER BY id LIMIT 1",
+        (given, given, display_path(given), int(number[0]) if number else None),
     ).fetchone()
     return (row[0], row[1], row[2]) if row else None
 

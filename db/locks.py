@@ -10,8 +10,9 @@ Readers and the user database (stars, tags, notes, corrections) never take it.
 On SQLite it is a flock on `NAME-writer` beside the store: the kernel lets it go when the process
 ends, however it ends (kill -9), so a killed writer never leaves the store locked. The file stays
 where it is when the store is set aside (schema.set_aside): the lock is the lock of the store's
-name, and a writer waiting on it must meet the writer of the new store there. A store on another
-engine maps `store_writer` to its own lock (PostgreSQL: an advisory lock held for the session).
+name, and a writer waiting on it must meet the writer of the new store there. A PostgreSQL store
+needs no lock here: every write there, an import included, is one transaction, and its BEGIN takes
+the store's advisory lock (db/store.py), which waits and says busy as this one does.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from db import store
 from db.schema import BUSY_SECONDS
 
 NOTICE_SECONDS = 1.0  # a writer kept waiting this long says so, once
@@ -50,12 +52,15 @@ def say_on_stderr(line: str) -> None:
 
 @contextmanager
 def store_writer(
-    db_path: str | Path, wait: bool = True, waiting: Callable[[str], None] = say_on_stderr
+    db_path: store.Store, wait: bool = True, waiting: Callable[[str], None] = say_on_stderr
 ) -> Iterator[None]:
     """Hold the store's writer lock for the block. A writer kept waiting over NOTICE_SECONDS tells
     `waiting` once (stderr by default); after BUSY_SECONDS, or at once without `wait`, StoreBusy.
     A store whose folder cannot hold the lock file (read-only, missing) gets no lock: no writer can
     write it, and opening it for a write says why in one line (db.schema.connect)."""
+    if store.is_url(db_path):
+        yield
+        return
     try:
         lock = os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:

@@ -1309,7 +1309,7 @@ def _summed(conn, facet: str, months: tuple[str, str], f: Filter) -> list:
     return conn.execute(
         f"SELECT {value}, {name}, sum(m.n) AS n, {parent} FROM month_counts m{join}"
         " WHERE m.facet = ? AND m.month BETWEEN ? AND ? AND (m.month >= ? OR m.last >= ?)"
-        f" GROUP BY m.value ORDER BY n DESC, {name}",
+        f" GROUP BY m.value, {name}, {parent} ORDER BY n DESC, {name}",  # one name and parent a value
         (facet, back, last, first, first),
     ).fetchall()
 
@@ -1391,7 +1391,7 @@ def _top_places(conn, kind: str, layer: Overlay) -> list[tuple[str, int]]:
     """The places of a kind with the most events, the analyst's places counted for an event corrected."""
     rows = conn.execute(
         "SELECT p.id, p.name, p.country, count(*) AS n FROM event_places ep JOIN places p ON p.seq = ep.place_seq"
-        " WHERE p.kind = ? GROUP BY p.id",
+        " WHERE p.kind = ? GROUP BY p.seq",
         (kind,),
     ).fetchall()
     n = Counter({r[0]: r[3] for r in rows})

@@ -11,7 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from db import counts
+from db import counts, store
 
 SCHEMA_VERSION = 13
 
@@ -40,6 +40,8 @@ def database_error(path: str | Path, e: sqlite3.Error, opening: bool = False) ->
     reads SQLite's result codes; `opening`: raised while the file was being opened."""
     if _busy(e):
         return None
+    if store.is_url(path):
+        path = store.shown(str(path))  # a URL's password is never printed
     code, primary = getattr(e, "sqlite_errorcode", None), _result(e)
     detail = f"{e}, {e.sqlite_errorname}" if code is not None else str(e)
     if primary == sqlite3.SQLITE_NOTADB:
@@ -632,7 +634,10 @@ def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite
     user=False: their `BEGIN IMMEDIATE` then takes the store's write lock alone, and annotations
     never wait. A store or user database this process cannot write is opened read-only: every view
     works, and a write says `read_only` is why. What goes wrong while opening is said as what it
-    is (`database_error`): a full disk is never taken for a file that is not ours."""
+    is (`database_error`): a full disk is never taken for a file that is not ours. A postgresql://
+    URL opens the shared store instead (db/store.py), behind the same surface."""
+    if store.is_url(path):
+        return store.connect(str(path), create, user)  # type: ignore[return-value]
     _refuse_what_cannot_hold_a_store(str(path))
     path = Path(path)
     if not create and not path.exists():

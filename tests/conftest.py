@@ -1,14 +1,16 @@
 """Fixtures. Plain helpers are in tests/helpers.py."""
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from db.acled import import_acled
 from db.schema import connect
 from pipeline import load
-from tests.helpers import ROOT, SEED
+from tests.helpers import ROOT, SEED, STORES, drop_pg_database, pg_database
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +43,47 @@ def context_db(tmp_path) -> Path:
     db = tmp_path / "context.db"
     import_acled(ROOT / "tests" / "fixtures" / "acled_context.csv", db)
     return db
+
+
+# --- both stores: the tests of the store run on SQLite and on a real PostgreSQL (tests/helpers.py) ---
+
+
+@pytest.fixture(scope="session")
+def seed_pg_template() -> Iterator[str]:
+    """The seed articles loaded once into a PostgreSQL database, the template of each test's copy."""
+    url = pg_database()
+    report = load(SEED, url)
+    assert report.ok, report.errors
+    yield urlsplit(url).path.lstrip("/")
+    drop_pg_database(url)
+
+
+@pytest.fixture(params=STORES)
+def seed_store(request, tmp_path) -> Iterator[Path | str]:
+    """A private copy of the seed timeline on each store: a SQLite file's path, or a PostgreSQL
+    database's URL (a copy of a template database: no load per test)."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("seed_db")
+        return
+    url = pg_database(template=request.getfixturevalue("seed_pg_template"))
+    yield url
+    drop_pg_database(url)
+
+
+@pytest.fixture(params=STORES)
+def empty_store(request, tmp_path) -> Iterator[Path | str]:
+    """Where a new timeline goes on each store: a file's path, or an empty PostgreSQL database."""
+    if request.param == "sqlite":
+        yield tmp_path / "timeline.db"
+        return
+    url = pg_database()
+    yield url
+    drop_pg_database(url)
+
+
+@pytest.fixture
+def store_conn(seed_store):
+    """A connection to a private copy of the seed timeline, on each store."""
+    c = connect(seed_store)
+    yield c
+    c.close()

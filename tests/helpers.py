@@ -7,9 +7,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
+import pytest
 from textual.pilot import Pilot
 
 from tui.app import TimelineApp
@@ -108,3 +112,40 @@ def bytes_read(pid: int, path: Path) -> int:
     except OSError:
         pass  # the process is gone
     return 0
+
+
+# --- both stores: the tests of the store run on SQLite and on a real PostgreSQL ----------------------
+# `make test` (scripts/pg_server.sh run) starts a throwaway server and names it in TIMELINE_TEST_PG.
+# Without one, the PostgreSQL half skips, saying why; under CI (CI=true) it fails instead.
+TEST_PG = os.environ.get("TIMELINE_TEST_PG")
+
+
+def _pg_server() -> str:
+    if TEST_PG:
+        return TEST_PG
+    why = "no PostgreSQL server for the tests (TIMELINE_TEST_PG unset: run them through scripts/pg_server.sh run)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{why}; under CI the PostgreSQL tests must run", pytrace=False)
+    pytest.skip(why)
+
+
+def pg_database(template: str | None = None) -> str:
+    """A new database on the test server (a copy of `template`'s, if given): its URL."""
+    server = _pg_server()
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    return database_url(server, name)
+
+
+def database_url(server: str, name: str) -> str:
+    parts = urlsplit(server)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_pg_database(url: str) -> None:
+    with psycopg.connect(_pg_server(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {urlsplit(url).path.lstrip('/')} WITH (FORCE)")
+
+
+STORES = ["sqlite", "postgresql"]

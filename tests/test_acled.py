@@ -42,8 +42,8 @@ def _staging(conn) -> list[str]:
     return [r[0] for r in found]
 
 
-def test_current_header_rows_become_events_with_actors_places_and_evidence(tmp_path):
-    db = tmp_path / "t.db"
+def test_current_header_rows_become_events_with_actors_places_and_evidence(tmp_path, empty_store):
+    db = empty_store
     fresh = _schema(connect(db, create=True))
     report = import_acled(FIXTURES / "acled_current.csv", db)
     assert (report.added, report.unchanged, report.rows) == (3, 0, 5)
@@ -70,8 +70,8 @@ def test_current_header_rows_become_events_with_actors_places_and_evidence(tmp_p
     assert strike.precision == "week" and strike.date == "2023-W04"
 
 
-def test_2020_api_and_old_headers_and_date_forms(tmp_path):
-    db = tmp_path / "t.db"
+def test_2020_api_and_old_headers_and_date_forms(tmp_path, empty_store):
+    db = empty_store
     assert import_acled(FIXTURES / "acled_2020_api.csv", db).added == 2
     assert import_acled(FIXTURES / "acled_old.csv", db).added == 1
     conn = connect(db)
@@ -82,8 +82,8 @@ def test_2020_api_and_old_headers_and_date_forms(tmp_path):
     assert ("YPG", "actor1") in old.actors
 
 
-def test_reimport_adds_nothing(tmp_path):
-    db = tmp_path / "t.db"
+def test_reimport_adds_nothing(tmp_path, empty_store):
+    db = empty_store
     import_acled(FIXTURES / "acled_current.csv", db)
     again = import_acled(FIXTURES / "acled_current.csv", db)
     assert (again.added, again.unchanged) == (0, 3)
@@ -108,15 +108,15 @@ def test_cli_reports_bad_rows_with_line_numbers(tmp_path):
     assert "3 events added" in result.stderr
 
 
-def test_imported_events_and_stars_survive_a_reload_from_articles(seed_db):
-    import_acled(FIXTURES / "acled_current.csv", seed_db)
-    conn = connect(seed_db)
+def test_imported_events_and_stars_survive_a_reload_from_articles(seed_store):
+    import_acled(FIXTURES / "acled_current.csv", seed_store)
+    conn = connect(seed_store)
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     acled = [i for i in queries.event_ids(conn, queries.Filter()) if i.startswith("acled:")]
     annotations.set_starred(conn, acled[0], True)
     conn.close()
-    assert load(SEED, seed_db).ok
-    conn = connect(seed_db)
+    assert load(SEED, seed_store).ok
+    conn = connect(seed_store)
     assert [i for i in queries.event_ids(conn, queries.Filter()) if i.startswith("acled:")] == acled
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [acled[0]]
     assert queries.event_detail(conn, acled[0]).sources[0].quote
@@ -162,8 +162,8 @@ def _acled_cli(*args):
     return CliRunner().invoke(main, ["import", "acled", *map(str, args)])
 
 
-def test_a_reimport_revises_changed_rows_adds_new_ones_and_prunes_the_gone_keeping_annotations(tmp_path):
-    db = tmp_path / "t.db"
+def test_a_reimport_revises_changed_rows_adds_new_ones_and_prunes_the_gone_keeping_annotations(tmp_path, empty_store):
+    db = empty_store
     assert import_acled(FIXTURES / "acled_week.csv", db).added == 4
     conn = connect(db)
     annotations.set_starred(conn, "acled:SYR100001", True)  # to be revised
@@ -199,8 +199,8 @@ def test_a_reimport_revises_changed_rows_adds_new_ones_and_prunes_the_gone_keepi
     assert (again.added, again.revised, again.removed, again.unchanged) == (0, 0, [], 3)
 
 
-def test_without_prune_a_row_gone_from_the_file_stays(tmp_path):
-    db = tmp_path / "t.db"
+def test_without_prune_a_row_gone_from_the_file_stays(tmp_path, empty_store):
+    db = empty_store
     import_acled(FIXTURES / "acled_week.csv", db)
     report = import_acled(FIXTURES / "acled_week_revised.csv", db)
     assert (report.added, report.revised, report.removed) == (1, 1, [])
@@ -250,7 +250,7 @@ def test_an_import_leaves_no_copy_of_itself_in_the_log_while_the_app_holds_the_s
     assert queries.count_events(app) == 3000  # and the app reads the new state
 
 
-def test_a_row_repeated_batches_later_in_one_file_counts_once_and_its_first_version_stays(tmp_path):
+def test_a_row_repeated_batches_later_in_one_file_counts_once_and_its_first_version_stays(tmp_path, empty_store):
     """The file's ids are remembered across batches (on disk, not in memory): a repeat far down
     the file, even with another version, is the first row's."""
     import csv
@@ -263,7 +263,7 @@ def test_a_row_repeated_batches_later_in_one_file_counts_once_and_its_first_vers
     repeat = dict(zip(header, first, strict=True)) | {"timestamp": "1999999999", "notes": "a later version"}
     with path.open("a", newline="", encoding="utf-8") as f:
         csv.writer(f).writerow([repeat[c] for c in header])
-    db = tmp_path / "t.db"
+    db = empty_store
     report = import_acled(path, db)
     assert (report.rows, report.added, report.unchanged) == (BATCH + 11, BATCH + 10, 1)
     conn = connect(db)

@@ -67,9 +67,9 @@ async def test_cursor_keys_move_and_the_detail_pane_follows(seed_db):
         assert view.row(view.cursor).sub_type in detail
 
 
-async def test_star_is_saved_and_export_writes_the_marked_events(seed_db, tmp_path, monkeypatch):
+async def test_star_is_saved_and_export_writes_the_marked_events(seed_store, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -80,7 +80,7 @@ async def test_star_is_saved_and_export_writes_the_marked_events(seed_db, tmp_pa
         await pilot.press("e")
         await pilot.press("enter")  # accept the default path
         await settle(pilot, app)
-    assert queries.event_ids(connect(seed_db), queries.Filter(starred=True)) == [first]
+    assert queries.event_ids(connect(seed_store), queries.Filter(starred=True)) == [first]
     md = (tmp_path / "timeline-export.md").read_text()
     assert "2 events." in md and md.count("\n- **") == 2
 

@@ -55,9 +55,9 @@ def exported(db: Path, *args: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_list_in_an_80_column_terminal_is_a_line_per_event_none_wider(seed_db):
-    events = exported(seed_db)
-    lines = in_terminal(["list", "--db", str(seed_db)], 80)
+def test_list_in_an_80_column_terminal_is_a_line_per_event_none_wider(seed_store):
+    events = exported(seed_store)
+    lines = in_terminal(["list", "--db", str(seed_store)], 80)
     assert len(lines) == len(events)
     assert max(cell_len(line) for line in lines) <= 80
     for line, event in zip(lines, events, strict=True):
@@ -71,22 +71,22 @@ def test_list_in_an_80_column_terminal_is_a_line_per_event_none_wider(seed_db):
             assert event["summary"][len(kept)] in " ,;:(–-", f"cut in mid-word: {summary!r}"
 
 
-def test_list_follows_the_terminal_width_without_columns_set(seed_db):
-    narrow = in_terminal(["list", "--db", str(seed_db)], 60, set_columns=False)
-    wide = in_terminal(["list", "--db", str(seed_db)], 160, set_columns=False)
-    assert len(narrow) == len(wide) == len(exported(seed_db))
+def test_list_follows_the_terminal_width_without_columns_set(seed_store):
+    narrow = in_terminal(["list", "--db", str(seed_store)], 60, set_columns=False)
+    wide = in_terminal(["list", "--db", str(seed_store)], 160, set_columns=False)
+    assert len(narrow) == len(wide) == len(exported(seed_store))
     assert max(map(cell_len, narrow)) <= 60 < max(map(cell_len, wide)) <= 160
     # sub-types where there is room: the government's gain is a "Battle" at 60 columns, "Gov regains" at 160
     assert any("Gov regains" in line for line in wide) and not any("Gov regains" in line for line in narrow)
 
 
-def test_list_piped_is_tab_separated_with_a_header_and_whole_fields(seed_db):
-    result = CliRunner().invoke(main, ["list", "--db", str(seed_db)])
+def test_list_piped_is_tab_separated_with_a_header_and_whole_fields(seed_store):
+    result = CliRunner().invoke(main, ["list", "--db", str(seed_store)])
     assert result.exit_code == 0, result.stderr
     rows = list(csv.reader(result.stdout.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
     header, *body = rows
     assert header == TSV_COLUMNS.split() and all(len(row) == len(header) for row in body)
-    events = exported(seed_db)
+    events = exported(seed_store)
     got = [dict(zip(header, row, strict=True)) for row in body]
     assert [r["id"] for r in got] == [e["id"] for e in events]
     for row, event in zip(got, events, strict=True):
@@ -95,16 +95,16 @@ def test_list_piped_is_tab_separated_with_a_header_and_whole_fields(seed_db):
         assert row["places"] == "; ".join(p["name"] for p in event["places"])
 
 
-def test_list_takes_the_same_filters_and_says_when_it_is_cut(seed_db):
-    tehran = CliRunner().invoke(main, ["list", "--db", str(seed_db), "--place", "Tehran"])
+def test_list_takes_the_same_filters_and_says_when_it_is_cut(seed_store):
+    tehran = CliRunner().invoke(main, ["list", "--db", str(seed_store), "--place", "Tehran"])
     ids = [line.split("\t")[0] for line in tehran.stdout.splitlines()[1:]]
-    assert ids == [e["id"] for e in exported(seed_db, "--place", "Tehran")] and ids
-    cut = CliRunner().invoke(main, ["list", "--db", str(seed_db), "--limit", "3"])
+    assert ids == [e["id"] for e in exported(seed_store, "--place", "Tehran")] and ids
+    cut = CliRunner().invoke(main, ["list", "--db", str(seed_store), "--limit", "3"])
     assert len(cut.stdout.splitlines()) == 4 and "3 of 17 events shown" in cut.stderr
 
 
-def test_list_long_is_the_full_table(seed_db):
-    lines = in_terminal(["list", "--long", "--db", str(seed_db)], 100)
+def test_list_long_is_the_full_table(seed_store):
+    lines = in_terminal(["list", "--long", "--db", str(seed_store)], 100)
     assert lines[0].startswith("17 of 17 events") and "date" in lines[2] and "summary" in lines[2]
     assert len(lines) > 17 + 4  # wrapped rows
 

@@ -30,10 +30,10 @@ def listed(db: Path, *args: str) -> list[str]:
 
 
 @pytest.fixture
-def corrected(seed_db) -> Path:
+def corrected(seed_store) -> Path:
     """The seed store, its Tehran attack corrected in every field a filter reads."""
     run(
-        seed_db,
+        seed_store,
         "edit",
         EDITED,
         "--date",
@@ -47,7 +47,7 @@ def corrected(seed_db) -> Path:
         "--summary",
         "Zebra herders march in Raqqa",
     )
-    return seed_db
+    return seed_store
 
 
 def test_a_type_filter_finds_an_event_by_its_corrected_type(corrected):
@@ -189,20 +189,20 @@ def test_a_rejected_corrected_event_is_counted_nowhere(corrected):
     assert "Protests" not in dict(queries.stats(conn).types)
 
 
-def test_many_moved_events_stand_in_date_order_in_every_walk(seed_db):
+def test_many_moved_events_stand_in_date_order_in_every_walk(seed_store):
     """Dates corrected onto other events' days (ties are ordered by row number, as the machine's
     walk orders them), the undated event dated, a dated one moved to the first day: the app's index,
     `list` and the order of the corrected dates agree."""
-    conn = connect(seed_db)
+    conn = connect(seed_store)
     rows = queries.list_events(conn)
     moves = {rows[0].id: "2021-01-13", rows[3].id: "2017-06-18", rows[-1].id: "2018-10-01", rows[9].id: "2016-01-01"}
     for event_id, day in moves.items():
         corrections.edit(conn, event_id, {"date": day})
-    conn = connect(seed_db)
+    conn = connect(seed_store)
     corrected = queries.events_by_rowids(conn, [r.rowid for r in rows])
     expected = [r.id for r in sorted(corrected, key=lambda r: (r.date_start is None, r.date_start or "", r.rowid))]
     assert [r.id for r in queries.events_by_rowids(conn, queries.timeline_index(conn, Filter()).rowids)] == expected
-    assert listed(seed_db) == expected
+    assert listed(seed_store) == expected
     assert expected[0] == rows[9].id and rows[-1].id != expected[-1]  # the undated one is dated now
 
 

@@ -40,7 +40,7 @@ def by_links(conn, f: Filter) -> dict[str, dict[str, int]]:
 
 def same_counts(conn) -> None:
     every_month = conn.execute(
-        "SELECT substr(date_start, 1, 7) AS m, count(*) FROM events GROUP BY m ORDER BY m IS NULL, m"
+        "SELECT substr(date_start, 1, 7) AS m, count(*) FROM events GROUP BY m ORDER BY min(date_start) IS NULL, m"
     ).fetchall()
     assert queries.timeline_index(conn, Filter()).months == [tuple(r) for r in every_month]
     for f in WINDOWS:
@@ -60,7 +60,7 @@ def same_counts(conn) -> None:
         shown = queries.facets(conn, f)
         months = conn.execute(
             "SELECT substr(date_start, 1, 7) AS m, count(*) FROM events WHERE id IN (SELECT value FROM json_each(?))"
-            " GROUP BY m ORDER BY m IS NULL, m",
+            " GROUP BY m ORDER BY min(date_start) IS NULL, m",
             (json.dumps(queries.event_ids(conn, f)),),
         ).fetchall()
         assert queries.timeline_index(conn, f).months == [tuple(r) for r in months], f
@@ -71,23 +71,23 @@ def same_counts(conn) -> None:
             assert got == expected, (f, facet)
 
 
-def test_counts_follow_imports_ingests_and_loads(seed_db, tmp_path):
+def test_counts_follow_imports_ingests_and_loads(seed_store, tmp_path):
     rows = list(csv.DictReader((FIXTURES / "acled_current.csv").open(encoding="utf-8")))
     across = tmp_path / "across.csv"
     with across.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerow(rows[0] | {"event_id_cnty": "SYR199999", "event_date": "2023-01-31", "time_precision": "2"})
-    import_acled(FIXTURES / "acled_world.csv", seed_db)
-    import_acled(across, seed_db)
-    conn = connect(seed_db)
+    import_acled(FIXTURES / "acled_world.csv", seed_store)
+    import_acled(across, seed_store)
+    conn = connect(seed_store)
     assert queries.facets(conn, WINDOWS[2]).types, "the week across the month is counted in February"
     same_counts(conn)
     conn.close()
     article = write_article(
         tmp_path / "new", "a.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2018-12-10"
     )
-    assert ingest([article], seed_db).ok
-    same_counts(connect(seed_db))
-    assert load(SEED, seed_db, drop_others=True).ok
-    same_counts(connect(seed_db))
+    assert ingest([article], seed_store).ok
+    same_counts(connect(seed_store))
+    assert load(SEED, seed_store, drop_others=True).ok
+    same_counts(connect(seed_store))

@@ -66,11 +66,11 @@ def odd_rows(tmp_path) -> Path:
 # ---- GeoJSON --------------------------------------------------------------------------------
 
 
-def test_geojson_is_a_valid_feature_collection_with_lon_lat_points(seed_db):
-    text, _ = export(seed_db, "geojson")
+def test_geojson_is_a_valid_feature_collection_with_lon_lat_points(seed_store):
+    text, _ = export(seed_store, "geojson")
     collection = geojson.loads(text)
     assert isinstance(collection, geojson.FeatureCollection) and collection.is_valid, collection.errors()
-    events = json.loads(export(seed_db, "json")[0])
+    events = json.loads(export(seed_store, "json")[0])
     assert [f["id"] for f in collection["features"]] == [e["id"] for e in events]
     for feature, event in zip(collection["features"], events, strict=True):
         props = feature["properties"]
@@ -146,11 +146,11 @@ TIMELINEJS = {
 }
 
 
-def test_timelinejs_follows_the_documented_format_at_each_events_precision(seed_db):
-    text, err = export(seed_db, "timelinejs")
+def test_timelinejs_follows_the_documented_format_at_each_events_precision(seed_store):
+    text, err = export(seed_store, "timelinejs")
     timeline = json.loads(text)
     jsonschema.validate(timeline, TIMELINEJS)
-    events = [e for e in json.loads(export(seed_db, "json")[0]) if e["date"]]
+    events = [e for e in json.loads(export(seed_store, "json")[0]) if e["date"]]
     slides = timeline["events"]
     assert len(slides) == len(events) and len({s["unique_id"] for s in slides}) == len(slides)
     assert "1 undated event left out" in err
@@ -187,10 +187,10 @@ TIMESKETCH_LINE = {
 }
 
 
-def test_timesketch_lines_have_its_fields_and_skip_undated_events_saying_how_many(seed_db):
-    text, err = export(seed_db, "timesketch")
+def test_timesketch_lines_have_its_fields_and_skip_undated_events_saying_how_many(seed_store):
+    text, err = export(seed_store, "timesketch")
     lines = [json.loads(line) for line in text.splitlines()]
-    events = json.loads(export(seed_db, "json")[0])
+    events = json.loads(export(seed_store, "json")[0])
     dated = [e for e in events if e["date_start"]]
     assert len(lines) == len(dated) < len(events)
     assert err.splitlines()[0] == "timeline: 1 undated event left out: Timesketch needs a date"
@@ -243,15 +243,15 @@ def test_acled_export_of_acled_rows_imports_back_to_the_same_events(tmp_path, od
     assert store(again) == store(odd_rows)
 
 
-def test_acled_export_of_articles_gives_back_their_dates_types_actors_and_places(seed_db, tmp_path):
+def test_acled_export_of_articles_gives_back_their_dates_types_actors_and_places(seed_store, tmp_path):
     out = tmp_path / "seed.acled.csv"
-    result = run(seed_db, "--format", "acled", "-o", str(out))
+    result = run(seed_store, "--format", "acled", "-o", str(out))
     assert result.exit_code == 0, result.stderr
     # undated, and a season (Sep-Dec): ACLED dates to a day, a week or a month
     assert "1 undated event left out" in result.stderr and "2 events spanning more than a month" in result.stderr
     assert "1 event written at ACLED's week or month" in result.stderr  # an 8-day span: its month
     back = store_by_article_id(tmp_path / "back.db", out)
-    original = store(seed_db)
+    original = store(seed_store)
     assert len(back) == len(original) - 3
     for event_id, (facts, actors, places, quotes) in back.items():
         was_facts, was_actors, was_places, was_quotes = original[event_id]
@@ -273,29 +273,29 @@ def store_by_article_id(db: Path, csv_path: Path) -> dict[str, tuple]:
 # ---- bad input ------------------------------------------------------------------------------
 
 
-def test_an_unknown_format_is_one_line_and_status_2(seed_db):
-    result = run(seed_db, "--format", "kml")
+def test_an_unknown_format_is_one_line_and_status_2(seed_store):
+    result = run(seed_store, "--format", "kml")
     assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
     assert "unknown format 'kml'" in result.stderr and "geojson" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "timelinejs", "timesketch", "acled"])
-def test_an_existing_file_is_kept_without_force_and_replaced_with_it(seed_db, tmp_path, fmt):
+def test_an_existing_file_is_kept_without_force_and_replaced_with_it(seed_store, tmp_path, fmt):
     out = tmp_path / "out"
     out.write_text("mine")
-    refused = run(seed_db, "--format", fmt, "-o", str(out))
+    refused = run(seed_store, "--format", fmt, "-o", str(out))
     assert refused.exit_code == 2 and "--force" in refused.stderr and out.read_text() == "mine"
     assert len(refused.stderr.splitlines()) == 1
-    assert run(seed_db, "--format", fmt, "-o", str(out), "--force").exit_code == 0
-    assert out.read_text() == export(seed_db, fmt)[0]
+    assert run(seed_store, "--format", fmt, "-o", str(out), "--force").exit_code == 0
+    assert out.read_text() == export(seed_store, fmt)[0]
 
 
 @pytest.mark.parametrize("where", ["folder", "under-a-file/out.json", "/proc/version"])
-def test_a_path_that_cannot_be_written_is_one_line_and_status_2(seed_db, tmp_path, where):
+def test_a_path_that_cannot_be_written_is_one_line_and_status_2(seed_store, tmp_path, where):
     (tmp_path / "folder").mkdir()
     (tmp_path / "under-a-file").write_text("a file, not a folder")
     target = where if where.startswith("/") else str(tmp_path / where)
-    result = run(seed_db, "--format", "geojson", "-o", target, "--force")
+    result = run(seed_store, "--format", "geojson", "-o", target, "--force")
     assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
     assert result.stderr.startswith(f"timeline: {target}:")
 
@@ -347,9 +347,9 @@ def test_an_export_of_more_events_than_a_page_is_whole_and_in_order_in_every_for
 # ---- the app --------------------------------------------------------------------------------
 
 
-async def test_e_asks_a_format_and_a_file_and_writes_it_off_the_ui_thread(seed_db, tmp_path, monkeypatch):
+async def test_e_asks_a_format_and_a_file_and_writes_it_off_the_ui_thread(seed_store, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await pilot.press("e")
@@ -361,7 +361,7 @@ async def test_e_asks_a_format_and_a_file_and_writes_it_off_the_ui_thread(seed_d
         await pilot.press("enter")
         await settle(pilot, app)
     collection = geojson.loads((tmp_path / "timeline-export.geojson").read_text())
-    assert collection.is_valid and len(collection["features"]) == queries.count_events(connect(seed_db))
+    assert collection.is_valid and len(collection["features"]) == queries.count_events(connect(seed_store))
 
 
 def test_a_source_is_a_document_in_every_format_however_many_of_its_sentences_are_quoted(tmp_path):

@@ -21,10 +21,10 @@ WORLD = FIXTURES / "acled_world.csv"
 
 
 @pytest.fixture
-def world(seed_db) -> Path:
+def world(seed_store) -> Path:
     """The seed articles and the ACLED fixture in one database."""
-    import_acled(WORLD, seed_db)
-    return seed_db
+    import_acled(WORLD, seed_store)
+    return seed_store
 
 
 def acled_rows() -> list[dict]:
@@ -199,8 +199,8 @@ def test_a_version_4_store_is_migrated_into_the_trees(tmp_path):
     assert import_acled(Path(__file__).parent / "fixtures" / "acled_current.csv", db).unchanged == 3
 
 
-def test_the_seed_articles_alone_file_every_place_under_a_country(seed_db):
-    conn = connect(seed_db)
+def test_the_seed_articles_alone_file_every_place_under_a_country(seed_store):
+    conn = connect(seed_store)
     orphans = conn.execute(
         "SELECT p.id FROM event_places ep JOIN places p ON p.seq = ep.place_seq"
         " WHERE p.parent IS NULL AND p.kind <> 'country' AND p.country IS NOT NULL"
@@ -238,9 +238,9 @@ def test_acled_names_of_known_groups_meet_the_articles_actor_and_wagner_is_its_o
         assert len(ids(conn, actors=["Russian forces"])) == 2  # its own and Wagner's
 
 
-def test_a_name_that_finds_nothing_says_so_with_the_close_names_that_do(seed_db):
+def test_a_name_that_finds_nothing_says_so_with_the_close_names_that_do(seed_store):
     def listed(*args: str):
-        return CliRunner().invoke(main, ["list", "--db", str(seed_db), *args])
+        return CliRunner().invoke(main, ["list", "--db", str(seed_store), *args])
 
     known_without_events = listed("--actor", "Houthis")
     assert known_without_events.exit_code == 0 and known_without_events.stdout.count("\n") == 1  # the header

@@ -438,17 +438,17 @@ def test_export_to_a_full_disk_or_a_closed_pipe_says_so_in_one_line(seed_db):
     assert err.startswith("timeline: stdout:") and "Traceback" not in err
 
 
-def test_an_annotation_never_waits_behind_a_long_write_to_the_store(seed_db):
-    import_ = connect(seed_db)  # as a long import or load does: the store's write lock, held
+def test_an_annotation_never_waits_behind_a_long_write_to_the_store(seed_store):
+    import_ = connect(seed_store)  # as a long import or load does: the store's write lock, held
     import_.execute("BEGIN")
     import_.execute("DELETE FROM events_fts")
-    annotator = connect(seed_db)
+    annotator = connect(seed_store)
     annotator.execute("PRAGMA busy_timeout = 0")  # any wait for a lock would fail at once
     target = queries.event_ids(annotator, queries.Filter())[0]
     annotations.set_starred(annotator, target, True)
     annotations.annotate(annotator, target, ["verify"], "check")
     import_.rollback()
-    assert queries.event_ids(connect(seed_db), queries.Filter(starred=True)) == [target]
+    assert queries.event_ids(connect(seed_store), queries.Filter(starred=True)) == [target]
 
 
 def test_annotations_of_a_version_3_database_move_to_the_user_database(tmp_path):
@@ -478,12 +478,12 @@ def test_load_force_replaces_a_damaged_database_and_keeps_it_as_a_backup(tmp_pat
     assert queries.count_events(connect(target)) > 0
 
 
-def test_a_writer_behind_another_says_so_in_one_line_after_the_wait_it_is_given(seed_db):
-    holder = connect(seed_db, user=False)
+def test_a_writer_behind_another_says_so_in_one_line_after_the_wait_it_is_given(seed_store):
+    holder = connect(seed_store, user=False)
     holder.execute("BEGIN IMMEDIATE")  # another command writing, for as long as this test runs
     try:
         done = subprocess.run(
-            [sys.executable, "-c", "from cli import run; run()", "load", str(SEED), "--db", str(seed_db)],
+            [sys.executable, "-c", "from cli import run; run()", "load", str(SEED), "--db", str(seed_store)],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -545,28 +545,28 @@ def test_the_app_quits_when_its_terminal_goes(seed_db):
 # ---- issue 29 point 1: parallel annotations lose nothing ------------------------------------
 
 
-def test_parallel_tags_and_a_note_in_other_processes_lose_nothing(seed_db):
-    target = queries.event_ids(connect(seed_db), queries.Filter())[0]
+def test_parallel_tags_and_a_note_in_other_processes_lose_nothing(seed_store):
+    target = queries.event_ids(connect(seed_store), queries.Filter())[0]
     for round_ in range(3):
         tags = [f"r{round_}-t{i}" for i in range(12)]
         writers = [
             subprocess.Popen(
-                [*CLI, "annotate", target, "--tag", tag, "--db", str(seed_db)], cwd=ROOT, stderr=subprocess.PIPE
+                [*CLI, "annotate", target, "--tag", tag, "--db", str(seed_store)], cwd=ROOT, stderr=subprocess.PIPE
             )
             for tag in tags
         ]
         writers.append(
             subprocess.Popen(
-                [*CLI, "annotate", target, "--note", f"note {round_}", "--db", str(seed_db)],
+                [*CLI, "annotate", target, "--note", f"note {round_}", "--db", str(seed_store)],
                 cwd=ROOT,
                 stderr=subprocess.PIPE,
             )
         )
         assert [w.wait() for w in writers] == [0] * 13, [w.stderr.read() for w in writers]
-        detail = queries.event_detail(connect(seed_db), target)
+        detail = queries.event_detail(connect(seed_store), target)
         assert set(tags) <= set(detail.tags), f"round {round_}: lost {set(tags) - set(detail.tags)}"
         assert detail.note == f"note {round_}"
-    assert len(queries.event_detail(connect(seed_db), target).tags) == 36
+    assert len(queries.event_detail(connect(seed_store), target).tags) == 36
 
 
 def test_a_tag_may_hold_a_comma_and_stars_tags_and_notes_carry_their_author(seed_db):

@@ -25,23 +25,23 @@ def evidence_documents(db: Path) -> dict[str, set[int]]:
 # ---- the review queue ------------------------------------------------------------------------
 
 
-def test_review_next_gives_the_least_confident_unreviewed_events_with_their_commands(seed_db):
-    conn = connect(seed_db)
+def test_review_next_gives_the_least_confident_unreviewed_events_with_their_commands(seed_store):
+    conn = connect(seed_store)
     by_confidence = [r[0] for r in conn.execute("SELECT id FROM events ORDER BY confidence, date_start, seq")]
     total = len(by_confidence)
-    shown = run(seed_db, "review", "--next", "2")
+    shown = run(seed_store, "review", "--next", "2")
     ids = [line.split("\t")[0] for line in shown.stdout.splitlines() if not line.startswith(" ")]
     assert ids == by_confidence[:2]
     assert f"timeline confirm {ids[0]}" in shown.stdout and f"timeline reject {ids[1]}" in shown.stdout
     assert f"0 of {total} reviewed" in shown.stderr
-    run(seed_db, "confirm", ids[0])
-    run(seed_db, "edit", ids[1], "--fatalities", "1")
-    moved = run(seed_db, "review", "--next", "1")
+    run(seed_store, "confirm", ids[0])
+    run(seed_store, "edit", ids[1], "--fatalities", "1")
+    moved = run(seed_store, "review", "--next", "1")
     assert moved.stdout.split("\t")[0] == by_confidence[2], "the reviewed leave the queue"
     assert f"2 of {total} reviewed" in moved.stderr
-    assert run(seed_db, "review").stdout.strip() == f"2 of {total} reviewed"
-    run(seed_db, "undo", ids[0])
-    assert run(seed_db, "review", "--next", "1").stdout.split("\t")[0] == ids[0], "an undone confirm returns"
+    assert run(seed_store, "review").stdout.strip() == f"2 of {total} reviewed"
+    run(seed_store, "undo", ids[0])
+    assert run(seed_store, "review", "--next", "1").stdout.split("\t")[0] == ids[0], "an undone confirm returns"
 
 
 def test_review_next_when_all_is_reviewed_prints_nothing(tmp_path):
@@ -56,42 +56,42 @@ def test_review_next_when_all_is_reviewed_prints_nothing(tmp_path):
 # ---- remove ----------------------------------------------------------------------------------
 
 
-def test_remove_takes_an_articles_evidence_and_the_events_it_alone_supported(seed_db):
-    before = evidence_documents(seed_db)
+def test_remove_takes_an_articles_evidence_and_the_events_it_alone_supported(seed_store):
+    before = evidence_documents(seed_store)
     shared = next(e for e, docs in before.items() if len(docs) > 1)
     document = min(before[shared])
     alone = sorted(e for e, docs in before.items() if docs == {document})
     assert alone, "the seed has an article with an event of its own"
-    run(seed_db, "annotate", alone[0], "--star", "--tag", "check")
-    run(seed_db, "edit", alone[0], "--fatalities", "9", "--author", "Dana")
-    removed = run(seed_db, "remove", str(document))
+    run(seed_store, "annotate", alone[0], "--star", "--tag", "check")
+    run(seed_store, "edit", alone[0], "--fatalities", "9", "--author", "Dana")
+    removed = run(seed_store, "remove", str(document))
     assert f"{len(alone)} event(s) it alone supported gone" in removed.stderr
     assert "corrections of 1 kept (timeline review --orphans)" in removed.stderr
-    after = evidence_documents(seed_db)
+    after = evidence_documents(seed_store)
     assert not any(document in docs for docs in after.values()), "its evidence is gone"
     assert not set(alone) & set(after)
     said = removed.stderr.split(f"{shared} is now ")  # its id came from the source removed
     now = said[1][:16] if len(said) > 1 else shared
     assert after[now] == before[shared] - {document}, "other sources' event stays, with their evidence"
-    assert connect(seed_db).execute("SELECT count(*) FROM documents WHERE id = ?", (document,)).fetchone()[0] == 0
-    orphans = run(seed_db, "review", "--orphans").stdout.splitlines()
+    assert connect(seed_store).execute("SELECT count(*) FROM documents WHERE id = ?", (document,)).fetchone()[0] == 0
+    orphans = run(seed_store, "review", "--orphans").stdout.splitlines()
     assert any(f"\t{alone[0]}\tedit fatalities:" in line for line in orphans)
     assert f"annotations\t\t\t{alone[0]}\tstarred; tags: check" in orphans
 
 
-def test_remove_by_file_then_a_load_and_reingest_bring_the_event_and_its_correction_back(seed_db, tmp_path):
+def test_remove_by_file_then_a_load_and_reingest_bring_the_event_and_its_correction_back(seed_store, tmp_path):
     article = write_article(
         tmp_path, "mine.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2018-12-10"
     )
-    assert ingest_files([article], seed_db).ok
-    (target,) = queries.event_ids(connect(seed_db), queries.Filter(search="ambushed"))
-    run(seed_db, "edit", target, "--fatalities", "4", "--author", "Dana")
-    assert "1 event(s) it alone supported gone" in run(seed_db, "remove", str(article)).stderr
-    assert target not in listed(seed_db)
-    assert load(SEED, seed_db).ok, "nothing from elsewhere left to drop: the load asks nothing"
-    assert ingest_files([article], seed_db).ok
-    assert listed(seed_db)[target]["fatalities"] == "4"
-    assert run(seed_db, "review", "--orphans").stdout == ""
+    assert ingest_files([article], seed_store).ok
+    (target,) = queries.event_ids(connect(seed_store), queries.Filter(search="ambushed"))
+    run(seed_store, "edit", target, "--fatalities", "4", "--author", "Dana")
+    assert "1 event(s) it alone supported gone" in run(seed_store, "remove", str(article)).stderr
+    assert target not in listed(seed_store)
+    assert load(SEED, seed_store).ok, "nothing from elsewhere left to drop: the load asks nothing"
+    assert ingest_files([article], seed_store).ok
+    assert listed(seed_store)[target]["fatalities"] == "4"
+    assert run(seed_store, "review", "--orphans").stdout == ""
 
 
 def test_remove_an_imported_row(tmp_path):
@@ -105,11 +105,11 @@ def test_remove_an_imported_row(tmp_path):
     assert "acled:SYR100001" not in listed(db)
 
 
-def test_remove_of_what_is_not_stored_is_a_usage_error_and_changes_nothing(seed_db):
-    before = evidence_documents(seed_db)
-    result = run(seed_db, "remove", "no-such-article.md", ok=False)
+def test_remove_of_what_is_not_stored_is_a_usage_error_and_changes_nothing(seed_store):
+    before = evidence_documents(seed_store)
+    result = run(seed_store, "remove", "no-such-article.md", ok=False)
     assert result.exit_code == 2 and "no-such-article.md: no such document stored" in result.stderr
-    assert evidence_documents(seed_db) == before
+    assert evidence_documents(seed_store) == before
 
 
 # ---- merge -----------------------------------------------------------------------------------
@@ -120,11 +120,11 @@ TWO_INCIDENTS = (
 
 
 @pytest.fixture
-def two_events(tmp_path) -> tuple[Path, Path, list[str]]:
-    """A store of one article telling two incidents: the seed folder, the store, the two ids."""
+def two_events(tmp_path, empty_store) -> tuple[Path, Path, list[str]]:
+    """A store of one article telling two incidents, on each store: the seed folder, the store, the two ids."""
     seed = tmp_path / "seed"
     write_article(seed / "articles", "two.md", TWO_INCIDENTS, published="2018-12-10")
-    db = tmp_path / "t.db"
+    db = empty_store
     assert load(seed, db).ok
     ids = queries.event_ids(connect(db), queries.Filter())
     assert len(ids) == 2
@@ -166,6 +166,8 @@ def test_merge_asked_wrongly_is_a_usage_error_and_stores_nothing(two_events):
 
 
 def test_a_merge_survives_a_load_a_reingest_and_a_reextraction_that_changes_both_ids(two_events, tmp_path):
+    if not isinstance(two_events[1], Path):
+        pytest.skip("an older extractor's rows are written beneath our layers with sqlite3")
     seed, db, (a, b) = two_events
     run(db, "merge", a, b)
     merged = quotes(db)
@@ -268,6 +270,8 @@ def test_add_asked_wrongly_is_a_usage_error_and_stores_nothing(two_events, sourc
 
 
 def test_an_added_event_survives_a_load_a_reingest_and_a_reextraction_and_goes_with_its_document(two_events, tmp_path):
+    if not isinstance(two_events[1], Path):
+        pytest.skip("an older extractor's rows are written beneath our layers with sqlite3")
     seed, db, _ = two_events
     new = run(db, *ADD, "--document", "1", "--quote", "ambushed a convoy").stdout.strip()
     run(db, "edit", new, "--fatalities", "3")
@@ -287,9 +291,9 @@ def test_an_added_event_survives_a_load_a_reingest_and_a_reextraction_and_goes_w
 
 
 @pytest.fixture
-def one_incident_two_reports(tmp_path) -> tuple[Path, Path, str, int]:
-    """Two agencies' reports of one ambush, merged into one event: the seed folder, the store,
-    the event's id, and the second report's document id."""
+def one_incident_two_reports(tmp_path, empty_store) -> tuple[Path, Path, str, int]:
+    """Two agencies' reports of one ambush, merged into one event, on each store: the seed folder,
+    the store, the event's id, and the second report's document id."""
     seed = tmp_path / "seed"
     write_article(
         seed / "articles",
@@ -305,7 +309,7 @@ def one_incident_two_reports(tmp_path) -> tuple[Path, Path, str, int]:
         published="2018-12-10",
         publisher="AFP",
     )
-    db = tmp_path / "t.db"
+    db = empty_store
     assert load(seed, db).ok
     ((event, documents),) = evidence_documents(db).items()
     assert len(documents) == 2
@@ -313,20 +317,20 @@ def one_incident_two_reports(tmp_path) -> tuple[Path, Path, str, int]:
 
 
 def test_split_makes_the_chosen_sources_an_event_with_the_machines_values_for_them(one_incident_two_reports):
-    _, seed_db, event, document = one_incident_two_reports
-    machine = quotes(seed_db)[event]
+    _, seed_store, event, document = one_incident_two_reports
+    machine = quotes(seed_store)[event]
     said = (
-        connect(seed_db)
+        connect(seed_store)
         .execute(
             "SELECT date, sub_type, fatalities FROM event_sources WHERE event_id = ? AND document_id = ?",
             (event, document),
         )
         .fetchone()
     )
-    new = run(seed_db, "split", event, "--source", str(document), "--author", "Dana").stdout.strip()
-    after = quotes(seed_db)
+    new = run(seed_store, "split", event, "--source", str(document), "--author", "Dana").stdout.strip()
+    after = quotes(seed_store)
     assert after[event] + after[new] == machine and len(after[new]) == 1, "the quotes, shared out"
-    rows = listed(seed_db)
+    rows = listed(seed_store)
     assert (rows[new]["date"], rows[new]["sub_type"], rows[new]["fatalities"]) == (
         said[0],
         said[1],
@@ -334,38 +338,40 @@ def test_split_makes_the_chosen_sources_an_event_with_the_machines_values_for_th
     )
     assert rows[event]["sources"] == rows[new]["sources"] == "1"
     for either in (event, new):
-        (line,) = run(seed_db, "history", either).stdout.splitlines()
+        (line,) = run(seed_store, "history", either).stdout.splitlines()
         assert line.endswith(f"\tDana\tsplit 1 quote(s) of {event} into {new}")
-    run(seed_db, "undo", event)
-    assert quotes(seed_db)[event] == machine and new not in listed(seed_db)
+    run(seed_store, "undo", event)
+    assert quotes(seed_store)[event] == machine and new not in listed(seed_store)
 
 
 def test_split_asked_wrongly_is_a_usage_error_and_stores_nothing(one_incident_two_reports):
-    _, seed_db, event, document = one_incident_two_reports
+    _, seed_store, event, document = one_incident_two_reports
     for source, says in (("999", "is not a source of"), (f"{document}:1", "is not a source of")):
-        result = run(seed_db, "split", event, "--source", source, ok=False)
+        result = run(seed_store, "split", event, "--source", source, ok=False)
         assert result.exit_code == 2 and says in result.stderr
-    others = [str(d) for d in evidence_documents(seed_db)[event]]
-    result = run(seed_db, "split", event, *[a for d in others for a in ("--source", d)], ok=False)
+    others = [str(d) for d in evidence_documents(seed_store)[event]]
+    result = run(seed_store, "split", event, *[a for d in others for a in ("--source", d)], ok=False)
     assert result.exit_code == 2 and "leave the event at least one source" in result.stderr
-    assert connect(seed_db).execute("SELECT count(*) FROM corrections").fetchone()[0] == 0
+    assert connect(seed_store).execute("SELECT count(*) FROM corrections").fetchone()[0] == 0
 
 
 def test_a_split_survives_a_load_a_reingest_and_a_reextraction(one_incident_two_reports, tmp_path):
-    seed, seed_db, event, document = one_incident_two_reports
-    new = run(seed_db, "split", event, "--source", str(document)).stdout.strip()
-    split = quotes(seed_db)
-    assert load(seed, seed_db).ok and quotes(seed_db) == split
+    if not isinstance(one_incident_two_reports[1], Path):
+        pytest.skip("an older extractor's rows are written beneath our layers with sqlite3")
+    seed, seed_store, event, document = one_incident_two_reports
+    new = run(seed_store, "split", event, "--source", str(document)).stdout.strip()
+    split = quotes(seed_store)
+    assert load(seed, seed_store).ok and quotes(seed_store) == split
     other = write_article(tmp_path, "other.md", "Clashes erupted in Hajin on Friday.\n", published="2018-12-14")
-    assert ingest_files([other], seed_db).ok
-    assert {e: split[e] for e in (event, new)} == {e: quotes(seed_db)[e] for e in (event, new)}
-    older = as_an_older_extractor_left_them(seed_db)
-    run(seed_db, "undo", older[event])  # take the split back while the ids are the older extractor's
-    assert new not in quotes(seed_db)
-    assert run(seed_db, "split", older[event], "--source", str(document)).stdout.strip() == new  # and make it again
-    run(seed_db, "load", str(seed), "--force")  # the current extractor, for real: today's ids come back
-    assert quotes(seed_db)[event] == split[event] and quotes(seed_db)[new] == split[new]
-    assert run(seed_db, "review", "--orphans").stdout == ""
+    assert ingest_files([other], seed_store).ok
+    assert {e: split[e] for e in (event, new)} == {e: quotes(seed_store)[e] for e in (event, new)}
+    older = as_an_older_extractor_left_them(seed_store)
+    run(seed_store, "undo", older[event])  # take the split back while the ids are the older extractor's
+    assert new not in quotes(seed_store)
+    assert run(seed_store, "split", older[event], "--source", str(document)).stdout.strip() == new  # and make it again
+    run(seed_store, "load", str(seed), "--force")  # the current extractor, for real: today's ids come back
+    assert quotes(seed_store)[event] == split[event] and quotes(seed_store)[new] == split[new]
+    assert run(seed_store, "review", "--orphans").stdout == ""
 
 
 def test_remove_of_a_citation_says_undo_takes_its_event_back(two_events):

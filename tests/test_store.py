@@ -19,9 +19,9 @@ def export_json(db, *args):
     return json.loads(result.stdout)
 
 
-def test_every_exported_quote_round_trips_against_the_document_text(seed_db):
-    conn = connect(seed_db)
-    events = export_json(seed_db)
+def test_every_exported_quote_round_trips_against_the_document_text(seed_store):
+    conn = connect(seed_store)
+    events = export_json(seed_store)
     assert len(events) >= 12  # the seed articles report 17 incidents (tests/gold)
     for event in events:
         assert event["sources"], event
@@ -30,8 +30,8 @@ def test_every_exported_quote_round_trips_against_the_document_text(seed_db):
             assert text[s["start"] : s["end"]] == s["quote"]
 
 
-def test_json_contract_fields_and_date_order(seed_db):
-    events = export_json(seed_db)
+def test_json_contract_fields_and_date_order(seed_store):
+    events = export_json(seed_store)
     assert set(events[0]) == {
         "id",
         "date",
@@ -62,35 +62,35 @@ def test_json_contract_fields_and_date_order(seed_db):
     assert {e["precision"] for e in events if e["date"]} <= {"day", "week", "month", "season", "year"}
 
 
-def test_actor_aliases_select_the_same_events(seed_db):
-    daesh, isil, isis = (export_json(seed_db, "--actor", a) for a in ("Daesh", "ISIL", "ISIS"))
+def test_actor_aliases_select_the_same_events(seed_store):
+    daesh, isil, isis = (export_json(seed_store, "--actor", a) for a in ("Daesh", "ISIL", "ISIS"))
     assert daesh and daesh == isil == isis
 
 
-def test_place_spellings_select_the_same_events(seed_db):
-    a, b = export_json(seed_db, "--place", "Deir az-Zur"), export_json(seed_db, "--place", "deir ezzor")
+def test_place_spellings_select_the_same_events(seed_store):
+    a, b = export_json(seed_store, "--place", "Deir az-Zur"), export_json(seed_store, "--place", "deir ezzor")
     assert a and a == b
 
 
-def test_the_tehran_attacks_of_june_2017_are_one_event_with_two_sources(seed_db):
-    events = export_json(seed_db, "--place", "Tehran", "--since", "2017-06", "--until", "2017-06")
+def test_the_tehran_attacks_of_june_2017_are_one_event_with_two_sources(seed_store):
+    events = export_json(seed_store, "--place", "Tehran", "--since", "2017-06", "--until", "2017-06")
     (attack,) = [e for e in events if e["type"] == "Violence against civilians" or e["sub_type"] == "Attack"]
     assert attack["date"] == "2017-06-07"
     assert len({s["document"] for s in attack["sources"]}) == 2
 
 
-def test_loading_twice_gives_the_same_ids_and_keeps_stars(seed_db):
-    conn = connect(seed_db)
+def test_loading_twice_gives_the_same_ids_and_keeps_stars(seed_store):
+    conn = connect(seed_store)
     ids = queries.event_ids(conn, queries.Filter())
     annotations.set_starred(conn, ids[3], True)
     conn.close()
-    load(SEED, seed_db)
-    conn = connect(seed_db)
+    load(SEED, seed_store)
+    conn = connect(seed_store)
     assert queries.event_ids(conn, queries.Filter()) == ids
     assert queries.event_ids(conn, queries.Filter(starred=True)) == [ids[3]]
 
 
-def test_ingest_adds_an_article_once(seed_db, tmp_path):
+def test_ingest_adds_an_article_once(seed_store, tmp_path):
     article = write_article(
         tmp_path,
         "new.md",
@@ -99,25 +99,25 @@ def test_ingest_adds_an_article_once(seed_db, tmp_path):
         publisher="Test Wire",
         published="2018-12-10",
     )
-    first = ingest([article], seed_db)
+    first = ingest([article], seed_store)
     assert len(first.added) == 1 and first.ok
-    conn = connect(seed_db)
+    conn = connect(seed_store)
     hajin = queries.event_ids(conn, queries.make_filter(conn, places=["Hajin"], since="2018-12-09", until="2018-12-09"))
     assert len(hajin) == 1
     count = queries.count_events(conn)
-    again = ingest([article], seed_db)
+    again = ingest([article], seed_store)
     assert again.added == [] and len(again.unchanged) == 1
-    assert queries.count_events(connect(seed_db)) == count
+    assert queries.count_events(connect(seed_store)) == count
 
 
-def test_bad_files_are_reported_and_the_others_still_load(tmp_path):
+def test_bad_files_are_reported_and_the_others_still_load(tmp_path, empty_store):
     seed = tmp_path / "seed"
     write_article(seed / "articles", "good.txt", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
     write_article(seed / "articles", "broken.txt", "Text.\n", title="[unclosed", published="2018-12-10")
     write_article(seed / "articles", "impossible.txt", "Text.\n", published="2021-02-30")
     (seed / "articles" / "empty.txt").write_text("")
     (seed / "articles" / "binary.txt").write_bytes(b"\x00\x01\x02")
-    report = load(seed, tmp_path / "t.db")
+    report = load(seed, empty_store)
     problems = dict(report.errors)
     bad = ("broken.txt", "impossible.txt", "empty.txt", "binary.txt")
     assert set(problems) == {str(seed / "articles" / n) for n in bad}
@@ -125,11 +125,11 @@ def test_bad_files_are_reported_and_the_others_still_load(tmp_path):
     assert len(report.added) == 1 and report.events == 1
 
 
-def test_cli_load_exits_1_naming_the_bad_file(tmp_path):
+def test_cli_load_exits_1_naming_the_bad_file(tmp_path, empty_store):
     seed = tmp_path / "seed"
     write_article(seed / "articles", "good.txt", "Clashes erupted in Hajin on Monday.\n", published="2018-12-10")
     write_article(seed / "articles", "bad.txt", "x\n", published="yesterday")
-    result = CliRunner().invoke(main, ["load", str(seed), "--db", str(tmp_path / "t.db")])
+    result = CliRunner().invoke(main, ["load", str(seed), "--db", str(empty_store)])
     assert result.exit_code == 1
     assert "bad.txt" in result.stderr and "published" in result.stderr
 
@@ -145,19 +145,19 @@ def test_a_foreign_database_is_refused_not_changed(tmp_path):
     assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [("customers",)]
 
 
-def test_facets_count_under_the_filter_but_ignore_their_own_selection(conn):
-    isis = queries.resolve_actor(conn, "ISIS")
+def test_facets_count_under_the_filter_but_ignore_their_own_selection(store_conn):
+    isis = queries.resolve_actor(store_conn, "ISIS")
     f = queries.Filter(actors=(isis,))
-    facets = queries.facets(conn, f)
-    total = queries.count_events(conn, f)
+    facets = queries.facets(store_conn, f)
+    total = queries.count_events(store_conn, f)
     assert max(v.count for v in facets.types) <= total
     assert sum(v.count for v in facets.types if v.parent is None) == total
     for v in facets.types:  # each sub-type counts within its type
         assert v.parent is None or v.count <= next(t.count for t in facets.types if t.id == v.parent)
-    assert len(facets.actors) == len(queries.facets(conn, queries.Filter()).actors)
+    assert len(facets.actors) == len(queries.facets(store_conn, queries.Filter()).actors)
 
 
-def test_the_search_index_follows_loads_ingests_and_imports(seed_db, tmp_path):
+def test_the_search_index_follows_loads_ingests_and_imports(seed_store, tmp_path):
     """The index keeps no copy of the text: it forgets an event's words only when told them again.
     Its own integrity check compares it with the text, after each kind of write."""
     from db.acled import import_acled
@@ -168,54 +168,54 @@ def test_the_search_index_follows_loads_ingests_and_imports(seed_db, tmp_path):
     article = write_article(
         tmp_path / "new", "new.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2018-12-10"
     )
-    assert ingest([article], seed_db).ok
-    conn = connect(seed_db)
+    assert ingest([article], seed_store).ok
+    conn = connect(seed_store)
     check(conn)
     assert queries.event_ids(conn, queries.Filter(search="ambushed"))
     conn.close()
-    assert load(SEED, seed_db, drop_others=True).ok  # the ingested article is not in the seed folder: its events go
-    import_acled(Path(__file__).parent / "fixtures" / "acled_current.csv", seed_db)
-    conn = connect(seed_db)
+    assert load(SEED, seed_store, drop_others=True).ok  # the ingested article is not in the seed folder: its events go
+    import_acled(Path(__file__).parent / "fixtures" / "acled_current.csv", seed_store)
+    conn = connect(seed_store)
     check(conn)
     assert not queries.event_ids(conn, queries.Filter(search="ambushed"))
     assert queries.event_ids(conn, queries.Filter(search="Sweida"))  # an ACLED note
 
 
-def test_search_syntax_errors_are_clear(conn):
+def test_search_syntax_errors_are_clear(store_conn):
     with pytest.raises(queries.QueryError, match="search"):
-        queries.event_ids(conn, queries.Filter(search="(unbalanced"))
-    assert queries.event_ids(conn, queries.Filter(search="missile"))
+        queries.event_ids(store_conn, queries.Filter(search="(unbalanced"))
+    assert queries.event_ids(store_conn, queries.Filter(search="missile"))
     # a quote left open cannot be FTS5 syntax: its words are searched
-    assert queries.event_ids(conn, queries.Filter(search='"missile')) == queries.event_ids(
-        conn, queries.Filter(search="missile")
+    assert queries.event_ids(store_conn, queries.Filter(search='"missile')) == queries.event_ids(
+        store_conn, queries.Filter(search="missile")
     )
 
 
-def test_unknown_actor_is_a_clear_cli_error(seed_db):
-    result = CliRunner().invoke(main, ["list", "--db", str(seed_db), "--actor", "Nobody Brigade"])
+def test_unknown_actor_is_a_clear_cli_error(seed_store):
+    result = CliRunner().invoke(main, ["list", "--db", str(seed_store), "--actor", "Nobody Brigade"])
     assert result.exit_code == 2 and "no actor called 'Nobody Brigade'" in result.stderr
 
 
-def test_markdown_export_has_headings_quotes_and_footnotes(seed_db, tmp_path):
+def test_markdown_export_has_headings_quotes_and_footnotes(seed_store, tmp_path):
     out = tmp_path / "out.md"
     result = CliRunner().invoke(
-        main, ["export", "--db", str(seed_db), "--actor", "IRGC", "--format", "md", "-o", str(out)]
+        main, ["export", "--db", str(seed_store), "--actor", "IRGC", "--format", "md", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
     md = out.read_text()
     assert md.startswith("# Timeline: Islamic Revolutionary Guard Corps")
     assert "## 2017" in md and "### 2017-06" in md
     assert "  > " in md and "[^1]: " in md
-    again = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--format", "md", "-o", str(out)])
+    again = CliRunner().invoke(main, ["export", "--db", str(seed_store), "--format", "md", "-o", str(out)])
     assert again.exit_code == 2 and "--force" in again.stderr
     assert out.read_text() == md
 
 
-def test_csv_export_has_a_header_and_a_row_per_event(seed_db):
-    result = CliRunner().invoke(main, ["export", "--db", str(seed_db), "--format", "csv", "--place", "Albu Kamal"])
+def test_csv_export_has_a_header_and_a_row_per_event(seed_store):
+    result = CliRunner().invoke(main, ["export", "--db", str(seed_store), "--format", "csv", "--place", "Albu Kamal"])
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("id,date,date_start")
-    assert len(lines) - 1 == len(export_json(seed_db, "--place", "Albu Kamal"))
+    assert len(lines) - 1 == len(export_json(seed_store, "--place", "Albu Kamal"))
 
 
 def test_a_search_shows_as_first_rows_what_its_whole_timeline_begins_with(tmp_path):

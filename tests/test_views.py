@@ -51,44 +51,44 @@ def test_around_exports_the_same_events(context_db):
     )
 
 
-def test_around_a_missing_or_undated_event_or_days_alone_is_a_usage_error(seed_db):
-    conn = connect(seed_db)
+def test_around_a_missing_or_undated_event_or_days_alone_is_a_usage_error(seed_store):
+    conn = connect(seed_store)
     undated = conn.execute("SELECT id FROM events WHERE date_start IS NULL").fetchone()[0]
     for args, says in (
         (["--around", "no-such-event"], "no event 'no-such-event'"),
         (["--around", undated], "undated"),
         (["--days", "3"], "--around EVENT_ID"),
     ):
-        done = timeline("list", "--db", str(seed_db), *args)
+        done = timeline("list", "--db", str(seed_store), *args)
         assert done.returncode == 2 and says in done.stderr and done.stderr.count("\n") == 1, done.stderr
 
 
-def test_a_saved_view_lists_and_exports_as_its_options_did(seed_db):
+def test_a_saved_view_lists_and_exports_as_its_options_did(seed_store):
     options = ["--place", "Deir ez-Zor", "--actor", "IRGC", "--since", "2017", "--until", "2018"]
-    done = timeline("view", "save", "deir irgc", "--db", str(seed_db), *options)
+    done = timeline("view", "save", "deir irgc", "--db", str(seed_store), *options)
     assert done.returncode == 0 and "Islamic Revolutionary Guard Corps; Deir ez-Zor" in done.stderr, done.stderr
-    expected = listed(seed_db, *options)
-    assert expected and listed(seed_db, "--view", "deir irgc") == expected
-    assert listed(seed_db, "--view", "deir irgc", "--until", "2017-06") == listed(
-        seed_db, *options[:-1], "2017-06"
+    expected = listed(seed_store, *options)
+    assert expected and listed(seed_store, "--view", "deir irgc") == expected
+    assert listed(seed_store, "--view", "deir irgc", "--until", "2017-06") == listed(
+        seed_store, *options[:-1], "2017-06"
     )  # an option given with the view replaces that part of it
-    exported = timeline("export", "--db", str(seed_db), "--view", "deir irgc", "--format", "csv")
+    exported = timeline("export", "--db", str(seed_store), "--view", "deir irgc", "--format", "csv")
     assert [line.split(",")[0] for line in exported.stdout.splitlines()[1:]] == expected
-    listing = timeline("view", "list", "--db", str(seed_db))
+    listing = timeline("view", "list", "--db", str(seed_store))
     assert listing.stdout.splitlines() == [
         "deir irgc\tIslamic Revolutionary Guard Corps; Deir ez-Zor; 2017-01-01 to 2018-12-31"
     ]
 
 
-def test_saving_a_name_again_replaces_it_and_says_what_it_was(seed_db):
-    assert timeline("view", "save", "daily", "--db", str(seed_db), "--actor", "ISIS").returncode == 0
-    done = timeline("view", "save", "daily", "--db", str(seed_db), "--place", "Albu Kamal")
+def test_saving_a_name_again_replaces_it_and_says_what_it_was(seed_store):
+    assert timeline("view", "save", "daily", "--db", str(seed_store), "--actor", "ISIS").returncode == 0
+    done = timeline("view", "save", "daily", "--db", str(seed_store), "--place", "Albu Kamal")
     assert done.returncode == 0 and "it was: Islamic State" in done.stderr, done.stderr
-    assert listed(seed_db, "--view", "daily") == listed(seed_db, "--place", "Albu Kamal")
+    assert listed(seed_store, "--view", "daily") == listed(seed_store, "--place", "Albu Kamal")
 
 
-def test_deleting_a_view_and_the_usage_errors(seed_db):
-    db = str(seed_db)
+def test_deleting_a_view_and_the_usage_errors(seed_store):
+    db = str(seed_store)
     assert timeline("view", "save", "daily", "--db", db, "--starred").returncode == 0
     for args, says in (
         (["list", "--db", db, "--view", "weekly"], "no view called 'weekly' (views: daily)"),
@@ -102,11 +102,11 @@ def test_deleting_a_view_and_the_usage_errors(seed_db):
     assert timeline("view", "list", "--db", db).stdout == ""
 
 
-def test_views_survive_a_reload_of_the_articles(seed_db):
-    assert timeline("view", "save", "albu kamal", "--db", str(seed_db), "--place", "Albu Kamal").returncode == 0
-    before = listed(seed_db, "--view", "albu kamal")
-    assert timeline("load", str(SEED), "--db", str(seed_db)).returncode == 0
-    assert before and listed(seed_db, "--view", "albu kamal") == before
+def test_views_survive_a_reload_of_the_articles(seed_store):
+    assert timeline("view", "save", "albu kamal", "--db", str(seed_store), "--place", "Albu Kamal").returncode == 0
+    before = listed(seed_store, "--view", "albu kamal")
+    assert timeline("load", str(SEED), "--db", str(seed_store)).returncode == 0
+    assert before and listed(seed_store, "--view", "albu kamal") == before
 
 
 def test_an_older_user_database_gains_the_views_table_and_keeps_its_stars(tmp_path):
@@ -136,8 +136,8 @@ def test_a_filter_round_trips_through_json_and_a_newer_one_is_refused():
         views.filter_from_json('{"mood": "calm"}')
 
 
-def test_a_view_naming_an_actor_no_longer_stored_is_described_by_its_id(seed_db):
-    conn = connect(seed_db)
+def test_a_view_naming_an_actor_no_longer_stored_is_described_by_its_id(seed_store):
+    conn = connect(seed_store)
     f = queries.Filter(actors=("gone-actor",), starred=True)
     views.save_view(conn, "old", f)
     assert views.in_words(conn, views.saved_view(conn, "old")) == "gone-actor; starred"

@@ -76,15 +76,17 @@ def site() -> Iterator[Site]:
     server.server_close()
 
 
-def timeline(tmp_path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args, "--db", str(tmp_path / "t.db")], cwd=tmp_path, capture_output=True, text=True)
+def timeline(tmp_path, *args: str, store=None) -> subprocess.CompletedProcess:
+    """The command on `store` (a file's path or a PostgreSQL URL), by default t.db in tmp_path."""
+    db = str(store or tmp_path / "t.db")
+    return subprocess.run([*CLI, *args, "--db", db], cwd=tmp_path, capture_output=True, text=True)
 
 
-def test_a_page_by_its_url_is_stored_with_the_title_publisher_and_date_its_metadata_gives(tmp_path, site):
+def test_a_page_by_its_url_is_stored_with_the_title_publisher_and_date_its_metadata_gives(tmp_path, site, empty_store):
     site.pages["/azaz.html"] = ("text/html", PAGE)
-    result = timeline(tmp_path, "ingest", f"{site.base}/azaz.html")
+    result = timeline(tmp_path, "ingest", f"{site.base}/azaz.html", store=empty_store)
     assert result.returncode == 0, result.stderr
-    listed = timeline(tmp_path, "export", "--format", "json")
+    listed = timeline(tmp_path, "export", "--format", "json", store=empty_store)
     (event,) = json.loads(listed.stdout)
     assert [p["name"] for p in event["places"]] == ["Azaz"] and event["fatalities"] == 5
     source = event["sources"][0]
@@ -107,23 +109,23 @@ def test_a_page_that_cannot_be_had_is_one_line_naming_it_and_the_others_are_stor
     assert "1 added" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_feed_is_ingested_item_by_item_and_only_new_items_are_fetched_again(tmp_path, site):
+def test_a_feed_is_ingested_item_by_item_and_only_new_items_are_fetched_again(tmp_path, site, empty_store):
     site.pages |= {
         "/azaz.html": ("text/html", PAGE),
         "/idlib.html": ("text/html", UNDATED),
         "/feed.xml": ("application/rss+xml", rss("/azaz.html", "/idlib.html")),
     }
-    first = timeline(tmp_path, "ingest", "--feed", f"{site.base}/feed.xml")
+    first = timeline(tmp_path, "ingest", "--feed", f"{site.base}/feed.xml", store=empty_store)
     assert first.returncode == 0, first.stderr
     assert f"{site.base}/feed.xml: 2 new items, 0 read before" in first.stderr
-    events = json.loads(timeline(tmp_path, "export", "--format", "json").stdout)
+    events = json.loads(timeline(tmp_path, "export", "--format", "json", store=empty_store).stdout)
     saraqib = next(e for e in events if "Saraqib" in [p["name"] for p in e["places"]])
     assert saraqib["sources"][0]["published"] == "2020-01-14"  # the page has no date: the feed's
 
     site.pages["/afrin.html"] = ("text/html", ANOTHER)
     site.pages["/feed.xml"] = ("application/rss+xml", rss("/azaz.html", "/idlib.html", "/afrin.html"))
     site.requests.clear()
-    again = timeline(tmp_path, "ingest", "--feed", f"{site.base}/feed.xml")
+    again = timeline(tmp_path, "ingest", "--feed", f"{site.base}/feed.xml", store=empty_store)
     assert f"{site.base}/feed.xml: 1 new item, 2 read before" in again.stderr
     assert site.requests == ["/feed.xml", "/afrin.html"]
 

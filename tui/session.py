@@ -28,6 +28,7 @@ from db.export import atomic_file, to_markdown, write
 from db.facet_window import FacetWindow, facet_total, facet_window
 from db.queries import EventDetail, EventRow, Filter, QueryError, TimelineIndex
 from db.schema import DatabaseError
+from db.store import Store, location
 from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
 CONTEXT_CHARS = 240  # of the article around each quote in the detail pane
@@ -230,7 +231,7 @@ class Removal(Protocol):
 
 # Removes a stored document and derives the events again without it (pipeline.remove). The app
 # is given it by the command line: the app reads the store and never extracts (.importlinter).
-RemoveDocument = Callable[[str, Path], Removal]
+RemoveDocument = Callable[[str, Store], Removal]
 
 
 @dataclass
@@ -594,7 +595,7 @@ class Session:
 
         added = corrections.added(conn)
         try:
-            with writing(Path(self.db_path)) as store:
+            with writing(location(self.db_path)) as store:
                 write_added(store, added)
         except DatabaseError as e:
             raise DatabaseError(f"{e} ({kept} is kept in the user database: the next load writes it)") from None
@@ -624,7 +625,7 @@ class Session:
         lane, whose version of the store is then taken as seen (the app's own write is no news);
         an article's removal derives every article's events again (seconds at the 542 FA-KES
         articles), and pages of rows wait for it: the timeline is read again after it anyway."""
-        remove_document, db_path = self.remove_document, Path(self.db_path)
+        remove_document, db_path = self.remove_document, location(self.db_path)
         if remove_document is None:
             return
 

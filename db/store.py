@@ -1,0 +1,513 @@
+"""The shared store: a timeline in a PostgreSQL database (`--db postgresql://user@host/dbname`),
+behind the same surface as the sqlite3 connection the rest of db/ uses (execute, executemany,
+fetchone/fetchall, iteration, rows read by index or by name, `with conn:` transactions, sqlite3's
+exceptions). The statements are written once, in the SQLite dialect; db/dialect.py turns each SQL
+text into PostgreSQL's once, and this module remembers the result.
+
+The analyst's layer (annotations, tags, views, corrections) is the schema `user_layer` of the same
+database, where SQLite keeps a second file. Its author is the database role unless configured
+(TIMELINE_AUTHOR or --author, db/annotations.py). Writers take, as SQLite's BEGIN IMMEDIATE does,
+one lock per store: a transaction-level advisory lock, so two loads never interleave while readers
+and annotations go on. psycopg (the `postgres` extra) is imported only when a URL is opened.
+TIMELINE_PG_DEBUG=1 prints each statement PostgreSQL refuses, as sent, to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import sys
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from db import dialect
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+# The one advisory lock key of a store's writers (BEGIN IMMEDIATE): the same number in every process.
+WRITE_LOCK = zlib.crc32(b"timeline store writer")
+
+
+Store = Path | str  # where a timeline is: a SQLite file's path, or a PostgreSQL database's URL
+
+
+def is_url(location: Store) -> bool:
+    """Whether a --db value names a PostgreSQL database rather than a SQLite file."""
+    return isinstance(location, str) and location.startswith(URL_SCHEMES)
+
+
+def location(given: Store) -> Store:
+    """A --db value as the store functions take it: a URL as it is (a Path would fold its `//`),
+    else a file's Path."""
+    return given if is_url(given) else Path(given)
+
+
+class Row(tuple):
+    """A row read by index, unpacked as a tuple, or read by column name (as sqlite3.Row)."""
+
+    _names: dict[str, int]
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def _row_factory(cursor: Any) -> Any:
+    description = cursor.description
+    if description is None:
+        return tuple
+    cls = type("Row", (Row,), {"_names": {d.name: i for i, d in enumerate(description)}})
+    return lambda values: cls(values)
+
+
+def _translated_error(e: Exception) -> sqlite3.Error:
+    """A psycopg error as the sqlite3 error the code catches, with SQLite's result code, so that
+    db/schema.py's reading of codes says it as it says SQLite's: a lock not granted in time is
+    SQLITE_BUSY, a role without the right to write SQLITE_READONLY, a constraint SQLITE_CONSTRAINT,
+    a cancelled query SQLITE_INTERRUPT. The psycopg error is kept as the cause."""
+    import psycopg
+
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    error: sqlite3.Error
+    if isinstance(e, psycopg.errors.IntegrityError):
+        error, code = sqlite3.IntegrityError(text), "SQLITE_CONSTRAINT"
+    elif isinstance(e, psycopg.errors.LockNotAvailable):
+        error, code = sqlite3.OperationalError(f"database is locked ({text})"), "SQLITE_BUSY"
+    elif isinstance(e, psycopg.errors.QueryCanceled):  # interrupt(): a query the app no longer wants
+        error, code = sqlite3.OperationalError(f"interrupted ({text})"), "SQLITE_INTERRUPT"
+    elif isinstance(e, (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)):
+        error, code = sqlite3.OperationalError(f"attempt to write a readonly database ({text})"), "SQLITE_READONLY"
+    else:
+        return sqlite3.OperationalError(text)
+    error.sqlite_errorcode = getattr(sqlite3, code)
+    error.sqlite_errorname = code
+    return error
+
+
+class Cursor:
+    """A psycopg cursor with sqlite3's: `lastrowid` of an INSERT, iteration, fetches."""
+
+    def __init__(self, store: PostgresConnection) -> None:
+        self.store = store
+        self.raw = store.raw.cursor(row_factory=_row_factory)
+        self._lastrowid: int | None = None
+        self._inserted = False  # the last statement was an INSERT: lastrowid may be asked for
+        self._returned_key = False
+        self._began = False  # the last statement began the transaction (a write outside one)
+
+    @property
+    def lastrowid(self) -> int | None:
+        """The row number of the last row the last INSERT wrote (an INSERT of one row asked for it
+        with RETURNING; an INSERT ... SELECT has it from its sequence, as lastval())."""
+        if self._lastrowid is None and self._inserted:
+            self._lastrowid = self.store._last_value()
+        return self._lastrowid
+
+    def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
+        self.store._run(self, sql, params)
+        return self
+
+    def executemany(self, sql: str, seq: Iterable[Sequence | dict]) -> Cursor:
+        self.store._run_many(self, sql, seq)
+        return self
+
+    @property
+    def rowcount(self) -> int:
+        return self.raw.rowcount
+
+    @property
+    def description(self) -> Any:
+        return self.raw.description
+
+    def fetchone(self) -> Any:
+        if self._returned_key or self.raw.description is None:
+            return None
+        return self.raw.fetchone()
+
+    def fetchall(self) -> list:
+        if self._returned_key or self.raw.description is None:
+            return []
+        return self.raw.fetchall()
+
+    def fetchmany(self, size: int = 1) -> list:
+        if self._returned_key or self.raw.description is None:
+            return []
+        return self.raw.fetchmany(size)
+
+    def __iter__(self) -> Iterator:
+        return iter(self.fetchall() if self._returned_key else (self.raw if self.raw.description else ()))
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class PostgresConnection:
+    """A timeline store in PostgreSQL, used as the code uses a sqlite3.Connection. As sqlite3 does,
+    a write statement begins a transaction when none is open, and reads run outside one, so an
+    open app holds no lock and sees each commit at its next read."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.url = url
+        try:
+            self.raw = psycopg.connect(_conninfo(url), autocommit=True)
+        except psycopg.Error as e:
+            from db.schema import Unreadable
+
+            raise Unreadable(f"{shown(url)}: cannot connect: {str(e).strip().splitlines()[0]}") from None
+        self.raw.execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
+        self.role: str = self.raw.execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
+        self.row_factory: Any = None  # rows are always readable by name, as sqlite3.Row
+        self.wait_seconds: float | None = None  # PRAGMA busy_timeout: None waits as BUSY_SECONDS
+        self._in_transaction = False
+        self._keys: dict[str, list[str]] = {}
+        self.total_changes = 0  # rows this connection wrote (sqlite3's): the app's caches key on it
+        self._keys_given: set[tuple[str, str]] = set()  # (table, key): rows written with their row number
+        self._searches: tuple[int, ...] = ()  # the last statement's parameters that are searches
+        self._identities: dict[tuple[str, str], bool] = {}  # (table, key): numbered by the database
+
+    # sqlite3's surface ----------------------------------------------------------------------------
+    def cursor(self) -> Cursor:
+        return Cursor(self)
+
+    def execute(self, sql: str, params: Sequence | dict = ()) -> Cursor:
+        return Cursor(self).execute(sql, params)
+
+    def executemany(self, sql: str, seq: Iterable[Sequence | dict]) -> Cursor:
+        return Cursor(self).executemany(sql, seq)
+
+    def executescript(self, script: str) -> None:
+        for statement in dialect.split(script):
+            self.execute(statement)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._in_transaction
+
+    def commit(self) -> None:
+        if self._in_transaction:
+            self._advance_keys()
+            self._in_transaction = False
+            self._raw_execute("COMMIT")
+
+    def _advance_keys(self) -> None:
+        """A row written with its row number (an import numbers its events itself) leaves the
+        identity's sequence behind it: set it past the highest, so the next row numbered by the
+        database does not take one already used (SQLite's rowid is always max + 1)."""
+        for table, key in sorted(self._keys_given):
+            self._raw_execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max({key}), 1), max({key}) IS NOT NULL)"
+                f" FROM {table}",
+                (table, key),
+            )
+        self._keys_given.clear()
+
+    def rollback(self) -> None:
+        self._keys_given.clear()
+        if self._in_transaction:
+            self._in_transaction = False
+            self._raw_execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> PostgresConnection:
+        return self
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.rollback()
+
+    def interrupt(self) -> None:
+        """Stop the query running on this connection, from another thread (sqlite3's)."""
+        self.raw.cancel_safe()
+
+    def create_function(self, *args: Any, **kwargs: Any) -> None:
+        """SQLite runs Python functions inside its queries; a server cannot: the code that asks is
+        told so by the query that calls one."""
+
+    # the work ------------------------------------------------------------------------------------
+    def _raw_execute(self, sql: str, params: Any = None) -> None:
+        import psycopg
+
+        try:
+            self.raw.execute(sql, params)
+        except psycopg.Error as e:
+            raise _translated_error(e) from e
+
+    def _begin(self, immediate: bool) -> None:
+        self._raw_execute("BEGIN")
+        self._in_transaction = True
+        if not immediate:
+            return
+        if self.wait_seconds == 0:
+            got = self.raw.execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITE_LOCK,)).fetchone()
+            if not (got and got[0]):
+                self.rollback()
+                raise sqlite3.OperationalError("database is locked (another process is writing)")
+            return
+        from db.schema import BUSY_SECONDS
+
+        seconds = BUSY_SECONDS if self.wait_seconds is None else self.wait_seconds
+        self._raw_execute(f"SET LOCAL lock_timeout = '{int(seconds * 1000)}ms'")
+        try:
+            self._raw_execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        except sqlite3.Error:
+            self.rollback()
+            raise
+        self._raw_execute("SET LOCAL lock_timeout = 0")
+
+    def _statement(self, cursor: Cursor, sql: str) -> str | None:
+        """What to send for `sql` (None: handled here, nothing to send)."""
+        head = sql.lstrip()[:24].upper()
+        if head.startswith("BEGIN"):
+            if not self._in_transaction:
+                self._begin(immediate=head.startswith(("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")))
+            return None
+        if head.startswith(("COMMIT", "END")):
+            self.commit()
+            return None
+        if head.startswith("ROLLBACK") and not head.startswith("ROLLBACK TO"):
+            self.rollback()
+            return None
+        if head.startswith("PRAGMA"):
+            return self._pragma(sql)
+        if not self._in_transaction and re.match(r"(INSERT|UPDATE|DELETE|REPLACE)\b", head):
+            self._begin(immediate=False)  # as sqlite3: a write opens a transaction; commit() ends it
+            cursor._began = True
+        statement, self._searches = _translated(sql, self._key_of)
+        given = re.match(r"\s*INSERT INTO ([\w.]+)\s*\(([^)]*)\)", statement)
+        if given:
+            key = self._key_of(given[1].replace("pg_temp.", "temp.").replace(f"{dialect.USER_SCHEMA}.", "user."))
+            if (
+                len(key) == 1
+                and key[0] in {c.strip() for c in given[2].split(",")}
+                and self._numbered(given[1], key[0])
+            ):
+                self._keys_given.add((given[1], key[0]))
+        return statement
+
+    def _pragma(self, sql: str) -> str | None:
+        """The PRAGMAs the code sends: the wait for a writer is kept, what asks for a number is
+        answered, the rest (WAL, caches, checkpoints: the server's own business) is done."""
+        m = re.match(r"\s*PRAGMA\s+(?:\w+\.)?(\w+)\s*(?:=\s*(\S+))?", sql, re.I)
+        name, value = (m[1].lower(), m[2]) if m else ("", None)
+        if name == "busy_timeout" and value is not None:
+            self.wait_seconds = int(value) / 1000
+        if name in ("data_version", "user_version", "schema_version"):
+            return "SELECT 0"
+        if name == "wal_checkpoint":
+            return "SELECT 0, 0, 0"
+        return None
+
+    def _last_value(self) -> int | None:
+        """The last value a sequence gave this session (None before any): inside a transaction,
+        behind a savepoint, so that asking before any insert never aborts it."""
+        import psycopg
+
+        if self._in_transaction:
+            self.raw.execute("SAVEPOINT last_value")
+        try:
+            row = self.raw.execute("SELECT lastval()").fetchone()
+        except psycopg.errors.ObjectNotInPrerequisiteState:
+            row = None
+            if self._in_transaction:
+                self.raw.execute("ROLLBACK TO SAVEPOINT last_value")
+        if self._in_transaction:
+            self.raw.execute("RELEASE SAVEPOINT last_value")
+        return row[0] if row else None
+
+    def _numbered(self, table: str, key: str) -> bool:
+        """Whether the database numbers this key itself (an identity column), once per table."""
+        if (table, key) not in self._identities:
+            row = self.raw.execute("SELECT pg_get_serial_sequence(%s, %s)", (table, key)).fetchone()
+            self._identities[(table, key)] = bool(row and row[0])
+        return self._identities[(table, key)]
+
+    def _key_of(self, table: str) -> list[str]:
+        """A table's primary key columns, from the catalog."""
+        if table not in self._keys:
+            name = table.replace("temp.", "pg_temp.").replace("user.", f"{dialect.USER_SCHEMA}.")
+            rows = self.raw.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(%s) AND i.indisprimary",
+                (name,),
+            ).fetchall()
+            self._keys[table] = [r[0] for r in rows]
+        return self._keys[table]
+
+    def _run(self, cursor: Cursor, sql: str, params: Sequence | dict) -> None:
+        import psycopg
+
+        cursor._began = False
+        statement = self._statement(cursor, sql)
+        cursor._returned_key = False
+        cursor._lastrowid, cursor._inserted = None, False
+        if statement is None:
+            return
+        returning = _integer_key_returning(statement, self._key_of)
+        params = _searches_read(params, self._searches)
+        try:
+            cursor.raw.execute(returning or statement, _params(params))
+        except psycopg.Error as e:
+            if os.environ.get("TIMELINE_PG_DEBUG"):
+                print("PG FAILED:", returning or statement, params, file=sys.stderr)
+            if cursor._began:  # SQLite undoes the failed statement alone: here, the transaction it began
+                self.rollback()
+            raise _translated_error(e) from e
+        if (cursor.raw.rowcount > 0 and cursor.raw.description is None) or returning:
+            self.total_changes += max(cursor.raw.rowcount, 0)
+        cursor._inserted = statement.lstrip().upper().startswith("INSERT")
+        if returning:
+            row = cursor.raw.fetchone()
+            cursor._lastrowid = row[0] if row else None
+            cursor._returned_key = True
+
+    def _run_many(self, cursor: Cursor, sql: str, seq: Iterable[Sequence | dict]) -> None:
+        import psycopg
+
+        statement = self._statement(cursor, sql)
+        if statement is None:
+            return
+        try:
+            cursor.raw.executemany(statement, [_params(p) for p in seq])
+        except psycopg.Error as e:
+            raise _translated_error(e) from e
+        self.total_changes += max(cursor.raw.rowcount, 0)
+
+
+_TRANSLATED: dict[str, tuple[str, tuple[int, ...]]] = {}
+
+
+def _translated(sql: str, keys: Any) -> tuple[str, tuple[int, ...]]:
+    """The PostgreSQL text of a statement, and which of its parameters are searches, made once per
+    SQL text (the keys a table's INSERT OR REPLACE updates on are the same in every connection)."""
+    found = _TRANSLATED.get(sql)
+    if found is None:
+        found = _TRANSLATED[sql] = (dialect.postgres_sql(sql, keys), dialect.search_parameters(sql))
+    return found
+
+
+def _searches_read(params: Sequence | dict, searches: tuple[int, ...]) -> Sequence | dict:
+    """The parameters, each search's FTS5 text as a tsquery's (an error in it as SQLite's)."""
+    if not searches or isinstance(params, dict):
+        return params
+    given = list(params)
+    for i in searches:
+        try:
+            given[i] = dialect.tsquery(given[i])
+        except ValueError as e:
+            raise sqlite3.OperationalError(str(e)) from None
+    return given
+
+
+def _integer_key_returning(statement: str, keys: Any) -> str | None:
+    """An INSERT of one row into a table whose key is a row number, asking for that number back
+    (sqlite3's `lastrowid`)."""
+    m = re.match(r"\s*INSERT INTO ([\w.]+)\s*\([^)]*\)\s*VALUES\s*\([^;]*\)\s*$", statement, re.S)
+    if not m or "RETURNING" in statement:
+        return None
+    key = keys(m[1].replace("pg_temp.", "temp.").replace(f"{dialect.USER_SCHEMA}.", "user."))
+    return f"{statement} RETURNING {key[0]}" if len(key) == 1 and key[0] in ("id", "seq") else None
+
+
+def _params(params: Sequence | dict) -> Sequence | dict:
+    return params if isinstance(params, dict) else tuple(params)
+
+
+def _conninfo(url: str) -> str:
+    """psycopg reads postgresql:// URLs as they are; postgres:// is its other spelling."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+# --- opening a store ---------------------------------------------------------------------------------
+
+
+def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnection:
+    """Open the timeline in the PostgreSQL database at `url`, made (tables, the user layer) if it
+    has none and `create` (a writer: load, ingest, import). The user layer is always there: `user`
+    is accepted for the SQLite connect's signature (a bulk writer there detaches the user file)."""
+    from db.schema import SCHEMA_VERSION, TABLES, USER_TABLES, USER_VERSION, DatabaseError, NotOurs
+
+    conn = PostgresConnection(url)
+    try:
+        version = _version(conn, "public.schema_version")
+        if version is None:
+            if not create:  # as a SQLite file that does not exist: a reader makes nothing
+                raise DatabaseError(f"{shown(url)}: no timeline in this database (run `timeline load` first)")
+            _make(conn, TABLES, USER_TABLES, SCHEMA_VERSION, USER_VERSION)
+        elif version > SCHEMA_VERSION:
+            raise NotOurs(f"{shown(url)}: schema version {version} is newer than this program's ({SCHEMA_VERSION})")
+        elif version < SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{shown(url)}: schema version {version}: this program cannot yet migrate a PostgreSQL store"
+            )
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _version(conn: PostgresConnection, table: str) -> int | None:
+    if conn.raw.execute("SELECT to_regclass(%s)", (table,)).fetchone()[0] is None:  # type: ignore[index]
+        return None
+    row = conn.raw.execute(f"SELECT version FROM {table}").fetchone()
+    return row[0] if row else None
+
+
+def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int, user_version: int) -> None:
+    """The store's tables, functions and user layer, made in one transaction, once: two processes
+    opening a new database at once both wait for the first."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if _version(conn, "public.schema_version") is None:
+            for statement in dialect.split(dialect.COMPAT_FUNCTIONS):
+                conn._raw_execute(statement)
+            _make_search_config(conn)
+            for statement in dialect.postgres_schema(tables):
+                conn._raw_execute(statement)
+            conn._raw_execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+            for name in ("sqlite_master", "sqlite_schema"):
+                conn._raw_execute(dialect.CATALOG_VIEW.format(schema="public", name=name))
+            conn._raw_execute(dialect.DATABASE_LIST_VIEW)
+            conn._raw_execute(f"CREATE SCHEMA IF NOT EXISTS {dialect.USER_SCHEMA}")
+            conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
+            for statement in dialect.postgres_schema(user_tables.replace("{u}", "")):
+                conn._raw_execute(statement)
+            conn._raw_execute("CREATE TABLE IF NOT EXISTS user_version (version BIGINT NOT NULL)")
+            conn._raw_execute("INSERT INTO user_version (version) VALUES (%s)", (user_version,))
+            conn._raw_execute(dialect.CATALOG_VIEW.format(schema=dialect.USER_SCHEMA, name="sqlite_master"))
+        conn.commit()
+    finally:
+        conn.rollback()
+        conn.raw.execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
+
+
+def _make_search_config(conn: PostgresConnection) -> None:
+    """The search index's reading of words; without diacritics where the server has the unaccent
+    extension and this role may add it to the database (else with them: a search for "Hama" then
+    misses "Ḥama", which FTS5 finds)."""
+    conn._raw_execute(dialect.SEARCH_CONFIG_DDL)
+    conn._raw_execute("SAVEPOINT unaccent")
+    try:
+        for statement in dialect.SEARCH_UNACCENT_DDL:
+            conn._raw_execute(statement)
+    except sqlite3.Error:
+        conn._raw_execute("ROLLBACK TO SAVEPOINT unaccent")
+    conn._raw_execute("RELEASE SAVEPOINT unaccent")
+
+
+def shown(url: str) -> str:
+    """A URL as messages name it: without a password."""
+    return re.sub(r"://([^:@/]*):[^@/]*@", r"://\1:***@", url)

@@ -1,0 +1,209 @@
+"""The shared store (db/store.py, db/dialect.py) on a real PostgreSQL server: the same timeline as
+SQLite's, the analyst's layer in its own schema, each annotation signed by the database role."""
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from db import annotations, dialect, queries
+from db.schema import connect
+from tests.helpers import pg_database
+
+
+def cli(store, *args: str) -> str:
+    result = CliRunner().invoke(main, [*args, "--db", str(store)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_seed_timeline_exports_the_same_on_both_stores(seed_db, seed_pg_template, tmp_path):
+    url = pg_database(template=seed_pg_template)
+    sqlite_events, pg_events = (json.loads(cli(s, "export", "--format", "json")) for s in (seed_db, url))
+    assert len(pg_events) >= 12
+    assert pg_events == sqlite_events
+    assert cli(url, "stats") == cli(seed_db, "stats")
+    assert cli(url, "list", "--place", "Tehran") == cli(seed_db, "list", "--place", "Tehran")
+
+
+def test_stars_tags_and_notes_live_in_the_user_schema_signed_by_the_role(seed_store):
+    if not isinstance(seed_store, str):
+        pytest.skip("the database role is PostgreSQL's")
+    conn = connect(seed_store)
+    first = queries.event_ids(conn, queries.Filter())[0]
+    annotations.set_starred(conn, first, True)
+    annotations.annotate(conn, first, tags=["checked", "wire"], note="two sources")
+    assert queries.event_ids(conn, queries.Filter(starred=True)) == [first]
+    assert annotations.tags_of(conn, [first]) == {first: ("checked", "wire")}
+    with psycopg.connect(seed_store) as raw:
+        row = raw.execute(
+            f"SELECT starred, starred_by, note, note_by FROM {dialect.USER_SCHEMA}.annotations WHERE event_id = %s",
+            (first,),
+        ).fetchone()
+        authors = raw.execute(f"SELECT DISTINCT author FROM {dialect.USER_SCHEMA}.tags").fetchall()
+    assert row == (1, "postgres", "two sources", "postgres")  # the role the tests sign in as
+    assert authors == [("postgres",)]
+    annotations.set_note(conn, first, "named", author="amira")  # a configured name wins
+    assert conn.execute("SELECT note_by FROM user.annotations WHERE event_id = ?", (first,)).fetchone()[0] == "amira"
+
+
+def test_corrections_stay_append_only(seed_store):
+    conn = connect(seed_store)
+    conn.execute(
+        "INSERT INTO user.corrections (event_id, action, author, created) VALUES (?, 'confirm', 'x', datetime('now'))",
+        ("e1",),
+    )
+    conn.commit()
+    with pytest.raises(Exception, match="append-only"):
+        conn.execute("DELETE FROM user.corrections")
+    conn.rollback()
+    with pytest.raises(Exception, match="append-only"):
+        conn.execute("UPDATE user.corrections SET author = 'y'")
+    conn.rollback()
+    assert conn.execute("SELECT count(*) FROM user.corrections").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("sqlite", "postgres"),
+    [
+        ("SELECT a FROM t WHERE b = ? AND c = :name", "SELECT a FROM t WHERE b = %s AND c = %(name)s"),
+        (
+            "SELECT '?', '50%', x FROM t WHERE y LIKE '%a' AND z = ?",
+            "SELECT '?', '50%%', x FROM t WHERE y LIKE '%%a' AND z = %s",
+        ),
+        ("SELECT 1 WHERE 5 % 2 = ?", "SELECT 1 WHERE 5 %% 2 = %s"),
+        ("SELECT tag FROM user.tags", f"SELECT tag FROM {dialect.USER_SCHEMA}.tags"),
+        (
+            "DELETE FROM event_places WHERE event_seq IN (SELECT value FROM json_each(?))",
+            "DELETE FROM event_places WHERE event_seq IN (SELECT CAST(value AS BIGINT) FROM"
+            " json_array_elements_text(CAST(%s AS json)))",
+        ),
+        (
+            "SELECT id FROM places WHERE id IN (SELECT value FROM json_each(?))",
+            "SELECT id FROM places WHERE CAST(id AS text) IN"
+            " (SELECT value FROM json_array_elements_text(CAST(%s AS json)))",
+        ),
+        ("INSERT OR IGNORE INTO tags (a) VALUES (?)", "INSERT INTO tags (a) VALUES (%s) ON CONFLICT DO NOTHING"),
+        ("SELECT x FROM t WHERE a AND l.direct", "SELECT x FROM t WHERE a AND (l.direct <> 0)"),
+        ("SELECT x FROM t WHERE id IN ()", "SELECT x FROM t WHERE id = ANY('{}')"),
+        ("SELECT n FROM (SELECT 1 AS n) WHERE n > 0", "SELECT n FROM (SELECT 1 AS n) AS subquery_14 WHERE n > 0"),
+        (
+            "SELECT 1 FROM t WHERE a IS ? AND b IS NOT NULL",
+            "SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM %s AND b IS NOT NULL",
+        ),
+    ],
+)
+def test_statements_are_translated_once_by_rule(sqlite, postgres):
+    assert dialect.postgres_sql(sqlite, lambda table: ["id"]) == postgres
+
+
+def test_the_postgres_schema_is_derived_from_the_sqlite_one():
+    from db.schema import TABLES
+
+    made = dialect.postgres_schema(TABLES)
+    tables = [s for s in made if s.startswith("CREATE TABLE")]
+    assert len(tables) == TABLES.count("CREATE TABLE") + TABLES.count("CREATE VIRTUAL TABLE")
+    assert not any("WITHOUT ROWID" in s or "BLOB" in s or "fts5" in s for s in made)
+    assert any("USING gin (words)" in s for s in made)
+
+
+def test_a_read_only_role_reads_everything_and_each_write_says_so_in_one_line(seed_pg_template):
+    url = pg_database(template=seed_pg_template)
+    reader = f"reader_{url.split('/t_')[1][:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:  # as the README tells an administrator
+        admin.execute(f"CREATE ROLE {reader} LOGIN")
+        admin.execute(f"GRANT USAGE ON SCHEMA public, {dialect.USER_SCHEMA} TO {reader}")
+        admin.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public, {dialect.USER_SCHEMA} TO {reader}")
+    try:
+        as_reader = url.replace("postgres@", f"{reader}@")
+        events = json.loads(cli(as_reader, "export", "--format", "json"))
+        assert events == json.loads(cli(url, "export", "--format", "json"))
+        for verb in (
+            ["annotate", events[0]["id"], "--star"],
+            ["confirm", events[0]["id"]],
+            ["view", "save", "v", "--place", "Tehran"],
+        ):
+            result = CliRunner().invoke(main, [*verb, "--db", as_reader])
+            assert result.exit_code == 1 and "read-only" in result.stderr, result.output
+            assert len(result.stderr.strip().splitlines()) == 1
+        assert json.loads(cli(url, "export", "--format", "json")) == events  # nothing written
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP OWNED BY {reader}")
+            admin.execute(f"DROP ROLE {reader}")
+
+
+def test_a_row_written_with_its_number_moves_the_numbering_past_it(empty_store):
+    """An import numbers its events itself; the next row the database numbers takes the next one."""
+    conn = connect(empty_store, create=True)
+    conn.execute("INSERT INTO documents (id, key, text) VALUES (?, ?, ?)", (41, "a", "text a"))
+    conn.commit()
+    cursor = conn.execute("INSERT INTO documents (key, text) VALUES (?, ?)", ("b", "text b"))
+    conn.commit()
+    assert cursor.lastrowid == 42
+    assert [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")] == [41, 42]
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ('"missile"', "'missile'"),
+        ("missile strike", "'missile' & 'strike'"),
+        ("Deir OR Raqqa", "('Deir') | ('Raqqa')"),
+        ('kill* NOT "car bomb"', "'kill':* & !('car' <-> 'bomb')"),
+        ("(a OR b) AND c", "(('a') | ('b')) & 'c'"),
+        ('"O\'Brien"', "'O''Brien'"),
+    ],
+)
+def test_a_search_in_fts5_syntax_is_the_same_tsquery(search, expected):
+    assert dialect.tsquery(search) == expected
+
+
+@pytest.mark.parametrize("search", ["(unbalanced", "a AND", "OR b", "NEAR(a b)"])
+def test_a_search_fts5_cannot_parse_is_refused(search):
+    with pytest.raises(ValueError, match="fts5: syntax error"):
+        dialect.tsquery(search)
+
+
+def test_searches_find_the_same_events_on_both_stores(seed_db, seed_pg_template):
+    url = pg_database(template=seed_pg_template)
+    for search in ("missile", "Tehran OR Raqqa", "kill*", '"Islamic State" NOT Tehran', "(strike OR attack) AND Deir"):
+        on_sqlite, on_pg = (cli(s, "list", "--search", search) for s in (seed_db, url))
+        assert on_pg == on_sqlite, search
+        assert len(on_sqlite.splitlines()) > 1, search
+
+
+def test_a_search_ignores_diacritics_as_fts5_does(empty_store):
+    conn = connect(empty_store, create=True)
+    conn.execute(
+        "INSERT INTO events (id, type, sub_type, summary) VALUES ('e1', 'Battles', 'Armed clash', 'Clash in Ḥamā')"
+    )
+    conn.execute("INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text")
+    conn.commit()
+    for search in ("Hama", "ḥamā", "HAMA"):
+        assert [r[0] for r in conn.execute("SELECT rowid FROM events_fts WHERE events_fts MATCH ?", (search,))] == [1]
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(tmp_path):
+    result = CliRunner().invoke(main, ["list", "--db", f"postgresql://amira:secret@/timeline?host={tmp_path}"])
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "cannot connect" in result.stderr and "amira:***@" in result.stderr and "secret" not in result.stderr
+
+
+def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, seed_db, seed_pg_template):
+    """The seed articles, ACLED's fixture and 500 generated rows imported with --prune: the same
+    JSON export, stats and searches on both stores."""
+    from bench.generate_acled import generate
+
+    url = pg_database(template=seed_pg_template)
+    rows = generate(500, tmp_path / "acled.csv")
+    for store in (seed_db, url):
+        cli(store, "import", "acled", str(Path(__file__).parent / "fixtures" / "acled_world.csv"))
+        cli(store, "import", "acled", str(rows), "--prune")
+    assert cli(url, "export", "--format", "json") == cli(seed_db, "export", "--format", "json")
+    assert cli(url, "stats") == cli(seed_db, "stats")
+    for search in ("killing", "Aleppo OR Idlib", "shell*"):
+        assert cli(url, "list", "--search", search) == cli(seed_db, "list", "--search", search), search
