@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import peak_memory  # noqa: E402
+from bench.week_export import WEEK_ROWS, week_export  # noqa: E402
 from ingest.extract import extract  # noqa: E402
 from ingest.gazetteer import load_gazetteer  # noqa: E402
 from ingest.model import Article  # noqa: E402
@@ -252,13 +253,10 @@ def _large_outputs(cli: list[str], db: Path) -> list[tuple[str, str, str, bool |
     return out
 
 
-WEEK_ROWS = 5000  # a week's export of ACLED's revisions, worldwide: a few thousand rows
-
-
 def _reimport_week(cli: list[str], csv_path: Path, rows: int, db: Path) -> tuple[float, str]:
     """Import a week's revised export into the store just built (bench/data/*_week.csv): its wall
     time, process start included, and what the import said it did."""
-    week = _week_export(csv_path, rows, csv_path.with_name(f"{csv_path.stem}_week.csv"))
+    week = week_export(csv_path, rows, csv_path.with_name(f"{csv_path.stem}_week.csv"))
     start = time.perf_counter()
     done = subprocess.run(
         [*cli, "import", "acled", str(week), "--db", str(db)], cwd=ROOT, check=True, capture_output=True, text=True
@@ -266,38 +264,6 @@ def _reimport_week(cli: list[str], csv_path: Path, rows: int, db: Path) -> tuple
     seconds = time.perf_counter() - start
     said = next(line for line in done.stderr.splitlines() if "events added" in line)
     return seconds, said.split(";")[0]  # "N events added, N revised, N unchanged"
-
-
-def _week_export(csv_path: Path, rows: int, out: Path) -> Path:
-    """A week's export as ACLED sends one, made of the generator's own rows, spread through the
-    file: of each five, two revised (ACLED's `timestamp` a week later, the toll one more), one
-    new (an id past the file's, as a new event gets), two unchanged. Streams: memory does not
-    grow with the file."""
-    import csv
-    import re
-
-    every = max(1, rows // WEEK_ROWS)
-    with csv_path.open(newline="", encoding="utf-8") as f, out.open("w", newline="", encoding="utf-8") as w:
-        reader, writer = csv.reader(f), csv.writer(w)
-        header = next(reader)
-        writer.writerow(header)
-        key, stamp, toll = (header.index(c) for c in ("event_id_cnty", "timestamp", "fatalities"))
-        written = 0
-        for i, row in enumerate(reader):
-            if written == WEEK_ROWS:
-                break
-            if i % every:
-                continue
-            kind = written % 5
-            if kind < 3:
-                row[stamp] = str(int(row[stamp]) + 7 * 86400)
-            if kind < 2:
-                row[toll] = str(int(row[toll] or 0) + 1)
-            elif kind == 2:
-                row[key] = re.sub(r"\d+$", lambda m: str(int(m.group()) + rows), row[key])
-            writer.writerow(row)
-            written += 1
-    return out
 
 
 def _shown(seconds: float) -> str:
