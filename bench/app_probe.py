@@ -12,12 +12,15 @@ STARTED = time.perf_counter()
 
 import asyncio  # noqa: E402
 import json  # noqa: E402
-import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the bench's own modules too
+
+from bench import peak_memory  # noqa: E402
 from db import queries  # noqa: E402
 from db.facet_window import facet_total, facet_window  # noqa: E402
 from db.schema import connect  # noqa: E402
@@ -137,7 +140,7 @@ async def probe(db: str) -> dict:
         await timed_filter(pilot, app, base)
         out.update(await keys_during_search(pilot, app, view, "killing"))
         out["events"] = queries.count_events(conn)
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["rss_mb"] = peak_memory.peak_mb()
     return out
 
 
