@@ -43,7 +43,7 @@ from pathlib import Path
 
 from db import counts, store
 from db.hierarchy import PERIOD, Trees
-from db.load import remove_events
+from db.load import analyze, remove_events
 from db.locks import store_writer
 from db.schema import TABLES, DatabaseError, connect
 from ingest.dates import month, week_of
@@ -456,7 +456,7 @@ class _Importer:
         counts.sum_all_time(self.conn, prefix=self.to)
         self.conn.execute("DROP TABLE temp.file_ids")
         self.conn.execute("DROP VIEW IF EXISTS temp.staging_event_text")
-        self.conn.execute("ANALYZE")
+        analyze(self.conn)
 
     def switch(self, db_path: store.Store) -> None:
         """Make the staged tables live, in the transaction the import commits: drop the live ones

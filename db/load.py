@@ -315,6 +315,14 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
         f" WHERE seq IN ({EXTRACTED})"
     )
     counts.add(conn, EXTRACTED)
+    analyze(conn)
+
+
+def analyze(conn: sqlite3.Connection) -> None:
+    """Refresh the query planner's statistics after a write. Each index is sampled, not read whole:
+    a full ANALYZE reads the whole store, 1.4 s at 300k events for a 5k-row re-import, and grows
+    with the store; the sample ranks the indexes as well."""
+    conn.execute("PRAGMA analysis_limit = 1000")
     conn.execute("ANALYZE")
 
 
