@@ -26,6 +26,7 @@ from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, Fatalities, event_id, summary_of
 from ingest.places import (
+    commas_lost,
     event_places,
     home_countries,
     place_by_focus,
@@ -805,10 +806,9 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention], weak:
     # names side by side with nothing between are a list only in a text stripped of its commas
     # ("the towns of Rastan Talbeesah and Zafarana"); where commas are kept, they are one name misread
     # as two ("Baghazi Ayyash area")
-    commas_kept = "," in text
     for before, m in pairwise(towns):
         gap = text[before.end : m.start]
-        if _LIST_GAP.fullmatch(gap) and (gap.strip() or not commas_kept):
+        if _LIST_GAP.fullmatch(gap) and (gap.strip() or commas_lost(text, runs[-1][0].start)):
             runs[-1].append(m)
         else:
             runs.append([m])
