@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from ingest.confidence import confidence
-from ingest.dates import DateMention, Interval, find_dates
+from ingest.dates import MONTHS, WEEKDAYS, DateMention, Interval, find_dates
 from ingest.fatalities import elliptic_toll, find_fatalities
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
@@ -161,8 +161,11 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
         before, after = matcher[max(0, start - 40) : start], matcher[start : end + 30]
         if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
             continue
-        if _NOUN_BEFORE.search(before) and _WOULD_AFTER.match(matcher, end):
-            continue  # "the fall of Al Bab to the rebels would threaten the siege": what would follow, not what was
+        would = _NOUN_BEFORE.search(before) and _WOULD_AFTER.match(matcher, end)
+        if would and not _TOLD_DAY.search(matcher, end, would.end()):
+            # "the fall of Al Bab to the rebels would threaten the siege": what would follow, not what was;
+            # but "the attack in Saraqib on Monday would be investigated" dates an incident that was
+            continue
         if matcher[start:end].endswith("ing") and _bodies_of_fighters().search(before):
             continue  # "rebels fighting to oust Assad": who they are, not what happened
         if (
@@ -223,6 +226,14 @@ _NOUN_BEFORE = re.compile(r"\b(?:the|any)\s+$")
 _WOULD_AFTER = re.compile(
     r"(?:\s+(?!(?:and|that|which|who|as|while|but|when|after)\b)[\w-]+){0,7}?\s+(?:would|could|might)\s+"
     r"(?!have\b|be\s+(?:the|a|an|one)\b)"
+)
+# a day that dates an incident: "on Monday", "yesterday", "on March 3", "3 March" (a month only with
+# its day: "may" is a modal)
+_MONTH = "|".join(MONTHS)
+_TOLD_DAY = re.compile(
+    r"\b(?:"
+    + "|".join([*WEEKDAYS, "yesterday", "overnight", r"last\s+(?:week|night|month)"])
+    + rf"|(?:{_MONTH})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH}))\b"
 )
 # A conjunction and the subject of its clause, a word or a few: "after rebels ", "after the army ".
 _CLAUSE_OPENED = re.compile(r"\b(?:after|before|since)\s+((?:\S+\s+){1,4})$")
