@@ -9,7 +9,7 @@ from collections import Counter
 from functools import cache
 
 from ingest.dates import MONTHS, WEEKDAYS
-from ingest.gazetteer import Mention, Place, load_gazetteer, slug
+from ingest.gazetteer import LIST_OPENER, Mention, Place, load_gazetteer, slug
 from ingest.geo import MAJOR_CITY
 from ingest.lexicon import load_lexicon
 from ingest.places import LIST_BODY, LIST_WORD, commas_lost, name_openers
@@ -35,7 +35,7 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         return []
     first = known[0].start
     body = None
-    for opened in _opener().finditer(text[max(0, first - OPENER_REACH) : first]):
+    for opened in LIST_OPENER.finditer(text[max(0, first - OPENER_REACH) : first]):
         start = max(0, first - OPENER_REACH) + opened.end()
         body = LIST_BODY.match(text, start)
         if body is not None and body.end() >= known[-1].end:
@@ -156,13 +156,6 @@ def _cut_names(text: str, words: list[tuple[int, int]], commas_kept: bool) -> li
             else:
                 names.append([w])
     return [name for name in names if len(name) <= MAX_NAME_WORDS]
-
-
-@cache
-def _opener() -> re.Pattern:
-    """What opens a list of towns: "the towns of", "the nearby villages of", "the fronts of"."""
-    nouns = "|".join(map(re.escape, load_lexicon("names")["list_openers"]))
-    return re.compile(rf"\b(?:{nouns})\s+of\s+(?:the\s+)?", re.IGNORECASE)
 
 
 @cache
