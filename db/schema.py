@@ -574,8 +574,10 @@ def _v12_to_v13(conn: sqlite3.Connection) -> None:
 
 
 def _without_rowid(conn: sqlite3.Connection, table: str) -> bool:
-    """Whether a table keeps its rows by its key alone (WITHOUT ROWID)."""
-    return conn.execute("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", (table,)).fetchone()[0]
+    """Whether a table keeps its rows by its key alone (WITHOUT ROWID): read from its SQL, as
+    SQLite before 3.37 has no pragma_table_list."""
+    sql = conn.execute("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0]
+    return bool(re.search(r"\)\s*WITHOUT\s+ROWID\s*$", sql, re.I))
 
 
 def _rebuilt(conn: sqlite3.Connection, table: str, columns: str, rows: str) -> None:
