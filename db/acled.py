@@ -448,11 +448,8 @@ class _Importer:
             )
             self.step()
         for start in range(self.first_seq, self.next_seq, COUNT_WINDOW):  # each window's rows read once, then let go
-            counts.add(
-                self.conn, _SEQS_FROM.format(to=self.to), (start, start + COUNT_WINDOW), all_time=False, prefix=self.to
-            )
+            counts.add(self.conn, _SEQS_FROM.format(to=self.to), (start, start + COUNT_WINDOW), prefix=self.to)
             self.step()
-        counts.sum_all_time(self.conn, prefix=self.to)
         self.conn.execute("DROP TABLE temp.file_ids")
         self.conn.execute("DROP VIEW IF EXISTS temp.staging_event_text")
         analyze(self.conn)
@@ -499,7 +496,7 @@ class _Importer:
         """Remove the events `picked` gives. Staged, from the staged tables: their search index,
         counts and sets are made at the end, and an ACLED event has no sources of its own."""
         if not self.staged:
-            remove_events(self.conn, picked, params, all_time=False)
+            remove_events(self.conn, picked, params)
             return
         for table in ("event_places", "event_actors"):
             self.conn.execute(f"DELETE FROM {STAGING}{table} WHERE event_seq IN ({picked})", params)

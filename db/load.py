@@ -331,17 +331,17 @@ def clear_article_events(conn: sqlite3.Connection) -> None:
     remove_events(conn, EXTRACTED)
 
 
-def remove_events(conn: sqlite3.Connection, picked: str, params: tuple = (), all_time: bool = True) -> None:
+def remove_events(conn: sqlite3.Connection, picked: str, params: tuple = ()) -> None:
     """Remove the events whose seq the query `picked` gives, with their links, their evidence and
     the documents of data rows (an article's stays: it is read again on the next load). The
-    annotations stay, keyed by event id. `all_time`: see counts.add."""
+    annotations stay, keyed by event id."""
     # The search index forgets a text by being told it again, so first, while the text is there.
     conn.execute(
         "INSERT INTO events_fts (events_fts, rowid, summary, quotes)"
         f" SELECT 'delete', seq, summary, quotes FROM event_text WHERE seq IN ({picked})",
         params,
     )
-    counts.add(conn, picked, params, sign=-1, all_time=all_time)
+    counts.add(conn, picked, params, sign=-1)
     for table in ("event_places", "event_actors"):
         conn.execute(f"DELETE FROM {table} WHERE event_seq IN ({picked})", params)
     ids = f"SELECT id FROM events WHERE seq IN ({picked})"
