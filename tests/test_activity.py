@@ -98,7 +98,8 @@ def test_activity_command_filters_by_author_date_and_limit_and_prints_json(seed_
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
     assert [line.split()[2:] for line in lines] == [["bob", "unstar", target], ["bob", "tag", target, "checked"]]
-    assert all(line.split()[0] == conn.execute("SELECT date('now')").fetchone()[0] for line in lines)
+    today = conn.execute("SELECT datetime('now')").fetchone()[0][:10]  # the store's clock, UTC
+    assert all(line.split()[0] == today for line in lines)
     done = run(main, ["activity", "--limit", "1", "--format", "json", "--db", str(seed_store)])
     assert [(e["author"], e["what"], e["subject"]) for e in json.loads(done.output)] == [("bob", "unstar", target)]
     assert run(main, ["activity", "--since", "2999", "--db", str(seed_store)]).output == ""
