@@ -84,7 +84,7 @@ def since_bound(given: str) -> str:
     try:
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", given):
             raise ValueError("not a date")
-        year, month, day = (given.split("-") + ["01", "01"])[:3]
+        year, month, day = [*given.split("-"), "01", "01"][:3]
         date(int(year), int(month), int(day))  # a month 13, a 31 February
     except ValueError as e:
         raise ValueError(f"{given!r}: {e}; give a date as YYYY, YYYY-MM or YYYY-MM-DD") from None

@@ -197,10 +197,6 @@ def require_event(conn, event_id: str) -> None:
         raise QueryError(f"no event {event_id!r}")
 
 
-def write_annotation(conn, sql: str, params: tuple, lost: str = "the annotation is not saved") -> None:
-    write_user(conn, [(sql, params)], lost)
-
-
 def write_user(
     conn, statements: list[tuple[str, tuple]], lost: str = "the annotation is not saved", cursor=None
 ) -> None:

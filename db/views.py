@@ -57,7 +57,8 @@ def save_view(conn, name: str, f: Filter, author: str | None = None) -> Filter |
         [
             logged("view saved", author_name(author, conn), name, in_words(conn, f)),
             (
-                "INSERT INTO user.views (name, filter, created, updated) VALUES (?, ?, datetime('now'), datetime('now'))"
+                "INSERT INTO user.views (name, filter, created, updated)"
+                " VALUES (?, ?, datetime('now'), datetime('now'))"
                 " ON CONFLICT(name) DO UPDATE SET filter = excluded.filter, updated = excluded.updated",
                 (name, filter_to_json(f)),
             ),
@@ -89,7 +90,11 @@ def delete_view(conn, name: str, author: str | None = None) -> None:
         conn,
         [
             logged_if(
-                "EXISTS (SELECT 1 FROM user.views WHERE name = ?)", (name,), "view deleted", author_name(author, conn), name
+                "EXISTS (SELECT 1 FROM user.views WHERE name = ?)",
+                (name,),
+                "view deleted",
+                author_name(author, conn),
+                name,
             ),
             ("DELETE FROM user.views WHERE name = ?", (name,)),
         ],

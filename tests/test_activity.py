@@ -70,9 +70,8 @@ def test_a_change_that_changes_nothing_is_not_logged(store_conn):
 def test_the_log_refuses_to_be_changed(store_conn):
     annotations.set_starred(store_conn, queries.event_ids(store_conn, queries.Filter())[0], True, author="alice")
     for statement in ("UPDATE user.activity SET author = 'mallory'", "DELETE FROM user.activity"):
-        with pytest.raises(sqlite3.Error, match="append-only"):
-            with store_conn:
-                store_conn.execute(statement)
+        with pytest.raises(sqlite3.Error, match="append-only"), store_conn:
+            store_conn.execute(statement)
     assert [e.author for e in _since_load(store_conn)] == ["alice"]
 
 
