@@ -368,6 +368,7 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
     elsewhere are not dropped in silence: load names them and asks on a terminal, and refuses
     without --force when not on one."""
     from db.load import WouldDrop
+    from db.locks import store_writer
     from db.schema import Damaged, DatabaseError, NotOurs, set_aside
     from pipeline import article_files, load as load_db
 
@@ -382,7 +383,9 @@ def load(seed_dir: str, db_path: str, force: bool = False, exit_on_error: bool =
         except (NotOurs, Damaged) as e:  # never a full disk or an I/O error: that store may be intact
             if not force:
                 fail(f"{e} (--force replaces it, keeping a backup)")
-            click.echo(f"timeline: {shown(e)}; kept as {shown(set_aside(Path(db_path)))}", err=True)
+            with store_writer(Path(db_path)):  # no writer of the damaged store is cut off mid-write
+                backup = set_aside(Path(db_path))
+            click.echo(f"timeline: {shown(e)}; kept as {shown(backup)}", err=True)
             with article_progress(len(files)) as bar:
                 result = load_db(Path(seed_dir), location(db_path), bar.advance)
     except DatabaseError as e:

@@ -58,12 +58,11 @@ SEARCH_WINDOW = 20_000
 CACHE_PAGES_KB = 100_000  # the page cache of an import: 100 MB at most
 SORT_KB = 25_000  # then the memory each sort of its end (index builds, counts) takes in one piece
 ROW_BYTES = 400  # about what an ACLED row takes in a CSV: a file's size tells how many rows it brings
-# A file this many times bigger than the store is a bulk import: the indexes of the tables it
-# writes are built once at the end, several times faster than kept up to date row by row. (Not
-# for a re-import, whose revisions read them.) The evidence's index stays: the end reads it.
+# A file this many times bigger than the store is a bulk import, which is staged: it writes copies
+# of the tables below, whose indexes are built once at the end, several times faster than kept up
+# to date row by row (a smaller import's revisions read them); the evidence's is made first, as
+# the end reads it. Copying the store's rows costs a tenth of the import at most.
 BULK = 10
-# A bulk import is staged: it writes copies of the tables below, and their indexes are made at the
-# end; the evidence's is made first. Copying the store's rows costs a tenth of the import at most.
 STAGING = "staging_"
 COPIED = ("documents", "events", "event_actors", "event_places", "evidence")
 # made again over all the staged events at the end: the counts, the sets and the search index
@@ -427,8 +426,8 @@ class _Importer:
         }
 
     def finish(self, report: ImportReport) -> None:
-        """The indexes dropped for a bulk import, the rows pruned, the search index and the counts
-        of the new events, in one pass each at the end, then the planner's statistics."""
+        """A staged import's indexes, the rows pruned, the search index and the counts of the new
+        events, in one pass each at the end, then the planner's statistics."""
         # An index build (and a GROUP BY) sorts in memory up to the page cache's size, beside the
         # cache, which the memory the rows took keeps: a small bound for the sorts keeps the end
         # of an import within that (1M worldwide rows peaked here, 100 MB over the rows).

@@ -20,7 +20,6 @@ import calendar
 import json
 import sqlite3
 from datetime import date
-from typing import Any
 
 from pyroaring import BitMap
 
@@ -36,7 +35,9 @@ FACETS = {
 # The sets are kept for these, and for the month each event begins in ('' undated): the histogram.
 SETS = {**FACETS, "months": ("coalesce(substr(e.date_start, 1, 7), '')", "NULL", "", "true")}
 # A place or an actor is counted and stored by its row number, as the links hold it (a few bytes
-# where its id takes 20, in 323k places' rows); `event_sets` gives it back by its id.
+# where its id takes 20, in 323k places' rows); `event_sets` gives it back by its id. The stored
+# value is text whatever the facet: the row number's decimal digits (`as_stored`), so that one
+# column type serves both stores (PostgreSQL compares no text with a number uncast).
 NAMED = ("actors", "places")
 
 
@@ -59,7 +60,7 @@ def add_months(
         source = f"{prefix}events e JOIN {prefix}{links} ON l.event_seq = e.seq" if links else f"{prefix}events e"
         conn.execute(
             f"INSERT INTO {prefix}month_counts (facet, month, last, value, parent, n)"
-            " SELECT ?, month, last, value, parent, n FROM ("
+            f" SELECT ?, month, last, {as_stored('value')}, parent, n FROM ("
             "SELECT coalesce(substr(e.date_start, 1, 7), '') AS month, coalesce(substr(e.date_end, 1, 7), '') AS last,"
             f" {value} AS value, {parent} AS parent, ? * count(*) AS n FROM {source}"
             f" WHERE e.seq IN ({picked}) AND {rows} GROUP BY 1, 2, 3, 4) WHERE true"  # 4: one per value
@@ -86,7 +87,7 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
     for facet, (value, parent, links, rows) in SETS.items():
         source, seq = (prefix + links, "l.event_seq") if links else (f"{prefix}events e", "e.seq")
         found = conn.execute(  # each value's events as a JSON list: json.loads reads it in C
-            "SELECT value, parent, events FROM ("
+            f"SELECT {as_stored('value')} AS value, parent, events FROM ("
             f"SELECT {value} AS value, {parent} AS parent, json_group_array({seq}) AS events FROM {source}"
             f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1, 2) ORDER BY 1",  # stored in their order: faster
             params,
@@ -117,10 +118,10 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
 
 def event_sets(
     conn: sqlite3.Connection, facet: str, values: list[str] | None = None, stored: bool = False
-) -> dict[Any, tuple[str | None, BitMap]]:
+) -> dict[str, tuple[str | None, BitMap]]:
     """The events of each value of a facet (or of the values given): value -> (parent, events). A
-    place or an actor is given and named by its id, or with `stored` by its seq (no lookup of
-    each of 323k places' ids, for a reader that names only the few it keeps)."""
+    place or an actor is given and named by its id, or with `stored` by its seq's text as stored
+    (no lookup of each of 323k places' ids, for a reader that names only the few it keeps)."""
     shown = "value" if stored else stored_as_id(facet)
     sql, params = f"SELECT {shown}, parent, events FROM event_sets WHERE facet = ?", [facet]
     if values is not None:
@@ -129,17 +130,22 @@ def event_sets(
     return {v: (parent, BitMap.deserialize(blob)) for v, parent, blob in conn.execute(sql, params)}
 
 
+def as_stored(value: str) -> str:
+    """SQL giving what `month_counts` and `event_sets` store for a value: its text (a row number's
+    decimal digits; a type's name as it is)."""
+    return f"CAST({value} AS TEXT)"
+
+
 def stored_as_id(facet: str, value: str = "value") -> str:
     """SQL giving the value a facet's row of `month_counts` or `event_sets` stores (`value`) as the
-    readers know it: a place's or an actor's id (its row number is stored), a type's name."""
-    return f"(SELECT id FROM {facet} WHERE seq = {value})" if facet in NAMED else value
+    readers know it: a place's or an actor's id (its row number's text is stored), a type's name."""
+    return f"(SELECT id FROM {facet} WHERE seq = CAST({value} AS INTEGER))" if facet in NAMED else value
 
 
 def ids_as_stored(facet: str, ids: str) -> str:
-    """SQL giving the values stored for what a query `ids` gives (places' or actors' ids, types).
-    `+seq` has no type, as the stored column: `value IN (...)` is then looked up in its key, not
-    compared row by row as numbers."""
-    return f"SELECT +seq FROM {facet} WHERE id IN ({ids})" if facet in NAMED else ids
+    """SQL giving the values stored for what a query `ids` gives (places' or actors' ids, types):
+    text, as the stored column, so that `value IN (...)` is looked up in its key."""
+    return f"SELECT {as_stored('seq')} FROM {facet} WHERE id IN ({ids})" if facet in NAMED else ids
 
 
 def months_before(month: str, count: int) -> str:

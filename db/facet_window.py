@@ -21,7 +21,6 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 from pyroaring import BitMap
 
@@ -42,6 +41,7 @@ from db.queries import (
 
 SHOWN = 200  # values shown under one node, and matches of the text typed: typing narrows to the rest
 NAMED = {"actors": "actor", "places": "place"}  # facets whose values have a table of names, parents and aliases
+STORED_SEQ = counts.as_stored("seq")  # a named value as `month_counts` and `event_sets` keep it
 
 
 @dataclass
@@ -104,7 +104,10 @@ def facet_window(
         for part in parts:
             typed = [needle.strip().lower(), json.dumps(sorted(aliased))]
             if part in NAMED:
-                sql = f"SELECT seq, id FROM {part} WHERE holds(name, ?) OR id IN (SELECT value FROM json_each(?))"
+                sql = (
+                    f"SELECT {STORED_SEQ}, id FROM {part}"
+                    " WHERE holds(name, ?) OR id IN (SELECT value FROM json_each(?))"
+                )
             else:  # types have no aliases: their names are matched as typed
                 sql, typed = "SELECT value, value FROM event_sets WHERE facet = ? AND holds(value, ?)", [part, typed[0]]
             for value, n in count(part, among=dict(_tuples(conn, sql, typed))):
@@ -204,7 +207,7 @@ def _ancestry(conn: sqlite3.Connection, facet: str, values: set[str]) -> dict[st
 
 def _children(
     conn: sqlite3.Connection, part: str, asked: set[str | None]
-) -> tuple[dict[str, tuple[str, str | None]], dict[Any, str]]:
+) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
     """value -> (name, parent) of the values under the nodes asked (None: the top), whatever their
     events: a table's rows read once, the children of the nodes open kept; and their values as
     stored -> the values (`_stored`)."""
@@ -212,24 +215,28 @@ def _children(
     if part not in NAMED:
         children = {value: (value, parent) for value, parent in _types(conn, part) if parent in asked}
         return children, {value: value for value in children}
-    sql = f"SELECT seq, id, name, parent FROM {part} WHERE parent IS NULL OR parent IN (SELECT value FROM json_each(?))"
+    sql = (
+        f"SELECT {STORED_SEQ}, id, name, parent FROM {part}"
+        " WHERE parent IS NULL OR parent IN (SELECT value FROM json_each(?))"
+    )
     rows = [row for row in _tuples(conn, sql, (nodes,)) if row[3] in asked]
     return {value: (name, parent) for _, value, name, parent in rows}, {seq: value for seq, value, _, _ in rows}
 
 
-def _stored(conn: sqlite3.Connection, part: str, values: Iterable[str]) -> dict[Any, str]:
+def _stored(conn: sqlite3.Connection, part: str, values: Iterable[str]) -> dict[str, str]:
     """The values of `month_counts` and `event_sets` that stand for these: a place's or an actor's
-    seq (value as stored -> value)."""
+    seq as text (value as stored -> value)."""
     if part not in NAMED:
         return {value: value for value in values}
-    sql = f"SELECT seq, id FROM {part} WHERE id IN (SELECT value FROM json_each(?))"
+    sql = f"SELECT {STORED_SEQ}, id FROM {part} WHERE id IN (SELECT value FROM json_each(?))"
     return dict(_tuples(conn, sql, (json.dumps(sorted(values)),)))
 
 
 def _expandable(conn: sqlite3.Connection, facet: str, kept: dict[str, FacetValue], count: Callable) -> frozenset[str]:
     """Those of the values kept with children that have events under the filter (`count` counts them)."""
     if facet in NAMED:
-        sql, part = f"SELECT seq, id, parent FROM {facet} WHERE parent IN (SELECT value FROM json_each(?))", facet
+        sql = f"SELECT {STORED_SEQ}, id, parent FROM {facet} WHERE parent IN (SELECT value FROM json_each(?))"
+        part = facet
         rows = _tuples(conn, sql, (json.dumps(sorted(kept)),)).fetchall()
         parent_of, among = {value: parent for _, value, parent in rows}, {seq: value for seq, value, _ in rows}
     else:
@@ -252,11 +259,11 @@ def _counted(
     f: Filter,
     hidden: BitMap | None,
     memo: dict[Filter, BitMap | None],
-    among: dict[Any, str] | None = None,
-) -> Iterator[tuple[Any, int]]:
+    among: dict[str, str] | None = None,
+) -> Iterator[tuple[str, int]]:
     """Each value of a facet (or sub_types) with events under `f`, and how many, a row at a time,
     as `queries.facets` counts them; `among`: only these values (as stored -> as given, `_stored`).
-    A place or an actor is stored by its seq, and given by its id; without `among`, by its seq:
+    A place or an actor is stored by its seq's text, and given by its id; without `among`, as stored:
     the total only counts them, and looking up 323k places' ids would double its time."""
     restrict, params = (
         (" AND value IN (SELECT value FROM json_each(?))", [json.dumps(list(among))]) if among is not None else ("", [])
@@ -289,7 +296,7 @@ def _counted(
         moved = partial(_among, picked=events, hidden=hidden)
     delta = moved_counts(layer, part, moved, dated=months is not None)[0] if layer else {}
     if delta and among is None and part in NAMED:  # the corrected values, as stored
-        sql = f"SELECT id, seq FROM {part} WHERE id IN (SELECT value FROM json_each(?))"
+        sql = f"SELECT id, {STORED_SEQ} FROM {part} WHERE id IN (SELECT value FROM json_each(?))"
         stored = dict(_tuples(conn, sql, (json.dumps(sorted(delta)),)))
         delta = {stored.get(value, value): n for value, n in delta.items()}
     for value, n in rows:

@@ -56,13 +56,15 @@ def store_writer(
 ) -> Iterator[None]:
     """Hold the store's writer lock for the block. A writer kept waiting over NOTICE_SECONDS tells
     `waiting` once (stderr by default); after BUSY_SECONDS, or at once without `wait`, StoreBusy.
-    A store whose folder cannot hold the lock file (read-only, missing) gets no lock: no writer can
-    write it, and opening it for a write says why in one line (db.schema.connect)."""
+    Not re-entrant: a process taking it twice waits for itself. A store whose folder cannot hold
+    the lock file (read-only, missing) gets no lock: no writer can write it, and opening it for a
+    write says why in one line (db.schema.connect)."""
     if store.is_url(db_path):
         yield
         return
     try:
-        lock = os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
+        # read-only is enough to flock, and opens a lock file another user of a shared store made
+        lock = os.open(lock_path(db_path), os.O_RDONLY | os.O_CREAT, 0o644)
     except OSError:
         yield
         return

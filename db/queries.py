@@ -1188,9 +1188,10 @@ def _intersected(conn, facet: str, picked: BitMap | None, hidden: BitMap | None 
         n = _size(events, picked, hidden)
         if n:
             found[value] = (value, value, n, parent)
-    if facet in ("actors", "places"):  # named, and placed in their tree, by their tables (stored by seq)
+    if facet in ("actors", "places"):  # named, and placed in their tree, by their tables (stored by seq, as text)
         rows = conn.execute(
-            f"SELECT seq, id, name, parent FROM {facet} WHERE seq IN (SELECT value FROM json_each(?))",
+            f"SELECT {counts.as_stored('seq')}, id, name, parent FROM {facet}"
+            " WHERE seq IN (SELECT value FROM json_each(?))",
             (json.dumps(list(found)),),
         )
         found = {i: (i, name, found[seq][2], parent) for seq, i, name, parent in rows}
@@ -1301,15 +1302,15 @@ def _summed(conn, facet: str, months: tuple[str, str], f: Filter) -> list:
     first, last = months
     back = counts.months_before(first, counts.SPAN_MONTHS) if f.since else first
     named = facet in ("actors", "places")  # values with a table of their names and parents, stored by seq
-    value, name, parent, join = (
-        ("t.id", "t.name", "t.parent", f" JOIN {facet} t ON t.seq = m.value")
+    value, name, parent, join = (  # each row's place or actor looked up by its key, the seq
+        ("t.id", "t.name", "t.parent", f" JOIN {facet} t ON t.seq = CAST(m.value AS INTEGER)")
         if named
         else ("m.value", "m.value", "m.parent", "")
     )
     return conn.execute(
         f"SELECT {value}, {name}, sum(m.n) AS n, {parent} FROM month_counts m{join}"
         " WHERE m.facet = ? AND m.month BETWEEN ? AND ? AND (m.month >= ? OR m.last >= ?)"
-        f" GROUP BY m.value, {name}, {parent} ORDER BY n DESC, {name}",  # one name and parent a value
+        f" GROUP BY {value}, {name}, {parent} ORDER BY n DESC, {name}",  # one name and parent a value
         (facet, back, last, first, first),
     ).fetchall()
 

@@ -201,17 +201,16 @@ CREATE TABLE IF NOT EXISTS event_sources (
     PRIMARY KEY (event_id, document_id)
 ) WITHOUT ROWID;
 -- Events per facet value, by the months they begin and end in ('*' all time, '' undated), kept by
--- every write (db/counts.py). A place's or an actor's `value` is its seq, a type's or a month's its
--- text: the column has no type, so that SQLite keeps each as it is given (a TEXT column would store
--- the numbers as text, NUMERIC a sub-type named "1990" as a number).
+-- every write (db/counts.py). A place's or an actor's `value` is its seq's decimal text, a type's
+-- or a month's its text: one type for every facet, which both stores declare alike.
 CREATE TABLE IF NOT EXISTS month_counts (
-    facet TEXT NOT NULL, month TEXT NOT NULL, last TEXT NOT NULL, value NOT NULL, parent TEXT,
+    facet TEXT NOT NULL, month TEXT NOT NULL, last TEXT NOT NULL, value TEXT NOT NULL, parent TEXT,
     n INTEGER NOT NULL, PRIMARY KEY (facet, month, last, value)
 ) WITHOUT ROWID;
 -- The events of each facet value, as a roaring bitmap of their seq (db/counts.py), kept by every
 -- write; `value` as in month_counts.
 CREATE TABLE IF NOT EXISTS event_sets (
-    facet TEXT NOT NULL, value NOT NULL, parent TEXT, events BLOB NOT NULL, PRIMARY KEY (facet, value)
+    facet TEXT NOT NULL, value TEXT NOT NULL, parent TEXT, events BLOB NOT NULL, PRIMARY KEY (facet, value)
 );
 -- What full-text search reads: an event's summary and quotes (an ACLED row's quote is its whole
 -- note, read from its document). The index keeps no copy of them (external content). It keeps
@@ -502,8 +501,8 @@ def _statements(script: str) -> list[str]:
 
 
 def _v6_to_v7(conn: sqlite3.Connection) -> None:
-    """Version 7 keeps the panes' counts per month (db/counts.py), counted by version 12's step,
-    which gives the links the shape the counts read."""
+    """Version 7 keeps the panes' counts per month (db/counts.py), counted by version 13's step,
+    after version 12's has given the links the shape the counts read."""
     for statement in _statements(TABLES):
         if "month_counts" in statement:
             conn.execute(statement)
@@ -544,7 +543,7 @@ def _v8_to_v9(conn: sqlite3.Connection) -> None:
 
 def _v9_to_v10(conn: sqlite3.Connection) -> None:
     """Version 10 keeps the set of events of each facet value, for the counts under a filter
-    (made by version 12's step, as the counts)."""
+    (made by version 13's step, as the counts)."""
     for statement in _statements(TABLES):
         if "event_sets" in statement:
             conn.execute(statement)
@@ -560,8 +559,8 @@ def _v10_to_v11(conn: sqlite3.Connection) -> None:
 def _v11_to_v12(conn: sqlite3.Connection) -> None:
     """Version 12 narrows the links, a third of a store: places and actors get a row number (`seq`,
     their rowid until now), which the links reference instead of their text id, and the links keep
-    the event's start as a day number instead of its ISO date. The counts and sets of a store older
-    than versions 7 and 10 are made here, from the links as they now are."""
+    the event's start as a day number instead of its ISO date. (The counts and sets of a store older
+    than versions 7 and 10 are made by version 13's step, in the shape it gives them.)"""
     for table in ("places", "actors"):
         columns = ", ".join(c[1] for c in conn.execute(f"PRAGMA table_info({table})"))
         _rebuilt(conn, table, f"seq, {columns}", f"SELECT rowid, {columns} FROM {table} ORDER BY rowid")
@@ -578,45 +577,40 @@ def _v11_to_v12(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
     for table in ("places", "actors", "event_places", "event_actors"):
         conn.execute(f"ANALYZE {table}")
-    if not conn.execute("SELECT 1 FROM month_counts LIMIT 1").fetchone():
-        counts.add_months(conn, "SELECT seq FROM events")
-    if not conn.execute("SELECT 1 FROM event_sets LIMIT 1").fetchone():
-        counts.add_sets(conn, "SELECT seq FROM events")
 
 
 def _v12_to_v13(conn: sqlite3.Connection) -> None:
     """Version 13 narrows the panes' counts and the aliases: `month_counts` and `event_sets` keep a
-    place or an actor by its seq instead of its id (a third of their size), and the aliases are
-    kept in their key's order with no rowid table beside them (half their size). Counts and sets
-    made by an older store's step (versions 7 and 10, counted by version 12's) have this shape
-    already."""
-    for table in ("month_counts", "event_sets"):
-        if _declared(conn, table, "value") != "TEXT":
-            continue
+    place or an actor by its seq's text instead of its id (a third of their size), and the aliases
+    are kept in their key's order with no rowid table beside them (half their size). A store older
+    than versions 7 and 10 has empty counts and sets (their steps made the tables): they are
+    counted here, from the links version 12's step narrowed, in this shape."""
+    for table in ("month_counts", "event_sets"):  # rows written before this version name an id
         names = [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]
         columns, kept = ", ".join(names), ", ".join("{}" if c == "value" else f"{table}.{c}" for c in names)
         rows = " UNION ALL ".join(
-            f"SELECT {kept.format('t.seq')} FROM {table} JOIN {facet} t ON t.id = {table}.value"
+            f"SELECT {kept.format(counts.as_stored('t.seq'))} FROM {table} JOIN {facet} t ON t.id = {table}.value"
             f" WHERE {table}.facet = '{facet}'"
             for facet in counts.NAMED
         )
         others = ", ".join(f"'{facet}'" for facet in counts.NAMED)
         rows += f" UNION ALL SELECT {kept.format('value')} FROM {table} WHERE {table}.facet NOT IN ({others})"
         _rebuilt(conn, table, columns, rows)
+    if not conn.execute("SELECT 1 FROM month_counts LIMIT 1").fetchone():
+        counts.add_months(conn, "SELECT seq FROM events")
+    if not conn.execute("SELECT 1 FROM event_sets LIMIT 1").fetchone():
+        counts.add_sets(conn, "SELECT seq FROM events")
     for kind in ("actor", "place"):
         if not _without_rowid(conn, f"{kind}_aliases"):
             columns = f"key, alias, {kind}_id"
             _rebuilt(conn, f"{kind}_aliases", columns, f"SELECT {columns} FROM {kind}_aliases")
 
 
-def _declared(conn: sqlite3.Connection, table: str, column: str) -> str | None:
-    """The type a table's column was declared with ('' none; None: no such column)."""
-    return next((c[2] for c in conn.execute(f"PRAGMA table_info({table})") if c[1] == column), None)
-
-
 def _without_rowid(conn: sqlite3.Connection, table: str) -> bool:
-    """Whether a table keeps its rows by its key alone (WITHOUT ROWID)."""
-    return conn.execute("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", (table,)).fetchone()[0]
+    """Whether a table keeps its rows by its key alone (WITHOUT ROWID): read from its SQL, as
+    SQLite before 3.37 has no pragma_table_list."""
+    sql = conn.execute("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0]
+    return bool(re.search(r"\)\s*WITHOUT\s+ROWID\s*$", sql, re.I))
 
 
 def _rebuilt(conn: sqlite3.Connection, table: str, columns: str, rows: str) -> None:

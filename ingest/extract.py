@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from ingest.confidence import confidence
-from ingest.dates import DateMention, Interval, find_dates
+from ingest.dates import MONTHS, WEEKDAYS, DateMention, Interval, find_dates
 from ingest.fatalities import elliptic_toll, find_fatalities
 from ingest.gazetteer import Actor, Mention, Place, load_gazetteer
 from ingest.header import read_header
@@ -26,6 +26,7 @@ from ingest.mentions import is_dateline, is_speaker, resolve_mentions
 from ingest.merge import FAMILIES, WEAK_DATES, merge_within, names_its_division
 from ingest.model import Article, Event, Evidence, Fatalities, event_id, summary_of
 from ingest.places import (
+    commas_lost,
     event_places,
     home_countries,
     place_by_focus,
@@ -160,8 +161,11 @@ def find_triggers(folded: str, matches: list[tuple[int, int, int]] | None = None
         before, after = matcher[max(0, start - 40) : start], matcher[start : end + 30]
         if any(p.search(before) if p.pattern.endswith("$") else p.match(after) for p in not_events):
             continue
-        if _NOUN_BEFORE.search(before) and _WOULD_AFTER.match(matcher, end):
-            continue  # "the fall of Al Bab to the rebels would threaten the siege": what would follow, not what was
+        would = _NOUN_BEFORE.search(before) and _WOULD_AFTER.match(matcher, end)
+        if would and not _TOLD_DAY.search(matcher, end, would.end()):
+            # "the fall of Al Bab to the rebels would threaten the siege": what would follow, not what was;
+            # but "the attack in Saraqib on Monday would be investigated" dates an incident that was
+            continue
         if matcher[start:end].endswith("ing") and _bodies_of_fighters().search(before):
             continue  # "rebels fighting to oust Assad": who they are, not what happened
         if (
@@ -222,6 +226,14 @@ _NOUN_BEFORE = re.compile(r"\b(?:the|any)\s+$")
 _WOULD_AFTER = re.compile(
     r"(?:\s+(?!(?:and|that|which|who|as|while|but|when|after)\b)[\w-]+){0,7}?\s+(?:would|could|might)\s+"
     r"(?!have\b|be\s+(?:the|a|an|one)\b)"
+)
+# a day that dates an incident: "on Monday", "yesterday", "on March 3", "3 March" (a month only with
+# its day: "may" is a modal)
+_MONTH = "|".join(MONTHS)
+_TOLD_DAY = re.compile(
+    r"\b(?:"
+    + "|".join([*WEEKDAYS, "yesterday", "overnight", r"last\s+(?:week|night|month)"])
+    + rf"|(?:{_MONTH})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH}))\b"
 )
 # A conjunction and the subject of its clause, a word or a few: "after rebels ", "after the army ".
 _CLAUSE_OPENED = re.compile(r"\b(?:after|before|since)\s+((?:\S+\s+){1,4})$")
@@ -805,10 +817,9 @@ def _one_per_listed_town(event: Event, text: str, mentions: list[Mention], weak:
     # names side by side with nothing between are a list only in a text stripped of its commas
     # ("the towns of Rastan Talbeesah and Zafarana"); where commas are kept, they are one name misread
     # as two ("Baghazi Ayyash area")
-    commas_kept = "," in text
     for before, m in pairwise(towns):
         gap = text[before.end : m.start]
-        if _LIST_GAP.fullmatch(gap) and (gap.strip() or not commas_kept):
+        if _LIST_GAP.fullmatch(gap) and (gap.strip() or commas_lost(text, runs[-1][0].start)):
             runs[-1].append(m)
         else:
             runs.append([m])
@@ -1170,7 +1181,7 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
         agents = [
             m
             for m in after[:1]
-            if can_act(m) and _RELATIVE_GAP.fullmatch(text, trig[1], m.start) and _DOING_AFTER.match(text, m.end)
+            if can_act(m) and _RELATIVE_GAP.fullmatch(text, trig[1], m.start) and _doing_after().match(text, m.end)
         ]
     lead = fold(text[max(0, trig[0] - 30) : trig[0]])
     passive = (
@@ -1185,8 +1196,8 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     # "31 IS militants killed in northern Syria" (a headline's passive, its "were" left out): no object follows
     reduced = bool(
         before
-        and _HARM_PARTICIPLE.fullmatch(fold(text[trig[0] : trig[1]]))
-        and _NO_OBJECT_AFTER.match(fold(text[trig[1] : trig[1] + 20]))
+        and _harm_participle().fullmatch(fold(text[trig[0] : trig[1]]))
+        and _no_object_after().match(fold(text[trig[1] : trig[1] + 20]))
         and not _PERFECT_BEFORE.search(lead)
     )
     if reduced:
@@ -1241,7 +1252,7 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
                     break
                 doers.append(nxt)
         lead_from = max(0, trig[0] - 80)
-        harmed = _HARMED_IN.search(fold(text[lead_from : trig[0]]))
+        harmed = _harmed_in().search(fold(text[lead_from : trig[0]]))
         if (
             doer is not None
             and harmed is not None
@@ -1282,20 +1293,44 @@ def _roles(text: str, mentions: list[Mention], trig: tuple[int, int], targets: s
     return _one_role_each(roles + [(_actor(m), "associated") for m in actors])
 
 
-# "were killed on Monday in clashes with", "died during fighting with": the dead of a fight, then its other side
-_DIED_IN = re.compile(
-    r"\b(?:killed|died|dead|wounded|injured)\s+(?:[\w-]+\s+){0,3}?(?:in|during|amid)\s+(?:[\w-]+\s+)?$"
-)
-_HARM_PARTICIPLE = re.compile(r"killed|wounded|injured|slain")
-_NO_OBJECT_AFTER = re.compile(
-    r"\s*(?:[.,;:!?]|$)|\s+(?:in|on|at|near|during|while|as|when|after|fighting|by)\b(?!\s+(?:least|most)\b)"
-)
 _PERFECT_BEFORE = re.compile(r"\b(?:has|have|had|having)\s+(?:\w+ly\s+|also\s+)?$")
-# the subject's own harm, then the incident that did it: "were killed and many more were wounded in the air"
-_HARMED_IN = re.compile(
-    r"\b(?:(?:was|were|been|are|is)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt)|died)\s+"
-    r"(?:[\w-]+\s+){0,3}?(?:in|during|by|amid)\s+(?:[\w-]+\s+){0,2}$"
-)
+
+
+@cache
+def _harm_words() -> str:
+    """The participles of harm to people ("killed", "wounded"), as a regex alternation."""
+    return "|".join(map(re.escape, load_lexicon("roles")["harm_participles"]))
+
+
+@cache
+def _harm_participle() -> re.Pattern:
+    return re.compile(rf"(?:{_harm_words()})")
+
+
+@cache
+def _no_object_after() -> re.Pattern:
+    """After a harm participle, what shows it has no object: a stop, or a word that takes none ("in")."""
+    words = "|".join(map(re.escape, load_lexicon("roles")["no_object_after"]))
+    return re.compile(rf"\s*(?:[.,;:!?]|$)|\s+(?:{words})\b(?!\s+(?:least|most)\b)")
+
+
+@cache
+def _died_in() -> re.Pattern:
+    """ "were killed on Monday in clashes with", "died during fighting with": the dead of a fight,
+    then its other side (a headline's "killed in", its "were" left out, as well)."""
+    return re.compile(rf"\b(?:{_harm_words()}|died|dead)\s+(?:[\w-]+\s+){{0,3}}?(?:in|during|amid)\s+(?:[\w-]+\s+)?$")
+
+
+@cache
+def _harmed_in() -> re.Pattern:
+    """The subject's own harm, then the incident that did it: "were killed and many more were
+    wounded in the air" (with its "were": "rebels killed five in an attack" harmed others)."""
+    return re.compile(
+        rf"\b(?:(?:was|were|been|are|is)\s+(?:\w+ly\s+)?(?:{_harm_words()})|died)\s+"
+        r"(?:[\w-]+\s+){0,3}?(?:in|during|by|amid)\s+(?:[\w-]+\s+){0,2}$"
+    )
+
+
 _WITH_SIDE = re.compile(r"\s+with\s+(?:the\s+)?(?:[\w-]+\s+){0,2}")
 
 
@@ -1307,7 +1342,7 @@ def _who_fought_the_dead(
     (the subject, if named) lost. (doer, dead), or None where the sentence is not told so."""
     if not _RECIPROCAL.search(fold(text[trig[0] : trig[1]])):
         return None
-    if not _DIED_IN.search(fold(text[max(0, trig[0] - 60) : trig[0]])):
+    if not _died_in().search(fold(text[max(0, trig[0] - 60) : trig[0]])):
         return None
     side = next(
         (m for m in after[:1] if m.entity.kind != "civilians" and _WITH_SIDE.fullmatch(text, trig[1], m.start)), None
@@ -1320,12 +1355,20 @@ def _who_fought_the_dead(
 
 # an incident, then the clause that says who did it: "the bombardment [that] the regime is carrying out"
 _RELATIVE_GAP = re.compile(r"[ \t]+(?:that[ \t]+|which[ \t]+)?(?:the[ \t]+)?")
-_DOING_AFTER = re.compile(
-    r"(?:[ \t]+(?!(?:is|are|was|were|has|have|had)\b)[\w-]+)?"  # "Russian [jets] carried out"
-    r"(?:[ \t]+(?:is|are|was|were|has|have|had))?(?:[ \t]+been)?[ \t]+"
-    r"(?:carrying out|carried out|conducting|conducted|launching|launched|waging|waged)\b",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _doing_after() -> re.Pattern:
+    """After a doer, that it carried out the incident before it: "Russian [jets] carried out"."""
+    verbs = "|".join(map(re.escape, load_lexicon("roles")["doing_verbs"]))
+    return re.compile(
+        r"(?:[ \t]+(?!(?:is|are|was|were|has|have|had)\b)[\w-]+)?"
+        r"(?:[ \t]+(?:is|are|was|were|has|have|had))?(?:[ \t]+been)?[ \t]+"
+        rf"(?:{verbs})\b",
+        re.IGNORECASE,
+    )
+
+
 # Between an actor and the trigger it modifies: "Russian air strikes", "the regime's shelling",
 # "US-led raids", "Syrian and Russian strikes" (the last conjunct only: the first is its own mention).
 _MODIFIER_GAP = re.compile(r"(?:'s|\u2019s|s)?(?:-led)?[ \t]*")

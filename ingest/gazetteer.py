@@ -45,11 +45,9 @@ LOCATIVE = re.compile(
 _WORD = re.compile(r"\w+(?:'\w+)*")
 # a name further on in a list of towns ("the towns of Mesraba Harasta and Douma"): where a place is
 # expected, though a capitalised word stands before it
-_IN_LIST = re.compile(
-    r"\b(?i:"
-    + "|".join(_NAMES["list_openers"])
-    + r")\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+))+$"
-)
+# What opens a list of towns: "the towns of", "the nearby villages of", "the fronts of".
+LIST_OPENER = re.compile(r"\b(?i:" + "|".join(map(re.escape, _NAMES["list_openers"])) + r")\s+of\s+(?:the\s+)?")
+_IN_LIST = re.compile(LIST_OPENER.pattern + r"(?:[A-Z][\w'-]*(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+))+$")
 _DIVISION_AFTER = re.compile(r"\s+(?:" + "|".join(_NAMES["division_after"]) + r")\b")
 _DIVISION_BEFORE = re.compile(r"\b(?:" + "|".join(_NAMES["division_before"]) + r")\s+(?:of\s+)?$")
 

@@ -5,18 +5,16 @@ incident of its own (`ingest.extract`), the unknown ones as well as the known.""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 
 from ingest.dates import MONTHS, WEEKDAYS
-from ingest.gazetteer import Mention, Place, load_gazetteer, slug
+from ingest.gazetteer import LIST_OPENER, Mention, Place, load_gazetteer, slug
 from ingest.geo import MAJOR_CITY
 from ingest.lexicon import load_lexicon
-from ingest.places import name_openers
-from ingest.text import fold
+from ingest.places import LIST_BODY, LIST_WORD, commas_lost, name_openers
+from ingest.text import alias_key, fold
 
-_WORD = r"(?:(?:al|el|Al|El|ad|ar|as|az|ash)-)?[A-Z][\w'\u2019-]*"
-# a list's words: names, and "and" or a comma between them
-_BODY = re.compile(rf"{_WORD}(?:(?:[ \t]+|[ \t]*,[ \t]*|[ \t]+and[ \t]+){_WORD})*")
 _SEPARATOR = re.compile(r"[ \t]*,[ \t]*|[ \t]+and[ \t]+")
 _ARTICLE = re.compile(r"(?:al|el|ad|ar|as|az|ash)-", re.IGNORECASE)
 # the article written into the word, as some transliterations do ("Alkubra" for "al-Kubra")
@@ -37,24 +35,24 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         return []
     first = known[0].start
     body = None
-    for opened in _opener().finditer(text[max(0, first - OPENER_REACH) : first]):
+    for opened in LIST_OPENER.finditer(text[max(0, first - OPENER_REACH) : first]):
         start = max(0, first - OPENER_REACH) + opened.end()
-        body = _BODY.match(text, start)
+        body = LIST_BODY.match(text, start)
         if body is not None and body.end() >= known[-1].end:
             break
         body = None
     if body is None:
         return []
-    country = known[0].entity.country if isinstance(known[0].entity, Place) else None
+    country = _most_towns_country(known)
     regions = {m.entity.admin1 for m in known if isinstance(m.entity, Place)}
     places = [m for m in mentions if isinstance(m.entity, Place) and body.start() < m.end]
     others = [m for m in mentions if not isinstance(m.entity, Place) and body.start() < m.end]
     end = min([body.end()] + [m.start for m in others if m.start < body.end()])
-    commas_kept = "," in text
+    commas_kept = not commas_lost(text, body.start())
     # each name of the list: its words, and the place the gazetteer knows it as (None: unknown)
     names: list[tuple[list[tuple[int, int]], Place | None]] = []
     previous_end = body.start()
-    for w in re.finditer(_WORD, text[:end]):
+    for w in re.finditer(LIST_WORD, text[:end]):
         if w.start() < previous_end:
             continue  # before the list, or a later word of a known name
         gap = text[previous_end : w.start()]
@@ -67,14 +65,15 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         previous_end = here.end if here is not None else w.end()
         span = (w.start(), previous_end)
         if town is not None:
-            article = _ARTICLE.match(text, span[0]) or _GLUED_ARTICLE.match(text, span[0])
+            article = _ARTICLE.match(text, span[0]) or _glued_article(w.group())
             if joined and place is None and (_opens_name(text, words[-1]) or article):
                 # "Tel Rastan", "Qurqur Alrastan": a longer name than the known one
                 words.append(span)
             elif _small_town_abroad(town, country):
                 names.append(([span], None))  # "Sahab" among towns of Syria: a town of Syria, not Jordan
             elif joined and commas_kept:
-                continue  # "Binnish Saraqib," where commas are kept: one name misread as two
+                # "Binnish Saraqib," where commas are kept: one name misread as two, that the gazetteer lacks
+                names[-1] = ([*words, span], None)
             else:
                 names.append(([span], town))
         elif joined and place is not None and _ARTICLE.match(w.group()):
@@ -90,6 +89,30 @@ def listed_towns(text: str, known: list[Mention], mentions: list[Mention]) -> li
         else:
             out += [_spelt_or_unresolved(text, name, country, regions) for name in _cut_names(text, words, commas_kept)]
     return out
+
+
+def _most_towns_country(known: list[Mention]) -> str | None:
+    """The country most of the list's known towns are in, if more than half are: "the towns of
+    Reyhanli Binnish and Saraqib" are Syrian towns after a Turkish one, not Turkish towns the
+    gazetteer lacks. With no majority, no country is the list's."""
+    countries = Counter(m.entity.country for m in known if isinstance(m.entity, Place))
+    if not countries:
+        return None
+    country, count = countries.most_common(1)[0]
+    return country if 2 * count > countries.total() else None
+
+
+def _glued_article(word: str) -> bool:
+    """Is the word the Arabic article written into a known name ("Alrastan": al- and Rastan)? Not
+    a name that merely starts with the letters ("Aleppo", "Elbistan"): the rest must be a known
+    name, and the whole word a name of no other place."""
+    glued = _GLUED_ARTICLE.match(word)
+    if glued is None:
+        return False
+    rest, whole = alias_key(word[glued.end() :]), alias_key(word)
+    readings = load_gazetteer().places.lookup([rest, whole])
+    rest_places = {r.place.id for r in readings.get(rest, [])}
+    return bool(rest_places) and {r.place.id for r in readings.get(whole, [])} <= rest_places
 
 
 def _small_town_abroad(town: Place, country: str | None) -> bool:
@@ -133,13 +156,6 @@ def _cut_names(text: str, words: list[tuple[int, int]], commas_kept: bool) -> li
             else:
                 names.append([w])
     return [name for name in names if len(name) <= MAX_NAME_WORDS]
-
-
-@cache
-def _opener() -> re.Pattern:
-    """What opens a list of towns: "the towns of", "the nearby villages of", "the fronts of"."""
-    nouns = "|".join(map(re.escape, load_lexicon("names")["list_openers"]))
-    return re.compile(rf"\b(?:{nouns})\s+of\s+(?:the\s+)?", re.IGNORECASE)
 
 
 @cache

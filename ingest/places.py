@@ -425,6 +425,29 @@ _LIST_BREAK = re.compile(r"[ \t]*,[ \t]*|[ \t]+and[ \t]+")
 MAX_NAME_WORDS = 4
 
 
+# a word of a list of towns, and the list: names, and "and" or a comma between them
+LIST_WORD = r"(?:(?:al|el|Al|El|ad|ar|as|az|ash)-)?[A-Z][\w'\u2019-]*"
+LIST_BODY = re.compile(rf"{LIST_WORD}(?:(?:[ \t]+|[ \t]*,[ \t]*|[ \t]+and[ \t]+){LIST_WORD})*")
+
+
+def commas_lost(text: str, start: int) -> bool:
+    """Has the list of names from `start` lost its commas, as some data sets strip them? The list's
+    own words tell first: a comma among its names keeps them, and an "and" before its last name with
+    names side by side before it and no comma loses them ("Binnish Saraqib and Taftanaz": a kept list
+    is "Binnish, Saraqib and Taftanaz"), whatever comma the sentence has after the list ("..., activists
+    said"). A list with neither ("the towns of Binnish Saraqib") is told by the text: a comma anywhere
+    keeps them."""
+    body = LIST_BODY.match(text, start)
+    if body is None:
+        return "," not in text
+    if "," in body.group():
+        return False
+    before_and = re.split(r"[ \t]+and[ \t]+", body.group())[:-1]
+    if any(len(re.findall(LIST_WORD, part)) > 1 for part in before_and):
+        return True
+    return "," not in text
+
+
 def spelt_mentions(text: str, mentions: list[Mention], countries: list[str]) -> list[Mention]:
     """The mentions, with the names where a place is expected that the gazetteer knows by another
     spelling: "in Talbeesah" is Tallbisah, "the towns of Jisr al-Shaghour and Binnish" names Jisr
@@ -435,13 +458,13 @@ def spelt_mentions(text: str, mentions: list[Mention], countries: list[str]) -> 
     if not countries:
         return mentions
     taken = sorted((m.start, m.end) for m in mentions)
-    # names side by side are a list only in a text stripped of its commas; where commas are kept,
-    # they are one name ("in Baghazi Ayyash area" is neither Baghuz nor Ayyash)
-    one_name = "," in text
     added: list[Mention] = []
     for run in _PLACE_RUN.finditer(text):
         if run["prep"] == "of" and not _place_before_of().search(text, max(0, run.start() - 30), run.start()):
             continue
+        # names side by side are a list only in a text stripped of its commas; where commas are kept,
+        # they are one name ("in Baghazi Ayyash area" is neither Baghuz nor Ayyash)
+        one_name = not commas_lost(text, run.start("run"))
         pos = run.start("run")
         for chunk in _LIST_BREAK.split(run["run"]):
             words = [(pos + w.start(), pos + w.end()) for w in re.finditer(_NAME_WORD, chunk)]

@@ -216,11 +216,6 @@ def test_doers_a_source_names_together_with_the_merged_events_doer_are_doers_too
     assert doers == ["Russian forces", "Syrian government forces"]
 
 
-def test_the_conjuncts_before_a_word_of_arms_all_struck():
-    (event,) = events_of("Syrian and Russian air strikes hit a market in Saraqib on Monday, killing 9 people.\n")
-    assert {a.name for a, r in event.actors if r == "actor1"} == {"Syrian government forces", "Russian forces"}
-
-
 def test_the_incident_named_without_a_day_of_its_own_is_the_one_told_not_the_paragraphs_last_day():
     events = events_of(
         "Turkish air strikes killed 20 civilians near Jarabulus on Sunday. It came after Turkey on Saturday "

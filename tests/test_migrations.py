@@ -176,15 +176,17 @@ def test_a_version_12_store_answers_the_same_once_its_counts_and_aliases_are_nar
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in kept} == kept
-    for table in ("month_counts", "event_sets"):  # places and actors by their row number, types by name
+    for table in ("month_counts", "event_sets"):  # places and actors by their row number's text, types by name
         types = conn.execute(f"SELECT DISTINCT facet, typeof(value) FROM {table}").fetchall()
-        assert {tuple(t) for t in types} == {
-            ("actors", "integer"),
-            ("places", "integer"),
-            ("types", "text"),
-            ("sub_types", "text"),
-            *((("months", "text"),) if table == "event_sets" else ()),
-        }, table
+        facets = ("actors", "places", "types", "sub_types", *(("months",) if table == "event_sets" else ()))
+        assert {tuple(t) for t in types} == {(facet, "text") for facet in facets}, table
+        for facet in ("actors", "places"):
+            unknown = conn.execute(
+                f"SELECT count(*) FROM {table} m WHERE facet = ?"
+                f" AND NOT EXISTS (SELECT 1 FROM {facet} t WHERE CAST(t.seq AS TEXT) = m.value)",
+                (facet,),
+            ).fetchone()[0]
+            assert unknown == 0, (table, facet)
     for table in ("place_aliases", "actor_aliases", "month_counts"):
         assert conn.execute("SELECT wr FROM pragma_table_list WHERE name = ?", (table,)).fetchone()[0] == 1
     conn.close()

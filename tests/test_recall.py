@@ -87,6 +87,9 @@ def test_towns_listed_in_another_spelling_are_each_their_own_incident():
 def test_a_list_without_commas_is_read_name_by_name():
     events = events_of("Airstrikes also targeted the nearby towns of Rastan Talbeesah and Kafr Laha on Monday.")
     assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Kafr Laha", "Tallbisah"]
+    # a comma elsewhere in the sentence says nothing of the list's own
+    events = events_of("Airstrikes hit the nearby towns of Rastan Talbeesah and Kafr Laha on Monday, activists said.")
+    assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Kafr Laha", "Tallbisah"]
 
 
 def test_a_word_of_a_longer_unknown_name_is_no_place():
@@ -159,6 +162,11 @@ def test_names_side_by_side_are_a_list_only_in_a_text_stripped_of_its_commas():
     assert sorted(places_of(e)[0] for e in stripped) == ["Binnish", "Saraqib"]
     kept = events_of("Jets struck the towns of Binnish Saraqib, residents said on Monday.")
     assert len(kept) == 1
+    # the list's own words tell whether it lost its commas, not a comma further on in the sentence
+    lost = events_of("Jets struck the villages of Binnish Saraqib and Taftanaz on Monday, activists said.")
+    assert [places_of(e)[0] for e in lost] == ["Binnish", "Saraqib", "Taftanaz"]
+    kept = events_of("Jets struck the villages of Binnish, Saraqib Taftanaz and Hazrun on Monday.")
+    assert [places_of(e)[0] for e in kept] == ["Binnish", "Saraqib Taftanaz", "Hazrun"]
 
 
 def test_forces_of_one_state_are_one_side():
@@ -324,6 +332,11 @@ def test_each_town_of_a_list_is_an_incident_though_the_gazetteer_lacks_it():
         "Airstrikes also targeted the nearby towns of Rastan Talbeesah Ter Maaleh and Zafarana on Monday."
     )
     assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Tallbisah", "Ter Maaleh", "Zafarana"]
+    events = events_of(
+        "Airstrikes also targeted the nearby towns of Rastan Talbeesah Ter Maaleh and Zafarana on Monday, "
+        "activists said."
+    )
+    assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Tallbisah", "Ter Maaleh", "Zafarana"]
     # without its commas, a list has a new name start at a word that opens town names
     events = events_of(
         "Syrian regime airstrikes hit the towns of Teldo Tel Dahab and Kafr Laha in Homs province on Monday."
@@ -357,6 +370,21 @@ def test_a_long_list_without_commas_is_cut_into_names_as_arabic_forms_them():
     # two unknown words side by side cannot be told from one name of two words
     events = events_of("Jets struck the villages of Binnish Hazrun Dumeira and Saraqib on Monday.")
     assert [places_of(e)[0] for e in events] == ["Binnish", "Hazrun Dumeira", "Saraqib"]
+    # a comma after the list, in a sentence that keeps its commas elsewhere, changes nothing
+    events = events_of(
+        "Government warplanes bombed the villages of Binnish Hazrun Maarat Albireh Beit Ajwan Dumeira "
+        "Shaqra Alkubra Nafisa and Saraqib in rural Idlib on Tuesday, killing 12 civilians, activists said."
+    )
+    assert [places_of(e)[0] for e in events] == [
+        "Binnish",
+        "Hazrun",
+        "Maarat Albireh",
+        "Beit Ajwan",
+        "Dumeira",
+        "Shaqra Alkubra",
+        "Nafisa",
+        "Saraqib",
+    ]
 
 
 def test_a_listed_name_the_gazetteer_knows_elsewhere_is_a_town_of_the_list():
@@ -511,6 +539,15 @@ def test_clashes_on_a_list_of_fronts_are_one_battle_a_front():
         ("Tallbisah", "Armed clash"),
         ("Ar Rastan", "Armed clash"),
     ]
+    events = events_of(
+        "Fighting raged on Monday between the army and rebels on the fronts of Um Qusayr Talbisa and Rastan, "
+        "activists said."
+    )
+    assert [(places_of(e)[0], e.sub_type) for e in events] == [
+        ("Um Qusayr", "Armed clash"),
+        ("Tallbisah", "Armed clash"),
+        ("Ar Rastan", "Armed clash"),
+    ]
     # fighting in two towns under one toll, with no list of fronts, stays one battle
     (event,) = events_of("Twenty fighters were killed in fighting in Talbisa and Rastan on Monday.")
     assert event.fatalities is not None and event.fatalities.best == 20
@@ -520,6 +557,23 @@ def test_a_known_town_after_an_unknown_name_of_a_list_is_still_a_town():
     # a capitalised word before a town's name makes it part of a person's name, but not in a list
     events = events_of("Government jets pounded the villages of Hazrun Binnish and Qmenas on Monday killing six.")
     assert [places_of(e)[0] for e in events] == ["Hazrun", "Binnish", "Qmenas"]
+    events = events_of("Government jets pounded the villages of Hazrun Binnish and Qmenas on Monday, killing six.")
+    assert [places_of(e)[0] for e in events] == ["Hazrun", "Binnish", "Qmenas"]
+
+
+def test_a_lists_country_is_where_most_of_its_known_towns_are():
+    # a first town across the border does not make the rest of the list towns the gazetteer lacks
+    events = events_of("Shells hit the towns of Reyhanli Binnish and Saraqib on Monday.")
+    assert {(p.name, p.country) for e in events for p in e.places[:1]} >= {("Binnish", "SY"), ("Saraqib", "SY")}
+    # with no country for most of them, no town is read as one of another country
+    events = events_of("Shells hit the towns of Reyhanli and Binnish on Monday.")
+    assert {(p.name, p.country) for e in events for p in e.places[:1]} == {("Reyhanli", "TR"), ("Binnish", "SY")}
+
+
+def test_a_known_name_is_not_a_glued_article_and_a_name():
+    # "Aleppo" starts as "Al" does, but is a name whole; "Alrastan" is the article glued to Rastan
+    events = events_of("Jets struck the villages of Qurqur Aleppo and Saraqib on Monday.")
+    assert [places_of(e)[0] for e in events] == ["Qurqur", "Aleppo", "Saraqib"]
 
 
 def test_towns_each_told_with_their_own_dead_after_a_province_are_incidents_of_their_own():
