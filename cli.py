@@ -775,11 +775,12 @@ author_option = click.option("--author", help="Who writes it (default: $TIMELINE
 @click.option("--star/--unstar", default=None, help="Star or unstar the event.")
 @click.option("--tag", "tags", multiple=True, help="Add a tag (repeatable; a tag may hold a comma).")
 @click.option("--note", help="Set the event's note.")
+@click.option("--untag", "untags", multiple=True, help="Take a tag off (repeatable).")
 @author_option
 @db_option
-def annotate(event_id, star, tags, note, author, db_path) -> None:
+def annotate(event_id, star, tags, note, untags, author, db_path) -> None:
     """Star, tag or note an event (by its id). Annotations survive every reload."""
-    from db.annotations import add_tags, require_event, set_note, set_starred
+    from db.annotations import add_tags, remove_tags, require_event, set_note, set_starred
     from db.queries import QueryError
     from db.schema import DatabaseError
 
@@ -792,6 +793,10 @@ def annotate(event_id, star, tags, note, author, db_path) -> None:
             set_note(conn, event_id, note, author)
         if star is not None:
             set_starred(conn, event_id, star, author)
+        if untags:
+            had = remove_tags(conn, event_id, untags, author)
+            for tag in dict.fromkeys(t.strip() for t in untags if t.strip() and t.strip() not in had):
+                click.echo(f"timeline: {shown(event_id)} had no tag {shown(repr(tag))}", err=True)
     except QueryError as e:
         fail(str(e), USAGE)
     except DatabaseError as e:
@@ -1176,8 +1181,9 @@ def view() -> None:
 @view.command(name="save")
 @click.argument("name")
 @filter_options
+@author_option
 @db_option
-def view_save(name, db_path, **filters) -> None:
+def view_save(name, author, db_path, **filters) -> None:
     """Save the filter the options give as NAME (replacing a view of that name); then
     `timeline list --view NAME`, or `v` in the app."""
     from db.queries import QueryError
@@ -1187,7 +1193,7 @@ def view_save(name, db_path, **filters) -> None:
     conn = open_db(db_path)
     f = build_filter(conn, **filters)
     try:
-        old = save_view(conn, name, f)
+        old = save_view(conn, name, f, author)
     except QueryError as e:
         fail(f"view {name!r}: {e}", USAGE)
     except DatabaseError as e:
@@ -1213,8 +1219,9 @@ def view_list(db_path) -> None:
 
 @view.command(name="delete")
 @click.argument("name")
+@author_option
 @db_option
-def view_delete(name, db_path) -> None:
+def view_delete(name, author, db_path) -> None:
     """Delete the saved view NAME."""
     from db.queries import QueryError
     from db.schema import DatabaseError
@@ -1222,12 +1229,40 @@ def view_delete(name, db_path) -> None:
 
     conn = open_db(db_path)
     try:
-        delete_view(conn, name)
+        delete_view(conn, name, author)
     except QueryError as e:
         fail(str(e), USAGE)
     except DatabaseError as e:
         fail(str(e))
     click.echo(f"deleted view {shown(repr(name))}", err=True)
+
+
+@main.command(name="activity")
+@click.option("--author", help="Only this author's changes.")
+@click.option("--since", help="From this date (UTC): YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many, the newest.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@db_option
+@prints
+def activity_(author, since, limit, fmt, db_path) -> None:
+    """Who changed what, newest first: stars, tags, notes, corrections, views and store writes,
+    a line each (time UTC, author, what, event or view, detail)."""
+    from rich.cells import cell_len
+
+    from db.activity import activity, since_bound
+
+    try:
+        bound = since_bound(since) if since is not None else None
+    except ValueError as e:
+        fail(f"--since: {e}", USAGE)
+    entries = activity(open_db(db_path), author, bound, limit)
+    if fmt == "json":
+        click.echo(json.dumps([{**vars(e), "what": e.what} for e in entries], ensure_ascii=False, indent=1))
+        return
+    table = [(e.created, e.author, e.what, e.subject or "-", e.detail or "") for e in entries]
+    widths = [max((cell_len(shown(r[i])) for r in table), default=0) for i in range(4)]
+    for row in table:
+        click.echo("  ".join([*(pad(shown(v), w) for v, w in zip(row, widths, strict=False)), shown(row[4])]).rstrip())
 
 
 @main.command()

@@ -15,6 +15,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from db.activity import record_store_write
 from db.load import (
     WouldDrop,
     add_document,
@@ -92,6 +93,7 @@ def load(seed_dir: Path, db_path: Store, progress: Progress | None = None, drop_
         remove_articles_except(conn, report.documents)
         report.events = rebuild_events(conn, progress, report)
         write_added(conn, added)
+    record_store_write(db_path, "load", seed_dir.name, _how_many(report))
     return report
 
 
@@ -115,7 +117,15 @@ def ingest(
     with writing(db_path) as conn:
         report = _add_documents(conn, sources, overrides or {}, progress, pages)
         report.events = rebuild_events(conn, progress, report) if report.added else count_events(conn)
+    if report.added:
+        named = str(sources[0]) if len(sources) == 1 else f"{len(sources)} sources"
+        record_store_write(db_path, "ingest", named, _how_many(report))
     return report
+
+
+def _how_many(report: LoadReport) -> str:
+    """What a load or an ingest changed, for the activity log (db/activity.py)."""
+    return f"{len(report.added)} added, {len(report.unchanged)} already stored, {len(report.errors)} failed"
 
 
 @dataclass
@@ -159,6 +169,7 @@ def remove(given: Path | str, db_path: Store) -> Removed:
             e: next((r[0] for q in spans if (r := conn.execute(_AT_QUOTE, q).fetchone())), None)
             for e, spans in before.items()
         }
+    record_store_write(db_path, "remove", path or str(given), f"{len(alone)} events removed, {len(after)} kept")
     return Removed(path, alone, after)
 
 

@@ -42,6 +42,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from db import counts, store
+from db.activity import record_store_write
 from db.hierarchy import PERIOD, Trees
 from db.load import analyze, remove_events
 from db.locks import store_writer
@@ -160,9 +161,13 @@ def import_acled(
     conn = connect(db_path, create=True, user=False)
     try:
         with store_writer(db_path):
-            return _import(conn, path, db_path, progress, prune, dry_run)
+            report = _import(conn, path, db_path, progress, prune, dry_run)
     finally:
         conn.close()
+    if not dry_run:
+        how_many = f"{report.added} added, {report.revised} revised, {len(report.removed)} removed"
+        record_store_write(db_path, "import acled", path.name, f"{how_many} of {report.rows} rows")
+    return report
 
 
 def _import(

@@ -16,6 +16,7 @@ import os
 import sqlite3
 from collections.abc import Iterable
 
+from db.activity import first_words, logged, logged_if
 from db.queries import QueryError
 from db.schema import DatabaseError, about_the_file, database_error
 
@@ -34,46 +35,81 @@ def author_name(given: str | None = None, conn=None) -> str:
         return "unknown"
 
 
+_HAS_TAG = "EXISTS (SELECT 1 FROM user.tags WHERE event_id = ? AND tag = ?)"
+
+
 def add_tags(conn, event_id: str, tags: Iterable[str], author: str | None = None) -> list[str]:
-    """Tag an event (a tag already there stays as it was); the tags given, cleaned."""
+    """Tag an event (a tag already there stays as it was, and is not logged again); the tags
+    given, cleaned."""
     cleaned = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
     require_event(conn, event_id)
     who = author_name(author, conn)
-    write_user(
-        conn,
-        [
+    statements = []
+    for tag in cleaned:
+        statements += [
+            logged_if(f"NOT {_HAS_TAG}", (event_id, tag), "tag", who, event_id, tag),
             (
                 "INSERT OR IGNORE INTO user.tags (event_id, tag, author, created) VALUES (?, ?, ?, datetime('now'))",
                 (event_id, tag, who),
-            )
-            for tag in cleaned
-        ],
-    )
+            ),
+        ]
+    write_user(conn, statements)
     return cleaned
+
+
+def remove_tags(conn, event_id: str, tags: Iterable[str], author: str | None = None) -> list[str]:
+    """Take tags off an event (one it does not have is no change); the tags it had, of those given."""
+    cleaned = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+    require_event(conn, event_id)
+    had = [tag for tag in cleaned if conn.execute(f"SELECT {_HAS_TAG}", (event_id, tag)).fetchone()[0]]
+    who = author_name(author, conn)
+    statements = []
+    for tag in cleaned:
+        statements += [
+            logged_if(_HAS_TAG, (event_id, tag), "untag", who, event_id, tag),
+            ("DELETE FROM user.tags WHERE event_id = ? AND tag = ?", (event_id, tag)),
+        ]
+    write_user(conn, statements, "the tags are not taken off")
+    return had
 
 
 def set_note(conn, event_id: str, note: str, author: str | None = None) -> None:
     """Write (or replace) an event's note; its star stays as it is."""
     require_event(conn, event_id)
-    write_annotation(
+    who = author_name(author, conn)
+    write_user(
         conn,
-        "INSERT INTO user.annotations (event_id, note, note_by, noted_at, updated)"
-        " VALUES (?, ?, ?, datetime('now'), datetime('now')) ON CONFLICT(event_id) DO UPDATE SET"
-        " note = excluded.note, note_by = excluded.note_by, noted_at = excluded.noted_at, updated = excluded.updated",
-        (event_id, note, author_name(author, conn)),
+        [
+            logged("note", who, event_id, first_words(note) or "(emptied)"),
+            (
+                "INSERT INTO user.annotations (event_id, note, note_by, noted_at, updated)"
+                " VALUES (?, ?, ?, datetime('now'), datetime('now')) ON CONFLICT(event_id) DO UPDATE SET"
+                " note = excluded.note, note_by = excluded.note_by, noted_at = excluded.noted_at,"
+                " updated = excluded.updated",
+                (event_id, note, who),
+            ),
+        ],
     )
 
 
 def set_starred(conn, event_id: str, starred: bool, author: str | None = None) -> None:
-    """Star or unstar an event; its note stays as it is."""
+    """Star or unstar an event; its note stays as it is. A star on a starred event (an unstar on
+    one that is not) is written, and not logged: it changes nothing."""
     require_event(conn, event_id)
-    write_annotation(
+    who = author_name(author, conn)
+    starred_now = "coalesce((SELECT starred FROM user.annotations WHERE event_id = ?), 0)"  # never annotated: 0
+    write_user(
         conn,
-        "INSERT INTO user.annotations (event_id, starred, starred_by, starred_at, updated)"
-        " VALUES (?, ?, ?, datetime('now'), datetime('now')) ON CONFLICT(event_id) DO UPDATE SET"
-        " starred = excluded.starred, starred_by = excluded.starred_by, starred_at = excluded.starred_at,"
-        " updated = excluded.updated",
-        (event_id, int(starred), author_name(author, conn)),
+        [
+            logged_if(f"{starred_now} <> ?", (event_id, int(starred)), "star" if starred else "unstar", who, event_id),
+            (
+                "INSERT INTO user.annotations (event_id, starred, starred_by, starred_at, updated)"
+                " VALUES (?, ?, ?, datetime('now'), datetime('now')) ON CONFLICT(event_id) DO UPDATE SET"
+                " starred = excluded.starred, starred_by = excluded.starred_by, starred_at = excluded.starred_at,"
+                " updated = excluded.updated",
+                (event_id, int(starred), who),
+            ),
+        ],
     )
 
 
@@ -159,10 +195,6 @@ def require_event(conn, event_id: str) -> None:
     """An annotation is kept only for an event that exists: an unknown id is a usage error."""
     if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
         raise QueryError(f"no event {event_id!r}")
-
-
-def write_annotation(conn, sql: str, params: tuple, lost: str = "the annotation is not saved") -> None:
-    write_user(conn, [(sql, params)], lost)
 
 
 def write_user(

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from db.activity import logged
 from db.annotations import author_name, require_event, tagged, user_table, write_user
 from db.labels import SUB_TYPES_OF
 from db.queries import (
@@ -130,18 +131,29 @@ def undo(conn, event_id: str, author: str | None = None) -> Correction:
     require_event(conn, event_id)
     mine = [c.id for c in corrections_of(conn, [event_id])]
     anchor = _anchor(conn, event_id)
+    who = author_name(author, conn)
+    # The correction it takes back: read twice, by the log's row and then the undo's, in one
+    # transaction that no other undo enters between the two.
+    latest = (
+        " FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
+        " AND c.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id)"
+        " ORDER BY c.id DESC LIMIT 1"
+    )
     cursor = conn.cursor()
     write_user(
         conn,
         [
             (
+                "INSERT INTO user.activity (created, author, action, field, subject, detail)"
+                f" SELECT datetime('now'), ?, 'undo', c.field, ?, 'takes back #' || c.id{latest}",
+                (who, event_id, json.dumps(mine)),
+            ),
+            (
                 f"INSERT INTO user.corrections (event_id, {ANCHOR}, action, field, machine, analyst, undoes, author,"
-                " created) SELECT ?, ?, ?, ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id, ?, datetime('now')"
-                " FROM user.corrections c WHERE c.id IN (SELECT value FROM json_each(?))"
-                " AND c.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM user.corrections u WHERE u.undoes = c.id)"
-                " ORDER BY c.id DESC LIMIT 1",
-                (event_id, *anchor, author_name(author, conn), json.dumps(mine)),
-            )
+                f" created) SELECT ?, ?, ?, ?, ?, ?, ?, 'undo', c.field, c.analyst, c.machine, c.id, ?, datetime('now')"
+                f"{latest}",
+                (event_id, *anchor, who, json.dumps(mine)),
+            ),
         ],
         "the undo is not saved",
         cursor,
@@ -168,7 +180,14 @@ def merge(conn, keep: str, others: list[str], author: str | None = None) -> None
     who = author_name(author, conn)
     write_user(
         conn,
-        [(_INSERT, (other, *_anchor(conn, other), "merge", None, None, _json(target), who)) for other in others],
+        [
+            statement
+            for other in others
+            for statement in (
+                logged("merge", who, other, change_in_words("merge", None, None, target)),
+                (_INSERT, (other, *_anchor(conn, other), "merge", None, None, _json(target), who)),
+            )
+        ],
         "the merge is not saved",
     )
 
@@ -228,9 +247,13 @@ def add(
         "citation": citation,
     }
     anchor = (key, start, end, kind["sub_type"], quote, path)
+    who = author_name(author, conn)
     write_user(
         conn,
-        [(_INSERT, (event_id, *anchor, "add", None, None, _json(event), author_name(author, conn)))],
+        [
+            logged("add", who, event_id, change_in_words("add", None, None, event)),
+            (_INSERT, (event_id, *anchor, "add", None, None, _json(event), who)),
+        ],
         "the event is not saved",
     )
     return event_id
@@ -348,8 +371,12 @@ def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], a
     write_user(
         conn,
         [
-            (_INSERT, (event_id, *anchor, action, name, _json(machine), _json(analyst), who))
+            statement
             for action, name, machine, analyst in rows
+            for statement in (
+                logged(action, who, event_id, change_in_words(action, name, machine, analyst), name),
+                (_INSERT, (event_id, *anchor, action, name, _json(machine), _json(analyst), who)),
+            )
         ],
         "the correction is not saved",
     )
@@ -357,6 +384,20 @@ def _record(conn, event_id: str, rows: list[tuple[str, str | None, Any, Any]], a
 
 def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def change_in_words(action: str, name: str | None, machine: Any, analyst: Any) -> str | None:
+    """What a correction changes, for the activity log (db/activity.py): an edit's value before
+    -> after, the event a merge makes it part of, an added event's summary, the event a split makes."""
+    if action == "edit":
+        return f"{describe_value(machine, name)} -> {describe_value(analyst, name)}"
+    if action == "merge" and analyst:
+        return f"into {analyst['into']}"
+    if action == "add" and analyst:
+        return analyst["summary"]
+    if action == "split" and analyst:
+        return f"{len(analyst['spans'])} quote(s) into {analyst['id']}"
+    return None
 
 
 def _anchor(conn, event_id: str) -> tuple:

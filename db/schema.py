@@ -238,7 +238,7 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
 # one. It has its own version (`PRAGMA user_version`) and migrations (`_upgrade_user`). Every write
 # to it is one statement that computes the new state in the database (db/annotations.py,
 # db/corrections.py): parallel writers never lose each other's work. `{u}` is the schema prefix.
-USER_VERSION = 2
+USER_VERSION = 3
 USER_TABLES = """
 CREATE TABLE IF NOT EXISTS {u}annotations (
     event_id TEXT PRIMARY KEY, starred INTEGER NOT NULL DEFAULT 0, note TEXT, updated TEXT,
@@ -274,6 +274,23 @@ CREATE TRIGGER IF NOT EXISTS {u}corrections_kept BEFORE UPDATE ON corrections
     BEGIN SELECT RAISE(ABORT, 'corrections are append-only: undo is a new correction'); END;
 CREATE TRIGGER IF NOT EXISTS {u}corrections_never_deleted BEFORE DELETE ON corrections
     BEGIN SELECT RAISE(ABORT, 'corrections are append-only: undo is a new correction'); END;
+-- Who changed what (db/activity.py), appended in the transaction of the change it records, never
+-- changed: `annotations` holds only the current state, so who unstarred or untagged is kept here.
+-- `subject`: the event's id, a view's name, or what a store write read (a folder, a file).
+CREATE TABLE IF NOT EXISTS {u}activity (
+    id INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,  -- UTC, "YYYY-MM-DD HH:MM:SS"
+    author TEXT NOT NULL,  -- as the change is signed
+    action TEXT NOT NULL,  -- star | unstar | tag | untag | note | a correction's | view saved | view deleted
+    -- | load | ingest | import acled | remove
+    field TEXT,  -- an edit's (and its undo's) field
+    subject TEXT, detail TEXT  -- the tag, the note's first words, before -> after, how many
+);
+CREATE INDEX IF NOT EXISTS {u}activity_by_author ON activity(author, id);
+CREATE TRIGGER IF NOT EXISTS {u}activity_kept BEFORE UPDATE ON activity
+    BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS {u}activity_never_deleted BEFORE DELETE ON activity
+    BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
 """
 
 
@@ -302,6 +319,8 @@ def _upgrade_user(path: Path) -> None:
                 _user_v0_to_v1(conn)
             if version <= 1:
                 _user_v1_to_v2(conn)
+            if version <= 2:
+                _user_v2_to_v3(conn)
             for statement in _user_statements(""):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {USER_VERSION}")
@@ -344,6 +363,20 @@ def _user_v1_to_v2(conn: sqlite3.Connection) -> None:
     for column in ("sub_type", "quote", "document_path"):
         if columns and column not in columns:
             conn.execute(f"ALTER TABLE corrections ADD COLUMN {column} TEXT")
+
+
+def _user_v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Version 3 keeps an activity log (db/activity.py). It begins with what the database already
+    says of who did what and when: each correction, star, unstar, tag and note, oldest first. The
+    views say no author, and the unstars and notes replaced before are gone: those it cannot tell."""
+    from db.activity import past_activity  # the corrections' words, which only this step needs
+
+    for statement in _user_statements(""):  # the log, and the tables it reads in a database new here
+        conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO activity (created, author, action, field, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        past_activity(conn),
+    )
 
 
 def user_path(path: str | Path) -> Path:

@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
 
-from db.annotations import write_annotation
+from db.activity import logged, logged_if
+from db.annotations import author_name, write_user
 from db.queries import Filter, QueryError, describe_filter
 from db.schema import DatabaseError
 
@@ -40,8 +41,9 @@ def filter_from_json(text: str) -> Filter:
     return Filter(**tuples)
 
 
-def save_view(conn, name: str, f: Filter) -> Filter | None:
-    """Keep `f` as the view `name`; the filter it replaces, if the name was taken."""
+def save_view(conn, name: str, f: Filter, author: str | None = None) -> Filter | None:
+    """Keep `f` as the view `name`; the filter it replaces, if the name was taken. Logged with
+    its author (db/activity.py)."""
     name = name.strip()
     if not name:
         raise QueryError("a view needs a name")
@@ -50,11 +52,17 @@ def save_view(conn, name: str, f: Filter) -> Filter | None:
     old = _view_row(conn, name)
     if not _has_views(conn):
         raise DatabaseError("the user database is read-only: the view is not saved")
-    write_annotation(
+    write_user(
         conn,
-        "INSERT INTO user.views (name, filter, created, updated) VALUES (?, ?, datetime('now'), datetime('now'))"
-        " ON CONFLICT(name) DO UPDATE SET filter = excluded.filter, updated = excluded.updated",
-        (name, filter_to_json(f)),
+        [
+            logged("view saved", author_name(author, conn), name, in_words(conn, f)),
+            (
+                "INSERT INTO user.views (name, filter, created, updated)"
+                " VALUES (?, ?, datetime('now'), datetime('now'))"
+                " ON CONFLICT(name) DO UPDATE SET filter = excluded.filter, updated = excluded.updated",
+                (name, filter_to_json(f)),
+            ),
+        ],
         "the view is not saved",
     )
     return filter_from_json(old) if old else None
@@ -76,9 +84,22 @@ def saved_view(conn, name: str) -> Filter:
     return _view_filter(name, text)
 
 
-def delete_view(conn, name: str) -> None:
+def delete_view(conn, name: str, author: str | None = None) -> None:
     saved_view(conn, name)  # an unknown name is the user's to fix
-    write_annotation(conn, "DELETE FROM user.views WHERE name = ?", (name,), "the view is not deleted")
+    write_user(
+        conn,
+        [
+            logged_if(
+                "EXISTS (SELECT 1 FROM user.views WHERE name = ?)",
+                (name,),
+                "view deleted",
+                author_name(author, conn),
+                name,
+            ),
+            ("DELETE FROM user.views WHERE name = ?", (name,)),
+        ],
+        "the view is not deleted",
+    )
 
 
 def in_words(conn, f: Filter) -> str:

@@ -233,3 +233,40 @@ def test_a_spelling_close_to_an_alias_that_several_places_share_offers_the_first
     )
     assert queries.close_names(conn, "place", "Qamishli", n=1) == ["Deir ez-Zor"]
     conn.close()
+
+
+def test_a_version_2_user_database_gets_an_activity_log_begun_with_what_it_says_of_who_did_what(tmp_path):
+    """Version 3 of the user database keeps an activity log (db/activity.py); the migration
+    writes into it what version 2 kept: each star, note, tag and correction, with its author and
+    time, oldest first. A change made after it is logged after them."""
+    from db.activity import activity
+    from db.annotations import set_starred
+    from db.schema import USER_VERSION, user_path
+
+    db = store_v11(tmp_path / "timeline.db", version=12)
+    old = sqlite3.connect(user_path(db))
+    old.execute("PRAGMA user_version = 2")  # as version 2 left it (a dump does not keep it)
+    old.close()
+    conn = connect(db)
+    assert conn.execute("PRAGMA user.user_version").fetchone()[0] == USER_VERSION == 3
+    log = activity(conn)[::-1]  # oldest first
+    assert [(e.created, e.author, e.what, e.subject) for e in log] == [
+        ("2026-12-06 19:05:12", "lead", "star", "acled:SYR200002"),
+        ("2026-12-06 19:05:12", "lead", "star", "9f93ed0d7ef74d82"),
+        ("2026-12-06 19:05:12", "lead", "note", "acled:SYR200002"),
+        ("2026-12-06 19:05:12", "lead", "tag", "acled:SYR200002"),
+        ("2026-12-06 19:05:12", "lead", "tag", "acled:SYR200002"),
+        ("2026-12-06 19:05:12", "lead", "edit date", "acled:TUR300001"),
+        ("2026-12-06 19:05:12", "lead", "edit places", "acled:TUR300001"),
+        ("2026-12-06 19:05:12", "lead", "edit actors", "acled:TUR300001"),
+        ("2026-12-06 19:05:13", "lead", "edit date", "729371f9db8b2626"),
+        ("2026-12-06 19:05:13", "lead", "reject", "acled:LBN400001"),
+        ("2026-12-06 19:05:13", "lead", "confirm", "acled:SYR200003"),
+        ("2026-12-06 19:05:13", "lead", "add", "cf5d07702422d092"),
+    ]
+    assert [e.detail for e in log[2:5]] == ["two sources differ", "front, east", "checked"]
+    assert log[6].detail == "Lice -> Diyarbakir"
+    set_starred(conn, "acled:SYR200003", True, author="dana")
+    assert [(e.author, e.what) for e in activity(conn, limit=1)] == [("dana", "star")]
+    assert len(activity(conn)) == len(log) + 1
+    conn.close()
