@@ -162,7 +162,8 @@ def write_stdout(text: str) -> None:
 @contextmanager
 def printing() -> Iterator[None]:
     """Output to stdout (click.echo, a Rich console), flushed at the end; a failure to write it (a
-    full disk, a closed pipe) is one line on stderr and status 1."""
+    full disk) is one line on stderr and status 1. A reader that stopped reading (`timeline list |
+    head`) had what it wanted: the rest goes nowhere, quietly, as other command-line tools do."""
     try:
         yield
         sys.stdout.flush()
@@ -170,6 +171,8 @@ def printing() -> Iterator[None]:
         if e.filename is not None:  # a named file's error, not stdout's
             raise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        if isinstance(e, BrokenPipeError):
+            sys.exit(0)
         fail(f"stdout: {e.strerror or e}")
 
 

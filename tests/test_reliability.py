@@ -797,6 +797,19 @@ def test_stats_and_the_long_list_to_a_full_stdout_say_so_in_one_line(seed_db, co
     assert said_in_one_line(done).startswith("timeline: stdout: No space left on device")
 
 
+@pytest.mark.parametrize("command", [["list"], ["stats"], ["export", "--format", "json"]])
+def test_output_to_a_reader_that_stopped_reading_ends_quietly(seed_db, command):
+    # `timeline list | head -1`: the reader is gone before the command writes (its end closed
+    # before the command has started), so every write meets a closed pipe
+    process = subprocess.Popen(
+        [*CLI, *command, "--db", str(seed_db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    said = process.stderr.read()
+    assert process.wait() == 0 and said == ""
+
+
 def test_since_year_one_is_a_working_filter(seed_db):
     result = CliRunner().invoke(main, ["list", "--since", "0001", "--db", str(seed_db)])
     assert result.exit_code == 0, result.stderr
