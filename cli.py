@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import click
 
 from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, short_type
-from db.store import Store, is_url as is_store_url, location
+from db.store import Store, is_url as is_store_url, location, shown as store_name
 from seed import SEED
 
 DEFAULT_DB = "timeline.db"
@@ -261,7 +261,8 @@ class Timeline(click.Group):
             error = database_error(db_path, e)
             if error is None:
                 fail(
-                    f"{db_path}: busy: another command has been writing to it for over {BUSY_SECONDS:g} s;"
+                    f"{shown(store_name(str(db_path)))}: busy: another command has been writing to it for over"
+                    f" {BUSY_SECONDS:g} s;"
                     " run this again when it is done, or wait longer with TIMELINE_BUSY_SECONDS"
                     " (stars, tags and notes never wait)"
                 )
@@ -1024,7 +1025,8 @@ def _write_added(db_path: str, kept: str) -> None:
         if database_error(db_path, e) is not None:
             raise
         click.echo(
-            f"timeline: {shown(db_path)}: busy: another command has been writing to it for over {BUSY_SECONDS:g} s;"
+            f"timeline: {shown(store_name(str(db_path)))}: busy: another command has been writing to it for over"
+            f" {BUSY_SECONDS:g} s;"
             f" {kept} is saved, and shows once that command is done",
             err=True,
         )

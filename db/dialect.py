@@ -282,7 +282,7 @@ def tsquery(search: str) -> str:
             raise ValueError(f"fts5: syntax error near {token or 'the end'!r}")
         take()
         text = token[1:-1].replace('""', '"') if token.startswith('"') else token
-        chunks = [c.replace("'", "''") for c in text.split()]
+        chunks = [c.replace("\\", "\\\\").replace("'", "''") for c in text.split()]  # to_tsquery's escapes
         prefix = peek() == "*" and take() == "*"
         if not chunks:
             return "''"

@@ -1382,7 +1382,7 @@ def stats(conn) -> Stats:
         places=one("SELECT count(DISTINCT place_seq) FROM event_places WHERE direct"),
         first=min(filter(None, (first, *dates)), default=None),
         last=max(filter(None, (last, *dates)), default=None),
-        types=sorted(((t, n) for t, n in types.items() if n > 0), key=lambda r: -r[1]),
+        types=sorted(((t, n) for t, n in types.items() if n > 0), key=lambda r: (-r[1], r[0])),  # ties by name
         countries=_top_places(conn, "country", layer),
         divisions=_top_places(conn, "admin1", layer),
     )

@@ -509,5 +509,9 @@ def _make_search_config(conn: PostgresConnection) -> None:
 
 
 def shown(url: str) -> str:
-    """A URL as messages name it: without a password."""
-    return re.sub(r"://([^:@/]*):[^@/]*@", r"://\1:***@", url)
+    """A store's name as messages give it: a URL without its password (in the user part, up to the
+    last @ as a password may hold / or @, or as a `password=` parameter); a file's path as it is."""
+    if not is_url(url):
+        return url
+    url = re.sub(r"^(\w+://[^:@/?]*):.*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)

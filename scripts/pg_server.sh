@@ -45,6 +45,7 @@ start() {
     dir=$(realpath -m "$1")
     bin=$(bin_dir)
     mkdir -p "$dir"
+    chmod 700 "$dir"  # its socket trusts whoever reaches it: nobody else on the machine may
     if [[ $(id -u) -eq 0 ]]; then
         chown postgres "$dir"
     fi

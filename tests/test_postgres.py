@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from db import annotations, dialect, queries
+from db import annotations, dialect, queries, store
 from db.schema import connect
 from tests.helpers import pg_database
 
@@ -170,7 +170,8 @@ def test_a_search_fts5_cannot_parse_is_refused(search):
 
 def test_searches_find_the_same_events_on_both_stores(seed_db, seed_pg_template):
     url = pg_database(template=seed_pg_template)
-    for search in ("missile", "Tehran OR Raqqa", "kill*", '"Islamic State" NOT Tehran', "(strike OR attack) AND Deir"):
+    searches = ("missile", "Tehran OR Raqqa", "kill*", '"Islamic State" NOT Tehran', "(strike OR attack) AND Deir")
+    for search in (*searches, "Tehran\\"):  # a backslash is a word's character to FTS5, an escape to to_tsquery
         on_sqlite, on_pg = (cli(s, "list", "--search", search) for s in (seed_db, url))
         assert on_pg == on_sqlite, search
         assert len(on_sqlite.splitlines()) > 1, search
@@ -187,6 +188,19 @@ def test_a_search_ignores_diacritics_as_fts5_does(empty_store):
         assert [r[0] for r in conn.execute("SELECT rowid FROM events_fts WHERE events_fts MATCH ?", (search,))] == [1]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://amira:secret@db.example.org/timeline",
+        "postgresql://amira:se/cr@et@db.example.org:5432/timeline",  # a password may hold / and @
+        "postgresql://amira@/timeline?host=/run/pg&password=secret&sslmode=require",
+    ],
+)
+def test_a_store_is_named_without_its_password(url):
+    named = store.shown(url)
+    assert "secret" not in named and "se/cr" not in named and "amira" in named and "timeline" in named
+
+
 def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(tmp_path):
     result = CliRunner().invoke(main, ["list", "--db", f"postgresql://amira:secret@/timeline?host={tmp_path}"])
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
@@ -200,9 +214,9 @@ def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, se
 
     url = pg_database(template=seed_pg_template)
     rows = generate(500, tmp_path / "acled.csv")
-    for store in (seed_db, url):
-        cli(store, "import", "acled", str(Path(__file__).parent / "fixtures" / "acled_world.csv"))
-        cli(store, "import", "acled", str(rows), "--prune")
+    for location in (seed_db, url):
+        cli(location, "import", "acled", str(Path(__file__).parent / "fixtures" / "acled_world.csv"))
+        cli(location, "import", "acled", str(rows), "--prune")
     assert cli(url, "export", "--format", "json") == cli(seed_db, "export", "--format", "json")
     assert cli(url, "stats") == cli(seed_db, "stats")
     for search in ("killing", "Aleppo OR Idlib", "shell*"):
