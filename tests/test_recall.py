@@ -350,22 +350,16 @@ def test_each_town_of_a_list_is_an_incident_though_the_gazetteer_lacks_it():
     assert sorted(places_of(e)[0] for e in events) == ["Ar Rastan", "Zafarana"]
 
 
+LONG_LIST = ["Binnish", "Hazrun", "Maarat Albireh", "Beit Ajwan", "Dumeira", "Shaqra Alkubra", "Nafisa", "Saraqib"]
+
+
 def test_a_long_list_without_commas_is_cut_into_names_as_arabic_forms_them():
     # invented names: an opener takes the word after it, a word with the article joins the one before
     events = events_of(
         "Government warplanes bombed the villages of Binnish Hazrun Maarat Albireh Beit Ajwan Dumeira "
         "Shaqra Alkubra Nafisa and Saraqib in rural Idlib on Tuesday killing 12 civilians."
     )
-    assert [places_of(e)[0] for e in events] == [
-        "Binnish",
-        "Hazrun",
-        "Maarat Albireh",
-        "Beit Ajwan",
-        "Dumeira",
-        "Shaqra Alkubra",
-        "Nafisa",
-        "Saraqib",
-    ]
+    assert [places_of(e)[0] for e in events] == LONG_LIST
     assert [e.fatalities.best if e.fatalities else None for e in events] == [12] + [None] * 7
     # two unknown words side by side cannot be told from one name of two words
     events = events_of("Jets struck the villages of Binnish Hazrun Dumeira and Saraqib on Monday.")
@@ -375,16 +369,7 @@ def test_a_long_list_without_commas_is_cut_into_names_as_arabic_forms_them():
         "Government warplanes bombed the villages of Binnish Hazrun Maarat Albireh Beit Ajwan Dumeira "
         "Shaqra Alkubra Nafisa and Saraqib in rural Idlib on Tuesday, killing 12 civilians, activists said."
     )
-    assert [places_of(e)[0] for e in events] == [
-        "Binnish",
-        "Hazrun",
-        "Maarat Albireh",
-        "Beit Ajwan",
-        "Dumeira",
-        "Shaqra Alkubra",
-        "Nafisa",
-        "Saraqib",
-    ]
+    assert [places_of(e)[0] for e in events] == LONG_LIST
 
 
 def test_a_listed_name_the_gazetteer_knows_elsewhere_is_a_town_of_the_list():
