@@ -258,6 +258,23 @@ async def test_a_tag_is_typed_whole_commas_and_all(seed_db):
         assert tags_of(connect(seed_db), [event_id])[event_id] == ("verify, then cite",)
 
 
+async def test_T_adds_a_tag_and_typing_one_the_event_has_takes_it_off(seed_db):
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        event_id = current(app)
+        await press(pilot, app, "T", *"checked", "enter")
+        await settle(pilot, app)
+        assert tags_of(connect(seed_db), [event_id]) == {event_id: ("checked",)}
+        await press(pilot, app, "m", *"seen twice", "enter")
+        await settle(pilot, app)
+        assert "checked" in detail_text(app) and "seen twice" in detail_text(app)
+        await press(pilot, app, "T", *"checked", "enter")
+        await settle(pilot, app)
+        assert tags_of(connect(seed_db), [event_id]) == {}
+        assert "seen twice" in detail_text(app)
+
+
 async def test_hash_shows_only_the_events_with_a_tag_and_their_counts(seed_db):
     conn = connect(seed_db)
     tagged_id = queries.event_ids(conn, queries.Filter())[3]

@@ -248,7 +248,9 @@ class TimelineApp(App):
             )
             yield SystemCommand("Star or unstar this event", "Stars survive reloads", explorer.action_star)
             yield SystemCommand(
-                "Tag this event", "Add a tag, typed whole (commas and all)", lambda: explorer.action_annotate("tags")
+                "Tag this event",
+                "Add a tag, typed whole (commas and all), or take one off by typing it",
+                lambda: explorer.action_annotate("tags"),
             )
             yield SystemCommand("Confirm this event (C)", "Reviewed: right as it is", explorer.action_confirm)
             yield SystemCommand("Reject this event (R)", "Not an event: hidden, u undoes", explorer.action_reject)

@@ -215,6 +215,8 @@ class Explorer(Screen):
         Binding("w", "walk", "Review walk: the unreviewed, doubtful first", show=False, id="app.walk"),
         Binding("H", "show_rejected", "Show the rejected, marked ✗ (again: hide)", show=False, id="app.rejected"),
         Binding("g", "go_to", "Go to an event by its id", show=False, id="app.go_to"),
+        Binding("T", "annotate('tags')", "Tag (one it has: taken off)", show=False, id="app.tag_add"),
+        Binding("m", "annotate('note')", "Memo: the event's note", show=False, id="app.note"),
         Binding("number_sign", "tag_filter", "Only the events with a tag (empty: all)", show=False, id="app.tag"),
     ]
 
@@ -283,7 +285,7 @@ class Explorer(Screen):
     LETTER_ACTIONS = {"quit", "help", "search", "next_match", "date_range", "bar", "clear_filters"}
     LETTER_ACTIONS |= {"mark", "star", "export", "copy", "open_source", "reload"}
     LETTER_ACTIONS |= {"confirm", "reject", "edit", "undo", "walk", "show_rejected", "go_to", "tag_filter"}
-    LETTER_ACTIONS |= {"merge", "split", "add", "remove"}
+    LETTER_ACTIONS |= {"merge", "split", "add", "remove", "annotate"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a pane, letters are typed to narrow it, not commands: the footer does not offer them
@@ -411,14 +413,25 @@ class Explorer(Screen):
         if not event_id:
             return
         detail = self.session.detail
-        note = detail.note if detail and detail.event.id == event_id else ""
+        shown = detail if detail and detail.event.id == event_id else None
+        note, tags = (shown.note, shown.tags) if shown else ("", ())
 
         def done(answer: str | None) -> None:
-            if answer is not None:  # a tag is taken whole: it may hold a comma
-                fields = {"tags": [answer]} if field == "tags" else {"note": answer}
-                self.session.annotate(event_id, **fields)
+            if answer is None:
+                return
+            if field == "note":
+                self.session.annotate(event_id, note=answer)
+            elif answer.strip() in tags:  # typing a tag the event has takes it off: one key for both
+                self.session.untag(event_id, answer.strip())
+            else:  # a tag is taken whole: it may hold a comma
+                self.session.annotate(event_id, tags=[answer])
 
-        question = "A tag for this event (one tag, typed whole)" if field == "tags" else "Note on this event"
+        if field == "note":
+            question = "Note on this event"
+        elif tags:
+            question = f"A tag for this event, typed whole; one it has ({', '.join(tags)}) is taken off"
+        else:
+            question = "A tag for this event (one tag, typed whole)"
         self.app.push_screen(Prompt(question, (note or "") if field == "note" else ""), done)
 
     def action_export(self) -> None:

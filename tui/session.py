@@ -490,6 +490,9 @@ class Session:
     def annotate(self, event_id: str, **fields) -> None:
         self._write(event_id, lambda conn: user_layer.annotate(conn, event_id, **fields))
 
+    def untag(self, event_id: str, tag: str) -> None:
+        self._write(event_id, lambda conn: user_layer.remove_tags(conn, event_id, [tag]))
+
     def _write(self, event_id: str, write: Callable[[sqlite3.Connection], None]) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
             try:
