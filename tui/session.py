@@ -493,7 +493,7 @@ class Session:
     def untag(self, event_id: str, tag: str) -> None:
         self._write(event_id, lambda conn: user_layer.remove_tags(conn, event_id, [tag]))
 
-    def _write(self, event_id: str, write: Callable[[sqlite3.Connection], None]) -> None:
+    def _write(self, event_id: str, write: Callable[[sqlite3.Connection], object]) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
             try:
                 write(conn)
