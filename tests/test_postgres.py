@@ -2,6 +2,7 @@
 SQLite's, the analyst's layer in its own schema, each annotation signed by the database role."""
 
 import json
+import sqlite3
 from pathlib import Path
 
 import psycopg
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 from cli import main
 from db import annotations, dialect, queries, store
 from db.schema import connect
-from tests.helpers import pg_database
+from tests.helpers import drop_pg_database, pg_database
 
 
 def cli(store, *args: str) -> str:
@@ -221,3 +222,61 @@ def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, se
     assert cli(url, "stats") == cli(seed_db, "stats")
     for search in ("killing", "Aleppo OR Idlib", "shell*"):
         assert cli(url, "list", "--search", search) == cli(seed_db, "list", "--search", search), search
+
+
+@pytest.mark.parametrize("table", ["schema_version", "events", f"{dialect.USER_SCHEMA}.annotations"])
+def test_a_role_that_may_not_read_a_table_is_told_in_one_line(seed_pg_template, table):
+    """The statements the store sends for itself (its version, the catalog) are translated as the
+    code's are: a role without SELECT on a table gets one line and status 1, never a traceback."""
+    url = pg_database(template=seed_pg_template)
+    role = f"partial_{url.split('/t_')[1][:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        admin.execute(f"GRANT USAGE ON SCHEMA public, {dialect.USER_SCHEMA} TO {role}")
+        admin.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public, {dialect.USER_SCHEMA} TO {role}")
+        admin.execute(f"REVOKE SELECT ON {table} FROM {role}")
+    try:
+        result = CliRunner().invoke(main, ["list", "--starred", "--db", url.replace("postgres@", f"{role}@")])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert len(result.stderr.strip().splitlines()) == 1 and "permission denied" in result.stderr, result.stderr
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP OWNED BY {role}")
+            admin.execute(f"DROP ROLE {role}")
+        drop_pg_database(url)
+
+
+def test_a_failed_executemany_leaves_the_connection_usable(empty_store):
+    """SQLite undoes the failed statement alone and goes on; on PostgreSQL the transaction the
+    statement began is rolled back, not left aborted for every statement after it."""
+    conn = connect(empty_store, create=True)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.executemany("INSERT INTO documents (key, text) VALUES (?, ?)", [("a", "x"), ("a", "y")])
+    conn.execute("INSERT INTO documents (key, text) VALUES ('b', 'z')")
+    conn.commit()
+    assert "b" in [r[0] for r in conn.execute("SELECT key FROM documents")]
+    conn.close()
+
+
+def test_a_commit_after_a_failed_statement_never_says_a_lost_write_was_kept(empty_store):
+    """A statement fails inside a transaction begun before it. SQLite keeps the rest and commits
+    it; PostgreSQL has aborted the whole transaction, and answers COMMIT with a rollback: commit()
+    raises the failed statement's error again, so the caller knows nothing was written."""
+    conn = connect(empty_store, create=True)
+    conn.execute("INSERT INTO documents (key, text) VALUES ('a', 'x')")  # begins the transaction
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO documents (key, text) VALUES ('a', 'y')")
+    if isinstance(empty_store, str):
+        with pytest.raises(sqlite3.IntegrityError, match="rolled back"):
+            conn.commit()
+        kept = []
+    else:
+        conn.commit()
+        kept = ["a"]
+    assert not conn.in_transaction
+    assert [r[0] for r in conn.execute("SELECT key FROM documents")] == kept
+    conn.execute("INSERT INTO documents (key, text) VALUES ('b', 'z')")  # the connection goes on
+    conn.commit()
+    assert [r[0] for r in conn.execute("SELECT key FROM documents ORDER BY key")] == [*kept, "b"]
+    conn.close()
