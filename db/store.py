@@ -28,6 +28,9 @@ from db import dialect
 URL_SCHEMES = ("postgresql://", "postgres://")
 # The one advisory lock key of a store's writers (BEGIN IMMEDIATE): the same number in every process.
 WRITE_LOCK = zlib.crc32(b"timeline store writer")
+# The advisory lock of the user layer's writers (db/annotations.write_user), apart from the store's:
+# a star never waits for an import.
+USER_LOCK = zlib.crc32(b"timeline user layer writer")
 
 
 Store = Path | str  # where a timeline is: a SQLite file's path, or a PostgreSQL database's URL
@@ -273,13 +276,20 @@ class PostgresConnection:
         except psycopg.Error as e:
             raise _translated_error(e, sql) from e
 
-    def _begin(self, immediate: bool) -> None:
+    def begin_user_write(self) -> None:
+        """Begin a write of the user layer, its writers taking turns as SQLite's lock of the user
+        file has them do: under READ COMMITTED, two that star (or tag) one event at once would
+        each read the state before the other's change, and both log a change only one made."""
+        if not self._in_transaction:
+            self._begin(immediate=True, lock=USER_LOCK)
+
+    def _begin(self, immediate: bool, lock: int = WRITE_LOCK) -> None:
         self._raw_execute("BEGIN")
         self._in_transaction = True
         if not immediate:
             return
         if self.wait_seconds == 0:
-            got = self._raw_execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITE_LOCK,)).fetchone()
+            got = self._raw_execute("SELECT pg_try_advisory_xact_lock(%s)", (lock,)).fetchone()
             if not (got and got[0]):
                 self.rollback()
                 raise sqlite3.OperationalError("database is locked (another process is writing)")
@@ -289,7 +299,7 @@ class PostgresConnection:
         seconds = BUSY_SECONDS if self.wait_seconds is None else self.wait_seconds
         self._raw_execute(f"SET LOCAL lock_timeout = '{int(seconds * 1000)}ms'")
         try:
-            self._raw_execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self._raw_execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
         except sqlite3.Error:
             self.rollback()
             raise

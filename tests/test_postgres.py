@@ -3,6 +3,8 @@ SQLite's, the analyst's layer in its own schema, each annotation signed by the d
 
 import json
 import sqlite3
+import subprocess
+import time
 from pathlib import Path
 
 import psycopg
@@ -11,8 +13,9 @@ from click.testing import CliRunner
 
 from cli import main
 from db import annotations, dialect, queries, store
+from db.activity import activity
 from db.schema import connect
-from tests.helpers import drop_pg_database, pg_database
+from tests.helpers import CLI, ROOT, drop_pg_database, pg_database
 
 
 def cli(store, *args: str) -> str:
@@ -280,3 +283,48 @@ def test_a_commit_after_a_failed_statement_never_says_a_lost_write_was_kept(empt
     conn.commit()
     assert [r[0] for r in conn.execute("SELECT key FROM documents ORDER BY key")] == [*kept, "b"]
     conn.close()
+
+
+def _waiting_for_locks(url: str) -> int:
+    """How many sessions of this database wait for a lock (a table's or an advisory one)."""
+    with psycopg.connect(url, autocommit=True) as probe:
+        return probe.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).fetchone()[0]
+
+
+def _until(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(("verb", "action"), [(["--star"], "star"), (["--tag", "checked"], "tag")])
+def test_two_analysts_making_one_change_at_once_log_it_once(seed_pg_template, verb, action):
+    """Two processes star (tag) one event at the same moment: one changes it, the other finds it
+    done, and the log says it once. The first is held inside its transaction, after its log
+    statement read the state, by an administrator's lock on the user tables; the second starts
+    then. Under READ COMMITTED, without the user layer's lock, the second read the state the first
+    was changing, and logged a second star."""
+    url = pg_database(template=seed_pg_template)
+    try:
+        with connect(url) as conn:
+            target = queries.event_ids(conn, queries.Filter())[0]
+        with psycopg.connect(url) as holder:  # a transaction: its lock holds until the block ends
+            holder.execute(
+                f"LOCK TABLE {dialect.USER_SCHEMA}.annotations, {dialect.USER_SCHEMA}.tags IN SHARE ROW EXCLUSIVE MODE"
+            )
+            command = [*CLI, "annotate", target, *verb, "--db", url]
+            first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            _until(lambda: _waiting_for_locks(url) == 1, "the first writer to wait inside its transaction")
+            second = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            _until(lambda: _waiting_for_locks(url) == 2, "the second writer to wait")
+        for proc in (first, second):
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        with connect(url) as conn:
+            logged = [e for e in activity(conn) if e.action == action and e.subject == target]
+        assert len(logged) == 1, logged
+    finally:
+        drop_pg_database(url)
