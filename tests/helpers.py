@@ -1,6 +1,7 @@
 """Plain helpers for the tests (fixtures live in conftest.py)."""
 
 import asyncio
+import contextlib
 import os
 import signal
 import sqlite3
@@ -8,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -129,13 +130,29 @@ def _pg_server() -> str:
     pytest.skip(why)
 
 
+MADE: set[str] = set()  # the databases made on the test server and not yet dropped (their URLs)
+
+
 def pg_database(template: str | None = None) -> str:
-    """A new database on the test server (a copy of `template`'s, if given): its URL."""
+    """A new database on the test server (a copy of `template`'s, if given): its URL. Dropped by
+    `drop_pg_database`; one a test leaves is dropped at the session's end (conftest.py)."""
     server = _pg_server()
     name = f"t_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
-    return database_url(server, name)
+    url = database_url(server, name)
+    MADE.add(url)
+    return url
+
+
+@contextlib.contextmanager
+def new_pg_database(template: str | None = None) -> Iterator[str]:
+    """`pg_database`, dropped when the block ends, however it ends (a fixture whose setup fails too)."""
+    url = pg_database(template)
+    try:
+        yield url
+    finally:
+        drop_pg_database(url)
 
 
 def database_url(server: str, name: str) -> str:
@@ -146,6 +163,7 @@ def database_url(server: str, name: str) -> str:
 def drop_pg_database(url: str) -> None:
     with psycopg.connect(_pg_server(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {urlsplit(url).path.lstrip('/')} WITH (FORCE)")
+    MADE.discard(url)
 
 
 STORES = ["sqlite", "postgresql"]

@@ -15,7 +15,7 @@ from cli import main
 from db import annotations, dialect, queries, store
 from db.activity import activity
 from db.schema import connect
-from tests.helpers import CLI, ROOT, drop_pg_database, pg_database
+from tests.helpers import CLI, ROOT
 
 
 def cli(store, *args: str) -> str:
@@ -24,8 +24,8 @@ def cli(store, *args: str) -> str:
     return result.stdout
 
 
-def test_the_seed_timeline_exports_the_same_on_both_stores(seed_db, seed_pg_template, tmp_path):
-    url = pg_database(template=seed_pg_template)
+def test_the_seed_timeline_exports_the_same_on_both_stores(seed_db, seed_pg_copy, tmp_path):
+    url = seed_pg_copy
     sqlite_events, pg_events = (json.loads(cli(s, "export", "--format", "json")) for s in (seed_db, url))
     assert len(pg_events) >= 12
     assert pg_events == sqlite_events
@@ -114,8 +114,8 @@ def test_the_postgres_schema_is_derived_from_the_sqlite_one():
     assert any("USING gin (words)" in s for s in made)
 
 
-def test_a_read_only_role_reads_everything_and_each_write_says_so_in_one_line(seed_pg_template):
-    url = pg_database(template=seed_pg_template)
+def test_a_read_only_role_reads_everything_and_each_write_says_so_in_one_line(seed_pg_copy):
+    url = seed_pg_copy
     reader = f"reader_{url.split('/t_')[1][:8]}"
     with psycopg.connect(url, autocommit=True) as admin:  # as the README tells an administrator
         admin.execute(f"CREATE ROLE {reader} LOGIN")
@@ -172,8 +172,8 @@ def test_a_search_fts5_cannot_parse_is_refused(search):
         dialect.tsquery(search)
 
 
-def test_searches_find_the_same_events_on_both_stores(seed_db, seed_pg_template):
-    url = pg_database(template=seed_pg_template)
+def test_searches_find_the_same_events_on_both_stores(seed_db, seed_pg_copy):
+    url = seed_pg_copy
     searches = ("missile", "Tehran OR Raqqa", "kill*", '"Islamic State" NOT Tehran', "(strike OR attack) AND Deir")
     for search in (*searches, "Tehran\\"):  # a backslash is a word's character to FTS5, an escape to to_tsquery
         on_sqlite, on_pg = (cli(s, "list", "--search", search) for s in (seed_db, url))
@@ -211,12 +211,12 @@ def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(tmp_pa
     assert "cannot connect" in result.stderr and "amira:***@" in result.stderr and "secret" not in result.stderr
 
 
-def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, seed_db, seed_pg_template):
+def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, seed_db, seed_pg_copy):
     """The seed articles, ACLED's fixture and 500 generated rows imported with --prune: the same
     JSON export, stats and searches on both stores."""
     from bench.generate_acled import generate
 
-    url = pg_database(template=seed_pg_template)
+    url = seed_pg_copy
     rows = generate(500, tmp_path / "acled.csv")
     for location in (seed_db, url):
         cli(location, "import", "acled", str(Path(__file__).parent / "fixtures" / "acled_world.csv"))
@@ -228,10 +228,10 @@ def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, se
 
 
 @pytest.mark.parametrize("table", ["schema_version", "events", f"{dialect.USER_SCHEMA}.annotations"])
-def test_a_role_that_may_not_read_a_table_is_told_in_one_line(seed_pg_template, table):
+def test_a_role_that_may_not_read_a_table_is_told_in_one_line(seed_pg_copy, table):
     """The statements the store sends for itself (its version, the catalog) are translated as the
     code's are: a role without SELECT on a table gets one line and status 1, never a traceback."""
-    url = pg_database(template=seed_pg_template)
+    url = seed_pg_copy
     role = f"partial_{url.split('/t_')[1][:8]}"
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(f"CREATE ROLE {role} LOGIN")
@@ -247,7 +247,6 @@ def test_a_role_that_may_not_read_a_table_is_told_in_one_line(seed_pg_template, 
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f"DROP OWNED BY {role}")
             admin.execute(f"DROP ROLE {role}")
-        drop_pg_database(url)
 
 
 def test_a_failed_executemany_leaves_the_connection_usable(empty_store):
@@ -301,30 +300,48 @@ def _until(condition, what: str, seconds: float = 30) -> None:
 
 
 @pytest.mark.parametrize(("verb", "action"), [(["--star"], "star"), (["--tag", "checked"], "tag")])
-def test_two_analysts_making_one_change_at_once_log_it_once(seed_pg_template, verb, action):
+def test_two_analysts_making_one_change_at_once_log_it_once(seed_pg_copy, verb, action):
     """Two processes star (tag) one event at the same moment: one changes it, the other finds it
     done, and the log says it once. The first is held inside its transaction, after its log
     statement read the state, by an administrator's lock on the user tables; the second starts
     then. Under READ COMMITTED, without the user layer's lock, the second read the state the first
     was changing, and logged a second star."""
-    url = pg_database(template=seed_pg_template)
+    url = seed_pg_copy
+    with connect(url) as conn:
+        target = queries.event_ids(conn, queries.Filter())[0]
+    with psycopg.connect(url) as holder:  # a transaction: its lock holds until the block ends
+        holder.execute(
+            f"LOCK TABLE {dialect.USER_SCHEMA}.annotations, {dialect.USER_SCHEMA}.tags IN SHARE ROW EXCLUSIVE MODE"
+        )
+        command = [*CLI, "annotate", target, *verb, "--db", url]
+        first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _until(lambda: _waiting_for_locks(url) == 1, "the first writer to wait inside its transaction")
+        second = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _until(lambda: _waiting_for_locks(url) == 2, "the second writer to wait")
+    for proc in (first, second):
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    with connect(url) as conn:
+        logged = [e for e in activity(conn) if e.action == action and e.subject == target]
+    assert len(logged) == 1, logged
+
+
+def test_pg_server_run_ends_its_command_and_the_server_when_it_is_terminated(tmp_path):
+    """A CI timeout sends SIGTERM to `scripts/pg_server.sh run CMD`: CMD and what it started end,
+    and so does the server, its folder removed."""
+    said = tmp_path / "said"
+    command = f'sleep 600 & echo "$! $TIMELINE_TEST_PG" > {said}.new && mv {said}.new {said}; wait'
+    runner = subprocess.Popen(["scripts/pg_server.sh", "run", "sh", "-c", command], cwd=ROOT)
     try:
-        with connect(url) as conn:
-            target = queries.event_ids(conn, queries.Filter())[0]
-        with psycopg.connect(url) as holder:  # a transaction: its lock holds until the block ends
-            holder.execute(
-                f"LOCK TABLE {dialect.USER_SCHEMA}.annotations, {dialect.USER_SCHEMA}.tags IN SHARE ROW EXCLUSIVE MODE"
-            )
-            command = [*CLI, "annotate", target, *verb, "--db", url]
-            first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            _until(lambda: _waiting_for_locks(url) == 1, "the first writer to wait inside its transaction")
-            second = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            _until(lambda: _waiting_for_locks(url) == 2, "the second writer to wait")
-        for proc in (first, second):
-            _, err = proc.communicate(timeout=60)
-            assert proc.returncode == 0, err
-        with connect(url) as conn:
-            logged = [e for e in activity(conn) if e.action == action and e.subject == target]
-        assert len(logged) == 1, logged
+        _until(lambda: said.exists() or runner.poll() is not None, "the command to start", seconds=120)
+        assert said.exists(), "pg_server.sh ended before its command started"
+        child, url = said.read_text().split()
+        server_folder = Path(url.split("host=", 1)[1])
+        assert (server_folder / "data" / "postmaster.pid").exists()
+        runner.terminate()
+        assert runner.wait(timeout=60) == 128 + 15
+        _until(lambda: not Path(f"/proc/{child}").exists(), "the command's own child to end")
+        assert not server_folder.exists()
     finally:
-        drop_pg_database(url)
+        if runner.poll() is None:
+            runner.kill()
