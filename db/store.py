@@ -346,6 +346,8 @@ class PostgresConnection:
             return "SELECT 0"
         if name == "wal_checkpoint":
             return "SELECT 0, 0, 0"
+        if name == "table_info":
+            return dialect.table_info(sql)
         return None
 
     def _last_value(self) -> int | None:
@@ -487,7 +489,7 @@ def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnec
     """Open the timeline in the PostgreSQL database at `url`, made (tables, the user layer) if it
     has none and `create` (a writer: load, ingest, import). The user layer is always there: `user`
     is accepted for the SQLite connect's signature (a bulk writer there detaches the user file)."""
-    from db.schema import SCHEMA_VERSION, TABLES, USER_TABLES, USER_VERSION, DatabaseError, NotOurs
+    from db.schema import SCHEMA_VERSION, TABLES, USER_TABLES, USER_VERSION, DatabaseError, NotOurs, ensure_schema
 
     conn = PostgresConnection(url)
     try:
@@ -499,9 +501,8 @@ def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnec
         elif version > SCHEMA_VERSION:
             raise NotOurs(f"{shown(url)}: schema version {version} is newer than this program's ({SCHEMA_VERSION})")
         elif version < SCHEMA_VERSION:
-            raise DatabaseError(
-                f"{shown(url)}: schema version {version}: this program cannot yet migrate a PostgreSQL store"
-            )
+            ensure_schema(conn)  # SQLite's migration, its statements translated (db/schema.py)
+        _upgrade_user_layer(conn)
     except BaseException:
         conn.close()
         raise
@@ -513,6 +514,32 @@ def _version(conn: PostgresConnection, table: str) -> int | None:
         return None
     row = conn._raw_execute(f"SELECT version FROM {table}").fetchone()
     return row[0] if row else None
+
+
+def _upgrade_user_layer(conn: PostgresConnection) -> None:
+    """Bring the user layer to USER_VERSION by SQLite's steps (db/schema.py's `user_steps`), its
+    schema first in the search path as the user file is SQLite's main database, under the user
+    layer's lock: the version read under it makes the upgrade happen once however many open it."""
+    from db.schema import USER_VERSION, DatabaseError, user_steps
+
+    table = f"{dialect.USER_SCHEMA}.user_version"
+    version = _version(conn, table)
+    if version is None or version == USER_VERSION:
+        return
+    if version > USER_VERSION:
+        raise DatabaseError(
+            f"{shown(conn.url)}: user layer version {version} is newer than this program's ({USER_VERSION})"
+        )
+    conn.begin_user_write()
+    try:
+        conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
+        version = _version(conn, table) or 0
+        if version < USER_VERSION:
+            user_steps(conn, version)
+            conn._raw_execute(f"UPDATE {table} SET version = %s", (USER_VERSION,))
+        conn.commit()
+    finally:
+        conn.rollback()
 
 
 def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int, user_version: int) -> None:

@@ -2,6 +2,7 @@
 SQLite's, the analyst's layer in its own schema, each annotation signed by the database role."""
 
 import json
+import re
 import sqlite3
 import subprocess
 import time
@@ -14,8 +15,8 @@ from click.testing import CliRunner
 from cli import main
 from db import annotations, dialect, queries, store
 from db.activity import activity
-from db.schema import connect
-from tests.helpers import CLI, ROOT
+from db.schema import connect, user_path
+from tests.helpers import CLI, ROOT, new_pg_database
 
 
 def cli(store, *args: str) -> str:
@@ -345,3 +346,94 @@ def test_pg_server_run_ends_its_command_and_the_server_when_it_is_terminated(tmp
     finally:
         if runner.poll() is None:
             runner.kill()
+
+
+def _schema_of(dump: Path) -> str:
+    """The CREATE statements of a SQLite store's dump, as a schema script like db/schema.py's
+    (FTS5's own tables as the virtual table that makes them): the schema that version had."""
+    from db.schema import TABLES
+
+    statements = [s for s in dump.read_text(encoding="utf-8").split(";\n") if s.lstrip().startswith("CREATE")]
+    statements = [
+        re.sub(r"^(\s*CREATE (?:TABLE|TRIGGER)) (?!IF NOT EXISTS)", r"\1 IF NOT EXISTS ", s)
+        for s in statements
+        if "events_fts" not in s
+    ]
+    if any(" events(" in s or " events (" in s for s in statements):
+        statements.append(next(s for s in TABLES.split(";\n") if "VIRTUAL TABLE" in s))
+    return "".join(f"{s.strip()};\n" for s in statements)
+
+
+def _rows_into_pg(sqlite_db: Path, url: str) -> None:
+    """Every row of a SQLite store and of its user database, written into the PostgreSQL store at
+    `url`, whose tables have the same columns; its search index made from its text."""
+    pg = store.PostgresConnection(url)
+    for file, prefix in ((sqlite_db, ""), (user_path(sqlite_db), "user.")):
+        source = sqlite3.connect(file)
+        tables = source.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'events_fts%'"
+            " AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version'"
+        ).fetchall()
+        for (table,) in tables:
+            columns = ", ".join(
+                f'"{c[1]}"' if c[1] == "end" else c[1] for c in source.execute(f"PRAGMA table_info({table})")
+            )
+            try:
+                rows = source.execute(f"SELECT {columns} FROM {table} ORDER BY rowid").fetchall()
+            except sqlite3.OperationalError:  # WITHOUT ROWID
+                rows = source.execute(f"SELECT {columns} FROM {table}").fetchall()
+            marks = ", ".join("?" * len(rows[0])) if rows else ""
+            if rows:
+                pg.executemany(f"INSERT INTO {prefix}{table} ({columns}) VALUES ({marks})", rows)
+        source.close()
+    pg.execute("INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text")
+    pg.commit()
+    pg.close()
+
+
+def test_a_version_12_store_with_a_version_2_user_layer_is_migrated_on_postgresql(tmp_path):
+    """tests/fixtures/store_v12*.sql's store (schema 12, user layer 2, before the activity log)
+    made on PostgreSQL with that version's schema, then opened by this program: it answers as a
+    new store holding the same timeline (SQLite's migration of the same store, its rows written
+    into a store made by this version), and its activity log says what the user layer told and
+    goes on logging."""
+    from db.schema import SCHEMA_VERSION, USER_VERSION
+    from tests.test_migrations import FIXTURES, answers, store_v11
+
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    with new_pg_database() as migrated, new_pg_database() as fresh:
+        made = store.PostgresConnection(migrated)
+        store._make(made, _schema_of(FIXTURES / "store_v12.sql"), _schema_of(FIXTURES / "store_v12.user.sql"), 12, 2)
+        made.close()
+        _rows_into_pg(store_v11(tmp_path / "old" / "timeline.db", version=12), migrated)
+        reference = store_v11(tmp_path / "new" / "timeline.db", version=12)
+        connect(reference).close()  # migrated by SQLite
+        connect(fresh, create=True).close()
+        _rows_into_pg(reference, fresh)
+
+        after = answers(migrated)  # its first opening migrates it
+        assert after == answers(fresh)
+        assert len(after["export"]) == 32 and sum(e["starred"] for e in after["export"]) == 2
+        for args in (["stats"], ["list", "--search", "Deir"], ["list", "--starred"], ["activity"]):
+            assert cli(migrated, *args) == cli(fresh, *args), args
+        with psycopg.connect(migrated) as raw:
+            versions = raw.execute(
+                f"SELECT (SELECT version FROM schema_version), (SELECT version FROM {dialect.USER_SCHEMA}.user_version)"
+            ).fetchone()
+            rebuilt = raw.execute("SELECT relname FROM pg_class WHERE relname LIKE 'new!_%' ESCAPE '!'").fetchall()
+        assert versions == (SCHEMA_VERSION, USER_VERSION)
+        assert rebuilt == []  # a rebuilt table's index named as its own was: the next rebuild can make new_x
+        with connect(migrated) as conn:
+            logged = len(activity(conn))
+            assert logged > 0  # what version 2 told of who starred, tagged and corrected
+            target = after["export"][0]["id"]
+        cli(migrated, "annotate", target, "--tag", "after the migration")
+        with connect(migrated) as conn:
+            newest = activity(conn)[0]
+            assert (newest.action, newest.subject, newest.detail, len(activity(conn))) == (
+                "tag",
+                target,
+                "after the migration",
+                logged + 1,
+            )
