@@ -171,7 +171,7 @@ class PostgresConnection:
 
             raise Unreadable(f"{shown(url)}: cannot connect: {str(e).strip().splitlines()[0]}") from None
         self._raw_execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
-        self.role: str = self._raw_execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
+        self.role: str = self._raw_execute("SELECT current_user").fetchone()[0]
         self.row_factory: Any = None  # rows are always readable by name, as sqlite3.Row
         self.wait_seconds: float | None = None  # PRAGMA busy_timeout: None waits as BUSY_SECONDS
         self._in_transaction = False
@@ -230,9 +230,8 @@ class PostgresConnection:
             return
         failed = self._failed
         self.rollback()
-        error = type(failed or sqlite3.OperationalError)(
-            f"{failed or 'a statement failed'}: the transaction was rolled back, nothing it wrote was kept"
-        )
+        kind: type[sqlite3.Error] = type(failed) if failed else sqlite3.OperationalError
+        error = kind(f"{failed or 'a statement failed'}: the transaction was rolled back, nothing it wrote was kept")
         for name in ("sqlite_errorcode", "sqlite_errorname"):
             if hasattr(failed, name):
                 setattr(error, name, getattr(failed, name))
@@ -501,7 +500,7 @@ def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnec
         elif version > SCHEMA_VERSION:
             raise NotOurs(f"{shown(url)}: schema version {version} is newer than this program's ({SCHEMA_VERSION})")
         elif version < SCHEMA_VERSION:
-            ensure_schema(conn)  # SQLite's migration, its statements translated (db/schema.py)
+            ensure_schema(conn)  # type: ignore[arg-type]  # SQLite's migration, its statements translated (db/schema.py)
         _upgrade_user_layer(conn)
     except BaseException:
         conn.close()
@@ -535,7 +534,7 @@ def _upgrade_user_layer(conn: PostgresConnection) -> None:
         conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
         version = _version(conn, table) or 0
         if version < USER_VERSION:
-            user_steps(conn, version)
+            user_steps(conn, version)  # type: ignore[arg-type]
             conn._raw_execute(f"UPDATE {table} SET version = %s", (USER_VERSION,))
         conn.commit()
     finally:

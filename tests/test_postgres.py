@@ -288,9 +288,10 @@ def test_a_commit_after_a_failed_statement_never_says_a_lost_write_was_kept(empt
 def _waiting_for_locks(url: str) -> int:
     """How many sessions of this database wait for a lock (a table's or an advisory one)."""
     with psycopg.connect(url, autocommit=True) as probe:
-        return probe.execute(
+        (waiting,) = probe.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        ).fetchone()[0]
+        ).fetchone() or (0,)
+        return waiting
 
 
 def _until(condition, what: str, seconds: float = 30) -> None:
