@@ -101,6 +101,8 @@ class Cursor:
 
     def __init__(self, store: PostgresConnection) -> None:
         self.store = store
+        if store.raw.closed:  # the server ended the session: said as it was when it happened
+            raise store._lost(None)
         self.raw = store.raw.cursor(row_factory=_row_factory)
         self._lastrowid: int | None = None
         self._inserted = False  # the last statement was an INSERT: lastrowid may be asked for
@@ -181,6 +183,7 @@ class PostgresConnection:
         self._searches: tuple[int, ...] = ()  # the last statement's parameters that are searches
         self._identities: dict[tuple[str, str], bool] = {}  # (table, key): numbered by the database
         self._failed: sqlite3.Error | None = None  # the error of the statement that aborted the transaction
+        self._lost_by: sqlite3.Error | None = None  # how the server ended the session, once it has
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -242,7 +245,8 @@ class PostgresConnection:
         self._failed = None
         if self._in_transaction:
             self._in_transaction = False
-            self._raw_execute("ROLLBACK")
+            if not self.raw.closed:  # a session the server ended took its transaction with it
+                self._raw_execute("ROLLBACK")
 
     def close(self) -> None:
         self.raw.close()
@@ -273,7 +277,17 @@ class PostgresConnection:
         try:
             return self.raw.execute(sql, params)
         except psycopg.Error as e:
-            raise _translated_error(e, sql) from e
+            raise (self._lost(e) if self.raw.closed else _translated_error(e, sql)) from e
+
+    def _lost(self, e: Exception | None) -> sqlite3.Error:
+        """The session the server ended (an administrator's pg_terminate_backend, a restart, the
+        network), said the same at each statement after: what was not committed is not stored."""
+        if self._lost_by is None:
+            why = str(e).strip().splitlines()[0] if e is not None and str(e).strip() else "closed"
+            self._lost_by = sqlite3.OperationalError(
+                f"the connection to the server was lost ({why}); what was not committed is not stored"
+            )
+        return self._lost_by
 
     def begin_user_write(self) -> None:
         """Begin a write of the user layer, its writers taking turns as SQLite's lock of the user
@@ -391,6 +405,9 @@ class PostgresConnection:
         """A statement's error, as sqlite3's. SQLite undoes the failed statement alone; PostgreSQL
         aborts the transaction: one the statement began is rolled back (the connection goes on),
         one begun before is remembered as aborted by this error, which its commit() raises again."""
+        if self.raw.closed:
+            self.rollback()  # nothing to send: the transaction went with the session
+            return self._lost(e)
         error = _translated_error(e, statement)
         if cursor._began:
             self.rollback()

@@ -167,3 +167,32 @@ def drop_pg_database(url: str) -> None:
 
 
 STORES = ["sqlite", "postgresql"]
+
+
+def writer_backend(url: str) -> int | None:
+    """The server process of the session that holds a PostgreSQL store's writer lock and has
+    written inside its transaction (its transaction has an id): None while there is none."""
+    from db.store import WRITE_LOCK
+
+    with psycopg.connect(url, autocommit=True) as probe:
+        row = probe.execute(
+            "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = %s"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND a.backend_xid IS NOT NULL",
+            (WRITE_LOCK,),
+        ).fetchone()
+    return row[0] if row else None
+
+
+def pg_writer_inside_its_transaction(command: list[str], url: str) -> tuple[subprocess.Popen, int]:
+    """Run a writer of the PostgreSQL store at `url` until it holds the writer lock and has written
+    inside its transaction: the writer's process and its session's server process. Fails if the
+    writer ends first."""
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while (backend := writer_backend(url)) is None:
+        if proc.poll() is not None:
+            _, err = proc.communicate()
+            pytest.fail(f"the writer finished before the point it was to be stopped at: {err}")
+        time.sleep(0.005)
+    return proc, backend
