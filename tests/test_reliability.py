@@ -1989,7 +1989,7 @@ def test_a_writer_whose_connection_is_dropped_says_so_in_one_line_and_the_store_
         [*CLI, "import", "acled", str(csv_path), "--db", seed_pg_copy], seed_pg_copy
     )
     with psycopg.connect(seed_pg_copy, autocommit=True) as admin:
-        assert admin.execute("SELECT pg_terminate_backend(%s)", (backend,)).fetchone()[0]
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (backend,)).fetchone() == (True,)
     _, stderr = writer.communicate(timeout=120)
     assert writer.returncode == 1 and "Traceback" not in stderr, stderr
     assert len(stderr.strip().splitlines()) == 1 and "connection to the server was lost" in stderr, stderr
