@@ -16,6 +16,7 @@ import os
 import sqlite3
 from collections.abc import Iterable
 
+from db import store
 from db.activity import first_words, logged, logged_if
 from db.queries import QueryError
 from db.schema import DatabaseError, about_the_file, database_error
@@ -202,10 +203,14 @@ def write_user(
 ) -> None:
     """Run statements that write the user database alone, in one transaction (on `cursor`, to
     read its rowcount after). It begins deferred: the first write takes the user database's
-    lock, never the store's."""
+    lock, never the store's. On PostgreSQL it begins under the user layer's own lock, which
+    SQLite's file lock is: a change logged if it changes something reads a state no other writer
+    is changing."""
     cursor = cursor or conn.cursor()
     try:
         with conn:
+            if isinstance(conn, store.PostgresConnection):
+                conn.begin_user_write()
             for sql, params in statements:
                 cursor.execute(sql, params)
     except sqlite3.OperationalError as e:

@@ -362,6 +362,10 @@ def _ddl(sql: str) -> str:
 def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
     """A statement in the SQLite dialect as PostgreSQL's, with psycopg's parameters. `keys` gives
     a table's primary key columns (from the catalog)."""
+    if re.match(r"\s*(?:--[^\n]*\n\s*)*CREATE\b", sql):  # a statement of the schema: its comments hold quotes
+        sql = re.sub(r"--[^\n]*", "", sql).strip()
+    if re.match(r"\s*CREATE TRIGGER\b", sql):  # a migration's step makes the schema's triggers too
+        return placeholders("; ".join(_trigger(sql)))
     sql = _search_index(sql)
     sql = _insert_or(sql, keys)
     sql = _returning_rowid(sql, keys)
@@ -431,6 +435,25 @@ def split(script: str) -> list[str]:
     """A script's statements (each ends with `;` at the end of a line)."""
     script = re.sub(r"^\s*--.*$", "", script, flags=re.M)
     return [s.strip() for s in re.split(r";\s*\n", script) if s.strip()]
+
+
+def table_info(pragma: str) -> str:
+    """SQLite's `PRAGMA [schema.]table_info(table)` (a migration's step asks what columns a table
+    has): its columns, in order, as rows (cid, name, type, notnull, dflt_value, pk). The identity
+    column `rowid` (ROWID_READ) is left out, as SQLite's rowid is."""
+    m = re.match(r"\s*PRAGMA\s+(?:(\w+)\.)?table_info\s*\(\s*['\"]?(\w+)['\"]?\s*\)", pragma, re.I)
+    assert m, pragma
+    schema, table = m[1], m[2]
+    name = f"{USER_SCHEMA if schema == 'user' else 'public'}.{table}" if schema else table
+    return (
+        "SELECT a.attnum - 1 AS cid, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,"
+        " CAST(a.attnotnull AS integer) AS notnull, pg_get_expr(d.adbin, d.adrelid) AS dflt_value,"
+        " CAST(coalesce(a.attnum = ANY(i.indkey), false) AS integer) AS pk"
+        " FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+        " LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary"
+        f" WHERE a.attrelid = to_regclass('{name}') AND a.attnum > 0 AND NOT a.attisdropped"
+        " AND a.attname <> 'rowid' ORDER BY a.attnum"
+    )
 
 
 def _search_table(statement: str) -> list[str]:

@@ -315,20 +315,28 @@ def _upgrade_user(path: Path) -> None:
                 f"{path}: user database version {version} is newer than this program's ({USER_VERSION})"
             )
         if version < USER_VERSION:
-            if version == 0:
-                _user_v0_to_v1(conn)
-            if version <= 1:
-                _user_v1_to_v2(conn)
-            if version <= 2:
-                _user_v2_to_v3(conn)
-            for statement in _user_statements(""):
-                conn.execute(statement)
+            user_steps(conn, version)
             conn.execute(f"PRAGMA user_version = {USER_VERSION}")
         conn.execute("COMMIT")
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
+
+
+def user_steps(conn: sqlite3.Connection, version: int) -> None:
+    """The user database's steps from `version` to USER_VERSION, then what USER_TABLES has that it
+    lacks, inside the caller's transaction, on a connection where the user's tables are named
+    without a prefix (the user file's own; on PostgreSQL, db/store.py puts the user layer's schema
+    first). A step written in plain SQL runs on both stores as it is."""
+    if version == 0:
+        _user_v0_to_v1(conn)
+    if version <= 1:
+        _user_v1_to_v2(conn)
+    if version <= 2:
+        _user_v2_to_v3(conn)
+    for statement in _user_statements(""):
+        conn.execute(statement)
 
 
 def _user_v0_to_v1(conn: sqlite3.Connection) -> None:
@@ -606,9 +614,17 @@ def _v12_to_v13(conn: sqlite3.Connection) -> None:
             _rebuilt(conn, f"{kind}_aliases", columns, f"SELECT {columns} FROM {kind}_aliases")
 
 
+# --- the migrations' SQLite-only work, and its PostgreSQL form ----------------------------------------
+# A step is written once, for SQLite: on PostgreSQL its statements are translated as every other's
+# (db/dialect.py). What SQLite alone needs (a table rebuilt to change it, WITHOUT ROWID) has its
+# PostgreSQL form here, and nowhere else.
+
+
 def _without_rowid(conn: sqlite3.Connection, table: str) -> bool:
     """Whether a table keeps its rows by its key alone (WITHOUT ROWID): read from its SQL, as
-    SQLite before 3.37 has no pragma_table_list."""
+    SQLite before 3.37 has no pragma_table_list. A PostgreSQL table has no rowid to drop."""
+    if isinstance(conn, store.PostgresConnection):
+        return True
     sql = conn.execute("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0]
     return bool(re.search(r"\)\s*WITHOUT\s+ROWID\s*$", sql, re.I))
 
@@ -622,6 +638,21 @@ def _rebuilt(conn: sqlite3.Connection, table: str, columns: str, rows: str) -> N
     conn.execute(f"INSERT INTO new_{table} ({columns}) {rows}")
     conn.execute(f"DROP TABLE {table}")
     conn.execute(f"ALTER TABLE new_{table} RENAME TO {table}")
+    if isinstance(conn, store.PostgresConnection):
+        _named_as_made(conn, table)
+
+
+def _named_as_made(conn: sqlite3.Connection, table: str) -> None:
+    """PostgreSQL names a table's key index and identity sequence after the table (new_x_pkey): a
+    rebuilt table's are named as the table's own were, so the next rebuild can make new_x again.
+    (A table other tables reference cannot be dropped there: a step rebuilding one, as version
+    12's did, needs a PostgreSQL form of its own.)"""
+    for kind, old in conn.execute(
+        "SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'INDEX' END, c.relname::text FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname LIKE ?",
+        (f"new\\_{table}\\_%",),
+    ).fetchall():
+        conn.execute(f"ALTER {kind} {old} RENAME TO {old.removeprefix('new_')}")
 
 
 def _seconds(given: str | None, default: float) -> float:

@@ -28,6 +28,9 @@ from db import dialect
 URL_SCHEMES = ("postgresql://", "postgres://")
 # The one advisory lock key of a store's writers (BEGIN IMMEDIATE): the same number in every process.
 WRITE_LOCK = zlib.crc32(b"timeline store writer")
+# The advisory lock of the user layer's writers (db/annotations.write_user), apart from the store's:
+# a star never waits for an import.
+USER_LOCK = zlib.crc32(b"timeline user layer writer")
 
 
 Store = Path | str  # where a timeline is: a SQLite file's path, or a PostgreSQL database's URL
@@ -66,11 +69,12 @@ def _row_factory(cursor: Any) -> Any:
     return lambda values: cls(values)
 
 
-def _translated_error(e: Exception) -> sqlite3.Error:
+def _translated_error(e: Exception, statement: str = "") -> sqlite3.Error:
     """A psycopg error as the sqlite3 error the code catches, with SQLite's result code, so that
     db/schema.py's reading of codes says it as it says SQLite's: a lock not granted in time is
-    SQLITE_BUSY, a role without the right to write SQLITE_READONLY, a constraint SQLITE_CONSTRAINT,
-    a cancelled query SQLITE_INTERRUPT. The psycopg error is kept as the cause."""
+    SQLITE_BUSY, a role without the right to write SQLITE_READONLY (to read: SQLITE_PERM, when the
+    `statement` refused is a read), a constraint SQLITE_CONSTRAINT, a cancelled query
+    SQLITE_INTERRUPT. The psycopg error is kept as the cause."""
     import psycopg
 
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
@@ -81,6 +85,8 @@ def _translated_error(e: Exception) -> sqlite3.Error:
         error, code = sqlite3.OperationalError(f"database is locked ({text})"), "SQLITE_BUSY"
     elif isinstance(e, psycopg.errors.QueryCanceled):  # interrupt(): a query the app no longer wants
         error, code = sqlite3.OperationalError(f"interrupted ({text})"), "SQLITE_INTERRUPT"
+    elif isinstance(e, psycopg.errors.InsufficientPrivilege) and re.match(r"\s*(SELECT|WITH)\b", statement, re.I):
+        error, code = sqlite3.OperationalError(f"access permission denied ({text})"), "SQLITE_PERM"
     elif isinstance(e, (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)):
         error, code = sqlite3.OperationalError(f"attempt to write a readonly database ({text})"), "SQLITE_READONLY"
     else:
@@ -95,6 +101,8 @@ class Cursor:
 
     def __init__(self, store: PostgresConnection) -> None:
         self.store = store
+        if store.raw.closed:  # the server ended the session: said as it was when it happened
+            raise store._lost(None)
         self.raw = store.raw.cursor(row_factory=_row_factory)
         self._lastrowid: int | None = None
         self._inserted = False  # the last statement was an INSERT: lastrowid may be asked for
@@ -164,8 +172,8 @@ class PostgresConnection:
             from db.schema import Unreadable
 
             raise Unreadable(f"{shown(url)}: cannot connect: {str(e).strip().splitlines()[0]}") from None
-        self.raw.execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
-        self.role: str = self.raw.execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
+        self._raw_execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
+        self.role: str = self._raw_execute("SELECT current_user").fetchone()[0]
         self.row_factory: Any = None  # rows are always readable by name, as sqlite3.Row
         self.wait_seconds: float | None = None  # PRAGMA busy_timeout: None waits as BUSY_SECONDS
         self._in_transaction = False
@@ -174,6 +182,8 @@ class PostgresConnection:
         self._keys_given: set[tuple[str, str]] = set()  # (table, key): rows written with their row number
         self._searches: tuple[int, ...] = ()  # the last statement's parameters that are searches
         self._identities: dict[tuple[str, str], bool] = {}  # (table, key): numbered by the database
+        self._failed: sqlite3.Error | None = None  # the error of the statement that aborted the transaction
+        self._lost_by: sqlite3.Error | None = None  # how the server ended the session, once it has
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -195,6 +205,7 @@ class PostgresConnection:
 
     def commit(self) -> None:
         if self._in_transaction:
+            self._refuse_aborted()
             self._advance_keys()
             self._in_transaction = False
             self._raw_execute("COMMIT")
@@ -211,11 +222,31 @@ class PostgresConnection:
             )
         self._keys_given.clear()
 
+    def _refuse_aborted(self) -> None:
+        """A transaction a failed statement aborted, which PostgreSQL would roll back at COMMIT while
+        answering as if it had committed: rolled back here, raising that statement's error again
+        (SQLite raised it at the statement, and kept the rest), so no caller takes the writes for
+        kept."""
+        from psycopg import pq
+
+        if self.raw.info.transaction_status != pq.TransactionStatus.INERROR:
+            return
+        failed = self._failed
+        self.rollback()
+        kind: type[sqlite3.Error] = type(failed) if failed else sqlite3.OperationalError
+        error = kind(f"{failed or 'a statement failed'}: the transaction was rolled back, nothing it wrote was kept")
+        for name in ("sqlite_errorcode", "sqlite_errorname"):
+            if hasattr(failed, name):
+                setattr(error, name, getattr(failed, name))
+        raise error
+
     def rollback(self) -> None:
         self._keys_given.clear()
+        self._failed = None
         if self._in_transaction:
             self._in_transaction = False
-            self._raw_execute("ROLLBACK")
+            if not self.raw.closed:  # a session the server ended took its transaction with it
+                self._raw_execute("ROLLBACK")
 
     def close(self) -> None:
         self.raw.close()
@@ -238,21 +269,40 @@ class PostgresConnection:
         told so by the query that calls one."""
 
     # the work ------------------------------------------------------------------------------------
-    def _raw_execute(self, sql: str, params: Any = None) -> None:
+    def _raw_execute(self, sql: str, params: Any = None) -> Any:
+        """Run a statement as PostgreSQL's text, its error as sqlite3's (`_translated_error`): every
+        statement this module sends for itself goes this way, so none ends in a traceback."""
         import psycopg
 
         try:
-            self.raw.execute(sql, params)
+            return self.raw.execute(sql, params)
         except psycopg.Error as e:
-            raise _translated_error(e) from e
+            raise (self._lost(e) if self.raw.closed else _translated_error(e, sql)) from e
 
-    def _begin(self, immediate: bool) -> None:
+    def _lost(self, e: Exception | None) -> sqlite3.Error:
+        """The session the server ended (an administrator's pg_terminate_backend, a restart, the
+        network), said the same at each statement after: what was not committed is not stored."""
+        if self._lost_by is None:
+            why = str(e).strip().splitlines()[0] if e is not None and str(e).strip() else "closed"
+            self._lost_by = sqlite3.OperationalError(
+                f"the connection to the server was lost ({why}); what was not committed is not stored"
+            )
+        return self._lost_by
+
+    def begin_user_write(self) -> None:
+        """Begin a write of the user layer, its writers taking turns as SQLite's lock of the user
+        file has them do: under READ COMMITTED, two that star (or tag) one event at once would
+        each read the state before the other's change, and both log a change only one made."""
+        if not self._in_transaction:
+            self._begin(immediate=True, lock=USER_LOCK)
+
+    def _begin(self, immediate: bool, lock: int = WRITE_LOCK) -> None:
         self._raw_execute("BEGIN")
         self._in_transaction = True
         if not immediate:
             return
         if self.wait_seconds == 0:
-            got = self.raw.execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITE_LOCK,)).fetchone()
+            got = self._raw_execute("SELECT pg_try_advisory_xact_lock(%s)", (lock,)).fetchone()
             if not (got and got[0]):
                 self.rollback()
                 raise sqlite3.OperationalError("database is locked (another process is writing)")
@@ -262,7 +312,7 @@ class PostgresConnection:
         seconds = BUSY_SECONDS if self.wait_seconds is None else self.wait_seconds
         self._raw_execute(f"SET LOCAL lock_timeout = '{int(seconds * 1000)}ms'")
         try:
-            self._raw_execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self._raw_execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
         except sqlite3.Error:
             self.rollback()
             raise
@@ -309,6 +359,8 @@ class PostgresConnection:
             return "SELECT 0"
         if name == "wal_checkpoint":
             return "SELECT 0, 0, 0"
+        if name == "table_info":
+            return dialect.table_info(sql)
         return None
 
     def _last_value(self) -> int | None:
@@ -317,21 +369,23 @@ class PostgresConnection:
         import psycopg
 
         if self._in_transaction:
-            self.raw.execute("SAVEPOINT last_value")
+            self._raw_execute("SAVEPOINT last_value")
         try:
             row = self.raw.execute("SELECT lastval()").fetchone()
         except psycopg.errors.ObjectNotInPrerequisiteState:
             row = None
             if self._in_transaction:
-                self.raw.execute("ROLLBACK TO SAVEPOINT last_value")
+                self._raw_execute("ROLLBACK TO SAVEPOINT last_value")
+        except psycopg.Error as e:
+            raise _translated_error(e) from e
         if self._in_transaction:
-            self.raw.execute("RELEASE SAVEPOINT last_value")
+            self._raw_execute("RELEASE SAVEPOINT last_value")
         return row[0] if row else None
 
     def _numbered(self, table: str, key: str) -> bool:
         """Whether the database numbers this key itself (an identity column), once per table."""
         if (table, key) not in self._identities:
-            row = self.raw.execute("SELECT pg_get_serial_sequence(%s, %s)", (table, key)).fetchone()
+            row = self._raw_execute("SELECT pg_get_serial_sequence(%s, %s)", (table, key)).fetchone()
             self._identities[(table, key)] = bool(row and row[0])
         return self._identities[(table, key)]
 
@@ -339,13 +393,27 @@ class PostgresConnection:
         """A table's primary key columns, from the catalog."""
         if table not in self._keys:
             name = table.replace("temp.", "pg_temp.").replace("user.", f"{dialect.USER_SCHEMA}.")
-            rows = self.raw.execute(
+            rows = self._raw_execute(
                 "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
                 " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(%s) AND i.indisprimary",
                 (name,),
             ).fetchall()
             self._keys[table] = [r[0] for r in rows]
         return self._keys[table]
+
+    def _failure(self, cursor: Cursor, e: Exception, statement: str) -> sqlite3.Error:
+        """A statement's error, as sqlite3's. SQLite undoes the failed statement alone; PostgreSQL
+        aborts the transaction: one the statement began is rolled back (the connection goes on),
+        one begun before is remembered as aborted by this error, which its commit() raises again."""
+        if self.raw.closed:
+            self.rollback()  # nothing to send: the transaction went with the session
+            return self._lost(e)
+        error = _translated_error(e, statement)
+        if cursor._began:
+            self.rollback()
+        elif self._in_transaction:
+            self._failed = self._failed or error
+        return error
 
     def _run(self, cursor: Cursor, sql: str, params: Sequence | dict) -> None:
         import psycopg
@@ -363,9 +431,7 @@ class PostgresConnection:
         except psycopg.Error as e:
             if os.environ.get("TIMELINE_PG_DEBUG"):
                 print("PG FAILED:", returning or statement, params, file=sys.stderr)
-            if cursor._began:  # SQLite undoes the failed statement alone: here, the transaction it began
-                self.rollback()
-            raise _translated_error(e) from e
+            raise self._failure(cursor, e, statement) from e
         if (cursor.raw.rowcount > 0 and cursor.raw.description is None) or returning:
             self.total_changes += max(cursor.raw.rowcount, 0)
         cursor._inserted = statement.lstrip().upper().startswith("INSERT")
@@ -377,13 +443,14 @@ class PostgresConnection:
     def _run_many(self, cursor: Cursor, sql: str, seq: Iterable[Sequence | dict]) -> None:
         import psycopg
 
+        cursor._began = False
         statement = self._statement(cursor, sql)
         if statement is None:
             return
         try:
             cursor.raw.executemany(statement, [_params(p) for p in seq])
         except psycopg.Error as e:
-            raise _translated_error(e) from e
+            raise self._failure(cursor, e, statement) from e
         self.total_changes += max(cursor.raw.rowcount, 0)
 
 
@@ -438,7 +505,7 @@ def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnec
     """Open the timeline in the PostgreSQL database at `url`, made (tables, the user layer) if it
     has none and `create` (a writer: load, ingest, import). The user layer is always there: `user`
     is accepted for the SQLite connect's signature (a bulk writer there detaches the user file)."""
-    from db.schema import SCHEMA_VERSION, TABLES, USER_TABLES, USER_VERSION, DatabaseError, NotOurs
+    from db.schema import SCHEMA_VERSION, TABLES, USER_TABLES, USER_VERSION, DatabaseError, NotOurs, ensure_schema
 
     conn = PostgresConnection(url)
     try:
@@ -450,9 +517,8 @@ def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnec
         elif version > SCHEMA_VERSION:
             raise NotOurs(f"{shown(url)}: schema version {version} is newer than this program's ({SCHEMA_VERSION})")
         elif version < SCHEMA_VERSION:
-            raise DatabaseError(
-                f"{shown(url)}: schema version {version}: this program cannot yet migrate a PostgreSQL store"
-            )
+            ensure_schema(conn)  # type: ignore[arg-type]  # SQLite's migration, its statements translated (db/schema.py)
+        _upgrade_user_layer(conn)
     except BaseException:
         conn.close()
         raise
@@ -460,10 +526,36 @@ def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnec
 
 
 def _version(conn: PostgresConnection, table: str) -> int | None:
-    if conn.raw.execute("SELECT to_regclass(%s)", (table,)).fetchone()[0] is None:  # type: ignore[index]
+    if conn._raw_execute("SELECT to_regclass(%s)", (table,)).fetchone()[0] is None:
         return None
-    row = conn.raw.execute(f"SELECT version FROM {table}").fetchone()
+    row = conn._raw_execute(f"SELECT version FROM {table}").fetchone()
     return row[0] if row else None
+
+
+def _upgrade_user_layer(conn: PostgresConnection) -> None:
+    """Bring the user layer to USER_VERSION by SQLite's steps (db/schema.py's `user_steps`), its
+    schema first in the search path as the user file is SQLite's main database, under the user
+    layer's lock: the version read under it makes the upgrade happen once however many open it."""
+    from db.schema import USER_VERSION, DatabaseError, user_steps
+
+    table = f"{dialect.USER_SCHEMA}.user_version"
+    version = _version(conn, table)
+    if version is None or version == USER_VERSION:
+        return
+    if version > USER_VERSION:
+        raise DatabaseError(
+            f"{shown(conn.url)}: user layer version {version} is newer than this program's ({USER_VERSION})"
+        )
+    conn.begin_user_write()
+    try:
+        conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
+        version = _version(conn, table) or 0
+        if version < USER_VERSION:
+            user_steps(conn, version)  # type: ignore[arg-type]
+            conn._raw_execute(f"UPDATE {table} SET version = %s", (USER_VERSION,))
+        conn.commit()
+    finally:
+        conn.rollback()
 
 
 def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int, user_version: int) -> None:
@@ -491,7 +583,7 @@ def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int,
         conn.commit()
     finally:
         conn.rollback()
-        conn.raw.execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
+        conn._raw_execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
 
 
 def _make_search_config(conn: PostgresConnection) -> None:

@@ -70,16 +70,45 @@ run() {
     local url status=0
     RUN_DIR=$(mktemp -d /tmp/timeline-pg.XXXXXX)  # short: a socket's path has a bound of about 100 bytes
     trap 'stop "$RUN_DIR" || true; rm -rf "$RUN_DIR"' EXIT
+    for signal in TERM INT HUP; do
+        trap "end_command $signal" "$signal"
+    done
     if url=$(start "$RUN_DIR"); then
-        TIMELINE_TEST_PG="$url" "$@" || status=$?
+        command_in_its_group env TIMELINE_TEST_PG="$url" "$@" || status=$?
     elif [[ "${CI:-}" == "true" ]]; then
         echo "pg_server: PostgreSQL could not start; under CI that is an error" >&2
         return 1
     else
         echo "pg_server: PostgreSQL could not start: the tests that need it skip" >&2
-        "$@" || status=$?
+        command_in_its_group "$@" || status=$?
     fi
     return "$status"
+}
+
+# CMD runs in a process group of its own (setsid), waited for in the background: a signal to this
+# script (a CI timeout's SIGTERM, a Ctrl-C) reaches `end_command` at once, where a foreground CMD
+# would make it wait, or leave CMD running when the script is killed.
+COMMAND_PID=""
+command_in_its_group() {
+    setsid "$@" <&0 &
+    COMMAND_PID=$!
+    wait "$COMMAND_PID"
+}
+
+# The signal passed to CMD's whole group (pytest and the processes it started), CMD given 10 s to
+# end before it is killed, then the script ends as the signal would have ended it: its EXIT trap
+# stops the server.
+end_command() {
+    local signal=$1 deadline
+    if [[ -n "$COMMAND_PID" ]]; then
+        kill -"$signal" -- -"$COMMAND_PID" 2>/dev/null || true
+        (sleep 10 && kill -KILL -- -"$COMMAND_PID") 2>/dev/null &
+        deadline=$!
+        wait "$COMMAND_PID" 2>/dev/null || true
+        kill "$deadline" 2>/dev/null || true
+        kill -KILL -- -"$COMMAND_PID" 2>/dev/null || true  # what of its group outlived it
+    fi
+    exit $((128 + $(kill -l "$signal")))
 }
 
 case "${1:-}" in

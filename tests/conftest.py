@@ -10,7 +10,7 @@ import pytest
 from db.acled import import_acled
 from db.schema import connect
 from pipeline import load
-from tests.helpers import ROOT, SEED, STORES, drop_pg_database, pg_database
+from tests.helpers import MADE, ROOT, SEED, STORES, drop_pg_database, new_pg_database
 
 
 @pytest.fixture(scope="session")
@@ -51,11 +51,10 @@ def context_db(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def seed_pg_template() -> Iterator[str]:
     """The seed articles loaded once into a PostgreSQL database, the template of each test's copy."""
-    url = pg_database()
-    report = load(SEED, url)
-    assert report.ok, report.errors
-    yield urlsplit(url).path.lstrip("/")
-    drop_pg_database(url)
+    with new_pg_database() as url:
+        report = load(SEED, url)
+        assert report.ok, report.errors
+        yield urlsplit(url).path.lstrip("/")
 
 
 @pytest.fixture(params=STORES)
@@ -65,9 +64,8 @@ def seed_store(request, tmp_path) -> Iterator[Path | str]:
     if request.param == "sqlite":
         yield request.getfixturevalue("seed_db")
         return
-    url = pg_database(template=request.getfixturevalue("seed_pg_template"))
-    yield url
-    drop_pg_database(url)
+    with new_pg_database(template=request.getfixturevalue("seed_pg_template")) as url:
+        yield url
 
 
 @pytest.fixture(params=STORES)
@@ -76,9 +74,8 @@ def empty_store(request, tmp_path) -> Iterator[Path | str]:
     if request.param == "sqlite":
         yield tmp_path / "timeline.db"
         return
-    url = pg_database()
-    yield url
-    drop_pg_database(url)
+    with new_pg_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -87,3 +84,18 @@ def store_conn(seed_store):
     c = connect(seed_store)
     yield c
     c.close()
+
+
+@pytest.fixture
+def seed_pg_copy(seed_pg_template) -> Iterator[str]:
+    """A private copy of the seed timeline on PostgreSQL alone: its URL."""
+    with new_pg_database(template=seed_pg_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_pg_database_left() -> Iterator[None]:
+    """A database a test made on the server and did not drop (it failed first) is dropped at the end."""
+    yield
+    for url in sorted(MADE):
+        drop_pg_database(url)

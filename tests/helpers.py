@@ -1,6 +1,7 @@
 """Plain helpers for the tests (fixtures live in conftest.py)."""
 
 import asyncio
+import contextlib
 import os
 import signal
 import sqlite3
@@ -8,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -129,13 +130,29 @@ def _pg_server() -> str:
     pytest.skip(why)
 
 
+MADE: set[str] = set()  # the databases made on the test server and not yet dropped (their URLs)
+
+
 def pg_database(template: str | None = None) -> str:
-    """A new database on the test server (a copy of `template`'s, if given): its URL."""
+    """A new database on the test server (a copy of `template`'s, if given): its URL. Dropped by
+    `drop_pg_database`; one a test leaves is dropped at the session's end (conftest.py)."""
     server = _pg_server()
     name = f"t_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
-    return database_url(server, name)
+    url = database_url(server, name)
+    MADE.add(url)
+    return url
+
+
+@contextlib.contextmanager
+def new_pg_database(template: str | None = None) -> Iterator[str]:
+    """`pg_database`, dropped when the block ends, however it ends (a fixture whose setup fails too)."""
+    url = pg_database(template)
+    try:
+        yield url
+    finally:
+        drop_pg_database(url)
 
 
 def database_url(server: str, name: str) -> str:
@@ -146,6 +163,36 @@ def database_url(server: str, name: str) -> str:
 def drop_pg_database(url: str) -> None:
     with psycopg.connect(_pg_server(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {urlsplit(url).path.lstrip('/')} WITH (FORCE)")
+    MADE.discard(url)
 
 
 STORES = ["sqlite", "postgresql"]
+
+
+def writer_backend(url: str) -> int | None:
+    """The server process of the session that holds a PostgreSQL store's writer lock and has
+    written inside its transaction (its transaction has an id): None while there is none."""
+    from db.store import WRITE_LOCK
+
+    with psycopg.connect(url, autocommit=True) as probe:
+        row = probe.execute(
+            "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = %s"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND a.backend_xid IS NOT NULL",
+            (WRITE_LOCK,),
+        ).fetchone()
+    return row[0] if row else None
+
+
+def pg_writer_inside_its_transaction(command: list[str], url: str) -> tuple[subprocess.Popen, int]:
+    """Run a writer of the PostgreSQL store at `url` until it holds the writer lock and has written
+    inside its transaction: the writer's process and its session's server process. Fails if the
+    writer ends first."""
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while (backend := writer_backend(url)) is None:
+        if proc.poll() is not None:
+            _, err = proc.communicate()
+            pytest.fail(f"the writer finished before the point it was to be stopped at: {err}")
+        time.sleep(0.005)
+    return proc, backend

@@ -4,6 +4,7 @@ opens, narrows and keeps its choice as when it held them all: db/facet_window.py
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from db.acled import import_acled
 from db.facet_window import facet_total, facet_window
 from db.queries import FacetValue, Filter
 from db.schema import connect
-from tests.helpers import STORES, drop_pg_database, pg_database, settle
+from tests.helpers import STORES, new_pg_database, settle
 from tui.app import TimelineApp
 from tui.panes import FacetPane, FacetTree
 
@@ -28,11 +29,10 @@ SHOWN = 12  # values under a node: a few thousand places are then hundreds of ti
 def world_db(request, tmp_path_factory) -> Iterator[Path | str]:
     """3000 generated ACLED rows, on each store."""
     tmp = tmp_path_factory.mktemp("world")
-    db: Path | str = tmp / "world.db" if request.param == "sqlite" else pg_database()
-    import_acled(generate(3000, tmp / "world.csv"), db)
-    yield db
-    if isinstance(db, str):
-        drop_pg_database(db)
+    with contextlib.ExitStack() as made:
+        db: Path | str = tmp / "world.db" if request.param == "sqlite" else made.enter_context(new_pg_database())
+        import_acled(generate(3000, tmp / "world.csv"), db)
+        yield db
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ FACETED: tuple[dict[str, Any], ...] = (
 )
 
 
-def answers(db: Path) -> dict:
+def answers(db: Path | str) -> dict:
     """What the store answers: `list` and `export` output, the facets' counts and the months'."""
     out: dict = {"list": {}, "facets": [], "months": []}
     for args in LISTS:

@@ -2,6 +2,10 @@
 SQLite's, the analyst's layer in its own schema, each annotation signed by the database role."""
 
 import json
+import re
+import sqlite3
+import subprocess
+import time
 from pathlib import Path
 
 import psycopg
@@ -10,8 +14,9 @@ from click.testing import CliRunner
 
 from cli import main
 from db import annotations, dialect, queries, store
-from db.schema import connect
-from tests.helpers import pg_database
+from db.activity import activity
+from db.schema import connect, user_path
+from tests.helpers import CLI, ROOT, new_pg_database
 
 
 def cli(store, *args: str) -> str:
@@ -20,8 +25,8 @@ def cli(store, *args: str) -> str:
     return result.stdout
 
 
-def test_the_seed_timeline_exports_the_same_on_both_stores(seed_db, seed_pg_template, tmp_path):
-    url = pg_database(template=seed_pg_template)
+def test_the_seed_timeline_exports_the_same_on_both_stores(seed_db, seed_pg_copy, tmp_path):
+    url = seed_pg_copy
     sqlite_events, pg_events = (json.loads(cli(s, "export", "--format", "json")) for s in (seed_db, url))
     assert len(pg_events) >= 12
     assert pg_events == sqlite_events
@@ -110,8 +115,8 @@ def test_the_postgres_schema_is_derived_from_the_sqlite_one():
     assert any("USING gin (words)" in s for s in made)
 
 
-def test_a_read_only_role_reads_everything_and_each_write_says_so_in_one_line(seed_pg_template):
-    url = pg_database(template=seed_pg_template)
+def test_a_read_only_role_reads_everything_and_each_write_says_so_in_one_line(seed_pg_copy):
+    url = seed_pg_copy
     reader = f"reader_{url.split('/t_')[1][:8]}"
     with psycopg.connect(url, autocommit=True) as admin:  # as the README tells an administrator
         admin.execute(f"CREATE ROLE {reader} LOGIN")
@@ -168,8 +173,8 @@ def test_a_search_fts5_cannot_parse_is_refused(search):
         dialect.tsquery(search)
 
 
-def test_searches_find_the_same_events_on_both_stores(seed_db, seed_pg_template):
-    url = pg_database(template=seed_pg_template)
+def test_searches_find_the_same_events_on_both_stores(seed_db, seed_pg_copy):
+    url = seed_pg_copy
     searches = ("missile", "Tehran OR Raqqa", "kill*", '"Islamic State" NOT Tehran', "(strike OR attack) AND Deir")
     for search in (*searches, "Tehran\\"):  # a backslash is a word's character to FTS5, an escape to to_tsquery
         on_sqlite, on_pg = (cli(s, "list", "--search", search) for s in (seed_db, url))
@@ -207,12 +212,12 @@ def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(tmp_pa
     assert "cannot connect" in result.stderr and "amira:***@" in result.stderr and "secret" not in result.stderr
 
 
-def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, seed_db, seed_pg_template):
+def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, seed_db, seed_pg_copy):
     """The seed articles, ACLED's fixture and 500 generated rows imported with --prune: the same
     JSON export, stats and searches on both stores."""
     from bench.generate_acled import generate
 
-    url = pg_database(template=seed_pg_template)
+    url = seed_pg_copy
     rows = generate(500, tmp_path / "acled.csv")
     for location in (seed_db, url):
         cli(location, "import", "acled", str(Path(__file__).parent / "fixtures" / "acled_world.csv"))
@@ -221,3 +226,215 @@ def test_articles_and_imports_give_the_same_timeline_on_both_stores(tmp_path, se
     assert cli(url, "stats") == cli(seed_db, "stats")
     for search in ("killing", "Aleppo OR Idlib", "shell*"):
         assert cli(url, "list", "--search", search) == cli(seed_db, "list", "--search", search), search
+
+
+@pytest.mark.parametrize("table", ["schema_version", "events", f"{dialect.USER_SCHEMA}.annotations"])
+def test_a_role_that_may_not_read_a_table_is_told_in_one_line(seed_pg_copy, table):
+    """The statements the store sends for itself (its version, the catalog) are translated as the
+    code's are: a role without SELECT on a table gets one line and status 1, never a traceback."""
+    url = seed_pg_copy
+    role = f"partial_{url.split('/t_')[1][:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        admin.execute(f"GRANT USAGE ON SCHEMA public, {dialect.USER_SCHEMA} TO {role}")
+        admin.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public, {dialect.USER_SCHEMA} TO {role}")
+        admin.execute(f"REVOKE SELECT ON {table} FROM {role}")
+    try:
+        result = CliRunner().invoke(main, ["list", "--starred", "--db", url.replace("postgres@", f"{role}@")])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert len(result.stderr.strip().splitlines()) == 1 and "permission denied" in result.stderr, result.stderr
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP OWNED BY {role}")
+            admin.execute(f"DROP ROLE {role}")
+
+
+def test_a_failed_executemany_leaves_the_connection_usable(empty_store):
+    """SQLite undoes the failed statement alone and goes on; on PostgreSQL the transaction the
+    statement began is rolled back, not left aborted for every statement after it."""
+    conn = connect(empty_store, create=True)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.executemany("INSERT INTO documents (key, text) VALUES (?, ?)", [("a", "x"), ("a", "y")])
+    conn.execute("INSERT INTO documents (key, text) VALUES ('b', 'z')")
+    conn.commit()
+    assert "b" in [r[0] for r in conn.execute("SELECT key FROM documents")]
+    conn.close()
+
+
+def test_a_commit_after_a_failed_statement_never_says_a_lost_write_was_kept(empty_store):
+    """A statement fails inside a transaction begun before it. SQLite keeps the rest and commits
+    it; PostgreSQL has aborted the whole transaction, and answers COMMIT with a rollback: commit()
+    raises the failed statement's error again, so the caller knows nothing was written."""
+    conn = connect(empty_store, create=True)
+    conn.execute("INSERT INTO documents (key, text) VALUES ('a', 'x')")  # begins the transaction
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO documents (key, text) VALUES ('a', 'y')")
+    if isinstance(empty_store, str):
+        with pytest.raises(sqlite3.IntegrityError, match="rolled back"):
+            conn.commit()
+        kept = []
+    else:
+        conn.commit()
+        kept = ["a"]
+    assert not conn.in_transaction
+    assert [r[0] for r in conn.execute("SELECT key FROM documents")] == kept
+    conn.execute("INSERT INTO documents (key, text) VALUES ('b', 'z')")  # the connection goes on
+    conn.commit()
+    assert [r[0] for r in conn.execute("SELECT key FROM documents ORDER BY key")] == [*kept, "b"]
+    conn.close()
+
+
+def _waiting_for_locks(url: str) -> int:
+    """How many sessions of this database wait for a lock (a table's or an advisory one)."""
+    with psycopg.connect(url, autocommit=True) as probe:
+        (waiting,) = probe.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).fetchone() or (0,)
+        return waiting
+
+
+def _until(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(("verb", "action"), [(["--star"], "star"), (["--tag", "checked"], "tag")])
+def test_two_analysts_making_one_change_at_once_log_it_once(seed_pg_copy, verb, action):
+    """Two processes star (tag) one event at the same moment: one changes it, the other finds it
+    done, and the log says it once. The first is held inside its transaction, after its log
+    statement read the state, by an administrator's lock on the user tables; the second starts
+    then. Under READ COMMITTED, without the user layer's lock, the second read the state the first
+    was changing, and logged a second star."""
+    url = seed_pg_copy
+    with connect(url) as conn:
+        target = queries.event_ids(conn, queries.Filter())[0]
+    with psycopg.connect(url) as holder:  # a transaction: its lock holds until the block ends
+        holder.execute(
+            f"LOCK TABLE {dialect.USER_SCHEMA}.annotations, {dialect.USER_SCHEMA}.tags IN SHARE ROW EXCLUSIVE MODE"
+        )
+        command = [*CLI, "annotate", target, *verb, "--db", url]
+        first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _until(lambda: _waiting_for_locks(url) == 1, "the first writer to wait inside its transaction")
+        second = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _until(lambda: _waiting_for_locks(url) == 2, "the second writer to wait")
+    for proc in (first, second):
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    with connect(url) as conn:
+        logged = [e for e in activity(conn) if e.action == action and e.subject == target]
+    assert len(logged) == 1, logged
+
+
+def test_pg_server_run_ends_its_command_and_the_server_when_it_is_terminated(tmp_path):
+    """A CI timeout sends SIGTERM to `scripts/pg_server.sh run CMD`: CMD and what it started end,
+    and so does the server, its folder removed."""
+    said = tmp_path / "said"
+    command = f'sleep 600 & echo "$! $TIMELINE_TEST_PG" > {said}.new && mv {said}.new {said}; wait'
+    runner = subprocess.Popen(["scripts/pg_server.sh", "run", "sh", "-c", command], cwd=ROOT)
+    try:
+        _until(lambda: said.exists() or runner.poll() is not None, "the command to start", seconds=120)
+        assert said.exists(), "pg_server.sh ended before its command started"
+        child, url = said.read_text().split()
+        server_folder = Path(url.split("host=", 1)[1])
+        assert (server_folder / "data" / "postmaster.pid").exists()
+        runner.terminate()
+        assert runner.wait(timeout=60) == 128 + 15
+        _until(lambda: not Path(f"/proc/{child}").exists(), "the command's own child to end")
+        assert not server_folder.exists()
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+
+
+def _schema_of(dump: Path) -> str:
+    """The CREATE statements of a SQLite store's dump, as a schema script like db/schema.py's
+    (FTS5's own tables as the virtual table that makes them): the schema that version had."""
+    from db.schema import TABLES
+
+    statements = [s for s in dump.read_text(encoding="utf-8").split(";\n") if s.lstrip().startswith("CREATE")]
+    statements = [
+        re.sub(r"^(\s*CREATE (?:TABLE|TRIGGER)) (?!IF NOT EXISTS)", r"\1 IF NOT EXISTS ", s)
+        for s in statements
+        if "events_fts" not in s
+    ]
+    if any(" events(" in s or " events (" in s for s in statements):
+        statements.append(next(s for s in TABLES.split(";\n") if "VIRTUAL TABLE" in s))
+    return "".join(f"{s.strip()};\n" for s in statements)
+
+
+def _rows_into_pg(sqlite_db: Path, url: str) -> None:
+    """Every row of a SQLite store and of its user database, written into the PostgreSQL store at
+    `url`, whose tables have the same columns; its search index made from its text."""
+    pg = store.PostgresConnection(url)
+    for file, prefix in ((sqlite_db, ""), (user_path(sqlite_db), "user.")):
+        source = sqlite3.connect(file)
+        tables = source.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'events_fts%'"
+            " AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version'"
+        ).fetchall()
+        for (table,) in tables:
+            columns = ", ".join(
+                f'"{c[1]}"' if c[1] == "end" else c[1] for c in source.execute(f"PRAGMA table_info({table})")
+            )
+            try:
+                rows = source.execute(f"SELECT {columns} FROM {table} ORDER BY rowid").fetchall()
+            except sqlite3.OperationalError:  # WITHOUT ROWID
+                rows = source.execute(f"SELECT {columns} FROM {table}").fetchall()
+            marks = ", ".join("?" * len(rows[0])) if rows else ""
+            if rows:
+                pg.executemany(f"INSERT INTO {prefix}{table} ({columns}) VALUES ({marks})", rows)
+        source.close()
+    pg.execute("INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text")
+    pg.commit()
+    pg.close()
+
+
+def test_a_version_12_store_with_a_version_2_user_layer_is_migrated_on_postgresql(tmp_path):
+    """tests/fixtures/store_v12*.sql's store (schema 12, user layer 2, before the activity log)
+    made on PostgreSQL with that version's schema, then opened by this program: it answers as a
+    new store holding the same timeline (SQLite's migration of the same store, its rows written
+    into a store made by this version), and its activity log says what the user layer told and
+    goes on logging."""
+    from db.schema import SCHEMA_VERSION, USER_VERSION
+    from tests.test_migrations import FIXTURES, answers, store_v11
+
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    with new_pg_database() as migrated, new_pg_database() as fresh:
+        made = store.PostgresConnection(migrated)
+        store._make(made, _schema_of(FIXTURES / "store_v12.sql"), _schema_of(FIXTURES / "store_v12.user.sql"), 12, 2)
+        made.close()
+        _rows_into_pg(store_v11(tmp_path / "old" / "timeline.db", version=12), migrated)
+        reference = store_v11(tmp_path / "new" / "timeline.db", version=12)
+        connect(reference).close()  # migrated by SQLite
+        connect(fresh, create=True).close()
+        _rows_into_pg(reference, fresh)
+
+        after = answers(migrated)  # its first opening migrates it
+        assert after == answers(fresh)
+        assert len(after["export"]) == 32 and sum(e["starred"] for e in after["export"]) == 2
+        for args in (["stats"], ["list", "--search", "Deir"], ["list", "--starred"], ["activity"]):
+            assert cli(migrated, *args) == cli(fresh, *args), args
+        with psycopg.connect(migrated) as raw:
+            versions = raw.execute(
+                f"SELECT (SELECT version FROM schema_version), (SELECT version FROM {dialect.USER_SCHEMA}.user_version)"
+            ).fetchone()
+            rebuilt = raw.execute("SELECT relname FROM pg_class WHERE relname LIKE 'new!_%' ESCAPE '!'").fetchall()
+        assert versions == (SCHEMA_VERSION, USER_VERSION)
+        assert rebuilt == []  # a rebuilt table's index named as its own was: the next rebuild can make new_x
+        with connect(migrated) as conn:
+            logged = len(activity(conn))
+            assert logged > 0  # what version 2 told of who starred, tagged and corrected
+            target = after["export"][0]["id"]
+        cli(migrated, "annotate", target, "--tag", "after the migration")
+        with connect(migrated) as conn:
+            newest = activity(conn)[0]
+            assert (newest.action, newest.subject, newest.detail, len(activity(conn))) == (
+                "tag",
+                target,
+                "after the migration",
+                logged + 1,
+            )

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
@@ -19,7 +20,16 @@ from ingest.dates import parse_published
 from ingest.extract import extract
 from ingest.model import Article
 from pipeline import load
-from tests.helpers import CLI, ROOT, SEED, kill_when_written, settle, store_v4, write_article
+from tests.helpers import (
+    CLI,
+    ROOT,
+    SEED,
+    kill_when_written,
+    pg_writer_inside_its_transaction,
+    settle,
+    store_v4,
+    write_article,
+)
 from tui.app import TimelineApp
 from tui.timeline_view import TimelineView
 
@@ -1926,3 +1936,63 @@ def test_openers_of_a_new_store_at_once_all_open_it(seed_db_master, tmp_path):
         assert sqlite3.connect(user_path(db)).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert [p.name for p in db.parent.iterdir() if ".new" in p.name] == []  # nothing left beside it
     assert failed == []
+
+
+# --- the same guarantees on the shared store (PostgreSQL) ---------------------------------------------
+
+
+def _timeline_state(location) -> tuple:
+    """What a reader sees of a timeline: its events, in order, and the stars on them."""
+    conn = connect(location)
+    state = (queries.event_ids(conn, queries.Filter()), queries.event_ids(conn, queries.Filter(starred=True)))
+    conn.close()
+    return state
+
+
+def test_kill_9_of_a_writer_inside_its_transaction_leaves_the_store_and_the_next_writer_goes_on(tmp_path, seed_store):
+    """On both stores: an import killed inside its transaction leaves the timeline as it was, and
+    its lock goes with it (on PostgreSQL, the advisory lock is released with the session), so the
+    next import runs at once."""
+    from bench.generate_acled import generate
+
+    conn = connect(seed_store)
+    annotations.set_starred(conn, queries.event_ids(conn, queries.Filter())[0], True)
+    conn.close()
+    before = _timeline_state(seed_store)
+    csv_path = generate(20_000, tmp_path / "acled.csv")
+    command = [*CLI, "import", "acled", str(csv_path), "--db", str(seed_store)]
+    if isinstance(seed_store, str):
+        writer, _ = pg_writer_inside_its_transaction(command, seed_store)
+        assert _timeline_state(seed_store) == before, "killed after its commit"
+        writer.kill()
+        writer.communicate()
+    else:
+        kill_when_written(command, seed_store, 100_000)
+    assert _timeline_state(seed_store) == before
+    done = run_cli(
+        "import", "acled", str(csv_path), "--db", str(seed_store), env={**os.environ, "TIMELINE_BUSY_SECONDS": "5"}
+    )
+    assert done.returncode == 0, done.stderr
+    events, starred = _timeline_state(seed_store)
+    assert len(events) == len(before[0]) + 20_000 and starred == before[1]
+
+
+def test_a_writer_whose_connection_is_dropped_says_so_in_one_line_and_the_store_stays(tmp_path, seed_pg_copy):
+    """The server ends the writer's session inside its transaction (an administrator's
+    pg_terminate_backend, a restart): the writer says so in one line and exits with status 1;
+    the store is as it was, and the next writer goes on."""
+    from bench.generate_acled import generate
+
+    before = _timeline_state(seed_pg_copy)
+    csv_path = generate(20_000, tmp_path / "acled.csv")
+    writer, backend = pg_writer_inside_its_transaction(
+        [*CLI, "import", "acled", str(csv_path), "--db", seed_pg_copy], seed_pg_copy
+    )
+    with psycopg.connect(seed_pg_copy, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (backend,)).fetchone() == (True,)
+    _, stderr = writer.communicate(timeout=120)
+    assert writer.returncode == 1 and "Traceback" not in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1 and "connection to the server was lost" in stderr, stderr
+    assert _timeline_state(seed_pg_copy) == before
+    assert run_cli("import", "acled", str(csv_path), "--db", seed_pg_copy).returncode == 0
+    assert len(_timeline_state(seed_pg_copy)[0]) == len(before[0]) + 20_000
