@@ -28,6 +28,9 @@ from db import dialect
 URL_SCHEMES = ("postgresql://", "postgres://")
 # The one advisory lock key of a store's writers (BEGIN IMMEDIATE): the same number in every process.
 WRITE_LOCK = zlib.crc32(b"timeline store writer")
+# The channel a commit that wrote NOTIFYs, its payload the layer written ("main": the store, "user":
+# the analyst's): what another connection's PRAGMA data_version counts (`_data_version`).
+CHANGES_CHANNEL = "timeline_changes"
 
 
 Store = Path | str  # where a timeline is: a SQLite file's path, or a PostgreSQL database's URL
@@ -174,6 +177,7 @@ class PostgresConnection:
         self._keys_given: set[tuple[str, str]] = set()  # (table, key): rows written with their row number
         self._searches: tuple[int, ...] = ()  # the last statement's parameters that are searches
         self._identities: dict[tuple[str, str], bool] = {}  # (table, key): numbered by the database
+        self._heard: dict[str, int] | None = None  # others' commits heard, by layer; None: not listening yet
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -196,8 +200,35 @@ class PostgresConnection:
     def commit(self) -> None:
         if self._in_transaction:
             self._advance_keys()
+            self._announce_writes()
             self._in_transaction = False
             self._raw_execute("COMMIT")
+
+    def _announce_writes(self) -> None:
+        """Tell the other connections which layers this transaction wrote rows of (the server's
+        count of this transaction's rows, by schema): a NOTIFY sent inside it is delivered only
+        when it commits, and not at all if it fails."""
+        self._raw_execute(
+            "SELECT pg_notify(%s, layer) FROM (SELECT DISTINCT"
+            " CASE schemaname WHEN 'public' THEN 'main' ELSE 'user' END AS layer"
+            " FROM pg_stat_xact_user_tables WHERE schemaname IN ('public', %s)"
+            " AND n_tup_ins + n_tup_upd + n_tup_del > 0) AS written",
+            (CHANGES_CHANNEL, dialect.USER_SCHEMA),
+        )
+
+    def _data_version(self, layer: str) -> int:
+        """SQLite's PRAGMA data_version of a layer ("main" or "user"): a number that changes when
+        another connection commits a write to it. Counted from the NOTIFYs of such commits
+        (`_announce_writes`), listened for from the first ask; this connection's own are not
+        counted, as SQLite does not count its own commits."""
+        if self._heard is None:
+            self._raw_execute(f"LISTEN {CHANGES_CHANNEL}")
+            self._heard = {"main": 0, "user": 0}
+        own = self.raw.info.backend_pid
+        for heard in self.raw.notifies(timeout=0):
+            if heard.pid != own and heard.payload in self._heard:
+                self._heard[heard.payload] += 1
+        return self._heard[layer]
 
     def _advance_keys(self) -> None:
         """A row written with its row number (an import numbers its events itself) leaves the
@@ -301,11 +332,13 @@ class PostgresConnection:
     def _pragma(self, sql: str) -> str | None:
         """The PRAGMAs the code sends: the wait for a writer is kept, what asks for a number is
         answered, the rest (WAL, caches, checkpoints: the server's own business) is done."""
-        m = re.match(r"\s*PRAGMA\s+(?:\w+\.)?(\w+)\s*(?:=\s*(\S+))?", sql, re.I)
-        name, value = (m[1].lower(), m[2]) if m else ("", None)
+        m = re.match(r"\s*PRAGMA\s+(?:(\w+)\.)?(\w+)\s*(?:=\s*(\S+))?", sql, re.I)
+        layer, name, value = ((m[1] or "main").lower(), m[2].lower(), m[3]) if m else ("main", "", None)
         if name == "busy_timeout" and value is not None:
             self.wait_seconds = int(value) / 1000
-        if name in ("data_version", "user_version", "schema_version"):
+        if name == "data_version":
+            return f"SELECT {self._data_version('user' if layer == 'user' else 'main')}"
+        if name in ("user_version", "schema_version"):
             return "SELECT 0"
         if name == "wal_checkpoint":
             return "SELECT 0, 0, 0"
