@@ -220,8 +220,11 @@ class PostgresConnection:
         """SQLite's PRAGMA data_version of a layer ("main" or "user"): a number that changes when
         another connection commits a write to it. Counted from the NOTIFYs of such commits
         (`_announce_writes`), listened for from the first ask; this connection's own are not
-        counted, as SQLite does not count its own commits."""
+        counted, as SQLite does not count its own commits. A LISTEN inside a transaction would be
+        undone by its rollback: it waits for the first ask outside one."""
         if self._heard is None:
+            if self._in_transaction:
+                return 0
             self._raw_execute(f"LISTEN {CHANGES_CHANNEL}")
             self._heard = {"main": 0, "user": 0}
         own = self.raw.info.backend_pid
