@@ -11,11 +11,13 @@ from collections.abc import Callable
 
 import pytest
 
-from db import annotations, queries
+from db import activity, annotations, queries
+from db.activity import record_store_write
 from db.annotations import AUTHOR_VARIABLE
 from db.schema import connect
 from tests.helpers import CLI, ROOT, settle
 from tui.app import TimelineApp
+from tui.session import news
 
 ACLED = ROOT / "tests" / "fixtures" / "acled_context.csv"
 
@@ -70,6 +72,31 @@ def test_another_process_star_changes_data_version(seed_store):
     assert done.returncode == 0, done.stderr
     assert wait_for_change(watcher, start)[1] != start[1]
     watcher.close()
+
+
+def test_other_analysts_changes_are_said_in_one_sentence(seed_store, monkeypatch):
+    conn = connect(seed_store)
+    seen = activity.newest_id(conn)
+    first, second, third = queries.event_ids(conn, queries.Filter())[:3]
+    annotations.set_starred(conn, first, True, author="amira")
+    annotations.add_tags(conn, first, ["checked"], author="amira")
+    said = news(conn, activity.written_after(conn, seen)[0])
+    event = queries.event_details(conn, [first])[0].event
+    assert said and said.startswith("amira starred and tagged ")  # one event: named by what it is
+    assert first not in said and event.date and event.date in said and event.places[0] in said
+
+    annotations.set_starred(conn, second, True, author="bob")
+    annotations.set_note(conn, third, "two sources differ", author="carol")
+    monkeypatch.setenv(AUTHOR_VARIABLE, "dan")
+    record_store_write(seed_store, "import acled", "week.csv", "5 added, 0 revised, 0 removed of 5 rows")
+    entries, newest = activity.written_after(conn, seen)
+    assert newest == activity.newest_id(conn) and activity.written_after(conn, newest) == ([], newest)
+    assert news(conn, entries) == (
+        "amira and 2 others changed 3 events;"
+        " dan imported the ACLED file week.csv (5 added, 0 revised, 0 removed of 5 rows)"
+    )
+    assert news(conn, []) is None
+    conn.close()
 
 
 # --- the open app: another process's star, rejection, import appear in it, said with who ----------
