@@ -178,6 +178,7 @@ class PostgresConnection:
         self._searches: tuple[int, ...] = ()  # the last statement's parameters that are searches
         self._identities: dict[tuple[str, str], bool] = {}  # (table, key): numbered by the database
         self._heard: dict[str, int] | None = None  # others' commits heard, by layer; None: not listening yet
+        self._written: set[str] = set()  # the layers this transaction wrote rows of: its commit NOTIFYs them
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -205,16 +206,21 @@ class PostgresConnection:
             self._raw_execute("COMMIT")
 
     def _announce_writes(self) -> None:
-        """Tell the other connections which layers this transaction wrote rows of (the server's
-        count of this transaction's rows, by schema): a NOTIFY sent inside it is delivered only
-        when it commits, and not at all if it fails."""
-        self._raw_execute(
-            "SELECT pg_notify(%s, layer) FROM (SELECT DISTINCT"
-            " CASE schemaname WHEN 'public' THEN 'main' ELSE 'user' END AS layer"
-            " FROM pg_stat_xact_user_tables WHERE schemaname IN ('public', %s)"
-            " AND n_tup_ins + n_tup_upd + n_tup_del > 0) AS written",
-            (CHANGES_CHANNEL, dialect.USER_SCHEMA),
-        )
+        """Tell the other connections which layers this transaction wrote rows of: a NOTIFY sent
+        inside it is delivered only when it commits, and not at all if it fails."""
+        for layer in sorted(self._written):
+            self._raw_execute("SELECT pg_notify(%s, %s)", (CHANGES_CHANNEL, layer))
+        self._written.clear()
+
+    def _note_written(self, statement: str, rows: int) -> None:
+        """A statement wrote `rows` rows: note its table's layer (a temp table's is none; a form
+        not read here counts as the store's: a NOTIFY too many only makes an app look again)."""
+        if rows <= 0:
+            return
+        table = re.match(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([\w.]+)", statement, re.I)
+        name = table[1] if table else ""
+        if not name.startswith("pg_temp."):
+            self._written.add("user" if name.startswith(f"{dialect.USER_SCHEMA}.") else "main")
 
     def _data_version(self, layer: str) -> int:
         """SQLite's PRAGMA data_version of a layer ("main" or "user"): a number that changes when
@@ -247,6 +253,7 @@ class PostgresConnection:
 
     def rollback(self) -> None:
         self._keys_given.clear()
+        self._written.clear()
         if self._in_transaction:
             self._in_transaction = False
             self._raw_execute("ROLLBACK")
@@ -404,6 +411,7 @@ class PostgresConnection:
             raise _translated_error(e) from e
         if (cursor.raw.rowcount > 0 and cursor.raw.description is None) or returning:
             self.total_changes += max(cursor.raw.rowcount, 0)
+            self._note_written(statement, cursor.raw.rowcount)
         cursor._inserted = statement.lstrip().upper().startswith("INSERT")
         if returning:
             row = cursor.raw.fetchone()
@@ -421,6 +429,7 @@ class PostgresConnection:
         except psycopg.Error as e:
             raise _translated_error(e) from e
         self.total_changes += max(cursor.raw.rowcount, 0)
+        self._note_written(statement, cursor.raw.rowcount)
 
 
 _TRANSLATED: dict[str, tuple[str, tuple[int, ...]]] = {}

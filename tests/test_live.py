@@ -51,6 +51,11 @@ def test_another_connections_commit_changes_data_version_and_its_own_does_not(se
     main, user = wait_for_change(watcher, start)
     assert main == start[0] and user != start[1]
 
+    other.execute("BEGIN")  # a transaction that only reads changes nothing
+    other.execute("SELECT count(*) FROM events").fetchone()
+    other.commit()
+    assert wait_for_change(watcher, (main, user), seconds=0.5) == (main, user)
+
     other.execute("UPDATE events SET summary = summary || '.' WHERE id = ?", (event,))  # to the store
     other.commit()
     assert wait_for_change(watcher, (main, user))[0] != main
