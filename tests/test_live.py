@@ -164,6 +164,7 @@ async def test_a_rejection_by_another_process_hides_the_event(seed_store, app_au
         await settle(pilot, app)
         view = app.explorer.view
         event, rowid, shown = view.current_id, view.current_rowid, len(view.ids)
+        assert event
         writer = another_analyst(seed_store, "reject", event, "--author", "bob")
         await until(pilot, lambda: rowid not in view.ids, "the rejected event hidden")
         assert len(view.ids) == shown - 1
