@@ -8,7 +8,9 @@ The analyst's layer (annotations, tags, views, corrections) is the schema `user_
 database, where SQLite keeps a second file. Its author is the database role unless configured
 (TIMELINE_AUTHOR or --author, db/annotations.py). Writers take, as SQLite's BEGIN IMMEDIATE does,
 one lock per store: a transaction-level advisory lock, so two loads never interleave while readers
-and annotations go on. psycopg (the `postgres` extra) is imported only when a URL is opened.
+and annotations go on. A commit that wrote NOTIFYs the layers it wrote; a connection asked for
+`PRAGMA data_version` LISTENs, and counts the other connections' (an open app's look for changes).
+psycopg (the `postgres` extra) is imported only when a URL is opened.
 TIMELINE_PG_DEBUG=1 prints each statement PostgreSQL refuses, as sent, to stderr.
 """
 
