@@ -112,6 +112,25 @@ def activity(conn, author: str | None = None, since: str | None = None, limit: i
     return [Entry(*r) for r in conn.execute(sql, params)]
 
 
+def newest_id(conn) -> int:
+    """The number of the log's newest row (0: none yet): where an open app begins to watch it."""
+    if not conn.execute("SELECT 1 FROM user.sqlite_master WHERE name = 'activity'").fetchone():
+        return 0
+    return conn.execute("SELECT coalesce(max(id), 0) FROM user.activity").fetchone()[0]
+
+
+def written_after(conn, seen: int) -> tuple[list[Entry], int]:
+    """The rows appended after row `seen`, oldest first, and the number of the newest now: what an
+    open app tells of another analyst's changes (tui/session.py)."""
+    if not conn.execute("SELECT 1 FROM user.sqlite_master WHERE name = 'activity'").fetchone():
+        return [], seen
+    rows = conn.execute(
+        "SELECT id, created, author, action, field, subject, detail FROM user.activity WHERE id > ? ORDER BY id",
+        (seen,),
+    ).fetchall()
+    return [Entry(*r[1:]) for r in rows], (rows[-1][0] if rows else seen)
+
+
 def past_activity(conn) -> list[tuple]:
     """What a user database of version 2 says of who did what, as rows of the log (created,
     author, action, field, subject, detail), oldest first: for the migration that makes the log

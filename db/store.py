@@ -8,7 +8,9 @@ The analyst's layer (annotations, tags, views, corrections) is the schema `user_
 database, where SQLite keeps a second file. Its author is the database role unless configured
 (TIMELINE_AUTHOR or --author, db/annotations.py). Writers take, as SQLite's BEGIN IMMEDIATE does,
 one lock per store: a transaction-level advisory lock, so two loads never interleave while readers
-and annotations go on. psycopg (the `postgres` extra) is imported only when a URL is opened.
+and annotations go on. A commit that wrote NOTIFYs the layers it wrote; a connection asked for
+`PRAGMA data_version` LISTENs, and counts the other connections' (an open app's look for changes).
+psycopg (the `postgres` extra) is imported only when a URL is opened.
 TIMELINE_PG_DEBUG=1 prints each statement PostgreSQL refuses, as sent, to stderr.
 """
 
@@ -31,6 +33,9 @@ WRITE_LOCK = zlib.crc32(b"timeline store writer")
 # The advisory lock of the user layer's writers (db/annotations.write_user), apart from the store's:
 # a star never waits for an import.
 USER_LOCK = zlib.crc32(b"timeline user layer writer")
+# The channel a commit that wrote NOTIFYs, its payload the layer written ("main": the store, "user":
+# the analyst's): what another connection's PRAGMA data_version counts (`_data_version`).
+CHANGES_CHANNEL = "timeline_changes"
 
 
 Store = Path | str  # where a timeline is: a SQLite file's path, or a PostgreSQL database's URL
@@ -184,6 +189,8 @@ class PostgresConnection:
         self._identities: dict[tuple[str, str], bool] = {}  # (table, key): numbered by the database
         self._failed: sqlite3.Error | None = None  # the error of the statement that aborted the transaction
         self._lost_by: sqlite3.Error | None = None  # how the server ended the session, once it has
+        self._heard: dict[str, int] | None = None  # others' commits heard, by layer; None: not listening yet
+        self._written: set[str] = set()  # the layers this transaction wrote rows of: its commit NOTIFYs them
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -207,8 +214,43 @@ class PostgresConnection:
         if self._in_transaction:
             self._refuse_aborted()
             self._advance_keys()
+            self._announce_writes()
             self._in_transaction = False
             self._raw_execute("COMMIT")
+
+    def _announce_writes(self) -> None:
+        """Tell the other connections which layers this transaction wrote rows of: a NOTIFY sent
+        inside it is delivered only when it commits, and not at all if it fails."""
+        for layer in sorted(self._written):
+            self._raw_execute("SELECT pg_notify(%s, %s)", (CHANGES_CHANNEL, layer))
+        self._written.clear()
+
+    def _note_written(self, statement: str, rows: int) -> None:
+        """A statement wrote `rows` rows: note its table's layer (a temp table's is none; a form
+        not read here counts as the store's: a NOTIFY too many only makes an app look again)."""
+        if rows <= 0:
+            return
+        table = re.match(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([\w.]+)", statement, re.I)
+        name = table[1] if table else ""
+        if not name.startswith("pg_temp."):
+            self._written.add("user" if name.startswith(f"{dialect.USER_SCHEMA}.") else "main")
+
+    def _data_version(self, layer: str) -> int:
+        """SQLite's PRAGMA data_version of a layer ("main" or "user"): a number that changes when
+        another connection commits a write to it. Counted from the NOTIFYs of such commits
+        (`_announce_writes`), listened for from the first ask; this connection's own are not
+        counted, as SQLite does not count its own commits. A LISTEN inside a transaction would be
+        undone by its rollback: it waits for the first ask outside one."""
+        if self._heard is None:
+            if self._in_transaction:
+                return 0
+            self._raw_execute(f"LISTEN {CHANGES_CHANNEL}")
+            self._heard = {"main": 0, "user": 0}
+        own = self.raw.info.backend_pid
+        for heard in self.raw.notifies(timeout=0):
+            if heard.pid != own and heard.payload in self._heard:
+                self._heard[heard.payload] += 1
+        return self._heard[layer]
 
     def _advance_keys(self) -> None:
         """A row written with its row number (an import numbers its events itself) leaves the
@@ -243,6 +285,7 @@ class PostgresConnection:
     def rollback(self) -> None:
         self._keys_given.clear()
         self._failed = None
+        self._written.clear()
         if self._in_transaction:
             self._in_transaction = False
             if not self.raw.closed:  # a session the server ended took its transaction with it
@@ -351,11 +394,13 @@ class PostgresConnection:
     def _pragma(self, sql: str) -> str | None:
         """The PRAGMAs the code sends: the wait for a writer is kept, what asks for a number is
         answered, the rest (WAL, caches, checkpoints: the server's own business) is done."""
-        m = re.match(r"\s*PRAGMA\s+(?:\w+\.)?(\w+)\s*(?:=\s*(\S+))?", sql, re.I)
-        name, value = (m[1].lower(), m[2]) if m else ("", None)
+        m = re.match(r"\s*PRAGMA\s+(?:(\w+)\.)?(\w+)\s*(?:=\s*(\S+))?", sql, re.I)
+        layer, name, value = ((m[1] or "main").lower(), m[2].lower(), m[3]) if m else ("main", "", None)
         if name == "busy_timeout" and value is not None:
             self.wait_seconds = int(value) / 1000
-        if name in ("data_version", "user_version", "schema_version"):
+        if name == "data_version":
+            return f"SELECT {self._data_version('user' if layer == 'user' else 'main')}"
+        if name in ("user_version", "schema_version"):
             return "SELECT 0"
         if name == "wal_checkpoint":
             return "SELECT 0, 0, 0"
@@ -434,6 +479,7 @@ class PostgresConnection:
             raise self._failure(cursor, e, statement) from e
         if (cursor.raw.rowcount > 0 and cursor.raw.description is None) or returning:
             self.total_changes += max(cursor.raw.rowcount, 0)
+            self._note_written(statement, cursor.raw.rowcount)
         cursor._inserted = statement.lstrip().upper().startswith("INSERT")
         if returning:
             row = cursor.raw.fetchone()
@@ -452,6 +498,7 @@ class PostgresConnection:
         except psycopg.Error as e:
             raise self._failure(cursor, e, statement) from e
         self.total_changes += max(cursor.raw.rowcount, 0)
+        self._note_written(statement, cursor.raw.rowcount)
 
 
 _TRANSLATED: dict[str, tuple[str, tuple[int, ...]]] = {}

@@ -20,6 +20,7 @@ from tui.screens import ArticleScreen
 from tui.session import (
     FACETS,
     Article,
+    Changed,
     Counted,
     Detail,
     Done,
@@ -41,7 +42,7 @@ from tui.workers import Answer, Failed
 class TimelineApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "timeline"
-    CHECK_SECONDS = 2.0  # how often to look for another process's writes
+    CHECK_SECONDS = 1.0  # how often to look for another process's writes: seen within 2 s, with the reload
 
     def __init__(self, db_path: str | Path, remove_document: RemoveDocument | None = None) -> None:
         """`remove_document`: what removes an article and derives the events again without it
@@ -153,12 +154,21 @@ class TimelineApp(App):
             return
         self.push_screen(ArticleScreen(answer.title, answer.text, answer.start, answer.end))
 
+    def on_changed(self, answer: Changed) -> None:
+        """Another process wrote: the timeline, its counts and the detail are read again, the
+        cursor kept on its event (as `r` does), and the notice says who did what."""
+        if not self._wanted(answer):
+            return
+        if answer.news:
+            self.notify(answer.news, title="Changed by another analyst", timeout=8)
+        self.session.open(keep=self.explorer.view.current_id, reconnect=False)
+
     def on_done(self, answer: Done) -> None:
         if not self._wanted(answer):
             return
         if answer.markdown is not None:
             self.copy_to_clipboard(answer.markdown)
-        self.notify(answer.text, title=answer.title, timeout=10 if answer.title == "New data" else 3)
+        self.notify(answer.text, title=answer.title, timeout=3)
 
     def on_failed(self, answer: Failed) -> None:
         if not self._wanted(answer):

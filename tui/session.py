@@ -23,9 +23,10 @@ from typing import Any, Protocol
 from pyroaring import BitMap
 from textual.message_pump import MessagePump
 
-from db import annotations as user_layer, corrections, queries, review_queue, views
+from db import activity, annotations as user_layer, corrections, queries, review_queue, views
 from db.export import atomic_file, to_markdown, write
 from db.facet_window import FacetWindow, facet_total, facet_window
+from db.labels import SHORT_SUB_TYPE_WIDTH, short_type
 from db.queries import EventDetail, EventRow, Filter, QueryError, TimelineIndex
 from db.schema import DatabaseError
 from db.store import Store, location
@@ -253,8 +254,17 @@ class Walked(Answer):
     total: int
 
 
+class Changed(Answer):
+    """Another process committed to the store or to the analyst's layer: the timeline is read
+    again. `news`: who did what, in a sentence (None: nothing of another analyst's is logged)."""
+
+    def __init__(self, news: str | None) -> None:
+        super().__init__()
+        self.news = news
+
+
 class Done(Answer):
-    """A request that ends in a sentence for the user: an export, a copy, a change seen."""
+    """A request that ends in a sentence for the user: an export, a copy, a view saved."""
 
     def __init__(self, text: str, title: str = "", markdown: str | None = None) -> None:
         super().__init__()
@@ -284,6 +294,7 @@ class Session:
         self.positions = array("q")  # their places in `index`, in order
         self.detail: EventDetail | None = None
         self._seen_version: tuple[int, int] | None = None  # touched by the fetch lane only
+        self._seen_activity: int | None = None  # the activity log's newest row told of (fetch lane only)
         self.workers = Workers(self.db_path, target)
         self.history: deque[tuple[Filter, str | None]] = deque(maxlen=HISTORY)  # (filter, event id), newest last
         self.counting = False  # the counts of the last filter asked for are still to come
@@ -314,10 +325,10 @@ class Session:
 
     # -- the store
 
-    def open(self, keep: str | None = None) -> None:
-        """(Re)open the store and show the timeline under the current filter."""
-        self.workers.reopen()
-
+    def open(self, keep: str | None = None, reconnect: bool = True) -> None:
+        """(Re)open the store and show the timeline under the current filter. Without `reconnect`
+        (another process's change seen), the lanes keep their connections: the fetch lane's, which
+        watches for changes, misses none between two looks."""
         shown_rejected = self.show_rejected
 
         def count(conn: sqlite3.Connection) -> Answer:
@@ -326,22 +337,32 @@ class Session:
 
         def baseline(conn: sqlite3.Connection) -> None:
             self._seen_version = _version(conn)
+            if self._seen_activity is None:  # a reload tells of nothing twice, and misses nothing
+                self._seen_activity = activity.newest_id(conn)
 
-        self.workers.ask(FETCH, None, baseline)
+        if reconnect:
+            self.workers.reopen()
+            self.workers.ask(FETCH, None, baseline)
         self.workers.ask(QUERY, "open", count)
         self.query(keep)
 
     def check_for_changes(self) -> None:
-        """Has another process committed to the store or to the annotations since we opened it?"""
+        """Has another process committed to the store or to the annotations since we last looked?
+        Then answer Changed, telling of what the activity log has from other analysts since: the
+        analyst's own changes made elsewhere (another terminal) reload the timeline unsaid. A
+        check is never superseded, so a change it saw is never dropped (checks behind a slow request
+        wait in line: each is two PRAGMAs)."""
 
         def check(conn: sqlite3.Connection) -> Answer | None:
             version = _version(conn)
             if version == self._seen_version:
                 return None
             self._seen_version = version
-            return Done("The database has changed: press r to reload.", "New data")
+            entries, self._seen_activity = activity.written_after(conn, self._seen_activity or 0)
+            me = user_layer.author_name(None, conn)
+            return Changed(news(conn, [e for e in entries if e.author != me]))
 
-        self.workers.ask(FETCH, "changes", check)
+        self.workers.ask(FETCH, None, check)
 
     # -- the timeline
 
@@ -750,6 +771,66 @@ class SavedViews:
             return Done(f"Deleted view “{name}”", "Deleted")
 
         self.workers.ask(FETCH, None, run)
+
+
+# What each logged action did, as the app tells of it: to an event, to a view, to the store.
+EVENT_VERBS = {
+    "star": "starred",
+    "unstar": "unstarred",
+    "tag": "tagged",
+    "untag": "untagged",
+    "note": "wrote a note on",
+    "confirm": "confirmed",
+    "reject": "rejected",
+    "edit": "edited",
+    "merge": "merged",
+    "add": "added",
+    "split": "split",
+    "undo": "took back a correction of",
+}
+OTHER_VERBS = {
+    "view saved": "saved the view",
+    "view deleted": "deleted the view",
+    "load": "loaded",
+    "ingest": "ingested",
+    "import acled": "imported the ACLED file",
+    "remove": "removed",
+}
+
+
+def news(conn: sqlite3.Connection, entries: list[activity.Entry]) -> str | None:
+    """Other analysts' changes in a sentence: "amira starred 2024-03-01 Airstrike · Idlib", "amira
+    and 2 others changed 5 events", "bob imported the ACLED file acled.csv (…)". None: no entry."""
+    if not entries:
+        return None
+    on_events = [e for e in entries if e.action in EVENT_VERBS and e.subject]
+    said = [_other_in_words(e) for e in entries if not (e.action in EVENT_VERBS and e.subject)]
+    if on_events:
+        events = list(dict.fromkeys(e.subject for e in on_events))
+        authors = list(dict.fromkeys(e.author for e in on_events))
+        who = authors[0] + (f" and {len(authors) - 1} other{'s' * (len(authors) > 2)}" if len(authors) > 1 else "")
+        if len(events) == 1:
+            verbs = " and ".join(dict.fromkeys(EVENT_VERBS[e.action] for e in on_events))
+            said.insert(0, f"{who} {verbs} {_event_in_words(conn, events[0])}")
+        else:
+            said.insert(0, f"{who} changed {len(events)} events")
+    return "; ".join(said)
+
+
+def _other_in_words(e: activity.Entry) -> str:
+    """A change to a view or to the store: "bob saved the view Raqqa (…)"."""
+    words = [e.author, OTHER_VERBS.get(e.action, e.what), e.subject, f"({e.detail})" if e.detail else None]
+    return " ".join(w for w in words if w)
+
+
+def _event_in_words(conn: sqlite3.Connection, event_id: str | None) -> str:
+    """An event as a notice names it: its date, type and first place ("2024-03-01 Airstrike ·
+    Idlib"); its id if it is gone."""
+    found = queries.event_details(conn, [event_id]) if event_id else []
+    if not found:
+        return event_id or "an event"
+    e = found[0].event
+    return " · ".join([f"{e.date or 'undated'} {short_type(e.type, e.sub_type, SHORT_SUB_TYPE_WIDTH)}", *e.places[:1]])
 
 
 def _refused(event_id: str, write: Callable[[sqlite3.Connection], Reviewed], conn: sqlite3.Connection) -> Answer:
