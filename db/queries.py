@@ -1479,8 +1479,11 @@ def scanned_figures(conn) -> Iterator[tuple[str, int]]:
     yield "quotes", conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
     several = conn.execute(f"SELECT count(*) FROM events WHERE sources > 1 AND {kept}", (rejected,))
     yield "multi_source_events", several.fetchone()[0]
-    yield "actors", conn.execute("SELECT count(DISTINCT actor_seq) FROM event_actors WHERE direct").fetchone()[0]
-    yield "places", conn.execute("SELECT count(DISTINCT place_seq) FROM event_places WHERE direct").fetchone()[0]
+    for name, links, value in (("actors", "event_actors", "actor_seq"), ("places", "event_places", "place_seq")):
+        # every row numbered from 1: the links read in their key's order, where the planner may walk
+        # the index by value and look up each link's `direct` (2.9 s for 900k links, 0.2 s in order)
+        found = conn.execute(f"SELECT count(DISTINCT {value}) FROM {links} WHERE direct AND event_seq > 0")
+        yield name, found.fetchone()[0]
 
 
 def describe_filter(conn, f: Filter) -> str:
