@@ -1354,7 +1354,8 @@ TOP = 10  # countries and divisions listed by `stats`
 
 def stats(conn) -> Stats:
     """The store in figures; the events the analyst rejected are not counted among the events."""
-    return Stats(**vars(headline(conn)), **dict(scanned_figures(conn)))
+    figures: dict[str, Any] = dict(scanned_figures(conn))
+    return Stats(**vars(headline(conn)), **figures)
 
 
 def headline(conn) -> Headline:

@@ -139,7 +139,9 @@ def scanned_headline(conn) -> queries.Headline:
         "SELECT ep.event_seq, p.id FROM event_places ep JOIN places p ON p.seq = ep.place_seq"
     ):
         links.setdefault(seq, set()).add(place)
-    types, places, starts, ends, events, undated = Counter(), Counter(), [], [], 0, 0
+    types: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    starts, ends, events, undated = [], [], 0, 0
     for seq, event_id, kind, start, end in conn.execute("SELECT seq, id, type, date_start, date_end FROM events"):
         at = links.get(seq, set())
         if seq in layer.analyst:

@@ -2,6 +2,9 @@
 and the totals are read, so that reading them does not slow the drawing of the first screen."""
 
 import time
+from typing import cast
+
+from textual.message_pump import MessagePump
 
 from tui import session
 from tui.session import Counted, Indexed, Opened, Session
@@ -33,7 +36,7 @@ def until(done, seconds: float = 20) -> None:
 def test_the_whole_timeline_is_read_once_the_first_rows_are_taken(seed_db, monkeypatch):
     monkeypatch.setattr(session, "FIRST_WAIT", 600)  # the bound, for first rows that never come, not reached
     inbox = Inbox()
-    opened = Session(seed_db, inbox)
+    opened = Session(seed_db, cast(MessagePump, inbox))
     opened.open()
     until(lambda: inbox.indexed(complete=False) and any(isinstance(a, Opened) for a in inbox.answers))
     lane = opened.workers.lanes[QUERY]

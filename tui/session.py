@@ -331,7 +331,7 @@ class Session:
         def after_first_rows(_: sqlite3.Connection) -> None:
             """The whole timeline, its counts and totals wait (the lane runs in order) until the first
             rows are taken: read meanwhile, their Python takes turns with the UI thread, which is
-            laying out and drawing the app's first screen (0.15-0.2 s later rows at 300k events)."""
+            laying out the app's first screen (first rows 0.3-0.45 s later at 100k-300k events)."""
             first_shown.wait(FIRST_WAIT)  # bounded: first rows that fail let the rest be read
 
         def baseline(conn: sqlite3.Connection) -> None:
