@@ -1274,22 +1274,30 @@ def activity_(author, since, limit, fmt, db_path) -> None:
 @db_option
 @prints
 def stats(db_path) -> None:
-    """Counts of documents, events, quotes, actors and places; the top types, countries and divisions."""
-    from db.queries import month_counts, stats as get_stats
+    """Counts of events, types, countries and divisions, the bar of time; then those of documents,
+    quotes, sources, actors and places, each counted by a pass over a table, as each comes."""
+    from db.queries import headline, month_counts, scanned_figures
 
     conn = open_db(db_path)
-    s = get_stats(conn)
-    click.echo(
-        f"documents   {s.documents}\nevents      {s.events} ({s.multi_source_events} with several sources,"
-        f" {s.undated_events} undated)\nquotes      {s.quotes}\nactors      {s.actors}\n"
-        f"places      {s.places}\ndates       {s.first or '-'} to {s.last or '-'}"
-    )
+    s = headline(conn)
+    click.echo(f"events      {s.events} ({s.undated_events} undated)\ndates       {s.first or '-'} to {s.last or '-'}")
     for heading, rows in (("types", s.types), ("countries", s.countries), ("divisions", s.divisions)):
         if rows:
             click.echo(heading)
         for name, n in rows:
             click.echo(f"  {n:6d}  {shown(name)}")
     print_time_chart(month_counts(conn), shutil.get_terminal_size().columns)
+    for name, n in scanned_figures(conn):
+        click.echo(SCANNED_LINES[name].format(n))
+
+
+SCANNED_LINES = {  # the lines of `stats` that wait for a pass over a table, by the figure's name
+    "documents": "documents   {}",
+    "quotes": "quotes      {}",
+    "multi_source_events": "sources     {} events with several",
+    "actors": "actors      {}",
+    "places": "places      {}",
+}
 
 
 CHART_LINES = 6

@@ -125,10 +125,16 @@ def as_stored(value: str) -> str:
     return f"CAST({value} AS TEXT)"
 
 
+def stored_seq(value: str) -> str:
+    """SQL giving the row number of the place or actor a stored value names (`as_stored` undone):
+    what a join to its table compares with its `seq`, the table's key."""
+    return f"CAST({value} AS INTEGER)"
+
+
 def stored_as_id(facet: str, value: str = "value") -> str:
     """SQL giving the value a facet's row of `month_counts` or `event_sets` stores (`value`) as the
     readers know it: a place's or an actor's id (its row number's text is stored), a type's name."""
-    return f"(SELECT id FROM {facet} WHERE seq = CAST({value} AS INTEGER))" if facet in NAMED else value
+    return f"(SELECT id FROM {facet} WHERE seq = {stored_seq(value)})" if facet in NAMED else value
 
 
 def ids_as_stored(facet: str, ids: str) -> str:

@@ -544,7 +544,7 @@ def test_stats_draws_the_bar_of_time(seed_db):
     from cli import main
 
     result = CliRunner().invoke(main, ["stats", "--db", str(seed_db)], env={"COLUMNS": "100"})
-    assert result.exit_code == 0 and result.output.startswith("documents")
+    assert result.exit_code == 0 and result.output.startswith("events")
     chart = result.output.split("divisions\n")[1].split("events per ")[1].splitlines()
     counts = queries.month_counts(connect(seed_db))
     found, unit = periods(counts, 100 - len(str(max(n for _, n in counts))) - 2)

@@ -160,3 +160,26 @@ def test_the_readmes_samples_are_what_the_commands_print_at_80_columns(seed_db_m
     for command, shown in samples:
         lines = in_terminal([*shlex.split(command), "--db", str(seed_db_master)], 80)
         assert [line.rstrip() for line in lines] == shown.rstrip("\n").splitlines(), command
+
+
+def test_stats_says_the_headline_first_and_the_scanned_figures_last(seed_store):
+    """`timeline stats` prints what the kept counts answer at once (the events first), then the
+    figures a pass over a table counts, each as it comes: the same figures as `queries.stats`."""
+    from db import queries
+    from db.schema import connect
+
+    result = CliRunner().invoke(main, ["stats", "--db", str(seed_store)], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    s = queries.stats(connect(seed_store))
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"events      {s.events} ({s.undated_events} undated)"
+    assert lines[1] == f"dates       {s.first} to {s.last}"
+    assert lines.index("types") < lines.index("countries") < lines.index("divisions")
+    assert next(i for i, line in enumerate(lines) if line.startswith("events per ")) < len(lines) - 5
+    assert lines[-5:] == [
+        f"documents   {s.documents}",
+        f"quotes      {s.quotes}",
+        f"sources     {s.multi_source_events} events with several",
+        f"actors      {s.actors}",
+        f"places      {s.places}",
+    ]

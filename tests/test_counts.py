@@ -3,10 +3,15 @@ agree with counting every link of the events a filter picks."""
 
 import csv
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from db import queries
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from db import corrections, queries
 from db.acled import import_acled
 from db.queries import Filter
 from db.schema import connect
@@ -91,3 +96,125 @@ def test_counts_follow_imports_ingests_and_loads(seed_store, tmp_path):
     same_counts(connect(seed_store))
     assert load(SEED, seed_store, drop_others=True).ok
     same_counts(connect(seed_store))
+
+
+def run(db, *args: str) -> str:
+    result = CliRunner().invoke(main, [*args, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture
+def reviewed(seed_store):
+    """The seed and a few countries' ACLED rows, with an event corrected (to the latest date, a
+    type no machine event has, a place in another country), one rejected, one corrected then rejected."""
+    import_acled(FIXTURES / "acled_world.csv", seed_store)
+    run(
+        seed_store,
+        "edit",
+        "9f93ed0d7ef74d82",
+        "--date",
+        "2031-03-04",
+        "--type",
+        "Peaceful protest",
+        "--place",
+        "Istanbul",
+    )
+    run(seed_store, "reject", "acled:SYR200002")
+    run(seed_store, "edit", "acled:SYR200003", "--type", "Mob violence", "--place", "Tehran")
+    run(seed_store, "reject", "acled:SYR200003")
+    return seed_store
+
+
+def scanned_headline(conn) -> queries.Headline:
+    """What `stats` says of the events, counted the slow way: each event read, with the analyst's
+    values where corrected; the rejected ones left out of the counts, their dates kept."""
+    layer, gone = corrections.overlay(conn), corrections.rejected_ids(conn)
+    kinds = {
+        i: (kind, name, country)
+        for i, kind, name, country in conn.execute("SELECT id, kind, name, country FROM places")
+    }
+    links: dict[int, set[str]] = {}
+    for seq, place in conn.execute(
+        "SELECT ep.event_seq, p.id FROM event_places ep JOIN places p ON p.seq = ep.place_seq"
+    ):
+        links.setdefault(seq, set()).add(place)
+    types: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    starts, ends, events, undated = [], [], 0, 0
+    for seq, event_id, kind, start, end in conn.execute("SELECT seq, id, type, date_start, date_end FROM events"):
+        at = links.get(seq, set())
+        if seq in layer.analyst:
+            facts = layer.analyst[seq]
+            kind, start, end, at = facts.type, facts.date_start, facts.date_end, set(facts.places)
+        starts += [start] if start else []
+        ends += [end] if end else []
+        if event_id in gone:
+            continue
+        events, undated = events + 1, undated + (start is None)
+        types[kind] += 1
+        places.update(at)
+    country_name = {country: name for kind, name, country in kinds.values() if kind == "country"}
+
+    def top(kind: str) -> list[tuple[str, int]]:
+        named = [(kinds[p], n) for p, n in places.items() if kinds[p][0] == kind]
+        ranked = sorted(named, key=lambda r: (-r[1], r[0][1]))[: queries.TOP]
+        if kind == "country":
+            return [(name, n) for (_, name, _), n in ranked]
+        return [(", ".join(filter(None, (name, country_name.get(c)))), n) for (_, name, c), n in ranked]
+
+    return queries.Headline(
+        events=events,
+        undated_events=undated,
+        first=min(starts, default=None),
+        last=max(ends, default=None),
+        types=sorted(types.items(), key=lambda r: (-r[1], r[0])),
+        countries=top("country"),
+        divisions=top("admin1"),
+    )
+
+
+def test_stats_read_from_the_kept_counts_say_what_a_scan_of_every_event_says(reviewed):
+    conn = connect(reviewed)
+    head = queries.headline(conn)
+    assert head == scanned_headline(conn)
+    assert head.last == "2031-03-04" and dict(head.types)["Protests"] == 2  # Turkey's and the one corrected
+    assert dict(head.types)["Riots"] == 1  # Lebanon's: the rejected event's corrected type counts nowhere
+    whole = queries.stats(conn)
+    assert whole.events == head.events and whole.countries == head.countries
+    assert whole.documents == conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def steps(conn, work) -> int:
+    """How many thousand steps of SQLite's machine `work(conn)` takes: its reading, whatever the plan."""
+    taken = [0]
+
+    def step() -> int:
+        taken[0] += 1
+        return 0  # go on
+
+    conn.set_progress_handler(step, 1000)
+    work(conn)
+    conn.set_progress_handler(None, 0)
+    return taken[0]
+
+
+def test_the_stats_headline_takes_as_long_at_any_number_of_events(seed_db, tmp_path):
+    """The headline reads the counts kept, the date index and the few events rejected: 3,000 more
+    events leave its work as it was, where the figures counted by a scan grow with them. (The
+    corrected events are read by the analyst's layer, db/corrections.py, as every reader reads them.)"""
+    from bench.generate_acled import generate
+
+    import_acled(FIXTURES / "acled_world.csv", seed_db)
+    run(seed_db, "reject", "acled:SYR200002")
+    small = (
+        steps(connect(seed_db), queries.headline),
+        steps(connect(seed_db), lambda c: list(queries.scanned_figures(c))),
+    )
+    import_acled(generate(3000, tmp_path / "more.csv"), seed_db)
+    large = (
+        steps(connect(seed_db), queries.headline),
+        steps(connect(seed_db), lambda c: list(queries.scanned_figures(c))),
+    )
+    assert large[1] > 10 * small[1], (small, large)  # the measure sees a scan
+    assert large[0] <= 2 * small[0] + 20, (small, large)
