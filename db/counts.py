@@ -88,6 +88,7 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
                 (facet, json.dumps([v for v, _, _ in found])),
             ).fetchall()
         )
+        emptied, written = [], []  # written in two statements, not one a value (48k places at 100k rows)
         for v, up, seqs in found:
             events = BitMap.deserialize(stored[v]) if v in stored else BitMap()
             if sign > 0:
@@ -95,14 +96,16 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
             else:
                 events -= BitMap(json.loads(seqs))
             if not events:
-                conn.execute(f"DELETE FROM {prefix}event_sets WHERE facet = ? AND value = ?", (facet, v))
+                emptied.append((facet, v))
                 continue
             events.run_optimize()  # a run of consecutive rows (one import's) as two numbers
-            conn.execute(
-                f"INSERT INTO {prefix}event_sets (facet, value, parent, events) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (facet, value) DO UPDATE SET events = excluded.events",
-                (facet, v, up, events.serialize()),
-            )
+            written.append((facet, v, up, events.serialize()))
+        conn.executemany(f"DELETE FROM {prefix}event_sets WHERE facet = ? AND value = ?", emptied)
+        conn.executemany(
+            f"INSERT INTO {prefix}event_sets (facet, value, parent, events) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (facet, value) DO UPDATE SET events = excluded.events",
+            written,
+        )
 
 
 def event_sets(

@@ -83,6 +83,9 @@ class Trees:
         # A row's place names -> its place; those let go are kept in a temporary table (on disk).
         self._named_places: Recent[tuple, str] = Recent(KEPT, spill=self._spill_places)
         self._named_actors: Recent[str, str] = Recent(KEPT)
+        # A row's (country, division) names -> its division: a file names a few thousand, each
+        # resolved once (resolving them again was a quarter of the places' time).
+        self._divisions: Recent[tuple[str, str], Place] = Recent(KEPT)
 
     # ---- places --------------------------------------------------------------------------------
 
@@ -124,7 +127,9 @@ class Trees:
         return row[0] if row else None
 
     def _resolve_place(self, country: str, admin1: str, location: str, lat: float | None, lon: float | None) -> str:
-        division = self._division(country.strip() or "Unknown country", admin1)
+        division = self._divisions.get((country, admin1))
+        if division is None:  # (or forgotten: resolved again, the same)
+            division = self._divisions[country, admin1] = self._division(country.strip() or "Unknown country", admin1)
         town = self._town(division, location, lat, lon)
         if town is None:
             in_division = division.kind == "admin1"
