@@ -86,6 +86,8 @@ class Trees:
         # A row's (country, division) names -> its division: a file names a few thousand, each
         # resolved once (resolving them again was a quarter of the places' time).
         self._divisions: Recent[tuple[str, str], Place] = Recent(KEPT)
+        # (country code, division name) -> the gazetteer's division, if any (as a 1-tuple: a memo holds no None)
+        self._gazetteer_divisions: Recent[tuple[str, str], tuple[Place | None]] = Recent(KEPT)
 
     # ---- places --------------------------------------------------------------------------------
 
@@ -94,7 +96,7 @@ class Trees:
         if self.place_up.get(p.id) is None:  # not written by this writer (or forgotten: written again, the same)
             parent = None
             if p.kind != "country" and p.country:
-                division = self.gaz.places.admin1(p.country, p.admin1) if p.kind != "admin1" and p.admin1 else None
+                division = self._gazetteer_division(p.country, p.admin1) if p.kind != "admin1" and p.admin1 else None
                 country = self._gazetteer_country(p.country)
                 parent = self.place(division) if division else self.place(country) if country else None
             self._write_place(p, parent, aliases=self.gaz.place_aliases(p.id) or [p.name])
@@ -159,7 +161,7 @@ class Trees:
 
     def _division(self, country: str, admin1: str) -> Place:
         nation = self._country(country)
-        found = self.gaz.places.admin1(nation.country, admin1) if nation.country and admin1.strip() else None
+        found = self._gazetteer_division(nation.country, admin1) if nation.country and admin1.strip() else None
         if found:
             self.place(found)
             return found
@@ -170,6 +172,13 @@ class Trees:
         if self.place_up.get(own.id) is None:
             self._write_place(own, nation.id, aliases=[own.name])
         return own
+
+    def _gazetteer_division(self, country_code: str, name: str) -> Place | None:
+        """The gazetteer's first-level division of that name in that country, looked up once."""
+        found = self._gazetteer_divisions.get((country_code, name))
+        if found is None:
+            found = self._gazetteer_divisions[country_code, name] = (self.gaz.places.admin1(country_code, name),)
+        return found[0]
 
     def _country(self, name_or_code: str) -> Place:
         found = self._gazetteer_country(name_or_code)
