@@ -135,7 +135,7 @@ class Trees:
         town = self._town(division, location, lat, lon)
         if town is None:
             in_division = division.kind == "admin1"
-            town_id = self._own_town_id(
+            town_id, maybe_stored = self._own_town_id(
                 f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}", lat, lon
             )
             own = Place(
@@ -143,7 +143,7 @@ class Trees:
             )
             # Its first row's point: a later row's never moves it. (Stored without its division, it
             # comes from a store older than the trees, which this writer is placing in them.)
-            if not self.place_ancestors(town_id):
+            if not maybe_stored or not self.place_ancestors(town_id):
                 self._write_place(own, division.id, aliases=[])
             town = own
         else:
@@ -151,13 +151,18 @@ class Trees:
         self._alias("place", town.id, location)
         return town.id
 
-    def _own_town_id(self, named: str, lat: float | None, lon: float | None) -> str:
+    def _own_town_id(self, named: str, lat: float | None, lon: float | None) -> tuple[str, bool]:
         """The id of a place the gazetteer lacks: its name's, unless a place of that name already
-        stands more than NEAR_KM from this point (a namesake village): then its name's and its point's."""
+        stands more than NEAR_KM from this point (a namesake village): then its name's and its point's.
+        And whether it may be stored already (False: it is not, the store has no place of its name)."""
         row = self.conn.execute("SELECT lat, lon FROM places WHERE id = ?", (named,)).fetchone()
-        if row is None or row[0] is None or row[1] is None or lat is None or lon is None:
-            return named
-        return named if distance_km(lat, lon, row[0], row[1]) <= NEAR_KM else f"{named}@{lat:.4f},{lon:.4f}"
+        if row is None:
+            return named, False
+        if row[0] is None or row[1] is None or lat is None or lon is None:
+            return named, True
+        if distance_km(lat, lon, row[0], row[1]) <= NEAR_KM:
+            return named, True
+        return f"{named}@{lat:.4f},{lon:.4f}", True
 
     def _division(self, country: str, admin1: str) -> Place:
         nation = self._country(country)

@@ -171,7 +171,8 @@ class PlaceIndex:
         the many transliterations of one Arabic, Persian or Pashto name ("Raqa" = "Raqqa",
         "Deir Ezour" = "Deir ez-Zor", "Khan Touman" = "Khan Tuman"). None when no place or
         several places of the country share it."""
-        key, size = skeleton(alias_key(name)), len(_letters(alias_key(name)))
+        name_key = alias_key(name)
+        key, size = skeleton(name_key), len(_letters(name_key))
         if len(key) < 2 or size < 4:
             return None
         with self._lock:
