@@ -83,6 +83,11 @@ class Trees:
         # A row's place names -> its place; those let go are kept in a temporary table (on disk).
         self._named_places: Recent[tuple, str] = Recent(KEPT, spill=self._spill_places)
         self._named_actors: Recent[str, str] = Recent(KEPT)
+        # A row's (country, division) names -> its division: a file names a few thousand, each
+        # resolved once (resolving them again was a quarter of the places' time).
+        self._divisions: Recent[tuple[str, str], Place] = Recent(KEPT)
+        # (country code, division name) -> the gazetteer's division, if any (as a 1-tuple: a memo holds no None)
+        self._gazetteer_divisions: Recent[tuple[str, str], tuple[Place | None]] = Recent(KEPT)
 
     # ---- places --------------------------------------------------------------------------------
 
@@ -91,7 +96,7 @@ class Trees:
         if self.place_up.get(p.id) is None:  # not written by this writer (or forgotten: written again, the same)
             parent = None
             if p.kind != "country" and p.country:
-                division = self.gaz.places.admin1(p.country, p.admin1) if p.kind != "admin1" and p.admin1 else None
+                division = self._gazetteer_division(p.country, p.admin1) if p.kind != "admin1" and p.admin1 else None
                 country = self._gazetteer_country(p.country)
                 parent = self.place(division) if division else self.place(country) if country else None
             self._write_place(p, parent, aliases=self.gaz.place_aliases(p.id) or [p.name])
@@ -124,11 +129,13 @@ class Trees:
         return row[0] if row else None
 
     def _resolve_place(self, country: str, admin1: str, location: str, lat: float | None, lon: float | None) -> str:
-        division = self._division(country.strip() or "Unknown country", admin1)
+        division = self._divisions.get((country, admin1))
+        if division is None:  # (or forgotten: resolved again, the same)
+            division = self._divisions[country, admin1] = self._division(country.strip() or "Unknown country", admin1)
         town = self._town(division, location, lat, lon)
         if town is None:
             in_division = division.kind == "admin1"
-            town_id = self._own_town_id(
+            town_id, maybe_stored = self._own_town_id(
                 f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}", lat, lon
             )
             own = Place(
@@ -136,7 +143,7 @@ class Trees:
             )
             # Its first row's point: a later row's never moves it. (Stored without its division, it
             # comes from a store older than the trees, which this writer is placing in them.)
-            if not self.place_ancestors(town_id):
+            if not maybe_stored or not self.place_ancestors(town_id):
                 self._write_place(own, division.id, aliases=[])
             town = own
         else:
@@ -144,17 +151,22 @@ class Trees:
         self._alias("place", town.id, location)
         return town.id
 
-    def _own_town_id(self, named: str, lat: float | None, lon: float | None) -> str:
+    def _own_town_id(self, named: str, lat: float | None, lon: float | None) -> tuple[str, bool]:
         """The id of a place the gazetteer lacks: its name's, unless a place of that name already
-        stands more than NEAR_KM from this point (a namesake village): then its name's and its point's."""
+        stands more than NEAR_KM from this point (a namesake village): then its name's and its point's.
+        And whether it may be stored already (False: it is not, the store has no place of its name)."""
         row = self.conn.execute("SELECT lat, lon FROM places WHERE id = ?", (named,)).fetchone()
-        if row is None or row[0] is None or row[1] is None or lat is None or lon is None:
-            return named
-        return named if distance_km(lat, lon, row[0], row[1]) <= NEAR_KM else f"{named}@{lat:.4f},{lon:.4f}"
+        if row is None:
+            return named, False
+        if row[0] is None or row[1] is None or lat is None or lon is None:
+            return named, True
+        if distance_km(lat, lon, row[0], row[1]) <= NEAR_KM:
+            return named, True
+        return f"{named}@{lat:.4f},{lon:.4f}", True
 
     def _division(self, country: str, admin1: str) -> Place:
         nation = self._country(country)
-        found = self.gaz.places.admin1(nation.country, admin1) if nation.country and admin1.strip() else None
+        found = self._gazetteer_division(nation.country, admin1) if nation.country and admin1.strip() else None
         if found:
             self.place(found)
             return found
@@ -165,6 +177,13 @@ class Trees:
         if self.place_up.get(own.id) is None:
             self._write_place(own, nation.id, aliases=[own.name])
         return own
+
+    def _gazetteer_division(self, country_code: str, name: str) -> Place | None:
+        """The gazetteer's first-level division of that name in that country, looked up once."""
+        found = self._gazetteer_divisions.get((country_code, name))
+        if found is None:
+            found = self._gazetteer_divisions[country_code, name] = (self.gaz.places.admin1(country_code, name),)
+        return found[0]
 
     def _country(self, name_or_code: str) -> Place:
         found = self._gazetteer_country(name_or_code)

@@ -171,7 +171,8 @@ class PlaceIndex:
         the many transliterations of one Arabic, Persian or Pashto name ("Raqa" = "Raqqa",
         "Deir Ezour" = "Deir ez-Zor", "Khan Touman" = "Khan Tuman"). None when no place or
         several places of the country share it."""
-        key, size = skeleton(alias_key(name)), len(_letters(alias_key(name)))
+        name_key = alias_key(name)
+        key, size = skeleton(name_key), len(_letters(name_key))
         if len(key) < 2 or size < 4:
             return None
         with self._lock:
@@ -220,11 +221,15 @@ class PlaceIndex:
     def near(self, country: str, lat: float, lon: float, km: float) -> Place | None:
         """The town of `country` nearest to a point, if one lies within `km` of it."""
         dlat = km / KM_PER_DEGREE
-        with self._lock:  # the band's points only: a Place is made for the one found
+        # and the box's longitudes: a degree of longitude is shortest at the band's edge nearest a pole
+        # (a band across the whole of a big country's width read thousands of towns for each point)
+        shortest = math.cos(math.radians(min(90.0, abs(lat) + dlat)))
+        dlon = km / (KM_PER_DEGREE * shortest) if shortest > 0.01 else 360.0
+        with self._lock:  # the box's points only: a Place is made for the one found
             band = self._db.execute(
-                "SELECT rowid, lat, lon, population FROM places"
-                " WHERE country = ? AND lat BETWEEN ? AND ? AND kind NOT IN ('country', 'admin1')",
-                (country.upper(), lat - dlat, lat + dlat),
+                "SELECT rowid, lat, lon, population FROM places WHERE country = ? AND lat BETWEEN ? AND ?"
+                " AND lon BETWEEN ? AND ? AND kind NOT IN ('country', 'admin1')",
+                (country.upper(), lat - dlat, lat + dlat, lon - dlon, lon + dlon),
             ).fetchall()
         nearest = min(
             (

@@ -9,9 +9,11 @@ population, largest first.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from ingest.geo import GAZETTEER, Place, gazetteer_files, load_places
+from ingest.geo import GAZETTEER, KM_PER_DEGREE, Place, distance_km, gazetteer_files, load_places
 from ingest.text import alias_key
 
 
@@ -176,3 +178,35 @@ def test_gazetteer_files_are_small_and_plain():
 )
 def test_divisions_are_known_by_the_names_news_gives_them(index, name, country, division):
     assert any(p.kind == "admin1" and p.country == country and p.name == division for p in found(index, name)), name
+
+
+@pytest.mark.parametrize("country", ["NO", "RU", "CA", "EC", "ID"])  # the far north, and the equator
+def test_near_finds_the_nearest_town_as_a_search_of_the_whole_country_does(index, country):
+    """`near` reads only the towns of a box around the point: a degree of longitude is 111 km at
+    the equator and a third of that at 70 degrees north, and the box must hold every town within
+    the distance wherever the point lies. Points just east and west of real towns, at nine tenths
+    of the distance, find what a search of the whole country finds."""
+    km = 2.0
+    towns = index._db.execute(
+        "SELECT lat, lon, population, id FROM places WHERE country = ? AND kind NOT IN ('country', 'admin1')"
+        " AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY abs(lat) DESC LIMIT 40",
+        (country,),
+    ).fetchall()
+    assert towns
+    everywhere = towns_of(index, country)
+    for lat, lon, _, _ in towns:
+        for east in (1, -1):
+            # nine tenths of `km` along the parallel, by distance_km's own measure
+            point = (lat, lon + east * 0.9 * km / (KM_PER_DEGREE * math.cos(math.radians(lat))))
+            nearest = min((distance_km(*point, t[0], t[1]), -t[2], t[3]) for t in everywhere)
+            found = index.near(country, *point, km)
+            assert found is not None and nearest[0] <= km, (point, nearest)
+            assert (distance_km(*point, found.lat, found.lon), -found.population) == nearest[:2]
+
+
+def towns_of(index, country: str) -> list[tuple]:
+    return index._db.execute(
+        "SELECT lat, lon, population, id FROM places WHERE country = ? AND kind NOT IN ('country', 'admin1')"
+        " AND lat IS NOT NULL AND lon IS NOT NULL",
+        (country,),
+    ).fetchall()

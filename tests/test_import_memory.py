@@ -68,3 +68,15 @@ def test_the_gazetteer_keeps_a_bounded_number_of_places_and_answers_the_same(mon
 
 def _towns(places, code: str) -> list:
     return places._fetch("country = ? AND kind = 'city' ORDER BY population DESC LIMIT 100", (code,))
+
+
+def test_the_trees_ask_the_gazetteer_for_a_files_division_once_whatever_its_rows(tmp_path):
+    trees = Trees(connect(tmp_path / "t.db", create=True))
+    asked: list[str] = []
+    trees.gaz.places._db.set_trace_callback(asked.append)  # every statement the gazetteer's file runs
+    try:
+        for i in range(50):
+            trees.named_place("Syria", "Idlib", f"Invented Village {i}", 35.5 + i / 50, 36.6)
+    finally:
+        trees.gaz.places._db.set_trace_callback(None)
+    assert sum("p.kind = 'admin1'" in statement for statement in asked) == 1
