@@ -178,7 +178,10 @@ class PostgresConnection:
 
             raise Unreadable(f"{shown(url)}: cannot connect: {str(e).strip().splitlines()[0]}") from None
         self._raw_execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
-        self.role: str = self._raw_execute("SELECT current_user").fetchone()[0]
+        # The login who signs the analyst's changes: session_user, not current_user, since a team's
+        # analysts log in as themselves and act as the group owning the timeline (README: A shared
+        # timeline, `ALTER ROLE amira SET role = analysts`).
+        self.role: str = self._raw_execute("SELECT session_user").fetchone()[0]
         self.row_factory: Any = None  # rows are always readable by name, as sqlite3.Row
         self.wait_seconds: float | None = None  # PRAGMA busy_timeout: None waits as BUSY_SECONDS
         self._in_transaction = False

@@ -121,7 +121,7 @@ def bytes_read(pid: int, path: Path) -> int:
 TEST_PG = os.environ.get("TIMELINE_TEST_PG")
 
 
-def _pg_server() -> str:
+def pg_server() -> str:
     if TEST_PG:
         return TEST_PG
     why = "no PostgreSQL server for the tests (TIMELINE_TEST_PG unset: run them through scripts/pg_server.sh run)"
@@ -136,7 +136,7 @@ MADE: set[str] = set()  # the databases made on the test server and not yet drop
 def pg_database(template: str | None = None) -> str:
     """A new database on the test server (a copy of `template`'s, if given): its URL. Dropped by
     `drop_pg_database`; one a test leaves is dropped at the session's end (conftest.py)."""
-    server = _pg_server()
+    server = pg_server()
     name = f"t_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
@@ -161,7 +161,7 @@ def database_url(server: str, name: str) -> str:
 
 
 def drop_pg_database(url: str) -> None:
-    with psycopg.connect(_pg_server(), autocommit=True) as admin:
+    with psycopg.connect(pg_server(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {urlsplit(url).path.lstrip('/')} WITH (FORCE)")
     MADE.discard(url)
 

@@ -6,7 +6,9 @@ import re
 import sqlite3
 import subprocess
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -16,7 +18,7 @@ from cli import main
 from db import annotations, dialect, queries, store
 from db.activity import activity
 from db.schema import connect, user_path
-from tests.helpers import CLI, ROOT, new_pg_database
+from tests.helpers import CLI, ROOT, new_pg_database, pg_server
 
 
 def cli(store, *args: str) -> str:
@@ -139,6 +141,44 @@ def test_a_read_only_role_reads_everything_and_each_write_says_so_in_one_line(se
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f"DROP OWNED BY {reader}")
             admin.execute(f"DROP ROLE {reader}")
+
+
+def test_a_team_made_as_the_readme_says_shares_one_timeline_each_change_signed_by_its_login():
+    """README "A shared timeline": a group role owns the timeline, each analyst logs in as
+    themselves and acts as the group; a reader is given what the group makes. Amira loads, Bob
+    imports and stars, the reader reads all of it and writes nothing."""
+    suffix = uuid.uuid4().hex[:8]
+    team, amira, bob, reader = (f"{name}_{suffix}" for name in ("analysts", "amira", "bob", "reader"))
+    try:
+        with new_pg_database() as url:
+            database = urlsplit(url).path.lstrip("/")
+            with psycopg.connect(url, autocommit=True) as admin:
+                for statement in (
+                    f"CREATE ROLE {team} NOLOGIN",
+                    f"ALTER DATABASE {database} OWNER TO {team}",
+                    f"CREATE ROLE {amira} LOGIN IN ROLE {team}",
+                    f"ALTER ROLE {amira} SET role = {team}",
+                    f"CREATE ROLE {bob} LOGIN IN ROLE {team}",
+                    f"ALTER ROLE {bob} SET role = {team}",
+                    f"CREATE ROLE {reader} LOGIN",
+                    f"ALTER DEFAULT PRIVILEGES FOR ROLE {team} GRANT USAGE ON SCHEMAS TO {reader}",
+                    f"ALTER DEFAULT PRIVILEGES FOR ROLE {team} GRANT SELECT ON TABLES TO {reader}",
+                ):
+                    admin.execute(statement)
+            as_ = {name: url.replace("postgres@", f"{name}@") for name in (amira, bob, reader)}
+            cli(as_[amira], "load")
+            cli(as_[bob], "import", "acled", str(ROOT / "tests/fixtures/acled_world.csv"))
+            events = json.loads(cli(as_[reader], "export", "--format", "json"))
+            cli(as_[bob], "annotate", events[0]["id"], "--star")
+            cli(as_[amira], "reject", events[1]["id"])
+            log = [line.split()[2:4] for line in cli(as_[reader], "activity").splitlines()]
+            assert log == [[amira, "reject"], [bob, "star"], [bob, "import"], [amira, "load"]]
+            refused = CliRunner().invoke(main, ["annotate", events[0]["id"], "--note", "x", "--db", as_[reader]])
+            assert refused.exit_code == 1 and "read-only" in refused.stderr
+    finally:  # roles outlive a database: dropped once it has gone, with what it held of theirs
+        with psycopg.connect(pg_server(), autocommit=True) as admin:
+            for role in (amira, bob, reader, team):
+                admin.execute(f"DROP ROLE IF EXISTS {role}")
 
 
 def test_a_row_written_with_its_number_moves_the_numbering_past_it(empty_store):
