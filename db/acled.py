@@ -47,8 +47,8 @@ from db.hierarchy import PERIOD, Trees
 from db.load import analyze, remove_events
 from db.locks import store_writer
 from db.schema import TABLES, DatabaseError, connect
-from ingest.dates import month, week_of
 from ingest.headline import headline
+from ingest.intervals import month, week_of
 
 BATCH = 5000
 COUNT_WINDOW = 100_000  # the new events' counts and sets are made for this many rows at a time

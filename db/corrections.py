@@ -50,7 +50,7 @@ from db.queries import (
     resolve_place,
     seqs_matching,
 )
-from ingest.dates import parse_published
+from ingest.intervals import parse_published
 
 FIELDS = ("date", "type", "places", "actors", "fatalities", "summary")  # what an edit may change
 ROLES = ("actor1", "actor2", "associated")

@@ -22,7 +22,7 @@ from typing import TextIO
 
 from db.corrections import by_analyst, describe_value, review_fields
 from db.queries import DETAIL_CHUNK, EventDetail, EventRow, PlaceInfo, Says, event_details
-from ingest.dates import month, week_of
+from ingest.intervals import month, week_of
 
 FORMATS = ("md", "json", "csv", "geojson", "timelinejs", "timesketch", "acled")
 FORMAT_NAMES = {

@@ -17,7 +17,7 @@ from db.hierarchy import Trees
 from db.locks import store_writer
 from db.schema import about_the_file, connect, database_error, day
 from db.store import Store
-from ingest.dates import Interval, parse_published
+from ingest.intervals import Interval, parse_published
 from ingest.model import Article, Event, Fatalities, Telling
 
 

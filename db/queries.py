@@ -20,7 +20,7 @@ from pyroaring import BitMap
 
 from db import counts
 from db.schema import date_sql, day_sql
-from ingest.dates import parse_published
+from ingest.intervals import parse_published
 from ingest.text import alias_key
 
 if TYPE_CHECKING:
