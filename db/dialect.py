@@ -4,7 +4,8 @@ IGNORE, FTS5's events_fts, `user.` for the analyst's layer, PRAGMAs); for a Post
 `postgres_sql` turns a statement into PostgreSQL's, once per SQL text (memoised by db/store.py),
 and `postgres_schema` derives the PostgreSQL tables from the same schema text (db/schema.py's
 TABLES and USER_TABLES). Each rule below is one difference, named and explained; a construct
-not covered here reaches PostgreSQL as written and fails there loudly, never silently.
+not covered here reaches PostgreSQL as written and fails there loudly, never silently. No rule
+reads or changes a quoted literal or name (`_hide_quotes`), but FTS5's commands, which are literals.
 
 The mapping of SQLite's features:
 - the user database attached as `user`      -> the schema `user_layer` of the same database
@@ -21,7 +22,8 @@ The mapping of SQLite's features:
 - datetime('now'), json_extract, instr,     -> SQL functions of those names (COMPAT_FUNCTIONS)
   julianday, holds (a Python function in SQLite)
 - json_group_array(x); `j.value ->> 0`      -> json_agg(x) as text; cast to bigint as a row number
-- `a IS ?`; `x COLLATE NOCASE`              -> IS NOT DISTINCT FROM; lower(x)
+- `a IS ?`; `x COLLATE NOCASE`              -> IS NOT DISTINCT FROM; lower(x COLLATE "C"), both
+                                               sides of a comparison (an index too: the same)
 - `WHERE direct` (an integer as a truth)    -> `(direct <> 0)`, for the columns in FLAGS
 - `IN ()`; a subquery in FROM without name  -> `= ANY('{}')`; a generated name
 - `SET n = n + excluded.n`                  -> the row's own n named by its table
@@ -60,17 +62,33 @@ def placeholders(sql: str) -> str:
     return "".join(parts)
 
 
-def _outside_quotes(rewrite: Callable[[str], str]) -> Callable[[str], str]:
-    """A rewrite applied to the SQL outside its quoted literals only."""
-
-    def apply(sql: str) -> str:
-        parts = _QUOTED.split(sql)
-        return "".join(rewrite(p) if i % 2 == 0 else p for i, p in enumerate(parts))
-
-    return apply
+# A quoted literal or name while the rules run: one character of Unicode's private use area, which
+# no SQL text outside quotes holds, and which no rule reads as a word (`\w`), a parenthesis or a quote.
+_HIDDEN = 0xE000
+_HIDDEN_TEXT = re.compile("[\ue000-\uf8ff]")
+_QUOTE = "[\ue000-\uf8ff]"  # for the rules that take a quoted literal as an operand
 
 
-@_outside_quotes
+def _hide_quotes(sql: str) -> tuple[str, list[str]]:
+    """The statement with each quoted literal and name as one opaque character, and those texts:
+    a rule sees the statement whole (it may span a literal) but can never read or change one."""
+    quoted: list[str] = []
+
+    def hide(m: re.Match) -> str:
+        quoted.append(m[0])
+        return chr(_HIDDEN + len(quoted) - 1)
+
+    hidden = _QUOTED.sub(hide, sql)
+    if len(quoted) > 0xF8FF - _HIDDEN:
+        raise ValueError(f"{len(quoted)} quoted texts in one statement: more than the translation can hide")
+    return hidden, quoted
+
+
+def _shown_quotes(sql: str, quoted: list[str]) -> str:
+    """The quoted texts `_hide_quotes` took, back in their places."""
+    return _HIDDEN_TEXT.sub(lambda m: quoted[ord(m[0]) - _HIDDEN], sql)
+
+
 def _names(sql: str) -> str:
     """The schemas' names: `user.` (attached file) -> user_layer., `main.` -> public., `temp.` ->
     pg_temp.; SQLite's `rowid` of the tags (insertion order) is the identity column `rowid`."""
@@ -79,7 +97,6 @@ def _names(sql: str) -> str:
     return re.sub(r"\btemp\.", "pg_temp.", sql)
 
 
-@_outside_quotes
 def _json_each(sql: str) -> str:
     """json_each(?) of an array: its values as rows. `X IN (SELECT value FROM json_each(?))`
     compares numbers where X is a row number (`...seq`: its index is used), else text (an id; a
@@ -134,14 +151,12 @@ def _upsert_sums(sql: str) -> str:
     return re.sub(r"DO UPDATE SET (\w+) = \1 ([-+])", rf"DO UPDATE SET \1 = {m[1]}.\1 \2", sql) if m else sql
 
 
-@_outside_quotes
 def _is(sql: str) -> str:
     """SQLite's `a IS b` (equal, NULL equal to NULL) of a value: IS NOT DISTINCT FROM."""
-    sql = re.sub(r"\bIS NOT (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)(?=[?:\w])", "IS DISTINCT FROM ", sql)
-    return re.sub(r"\bIS (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b|NOT\b)(?=[?:\w])", "IS NOT DISTINCT FROM ", sql)
+    sql = re.sub(rf"\bIS NOT (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)(?=[?:\w]|{_QUOTE})", "IS DISTINCT FROM ", sql)
+    return re.sub(rf"\bIS (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b|NOT\b)(?=[?:\w]|{_QUOTE})", "IS NOT DISTINCT FROM ", sql)
 
 
-@_outside_quotes
 def _json_numbers(sql: str) -> str:
     """`j.value ->> 0`: SQLite gives the JSON number as a number, PostgreSQL as text; as a row
     number (`... AS event_seq`, `seq = j.value ->> 0`), it is cast back."""
@@ -149,13 +164,32 @@ def _json_numbers(sql: str) -> str:
     return re.sub(r"(\w*seq\s*=\s*)([\w.]+ ->> \d+)", r"\1CAST(\2 AS BIGINT)", sql)
 
 
-@_outside_quotes
+_OPERAND = rf"(?:[\w.]+|\?|:\w+|{_QUOTE})"  # a column, a parameter or a quoted literal
+_COMPARED = r"(==|=|<>|!=|<=|>=|<|>)"
+
+
 def _nocase(sql: str) -> str:
-    """SQLite's NOCASE collation (ASCII letters' case ignored), as lower() of the column."""
-    return re.sub(r"([\w.]+) COLLATE NOCASE", r"lower(\1)", sql)
+    """SQLite's NOCASE collation folds the case of ASCII letters alone, then compares bytes: in
+    PostgreSQL, lower() under the "C" collation (under the database's own, lower() folds É as well
+    and the order may be a language's). A comparison with NOCASE on either side folds both sides,
+    as SQLite compares them; an index `(x COLLATE NOCASE)` becomes the same expression, which those
+    comparisons and orders then walk. A column declared NOCASE (CREATE TABLE), which would make
+    every comparison of it case-blind, has no such form: left as written, PostgreSQL refuses it."""
+    if re.match(r"\s*CREATE\s+(?:TEMP\s+)?TABLE\b", sql):
+        return sql
+
+    def folded(operand: str) -> str:
+        return f'lower({operand} COLLATE "C")'
+
+    def compared(m: re.Match) -> str:
+        operator = "=" if m[2] == "==" else m[2]
+        return f"{folded(m[1])} {operator} {folded(m[3])}"
+
+    sql = re.sub(rf"({_OPERAND})\s*{_COMPARED}\s*({_OPERAND})\s+COLLATE\s+NOCASE\b", compared, sql)
+    sql = re.sub(rf"({_OPERAND})\s+COLLATE\s+NOCASE\s*{_COMPARED}\s*({_OPERAND})", compared, sql)
+    return re.sub(rf"({_OPERAND})\s+COLLATE\s+NOCASE\b", lambda m: folded(m[1]), sql)
 
 
-@_outside_quotes
 def _flags(sql: str) -> str:
     """`WHERE direct`, `AND ea.direct`, `WHERE instr(key, ?)`: an integer read as true or false,
     compared with 0."""
@@ -172,7 +206,6 @@ def _flags(sql: str) -> str:
     )
 
 
-@_outside_quotes
 def _empty_lists(sql: str) -> str:
     """`IN ()`, which SQLite reads as an empty list: PostgreSQL's `= ANY('{}')`."""
     sql = re.sub(r"\bNOT IN \(\s*\)", "<> ALL('{}')", sql)
@@ -203,7 +236,7 @@ def _insert_or(sql: str, keys: Callable[[str], list[str]]) -> str:
 def _search_index(sql: str) -> str:
     """FTS5's commands on a search table (events_fts; the analyst's temp.corrected_text): adding
     a text, forgetting one ('delete'), checking the index against the text ('integrity-check':
-    raises where they differ), and MATCH, read as websearch_to_tsquery reads a search."""
+    raises where they differ), and the table made (`CREATE VIRTUAL TABLE`)."""
     if re.match(r"\s*INSERT INTO events_fts \(events_fts\) VALUES \('integrity-check'\)", sql):
         differs = (
             "SELECT 1 FROM event_text t FULL JOIN events_fts f ON f.seq = t.seq"
@@ -230,6 +263,11 @@ def _search_index(sql: str) -> str:
         return f"INSERT INTO {m[1]} (seq, words) SELECT {m[2]}, {words(m[3], m[4])} FROM {m[5]}"
     if re.match(r"\s*CREATE VIRTUAL TABLE", sql):
         return "; ".join(_search_table(sql))
+    return sql
+
+
+def _search_match(sql: str) -> str:
+    """`x MATCH ?`: the search index's words against the search, as a tsquery (`tsquery`)."""
     sql = re.sub(
         r"SELECT rowid FROM ([\w.]+) WHERE (\w+) MATCH \?",
         rf"SELECT seq FROM \1 WHERE words @@ to_tsquery('{SEARCH_CONFIG}', ?)",
@@ -343,7 +381,6 @@ def _returning_rowid(sql: str, keys: Callable[[str], list[str]]) -> str:
     return sql
 
 
-@_outside_quotes
 def _ddl(sql: str) -> str:
     """A statement of the schema: types, WITHOUT ROWID, the row number as an identity column."""
     sql = re.sub(r"\)\s*WITHOUT ROWID", ")", sql)
@@ -361,8 +398,10 @@ def _ddl(sql: str) -> str:
 
 def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
     """A statement in the SQLite dialect as PostgreSQL's, with psycopg's parameters. `keys` gives
-    a table's primary key columns (from the catalog)."""
-    sql = _search_index(sql)
+    a table's primary key columns (from the catalog). Only the search index's commands read a
+    literal (FTS5's 'delete', 'integrity-check'); every other rule sees the quoted texts hidden."""
+    sql, quoted = _hide_quotes(_search_index(sql))
+    sql = _search_match(sql)
     sql = _insert_or(sql, keys)
     sql = _returning_rowid(sql, keys)
     sql = _names(sql)
@@ -378,7 +417,7 @@ def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
         sql = _subquery_aliases(sql)
     if re.match(r"\s*CREATE\b", sql):
         sql = _ddl(sql)
-    return placeholders(sql)
+    return placeholders(_shown_quotes(sql, quoted))
 
 
 # --- the schema ------------------------------------------------------------------------------------
@@ -467,5 +506,6 @@ def postgres_schema(script: str) -> list[str]:
         elif "CREATE TRIGGER" in statement:
             made += _trigger(statement)
         else:
-            made.append(_ddl(statement))
+            hidden, quoted = _hide_quotes(statement)
+            made.append(_shown_quotes(_ddl(hidden), quoted))
     return made
