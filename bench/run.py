@@ -162,7 +162,8 @@ def _postgresql_figures(csv_path: Path, rows: int, url: str) -> tuple[list[Figur
     CSV; the floor is the same CSV's `COPY` into one table of the same database."""
     from bench import postgres_store
 
-    bare = postgres_store.bare_copy(csv_path, url)
+    bare, copied = postgres_store.bare_copy(csv_path, url)
+    assert copied == rows, f"COPY took {copied:,} rows of {rows:,}"
     imported, import_rss_mb, _, _ = _import_watched([*CLI, "import", "acled", str(csv_path), "--db", url], None)
     stored = postgres_store.database_size(url)
     ratio = stored / csv_path.stat().st_size
