@@ -20,7 +20,10 @@ The mapping of SQLite's features:
 - WITHOUT ROWID, REAL, BLOB                 -> a plain primary key, double precision, bytea
   (INTEGER stays integer: counts, offsets, days; the row numbers are bigint)
 - datetime('now'), json_extract, instr,     -> SQL functions of those names (COMPAT_FUNCTIONS)
-  julianday, holds (a Python function in SQLite)
+  julianday, date (unixepoch, +N days),
+  holds (a Python function in SQLite)
+- an index (SQLite's ends with the table's   -> the table's key columns appended: an ORDER BY of
+  key: the rowid, or WITHOUT ROWID the key)     its columns then the row number walks it unsorted
 - json_group_array(x); `j.value ->> 0`      -> json_agg(x) as text; cast to bigint as a row number
 - `a IS ?`; `x COLLATE NOCASE`              -> IS NOT DISTINCT FROM; lower(x COLLATE "C"), both
                                                sides of a comparison (an index too: the same)
@@ -396,6 +399,20 @@ def _ddl(sql: str) -> str:
     return re.sub(r"\bchar\((\d+)\)", r"chr(\1)", sql)
 
 
+def _index_key(sql: str, keys: Callable[[str], list[str]]) -> str:
+    """SQLite's index carries the table's key after its own columns (the rowid, or a WITHOUT ROWID
+    table's primary key), so `ORDER BY date_start, seq` walks an index on (date_start) in order;
+    PostgreSQL's does not, and sorts every row instead. The key's columns the index lacks are
+    appended. A unique index is left as it is: its key is what must be unique."""
+    m = re.match(r"(\s*CREATE INDEX (?:IF NOT EXISTS )?[\w.]+ ON ([\w.]+)\s*\()([^()]*)(\).*)$", sql, re.S)
+    if not m:
+        return sql
+    start, table, columns, rest = m.groups()
+    present = {c.split()[0] for c in columns.split(",")}
+    missing = [k for k in keys(table) if k not in present]
+    return f"{start}{', '.join([columns.strip(), *missing])}{rest}" if missing else sql
+
+
 def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
     """A statement in the SQLite dialect as PostgreSQL's, with psycopg's parameters. `keys` gives
     a table's primary key columns (from the catalog). Only the search index's commands read a
@@ -416,14 +433,14 @@ def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
     if "FROM (" in sql:
         sql = _subquery_aliases(sql)
     if re.match(r"\s*CREATE\b", sql):
-        sql = _ddl(sql)
+        sql = _index_key(_ddl(sql), keys)
     return placeholders(_shown_quotes(sql, quoted))
 
 
 # --- the schema ------------------------------------------------------------------------------------
 
 # SQLite's functions the SQL uses, as PostgreSQL functions of the same names and results.
-COMPAT_FUNCTIONS = """
+COMPAT_FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION datetime(what text) RETURNS text LANGUAGE sql STABLE AS
     $$ SELECT to_char(CASE WHEN what = 'now' THEN now() ELSE what::timestamptz END AT TIME ZONE 'UTC',
                       'YYYY-MM-DD HH24:MI:SS') $$;
@@ -438,6 +455,16 @@ CREATE OR REPLACE FUNCTION julianday(day text) RETURNS double precision LANGUAGE
     $$ SELECT extract(epoch FROM day::timestamp) / 86400.0 + 2440587.5 $$;
 CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql IMMUTABLE AS
     $$ SELECT strpos(haystack, needle) $$;
+-- date(day * 86400, 'unixepoch'): a day number's ISO date (db/schema.py's date_sql, the links' months)
+CREATE OR REPLACE FUNCTION date(seconds bigint, modifier text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT CASE WHEN modifier = 'unixepoch'
+                   THEN to_char(DATE '1970-01-01' + CAST(floor(seconds / 86400.0) AS integer), 'YYYY-MM-DD') END $$;
+-- date(day, '+7 days'): a day moved by whole days; NULL past the calendar's ends, as SQLite's
+CREATE OR REPLACE FUNCTION date(day text, modifier text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT CASE WHEN moved BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' THEN to_char(moved, 'YYYY-MM-DD') END
+       FROM (SELECT CAST(left(day, 10) AS date) + least(greatest(
+                 CAST(substring(modifier FROM '^\s*([-+]?\d{1,9})\s+days?\s*$') AS integer),
+                 -4000000), 4000000) AS moved) m $$;
 """
 
 SEARCH_CONFIG_DDL = f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = simple)"
@@ -496,16 +523,29 @@ def _trigger(statement: str) -> list[str]:
     ]
 
 
+def _declared_key(create_table: str) -> list[str]:
+    """A CREATE TABLE's primary key columns: `x INTEGER PRIMARY KEY` or `PRIMARY KEY (a, b)`."""
+    one = re.search(r"\b(\w+) INTEGER PRIMARY KEY\b", create_table)
+    if one:
+        return [one[1]]
+    several = re.search(r"\bPRIMARY KEY\s*\(([^()]*)\)", create_table)
+    return [c.strip() for c in several[1].split(",")] if several else []
+
+
 def postgres_schema(script: str) -> list[str]:
     """The statements making, in PostgreSQL, the tables, indexes and views a SQLite schema script
     (db/schema.py's TABLES, or USER_TABLES without a prefix) makes: the same description."""
     made: list[str] = []
+    declared: dict[str, list[str]] = {}  # each table's key columns, as its CREATE TABLE says
     for statement in split(re.sub(r"--[^\n]*", "", script)):  # comments hold quotes (analyst's)
+        table = re.match(r"CREATE TABLE IF NOT EXISTS (\w+)", statement)
+        if table:
+            declared[table[1]] = _declared_key(statement)
         if "VIRTUAL TABLE" in statement:
             made += _search_table(statement)
         elif "CREATE TRIGGER" in statement:
             made += _trigger(statement)
         else:
             hidden, quoted = _hide_quotes(statement)
-            made.append(_shown_quotes(_ddl(hidden), quoted))
+            made.append(_shown_quotes(_index_key(_ddl(hidden), lambda t: declared.get(t, [])), quoted))
     return made

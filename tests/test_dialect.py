@@ -4,7 +4,7 @@ comparisons and orders give the same answers on PostgreSQL, through an index mad
 
 import pytest
 
-from db import dialect, views
+from db import dialect, queries, views
 from db.queries import Filter
 from db.schema import connect
 from tests.helpers import drop_pg_database, pg_database
@@ -121,3 +121,51 @@ def test_a_nocase_comparison_walks_an_index_made_with_nocase(seed_pg_template):
         assert found and "places_name_nocase" in plan
     finally:
         drop_pg_database(url)
+
+
+def test_an_index_ends_with_its_tables_key_as_sqlites_does():
+    """events(date_start) is (date_start, seq) on PostgreSQL: `ORDER BY date_start, seq` walks it."""
+    from db.schema import TABLES
+
+    made = dialect.postgres_schema(TABLES)
+    assert "CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start, seq)" in made
+    assert "CREATE INDEX IF NOT EXISTS event_places_by_place ON event_places(place_seq, day, event_seq)" in made
+    assert (
+        translated("CREATE INDEX IF NOT EXISTS t_by_x ON t(x) WHERE y > 0")
+        == "CREATE INDEX IF NOT EXISTS t_by_x ON t(x, id) WHERE y > 0"
+    )
+    assert (
+        translated("CREATE UNIQUE INDEX IF NOT EXISTS t_x ON t(x)") == "CREATE UNIQUE INDEX IF NOT EXISTS t_x ON t(x)"
+    )
+
+
+def test_the_date_order_walks_the_date_index_unsorted(seed_pg_template):
+    url = pg_database(template=seed_pg_template)
+    try:
+        conn = connect(url)
+        conn.raw.execute("SET enable_seqscan = off")  # the seed's few events: a scan would do
+        query = "SELECT seq FROM events WHERE date_start IS NOT NULL ORDER BY date_start, seq"
+        plan = [r[0] for r in conn.execute(f"EXPLAIN {query}").fetchall()]
+        assert "events_by_date" in plan[0] and not any("Sort" in line for line in plan), plan
+    finally:
+        drop_pg_database(url)
+
+
+def test_a_place_or_actor_filters_first_rows_and_an_events_context_are_the_same_on_both_stores(seed_store):
+    """The links' day numbers read as dates (`date(day * 86400, 'unixepoch')`) and an event's
+    days either side (`date(day, '+7 days')`): SQLite's functions, PostgreSQL's of the same name."""
+    conn = connect(seed_store)
+    facets = queries.facets(conn, Filter())
+    first = queries.event_ids(conn, Filter())[0]
+    for f in (
+        Filter(places=(facets.places[0].id,)),
+        Filter(actors=(facets.actors[0].id,)),
+        Filter(around=queries.around_event(conn, first, 30)),
+    ):
+        shown = queries.first_rows(conn, f, 200)
+        read = [
+            conn.execute("SELECT id, substr(date_start, 1, 7) FROM events WHERE seq = ?", (s,)).fetchone()
+            for s in shown.rowids
+        ]
+        assert read and [r[0] for r in read] == queries.event_ids(conn, f)[: len(read)]
+        assert [r[1] for r in read] == [month for month, n in shown.months for _ in range(n)]
