@@ -113,7 +113,7 @@ def test_a_nocase_comparison_walks_an_index_made_with_nocase(seed_pg_template):
     try:
         conn = connect(url)
         conn.execute("CREATE INDEX IF NOT EXISTS places_name_nocase ON places (name COLLATE NOCASE)")
-        conn.raw.execute("SET enable_seqscan = off")  # the seed's few places: a scan would do
+        conn.execute("SET enable_seqscan = off")  # the seed's few places: a scan would do
         query = "SELECT id FROM places WHERE name = ? COLLATE NOCASE"
         found = conn.execute(query, ("tehran",)).fetchall()
         plan = " ".join(r[0] for r in conn.execute(f"EXPLAIN {query}", ("tehran",)).fetchall())
@@ -143,7 +143,7 @@ def test_the_date_order_walks_the_date_index_unsorted(seed_pg_template):
     url = pg_database(template=seed_pg_template)
     try:
         conn = connect(url)
-        conn.raw.execute("SET enable_seqscan = off")  # the seed's few events: a scan would do
+        conn.execute("SET enable_seqscan = off")  # the seed's few events: a scan would do
         query = "SELECT seq FROM events WHERE date_start IS NOT NULL ORDER BY date_start, seq"
         plan = [r[0] for r in conn.execute(f"EXPLAIN {query}").fetchall()]
         assert "events_by_date" in plan[0] and not any("Sort" in line for line in plan), plan
