@@ -1,7 +1,9 @@
 """Benchmarks: extraction throughput and `timeline load` on the seeds; then the scale runs: a
 synthetic ACLED CSV of BENCH_ROWS rows (default 1,000,000) of each of BENCH_KINDS (default "syria
-world": one country as before, and every country) imported and explored with the real app.
-`make bench`. Figures are printed, never asserted: they depend on the machine.
+world": one country as before, and every country) imported and explored with the real app, in
+each store of BENCH_STORES (default "sqlite,postgresql": PostgreSQL in a throwaway server, or the
+server BENCH_PG_URL names; bench/postgres_store.py), side by side. `make bench`. Figures are
+printed, never asserted: they depend on the machine.
 """
 
 from __future__ import annotations
