@@ -68,8 +68,8 @@ def placeholders(sql: str) -> str:
 # A quoted literal or name while the rules run: one character of Unicode's private use area, which
 # no SQL text outside quotes holds, and which no rule reads as a word (`\w`), a parenthesis or a quote.
 _HIDDEN = 0xE000
-_HIDDEN_TEXT = re.compile("[\ue000-\uf8ff]")
-_QUOTE = "[\ue000-\uf8ff]"  # for the rules that take a quoted literal as an operand
+_QUOTE = "[\ue000-\uf8ff]"  # a hidden quoted text, for the rules that take a literal as an operand
+_HIDDEN_TEXT = re.compile(_QUOTE)
 
 
 def _hide_quotes(sql: str) -> tuple[str, list[str]]:
