@@ -4,7 +4,8 @@ IGNORE, FTS5's events_fts, `user.` for the analyst's layer, PRAGMAs); for a Post
 `postgres_sql` turns a statement into PostgreSQL's, once per SQL text (memoised by db/store.py),
 and `postgres_schema` derives the PostgreSQL tables from the same schema text (db/schema.py's
 TABLES and USER_TABLES). Each rule below is one difference, named and explained; a construct
-not covered here reaches PostgreSQL as written and fails there loudly, never silently.
+not covered here reaches PostgreSQL as written and fails there loudly, never silently. No rule
+reads or changes a quoted literal or name (`_hide_quotes`), but FTS5's commands, which are literals.
 
 The mapping of SQLite's features:
 - the user database attached as `user`      -> the schema `user_layer` of the same database
@@ -19,9 +20,13 @@ The mapping of SQLite's features:
 - WITHOUT ROWID, REAL, BLOB                 -> a plain primary key, double precision, bytea
   (INTEGER stays integer: counts, offsets, days; the row numbers are bigint)
 - datetime('now'), json_extract, instr,     -> SQL functions of those names (COMPAT_FUNCTIONS)
-  julianday, holds (a Python function in SQLite)
+  julianday, date (unixepoch, +N days),
+  holds (a Python function in SQLite)
+- an index (SQLite's ends with the table's   -> the table's key columns appended: an ORDER BY of
+  key: the rowid, or WITHOUT ROWID the key)     its columns then the row number walks it unsorted
 - json_group_array(x); `j.value ->> 0`      -> json_agg(x) as text; cast to bigint as a row number
-- `a IS ?`; `x COLLATE NOCASE`              -> IS NOT DISTINCT FROM; lower(x)
+- `a IS ?`; `x COLLATE NOCASE`              -> IS NOT DISTINCT FROM; lower(x COLLATE "C"), both
+                                               sides of a comparison (an index too: the same)
 - `WHERE direct` (an integer as a truth)    -> `(direct <> 0)`, for the columns in FLAGS
 - `IN ()`; a subquery in FROM without name  -> `= ANY('{}')`; a generated name
 - `SET n = n + excluded.n`                  -> the row's own n named by its table
@@ -60,17 +65,33 @@ def placeholders(sql: str) -> str:
     return "".join(parts)
 
 
-def _outside_quotes(rewrite: Callable[[str], str]) -> Callable[[str], str]:
-    """A rewrite applied to the SQL outside its quoted literals only."""
-
-    def apply(sql: str) -> str:
-        parts = _QUOTED.split(sql)
-        return "".join(rewrite(p) if i % 2 == 0 else p for i, p in enumerate(parts))
-
-    return apply
+# A quoted literal or name while the rules run: one character of Unicode's private use area, which
+# no SQL text outside quotes holds, and which no rule reads as a word (`\w`), a parenthesis or a quote.
+_HIDDEN = 0xE000
+_QUOTE = "[\ue000-\uf8ff]"  # a hidden quoted text, for the rules that take a literal as an operand
+_HIDDEN_TEXT = re.compile(_QUOTE)
 
 
-@_outside_quotes
+def _hide_quotes(sql: str) -> tuple[str, list[str]]:
+    """The statement with each quoted literal and name as one opaque character, and those texts:
+    a rule sees the statement whole (it may span a literal) but can never read or change one."""
+    quoted: list[str] = []
+
+    def hide(m: re.Match) -> str:
+        quoted.append(m[0])
+        return chr(_HIDDEN + len(quoted) - 1)
+
+    hidden = _QUOTED.sub(hide, sql)
+    if len(quoted) > 0xF8FF - _HIDDEN:
+        raise ValueError(f"{len(quoted)} quoted texts in one statement: more than the translation can hide")
+    return hidden, quoted
+
+
+def _shown_quotes(sql: str, quoted: list[str]) -> str:
+    """The quoted texts `_hide_quotes` took, back in their places."""
+    return _HIDDEN_TEXT.sub(lambda m: quoted[ord(m[0]) - _HIDDEN], sql)
+
+
 def _names(sql: str) -> str:
     """The schemas' names: `user.` (attached file) -> user_layer., `main.` -> public., `temp.` ->
     pg_temp.; SQLite's `rowid` of the tags (insertion order) is the identity column `rowid`."""
@@ -79,7 +100,6 @@ def _names(sql: str) -> str:
     return re.sub(r"\btemp\.", "pg_temp.", sql)
 
 
-@_outside_quotes
 def _json_each(sql: str) -> str:
     """json_each(?) of an array: its values as rows. `X IN (SELECT value FROM json_each(?))`
     compares numbers where X is a row number (`...seq`: its index is used), else text (an id; a
@@ -134,14 +154,12 @@ def _upsert_sums(sql: str) -> str:
     return re.sub(r"DO UPDATE SET (\w+) = \1 ([-+])", rf"DO UPDATE SET \1 = {m[1]}.\1 \2", sql) if m else sql
 
 
-@_outside_quotes
 def _is(sql: str) -> str:
     """SQLite's `a IS b` (equal, NULL equal to NULL) of a value: IS NOT DISTINCT FROM."""
-    sql = re.sub(r"\bIS NOT (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)(?=[?:\w])", "IS DISTINCT FROM ", sql)
-    return re.sub(r"\bIS (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b|NOT\b)(?=[?:\w])", "IS NOT DISTINCT FROM ", sql)
+    sql = re.sub(rf"\bIS NOT (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)(?=[?:\w]|{_QUOTE})", "IS DISTINCT FROM ", sql)
+    return re.sub(rf"\bIS (?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b|NOT\b)(?=[?:\w]|{_QUOTE})", "IS NOT DISTINCT FROM ", sql)
 
 
-@_outside_quotes
 def _json_numbers(sql: str) -> str:
     """`j.value ->> 0`: SQLite gives the JSON number as a number, PostgreSQL as text; as a row
     number (`... AS event_seq`, `seq = j.value ->> 0`), it is cast back."""
@@ -149,13 +167,32 @@ def _json_numbers(sql: str) -> str:
     return re.sub(r"(\w*seq\s*=\s*)([\w.]+ ->> \d+)", r"\1CAST(\2 AS BIGINT)", sql)
 
 
-@_outside_quotes
+_OPERAND = rf"(?:[\w.]+|\?|:\w+|{_QUOTE})"  # a column, a parameter or a quoted literal
+_COMPARED = r"(==|=|<>|!=|<=|>=|<|>)"
+
+
 def _nocase(sql: str) -> str:
-    """SQLite's NOCASE collation (ASCII letters' case ignored), as lower() of the column."""
-    return re.sub(r"([\w.]+) COLLATE NOCASE", r"lower(\1)", sql)
+    """SQLite's NOCASE collation folds the case of ASCII letters alone, then compares bytes: in
+    PostgreSQL, lower() under the "C" collation (under the database's own, lower() folds É as well
+    and the order may be a language's). A comparison with NOCASE on either side folds both sides,
+    as SQLite compares them; an index `(x COLLATE NOCASE)` becomes the same expression, which those
+    comparisons and orders then walk. A column declared NOCASE (CREATE TABLE), which would make
+    every comparison of it case-blind, has no such form: left as written, PostgreSQL refuses it."""
+    if re.match(r"\s*CREATE\s+(?:TEMP\s+)?TABLE\b", sql):
+        return sql
+
+    def folded(operand: str) -> str:
+        return f'lower({operand} COLLATE "C")'
+
+    def compared(m: re.Match) -> str:
+        operator = "=" if m[2] == "==" else m[2]
+        return f"{folded(m[1])} {operator} {folded(m[3])}"
+
+    sql = re.sub(rf"({_OPERAND})\s*{_COMPARED}\s*({_OPERAND})\s+COLLATE\s+NOCASE\b", compared, sql)
+    sql = re.sub(rf"({_OPERAND})\s+COLLATE\s+NOCASE\s*{_COMPARED}\s*({_OPERAND})", compared, sql)
+    return re.sub(rf"({_OPERAND})\s+COLLATE\s+NOCASE\b", lambda m: folded(m[1]), sql)
 
 
-@_outside_quotes
 def _flags(sql: str) -> str:
     """`WHERE direct`, `AND ea.direct`, `WHERE instr(key, ?)`: an integer read as true or false,
     compared with 0."""
@@ -172,7 +209,6 @@ def _flags(sql: str) -> str:
     )
 
 
-@_outside_quotes
 def _empty_lists(sql: str) -> str:
     """`IN ()`, which SQLite reads as an empty list: PostgreSQL's `= ANY('{}')`."""
     sql = re.sub(r"\bNOT IN \(\s*\)", "<> ALL('{}')", sql)
@@ -203,7 +239,7 @@ def _insert_or(sql: str, keys: Callable[[str], list[str]]) -> str:
 def _search_index(sql: str) -> str:
     """FTS5's commands on a search table (events_fts; the analyst's temp.corrected_text): adding
     a text, forgetting one ('delete'), checking the index against the text ('integrity-check':
-    raises where they differ), and MATCH, read as websearch_to_tsquery reads a search."""
+    raises where they differ), and the table made (`CREATE VIRTUAL TABLE`)."""
     if re.match(r"\s*INSERT INTO events_fts \(events_fts\) VALUES \('integrity-check'\)", sql):
         differs = (
             "SELECT 1 FROM event_text t FULL JOIN events_fts f ON f.seq = t.seq"
@@ -230,6 +266,11 @@ def _search_index(sql: str) -> str:
         return f"INSERT INTO {m[1]} (seq, words) SELECT {m[2]}, {words(m[3], m[4])} FROM {m[5]}"
     if re.match(r"\s*CREATE VIRTUAL TABLE", sql):
         return "; ".join(_search_table(sql))
+    return sql
+
+
+def _search_match(sql: str) -> str:
+    """`x MATCH ?`: the search index's words against the search, as a tsquery (`tsquery`)."""
     sql = re.sub(
         r"SELECT rowid FROM ([\w.]+) WHERE (\w+) MATCH \?",
         rf"SELECT seq FROM \1 WHERE words @@ to_tsquery('{SEARCH_CONFIG}', ?)",
@@ -343,7 +384,6 @@ def _returning_rowid(sql: str, keys: Callable[[str], list[str]]) -> str:
     return sql
 
 
-@_outside_quotes
 def _ddl(sql: str) -> str:
     """A statement of the schema: types, WITHOUT ROWID, the row number as an identity column."""
     sql = re.sub(r"\)\s*WITHOUT ROWID", ")", sql)
@@ -359,14 +399,30 @@ def _ddl(sql: str) -> str:
     return re.sub(r"\bchar\((\d+)\)", r"chr(\1)", sql)
 
 
+def _index_key(sql: str, keys: Callable[[str], list[str]]) -> str:
+    """SQLite's index carries the table's key after its own columns (the rowid, or a WITHOUT ROWID
+    table's primary key), so `ORDER BY date_start, seq` walks an index on (date_start) in order;
+    PostgreSQL's does not, and sorts every row instead. The key's columns the index lacks are
+    appended. A unique index is left as it is: its key is what must be unique."""
+    m = re.match(r"(\s*CREATE INDEX (?:IF NOT EXISTS )?[\w.]+ ON ([\w.]+)\s*\()([^()]*)(\).*)$", sql, re.S)
+    if not m:
+        return sql
+    start, table, columns, rest = m.groups()
+    present = {c.split()[0] for c in columns.split(",")}
+    missing = [k for k in keys(table) if k not in present]
+    return f"{start}{', '.join([columns.strip(), *missing])}{rest}" if missing else sql
+
+
 def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
     """A statement in the SQLite dialect as PostgreSQL's, with psycopg's parameters. `keys` gives
-    a table's primary key columns (from the catalog)."""
+    a table's primary key columns (from the catalog). Only the search index's commands read a
+    literal (FTS5's 'delete', 'integrity-check'); every other rule sees the quoted texts hidden."""
     if re.match(r"\s*(?:--[^\n]*\n\s*)*CREATE\b", sql):  # a statement of the schema: its comments hold quotes
         sql = re.sub(r"--[^\n]*", "", sql).strip()
     if re.match(r"\s*CREATE TRIGGER\b", sql):  # a migration's step makes the schema's triggers too
         return placeholders("; ".join(_trigger(sql)))
-    sql = _search_index(sql)
+    sql, quoted = _hide_quotes(_search_index(sql))
+    sql = _search_match(sql)
     sql = _insert_or(sql, keys)
     sql = _returning_rowid(sql, keys)
     sql = _names(sql)
@@ -381,14 +437,14 @@ def postgres_sql(sql: str, keys: Callable[[str], list[str]]) -> str:
     if "FROM (" in sql:
         sql = _subquery_aliases(sql)
     if re.match(r"\s*CREATE\b", sql):
-        sql = _ddl(sql)
-    return placeholders(sql)
+        sql = _index_key(_ddl(sql), keys)
+    return placeholders(_shown_quotes(sql, quoted))
 
 
 # --- the schema ------------------------------------------------------------------------------------
 
 # SQLite's functions the SQL uses, as PostgreSQL functions of the same names and results.
-COMPAT_FUNCTIONS = """
+COMPAT_FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION datetime(what text) RETURNS text LANGUAGE sql STABLE AS
     $$ SELECT to_char(CASE WHEN what = 'now' THEN now() ELSE what::timestamptz END AT TIME ZONE 'UTC',
                       'YYYY-MM-DD HH24:MI:SS') $$;
@@ -403,6 +459,16 @@ CREATE OR REPLACE FUNCTION julianday(day text) RETURNS double precision LANGUAGE
     $$ SELECT extract(epoch FROM day::timestamp) / 86400.0 + 2440587.5 $$;
 CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql IMMUTABLE AS
     $$ SELECT strpos(haystack, needle) $$;
+-- date(day * 86400, 'unixepoch'): a day number's ISO date (db/schema.py's date_sql, the links' months)
+CREATE OR REPLACE FUNCTION date(seconds bigint, modifier text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT CASE WHEN modifier = 'unixepoch'
+                   THEN to_char(DATE '1970-01-01' + CAST(floor(seconds / 86400.0) AS integer), 'YYYY-MM-DD') END $$;
+-- date(day, '+7 days'): a day moved by whole days; NULL past the calendar's ends, as SQLite's
+CREATE OR REPLACE FUNCTION date(day text, modifier text) RETURNS text LANGUAGE sql IMMUTABLE AS
+    $$ SELECT CASE WHEN moved BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' THEN to_char(moved, 'YYYY-MM-DD') END
+       FROM (SELECT CAST(left(day, 10) AS date) + least(greatest(
+                 CAST(substring(modifier FROM '^\s*([-+]?\d{1,9})\s+days?\s*$') AS integer),
+                 -4000000), 4000000) AS moved) m $$;
 """
 
 SEARCH_CONFIG_DDL = f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = simple)"
@@ -480,15 +546,29 @@ def _trigger(statement: str) -> list[str]:
     ]
 
 
+def _declared_key(create_table: str) -> list[str]:
+    """A CREATE TABLE's primary key columns: `x INTEGER PRIMARY KEY` or `PRIMARY KEY (a, b)`."""
+    one = re.search(r"\b(\w+) INTEGER PRIMARY KEY\b", create_table)
+    if one:
+        return [one[1]]
+    several = re.search(r"\bPRIMARY KEY\s*\(([^()]*)\)", create_table)
+    return [c.strip() for c in several[1].split(",")] if several else []
+
+
 def postgres_schema(script: str) -> list[str]:
     """The statements making, in PostgreSQL, the tables, indexes and views a SQLite schema script
     (db/schema.py's TABLES, or USER_TABLES without a prefix) makes: the same description."""
     made: list[str] = []
+    declared: dict[str, list[str]] = {}  # each table's key columns, as its CREATE TABLE says
     for statement in split(re.sub(r"--[^\n]*", "", script)):  # comments hold quotes (analyst's)
+        table = re.match(r"CREATE TABLE IF NOT EXISTS (\w+)", statement)
+        if table:
+            declared[table[1]] = _declared_key(statement)
         if "VIRTUAL TABLE" in statement:
             made += _search_table(statement)
         elif "CREATE TRIGGER" in statement:
             made += _trigger(statement)
         else:
-            made.append(_ddl(statement))
+            hidden, quoted = _hide_quotes(statement)
+            made.append(_shown_quotes(_index_key(_ddl(hidden), lambda t: declared.get(t, [])), quoted))
     return made

@@ -37,3 +37,42 @@ def test_a_commands_peak_memory_is_its_own(tmp_path):
     script = f"{held}; import subprocess, sys; sys.exit(subprocess.run([sys.executable, '-c', {child!r}]).returncode)"
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
     assert 0 < peak_memory.reported(done.stderr) < 100
+
+
+def test_the_scale_table_puts_each_stores_figures_side_by_side(capsys):
+    """A line per figure, a column per store (a figure one store lacks shown as -), each store's
+    goal where they differ, and whether each figure holds its goal."""
+    from bench.run import Figure, _print_side_by_side
+
+    _print_side_by_side(
+        "scale",
+        {
+            "sqlite": [
+                Figure("import", "import", "10 s", "<= 3x bare", False),
+                Figure("wal", "the WAL's peak", "5 MB"),
+            ],
+            "postgresql": [Figure("import", "import", "20 s", "<= 5x COPY", True)],
+        },
+    )
+    lines = capsys.readouterr().out.splitlines()
+    imported = next(line for line in lines if line.startswith("import"))
+    assert " ".join(imported.split()[1:]) == "10 s NO 20 s ok sqlite: <= 3x bare; postgresql: <= 5x COPY"
+    assert next(line for line in lines if line.startswith("the WAL")).split()[3:] == ["5", "MB", "-"]
+
+
+def test_the_postgresql_floor_copies_every_row_of_the_csv(tmp_path):
+    """The import on PostgreSQL is held to the CSV's `COPY` into one table: every row copied, the
+    table gone after."""
+    from bench import postgres_store
+    from tests.helpers import drop_pg_database, pg_database
+
+    url = pg_database()
+    import psycopg
+
+    try:
+        seconds, copied = postgres_store.bare_copy(generate(300, tmp_path / "world.csv"), url)
+        assert (seconds > 0, copied) == (True, 300)
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT to_regclass('bare_rows')").fetchone() == (None,)
+    finally:
+        drop_pg_database(url)
