@@ -177,7 +177,7 @@ def _to_postgres(source, url: str, totals: dict[str, int], progress: Progress) -
         search = [statement for table, statement in made_again if table == "events_fts"]
         for statement in [statement for table, statement in made_again if table != "events_fts"]:
             _make_again(conn, statement, name)
-        _index_the_search(conn, totals)  # reading the quotes through the evidence's index, made again
+        _index_the_search(conn)  # reading the quotes through the evidence's index, made again
         for statement in search:  # the search index's GIN index built once, over all its rows
             _make_again(conn, statement, name)
         identities = conn.raw.execute(
@@ -186,7 +186,7 @@ def _to_postgres(source, url: str, totals: dict[str, int], progress: Progress) -
             (dialect.USER_SCHEMA,),
         ).fetchall()
         conn._keys_given.update(identities)  # the store's own rule (_advance_keys) sets each past its rows at commit
-        analyze(conn)
+        analyze(conn)  # type: ignore[arg-type]  # a PostgresConnection has sqlite3's surface
         conn.commit()
     finally:
         conn.rollback()
@@ -226,9 +226,15 @@ def _laid_aside(conn) -> list[tuple[str, str]]:
     for _, index, _ in indexes:
         conn.raw.execute(f"DROP INDEX {index}")
     return [
-        *((table, f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}") for table, constraint, _, definition in keys),
+        *(
+            (table, f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}")
+            for table, constraint, _, definition in keys
+        ),
         *((table, definition) for table, _, definition in indexes),
-        *((table, f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}") for table, constraint, _, definition in references),
+        *(
+            (table, f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}")
+            for table, constraint, _, definition in references
+        ),
     ]
 
 
@@ -277,7 +283,7 @@ def _fill_sqlite(conn: sqlite3.Connection, source, totals: dict[str, int], progr
                     progress(done, total)
         except sqlite3.Error as e:
             raise DatabaseError(f"{name}: {table}: {_first_line(e)}; nothing copied") from e
-    _index_the_search(conn, totals)
+    _index_the_search(conn)
     with conn:
         analyze(conn)
     return done
@@ -287,7 +293,7 @@ def _fill_sqlite(conn: sqlite3.Connection, source, totals: dict[str, int], progr
 _KEY = "SELECT name FROM pragma_table_info(?, ?) WHERE pk > 0 ORDER BY pk"
 
 
-def _index_the_search(conn, totals: dict[str, int]) -> None:
+def _index_the_search(conn) -> None:
     """The search index, built from the events' text as a load builds it, a window at a time."""
     last = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
     for start in range(0, last + 1, SEARCH_WINDOW):
