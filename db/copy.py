@@ -243,7 +243,7 @@ def _to_sqlite(source, path: Path, totals: dict[str, int], progress: Progress) -
     the user file first. Built under the name's writer lock, so no other writer makes a store
     there meanwhile, and a leftover of a killed copy is cleared first."""
     name = str(path)
-    staged = path.with_name(f"{path.stem}.copying{path.suffix or '.db'}")
+    staged = path.with_name(f"{path.name}.copying")  # and its user file NAME.user.copying: names no store has
     with store_writer(path):
         for taken in (path, user_path(path)):
             if taken.exists():

@@ -263,7 +263,7 @@ def _size(file: Path) -> int:
 
 def test_a_copy_killed_midway_leaves_no_sqlite_store(big_source, tmp_path):
     dst = tmp_path / "copy.db"
-    staged = tmp_path / "copy.copying.db"
+    staged = tmp_path / "copy.db.copying"
     _kill_when(
         [*CLI, "copy", str(big_source), str(dst)],
         lambda: _size(staged) + _size(Path(f"{staged}-wal")) > 1_000_000,
