@@ -21,6 +21,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -98,7 +99,12 @@ def _count(conn, table: str) -> int:
 def _rows(conn, table: str, columns: list[str], key: list[str]) -> Iterator[list[tuple]]:
     """A table's rows in batches of plain tuples, in the order of `key` (a SQLite DST's B-trees
     then fill in order). On PostgreSQL through a server-side cursor, which sends a batch at a time
-    where a plain one sends the whole table."""
+    where a plain one sends the whole table. What goes wrong reading is said as SRC's."""
+    with _said_as(_name(conn), f"{table} could not be read"):
+        yield from _batches(conn, table, columns, key)
+
+
+def _batches(conn, table: str, columns: list[str], key: list[str]) -> Iterator[list[tuple]]:
     order = f" ORDER BY {', '.join(_quoted(key))}" if key else ""
     select = f"SELECT {', '.join(_quoted(columns))} FROM {_postgres_name(table)}{order}"
     if isinstance(conn, store.PostgresConnection):
@@ -151,56 +157,46 @@ def _to_postgres(source, url: str, totals: dict[str, int], progress: Progress) -
     event_actors took 9.3 s with them, 1.2 s without and 0.9 s to make them again); then the search
     index, the identities' sequences set past the rows copied (as the store does after an import
     that numbers its own rows), the statistics. Until it commits, a reader of DST waits."""
-    import psycopg
-
     from db.store import connect as connect_postgres
 
     conn = connect_postgres(url, create=True)
     name = store.shown(url)
     done, total = 0, sum(totals.values())
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        _refuse_a_timeline(conn, name)
-        made_again = _laid_aside(conn)
+        with _said_as(name, "could not be written"):
+            conn.execute("BEGIN IMMEDIATE")
+            _refuse_a_timeline(conn, name)
+            made_again = _laid_aside(conn)
         for table in COPIED:
             columns = _columns(conn, table)
             into = f"{_postgres_name(table)} ({', '.join(_quoted(columns))})"
-            try:
-                with conn.raw.cursor().copy(f"COPY {into} FROM STDIN") as pipe:
-                    for batch in _rows(source, table, columns, []):
-                        for row in batch:
-                            pipe.write_row(row)
-                        done += len(batch)
-                        progress(done, total)
-            except psycopg.Error as e:
-                raise DatabaseError(f"{name}: {table}: {_first_line(e)}; nothing copied") from e
+            with _said_as(name, table), conn.raw.cursor().copy(f"COPY {into} FROM STDIN") as pipe:
+                for batch in _rows(source, table, columns, []):
+                    for row in batch:
+                        pipe.write_row(row)
+                    done += len(batch)
+                    progress(done, total)
         search = [statement for table, statement in made_again if table == "events_fts"]
         for statement in [statement for table, statement in made_again if table != "events_fts"]:
-            _make_again(conn, statement, name)
-        _index_the_search(conn)  # reading the quotes through the evidence's index, made again
-        for statement in search:  # the search index's GIN index built once, over all its rows
-            _make_again(conn, statement, name)
+            with _said_as(name, statement):  # a key two rows share, a reference to no row: SRC's fault
+                conn.raw.execute(statement)
+        with _said_as(name, "the search index"):
+            _index_the_search(conn)  # reading the quotes through the evidence's index, made again
+            for statement in search:  # the search index's GIN index built once, over all its rows
+                conn.raw.execute(statement)
         identities = conn.raw.execute(
             "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns"
             " WHERE is_identity = 'YES' AND table_schema IN ('public', %s)",
             (dialect.USER_SCHEMA,),
         ).fetchall()
         conn._keys_given.update(identities)  # the store's own rule (_advance_keys) sets each past its rows at commit
-        analyze(conn)  # type: ignore[arg-type]  # a PostgresConnection has sqlite3's surface
-        conn.commit()
+        with _said_as(name, "could not be written"):
+            analyze(conn)  # type: ignore[arg-type]  # a PostgresConnection has sqlite3's surface
+            conn.commit()
     finally:
         conn.rollback()
         conn.close()
     return done
-
-
-def _make_again(conn, statement: str, name: str) -> None:
-    import psycopg
-
-    try:
-        conn.raw.execute(statement)
-    except psycopg.Error as e:  # a key two rows share, a reference to no row: SRC's own fault
-        raise DatabaseError(f"{name}: {statement}: {_first_line(e)}; nothing copied") from e
 
 
 def _laid_aside(conn) -> list[tuple[str, str]]:
@@ -250,16 +246,13 @@ def _to_sqlite(source, path: Path, totals: dict[str, int], progress: Progress) -
                 raise DatabaseError(f"{taken}: already exists; copy makes a new store: give a new file's path")
         _remove(staged)
         try:
-            conn = connect(staged, create=True)
+            with _said_as(name, "could not be made"):
+                conn = connect(staged, create=True)
             try:
                 done = _fill_sqlite(conn, source, totals, progress, name)
             finally:
                 conn.close()  # the log merged into the file
-            try:
-                os.link(user_path(staged), user_path(path))  # never over a file made meanwhile
-                os.link(staged, path)
-            except FileExistsError as e:
-                raise DatabaseError(f"{e.filename2}: made while the copy ran; nothing copied") from None
+            _link(staged, path)
         finally:
             _remove(staged)
     return done
@@ -274,17 +267,15 @@ def _fill_sqlite(conn: sqlite3.Connection, source, totals: dict[str, int], progr
         columns = _columns(conn, table)
         key = [r[0] for r in conn.execute(_KEY, (table.split(".")[-1], "user" if "." in table else "main"))]
         insert = f"INSERT INTO {table} ({', '.join(_quoted(columns))}) VALUES ({', '.join('?' * len(columns))})"
-        try:
-            with conn:
-                conn.execute("PRAGMA defer_foreign_keys = ON")
-                for batch in _rows(source, table, columns, key or (["rowid"] if "rowid" in columns else [])):
-                    conn.executemany(insert, batch)
-                    done += len(batch)
-                    progress(done, total)
-        except sqlite3.Error as e:
-            raise DatabaseError(f"{name}: {table}: {_first_line(e)}; nothing copied") from e
-    _index_the_search(conn)
-    with conn:
+        with _said_as(name, table), conn:
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            for batch in _rows(source, table, columns, key or (["rowid"] if "rowid" in columns else [])):
+                conn.executemany(insert, batch)
+                done += len(batch)
+                progress(done, total)
+    with _said_as(name, "the search index"):
+        _index_the_search(conn)
+    with _said_as(name, "could not be written"), conn:
         analyze(conn)
     return done
 
@@ -306,10 +297,47 @@ def _index_the_search(conn) -> None:
             conn.commit()
 
 
+def _link(staged: Path, path: Path) -> None:
+    """The staged store under its name, its user file first; never over a file made meanwhile."""
+    try:
+        os.link(user_path(staged), user_path(path))
+    except FileExistsError:
+        raise DatabaseError(f"{user_path(path)}: made while the copy ran; nothing copied") from None
+    try:
+        os.link(staged, path)
+    except FileExistsError:
+        user_path(path).unlink()  # the one just linked: that store keeps its own
+        raise DatabaseError(f"{path}: made while the copy ran; nothing copied") from None
+
+
+@contextlib.contextmanager
+def _said_as(name: str, what: str) -> Iterator[None]:
+    """A store's error inside the block as one line naming the store and what was being done."""
+    try:
+        yield
+    except Exception as e:
+        if not _database_error(e):
+            raise
+        raise DatabaseError(f"{name}: {what}: {_first_line(e)}; nothing copied") from e
+
+
 def _remove(staged: Path) -> None:
     for file in (staged, user_path(staged)):
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{file}{suffix}").unlink(missing_ok=True)
+
+
+def _database_error(e: BaseException) -> bool:
+    """Whether an error is a store's (SQLite's, or psycopg's, imported only where one is open)."""
+    psycopg = sys.modules.get("psycopg")
+    return isinstance(e, sqlite3.Error) or (psycopg is not None and isinstance(e, psycopg.Error))
+
+
+def _name(conn) -> str:
+    """A store's name as messages give it (a URL without its password)."""
+    if isinstance(conn, store.PostgresConnection):
+        return store.shown(conn.url)
+    return conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()[0]
 
 
 def _first_line(e: BaseException) -> str:
