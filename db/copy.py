@@ -151,8 +151,9 @@ def _refuse_a_timeline(conn, name: str) -> None:
 
 
 def _to_postgres(source, url: str, totals: dict[str, int], progress: Progress) -> int:
-    """Into a PostgreSQL database, in one transaction under the store's write lock: COPY, the
-    fastest way in, for each table, its keys, indexes and references laid aside meanwhile and made
+    """Into a PostgreSQL database, in one transaction under the store's write lock: COPY for each
+    table (265k links of event_actors in 0.8-1.0 s, where executemany in batches of 5,000 took
+    20-24 s), its keys, indexes and references laid aside meanwhile and made
     again at the end (each built in one pass where COPY kept them row by row: 265k links of
     event_actors took 9.3 s with them, 1.2 s without and 0.9 s to make them again); then the search
     index, the identities' sequences set past the rows copied (as the store does after an import
