@@ -17,7 +17,7 @@ import pytest
 from db import queries
 from db.acled import import_acled
 from db.copy import COPIED
-from db.schema import connect, user_path
+from db.schema import SCHEMA_VERSION, connect, user_path
 from tests.helpers import CLI, ROOT, drop_pg_database, pg_database, write_article
 from tests.test_review import run
 
@@ -285,3 +285,13 @@ def test_a_missing_source_is_one_line_naming_it(tmp_path):
     failed = copy(tmp_path / "none.db", tmp_path / "copy.db", ok=False)
     assert failed.returncode == 1 and f"{tmp_path / 'none.db'}: no such database" in failed.stderr
     assert not (tmp_path / "copy.db").exists()
+
+
+def test_an_older_sqlite_store_is_migrated_then_copied(tmp_path, pg_url):
+    from tests.test_migrations import store_v11
+
+    old = store_v11(tmp_path / "old.db", version=12)
+    copy(old, pg_url)
+    assert connect(old).execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+    assert exported(pg_url) == exported(old) and user_layer(pg_url) == user_layer(old)
+    assert exported(old), "the old store has events"
