@@ -506,6 +506,27 @@ def import_acled(file, prune, dry_run, db_path) -> None:
         sys.exit(1)
 
 
+@main.command(name="copy")
+@click.argument("src")
+@click.argument("dst")
+def copy_(src, dst) -> None:
+    """Copy the whole timeline at SRC (a file or a postgresql:// URL) into DST, which must hold none:
+    every event, source, annotation, correction, view and the activity log, with their ids."""
+    from db.copy import copy as copy_store
+    from db.schema import DatabaseError
+
+    try:
+        with ProgressBar("copying", 1000, worth_showing=True) as bar:
+            copied = copy_store(location(src), location(dst), lambda done, total: bar.update(1000 * done // total))
+    except DatabaseError as e:
+        fail(str(e))
+    click.echo(
+        f"copied {copied.tables} tables, {copied.rows:,} rows in {copied.seconds:.1f} s:"
+        f" {shown(store_name(src))} -> {shown(store_name(dst))}",
+        err=True,
+    )
+
+
 def _annotated(db_path: Store, ids: list[str]) -> list[str]:
     """Which of these events have stars, tags or notes."""
     if not ids:

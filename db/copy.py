@@ -1,0 +1,346 @@
+"""`timeline copy SRC DST`: a whole timeline copied from one store to another (a SQLite file to a
+PostgreSQL database and back, or either to its own kind), losslessly: every table of the store and
+of the analyst's layer, row by row with its row numbers (an event's seq, a document's id, a tag's
+rowid), which annotations, corrections, links and sets refer to. The search index alone is built
+again on DST, by the statement the load builds it with: FTS5's index and a tsvector column hold
+the same words in two forms that cannot be copied into each other.
+
+SRC is read in one snapshot (a read transaction; REPEATABLE READ on PostgreSQL), table by table,
+BATCH rows at a time: the memory stays flat however big the store. DST must hold no timeline, and
+it never holds half of one: a PostgreSQL DST is written in one transaction (its tables, if new,
+are made first, empty); a SQLite DST is built beside its name, under the store's writer lock, and
+linked in when whole (the user file first: a crash between the two leaves that file alone, which
+a copy then refuses, naming it). Both are opened as every command opens them, so an older SQLite
+store is migrated first and a PostgreSQL one of another version refused: the copy is always
+between stores of this program's schema.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from db import dialect, store
+from db.load import analyze
+from db.locks import store_writer
+from db.schema import TABLES, USER_TABLES, DatabaseError, connect, user_path
+
+BATCH = 5_000  # rows read and written at a time
+SEARCH_WINDOW = 20_000  # events whose search index is built at a time (each a transaction on a SQLite DST)
+
+# The tables copied, in the order of their references (a document before the evidence quoting
+# it), as the schema names them (`user.` for the analyst's layer). Every table of db/schema.py is
+# copied as rows, the derived ones too, since their rows mean the same on both stores: the
+# counts and sets of `month_counts` and `event_sets` (keyed by the seq that survives the copy, a
+# value's text and a roaring bitmap's bytes alike on both), and the trees of db/hierarchy.py (the
+# `parent` of a place or actor, the links with direct = 0). Counting again would cost what the
+# import's count takes, for the same rows. The search index (events_fts, a virtual table in
+# SQLite: not in this list) is built again instead; schema_version is DST's own.
+COPIED = [
+    *(name for name in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", TABLES) if name != "schema_version"),
+    *(f"user.{name}" for name in re.findall(r"CREATE TABLE IF NOT EXISTS \{u\}(\w+)", USER_TABLES)),
+]
+
+Progress = Callable[[int, int], None]  # rows copied so far, rows in all
+
+
+@dataclass
+class Copied:
+    tables: int
+    rows: int
+    seconds: float
+
+
+def copy(src: store.Store, dst: store.Store, progress: Progress = lambda done, total: None) -> Copied:
+    """Copy the timeline at `src` into `dst`, which must hold none. Raises DatabaseError (one
+    line naming the store) when a store cannot be used, DST holds a timeline, or the copy fails;
+    DST then holds no timeline, or an empty one."""
+    started = time.monotonic()
+    source = connect(src)  # an older SQLite store migrated as every command does
+    try:
+        with _snapshot(source):
+            totals = {table: _count(source, table) for table in COPIED}
+            if store.is_url(dst):
+                rows = _to_postgres(source, str(dst), totals, progress)
+            else:
+                rows = _to_sqlite(source, Path(dst), totals, progress)
+    finally:
+        source.close()
+    return Copied(len(COPIED), rows, time.monotonic() - started)
+
+
+# --- reading SRC ---------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _snapshot(conn) -> Iterator[None]:
+    """Every table read as of one moment, while other commands write on: a read transaction."""
+    if isinstance(conn, store.PostgresConnection):
+        conn.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    else:
+        conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        (conn.raw if isinstance(conn, store.PostgresConnection) else conn).execute("ROLLBACK")
+
+
+def _count(conn, table: str) -> int:
+    return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def _rows(conn, table: str, columns: list[str], key: list[str]) -> Iterator[list[tuple]]:
+    """A table's rows in batches of plain tuples, in the order of `key` (a SQLite DST's B-trees
+    then fill in order). On PostgreSQL through a server-side cursor, which sends a batch at a time
+    where a plain one sends the whole table. What goes wrong reading is said as SRC's."""
+    with _said_as(_name(conn), f"{table} could not be read"):
+        yield from _batches(conn, table, columns, key)
+
+
+def _batches(conn, table: str, columns: list[str], key: list[str]) -> Iterator[list[tuple]]:
+    order = f" ORDER BY {', '.join(_quoted(key))}" if key else ""
+    select = f"SELECT {', '.join(_quoted(columns))} FROM {_postgres_name(table)}{order}"
+    if isinstance(conn, store.PostgresConnection):
+        cursor = conn.raw.cursor(name="timeline_copy")
+        cursor.execute(select)
+    else:
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        cursor.execute(select.replace(_postgres_name(table), table))
+    try:
+        while batch := cursor.fetchmany(BATCH):
+            yield batch
+    finally:
+        cursor.close()
+
+
+def _postgres_name(table: str) -> str:
+    """`user.tags` as PostgreSQL names it (dialect.USER_SCHEMA)."""
+    return table.replace("user.", f"{dialect.USER_SCHEMA}.")
+
+
+def _quoted(columns: list[str]) -> list[str]:
+    return [f'"{c}"' for c in columns]
+
+
+def _columns(conn, table: str) -> list[str]:
+    """A table's columns as DST has them; with the rowid where the code reads a table's order of
+    insertion (dialect.ROWID_READ: SQLite's hidden rowid, a column on PostgreSQL)."""
+    cursor = conn.execute(f"SELECT * FROM {table} LIMIT 0")
+    columns = [d[0] for d in cursor.description]
+    if table.split(".")[-1] in dialect.ROWID_READ and "rowid" not in columns:
+        columns.insert(0, "rowid")
+    return columns
+
+
+# --- writing DST ---------------------------------------------------------------------------------------
+
+
+def _refuse_a_timeline(conn, name: str) -> None:
+    """DST holds no row of a timeline (its tables may exist, empty: a copy that failed left them)."""
+    for table in COPIED:
+        if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+            raise DatabaseError(f"{name}: already holds a timeline ({table.split('.')[-1]} has rows); nothing copied")
+
+
+def _to_postgres(source, url: str, totals: dict[str, int], progress: Progress) -> int:
+    """Into a PostgreSQL database, in one transaction under the store's write lock: COPY for each
+    table (265k links of event_actors in 0.8-1.0 s, where executemany in batches of 5,000 took
+    20-24 s), its keys, indexes and references laid aside meanwhile and made
+    again at the end (each built in one pass where COPY kept them row by row: 265k links of
+    event_actors took 9.3 s with them, 1.2 s without and 0.9 s to make them again); then the search
+    index, the identities' sequences set past the rows copied (as the store does after an import
+    that numbers its own rows), the statistics. Until it commits, a reader of DST waits."""
+    from db.store import connect as connect_postgres
+
+    conn = connect_postgres(url, create=True)
+    name = store.shown(url)
+    done, total = 0, sum(totals.values())
+    try:
+        with _said_as(name, "could not be written"):
+            conn.execute("BEGIN IMMEDIATE")
+            _refuse_a_timeline(conn, name)
+            made_again = _laid_aside(conn)
+        for table in COPIED:
+            columns = _columns(conn, table)
+            into = f"{_postgres_name(table)} ({', '.join(_quoted(columns))})"
+            with _said_as(name, table), conn.raw.cursor().copy(f"COPY {into} FROM STDIN") as pipe:
+                for batch in _rows(source, table, columns, []):
+                    for row in batch:
+                        pipe.write_row(row)
+                    done += len(batch)
+                    progress(done, total)
+        search = [statement for table, statement in made_again if table == "events_fts"]
+        for statement in [statement for table, statement in made_again if table != "events_fts"]:
+            with _said_as(name, statement):  # a key two rows share, a reference to no row: SRC's fault
+                conn.raw.execute(statement)
+        with _said_as(name, "the search index"):
+            _index_the_search(conn)  # reading the quotes through the evidence's index, made again
+            for statement in search:  # the search index's GIN index built once, over all its rows
+                conn.raw.execute(statement)
+        identities = conn.raw.execute(
+            "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns"
+            " WHERE is_identity = 'YES' AND table_schema IN ('public', %s)",
+            (dialect.USER_SCHEMA,),
+        ).fetchall()
+        conn._keys_given.update(identities)  # the store's own rule (_advance_keys) sets each past its rows at commit
+        with _said_as(name, "could not be written"):
+            analyze(conn)  # type: ignore[arg-type]  # a PostgresConnection has sqlite3's surface
+            conn.commit()
+    finally:
+        conn.rollback()
+        conn.close()
+    return done
+
+
+def _laid_aside(conn) -> list[tuple[str, str]]:
+    """Drop the store's keys, unique constraints, indexes and references, in this transaction;
+    give each table's statements that make them again as they were (read from the catalog: the
+    schema's own definitions), keys first and references last."""
+    schemas = ("public", dialect.USER_SCHEMA)
+    constraints = conn.raw.execute(
+        "SELECT conrelid::regclass::text, quote_ident(conname), contype, pg_get_constraintdef(oid)"
+        " FROM pg_constraint WHERE connamespace::regnamespace::text = ANY(%s) AND contype IN ('p', 'u', 'f')",
+        (list(schemas),),
+    ).fetchall()
+    indexes = conn.raw.execute(
+        "SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+        " JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace::regnamespace::text = ANY(%s)"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+        (list(schemas),),
+    ).fetchall()
+    references = [c for c in constraints if c[2] == "f"]
+    keys = [c for c in constraints if c[2] != "f"]
+    for table, constraint, _, _ in references + keys:
+        conn.raw.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
+    for _, index, _ in indexes:
+        conn.raw.execute(f"DROP INDEX {index}")
+    return [
+        *(
+            (table, f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}")
+            for table, constraint, _, definition in keys
+        ),
+        *((table, definition) for table, _, definition in indexes),
+        *(
+            (table, f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}")
+            for table, constraint, _, definition in references
+        ),
+    ]
+
+
+def _to_sqlite(source, path: Path, totals: dict[str, int], progress: Progress) -> int:
+    """Into a new SQLite store: built as NAME.copying beside it, then linked in under its name,
+    the user file first. Built under the name's writer lock, so no other writer makes a store
+    there meanwhile, and a leftover of a killed copy is cleared first."""
+    name = str(path)
+    staged = path.with_name(f"{path.name}.copying")  # and its user file NAME.user.copying: names no store has
+    with store_writer(path):
+        for taken in (path, user_path(path)):
+            if taken.exists():
+                raise DatabaseError(f"{taken}: already exists; copy makes a new store: give a new file's path")
+        _remove(staged)
+        try:
+            with _said_as(name, "could not be made"):
+                conn = connect(staged, create=True)
+            try:
+                done = _fill_sqlite(conn, source, totals, progress, name)
+            finally:
+                conn.close()  # the log merged into the file
+            _link(staged, path)
+        finally:
+            _remove(staged)
+    return done
+
+
+def _fill_sqlite(conn: sqlite3.Connection, source, totals: dict[str, int], progress: Progress, name: str) -> int:
+    """Each table in a transaction of its own (the staged file is thrown away if any fails), its
+    references checked at its commit: a place's parent may come after it."""
+    conn.row_factory = None
+    done, total = 0, sum(totals.values())
+    for table in COPIED:
+        columns = _columns(conn, table)
+        key = [r[0] for r in conn.execute(_KEY, (table.split(".")[-1], "user" if "." in table else "main"))]
+        insert = f"INSERT INTO {table} ({', '.join(_quoted(columns))}) VALUES ({', '.join('?' * len(columns))})"
+        with _said_as(name, table), conn:
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            for batch in _rows(source, table, columns, key or (["rowid"] if "rowid" in columns else [])):
+                conn.executemany(insert, batch)
+                done += len(batch)
+                progress(done, total)
+    with _said_as(name, "the search index"):
+        _index_the_search(conn)
+    with _said_as(name, "could not be written"), conn:
+        analyze(conn)
+    return done
+
+
+# A table's primary key, in its order, on SQLite.
+_KEY = "SELECT name FROM pragma_table_info(?, ?) WHERE pk > 0 ORDER BY pk"
+
+
+def _index_the_search(conn) -> None:
+    """The search index, built from the events' text as a load builds it, a window at a time."""
+    last = conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+    for start in range(0, last + 1, SEARCH_WINDOW):
+        conn.execute(
+            "INSERT INTO events_fts (rowid, summary, quotes)"
+            " SELECT seq, summary, quotes FROM event_text WHERE seq >= ? AND seq < ?",
+            (start, start + SEARCH_WINDOW),
+        )
+        if not isinstance(conn, store.PostgresConnection):
+            conn.commit()
+
+
+def _link(staged: Path, path: Path) -> None:
+    """The staged store under its name, its user file first; never over a file made meanwhile."""
+    try:
+        os.link(user_path(staged), user_path(path))
+    except FileExistsError:
+        raise DatabaseError(f"{user_path(path)}: made while the copy ran; nothing copied") from None
+    try:
+        os.link(staged, path)
+    except FileExistsError:
+        user_path(path).unlink()  # the one just linked: that store keeps its own
+        raise DatabaseError(f"{path}: made while the copy ran; nothing copied") from None
+
+
+@contextlib.contextmanager
+def _said_as(name: str, what: str) -> Iterator[None]:
+    """A store's error inside the block as one line naming the store and what was being done."""
+    try:
+        yield
+    except Exception as e:
+        if not _database_error(e):
+            raise
+        raise DatabaseError(f"{name}: {what}: {_first_line(e)}; nothing copied") from e
+
+
+def _remove(staged: Path) -> None:
+    for file in (staged, user_path(staged)):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{file}{suffix}").unlink(missing_ok=True)
+
+
+def _database_error(e: BaseException) -> bool:
+    """Whether an error is a store's (SQLite's, or psycopg's, imported only where one is open)."""
+    psycopg = sys.modules.get("psycopg")
+    return isinstance(e, sqlite3.Error) or (psycopg is not None and isinstance(e, psycopg.Error))
+
+
+def _name(conn) -> str:
+    """A store's name as messages give it (a URL without its password)."""
+    if isinstance(conn, store.PostgresConnection):
+        return store.shown(conn.url)
+    return conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()[0]
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
