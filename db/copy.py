@@ -190,7 +190,8 @@ def _to_postgres(source, url: str, totals: dict[str, int], progress: Progress) -
             " WHERE is_identity = 'YES' AND table_schema IN ('public', %s)",
             (dialect.USER_SCHEMA,),
         ).fetchall()
-        conn._keys_given.update(identities)  # the store's own rule (_advance_keys) sets each past its rows at commit
+        for table, key in identities:
+            conn.keys_given(table, key)
         with _said_as(name, "could not be written"):
             analyze(conn)  # type: ignore[arg-type]  # a PostgresConnection has sqlite3's surface
             conn.commit()

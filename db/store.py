@@ -255,6 +255,11 @@ class PostgresConnection:
                 self._heard[heard.payload] += 1
         return self._heard[layer]
 
+    def keys_given(self, table: str, key: str) -> None:
+        """Rows of `table` were written with their own `key` by a way round this connection's
+        statements (a COPY): the commit sets its sequence past them, as for an INSERT (`_advance_keys`)."""
+        self._keys_given.add((table, key))
+
     def _advance_keys(self) -> None:
         """A row written with its row number (an import numbers its events itself) leaves the
         identity's sequence behind it: set it past the highest, so the next row numbered by the
