@@ -160,6 +160,11 @@ class Cursor:
         self.raw.close()
 
 
+class ConnectionLost(sqlite3.OperationalError):
+    """The server ended the session (an administrator's pg_terminate_backend, a restart, the
+    network): not a wait that passes, as a busy store's is. A new connection is the way on."""
+
+
 class PostgresConnection:
     """A timeline store in PostgreSQL, used as the code uses a sqlite3.Connection. As sqlite3 does,
     a write statement begins a transaction when none is open, and reads run outside one, so an
@@ -243,16 +248,23 @@ class PostgresConnection:
         another connection commits a write to it. Counted from the NOTIFYs of such commits
         (`_announce_writes`), listened for from the first ask; this connection's own are not
         counted, as SQLite does not count its own commits. A LISTEN inside a transaction would be
-        undone by its rollback: it waits for the first ask outside one."""
+        undone by its rollback: it waits for the first ask outside one. Each connection counts from
+        a number of its own (its server process's), so a watcher that had to connect again (the
+        server ended its session, and with it what it was LISTENing for) always sees a change."""
+        import psycopg
+
+        own = self.raw.info.backend_pid
         if self._heard is None:
             if self._in_transaction:
                 return 0
             self._raw_execute(f"LISTEN {CHANGES_CHANNEL}")
-            self._heard = {"main": 0, "user": 0}
-        own = self.raw.info.backend_pid
-        for heard in self.raw.notifies(timeout=0):
-            if heard.pid != own and heard.payload in self._heard:
-                self._heard[heard.payload] += 1
+            self._heard = {"main": own << 32, "user": own << 32}
+        try:
+            for heard in self.raw.notifies(timeout=0):
+                if heard.pid != own and heard.payload in self._heard:
+                    self._heard[heard.payload] += 1
+        except psycopg.Error as e:
+            raise (self._lost(e) if self.raw.closed else _translated_error(e, "LISTEN")) from e
         return self._heard[layer]
 
     def keys_given(self, table: str, key: str) -> None:
@@ -335,7 +347,7 @@ class PostgresConnection:
         network), said the same at each statement after: what was not committed is not stored."""
         if self._lost_by is None:
             why = str(e).strip().splitlines()[0] if e is not None and str(e).strip() else "closed"
-            self._lost_by = sqlite3.OperationalError(
+            self._lost_by = ConnectionLost(
                 f"the connection to the server was lost ({why}); what was not committed is not stored"
             )
         return self._lost_by

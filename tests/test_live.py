@@ -9,6 +9,7 @@ import subprocess
 import time
 from collections.abc import Callable
 
+import psycopg
 import pytest
 
 from db import activity, annotations, queries
@@ -18,6 +19,7 @@ from db.schema import connect
 from tests.helpers import CLI, ROOT, settle
 from tui.app import TimelineApp
 from tui.session import news
+from tui.workers import FETCH, Failed
 
 ACLED = ROOT / "tests" / "fixtures" / "acled_context.csv"
 
@@ -196,3 +198,37 @@ async def test_the_analysts_own_change_elsewhere_shows_unsaid(seed_store, app_au
         await another_analyst(seed_store, "annotate", event, "--star", author=None)
         await until(pilot, lambda: bool((row := view.row(view.cursor)) and row.starred), "the row's star")
         assert not [n for n in notices(app) if "starred" in n]  # the notice comes with the reload, or never
+
+
+async def test_the_app_goes_on_when_the_server_ends_its_connections(seed_store, app_author):
+    """An administrator's pg_terminate_backend (a restart, the network): each lane connects again
+    for the request that met the loss, unsaid; another analyst's star made after still shows, said."""
+    if not isinstance(seed_store, str):
+        pytest.skip("a server's session: PostgreSQL's")
+    app = TimelineApp(seed_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        with psycopg.connect(seed_store, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert ended and ended[0] >= 2  # the app's two lanes
+        view = app.explorer.view
+        event = view.current_id
+        assert event
+        await another_analyst(seed_store, "annotate", event, "--star", "--author", "bob")
+        await until(pilot, lambda: bool((row := view.row(view.cursor)) and row.starred), "the row's star")
+        await until(pilot, lambda: any(n.startswith("bob starred ") for n in notices(app)), "the notice")
+        assert not [n for n in notices(app) if "lost" in n or "Not done" in n]
+
+
+async def test_a_failure_is_not_said_again_while_its_notice_is_shown(seed_store):
+    """A server that is down fails each second's check the same way: one notice, not one a second."""
+    app = TimelineApp(seed_store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        for _ in range(3):
+            app.session.workers.ask(FETCH, None, lambda conn: Failed("Not done: cannot connect"))
+        await settle(pilot, app)
+        assert [n for n in notices(app) if "cannot connect" in n] == ["Not done: cannot connect"]

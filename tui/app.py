@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class TimelineApp(App):
         self.session = Session(db_path, self, remove_document)
         self.explorer = Explorer(self.session)
         self.collector = Collector()
+        self._last_failure: tuple[str, SeverityLevel, float] = ("", "information", 0.0)  # on_failed's
 
     def get_default_screen(self) -> Screen:
         return self.explorer
@@ -171,8 +173,14 @@ class TimelineApp(App):
         self.notify(answer.text, title=answer.title, timeout=3)
 
     def on_failed(self, answer: Failed) -> None:
+        """A failure is not said again while its notice is still shown: the check for others'
+        changes asks every second, and a server that is down fails each one the same way."""
         if not self._wanted(answer):
             return
+        now, (text, severity, said_at) = time.monotonic(), self._last_failure
+        if (answer.text, answer.severity) == (text, severity) and now - said_at < self.NOTIFICATION_TIMEOUT:
+            return
+        self._last_failure = (answer.text, answer.severity, now)
         self.notify(answer.text, severity=answer.severity)
 
     def notify(

@@ -24,6 +24,7 @@ from textual.notifications import SeverityLevel
 from db.export import ExportError
 from db.queries import QueryError
 from db.schema import DatabaseError, about_the_file, connect, database_error
+from db.store import ConnectionLost
 
 QUERY, FETCH = "query", "fetch"
 SLOW = ("index", "search", "export")  # kinds of request a spinner waits for, and Escape gives up
@@ -110,6 +111,12 @@ class Lane:
                 if self.conn is None:
                     self.conn = connect(self.db_path)
                 return request.work(self.conn)
+            except ConnectionLost as e:  # the server ended the session, not the request: again, on a new one
+                if self.conn is not None:
+                    self.conn.close()
+                self.conn = None
+                if attempt:
+                    return Failed(str(e), "warning")
             except sqlite3.OperationalError as e:
                 if about_the_file(e):  # a full disk, an I/O error: not a wait
                     return Failed(f"Not done: {database_error(self.db_path, e)}")
