@@ -9,10 +9,10 @@ SRC is read in one snapshot (a read transaction; REPEATABLE READ on PostgreSQL),
 BATCH rows at a time: the memory stays flat however big the store. DST must hold no timeline, and
 it never holds half of one: a PostgreSQL DST is written in one transaction (its tables, if new,
 are made first, empty); a SQLite DST is built beside its name, under the store's writer lock, and
-linked in when whole (the user file first: a crash between the two leaves that file alone, which
-a copy then refuses, naming it). Both are opened as every command opens them, so an older SQLite
-store is migrated first and a PostgreSQL one of another version refused: the copy is always
-between stores of this program's schema.
+linked in when whole, or renamed where the file system has no links (the user file first: a crash
+between the two leaves that file alone, which a copy then refuses, naming it). Both are opened as
+every command opens them, so an older SQLite store is migrated first and a PostgreSQL one of
+another version refused: the copy is always between stores of this program's schema.
 """
 
 from __future__ import annotations
@@ -81,15 +81,17 @@ def copy(src: store.Store, dst: store.Store, progress: Progress = lambda done, t
 
 @contextlib.contextmanager
 def _snapshot(conn) -> Iterator[None]:
-    """Every table read as of one moment, while other commands write on: a read transaction."""
+    """Every table read as of one moment, while other commands write on: a read transaction, begun
+    through the connection (so it knows one is open, as for any transaction); on PostgreSQL its
+    isolation set REPEATABLE READ before its first read, where READ COMMITTED's would see each
+    table as of its own read."""
+    conn.execute("BEGIN")
     if isinstance(conn, store.PostgresConnection):
-        conn.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    else:
-        conn.execute("BEGIN")
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
     try:
         yield
     finally:
-        (conn.raw if isinstance(conn, store.PostgresConnection) else conn).execute("ROLLBACK")
+        conn.rollback()
 
 
 def _count(conn, table: str) -> int:
@@ -144,10 +146,18 @@ def _columns(conn, table: str) -> list[str]:
 
 
 def _refuse_a_timeline(conn, name: str) -> None:
-    """DST holds no row of a timeline (its tables may exist, empty: a copy that failed left them)."""
+    """DST holds no row of a timeline (its tables may exist, empty: a copy that failed left them).
+    A store with rows but no events (`timeline load` of no articles keeps the lexicon's actors)
+    is refused too: the copy's rows keep their row numbers, which rows already there may hold."""
+    events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    if events:
+        raise DatabaseError(f"{name}: already holds a timeline ({events:,} events); nothing copied")
     for table in COPIED:
         if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
-            raise DatabaseError(f"{name}: already holds a timeline ({table.split('.')[-1]} has rows); nothing copied")
+            raise DatabaseError(
+                f"{name}: holds no events but is not empty ({table} has rows); copy fills only an empty store;"
+                " nothing copied"
+            )
 
 
 def _to_postgres(source, url: str, totals: dict[str, int], progress: Progress) -> int:
@@ -177,6 +187,7 @@ def _to_postgres(source, url: str, totals: dict[str, int], progress: Progress) -
                         pipe.write_row(row)
                     done += len(batch)
                     progress(done, total)
+        conn.wrote("main", "user")  # COPY goes round the statements that note a write: its commit NOTIFYs the app
         search = [statement for table, statement in made_again if table == "events_fts"]
         for statement in [statement for table, statement in made_again if table != "events_fts"]:
             with _said_as(name, statement):  # a key two rows share, a reference to no row: SRC's fault
@@ -242,6 +253,8 @@ def _to_sqlite(source, path: Path, totals: dict[str, int], progress: Progress) -
     there meanwhile, and a leftover of a killed copy is cleared first."""
     name = str(path)
     staged = path.with_name(f"{path.name}.copying")  # and its user file NAME.user.copying: names no store has
+    if not path.parent.is_dir():  # said here, as DST: the staged file's name is not one the user gave
+        raise DatabaseError(f"{path}: its folder {path.parent} does not exist; nothing copied")
     with store_writer(path):
         for taken in (path, user_path(path)):
             if taken.exists():
@@ -301,15 +314,33 @@ def _index_the_search(conn) -> None:
 
 def _link(staged: Path, path: Path) -> None:
     """The staged store under its name, its user file first; never over a file made meanwhile."""
+    _put(user_path(staged), user_path(path))
     try:
-        os.link(user_path(staged), user_path(path))
-    except FileExistsError:
-        raise DatabaseError(f"{user_path(path)}: made while the copy ran; nothing copied") from None
+        _put(staged, path)
+    except DatabaseError:
+        user_path(path).unlink()  # the one just put: that store keeps its own
+        raise
+
+
+def _put(staged: Path, path: Path) -> None:
+    """A staged file under its name: a hard link, which refuses a name taken; on a file system
+    without them (FAT or exFAT: the USB stick a timeline is taken offline on) a rename, which would
+    replace a file there, so the name is looked at again just before: a store made since the look at
+    the copy's start is refused, as the link refuses it (only one made in the instant between this
+    look and the rename is not: a load makes its file before it takes the writer lock we hold)."""
     try:
         os.link(staged, path)
+        return
     except FileExistsError:
-        user_path(path).unlink()  # the one just linked: that store keeps its own
         raise DatabaseError(f"{path}: made while the copy ran; nothing copied") from None
+    except OSError:
+        pass  # links refused (EPERM on FAT): renamed instead
+    if path.exists():
+        raise DatabaseError(f"{path}: made while the copy ran; nothing copied")
+    try:
+        os.rename(staged, path)
+    except OSError as e:
+        raise DatabaseError(f"{path}: could not be put in place: {e.strerror or e}; nothing copied") from None
 
 
 @contextlib.contextmanager

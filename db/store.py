@@ -272,6 +272,11 @@ class PostgresConnection:
         statements (a COPY): the commit sets its sequence past them, as for an INSERT (`_advance_keys`)."""
         self._keys_given.add((table, key))
 
+    def wrote(self, *layers: str) -> None:
+        """Rows of these layers ("main", "user") were written by a way round this connection's
+        statements (a COPY): the commit NOTIFYs them, as for an INSERT (`_announce_writes`)."""
+        self._written.update(layers)
+
     def _advance_keys(self) -> None:
         """A row written with its row number (an import numbers its events itself) leaves the
         identity's sequence behind it: set it past the highest, so the next row numbered by the

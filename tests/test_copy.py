@@ -3,7 +3,9 @@ activity, from SQLite to PostgreSQL and back, the same after the round trip; a D
 timeline refused; a copy that fails or is killed leaves no half timeline. Real stores, the real
 command in real processes; the PostgreSQL tests skip without a server (tests/helpers.py)."""
 
+import errno
 import json
+import os
 import shutil
 import signal
 import sqlite3
@@ -16,9 +18,10 @@ import pytest
 
 from db import queries
 from db.acled import import_acled
-from db.copy import COPIED
-from db.schema import SCHEMA_VERSION, connect, user_path
+from db.copy import COPIED, _snapshot, copy as store_copy
+from db.schema import SCHEMA_VERSION, DatabaseError, connect, user_path
 from tests.helpers import CLI, ROOT, drop_pg_database, pg_database, write_article
+from tests.test_live import versions, wait_for_change
 from tests.test_review import run
 
 KILL_WAIT_SECONDS = 60  # far beyond a copy of the test store: one stuck this long fails
@@ -176,6 +179,11 @@ def test_a_store_holding_a_timeline_is_refused_and_left_as_it_is(seeded, seed_st
     assert refused.returncode == 1 and len(refused.stderr.splitlines()) == 1
     shown = str(seed_store) if isinstance(seed_store, Path) else seed_store.split("?")[0].split("/")[-1]
     assert shown in refused.stderr, refused.stderr
+    if not isinstance(seed_store, Path):  # a file is refused for being there; a database for its events
+        conn = connect(seed_store)
+        events = _count_events(conn)
+        conn.close()
+        assert f"already holds a timeline ({events:,} events)" in refused.stderr, refused.stderr
     assert exported(seed_store) == before
     user_alone = tmp_path / "alone.db"
     user_path(user_alone).write_bytes(user_path(seeded).read_bytes())  # stars left without their store
@@ -295,3 +303,82 @@ def test_an_older_sqlite_store_is_migrated_then_copied(tmp_path, pg_url):
     assert connect(old).execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     assert exported(pg_url) == exported(old) and user_layer(pg_url) == user_layer(old)
     assert exported(old), "the old store has events"
+
+
+def test_a_file_system_without_hard_links_gets_the_copy_renamed_in_place(seeded, tmp_path, monkeypatch):
+    """FAT and exFAT (a USB stick) refuse link() with EPERM: the staged files are renamed instead,
+    never over a file made while the copy ran. The refusal is the OS's, so os.link is what fails."""
+
+    def refused(staged, path):
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(os, "link", refused)
+    dst = tmp_path / "stick" / "field.db"
+    dst.parent.mkdir()
+    store_copy(seeded, dst)
+    assert every_row(dst) == every_row(seeded) and user_layer(dst) == user_layer(seeded)
+    assert sorted(f.name for f in dst.parent.iterdir() if "copying" in f.name) == []
+
+    made_meanwhile = tmp_path / "stick" / "other.db"
+
+    def refused_while_a_store_is_made(staged, path):
+        if Path(path) == made_meanwhile:  # the store's own file: another store took its name meanwhile
+            made_meanwhile.write_bytes(b"another store")
+        refused(staged, path)
+
+    monkeypatch.setattr(os, "link", refused_while_a_store_is_made)
+    with pytest.raises(DatabaseError, match=f"^{made_meanwhile}: made while the copy ran"):
+        store_copy(seeded, made_meanwhile)
+    assert made_meanwhile.read_bytes() == b"another store", "never renamed over it"
+    assert not user_path(made_meanwhile).exists(), "the user file put first is taken away again"
+
+
+def test_a_copy_into_postgresql_tells_an_open_app(seeded, pg_url):
+    """COPY goes round the statements that note a write: the copy's commit NOTIFYs both layers all
+    the same, so an app open on the empty team database sees the timeline arrive."""
+    watcher = connect(pg_url, create=True)
+    start = versions(watcher)  # its first ask LISTENs
+    copy(seeded, pg_url)
+    main, user = wait_for_change(watcher, start)
+    assert main != start[0] and user != start[1]
+    watcher.close()
+
+
+def test_the_source_is_read_in_one_transaction_the_connection_knows_of(seeded, pg_url):
+    copy(seeded, pg_url)
+    reader = connect(pg_url)
+    tags = _count_tags(reader)
+    event = reader.execute("SELECT id FROM events LIMIT 1").fetchone()[0]
+    with _snapshot(reader):
+        assert reader.in_transaction
+        assert _count_tags(reader) == tags
+        run(pg_url, "annotate", event, "--tag", "meanwhile")  # another connection's commit
+        assert _count_tags(reader) == tags, "the snapshot does not see a commit made after it began"
+    assert not reader.in_transaction
+    assert _count_tags(reader) == tags + 1
+    reader.close()
+
+
+def _count_tags(conn) -> int:
+    return conn.execute("SELECT count(*) FROM user.tags").fetchone()[0]
+
+
+def _count_events(conn) -> int:
+    return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def test_a_missing_folder_is_said_of_dst(seeded, tmp_path):
+    dst = tmp_path / "no-such-folder" / "field.db"
+    failed = copy(seeded, dst, ok=False)
+    assert failed.returncode == 1 and len(failed.stderr.splitlines()) == 1
+    assert f"{dst}: its folder {dst.parent} does not exist" in failed.stderr and "copying" not in failed.stderr
+
+
+def test_a_store_with_places_but_no_events_is_refused_as_what_it_is(seeded, pg_url, tmp_path):
+    """`timeline load` of a folder without articles stores the lexicon's actors and no event."""
+    empty = tmp_path / "empty"
+    (empty / "articles").mkdir(parents=True)
+    run(pg_url, "load", str(empty))
+    refused = copy(seeded, pg_url, ok=False)
+    assert refused.returncode == 1 and "holds no events but is not empty" in refused.stderr, refused.stderr
+    assert len(refused.stderr.splitlines()) == 1 and "already holds a timeline" not in refused.stderr
