@@ -184,6 +184,7 @@ def test_stats_read_from_the_kept_counts_say_what_a_scan_of_every_event_says(rev
     assert head.last == "2031-03-04" and dict(head.types)["Protests"] == 2  # Turkey's and the one corrected
     assert dict(head.types)["Riots"] == 1  # Lebanon's: the rejected event's corrected type counts nowhere
     assert head.events == corrections.pick(conn, Filter()).total, "stats counts the events `list` shows"
+    assert f"({head.events - head.undated_events:,} dated)" in run(reviewed, "stats"), "its bar of time too"
     whole = queries.stats(conn)
     assert whole.events == head.events and whole.countries == head.countries
     assert whole.documents == conn.execute("SELECT count(*) FROM documents").fetchone()[0]
