@@ -1298,6 +1298,7 @@ def stats(db_path) -> None:
     """Counts of events, types, countries and divisions, the bar of time; then those of documents,
     quotes, sources, actors and places, each counted by a pass over a table, as each comes."""
     from db.queries import headline, month_counts, scanned_figures
+    from db.review_queue import merged_rowids, rejected_rowids
 
     conn = open_db(db_path)
     s = headline(conn)
@@ -1307,7 +1308,8 @@ def stats(db_path) -> None:
             click.echo(heading)
         for name, n in rows:
             click.echo(f"  {n:6d}  {shown(name)}")
-    print_time_chart(month_counts(conn), shutil.get_terminal_size().columns)
+    unseen = rejected_rowids(conn) | merged_rowids(conn)  # the events the headline leaves out
+    print_time_chart(month_counts(conn, hidden=unseen), shutil.get_terminal_size().columns)
     for name, n in scanned_figures(conn):
         click.echo(SCANNED_LINES[name].format(n))
 

@@ -1327,7 +1327,7 @@ def month_counts(
 class Headline:
     """What `stats` reads at once, whatever the store's size: the events, types and places from the
     all-time counts kept by every write (db/counts.py), the dates from the date index; the events
-    the analyst rejected left out, those corrected counted with the analyst's values."""
+    the analyst rejected or merged into another left out, those corrected counted with the analyst's values."""
 
     events: int
     undated_events: int
@@ -1353,23 +1353,25 @@ TOP = 10  # countries and divisions listed by `stats`
 
 
 def stats(conn) -> Stats:
-    """The store in figures; the events the analyst rejected are not counted among the events."""
+    """The store in figures; the events the analyst rejected or merged into another are not counted
+    among the events."""
     figures: dict[str, Any] = dict(scanned_figures(conn))
     return Stats(**vars(headline(conn)), **figures)
 
 
 def headline(conn) -> Headline:
     """The figures of `stats` that the counts kept answer: the machine's all-time rows of
-    `month_counts`, less the few events rejected, with the few corrected moved to the analyst's
+    `month_counts`, less the few events the analyst does not see (rejected, or merged into
+    another: the events `list` and the app show), with the few corrected moved to the analyst's
     values; no pass over the events."""
-    from db.corrections import rejected_ids  # the analyst's layer, which reads the store through this module
+    from db.corrections import merged, rejected_ids  # the analyst's layer, which reads the store through this module
 
     layer = _overlay(conn)
-    rejected = conn.execute(
+    unseen = conn.execute(  # the merged away too: the event they are part of counts them once
         "SELECT seq, type, date_start FROM events WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(rejected_ids(conn))),),
+        (json.dumps(sorted(rejected_ids(conn) | set(merged(conn)))),),
     ).fetchall()
-    gone = {seq for seq, _, _ in rejected}
+    gone = {seq for seq, _, _ in unseen}
     shown = [seq for seq in layer.edited if seq not in gone]  # corrected and counted
     types = Counter(
         dict(
@@ -1379,14 +1381,14 @@ def headline(conn) -> Headline:
             )
         )
     )
-    types.subtract(kind for _, kind, _ in rejected)
+    types.subtract(kind for _, kind, _ in unseen)
     types.subtract(layer.machine[seq].type for seq in shown)
     types.update(layer.analyst[seq].type for seq in shown)
     undated = conn.execute(
         "SELECT coalesce(sum(n), 0) FROM month_counts WHERE facet = 'types' AND month = ? AND last = ?",
         (counts.UNDATED, counts.UNDATED),
     ).fetchone()[0]
-    undated -= sum(start is None for _, _, start in rejected)
+    undated -= sum(start is None for _, _, start in unseen)
     undated += sum((layer.analyst[s].date_start is None) - (layer.machine[s].date_start is None) for s in shown)
     dates = [d for seq in layer.edited for d in (layer.analyst[seq].date_start, layer.analyst[seq].date_end) if d]
     moved = json.dumps([seq for seq, fields in layer.edited.items() if "date" in fields])
@@ -1433,10 +1435,10 @@ def _last_end(conn, moved: str) -> str | None:
     return latest
 
 
-def _top_places(conn, kind: str, layer: Overlay, rejected: set[int]) -> list[tuple[str, int]]:
+def _top_places(conn, kind: str, layer: Overlay, gone: set[int]) -> list[tuple[str, int]]:
     """The places of a kind with the most events (their all-time rows of `month_counts`, a country's
-    counting the events in it), less the events `rejected` (row numbers), the analyst's places
-    counted for an event corrected."""
+    counting the events in it), less the events `gone` (row numbers: rejected or merged away), the
+    analyst's places counted for an event corrected."""
     rows = conn.execute(  # the places of the kind first (a few thousand divisions, of 300k places with events)
         "SELECT p.id, p.name, p.country, m.n FROM places p CROSS JOIN month_counts m WHERE p.kind = ?"
         f" AND m.facet = 'places' AND m.month = ? AND m.last = ? AND m.value = {counts.as_stored('p.seq')}",
@@ -1448,11 +1450,11 @@ def _top_places(conn, kind: str, layer: Overlay, rejected: set[int]) -> list[tup
         for (place,) in conn.execute(
             "SELECT p.id FROM event_places ep JOIN places p ON p.seq = ep.place_seq"
             " WHERE ep.event_seq IN (SELECT value FROM json_each(?)) AND p.kind = ?",
-            (json.dumps(sorted(rejected)), kind),
+            (json.dumps(sorted(gone)), kind),
         )
     )
     for seq, fields in layer.edited.items():
-        if "places" in fields and seq not in rejected:
+        if "places" in fields and seq not in gone:
             n.subtract(layer.machine[seq].places)
             n.update(layer.analyst[seq].places)
     named = {r[0]: (r[1], r[2]) for r in rows}

@@ -353,6 +353,21 @@ async def test_an_event_merged_into_another_is_hidden_its_sources_shown_in_the_o
         assert f"{everything - 1} of {everything - 1} events" in app.sub_title
 
 
+async def test_an_event_rejected_then_merged_is_left_out_once_as_list_and_stats_count_it(seed_db):
+    conn = connect(seed_db)
+    keep, other = (r.id for r in queries.list_events(conn)[:2])
+    corrections.reject(conn, other)
+    corrections.merge(conn, keep, [other])
+    shown, stated = corrections.pick(conn, queries.Filter()).total, queries.headline(conn).events
+    conn.close()
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        everything = queries.count_events(connect(seed_db))
+        assert shown == stated == everything - 1
+        assert f"{shown} of {shown} events" in app.sub_title
+
+
 # ---- the verbs the app added: merge, split, add, remove (issue 25, point 7) -----------------
 
 

@@ -107,7 +107,8 @@ def run(db, *args: str) -> str:
 @pytest.fixture
 def reviewed(seed_store):
     """The seed and a few countries' ACLED rows, with an event corrected (to the latest date, a
-    type no machine event has, a place in another country), one rejected, one corrected then rejected."""
+    type no machine event has, a place in another country), one rejected, one corrected then rejected,
+    and one merged into another (two reports of Turkey's arrests)."""
     import_acled(FIXTURES / "acled_world.csv", seed_store)
     run(
         seed_store,
@@ -123,13 +124,15 @@ def reviewed(seed_store):
     run(seed_store, "reject", "acled:SYR200002")
     run(seed_store, "edit", "acled:SYR200003", "--type", "Mob violence", "--place", "Tehran")
     run(seed_store, "reject", "acled:SYR200003")
+    run(seed_store, "merge", "acled:TUR300002", "acled:TUR300003")
     return seed_store
 
 
 def scanned_headline(conn) -> queries.Headline:
     """What `stats` says of the events, counted the slow way: each event read, with the analyst's
-    values where corrected; the rejected ones left out of the counts, their dates kept."""
-    layer, gone = corrections.overlay(conn), corrections.rejected_ids(conn)
+    values where corrected; those the analyst does not see (rejected, or merged into another) left
+    out of the counts, their dates kept."""
+    layer, gone = corrections.overlay(conn), corrections.rejected_ids(conn) | set(corrections.merged(conn))
     kinds = {
         i: (kind, name, country)
         for i, kind, name, country in conn.execute("SELECT id, kind, name, country FROM places")
@@ -180,6 +183,8 @@ def test_stats_read_from_the_kept_counts_say_what_a_scan_of_every_event_says(rev
     assert head == scanned_headline(conn)
     assert head.last == "2031-03-04" and dict(head.types)["Protests"] == 2  # Turkey's and the one corrected
     assert dict(head.types)["Riots"] == 1  # Lebanon's: the rejected event's corrected type counts nowhere
+    assert head.events == corrections.pick(conn, Filter()).total, "stats counts the events `list` shows"
+    assert f"({head.events - head.undated_events:,} dated)" in run(reviewed, "stats"), "its bar of time too"
     whole = queries.stats(conn)
     assert whole.events == head.events and whole.countries == head.countries
     assert whole.documents == conn.execute("SELECT count(*) FROM documents").fetchone()[0]

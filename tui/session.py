@@ -336,8 +336,8 @@ class Session:
         shown_rejected, first_shown = self.show_rejected, self.first_shown
 
         def count(conn: sqlite3.Connection) -> Answer:
-            hidden = len(corrections.merged(conn)) + (0 if shown_rejected else len(corrections.rejected_ids(conn)))
-            return Opened(queries.count_events(conn) - hidden)
+            hidden = set(corrections.merged(conn)) | (set() if shown_rejected else corrections.rejected_ids(conn))
+            return Opened(queries.count_events(conn) - len(hidden))  # an event rejected then merged: once
 
         def after_first_rows(_: sqlite3.Connection) -> None:
             """The whole timeline, its counts and totals wait (the lane runs in order) until the first
