@@ -22,6 +22,14 @@ from tui.app import TimelineApp
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seed"
 CLI = [sys.executable, "-c", "from cli import run; run()"]  # the `timeline` command, from this checkout
+
+
+def without_bytecode() -> dict[str, str]:
+    """The environment of a child under a file-size limit: it writes no bytecode of our modules,
+    which the limit would cut short, and CPython keeps a cut file: every later import fails."""
+    return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
 SETTLE_SECONDS = 60  # far beyond any query of the seed database: a test stuck this long fails instead of hanging
 
 

@@ -22,7 +22,7 @@ from cli import main
 from db import queries
 from db.acled import import_acled
 from db.schema import connect
-from tests.helpers import CLI, ROOT, settle
+from tests.helpers import CLI, ROOT, settle, without_bytecode
 from tui.app import TimelineApp
 from tui.screens import ExportPrompt
 
@@ -317,6 +317,7 @@ def test_a_write_that_fails_midway_leaves_no_file_and_says_so(tmp_path):
         capture_output=True,
         text=True,
         preexec_fn=limit,
+        env=without_bytecode(),
     )
     assert done.returncode == 1 and "nothing written" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1 and list(out.parent.iterdir()) == []

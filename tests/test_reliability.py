@@ -28,6 +28,7 @@ from tests.helpers import (
     pg_writer_inside_its_transaction,
     settle,
     store_v4,
+    without_bytecode,
     write_article,
 )
 from tui.app import TimelineApp
@@ -195,6 +196,7 @@ def test_a_full_disk_stops_a_write_in_one_line_and_the_store_stays_as_it_was(tmp
         capture_output=True,
         text=True,
         preexec_fn=small_disk,
+        env=without_bytecode(),
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1 and "could not be written" in done.stderr
@@ -714,7 +716,7 @@ def test_a_full_disk_at_opening_is_said_as_such_and_force_never_replaces_the_sto
         db, says, limit = seed_db, "an I/O error", no_file_size
     before = db.read_bytes()
     for command in STORE_COMMANDS:
-        line = said_in_one_line(run_cli(*command, "--db", str(db), preexec_fn=limit))
+        line = said_in_one_line(run_cli(*command, "--db", str(db), preexec_fn=limit, env=without_bytecode()))
         assert f"{db}: cannot be opened: {says}" in line and "not a timeline database" not in line, line
     assert db.read_bytes() == before
     assert list(db.parent.glob("*.bak-*")) == []  # --force set nothing aside, and made no empty store
