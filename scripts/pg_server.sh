@@ -90,7 +90,7 @@ run() {
 # would make it wait, or leave CMD running when the script is killed.
 COMMAND_PID=""
 command_in_its_group() {
-    setsid "$@" <&0 &
+    setsid -w "$@" <&0 &
     COMMAND_PID=$!
     wait "$COMMAND_PID"
 }
