@@ -429,7 +429,7 @@ class Explorer(Screen):
         if field == "note":
             question = "Note on this event"
         elif tags:
-            question = f"A tag for this event, typed whole; one it has ({', '.join(tags)}) is taken off"
+            question = f"A tag, typed whole; typing {' or '.join(tags)} takes it off"
         else:
             question = "A tag for this event (one tag, typed whole)"
         self.app.push_screen(Prompt(question, (note or "") if field == "note" else ""), done)
