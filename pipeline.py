@@ -160,7 +160,7 @@ def remove(given: Path | str, db_path: Store) -> Removed:
         write_added(conn, [])  # one may quote this document: written again below, without it
         if kind == "article":
             clear_article_events(conn)
-            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            conn.execute("DELETE FROM stored_documents WHERE id = ?", (document_id,))
             rebuild_events(conn)
         else:
             remove_data_row(conn, document_id)
@@ -319,7 +319,7 @@ def rebuild_events(
                 events, traces = extract(article)
         except OutOfTime:
             why = f"extraction took over {seconds_per_article:g} s (not tried again)"
-            conn.execute("UPDATE documents SET unextracted = ? WHERE id = ?", (why, document_id))
+            conn.execute("UPDATE stored_documents SET unextracted = ? WHERE id = ?", (why, document_id))
             if report is not None:
                 report.warnings.append((article.path, f"stored, but no events: {why}"))
             continue

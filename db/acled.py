@@ -64,10 +64,11 @@ ROW_BYTES = 400  # about what an ACLED row takes in a CSV: a file's size tells h
 # the end reads it. Copying the store's rows costs a tenth of the import at most.
 BULK = 10
 STAGING = "staging_"
-COPIED = ("documents", "events", "event_actors", "event_places", "evidence")
+COPIED = ("stored_documents", "events", "event_actors", "event_places", "stored_evidence")
 # made again over all the staged events at the end: the counts, the sets and the search index
 STAGED = (*COPIED, "month_counts", "event_sets", "events_fts")
 KEPT_INDEXES = ("evidence_by_event",)
+VIEWS = tuple(re.findall(r"CREATE VIEW IF NOT EXISTS (\w+)", TABLES))  # of the tables above: made again after a switch
 # Older exports name some columns differently.
 HEADER_ALIASES = {
     "ally_actor_1": "assoc_actor_1",
@@ -273,7 +274,6 @@ class _Importer:
         self.unknown_bad_rows = 0  # bad rows whose id cannot be read: a prune cannot know what the file holds
         self.countries: set[str] = set()  # the place ids of the file's countries
         self.first_day, self.last_day = "9999-12-31", "0000-01-01"
-        self.next_document = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
         self.first_seq = self.next_seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").fetchone()[0]
         if staged:  # the search index, counts and sets of the staged tables are made over all their events
             self.first_seq = 1
@@ -287,7 +287,7 @@ class _Importer:
             self.conn.execute("BEGIN IMMEDIATE")
 
     def write(self, batch: list[tuple[int, dict]], report: ImportReport) -> None:
-        events, links, places, docs, revised = [], [], [], [], []
+        events, links, places, revised = [], [], [], []
         parsed = []
         for line, r in batch:
             try:
@@ -331,8 +331,9 @@ class _Importer:
             place = self._place_of(r)
             places += self.trees.place_links(row["seq"], row["date_start"], [place])
             self.countries.add(self.trees.root(place))
-            notes = r.get("notes", "").strip() or row["summary"]
-            docs.append((row["id"], notes, r.get("source", "").strip() or None, row["date"]))
+            # its document and quote are derived from these (db/schema.py's DERIVED_DOCUMENT)
+            row["notes"] = r.get("notes", "").strip() or row["summary"]
+            row["notes_source"] = r.get("source", "").strip() or None
         loaded = [(row["id"],) for _, row in parsed]
         self.conn.executemany(
             "INSERT INTO temp.file_ids (id, loaded) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET loaded = 1", loaded
@@ -345,9 +346,10 @@ class _Importer:
             report.revised += len(revised)
         self.conn.executemany(
             f"INSERT INTO {self.to}events (seq, id, date_start, date_end, precision, date, date_source, type, sub_type,"
-            " summary, fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin, revision)"
+            " summary, fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin, revision,"
+            " notes, notes_source)"
             " VALUES (:seq, :id, :date_start, :date_end, :precision, :date, 'acled', :type, :sub_type, :summary,"
-            " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled', :revision)",
+            " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled', :revision, :notes, :notes_source)",
             events,
         )
         self.conn.executemany(
@@ -358,28 +360,6 @@ class _Importer:
         self.conn.executemany(
             f"INSERT INTO {self.to}event_places (event_seq, place_seq, day, direct, position) VALUES (?, ?, ?, ?, ?)",
             places,
-        )
-        first = self.next_document
-        self.next_document += len(docs)
-        self.conn.executemany(
-            f"INSERT INTO {self.to}documents (id, path, key, title, publisher, published, text, kind)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 'acled')",
-            [
-                (
-                    first + i,
-                    f"acled:{event_id}",
-                    event_id,
-                    f"ACLED {event_id}",
-                    source,
-                    when,
-                    notes,
-                )
-                for i, (event_id, notes, source, when) in enumerate(docs)
-            ],
-        )
-        self.conn.executemany(  # the whole note is the quote
-            f'INSERT INTO {self.to}evidence (event_id, document_id, start, "end") VALUES (?, ?, 0, ?)',
-            [(event_id, first + i, len(notes)) for i, (event_id, notes, _, _) in enumerate(docs)],
         )
         report.added += len(events) - len(revised)
 
@@ -468,12 +448,14 @@ class _Importer:
                 f"{db_path}: another command wrote the store during the import, so the import changed"
                 " nothing: run it again"
             )
-        self.conn.execute("DROP VIEW event_text")  # a view naming a dropped table stops a rename
+        for view in VIEWS:  # a view naming a dropped table stops a rename
+            self.conn.execute(f"DROP VIEW {view}")
         for table in STAGED:
             self.conn.execute(f'DROP TABLE "{table}"')
         for table in STAGED:
             self.conn.execute(f'ALTER TABLE "{STAGING}{table}" RENAME TO "{table}"')
-        self.conn.execute(_statement("VIEW", "event_text"))
+        for view in VIEWS:
+            self.conn.execute(_statement("VIEW", view))
         # The planner's statistics of the staged tables (dropping a table drops its own) are theirs
         # now; a rename leaves them under the old name.
         self.conn.execute(
@@ -506,9 +488,9 @@ class _Importer:
         for table in ("event_places", "event_actors"):
             self.conn.execute(f"DELETE FROM {STAGING}{table} WHERE event_seq IN ({picked})", params)
         ids = f"SELECT id FROM {STAGING}events WHERE seq IN ({picked})"
-        documents = f"SELECT document_id FROM {STAGING}evidence WHERE event_id IN ({ids})"
-        self.conn.execute(f"DELETE FROM {STAGING}documents WHERE kind = 'acled' AND id IN ({documents})", params)
-        self.conn.execute(f"DELETE FROM {STAGING}evidence WHERE event_id IN ({ids})", params)
+        documents = f"SELECT document_id FROM {STAGING}stored_evidence WHERE event_id IN ({ids})"
+        self.conn.execute(f"DELETE FROM {STAGING}stored_documents WHERE kind = 'acled' AND id IN ({documents})", params)
+        self.conn.execute(f"DELETE FROM {STAGING}stored_evidence WHERE event_id IN ({ids})", params)
         self.conn.execute(f"DELETE FROM {STAGING}events WHERE seq IN ({picked})", params)
 
     def _place_of(self, r: dict) -> str:
@@ -635,7 +617,7 @@ def _staged_view() -> str:
     view = _statement("VIEW", "event_text").replace(
         "CREATE VIEW IF NOT EXISTS event_text", "CREATE TEMP VIEW staging_event_text"
     )
-    return re.sub(r"\b(events|evidence|documents) (?=[evd]\b)", rf"main.{STAGING}\1 ", view)
+    return re.sub(r"\b(events|stored_evidence|stored_documents) (?=[evd]\b)", rf"main.{STAGING}\1 ", view)
 
 
 def _drop_staging(conn: sqlite3.Connection) -> None:

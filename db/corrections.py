@@ -318,8 +318,7 @@ def split(conn, event_id: str, sources: list[str], author: str | None = None) ->
     The new event's id; the event keeps the others."""
     require_event(conn, event_id)
     rows = conn.execute(
-        'SELECT v.document_id, d.key, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
-        " WHERE v.event_id = ? ORDER BY v.id",
+        'SELECT v.document_id, v.key, v.start, v."end" FROM quotes v WHERE v.event_id = ? ORDER BY v.id',
         (event_id,),
     ).fetchall()
     chosen = []
@@ -406,9 +405,8 @@ def _anchor(conn, event_id: str) -> tuple:
     the quote's words and the document's path (or URL), which find the quote again in an edited
     article stored anew under another key (`_follow`)."""
     row = conn.execute(
-        'SELECT d.key, v.start, v."end", e.sub_type, substr(d.text, v.start + 1, v."end" - v.start), d.path'
-        " FROM evidence v JOIN documents d ON d.id = v.document_id JOIN events e ON e.id = v.event_id"
-        " WHERE v.event_id = ? ORDER BY v.id LIMIT 1",
+        'SELECT v.key, v.start, v."end", e.sub_type, substr(v.text, v.start + 1, v."end" - v.start), v.path'
+        " FROM quotes v JOIN events e ON e.id = v.event_id WHERE v.event_id = ? ORDER BY v.id LIMIT 1",
         (event_id,),
     ).fetchone()
     return tuple(row) if row else (None,) * 6
@@ -701,8 +699,8 @@ def _follow(
 
 def _resting_on(conn, key: str, start: int, end: int, sub_type: str | None) -> str | None:
     row = conn.execute(
-        "SELECT v.event_id FROM documents d JOIN evidence v ON v.document_id = d.id JOIN events e ON e.id = v.event_id"
-        ' WHERE d.key = ? AND v.start < ? AND v."end" > ?'
+        "SELECT v.event_id FROM quotes v JOIN events e ON e.id = v.event_id"
+        ' WHERE v.key = ? AND v.start < ? AND v."end" > ?'
         ' ORDER BY v.start = ? AND v."end" = ? DESC, e.sub_type IS ? DESC, v.id LIMIT 1',
         (key, end, start, start, end, sub_type),
     ).fetchone()

@@ -59,7 +59,7 @@ def stored_sources(conn, sources: list[str]) -> set[str]:
         found |= {
             value
             for row in conn.execute(
-                f"SELECT path, url FROM documents WHERE path IN ({marks}) OR url IN ({marks})", chunk * 2
+                f"SELECT path, url FROM stored_documents WHERE path IN ({marks}) OR url IN ({marks})", chunk * 2
             )
             for value in row
         }
@@ -84,7 +84,7 @@ def add_document(conn, article: Article) -> None:
         "text": article.text,
         "published_source": article.published_source,
     }
-    conn.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
+    conn.execute(f"INSERT INTO stored_documents ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
 
 
 class WouldDrop(Exception):
@@ -99,7 +99,7 @@ def articles_except(conn, keep: set[str]) -> list[tuple[str, list[str]]]:
     """The stored articles whose sha256 is not in `keep`, each with the events that rest on it alone."""
     stale = [
         (i, path)
-        for i, key, path in conn.execute("SELECT id, key, path FROM documents WHERE kind = 'article'")
+        for i, key, path in conn.execute("SELECT id, key, path FROM stored_documents WHERE kind = 'article'")
         if key not in keep
     ]
     gone = [i for i, _ in stale]
@@ -116,14 +116,15 @@ def articles_except(conn, keep: set[str]) -> list[tuple[str, list[str]]]:
 
 def remove_articles_except(conn, keep: set[str]) -> None:
     """Delete the article documents whose sha256 is not in `keep` (their events first: clear_article_events)."""
-    stale = [r[0] for r in conn.execute("SELECT key FROM documents WHERE kind = 'article'") if r[0] not in keep]
-    conn.executemany("DELETE FROM documents WHERE key = ?", [(sha,) for sha in stale])
+    stale = [r[0] for r in conn.execute("SELECT key FROM stored_documents WHERE kind = 'article'") if r[0] not in keep]
+    conn.executemany("DELETE FROM stored_documents WHERE key = ?", [(sha,) for sha in stale])
 
 
 def find_document(conn, given: str) -> tuple[int, str, str] | None:
     """The stored document `given` names: its id (as sources list it), its key (an article's
-    sha256, an ACLED row's id), or its path as stored. (id, kind, path or key)."""
-    number = re.match(r"[0-9]+", given)  # its leading digits, as SQL's CAST reads them: an id
+    sha256, an ACLED row's id), or its path as stored. (id, kind, path or key). An ACLED row's
+    id is negative (db/schema.py's DERIVED_DOCUMENT)."""
+    number = re.match(r"-?[0-9]+", given)  # its leading digits, as SQL's CAST reads them: an id
     row = conn.execute(
         "SELECT id, kind, coalesce(path, key) FROM documents WHERE key = ? OR path = ? OR path = ?"
         " OR id = ? ORDER BY id LIMIT 1",
@@ -155,7 +156,7 @@ def remove_data_row(conn, document_id: int) -> None:
         )
     ]  # read first: remove_events deletes the evidence this picks them by before the events
     remove_events(conn, "SELECT value FROM json_each(?)", (json.dumps(seqs),))
-    conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+    conn.execute("DELETE FROM stored_documents WHERE id = ?", (document_id,))  # a derived one went with its event
 
 
 ADDED = "SELECT seq FROM events WHERE origin = 'analyst'"  # the events an analyst added (db/corrections.py)
@@ -166,11 +167,13 @@ def write_added(conn, added: list[dict]) -> None:
     rests on its source's quote, or on a document of kind 'citation' holding the free citation.
     One whose documents are not stored is left out (its correction is then an orphan)."""
     remove_events(conn, ADDED)
-    conn.execute("DELETE FROM documents WHERE kind = 'citation' AND id NOT IN (SELECT document_id FROM evidence)")
+    conn.execute(
+        "DELETE FROM stored_documents WHERE kind = 'citation' AND id NOT IN (SELECT document_id FROM stored_evidence)"
+    )
     for a in added:
         if a["citation"] is not None:
             conn.execute(
-                "INSERT OR IGNORE INTO documents (path, key, text, kind) VALUES (?, ?, ?, 'citation')",
+                "INSERT OR IGNORE INTO stored_documents (path, key, text, kind) VALUES (?, ?, ?, 'citation')",
                 (a["citation"], a["spans"][0][0], a["citation"]),
             )
         ids = dict(
@@ -221,7 +224,7 @@ def write_added(conn, added: list[dict]) -> None:
             [(seq, actor, role, day(start), 1) for actor, role in roles.items()]
             + [(seq, g, role, day(start), 0) for g, role in groups.items()],
         )
-        conn.executemany('INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)', quotes)
+        conn.executemany('INSERT INTO stored_evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)', quotes)
     conn.execute(
         "INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text"
         f" WHERE seq IN ({ADDED})"
@@ -256,7 +259,7 @@ def display_path(path: str) -> str:
 def stored_articles(conn) -> list[tuple[int, Article]]:
     rows = conn.execute(
         "SELECT id, path, title, publisher, author, url, published, published_source, note, text"
-        " FROM documents WHERE kind = 'article' ORDER BY id"
+        " FROM stored_documents WHERE kind = 'article' ORDER BY id"
     ).fetchall()
     return [
         (
@@ -304,7 +307,7 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
         [link for e in events for link in trees.place_links(seq[e.id], _start(e), [trees.place(p) for p in e.places])],
     )
     conn.executemany(
-        'INSERT INTO evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)',
+        'INSERT INTO stored_evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)',
         [(e.id, doc_ids[ev.document], ev.start, ev.end) for e in events for ev in e.evidence],
     )
     rows = [_telling_row(e.id, t, doc_ids, trees) for e in events for t in e.tellings]
@@ -333,8 +336,8 @@ def clear_article_events(conn: sqlite3.Connection) -> None:
 
 def remove_events(conn: sqlite3.Connection, picked: str, params: tuple = ()) -> None:
     """Remove the events whose seq the query `picked` gives, with their links, their evidence and
-    the documents of data rows (an article's stays: it is read again on the next load). The
-    annotations stay, keyed by event id."""
+    the documents of data rows (an article's stays: it is read again on the next load; an ACLED
+    row's, derived from its event, goes with it). The annotations stay, keyed by event id."""
     # The search index forgets a text by being told it again, so first, while the text is there.
     conn.execute(
         "INSERT INTO events_fts (events_fts, rowid, summary, quotes)"
@@ -346,14 +349,14 @@ def remove_events(conn: sqlite3.Connection, picked: str, params: tuple = ()) -> 
         conn.execute(f"DELETE FROM {table} WHERE event_seq IN ({picked})", params)
     ids = f"SELECT id FROM events WHERE seq IN ({picked})"
     data_rows = conn.execute(
-        "SELECT d.id FROM evidence v JOIN documents d ON d.id = v.document_id"
+        "SELECT d.id FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id"
         f" WHERE d.kind = 'acled' AND v.event_id IN ({ids})",
         params,
     ).fetchall()
-    conn.execute(f"DELETE FROM evidence WHERE event_id IN ({ids})", params)
+    conn.execute(f"DELETE FROM stored_evidence WHERE event_id IN ({ids})", params)
     conn.execute(f"DELETE FROM event_sources WHERE event_id IN ({ids})", params)  # extracted events' only
     conn.execute(f"DELETE FROM events WHERE seq IN ({picked})", params)
-    conn.executemany("DELETE FROM documents WHERE id = ?", data_rows)
+    conn.executemany("DELETE FROM stored_documents WHERE id = ?", data_rows)
 
 
 def _start(e: Event) -> str | None:

@@ -974,9 +974,9 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     cursor = conn.cursor()
     cursor.row_factory = None  # tuples: a Row is read by name slowly, and an export reads 10k of these
     for event_id, *source in cursor.execute(
-        "SELECT v.event_id, v.document_id, d.path, d.title, d.publisher, d.published,"
-        ' substr(d.text, v.start + 1, v."end" - v.start), v.start, v."end" FROM evidence v'
-        f" JOIN documents d ON d.id = v.document_id WHERE v.event_id IN ({_marks(found)}) ORDER BY v.id",
+        "SELECT v.event_id, v.document_id, v.path, v.title, v.publisher, v.published,"
+        ' substr(v.text, v.start + 1, v."end" - v.start), v.start, v."end" FROM quotes v'  # evidence with its document
+        f" WHERE v.event_id IN ({_marks(found)}) ORDER BY v.id",
         found,
     ):
         quoted.setdefault(event_id, []).append(Source(*source))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from db import counts, store
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 
 class DatabaseError(RuntimeError):
@@ -105,9 +105,57 @@ def date_sql(day_number: str) -> str:
     return f"date({day_number} * 86400, 'unixepoch')"
 
 
+# Version 14 stores no document and no quote for an imported ACLED row (a third of a store at
+# 100k worldwide rows, the row's text and a row repeating its event): both are derived from its
+# event, whose `notes` hold the row's note. The views `documents` and `evidence` give the stored
+# rows and one derived row per ACLED event, numbered -seq (a stored row's id is positive), as
+# version 13 stored them; `quotes` is a quote with its document, which a reader joining the two
+# reads instead (SQLite reads a view of UNION ALL joined to another whole: it pushes a filter into
+# the parts, never a join). A filter on an id, a key or an event's id reaches each part by an index.
+DERIVED_DOCUMENT = {  # the columns of a document, and what an ACLED event's derived one holds
+    "id": "-e.seq",
+    "path": "'acled:' || e.id",
+    "title": "'ACLED ' || e.id",
+    "publisher": "e.notes_source",
+    "author": "NULL",
+    "url": "NULL",
+    "published": "e.date",
+    "published_start": "NULL",
+    "published_end": "NULL",
+    "precision": "NULL",
+    "note": "NULL",
+    "text": "e.notes",
+    "kind": "'acled'",
+    "published_source": "NULL",
+    "key": "e.id",
+    "unextracted": "NULL",
+}
+DERIVED_QUOTE = {"id": "-e.seq", "event_id": "e.id", "document_id": "-e.seq", "start": "0", '"end"': "length(e.notes)"}
+QUOTED = ("key", "path", "title", "publisher", "published", "text", "kind")  # the document's columns `quotes` has
+
+
+def _derived_views() -> str:
+    """The statements of the views `documents`, `evidence` and `quotes` (see DERIVED_DOCUMENT)."""
+    acled = "FROM events e WHERE e.notes IS NOT NULL"
+    document = {**DERIVED_QUOTE, **{c: DERIVED_DOCUMENT[c] for c in QUOTED}}
+    return "\n".join(
+        (
+            f"CREATE VIEW IF NOT EXISTS documents AS SELECT {', '.join(DERIVED_DOCUMENT)} FROM stored_documents"
+            f" UNION ALL SELECT {', '.join(f'{v} AS {k}' for k, v in DERIVED_DOCUMENT.items())} {acled};",
+            f"CREATE VIEW IF NOT EXISTS evidence AS SELECT {', '.join(DERIVED_QUOTE)} FROM stored_evidence"
+            f" UNION ALL SELECT {', '.join(f'{v} AS {k}' for k, v in DERIVED_QUOTE.items())} {acled};",
+            f"CREATE VIEW IF NOT EXISTS quotes AS SELECT {', '.join(f'v.{c}' for c in DERIVED_QUOTE)},"
+            f" {', '.join(f'd.{c}' for c in QUOTED)} FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id"
+            f" UNION ALL SELECT {', '.join(f'{v} AS {k}' for k, v in document.items())} {acled};",
+        )
+    )
+
+
 TABLES = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
+-- The documents stored: articles and the analysts' citations (an imported ACLED row's is derived
+-- from its event: the view `documents`, below, gives both).
+CREATE TABLE IF NOT EXISTS stored_documents (
     id INTEGER PRIMARY KEY,
     path TEXT, title TEXT, publisher TEXT, author TEXT, url TEXT,
     published TEXT, published_start TEXT, published_end TEXT, precision TEXT, note TEXT,
@@ -127,7 +175,10 @@ CREATE TABLE IF NOT EXISTS events (
     -- analyst: an event the analyst added or split off (db/corrections.py), written again on load
     revision TEXT,  -- an imported row's version (ACLED's timestamp): a re-import replaces a row that changed
     independent_sources INTEGER NOT NULL DEFAULT 1,  -- sources, a wire dispatch and its copies once
-    disputed TEXT  -- the fields its sources differ on ("perpetrator,fatalities"); NULL when they agree
+    disputed TEXT,  -- the fields its sources differ on ("perpetrator,fatalities"); NULL when they agree
+    -- An imported ACLED row's note and its `source` column (who reported it): the row's document and
+    -- quote are derived from them (the views `documents` and `evidence`); NULL for other events.
+    notes TEXT, notes_source TEXT
 );
 -- Places and actors form trees (db/hierarchy.py): `parent` is the division or country of a place,
 -- the group of an actor. An event's links repeat for each ancestor with direct = 0. Each has a row
@@ -167,9 +218,10 @@ CREATE TABLE IF NOT EXISTS event_places (
     PRIMARY KEY (event_seq, place_seq)
 ) WITHOUT ROWID;
 -- A quote is its document's text[start:end], stored once: substr(text, start + 1, "end" - start).
-CREATE TABLE IF NOT EXISTS evidence (
+-- The quotes stored: an article's and a citation's (an ACLED row's is derived: the view `evidence`).
+CREATE TABLE IF NOT EXISTS stored_evidence (
     id INTEGER PRIMARY KEY, event_id TEXT NOT NULL REFERENCES events(id),
-    document_id INTEGER NOT NULL REFERENCES documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL
+    document_id INTEGER NOT NULL REFERENCES stored_documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL
 );
 -- Date order: (date_start, seq), seq being in every index; the link tables' indexes end alike.
 CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start);
@@ -182,22 +234,24 @@ CREATE INDEX IF NOT EXISTS places_by_country ON places(country, kind);
 -- A facet pane's window asks for the children of the nodes open (db/facet_window.py).
 CREATE INDEX IF NOT EXISTS places_by_parent ON places(parent);
 CREATE INDEX IF NOT EXISTS actors_by_parent ON actors(parent);
-CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
-CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
+CREATE INDEX IF NOT EXISTS evidence_by_event ON stored_evidence(event_id);
+CREATE INDEX IF NOT EXISTS evidence_by_document ON stored_evidence(document_id);
+-- An ACLED row's derived document and quote by their id (`documents`, `evidence`: -seq).
+CREATE INDEX IF NOT EXISTS events_documents ON events((-seq)) WHERE notes IS NOT NULL;
 -- The filters on trust walk these in date order; they hold only the few events they pick.
 CREATE INDEX IF NOT EXISTS events_disputed ON events(date_start) WHERE disputed IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_corroborated ON events(date_start) WHERE independent_sources > 1;
 -- What each source (document) of an extracted event said before its reports were merged, and
 -- the earlier source it repeats, if any (one publisher, one wire agency's dispatch, or the same text).
 CREATE TABLE IF NOT EXISTS event_sources (
-    event_id TEXT NOT NULL REFERENCES events(id), document_id INTEGER NOT NULL REFERENCES documents(id),
+    event_id TEXT NOT NULL REFERENCES events(id), document_id INTEGER NOT NULL REFERENCES stored_documents(id),
     date TEXT, date_start TEXT, date_end TEXT, precision TEXT, date_expression TEXT,
     type TEXT NOT NULL, sub_type TEXT NOT NULL,
     fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, fatalities_raw TEXT,
     actors TEXT NOT NULL,  -- JSON: [[actor id, role], ...]
     places TEXT NOT NULL,  -- JSON: [place id, ...], where it happened first
     wire TEXT,  -- the news agency whose dispatch the document runs (seed/lexicon/wires.yaml)
-    counted_with INTEGER REFERENCES documents(id),
+    counted_with INTEGER REFERENCES stored_documents(id),
     PRIMARY KEY (event_id, document_id)
 ) WITHOUT ROWID;
 -- Events per facet value, by the months they begin and end in ('*' all time, '' undated), kept by
@@ -212,18 +266,23 @@ CREATE TABLE IF NOT EXISTS month_counts (
 CREATE TABLE IF NOT EXISTS event_sets (
     facet TEXT NOT NULL, value TEXT NOT NULL, parent TEXT, events BLOB NOT NULL, PRIMARY KEY (facet, value)
 );
+{DERIVED_VIEWS}
 -- What full-text search reads: an event's summary and quotes (an ACLED row's quote is its whole
--- note, read from its document). The index keeps no copy of them (external content). It keeps
+-- note, first). The index keeps no copy of them (external content). It keeps
 -- each word's positions (detail=full): a phrase ("Deir ez-Zor" is one) is answered by the index,
 -- where detail=column, 40 % smaller, would have each hit's text read to check it.
 CREATE VIEW IF NOT EXISTS event_text AS SELECT e.seq AS seq, e.summary AS summary, (
-    SELECT group_concat(substr(d.text, v.start + 1, v."end" - v.start), char(10))
-    FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id = e.id
+    SELECT group_concat(q.quote, char(10)) FROM (
+        SELECT e.notes AS quote WHERE e.notes IS NOT NULL
+        UNION ALL SELECT substr(d.text, v.start + 1, v."end" - v.start)
+        FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id WHERE v.event_id = e.id
+    ) AS q
 ) AS quotes FROM events e;
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
     summary, quotes, content='event_text', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
 );
 """
+TABLES = TABLES.replace("{DERIVED_VIEWS}", _derived_views())
 
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
@@ -453,7 +512,7 @@ def _v5_to_v6(conn: sqlite3.Connection) -> None:
     moved = ("events", "event_actors", "event_places", "evidence")
     for table in moved:
         conn.execute(f"ALTER TABLE {table} RENAME TO old_{table}")
-    for statement in _statements(TABLES):
+    for statement in _tables_before_14():
         if "CREATE INDEX" not in statement and "TABLE IF NOT EXISTS event_" not in statement:  # the old tables
             conn.execute(statement)  # still hold the indexes' names; the links are made as version 6 had them
     conn.executescript(_V6_LINKS)
@@ -471,7 +530,7 @@ def _v5_to_v6(conn: sqlite3.Connection) -> None:
     conn.execute('INSERT INTO evidence SELECT id, event_id, document_id, start, "end" FROM old_evidence')
     for table in reversed(moved):  # the links before the events they point to
         conn.execute(f"DROP TABLE old_{table}")
-    for statement in _statements(TABLES):
+    for statement in _tables_before_14():
         if " ON event_" not in statement:  # the links' indexes are version 12's (made by its step)
             conn.execute(statement)
     conn.execute("INSERT INTO events_fts (events_fts) VALUES ('rebuild')")
@@ -490,6 +549,75 @@ CREATE TABLE event_places (
     PRIMARY KEY (event_seq, place_id)
 ) WITHOUT ROWID;
 """
+
+
+# The quotes, their indexes and the search index's view as versions 6 to 13 made them, before
+# version 14 derived an ACLED row's document and quote (the steps before its own make these).
+_V6_QUOTES = """
+CREATE TABLE IF NOT EXISTS evidence (
+    id INTEGER PRIMARY KEY, event_id TEXT NOT NULL REFERENCES events(id),
+    document_id INTEGER NOT NULL REFERENCES documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evidence_by_event ON evidence(event_id);
+CREATE INDEX IF NOT EXISTS evidence_by_document ON evidence(document_id);
+CREATE VIEW IF NOT EXISTS event_text AS SELECT e.seq AS seq, e.summary AS summary, (
+    SELECT group_concat(substr(d.text, v.start + 1, v."end" - v.start), char(10))
+    FROM evidence v JOIN documents d ON d.id = v.document_id WHERE v.event_id = e.id
+) AS quotes FROM events e;
+"""
+_MADE_BY_14 = (
+    "stored_documents",
+    "stored_evidence",
+    "documents",
+    "evidence",
+    "quotes",
+    "event_text",
+    "evidence_by_event",
+    "evidence_by_document",
+    "events_documents",
+)
+
+
+def _tables_before_14() -> list[str]:
+    """TABLES' statements for a step before version 14's: its documents, quotes and views as
+    versions 6 to 13 had them (`_V6_QUOTES`)."""
+    made = re.compile(rf"CREATE (?:TABLE|INDEX|VIEW) IF NOT EXISTS ({'|'.join(_MADE_BY_14)})\b")
+    return [s for s in _statements(TABLES) if not made.search(s)] + _statements(_V6_QUOTES)
+
+
+def _v13_to_v14(conn: sqlite3.Connection) -> None:
+    """Version 14 stores no document and no quote for an imported ACLED row: its event keeps the
+    row's note (and its source), and the views `documents`, `evidence` and `quotes` derive both
+    (DERIVED_DOCUMENT). The tables keep the articles', the citations' and any ACLED row's that is
+    not what the views derive (none that this program wrote since version 8), as they were."""
+    have = {c[1] for c in conn.execute("PRAGMA table_info(events)")}  # version 6's step made events as they are now
+    for column in ("notes TEXT", "notes_source TEXT"):
+        if column.split()[0] not in have:
+            conn.execute(f"ALTER TABLE events ADD COLUMN {column}")
+    conn.execute("DROP VIEW IF EXISTS event_text")  # SQLite would rename the tables it reads
+    conn.execute("ALTER TABLE documents RENAME TO stored_documents")
+    conn.execute("ALTER TABLE evidence RENAME TO stored_evidence")
+    # a row's document quoted whole by its event alone, holding what the views derive, moves
+    derived = " AND ".join(
+        f"d.{column} = {expression.replace('e.', 'events.')}" if expression != "NULL" else f"d.{column} IS NULL"
+        for column, expression in DERIVED_DOCUMENT.items()
+        if column not in ("id", "publisher", "text")
+    )
+    conn.execute(
+        "UPDATE events SET notes = d.text, notes_source = d.publisher"
+        " FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id"
+        f' WHERE v.event_id = events.id AND v.start = 0 AND v."end" = length(d.text) AND {derived}'
+        " AND NOT EXISTS (SELECT 1 FROM stored_evidence w WHERE w.document_id = d.id AND w.id <> v.id)"
+    )
+    moved = (
+        "SELECT d.id FROM stored_documents d JOIN events e ON e.id = d.key"
+        " WHERE d.kind = 'acled' AND e.notes IS NOT NULL"
+    )
+    conn.execute(f"DELETE FROM stored_evidence WHERE document_id IN ({moved})")
+    conn.execute(f"DELETE FROM stored_documents WHERE id IN ({moved})")
+    for statement in _statements(TABLES):
+        if "CREATE VIEW" in statement or "events_documents" in statement:
+            conn.execute(statement)
 
 
 def make_missing(conn: sqlite3.Connection) -> None:
@@ -580,7 +708,7 @@ def _v11_to_v12(conn: sqlite3.Connection) -> None:
             f"SELECT l.event_seq, t.seq, {day_sql('l.date_start')}, {', '.join(f'l.{c}' for c in kept)}"
             f" FROM event_{kind}s l JOIN {kind}s t ON t.id = l.{kind}_id",
         )
-    for statement in _statements(TABLES):
+    for statement in _tables_before_14():
         if "CREATE INDEX" in statement:
             conn.execute(statement)
     for table in ("places", "actors", "event_places", "event_actors"):
@@ -678,6 +806,7 @@ MIGRATIONS = {
     10: _v10_to_v11,
     11: _v11_to_v12,
     12: _v12_to_v13,
+    13: _v13_to_v14,
 }
 
 

@@ -8,9 +8,18 @@ acled_world.csv, then stars, tags and a note (`annotate`), corrections of a date
 actors (`edit`), an undated event dated, a `reject`, a `confirm` and an analyst's event (`add`).
 tests/fixtures/store_v11.answers.json is what `answers` below gave on that store, run by that code.
 store_v12.sql, store_v12.user.sql and store_v12.answers.json are the same steps with the code of
-main at 6c28585 (schema version 12).
-One answer changed since on purpose, not by the migration: the analyst's event exports its
-confidence as null (it is the analyst's, not scored), where that code gave 1.0.
+main at 6c28585 (schema version 12), and store_v13.* with the code of main at 81a5669 (schema
+version 13), TIMELINE_AUTHOR=lead: `load`; `import acled` of acled_week.csv, then acled_world.csv;
+`annotate acled:SYR200002 --star --note "two sources differ" --tag "front, east" --tag checked`;
+`annotate 9f93ed0d7ef74d82 --star`; `edit acled:TUR300001` --date 2020-04-10, then --place
+Diyarbakir, then --actor1 and --actor2 "PKK: Kurdistan Workers Party"; `edit 729371f9db8b2626
+--date 2017-10`; `reject acled:LBN400001`; `confirm acled:SYR200003`; `add --date 2019-03-23 --type
+"Armed clash" --place Hajin --actor1 "Syrian Democratic Forces" --actor2 "Islamic State" --citation
+"An analyst's own source"`.
+Answers changed since on purpose, not by the migration: the analyst's event exports its
+confidence as null (it is the analyst's, not scored), where that code gave 1.0; an ACLED row's
+source exports its document's id as the derived one's, -seq, since version 14 (db/schema.py's
+DERIVED_DOCUMENT), where the stored one's was a positive number.
 """
 
 import csv
@@ -98,7 +107,7 @@ def _rows(tsv: str) -> list[dict[str, str]]:
 
 
 def store_v11(path: Path, version: int = 11) -> Path:
-    """The fixture store of a version (11 or 12) and its user database, at `path`."""
+    """The fixture store of a version (11, 12 or 13) and its user database, at `path`."""
     for dump, file in (
         (f"store_v{version}.sql", path),
         (f"store_v{version}.user.sql", path.with_name(f"{path.stem}.user.db")),
@@ -144,8 +153,53 @@ def _same_answers(before: dict, after: dict) -> None:
         assert [{k: r.get(k) for k in was} for was, r in zip(rows, now, strict=True)] == rows, args
     assert len(after["export"]) == len(before["export"]) == 32
     for was, now in zip(before["export"], after["export"], strict=True):
+        _derived_ids(was, now)
         assert {k: now.get(k) for k in was} == was  # (a field added since is not the migration's)
     assert after["facets"] == before["facets"] and after["months"] == before["months"]
+
+
+def _derived_ids(was: dict, now: dict) -> None:
+    """An ACLED row's source is its derived document since version 14, numbered -seq: the older
+    answer's positive id stands for it once the new one is seen to be negative."""
+    for old, new in zip(was.get("sources", []), now.get("sources", []), strict=True):
+        if old["path"].startswith("acled:") and old["document"] > 0:
+            assert new["document"] < 0, new
+            new["document"] = old["document"]
+
+
+def test_a_version_13_store_answers_the_same_once_its_acled_documents_are_derived(tmp_path):
+    """Version 14 keeps an ACLED row's note on its event: its document and quote are derived by
+    the views `documents` and `evidence`, which read as version 13's tables did."""
+    db = store_v11(tmp_path / "timeline.db", version=13)
+    raw = sqlite3.connect(db)
+    documents_before = raw.execute("SELECT id, path, title, publisher, published, text, kind, key FROM documents")
+    by_key = {r[-1]: r[1:] for r in documents_before}
+    quotes_before = raw.execute(
+        'SELECT d.key, v.event_id, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
+    ).fetchall()
+    acled = raw.execute("SELECT count(*) FROM documents WHERE kind = 'acled'").fetchone()[0]
+    raw.close()
+    before = json.loads((FIXTURES / "store_v13.answers.json").read_text(encoding="utf-8"))
+    after = answers(db)
+    _same_answers(before, after)
+    for args in (["stats"], ["list", "--search", "Tripoli"], ["history", "acled:TUR300001"]):
+        assert CliRunner().invoke(main, [*args, "--db", str(db)]).exit_code == 0, args
+    conn = connect(db)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION == 14
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.execute("INSERT INTO events_fts (events_fts) VALUES ('integrity-check')")  # the index reads as before
+    # the ACLED rows' documents and quotes are no longer stored, and read as they were
+    assert acled == 14 and conn.execute("SELECT count(*) FROM stored_documents WHERE kind = 'acled'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM events WHERE notes IS NOT NULL").fetchone()[0] == acled
+    rows = conn.execute("SELECT id, path, title, publisher, published, text, kind, key FROM documents").fetchall()
+    assert {r[-1]: tuple(r)[1:] for r in rows} == by_key
+    assert all(r[0] < 0 for r in rows if r["kind"] == "acled")
+    quotes = conn.execute(
+        'SELECT d.key, v.event_id, v.start, v."end" FROM evidence v JOIN documents d ON d.id = v.document_id'
+    ).fetchall()
+    assert sorted(map(tuple, quotes)) == sorted(quotes_before)
+    conn.close()
 
 
 def test_a_version_12_store_answers_the_same_once_its_counts_and_aliases_are_narrowed(tmp_path):
@@ -165,7 +219,7 @@ def test_a_version_12_store_answers_the_same_once_its_counts_and_aliases_are_nar
         assert queries.close_names(conn, kind, name), name
         conn.close()
     conn = connect(db)
-    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION == 13
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in kept} == kept
