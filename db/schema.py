@@ -221,7 +221,9 @@ CREATE TABLE IF NOT EXISTS event_places (
 -- The quotes stored: an article's and a citation's (an ACLED row's is derived: the view `evidence`).
 CREATE TABLE IF NOT EXISTS stored_evidence (
     id INTEGER PRIMARY KEY, event_id TEXT NOT NULL REFERENCES events(id),
-    document_id INTEGER NOT NULL REFERENCES stored_documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL
+    -- BIGINT: a row number, as PostgreSQL keeps the derived quotes' (-seq), so that it pushes a
+    -- filter on it into both parts of the view `evidence` (SQLite reads it as INTEGER)
+    document_id BIGINT NOT NULL REFERENCES stored_documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL
 );
 -- Date order: (date_start, seq), seq being in every index; the link tables' indexes end alike.
 CREATE INDEX IF NOT EXISTS events_by_date ON events(date_start);
@@ -615,6 +617,8 @@ def _v13_to_v14(conn: sqlite3.Connection) -> None:
     )
     conn.execute(f"DELETE FROM stored_evidence WHERE document_id IN ({moved})")
     conn.execute(f"DELETE FROM stored_documents WHERE id IN ({moved})")
+    if isinstance(conn, store.PostgresConnection):  # as TABLES declares it (SQLite's INTEGER is the same)
+        conn.execute("ALTER TABLE stored_evidence ALTER COLUMN document_id TYPE BIGINT")
     for statement in _statements(TABLES):
         if "CREATE VIEW" in statement or "events_documents" in statement:
             conn.execute(statement)

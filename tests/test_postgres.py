@@ -184,9 +184,9 @@ def test_a_team_made_as_the_readme_says_shares_one_timeline_each_change_signed_b
 def test_a_row_written_with_its_number_moves_the_numbering_past_it(empty_store):
     """An import numbers its events itself; the next row the database numbers takes the next one."""
     conn = connect(empty_store, create=True)
-    conn.execute("INSERT INTO documents (id, key, text) VALUES (?, ?, ?)", (41, "a", "text a"))
+    conn.execute("INSERT INTO stored_documents (id, key, text) VALUES (?, ?, ?)", (41, "a", "text a"))
     conn.commit()
-    cursor = conn.execute("INSERT INTO documents (key, text) VALUES (?, ?)", ("b", "text b"))
+    cursor = conn.execute("INSERT INTO stored_documents (key, text) VALUES (?, ?)", ("b", "text b"))
     conn.commit()
     assert cursor.lastrowid == 42
     assert [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")] == [41, 42]
@@ -295,8 +295,8 @@ def test_a_failed_executemany_leaves_the_connection_usable(empty_store):
     statement began is rolled back, not left aborted for every statement after it."""
     conn = connect(empty_store, create=True)
     with pytest.raises(sqlite3.IntegrityError):
-        conn.executemany("INSERT INTO documents (key, text) VALUES (?, ?)", [("a", "x"), ("a", "y")])
-    conn.execute("INSERT INTO documents (key, text) VALUES ('b', 'z')")
+        conn.executemany("INSERT INTO stored_documents (key, text) VALUES (?, ?)", [("a", "x"), ("a", "y")])
+    conn.execute("INSERT INTO stored_documents (key, text) VALUES ('b', 'z')")
     conn.commit()
     assert "b" in [r[0] for r in conn.execute("SELECT key FROM documents")]
     conn.close()
@@ -307,9 +307,9 @@ def test_a_commit_after_a_failed_statement_never_says_a_lost_write_was_kept(empt
     it; PostgreSQL has aborted the whole transaction, and answers COMMIT with a rollback: commit()
     raises the failed statement's error again, so the caller knows nothing was written."""
     conn = connect(empty_store, create=True)
-    conn.execute("INSERT INTO documents (key, text) VALUES ('a', 'x')")  # begins the transaction
+    conn.execute("INSERT INTO stored_documents (key, text) VALUES ('a', 'x')")  # begins the transaction
     with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("INSERT INTO documents (key, text) VALUES ('a', 'y')")
+        conn.execute("INSERT INTO stored_documents (key, text) VALUES ('a', 'y')")
     if isinstance(empty_store, str):
         with pytest.raises(sqlite3.IntegrityError, match="rolled back"):
             conn.commit()
@@ -319,7 +319,7 @@ def test_a_commit_after_a_failed_statement_never_says_a_lost_write_was_kept(empt
         kept = ["a"]
     assert not conn.in_transaction
     assert [r[0] for r in conn.execute("SELECT key FROM documents")] == kept
-    conn.execute("INSERT INTO documents (key, text) VALUES ('b', 'z')")  # the connection goes on
+    conn.execute("INSERT INTO stored_documents (key, text) VALUES ('b', 'z')")  # the connection goes on
     conn.commit()
     assert [r[0] for r in conn.execute("SELECT key FROM documents ORDER BY key")] == [*kept, "b"]
     conn.close()
@@ -432,8 +432,10 @@ def _rows_into_pg(sqlite_db: Path, url: str) -> None:
     pg.close()
 
 
-def test_a_version_12_store_with_a_version_2_user_layer_is_migrated_on_postgresql(tmp_path):
-    """tests/fixtures/store_v12*.sql's store (schema 12, user layer 2, before the activity log)
+@pytest.mark.parametrize("version, user_version", [(12, 2), (13, 3)])
+def test_an_older_store_and_user_layer_are_migrated_on_postgresql(tmp_path, version, user_version):
+    """tests/fixtures/store_v12*.sql's store (schema 12, user layer 2, before the activity log),
+    and store_v13*.sql's (schema 13, before the ACLED rows' documents were derived), each
     made on PostgreSQL with that version's schema, then opened by this program: it answers as a
     new store holding the same timeline (SQLite's migration of the same store, its rows written
     into a store made by this version), and its activity log says what the user layer told and
@@ -445,10 +447,11 @@ def test_a_version_12_store_with_a_version_2_user_layer_is_migrated_on_postgresq
     (tmp_path / "new").mkdir()
     with new_pg_database() as migrated, new_pg_database() as fresh:
         made = store.PostgresConnection(migrated)
-        store._make(made, _schema_of(FIXTURES / "store_v12.sql"), _schema_of(FIXTURES / "store_v12.user.sql"), 12, 2)
+        old_schema = [_schema_of(FIXTURES / f"store_v{version}{part}.sql") for part in ("", ".user")]
+        store._make(made, *old_schema, version, user_version)
         made.close()
-        _rows_into_pg(store_v11(tmp_path / "old" / "timeline.db", version=12), migrated)
-        reference = store_v11(tmp_path / "new" / "timeline.db", version=12)
+        _rows_into_pg(store_v11(tmp_path / "old" / "timeline.db", version=version), migrated)
+        reference = store_v11(tmp_path / "new" / "timeline.db", version=version)
         connect(reference).close()  # migrated by SQLite
         connect(fresh, create=True).close()
         _rows_into_pg(reference, fresh)

@@ -200,9 +200,9 @@ def as_an_older_extractor_left_them(db: Path, shorter_by: int = 0) -> dict[str, 
         for now, key, start, end in first
     }
     with conn:
-        conn.execute('UPDATE evidence SET "end" = "end" - ?', (shorter_by,))
+        conn.execute('UPDATE stored_evidence SET "end" = "end" - ?', (shorter_by,))
         for now, old in older.items():
-            for table, column in (("events", "id"), ("evidence", "event_id"), ("event_sources", "event_id")):
+            for table, column in (("events", "id"), ("stored_evidence", "event_id"), ("event_sources", "event_id")):
                 conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (old, now))
     conn.close()
     return older
