@@ -320,3 +320,69 @@ def test_the_schema_counts_a_bulk_imports_index_as_the_one_it_stands_for(tmp_pat
     assert any(name.startswith("staging_") for (name,) in indexes)
     make_missing(conn)  # what a migration does after its steps: no index made twice under two names
     assert conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").fetchall() == indexes
+
+
+# What the detail pane and the export read of an event's sources, and the reads by a document's id:
+# each must reach the events by an index through the views of version 14, never read them all.
+_BY_INDEX = (
+    "SELECT v.event_id, v.path, substr(v.text, v.start + 1, v.\"end\" - v.start) FROM quotes v"
+    " WHERE v.event_id IN ('acled:SYR100001', 'acled:SYR100002') ORDER BY v.id",
+    "SELECT title, text FROM documents WHERE id = -1",
+    "SELECT event_id FROM evidence WHERE document_id = -1",
+    "SELECT key FROM documents WHERE key = 'acled:SYR100001'",
+    "SELECT event_id FROM evidence WHERE event_id IN ('acled:SYR100001', 'acled:SYR100002')",
+)
+
+
+def _reads_all(db, sql: str) -> list[str]:
+    """The parts of a statement's plan that read the events whole, or a view's rows whole before
+    filtering them: a filter not pushed into the view's parts (SQLite's co-routine of a view's own
+    rows, which the filter made, is not one)."""
+    if isinstance(db, str):  # PostgreSQL: which index it takes of a few rows is its costs'; the filter is in the part
+        import psycopg
+
+        with psycopg.connect(db) as pg:
+            pg.execute("SET enable_seqscan = off")
+            plan = "\n".join(line for (line,) in pg.execute(f"EXPLAIN {sql}"))
+        nodes = re.split(r"\n\s*->\s*", plan)  # each node with its conditions
+        return [
+            node
+            for node in nodes
+            if re.search(r"Scan (using \w+ )?on events\b", node) and not re.search(r"(Cond|Filter): .*\b(id|seq)\b", node)
+            or re.match(r"Subquery Scan on (documents|evidence|quotes)\b", node.strip()) and "Filter:" in node
+        ]
+    conn = sqlite3.connect(db)
+    plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    conn.close()
+    return [line for line in plan if re.match(r"SCAN (?!(documents|evidence|quotes|v)$)", line) or "AUTOMATIC" in line]
+
+
+def test_an_acled_rows_document_and_quote_are_derived_from_its_event_and_read_by_index(tmp_path, empty_store):
+    """Version 14 stores no document or quote for an ACLED row: the views derive them from its
+    event's note, numbered -seq, read as stored ones are, and by an index; they go with it."""
+    db = empty_store
+    import_acled(FIXTURES / "acled_current.csv", db)
+    conn = connect(db)
+    assert conn.execute("SELECT count(*) FROM stored_documents").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM stored_evidence").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM documents WHERE kind = 'acled'").fetchone()[0] == 3
+    detail = queries.event_detail(conn, "acled:SYR100001")
+    (source,) = detail.sources
+    seq = conn.execute("SELECT seq FROM events WHERE id = 'acled:SYR100001'").fetchone()[0]
+    assert (source.document_id, source.path, source.title) == (-seq, "acled:acled:SYR100001", "ACLED acled:SYR100001")
+    assert (source.start, source.end) == (0, len(source.quote)) and source.quote.startswith("On 31 January 2023")
+    assert queries.document_text(conn, source.document_id) == ("ACLED acled:SYR100001", source.quote)
+    assert queries.quote_in_context(conn, source, 20) == ("", source.quote, "")
+    from db.load import find_document
+
+    found = [find_document(conn, given) for given in ("acled:SYR100001", "acled:acled:SYR100001", str(-seq))]
+    assert found == [(-seq, "acled", "acled:acled:SYR100001")] * 3
+    conn.close()
+    for sql in _BY_INDEX:
+        assert _reads_all(db, sql) == [], sql
+    result = CliRunner().invoke(main, ["remove", "acled:SYR100001", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    conn = connect(db)
+    assert conn.execute("SELECT count(*) FROM documents WHERE key = 'acled:SYR100001'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    conn.close()
