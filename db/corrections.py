@@ -711,7 +711,8 @@ def _quote_moved(conn, path: str, quote: str, start: int) -> tuple[str, int, int
     """Where the quote is now in the newest document stored at `path` that holds it word for word:
     its key, and the span of the occurrence nearest the quote's old offset."""
     row = conn.execute(
-        "SELECT key, text FROM documents WHERE path = ? AND instr(text, ?) > 0 ORDER BY id DESC LIMIT 1",
+        # an article's: an ACLED row's document is found by its key, its path being made of it
+        "SELECT key, text FROM stored_documents WHERE path = ? AND instr(text, ?) > 0 ORDER BY id DESC LIMIT 1",
         (path, quote),
     ).fetchone()
     if row is None:

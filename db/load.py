@@ -106,12 +106,24 @@ def articles_except(conn, keep: set[str]) -> list[tuple[str, list[str]]]:
     found = []
     for document_id, path in stale:
         events = conn.execute(
-            "SELECT DISTINCT event_id FROM evidence v WHERE document_id = ? AND NOT EXISTS (SELECT 1 FROM evidence w"
-            f" WHERE w.event_id = v.event_id AND w.document_id NOT IN ({','.join('?' * len(gone))})) ORDER BY event_id",
-            (document_id, *gone),
-        )
-        found.append((path, [r[0] for r in events]))
+            "SELECT DISTINCT event_id FROM evidence WHERE document_id = ? ORDER BY event_id", (document_id,)
+        ).fetchall()
+        found.append((path, [e for (e,) in events if not _quoted_elsewhere(conn, e, gone)]))
     return found
+
+
+def _quoted_elsewhere(conn, event_id: str, documents: list[int]) -> bool:
+    """Whether the event has a quote in a document not among these. One event at a time: a filter
+    naming the event reaches the parts of the view `evidence` by their indexes, a correlated
+    subquery would read the view whole (db/schema.py's DERIVED_DOCUMENT)."""
+    return (
+        conn.execute(
+            f"SELECT 1 FROM evidence WHERE event_id = ? AND document_id NOT IN ({','.join('?' * len(documents))})"
+            " LIMIT 1",
+            (event_id, *documents),
+        ).fetchone()
+        is not None
+    )
 
 
 def remove_articles_except(conn, keep: set[str]) -> None:
@@ -125,10 +137,14 @@ def find_document(conn, given: str) -> tuple[int, str, str] | None:
     sha256, an ACLED row's id), or its path as stored. (id, kind, path or key). An ACLED row's
     id is negative (db/schema.py's DERIVED_DOCUMENT)."""
     number = re.match(r"-?[0-9]+", given)  # its leading digits, as SQL's CAST reads them: an id
+    paths = (given, display_path(given))
+    # by key, path and id apart, each by an index: an ACLED row's path is `acled:` and its key
+    acled = next((p.removeprefix("acled:") for p in paths if p.startswith("acled:")), None)
     row = conn.execute(
-        "SELECT id, kind, coalesce(path, key) FROM documents WHERE key = ? OR path = ? OR path = ?"
-        " OR id = ? ORDER BY id LIMIT 1",
-        (given, given, display_path(given), int(number[0]) if number else None),
+        "SELECT id, kind, coalesce(path, key) FROM documents WHERE key = ? OR key = ?"
+        " UNION ALL SELECT id, kind, coalesce(path, key) FROM stored_documents WHERE path = ? OR path = ?"
+        " UNION ALL SELECT id, kind, coalesce(path, key) FROM documents WHERE id = ? ORDER BY 1 LIMIT 1",
+        (given, acled, *paths, int(number[0]) if number else None),
     ).fetchone()
     return (row[0], row[1], row[2]) if row else None
 
@@ -137,12 +153,11 @@ def resting_on(conn, document_id: int) -> tuple[list[str], list[str]]:
     """The events with evidence in this document: those resting on it alone, and the others."""
     alone: list[str] = []
     others: list[str] = []
-    for event_id, other in conn.execute(
-        "SELECT v.event_id, EXISTS (SELECT 1 FROM evidence w WHERE w.event_id = v.event_id AND w.document_id <> ?)"
-        " FROM evidence v WHERE v.document_id = ? GROUP BY v.event_id ORDER BY v.event_id",
-        (document_id, document_id),
-    ):
-        (others if other else alone).append(event_id)
+    events = conn.execute(
+        "SELECT DISTINCT event_id FROM evidence WHERE document_id = ? ORDER BY event_id", (document_id,)
+    ).fetchall()
+    for (event_id,) in events:
+        (others if _quoted_elsewhere(conn, event_id, [document_id]) else alone).append(event_id)
     return alone, others
 
 
