@@ -301,10 +301,9 @@ def added_in_step(conn) -> bool:
         a["id"]
         for a in added(conn)
         if a["citation"] is not None
-        or conn.execute(
-            "SELECT 1 FROM documents WHERE key IN (SELECT json_extract(value, '$[0]') FROM json_each(?))",
-            (json.dumps(a["spans"]),),
-        ).fetchone()
+        or any(  # key by key: SQLite reads the view `documents` whole for a subquery's list
+            conn.execute("SELECT 1 FROM documents WHERE key = ?", (key,)).fetchone() for key, _, _ in a["spans"]
+        )
     }
     copies = conn.execute(
         "SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?)) AND origin = 'analyst'", (json.dumps(made),)

@@ -191,12 +191,10 @@ def write_added(conn, added: list[dict]) -> None:
                 "INSERT OR IGNORE INTO stored_documents (path, key, text, kind) VALUES (?, ?, ?, 'citation')",
                 (a["citation"], a["spans"][0][0], a["citation"]),
             )
-        ids = dict(
-            conn.execute(
-                "SELECT key, id FROM documents WHERE key IN (SELECT json_extract(value, '$[0]') FROM json_each(?))",
-                (json.dumps(a["spans"]),),
-            )
-        )
+        keys = sorted(
+            {key for key, _, _ in a["spans"]}
+        )  # a list: SQLite pushes it into the view's parts, not a subquery
+        ids = dict(conn.execute(f"SELECT key, id FROM documents WHERE key IN ({','.join('?' * len(keys))})", keys))
         quotes = [(a["id"], ids[key], start, end) for key, start, end in a["spans"] if key in ids]
         if not quotes:
             continue
@@ -239,7 +237,9 @@ def write_added(conn, added: list[dict]) -> None:
             [(seq, actor, role, day(start), 1) for actor, role in roles.items()]
             + [(seq, g, role, day(start), 0) for g, role in groups.items()],
         )
-        conn.executemany('INSERT INTO stored_evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)', quotes)
+        conn.executemany(
+            'INSERT INTO stored_evidence (event_id, document_id, start, "end") VALUES (?, ?, ?, ?)', quotes
+        )
     conn.execute(
         "INSERT INTO events_fts (rowid, summary, quotes) SELECT seq, summary, quotes FROM event_text"
         f" WHERE seq IN ({ADDED})"

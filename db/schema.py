@@ -145,7 +145,8 @@ def _derived_views() -> str:
             f"CREATE VIEW IF NOT EXISTS evidence AS SELECT {', '.join(DERIVED_QUOTE)} FROM stored_evidence"
             f" UNION ALL SELECT {', '.join(f'{v} AS {k}' for k, v in DERIVED_QUOTE.items())} {acled};",
             f"CREATE VIEW IF NOT EXISTS quotes AS SELECT {', '.join(f'v.{c}' for c in DERIVED_QUOTE)},"
-            f" {', '.join(f'd.{c}' for c in QUOTED)} FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id"
+            f" {', '.join(f'd.{c}' for c in QUOTED)}"
+            " FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id"
             f" UNION ALL SELECT {', '.join(f'{v} AS {k}' for k, v in document.items())} {acled};",
         )
     )

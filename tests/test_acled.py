@@ -325,7 +325,7 @@ def test_the_schema_counts_a_bulk_imports_index_as_the_one_it_stands_for(tmp_pat
 # What the detail pane and the export read of an event's sources, and the reads by a document's id:
 # each must reach the events by an index through the views of version 14, never read them all.
 _BY_INDEX = (
-    "SELECT v.event_id, v.path, substr(v.text, v.start + 1, v.\"end\" - v.start) FROM quotes v"
+    'SELECT v.event_id, v.path, substr(v.text, v.start + 1, v."end" - v.start) FROM quotes v'
     " WHERE v.event_id IN ('acled:SYR100001', 'acled:SYR100002') ORDER BY v.id",
     "SELECT title, text FROM documents WHERE id = -1",
     "SELECT event_id FROM evidence WHERE document_id = -1",
@@ -348,8 +348,11 @@ def _reads_all(db, sql: str) -> list[str]:
         return [
             node
             for node in nodes
-            if re.search(r"Scan (using \w+ )?on events\b", node) and not re.search(r"(Cond|Filter): .*\b(id|seq)\b", node)
-            or re.match(r"Subquery Scan on (documents|evidence|quotes)\b", node.strip()) and "Filter:" in node
+            if (
+                re.search(r"Scan (using \w+ )?on events\b", node)
+                and not re.search(r"(Cond|Filter): .*\b(id|seq)\b", node)
+            )
+            or (re.match(r"Subquery Scan on (documents|evidence|quotes)\b", node.strip()) and "Filter:" in node)
         ]
     conn = sqlite3.connect(db)
     plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
