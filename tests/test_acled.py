@@ -343,8 +343,8 @@ def _reads_all(db, sql: str) -> list[str]:
 
         with psycopg.connect(db) as pg:
             pg.execute("SET enable_seqscan = off")
-            plan = "\n".join(line for (line,) in pg.execute(f"EXPLAIN {sql}"))
-        nodes = re.split(r"\n\s*->\s*", plan)  # each node with its conditions
+            text = "\n".join(line for (line,) in pg.execute(f"EXPLAIN {sql}"))
+        nodes = re.split(r"\n\s*->\s*", text)  # each node with its conditions
         return [
             node
             for node in nodes

@@ -447,8 +447,8 @@ def test_an_older_store_and_user_layer_are_migrated_on_postgresql(tmp_path, vers
     (tmp_path / "new").mkdir()
     with new_pg_database() as migrated, new_pg_database() as fresh:
         made = store.PostgresConnection(migrated)
-        old_schema = [_schema_of(FIXTURES / f"store_v{version}{part}.sql") for part in ("", ".user")]
-        store._make(made, *old_schema, version, user_version)
+        tables, user_tables = (_schema_of(FIXTURES / f"store_v{version}{part}.sql") for part in ("", ".user"))
+        store._make(made, tables, user_tables, version, user_version)
         made.close()
         _rows_into_pg(store_v11(tmp_path / "old" / "timeline.db", version=version), migrated)
         reference = store_v11(tmp_path / "new" / "timeline.db", version=version)
