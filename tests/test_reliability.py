@@ -1485,7 +1485,7 @@ def test_load_and_import_killed_while_corrections_exist_keep_them_and_the_next_l
     csv_path = generate(5000, tmp_path / "acled.csv")
     for command, evidence in (
         (["load", str(SEED), "--force"], "stored_evidence"),
-        (["import", "acled", str(csv_path)], "staging_events"),  # a bulk import: staged (an ACLED row's quote: its event's)
+        (["import", "acled", str(csv_path)], "staging_events"),  # staged; an ACLED quote is its event's
     ):
         at = random.Random().randint(1, 10)  # inside the transaction, its old events deleted, new ones begun
         kill_at_statement(seed_db, [command], f"INSERT INTO {evidence} (", at, tmp_path / "saved")
