@@ -288,6 +288,7 @@ class _Importer:
 
     def write(self, batch: list[tuple[int, dict]], report: ImportReport) -> None:
         events, links, places, docs, revised = [], [], [], [], []
+        named_by: list[tuple[list, str]] = []  # each new event's (actor, role, name)s and place
         parsed = []
         for line, r in batch:
             try:
@@ -327,12 +328,17 @@ class _Importer:
                     for name in filter(None, map(str.strip, r.get(assoc, "").split(";")))
                 ]
             actors = [(self.trees.named_actor(name, kind), role, name) for name, kind, role in named]
-            links += self.trees.actor_links(row["seq"], row["date_start"], actors)
             place = self._place_of(r)
-            places += self.trees.place_links(row["seq"], row["date_start"], [place])
+            named_by.append((actors, place))
             self.countries.add(self.trees.root(place))
             notes = r.get("notes", "").strip() or row["summary"]
             docs.append((row["id"], notes, r.get("source", "").strip() or None, row["date"]))
+        # The batch's new places, actors and aliases in a few statements; then the links, which
+        # hold their row numbers.
+        self.trees.flush()
+        for row, (actors, place) in zip(events, named_by, strict=True):
+            links += self.trees.actor_links(row["seq"], row["date_start"], actors)
+            places += self.trees.place_links(row["seq"], row["date_start"], [place])
         loaded = [(row["id"],) for _, row in parsed]
         self.conn.executemany(
             "INSERT INTO temp.file_ids (id, loaded) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET loaded = 1", loaded

@@ -14,6 +14,7 @@ row at "Al-Bukamal" share one place.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable, Hashable, Iterable
@@ -71,11 +72,23 @@ class Trees:
     """Writes places and actors with their ancestors, and the links of an event to them. One per
     write transaction. What it wrote is remembered in bounded memos, and read back from the store
     (its ancestors) or from a temporary table (the place a row's names resolved to) when forgotten:
-    its memory does not grow with the places a file names."""
+    its memory does not grow with the places a file names.
+
+    Its writes wait in memory until `flush` (or a link that needs a row number) sends them, a few
+    statements for all of them: on PostgreSQL each statement is a round trip to the server, and
+    the places, actors and aliases of a batch of rows were most of an import's (13 a row). It
+    numbers the new rows itself, as the store would (its writer's lock keeps other writers out),
+    so no write waits for an answer. A read of a waiting row sees it, as the store would."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.gaz = load_gazetteer()
+        # Writes not sent yet: table -> id -> the row (the last write of an id wins, as an upsert's)
+        self._waiting: dict[str, dict[str, tuple]] = {"places": {}, "actors": {}}
+        # kind -> (alias key, id) -> alias: the first spelling of a key stays, as INSERT OR IGNORE keeps it
+        self._waiting_aliases: dict[str, dict[tuple[str, str], str]] = {"place": {}, "actor": {}}
+        self._next_seq: dict[str, int] = {}  # table -> the row number its next new row takes
+        self._number_column: dict[str, str] = {}
         self.place_up: Recent[str, tuple[str, ...]] = Recent(KEPT)  # place id -> its ancestors, nearest first
         self.actor_up: Recent[str, tuple[str, ...]] = Recent(KEPT)
         self.place_seq: Recent[str, int] = Recent(KEPT)  # place id -> its row number, which the links hold
@@ -155,7 +168,12 @@ class Trees:
         """The id of a place the gazetteer lacks: its name's, unless a place of that name already
         stands more than NEAR_KM from this point (a namesake village): then its name's and its point's.
         And whether it may be stored already (False: it is not, the store has no place of its name)."""
-        row = self.conn.execute("SELECT lat, lon FROM places WHERE id = ?", (named,)).fetchone()
+        waiting = self._waiting["places"].get(named)
+        row = (
+            waiting[4:6]
+            if waiting
+            else self.conn.execute("SELECT lat, lon FROM places WHERE id = ?", (named,)).fetchone()
+        )
         if row is None:
             return named, False
         if row[0] is None or row[1] is None or lat is None or lon is None:
@@ -228,13 +246,7 @@ class Trees:
         return inside[0] if len(inside) == 1 else None
 
     def _write_place(self, p: Place, parent: str | None, aliases: Iterable[str]) -> None:
-        self.place_seq[p.id] = self.conn.execute(
-            "INSERT INTO places (id, name, country, admin1, lat, lon, kind, parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,"
-            " admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon, kind = excluded.kind,"
-            f" parent = excluded.parent {_ROW_NUMBER}",
-            (p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, parent),
-        ).fetchone()[0]
+        self._wait("places", (p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, parent))
         for alias in aliases:
             self._alias("place", p.id, alias)
         self.place_up[p.id] = () if parent is None else (parent, *(self.place_ancestors(parent) or ()))
@@ -245,6 +257,7 @@ class Trees:
         """Every actor of the gazetteer with its aliases, so that any alias filters."""
         for actor in list(self.gaz.actors.values()):
             self.actor(actor)
+        self.flush()  # a writer that links nothing stores them all the same
 
     def actor(self, a: Actor) -> str:
         """A gazetteer (or extracted) actor with its group."""
@@ -266,7 +279,7 @@ class Trees:
             known = self._gazetteer_actor(name) or self._gazetteer_actor(plain) or self._gazetteer_part(name)
             if known:
                 actor_id = self.actor(known)
-            elif (stored := self._stored_ancestors("actors", slug(plain))) is not None:
+            elif (stored := self.actor_ancestors(slug(plain))) is not None:
                 actor_id = slug(plain)  # named by an earlier import, which placed it
                 self.actor_up[actor_id] = stored
             else:
@@ -287,15 +300,32 @@ class Trees:
         found = {a.id: a for p in parts if (a := self._gazetteer_actor(p))}
         return next(iter(found.values())) if len(found) == 1 else None
 
+    def _row_number(self, table: str) -> str:
+        """The column of a place's or an actor's row number: `seq`, or the rowid in a store older
+        than version 12 (which the migration to version 5 writes)."""
+        if table not in self._number_column:
+            columns = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            self._number_column[table] = "seq" if "seq" in columns else "rowid"
+        return self._number_column[table]
+
     def _stored_ancestors(self, table: str, entity_id: str) -> tuple[str, ...] | None:
-        """The ancestors of a stored place or actor, nearest first; None if it is not stored."""
-        rows = self.conn.execute(
+        """The ancestors of a stored place or actor, nearest first; None if it is not stored. A row
+        waiting to be written, or one of its ancestors, is sent first (the memo forgot it)."""
+        if entity_id in self._waiting[table]:
+            self.flush()
+        rows = self._ancestor_rows(table, entity_id)
+        if any(r[0] in self._waiting[table] for r in rows):
+            self.flush()
+            rows = self._ancestor_rows(table, entity_id)
+        return tuple(r[0] for r in rows[1:]) if rows else None
+
+    def _ancestor_rows(self, table: str, entity_id: str) -> list:
+        return self.conn.execute(
             f"WITH RECURSIVE up(id, parent, depth) AS (SELECT id, parent, 0 FROM {table} WHERE id = ?"
             f" UNION ALL SELECT t.id, t.parent, depth + 1 FROM up JOIN {table} t ON t.id = up.parent)"
             " SELECT id FROM up ORDER BY depth",
             (entity_id,),
         ).fetchall()
-        return tuple(r[0] for r in rows[1:]) if rows else None
 
     def _gazetteer_actor(self, name: str) -> Actor | None:
         ids = self.gaz.actor_ids_by_key.get(alias_key(name), ())
@@ -339,21 +369,65 @@ class Trees:
         return None
 
     def _write_actor(self, a: Actor, parent: str | None, aliases: Iterable[str]) -> None:
-        self.actor_seq[a.id] = self.conn.execute(
-            "INSERT INTO actors (id, name, kind, country, parent) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
-            f" country = excluded.country, parent = excluded.parent {_ROW_NUMBER}",
-            (a.id, a.name, a.kind, a.country, parent),
-        ).fetchone()[0]
+        self._wait("actors", (a.id, a.name, a.kind, a.country, parent))
         for alias in aliases:
             self._alias("actor", a.id, alias)
         self.actor_up[a.id] = () if parent is None else (parent, *(self.actor_ancestors(parent) or ()))
 
     def _alias(self, kind: str, entity_id: str, alias: str) -> None:
-        self.conn.execute(
-            f"INSERT OR IGNORE INTO {kind}_aliases (key, alias, {kind}_id) VALUES (?, ?, ?)",
-            (alias_key(alias), alias, entity_id),
-        )
+        self._waiting_aliases[kind].setdefault((alias_key(alias), entity_id), alias)
+
+    def _wait(self, table: str, row: tuple) -> None:
+        """A place's or an actor's row (its id first), to write at the next flush; a writer that
+        keeps many waiting (a migration's) sends them at a bound, so they take bounded memory."""
+        waiting = self._waiting[table]
+        waiting[row[0]] = row  # the place of its first write: a new row is numbered in that order
+        if len(waiting) >= KEPT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the waiting writes: per table, one read of which ids are stored (and their row
+        numbers), the new rows and the changed ones, then the aliases; a few statements, whatever
+        their number. The parents go before their children, the places and actors before their
+        aliases, so every reference is to a stored row."""
+        for table, memo in (("places", self.place_seq), ("actors", self.actor_seq)):
+            waiting = self._waiting[table]
+            if not waiting:
+                continue
+            self._waiting[table] = {}
+            number = self._row_number(table)
+            stored = dict(
+                self.conn.execute(
+                    f"SELECT id, {number} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(waiting)),),
+                ).fetchall()
+            )
+            if table not in self._next_seq:
+                self._next_seq[table] = self.conn.execute(
+                    f"SELECT coalesce(max({number}), 0) + 1 FROM {table}"
+                ).fetchone()[0]
+            new, changed = [], []
+            for entity_id, row in waiting.items():
+                if entity_id in stored:  # written before (or by an earlier writer): its row number stays
+                    changed.append((*row[1:], entity_id))
+                else:
+                    stored[entity_id] = self._next_seq[table]
+                    self._next_seq[table] += 1
+                    new.append((stored[entity_id], *row))
+            columns = _COLUMNS[table]
+            self.conn.executemany(
+                f"INSERT INTO {table} ({number}, id, {', '.join(columns)}) VALUES (?, ?{', ?' * len(columns)})", new
+            )
+            self.conn.executemany(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?", changed)
+            for entity_id in waiting:
+                memo[entity_id] = stored[entity_id]
+        for kind, aliases in self._waiting_aliases.items():
+            if aliases:
+                self._waiting_aliases[kind] = {}
+                self.conn.executemany(
+                    f"INSERT OR IGNORE INTO {kind}_aliases (key, alias, {kind}_id) VALUES (?, ?, ?)",
+                    [(key, alias, entity_id) for (key, entity_id), alias in aliases.items()],
+                )
 
     def place_ancestors(self, place_id: str) -> tuple[str, ...] | None:
         """A place's ancestors, nearest first; None if it is not stored."""
@@ -374,6 +448,9 @@ class Trees:
     def _seq(self, table: str, memo: Recent[str, int], entity_id: str) -> int:
         """The row number of a stored place or actor, which the links hold."""
         found = memo.get(entity_id)
+        if found is None:
+            self.flush()  # it may be waiting to be written (the flush numbers it), or forgotten
+            found = memo.get(entity_id)
         if found is None:
             found = memo[entity_id] = self.conn.execute(
                 f"SELECT seq FROM {table} WHERE id = ?", (entity_id,)
@@ -412,9 +489,11 @@ class Trees:
         ]
 
 
-# What a write of a place or an actor answers: its row number (`seq`'s rowid; a store older than
-# version 12, which the migration to version 5 writes, has the rowid without the name).
-_ROW_NUMBER = "RETURNING rowid"
+# The columns a place's and an actor's row give after its id, as `Trees._wait` takes them.
+_COLUMNS = {
+    "places": ("name", "country", "admin1", "lat", "lon", "kind", "parent"),
+    "actors": ("name", "kind", "country", "parent"),
+}
 
 
 def grow_trees(conn: sqlite3.Connection) -> None:
@@ -431,6 +510,8 @@ def grow_trees(conn: sqlite3.Connection) -> None:
         else:
             known = trees.gaz.places.get(pid)
             new = trees.place(known or Place(pid, name, country, admin1, lat, lon, 0, kind or "unresolved"))
+        if new != pid:
+            trees.flush()  # the place its links move to is stored before they do
         _move(conn, "place", pid, new)
     for aid, name, kind, country in conn.execute("SELECT id, name, kind, country FROM actors").fetchall():
         if aid.startswith("acled:"):
@@ -438,7 +519,10 @@ def grow_trees(conn: sqlite3.Connection) -> None:
             new = trees.named_actor(name, kind or "unknown")
         else:
             new = trees.actor(trees.gaz.actors.get(aid) or Actor(aid, name, kind or "unknown", country))
+        if new != aid:
+            trees.flush()
         _move(conn, "actor", aid, new)
+    trees.flush()
     for table, column, entities, ancestors_of, kept in (  # the links of a version 4 store: by event_id
         ("event_places", "place_id", "places", trees.place_ancestors, "date_start"),
         ("event_actors", "actor_id", "actors", trees.actor_ancestors, "role, date_start"),
