@@ -300,6 +300,13 @@ class _Importer:
         # what the store and the file's earlier batches know of this batch's ids
         seen = {i for (i,) in self.conn.execute(_LOADED_OF_IDS, (ids,))}  # twice in one file: the first counts
         known = dict(self.conn.execute(_REVISIONS_OF_IDS.format(to=self.to), (ids,)))
+        # the rows whose places and actors are resolved below (a prune reads the places of all)
+        resolved = [
+            r for r, row in parsed if row["id"] not in seen and (self.prune or known.get(row["id"]) != row["revision"])
+        ]
+        self.trees.read_ahead(
+            [_place_names(r) for r in resolved], [name for r in resolved for name, _, _ in _actors_named(r)]
+        )
         for r, row in parsed:
             if row["id"] in seen:
                 report.unchanged += 1
@@ -315,19 +322,7 @@ class _Importer:
                 revised.append(row["id"])
             row["seq"], self.next_seq = self.next_seq, self.next_seq + 1
             events.append(row)
-            named = []
-            for column, assoc, inter, role in (
-                ("actor1", "assoc_actor_1", "inter1", "actor1"),
-                ("actor2", "assoc_actor_2", "inter2", "actor2"),
-            ):
-                kind = INTER_KINDS.get(r.get(inter, "").strip()[:1], "unknown")
-                if r.get(column, "").strip():
-                    named.append((r[column].strip(), kind, role))
-                named += [
-                    (name, "unknown", "associated")
-                    for name in filter(None, map(str.strip, r.get(assoc, "").split(";")))
-                ]
-            actors = [(self.trees.named_actor(name, kind), role, name) for name, kind, role in named]
+            actors = [(self.trees.named_actor(name, kind), role, name) for name, kind, role in _actors_named(r)]
             place = self._place_of(r)
             named_by.append((actors, place))
             self.countries.add(self.trees.root(place))
@@ -519,13 +514,32 @@ class _Importer:
 
     def _place_of(self, r: dict) -> str:
         """The place a row names (resolved once per place: the trees keep it)."""
-        return self.trees.named_place(
-            r.get("country", ""),
-            r.get("admin1", ""),
-            r["location"].strip(),
-            _coordinate(r.get("latitude"), 90),
-            _coordinate(r.get("longitude"), 180),
-        )
+        return self.trees.named_place(*_place_names(r))
+
+
+def _place_names(r: dict) -> tuple:
+    """What a row names its place by: country, division, location, latitude, longitude."""
+    return (
+        r.get("country", ""),
+        r.get("admin1", ""),
+        r["location"].strip(),
+        _coordinate(r.get("latitude"), 90),
+        _coordinate(r.get("longitude"), 180),
+    )
+
+
+def _actors_named(r: dict) -> list[tuple[str, str, str]]:
+    """The (name, kind, role) of each actor a row names: its two actors and their associates."""
+    named = []
+    for column, assoc, inter, role in (
+        ("actor1", "assoc_actor_1", "inter1", "actor1"),
+        ("actor2", "assoc_actor_2", "inter2", "actor2"),
+    ):
+        kind = INTER_KINDS.get(r.get(inter, "").strip()[:1], "unknown")
+        if r.get(column, "").strip():
+            named.append((r[column].strip(), kind, role))
+        named += [(name, "unknown", "associated") for name in filter(None, map(str.strip, r.get(assoc, "").split(";")))]
+    return named
 
 
 # {to}: the prefix of the tables an import writes ("staging_" or none)

@@ -89,6 +89,13 @@ class Trees:
         self._waiting_aliases: dict[str, dict[tuple[str, str], str]] = {"place": {}, "actor": {}}
         self._next_seq: dict[str, int] = {}  # table -> the row number its next new row takes
         self._number_column: dict[str, str] = {}
+        # What `read_ahead` learnt for the rows of a batch, each cleared at the next: the ids not
+        # stored, the points of those stored, the towns the gazetteer gave each row's names, and
+        # the places a spilled memo kept (None: it kept none).
+        self._absent: dict[str, set[str]] = {"places": set(), "actors": set()}
+        self._points: dict[str, tuple[float | None, float | None]] = {}
+        self._towns: dict[tuple, Place | None] = {}
+        self._spilled: dict[tuple, str | None] = {}
         self.place_up: Recent[str, tuple[str, ...]] = Recent(KEPT)  # place id -> its ancestors, nearest first
         self.actor_up: Recent[str, tuple[str, ...]] = Recent(KEPT)
         self.place_seq: Recent[str, int] = Recent(KEPT)  # place id -> its row number, which the links hold
@@ -125,7 +132,68 @@ class Trees:
             self._named_places[key] = known
         return known
 
+    def read_ahead(self, named_places: Iterable[tuple], actor_names: Iterable[str]) -> None:
+        """Ask the store at once what resolving a batch's places (`named_place`'s arguments) and
+        actors (names) would ask it one by one: the places the spilled memo kept for their names,
+        whether the ids of their own places and actors are stored, with their ancestors and points.
+        One statement a table for the batch, where each new place or actor took one (on PostgreSQL
+        a round trip each, half of an import's once the writes wait)."""
+        self._absent = {"places": set(), "actors": set()}
+        self._points, self._towns, self._spilled = {}, {}, {}
+        keys = [key for key in dict.fromkeys(named_places) if self._named_places.get(key) is None]
+        if keys and self._named_places.spilled:
+            kept = dict(
+                self.conn.execute(
+                    "SELECT key, place_id FROM temp.resolved_places WHERE key IN (SELECT value FROM json_each(?))",
+                    (json.dumps([repr(key) for key in keys]),),
+                ).fetchall()
+            )
+            self._spilled = {key: kept.get(repr(key)) for key in keys}
+        place_ids: set[str] = set()
+        for key in keys:
+            if self._spilled.get(key) is None:
+                division = self._divisions.get(key[:2]) or self._division(
+                    key[0].strip() or "Unknown country", key[1], write=False
+                )
+                town = self._towns[key] = self._town(division, *key[2:])
+                if town is None:
+                    own = self._own_name(division, *key[:3])
+                    place_ids.add(own)
+                    if key[3] is not None and key[4] is not None:  # a namesake far away is another place
+                        place_ids.add(self._own_at(own, key[3], key[4]))
+        actor_ids = {
+            slug(PERIOD.sub("", name).strip())
+            for name in dict.fromkeys(actor_names)
+            if self._named_actors.get(name) is None and self._gazetteer_named(name) is None
+        }
+        self._ask("places", place_ids, self.place_up)
+        self._ask("actors", actor_ids, self.actor_up)
+
+    def _ask(self, table: str, ids: set[str], memo: Recent[str, tuple[str, ...]]) -> None:
+        """Which of `ids` are stored, their ancestors into the memo and (places) their points."""
+        asked = [i for i in sorted(ids) if i not in self._waiting[table] and memo.get(i) is None]
+        if not asked:
+            return
+        point = "lat, lon" if table == "places" else "NULL, NULL"
+        chains: dict[str, list] = {}
+        for seed, entity_id, lat, lon in self.conn.execute(
+            f"WITH RECURSIVE up(seed, id, parent, depth, lat, lon) AS ("
+            f"SELECT id, id, parent, 0, {point} FROM {table} WHERE id IN (SELECT value FROM json_each(?))"
+            f" UNION ALL SELECT up.seed, t.id, t.parent, depth + 1, up.lat, up.lon FROM up JOIN {table} t"
+            " ON t.id = up.parent) SELECT seed, id, lat, lon FROM up ORDER BY seed, depth",
+            (json.dumps(asked),),
+        ):
+            chains.setdefault(seed, []).append(entity_id)
+            self._points[seed] = (lat, lon)
+        for entity_id in asked:
+            if entity_id in chains:
+                memo[entity_id] = tuple(chains[entity_id][1:])
+            else:
+                self._absent[table].add(entity_id)
+
     def _spill_places(self, resolved: dict[tuple, str]) -> None:
+        for key in resolved:  # read ahead as not spilled, now spilled
+            self._spilled.pop(key, None)
         if not self._named_places.spilled:
             self.conn.execute("DROP TABLE IF EXISTS temp.resolved_places")
             self.conn.execute("CREATE TEMP TABLE resolved_places (key TEXT PRIMARY KEY, place_id TEXT NOT NULL)")
@@ -138,19 +206,18 @@ class Trees:
         """The place a row's names resolved to before the memo let it go, if it did."""
         if not self._named_places.spilled:
             return None
+        if key in self._spilled:
+            return self._spilled[key]
         row = self.conn.execute("SELECT place_id FROM temp.resolved_places WHERE key = ?", (repr(key),)).fetchone()
         return row[0] if row else None
 
     def _resolve_place(self, country: str, admin1: str, location: str, lat: float | None, lon: float | None) -> str:
-        division = self._divisions.get((country, admin1))
-        if division is None:  # (or forgotten: resolved again, the same)
-            division = self._divisions[country, admin1] = self._division(country.strip() or "Unknown country", admin1)
-        town = self._town(division, location, lat, lon)
+        division = self._division_of(country, admin1)
+        key = (country, admin1, location, lat, lon)
+        town = self._towns.pop(key) if key in self._towns else self._town(division, location, lat, lon)
         if town is None:
             in_division = division.kind == "admin1"
-            town_id, maybe_stored = self._own_town_id(
-                f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}", lat, lon
-            )
+            town_id, maybe_stored = self._own_town_id(self._own_name(division, country, admin1, location), lat, lon)
             own = Place(
                 town_id, location, division.country, division.name if in_division else None, lat, lon, 0, "town"
             )
@@ -164,35 +231,56 @@ class Trees:
         self._alias("place", town.id, location)
         return town.id
 
+    def _division_of(self, country: str, admin1: str) -> Place:
+        """The division (or the country) a row's names give."""
+        division = self._divisions.get((country, admin1))
+        if division is None:  # (or forgotten: resolved again, the same)
+            division = self._divisions[country, admin1] = self._division(country.strip() or "Unknown country", admin1)
+        return division
+
+    @staticmethod
+    def _own_name(division: Place, country: str, admin1: str, location: str) -> str:
+        """The id of a place the gazetteer lacks, by its names."""
+        return f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}"
+
+    @staticmethod
+    def _own_at(named: str, lat: float, lon: float) -> str:
+        """The id of a place the gazetteer lacks whose name another place already has, far away."""
+        return f"{named}@{lat:.4f},{lon:.4f}"
+
     def _own_town_id(self, named: str, lat: float | None, lon: float | None) -> tuple[str, bool]:
         """The id of a place the gazetteer lacks: its name's, unless a place of that name already
         stands more than NEAR_KM from this point (a namesake village): then its name's and its point's.
         And whether it may be stored already (False: it is not, the store has no place of its name)."""
         waiting = self._waiting["places"].get(named)
-        row = (
-            waiting[4:6]
-            if waiting
-            else self.conn.execute("SELECT lat, lon FROM places WHERE id = ?", (named,)).fetchone()
-        )
+        if waiting:
+            row = waiting[4:6]
+        elif named in self._points or named in self._absent["places"]:  # read ahead
+            row = self._points.get(named)
+        else:
+            row = self.conn.execute("SELECT lat, lon FROM places WHERE id = ?", (named,)).fetchone()
         if row is None:
             return named, False
         if row[0] is None or row[1] is None or lat is None or lon is None:
             return named, True
         if distance_km(lat, lon, row[0], row[1]) <= NEAR_KM:
             return named, True
-        return f"{named}@{lat:.4f},{lon:.4f}", True
+        return self._own_at(named, lat, lon), True
 
-    def _division(self, country: str, admin1: str) -> Place:
-        nation = self._country(country)
+    def _division(self, country: str, admin1: str, write: bool = True) -> Place:
+        """The division of that name in that country (or the country, without one), written with
+        its country unless `write` is False (a read ahead: rows are numbered in the order written)."""
+        nation = self._country(country, write)
         found = self._gazetteer_division(nation.country, admin1) if nation.country and admin1.strip() else None
         if found:
-            self.place(found)
+            if write:
+                self.place(found)
             return found
         if not admin1.strip():
             return nation
         own_id = f"acled:{slug(nation.country or country)}:{slug(admin1)}"
         own = Place(own_id, admin1.strip(), nation.country, None, None, None, 0, "admin1")
-        if self.place_up.get(own.id) is None:
+        if write and self.place_up.get(own.id) is None:
             self._write_place(own, nation.id, aliases=[own.name])
         return own
 
@@ -203,13 +291,14 @@ class Trees:
             found = self._gazetteer_divisions[country_code, name] = (self.gaz.places.admin1(country_code, name),)
         return found[0]
 
-    def _country(self, name_or_code: str) -> Place:
+    def _country(self, name_or_code: str, write: bool = True) -> Place:
         found = self._gazetteer_country(name_or_code)
         if found:
-            self.place(found)
+            if write:
+                self.place(found)
             return found
         own = Place(f"acled:{slug(name_or_code)}", name_or_code.strip(), None, None, None, None, 0, "country")
-        if self.place_up.get(own.id) is None:
+        if write and self.place_up.get(own.id) is None:
             self._write_place(own, None, aliases=[own.name])
         return own
 
@@ -276,7 +365,7 @@ class Trees:
         actor_id = self._named_actors.get(name)
         if actor_id is None:  # (or forgotten: found again, the same)
             plain = PERIOD.sub("", name).strip()
-            known = self._gazetteer_actor(name) or self._gazetteer_actor(plain) or self._gazetteer_part(name)
+            known = self._gazetteer_named(name)
             if known:
                 actor_id = self.actor(known)
             elif (stored := self.actor_ancestors(slug(plain))) is not None:
@@ -291,6 +380,11 @@ class Trees:
             self._alias("actor", actor_id, name)
             self._named_actors[name] = actor_id
         return actor_id
+
+    def _gazetteer_named(self, name: str) -> Actor | None:
+        """The gazetteer's actor an ACLED name is, with or without its period, or by one part."""
+        plain = PERIOD.sub("", name).strip()
+        return self._gazetteer_actor(name) or self._gazetteer_actor(plain) or self._gazetteer_part(name)
 
     def _gazetteer_part(self, name: str) -> Actor | None:
         """The gazetteer actor one part of an ACLED name is: ACLED writes an abbreviation before its
@@ -313,6 +407,8 @@ class Trees:
         waiting to be written, or one of its ancestors, is sent first (the memo forgot it)."""
         if entity_id in self._waiting[table]:
             self.flush()
+        elif entity_id in self._absent[table]:  # read ahead: not stored
+            return None
         rows = self._ancestor_rows(table, entity_id)
         if any(r[0] in self._waiting[table] for r in rows):
             self.flush()
@@ -381,6 +477,8 @@ class Trees:
         """A place's or an actor's row (its id first), to write at the next flush; a writer that
         keeps many waiting (a migration's) sends them at a bound, so they take bounded memory."""
         waiting = self._waiting[table]
+        self._absent[table].discard(row[0])
+        self._points.pop(row[0], None)  # (the store's is read again once it is written)
         waiting[row[0]] = row  # the place of its first write: a new row is numbered in that order
         if len(waiting) >= KEPT:
             self.flush()
