@@ -150,11 +150,12 @@ class Trees:
             )
             self._spilled = {key: kept.get(repr(key)) for key in keys}
         place_ids: set[str] = set()
+        divisions: dict[tuple, Place] = {}  # found, not written: rows are numbered in the order written
         for key in keys:
             if self._spilled.get(key) is None:
-                division = self._divisions.get(key[:2]) or self._division(
-                    key[0].strip() or "Unknown country", key[1], write=False
-                )
+                division = divisions.get(key[:2]) or self._divisions.get(key[:2])
+                if division is None:
+                    division = divisions[key[:2]] = self._division(key[0].strip() or "Unknown country", key[1], False)
                 town = self._towns[key] = self._town(division, *key[2:])
                 if town is None:
                     own = self._own_name(division, *key[:3])
