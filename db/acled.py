@@ -301,11 +301,12 @@ class _Importer:
         seen = {i for (i,) in self.conn.execute(_LOADED_OF_IDS, (ids,))}  # twice in one file: the first counts
         known = dict(self.conn.execute(_REVISIONS_OF_IDS.format(to=self.to), (ids,)))
         # the rows whose places and actors are resolved below (a prune reads the places of all)
-        resolved = [
-            r for r, row in parsed if row["id"] not in seen and (self.prune or known.get(row["id"]) != row["revision"])
-        ]
+        names: dict[str, tuple] = {}  # event id -> its row's place names and (actor, kind, role)s
+        for r, row in parsed:
+            if row["id"] not in seen and (self.prune or known.get(row["id"]) != row["revision"]):
+                names.setdefault(row["id"], (_place_names(r), _actors_named(r)))
         self.trees.read_ahead(
-            [_place_names(r) for r in resolved], [name for r in resolved for name, _, _ in _actors_named(r)]
+            [place for place, _ in names.values()], [name for _, actors in names.values() for name, _, _ in actors]
         )
         for r, row in parsed:
             if row["id"] in seen:
@@ -316,14 +317,15 @@ class _Importer:
             if row["id"] in known:
                 if known[row["id"]] == row["revision"]:
                     if self.prune:  # its country is the file's, which only a prune reads
-                        self.countries.add(self.trees.root(self._place_of(r)))
+                        self.countries.add(self.trees.root(self.trees.named_place(*names[row["id"]][0])))
                     report.unchanged += 1
                     continue
                 revised.append(row["id"])
             row["seq"], self.next_seq = self.next_seq, self.next_seq + 1
             events.append(row)
-            actors = [(self.trees.named_actor(name, kind), role, name) for name, kind, role in _actors_named(r)]
-            place = self._place_of(r)
+            place_names, named = names[row["id"]]
+            actors = [(self.trees.named_actor(name, kind), role, name) for name, kind, role in named]
+            place = self.trees.named_place(*place_names)
             named_by.append((actors, place))
             self.countries.add(self.trees.root(place))
             notes = r.get("notes", "").strip() or row["summary"]
@@ -511,10 +513,6 @@ class _Importer:
         self.conn.execute(f"DELETE FROM {STAGING}documents WHERE kind = 'acled' AND id IN ({documents})", params)
         self.conn.execute(f"DELETE FROM {STAGING}evidence WHERE event_id IN ({ids})", params)
         self.conn.execute(f"DELETE FROM {STAGING}events WHERE seq IN ({picked})", params)
-
-    def _place_of(self, r: dict) -> str:
-        """The place a row names (resolved once per place: the trees keep it)."""
-        return self.trees.named_place(*_place_names(r))
 
 
 def _place_names(r: dict) -> tuple:
