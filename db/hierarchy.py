@@ -254,6 +254,7 @@ class Trees:
         stands more than NEAR_KM from this point (a namesake village): then its name's and its point's.
         And whether it may be stored already (False: it is not, the store has no place of its name)."""
         waiting = self._waiting["places"].get(named)
+        row: tuple | None
         if waiting:
             row = waiting[4:6]
         elif named in self._points or named in self._absent["places"]:  # read ahead
