@@ -76,7 +76,7 @@ class Trees:
 
     Its writes wait in memory until `flush` (or a link that needs a row number) sends them, a few
     statements for all of them: on PostgreSQL each statement is a round trip to the server, and
-    the places, actors and aliases of a batch of rows were most of an import's (13 a row). It
+    the places, actors and aliases of its rows were most of an import's (11 a row). It
     numbers the new rows itself, as the store would (its writer's lock keeps other writers out),
     so no write waits for an answer. A read of a waiting row sees it, as the store would."""
 
