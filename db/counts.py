@@ -102,14 +102,14 @@ def _count_grouped(conn: sqlite3.Connection, facet: str, value: str, parent: str
 
 def _add_grouped_sets(conn: sqlite3.Connection, facet: str, value: str, parent: str, rows: str, sign: int, prefix: str):
     """A facet's sets from `temp.grouped`: each value's groups' events, together."""
-    # (value, parent) -> its groups' events, as JSON lists without their brackets: read as one list
-    # (one json.loads a group was most of the time)
-    found: dict[tuple[str, str | None], list[str]] = {}
+    found: dict[tuple[str, str | None], BitMap] = {}  # (value, parent) -> its events, as `add_sets` groups them
     for v, up, seqs in conn.execute(f"SELECT {as_stored(value)}, {parent}, events FROM temp.grouped WHERE {rows}"):
-        found.setdefault((v, up), []).append(seqs[1:-1])
+        if (v, up) in found:
+            found[v, up].update(json.loads(seqs))
+        else:
+            found[v, up] = BitMap(json.loads(seqs))
     in_order = sorted(found.items(), key=lambda item: item[0][0])  # stored in their order: faster
-    sets = [(v, up, BitMap(json.loads(f"[{','.join(parts)}]"))) for (v, up), parts in in_order]
-    _write_sets(conn, facet, sets, sign, prefix)
+    _write_sets(conn, facet, [(v, up, events) for (v, up), events in in_order], sign, prefix)
 
 
 def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "") -> None:
