@@ -41,75 +41,12 @@ SETS = {**FACETS, "months": ("coalesce(substr(e.date_start, 1, 7), '')", "NULL",
 NAMED = ("actors", "places")
 
 
-# The passes `add` makes over the events picked: each reads a table once, grouping its rows by what
-# the counts and sets of its facets tell apart (a, b, month, last), into `temp.grouped`; each facet
-# reads those groups: facet -> (its pass, value counted, its parent, which groups count).
-PASSES = {
-    "actors": ("l.actor_seq", "NULL", "event_actors l"),
-    "places": ("l.place_seq", "NULL", "event_places l"),
-    "events": ("e.type", "e.sub_type", ""),
-}
-GROUPED = {
-    "actors": ("actors", "a", "NULL", "true"),
-    "places": ("places", "a", "NULL", "true"),
-    "types": ("events", "a", "NULL", "true"),
-    "sub_types": ("events", "b", "a", "b <> a"),
-    "months": ("events", "month", "NULL", "true"),
-}
-
-
 def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "") -> None:
-    """Count in the events whose seq the query `picked` gives, or with sign=-1 count them out: the
-    counts per month and the sets (as `add_months` and `add_sets` make them), in one read of each
-    table where those read it once per facet (nine reads, three). `prefix`: the counts of the tables
-    so named ("staging_events"...), kept in their own (db/acled.py's staged import); places and
-    actors are always the live ones."""
-    for source, (a, b, links) in PASSES.items():
-        table = f"{prefix}events e JOIN {prefix}{links} ON l.event_seq = e.seq" if links else f"{prefix}events e"
-        conn.execute("DROP TABLE IF EXISTS temp.grouped")
-        conn.execute(
-            "CREATE TEMP TABLE grouped AS SELECT"
-            f" {a} AS a, {b} AS b, coalesce(substr(e.date_start, 1, 7), '') AS month,"
-            " coalesce(substr(e.date_end, 1, 7), '') AS last, count(*) AS n, json_group_array(e.seq) AS events"
-            f" FROM {table} WHERE e.seq IN ({picked}) GROUP BY 1, 2, 3, 4",
-            params,
-        )
-        for facet, (among, value, parent, rows) in GROUPED.items():
-            if among != source:
-                continue
-            if facet in FACETS:
-                _count_grouped(conn, facet, value, parent, rows, sign, prefix)
-            _add_grouped_sets(conn, facet, value, parent, rows, sign, prefix)
-        conn.execute("DROP TABLE temp.grouped")
-    conn.execute(f"DELETE FROM {prefix}month_counts WHERE n = 0")
-
-
-def _count_grouped(conn: sqlite3.Connection, facet: str, value: str, parent: str, rows: str, sign: int, prefix: str):
-    """A facet's counts per month, and all-time, from `temp.grouped`."""
-    conn.execute(
-        f"INSERT INTO {prefix}month_counts (facet, month, last, value, parent, n)"
-        " WITH by_month AS ("
-        f"SELECT month, last, {value} AS value, {parent} AS parent, ? * sum(n) AS n FROM temp.grouped"
-        f" WHERE {rows} GROUP BY 1, 2, 3, 4)"
-        f" SELECT ?, month, last, {as_stored('value')}, parent, n FROM ("
-        "SELECT month, last, value, parent, n FROM by_month UNION ALL"
-        f" SELECT '{ALL_TIME}', '{ALL_TIME}', value, parent, sum(n) FROM by_month GROUP BY value, parent"
-        ") WHERE true"
-        " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n",
-        (sign, facet),
-    )
-
-
-def _add_grouped_sets(conn: sqlite3.Connection, facet: str, value: str, parent: str, rows: str, sign: int, prefix: str):
-    """A facet's sets from `temp.grouped`: each value's groups' events, together."""
-    found: dict[tuple[str, str | None], BitMap] = {}  # (value, parent) -> its events, as `add_sets` groups them
-    for v, up, seqs in conn.execute(f"SELECT {as_stored(value)}, {parent}, events FROM temp.grouped WHERE {rows}"):
-        if (v, up) in found:
-            found[v, up].update(json.loads(seqs))
-        else:
-            found[v, up] = BitMap(json.loads(seqs))
-    in_order = sorted(found.items(), key=lambda item: item[0][0])  # stored in their order: faster
-    _write_sets(conn, facet, [(v, up, events) for (v, up), events in in_order], sign, prefix)
+    """Count in the events whose seq the query `picked` gives, or with sign=-1 count them out.
+    `prefix`: the counts of the tables so named ("staging_events"...), kept in their own (db/acled.py's
+    staged import); places and actors are always the live ones."""
+    add_months(conn, picked, params, sign, prefix)
+    add_sets(conn, picked, params, sign, prefix)
 
 
 def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "") -> None:
@@ -146,39 +83,31 @@ def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: in
             f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1, 2) ORDER BY 1",  # stored in their order: faster
             params,
         ).fetchall()
-        _write_sets(conn, facet, [(v, up, BitMap(json.loads(seqs))) for v, up, seqs in found], sign, prefix)
-
-
-def _write_sets(
-    conn: sqlite3.Connection, facet: str, found: list[tuple[str, str | None, BitMap]], sign: int, prefix: str
-):
-    """Add the events `found` for each value of a facet (value, parent, events) to its stored set, or
-    with sign=-1 take them out."""
-    stored = dict(
-        conn.execute(
-            f"SELECT value, events FROM {prefix}event_sets"
-            " WHERE facet = ? AND value IN (SELECT value FROM json_each(?))",
-            (facet, json.dumps([v for v, _, _ in found])),
-        ).fetchall()
-    )
-    emptied, written = [], []  # written in two statements, not one a value (48k places at 100k rows)
-    for v, up, seqs in found:
-        events = BitMap.deserialize(stored[v]) if v in stored else BitMap()
-        if sign > 0:
-            events |= seqs
-        else:
-            events -= seqs
-        if not events:
-            emptied.append((facet, v))
-            continue
-        events.run_optimize()  # a run of consecutive rows (one import's) as two numbers
-        written.append((facet, v, up, events.serialize()))
-    conn.executemany(f"DELETE FROM {prefix}event_sets WHERE facet = ? AND value = ?", emptied)
-    conn.executemany(
-        f"INSERT INTO {prefix}event_sets (facet, value, parent, events) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (facet, value) DO UPDATE SET events = excluded.events",
-        written,
-    )
+        stored = dict(
+            conn.execute(
+                f"SELECT value, events FROM {prefix}event_sets"
+                " WHERE facet = ? AND value IN (SELECT value FROM json_each(?))",
+                (facet, json.dumps([v for v, _, _ in found])),
+            ).fetchall()
+        )
+        emptied, written = [], []  # written in two statements, not one a value (48k places at 100k rows)
+        for v, up, seqs in found:
+            events = BitMap.deserialize(stored[v]) if v in stored else BitMap()
+            if sign > 0:
+                events |= BitMap(json.loads(seqs))
+            else:
+                events -= BitMap(json.loads(seqs))
+            if not events:
+                emptied.append((facet, v))
+                continue
+            events.run_optimize()  # a run of consecutive rows (one import's) as two numbers
+            written.append((facet, v, up, events.serialize()))
+        conn.executemany(f"DELETE FROM {prefix}event_sets WHERE facet = ? AND value = ?", emptied)
+        conn.executemany(
+            f"INSERT INTO {prefix}event_sets (facet, value, parent, events) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (facet, value) DO UPDATE SET events = excluded.events",
+            written,
+        )
 
 
 def event_sets(
