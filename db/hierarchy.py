@@ -94,7 +94,7 @@ class Trees:
         # the places a spilled memo kept (None: it kept none).
         self._absent: dict[str, set[str]] = {"places": set(), "actors": set()}
         self._points: dict[str, tuple[float | None, float | None]] = {}
-        self._towns: dict[tuple, Place | None] = {}
+        self._towns: dict[tuple, tuple[Place | None, str]] = {}  # names -> (gazetteer town, own place's id)
         self._spilled: dict[tuple, str | None] = {}
         self.place_up: Recent[str, tuple[str, ...]] = Recent(KEPT)  # place id -> its ancestors, nearest first
         self.actor_up: Recent[str, tuple[str, ...]] = Recent(KEPT)
@@ -108,6 +108,7 @@ class Trees:
         self._divisions: Recent[tuple[str, str], Place] = Recent(KEPT)
         # (country code, division name) -> the gazetteer's division, if any (as a 1-tuple: a memo holds no None)
         self._gazetteer_divisions: Recent[tuple[str, str], tuple[Place | None]] = Recent(KEPT)
+        self._gazetteer_countries: Recent[str, tuple[Place | None]] = Recent(KEPT)
 
     # ---- places --------------------------------------------------------------------------------
 
@@ -156,9 +157,10 @@ class Trees:
                 division = divisions.get(key[:2]) or self._divisions.get(key[:2])
                 if division is None:
                     division = divisions[key[:2]] = self._division(key[0].strip() or "Unknown country", key[1], False)
-                town = self._towns[key] = self._town(division, *key[2:])
+                town = self._town(division, *key[2:])
+                own = "" if town else self._own_name(division, *key[:3])
+                self._towns[key] = (town, own)
                 if town is None:
-                    own = self._own_name(division, *key[:3])
                     place_ids.add(own)
                     if key[3] is not None and key[4] is not None:  # a namesake far away is another place
                         place_ids.add(self._own_at(own, key[3], key[4]))
@@ -215,10 +217,12 @@ class Trees:
     def _resolve_place(self, country: str, admin1: str, location: str, lat: float | None, lon: float | None) -> str:
         division = self._division_of(country, admin1)
         key = (country, admin1, location, lat, lon)
-        town = self._towns.pop(key) if key in self._towns else self._town(division, location, lat, lon)
+        town, own_id = self._towns.pop(key) if key in self._towns else (self._town(division, location, lat, lon), "")
         if town is None:
             in_division = division.kind == "admin1"
-            town_id, maybe_stored = self._own_town_id(self._own_name(division, country, admin1, location), lat, lon)
+            town_id, maybe_stored = self._own_town_id(
+                own_id or self._own_name(division, country, admin1, location), lat, lon
+            )
             own = Place(
                 town_id, location, division.country, division.name if in_division else None, lat, lon, 0, "town"
             )
@@ -305,6 +309,13 @@ class Trees:
         return own
 
     def _gazetteer_country(self, name_or_code: str) -> Place | None:
+        """The gazetteer's country of that name or code, looked up once (as a 1-tuple in the memo)."""
+        found = self._gazetteer_countries.get(name_or_code)
+        if found is None:
+            found = self._gazetteer_countries[name_or_code] = (self._find_country(name_or_code),)
+        return found[0]
+
+    def _find_country(self, name_or_code: str) -> Place | None:
         text = name_or_code.strip()
         if len(text) == 2 and text.isupper():
             try:
