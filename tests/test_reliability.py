@@ -2049,3 +2049,25 @@ def test_a_writer_takes_the_writer_lock_before_it_makes_a_new_store(tmp_path, wr
     conn = connect(db)
     assert conn.execute("SELECT count(*) FROM actors").fetchone()[0] > 0, "the writer wrote its store"
     conn.close()
+
+
+def test_stats_counts_the_events_with_several_sources_that_list_shows(seed_store):
+    """An event rejected, or merged into another, is not counted among those with several sources;
+    an event others were merged into counts with the sources of all, as `list` shows it."""
+    from tests.test_review import listed, run
+
+    rows = listed(seed_store)
+    alone = [i for i, r in rows.items() if r["sources"] == "1"]
+    several = [i for i, r in rows.items() if int(r["sources"]) > 1]
+    assert len(alone) >= 5 and several
+    run(seed_store, "merge", alone[0], alone[1])  # one event of two sources, from two of one
+    run(seed_store, "merge", alone[2], alone[3])
+    run(seed_store, "reject", alone[2])  # two sources, rejected
+    run(seed_store, "merge", alone[4], several[0])  # one of several sources merged away, its sources kept
+    shown = sum(int(r["sources"]) > 1 for r in listed(seed_store).values())
+    assert shown == 2 + len(several) - 1
+    said = run(seed_store, "stats").stdout
+    assert f"sources     {shown} events with several" in said.splitlines(), said
+    conn = connect(seed_store)
+    assert queries.stats(conn).multi_source_events == shown
+    conn.close()
