@@ -29,7 +29,7 @@ from pathlib import Path
 
 from db import dialect, store
 from db.load import analyze
-from db.locks import store_writer
+from db.locks import clear_staged, staged as staged_path, store_writer
 from db.schema import TABLES, USER_TABLES, DatabaseError, connect, user_path
 
 BATCH = 5_000  # rows read and written at a time
@@ -252,14 +252,13 @@ def _to_sqlite(source, path: Path, totals: dict[str, int], progress: Progress) -
     the user file first. Built under the name's writer lock, so no other writer makes a store
     there meanwhile, and a leftover of a killed copy is cleared first."""
     name = str(path)
-    staged = path.with_name(f"{path.name}.copying")  # and its user file NAME.user.copying: names no store has
+    staged = staged_path(path)
     if not path.parent.is_dir():  # said here, as DST: the staged file's name is not one the user gave
         raise DatabaseError(f"{path}: its folder {path.parent} does not exist; nothing copied")
-    with store_writer(path):
+    with store_writer(path):  # which clears a killed copy's staged files
         for taken in (path, user_path(path)):
             if taken.exists():
                 raise DatabaseError(f"{taken}: already exists; copy makes a new store: give a new file's path")
-        _remove(staged)
         try:
             with _said_as(name, "could not be made"):
                 conn = connect(staged, create=True)
@@ -269,7 +268,7 @@ def _to_sqlite(source, path: Path, totals: dict[str, int], progress: Progress) -
                 conn.close()  # the log merged into the file
             _link(staged, path)
         finally:
-            _remove(staged)
+            clear_staged(path)
     return done
 
 
@@ -352,12 +351,6 @@ def _said_as(name: str, what: str) -> Iterator[None]:
         if not _database_error(e):
             raise
         raise DatabaseError(f"{name}: {what}: {_first_line(e)}; nothing copied") from e
-
-
-def _remove(staged: Path) -> None:
-    for file in (staged, user_path(staged)):
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{file}{suffix}").unlink(missing_ok=True)
 
 
 def _database_error(e: BaseException) -> bool:

@@ -278,8 +278,36 @@ def test_a_copy_killed_midway_leaves_no_sqlite_store(big_source, tmp_path):
         "its staged file grew",
     )
     assert staged.exists() and not dst.exists() and not user_path(dst).exists()
-    copy(big_source, dst)  # the killed one's staged file cleared
+    said = copy(big_source, dst).stderr  # the killed one's staged file cleared, without a word
     assert exported(dst) == exported(big_source) and not staged.exists()
+    assert "copying" not in said, said
+
+
+async def test_a_load_clears_a_killed_copys_staged_files_and_the_app_opens_its_store(big_source, tmp_path):
+    """A writer that takes the store's writer lock finds a NAME.copying no copy is writing: a
+    killed copy's. The load clears it and its user file, saying nothing of them, and the app opens
+    the store the load made."""
+    from tests.helpers import settle
+    from tui.app import TimelineApp
+    from tui.timeline_view import TimelineView
+
+    dst = tmp_path / "copy.db"
+    staged = tmp_path / "copy.db.copying"
+    _kill_when(
+        [*CLI, "copy", str(big_source), str(dst)],
+        lambda: _size(staged) + _size(Path(f"{staged}-wal")) > 1_000_000,
+        "its staged file grew",
+    )
+    assert staged.exists() and user_path(staged).exists()
+    folder = tmp_path / "news"
+    write_article(folder / "articles", "a.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2021-01-13")
+    said = run(dst, "load", str(folder)).stderr
+    assert "copying" not in said, said
+    assert sorted(f.name for f in tmp_path.iterdir() if "copying" in f.name) == []
+    app = TimelineApp(dst)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        assert len(app.query_one("#timeline", TimelineView).ids) == len(exported(dst)) > 0
 
 
 def test_a_copy_into_sqlite_keeps_every_row(seeded, tmp_path):
