@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from db import store
-from db.schema import BUSY_SECONDS, user_path
+from db.schema import BUSY_SECONDS, refuse_what_cannot_hold_a_store, user_path
 
 NOTICE_SECONDS = 1.0  # a writer kept waiting this long says so, once
 POLL_SECONDS = 0.05  # how often a waiting writer tries the lock again
@@ -76,11 +76,13 @@ def store_writer(
     `waiting` once (stderr by default); after BUSY_SECONDS, or at once without `wait`, StoreBusy.
     Not re-entrant: a process taking it twice waits for itself. A store whose folder cannot hold
     the lock file (read-only, missing) gets no lock: no writer can write it, and opening it for a
-    write says why in one line (db.schema.connect). A killed copy's staged files are cleared once
-    the lock is held (`staged`)."""
+    write says why in one line (db.schema.connect); what cannot hold a store at all (`:memory:`, a
+    URI, a device) is refused here, as connect refuses it. A killed copy's staged files are
+    cleared once the lock is held (`staged`)."""
     if store.is_url(db_path):
         yield
         return
+    refuse_what_cannot_hold_a_store(str(db_path))  # before a lock file is named after it
     try:
         # read-only is enough to flock, and opens a lock file another user of a shared store made
         lock = os.open(lock_path(db_path), os.O_RDONLY | os.O_CREAT, 0o644)
