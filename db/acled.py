@@ -157,13 +157,14 @@ def import_acled(
 ) -> ImportReport:
     """Import one ACLED CSV into the database (created if missing), all or nothing. It holds the
     store's writer lock throughout (db/locks.py): another writer waits for its end, so none writes
-    between a staged import's batches."""
-    conn = connect(db_path, create=True, user=False)
-    try:
-        with store_writer(db_path):
+    between a staged import's batches, and it is taken before the store is opened, which makes a new
+    one: another writer never meets it half-made."""
+    with store_writer(db_path):
+        conn = connect(db_path, create=True, user=False)
+        try:
             report = _import(conn, path, db_path, progress, prune, dry_run)
-    finally:
-        conn.close()
+        finally:
+            conn.close()
     if not dry_run:
         how_many = f"{report.added} added, {report.revised} revised, {len(report.removed)} removed"
         record_store_write(db_path, "import acled", path.name, f"{how_many} of {report.rows} rows")

@@ -221,7 +221,7 @@ class PostgresConnection:
     def commit(self) -> None:
         if self._in_transaction:
             self._refuse_aborted()
-            self._advance_keys()
+            self.advance_keys()
             self._announce_writes()
             self._in_transaction = False
             self._raw_execute("COMMIT")
@@ -269,7 +269,7 @@ class PostgresConnection:
 
     def keys_given(self, table: str, key: str) -> None:
         """Rows of `table` were written with their own `key` by a way round this connection's
-        statements (a COPY): the commit sets its sequence past them, as for an INSERT (`_advance_keys`)."""
+        statements (a COPY): the commit sets its sequence past them, as for an INSERT (`advance_keys`)."""
         self._keys_given.add((table, key))
 
     def wrote(self, *layers: str) -> None:
@@ -277,10 +277,12 @@ class PostgresConnection:
         statements (a COPY): the commit NOTIFYs them, as for an INSERT (`_announce_writes`)."""
         self._written.update(layers)
 
-    def _advance_keys(self) -> None:
+    def advance_keys(self) -> None:
         """A row written with its row number (an import numbers its events itself) leaves the
         identity's sequence behind it: set it past the highest, so the next row numbered by the
-        database does not take one already used (SQLite's rowid is always max + 1)."""
+        database does not take one already used (SQLite's rowid is always max + 1). The commit
+        does it; a writer that numbers rows by the database after such rows, in the same
+        transaction, does it first (a copy's entry in the log it copied)."""
         for table, key in sorted(self._keys_given):
             self._raw_execute(
                 f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max({key}), 1), max({key}) IS NOT NULL)"
@@ -635,27 +637,40 @@ def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int,
     opening a new database at once both wait for the first."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if _version(conn, "public.schema_version") is None:
-            for statement in dialect.split(dialect.COMPAT_FUNCTIONS):
-                conn._raw_execute(statement)
-            _make_search_config(conn)
-            for statement in dialect.postgres_schema(tables):
-                conn._raw_execute(statement)
-            conn._raw_execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
-            for name in ("sqlite_master", "sqlite_schema"):
-                conn._raw_execute(dialect.CATALOG_VIEW.format(schema="public", name=name))
-            conn._raw_execute(dialect.DATABASE_LIST_VIEW)
-            conn._raw_execute(f"CREATE SCHEMA IF NOT EXISTS {dialect.USER_SCHEMA}")
-            conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
-            for statement in dialect.postgres_schema(user_tables.replace("{u}", "")):
-                conn._raw_execute(statement)
-            conn._raw_execute("CREATE TABLE IF NOT EXISTS user_version (version BIGINT NOT NULL)")
-            conn._raw_execute("INSERT INTO user_version (version) VALUES (%s)", (user_version,))
-            conn._raw_execute(dialect.CATALOG_VIEW.format(schema=dialect.USER_SCHEMA, name="sqlite_master"))
+        made_in_this_transaction(conn, tables, user_tables, version, user_version)
         conn.commit()
     finally:
         conn.rollback()
         conn._raw_execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
+
+
+def made_in_this_transaction(
+    conn: PostgresConnection, tables: str, user_tables: str, version: int, user_version: int
+) -> bool:
+    """Make the store's tables, functions and user layer if the database has none, in the write
+    transaction `conn` has begun (BEGIN IMMEDIATE: under the writers' lock, so once), and say
+    whether it did. A copy (db/copy.py) makes them in the transaction that fills them: one that
+    fails leaves the database as it was."""
+    if _version(conn, "public.schema_version") is not None:
+        return False
+    for statement in dialect.split(dialect.COMPAT_FUNCTIONS):
+        conn._raw_execute(statement)
+    _make_search_config(conn)
+    for statement in dialect.postgres_schema(tables):
+        conn._raw_execute(statement)
+    conn._raw_execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+    for name in ("sqlite_master", "sqlite_schema"):
+        conn._raw_execute(dialect.CATALOG_VIEW.format(schema="public", name=name))
+    conn._raw_execute(dialect.DATABASE_LIST_VIEW)
+    conn._raw_execute(f"CREATE SCHEMA IF NOT EXISTS {dialect.USER_SCHEMA}")
+    conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
+    for statement in dialect.postgres_schema(user_tables.replace("{u}", "")):
+        conn._raw_execute(statement)
+    conn._raw_execute("CREATE TABLE IF NOT EXISTS user_version (version BIGINT NOT NULL)")
+    conn._raw_execute("INSERT INTO user_version (version) VALUES (%s)", (user_version,))
+    conn._raw_execute(dialect.CATALOG_VIEW.format(schema=dialect.USER_SCHEMA, name="sqlite_master"))
+    conn._raw_execute(f"SET LOCAL search_path TO public, {dialect.USER_SCHEMA}")  # the session's, for the rest
+    return True
 
 
 def _make_search_config(conn: PostgresConnection) -> None:

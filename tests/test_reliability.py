@@ -1995,3 +1995,79 @@ def test_a_writer_whose_connection_is_dropped_says_so_in_one_line_and_the_store_
     assert _timeline_state(seed_pg_copy) == before
     assert run_cli("import", "acled", str(csv_path), "--db", seed_pg_copy).returncode == 0
     assert len(_timeline_state(seed_pg_copy)[0]) == len(before[0]) + 20_000
+
+
+# --- issue 27: the loose ends a team meets ----------------------------------------------------------
+
+
+def _hold_writer_lock(db: Path) -> subprocess.Popen:
+    """Another process holding the store's writer lock (db/locks.py) until its stdin closes."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom db.locks import store_writer\nwith store_writer(sys.argv[1]):\n"
+            "    print('held', flush=True)\n    sys.stdin.read()",
+            str(db),
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+@pytest.mark.parametrize("writer", ["import acled", "load"])
+def test_a_writer_takes_the_writer_lock_before_it_makes_a_new_store(tmp_path, writer):
+    """A second writer starting while another holds the lock waits for it before it makes the
+    store's file: it never opens a file the first is making."""
+    db = tmp_path / "new.db"
+    folder = tmp_path / "folder"
+    (folder / "articles").mkdir(parents=True)
+    given = [str(ROOT / "tests" / "fixtures" / "acled_world.csv")] if writer == "import acled" else [str(folder)]
+    holder = _hold_writer_lock(db)
+    try:
+        waiting = subprocess.Popen(
+            [*CLI, *writer.split(), *given, "--db", str(db)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
+        assert waiting.stderr is not None
+        said = ""
+        while "waiting for it to finish" not in said and waiting.poll() is None:
+            said += waiting.stderr.readline()
+        assert "waiting for it to finish" in said, said
+        assert not db.exists() and not Path(f"{db}-wal").exists(), "made before the lock was taken"
+    finally:
+        holder.communicate("")
+    _, rest = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, said + rest
+    conn = connect(db)
+    assert conn.execute("SELECT count(*) FROM actors").fetchone()[0] > 0, "the writer wrote its store"
+    conn.close()
+
+
+def test_stats_counts_the_events_with_several_sources_that_list_shows(seed_store):
+    """An event rejected, or merged into another, is not counted among those with several sources;
+    an event others were merged into counts with the sources of all, as `list` shows it."""
+    from tests.test_review import listed, run
+
+    rows = listed(seed_store)
+    alone = [i for i, r in rows.items() if r["sources"] == "1"]
+    several = [i for i, r in rows.items() if int(r["sources"]) > 1]
+    assert len(alone) >= 5 and several
+    run(seed_store, "merge", alone[0], alone[1])  # one event of two sources, from two of one
+    run(seed_store, "merge", alone[2], alone[3])
+    run(seed_store, "reject", alone[2])  # two sources, rejected
+    run(seed_store, "merge", alone[4], several[0])  # one of several sources merged away, its sources kept
+    shown = sum(int(r["sources"]) > 1 for r in listed(seed_store).values())
+    assert shown == 2 + len(several) - 1
+    said = run(seed_store, "stats").stdout
+    assert f"sources     {shown} events with several" in said.splitlines(), said
+    conn = connect(seed_store)
+    assert queries.stats(conn).multi_source_events == shown
+    conn.close()
