@@ -100,7 +100,7 @@ class TimelineApp(App):
             return
         view = self.explorer.view
         view.matches = Hits()
-        view.set_index(answer.index, keep=answer.keep, partial=not answer.complete)
+        view.set_index(answer.index, keep=answer.keep, partial=not answer.complete, rows=answer.rows)
         if answer.complete:
             if self.session.counting:
                 for facet in FACETS:

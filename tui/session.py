@@ -51,11 +51,14 @@ class Opened(Answer):
 
 class Indexed(Answer):
     """The filtered timeline; `keep` is the row id of the event the cursor stays on. `complete`
-    is False for its first rows only, shown while the whole is read."""
+    is False for its first rows only, shown while the whole is read; those come with the rows
+    themselves (`rows`), so the screen shows them without asking for their page."""
 
-    def __init__(self, f: Filter, index: TimelineIndex, keep: int | None, complete: bool = True) -> None:
+    def __init__(
+        self, f: Filter, index: TimelineIndex, keep: int | None, complete: bool = True, rows: Sequence[EventRow] = ()
+    ) -> None:
         super().__init__()
-        self.filter, self.index, self.keep, self.complete = f, index, keep, complete
+        self.filter, self.index, self.keep, self.complete, self.rows = f, index, keep, complete, rows
 
 
 class Counted(Answer):
@@ -410,7 +413,9 @@ class Session:
             return Indexed(f, found, rowid)
 
         def first(conn: sqlite3.Connection) -> Answer:
-            return Indexed(f, _without(queries.first_rows(conn, f, FIRST_ROWS), hidden(conn)), None, complete=False)
+            found = _without(queries.first_rows(conn, f, FIRST_ROWS), hidden(conn))
+            rows = queries.events_by_rowids(conn, found.rowids)  # a round trip fewer before they are drawn
+            return Indexed(f, found, None, complete=False, rows=rows)
 
         def counts(conn: sqlite3.Connection) -> Answer:
             left_out, picked = hidden(conn), dict[Filter, BitMap | None]()  # the filters' events, read once

@@ -13,6 +13,7 @@ import bisect
 import time
 from array import array
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -242,11 +243,14 @@ class TimelineView(ScrollView, can_focus=True):
 
     # ---- data ---------------------------------------------------------------------------
 
-    def set_index(self, index: TimelineIndex, keep: int | None = None, partial: bool = False) -> None:
+    def set_index(
+        self, index: TimelineIndex, keep: int | None = None, partial: bool = False, rows: Sequence[EventRow] = ()
+    ) -> None:
         """A new filtered timeline. The cursor stays on its event (row id `keep`, else the one it
         is on), or goes to the month it was in, or the nearest one after it. A `partial` timeline
         (its first rows, while the whole is read) remembers the event, for the whole one to
-        return to unless the user moved meanwhile."""
+        return to unless the user moved meanwhile. `rows`: the timeline's first rows, when they
+        came with it (drawn at once, their page not asked for)."""
         if keep is None:
             keep = self.current_rowid
             if self._before_partial is not None and self.cursor == self._before_partial[1]:
@@ -254,6 +258,8 @@ class TimelineView(ScrollView, can_focus=True):
         old_month = self.lines.month_of(self.cursor) if self.ids else None
         self.ids, self.lines, self.pages = index.rowids, Lines(index.months), Pages()
         self.token += 1
+        if rows:
+            self.pages.put(0, list(rows))
         self.virtual_size = Size(self.size.width, self.lines.height)
         target = 0
         if keep is not None and keep in self.ids:
