@@ -17,7 +17,6 @@ from textual.screen import Screen
 from tui.collector import REST, Collector
 from tui.explorer import Explorer, Navigator, TimePane
 from tui.panes import FacetPane, Histogram
-from tui.screens import ArticleScreen
 from tui.session import (
     FACETS,
     Article,
@@ -152,6 +151,8 @@ class TimelineApp(App):
         self.session.show(view.current_rowid)
 
     def on_article(self, answer: Article) -> None:
+        from tui.screens import ArticleScreen  # a screen a key opens: imported then, not at start
+
         if not self._wanted(answer):
             return
         self.push_screen(ArticleScreen(answer.title, answer.text, answer.start, answer.end))

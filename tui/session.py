@@ -24,8 +24,7 @@ from typing import Any, Protocol
 from pyroaring import BitMap
 from textual.message_pump import MessagePump
 
-from db import activity, annotations as user_layer, corrections, queries, review_queue, views
-from db.export import atomic_file, to_markdown, write
+from db import activity, annotations as user_layer, corrections, queries, review_queue
 from db.facet_window import FacetWindow, facet_total, facet_window
 from db.labels import SHORT_SUB_TYPE_WIDTH, short_type
 from db.queries import EventDetail, EventRow, Filter, QueryError, TimelineIndex
@@ -727,10 +726,15 @@ class Session:
         f, marked, shown = self.filter, set(self.marked), corrections.Shown(rejected=self.show_rejected, tag=self.tag)
 
         def run(conn: sqlite3.Connection) -> Answer:
+            from db.export import ExportError, atomic_file, write  # the exports: not imported at start
+
             picked = corrections.pick(conn, f, shown)
             ids = [i for i in picked.ids if i in marked] if marked else picked.ids
-            with atomic_file(path) as out:
-                done = write(conn, [ids], fmt, queries.describe_filter(conn, f), out)
+            try:
+                with atomic_file(path) as out:
+                    done = write(conn, [ids], fmt, queries.describe_filter(conn, f), out)
+            except ExportError as e:  # the file refused: said, the lane goes on
+                return Failed(f"Not done: {e}")
             wrote = f"Wrote {len(ids) - done.left_out} events to {path.resolve()}"
             rejected = [f"{picked.rejected_left_out} rejected left out"] if picked.rejected_left_out else []
             return Done("; ".join([wrote, *done.notes, *rejected]), "Exported")
@@ -739,6 +743,8 @@ class Session:
 
     def copy(self, event_id: str) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
+            from db.export import to_markdown
+
             return Done(
                 "Event copied as Markdown", markdown=to_markdown(queries.event_details(conn, [event_id]), "Event")
             )
@@ -760,7 +766,8 @@ class Session:
 
 
 class SavedViews:
-    """Requests about saved views: filters kept by name in the user's database."""
+    """Requests about saved views: filters kept by name in the user's database (db/views.py,
+    imported by the first request: the first screen comes without it)."""
 
     def __init__(self, workers: Workers) -> None:
         self.workers = workers
@@ -769,6 +776,8 @@ class SavedViews:
         """The views, answered to `target` (the screen that shows them) as ViewsListed."""
 
         def run(conn: sqlite3.Connection) -> Answer:
+            from db import views
+
             saved = views.saved_views(conn)
             return ViewsListed([(v.name, v.filter, views.in_words(conn, v.filter)) for v in saved])
 
@@ -776,6 +785,8 @@ class SavedViews:
 
     def save(self, name: str, f: Filter) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
+            from db import views
+
             replaced = views.save_view(conn, name, f)
             was = f" (it was: {views.in_words(conn, replaced)})" if replaced else ""
             return Done(f"Saved view “{name.strip()}”: {views.in_words(conn, f)}{was}", "Saved")
@@ -784,6 +795,8 @@ class SavedViews:
 
     def delete(self, name: str) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
+            from db import views
+
             views.delete_view(conn, name)
             return Done(f"Deleted view “{name}”", "Deleted")
 

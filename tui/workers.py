@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 
-from db.export import ExportError
 from db.queries import QueryError
 from db.schema import DatabaseError, about_the_file, connect, database_error
 from db.store import ConnectionLost
@@ -128,7 +127,7 @@ class Lane:
                 return Failed(f"Not done: {database_error(self.db_path, e) or e}")
             except QueryError as e:
                 return Failed(str(e))
-            except (DatabaseError, ExportError) as e:
+            except DatabaseError as e:
                 return Failed(f"Not done: {e}")
             except Exception as e:  # a bug must cost one answer, not the lane and every request after it
                 return Failed(f"Not done, an error in timeline: {type(e).__name__}: {e}")
