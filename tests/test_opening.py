@@ -1,13 +1,18 @@
-"""The app's opening order (tui/session.py): its first rows before the whole timeline, the counts
-and the totals are read, so that reading them does not slow the drawing of the first screen."""
+"""The app's opening order (tui/session.py): its first rows, with their events, are drawn before
+the whole timeline, the counts and the totals are read, so that reading them does not slow the
+drawing of the first screen."""
 
+import asyncio
 import time
 from typing import cast
 
 from textual.message_pump import MessagePump
 
+from tests.helpers import SETTLE_SECONDS
 from tui import session
+from tui.app import TimelineApp
 from tui.session import Counted, Indexed, Opened, Session
+from tui.timeline_view import TimelineView
 from tui.workers import QUERY
 
 
@@ -33,7 +38,7 @@ def until(done, seconds: float = 20) -> None:
         time.sleep(0.01)
 
 
-def test_the_whole_timeline_is_read_once_the_first_rows_are_taken(seed_db, monkeypatch):
+def test_the_whole_timeline_is_read_once_the_first_rows_are_drawn(seed_db, monkeypatch):
     monkeypatch.setattr(session, "FIRST_WAIT", 600)  # the bound, for first rows that never come, not reached
     inbox = Inbox()
     opened = Session(seed_db, cast(MessagePump, inbox))
@@ -43,7 +48,27 @@ def test_the_whole_timeline_is_read_once_the_first_rows_are_taken(seed_db, monke
     until(lambda: lane.running is not None and lane.running.kind is None)  # holding, the index next
     assert not inbox.indexed(complete=True) and not any(isinstance(a, Counted) for a in inbox.answers)
 
-    opened.indexed(inbox.indexed(complete=False)[0])  # the app takes the first rows
+    first = inbox.indexed(complete=False)[0]
+    assert [r.rowid for r in first.rows] == list(first.index.rowids)  # they come with their rows
+    opened.indexed(first)  # the app takes the first rows: the lane holds until they are drawn
+    assert not opened.first_shown.is_set() and lane.running is not None and lane.running.kind is None
+
+    opened.drawn()  # the timeline drew them
     until(lambda: any(isinstance(a, Counted) for a in inbox.answers))
     assert len(inbox.indexed(complete=True)) == 1
     opened.workers.close()
+
+
+async def test_the_app_draws_its_first_rows_then_reads_the_whole_timeline(seed_db, monkeypatch):
+    """The first rows come with their events (no page asked for before they are drawn), and
+    drawn, they let the query lane read the whole timeline, with no wait for FIRST_WAIT."""
+    monkeypatch.setattr(session, "FIRST_WAIT", 600)
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.query_one(TimelineView)
+        async with asyncio.timeout(SETTLE_SECONDS):
+            while not view.ids:
+                await pilot.pause()
+            assert view.pages.rows and not view.pages.asked  # drawn from the rows that came with them
+            while app.session.shown_filter is None:  # the whole timeline, read once they are drawn
+                await pilot.pause()

@@ -83,6 +83,9 @@ class TimelineApp(App):
     def on_timeline_view_need_rows(self, message: TimelineView.NeedRows) -> None:
         self.session.rows(message.token, message.page, message.rowids)
 
+    def on_timeline_view_drawn(self, _: TimelineView.Drawn) -> None:
+        self.session.drawn()
+
     # ---- what the session answers ---------------------------------------------------------
 
     def _wanted(self, answer: Answer) -> bool:

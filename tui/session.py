@@ -34,7 +34,7 @@ from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
 CONTEXT_CHARS = 240  # of the article around each quote in the detail pane
 FIRST_ROWS = 200  # shown while a filter's whole timeline is read: more than a screen holds
-FIRST_WAIT = 2.0  # seconds the query lane waits at most, at opening, for the first rows to be shown
+FIRST_WAIT = 2.0  # seconds the query lane waits at most, at opening, for the first rows to be drawn
 HISTORY = 50  # filters that back (backspace) can return to
 FACETS = ("actors", "places", "types")
 
@@ -303,7 +303,7 @@ class Session:
         self.history: deque[tuple[Filter, str | None]] = deque(maxlen=HISTORY)  # (filter, event id), newest last
         self.counting = False  # the counts of the last filter asked for are still to come
         self.views = SavedViews(self.workers)
-        self.first_shown = threading.Event()  # the first rows of the store opened are taken (`indexed`)
+        self.first_shown = threading.Event()  # the first rows of the store opened are drawn (`drawn`)
         self.show_rejected = False  # the events the analyst rejected are hidden unless this is set
         self.tag: str | None = None  # only the events with this tag (the command line's --tag)
         self.corrected: list[
@@ -343,8 +343,9 @@ class Session:
 
         def after_first_rows(_: sqlite3.Connection) -> None:
             """The whole timeline, its counts and totals wait (the lane runs in order) until the first
-            rows are taken: read meanwhile, their Python takes turns with the UI thread, which is
-            laying out the app's first screen (first rows 0.3-0.45 s later at 100k-300k events)."""
+            rows are drawn: read meanwhile, their Python takes turns with the UI thread, which is
+            laying out and drawing the app's first screen (first rows 0.3-0.45 s later at 100k-300k
+            events when the lane went on as they were taken, before they were drawn)."""
             first_shown.wait(FIRST_WAIT)  # bounded: first rows that fail let the rest be read
 
         def baseline(conn: sqlite3.Connection) -> None:
@@ -438,16 +439,24 @@ class Session:
 
     def indexed(self, answer: Indexed) -> bool:
         """Take a new timeline. First rows are only shown (False when the whole timeline came
-        first); the session keeps the last whole one, which Escape returns to."""
-        self.first_shown.set()
+        first); the session keeps the last whole one, which Escape returns to. First rows to be
+        shown let the query lane go on once drawn (`drawn`); any other answer, at once."""
         if not answer.complete:
-            return answer.filter != self.shown_filter
+            shown = answer.filter != self.shown_filter
+            if not shown or not answer.index.rowids:  # nothing will be drawn: nothing to wait for
+                self.first_shown.set()
+            return shown
+        self.first_shown.set()
         self.workers.supersede("first")
         self.index, self.shown_filter = answer.index, answer.filter
         self.hits, self.positions = Hits(), array("q")
         if self.search_text:
             self.search(self.search_text)
         return True
+
+    def drawn(self) -> None:
+        """The timeline's first rows are on screen: the query lane may read the whole of it."""
+        self.first_shown.set()
 
     def rows(self, token: int, page: int, rowids: array) -> None:
         self.workers.ask(FETCH, None, lambda conn: Rows(token, page, queries.events_by_rowids(conn, rowids)))

@@ -228,6 +228,9 @@ class TimelineView(ScrollView, can_focus=True):
             super().__init__()
             self.token, self.page, self.rowids = token, page, rowids
 
+    class Drawn(Message):
+        """The rows of the timeline set last are on screen: drawn from its rows, not placeholders."""
+
     def __init__(self, marked: set[str] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.ids = array("q")  # event row ids in date order
@@ -240,6 +243,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.moved_at = 0.0  # when the cursor last moved
         self._before_partial: tuple[int | None, int] | None = None  # (event kept, cursor) of first rows
         self.columns = RowLayout(0)  # the columns at the width last drawn
+        self.drawn_token = 0  # the last timeline whose rows were drawn (`Drawn` posted)
 
     # ---- data ---------------------------------------------------------------------------
 
@@ -324,6 +328,9 @@ class TimelineView(ScrollView, can_focus=True):
         r = self.row(i)
         if r is None:
             return Strip(Text("   …", style="dim").render(self.app.console)).adjust_cell_length(width)
+        if self.drawn_token != self.token:
+            self.drawn_token = self.token
+            self.call_later(lambda: self.post_message(self.Drawn()))  # as `_ask`: from the view's context
         if self.columns.width != width:
             self.columns = RowLayout(width)
         line = self.columns.line(r, r.id in self.marked)
