@@ -57,6 +57,12 @@ class TimelineApp(App):
     def get_default_screen(self) -> Screen:
         return self.explorer
 
+    def on_load(self) -> None:
+        """Open the store as Textual starts: its first rows are read while the screen is built, and
+        answered once it is (Explorer.on_mount)."""
+        self.session.workers.hold_answers()
+        self.session.open()
+
     def on_mount(self) -> None:
         self.in_terminal = os.isatty(0)
         self.set_interval(self.CHECK_SECONDS, self.check)

@@ -247,8 +247,12 @@ class Explorer(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        """The store, opened by the app as Textual started (TimelineApp.on_load), answers widgets
+        that now exist: what it answered meanwhile (the first rows) is taken at once, in the first
+        frame, not behind it."""
         self.view.focus()
-        self.session.open()  # its answers come to widgets that now exist
+        for answer in self.session.workers.answer():  # the opening's requests answer the app
+            getattr(self.app, answer.handler_name)(answer)
 
     def on_resize(self, event) -> None:
         narrow = event.size.width < self.NARROW

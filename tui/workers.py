@@ -147,6 +147,7 @@ class Workers:
         self._outstanding = 0
         self._slow: list[Request] = []  # slow requests not yet answered
         self._waiting_since = 0.0
+        self._held: list[Answer] | None = None  # answers kept, not posted, until `answer` (`hold_answers`)
 
     def ask(self, lane: str, kind: str | None, work: Work, target: MessagePump | None = None) -> None:
         if not self.lanes:
@@ -171,10 +172,27 @@ class Workers:
         for lane in self.lanes.values():
             lane.interrupt_stale()
 
+    def hold_answers(self) -> None:
+        """Keep the answers, unposted, until `answer`: the app asks before its screen exists, so
+        the store is read while Textual builds it."""
+        with self._lock:
+            self._held = []
+
+    def answer(self) -> list[Answer]:
+        """The answers kept, in order, for the caller to take now; those to come are posted."""
+        with self._lock:
+            held, self._held = self._held or [], None
+        return [a for a in held if not a.request.stale]
+
     def _deliver(self, request: Request, answer: Answer | None) -> None:
         if answer is not None and not request.stale:
             answer.request = request
-            (request.target or self.target).post_message(answer)
+            with self._lock:
+                held = self._held
+                if held is not None:
+                    held.append(answer)
+            if held is None:
+                (request.target or self.target).post_message(answer)
         with self._lock:
             self._outstanding -= 1
             if request in self._slow:
