@@ -8,12 +8,14 @@ from typing import cast
 
 from textual.message_pump import MessagePump
 
+from db import queries
+from db.schema import connect
 from tests.helpers import SETTLE_SECONDS
 from tui import session
 from tui.app import TimelineApp
 from tui.session import Counted, Indexed, Opened, Session
 from tui.timeline_view import TimelineView
-from tui.workers import QUERY
+from tui.workers import FETCH, QUERY, Workers
 
 
 class Inbox:
@@ -72,3 +74,24 @@ async def test_the_app_draws_its_first_rows_then_reads_the_whole_timeline(seed_d
             assert view.pages.rows and not view.pages.asked  # drawn from the rows that came with them
             while app.session.shown_filter is None:  # the whole timeline, read once they are drawn
                 await pilot.pause()
+
+
+def test_answers_held_while_the_screen_is_built_are_handed_over_then_posted(seed_db):
+    """The app opens the store before its screen exists: the answers are kept, not posted, and
+    handed over when it does (those superseded meanwhile left out); later ones are posted."""
+    inbox = Inbox()
+    workers = Workers(str(seed_db), cast(MessagePump, inbox))
+    workers.hold_answers()
+    workers.ask(QUERY, None, lambda conn: Opened(queries.count_events(conn)))
+    workers.ask(FETCH, "first", lambda conn: Opened(-1))
+    until(lambda: workers.idle)
+    workers.ask(FETCH, "first", lambda conn: Opened(-2))  # supersedes the one held
+    until(lambda: workers.idle)
+    assert inbox.answers == []
+
+    held = workers.answer()
+    assert [a.total for a in held] == [queries.count_events(connect(seed_db)), -2]
+    workers.ask(QUERY, None, lambda conn: Opened(-3))
+    until(lambda: inbox.answers)
+    assert [a.total for a in inbox.answers] == [-3]
+    workers.close()
