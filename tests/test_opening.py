@@ -90,7 +90,7 @@ def test_answers_held_while_the_screen_is_built_are_handed_over_then_posted(seed
     assert inbox.answers == []
 
     held = workers.answer()
-    assert [a.total for a in held] == [queries.count_events(connect(seed_db)), -2]
+    assert [cast(Opened, a).total for a in held] == [queries.count_events(connect(seed_db)), -2]
     workers.ask(QUERY, None, lambda conn: Opened(-3))
     until(lambda: inbox.answers)
     assert [a.total for a in inbox.answers] == [-3]
