@@ -10,7 +10,7 @@ from textual.message_pump import MessagePump
 
 from db import queries
 from db.schema import connect
-from tests.helpers import SETTLE_SECONDS
+from tests.helpers import SETTLE_SECONDS, settle
 from tui import session
 from tui.app import TimelineApp
 from tui.session import Counted, Indexed, Opened, Session
@@ -95,3 +95,18 @@ def test_answers_held_while_the_screen_is_built_are_handed_over_then_posted(seed
     until(lambda: inbox.answers)
     assert [a.total for a in inbox.answers] == [-3]
     workers.close()
+
+
+async def test_the_whole_timeline_keeps_the_rows_its_first_rows_brought(seed_db):
+    """The whole timeline, come after its first rows, draws the rows they brought at once: no
+    frame of placeholders ("…") between the two while their page is asked for again."""
+    app = TimelineApp(seed_db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(TimelineView)
+        conn = connect(seed_db)
+        first = queries.first_rows(conn, queries.Filter(), 5)
+        view.set_index(first, partial=True, rows=queries.events_by_rowids(conn, first.rowids))
+        view.set_index(app.session.index)
+        assert [view.pages.get(0, rowid) is not None for rowid in first.rowids] == [True] * 5
+        assert view.pages.get(0, view.ids[-1]) is None  # not brought: asked for as ever

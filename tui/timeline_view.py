@@ -133,6 +133,14 @@ class Pages:
         if len(self.rows) > PAGES_KEPT:
             self.rows.popitem(last=False)
 
+    def carry(self, other: Pages, ids: array, page: int) -> None:
+        """Take the rows `other` holds of page `page` of the timeline `ids`: those drawn at once,
+        the others asked for as ever."""
+        known = {rowid: row for rows in other.rows.values() for rowid, row in rows.items()}
+        rows = [known[rowid] for rowid in ids[page * PAGE : (page + 1) * PAGE] if rowid in known]
+        if rows:
+            self.put(page, rows)
+
 
 DATE_WIDTH = 10  # "2017-06-07"; a span shows its start month, "~2017-09"
 SUB_TYPES_FROM = 60  # columns beside the date from which sub-types are shown, not types
@@ -260,6 +268,8 @@ class TimelineView(ScrollView, can_focus=True):
             if self._before_partial is not None and self.cursor == self._before_partial[1]:
                 keep = self._before_partial[0]
         old_month = self.lines.month_of(self.cursor) if self.ids else None
+        # the whole timeline after its first rows: the rows they brought stay drawn, not "…" again
+        first_rows = self.pages if self._before_partial is not None and not partial else None
         self.ids, self.lines, self.pages = index.rowids, Lines(index.months), Pages()
         self.token += 1
         if rows:
@@ -271,6 +281,8 @@ class TimelineView(ScrollView, can_focus=True):
         elif old_month and self.ids:
             target = self.lines.first_of_month(old_month)
         self.cursor = min(target, max(0, len(self.ids) - 1))
+        if first_rows is not None:
+            self.pages.carry(first_rows, self.ids, self.cursor // PAGE)
         self._before_partial = (keep, self.cursor) if partial else None
         self._announce(now=True)
         self.refresh()
