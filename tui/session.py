@@ -349,7 +349,7 @@ class Session:
             """The whole timeline, its counts and totals wait (the lane runs in order) until the first
             rows are drawn: read meanwhile, their Python takes turns with the UI thread, which is
             laying out and drawing the app's first screen (first rows 0.3-0.45 s later at 100k-300k
-            events when the lane went on as they were taken, before they were drawn)."""
+            events)."""
             first_shown.wait(FIRST_WAIT)  # bounded: first rows that fail let the rest be read
 
         def baseline(conn: sqlite3.Connection) -> None:
