@@ -1,5 +1,10 @@
 """The real app under Textual's Pilot, on a real seed database."""
 
+# Each test runs on both stores (seed_store, context_store: a SQLite file, a PostgreSQL database),
+# but these, on SQLite alone: the snapshots, pictures of the screen that the same rows draw the
+# same from either store (the other tests check what the app shows on each), and a damaged page
+# of the SQLite file.
+
 import ast
 import asyncio
 import re

@@ -1,6 +1,10 @@
 """The analyst's review in the app (issue 25): each key under Textual's Pilot on a real seed
 database, the corrections read back from the user's database as the command line reads them."""
 
+# Each test runs on both stores (seed_store); the snapshots on SQLite alone: a picture of the
+# screen, which the same rows draw the same from either store (corrected_db sets a correction's
+# time in the SQLite user file, under its append-only triggers).
+
 import re
 import sqlite3
 from pathlib import Path

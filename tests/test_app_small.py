@@ -2,6 +2,9 @@
 focus is on screen, every feature works below 120 columns, panes narrow by alias, a choice goes
 back to the timeline, a view is saved by its name, a date range is shown and set either way."""
 
+# Each test runs on both stores (seed_store); the snapshots on SQLite alone: a picture of the
+# screen, which the same rows draw the same from either store.
+
 import re
 from datetime import date
 

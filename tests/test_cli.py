@@ -1,6 +1,9 @@
 """`timeline list`: a line per event fitted to a real terminal (a pseudo-terminal), tab-separated
 when piped; and the one-line errors of `timeline export`."""
 
+# The tests of what the commands print run on both stores (seed_store); on SQLite alone: where
+# `--db` and TIMELINE_DB put a new store's file.
+
 import csv
 import fcntl
 import json

@@ -2,6 +2,10 @@
 Schema written from the TimelineJS3 and Timesketch documentation, and for ACLED's columns our own
 `timeline import acled`), on the seed database and on ACLED rows imported from real files."""
 
+# Each test of what an export holds runs on both stores (seed_store, empty_store); on SQLite
+# alone: a write cut by a file-size limit (RLIMIT_FSIZE on the child, which writes SQLite's
+# shared-memory file too).
+
 import csv
 import json
 import re
@@ -401,8 +405,8 @@ def test_a_source_is_a_document_in_every_format_however_many_of_its_sentences_ar
     assert f"quotes      {len(event['sources'])}" in stats and "documents   2" in stats
 
 
-def test_an_export_file_takes_the_umask_or_the_mode_of_the_file_it_replaces(tmp_path):
-    db = tmp_path / "t.db"
+def test_an_export_file_takes_the_umask_or_the_mode_of_the_file_it_replaces(tmp_path, empty_store):
+    db = empty_store
     import_acled(FIXTURES / "acled_current.csv", db)
     run_with_umask = [*CLI, "export", "--db", str(db), "--format", "csv", "-o"]
     subprocess.run(["sh", "-c", 'umask 022 && exec "$@"', "sh", *run_with_umask, str(tmp_path / "a.csv")], check=True)

@@ -1,5 +1,14 @@
 """Bad input, hostile text, crashes: each guarantee of the reliability issue as a test."""
 
+# The tests of what a store holds or answers after bad input (hostile text, ACLED rows, front-matter,
+# the analyst's marks, exports, the app) run on both stores (seed_store, empty_store: a SQLite file,
+# a PostgreSQL database); the PostgreSQL forms of a killed writer, a dropped connection and parallel
+# writers are at the end of the file and in tests/test_postgres.py. On SQLite alone, what is about
+# SQLite's file: a kill -9 at a point of the file's WAL or its lock (held with sqlite3), a full disk,
+# a file-size limit, a read-only file, folder or file system, damaged pages, files of older versions
+# and files that are not ours, the staged bulk import (SQLite's alone), where a new file goes. The
+# generated ACLED files (hypothesis) each make a new store too: on SQLite, a file in a folder.
+
 import json
 import os
 import sqlite3
