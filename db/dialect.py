@@ -463,12 +463,13 @@ CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer LAN
 CREATE OR REPLACE FUNCTION date(seconds bigint, modifier text) RETURNS text LANGUAGE sql IMMUTABLE AS
     $$ SELECT CASE WHEN modifier = 'unixepoch'
                    THEN to_char(DATE '1970-01-01' + CAST(floor(seconds / 86400.0) AS integer), 'YYYY-MM-DD') END $$;
--- date(day, '+7 days'): a day moved by whole days; NULL past the calendar's ends, as SQLite's
+-- date(day, '+7 days'): a day moved by whole days; NULL past the calendar's ends, as SQLite's. The
+-- move stops a day past either end, so that it never leaves PostgreSQL's own range (4713 BC on).
 CREATE OR REPLACE FUNCTION date(day text, modifier text) RETURNS text LANGUAGE sql IMMUTABLE AS
     $$ SELECT CASE WHEN moved BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' THEN to_char(moved, 'YYYY-MM-DD') END
-       FROM (SELECT CAST(left(day, 10) AS date) + least(greatest(
-                 CAST(substring(modifier FROM '^\s*([-+]?\d{1,9})\s+days?\s*$') AS integer),
-                 -4000000), 4000000) AS moved) m $$;
+       FROM (SELECT d + least(greatest(CAST(substring(modifier FROM '^\s*([-+]?\d{1,9})\s+days?\s*$') AS integer),
+                                       DATE '0001-01-01' - d - 1), DATE '9999-12-31' - d + 1) AS moved
+             FROM (SELECT CAST(left(day, 10) AS date) AS d) given) m $$;
 """
 
 SEARCH_CONFIG_DDL = f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = simple)"

@@ -448,8 +448,9 @@ def _around(event_id: str, days: int) -> tuple[str, list]:
     index over a few days per value, without the events; the event itself is read by
     subqueries, so a filter stays plain data that a saved view can hold."""
     seq = "(SELECT seq FROM events WHERE id = ?)"
-    # a window past the calendar's ends (--days 3000000) is cut at them: SQLite's date() gives NULL there
-    since = "coalesce(date((SELECT date_start FROM events WHERE id = ?), ?), '0000-01-01')"
+    # a window past the calendar's ends (--days 3000000) is cut at them, where date() gives NULL:
+    # at 0001-01-01 (PostgreSQL has no year 0) and 9999-12-31
+    since = "coalesce(date((SELECT date_start FROM events WHERE id = ?), ?), '0001-01-01')"
     until = "coalesce(date((SELECT coalesce(date_end, date_start) FROM events WHERE id = ?), ?), '9999-12-31')"
     near = f"day BETWEEN {day_sql(since)} AND {day_sql(until)}"  # the links' day numbers
     places = (

@@ -259,6 +259,11 @@ class PostgresConnection:
                 return 0
             self._raw_execute(f"LISTEN {CHANGES_CHANNEL}")
             self._heard = {"main": own << 32, "user": own << 32}
+        else:
+            # A round trip first: the server sends what was NOTIFYed before it says it is ready, so a
+            # commit that returned before this ask is counted now, as SQLite counts it (the app takes
+            # its own write, made on another connection, as seen: heard later, it would be news).
+            self._raw_execute("SELECT 1")
         try:
             for heard in self.raw.notifies(timeout=0):
                 if heard.pid != own and heard.payload in self._heard:
