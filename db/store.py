@@ -591,6 +591,7 @@ def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnec
         elif version < SCHEMA_VERSION:
             ensure_schema(conn)  # type: ignore[arg-type]  # SQLite's migration, its statements translated (db/schema.py)
         _upgrade_user_layer(conn)
+        _mend_derived(conn)
     except BaseException:
         conn.close()
         raise
@@ -628,6 +629,60 @@ def _upgrade_user_layer(conn: PostgresConnection) -> None:
         conn.commit()
     finally:
         conn.rollback()
+
+
+# The store's btree indexes without all of their table's key columns (`dialect.with_key`): their
+# definitions, and the key columns each lacks, in the key's order.
+_INDEXES_WITHOUT_KEY = f"""
+SELECT pg_get_indexdef(i.indexrelid), n.nspname || '.' || c.relname,
+       ARRAY(SELECT a.attname::text FROM unnest(k.indkey::int2[]) WITH ORDINALITY AS u(attnum, place)
+             JOIN pg_attribute a ON a.attrelid = k.indrelid AND a.attnum = u.attnum
+             WHERE u.attnum <> ALL (i.indkey::int2[]) ORDER BY u.place)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am m ON m.oid = c.relam JOIN pg_index k ON k.indrelid = i.indrelid AND k.indisprimary
+WHERE n.nspname IN ('public', '{dialect.USER_SCHEMA}') AND m.amname = 'btree' AND NOT i.indisunique
+  AND NOT k.indkey::int2[] <@ i.indkey::int2[]
+ORDER BY 2
+"""
+MEND_LOCK_SECONDS = 1  # how long the mending waits for a table's readers before leaving it to a later opening
+
+
+def _mend_derived(conn: PostgresConnection) -> None:
+    """What a store made by an earlier version of this program lacks, which no schema version
+    marks: SQLite's functions as SQL functions (dialect.COMPAT_FUNCTIONS; one missing, or with an
+    older body, is made again), and indexes that end with their table's key (dialect._index_key;
+    one without it is made again with it). Checked at each opening by two catalog reads; mended
+    once, in one transaction under the writer's lock, by a role that may. The mending is put off
+    to a later opening, silently, when another writer holds the lock, when a reader of a table
+    keeps its index from being replaced for a second, or when the role may not change the schema
+    (a reader's store reads as it did, more slowly)."""
+    if not (_stale_functions(conn) or conn._raw_execute(_INDEXES_WITHOUT_KEY).fetchall()):
+        return
+    waits, conn.wait_seconds = conn.wait_seconds, 0  # a writer at work: not now
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn._raw_execute(f"SET LOCAL lock_timeout = '{MEND_LOCK_SECONDS}s'")
+        for statement in _stale_functions(conn):  # read again under the lock: another may have mended it
+            conn._raw_execute(statement)
+        for definition, index, key in conn._raw_execute(_INDEXES_WITHOUT_KEY).fetchall():
+            conn._raw_execute(f"DROP INDEX {index}")
+            conn._raw_execute(dialect.with_key(definition, key))
+        conn.commit()
+    except sqlite3.Error:
+        conn.rollback()
+    finally:
+        conn.wait_seconds = waits
+
+
+def _stale_functions(conn: PostgresConnection) -> list[str]:
+    """The CREATE statements of the COMPAT_FUNCTIONS this store lacks, or has with another body."""
+    wanted = dialect.compat_functions()
+    rows = conn._raw_execute(
+        "SELECT signature, (SELECT prosrc FROM pg_proc WHERE oid = to_regprocedure(signature))"
+        " FROM unnest(CAST(%s AS text[])) AS signature",
+        (list(wanted),),
+    ).fetchall()
+    return [wanted[signature][1] for signature, body in rows if body != wanted[signature][0]]
 
 
 def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int, user_version: int) -> None:
