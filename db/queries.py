@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyroaring import BitMap
 
-from db import counts
+from db import counts, store
 from db.schema import date_sql, day_sql
 from ingest.intervals import parse_published
 from ingest.text import alias_key
@@ -836,16 +836,15 @@ def id_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 5
 
 
 def _walk(conn, f: Filter, column: str, limit: int | None, size: int) -> Iterator[list]:
+    """The first column of the dated rows in date order, then of the undated, `size` at a time,
+    each page read as it is asked for (store.batches: on PostgreSQL a server-side cursor)."""
     dated, undated, params = _date_order_sql(column, f, conn)
     left = limit
     for sql in (dated, undated):
-        cursor = conn.cursor()
-        cursor.row_factory = None
         try:
-            cursor.execute(sql + (f" LIMIT {int(left)}" if left is not None else ""), params)
-            while keys := [r[0] for r in cursor.fetchmany(size)]:
-                yield keys
-                left = None if left is None else left - len(keys)
+            for batch in store.batches(conn, sql + (f" LIMIT {int(left)}" if left is not None else ""), params, size):
+                yield [r[0] for r in batch]
+                left = None if left is None else left - len(batch)
         except sqlite3.OperationalError as e:
             raise _search_error(e, sql) from None
         if left == 0:
@@ -1422,16 +1421,20 @@ def _last_end(conn, moved: str) -> str | None:
         ("date_end > date_start", timedelta(MAX_SPAN_DAYS)),
     ):
         earliest = None  # a start this early or earlier ends by the latest end found
-        for start, end in conn.execute(
+        walk = store.rows(  # read as it goes (on PostgreSQL too): the walk stops after a few rows
+            conn,
             f"SELECT date_start, date_end FROM events WHERE date_start IS NOT NULL AND {lasting} AND {not_moved}"
             " ORDER BY date_start DESC",
             (moved,),
-        ):
-            if earliest is not None and start <= earliest:
-                break
-            if latest is None or end > latest:
-                latest = end
-            earliest = (max(date.fromisoformat(latest), date.min + span) - span).isoformat()
+            size=1000,
+        )
+        with contextlib.closing(walk):
+            for start, end in walk:
+                if earliest is not None and start <= earliest:
+                    break
+                if latest is None or end > latest:
+                    latest = end
+                earliest = (max(date.fromisoformat(latest), date.min + span) - span).isoformat()
     return latest
 
 

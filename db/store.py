@@ -16,12 +16,13 @@ TIMELINE_PG_DEBUG=1 prints each statement PostgreSQL refuses, as sent, to stderr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,8 @@ class PostgresConnection:
         self._lost_by: sqlite3.Error | None = None  # how the server ended the session, once it has
         self._heard: dict[str, int] | None = None  # others' commits heard, by layer; None: not listening yet
         self._written: set[str] = set()  # the layers this transaction wrote rows of: its commit NOTIFYs them
+        self._cursors = 0  # server-side cursors opened (`batches`): each one's name is its number
+        self._reading = False  # in the read transaction a server-side cursor lives in (`batches`)
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -332,6 +335,47 @@ class PostgresConnection:
         """Stop the query running on this connection, from another thread (sqlite3's)."""
         self.raw.cancel_safe()
 
+    def batches(self, sql: str, params: Sequence | dict, size: int) -> Generator[list[tuple]]:
+        """`batches` on PostgreSQL: a server-side cursor (DECLARE, then FETCH `size` rows at a
+        time), where psycopg's client-side cursor receives the whole result before its first row.
+        Outside a transaction, the cursor lives in a read transaction of its own (`_reading`),
+        which the caller does not see, as sqlite3's reads are in none; a write meanwhile ends it
+        first (`_begin`), the cursor WITH HOLD going on with the rows left, kept on the server."""
+        import psycopg
+
+        statement, searches = _translated(sql, self._key_of)
+        params = _searches_read(params, searches)
+        began = not (self._in_transaction or self._reading)
+        if began:
+            self._raw_execute("BEGIN")
+            self._reading = True
+        self._cursors += 1
+        cursor = self.raw.cursor(name=f"timeline_batches_{self._cursors}", withhold=True)
+        try:
+            cursor.execute(statement, _params(params))
+            while batch := cursor.fetchmany(size):
+                yield batch
+        except psycopg.Error as e:
+            if self.raw.closed:
+                raise self._lost(e) from e
+            error = _translated_error(e, statement)
+            if self._in_transaction:  # the caller's, aborted: its commit says so (`_refuse_aborted`)
+                self._failed = self._failed or error
+            raise error from e
+        finally:
+            if not self.raw.closed:
+                with contextlib.suppress(psycopg.Error):  # in an aborted transaction, its end drops it
+                    cursor.close()
+                if began and self._reading:
+                    self._end_reading()
+
+    def _end_reading(self) -> None:
+        """End the read transaction of the server-side cursors (`batches`): a COMMIT, which keeps a
+        LISTEN sent in it, and holds a cursor still open (the rows it has left, on the server)."""
+        self._reading = False
+        if not self.raw.closed:
+            self._raw_execute("COMMIT")
+
     def create_function(self, *args: Any, **kwargs: Any) -> None:
         """SQLite runs Python functions inside its queries; a server cannot: the code that asks is
         told so by the query that calls one."""
@@ -365,6 +409,8 @@ class PostgresConnection:
             self._begin(immediate=True, lock=USER_LOCK)
 
     def _begin(self, immediate: bool, lock: int = WRITE_LOCK) -> None:
+        if self._reading:  # the caller's transaction begins where the cursors' read one ends
+            self._end_reading()
         self._raw_execute("BEGIN")
         self._in_transaction = True
         if not immediate:
@@ -568,6 +614,34 @@ def _params(params: Sequence | dict) -> Sequence | dict:
 def _conninfo(url: str) -> str:
     """psycopg reads postgresql:// URLs as they are; postgres:// is its other spelling."""
     return "postgresql://" + url.split("://", 1)[1]
+
+
+def batches(conn: Any, sql: str, params: Sequence | dict = (), size: int = 500) -> Generator[list[tuple]]:
+    """A query's rows as plain tuples, `size` at a time, each batch read when it is asked for, on
+    either store: the first comes once the first rows are found, however many follow, and the
+    memory stays flat. Other statements may run on the connection between batches. SQLite's
+    cursor steps through the result as it is read; PostgreSQL's is a server-side cursor
+    (PostgresConnection.batches)."""
+    if isinstance(conn, PostgresConnection):
+        yield from conn.batches(sql, params, size)
+        return
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    try:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield batch
+    finally:
+        cursor.close()
+
+
+def rows(conn: Any, sql: str, params: Sequence | dict = (), size: int = 500) -> Generator[tuple]:
+    """`batches`' rows one at a time: a reader that stops early (a walk back from the latest date
+    to the first row it needs not) has read a batch or so, on either store; closing it (or
+    dropping it) ends the cursor."""
+    with contextlib.closing(batches(conn, sql, params, size)) as read:
+        for batch in read:
+            yield from batch
 
 
 # --- opening a store ---------------------------------------------------------------------------------

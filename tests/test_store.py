@@ -259,3 +259,45 @@ def test_a_date_window_holds_every_event_overlapping_it_and_no_other(tmp_path):
         }
         assert set(queries.event_ids(conn, queries.Filter(since=since, until=until))) == expected
     assert any(start < across.isoformat() <= end for _, start, end in spans)  # the window begins inside a week
+
+
+def test_a_list_longer_than_a_page_comes_whole_in_order_its_first_page_before_the_rest_is_read(empty_store, tmp_path):
+    """`list` and `export` walk the date order a page at a time (store.batches): every event, in
+    order, the first page read before the rest. On SQLite the cursor steps through the result as
+    it is read (counted in the engine's steps); on PostgreSQL the rest waits in a cursor on the
+    server, where psycopg's own cursor would receive the whole result before the first row. A
+    commit between pages (a star) does not end the walk; a walk given up leaves no cursor open."""
+    from bench.generate_acled import generate
+    from db.acled import import_acled
+
+    import_acled(generate(1200, tmp_path / "acled.csv"), empty_store)
+    conn = connect(empty_store)
+    expected = queries.event_ids(conn, queries.Filter())
+    postgres = isinstance(empty_store, str)
+
+    def open_cursors() -> list[str]:
+        return [r[0] for r in conn.execute("SELECT statement FROM pg_cursors")] if postgres else []
+
+    steps = [0]
+    if not postgres:
+        conn.set_progress_handler(lambda: steps.__setitem__(0, steps[0] + 1) or 0, 100)
+    pages = queries.id_pages(conn, queries.Filter(), size=100)
+    first = next(pages)
+    read_first = steps[0]
+    assert first == expected[:100]
+    if postgres:
+        (walk,) = open_cursors()
+        assert walk.startswith("DECLARE") and "ORDER BY" in walk
+    annotations.set_starred(conn, first[0], True)  # a write, committed, between two pages
+    rest = [i for page in pages for i in page]
+    assert first + rest == expected
+    assert open_cursors() == [] and not conn.in_transaction
+    if not postgres:
+        assert read_first * 5 < steps[0]
+    given_up = queries.id_pages(conn, queries.Filter(), size=100)
+    next(given_up)
+    given_up.close()
+    assert open_cursors() == [] and not conn.in_transaction
+    listed = CliRunner().invoke(main, ["list", "--db", str(empty_store)])
+    assert listed.exit_code == 0, listed.output
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()[1:]] == expected
