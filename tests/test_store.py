@@ -301,3 +301,39 @@ def test_a_list_longer_than_a_page_comes_whole_in_order_its_first_page_before_th
     listed = CliRunner().invoke(main, ["list", "--db", str(empty_store)])
     assert listed.exit_code == 0, listed.output
     assert [line.split("\t")[0] for line in listed.stdout.splitlines()[1:]] == expected
+
+
+def _statements_run(conn, read) -> int:
+    """How many statements `read(conn)` sends: SQLite's traced statements, or PostgreSQL's wire
+    messages that end one (libpq's trace of the protocol: a Sync, or a simple Query)."""
+    import tempfile
+
+    if isinstance(conn, sqlite3.Connection):
+        sent: list[str] = []
+        conn.set_trace_callback(sent.append)
+        read(conn)
+        conn.set_trace_callback(None)
+        return len(sent)
+    with tempfile.TemporaryFile("w+") as trace:
+        conn.raw.pgconn.trace(trace.fileno())
+        read(conn)
+        conn.raw.pgconn.untrace()
+        trace.seek(0)
+        wire = trace.read()
+    return wire.count("\tSync") + wire.count("\tQuery\t")
+
+
+def test_the_details_of_a_page_of_events_take_the_same_statements_however_many_it_holds(seed_store):
+    """An export reads its events' details a page at a time: a statement per kind of detail (rows,
+    links, quotes, what each source said, their names, countries, tags), never one per event or per
+    country, which on PostgreSQL is a round trip each."""
+    from db.acled import import_acled
+
+    import_acled(Path(__file__).parent / "fixtures" / "acled_world.csv", seed_store)  # four countries
+    conn = connect(seed_store)
+    ids = queries.event_ids(conn, queries.Filter())
+    details = queries.event_details(conn, ids)
+    several = next(d.event.id for d in details if d.sources and any(s.says for s in d.sources) and d.event.sources > 1)
+    assert len({p.country for d in details for p in d.places}) >= 4
+    two = _statements_run(conn, lambda c: queries.event_details(c, [several, ids[-1]]))
+    assert _statements_run(conn, lambda c: queries.event_details(c, ids)) == two
