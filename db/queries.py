@@ -1442,7 +1442,6 @@ def _last_end(conn, moved: str) -> str | None:
             f"SELECT date_start, date_end FROM events WHERE date_start IS NOT NULL AND {lasting} AND {not_moved}"
             " ORDER BY date_start DESC",
             (moved,),
-            size=1000,
         )
         with contextlib.closing(walk):
             for start, end in walk:

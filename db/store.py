@@ -335,8 +335,8 @@ class PostgresConnection:
         """Stop the query running on this connection, from another thread (sqlite3's)."""
         self.raw.cancel_safe()
 
-    def batches(self, sql: str, params: Sequence | dict, size: int) -> Generator[list[tuple]]:
-        """`batches` on PostgreSQL: a server-side cursor (DECLARE, then FETCH `size` rows at a
+    def batches(self, sql: str, params: Sequence | dict, sizes: Iterator[int]) -> Generator[list[tuple]]:
+        """`batches` on PostgreSQL: a server-side cursor (DECLARE, then FETCH a batch's rows at a
         time), where psycopg's client-side cursor receives the whole result before its first row.
         Outside a transaction, the cursor lives in a read transaction of its own (`_reading`),
         which the caller does not see, as sqlite3's reads are in none; a write meanwhile ends it
@@ -353,7 +353,7 @@ class PostgresConnection:
         cursor = self.raw.cursor(name=f"timeline_batches_{self._cursors}", withhold=True)
         try:
             cursor.execute(statement, _params(params))
-            while batch := cursor.fetchmany(size):
+            while batch := cursor.fetchmany(next(sizes)):
                 yield batch
         except psycopg.Error as e:
             if self.raw.closed:
@@ -616,30 +616,40 @@ def _conninfo(url: str) -> str:
     return "postgresql://" + url.split("://", 1)[1]
 
 
-def batches(conn: Any, sql: str, params: Sequence | dict = (), size: int = 500) -> Generator[list[tuple]]:
-    """A query's rows as plain tuples, `size` at a time, each batch read when it is asked for, on
-    either store: the first comes once the first rows are found, however many follow, and the
-    memory stays flat. Other statements may run on the connection between batches. SQLite's
-    cursor steps through the result as it is read; PostgreSQL's is a server-side cursor
-    (PostgresConnection.batches)."""
+def batches(
+    conn: Any, sql: str, params: Sequence | dict = (), size: int = 500, most: int | None = None
+) -> Generator[list[tuple]]:
+    """A query's rows as plain tuples, `size` at a time (with `most`: `size` first, then twice as
+    many each time, up to `most`), each batch read when it is asked for, on either store: the first
+    comes once the first rows are found, however many follow, and the memory stays flat. Other
+    statements may run on the connection between batches. SQLite's cursor steps through the result
+    as it is read; PostgreSQL's is a server-side cursor (PostgresConnection.batches)."""
+    sizes = _doubling(size, most or size)
     if isinstance(conn, PostgresConnection):
-        yield from conn.batches(sql, params, size)
+        yield from conn.batches(sql, params, sizes)
         return
     cursor = conn.cursor()
     cursor.row_factory = None
     try:
         cursor.execute(sql, params)
-        while batch := cursor.fetchmany(size):
+        while batch := cursor.fetchmany(next(sizes)):
             yield batch
     finally:
         cursor.close()
 
 
-def rows(conn: Any, sql: str, params: Sequence | dict = (), size: int = 500) -> Generator[tuple]:
-    """`batches`' rows one at a time: a reader that stops early (a walk back from the latest date
-    to the first row it needs not) has read a batch or so, on either store; closing it (or
-    dropping it) ends the cursor."""
-    with contextlib.closing(batches(conn, sql, params, size)) as read:
+def _doubling(size: int, most: int) -> Iterator[int]:
+    while True:
+        yield size
+        size = min(2 * size, most)
+
+
+def rows(conn: Any, sql: str, params: Sequence | dict = (), size: int = 20, most: int = 2000) -> Generator[tuple]:
+    """`batches`' rows one at a time, for a reader that may stop early (a walk back from the latest
+    date to the first row it needs not): it reads few rows past the last it takes, and if it reads
+    on, in fewer and larger batches (round trips, on PostgreSQL). Closing it (or dropping it) ends
+    the cursor."""
+    with contextlib.closing(batches(conn, sql, params, size, most)) as read:
         for batch in read:
             yield from batch
 
