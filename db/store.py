@@ -110,10 +110,26 @@ class Cursor:
         if store.raw.closed:  # the server ended the session: said as it was when it happened
             raise store._lost(None)
         self.raw = store.raw.cursor(row_factory=_row_factory)
+        self._row_factory: Any = Row
         self._lastrowid: int | None = None
         self._inserted = False  # the last statement was an INSERT: lastrowid may be asked for
         self._returned_key = False
         self._began = False  # the last statement began the transaction (a write outside one)
+
+    @property
+    def row_factory(self) -> Any:
+        """sqlite3's: None gives plain tuples, psycopg's own, made in C (a search's hits, the app's
+        index: a hundred thousand rows and more read without a call in Python each, which the
+        app's UI thread waited for); else rows readable by name too, as sqlite3.Row, what every
+        cursor gives until told otherwise (the code's SQLite connections ask for sqlite3.Row)."""
+        return self._row_factory
+
+    @row_factory.setter
+    def row_factory(self, factory: Any) -> None:
+        from psycopg.rows import tuple_row
+
+        self._row_factory = factory
+        self.raw.row_factory = tuple_row if factory is None else _row_factory
 
     @property
     def lastrowid(self) -> int | None:

@@ -337,3 +337,15 @@ def test_the_details_of_a_page_of_events_take_the_same_statements_however_many_i
     assert len({p.country for d in details for p in d.places}) >= 4
     two = _statements_run(conn, lambda c: queries.event_details(c, [several, ids[-1]]))
     assert _statements_run(conn, lambda c: queries.event_details(c, ids)) == two
+
+
+def test_a_cursor_told_no_row_factory_gives_plain_tuples_else_rows_read_by_name(store_conn):
+    """As sqlite3's: `row_factory = None` gives plain tuples, made by the driver without a call
+    in Python per row (a search's hundred thousand hits, the app's index); a cursor left as it
+    is gives rows read by name too."""
+    plain = store_conn.cursor()
+    plain.row_factory = None
+    rows = plain.execute("SELECT seq, id FROM events ORDER BY seq").fetchmany(5)
+    assert rows and all(type(r) is tuple for r in rows)
+    named = store_conn.cursor().execute("SELECT seq, id FROM events ORDER BY seq").fetchone()
+    assert (named["seq"], named["id"]) == tuple(rows[0]) == tuple(named)
