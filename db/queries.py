@@ -10,7 +10,7 @@ import re
 import sqlite3
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
@@ -848,7 +848,7 @@ def list_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int =
         yield events_by_rowids(conn, seqs)
 
 
-def id_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Iterator[list[str]]:
+def id_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Generator[list[str]]:
     """The ids `list_pages` gives the rows of, without reading the rows: an export reads their details."""
     yield from _walk(conn, f, "e.id", limit, size)
 

@@ -493,7 +493,7 @@ def _as_made_before_their_time(url: str) -> dict[str, str]:
         for schema, script in (("public", TABLES), (dialect.USER_SCHEMA, USER_TABLES.replace("{u}", ""))):
             for statement in re.findall(r"CREATE INDEX IF NOT EXISTS \w+ ON [^;]+", script):
                 name = f"{schema}.{statement.split()[5]}"
-                widened = raw.execute("SELECT pg_get_indexdef(to_regclass(%s))", (name,)).fetchone()[0]
+                (widened,) = raw.execute("SELECT pg_get_indexdef(to_regclass(%s))", (name,)).fetchall()[0]
                 older = dialect._ddl(statement)  # as made then: without the key
                 if older.split(" ON ", 1)[1].replace(" ", "") not in widened.replace(" ", ""):
                     raw.execute(f"DROP INDEX {name}")
@@ -506,7 +506,9 @@ def _as_made_before_their_time(url: str) -> dict[str, str]:
 
 def _definitions(url: str, indexes) -> dict[str, str]:
     with psycopg.connect(url) as raw:
-        return {name: raw.execute("SELECT pg_get_indexdef(to_regclass(%s))", (name,)).fetchone()[0] for name in indexes}
+        return {
+            name: raw.execute("SELECT pg_get_indexdef(to_regclass(%s))", (name,)).fetchall()[0][0] for name in indexes
+        }
 
 
 def test_a_store_made_before_the_date_functions_and_keyed_indexes_gets_them_when_opened(seed_pg_copy):

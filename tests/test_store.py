@@ -279,8 +279,13 @@ def test_a_list_longer_than_a_page_comes_whole_in_order_its_first_page_before_th
         return [r[0] for r in conn.execute("SELECT statement FROM pg_cursors")] if postgres else []
 
     steps = [0]
+
+    def step() -> int:
+        steps[0] += 1
+        return 0  # go on
+
     if not postgres:
-        conn.set_progress_handler(lambda: steps.__setitem__(0, steps[0] + 1) or 0, 100)
+        conn.set_progress_handler(step, 100)
     pages = queries.id_pages(conn, queries.Filter(), size=100)
     first = next(pages)
     read_first = steps[0]
