@@ -342,9 +342,9 @@ class ProgressBar:
         if self.bar:
             self.bar.update(self.task, advance=1, description=message[:40])
 
-    def update(self, done: int) -> None:
+    def update(self, done: int, message: str | None = None) -> None:
         if self.bar:
-            self.bar.update(self.task, completed=done)
+            self.bar.update(self.task, completed=done, description=message[:40] if message else None)
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -511,13 +511,18 @@ def import_acled(file, prune, dry_run, db_path) -> None:
 @click.argument("dst")
 def copy_(src, dst) -> None:
     """Copy the whole timeline at SRC (a file or a postgresql:// URL) into DST, which must hold none:
-    every event, source, annotation, correction, view and the activity log, with their ids."""
+    every event, source, annotation, correction, view and the activity log, with their ids; DST's
+    log gains one entry, the copy's."""
     from db.copy import copy as copy_store
     from db.schema import DatabaseError
 
     try:
         with ProgressBar("copying", 1000, worth_showing=True) as bar:
-            copied = copy_store(location(src), location(dst), lambda done, total: bar.update(1000 * done // total))
+            copied = copy_store(
+                location(src),
+                location(dst),
+                lambda done, total, step: bar.update(1000 * done // total, f"copying: {step}"),
+            )
     except DatabaseError as e:
         fail(str(e))
     click.echo(

@@ -158,13 +158,14 @@ def import_acled(
 ) -> ImportReport:
     """Import one ACLED CSV into the database (created if missing), all or nothing. It holds the
     store's writer lock throughout (db/locks.py): another writer waits for its end, so none writes
-    between a staged import's batches."""
-    conn = connect(db_path, create=True, user=False)
-    try:
-        with store_writer(db_path):
+    between a staged import's batches, and it is taken before the store is opened, which makes a new
+    one: another writer never meets it half-made."""
+    with store_writer(db_path):
+        conn = connect(db_path, create=True, user=False)
+        try:
             report = _import(conn, path, db_path, progress, prune, dry_run)
-    finally:
-        conn.close()
+        finally:
+            conn.close()
     if not dry_run:
         how_many = f"{report.added} added, {report.revised} revised, {len(report.removed)} removed"
         record_store_write(db_path, "import acled", path.name, f"{how_many} of {report.rows} rows")
@@ -288,6 +289,7 @@ class _Importer:
 
     def write(self, batch: list[tuple[int, dict]], report: ImportReport) -> None:
         events, links, places, revised = [], [], [], []
+        named_by: list[tuple[list, str]] = []  # each new event's (actor, role, name)s and place
         parsed = []
         for line, r in batch:
             try:
@@ -299,6 +301,14 @@ class _Importer:
         # what the store and the file's earlier batches know of this batch's ids
         seen = {i for (i,) in self.conn.execute(_LOADED_OF_IDS, (ids,))}  # twice in one file: the first counts
         known = dict(self.conn.execute(_REVISIONS_OF_IDS.format(to=self.to), (ids,)))
+        # the rows whose places and actors are resolved below (a prune reads the places of all)
+        names: dict[str, tuple] = {}  # event id -> its row's place names and (actor, kind, role)s
+        for r, row in parsed:
+            if row["id"] not in seen and (self.prune or known.get(row["id"]) != row["revision"]):
+                names.setdefault(row["id"], (_place_names(r), _actors_named(r)))
+        self.trees.read_ahead(
+            [place for place, _ in names.values()], [name for _, actors in names.values() for name, _, _ in actors]
+        )
         for r, row in parsed:
             if row["id"] in seen:
                 report.unchanged += 1
@@ -308,32 +318,26 @@ class _Importer:
             if row["id"] in known:
                 if known[row["id"]] == row["revision"]:
                     if self.prune:  # its country is the file's, which only a prune reads
-                        self.countries.add(self.trees.root(self._place_of(r)))
+                        self.countries.add(self.trees.root(self.trees.named_place(*names[row["id"]][0])))
                     report.unchanged += 1
                     continue
                 revised.append(row["id"])
             row["seq"], self.next_seq = self.next_seq, self.next_seq + 1
             events.append(row)
-            named = []
-            for column, assoc, inter, role in (
-                ("actor1", "assoc_actor_1", "inter1", "actor1"),
-                ("actor2", "assoc_actor_2", "inter2", "actor2"),
-            ):
-                kind = INTER_KINDS.get(r.get(inter, "").strip()[:1], "unknown")
-                if r.get(column, "").strip():
-                    named.append((r[column].strip(), kind, role))
-                named += [
-                    (name, "unknown", "associated")
-                    for name in filter(None, map(str.strip, r.get(assoc, "").split(";")))
-                ]
+            place_names, named = names[row["id"]]
             actors = [(self.trees.named_actor(name, kind), role, name) for name, kind, role in named]
-            links += self.trees.actor_links(row["seq"], row["date_start"], actors)
-            place = self._place_of(r)
-            places += self.trees.place_links(row["seq"], row["date_start"], [place])
+            place = self.trees.named_place(*place_names)
+            named_by.append((actors, place))
             self.countries.add(self.trees.root(place))
             # its document and quote are derived from these (db/schema.py's DERIVED_DOCUMENT)
             row["notes"] = r.get("notes", "").strip() or row["summary"]
             row["notes_source"] = r.get("source", "").strip() or None
+        # The batch's new places, actors and aliases in a few statements; then the links, which
+        # hold their row numbers.
+        self.trees.flush()
+        for row, (actors, place) in zip(events, named_by, strict=True):
+            links += self.trees.actor_links(row["seq"], row["date_start"], actors)
+            places += self.trees.place_links(row["seq"], row["date_start"], [place])
         loaded = [(row["id"],) for _, row in parsed]
         self.conn.executemany(
             "INSERT INTO temp.file_ids (id, loaded) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET loaded = 1", loaded
@@ -493,15 +497,30 @@ class _Importer:
         self.conn.execute(f"DELETE FROM {STAGING}stored_evidence WHERE event_id IN ({ids})", params)
         self.conn.execute(f"DELETE FROM {STAGING}events WHERE seq IN ({picked})", params)
 
-    def _place_of(self, r: dict) -> str:
-        """The place a row names (resolved once per place: the trees keep it)."""
-        return self.trees.named_place(
-            r.get("country", ""),
-            r.get("admin1", ""),
-            r["location"].strip(),
-            _coordinate(r.get("latitude"), 90),
-            _coordinate(r.get("longitude"), 180),
-        )
+
+def _place_names(r: dict) -> tuple:
+    """What a row names its place by: country, division, location, latitude, longitude."""
+    return (
+        r.get("country", ""),
+        r.get("admin1", ""),
+        r["location"].strip(),
+        _coordinate(r.get("latitude"), 90),
+        _coordinate(r.get("longitude"), 180),
+    )
+
+
+def _actors_named(r: dict) -> list[tuple[str, str, str]]:
+    """The (name, kind, role) of each actor a row names: its two actors and their associates."""
+    named = []
+    for column, assoc, inter, role in (
+        ("actor1", "assoc_actor_1", "inter1", "actor1"),
+        ("actor2", "assoc_actor_2", "inter2", "actor2"),
+    ):
+        kind = INTER_KINDS.get(r.get(inter, "").strip()[:1], "unknown")
+        if r.get(column, "").strip():
+            named.append((r[column].strip(), kind, role))
+        named += [(name, "unknown", "associated") for name in filter(None, map(str.strip, r.get(assoc, "").split(";")))]
+    return named
 
 
 # {to}: the prefix of the tables an import writes ("staging_" or none)

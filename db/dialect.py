@@ -463,13 +463,41 @@ CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer LAN
 CREATE OR REPLACE FUNCTION date(seconds bigint, modifier text) RETURNS text LANGUAGE sql IMMUTABLE AS
     $$ SELECT CASE WHEN modifier = 'unixepoch'
                    THEN to_char(DATE '1970-01-01' + CAST(floor(seconds / 86400.0) AS integer), 'YYYY-MM-DD') END $$;
--- date(day, '+7 days'): a day moved by whole days; NULL past the calendar's ends, as SQLite's
+-- date(day, '+7 days'): a day moved by whole days; NULL past the calendar's ends, as SQLite's. The
+-- move stops a day past either end, so that it never leaves PostgreSQL's own range (4713 BC on).
 CREATE OR REPLACE FUNCTION date(day text, modifier text) RETURNS text LANGUAGE sql IMMUTABLE AS
     $$ SELECT CASE WHEN moved BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' THEN to_char(moved, 'YYYY-MM-DD') END
-       FROM (SELECT CAST(left(day, 10) AS date) + least(greatest(
-                 CAST(substring(modifier FROM '^\s*([-+]?\d{1,9})\s+days?\s*$') AS integer),
-                 -4000000), 4000000) AS moved) m $$;
+       FROM (SELECT d + least(greatest(CAST(substring(modifier FROM '^\s*([-+]?\d{1,9})\s+days?\s*$') AS integer),
+                                       DATE '0001-01-01' - d - 1), DATE '9999-12-31' - d + 1) AS moved
+             FROM (SELECT CAST(left(day, 10) AS date) AS d) given) m $$;
 """
+
+
+def compat_functions() -> dict[str, tuple[str, str]]:
+    """COMPAT_FUNCTIONS' functions by their signature as to_regprocedure reads it ("public.date(bigint,
+    text)"): the text of each one's body, which the catalog keeps as written (pg_proc.prosrc), and
+    its CREATE statement. A store checks its own against them when it is opened (db/store.py)."""
+    found = {}
+    for statement in split(COMPAT_FUNCTIONS):
+        m = re.match(r"CREATE OR REPLACE FUNCTION (\w+)\(([^()]*)\).*?\$\$(.*)\$\$", statement, re.S)
+        assert m, statement
+        types = ", ".join(argument.split()[-1] for argument in m[2].split(","))
+        found[f"public.{m[1]}({types})"] = (m[3], statement)
+    return found
+
+
+def with_key(index_definition: str, key: list[str]) -> str:
+    """An index's definition as pg_get_indexdef gives it, its columns followed by the table's `key`
+    columns it lacks (`key`): what `_index_key` makes of the schema's index today."""
+    m = re.search(r"\bUSING \w+ \(", index_definition)
+    assert m, index_definition
+    depth = 0
+    for end in range(m.end() - 1, len(index_definition)):
+        depth += {"(": 1, ")": -1}.get(index_definition[end], 0)
+        if depth == 0:
+            return f"{index_definition[:end]}, {', '.join(key)}{index_definition[end:]}"
+    raise ValueError(f"an index definition without its closing parenthesis: {index_definition}")
+
 
 SEARCH_CONFIG_DDL = f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = simple)"
 SEARCH_UNACCENT_DDL = [

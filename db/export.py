@@ -158,15 +158,14 @@ class Form:
 
 
 def kinds(conn, items: list[EventDetail]) -> Kinds:
+    """The kinds of the actors and places of a page of events: a statement each, their names or
+    ids one JSON parameter (one statement text, whatever their number)."""
     names = sorted({n for d in items for n, _ in d.event.actors})
     places = sorted({p.id for d in items for p in d.places})
     found = Kinds()
-    for chunk in (names[i : i + 500] for i in range(0, len(names), 500)):
-        marks = ",".join("?" * len(chunk))
-        found.actors.update(conn.execute(f"SELECT name, kind FROM actors WHERE name IN ({marks})", chunk).fetchall())
-    for chunk in (places[i : i + 500] for i in range(0, len(places), 500)):
-        marks = ",".join("?" * len(chunk))
-        found.places.update(conn.execute(f"SELECT id, kind FROM places WHERE id IN ({marks})", chunk).fetchall())
+    among = "IN (SELECT value FROM json_each(?))"
+    found.actors.update(conn.execute(f"SELECT name, kind FROM actors WHERE name {among}", (json.dumps(names),)))
+    found.places.update(conn.execute(f"SELECT id, kind FROM places WHERE id {among}", (json.dumps(places),)))
     return found
 
 

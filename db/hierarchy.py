@@ -14,6 +14,7 @@ row at "Al-Bukamal" share one place.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable, Hashable, Iterable
@@ -71,11 +72,30 @@ class Trees:
     """Writes places and actors with their ancestors, and the links of an event to them. One per
     write transaction. What it wrote is remembered in bounded memos, and read back from the store
     (its ancestors) or from a temporary table (the place a row's names resolved to) when forgotten:
-    its memory does not grow with the places a file names."""
+    its memory does not grow with the places a file names.
+
+    Its writes wait in memory until `flush` (or a link that needs a row number) sends them, a few
+    statements for all of them: on PostgreSQL each statement is a round trip to the server, and
+    the places, actors and aliases of its rows were most of an import's (11 a row). It
+    numbers the new rows itself, as the store would (its writer's lock keeps other writers out),
+    so no write waits for an answer. A read of a waiting row sees it, as the store would."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.gaz = load_gazetteer()
+        # Writes not sent yet: table -> id -> the row (the last write of an id wins, as an upsert's)
+        self._waiting: dict[str, dict[str, tuple]] = {"places": {}, "actors": {}}
+        # kind -> (alias key, id) -> alias: the first spelling of a key stays, as INSERT OR IGNORE keeps it
+        self._waiting_aliases: dict[str, dict[tuple[str, str], str]] = {"place": {}, "actor": {}}
+        self._next_seq: dict[str, int] = {}  # table -> the row number its next new row takes
+        self._number_column: dict[str, str] = {}
+        # What `read_ahead` learnt for the rows of a batch, each cleared at the next: the ids not
+        # stored, the points of those stored, the towns the gazetteer gave each row's names, and
+        # the places a spilled memo kept (None: it kept none).
+        self._absent: dict[str, set[str]] = {"places": set(), "actors": set()}
+        self._points: dict[str, tuple[float | None, float | None]] = {}
+        self._towns: dict[tuple, tuple[Place | None, str]] = {}  # names -> (gazetteer town, own place's id)
+        self._spilled: dict[tuple, str | None] = {}
         self.place_up: Recent[str, tuple[str, ...]] = Recent(KEPT)  # place id -> its ancestors, nearest first
         self.actor_up: Recent[str, tuple[str, ...]] = Recent(KEPT)
         self.place_seq: Recent[str, int] = Recent(KEPT)  # place id -> its row number, which the links hold
@@ -88,6 +108,7 @@ class Trees:
         self._divisions: Recent[tuple[str, str], Place] = Recent(KEPT)
         # (country code, division name) -> the gazetteer's division, if any (as a 1-tuple: a memo holds no None)
         self._gazetteer_divisions: Recent[tuple[str, str], tuple[Place | None]] = Recent(KEPT)
+        self._gazetteer_countries: Recent[str, tuple[Place | None]] = Recent(KEPT)
 
     # ---- places --------------------------------------------------------------------------------
 
@@ -112,7 +133,70 @@ class Trees:
             self._named_places[key] = known
         return known
 
+    def read_ahead(self, named_places: Iterable[tuple], actor_names: Iterable[str]) -> None:
+        """Ask the store at once what resolving a batch's places (`named_place`'s arguments) and
+        actors (names) would ask it one by one: the places the spilled memo kept for their names,
+        whether the ids of their own places and actors are stored, with their ancestors and points.
+        One statement a table for the batch, where each new place or actor took one (on PostgreSQL
+        a round trip each, half of an import's once the writes wait)."""
+        self._absent = {"places": set(), "actors": set()}
+        self._points, self._towns, self._spilled = {}, {}, {}
+        keys = [key for key in dict.fromkeys(named_places) if self._named_places.get(key) is None]
+        if keys and self._named_places.spilled:
+            kept = dict(
+                self.conn.execute(
+                    "SELECT key, place_id FROM temp.resolved_places WHERE key IN (SELECT value FROM json_each(?))",
+                    (json.dumps([repr(key) for key in keys]),),
+                ).fetchall()
+            )
+            self._spilled = {key: kept.get(repr(key)) for key in keys}
+        place_ids: set[str] = set()
+        divisions: dict[tuple, Place] = {}  # found, not written: rows are numbered in the order written
+        for key in keys:
+            if self._spilled.get(key) is None:
+                division = divisions.get(key[:2]) or self._divisions.get(key[:2])
+                if division is None:
+                    division = divisions[key[:2]] = self._division(key[0].strip() or "Unknown country", key[1], False)
+                town = self._town(division, *key[2:])
+                own = "" if town else self._own_name(division, *key[:3])
+                self._towns[key] = (town, own)
+                if town is None:
+                    place_ids.add(own)
+                    if key[3] is not None and key[4] is not None:  # a namesake far away is another place
+                        place_ids.add(self._own_at(own, key[3], key[4]))
+        actor_ids = {
+            slug(PERIOD.sub("", name).strip())
+            for name in dict.fromkeys(actor_names)
+            if self._named_actors.get(name) is None and self._gazetteer_named(name) is None
+        }
+        self._ask("places", place_ids, self.place_up)
+        self._ask("actors", actor_ids, self.actor_up)
+
+    def _ask(self, table: str, ids: set[str], memo: Recent[str, tuple[str, ...]]) -> None:
+        """Which of `ids` are stored, their ancestors into the memo and (places) their points."""
+        asked = [i for i in sorted(ids) if i not in self._waiting[table] and memo.get(i) is None]
+        if not asked:
+            return
+        point = "lat, lon" if table == "places" else "NULL, NULL"
+        chains: dict[str, list] = {}
+        for seed, entity_id, lat, lon in self.conn.execute(
+            f"WITH RECURSIVE up(seed, id, parent, depth, lat, lon) AS ("
+            f"SELECT id, id, parent, 0, {point} FROM {table} WHERE id IN (SELECT value FROM json_each(?))"
+            f" UNION ALL SELECT up.seed, t.id, t.parent, depth + 1, up.lat, up.lon FROM up JOIN {table} t"
+            " ON t.id = up.parent) SELECT seed, id, lat, lon FROM up ORDER BY seed, depth",
+            (json.dumps(asked),),
+        ):
+            chains.setdefault(seed, []).append(entity_id)
+            self._points[seed] = (lat, lon)
+        for entity_id in asked:
+            if entity_id in chains:
+                memo[entity_id] = tuple(chains[entity_id][1:])
+            else:
+                self._absent[table].add(entity_id)
+
     def _spill_places(self, resolved: dict[tuple, str]) -> None:
+        for key in resolved:  # read ahead as not spilled, now spilled
+            self._spilled.pop(key, None)
         if not self._named_places.spilled:
             self.conn.execute("DROP TABLE IF EXISTS temp.resolved_places")
             self.conn.execute("CREATE TEMP TABLE resolved_places (key TEXT PRIMARY KEY, place_id TEXT NOT NULL)")
@@ -125,18 +209,19 @@ class Trees:
         """The place a row's names resolved to before the memo let it go, if it did."""
         if not self._named_places.spilled:
             return None
+        if key in self._spilled:
+            return self._spilled[key]
         row = self.conn.execute("SELECT place_id FROM temp.resolved_places WHERE key = ?", (repr(key),)).fetchone()
         return row[0] if row else None
 
     def _resolve_place(self, country: str, admin1: str, location: str, lat: float | None, lon: float | None) -> str:
-        division = self._divisions.get((country, admin1))
-        if division is None:  # (or forgotten: resolved again, the same)
-            division = self._divisions[country, admin1] = self._division(country.strip() or "Unknown country", admin1)
-        town = self._town(division, location, lat, lon)
+        division = self._division_of(country, admin1)
+        key = (country, admin1, location, lat, lon)
+        town, own_id = self._towns.pop(key) if key in self._towns else (self._town(division, location, lat, lon), "")
         if town is None:
             in_division = division.kind == "admin1"
             town_id, maybe_stored = self._own_town_id(
-                f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}", lat, lon
+                own_id or self._own_name(division, country, admin1, location), lat, lon
             )
             own = Place(
                 town_id, location, division.country, division.name if in_division else None, lat, lon, 0, "town"
@@ -151,30 +236,57 @@ class Trees:
         self._alias("place", town.id, location)
         return town.id
 
+    def _division_of(self, country: str, admin1: str) -> Place:
+        """The division (or the country) a row's names give."""
+        division = self._divisions.get((country, admin1))
+        if division is None:  # (or forgotten: resolved again, the same)
+            division = self._divisions[country, admin1] = self._division(country.strip() or "Unknown country", admin1)
+        return division
+
+    @staticmethod
+    def _own_name(division: Place, country: str, admin1: str, location: str) -> str:
+        """The id of a place the gazetteer lacks, by its names."""
+        return f"acled:{slug(division.country or country)}:{slug(admin1)}:{slug(location)}"
+
+    @staticmethod
+    def _own_at(named: str, lat: float, lon: float) -> str:
+        """The id of a place the gazetteer lacks whose name another place already has, far away."""
+        return f"{named}@{lat:.4f},{lon:.4f}"
+
     def _own_town_id(self, named: str, lat: float | None, lon: float | None) -> tuple[str, bool]:
         """The id of a place the gazetteer lacks: its name's, unless a place of that name already
         stands more than NEAR_KM from this point (a namesake village): then its name's and its point's.
         And whether it may be stored already (False: it is not, the store has no place of its name)."""
-        row = self.conn.execute("SELECT lat, lon FROM places WHERE id = ?", (named,)).fetchone()
+        waiting = self._waiting["places"].get(named)
+        row: tuple | None
+        if waiting:
+            row = waiting[4:6]
+        elif named in self._points or named in self._absent["places"]:  # read ahead
+            row = self._points.get(named)
+        else:
+            row = self.conn.execute("SELECT lat, lon FROM places WHERE id = ?", (named,)).fetchone()
         if row is None:
             return named, False
         if row[0] is None or row[1] is None or lat is None or lon is None:
             return named, True
         if distance_km(lat, lon, row[0], row[1]) <= NEAR_KM:
             return named, True
-        return f"{named}@{lat:.4f},{lon:.4f}", True
+        return self._own_at(named, lat, lon), True
 
-    def _division(self, country: str, admin1: str) -> Place:
-        nation = self._country(country)
+    def _division(self, country: str, admin1: str, write: bool = True) -> Place:
+        """The division of that name in that country (or the country, without one), written with
+        its country unless `write` is False (a read ahead: rows are numbered in the order written)."""
+        nation = self._country(country, write)
         found = self._gazetteer_division(nation.country, admin1) if nation.country and admin1.strip() else None
         if found:
-            self.place(found)
+            if write:
+                self.place(found)
             return found
         if not admin1.strip():
             return nation
         own_id = f"acled:{slug(nation.country or country)}:{slug(admin1)}"
         own = Place(own_id, admin1.strip(), nation.country, None, None, None, 0, "admin1")
-        if self.place_up.get(own.id) is None:
+        if write and self.place_up.get(own.id) is None:
             self._write_place(own, nation.id, aliases=[own.name])
         return own
 
@@ -185,17 +297,25 @@ class Trees:
             found = self._gazetteer_divisions[country_code, name] = (self.gaz.places.admin1(country_code, name),)
         return found[0]
 
-    def _country(self, name_or_code: str) -> Place:
+    def _country(self, name_or_code: str, write: bool = True) -> Place:
         found = self._gazetteer_country(name_or_code)
         if found:
-            self.place(found)
+            if write:
+                self.place(found)
             return found
         own = Place(f"acled:{slug(name_or_code)}", name_or_code.strip(), None, None, None, None, 0, "country")
-        if self.place_up.get(own.id) is None:
+        if write and self.place_up.get(own.id) is None:
             self._write_place(own, None, aliases=[own.name])
         return own
 
     def _gazetteer_country(self, name_or_code: str) -> Place | None:
+        """The gazetteer's country of that name or code, looked up once (as a 1-tuple in the memo)."""
+        found = self._gazetteer_countries.get(name_or_code)
+        if found is None:
+            found = self._gazetteer_countries[name_or_code] = (self._find_country(name_or_code),)
+        return found[0]
+
+    def _find_country(self, name_or_code: str) -> Place | None:
         text = name_or_code.strip()
         if len(text) == 2 and text.isupper():
             try:
@@ -228,13 +348,7 @@ class Trees:
         return inside[0] if len(inside) == 1 else None
 
     def _write_place(self, p: Place, parent: str | None, aliases: Iterable[str]) -> None:
-        self.place_seq[p.id] = self.conn.execute(
-            "INSERT INTO places (id, name, country, admin1, lat, lon, kind, parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,"
-            " admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon, kind = excluded.kind,"
-            f" parent = excluded.parent {_ROW_NUMBER}",
-            (p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, parent),
-        ).fetchone()[0]
+        self._wait("places", (p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, parent))
         for alias in aliases:
             self._alias("place", p.id, alias)
         self.place_up[p.id] = () if parent is None else (parent, *(self.place_ancestors(parent) or ()))
@@ -245,6 +359,7 @@ class Trees:
         """Every actor of the gazetteer with its aliases, so that any alias filters."""
         for actor in list(self.gaz.actors.values()):
             self.actor(actor)
+        self.flush()  # a writer that links nothing stores them all the same
 
     def actor(self, a: Actor) -> str:
         """A gazetteer (or extracted) actor with its group."""
@@ -263,10 +378,10 @@ class Trees:
         actor_id = self._named_actors.get(name)
         if actor_id is None:  # (or forgotten: found again, the same)
             plain = PERIOD.sub("", name).strip()
-            known = self._gazetteer_actor(name) or self._gazetteer_actor(plain) or self._gazetteer_part(name)
+            known = self._gazetteer_named(name)
             if known:
                 actor_id = self.actor(known)
-            elif (stored := self._stored_ancestors("actors", slug(plain))) is not None:
+            elif (stored := self.actor_ancestors(slug(plain))) is not None:
                 actor_id = slug(plain)  # named by an earlier import, which placed it
                 self.actor_up[actor_id] = stored
             else:
@@ -279,6 +394,11 @@ class Trees:
             self._named_actors[name] = actor_id
         return actor_id
 
+    def _gazetteer_named(self, name: str) -> Actor | None:
+        """The gazetteer's actor an ACLED name is, with or without its period, or by one part."""
+        plain = PERIOD.sub("", name).strip()
+        return self._gazetteer_actor(name) or self._gazetteer_actor(plain) or self._gazetteer_part(name)
+
     def _gazetteer_part(self, name: str) -> Actor | None:
         """The gazetteer actor one part of an ACLED name is: ACLED writes an abbreviation before its
         name ("HTS: Hayat Tahrir al Sham") and a state's unit after its period ("Military Forces of
@@ -287,15 +407,34 @@ class Trees:
         found = {a.id: a for p in parts if (a := self._gazetteer_actor(p))}
         return next(iter(found.values())) if len(found) == 1 else None
 
+    def _row_number(self, table: str) -> str:
+        """The column of a place's or an actor's row number: `seq`, or the rowid in a store older
+        than version 12 (which the migration to version 5 writes)."""
+        if table not in self._number_column:
+            columns = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            self._number_column[table] = "seq" if "seq" in columns else "rowid"
+        return self._number_column[table]
+
     def _stored_ancestors(self, table: str, entity_id: str) -> tuple[str, ...] | None:
-        """The ancestors of a stored place or actor, nearest first; None if it is not stored."""
-        rows = self.conn.execute(
+        """The ancestors of a stored place or actor, nearest first; None if it is not stored. A row
+        waiting to be written, or one of its ancestors, is sent first (the memo forgot it)."""
+        if entity_id in self._waiting[table]:
+            self.flush()
+        elif entity_id in self._absent[table]:  # read ahead: not stored
+            return None
+        rows = self._ancestor_rows(table, entity_id)
+        if any(r[0] in self._waiting[table] for r in rows):
+            self.flush()
+            rows = self._ancestor_rows(table, entity_id)
+        return tuple(r[0] for r in rows[1:]) if rows else None
+
+    def _ancestor_rows(self, table: str, entity_id: str) -> list:
+        return self.conn.execute(
             f"WITH RECURSIVE up(id, parent, depth) AS (SELECT id, parent, 0 FROM {table} WHERE id = ?"
             f" UNION ALL SELECT t.id, t.parent, depth + 1 FROM up JOIN {table} t ON t.id = up.parent)"
             " SELECT id FROM up ORDER BY depth",
             (entity_id,),
         ).fetchall()
-        return tuple(r[0] for r in rows[1:]) if rows else None
 
     def _gazetteer_actor(self, name: str) -> Actor | None:
         ids = self.gaz.actor_ids_by_key.get(alias_key(name), ())
@@ -339,21 +478,67 @@ class Trees:
         return None
 
     def _write_actor(self, a: Actor, parent: str | None, aliases: Iterable[str]) -> None:
-        self.actor_seq[a.id] = self.conn.execute(
-            "INSERT INTO actors (id, name, kind, country, parent) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
-            f" country = excluded.country, parent = excluded.parent {_ROW_NUMBER}",
-            (a.id, a.name, a.kind, a.country, parent),
-        ).fetchone()[0]
+        self._wait("actors", (a.id, a.name, a.kind, a.country, parent))
         for alias in aliases:
             self._alias("actor", a.id, alias)
         self.actor_up[a.id] = () if parent is None else (parent, *(self.actor_ancestors(parent) or ()))
 
     def _alias(self, kind: str, entity_id: str, alias: str) -> None:
-        self.conn.execute(
-            f"INSERT OR IGNORE INTO {kind}_aliases (key, alias, {kind}_id) VALUES (?, ?, ?)",
-            (alias_key(alias), alias, entity_id),
-        )
+        self._waiting_aliases[kind].setdefault((alias_key(alias), entity_id), alias)
+
+    def _wait(self, table: str, row: tuple) -> None:
+        """A place's or an actor's row (its id first), to write at the next flush; a writer that
+        keeps many waiting (a migration's) sends them at a bound, so they take bounded memory."""
+        waiting = self._waiting[table]
+        self._absent[table].discard(row[0])
+        self._points.pop(row[0], None)  # (the store's is read again once it is written)
+        waiting[row[0]] = row  # the place of its first write: a new row is numbered in that order
+        if len(waiting) >= KEPT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the waiting writes: per table, one read of which ids are stored (and their row
+        numbers), the new rows and the changed ones, then the aliases; a few statements, whatever
+        their number. The parents go before their children, the places and actors before their
+        aliases, so every reference is to a stored row."""
+        for table, memo in (("places", self.place_seq), ("actors", self.actor_seq)):
+            waiting = self._waiting[table]
+            if not waiting:
+                continue
+            self._waiting[table] = {}
+            number = self._row_number(table)
+            stored = dict(
+                self.conn.execute(
+                    f"SELECT id, {number} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(waiting)),),
+                ).fetchall()
+            )
+            if table not in self._next_seq:
+                self._next_seq[table] = self.conn.execute(
+                    f"SELECT coalesce(max({number}), 0) + 1 FROM {table}"
+                ).fetchone()[0]
+            new, changed = [], []
+            for entity_id, row in waiting.items():
+                if entity_id in stored:  # written before (or by an earlier writer): its row number stays
+                    changed.append((*row[1:], entity_id))
+                else:
+                    stored[entity_id] = self._next_seq[table]
+                    self._next_seq[table] += 1
+                    new.append((stored[entity_id], *row))
+            columns = _COLUMNS[table]
+            self.conn.executemany(
+                f"INSERT INTO {table} ({number}, id, {', '.join(columns)}) VALUES (?, ?{', ?' * len(columns)})", new
+            )
+            self.conn.executemany(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?", changed)
+            for entity_id in waiting:
+                memo[entity_id] = stored[entity_id]
+        for kind, aliases in self._waiting_aliases.items():
+            if aliases:
+                self._waiting_aliases[kind] = {}
+                self.conn.executemany(
+                    f"INSERT OR IGNORE INTO {kind}_aliases (key, alias, {kind}_id) VALUES (?, ?, ?)",
+                    [(key, alias, entity_id) for (key, entity_id), alias in aliases.items()],
+                )
 
     def place_ancestors(self, place_id: str) -> tuple[str, ...] | None:
         """A place's ancestors, nearest first; None if it is not stored."""
@@ -374,6 +559,9 @@ class Trees:
     def _seq(self, table: str, memo: Recent[str, int], entity_id: str) -> int:
         """The row number of a stored place or actor, which the links hold."""
         found = memo.get(entity_id)
+        if found is None:
+            self.flush()  # it may be waiting to be written (the flush numbers it), or forgotten
+            found = memo.get(entity_id)
         if found is None:
             found = memo[entity_id] = self.conn.execute(
                 f"SELECT seq FROM {table} WHERE id = ?", (entity_id,)
@@ -412,9 +600,11 @@ class Trees:
         ]
 
 
-# What a write of a place or an actor answers: its row number (`seq`'s rowid; a store older than
-# version 12, which the migration to version 5 writes, has the rowid without the name).
-_ROW_NUMBER = "RETURNING rowid"
+# The columns a place's and an actor's row give after its id, as `Trees._wait` takes them.
+_COLUMNS = {
+    "places": ("name", "country", "admin1", "lat", "lon", "kind", "parent"),
+    "actors": ("name", "kind", "country", "parent"),
+}
 
 
 def grow_trees(conn: sqlite3.Connection) -> None:
@@ -431,6 +621,8 @@ def grow_trees(conn: sqlite3.Connection) -> None:
         else:
             known = trees.gaz.places.get(pid)
             new = trees.place(known or Place(pid, name, country, admin1, lat, lon, 0, kind or "unresolved"))
+        if new != pid:
+            trees.flush()  # the place its links move to is stored before they do
         _move(conn, "place", pid, new)
     for aid, name, kind, country in conn.execute("SELECT id, name, kind, country FROM actors").fetchall():
         if aid.startswith("acled:"):
@@ -438,7 +630,10 @@ def grow_trees(conn: sqlite3.Connection) -> None:
             new = trees.named_actor(name, kind or "unknown")
         else:
             new = trees.actor(trees.gaz.actors.get(aid) or Actor(aid, name, kind or "unknown", country))
+        if new != aid:
+            trees.flush()
         _move(conn, "actor", aid, new)
+    trees.flush()
     for table, column, entities, ancestors_of, kept in (  # the links of a version 4 store: by event_id
         ("event_places", "place_id", "places", trees.place_ancestors, "date_start"),
         ("event_actors", "actor_id", "actors", trees.actor_ancestors, "role, date_start"),

@@ -28,20 +28,22 @@ def writing(db_path: Store, wait: bool = True) -> Iterator[sqlite3.Connection]:
     A damaged page met on the way, a full disk or an I/O error is raised as what it is (db.schema's
     Damaged, Unreadable), naming the store. Without `wait`, a write lock another process holds is
     not waited for: sqlite3.OperationalError (busy) at once. The store's writer lock (db/locks.py)
-    is held until the transaction has ended: no import's batches interleave with this write."""
-    conn = connect(db_path, create=True, user=False)
-    if not wait:
-        conn.execute("PRAGMA busy_timeout = 0")
-    try:
-        with store_writer(db_path, wait), conn:
-            conn.execute("BEGIN IMMEDIATE")  # the write lock, waited for now, not failed on a stale read later
-            yield conn
-    except sqlite3.Error as e:
-        if not about_the_file(e):
-            raise
-        raise (database_error(db_path, e) or e) from None
-    finally:
-        conn.close()
+    is held until the transaction has ended: no import's batches interleave with this write. It is
+    taken before the store is opened, which makes a new one: another writer never meets it half-made."""
+    with store_writer(db_path, wait):
+        conn = connect(db_path, create=True, user=False)
+        if not wait:
+            conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")  # the write lock, waited for now, not failed on a stale read later
+                yield conn
+        except sqlite3.Error as e:
+            if not about_the_file(e):
+                raise
+            raise (database_error(db_path, e) or e) from None
+        finally:
+            conn.close()
 
 
 def is_stored(conn, sha256: str) -> bool:

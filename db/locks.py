@@ -13,6 +13,10 @@ where it is when the store is set aside (schema.set_aside): the lock is the lock
 name, and a writer waiting on it must meet the writer of the new store there. A PostgreSQL store
 needs no lock here: every write there, an import included, is one transaction, and its BEGIN takes
 the store's advisory lock (db/store.py), which waits and says busy as this one does.
+
+The lock also tells a copy's leftover (`staged`): `timeline copy` builds a new SQLite store as
+NAME.copying under NAME's lock, so a NAME.copying found by the lock's holder is a killed copy's,
+and every writer clears it, saying nothing, when it takes the lock.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from db import store
-from db.schema import BUSY_SECONDS
+from db.schema import BUSY_SECONDS, refuse_what_cannot_hold_a_store, user_path
 
 NOTICE_SECONDS = 1.0  # a writer kept waiting this long says so, once
 POLL_SECONDS = 0.05  # how often a waiting writer tries the lock again
@@ -46,6 +50,20 @@ def lock_path(db_path: str | Path) -> Path:
     return Path(f"{db_path}-writer")
 
 
+def staged(db_path: str | Path) -> Path:
+    """Where `timeline copy` builds a new store before it is linked in as `db_path` (db/copy.py);
+    its user file is NAME.user.copying: names no store has."""
+    path = Path(db_path)
+    return path.with_name(f"{path.name}.copying")
+
+
+def clear_staged(db_path: str | Path) -> None:
+    """Remove a staged copy of `db_path` and its user file, with their logs: only under the lock."""
+    for file in (staged(db_path), user_path(staged(db_path))):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{file}{suffix}").unlink(missing_ok=True)
+
+
 def say_on_stderr(line: str) -> None:
     print(f"timeline: {line}", file=sys.stderr, flush=True)
 
@@ -58,10 +76,13 @@ def store_writer(
     `waiting` once (stderr by default); after BUSY_SECONDS, or at once without `wait`, StoreBusy.
     Not re-entrant: a process taking it twice waits for itself. A store whose folder cannot hold
     the lock file (read-only, missing) gets no lock: no writer can write it, and opening it for a
-    write says why in one line (db.schema.connect)."""
+    write says why in one line (db.schema.connect); what cannot hold a store at all (`:memory:`, a
+    URI, a device) is refused here, as connect refuses it. A killed copy's staged files are
+    cleared once the lock is held (`staged`)."""
     if store.is_url(db_path):
         yield
         return
+    refuse_what_cannot_hold_a_store(str(db_path))  # before a lock file is named after it
     try:
         # read-only is enough to flock, and opens a lock file another user of a shared store made
         lock = os.open(lock_path(db_path), os.O_RDONLY | os.O_CREAT, 0o644)
@@ -70,6 +91,7 @@ def store_writer(
         return
     try:
         _take(lock, db_path, wait, waiting)
+        clear_staged(db_path)  # no copy to this name runs: it would hold the lock
         yield
     finally:
         os.close(lock)  # and the lock with it

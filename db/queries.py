@@ -10,7 +10,7 @@ import re
 import sqlite3
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyroaring import BitMap
 
-from db import counts
+from db import counts, store
 from db.schema import date_sql, day_sql
 from ingest.intervals import parse_published
 from ingest.text import alias_key
@@ -303,6 +303,17 @@ def _label(conn, kind: str, entity_id: str) -> str:
     return f"{r['name']} ({r['kind']}{', ' if where else ''}{', '.join(where)})"
 
 
+def _country_names(conn, codes: set[str]) -> dict[str, str]:
+    """`_country_name` of each code, in one statement."""
+    names: dict[str, str] = {}
+    for code, name in conn.execute(
+        f"SELECT country, name FROM places WHERE kind = 'country' AND {_one_of('country')} ORDER BY seq",
+        (json.dumps(sorted(codes)),),
+    ):
+        names.setdefault(code, name)
+    return names
+
+
 def _country_name(conn, code: str | None) -> str | None:
     row = code and conn.execute("SELECT name FROM places WHERE kind = 'country' AND country = ?", (code,)).fetchone()
     return row[0] if row else None
@@ -448,8 +459,9 @@ def _around(event_id: str, days: int) -> tuple[str, list]:
     index over a few days per value, without the events; the event itself is read by
     subqueries, so a filter stays plain data that a saved view can hold."""
     seq = "(SELECT seq FROM events WHERE id = ?)"
-    # a window past the calendar's ends (--days 3000000) is cut at them: SQLite's date() gives NULL there
-    since = "coalesce(date((SELECT date_start FROM events WHERE id = ?), ?), '0000-01-01')"
+    # a window past the calendar's ends (--days 3000000) is cut at them, where date() gives NULL:
+    # at 0001-01-01 (PostgreSQL has no year 0) and 9999-12-31
+    since = "coalesce(date((SELECT date_start FROM events WHERE id = ?), ?), '0001-01-01')"
     until = "coalesce(date((SELECT coalesce(date_end, date_start) FROM events WHERE id = ?), ?), '9999-12-31')"
     near = f"day BETWEEN {day_sql(since)} AND {day_sql(until)}"  # the links' day numbers
     places = (
@@ -468,6 +480,13 @@ def _around(event_id: str, days: int) -> tuple[str, list]:
 
 def _marks(values) -> str:
     return ",".join("?" * len(values))
+
+
+def _one_of(column: str) -> str:
+    """`column` is one of the values of a JSON array, the statement's parameter: one statement
+    text whatever their number, which PostgreSQL's driver parses once and the server plans once
+    (`?` marks, one each, made as many texts as there are lengths, each a long parse on PostgreSQL)."""
+    return f"{column} IN (SELECT value FROM json_each(?))"
 
 
 def _seqs(table: str, ids) -> str:
@@ -830,22 +849,21 @@ def list_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int =
         yield events_by_rowids(conn, seqs)
 
 
-def id_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Iterator[list[str]]:
+def id_pages(conn, f: Filter = Filter(), limit: int | None = None, size: int = 500) -> Generator[list[str]]:
     """The ids `list_pages` gives the rows of, without reading the rows: an export reads their details."""
     yield from _walk(conn, f, "e.id", limit, size)
 
 
 def _walk(conn, f: Filter, column: str, limit: int | None, size: int) -> Iterator[list]:
+    """The first column of the dated rows in date order, then of the undated, `size` at a time,
+    each page read as it is asked for (store.batches: on PostgreSQL a server-side cursor)."""
     dated, undated, params = _date_order_sql(column, f, conn)
     left = limit
     for sql in (dated, undated):
-        cursor = conn.cursor()
-        cursor.row_factory = None
         try:
-            cursor.execute(sql + (f" LIMIT {int(left)}" if left is not None else ""), params)
-            while keys := [r[0] for r in cursor.fetchmany(size)]:
-                yield keys
-                left = None if left is None else left - len(keys)
+            for batch in store.batches(conn, sql + (f" LIMIT {int(left)}" if left is not None else ""), params, size):
+                yield [r[0] for r in batch]
+                left = None if left is None else left - len(batch)
         except sqlite3.OperationalError as e:
             raise _search_error(e, sql) from None
         if left == 0:
@@ -867,8 +885,7 @@ def _page(conn, column: str, keys: list, key_of, layer: bool = True) -> list[Eve
         return []
     rows = {
         key_of(row): row
-        for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500))  # SQLite bounds a statement's variables
-        for row in map(_event_row, conn.execute(_ROW + f" WHERE {column} IN ({_marks(chunk)})", chunk))
+        for row in map(_event_row, conn.execute(_ROW + f" WHERE {_one_of(column)}", (json.dumps(keys),)))
     }
     page = [rows[k] for k in keys if k in rows]
     _entities(conn, page)
@@ -920,23 +937,22 @@ def _entities(conn, rows: list[EventRow]) -> tuple[dict[int, list], dict[int, li
     places: dict[int, list] = {}
     cursor = conn.cursor()
     cursor.row_factory = None  # tuples: ten thousand events' links in an export
-    for chunk in (seqs[i : i + 500] for i in range(0, len(seqs), 500)):
-        for r in cursor.execute(
-            "SELECT ea.event_seq, a.name, ea.role, ea.named FROM event_actors ea JOIN actors a ON a.seq = ea.actor_seq"
-            f" WHERE ea.event_seq IN ({_marks(chunk)}) AND ea.direct"
-            " ORDER BY ea.event_seq, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name",
-            chunk,
-        ):
-            by_seq[r[0]].actors.append((r[1], r[2]))
-            actors.setdefault(r[0], []).append(r)
-        for r in cursor.execute(
-            "SELECT ep.event_seq, p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind FROM event_places ep"
-            f" JOIN places p ON p.seq = ep.place_seq WHERE ep.event_seq IN ({_marks(chunk)}) AND ep.direct"
-            " ORDER BY ep.event_seq, ep.position",
-            chunk,
-        ):
-            by_seq[r[0]].places.append(r[2])
-            places.setdefault(r[0], []).append(r)
+    for r in cursor.execute(
+        "SELECT ea.event_seq, a.name, ea.role, ea.named FROM event_actors ea JOIN actors a ON a.seq = ea.actor_seq"
+        f" WHERE {_one_of('ea.event_seq')} AND ea.direct"
+        " ORDER BY ea.event_seq, CASE ea.role WHEN 'actor1' THEN 0 WHEN 'actor2' THEN 1 ELSE 2 END, a.name",
+        (json.dumps(seqs),),
+    ):
+        by_seq[r[0]].actors.append((r[1], r[2]))
+        actors.setdefault(r[0], []).append(r)
+    for r in cursor.execute(
+        "SELECT ep.event_seq, p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind FROM event_places ep"
+        f" JOIN places p ON p.seq = ep.place_seq WHERE {_one_of('ep.event_seq')} AND ep.direct"
+        " ORDER BY ep.event_seq, ep.position",
+        (json.dumps(seqs),),
+    ):
+        by_seq[r[0]].places.append(r[2])
+        places.setdefault(r[0], []).append(r)
     return actors, places
 
 
@@ -957,31 +973,28 @@ def event_details(conn, ids: list[str]) -> list[EventDetail]:
 
 
 def _details(conn, ids: list[str]) -> list[EventDetail]:
-    events = {r["id"]: r for r in conn.execute(_DETAIL_ROW + f" WHERE e.id IN ({_marks(ids)})", ids)}
+    events = {r["id"]: r for r in conn.execute(_DETAIL_ROW + f" WHERE {_one_of('e.id')}", (json.dumps(ids),))}
     rows = [_event_row(events[i]) for i in ids if i in events]
     if not rows:
         return []
     actors, places = _entities(conn, rows)
     found = list(events)
-
-    def grouped(sql: str, keys: list, key_of) -> dict[Any, list]:
-        groups: dict[Any, list] = {}
-        for r in conn.execute(sql.format(marks=_marks(keys)), keys).fetchall():
-            groups.setdefault(key_of(r), []).append(r)
-        return groups
-
     quoted: dict[str, list[Source]] = {}
     cursor = conn.cursor()
     cursor.row_factory = None  # tuples: a Row is read by name slowly, and an export reads 10k of these
     for event_id, *source in cursor.execute(
         "SELECT v.event_id, v.document_id, v.path, v.title, v.publisher, v.published,"
         ' substr(v.text, v.start + 1, v."end" - v.start), v.start, v."end" FROM quotes v'  # evidence with its document
-        f" WHERE v.event_id IN ({_marks(found)}) ORDER BY v.id",
-        found,
+        f" WHERE {_one_of('v.event_id')} ORDER BY v.id",
+        (json.dumps(found),),
     ):
         quoted.setdefault(event_id, []).append(Source(*source))
-    told = grouped("SELECT * FROM event_sources WHERE event_id IN ({marks})", found, lambda r: r["event_id"])
-    countries = {code: _country_name(conn, code) for code in {r[3] for rs in places.values() for r in rs} if code}
+    told: dict[str, list] = {}  # what each source said: its row, its actors' and places' ids
+    for r in conn.execute(f"SELECT * FROM event_sources WHERE {_one_of('event_id')}", (json.dumps(found),)):
+        told.setdefault(r["event_id"], []).append((r, json.loads(r["actors"]), json.loads(r["places"])))
+    named = _names(conn, "actors", {a for rs in told.values() for _, actors, _ in rs for a, _ in actors})
+    named |= _names(conn, "places", {p for rs in told.values() for _, _, place_ids in rs for p in place_ids})
+    countries = _country_names(conn, {r[3] for rs in places.values() for r in rs if r[3]})
     from db.annotations import tags_of  # the user layer, which reads the store through this module
 
     tags = tags_of(conn, found)
@@ -1001,7 +1014,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
             for _, pid, name, country, admin1, lat, lon, kind in places.get(row.rowid, [])
         ]
         sources = quoted.get(row.id, [])
-        _add_says(conn, row, e, place_infos, sources, told.get(row.id, []))
+        _add_says(row, e, place_infos, sources, told.get(row.id, []), named)
         details.append(
             EventDetail(
                 row,
@@ -1024,9 +1037,12 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     return details
 
 
-def _add_says(conn, row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sources: list[Source], told: list) -> None:
-    """What each source said (`told`: its event_sources rows). An event's only source says what the
-    event says (an ACLED row); the several sources of a store not reloaded since version 9 say
+def _add_says(
+    row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sources: list[Source], told: list, names: dict[str, str]
+) -> None:
+    """What each source said (`told`: its event_sources rows, each with its actors' and places'
+    ids, whose `names` are read for a page of events at once). An event's only source says what
+    the event says (an ACLED row); the several sources of a store not reloaded since version 9 say
     nothing yet."""
     if not told and len({s.document_id for s in sources}) == 1:
         says = Says(
@@ -1045,11 +1061,8 @@ def _add_says(conn, row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sour
         for s in sources:
             s.says = says
         return
-    lists = [(json.loads(r["actors"]), json.loads(r["places"])) for r in told]
-    names = _names(conn, "actors", {a for actors, _ in lists for a, _ in actors})
-    names |= _names(conn, "places", {p for _, ps in lists for p in ps})
     by_document = {}
-    for r, (actors, place_ids) in zip(told, lists, strict=True):
+    for r, actors, place_ids in told:
         says = Says(
             r["date"],
             r["precision"],
@@ -1078,8 +1091,11 @@ def _point(lat: float | None, lon: float | None) -> tuple[float | None, float | 
 
 
 def _names(conn, table: str, ids: set[str]) -> dict[str, str]:
-    found = list(ids)
-    return dict(conn.execute(f"SELECT id, name FROM {table} WHERE id IN ({_marks(found)})", found).fetchall())
+    if not ids:
+        return {}
+    return dict(
+        conn.execute(f"SELECT id, name FROM {table} WHERE {_one_of('id')}", (json.dumps(sorted(ids)),)).fetchall()
+    )
 
 
 def quote_in_context(conn, source: Source, chars: int) -> tuple[str, str, str]:
@@ -1422,16 +1438,19 @@ def _last_end(conn, moved: str) -> str | None:
         ("date_end > date_start", timedelta(MAX_SPAN_DAYS)),
     ):
         earliest = None  # a start this early or earlier ends by the latest end found
-        for start, end in conn.execute(
+        walk = store.rows(  # read as it goes (on PostgreSQL too): the walk stops after a few rows
+            conn,
             f"SELECT date_start, date_end FROM events WHERE date_start IS NOT NULL AND {lasting} AND {not_moved}"
             " ORDER BY date_start DESC",
             (moved,),
-        ):
-            if earliest is not None and start <= earliest:
-                break
-            if latest is None or end > latest:
-                latest = end
-            earliest = (max(date.fromisoformat(latest), date.min + span) - span).isoformat()
+        )
+        with contextlib.closing(walk):
+            for start, end in walk:
+                if earliest is not None and start <= earliest:
+                    break
+                if latest is None or end > latest:
+                    latest = end
+                earliest = (max(date.fromisoformat(latest), date.min + span) - span).isoformat()
     return latest
 
 
@@ -1474,19 +1493,32 @@ def _top_places(conn, kind: str, layer: Overlay, gone: set[int]) -> list[tuple[s
 def scanned_figures(conn) -> Iterator[tuple[str, int]]:
     """The figures of `stats` no kept count answers, each a pass over a table (seconds at millions
     of events): (its name in `Stats`, the figure), one at a time, for a reader to show as each comes."""
-    from db.corrections import rejected_ids
-
-    rejected = json.dumps(sorted(rejected_ids(conn)))
-    kept = "id NOT IN (SELECT value FROM json_each(?))"
     yield "documents", conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     yield "quotes", conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
-    several = conn.execute(f"SELECT count(*) FROM events WHERE sources > 1 AND {kept}", (rejected,))
-    yield "multi_source_events", several.fetchone()[0]
+    yield "multi_source_events", _multi_source_events(conn)
     for name, links, value in (("actors", "event_actors", "actor_seq"), ("places", "event_places", "place_seq")):
         # every row numbered from 1: the links read in their key's order, where the planner may walk
         # the index by value and look up each link's `direct` (2.9 s for 900k links, 0.2 s in order)
         found = conn.execute(f"SELECT count(DISTINCT {value}) FROM {links} WHERE direct AND event_seq > 0")
         yield name, found.fetchone()[0]
+
+
+def _multi_source_events(conn) -> int:
+    """The events with several sources as `list` and the app show them: not those rejected or
+    merged into another (as the headline), and the few whose sources the analyst changed (an
+    event others were merged into has the sources of all, one split has fewer) counted by theirs."""
+    from db.corrections import merged, rejected_ids, reviewed_ids
+
+    into = merged(conn)
+    gone = rejected_ids(conn) | set(into)
+    several = conn.execute(
+        "SELECT count(*) FROM events WHERE sources > 1 AND id NOT IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(gone)),),
+    ).fetchone()[0]
+    split = {event_id for event_id, review in reviewed_ids(conn).items() if review.splits}
+    changed = sorted((split | set(into.values())) - gone)
+    several -= sum(r.sources > 1 for r in events_by_ids(conn, changed, layer=False))  # counted by the machine's
+    return several + sum(r.sources > 1 for r in events_by_ids(conn, changed))
 
 
 def describe_filter(conn, f: Filter) -> str:

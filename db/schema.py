@@ -830,7 +830,7 @@ def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite
     URL opens the shared store instead (db/store.py), behind the same surface."""
     if store.is_url(path):
         return store.connect(str(path), create, user)  # type: ignore[return-value]
-    _refuse_what_cannot_hold_a_store(str(path))
+    refuse_what_cannot_hold_a_store(str(path))
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(f"{path}: no such database (run `timeline load` first)")
@@ -868,7 +868,7 @@ def connect(path: str | Path, create: bool = False, user: bool = True) -> sqlite
     return conn
 
 
-def _refuse_what_cannot_hold_a_store(given: str) -> None:
+def refuse_what_cannot_hold_a_store(given: str) -> None:
     """A store is a file that lasts: not SQLite's `:memory:` or a URI (`file:x.db?mode=memory`
     would load into memory and keep nothing), not a device, a folder or a pipe."""
     if given in ("", ":memory:") or given.startswith("file:"):

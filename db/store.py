@@ -16,12 +16,13 @@ TIMELINE_PG_DEBUG=1 prints each statement PostgreSQL refuses, as sent, to stderr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +110,26 @@ class Cursor:
         if store.raw.closed:  # the server ended the session: said as it was when it happened
             raise store._lost(None)
         self.raw = store.raw.cursor(row_factory=_row_factory)
+        self._row_factory: Any = Row
         self._lastrowid: int | None = None
         self._inserted = False  # the last statement was an INSERT: lastrowid may be asked for
         self._returned_key = False
         self._began = False  # the last statement began the transaction (a write outside one)
+
+    @property
+    def row_factory(self) -> Any:
+        """sqlite3's: None gives plain tuples, psycopg's own, made in C (a search's hits, the app's
+        index: a hundred thousand rows and more read without a call in Python each, which the
+        app's UI thread waited for); else rows readable by name too, as sqlite3.Row, what every
+        cursor gives until told otherwise (the code's SQLite connections ask for sqlite3.Row)."""
+        return self._row_factory
+
+    @row_factory.setter
+    def row_factory(self, factory: Any) -> None:
+        from psycopg.rows import tuple_row
+
+        self._row_factory = factory
+        self.raw.row_factory = tuple_row if factory is None else _row_factory
 
     @property
     def lastrowid(self) -> int | None:
@@ -199,6 +216,8 @@ class PostgresConnection:
         self._lost_by: sqlite3.Error | None = None  # how the server ended the session, once it has
         self._heard: dict[str, int] | None = None  # others' commits heard, by layer; None: not listening yet
         self._written: set[str] = set()  # the layers this transaction wrote rows of: its commit NOTIFYs them
+        self._cursors = 0  # server-side cursors opened (`batches`): each one's name is its number
+        self._reading = False  # in the read transaction a server-side cursor lives in (`batches`)
 
     # sqlite3's surface ----------------------------------------------------------------------------
     def cursor(self) -> Cursor:
@@ -221,7 +240,7 @@ class PostgresConnection:
     def commit(self) -> None:
         if self._in_transaction:
             self._refuse_aborted()
-            self._advance_keys()
+            self.advance_keys()
             self._announce_writes()
             self._in_transaction = False
             self._raw_execute("COMMIT")
@@ -259,6 +278,11 @@ class PostgresConnection:
                 return 0
             self._raw_execute(f"LISTEN {CHANGES_CHANNEL}")
             self._heard = {"main": own << 32, "user": own << 32}
+        else:
+            # A round trip first: the server sends what was NOTIFYed before it says it is ready, so a
+            # commit that returned before this ask is counted now, as SQLite counts it (the app takes
+            # its own write, made on another connection, as seen: heard later, it would be news).
+            self._raw_execute("SELECT 1")
         try:
             for heard in self.raw.notifies(timeout=0):
                 if heard.pid != own and heard.payload in self._heard:
@@ -269,7 +293,7 @@ class PostgresConnection:
 
     def keys_given(self, table: str, key: str) -> None:
         """Rows of `table` were written with their own `key` by a way round this connection's
-        statements (a COPY): the commit sets its sequence past them, as for an INSERT (`_advance_keys`)."""
+        statements (a COPY): the commit sets its sequence past them, as for an INSERT (`advance_keys`)."""
         self._keys_given.add((table, key))
 
     def wrote(self, *layers: str) -> None:
@@ -277,10 +301,12 @@ class PostgresConnection:
         statements (a COPY): the commit NOTIFYs them, as for an INSERT (`_announce_writes`)."""
         self._written.update(layers)
 
-    def _advance_keys(self) -> None:
+    def advance_keys(self) -> None:
         """A row written with its row number (an import numbers its events itself) leaves the
         identity's sequence behind it: set it past the highest, so the next row numbered by the
-        database does not take one already used (SQLite's rowid is always max + 1)."""
+        database does not take one already used (SQLite's rowid is always max + 1). The commit
+        does it; a writer that numbers rows by the database after such rows, in the same
+        transaction, does it first (a copy's entry in the log it copied)."""
         for table, key in sorted(self._keys_given):
             self._raw_execute(
                 f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max({key}), 1), max({key}) IS NOT NULL)"
@@ -332,6 +358,47 @@ class PostgresConnection:
         """Stop the query running on this connection, from another thread (sqlite3's)."""
         self.raw.cancel_safe()
 
+    def batches(self, sql: str, params: Sequence | dict, sizes: Iterator[int]) -> Generator[list[tuple]]:
+        """`batches` on PostgreSQL: a server-side cursor (DECLARE, then FETCH a batch's rows at a
+        time), where psycopg's client-side cursor receives the whole result before its first row.
+        Outside a transaction, the cursor lives in a read transaction of its own (`_reading`),
+        which the caller does not see, as sqlite3's reads are in none; a write meanwhile ends it
+        first (`_begin`), the cursor WITH HOLD going on with the rows left, kept on the server."""
+        import psycopg
+
+        statement, searches = _translated(sql, self._key_of)
+        params = _searches_read(params, searches)
+        began = not (self._in_transaction or self._reading)
+        if began:
+            self._raw_execute("BEGIN")
+            self._reading = True
+        self._cursors += 1
+        cursor = self.raw.cursor(name=f"timeline_batches_{self._cursors}", withhold=True)
+        try:
+            cursor.execute(statement, _params(params))
+            while batch := cursor.fetchmany(next(sizes)):
+                yield batch
+        except psycopg.Error as e:
+            if self.raw.closed:
+                raise self._lost(e) from e
+            error = _translated_error(e, statement)
+            if self._in_transaction:  # the caller's, aborted: its commit says so (`_refuse_aborted`)
+                self._failed = self._failed or error
+            raise error from e
+        finally:
+            if not self.raw.closed:
+                with contextlib.suppress(psycopg.Error):  # in an aborted transaction, its end drops it
+                    cursor.close()
+                if began and self._reading:
+                    self._end_reading()
+
+    def _end_reading(self) -> None:
+        """End the read transaction of the server-side cursors (`batches`): a COMMIT, which keeps a
+        LISTEN sent in it, and holds a cursor still open (the rows it has left, on the server)."""
+        self._reading = False
+        if not self.raw.closed:
+            self._raw_execute("COMMIT")
+
     def create_function(self, *args: Any, **kwargs: Any) -> None:
         """SQLite runs Python functions inside its queries; a server cannot: the code that asks is
         told so by the query that calls one."""
@@ -365,6 +432,8 @@ class PostgresConnection:
             self._begin(immediate=True, lock=USER_LOCK)
 
     def _begin(self, immediate: bool, lock: int = WRITE_LOCK) -> None:
+        if self._reading:  # the caller's transaction begins where the cursors' read one ends
+            self._end_reading()
         self._raw_execute("BEGIN")
         self._in_transaction = True
         if not immediate:
@@ -570,6 +639,44 @@ def _conninfo(url: str) -> str:
     return "postgresql://" + url.split("://", 1)[1]
 
 
+def batches(
+    conn: Any, sql: str, params: Sequence | dict = (), size: int = 500, most: int | None = None
+) -> Generator[list[tuple]]:
+    """A query's rows as plain tuples, `size` at a time (with `most`: `size` first, then twice as
+    many each time, up to `most`), each batch read when it is asked for, on either store: the first
+    comes once the first rows are found, however many follow, and the memory stays flat. Other
+    statements may run on the connection between batches. SQLite's cursor steps through the result
+    as it is read; PostgreSQL's is a server-side cursor (PostgresConnection.batches)."""
+    sizes = _doubling(size, most or size)
+    if isinstance(conn, PostgresConnection):
+        yield from conn.batches(sql, params, sizes)
+        return
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    try:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(next(sizes)):
+            yield batch
+    finally:
+        cursor.close()
+
+
+def _doubling(size: int, most: int) -> Iterator[int]:
+    while True:
+        yield size
+        size = min(2 * size, most)
+
+
+def rows(conn: Any, sql: str, params: Sequence | dict = (), size: int = 20, most: int = 2000) -> Generator[tuple]:
+    """`batches`' rows one at a time, for a reader that may stop early (a walk back from the latest
+    date to the first row it needs not): it reads few rows past the last it takes, and if it reads
+    on, in fewer and larger batches (round trips, on PostgreSQL). Closing it (or dropping it) ends
+    the cursor."""
+    with contextlib.closing(batches(conn, sql, params, size, most)) as read:
+        for batch in read:
+            yield from batch
+
+
 # --- opening a store ---------------------------------------------------------------------------------
 
 
@@ -591,6 +698,7 @@ def connect(url: str, create: bool = False, user: bool = True) -> PostgresConnec
         elif version < SCHEMA_VERSION:
             ensure_schema(conn)  # type: ignore[arg-type]  # SQLite's migration, its statements translated (db/schema.py)
         _upgrade_user_layer(conn)
+        _mend_derived(conn)
     except BaseException:
         conn.close()
         raise
@@ -630,32 +738,99 @@ def _upgrade_user_layer(conn: PostgresConnection) -> None:
         conn.rollback()
 
 
+# The store's btree indexes without all of their table's key columns (`dialect.with_key`): their
+# definitions, and the key columns each lacks, in the key's order.
+_INDEXES_WITHOUT_KEY = f"""
+SELECT pg_get_indexdef(i.indexrelid), n.nspname || '.' || c.relname,
+       ARRAY(SELECT a.attname::text FROM unnest(k.indkey::int2[]) WITH ORDINALITY AS u(attnum, place)
+             JOIN pg_attribute a ON a.attrelid = k.indrelid AND a.attnum = u.attnum
+             WHERE u.attnum <> ALL (i.indkey::int2[]) ORDER BY u.place)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am m ON m.oid = c.relam JOIN pg_index k ON k.indrelid = i.indrelid AND k.indisprimary
+WHERE n.nspname IN ('public', '{dialect.USER_SCHEMA}') AND m.amname = 'btree' AND NOT i.indisunique
+  AND NOT k.indkey::int2[] <@ i.indkey::int2[]
+ORDER BY 2
+"""
+MEND_LOCK_SECONDS = 1  # how long the mending waits for a table's readers before leaving it to a later opening
+
+
+def _mend_derived(conn: PostgresConnection) -> None:
+    """What a store made by an earlier version of this program lacks, which no schema version
+    marks: SQLite's functions as SQL functions (dialect.COMPAT_FUNCTIONS; one missing, or with an
+    older body, is made again), and indexes that end with their table's key (dialect._index_key;
+    one without it is made again with it). Checked at each opening by two catalog reads; mended
+    once, in one transaction under the writer's lock, by a role that may. The mending is put off
+    to a later opening, silently, when another writer holds the lock, when a reader of a table
+    keeps its index from being replaced for a second, or when the role may not change the schema
+    (a reader's store reads as it did, more slowly)."""
+    if not (_stale_functions(conn) or conn._raw_execute(_INDEXES_WITHOUT_KEY).fetchall()):
+        return
+    waits, conn.wait_seconds = conn.wait_seconds, 0  # a writer at work: not now
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn._raw_execute(f"SET LOCAL lock_timeout = '{MEND_LOCK_SECONDS}s'")
+        for statement in _stale_functions(conn):  # read again under the lock: another may have mended it
+            conn._raw_execute(statement)
+        for definition, index, key in conn._raw_execute(_INDEXES_WITHOUT_KEY).fetchall():
+            conn._raw_execute(f"DROP INDEX {index}")
+            conn._raw_execute(dialect.with_key(definition, key))
+        conn.commit()
+    except sqlite3.Error:
+        conn.rollback()
+    finally:
+        conn.wait_seconds = waits
+
+
+def _stale_functions(conn: PostgresConnection) -> list[str]:
+    """The CREATE statements of the COMPAT_FUNCTIONS this store lacks, or has with another body."""
+    wanted = dialect.compat_functions()
+    rows = conn._raw_execute(
+        "SELECT signature, (SELECT prosrc FROM pg_proc WHERE oid = to_regprocedure(signature))"
+        " FROM unnest(CAST(%s AS text[])) AS signature",
+        (list(wanted),),
+    ).fetchall()
+    return [wanted[signature][1] for signature, body in rows if body != wanted[signature][0]]
+
+
 def _make(conn: PostgresConnection, tables: str, user_tables: str, version: int, user_version: int) -> None:
     """The store's tables, functions and user layer, made in one transaction, once: two processes
     opening a new database at once both wait for the first."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if _version(conn, "public.schema_version") is None:
-            for statement in dialect.split(dialect.COMPAT_FUNCTIONS):
-                conn._raw_execute(statement)
-            _make_search_config(conn)
-            for statement in dialect.postgres_schema(tables):
-                conn._raw_execute(statement)
-            conn._raw_execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
-            for name in ("sqlite_master", "sqlite_schema"):
-                conn._raw_execute(dialect.CATALOG_VIEW.format(schema="public", name=name))
-            conn._raw_execute(dialect.DATABASE_LIST_VIEW)
-            conn._raw_execute(f"CREATE SCHEMA IF NOT EXISTS {dialect.USER_SCHEMA}")
-            conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
-            for statement in dialect.postgres_schema(user_tables.replace("{u}", "")):
-                conn._raw_execute(statement)
-            conn._raw_execute("CREATE TABLE IF NOT EXISTS user_version (version BIGINT NOT NULL)")
-            conn._raw_execute("INSERT INTO user_version (version) VALUES (%s)", (user_version,))
-            conn._raw_execute(dialect.CATALOG_VIEW.format(schema=dialect.USER_SCHEMA, name="sqlite_master"))
+        made_in_this_transaction(conn, tables, user_tables, version, user_version)
         conn.commit()
     finally:
         conn.rollback()
         conn._raw_execute(f"SET search_path TO public, {dialect.USER_SCHEMA}")
+
+
+def made_in_this_transaction(
+    conn: PostgresConnection, tables: str, user_tables: str, version: int, user_version: int
+) -> bool:
+    """Make the store's tables, functions and user layer if the database has none, in the write
+    transaction `conn` has begun (BEGIN IMMEDIATE: under the writers' lock, so once), and say
+    whether it did. A copy (db/copy.py) makes them in the transaction that fills them: one that
+    fails leaves the database as it was."""
+    if _version(conn, "public.schema_version") is not None:
+        return False
+    for statement in dialect.split(dialect.COMPAT_FUNCTIONS):
+        conn._raw_execute(statement)
+    _make_search_config(conn)
+    for statement in dialect.postgres_schema(tables):
+        conn._raw_execute(statement)
+    conn._raw_execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+    for name in ("sqlite_master", "sqlite_schema"):
+        conn._raw_execute(dialect.CATALOG_VIEW.format(schema="public", name=name))
+    conn._raw_execute(dialect.DATABASE_LIST_VIEW)
+    conn._raw_execute(f"CREATE SCHEMA IF NOT EXISTS {dialect.USER_SCHEMA}")
+    conn._raw_execute(f"SET LOCAL search_path TO {dialect.USER_SCHEMA}, public")
+    for statement in dialect.postgres_schema(user_tables.replace("{u}", "")):
+        conn._raw_execute(statement)
+    conn._raw_execute("CREATE TABLE IF NOT EXISTS user_version (version BIGINT NOT NULL)")
+    conn._raw_execute("INSERT INTO user_version (version) VALUES (%s)", (user_version,))
+    conn._raw_execute(dialect.CATALOG_VIEW.format(schema=dialect.USER_SCHEMA, name="sqlite_master"))
+    conn._raw_execute(f"SET LOCAL search_path TO public, {dialect.USER_SCHEMA}")  # the session's, for the rest
+    return True
 
 
 def _make_search_config(conn: PostgresConnection) -> None:

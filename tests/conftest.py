@@ -99,3 +99,10 @@ def no_pg_database_left() -> Iterator[None]:
     yield
     for url in sorted(MADE):
         drop_pg_database(url)
+
+
+@pytest.fixture
+def context_store(empty_store) -> Path | str:
+    """`context_db`'s eight ACLED rows, on each store."""
+    import_acled(ROOT / "tests" / "fixtures" / "acled_context.csv", empty_store)
+    return empty_store

@@ -1,5 +1,6 @@
 """ACLED import on small fixtures written with ACLED's exact headers (never ACLED's own data)."""
 
+import contextlib
 import re
 import sqlite3
 from pathlib import Path
@@ -8,12 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from bench.generate_acled import generate
+from bench.generate_world import generate as generate_world
 from cli import main
-from db import annotations, queries
+from db import acled, annotations, queries
 from db.acled import ImportFileError, import_acled
 from db.schema import connect
 from pipeline import load
-from tests.helpers import CLI, SEED, bytes_read, kill_inside_transaction
+from tests.helpers import CLI, SEED, bytes_read, kill_inside_transaction, new_pg_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -389,3 +391,41 @@ def test_an_acled_rows_document_and_quote_are_derived_from_its_event_and_read_by
     assert conn.execute("SELECT count(*) FROM documents WHERE key = 'acled:SYR100001'").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
     conn.close()
+
+
+class _Counted:
+    """A store connection that counts the statements sent through it: each execute, and each
+    executemany as one (on PostgreSQL psycopg sends an executemany's statements in one pipeline,
+    one round trip)."""
+
+    def __init__(self, conn, sent: list[str]) -> None:
+        self._conn, self._sent = conn, sent
+
+    def execute(self, sql, *params):
+        self._sent.append(sql)
+        return self._conn.execute(sql, *params)
+
+    def executemany(self, sql, rows):
+        self._sent.append(sql)
+        return self._conn.executemany(sql, rows)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+def _statements_of_import(path: Path, db, monkeypatch) -> int:
+    sent: list[str] = []
+    monkeypatch.setattr(acled, "connect", lambda *a, **k: _Counted(connect(*a, **k), sent))
+    import_acled(path, db)
+    return len(sent)
+
+
+def test_an_import_sends_a_few_statements_a_batch_not_some_for_each_row(tmp_path, empty_store, monkeypatch):
+    # Each new place, actor and alias was a statement of its own (on PostgreSQL a round trip, 13 a
+    # row): the trees write them and read what they need a batch at a time. Two imports of the
+    # same kind of rows, one twice the other: what the second sends more is what its rows cost.
+    small, large = generate_world(1000, tmp_path / "small.csv"), generate_world(2000, tmp_path / "large.csv")
+    with contextlib.ExitStack() as stack:
+        other = tmp_path / "other.db" if isinstance(empty_store, Path) else stack.enter_context(new_pg_database())
+        more = _statements_of_import(large, other, monkeypatch) - _statements_of_import(small, empty_store, monkeypatch)
+    assert more / 1000 <= 0.05  # statements a row (each new place, actor and alias its own: 9.5)

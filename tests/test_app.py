@@ -1,5 +1,10 @@
 """The real app under Textual's Pilot, on a real seed database."""
 
+# Each test runs on both stores (seed_store, context_store: a SQLite file, a PostgreSQL database),
+# but these, on SQLite alone: the snapshots, pictures of the screen that the same rows draw the
+# same from either store (the other tests check what the app shows on each), and a damaged page
+# of the SQLite file.
+
 import ast
 import asyncio
 import re
@@ -15,6 +20,7 @@ from db import queries, views
 from db.acled import import_acled
 from db.labels import SHORT_SUB_TYPES, SHORT_TYPES, periods, short_type
 from db.schema import connect
+from db.store import PostgresConnection
 from tests.helpers import SETTLE_SECONDS, SNAPSHOT_APP, press_and_settle, settle
 from tui.app import TimelineApp
 from tui.panes import BusyLine, FacetPane, Histogram
@@ -25,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ACLED = ROOT / "tests" / "fixtures" / "acled_current.csv"
 
 
-async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_db):
-    app = TimelineApp(seed_db)
+async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -37,7 +43,7 @@ async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_db
         await settle(pilot, app)
         pane = app.query_one("#actors", FacetPane)
         (chosen,) = pane.selected
-        conn = connect(seed_db)
+        conn = connect(seed_store)
         expected = queries.event_ids(conn, queries.Filter(actors=(chosen,)))
         shown = [r.id for r in queries.events_by_rowids(conn, view.ids)]
         assert shown == expected and 0 < len(view.ids) < everything
@@ -49,8 +55,8 @@ async def test_choosing_an_actor_narrows_the_timeline_and_updates_counts(seed_db
         assert len(view.ids) == everything and not pane.selected
 
 
-async def test_cursor_keys_move_and_the_detail_pane_follows(seed_db):
-    app = TimelineApp(seed_db)
+async def test_cursor_keys_move_and_the_detail_pane_follows(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -85,8 +91,8 @@ async def test_star_is_saved_and_export_writes_the_marked_events(seed_store, tmp
     assert "2 events." in md and md.count("\n- **") == 2
 
 
-async def test_date_range_filter_and_search(seed_db):
-    app = TimelineApp(seed_db)
+async def test_date_range_filter_and_search(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -105,12 +111,12 @@ def on_timeline(conn: sqlite3.Connection, view: TimelineView) -> list[str]:
     return [r.id for r in queries.events_by_rowids(conn, view.ids)]
 
 
-async def test_context_key_shows_the_events_around_and_back_returns_with_the_cursor(context_db):
+async def test_context_key_shows_the_events_around_and_back_returns_with_the_cursor(context_store):
     around_7 = ["acled:CTX003", "acled:CTX001", "acled:CTX002", "acled:CTX008"]  # see tests/test_views.py
-    app = TimelineApp(context_db)
+    app = TimelineApp(context_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        view, conn = app.query_one(TimelineView), connect(context_db)
+        view, conn = app.query_one(TimelineView), connect(context_store)
         everything = on_timeline(conn, view)
         await pilot.press(*["j"] * everything.index("acled:CTX001"))
         await pilot.press("x")
@@ -136,11 +142,11 @@ async def test_context_key_shows_the_events_around_and_back_returns_with_the_cur
         assert on_timeline(conn, view) == [*around_7, "acled:CTX005"]
 
 
-async def test_a_filter_saved_as_a_view_is_picked_from_the_list_and_deleted(seed_db):
-    app = TimelineApp(seed_db)
+async def test_a_filter_saved_as_a_view_is_picked_from_the_list_and_deleted(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        view, conn = app.query_one(TimelineView), connect(seed_db)
+        view, conn = app.query_one(TimelineView), connect(seed_store)
         await pilot.press("a", "enter", "escape")  # the actor with most events; back to the timeline
         await pilot.press("d", *"2017..2018", "enter")
         await settle(pilot, app)
@@ -177,31 +183,67 @@ class Statements(list):
 
 @pytest.fixture
 def statements(monkeypatch) -> Statements:
+    """Every statement run, on either store: SQLite's through its trace callback, PostgreSQL's as
+    the code wrote it (SQLite's dialect, so `held` reads the same text) and as the store sends its own."""
     ran = Statements()
+
+    def trace(sql: str) -> None:
+        ran.append((threading.get_ident(), sql))
+        if ran.gate is not None and ran.held(sql):
+            ran.gate.wait(30)
+
     real_connect = sqlite3.connect
 
     def traced(*args, **kwargs):
         conn = real_connect(*args, **kwargs)
-
-        def trace(sql: str) -> None:
-            ran.append((threading.get_ident(), sql))
-            if ran.gate is not None and ran.held(sql):
-                ran.gate.wait(30)
-
         conn.set_trace_callback(trace)
         return conn
 
     monkeypatch.setattr(sqlite3, "connect", traced)
+    real_run, real_run_many, real_raw = (
+        PostgresConnection._run,
+        PostgresConnection._run_many,
+        PostgresConnection._raw_execute,
+    )
+
+    def run(self, cursor, sql, params):
+        trace(expanded(sql, params))
+        return real_run(self, cursor, sql, params)
+
+    def run_many(self, cursor, sql, seq):
+        trace(sql)
+        return real_run_many(self, cursor, sql, seq)
+
+    def raw(self, sql, params=None):
+        trace(sql)
+        return real_raw(self, sql, params)
+
+    monkeypatch.setattr(PostgresConnection, "_run", run)
+    monkeypatch.setattr(PostgresConnection, "_run_many", run_many)
+    monkeypatch.setattr(PostgresConnection, "_raw_execute", raw)
     return ran
 
 
-async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, statements):
+def expanded(sql: str, params) -> str:
+    """A statement with its `?` parameters written in, as SQLite's trace callback gives it."""
+    if isinstance(params, dict):
+        return sql
+    given = iter(params)
+
+    def literal(_: re.Match) -> str:
+        value = next(given, None)
+        return "NULL" if value is None else f"'{value}'" if isinstance(value, str) else str(value)
+
+    return re.sub(r"\?", literal, sql)
+
+
+async def test_the_ui_thread_runs_no_sql(seed_store, tmp_path, monkeypatch, statements):
     from pipeline import remove
 
     monkeypatch.chdir(tmp_path)
-    documents = connect(seed_db).execute("SELECT count(*) FROM documents").fetchone()[0]
+    documents = connect(seed_store).execute("SELECT count(*) FROM documents").fetchone()[0]
     statements.clear()  # the app's only
-    app = TimelineApp(seed_db, remove)
+    app = TimelineApp(seed_store, remove)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         for keys in (
@@ -235,15 +277,15 @@ async def test_the_ui_thread_runs_no_sql(seed_db, tmp_path, monkeypatch, stateme
         assert (tmp_path / "timeline-export.md").exists()
     ui = threading.main_thread().ident
     assert len(statements) > 20 and [sql for thread, sql in statements if thread == ui] == []
-    conn = connect(seed_db)  # each verb was done (and its undo)
+    conn = connect(seed_store)  # each verb was done (and its undo)
     done = {r[0] for r in conn.execute("SELECT action FROM user.corrections")}
     assert {"merge", "split", "add", "undo"} <= done
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == documents - 1
 
 
-async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed_db, statements):
+async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed_store, statements):
     statements.gate = threading.Event()
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view, spinner = app.query_one(TimelineView), app.query_one(BusyLine)
@@ -264,8 +306,8 @@ async def test_keys_are_answered_during_a_slow_search_and_escape_cancels_it(seed
         assert view.cursor == 2  # no hits to move to
 
 
-async def test_a_filter_shows_its_first_rows_while_its_whole_timeline_is_read(seed_db, statements):
-    app = TimelineApp(seed_db)
+async def test_a_filter_shows_its_first_rows_while_its_whole_timeline_is_read(seed_store, statements):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -281,7 +323,7 @@ async def test_a_filter_shows_its_first_rows_while_its_whole_timeline_is_read(se
             while not app.sub_title.startswith("first"):
                 await pilot.pause()
         (chosen,) = app.query_one("#actors", FacetPane).selected
-        conn = connect(seed_db)
+        conn = connect(seed_store)
         expected = queries.event_ids(conn, queries.Filter(actors=(chosen,)))
         assert [r.id for r in queries.events_by_rowids(conn, view.ids)] == expected[: len(view.ids)]
         await pilot.press("escape")  # give up the filter: back to the whole timeline shown before
@@ -291,8 +333,8 @@ async def test_a_filter_shows_its_first_rows_while_its_whole_timeline_is_read(se
         assert len(view.ids) == everything
 
 
-async def test_the_panes_say_they_are_counting_until_the_new_filters_counts_come(seed_db, statements):
-    app = TimelineApp(seed_db)
+async def test_the_panes_say_they_are_counting_until_the_new_filters_counts_come(seed_store, statements):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         panes = list(app.query(FacetPane))
@@ -307,7 +349,7 @@ async def test_the_panes_say_they_are_counting_until_the_new_filters_counts_come
         statements.gate.set()
         await settle(pilot, app)
         (chosen,) = panes[0].selected
-        conn = connect(seed_db)
+        conn = connect(seed_store)
         expected = queries.facets(conn, queries.Filter(actors=(chosen,))).places
         places = app.query_one("#places", FacetPane)  # no node open: the countries, and the count of all
         assert places.values == [v for v in expected if v.parent is None]
@@ -315,10 +357,10 @@ async def test_the_panes_say_they_are_counting_until_the_new_filters_counts_come
         assert not any(p.has_class("counting") for p in panes) and panes[0].border_subtitle == "1 chosen"
 
 
-async def test_the_panes_values_come_before_their_number_of_values(seed_db, statements):
+async def test_the_panes_values_come_before_their_number_of_values(seed_store, statements):
     """Under a filter, how many values a pane has in all is a pass over every value's set (323k
     places worldwide): the values shown are counted first and come without waiting for it."""
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         places = app.query_one("#places", FacetPane)
@@ -330,15 +372,15 @@ async def test_the_panes_values_come_before_their_number_of_values(seed_db, stat
             while places.has_class("counting") or "(filtered)" not in app.sub_title:
                 await pilot.pause()
         (chosen,) = app.query_one("#actors", FacetPane).selected
-        expected = queries.facets(connect(seed_db), queries.Filter(actors=(chosen,))).places
+        expected = queries.facets(connect(seed_store), queries.Filter(actors=(chosen,))).places
         assert places.values == [v for v in expected if v.parent is None] and places.border_subtitle == "counting…"
         statements.gate.set()
         await settle(pilot, app)
         assert places.border_subtitle == str(len(expected))
 
 
-async def test_a_request_that_fails_is_told_and_the_lane_answers_the_next_ones(seed_db):
-    app = TimelineApp(seed_db)
+async def test_a_request_that_fails_is_told_and_the_lane_answers_the_next_ones(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -351,8 +393,8 @@ async def test_a_request_that_fails_is_told_and_the_lane_answers_the_next_ones(s
         assert view.row(view.cursor).sub_type in str(app.query_one("#detail-body").render())
 
 
-async def test_typing_on_a_filter_list_narrows_it_and_is_no_command(seed_db):
-    app = TimelineApp(seed_db)
+async def test_typing_on_a_filter_list_narrows_it_and_is_no_command(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await pilot.press("p", "e", "z")
@@ -371,11 +413,11 @@ def shown(node):
         yield from shown(child)
 
 
-async def test_the_place_pane_is_a_tree_and_a_node_chooses_what_lies_under_it(seed_db):
-    app = TimelineApp(seed_db)
+async def test_the_place_pane_is_a_tree_and_a_node_chooses_what_lies_under_it(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        conn = connect(seed_db)
+        conn = connect(seed_store)
         syria, division = queries.resolve_place(conn, "Syria"), queries.resolve_place(conn, "Deir ez-Zor")
         tree = app.query_one("#places-list", Tree)
         await pilot.press("p")
@@ -393,8 +435,8 @@ async def test_the_place_pane_is_a_tree_and_a_node_chooses_what_lies_under_it(se
         assert tree.cursor_node.data == syria and not tree.cursor_node.is_expanded
 
 
-async def test_help_lists_the_keys_and_the_short_type_names(seed_db):
-    app = TimelineApp(seed_db)
+async def test_help_lists_the_keys_and_the_short_type_names(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await pilot.press("?")
@@ -407,12 +449,12 @@ async def test_help_lists_the_keys_and_the_short_type_names(seed_db):
             assert re.search(rf"^ +{re.escape(short)} +{re.escape(full)} *$", legend, re.M), short
 
 
-async def test_the_detail_pane_shows_what_the_store_holds_and_nothing_more(seed_db):
+async def test_the_detail_pane_shows_what_the_store_holds_and_nothing_more(seed_store):
     """Every event, article or ACLED row: its stable id; a toll's words only where the article
     had them; ACLED's notes whole, with the sources ACLED names; no placeholder for what is absent."""
-    assert import_acled(ACLED, seed_db).added == 3
-    conn = connect(seed_db)
-    app = TimelineApp(seed_db)
+    assert import_acled(ACLED, seed_store).added == 3
+    conn = connect(seed_store)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -444,11 +486,11 @@ async def test_the_detail_pane_shows_what_the_store_holds_and_nothing_more(seed_
 
 
 @pytest.mark.parametrize("size, at_least", [((160, 48), 60), ((80, 24), 48)])
-async def test_columns_follow_the_width_and_the_summary_takes_what_is_left(seed_db, size, at_least):
+async def test_columns_follow_the_width_and_the_summary_takes_what_is_left(seed_store, size, at_least):
     """Short type names (the sub-type where it fits), and the summary in all that is left, a
     column of at least `at_least` characters: each summary whole, or cut with an ellipsis after
     the last word that fits."""
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=size) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -475,13 +517,13 @@ async def test_columns_follow_the_width_and_the_summary_takes_what_is_left(seed_
         assert checked >= (15 if size[0] == 160 else 5)
 
 
-async def test_the_bar_of_time_has_a_column_for_every_month_and_moves_the_cursor(seed_db):
-    assert import_acled(ACLED, seed_db).added == 3  # 2023: two empty years after the articles' last event
-    app = TimelineApp(seed_db)
+async def test_the_bar_of_time_has_a_column_for_every_month_and_moves_the_cursor(seed_store):
+    assert import_acled(ACLED, seed_store).added == 3  # 2023: two empty years after the articles' last event
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view, bar = app.query_one(TimelineView), app.query_one(Histogram)
-        counts = dict(queries.month_counts(connect(seed_db)))
+        counts = dict(queries.month_counts(connect(seed_store)))
         found, unit = bar.periods()
         first, last = min(counts), max(counts)
         months = [f"{y}-{m:02d}" for y in range(int(first[:4]), int(last[:4]) + 1) for m in range(1, 13)]
@@ -512,14 +554,14 @@ async def test_the_bar_of_time_has_a_column_for_every_month_and_moves_the_cursor
         assert view.has_focus and view.lines.month_of(view.cursor) == last
 
 
-async def test_the_bar_of_time_takes_quarters_or_years_when_months_do_not_fit(seed_db):
-    app = TimelineApp(seed_db)
+async def test_the_bar_of_time_takes_quarters_or_years_when_months_do_not_fit(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(40, 24)) as pilot:
         await settle(pilot, app)
         bar = app.query_one(Histogram)
         found, unit = bar.periods()
         assert unit == "quarter" and len(found) <= bar.content_size.width
-        counts = queries.month_counts(connect(seed_db))
+        counts = queries.month_counts(connect(seed_store))
         assert sum(p.count for p in found) == sum(n for _, n in counts)
         assert found[0].label == f"{counts[0][0][:4]}-Q{(int(counts[0][0][5:]) - 1) // 3 + 1}"
 
@@ -537,16 +579,16 @@ def _marked_columns(bar: Histogram) -> list[int]:
     )
 
 
-def test_stats_draws_the_bar_of_time(seed_db):
+def test_stats_draws_the_bar_of_time(seed_store):
     """`timeline stats` ends with the app's picture of time: a column per period, empty ones too."""
     from click.testing import CliRunner
 
     from cli import main
 
-    result = CliRunner().invoke(main, ["stats", "--db", str(seed_db)], env={"COLUMNS": "100"})
+    result = CliRunner().invoke(main, ["stats", "--db", str(seed_store)], env={"COLUMNS": "100"})
     assert result.exit_code == 0 and result.output.startswith("events")
     chart = result.output.split("divisions\n")[1].split("events per ")[1].splitlines()
-    counts = queries.month_counts(connect(seed_db))
+    counts = queries.month_counts(connect(seed_store))
     found, unit = periods(counts, 100 - len(str(max(n for _, n in counts))) - 2)
     assert chart[0].startswith(f"{unit}, {found[0].label} to {found[-1].label}")
     axis = next(line for line in chart if "└" in line)
@@ -624,8 +666,8 @@ async def test_a_damaged_page_met_by_the_app_is_told_naming_the_file(seed_db):
         assert any(t.startswith(f"Not done: {seed_db}: damaged (database disk image is malformed") for t in told), told
 
 
-async def test_a_row_names_after_its_summary_only_the_places_the_summary_does_not(seed_db):
-    app = TimelineApp(seed_db)
+async def test_a_row_names_after_its_summary_only_the_places_the_summary_does_not(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(200, 48)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -641,14 +683,14 @@ async def test_a_row_names_after_its_summary_only_the_places_the_summary_does_no
         assert seen >= 10
 
 
-async def test_letters_queued_on_a_panes_list_all_reach_its_field_whenever_it_takes_the_focus(seed_db):
+async def test_letters_queued_on_a_panes_list_all_reach_its_field_whenever_it_takes_the_focus(seed_store):
     """ "a" then "isl" in one read of the terminal: the app hands each key to the widget focused
     when it comes, so all three go to the actor list. The first moves the focus to the field; the
     two queued after it must follow it there, even when the field has taken the focus (handled its
     Focus event) before the list comes to them: on a busy start it may, and CI lost "sl" so."""
     from textual import events
 
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await pilot.press("a")

@@ -1,6 +1,10 @@
 """The analyst's review in the app (issue 25): each key under Textual's Pilot on a real seed
 database, the corrections read back from the user's database as the command line reads them."""
 
+# Each test runs on both stores (seed_store); the snapshots on SQLite alone: a picture of the
+# screen, which the same rows draw the same from either store (corrected_db sets a correction's
+# time in the SQLite user file, under its append-only triggers).
+
 import re
 import sqlite3
 from pathlib import Path
@@ -65,39 +69,39 @@ async def press(pilot, app: TimelineApp, *keys: str) -> None:
         await settle(pilot, app)
 
 
-async def test_confirm_marks_the_event_reviewed_by_the_configured_author(seed_db, monkeypatch):
+async def test_confirm_marks_the_event_reviewed_by_the_configured_author(seed_store, monkeypatch):
     monkeypatch.setenv("TIMELINE_AUTHOR", "Dana")
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         event_id = current(app)
         await press(pilot, app, "C")
-        assert review_of(seed_db, event_id).status == "confirmed"
-        assert corrections.history(connect(seed_db), event_id)[0].author == "Dana"
+        assert review_of(seed_store, event_id).status == "confirmed"
+        assert corrections.history(connect(seed_store), event_id)[0].author == "Dana"
         assert "review     confirmed" in detail_text(app)
 
 
-async def test_reject_hides_the_event_from_timeline_counts_and_months_and_u_brings_it_back(seed_db):
-    app = TimelineApp(seed_db)
+async def test_reject_hides_the_event_from_timeline_counts_and_months_and_u_brings_it_back(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view, bar = app.explorer.view, app.explorer.query_one(Histogram)
         everything, types, dated = len(view.ids), facet_total(app, "types"), sum(n for _, n in bar.months)
         rejected, neighbour = current(app), view.row(1).id
         await press(pilot, app, "R")
-        assert review_of(seed_db, rejected).rejected
+        assert review_of(seed_store, rejected).rejected
         assert rejected not in {view.row(i).id for i in range(len(view.ids))}
         assert len(view.ids) == everything - 1 and current(app) == neighbour  # the cursor on its neighbour
         assert facet_total(app, "types") == types - 1 and sum(n for _, n in bar.months) == dated - 1
         assert f"{everything - 1} of {everything - 1} events" in app.sub_title
         assert any(f"Rejected {rejected}" in told and "undo" in told for told in notices(app))
         await press(pilot, app, "u")
-        assert not review_of(seed_db, rejected).rejected and len(view.ids) == everything
+        assert not review_of(seed_store, rejected).rejected and len(view.ids) == everything
         assert current(app) == rejected  # back where it was
 
 
-async def test_the_rejection_notice_undoes_it_when_clicked(seed_db):
-    app = TimelineApp(seed_db)
+async def test_the_rejection_notice_undoes_it_when_clicked(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await settle(pilot, app)
         rejected = current(app)
@@ -109,12 +113,12 @@ async def test_the_rejection_notice_undoes_it_when_clicked(seed_db):
         inside = toast.content_region.offset - toast.region.offset  # past its border and padding
         await pilot.click(toast, offset=(inside.x + x + 1, inside.y + line))
         await settle(pilot, app)
-        assert not review_of(seed_db, rejected).rejected
+        assert not review_of(seed_store, rejected).rejected
         assert rejected in {app.explorer.view.row(i).id for i in range(len(app.explorer.view.ids))}
 
 
-async def test_shown_rejected_events_are_marked_and_hidden_again(seed_db):
-    app = TimelineApp(seed_db)
+async def test_shown_rejected_events_are_marked_and_hidden_again(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.explorer.view
@@ -128,9 +132,9 @@ async def test_shown_rejected_events_are_marked_and_hidden_again(seed_db):
         assert len(view.ids) == everything - 1
 
 
-async def test_edit_shows_the_machines_value_beside_and_the_detail_marks_the_correction(seed_db, monkeypatch):
+async def test_edit_shows_the_machines_value_beside_and_the_detail_marks_the_correction(seed_store, monkeypatch):
     monkeypatch.setenv("TIMELINE_AUTHOR", "Dana")
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         row = app.explorer.view.row(0)
@@ -142,7 +146,7 @@ async def test_edit_shows_the_machines_value_beside_and_the_detail_marks_the_cor
         await pilot.click("#edit-fatalities")
         await press(pilot, app, "end", *["backspace"] * 4, *str(row.fatalities + 1), "enter")
         assert not isinstance(app.screen, EditForm)
-        c = review_of(seed_db, row.id).edits["fatalities"]
+        c = review_of(seed_store, row.id).edits["fatalities"]
         assert (c.machine, c.analyst, c.author) == (row.fatalities, row.fatalities + 1, "Dana")
         shown = detail_text(app)
         assert f"killed     {row.fatalities + 1}" in shown
@@ -152,8 +156,8 @@ async def test_edit_shows_the_machines_value_beside_and_the_detail_marks_the_cor
         assert app.screen.machine["fatalities"] == str(row.fatalities)  # type: ignore[attr-defined]
 
 
-async def test_an_edit_refused_by_the_store_is_said_in_the_form_and_nothing_is_saved(seed_db):
-    app = TimelineApp(seed_db)
+async def test_an_edit_refused_by_the_store_is_said_in_the_form_and_nothing_is_saved(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         event_id = current(app)
@@ -162,26 +166,26 @@ async def test_an_edit_refused_by_the_store_is_said_in_the_form_and_nothing_is_s
         await press(pilot, app, *"Nobody Known", "enter")
         assert isinstance(app.screen, EditForm)
         assert "no actor called 'Nobody Known'" in str(app.screen.query_one("#edit-error").render())
-        assert not review_of(seed_db, event_id).reviewed
+        assert not review_of(seed_store, event_id).reviewed
         await press(pilot, app, "escape")
         assert not isinstance(app.screen, EditForm)
 
 
-async def test_u_takes_back_the_last_correction_made_here(seed_db):
-    app = TimelineApp(seed_db)
+async def test_u_takes_back_the_last_correction_made_here(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         first = current(app)
         await press(pilot, app, "C", "j")
         second = current(app)
         await press(pilot, app, "C", "k", "u")  # the cursor back on the first: the second's is the last made
-        assert review_of(seed_db, first).status == "confirmed" and review_of(seed_db, second).status is None
+        assert review_of(seed_store, first).status == "confirmed" and review_of(seed_store, second).status is None
         await press(pilot, app, "u")
-        assert review_of(seed_db, first).status is None
+        assert review_of(seed_store, first).status is None
 
 
-async def test_g_goes_to_an_event_by_its_id_clearing_a_filter_that_hides_it(seed_db):
-    app = TimelineApp(seed_db)
+async def test_g_goes_to_an_event_by_its_id_clearing_a_filter_that_hides_it(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.explorer.view
@@ -194,8 +198,8 @@ async def test_g_goes_to_an_event_by_its_id_clearing_a_filter_that_hides_it(seed
         assert any("no event with an id beginning 'zzzz'" in told for told in notices(app))
 
 
-async def test_g_shows_the_rejected_events_to_go_to_a_rejected_one(seed_db):
-    app = TimelineApp(seed_db)
+async def test_g_shows_the_rejected_events_to_go_to_a_rejected_one(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         rejected = current(app)
@@ -203,9 +207,9 @@ async def test_g_shows_the_rejected_events_to_go_to_a_rejected_one(seed_db):
         assert app.session.show_rejected and current(app) == rejected
 
 
-async def test_the_review_walk_goes_through_the_unreviewed_the_doubtful_first(seed_db):
-    order = by_confidence(seed_db)
-    app = TimelineApp(seed_db)
+async def test_the_review_walk_goes_through_the_unreviewed_the_doubtful_first(seed_store):
+    order = by_confidence(seed_store)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         everything = len(app.explorer.view.ids)
@@ -214,25 +218,25 @@ async def test_the_review_walk_goes_through_the_unreviewed_the_doubtful_first(se
         assert isinstance(walk, ReviewWalk)
         assert walk.sub_title == f"0 of {len(order)} reviewed" and walking(walk) == order[0]
         await press(pilot, app, "c")
-        assert review_of(seed_db, order[0]).status == "confirmed"
+        assert review_of(seed_store, order[0]).status == "confirmed"
         assert walk.sub_title == f"1 of {len(order)} reviewed" and walking(walk) == order[1]
         await press(pilot, app, "r")
-        assert review_of(seed_db, order[1]).rejected and walking(walk) == order[2]
+        assert review_of(seed_store, order[1]).rejected and walking(walk) == order[2]
         await press(pilot, app, "space")  # passed over: not reviewed, the next shown
-        assert not review_of(seed_db, order[2]).reviewed and walking(walk) == order[3]
+        assert not review_of(seed_store, order[2]).reviewed and walking(walk) == order[3]
         await press(pilot, app, "e")
         assert isinstance(app.screen, EditForm)
         await pilot.click("#edit-summary")
         await press(pilot, app, "end", *" (checked)", "enter")
-        assert "summary" in review_of(seed_db, order[3]).edits and walking(walk) == order[4]
+        assert "summary" in review_of(seed_store, order[3]).edits and walking(walk) == order[4]
         assert walk.sub_title == f"3 of {len(order)} reviewed"
         await press(pilot, app, "escape")
         assert not isinstance(app.screen, (ReviewWalk, EditForm))
         assert len(app.explorer.view.ids) == everything - 1  # the rejected hidden
 
 
-async def test_at_80x24_the_review_keys_work_on_the_detail_screen(seed_db):
-    app = TimelineApp(seed_db)
+async def test_at_80x24_the_review_keys_work_on_the_detail_screen(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         view = app.explorer.view
@@ -240,46 +244,46 @@ async def test_at_80x24_the_review_keys_work_on_the_detail_screen(seed_db):
         await press(pilot, app, "enter")
         assert isinstance(app.screen, DetailScreen)
         await press(pilot, app, "R")
-        assert review_of(seed_db, rejected).rejected and len(view.ids) == everything - 1
+        assert review_of(seed_store, rejected).rejected and len(view.ids) == everything - 1
         assert rejected not in detail_text(app) and current(app) in detail_text(app)
         await press(pilot, app, "E")
         assert isinstance(app.screen, EditForm) and app.screen.event.id == current(app)
         await press(pilot, app, "escape", "C")
-        assert review_of(seed_db, current(app)).status == "confirmed"
+        assert review_of(seed_store, current(app)).status == "confirmed"
 
 
-async def test_a_tag_is_typed_whole_commas_and_all(seed_db):
-    app = TimelineApp(seed_db)
+async def test_a_tag_is_typed_whole_commas_and_all(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         event_id = current(app)
         app.explorer.action_annotate("tags")
         await press(pilot, app, *"verify, then cite", "enter")
-        assert tags_of(connect(seed_db), [event_id])[event_id] == ("verify, then cite",)
+        assert tags_of(connect(seed_store), [event_id])[event_id] == ("verify, then cite",)
 
 
-async def test_T_adds_a_tag_and_typing_one_the_event_has_takes_it_off(seed_db):
-    app = TimelineApp(seed_db)
+async def test_T_adds_a_tag_and_typing_one_the_event_has_takes_it_off(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         event_id = current(app)
         await press(pilot, app, "T", *"checked", "enter")
         await settle(pilot, app)
-        assert tags_of(connect(seed_db), [event_id]) == {event_id: ("checked",)}
+        assert tags_of(connect(seed_store), [event_id]) == {event_id: ("checked",)}
         await press(pilot, app, "m", *"seen twice", "enter")
         await settle(pilot, app)
         assert "checked" in detail_text(app) and "seen twice" in detail_text(app)
         await press(pilot, app, "T", *"checked", "enter")
         await settle(pilot, app)
-        assert tags_of(connect(seed_db), [event_id]) == {}
+        assert tags_of(connect(seed_store), [event_id]) == {}
         assert "seen twice" in detail_text(app)
 
 
-async def test_hash_shows_only_the_events_with_a_tag_and_their_counts(seed_db):
-    conn = connect(seed_db)
+async def test_hash_shows_only_the_events_with_a_tag_and_their_counts(seed_store):
+    conn = connect(seed_store)
     tagged_id = queries.event_ids(conn, queries.Filter())[3]
     add_tags(conn, tagged_id, ["verify, then cite"])
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view, everything = app.explorer.view, len(app.explorer.view.ids)
@@ -290,8 +294,8 @@ async def test_hash_shows_only_the_events_with_a_tag_and_their_counts(seed_db):
         assert len(view.ids) == everything
 
 
-def test_stats_leave_the_rejected_events_out(seed_db):
-    conn = connect(seed_db)
+def test_stats_leave_the_rejected_events_out(seed_store):
+    conn = connect(seed_store)
     before = queries.stats(conn)
     corrections.reject(conn, queries.event_ids(conn, queries.Filter())[0], author="Dana")
     after = queries.stats(conn)
@@ -338,32 +342,32 @@ def test_snapshot_of_a_correction(snap_compare, corrected_db, monkeypatch, keys)
     assert snap_compare(SNAPSHOT_APP, terminal_size=(160, 48), run_before=run_before)
 
 
-async def test_an_event_merged_into_another_is_hidden_its_sources_shown_in_the_one_it_joined(seed_db):
-    conn = connect(seed_db)
+async def test_an_event_merged_into_another_is_hidden_its_sources_shown_in_the_one_it_joined(seed_store):
+    conn = connect(seed_store)
     keep, other = (r.id for r in queries.list_events(conn)[:2])
     corrections.merge(conn, keep, [other], author="Dana")
     conn.close()
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.explorer.view
         shown = {view.row(i).id for i in range(len(view.ids))}
         assert keep in shown and other not in shown
-        everything = queries.count_events(connect(seed_db))
+        everything = queries.count_events(connect(seed_store))
         assert f"{everything - 1} of {everything - 1} events" in app.sub_title
 
 
-async def test_an_event_rejected_then_merged_is_left_out_once_as_list_and_stats_count_it(seed_db):
-    conn = connect(seed_db)
+async def test_an_event_rejected_then_merged_is_left_out_once_as_list_and_stats_count_it(seed_store):
+    conn = connect(seed_store)
     keep, other = (r.id for r in queries.list_events(conn)[:2])
     corrections.reject(conn, other)
     corrections.merge(conn, keep, [other])
     shown, stated = corrections.pick(conn, queries.Filter()).total, queries.headline(conn).events
     conn.close()
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        everything = queries.count_events(connect(seed_db))
+        everything = queries.count_events(connect(seed_store))
         assert shown == stated == everything - 1
         assert f"{shown} of {shown} events" in app.sub_title
 
@@ -376,41 +380,41 @@ def everything_shown(app: TimelineApp) -> list[str]:
     return [r.id for i in range(len(view.ids)) if (r := view.row(i)) is not None]
 
 
-async def test_M_merges_the_marked_events_into_the_one_at_the_cursor_and_u_takes_them_out(seed_db):
-    app = TimelineApp(seed_db)
+async def test_M_merges_the_marked_events_into_the_one_at_the_cursor_and_u_takes_them_out(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view, everything = app.explorer.view, len(app.explorer.view.ids)
         other, keep = current(app), view.row(1).id
-        sources = {s.document_id for d in queries.event_details(connect(seed_db), [other, keep]) for s in d.sources}
+        sources = {s.document_id for d in queries.event_details(connect(seed_store), [other, keep]) for s in d.sources}
         await press(pilot, app, "space", "M")  # space marks the first and moves to the second
-        assert corrections.merged(connect(seed_db)) == {other: keep}
+        assert corrections.merged(connect(seed_store)) == {other: keep}
         assert other not in everything_shown(app) and len(view.ids) == everything - 1 and current(app) == keep
         assert {s.document_id for s in app.session.detail.sources} == sources
         assert not app.session.marked and any(f"into {keep}" in n and "undo" in n for n in notices(app))
         await press(pilot, app, "u")
-        assert corrections.merged(connect(seed_db)) == {} and len(view.ids) == everything
+        assert corrections.merged(connect(seed_store)) == {} and len(view.ids) == everything
 
 
-async def test_a_merge_the_store_refuses_keeps_the_marks(seed_db):
-    app = TimelineApp(seed_db)
+async def test_a_merge_the_store_refuses_keeps_the_marks(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.explorer.view
         other, keep, third = current(app), view.row(1).id, view.row(2).id
         await press(pilot, app, "space")  # marks the first, the cursor on the second
-        corrections.merge(connect(seed_db), third, [keep])  # another terminal merges it away meanwhile
+        corrections.merge(connect(seed_store), third, [keep])  # another terminal merges it away meanwhile
         await press(pilot, app, "M")
-        assert corrections.merged(connect(seed_db)) == {keep: third}
+        assert corrections.merged(connect(seed_store)) == {keep: third}
         assert app.session.marked == {other} and any(f"{keep} is merged into {third}" in n for n in notices(app))
 
 
-async def test_M_with_nothing_marked_says_how_to_merge(seed_db):
-    app = TimelineApp(seed_db)
+async def test_M_with_nothing_marked_says_how_to_merge(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await press(pilot, app, "M")
-        assert corrections.merged(connect(seed_db)) == {}
+        assert corrections.merged(connect(seed_store)) == {}
         assert any("Mark the events to merge" in n for n in notices(app))
 
 
@@ -421,9 +425,9 @@ def with_sources(db: Path, n: int) -> int:
     return next(i for i, d in enumerate(queries.event_details(conn, ids)) if len(d.sources) >= n)
 
 
-async def test_S_splits_the_chosen_quote_off_as_an_event_and_u_takes_the_split_back(seed_db):
-    at = with_sources(seed_db, 2)
-    app = TimelineApp(seed_db)
+async def test_S_splits_the_chosen_quote_off_as_an_event_and_u_takes_the_split_back(seed_store):
+    at = with_sources(seed_store, 2)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await press(pilot, app, *["j"] * at)
@@ -432,13 +436,13 @@ async def test_S_splits_the_chosen_quote_off_as_an_event_and_u_takes_the_split_b
         await press(pilot, app, "S")
         assert isinstance(app.screen, SourcePicker)
         await press(pilot, app, "down", "space", "enter")
-        (split,) = corrections.added(connect(seed_db))
-        assert split["spans"] == [[document_key(seed_db, chosen.document_id), chosen.start, chosen.end]]
+        (split,) = corrections.added(connect(seed_store))
+        assert split["spans"] == [[document_key(seed_store, chosen.document_id), chosen.start, chosen.end]]
         assert current(app) == split["id"] and len(app.explorer.view.ids) == everything + 1
         assert [(s.document_id, s.start) for s in app.session.detail.sources] == [(chosen.document_id, chosen.start)]
         await press(pilot, app, "u")
-        assert corrections.added(connect(seed_db)) == [] and len(app.explorer.view.ids) == everything
-        assert split["id"] not in queries.event_ids(connect(seed_db), queries.Filter())  # the store's copy went too
+        assert corrections.added(connect(seed_store)) == [] and len(app.explorer.view.ids) == everything
+        assert split["id"] not in queries.event_ids(connect(seed_store), queries.Filter())  # the store's copy went too
         assert event_id in everything_shown(app)
 
 
@@ -451,10 +455,10 @@ async def type_into(pilot, app: TimelineApp, field: str, text: str) -> None:
     await press(pilot, app, *text)
 
 
-async def test_A_adds_an_event_told_in_the_cursors_document_and_u_takes_it_back(seed_db, monkeypatch):
+async def test_A_adds_an_event_told_in_the_cursors_document_and_u_takes_it_back(seed_store, monkeypatch):
     monkeypatch.setenv("TIMELINE_AUTHOR", "Dana")
-    conn = connect(seed_db)
-    app = TimelineApp(seed_db)
+    conn = connect(seed_store)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         source = app.session.detail.sources[0]
@@ -470,22 +474,22 @@ async def test_A_adds_an_event_told_in_the_cursors_document_and_u_takes_it_back(
         await type_into(pilot, app, "add-fatalities", "3")
         await type_into(pilot, app, "add-quote", quote)
         await press(pilot, app, "enter")
-        (added,) = corrections.added(connect(seed_db))
+        (added,) = corrections.added(connect(seed_store))
         start = text.index(quote)
-        assert added["spans"] == [[document_key(seed_db, source.document_id), start, start + len(quote)]]
+        assert added["spans"] == [[document_key(seed_store, source.document_id), start, start + len(quote)]]
         assert added["date"]["precision"] == "month" and added["fatalities"] == 3
         assert current(app) == added["id"] and len(app.explorer.view.ids) == everything + 1
-        assert corrections.history(connect(seed_db), added["id"])[0].author == "Dana"
+        assert corrections.history(connect(seed_store), added["id"])[0].author == "Dana"
         assert any(f"Added {added['id']}" in n and "undo" in n for n in notices(app))
         await press(pilot, app, "u")
-        assert corrections.added(connect(seed_db)) == [] and len(app.explorer.view.ids) == everything
+        assert corrections.added(connect(seed_store)) == [] and len(app.explorer.view.ids) == everything
 
 
-async def test_an_added_event_shows_as_the_analysts_in_the_detail_not_with_a_confidence(seed_db):
-    machines = queries.event_ids(connect(seed_db), queries.Filter())
-    add = ["add", "--db", str(seed_db), "--date", "2017-06", "--type", "Attack", "--place", "Tehran"]
+async def test_an_added_event_shows_as_the_analysts_in_the_detail_not_with_a_confidence(seed_store):
+    machines = queries.event_ids(connect(seed_store), queries.Filter())
+    add = ["add", "--db", str(seed_store), "--date", "2017-06", "--type", "Attack", "--place", "Tehran"]
     added = CliRunner().invoke(main, [*add, "--actor1", "Islamic State", "--citation", "Reuters, 2017"]).stdout.strip()
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await press(pilot, app, "g", *machines[0], "enter")
@@ -496,8 +500,8 @@ async def test_an_added_event_shows_as_the_analysts_in_the_detail_not_with_a_con
         assert "the analyst's event" in line and not re.search(r"\d", line)
 
 
-async def test_the_add_form_says_what_is_missing_and_the_stores_refusal_in_place(seed_db):
-    app = TimelineApp(seed_db)
+async def test_the_add_form_says_what_is_missing_and_the_stores_refusal_in_place(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await press(pilot, app, "A", "enter")
@@ -511,7 +515,7 @@ async def test_the_add_form_says_what_is_missing_and_the_stores_refusal_in_place
         await press(pilot, app, "ctrl+u")  # the quote cleared: a citation instead
         await type_into(pilot, app, "add-citation", "Reuters wire, 2017")
         await press(pilot, app, "enter")
-        (added,) = corrections.added(connect(seed_db))
+        (added,) = corrections.added(connect(seed_store))
         assert added["citation"] == "Reuters wire, 2017" and current(app) == added["id"]
 
 
@@ -525,14 +529,14 @@ def event_resting_alone_on_its_article(db: Path) -> tuple[str, int]:
     raise AssertionError("the seeds have no such event")
 
 
-async def test_D_removes_a_sources_article_after_asking_and_says_what_of_the_analysts_is_kept(seed_db):
+async def test_D_removes_a_sources_article_after_asking_and_says_what_of_the_analysts_is_kept(seed_store):
     from pipeline import remove
 
-    event_id, document = event_resting_alone_on_its_article(seed_db)
-    conn = connect(seed_db)
+    event_id, document = event_resting_alone_on_its_article(seed_store)
+    conn = connect(seed_store)
     alone, _ = resting_on(conn, document)
     user_layer.set_starred(conn, event_id, True)
-    app = TimelineApp(seed_db, remove)
+    app = TimelineApp(seed_store, remove)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await press(pilot, app, "g", *event_id, "enter")
@@ -544,17 +548,17 @@ async def test_D_removes_a_sources_article_after_asking_and_says_what_of_the_ana
         asked = str(app.screen.query_one("#confirm-question").render())
         assert f"the {len(alone)} event(s) resting on it alone, 1 of them with your stars" in asked
         await press(pilot, app, "n")  # not removed: asked again, then yes
-        assert find_document(connect(seed_db), str(document)) is not None
+        assert find_document(connect(seed_store), str(document)) is not None
         await press(pilot, app, "D", "enter", "y")
-        assert find_document(connect(seed_db), str(document)) is None
-        assert not set(alone) & set(queries.event_ids(connect(seed_db), queries.Filter()))
+        assert find_document(connect(seed_store), str(document)) is None
+        assert not set(alone) & set(queries.event_ids(connect(seed_store), queries.Filter()))
         assert len(app.explorer.view.ids) == everything - len(alone)
         assert any(f"{len(alone)} event(s) it alone supported gone" in n and event_id in n for n in notices(app))
-        assert event_id in {i for i, *_ in user_layer.orphaned(connect(seed_db))}  # the star kept, listed
+        assert event_id in {i for i, *_ in user_layer.orphaned(connect(seed_store))}  # the star kept, listed
 
 
-async def test_D_without_the_command_lines_remover_says_to_use_it(seed_db):
-    app = TimelineApp(seed_db)
+async def test_D_without_the_command_lines_remover_says_to_use_it(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await press(pilot, app, "D")
@@ -575,8 +579,8 @@ def summary_is_dim(app: TimelineApp, index: int) -> bool:
     return bool(style and style.dim)
 
 
-async def test_rows_under_the_doubtful_confidence_are_dimmed_unless_confirmed(seed_db):
-    app = TimelineApp(seed_db)
+async def test_rows_under_the_doubtful_confidence_are_dimmed_unless_confirmed(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.explorer.view
@@ -590,9 +594,9 @@ async def test_rows_under_the_doubtful_confidence_are_dimmed_unless_confirmed(se
         assert not summary_is_dim(app, low) and "doubtful" not in detail_text(app)
 
 
-async def test_acled_rows_are_never_dimmed(seed_db):
-    import_acled(ROOT / "tests" / "fixtures" / "acled_current.csv", seed_db)
-    app = TimelineApp(seed_db)
+async def test_acled_rows_are_never_dimmed(seed_store):
+    import_acled(ROOT / "tests" / "fixtures" / "acled_current.csv", seed_store)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         view = app.explorer.view

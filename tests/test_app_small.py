@@ -2,6 +2,9 @@
 focus is on screen, every feature works below 120 columns, panes narrow by alias, a choice goes
 back to the timeline, a view is saved by its name, a date range is shown and set either way."""
 
+# Each test runs on both stores (seed_store); the snapshots on SQLite alone: a picture of the
+# screen, which the same rows draw the same from either store.
+
 import re
 from datetime import date
 
@@ -35,8 +38,8 @@ def bindings_offered(app: TimelineApp) -> set[str]:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
-async def test_below_120_columns_a_pane_takes_the_timelines_place_while_it_has_the_focus(seed_db, size):
-    app = TimelineApp(seed_db)
+async def test_below_120_columns_a_pane_takes_the_timelines_place_while_it_has_the_focus(seed_store, size):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=size) as pilot:
         await settle(pilot, app)
         view, centre = app.query_one(TimelineView), app.query_one("#centre")
@@ -55,8 +58,8 @@ async def test_below_120_columns_a_pane_takes_the_timelines_place_while_it_has_t
             assert app.focused is view and pane.region.area == 0 and view.region.area > 0
 
 
-async def test_a_pane_with_the_focus_stays_on_screen_when_the_terminal_narrows(seed_db):
-    app = TimelineApp(seed_db)
+async def test_a_pane_with_the_focus_stays_on_screen_when_the_terminal_narrows(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, app)
         await pilot.press("p")
@@ -66,8 +69,8 @@ async def test_a_pane_with_the_focus_stays_on_screen_when_the_terminal_narrows(s
         assert pane.query_one(FacetTree).has_focus and pane.region.width == 80
 
 
-async def test_at_160_columns_the_panes_and_the_detail_stay_beside_the_timeline(seed_db):
-    app = TimelineApp(seed_db)
+async def test_at_160_columns_the_panes_and_the_detail_stay_beside_the_timeline(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, app)
         await pilot.press("a")
@@ -78,8 +81,8 @@ async def test_at_160_columns_the_panes_and_the_detail_stay_beside_the_timeline(
         assert app.query_one(DetailPane).region.area and "enter" not in bindings_offered(app)
 
 
-async def test_below_120_columns_enter_shows_the_detail_on_its_own_screen_and_it_scrolls(seed_db):
-    app = TimelineApp(seed_db)
+async def test_below_120_columns_enter_shows_the_detail_on_its_own_screen_and_it_scrolls(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -101,11 +104,11 @@ async def test_below_120_columns_enter_shows_the_detail_on_its_own_screen_and_it
         assert app.screen is app.explorer and view.has_focus
 
 
-async def test_a_pane_narrows_by_alias_as_the_command_line_resolves_names(seed_db):
+async def test_a_pane_narrows_by_alias_as_the_command_line_resolves_names(seed_store):
     """`a` then "Daesh" or "ISIS" finds Islamic State; `p` then "Rakka" finds Raqqa: names the
     panes do not show, which the CLI's --actor and --place resolve."""
-    conn = connect(seed_db)
-    app = TimelineApp(seed_db)
+    conn = connect(seed_store)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         actors, places = app.query_one("#actors", FacetPane), app.query_one("#places", FacetPane)
@@ -124,11 +127,11 @@ async def test_a_pane_narrows_by_alias_as_the_command_line_resolves_names(seed_d
             await settle(pilot, app)
 
 
-async def test_enter_in_the_narrow_field_chooses_and_letters_are_commands_again(seed_db):
+async def test_enter_in_the_narrow_field_chooses_and_letters_are_commands_again(seed_store):
     """One Enter chooses the first match and goes back to the timeline: `d` then opens the date
     dialog, not a "d" in the field; `c` clears the filter and the text typed in the pane."""
-    conn = connect(seed_db)
-    app = TimelineApp(seed_db)
+    conn = connect(seed_store)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         actors, view = app.query_one("#actors", FacetPane), app.query_one(TimelineView)
@@ -154,8 +157,8 @@ async def test_enter_in_the_narrow_field_chooses_and_letters_are_commands_again(
         assert len(shown_ids(actors)) > 1  # every actor again, not only what matched "Daesh"
 
 
-async def test_enter_on_a_pane_narrowed_to_nothing_says_so(seed_db):
-    app = TimelineApp(seed_db)
+async def test_enter_on_a_pane_narrowed_to_nothing_says_so(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("a", *"[b]zq", "enter")  # markup-like text is shown as typed
@@ -164,8 +167,8 @@ async def test_enter_on_a_pane_narrowed_to_nothing_says_so(seed_db):
         assert [str(n.message) for n in app._notifications] == ["Nothing here matches “[b]zq”"]
 
 
-async def test_space_on_a_pane_chooses_and_stays_enter_chooses_and_leaves(seed_db):
-    app = TimelineApp(seed_db)
+async def test_space_on_a_pane_chooses_and_stays_enter_chooses_and_leaves(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, app)
         types = app.query_one("#types", FacetPane)
@@ -175,12 +178,12 @@ async def test_space_on_a_pane_chooses_and_stays_enter_chooses_and_leaves(seed_d
         assert types.selected == set(app.session.filter.types)
 
 
-async def test_saving_a_view_opens_on_the_name_and_says_it_saved(seed_db):
+async def test_saving_a_view_opens_on_the_name_and_says_it_saved(seed_store):
     """With views already saved, the dialog opened on the list: a name typed and Enter saved nothing
     and said nothing. The labels are whole at 80 columns."""
-    conn = connect(seed_db)
+    conn = connect(seed_store)
     views.save_view(conn, "earlier", queries.Filter(since=date(2017, 1, 1)))
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("a", "enter", "escape")  # the actor with most events
@@ -198,8 +201,8 @@ async def test_saving_a_view_opens_on_the_name_and_says_it_saved(seed_db):
         assert any("Saved view “mine”" in str(n.message) for n in app._notifications)
 
 
-async def test_the_date_range_is_shown_at_80_columns_and_a_reversed_one_is_swapped(seed_db):
-    app = TimelineApp(seed_db)
+async def test_the_date_range_is_shown_at_80_columns_and_a_reversed_one_is_swapped(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         bar, view = app.query_one(Histogram), app.query_one(TimelineView)
@@ -214,7 +217,7 @@ async def test_the_date_range_is_shown_at_80_columns_and_a_reversed_one_is_swapp
         assert re.search(r"range 2017-01-01\.\.2018-12-31\b", shown), line
 
 
-async def test_events_dated_only_to_a_year_are_headed_by_the_year_not_by_january(seed_db, tmp_path):
+async def test_events_dated_only_to_a_year_are_headed_by_the_year_not_by_january(seed_store, tmp_path):
     """An event of "in 2016" begins on 1 January: it stood under a "2016-01" heading, as if it were
     January's. It comes first in its year, under the year's heading alone; January's events follow
     under theirs."""
@@ -223,11 +226,11 @@ async def test_events_dated_only_to_a_year_are_headed_by_the_year_not_by_january
         "On January 20, 2016, a car bomb exploded in Homs, killing 8 civilians.\n"
     )
     article = write_article(tmp_path / "in", "raqqa.md", body, title="Raqqa", publisher="Wire", published="2018-03-01")
-    assert len(ingest([article], seed_db).added) == 1
-    conn = connect(seed_db)
+    assert len(ingest([article], seed_store).added) == 1
+    conn = connect(seed_store)
     in_2016 = queries.list_events(conn, queries.Filter(since=date(2016, 1, 1), until=date(2016, 12, 31)))
     assert sorted(r.precision or "" for r in in_2016) == ["day", "year"]  # what the test needs of the extractor
-    app = TimelineApp(seed_db)
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         view = app.query_one(TimelineView)
@@ -237,8 +240,8 @@ async def test_events_dated_only_to_a_year_are_headed_by_the_year_not_by_january
         assert view.lines.month_of(0) == "2016-01" and app.query_one(Histogram).cursor_month == "2016-01"
 
 
-async def test_help_says_how_to_scroll_the_detail(seed_db):
-    app = TimelineApp(seed_db)
+async def test_help_says_how_to_scroll_the_detail(seed_store):
+    app = TimelineApp(seed_store)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot, app)
         await pilot.press("?")

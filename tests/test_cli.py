@@ -1,6 +1,9 @@
 """`timeline list`: a line per event fitted to a real terminal (a pseudo-terminal), tab-separated
 when piped; and the one-line errors of `timeline export`."""
 
+# The tests of what the commands print run on both stores (seed_store); on SQLite alone: where
+# `--db` and TIMELINE_DB put a new store's file.
+
 import csv
 import fcntl
 import json
@@ -151,14 +154,14 @@ def test_db_is_read_before_or_after_the_command_and_two_different_ones_are_refus
     assert not (tmp_path / "y.db").exists()
 
 
-def test_the_readmes_samples_are_what_the_commands_print_at_80_columns(seed_db_master):
+def test_the_readmes_samples_are_what_the_commands_print_at_80_columns(seed_store):
     """Each README block that opens with `$ timeline …` shows that command's lines on the seed
     articles in an 80-column terminal: a sample that no longer matches fails here."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     samples = re.findall(r"```\n\$ timeline ([^\n]+)\n(.*?)```", readme, flags=re.S)
     assert samples
     for command, shown in samples:
-        lines = in_terminal([*shlex.split(command), "--db", str(seed_db_master)], 80)
+        lines = in_terminal([*shlex.split(command), "--db", str(seed_store)], 80)
         assert [line.rstrip() for line in lines] == shown.rstrip("\n").splitlines(), command
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from db import queries
+from db import queries, store
 from db.acled import import_acled
+from db.annotations import author_name
 from db.copy import COPIED, _snapshot, copy as store_copy
 from db.schema import SCHEMA_VERSION, DatabaseError, connect, user_path
 from tests.helpers import CLI, ROOT, drop_pg_database, pg_database, write_article
@@ -102,6 +103,28 @@ def user_layer(store) -> dict[str, list[tuple]]:
     return found
 
 
+def beyond_the_log(found: dict[str, list[tuple]], source: dict[str, list[tuple]], log: str) -> list[tuple]:
+    """A copy's tables (`found`) are its source's, row for row, but for the activity log (`log`, as
+    they name it), which holds the source's rows and then one for each copy: those, as (author,
+    action, subject, detail)."""
+    assert {t: rows for t, rows in found.items() if t != log} == {t: rows for t, rows in source.items() if t != log}
+    assert found[log][: len(source[log])] == source[log]
+    return [(r[2], r[3], r[5], r[6]) for r in found[log][len(source[log]) :]]
+
+
+def the_copys_entry(src, dst) -> tuple:
+    """The entry a copy from `src` writes in `dst`'s log: signed as DST's writes are."""
+    conn = connect(src)
+    events = _count_events(conn)
+    conn.close()
+    conn = connect(dst)
+    author = author_name(None, conn)
+    conn.close()
+    kind = "a SQLite file" if isinstance(src, Path) else "a PostgreSQL database"
+    name = str(src) if isinstance(src, Path) else store.shown(src)
+    return (author, "copy", name, f"copied from {kind}, {events:,} events")
+
+
 def every_row(db: Path) -> dict[str, list[tuple]]:
     """Each copied table of a SQLite store, every row in its key's order."""
     conn = sqlite3.connect(db)
@@ -141,8 +164,12 @@ def test_a_round_trip_through_postgresql_gives_the_same_timeline(seeded, pg_url,
     layer = user_layer(seeded)
     assert {t for t, rows in layer.items() if not rows} == set(), "every analyst's table holds rows"
     assert {c[8] for c in layer["corrections"]} >= {"reject", "edit", "merge", "split", "add", "confirm", "undo"}
-    assert user_layer(pg_url) == layer and user_layer(back) == layer
-    assert every_row(back) == every_row(seeded), "every table, the counts and sets too, row for row"
+    into_pg, back_again = the_copys_entry(seeded, pg_url), the_copys_entry(pg_url, back)
+    assert beyond_the_log(user_layer(pg_url), layer, "activity") == [into_pg]
+    assert beyond_the_log(user_layer(back), layer, "activity") == [into_pg, back_again]
+    assert beyond_the_log(every_row(back), every_row(seeded), "user.activity") == [into_pg, back_again], (
+        "every table, the counts and sets too, row for row"
+    )
     assert answers(pg_url) == answers(seeded) and answers(back) == answers(seeded)
     assert answers(seeded)[0], "the search finds events"
 
@@ -191,7 +218,13 @@ def test_a_store_holding_a_timeline_is_refused_and_left_as_it_is(seeded, seed_st
     assert str(user_path(user_alone)) in refused.stderr and not user_alone.exists()
 
 
-def test_a_bad_row_fails_the_copy_and_postgresql_holds_no_timeline(seeded, pg_url, tmp_path):
+@pytest.mark.parametrize("tables", [False, True], ids=["a new database", "its tables made, empty"])
+def test_a_bad_row_fails_the_copy_and_postgresql_is_left_as_it_was(seeded, pg_url, tmp_path, tables):
+    """The copy's transaction holds everything it writes, the tables it makes too: a database it
+    fails to fill is left as it was, with no tables if it had none."""
+    if tables:  # as an app opened on the new team database leaves it
+        connect(pg_url, create=True).close()
+    before = _catalog(pg_url)
     writer = sqlite3.connect(user_path(seeded))  # SQLite keeps text in an integer column; PostgreSQL refuses it
     writer.execute(
         "INSERT INTO corrections (event_id, start, action, author, created) VALUES ('x', 'twelve', 'confirm', 'a', 'b')"
@@ -200,12 +233,31 @@ def test_a_bad_row_fails_the_copy_and_postgresql_holds_no_timeline(seeded, pg_ur
     writer.close()
     failed = copy(seeded, pg_url, ok=False)
     assert failed.returncode == 1 and "user.corrections" in failed.stderr and "twelve" in failed.stderr
-    assert _rows_in(pg_url) == 0, "the tables copied before the bad row are not kept either"
+    assert _catalog(pg_url) == before, "no table, function or search configuration made is kept"
+    assert any(kind == "table" for kind, _ in before) == tables
+    if tables:
+        assert _rows_in(pg_url) == 0, "the tables copied before the bad row are not kept either"
     good = tmp_path / "good.db"
     shutil.copy(seeded, good)
     user_path(good).unlink(missing_ok=True)
-    copy(good, pg_url)  # the empty timeline the failed copy left takes a copy
-    assert exported(pg_url) == exported(good)
+    copy(good, pg_url)
+    assert exported(pg_url) == exported(good) and ("table", "events") in _catalog(pg_url)
+
+
+def _catalog(url: str) -> list[tuple[str, str]]:
+    """What a database holds beyond PostgreSQL's own: its schemas, tables, views, indexes,
+    sequences, functions, search configurations and extensions, by kind and name."""
+    ours = "NOT LIKE 'pg\\_%' AND {} <> 'information_schema'"
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            f"SELECT 'schema', nspname FROM pg_namespace WHERE nspname {ours.format('nspname')}"
+            " UNION ALL SELECT CASE c.relkind WHEN 'r' THEN 'table' ELSE c.relkind::text END, c.oid::regclass::text"
+            f" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname {ours.format('n.nspname')}"
+            " UNION ALL SELECT 'function', p.oid::regprocedure::text FROM pg_proc p"
+            f" JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname {ours.format('n.nspname')}"
+            " UNION ALL SELECT 'search', cfgname FROM pg_ts_config WHERE cfgnamespace <> 'pg_catalog'::regnamespace"
+            " UNION ALL SELECT 'extension', extname FROM pg_extension ORDER BY 1, 2"
+        ).fetchall()
 
 
 def _rows_in(url: str) -> int:
@@ -253,11 +305,12 @@ def test_a_copy_killed_midway_leaves_postgresql_without_a_timeline(big_source, p
             ).fetchone()
         )
 
+    before = _catalog(pg_url)
     try:
         _kill_when([*CLI, "copy", str(big_source), pg_url], past_the_events, "it copied the events")
     finally:
         watcher.close()
-    assert _rows_in(pg_url) == 0
+    assert _catalog(pg_url) == before, "the database as it was: no tables"
     copy(big_source, pg_url)  # the server ended the killed one's transaction: nothing waits
     assert exported(pg_url) == exported(big_source)
 
@@ -278,14 +331,46 @@ def test_a_copy_killed_midway_leaves_no_sqlite_store(big_source, tmp_path):
         "its staged file grew",
     )
     assert staged.exists() and not dst.exists() and not user_path(dst).exists()
-    copy(big_source, dst)  # the killed one's staged file cleared
+    said = copy(big_source, dst).stderr  # the killed one's staged file cleared, without a word
     assert exported(dst) == exported(big_source) and not staged.exists()
+    assert "copying" not in said, said
+
+
+async def test_a_load_clears_a_killed_copys_staged_files_and_the_app_opens_its_store(big_source, tmp_path):
+    """A writer that takes the store's writer lock finds a NAME.copying no copy is writing: a
+    killed copy's. The load clears it and its user file, saying nothing of them, and the app opens
+    the store the load made."""
+    from tests.helpers import settle
+    from tui.app import TimelineApp
+    from tui.timeline_view import TimelineView
+
+    dst = tmp_path / "copy.db"
+    staged = tmp_path / "copy.db.copying"
+    _kill_when(
+        [*CLI, "copy", str(big_source), str(dst)],
+        lambda: _size(staged) + _size(Path(f"{staged}-wal")) > 1_000_000,
+        "its staged file grew",
+    )
+    assert staged.exists() and user_path(staged).exists()
+    folder = tmp_path / "news"
+    write_article(
+        folder / "articles", "a.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2021-01-13"
+    )
+    said = run(dst, "load", str(folder)).stderr
+    assert "copying" not in said, said
+    assert sorted(f.name for f in tmp_path.iterdir() if "copying" in f.name) == []
+    app = TimelineApp(dst)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        assert len(app.query_one("#timeline", TimelineView).ids) == len(exported(dst)) > 0
 
 
 def test_a_copy_into_sqlite_keeps_every_row(seeded, tmp_path):
     dst = tmp_path / "copy.db"
     copy(seeded, dst)
-    assert every_row(dst) == every_row(seeded) and user_layer(dst) == user_layer(seeded)
+    entry = the_copys_entry(seeded, dst)
+    assert beyond_the_log(every_row(dst), every_row(seeded), "user.activity") == [entry]
+    assert beyond_the_log(user_layer(dst), user_layer(seeded), "activity") == [entry]
     assert answers(dst) == answers(seeded)
 
 
@@ -301,7 +386,8 @@ def test_an_older_sqlite_store_is_migrated_then_copied(tmp_path, pg_url):
     old = store_v11(tmp_path / "old.db", version=12)
     copy(old, pg_url)
     assert connect(old).execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
-    assert exported(pg_url) == exported(old) and user_layer(pg_url) == user_layer(old)
+    assert exported(pg_url) == exported(old)
+    assert beyond_the_log(user_layer(pg_url), user_layer(old), "activity") == [the_copys_entry(old, pg_url)]
     assert exported(old), "the old store has events"
 
 
@@ -316,7 +402,7 @@ def test_a_file_system_without_hard_links_gets_the_copy_renamed_in_place(seeded,
     dst = tmp_path / "stick" / "field.db"
     dst.parent.mkdir()
     store_copy(seeded, dst)
-    assert every_row(dst) == every_row(seeded) and user_layer(dst) == user_layer(seeded)
+    assert len(beyond_the_log(every_row(dst), every_row(seeded), "user.activity")) == 1
     assert sorted(f.name for f in dst.parent.iterdir() if "copying" in f.name) == []
 
     made_meanwhile = tmp_path / "stick" / "other.db"
@@ -382,3 +468,46 @@ def test_a_store_with_places_but_no_events_is_refused_as_what_it_is(seeded, pg_u
     refused = copy(seeded, pg_url, ok=False)
     assert refused.returncode == 1 and "holds no events but is not empty" in refused.stderr, refused.stderr
     assert len(refused.stderr.splitlines()) == 1 and "already holds a timeline" not in refused.stderr
+
+
+def test_the_progress_is_full_only_when_the_copy_is_whole(seeded, pg_url, tmp_path):
+    """The steps after the rows (the keys, the search index, the statistics) are part of the
+    progress told: it is full when they are done, not when the last row is sent. Into SQLite the
+    staged file shows them, each committed; into PostgreSQL, the copy's transaction is open until
+    after its last report, whose last statement is then its ANALYZE."""
+    dst = tmp_path / "copy.db"
+    staged = tmp_path / "copy.db.copying"
+    events = len(every_row(seeded)["events"])
+    reports: list[tuple] = []
+
+    def into_sqlite(done: int, total: int, step: str) -> None:
+        look = sqlite3.connect(f"file:{staged}?mode=ro", uri=True)
+        indexed = look.execute("SELECT count(*) FROM events_fts_docsize").fetchone()[0]
+        statistics = look.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
+        look.close()
+        reports.append((done, total, step, indexed, statistics))
+
+    store_copy(seeded, dst, into_sqlite)
+    assert [r[:2] for r in reports] == sorted(r[:2] for r in reports), "it never goes back"
+    assert [r[2] for r in reports if r[0] == r[1]] == ["statistics"], "full once, at the end"
+    assert reports[-1][3:] == (events, 1), "the search index and the statistics made when it is full"
+    assert any(step == "search index" and done < total for done, total, step, *_ in reports)
+
+    database = pg_url.split("?")[0].rsplit("/", 1)[1]
+    watcher = psycopg.connect(pg_url, autocommit=True)
+    last_statements: list[tuple] = []
+
+    def into_postgresql(done: int, total: int, step: str) -> None:
+        if done == total:
+            last_statements.extend(
+                watcher.execute(
+                    "SELECT state, query FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (database,),
+                ).fetchall()
+            )
+
+    try:
+        store_copy(seeded, pg_url, into_postgresql)
+    finally:
+        watcher.close()
+    assert last_statements == [("idle in transaction", "ANALYZE")], last_statements

@@ -2,6 +2,10 @@
 Schema written from the TimelineJS3 and Timesketch documentation, and for ACLED's columns our own
 `timeline import acled`), on the seed database and on ACLED rows imported from real files."""
 
+# Each test of what an export holds runs on both stores (seed_store, empty_store); on SQLite
+# alone: a write cut by a file-size limit (RLIMIT_FSIZE on the child, which writes SQLite's
+# shared-memory file too).
+
 import csv
 import json
 import re
@@ -41,9 +45,9 @@ def export(db: Path, fmt: str, *args: str) -> tuple[str, str]:
 
 
 @pytest.fixture
-def odd_rows(tmp_path) -> Path:
+def odd_rows(tmp_path, empty_store) -> Path | str:
     """ACLED rows with what the formats must escape or leave empty: markup and an ampersand in the
-    notes, a place the gazetteer lacks and without a point, a week, a month."""
+    notes, a place the gazetteer lacks and without a point, a week, a month. On each store."""
     csv_path = tmp_path / "odd.csv"
     csv_path.write_text(
         ACLED_HEADER
@@ -58,7 +62,7 @@ def odd_rows(tmp_path) -> Path:
         "SOHR,National,Clashes near Thiban.,,,1675728000\n",
         encoding="utf-8",
     )
-    db = tmp_path / "odd.db"
+    db = empty_store
     assert import_acled(csv_path, db).added == 3
     return db
 
@@ -323,11 +327,11 @@ def test_a_write_that_fails_midway_leaves_no_file_and_says_so(tmp_path):
     assert len(done.stderr.splitlines()) == 1 and list(out.parent.iterdir()) == []
 
 
-def test_an_export_of_more_events_than_a_page_is_whole_and_in_order_in_every_format(tmp_path):
+def test_an_export_of_more_events_than_a_page_is_whole_and_in_order_in_every_format(tmp_path, empty_store):
     """An export is written a page of details at a time (memory flat whatever its size): the
     pages join into one document, in the timeline's order, and what counts the events (a report's
     "N events.", the TimelineJS title, the footnotes' numbers) counts them all."""
-    db = tmp_path / "t.db"
+    db = empty_store
     n = 2 * queries.DETAIL_CHUNK + 100
     import_acled(generate(n, tmp_path / "acled.csv"), db)
     order = queries.event_ids(connect(db), queries.Filter())
@@ -365,7 +369,7 @@ async def test_e_asks_a_format_and_a_file_and_writes_it_off_the_ui_thread(seed_s
     assert collection.is_valid and len(collection["features"]) == queries.count_events(connect(seed_store))
 
 
-def test_a_source_is_a_document_in_every_format_however_many_of_its_sentences_are_quoted(tmp_path):
+def test_a_source_is_a_document_in_every_format_however_many_of_its_sentences_are_quoted(tmp_path, empty_store):
     """Two articles, each telling one car bombing in its headline and twice in its text: two sources,
     one footnote each in Markdown, each sentence quoted once."""
     from pipeline import ingest
@@ -381,7 +385,7 @@ def test_a_source_is_a_document_in_every_format_however_many_of_its_sentences_ar
         )
         for name in ("Courier", "Herald")
     ]
-    db = tmp_path / "t.db"
+    db = empty_store
     ingest(files, db)
     (event,) = json.loads(export(db, "json")[0])
     assert len(event["sources"]) > 2  # quotes: more than the documents
@@ -401,8 +405,8 @@ def test_a_source_is_a_document_in_every_format_however_many_of_its_sentences_ar
     assert f"quotes      {len(event['sources'])}" in stats and "documents   2" in stats
 
 
-def test_an_export_file_takes_the_umask_or_the_mode_of_the_file_it_replaces(tmp_path):
-    db = tmp_path / "t.db"
+def test_an_export_file_takes_the_umask_or_the_mode_of_the_file_it_replaces(tmp_path, empty_store):
+    db = empty_store
     import_acled(FIXTURES / "acled_current.csv", db)
     run_with_umask = [*CLI, "export", "--db", str(db), "--format", "csv", "-o"]
     subprocess.run(["sh", "-c", 'umask 022 && exec "$@"', "sh", *run_with_umask, str(tmp_path / "a.csv")], check=True)
@@ -413,15 +417,15 @@ def test_an_export_file_takes_the_umask_or_the_mode_of_the_file_it_replaces(tmp_
     assert (tmp_path / "b.csv").stat().st_mode & 0o777 == 0o640
 
 
-def test_a_geojson_point_is_at_the_events_most_precise_place_and_says_how_precise(tmp_path):
+def test_a_geojson_point_is_at_the_events_most_precise_place_and_says_how_precise(tmp_path, empty_store):
     from pipeline import ingest
     from tests.helpers import write_article
 
     body = "Government forces in Idlib province shelled Saraqib on Monday, killing three people.\n"
-    ingest([write_article(tmp_path, "a.md", body, published="2020-01-08")], tmp_path / "t.db")
-    (event,) = json.loads(export(tmp_path / "t.db", "json")[0])
+    ingest([write_article(tmp_path, "a.md", body, published="2020-01-08")], empty_store)
+    (event,) = json.loads(export(empty_store, "json")[0])
     assert [p["name"] for p in event["places"]] == ["Idlib", "Saraqib"]  # the division first
-    (feature,) = json.loads(export(tmp_path / "t.db", "geojson")[0])["features"]
+    (feature,) = json.loads(export(empty_store, "geojson")[0])["features"]
     saraqib = event["places"][1]
     assert feature["geometry"]["coordinates"] == [saraqib["lon"], saraqib["lat"]]
     assert (feature["properties"]["place"], feature["properties"]["point_precision"]) == ("Saraqib", "town")

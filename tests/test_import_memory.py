@@ -49,6 +49,7 @@ def test_the_trees_keep_a_bounded_number_of_places_and_read_the_forgotten_back(t
     for memo in (trees.place_up, trees._named_places, trees.place_seq):
         assert len(memo.new) + len(memo.old) <= 40
     assert [trees.named_place(*village) for village in villages] == first  # the same places, none written again
+    trees.flush()  # the writes waiting for the end of a batch
     assert trees.conn.execute("SELECT count(*) FROM places WHERE id LIKE 'acled:%'").fetchone()[0] == len(own)
     idlib = trees.gaz.places.admin1("SY", "Idlib")
     assert {trees.place_ancestors(place) for place in own} == {(idlib.id, trees.gaz.places.country("SY").id)}

@@ -481,3 +481,73 @@ def test_an_older_store_and_user_layer_are_migrated_on_postgresql(tmp_path, vers
                 "after the migration",
                 logged + 1,
             )
+
+
+def _as_made_before_their_time(url: str) -> dict[str, str]:
+    """Undo in a store what a store made before they were added lacks, no schema version marking
+    them: the SQL functions emulating SQLite's date(), and each index's table key after its
+    columns (made again as SQLite's schema text says). The definitions undone: index -> definition."""
+    from db.schema import TABLES, USER_TABLES
+
+    with psycopg.connect(url, autocommit=True) as raw:
+        raw.execute("DROP FUNCTION date(bigint, text)")
+        raw.execute("DROP FUNCTION date(text, text)")
+        undone = {}
+        for schema, script in (("public", TABLES), (dialect.USER_SCHEMA, USER_TABLES.replace("{u}", ""))):
+            for statement in re.findall(r"CREATE INDEX IF NOT EXISTS \w+ ON [^;]+", script):
+                name = f"{schema}.{statement.split()[5]}"
+                (widened,) = raw.execute("SELECT pg_get_indexdef(to_regclass(%s))", (name,)).fetchall()[0]
+                older = dialect._ddl(statement)  # as made then: without the key
+                if older.split(" ON ", 1)[1].replace(" ", "") not in widened.replace(" ", ""):
+                    raw.execute(f"DROP INDEX {name}")
+                    raw.execute(f"SET search_path TO {schema}")
+                    raw.execute(older)
+                    undone[name] = widened
+    assert {"public.events_by_date", "public.event_places_by_place"} <= undone.keys()
+    return undone
+
+
+def _definitions(url: str, indexes) -> dict[str, str]:
+    with psycopg.connect(url) as raw:
+        return {
+            name: raw.execute("SELECT pg_get_indexdef(to_regclass(%s))", (name,)).fetchall()[0][0] for name in indexes
+        }
+
+
+def test_a_store_made_before_the_date_functions_and_keyed_indexes_gets_them_when_opened(seed_pg_copy):
+    url = seed_pg_copy
+    undone = _as_made_before_their_time(url)
+    place = queries.make_filter(connect(url), places=["Tehran"])
+    conn = connect(url)  # a reader's opening: list
+    assert _definitions(url, undone) == undone  # every index as a store made now has it
+    assert queries.first_rows(conn, place, 5).rowids  # the first rows of a place read date(): there
+    assert conn.execute("SELECT date('2024-02-28', '+2 days')").fetchone()[0] == "2024-03-01"
+    with psycopg.connect(url) as raw:
+        oids = raw.execute("SELECT array_agg(oid ORDER BY oid) FROM pg_class WHERE relkind = 'i'").fetchone()
+    connect(url).close()
+    with psycopg.connect(url) as raw:  # opened again: nothing to do, nothing done
+        assert raw.execute("SELECT array_agg(oid ORDER BY oid) FROM pg_class WHERE relkind = 'i'").fetchone() == oids
+
+
+def test_a_store_is_mended_by_a_later_opening_when_a_writer_is_at_work_or_the_role_may_not(seed_pg_copy):
+    url = seed_pg_copy
+    undone = _as_made_before_their_time(url)
+    reader = f"reader_{url.split('/t_')[1][:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {reader} LOGIN")
+        admin.execute(f"GRANT USAGE ON SCHEMA public, {dialect.USER_SCHEMA} TO {reader}")
+        admin.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public, {dialect.USER_SCHEMA} TO {reader}")
+    try:
+        assert cli(url.replace("postgres@", f"{reader}@"), "list", "--place", "Tehran")  # reads, mends nothing
+        with psycopg.connect(url) as writer:  # an import at work: its transaction holds the writer's lock
+            writer.execute("SELECT pg_advisory_xact_lock(%s)", (store.WRITE_LOCK,))
+            started = time.monotonic()
+            connect(url).close()  # does not wait for it
+            assert time.monotonic() - started < 5
+            assert _definitions(url, undone) != undone
+        connect(url).close()
+        assert _definitions(url, undone) == undone
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP OWNED BY {reader}")
+            admin.execute(f"DROP ROLE {reader}")

@@ -1,6 +1,6 @@
 """The analyst's verbs beyond confirm, reject and edit (issue 25.2, 25.5): remove an article, the
-review queue, and each surviving what rebuilds the machine's events. Real SQLite, real files, the
-real CLI."""
+review queue, and each surviving what rebuilds the machine's events. On both stores (real SQLite,
+a real PostgreSQL), real files, the real CLI."""
 
 import json
 from pathlib import Path
@@ -44,8 +44,8 @@ def test_review_next_gives_the_least_confident_unreviewed_events_with_their_comm
     assert run(seed_store, "review", "--next", "1").stdout.split("\t")[0] == ids[0], "an undone confirm returns"
 
 
-def test_review_next_when_all_is_reviewed_prints_nothing(tmp_path):
-    db = tmp_path / "t.db"
+def test_review_next_when_all_is_reviewed_prints_nothing(tmp_path, empty_store):
+    db = empty_store
     write_article(tmp_path / "seed" / "articles", "a.md", "Gunmen ambushed a convoy near Hajin on Monday.\n")
     assert load(tmp_path / "seed", db).ok
     (only,) = queries.event_ids(connect(db), queries.Filter())
@@ -94,11 +94,11 @@ def test_remove_by_file_then_a_load_and_reingest_bring_the_event_and_its_correct
     assert run(seed_store, "review", "--orphans").stdout == ""
 
 
-def test_remove_an_imported_row(tmp_path):
+def test_remove_an_imported_row(tmp_path, empty_store):
     from db.acled import import_acled
     from tests.test_review import FIXTURES
 
-    db = tmp_path / "t.db"
+    db = empty_store
     import_acled(FIXTURES / "acled_week.csv", db)
     assert "acled:SYR100001" in listed(db)
     assert "1 event(s) it alone supported gone" in run(db, "remove", "acled:SYR100001").stderr
@@ -184,11 +184,11 @@ def test_a_merge_survives_a_load_a_reingest_and_a_reextraction_that_changes_both
     assert run(db, "review", "--orphans").stdout == ""
 
 
-def test_a_merge_into_an_event_removed_is_listed_as_an_orphan_and_the_other_shown_again(tmp_path):
+def test_a_merge_into_an_event_removed_is_listed_as_an_orphan_and_the_other_shown_again(tmp_path, empty_store):
     seed = tmp_path / "seed"
     write_article(seed / "articles", "a.md", "Gunmen ambushed a convoy near Hajin on Monday.\n", published="2018-12-10")
     other = write_article(tmp_path, "b.md", "A suicide bomber killed five people in Raqqa.\n", published="2018-12-11")
-    db = tmp_path / "t.db"
+    db = empty_store
     assert load(seed, db).ok and ingest_files([other], db).ok
     (keep,) = queries.event_ids(connect(db), queries.Filter(search="ambushed"))
     (merged,) = queries.event_ids(connect(db), queries.Filter(search="bomber"))

@@ -259,3 +259,98 @@ def test_a_date_window_holds_every_event_overlapping_it_and_no_other(tmp_path):
         }
         assert set(queries.event_ids(conn, queries.Filter(since=since, until=until))) == expected
     assert any(start < across.isoformat() <= end for _, start, end in spans)  # the window begins inside a week
+
+
+def test_a_list_longer_than_a_page_comes_whole_in_order_its_first_page_before_the_rest_is_read(empty_store, tmp_path):
+    """`list` and `export` walk the date order a page at a time (store.batches): every event, in
+    order, the first page read before the rest. On SQLite the cursor steps through the result as
+    it is read (counted in the engine's steps); on PostgreSQL the rest waits in a cursor on the
+    server, where psycopg's own cursor would receive the whole result before the first row. A
+    commit between pages (a star) does not end the walk; a walk given up leaves no cursor open."""
+    from bench.generate_acled import generate
+    from db.acled import import_acled
+
+    import_acled(generate(1200, tmp_path / "acled.csv"), empty_store)
+    conn = connect(empty_store)
+    expected = queries.event_ids(conn, queries.Filter())
+    postgres = isinstance(empty_store, str)
+
+    def open_cursors() -> list[str]:
+        return [r[0] for r in conn.execute("SELECT statement FROM pg_cursors")] if postgres else []
+
+    steps = [0]
+
+    def step() -> int:
+        steps[0] += 1
+        return 0  # go on
+
+    if not postgres:
+        conn.set_progress_handler(step, 100)
+    pages = queries.id_pages(conn, queries.Filter(), size=100)
+    first = next(pages)
+    read_first = steps[0]
+    assert first == expected[:100]
+    if postgres:
+        (walk,) = open_cursors()
+        assert walk.startswith("DECLARE") and "ORDER BY" in walk
+    annotations.set_starred(conn, first[0], True)  # a write, committed, between two pages
+    rest = [i for page in pages for i in page]
+    assert first + rest == expected
+    assert open_cursors() == [] and not conn.in_transaction
+    if not postgres:
+        assert read_first * 5 < steps[0]
+    given_up = queries.id_pages(conn, queries.Filter(), size=100)
+    next(given_up)
+    given_up.close()
+    assert open_cursors() == [] and not conn.in_transaction
+    listed = CliRunner().invoke(main, ["list", "--db", str(empty_store)])
+    assert listed.exit_code == 0, listed.output
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()[1:]] == expected
+
+
+def _statements_run(conn, read) -> int:
+    """How many statements `read(conn)` sends: SQLite's traced statements, or PostgreSQL's wire
+    messages that end one (libpq's trace of the protocol: a Sync, or a simple Query)."""
+    import tempfile
+
+    if isinstance(conn, sqlite3.Connection):
+        sent: list[str] = []
+        conn.set_trace_callback(sent.append)
+        read(conn)
+        conn.set_trace_callback(None)
+        return len(sent)
+    with tempfile.TemporaryFile("w+") as trace:
+        conn.raw.pgconn.trace(trace.fileno())
+        read(conn)
+        conn.raw.pgconn.untrace()
+        trace.seek(0)
+        wire = trace.read()
+    return wire.count("\tSync") + wire.count("\tQuery\t")
+
+
+def test_the_details_of_a_page_of_events_take_the_same_statements_however_many_it_holds(seed_store):
+    """An export reads its events' details a page at a time: a statement per kind of detail (rows,
+    links, quotes, what each source said, their names, countries, tags), never one per event or per
+    country, which on PostgreSQL is a round trip each."""
+    from db.acled import import_acled
+
+    import_acled(Path(__file__).parent / "fixtures" / "acled_world.csv", seed_store)  # four countries
+    conn = connect(seed_store)
+    ids = queries.event_ids(conn, queries.Filter())
+    details = queries.event_details(conn, ids)
+    several = next(d.event.id for d in details if d.sources and any(s.says for s in d.sources) and d.event.sources > 1)
+    assert len({p.country for d in details for p in d.places}) >= 4
+    two = _statements_run(conn, lambda c: queries.event_details(c, [several, ids[-1]]))
+    assert _statements_run(conn, lambda c: queries.event_details(c, ids)) == two
+
+
+def test_a_cursor_told_no_row_factory_gives_plain_tuples_else_rows_read_by_name(store_conn):
+    """As sqlite3's: `row_factory = None` gives plain tuples, made by the driver without a call
+    in Python per row (a search's hundred thousand hits, the app's index); a cursor left as it
+    is gives rows read by name too."""
+    plain = store_conn.cursor()
+    plain.row_factory = None
+    rows = plain.execute("SELECT seq, id FROM events ORDER BY seq").fetchmany(5)
+    assert rows and all(type(r) is tuple for r in rows)
+    named = store_conn.cursor().execute("SELECT seq, id FROM events ORDER BY seq").fetchone()
+    assert (named["seq"], named["id"]) == tuple(rows[0]) == tuple(named)

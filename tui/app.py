@@ -17,7 +17,6 @@ from textual.screen import Screen
 from tui.collector import REST, Collector
 from tui.explorer import Explorer, Navigator, TimePane
 from tui.panes import FacetPane, Histogram
-from tui.screens import ArticleScreen
 from tui.session import (
     FACETS,
     Article,
@@ -58,6 +57,12 @@ class TimelineApp(App):
     def get_default_screen(self) -> Screen:
         return self.explorer
 
+    def on_load(self) -> None:
+        """Open the store as Textual starts: its first rows are read while the screen is built, and
+        answered once it is (Explorer.on_mount)."""
+        self.session.workers.hold_answers()
+        self.session.open()
+
     def on_mount(self) -> None:
         self.in_terminal = os.isatty(0)
         self.set_interval(self.CHECK_SECONDS, self.check)
@@ -84,6 +89,9 @@ class TimelineApp(App):
     def on_timeline_view_need_rows(self, message: TimelineView.NeedRows) -> None:
         self.session.rows(message.token, message.page, message.rowids)
 
+    def on_timeline_view_drawn(self, _: TimelineView.Drawn) -> None:
+        self.session.drawn()
+
     # ---- what the session answers ---------------------------------------------------------
 
     def _wanted(self, answer: Answer) -> bool:
@@ -100,7 +108,7 @@ class TimelineApp(App):
             return
         view = self.explorer.view
         view.matches = Hits()
-        view.set_index(answer.index, keep=answer.keep, partial=not answer.complete)
+        view.set_index(answer.index, keep=answer.keep, partial=not answer.complete, rows=answer.rows)
         if answer.complete:
             if self.session.counting:
                 for facet in FACETS:
@@ -152,6 +160,8 @@ class TimelineApp(App):
         self.session.show(view.current_rowid)
 
     def on_article(self, answer: Article) -> None:
+        from tui.screens import ArticleScreen  # a screen a key opens: imported then, not at start
+
         if not self._wanted(answer):
             return
         self.push_screen(ArticleScreen(answer.title, answer.text, answer.start, answer.end))

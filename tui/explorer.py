@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -17,10 +17,13 @@ from textual.widgets import Footer, Header
 
 from db.queries import AROUND_DAYS, EventDetail, Filter, QueryError, parse_date_bound, parse_date_range
 from tui.panes import BusyLine, DetailPane, FacetPane, FacetTree, Histogram
-from tui.review import AddForm, EditForm, ReviewWalk, SourcePicker, UndoNotices
-from tui.screens import Confirm, DetailScreen, ExportPrompt, HelpScreen, Prompt, ViewsScreen
 from tui.session import FACETS, DocumentRemoved, Found, Hits, RemovalAsked, Reviewed, Session
 from tui.timeline_view import TimelineView
+
+# The screens a key opens (tui/screens.py, tui/review.py), and the widgets only they use, are
+# imported by the key that opens them, not at start: the first screen comes without them.
+if TYPE_CHECKING:
+    from tui.screens import DetailScreen
 
 
 class TimePane(Vertical):
@@ -135,6 +138,8 @@ class Navigator(Horizontal):
     def action_context(self, ask: bool = False) -> None:
         """The events that begin within some days of the one at the cursor (a count, else 7), at
         its places or with its actors; backspace comes back."""
+        from tui.screens import Prompt
+
         row = self.view.row(self.view.cursor) if self.view.ids else None
         if row is None:
             return
@@ -167,6 +172,8 @@ class Navigator(Horizontal):
             self.notify("No earlier filter to go back to", timeout=2)
 
     def action_views(self) -> None:
+        from tui.screens import ViewsScreen
+
         def chosen(f: Filter | None) -> None:
             if f is not None:
                 self.session.set_filter(f, at=self.view.current_id)
@@ -225,6 +232,7 @@ class Explorer(Screen):
         self.session = session
         self.view = TimelineView(marked=session.marked, id="timeline")
         self.after_reject: dict[str, str | None] = {}  # event rejected -> the event the cursor goes to
+        self.detail_screen: DetailScreen | None = None  # the detail on a screen of its own (narrow), once opened
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -239,8 +247,12 @@ class Explorer(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        """The store, opened by the app as Textual started (TimelineApp.on_load), answers widgets
+        that now exist: what it answered meanwhile (the first rows) is taken at once, in the first
+        frame, not behind it."""
         self.view.focus()
-        self.session.open()  # its answers come to widgets that now exist
+        for answer in self.session.workers.answer():  # the opening's requests answer the app
+            getattr(self.app, answer.handler_name)(answer)
 
     def on_resize(self, event) -> None:
         narrow = event.size.width < self.NARROW
@@ -301,9 +313,8 @@ class Explorer(Screen):
     def show_detail(self, detail: EventDetail | None, contexts: list[tuple[str, str, str]]) -> None:
         """The detail of the event at the cursor, in the pane and on its own screen if that is open."""
         self.query_one(DetailPane).show(detail, contexts)
-        for screen in self.app.screen_stack:
-            if isinstance(screen, DetailScreen):
-                screen.show(detail, contexts)
+        if self.detail_screen is not None and self.detail_screen in self.app.screen_stack:
+            self.detail_screen.show(detail, contexts)
 
     def show_filter(self) -> None:
         """The panes show the session's filter (after a clear, or a filter given up)."""
@@ -313,6 +324,8 @@ class Explorer(Screen):
     # ---- keys ---------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from tui.screens import HelpScreen
+
         def keys(b: Binding) -> str:  # "g,home" -> "g home", "right_square_bracket" -> "]"
             return " ".join(self.app.get_key_display(replace(b, key=k)) for k in b.key.split(","))
 
@@ -349,8 +362,11 @@ class Explorer(Screen):
 
     def action_detail(self) -> None:
         """The event's detail on a screen of its own (Escape comes back)."""
+        from tui.screens import DetailScreen
+
         if self.view.ids:
-            self.app.push_screen(DetailScreen(self.view, self.query_one(DetailPane)))
+            self.detail_screen = DetailScreen(self.view, self.query_one(DetailPane))
+            self.app.push_screen(self.detail_screen)
 
     def action_clear_filters(self) -> None:
         self.session.search("")
@@ -361,6 +377,8 @@ class Explorer(Screen):
             pane.clear_narrowing()
 
     def action_date_range(self) -> None:
+        from tui.screens import Prompt
+
         def check(value: str) -> str | None:
             try:
                 parse_date_range(value)
@@ -381,6 +399,8 @@ class Explorer(Screen):
         self.app.push_screen(Prompt("Date range, e.g. 2017-06..2018-10 (empty for all)", current, check), done)
 
     def action_search(self) -> None:
+        from tui.screens import Prompt
+
         def done(value: str | None) -> None:
             if value is not None:
                 self.session.search(value.strip())
@@ -409,6 +429,8 @@ class Explorer(Screen):
 
     def action_annotate(self, field: str) -> None:
         """Write the event's tags or its note."""
+        from tui.screens import Prompt
+
         event_id = self.view.current_id
         if not event_id:
             return
@@ -436,6 +458,8 @@ class Explorer(Screen):
 
     def action_export(self) -> None:
         """Ask a format (Markdown by default) and a file; the session writes it off the UI thread."""
+        from tui.screens import ExportPrompt, Prompt
+
         n = len(self.session.marked)
         what = f"the {n} marked" if n else "the filtered"
 
@@ -463,6 +487,8 @@ class Explorer(Screen):
             self.session.article(self.view.current_id)
 
     def action_jump_to_date(self) -> None:
+        from tui.screens import Prompt
+
         def done(value: str | None) -> None:
             if value:
                 try:
@@ -493,6 +519,8 @@ class Explorer(Screen):
 
     def action_edit(self) -> None:
         """The form correcting the event at the cursor, from its detail (the machine's values in it)."""
+        from tui.review import EditForm
+
         detail = self.session.detail
         if not self.view.current_id or detail is None or detail.event.id != self.view.current_id:
             return
@@ -526,6 +554,8 @@ class Explorer(Screen):
 
     def action_split(self) -> None:
         """Choose quotes of the event at the cursor to make an event of their own."""
+        from tui.review import SourcePicker
+
         detail = self._shown_detail()
         if detail is None:
             return
@@ -542,6 +572,7 @@ class Explorer(Screen):
 
     def action_add(self) -> None:
         """The form of an event the machine missed; its source starts as the cursor's event's document."""
+        from tui.review import AddForm
 
         def saved(answer: Reviewed | None) -> None:
             if answer is not None:
@@ -551,6 +582,8 @@ class Explorer(Screen):
 
     def action_remove(self) -> None:
         """Remove the article of one of the event's sources: what goes is said, and asked, first."""
+        from tui.review import SourcePicker
+
         detail = self._shown_detail()
         if detail is None or not detail.sources:
             return
@@ -565,6 +598,8 @@ class Explorer(Screen):
         self.app.push_screen(SourcePicker(detail, split=False), chosen)
 
     def on_removal_asked(self, asked: RemovalAsked) -> None:
+        from tui.screens import Confirm
+
         asked.stop()
         if not self.session.accept(asked):
             return
@@ -594,6 +629,8 @@ class Explorer(Screen):
 
     def action_walk(self) -> None:
         """The review walk on a screen of its own; back here, the timeline shows what it changed."""
+        from tui.review import ReviewWalk
+
         self.app.push_screen(ReviewWalk(self.session), lambda _: self.session.open(keep=self.view.current_id))
 
     def action_show_rejected(self) -> None:
@@ -604,6 +641,7 @@ class Explorer(Screen):
 
     def action_tag_filter(self) -> None:
         """Only the events with a tag, typed whole (commas and all); empty: every event again."""
+        from tui.screens import Prompt
 
         def done(value: str | None) -> None:
             if value is not None:
@@ -617,6 +655,8 @@ class Explorer(Screen):
         self.app.push_screen(Prompt("Only the events with the tag (empty: all)", self.session.tag or ""), done)
 
     def action_go_to(self) -> None:
+        from tui.screens import Prompt
+
         def done(value: str | None) -> None:
             if value and value.strip():
                 self.session.find(value.strip(), target=self)
@@ -645,6 +685,8 @@ class Explorer(Screen):
 
     def _reviewed(self, answer: Reviewed) -> None:
         """A correction saved: said (with an undo link where it hides or makes an event), and shown."""
+        from tui.review import UndoNotices
+
         self.session.marked.difference_update(answer.unmarked)
         if answer.undoable:
             app = self.app

@@ -24,8 +24,7 @@ from typing import Any, Protocol
 from pyroaring import BitMap
 from textual.message_pump import MessagePump
 
-from db import activity, annotations as user_layer, corrections, queries, review_queue, views
-from db.export import atomic_file, to_markdown, write
+from db import activity, annotations as user_layer, corrections, queries, review_queue
 from db.facet_window import FacetWindow, facet_total, facet_window
 from db.labels import SHORT_SUB_TYPE_WIDTH, short_type
 from db.queries import EventDetail, EventRow, Filter, QueryError, TimelineIndex
@@ -35,7 +34,11 @@ from tui.workers import FETCH, QUERY, Answer, Failed, Workers
 
 CONTEXT_CHARS = 240  # of the article around each quote in the detail pane
 FIRST_ROWS = 200  # shown while a filter's whole timeline is read: more than a screen holds
-FIRST_WAIT = 2.0  # seconds the query lane waits at most, at opening, for the first rows to be shown
+# Of those, the events that come with them, drawn at once: more lines than a tall terminal shows.
+# More cost more than their share: at 100k events 64 take 1 ms, 200 take 19 ms (SQLite's plan for
+# the longer lists of ids); the rest of their page is asked for when drawn.
+FIRST_SCREEN = 64
+FIRST_WAIT = 2.0  # seconds the query lane waits at most, at opening, for the first rows to be drawn
 HISTORY = 50  # filters that back (backspace) can return to
 FACETS = ("actors", "places", "types")
 
@@ -51,11 +54,14 @@ class Opened(Answer):
 
 class Indexed(Answer):
     """The filtered timeline; `keep` is the row id of the event the cursor stays on. `complete`
-    is False for its first rows only, shown while the whole is read."""
+    is False for its first rows only, shown while the whole is read; those come with the events
+    of a screen (`rows`, FIRST_SCREEN), drawn without asking for their page."""
 
-    def __init__(self, f: Filter, index: TimelineIndex, keep: int | None, complete: bool = True) -> None:
+    def __init__(
+        self, f: Filter, index: TimelineIndex, keep: int | None, complete: bool = True, rows: Sequence[EventRow] = ()
+    ) -> None:
         super().__init__()
-        self.filter, self.index, self.keep, self.complete = f, index, keep, complete
+        self.filter, self.index, self.keep, self.complete, self.rows = f, index, keep, complete, rows
 
 
 class Counted(Answer):
@@ -301,7 +307,7 @@ class Session:
         self.history: deque[tuple[Filter, str | None]] = deque(maxlen=HISTORY)  # (filter, event id), newest last
         self.counting = False  # the counts of the last filter asked for are still to come
         self.views = SavedViews(self.workers)
-        self.first_shown = threading.Event()  # the first rows of the store opened are taken (`indexed`)
+        self.first_shown = threading.Event()  # the first rows of the store opened are drawn (`drawn`)
         self.show_rejected = False  # the events the analyst rejected are hidden unless this is set
         self.tag: str | None = None  # only the events with this tag (the command line's --tag)
         self.corrected: list[
@@ -341,8 +347,9 @@ class Session:
 
         def after_first_rows(_: sqlite3.Connection) -> None:
             """The whole timeline, its counts and totals wait (the lane runs in order) until the first
-            rows are taken: read meanwhile, their Python takes turns with the UI thread, which is
-            laying out the app's first screen (first rows 0.3-0.45 s later at 100k-300k events)."""
+            rows are drawn: read meanwhile, their Python takes turns with the UI thread, which is
+            laying out and drawing the app's first screen (first rows 0.3-0.45 s later at 100k-300k
+            events)."""
             first_shown.wait(FIRST_WAIT)  # bounded: first rows that fail let the rest be read
 
         def baseline(conn: sqlite3.Connection) -> None:
@@ -410,7 +417,9 @@ class Session:
             return Indexed(f, found, rowid)
 
         def first(conn: sqlite3.Connection) -> Answer:
-            return Indexed(f, _without(queries.first_rows(conn, f, FIRST_ROWS), hidden(conn)), None, complete=False)
+            found = _without(queries.first_rows(conn, f, FIRST_ROWS), hidden(conn))
+            rows = queries.events_by_rowids(conn, found.rowids[:FIRST_SCREEN])  # a round trip fewer before drawn
+            return Indexed(f, found, None, complete=False, rows=rows)
 
         def counts(conn: sqlite3.Connection) -> Answer:
             left_out, picked = hidden(conn), dict[Filter, BitMap | None]()  # the filters' events, read once
@@ -434,16 +443,24 @@ class Session:
 
     def indexed(self, answer: Indexed) -> bool:
         """Take a new timeline. First rows are only shown (False when the whole timeline came
-        first); the session keeps the last whole one, which Escape returns to."""
-        self.first_shown.set()
+        first); the session keeps the last whole one, which Escape returns to. First rows to be
+        shown let the query lane go on once drawn (`drawn`); any other answer, at once."""
         if not answer.complete:
-            return answer.filter != self.shown_filter
+            shown = answer.filter != self.shown_filter
+            if not shown or not answer.index.rowids:  # nothing will be drawn: nothing to wait for
+                self.first_shown.set()
+            return shown
+        self.first_shown.set()
         self.workers.supersede("first")
         self.index, self.shown_filter = answer.index, answer.filter
         self.hits, self.positions = Hits(), array("q")
         if self.search_text:
             self.search(self.search_text)
         return True
+
+    def drawn(self) -> None:
+        """The timeline's first rows are on screen: the query lane may read the whole of it."""
+        self.first_shown.set()
 
     def rows(self, token: int, page: int, rowids: array) -> None:
         self.workers.ask(FETCH, None, lambda conn: Rows(token, page, queries.events_by_rowids(conn, rowids)))
@@ -722,10 +739,15 @@ class Session:
         f, marked, shown = self.filter, set(self.marked), corrections.Shown(rejected=self.show_rejected, tag=self.tag)
 
         def run(conn: sqlite3.Connection) -> Answer:
+            from db.export import ExportError, atomic_file, write  # the exports: not imported at start
+
             picked = corrections.pick(conn, f, shown)
             ids = [i for i in picked.ids if i in marked] if marked else picked.ids
-            with atomic_file(path) as out:
-                done = write(conn, [ids], fmt, queries.describe_filter(conn, f), out)
+            try:
+                with atomic_file(path) as out:
+                    done = write(conn, [ids], fmt, queries.describe_filter(conn, f), out)
+            except ExportError as e:  # the file refused: said, the lane goes on
+                return Failed(f"Not done: {e}")
             wrote = f"Wrote {len(ids) - done.left_out} events to {path.resolve()}"
             rejected = [f"{picked.rejected_left_out} rejected left out"] if picked.rejected_left_out else []
             return Done("; ".join([wrote, *done.notes, *rejected]), "Exported")
@@ -734,6 +756,8 @@ class Session:
 
     def copy(self, event_id: str) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
+            from db.export import to_markdown
+
             return Done(
                 "Event copied as Markdown", markdown=to_markdown(queries.event_details(conn, [event_id]), "Event")
             )
@@ -755,7 +779,8 @@ class Session:
 
 
 class SavedViews:
-    """Requests about saved views: filters kept by name in the user's database."""
+    """Requests about saved views: filters kept by name in the user's database (db/views.py,
+    imported by the first request: the first screen comes without it)."""
 
     def __init__(self, workers: Workers) -> None:
         self.workers = workers
@@ -764,6 +789,8 @@ class SavedViews:
         """The views, answered to `target` (the screen that shows them) as ViewsListed."""
 
         def run(conn: sqlite3.Connection) -> Answer:
+            from db import views
+
             saved = views.saved_views(conn)
             return ViewsListed([(v.name, v.filter, views.in_words(conn, v.filter)) for v in saved])
 
@@ -771,6 +798,8 @@ class SavedViews:
 
     def save(self, name: str, f: Filter) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
+            from db import views
+
             replaced = views.save_view(conn, name, f)
             was = f" (it was: {views.in_words(conn, replaced)})" if replaced else ""
             return Done(f"Saved view “{name.strip()}”: {views.in_words(conn, f)}{was}", "Saved")
@@ -779,6 +808,8 @@ class SavedViews:
 
     def delete(self, name: str) -> None:
         def run(conn: sqlite3.Connection) -> Answer:
+            from db import views
+
             views.delete_view(conn, name)
             return Done(f"Deleted view “{name}”", "Deleted")
 

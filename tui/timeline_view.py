@@ -13,6 +13,7 @@ import bisect
 import time
 from array import array
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -132,6 +133,14 @@ class Pages:
         if len(self.rows) > PAGES_KEPT:
             self.rows.popitem(last=False)
 
+    def carry(self, other: Pages, ids: array, page: int) -> None:
+        """Take the rows `other` holds of page `page` of the timeline `ids`: those drawn at once,
+        the others asked for as ever."""
+        known = {rowid: row for rows in other.rows.values() for rowid, row in rows.items()}
+        rows = [known[rowid] for rowid in ids[page * PAGE : (page + 1) * PAGE] if rowid in known]
+        if rows:
+            self.put(page, rows)
+
 
 DATE_WIDTH = 10  # "2017-06-07"; a span shows its start month, "~2017-09"
 SUB_TYPES_FROM = 60  # columns beside the date from which sub-types are shown, not types
@@ -227,6 +236,9 @@ class TimelineView(ScrollView, can_focus=True):
             super().__init__()
             self.token, self.page, self.rowids = token, page, rowids
 
+    class Drawn(Message):
+        """The rows of the timeline set last are on screen: drawn from its rows, not placeholders."""
+
     def __init__(self, marked: set[str] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.ids = array("q")  # event row ids in date order
@@ -239,21 +251,29 @@ class TimelineView(ScrollView, can_focus=True):
         self.moved_at = 0.0  # when the cursor last moved
         self._before_partial: tuple[int | None, int] | None = None  # (event kept, cursor) of first rows
         self.columns = RowLayout(0)  # the columns at the width last drawn
+        self.drawn_token = 0  # the last timeline whose rows were drawn (`Drawn` posted)
 
     # ---- data ---------------------------------------------------------------------------
 
-    def set_index(self, index: TimelineIndex, keep: int | None = None, partial: bool = False) -> None:
+    def set_index(
+        self, index: TimelineIndex, keep: int | None = None, partial: bool = False, rows: Sequence[EventRow] = ()
+    ) -> None:
         """A new filtered timeline. The cursor stays on its event (row id `keep`, else the one it
         is on), or goes to the month it was in, or the nearest one after it. A `partial` timeline
         (its first rows, while the whole is read) remembers the event, for the whole one to
-        return to unless the user moved meanwhile."""
+        return to unless the user moved meanwhile. `rows`: the timeline's first rows, when they
+        came with it (drawn at once, their page not asked for)."""
         if keep is None:
             keep = self.current_rowid
             if self._before_partial is not None and self.cursor == self._before_partial[1]:
                 keep = self._before_partial[0]
         old_month = self.lines.month_of(self.cursor) if self.ids else None
+        # the whole timeline after its first rows: the rows they brought stay drawn, not "…" again
+        first_rows = self.pages if self._before_partial is not None and not partial else None
         self.ids, self.lines, self.pages = index.rowids, Lines(index.months), Pages()
         self.token += 1
+        if rows:
+            self.pages.put(0, list(rows))
         self.virtual_size = Size(self.size.width, self.lines.height)
         target = 0
         if keep is not None and keep in self.ids:
@@ -261,6 +281,8 @@ class TimelineView(ScrollView, can_focus=True):
         elif old_month and self.ids:
             target = self.lines.first_of_month(old_month)
         self.cursor = min(target, max(0, len(self.ids) - 1))
+        if first_rows is not None:
+            self.pages.carry(first_rows, self.ids, self.cursor // PAGE)
         self._before_partial = (keep, self.cursor) if partial else None
         self._announce(now=True)
         self.refresh()
@@ -318,6 +340,9 @@ class TimelineView(ScrollView, can_focus=True):
         r = self.row(i)
         if r is None:
             return Strip(Text("   …", style="dim").render(self.app.console)).adjust_cell_length(width)
+        if self.drawn_token != self.token:
+            self.drawn_token = self.token
+            self.call_later(lambda: self.post_message(self.Drawn()))  # as `_ask`: from the view's context
         if self.columns.width != width:
             self.columns = RowLayout(width)
         line = self.columns.line(r, r.id in self.marked)

@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 
-from db.export import ExportError
 from db.queries import QueryError
 from db.schema import DatabaseError, about_the_file, connect, database_error
 from db.store import ConnectionLost
@@ -128,7 +127,7 @@ class Lane:
                 return Failed(f"Not done: {database_error(self.db_path, e) or e}")
             except QueryError as e:
                 return Failed(str(e))
-            except (DatabaseError, ExportError) as e:
+            except DatabaseError as e:
                 return Failed(f"Not done: {e}")
             except Exception as e:  # a bug must cost one answer, not the lane and every request after it
                 return Failed(f"Not done, an error in timeline: {type(e).__name__}: {e}")
@@ -148,6 +147,7 @@ class Workers:
         self._outstanding = 0
         self._slow: list[Request] = []  # slow requests not yet answered
         self._waiting_since = 0.0
+        self._held: list[Answer] | None = None  # answers kept, not posted, until `answer` (`hold_answers`)
 
     def ask(self, lane: str, kind: str | None, work: Work, target: MessagePump | None = None) -> None:
         if not self.lanes:
@@ -172,10 +172,27 @@ class Workers:
         for lane in self.lanes.values():
             lane.interrupt_stale()
 
+    def hold_answers(self) -> None:
+        """Keep the answers, unposted, until `answer`: the app asks before its screen exists, so
+        the store is read while Textual builds it."""
+        with self._lock:
+            self._held = []
+
+    def answer(self) -> list[Answer]:
+        """The answers kept, in order, for the caller to take now; those to come are posted."""
+        with self._lock:
+            held, self._held = self._held or [], None
+        return [a for a in held if not a.request.stale]
+
     def _deliver(self, request: Request, answer: Answer | None) -> None:
         if answer is not None and not request.stale:
             answer.request = request
-            (request.target or self.target).post_message(answer)
+            with self._lock:
+                held = self._held
+                if held is not None:
+                    held.append(answer)
+            if held is None:
+                (request.target or self.target).post_message(answer)
         with self._lock:
             self._outstanding -= 1
             if request in self._slow:
