@@ -64,7 +64,7 @@ ROW_BYTES = 400  # about what an ACLED row takes in a CSV: a file's size tells h
 # the end reads it. Copying the store's rows costs a tenth of the import at most.
 BULK = 10
 STAGING = "staging_"
-COPIED = ("stored_documents", "events", "event_actors", "event_places", "stored_evidence")
+COPIED = ("stored_documents", "events", "acled_notes", "event_actors", "event_places", "stored_evidence")
 # made again over all the staged events at the end: the counts, the sets and the search index
 STAGED = (*COPIED, "month_counts", "event_sets", "events_fts")
 KEPT_INDEXES = ("evidence_by_event",)
@@ -288,7 +288,7 @@ class _Importer:
             self.conn.execute("BEGIN IMMEDIATE")
 
     def write(self, batch: list[tuple[int, dict]], report: ImportReport) -> None:
-        events, links, places, revised = [], [], [], []
+        events, notes, links, places, revised = [], [], [], [], []
         named_by: list[tuple[list, str]] = []  # each new event's (actor, role, name)s and place
         parsed = []
         for line, r in batch:
@@ -329,9 +329,10 @@ class _Importer:
             place = self.trees.named_place(*place_names)
             named_by.append((actors, place))
             self.countries.add(self.trees.root(place))
-            # its document and quote are derived from these (db/schema.py's DERIVED_DOCUMENT)
-            row["notes"] = r.get("notes", "").strip() or row["summary"]
-            row["notes_source"] = r.get("source", "").strip() or None
+            # its note, which its document and quote are derived from (db/schema.py's DERIVED_DOCUMENT)
+            notes.append(
+                (row["seq"], r.get("notes", "").strip() or row["summary"], r.get("source", "").strip() or None)
+            )
         # The batch's new places, actors and aliases in a few statements; then the links, which
         # hold their row numbers.
         self.trees.flush()
@@ -350,11 +351,14 @@ class _Importer:
             report.revised += len(revised)
         self.conn.executemany(
             f"INSERT INTO {self.to}events (seq, id, date_start, date_end, precision, date, date_source, type, sub_type,"
-            " summary, fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin, revision,"
-            " notes, notes_source)"
+            " summary, fatalities, fatalities_low, fatalities_high, confidence, sources, publishers, origin, revision)"
             " VALUES (:seq, :id, :date_start, :date_end, :precision, :date, 'acled', :type, :sub_type, :summary,"
-            " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled', :revision, :notes, :notes_source)",
+            " :fatalities, :fatalities, :fatalities, 0.9, 1, 1, 'acled', :revision)",
             events,
+        )
+        self.conn.executemany(
+            f"INSERT INTO {self.to}acled_notes (seq, text, source) VALUES (?, ?, ?)",
+            notes,
         )
         self.conn.executemany(
             f"INSERT INTO {self.to}event_actors (event_seq, actor_seq, role, day, direct, named)"
@@ -495,6 +499,7 @@ class _Importer:
         documents = f"SELECT document_id FROM {STAGING}stored_evidence WHERE event_id IN ({ids})"
         self.conn.execute(f"DELETE FROM {STAGING}stored_documents WHERE kind = 'acled' AND id IN ({documents})", params)
         self.conn.execute(f"DELETE FROM {STAGING}stored_evidence WHERE event_id IN ({ids})", params)
+        self.conn.execute(f"DELETE FROM {STAGING}acled_notes WHERE seq IN ({picked})", params)
         self.conn.execute(f"DELETE FROM {STAGING}events WHERE seq IN ({picked})", params)
 
 
@@ -636,7 +641,7 @@ def _staged_view() -> str:
     view = _statement("VIEW", "event_text").replace(
         "CREATE VIEW IF NOT EXISTS event_text", "CREATE TEMP VIEW staging_event_text"
     )
-    return re.sub(r"\b(events|stored_evidence|stored_documents) (?=[evd]\b)", rf"main.{STAGING}\1 ", view)
+    return re.sub(r"\b(events|acled_notes|stored_evidence|stored_documents) (?=[envd]\b)", rf"main.{STAGING}\1 ", view)
 
 
 def _drop_staging(conn: sqlite3.Connection) -> None:

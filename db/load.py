@@ -372,6 +372,7 @@ def remove_events(conn: sqlite3.Connection, picked: str, params: tuple = ()) -> 
     ).fetchall()
     conn.execute(f"DELETE FROM stored_evidence WHERE event_id IN ({ids})", params)
     conn.execute(f"DELETE FROM event_sources WHERE event_id IN ({ids})", params)  # extracted events' only
+    conn.execute(f"DELETE FROM acled_notes WHERE seq IN ({picked})", params)  # imported events' only
     conn.execute(f"DELETE FROM events WHERE seq IN ({picked})", params)
     conn.executemany("DELETE FROM stored_documents WHERE id = ?", data_rows)
 

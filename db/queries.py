@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pyroaring import BitMap
 
 from db import counts, store
-from db.schema import date_sql, day_sql
+from db.schema import date_sql, day_sql, quotes_of
 from ingest.intervals import parse_published
 from ingest.text import alias_key
 
@@ -984,9 +984,9 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     cursor.row_factory = None  # tuples: a Row is read by name slowly, and an export reads 10k of these
     for event_id, *source in cursor.execute(
         "SELECT v.event_id, v.document_id, v.path, v.title, v.publisher, v.published,"
-        ' substr(v.text, v.start + 1, v."end" - v.start), v.start, v."end" FROM quotes v'  # evidence with its document
-        f" WHERE {_one_of('v.event_id')} ORDER BY v.id",
-        (json.dumps(found),),
+        ' substr(v.text, v.start + 1, v."end" - v.start), v.start, v."end"'  # evidence with its document
+        f" FROM ({quotes_of(_one_of)}) v ORDER BY v.id",
+        (json.dumps(found),) * 2,
     ):
         quoted.setdefault(event_id, []).append(Source(*source))
     told: dict[str, list] = {}  # what each source said: its row, its actors' and places' ids

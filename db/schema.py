@@ -8,6 +8,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -107,16 +108,16 @@ def date_sql(day_number: str) -> str:
 
 # Version 14 stores no document and no quote for an imported ACLED row (a third of a store at
 # 100k worldwide rows, the row's text and a row repeating its event): both are derived from its
-# event, whose `notes` hold the row's note. The views `documents` and `evidence` give the stored
+# event and its note (`acled_notes`). The views `documents` and `evidence` give the stored
 # rows and one derived row per ACLED event, numbered -seq (a stored row's id is positive), as
 # version 13 stored them; `quotes` is a quote with its document, which a reader joining the two
 # reads instead (SQLite reads a view of UNION ALL joined to another whole: it pushes a filter into
 # the parts, never a join). A filter on an id, a key or an event's id reaches each part by an index.
 DERIVED_DOCUMENT = {  # the columns of a document, and what an ACLED event's derived one holds
-    "id": "-e.seq",
+    "id": "-n.seq",
     "path": "'acled:' || e.id",
     "title": "'ACLED ' || e.id",
-    "publisher": "e.notes_source",
+    "publisher": "n.source",
     "author": "NULL",
     "url": "NULL",
     "published": "e.date",
@@ -124,30 +125,43 @@ DERIVED_DOCUMENT = {  # the columns of a document, and what an ACLED event's der
     "published_end": "NULL",
     "precision": "NULL",
     "note": "NULL",
-    "text": "e.notes",
+    "text": "n.text",
     "kind": "'acled'",
     "published_source": "NULL",
     "key": "e.id",
     "unextracted": "NULL",
 }
-DERIVED_QUOTE = {"id": "-e.seq", "event_id": "e.id", "document_id": "-e.seq", "start": "0", '"end"': "length(e.notes)"}
+DERIVED_QUOTE = {"id": "-n.seq", "event_id": "e.id", "document_id": "-n.seq", "start": "0", '"end"': "length(n.text)"}
 QUOTED = ("key", "path", "title", "publisher", "published", "text", "kind")  # the document's columns `quotes` has
+
+
+_DERIVED_FROM = "FROM acled_notes n JOIN events e ON e.seq = n.seq"  # an ACLED row's note and its event
+
+
+def quotes_of(condition: Callable[[str], str] | None = None) -> str:
+    """The rows of the view `quotes`; with `condition`, those of the events it holds of, made of an
+    event id's column and written into each part: SQLite (3.40) pushes a filter holding a subquery
+    (`IN (SELECT value FROM json_each(?))`) into no part of a view, and would read every note. Each
+    part takes the condition's parameters: give them twice."""
+    stored, derived = (f" WHERE {condition('v.event_id')}", f" WHERE {condition('e.id')}") if condition else ("", "")
+    document = {**DERIVED_QUOTE, **{c: DERIVED_DOCUMENT[c] for c in QUOTED}}
+    return (
+        f"SELECT {', '.join(f'v.{c}' for c in DERIVED_QUOTE)}, {', '.join(f'd.{c}' for c in QUOTED)}"
+        f" FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id{stored}"
+        f" UNION ALL SELECT {', '.join(f'{v} AS {k}' for k, v in document.items())} {_DERIVED_FROM}{derived}"
+    )
 
 
 def _derived_views() -> str:
     """The statements of the views `documents`, `evidence` and `quotes` (see DERIVED_DOCUMENT)."""
-    acled = "FROM events e WHERE e.notes IS NOT NULL"
-    document = {**DERIVED_QUOTE, **{c: DERIVED_DOCUMENT[c] for c in QUOTED}}
+    acled = _DERIVED_FROM
     return "\n".join(
         (
             f"CREATE VIEW IF NOT EXISTS documents AS SELECT {', '.join(DERIVED_DOCUMENT)} FROM stored_documents"
             f" UNION ALL SELECT {', '.join(f'{v} AS {k}' for k, v in DERIVED_DOCUMENT.items())} {acled};",
             f"CREATE VIEW IF NOT EXISTS evidence AS SELECT {', '.join(DERIVED_QUOTE)} FROM stored_evidence"
             f" UNION ALL SELECT {', '.join(f'{v} AS {k}' for k, v in DERIVED_QUOTE.items())} {acled};",
-            f"CREATE VIEW IF NOT EXISTS quotes AS SELECT {', '.join(f'v.{c}' for c in DERIVED_QUOTE)},"
-            f" {', '.join(f'd.{c}' for c in QUOTED)}"
-            " FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id"
-            f" UNION ALL SELECT {', '.join(f'{v} AS {k}' for k, v in document.items())} {acled};",
+            f"CREATE VIEW IF NOT EXISTS quotes AS {quotes_of()};",
         )
     )
 
@@ -176,10 +190,15 @@ CREATE TABLE IF NOT EXISTS events (
     -- analyst: an event the analyst added or split off (db/corrections.py), written again on load
     revision TEXT,  -- an imported row's version (ACLED's timestamp): a re-import replaces a row that changed
     independent_sources INTEGER NOT NULL DEFAULT 1,  -- sources, a wire dispatch and its copies once
-    disputed TEXT,  -- the fields its sources differ on ("perpetrator,fatalities"); NULL when they agree
-    -- An imported ACLED row's note and its `source` column (who reported it): the row's document and
-    -- quote are derived from them (the views `documents` and `evidence`); NULL for other events.
-    notes TEXT, notes_source TEXT
+    disputed TEXT  -- the fields its sources differ on ("perpetrator,fatalities"); NULL when they agree
+);
+-- An imported ACLED row's note and its `source` column (who reported it), by its event's row
+-- number: the row's document and quote are derived from them (the views `documents` and
+-- `evidence`). A table of its own, not columns of `events`: a note is most of an ACLED row's
+-- bytes, and each walk of the events through an index reads their rows (version 14 first had
+-- them in `events`: a year's walk at 100k worldwide rows took 112-130 ms, 48-80 without).
+CREATE TABLE IF NOT EXISTS acled_notes (
+    seq INTEGER PRIMARY KEY REFERENCES events(seq), text TEXT NOT NULL, source TEXT
 );
 -- Places and actors form trees (db/hierarchy.py): `parent` is the division or country of a place,
 -- the group of an actor. An event's links repeat for each ancestor with direct = 0. Each has a row
@@ -240,7 +259,7 @@ CREATE INDEX IF NOT EXISTS actors_by_parent ON actors(parent);
 CREATE INDEX IF NOT EXISTS evidence_by_event ON stored_evidence(event_id);
 CREATE INDEX IF NOT EXISTS evidence_by_document ON stored_evidence(document_id);
 -- An ACLED row's derived document and quote by their id (`documents`, `evidence`: -seq).
-CREATE INDEX IF NOT EXISTS events_documents ON events((-seq)) WHERE notes IS NOT NULL;
+CREATE INDEX IF NOT EXISTS acled_notes_by_document ON acled_notes((-seq));
 -- The filters on trust walk these in date order; they hold only the few events they pick.
 CREATE INDEX IF NOT EXISTS events_disputed ON events(date_start) WHERE disputed IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_corroborated ON events(date_start) WHERE independent_sources > 1;
@@ -276,7 +295,7 @@ CREATE TABLE IF NOT EXISTS event_sets (
 -- where detail=column, 40 % smaller, would have each hit's text read to check it.
 CREATE VIEW IF NOT EXISTS event_text AS SELECT e.seq AS seq, e.summary AS summary, (
     SELECT group_concat(q.quote, char(10)) FROM (
-        SELECT e.notes AS quote WHERE e.notes IS NOT NULL
+        SELECT n.text AS quote FROM acled_notes n WHERE n.seq = e.seq
         UNION ALL SELECT substr(d.text, v.start + 1, v."end" - v.start)
         FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id WHERE v.event_id = e.id
     ) AS q
@@ -577,7 +596,8 @@ _MADE_BY_14 = (
     "event_text",
     "evidence_by_event",
     "evidence_by_document",
-    "events_documents",
+    "acled_notes",
+    "acled_notes_by_document",
 )
 
 
@@ -589,39 +609,39 @@ def _tables_before_14() -> list[str]:
 
 
 def _v13_to_v14(conn: sqlite3.Connection) -> None:
-    """Version 14 stores no document and no quote for an imported ACLED row: its event keeps the
-    row's note (and its source), and the views `documents`, `evidence` and `quotes` derive both
-    (DERIVED_DOCUMENT). The tables keep the articles', the citations' and any ACLED row's that is
-    not what the views derive (none that this program wrote since version 8), as they were."""
-    have = {c[1] for c in conn.execute("PRAGMA table_info(events)")}  # version 6's step made events as they are now
-    for column in ("notes TEXT", "notes_source TEXT"):
-        if column.split()[0] not in have:
-            conn.execute(f"ALTER TABLE events ADD COLUMN {column}")
+    """Version 14 stores no document and no quote for an imported ACLED row: `acled_notes` keeps
+    the row's note (and its source) by its event, and the views `documents`, `evidence` and
+    `quotes` derive both (DERIVED_DOCUMENT). The tables keep the articles', the citations' and any
+    ACLED row's that is not what the views derive (none that this program wrote since version 8),
+    as they were."""
+    made = [s for s in _statements(TABLES) if re.search(r"CREATE (TABLE|INDEX) IF NOT EXISTS acled_notes\b", s)]
+    for statement in made:
+        conn.execute(statement)
     conn.execute("DROP VIEW IF EXISTS event_text")  # SQLite would rename the tables it reads
     conn.execute("ALTER TABLE documents RENAME TO stored_documents")
     conn.execute("ALTER TABLE evidence RENAME TO stored_evidence")
     # a row's document quoted whole by its event alone, holding what the views derive, moves
     derived = " AND ".join(
-        f"d.{column} = {expression.replace('e.', 'events.')}" if expression != "NULL" else f"d.{column} IS NULL"
+        f"d.{column} = {expression}" if expression != "NULL" else f"d.{column} IS NULL"
         for column, expression in DERIVED_DOCUMENT.items()
-        if column not in ("id", "publisher", "text")
+        if column not in ("id", "publisher", "text")  # the note's: the rest is the event's
     )
     conn.execute(
-        "UPDATE events SET notes = d.text, notes_source = d.publisher"
-        " FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id"
-        f' WHERE v.event_id = events.id AND v.start = 0 AND v."end" = length(d.text) AND {derived}'
+        "INSERT INTO acled_notes (seq, text, source) SELECT e.seq, d.text, d.publisher"
+        " FROM stored_evidence v JOIN stored_documents d ON d.id = v.document_id JOIN events e ON e.id = v.event_id"
+        f' WHERE v.start = 0 AND v."end" = length(d.text) AND {derived}'
         " AND NOT EXISTS (SELECT 1 FROM stored_evidence w WHERE w.document_id = d.id AND w.id <> v.id)"
     )
     moved = (
-        "SELECT d.id FROM stored_documents d JOIN events e ON e.id = d.key"
-        " WHERE d.kind = 'acled' AND e.notes IS NOT NULL"
+        "SELECT d.id FROM stored_documents d JOIN events e ON e.id = d.key JOIN acled_notes n ON n.seq = e.seq"
+        " WHERE d.kind = 'acled'"
     )
     conn.execute(f"DELETE FROM stored_evidence WHERE document_id IN ({moved})")
     conn.execute(f"DELETE FROM stored_documents WHERE id IN ({moved})")
     if isinstance(conn, store.PostgresConnection):  # as TABLES declares it (SQLite's INTEGER is the same)
         conn.execute("ALTER TABLE stored_evidence ALTER COLUMN document_id TYPE BIGINT")
     for statement in _statements(TABLES):
-        if "CREATE VIEW" in statement or "events_documents" in statement:
+        if "CREATE VIEW" in statement:
             conn.execute(statement)
 
 

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from bench.generate_acled import generate
 from bench.generate_world import generate as generate_world
 from cli import main
-from db import acled, annotations, queries
+from db import acled, annotations, dialect, queries
 from db.acled import ImportFileError, import_acled
-from db.schema import connect
+from db.schema import connect, quotes_of
 from pipeline import load
 from tests.helpers import CLI, SEED, bytes_read, kill_inside_transaction, new_pg_database
 
@@ -334,6 +334,15 @@ _BY_INDEX = (
     "SELECT key FROM documents WHERE key = 'acled:SYR100001'",
     "SELECT event_id FROM evidence WHERE event_id IN ('acled:SYR100001', 'acled:SYR100002')",
 )
+# The export's, of a list of events given as JSON: a filter holding a subquery, which SQLite pushes
+# into no part of the view `quotes`, written into each part. (PostgreSQL plans the list as of 100
+# values: at three events it reads them all, at a store's size it takes the index, as for every
+# filter of the events by such a list: db/queries.py's _one_of.)
+_BY_INDEX_OF_A_LIST = (
+    "SELECT v.event_id, v.text FROM ("
+    + quotes_of(lambda column: f"{column} IN (SELECT value FROM json_each('[\"acled:SYR100001\"]'))")
+    + ") v ORDER BY v.id",
+)
 
 
 def _reads_all(db, sql: str) -> list[str]:
@@ -345,21 +354,30 @@ def _reads_all(db, sql: str) -> list[str]:
 
         with psycopg.connect(db) as pg:
             pg.execute("SET enable_seqscan = off")
-            text = "\n".join(line for (line,) in pg.execute(f"EXPLAIN {sql}"))
+            text = "\n".join(line for (line,) in pg.execute(f"EXPLAIN {dialect.postgres_sql(sql, lambda table: [])}"))
         nodes = re.split(r"\n\s*->\s*", text)  # each node with its conditions
         return [
             node
             for node in nodes
             if (
-                re.search(r"Scan (using \w+ )?on events\b", node)
+                re.search(r"Scan (using \w+ )?on (events|acled_notes)\b", node)
                 and not re.search(r"(Cond|Filter): .*\b(id|seq)\b", node)
             )
             or (re.match(r"Subquery Scan on (documents|evidence|quotes)\b", node.strip()) and "Filter:" in node)
         ]
-    conn = sqlite3.connect(db)
+    conn = sqlite3.connect(db, isolation_level=None)
+    # planned without the statistics, which at three rows make a scan cheapest (a large store's, the indexes)
+    conn.execute("BEGIN")
+    conn.execute("DELETE FROM sqlite_stat1")
+    conn.execute("ANALYZE sqlite_schema")  # the planner reads the statistics again
     plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    conn.execute("ROLLBACK")
     conn.close()
-    return [line for line in plan if re.match(r"SCAN (?!(documents|evidence|quotes|v)$)", line) or "AUTOMATIC" in line]
+    return [
+        line
+        for line in plan
+        if re.match(r"SCAN (?!(documents|evidence|quotes|v)$|json_each )", line) or "AUTOMATIC" in line
+    ]
 
 
 def test_an_acled_rows_document_and_quote_are_derived_from_its_event_and_read_by_index(tmp_path, empty_store):
@@ -383,7 +401,7 @@ def test_an_acled_rows_document_and_quote_are_derived_from_its_event_and_read_by
     found = [find_document(conn, given) for given in ("acled:SYR100001", "acled:acled:SYR100001", str(-seq))]
     assert found == [(-seq, "acled", "acled:acled:SYR100001")] * 3
     conn.close()
-    for sql in _BY_INDEX:
+    for sql in _BY_INDEX + (() if isinstance(db, str) else _BY_INDEX_OF_A_LIST):
         assert _reads_all(db, sql) == [], sql
     result = CliRunner().invoke(main, ["remove", "acled:SYR100001", "--db", str(db)])
     assert result.exit_code == 0, result.output

@@ -193,7 +193,7 @@ def test_a_version_13_store_answers_the_same_once_its_acled_documents_are_derive
     conn.execute("INSERT INTO events_fts (events_fts) VALUES ('integrity-check')")  # the index reads as before
     # the ACLED rows' documents and quotes are no longer stored, and read as they were
     assert acled == 14 and conn.execute("SELECT count(*) FROM stored_documents WHERE kind = 'acled'").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM events WHERE notes IS NOT NULL").fetchone()[0] == acled
+    assert conn.execute("SELECT count(*) FROM acled_notes").fetchone()[0] == acled
     rows = conn.execute("SELECT id, path, title, publisher, published, text, kind, key FROM documents").fetchall()
     assert {r[-1]: tuple(r)[1:] for r in rows} == by_key
     assert all(r[0] < 0 for r in rows if r["kind"] == "acled")
