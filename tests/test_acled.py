@@ -335,9 +335,9 @@ _BY_INDEX = (
     "SELECT event_id FROM evidence WHERE event_id IN ('acled:SYR100001', 'acled:SYR100002')",
 )
 # The export's, of a list of events given as JSON: a filter holding a subquery, which SQLite pushes
-# into no part of the view `quotes`, written into each part. (PostgreSQL plans the list as of 100
-# values: at three events it reads them all, at a store's size it takes the index, as for every
-# filter of the events by such a list: db/queries.py's _one_of.)
+# into no part of the view `quotes`, written into each part. (PostgreSQL takes it into each part;
+# it plans the list as of 100 values, and at 3 or 5k events reads them whole for it, as for the
+# events' own filter by such a list: db/queries.py's _one_of.)
 _BY_INDEX_OF_A_LIST = (
     "SELECT v.event_id, v.text FROM ("
     + quotes_of(lambda column: f"{column} IN (SELECT value FROM json_each('[\"acled:SYR100001\"]'))")
