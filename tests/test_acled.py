@@ -382,7 +382,8 @@ def _reads_all(db, sql: str) -> list[str]:
 
 def test_an_acled_rows_document_and_quote_are_derived_from_its_event_and_read_by_index(tmp_path, empty_store):
     """Version 14 stores no document or quote for an ACLED row: the views derive them from its
-    event's note, numbered -seq, read as stored ones are, and by an index; they go with it."""
+    event and its note (`acled_notes`), numbered -seq, read as stored ones are, and by an index;
+    they go with it."""
     db = empty_store
     import_acled(FIXTURES / "acled_current.csv", db)
     conn = connect(db)
@@ -408,6 +409,7 @@ def test_an_acled_rows_document_and_quote_are_derived_from_its_event_and_read_by
     conn = connect(db)
     assert conn.execute("SELECT count(*) FROM documents WHERE key = 'acled:SYR100001'").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    assert conn.execute("SELECT count(*) FROM acled_notes").fetchone()[0] == 2
     conn.close()
 
 

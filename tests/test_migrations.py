@@ -170,10 +170,12 @@ def _derived_ids(was: dict, now: dict) -> None:
 
 
 def test_a_version_13_store_answers_the_same_once_its_acled_documents_are_derived(tmp_path):
-    """Version 14 keeps an ACLED row's note on its event: its document and quote are derived by
-    the views `documents` and `evidence`, which read as version 13's tables did."""
+    """Version 14 keeps an ACLED row's note by its event's seq (`acled_notes`, beside an events
+    table as narrow as before): its document and quote are derived by the views `documents` and
+    `evidence`, which read as version 13's tables did."""
     db = store_v11(tmp_path / "timeline.db", version=13)
     raw = sqlite3.connect(db)
+    events_columns = [c[1] for c in raw.execute("PRAGMA table_info(events)")]
     documents_before = raw.execute("SELECT id, path, title, publisher, published, text, kind, key FROM documents")
     by_key = {r[-1]: r[1:] for r in documents_before}
     quotes_before = raw.execute(
@@ -194,6 +196,7 @@ def test_a_version_13_store_answers_the_same_once_its_acled_documents_are_derive
     # the ACLED rows' documents and quotes are no longer stored, and read as they were
     assert acled == 14 and conn.execute("SELECT count(*) FROM stored_documents WHERE kind = 'acled'").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM acled_notes").fetchone()[0] == acled
+    assert [c[1] for c in conn.execute("PRAGMA table_info(events)")] == events_columns
     rows = conn.execute("SELECT id, path, title, publisher, published, text, kind, key FROM documents").fetchall()
     assert {r[-1]: tuple(r)[1:] for r in rows} == by_key
     assert all(r[0] < 0 for r in rows if r["kind"] == "acled")
