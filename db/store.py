@@ -771,9 +771,17 @@ def _mend_derived(conn: PostgresConnection) -> None:
         conn._raw_execute(f"SET LOCAL lock_timeout = '{MEND_LOCK_SECONDS}s'")
         for statement in _stale_functions(conn):  # read again under the lock: another may have mended it
             conn._raw_execute(statement)
+        # Each index made beside the old one (its table's readers go on; its writers wait), then
+        # swapped for it at the end: readers wait only for the swaps and the commit.
+        swaps = []
         for definition, index, key in conn._raw_execute(_INDEXES_WITHOUT_KEY).fetchall():
+            schema, name = index.split(".")
+            keyed = dialect.with_key(definition, key).replace(f" INDEX {name} ON ", f" INDEX {name}_keyed ON ", 1)
+            conn._raw_execute(keyed)
+            swaps.append((index, f"{schema}.{name}_keyed", name))
+        for index, keyed, name in swaps:
             conn._raw_execute(f"DROP INDEX {index}")
-            conn._raw_execute(dialect.with_key(definition, key))
+            conn._raw_execute(f"ALTER INDEX {keyed} RENAME TO {name}")
         conn.commit()
     except sqlite3.Error:
         conn.rollback()
