@@ -17,6 +17,7 @@ TIMELINE_PG_DEBUG=1 prints each statement PostgreSQL refuses, as sent, to stderr
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import sqlite3
@@ -73,6 +74,12 @@ def _row_factory(cursor: Any) -> Any:
         return tuple
     cls = type("Row", (Row,), {"_names": {d.name: i for i, d in enumerate(description)}})
     return lambda values: cls(values)
+
+
+# psycopg logs, on stderr when nothing else takes its records, what it ignores while it gives up
+# a broken pipeline ("error ignored terminating <psycopg.Pipeline [BAD]>"): the store says the
+# error itself, once, as the sqlite3 error its callers say in one line (_translated_error).
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
 def _translated_error(e: Exception, statement: str = "") -> sqlite3.Error:
