@@ -328,6 +328,7 @@ def write_events(conn: sqlite3.Connection, events: list[Event], docs: list[tuple
         [(e.id, doc_ids[ev.document], ev.start, ev.end) for e in events for ev in e.evidence],
     )
     rows = [_telling_row(e.id, t, doc_ids, trees) for e in events for t in e.tellings]
+    trees.flush()  # a source's own places and actors, which its event's links did not send
     if rows:
         conn.executemany(f"INSERT INTO event_sources ({', '.join(rows[0])}) VALUES ({_marks(rows[0])})", rows)
     conn.execute(

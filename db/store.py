@@ -17,6 +17,7 @@ TIMELINE_PG_DEBUG=1 prints each statement PostgreSQL refuses, as sent, to stderr
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import sqlite3
@@ -73,6 +74,12 @@ def _row_factory(cursor: Any) -> Any:
         return tuple
     cls = type("Row", (Row,), {"_names": {d.name: i for i, d in enumerate(description)}})
     return lambda values: cls(values)
+
+
+# psycopg logs, on stderr when nothing else takes its records, what it ignores while it gives up
+# a broken pipeline ("error ignored terminating <psycopg.Pipeline [BAD]>"): the store says the
+# error itself, once, as the sqlite3 error its callers say in one line (_translated_error).
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
 def _translated_error(e: Exception, statement: str = "") -> sqlite3.Error:
@@ -771,9 +778,17 @@ def _mend_derived(conn: PostgresConnection) -> None:
         conn._raw_execute(f"SET LOCAL lock_timeout = '{MEND_LOCK_SECONDS}s'")
         for statement in _stale_functions(conn):  # read again under the lock: another may have mended it
             conn._raw_execute(statement)
+        # Each index made beside the old one (its table's readers go on; its writers wait), then
+        # swapped for it at the end: readers wait only for the swaps and the commit.
+        swaps = []
         for definition, index, key in conn._raw_execute(_INDEXES_WITHOUT_KEY).fetchall():
+            schema, name = index.split(".")
+            keyed = dialect.with_key(definition, key).replace(f" INDEX {name} ON ", f" INDEX {name}_keyed ON ", 1)
+            conn._raw_execute(keyed)
+            swaps.append((index, f"{schema}.{name}_keyed", name))
+        for index, keyed, name in swaps:
             conn._raw_execute(f"DROP INDEX {index}")
-            conn._raw_execute(dialect.with_key(definition, key))
+            conn._raw_execute(f"ALTER INDEX {keyed} RENAME TO {name}")
         conn.commit()
     except sqlite3.Error:
         conn.rollback()

@@ -322,14 +322,19 @@ def _size(file: Path) -> int:
         return 0
 
 
-def test_a_copy_killed_midway_leaves_no_sqlite_store(big_source, tmp_path):
-    dst = tmp_path / "copy.db"
-    staged = tmp_path / "copy.db.copying"
+def _copy_killed_midway(source: Path, folder: Path) -> tuple[Path, Path]:
+    """A copy of `source` into FOLDER/copy.db killed once its staged file has grown: (DST, staged)."""
+    dst, staged = folder / "copy.db", folder / "copy.db.copying"
     _kill_when(
-        [*CLI, "copy", str(big_source), str(dst)],
+        [*CLI, "copy", str(source), str(dst)],
         lambda: _size(staged) + _size(Path(f"{staged}-wal")) > 1_000_000,
         "its staged file grew",
     )
+    return dst, staged
+
+
+def test_a_copy_killed_midway_leaves_no_sqlite_store(big_source, tmp_path):
+    dst, staged = _copy_killed_midway(big_source, tmp_path)
     assert staged.exists() and not dst.exists() and not user_path(dst).exists()
     said = copy(big_source, dst).stderr  # the killed one's staged file cleared, without a word
     assert exported(dst) == exported(big_source) and not staged.exists()
@@ -344,13 +349,7 @@ async def test_a_load_clears_a_killed_copys_staged_files_and_the_app_opens_its_s
     from tui.app import TimelineApp
     from tui.timeline_view import TimelineView
 
-    dst = tmp_path / "copy.db"
-    staged = tmp_path / "copy.db.copying"
-    _kill_when(
-        [*CLI, "copy", str(big_source), str(dst)],
-        lambda: _size(staged) + _size(Path(f"{staged}-wal")) > 1_000_000,
-        "its staged file grew",
-    )
+    dst, staged = _copy_killed_midway(big_source, tmp_path)
     assert staged.exists() and user_path(staged).exists()
     folder = tmp_path / "news"
     write_article(

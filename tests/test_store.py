@@ -354,3 +354,27 @@ def test_a_cursor_told_no_row_factory_gives_plain_tuples_else_rows_read_by_name(
     assert rows and all(type(r) is tuple for r in rows)
     named = store_conn.cursor().execute("SELECT seq, id FROM events ORDER BY seq").fetchone()
     assert (named["seq"], named["id"]) == tuple(rows[0]) == tuple(named)
+
+
+def test_a_place_and_an_actor_only_one_source_names_are_stored_with_it(store_conn):
+    """A source may name a place or an actor its event, merged from several sources, does not
+    keep: what that source said is stored beside the event, and the names it points at with it
+    (the trees write a batch at a time: these come after the event's own links were sent)."""
+    from dataclasses import replace
+
+    from db.load import stored_articles, write_events
+    from ingest.extract import extract
+    from ingest.geo import Place
+    from ingest.merge import merge
+
+    docs = stored_articles(store_conn)
+    events = merge([e for _, a in docs for e in extract(a)[0]])
+    event = next(e for e in events if e.tellings)
+    hamlet = Place("test:only-one-source", "Only One Source Hamlet", "SY", None, 35.0, 38.0, 0, "town")
+    event.tellings[0] = replace(event.tellings[0], places=(*event.tellings[0].places, hamlet))
+    with store_conn:
+        write_events(store_conn, events, docs)
+    stored = store_conn.execute("SELECT name FROM places WHERE id = ?", (hamlet.id,)).fetchall()
+    assert [tuple(r) for r in stored] == [("Only One Source Hamlet",)]
+    said = store_conn.execute("SELECT places FROM event_sources WHERE places LIKE '%only-one-source%'").fetchall()
+    assert len(said) == 1

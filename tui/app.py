@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,6 +43,7 @@ from tui.workers import Answer, Failed
 class TimelineApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "timeline"
+    TERMINAL_GRACE = 2.0  # seconds for the app to quit itself once its terminal has gone
     CHECK_SECONDS = 1.0  # how often to look for another process's writes: seen within 2 s, with the reload
 
     def __init__(self, db_path: str | Path, remove_document: RemoveDocument | None = None) -> None:
@@ -65,6 +67,8 @@ class TimelineApp(App):
 
     def on_mount(self) -> None:
         self.in_terminal = os.isatty(0)
+        if self.in_terminal:
+            threading.Thread(target=self._end_if_stuck_without_terminal, name="terminal-watch", daemon=True).start()
         self.set_interval(self.CHECK_SECONDS, self.check)
         self.collector.start()
         self.set_interval(REST, self.collector.tick)
@@ -76,6 +80,16 @@ class TimelineApp(App):
             self.exit()
             return
         self.session.check_for_changes()
+
+    def _end_if_stuck_without_terminal(self) -> None:
+        """The process ends if its terminal went and the app has not quit within TERMINAL_GRACE.
+        Textual's writer thread dies on the dead terminal's first failed write, and once its queue
+        of 30 frames is full the UI thread blocks on the 31st for good, so `check` never comes to
+        quit. Nothing is lost: every write of the store is one transaction, committed or not."""
+        while os.isatty(0):
+            time.sleep(self.CHECK_SECONDS)
+        time.sleep(self.TERMINAL_GRACE)
+        os._exit(0)
 
     def on_unmount(self) -> None:
         self.session.workers.close()

@@ -251,8 +251,8 @@ class Explorer(Screen):
         that now exist: what it answered meanwhile (the first rows) is taken at once, in the first
         frame, not behind it."""
         self.view.focus()
-        for answer in self.session.workers.answer():  # the opening's requests answer the app
-            getattr(self.app, answer.handler_name)(answer)
+        for answer in self.session.workers.answer():  # to whoever asked: the app, unless a screen did
+            getattr(answer.request.target or self.app, answer.handler_name)(answer)
 
     def on_resize(self, event) -> None:
         narrow = event.size.width < self.NARROW
