@@ -1176,8 +1176,9 @@ def _annotation_words(starred: bool, tags: tuple[str, ...], note: str | None) ->
 @db_option
 def remove(document, db_path) -> None:
     """Remove an article (its file, its path as stored, or the document id a JSON export gives its source) or
-    an imported row: its evidence goes, and the events it alone supported; other sources' events
-    stay. Stars, notes and corrections of a removed event are kept: `timeline review --orphans`."""
+    an imported row (its event id, acled:ID, or its document id, which is negative: `timeline remove -- -12`):
+    its evidence goes, and the events it alone supported; other sources' events stay. Stars, notes
+    and corrections of a removed event are kept: `timeline review --orphans`."""
     from db.annotations import orphaned
     from db.corrections import orphans
     from db.schema import DatabaseError
