@@ -425,11 +425,20 @@ def _where(f: Filter) -> tuple[str, list]:
         # last more than a day, so the date index walk never reads the events themselves.
         span = timedelta(days=MAX_SPAN_DAYS)
         since, back = f.since.isoformat(), (max(f.since, date.min + span) - span).isoformat()  # 0001: from 0001
-        clauses.append(
-            "e.date_start >= ? AND (e.date_start >= ? OR e.seq IN (SELECT seq FROM events"
-            " WHERE date_end > date_start AND date_start >= ? AND date_start < ? AND date_end >= ?))"
+        # Both walks begin at the month the first event lasting into `since` begins in, which the
+        # month counts know (db/counts.py: the events by the months they begin and end in), not a
+        # year before: at 3M worldwide events, a month's first rows took 85 ms, 65 of them walking
+        # the year before it.
+        begun, begun_params = (
+            "(SELECT CASE WHEN m > ? THEN m ELSE ? END FROM (SELECT coalesce(min(month), ?) || '-01' AS m"
+            " FROM month_counts WHERE facet = 'types' AND month >= ? AND month <= ? AND last >= ?) AS b)",
+            [back, back, since[:7], back[:7], since[:7], since[:7]],
         )
-        params += [back, since, back, since, since]
+        clauses.append(
+            f"e.date_start >= {begun} AND (e.date_start >= ? OR e.seq IN (SELECT seq FROM events"
+            f" WHERE date_end > date_start AND date_start >= {begun} AND date_start < ? AND date_end >= ?))"
+        )
+        params += [*begun_params, since, *begun_params, since, since]
     if f.until:
         clauses.append("e.date_start <= ?")
         params.append(f.until.isoformat())

@@ -243,17 +243,37 @@ def test_a_search_shows_as_first_rows_what_its_whole_timeline_begins_with(tmp_pa
     assert len(walks) == 3
 
 
-def test_a_date_window_holds_every_event_overlapping_it_and_no_other(tmp_path):
-    """Weeks across the first of a month come from the index of events lasting more than a day."""
+def test_a_date_window_holds_every_event_overlapping_it_and_no_other(empty_store, tmp_path):
+    """Weeks across the first of a month come from the index of events lasting more than a day,
+    and an event of a whole year (an analyst's, dated by its year) from the year before the window:
+    the walks begin at the month the month counts say the first event lasting into it begins in."""
     from bench.generate_acled import generate
+    from db import corrections
     from db.acled import import_acled
+    from pipeline import sync_added
 
-    db = tmp_path / "t.db"
+    db = empty_store
     import_acled(generate(3000, tmp_path / "acled.csv"), db)
     conn = connect(db)
     spans = conn.execute("SELECT id, date_start, date_end FROM events").fetchall()
     across = next(date.fromisoformat(end).replace(day=1) for _, start, end in spans if start[:7] != end[:7])
-    for since, until in ((across, across.replace(day=28)), (across, None), (date(2001, 1, 1), date(2001, 1, 1))):
+    year = across.year  # an event of a whole year, which lasts into its July from its January
+    place, actor = conn.execute(
+        "SELECT p.id, a.id FROM event_places lp JOIN places p ON p.seq = lp.place_seq, event_actors la"
+        " JOIN actors a ON a.seq = la.actor_seq WHERE lp.direct AND la.direct LIMIT 1"
+    ).fetchone()
+    changes = {"date": str(year), "type": "Armed clash", "places": [place], "actors": {"actor1": [actor]}}
+    corrections.add(conn, changes, citation="a report")
+    sync_added(db)
+    spans = conn.execute("SELECT id, date_start, date_end FROM events").fetchall()
+    assert (f"{year}-01-01", f"{year}-12-31") in {(start, end) for _, start, end in spans}
+    windows = [(across, across.replace(day=28)), (across, None), (date(2001, 1, 1), date(2001, 1, 1))]
+    windows += [
+        (date(year, 7, 1), date(year, 7, 31)),
+        (date(year, 12, 15), None),
+        (date(year, 6, 30), date(year, 7, 1)),
+    ]
+    for since, until in windows:
         expected = {
             i for i, start, end in spans if end >= since.isoformat() and (until is None or start <= until.isoformat())
         }
