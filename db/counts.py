@@ -57,7 +57,7 @@ def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: 
         source = f"{prefix}events e JOIN {prefix}{links} ON l.event_seq = e.seq" if links else f"{prefix}events e"
         # The events' links are grouped by month once; each value's all-time row sums its months'
         # (the CTE, named twice, is made once by both stores: grouping the links again took a third).
-        conn.execute(
+        changed = conn.execute(
             f"INSERT INTO {prefix}month_counts (facet, month, last, value, parent, n)"
             " WITH by_month AS ("
             "SELECT coalesce(substr(e.date_start, 1, 7), '') AS month, coalesce(substr(e.date_end, 1, 7), '') AS last,"
@@ -67,10 +67,17 @@ def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: 
             "SELECT month, last, value, parent, n FROM by_month UNION ALL"
             f" SELECT '{ALL_TIME}', '{ALL_TIME}', value, parent, sum(n) FROM by_month GROUP BY value, parent"
             ") WHERE true"  # one row a value and month, and one a value
-            " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n",
+            " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n"
+            # Only a removal can bring a row to none: the rows it changed come back, and those at
+            # none go by their key (a pass over every row for `n = 0` grew with the store).
+            + (" RETURNING month, last, value, n" if sign < 0 else ""),
             (sign, *params, facet),
         )
-    conn.execute(f"DELETE FROM {prefix}month_counts WHERE n = 0")
+        if sign < 0:
+            emptied = [(facet, month, last, v) for month, last, v, n in changed.fetchall() if n == 0]
+            conn.executemany(
+                f"DELETE FROM {prefix}month_counts WHERE facet = ? AND month = ? AND last = ? AND value = ?", emptied
+            )
 
 
 def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "") -> None:
