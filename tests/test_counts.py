@@ -223,3 +223,36 @@ def test_the_stats_headline_takes_as_long_at_any_number_of_events(seed_db, tmp_p
     )
     assert large[1] > 10 * small[1], (small, large)  # the measure sees a scan
     assert large[0] <= 2 * small[0] + 20, (small, large)
+
+
+def test_a_revision_that_takes_a_values_last_event_leaves_no_count_at_none(tmp_path, empty_store):
+    """A row revised to another type, month and place takes its old values' last event: their rows
+    of `month_counts` go (found by the keys the removal changed), and their sets."""
+    rows = list(csv.DictReader((FIXTURES / "acled_current.csv").open(encoding="utf-8")))
+    first = [r for r in rows if r["event_id_cnty"] in ("SYR100001", "SYR100004")]
+    revised = first[0] | {
+        "event_type": "Riots",
+        "sub_event_type": "Mob violence",
+        "event_date": "2022-11-30",
+        "location": "Hajin",
+        "timestamp": str(int(first[0]["timestamp"]) + 1),
+    }
+    files = []
+    for name, written in (("first.csv", first), ("revised.csv", [revised, first[1]])):
+        files.append(tmp_path / name)
+        with files[-1].open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(written)
+    import_acled(files[0], empty_store)
+    conn = connect(empty_store)
+    assert conn.execute("SELECT n FROM month_counts WHERE facet = 'types' AND value = 'Battles'").fetchall()
+    conn.close()
+    assert import_acled(files[1], empty_store).revised == 1
+    conn = connect(empty_store)
+    assert conn.execute("SELECT facet, month, value FROM month_counts WHERE n = 0").fetchall() == []
+    gone = "SELECT value FROM {} WHERE facet = 'types' AND value = 'Battles'"
+    assert conn.execute(gone.format("month_counts")).fetchall() == []
+    assert conn.execute(gone.format("event_sets")).fetchall() == []
+    same_counts(conn)
+    conn.close()
