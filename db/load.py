@@ -356,7 +356,9 @@ def analyze(conn: sqlite3.Connection) -> None:
 
 # The tables the planner chooses among plans of: not SQLite's own, nor a virtual table's shadow
 # tables ('shadow'), which only their module reads.
-_PLANNED_TABLES = "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+_PLANNED_TABLES = (
+    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND substr(name, 1, 7) <> 'sqlite_'"
+)
 
 
 def clear_article_events(conn: sqlite3.Connection) -> None:
