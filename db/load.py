@@ -366,17 +366,21 @@ def clear_article_events(conn: sqlite3.Connection) -> None:
     remove_events(conn, EXTRACTED)
 
 
-def remove_events(conn: sqlite3.Connection, picked: str, params: tuple = ()) -> None:
+def remove_events(conn: sqlite3.Connection, picked: str, params: tuple = (), held: bool = False) -> None:
     """Remove the events whose seq the query `picked` gives, with their links, their evidence and
     the documents of data rows (an article's stays: it is read again on the next load; an ACLED
-    row's, derived from its event, goes with it). The annotations stay, keyed by event id."""
+    row's, derived from its event, goes with it). The annotations stay, keyed by event id. `held`:
+    their counts are taken out with the writer's next additions (counts.hold), not now."""
     # The search index forgets a text by being told it again, so first, while the text is there.
     conn.execute(
         "INSERT INTO events_fts (events_fts, rowid, summary, quotes)"
         f" SELECT 'delete', seq, summary, quotes FROM event_text WHERE seq IN ({picked})",
         params,
     )
-    counts.add(conn, picked, params, sign=-1)
+    if held:
+        counts.hold(conn, picked, params)
+    else:
+        counts.add(conn, picked, params, sign=-1)
     for table in ("event_places", "event_actors"):
         conn.execute(f"DELETE FROM {table} WHERE event_seq IN ({picked})", params)
     ids = f"SELECT id FROM events WHERE seq IN ({picked})"
