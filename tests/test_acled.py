@@ -463,3 +463,13 @@ def test_the_statistics_after_an_import_leave_the_search_indexs_own_tables_out(t
     conn.close()
     assert {"events", "event_places", "event_actors", "month_counts", "event_sets", "places"} <= analysed
     assert not {table for table in analysed if table.startswith("events_fts")}
+
+
+def test_a_reimport_finds_each_rows_stored_version_by_index(tmp_path):
+    """A re-import asks the store for the versions and row numbers of each batch's ids: each by
+    the events' key on `id`, never a pass over the events (a time growing with the store)."""
+    db = tmp_path / "timeline.db"
+    import_acled(FIXTURES / "acled_world.csv", db)
+    ids = '\'["acled:SYR100001", "acled:TUR300002"]\''
+    for sql in (acled._REVISIONS_OF_IDS, acled._SEQS_OF_IDS):
+        assert _reads_all(db, sql.format(to="").replace("?", ids)) == [], sql
