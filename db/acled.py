@@ -278,6 +278,8 @@ class _Importer:
         self.first_seq = self.next_seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").fetchone()[0]
         if staged:  # the search index, counts and sets of the staged tables are made over all their events
             self.first_seq = 1
+        else:  # a revision's old version is counted out with the new events, in the same writes
+            counts.hold_removals(conn)
 
     def step(self) -> None:
         """A staged import commits each batch, and copies it into the database at once, so the log
@@ -440,8 +442,13 @@ class _Importer:
                 (start, start + SEARCH_WINDOW),
             )
             self.step()
-        for start in range(self.first_seq, self.next_seq, COUNT_WINDOW):  # each window's rows read once, then let go
-            counts.add(self.conn, _SEQS_FROM.format(to=self.to), (start, start + COUNT_WINDOW), prefix=self.to)
+        # each window's rows read once, then let go; the removals held go with the first (or alone)
+        windows = range(self.first_seq, self.next_seq, COUNT_WINDOW) or range(self.next_seq, self.next_seq + 1)
+        for start in windows:
+            held = not self.staged and start == windows[0]
+            counts.add(
+                self.conn, _SEQS_FROM.format(to=self.to), (start, start + COUNT_WINDOW), prefix=self.to, held=held
+            )
             self.step()
         self.conn.execute("DROP TABLE temp.file_ids")
         self.conn.execute("DROP VIEW IF EXISTS temp.staging_event_text")
@@ -491,7 +498,7 @@ class _Importer:
         """Remove the events `picked` gives. Staged, from the staged tables: their search index,
         counts and sets are made at the end, and an ACLED event has no sources of its own."""
         if not self.staged:
-            remove_events(self.conn, picked, params)
+            remove_events(self.conn, picked, params, held=True)
             return
         for table in ("event_places", "event_actors"):
             self.conn.execute(f"DELETE FROM {STAGING}{table} WHERE event_seq IN ({picked})", params)

@@ -41,62 +41,148 @@ SETS = {**FACETS, "months": ("coalesce(substr(e.date_start, 1, 7), '')", "NULL",
 NAMED = ("actors", "places")
 
 
-def add(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "") -> None:
+def add(
+    conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "", held: bool = False
+) -> None:
     """Count in the events whose seq the query `picked` gives, or with sign=-1 count them out.
     `prefix`: the counts of the tables so named ("staging_events"...), kept in their own (db/acled.py's
-    staged import); places and actors are always the live ones."""
-    add_months(conn, picked, params, sign, prefix)
-    add_sets(conn, picked, params, sign, prefix)
+    staged import); places and actors are always the live ones. `held`: with the removals `hold`
+    kept since `hold_removals`, counted out in the same writes (their tables go then)."""
+    add_months(conn, picked, params, sign, prefix, held)
+    add_sets(conn, picked, params, sign, prefix, held)
+    if held:
+        for table in HELD:
+            conn.execute(f"DROP TABLE {table}")
 
 
-def add_months(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "") -> None:
+# A re-import's revised rows are removed, then added again under a new seq: counted out and in,
+# each write reading and writing the same rows of `month_counts` and the same sets, whose sizes grow
+# with the store (a country's set). Held, the removals are counted with the additions: a row's net
+# change is written once (none at all for a revision in the same month and values), a set once.
+HELD = ("temp.month_counts_held", "temp.event_sets_held")
+
+
+def hold_removals(conn: sqlite3.Connection) -> None:
+    """Make (empty) the tables `hold` keeps the removals of a write in, for `add(held=True)`."""
+    for table in HELD:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute(
+        f"CREATE TEMP TABLE {HELD[0].removeprefix('temp.')}"
+        " (facet TEXT NOT NULL, month TEXT NOT NULL, last TEXT NOT NULL, value TEXT, parent TEXT, n INTEGER NOT NULL)"
+    )
+    conn.execute(
+        f"CREATE TEMP TABLE {HELD[1].removeprefix('temp.')}"
+        " (facet TEXT NOT NULL, value TEXT NOT NULL, parent TEXT, seq INTEGER NOT NULL)"
+    )
+
+
+def hold(conn: sqlite3.Connection, picked: str, params: tuple = ()) -> None:
+    """Keep what removing the events `picked` takes from the counts and the sets, read now, while
+    their rows are there: the next `add(held=True)` counts it out."""
+    for facet, (value, parent, links, rows) in FACETS.items():
+        conn.execute(
+            f"INSERT INTO {HELD[0]} (facet, month, last, value, parent, n)"
+            f" SELECT ?, {_MONTHS}, {as_stored(value)}, {parent}, -count(*) FROM {_source(links)}"
+            f" WHERE e.seq IN ({picked}) AND {rows} GROUP BY 2, 3, 4, 5",
+            (facet, *params),
+        )
+    for facet, (value, parent, links, rows) in SETS.items():
+        source, seq = (links, "l.event_seq") if links else ("events e", "e.seq")
+        conn.execute(
+            f"INSERT INTO {HELD[1]} (facet, value, parent, seq) SELECT ?, {as_stored(value)}, {parent}, {seq}"
+            f" FROM {source} WHERE {seq} IN ({picked}) AND {rows}",
+            (facet, *params),
+        )
+
+
+# the months an event begins and ends in ('' undated)
+_MONTHS = "coalesce(substr(e.date_start, 1, 7), '') AS month, coalesce(substr(e.date_end, 1, 7), '') AS last"
+
+
+def _source(links: str, prefix: str = "") -> str:
+    """The events, joined to a facet's links if it has some."""
+    return f"{prefix}events e JOIN {prefix}{links} ON l.event_seq = e.seq" if links else f"{prefix}events e"
+
+
+def add_months(
+    conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "", held: bool = False
+) -> None:
     """The counts per month alone (a migration from before the sets), and each value's all-time row
     by the same change: summing the months again would read every row, a time growing with the
     store (1.4 s of a 5k-row re-import at 300k events)."""
     for facet, (value, parent, links, rows) in FACETS.items():
-        source = f"{prefix}events e JOIN {prefix}{links} ON l.event_seq = e.seq" if links else f"{prefix}events e"
         # The events' links are grouped by month once; each value's all-time row sums its months'
         # (the CTE, named twice, is made once by both stores: grouping the links again took a third).
-        conn.execute(
+        grouped = (
+            f"SELECT {_MONTHS}, {as_stored(value)} AS value, {parent} AS parent, ? * count(*) AS n"
+            f" FROM {_source(links, prefix)} WHERE e.seq IN ({picked}) AND {rows} GROUP BY 1, 2, 3, 4"
+        )
+        args: tuple = (sign, *params)
+        if held:  # each value and month's net change, with the removals held: a row left as it was is not written
+            grouped = (
+                f"SELECT month, last, value, parent, sum(n) AS n FROM ({grouped} UNION ALL"
+                f" SELECT month, last, value, parent, n FROM {HELD[0]} WHERE facet = ?) AS c"
+                " GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0"
+            )
+            args += (facet,)
+        changed = conn.execute(
             f"INSERT INTO {prefix}month_counts (facet, month, last, value, parent, n)"
-            " WITH by_month AS ("
-            "SELECT coalesce(substr(e.date_start, 1, 7), '') AS month, coalesce(substr(e.date_end, 1, 7), '') AS last,"
-            f" {value} AS value, {parent} AS parent, ? * count(*) AS n FROM {source}"
-            f" WHERE e.seq IN ({picked}) AND {rows} GROUP BY 1, 2, 3, 4)"
-            f" SELECT ?, month, last, {as_stored('value')}, parent, n FROM ("
+            f" WITH by_month AS ({grouped})"
+            " SELECT ?, month, last, value, parent, n FROM ("
             "SELECT month, last, value, parent, n FROM by_month UNION ALL"
             f" SELECT '{ALL_TIME}', '{ALL_TIME}', value, parent, sum(n) FROM by_month GROUP BY value, parent"
+            " HAVING sum(n) <> 0"
             ") WHERE true"  # one row a value and month, and one a value
-            " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n",
-            (sign, *params, facet),
+            " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n"
+            # Only a removal can bring a row to none: the rows it changed come back, and those at
+            # none go by their key (a pass over every row for `n = 0` grew with the store).
+            + (" RETURNING month, last, value, n" if sign < 0 or held else ""),
+            (*args, facet),
         )
-    conn.execute(f"DELETE FROM {prefix}month_counts WHERE n = 0")
+        if sign < 0 or held:
+            emptied = [(facet, month, last, v) for month, last, v, n in changed.fetchall() if n == 0]
+            conn.executemany(
+                f"DELETE FROM {prefix}month_counts WHERE facet = ? AND month = ? AND last = ? AND value = ?", emptied
+            )
 
 
-def add_sets(conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "") -> None:
-    """Put the events `picked` in the sets of their values, or with sign=-1 take them out."""
+def add_sets(
+    conn: sqlite3.Connection, picked: str, params: tuple = (), sign: int = 1, prefix: str = "", held: bool = False
+) -> None:
+    """Put the events `picked` in the sets of their values, or with sign=-1 take them out; with
+    `held`, take the removals held out of the same sets in the same write."""
     for facet, (value, parent, links, rows) in SETS.items():
         source, seq = (prefix + links, "l.event_seq") if links else (f"{prefix}events e", "e.seq")
         found = conn.execute(  # each value's events as a JSON list: json.loads reads it in C
             f"SELECT {as_stored('value')} AS value, parent, events FROM ("
             f"SELECT {value} AS value, {parent} AS parent, json_group_array({seq}) AS events FROM {source}"
-            f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1, 2) ORDER BY 1",  # stored in their order: faster
+            f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1, 2) AS c",
             params,
         ).fetchall()
+        # value -> (parent, events in, events out)
+        changes: dict[str, tuple[str | None, str, str]] = {
+            v: (up, seqs, "[]") if sign > 0 else (up, "[]", seqs) for v, up, seqs in found
+        }
+        if held:
+            for v, up, seqs in conn.execute(
+                f"SELECT value, parent, json_group_array(seq) FROM {HELD[1]} WHERE facet = ? GROUP BY 1, 2",
+                (facet,),
+            ).fetchall():
+                taken_in = changes.get(v, (up, "[]", "[]"))[1]
+                changes[v] = (changes[v][0] if v in changes else up, taken_in, seqs)
         stored = dict(
             conn.execute(
                 f"SELECT value, events FROM {prefix}event_sets"
                 " WHERE facet = ? AND value IN (SELECT value FROM json_each(?))",
-                (facet, json.dumps([v for v, _, _ in found])),
+                (facet, json.dumps(list(changes))),
             ).fetchall()
         )
         emptied, written = [], []  # written in two statements, not one a value (48k places at 100k rows)
-        for v, up, seqs in found:
+        for v in sorted(changes):  # stored in their order: faster
+            up, taken_in, taken_out = changes[v]
             events = BitMap.deserialize(stored[v]) if v in stored else BitMap()
-            if sign > 0:
-                events |= BitMap(json.loads(seqs))
-            else:
-                events -= BitMap(json.loads(seqs))
+            events -= BitMap(json.loads(taken_out))
+            events |= BitMap(json.loads(taken_in))
             if not events:
                 emptied.append((facet, v))
                 continue

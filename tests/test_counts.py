@@ -223,3 +223,54 @@ def test_the_stats_headline_takes_as_long_at_any_number_of_events(seed_db, tmp_p
     )
     assert large[1] > 10 * small[1], (small, large)  # the measure sees a scan
     assert large[0] <= 2 * small[0] + 20, (small, large)
+
+
+def _acled_file(path: Path, ids: tuple[str, ...], changed: dict[str, dict] | None = None) -> Path:
+    """An ACLED file of the fixture's rows of these ids, with the changes given of some."""
+    rows = {r["event_id_cnty"]: r for r in csv.DictReader((FIXTURES / "acled_current.csv").open(encoding="utf-8"))}
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows["SYR100001"]))
+        w.writeheader()
+        w.writerows(rows[i] | (changed or {}).get(i, {}) for i in ids)
+    return path
+
+
+def test_a_revision_that_takes_a_values_last_event_leaves_no_count_at_none(tmp_path, empty_store):
+    """A row revised to another type, month and place takes its old values' last event: their rows
+    of `month_counts` go (found by the keys the removal changed), and their sets."""
+    import_acled(_acled_file(tmp_path / "first.csv", ("SYR100001", "SYR100004")), empty_store)
+    conn = connect(empty_store)
+    assert conn.execute("SELECT n FROM month_counts WHERE facet = 'types' AND value = 'Battles'").fetchall()
+    conn.close()
+    elsewhere = {
+        "event_type": "Riots",
+        "sub_event_type": "Mob violence",
+        "event_date": "2022-11-30",
+        "location": "Hajin",
+        "timestamp": "1675728001",
+    }
+    revised = _acled_file(tmp_path / "revised.csv", ("SYR100001", "SYR100004"), {"SYR100001": elsewhere})
+    assert import_acled(revised, empty_store).revised == 1
+    conn = connect(empty_store)
+    assert conn.execute("SELECT facet, month, value FROM month_counts WHERE n = 0").fetchall() == []
+    gone = "SELECT value FROM {} WHERE facet = 'types' AND value = 'Battles'"
+    assert conn.execute(gone.format("month_counts")).fetchall() == []
+    assert conn.execute(gone.format("event_sets")).fetchall() == []
+    same_counts(conn)
+    conn.close()
+
+
+def test_a_prune_that_adds_nothing_counts_out_what_it_removes(tmp_path, empty_store):
+    """The removals of an import are counted out with its additions: one that adds none counts them
+    out all the same."""
+    import_acled(_acled_file(tmp_path / "three.csv", ("SYR100001", "SYR100002", "SYR100004")), empty_store)
+    two = _acled_file(tmp_path / "two.csv", ("SYR100001", "SYR100004"))
+    report = import_acled(two, empty_store, prune=True)
+    assert (report.added, report.revised, report.removed) == (0, 0, ["acled:SYR100002"])
+    conn = connect(empty_store)
+    assert conn.execute("SELECT facet, month, value FROM month_counts WHERE n = 0").fetchall() == []
+    strike = "SELECT value FROM {} WHERE facet = 'sub_types' AND value = 'Air/drone strike'"
+    assert conn.execute(strike.format("month_counts")).fetchall() == []
+    assert conn.execute(strike.format("event_sets")).fetchall() == []
+    same_counts(conn)
+    conn.close()
