@@ -7,9 +7,9 @@ import sys
 
 from tests.helpers import ROOT
 
-# Not needed until a key or a request asks: the extractor's text module and its lexicons, with their
-# YAML parser (the store needs only ingest/fold.py's alias_key), the screens a key opens (tui/screens.py, tui/review.py), the writer of added
-# events (db/load.py, with sqlite-utils).
+# Not needed until a key or a request asks: the extractor's text module and its lexicons, with
+# their YAML parser (the store needs only ingest/fold.py's alias_key), the screens a key opens
+# (tui/screens.py, tui/review.py), the writer of added events (db/load.py, with sqlite-utils).
 NOT_AT_START = ("ingest.text", "ingest.lexicon", "yaml", "tui.screens", "tui.review", "db.load", "sqlite_utils")
 
 # The real app, in a process of its own (a fresh sys.modules), run under Pilot until its first
