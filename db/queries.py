@@ -20,8 +20,8 @@ from pyroaring import BitMap
 
 from db import counts, store
 from db.schema import date_sql, day_sql, quotes_of
+from ingest.fold import alias_key
 from ingest.intervals import parse_published
-from ingest.text import alias_key
 
 if TYPE_CHECKING:
     from db.corrections import Facts, Overlay, Review

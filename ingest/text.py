@@ -7,60 +7,13 @@ offset found in the folded text points at the same characters of the original.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Set
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
+# Folding lives in ingest/fold.py, light enough for the app's start; the extractor imports it from here.
+from ingest.fold import alias_key as alias_key, fold as fold, match_text as match_text
 from ingest.lexicon import load_lexicon
-
-_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
-_QUOTES = {
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u02bc": "'",
-    "\u02bf": "'",
-    "\u02be": "'",
-    "`": "'",
-    "\u00b4": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u00ab": '"',
-    "\u00bb": '"',
-}
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    if c in _SPACES:
-        return " "
-    if c in _QUOTES:
-        return _QUOTES[c]
-    if c in _DASHES:
-        return "-"
-    if c == "\u200c" or c == "\u200b" or c == "\ufeff":
-        return " "
-    base = unicodedata.normalize("NFKD", c)[:1] or c
-    low = base.lower()
-    return low if len(low) == 1 else base
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip diacritics, unify spaces, quotes and dashes; same length as `text`."""
-    if text.isascii():
-        return text.lower().replace("\t", " ")
-    return text.translate({ord(c): _fold_char(c) for c in set(text)})
-
-
-def match_text(text: str) -> str:
-    return fold(text).replace("-", " ")
-
-
-def alias_key(alias: str) -> str:
-    """The form in which aliases are compared: "Deir Ez-Zor" and "deir ez zor" are one key."""
-    return re.sub(r"\s+", " ", match_text(alias)).strip()
 
 
 def name_variants(alias: str) -> set[str]:
