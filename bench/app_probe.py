@@ -1,6 +1,7 @@
 """Drive the real app under Textual's Pilot on a database and print its figures as JSON.
 
     python bench/app_probe.py DB
+    python bench/app_probe.py --first DB     (the first rows alone)
 Started as its own process, so "first rows" includes Python's start and every import; they are
 the first event's line drawn from its row, not a placeholder while its page comes. What to
 filter on is chosen from every value's counts by a process of its own (`--choices`): the app's
@@ -111,6 +112,14 @@ async def keys_during_search(pilot, app, view, text: str) -> dict:
     }
 
 
+async def first_rows(db: str) -> float:
+    """Seconds from the top of this script until the app draws its first event's line."""
+    async with TimelineApp(db).run_test(size=(160, 48)) as pilot:
+        while not FIRST_DRAWN:
+            await pilot.pause(0.02)
+        return FIRST_DRAWN[0] - STARTED
+
+
 async def probe(db: str) -> dict:
     app = TimelineApp(db)
     out = {}
@@ -200,5 +209,7 @@ def choices(db: str) -> dict:
 if __name__ == "__main__":
     if sys.argv[1] == "--choices":
         print(json.dumps(choices(sys.argv[2])))
+    elif sys.argv[1] == "--first":
+        print(asyncio.run(first_rows(sys.argv[2])))
     else:
         print(json.dumps(asyncio.run(probe(sys.argv[1]))))
