@@ -197,14 +197,14 @@ class Json(Form):
 
 
 def _json_event(d: EventDetail) -> dict:
-    e = d.event
+    e, analysts = d.event, by_analyst(d)
     return {
         **_when_and_what(e),
         "summary": e.summary,
         "fatalities": e.fatalities,
         "independent_sources": e.independent_sources,
-        "confidence": None if by_analyst(d) else e.confidence,  # the analyst's event is no guess
-        "by_analyst": by_analyst(d),
+        "confidence": None if analysts else e.confidence,  # the analyst's event is no guess
+        "by_analyst": analysts,
         "disputed": list(e.disputed),
         "actors": [{"name": n, "role": r, **_as_named(d, n)} for n, r in e.actors],
         "places": [{"id": p.id, **_place(p)} for p in d.places],

@@ -1041,7 +1041,7 @@ def _add_says(d: EventDetail, told: list, names: dict[str, str]) -> None:
     source says what the event says (an ACLED row); the several sources of a store not reloaded
     since version 9 say nothing yet."""
     row, sources = d.event, d.sources
-    if not told and len({s.document_id for s in sources}) == 1:
+    if not told and (len(sources) == 1 or len({s.document_id for s in sources}) == 1):
         says = Says(
             row.date,
             row.precision,
