@@ -825,7 +825,7 @@ def count_events(conn, f: Filter = Filter(), among: list[str] | None = None) -> 
     return machine + len(corrected)
 
 
-_ROW_COLUMNS = (
+_ROW_COLUMNS = (  # in EventRow's order: _positional_row reads them by position
     "e.seq AS rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
     " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred,"
     " e.independent_sources, e.disputed"
@@ -1005,7 +1005,8 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     tags = tags_of(conn, found)
     details = []
     for row in rows:
-        *_, note = extra = events[row.id][-len(_DETAIL_COLUMNS) - 1 :]  # what the detail adds to the row
+        read = events[row.id]
+        adds, note = read[-len(_DETAIL_COLUMNS) - 1 : -1], read[-1]  # what the detail adds to the row
         place_infos = [
             PlaceInfo(
                 pid,
@@ -1020,7 +1021,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
         ]
         detail = EventDetail(
             row,
-            *extra[:-1],  # _DETAIL_COLUMNS
+            *adds,
             place_infos,
             quoted.get(row.id, []),
             note,
