@@ -832,7 +832,7 @@ _ROW_COLUMNS = (  # in EventRow's order: _positional_row reads them by position
 )
 _FROM = " FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
 _ROW = f"SELECT {_ROW_COLUMNS}{_FROM}"
-# What a detail adds to a row, last in _DETAIL_ROW: EventDetail's fields of these names, in this order.
+# What a detail adds to a row, last in _DETAIL_ROW (then the note), as EventDetail's fields of these names.
 _DETAIL_COLUMNS = ("date_expression", "date_source", "fatalities_low", "fatalities_high", "fatalities_raw", "trigger")
 _DETAIL_ROW = f"SELECT {_ROW_COLUMNS}, {', '.join(f'e.{c}' for c in _DETAIL_COLUMNS)}, a.note{_FROM}"
 
@@ -929,7 +929,9 @@ def _event_row(r) -> EventRow:
 def _positional_row(r: tuple) -> EventRow:
     """`_event_row` of a tuple whose columns begin as _ROW_COLUMNS do, read by position: their
     order is the dataclass's own (an export makes 10k of these; a Row is read by name slowly)."""
-    return EventRow(*r[:13], bool(r[13]), independent_sources=r[14], disputed=tuple(r[15].split(",")) if r[15] else ())
+    columns = (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12])  # mypy counts these
+    disputed = tuple(r[15].split(",")) if r[15] else ()
+    return EventRow(*columns, bool(r[13]), independent_sources=r[14], disputed=disputed)
 
 
 def _entities(conn, rows: list[EventRow]) -> tuple[dict[int, list], dict[int, list]]:
@@ -1005,8 +1007,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     tags = tags_of(conn, found)
     details = []
     for row in rows:
-        read = events[row.id]
-        adds, note = read[-len(_DETAIL_COLUMNS) - 1 : -1], read[-1]  # what the detail adds to the row
+        date_expression, date_source, low, high, raw, trigger, note = events[row.id][-len(_DETAIL_COLUMNS) - 1 :]
         place_infos = [
             PlaceInfo(
                 pid,
@@ -1021,7 +1022,12 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
         ]
         detail = EventDetail(
             row,
-            *adds,
+            date_expression,
+            date_source,
+            low,
+            high,
+            raw,
+            trigger,
             place_infos,
             quoted.get(row.id, []),
             note,
