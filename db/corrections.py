@@ -20,6 +20,7 @@ command line and the app's workers alike. Every write is one statement (db/annot
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from db import store
 from db.activity import logged
 from db.annotations import author_name, require_event, tagged, user_table, write_user
 from db.labels import SUB_TYPES_OF
@@ -1067,11 +1069,14 @@ def queue(conn, n: int) -> list[EventRow]:
     first), then in date order: the review queue."""
     done = {i for i, review in reviewed_ids(conn).items() if review.reviewed}
     picked: list[str] = []
-    for (event_id,) in conn.execute("SELECT id FROM events ORDER BY confidence, date_start, seq"):
-        if event_id not in done:
-            picked.append(event_id)
-            if len(picked) == n:
-                break
+    # Read as it is walked, and no further than the n-th unreviewed (on PostgreSQL a server-side
+    # cursor: a whole result is otherwise read at once, every event's id).
+    with contextlib.closing(store.rows(conn, "SELECT id FROM events ORDER BY confidence, date_start, seq")) as ids:
+        for (event_id,) in ids:
+            if event_id not in done:
+                picked.append(event_id)
+                if len(picked) == n:
+                    break
     return events_by_ids(conn, picked)
 
 

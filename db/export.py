@@ -197,14 +197,14 @@ class Json(Form):
 
 
 def _json_event(d: EventDetail) -> dict:
-    e = d.event
+    e, analysts = d.event, by_analyst(d)
     return {
         **_when_and_what(e),
         "summary": e.summary,
         "fatalities": e.fatalities,
         "independent_sources": e.independent_sources,
-        "confidence": None if by_analyst(d) else e.confidence,  # the analyst's event is no guess
-        "by_analyst": by_analyst(d),
+        "confidence": None if analysts else e.confidence,  # the analyst's event is no guess
+        "by_analyst": analysts,
         "disputed": list(e.disputed),
         "actors": [{"name": n, "role": r, **_as_named(d, n)} for n, r in e.actors],
         "places": [{"id": p.id, **_place(p)} for p in d.places],
@@ -228,8 +228,9 @@ def _json_event(d: EventDetail) -> dict:
     }
 
 
-# Made once: json.dumps(..., ensure_ascii=False) makes an encoder at every call.
-_ONE_LINE = json.JSONEncoder(ensure_ascii=False).encode
+# Made once: json.dumps(..., ensure_ascii=False) makes an encoder at every call. An event's JSON
+# holds no container twice, so the encoder need not look for cycles (a set of ids kept per object).
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 # The analyst's layer (db/corrections.py, db/annotations.py): the event's fields are already the
@@ -375,8 +376,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
 
 
 def md_escape(text: str) -> str:
-    """Text from articles shown literally: no emphasis, links, HTML or tables made by accident."""
-    text = "".join(c if c.isprintable() or c == " " else " " for c in text)
+    """Text from articles shown literally: no emphasis, links, HTML or tables made by accident; a
+    control character (a tab, a newline) a space. Most text has none: it is looked at a character
+    at a time only when it does (a report of 10k events escapes some 100k texts)."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else " " for c in text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -531,7 +535,7 @@ class GeoJson(Form):
         )
 
     def page(self, items: list[EventDetail]) -> str:
-        return self._joined([json.dumps(_feature(d), ensure_ascii=False) for d in items], "", ", ")
+        return self._joined([_ONE_LINE(_feature(d)) for d in items], "", ", ")
 
     def tail(self) -> str:
         return "]}\n"

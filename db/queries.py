@@ -834,17 +834,16 @@ def count_events(conn, f: Filter = Filter(), among: list[str] | None = None) -> 
     return machine + len(corrected)
 
 
-_ROW_COLUMNS = (
+_ROW_COLUMNS = (  # in EventRow's order: _positional_row reads them by position
     "e.seq AS rowid, e.id, e.date, e.date_start, e.date_end, e.precision, e.type, e.sub_type, e.summary,"
     " e.fatalities, e.confidence, e.sources, e.publishers, coalesce(a.starred, 0) AS starred,"
     " e.independent_sources, e.disputed"
 )
 _FROM = " FROM events e LEFT JOIN annotations a ON a.event_id = e.id"
 _ROW = f"SELECT {_ROW_COLUMNS}{_FROM}"
-_DETAIL_ROW = (  # a row, and what the detail adds
-    f"SELECT {_ROW_COLUMNS}, e.date_expression, e.date_source, e.fatalities_low, e.fatalities_high,"
-    f" e.fatalities_raw, e.trigger, a.note{_FROM}"
-)
+# What a detail adds to a row, last in _DETAIL_ROW (then the note), as EventDetail's fields of these names.
+_DETAIL_COLUMNS = ("date_expression", "date_source", "fatalities_low", "fatalities_high", "fatalities_raw", "trigger")
+_DETAIL_ROW = f"SELECT {_ROW_COLUMNS}, {', '.join(f'e.{c}' for c in _DETAIL_COLUMNS)}, a.note{_FROM}"
 
 
 def list_events(conn, f: Filter = Filter(), limit: int | None = None) -> list[EventRow]:
@@ -936,6 +935,14 @@ def _event_row(r) -> EventRow:
     )
 
 
+def _positional_row(r: tuple) -> EventRow:
+    """`_event_row` of a tuple whose columns begin as _ROW_COLUMNS do, read by position: their
+    order is the dataclass's own (an export makes 10k of these; a Row is read by name slowly)."""
+    columns = (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12])  # mypy counts these
+    disputed = tuple(r[15].split(",")) if r[15] else ()
+    return EventRow(*columns, bool(r[13]), independent_sources=r[14], disputed=disputed)
+
+
 def _entities(conn, rows: list[EventRow]) -> tuple[dict[int, list], dict[int, list]]:
     """Fill each row's actors and places (direct links, in order), 500 events a statement; and
     return the link rows by event, for the detail: (seq, name, role, named) and (seq, id, name,
@@ -982,15 +989,15 @@ def event_details(conn, ids: list[str]) -> list[EventDetail]:
 
 
 def _details(conn, ids: list[str]) -> list[EventDetail]:
-    events = {r["id"]: r for r in conn.execute(_DETAIL_ROW + f" WHERE {_one_of('e.id')}", (json.dumps(ids),))}
-    rows = [_event_row(events[i]) for i in ids if i in events]
+    cursor = conn.cursor()
+    cursor.row_factory = None  # tuples: a Row is read by name slowly, and an export reads 10k of these
+    events = {r[1]: r for r in cursor.execute(_DETAIL_ROW + f" WHERE {_one_of('e.id')}", (json.dumps(ids),))}
+    rows = [_positional_row(events[i]) for i in ids if i in events]
     if not rows:
         return []
     actors, places = _entities(conn, rows)
     found = list(events)
     quoted: dict[str, list[Source]] = {}
-    cursor = conn.cursor()
-    cursor.row_factory = None  # tuples: a Row is read by name slowly, and an export reads 10k of these
     for event_id, *source in cursor.execute(
         "SELECT v.event_id, v.document_id, v.path, v.title, v.publisher, v.published,"
         ' substr(v.text, v.start + 1, v."end" - v.start), v.start, v."end"'  # evidence with its document
@@ -1009,7 +1016,7 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
     tags = tags_of(conn, found)
     details = []
     for row in rows:
-        e = events[row.id]
+        date_expression, date_source, low, high, raw, trigger, note = events[row.id][-len(_DETAIL_COLUMNS) - 1 :]
         place_infos = [
             PlaceInfo(
                 pid,
@@ -1022,50 +1029,47 @@ def _details(conn, ids: list[str]) -> list[EventDetail]:
             )
             for _, pid, name, country, admin1, lat, lon, kind in places.get(row.rowid, [])
         ]
-        sources = quoted.get(row.id, [])
-        _add_says(row, e, place_infos, sources, told.get(row.id, []), named)
-        details.append(
-            EventDetail(
-                row,
-                e["date_expression"],
-                e["date_source"],
-                e["fatalities_low"],
-                e["fatalities_high"],
-                e["fatalities_raw"],
-                e["trigger"],
-                place_infos,
-                sources,
-                e["note"],
-                tags.get(row.id, ()),
-                {r[1]: r[3] for r in actors.get(row.rowid, []) if r[3] and r[3] != r[1]},
-            )
+        detail = EventDetail(
+            row,
+            date_expression,
+            date_source,
+            low,
+            high,
+            raw,
+            trigger,
+            place_infos,
+            quoted.get(row.id, []),
+            note,
+            tags.get(row.id, ()),
+            {r[1]: r[3] for r in actors.get(row.rowid, []) if r[3] and r[3] != r[1]},
         )
+        _add_says(detail, told.get(row.id, []), named)
+        details.append(detail)
     from db import corrections
 
     corrections.apply_details(conn, details)  # after what each source said: the machine's words
     return details
 
 
-def _add_says(
-    row: EventRow, e: sqlite3.Row, places: list[PlaceInfo], sources: list[Source], told: list, names: dict[str, str]
-) -> None:
-    """What each source said (`told`: its event_sources rows, each with its actors' and places'
-    ids, whose `names` are read for a page of events at once). An event's only source says what
-    the event says (an ACLED row); the several sources of a store not reloaded since version 9 say
-    nothing yet."""
-    if not told and len({s.document_id for s in sources}) == 1:
+def _add_says(d: EventDetail, told: list, names: dict[str, str]) -> None:
+    """What each of the detail's sources said (`told`: its event_sources rows, each with its
+    actors' and places' ids, whose `names` are read for a page of events at once). An event's only
+    source says what the event says (an ACLED row); the several sources of a store not reloaded
+    since version 9 say nothing yet."""
+    row, sources = d.event, d.sources
+    if not told and (len(sources) == 1 or len({s.document_id for s in sources}) == 1):
         says = Says(
             row.date,
             row.precision,
-            e["date_expression"],
+            d.date_expression,
             row.type,
             row.sub_type,
             row.fatalities,
-            e["fatalities_low"],
-            e["fatalities_high"],
-            e["fatalities_raw"],
+            d.fatalities_low,
+            d.fatalities_high,
+            d.fatalities_raw,
             row.actors,
-            [p.name for p in places],
+            [p.name for p in d.places],
         )
         for s in sources:
             s.says = says

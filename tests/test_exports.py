@@ -25,6 +25,7 @@ from bench.generate_acled import generate
 from cli import main
 from db import queries
 from db.acled import import_acled
+from db.annotations import add_tags
 from db.schema import connect
 from tests.helpers import CLI, ROOT, settle, without_bytecode
 from tui.app import TimelineApp
@@ -347,6 +348,22 @@ def test_an_export_of_more_events_than_a_page_is_whole_and_in_order_in_every_for
     report = export(db, "md")[0]
     assert f"\n{n} events.\n" in report and report.count("\n- **") == n
     assert [int(x) for x in re.findall(r"^\[\^(\d+)\]:", report, re.M)] == list(range(1, n + 1))
+
+
+def test_each_events_tags_are_exported_in_the_order_added_whatever_its_page(tmp_path, empty_store):
+    """An export reads a page's tags in one statement: each event gets its own, in the order they
+    were added (not by name), on the first page and the last."""
+    db = empty_store
+    import_acled(generate(queries.DETAIL_CHUNK + 10, tmp_path / "acled.csv"), db)
+    conn = connect(db)
+    order = queries.event_ids(conn, queries.Filter())
+    first, last = order[0], order[-1]
+    add_tags(conn, last, ["zeta"])
+    add_tags(conn, first, ["beta"])
+    add_tags(conn, last, ["alpha", "mu"])
+    tags = {e["id"]: e["tags"] for e in json.loads(export(db, "json")[0])}
+    assert tags[first] == ["beta"] and tags[last] == ["zeta", "alpha", "mu"]
+    assert [i for i, t in tags.items() if t] == [first, last]
 
 
 # ---- the app --------------------------------------------------------------------------------
