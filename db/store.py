@@ -308,6 +308,32 @@ class PostgresConnection:
         statements (a COPY): the commit NOTIFYs them, as for an INSERT (`_announce_writes`)."""
         self._written.update(layers)
 
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+        """New rows into `table` (its name as the code writes it: `temp.`, `user.`) by one COPY,
+        as an executemany of a plain INSERT writes them: in the transaction, begun if none is
+        (and rolled back if it fails, as a statement's), the key's sequence set past rows that give
+        their own, the commit NOTIFYing the layer. COPY streams the rows, one statement for all:
+        psycopg's executemany sends each row as a statement of its own (`insert_rows`)."""
+        import psycopg
+
+        cursor = Cursor(self)
+        cursor._began = not self._in_transaction
+        if cursor._began:
+            self._begin(immediate=False)
+        name = re.sub(r"^temp\.", "pg_temp.", re.sub(r"^user\.", f"{dialect.USER_SCHEMA}.", table))
+        statement = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
+        try:
+            with cursor.raw.copy(statement) as pipe:
+                for row in rows:
+                    pipe.write_row(row)
+        except psycopg.Error as e:
+            raise self._failure(cursor, e, statement) from e
+        key = self._key_of(table)
+        if len(key) == 1 and key[0] in columns and self._numbered(name, key[0]):
+            self._keys_given.add((name, key[0]))
+        self.total_changes += max(cursor.raw.rowcount, 0)
+        self._note_written(f"INSERT INTO {name}", cursor.raw.rowcount)
+
     def advance_keys(self) -> None:
         """A row written with its row number (an import numbers its events itself) leaves the
         identity's sequence behind it: set it past the highest, so the next row numbered by the
@@ -666,6 +692,19 @@ def batches(
             yield batch
     finally:
         cursor.close()
+
+
+def insert_rows(conn: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Write new rows (a tuple of the `columns`' values each) into `table`, on either store: what
+    `INSERT INTO table (columns) VALUES (...)` run for each row does, in the caller's transaction.
+    SQLite runs that statement by executemany; PostgreSQL takes the rows by COPY
+    (PostgresConnection.copy_rows), where an executemany's statement a row was most of a bulk
+    write's time (an ACLED import's links: 100k worldwide rows' 560k in 29 s, by COPY in 15 s; most
+    of what is left is PostgreSQL's check of each row's references, a query a row)."""
+    if isinstance(conn, PostgresConnection):
+        conn.copy_rows(table, columns, rows)
+        return
+    conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
 
 
 def _doubling(size: int, most: int) -> Iterator[int]:

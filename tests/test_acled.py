@@ -273,6 +273,24 @@ def test_a_row_repeated_batches_later_in_one_file_counts_once_and_its_first_vers
     assert conn.execute("SELECT revision FROM events WHERE id = ?", (event_id,)).fetchone()[0] != "1999999999"
 
 
+def test_a_row_repeated_within_one_batch_counts_once_and_its_first_version_stays(tmp_path, empty_store):
+    """A batch's ids go to the file's list in one statement: an id twice in it is one entry (on
+    PostgreSQL, one statement may not update a row twice), and the first row counts."""
+    import csv
+
+    path = generate(10, tmp_path / "acled.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        header, first = list(csv.reader(f))[:2]
+    repeat = dict(zip(header, first, strict=True)) | {"timestamp": "1999999999", "notes": "a later version"}
+    with path.open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow([repeat[c] for c in header])
+    report = import_acled(path, empty_store, prune=True)
+    assert (report.rows, report.added, report.unchanged, report.removed) == (11, 10, 1, [])
+    conn = connect(empty_store)
+    event_id = f"acled:{repeat['event_id_cnty']}"
+    assert conn.execute("SELECT revision FROM events WHERE id = ?", (event_id,)).fetchone()[0] != "1999999999"
+
+
 def test_a_staged_bulk_reimport_revises_prunes_and_keeps_the_analysts_stars(tmp_path):
     import csv
 

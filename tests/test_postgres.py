@@ -192,6 +192,42 @@ def test_a_row_written_with_its_number_moves_the_numbering_past_it(empty_store):
     assert [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")] == [41, 42]
 
 
+def test_rows_written_in_bulk_are_stored_numbered_and_announced_as_inserts_are(empty_store):
+    """store.insert_rows (COPY on PostgreSQL): the values come back as given (a tab, a newline, a
+    backslash, NULL, a quote), in a transaction it begins, which another connection sees once it
+    commits (its data_version moves, as an open app watches); a row given its number moves the
+    numbering past it, as an INSERT's does."""
+    conn = connect(empty_store, create=True)
+    watcher = connect(empty_store)
+    seen = watcher.execute("PRAGMA data_version").fetchone()[0]
+    rows = [(41, "a", "tab\there, line\nthen \\N and 'quoted'"), (7, "b", "Ḥama"), (9, "c", "")]
+    store.insert_rows(conn, "stored_documents", ("id", "key", "text"), rows)
+    assert conn.in_transaction
+    assert watcher.execute("SELECT count(*) FROM stored_documents").fetchone()[0] == 0
+    conn.commit()
+    assert watcher.execute("PRAGMA data_version").fetchone()[0] != seen
+    assert [tuple(r) for r in watcher.execute("SELECT id, key, text FROM stored_documents ORDER BY id")] == sorted(rows)
+    cursor = conn.execute("INSERT INTO stored_documents (key, text) VALUES (?, ?)", ("d", "numbered by the store"))
+    conn.commit()
+    assert cursor.lastrowid == 42
+    watcher.close()
+    conn.close()
+
+
+def test_a_failed_bulk_write_keeps_nothing_and_leaves_the_connection_usable(empty_store):
+    """Rows written in bulk that break a key: sqlite3's IntegrityError; none of them kept (the
+    transaction it began rolled back on PostgreSQL, the statement undone on SQLite), and the
+    connection goes on."""
+    conn = connect(empty_store, create=True)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.insert_rows(conn, "stored_documents", ("key", "text"), [("a", "x"), ("a", "y")])
+    conn.rollback()
+    conn.execute("INSERT INTO stored_documents (key, text) VALUES ('b', 'z')")
+    conn.commit()
+    assert [r[0] for r in conn.execute("SELECT key FROM documents")] == ["b"]
+    conn.close()
+
+
 @pytest.mark.parametrize(
     ("search", "expected"),
     [
