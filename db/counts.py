@@ -111,29 +111,25 @@ def add_months(
     by the same change: summing the months again would read every row, a time growing with the
     store (1.4 s of a 5k-row re-import at 300k events)."""
     for facet, (value, parent, links, rows) in FACETS.items():
-        # The events' links are grouped by month once; each value's all-time row sums its months'
-        # (the CTE, named twice, is made once by both stores: grouping the links again took a third).
+        # The events' links are grouped by month once (the CTE, named twice, is made once by both
+        # stores: grouping the links again took a third); with the removals held, each row's net change.
         grouped = (
             f"SELECT {_MONTHS}, {as_stored(value)} AS value, {parent} AS parent, ? * count(*) AS n"
             f" FROM {_source(links, prefix)} WHERE e.seq IN ({picked}) AND {rows} GROUP BY 1, 2, 3, 4"
         )
         args: tuple = (sign, *params)
-        if held:  # each value and month's net change, with the removals held: a row left as it was is not written
-            grouped = (
-                f"SELECT month, last, value, parent, sum(n) AS n FROM ({grouped} UNION ALL"
-                f" SELECT month, last, value, parent, n FROM {HELD[0]} WHERE facet = ?) AS c"
-                " GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0"
-            )
+        if held:
+            grouped += f" UNION ALL SELECT month, last, value, parent, n FROM {HELD[0]} WHERE facet = ?"
             args += (facet,)
         changed = conn.execute(
             f"INSERT INTO {prefix}month_counts (facet, month, last, value, parent, n)"
-            f" WITH by_month AS ({grouped})"
+            f" WITH changes AS ({grouped})"
             " SELECT ?, month, last, value, parent, n FROM ("
-            "SELECT month, last, value, parent, n FROM by_month UNION ALL"
-            f" SELECT '{ALL_TIME}', '{ALL_TIME}', value, parent, sum(n) FROM by_month GROUP BY value, parent"
-            " HAVING sum(n) <> 0"
-            ") WHERE true"  # one row a value and month, and one a value
-            " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n"
+            f"SELECT month, last, value, {_PARENT}, sum(n) AS n FROM changes GROUP BY 1, 2, 3 HAVING {_CHANGED}"
+            f" UNION ALL SELECT '{ALL_TIME}', '{ALL_TIME}', value, {_PARENT}, sum(n) FROM changes GROUP BY value"
+            f" HAVING {_CHANGED}"
+            ") AS c WHERE true"  # one row a value and month, and one a value
+            " ON CONFLICT (facet, month, last, value) DO UPDATE SET n = n + excluded.n, parent = excluded.parent"
             # Only a removal can bring a row to none: the rows it changed come back, and those at
             # none go by their key (a pass over every row for `n = 0` grew with the store).
             + (" RETURNING month, last, value, n" if sign < 0 or held else ""),
@@ -142,8 +138,16 @@ def add_months(
         if sign < 0 or held:
             emptied = [(facet, month, last, v) for month, last, v, n in changed.fetchall() if n == 0]
             conn.executemany(
-                f"DELETE FROM {prefix}month_counts WHERE facet = ? AND month = ? AND last = ? AND value = ?", emptied
+                f"DELETE FROM {prefix}month_counts WHERE facet = ? AND month = ? AND last = ? AND value = ? AND n = 0",
+                emptied,
             )
+
+
+# One row a value (and month), whatever the parents its events give: a sub-type two types share (a
+# file's own) is one value, under the type its added events give (or the one it had). A row whose
+# events come and go in one write is written when its parent changes, though its count does not.
+_PARENT = "coalesce(max(CASE WHEN n > 0 THEN parent END), max(parent)) AS parent"
+_CHANGED = "sum(n) <> 0 OR count(DISTINCT parent) > 1"
 
 
 def add_sets(
@@ -151,12 +155,13 @@ def add_sets(
 ) -> None:
     """Put the events `picked` in the sets of their values, or with sign=-1 take them out; with
     `held`, take the removals held out of the same sets in the same write."""
+    assert sign > 0 or not held, "the removals held go with additions"
     for facet, (value, parent, links, rows) in SETS.items():
         source, seq = (prefix + links, "l.event_seq") if links else (f"{prefix}events e", "e.seq")
         found = conn.execute(  # each value's events as a JSON list: json.loads reads it in C
             f"SELECT {as_stored('value')} AS value, parent, events FROM ("
-            f"SELECT {value} AS value, {parent} AS parent, json_group_array({seq}) AS events FROM {source}"
-            f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1, 2) AS c",
+            f"SELECT {value} AS value, max({parent}) AS parent, json_group_array({seq}) AS events FROM {source}"
+            f" WHERE {seq} IN ({picked}) AND {rows} GROUP BY 1) AS c",  # a value's events whatever their parents
             params,
         ).fetchall()
         # value -> (parent, events in, events out)
@@ -165,7 +170,7 @@ def add_sets(
         }
         if held:
             for v, up, seqs in conn.execute(
-                f"SELECT value, parent, json_group_array(seq) FROM {HELD[1]} WHERE facet = ? GROUP BY 1, 2",
+                f"SELECT value, max(parent), json_group_array(seq) FROM {HELD[1]} WHERE facet = ? GROUP BY 1",
                 (facet,),
             ).fetchall():
                 taken_in = changes.get(v, (up, "[]", "[]"))[1]
@@ -191,7 +196,7 @@ def add_sets(
         conn.executemany(f"DELETE FROM {prefix}event_sets WHERE facet = ? AND value = ?", emptied)
         conn.executemany(
             f"INSERT INTO {prefix}event_sets (facet, value, parent, events) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (facet, value) DO UPDATE SET events = excluded.events",
+            " ON CONFLICT (facet, value) DO UPDATE SET events = excluded.events, parent = excluded.parent",
             written,
         )
 

@@ -353,12 +353,20 @@ def analyze(conn: sqlite3.Connection) -> None:
         return
     for (table,) in conn.execute(_PLANNED_TABLES).fetchall():
         conn.execute(f'ANALYZE main."{table}"')
+    for (schema,) in conn.execute(
+        "SELECT name FROM pragma_database_list WHERE name NOT IN ('main', 'temp')"
+    ).fetchall():
+        conn.execute(f'ANALYZE "{schema}"')  # the analyst's layer (`user`), a few small tables
 
 
-# The tables the planner chooses among plans of: not SQLite's own, nor a virtual table's shadow
-# tables ('shadow'), which only their module reads.
+# The tables the planner chooses among plans of: not SQLite's own, nor a virtual table, nor its
+# shadow tables (named after it), which only its module reads. From `sqlite_master`, which every
+# SQLite has (`pragma_table_list` says 'shadow' since 3.37).
 _PLANNED_TABLES = (
-    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND substr(name, 1, 7) <> 'sqlite_'"
+    "SELECT t.name FROM main.sqlite_master t WHERE t.type = 'table' AND substr(t.name, 1, 7) <> 'sqlite_'"
+    " AND t.sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND NOT EXISTS (SELECT 1 FROM main.sqlite_master v"
+    " WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%'"
+    " AND substr(t.name, 1, length(v.name) + 1) = v.name || '_')"
 )
 
 
