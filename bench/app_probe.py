@@ -127,7 +127,6 @@ async def probe(db: str) -> dict:
         view = app.query_one(TimelineView)
         while not FIRST_DRAWN:
             await pilot.pause(0.02)  # a busier poll would steal the GIL from the worker it waits for
-        out["first_rows_s"] = FIRST_DRAWN[0] - STARTED
         await settle(pilot, app)
         out["settled_s"] = time.perf_counter() - STARTED
         presses = []

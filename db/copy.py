@@ -227,16 +227,18 @@ def _to_postgres(source, url: str, bar: _Bar, entry: Entry) -> None:
             _refuse_a_timeline(conn, name)
             made_again = _laid_aside(conn)
         done, rows = 0, bar.shares["rows"]
+
+        def counted(batches: Iterator[list]) -> Iterator:
+            nonlocal done
+            for batch in batches:
+                yield from batch
+                done += len(batch)
+                bar.at("rows", done / rows)
+
         for table in COPIED:
             columns = _columns(conn, table)
-            into = f"{_postgres_name(table)} ({', '.join(_quoted(columns))})"
-            with _said_as(name, table), conn.raw.cursor().copy(f"COPY {into} FROM STDIN") as pipe:
-                for batch in _rows(source, table, columns, []):
-                    for row in batch:
-                        pipe.write_row(row)
-                    done += len(batch)
-                    bar.at("rows", done / rows)
-        conn.wrote("main", "user")  # COPY goes round the statements that note a write: its commit NOTIFYs the app
+            with _said_as(name, table):
+                conn.copy_rows(table, columns, counted(_rows(source, table, columns, [])))
         search = [statement for table, statement in made_again if table == "events_fts"]
         keys = [statement for table, statement in made_again if table != "events_fts"]
         for i, statement in enumerate(keys, 1):

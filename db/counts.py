@@ -79,15 +79,14 @@ def hold_removals(conn: sqlite3.Connection) -> None:
 def hold(conn: sqlite3.Connection, picked: str, params: tuple = ()) -> None:
     """Keep what removing the events `picked` takes from the counts and the sets, read now, while
     their rows are there: the next `add(held=True)` counts it out."""
-    for facet, (value, parent, links, rows) in FACETS.items():
+    for facet in FACETS:
         conn.execute(
             f"INSERT INTO {HELD[0]} (facet, month, last, value, parent, n)"
-            f" SELECT ?, {_MONTHS}, {as_stored(value)}, {parent}, -count(*) FROM {_source(links)}"
-            f" WHERE e.seq IN ({picked}) AND {rows} GROUP BY 2, 3, 4, 5",
-            (facet, *params),
+            f" SELECT ?, month, last, value, parent, n FROM ({_by_month(facet, picked)}) AS c",
+            (facet, -1, *params),
         )
     for facet, (value, parent, links, rows) in SETS.items():
-        source, seq = (links, "l.event_seq") if links else ("events e", "e.seq")
+        source, seq = _members(links)
         conn.execute(
             f"INSERT INTO {HELD[1]} (facet, value, parent, seq) SELECT ?, {as_stored(value)}, {parent}, {seq}"
             f" FROM {source} WHERE {seq} IN ({picked}) AND {rows}",
@@ -95,13 +94,21 @@ def hold(conn: sqlite3.Connection, picked: str, params: tuple = ()) -> None:
         )
 
 
-# the months an event begins and ends in ('' undated)
-_MONTHS = "coalesce(substr(e.date_start, 1, 7), '') AS month, coalesce(substr(e.date_end, 1, 7), '') AS last"
+def _by_month(facet: str, picked: str, prefix: str = "") -> str:
+    """SQL counting the events `picked` of each value of a facet by the months they begin and end
+    in ('' undated), the count multiplied by its first parameter (1 in, -1 out)."""
+    value, parent, links, rows = FACETS[facet]
+    source = f"{prefix}events e JOIN {prefix}{links} ON l.event_seq = e.seq" if links else f"{prefix}events e"
+    return (
+        "SELECT coalesce(substr(e.date_start, 1, 7), '') AS month, coalesce(substr(e.date_end, 1, 7), '') AS last,"
+        f" {as_stored(value)} AS value, {parent} AS parent, ? * count(*) AS n"
+        f" FROM {source} WHERE e.seq IN ({picked}) AND {rows} GROUP BY 1, 2, 3, 4"
+    )
 
 
-def _source(links: str, prefix: str = "") -> str:
-    """The events, joined to a facet's links if it has some."""
-    return f"{prefix}events e JOIN {prefix}{links} ON l.event_seq = e.seq" if links else f"{prefix}events e"
+def _members(links: str, prefix: str = "") -> tuple[str, str]:
+    """What a set's events are read from (a facet's links, else the events) and their seq there."""
+    return (prefix + links, "l.event_seq") if links else (f"{prefix}events e", "e.seq")
 
 
 def add_months(
@@ -110,13 +117,10 @@ def add_months(
     """The counts per month alone (a migration from before the sets), and each value's all-time row
     by the same change: summing the months again would read every row, a time growing with the
     store (1.4 s of a 5k-row re-import at 300k events)."""
-    for facet, (value, parent, links, rows) in FACETS.items():
+    for facet in FACETS:
         # The events' links are grouped by month once (the CTE, named twice, is made once by both
         # stores: grouping the links again took a third); with the removals held, each row's net change.
-        grouped = (
-            f"SELECT {_MONTHS}, {as_stored(value)} AS value, {parent} AS parent, ? * count(*) AS n"
-            f" FROM {_source(links, prefix)} WHERE e.seq IN ({picked}) AND {rows} GROUP BY 1, 2, 3, 4"
-        )
+        grouped = _by_month(facet, picked, prefix)
         args: tuple = (sign, *params)
         if held:
             grouped += f" UNION ALL SELECT month, last, value, parent, n FROM {HELD[0]} WHERE facet = ?"
@@ -157,7 +161,7 @@ def add_sets(
     `held`, take the removals held out of the same sets in the same write."""
     assert sign > 0 or not held, "the removals held go with additions"
     for facet, (value, parent, links, rows) in SETS.items():
-        source, seq = (prefix + links, "l.event_seq") if links else (f"{prefix}events e", "e.seq")
+        source, seq = _members(links, prefix)
         found = conn.execute(  # each value's events as a JSON list: json.loads reads it in C
             f"SELECT {as_stored('value')} AS value, parent, events FROM ("
             f"SELECT {value} AS value, max({parent}) AS parent, json_group_array({seq}) AS events FROM {source}"

@@ -321,7 +321,8 @@ class PostgresConnection:
         if cursor._began:
             self._begin(immediate=False)
         name = re.sub(r"^temp\.", "pg_temp.", re.sub(r"^user\.", f"{dialect.USER_SCHEMA}.", table))
-        statement = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
+        names = ", ".join(f'"{c}"' for c in columns)  # quoted: "end" is a word of SQL
+        statement = f"COPY {name} ({names}) FROM STDIN"
         try:
             with cursor.raw.copy(statement) as pipe:
                 for row in rows:
@@ -704,7 +705,8 @@ def insert_rows(conn: Any, table: str, columns: Sequence[str], rows: Iterable[Se
     if isinstance(conn, PostgresConnection):
         conn.copy_rows(table, columns, rows)
         return
-    conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
 
 
 def _doubling(size: int, most: int) -> Iterator[int]:
